@@ -1,0 +1,170 @@
+/**
+ * The rules of the domain, as plain functions over data: who may see, take, lock,
+ * transfer, unlock and close a chat, who may write to it, and what a message or a read
+ * does to it. Both transports reach these through the use cases; nothing else decides.
+ */
+import { type Actor, isAdmin } from '../auth/actor.js';
+import { Conflict, Forbidden, InvalidInput } from '../errors.js';
+import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
+import { LIMITS } from '../schemas/shapes.js';
+import type { ChatEffect } from '../store/store.js';
+
+const isSuper = (actor: Actor): boolean => actor.role === 'superadmin';
+
+/** The chat's user, its assignee, any admin while it waits unlocked in the queue, a superadmin. */
+export function mayView(chat: Chat, actor: Actor): boolean {
+  switch (actor.role) {
+    case 'superadmin':
+      return true;
+    case 'user':
+      return chat.userId === actor.id;
+    case 'admin':
+      return (
+        chat.assignedAdminId === actor.id ||
+        (chat.status === 'waiting' && (!chat.isLocked || chat.lockedByAdminId === actor.id))
+      );
+  }
+}
+
+export function assertMayView(chat: Chat, actor: Actor): void {
+  if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');
+}
+
+/** A user acts for themselves only; admins and superadmins may act on a user's behalf here. */
+export function assertActsForUser(actor: Actor, userId: string): void {
+  if (actor.role === 'user' && actor.id !== userId) {
+    throw new Forbidden('A user may act for their own account only');
+  }
+}
+
+export function assertIsAdmin(actor: Actor): void {
+  if (!isAdmin(actor)) throw new Forbidden('Only admins may do this');
+}
+
+export function assertIsSuperAdmin(actor: Actor): void {
+  if (!isSuper(actor)) throw new Forbidden('Only a superadmin may do this');
+}
+
+/** An admin reads their own list; a superadmin reads anyone's. */
+export function assertActsForAdmin(actor: Actor, adminId: string): void {
+  assertIsAdmin(actor);
+  if (!isSuper(actor) && actor.id !== adminId) {
+    throw new Forbidden("Only a superadmin may read another admin's chats");
+  }
+}
+
+function assertOpen(chat: Chat): void {
+  if (chat.status === 'closed') throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+}
+
+export function chatTaken(chat: Chat): Conflict {
+  const holderName = chat.assignedAdminName ?? chat.lockedByAdminName ?? '';
+  return new Conflict(`Chat is already taken by ${holderName || 'another admin'}`, 'CHAT_TAKEN', {
+    assignedTo: holderName,
+    assignedAdminId: chat.assignedAdminId ?? chat.lockedByAdminId,
+  });
+}
+
+/** Assign and lock: an admin takes an open chat nobody else holds. */
+export function assertMayTake(chat: Chat, actor: Actor): void {
+  if (!isAdmin(actor)) throw new Forbidden('Only admins may take chats');
+  assertOpen(chat);
+  const heldByOther = chat.assignedAdminId !== null && chat.assignedAdminId !== actor.id;
+  const lockedByOther = chat.isLocked && chat.lockedByAdminId !== actor.id;
+  if (heldByOther || lockedByOther) throw chatTaken(chat);
+}
+
+/** The assignee, or a superadmin naming the current assignee as `fromAdminId`. */
+export function assertMayTransfer(
+  chat: Chat,
+  actor: Actor,
+  fromAdminId: string,
+  toAdminId: string,
+): void {
+  if (!isAdmin(actor)) throw new Forbidden('Only admins may transfer chats');
+  if (fromAdminId === toAdminId) throw new InvalidInput('toAdminId: must differ from fromAdminId');
+  assertOpen(chat);
+  if (chat.assignedAdminId === null) {
+    throw new Conflict('Chat is not assigned to anyone; assign it instead', 'CHAT_NOT_ASSIGNED');
+  }
+  if (!isSuper(actor) && chat.assignedAdminId !== actor.id) {
+    throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
+  }
+  if (chat.assignedAdminId !== fromAdminId) {
+    throw new Conflict(`Chat is no longer assigned to ${fromAdminId}`, 'CHAT_CHANGED', {
+      assignedTo: chat.assignedAdminName,
+      assignedAdminId: chat.assignedAdminId,
+    });
+  }
+}
+
+export function assertMayUnlock(chat: Chat, actor: Actor): void {
+  if (!isAdmin(actor)) throw new Forbidden('Only admins may unlock chats');
+  assertOpen(chat);
+  if (chat.assignedAdminId === null) {
+    throw new Conflict('Chat is not assigned to anyone', 'CHAT_NOT_ASSIGNED');
+  }
+  if (!isSuper(actor) && chat.assignedAdminId !== actor.id) {
+    throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');
+  }
+}
+
+/** The assignee, a superadmin, or the chat's own user. Closing a closed chat is a no-op. */
+export function assertMayClose(chat: Chat, actor: Actor): void {
+  const allowed =
+    isSuper(actor) ||
+    (actor.role === 'user' && chat.userId === actor.id) ||
+    (actor.role === 'admin' && chat.assignedAdminId === actor.id);
+  if (!allowed) {
+    throw new Forbidden('Only the assigned admin, a superadmin or the chat user may close it');
+  }
+}
+
+/** The sender type a message from `actor` carries; `requested` is what the payload asked for. */
+export function senderTypeFor(actor: Actor, requested: SenderType | undefined): SenderType {
+  const natural: SenderType = actor.role === 'user' ? 'user' : 'admin';
+  if (requested === undefined || requested === natural) return natural;
+  if (requested === 'system' && isSuper(actor)) return 'system';
+  throw new Forbidden(`senderType: ${requested} does not match the sender`);
+}
+
+/** The chat's user, its assignee or a superadmin may write to an open chat. */
+export function assertMayWrite(chat: Chat, actor: Actor): void {
+  assertOpen(chat);
+  if (actor.role === 'user' && chat.userId !== actor.id) {
+    throw new Forbidden('You may not write to this chat');
+  }
+  if (actor.role === 'admin' && chat.assignedAdminId !== actor.id) {
+    throw new Forbidden('Take the chat before writing to it');
+  }
+}
+
+/** What storing a message does to its chat: preview, and unread count for user messages. */
+export function messageEffect(
+  senderType: SenderType,
+  content: string,
+  messageType: MessageType,
+): ChatEffect {
+  const text = content.trim() ? content : messageType === 'text' ? '' : `[${messageType}]`;
+  return {
+    lastMessage: Array.from(text).slice(0, LIMITS.lastMessagePreviewChars).join(''),
+    unreadIncrement: senderType === 'user' ? 1 : 0,
+  };
+}
+
+/** A read marks the other side's messages; an admin's read clears the unread count. */
+export function readEffect(readerType: 'user' | 'admin'): {
+  senderTypes: SenderType[];
+  resetUnread: boolean;
+} {
+  return readerType === 'admin'
+    ? { senderTypes: ['user'], resetUnread: true }
+    : { senderTypes: ['admin', 'system'], resetUnread: false };
+}
+
+/** The reader type of a read by `actor`; a superadmin reads as an admin. */
+export function readerTypeFor(actor: Actor, requested: 'user' | 'admin'): 'user' | 'admin' {
+  const natural = actor.role === 'user' ? 'user' : 'admin';
+  if (requested !== natural) throw new Forbidden(`readerType: ${requested} does not match the reader`);
+  return natural;
+}

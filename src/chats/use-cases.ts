@@ -1,0 +1,195 @@
+/**
+ * Chat lifecycle use cases: each takes (deps, actor, input), applies the rules, asks the
+ * store for one conditional change, and returns the reply plus the events to publish.
+ */
+import type { Actor } from '../auth/actor.js';
+import { chatNotFound, Conflict } from '../errors.js';
+import { emit, type Outcome, rooms } from '../outcome.js';
+import type { Chat, ChatStatus } from '../schemas/shapes.js';
+import type { Store } from '../store/store.js';
+import {
+  assertActsForAdmin,
+  assertActsForUser,
+  assertIsAdmin,
+  assertIsSuperAdmin,
+  assertMayClose,
+  assertMayTake,
+  assertMayTransfer,
+  assertMayUnlock,
+  assertMayView,
+} from './rules.js';
+
+export interface Deps {
+  store: Store;
+}
+
+export async function loadChat(store: Store, chatId: string): Promise<Chat> {
+  const chat = await store.getChat(chatId);
+  if (!chat) throw chatNotFound(chatId);
+  return chat;
+}
+
+/**
+ * After a conditional update found its assumption gone (a race was lost), re-apply the
+ * rule to the fresh row so the caller gets the precise reason.
+ */
+async function explainLostRace(
+  store: Store,
+  chatId: string,
+  rule: (chat: Chat) => void,
+): Promise<never> {
+  rule(await loadChat(store, chatId));
+  throw new Conflict('Chat changed while the request ran; reload it', 'CHAT_CHANGED');
+}
+
+export async function openChat(
+  { store }: Deps,
+  actor: Actor,
+  input: { userId: string; userName: string },
+): Promise<Outcome<{ chat: Chat; isNew: boolean }>> {
+  assertActsForUser(actor, input.userId);
+  const { chat, isNew } = await store.openChat(input);
+  return {
+    reply: { chat, isNew },
+    events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
+  };
+}
+
+export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
+  assertActsForUser(actor, userId);
+  return { chats: await store.listChats({ kind: 'byUser', userId }) };
+}
+
+export async function listWaitingChats({ store }: Deps, actor: Actor) {
+  assertIsAdmin(actor);
+  const seesLocked = actor.role === 'superadmin';
+  const viewerAdminId = actor.id || undefined;
+  return { chats: await store.listChats({ kind: 'waiting', viewerAdminId, seesLocked }) };
+}
+
+export async function listAdminChats({ store }: Deps, actor: Actor, adminId: string) {
+  assertActsForAdmin(actor, adminId);
+  return { chats: await store.listChats({ kind: 'assignedTo', adminId }) };
+}
+
+export async function listAllChats({ store }: Deps, actor: Actor, status: ChatStatus | undefined) {
+  assertIsSuperAdmin(actor);
+  return { chats: await store.listChats({ kind: 'all', status }) };
+}
+
+/** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */
+export async function takeChat(
+  { store }: Deps,
+  actor: Actor,
+  input: { chatId: string; lock: boolean },
+): Promise<Outcome<{ chat: Chat }>> {
+  const before = await loadChat(store, input.chatId);
+  assertMayTake(before, actor);
+  const admin = { id: actor.id, name: actor.name };
+  const chat =
+    (await store.takeChat(input.chatId, admin, input.lock)) ??
+    (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
+  const events = [
+    input.lock
+      ? emit(rooms.admins, 'chat-locked', {
+          chatId: chat._id,
+          lockedByAdminId: admin.id,
+          lockedByAdminName: admin.name,
+          chat,
+        })
+      : emit(rooms.admins, 'chat-taken', {
+          chatId: chat._id,
+          adminId: admin.id,
+          adminName: admin.name,
+        }),
+  ];
+  if (before.assignedAdminId !== admin.id) {
+    events.push(emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }));
+  }
+  return { reply: { chat }, events };
+}
+
+export async function transferChat(
+  { store }: Deps,
+  actor: Actor,
+  input: { chatId: string; fromAdminId: string; toAdminId: string; toAdminName: string },
+): Promise<Outcome<{ chat: Chat }>> {
+  const rule = (c: Chat) => assertMayTransfer(c, actor, input.fromAdminId, input.toAdminId);
+  rule(await loadChat(store, input.chatId));
+  const to = { id: input.toAdminId, name: input.toAdminName };
+  const chat =
+    (await store.transferChat(input.chatId, input.fromAdminId, to)) ??
+    (await explainLostRace(store, input.chatId, rule));
+  return {
+    reply: { chat },
+    events: [
+      emit(rooms.admin(input.fromAdminId), 'chat-transferred-out', {
+        chatId: chat._id,
+        toAdminName: to.name,
+      }),
+      emit(rooms.admin(to.id), 'chat-transferred-in', { chat }),
+      emit(rooms.user(chat.userId), 'admin-changed', { chatId: chat._id, adminName: to.name }),
+    ],
+  };
+}
+
+export async function unlockChat(
+  { store }: Deps,
+  actor: Actor,
+  input: { chatId: string },
+): Promise<Outcome<{ chat: Chat }>> {
+  const rule = (c: Chat) => assertMayUnlock(c, actor);
+  const before = await loadChat(store, input.chatId);
+  rule(before);
+  const chat =
+    (await store.releaseChat(input.chatId, before.assignedAdminId ?? '')) ??
+    (await explainLostRace(store, input.chatId, rule));
+  return { reply: { chat }, events: [emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat })] };
+}
+
+export async function closeChat(
+  { store }: Deps,
+  actor: Actor,
+  input: { chatId: string },
+): Promise<Outcome<{ chat: Chat }>> {
+  const before = await loadChat(store, input.chatId);
+  assertMayClose(before, actor);
+  const closed = await store.closeChat(input.chatId);
+  // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
+  if (!closed) return { reply: { chat: await loadChat(store, input.chatId) }, events: [] };
+  return {
+    reply: { chat: closed },
+    events: [emit([rooms.chat(closed._id), rooms.user(closed.userId)], 'chat-closed', { chatId: closed._id })],
+  };
+}
+
+/** Who hears about a user's chat: its assignee, or every admin while it waits. */
+export function adminAudience(chat: Chat | undefined): string {
+  return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
+}
+
+export async function setPresence(
+  { store }: Deps,
+  actor: Actor,
+  input: { userId: string; online: boolean },
+): Promise<Outcome<{ chat: Chat | null }>> {
+  assertActsForUser(actor, input.userId);
+  const chat = await store.setUserOnline(input.userId, input.online);
+  return {
+    reply: { chat: chat ?? null },
+    events: [
+      emit(adminAudience(chat), 'user-status', {
+        chatId: chat?._id ?? null,
+        userId: input.userId,
+        online: input.online,
+      }),
+    ],
+  };
+}
+
+/** A chat the actor may see (joining its room, reading it). */
+export async function viewChat({ store }: Deps, actor: Actor, chatId: string): Promise<Chat> {
+  const chat = await loadChat(store, chatId);
+  assertMayView(chat, actor);
+  return chat;
+}

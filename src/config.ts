@@ -1,0 +1,182 @@
+/**
+ * Configuration from the environment (PROTOCOL.md §1), checked once at start. A bad value
+ * throws ConfigError naming the variable; main.ts prints that one line and exits.
+ */
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string };
+
+export type AuthConfig =
+  | { mode: 'none' }
+  | {
+      mode: 'jwt';
+      secret: string | undefined;
+      jwksUrl: string | undefined;
+      issuer: string | undefined;
+      audience: string | undefined;
+    };
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  corsOrigin: '*' | string[];
+  auth: AuthConfig;
+  nodeEnv: string;
+  logLevel: string;
+  rateLimit: { enabled: boolean; messagesPerSecond: number; messagesBurst: number };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_SQLITE_PATH = './data/chat.db';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function parsePort(env: Env): number {
+  const raw = nonEmpty(env, 'PORT');
+  if (raw === undefined) return 3001;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `"${raw}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function parseUrl(name: string, raw: string, protocols: string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return url;
+}
+
+function parseDatabase(env: Env): DatabaseConfig {
+  const raw = nonEmpty(env, 'DATABASE_URL');
+  if (raw === undefined) {
+    if (nonEmpty(env, 'MONGODB_URI') !== undefined) {
+      throw new ConfigError(
+        'MONGODB_URI',
+        'MongoDB is not a supported store in v3. Set DATABASE_URL to a postgres:// URL (or leave it unset for the embedded SQLite store) and move the chats and messages collections into it; see README "Moving from v2".',
+      );
+    }
+    return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  }
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (!path) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path or :memory:');
+    return { kind: 'sqlite', path };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
+    return { kind: 'postgres', url: raw };
+  }
+  throw new ConfigError(
+    'DATABASE_URL',
+    'must be postgres://…, postgresql://…, sqlite:<path> or sqlite::memory:',
+  );
+}
+
+function parseCors(env: Env): '*' | string[] {
+  const raw = nonEmpty(env, 'CORS_ORIGIN');
+  if (raw === undefined || raw === '*') return '*';
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    const url = parseUrl('CORS_ORIGIN', origin, ['http:', 'https:']);
+    if (url.origin !== origin) {
+      throw new ConfigError('CORS_ORIGIN', `"${origin}" is not an exact origin (use ${url.origin})`);
+    }
+  }
+  return origins;
+}
+
+function parseAuth(env: Env, production: boolean): AuthConfig {
+  const mode = nonEmpty(env, 'AUTH_MODE') ?? (production ? 'jwt' : 'none');
+  if (mode === 'none') {
+    if (production && env.ALLOW_INSECURE_AUTH !== 'true') {
+      throw new ConfigError(
+        'AUTH_MODE',
+        'none is refused when NODE_ENV=production (set ALLOW_INSECURE_AUTH=true to override)',
+      );
+    }
+    return { mode: 'none' };
+  }
+  if (mode !== 'jwt') throw new ConfigError('AUTH_MODE', `must be "none" or "jwt", not "${mode}"`);
+  const secret = nonEmpty(env, 'JWT_SECRET');
+  const jwksUrl = nonEmpty(env, 'JWT_JWKS_URL');
+  if (!secret && !jwksUrl) {
+    throw new ConfigError('JWT_SECRET', 'AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+  }
+  if (jwksUrl) parseUrl('JWT_JWKS_URL', jwksUrl, ['http:', 'https:']);
+  return {
+    mode: 'jwt',
+    secret,
+    jwksUrl,
+    issuer: nonEmpty(env, 'JWT_ISSUER'),
+    audience: nonEmpty(env, 'JWT_AUDIENCE'),
+  };
+}
+
+function parsePositive(env: Env, name: string, fallback: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(name, `"${raw}" is not a positive number`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+  const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const redisRaw = nonEmpty(env, 'REDIS_URL');
+  if (redisRaw) parseUrl('REDIS_URL', redisRaw, ['redis:', 'rediss:']);
+  const rateLimitRaw = nonEmpty(env, 'RATE_LIMIT') ?? 'on';
+  if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
+    throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
+  }
+  return {
+    port: parsePort(env),
+    host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
+    database: parseDatabase(env),
+    redisUrl: redisRaw,
+    corsOrigin: parseCors(env),
+    auth: parseAuth(env, production),
+    nodeEnv,
+    logLevel,
+    rateLimit: {
+      enabled: rateLimitRaw === 'on',
+      messagesPerSecond: parsePositive(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 10),
+      messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
+    },
+  };
+}

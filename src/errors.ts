@@ -1,0 +1,118 @@
+/**
+ * The one catalogue of errors a client can cause. Each has a stable machine code and an
+ * HTTP status; `toEnvelope` turns any of them into the §3 failure envelope, used by both
+ * REST replies and socket acks. Anything that is not an AppError is a bug: 500, no details.
+ */
+
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'INVALID_JSON'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNKNOWN_EVENT'
+  | 'NOT_IDENTIFIED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CHAT_NOT_FOUND'
+  | 'CHAT_TAKEN'
+  | 'CHAT_CLOSED'
+  | 'CHAT_NOT_ASSIGNED'
+  | 'CHAT_CHANGED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'STORE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra envelope fields v2 clients read (e.g. `assignedTo` on a taken chat). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInput extends AppError {
+  constructor(message: string, code: ErrorCode = 'VALIDATION_ERROR') {
+    super(400, code, message);
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message: string, code: ErrorCode = 'UNAUTHORIZED') {
+    super(401, code, message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string) {
+    super(403, 'FORBIDDEN', message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message: string, code: ErrorCode = 'NOT_FOUND') {
+    super(404, code, message);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
+    super(409, code, message, extra);
+  }
+}
+
+export class TooLarge extends AppError {
+  constructor(message: string) {
+    super(413, 'PAYLOAD_TOO_LARGE', message);
+  }
+}
+
+export class RateLimited extends AppError {
+  constructor(readonly retryAfterMs: number) {
+    super(429, 'RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs });
+  }
+}
+
+export class Unavailable extends AppError {
+  constructor(message = 'The message store is unavailable; try again shortly') {
+    super(503, 'STORE_UNAVAILABLE', message);
+  }
+}
+
+export const chatNotFound = (chatId: string): NotFound =>
+  new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
+
+export interface FailureEnvelope {
+  success: false;
+  error: string;
+  code: ErrorCode;
+  [extra: string]: unknown;
+}
+
+export interface ErrorReply {
+  status: number;
+  body: FailureEnvelope;
+}
+
+const INTERNAL: ErrorReply = {
+  status: 500,
+  body: { success: false, error: 'Internal server error', code: 'INTERNAL_ERROR' },
+};
+
+/** Maps a thrown value to status + envelope; `undefined` means "a bug, log it". */
+export function toErrorReply(err: unknown): ErrorReply | undefined {
+  if (!(err instanceof AppError)) return undefined;
+  return {
+    status: err.status,
+    body: { success: false, error: err.message, code: err.code, ...err.extra },
+  };
+}
+
+export function internalErrorReply(): ErrorReply {
+  return INTERNAL;
+}

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { adminClaim, userClaim } from '../../auth/actor.js';
+import {
+  closeChat,
+  listAdminChats,
+  listAllChats,
+  listUserChats,
+  listWaitingChats,
+  openChat,
+  takeChat,
+  transferChat,
+  unlockChat,
+} from '../../chats/use-cases.js';
+import {
+  AdminIdParams,
+  AllChatsQuery,
+  ChatIdParams,
+  CloseChatBody,
+  OpenChatBody,
+  TakeChatBody,
+  TransferChatBody,
+  UnlockChatBody,
+  UserIdParams,
+  WaitingQuery,
+} from '../../schemas/inputs.js';
+import { type HttpContext, respond } from '../context.js';
+
+const tags = ['chats'];
+
+export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+
+    app.post('/chats', { schema: { tags, body: OpenChatBody } }, async (req) => {
+      const actor = await ctx.actorFor(req, userClaim(req.body.userId, req.body.userName));
+      return respond(ctx, await openChat(ctx.deps, actor, req.body));
+    });
+
+    app.get('/chats/user/:userId', { schema: { tags, params: UserIdParams } }, async (req) => {
+      const actor = await ctx.actorFor(req, userClaim(req.params.userId));
+      return { success: true, ...(await listUserChats(ctx.deps, actor, req.params.userId)) };
+    });
+
+    app.get('/chats/waiting', { schema: { tags, querystring: WaitingQuery } }, async (req) => {
+      const { adminId, isSuperAdmin } = req.query;
+      const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+      return { success: true, ...(await listWaitingChats(ctx.deps, actor)) };
+    });
+
+    app.get('/chats/admin/:adminId', { schema: { tags, params: AdminIdParams } }, async (req) => {
+      const actor = await ctx.actorFor(req, adminClaim(req.params.adminId, undefined, false));
+      return { success: true, ...(await listAdminChats(ctx.deps, actor, req.params.adminId)) };
+    });
+
+    app.get('/chats/all', { schema: { tags, querystring: AllChatsQuery } }, async (req) => {
+      const actor = await ctx.actorFor(req, undefined);
+      return { success: true, ...(await listAllChats(ctx.deps, actor, req.query.status)) };
+    });
+
+    for (const [path, lock] of [
+      ['/chats/assign', false],
+      ['/chats/lock', true],
+    ] as const) {
+      app.post(path, { schema: { tags, body: TakeChatBody } }, async (req) => {
+        const { chatId, adminId, adminName, isSuperAdmin } = req.body;
+        const actor = await ctx.actorFor(req, adminClaim(adminId, adminName, isSuperAdmin));
+        return respond(ctx, await takeChat(ctx.deps, actor, { chatId, lock }));
+      });
+    }
+
+    app.post('/chats/transfer', { schema: { tags, body: TransferChatBody } }, async (req) => {
+      const { fromAdminId, isSuperAdmin } = req.body;
+      const actor = await ctx.actorFor(req, adminClaim(fromAdminId, undefined, isSuperAdmin));
+      return respond(ctx, await transferChat(ctx.deps, actor, req.body));
+    });
+
+    app.post('/chats/unlock', { schema: { tags, body: UnlockChatBody } }, async (req) => {
+      const { chatId, adminId, isSuperAdmin } = req.body;
+      const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+      return respond(ctx, await unlockChat(ctx.deps, actor, { chatId }));
+    });
+
+    app.patch(
+      '/chats/:chatId/close',
+      { schema: { tags, params: ChatIdParams, body: CloseChatBody } },
+      async (req) => {
+        const body = req.body;
+        const claim = body?.userId
+          ? userClaim(body.userId)
+          : adminClaim(body?.adminId, undefined, body?.isSuperAdmin);
+        const actor = await ctx.actorFor(req, claim);
+        return respond(ctx, await closeChat(ctx.deps, actor, { chatId: req.params.chatId }));
+      },
+    );
+  };
+}

@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { senderClaim } from '../../auth/actor.js';
+import { markRead, messageHistory, sendMessage, typing } from '../../messages/use-cases.js';
+import {
+  ChatIdParams,
+  HistoryQuery,
+  MarkReadBody,
+  SendMessageBody,
+  TypingBody,
+} from '../../schemas/inputs.js';
+import { type HttpContext, respond } from '../context.js';
+
+const tags = ['messages'];
+
+export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+
+    app.get(
+      '/messages/:chatId',
+      { schema: { tags, params: ChatIdParams, querystring: HistoryQuery } },
+      async (req) => {
+        const actor = await ctx.actorFor(req, undefined);
+        const page = await messageHistory(ctx.deps, actor, req.params.chatId, req.query);
+        return { success: true, ...page };
+      },
+    );
+
+    app.post('/messages', { schema: { tags, body: SendMessageBody } }, async (req) => {
+      const { senderId, senderName, senderType } = req.body;
+      const actor = await ctx.actorFor(req, senderClaim(senderId, senderName, senderType));
+      return respond(ctx, await sendMessage(ctx.deps, actor, req.body));
+    });
+
+    app.post('/messages/read', { schema: { tags, body: MarkReadBody } }, async (req) => {
+      const { readerId, readerType } = req.body;
+      const actor = await ctx.actorFor(req, senderClaim(readerId, '', readerType));
+      return respond(ctx, await markRead(ctx.deps, actor, req.body));
+    });
+
+    app.post('/messages/typing', { schema: { tags, body: TypingBody } }, async (req) => {
+      // The typing payload names a person but not a role: v2 trusted it as-is.
+      const actor = await ctx.actorFor(req, undefined);
+      return respond(ctx, await typing(ctx.deps, actor, req.body));
+    });
+  };
+}

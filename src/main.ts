@@ -1,0 +1,42 @@
+/** Process entry: configuration, start, and a graceful stop on SIGTERM/SIGINT. */
+import { ConfigError, loadConfig } from './config.js';
+import { startServer } from './server.js';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function die(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);
+    throw err;
+  }
+
+  const server = await startServer(config).catch((err: unknown) => {
+    if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);
+    die(`Could not start: ${describe(err)}`);
+  });
+
+  const stop = (signal: string) => {
+    process.stderr.write(`${signal} received, shutting down\n`);
+    setTimeout(() => die('Shutdown took longer than 10 s; exiting'), SHUTDOWN_DEADLINE_MS).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => die(`Shutdown failed: ${describe(err)}`),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

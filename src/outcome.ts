@@ -1,0 +1,38 @@
+/**
+ * A use case returns its reply and the events to publish as plain data; it emits nothing
+ * itself. REST and Socket.io send the reply their own way and hand the events to one
+ * publish(), so the two transports cannot drift apart.
+ */
+import type { ServerEventName, ServerEventPayload } from './schemas/events.js';
+
+/** Room names are v2's (PROTOCOL.md §4). */
+export const rooms = {
+  admins: 'admins',
+  admin: (adminId: string) => `admin-${adminId}`,
+  user: (userId: string) => `user-${userId}`,
+  chat: (chatId: string) => `chat-${chatId}`,
+} as const;
+
+export type Emit = {
+  [E in ServerEventName]: {
+    to: string[];
+    event: E;
+    payload: ServerEventPayload<E>;
+    /** Not to the socket whose request caused it (typing indicators). */
+    exceptSender?: boolean;
+  };
+}[ServerEventName];
+
+export interface Outcome<R> {
+  reply: R;
+  events: Emit[];
+}
+
+export function emit<E extends ServerEventName>(
+  to: string | string[],
+  event: E,
+  payload: ServerEventPayload<E>,
+  options: { exceptSender?: boolean } = {},
+): Emit {
+  return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
+}

@@ -1,0 +1,116 @@
+/**
+ * One handler per client event: parse the payload with its schema, resolve the Actor,
+ * call the same use case REST calls, and return its outcome. Joining rooms is the only
+ * thing a handler does to the socket itself.
+ */
+import type { ZodType } from 'zod';
+import {
+  type Actor,
+  type AuthContext,
+  adminClaim,
+  type Claim,
+  resolveActor,
+  senderClaim,
+  userClaim,
+  V2_ANONYMOUS,
+} from '../auth/actor.js';
+import { type Deps, setPresence, viewChat } from '../chats/use-cases.js';
+import { InvalidInput, Unauthorized } from '../errors.js';
+import { markRead, sendMessage, typing } from '../messages/use-cases.js';
+import { type Outcome, rooms } from '../outcome.js';
+import type { ClientEventName } from '../schemas/events.js';
+import {
+  ChatRefPayload,
+  describeIssue,
+  JoinAdminPayload,
+  JoinUserPayload,
+  MarkReadBody,
+  SocketSendPayload,
+  TypingBody,
+} from '../schemas/inputs.js';
+import type { ChatSocket } from './types.js';
+
+export interface SocketContext {
+  deps: Deps;
+  auth: AuthContext;
+}
+
+type Handler = (ctx: SocketContext, socket: ChatSocket, payload: unknown) => Promise<Outcome<object>>;
+
+function parse<T>(schema: ZodType<T>, payload: unknown): T {
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new InvalidInput(describeIssue(result.error));
+  return result.data;
+}
+
+/**
+ * The socket's identity for one event. A payload naming the person the socket joined as
+ * gets the joined identity (with its role and name); with AUTH_MODE=none a payload naming
+ * someone else is believed, as v2 did.
+ */
+function actorOf(ctx: SocketContext, socket: ChatSocket, claim?: Claim): Actor {
+  const joined = socket.data.actor;
+  const chosen = claim && claim.id !== joined?.id ? claim : joined;
+  return resolveActor(ctx.auth, chosen);
+}
+
+const nothing = { reply: {}, events: [] };
+
+export const handlers: Record<ClientEventName, Handler> = {
+  'join-user': async (ctx, socket, payload) => {
+    const { userId, userName } = parse(JoinUserPayload, payload);
+    const actor = resolveActor(ctx.auth, userClaim(userId, userName));
+    socket.data.actor = actor;
+    await socket.join(rooms.user(actor.id));
+    return setPresence(ctx.deps, actor, { userId: actor.id, online: true });
+  },
+
+  'join-admin': async (ctx, socket, payload) => {
+    const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
+    const actor = resolveActor(ctx.auth, adminClaim(adminId, adminName, isSuperAdmin));
+    socket.data.actor = actor;
+    await socket.join([rooms.admins, rooms.admin(actor.id)]);
+    return nothing;
+  },
+
+  'join-chat': async (ctx, socket, payload) => {
+    const { chatId } = parse(ChatRefPayload, payload);
+    const chat = await viewChat(ctx.deps, actorOf(ctx, socket), chatId);
+    await socket.join(rooms.chat(chat._id));
+    return { reply: { chatId: chat._id }, events: [] };
+  },
+
+  'leave-chat': async (_ctx, socket, payload) => {
+    const { chatId } = parse(ChatRefPayload, payload);
+    await socket.leave(rooms.chat(chatId));
+    return nothing;
+  },
+
+  typing: async (ctx, socket, payload) => {
+    const input = parse(TypingBody, payload);
+    return typing(ctx.deps, actorOf(ctx, socket), input);
+  },
+
+  'mark-read': async (ctx, socket, payload) => {
+    const input = parse(MarkReadBody, payload);
+    const actor = actorOf(ctx, socket, senderClaim(input.readerId, '', input.readerType));
+    return markRead(ctx.deps, actor, input);
+  },
+
+  'send-message': async (ctx, socket, payload) => {
+    const input = parse(SocketSendPayload, payload);
+    const claim = input.senderId
+      ? senderClaim(input.senderId, input.senderName ?? '', input.senderType ?? 'user')
+      : undefined;
+    const actor = actorOf(ctx, socket, claim);
+    if (actor === V2_ANONYMOUS) {
+      throw new Unauthorized('Join as a user or admin (join-user / join-admin) before sending', 'NOT_IDENTIFIED');
+    }
+    return sendMessage(ctx.deps, actor, input);
+  },
+
+  ping: async (_ctx, socket) => {
+    socket.emit('pong', { timestamp: new Date().toISOString() });
+    return nothing;
+  },
+};

@@ -1,0 +1,89 @@
+/** Attaches Socket.io to the HTTP server and routes every client event through one dispatcher. */
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { Server } from 'socket.io';
+import { setPresence } from '../chats/use-cases.js';
+import type { Config } from '../config.js';
+import { AppError, internalErrorReply, toErrorReply } from '../errors.js';
+import { rooms } from '../outcome.js';
+import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
+import { LIMITS } from '../schemas/shapes.js';
+import { handlers, type SocketContext } from './handlers.js';
+import type { Publish } from './publish.js';
+import type { ChatServer, ChatSocket } from './types.js';
+
+const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+export function createSocketServer(httpServer: HttpServer, config: Config): ChatServer {
+  return new Server(httpServer, {
+    cors: { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin },
+    // A frame larger than a REST body is refused by the transport before we parse it.
+    maxHttpBufferSize: LIMITS.bodyBytes,
+    serveClient: false,
+    // Lets a briefly disconnected client get back its rooms and the events it missed.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+  });
+}
+
+/** The last argument is the ack when it is a function; the first is the payload when it is not. */
+function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as Ack) : undefined;
+  const first = args[0];
+  return { payload: typeof first === 'function' ? undefined : first, ack };
+}
+
+export function wireSocketEvents(
+  io: ChatServer,
+  ctx: SocketContext,
+  publish: Publish,
+  log: FastifyBaseLogger,
+): void {
+  const fail = (socket: ChatSocket, event: string, err: unknown, ack: Ack | undefined) => {
+    let reply = toErrorReply(err);
+    if (!reply) {
+      log.error({ err, event }, 'socket handler failed');
+      reply = internalErrorReply();
+    }
+    if (ack) ack(reply.body);
+    else socket.emit('error', { ...reply.body, event });
+  };
+
+  const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
+    const { payload, ack } = splitArgs(args);
+    try {
+      const outcome = await handlers[event](ctx, socket, payload);
+      publish(outcome.events, socket);
+      ack?.({ success: true, ...outcome.reply });
+    } catch (err) {
+      fail(socket, event, err, ack);
+    }
+  };
+
+  io.on('connection', (socket) => {
+    for (const event of CLIENT_EVENTS) {
+      socket.on(event, (...args: unknown[]) => void dispatch(socket, event, args));
+    }
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      const name = typeof event === 'string' ? event.slice(0, 64) : String(event);
+      const err = new AppError(400, 'UNKNOWN_EVENT', `Unknown event "${name}"`);
+      fail(socket, name, err, splitArgs(args).ack);
+    });
+    socket.on('disconnect', () => void goOfflineIfLast(socket));
+  });
+
+  /** A user is offline when their last socket, on any node, has gone. */
+  const goOfflineIfLast = async (socket: ChatSocket) => {
+    const actor = socket.data.actor;
+    if (actor?.role !== 'user') return;
+    try {
+      const remaining = await io.in(rooms.user(actor.id)).fetchSockets();
+      if (remaining.length > 0) return;
+      const outcome = await setPresence(ctx.deps, actor, { userId: actor.id, online: false });
+      publish(outcome.events);
+    } catch (err) {
+      log.warn({ err, userId: actor.id }, 'could not record the user going offline');
+    }
+  };
+}

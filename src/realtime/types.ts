@@ -1,0 +1,24 @@
+import type { Server, Socket } from 'socket.io';
+import type { Actor } from '../auth/actor.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../schemas/events.js';
+
+/** What the server remembers per socket: the identity it joined with. */
+export interface SocketData {
+  actor?: Actor;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: Socket.io's slot for inter-server events, unused.
+type NoInterServerEvents = {};
+
+export type ChatServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoInterServerEvents,
+  SocketData
+>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  NoInterServerEvents,
+  SocketData
+>;

@@ -1,0 +1,139 @@
+/**
+ * Every REST body/query and socket payload, declared once with zod. The same schemas
+ * validate HTTP requests (through the Fastify type provider), socket payloads, and
+ * produce the OpenAPI document.
+ */
+import { z } from 'zod';
+import { LIMITS } from './shapes.js';
+
+const id = z.string().trim().min(1).max(LIMITS.idChars);
+const name = z.string().max(LIMITS.nameChars);
+/** v2 clients send JSON booleans; query strings carry "true"/"false". */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+const senderType = z.enum(['user', 'admin', 'system']);
+const readerType = z.enum(['user', 'admin']);
+const messageType = z.enum(['text', 'image', 'file']);
+
+export const ChatIdParams = z.object({ chatId: id });
+export const UserIdParams = z.object({ userId: id });
+export const AdminIdParams = z.object({ adminId: id });
+
+export const OpenChatBody = z.object({ userId: id, userName: name });
+
+export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
+export const AllChatsQuery = z.object({ status: z.enum(['waiting', 'active', 'closed']).optional() });
+
+export const TakeChatBody = z.object({
+  chatId: id,
+  adminId: id,
+  adminName: name,
+  isSuperAdmin: flag.optional(),
+});
+
+export const TransferChatBody = z.object({
+  chatId: id,
+  fromAdminId: id,
+  toAdminId: id,
+  toAdminName: name,
+  isSuperAdmin: flag.optional(),
+});
+
+export const UnlockChatBody = z.object({
+  chatId: id,
+  adminId: id,
+  isSuperAdmin: flag.optional(),
+});
+
+/** v2 sent no body; an identity may be named so the close rule can be applied. */
+export const CloseChatBody = z
+  .object({
+    userId: id.optional(),
+    adminId: id.optional(),
+    isSuperAdmin: flag.optional(),
+  })
+  .optional();
+
+const messageFields = {
+  content: z.string().max(LIMITS.contentChars),
+  messageType: messageType.optional(),
+  fileUrl: z.string().max(LIMITS.urlChars).nullish(),
+  clientMessageId: z.string().trim().min(1).max(LIMITS.idChars).optional(),
+};
+
+const requireTextOrFile = <T extends { content: string; fileUrl?: string | null | undefined }>(
+  m: T,
+) => m.content.trim().length > 0 || Boolean(m.fileUrl);
+const textOrFileError = {
+  message: 'content must not be empty (or give a fileUrl)',
+  path: ['content'],
+};
+
+export const SendMessageBody = z
+  .object({
+    chatId: id.optional(),
+    senderId: id,
+    senderType,
+    senderName: name,
+    ...messageFields,
+  })
+  .refine(requireTextOrFile, textOrFileError);
+
+export const HistoryQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.historyMaxLimit).optional(),
+    before: z.coerce.number().int().min(1).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((q) => [q.page, q.before, q.after].filter((v) => v !== undefined).length <= 1, {
+    message: 'use only one of page, before, after',
+    path: ['page'],
+  });
+
+export const MarkReadBody = z.object({ chatId: id, readerId: id, readerType });
+
+export const TypingBody = z.object({
+  chatId: id,
+  userId: id,
+  userName: name,
+  isTyping: z.boolean(),
+});
+
+export const StatusBody = z.object({ userId: id, online: z.boolean() });
+
+// Socket-only payloads.
+export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });
+export const JoinAdminPayload = z.object({
+  adminId: id,
+  adminName: name.optional(),
+  isSuperAdmin: flag.optional(),
+});
+export const ChatRefPayload = z.object({ chatId: id });
+/** The sender comes from the socket; v2-style sender fields are still accepted. */
+export const SocketSendPayload = z
+  .object({
+    chatId: id.optional(),
+    senderId: id.optional(),
+    senderType: senderType.optional(),
+    senderName: name.optional(),
+    ...messageFields,
+  })
+  .refine(requireTextOrFile, textOrFileError);
+
+export type OpenChatInput = z.infer<typeof OpenChatBody>;
+export type TakeChatInput = z.infer<typeof TakeChatBody>;
+export type TransferChatInput = z.infer<typeof TransferChatBody>;
+export type UnlockChatInput = z.infer<typeof UnlockChatBody>;
+export type SendMessageInput = z.infer<typeof SendMessageBody>;
+export type HistoryInput = z.infer<typeof HistoryQuery>;
+export type MarkReadInput = z.infer<typeof MarkReadBody>;
+export type TypingInput = z.infer<typeof TypingBody>;
+export type StatusInput = z.infer<typeof StatusBody>;
+
+/** First issue of a failed parse, as one sentence naming the field. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid input';
+  const field = issue.path.map(String).join('.');
+  return field ? `${field}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,399 @@
+/**
+ * The one query layer behind both stores. Dialect differences are passed in as a small
+ * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
+ */
+import { type Kysely, sql } from 'kysely';
+import { Unavailable } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import { toChat, toMessage } from './rows.js';
+import type { Database } from './schema.js';
+import type {
+  AdminRef,
+  AppendResult,
+  ChatQuery,
+  HistoryPage,
+  HistoryQuery,
+  MessageDraft,
+  Store,
+} from './store.js';
+
+export interface DialectTraits {
+  kind: Store['kind'];
+  isUniqueViolation(err: unknown): boolean;
+  /** True when the database cannot be reached (as opposed to a query being wrong). */
+  isUnavailable(err: unknown): boolean;
+  /** Closes what the dialect opened besides Kysely's own pool. */
+  onClose?: () => Promise<void>;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class KyselyStore implements Store {
+  readonly kind: Store['kind'];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: DialectTraits,
+  ) {
+    this.kind = traits.kind;
+  }
+
+  /** Turns "cannot reach the database" into a typed 503; anything else propagates. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (this.traits.isUnavailable(err)) throw new Unavailable();
+      throw err;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.guard(() => sql`select 1`.execute(this.db));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.traits.onClose?.();
+  }
+
+  getChat(chatId: string): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .selectFrom('chats')
+        .selectAll()
+        .where('id', '=', chatId)
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  findOpenChat(userId: string): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .selectFrom('chats')
+        .selectAll()
+        .where('userId', '=', userId)
+        .where('status', '<>', 'closed')
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  openChat(user: { userId: string; userName: string }): Promise<{ chat: Chat; isNew: boolean }> {
+    return this.guard(async () => {
+      const existing = await this.findOpenChat(user.userId);
+      if (existing) return { chat: existing, isNew: false };
+      const at = now();
+      try {
+        const row = await this.db
+          .insertInto('chats')
+          .values({
+            id: newId(),
+            userId: user.userId,
+            userName: user.userName,
+            status: 'waiting',
+            assignedAdminId: null,
+            assignedAdminName: null,
+            isLocked: 0,
+            lockedByAdminId: null,
+            lockedByAdminName: null,
+            lastMessage: '',
+            lastMessageAt: at,
+            unreadCount: 0,
+            userOnline: 0,
+            lastSeq: 0,
+            createdAt: at,
+            updatedAt: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { chat: toChat(row), isNew: true };
+      } catch (err) {
+        // Another request opened the user's chat between our read and insert.
+        if (!this.traits.isUniqueViolation(err)) throw err;
+        const winner = await this.findOpenChat(user.userId);
+        if (!winner) throw err;
+        return { chat: winner, isNew: false };
+      }
+    });
+  }
+
+  listChats(query: ChatQuery): Promise<Chat[]> {
+    return this.guard(async () => {
+      let q = this.db.selectFrom('chats').selectAll();
+      switch (query.kind) {
+        case 'byUser':
+          q = q.where('userId', '=', query.userId).orderBy('lastMessageAt', 'desc');
+          break;
+        case 'waiting': {
+          q = q
+            .where('status', '=', 'waiting')
+            .where('assignedAdminId', 'is', null)
+            .orderBy('createdAt', 'asc');
+          if (!query.seesLocked) {
+            const viewer = query.viewerAdminId ?? '';
+            q = q.where((eb) =>
+              eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', viewer)]),
+            );
+          }
+          break;
+        }
+        case 'assignedTo':
+          q = q
+            .where('assignedAdminId', '=', query.adminId)
+            .where('status', '<>', 'closed')
+            .orderBy('lastMessageAt', 'desc');
+          break;
+        case 'all':
+          if (query.status) q = q.where('status', '=', query.status);
+          q = q.orderBy('lastMessageAt', 'desc');
+          break;
+      }
+      const rows = await q.orderBy('id', 'desc').execute();
+      return rows.map(toChat);
+    });
+  }
+
+  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('chats')
+        .set({
+          status: 'active',
+          assignedAdminId: admin.id,
+          assignedAdminName: admin.name,
+          ...(lock ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name } : {}),
+          updatedAt: now(),
+        })
+        .where('id', '=', chatId)
+        .where('status', '<>', 'closed')
+        .where((eb) =>
+          eb.and([
+            eb.or([eb('assignedAdminId', 'is', null), eb('assignedAdminId', '=', admin.id)]),
+            eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', admin.id)]),
+          ]),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('chats')
+        .set((eb) => ({
+          assignedAdminId: to.id,
+          assignedAdminName: to.name,
+          // A lock travels with the chat: the new assignee holds it.
+          lockedByAdminId: eb
+            .case()
+            .when('isLocked', '=', 1)
+            .then(to.id)
+            .else(null)
+            .end(),
+          lockedByAdminName: eb
+            .case()
+            .when('isLocked', '=', 1)
+            .then(to.name)
+            .else(null)
+            .end(),
+          updatedAt: now(),
+        }))
+        .where('id', '=', chatId)
+        .where('status', '=', 'active')
+        .where('assignedAdminId', '=', fromAdminId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('chats')
+        .set({
+          status: 'waiting',
+          assignedAdminId: null,
+          assignedAdminName: null,
+          isLocked: 0,
+          lockedByAdminId: null,
+          lockedByAdminName: null,
+          updatedAt: now(),
+        })
+        .where('id', '=', chatId)
+        .where('status', '=', 'active')
+        .where('assignedAdminId', '=', heldBy)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  closeChat(chatId: string): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('chats')
+        .set({ status: 'closed', userOnline: 0, updatedAt: now() })
+        .where('id', '=', chatId)
+        .where('status', '<>', 'closed')
+        .returningAll()
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  setUserOnline(userId: string, online: boolean): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .updateTable('chats')
+        .set({ userOnline: online ? 1 : 0, updatedAt: now() })
+        .where('userId', '=', userId)
+        .where('status', '<>', 'closed')
+        .returningAll()
+        .executeTakeFirst();
+      return row && toChat(row);
+    });
+  }
+
+  appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    return this.guard(async () => {
+      if (draft.clientMessageId) {
+        const earlier = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
+        if (earlier) return { kind: 'duplicate', message: earlier };
+      }
+      const { effect } = draft;
+      try {
+        return await this.db.transaction().execute(async (trx): Promise<AppendResult> => {
+          const at = now();
+          // Taking the chat row first serialises appends to one chat across processes
+          // (row lock on PostgreSQL, the write lock on SQLite), so seq stays gap-free.
+          const chatRow = await trx
+            .updateTable('chats')
+            .set((eb) => ({
+              lastSeq: eb('lastSeq', '+', 1),
+              lastMessage: effect.lastMessage,
+              lastMessageAt: at,
+              unreadCount: eb('unreadCount', '+', effect.unreadIncrement),
+              updatedAt: at,
+            }))
+            .where('id', '=', draft.chatId)
+            .where('status', '<>', 'closed')
+            .returningAll()
+            .executeTakeFirst();
+          if (!chatRow) return { kind: 'rejected' };
+          const messageRow = await trx
+            .insertInto('messages')
+            .values({
+              id: newId(),
+              chatId: draft.chatId,
+              seq: chatRow.lastSeq,
+              senderId: draft.senderId,
+              senderType: draft.senderType,
+              senderName: draft.senderName,
+              content: draft.content,
+              messageType: draft.messageType,
+              fileUrl: draft.fileUrl,
+              isRead: 0,
+              readAt: null,
+              clientMessageId: draft.clientMessageId,
+              createdAt: at,
+              updatedAt: at,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return { kind: 'stored', message: toMessage(messageRow), chat: toChat(chatRow) };
+        });
+      } catch (err) {
+        // A concurrent retry with the same clientMessageId won; our transaction rolled
+        // back (seq included), and the stored message is the answer.
+        if (!draft.clientMessageId || !this.traits.isUniqueViolation(err)) throw err;
+        const winner = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
+        if (!winner) throw err;
+        return { kind: 'duplicate', message: winner };
+      }
+    });
+  }
+
+  findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('chatId', '=', chatId)
+        .where('clientMessageId', '=', clientMessageId)
+        .executeTakeFirst();
+      return row && toMessage(row);
+    });
+  }
+
+  history(chatId: string, query: HistoryQuery): Promise<HistoryPage> {
+    return this.guard(async () => {
+      const base = this.db.selectFrom('messages').selectAll().where('chatId', '=', chatId);
+      if (query.kind === 'page') {
+        const [rows, count] = await Promise.all([
+          base
+            .orderBy('seq', 'desc')
+            .limit(query.limit)
+            .offset((query.page - 1) * query.limit)
+            .execute(),
+          this.db
+            .selectFrom('messages')
+            .select((eb) => eb.fn.countAll().as('total'))
+            .where('chatId', '=', chatId)
+            .executeTakeFirstOrThrow(),
+        ]);
+        return { kind: 'page', messages: rows.reverse().map(toMessage), total: Number(count.total) };
+      }
+      // One extra row tells whether more exist in that direction.
+      const rows =
+        query.kind === 'after'
+          ? await base
+              .where('seq', '>', query.seq)
+              .orderBy('seq', 'asc')
+              .limit(query.limit + 1)
+              .execute()
+          : await base
+              .where('seq', '<', query.seq)
+              .orderBy('seq', 'desc')
+              .limit(query.limit + 1)
+              .execute();
+      const hasMore = rows.length > query.limit;
+      const page = rows.slice(0, query.limit);
+      if (query.kind === 'before') page.reverse();
+      return { kind: 'cursor', messages: page.map(toMessage), hasMore };
+    });
+  }
+
+  markRead(
+    chatId: string,
+    senderTypes: SenderType[],
+    resetUnread: boolean,
+  ): Promise<Chat | undefined> {
+    return this.guard(() =>
+      this.db.transaction().execute(async (trx) => {
+        const at = now();
+        await trx
+          .updateTable('messages')
+          .set({ isRead: 1, readAt: at, updatedAt: at })
+          .where('chatId', '=', chatId)
+          .where('isRead', '=', 0)
+          .where('senderType', 'in', senderTypes)
+          .execute();
+        const chat = resetUnread
+          ? await trx
+              .updateTable('chats')
+              .set({ unreadCount: 0, updatedAt: at })
+              .where('id', '=', chatId)
+              .returningAll()
+              .executeTakeFirst()
+          : await trx.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
+        return chat && toChat(chat);
+      }),
+    );
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * One migration set for both stores. Types are the portable subset (text, integer) so the
+ * same statements run on SQLite and PostgreSQL. Times are ISO-8601 UTC strings with
+ * millisecond precision, which sort correctly as text.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('chats')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('userId', 'text', (c) => c.notNull())
+      .addColumn('userName', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('assignedAdminId', 'text')
+      .addColumn('assignedAdminName', 'text')
+      .addColumn('isLocked', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('lockedByAdminId', 'text')
+      .addColumn('lockedByAdminName', 'text')
+      .addColumn('lastMessage', 'text', (c) => c.notNull().defaultTo(''))
+      .addColumn('lastMessageAt', 'text', (c) => c.notNull())
+      .addColumn('unreadCount', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('userOnline', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('lastSeq', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('updatedAt', 'text', (c) => c.notNull())
+      .execute();
+    // At most one open chat per user: decided by the database, not by a lookup race.
+    await db.schema
+      .createIndex('chats_one_open_per_user')
+      .on('chats')
+      .column('userId')
+      .unique()
+      .where(sql.ref('status'), '<>', 'closed')
+      .execute();
+    await db.schema
+      .createIndex('chats_by_user')
+      .on('chats')
+      .columns(['userId', 'lastMessageAt'])
+      .execute();
+    await db.schema
+      .createIndex('chats_by_status')
+      .on('chats')
+      .columns(['status', 'lastMessageAt'])
+      .execute();
+    await db.schema
+      .createIndex('chats_by_admin')
+      .on('chats')
+      .columns(['assignedAdminId', 'status'])
+      .execute();
+
+    await db.schema
+      .createTable('messages')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('chatId', 'text', (c) => c.notNull().references('chats.id'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('senderId', 'text', (c) => c.notNull())
+      .addColumn('senderType', 'text', (c) => c.notNull())
+      .addColumn('senderName', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('messageType', 'text', (c) => c.notNull())
+      .addColumn('fileUrl', 'text')
+      .addColumn('isRead', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('readAt', 'text')
+      .addColumn('clientMessageId', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('updatedAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('messages_chat_seq')
+      .on('messages')
+      .columns(['chatId', 'seq'])
+      .unique()
+      .execute();
+    // Retried sends: NULLs are distinct in a unique index on both databases.
+    await db.schema
+      .createIndex('messages_chat_client_id')
+      .on('messages')
+      .columns(['chatId', 'clientMessageId'])
+      .unique()
+      .execute();
+  },
+};
+
+const migrations: Record<string, Migration> = { '0001_initial': initial };
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}

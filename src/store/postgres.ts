@@ -1,0 +1,47 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+function errorCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
+
+/** Connection failures and the SQLSTATE classes 08 (connection) and 57P (shutdown). */
+function isUnavailable(err: unknown): boolean {
+  const code = errorCode(err);
+  if (NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+}
+
+export interface PostgresOptions {
+  maxConnections?: number;
+}
+
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5000,
+  });
+  // An idle client losing its connection must not crash the process; the next query
+  // gets a fresh one or a 503.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, {
+    kind: 'postgres',
+    isUniqueViolation: (err) => errorCode(err) === '23505',
+    isUnavailable,
+  });
+}

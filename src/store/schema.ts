@@ -1,0 +1,44 @@
+/** The database schema as one TypeScript interface: queries are typed against it. */
+
+export interface ChatsTable {
+  id: string;
+  userId: string;
+  userName: string;
+  status: 'waiting' | 'active' | 'closed';
+  assignedAdminId: string | null;
+  assignedAdminName: string | null;
+  /** 0/1: the same integer column type on SQLite and PostgreSQL. */
+  isLocked: number;
+  lockedByAdminId: string | null;
+  lockedByAdminName: string | null;
+  lastMessage: string;
+  lastMessageAt: string;
+  unreadCount: number;
+  userOnline: number;
+  /** The seq of the chat's newest message; the next message takes lastSeq + 1. */
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  chatId: string;
+  seq: number;
+  senderId: string;
+  senderType: 'user' | 'admin' | 'system';
+  senderName: string;
+  content: string;
+  messageType: 'text' | 'image' | 'file';
+  fileUrl: string | null;
+  isRead: number;
+  readAt: string | null;
+  clientMessageId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Database {
+  chats: ChatsTable;
+  messages: MessagesTable;
+}

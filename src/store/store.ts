@@ -1,0 +1,79 @@
+/**
+ * The operations the use cases need, not a generic repository. Every state change that a
+ * race could decide is a conditional update whose WHERE clause states what the caller
+ * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
+ */
+import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
+
+export interface AdminRef {
+  id: string;
+  name: string;
+}
+
+export type ChatQuery =
+  | { kind: 'byUser'; userId: string }
+  | { kind: 'waiting'; viewerAdminId: string | undefined; seesLocked: boolean }
+  | { kind: 'assignedTo'; adminId: string }
+  | { kind: 'all'; status: ChatStatus | undefined };
+
+/** What a stored message does to its chat, decided by the domain rules. */
+export interface ChatEffect {
+  lastMessage: string;
+  unreadIncrement: number;
+}
+
+export interface MessageDraft {
+  chatId: string;
+  senderId: string;
+  senderType: SenderType;
+  senderName: string;
+  content: string;
+  messageType: Message['messageType'];
+  fileUrl: string | null;
+  clientMessageId: string | null;
+  effect: ChatEffect;
+}
+
+export type AppendResult =
+  | { kind: 'stored'; message: Message; chat: Chat }
+  | { kind: 'duplicate'; message: Message }
+  /** The chat is missing or closed: the caller reloads it to say which. */
+  | { kind: 'rejected' };
+
+export type HistoryQuery =
+  | { kind: 'page'; page: number; limit: number }
+  | { kind: 'after'; seq: number; limit: number }
+  | { kind: 'before'; seq: number; limit: number };
+
+export type HistoryPage =
+  | { kind: 'page'; messages: Message[]; total: number }
+  | { kind: 'cursor'; messages: Message[]; hasMore: boolean };
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getChat(chatId: string): Promise<Chat | undefined>;
+  findOpenChat(userId: string): Promise<Chat | undefined>;
+  /** Returns the user's open chat, creating it if there is none (one open chat per user). */
+  openChat(user: { userId: string; userName: string }): Promise<{ chat: Chat; isNew: boolean }>;
+  listChats(query: ChatQuery): Promise<Chat[]>;
+
+  /** Assign (and optionally lock) to `admin` if open and not held by another admin. */
+  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined>;
+  /** Reassign from `fromAdminId` to `to` if it still holds the open chat. */
+  transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined>;
+  /** Unlock + unassign + waiting, if it is still held by `heldBy`. */
+  releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined>;
+  closeChat(chatId: string): Promise<Chat | undefined>;
+  /** Sets `userOnline` on the user's open chat, if they have one. */
+  setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
+
+  /** Stores the message and updates its chat in one transaction; seq = chat.lastSeq + 1. */
+  appendMessage(draft: MessageDraft): Promise<AppendResult>;
+  findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined>;
+  history(chatId: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
+  markRead(chatId: string, senderTypes: SenderType[], resetUnread: boolean): Promise<Chat | undefined>;
+}
