@@ -51,7 +51,7 @@ export const CloseChatBody = z
     adminId: id.optional(),
     isSuperAdmin: flag.optional(),
   })
-  .optional();
+  .nullish();
 
 const messageFields = {
   content: z.string().max(LIMITS.contentChars),

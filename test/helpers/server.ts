@@ -1,0 +1,45 @@
+import pino from 'pino';
+import { type Config, type DatabaseConfig, loadConfig } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+
+export function testConfig(database: DatabaseConfig, env: Record<string, string> = {}): Config {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  return { ...config, database };
+}
+
+export function startTestServer(
+  database: DatabaseConfig,
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  return startServer(testConfig(database, env), { logger: pino({ level: 'silent' }) });
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // Tests read into the envelope freely; each assertion states the shape it expects.
+  body: Record<string, unknown> & { success?: boolean; code?: string; error?: string };
+}
+
+export async function api(
+  server: { url: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  init: { raw?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...init.headers };
+  let payload: string | undefined;
+  if (init.raw !== undefined) payload = init.raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(`${server.url}${path}`, { method, headers, body: payload });
+  const text = await res.text();
+  let parsed: ApiResponse['body'] = {};
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { raw: text };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}

@@ -1,0 +1,66 @@
+import { io as connectSocket, type Socket } from 'socket.io-client';
+
+export type ClientSocket = Socket;
+
+export interface Received {
+  event: string;
+  payload: unknown;
+}
+
+/** A connected client that records every event it receives, in order. */
+export interface TestClient {
+  socket: ClientSocket;
+  received: Received[];
+  /** Events of one name received so far. */
+  of(event: string): unknown[];
+  emitAck(event: string, payload?: unknown): Promise<Record<string, unknown>>;
+  waitFor(event: string, predicate?: (payload: unknown) => boolean): Promise<unknown>;
+  close(): void;
+}
+
+const ACK_TIMEOUT_MS = 5000;
+
+export async function connectClient(
+  url: string,
+  options: Parameters<typeof connectSocket>[1] = {},
+): Promise<TestClient> {
+  const socket = connectSocket(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...options,
+  });
+  const received: Received[] = [];
+  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return {
+    socket,
+    received,
+    of: (event) => received.filter((r) => r.event === event).map((r) => r.payload),
+    emitAck: (event, payload) =>
+      socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
+    waitFor: (event, predicate = () => true) =>
+      new Promise((resolve, reject) => {
+        const seen = received.find((r) => r.event === event && predicate(r.payload));
+        if (seen) return resolve(seen.payload);
+        const timer = setTimeout(() => {
+          socket.off(event, listener);
+          reject(new Error(`timed out waiting for ${event}`));
+        }, ACK_TIMEOUT_MS);
+        const listener = (payload: unknown) => {
+          if (!predicate(payload)) return;
+          clearTimeout(timer);
+          socket.off(event, listener);
+          resolve(payload);
+        };
+        socket.on(event, listener);
+      }),
+    close: () => socket.disconnect(),
+  };
+}
+
+/** Lets in-flight events arrive before asserting that something did NOT arrive. */
+export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms));
