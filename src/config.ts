@@ -3,9 +3,7 @@
  * throws ConfigError naming the variable; main.ts prints that one line and exits.
  */
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export type AuthConfig =
   | { mode: 'none' }
@@ -108,7 +106,10 @@ function parseCors(env: Env): '*' | string[] {
   for (const origin of origins) {
     const url = parseUrl('CORS_ORIGIN', origin, ['http:', 'https:']);
     if (url.origin !== origin) {
-      throw new ConfigError('CORS_ORIGIN', `"${origin}" is not an exact origin (use ${url.origin})`);
+      throw new ConfigError(
+        'CORS_ORIGIN',
+        `"${origin}" is not an exact origin (use ${url.origin})`,
+      );
     }
   }
   return origins;

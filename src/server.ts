@@ -8,8 +8,8 @@ import pino, { type Logger } from 'pino';
 import { type AuthContext, resolveActor } from './auth/actor.js';
 import type { Deps } from './chats/use-cases.js';
 import { type Config, ConfigError } from './config.js';
-import type { HttpContext } from './http/context.js';
 import { buildHttpApp } from './http/app.js';
+import type { HttpContext } from './http/context.js';
 import type { Emit } from './outcome.js';
 import { createPublisher, type Publish } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
@@ -39,11 +39,16 @@ function authContext(config: Config): AuthContext {
   return { mode: 'none' };
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const auth = authContext(config);
   if (auth.mode === 'none') {
-    logger.warn('AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet');
+    logger.warn(
+      'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',
+    );
   }
   const store = await openStore(config.database);
   const deps: Deps = { store };

@@ -20,7 +20,8 @@ export type Claim = Actor;
  */
 export const V2_ANONYMOUS: Actor = Object.freeze({ id: '', name: '', role: 'superadmin' });
 
-export const isAdmin = (actor: Actor): boolean => actor.role === 'admin' || actor.role === 'superadmin';
+export const isAdmin = (actor: Actor): boolean =>
+  actor.role === 'admin' || actor.role === 'superadmin';
 
 export function adminClaim(
   id: string | undefined,

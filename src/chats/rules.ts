@@ -165,6 +165,7 @@ export function readEffect(readerType: 'user' | 'admin'): {
 /** The reader type of a read by `actor`; a superadmin reads as an admin. */
 export function readerTypeFor(actor: Actor, requested: 'user' | 'admin'): 'user' | 'admin' {
   const natural = actor.role === 'user' ? 'user' : 'admin';
-  if (requested !== natural) throw new Forbidden(`readerType: ${requested} does not match the reader`);
+  if (requested !== natural)
+    throw new Forbidden(`readerType: ${requested} does not match the reader`);
   return natural;
 }

@@ -3,7 +3,7 @@
  * store for one conditional change, and returns the reply plus the events to publish.
  */
 import type { Actor } from '../auth/actor.js';
-import { chatNotFound, Conflict } from '../errors.js';
+import { Conflict, chatNotFound } from '../errors.js';
 import { emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import type { Store } from '../store/store.js';
@@ -104,7 +104,9 @@ export async function takeChat(
         }),
   ];
   if (before.assignedAdminId !== admin.id) {
-    events.push(emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }));
+    events.push(
+      emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
+    );
   }
   return { reply: { chat }, events };
 }
@@ -144,7 +146,10 @@ export async function unlockChat(
   const chat =
     (await store.releaseChat(input.chatId, before.assignedAdminId ?? '')) ??
     (await explainLostRace(store, input.chatId, rule));
-  return { reply: { chat }, events: [emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat })] };
+  return {
+    reply: { chat },
+    events: [emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat })],
+  };
 }
 
 export async function closeChat(
@@ -159,7 +164,11 @@ export async function closeChat(
   if (!closed) return { reply: { chat: await loadChat(store, input.chatId) }, events: [] };
   return {
     reply: { chat: closed },
-    events: [emit([rooms.chat(closed._id), rooms.user(closed.userId)], 'chat-closed', { chatId: closed._id })],
+    events: [
+      emit([rooms.chat(closed._id), rooms.user(closed.userId)], 'chat-closed', {
+        chatId: closed._id,
+      }),
+    ],
   };
 }
 

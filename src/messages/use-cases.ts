@@ -44,7 +44,9 @@ function deliveryEvents(message: Message, chat: Chat): Emit[] {
       emit(adminAudience(chat), 'message-notification', { chatId: chat._id, message, chat }),
     );
   } else if (message.senderType === 'admin') {
-    events.push(emit(rooms.user(chat.userId), 'message-notification', { chatId: chat._id, message }));
+    events.push(
+      emit(rooms.user(chat.userId), 'message-notification', { chatId: chat._id, message }),
+    );
   }
   return events;
 }
@@ -100,7 +102,12 @@ export interface HistoryInput {
   after?: number | undefined;
 }
 
-export async function messageHistory({ store }: Deps, actor: Actor, chatId: string, q: HistoryInput) {
+export async function messageHistory(
+  { store }: Deps,
+  actor: Actor,
+  chatId: string,
+  q: HistoryInput,
+) {
   assertMayView(await loadChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
   if (q.after !== undefined || q.before !== undefined) {

@@ -35,7 +35,11 @@ export interface SocketContext {
   auth: AuthContext;
 }
 
-type Handler = (ctx: SocketContext, socket: ChatSocket, payload: unknown) => Promise<Outcome<object>>;
+type Handler = (
+  ctx: SocketContext,
+  socket: ChatSocket,
+  payload: unknown,
+) => Promise<Outcome<object>>;
 
 function parse<T>(schema: ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
@@ -104,7 +108,10 @@ export const handlers: Record<ClientEventName, Handler> = {
       : undefined;
     const actor = actorOf(ctx, socket, claim);
     if (actor === V2_ANONYMOUS) {
-      throw new Unauthorized('Join as a user or admin (join-user / join-admin) before sending', 'NOT_IDENTIFIED');
+      throw new Unauthorized(
+        'Join as a user or admin (join-user / join-admin) before sending',
+        'NOT_IDENTIFIED',
+      );
     }
     return sendMessage(ctx.deps, actor, input);
   },

@@ -21,7 +21,9 @@ export const AdminIdParams = z.object({ adminId: id });
 export const OpenChatBody = z.object({ userId: id, userName: name });
 
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
-export const AllChatsQuery = z.object({ status: z.enum(['waiting', 'active', 'closed']).optional() });
+export const AllChatsQuery = z.object({
+  status: z.enum(['waiting', 'active', 'closed']).optional(),
+});
 
 export const TakeChatBody = z.object({
   chatId: id,

@@ -164,7 +164,9 @@ export class KyselyStore implements Store {
           status: 'active',
           assignedAdminId: admin.id,
           assignedAdminName: admin.name,
-          ...(lock ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name } : {}),
+          ...(lock
+            ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
+            : {}),
           updatedAt: now(),
         })
         .where('id', '=', chatId)
@@ -189,18 +191,8 @@ export class KyselyStore implements Store {
           assignedAdminId: to.id,
           assignedAdminName: to.name,
           // A lock travels with the chat: the new assignee holds it.
-          lockedByAdminId: eb
-            .case()
-            .when('isLocked', '=', 1)
-            .then(to.id)
-            .else(null)
-            .end(),
-          lockedByAdminName: eb
-            .case()
-            .when('isLocked', '=', 1)
-            .then(to.name)
-            .else(null)
-            .end(),
+          lockedByAdminId: eb.case().when('isLocked', '=', 1).then(to.id).else(null).end(),
+          lockedByAdminName: eb.case().when('isLocked', '=', 1).then(to.name).else(null).end(),
           updatedAt: now(),
         }))
         .where('id', '=', chatId)
@@ -347,7 +339,11 @@ export class KyselyStore implements Store {
             .where('chatId', '=', chatId)
             .executeTakeFirstOrThrow(),
         ]);
-        return { kind: 'page', messages: rows.reverse().map(toMessage), total: Number(count.total) };
+        return {
+          kind: 'page',
+          messages: rows.reverse().map(toMessage),
+          total: Number(count.total),
+        };
       }
       // One extra row tells whether more exist in that direction.
       const rows =

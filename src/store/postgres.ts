@@ -23,7 +23,10 @@ export interface PostgresOptions {
   maxConnections?: number;
 }
 
-export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+export async function openPostgresStore(
+  url: string,
+  options: PostgresOptions = {},
+): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,

@@ -26,6 +26,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   return new KyselyStore(db, {
     kind: 'sqlite',
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
-    isUnavailable: (err) => ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'].includes(sqliteCode(err)),
+    isUnavailable: (err) =>
+      ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'].includes(sqliteCode(err)),
   });
 }

@@ -75,5 +75,9 @@ export interface Store {
   findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined>;
   history(chatId: string, query: HistoryQuery): Promise<HistoryPage>;
   /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
-  markRead(chatId: string, senderTypes: SenderType[], resetUnread: boolean): Promise<Chat | undefined>;
+  markRead(
+    chatId: string,
+    senderTypes: SenderType[],
+    resetUnread: boolean,
+  ): Promise<Chat | undefined>;
 }

@@ -32,7 +32,8 @@ export async function api(
   let payload: string | undefined;
   if (init.raw !== undefined) payload = init.raw;
   else if (body !== undefined) payload = JSON.stringify(body);
-  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  if (payload !== undefined && !headers['content-type'])
+    headers['content-type'] = 'application/json';
   const res = await fetch(`${server.url}${path}`, { method, headers, body: payload });
   const text = await res.text();
   let parsed: ApiResponse['body'] = {};

@@ -41,7 +41,9 @@ export async function connectClient(
     received,
     of: (event) => received.filter((r) => r.event === event).map((r) => r.payload),
     emitAck: (event, payload) =>
-      socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
+      socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<
+        Record<string, unknown>
+      >,
     waitFor: (event, predicate = () => true) =>
       new Promise((resolve, reject) => {
         const seen = received.find((r) => r.event === event && predicate(r.payload));

@@ -9,7 +9,10 @@ const byChat = (chatId: string) => (p: unknown) => (p as { chatId?: string }).ch
 const chatsOf = (body: Record<string, unknown>) => body.chats as Chat[];
 
 async function openChatFor(world: World, user: Person): Promise<Chat> {
-  const res = await api(world.server(), 'POST', '/api/chats', { userId: user.id, userName: user.name });
+  const res = await api(world.server(), 'POST', '/api/chats', {
+    userId: user.id,
+    userName: user.name,
+  });
   expect(res.status).toBe(200);
   return res.body.chat as Chat;
 }
@@ -32,7 +35,10 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       world.user(),
       world.user(),
     ]);
-    const first = await api(world.server(), 'POST', '/api/chats', { userId: user.id, userName: user.name });
+    const first = await api(world.server(), 'POST', '/api/chats', {
+      userId: user.id,
+      userName: user.name,
+    });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ success: true, isNew: true });
     const chat = first.body.chat as Chat;
@@ -47,7 +53,10 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       lastMessage: '',
     });
 
-    const again = await api(world.server(), 'POST', '/api/chats', { userId: user.id, userName: user.name });
+    const again = await api(world.server(), 'POST', '/api/chats', {
+      userId: user.id,
+      userName: user.name,
+    });
     expect(again.body).toMatchObject({ success: true, isNew: false, chat: { _id: chat._id } });
 
     await adminA.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
@@ -79,7 +88,12 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       success: true,
-      chat: { _id: chat._id, status: 'active', assignedAdminId: admin.id, assignedAdminName: admin.name },
+      chat: {
+        _id: chat._id,
+        status: 'active',
+        assignedAdminId: admin.id,
+        assignedAdminName: admin.name,
+      },
     });
     expect(await watcher.client.waitFor('chat-taken', byChat(chat._id))).toEqual({
       chatId: chat._id,
@@ -137,8 +151,15 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       lockedByAdminName: admin.name,
       assignedAdminId: admin.id,
     });
-    const locked = (await other.client.waitFor('chat-locked', byChat(chat._id))) as Record<string, unknown>;
-    expect(locked).toMatchObject({ chatId: chat._id, lockedByAdminId: admin.id, lockedByAdminName: admin.name });
+    const locked = (await other.client.waitFor('chat-locked', byChat(chat._id))) as Record<
+      string,
+      unknown
+    >;
+    expect(locked).toMatchObject({
+      chatId: chat._id,
+      lockedByAdminId: admin.id,
+      lockedByAdminName: admin.name,
+    });
     expect((locked.chat as Chat)._id).toBe(chat._id);
     await user.client.waitFor('admin-joined', byChat(chat._id));
 
@@ -159,9 +180,16 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       world.user(),
     ]);
     const chat = await openChatFor(world, user);
-    await api(world.server(), 'POST', '/api/chats/lock', { chatId: chat._id, adminId: admin.id, adminName: admin.name });
+    await api(world.server(), 'POST', '/api/chats/lock', {
+      chatId: chat._id,
+      adminId: admin.id,
+      adminName: admin.name,
+    });
 
-    const refused = await api(world.server(), 'POST', '/api/chats/unlock', { chatId: chat._id, adminId: other.id });
+    const refused = await api(world.server(), 'POST', '/api/chats/unlock', {
+      chatId: chat._id,
+      adminId: other.id,
+    });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ success: false, code: 'FORBIDDEN' });
     const unchanged = await api(world.server(), 'GET', `/api/chats/admin/${admin.id}`);
@@ -180,7 +208,9 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       assignedAdminId: null,
       assignedAdminName: null,
     });
-    const unlocked = (await other.client.waitFor('chat-unlocked', byChat(chat._id))) as { chat: Chat };
+    const unlocked = (await other.client.waitFor('chat-unlocked', byChat(chat._id))) as {
+      chat: Chat;
+    };
     expect(unlocked.chat.status).toBe('waiting');
   });
 
@@ -200,7 +230,11 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       toAdminName: to.name,
     });
     expect(res.status).toBe(200);
-    expect(res.body.chat).toMatchObject({ assignedAdminId: to.id, assignedAdminName: to.name, status: 'active' });
+    expect(res.body.chat).toMatchObject({
+      assignedAdminId: to.id,
+      assignedAdminName: to.name,
+      status: 'active',
+    });
     expect(await from.client.waitFor('chat-transferred-out', byChat(chat._id))).toEqual({
       chatId: chat._id,
       toAdminName: to.name,
@@ -324,6 +358,8 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     expect(chatsOf(active.body).every((c) => c.status === 'active')).toBe(true);
     expect(chatsOf(active.body).map((c) => c._id)).toContain(mine._id);
     const all = await api(world.server(), 'GET', '/api/chats/all');
-    expect(chatsOf(all.body).map((c) => c._id)).toEqual(expect.arrayContaining([mine._id, waiting._id]));
+    expect(chatsOf(all.body).map((c) => c._id)).toEqual(
+      expect.arrayContaining([mine._id, waiting._id]),
+    );
   });
 });

@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assignChat,
+  type Chat,
+  forChat,
+  type Message,
+  openChat,
+  restSend,
+} from '../helpers/flows.js';
+import { api } from '../helpers/server.js';
+import { settle } from '../helpers/sockets.js';
+import { storeTargets } from '../helpers/stores.js';
+import { useWorld } from '../helpers/world.js';
+
+describe.each(await storeTargets())('messages on $name', (target) => {
+  const world = useWorld(target);
+
+  it('a user message: stored with seq, new-message to the chat room, notification to all admins while unassigned', async () => {
+    const [user, adminA, adminB, roomMember, otherUser] = await Promise.all([
+      world.user(),
+      world.admin(),
+      world.admin(),
+      world.bystander(),
+      world.user(),
+    ]);
+    const chat = await openChat(world, user);
+    await roomMember.emitAck('join-chat', { chatId: chat._id });
+    const res = await restSend(world, user, 'user', { chatId: chat._id, content: 'I need help' });
+    expect(res.status).toBe(200);
+    const message = res.body.message as Message;
+    expect(message).toMatchObject({
+      chatId: chat._id,
+      seq: 1,
+      senderId: user.id,
+      senderType: 'user',
+      senderName: user.name,
+      content: 'I need help',
+      messageType: 'text',
+      fileUrl: null,
+      isRead: false,
+      readAt: null,
+      clientMessageId: null,
+    });
+    expect(message._id).toMatch(/^[0-9a-f]{24}$/);
+    expect(res.body.chat).toMatchObject({ lastMessage: 'I need help', unreadCount: 1 });
+
+    expect(await roomMember.waitFor('new-message')).toEqual({ message });
+    const note = (await adminA.client.waitFor('message-notification', forChat(chat._id))) as Record<
+      string,
+      unknown
+    >;
+    expect(note).toMatchObject({
+      chatId: chat._id,
+      message,
+      chat: { _id: chat._id, unreadCount: 1 },
+    });
+    await adminB.client.waitFor('message-notification', forChat(chat._id));
+    await settle();
+    expect(user.client.of('message-notification')).toHaveLength(0);
+    expect(otherUser.client.of('new-message')).toHaveLength(0);
+  });
+
+  it('once assigned, user messages notify only the assignee; admin messages notify the user', async () => {
+    const [user, admin, otherAdmin] = await Promise.all([
+      world.user(),
+      world.admin(),
+      world.admin(),
+    ]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    await restSend(world, user, 'user', { chatId: chat._id, content: 'hello' });
+    await admin.client.waitFor('message-notification', forChat(chat._id));
+
+    const reply = await restSend(world, admin, 'admin', {
+      chatId: chat._id,
+      content: 'hi, how can I help?',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.message).toMatchObject({ seq: 2, senderType: 'admin' });
+    expect(reply.body.chat).toMatchObject({ unreadCount: 1, lastMessage: 'hi, how can I help?' });
+    const toUser = (await user.client.waitFor('message-notification', forChat(chat._id))) as Record<
+      string,
+      unknown
+    >;
+    expect(toUser).toEqual({ chatId: chat._id, message: reply.body.message });
+    await settle();
+    expect(otherAdmin.client.of('message-notification').filter(forChat(chat._id))).toHaveLength(0);
+  });
+
+  it('an admin may not write to a chat they have not taken; another user may not write at all', async () => {
+    const [user, admin, stranger] = await Promise.all([world.user(), world.admin(), world.user()]);
+    const chat = await openChat(world, user);
+    const byAdmin = await restSend(world, admin, 'admin', { chatId: chat._id, content: 'x' });
+    expect(byAdmin.status).toBe(403);
+    const byStranger = await restSend(world, stranger, 'user', { chatId: chat._id, content: 'x' });
+    expect(byStranger.status).toBe(403);
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect(history.body.messages).toEqual([]);
+  });
+
+  it('without chatId a user message goes to their open chat, created (and announced) if none', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const res = await restSend(world, user, 'user', { content: 'first words' });
+    expect(res.status).toBe(200);
+    const chat = res.body.chat as Chat;
+    expect(chat).toMatchObject({ userId: user.id, status: 'waiting', lastMessage: 'first words' });
+    await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
+    const second = await restSend(world, user, 'user', { content: 'more' });
+    expect(second.body.message).toMatchObject({ chatId: chat._id, seq: 2 });
+    const adminWithoutChat = await restSend(world, admin, 'admin', { content: 'x' });
+    expect(adminWithoutChat.status).toBe(400);
+    expect(adminWithoutChat.body.error).toMatch(/chatId/);
+  });
+
+  it('a retried clientMessageId stores one message and answers both sends with it', async () => {
+    const [user, roomMember] = await Promise.all([world.user(), world.bystander()]);
+    const chat = await openChat(world, user);
+    await roomMember.emitAck('join-chat', { chatId: chat._id });
+    const send = () =>
+      restSend(world, user, 'user', { chatId: chat._id, content: 'once', clientMessageId: 'c-1' });
+    const first = await send();
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(second.body.message).toEqual(first.body.message);
+    const concurrent = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        restSend(world, user, 'user', {
+          chatId: chat._id,
+          content: 'burst',
+          clientMessageId: 'c-2',
+        }),
+      ),
+    );
+    const ids = new Set(concurrent.map((r) => (r.body.message as Message)._id));
+    expect(concurrent.every((r) => r.status === 200)).toBe(true);
+    expect(ids.size).toBe(1);
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1, 2]);
+    expect(history.body.pagination).toMatchObject({ total: 2 });
+    await settle();
+    expect(roomMember.of('new-message')).toHaveLength(2);
+  });
+
+  it('keeps the first 100 characters as lastMessage and takes image messages with a fileUrl', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const long = 'ж'.repeat(250);
+    const res = await restSend(world, user, 'user', { chatId: chat._id, content: long });
+    expect((res.body.chat as Chat).lastMessage).toBe('ж'.repeat(100));
+    const image = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: '',
+      messageType: 'image',
+      fileUrl: 'https://cdn.example/receipt.png',
+    });
+    expect(image.status).toBe(200);
+    expect(image.body.message).toMatchObject({
+      messageType: 'image',
+      fileUrl: 'https://cdn.example/receipt.png',
+    });
+    expect((image.body.chat as Chat).lastMessage).toBe('[image]');
+  });
+
+  it('history: v2 pages newest-first by page, each page oldest→newest; cursors after/before', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    for (let i = 1; i <= 7; i++) {
+      await restSend(world, user, 'user', { chatId: chat._id, content: `m${i}` });
+    }
+    const seqs = (body: Record<string, unknown>) => (body.messages as Message[]).map((m) => m.seq);
+    const path = `/api/messages/${chat._id}`;
+
+    const page1 = await api(world.server(), 'GET', `${path}?page=1&limit=3`);
+    expect(seqs(page1.body)).toEqual([5, 6, 7]);
+    expect(page1.body.pagination).toEqual({ page: 1, limit: 3, total: 7, pages: 3 });
+    const page3 = await api(world.server(), 'GET', `${path}?page=3&limit=3`);
+    expect(seqs(page3.body)).toEqual([1]);
+    const beyond = await api(world.server(), 'GET', `${path}?page=9&limit=3`);
+    expect(seqs(beyond.body)).toEqual([]);
+
+    const defaults = await api(world.server(), 'GET', path);
+    expect(defaults.body.pagination).toEqual({ page: 1, limit: 50, total: 7, pages: 1 });
+
+    const after = await api(world.server(), 'GET', `${path}?after=2&limit=3`);
+    expect(seqs(after.body)).toEqual([3, 4, 5]);
+    expect(after.body.pagination).toEqual({ limit: 3, hasMore: true });
+    const afterEnd = await api(world.server(), 'GET', `${path}?after=5&limit=3`);
+    expect(seqs(afterEnd.body)).toEqual([6, 7]);
+    expect(afterEnd.body.pagination).toEqual({ limit: 3, hasMore: false });
+
+    const before = await api(world.server(), 'GET', `${path}?before=6&limit=3`);
+    expect(seqs(before.body)).toEqual([3, 4, 5]);
+    expect(before.body.pagination).toEqual({ limit: 3, hasMore: true });
+    const beforeStart = await api(world.server(), 'GET', `${path}?before=3&limit=5`);
+    expect(seqs(beforeStart.body)).toEqual([1, 2]);
+    expect(beforeStart.body.pagination).toEqual({ limit: 5, hasMore: false });
+
+    const tooMany = await api(world.server(), 'GET', `${path}?limit=201`);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error).toMatch(/limit/);
+  });
+
+  it('an admin read marks user messages read, zeroes unreadCount and tells the chat room', async () => {
+    const [user, admin, roomMember] = await Promise.all([
+      world.user(),
+      world.admin(),
+      world.bystander(),
+    ]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    await roomMember.emitAck('join-chat', { chatId: chat._id });
+    await restSend(world, user, 'user', { chatId: chat._id, content: 'a' });
+    await restSend(world, user, 'user', { chatId: chat._id, content: 'b' });
+    await restSend(world, admin, 'admin', { chatId: chat._id, content: 'c' });
+
+    const read = await api(world.server(), 'POST', '/api/messages/read', {
+      chatId: chat._id,
+      readerId: admin.id,
+      readerType: 'admin',
+    });
+    expect(read.status).toBe(200);
+    expect(read.body.chat).toMatchObject({ unreadCount: 0 });
+    expect(await roomMember.waitFor('messages-read')).toEqual({
+      chatId: chat._id,
+      readerId: admin.id,
+      readerType: 'admin',
+    });
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    const messages = history.body.messages as Message[];
+    expect(messages.map((m) => [m.senderType, m.isRead])).toEqual([
+      ['user', true],
+      ['user', true],
+      ['admin', false],
+    ]);
+    expect(typeof messages[0]?.readAt).toBe('string');
+
+    await api(world.server(), 'POST', '/api/messages/read', {
+      chatId: chat._id,
+      readerId: user.id,
+      readerType: 'user',
+    });
+    const after = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect((after.body.messages as Message[]).every((m) => m.isRead === true)).toBe(true);
+  });
+
+  it('typing over REST reaches the chat room and stores nothing', async () => {
+    const [user, roomMember, outsider] = await Promise.all([
+      world.user(),
+      world.bystander(),
+      world.bystander(),
+    ]);
+    const chat = await openChat(world, user);
+    await roomMember.emitAck('join-chat', { chatId: chat._id });
+    const payload = { chatId: chat._id, userId: user.id, userName: user.name, isTyping: true };
+    const res = await api(world.server(), 'POST', '/api/messages/typing', payload);
+    expect(res.status).toBe(200);
+    expect(await roomMember.waitFor('typing')).toEqual(payload);
+    await settle();
+    expect(outsider.of('typing')).toHaveLength(0);
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect(history.body.messages).toEqual([]);
+  });
+
+  it('POST /status sets userOnline on the open chat and tells the assignee only', async () => {
+    const [user, admin, otherAdmin] = await Promise.all([
+      world.user(),
+      world.admin(),
+      world.admin(),
+    ]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    const res = await api(world.server(), 'POST', '/api/status', {
+      userId: user.id,
+      online: false,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.chat).toMatchObject({ _id: chat._id, userOnline: false });
+    expect(await admin.client.waitFor('user-status', forChat(chat._id))).toEqual({
+      chatId: chat._id,
+      userId: user.id,
+      online: false,
+    });
+    await settle();
+    expect(otherAdmin.client.of('user-status').filter(forChat(chat._id))).toHaveLength(0);
+  });
+});

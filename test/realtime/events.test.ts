@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { assignChat, type Chat, forChat, type Message, openChat } from '../helpers/flows.js';
+import { api } from '../helpers/server.js';
+import { connectClient, settle } from '../helpers/sockets.js';
+import { storeTargets } from '../helpers/stores.js';
+import { useWorld } from '../helpers/world.js';
+
+describe.each(await storeTargets())('socket events on $name', (target) => {
+  const world = useWorld(target);
+
+  it('send-message acks with the stored message and chat, and fans out like REST', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    await admin.client.emitAck('join-chat', { chatId: chat._id });
+    await user.client.emitAck('join-chat', { chatId: chat._id });
+
+    const ack = await user.client.emitAck('send-message', {
+      chatId: chat._id,
+      content: 'via socket',
+      clientMessageId: 'k1',
+    });
+    expect(ack).toMatchObject({
+      success: true,
+      message: {
+        chatId: chat._id,
+        seq: 1,
+        senderId: user.id,
+        senderType: 'user',
+        content: 'via socket',
+        clientMessageId: 'k1',
+      },
+      chat: { _id: chat._id, unreadCount: 1 },
+    });
+    expect(await admin.client.waitFor('new-message')).toEqual({ message: ack.message });
+    const note = (await admin.client.waitFor('message-notification', forChat(chat._id))) as Record<
+      string,
+      unknown
+    >;
+    expect(note.message).toEqual(ack.message);
+
+    // The ack came after the commit: a read sees it.
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}?after=0`);
+    expect(history.body.messages).toEqual([ack.message]);
+
+    const retry = await user.client.emitAck('send-message', {
+      chatId: chat._id,
+      content: 'via socket',
+      clientMessageId: 'k1',
+    });
+    expect(retry.message).toEqual(ack.message);
+
+    const reply = await admin.client.emitAck('send-message', {
+      chatId: chat._id,
+      content: 'answer',
+    });
+    expect(reply).toMatchObject({
+      success: true,
+      message: { seq: 2, senderType: 'admin', senderId: admin.id },
+    });
+    expect(await user.client.waitFor('message-notification', forChat(chat._id))).toEqual({
+      chatId: chat._id,
+      message: reply.message,
+    });
+  });
+
+  it('events work without an acknowledgement callback (v2 clients pass none)', async () => {
+    const [admin] = await Promise.all([world.admin()]);
+    const client = await connectClient(world.server().url);
+    const userId = world.uid('user');
+    client.socket.emit('join-user', { userId, userName: 'No Ack' });
+    const chat = await openChat(world, { id: userId, name: 'No Ack', client });
+    client.socket.emit('join-chat', { chatId: chat._id });
+    await assignChat(world, chat, admin);
+    await settle();
+    await api(world.server(), 'POST', '/api/messages', {
+      chatId: chat._id,
+      senderId: admin.id,
+      senderType: 'admin',
+      senderName: admin.name,
+      content: 'ping',
+    });
+    const got = (await client.waitFor('new-message')) as { message: Message };
+    expect(got.message.content).toBe('ping');
+    client.socket.emit('send-message', { chatId: chat._id, content: 'reply without ack' });
+    const seen = (await admin.client.waitFor(
+      'message-notification',
+      (p) => (p as { message: Message }).message.content === 'reply without ack',
+    )) as { message: Message };
+    expect(seen.message.seq).toBe(2);
+    client.close();
+  });
+
+  it('join-user marks the user online and tells the admins; the last tab closing marks them offline', async () => {
+    const admin = await world.admin();
+    const userId = world.uid('user');
+    const firstTab = await connectClient(world.server().url);
+    const secondTab = await connectClient(world.server().url);
+    await firstTab.emitAck('join-user', { userId, userName: 'Tabs' });
+    const chat = await openChat(world, { id: userId, name: 'Tabs', client: firstTab });
+    await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
+    expect(await admin.client.waitFor('user-status', forChat(chat._id))).toEqual({
+      chatId: chat._id,
+      userId,
+      online: true,
+    });
+    const online = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
+    expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
+
+    firstTab.close();
+    await settle(300);
+    const stillOnline = admin.client
+      .of('user-status')
+      .filter((p) => (p as { online: boolean }).online === false);
+    expect(stillOnline.filter(forChat(chat._id))).toHaveLength(0);
+
+    secondTab.close();
+    expect(
+      await admin.client.waitFor(
+        'user-status',
+        (p) => forChat(chat._id)(p) && (p as { online: boolean }).online === false,
+      ),
+    ).toEqual({ chatId: chat._id, userId, online: false });
+    const offline = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
+    expect((offline.body.chats as Chat[])[0]?.userOnline).toBe(false);
+  });
+
+  it('join-chat: the chat user and admins may join; another user is refused; unknown ids are 404', async () => {
+    const [user, stranger, admin] = await Promise.all([world.user(), world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    expect(await user.client.emitAck('join-chat', { chatId: chat._id })).toMatchObject({
+      success: true,
+    });
+    expect(await admin.client.emitAck('join-chat', { chatId: chat._id })).toMatchObject({
+      success: true,
+    });
+    const refused = await stranger.client.emitAck('join-chat', { chatId: chat._id });
+    expect(refused).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    const missing = await user.client.emitAck('join-chat', { chatId: '000000000000000000000000' });
+    expect(missing).toMatchObject({ success: false, code: 'CHAT_NOT_FOUND' });
+
+    await api(world.server(), 'POST', '/api/messages', {
+      chatId: chat._id,
+      senderId: user.id,
+      senderType: 'user',
+      senderName: user.name,
+      content: 'private',
+    });
+    await admin.client.waitFor('new-message');
+    await settle();
+    expect(stranger.client.of('new-message')).toHaveLength(0);
+  });
+
+  it('leave-chat stops delivery to that socket', async () => {
+    const [user, watcher] = await Promise.all([world.user(), world.bystander()]);
+    const chat = await openChat(world, user);
+    await watcher.emitAck('join-chat', { chatId: chat._id });
+    expect(await watcher.emitAck('leave-chat', { chatId: chat._id })).toEqual({ success: true });
+    await user.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
+    await settle();
+    expect(watcher.of('new-message')).toHaveLength(0);
+  });
+
+  it('typing goes to the others in the chat room, not back to the typist', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    await user.client.emitAck('join-chat', { chatId: chat._id });
+    await admin.client.emitAck('join-chat', { chatId: chat._id });
+    const payload = { chatId: chat._id, userId: user.id, userName: user.name, isTyping: true };
+    expect(await user.client.emitAck('typing', payload)).toEqual({ success: true });
+    expect(await admin.client.waitFor('typing')).toEqual(payload);
+    await settle();
+    expect(user.client.of('typing')).toHaveLength(0);
+  });
+
+  it('mark-read over the socket zeroes unread and tells the room', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    await user.client.emitAck('join-chat', { chatId: chat._id });
+    await user.client.emitAck('send-message', { chatId: chat._id, content: 'unread' });
+    const ack = await admin.client.emitAck('mark-read', {
+      chatId: chat._id,
+      readerId: admin.id,
+      readerType: 'admin',
+    });
+    expect(ack).toMatchObject({ success: true, chat: { unreadCount: 0 } });
+    expect(await user.client.waitFor('messages-read')).toEqual({
+      chatId: chat._id,
+      readerId: admin.id,
+      readerType: 'admin',
+    });
+  });
+
+  it('ping answers pong', async () => {
+    const client = await world.bystander();
+    expect(await client.emitAck('ping')).toEqual({ success: true });
+    const pong = (await client.waitFor('pong')) as { timestamp: string };
+    expect(Number.isNaN(Date.parse(pong.timestamp))).toBe(false);
+  });
+
+  it('send-message from a socket that joined as nobody is refused', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const anonymous = await world.bystander();
+    const ack = await anonymous.emitAck('send-message', { chatId: chat._id, content: 'who am I' });
+    expect(ack).toMatchObject({ success: false, code: 'NOT_IDENTIFIED' });
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect(history.body.messages).toEqual([]);
+  });
+});
