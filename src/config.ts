@@ -87,7 +87,10 @@ function parseDatabase(env: Env): DatabaseConfig {
     return { kind: 'sqlite', path };
   }
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
-    parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
+    const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
+    if (!url.hostname && url.pathname.length <= 1) {
+      throw new ConfigError('DATABASE_URL', 'names no host and no database');
+    }
     return { kind: 'postgres', url: raw };
   }
   throw new ConfigError(

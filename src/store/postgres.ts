@@ -11,12 +11,19 @@ function errorCode(err: unknown): string {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
 
-/** Connection failures and the SQLSTATE classes 08 (connection) and 57P (shutdown). */
+/**
+ * Cannot reach a usable database: network errors, SQLSTATE classes 08 (connection),
+ * 53 (insufficient resources), 57P (shutdown), and a database that is gone (3D000) or
+ * refusing connections.
+ */
 function isUnavailable(err: unknown): boolean {
   const code = errorCode(err);
-  if (NETWORK_CODES.has(code) || code.startsWith('08') || code.startsWith('57P')) return true;
+  if (NETWORK_CODES.has(code) || code === '3D000') return true;
+  if (['08', '53', '57P'].some((cls) => code.startsWith(cls))) return true;
   const message = err instanceof Error ? err.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections/i.test(
+    message,
+  );
 }
 
 export interface PostgresOptions {

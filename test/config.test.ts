@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const failure = (env: Record<string, string>): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('defaults to port 3001, the embedded SQLite file, no auth and open CORS outside production', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3001,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', path: './data/chat.db' },
+      redisUrl: undefined,
+      corsOrigin: '*',
+      auth: { mode: 'none' },
+      logLevel: 'info',
+      rateLimit: { enabled: true, messagesPerSecond: 10, messagesBurst: 30 },
+    });
+  });
+
+  it('selects the store from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h:5432/db',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://h/db' }).database.kind).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({
+      kind: 'sqlite',
+      path: ':memory:',
+    });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/x.db',
+    });
+  });
+
+  it('parses CORS_ORIGIN as exact origins', () => {
+    expect(loadConfig({ CORS_ORIGIN: 'https://a.example, https://b.example' }).corsOrigin).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ AUTH_MODE: 'sometimes' }, 'AUTH_MODE'],
+    [{ AUTH_MODE: 'jwt' }, 'JWT_SECRET'],
+    [{ AUTH_MODE: 'jwt', JWT_JWKS_URL: 'not a url' }, 'JWT_JWKS_URL'],
+    [{ NODE_ENV: 'production', AUTH_MODE: 'none' }, 'AUTH_MODE'],
+    [{ CORS_ORIGIN: 'https://a.example/path' }, 'CORS_ORIGIN'],
+    [{ REDIS_URL: 'http://h' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RATE_LIMIT: 'maybe' }, 'RATE_LIMIT'],
+    [{ RATE_LIMIT_MESSAGES_BURST: '-1' }, 'RATE_LIMIT_MESSAGES_BURST'],
+    [{ MONGODB_URI: 'mongodb+srv://x' }, 'MONGODB_URI'],
+  ])('refuses %o naming %s', (env, variable) => {
+    const err = failure(env as Record<string, string>);
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}:`)).toBe(true);
+  });
+
+  it('production allows AUTH_MODE=none only with ALLOW_INSECURE_AUTH=true', () => {
+    expect(
+      loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none', ALLOW_INSECURE_AUTH: 'true' }).auth
+        .mode,
+    ).toBe('none');
+    expect(failure({ NODE_ENV: 'production' }).variable).toBe('JWT_SECRET');
+  });
+
+  it('MONGODB_URI is ignored when DATABASE_URL is set', () => {
+    expect(
+      loadConfig({ MONGODB_URI: 'mongodb://x', DATABASE_URL: 'sqlite::memory:' }).database.kind,
+    ).toBe('sqlite');
+  });
+});

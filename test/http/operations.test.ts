@@ -1,0 +1,103 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient } from '../helpers/sockets.js';
+import { PG_ADMIN_URL, storeTargets } from '../helpers/stores.js';
+
+describe('health, root and docs', () => {
+  it('GET /health counts connections; GET / and the OpenAPI document answer JSON', async () => {
+    const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+    try {
+      const client = await connectClient(server.url);
+      const health = await api(server, 'GET', '/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toMatchObject({
+        status: 'OK',
+        websocket: 'active',
+        connections: 1,
+        store: { status: 'up' },
+      });
+      expect(Number.isNaN(Date.parse(String(health.body.timestamp)))).toBe(false);
+      client.close();
+
+      const root = await api(server, 'GET', '/', undefined, {
+        headers: { accept: 'application/json' },
+      });
+      expect(root.body).toMatchObject({
+        name: 'Fastorika Chat Server',
+        version: expect.any(String),
+      });
+      expect(root.body.endpoints).toEqual(
+        expect.arrayContaining(['PATCH /api/chats/:chatId/close', 'GET /health']),
+      );
+
+      const doc = await api(server, 'GET', '/docs/json');
+      expect(doc.status).toBe(200);
+      const paths = doc.body.paths as Record<string, Record<string, { requestBody?: unknown }>>;
+      expect(Object.keys(paths)).toEqual(
+        expect.arrayContaining([
+          '/api/chats',
+          '/api/messages',
+          '/api/messages/{chatId}',
+          '/api/chats/{chatId}/close',
+        ]),
+      );
+      const sendSchema = JSON.stringify(paths['/api/messages']?.post?.requestBody);
+      expect(sendSchema).toContain('senderType');
+      expect(sendSchema).toContain('10000');
+      const page = await fetch(`${server.url}/docs`, { redirect: 'follow' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/swagger/i);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+async function adminQuery(text: string, params: unknown[] = []): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
+  'when $name goes away',
+  (target) => {
+    it('health answers 503 with the same shape and API calls get 503, never 500', async () => {
+      const db = await target.create();
+      const name = db.config.kind === 'postgres' ? new URL(db.config.url).pathname.slice(1) : '';
+      const server = await startTestServer(db.config);
+      try {
+        expect((await api(server, 'GET', '/health')).status).toBe(200);
+        // Cut the server's connections and refuse new ones.
+        await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await adminQuery(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+
+        const health = await api(server, 'GET', '/health');
+        expect(health.status).toBe(503);
+        expect(health.body).toMatchObject({
+          status: 'UNAVAILABLE',
+          websocket: 'active',
+          store: { status: 'down' },
+        });
+        const open = await api(server, 'POST', '/api/chats', { userId: 'u', userName: 'U' });
+        expect(open.status).toBe(503);
+        expect(open.body).toMatchObject({ success: false, code: 'STORE_UNAVAILABLE' });
+
+        await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        expect((await api(server, 'GET', '/health')).status).toBe(200);
+      } finally {
+        await server.close();
+        await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+        await db.drop();
+      }
+    });
+  },
+);

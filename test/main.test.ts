@@ -1,0 +1,89 @@
+/** The real entry point in a child process: start-up errors, and a graceful stop. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+const tsx = join(root, 'node_modules/.bin/tsx');
+const work = mkdtempSync(join(tmpdir(), 'chat-main-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(tsx, [join(root, 'src/main.ts')], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+async function waitForHealth(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+describe('the server process', () => {
+  it.each([
+    [{ PORT: 'abc' }, /^Configuration error: PORT: /],
+    [{ AUTH_MODE: 'maybe' }, /^Configuration error: AUTH_MODE: /],
+    [{ DATABASE_URL: 'mongodb://x/y' }, /^Configuration error: DATABASE_URL: /],
+    [
+      { MONGODB_URI: 'mongodb+srv://x' },
+      /^Configuration error: MONGODB_URI: MongoDB is not a supported store/,
+    ],
+  ])('exits non-zero with one line for %o', async (env, line) => {
+    const proc = run(env);
+    expect(await proc.exit).toBe(1);
+    const lines = proc.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(proc.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('creates ./data/chat.db on first start and stops on SIGTERM with exit 0', async () => {
+    const port = 31000 + Math.floor(Math.random() * 1000);
+    const proc = run({ PORT: String(port) });
+    await waitForHealth(port);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(health).toMatchObject({ status: 'OK', store: { kind: 'sqlite', status: 'up' } });
+    const root = await fetch(`http://127.0.0.1:${port}/`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(await root.json()).toMatchObject({
+      name: 'Fastorika Chat Server',
+      endpoints: expect.arrayContaining(['POST /api/messages']),
+    });
+    const started = Date.now();
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const again = run({ PORT: String(port) });
+    await waitForHealth(port);
+    again.child.kill('SIGINT');
+    expect(await again.exit).toBe(0);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(work, 'data/chat.db'))).toBe(true);
+  });
+});
