@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream';
 import pg from 'pg';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/server.js';
+import { startServer } from '../../src/server.js';
+import { api, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { PG_ADMIN_URL, storeTargets } from '../helpers/stores.js';
 
@@ -101,3 +104,36 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
     });
   },
 );
+
+describe('logs', () => {
+  it('one JSON line per request at debug, and never the message content', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = pino({ level: 'debug' }, sink);
+    const server = await startServer(testConfig({ kind: 'sqlite', path: ':memory:' }), { logger });
+    try {
+      const secret = 'card 4111-1111-1111-1111 exp 12/29';
+      const res = await api(server, 'POST', '/api/messages', {
+        senderId: 'u-log',
+        senderType: 'user',
+        senderName: 'L',
+        content: secret,
+      });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const requests = parsed.filter((l) => l.msg === 'request');
+      expect(requests).toEqual([
+        expect.objectContaining({ level: 20, method: 'POST', url: '/api/messages', status: 200 }),
+      ]);
+      expect(lines.some((l) => l.includes('4111'))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
