@@ -3,10 +3,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'chat-main-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -15,7 +16,8 @@ function run(env: Record<string, string>): {
   output: () => string;
   exit: Promise<number | null>;
 } {
-  const child = spawn(tsx, [join(root, 'src/main.ts')], {
+  // One process (tsx as a loader, not a wrapper) so signals reach the server itself.
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
     cwd: work,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
