@@ -135,7 +135,13 @@ function parseAuth(env: Env, production: boolean): AuthConfig {
   if (!secret && !jwksUrl) {
     throw new ConfigError('JWT_SECRET', 'AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
   }
+  if (secret && jwksUrl) {
+    throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL, not both');
+  }
   if (jwksUrl) parseUrl('JWT_JWKS_URL', jwksUrl, ['http:', 'https:']);
+  if (secret && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes for HS256');
+  }
   return {
     mode: 'jwt',
     secret,

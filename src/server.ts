@@ -5,12 +5,15 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { type AuthContext, resolveActor } from './auth/actor.js';
+import { type AuthContext, bearerToken, resolveActor } from './auth/actor.js';
+import { createTokenVerifier, type VerifierOptions } from './auth/tokens.js';
 import type { Deps } from './chats/use-cases.js';
-import { type Config, ConfigError } from './config.js';
+import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import type { HttpContext } from './http/context.js';
+import { createLimits } from './limits/rate-limiter.js';
 import type { Emit } from './outcome.js';
+import { installSocketGuards } from './realtime/guards.js';
 import { createPublisher, type Publish } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
@@ -30,35 +33,45 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger;
+  verifier?: VerifierOptions;
 }
 
-function authContext(config: Config): AuthContext {
-  if (config.auth.mode !== 'none') {
-    throw new ConfigError('AUTH_MODE', 'jwt is not available in this build yet; use none');
-  }
-  return { mode: 'none' };
+function authContext(config: Config, options: VerifierOptions | undefined): AuthContext {
+  if (config.auth.mode === 'none') return { mode: 'none' };
+  return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
 export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ level: config.logLevel });
-  const auth = authContext(config);
+  const logger =
+    options.logger ??
+    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
+  const auth = authContext(config, options.verifier);
   if (auth.mode === 'none') {
     logger.warn(
       'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',
     );
   }
+  if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
+    logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
+  }
   const store = await openStore(config.database);
-  const deps: Deps = { store };
+  const limits = createLimits(config.rateLimit);
+  const deps: Deps = { store, limits };
 
   let publisher: Publish | undefined;
   const publish = (events: Emit[]) => publisher?.(events);
   const context: HttpContext = {
     deps,
     publish,
-    actorFor: async (_request, claim) => resolveActor(auth, claim),
+    actorFor: async (request, claim) => {
+      if (auth.mode === 'none') return resolveActor(auth, undefined, claim);
+      const token = bearerToken(request.headers.authorization);
+      const verified = token === undefined ? undefined : await auth.verifier.verify(token);
+      return resolveActor(auth, verified?.actor, claim);
+    },
   };
 
   let io: ChatServer | undefined;
@@ -70,6 +83,7 @@ export async function startServer(
   });
   io = createSocketServer(app.server, config);
   publisher = createPublisher(io);
+  installSocketGuards(io, auth, limits.connections);
   wireSocketEvents(io, { deps, auth }, publisher, logger);
 
   try {

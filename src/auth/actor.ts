@@ -2,6 +2,9 @@
  * Who is making a request. Resolved once per request and once per socket event, here
  * and nowhere else; use cases receive it and never read identity from a payload.
  */
+import { Forbidden, Unauthorized } from '../errors.js';
+import type { TokenVerifier } from './tokens.js';
+
 export type Role = 'user' | 'admin' | 'superadmin';
 
 export interface Actor {
@@ -10,8 +13,18 @@ export interface Actor {
   role: Role;
 }
 
-/** An identity a payload names (v2 style): believed as-is with AUTH_MODE=none. */
-export type Claim = Actor;
+/**
+ * An identity a payload names, v2 style. With AUTH_MODE=none it is believed; with jwt it
+ * must agree with the token. `role` is absent where the payload names a person but not
+ * what they are (typing's userId).
+ */
+export interface Claim {
+  id: string;
+  name?: string;
+  role?: Role;
+  /** A superadmin may name another admin here (transfer's fromAdminId). */
+  superadminMayNameOthers?: boolean;
+}
 
 /**
  * With AUTH_MODE=none, v2 trusted every caller: a request that names nobody (GET
@@ -41,15 +54,46 @@ export function senderClaim(id: string, name: string, type: 'user' | 'admin' | '
   return { id, name, role: type === 'user' ? 'user' : type === 'system' ? 'superadmin' : 'admin' };
 }
 
-export interface AuthContext {
-  mode: 'none';
+export type AuthContext = { mode: 'none' } | { mode: 'jwt'; verifier: TokenVerifier };
+
+/** A claimed role is covered by the token's: an admin claim by admin or superadmin. */
+function roleCovers(token: Role, claimed: Role): boolean {
+  if (claimed === 'user') return token === 'user';
+  if (claimed === 'admin') return token === 'admin' || token === 'superadmin';
+  return token === 'superadmin';
+}
+
+function assertClaimAgrees(token: Actor, claim: Claim): void {
+  if (claim.superadminMayNameOthers && token.role === 'superadmin') return;
+  if (claim.id !== token.id)
+    throw new Forbidden('The identity in the payload does not match the token');
+  if (claim.role && !roleCovers(token.role, claim.role)) {
+    throw new Forbidden(`The payload claims role ${claim.role}; the token grants ${token.role}`);
+  }
 }
 
 /**
- * The one seam for identity. With AUTH_MODE=none the payload's claim (or, on a socket,
- * the identity it joined with) is believed; the JWT mode will verify the token here and
- * require the claim to agree with it.
+ * The one seam for identity. AUTH_MODE=none: the payload's claim is believed (a claim
+ * without a role, or none, is v2's anonymous caller). jwt: the verified token is the
+ * identity, and any claim must agree with it.
  */
-export function resolveActor(_auth: AuthContext, claim: Claim | undefined): Actor {
-  return claim ?? V2_ANONYMOUS;
+export function resolveActor(
+  auth: AuthContext,
+  tokenActor: Actor | undefined,
+  claim: Claim | undefined,
+): Actor {
+  if (auth.mode === 'none') {
+    if (!claim?.role) return V2_ANONYMOUS;
+    return { id: claim.id, name: claim.name ?? '', role: claim.role };
+  }
+  if (!tokenActor) throw new Unauthorized('A bearer token is required', 'MISSING_TOKEN');
+  if (claim) assertClaimAgrees(tokenActor, claim);
+  if (tokenActor.name || !claim?.name) return tokenActor;
+  return { ...tokenActor, name: claim.name };
+}
+
+/** The token of an `Authorization: Bearer <jwt>` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
 }

@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../auth/actor.js';
 import { Conflict, chatNotFound } from '../errors.js';
+import type { Limits } from '../limits/rate-limiter.js';
 import { emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import type { Store } from '../store/store.js';
@@ -21,6 +22,7 @@ import {
 
 export interface Deps {
   store: Store;
+  limits: Limits;
 }
 
 export async function loadChat(store: Store, chatId: string): Promise<Chat> {

@@ -1,8 +1,11 @@
 /** Builds the Fastify instance: parsing, validation, errors, CORS, docs and the routes. */
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
+import { RateLimited } from '../errors.js';
+import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { HttpContext } from './context.js';
 import { registerDocs } from './docs.js';
@@ -58,6 +61,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   registerErrorHandling(app);
+  // Per client IP, before anything else is done for the request; health probes are exempt.
+  app.addHook('onRequest', async (req) => {
+    if (req.url === '/health') return;
+    const retryAfterMs = await overLimit(context.deps.limits.requests, req.ip);
+    if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
+  });
+  await app.register(helmet, { global: true });
   await app.register(cors, { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin });
   await registerDocs(app, options.health.version);
 

@@ -15,5 +15,6 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // staticCSP: the page works under the Content-Security-Policy helmet sets.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }

@@ -9,10 +9,16 @@ import {
   senderTypeFor,
 } from '../chats/rules.js';
 import { adminAudience, type Deps, loadChat } from '../chats/use-cases.js';
-import { Conflict, chatNotFound, InvalidInput } from '../errors.js';
+import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
+import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import { type Emit, emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
+
+async function enforce(limiter: RateLimiter, key: string): Promise<void> {
+  const retryAfterMs = await overLimit(limiter, key);
+  if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
+}
 
 export interface SendInput {
   chatId?: string | undefined;
@@ -58,6 +64,8 @@ export async function sendMessage(
   input: SendInput,
 ): Promise<Outcome<{ message: Message; chat: Chat }>> {
   const senderType = senderTypeFor(actor, input.senderType);
+  // Before any store work: a refused send stores nothing and uses no seq.
+  await enforce(deps.limits.messages, actor.id);
   const sender = { ...actor, name: actor.name || input.senderName || '' };
   const target = await targetChat(deps, sender, senderType, input.chatId);
   assertMayWrite(target.chat, actor);
@@ -155,10 +163,11 @@ export async function markRead(
 
 /** Nothing is stored; the indicator goes to the chat room (not back to the typing socket). */
 export async function typing(
-  { store }: Deps,
+  { store, limits }: Deps,
   actor: Actor,
   input: { chatId: string; userId: string; userName: string; isTyping: boolean },
 ): Promise<Outcome<Record<string, never>>> {
+  await enforce(limits.typing, actor.id || input.userId);
   assertMayView(await loadChat(store, input.chatId), actor);
   return {
     reply: {},

@@ -54,8 +54,9 @@ function parse<T>(schema: ZodType<T>, payload: unknown): T {
  */
 function actorOf(ctx: SocketContext, socket: ChatSocket, claim?: Claim): Actor {
   const joined = socket.data.actor;
-  const chosen = claim && claim.id !== joined?.id ? claim : joined;
-  return resolveActor(ctx.auth, chosen);
+  if (ctx.auth.mode === 'jwt') return resolveActor(ctx.auth, joined, claim);
+  if (!claim || claim.id === joined?.id) return joined ?? V2_ANONYMOUS;
+  return resolveActor(ctx.auth, undefined, claim);
 }
 
 const nothing = { reply: {}, events: [] };
@@ -63,7 +64,7 @@ const nothing = { reply: {}, events: [] };
 export const handlers: Record<ClientEventName, Handler> = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
-    const actor = resolveActor(ctx.auth, userClaim(userId, userName));
+    const actor = resolveActor(ctx.auth, socket.data.actor, userClaim(userId, userName));
     socket.data.actor = actor;
     await socket.join(rooms.user(actor.id));
     return setPresence(ctx.deps, actor, { userId: actor.id, online: true });
@@ -71,7 +72,11 @@ export const handlers: Record<ClientEventName, Handler> = {
 
   'join-admin': async (ctx, socket, payload) => {
     const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
-    const actor = resolveActor(ctx.auth, adminClaim(adminId, adminName, isSuperAdmin));
+    const actor = resolveActor(
+      ctx.auth,
+      socket.data.actor,
+      adminClaim(adminId, adminName, isSuperAdmin),
+    );
     socket.data.actor = actor;
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
     return nothing;
@@ -92,7 +97,11 @@ export const handlers: Record<ClientEventName, Handler> = {
 
   typing: async (ctx, socket, payload) => {
     const input = parse(TypingBody, payload);
-    return typing(ctx.deps, actorOf(ctx, socket), input);
+    return typing(
+      ctx.deps,
+      actorOf(ctx, socket, { id: input.userId, name: input.userName }),
+      input,
+    );
   },
 
   'mark-read': async (ctx, socket, payload) => {

@@ -4,10 +4,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
 import { setPresence } from '../chats/use-cases.js';
 import type { Config } from '../config.js';
-import { AppError, internalErrorReply, toErrorReply } from '../errors.js';
+import { AppError, internalErrorReply, toErrorReply, Unauthorized } from '../errors.js';
 import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { originGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -20,6 +21,8 @@ export function createSocketServer(httpServer: HttpServer, config: Config): Chat
     // A frame larger than a REST body is refused by the transport before we parse it.
     maxHttpBufferSize: LIMITS.bodyBytes,
     serveClient: false,
+    // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH).
+    allowRequest: originGuard(config.corsOrigin),
     // Lets a briefly disconnected client get back its rooms and the events it missed.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
   });
@@ -51,6 +54,16 @@ export function wireSocketEvents(
 
   const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
+    if (socket.data.expiresAt !== undefined && socket.data.expiresAt <= Date.now()) {
+      fail(
+        socket,
+        event,
+        new Unauthorized('Token expired; reconnect with a fresh token', 'TOKEN_EXPIRED'),
+        ack,
+      );
+      socket.disconnect(true);
+      return;
+    }
     try {
       const outcome = await handlers[event](ctx, socket, payload);
       publish(outcome.events, socket);

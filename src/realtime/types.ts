@@ -5,6 +5,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../schemas/even
 /** What the server remembers per socket: the identity it joined with. */
 export interface SocketData {
   actor?: Actor;
+  /** When the socket's token expires (epoch ms), with AUTH_MODE=jwt. */
+  expiresAt?: number;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: Socket.io's slot for inter-server events, unused.

@@ -3,7 +3,14 @@ import { type Config, type DatabaseConfig, loadConfig } from '../../src/config.j
 import { type RunningServer, startServer } from '../../src/server.js';
 
 export function testConfig(database: DatabaseConfig, env: Record<string, string> = {}): Config {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  // Limits are off unless a test turns them on: the contract suites send in bursts.
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT: 'off',
+    ...env,
+  });
   return { ...config, database };
 }
 

@@ -71,7 +71,9 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.post('/chats/transfer', { schema: { tags, body: TransferChatBody } }, async (req) => {
       const { fromAdminId, isSuperAdmin } = req.body;
-      const actor = await ctx.actorFor(req, adminClaim(fromAdminId, undefined, isSuperAdmin));
+      const claim = adminClaim(fromAdminId, undefined, isSuperAdmin);
+      // A superadmin names the chat's current assignee here, not themself.
+      const actor = await ctx.actorFor(req, claim && { ...claim, superadminMayNameOthers: true });
       return respond(ctx, await transferChat(ctx.deps, actor, req.body));
     });
 

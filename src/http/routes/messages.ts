@@ -41,7 +41,7 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.post('/messages/typing', { schema: { tags, body: TypingBody } }, async (req) => {
       // The typing payload names a person but not a role: v2 trusted it as-is.
-      const actor = await ctx.actorFor(req, undefined);
+      const actor = await ctx.actorFor(req, { id: req.body.userId, name: req.body.userName });
       return respond(ctx, await typing(ctx.deps, actor, req.body));
     });
   };
