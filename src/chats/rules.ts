@@ -30,10 +30,11 @@ export function assertMayView(chat: Chat, actor: Actor): void {
   if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');
 }
 
-/** A user acts for themselves only; admins and superadmins may act on a user's behalf here. */
+/** A user's own account (their chat list, presence, opening a chat): them, or a superadmin. */
 export function assertActsForUser(actor: Actor, userId: string): void {
-  if (actor.role === 'user' && actor.id !== userId) {
-    throw new Forbidden('A user may act for their own account only');
+  if (isSuper(actor)) return;
+  if (actor.role !== 'user' || actor.id !== userId) {
+    throw new Forbidden("Only the user (or a superadmin) may act on this user's account");
   }
 }
 

@@ -1,0 +1,631 @@
+/**
+ * Every REST route and socket event, against every kind of caller, with AUTH_MODE=jwt.
+ * Callers fill identity fields honestly with their own id (as a v2 client would), except
+ * the anonymous caller, who names the chat's user. A refused call must change nothing
+ * and emit nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/actor.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import type { RunningServer } from '../../src/server.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+
+type CallerKind = 'anonymous' | 'owner' | 'otherUser' | 'assignee' | 'otherAdmin' | 'superadmin';
+const CALLERS: CallerKind[] = [
+  'anonymous',
+  'owner',
+  'otherUser',
+  'assignee',
+  'otherAdmin',
+  'superadmin',
+];
+
+interface Caller {
+  kind: CallerKind;
+  id: string;
+  name: string;
+  role: Role | undefined;
+  token: string | undefined;
+}
+
+interface Scene {
+  chat: Chat;
+  owner: Caller;
+  assignee: Caller;
+}
+
+type Request = { method: string; path: string; body?: unknown };
+/** Expected HTTP status per caller (socket rows: 200 = success ack, else the error's status). */
+type Expect = Record<CallerKind, number>;
+
+const senderType = (c: Caller) => (c.role === 'user' ? 'user' : 'admin');
+const readerType = senderType;
+const ANON_401 = 401;
+
+interface RestRow {
+  name: string;
+  chat: 'waiting' | 'assigned';
+  request: (s: Scene, c: Caller) => Request;
+  expect: Expect;
+}
+
+const restRows: RestRow[] = [
+  {
+    name: 'POST /api/chats',
+    chat: 'assigned',
+    request: (_s, c) => ({
+      method: 'POST',
+      path: '/api/chats',
+      body: { userId: c.id, userName: c.name },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 200,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 403,
+    },
+  },
+  {
+    name: 'GET /api/chats/user/:userId',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/chats/user/${s.owner.id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/chats/waiting',
+    chat: 'waiting',
+    request: (_s, c) => ({
+      method: 'GET',
+      path: `/api/chats/waiting?adminId=${c.id}&isSuperAdmin=${c.role === 'superadmin'}`,
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/chats/admin/:adminId',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/chats/admin/${s.assignee.id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/chats/all',
+    chat: 'assigned',
+    request: () => ({ method: 'GET', path: '/api/chats/all' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  ...(['assign', 'lock'] as const).flatMap((action): RestRow[] => [
+    {
+      name: `POST /api/chats/${action} (waiting chat)`,
+      chat: 'waiting',
+      request: (s, c) => ({
+        method: 'POST',
+        path: `/api/chats/${action}`,
+        body: { chatId: s.chat._id, adminId: c.id, adminName: c.name },
+      }),
+      expect: {
+        anonymous: ANON_401,
+        owner: 403,
+        otherUser: 403,
+        assignee: 200,
+        otherAdmin: 200,
+        superadmin: 200,
+      },
+    },
+    {
+      name: `POST /api/chats/${action} (chat held by the assignee)`,
+      chat: 'assigned',
+      request: (s, c) => ({
+        method: 'POST',
+        path: `/api/chats/${action}`,
+        body: { chatId: s.chat._id, adminId: c.id, adminName: c.name },
+      }),
+      expect: {
+        anonymous: ANON_401,
+        owner: 403,
+        otherUser: 403,
+        assignee: 200,
+        otherAdmin: 409,
+        superadmin: 409,
+      },
+    },
+  ]),
+  {
+    name: 'POST /api/chats/transfer',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/chats/transfer',
+      body: {
+        chatId: s.chat._id,
+        fromAdminId: c.role === 'superadmin' ? s.assignee.id : c.id,
+        toAdminId: 'admin-target',
+        toAdminName: 'Target',
+        isSuperAdmin: c.role === 'superadmin',
+      },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/chats/unlock',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/chats/unlock',
+      body: { chatId: s.chat._id, adminId: c.id, isSuperAdmin: c.role === 'superadmin' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'PATCH /api/chats/:chatId/close',
+    chat: 'assigned',
+    request: (s) => ({ method: 'PATCH', path: `/api/chats/${s.chat._id}/close` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/messages/:chatId',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/messages/${s.chat._id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/messages',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages',
+      body: {
+        chatId: s.chat._id,
+        senderId: c.id,
+        senderType: senderType(c),
+        senderName: c.name,
+        content: 'hi',
+      },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/messages/read',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages/read',
+      body: { chatId: s.chat._id, readerId: c.id, readerType: readerType(c) },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/messages/typing',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages/typing',
+      body: { chatId: s.chat._id, userId: c.id, userName: c.name, isTyping: true },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/status',
+    chat: 'assigned',
+    request: (_s, c) => ({
+      method: 'POST',
+      path: '/api/status',
+      body: { userId: c.id, online: true },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 200,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 403,
+    },
+  },
+];
+
+/** Payloads that name someone else: refused whatever the route would otherwise allow. */
+const impersonations: {
+  name: string;
+  caller: CallerKind;
+  request: (s: Scene, c: Caller) => Request;
+}[] = [
+  {
+    name: 'another user sends as the chat user',
+    caller: 'otherUser',
+    request: (s) => ({
+      method: 'POST',
+      path: '/api/messages',
+      body: {
+        chatId: s.chat._id,
+        senderId: s.owner.id,
+        senderType: 'user',
+        senderName: 'x',
+        content: 'fake',
+      },
+    }),
+  },
+  {
+    name: 'the chat user claims to be an admin',
+    caller: 'owner',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages',
+      body: {
+        chatId: s.chat._id,
+        senderId: c.id,
+        senderType: 'admin',
+        senderName: 'x',
+        content: 'fake',
+      },
+    }),
+  },
+  {
+    name: 'an admin claims isSuperAdmin to unlock a chat held by another',
+    caller: 'otherAdmin',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/chats/unlock',
+      body: { chatId: s.chat._id, adminId: c.id, isSuperAdmin: true },
+    }),
+  },
+  {
+    name: 'an admin names the assignee to transfer their chat away',
+    caller: 'otherAdmin',
+    request: (s) => ({
+      method: 'POST',
+      path: '/api/chats/transfer',
+      body: { chatId: s.chat._id, fromAdminId: s.assignee.id, toAdminId: 'x', toAdminName: 'X' },
+    }),
+  },
+  {
+    name: 'an admin reads as the chat user',
+    caller: 'otherAdmin',
+    request: (s) => ({
+      method: 'POST',
+      path: '/api/messages/read',
+      body: { chatId: s.chat._id, readerId: s.owner.id, readerType: 'user' },
+    }),
+  },
+];
+
+interface SocketRow {
+  event: string;
+  payload: (s: Scene, c: Caller) => unknown;
+  expect: Omit<Expect, 'anonymous'>;
+}
+
+const socketRows: SocketRow[] = [
+  {
+    event: 'join-user',
+    payload: (_s, c) => ({ userId: c.id, userName: c.name }),
+    expect: { owner: 200, otherUser: 200, assignee: 403, otherAdmin: 403, superadmin: 403 },
+  },
+  {
+    event: 'join-admin',
+    payload: (_s, c) => ({
+      adminId: c.id,
+      adminName: c.name,
+      isSuperAdmin: c.role === 'superadmin',
+    }),
+    expect: { owner: 403, otherUser: 403, assignee: 200, otherAdmin: 200, superadmin: 200 },
+  },
+  {
+    event: 'join-chat',
+    payload: (s) => ({ chatId: s.chat._id }),
+    expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'typing',
+    payload: (s, c) => ({ chatId: s.chat._id, userId: c.id, userName: c.name, isTyping: true }),
+    expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'mark-read',
+    payload: (s, c) => ({ chatId: s.chat._id, readerId: c.id, readerType: readerType(c) }),
+    expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'send-message',
+    payload: (s) => ({ chatId: s.chat._id, content: 'over the socket' }),
+    expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'leave-chat',
+    payload: (s) => ({ chatId: s.chat._id }),
+    expect: { owner: 200, otherUser: 200, assignee: 200, otherAdmin: 200, superadmin: 200 },
+  },
+  {
+    event: 'ping',
+    payload: () => undefined,
+    expect: { owner: 200, otherUser: 200, assignee: 200, otherAdmin: 200, superadmin: 200 },
+  },
+];
+
+describe('authorization with AUTH_MODE=jwt: every route and event, every caller', () => {
+  let server: RunningServer;
+  let assignee: Caller;
+  let superadmin: Caller;
+  const observers: TestClient[] = [];
+  const clients: TestClient[] = [];
+
+  const makeCaller = async (kind: CallerKind, role: Role | undefined): Promise<Caller> => {
+    const id = `${kind}-${randomUUID().slice(0, 8)}`;
+    const name = `Name ${id}`;
+    return { kind, id, name, role, token: role ? await signToken(id, role, name) : undefined };
+  };
+  const connectAs = async (c: Caller) => {
+    const client = await connectClient(server.url, { auth: { token: c.token } });
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
+    assignee = await makeCaller('assignee', 'admin');
+    superadmin = await makeCaller('superadmin', 'superadmin');
+    // Long-lived observers: every admin room, the assignee's room.
+    const adminWatcher = await connectAs(superadmin);
+    await adminWatcher.emitAck('join-admin', { adminId: superadmin.id, isSuperAdmin: true });
+    const assigneeWatcher = await connectAs(assignee);
+    await assigneeWatcher.emitAck('join-admin', { adminId: assignee.id });
+    observers.push(adminWatcher, assigneeWatcher);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+  });
+
+  /** A fresh chat user with their own socket (user room + chat room), and the chat. */
+  async function scene(
+    kind: 'waiting' | 'assigned',
+  ): Promise<{ scene: Scene; ownerSocket: TestClient }> {
+    const owner = await makeCaller('owner', 'user');
+    const ownerSocket = await connectAs(owner);
+    await ownerSocket.emitAck('join-user', { userId: owner.id, userName: owner.name });
+    const opened = await api(
+      server,
+      'POST',
+      '/api/chats',
+      { userId: owner.id, userName: owner.name },
+      bearer(owner.token ?? ''),
+    );
+    let chat = opened.body.chat as Chat;
+    if (kind === 'assigned') {
+      const taken = await api(
+        server,
+        'POST',
+        '/api/chats/assign',
+        { chatId: chat._id, adminId: assignee.id, adminName: assignee.name },
+        bearer(assignee.token ?? ''),
+      );
+      expect(taken.status).toBe(200);
+      chat = taken.body.chat as Chat;
+    }
+    await ownerSocket.emitAck('join-chat', { chatId: chat._id });
+    await observers[0]?.emitAck('join-chat', { chatId: chat._id });
+    return { scene: { chat, owner, assignee }, ownerSocket };
+  }
+
+  async function callerFor(kind: CallerKind, s: Scene): Promise<Caller> {
+    switch (kind) {
+      case 'anonymous':
+        return { ...s.owner, kind, token: undefined, role: undefined };
+      case 'owner':
+        return s.owner;
+      case 'assignee':
+        return assignee;
+      case 'superadmin':
+        return superadmin;
+      case 'otherUser':
+        return makeCaller(kind, 'user');
+      case 'otherAdmin':
+        return makeCaller(kind, 'admin');
+    }
+  }
+
+  /** Chat row, stored messages, and every event the observers have had so far. */
+  async function snapshot(s: Scene, watchers: TestClient[]) {
+    await settle(60);
+    const chat = await server.store.getChat(s.chat._id);
+    const page = await server.store.history(s.chat._id, { kind: 'after', seq: 0, limit: 200 });
+    return { chat, messages: page.messages, events: watchers.map((w) => w.received.length) };
+  }
+
+  for (const row of restRows) {
+    for (const kind of CALLERS) {
+      const expected = row.expect[kind];
+      it(`${row.name} as ${kind} → ${expected}`, async () => {
+        const { scene: s, ownerSocket } = await scene(row.chat);
+        const caller = await callerFor(kind, s);
+        const before = await snapshot(s, [...observers, ownerSocket]);
+        const req = row.request(s, caller);
+        const res = await api(
+          server,
+          req.method,
+          req.path,
+          req.body,
+          caller.token ? bearer(caller.token) : {},
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(expected);
+        if (expected >= 400) {
+          expect(res.body).toMatchObject({ success: false });
+          expect(await snapshot(s, [...observers, ownerSocket])).toEqual(before);
+        }
+      });
+    }
+  }
+
+  for (const row of impersonations) {
+    it(`refuses: ${row.name}`, async () => {
+      const { scene: s, ownerSocket } = await scene('assigned');
+      const caller = await callerFor(row.caller, s);
+      const before = await snapshot(s, [...observers, ownerSocket]);
+      const req = row.request(s, caller);
+      const res = await api(server, req.method, req.path, req.body, bearer(caller.token ?? ''));
+      expect(res.status).toBe(403);
+      expect(await snapshot(s, [...observers, ownerSocket])).toEqual(before);
+    });
+  }
+
+  for (const row of socketRows) {
+    for (const kind of CALLERS.filter(
+      (k): k is Exclude<CallerKind, 'anonymous'> => k !== 'anonymous',
+    )) {
+      const expected = row.expect[kind];
+      it(`socket ${row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
+        const { scene: s, ownerSocket } = await scene('assigned');
+        const caller = await callerFor(kind, s);
+        const socket = kind === 'owner' ? ownerSocket : await connectAs(caller);
+        const watchers = [...observers, ownerSocket].filter((w) => w !== socket);
+        const before = await snapshot(s, watchers);
+        const ack = await socket.emitAck(row.event, row.payload(s, caller));
+        if (expected === 200) {
+          expect(ack, JSON.stringify(ack)).toMatchObject({ success: true });
+        } else {
+          expect(ack).toMatchObject({ success: false, code: 'FORBIDDEN' });
+          expect(await snapshot(s, watchers)).toEqual(before);
+        }
+      });
+    }
+  }
+
+  it('a socket without a valid token is refused at the handshake, saying why', async () => {
+    const attempt = async (auth: Record<string, unknown>) => {
+      try {
+        const c = await connectClient(server.url, { auth });
+        c.close();
+        return 'connected';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(await attempt({})).toMatch(/token/i);
+    expect(await attempt({ token: 'garbage' })).toMatch(/invalid token/i);
+    const expired = await signToken('u-x', 'user', 'X', {
+      expiresIn: Math.floor(Date.now() / 1000) - 60,
+    });
+    expect(await attempt({ token: expired })).toMatch(/expired/i);
+  });
+
+  it('a token in the query string is accepted for clients that cannot set auth', async () => {
+    const token = await signToken('u-q', 'user', 'Q');
+    const client = await connectClient(server.url, { query: { token } });
+    expect(await client.emitAck('join-user', { userId: 'u-q', userName: 'Q' })).toMatchObject({
+      success: true,
+    });
+    client.close();
+  });
+
+  it('REST: a missing, invalid or expired token is 401 with the reason', async () => {
+    const noToken = await api(server, 'GET', '/api/chats/all');
+    expect(noToken.body).toMatchObject({ success: false, code: 'MISSING_TOKEN' });
+    const bad = await api(server, 'GET', '/api/chats/all', undefined, bearer('garbage'));
+    expect(bad.body).toMatchObject({ code: 'INVALID_TOKEN' });
+    const expired = await signToken(superadmin.id, 'superadmin', 'S', {
+      expiresIn: Math.floor(Date.now() / 1000) - 60,
+    });
+    const late = await api(server, 'GET', '/api/chats/all', undefined, bearer(expired));
+    expect(late.status).toBe(401);
+    expect(late.body).toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
+  it('a socket whose token expires is told and disconnected, and can come back with a fresh one', async () => {
+    const id = `user-exp-${randomUUID().slice(0, 6)}`;
+    const shortLived = await signToken(id, 'user', 'E', {
+      expiresIn: Math.floor(Date.now() / 1000) + 2,
+    });
+    const client = await connectClient(server.url, { auth: { token: shortLived } });
+    const gone = new Promise<string>((resolve) =>
+      client.socket.on('disconnect', (reason) => resolve(reason)),
+    );
+    expect(await client.waitFor('error')).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(await gone).toBe('io server disconnect');
+    const fresh = await connectClient(server.url, {
+      auth: { token: await signToken(id, 'user', 'E') },
+    });
+    expect(await fresh.emitAck('join-user', { userId: id, userName: 'E' })).toMatchObject({
+      success: true,
+    });
+    fresh.close();
+  }, 10_000);
+});

@@ -1,0 +1,155 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenVerifier } from '../../src/auth/tokens.js';
+import { AppError } from '../../src/errors.js';
+import { signToken, TEST_SECRET } from '../helpers/tokens.js';
+
+const hsConfig = {
+  mode: 'jwt' as const,
+  secret: TEST_SECRET,
+  jwksUrl: undefined,
+  issuer: undefined,
+  audience: undefined,
+};
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    return err instanceof AppError ? `${err.status} ${err.code}` : `not an AppError: ${err}`;
+  }
+  return 'accepted';
+}
+
+const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+describe('HS256 tokens', () => {
+  const verifier = createTokenVerifier(hsConfig);
+
+  it('yields the actor from sub, name and role, and the expiry', async () => {
+    const verified = await verifier.verify(await signToken('u1', 'user', 'Aziz'));
+    expect(verified.actor).toEqual({ id: 'u1', name: 'Aziz', role: 'user' });
+    expect(verified.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('refuses expired, not-yet-valid, wrongly signed, unsigned and role-less tokens', async () => {
+    expect(
+      await failure(
+        verifier.verify(
+          await signToken('u1', 'user', 'A', { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+        ),
+      ),
+    ).toBe('401 TOKEN_EXPIRED');
+    expect(
+      await failure(
+        verifier.verify(
+          await signToken('u1', 'user', 'A', { notBefore: Math.floor(Date.now() / 1000) + 3600 }),
+        ),
+      ),
+    ).toBe('401 INVALID_TOKEN');
+    expect(
+      await failure(
+        verifier.verify(await signToken('u1', 'user', 'A', { secret: 'x'.repeat(40) })),
+      ),
+    ).toBe('401 INVALID_TOKEN');
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', role: 'superadmin', exp: 9999999999 })}.`;
+    expect(await failure(verifier.verify(unsigned))).toBe('401 INVALID_TOKEN');
+    expect(await failure(verifier.verify(await signToken('u1', 'root' as 'user')))).toBe(
+      '401 INVALID_TOKEN',
+    );
+    expect(await failure(verifier.verify('not.a.jwt'))).toBe('401 INVALID_TOKEN');
+  });
+
+  it('tolerates a few seconds of clock skew', async () => {
+    const justExpired = await signToken('u1', 'user', 'A', {
+      expiresIn: Math.floor(Date.now() / 1000) - 2,
+    });
+    expect((await verifier.verify(justExpired)).actor.id).toBe('u1');
+  });
+
+  it('checks issuer and audience when configured', async () => {
+    const strict = createTokenVerifier({ ...hsConfig, issuer: 'fastorika', audience: 'chat' });
+    expect(await failure(strict.verify(await signToken('u1', 'user')))).toBe('401 INVALID_TOKEN');
+    expect(
+      await failure(
+        strict.verify(await signToken('u1', 'user', 'A', { issuer: 'evil', audience: 'chat' })),
+      ),
+    ).toBe('401 INVALID_TOKEN');
+    const ok = await signToken('u1', 'user', 'A', { issuer: 'fastorika', audience: 'chat' });
+    expect((await strict.verify(ok)).actor.id).toBe('u1');
+  });
+});
+
+describe('JWKS tokens (RS256 / ES256) from a key server started here', () => {
+  let server: Server;
+  let keys: JWK[] = [];
+  let fetches = 0;
+  let url = '';
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      fetches += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  async function keyPair(alg: 'RS256' | 'ES256', kid: string) {
+    const { publicKey, privateKey } = await generateKeyPair(alg);
+    const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+    const sign = (sub: string, role: string) =>
+      new SignJWT({ role, name: sub })
+        .setProtectedHeader({ alg, kid })
+        .setSubject(sub)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+    return { jwk, sign };
+  }
+
+  it('verifies with the served key, and picks up a rotated key without a restart', async () => {
+    const first = await keyPair('RS256', 'k1');
+    keys = [first.jwk];
+    const verifier = createTokenVerifier(
+      { mode: 'jwt', secret: undefined, jwksUrl: url, issuer: undefined, audience: undefined },
+      { jwksCooldownMs: 0 },
+    );
+    expect((await verifier.verify(await first.sign('a1', 'admin'))).actor).toEqual({
+      id: 'a1',
+      name: 'a1',
+      role: 'admin',
+    });
+    expect((await verifier.verify(await first.sign('a2', 'admin'))).actor.id).toBe('a2');
+    expect(fetches).toBe(1); // cached
+
+    const second = await keyPair('ES256', 'k2');
+    keys = [second.jwk];
+    expect((await verifier.verify(await second.sign('s1', 'superadmin'))).actor.role).toBe(
+      'superadmin',
+    );
+    expect(fetches).toBe(2);
+    // The retired key no longer verifies.
+    expect(await failure(verifier.verify(await first.sign('a1', 'admin')))).toBe(
+      '401 INVALID_TOKEN',
+    );
+  });
+
+  it('refuses an HS256 token signed with the public key (algorithm confusion)', async () => {
+    const pair = await keyPair('RS256', 'k3');
+    keys = [pair.jwk];
+    const verifier = createTokenVerifier(
+      { mode: 'jwt', secret: undefined, jwksUrl: url, issuer: undefined, audience: undefined },
+      { jwksCooldownMs: 0 },
+    );
+    const forged = await new SignJWT({ role: 'superadmin' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k3' })
+      .setSubject('attacker')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JSON.stringify(pair.jwk)));
+    expect(await failure(verifier.verify(forged))).toBe('401 INVALID_TOKEN');
+  });
+});
