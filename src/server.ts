@@ -3,10 +3,10 @@
  * the store, builds HTTP and Socket.io around the same use cases, and knows how to stop.
  */
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { type AuthContext, bearerToken, resolveActor } from './auth/actor.js';
-import { createTokenVerifier, type VerifierOptions } from './auth/tokens.js';
+import { createTokenVerifier, type VerifiedToken, type VerifierOptions } from './auth/tokens.js';
 import type { Deps } from './chats/use-cases.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
@@ -41,6 +41,25 @@ function authContext(config: Config, options: VerifierOptions | undefined): Auth
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
+/** Verifies a request's bearer token once, however many times it is asked for. */
+function requestTokens(auth: AuthContext) {
+  const seen = new WeakMap<FastifyRequest, Promise<VerifiedToken | Error | undefined>>();
+  return {
+    of(request: FastifyRequest): Promise<VerifiedToken | Error | undefined> {
+      let verified = seen.get(request);
+      if (!verified) {
+        const token = bearerToken(request.headers.authorization);
+        verified =
+          token === undefined || auth.mode === 'none'
+            ? Promise.resolve(undefined)
+            : auth.verifier.verify(token).catch((err: unknown) => err as Error);
+        seen.set(request, verified);
+      }
+      return verified;
+    },
+  };
+}
+
 export async function startServer(
   config: Config,
   options: StartOptions = {},
@@ -61,6 +80,7 @@ export async function startServer(
   const limits = createLimits(config.rateLimit);
   const deps: Deps = { store, limits };
 
+  const tokens = requestTokens(auth);
   let publisher: Publish | undefined;
   const publish = (events: Emit[]) => publisher?.(events);
   const context: HttpContext = {
@@ -68,9 +88,16 @@ export async function startServer(
     publish,
     actorFor: async (request, claim) => {
       if (auth.mode === 'none') return resolveActor(auth, undefined, claim);
-      const token = bearerToken(request.headers.authorization);
-      const verified = token === undefined ? undefined : await auth.verifier.verify(token);
+      const verified = await tokens.of(request);
+      if (verified instanceof Error) throw verified;
       return resolveActor(auth, verified?.actor, claim);
+    },
+    rateKey: async (request) => {
+      if (auth.mode === 'none') return `ip:${request.ip}`;
+      const verified = await tokens.of(request);
+      return verified && !(verified instanceof Error)
+        ? `id:${verified.actor.id}`
+        : `ip:${request.ip}`;
     },
   };
 

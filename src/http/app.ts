@@ -61,10 +61,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
   });
 
   registerErrorHandling(app);
-  // Per client IP, before anything else is done for the request; health probes are exempt.
+  // Per identity (per IP before authentication), before any work; health probes are exempt.
   app.addHook('onRequest', async (req) => {
     if (req.url === '/health') return;
-    const retryAfterMs = await overLimit(context.deps.limits.requests, req.ip);
+    const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
   await app.register(helmet, { global: true });

@@ -8,6 +8,8 @@ export interface HttpContext {
   deps: Deps;
   publish: (events: Emit[]) => void;
   actorFor: (request: FastifyRequest, claim: Claim | undefined) => Promise<Actor>;
+  /** Whose REST budget a request spends: the token's subject, else the client IP. */
+  rateKey: (request: FastifyRequest) => Promise<string>;
 }
 
 /** Publishes an outcome's events and turns its reply into the success envelope. */

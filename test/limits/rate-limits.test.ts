@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import type { Chat, Message } from '../helpers/flows.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+
+async function withServer(
+  env: Record<string, string>,
+  fn: (s: RunningServer, clients: TestClient[]) => Promise<void>,
+) {
+  const server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, env);
+  const clients: TestClient[] = [];
+  try {
+    await fn(server, clients);
+  } finally {
+    for (const c of clients) c.close();
+    await server.close();
+  }
+}
+
+const sendAs = (server: RunningServer, userId: string, content: string, headers = {}) =>
+  api(
+    server,
+    'POST',
+    '/api/messages',
+    { senderId: userId, senderType: 'user', senderName: 'F', content },
+    headers,
+  );
+
+describe('rate limits (on, default values)', () => {
+  it('sends over the burst get 429 with Retry-After and store nothing; REST and socket share one budget', () =>
+    withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+      const first = await sendAs(server, 'flooder', 'm0');
+      const chat = first.body.chat as Chat;
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => sendAs(server, 'flooder', `m${i + 1}`)),
+      );
+      const accepted = 1 + burst.filter((r) => r.status === 200).length;
+      const refused = burst.filter((r) => r.status === 429);
+      expect(accepted).toBeGreaterThanOrEqual(30);
+      expect(accepted).toBeLessThanOrEqual(33);
+      expect(refused.length).toBe(41 - accepted);
+      expect(refused[0]?.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+      expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+      const socket = await connectClient(server.url);
+      clients.push(socket);
+      await socket.emitAck('join-user', { userId: 'flooder', userName: 'F' });
+      const ack = await socket.emitAck('send-message', { chatId: chat._id, content: 'socket too' });
+      expect(ack).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+      expect(ack.retryAfterMs).toBeGreaterThan(0);
+
+      // Refused sends used no seq: what is stored is gap-free.
+      const stored = await api(server, 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
+      expect((stored.body.messages as Message[]).map((m) => m.seq)).toEqual(
+        Array.from({ length: accepted }, (_, i) => i + 1),
+      );
+      await new Promise((r) => setTimeout(r, 250));
+      const later = await sendAs(server, 'flooder', 'after a pause');
+      expect(later.status).toBe(200);
+      expect((later.body.message as Message).seq).toBe(accepted + 1);
+    }));
+
+  it("a flood from one identity does not stop another's messages", () =>
+    withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
+      const noisy = bearer(await signToken('noisy', 'user'));
+      const calm = bearer(await signToken('calm', 'user'));
+      const flood = Array.from({ length: 300 }, (_, i) =>
+        sendAs(server, 'noisy', `spam ${i}`, noisy),
+      );
+      const calmStatuses: number[] = [];
+      for (let i = 0; i < 10; i++)
+        calmStatuses.push((await sendAs(server, 'calm', `hello ${i}`, calm)).status);
+      const floodStatuses = (await Promise.all(flood)).map((r) => r.status);
+      expect(calmStatuses).toEqual(Array(10).fill(200));
+      expect(floodStatuses.filter((s) => s === 429).length).toBeGreaterThan(250);
+    }));
+
+  it('typing indicators are limited per identity with an error ack', () =>
+    withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+      const chat = (await sendAs(server, 'typist', 'open my chat')).body.chat as Chat;
+      const socket = await connectClient(server.url);
+      clients.push(socket);
+      await socket.emitAck('join-user', { userId: 'typist', userName: 'T' });
+      const acks = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          socket.emitAck('typing', {
+            chatId: chat._id,
+            userId: 'typist',
+            userName: 'T',
+            isTyping: i % 2 === 0,
+          }),
+        ),
+      );
+      expect(acks.filter((a) => a.success === true).length).toBeGreaterThanOrEqual(20);
+      expect(acks.filter((a) => a.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(1);
+    }));
+
+  it('new connections per IP are limited; the refusal says so', () =>
+    withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+      let refused: Error | undefined;
+      for (let i = 0; i < 60 && !refused; i++) {
+        try {
+          clients.push(await connectClient(server.url));
+        } catch (err) {
+          refused = err as Error;
+        }
+      }
+      expect(refused?.message).toMatch(/too many connections/i);
+    }));
+
+  it('REST calls in general are limited per caller with 429; /health is exempt', () =>
+    withServer({ RATE_LIMIT: 'on' }, async (server) => {
+      const statuses = await Promise.all(
+        Array.from({ length: 260 }, () => api(server, 'GET', '/api/chats/waiting')),
+      );
+      expect(statuses.map((r) => r.status)).toContain(429);
+      expect((await api(server, 'GET', '/health')).status).toBe(200);
+    }));
+});
+
+describe('RATE_LIMIT=off', () => {
+  it('lets a burst well past the default limit through', () =>
+    withServer({ RATE_LIMIT: 'off' }, async (server) => {
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => sendAs(server, 'bench', `m${i}`)),
+      );
+      expect(results.every((r) => r.status === 200)).toBe(true);
+    }));
+});
