@@ -80,12 +80,20 @@ export const SendMessageBody = z
   })
   .refine(requireTextOrFile, textOrFileError);
 
+/** A query-string whole number; an empty or fractional value is an error, not 0. */
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const HistoryQuery = z
   .object({
-    page: z.coerce.number().int().min(1).optional(),
-    limit: z.coerce.number().int().min(1).max(LIMITS.historyMaxLimit).optional(),
-    before: z.coerce.number().int().min(1).optional(),
-    after: z.coerce.number().int().min(0).optional(),
+    page: wholeNumber(1).optional(),
+    limit: wholeNumber(1, LIMITS.historyMaxLimit).optional(),
+    before: wholeNumber(1).optional(),
+    after: wholeNumber(0).optional(),
   })
   .refine((q) => [q.page, q.before, q.after].filter((v) => v !== undefined).length <= 1, {
     message: 'use only one of page, before, after',

@@ -1,0 +1,86 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '../../src/server.js';
+import { api, startTestServer, testConfig } from '../helpers/server.js';
+import { connectClient } from '../helpers/sockets.js';
+
+const memory = { kind: 'sqlite' as const, path: ':memory:' };
+
+describe('HTTP hardening', () => {
+  it('sets security headers on API responses', async () => {
+    const server = await startTestServer(memory);
+    try {
+      const res = await api(server, 'GET', '/api/chats/waiting');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('CORS_ORIGIN lists exact origins for REST and for the WebSocket handshake', async () => {
+    const server = await startTestServer(memory, {
+      CORS_ORIGIN: 'https://app.example,https://admin.example',
+    });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${server.url}/api/chats`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type',
+          },
+        });
+      expect(
+        (await preflight('https://admin.example')).headers.get('access-control-allow-origin'),
+      ).toBe('https://admin.example');
+      expect(
+        (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
+      ).toBeNull();
+
+      const allowed = await connectClient(server.url, {
+        extraHeaders: { origin: 'https://app.example' },
+      });
+      expect(allowed.socket.connected).toBe(true);
+      allowed.close();
+      await expect(
+        connectClient(server.url, { extraHeaders: { origin: 'https://evil.example' } }),
+      ).rejects.toThrow();
+      // Non-browser clients send no Origin and are not a cross-site risk.
+      const native = await connectClient(server.url);
+      expect(native.socket.connected).toBe(true);
+      native.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('warns at start about AUTH_MODE=none and about CORS_ORIGIN=* in production', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const config = testConfig(memory, {
+      NODE_ENV: 'production',
+      AUTH_MODE: 'none',
+      ALLOW_INSECURE_AUTH: 'true',
+    });
+    const server = await startServer(config, { logger: pino({ level: 'warn' }, sink) });
+    await server.close();
+    const warnings = lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level === 40);
+    expect(warnings.map((w) => w.msg)).toEqual([
+      expect.stringMatching(/AUTH_MODE=none/),
+      expect.stringMatching(/CORS_ORIGIN=\*/),
+    ]);
+  });
+});
