@@ -2,10 +2,11 @@
  * The one query layer behind both stores. Dialect differences are passed in as a small
  * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import { GroupCommit } from './group-commit.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -23,20 +24,37 @@ export interface DialectTraits {
   isUniqueViolation(err: unknown): boolean;
   /** True when the database cannot be reached (as opposed to a query being wrong). */
   isUnavailable(err: unknown): boolean;
+  /** Batches written at once: SQLite has one writer, PostgreSQL row locks allow more. */
+  writers: number;
+  /**
+   * The hot path, where the dialect can do it faster than statement-by-statement:
+   * a whole batch of appends, and the chat read every send makes. Returning undefined
+   * means "not now" (e.g. SQLite while a Kysely transaction holds the connection).
+   */
+  fastPath?: {
+    appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> | AppendResult[] | undefined;
+    getChat?(chatId: string): Chat | undefined | null;
+  };
   /** Closes what the dialect opened besides Kysely's own pool. */
   onClose?: () => Promise<void>;
 }
 
 const now = (): string => new Date().toISOString();
 
+const compare = (a: MessageDraft | undefined, b: MessageDraft | undefined): number =>
+  (a?.chatId ?? '') < (b?.chatId ?? '') ? -1 : (a?.chatId ?? '') > (b?.chatId ?? '') ? 1 : 0;
+
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
+
+  private readonly appends: GroupCommit<MessageDraft, AppendResult>;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
   ) {
     this.kind = traits.kind;
+    this.appends = new GroupCommit((drafts) => this.appendBatch(drafts), 256, traits.writers);
   }
 
   /** Turns "cannot reach the database" into a typed 503; anything else propagates. */
@@ -60,6 +78,9 @@ export class KyselyStore implements Store {
 
   getChat(chatId: string): Promise<Chat | undefined> {
     return this.guard(async () => {
+      const fast = this.traits.fastPath?.getChat?.(chatId);
+      if (fast !== null && fast !== undefined) return fast;
+      if (fast === null) return undefined;
       const row = await this.db
         .selectFrom('chats')
         .selectAll()
@@ -252,63 +273,106 @@ export class KyselyStore implements Store {
     });
   }
 
+  /** Batched: see group-commit.ts. The answer comes after the batch's commit. */
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
-    return this.guard(async () => {
-      if (draft.clientMessageId) {
-        const earlier = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
-        if (earlier) return { kind: 'duplicate', message: earlier };
-      }
-      const { effect } = draft;
-      try {
-        return await this.db.transaction().execute(async (trx): Promise<AppendResult> => {
-          const at = now();
-          // Taking the chat row first serialises appends to one chat across processes
-          // (row lock on PostgreSQL, the write lock on SQLite), so seq stays gap-free.
-          const chatRow = await trx
-            .updateTable('chats')
-            .set((eb) => ({
-              lastSeq: eb('lastSeq', '+', 1),
-              lastMessage: effect.lastMessage,
-              lastMessageAt: at,
-              unreadCount: eb('unreadCount', '+', effect.unreadIncrement),
-              updatedAt: at,
-            }))
-            .where('id', '=', draft.chatId)
-            .where('status', '<>', 'closed')
-            .returningAll()
-            .executeTakeFirst();
-          if (!chatRow) return { kind: 'rejected' };
-          const messageRow = await trx
-            .insertInto('messages')
-            .values({
-              id: newId(),
-              chatId: draft.chatId,
-              seq: chatRow.lastSeq,
-              senderId: draft.senderId,
-              senderType: draft.senderType,
-              senderName: draft.senderName,
-              content: draft.content,
-              messageType: draft.messageType,
-              fileUrl: draft.fileUrl,
-              isRead: 0,
-              readAt: null,
-              clientMessageId: draft.clientMessageId,
-              createdAt: at,
-              updatedAt: at,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return { kind: 'stored', message: toMessage(messageRow), chat: toChat(chatRow) };
-        });
-      } catch (err) {
-        // A concurrent retry with the same clientMessageId won; our transaction rolled
-        // back (seq included), and the stored message is the answer.
-        if (!draft.clientMessageId || !this.traits.isUniqueViolation(err)) throw err;
-        const winner = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
-        if (!winner) throw err;
-        return { kind: 'duplicate', message: winner };
-      }
-    });
+    return this.guard(() => this.appends.submit(draft));
+  }
+
+  /**
+   * One transaction for the whole batch, each draft as in `appendAlone`. If the batch
+   * fails as a whole (a concurrent duplicate from another process, a deadlock between
+   * two processes' batches), every draft is retried on its own, so one bad draft cannot
+   * fail the others and the duplicate rule still holds.
+   */
+  private async appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> {
+    try {
+      const fast = await this.traits.fastPath?.appendBatch(drafts);
+      if (fast) return fast;
+    } catch (err) {
+      if (this.traits.isUnavailable(err)) throw err;
+      // Fall through: the statement-by-statement path decides each draft on its own.
+    }
+    if (drafts.length === 1) return [await this.appendAlone(drafts[0] as MessageDraft)];
+    // Chat rows are locked in id order (a stable sort keeps each chat's own order), so
+    // batches written at once, here or on another node, never wait on each other in a cycle.
+    const order = drafts.map((_, i) => i).sort((a, b) => compare(drafts[a], drafts[b]));
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const results: AppendResult[] = new Array(drafts.length);
+        for (const i of order) results[i] = await this.appendIn(trx, drafts[i] as MessageDraft);
+        return results;
+      });
+    } catch (err) {
+      if (this.traits.isUnavailable(err)) throw err;
+      const results: AppendResult[] = [];
+      for (const draft of drafts) results.push(await this.appendAlone(draft));
+      return results;
+    }
+  }
+
+  /** One draft in its own transaction; a concurrent duplicate resolves to the stored message. */
+  private async appendAlone(draft: MessageDraft): Promise<AppendResult> {
+    try {
+      return await this.db.transaction().execute((trx) => this.appendIn(trx, draft));
+    } catch (err) {
+      // A concurrent retry with the same clientMessageId won; our transaction rolled
+      // back (seq included), and the stored message is the answer.
+      if (!draft.clientMessageId || !this.traits.isUniqueViolation(err)) throw err;
+      const winner = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
+      if (!winner) throw err;
+      return { kind: 'duplicate', message: winner };
+    }
+  }
+
+  private async appendIn(trx: Transaction<Database>, draft: MessageDraft): Promise<AppendResult> {
+    if (draft.clientMessageId) {
+      const earlier = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('chatId', '=', draft.chatId)
+        .where('clientMessageId', '=', draft.clientMessageId)
+        .executeTakeFirst();
+      if (earlier) return { kind: 'duplicate', message: toMessage(earlier) };
+    }
+    const { effect } = draft;
+    const at = now();
+    // Taking the chat row first serialises appends to one chat across processes
+    // (row lock on PostgreSQL, the write lock on SQLite), so seq stays gap-free.
+    const chatRow = await trx
+      .updateTable('chats')
+      .set((eb) => ({
+        lastSeq: eb('lastSeq', '+', 1),
+        lastMessage: effect.lastMessage,
+        lastMessageAt: at,
+        unreadCount: eb('unreadCount', '+', effect.unreadIncrement),
+        updatedAt: at,
+      }))
+      .where('id', '=', draft.chatId)
+      .where('status', '<>', 'closed')
+      .returningAll()
+      .executeTakeFirst();
+    if (!chatRow) return { kind: 'rejected' };
+    const messageRow = await trx
+      .insertInto('messages')
+      .values({
+        id: newId(),
+        chatId: draft.chatId,
+        seq: chatRow.lastSeq,
+        senderId: draft.senderId,
+        senderType: draft.senderType,
+        senderName: draft.senderName,
+        content: draft.content,
+        messageType: draft.messageType,
+        fileUrl: draft.fileUrl,
+        isRead: 0,
+        readAt: null,
+        clientMessageId: draft.clientMessageId,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { kind: 'stored', message: toMessage(messageRow), chat: toChat(chatRow) };
   }
 
   findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined> {

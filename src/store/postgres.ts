@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
+import { postgresFastPath } from './postgres-fast-path.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -51,6 +52,8 @@ export async function openPostgresStore(
   }
   return new KyselyStore(db, {
     kind: 'postgres',
+    writers: 4,
+    fastPath: postgresFastPath(db),
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
   });

@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import { sqliteFastPath } from './sqlite-fast-path.js';
 import type { Store } from './store.js';
 
 function sqliteCode(err: unknown): string {
@@ -25,6 +26,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, {
     kind: 'sqlite',
+    writers: 1,
+    fastPath: sqliteFastPath(database),
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) =>
       ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'].includes(sqliteCode(err)),

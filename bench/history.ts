@@ -1,0 +1,92 @@
+/** Seeds a store with 1,000,000 messages (1,000 chats × 1,000) and times history pages. */
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { newId } from '../src/ids.js';
+
+export const CHATS = 1000;
+export const PER_CHAT = 1000;
+
+export async function seedSqlite(path: string): Promise<string[]> {
+  const db = new BetterSqlite3(path);
+  db.pragma('journal_mode = WAL');
+  const at = new Date().toISOString();
+  const chatIds = Array.from({ length: CHATS }, () => newId());
+  const insertChat = db.prepare(
+    `INSERT INTO chats (id, userId, userName, status, isLocked, lastMessage, lastMessageAt, unreadCount, userOnline, lastSeq, createdAt, updatedAt)
+     VALUES (?, ?, 'Seed', 'closed', 0, 'seed', ?, 0, 0, ?, ?, ?)`,
+  );
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (id, chatId, seq, senderId, senderType, senderName, content, messageType, isRead, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, 'user', 'Seed', ?, 'text', 0, ?, ?)`,
+  );
+  db.transaction(() => {
+    chatIds.forEach((chatId, c) => {
+      insertChat.run(chatId, `seed-${c}`, at, PER_CHAT, at, at);
+      for (let seq = 1; seq <= PER_CHAT; seq++) {
+        insertMessage.run(
+          newId(),
+          chatId,
+          seq,
+          `seed-${c}`,
+          `seeded message ${seq} of chat ${c}`,
+          at,
+          at,
+        );
+      }
+    });
+  })();
+  db.close();
+  return chatIds;
+}
+
+export async function seedPostgres(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const chatIds = Array.from({ length: CHATS }, () => newId());
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO chats (id, "userId", "userName", status, "isLocked", "lastMessage", "lastMessageAt", "unreadCount", "userOnline", "lastSeq", "createdAt", "updatedAt")
+       SELECT id, 'seed-' || ord, 'Seed', 'closed', 0, 'seed', now()::text, 0, 0, $2, now()::text, now()::text
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(id, ord)`,
+      [chatIds, PER_CHAT],
+    );
+    await client.query(
+      `INSERT INTO messages (id, "chatId", seq, "senderId", "senderType", "senderName", content, "messageType", "isRead", "createdAt", "updatedAt")
+       SELECT md5(c.id || s)::text, c.id, s, 'seed', 'user', 'Seed', 'seeded message ' || s, 'text', 0, now()::text, now()::text
+       FROM unnest($1::text[]) AS c(id), generate_series(1, $2) AS s`,
+      [chatIds, PER_CHAT],
+    );
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
+    return chatIds;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface PageTimes {
+  requests: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** `count` sequential page reads, half `after=`, half `before=`, at random positions. */
+export async function timePages(url: string, chatIds: string[], count: number): Promise<PageTimes> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const chatId = chatIds[Math.floor(Math.random() * chatIds.length)];
+    const cursor = 1 + Math.floor(Math.random() * PER_CHAT);
+    const q = i % 2 === 0 ? `after=${cursor}` : `before=${cursor}`;
+    const started = performance.now();
+    const res = await fetch(`${url}/api/messages/${chatId}?${q}&limit=50`);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`history page: ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) =>
+    times[Math.min(times.length - 1, Math.floor(times.length * p))] as number;
+  return { requests: count, p50: at(0.5), p99: at(0.99), max: times.at(-1) as number };
+}

@@ -1,0 +1,309 @@
+/** The load generator: real socket.io-client connections, the same for the relay and the server. */
+import { io, type Socket } from 'socket.io-client';
+
+export interface Pair {
+  chatId: string;
+  userId: string;
+  adminId: string;
+  user: Socket;
+  admin: Socket;
+}
+
+const connect = (url: string): Promise<Socket> =>
+  new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+
+async function json(url: string, method: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const parsed = (await res.json()) as Record<string, unknown>;
+  if (res.status !== 200)
+    throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+export async function pool<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i] as T, i);
+      }
+    }),
+  );
+  return results;
+}
+
+/** `count` chats, each with a user socket and its assigned admin's socket, both in the chat room. */
+export async function setupPairs(
+  url: string,
+  count: number,
+  tag: string,
+  real: boolean,
+): Promise<Pair[]> {
+  return pool(
+    Array.from({ length: count }, (_, i) => i),
+    20,
+    async (i) => {
+      const userId = `u-${tag}-${i}`;
+      const adminId = `a-${tag}-${i}`;
+      let chatId = `chat-${tag}-${i}`;
+      if (real) {
+        const opened = await json(`${url}/api/chats`, 'POST', { userId, userName: `User ${i}` });
+        chatId = (opened.chat as { _id: string })._id;
+        await json(`${url}/api/chats/assign`, 'POST', { chatId, adminId, adminName: `Admin ${i}` });
+      }
+      const [user, admin] = await Promise.all([connect(url), connect(url)]);
+      await user.emitWithAck('join-user', { userId, userName: `User ${i}` });
+      await admin.emitWithAck('join-admin', { adminId, adminName: `Admin ${i}` });
+      await Promise.all([
+        user.emitWithAck('join-chat', { chatId }),
+        admin.emitWithAck('join-chat', { chatId }),
+      ]);
+      return { chatId, userId, adminId, user, admin };
+    },
+  );
+}
+
+export function closePairs(pairs: Pair[]): void {
+  for (const p of pairs) {
+    p.user.disconnect();
+    p.admin.disconnect();
+  }
+}
+
+interface Sender {
+  socket: Socket;
+  payload: (n: number) => Record<string, unknown>;
+  /** The other side's socket and id: where delivery is counted. */
+  receiver: Socket;
+  selfId: string;
+}
+
+function senders(pairs: Pair[], tag: string): Sender[] {
+  return pairs.flatMap((p) => [
+    {
+      socket: p.user,
+      receiver: p.admin,
+      selfId: p.userId,
+      payload: (n: number) => ({
+        chatId: p.chatId,
+        senderId: p.userId,
+        senderType: 'user',
+        content: `user message ${n}`,
+        clientMessageId: `${tag}-${p.userId}-${n}`,
+        notify: `admin-${p.adminId}`,
+      }),
+    },
+    {
+      socket: p.admin,
+      receiver: p.user,
+      selfId: p.adminId,
+      payload: (n: number) => ({
+        chatId: p.chatId,
+        senderId: p.adminId,
+        senderType: 'admin',
+        content: `admin reply ${n}`,
+        clientMessageId: `${tag}-${p.adminId}-${n}`,
+        notify: `user-${p.userId}`,
+      }),
+    },
+  ]);
+}
+
+type Delivery = { message: { senderId: string; clientMessageId?: string } };
+
+/** Listens for deliveries to the other side; returns a remover. */
+function onDelivery(
+  list: Sender[],
+  seen: (clientMessageId: string | undefined) => void,
+): () => void {
+  const removers = list.map((s) => {
+    // The receiver also hears its own messages (it is in the chat room): count only the sender's.
+    const listener = ({ message }: Delivery) => {
+      if (message.senderId === s.selfId) seen(message.clientMessageId);
+    };
+    s.receiver.on('new-message', listener);
+    return () => s.receiver.off('new-message', listener);
+  });
+  return () => {
+    for (const r of removers) r();
+  };
+}
+
+export interface ThroughputResult {
+  deliveredPerSecond: number;
+  ackedPerSecond: number;
+  errors: number;
+}
+
+/** Every sender keeps `window` acknowledged sends in flight; counts deliveries to the other side. */
+export async function throughput(
+  pairs: Pair[],
+  tag: string,
+  durationMs: number,
+  window: number,
+): Promise<ThroughputResult> {
+  const list = senders(pairs, tag);
+  let counting = false;
+  let running = true;
+  let delivered = 0;
+  let acked = 0;
+  let errors = 0;
+  let inFlight = 0;
+  const stop = onDelivery(list, () => {
+    if (counting) delivered++;
+  });
+  let n = 0;
+  const send = (s: Sender) => {
+    inFlight++;
+    s.socket.emit('send-message', s.payload(n++), (reply: { success: boolean }) => {
+      inFlight--;
+      if (!reply.success) errors++;
+      else if (counting) acked++;
+      if (running) send(s);
+    });
+  };
+  for (const s of list) for (let w = 0; w < window; w++) send(s);
+  await new Promise((r) => setTimeout(r, 1000));
+  counting = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, durationMs));
+  counting = false;
+  const seconds = (performance.now() - started) / 1000;
+  running = false;
+  for (let i = 0; i < 100 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  stop();
+  return { deliveredPerSecond: delivered / seconds, ackedPerSecond: acked / seconds, errors };
+}
+
+export interface LatencyResult {
+  rate: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number);
+
+/** Paced sends at `rate` messages per second in total; latency from send to delivery. */
+export async function latency(
+  pairs: Pair[],
+  tag: string,
+  rate: number,
+  durationMs: number,
+): Promise<LatencyResult> {
+  const list = senders(pairs, tag);
+  const sentAt = new Map<string, number>();
+  const samples: number[] = [];
+  let counting = false;
+  const stop = onDelivery(list, (id) => {
+    const t = id === undefined ? undefined : sentAt.get(id);
+    if (t === undefined) return;
+    sentAt.delete(id as string);
+    if (counting) samples.push(performance.now() - t);
+  });
+  const intervalMs = (list.length / rate) * 1000;
+  let n = 0;
+  const timers = list.map((s, i) => {
+    const tick = () => {
+      const payload = s.payload(n++);
+      sentAt.set(payload.clientMessageId as string, performance.now());
+      s.socket.emit('send-message', payload, () => {});
+    };
+    const start = setTimeout(() => tick(), (i / list.length) * intervalMs);
+    return { start, every: setInterval(tick, intervalMs) };
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  counting = true;
+  await new Promise((r) => setTimeout(r, durationMs));
+  for (const t of timers) {
+    clearTimeout(t.start);
+    clearInterval(t.every);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  counting = false;
+  stop();
+  samples.sort((a, b) => a - b);
+  return {
+    rate,
+    samples: samples.length,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    max: samples.at(-1) ?? Number.NaN,
+  };
+}
+
+/** `concurrency` loops of `POST /api/messages` for `durationMs`; 200s per second. */
+export async function restThroughput(
+  url: string,
+  pairs: Pair[],
+  concurrency: number,
+  durationMs: number,
+): Promise<number> {
+  let ok = 0;
+  let running = true;
+  const started = performance.now();
+  setTimeout(() => {
+    running = false;
+  }, durationMs);
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      const pair = pairs[i % pairs.length] as Pair;
+      let n = 0;
+      while (running) {
+        const res = await fetch(`${url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            chatId: pair.chatId,
+            senderId: pair.userId,
+            senderType: 'user',
+            senderName: 'User',
+            content: `rest ${i}-${n++}`,
+          }),
+        });
+        await res.arrayBuffer();
+        if (res.status === 200) ok++;
+      }
+    }),
+  );
+  return ok / ((performance.now() - started) / 1000);
+}
+
+/** Opens `count` sockets that each join a user room; returns them for closing. */
+export async function idleSockets(
+  url: string,
+  count: number,
+  tag: string,
+  progress: (n: number) => void,
+): Promise<Socket[]> {
+  let done = 0;
+  return pool(
+    Array.from({ length: count }, (_, i) => i),
+    100,
+    async (i) => {
+      const socket = await connect(url);
+      await socket.emitWithAck('join-user', { userId: `idle-${tag}-${i}`, userName: 'Idle' });
+      if (++done % 1000 === 0) progress(done);
+      return socket;
+    },
+  );
+}

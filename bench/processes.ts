@@ -1,0 +1,90 @@
+/** Starting and stopping the things under test as child processes, and reading their memory. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Target {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** ms from spawn to the first 200 from /health (real server) or the listening line (relay). */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
+}
+
+export async function startRelay(): Promise<Target> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d) => resolve((JSON.parse(String(d)) as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
+  });
+  return {
+    name: 'relay',
+    url: `http://127.0.0.1:${port}`,
+    child,
+    startMs: performance.now() - started,
+    stop: stopper(child),
+  };
+}
+
+// Below Linux's ephemeral range (32768+), which the load generator's own sockets use.
+let nextPort = 21100 + (process.pid % 500) * 10;
+
+/** The built server (`npm run build` first), as `npm start` runs it. */
+export async function startServer(
+  name: string,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<Target> {
+  const port = nextPort++;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'error',
+      RATE_LIMIT: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with ${child.exitCode}: ${stderr.trim()}`);
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { name, url, child, startMs: performance.now() - started, stop: stopper(child) };
+}

@@ -1,0 +1,46 @@
+/**
+ * The ceiling: a bare Socket.io relay that stores nothing and checks nothing, but does the
+ * fan-out the contract asks for a user's message in an assigned chat: `new-message` to
+ * the chat room, `message-notification` to the assignee's room, and the sender's ack.
+ * Same Socket.io options as the real server (createSocketServer).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'socket.io';
+import { loadConfig } from '../src/config.js';
+import { createSocketServer } from '../src/realtime/socket-server.js';
+
+type Payload = Record<string, string>;
+type Ack = (reply: unknown) => void;
+
+const http = createServer();
+// Untyped on purpose: the relay checks nothing.
+const io = createSocketServer(http, loadConfig({})) as unknown as Server;
+let seq = 0;
+
+io.on('connection', (socket) => {
+  socket.on('join-user', (p: Payload, ack?: Ack) => {
+    void socket.join(`user-${p.userId}`);
+    ack?.({ success: true });
+  });
+  socket.on('join-admin', (p: Payload, ack?: Ack) => {
+    void socket.join(['admins', `admin-${p.adminId}`]);
+    ack?.({ success: true });
+  });
+  socket.on('join-chat', (p: Payload, ack?: Ack) => {
+    void socket.join(`chat-${p.chatId}`);
+    ack?.({ success: true });
+  });
+  socket.on('send-message', (p: Payload, ack?: Ack) => {
+    seq += 1;
+    const message = { ...p, _id: String(seq), seq, createdAt: new Date().toISOString() };
+    io.to(`chat-${p.chatId}`).emit('new-message', { message });
+    if (p.notify) io.to(p.notify).emit('message-notification', { chatId: p.chatId, message });
+    ack?.({ success: true, message });
+  });
+});
+
+http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (http.address() as AddressInfo).port })}\n`);
+});
+process.on('SIGTERM', () => io.close(() => process.exit(0)));

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: the bare relay and the real server (SQLite and PostgreSQL), driven by
+ * the same load generator in one run, alternated, with ratios. Results go to
+ * bench/results/<time>.json and a markdown table beside it. BENCH_QUICK=1 shortens it.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { CHATS, PER_CHAT, seedPostgres, seedSqlite, timePages } from './history.js';
+import {
+  closePairs,
+  idleSockets,
+  latency,
+  restThroughput,
+  setupPairs,
+  throughput,
+} from './load.js';
+import { rssKb, startRelay, startServer, type Target } from './processes.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = 2;
+const PAIRS = 100;
+const WINDOW = 4;
+const SECONDS = QUICK ? 3 : 6;
+const IDLE = QUICK ? 2000 : 10_000;
+const PAGE_READS = QUICK ? 300 : 1000;
+const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const t0 = performance.now();
+const say = (line: string) => {
+  const s = Math.round((performance.now() - t0) / 1000);
+  process.stderr.write(
+    `[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`,
+  );
+};
+
+type StoreName = 'sqlite' | 'postgres';
+const scratch = mkdtempSync(join(os.tmpdir(), 'chat-bench-'));
+const pgDatabases: string[] = [];
+
+async function pgQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function pgReachable(): Promise<boolean> {
+  try {
+    await pgQuery('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dbCounter = 0;
+async function freshDatabase(store: StoreName): Promise<string> {
+  dbCounter += 1;
+  if (store === 'sqlite') return `sqlite:${join(scratch, `bench-${dbCounter}.db`)}`;
+  const name = `chat_bench_${process.pid}_${dbCounter}`;
+  await pgQuery(`CREATE DATABASE ${name}`);
+  pgDatabases.push(name);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const results: Record<string, Record<string, number[]>> = {};
+const record = (scenario: string, target: string, value: number) => {
+  results[scenario] ??= {};
+  const row = results[scenario] as Record<string, number[]>;
+  row[target] ??= [];
+  (row[target] as number[]).push(value);
+};
+
+async function main() {
+  say('building the server (npm run build)');
+  execSync('npm run build', { stdio: 'ignore' });
+  const stores: StoreName[] = ['sqlite'];
+  if (await pgReachable()) stores.push('postgres');
+  else say(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL scenarios skipped`);
+
+  // Start-up: a fresh database (migrations run) and an existing one.
+  for (const store of stores) {
+    const url = await freshDatabase(store);
+    const cold = await startServer(store, url);
+    record('startup fresh db (ms)', store, cold.startMs);
+    await cold.stop();
+    const warm = await startServer(store, url);
+    record('startup existing db (ms)', store, warm.startMs);
+    await warm.stop();
+    say(
+      `start-up ${store}: fresh ${cold.startMs.toFixed(0)} ms, existing ${warm.startMs.toFixed(0)} ms`,
+    );
+  }
+
+  // Throughput and latency, alternating relay and server, ROUNDS times.
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const name of ['relay', ...stores] as const) {
+      const target: Target =
+        name === 'relay' ? await startRelay() : await startServer(name, await freshDatabase(name));
+      const tag = `${name}-${round}`;
+      say(`round ${round}/${ROUNDS} ${name}: connecting ${PAIRS} chats (${PAIRS * 2} sockets)`);
+      const pairs = await setupPairs(target.url, PAIRS, tag, name !== 'relay');
+      say(
+        `round ${round}/${ROUNDS} ${name}: throughput for ${SECONDS} s (window ${WINDOW} per sender)`,
+      );
+      const tp = await throughput(pairs, `${tag}-tp`, SECONDS * 1000, WINDOW);
+      record('delivered msg/s (socket, acked)', name, tp.deliveredPerSecond);
+      say(
+        `  ${tp.deliveredPerSecond.toFixed(0)} delivered/s, ${tp.ackedPerSecond.toFixed(0)} acked/s, ${tp.errors} errors`,
+      );
+      const rate = tp.deliveredPerSecond / 2;
+      say(`round ${round}/${ROUNDS} ${name}: latency at ${rate.toFixed(0)} msg/s (half of max)`);
+      const lat = await latency(pairs, `${tag}-lat`, rate, SECONDS * 1000);
+      record('latency p50 (ms)', name, lat.p50);
+      record('latency p99 (ms)', name, lat.p99);
+      record('latency max (ms)', name, lat.max);
+      say(
+        `  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.samples} samples)`,
+      );
+      if (name !== 'relay') {
+        const rest = await restThroughput(target.url, pairs, 32, SECONDS * 1000);
+        record('REST send req/s', name, rest);
+        say(`  REST POST /api/messages: ${rest.toFixed(0)} req/s`);
+      }
+      closePairs(pairs);
+      await target.stop();
+    }
+  }
+
+  // Idle connections: resident memory per connected, joined socket.
+  for (const name of ['relay', ...stores] as const) {
+    const target =
+      name === 'relay' ? await startRelay() : await startServer(name, await freshDatabase(name));
+    const pid = target.child.pid as number;
+    await new Promise((r) => setTimeout(r, 500));
+    const before = rssKb(pid);
+    say(`idle ${name}: opening ${IDLE} sockets`);
+    const sockets = await idleSockets(target.url, IDLE, `idle-${name}`, (n) =>
+      say(`  ${n}/${IDLE}`),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssKb(pid);
+    record('idle KB per connection', name, (after - before) / IDLE);
+    say(
+      `  ${(((after - before) / IDLE) as number).toFixed(1)} KB per connection (RSS ${before} → ${after} kB)`,
+    );
+    for (const s of sockets) s.disconnect();
+    await target.stop();
+  }
+
+  // History pages on 1,000,000 stored messages.
+  for (const store of stores) {
+    const url = await freshDatabase(store);
+    const first = await startServer(store, url);
+    await first.stop();
+    say(`history ${store}: seeding ${CHATS * PER_CHAT} messages`);
+    const chatIds =
+      store === 'sqlite' ? await seedSqlite(url.slice('sqlite:'.length)) : await seedPostgres(url);
+    const server = await startServer(store, url);
+    const pages = await timePages(server.url, chatIds, PAGE_READS);
+    record('history page p99 (ms)', store, pages.p99);
+    record('history page p50 (ms)', store, pages.p50);
+    say(`  ${PAGE_READS} pages: p50 ${pages.p50.toFixed(2)} ms, p99 ${pages.p99.toFixed(2)} ms`);
+    await server.stop();
+  }
+
+  report(stores);
+}
+
+function report(stores: StoreName[]) {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const cols = ['relay', ...stores];
+  const header = `| scenario | ${cols.join(' | ')} | ${stores.map((s) => `${s} / relay`).join(' | ')} |`;
+  const lines = [
+    header,
+    `|---|${cols.map(() => '---:').join('|')}|${stores.map(() => '---:').join('|')}|`,
+  ];
+  for (const [scenario, row] of Object.entries(results)) {
+    const value = (c: string) => (row[c] ? mean(row[c] as number[]) : undefined);
+    const fmt = (v: number | undefined) =>
+      v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
+    const relay = value('relay');
+    const ratios = stores.map((s) => {
+      const v = value(s);
+      return relay === undefined || v === undefined ? '—' : (v / relay).toFixed(2);
+    });
+    lines.push(
+      `| ${scenario} | ${cols.map((c) => fmt(value(c))).join(' | ')} | ${ratios.join(' | ')} |`,
+    );
+  }
+  const table = lines.join('\n');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync('bench/results', { recursive: true });
+  const payload = {
+    date: new Date().toISOString(),
+    machine,
+    quick: QUICK,
+    rounds: ROUNDS,
+    pairs: PAIRS,
+    window: WINDOW,
+    seconds: SECONDS,
+    idleSockets: IDLE,
+    results,
+  };
+  writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(payload, null, 2)}\n`);
+  writeFileSync(`bench/results/${stamp}.md`, `Machine: ${machine}\n\n${table}\n`);
+  process.stdout.write(
+    `\nMachine: ${machine}\n${QUICK ? '(quick run)\n' : ''}\n${table}\n\nwritten: bench/results/${stamp}.json\n`,
+  );
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    for (const name of pgDatabases)
+      await pgQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    rmSync(scratch, { recursive: true, force: true });
+  });

@@ -1,0 +1,50 @@
+/**
+ * Group commit: concurrent calls are gathered and handed to `run` as one batch (one
+ * transaction, one fsync); each caller's promise settles only when its batch has
+ * committed. While a batch is being written, new calls queue up and form the next one,
+ * so batches grow with load and a lone call goes straight through.
+ */
+interface Waiting<I, O> {
+  input: I;
+  resolve: (output: O) => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommit<I, O> {
+  private queue: Waiting<I, O>[] = [];
+  private running = 0;
+
+  constructor(
+    /** Must return one output per input, in order, or throw for the whole batch. */
+    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly maxBatch = 256,
+    /** Batches written at once (1 for SQLite's single writer; a few for PostgreSQL). */
+    private readonly concurrency = 1,
+  ) {}
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      if (this.running < this.concurrency) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running += 1;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const outputs = await this.run(batch.map((w) => w.input));
+          batch.forEach((w, i) => {
+            w.resolve(outputs[i] as O);
+          });
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      this.running -= 1;
+    }
+  }
+}
