@@ -2,7 +2,8 @@
  * Group commit: concurrent calls are gathered and handed to `run` as one batch (one
  * transaction, one fsync); each caller's promise settles only when its batch has
  * committed. While a batch is being written, new calls queue up and form the next one,
- * so batches grow with load and a lone call goes straight through.
+ * so batches grow with load and a lone call goes straight through. Batches are written
+ * one after another, in arrival order.
  */
 interface Waiting<I, O> {
   input: I;
@@ -12,25 +13,23 @@ interface Waiting<I, O> {
 
 export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
-  private running = 0;
+  private running = false;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
     private readonly run: (inputs: I[]) => Promise<O[]>,
     private readonly maxBatch = 256,
-    /** Batches written at once (1 for SQLite's single writer; a few for PostgreSQL). */
-    private readonly concurrency = 1,
   ) {}
 
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (this.running < this.concurrency) void this.drain();
+      if (!this.running) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running += 1;
+    this.running = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
@@ -44,7 +43,7 @@ export class GroupCommit<I, O> {
         }
       }
     } finally {
-      this.running -= 1;
+      this.running = false;
     }
   }
 }

@@ -24,7 +24,7 @@ export interface DialectTraits {
   isUniqueViolation(err: unknown): boolean;
   /** True when the database cannot be reached (as opposed to a query being wrong). */
   isUnavailable(err: unknown): boolean;
-  /** Batches written at once: SQLite has one writer, PostgreSQL row locks allow more. */
+  /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
   writers: number;
   /**
    * The hot path, where the dialect can do it faster than statement-by-statement:
@@ -41,20 +41,35 @@ export interface DialectTraits {
 
 const now = (): string => new Date().toISOString();
 
+/** A cheap, stable spread of chat ids over lanes (ids end in a counter, so use the tail). */
+const laneOf = (chatId: string, lanes: number): number => {
+  let h = 0;
+  for (let i = Math.max(0, chatId.length - 8); i < chatId.length; i++)
+    h = (h * 31 + chatId.charCodeAt(i)) | 0;
+  return Math.abs(h) % lanes;
+};
+
 const compare = (a: MessageDraft | undefined, b: MessageDraft | undefined): number =>
   (a?.chatId ?? '') < (b?.chatId ?? '') ? -1 : (a?.chatId ?? '') > (b?.chatId ?? '') ? 1 : 0;
 
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
 
-  private readonly appends: GroupCommit<MessageDraft, AppendResult>;
+  /**
+   * One batching lane per writer; a chat always uses the same lane, so one sender's
+   * pipelined messages keep their order and lanes never lock the same chat rows.
+   */
+  private readonly lanes: GroupCommit<MessageDraft, AppendResult>[];
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
   ) {
     this.kind = traits.kind;
-    this.appends = new GroupCommit((drafts) => this.appendBatch(drafts), 256, traits.writers);
+    this.lanes = Array.from(
+      { length: traits.writers },
+      () => new GroupCommit((drafts: MessageDraft[]) => this.appendBatch(drafts), 256),
+    );
   }
 
   /** Turns "cannot reach the database" into a typed 503; anything else propagates. */
@@ -275,7 +290,11 @@ export class KyselyStore implements Store {
 
   /** Batched: see group-commit.ts. The answer comes after the batch's commit. */
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
-    return this.guard(() => this.appends.submit(draft));
+    const lane = this.lanes[laneOf(draft.chatId, this.lanes.length)] as GroupCommit<
+      MessageDraft,
+      AppendResult
+    >;
+    return this.guard(() => lane.submit(draft));
   }
 
   /**

@@ -1,0 +1,112 @@
+/** The batched append path keeps every guarantee, on both stores (the store, driven directly). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chat } from '../../src/schemas/shapes.js';
+import { openStore } from '../../src/store/open.js';
+import type { AppendResult, MessageDraft, Store } from '../../src/store/store.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const draft = (
+  chat: Chat,
+  content: string,
+  clientMessageId: string | null = null,
+): MessageDraft => ({
+  chatId: chat._id,
+  senderId: chat.userId,
+  senderType: 'user',
+  senderName: 'U',
+  content,
+  messageType: 'text',
+  fileUrl: null,
+  clientMessageId,
+  effect: { lastMessage: content, unreadIncrement: 1 },
+});
+
+describe.each(await storeTargets())('batched appends on $name', (target) => {
+  let db: TestDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    db = await target.create();
+    store = await openStore(db.config);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('many chats at once: every chat gets seq 1..n in submission order, unread and preview follow', async () => {
+    const chats = await Promise.all(
+      Array.from(
+        { length: 12 },
+        async (_, i) => (await store.openChat({ userId: `gc-${i}`, userName: 'U' })).chat,
+      ),
+    );
+    const perChat = 40;
+    const results = await Promise.all(
+      chats.flatMap((c) =>
+        Array.from({ length: perChat }, (_, n) => store.appendMessage(draft(c, `${c._id}:${n}`))),
+      ),
+    );
+    expect(results.every((r) => r.kind === 'stored')).toBe(true);
+    for (const c of chats) {
+      const page = await store.history(c._id, { kind: 'after', seq: 0, limit: 200 });
+      expect(page.messages.map((m) => m.seq)).toEqual(
+        Array.from({ length: perChat }, (_, i) => i + 1),
+      );
+      expect(page.messages.map((m) => m.content)).toEqual(
+        Array.from({ length: perChat }, (_, n) => `${c._id}:${n}`),
+      );
+      const row = await store.getChat(c._id);
+      expect(row).toMatchObject({ unreadCount: perChat, lastMessage: `${c._id}:${perChat - 1}` });
+    }
+  });
+
+  it('duplicates inside one batch and against earlier messages resolve to one stored message', async () => {
+    const { chat } = await store.openChat({ userId: 'gc-dup', userName: 'U' });
+    const first = await store.appendMessage(draft(chat, 'earlier', 'k-earlier'));
+    expect(first.kind).toBe('stored');
+    const results = await Promise.all([
+      store.appendMessage(draft(chat, 'a', 'k-1')),
+      store.appendMessage(draft(chat, 'a again', 'k-1')),
+      store.appendMessage(draft(chat, 'earlier again', 'k-earlier')),
+      store.appendMessage(draft(chat, 'b')),
+      store.appendMessage(draft(chat, 'a third time', 'k-1')),
+    ]);
+    const id = (r: AppendResult) => (r.kind === 'rejected' ? undefined : r.message._id);
+    expect(results.map((r) => r.kind)).toEqual([
+      'stored',
+      'duplicate',
+      'duplicate',
+      'stored',
+      'duplicate',
+    ]);
+    expect(id(results[1] as AppendResult)).toBe(id(results[0] as AppendResult));
+    expect(id(results[4] as AppendResult)).toBe(id(results[0] as AppendResult));
+    expect(id(results[2] as AppendResult)).toBe(id(first));
+    const page = await store.history(chat._id, { kind: 'after', seq: 0, limit: 50 });
+    expect(page.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'earlier'],
+      [2, 'a'],
+      [3, 'b'],
+    ]);
+  });
+
+  it('a closed chat in a batch is rejected without touching the others', async () => {
+    const open = (await store.openChat({ userId: 'gc-open', userName: 'U' })).chat;
+    const closed = (await store.openChat({ userId: 'gc-closed', userName: 'U' })).chat;
+    await store.closeChat(closed._id);
+    const results = await Promise.all([
+      store.appendMessage(draft(open, 'one')),
+      store.appendMessage(draft(closed, 'lost')),
+      store.appendMessage(draft(open, 'two')),
+    ]);
+    expect(results.map((r) => r.kind)).toEqual(['stored', 'rejected', 'stored']);
+    expect(
+      (await store.history(closed._id, { kind: 'after', seq: 0, limit: 10 })).messages,
+    ).toEqual([]);
+    expect(
+      (await store.history(open._id, { kind: 'after', seq: 0, limit: 10 })).messages.map(
+        (m) => m.seq,
+      ),
+    ).toEqual([1, 2]);
+  });
+});
