@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { type AuthContext, bearerToken, resolveActor } from './auth/actor.js';
-import { createTokenVerifier, type VerifiedToken, type VerifierOptions } from './auth/tokens.js';
+import type { VerifiedToken, VerifierOptions } from './auth/tokens.js';
 import type { Deps } from './chats/use-cases.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
@@ -36,8 +36,13 @@ export interface StartOptions {
   verifier?: VerifierOptions;
 }
 
-function authContext(config: Config, options: VerifierOptions | undefined): AuthContext {
+async function authContext(
+  config: Config,
+  options: VerifierOptions | undefined,
+): Promise<AuthContext> {
   if (config.auth.mode === 'none') return { mode: 'none' };
+  // jose is loaded only when tokens are in use.
+  const { createTokenVerifier } = await import('./auth/tokens.js');
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
@@ -67,7 +72,7 @@ export async function startServer(
   const logger =
     options.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
-  const auth = authContext(config, options.verifier);
+  const auth = await authContext(config, options.verifier);
   if (auth.mode === 'none') {
     logger.warn(
       'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',

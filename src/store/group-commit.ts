@@ -14,6 +14,7 @@ interface Waiting<I, O> {
 export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = false;
+  private scheduled = false;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
@@ -24,7 +25,15 @@ export class GroupCommit<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running || this.scheduled) return;
+      // Start on the next turn of the event loop, not now: every call that arrives in the
+      // same I/O phase joins the batch. A synchronous writer (SQLite) would otherwise
+      // commit each call alone, since nothing can queue while it blocks.
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.drain();
+      });
     });
   }
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Builds dist/main.js: the server and its dependencies in one ES module. Loading one file
+// instead of ~1,500 cuts start-up by about a fifth (see README, Benchmarks). Kept outside
+// the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
+// which serves its static files from its own package folder.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external: ['better-sqlite3', 'pg-native', '@fastify/swagger-ui'],
+  // Bundled CommonJS packages call require(); give the ES module one.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The built server (what `npm start` runs) answers /health and /docs/json, then stops
+# cleanly on SIGTERM. The test suite runs the TypeScript sources; this covers the bundle.
+set -euo pipefail
+dir=$(mktemp -d)
+port=23456
+PORT=$port HOST=127.0.0.1 DATABASE_URL="sqlite:$dir/smoke.db" LOG_LEVEL=warn node dist/main.js &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$port/health" | grep -q '"status":"OK"'
+curl -sf "http://127.0.0.1:$port/docs/json" | grep -q '"/api/messages"'
+curl -sf -X POST "http://127.0.0.1:$port/api/chats" -H 'content-type: application/json' \
+  -d '{"userId":"smoke","userName":"Smoke"}' | grep -q '"isNew":true'
+kill -TERM $pid
+wait $pid
+echo "smoke: dist/main.js started, served /health, /docs/json and /api/chats, and stopped cleanly"
