@@ -6,6 +6,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -24,6 +25,8 @@ export interface DialectTraits {
   isUniqueViolation(err: unknown): boolean;
   /** True when the database cannot be reached (as opposed to a query being wrong). */
   isUnavailable(err: unknown): boolean;
+  /** How long a chat row read or written here answers later reads (0: always read). */
+  chatCacheMs: number;
   /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
   writers: number;
   /**
@@ -60,12 +63,14 @@ export class KyselyStore implements Store {
    * pipelined messages keep their order and lanes never lock the same chat rows.
    */
   private readonly lanes: GroupCommit<MessageDraft, AppendResult>[];
+  private readonly cache: ChatCache;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
   ) {
     this.kind = traits.kind;
+    this.cache = new ChatCache(traits.chatCacheMs);
     this.lanes = Array.from(
       { length: traits.writers },
       () => new GroupCommit((drafts: MessageDraft[]) => this.appendBatch(drafts), 256),
@@ -92,6 +97,8 @@ export class KyselyStore implements Store {
   }
 
   getChat(chatId: string): Promise<Chat | undefined> {
+    const cached = this.cache.get(chatId);
+    if (cached) return Promise.resolve(cached);
     return this.guard(async () => {
       const fast = this.traits.fastPath?.getChat?.(chatId);
       if (fast !== null && fast !== undefined) return fast;
@@ -101,7 +108,7 @@ export class KyselyStore implements Store {
         .selectAll()
         .where('id', '=', chatId)
         .executeTakeFirst();
-      return row && toChat(row);
+      return this.cache.record(chatId, row && toChat(row));
     });
   }
 
@@ -215,7 +222,7 @@ export class KyselyStore implements Store {
         )
         .returningAll()
         .executeTakeFirst();
-      return row && toChat(row);
+      return this.cache.record(chatId, row && toChat(row));
     });
   }
 
@@ -236,7 +243,7 @@ export class KyselyStore implements Store {
         .where('assignedAdminId', '=', fromAdminId)
         .returningAll()
         .executeTakeFirst();
-      return row && toChat(row);
+      return this.cache.record(chatId, row && toChat(row));
     });
   }
 
@@ -258,7 +265,7 @@ export class KyselyStore implements Store {
         .where('assignedAdminId', '=', heldBy)
         .returningAll()
         .executeTakeFirst();
-      return row && toChat(row);
+      return this.cache.record(chatId, row && toChat(row));
     });
   }
 
@@ -271,7 +278,7 @@ export class KyselyStore implements Store {
         .where('status', '<>', 'closed')
         .returningAll()
         .executeTakeFirst();
-      return row && toChat(row);
+      return this.cache.record(chatId, row && toChat(row));
     });
   }
 
@@ -284,7 +291,7 @@ export class KyselyStore implements Store {
         .where('status', '<>', 'closed')
         .returningAll()
         .executeTakeFirst();
-      return row && toChat(row);
+      return row && this.cache.record(row.id, toChat(row));
     });
   }
 
@@ -298,35 +305,39 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * One transaction for the whole batch, each draft as in `appendAlone`. If the batch
-   * fails as a whole (a concurrent duplicate from another process, a deadlock between
-   * two processes' batches), every draft is retried on its own, so one bad draft cannot
-   * fail the others and the duplicate rule still holds.
+   * One transaction for the whole batch: the dialect's fast path where it has one, else
+   * statement by statement. If the batch fails as a whole (a concurrent duplicate from
+   * another node, a deadlock between two nodes' batches), each draft is decided on its
+   * own, so one draft cannot fail the others and the duplicate rule still holds.
    */
   private async appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> {
     try {
-      const fast = await this.traits.fastPath?.appendBatch(drafts);
-      if (fast) return fast;
-    } catch (err) {
-      if (this.traits.isUnavailable(err)) throw err;
-      // Fall through: the statement-by-statement path decides each draft on its own.
-    }
-    if (drafts.length === 1) return [await this.appendAlone(drafts[0] as MessageDraft)];
-    // Chat rows are locked in id order (a stable sort keeps each chat's own order), so
-    // batches written at once, here or on another node, never wait on each other in a cycle.
-    const order = drafts.map((_, i) => i).sort((a, b) => compare(drafts[a], drafts[b]));
-    try {
-      return await this.db.transaction().execute(async (trx) => {
-        const results: AppendResult[] = new Array(drafts.length);
-        for (const i of order) results[i] = await this.appendIn(trx, drafts[i] as MessageDraft);
-        return results;
+      const results =
+        (await this.traits.fastPath?.appendBatch(drafts)) ??
+        (await this.appendInOneTransaction(drafts));
+      results.forEach((r, i) => {
+        if (r.kind === 'stored') this.cache.record(r.chat._id, r.chat);
+        else if (r.kind === 'rejected')
+          this.cache.record((drafts[i] as MessageDraft).chatId, undefined);
       });
+      return results;
     } catch (err) {
       if (this.traits.isUnavailable(err)) throw err;
       const results: AppendResult[] = [];
       for (const draft of drafts) results.push(await this.appendAlone(draft));
       return results;
     }
+  }
+
+  private appendInOneTransaction(drafts: MessageDraft[]): Promise<AppendResult[]> {
+    // Chat rows are locked in id order (a stable sort keeps each chat's own order), so
+    // batches written at once, here or on another node, never wait on each other in a cycle.
+    const order = drafts.map((_, i) => i).sort((a, b) => compare(drafts[a], drafts[b]));
+    return this.db.transaction().execute(async (trx) => {
+      const results: AppendResult[] = new Array(drafts.length);
+      for (const i of order) results[i] = await this.appendIn(trx, drafts[i] as MessageDraft);
+      return results;
+    });
   }
 
   /** One draft in its own transaction; a concurrent duplicate resolves to the stored message. */
@@ -471,7 +482,7 @@ export class KyselyStore implements Store {
               .returningAll()
               .executeTakeFirst()
           : await trx.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
-        return chat && toChat(chat);
+        return this.cache.record(chatId, chat && toChat(chat));
       }),
     );
   }

@@ -52,6 +52,7 @@ export async function openPostgresStore(
   }
   return new KyselyStore(db, {
     kind: 'postgres',
+    chatCacheMs: 1000,
     writers: 4,
     fastPath: postgresFastPath(db),
     isUniqueViolation: (err) => errorCode(err) === '23505',

@@ -26,6 +26,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, {
     kind: 'sqlite',
+    chatCacheMs: 0,
     writers: 1,
     fastPath: sqliteFastPath(database),
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
