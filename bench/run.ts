@@ -180,7 +180,7 @@ function report(stores: StoreName[]) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const cols = ['relay', ...stores];
-  const header = `| scenario | ${cols.join(' | ')} | ${stores.map((s) => `${s} / relay`).join(' | ')} |`;
+  const header = `| scenario (mean of ${ROUNDS} rounds) | ${cols.join(' | ')} | ${stores.map((s) => `${s} / relay, per round`).join(' | ')} |`;
   const lines = [
     header,
     `|---|${cols.map(() => '---:').join('|')}|${stores.map(() => '---:').join('|')}|`,
@@ -189,10 +189,16 @@ function report(stores: StoreName[]) {
     const value = (c: string) => (row[c] ? mean(row[c] as number[]) : undefined);
     const fmt = (v: number | undefined) =>
       v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
-    const relay = value('relay');
+    // Ratios are taken round by round (each store against the relay run just before it),
+    // then averaged: the machine's drift between rounds cancels out. The range follows.
     const ratios = stores.map((s) => {
-      const v = value(s);
-      return relay === undefined || v === undefined ? '—' : (v / relay).toFixed(2);
+      const relayRuns = row.relay;
+      const storeRuns = row[s];
+      if (!relayRuns || !storeRuns) return '—';
+      const perRound = storeRuns.map((v, i) => v / (relayRuns[i] ?? relayRuns[0] ?? Number.NaN));
+      const shown = mean(perRound).toFixed(2);
+      if (perRound.length < 2) return shown;
+      return `${shown} (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
     });
     lines.push(
       `| ${scenario} | ${cols.map((c) => fmt(value(c))).join(' | ')} | ${ratios.join(' | ')} |`,
