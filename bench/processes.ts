@@ -57,10 +57,11 @@ export async function startServer(
   name: string,
   databaseUrl: string,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<Target> {
   const port = nextPort++;
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

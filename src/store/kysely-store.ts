@@ -2,7 +2,13 @@
  * The one query layer behind both stores. Dialect differences are passed in as a small
  * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import {
+  type Kysely,
+  sql,
+  type Transaction,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from 'kysely';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
@@ -199,10 +205,27 @@ export class KyselyStore implements Store {
     });
   }
 
-  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined> {
+  /**
+   * A conditional update of one chat row: `change` adds the new values and the WHERE
+   * clauses that state what the caller assumed. No row back means the assumption failed.
+   */
+  private updateChat(
+    chatId: string,
+    change: (
+      q: UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
+    ) => UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
+  ): Promise<Chat | undefined> {
     return this.guard(async () => {
-      const row = await this.db
-        .updateTable('chats')
+      const row = await change(this.db.updateTable('chats').where('id', '=', chatId))
+        .returningAll()
+        .executeTakeFirst();
+      return this.cache.record(chatId, row && toChat(row));
+    });
+  }
+
+  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined> {
+    return this.updateChat(chatId, (q) =>
+      q
         .set({
           status: 'active',
           assignedAdminId: admin.id,
@@ -212,24 +235,19 @@ export class KyselyStore implements Store {
             : {}),
           updatedAt: now(),
         })
-        .where('id', '=', chatId)
         .where('status', '<>', 'closed')
         .where((eb) =>
           eb.and([
             eb.or([eb('assignedAdminId', 'is', null), eb('assignedAdminId', '=', admin.id)]),
             eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', admin.id)]),
           ]),
-        )
-        .returningAll()
-        .executeTakeFirst();
-      return this.cache.record(chatId, row && toChat(row));
-    });
+        ),
+    );
   }
 
   transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined> {
-    return this.guard(async () => {
-      const row = await this.db
-        .updateTable('chats')
+    return this.updateChat(chatId, (q) =>
+      q
         .set((eb) => ({
           assignedAdminId: to.id,
           assignedAdminName: to.name,
@@ -238,19 +256,14 @@ export class KyselyStore implements Store {
           lockedByAdminName: eb.case().when('isLocked', '=', 1).then(to.name).else(null).end(),
           updatedAt: now(),
         }))
-        .where('id', '=', chatId)
         .where('status', '=', 'active')
-        .where('assignedAdminId', '=', fromAdminId)
-        .returningAll()
-        .executeTakeFirst();
-      return this.cache.record(chatId, row && toChat(row));
-    });
+        .where('assignedAdminId', '=', fromAdminId),
+    );
   }
 
   releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined> {
-    return this.guard(async () => {
-      const row = await this.db
-        .updateTable('chats')
+    return this.updateChat(chatId, (q) =>
+      q
         .set({
           status: 'waiting',
           assignedAdminId: null,
@@ -260,26 +273,15 @@ export class KyselyStore implements Store {
           lockedByAdminName: null,
           updatedAt: now(),
         })
-        .where('id', '=', chatId)
         .where('status', '=', 'active')
-        .where('assignedAdminId', '=', heldBy)
-        .returningAll()
-        .executeTakeFirst();
-      return this.cache.record(chatId, row && toChat(row));
-    });
+        .where('assignedAdminId', '=', heldBy),
+    );
   }
 
   closeChat(chatId: string): Promise<Chat | undefined> {
-    return this.guard(async () => {
-      const row = await this.db
-        .updateTable('chats')
-        .set({ status: 'closed', userOnline: 0, updatedAt: now() })
-        .where('id', '=', chatId)
-        .where('status', '<>', 'closed')
-        .returningAll()
-        .executeTakeFirst();
-      return this.cache.record(chatId, row && toChat(row));
-    });
+    return this.updateChat(chatId, (q) =>
+      q.set({ status: 'closed', userOnline: 0, updatedAt: now() }).where('status', '<>', 'closed'),
+    );
   }
 
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined> {
