@@ -31,7 +31,8 @@ export interface DialectTraits {
   isUniqueViolation(err: unknown): boolean;
   /** True when the database cannot be reached (as opposed to a query being wrong). */
   isUnavailable(err: unknown): boolean;
-  /** How long a chat row read or written here answers later reads (0: always read). */
+  /** How long a chat row read or written here answers later reads (0: always read).
+   * Safe to make long only where no other process writes the same database. */
   chatCacheMs: number;
   /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
   writers: number;

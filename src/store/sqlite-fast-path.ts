@@ -26,10 +26,10 @@ export function sqliteFastPath(database: BetterSqlite3.Database) {
        unreadCount = unreadCount + ?, updatedAt = ?
      WHERE id = ? AND status <> 'closed' RETURNING *`,
   );
-  const insert = database.prepare<unknown[], Selectable<MessagesTable>>(
+  const insert = database.prepare<unknown[]>(
     `INSERT INTO messages (id, chatId, seq, senderId, senderType, senderName, content, messageType,
        fileUrl, isRead, readAt, clientMessageId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?) RETURNING *`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)`,
   );
 
   const appendOne = (draft: MessageDraft): AppendResult => {
@@ -46,20 +46,37 @@ export function sqliteFastPath(database: BetterSqlite3.Database) {
       draft.chatId,
     );
     if (!chat) return { kind: 'rejected' };
-    const row = insert.get(
-      newId(),
-      draft.chatId,
-      chat.lastSeq,
-      draft.senderId,
-      draft.senderType,
-      draft.senderName,
-      draft.content,
-      draft.messageType,
-      draft.fileUrl,
-      draft.clientMessageId,
+    // The row is exactly what we bind: no need to read it back.
+    const row: Selectable<MessagesTable> = {
+      id: newId(),
+      chatId: draft.chatId,
+      seq: chat.lastSeq,
+      senderId: draft.senderId,
+      senderType: draft.senderType,
+      senderName: draft.senderName,
+      content: draft.content,
+      messageType: draft.messageType,
+      fileUrl: draft.fileUrl,
+      isRead: 0,
+      readAt: null,
+      clientMessageId: draft.clientMessageId,
+      createdAt: at,
+      updatedAt: at,
+    };
+    insert.run(
+      row.id,
+      row.chatId,
+      row.seq,
+      row.senderId,
+      row.senderType,
+      row.senderName,
+      row.content,
+      row.messageType,
+      row.fileUrl,
+      row.clientMessageId,
       at,
       at,
-    ) as Selectable<MessagesTable>;
+    );
     return { kind: 'stored', message: toMessage(row), chat: toChat(chat) };
   };
   const appendAll = database.transaction((drafts: MessageDraft[]) => drafts.map(appendOne));

@@ -26,7 +26,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, {
     kind: 'sqlite',
-    chatCacheMs: 0,
+    // One process owns the file, and every write passes through it and refreshes the cache.
+    chatCacheMs: 60_000,
     writers: 1,
     fastPath: sqliteFastPath(database),
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
