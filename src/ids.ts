@@ -15,5 +15,3 @@ export function newId(nowMs: number = Date.now()): string {
     .padStart(8, '0');
   return seconds + processPart + counter.toString(16).padStart(6, '0');
 }
-
-export const ID_PATTERN = /^[0-9a-f]{24}$/;
