@@ -14,7 +14,7 @@ import { newId } from '../ids.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { toChat, toMessage } from './rows.js';
+import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,
@@ -387,22 +387,7 @@ export class KyselyStore implements Store {
     if (!chatRow) return { kind: 'rejected' };
     const messageRow = await trx
       .insertInto('messages')
-      .values({
-        id: newId(),
-        chatId: draft.chatId,
-        seq: chatRow.lastSeq,
-        senderId: draft.senderId,
-        senderType: draft.senderType,
-        senderName: draft.senderName,
-        content: draft.content,
-        messageType: draft.messageType,
-        fileUrl: draft.fileUrl,
-        isRead: 0,
-        readAt: null,
-        clientMessageId: draft.clientMessageId,
-        createdAt: at,
-        updatedAt: at,
-      })
+      .values(newMessageRow(draft, newId(), chatRow.lastSeq, at))
       .returningAll()
       .executeTakeFirstOrThrow();
     return { kind: 'stored', message: toMessage(messageRow), chat: toChat(chatRow) };

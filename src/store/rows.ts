@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Chat, Message } from '../schemas/shapes.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
+import type { MessageDraft } from './store.js';
 
 export function toChat(row: Selectable<ChatsTable>): Chat {
   return {
@@ -39,5 +40,30 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     clientMessageId: row.clientMessageId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/** The row a new message is stored as: the draft, its id and seq, unread, at `at`. */
+export function newMessageRow(
+  draft: MessageDraft,
+  id: string,
+  seq: number,
+  at: string,
+): Selectable<MessagesTable> {
+  return {
+    id,
+    chatId: draft.chatId,
+    seq,
+    senderId: draft.senderId,
+    senderType: draft.senderType,
+    senderName: draft.senderName,
+    content: draft.content,
+    messageType: draft.messageType,
+    fileUrl: draft.fileUrl,
+    isRead: 0,
+    readAt: null,
+    clientMessageId: draft.clientMessageId,
+    createdAt: at,
+    updatedAt: at,
   };
 }

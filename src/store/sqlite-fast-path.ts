@@ -7,7 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import type { Chat } from '../schemas/shapes.js';
-import { toChat, toMessage } from './rows.js';
+import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
 import type { AppendResult, MessageDraft } from './store.js';
 
@@ -47,22 +47,7 @@ export function sqliteFastPath(database: BetterSqlite3.Database) {
     );
     if (!chat) return { kind: 'rejected' };
     // The row is exactly what we bind: no need to read it back.
-    const row: Selectable<MessagesTable> = {
-      id: newId(),
-      chatId: draft.chatId,
-      seq: chat.lastSeq,
-      senderId: draft.senderId,
-      senderType: draft.senderType,
-      senderName: draft.senderName,
-      content: draft.content,
-      messageType: draft.messageType,
-      fileUrl: draft.fileUrl,
-      isRead: 0,
-      readAt: null,
-      clientMessageId: draft.clientMessageId,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const row = newMessageRow(draft, newId(), chat.lastSeq, at);
     insert.run(
       row.id,
       row.chatId,
