@@ -3,10 +3,11 @@
  * the store, builds HTTP and Socket.io around the same use cases, and knows how to stop.
  */
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { type AuthContext, bearerToken, resolveActor } from './auth/actor.js';
-import type { VerifiedToken, VerifierOptions } from './auth/tokens.js';
+import type { AuthContext } from './auth/actor.js';
+import { httpIdentity } from './auth/http-identity.js';
+import type { VerifierOptions } from './auth/tokens.js';
 import type { Deps } from './chats/use-cases.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
@@ -46,25 +47,6 @@ async function authContext(
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
-/** Verifies a request's bearer token once, however many times it is asked for. */
-function requestTokens(auth: AuthContext) {
-  const seen = new WeakMap<FastifyRequest, Promise<VerifiedToken | Error | undefined>>();
-  return {
-    of(request: FastifyRequest): Promise<VerifiedToken | Error | undefined> {
-      let verified = seen.get(request);
-      if (!verified) {
-        const token = bearerToken(request.headers.authorization);
-        verified =
-          token === undefined || auth.mode === 'none'
-            ? Promise.resolve(undefined)
-            : auth.verifier.verify(token).catch((err: unknown) => err as Error);
-        seen.set(request, verified);
-      }
-      return verified;
-    },
-  };
-}
-
 export async function startServer(
   config: Config,
   options: StartOptions = {},
@@ -85,26 +67,9 @@ export async function startServer(
   const limits = createLimits(config.rateLimit);
   const deps: Deps = { store, limits };
 
-  const tokens = requestTokens(auth);
   let publisher: Publish | undefined;
   const publish = (events: Emit[]) => publisher?.(events);
-  const context: HttpContext = {
-    deps,
-    publish,
-    actorFor: async (request, claim) => {
-      if (auth.mode === 'none') return resolveActor(auth, undefined, claim);
-      const verified = await tokens.of(request);
-      if (verified instanceof Error) throw verified;
-      return resolveActor(auth, verified?.actor, claim);
-    },
-    rateKey: async (request) => {
-      if (auth.mode === 'none') return `ip:${request.ip}`;
-      const verified = await tokens.of(request);
-      return verified && !(verified instanceof Error)
-        ? `id:${verified.actor.id}`
-        : `ip:${request.ip}`;
-    },
-  };
+  const context: HttpContext = { deps, publish, ...httpIdentity(auth) };
 
   let io: ChatServer | undefined;
   const app = await buildHttpApp({
