@@ -140,6 +140,18 @@ export function assertMayWrite(chat: Chat, actor: Actor): void {
   }
 }
 
+/** The first `n` characters (code points, so a surrogate pair is never cut in two). */
+function firstCodePoints(text: string, n: number): string {
+  if (text.length <= n) return text;
+  let out = '';
+  let count = 0;
+  for (const ch of text) {
+    if (count++ === n) break;
+    out += ch;
+  }
+  return out;
+}
+
 /** What storing a message does to its chat: preview, and unread count for user messages. */
 export function messageEffect(
   senderType: SenderType,
@@ -148,7 +160,7 @@ export function messageEffect(
 ): ChatEffect {
   const text = content.trim() ? content : messageType === 'text' ? '' : `[${messageType}]`;
   return {
-    lastMessage: Array.from(text).slice(0, LIMITS.lastMessagePreviewChars).join(''),
+    lastMessage: firstCodePoints(text, LIMITS.lastMessagePreviewChars),
     unreadIncrement: senderType === 'user' ? 1 : 0,
   };
 }
