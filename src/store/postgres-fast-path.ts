@@ -4,54 +4,21 @@
  * chat's lastSeq by its count (row locks decide concurrent batches on other nodes),
  * number the new messages from there in submission order, and insert them.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../ids.js';
-import type { Chat, Message } from '../schemas/shapes.js';
-import type { Database } from './schema.js';
+import type { Message } from '../schemas/shapes.js';
+import { toChat, toMessage } from './rows.js';
+import type { ChatsTable, Database, MessagesTable } from './schema.js';
 import type { AppendResult, MessageDraft } from './store.js';
 
 const keyOf = (chatId: string, clientMessageId: string) => `${chatId}\u0000${clientMessageId}`;
 
+/** One result row: the stored or earlier message, and the chat row (as jsonb, same columns). */
 interface Row {
   kind: 'stored' | 'duplicate';
-  message: Record<string, unknown>;
-  chat: Record<string, unknown> | null;
+  message: Selectable<MessagesTable>;
+  chat: Selectable<ChatsTable> | null;
 }
-
-const asMessage = (m: Record<string, unknown>): Message => ({
-  _id: m.id as string,
-  chatId: m.chatId as string,
-  seq: Number(m.seq),
-  senderId: m.senderId as string,
-  senderType: m.senderType as Message['senderType'],
-  senderName: m.senderName as string,
-  content: m.content as string,
-  messageType: m.messageType as Message['messageType'],
-  fileUrl: (m.fileUrl as string | null) ?? null,
-  isRead: Number(m.isRead) === 1,
-  readAt: (m.readAt as string | null) ?? null,
-  clientMessageId: (m.clientMessageId as string | null) ?? null,
-  createdAt: m.createdAt as string,
-  updatedAt: m.updatedAt as string,
-});
-
-const asChat = (c: Record<string, unknown>): Chat => ({
-  _id: c.id as string,
-  userId: c.userId as string,
-  userName: c.userName as string,
-  status: c.status as Chat['status'],
-  assignedAdminId: (c.assignedAdminId as string | null) ?? null,
-  assignedAdminName: (c.assignedAdminName as string | null) ?? null,
-  isLocked: Number(c.isLocked) === 1,
-  lockedByAdminId: (c.lockedByAdminId as string | null) ?? null,
-  lockedByAdminName: (c.lockedByAdminName as string | null) ?? null,
-  lastMessage: c.lastMessage as string,
-  lastMessageAt: c.lastMessageAt as string,
-  unreadCount: Number(c.unreadCount),
-  userOnline: Number(c.userOnline) === 1,
-  createdAt: c.createdAt as string,
-  updatedAt: c.updatedAt as string,
-});
 
 export function postgresFastPath(db: Kysely<Database>) {
   return {
@@ -125,11 +92,11 @@ export function postgresFastPath(db: Kysely<Database>) {
       const byId = new Map<string, Row>();
       const byKey = new Map<string, Message>();
       for (const row of rows) {
-        if (row.kind === 'stored') byId.set(row.message.id as string, row);
+        if (row.kind === 'stored') byId.set(row.message.id, row);
         else
           byKey.set(
-            keyOf(row.message.chatId as string, row.message.clientMessageId as string),
-            asMessage(row.message),
+            keyOf(row.message.chatId, row.message.clientMessageId ?? ''),
+            toMessage(row.message),
           );
       }
       const results: AppendResult[] = new Array(drafts.length);
@@ -141,8 +108,8 @@ export function postgresFastPath(db: Kysely<Database>) {
         if (stored?.chat)
           results[i] = {
             kind: 'stored',
-            message: asMessage(stored.message),
-            chat: asChat(stored.chat),
+            message: toMessage(stored.message),
+            chat: toChat(stored.chat),
           };
         else if (earlier) results[i] = { kind: 'duplicate', message: earlier };
         else results[i] = { kind: 'rejected' };
