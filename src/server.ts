@@ -14,6 +14,7 @@ import { buildHttpApp } from './http/app.js';
 import type { HttpContext } from './http/context.js';
 import { createLimits } from './limits/rate-limiter.js';
 import type { Emit } from './outcome.js';
+import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { installSocketGuards } from './realtime/guards.js';
 import { createPublisher, type Publish } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
@@ -79,6 +80,7 @@ export async function startServer(
     health: { store, version: VERSION, connections: () => io?.engine.clientsCount ?? 0 },
   });
   io = createSocketServer(app.server, config);
+  coalesceWrites(io);
   publisher = createPublisher(io);
   installSocketGuards(io, auth, limits.connections);
   wireSocketEvents(io, { deps, auth }, publisher, logger);
