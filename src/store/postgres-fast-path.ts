@@ -1,26 +1,70 @@
 /**
- * PostgreSQL's hot path: a whole batch of appends as ONE statement (one round trip, one
- * implicit transaction, one WAL flush). Its CTEs find earlier duplicates, bump every
- * chat's lastSeq by its count (row locks decide concurrent batches on other nodes),
- * number the new messages from there in submission order, and insert them.
+ * PostgreSQL's hot path: a whole batch of appends as ONE prepared statement (one round
+ * trip, one implicit transaction, one WAL flush, parsed once per connection). Its CTEs
+ * find earlier duplicates, bump every chat's lastSeq by its count (row locks decide
+ * concurrent batches on other nodes), number the new messages from there in submission
+ * order, and insert them. It answers with as little as the caller cannot know already:
+ * each new message's seq, each touched chat row once, and the earlier duplicates.
  */
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type pg from 'pg';
 import { newId } from '../ids.js';
-import type { Message } from '../schemas/shapes.js';
-import { toChat, toMessage } from './rows.js';
-import type { ChatsTable, Database, MessagesTable } from './schema.js';
+import type { Chat, Message } from '../schemas/shapes.js';
+import { newMessageRow, toChat, toMessage } from './rows.js';
+import type { ChatsTable, MessagesTable } from './schema.js';
 import type { AppendResult, MessageDraft } from './store.js';
 
 const keyOf = (chatId: string, clientMessageId: string) => `${chatId}\u0000${clientMessageId}`;
 
-/** One result row: the stored or earlier message, and the chat row (as jsonb, same columns). */
-interface Row {
-  kind: 'stored' | 'duplicate';
-  message: Selectable<MessagesTable>;
-  chat: Selectable<ChatsTable> | null;
-}
+type Row =
+  | { kind: 'stored'; ord: number; seq: number; row: null }
+  | { kind: 'chat'; ord: null; seq: null; row: Selectable<ChatsTable> }
+  | { kind: 'duplicate'; ord: null; seq: null; row: Selectable<MessagesTable> };
 
-export function postgresFastPath(db: Kysely<Database>) {
+const APPEND_BATCH = `
+  WITH input AS (
+    SELECT * FROM unnest(
+      $1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[]
+    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread)
+  ),
+  earlier AS (
+    SELECT m.* FROM messages m JOIN input i ON m."chatId" = i.chat AND m."clientMessageId" = i.cmid
+  ),
+  fresh AS (
+    SELECT i.* FROM input i
+    WHERE i.cmid IS NULL OR NOT EXISTS (
+      SELECT 1 FROM earlier e WHERE e."chatId" = i.chat AND e."clientMessageId" = i.cmid)
+  ),
+  per_chat AS (
+    SELECT chat, count(*)::int AS k, (array_agg(preview ORDER BY ord DESC))[1] AS preview,
+           sum(unread)::int AS unread
+    FROM fresh GROUP BY chat
+  ),
+  bumped AS (
+    UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
+      "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13
+    FROM per_chat p WHERE c.id = p.chat AND c.status <> 'closed'
+    RETURNING c.*, p.k
+  ),
+  numbered AS (
+    SELECT f.*, b."lastSeq" - b.k + row_number() OVER (PARTITION BY f.chat ORDER BY f.ord) AS seq
+    FROM fresh f JOIN bumped b ON b.id = f.chat
+  ),
+  inserted AS (
+    INSERT INTO messages (id, "chatId", seq, "senderId", "senderType", "senderName", content,
+      "messageType", "fileUrl", "isRead", "readAt", "clientMessageId", "createdAt", "updatedAt")
+    SELECT id, chat, seq, sid, stype, sname, body, mtype, furl, 0, NULL, cmid, $13, $13
+    FROM numbered
+    RETURNING "chatId"
+  )
+  SELECT 'stored' AS kind, ord, seq::int AS seq, NULL::jsonb AS row FROM numbered
+  UNION ALL SELECT 'chat', NULL, NULL, to_jsonb(b.*) - 'k' FROM bumped b
+  UNION ALL SELECT 'duplicate', NULL, NULL, to_jsonb(e.*) FROM earlier e
+  -- Referencing "inserted" makes the statement wait for the insert (CTEs run regardless).
+  UNION ALL SELECT 'never', NULL, NULL, NULL FROM inserted WHERE false`;
+
+export function postgresFastPath(pool: pg.Pool) {
   return {
     async appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> {
       const at = new Date().toISOString();
@@ -43,75 +87,49 @@ export function postgresFastPath(db: Kysely<Database>) {
       const ids = sent.map(() => newId());
       const pick = <T>(f: (d: MessageDraft) => T) => sent.map((i) => f(drafts[i] as MessageDraft));
 
-      const { rows } = await sql<Row>`
-        WITH input AS (
-          SELECT * FROM unnest(
-            ${ids}::text[], ${pick((d) => d.chatId)}::text[], ${sent}::int[],
-            ${pick((d) => d.senderId)}::text[], ${pick((d) => d.senderType)}::text[],
-            ${pick((d) => d.senderName)}::text[], ${pick((d) => d.content)}::text[],
-            ${pick((d) => d.messageType)}::text[], ${pick((d) => d.fileUrl)}::text[],
-            ${pick((d) => d.clientMessageId)}::text[], ${pick((d) => d.effect.lastMessage)}::text[],
-            ${pick((d) => d.effect.unreadIncrement)}::int[]
-          ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread)
-        ),
-        earlier AS (
-          SELECT m.* FROM messages m JOIN input i ON m."chatId" = i.chat AND m."clientMessageId" = i.cmid
-        ),
-        fresh AS (
-          SELECT i.* FROM input i
-          WHERE i.cmid IS NULL OR NOT EXISTS (
-            SELECT 1 FROM earlier e WHERE e."chatId" = i.chat AND e."clientMessageId" = i.cmid)
-        ),
-        per_chat AS (
-          SELECT chat, count(*)::int AS k, (array_agg(preview ORDER BY ord DESC))[1] AS preview,
-                 sum(unread)::int AS unread
-          FROM fresh GROUP BY chat
-        ),
-        bumped AS (
-          UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
-            "lastMessageAt" = ${at}, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = ${at}
-          FROM per_chat p WHERE c.id = p.chat AND c.status <> 'closed'
-          RETURNING c.*, p.k
-        ),
-        numbered AS (
-          SELECT f.*, b."lastSeq" - b.k + row_number() OVER (PARTITION BY f.chat ORDER BY f.ord) AS seq
-          FROM fresh f JOIN bumped b ON b.id = f.chat
-        ),
-        inserted AS (
-          INSERT INTO messages (id, "chatId", seq, "senderId", "senderType", "senderName", content,
-            "messageType", "fileUrl", "isRead", "readAt", "clientMessageId", "createdAt", "updatedAt")
-          SELECT id, chat, seq, sid, stype, sname, body, mtype, furl, 0, NULL, cmid, ${at}, ${at}
-          FROM numbered
-          RETURNING *
-        )
-        SELECT 'stored' AS kind, to_jsonb(i.*) AS message, to_jsonb(b.*) - 'k' AS chat
-          FROM inserted i JOIN bumped b ON b.id = i."chatId"
-        UNION ALL
-        SELECT 'duplicate', to_jsonb(e.*), NULL FROM earlier e`.execute(db);
+      const { rows } = await pool.query<Row>({
+        name: 'append_batch_v2',
+        text: APPEND_BATCH,
+        values: [
+          ids,
+          pick((d) => d.chatId),
+          sent,
+          pick((d) => d.senderId),
+          pick((d) => d.senderType),
+          pick((d) => d.senderName),
+          pick((d) => d.content),
+          pick((d) => d.messageType),
+          pick((d) => d.fileUrl),
+          pick((d) => d.clientMessageId),
+          pick((d) => d.effect.lastMessage),
+          pick((d) => d.effect.unreadIncrement),
+          at,
+        ],
+      });
 
-      const byId = new Map<string, Row>();
-      const byKey = new Map<string, Message>();
-      for (const row of rows) {
-        if (row.kind === 'stored') byId.set(row.message.id, row);
-        else
-          byKey.set(
-            keyOf(row.message.chatId, row.message.clientMessageId ?? ''),
-            toMessage(row.message),
-          );
+      const seqOf = new Map<number, number>();
+      const chats = new Map<string, Chat>();
+      const earlier = new Map<string, Message>();
+      for (const r of rows) {
+        if (r.kind === 'stored') seqOf.set(r.ord, r.seq);
+        else if (r.kind === 'chat') chats.set(r.row.id, toChat(r.row));
+        else if (r.kind === 'duplicate')
+          earlier.set(keyOf(r.row.chatId, r.row.clientMessageId ?? ''), toMessage(r.row));
       }
       const results: AppendResult[] = new Array(drafts.length);
       sent.forEach((i, n) => {
         const d = drafts[i] as MessageDraft;
-        const stored = byId.get(ids[n] as string);
-        const earlier =
-          d.clientMessageId === null ? undefined : byKey.get(keyOf(d.chatId, d.clientMessageId));
-        if (stored?.chat)
+        const seq = seqOf.get(i);
+        const chat = chats.get(d.chatId);
+        const before =
+          d.clientMessageId === null ? undefined : earlier.get(keyOf(d.chatId, d.clientMessageId));
+        if (seq !== undefined && chat)
           results[i] = {
             kind: 'stored',
-            message: toMessage(stored.message),
-            chat: toChat(stored.chat),
+            message: toMessage(newMessageRow(d, ids[n] as string, seq, at)),
+            chat,
           };
-        else if (earlier) results[i] = { kind: 'duplicate', message: earlier };
+        else if (before) results[i] = { kind: 'duplicate', message: before };
         else results[i] = { kind: 'rejected' };
       });
       for (const [i, first] of repeatOf) {

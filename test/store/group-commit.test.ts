@@ -109,4 +109,31 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
       ),
     ).toEqual([1, 2]);
   });
+
+  it('a chat that does not exist is rejected in a batch and nothing is stored for it', async () => {
+    const real = (await store.openChat({ userId: 'gc-real', userName: 'U' })).chat;
+    const ghost: Chat = { ...real, _id: 'ffffffffffffffffffffffff' };
+    const results = await Promise.all([
+      store.appendMessage(draft(ghost, 'nowhere')),
+      store.appendMessage(draft(real, 'here')),
+    ]);
+    expect(results.map((r) => r.kind)).toEqual(['rejected', 'stored']);
+    expect(
+      (await store.history(ghost._id, { kind: 'after', seq: 0, limit: 10 })).messages,
+    ).toEqual([]);
+  });
+
+  it('what a batch answers is exactly what was stored: message and chat row', async () => {
+    const chat = (await store.openChat({ userId: 'gc-echo', userName: 'U' })).chat;
+    const results = await Promise.all([
+      store.appendMessage(draft(chat, 'first', 'echo-1')),
+      store.appendMessage(draft(chat, 'second', 'echo-2')),
+    ]);
+    const stored = results.map((r) => (r.kind === 'stored' ? r : undefined));
+    const page = await store.history(chat._id, { kind: 'after', seq: 0, limit: 10 });
+    expect(stored.map((r) => r?.message)).toEqual(page.messages);
+    // The last answer carries the chat as the batch left it.
+    expect(stored[1]?.chat).toEqual(await store.getChat(chat._id));
+    expect(stored[1]?.chat).toMatchObject({ lastMessage: 'second', unreadCount: 2 });
+  });
 });
