@@ -118,9 +118,9 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
       store.appendMessage(draft(real, 'here')),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['rejected', 'stored']);
-    expect(
-      (await store.history(ghost._id, { kind: 'after', seq: 0, limit: 10 })).messages,
-    ).toEqual([]);
+    expect((await store.history(ghost._id, { kind: 'after', seq: 0, limit: 10 })).messages).toEqual(
+      [],
+    );
   });
 
   it('what a batch answers is exactly what was stored: message and chat row', async () => {
