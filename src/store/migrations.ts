@@ -105,9 +105,30 @@ const chatReferenceCheckedByWrites: Migration = {
   },
 };
 
+/**
+ * Every message rewrites its chat's lastMessageAt; while that column sat in two indexes,
+ * each message also moved two index entries (and on PostgreSQL ruled out HOT updates, so
+ * all five of the chat's index entries were rewritten). The lists these indexes served
+ * are small once filtered (one user's chats) or ordered by a column that never changes
+ * (the waiting queue, by createdAt); sorting them by lastMessageAt in memory is cheap.
+ */
+const chatIndexesWithoutHotColumns: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex('chats_by_user').execute();
+    await db.schema.dropIndex('chats_by_status').execute();
+    await db.schema.createIndex('chats_by_user').on('chats').column('userId').execute();
+    await db.schema
+      .createIndex('chats_by_status')
+      .on('chats')
+      .columns(['status', 'createdAt'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
+  '0003_chat_indexes_without_hot_columns': chatIndexesWithoutHotColumns,
 };
 
 const provider: MigrationProvider = {
