@@ -1,0 +1,42 @@
+/**
+ * The PostgreSQL append statement is prepared once per connection and may be planned once
+ * for good (a generic plan). Made on a fresh, empty database, that plan must still find
+ * earlier duplicates through the unique index, or every batch would scan all messages.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open.js';
+import { APPEND_BATCH } from '../../src/store/postgres-fast-path.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
+
+describe.each(postgres)('append statement plan on $name', (target) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await target.create();
+    await (await openStore(db.config)).close(); // migrations only: the tables stay empty
+  });
+  afterAll(() => db.drop());
+
+  it('a generic plan made on empty tables probes the unique index for duplicates', async () => {
+    if (db.config.kind !== 'postgres') throw new Error('postgres only');
+    const client = new pg.Client({ connectionString: db.config.url });
+    await client.connect();
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      const types =
+        'text[],text[],int[],text[],text[],text[],text[],text[],text[],text[],text[],int[],text';
+      await client.query(`PREPARE append_batch(${types}) AS ${APPEND_BATCH}`);
+      const nulls = Array.from({ length: 13 }, () => 'NULL').join(',');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN EXECUTE append_batch(${nulls})`,
+      );
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('Index Scan using messages_chat_client_id on messages');
+      expect(plan).not.toMatch(/Seq Scan on messages/);
+    } finally {
+      await client.end();
+    }
+  });
+});
