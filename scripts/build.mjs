@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-// Builds dist/main.js: the server and its dependencies in one ES module (and copies the
-// SQLite appender, which a worker thread loads by file). Loading one file
+// Builds dist/main.js: the server and its dependencies in one ES module. Loading one file
 // instead of ~1,500 cuts start-up by about a fifth (see README, Benchmarks). Kept outside
 // the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
 // which serves its static files from its own package folder.
-import { copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -22,6 +20,3 @@ await build({
   },
   logLevel: 'warning',
 });
-
-// SQLite's appender also runs as a worker thread, loaded by file next to the bundle.
-copyFileSync('src/store/sqlite-appender.cjs', 'dist/sqlite-appender.cjs');
