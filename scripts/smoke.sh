@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The built server (what `npm start` runs) answers /health and /docs/json, then stops
-# cleanly on SIGTERM. The test suite runs the TypeScript sources; this covers the bundle.
+# The built server (what `npm start` runs) answers /health and /docs/json, opens a chat,
+# stores a message, then stops cleanly on SIGTERM. The test suite runs the TypeScript
+# sources; this covers the bundle.
 set -euo pipefail
 dir=$(mktemp -d)
 port=23456
@@ -15,6 +16,9 @@ curl -sf "http://127.0.0.1:$port/health" | grep -q '"status":"OK"'
 curl -sf "http://127.0.0.1:$port/docs/json" | grep -q '"/api/messages"'
 curl -sf -X POST "http://127.0.0.1:$port/api/chats" -H 'content-type: application/json' \
   -d '{"userId":"smoke","userName":"Smoke"}' | grep -q '"isNew":true'
+curl -sf -X POST "http://127.0.0.1:$port/api/messages" -H 'content-type: application/json' \
+  -d '{"senderId":"smoke","senderType":"user","senderName":"Smoke","content":"hello"}' |
+  grep -q '"seq":1'
 kill -TERM $pid
 wait $pid
-echo "smoke: dist/main.js started, served /health, /docs/json and /api/chats, and stopped cleanly"
+echo "smoke: dist/main.js started, served /health, /docs/json, /api/chats and /api/messages, and stopped cleanly"
