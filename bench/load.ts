@@ -252,21 +252,22 @@ export async function latency(
   };
 }
 
-/** One POST over a kept-alive connection; resolves with the status once the body is read. */
-function post(agent: Agent, url: URL, body: string): Promise<number> {
+/** One request over a kept-alive connection; resolves with the status once the body is read. */
+export function httpRequest(
+  agent: Agent,
+  url: URL,
+  method: string,
+  body?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
+    const headers: Record<string, string | number> =
+      body === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = request(url, { method, agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -303,7 +304,7 @@ export async function restThroughput(
           senderName: 'User',
           content: `rest ${i}-${n++}`,
         });
-        if ((await post(agent, target, body)) === 200) ok++;
+        if ((await httpRequest(agent, target, 'POST', body)) === 200) ok++;
       }
     }),
   );

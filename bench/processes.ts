@@ -30,10 +30,12 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
-export async function startRelay(): Promise<Target> {
+/** The bare relay; `coalesced`: with the server's coalesced socket writes. */
+export async function startRelay(coalesced = false): Promise<Target> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay.ts'], {
     cwd: root,
+    env: { ...process.env, RELAY_COALESCE: coalesced ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -41,7 +43,7 @@ export async function startRelay(): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
   });
   return {
-    name: 'relay',
+    name: coalesced ? 'relay, coalesced' : 'relay',
     url: `http://127.0.0.1:${port}`,
     child,
     startMs: performance.now() - started,

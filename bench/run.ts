@@ -38,6 +38,11 @@ const say = (line: string) => {
 };
 
 type StoreName = 'sqlite' | 'postgres';
+// The bare relay, and the same with the server's coalesced socket writes.
+const COALESCED = 'relay, coalesced';
+const RELAYS = ['relay', COALESCED];
+const isRelay = (name: string): boolean => RELAYS.includes(name);
+const isStore = (name: string): name is StoreName => name === 'sqlite' || name === 'postgres';
 const scratch = mkdtempSync(join(os.tmpdir(), 'chat-bench-'));
 const pgDatabases: string[] = [];
 
@@ -102,18 +107,19 @@ async function main() {
     );
   }
 
-  // Throughput, alternating relay and servers, ROUNDS times; then latency, each server
-  // and the relay at the same paced rate: half of that server's measured maximum. (Each
+  // Throughput, alternating relays and servers, ROUNDS times; then latency, each server
+  // and the relays at the same paced rate: half of that server's measured maximum. (Each
   // at half of its own maximum would load the shared load generator differently.)
   for (let round = 1; round <= ROUNDS; round++) {
     const live = new Map<string, { target: Target; pairs: Pair[] }>();
     const max = new Map<string, number>();
-    for (const name of ['relay', ...stores] as const) {
-      const target: Target =
-        name === 'relay' ? await startRelay() : await startServer(name, await freshDatabase(name));
-      const tag = `${name}-${round}`;
+    for (const name of [...RELAYS, ...stores]) {
+      const target: Target = isStore(name)
+        ? await startServer(name, await freshDatabase(name))
+        : await startRelay(name === COALESCED);
+      const tag = `${name.replace(/\W+/g, '-')}-${round}`;
       say(`round ${round}/${ROUNDS} ${name}: connecting ${PAIRS} chats (${PAIRS * 2} sockets)`);
-      const pairs = await setupPairs(target.url, PAIRS, tag, name !== 'relay');
+      const pairs = await setupPairs(target.url, PAIRS, tag, !isRelay(name));
       live.set(name, { target, pairs });
       say(
         `round ${round}/${ROUNDS} ${name}: throughput for ${SECONDS} s (window ${WINDOW} per sender)`,
@@ -124,7 +130,7 @@ async function main() {
       say(
         `  ${tp.deliveredPerSecond.toFixed(0)} delivered/s, ${tp.ackedPerSecond.toFixed(0)} acked/s, ${tp.errors} errors`,
       );
-      if (name !== 'relay') {
+      if (!isRelay(name)) {
         const rest = await restThroughput(target.url, pairs, 32, SECONDS * 1000);
         record('REST send req/s', name, rest);
         say(`  REST POST /api/messages: ${rest.toFixed(0)} req/s`);
@@ -132,12 +138,13 @@ async function main() {
     }
     for (const store of stores) {
       const rate = (max.get(store) ?? 0) / 2;
-      for (const name of [store, 'relay']) {
+      for (const name of [store, ...RELAYS]) {
         const { pairs } = live.get(name) as { pairs: Pair[] };
         say(
           `round ${round}/${ROUNDS} ${name}: latency at ${rate.toFixed(0)} msg/s (half of ${store}'s max)`,
         );
-        const lat = await latency(pairs, `${name}-${round}-lat-${store}`, rate, SECONDS * 1000);
+        const tag = `${name.replace(/\W+/g, '-')}-${round}-lat-${store}`;
+        const lat = await latency(pairs, tag, rate, SECONDS * 1000);
         const at = `at half of ${store}'s max`;
         record(`latency p50 (ms) ${at}`, name, lat.p50);
         record(`latency p99 (ms) ${at}`, name, lat.p99);
@@ -196,21 +203,23 @@ async function main() {
 function report(stores: StoreName[]) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const machine = `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const cols = ['relay', ...stores];
-  const header = `| scenario (mean of ${ROUNDS} rounds) | ${cols.join(' | ')} | ${stores.map((s) => `${s} / relay, per round`).join(' | ')} |`;
+  const cols = [...RELAYS, ...stores];
+  const pairsOf = RELAYS.flatMap((r) => stores.map((st) => [st, r] as const));
+  const header = `| scenario (mean of ${ROUNDS} rounds) | ${cols.join(' | ')} | ${pairsOf.map(([st, r]) => `${st} / ${r}`).join(' | ')} |`;
   const lines = [
     header,
-    `|---|${cols.map(() => '---:').join('|')}|${stores.map(() => '---:').join('|')}|`,
+    `|---|${cols.map(() => '---:').join('|')}|${pairsOf.map(() => '---:').join('|')}|`,
   ];
   for (const [scenario, row] of Object.entries(results)) {
     const value = (c: string) => (row[c] ? mean(row[c] as number[]) : undefined);
     const fmt = (v: number | undefined) =>
       v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
-    // Ratios are taken round by round (each store against the relay run just before it),
-    // then averaged: the machine's drift between rounds cancels out. The range follows.
-    const ratios = stores.map((s) => {
-      const relayRuns = row.relay;
-      const storeRuns = row[s];
+    // Ratios are taken round by round (each store against the relay run in the same
+    // round), then averaged: the machine's drift between rounds cancels out. The range
+    // of the per-round ratios follows.
+    const ratios = pairsOf.map(([st, r]) => {
+      const relayRuns = row[r];
+      const storeRuns = row[st];
       if (!relayRuns || !storeRuns) return '—';
       const perRound = storeRuns.map((v, i) => v / (relayRuns[i] ?? relayRuns[0] ?? Number.NaN));
       const shown = mean(perRound).toFixed(2);
