@@ -41,8 +41,8 @@ type StoreName = 'sqlite' | 'postgres';
 // The bare relay, and the same with the server's coalesced socket writes.
 const COALESCED = 'relay, coalesced';
 const RELAYS = ['relay', COALESCED];
-const isRelay = (name: string): boolean => RELAYS.includes(name);
 const isStore = (name: string): name is StoreName => name === 'sqlite' || name === 'postgres';
+const tag = (name: string) => name.replace(/\W+/g, '-');
 const scratch = mkdtempSync(join(os.tmpdir(), 'chat-bench-'));
 const pgDatabases: string[] = [];
 
@@ -86,6 +86,16 @@ const record = (scenario: string, target: string, value: number) => {
   (row[target] as number[]).push(value);
 };
 
+/** Starts a relay or a server (fresh database) and connects the chats to it. */
+async function start(name: string, label: string): Promise<{ target: Target; pairs: Pair[] }> {
+  const target: Target = isStore(name)
+    ? await startServer(name, await freshDatabase(name))
+    : await startRelay(name === COALESCED);
+  say(`${name} (${label}): connecting ${PAIRS} chats (${PAIRS * 2} sockets)`);
+  const pairs = await setupPairs(target.url, PAIRS, `${tag(name)}-${label}`, isStore(name));
+  return { target, pairs };
+}
+
 async function main() {
   say('building the server (npm run build)');
   execSync('npm run build', { stdio: 'ignore' });
@@ -111,40 +121,42 @@ async function main() {
   // and the relays at the same paced rate: half of that server's measured maximum. (Each
   // at half of its own maximum would load the shared load generator differently.)
   for (let round = 1; round <= ROUNDS; round++) {
-    const live = new Map<string, { target: Target; pairs: Pair[] }>();
     const max = new Map<string, number>();
     for (const name of [...RELAYS, ...stores]) {
-      const target: Target = isStore(name)
-        ? await startServer(name, await freshDatabase(name))
-        : await startRelay(name === COALESCED);
-      const tag = `${name.replace(/\W+/g, '-')}-${round}`;
-      say(`round ${round}/${ROUNDS} ${name}: connecting ${PAIRS} chats (${PAIRS * 2} sockets)`);
-      const pairs = await setupPairs(target.url, PAIRS, tag, !isRelay(name));
-      live.set(name, { target, pairs });
+      const { target, pairs } = await start(name, `${round}`);
       say(
         `round ${round}/${ROUNDS} ${name}: throughput for ${SECONDS} s (window ${WINDOW} per sender)`,
       );
-      const tp = await throughput(pairs, `${tag}-tp`, SECONDS * 1000, WINDOW);
+      const tp = await throughput(pairs, `${tag(name)}-${round}-tp`, SECONDS * 1000, WINDOW);
       record('delivered msg/s (socket, acked)', name, tp.deliveredPerSecond);
       max.set(name, tp.deliveredPerSecond);
       say(
         `  ${tp.deliveredPerSecond.toFixed(0)} delivered/s, ${tp.ackedPerSecond.toFixed(0)} acked/s, ${tp.errors} errors`,
       );
-      if (!isRelay(name)) {
+      if (isStore(name)) {
         const rest = await restThroughput(target.url, pairs, 32, SECONDS * 1000);
         record('REST send req/s', name, rest);
         say(`  REST POST /api/messages: ${rest.toFixed(0)} req/s`);
       }
+      closePairs(pairs);
+      await target.stop();
     }
+    // Each latency run on a fresh process: one that just ran the throughput load still
+    // holds minutes of packets for connection-state recovery, and its GC pauses would be
+    // measured instead (see README).
     for (const store of stores) {
       const rate = (max.get(store) ?? 0) / 2;
       for (const name of [store, ...RELAYS]) {
-        const { pairs } = live.get(name) as { pairs: Pair[] };
+        const { target, pairs } = await start(name, `${round}-lat-${store}`);
         say(
           `round ${round}/${ROUNDS} ${name}: latency at ${rate.toFixed(0)} msg/s (half of ${store}'s max)`,
         );
-        const tag = `${name.replace(/\W+/g, '-')}-${round}-lat-${store}`;
-        const lat = await latency(pairs, tag, rate, SECONDS * 1000);
+        const lat = await latency(
+          pairs,
+          `${tag(name)}-${round}-lat-${store}`,
+          rate,
+          SECONDS * 1000,
+        );
         const at = `at half of ${store}'s max`;
         record(`latency p50 (ms) ${at}`, name, lat.p50);
         record(`latency p99 (ms) ${at}`, name, lat.p99);
@@ -152,11 +164,9 @@ async function main() {
         say(
           `  p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, max ${lat.max.toFixed(2)} ms (${lat.samples} samples)`,
         );
+        closePairs(pairs);
+        await target.stop();
       }
-    }
-    for (const { target, pairs } of live.values()) {
-      closePairs(pairs);
-      await target.stop();
     }
   }
 
