@@ -8,12 +8,16 @@ import { AppError, internalErrorReply, toErrorReply, Unauthorized } from '../err
 import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { boundedRecoveryAdapter } from './bounded-recovery.js';
 import { originGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+/** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
+export const RECOVERY_MAX_PACKETS = 20_000;
 
 export function createSocketServer(httpServer: HttpServer, config: Config): ChatServer {
   return new Server(httpServer, {
@@ -23,8 +27,10 @@ export function createSocketServer(httpServer: HttpServer, config: Config): Chat
     serveClient: false,
     // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH).
     allowRequest: originGuard(config.corsOrigin),
-    // Lets a briefly disconnected client get back its rooms and the events it missed.
+    // Lets a briefly disconnected client get back its rooms and the events it missed,
+    // from a buffer of the newest RECOVERY_MAX_PACKETS broadcasts (tens of MB at most).
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+    adapter: boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
   });
 }
 
