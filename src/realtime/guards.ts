@@ -53,6 +53,18 @@ export function installSocketGuards(
     }
     try {
       const verified = await auth.verifier.verify(token);
+      // A recovered session brings back its rooms: only for the person it belonged to.
+      const restored = socket.recovered ? socket.data.actor : undefined;
+      if (
+        restored &&
+        (restored.id !== verified.actor.id || restored.role !== verified.actor.role)
+      ) {
+        return next(
+          Object.assign(new Error('The session being recovered belongs to someone else'), {
+            data: { code: 'FORBIDDEN' },
+          }),
+        );
+      }
       socket.data.actor = verified.actor;
       if (verified.expiresAt !== undefined) socket.data.expiresAt = verified.expiresAt;
       next();

@@ -29,7 +29,9 @@ export function createSocketServer(httpServer: HttpServer, config: Config): Chat
     allowRequest: originGuard(config.corsOrigin),
     // Lets a briefly disconnected client get back its rooms and the events it missed,
     // from a buffer of the newest RECOVERY_MAX_PACKETS broadcasts (tens of MB at most).
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+    // The handshake guards run on a recovered connection too (Socket.io skips them by
+    // default): its token is checked again and must name the session's owner.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     adapter: boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
   });
 }

@@ -5,11 +5,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
-import { api } from '../helpers/server.js';
+import type { RunningServer } from '../../src/server.js';
+import { api, startTestServer } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
+import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { useWorld } from '../helpers/world.js';
 
 /** Drops the client's transport and resolves once it has reconnected on its own. */
@@ -119,5 +122,76 @@ describe('the recovery buffer', () => {
       for (let i = 0; i < 1000; i++) io.to('r').emit('tick', i);
     });
     expect(client.socket.recovered).toBe(false);
+  });
+});
+
+describe('recovery with AUTH_MODE=jwt', () => {
+  let server: RunningServer;
+  const cleanup: (() => void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanup.splice(0)) c();
+    await server?.close();
+  });
+
+  /** A user with a token, in her room, that has received one broadcast and then dropped. */
+  async function droppedUser(reconnection: boolean) {
+    server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
+    const token = await signToken('alice', 'user');
+    const alice = await connectClient(server.url, {
+      auth: { token },
+      reconnection,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 200,
+    });
+    cleanup.push(() => alice.close());
+    await alice.emitAck('join-user', { userId: 'alice', userName: 'Alice' });
+    const open = await api(
+      server,
+      'POST',
+      '/api/chats',
+      { userId: 'alice', userName: 'Alice' },
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(open.status).toBe(200);
+    const internals = alice.socket as unknown as { _pid?: string; _lastOffset?: string };
+    // A broadcast to her room gives her an offset: her own user-status going online.
+    server.io.to('user-alice').emit('pong', { timestamp: 'x' } as never);
+    await alice.waitFor('pong');
+    const session = { pid: internals._pid, offset: internals._lastOffset };
+    const back = new Promise<void>((resolve) => alice.socket.once('connect', () => resolve()));
+    alice.socket.io.engine.close();
+    await new Promise((r) => setTimeout(r, 100));
+    return { alice, session, back };
+  }
+
+  const reconnect = (auth: Record<string, unknown>) =>
+    new Promise<{ recovered: boolean } | { error: string }>((resolve) => {
+      const socket = connectSocket(server.url, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth,
+      });
+      cleanup.push(() => socket.disconnect());
+      socket.once('connect', () => resolve({ recovered: socket.recovered }));
+      socket.once('connect_error', (err: Error & { data?: { code?: string } }) =>
+        resolve({ error: err.data?.code ?? err.message }),
+      );
+    });
+
+  it('the owner of a dropped session recovers it, her token checked again', async () => {
+    const { alice, back } = await droppedUser(true);
+    await back;
+    expect(alice.socket.recovered).toBe(true);
+  });
+
+  it("someone else's token cannot take over a dropped session, nor can no token", async () => {
+    const { session } = await droppedUser(false);
+    expect(session.pid).toEqual(expect.any(String));
+    const mallory = await signToken('mallory', 'user');
+    expect(await reconnect({ token: mallory, ...session })).toEqual({ error: 'FORBIDDEN' });
+    expect(await reconnect({ ...session })).toEqual({ error: 'MISSING_TOKEN' });
   });
 });
