@@ -17,7 +17,7 @@ import type { ChatServer, ChatSocket } from './types.js';
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
-export const RECOVERY_MAX_PACKETS = 20_000;
+const RECOVERY_MAX_PACKETS = 20_000;
 
 export function createSocketServer(httpServer: HttpServer, config: Config): ChatServer {
   return new Server(httpServer, {

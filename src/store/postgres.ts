@@ -53,7 +53,7 @@ export async function openPostgresStore(
   return new KyselyStore(db, {
     kind: 'postgres',
     chatCacheMs: 1000,
-    // Two lanes: measured against one and four, the best throughput with the latency of one.
+    // Two lanes: against one and four, the most throughput with latency close to one lane's.
     writers: 2,
     fastPath: postgresFastPath(pool),
     isUniqueViolation: (err) => errorCode(err) === '23505',
