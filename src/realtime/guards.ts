@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -19,6 +19,11 @@ export function originGuard(allowed: '*' | string[]) {
     if (allowed === '*' || origin === undefined || allowed.includes(origin)) callback(null, true);
     else callback('Origin not allowed', false);
   };
+}
+
+/** A refused handshake: the client's `connect_error` carries the message and `data.code`. */
+function refusal(message: string, code: ErrorCode, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { data: { code, ...extra } });
 }
 
 function handshakeToken(socket: ChatSocket): string | undefined {
@@ -36,20 +41,12 @@ export function installSocketGuards(
   io.use(async (socket, next) => {
     const retryAfterMs = await overLimit(connections, socket.handshake.address);
     if (retryAfterMs !== undefined) {
-      return next(
-        Object.assign(new Error('Too many connections; retry later'), {
-          data: { code: 'RATE_LIMITED', retryAfterMs },
-        }),
-      );
+      return next(refusal('Too many connections; retry later', 'RATE_LIMITED', { retryAfterMs }));
     }
     if (auth.mode === 'none') return next();
     const token = handshakeToken(socket);
     if (!token) {
-      return next(
-        Object.assign(new Error('Authentication required: connect with auth.token'), {
-          data: { code: 'MISSING_TOKEN' },
-        }),
-      );
+      return next(refusal('Authentication required: connect with auth.token', 'MISSING_TOKEN'));
     }
     try {
       const verified = await auth.verifier.verify(token);
@@ -59,11 +56,7 @@ export function installSocketGuards(
         restored &&
         (restored.id !== verified.actor.id || restored.role !== verified.actor.role)
       ) {
-        return next(
-          Object.assign(new Error('The session being recovered belongs to someone else'), {
-            data: { code: 'FORBIDDEN' },
-          }),
-        );
+        return next(refusal('The session being recovered belongs to someone else', 'FORBIDDEN'));
       }
       socket.data.actor = verified.actor;
       if (verified.expiresAt !== undefined) socket.data.expiresAt = verified.expiresAt;
@@ -71,7 +64,7 @@ export function installSocketGuards(
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INVALID_TOKEN';
       const message = err instanceof AppError ? err.message : 'Invalid token';
-      next(Object.assign(new Error(message), { data: { code } }));
+      next(refusal(message, code));
     }
   });
 
