@@ -94,35 +94,29 @@ interface Sender {
   selfId: string;
 }
 
+/** One side of a chat sending to the other; the notification goes to the other's own room. */
+function sender(p: Pair, type: 'user' | 'admin', tag: string): Sender {
+  const [socket, selfId, receiver, notify, content]: [Socket, string, Socket, string, string] =
+    type === 'user'
+      ? [p.user, p.userId, p.admin, `admin-${p.adminId}`, 'user message']
+      : [p.admin, p.adminId, p.user, `user-${p.userId}`, 'admin reply'];
+  return {
+    socket,
+    receiver,
+    selfId,
+    payload: (n: number) => ({
+      chatId: p.chatId,
+      senderId: selfId,
+      senderType: type,
+      content: `${content} ${n}`,
+      clientMessageId: `${tag}-${selfId}-${n}`,
+      notify,
+    }),
+  };
+}
+
 function senders(pairs: Pair[], tag: string): Sender[] {
-  return pairs.flatMap((p) => [
-    {
-      socket: p.user,
-      receiver: p.admin,
-      selfId: p.userId,
-      payload: (n: number) => ({
-        chatId: p.chatId,
-        senderId: p.userId,
-        senderType: 'user',
-        content: `user message ${n}`,
-        clientMessageId: `${tag}-${p.userId}-${n}`,
-        notify: `admin-${p.adminId}`,
-      }),
-    },
-    {
-      socket: p.admin,
-      receiver: p.user,
-      selfId: p.adminId,
-      payload: (n: number) => ({
-        chatId: p.chatId,
-        senderId: p.adminId,
-        senderType: 'admin',
-        content: `admin reply ${n}`,
-        clientMessageId: `${tag}-${p.adminId}-${n}`,
-        notify: `user-${p.userId}`,
-      }),
-    },
-  ]);
+  return pairs.flatMap((p) => [sender(p, 'user', tag), sender(p, 'admin', tag)]);
 }
 
 type Delivery = { message: { senderId: string; clientMessageId?: string } };
