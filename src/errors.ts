@@ -1,6 +1,6 @@
 /**
  * The one catalogue of errors a client can cause. Each has a stable machine code and an
- * HTTP status; `toEnvelope` turns any of them into the §3 failure envelope, used by both
+ * HTTP status; envelopes.ts turns any of them into the §3 failure envelope, used by both
  * REST replies and socket acks. Anything that is not an AppError is a bug: 500, no details.
  */
 
@@ -89,33 +89,3 @@ export class Unavailable extends AppError {
 
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
-
-export interface FailureEnvelope {
-  success: false;
-  error: string;
-  code: ErrorCode;
-  [extra: string]: unknown;
-}
-
-export interface ErrorReply {
-  status: number;
-  body: FailureEnvelope;
-}
-
-const INTERNAL: ErrorReply = {
-  status: 500,
-  body: { success: false, error: 'Internal server error', code: 'INTERNAL_ERROR' },
-};
-
-/** Maps a thrown value to status + envelope; `undefined` means "a bug, log it". */
-export function toErrorReply(err: unknown): ErrorReply | undefined {
-  if (!(err instanceof AppError)) return undefined;
-  return {
-    status: err.status,
-    body: { success: false, error: err.message, code: err.code, ...err.extra },
-  };
-}
-
-export function internalErrorReply(): ErrorReply {
-  return INTERNAL;
-}

@@ -4,6 +4,7 @@
  * publish(), so the two transports cannot drift apart.
  */
 import type { ServerEventName, ServerEventPayload } from './schemas/events.js';
+import type { Chat } from './schemas/shapes.js';
 
 /** Room names are v2's (PROTOCOL.md §4). */
 export const rooms = {
@@ -23,9 +24,18 @@ export type Emit = {
   };
 }[ServerEventName];
 
-export interface Outcome<R> {
-  reply: R;
+/** What a use case asks the transports to do besides replying. */
+export interface Effects {
   events: Emit[];
+  /**
+   * The chat's assignment, lock or status changed: sockets that may no longer view it
+   * leave its room (after this outcome's events, before anything else of the chat).
+   */
+  accessChanged?: Chat;
+}
+
+export interface Outcome<R> extends Effects {
+  reply: R;
 }
 
 export function emit<E extends ServerEventName>(

@@ -8,15 +8,13 @@ import pino, { type Logger } from 'pino';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
-import type { Deps } from './chats/use-cases.js';
 import type { Config } from './config.js';
-import { buildHttpApp } from './http/app.js';
-import type { HttpContext } from './http/context.js';
+import type { Deps } from './deps.js';
+import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { createLimits } from './limits/rate-limiter.js';
-import type { Emit } from './outcome.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { installSocketGuards } from './realtime/guards.js';
-import { createPublisher, type Publish } from './realtime/publish.js';
+import { createPublisher } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { openStore } from './store/open.js';
@@ -64,26 +62,25 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const store = await openStore(config.database);
+  const store = await openStore(config.database, {
+    onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
+  });
   const limits = createLimits(config.rateLimit);
   const deps: Deps = { store, limits };
 
-  let publisher: Publish | undefined;
-  const publish = (events: Emit[]) => publisher?.(events);
-  const context: HttpContext = { deps, publish, ...httpIdentity(auth) };
-
-  let io: ChatServer | undefined;
-  const app = await buildHttpApp({
-    config,
-    logger,
-    context,
-    health: { store, version: VERSION, connections: () => io?.engine.clientsCount ?? 0 },
-  });
-  io = createSocketServer(app.server, config);
+  // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
+  // to it, and the routes are registered last with the publisher both transports share.
+  const app = createHttpApp(logger);
+  const io = createSocketServer(app.server, config);
   coalesceWrites(io);
-  publisher = createPublisher(io);
+  const publish = createPublisher(io);
   installSocketGuards(io, auth, limits.connections);
-  wireSocketEvents(io, { deps, auth }, publisher, logger);
+  wireSocketEvents(io, { deps, auth }, publish, logger);
+  await registerHttpRoutes(app, {
+    config,
+    context: { deps, publish, ...httpIdentity(auth) },
+    health: { store, version: VERSION, connections: () => io.engine.clientsCount },
+  });
 
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -94,21 +91,20 @@ export async function startServer(
   const { port } = app.server.address() as AddressInfo;
   logger.info({ port, store: store.kind }, 'Fastorika chat server listening');
 
-  const socketServer = io;
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     app,
-    io: socketServer,
+    io,
     store,
     close: () => {
       closing ??= (async () => {
         // Sockets first (they would hold the HTTP server open), then HTTP waits for
         // in-flight requests, then the store they were using.
-        socketServer.disconnectSockets(true);
+        io.disconnectSockets(true);
         await app.close();
-        await new Promise<void>((resolve) => socketServer.close(() => resolve()));
+        await new Promise<void>((resolve) => io.close(() => resolve()));
         await store.close();
       })();
       return closing;

@@ -161,10 +161,7 @@ for (const mode of ['none', 'jwt'] as const) {
     const state = async () => {
       const chats = await server.store.listChats({ kind: 'all', status: undefined });
       const counts = await Promise.all(
-        chats.map(
-          async (c) =>
-            (await server.store.history(c._id, { kind: 'page', page: 1, limit: 1 })).messages,
-        ),
+        chats.map(async (c) => (await server.store.historyPage(c._id, 1, 1)).messages),
       );
       return { chats, counts };
     };

@@ -1,22 +1,96 @@
 /**
- * Who is making a request. Resolved once per request and once per socket event, here
- * and nowhere else; use cases receive it and never read identity from a payload.
+ * Who is making a request, and what their role lets them be. Resolved once per request
+ * and once per socket event, here and nowhere else; use cases receive it and never read
+ * identity from a payload. Every role predicate lives in this file.
  */
 import { Forbidden, Unauthorized } from '../errors.js';
+import type { SenderType } from '../schemas/shapes.js';
 import type { TokenVerifier } from './tokens.js';
 
 export type Role = 'user' | 'admin' | 'superadmin';
 
-export interface Actor {
+/** Someone the server knows by id: from a token, or (AUTH_MODE=none) from a payload. */
+export interface Person {
+  kind: 'person';
   id: string;
   name: string;
   role: Role;
 }
 
 /**
- * An identity a payload names, v2 style. With AUTH_MODE=none it is believed; with jwt it
- * must agree with the token. `role` is absent where the payload names a person but not
- * what they are (typing's userId).
+ * v2's caller who names nobody (GET /messages/:chatId, PATCH close without a body), with
+ * AUTH_MODE=none only. v2 trusted every caller, so this one acts with a superadmin's
+ * rights; it has no id and can therefore never send, read or own anything.
+ */
+export interface Anonymous {
+  kind: 'anonymous';
+}
+
+export type Actor = Person | Anonymous;
+
+export const ANONYMOUS: Anonymous = Object.freeze({ kind: 'anonymous' });
+
+export const person = (id: string, name: string, role: Role): Person => ({
+  kind: 'person',
+  id,
+  name,
+  role,
+});
+
+// ---- Role predicates: the only place that reads `role` -------------------------------
+
+/** A superadmin, or v2's trusted anonymous caller. */
+export const isSuperAdmin = (actor: Actor): boolean =>
+  actor.kind === 'anonymous' || actor.role === 'superadmin';
+
+/** An admin of any rank (anonymous counts: it has a superadmin's rights). */
+export const isAdmin = (actor: Actor): boolean =>
+  isSuperAdmin(actor) || (actor.kind === 'person' && actor.role === 'admin');
+
+/** This very user (not an admin who happens to share the id). */
+export const isUser = (actor: Actor, userId: string): boolean =>
+  actor.kind === 'person' && actor.role === 'user' && actor.id === userId;
+
+/** This very admin (admin or superadmin) by id. */
+export const isAdminNamed = (actor: Actor, adminId: string | null): boolean =>
+  actor.kind === 'person' && actor.role !== 'user' && actor.id === adminId;
+
+/** The side a person is on in a chat: what they send as and what they read as. */
+export const sideOf = (actor: Person): 'user' | 'admin' =>
+  actor.role === 'user' ? 'user' : 'admin';
+
+/** The sender type a message from `actor` carries; `requested` is what the payload asked for. */
+export function senderTypeFor(actor: Person, requested: SenderType | undefined): SenderType {
+  const natural = sideOf(actor);
+  if (requested === undefined || requested === natural) return natural;
+  if (requested === 'system' && actor.role === 'superadmin') return 'system';
+  throw new Forbidden(`senderType: ${requested} does not match the sender`);
+}
+
+/** The reader type of a read by `actor`; a superadmin reads as an admin. */
+export function readerTypeFor(actor: Person, requested: 'user' | 'admin'): 'user' | 'admin' {
+  const natural = sideOf(actor);
+  if (requested !== natural) {
+    throw new Forbidden(`readerType: ${requested} does not match the reader`);
+  }
+  return natural;
+}
+
+/** Sending and reading need someone to send or read as. */
+export function requirePerson(actor: Actor): Person {
+  if (actor.kind === 'person') return actor;
+  throw new Unauthorized(
+    'Join as a user or admin (join-user / join-admin) before sending',
+    'NOT_IDENTIFIED',
+  );
+}
+
+// ---- Claims: identities a payload names, v2 style --------------------------------------
+
+/**
+ * An identity a payload names. With AUTH_MODE=none it is believed; with jwt it must
+ * agree with the token. `role` is absent where the payload names a person but not what
+ * they are (typing's userId).
  */
 export interface Claim {
   id: string;
@@ -26,31 +100,30 @@ export interface Claim {
   superadminMayNameOthers?: boolean;
 }
 
-/**
- * With AUTH_MODE=none, v2 trusted every caller: a request that names nobody (GET
- * /messages/:chatId, PATCH close without a body) acts with full rights, as it did in v2.
- * The JWT mode never produces this actor.
- */
-export const V2_ANONYMOUS: Actor = Object.freeze({ id: '', name: '', role: 'superadmin' });
+/** A claim that says what the person is: it always resolves to a person. */
+export type PersonClaim = Claim & { role: Role };
 
-export const isAdmin = (actor: Actor): boolean =>
-  actor.role === 'admin' || actor.role === 'superadmin';
-
+export function adminClaim(id: string, name?: string, isSuperAdminClaimed?: boolean): PersonClaim;
 export function adminClaim(
   id: string | undefined,
-  name: string | undefined,
-  isSuperAdmin: boolean | undefined,
-): Claim | undefined {
+  name?: string,
+  isSuperAdminClaimed?: boolean,
+): PersonClaim | undefined;
+export function adminClaim(
+  id: string | undefined,
+  name?: string,
+  isSuperAdminClaimed?: boolean,
+): PersonClaim | undefined {
   if (id === undefined) return undefined;
-  return { id, name: name ?? '', role: isSuperAdmin ? 'superadmin' : 'admin' };
+  return { id, name: name ?? '', role: isSuperAdminClaimed ? 'superadmin' : 'admin' };
 }
 
-export function userClaim(id: string, name?: string): Claim {
+export function userClaim(id: string, name?: string): PersonClaim {
   return { id, name: name ?? '', role: 'user' };
 }
 
 /** v2 named the sender/reader by id and type; a system message can only come from a superadmin. */
-export function senderClaim(id: string, name: string, type: 'user' | 'admin' | 'system'): Claim {
+export function senderClaim(id: string, name: string, type: SenderType): PersonClaim {
   return { id, name, role: type === 'user' ? 'user' : type === 'system' ? 'superadmin' : 'admin' };
 }
 
@@ -63,28 +136,43 @@ function roleCovers(token: Role, claimed: Role): boolean {
   return token === 'superadmin';
 }
 
-function assertClaimAgrees(token: Actor, claim: Claim): void {
+function assertClaimAgrees(token: Person, claim: Claim): void {
   if (claim.superadminMayNameOthers && token.role === 'superadmin') return;
-  if (claim.id !== token.id)
+  if (claim.id !== token.id) {
     throw new Forbidden('The identity in the payload does not match the token');
+  }
   if (claim.role && !roleCovers(token.role, claim.role)) {
-    throw new Forbidden(`The payload claims role ${claim.role}; the token grants ${token.role}`);
+    const why =
+      claim.role === 'superadmin'
+        ? 'isSuperAdmin: true needs a token with role superadmin'
+        : `The payload claims role ${claim.role}`;
+    throw new Forbidden(`${why}; the token grants ${token.role}`);
   }
 }
 
 /**
  * The one seam for identity. AUTH_MODE=none: the payload's claim is believed (a claim
  * without a role, or none, is v2's anonymous caller). jwt: the verified token is the
- * identity, and any claim must agree with it.
+ * identity, and any claim must agree with it; a token without a name takes the claim's.
  */
 export function resolveActor(
   auth: AuthContext,
-  tokenActor: Actor | undefined,
+  tokenActor: Person | undefined,
   claim: Claim | undefined,
 ): Actor {
+  if (auth.mode === 'none' && !claim?.role) return ANONYMOUS;
+  return resolvePerson(auth, tokenActor, claim);
+}
+
+/** As resolveActor, for a claim that names a role (or jwt): the answer is always a person. */
+export function resolvePerson(
+  auth: AuthContext,
+  tokenActor: Person | undefined,
+  claim: Claim | undefined,
+): Person {
   if (auth.mode === 'none') {
-    if (!claim?.role) return V2_ANONYMOUS;
-    return { id: claim.id, name: claim.name ?? '', role: claim.role };
+    if (!claim?.role) throw new Unauthorized('Name yourself first', 'NOT_IDENTIFIED');
+    return person(claim.id, claim.name ?? '', claim.role);
   }
   if (!tokenActor) throw new Unauthorized('A bearer token is required', 'MISSING_TOKEN');
   if (claim) assertClaimAgrees(tokenActor, claim);

@@ -13,10 +13,11 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { Unauthorized } from '../errors.js';
-import type { Actor, Role } from './actor.js';
+import { LIMITS } from '../schemas/shapes.js';
+import { type Person, person, type Role } from './actor.js';
 
 export interface VerifiedToken {
-  actor: Actor;
+  actor: Person;
   /** Epoch milliseconds, when the token says. */
   expiresAt: number | undefined;
 }
@@ -32,10 +33,26 @@ export interface VerifierOptions {
 
 const ROLES: readonly Role[] = ['user', 'admin', 'superadmin'];
 const CLOCK_TOLERANCE_SECONDS = 5;
+/**
+ * Every token must expire, and within a day of being issued (or of now, without `iat`):
+ * a leaked token of a payments support chat must not stay good for months. Apps mint
+ * short tokens and refresh them; a socket whose token expires is disconnected.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
-function toActor(payload: JWTPayload): Actor {
+function assertLifetime(payload: JWTPayload): void {
+  if (typeof payload.exp !== 'number') {
+    throw new Unauthorized('Invalid token: exp is required', 'INVALID_TOKEN');
+  }
+  const from = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+  if (payload.exp - from > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+    throw new Unauthorized('Invalid token: it may live at most 24 hours', 'INVALID_TOKEN');
+  }
+}
+
+function toActor(payload: JWTPayload): Person {
   const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.idChars) {
     throw new Unauthorized('Invalid token: sub is missing', 'INVALID_TOKEN');
   }
   if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
@@ -44,7 +61,7 @@ function toActor(payload: JWTPayload): Actor {
       'INVALID_TOKEN',
     );
   }
-  return { id: sub, name: typeof name === 'string' ? name.slice(0, 200) : '', role: role as Role };
+  return person(sub, typeof name === 'string' ? name.slice(0, LIMITS.nameChars) : '', role as Role);
 }
 
 export function createTokenVerifier(
@@ -83,6 +100,7 @@ export function createTokenVerifier(
         }
         throw new Unauthorized('Invalid token', 'INVALID_TOKEN');
       }
+      assertLifetime(payload);
       return {
         actor: toActor(payload),
         expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,

@@ -3,27 +3,35 @@
  * transfer, unlock and close a chat, who may write to it, and what a message or a read
  * does to it. Both transports reach these through the use cases; nothing else decides.
  */
-import { type Actor, isAdmin } from '../auth/actor.js';
+import {
+  type Actor,
+  isAdmin,
+  isAdminNamed,
+  isSuperAdmin,
+  isUser,
+  type Person,
+} from '../auth/actor.js';
 import { Conflict, Forbidden, InvalidInput } from '../errors.js';
+import { rooms } from '../outcome.js';
 import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { ChatEffect } from '../store/store.js';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf, type QueueViewer } from './predicates.js';
 
-const isSuper = (actor: Actor): boolean => actor.role === 'superadmin';
+/** How an admin sees the waiting queue. */
+export function queueViewerOf(actor: Actor): QueueViewer {
+  return {
+    adminId: actor.kind === 'person' ? actor.id : null,
+    seesLocked: isSuperAdmin(actor),
+  };
+}
 
-/** The chat's user, its assignee, any admin while it waits unlocked in the queue, a superadmin. */
+/** The chat's user, its assignee, any admin who sees it in the queue, a superadmin. */
 export function mayView(chat: Chat, actor: Actor): boolean {
-  switch (actor.role) {
-    case 'superadmin':
-      return true;
-    case 'user':
-      return chat.userId === actor.id;
-    case 'admin':
-      return (
-        chat.assignedAdminId === actor.id ||
-        (chat.status === 'waiting' && (!chat.isLocked || chat.lockedByAdminId === actor.id))
-      );
-  }
+  if (isSuperAdmin(actor)) return true;
+  if (isUser(actor, chat.userId)) return true;
+  if (!isAdmin(actor)) return false;
+  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf.holds(chat, queueViewerOf(actor));
 }
 
 export function assertMayView(chat: Chat, actor: Actor): void {
@@ -32,10 +40,8 @@ export function assertMayView(chat: Chat, actor: Actor): void {
 
 /** A user's own account (their chat list, presence, opening a chat): them, or a superadmin. */
 export function assertActsForUser(actor: Actor, userId: string): void {
-  if (isSuper(actor)) return;
-  if (actor.role !== 'user' || actor.id !== userId) {
-    throw new Forbidden("Only the user (or a superadmin) may act on this user's account");
-  }
+  if (isSuperAdmin(actor) || isUser(actor, userId)) return;
+  throw new Forbidden("Only the user (or a superadmin) may act on this user's account");
 }
 
 export function assertIsAdmin(actor: Actor): void {
@@ -43,19 +49,19 @@ export function assertIsAdmin(actor: Actor): void {
 }
 
 export function assertIsSuperAdmin(actor: Actor): void {
-  if (!isSuper(actor)) throw new Forbidden('Only a superadmin may do this');
+  if (!isSuperAdmin(actor)) throw new Forbidden('Only a superadmin may do this');
 }
 
 /** An admin reads their own list; a superadmin reads anyone's. */
 export function assertActsForAdmin(actor: Actor, adminId: string): void {
   assertIsAdmin(actor);
-  if (!isSuper(actor) && actor.id !== adminId) {
+  if (!isSuperAdmin(actor) && !isAdminNamed(actor, adminId)) {
     throw new Forbidden("Only a superadmin may read another admin's chats");
   }
 }
 
 function assertOpen(chat: Chat): void {
-  if (chat.status === 'closed') throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+  if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
 }
 
 export function chatTaken(chat: Chat): Conflict {
@@ -67,12 +73,10 @@ export function chatTaken(chat: Chat): Conflict {
 }
 
 /** Assign and lock: an admin takes an open chat nobody else holds. */
-export function assertMayTake(chat: Chat, actor: Actor): void {
-  if (!isAdmin(actor)) throw new Forbidden('Only admins may take chats');
+export function assertMayTake(chat: Chat, actor: Actor): asserts actor is Person {
+  if (actor.kind !== 'person' || !isAdmin(actor)) throw new Forbidden('Only admins may take chats');
   assertOpen(chat);
-  const heldByOther = chat.assignedAdminId !== null && chat.assignedAdminId !== actor.id;
-  const lockedByOther = chat.isLocked && chat.lockedByAdminId !== actor.id;
-  if (heldByOther || lockedByOther) throw chatTaken(chat);
+  if (!adminMayTake.holds(chat, actor.id)) throw chatTaken(chat);
 }
 
 /** The assignee, or a superadmin naming the current assignee as `fromAdminId`. */
@@ -88,10 +92,10 @@ export function assertMayTransfer(
   if (chat.assignedAdminId === null) {
     throw new Conflict('Chat is not assigned to anyone; assign it instead', 'CHAT_NOT_ASSIGNED');
   }
-  if (!isSuper(actor) && chat.assignedAdminId !== actor.id) {
+  if (!isSuperAdmin(actor) && !isAdminNamed(actor, chat.assignedAdminId)) {
     throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
   }
-  if (chat.assignedAdminId !== fromAdminId) {
+  if (!heldBy.holds(chat, fromAdminId)) {
     throw new Conflict(`Chat is no longer assigned to ${fromAdminId}`, 'CHAT_CHANGED', {
       assignedTo: chat.assignedAdminName,
       assignedAdminId: chat.assignedAdminId,
@@ -99,45 +103,44 @@ export function assertMayTransfer(
   }
 }
 
-export function assertMayUnlock(chat: Chat, actor: Actor): void {
+/** The assignee or a superadmin; answers the admin who holds the chat. */
+export function assertMayUnlock(chat: Chat, actor: Actor): string {
   if (!isAdmin(actor)) throw new Forbidden('Only admins may unlock chats');
   assertOpen(chat);
   if (chat.assignedAdminId === null) {
     throw new Conflict('Chat is not assigned to anyone', 'CHAT_NOT_ASSIGNED');
   }
-  if (!isSuper(actor) && chat.assignedAdminId !== actor.id) {
+  if (!isSuperAdmin(actor) && !isAdminNamed(actor, chat.assignedAdminId)) {
     throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');
   }
+  return chat.assignedAdminId;
 }
 
 /** The assignee, a superadmin, or the chat's own user. Closing a closed chat is a no-op. */
 export function assertMayClose(chat: Chat, actor: Actor): void {
   const allowed =
-    isSuper(actor) ||
-    (actor.role === 'user' && chat.userId === actor.id) ||
-    (actor.role === 'admin' && chat.assignedAdminId === actor.id);
+    isSuperAdmin(actor) || isUser(actor, chat.userId) || isAdminNamed(actor, chat.assignedAdminId);
   if (!allowed) {
     throw new Forbidden('Only the assigned admin, a superadmin or the chat user may close it');
   }
 }
 
-/** The sender type a message from `actor` carries; `requested` is what the payload asked for. */
-export function senderTypeFor(actor: Actor, requested: SenderType | undefined): SenderType {
-  const natural: SenderType = actor.role === 'user' ? 'user' : 'admin';
-  if (requested === undefined || requested === natural) return natural;
-  if (requested === 'system' && isSuper(actor)) return 'system';
-  throw new Forbidden(`senderType: ${requested} does not match the sender`);
-}
-
 /** The chat's user, its assignee or a superadmin may write to an open chat. */
 export function assertMayWrite(chat: Chat, actor: Actor): void {
   assertOpen(chat);
-  if (actor.role === 'user' && chat.userId !== actor.id) {
-    throw new Forbidden('You may not write to this chat');
+  if (isSuperAdmin(actor) || isUser(actor, chat.userId)) return;
+  if (isAdmin(actor)) {
+    if (!isAdminNamed(actor, chat.assignedAdminId)) {
+      throw new Forbidden('Take the chat before writing to it');
+    }
+    return;
   }
-  if (actor.role === 'admin' && chat.assignedAdminId !== actor.id) {
-    throw new Forbidden('Take the chat before writing to it');
-  }
+  throw new Forbidden('You may not write to this chat');
+}
+
+/** Who hears about a user's chat: its assignee, or every admin while it waits. */
+export function adminAudience(chat: Chat | undefined): string {
+  return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
 }
 
 /** The first `n` characters (code points, so a surrogate pair is never cut in two). */
@@ -173,12 +176,4 @@ export function readEffect(readerType: 'user' | 'admin'): {
   return readerType === 'admin'
     ? { senderTypes: ['user'], resetUnread: true }
     : { senderTypes: ['admin', 'system'], resetUnread: false };
-}
-
-/** The reader type of a read by `actor`; a superadmin reads as an admin. */
-export function readerTypeFor(actor: Actor, requested: 'user' | 'admin'): 'user' | 'admin' {
-  const natural = actor.role === 'user' ? 'user' : 'admin';
-  if (requested !== natural)
-    throw new Forbidden(`readerType: ${requested} does not match the reader`);
-  return natural;
 }

@@ -3,12 +3,13 @@
  * store for one conditional change, and returns the reply plus the events to publish.
  */
 import type { Actor } from '../auth/actor.js';
-import { Conflict, chatNotFound } from '../errors.js';
-import type { Limits } from '../limits/rate-limiter.js';
+import type { Deps } from '../deps.js';
+import { Conflict } from '../errors.js';
 import { emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
-import type { Store } from '../store/store.js';
+import { requireChat, type Store } from '../store/store.js';
 import {
+  adminAudience,
   assertActsForAdmin,
   assertActsForUser,
   assertIsAdmin,
@@ -18,18 +19,8 @@ import {
   assertMayTransfer,
   assertMayUnlock,
   assertMayView,
+  queueViewerOf,
 } from './rules.js';
-
-export interface Deps {
-  store: Store;
-  limits: Limits;
-}
-
-export async function loadChat(store: Store, chatId: string): Promise<Chat> {
-  const chat = await store.getChat(chatId);
-  if (!chat) throw chatNotFound(chatId);
-  return chat;
-}
 
 /**
  * After a conditional update found its assumption gone (a race was lost), re-apply the
@@ -38,9 +29,9 @@ export async function loadChat(store: Store, chatId: string): Promise<Chat> {
 async function explainLostRace(
   store: Store,
   chatId: string,
-  rule: (chat: Chat) => void,
+  rule: (chat: Chat) => unknown,
 ): Promise<never> {
-  rule(await loadChat(store, chatId));
+  rule(await requireChat(store, chatId));
   throw new Conflict('Chat changed while the request ran; reload it', 'CHAT_CHANGED');
 }
 
@@ -64,9 +55,7 @@ export async function listUserChats({ store }: Deps, actor: Actor, userId: strin
 
 export async function listWaitingChats({ store }: Deps, actor: Actor) {
   assertIsAdmin(actor);
-  const seesLocked = actor.role === 'superadmin';
-  const viewerAdminId = actor.id || undefined;
-  return { chats: await store.listChats({ kind: 'waiting', viewerAdminId, seesLocked }) };
+  return { chats: await store.listChats({ kind: 'waiting', viewer: queueViewerOf(actor) }) };
 }
 
 export async function listAdminChats({ store }: Deps, actor: Actor, adminId: string) {
@@ -85,9 +74,9 @@ export async function takeChat(
   actor: Actor,
   input: { chatId: string; lock: boolean },
 ): Promise<Outcome<{ chat: Chat }>> {
-  const before = await loadChat(store, input.chatId);
+  const before = await requireChat(store, input.chatId);
   assertMayTake(before, actor);
-  const admin = { id: actor.id, name: actor.name };
+  const admin = actor;
   const chat =
     (await store.takeChat(input.chatId, admin, input.lock)) ??
     (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
@@ -110,7 +99,7 @@ export async function takeChat(
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
     );
   }
-  return { reply: { chat }, events };
+  return { reply: { chat }, events, accessChanged: chat };
 }
 
 export async function transferChat(
@@ -119,7 +108,7 @@ export async function transferChat(
   input: { chatId: string; fromAdminId: string; toAdminId: string; toAdminName: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayTransfer(c, actor, input.fromAdminId, input.toAdminId);
-  rule(await loadChat(store, input.chatId));
+  rule(await requireChat(store, input.chatId));
   const to = { id: input.toAdminId, name: input.toAdminName };
   const chat =
     (await store.transferChat(input.chatId, input.fromAdminId, to)) ??
@@ -134,6 +123,7 @@ export async function transferChat(
       emit(rooms.admin(to.id), 'chat-transferred-in', { chat }),
       emit(rooms.user(chat.userId), 'admin-changed', { chatId: chat._id, adminName: to.name }),
     ],
+    accessChanged: chat,
   };
 }
 
@@ -143,14 +133,14 @@ export async function unlockChat(
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayUnlock(c, actor);
-  const before = await loadChat(store, input.chatId);
-  rule(before);
+  const holder = rule(await requireChat(store, input.chatId));
   const chat =
-    (await store.releaseChat(input.chatId, before.assignedAdminId ?? '')) ??
+    (await store.releaseChat(input.chatId, holder)) ??
     (await explainLostRace(store, input.chatId, rule));
   return {
     reply: { chat },
     events: [emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat })],
+    accessChanged: chat,
   };
 }
 
@@ -159,11 +149,11 @@ export async function closeChat(
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
-  const before = await loadChat(store, input.chatId);
+  const before = await requireChat(store, input.chatId);
   assertMayClose(before, actor);
   const closed = await store.closeChat(input.chatId);
   // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
-  if (!closed) return { reply: { chat: await loadChat(store, input.chatId) }, events: [] };
+  if (!closed) return { reply: { chat: await requireChat(store, input.chatId) }, events: [] };
   return {
     reply: { chat: closed },
     events: [
@@ -171,12 +161,8 @@ export async function closeChat(
         chatId: closed._id,
       }),
     ],
+    accessChanged: closed,
   };
-}
-
-/** Who hears about a user's chat: its assignee, or every admin while it waits. */
-export function adminAudience(chat: Chat | undefined): string {
-  return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
 }
 
 export async function setPresence(
@@ -200,7 +186,7 @@ export async function setPresence(
 
 /** A chat the actor may see (joining its room, reading it). */
 export async function viewChat({ store }: Deps, actor: Actor, chatId: string): Promise<Chat> {
-  const chat = await loadChat(store, chatId);
+  const chat = await requireChat(store, chatId);
   assertMayView(chat, actor);
   return chat;
 }

@@ -1,4 +1,4 @@
-/** Builds the Fastify instance: parsing, validation, errors, CORS, docs and the routes. */
+/** The Fastify side: parsing, validation, errors, CORS, docs and the routes. */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -16,23 +16,31 @@ import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
-export interface HttpAppOptions {
+export interface HttpRoutesOptions {
   config: Config;
-  logger: FastifyBaseLogger;
   context: HttpContext;
   health: Omit<HealthSources, 'endpoints'>;
 }
 
-export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
-  const { config, context } = options;
+/** The Fastify instance alone: its HTTP server exists now, so Socket.io can attach to it. */
+export function createHttpApp(logger: FastifyBaseLogger): FastifyInstance {
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.bodyBytes,
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  return app;
+}
+
+/** Parsing, validation, errors, CORS, docs and the routes. */
+export async function registerHttpRoutes(
+  app: FastifyInstance,
+  options: HttpRoutesOptions,
+): Promise<void> {
+  const { config, context } = options;
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -80,5 +88,4 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     },
     { prefix: '/api' },
   );
-  return app;
 }

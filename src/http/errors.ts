@@ -3,7 +3,8 @@
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type ErrorCode, internalErrorReply, toErrorReply } from '../errors.js';
+import { failure, internalErrorReply, toErrorReply } from '../envelopes.js';
+import type { ErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<number, ErrorCode> = {
   413: 'PAYLOAD_TOO_LARGE',
@@ -28,7 +29,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (isFastifyClientError(err)) {
       const code = FASTIFY_CODES[err.statusCode ?? 400] ?? 'VALIDATION_ERROR';
-      return reply.status(err.statusCode ?? 400).send({ success: false, error: err.message, code });
+      return reply.status(err.statusCode ?? 400).send(failure(code, err.message));
     }
     request.log.error({ err }, 'unhandled error');
     const internal = internalErrorReply();
@@ -36,10 +37,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      success: false,
-      error: `Route ${request.method} ${request.url.split('?')[0]} not found`,
-      code: 'NOT_FOUND',
-    }),
+    reply
+      .status(404)
+      .send(failure('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)),
   );
 }

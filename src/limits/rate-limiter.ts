@@ -36,11 +36,6 @@ export class TokenBucketLimiter implements RateLimiter {
   ) {}
 
   async consume(key: string): Promise<Decision> {
-    return this.take(key);
-  }
-
-  /** The synchronous core, for callers on a hot path that want no extra tick. */
-  take(key: string): Decision {
     const at = this.now();
     let bucket = this.buckets.get(key);
     if (!bucket) {
@@ -84,6 +79,8 @@ export interface Limits {
   messages: RateLimiter;
   /** Typing indicators per identity. */
   typing: RateLimiter;
+  /** Every socket event per identity (per address before the socket joins as someone). */
+  events: RateLimiter;
   /** REST requests per client IP. */
   requests: RateLimiter;
   /** New socket connections per client IP. */
@@ -94,6 +91,8 @@ export interface Limits {
 export const DEFAULT_LIMITS = {
   typingPerSecond: 5,
   typingBurst: 20,
+  eventsPerSecond: 30,
+  eventsBurst: 100,
   requestsPerSecond: 50,
   requestsBurst: 200,
   connectionsPerSecond: 5,
@@ -106,12 +105,19 @@ export function createLimits(config: {
   messagesBurst: number;
 }): Limits {
   if (!config.enabled) {
-    return { messages: unlimited, typing: unlimited, requests: unlimited, connections: unlimited };
+    return {
+      messages: unlimited,
+      typing: unlimited,
+      events: unlimited,
+      requests: unlimited,
+      connections: unlimited,
+    };
   }
   const d = DEFAULT_LIMITS;
   return {
     messages: new TokenBucketLimiter(config.messagesPerSecond, config.messagesBurst),
     typing: new TokenBucketLimiter(d.typingPerSecond, d.typingBurst),
+    events: new TokenBucketLimiter(d.eventsPerSecond, d.eventsBurst),
     requests: new TokenBucketLimiter(d.requestsPerSecond, d.requestsBurst),
     connections: new TokenBucketLimiter(d.connectionsPerSecond, d.connectionsBurst),
   };

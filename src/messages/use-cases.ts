@@ -1,19 +1,25 @@
 /** Message use cases: send, history, read receipts, typing. */
-import type { Actor } from '../auth/actor.js';
 import {
+  type Actor,
+  type Person,
+  readerTypeFor,
+  requirePerson,
+  senderTypeFor,
+} from '../auth/actor.js';
+import {
+  adminAudience,
   assertMayView,
   assertMayWrite,
   messageEffect,
   readEffect,
-  readerTypeFor,
-  senderTypeFor,
 } from '../chats/rules.js';
-import { adminAudience, type Deps, loadChat } from '../chats/use-cases.js';
+import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import { type Emit, emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { requireChat } from '../store/store.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -33,11 +39,11 @@ export interface SendInput {
 /** The chat a message goes to: the named one, or a user's open chat (opened if none). */
 async function targetChat(
   { store }: Deps,
-  sender: Actor,
+  sender: Person,
   senderType: SenderType,
   chatId: string | undefined,
 ): Promise<{ chat: Chat; events: Emit[] }> {
-  if (chatId !== undefined) return { chat: await loadChat(store, chatId), events: [] };
+  if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
   const { chat, isNew } = await store.openChat({ userId: sender.id, userName: sender.name });
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
@@ -63,12 +69,14 @@ export async function sendMessage(
   actor: Actor,
   input: SendInput,
 ): Promise<Outcome<{ message: Message; chat: Chat }>> {
-  const senderType = senderTypeFor(actor, input.senderType);
+  const person = requirePerson(actor);
+  const senderType = senderTypeFor(person, input.senderType);
   // Before any store work: a refused send stores nothing and uses no seq.
-  await enforce(deps.limits.messages, actor.id);
-  const sender = { ...actor, name: actor.name || input.senderName || '' };
+  await enforce(deps.limits.messages, person.id);
+  // v2 clients may name the sender only in the message; a name from a token wins.
+  const sender = person.name === '' ? { ...person, name: input.senderName ?? '' } : person;
   const target = await targetChat(deps, sender, senderType, input.chatId);
-  assertMayWrite(target.chat, actor);
+  assertMayWrite(target.chat, sender);
   const messageType = input.messageType ?? 'text';
   const result = await deps.store.appendMessage({
     chatId: target.chat._id,
@@ -90,14 +98,12 @@ export async function sendMessage(
     case 'duplicate':
       // Delivered when it was first stored; a retry only learns the outcome.
       return {
-        reply: { message: result.message, chat: await loadChat(deps.store, target.chat._id) },
+        reply: { message: result.message, chat: await requireChat(deps.store, target.chat._id) },
         events: [],
       };
     case 'rejected': {
       // Closed (or removed) between our read and the write: say which.
-      const now = await deps.store.getChat(target.chat._id);
-      if (!now) throw chatNotFound(target.chat._id);
-      assertMayWrite(now, actor);
+      assertMayWrite(await requireChat(deps.store, target.chat._id), sender);
       throw new Conflict('Chat changed while the message was sent; retry', 'CHAT_CHANGED');
     }
   }
@@ -116,36 +122,31 @@ export async function messageHistory(
   chatId: string,
   q: HistoryInput,
 ) {
-  assertMayView(await loadChat(store, chatId), actor);
+  assertMayView(await requireChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
-  if (q.after !== undefined || q.before !== undefined) {
-    const page = await store.history(
-      chatId,
-      q.after !== undefined
-        ? { kind: 'after', seq: q.after, limit }
-        : { kind: 'before', seq: q.before ?? 0, limit },
-    );
-    return {
-      messages: page.messages,
-      pagination: { limit, hasMore: page.kind === 'cursor' && page.hasMore },
-    };
+  const cursor =
+    q.after !== undefined
+      ? ({ direction: 'after', seq: q.after } as const)
+      : q.before !== undefined
+        ? ({ direction: 'before', seq: q.before } as const)
+        : undefined;
+  if (cursor) {
+    const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
+    return { messages, pagination: { limit, hasMore } };
   }
   const page = q.page ?? 1;
-  const result = await store.history(chatId, { kind: 'page', page, limit });
-  const total = result.kind === 'page' ? result.total : result.messages.length;
-  return {
-    messages: result.messages,
-    pagination: { page, limit, total, pages: Math.ceil(total / limit) },
-  };
+  const { messages, total } = await store.historyPage(chatId, page, limit);
+  return { messages, pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
 }
 
 export async function markRead(
   { store }: Deps,
   actor: Actor,
-  input: { chatId: string; readerId: string; readerType: 'user' | 'admin' },
+  input: { chatId: string; readerType: 'user' | 'admin' },
 ): Promise<Outcome<{ chat: Chat }>> {
-  assertMayView(await loadChat(store, input.chatId), actor);
-  const readerType = readerTypeFor(actor, input.readerType);
+  const reader = requirePerson(actor);
+  assertMayView(await requireChat(store, input.chatId), reader);
+  const readerType = readerTypeFor(reader, input.readerType);
   const { senderTypes, resetUnread } = readEffect(readerType);
   const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
   if (!chat) throw chatNotFound(input.chatId);
@@ -154,23 +155,34 @@ export async function markRead(
     events: [
       emit(rooms.chat(chat._id), 'messages-read', {
         chatId: chat._id,
-        readerId: input.readerId,
+        readerId: reader.id,
         readerType,
       }),
     ],
   };
 }
 
-/** Nothing is stored; the indicator goes to the chat room (not back to the typing socket). */
+/**
+ * Nothing is stored; the indicator goes to the chat room (not back to the typing socket).
+ * Who is typing comes from the identity, never from the payload; only v2's anonymous
+ * caller (AUTH_MODE=none, a payload without a role) is relayed as it named itself.
+ */
 export async function typing(
   { store, limits }: Deps,
   actor: Actor,
   input: { chatId: string; userId: string; userName: string; isTyping: boolean },
 ): Promise<Outcome<Record<string, never>>> {
-  await enforce(limits.typing, actor.id || input.userId);
-  assertMayView(await loadChat(store, input.chatId), actor);
+  const typist = actor.kind === 'person' ? { userId: actor.id, userName: actor.name } : input;
+  await enforce(limits.typing, typist.userId);
+  assertMayView(await requireChat(store, input.chatId), actor);
+  const payload = {
+    chatId: input.chatId,
+    userId: typist.userId,
+    userName: typist.userName,
+    isTyping: input.isTyping,
+  };
   return {
     reply: {},
-    events: [emit(rooms.chat(input.chatId), 'typing', input, { exceptSender: true })],
+    events: [emit(rooms.chat(input.chatId), 'typing', payload, { exceptSender: true })],
   };
 }

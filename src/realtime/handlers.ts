@@ -6,16 +6,20 @@
 import type { ZodType } from 'zod';
 import {
   type Actor,
+  ANONYMOUS,
   type AuthContext,
   adminClaim,
   type Claim,
+  type Person,
+  type PersonClaim,
   resolveActor,
+  resolvePerson,
   senderClaim,
   userClaim,
-  V2_ANONYMOUS,
 } from '../auth/actor.js';
-import { type Deps, setPresence, viewChat } from '../chats/use-cases.js';
-import { InvalidInput, Unauthorized } from '../errors.js';
+import { setPresence, viewChat } from '../chats/use-cases.js';
+import type { Deps } from '../deps.js';
+import { InvalidInput } from '../errors.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import { type Outcome, rooms } from '../outcome.js';
 import type { ClientEventName } from '../schemas/events.js';
@@ -55,8 +59,15 @@ function parse<T>(schema: ZodType<T>, payload: unknown): T {
 function actorOf(ctx: SocketContext, socket: ChatSocket, claim?: Claim): Actor {
   const joined = socket.data.actor;
   if (ctx.auth.mode === 'jwt') return resolveActor(ctx.auth, joined, claim);
-  if (!claim || claim.id === joined?.id) return joined ?? V2_ANONYMOUS;
+  if (!claim || claim.id === joined?.id) return joined ?? ANONYMOUS;
   return resolveActor(ctx.auth, undefined, claim);
+}
+
+/** join-user / join-admin: the socket acts as this person from now on. */
+function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim): Person {
+  const actor = resolvePerson(ctx.auth, socket.data.actor, claim);
+  socket.data.actor = actor;
+  return actor;
 }
 
 const nothing = { reply: {}, events: [] };
@@ -64,20 +75,14 @@ const nothing = { reply: {}, events: [] };
 export const handlers: Record<ClientEventName, Handler> = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
-    const actor = resolveActor(ctx.auth, socket.data.actor, userClaim(userId, userName));
-    socket.data.actor = actor;
+    const actor = join(ctx, socket, userClaim(userId, userName));
     await socket.join(rooms.user(actor.id));
     return setPresence(ctx.deps, actor, { userId: actor.id, online: true });
   },
 
   'join-admin': async (ctx, socket, payload) => {
     const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
-    const actor = resolveActor(
-      ctx.auth,
-      socket.data.actor,
-      adminClaim(adminId, adminName, isSuperAdmin),
-    );
-    socket.data.actor = actor;
+    const actor = join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
     return nothing;
   },
@@ -115,14 +120,7 @@ export const handlers: Record<ClientEventName, Handler> = {
     const claim = input.senderId
       ? senderClaim(input.senderId, input.senderName ?? '', input.senderType ?? 'user')
       : undefined;
-    const actor = actorOf(ctx, socket, claim);
-    if (actor === V2_ANONYMOUS) {
-      throw new Unauthorized(
-        'Join as a user or admin (join-user / join-admin) before sending',
-        'NOT_IDENTIFIED',
-      );
-    }
-    return sendMessage(ctx.deps, actor, input);
+    return sendMessage(ctx.deps, actorOf(ctx, socket, claim), input);
   },
 
   ping: async (_ctx, socket) => {

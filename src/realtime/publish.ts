@@ -1,20 +1,23 @@
-import type { Emit } from '../outcome.js';
+import type { Effects } from '../outcome.js';
+import { dropSocketsThatLostAccess } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
-export type Publish = (events: Emit[], origin?: ChatSocket) => void;
+export type Publish = (effects: Effects, origin?: ChatSocket) => void;
 
 /**
  * The one place events leave the server. `to([...rooms])` reaches each socket once even
  * when it sits in several of the rooms (Socket.io deduplicates), and goes through the
- * adapter, so other nodes get it too once one is configured.
+ * adapter, so other nodes get it too once one is configured. Events go out first (the
+ * sockets in a chat's room hear that it closed), then room membership follows access.
  */
 export function createPublisher(io: ChatServer): Publish {
-  return (events, origin) => {
+  return ({ events, accessChanged }, origin) => {
     for (const e of events) {
       const target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
       // The mapped Emit type pairs each event with its payload; Socket.io's overloads
       // cannot see through the union, hence the narrow cast.
       (target.emit as (event: string, payload: unknown) => boolean)(e.event, e.payload);
     }
+    if (accessChanged) dropSocketsThatLostAccess(io, accessChanged);
   };
 }

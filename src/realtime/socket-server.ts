@@ -2,9 +2,12 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
+import { sideOf } from '../auth/actor.js';
 import { setPresence } from '../chats/use-cases.js';
 import type { Config } from '../config.js';
-import { AppError, internalErrorReply, toErrorReply, Unauthorized } from '../errors.js';
+import { internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
+import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
+import { overLimit } from '../limits/rate-limiter.js';
 import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
@@ -60,6 +63,12 @@ export function wireSocketEvents(
     else socket.emit('error', { ...reply.body, event });
   };
 
+  /** Every event spends the identity's budget (the socket's address before it joins). */
+  const eventKey = (socket: ChatSocket): string => {
+    const actor = socket.data.actor;
+    return actor ? `id:${actor.id}` : `ip:${socket.handshake.address}`;
+  };
+
   const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
     if (socket.data.expiresAt !== undefined && socket.data.expiresAt <= Date.now()) {
@@ -73,9 +82,11 @@ export function wireSocketEvents(
       return;
     }
     try {
+      const retryAfterMs = await overLimit(ctx.deps.limits.events, eventKey(socket));
+      if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
       const outcome = await handlers[event](ctx, socket, payload);
-      publish(outcome.events, socket);
-      ack?.({ success: true, ...outcome.reply });
+      publish(outcome, socket);
+      ack?.(succeed(outcome.reply));
     } catch (err) {
       fail(socket, event, err, ack);
     }
@@ -88,7 +99,7 @@ export function wireSocketEvents(
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
       const name = typeof event === 'string' ? event.slice(0, 64) : String(event);
-      const err = new AppError(400, 'UNKNOWN_EVENT', `Unknown event "${name}"`);
+      const err = new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT');
       fail(socket, name, err, splitArgs(args).ack);
     });
     socket.on('disconnect', () => void goOfflineIfLast(socket));
@@ -97,12 +108,11 @@ export function wireSocketEvents(
   /** A user is offline when their last socket, on any node, has gone. */
   const goOfflineIfLast = async (socket: ChatSocket) => {
     const actor = socket.data.actor;
-    if (actor?.role !== 'user') return;
+    if (!actor || sideOf(actor) !== 'user') return;
     try {
       const remaining = await io.in(rooms.user(actor.id)).fetchSockets();
       if (remaining.length > 0) return;
-      const outcome = await setPresence(ctx.deps, actor, { userId: actor.id, online: false });
-      publish(outcome.events);
+      publish(await setPresence(ctx.deps, actor, { userId: actor.id, online: false }));
     } catch (err) {
       log.warn({ err, userId: actor.id }, 'could not record the user going offline');
     }

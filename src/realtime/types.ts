@@ -1,10 +1,10 @@
 import type { Server, Socket } from 'socket.io';
-import type { Actor } from '../auth/actor.js';
+import type { Person } from '../auth/actor.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../schemas/events.js';
 
 /** What the server remembers per socket: the identity it joined with. */
 export interface SocketData {
-  actor?: Actor;
+  actor?: Person;
   /** When the socket's token expires (epoch ms), with AUTH_MODE=jwt. */
   expiresAt?: number;
 }

@@ -2,7 +2,7 @@
  * The Socket.io event maps, typed once for the server, the tests and any TypeScript
  * client (`import type { ServerToClientEvents } from '…/schemas/events.js'`).
  */
-import type { FailureEnvelope } from '../errors.js';
+import type { FailureEnvelope } from '../envelopes.js';
 import type { Chat, Message } from './shapes.js';
 
 export interface ServerToClientEvents {

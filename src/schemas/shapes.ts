@@ -46,7 +46,8 @@ export const LIMITS = {
   lastMessagePreviewChars: 100,
   historyDefaultLimit: 50,
   historyMaxLimit: 200,
-  idChars: 128,
+  /** Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub). */
+  idChars: 100,
   nameChars: 200,
   urlChars: 2048,
 } as const;

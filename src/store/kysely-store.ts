@@ -2,26 +2,21 @@
  * The one query layer behind both stores. Dialect differences are passed in as a small
  * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
  */
-import {
-  type Kysely,
-  sql,
-  type Transaction,
-  type UpdateQueryBuilder,
-  type UpdateResult,
-} from 'kysely';
+import { type Kysely, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf } from '../chats/predicates.js';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
-import { newMessageRow, toChat, toMessage } from './rows.js';
+import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,
+  Appender,
   AppendResult,
   ChatQuery,
-  HistoryPage,
-  HistoryQuery,
+  HistoryCursor,
   MessageDraft,
   Store,
 } from './store.js';
@@ -36,17 +31,8 @@ export interface DialectTraits {
   chatCacheMs: number;
   /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
   writers: number;
-  /**
-   * The hot path, where the dialect can do it faster than statement-by-statement:
-   * a whole batch of appends, and the chat read every send makes. Returning undefined
-   * means "not now" (e.g. SQLite while a Kysely transaction holds the connection).
-   */
-  fastPath?: {
-    appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> | AppendResult[] | undefined;
-    getChat?(chatId: string): Chat | undefined | null;
-  };
-  /** Closes what the dialect opened besides Kysely's own pool. */
-  onClose?: () => Promise<void>;
+  /** The dialect's one way to append a batch of messages. */
+  appender: Appender;
 }
 
 const now = (): string => new Date().toISOString();
@@ -59,9 +45,6 @@ const laneOf = (chatId: string, lanes: number): number => {
   return Math.abs(h) % lanes;
 };
 
-const compare = (a: MessageDraft | undefined, b: MessageDraft | undefined): number =>
-  (a?.chatId ?? '') < (b?.chatId ?? '') ? -1 : (a?.chatId ?? '') > (b?.chatId ?? '') ? 1 : 0;
-
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
 
@@ -69,7 +52,7 @@ export class KyselyStore implements Store {
    * One batching lane per writer; a chat always uses the same lane, so one sender's
    * pipelined messages keep their order and lanes never lock the same chat rows.
    */
-  private readonly lanes: GroupCommit<MessageDraft, AppendResult>[];
+  private readonly lanes: GroupCommit<MessageDraft, PromiseSettledResult<AppendResult>>[];
   private readonly cache: ChatCache;
 
   constructor(
@@ -100,16 +83,12 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.traits.onClose?.();
   }
 
   getChat(chatId: string): Promise<Chat | undefined> {
     const cached = this.cache.get(chatId);
     if (cached) return Promise.resolve(cached);
     return this.guard(async () => {
-      const fast = this.traits.fastPath?.getChat?.(chatId);
-      if (fast !== null && fast !== undefined) return fast;
-      if (fast === null) return undefined;
       const row = await this.db
         .selectFrom('chats')
         .selectAll()
@@ -119,13 +98,13 @@ export class KyselyStore implements Store {
     });
   }
 
-  findOpenChat(userId: string): Promise<Chat | undefined> {
+  private findOpenChat(userId: string): Promise<Chat | undefined> {
     return this.guard(async () => {
       const row = await this.db
         .selectFrom('chats')
         .selectAll()
         .where('userId', '=', userId)
-        .where('status', '<>', 'closed')
+        .where(chatIsOpen.where)
         .executeTakeFirst();
       return row && toChat(row);
     });
@@ -177,23 +156,13 @@ export class KyselyStore implements Store {
         case 'byUser':
           q = q.where('userId', '=', query.userId).orderBy('lastMessageAt', 'desc');
           break;
-        case 'waiting': {
-          q = q
-            .where('status', '=', 'waiting')
-            .where('assignedAdminId', 'is', null)
-            .orderBy('createdAt', 'asc');
-          if (!query.seesLocked) {
-            const viewer = query.viewerAdminId ?? '';
-            q = q.where((eb) =>
-              eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', viewer)]),
-            );
-          }
+        case 'waiting':
+          q = q.where((eb) => inQueueOf.where(eb, query.viewer)).orderBy('createdAt', 'asc');
           break;
-        }
         case 'assignedTo':
           q = q
             .where('assignedAdminId', '=', query.adminId)
-            .where('status', '<>', 'closed')
+            .where(chatIsOpen.where)
             .orderBy('lastMessageAt', 'desc');
           break;
         case 'all':
@@ -236,13 +205,7 @@ export class KyselyStore implements Store {
             : {}),
           updatedAt: now(),
         })
-        .where('status', '<>', 'closed')
-        .where((eb) =>
-          eb.and([
-            eb.or([eb('assignedAdminId', 'is', null), eb('assignedAdminId', '=', admin.id)]),
-            eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', admin.id)]),
-          ]),
-        ),
+        .where((eb) => adminMayTake.where(eb, admin.id)),
     );
   }
 
@@ -257,12 +220,11 @@ export class KyselyStore implements Store {
           lockedByAdminName: eb.case().when('isLocked', '=', 1).then(to.name).else(null).end(),
           updatedAt: now(),
         }))
-        .where('status', '=', 'active')
-        .where('assignedAdminId', '=', fromAdminId),
+        .where((eb) => heldBy.where(eb, fromAdminId)),
     );
   }
 
-  releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined> {
+  releaseChat(chatId: string, holder: string): Promise<Chat | undefined> {
     return this.updateChat(chatId, (q) =>
       q
         .set({
@@ -274,14 +236,13 @@ export class KyselyStore implements Store {
           lockedByAdminName: null,
           updatedAt: now(),
         })
-        .where('status', '=', 'active')
-        .where('assignedAdminId', '=', heldBy),
+        .where((eb) => heldBy.where(eb, holder)),
     );
   }
 
   closeChat(chatId: string): Promise<Chat | undefined> {
     return this.updateChat(chatId, (q) =>
-      q.set({ status: 'closed', userOnline: 0, updatedAt: now() }).where('status', '<>', 'closed'),
+      q.set({ status: 'closed', userOnline: 0, updatedAt: now() }).where(chatIsOpen.where),
     );
   }
 
@@ -291,7 +252,7 @@ export class KyselyStore implements Store {
         .updateTable('chats')
         .set({ userOnline: online ? 1 : 0, updatedAt: now() })
         .where('userId', '=', userId)
-        .where('status', '<>', 'closed')
+        .where(chatIsOpen.where)
         .returningAll()
         .executeTakeFirst();
       return row && this.cache.record(row.id, toChat(row));
@@ -299,57 +260,59 @@ export class KyselyStore implements Store {
   }
 
   /** Batched: see group-commit.ts. The answer comes after the batch's commit. */
-  appendMessage(draft: MessageDraft): Promise<AppendResult> {
+  async appendMessage(draft: MessageDraft): Promise<AppendResult> {
     const lane = this.lanes[laneOf(draft.chatId, this.lanes.length)] as GroupCommit<
       MessageDraft,
-      AppendResult
+      PromiseSettledResult<AppendResult>
     >;
-    return this.guard(() => lane.submit(draft));
+    const outcome = await this.guard(() => lane.submit(draft));
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
   }
 
   /**
-   * One transaction for the whole batch: the dialect's fast path where it has one, else
-   * statement by statement. If the batch fails as a whole (a concurrent duplicate from
-   * another node, a deadlock between two nodes' batches), each draft is decided on its
-   * own, so one draft cannot fail the others and the duplicate rule still holds.
+   * One transaction for the whole batch. If it fails as a whole (one draft the database
+   * refuses, a concurrent duplicate from another node, a deadlock between two nodes'
+   * batches), nothing of it was stored, and each draft is decided on its own: every
+   * sender gets their own outcome, and one bad draft cannot fail the others.
    */
-  private async appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> {
+  private async appendBatch(drafts: MessageDraft[]): Promise<PromiseSettledResult<AppendResult>[]> {
     try {
-      const results =
-        (await this.traits.fastPath?.appendBatch(drafts)) ??
-        (await this.appendInOneTransaction(drafts));
+      const results = await this.traits.appender.append(drafts);
       results.forEach((r, i) => {
-        if (r.kind === 'stored') this.cache.record(r.chat._id, r.chat);
-        else if (r.kind === 'rejected')
-          this.cache.record((drafts[i] as MessageDraft).chatId, undefined);
+        this.remember((drafts[i] as MessageDraft).chatId, r);
       });
-      return results;
+      return results.map((value) => ({ status: 'fulfilled', value }));
     } catch (err) {
       if (this.traits.isUnavailable(err)) throw err;
-      const results: AppendResult[] = [];
-      for (const draft of drafts) results.push(await this.appendAlone(draft));
-      return results;
+      const outcomes: PromiseSettledResult<AppendResult>[] = [];
+      for (const draft of drafts) {
+        try {
+          outcomes.push({ status: 'fulfilled', value: await this.appendAlone(draft) });
+        } catch (reason) {
+          outcomes.push({ status: 'rejected', reason });
+        }
+      }
+      return outcomes;
     }
   }
 
-  private appendInOneTransaction(drafts: MessageDraft[]): Promise<AppendResult[]> {
-    // Chat rows are locked in id order (a stable sort keeps each chat's own order), so
-    // batches written at once, here or on another node, never wait on each other in a cycle.
-    const order = drafts.map((_, i) => i).sort((a, b) => compare(drafts[a], drafts[b]));
-    return this.db.transaction().execute(async (trx) => {
-      const results: AppendResult[] = new Array(drafts.length);
-      for (const i of order) results[i] = await this.appendIn(trx, drafts[i] as MessageDraft);
-      return results;
-    });
+  /** What an append tells the chat cache: the row as it left it, or that it is gone/closed. */
+  private remember(chatId: string, result: AppendResult): void {
+    if (result.kind === 'stored') this.cache.record(chatId, result.chat);
+    else if (result.kind === 'rejected') this.cache.record(chatId, undefined);
   }
 
-  /** One draft in its own transaction; a concurrent duplicate resolves to the stored message. */
+  /** One draft as a batch of its own; a concurrent duplicate resolves to the stored message. */
   private async appendAlone(draft: MessageDraft): Promise<AppendResult> {
     try {
-      return await this.db.transaction().execute((trx) => this.appendIn(trx, draft));
+      const [result] = await this.traits.appender.append([draft]);
+      if (!result) throw new Error('the appender answered nothing for one draft');
+      this.remember(draft.chatId, result);
+      return result;
     } catch (err) {
-      // A concurrent retry with the same clientMessageId won; our transaction rolled
-      // back (seq included), and the stored message is the answer.
+      // A concurrent retry with the same clientMessageId won; ours rolled back (seq
+      // included), and the stored message is the answer.
       if (!draft.clientMessageId || !this.traits.isUniqueViolation(err)) throw err;
       const winner = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
       if (!winner) throw err;
@@ -357,43 +320,10 @@ export class KyselyStore implements Store {
     }
   }
 
-  private async appendIn(trx: Transaction<Database>, draft: MessageDraft): Promise<AppendResult> {
-    if (draft.clientMessageId) {
-      const earlier = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('chatId', '=', draft.chatId)
-        .where('clientMessageId', '=', draft.clientMessageId)
-        .executeTakeFirst();
-      if (earlier) return { kind: 'duplicate', message: toMessage(earlier) };
-    }
-    const { effect } = draft;
-    const at = now();
-    // Taking the chat row first serialises appends to one chat across processes
-    // (row lock on PostgreSQL, the write lock on SQLite), so seq stays gap-free.
-    const chatRow = await trx
-      .updateTable('chats')
-      .set((eb) => ({
-        lastSeq: eb('lastSeq', '+', 1),
-        lastMessage: effect.lastMessage,
-        lastMessageAt: at,
-        unreadCount: eb('unreadCount', '+', effect.unreadIncrement),
-        updatedAt: at,
-      }))
-      .where('id', '=', draft.chatId)
-      .where('status', '<>', 'closed')
-      .returningAll()
-      .executeTakeFirst();
-    if (!chatRow) return { kind: 'rejected' };
-    const messageRow = await trx
-      .insertInto('messages')
-      .values(newMessageRow(draft, newId(), chatRow.lastSeq, at))
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { kind: 'stored', message: toMessage(messageRow), chat: toChat(chatRow) };
-  }
-
-  findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined> {
+  private findByClientMessageId(
+    chatId: string,
+    clientMessageId: string,
+  ): Promise<Message | undefined> {
     return this.guard(async () => {
       const row = await this.db
         .selectFrom('messages')
@@ -405,45 +335,48 @@ export class KyselyStore implements Store {
     });
   }
 
-  history(chatId: string, query: HistoryQuery): Promise<HistoryPage> {
+  historyPage(
+    chatId: string,
+    page: number,
+    limit: number,
+  ): Promise<{ messages: Message[]; total: number }> {
     return this.guard(async () => {
-      const base = this.db.selectFrom('messages').selectAll().where('chatId', '=', chatId);
-      if (query.kind === 'page') {
-        const [rows, count] = await Promise.all([
-          base
-            .orderBy('seq', 'desc')
-            .limit(query.limit)
-            .offset((query.page - 1) * query.limit)
-            .execute(),
-          this.db
-            .selectFrom('messages')
-            .select((eb) => eb.fn.countAll().as('total'))
-            .where('chatId', '=', chatId)
-            .executeTakeFirstOrThrow(),
-        ]);
-        return {
-          kind: 'page',
-          messages: rows.reverse().map(toMessage),
-          total: Number(count.total),
-        };
-      }
-      // One extra row tells whether more exist in that direction.
-      const rows =
-        query.kind === 'after'
-          ? await base
-              .where('seq', '>', query.seq)
-              .orderBy('seq', 'asc')
-              .limit(query.limit + 1)
-              .execute()
-          : await base
-              .where('seq', '<', query.seq)
-              .orderBy('seq', 'desc')
-              .limit(query.limit + 1)
-              .execute();
-      const hasMore = rows.length > query.limit;
-      const page = rows.slice(0, query.limit);
-      if (query.kind === 'before') page.reverse();
-      return { kind: 'cursor', messages: page.map(toMessage), hasMore };
+      const [rows, count] = await Promise.all([
+        this.db
+          .selectFrom('messages')
+          .selectAll()
+          .where('chatId', '=', chatId)
+          .orderBy('seq', 'desc')
+          .limit(limit)
+          .offset((page - 1) * limit)
+          .execute(),
+        this.db
+          .selectFrom('messages')
+          .select((eb) => eb.fn.countAll().as('total'))
+          .where('chatId', '=', chatId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { messages: rows.reverse().map(toMessage), total: Number(count.total) };
+    });
+  }
+
+  historyCursor(
+    chatId: string,
+    { direction, seq, limit }: HistoryCursor,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.guard(async () => {
+      const after = direction === 'after';
+      const rows = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('chatId', '=', chatId)
+        .where('seq', after ? '>' : '<', seq)
+        .orderBy('seq', after ? 'asc' : 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      if (!after) page.reverse();
+      return { messages: page.map(toMessage), hasMore: rows.length > limit };
     });
   }
 

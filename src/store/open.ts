@@ -1,11 +1,19 @@
 import type { DatabaseConfig } from '../config.js';
 import type { Store } from './store.js';
 
+export interface StoreEvents {
+  /** A database error outside any request (an idle PostgreSQL connection dropped). */
+  onBackgroundError(err: Error): void;
+}
+
 /** Loads only the driver the configuration names (start-up time: pg and better-sqlite3 are not free). */
-export async function openStore(config: DatabaseConfig): Promise<Store> {
+export async function openStore(
+  config: DatabaseConfig,
+  events: StoreEvents = { onBackgroundError: () => {} },
+): Promise<Store> {
   if (config.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres.js');
-    return openPostgresStore(config.url);
+    return openPostgresStore(config.url, events.onBackgroundError);
   }
   const { openSqliteStore } = await import('./sqlite.js');
   return openSqliteStore(config.path);

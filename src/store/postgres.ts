@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
-import { postgresFastPath } from './postgres-fast-path.js';
+import { postgresAppender } from './postgres-append.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -27,22 +27,14 @@ function isUnavailable(err: unknown): boolean {
   );
 }
 
-export interface PostgresOptions {
-  maxConnections?: number;
-}
-
 export async function openPostgresStore(
   url: string,
-  options: PostgresOptions = {},
+  onPoolError: (err: Error) => void,
 ): Promise<Store> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 5000,
-  });
-  // An idle client losing its connection must not crash the process; the next query
-  // gets a fresh one or a 503.
-  pool.on('error', () => {});
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection must not crash the process (the next query gets
+  // a fresh one or a 503), but an operator wants to see it.
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as Kysely<unknown>);
@@ -55,7 +47,7 @@ export async function openPostgresStore(
     chatCacheMs: 1000,
     // Two lanes: against one and four, the most throughput with latency close to one lane's.
     writers: 2,
-    fastPath: postgresFastPath(pool),
+    appender: postgresAppender(pool),
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
   });

@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
-import { sqliteFastPath } from './sqlite-fast-path.js';
+import { sqliteAppender } from './sqlite-append.js';
 import type { Store } from './store.js';
 
 function sqliteCode(err: unknown): string {
@@ -29,7 +29,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     // One process owns the file, and every write passes through it and refreshes the cache.
     chatCacheMs: 60_000,
     writers: 1,
-    fastPath: sqliteFastPath(database),
+    appender: sqliteAppender(database, db),
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) =>
       ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'].includes(sqliteCode(err)),

@@ -3,6 +3,8 @@
  * race could decide is a conditional update whose WHERE clause states what the caller
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
+import type { QueueViewer } from '../chats/predicates.js';
+import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
 
 export interface AdminRef {
@@ -12,7 +14,7 @@ export interface AdminRef {
 
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
-  | { kind: 'waiting'; viewerAdminId: string | undefined; seesLocked: boolean }
+  | { kind: 'waiting'; viewer: QueueViewer }
   | { kind: 'assignedTo'; adminId: string }
   | { kind: 'all'; status: ChatStatus | undefined };
 
@@ -40,14 +42,21 @@ export type AppendResult =
   /** The chat is missing or closed: the caller reloads it to say which. */
   | { kind: 'rejected' };
 
-export type HistoryQuery =
-  | { kind: 'page'; page: number; limit: number }
-  | { kind: 'after'; seq: number; limit: number }
-  | { kind: 'before'; seq: number; limit: number };
+/** Messages after or before a seq, `limit` at most, oldest first. */
+export interface HistoryCursor {
+  direction: 'after' | 'before';
+  seq: number;
+  limit: number;
+}
 
-export type HistoryPage =
-  | { kind: 'page'; messages: Message[]; total: number }
-  | { kind: 'cursor'; messages: Message[]; hasMore: boolean };
+/**
+ * Writes a batch of appends in one transaction, each draft with its own outcome. Throwing
+ * means the whole batch failed (nothing of it was stored); the store then decides each
+ * draft on its own, so that one bad draft cannot fail the others.
+ */
+export interface Appender {
+  append(drafts: MessageDraft[]): Promise<AppendResult[]>;
+}
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -55,7 +64,6 @@ export interface Store {
   close(): Promise<void>;
 
   getChat(chatId: string): Promise<Chat | undefined>;
-  findOpenChat(userId: string): Promise<Chat | undefined>;
   /** Returns the user's open chat, creating it if there is none (one open chat per user). */
   openChat(user: { userId: string; userName: string }): Promise<{ chat: Chat; isNew: boolean }>;
   listChats(query: ChatQuery): Promise<Chat[]>;
@@ -72,12 +80,28 @@ export interface Store {
 
   /** Stores the message and updates its chat in one transaction; seq = chat.lastSeq + 1. */
   appendMessage(draft: MessageDraft): Promise<AppendResult>;
-  findByClientMessageId(chatId: string, clientMessageId: string): Promise<Message | undefined>;
-  history(chatId: string, query: HistoryQuery): Promise<HistoryPage>;
+  /** v2's pages: page 1 is the newest `limit` messages, oldest first within the page. */
+  historyPage(
+    chatId: string,
+    page: number,
+    limit: number,
+  ): Promise<{ messages: Message[]; total: number }>;
+  /** One extra row is read to tell whether more exist in that direction. */
+  historyCursor(
+    chatId: string,
+    cursor: HistoryCursor,
+  ): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
   markRead(
     chatId: string,
     senderTypes: SenderType[],
     resetUnread: boolean,
   ): Promise<Chat | undefined>;
+}
+
+/** The chat, or the 404 every use case answers for an unknown id. */
+export async function requireChat(store: Store, chatId: string): Promise<Chat> {
+  const chat = await store.getChat(chatId);
+  if (!chat) throw chatNotFound(chatId);
+  return chat;
 }

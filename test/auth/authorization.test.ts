@@ -507,7 +507,11 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
   async function snapshot(s: Scene, watchers: TestClient[]) {
     await settle(60);
     const chat = await server.store.getChat(s.chat._id);
-    const page = await server.store.history(s.chat._id, { kind: 'after', seq: 0, limit: 200 });
+    const page = await server.store.historyCursor(s.chat._id, {
+      direction: 'after',
+      seq: 0,
+      limit: 200,
+    });
     return { chat, messages: page.messages, events: watchers.map((w) => w.received.length) };
   }
 

@@ -30,7 +30,7 @@ describe('HS256 tokens', () => {
 
   it('yields the actor from sub, name and role, and the expiry', async () => {
     const verified = await verifier.verify(await signToken('u1', 'user', 'Aziz'));
-    expect(verified.actor).toEqual({ id: 'u1', name: 'Aziz', role: 'user' });
+    expect(verified.actor).toEqual({ kind: 'person', id: 'u1', name: 'Aziz', role: 'user' });
     expect(verified.expiresAt).toBeGreaterThan(Date.now());
   });
 
@@ -119,6 +119,7 @@ describe('JWKS tokens (RS256 / ES256) from a key server started here', () => {
       { jwksCooldownMs: 0 },
     );
     expect((await verifier.verify(await first.sign('a1', 'admin'))).actor).toEqual({
+      kind: 'person',
       id: 'a1',
       name: 'a1',
       role: 'admin',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import { type Actor, person, senderTypeFor } from '../../src/auth/actor.js';
 import {
   assertMayClose,
   assertMayTake,
@@ -9,7 +9,6 @@ import {
   mayView,
   messageEffect,
   readEffect,
-  senderTypeFor,
 } from '../../src/chats/rules.js';
 import { AppError } from '../../src/errors.js';
 import type { Chat } from '../../src/schemas/shapes.js';
@@ -32,11 +31,11 @@ const chat = (over: Partial<Chat> = {}): Chat => ({
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...over,
 });
-const user: Actor = { id: 'u1', name: 'User', role: 'user' };
-const otherUser: Actor = { id: 'u2', name: 'Other', role: 'user' };
-const admin: Actor = { id: 'a1', name: 'Ali', role: 'admin' };
-const otherAdmin: Actor = { id: 'a2', name: 'Vali', role: 'admin' };
-const superadmin: Actor = { id: 's1', name: 'Boss', role: 'superadmin' };
+const user: Actor = person('u1', 'User', 'user');
+const otherUser: Actor = person('u2', 'Other', 'user');
+const admin: Actor = person('a1', 'Ali', 'admin');
+const otherAdmin: Actor = person('a2', 'Vali', 'admin');
+const superadmin: Actor = person('s1', 'Boss', 'superadmin');
 const held = chat({ status: 'active', assignedAdminId: 'a1', assignedAdminName: 'Ali' });
 
 const codeOf = (fn: () => void): string | undefined => {

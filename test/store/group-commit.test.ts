@@ -48,7 +48,7 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
     );
     expect(results.every((r) => r.kind === 'stored')).toBe(true);
     for (const c of chats) {
-      const page = await store.history(c._id, { kind: 'after', seq: 0, limit: 200 });
+      const page = await store.historyCursor(c._id, { direction: 'after', seq: 0, limit: 200 });
       expect(page.messages.map((m) => m.seq)).toEqual(
         Array.from({ length: perChat }, (_, i) => i + 1),
       );
@@ -82,7 +82,7 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
     expect(id(results[1] as AppendResult)).toBe(id(results[0] as AppendResult));
     expect(id(results[4] as AppendResult)).toBe(id(results[0] as AppendResult));
     expect(id(results[2] as AppendResult)).toBe(id(first));
-    const page = await store.history(chat._id, { kind: 'after', seq: 0, limit: 50 });
+    const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 50 });
     expect(page.messages.map((m) => [m.seq, m.content])).toEqual([
       [1, 'earlier'],
       [2, 'a'],
@@ -101,10 +101,10 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
     ]);
     expect(results.map((r) => r.kind)).toEqual(['stored', 'rejected', 'stored']);
     expect(
-      (await store.history(closed._id, { kind: 'after', seq: 0, limit: 10 })).messages,
+      (await store.historyCursor(closed._id, { direction: 'after', seq: 0, limit: 10 })).messages,
     ).toEqual([]);
     expect(
-      (await store.history(open._id, { kind: 'after', seq: 0, limit: 10 })).messages.map(
+      (await store.historyCursor(open._id, { direction: 'after', seq: 0, limit: 10 })).messages.map(
         (m) => m.seq,
       ),
     ).toEqual([1, 2]);
@@ -118,9 +118,9 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
       store.appendMessage(draft(real, 'here')),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['rejected', 'stored']);
-    expect((await store.history(ghost._id, { kind: 'after', seq: 0, limit: 10 })).messages).toEqual(
-      [],
-    );
+    expect(
+      (await store.historyCursor(ghost._id, { direction: 'after', seq: 0, limit: 10 })).messages,
+    ).toEqual([]);
   });
 
   it('what a batch answers is exactly what was stored: message and chat row', async () => {
@@ -130,7 +130,7 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
       store.appendMessage(draft(chat, 'second', 'echo-2')),
     ]);
     const stored = results.map((r) => (r.kind === 'stored' ? r : undefined));
-    const page = await store.history(chat._id, { kind: 'after', seq: 0, limit: 10 });
+    const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
     expect(stored.map((r) => r?.message)).toEqual(page.messages);
     // The last answer carries the chat as the batch left it.
     expect(stored[1]?.chat).toEqual(await store.getChat(chat._id));

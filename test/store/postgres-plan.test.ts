@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { APPEND_BATCH } from '../../src/store/postgres-fast-path.js';
+import { APPEND_BATCH } from '../../src/store/postgres-append.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');

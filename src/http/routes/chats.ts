@@ -12,6 +12,7 @@ import {
   transferChat,
   unlockChat,
 } from '../../chats/use-cases.js';
+import { succeed } from '../../envelopes.js';
 import {
   AdminIdParams,
   AllChatsQuery,
@@ -40,23 +41,23 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
     app.get('/chats/user/:userId', { schema: { tags, params: UserIdParams } }, async (req) => {
       // A path names whose chats to list, not who asks: the rules decide.
       const actor = await ctx.actorFor(req, undefined);
-      return { success: true, ...(await listUserChats(ctx.deps, actor, req.params.userId)) };
+      return succeed(await listUserChats(ctx.deps, actor, req.params.userId));
     });
 
     app.get('/chats/waiting', { schema: { tags, querystring: WaitingQuery } }, async (req) => {
       const { adminId, isSuperAdmin } = req.query;
       const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-      return { success: true, ...(await listWaitingChats(ctx.deps, actor)) };
+      return succeed(await listWaitingChats(ctx.deps, actor));
     });
 
     app.get('/chats/admin/:adminId', { schema: { tags, params: AdminIdParams } }, async (req) => {
       const actor = await ctx.actorFor(req, undefined);
-      return { success: true, ...(await listAdminChats(ctx.deps, actor, req.params.adminId)) };
+      return succeed(await listAdminChats(ctx.deps, actor, req.params.adminId));
     });
 
     app.get('/chats/all', { schema: { tags, querystring: AllChatsQuery } }, async (req) => {
       const actor = await ctx.actorFor(req, undefined);
-      return { success: true, ...(await listAllChats(ctx.deps, actor, req.query.status)) };
+      return succeed(await listAllChats(ctx.deps, actor, req.query.status));
     });
 
     for (const [path, lock] of [

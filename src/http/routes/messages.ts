@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { senderClaim } from '../../auth/actor.js';
+import { succeed } from '../../envelopes.js';
 import { markRead, messageHistory, sendMessage, typing } from '../../messages/use-cases.js';
 import {
   ChatIdParams,
@@ -23,7 +24,7 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         const page = await messageHistory(ctx.deps, actor, req.params.chatId, req.query);
-        return { success: true, ...page };
+        return succeed(page);
       },
     );
 

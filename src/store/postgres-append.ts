@@ -1,5 +1,5 @@
 /**
- * PostgreSQL's hot path: a whole batch of appends as ONE prepared statement (one round
+ * PostgreSQL's append: a whole batch of appends as ONE prepared statement (one round
  * trip, one implicit transaction, one WAL flush, parsed once per connection). Its CTEs
  * find earlier duplicates, bump every chat's lastSeq by its count (row locks decide
  * concurrent batches on other nodes), number the new messages from there in submission
@@ -8,11 +8,12 @@
  */
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
+import { chatIsOpen } from '../chats/predicates.js';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
-import type { AppendResult, MessageDraft } from './store.js';
+import type { Appender, AppendResult, MessageDraft } from './store.js';
 
 const keyOf = (chatId: string, clientMessageId: string) => `${chatId}\u0000${clientMessageId}`;
 
@@ -50,7 +51,7 @@ export const APPEND_BATCH = `
   bumped AS (
     UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
       "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13
-    FROM per_chat p WHERE c.id = p.chat AND c.status <> 'closed'
+    FROM per_chat p WHERE c.id = p.chat AND ${chatIsOpen.sql}
     RETURNING c.*, p.k
   ),
   numbered AS (
@@ -68,9 +69,9 @@ export const APPEND_BATCH = `
   UNION ALL SELECT 'chat', NULL, NULL, to_jsonb(b.*) - 'k' FROM bumped b
   UNION ALL SELECT 'duplicate', NULL, NULL, to_jsonb(e.*) FROM earlier e`;
 
-export function postgresFastPath(pool: pg.Pool) {
+export function postgresAppender(pool: pg.Pool): Appender {
   return {
-    async appendBatch(drafts: MessageDraft[]): Promise<AppendResult[]> {
+    async append(drafts: MessageDraft[]): Promise<AppendResult[]> {
       const at = new Date().toISOString();
       // Repeats of one key inside the batch: only the first is sent; the rest copy its result.
       const repeatOf = new Map<number, number>();

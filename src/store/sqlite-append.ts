@@ -1,20 +1,17 @@
 /**
- * SQLite's hot path on the raw better-sqlite3 handle: prepared statements run
- * synchronously, a whole batch of appends in one transaction (one fsync). It steps aside
- * (returns undefined) while a Kysely transaction is open on the same connection.
+ * SQLite's append: prepared statements on the raw better-sqlite3 handle, run
+ * synchronously, a whole batch in one transaction (one fsync). It holds Kysely's
+ * connection while it runs, so it never lands inside a Kysely transaction (markRead's).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { chatIsOpen } from '../chats/predicates.js';
 import { newId } from '../ids.js';
-import type { Chat } from '../schemas/shapes.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
-import type { ChatsTable, MessagesTable } from './schema.js';
-import type { AppendResult, MessageDraft } from './store.js';
+import type { ChatsTable, Database, MessagesTable } from './schema.js';
+import type { Appender, AppendResult, MessageDraft } from './store.js';
 
-export function sqliteFastPath(database: BetterSqlite3.Database) {
-  const chatById = database.prepare<[string], Selectable<ChatsTable>>(
-    'SELECT * FROM chats WHERE id = ?',
-  );
+export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Database>): Appender {
   const byClientId = database.prepare<[string, string], Selectable<MessagesTable>>(
     'SELECT * FROM messages WHERE chatId = ? AND clientMessageId = ?',
   );
@@ -24,7 +21,7 @@ export function sqliteFastPath(database: BetterSqlite3.Database) {
   >(
     `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = ?, lastMessageAt = ?,
        unreadCount = unreadCount + ?, updatedAt = ?
-     WHERE id = ? AND status <> 'closed' RETURNING *`,
+     WHERE id = ? AND ${chatIsOpen.sql} RETURNING *`,
   );
   const insert = database.prepare<unknown[]>(
     `INSERT INTO messages (id, chatId, seq, senderId, senderType, senderName, content, messageType,
@@ -67,14 +64,6 @@ export function sqliteFastPath(database: BetterSqlite3.Database) {
   const appendAll = database.transaction((drafts: MessageDraft[]) => drafts.map(appendOne));
 
   return {
-    appendBatch(drafts: MessageDraft[]): AppendResult[] | undefined {
-      return database.inTransaction ? undefined : appendAll(drafts);
-    },
-    /** null: no such chat; undefined: not now. */
-    getChat(chatId: string): Chat | undefined | null {
-      if (database.inTransaction) return undefined;
-      const row = chatById.get(chatId);
-      return row ? toChat(row) : null;
-    },
+    append: (drafts) => db.connection().execute(async () => appendAll(drafts)),
   };
 }
