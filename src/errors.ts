@@ -33,8 +33,10 @@ export class AppError extends Error {
     message: string,
     /** Extra envelope fields v2 clients read (e.g. `assignedTo` on a taken chat). */
     readonly extra: Readonly<Record<string, unknown>> = {},
+    /** What went wrong underneath, for the log (never sent to the client). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
   }
 }
@@ -82,8 +84,14 @@ export class RateLimited extends AppError {
 }
 
 export class Unavailable extends AppError {
-  constructor(message = 'The message store is unavailable; try again shortly') {
-    super(503, 'STORE_UNAVAILABLE', message);
+  constructor(cause?: unknown) {
+    super(
+      503,
+      'STORE_UNAVAILABLE',
+      'The message store is unavailable; try again shortly',
+      {},
+      cause,
+    );
   }
 }
 

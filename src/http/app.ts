@@ -1,9 +1,15 @@
 /** The Fastify side: parsing, validation, errors, CORS, docs and the routes. */
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
+import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
@@ -28,6 +34,12 @@ export function createHttpApp(logger: FastifyBaseLogger): FastifyInstance {
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.bodyBytes,
+    // Longer than any valid id, so that an over-long id is a 400 naming the field (zod),
+    // and the router's own refusals (a longer one, a malformed URL) keep the envelope too.
+    maxParamLength: LIMITS.pathParamChars,
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      reply.status(400).send(failure('VALIDATION_ERROR', err.message));
+    },
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

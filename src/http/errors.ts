@@ -21,7 +21,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const known = toErrorReply(err);
     if (known) {
-      if (known.status >= 500) request.log.warn({ code: known.body.code }, known.body.error);
+      if (known.status >= 500) {
+        const cause = err instanceof Error ? err.cause : undefined;
+        request.log.warn({ code: known.body.code, cause }, known.body.error);
+      }
       if (known.body.code === 'RATE_LIMITED' && typeof known.body.retryAfterMs === 'number') {
         reply.header('retry-after', Math.ceil(known.body.retryAfterMs / 1000));
       }

@@ -55,6 +55,9 @@ export function wireSocketEvents(
 ): void {
   const fail = (socket: ChatSocket, event: string, err: unknown, ack: Ack | undefined) => {
     let reply = toErrorReply(err);
+    if (reply && reply.status >= 500 && err instanceof Error) {
+      log.warn({ code: reply.body.code, cause: err.cause, event }, reply.body.error);
+    }
     if (!reply) {
       log.error({ err, event }, 'socket handler failed');
       reply = internalErrorReply();

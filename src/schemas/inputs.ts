@@ -6,8 +6,25 @@
 import { z } from 'zod';
 import { LIMITS } from './shapes.js';
 
-const id = z.string().trim().min(1).max(LIMITS.idChars);
-const name = z.string().max(LIMITS.nameChars);
+/**
+ * Text every store can hold alike: no NUL (PostgreSQL refuses it in text) and no lone
+ * surrogate (it cannot be encoded as UTF-8, so a store would silently replace it).
+ */
+const text = (maxChars: number) =>
+  z
+    .string()
+    .max(maxChars)
+    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
+    .refine((v) => v.isWellFormed(), 'must not contain a lone surrogate');
+
+const id = text(LIMITS.idChars).trim().min(1);
+const name = text(LIMITS.nameChars);
+/** Only web links: a client renders it, so `javascript:`, `data:` or `file:` must never get in. */
+const fileUrl = text(LIMITS.urlChars).refine((v) => {
+  if (!URL.canParse(v)) return false;
+  const { protocol } = new URL(v);
+  return protocol === 'http:' || protocol === 'https:';
+}, 'must be an http(s) URL');
 /** v2 clients send JSON booleans; query strings carry "true"/"false". */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const senderType = z.enum(['user', 'admin', 'system']);
@@ -56,10 +73,10 @@ export const CloseChatBody = z
   .nullish();
 
 const messageFields = {
-  content: z.string().max(LIMITS.contentChars),
+  content: text(LIMITS.contentChars),
   messageType: messageType.optional(),
-  fileUrl: z.string().max(LIMITS.urlChars).nullish(),
-  clientMessageId: z.string().trim().min(1).max(LIMITS.idChars).optional(),
+  fileUrl: fileUrl.nullish(),
+  clientMessageId: id.optional(),
 };
 
 const requireTextOrFile = <T extends { content: string; fileUrl?: string | null | undefined }>(
@@ -80,8 +97,11 @@ export const SendMessageBody = z
   })
   .refine(requireTextOrFile, textOrFileError);
 
+/** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
+const MAX_STORED_INT = 2_147_483_647;
+
 /** A query-string whole number; an empty or fractional value is an error, not 0. */
-const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+const wholeNumber = (min: number, max = MAX_STORED_INT) =>
   z
     .string()
     .regex(/^\d{1,15}$/, 'must be a whole number')
@@ -129,16 +149,6 @@ export const SocketSendPayload = z
     ...messageFields,
   })
   .refine(requireTextOrFile, textOrFileError);
-
-export type OpenChatInput = z.infer<typeof OpenChatBody>;
-export type TakeChatInput = z.infer<typeof TakeChatBody>;
-export type TransferChatInput = z.infer<typeof TransferChatBody>;
-export type UnlockChatInput = z.infer<typeof UnlockChatBody>;
-export type SendMessageInput = z.infer<typeof SendMessageBody>;
-export type HistoryInput = z.infer<typeof HistoryQuery>;
-export type MarkReadInput = z.infer<typeof MarkReadBody>;
-export type TypingInput = z.infer<typeof TypingBody>;
-export type StatusInput = z.infer<typeof StatusBody>;
 
 /** First issue of a failed parse, as one sentence naming the field. */
 export function describeIssue(error: z.ZodError): string {

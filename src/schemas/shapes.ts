@@ -48,6 +48,8 @@ export const LIMITS = {
   historyMaxLimit: 200,
   /** Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub). */
   idChars: 100,
+  /** What the router accepts in one path segment before zod names the field. */
+  pathParamChars: 1024,
   nameChars: 200,
   urlChars: 2048,
 } as const;

@@ -37,6 +37,9 @@ export interface DialectTraits {
 
 const now = (): string => new Date().toISOString();
 
+/** How long a refused write keeps the store reported down without another attempt. */
+const FAILURE_MEMORY_MS = 10_000;
+
 /** A cheap, stable spread of chat ids over lanes (ids end in a counter, so use the tail). */
 const laneOf = (chatId: string, lanes: number): number => {
   let h = 0;
@@ -67,18 +70,29 @@ export class KyselyStore implements Store {
     );
   }
 
-  /** Turns "cannot reach the database" into a typed 503; anything else propagates. */
+  /**
+   * When the database last refused work (unreachable, full disk, read-only). A read
+   * (`select 1`) can still succeed then, so ping() reports the store down until a write
+   * succeeds again or FAILURE_MEMORY_MS pass without another refusal.
+   */
+  private lastRefusal: { at: number; cause: unknown } | undefined;
+
+  /** Turns "cannot use the database" into a typed 503 (cause kept for the log). */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
-      if (this.traits.isUnavailable(err)) throw new Unavailable();
-      throw err;
+      if (err instanceof Unavailable) throw err;
+      if (!this.traits.isUnavailable(err)) throw err;
+      this.lastRefusal = { at: Date.now(), cause: err };
+      throw new Unavailable(err);
     }
   }
 
   async ping(): Promise<void> {
     await this.guard(() => sql`select 1`.execute(this.db));
+    const refusal = this.lastRefusal;
+    if (refusal && Date.now() - refusal.at < FAILURE_MEMORY_MS) throw new Unavailable(refusal.cause);
   }
 
   async close(): Promise<void> {
@@ -279,18 +293,24 @@ export class KyselyStore implements Store {
   private async appendBatch(drafts: MessageDraft[]): Promise<PromiseSettledResult<AppendResult>[]> {
     try {
       const results = await this.traits.appender.append(drafts);
+      this.lastRefusal = undefined;
       results.forEach((r, i) => {
         this.remember((drafts[i] as MessageDraft).chatId, r);
       });
       return results.map((value) => ({ status: 'fulfilled', value }));
     } catch (err) {
-      if (this.traits.isUnavailable(err)) throw err;
+      if (this.traits.isUnavailable(err)) {
+        this.lastRefusal = { at: Date.now(), cause: err };
+        throw new Unavailable(err);
+      }
       const outcomes: PromiseSettledResult<AppendResult>[] = [];
       for (const draft of drafts) {
         try {
           outcomes.push({ status: 'fulfilled', value: await this.appendAlone(draft) });
         } catch (reason) {
-          outcomes.push({ status: 'rejected', reason });
+          const unavailable = this.traits.isUnavailable(reason);
+          if (unavailable) this.lastRefusal = { at: Date.now(), cause: reason };
+          outcomes.push({ status: 'rejected', reason: unavailable ? new Unavailable(reason) : reason });
         }
       }
       return outcomes;

@@ -13,13 +13,14 @@ function errorCode(err: unknown): string {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
 
 /**
- * Cannot reach a usable database: network errors, SQLSTATE classes 08 (connection),
- * 53 (insufficient resources), 57P (shutdown), and a database that is gone (3D000) or
- * refusing connections.
+ * Cannot use the database: network errors, SQLSTATE classes 08 (connection), 53
+ * (insufficient resources: a full disk is 53100), 57P (shutdown), 25006 (a read-only
+ * transaction: the server is a standby, or the database was set read-only), and a
+ * database that is gone (3D000) or refusing connections.
  */
 function isUnavailable(err: unknown): boolean {
   const code = errorCode(err);
-  if (NETWORK_CODES.has(code) || code === '3D000') return true;
+  if (NETWORK_CODES.has(code) || code === '3D000' || code === '25006') return true;
   if (['08', '53', '57P'].some((cls) => code.startsWith(cls))) return true;
   const message = err instanceof Error ? err.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|not currently accepting connections/i.test(

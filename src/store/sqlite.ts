@@ -12,26 +12,75 @@ function sqliteCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
 }
 
+/**
+ * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
+ * start with theirs) that mean "the file cannot be written or read now": a 503, not a bug.
+ */
+const UNAVAILABLE = [
+  'SQLITE_BUSY',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+];
+
+/** How long a starting server waits for another process to let go of the file. */
+const LOCK_WAIT_MS = 2000;
+
+export class SqliteFileInUse extends Error {
+  constructor(path: string) {
+    super(
+      `DATABASE_URL: the SQLite file ${path} is in use by another server process. SQLite serves one node; to run several, use PostgreSQL (DATABASE_URL=postgres://…)`,
+    );
+    this.name = 'SqliteFileInUse';
+  }
+}
+
+/**
+ * Takes the file for this process alone. Every chat read is cached on the assumption that
+ * no one else writes the file, and SQLite has one writer anyway: a second server on the
+ * same file must refuse to start, not serve stale authorization.
+ */
+function lockExclusively(database: BetterSqlite3.Database, path: string): void {
+  try {
+    database.pragma('locking_mode = EXCLUSIVE');
+    database.pragma('journal_mode = WAL');
+    database.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (err) {
+    database.close();
+    if (sqliteCode(err).startsWith('SQLITE_BUSY')) throw new SqliteFileInUse(path);
+    throw err;
+  }
+}
+
+export interface SqliteOptions {
+  /** Runs on the raw handle once it is open (tests use it to simulate a full disk). */
+  onOpen?: (database: BetterSqlite3.Database) => void;
+}
+
 /** Opens (creating if needed) an SQLite file, or `:memory:`, and migrates it. */
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, options: SqliteOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path);
+  const database = new BetterSqlite3(path, { timeout: LOCK_WAIT_MS });
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, so an
   // acknowledged message survives a power cut, not only a process crash.
-  database.pragma('journal_mode = WAL');
+  if (path !== ':memory:') lockExclusively(database, path);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  options.onOpen?.(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, {
     kind: 'sqlite',
-    // One process owns the file, and every write passes through it and refreshes the cache.
+    // This process owns the file (see lockExclusively), and every write passes through
+    // it and refreshes the cache.
     chatCacheMs: 60_000,
     writers: 1,
     appender: sqliteAppender(database, db),
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
-    isUnavailable: (err) =>
-      ['SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'].includes(sqliteCode(err)),
+    isUnavailable: (err) => UNAVAILABLE.some((family) => sqliteCode(err).startsWith(family)),
   });
 }

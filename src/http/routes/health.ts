@@ -26,11 +26,25 @@ async function storeState(store: Store): Promise<'up' | 'down'> {
   }
 }
 
+/** A probe answered at most this old: a flood of /health never reaches the database. */
+const PROBE_MAX_AGE_MS = 1000;
+
+/** One probe in flight at a time, its answer reused for PROBE_MAX_AGE_MS. */
+function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; answer: Promise<T> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= PROBE_MAX_AGE_MS) last = { at: now, answer: probe() };
+    return last.answer;
+  };
+}
+
 /** `/health` (v2's shape plus the store's state) and `/`, outside the `/api` prefix. */
 export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
+  const probeStore = cachedProbe(() => storeState(sources.store));
   return async (app) => {
     app.get('/health', { schema: { tags: ['operations'] } }, async (_req, reply) => {
-      const store = await storeState(sources.store);
+      const store = await probeStore();
       const body = {
         status: store === 'up' ? 'OK' : 'UNAVAILABLE',
         timestamp: new Date().toISOString(),

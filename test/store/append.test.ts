@@ -1,4 +1,8 @@
-/** The batched append path keeps every guarantee, on both stores (the store, driven directly). */
+/**
+ * Append conformance: each store's one append (sqlite-append.ts, postgres-append.ts),
+ * driven through the store's group commit, keeps every guarantee. Concurrent calls land
+ * in one batch, so each case below exercises a batch, not single appends.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat } from '../../src/schemas/shapes.js';
 import { openStore } from '../../src/store/open.js';
@@ -21,7 +25,7 @@ const draft = (
   effect: { lastMessage: content, unreadIncrement: 1 },
 });
 
-describe.each(await storeTargets())('batched appends on $name', (target) => {
+describe.each(await storeTargets())('appends on $name', (target) => {
   let db: TestDatabase;
   let store: Store;
   beforeAll(async () => {
@@ -135,5 +139,48 @@ describe.each(await storeTargets())('batched appends on $name', (target) => {
     // The last answer carries the chat as the batch left it.
     expect(stored[1]?.chat).toEqual(await store.getChat(chat._id));
     expect(stored[1]?.chat).toMatchObject({ lastMessage: 'second', unreadCount: 2 });
+  });
+
+  it('seq continues across batches', async () => {
+    const chat = (await store.openChat({ userId: 'gc-across', userName: 'U' })).chat;
+    await Promise.all([
+      store.appendMessage(draft(chat, '1')),
+      store.appendMessage(draft(chat, '2')),
+    ]);
+    await Promise.all([
+      store.appendMessage(draft(chat, '3')),
+      store.appendMessage(draft(chat, '4')),
+    ]);
+    const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
+    expect(page.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, '1'],
+      [2, '2'],
+      [3, '3'],
+      [4, '4'],
+    ]);
+  });
+
+  it('a draft the database refuses fails alone: the rest of its batch is stored once', async () => {
+    const a = (await store.openChat({ userId: 'gc-bad-a', userName: 'U' })).chat;
+    const b = (await store.openChat({ userId: 'gc-bad-b', userName: 'U' })).chat;
+    // Past the schema a client can never get this far; the store must still isolate it.
+    const refused = { ...draft(a, 'x'), content: null as unknown as string };
+    const outcomes = await Promise.allSettled([
+      store.appendMessage(refused),
+      store.appendMessage(draft(a, 'good a', 'bad-a-1')),
+      store.appendMessage(draft(b, 'good b')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes.slice(1).map((o) => o.status === 'fulfilled' && o.value.kind)).toEqual([
+      'stored',
+      'stored',
+    ]);
+    for (const [chat, content] of [
+      [a, 'good a'],
+      [b, 'good b'],
+    ] as const) {
+      const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
+      expect(page.messages.map((m) => [m.seq, m.content])).toEqual([[1, content]]);
+    }
   });
 });

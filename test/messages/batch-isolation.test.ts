@@ -1,0 +1,68 @@
+/**
+ * A bad send in the same instant as good ones (so in the same group-commit batch) costs
+ * only itself: it gets a 400 naming the field, and every good send is acknowledged,
+ * stored once and delivered live.
+ */
+import { describe, expect, it } from 'vitest';
+import { openChat } from '../helpers/flows.js';
+import { api } from '../helpers/server.js';
+import { settle } from '../helpers/sockets.js';
+import { storeTargets } from '../helpers/stores.js';
+import { useWorld } from '../helpers/world.js';
+
+describe.each(await storeTargets())('one bad row in a batch on $name', (target) => {
+  const world = useWorld(target);
+
+  it.each([
+    ['a NUL in content', { content: 'pay\u0000ment' }, 'content'],
+    [
+      'a lone surrogate in clientMessageId',
+      { content: 'ok', clientMessageId: '\ud83d' },
+      'clientMessageId',
+    ],
+  ])(
+    '%s: the good sends beside it are acked, stored once and delivered',
+    async (_what, bad, field) => {
+      const admin = await world.admin();
+      const users = await Promise.all(Array.from({ length: 6 }, () => world.user()));
+      const chats = await Promise.all(users.map((u) => openChat(world, u)));
+      for (const chat of chats) {
+        expect(await admin.client.emitAck('join-chat', { chatId: chat._id })).toMatchObject({
+          success: true,
+        });
+      }
+
+      // All at once: they reach the server in one turn and share a batch.
+      const sends = users.map((u, i) =>
+        u.client.emitAck(
+          'send-message',
+          i === 2
+            ? { chatId: chats[i]?._id, ...bad }
+            : { chatId: chats[i]?._id, content: `good ${i}`, clientMessageId: `good-${i}` },
+        ),
+      );
+      const acks = await Promise.all(sends);
+
+      const refused = acks[2] as Record<string, unknown>;
+      expect(refused).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+      expect(String(refused.error)).toMatch(new RegExp(`^${field}\\b`));
+      await settle(200);
+      for (const [i, chat] of chats.entries()) {
+        const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+        const live = admin.client
+          .of('new-message')
+          .filter((p) => (p as { message: { chatId: string } }).message.chatId === chat._id);
+        if (i === 2) {
+          expect(history.body.messages).toEqual([]);
+          expect(live).toEqual([]);
+          continue;
+        }
+        expect(acks[i]).toMatchObject({ success: true, message: { seq: 1, content: `good ${i}` } });
+        expect((history.body.messages as { content: string }[]).map((m) => m.content)).toEqual([
+          `good ${i}`,
+        ]);
+        expect(live).toEqual([{ message: (acks[i] as { message: unknown }).message }]);
+      }
+    },
+  );
+});
