@@ -34,6 +34,8 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger;
   verifier?: VerifierOptions;
+  /** A store opened by the caller (tests that inject faults); the server closes it. */
+  store?: Store;
 }
 
 async function authContext(
@@ -54,6 +56,12 @@ export async function startServer(
     options.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
   const auth = await authContext(config, options.verifier);
+  const store =
+    options.store ??
+    (await openStore(config.database, {
+      onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
+    }));
+  // Warned after the store opened (what usually refuses a start), so a refused start is one line.
   if (auth.mode === 'none') {
     logger.warn(
       'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',
@@ -62,9 +70,6 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const store = await openStore(config.database, {
-    onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
-  });
   const limits = createLimits(config.rateLimit);
   const deps: Deps = { store, limits };
 

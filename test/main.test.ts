@@ -88,4 +88,24 @@ describe('the server process', () => {
     const { existsSync } = await import('node:fs');
     expect(existsSync(join(work, 'data/chat.db'))).toBe(true);
   });
+
+  it('a second process on the same SQLite file refuses to start with one line; the first keeps serving', async () => {
+    const file = join(work, 'one-node.db');
+    const [p1, p2] = [32000, 33000].map((base) => base + Math.floor(Math.random() * 1000));
+    const first = run({ PORT: String(p1), DATABASE_URL: `sqlite:${file}` });
+    await waitForHealth(p1 as number);
+    const second = run({ PORT: String(p2), DATABASE_URL: `sqlite:${file}` });
+    expect(await second.exit).toBe(1);
+    const lines = second.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/in use by another server process.*PostgreSQL/);
+    expect((await fetch(`http://127.0.0.1:${p1}/health`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    // Once the first has gone, the file is free again.
+    const third = run({ PORT: String(p2), DATABASE_URL: `sqlite:${file}` });
+    await waitForHealth(p2 as number);
+    third.child.kill('SIGTERM');
+    expect(await third.exit).toBe(0);
+  });
 });

@@ -6,7 +6,7 @@ import { type Kysely, sql, type UpdateQueryBuilder, type UpdateResult } from 'ky
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf } from '../chats/predicates.js';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
 import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { toChat, toMessage } from './rows.js';
@@ -36,9 +36,6 @@ export interface DialectTraits {
 }
 
 const now = (): string => new Date().toISOString();
-
-/** How long a refused write keeps the store reported down without another attempt. */
-const FAILURE_MEMORY_MS = 10_000;
 
 /** A cheap, stable spread of chat ids over lanes (ids end in a counter, so use the tail). */
 const laneOf = (chatId: string, lanes: number): number => {
@@ -71,11 +68,11 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * When the database last refused work (unreachable, full disk, read-only). A read
-   * (`select 1`) can still succeed then, so ping() reports the store down until a write
-   * succeeds again or FAILURE_MEMORY_MS pass without another refusal.
+   * The database's last refusal (unreachable, full disk, read-only) since the store last
+   * proved it takes writes. A `select 1` can still succeed on a full disk, so while this
+   * is set, ping() also commits a one-row write before it reports the store up.
    */
-  private lastRefusal: { at: number; cause: unknown } | undefined;
+  private lastRefusal: unknown;
 
   /** Turns "cannot use the database" into a typed 503 (cause kept for the log). */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -84,15 +81,23 @@ export class KyselyStore implements Store {
     } catch (err) {
       if (err instanceof Unavailable) throw err;
       if (!this.traits.isUnavailable(err)) throw err;
-      this.lastRefusal = { at: Date.now(), cause: err };
+      this.lastRefusal = err;
       throw new Unavailable(err);
     }
   }
 
   async ping(): Promise<void> {
     await this.guard(() => sql`select 1`.execute(this.db));
-    const refusal = this.lastRefusal;
-    if (refusal && Date.now() - refusal.at < FAILURE_MEMORY_MS) throw new Unavailable(refusal.cause);
+    if (this.lastRefusal === undefined) return;
+    const probe = { checkedAt: now(), payload: 'x'.repeat(LIMITS.contentChars) };
+    await this.guard(() =>
+      this.db
+        .insertInto('write_probe')
+        .values({ id: 1, ...probe })
+        .onConflict((oc) => oc.column('id').doUpdateSet(probe))
+        .execute(),
+    );
+    this.lastRefusal = undefined;
   }
 
   async close(): Promise<void> {
@@ -300,7 +305,7 @@ export class KyselyStore implements Store {
       return results.map((value) => ({ status: 'fulfilled', value }));
     } catch (err) {
       if (this.traits.isUnavailable(err)) {
-        this.lastRefusal = { at: Date.now(), cause: err };
+        this.lastRefusal = err;
         throw new Unavailable(err);
       }
       const outcomes: PromiseSettledResult<AppendResult>[] = [];
@@ -309,8 +314,11 @@ export class KyselyStore implements Store {
           outcomes.push({ status: 'fulfilled', value: await this.appendAlone(draft) });
         } catch (reason) {
           const unavailable = this.traits.isUnavailable(reason);
-          if (unavailable) this.lastRefusal = { at: Date.now(), cause: reason };
-          outcomes.push({ status: 'rejected', reason: unavailable ? new Unavailable(reason) : reason });
+          if (unavailable) this.lastRefusal = reason;
+          outcomes.push({
+            status: 'rejected',
+            reason: unavailable ? new Unavailable(reason) : reason,
+          });
         }
       }
       return outcomes;

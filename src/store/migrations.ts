@@ -125,10 +125,27 @@ const chatIndexesWithoutHotColumns: Migration = {
   },
 };
 
+/**
+ * One row the health probe rewrites after the store refused a write (full disk, read-only
+ * file or standby): a `select 1` still succeeds then, so only a committed write as large
+ * as a message can tell that the store takes messages again.
+ */
+const writeProbe: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('write_probe')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('checkedAt', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
   '0003_chat_indexes_without_hot_columns': chatIndexesWithoutHotColumns,
+  '0004_write_probe': writeProbe,
 };
 
 const provider: MigrationProvider = {

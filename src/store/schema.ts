@@ -38,7 +38,16 @@ export interface MessagesTable {
   updatedAt: string;
 }
 
+/** One row, rewritten by the health probe only after the store refused a write. */
+export interface WriteProbeTable {
+  id: number;
+  checkedAt: string;
+  /** As long as the longest message: the probe needs the space a message would. */
+  payload: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
+  write_probe: WriteProbeTable;
 }

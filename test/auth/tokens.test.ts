@@ -62,6 +62,28 @@ describe('HS256 tokens', () => {
     expect(await failure(verifier.verify('not.a.jwt'))).toBe('401 INVALID_TOKEN');
   });
 
+  it('requires exp, and a lifetime of at most 24 hours', async () => {
+    const secret = new TextEncoder().encode(TEST_SECRET);
+    const noExp = await new SignJWT({ role: 'user', name: 'N' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuedAt()
+      .sign(secret);
+    expect(await failure(verifier.verify(noExp))).toBe('401 INVALID_TOKEN');
+    expect(
+      await failure(verifier.verify(await signToken('u1', 'user', 'N', { expiresIn: '25h' }))),
+    ).toBe('401 INVALID_TOKEN');
+    // Without iat, the lifetime counts from now.
+    const farNoIat = await new SignJWT({ role: 'user' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setExpirationTime('30d')
+      .sign(secret);
+    expect(await failure(verifier.verify(farNoIat))).toBe('401 INVALID_TOKEN');
+    const day = await signToken('u1', 'user', 'N', { expiresIn: '24h' });
+    expect((await verifier.verify(day)).actor.id).toBe('u1');
+  });
+
   it('tolerates a few seconds of clock skew', async () => {
     const justExpired = await signToken('u1', 'user', 'A', {
       expiresIn: Math.floor(Date.now() / 1000) - 2,

@@ -51,3 +51,13 @@ export async function api(
   }
   return { status: res.status, headers: res.headers, body: parsed };
 }
+
+/** Polls /health until it answers `status`, for up to two probe ages (its answer may be a second old). */
+export async function healthWithin(server: { url: string }, status: number): Promise<ApiResponse> {
+  const deadline = Date.now() + 2500;
+  for (;;) {
+    const health = await api(server, 'GET', '/health');
+    if (health.status === status || Date.now() > deadline) return health;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

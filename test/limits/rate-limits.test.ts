@@ -127,6 +127,37 @@ describe('rate limits (on, default values)', () => {
     }));
 });
 
+describe('every socket event is limited (joins and reads included)', () => {
+  it.each([
+    ['join-user', (id: string) => ({ userId: id, userName: 'Flood' })],
+    ['mark-read', (id: string, chatId?: string) => ({ chatId, readerId: id, readerType: 'user' })],
+    ['join-chat', (_id: string, chatId?: string) => ({ chatId })],
+    ['ping', () => undefined],
+  ])(
+    'a flood of %s is refused past the burst, and admins are not flooded with user-status',
+    (event, payload) =>
+      withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+        const admin = await connectClient(server.url);
+        clients.push(admin);
+        await admin.emitAck('join-admin', { adminId: 'watcher', adminName: 'W' });
+        const flooder = await connectClient(server.url);
+        clients.push(flooder);
+        const opened = await api(server, 'POST', '/api/chats', { userId: 'flood', userName: 'F' });
+        const chatId = (opened.body.chat as Chat)._id;
+        await flooder.emitAck('join-user', { userId: 'flood', userName: 'F' });
+        const acks = await Promise.all(
+          Array.from({ length: 400 }, () => flooder.emitAck(event, payload('flood', chatId))),
+        );
+        const refused = acks.filter((a) => a.code === 'RATE_LIMITED');
+        expect(refused.length).toBeGreaterThan(250);
+        expect(refused[0]).toMatchObject({ success: false, retryAfterMs: expect.any(Number) });
+        await new Promise((r) => setTimeout(r, 200));
+        // The default budget: a burst of 100, refilled at 30/s.
+        expect(admin.of('user-status').length).toBeLessThanOrEqual(110);
+      }),
+  );
+});
+
 describe('RATE_LIMIT=off', () => {
   it('lets a burst well past the default limit through', () =>
     withServer({ RATE_LIMIT: 'off' }, async (server) => {
