@@ -71,12 +71,6 @@ export class Conflict extends AppError {
   }
 }
 
-export class TooLarge extends AppError {
-  constructor(message: string) {
-    super(413, 'PAYLOAD_TOO_LARGE', message);
-  }
-}
-
 export class RateLimited extends AppError {
   constructor(readonly retryAfterMs: number) {
     super(429, 'RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs });

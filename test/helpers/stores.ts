@@ -41,11 +41,12 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
-async function adminQuery(text: string): Promise<void> {
+/** One statement as the PostgreSQL superuser (create/drop databases, cut connections). */
+export async function adminQuery(text: string, params: unknown[] = []): Promise<void> {
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
-    await client.query(text);
+    await client.query(text, params);
   } finally {
     await client.end();
   }

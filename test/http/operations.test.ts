@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
-import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server.js';
 import { api, healthWithin, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
-import { PG_ADMIN_URL, storeTargets } from '../helpers/stores.js';
+import { adminQuery, storeTargets } from '../helpers/stores.js';
 
 describe('health, root and docs', () => {
   it('GET /health counts connections; GET / and the OpenAPI document answer JSON', async () => {
@@ -78,16 +77,6 @@ describe('/health under a flood', () => {
     }
   });
 });
-
-async function adminQuery(text: string, params: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
   'when $name goes away',

@@ -5,13 +5,12 @@
  */
 import { Writable } from 'node:stream';
 import type BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { api, healthWithin, startTestServer, testConfig } from '../helpers/server.js';
-import { PG_ADMIN_URL, storeTargets } from '../helpers/stores.js';
+import { adminQuery, storeTargets } from '../helpers/stores.js';
 
 function capturedLogs() {
   const lines: Record<string, unknown>[] = [];
@@ -90,16 +89,6 @@ describe.each(sqlite ? [sqlite] : [])('a refusing SQLite file', (target) => {
     },
   );
 });
-
-async function adminQuery(text: string, params: unknown[] = []): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
 
 describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
   'a read-only $name',
