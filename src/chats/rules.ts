@@ -12,7 +12,7 @@ import {
   type Person,
 } from '../auth/actor.js';
 import { Conflict, Forbidden, InvalidInput } from '../errors.js';
-import { rooms } from '../outcome.js';
+import { accessRooms, rooms } from '../outcome.js';
 import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { ChatEffect } from '../store/store.js';
@@ -136,6 +136,31 @@ export function assertMayWrite(chat: Chat, actor: Actor): void {
     return;
   }
   throw new Forbidden('You may not write to this chat');
+}
+
+/** The access rooms (outcome.ts) an actor's sockets join: its identity and its rank. */
+export function accessRoomsOf(actor: Actor): string[] {
+  if (actor.kind === 'anonymous') return [accessRooms.anonymous];
+  if (actor.role === 'user') return [accessRooms.user(actor.id)];
+  const admin = [accessRooms.admin(actor.id), accessRooms.admins];
+  return actor.role === 'superadmin' ? [...admin, accessRooms.superadmins] : admin;
+}
+
+/**
+ * mayView as rooms: a socket may view the chat when it is in one of these. Its other
+ * form; test/chats/rules.test.ts checks that both agree for every state and caller.
+ */
+export function viewerRooms(chat: Chat): string[] {
+  const viewers = [accessRooms.anonymous, accessRooms.superadmins, accessRooms.user(chat.userId)];
+  if (chat.assignedAdminId !== null) viewers.push(accessRooms.admin(chat.assignedAdminId));
+  if (chat.status === 'waiting' && chat.assignedAdminId === null) {
+    viewers.push(
+      chat.isLocked && chat.lockedByAdminId !== null
+        ? accessRooms.admin(chat.lockedByAdminId)
+        : accessRooms.admins,
+    );
+  }
+  return viewers;
 }
 
 /** Who hears about a user's chat: its assignee, or every admin while it waits. */

@@ -32,6 +32,7 @@ import {
   SocketSendPayload,
   TypingBody,
 } from '../schemas/inputs.js';
+import { joinChatRoom } from './membership.js';
 import type { ChatSocket } from './types.js';
 
 export interface SocketContext {
@@ -89,8 +90,9 @@ export const handlers: Record<ClientEventName, Handler> = {
 
   'join-chat': async (ctx, socket, payload) => {
     const { chatId } = parse(ChatRefPayload, payload);
-    const chat = await viewChat(ctx.deps, actorOf(ctx, socket), chatId);
-    await socket.join(rooms.chat(chat._id));
+    const actor = actorOf(ctx, socket);
+    const chat = await viewChat(ctx.deps, actor, chatId);
+    await joinChatRoom(socket, actor, chat._id);
     return { reply: { chatId: chat._id }, events: [] };
   },
 

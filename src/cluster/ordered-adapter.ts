@@ -1,0 +1,92 @@
+/**
+ * The Socket.io adapter of a node in a cluster: the official Redis Streams adapter (it
+ * carries broadcasts, room changes and connection-state recovery across nodes), with each
+ * chat's `new-message` deliveries kept in `seq` order on this node (seq-order.ts).
+ *
+ * Where it hooks in: the cluster adapter calls `addOffsetIfNecessary(packet, opts,
+ * offset)` right before it delivers a broadcast to this node's sockets, both for a
+ * broadcast made here (after Redis took it) and for one read from another node. A
+ * `new-message` that arrives early is held there by pointing that one delivery at no
+ * room, and delivered to its real rooms once the messages before it went out.
+ * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
+ */
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import { rooms } from '../outcome.js';
+import { SeqOrder } from '../realtime/seq-order.js';
+import type { Message } from '../schemas/shapes.js';
+import type { RedisClient } from './redis.js';
+
+/** A room no socket is ever in: a held delivery goes there. */
+const NOWHERE = '\u0000held';
+/** How long an early message waits for its predecessors before the store fills the gap. */
+const HOLD_MS = 250;
+/** Broadcasts kept in the stream: what a client may recover after a dropped transport. */
+const STREAM_MAX_LEN = 20_000;
+
+interface Packet {
+  type: number;
+  data: unknown[];
+  nsp: string;
+  id?: number;
+}
+
+interface OrderingHooks {
+  addOffsetIfNecessary(packet: Packet, opts: BroadcastOptions, offset: string): void;
+  broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> | void;
+}
+
+/** The chat and seq of a `new-message` packet; undefined for any other packet. */
+function newMessageOf(packet: Packet): Pick<Message, 'chatId' | 'seq'> | undefined {
+  if (packet.type !== 2 || packet.data[0] !== 'new-message') return undefined;
+  const message = (packet.data[1] as { message?: Message } | undefined)?.message;
+  return message && { chatId: message.chatId, seq: message.seq };
+}
+
+export interface OrderedAdapterOptions {
+  /** The messages of a chat with seq in (afterSeq, beforeSeq), oldest first. */
+  readGap(chatId: string, afterSeq: number, beforeSeq: number): Promise<Message[]>;
+}
+
+export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
+  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN });
+  // A regular function: Socket.io calls the adapter factory with `new`.
+  return function createOrderedAdapter(nsp: unknown): Adapter {
+    const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
+    const deliverHere = (packet: Packet, opts: BroadcastOptions) =>
+      Adapter.prototype.broadcast.call(adapter, packet, opts);
+    const order = new SeqOrder({
+      holdMs: HOLD_MS,
+      async fillGap(chatId, afterSeq, beforeSeq) {
+        for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
+          deliverHere(
+            { type: 2, data: ['new-message', { message }], nsp: '/' },
+            { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
+          );
+        }
+      },
+    });
+    const ordered = new WeakSet<Packet>();
+
+    const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
+    adapter.addOffsetIfNecessary = (packet, opts, offset) => {
+      addOffset(packet, opts, offset);
+      const m = newMessageOf(packet);
+      if (!m) return;
+      ordered.add(packet);
+      const later = { ...opts, rooms: new Set(opts.rooms), except: new Set(opts.except) };
+      const now = order.offer(m.chatId, m.seq, () => deliverHere(packet, later));
+      if (!now) opts.rooms = new Set([NOWHERE]);
+    };
+
+    // A broadcast Redis did not take is delivered here unordered (Redis is down: this
+    // node's own messages are all its sockets get); the order still learns its seq.
+    const broadcast = adapter.broadcast.bind(adapter);
+    adapter.broadcast = async (packet, opts) => {
+      await broadcast(packet, opts);
+      const m = newMessageOf(packet);
+      if (m && !ordered.has(packet)) order.delivered(m.chatId, m.seq);
+    };
+    return adapter;
+  };
+}
