@@ -25,6 +25,8 @@ export interface Config {
   nodeEnv: string;
   logLevel: string;
   rateLimit: { enabled: boolean; messagesPerSecond: number; messagesBurst: number };
+  /** Which proxies' X-Forwarded-For to believe (Fastify's trustProxy forms); false: none. */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -161,6 +163,24 @@ function parsePositive(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** TRUST_PROXY: off (default), true (every hop), a hop count, or proxy addresses/CIDRs. */
+function parseTrustProxy(env: Env): Config['trustProxy'] {
+  const raw = nonEmpty(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false' || raw === 'off') return false;
+  if (raw === 'true' || raw === 'on') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const valid = /^[0-9a-fA-F:.]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
+  const bad = list.find((a) => !valid.test(a));
+  if (bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `"${bad}" is not true, a hop count, an address or a CIDR`);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -188,5 +208,6 @@ export function loadConfig(env: Env = process.env): Config {
       messagesPerSecond: parsePositive(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 10),
       messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
     },
+    trustProxy: parseTrustProxy(env),
   };
 }

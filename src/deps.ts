@@ -1,8 +1,10 @@
-/** What every use case is given by the composition root: the store and the rate limits. */
+/** What every use case is given by the composition root: the store, the limits, presence. */
 import type { Limits } from './limits/rate-limiter.js';
+import type { Presence } from './presence/presence.js';
 import type { Store } from './store/store.js';
 
 export interface Deps {
   store: Store;
   limits: Limits;
+  presence: Presence;
 }

@@ -8,12 +8,15 @@ import pino, { type Logger } from 'pino';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
+import { joinCluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { createHttpApp, registerHttpRoutes } from './http/app.js';
+import { clientAddress } from './http/client-address.js';
 import { createLimits } from './limits/rate-limiter.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { installSocketGuards } from './realtime/guards.js';
+import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
@@ -70,26 +73,36 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const limits = createLimits(config.rateLimit);
-  const deps: Deps = { store, limits };
+  const cluster = await joinCluster(config.redisUrl, store, logger);
+  const limits = createLimits(config.rateLimit, cluster.redis?.client);
+  const deps: Deps = { store, limits, presence: cluster.presence };
 
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
-  const app = createHttpApp(logger);
-  const io = createSocketServer(app.server, config);
+  const addressOf = clientAddress(config.trustProxy);
+  const app = createHttpApp(logger, config.trustProxy);
+  const io = createSocketServer(app.server, config, cluster.adapter);
   coalesceWrites(io);
-  const publish = createPublisher(io);
-  installSocketGuards(io, auth, limits.connections);
-  wireSocketEvents(io, { deps, auth }, publish, logger);
+  const publish = createPublisher(io, cluster.redis !== undefined);
+  installSocketGuards(io, auth, limits.connections, addressOf);
+  wireSocketEvents(io, { deps, auth, addressOf }, publish, logger);
+  trackPresence(io, deps, publish, logger);
+  io.on('chat-changed', (chatId) => store.forgetChat(chatId));
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },
-    health: { store, version: VERSION, connections: () => io.engine.clientsCount },
+    health: {
+      store,
+      redis: () => cluster.redis?.state() ?? 'disabled',
+      version: VERSION,
+      connections: () => io.engine.clientsCount,
+    },
   });
 
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
+    await cluster.close();
     await store.close();
     throw err;
   }
@@ -110,6 +123,7 @@ export async function startServer(
         io.disconnectSockets(true);
         await app.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        await cluster.close();
         await store.close();
       })();
       return closing;

@@ -36,12 +36,14 @@ async function explainLostRace(
 }
 
 export async function openChat(
-  { store }: Deps,
+  { store, presence }: Deps,
   actor: Actor,
   input: { userId: string; userName: string },
 ): Promise<Outcome<{ chat: Chat; isNew: boolean }>> {
   assertActsForUser(actor, input.userId);
-  const { chat, isNew } = await store.openChat(input);
+  // A user who is connected while their chat is opened is online in it.
+  const online = await presence.isOnline(input.userId);
+  const { chat, isNew } = await store.openChat({ ...input, online });
   return {
     reply: { chat, isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],

@@ -13,6 +13,7 @@ import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { trustRule } from './client-address.js';
 import type { HttpContext } from './context.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
@@ -29,9 +30,14 @@ export interface HttpRoutesOptions {
 }
 
 /** The Fastify instance alone: its HTTP server exists now, so Socket.io can attach to it. */
-export function createHttpApp(logger: FastifyBaseLogger): FastifyInstance {
+export function createHttpApp(
+  logger: FastifyBaseLogger,
+  trustProxy: Config['trustProxy'],
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
+    // request.ip (rate limits, logs) from X-Forwarded-For only through the proxies named.
+    trustProxy: trustRule(trustProxy),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.bodyBytes,
     // Longer than any valid id, so that an over-long id is a 400 naming the field (zod),

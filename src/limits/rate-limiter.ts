@@ -1,7 +1,19 @@
 /**
- * Token buckets per key. The interface is async so that a shared (Redis) implementation
- * can stand in for the in-memory one when several nodes must share one budget.
+ * Rate limits (PROTOCOL §2a), behind one small interface. The counting is
+ * rate-limiter-flexible's: in memory on one node, in Redis when REDIS_URL is set, so an
+ * identity spread over several nodes gets each budget once. While Redis is unreachable
+ * each node falls back to its own memory counters (limits stay on, per node) and goes
+ * back to Redis by itself.
  */
+import {
+  BurstyRateLimiter,
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { RedisClient } from '../cluster/redis.js';
+
 export interface Decision {
   allowed: boolean;
   /** How long until one more is allowed (0 when allowed). */
@@ -16,62 +28,52 @@ export const unlimited: RateLimiter = {
   consume: async () => ({ allowed: true, retryAfterMs: 0 }),
 };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+export interface Budget {
+  /** Sustained rate. */
+  perSecond: number;
+  /** At once, after a quiet spell. */
+  burst: number;
 }
 
 /**
- * `ratePerSecond` sustained, `burst` at once. O(1) per call; idle buckets are dropped
- * when the map grows past `maxKeys`, so memory stays bounded under a key flood.
+ * A token bucket as two fixed windows: `perSecond` every second, plus `burst - perSecond`
+ * more that come back once the bucket would have refilled them.
  */
-export class TokenBucketLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
-
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-    private readonly maxKeys = 100_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async consume(key: string): Promise<Decision> {
-    const at = this.now();
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      if (this.buckets.size >= this.maxKeys) this.sweep(at);
-      bucket = { tokens: this.burst, updatedAt: at };
-      this.buckets.set(key, bucket);
-    } else {
-      const refill = ((at - bucket.updatedAt) / 1000) * this.ratePerSecond;
-      bucket.tokens = Math.min(this.burst, bucket.tokens + refill);
-      bucket.updatedAt = at;
-    }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, retryAfterMs: 0 };
-    }
-    return {
-      allowed: false,
-      retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000),
-    };
-  }
-
-  /** Drops buckets that have refilled (they hold no state worth keeping), then the oldest. */
-  private sweep(at: number): void {
-    for (const [key, b] of this.buckets) {
-      if (b.tokens + ((at - b.updatedAt) / 1000) * this.ratePerSecond >= this.burst) {
-        this.buckets.delete(key);
+export function budgetLimiter(name: string, budget: Budget, redis?: RedisClient): RateLimiter {
+  const window = (points: number, duration: number, suffix: string): RateLimiterAbstract => {
+    const keyPrefix = `rl:${name}:${suffix}`;
+    const memory = new RateLimiterMemory({ points, duration, keyPrefix });
+    if (!redis) return memory;
+    return new RateLimiterRedis({
+      storeClient: redis,
+      useRedisPackage: true,
+      points,
+      duration,
+      keyPrefix,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+  };
+  const extra = budget.burst - budget.perSecond;
+  const sustained = window(budget.perSecond, 1, 'rate');
+  const limiter =
+    extra > 0
+      ? new BurstyRateLimiter(
+          sustained,
+          window(extra, Math.max(1, Math.ceil(extra / budget.perSecond)), 'burst'),
+        )
+      : sustained;
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true, retryAfterMs: 0 };
+      } catch (refusal) {
+        if (!(refusal instanceof RateLimiterRes)) throw refusal;
+        return { allowed: false, retryAfterMs: Math.max(1, refusal.msBeforeNext) };
       }
-    }
-    if (this.buckets.size < this.maxKeys) return;
-    const excess = this.buckets.size - this.maxKeys + 1;
-    let dropped = 0;
-    for (const key of this.buckets.keys()) {
-      if (dropped++ >= excess) break;
-      this.buckets.delete(key);
-    }
-  }
+    },
+  };
 }
 
 export interface Limits {
@@ -81,29 +83,24 @@ export interface Limits {
   typing: RateLimiter;
   /** Every socket event per identity (per address before the socket joins as someone). */
   events: RateLimiter;
-  /** REST requests per client IP. */
+  /** REST requests per identity, else per client IP. */
   requests: RateLimiter;
   /** New socket connections per client IP. */
   connections: RateLimiter;
 }
 
 /** Values beyond the configured message limit: generous enough for any well-behaved client. */
-export const DEFAULT_LIMITS = {
-  typingPerSecond: 5,
-  typingBurst: 20,
-  eventsPerSecond: 30,
-  eventsBurst: 100,
-  requestsPerSecond: 50,
-  requestsBurst: 200,
-  connectionsPerSecond: 5,
-  connectionsBurst: 30,
-} as const;
+export const DEFAULT_BUDGETS = {
+  typing: { perSecond: 5, burst: 20 },
+  events: { perSecond: 30, burst: 100 },
+  requests: { perSecond: 50, burst: 200 },
+  connections: { perSecond: 5, burst: 30 },
+} as const satisfies Record<string, Budget>;
 
-export function createLimits(config: {
-  enabled: boolean;
-  messagesPerSecond: number;
-  messagesBurst: number;
-}): Limits {
+export function createLimits(
+  config: { enabled: boolean; messagesPerSecond: number; messagesBurst: number },
+  redis?: RedisClient,
+): Limits {
   if (!config.enabled) {
     return {
       messages: unlimited,
@@ -113,13 +110,14 @@ export function createLimits(config: {
       connections: unlimited,
     };
   }
-  const d = DEFAULT_LIMITS;
+  const d = DEFAULT_BUDGETS;
+  const messages = { perSecond: config.messagesPerSecond, burst: config.messagesBurst };
   return {
-    messages: new TokenBucketLimiter(config.messagesPerSecond, config.messagesBurst),
-    typing: new TokenBucketLimiter(d.typingPerSecond, d.typingBurst),
-    events: new TokenBucketLimiter(d.eventsPerSecond, d.eventsBurst),
-    requests: new TokenBucketLimiter(d.requestsPerSecond, d.requestsBurst),
-    connections: new TokenBucketLimiter(d.connectionsPerSecond, d.connectionsBurst),
+    messages: budgetLimiter('messages', messages, redis),
+    typing: budgetLimiter('typing', d.typing, redis),
+    events: budgetLimiter('events', d.events, redis),
+    requests: budgetLimiter('requests', d.requests, redis),
+    connections: budgetLimiter('connections', d.connections, redis),
   };
 }
 

@@ -38,14 +38,19 @@ export interface SendInput {
 
 /** The chat a message goes to: the named one, or a user's open chat (opened if none). */
 async function targetChat(
-  { store }: Deps,
+  { store, presence }: Deps,
   sender: Person,
   senderType: SenderType,
   chatId: string | undefined,
 ): Promise<{ chat: Chat; events: Emit[] }> {
   if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
-  const { chat, isNew } = await store.openChat({ userId: sender.id, userName: sender.name });
+  const online = await presence.isOnline(sender.id);
+  const { chat, isNew } = await store.openChat({
+    userId: sender.id,
+    userName: sender.name,
+    online,
+  });
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
 }
 

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
 import { AppError, type ErrorCode } from '../errors.js';
+import type { AddressOf } from '../http/client-address.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -37,9 +38,10 @@ export function installSocketGuards(
   io: ChatServer,
   auth: AuthContext,
   connections: RateLimiter,
+  addressOf: AddressOf,
 ): void {
   io.use(async (socket, next) => {
-    const retryAfterMs = await overLimit(connections, socket.handshake.address);
+    const retryAfterMs = await overLimit(connections, addressOf(socket.request));
     if (retryAfterMs !== undefined) {
       return next(refusal('Too many connections; retry later', 'RATE_LIMITED', { retryAfterMs }));
     }

@@ -20,6 +20,7 @@ import {
 import { setPresence, viewChat } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
+import type { AddressOf } from '../http/client-address.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import { type Outcome, rooms } from '../outcome.js';
 import type { ClientEventName } from '../schemas/events.js';
@@ -38,6 +39,8 @@ import type { ChatSocket } from './types.js';
 export interface SocketContext {
   deps: Deps;
   auth: AuthContext;
+  /** The client's address (behind a trusted proxy: from X-Forwarded-For). */
+  addressOf: AddressOf;
 }
 
 type Handler = (
@@ -78,7 +81,10 @@ export const handlers: Record<ClientEventName, Handler> = {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));
     await socket.join(rooms.user(actor.id));
-    return setPresence(ctx.deps, actor, { userId: actor.id, online: true });
+    const cameOnline = await ctx.deps.presence.connected(actor.id, socket.id);
+    const outcome = await setPresence(ctx.deps, actor, { userId: actor.id, online: true });
+    // Another tab (or node) already had the user online: nothing changed to announce.
+    return cameOnline ? outcome : { ...outcome, events: [] };
   },
 
   'join-admin': async (ctx, socket, payload) => {

@@ -10,7 +10,7 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
  * adapter, so other nodes get it too once one is configured. Events go out first (the
  * sockets in a chat's room hear that it closed), then room membership follows access.
  */
-export function createPublisher(io: ChatServer): Publish {
+export function createPublisher(io: ChatServer, clustered: boolean): Publish {
   return ({ events, accessChanged }, origin) => {
     for (const e of events) {
       const target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
@@ -18,6 +18,10 @@ export function createPublisher(io: ChatServer): Publish {
       // cannot see through the union, hence the narrow cast.
       (target.emit as (event: string, payload: unknown) => boolean)(e.event, e.payload);
     }
-    if (accessChanged) dropSocketsThatLostAccess(io, accessChanged);
+    if (accessChanged) {
+      dropSocketsThatLostAccess(io, accessChanged);
+      // Other nodes drop their cached copy of the chat row.
+      if (clustered) io.serverSideEmit('chat-changed', accessChanged._id);
+    }
   };
 }

@@ -1,14 +1,11 @@
 /** Attaches Socket.io to the HTTP server and routes every client event through one dispatcher. */
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { Server } from 'socket.io';
-import { sideOf } from '../auth/actor.js';
-import { setPresence } from '../chats/use-cases.js';
+import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
 import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
-import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
@@ -22,7 +19,12 @@ const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 /** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
 const RECOVERY_MAX_PACKETS = 20_000;
 
-export function createSocketServer(httpServer: HttpServer, config: Config): ChatServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  config: Config,
+  /** The cluster's adapter (REDIS_URL); one node keeps its recovery buffer in memory. */
+  clusterAdapter?: ServerOptions['adapter'],
+): ChatServer {
   return new Server(httpServer, {
     cors: { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin },
     // A frame larger than a REST body is refused by the transport before we parse it.
@@ -35,7 +37,7 @@ export function createSocketServer(httpServer: HttpServer, config: Config): Chat
     // The handshake guards run on a recovered connection too (Socket.io skips them by
     // default): its token is checked again and must name the session's owner.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    adapter: boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
+    adapter: clusterAdapter ?? boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
   });
 }
 
@@ -69,7 +71,7 @@ export function wireSocketEvents(
   /** Every event spends the identity's budget (the socket's address before it joins). */
   const eventKey = (socket: ChatSocket): string => {
     const actor = socket.data.actor;
-    return actor ? `id:${actor.id}` : `ip:${socket.handshake.address}`;
+    return actor ? `id:${actor.id}` : `ip:${ctx.addressOf(socket.request)}`;
   };
 
   const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
@@ -105,19 +107,5 @@ export function wireSocketEvents(
       const err = new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT');
       fail(socket, name, err, splitArgs(args).ack);
     });
-    socket.on('disconnect', () => void goOfflineIfLast(socket));
   });
-
-  /** A user is offline when their last socket, on any node, has gone. */
-  const goOfflineIfLast = async (socket: ChatSocket) => {
-    const actor = socket.data.actor;
-    if (!actor || sideOf(actor) !== 'user') return;
-    try {
-      const remaining = await io.in(rooms.user(actor.id)).fetchSockets();
-      if (remaining.length > 0) return;
-      publish(await setPresence(ctx.deps, actor, { userId: actor.id, online: false }));
-    } catch (err) {
-      log.warn({ err, userId: actor.id }, 'could not record the user going offline');
-    }
-  };
 }

@@ -9,18 +9,21 @@ export interface SocketData {
   expiresAt?: number;
 }
 
-// biome-ignore lint/complexity/noBannedTypes: Socket.io's slot for inter-server events, unused.
-type NoInterServerEvents = {};
+/** Between the nodes of a cluster (REDIS_URL). */
+export interface InterServerEvents {
+  /** A chat's assignment, lock or status changed on another node: drop cached copies. */
+  'chat-changed': (chatId: string) => void;
+}
 
 export type ChatServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;
 export type ChatSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  NoInterServerEvents,
+  InterServerEvents,
   SocketData
 >;

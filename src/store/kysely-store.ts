@@ -117,6 +117,10 @@ export class KyselyStore implements Store {
     });
   }
 
+  forgetChat(chatId: string): void {
+    this.cache.record(chatId, undefined);
+  }
+
   private findOpenChat(userId: string): Promise<Chat | undefined> {
     return this.guard(async () => {
       const row = await this.db
@@ -129,7 +133,11 @@ export class KyselyStore implements Store {
     });
   }
 
-  openChat(user: { userId: string; userName: string }): Promise<{ chat: Chat; isNew: boolean }> {
+  openChat(user: {
+    userId: string;
+    userName: string;
+    online: boolean;
+  }): Promise<{ chat: Chat; isNew: boolean }> {
     return this.guard(async () => {
       const existing = await this.findOpenChat(user.userId);
       if (existing) return { chat: existing, isNew: false };
@@ -150,7 +158,7 @@ export class KyselyStore implements Store {
             lastMessage: '',
             lastMessageAt: at,
             unreadCount: 0,
-            userOnline: 0,
+            userOnline: user.online ? 1 : 0,
             lastSeq: 0,
             createdAt: at,
             updatedAt: at,

@@ -64,8 +64,17 @@ export interface Store {
   close(): Promise<void>;
 
   getChat(chatId: string): Promise<Chat | undefined>;
-  /** Returns the user's open chat, creating it if there is none (one open chat per user). */
-  openChat(user: { userId: string; userName: string }): Promise<{ chat: Chat; isNew: boolean }>;
+  /** Another node changed the chat: the next read goes to the database. */
+  forgetChat(chatId: string): void;
+  /**
+   * Returns the user's open chat, creating it if there is none (one open chat per user);
+   * a new chat starts with `userOnline` as given.
+   */
+  openChat(user: {
+    userId: string;
+    userName: string;
+    online: boolean;
+  }): Promise<{ chat: Chat; isNew: boolean }>;
   listChats(query: ChatQuery): Promise<Chat[]>;
 
   /** Assign (and optionally lock) to `admin` if open and not held by another admin. */

@@ -1,37 +1,55 @@
-import { describe, expect, it } from 'vitest';
-import { TokenBucketLimiter } from '../../src/limits/rate-limiter.js';
+/** The budget limiter: a burst, then the sustained rate, per key; shared through Redis. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis, type Redis } from '../../src/cluster/redis.js';
+import { budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
+import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
-describe('token bucket', () => {
-  it('allows a burst, then the sustained rate, and says when to retry', async () => {
-    let now = 0;
-    const limiter = new TokenBucketLimiter(10, 30, 1000, () => now);
-    for (let i = 0; i < 30; i++) expect((await limiter.consume('a')).allowed).toBe(true);
+async function allowedOf(limiter: RateLimiter, key: string, n: number): Promise<number> {
+  let allowed = 0;
+  for (let i = 0; i < n; i++) if ((await limiter.consume(key)).allowed) allowed++;
+  return allowed;
+}
+
+describe('budget limiter in memory', () => {
+  it('allows the burst at once, refuses the next with a retry time, and refills', async () => {
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 10, burst: 30 });
+    expect(await allowedOf(limiter, 'a', 30)).toBe(30);
     const refused = await limiter.consume('a');
-    expect(refused).toEqual({ allowed: false, retryAfterMs: 100 });
-    now += 100;
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(1000);
+    await new Promise((r) => setTimeout(r, refused.retryAfterMs + 20));
     expect((await limiter.consume('a')).allowed).toBe(true);
-    expect((await limiter.consume('a')).allowed).toBe(false);
-    now += 1000;
-    for (let i = 0; i < 10; i++) expect((await limiter.consume('a')).allowed).toBe(true);
-    expect((await limiter.consume('a')).allowed).toBe(false);
   });
 
-  it('keeps identities apart', async () => {
-    const limiter = new TokenBucketLimiter(1, 1, 1000, () => 0);
+  it('keeps keys apart', async () => {
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 1 });
     expect((await limiter.consume('a')).allowed).toBe(true);
     expect((await limiter.consume('a')).allowed).toBe(false);
     expect((await limiter.consume('b')).allowed).toBe(true);
   });
+});
 
-  it('stays bounded under a flood of distinct keys', async () => {
-    let now = 0;
-    const limiter = new TokenBucketLimiter(1, 1, 100, () => now);
-    for (let i = 0; i < 10_000; i++) {
-      now += 1;
-      await limiter.consume(`k${i}`);
-    }
-    expect(
-      (limiter as unknown as { buckets: Map<string, unknown> }).buckets.size,
-    ).toBeLessThanOrEqual(100);
+describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Redis', () => {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_TEST_URL, () => {});
+  });
+  afterAll(() => redis.close());
+
+  it('two nodes share one budget per identity', async () => {
+    const name = `t-${randomUUID()}`;
+    const nodeA = budgetLimiter(name, { perSecond: 5, burst: 20 }, redis.client);
+    const nodeB = budgetLimiter(name, { perSecond: 5, burst: 20 }, redis.client);
+    const both = (await allowedOf(nodeA, 'spread', 15)) + (await allowedOf(nodeB, 'spread', 15));
+    expect(both).toBe(20);
+  });
+
+  it('falls back to memory while Redis is unreachable, and limits still hold', async () => {
+    const down = await connectRedis(REDIS_TEST_URL, () => {});
+    await down.client.close();
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 3 }, down.client);
+    expect(await allowedOf(limiter, 'k', 10)).toBe(3);
   });
 });

@@ -97,13 +97,24 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     const firstTab = await connectClient(world.server().url);
     const secondTab = await connectClient(world.server().url);
     await firstTab.emitAck('join-user', { userId, userName: 'Tabs' });
+    // No chat yet: the change is announced without one.
+    expect(
+      await admin.client.waitFor('user-status', (p) => (p as { userId: string }).userId === userId),
+    ).toEqual({ chatId: null, userId, online: true });
+    // A chat opened while its user is connected starts online.
     const chat = await openChat(world, { id: userId, name: 'Tabs', client: firstTab });
-    await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
-    expect(await admin.client.waitFor('user-status', forChat(chat._id))).toEqual({
-      chatId: chat._id,
-      userId,
-      online: true,
+    expect(chat.userOnline).toBe(true);
+    expect(
+      await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id),
+    ).toMatchObject({
+      chat: { userOnline: true },
     });
+    // A second tab changes nothing, so nothing is announced.
+    await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
+    await settle(200);
+    expect(
+      admin.client.of('user-status').filter((p) => (p as { userId: string }).userId === userId),
+    ).toHaveLength(1);
     const online = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
     expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
 

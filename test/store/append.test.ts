@@ -41,7 +41,8 @@ describe.each(await storeTargets())('appends on $name', (target) => {
     const chats = await Promise.all(
       Array.from(
         { length: 12 },
-        async (_, i) => (await store.openChat({ userId: `gc-${i}`, userName: 'U' })).chat,
+        async (_, i) =>
+          (await store.openChat({ userId: `gc-${i}`, userName: 'U', online: false })).chat,
       ),
     );
     const perChat = 40;
@@ -65,7 +66,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('duplicates inside one batch and against earlier messages resolve to one stored message', async () => {
-    const { chat } = await store.openChat({ userId: 'gc-dup', userName: 'U' });
+    const { chat } = await store.openChat({ userId: 'gc-dup', userName: 'U', online: false });
     const first = await store.appendMessage(draft(chat, 'earlier', 'k-earlier'));
     expect(first.kind).toBe('stored');
     const results = await Promise.all([
@@ -95,8 +96,9 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('a closed chat in a batch is rejected without touching the others', async () => {
-    const open = (await store.openChat({ userId: 'gc-open', userName: 'U' })).chat;
-    const closed = (await store.openChat({ userId: 'gc-closed', userName: 'U' })).chat;
+    const open = (await store.openChat({ userId: 'gc-open', userName: 'U', online: false })).chat;
+    const closed = (await store.openChat({ userId: 'gc-closed', userName: 'U', online: false }))
+      .chat;
     await store.closeChat(closed._id);
     const results = await Promise.all([
       store.appendMessage(draft(open, 'one')),
@@ -115,7 +117,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('a chat that does not exist is rejected in a batch and nothing is stored for it', async () => {
-    const real = (await store.openChat({ userId: 'gc-real', userName: 'U' })).chat;
+    const real = (await store.openChat({ userId: 'gc-real', userName: 'U', online: false })).chat;
     const ghost: Chat = { ...real, _id: 'ffffffffffffffffffffffff' };
     const results = await Promise.all([
       store.appendMessage(draft(ghost, 'nowhere')),
@@ -128,7 +130,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('what a batch answers is exactly what was stored: message and chat row', async () => {
-    const chat = (await store.openChat({ userId: 'gc-echo', userName: 'U' })).chat;
+    const chat = (await store.openChat({ userId: 'gc-echo', userName: 'U', online: false })).chat;
     const results = await Promise.all([
       store.appendMessage(draft(chat, 'first', 'echo-1')),
       store.appendMessage(draft(chat, 'second', 'echo-2')),
@@ -142,7 +144,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('seq continues across batches', async () => {
-    const chat = (await store.openChat({ userId: 'gc-across', userName: 'U' })).chat;
+    const chat = (await store.openChat({ userId: 'gc-across', userName: 'U', online: false })).chat;
     await Promise.all([
       store.appendMessage(draft(chat, '1')),
       store.appendMessage(draft(chat, '2')),
@@ -161,8 +163,8 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   });
 
   it('a draft the database refuses fails alone: the rest of its batch is stored once', async () => {
-    const a = (await store.openChat({ userId: 'gc-bad-a', userName: 'U' })).chat;
-    const b = (await store.openChat({ userId: 'gc-bad-b', userName: 'U' })).chat;
+    const a = (await store.openChat({ userId: 'gc-bad-a', userName: 'U', online: false })).chat;
+    const b = (await store.openChat({ userId: 'gc-bad-b', userName: 'U', online: false })).chat;
     // Past the schema a client can never get this far; the store must still isolate it.
     const refused = { ...draft(a, 'x'), content: null as unknown as string };
     const outcomes = await Promise.allSettled([

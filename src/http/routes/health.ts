@@ -1,8 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { RedisState } from '../../cluster/redis.js';
 import type { Store } from '../../store/store.js';
 
 export interface HealthSources {
   store: Store;
+  /** Cross-node delivery: a Redis outage degrades it, but is not a 503. */
+  redis: () => RedisState;
   connections: () => number;
   /** "METHOD /path" of every REST route, collected as they are registered. */
   endpoints: () => string[];
@@ -52,7 +55,7 @@ export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
         websocket: 'active',
         connections: sources.connections(),
         store: { kind: sources.store.kind, status: store },
-        redis: 'disabled',
+        redis: sources.redis(),
       };
       return reply.status(store === 'up' ? 200 : 503).send(body);
     });
