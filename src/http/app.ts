@@ -14,6 +14,7 @@ import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
+import { webRoutes } from './routes/web.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
 export interface HttpAppOptions {
@@ -80,5 +81,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     },
     { prefix: '/api' },
   );
+  await app.register(webRoutes(config));
   return app;
 }
