@@ -52,6 +52,8 @@ export interface ChatClient {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** A socket event with an acknowledgement; waits for the connection, throws ApiError on a failure reply. */
   emit(event: ClientEventName, payload: unknown, timeoutMs?: number): Promise<Reply>;
+  /** Sends join-user / join-admin again (a user who just opened a chat is online in it). */
+  announce(): Promise<void>;
   /** Joins `chat-<id>` now and again after every reconnect, until leaveChat. */
   joinChat(chatId: string): Promise<void>;
   leaveChat(chatId: string): void;
@@ -230,6 +232,9 @@ export function createChatClient(options: ClientOptions): ChatClient {
       const started = Date.now();
       await whenOnline(timeoutMs);
       return rawEmit(event, payload, Math.max(1000, timeoutMs - (Date.now() - started)));
+    },
+    async announce() {
+      if (socket.connected) await identify();
     },
     async joinChat(chatId) {
       joined.add(chatId);

@@ -113,6 +113,8 @@ export function WidgetApp({ config, identity, lang }: Props) {
       setNotices([]);
       setChat(reply.chat);
       view.send(text, reply.chat._id);
+      // Marks the user online in the chat just opened (presence is kept per open chat).
+      if (!reply.chat.userOnline) void client.announce().catch(() => {});
     } catch {
       setError(w('startFailed'));
     }

@@ -34,6 +34,7 @@ export class FastorikaChat extends HTMLElement {
       const root = this.attachShadow({ mode: 'open' });
       styleSheet(root);
       this.mount = document.createElement('div');
+      this.mount.className = 'fc-root';
       root.append(this.mount);
     }
     this.update();
@@ -55,7 +56,7 @@ export class FastorikaChat extends HTMLElement {
     if (!identity) {
       const w = translator(widgetStrings, lang);
       this.mount.textContent = w('notConfigured');
-      this.mount.className = 'misconfigured';
+      this.mount.classList.add('misconfigured');
       return;
     }
     // A changed identity or token re-renders with a new connection.
