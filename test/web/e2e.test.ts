@@ -163,7 +163,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         expect(
           await widget.locator('.panel').evaluate((el) => getComputedStyle(el).borderTopStyle),
         ).toBe('solid');
-        expect(await box.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+        expect(
+          await box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+        ).toBe(true);
 
         const said: string[] = [];
         const userSays = async (text: string) => {
@@ -300,7 +302,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await widget.locator('.panel__closed button').focus();
         await shop.keyboard.press('Escape');
         await widget.locator('.panel').waitFor({ state: 'detached' });
-        expect(await launcher.evaluate((el) => el === el.getRootNode().activeElement)).toBe(true);
+        expect(
+          await launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+        ).toBe(true);
         await shop.keyboard.press('Enter');
         await widget.locator('.panel').waitFor();
 

@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
-import { detectLang, LANGS, type Lang, translator } from '../shared/i18n/index.js';
+import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
 import {
   type ConsoleConfig,
   listenForHandover,
@@ -28,7 +28,8 @@ function initialLang(): Lang {
   } catch {
     // no storage
   }
-  return detectLang(fromUrl ?? stored);
+  // The page's own lang is ours (en), so it says nothing about the admin: skip it.
+  return pickLang(fromUrl, stored, ...navigator.languages);
 }
 
 export function ConsoleApp() {

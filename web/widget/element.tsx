@@ -5,7 +5,8 @@
  * in the host page's Content-Security-Policy.
  */
 import { render } from 'preact';
-import { detectLang, translator } from '../shared/i18n/index.js';
+import { detectLang } from '../shared/i18n/detect.js';
+import { translator } from '../shared/i18n/index.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
 import { WidgetApp } from './app.js';
 import { ATTRIBUTES, identityOf, readConfig } from './config.js';

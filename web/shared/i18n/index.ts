@@ -22,13 +22,6 @@ export function pickLang(...candidates: ReadonlyArray<string | null | undefined>
   return 'en';
 }
 
-/** `data-lang`, then `<html lang>`, then the browser's preferences. */
-export function detectLang(explicit?: string | null): Lang {
-  const browser = typeof navigator === 'undefined' ? [] : [...(navigator.languages ?? [])];
-  const page = typeof document === 'undefined' ? undefined : document.documentElement.lang;
-  return pickLang(explicit, page, ...browser);
-}
-
 export function translator<K extends string>(catalogue: Catalogue<K>, lang: Lang): Translate<K> {
   const strings = catalogue[lang];
   return (key, params) =>

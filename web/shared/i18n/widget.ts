@@ -38,7 +38,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     intro: 'Вопрос о платеже или аккаунте? Напишите нам.',
     waitingAgent: 'Оператор скоро ответит',
     talkingTo: 'Вам отвечает {name}',
-    agentJoined: '{name} подключился к чату',
+    agentJoined: 'К чату подключился оператор {name}',
     agentChanged: 'Ваш чат передан оператору {name}',
     newChat: 'Начать новый чат',
     startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
