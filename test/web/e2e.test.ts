@@ -33,16 +33,25 @@ const XSS = '<img src=x onerror=alert(1)>';
 interface Run {
   name: string;
   auth: 'jwt' | 'none';
+  /** Admin 2 is a superadmin (sees "All chats"). */
+  superadmin2: boolean;
   transports?: string;
   lang: string;
   screenshots: boolean;
 }
 
 const RUNS: Run[] = [
-  { name: 'WebSocket, AUTH_MODE=jwt', auth: 'jwt', lang: 'en', screenshots: true },
+  {
+    name: 'WebSocket, AUTH_MODE=jwt',
+    auth: 'jwt',
+    superadmin2: false,
+    lang: 'en',
+    screenshots: true,
+  },
   {
     name: 'long-polling only, AUTH_MODE=none',
     auth: 'none',
+    superadmin2: true,
     transports: 'polling',
     lang: 'en',
     screenshots: false,
@@ -107,18 +116,24 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         // Two admins sign in, each in their own browser context.
         const consoles: Page[] = [];
         for (const admin of [admin1, admin2]) {
+          const superadmin = admin === admin2 && run.superadmin2;
           const page = await (await context({ width: 1280, height: 800 })).newPage();
           page.on('dialog', () => {
             throw new Error('a dialog opened: script ran from message text');
           });
           if (run.auth === 'jwt') {
-            const token = await signToken(admin.id, 'admin', admin.name);
+            const token = await signToken(
+              admin.id,
+              superadmin ? 'superadmin' : 'admin',
+              admin.name,
+            );
             await page.goto(`${chatOrigin}/console#token=${token}`);
           } else {
             await page.goto(`${chatOrigin}/console`);
             await page.locator('.demo-banner').waitFor();
             await page.fill('input[name=name]', admin.name);
             await page.fill('input[name=id]', admin.id);
+            if (superadmin) await page.check('input[name=superadmin]');
             await page.click('button[type=submit]');
           }
           await page.locator('.topbar__connection[data-connection=online]').waitFor();
@@ -297,6 +312,14 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await widget.locator('.panel__closed').waitFor();
         expect(await widget.locator('textarea').count()).toBe(0);
         expect(await textsInOrder(widget)).toEqual(said);
+        if (run.superadmin2) {
+          await a2.click('[data-tab=all]');
+          await a2.selectOption('.filter select', 'closed');
+          await item(a2).waitFor();
+          expect(await a2.locator('[data-tab=all]').count()).toBe(1);
+        } else {
+          expect(await a2.locator('[data-tab=all]').count()).toBe(0);
+        }
 
         // Keyboard: Escape closes the widget and gives focus back to the launcher.
         await widget.locator('.panel__closed button').focus();
@@ -325,4 +348,127 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       }
     }, 120_000);
   }
+
+  it('pages history by scrolling up, retries a refused send with the same key, speaks Uzbek and Russian', async () => {
+    const port = await freePort();
+    const chatOrigin = `http://127.0.0.1:${port}`;
+    const user = { id: 'user-history', name: 'Otabek' };
+    const admin = { id: 'admin-history', name: 'Kamola' };
+    const host = await startHostPage(
+      chatOrigin,
+      { 'user-id': user.id, 'user-name': user.name },
+      'uz',
+    );
+    const env = { PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` };
+    // Seed 120 messages with limits off, then restart with a tight send limit.
+    let server = await startTestServer(db.config, env);
+    const contexts: BrowserContext[] = [];
+    try {
+      const opened = await api(server, 'POST', '/api/chats', {
+        userId: user.id,
+        userName: user.name,
+      });
+      const chatId = (opened.body.chat as { _id: string })._id;
+      await api(server, 'POST', '/api/chats/assign', {
+        chatId,
+        adminId: admin.id,
+        adminName: admin.name,
+      });
+      const texts: string[] = [];
+      for (let i = 1; i <= 120; i++) {
+        const [who, type] = i % 2 ? [user, 'user'] : [admin, 'admin'];
+        const res = await api(server, 'POST', '/api/messages', {
+          chatId,
+          senderId: who.id,
+          senderType: type,
+          senderName: who.name,
+          content: `message ${i}`,
+        });
+        expect(res.status).toBe(200);
+        texts.push(`message ${i}`);
+      }
+      await server.close();
+      server = await startTestServer(db.config, {
+        ...env,
+        RATE_LIMIT: 'on',
+        RATE_LIMIT_MESSAGES_PER_SECOND: '1',
+        RATE_LIMIT_MESSAGES_BURST: '2',
+      });
+
+      // The console in Russian (?lang=ru): its sign-in page passes axe too.
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      await page.goto(`${chatOrigin}/console?lang=ru`);
+      await page.locator('h1', { hasText: 'Вход в консоль поддержки' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.selectOption('.lang select', 'en');
+      await page.fill('input[name=name]', admin.name);
+      await page.fill('input[name=id]', admin.id);
+      await page.click('button[type=submit]');
+      await page.click('[data-tab=mine]');
+      await page.locator('.chat-item', { hasText: user.name }).click();
+
+      // The newest 50 first; scrolling up loads older pages (before=) until the first.
+      await page.locator('.msg[data-seq="120"]').waitFor();
+      expect(await page.locator('.msg[data-seq]').count()).toBe(50);
+      const list = page.locator('.messages');
+      for (const first of ['21', '1']) {
+        await list.evaluate((el) => {
+          el.scrollTop = 0;
+        });
+        await page.locator(`.msg[data-seq="${first}"]`).waitFor();
+      }
+      expect(await showsExactly(page, texts)).toBe(true);
+      expect(await page.locator('.messages__older').count()).toBe(0);
+
+      // Three quick replies against a burst of two: the third fails, then a retry sends it
+      // once, with the same clientMessageId.
+      const reply = page.locator('#reply');
+      for (const text of ['one', 'two', 'three']) {
+        await reply.fill(text);
+        await reply.press('Enter');
+        texts.push(text);
+      }
+      const failed = page.locator('.msg--pending[data-state="failed"]', { hasText: 'three' });
+      await failed.waitFor();
+      const key = await failed.getAttribute('data-client-id');
+      await new Promise((r) => setTimeout(r, 1100));
+      await failed.locator('.msg__retry').click();
+      await page.locator('.msg[data-seq="123"]', { hasText: 'three' }).waitFor();
+      expect(await page.locator('.msg--pending').count()).toBe(0);
+      expect(await showsExactly(page, texts)).toBe(true);
+      const stored = await api(server, 'GET', `/api/messages/${chatId}?after=122`);
+      expect((stored.body.messages as Array<{ clientMessageId: string }>)[0]?.clientMessageId).toBe(
+        key,
+      );
+
+      // The widget on an Uzbek page speaks Uzbek; keyboard loads older messages.
+      const shopCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(shopCtx);
+      const shop = await shopCtx.newPage();
+      await shop.goto(host.origin);
+      const widget = shop.locator('fastorika-chat');
+      const launcher = widget.locator('button.launcher');
+      await launcher.waitFor();
+      expect(await launcher.getAttribute('aria-label')).toMatch(/^Yordam chatini ochish/);
+      await launcher.focus();
+      await shop.keyboard.press('Enter');
+      await widget.locator('.msg[data-seq="123"]').waitFor();
+      expect(await widget.locator('.panel__title').textContent()).toBe('Yordam');
+      expect(await widget.locator('textarea').getAttribute('placeholder')).toBe('Xabar yozing…');
+      const older = widget.locator('.messages__older');
+      await older.focus();
+      await shop.keyboard.press('Enter');
+      await widget.locator('.msg[data-seq="24"]').waitFor();
+      // An explicit language wins over the page's.
+      await widget.evaluate((el) => el.setAttribute('lang', 'ru'));
+      await widget.locator('.launcher[aria-label^="Открыть чат поддержки"]').waitFor();
+    } finally {
+      for (const ctx of contexts) await ctx.close().catch(() => {});
+      await server.close();
+      await host.close();
+    }
+  }, 120_000);
 });
