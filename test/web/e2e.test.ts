@@ -452,7 +452,11 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       const widget = shop.locator('fastorika-chat');
       const launcher = widget.locator('button.launcher');
       await launcher.waitFor();
-      expect(await launcher.getAttribute('aria-label')).toMatch(/^Yordam chatini ochish/);
+      // Replies the user has not read yet are counted on the launcher.
+      await widget.locator('.launcher__badge').waitFor();
+      expect(await launcher.getAttribute('aria-label')).toMatch(
+        /^Yordam chatini ochish, yangi: \d+$/,
+      );
       await launcher.focus();
       await shop.keyboard.press('Enter');
       await widget.locator('.msg[data-seq="123"]').waitFor();

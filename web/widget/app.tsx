@@ -10,7 +10,7 @@ import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { translator } from '../shared/i18n/index.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
-import { lastSeq } from '../shared/timeline.js';
+import { lastSeq, unreadFrom } from '../shared/timeline.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { MessageList, type Notice } from '../shared/ui/message-list.js';
@@ -43,7 +43,6 @@ export function WidgetApp({ config, identity, lang }: Props) {
   const [open, setOpen] = useState(false);
   const [chat, setChat] = useState<Chat | undefined>(undefined);
   const [notices, setNotices] = useState<Notice[]>([]);
-  const [unread, setUnread] = useState(0);
   const [error, setError] = useState<string | undefined>(undefined);
   const connection = useConnection(client);
   const visible = usePageVisible();
@@ -53,11 +52,10 @@ export function WidgetApp({ config, identity, lang }: Props) {
   const view = useChat(client, chat?._id, {
     side: 'user',
     markRead: open && visible && !closed,
-    onIncoming: () => {
-      if (!open || !visible) setUnread((n) => n + 1);
-    },
     onChat: setChat,
   });
+  // Replies not read yet, also those that came while the page was closed: on the launcher.
+  const unread = open ? 0 : unreadFrom(view.timeline, (m) => !view.ours(m));
   const seqNow = useRef(0);
   seqNow.current = lastSeq(view.timeline);
 
@@ -97,10 +95,6 @@ export function WidgetApp({ config, identity, lang }: Props) {
       for (const off of offs) off();
     };
   }, [client, refresh, notice, w]);
-
-  useEffect(() => {
-    if (open && visible) setUnread(0);
-  }, [open, visible]);
 
   const send = async (text: string) => {
     setError(undefined);
