@@ -90,6 +90,10 @@ describe('web assets', () => {
     expect(asset.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(asset.headers.get('content-encoding')).toBe('gzip');
 
+    const demo = await fetch(`${server.url}/widget/demo`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain('src="/widget.js"');
+
     const css = await fetch(`${server.url}/assets/${manifest().console.css}`);
     expect(css.headers.get('content-type')).toContain('text/css');
     expect((await fetch(`${server.url}/assets/nope.js`)).status).toBe(404);
