@@ -38,6 +38,11 @@ export interface ClientOptions {
 }
 
 type Reply = Record<string, unknown>;
+
+export interface EmitOptions {
+  waitOnlineMs?: number;
+  ackTimeoutMs?: number;
+}
 type Listener<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
 
 export interface ChatClient {
@@ -50,8 +55,12 @@ export interface ChatClient {
   on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void;
   /** A REST call; resolves with the success envelope or throws ApiError. */
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
-  /** A socket event with an acknowledgement; waits for the connection, throws ApiError on a failure reply. */
-  emit(event: ClientEventName, payload: unknown, timeoutMs?: number): Promise<Reply>;
+  /**
+   * A socket event with an acknowledgement. Waits up to `waitOnlineMs` for the connection
+   * (a send made while reconnecting stays "sending" meanwhile), then `ackTimeoutMs` for
+   * the answer; throws ApiError on a failure reply.
+   */
+  emit(event: ClientEventName, payload: unknown, options?: EmitOptions): Promise<Reply>;
   /** Sends join-user / join-admin again (a user who just opened a chat is online in it). */
   announce(): Promise<void>;
   /** Joins `chat-<id>` now and again after every reconnect, until leaveChat. */
@@ -73,7 +82,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     transports: options.transports ?? ['websocket', 'polling'],
     auth: token ? { token } : {},
     reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
+    reconnectionDelayMax: 3000,
     withCredentials: false,
   });
   const stateListeners = new Set<(s: ConnectionState, code?: string) => void>();
@@ -94,7 +103,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   const reconnectLater = (delayMs?: number) => {
     if (closed || retryTimer) return;
     const wait = delayMs ?? retryDelay + Math.random() * 250;
-    retryDelay = Math.min(retryDelay * 2, 5000);
+    retryDelay = Math.min(retryDelay * 2, 3000);
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       if (!socket.connected) socket.connect();
@@ -228,10 +237,9 @@ export function createChatClient(options: ClientOptions): ChatClient {
       }
       return parsed as T;
     },
-    async emit(event, payload, timeoutMs = ACK_TIMEOUT_MS) {
-      const started = Date.now();
-      await whenOnline(timeoutMs);
-      return rawEmit(event, payload, Math.max(1000, timeoutMs - (Date.now() - started)));
+    async emit(event, payload, options = {}) {
+      await whenOnline(options.waitOnlineMs ?? ACK_TIMEOUT_MS);
+      return rawEmit(event, payload, options.ackTimeoutMs ?? ACK_TIMEOUT_MS);
     },
     async announce() {
       if (socket.connected) await identify();

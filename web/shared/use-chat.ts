@@ -23,6 +23,8 @@ import type { Chat, Message } from './types.js';
 const PAGE = 50;
 const CATCH_UP_PAGE = 200;
 const TYPING_SHOWN_MS = 6000;
+/** A send made while reconnecting waits this long for the connection before it fails. */
+const SEND_WAITS_FOR_CONNECTION_MS = 60_000;
 
 interface Page {
   messages: Message[];
@@ -167,11 +169,11 @@ export function useChat(
     (p: Omit<PendingSend, 'state'>, target = chatId) => {
       if (!target) return;
       client
-        .emit('send-message', {
-          chatId: target,
-          content: p.content,
-          clientMessageId: p.clientMessageId,
-        })
+        .emit(
+          'send-message',
+          { chatId: target, content: p.content, clientMessageId: p.clientMessageId },
+          { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
+        )
         .then((reply) => {
           update((t) => merge(t, [reply.message as Message]));
           if (reply.chat) opts.current.onChat?.(reply.chat as Chat);
@@ -220,7 +222,9 @@ export function useChat(
     typing(isTyping) {
       if (!chatId) return;
       const { id, name } = client.identity;
-      client.emit('typing', { chatId, userId: id, userName: name, isTyping }, 3000).catch(() => {});
+      client
+        .emit('typing', { chatId, userId: id, userName: name, isTyping }, { waitOnlineMs: 3000 })
+        .catch(() => {});
     },
   };
 }
