@@ -150,6 +150,15 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           consoles.push(page);
         }
         const [a1, a2] = consoles as [Page, Page];
+        if (run.auth === 'jwt') {
+          // The admin panel (the host origin) frames the console and hands it a token.
+          const panel = await (await context({ width: 1280, height: 800 })).newPage();
+          const token = await signToken('admin-framed', 'admin', 'Framed admin');
+          await panel.goto(`${host.origin}/admin-panel#${encodeURIComponent(token)}`);
+          const framed = panel.frameLocator('iframe');
+          await framed.locator('.topbar__connection[data-connection=online]').waitFor();
+          expect(await framed.locator('.topbar__me').textContent()).toContain('Framed admin');
+        }
         if (run.auth === 'jwt') expect(await a1.locator('.demo-banner').count()).toBe(0);
         else expect(await a1.locator('.demo-banner').count()).toBe(1);
 

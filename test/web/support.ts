@@ -26,6 +26,15 @@ fastorika-chat { position: static; right: auto; bottom: auto; }
 button { visibility: visible; }
 `;
 
+const ADMIN_PANEL_JS = `
+const chatOrigin = document.currentScript.dataset.chatOrigin;
+const token = decodeURIComponent(location.hash.slice(1));
+window.addEventListener('message', (e) => {
+  if (e.origin !== chatOrigin || !e.data || e.data.type !== 'fastorika:ready') return;
+  e.source.postMessage({ type: 'fastorika:token', token }, chatOrigin);
+});
+`;
+
 /**
  * A second HTTP server on another port (another origin): a shop page that embeds the
  * widget with one script tag, under its own CSP that allows the chat server and nothing
@@ -46,6 +55,12 @@ export async function startHostPage(
 <link rel="stylesheet" href="/shop.css"></head>
 <body><h1>Shop</h1><p>Your order #1234</p>
 <script src="${chatOrigin}/widget.js"${attrs}></script></body></html>`;
+  // An admin panel that frames the console and hands it the token (from its own URL
+  // fragment here; a real panel has it from its session) once the console is ready.
+  const adminPanel = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Admin panel</title></head>
+<body><h1>Admin panel</h1><iframe title="Support console" src="${chatOrigin}/console" width="1200" height="700"></iframe>
+<script src="/admin-panel.js" data-chat-origin="${chatOrigin}"></script></body></html>`;
+  const panelCsp = `default-src 'self'; frame-src ${chatOrigin}; script-src 'self'`;
   const csp = [
     "default-src 'self'",
     `script-src 'self' ${chatOrigin}`,
@@ -56,6 +71,19 @@ export async function startHostPage(
   const server: Server = createServer((req, res) => {
     if (req.url === '/shop.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end(HOSTILE_CSS);
+      return;
+    }
+    if (req.url === '/admin-panel') {
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': panelCsp,
+        })
+        .end(adminPanel);
+      return;
+    }
+    if (req.url === '/admin-panel.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(ADMIN_PANEL_JS);
       return;
     }
     res
