@@ -423,11 +423,21 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('ru');
       expect(await seriousViolations(page)).toEqual([]);
       await page.selectOption('.lang select', 'en');
-      await page.fill('input[name=name]', admin.name);
-      await page.fill('input[name=id]', admin.id);
-      await page.click('button[type=submit]');
-      await page.click('[data-tab=mine]');
-      await page.locator('.chat-item', { hasText: user.name }).click();
+      // Keyboard only: sign in, pick "My chats", Tab to the chat, Enter; the reply box has focus.
+      await page.locator('input[name=name]').focus();
+      await page.keyboard.type(admin.name);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(admin.id);
+      await page.keyboard.press('Enter');
+      await page.locator('[data-tab=mine]').focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.className)).toBe('chat-item');
+      await page.keyboard.press('Enter');
+      await page.locator('#reply').waitFor();
+      await until('the reply box has focus', () =>
+        page.evaluate(() => document.activeElement?.id === 'reply'),
+      );
 
       // The newest 50 first; scrolling up loads older pages (before=) until the first.
       await page.locator('.msg[data-seq="120"]').waitFor();
