@@ -12,7 +12,9 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
-# npm ci runs `prepare`, which bundles dist/main.js; then drop the build-only packages.
+COPY web ./web
+# npm ci runs `prepare`, which bundles dist/main.js and the console and widget (dist/web);
+# then drop the build-only packages.
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -2,8 +2,10 @@
 // Builds dist/main.js: the server and its dependencies in one ES module. Loading one file
 // instead of ~1,500 cuts start-up by about a fifth (see README, Benchmarks). Kept outside
 // the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
-// which serves its static files from its own package folder.
+// which serves its static files from its own package folder. Then the agent console and
+// the chat widget into dist/web (scripts/build-web.mjs).
 import { build } from 'esbuild';
+import { buildWeb } from './build-web.mjs';
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -20,3 +22,5 @@ await build({
   },
   logLevel: 'warning',
 });
+
+await buildWeb();

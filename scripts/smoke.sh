@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The built server (what `npm start` runs) answers /health and /docs/json, opens a chat,
-# stores a message, then stops cleanly on SIGTERM. The test suite runs the TypeScript
-# sources; this covers the bundle.
+# stores a message, serves the console and the widget loader (from dist/web), then stops
+# cleanly on SIGTERM. The test suite runs the TypeScript sources; this covers the bundle.
 set -euo pipefail
 dir=$(mktemp -d)
 port=23456
@@ -19,6 +19,8 @@ curl -sf -X POST "http://127.0.0.1:$port/api/chats" -H 'content-type: applicatio
 curl -sf -X POST "http://127.0.0.1:$port/api/messages" -H 'content-type: application/json' \
   -d '{"senderId":"smoke","senderType":"user","senderName":"Smoke","content":"hello"}' |
   grep -q '"seq":1'
+curl -sf "http://127.0.0.1:$port/console" | grep -q '/assets/console-'
+curl -sf "http://127.0.0.1:$port/widget.js" | grep -q 'assets/widget-'
 kill -TERM $pid
 wait $pid
-echo "smoke: dist/main.js started, served /health, /docs/json, /api/chats and /api/messages, and stopped cleanly"
+echo "smoke: dist/main.js started, served /health, /docs/json, /api/chats, /api/messages, /console and /widget.js, and stopped cleanly"

@@ -21,6 +21,7 @@ import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
+import { webRoutes } from './routes/web.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
 export interface HttpRoutesOptions {
@@ -106,4 +107,5 @@ export async function registerHttpRoutes(
     },
     { prefix: '/api' },
   );
+  await app.register(webRoutes(config));
 }

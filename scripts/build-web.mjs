@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Builds the agent console and the chat widget into dist/web (see README, "Console and
+// widget"): content-hashed bundles and stylesheets in dist/web/assets (with .gz and .br
+// copies for @fastify/static's preCompressed), the console page, the /widget.js loader,
+// the widget demo page, and manifest.json with the gzipped sizes.
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist', 'web');
+
+const common = {
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  loader: { '.css': 'text' },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  absWorkingDir: root,
+};
+
+/** The output file of one entry point, relative to `dir`. */
+function outputOf(result, dir, entry, ext) {
+  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+    if (meta.entryPoint === entry && file.endsWith(ext)) return file.slice(dir.length + 1);
+  }
+  throw new Error(`build-web: no ${ext} output for ${entry}`);
+}
+
+export async function buildWeb() {
+  const tmp = `${out}.tmp-${process.pid}`;
+  const assets = join(tmp, 'assets');
+  const rel = (p) => p.slice(root.length).replace(/^\/+/, '');
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(assets, { recursive: true });
+
+  const consoleBuild = await build({
+    ...common,
+    entryPoints: ['web/console/main.tsx', 'web/console/console.css'],
+    loader: {},
+    format: 'esm',
+    outdir: rel(assets),
+    entryNames: 'console-[hash]',
+  });
+  const consoleJs = outputOf(consoleBuild, rel(assets), 'web/console/main.tsx', '.js');
+  const consoleCss = outputOf(consoleBuild, rel(assets), 'web/console/console.css', '.css');
+
+  const widgetBuild = await build({
+    ...common,
+    entryPoints: ['web/widget/main.ts'],
+    format: 'iife',
+    outdir: rel(assets),
+    entryNames: 'widget-[hash]',
+  });
+  const widgetJs = outputOf(widgetBuild, rel(assets), 'web/widget/main.ts', '.js');
+
+  await build({
+    ...common,
+    metafile: false,
+    sourcemap: false,
+    entryPoints: ['web/widget/loader.ts'],
+    format: 'iife',
+    outfile: rel(join(tmp, 'widget.js')),
+    define: { WIDGET_BUNDLE: JSON.stringify(`assets/${widgetJs}`) },
+  });
+
+  const page = await readFile(join(root, 'web/console/index.html'), 'utf8');
+  await writeFile(
+    join(tmp, 'console.html'),
+    page.replace('%CONSOLE_JS%', consoleJs).replace('%CONSOLE_CSS%', consoleCss),
+  );
+  await writeFile(
+    join(tmp, 'widget-demo.html'),
+    await readFile(join(root, 'web/widget/demo.html'), 'utf8'),
+  );
+
+  const gzipped = {};
+  for (const name of [consoleJs, consoleCss, widgetJs]) {
+    const body = await readFile(join(assets, name));
+    const gz = gzipSync(body, { level: 9 });
+    gzipped[name] = gz.length;
+    await writeFile(join(assets, `${name}.gz`), gz);
+    await writeFile(
+      join(assets, `${name}.br`),
+      brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+  }
+  const loaderGzip = gzipSync(await readFile(join(tmp, 'widget.js')), { level: 9 }).length;
+  const manifest = {
+    console: { js: consoleJs, css: consoleCss },
+    widget: { js: widgetJs },
+    gzipBytes: {
+      console: gzipped[consoleJs] + gzipped[consoleCss],
+      widget: gzipped[widgetJs] + loaderGzip,
+    },
+  };
+  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  // Swap the finished folder in, so a running server never sees half a build.
+  const old = `${out}.old-${process.pid}`;
+  await rename(out, old).catch(() => {});
+  await rename(tmp, out);
+  await rm(old, { recursive: true, force: true });
+  return manifest;
+}
+
+if (process.argv[1] && basename(process.argv[1]) === 'build-web.mjs') {
+  const manifest = await buildWeb();
+  console.log(
+    `build-web: console ${(manifest.gzipBytes.console / 1024).toFixed(1)} KB, widget ${(manifest.gzipBytes.widget / 1024).toFixed(1)} KB (gzipped)`,
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * How the console and widget are served: cache headers, the console's strict CSP, the
+ * widget's cross-origin loading, and the size budgets (gzipped, measured on the build).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { JWT_ENV } from '../helpers/tokens.js';
+import { ensureWebBuilt, WEB_DIST } from './build.js';
+
+const KB = 1024;
+const manifest = () =>
+  JSON.parse(readFileSync(join(WEB_DIST, 'manifest.json'), 'utf8')) as {
+    console: { js: string; css: string };
+    widget: { js: string };
+  };
+const gzipped = (file: string) => gzipSync(readFileSync(join(WEB_DIST, file)), { level: 9 }).length;
+
+describe('web assets', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    server = await startTestServer(
+      { kind: 'sqlite', path: ':memory:' },
+      { CORS_ORIGIN: 'https://app.example,https://admin.example' },
+    );
+  });
+  afterAll(() => server?.close());
+
+  it('fits the size budgets: widget ≤ 40 KB and console ≤ 150 KB gzipped', () => {
+    const m = manifest();
+    const widget = gzipped('widget.js') + gzipped(`assets/${m.widget.js}`);
+    const consoleSize = gzipped(`assets/${m.console.js}`) + gzipped(`assets/${m.console.css}`);
+    console.info(
+      `web sizes (gzip -9): widget ${(widget / KB).toFixed(1)} KB incl. socket.io-client, console ${(consoleSize / KB).toFixed(1)} KB`,
+    );
+    expect(widget).toBeLessThanOrEqual(40 * KB);
+    expect(consoleSize).toBeLessThanOrEqual(150 * KB);
+  });
+
+  it('serves /console with a strict CSP, no inline code, revalidated on every load', async () => {
+    const res = await fetch(`${server.url}/console`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'self' https://app.example https://admin.example");
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|\sstyle=/);
+    const etag = res.headers.get('etag') ?? '';
+    const again = await fetch(`${server.url}/console`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it('tells the console the auth mode in a JSON endpoint', async () => {
+    const res = await api(server, 'GET', '/console/config.json');
+    expect(res.body).toEqual({
+      authMode: 'none',
+      parentOrigins: ['https://app.example', 'https://admin.example'],
+    });
+    const jwt = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
+    try {
+      expect((await api(jwt, 'GET', '/console/config.json')).body.authMode).toBe('jwt');
+    } finally {
+      await jwt.close();
+    }
+  });
+
+  it('serves /widget.js briefly cached, and hashed assets immutable, to any origin', async () => {
+    const loader = await fetch(`${server.url}/widget.js`);
+    expect(loader.headers.get('content-type')).toContain('javascript');
+    expect(loader.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(loader.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    const { js } = manifest().widget;
+    expect(await loader.text()).toContain(`assets/${js}`);
+
+    const asset = await fetch(`${server.url}/assets/${js}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+
+    const demo = await fetch(`${server.url}/widget/demo`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain('src="/widget.js"');
+
+    const css = await fetch(`${server.url}/assets/${manifest().console.css}`);
+    expect(css.headers.get('content-type')).toContain('text/css');
+    expect((await fetch(`${server.url}/assets/nope.js`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,103 @@
+/** The console's chat lists, as live events move chats between them. */
+import { describe, expect, it } from 'vitest';
+import {
+  allOf,
+  applyChatEvent,
+  type ChatEvent,
+  type Chats,
+  mineOf,
+  noChats,
+  queueOf,
+} from '../../web/console/chats.js';
+import type { Chat, Identity } from '../../web/shared/types.js';
+
+const me: Identity = { id: 'a1', name: 'Anna', role: 'admin' };
+const chat = (id: string, extra: Partial<Chat> = {}): Chat => ({
+  _id: id,
+  userId: `u-${id}`,
+  userName: `User ${id}`,
+  status: 'waiting',
+  assignedAdminId: null,
+  assignedAdminName: null,
+  isLocked: false,
+  lockedByAdminId: null,
+  lockedByAdminName: null,
+  lastMessage: '',
+  lastMessageAt: `2026-01-01T00:00:0${id.length}Z`,
+  unreadCount: 0,
+  userOnline: false,
+  createdAt: `2026-01-01T00:00:0${id.length}Z`,
+  updatedAt: '2026-01-01T00:00:00Z',
+  ...extra,
+});
+const apply = (s: Chats, ...events: ChatEvent[]) =>
+  events.reduce((acc, e) => applyChatEvent(acc, e, me), s);
+const ids = (chats: Chat[]) => chats.map((c) => c._id);
+
+describe('console chat lists', () => {
+  it('moves a chat from the queue to whoever takes it', () => {
+    let s = apply(noChats, { type: 'loaded', list: 'queue', chats: [chat('c1'), chat('c22')] });
+    expect(ids(queueOf(s))).toEqual(['c1', 'c22']);
+    s = apply(s, { type: 'taken', chatId: 'c1', adminId: 'a2', adminName: 'Boris' });
+    expect(ids(queueOf(s))).toEqual(['c22']);
+    expect(ids(mineOf(s, me))).toEqual([]);
+    expect(s.admins).toEqual({ a2: 'Boris' });
+    s = apply(s, { type: 'taken', chatId: 'c22', adminId: 'a1', adminName: 'Anna' });
+    expect(ids(mineOf(s, me))).toEqual(['c22']);
+  });
+
+  it('follows locks, unlocks, transfers and closes', () => {
+    let s = apply(noChats, { type: 'upsert', chat: chat('c1') });
+    const locked = chat('c1', {
+      status: 'active',
+      isLocked: true,
+      assignedAdminId: 'a2',
+      assignedAdminName: 'Boris',
+      lockedByAdminId: 'a2',
+      lockedByAdminName: 'Boris',
+    });
+    s = apply(s, { type: 'upsert', chat: locked });
+    expect(ids(queueOf(s))).toEqual([]);
+    s = apply(s, { type: 'upsert', chat: chat('c1') }); // chat-unlocked
+    expect(ids(queueOf(s))).toEqual(['c1']);
+    s = apply(s, {
+      type: 'upsert',
+      chat: chat('c1', { status: 'active', assignedAdminId: 'a1', assignedAdminName: 'Anna' }),
+    });
+    expect(ids(mineOf(s, me))).toEqual(['c1']);
+    s = apply(s, { type: 'transferred-out', chatId: 'c1', toAdminName: 'Boris' });
+    expect(ids(mineOf(s, me))).toEqual([]);
+    expect(ids(queueOf(s))).toEqual([]);
+    s = apply(s, { type: 'closed', chatId: 'c1' });
+    expect(ids(allOf(s, 'closed'))).toEqual(['c1']);
+  });
+
+  it('counts unread user messages and drops chats a fresh list no longer has', () => {
+    let s = apply(noChats, { type: 'loaded', list: 'queue', chats: [chat('c1'), chat('c22')] });
+    const message = {
+      _id: 'm1',
+      chatId: 'c1',
+      seq: 1,
+      senderId: 'u-c1',
+      senderType: 'user' as const,
+      senderName: 'User c1',
+      content: 'hello',
+      messageType: 'text' as const,
+      fileUrl: null,
+      isRead: false,
+      readAt: null,
+      clientMessageId: null,
+      createdAt: '2026-01-01T00:01:00Z',
+      updatedAt: '2026-01-01T00:01:00Z',
+    };
+    s = apply(s, { type: 'notification', chatId: 'c1', message });
+    expect(s.byId.c1?.unreadCount).toBe(1);
+    expect(s.byId.c1?.lastMessage).toBe('hello');
+    s = apply(s, { type: 'user-status', chatId: 'c1', userId: 'u-c1', online: true });
+    expect(s.byId.c1?.userOnline).toBe(true);
+    s = apply(s, { type: 'read', chatId: 'c1' });
+    expect(s.byId.c1?.unreadCount).toBe(0);
+    s = apply(s, { type: 'loaded', list: 'queue', chats: [chat('c22')] });
+    expect(ids(queueOf(s))).toEqual(['c22']);
+  });
+});

@@ -1,0 +1,141 @@
+/** Pieces of the browser scenario: the host page server, waiting, reading the UIs. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import type { Locator, Page } from 'playwright-core';
+
+export async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+export interface HostPage {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Styles a careless host page might have: they must not break the widget. */
+const HOSTILE_CSS = `
+* { box-sizing: content-box; font-size: 28px; line-height: 3; letter-spacing: 2px; }
+div, section, button, textarea, p, ol, li { border: 4px dashed #c00; padding: 12px; margin: 6px;
+  background: #ff0; color: #c00; display: block; }
+fastorika-chat { position: static; right: auto; bottom: auto; }
+button { visibility: visible; }
+`;
+
+const ADMIN_PANEL_JS = `
+const chatOrigin = document.currentScript.dataset.chatOrigin;
+const token = decodeURIComponent(location.hash.slice(1));
+window.addEventListener('message', (e) => {
+  if (e.origin !== chatOrigin || !e.data || e.data.type !== 'fastorika:ready') return;
+  e.source.postMessage({ type: 'fastorika:token', token }, chatOrigin);
+});
+`;
+
+/**
+ * A second HTTP server on another port (another origin): a shop page that embeds the
+ * widget with one script tag, under its own CSP that allows the chat server and nothing
+ * inline.
+ */
+export async function startHostPage(
+  chatOrigin: string,
+  attributes: Record<string, string>,
+  lang: string,
+): Promise<HostPage> {
+  const chatWs = chatOrigin.replace(/^http/, 'ws');
+  const attrs = Object.entries(attributes)
+    .map(([k, v]) => ` data-${k}="${v.replace(/"/g, '&quot;')}"`)
+    .join('');
+  const html = `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/shop.css"></head>
+<body><h1>Shop</h1><p>Your order #1234</p>
+<script src="${chatOrigin}/widget.js"${attrs}></script></body></html>`;
+  // An admin panel that frames the console and hands it the token (from its own URL
+  // fragment here; a real panel has it from its session) once the console is ready.
+  const adminPanel = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Admin panel</title></head>
+<body><h1>Admin panel</h1><iframe title="Support console" src="${chatOrigin}/console" width="1200" height="700"></iframe>
+<script src="/admin-panel.js" data-chat-origin="${chatOrigin}"></script></body></html>`;
+  const panelCsp = `default-src 'self'; frame-src ${chatOrigin}; script-src 'self'`;
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' ${chatOrigin}`,
+    `connect-src 'self' ${chatOrigin} ${chatWs}`,
+    "style-src 'self'",
+    "img-src 'self'",
+  ].join('; ');
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/shop.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(HOSTILE_CSS);
+      return;
+    }
+    if (req.url === '/admin-panel') {
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': panelCsp,
+        })
+        .end(adminPanel);
+      return;
+    }
+    if (req.url === '/admin-panel.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(ADMIN_PANEL_JS);
+      return;
+    }
+    res
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': csp,
+      })
+      .end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `[seq, text]` of every stored message shown, in screen order. */
+export function shownMessages(scope: Page | Locator): Promise<Array<[number, string]>> {
+  return scope
+    .locator('.msg[data-seq]')
+    .evaluateAll((els) =>
+      els.map((el): [number, string] => [
+        Number((el as HTMLElement).dataset.seq),
+        el.querySelector('.msg__text')?.textContent ?? '',
+      ]),
+    );
+}
+
+export async function textsInOrder(scope: Page | Locator): Promise<string[]> {
+  const shown = await shownMessages(scope);
+  return shown.map(([, text]) => text);
+}
+
+/** Every message once, `seq` 1..n in order, with exactly these texts. */
+export async function showsExactly(scope: Page | Locator, texts: string[]): Promise<boolean> {
+  const shown = await shownMessages(scope);
+  return (
+    shown.length === texts.length &&
+    shown.every(([seq, text], i) => seq === i + 1 && text === texts[i])
+  );
+}

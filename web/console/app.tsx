@@ -1,0 +1,156 @@
+/** The console's root: the server's auth mode, the language, and sign-in or the workspace. */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { common } from '../shared/i18n/common.js';
+import { consoleStrings } from '../shared/i18n/console.js';
+import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
+import {
+  type ConsoleConfig,
+  listenForHandover,
+  loadConfig,
+  type Session,
+  savedSession,
+  saveSession,
+  sessionFromToken,
+  type TokenProblem,
+  tokenFromFragment,
+} from './session.js';
+import { SignIn } from './sign-in.js';
+import { Workspace } from './workspace.js';
+
+const LANG_KEY = 'fastorika.console.lang';
+const LANG_NAMES: Record<Lang, string> = { en: 'English', ru: 'Русский', uz: 'Oʻzbekcha' };
+
+function initialLang(): Lang {
+  const fromUrl = new URLSearchParams(location.search).get('lang');
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  } catch {
+    // no storage
+  }
+  // The page's own lang is ours (en), so it says nothing about the admin: skip it.
+  return pickLang(fromUrl, stored, ...navigator.languages);
+}
+
+export function ConsoleApp() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const t = useMemo(() => translator(common, lang), [lang]);
+  const c = useMemo(() => translator(consoleStrings, lang), [lang]);
+  const [config, setConfig] = useState<ConsoleConfig | undefined>(undefined);
+  const [configFailed, setConfigFailed] = useState(false);
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [problem, setProblem] = useState<TokenProblem | 'signedOut' | undefined>(undefined);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = c('appTitle');
+    try {
+      localStorage.setItem(LANG_KEY, lang);
+    } catch {
+      // no storage
+    }
+  }, [lang, c]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = () =>
+      loadConfig().then(
+        (cfg) => {
+          setConfigFailed(false);
+          setConfig(cfg);
+        },
+        () => {
+          setConfigFailed(true);
+          timer = setTimeout(attempt, 3000);
+        },
+      );
+    void attempt();
+    return () => clearTimeout(timer);
+  }, []);
+
+  const signIn = useCallback((s: Session) => {
+    saveSession(s);
+    setProblem(undefined);
+    setSession(s);
+  }, []);
+
+  const acceptToken = useCallback(
+    (token: string) => {
+      const s = sessionFromToken(token);
+      if (typeof s === 'string') setProblem(s);
+      else signIn(s);
+    },
+    [signIn],
+  );
+
+  useEffect(() => {
+    if (!config) return;
+    const handed = config.authMode === 'jwt' ? tokenFromFragment() : undefined;
+    if (handed) acceptToken(handed);
+    else {
+      const saved = savedSession(config.authMode);
+      if (saved) setSession(saved);
+    }
+    return config.authMode === 'jwt' ? listenForHandover(config, acceptToken) : undefined;
+  }, [config, acceptToken]);
+
+  const signOut = useCallback((reason?: 'signedOut') => {
+    saveSession(undefined);
+    setSession(undefined);
+    setProblem(reason);
+  }, []);
+
+  const languagePicker = (
+    <label class="lang">
+      <span class="visually-hidden">{c('language')}</span>
+      <select value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+        {LANGS.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANG_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  if (!config) {
+    return (
+      <main class="sign-in">
+        <h1>{c('appTitle')}</h1>
+        <p role="status">{configFailed ? c('configFailed') : c('loadingConfig')}</p>
+      </main>
+    );
+  }
+  if (!session) {
+    return (
+      <>
+        <div class="sign-in__lang">{languagePicker}</div>
+        <SignIn
+          key={problem ?? 'none'}
+          mode={config.authMode}
+          c={c}
+          problem={problem}
+          signedOutText={t('signedOut')}
+          onSignIn={signIn}
+        />
+      </>
+    );
+  }
+  return (
+    <Workspace
+      session={session}
+      t={t}
+      c={c}
+      lang={lang}
+      onSignedOut={() => signOut('signedOut')}
+      header={
+        <>
+          {languagePicker}
+          <button type="button" class="button button--plain" onClick={() => signOut()}>
+            {c('signOut')}
+          </button>
+        </>
+      }
+    />
+  );
+}

@@ -1,0 +1,64 @@
+/** One list of chats: who, online or not, unread count, last message, time waiting. */
+import type { ConsoleKey } from '../shared/i18n/console.js';
+import type { Lang, Translate } from '../shared/i18n/index.js';
+import type { Chat } from '../shared/types.js';
+import { useNow } from '../shared/use-page.js';
+import { waitedFor } from './format.js';
+
+interface Props {
+  chats: Chat[];
+  selected: string | undefined;
+  onSelect(chatId: string): void;
+  empty: string;
+  c: Translate<ConsoleKey>;
+  lang: Lang;
+  label: string;
+}
+
+export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: Props) {
+  const now = useNow(30_000);
+  if (chats.length === 0) return <p class="chat-list__empty">{empty}</p>;
+  return (
+    <ul class="chat-list" aria-label={label}>
+      {chats.map((chat) => (
+        <li key={chat._id}>
+          <button
+            type="button"
+            class="chat-item"
+            data-chat-id={chat._id}
+            aria-current={chat._id === selected ? 'true' : undefined}
+            onClick={() => onSelect(chat._id)}
+          >
+            <span class="chat-item__top">
+              <span
+                class={`dot ${chat.userOnline ? 'dot--online' : 'dot--offline'}`}
+                data-online={chat.userOnline ? 'true' : 'false'}
+              >
+                <span class="visually-hidden">
+                  {chat.userOnline ? c('userOnline') : c('userOffline')}
+                </span>
+              </span>
+              <span class="chat-item__name">{chat.userName || chat.userId}</span>
+              {chat.unreadCount > 0 ? (
+                <span class="badge" data-unread={chat.unreadCount}>
+                  <span aria-hidden="true">{chat.unreadCount}</span>
+                  <span class="visually-hidden">
+                    {c('unreadCount', { count: chat.unreadCount })}
+                  </span>
+                </span>
+              ) : null}
+            </span>
+            <span class="chat-item__preview">{chat.lastMessage || c('noMessagesYet')}</span>
+            <span class="chat-item__meta">
+              {chat.status === 'waiting'
+                ? c('waitingFor', { time: waitedFor(chat.createdAt, now, lang) })
+                : chat.assignedAdminName
+                  ? c('assignedTo', { name: chat.assignedAdminName })
+                  : c(chat.status === 'closed' ? 'statusClosed' : 'statusActive')}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,238 @@
+/**
+ * One chat in the console: who and where it stands, the actions this admin may take
+ * (take, lock, return to queue, transfer, close), the history and the reply box.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, type ChatClient } from '../shared/client.js';
+import type { CommonKey } from '../shared/i18n/common.js';
+import type { ConsoleKey } from '../shared/i18n/console.js';
+import type { Lang, Translate } from '../shared/i18n/index.js';
+import type { Chat, Identity } from '../shared/types.js';
+import { Composer } from '../shared/ui/composer.js';
+import { MessageList } from '../shared/ui/message-list.js';
+import { useChat } from '../shared/use-chat.js';
+import type { ChatEvent } from './chats.js';
+import { TransferForm } from './transfer-form.js';
+
+interface Props {
+  client: ChatClient;
+  me: Identity;
+  chat: Chat;
+  admins: Readonly<Record<string, string>>;
+  visible: boolean;
+  t: Translate<CommonKey>;
+  c: Translate<ConsoleKey>;
+  lang: Lang;
+  dispatch(e: ChatEvent): void;
+  onBack(): void;
+}
+
+type Reply = { chat?: Chat | null };
+
+export function ChatView(props: Props) {
+  const { client, me, chat, admins, visible, t, c, lang, dispatch } = props;
+  const superadmin = me.role === 'superadmin';
+  const mine = chat.assignedAdminId === me.id;
+  const closed = chat.status === 'closed';
+  const canWrite = !closed && (mine || superadmin);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [confirmingClose, setConfirmingClose] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+
+  const view = useChat(client, chat._id, {
+    side: 'admin',
+    markRead: visible && mine && !closed,
+    onChat: (updated) => dispatch({ type: 'upsert', chat: updated }),
+  });
+  // Once the admin has read everything here, the list's unread badge goes too.
+  const allRead = view.timeline.messages.every((m) => m.isRead || m.senderType !== 'user');
+  const unreadShown = visible && mine && chat.unreadCount > 0;
+  useEffect(() => {
+    if (unreadShown && allRead) dispatch({ type: 'read', chatId: chat._id });
+  }, [unreadShown, allRead, chat._id, dispatch]);
+
+  const act = async (call: () => Promise<Reply>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const reply = await call();
+      if (reply.chat) dispatch({ type: 'upsert', chat: reply.chat });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'CHAT_TAKEN') {
+        setError(c('takenBy', { name: String(err.body.assignedTo ?? '') }));
+      } else {
+        setError(c('actionFailed', { reason: err instanceof Error ? err.message : String(err) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const who = { adminId: me.id, adminName: me.name, isSuperAdmin: superadmin };
+  const take = (lock: boolean) =>
+    act(() =>
+      client.request<Reply>('POST', lock ? '/api/chats/lock' : '/api/chats/assign', {
+        chatId: chat._id,
+        ...who,
+      }),
+    );
+  const unlock = () =>
+    act(() =>
+      client.request<Reply>('POST', '/api/chats/unlock', {
+        chatId: chat._id,
+        adminId: me.id,
+        isSuperAdmin: superadmin,
+      }),
+    );
+  const close = () =>
+    act(() =>
+      client.request<Reply>('PATCH', `/api/chats/${encodeURIComponent(chat._id)}/close`, {
+        adminId: me.id,
+        isSuperAdmin: superadmin,
+      }),
+    ).then(() => setConfirmingClose(false));
+  const transfer = (toAdminId: string, toAdminName: string) =>
+    act(() =>
+      client.request<Reply>('POST', '/api/chats/transfer', {
+        chatId: chat._id,
+        fromAdminId: chat.assignedAdminId,
+        toAdminId,
+        toAdminName,
+        isSuperAdmin: superadmin,
+      }),
+    ).then(() => setTransferring(false));
+
+  const waiting = chat.status === 'waiting' && !chat.assignedAdminId;
+  const holds = !closed && (mine || (superadmin && Boolean(chat.assignedAdminId)));
+  const statusLine = [
+    chat.userOnline ? c('userOnline') : c('userOffline'),
+    c(
+      chat.status === 'waiting'
+        ? 'statusWaiting'
+        : chat.status === 'active'
+          ? 'statusActive'
+          : 'statusClosed',
+    ),
+    chat.isLocked && chat.lockedByAdminName
+      ? c('lockedBy', { name: chat.lockedByAdminName })
+      : chat.assignedAdminName
+        ? c('assignedTo', { name: chat.assignedAdminName })
+        : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  return (
+    <section class="chat" aria-labelledby="chat-title" data-chat-id={chat._id}>
+      <header class="chat__header">
+        <button type="button" class="chat__back button button--plain" onClick={props.onBack}>
+          {c('backToList')}
+        </button>
+        <div class="chat__who">
+          <h2 id="chat-title">
+            <span class={`dot ${chat.userOnline ? 'dot--online' : 'dot--offline'}`} />
+            {chat.userName || chat.userId}
+          </h2>
+          <p class="chat__status" data-testid="chat-status">
+            {statusLine}
+          </p>
+        </div>
+        <fieldset class="chat__actions">
+          <legend class="visually-hidden">{c('chatActions')}</legend>
+          {waiting ? (
+            <>
+              <button type="button" class="button" disabled={busy} onClick={() => take(false)}>
+                {c('take')}
+              </button>
+              <button
+                type="button"
+                class="button button--plain"
+                disabled={busy}
+                onClick={() => take(true)}
+              >
+                {c('lock')}
+              </button>
+            </>
+          ) : null}
+          {holds ? (
+            <>
+              <button type="button" class="button button--plain" disabled={busy} onClick={unlock}>
+                {c('unlock')}
+              </button>
+              <button
+                type="button"
+                class="button button--plain"
+                disabled={busy}
+                aria-expanded={transferring}
+                onClick={() => setTransferring((v) => !v)}
+              >
+                {c('transfer')}
+              </button>
+            </>
+          ) : null}
+          {!closed && (holds || waiting) ? (
+            <button
+              type="button"
+              class="button button--danger"
+              disabled={busy}
+              onClick={() => setConfirmingClose(true)}
+            >
+              {c('close')}
+            </button>
+          ) : null}
+        </fieldset>
+      </header>
+      {confirmingClose ? (
+        <div class="confirm" role="alertdialog" aria-labelledby="confirm-close">
+          <p id="confirm-close">{c('confirmClose')}</p>
+          <button type="button" class="button button--danger" disabled={busy} onClick={close}>
+            {c('confirmCloseYes')}
+          </button>
+          <button
+            type="button"
+            class="button button--plain"
+            onClick={() => setConfirmingClose(false)}
+          >
+            {c('cancel')}
+          </button>
+        </div>
+      ) : null}
+      {transferring ? (
+        <TransferForm
+          admins={Object.fromEntries(Object.entries(admins).filter(([id]) => id !== me.id))}
+          c={c}
+          onTransfer={(id, name) => void transfer(id, name)}
+          onCancel={() => setTransferring(false)}
+        />
+      ) : null}
+      {error ? (
+        <p class="alert" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <MessageList
+        timeline={view.timeline}
+        mine={view.ours}
+        selfId={me.id}
+        t={t}
+        lang={lang}
+        onRetry={view.retry}
+        onLoadOlder={view.loadOlder}
+        loadingOlder={view.loadingOlder}
+        footer={view.typingName ? t('typing', { name: view.typingName }) : undefined}
+      />
+      {canWrite ? (
+        <Composer
+          id="reply"
+          t={t}
+          onSend={(text) => view.send(text)}
+          onTyping={view.typing}
+          autoFocus={mine}
+        />
+      ) : (
+        <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>
+      )}
+    </section>
+  );
+}

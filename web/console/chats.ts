@@ -1,0 +1,135 @@
+/**
+ * Every chat the console knows, by id, updated from list loads and live events; the queue,
+ * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
+ */
+import type { Chat, Identity, Message } from '../shared/types.js';
+
+export interface Chats {
+  byId: Readonly<Record<string, Chat>>;
+  /** Admins seen in events and lists (id → name): candidates for a transfer. */
+  admins: Readonly<Record<string, string>>;
+}
+
+export const noChats: Chats = { byId: {}, admins: {} };
+
+export type ChatEvent =
+  | { type: 'loaded'; list: List; chats: Chat[]; status?: Chat['status'] | '' }
+  | { type: 'upsert'; chat: Chat }
+  | { type: 'taken'; chatId: string; adminId: string; adminName: string }
+  | { type: 'transferred-out'; chatId: string; toAdminName: string }
+  | { type: 'closed'; chatId: string }
+  | { type: 'notification'; chatId: string; message: Message; chat?: Chat | undefined }
+  | { type: 'user-status'; chatId: string | null; userId: string; online: boolean }
+  | { type: 'read'; chatId: string }
+  | { type: 'gone'; chatId: string };
+
+export type List = 'queue' | 'mine' | 'all';
+
+export const inQueue = (c: Chat): boolean => c.status === 'waiting' && !c.assignedAdminId;
+export const isMine = (me: Identity, c: Chat): boolean =>
+  c.assignedAdminId === me.id && c.status !== 'closed';
+
+const byCreated = (a: Chat, b: Chat) => a.createdAt.localeCompare(b.createdAt);
+const byActivity = (a: Chat, b: Chat) => b.lastMessageAt.localeCompare(a.lastMessageAt);
+
+/** The waiting queue, oldest first. */
+export const queueOf = (s: Chats): Chat[] => Object.values(s.byId).filter(inQueue).sort(byCreated);
+/** The admin's own open chats, newest activity first. */
+export const mineOf = (s: Chats, me: Identity): Chat[] =>
+  Object.values(s.byId)
+    .filter((c) => isMine(me, c))
+    .sort(byActivity);
+export const allOf = (s: Chats, status: Chat['status'] | ''): Chat[] =>
+  Object.values(s.byId)
+    .filter((c) => !status || c.status === status)
+    .sort(byActivity);
+
+function seeAdmins(admins: Chats['admins'], chats: Chat[]): Chats['admins'] {
+  let next = admins;
+  for (const c of chats) {
+    for (const [id, name] of [
+      [c.assignedAdminId, c.assignedAdminName],
+      [c.lockedByAdminId, c.lockedByAdminName],
+    ] as const) {
+      if (id && name && next[id] !== name) next = { ...next, [id]: name };
+    }
+  }
+  return next;
+}
+
+function patch(s: Chats, chatId: string, f: (c: Chat) => Chat): Chats {
+  const chat = s.byId[chatId];
+  return chat ? { ...s, byId: { ...s.byId, [chatId]: f(chat) } } : s;
+}
+
+function upsert(s: Chats, chats: Chat[]): Chats {
+  const byId = { ...s.byId };
+  for (const c of chats) byId[c._id] = c;
+  return { byId, admins: seeAdmins(s.admins, chats) };
+}
+
+/** Which chats a list load is the whole truth about: the others are kept. */
+function coveredBy(list: List, me: Identity, status = ''): (c: Chat) => boolean {
+  if (list === 'queue') return inQueue;
+  if (list === 'mine') return (c) => isMine(me, c);
+  return (c) => !status || c.status === status;
+}
+
+export function applyChatEvent(s: Chats, e: ChatEvent, me: Identity): Chats {
+  switch (e.type) {
+    case 'loaded': {
+      // A chat the list should contain but does not has changed elsewhere: drop our copy.
+      const covered = coveredBy(e.list, me, e.status);
+      const fresh = new Set(e.chats.map((c) => c._id));
+      const byId: Record<string, Chat> = {};
+      for (const [id, c] of Object.entries(s.byId)) if (fresh.has(id) || !covered(c)) byId[id] = c;
+      return upsert({ ...s, byId }, e.chats);
+    }
+    case 'upsert':
+      return upsert(s, [e.chat]);
+    case 'taken': {
+      const admins = { ...s.admins, [e.adminId]: e.adminName };
+      return patch({ ...s, admins }, e.chatId, (c) => ({
+        ...c,
+        status: 'active',
+        assignedAdminId: e.adminId,
+        assignedAdminName: e.adminName,
+      }));
+    }
+    case 'transferred-out':
+      // The new assignee's id is not in this event; the chat is no longer ours either way.
+      return patch(s, e.chatId, (c) => ({
+        ...c,
+        status: 'active',
+        assignedAdminId: c.assignedAdminId === me.id ? `→${e.toAdminName}` : c.assignedAdminId,
+        assignedAdminName: e.toAdminName,
+      }));
+    case 'closed':
+      return patch(s, e.chatId, (c) => ({ ...c, status: 'closed', userOnline: false }));
+    case 'notification': {
+      if (e.chat) return upsert(s, [e.chat]);
+      const m = e.message;
+      return patch(s, e.chatId, (c) => ({
+        ...c,
+        lastMessage: m.content.slice(0, 100),
+        lastMessageAt: m.createdAt,
+        unreadCount: m.senderType === 'user' ? c.unreadCount + 1 : c.unreadCount,
+      }));
+    }
+    case 'user-status': {
+      let next = s;
+      for (const c of Object.values(s.byId)) {
+        if (c.userId === e.userId && (e.chatId === null || c._id === e.chatId)) {
+          next = patch(next, c._id, (x) => ({ ...x, userOnline: e.online }));
+        }
+      }
+      return next;
+    }
+    case 'read':
+      return patch(s, e.chatId, (c) => ({ ...c, unreadCount: 0 }));
+    case 'gone': {
+      const { [e.chatId]: _, ...byId } = s.byId;
+      return { ...s, byId };
+    }
+  }
+}

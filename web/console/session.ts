@@ -1,0 +1,89 @@
+/**
+ * Who is signed in to the console and how. The server tells its auth mode
+ * (`/console/config.json`). Under JWT the token is pasted, or handed over by the host page:
+ * in the URL fragment (`/console#token=…`, never sent to a server) or by `postMessage`
+ * from a parent window whose origin is one of CORS_ORIGIN's. Under AUTH_MODE=none the
+ * admin types a name and id (demo mode). The session lives in sessionStorage (this tab).
+ */
+
+import { readToken } from '../shared/token.js';
+import type { AuthMode, Identity } from '../shared/types.js';
+
+export interface ConsoleConfig {
+  authMode: AuthMode;
+  /** Origins that may hand a token to the console by postMessage (when embedded). */
+  parentOrigins: string[];
+}
+
+export interface Session {
+  identity: Identity;
+  token: string | undefined;
+}
+
+export type TokenProblem = 'tokenInvalid' | 'tokenNotAdmin' | 'tokenExpired';
+
+const KEY = 'fastorika.console.session';
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  const res = await fetch('/console/config.json', { headers: { accept: 'application/json' } });
+  if (!res.ok) throw new Error(`config: ${res.status}`);
+  return (await res.json()) as ConsoleConfig;
+}
+
+export function sessionFromToken(token: string): Session | TokenProblem {
+  const claims = readToken(token);
+  if (!claims) return 'tokenInvalid';
+  if (claims.role === 'user') return 'tokenNotAdmin';
+  if (claims.expiresAt !== undefined && claims.expiresAt <= Date.now()) return 'tokenExpired';
+  return { identity: { id: claims.id, name: claims.name, role: claims.role }, token: token.trim() };
+}
+
+/** A token in the URL fragment is taken once and removed from the address bar. */
+export function tokenFromFragment(): string | undefined {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token') ?? undefined;
+  if (token) history.replaceState(null, '', location.pathname + location.search);
+  return token;
+}
+
+export function listenForHandover(
+  config: ConsoleConfig,
+  onToken: (token: string) => void,
+): () => void {
+  const listener = (e: MessageEvent) => {
+    if (!config.parentOrigins.includes(e.origin)) return;
+    const data = e.data as { type?: unknown; token?: unknown } | null;
+    if (data?.type === 'fastorika:token' && typeof data.token === 'string') onToken(data.token);
+  };
+  window.addEventListener('message', listener);
+  if (window.parent !== window) {
+    for (const origin of config.parentOrigins) {
+      window.parent.postMessage({ type: 'fastorika:ready' }, origin);
+    }
+  }
+  return () => window.removeEventListener('message', listener);
+}
+
+export function savedSession(mode: AuthMode): Session | undefined {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (!raw) return undefined;
+    const s = JSON.parse(raw) as Session;
+    if (mode === 'jwt') {
+      const fresh = s.token ? sessionFromToken(s.token) : undefined;
+      return typeof fresh === 'object' ? fresh : undefined;
+    }
+    return s.identity?.id ? { identity: s.identity, token: undefined } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveSession(s: Session | undefined): void {
+  try {
+    if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+    else sessionStorage.removeItem(KEY);
+  } catch {
+    // Storage may be unavailable (private mode); the session then lasts until reload.
+  }
+}

@@ -1,0 +1,68 @@
+/** Loads the console's lists and keeps them live from the admin rooms' events. */
+import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
+import type { ChatClient } from '../shared/client.js';
+import type { Chat, Identity, Message } from '../shared/types.js';
+import { applyChatEvent, type ChatEvent, type Chats, noChats } from './chats.js';
+
+const REFRESH_MS = 30_000;
+
+export interface ChatsApi {
+  chats: Chats;
+  dispatch(e: ChatEvent): void;
+  reload(): void;
+}
+
+export function useChats(
+  client: ChatClient,
+  me: Identity,
+  allStatus: Chat['status'] | '',
+  onUserMessage: (chatId: string, m: Message) => void,
+): ChatsApi {
+  const [chats, dispatch] = useReducer(
+    (s: Chats, e: ChatEvent) => applyChatEvent(s, e, me),
+    noChats,
+  );
+  const notify = useRef(onUserMessage);
+  notify.current = onUserMessage;
+  const superadmin = me.role === 'superadmin';
+
+  const reload = useCallback(async () => {
+    const id = encodeURIComponent(me.id);
+    const list = (path: string) => client.request<{ chats: Chat[] }>('GET', path);
+    const queue = await list(`/api/chats/waiting?adminId=${id}&isSuperAdmin=${superadmin}`);
+    dispatch({ type: 'loaded', list: 'queue', chats: queue.chats });
+    const mine = await list(`/api/chats/admin/${id}`);
+    dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
+    if (superadmin) {
+      const all = await list(`/api/chats/all${allStatus ? `?status=${allStatus}` : ''}`);
+      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus });
+    }
+  }, [client, me.id, superadmin, allStatus]);
+
+  useEffect(() => {
+    const quietly = () => void reload().catch(() => {});
+    quietly();
+    const timer = setInterval(quietly, REFRESH_MS);
+    const offs = [
+      client.onResync(quietly),
+      client.on('new-chat', ({ chat }) => dispatch({ type: 'upsert', chat })),
+      client.on('chat-taken', (p) => dispatch({ type: 'taken', ...p })),
+      client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
+      client.on('chat-unlocked', ({ chat }) => dispatch({ type: 'upsert', chat })),
+      client.on('chat-transferred-in', ({ chat }) => dispatch({ type: 'upsert', chat })),
+      client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
+      client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
+      client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
+      client.on('message-notification', (p) => {
+        dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });
+        if (p.message.senderType === 'user') notify.current(p.chatId, p.message);
+      }),
+    ];
+    return () => {
+      clearInterval(timer);
+      for (const off of offs) off();
+    };
+  }, [client, reload]);
+
+  return { chats, dispatch, reload: () => void reload().catch(() => {}) };
+}

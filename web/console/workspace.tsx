@@ -1,0 +1,166 @@
+/** The signed-in console: lists on the left, the selected chat on the right. */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { type ChatClient, createChatClient } from '../shared/client.js';
+import type { CommonKey } from '../shared/i18n/common.js';
+import type { ConsoleKey } from '../shared/i18n/console.js';
+import type { Lang, Translate } from '../shared/i18n/index.js';
+import type { Chat, Message } from '../shared/types.js';
+import { useConnection, usePageVisible } from '../shared/use-page.js';
+import { canAskForNotifications, useAttention } from './attention.js';
+import { ChatList } from './chat-list.js';
+import { ChatView } from './chat-view.js';
+import { allOf, mineOf, queueOf } from './chats.js';
+import type { Session } from './session.js';
+import { useChats } from './use-chats.js';
+
+type Tab = 'queue' | 'mine' | 'all';
+
+interface Props {
+  session: Session;
+  t: Translate<CommonKey>;
+  c: Translate<ConsoleKey>;
+  lang: Lang;
+  header: ComponentChildren;
+  onSignedOut(): void;
+}
+
+export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
+  const client: ChatClient = useMemo(
+    () =>
+      createChatClient({
+        baseUrl: location.origin,
+        authMode: session.token ? 'jwt' : 'none',
+        identity: session.identity,
+        token: session.token,
+      }),
+    [session],
+  );
+  useEffect(() => () => client.close(), [client]);
+  const me = session.identity;
+  const connection = useConnection(client);
+  const visible = usePageVisible();
+  const [tab, setTab] = useState<Tab>('queue');
+  const [status, setStatus] = useState<Chat['status'] | ''>('');
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [askNotify, setAskNotify] = useState(canAskForNotifications());
+
+  useEffect(() => {
+    if (connection === 'signed-out') onSignedOut();
+  }, [connection, onSignedOut]);
+
+  const attention = useAttention(c('appTitle'), (count) =>
+    t('newMessagesTitle', { count, title: c('appTitle') }),
+  );
+  const { chats, dispatch } = useChats(
+    client,
+    me,
+    status,
+    useCallback(
+      (chatId: string, m: Message) =>
+        attention(c('notificationTitle', { name: m.senderName }), m.content, chatId),
+      [attention, c],
+    ),
+  );
+
+  const queue = queueOf(chats);
+  const mine = mineOf(chats, me);
+  const lists: Record<Tab, Chat[]> = { queue, mine, all: allOf(chats, status) };
+  const chat = selected ? chats.byId[selected] : undefined;
+  const tabs: Array<[Tab, string]> = [
+    ['queue', `${c('queue')} (${queue.length})`],
+    ['mine', `${c('myChats')} (${mine.length})`],
+  ];
+  if (me.role === 'superadmin') tabs.push(['all', c('allChats')]);
+
+  return (
+    <div class={`console ${chat ? 'console--chat-open' : ''}`}>
+      <header class="topbar">
+        <h1 class="topbar__title">{c('appTitle')}</h1>
+        <p class="topbar__connection" role="status" data-connection={connection}>
+          <span class={`dot ${connection === 'online' ? 'dot--online' : 'dot--warn'}`} />
+          {connection === 'signed-out' ? t('signedOut') : t(connection)}
+        </p>
+        <p class="topbar__me">
+          {c('signedInAs', { name: me.name })} (
+          {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
+        </p>
+        {askNotify ? (
+          <button
+            type="button"
+            class="button button--plain"
+            onClick={() => void Notification.requestPermission().then(() => setAskNotify(false))}
+          >
+            {c('enableNotifications')}
+          </button>
+        ) : null}
+        {header}
+      </header>
+      {session.token ? null : (
+        <p class="demo-banner" role="note">
+          <strong>{c('demoMode')}</strong> {c('demoWarning')}
+        </p>
+      )}
+      <div class="layout">
+        <nav class="sidebar" aria-label={c('chatLists')}>
+          <div class="tabs">
+            {tabs.map(([key, label]) => (
+              <button
+                key={key}
+                type="button"
+                class="tab"
+                data-tab={key}
+                aria-pressed={tab === key}
+                onClick={() => setTab(key)}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          {tab === 'all' ? (
+            <label class="filter">
+              {c('statusFilter')}
+              <select
+                value={status}
+                onChange={(e) => setStatus(e.currentTarget.value as Chat['status'] | '')}
+              >
+                <option value="">{c('statusAny')}</option>
+                <option value="waiting">{c('statusWaiting')}</option>
+                <option value="active">{c('statusActive')}</option>
+                <option value="closed">{c('statusClosed')}</option>
+              </select>
+            </label>
+          ) : null}
+          <ChatList
+            chats={lists[tab]}
+            selected={selected}
+            onSelect={setSelected}
+            empty={c(tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll')}
+            label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
+            c={c}
+            lang={lang}
+          />
+        </nav>
+        <main class="pane">
+          {chat ? (
+            <ChatView
+              key={chat._id}
+              client={client}
+              me={me}
+              chat={chat}
+              admins={chats.admins}
+              visible={visible}
+              t={t}
+              c={c}
+              lang={lang}
+              dispatch={dispatch}
+              onBack={() => setSelected(undefined)}
+            />
+          ) : (
+            <p class="pane__empty">{c('selectChat')}</p>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

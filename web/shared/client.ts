@@ -1,0 +1,262 @@
+/**
+ * A small typed client over socket.io-client and fetch, used by the console and the
+ * widget. It owns the connection: it identifies the socket (join-user / join-admin),
+ * re-joins the chats it was asked to join after a reconnect that Socket.io could not
+ * recover, reconnects after the server closed the connection (a restart or deploy), and
+ * tells its listeners when to catch up (`onResync`).
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientEventName, ClientToServerEvents } from '../../src/schemas/events.js';
+import type { AuthMode, Identity, ServerToClientEvents } from './types.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'signed-out';
+export type Transport = 'websocket' | 'polling';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The whole failure envelope (e.g. `assignedTo` on CHAT_TAKEN). */
+    readonly body: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const AUTH_CODES = new Set(['MISSING_TOKEN', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'FORBIDDEN']);
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface ClientOptions {
+  /** The chat server's origin, e.g. `https://chat.example`. */
+  baseUrl: string;
+  authMode: AuthMode;
+  identity: Identity;
+  token?: string | undefined;
+  transports?: Transport[] | undefined;
+}
+
+type Reply = Record<string, unknown>;
+
+export interface EmitOptions {
+  waitOnlineMs?: number;
+  ackTimeoutMs?: number;
+}
+type Listener<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
+
+export interface ChatClient {
+  readonly identity: Identity;
+  readonly authMode: AuthMode;
+  state(): ConnectionState;
+  onState(listener: (state: ConnectionState, code?: string) => void): () => void;
+  /** Called after each reconnect, once identity and chat rooms are back: fetch what was missed. */
+  onResync(listener: () => void): () => void;
+  on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void;
+  /** A REST call; resolves with the success envelope or throws ApiError. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /**
+   * A socket event with an acknowledgement. Waits up to `waitOnlineMs` for the connection
+   * (a send made while reconnecting stays "sending" meanwhile), then `ackTimeoutMs` for
+   * the answer; throws ApiError on a failure reply.
+   */
+  emit(event: ClientEventName, payload: unknown, options?: EmitOptions): Promise<Reply>;
+  /** Sends join-user / join-admin again (a user who just opened a chat is online in it). */
+  announce(): Promise<void>;
+  /** Joins `chat-<id>` now and again after every reconnect, until leaveChat. */
+  joinChat(chatId: string): Promise<void>;
+  leaveChat(chatId: string): void;
+  close(): void;
+}
+
+function failure(reply: unknown, status: number): ApiError {
+  const body = (typeof reply === 'object' && reply !== null ? reply : {}) as Reply;
+  const code = typeof body.code === 'string' ? body.code : status ? `HTTP_${status}` : 'UNKNOWN';
+  const message = typeof body.error === 'string' ? body.error : `Request failed (${code})`;
+  return new ApiError(status, code, message, body);
+}
+
+export function createChatClient(options: ClientOptions): ChatClient {
+  const { baseUrl, identity, authMode, token } = options;
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
+    transports: options.transports ?? ['websocket', 'polling'],
+    auth: token ? { token } : {},
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    withCredentials: false,
+  });
+  const stateListeners = new Set<(s: ConnectionState, code?: string) => void>();
+  const resyncListeners = new Set<() => void>();
+  const joined = new Set<string>();
+  let state: ConnectionState = 'connecting';
+  let connectedOnce = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryDelay = 500;
+  let closed = false;
+
+  const setState = (next: ConnectionState, code?: string) => {
+    if (next === state && code === undefined) return;
+    state = next;
+    for (const l of stateListeners) l(next, code);
+  };
+
+  const reconnectLater = (delayMs?: number) => {
+    if (closed || retryTimer) return;
+    const wait = delayMs ?? retryDelay + Math.random() * 250;
+    retryDelay = Math.min(retryDelay * 2, 3000);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (!socket.connected) socket.connect();
+    }, wait);
+  };
+
+  const whenOnline = (timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (state === 'online' && socket.connected) return resolve();
+      const timer = setTimeout(() => {
+        off();
+        reject(new ApiError(0, 'OFFLINE', 'Not connected'));
+      }, timeoutMs);
+      const listener = (s: ConnectionState) => {
+        if (s !== 'online') return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      stateListeners.add(listener);
+      const off = () => stateListeners.delete(listener);
+    });
+
+  const rawEmit = async (
+    event: ClientEventName,
+    payload: unknown,
+    timeoutMs: number,
+  ): Promise<Reply> => {
+    const reply: unknown = await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    if ((reply as Reply | undefined)?.success !== true) throw failure(reply, 0);
+    return reply as Reply;
+  };
+
+  const identify = () =>
+    identity.role === 'user'
+      ? rawEmit('join-user', { userId: identity.id, userName: identity.name }, ACK_TIMEOUT_MS)
+      : rawEmit(
+          'join-admin',
+          {
+            adminId: identity.id,
+            adminName: identity.name,
+            isSuperAdmin: identity.role === 'superadmin',
+          },
+          ACK_TIMEOUT_MS,
+        );
+
+  socket.on('connect', async () => {
+    const reconnect = connectedOnce;
+    connectedOnce = true;
+    retryDelay = 500;
+    try {
+      // A recovered session kept its rooms and got the events it missed; a new one did not.
+      if (!socket.recovered) {
+        await identify();
+        for (const chatId of joined) {
+          await rawEmit('join-chat', { chatId }, ACK_TIMEOUT_MS).catch(() => joined.delete(chatId));
+        }
+      }
+      setState('online');
+      if (reconnect) for (const l of resyncListeners) l();
+    } catch (err) {
+      const code = err instanceof ApiError ? err.code : undefined;
+      if (code && AUTH_CODES.has(code)) setState('signed-out', code);
+      else {
+        socket.disconnect();
+        setState('reconnecting');
+        reconnectLater();
+      }
+    }
+  });
+
+  socket.on('disconnect', (reason) => {
+    if (closed) return;
+    setState('reconnecting');
+    // The server closed the connection itself (restart, deploy): Socket.io does not retry that.
+    if (reason === 'io server disconnect') reconnectLater();
+  });
+
+  socket.on('connect_error', (err) => {
+    const data = (err as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
+    if (data?.code && AUTH_CODES.has(data.code)) {
+      setState('signed-out', data.code);
+      return;
+    }
+    setState(connectedOnce ? 'reconnecting' : 'connecting');
+    // Refused by a handshake guard (e.g. rate limited): Socket.io leaves the retry to us.
+    if (!socket.active) reconnectLater(data?.retryAfterMs);
+  });
+
+  socket.on('error', (p) => {
+    if (p.code === 'TOKEN_EXPIRED') setState('signed-out', p.code);
+  });
+
+  return {
+    identity,
+    authMode,
+    state: () => state,
+    onState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    onResync(listener) {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
+    on(event, listener) {
+      // socket.io-client's overloads cannot relate a generic event to its listener.
+      type Untyped = (...args: unknown[]) => void;
+      const s = socket as unknown as {
+        on(e: string, l: Untyped): void;
+        off(e: string, l: Untyped): void;
+      };
+      const l = listener as unknown as Untyped;
+      s.on(event, l);
+      return () => s.off(event, l);
+    },
+    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const headers: Record<string, string> = {};
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (token) headers.authorization = `Bearer ${token}`;
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+      });
+      const parsed: unknown = await res.json().catch(() => undefined);
+      if (!res.ok || (parsed as Reply | undefined)?.success !== true) {
+        const err = failure(parsed, res.status);
+        if (AUTH_CODES.has(err.code) && res.status === 401) setState('signed-out', err.code);
+        throw err;
+      }
+      return parsed as T;
+    },
+    async emit(event, payload, options = {}) {
+      await whenOnline(options.waitOnlineMs ?? ACK_TIMEOUT_MS);
+      return rawEmit(event, payload, options.ackTimeoutMs ?? ACK_TIMEOUT_MS);
+    },
+    async announce() {
+      if (socket.connected) await identify();
+    },
+    async joinChat(chatId) {
+      joined.add(chatId);
+      // Not connected yet: the connect handler joins every remembered chat.
+      if (socket.connected) await rawEmit('join-chat', { chatId }, ACK_TIMEOUT_MS);
+    },
+    leaveChat(chatId) {
+      joined.delete(chatId);
+      if (socket.connected) socket.emit('leave-chat', { chatId });
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      socket.disconnect();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** Strings of the embeddable widget. */
+import type { Catalogue } from './index.js';
+
+export type WidgetKey =
+  | 'openChat'
+  | 'openChatUnread'
+  | 'closeChat'
+  | 'title'
+  | 'intro'
+  | 'waitingAgent'
+  | 'talkingTo'
+  | 'agentJoined'
+  | 'agentChanged'
+  | 'newChat'
+  | 'startFailed'
+  | 'notConfigured';
+
+export const widgetStrings: Catalogue<WidgetKey> = {
+  en: {
+    openChat: 'Open support chat',
+    openChatUnread: 'Open support chat, {count} new',
+    closeChat: 'Close the chat window',
+    title: 'Support',
+    intro: 'Questions about a payment or your account? Write to us.',
+    waitingAgent: 'An agent will answer soon',
+    talkingTo: 'You are talking to {name}',
+    agentJoined: '{name} joined the chat',
+    agentChanged: 'Your chat was passed to {name}',
+    newChat: 'Start a new chat',
+    startFailed: 'Could not start the chat. Try again.',
+    notConfigured: 'Chat is unavailable: the page gave no user.',
+  },
+  ru: {
+    openChat: 'Открыть чат поддержки',
+    openChatUnread: 'Открыть чат поддержки, новых: {count}',
+    closeChat: 'Закрыть окно чата',
+    title: 'Поддержка',
+    intro: 'Вопрос о платеже или аккаунте? Напишите нам.',
+    waitingAgent: 'Оператор скоро ответит',
+    talkingTo: 'Вам отвечает {name}',
+    agentJoined: 'К чату подключился оператор {name}',
+    agentChanged: 'Ваш чат передан оператору {name}',
+    newChat: 'Начать новый чат',
+    startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
+    notConfigured: 'Чат недоступен: страница не указала пользователя.',
+  },
+  uz: {
+    openChat: 'Yordam chatini ochish',
+    openChatUnread: 'Yordam chatini ochish, yangi: {count}',
+    closeChat: 'Chat oynasini yopish',
+    title: 'Yordam',
+    intro: 'Toʻlov yoki hisobingiz haqida savol bormi? Bizga yozing.',
+    waitingAgent: 'Operator tez orada javob beradi',
+    talkingTo: 'Sizga {name} javob bermoqda',
+    agentJoined: '{name} chatga qoʻshildi',
+    agentChanged: 'Chatingiz operatorga topshirildi: {name}',
+    newChat: 'Yangi chat boshlash',
+    startFailed: 'Chatni boshlab boʻlmadi. Qayta urinib koʻring.',
+    notConfigured: 'Chat mavjud emas: sahifa foydalanuvchini koʻrsatmagan.',
+  },
+};

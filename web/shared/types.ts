@@ -1,0 +1,13 @@
+/** The wire shapes and event maps, shared with the server (type-only: nothing of it is bundled). */
+export type { ServerToClientEvents } from '../../src/schemas/events.js';
+export type { Chat, Message, MessageType } from '../../src/schemas/shapes.js';
+
+/** Who this browser tab is, as the server will see it. */
+export interface Identity {
+  id: string;
+  name: string;
+  role: 'user' | 'admin' | 'superadmin';
+}
+
+/** With `none` the identity is the one typed in (demo); with `jwt` it comes from the token. */
+export type AuthMode = 'none' | 'jwt';

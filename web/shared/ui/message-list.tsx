@@ -1,0 +1,165 @@
+/**
+ * The scrolling history of one chat: stored messages by `seq`, then this tab's pending
+ * sends. Scrolling to the top (or the "earlier messages" button, for keyboards) loads the
+ * previous page; the view keeps its place when a page is prepended and follows new
+ * messages while it is at the bottom.
+ */
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { CommonKey } from '../i18n/common.js';
+import { type Lang, LOCALE, type Translate } from '../i18n/index.js';
+import { deliveryOf, type PendingSend, type Timeline } from '../timeline.js';
+import type { Message } from '../types.js';
+import { MessageBody } from './message-body.js';
+
+export interface Notice {
+  key: string;
+  text: string;
+  /** Shown after the message with this seq (0: before all). */
+  afterSeq: number;
+}
+
+interface Props {
+  timeline: Timeline;
+  /** Messages of this reader's side (the user's, or the admins'), shown on the right with a delivery state. */
+  mine(m: Message): boolean;
+  /** The reader's own id: their messages are labelled "You", others by name. */
+  selfId: string;
+  t: Translate<CommonKey>;
+  lang: Lang;
+  onRetry(p: PendingSend): void;
+  onLoadOlder?(): void;
+  loadingOlder?: boolean;
+  notices?: readonly Notice[];
+  /** Shown under the last message (e.g. "Anna is typing…"). */
+  footer?: string | undefined;
+}
+
+const NEAR_TOP_PX = 48;
+const NEAR_BOTTOM_PX = 64;
+
+function time(iso: string, lang: Lang): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime())
+    ? ''
+    : new Intl.DateTimeFormat(LOCALE[lang], { hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+export function MessageList(props: Props) {
+  const { timeline, mine, t, lang, onRetry, onLoadOlder, loadingOlder, notices = [] } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const before = useRef({ first: 0, height: 0, top: 0, atBottom: true });
+
+  const remember = () => {
+    const el = scroller.current;
+    if (!el) return;
+    before.current = {
+      first: timeline.messages[0]?.seq ?? 0,
+      height: el.scrollHeight,
+      top: el.scrollTop,
+      atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX,
+    };
+  };
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const prev = before.current;
+    const first = timeline.messages[0]?.seq ?? 0;
+    if (prev.first !== 0 && first < prev.first && !prev.atBottom) {
+      // Older page prepended: keep the message that was in view where it was.
+      el.scrollTop = el.scrollHeight - prev.height + prev.top;
+    } else if (prev.atBottom) {
+      el.scrollTop = el.scrollHeight;
+    }
+    remember();
+  });
+
+  const onScroll = () => {
+    remember();
+    const el = scroller.current;
+    if (el && el.scrollTop < NEAR_TOP_PX && timeline.hasOlder && !loadingOlder) onLoadOlder?.();
+  };
+
+  const noticesAfter = (seq: number) =>
+    notices
+      .filter((n) => n.afterSeq === seq)
+      .map((n) => (
+        <li key={n.key} class="notice">
+          {n.text}
+        </li>
+      ));
+
+  const renderMessage = (m: Message) => {
+    const own = mine(m);
+    const state = deliveryOf(m);
+    return [
+      <li
+        key={m._id}
+        class={`msg ${own ? 'msg--mine' : 'msg--theirs'} msg--${m.senderType}`}
+        data-seq={m.seq}
+        data-state={own ? state : undefined}
+      >
+        <span class="msg__sender">{m.senderId === props.selfId ? t('you') : m.senderName}</span>
+        <MessageBody content={m.content} messageType={m.messageType} fileUrl={m.fileUrl} t={t} />
+        <span class="msg__meta">
+          <time dateTime={m.createdAt}>{time(m.createdAt, lang)}</time>
+          {own ? <span class={`msg__state msg__state--${state}`}>{t(state)}</span> : null}
+        </span>
+      </li>,
+      ...noticesAfter(m.seq),
+    ];
+  };
+
+  return (
+    <div
+      class="messages"
+      ref={scroller}
+      onScroll={onScroll}
+      role="log"
+      aria-label={t('messages')}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling log must be reachable by keyboard
+      tabIndex={0}
+    >
+      {timeline.hasOlder ? (
+        <button
+          type="button"
+          class="messages__older"
+          disabled={loadingOlder}
+          onClick={() => onLoadOlder?.()}
+        >
+          {loadingOlder ? t('loadingOlder') : t('loadOlder')}
+        </button>
+      ) : null}
+      <ol class="messages__list">
+        {noticesAfter(0)}
+        {timeline.messages.flatMap(renderMessage)}
+        {timeline.pending.map((p) => (
+          <li
+            key={p.clientMessageId}
+            class="msg msg--mine msg--pending"
+            data-state={p.state}
+            data-client-id={p.clientMessageId}
+          >
+            <span class="msg__sender">{t('you')}</span>
+            <div class="msg__body">
+              <p class="msg__text">{p.content}</p>
+            </div>
+            <span class="msg__meta">
+              <span class={`msg__state msg__state--${p.state}`}>{t(p.state)}</span>
+              {p.state === 'failed' ? (
+                <button type="button" class="msg__retry" onClick={() => onRetry(p)}>
+                  {t('retry')}
+                </button>
+              ) : null}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {props.footer ? (
+        <p class="messages__typing" aria-live="polite">
+          {props.footer}
+        </p>
+      ) : null}
+    </div>
+  );
+}

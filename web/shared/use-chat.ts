@@ -1,0 +1,230 @@
+/**
+ * One open chat for one reader: its timeline (history pages, live messages, catch-up after
+ * reconnects), sends with their delivery states, typing both ways and read receipts.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ChatClient } from './client.js';
+import { newClientMessageId } from './ids.js';
+import {
+  addPending,
+  emptyTimeline,
+  firstSeq,
+  hasGapBefore,
+  lastSeq,
+  markSeen,
+  merge,
+  type PendingSend,
+  setPendingState,
+  type Timeline,
+  unreadFrom,
+} from './timeline.js';
+import type { Chat, Message } from './types.js';
+
+const PAGE = 50;
+const CATCH_UP_PAGE = 200;
+const TYPING_SHOWN_MS = 6000;
+/** A send made while reconnecting waits this long for the connection before it fails. */
+const SEND_WAITS_FOR_CONNECTION_MS = 60_000;
+
+interface Page {
+  messages: Message[];
+  pagination: { pages?: number; hasMore?: boolean };
+}
+
+export interface ChatOptions {
+  /** Which side this reader writes for: user messages, or admin (and system) messages. */
+  side: 'user' | 'admin';
+  /** Send `mark-read` for the other side's messages (panel open, tab visible, allowed). */
+  markRead: boolean;
+  /** Called with each message from the other side that arrived live. */
+  onIncoming?(m: Message): void;
+  /** The send's ack carries the chat: lets the caller refresh status, assignee, preview. */
+  onChat?(chat: Chat): void;
+}
+
+export interface ChatView {
+  timeline: Timeline;
+  loadingOlder: boolean;
+  typingName: string | undefined;
+  loadOlder(): void;
+  /** `inChat` names the chat when it was created for this very send. */
+  send(text: string, inChat?: string): void;
+  retry(p: PendingSend): void;
+  typing(isTyping: boolean): void;
+  ours(m: Message): boolean;
+}
+
+export function useChat(
+  client: ChatClient,
+  chatId: string | undefined,
+  options: ChatOptions,
+): ChatView {
+  const [timeline, setTimeline] = useState<Timeline>(emptyTimeline);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [typingName, setTypingName] = useState<string | undefined>(undefined);
+  const current = useRef(timeline);
+  current.current = timeline;
+  const opts = useRef(options);
+  opts.current = options;
+  const { side } = options;
+  const ours = useCallback(
+    (m: Message) => (side === 'user' ? m.senderType === 'user' : m.senderType !== 'user'),
+    [side],
+  );
+
+  const update = useCallback((f: (t: Timeline) => Timeline) => {
+    current.current = f(current.current);
+    setTimeline(current.current);
+  }, []);
+
+  const previousChat = useRef(chatId);
+  useEffect(() => {
+    // A chat created by this reader's first send keeps that send (pending) on screen.
+    const created = previousChat.current === undefined;
+    previousChat.current = chatId;
+    update((t) => (created ? { ...emptyTimeline, pending: t.pending } : emptyTimeline));
+    setTypingName(undefined);
+    if (!chatId) return;
+    let live = true;
+    let catching: Promise<void> | undefined;
+    let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    const path = `/api/messages/${encodeURIComponent(chatId)}`;
+
+    const catchUp = () => {
+      catching ??= (async () => {
+        try {
+          for (;;) {
+            const after = lastSeq(current.current);
+            const page = await client.request<Page>(
+              'GET',
+              `${path}?after=${after}&limit=${CATCH_UP_PAGE}`,
+            );
+            if (!live) return;
+            update((t) => merge(t, page.messages));
+            if (!page.pagination.hasMore || page.messages.length === 0) return;
+          }
+        } finally {
+          catching = undefined;
+        }
+      })().catch(() => {});
+      return catching;
+    };
+
+    const offs = [
+      client.on('new-message', ({ message }) => {
+        if (message.chatId !== chatId) return;
+        if (hasGapBefore(current.current, message)) void catchUp();
+        update((t) => merge(t, [message]));
+        if (!ours(message)) {
+          setTypingName(undefined);
+          opts.current.onIncoming?.(message);
+        }
+      }),
+      client.on('typing', (p) => {
+        if (p.chatId !== chatId || p.userId === client.identity.id) return;
+        clearTimeout(typingTimer);
+        setTypingName(p.isTyping ? p.userName || undefined : undefined);
+        if (p.isTyping) typingTimer = setTimeout(() => setTypingName(undefined), TYPING_SHOWN_MS);
+      }),
+      client.on('messages-read', (p) => {
+        if (p.chatId !== chatId || p.readerType === side) return;
+        update((t) => markSeen(t, ours, new Date().toISOString()));
+      }),
+      client.onResync(() => void catchUp()),
+    ];
+
+    void (async () => {
+      await client.joinChat(chatId).catch(() => {});
+      try {
+        const page = await client.request<Page>('GET', `${path}?limit=${PAGE}`);
+        if (!live) return;
+        update((t) => ({ ...merge(t, page.messages), hasOlder: (page.pagination.pages ?? 1) > 1 }));
+        // Anything stored between the page and the join: fetch it too.
+        await catchUp();
+      } catch {
+        // Shown as an empty history; the next reconnect or message retries.
+      }
+    })();
+
+    return () => {
+      live = false;
+      clearTimeout(typingTimer);
+      for (const off of offs) off();
+      client.leaveChat(chatId);
+    };
+  }, [client, chatId, side, ours, update]);
+
+  // Read receipts: the other side's unread messages, while the reader can see them.
+  const unread = unreadFrom(timeline, (m) => !ours(m));
+  useEffect(() => {
+    if (!chatId || !options.markRead || unread === 0) return;
+    const { id } = client.identity;
+    client
+      .emit('mark-read', { chatId, readerId: id, readerType: side })
+      .then(() => update((t) => markSeen(t, (m) => !ours(m), new Date().toISOString())))
+      .catch(() => {});
+  }, [client, chatId, options.markRead, unread, side, ours, update]);
+
+  const deliver = useCallback(
+    (p: Omit<PendingSend, 'state'>, target = chatId) => {
+      if (!target) return;
+      client
+        .emit(
+          'send-message',
+          { chatId: target, content: p.content, clientMessageId: p.clientMessageId },
+          { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
+        )
+        .then((reply) => {
+          update((t) => merge(t, [reply.message as Message]));
+          if (reply.chat) opts.current.onChat?.(reply.chat as Chat);
+        })
+        .catch(() => update((t) => setPendingState(t, p.clientMessageId, 'failed')));
+    },
+    [client, chatId, update],
+  );
+
+  return {
+    timeline,
+    loadingOlder,
+    typingName,
+    ours,
+    loadOlder() {
+      const before = firstSeq(current.current);
+      if (!chatId || loadingOlder || !current.current.hasOlder || before === undefined) return;
+      setLoadingOlder(true);
+      client
+        .request<Page>(
+          'GET',
+          `/api/messages/${encodeURIComponent(chatId)}?before=${before}&limit=${PAGE}`,
+        )
+        .then((page) =>
+          update((t) => ({
+            ...merge(t, page.messages),
+            hasOlder: page.pagination.hasMore === true,
+          })),
+        )
+        .catch(() => {})
+        .finally(() => setLoadingOlder(false));
+    },
+    send(text, inChat) {
+      const pending = {
+        clientMessageId: newClientMessageId(),
+        content: text,
+        createdAt: new Date().toISOString(),
+      };
+      update((t) => addPending(t, pending));
+      deliver(pending, inChat ?? chatId);
+    },
+    retry(p) {
+      update((t) => setPendingState(t, p.clientMessageId, 'sending'));
+      deliver(p);
+    },
+    typing(isTyping) {
+      if (!chatId) return;
+      const { id, name } = client.identity;
+      client
+        .emit('typing', { chatId, userId: id, userName: name, isTyping }, { waitOnlineMs: 3000 })
+        .catch(() => {});
+    },
+  };
+}

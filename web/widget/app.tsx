@@ -1,0 +1,226 @@
+/**
+ * The widget: a launcher button and a chat panel. The user's open chat is found on start
+ * (to show its history and unread replies); a new one is opened (`POST /api/chats`) only
+ * when the user first writes, so visitors who never write leave no empty chats in the
+ * agents' queue.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createChatClient } from '../shared/client.js';
+import { common } from '../shared/i18n/common.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { translator } from '../shared/i18n/index.js';
+import { widgetStrings } from '../shared/i18n/widget.js';
+import { lastSeq, unreadFrom } from '../shared/timeline.js';
+import type { Chat, Identity } from '../shared/types.js';
+import { Composer } from '../shared/ui/composer.js';
+import { MessageList, type Notice } from '../shared/ui/message-list.js';
+import { useChat } from '../shared/use-chat.js';
+import { useConnection, usePageVisible } from '../shared/use-page.js';
+import type { WidgetConfig } from './config.js';
+
+interface Props {
+  config: WidgetConfig;
+  identity: Identity;
+  lang: Lang;
+}
+
+export function WidgetApp({ config, identity, lang }: Props) {
+  const t = useMemo(() => translator(common, lang), [lang]);
+  const w = useMemo(() => translator(widgetStrings, lang), [lang]);
+  const client = useMemo(
+    () =>
+      createChatClient({
+        baseUrl: config.server,
+        authMode: config.token ? 'jwt' : 'none',
+        identity,
+        token: config.token,
+        transports: config.transports,
+      }),
+    [config, identity],
+  );
+  useEffect(() => () => client.close(), [client]);
+
+  const [open, setOpen] = useState(false);
+  const [chat, setChat] = useState<Chat | undefined>(undefined);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const connection = useConnection(client);
+  const visible = usePageVisible();
+  const launcher = useRef<HTMLButtonElement>(null);
+  const closed = chat?.status === 'closed';
+
+  const view = useChat(client, chat?._id, {
+    side: 'user',
+    markRead: open && visible && !closed,
+    onChat: setChat,
+  });
+  // Replies not read yet, also those that came while the page was closed: on the launcher.
+  const unread = open ? 0 : unreadFrom(view.timeline, (m) => !view.ours(m));
+  const seqNow = useRef(0);
+  seqNow.current = lastSeq(view.timeline);
+
+  const notice = useCallback((text: string) => {
+    setNotices((ns) => [...ns, { key: `${ns.length}-${text}`, text, afterSeq: seqNow.current }]);
+  }, []);
+
+  /** The user's chat that is not closed, if any (after start and after every reconnect). */
+  const refresh = useCallback(async () => {
+    const { chats } = await client.request<{ chats: Chat[] }>(
+      'GET',
+      `/api/chats/user/${encodeURIComponent(identity.id)}`,
+    );
+    setChat((known) => {
+      const same = known && chats.find((c) => c._id === known._id);
+      return same ?? chats.find((c) => c.status !== 'closed') ?? known;
+    });
+  }, [client, identity.id]);
+
+  useEffect(() => {
+    void refresh().catch(() => {});
+    const offs = [
+      client.onResync(() => void refresh().catch(() => {})),
+      client.on('admin-joined', (p) => {
+        setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
+        notice(w('agentJoined', { name: p.adminName }));
+      }),
+      client.on('admin-changed', (p) => {
+        setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
+        notice(w('agentChanged', { name: p.adminName }));
+      }),
+      client.on('chat-closed', (p) => {
+        setChat((c) => (c && c._id === p.chatId ? { ...c, status: 'closed' } : c));
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [client, refresh, notice, w]);
+
+  const send = async (text: string) => {
+    setError(undefined);
+    if (chat && !closed) return view.send(text);
+    try {
+      const reply = await client.request<{ chat: Chat }>('POST', '/api/chats', {
+        userId: identity.id,
+        userName: identity.name,
+      });
+      setNotices([]);
+      setChat(reply.chat);
+      view.send(text, reply.chat._id);
+      // Marks the user online in the chat just opened (presence is kept per open chat).
+      if (!reply.chat.userOnline) void client.announce().catch(() => {});
+    } catch {
+      setError(w('startFailed'));
+    }
+  };
+
+  const close = () => {
+    setOpen(false);
+    launcher.current?.focus();
+  };
+
+  const status = closed
+    ? t('chatClosed')
+    : chat?.assignedAdminName
+      ? w('talkingTo', { name: chat.assignedAdminName })
+      : chat
+        ? w('waitingAgent')
+        : w('intro');
+
+  return (
+    <div class={`widget ${open ? 'widget--open' : ''}`} lang={lang}>
+      {open ? (
+        <section
+          class="panel"
+          role="dialog"
+          aria-labelledby="fc-title"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              close();
+            }
+          }}
+        >
+          <header class="panel__header">
+            <div>
+              <h2 id="fc-title" class="panel__title">
+                {w('title')}
+              </h2>
+              <p class="panel__status" data-testid="status">
+                {status}
+              </p>
+            </div>
+            <button type="button" class="panel__close" aria-label={w('closeChat')} onClick={close}>
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M6 6l12 12M18 6L6 18" />
+              </svg>
+            </button>
+          </header>
+          {connection === 'online' ? null : (
+            <p class="banner" role="status" data-connection={connection}>
+              {connection === 'signed-out' ? t('signedOut') : t(connection)}
+            </p>
+          )}
+          <MessageList
+            timeline={view.timeline}
+            mine={view.ours}
+            selfId={identity.id}
+            t={t}
+            lang={lang}
+            onRetry={view.retry}
+            onLoadOlder={view.loadOlder}
+            loadingOlder={view.loadingOlder}
+            notices={notices}
+            footer={view.typingName ? t('typing', { name: view.typingName }) : undefined}
+          />
+          {error ? (
+            <p class="banner banner--error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          {closed ? (
+            <div class="panel__closed">
+              <p role="status">{t('chatClosed')}</p>
+              <button
+                type="button"
+                class="button"
+                onClick={() => {
+                  setChat(undefined);
+                  setNotices([]);
+                }}
+              >
+                {w('newChat')}
+              </button>
+            </div>
+          ) : (
+            <Composer
+              id="fc-message"
+              t={t}
+              autoFocus
+              disabled={connection === 'signed-out'}
+              onSend={(text) => void send(text)}
+              onTyping={chat ? view.typing : undefined}
+            />
+          )}
+        </section>
+      ) : null}
+      <button
+        ref={launcher}
+        type="button"
+        class="launcher"
+        aria-expanded={open}
+        aria-label={unread > 0 ? w('openChatUnread', { count: unread }) : w('openChat')}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M4 5h16v11H9l-5 4z" />
+        </svg>
+        {unread > 0 ? (
+          <span class="launcher__badge" aria-hidden="true">
+            {unread}
+          </span>
+        ) : null}
+      </button>
+    </div>
+  );
+}

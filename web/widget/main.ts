@@ -1,0 +1,32 @@
+/**
+ * The widget bundle. Loaded by /widget.js (the short-cached loader), which copies the host
+ * page's `data-*` attributes onto this script: defines <fastorika-chat> and adds one to
+ * the page, unless the page placed its own.
+ */
+import { FastorikaChat } from './element.js';
+
+const TAG = 'fastorika-chat';
+const script = document.currentScript as HTMLScriptElement | null;
+if (script?.src) FastorikaChat.defaultServer = new URL(script.src).origin;
+if (!customElements.get(TAG)) customElements.define(TAG, FastorikaChat);
+
+function mount(): void {
+  if (!script || script.dataset.mount === 'none' || document.querySelector(TAG)) return;
+  const el = document.createElement(TAG);
+  const names: Record<string, string> = {
+    server: 'server',
+    token: 'token',
+    userId: 'user-id',
+    userName: 'user-name',
+    lang: 'lang',
+    transports: 'transports',
+  };
+  for (const [key, attr] of Object.entries(names)) {
+    const value = script.dataset[key];
+    if (value) el.setAttribute(attr, value);
+  }
+  document.body.append(el);
+}
+
+if (document.body) mount();
+else document.addEventListener('DOMContentLoaded', mount, { once: true });
