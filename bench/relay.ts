@@ -11,7 +11,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'socket.io';
 import { loadConfig } from '../src/config.js';
+import { unlimited } from '../src/limits/rate-limiter.js';
 import { coalesceWrites } from '../src/realtime/coalesce-writes.js';
+import { connectionBudget } from '../src/realtime/guards.js';
 import { createSocketServer } from '../src/realtime/socket-server.js';
 import type { ChatServer } from '../src/realtime/types.js';
 
@@ -19,8 +21,12 @@ type Payload = Record<string, string>;
 type Ack = (reply: unknown) => void;
 
 const http = createServer();
-// Untyped on purpose: the relay checks nothing.
-const io = createSocketServer(http, loadConfig({})) as unknown as Server;
+// Untyped on purpose: the relay checks nothing (no connection limit either).
+const io = createSocketServer(
+  http,
+  loadConfig({}),
+  connectionBudget(unlimited),
+) as unknown as Server;
 if (process.env.RELAY_COALESCE === '1') coalesceWrites(io as unknown as ChatServer);
 let seq = 0;
 

@@ -15,7 +15,7 @@ import type { HttpContext } from './http/context.js';
 import { createLimits } from './limits/rate-limiter.js';
 import type { Emit } from './outcome.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
-import { installSocketGuards } from './realtime/guards.js';
+import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { createPublisher, type Publish } from './realtime/publish.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
@@ -79,10 +79,11 @@ export async function startServer(
     context,
     health: { store, version: VERSION, connections: () => io?.engine.clientsCount ?? 0 },
   });
-  io = createSocketServer(app.server, config);
+  const connections = connectionBudget(limits.connections);
+  io = createSocketServer(app.server, config, connections);
   coalesceWrites(io);
   publisher = createPublisher(io);
-  installSocketGuards(io, auth, limits.connections);
+  installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth }, publisher, logger);
 
   try {

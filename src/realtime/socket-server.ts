@@ -9,7 +9,7 @@ import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
-import { originGuard } from './guards.js';
+import { type ConnectionBudget, handshakeGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -19,14 +19,19 @@ const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 /** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
 const RECOVERY_MAX_PACKETS = 20_000;
 
-export function createSocketServer(httpServer: HttpServer, config: Config): ChatServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  config: Config,
+  connections: ConnectionBudget,
+): ChatServer {
   return new Server(httpServer, {
     cors: { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin },
     // A frame larger than a REST body is refused by the transport before we parse it.
     maxHttpBufferSize: LIMITS.bodyBytes,
     serveClient: false,
-    // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH).
-    allowRequest: originGuard(config.corsOrigin),
+    // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH), and
+    // an IP over its connection limit, before an engine session is kept for it.
+    allowRequest: handshakeGuard(config.corsOrigin, connections),
     // Lets a briefly disconnected client get back its rooms and the events it missed,
     // from a buffer of the newest RECOVERY_MAX_PACKETS broadcasts (tens of MB at most).
     // The handshake guards run on a recovered connection too (Socket.io skips them by

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/limits/rate-limiter.js';
 import type { RunningServer } from '../../src/server.js';
 import type { Chat, Message } from '../helpers/flows.js';
 import { api, startTestServer } from '../helpers/server.js';
@@ -104,17 +105,28 @@ describe('rate limits (on, default values)', () => {
       expect(acks.filter((a) => a.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(1);
     }));
 
-  it('new connections per IP are limited; the refusal says so', () =>
+  it('new connections per IP are limited, one budget per connection; the refusal says so', () =>
     withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+      const started = Date.now();
       let refused: Error | undefined;
-      for (let i = 0; i < 60 && !refused; i++) {
+      for (let i = 0; i < 80 && !refused; i++) {
         try {
           clients.push(await connectClient(server.url));
         } catch (err) {
           refused = err as Error;
         }
       }
-      expect(refused?.message).toMatch(/too many connections/i);
+      const seconds = (Date.now() - started) / 1000;
+      expect(refused).toBeDefined();
+      // The Engine.io handshake and the Socket.io CONNECT are charged once together.
+      expect(clients.length).toBeGreaterThanOrEqual(DEFAULT_LIMITS.connectionsBurst);
+      expect(clients.length).toBeLessThanOrEqual(
+        DEFAULT_LIMITS.connectionsBurst + Math.ceil(seconds * DEFAULT_LIMITS.connectionsPerSecond),
+      );
+      // The refusal comes at the handshake: 403 with a message.
+      const res = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toMatch(/too many connections/i);
     }));
 
   it('REST calls in general are limited per caller with 429; /health is exempt', () =>
