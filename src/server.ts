@@ -17,6 +17,7 @@ import type { Emit } from './outcome.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { createPublisher, type Publish } from './realtime/publish.js';
+import { closeSlowReaders } from './realtime/slow-readers.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { openStore } from './store/open.js';
@@ -82,6 +83,7 @@ export async function startServer(
   const connections = connectionBudget(limits.connections);
   io = createSocketServer(app.server, config, connections);
   coalesceWrites(io);
+  closeSlowReaders(io, logger);
   publisher = createPublisher(io);
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth }, publisher, logger);
