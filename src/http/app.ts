@@ -5,6 +5,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { RateLimited } from '../errors.js';
+import {
+  CONNECTIONS_CHECK_INTERVAL_MS,
+  HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { HttpContext } from './context.js';
@@ -32,6 +37,14 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes.
+    // Fastify sets the server's requestTimeout from its own option, the rest go to Node.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
+    },
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

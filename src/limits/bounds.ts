@@ -18,3 +18,19 @@ export const SLOW_READER_MAX_BYTES = 4 * 1024 * 1024;
  * the ~770 packets one batch can send to one socket.
  */
 export const SLOW_READER_MAX_PACKETS = 10_000;
+
+/**
+ * How long a client may take to send a request's headers, and the whole request (headers
+ * and body, at most 64 KiB): a trickled request otherwise holds a connection for minutes
+ * (Fastify turns Node's request timeout off by default). 15 s still lets a 64 KiB body
+ * through at ~4.5 KB/s. Only requests being received count: a long-poll GET held open
+ * by Socket.io, an idle keep-alive connection or a WebSocket are not subject to them.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * Node checks those timeouts only this often (30 s by default), so a trickled request is
+ * cut after at most REQUEST_TIMEOUT_MS + this (16 s). Each check walks only the
+ * connections with a request in progress, so once a second costs next to nothing.
+ */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
