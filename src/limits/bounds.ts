@@ -34,3 +34,14 @@ export const REQUEST_TIMEOUT_MS = 15_000;
  * connections with a request in progress, so once a second costs next to nothing.
  */
 export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * Connection-state recovery keeps recent broadcasts so that a client back within the
+ * window gets what it missed. At ~2 broadcasts per message, 20,000 packets cover the
+ * 2-minute window up to ~80 msg/s. Counted in packets alone, 10 KB messages made that
+ * ~280 MB, hence a byte bound too (an estimate, see bounded-recovery.ts): 64 MiB is about
+ * twice what 20,000 typical packets (~1.5 KB each) take, so it binds only when messages
+ * are large. A client away longer than the buffer covers catches up over REST.
+ */
+export const RECOVERY_MAX_PACKETS = 20_000;
+export const RECOVERY_MAX_BYTES = 64 * 1024 * 1024;

@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { setPresence } from '../chats/use-cases.js';
 import type { Config } from '../config.js';
 import { AppError, internalErrorReply, toErrorReply, Unauthorized } from '../errors.js';
+import { RECOVERY_MAX_BYTES, RECOVERY_MAX_PACKETS } from '../limits/bounds.js';
 import { rooms } from '../outcome.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
@@ -15,9 +16,6 @@ import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
-
-/** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
-const RECOVERY_MAX_PACKETS = 20_000;
 
 export function createSocketServer(
   httpServer: HttpServer,
@@ -33,11 +31,14 @@ export function createSocketServer(
     // an IP over its connection limit, before an engine session is kept for it.
     allowRequest: handshakeGuard(config.corsOrigin, connections),
     // Lets a briefly disconnected client get back its rooms and the events it missed,
-    // from a buffer of the newest RECOVERY_MAX_PACKETS broadcasts (tens of MB at most).
+    // from a buffer of the newest broadcasts, bounded in packets and bytes (limits/bounds.ts).
     // The handshake guards run on a recovered connection too (Socket.io skips them by
     // default): its token is checked again and must name the session's owner.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    adapter: boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
+    adapter: boundedRecoveryAdapter({
+      maxPackets: RECOVERY_MAX_PACKETS,
+      maxBytes: RECOVERY_MAX_BYTES,
+    }),
   });
 }
 
