@@ -74,6 +74,7 @@ describe('rate limits (on, default values)', () => {
     withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
       const noisy = bearer(await signToken('noisy', 'user'));
       const calm = bearer(await signToken('calm', 'user'));
+      const started = Date.now();
       const flood = Array.from({ length: 300 }, (_, i) =>
         sendAs(server, 'noisy', `spam ${i}`, noisy),
       );
@@ -82,7 +83,12 @@ describe('rate limits (on, default values)', () => {
         calmStatuses.push((await sendAs(server, 'calm', `hello ${i}`, calm)).status);
       const floodStatuses = (await Promise.all(flood)).map((r) => r.status);
       expect(calmStatuses).toEqual(Array(10).fill(200));
-      expect(floodStatuses.filter((s) => s === 429).length).toBeGreaterThan(250);
+      // The burst (30) and what refilled at 10/s while the flood was answered get through:
+      // on a quiet machine that is under 50, on a loaded one more.
+      const refilled = Math.ceil(((Date.now() - started) / 1000) * 10);
+      const refused = floodStatuses.filter((s) => s === 429).length;
+      expect(refused).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThanOrEqual(300 - 30 - refilled - 1);
     }));
 
   it('typing indicators are limited per identity with an error ack', () =>
@@ -131,10 +137,16 @@ describe('rate limits (on, default values)', () => {
 
   it('REST calls in general are limited per caller with 429; /health is exempt', () =>
     withServer({ RATE_LIMIT: 'on' }, async (server) => {
-      const statuses = await Promise.all(
-        Array.from({ length: 260 }, () => api(server, 'GET', '/api/chats/waiting')),
-      );
-      expect(statuses.map((r) => r.status)).toContain(429);
+      // Waves of 260 (past the burst of 200) until one is refused: on a loaded machine a
+      // single wave can arrive slowly enough for the 50/s refill to let it all through.
+      const statuses: number[] = [];
+      for (let wave = 0; wave < 8 && !statuses.includes(429); wave++) {
+        const replies = await Promise.all(
+          Array.from({ length: 260 }, () => api(server, 'GET', '/api/chats/waiting')),
+        );
+        statuses.push(...replies.map((r) => r.status));
+      }
+      expect(statuses).toContain(429);
       expect((await api(server, 'GET', '/health')).status).toBe(200);
     }));
 });
