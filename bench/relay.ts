@@ -2,25 +2,24 @@
  * The ceiling: a bare Socket.io relay that stores nothing and checks nothing, but does the
  * fan-out the contract asks for a user's message in an assigned chat: `new-message` to
  * the chat room, `message-notification` to the assignee's room, and the sender's ack.
- * Same Socket.io options as the real server (createSocketServer). With
+ * Stock Socket.io: default options but `transports: ['websocket']` (the load generator's
+ * transport), so no connection-state recovery buffer and no write coalescing. With
  * RELAY_COALESCE=1 it also coalesces socket writes as the server does (coalesceWrites):
  * the bench reports the server against both, so that what persistence costs is not
  * confused with what a transport optimisation gains.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'socket.io';
-import { loadConfig } from '../src/config.js';
+import { Server } from 'socket.io';
 import { coalesceWrites } from '../src/realtime/coalesce-writes.js';
-import { createSocketServer } from '../src/realtime/socket-server.js';
 import type { ChatServer } from '../src/realtime/types.js';
 
 type Payload = Record<string, string>;
 type Ack = (reply: unknown) => void;
 
 const http = createServer();
-// Untyped on purpose: the relay checks nothing.
-const io = createSocketServer(http, loadConfig({})) as unknown as Server;
+// Untyped on purpose: the relay checks nothing (no connection limit either).
+const io = new Server(http, { transports: ['websocket'] });
 if (process.env.RELAY_COALESCE === '1') coalesceWrites(io as unknown as ChatServer);
 let seq = 0;
 

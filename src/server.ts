@@ -15,9 +15,10 @@ import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { clientAddress } from './http/client-address.js';
 import { createLimits } from './limits/rate-limiter.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
-import { installSocketGuards } from './realtime/guards.js';
+import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
+import { closeSlowReaders } from './realtime/slow-readers.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { openStore } from './store/open.js';
@@ -81,10 +82,12 @@ export async function startServer(
   // to it, and the routes are registered last with the publisher both transports share.
   const addressOf = clientAddress(config.trustProxy);
   const app = createHttpApp(logger, config.trustProxy);
-  const io = createSocketServer(app.server, config, cluster.adapter);
+  const connections = connectionBudget(limits.connections, addressOf);
+  const io = createSocketServer(app.server, config, connections, cluster.adapter);
   coalesceWrites(io);
+  closeSlowReaders(io, logger);
   const publish = createPublisher(io, cluster.redis !== undefined);
-  installSocketGuards(io, auth, limits.connections, addressOf);
+  installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf }, publish, logger);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chatId) => store.forgetChat(chatId));

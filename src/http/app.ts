@@ -11,6 +11,11 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
+import {
+  CONNECTIONS_CHECK_INTERVAL_MS,
+  HEADERS_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+} from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { trustRule } from './client-address.js';
@@ -50,6 +55,14 @@ export function createHttpApp(
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes.
+    // Fastify sets the server's requestTimeout from its own option, the rest go to Node.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
+    },
   });
   return app;
 }

@@ -1,22 +1,192 @@
 /**
- * Connection-state recovery with bounded memory. Socket.io's in-memory adapter keeps every
- * broadcast packet for the whole recovery window and purges once a minute: about 3 KB per
- * message, so its memory grew with traffic (500-700 MB after ~150,000 messages in the
- * bench). This adapter keeps the newest `maxPackets` at most. A client away for longer
- * than they cover is not recovered and catches up with `GET /messages/:chatId?after=`
- * (PROTOCOL §7), as it would after the window.
+ * Connection-state recovery with bounded memory. Socket.io's own SessionAwareAdapter keeps
+ * every broadcast packet for the whole recovery window and purges once a minute: about
+ * 3 KB per message, so its memory grew with traffic (500-700 MB after ~150,000 messages in
+ * the bench). This adapter owns its buffer instead (the same small logic, over a buffer
+ * that is ours to bound) and keeps the newest packets within `maxPackets` and, by a cheap
+ * estimate, `maxBytes`. A client away for longer than they cover is not recovered and
+ * catches up with `GET /messages/:chatId?after=` (PROTOCOL §7), as after the window.
  */
-import { type BroadcastOptions, SessionAwareAdapter } from 'socket.io-adapter';
 
-export function boundedRecoveryAdapter(maxPackets: number): typeof SessionAwareAdapter {
-  // Trimmed in chunks, so the array is not shifted on every broadcast.
-  const slack = Math.max(1, Math.ceil(maxPackets / 10));
-  return class BoundedRecoveryAdapter extends SessionAwareAdapter {
-    override broadcast(packet: unknown, opts: BroadcastOptions): void {
+import type { Namespace } from 'socket.io';
+import { Adapter, type BroadcastOptions, type Session } from 'socket.io-adapter';
+
+export interface RecoveryBounds {
+  maxPackets: number;
+  maxBytes: number;
+}
+
+/** What the buffer holds now: packets, and their estimated size in bytes. */
+export interface RecoveryBufferSize {
+  packets: number;
+  bytes: number;
+}
+
+type SessionToPersist = Parameters<Adapter['persistSession']>[0];
+
+interface StoredSession extends SessionToPersist {
+  disconnectedAt: number;
+}
+
+interface StoredPacket {
+  seq: number;
+  opts: BroadcastOptions;
+  data: unknown[];
+  emittedAt: number;
+  bytes: number;
+}
+
+/** Socket.io's packet type for an event; other packets are not replayed. */
+const EVENT = 2;
+/** Socket.io reads a null session as "not recovered"; the adapter's typing leaves null out. */
+const NOT_RECOVERED = null as unknown as Promise<Session>;
+/** The stored packet object, its options and offset, besides the payload itself. */
+const PACKET_OVERHEAD = 200;
+/** A slot in an array or object: a pointer, or a small number inline. */
+const SLOT = 16;
+/** Payloads are walked this deep: [event, {message: {content}}] needs 4. Deeper is not counted. */
+const WALK_DEPTH = 5;
+
+/**
+ * Roughly what a payload holds in memory: its strings' characters (V8 stores ASCII at one
+ * byte each) plus a slot per value. No JSON.stringify on every broadcast; a value shared
+ * by two packets (a message in new-message and in its notification) counts twice, which
+ * errs on the safe side.
+ */
+export function estimateBytes(value: unknown, depth = WALK_DEPTH): number {
+  if (typeof value === 'string') return SLOT + value.length;
+  if (typeof value !== 'object' || value === null || depth === 0) return SLOT;
+  if (ArrayBuffer.isView(value)) return SLOT + value.byteLength;
+  let total = SLOT;
+  if (Array.isArray(value)) {
+    for (const item of value) total += estimateBytes(item, depth - 1);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) total += key.length + estimateBytes(record[key], depth - 1);
+  }
+  return total;
+}
+
+const matches = (rooms: string[], opts: BroadcastOptions): boolean =>
+  (opts.rooms.size === 0 || rooms.some((room) => opts.rooms.has(room))) &&
+  rooms.every((room) => !opts.except?.has(room));
+
+export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
+  return class BoundedRecoveryAdapter extends Adapter {
+    private readonly sessions = new Map<string, StoredSession>();
+    /** Oldest first; entries before `head` have been dropped (compacted now and then). */
+    private packets: (StoredPacket | undefined)[] = [];
+    private head = 0;
+    private bytes = 0;
+    private nextSeq = 0;
+    /** Offsets are `<prefix>-<seq>`: the prefix keeps another process's offsets apart. */
+    private readonly prefix = Math.random().toString(36).slice(2, 8);
+    private readonly windowMs: number;
+    private readonly purgeTimer: NodeJS.Timeout;
+
+    constructor(nsp: Namespace) {
+      super(nsp);
+      this.windowMs = nsp.server._opts.connectionStateRecovery?.maxDisconnectionDuration ?? 0;
+      // As Socket.io's adapter: expired sessions and packets go once a minute.
+      this.purgeTimer = setInterval(() => this.purge(Date.now() - this.windowMs), 60_000);
+      this.purgeTimer.unref();
+    }
+
+    get buffered(): RecoveryBufferSize {
+      return { packets: this.packets.length - this.head, bytes: this.bytes };
+    }
+
+    override close(): void {
+      clearInterval(this.purgeTimer);
+    }
+
+    override persistSession(session: SessionToPersist): void {
+      this.sessions.set(session.pid, { ...session, disconnectedAt: Date.now() });
+    }
+
+    override restoreSession(pid: string, offset: string): Promise<Session> {
+      const session = this.sessions.get(pid);
+      if (!session) return NOT_RECOVERED;
+      if (session.disconnectedAt + this.windowMs < Date.now()) {
+        this.sessions.delete(pid);
+        return NOT_RECOVERED;
+      }
+      const index = this.indexOf(offset);
+      if (index === undefined) return NOT_RECOVERED; // too old, or not ours
+      const missedPackets: unknown[][] = [];
+      for (let i = index + 1; i < this.packets.length; i++) {
+        const packet = this.packets[i] as StoredPacket;
+        if (matches(session.rooms, packet.opts)) missedPackets.push(packet.data);
+      }
+      return Promise.resolve({ ...session, missedPackets });
+    }
+
+    override broadcast(
+      packet: { type: number; id?: number; data: unknown[] },
+      opts: BroadcastOptions,
+    ): void {
+      // Packets with an ack cannot be replayed (the callback does not survive), nor
+      // volatile ones (they may be lost by definition).
+      if (packet.type === EVENT && packet.id === undefined && opts.flags?.volatile === undefined) {
+        const seq = this.nextSeq++;
+        // The offset goes last in the data: the client keeps it as the last one it got.
+        packet.data.push(this.offsetOf(seq));
+        const bytes = PACKET_OVERHEAD + estimateBytes(packet.data);
+        this.packets.push({ seq, opts, data: packet.data, emittedAt: Date.now(), bytes });
+        this.bytes += bytes;
+        this.trim();
+      }
       super.broadcast(packet, opts);
-      // The buffer is private to Socket.io's class; it is the one thing this adapter changes.
-      const { packets } = this as unknown as { packets: unknown[] };
-      if (packets.length > maxPackets + slack) packets.splice(0, packets.length - maxPackets);
+    }
+
+    private offsetOf(seq: number): string {
+      return `${this.prefix}-${seq.toString(36)}`;
+    }
+
+    /** The buffer index of the packet with this offset, if it is still held. */
+    private indexOf(offset: string): number | undefined {
+      const [prefix, seq36] = offset.split('-');
+      if (prefix !== this.prefix || seq36 === undefined) return undefined;
+      const first = this.packets[this.head];
+      if (!first) return undefined;
+      const index = this.head + (Number.parseInt(seq36, 36) - first.seq);
+      const packet = this.packets[index];
+      // parseInt reads a prefix of garbage too: only an offset we issued matches exactly.
+      return packet && index >= this.head && this.offsetOf(packet.seq) === offset
+        ? index
+        : undefined;
+    }
+
+    /** Drops the oldest packets until both bounds hold. */
+    private trim(): void {
+      while (
+        this.head < this.packets.length &&
+        (this.packets.length - this.head > bounds.maxPackets || this.bytes > bounds.maxBytes)
+      ) {
+        this.dropOldest();
+      }
+      // Compacted in chunks, so the array is not shifted on every broadcast.
+      if (this.head > 1024 && this.head * 2 > this.packets.length) {
+        this.packets = this.packets.slice(this.head);
+        this.head = 0;
+      }
+    }
+
+    private dropOldest(): void {
+      this.bytes -= (this.packets[this.head] as StoredPacket).bytes;
+      this.packets[this.head++] = undefined;
+    }
+
+    private purge(threshold: number): void {
+      for (const [pid, session] of this.sessions) {
+        if (session.disconnectedAt < threshold) this.sessions.delete(pid);
+      }
+      while (this.head < this.packets.length) {
+        const oldest = this.packets[this.head] as StoredPacket;
+        if (oldest.emittedAt >= threshold) break;
+        this.dropOldest();
+      }
+      this.trim();
     }
   };
 }

@@ -1,7 +1,8 @@
 /**
- * What a socket must pass before its first event: an allowed Origin (cross-site
- * WebSocket hijacking), the per-IP connection limit, and with AUTH_MODE=jwt a valid
- * token. Also disconnects a socket when its token expires.
+ * What a connection must pass before its first event: an allowed Origin (cross-site
+ * WebSocket hijacking) and the per-IP connection limit, both at the Engine.io handshake
+ * (before the server keeps anything for it), and with AUTH_MODE=jwt a valid token at the
+ * Socket.io CONNECT. Also disconnects a socket when its token expires.
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
@@ -10,15 +11,59 @@ import type { AddressOf } from '../http/client-address.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
-/** Browsers always send Origin on a WebSocket upgrade; other clients need no CSWSH guard. */
-export function originGuard(allowed: '*' | string[]) {
-  return (
-    req: IncomingMessage,
-    callback: (err: string | null | undefined, ok: boolean) => void,
-  ) => {
+const TOO_MANY = 'Too many connections; retry later';
+
+/**
+ * The per-IP connection budget, charged once per connection. The Engine.io handshake pays
+ * (an engine session costs memory whether or not it ever joins the namespace); the first
+ * Socket.io CONNECT on that session is then free, and any further CONNECT on the same
+ * session pays again (each one makes a socket and runs the token check).
+ */
+export interface ConnectionBudget {
+  /** The retry delay when the handshake's IP is over its limit, undefined when it may go on. */
+  handshake(req: IncomingMessage): Promise<number | undefined>;
+  /** The same for a Socket.io CONNECT. */
+  connect(socket: ChatSocket): Promise<number | undefined>;
+}
+
+export function connectionBudget(limiter: RateLimiter, addressOf: AddressOf): ConnectionBudget {
+  // Engine.io keeps the handshake request as the session's `request`: that is the receipt.
+  const paid = new WeakSet<IncomingMessage>();
+  return {
+    async handshake(req) {
+      const retryAfterMs = await overLimit(limiter, addressOf(req));
+      if (retryAfterMs === undefined) paid.add(req);
+      return retryAfterMs;
+    },
+    async connect(socket) {
+      if (paid.delete(socket.request)) return undefined;
+      return overLimit(limiter, addressOf(socket.request));
+    },
+  };
+}
+
+type AllowRequest = (
+  req: IncomingMessage,
+  callback: (err: string | null | undefined, ok: boolean) => void,
+) => void;
+
+/**
+ * Socket.io's `allowRequest`, run on every Engine.io handshake (polling or WebSocket)
+ * before a session exists. A refusal is HTTP 403 (polling) or 400 (WebSocket upgrade)
+ * with the message as body. Browsers always send Origin on a WebSocket upgrade; clients
+ * that send none need no CSWSH guard and go on to the limit.
+ */
+export function handshakeGuard(allowed: '*' | string[], budget: ConnectionBudget): AllowRequest {
+  return (req, callback) => {
     const origin = req.headers.origin;
-    if (allowed === '*' || origin === undefined || allowed.includes(origin)) callback(null, true);
-    else callback('Origin not allowed', false);
+    if (allowed !== '*' && origin !== undefined && !allowed.includes(origin)) {
+      return callback('Origin not allowed', false);
+    }
+    budget.handshake(req).then(
+      (retryAfterMs) =>
+        retryAfterMs === undefined ? callback(null, true) : callback(TOO_MANY, false),
+      () => callback('Connection check failed; retry later', false),
+    );
   };
 }
 
@@ -37,13 +82,12 @@ function handshakeToken(socket: ChatSocket): string | undefined {
 export function installSocketGuards(
   io: ChatServer,
   auth: AuthContext,
-  connections: RateLimiter,
-  addressOf: AddressOf,
+  budget: ConnectionBudget,
 ): void {
   io.use(async (socket, next) => {
-    const retryAfterMs = await overLimit(connections, addressOf(socket.request));
+    const retryAfterMs = await budget.connect(socket);
     if (retryAfterMs !== undefined) {
-      return next(refusal('Too many connections; retry later', 'RATE_LIMITED', { retryAfterMs }));
+      return next(refusal(TOO_MANY, 'RATE_LIMITED', { retryAfterMs }));
     }
     if (auth.mode === 'none') return next();
     const token = handshakeToken(socket);

@@ -5,23 +5,22 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
 import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
+import { RECOVERY_MAX_BYTES, RECOVERY_MAX_PACKETS } from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
-import { originGuard } from './guards.js';
+import { type ConnectionBudget, handshakeGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
-/** At ~2 broadcasts per message, 20,000 packets cover the 2-minute window up to ~80 msg/s. */
-const RECOVERY_MAX_PACKETS = 20_000;
-
 export function createSocketServer(
   httpServer: HttpServer,
   config: Config,
+  connections: ConnectionBudget,
   /** The cluster's adapter (REDIS_URL); one node keeps its recovery buffer in memory. */
   clusterAdapter?: ServerOptions['adapter'],
 ): ChatServer {
@@ -30,14 +29,17 @@ export function createSocketServer(
     // A frame larger than a REST body is refused by the transport before we parse it.
     maxHttpBufferSize: LIMITS.bodyBytes,
     serveClient: false,
-    // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH).
-    allowRequest: originGuard(config.corsOrigin),
+    // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH), and
+    // an IP over its connection limit, before an engine session is kept for it.
+    allowRequest: handshakeGuard(config.corsOrigin, connections),
     // Lets a briefly disconnected client get back its rooms and the events it missed,
-    // from a buffer of the newest RECOVERY_MAX_PACKETS broadcasts (tens of MB at most).
+    // from a buffer of the newest broadcasts, bounded in packets and bytes (limits/bounds.ts).
     // The handshake guards run on a recovered connection too (Socket.io skips them by
     // default): its token is checked again and must name the session's owner.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    adapter: clusterAdapter ?? boundedRecoveryAdapter(RECOVERY_MAX_PACKETS),
+    adapter:
+      clusterAdapter ??
+      boundedRecoveryAdapter({ maxPackets: RECOVERY_MAX_PACKETS, maxBytes: RECOVERY_MAX_BYTES }),
   });
 }
 
