@@ -42,6 +42,12 @@ export function connectionBudget(limiter: RateLimiter, addressOf: AddressOf): Co
   };
 }
 
+/** A page this server served itself (the console): same origin, not cross-site. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return origin !== undefined && URL.canParse(origin) && new URL(origin).host === req.headers.host;
+}
+
 type AllowRequest = (
   req: IncomingMessage,
   callback: (err: string | null | undefined, ok: boolean) => void,
@@ -56,7 +62,7 @@ type AllowRequest = (
 export function handshakeGuard(allowed: '*' | string[], budget: ConnectionBudget): AllowRequest {
   return (req, callback) => {
     const origin = req.headers.origin;
-    if (allowed !== '*' && origin !== undefined && !allowed.includes(origin)) {
+    if (allowed !== '*' && origin !== undefined && !allowed.includes(origin) && !sameOrigin(req)) {
       return callback('Origin not allowed', false);
     }
     budget.handshake(req).then(

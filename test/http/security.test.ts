@@ -51,6 +51,14 @@ describe('HTTP hardening', () => {
       await expect(
         connectClient(server.url, { extraHeaders: { origin: 'https://evil.example' } }),
       ).rejects.toThrow();
+      // A page the server itself serves (the console) is same-origin, listed or not.
+      const own = await connectClient(server.url, {
+        extraHeaders: { origin: server.url.replace('127.0.0.1', 'localhost') },
+      }).catch((err: Error) => err);
+      expect(own).toBeInstanceOf(Error); // a different host is another origin
+      const same = await connectClient(server.url, { extraHeaders: { origin: server.url } });
+      expect(same.socket.connected).toBe(true);
+      same.close();
       // Non-browser clients send no Origin and are not a cross-site risk.
       const native = await connectClient(server.url);
       expect(native.socket.connected).toBe(true);
