@@ -1,24 +1,32 @@
 /**
  * Presence shared by every node through Redis. Each socket is an entry of its user's
  * sorted set, scored by when it expires; the node that holds the socket pushes that time
- * forward every HEARTBEAT_MS. A node that dies without a goodbye stops doing so, its
- * entries expire after TTL_MS, and a sweep (every node runs one) removes them: the node
+ * forward every heartbeat. A node that dies without a goodbye stops doing so, its
+ * entries expire after the TTL, and a sweep (every node runs one) removes them: the node
  * whose sweep empties a user's set is the one that reports the user offline. Every step
  * that decides a change is one Lua script, so two nodes can never both report it.
  */
 import type { RedisClient } from '../cluster/redis.js';
 import type { Presence } from './presence.js';
 
-/** How often a node renews its sockets' entries. */
-export const HEARTBEAT_MS = 5_000;
-/** An entry not renewed for this long belongs to a dead node. */
-export const TTL_MS = 15_000;
-/** How often each node looks for expired entries (offline within TTL_MS + SWEEP_MS). */
-const SWEEP_MS = 5_000;
+export interface PresenceTiming {
+  /** How often a node renews its sockets' entries. */
+  heartbeatMs: number;
+  /** An entry not renewed for this long belongs to a dead node. */
+  ttlMs: number;
+  /** How often each node looks for expired entries: offline within ttlMs + sweepMs. */
+  sweepMs: number;
+  /** Keys start with this (tests keep apart; several deployments may share one Redis). */
+  keyPrefix: string;
+}
 
-const userKey = (userId: string) => `presence:user:${userId}`;
-/** Users with entries, scored by when their newest entry expires. */
-const DUE = 'presence:due';
+/** A node that died is seen within 20 s (PROTOCOL §6 allows 30). */
+export const DEFAULT_TIMING: PresenceTiming = {
+  heartbeatMs: 5_000,
+  ttlMs: 15_000,
+  sweepMs: 5_000,
+  keyPrefix: 'presence:',
+};
 
 // KEYS[1] user set, KEYS[2] due; ARGV: member, now, expiry, userId. Returns 1 if the user was offline.
 const CONNECT = `
@@ -57,16 +65,27 @@ export class RedisPresence implements Presence {
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
   private readonly timers: NodeJS.Timeout[];
 
+  private readonly timing: PresenceTiming;
+  /** Users with entries, scored by when their newest entry expires. */
+  private readonly due: string;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
     onError: (err: unknown) => void,
+    timing: Partial<PresenceTiming> = {},
   ) {
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+    this.due = `${this.timing.keyPrefix}due`;
     this.timers = [
-      setInterval(() => void this.renew().catch(onError), HEARTBEAT_MS),
-      setInterval(() => void this.sweep().catch(onError), SWEEP_MS),
+      setInterval(() => void this.renew().catch(onError), this.timing.heartbeatMs),
+      setInterval(() => void this.sweep().catch(onError), this.timing.sweepMs),
     ];
     for (const t of this.timers) t.unref();
+  }
+
+  private userKey(userId: string): string {
+    return `${this.timing.keyPrefix}user:${userId}`;
   }
 
   private member(socketId: string): string {
@@ -82,8 +101,8 @@ export class RedisPresence implements Presence {
     mine.add(socketId);
     const now = Date.now();
     const changed = await this.redis.eval(CONNECT, {
-      keys: [userKey(userId), DUE],
-      arguments: [this.member(socketId), String(now), String(now + TTL_MS), userId],
+      keys: [this.userKey(userId), this.due],
+      arguments: [this.member(socketId), String(now), String(now + this.timing.ttlMs), userId],
     });
     return changed === 1;
   }
@@ -93,14 +112,14 @@ export class RedisPresence implements Presence {
     mine?.delete(socketId);
     if (mine?.size === 0) this.local.delete(userId);
     const changed = await this.redis.eval(DISCONNECT, {
-      keys: [userKey(userId), DUE],
+      keys: [this.userKey(userId), this.due],
       arguments: [this.member(socketId), String(Date.now()), userId],
     });
     return changed === 1;
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    const live = await this.redis.zCount(userKey(userId), Date.now(), '+inf');
+    const live = await this.redis.zCount(this.userKey(userId), Date.now(), '+inf');
     return live > 0;
   }
 
@@ -123,12 +142,12 @@ export class RedisPresence implements Presence {
 
   private async sweep(): Promise<void> {
     const now = Date.now();
-    const due = await this.redis.zRangeByScore(DUE, '-inf', now, {
+    const due = await this.redis.zRangeByScore(this.due, '-inf', now, {
       LIMIT: { offset: 0, count: 500 },
     });
     for (const userId of due) {
       const gone = await this.redis.eval(SWEEP, {
-        keys: [userKey(userId), DUE],
+        keys: [this.userKey(userId), this.due],
         arguments: [String(now), userId],
       });
       if (gone === 1) for (const l of this.listeners) l(userId, false);

@@ -1,0 +1,77 @@
+/** Each chat's messages leave a node in seq order, whatever order they arrived in. */
+import { describe, expect, it } from 'vitest';
+import { SeqOrder } from '../../src/realtime/seq-order.js';
+
+function harness(holdMs = 30, store: Record<string, number[]> = {}) {
+  const out: string[] = [];
+  const order = new SeqOrder({
+    holdMs,
+    async fillGap(chatId, after, before) {
+      for (const seq of store[chatId] ?? [])
+        if (seq > after && seq < before) out.push(`${chatId}:${seq}*`);
+    },
+  });
+  const offer = (chatId: string, seq: number) => {
+    if (order.offer(chatId, seq, () => out.push(`${chatId}:${seq}`))) out.push(`${chatId}:${seq}`);
+  };
+  return { out, order, offer };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+describe('seq order per chat', () => {
+  it('delivers in order what arrives in order, and starts where a chat is first seen', async () => {
+    const { out, offer } = harness();
+    offer('a', 7);
+    offer('a', 8);
+    offer('b', 1);
+    await tick();
+    expect(out).toEqual(['a:7', 'a:8', 'b:1']);
+  });
+
+  it('holds an early message until the one before it comes', async () => {
+    const { out, offer, order } = harness();
+    offer('a', 1);
+    offer('a', 3);
+    offer('a', 4);
+    await tick();
+    expect(out).toEqual(['a:1']);
+    expect(order.heldCount).toBe(2);
+    offer('a', 2);
+    await tick();
+    expect(out).toEqual(['a:1', 'a:2', 'a:3', 'a:4']);
+    expect(order.heldCount).toBe(0);
+  });
+
+  it("other chats are not held up by one chat's gap", async () => {
+    const { out, offer } = harness();
+    offer('a', 1);
+    offer('a', 3);
+    offer('b', 5);
+    offer('b', 6);
+    await tick();
+    expect(out).toEqual(['a:1', 'b:5', 'b:6']);
+  });
+
+  it('a predecessor that never comes is read from the store after the hold, then the rest goes', async () => {
+    const { out, offer } = harness(30, { a: [1, 2, 3, 4] });
+    offer('a', 1);
+    offer('a', 4);
+    await tick(80);
+    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4']);
+    // The late original of a filled message is not delivered twice.
+    offer('a', 2);
+    offer('a', 5);
+    await tick();
+    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4', 'a:5']);
+  });
+
+  it('a message delivered outside the order moves it on', async () => {
+    const { out, offer, order } = harness();
+    offer('a', 1);
+    order.delivered('a', 2);
+    offer('a', 3);
+    await tick();
+    expect(out).toEqual(['a:1', 'a:3']);
+  });
+});
