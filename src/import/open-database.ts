@@ -70,6 +70,9 @@ async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   const { default: pg } = await import('pg');
   // One connection, never closed while idle: the TEMP staging table lives in its session.
   const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+  // An idle connection that dies must not crash the process from an unhandled 'error' event;
+  // the next query then fails on a fresh connection (its TEMP table gone) and so does the run.
+  pool.on('error', () => {});
   pool.on('connect', (client) => {
     // A crash loses at most the last commits, and a re-run imports exactly what is missing,
     // so the import need not wait for each commit's WAL flush. work_mem: the per-chat sort.
