@@ -9,7 +9,7 @@
 import { type Kysely, sql } from 'kysely';
 import { recomputeChats } from './chat-summaries.js';
 import type { ImportTables } from './open-database.js';
-import { STAGING_TABLE } from './stage-messages.js';
+import { STAGING_TABLE } from './staging-insert.js';
 
 const ROWS_PER_TRANSACTION = 20_000;
 

@@ -95,7 +95,7 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
     await chats.flush();
 
     await createStagingTable(db);
-    const messages = new MessageStager(db, known, report, basename(options.messagesFile));
+    const messages = new MessageStager(target, known, report, basename(options.messagesFile));
     await readExport<StagedMessage>(
       options.messagesFile,
       'messages',

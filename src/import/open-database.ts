@@ -1,9 +1,9 @@
 /**
  * The import's connection to the configured store: the server's schema and migrations, one
  * connection (the staging table is a TEMP table, private to it), and every difference
- * between SQLite and PostgreSQL the import has — which is only this set-up: the statements
- * themselves (ON CONFLICT, RETURNING, window functions, UPDATE … FROM (VALUES …)) are
- * written once and run on both.
+ * between SQLite and PostgreSQL the import has: this set-up, and which form of the staging
+ * insert to use (staging-insert.ts). Every other statement (ON CONFLICT, RETURNING, window
+ * functions, UPDATE … FROM (VALUES …)) is written once and runs on both.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -12,6 +12,7 @@ import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kys
 import type { DatabaseConfig } from '../config.js';
 import { migrateToLatest } from '../store/migrations.js';
 import type { Database, MessagesTable } from '../store/schema.js';
+import { type StagingInsert, unnestStagingInsert, valuesStagingInsert } from './staging-insert.js';
 
 /** Messages read from the export, before their chat's order (and so their seq) is known. */
 export type StagingTable = Omit<MessagesTable, 'seq' | 'clientMessageId'>;
@@ -23,6 +24,7 @@ export interface ImportTables extends Database {
 export interface ImportDatabase {
   kind: DatabaseConfig['kind'];
   db: Kysely<ImportTables>;
+  insertStaged: StagingInsert;
   close(): Promise<void>;
 }
 
@@ -90,5 +92,6 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
     await db.destroy();
     throw err;
   }
-  return { kind: config.kind, db, close: () => db.destroy() };
+  const insertStaged = config.kind === 'postgres' ? unnestStagingInsert() : valuesStagingInsert(db);
+  return { kind: config.kind, db, insertStaged, close: () => db.destroy() };
 }

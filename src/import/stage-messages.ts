@@ -8,15 +8,11 @@
 import type { Kysely } from 'kysely';
 import type { KnownChats } from './known-chats.js';
 import type { StagedMessage } from './map-v2.js';
-import type { ImportTables } from './open-database.js';
+import type { ImportDatabase, ImportTables } from './open-database.js';
 import type { Rejection, Report } from './report.js';
-import { ReusableInsert } from './reusable-insert.js';
-
-export const STAGING_TABLE = 'v2_import_messages';
+import { STAGING_TABLE } from './staging-insert.js';
 
 const ROWS_PER_TRANSACTION = 10_000;
-/** 12 columns × 1000 rows stays under both stores' bound-parameter limits. */
-const ROWS_PER_STATEMENT = 1000;
 
 export async function createStagingTable(db: Kysely<ImportTables>): Promise<void> {
   await db.schema.dropTable(STAGING_TABLE).ifExists().execute();
@@ -47,39 +43,12 @@ export class MessageStager {
   staged = 0;
   private pending: PendingMessage[] = [];
 
-  private readonly insert: ReusableInsert<ImportTables, StagedMessage, { id: string }>;
-
   constructor(
-    private readonly db: Kysely<ImportTables>,
+    private readonly target: ImportDatabase,
     private readonly known: KnownChats,
     private readonly report: Report,
     private readonly file: string,
-  ) {
-    this.insert = new ReusableInsert(
-      db,
-      (builder, rows) =>
-        builder
-          .insertInto(STAGING_TABLE)
-          .values(rows)
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id'),
-      // The key order mapMessage builds its rows in.
-      (m) => [
-        m.id,
-        m.chatId,
-        m.senderId,
-        m.senderType,
-        m.senderName,
-        m.content,
-        m.messageType,
-        m.fileUrl,
-        m.isRead,
-        m.readAt,
-        m.createdAt,
-        m.updatedAt,
-      ],
-    );
-  }
+  ) {}
 
   async add(row: StagedMessage, line: number): Promise<void> {
     const chat = this.known.status(row.chatId);
@@ -105,22 +74,19 @@ export class MessageStager {
     this.pending = [];
     if (batch.length === 0) return;
     const duplicates: PendingMessage[] = [];
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-        const chunk = batch.slice(i, i + ROWS_PER_STATEMENT);
-        const inserted = await this.insert.execute(
-          trx,
-          chunk.map((m) => m.row),
-        );
-        if (inserted.length === chunk.length) continue;
-        // Within one statement the first of two equal ids is the one inserted.
-        const fresh = new Set(inserted.map((r) => r.id));
-        for (const m of chunk) {
-          if (fresh.delete(m.row.id)) continue;
-          duplicates.push(m);
-        }
+    const inserted = await this.target.db.transaction().execute((trx) =>
+      this.target.insertStaged(
+        trx,
+        batch.map((m) => m.row),
+      ),
+    );
+    if (inserted.length < batch.length) {
+      const fresh = new Set(inserted);
+      for (const m of batch) {
+        // The first of two equal ids was inserted; a later one is the duplicate.
+        if (!fresh.delete(m.row.id)) duplicates.push(m);
       }
-    });
+    }
     this.staged += batch.length - duplicates.length;
     for (const m of duplicates) {
       await this.reject({
