@@ -36,15 +36,21 @@ export interface ImportSummary {
   messagesPerSecond: number;
 }
 
-/** Reads one export file, maps each record, and hands rows (or rejects) on. */
+interface ExportReading<T> {
+  file: string;
+  collection: Collection;
+  map: (record: RawRecord) => Mapped<T>;
+  /** Takes a mapped row (it may still reject it, e.g. as a duplicate). */
+  take: (row: T, line: number) => Promise<void>;
+  /** Told the _id of each document rejected while mapping, when it could be read. */
+  onRejectedId?: (id: string) => void;
+}
+
+/** Reads one export file, maps each record, and hands rows on or reports them rejected. */
 async function readExport<T>(
-  file: string,
-  collection: Collection,
-  map: (record: RawRecord) => Mapped<T>,
-  take: (row: T, line: number) => Promise<void>,
+  { file, collection, map, take, onRejectedId }: ExportReading<T>,
   report: Report,
   progress: Progress,
-  onRejectedId: (id: string) => void = () => {},
 ): Promise<void> {
   const { size } = await stat(file);
   const name = basename(file);
@@ -57,7 +63,7 @@ async function readExport<T>(
       if (mapped.ok) {
         await take(mapped.row, record.line);
       } else {
-        if (mapped.rejection.id !== null) onRejectedId(mapped.rejection.id);
+        if (mapped.rejection.id !== null) onRejectedId?.(mapped.rejection.id);
         await report.add({ outcome: 'rejected', collection, file: name, ...mapped.rejection });
       }
     }
@@ -84,23 +90,27 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
       basename(options.chatsFile),
     );
     await readExport<ChatRow>(
-      options.chatsFile,
-      'chats',
-      (record) => mapRecord(record, mapChat),
-      (row, line) => chats.add(row, line),
+      {
+        file: options.chatsFile,
+        collection: 'chats',
+        map: (record) => mapRecord(record, mapChat),
+        take: (row, line) => chats.add(row, line),
+        onRejectedId: (id) => known.addRejected(id),
+      },
       report,
       progress,
-      (id) => known.addRejected(id),
     );
     await chats.flush();
 
     await createStagingTable(db);
     const messages = new MessageStager(target, known, report, basename(options.messagesFile));
     await readExport<StagedMessage>(
-      options.messagesFile,
-      'messages',
-      (record) => mapRecord(record, mapMessage),
-      (row, line) => messages.add(row, line),
+      {
+        file: options.messagesFile,
+        collection: 'messages',
+        map: (record) => mapRecord(record, mapMessage),
+        take: (row, line) => messages.add(row, line),
+      },
       report,
       progress,
     );
