@@ -14,7 +14,7 @@ import { openImportDatabase } from './open-database.js';
 import { type Mapped, mapRecord } from './parse-document.js';
 import { type Progress, silentProgress } from './progress.js';
 import { type RawRecord, readRecords } from './read-records.js';
-import { type Collection, type ReasonCount, Report } from './report.js';
+import { type Collection, type Position, type ReasonCount, Report } from './report.js';
 import { createStagingTable, MessageStager } from './stage-messages.js';
 import { ChatWriter } from './write-chats.js';
 
@@ -41,7 +41,7 @@ interface ExportReading<T> {
   collection: Collection;
   map: (record: RawRecord) => Mapped<T>;
   /** Takes a mapped row (it may still reject it, e.g. as a duplicate). */
-  take: (row: T, line: number) => Promise<void>;
+  take: (row: T, position: Position) => Promise<void>;
   /** Told the _id of each document rejected while mapping, when it could be read. */
   onRejectedId?: (id: string) => void;
 }
@@ -61,7 +61,7 @@ async function readExport<T>(
     for (const record of records) {
       const mapped = map(record);
       if (mapped.ok) {
-        await take(mapped.row, record.line);
+        await take(mapped.row, record);
       } else {
         if (mapped.rejection.id !== null) onRejectedId?.(mapped.rejection.id);
         await report.add({ outcome: 'rejected', collection, file: name, ...mapped.rejection });
@@ -94,7 +94,7 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
         file: options.chatsFile,
         collection: 'chats',
         map: (record) => mapRecord(record, mapChat),
-        take: (row, line) => chats.add(row, line),
+        take: (row, position) => chats.add(row, position),
         onRejectedId: (id) => known.addRejected(id),
       },
       report,
@@ -108,13 +108,14 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
       {
         file: options.messagesFile,
         collection: 'messages',
-        map: (record) => mapRecord(record, mapMessage),
-        take: (row, line) => messages.add(row, line),
+        map: (record) => mapRecord(record, (doc, id) => mapMessage(doc, id, record)),
+        take: (row) => messages.add(row),
       },
       report,
       progress,
     );
     await messages.flush();
+    await messages.rejectDuplicates();
 
     const skippedMessages = await dropAlreadyStored(db);
     const imported = await appendStaged(db, (done, total) => {

@@ -26,7 +26,7 @@ export class KnownChats {
     for (const row of rows) {
       known.existing.add(row.id);
       if (row.status !== 'closed') {
-        openByUser.set(row.userId, { id: row.id, createdAt: row.createdAt, line: null });
+        openByUser.set(row.userId, { id: row.id, createdAt: row.createdAt, position: null });
       }
     }
     return { known, openByUser };

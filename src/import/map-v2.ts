@@ -19,13 +19,16 @@ import {
 } from './document-fields.js';
 import { objectIdTime } from './ejson.js';
 import { FieldProblem } from './field-problem.js';
+import type { Position } from './report.js';
 
 export type ChatRow = Insertable<ChatsTable> & { id: string; userId: string; createdAt: string };
 
-/** A message before it has a seq: the seq is given once all of its chat's messages are read. */
-export type StagedMessage = Omit<Insertable<MessagesTable>, 'seq' | 'clientMessageId'> & {
-  id: string;
-};
+/**
+ * A message before it has a seq (given once all of its chat's messages are read), with where
+ * it is in the export, to report it if its _id turns out to appear twice.
+ */
+export type StagedMessage = Omit<Insertable<MessagesTable>, 'seq' | 'clientMessageId'> &
+  Position & { id: string };
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 
@@ -76,7 +79,7 @@ function fileUrlOf(doc: Document): string | null {
   return url;
 }
 
-export function mapMessage(doc: Document, id: string): StagedMessage {
+export function mapMessage(doc: Document, id: string, position: Position): StagedMessage {
   const createdAt = createdAtOf(doc, id);
   return {
     id,
@@ -103,5 +106,7 @@ export function mapMessage(doc: Document, id: string): StagedMessage {
     readAt: optionalDateField(doc, 'readAt'),
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
+    line: position.line,
+    document: position.document,
   };
 }

@@ -14,8 +14,14 @@ import { migrateToLatest } from '../store/migrations.js';
 import type { Database, MessagesTable } from '../store/schema.js';
 import { type StagingInsert, unnestStagingInsert, valuesStagingInsert } from './staging-insert.js';
 
-/** Messages read from the export, before their chat's order (and so their seq) is known. */
-export type StagingTable = Omit<MessagesTable, 'seq' | 'clientMessageId'>;
+/**
+ * Messages read from the export, before their chat's order (and so their seq) is known, with
+ * where each is in the export (to report duplicates).
+ */
+export type StagingTable = Omit<MessagesTable, 'seq' | 'clientMessageId'> & {
+  line: number;
+  document: number;
+};
 
 export interface ImportTables extends Database {
   v2_import_messages: StagingTable;

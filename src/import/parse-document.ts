@@ -12,7 +12,8 @@ function reject(
   reason: RejectReason,
   detail: string,
 ): Mapped<never> {
-  return { ok: false, rejection: { line: record.line, id, reason, detail } };
+  const { line, document } = record;
+  return { ok: false, rejection: { line, document, id, reason, detail } };
 }
 
 /** Parses the record, reads `_id`, and lets `map` read the rest (FieldProblem → reject). */

@@ -8,9 +8,15 @@ import { InputError } from './input-error.js';
 import { JsonArraySplitter } from './split-json-array.js';
 import { LineSplitter } from './split-lines.js';
 
+/** One document's text and where it is in its file. */
 export interface RawRecord {
   /** 1-based line where the document starts. */
   line: number;
+  /**
+   * 1-based position among the file's documents: what tells two documents apart when a
+   * one-line `--jsonArray` export puts them all on line 1.
+   */
+  document: number;
   text: string;
 }
 

@@ -20,12 +20,18 @@ export type RejectReason =
 /** Imported, but changed: a second open chat of one user is imported closed. */
 export type ChangeReason = 'second-open-chat';
 
-export interface ReportEntry {
+/** Where a document is in its export file. */
+export interface Position {
+  /** 1-based line where the document starts. */
+  line: number;
+  /** 1-based position among the file's documents. */
+  document: number;
+}
+
+export interface ReportEntry extends Position {
   outcome: 'rejected' | 'changed';
   collection: Collection;
   file: string;
-  /** 1-based line where the document starts. */
-  line: number;
   /** The document's `_id` when it could be read. */
   id: string | null;
   reason: RejectReason | ChangeReason;

@@ -3,7 +3,7 @@
  * compiling a 1000-row statement through Kysely's query builder took about a third of the
  * staging time (and much of the garbage collection) on SQLite; the SQL depends only on the
  * row count, so only the first batch of each size is built. The compiled parameter order is
- * checked against `valuesOf` on that first batch, so the two cannot drift apart silently.
+ * checked against `columns` on that first batch, so the two cannot drift apart silently.
  */
 import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
 
@@ -13,20 +13,31 @@ export class ReusableInsert<DB, Row, Result> {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly build: (db: Kysely<DB>, rows: Row[]) => Compilable<Result>,
-    /** The row's values in the column order the builder lists them. */
-    private readonly valuesOf: (row: Row) => unknown[],
+    /** The columns in the order the builder lists them (for `values(rows)`: the rows' key order). */
+    private readonly columns: readonly (keyof Row)[],
   ) {}
+
+  /** Row by row, column by column, into one array: no per-row arrays for the collector. */
+  private parametersOf(rows: Row[]): unknown[] {
+    const { columns } = this;
+    const parameters = new Array<unknown>(rows.length * columns.length);
+    let i = 0;
+    for (const row of rows) {
+      for (const column of columns) parameters[i++] = row[column];
+    }
+    return parameters;
+  }
 
   /** Runs on `executor` (the transaction), compiled against the database given at construction. */
   async execute(executor: Kysely<DB>, rows: Row[]): Promise<Result[]> {
-    const parameters = rows.flatMap(this.valuesOf);
+    const parameters = this.parametersOf(rows);
     let text = this.sqlBySize.get(rows.length);
     if (text === undefined) {
       const compiled = this.build(this.db, rows).compile();
       const same =
         compiled.parameters.length === parameters.length &&
         compiled.parameters.every((value, i) => value === parameters[i]);
-      if (!same) throw new Error('ReusableInsert: valuesOf does not match the compiled columns');
+      if (!same) throw new Error('ReusableInsert: columns do not match the compiled statement');
       text = compiled.sql;
       this.sqlBySize.set(rows.length, text);
     }

@@ -29,6 +29,7 @@ export class JsonArraySplitter implements Splitter {
   private escaped = false;
   private inElement = false;
   private elementLine = 0;
+  private documents = 0;
   private parts: string[] = [];
 
   push(chunk: string): RawRecord[] {
@@ -82,6 +83,6 @@ export class JsonArraySplitter implements Splitter {
     const text = this.parts.join('').trim();
     this.parts = [];
     this.inElement = false;
-    return { line: this.elementLine, text };
+    return { line: this.elementLine, document: ++this.documents, text };
   }
 }

@@ -4,6 +4,7 @@ import type { RawRecord, Splitter } from './read-records.js';
 export class LineSplitter implements Splitter {
   private rest = '';
   private restLine = 1;
+  private documents = 0;
 
   push(chunk: string): RawRecord[] {
     const records: RawRecord[] = [];
@@ -12,7 +13,7 @@ export class LineSplitter implements Splitter {
     let line = this.restLine;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       const piece = text.slice(start, nl);
-      if (piece.trim() !== '') records.push({ line, text: piece });
+      if (piece.trim() !== '') records.push({ line, document: ++this.documents, text: piece });
       line++;
       start = nl + 1;
     }
@@ -22,6 +23,7 @@ export class LineSplitter implements Splitter {
   }
 
   end(): RawRecord[] {
-    return this.rest.trim() === '' ? [] : [{ line: this.restLine, text: this.rest }];
+    if (this.rest.trim() === '') return [];
+    return [{ line: this.restLine, document: ++this.documents, text: this.rest }];
   }
 }

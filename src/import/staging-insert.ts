@@ -1,8 +1,4 @@
-/**
- * Inserting a batch of staged messages: the one statement whose fastest form differs by
- * store. Both skip an _id already staged (ON CONFLICT DO NOTHING; within one statement the
- * first of two equal ids is the one inserted) and return the ids they inserted.
- */
+/** Inserting a batch of staged messages: the one statement whose fastest form differs by store. */
 import { type Kysely, sql } from 'kysely';
 import type { StagedMessage } from './map-v2.js';
 import type { ImportTables } from './open-database.js';
@@ -13,9 +9,9 @@ export const STAGING_TABLE = 'v2_import_messages';
 export type StagingInsert = (
   executor: Kysely<ImportTables>,
   rows: StagedMessage[],
-) => Promise<string[]>;
+) => Promise<void>;
 
-/** The columns, in the key order mapMessage builds its rows in, with their types. */
+/** The columns, in the key order mapMessage builds its rows in. */
 const COLUMNS = [
   ['id', 'text'],
   ['chatId', 'text'],
@@ -29,30 +25,24 @@ const COLUMNS = [
   ['readAt', 'text'],
   ['createdAt', 'text'],
   ['updatedAt', 'text'],
+  ['line', 'integer'],
+  ['document', 'integer'],
 ] as const satisfies readonly (readonly [keyof StagedMessage, 'text' | 'integer'])[];
 
-/** 12 columns × 1000 rows stays under SQLite's 32,766 bound parameters. */
+/** 14 columns × 1000 rows stays under SQLite's 32,766 bound parameters. */
 const ROWS_PER_VALUES_STATEMENT = 1000;
 
 /** SQLite: multi-row VALUES statements, each size compiled once (see reusable-insert.ts). */
 export function valuesStagingInsert(db: Kysely<ImportTables>): StagingInsert {
-  const insert = new ReusableInsert<ImportTables, StagedMessage, { id: string }>(
+  const insert = new ReusableInsert<ImportTables, StagedMessage, unknown>(
     db,
-    (builder, rows) =>
-      builder
-        .insertInto(STAGING_TABLE)
-        .values(rows)
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id'),
-    (row) => COLUMNS.map(([column]) => row[column]),
+    (builder, rows) => builder.insertInto(STAGING_TABLE).values(rows),
+    COLUMNS.map(([column]) => column),
   );
   return async (executor, rows) => {
-    const ids: string[] = [];
     for (let i = 0; i < rows.length; i += ROWS_PER_VALUES_STATEMENT) {
-      const inserted = await insert.execute(executor, rows.slice(i, i + ROWS_PER_VALUES_STATEMENT));
-      for (const row of inserted) ids.push(row.id);
+      await insert.execute(executor, rows.slice(i, i + ROWS_PER_VALUES_STATEMENT));
     }
-    return ids;
   };
 }
 
@@ -66,11 +56,8 @@ export function unnestStagingInsert(): StagingInsert {
     const arrays = COLUMNS.map(
       ([column, type]) => sql`${rows.map((row) => row[column])}::${sql.raw(type)}[]`,
     );
-    const result = await sql<{ id: string }>`
+    await sql`
       INSERT INTO ${sql.table(STAGING_TABLE)} (${sql.join(COLUMNS.map(([column]) => sql.ref(column)))})
-      SELECT * FROM unnest(${sql.join(arrays)})
-      ON CONFLICT (id) DO NOTHING
-      RETURNING id`.execute(executor);
-    return result.rows.map((row) => row.id);
+      SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
   };
 }

@@ -31,7 +31,8 @@ export function summaryLines(
   for (const r of summary.reasons) {
     lines.push(`  ${r.collection} ${r.outcome} ${r.reason}: ${n(r.count)}`);
     for (const e of r.examples) {
-      lines.push(`    ${e.file}:${e.line}${e.id ? ` (_id ${e.id})` : ''} ${e.detail}`);
+      const id = e.id ? `, _id ${e.id}` : '';
+      lines.push(`    ${e.file} line ${e.line} (document ${e.document}${id}): ${e.detail}`);
     }
   }
   lines.push(

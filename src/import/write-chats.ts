@@ -8,7 +8,7 @@ import type { KnownChats } from './known-chats.js';
 import type { ChatRow } from './map-v2.js';
 import type { OneOpenChatPerUser } from './one-open-chat.js';
 import type { ImportTables } from './open-database.js';
-import type { Report } from './report.js';
+import type { Position, Report, ReportEntry } from './report.js';
 
 const ROWS_PER_TRANSACTION = 2000;
 /** 17 columns × 500 rows stays under both stores' bound-parameter limits. */
@@ -32,32 +32,24 @@ export class ChatWriter {
     private readonly file: string,
   ) {}
 
-  async add(row: ChatRow, line: number): Promise<void> {
+  async add(row: ChatRow, position: Position): Promise<void> {
     if (this.known.importedByThisRun(row.id)) {
-      await this.reject(row.id, line, 'duplicate-id', '_id: appears earlier in this export');
+      await this.note(position, {
+        outcome: 'rejected',
+        id: row.id,
+        reason: 'duplicate-id',
+        detail: '_id: appears earlier in this export',
+      });
       return;
     }
     if (this.known.inDatabase(row.id)) {
       this.counts.skipped++;
       return;
     }
-    if (row.status !== 'closed') await this.applyOneOpenChat(row, line);
+    if (row.status !== 'closed') await this.applyOneOpenChat(row, position);
     this.known.addImported(row.id);
     this.pending.set(row.id, row);
     if (this.pending.size >= ROWS_PER_TRANSACTION) await this.flush();
-  }
-
-  private reject(id: string, line: number, reason: 'duplicate-id', detail: string): Promise<void> {
-    const { file } = this;
-    return this.report.add({
-      outcome: 'rejected',
-      collection: 'chats',
-      file,
-      line,
-      id,
-      reason,
-      detail,
-    });
   }
 
   async flush(): Promise<void> {
@@ -89,40 +81,40 @@ export class ChatWriter {
     this.counts.skipped += rows.length - inserted;
   }
 
-  private async applyOneOpenChat(row: ChatRow, line: number): Promise<void> {
+  private async applyOneOpenChat(row: ChatRow, position: Position): Promise<void> {
     const decision = this.openChats.admit(row.userId, {
       id: row.id,
       createdAt: row.createdAt,
-      line,
+      // A copy: `position` may be the whole record, text included, which must not stay in memory.
+      position: { line: position.line, document: position.document },
     });
     if (decision.close === 'none') return;
     if (decision.close === 'this') {
       row.status = 'closed';
-      await this.noteClosed(row.id, line, decision.keptOpen.id, decision.keptOpen.line === null);
+      const where = decision.keptOpen.position === null ? 'already in the database' : 'newer';
+      await this.noteClosed(row.id, position, `${decision.keptOpen.id} (${where})`);
       return;
     }
-    const earlier = decision.earlier;
+    const { earlier } = decision;
     const stillPending = this.pending.get(earlier.id);
     if (stillPending) stillPending.status = 'closed';
     else this.closeWritten.push(earlier.id);
-    await this.noteClosed(earlier.id, earlier.line, row.id, false);
+    await this.noteClosed(earlier.id, earlier.position, `${row.id} (newer)`);
   }
 
-  private noteClosed(
-    id: string,
-    line: number,
-    keptOpen: string,
-    inDatabase: boolean,
-  ): Promise<void> {
-    const where = inDatabase ? 'already in the database' : 'newer, in this export';
-    return this.report.add({
+  private noteClosed(id: string, position: Position, keptOpen: string): Promise<void> {
+    return this.note(position, {
       outcome: 'changed',
-      collection: 'chats',
-      file: this.file,
-      line,
       id,
       reason: 'second-open-chat',
-      detail: `imported closed: the user's open chat is ${keptOpen} (${where})`,
+      detail: `imported closed: the user's open chat is ${keptOpen}`,
     });
+  }
+
+  private note(
+    position: Position,
+    entry: Pick<ReportEntry, 'outcome' | 'id' | 'reason' | 'detail'>,
+  ): Promise<void> {
+    return this.report.add({ collection: 'chats', file: this.file, ...position, ...entry });
   }
 }

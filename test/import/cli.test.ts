@@ -38,7 +38,7 @@ describe('npm run import:v2', () => {
     expect(first.stdout).toMatch(/chats: +1 imported, 0 skipped \(already stored\), 0 rejected/);
     expect(first.stdout).toMatch(/messages: 1 imported, 0 skipped \(already stored\), 1 rejected/);
     expect(first.stdout).toMatch(
-      /messages rejected chat-missing: 1\n +messages.json:2 \(_id m2\) chatId: no chat nope/,
+      /messages rejected chat-missing: 1\n +messages.json line 2 \(document 2, _id m2\): chatId: no chat nope/,
     );
     expect(first.code).toBe(2);
     expect(JSON.parse(readFileSync(rejects, 'utf8'))).toMatchObject({

@@ -9,7 +9,10 @@ const ID = '65a4f1c2e4b0a1b2c3d4e5f6';
 const CHAT = '65a4f1c2e4b0a1b2c3d4e5f7';
 const AT = '2024-01-15T12:00:00.000Z';
 
-const message = (text: string) => mapRecord({ line: 7, text }, mapMessage);
+const message = (text: string) => {
+  const record = { line: 7, document: 3, text };
+  return mapRecord(record, (doc, id) => mapMessage(doc, id, record));
+};
 
 describe('Extended JSON dates', () => {
   it.each([
@@ -64,6 +67,8 @@ describe('a message document', () => {
     readAt: AT,
     createdAt: AT,
     updatedAt: AT,
+    line: 7,
+    document: 3,
   };
 
   it.each([true, false])('as bson writes it (relaxed: %s) maps to our row', (relaxed) => {
@@ -123,7 +128,7 @@ describe('a message document', () => {
   ])('%s is rejected as %s, with its line', (text, reason) => {
     const mapped = message(text);
     expect(mapped.ok).toBe(false);
-    if (!mapped.ok) expect(mapped.rejection).toMatchObject({ line: 7, reason });
+    if (!mapped.ok) expect(mapped.rejection).toMatchObject({ line: 7, document: 3, reason });
   });
 
   it('keeps the id on a reject once it was read', () => {
@@ -137,6 +142,7 @@ describe('a chat document', () => {
     const mapped = mapRecord(
       {
         line: 1,
+        document: 1,
         text: EJSON.stringify(
           {
             _id: new ObjectId(CHAT),
@@ -174,6 +180,7 @@ describe('a chat document', () => {
     const mapped = mapRecord(
       {
         line: 1,
+        document: 1,
         text: '{"_id":"c","createdAt":"2024-01-15T12:00:00Z","userId":"u","status":"open"}',
       },
       mapChat,

@@ -27,9 +27,9 @@ describe('JSON lines', () => {
     'one record per non-blank line with its line number (chunks of %i)',
     (size) => {
       expect(split(new LineSplitter(), text, size)).toEqual([
-        { line: 1, text: '{"n":1}\r' },
-        { line: 3, text: tricky },
-        { line: 5, text: '{"n":3}' },
+        { line: 1, document: 1, text: '{"n":1}\r' },
+        { line: 3, document: 2, text: tricky },
+        { line: 5, document: 3, text: '{"n":3}' },
       ]);
     },
   );
@@ -39,7 +39,11 @@ describe('JSON array', () => {
   const pretty = `[\n  {\n    "n": 1\n  },\n  ${tricky},\n  {"n": [3]}\n]\n`;
   it.each([1, 2, 5, 1000])('elements with the line they start on (chunks of %i)', (size) => {
     const records = split(new JsonArraySplitter(), pretty, size);
-    expect(records.map((r) => r.line)).toEqual([2, 5, 6]);
+    expect(records.map((r) => [r.line, r.document])).toEqual([
+      [2, 1],
+      [5, 2],
+      [6, 3],
+    ]);
     expect(records.map((r) => JSON.parse(r.text))).toEqual([
       { n: 1 },
       JSON.parse(tricky),
@@ -73,12 +77,12 @@ describe('readRecords from a file', () => {
 
   it('tells an array from JSON lines by the first character, after a BOM and blank lines', async () => {
     expect(await readAll('\uFEFF\n\n[{"n":1},\n{"n":2}]')).toEqual([
-      { line: 3, text: '{"n":1}' },
-      { line: 4, text: '{"n":2}' },
+      { line: 3, document: 1, text: '{"n":1}' },
+      { line: 4, document: 2, text: '{"n":2}' },
     ]);
     expect(await readAll('\uFEFF{"n":1}\n{"n":2}\n')).toEqual([
-      { line: 1, text: '{"n":1}' },
-      { line: 2, text: '{"n":2}' },
+      { line: 1, document: 1, text: '{"n":1}' },
+      { line: 2, document: 2, text: '{"n":2}' },
     ]);
   });
 

@@ -170,6 +170,10 @@ describe.each(await storeTargets())('v2 import rules and rejects on $name', (tar
         'messages.json:12 invalid-json',
       ].sort(),
     );
+    // Found after loading, it still names the copy's line and place in the file.
+    expect(
+      entries.find((e) => e.reason === 'duplicate-id' && e.collection === 'messages'),
+    ).toMatchObject({ id: oid(100), line: 11, document: 10 });
     expect(
       entries.find((e) => e.reason === 'invalid-text' && e.collection === 'chats'),
     ).toMatchObject({
