@@ -48,10 +48,43 @@ export function integerValue(value: unknown, field: string): number {
   return n;
 }
 
+/** Our stored form, which mongoexport's relaxed mode also writes: kept as it is when valid. */
+const CANONICAL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
+
+/**
+ * Date.parse rolls 2024-02-30 over to March 1st and accepts 24:00; an ISO string must name a
+ * real day and time. Checked by arithmetic rather than through a Date, as this runs for every
+ * date of every message.
+ */
+function namesRealTime(text: string): boolean {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  const seconds = text[16] === ':' ? digits(text, 17, 19) : 0;
+  return (
+    days !== undefined &&
+    day >= 1 &&
+    day <= days &&
+    digits(text, 11, 13) < 24 &&
+    digits(text, 14, 16) < 60 &&
+    seconds < 60
+  );
+}
+
 function millisOf(value: unknown, field: string): number {
   if (typeof value === 'string') {
-    if (!ISO_DATE.test(value))
+    if (!ISO_DATE.test(value) || !namesRealTime(value)) {
       throw new FieldProblem('invalid-date', field, 'is not an ISO-8601 date');
+    }
     return Date.parse(value);
   }
   return integerValue(value, field);
@@ -64,7 +97,9 @@ function millisOf(value: unknown, field: string): number {
  */
 export function isoDate(value: unknown, field: string): string {
   const wrapped = wrapper(value);
-  const ms = millisOf(wrapped?.[0] === '$date' ? wrapped[1] : value, field);
+  const inner = wrapped?.[0] === '$date' ? wrapped[1] : value;
+  if (typeof inner === 'string' && CANONICAL_DATE.test(inner) && namesRealTime(inner)) return inner;
+  const ms = millisOf(inner, field);
   const date = new Date(ms);
   const iso = Number.isNaN(date.getTime()) ? '' : date.toISOString();
   if (iso.length !== 24) throw new FieldProblem('invalid-date', field, 'is not a valid date');

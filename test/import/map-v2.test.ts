@@ -15,6 +15,10 @@ const message = (text: string) => {
 };
 
 describe('Extended JSON dates', () => {
+  it('keeps a leap day', () => {
+    expect(isoDate({ $date: '2024-02-29T23:59:59.999Z' }, 'at')).toBe('2024-02-29T23:59:59.999Z');
+  });
+
   it.each([
     [{ $date: AT }],
     [{ $date: '2024-01-15T12:00:00Z' }],
@@ -28,6 +32,10 @@ describe('Extended JSON dates', () => {
 
   it.each([
     [{ $date: 'yesterday' }],
+    [{ $date: '2024-02-30T00:00:00.000Z' }],
+    [{ $date: '2023-02-29T00:00:00Z' }],
+    [{ $date: '2024-01-15T24:00:00.000Z' }],
+    [{ $date: '2024-01-15T12:60:00+01:00' }],
     [{ $date: { $numberLong: '1e3' } }],
     [{ $date: { $numberLong: '999999999999999' } }],
     ['2024-01-15'],
