@@ -76,8 +76,11 @@ async function readExport<T>(
 export async function importV2(options: ImportOptions): Promise<ImportSummary> {
   const startedAt = performance.now();
   const progress = options.progress ?? silentProgress;
-  const target = await openImportDatabase(options.database);
-  const report = new Report(options.rejectsFile);
+  const report = await Report.open(options.rejectsFile);
+  const target = await openImportDatabase(options.database).catch(async (err: unknown) => {
+    await report.close();
+    throw err;
+  });
   try {
     const { db } = target;
     const { known, openByUser } = await KnownChats.load(db);

@@ -55,6 +55,7 @@ class LineProgress implements Progress {
   private startedAt = 0;
   private lastLineAt = 0;
   private last = { done: 0, rows: 0 };
+  private printed = { done: -1, rows: -1 };
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -81,6 +82,8 @@ class LineProgress implements Progress {
 
   private print(): void {
     const { done, rows } = this.last;
+    if (done === this.printed.done && rows === this.printed.rows) return;
+    this.printed = { done, rows };
     const elapsed = (performance.now() - this.startedAt) / 1000;
     const share = this.total > 0 ? done / this.total : 1;
     const eta = share > 0 ? (elapsed * (1 - share)) / share : 0;

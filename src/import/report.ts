@@ -55,12 +55,26 @@ export interface ReasonCount {
 export class Report {
   private readonly counts = new Map<string, ReasonCount>();
   private readonly out: WriteStream | undefined;
+  /** A write stream reports failure (an unwritable path, a full disk) as an event, later. */
+  private writeError: Error | undefined;
 
-  constructor(path: string | undefined) {
-    this.out = path ? createWriteStream(path) : undefined;
+  private constructor(out: WriteStream | undefined) {
+    this.out = out;
+    this.out?.on('error', (err) => {
+      this.writeError = err;
+    });
+  }
+
+  /** With a file: opened now, so an unwritable path fails before anything is imported. */
+  static async open(path: string | undefined): Promise<Report> {
+    if (path === undefined) return new Report(undefined);
+    const out = createWriteStream(path);
+    await once(out, 'open');
+    return new Report(out);
   }
 
   async add(entry: ReportEntry): Promise<void> {
+    if (this.writeError) throw this.writeError;
     const key = `${entry.collection}\u0001${entry.outcome}\u0001${entry.reason}`;
     let tally = this.counts.get(key);
     if (!tally) {
@@ -86,8 +100,9 @@ export class Report {
   }
 
   async close(): Promise<void> {
-    if (!this.out) return;
+    if (!this.out || this.writeError) return;
     this.out.end();
-    await once(this.out, 'finish');
+    await Promise.race([once(this.out, 'finish'), once(this.out, 'close')]);
+    if (this.writeError) throw this.writeError;
   }
 }
