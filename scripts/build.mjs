@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/main.js: the server and its dependencies in one ES module. Loading one file
+// Builds dist/main.js: the server and its dependencies in one ES module (and
+// dist/import-v2.js, the v2 data import, so the production image has it too). Loading one file
 // instead of ~1,500 cuts start-up by about a fifth (see README, Benchmarks). Kept outside
 // the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
 // which serves its static files from its own package folder. Then the agent console and
@@ -8,8 +9,8 @@ import { build } from 'esbuild';
 import { buildWeb } from './build-web.mjs';
 
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  entryPoints: { main: 'src/main.ts', 'import-v2': 'src/import/cli.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -78,7 +78,7 @@ function parseDatabase(env: Env): DatabaseConfig {
     if (nonEmpty(env, 'MONGODB_URI') !== undefined) {
       throw new ConfigError(
         'MONGODB_URI',
-        'MongoDB is not a supported store in v3. Set DATABASE_URL to a postgres:// URL (or leave it unset for the embedded SQLite store) and move the chats and messages collections into it; see README "Moving from v2".',
+        'MongoDB is not a supported store in v3. Set DATABASE_URL to a postgres:// URL (or leave it unset for the embedded SQLite store), export the chats and messages collections with mongoexport and load them with `npm run import:v2`; see README "Moving from v2 (MongoDB)".',
       );
     }
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };

@@ -1,0 +1,124 @@
+/**
+ * Staged messages into `messages`, with their seq: per chat, in createdAt order (ties by _id),
+ * continuing after the chat's lastSeq — 1…n for a new chat; after the messages already there
+ * when a re-run brings more. Numbered by the database (row_number() over each chat), so the
+ * whole export never has to be in memory. Chats go in groups of about ROWS_PER_TRANSACTION
+ * messages; a chat's messages and its recomputed fields commit together, so an interrupted
+ * import leaves every chat consistent, and a re-run imports what is missing.
+ */
+import { type Kysely, sql } from 'kysely';
+import { recomputeChats } from './chat-summaries.js';
+import type { ImportTables } from './open-database.js';
+import { STAGING_TABLE } from './staging-insert.js';
+
+const ROWS_PER_TRANSACTION = 20_000;
+
+interface ChatGroup {
+  first: string;
+  last: string;
+  chatIds: string[];
+  messages: number;
+}
+
+/** Drops staged messages whose _id is already stored (an earlier run): they are skipped. */
+export async function dropAlreadyStored(db: Kysely<ImportTables>): Promise<number> {
+  const result = await db
+    .deleteFrom(STAGING_TABLE)
+    .where('id', 'in', (eb) => eb.selectFrom('messages').select('id'))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Consecutive chats (in the database's own id order, which the range queries use) in groups. */
+async function groupChats(db: Kysely<ImportTables>): Promise<ChatGroup[]> {
+  const perChat = await db
+    .selectFrom(STAGING_TABLE)
+    .select((eb) => ['chatId', eb.fn.countAll<number>().as('n')])
+    .groupBy('chatId')
+    .orderBy('chatId')
+    .execute();
+  const groups: ChatGroup[] = [];
+  let group: ChatGroup | undefined;
+  for (const { chatId, n } of perChat) {
+    if (!group || group.messages >= ROWS_PER_TRANSACTION) {
+      group = { first: chatId, last: chatId, chatIds: [], messages: 0 };
+      groups.push(group);
+    }
+    group.last = chatId;
+    group.chatIds.push(chatId);
+    group.messages += Number(n);
+  }
+  return groups;
+}
+
+async function appendGroup(db: Kysely<ImportTables>, group: ChatGroup): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const numbered = trx
+      .selectFrom(`${STAGING_TABLE} as s`)
+      .innerJoin('chats as c', 'c.id', 's.chatId')
+      .where('s.chatId', '>=', group.first)
+      .where('s.chatId', '<=', group.last)
+      .select([
+        's.id',
+        's.chatId',
+        sql<number>`${sql.ref('c.lastSeq')} + row_number() over (partition by ${sql.ref('s.chatId')} order by ${sql.ref('s.createdAt')}, ${sql.ref('s.id')})`.as(
+          'seq',
+        ),
+        's.senderId',
+        's.senderType',
+        's.senderName',
+        's.content',
+        's.messageType',
+        's.fileUrl',
+        's.isRead',
+        's.readAt',
+        's.createdAt',
+        's.updatedAt',
+      ]);
+    await trx
+      .insertInto('messages')
+      .columns([
+        'id',
+        'chatId',
+        'seq',
+        'senderId',
+        'senderType',
+        'senderName',
+        'content',
+        'messageType',
+        'fileUrl',
+        'isRead',
+        'readAt',
+        'createdAt',
+        'updatedAt',
+      ])
+      .expression(numbered)
+      .execute();
+    await recomputeChats(trx, group.chatIds);
+  });
+}
+
+/** Appends every staged message; `onProgress` gets the messages appended so far. */
+export async function appendStaged(
+  db: Kysely<ImportTables>,
+  onProgress: (appended: number, total: number) => void,
+): Promise<number> {
+  // Built after loading (cheaper than maintaining it per insert): serves the grouping, each
+  // group's range scan, and the per-chat order of row_number().
+  await db.schema
+    .createIndex(`${STAGING_TABLE}_by_chat`)
+    .on(STAGING_TABLE)
+    .columns(['chatId', 'createdAt', 'id'])
+    .execute();
+  const groups = await groupChats(db);
+  const total = groups.reduce((sum, g) => sum + g.messages, 0);
+  let appended = 0;
+  onProgress(0, total);
+  for (const group of groups) {
+    await appendGroup(db, group);
+    appended += group.messages;
+    onProgress(appended, total);
+  }
+  await db.schema.dropTable(STAGING_TABLE).ifExists().execute();
+  return appended;
+}

@@ -1,0 +1,76 @@
+/**
+ * A chat's derived fields recomputed from its stored messages: lastSeq, the last message's
+ * preview (by the server's own rule, messageEffect) and time, and the unread count (user
+ * messages not yet read). Read and written for many chats per statement.
+ */
+import { type Kysely, sql } from 'kysely';
+import { messageEffect } from '../chats/rules.js';
+import type { ImportTables } from './open-database.js';
+
+interface ChatSummary {
+  chatId: string;
+  lastSeq: number;
+  lastMessage: string;
+  lastMessageAt: string;
+  unreadCount: number;
+}
+
+/** 5 values per chat; 1000 chats per statement stays under the bound-parameter limits. */
+const CHATS_PER_UPDATE = 1000;
+
+async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promise<ChatSummary[]> {
+  const rows = await db
+    .selectFrom('messages as m')
+    .where('m.chatId', 'in', chatIds)
+    .where('m.seq', '=', (eb) =>
+      eb
+        .selectFrom('messages as x')
+        .select((x) => x.fn.max('x.seq').as('s'))
+        .whereRef('x.chatId', '=', 'm.chatId'),
+    )
+    .select(['m.chatId', 'm.seq', 'm.senderType', 'm.content', 'm.messageType', 'm.createdAt'])
+    .select((eb) =>
+      eb
+        .selectFrom('messages as u')
+        .select((u) => u.fn.countAll<number>().as('n'))
+        .whereRef('u.chatId', '=', 'm.chatId')
+        .where('u.senderType', '=', 'user')
+        .where('u.isRead', '=', 0)
+        .as('unread'),
+    )
+    .execute();
+  return rows.map((row) => ({
+    chatId: row.chatId,
+    lastSeq: Number(row.seq),
+    lastMessage: messageEffect(row.senderType, row.content, row.messageType).lastMessage,
+    lastMessageAt: row.createdAt,
+    unreadCount: Number(row.unread ?? 0),
+  }));
+}
+
+/** UPDATE … FROM (VALUES …): VALUES columns are column1…column5 on SQLite and PostgreSQL alike. */
+async function writeSummaries(db: Kysely<ImportTables>, summaries: ChatSummary[]): Promise<void> {
+  for (let i = 0; i < summaries.length; i += CHATS_PER_UPDATE) {
+    const values = sql.join(
+      summaries
+        .slice(i, i + CHATS_PER_UPDATE)
+        .map(
+          (s) =>
+            sql`(${s.chatId}, ${s.lastSeq}, ${s.lastMessage}, ${s.lastMessageAt}, ${s.unreadCount})`,
+        ),
+    );
+    await sql`UPDATE chats SET
+        ${sql.ref('lastSeq')} = CAST(v.column2 AS integer),
+        ${sql.ref('lastMessage')} = v.column3,
+        ${sql.ref('lastMessageAt')} = v.column4,
+        ${sql.ref('unreadCount')} = CAST(v.column5 AS integer)
+      FROM (VALUES ${values}) AS v
+      WHERE chats.id = v.column1`.execute(db);
+  }
+}
+
+export async function recomputeChats(db: Kysely<ImportTables>, chatIds: string[]): Promise<void> {
+  for (let i = 0; i < chatIds.length; i += CHATS_PER_UPDATE) {
+    await writeSummaries(db, await readSummaries(db, chatIds.slice(i, i + CHATS_PER_UPDATE)));
+  }
+}

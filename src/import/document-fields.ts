@@ -1,0 +1,84 @@
+/**
+ * Reading one exported document's fields, each with the rule its column needs. A field that
+ * breaks its rule throws FieldProblem naming it; the mapper turns that into a reject.
+ * Missing optional fields take v2's defaults (Mongoose wrote them, so they are rare).
+ */
+
+import { isoDate, objectIdHex } from './ejson.js';
+import { FieldProblem } from './field-problem.js';
+import { assertValidId, assertValidText } from './text-rules.js';
+
+export type Document = Readonly<Record<string, unknown>>;
+
+const isMissing = (value: unknown): value is null | undefined =>
+  value === undefined || value === null;
+
+/** An id: an ObjectId (kept as its 24 hex characters) or a non-empty string of valid text. */
+export function idField(doc: Document, field: string): string {
+  const value = doc[field];
+  if (isMissing(value)) throw new FieldProblem('missing-field', field, 'is missing');
+  const hex = objectIdHex(value);
+  if (hex !== undefined) return hex;
+  if (typeof value !== 'string') {
+    throw new FieldProblem('invalid-id', field, 'is neither an ObjectId nor a string');
+  }
+  return assertValidId(value, field);
+}
+
+export function optionalIdField(doc: Document, field: string): string | null {
+  return isMissing(doc[field]) ? null : idField(doc, field);
+}
+
+export function stringField(doc: Document, field: string, fallback?: string): string {
+  const value = doc[field];
+  if (isMissing(value)) {
+    if (fallback === undefined) throw new FieldProblem('missing-field', field, 'is missing');
+    return fallback;
+  }
+  if (typeof value !== 'string') throw new FieldProblem('invalid-type', field, 'is not a string');
+  return assertValidText(value, field);
+}
+
+export function optionalStringField(doc: Document, field: string): string | null {
+  return isMissing(doc[field]) ? null : stringField(doc, field);
+}
+
+export function booleanField(doc: Document, field: string, fallback: boolean): boolean {
+  const value = doc[field];
+  if (isMissing(value)) return fallback;
+  if (typeof value !== 'boolean') throw new FieldProblem('invalid-type', field, 'is not a boolean');
+  return value;
+}
+
+export function dateField(doc: Document, field: string, fallback?: string): string {
+  const value = doc[field];
+  if (isMissing(value)) {
+    if (fallback === undefined) throw new FieldProblem('missing-field', field, 'is missing');
+    return fallback;
+  }
+  return isoDate(value, field);
+}
+
+export function optionalDateField(doc: Document, field: string): string | null {
+  return isMissing(doc[field]) ? null : dateField(doc, field);
+}
+
+/** One of `allowed`; missing takes `fallback` (v2's schema default), or is refused without one. */
+export function enumField<T extends string>(
+  doc: Document,
+  field: string,
+  allowed: readonly T[],
+  fallback: T | undefined,
+  reason: 'invalid-status' | 'invalid-sender-type' | 'invalid-message-type',
+): T {
+  const value = doc[field];
+  if (isMissing(value)) {
+    if (fallback === undefined) throw new FieldProblem('missing-field', field, 'is missing');
+    return fallback;
+  }
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) {
+    throw new FieldProblem(reason, field, `must be one of ${allowed.join(', ')}`);
+  }
+  return found;
+}

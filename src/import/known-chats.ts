@@ -1,0 +1,56 @@
+/**
+ * Which chat ids exist — in the database before the import, or imported by it — and which the
+ * import rejected: a message is taken only if its chat is known, and a message of a rejected
+ * chat says so. Held in memory (about 100 bytes a chat; a million chats is ~100 MB), since
+ * every message asks.
+ */
+import type { Kysely } from 'kysely';
+import type { OpenChat } from './one-open-chat.js';
+import type { ImportTables } from './open-database.js';
+
+export class KnownChats {
+  private readonly existing = new Set<string>();
+  private readonly imported = new Set<string>();
+  private readonly rejected = new Set<string>();
+
+  /** The database's chat ids, and its open chat per user (for the one-open-chat rule). */
+  static async load(
+    db: Kysely<ImportTables>,
+  ): Promise<{ known: KnownChats; openByUser: Map<string, OpenChat> }> {
+    const known = new KnownChats();
+    const openByUser = new Map<string, OpenChat>();
+    const rows = await db
+      .selectFrom('chats')
+      .select(['id', 'userId', 'status', 'createdAt'])
+      .execute();
+    for (const row of rows) {
+      known.existing.add(row.id);
+      if (row.status !== 'closed') {
+        openByUser.set(row.userId, { id: row.id, createdAt: row.createdAt, position: null });
+      }
+    }
+    return { known, openByUser };
+  }
+
+  inDatabase(id: string): boolean {
+    return this.existing.has(id);
+  }
+
+  importedByThisRun(id: string): boolean {
+    return this.imported.has(id);
+  }
+
+  addImported(id: string): void {
+    this.imported.add(id);
+  }
+
+  addRejected(id: string): void {
+    this.rejected.add(id);
+  }
+
+  /** 'known' when messages may go to it; otherwise why not. */
+  status(id: string): 'known' | 'rejected' | 'missing' {
+    if (this.existing.has(id) || this.imported.has(id)) return 'known';
+    return this.rejected.has(id) ? 'rejected' : 'missing';
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * v2's documents → our rows. v2's field names are ours; what differs: `_id` → `id`, booleans
+ * → 0/1, dates → ISO-8601 UTC text, ObjectIds → 24 hex characters. The chat's derived fields
+ * (lastMessage, lastMessageAt, unreadCount, lastSeq) are recomputed from the imported
+ * messages afterwards, and every imported user is offline.
+ */
+import type { Insertable } from 'kysely';
+import type { ChatsTable, MessagesTable } from '../store/schema.js';
+import {
+  booleanField,
+  type Document,
+  dateField,
+  enumField,
+  idField,
+  optionalDateField,
+  optionalIdField,
+  optionalStringField,
+  stringField,
+} from './document-fields.js';
+import { objectIdTime } from './ejson.js';
+import { FieldProblem } from './field-problem.js';
+import type { Position } from './report.js';
+
+export type ChatRow = Insertable<ChatsTable> & { id: string; userId: string; createdAt: string };
+
+/**
+ * A message before it has a seq (given once all of its chat's messages are read), with where
+ * it is in the export, to report it if its _id turns out to appear twice.
+ */
+export type StagedMessage = Omit<Insertable<MessagesTable>, 'seq' | 'clientMessageId'> &
+  Position & { id: string };
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Mongoose's timestamps are always there; a document inserted without them takes its ObjectId's time. */
+function createdAtOf(doc: Document, id: string): string {
+  if (doc.createdAt === undefined || doc.createdAt === null) {
+    return dateField(doc, 'createdAt', OBJECT_ID.test(id) ? objectIdTime(id) : undefined);
+  }
+  return dateField(doc, 'createdAt');
+}
+
+export function mapChat(doc: Document, id: string): ChatRow {
+  const createdAt = createdAtOf(doc, id);
+  return {
+    id,
+    userId: idField(doc, 'userId'),
+    userName: stringField(doc, 'userName', ''),
+    status: enumField(doc, 'status', ['waiting', 'active', 'closed'], 'waiting', 'invalid-status'),
+    assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
+    assignedAdminName: optionalStringField(doc, 'assignedAdminName'),
+    isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
+    lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
+    lockedByAdminName: optionalStringField(doc, 'lockedByAdminName'),
+    // As the server has them before a first message; recomputed from the messages.
+    lastMessage: '',
+    lastMessageAt: createdAt,
+    unreadCount: 0,
+    userOnline: 0,
+    lastSeq: 0,
+    createdAt,
+    updatedAt: dateField(doc, 'updatedAt', createdAt),
+  };
+}
+
+/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as PROTOCOL §3 requires. */
+function fileUrlOf(doc: Document): string | null {
+  const url = optionalStringField(doc, 'fileUrl');
+  if (url === null || url === '') return null;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Not a URL at all: refused below like any other scheme.
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new FieldProblem('invalid-file-url', 'fileUrl', 'is not an http(s) URL');
+  }
+  return url;
+}
+
+export function mapMessage(doc: Document, id: string, position: Position): StagedMessage {
+  const createdAt = createdAtOf(doc, id);
+  return {
+    id,
+    chatId: idField(doc, 'chatId'),
+    senderId: idField(doc, 'senderId'),
+    senderType: enumField(
+      doc,
+      'senderType',
+      ['user', 'admin', 'system'],
+      undefined,
+      'invalid-sender-type',
+    ),
+    senderName: stringField(doc, 'senderName', ''),
+    content: stringField(doc, 'content', ''),
+    messageType: enumField(
+      doc,
+      'messageType',
+      ['text', 'image', 'file'],
+      'text',
+      'invalid-message-type',
+    ),
+    fileUrl: fileUrlOf(doc),
+    isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
+    readAt: optionalDateField(doc, 'readAt'),
+    createdAt,
+    updatedAt: dateField(doc, 'updatedAt', createdAt),
+    line: position.line,
+    document: position.document,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * A JSON array (`mongoexport --jsonArray`, with or without `--pretty`), split into its
+ * elements without parsing them: a scan that tracks strings and nesting depth finds the
+ * commas between elements. Each element is parsed on its own afterwards, so one malformed
+ * document is one reject (with its line) rather than the end of the import, and memory holds
+ * one element at a time whatever the file's size. (A streaming tokenizer such as stream-json
+ * stops at the first syntax error, and its current major needs Node 22.)
+ */
+import { InputError } from './input-error.js';
+import type { RawRecord, Splitter } from './read-records.js';
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+export class JsonArraySplitter implements Splitter {
+  private state: 'before' | 'inside' | 'after' = 'before';
+  private line = 1;
+  /** Nesting below the array itself: 0 between elements. */
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private inElement = false;
+  private elementLine = 0;
+  private documents = 0;
+  private parts: string[] = [];
+
+  push(chunk: string): RawRecord[] {
+    const records: RawRecord[] = [];
+    let elementStart = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c === NEWLINE) this.line++;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+        continue;
+      }
+      if (isWhitespace(c) && !this.inElement) continue;
+      if (this.state !== 'inside') {
+        if (this.state === 'before' && c === OPEN_BRACKET) {
+          this.state = 'inside';
+          continue;
+        }
+        throw new InputError(`unexpected text ${this.state} the JSON array at line ${this.line}`);
+      }
+      if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
+        if (this.inElement) {
+          records.push(this.finish(chunk.slice(elementStart, i)));
+        }
+        if (c === CLOSE_BRACKET) this.state = 'after';
+        continue;
+      }
+      if (!this.inElement) {
+        this.inElement = true;
+        this.elementLine = this.line;
+        elementStart = i;
+      }
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      // A stray closer at depth 0 stays in the element, which then fails to parse.
+      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
+    }
+    if (this.inElement) this.parts.push(chunk.slice(elementStart));
+    return records;
+  }
+
+  /** A truncated last element is handed on, to be rejected as invalid JSON with its line. */
+  end(): RawRecord[] {
+    return this.inElement ? [this.finish('')] : [];
+  }
+
+  private finish(tail: string): RawRecord {
+    this.parts.push(tail);
+    const text = this.parts.join('').trim();
+    this.parts = [];
+    this.inElement = false;
+    return { line: this.elementLine, document: ++this.documents, text };
+  }
+}

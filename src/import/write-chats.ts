@@ -1,0 +1,120 @@
+/**
+ * Chats into the database in batched transactions: rejects reported, ids already stored
+ * skipped (a chat is never overwritten), and the one-open-chat rule applied — which may close
+ * a chat written in an earlier batch, done in the next batch's transaction before its inserts.
+ */
+import type { Kysely } from 'kysely';
+import type { KnownChats } from './known-chats.js';
+import type { ChatRow } from './map-v2.js';
+import type { OneOpenChatPerUser } from './one-open-chat.js';
+import type { ImportTables } from './open-database.js';
+import type { Position, Report, ReportEntry } from './report.js';
+
+const ROWS_PER_TRANSACTION = 2000;
+/** 17 columns × 500 rows stays under both stores' bound-parameter limits. */
+const ROWS_PER_STATEMENT = 500;
+
+export interface ChatCounts {
+  imported: number;
+  skipped: number;
+}
+
+export class ChatWriter {
+  readonly counts: ChatCounts = { imported: 0, skipped: 0 };
+  private pending = new Map<string, ChatRow>();
+  private closeWritten: string[] = [];
+
+  constructor(
+    private readonly db: Kysely<ImportTables>,
+    private readonly known: KnownChats,
+    private readonly openChats: OneOpenChatPerUser,
+    private readonly report: Report,
+    private readonly file: string,
+  ) {}
+
+  async add(row: ChatRow, position: Position): Promise<void> {
+    if (this.known.importedByThisRun(row.id)) {
+      await this.note(position, {
+        outcome: 'rejected',
+        id: row.id,
+        reason: 'duplicate-id',
+        detail: '_id: appears earlier in this export',
+      });
+      return;
+    }
+    if (this.known.inDatabase(row.id)) {
+      this.counts.skipped++;
+      return;
+    }
+    if (row.status !== 'closed') await this.applyOneOpenChat(row, position);
+    this.known.addImported(row.id);
+    this.pending.set(row.id, row);
+    if (this.pending.size >= ROWS_PER_TRANSACTION) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const rows = [...this.pending.values()];
+    const close = this.closeWritten;
+    this.pending = new Map();
+    this.closeWritten = [];
+    if (rows.length === 0 && close.length === 0) return;
+    let inserted = 0;
+    await this.db.transaction().execute(async (trx) => {
+      if (close.length > 0) {
+        await trx
+          .updateTable('chats')
+          .set({ status: 'closed', userOnline: 0 })
+          .where('id', 'in', close)
+          .execute();
+      }
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const result = await trx
+          .insertInto('chats')
+          .values(rows.slice(i, i + ROWS_PER_STATEMENT))
+          // Ids were checked against the database at start; this guards a chat created since.
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
+        inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+      }
+    });
+    this.counts.imported += inserted;
+    this.counts.skipped += rows.length - inserted;
+  }
+
+  private async applyOneOpenChat(row: ChatRow, position: Position): Promise<void> {
+    const decision = this.openChats.admit(row.userId, {
+      id: row.id,
+      createdAt: row.createdAt,
+      // A copy: `position` may be the whole record, text included, which must not stay in memory.
+      position: { line: position.line, document: position.document },
+    });
+    if (decision.close === 'none') return;
+    if (decision.close === 'this') {
+      row.status = 'closed';
+      const where = decision.keptOpen.position === null ? 'already in the database' : 'newer';
+      await this.noteClosed(row.id, position, `${decision.keptOpen.id} (${where})`);
+      return;
+    }
+    const { earlier } = decision;
+    const stillPending = this.pending.get(earlier.id);
+    if (stillPending) stillPending.status = 'closed';
+    else this.closeWritten.push(earlier.id);
+    await this.noteClosed(earlier.id, earlier.position, `${row.id} (newer)`);
+  }
+
+  private noteClosed(id: string, position: Position, keptOpen: string): Promise<void> {
+    return this.note(position, {
+      outcome: 'changed',
+      id,
+      reason: 'second-open-chat',
+      detail: `imported closed: the user's open chat is ${keptOpen}`,
+    });
+  }
+
+  private note(
+    position: Position,
+    entry: Pick<ReportEntry, 'outcome' | 'id' | 'reason' | 'detail'>,
+  ): Promise<void> {
+    return this.report.add({ collection: 'chats', file: this.file, ...position, ...entry });
+  }
+}

@@ -1,0 +1,198 @@
+import { EJSON, ObjectId } from 'bson';
+import { describe, expect, it } from 'vitest';
+import { isoDate } from '../../src/import/ejson.js';
+import { FieldProblem } from '../../src/import/field-problem.js';
+import { mapChat, mapMessage } from '../../src/import/map-v2.js';
+import { mapRecord } from '../../src/import/parse-document.js';
+
+const ID = '65a4f1c2e4b0a1b2c3d4e5f6';
+const CHAT = '65a4f1c2e4b0a1b2c3d4e5f7';
+const AT = '2024-01-15T12:00:00.000Z';
+
+const message = (text: string) => {
+  const record = { line: 7, document: 3, text };
+  return mapRecord(record, (doc, id) => mapMessage(doc, id, record));
+};
+
+describe('Extended JSON dates', () => {
+  it('keeps a leap day', () => {
+    expect(isoDate({ $date: '2024-02-29T23:59:59.999Z' }, 'at')).toBe('2024-02-29T23:59:59.999Z');
+  });
+
+  it.each([
+    [{ $date: AT }],
+    [{ $date: '2024-01-15T12:00:00Z' }],
+    [{ $date: '2024-01-15T14:00:00+02:00' }],
+    [{ $date: { $numberLong: '1705320000000' } }],
+    [{ $date: 1705320000000 }],
+    [AT],
+  ])('%j → %s', (value) => {
+    expect(isoDate(value, 'createdAt')).toBe(AT);
+  });
+
+  it.each([
+    [{ $date: 'yesterday' }],
+    [{ $date: '2024-02-30T00:00:00.000Z' }],
+    [{ $date: '2023-02-29T00:00:00Z' }],
+    [{ $date: '2024-01-15T24:00:00.000Z' }],
+    [{ $date: '2024-01-15T12:60:00+01:00' }],
+    [{ $date: { $numberLong: '1e3' } }],
+    [{ $date: { $numberLong: '999999999999999' } }],
+    ['2024-01-15'],
+    [true],
+  ])('%j is refused, naming the field', (value) => {
+    expect(() => isoDate(value, 'createdAt')).toThrow(FieldProblem);
+    expect(() => isoDate(value, 'createdAt')).toThrow(/^createdAt: /);
+  });
+});
+
+describe('a message document', () => {
+  const doc = {
+    _id: new ObjectId(ID),
+    chatId: new ObjectId(CHAT),
+    senderId: 'user-1',
+    senderType: 'user',
+    senderName: 'Ann',
+    content: 'hello',
+    messageType: 'text',
+    fileUrl: '',
+    isRead: true,
+    readAt: new Date(AT),
+    createdAt: new Date(AT),
+    updatedAt: new Date(AT),
+    __v: 0,
+  };
+  const row = {
+    id: ID,
+    chatId: CHAT,
+    senderId: 'user-1',
+    senderType: 'user',
+    senderName: 'Ann',
+    content: 'hello',
+    messageType: 'text',
+    fileUrl: null,
+    isRead: 1,
+    readAt: AT,
+    createdAt: AT,
+    updatedAt: AT,
+    line: 7,
+    document: 3,
+  };
+
+  it.each([true, false])('as bson writes it (relaxed: %s) maps to our row', (relaxed) => {
+    expect(message(EJSON.stringify(doc, { relaxed }))).toEqual({ ok: true, row });
+  });
+
+  it('takes v2 defaults for missing optional fields, and the ObjectId time for a missing createdAt', () => {
+    const mapped = message(
+      JSON.stringify({ _id: { $oid: ID }, chatId: CHAT, senderId: 'a', senderType: 'admin' }),
+    );
+    expect(mapped).toEqual({
+      ok: true,
+      row: expect.objectContaining({
+        senderName: '',
+        content: '',
+        messageType: 'text',
+        isRead: 0,
+        createdAt: new Date(Number.parseInt(ID.slice(0, 8), 16) * 1000).toISOString(),
+      }),
+    });
+  });
+
+  it.each([
+    ['{"_id": ', 'invalid-json'],
+    ['[1]', 'not-an-object'],
+    ['{"chatId":"c"}', 'missing-field'],
+    ['{"_id":{"$oid":"xyz"}}', 'invalid-id'],
+    [`{"_id":"${'x'.repeat(101)}"}`, 'id-too-long'],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"bot"}',
+      'invalid-sender-type',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","messageType":"video"}',
+      'invalid-message-type',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","content":"a\\u0000b"}',
+      'invalid-text',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","content":"a\\ud800b"}',
+      'invalid-text',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","fileUrl":"javascript:alert(1)"}',
+      'invalid-file-url',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","createdAt":{"$date":"soon"}}',
+      'invalid-date',
+    ],
+    [
+      '{"_id":"m","createdAt":"2024-01-15T12:00:00Z","chatId":"c","senderId":"s","senderType":"user","isRead":"yes"}',
+      'invalid-type',
+    ],
+  ])('%s is rejected as %s, with its line', (text, reason) => {
+    const mapped = message(text);
+    expect(mapped.ok).toBe(false);
+    if (!mapped.ok) expect(mapped.rejection).toMatchObject({ line: 7, document: 3, reason });
+  });
+
+  it('keeps the id on a reject once it was read', () => {
+    const mapped = message('{"_id":"m1","chatId":"c","senderId":"s","senderType":"robot"}');
+    expect(!mapped.ok && mapped.rejection.id).toBe('m1');
+  });
+});
+
+describe('a chat document', () => {
+  it('imports the user offline, with derived fields as before a first message', () => {
+    const mapped = mapRecord(
+      {
+        line: 1,
+        document: 1,
+        text: EJSON.stringify(
+          {
+            _id: new ObjectId(CHAT),
+            userId: 'u1',
+            userName: 'Ann',
+            status: 'active',
+            isLocked: true,
+            userOnline: true,
+            unreadCount: 5,
+            lastMessage: 'old',
+            createdAt: new Date(AT),
+          },
+          { relaxed: false },
+        ),
+      },
+      mapChat,
+    );
+    expect(mapped).toEqual({
+      ok: true,
+      row: expect.objectContaining({
+        id: CHAT,
+        status: 'active',
+        isLocked: 1,
+        userOnline: 0,
+        unreadCount: 0,
+        lastMessage: '',
+        lastMessageAt: AT,
+        lastSeq: 0,
+        updatedAt: AT,
+      }),
+    });
+  });
+
+  it('refuses an unknown status', () => {
+    const mapped = mapRecord(
+      {
+        line: 1,
+        document: 1,
+        text: '{"_id":"c","createdAt":"2024-01-15T12:00:00Z","userId":"u","status":"open"}',
+      },
+      mapChat,
+    );
+    expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-status');
+  });
+});
