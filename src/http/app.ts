@@ -48,7 +48,7 @@ export function createHttpApp(
     bodyLimit: LIMITS.bodyBytes,
     // Longer than any valid id, so that an over-long id is a 400 naming the field (zod),
     // and the router's own refusals (a longer one, a malformed URL) keep the envelope too.
-    maxParamLength: LIMITS.pathParamChars,
+    routerOptions: { maxParamLength: LIMITS.pathParamChars },
     frameworkErrors: (err, _req, reply: FastifyReply) => {
       reply.status(400).send(failure('VALIDATION_ERROR', err.message));
     },
