@@ -35,6 +35,11 @@ async function main(): Promise<void> {
       (err: unknown) => die(`Shutdown failed: ${describe(err)}`),
     );
   };
+  // A promise some library left unhandled is a bug to log, not a reason to drop every
+  // connection of this node.
+  process.on('unhandledRejection', (reason: unknown) => {
+    process.stderr.write(`Unhandled rejection: ${describe(reason)}\n`);
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -16,6 +16,7 @@ import { clientAddress } from './http/client-address.js';
 import { createLimits } from './limits/rate-limiter.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
+import { dropLocalSocketsThatLostAccess, recheckChatRooms } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -74,7 +75,7 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const cluster = await joinCluster(config.redisUrl, store, logger);
+  const cluster = joinCluster(config.redisUrl, store, logger);
   const limits = createLimits(config.rateLimit, cluster.redis?.client);
   const deps: Deps = { store, limits, presence: cluster.presence };
 
@@ -90,7 +91,15 @@ export async function startServer(
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf }, publish, logger);
   trackPresence(io, deps, publish, logger);
-  io.on('chat-changed', (chatId) => store.forgetChat(chatId));
+  io.on('chat-changed', (chat) => {
+    store.forgetChat(chat._id);
+    dropLocalSocketsThatLostAccess(io, chat);
+  });
+  cluster.redis?.onReconnect(() => {
+    recheckChatRooms(io, store).catch((err: unknown) =>
+      logger.warn({ err }, 'could not recheck chat rooms after Redis came back'),
+    );
+  });
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },
@@ -121,9 +130,11 @@ export async function startServer(
     store,
     close: () => {
       closing ??= (async () => {
-        // Sockets first (they would hold the HTTP server open), then HTTP waits for
-        // in-flight requests, then the store they were using.
-        io.disconnectSockets(true);
+        // This node's connections first (they would hold the HTTP server open): closed as
+        // a dropped transport, so clients reconnect by themselves (to another node, in a
+        // cluster, recovering their session). io.disconnectSockets() would instead reach
+        // every node's sockets, with a reason clients do not reconnect after.
+        io.engine.close();
         await app.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await cluster.close();

@@ -7,8 +7,11 @@
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
  * broadcast made here (after Redis took it) and for one read from another node. A
  * `new-message` that arrives early is held there by pointing that one delivery at no
- * room, and delivered to its real rooms once the messages before it went out.
- * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
+ * room, and delivered to its real rooms once the messages before it went out. The
+ * cluster tests (test/cluster/) pin this with real nodes.
+ *
+ * While Redis is down, broadcasts are delivered to this node's sockets only, at once
+ * (publishing would wait for Redis): cross-node delivery degrades, local work does not.
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
@@ -46,6 +49,7 @@ function newMessageOf(packet: Packet): Pick<Message, 'chatId' | 'seq'> | undefin
 export interface OrderedAdapterOptions {
   /** The messages of a chat with seq in (afterSeq, beforeSeq), oldest first. */
   readGap(chatId: string, afterSeq: number, beforeSeq: number): Promise<Message[]>;
+  onError(err: unknown): void;
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
@@ -55,16 +59,16 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
     const deliverHere = (packet: Packet, opts: BroadcastOptions) =>
       Adapter.prototype.broadcast.call(adapter, packet, opts);
-    const order = new SeqOrder({
+    const order = new SeqOrder<Message>({
       holdMs: HOLD_MS,
-      async fillGap(chatId, afterSeq, beforeSeq) {
-        for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
-          deliverHere(
-            { type: 2, data: ['new-message', { message }], nsp: '/' },
-            { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
-          );
-        }
+      readGap: options.readGap,
+      deliverGap(chatId, message) {
+        deliverHere(
+          { type: 2, data: ['new-message', { message }], nsp: '/' },
+          { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
+        );
       },
+      onError: options.onError,
     });
     const ordered = new WeakSet<Packet>();
 
@@ -79,11 +83,11 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       if (!now) opts.rooms = new Set([NOWHERE]);
     };
 
-    // A broadcast Redis did not take is delivered here unordered (Redis is down: this
-    // node's own messages are all its sockets get); the order still learns its seq.
     const broadcast = adapter.broadcast.bind(adapter);
     adapter.broadcast = async (packet, opts) => {
-      await broadcast(packet, opts);
+      const local = !client.isReady;
+      await broadcast(packet, local ? { ...opts, flags: { ...opts.flags, local: true } } : opts);
+      // Delivered here without the order (Redis down, or it refused): the order learns its seq.
       const m = newMessageOf(packet);
       if (m && !ordered.has(packet)) order.delivered(m.chatId, m.seq);
     };

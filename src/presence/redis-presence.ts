@@ -60,28 +60,39 @@ if removed > 0 then return 1 end
 return 0`;
 
 export class RedisPresence implements Presence {
-  /** This node's sockets per user, renewed by the heartbeat. */
+  /** This node's sockets per user: renewed by the heartbeat, and the answer while Redis is away. */
   private readonly local = new Map<string, Set<string>>();
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
-  private readonly timers: NodeJS.Timeout[];
-
   private readonly timing: PresenceTiming;
   /** Users with entries, scored by when their newest entry expires. */
   private readonly due: string;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
-    onError: (err: unknown) => void,
+    private readonly onError: (err: unknown) => void,
     timing: Partial<PresenceTiming> = {},
   ) {
     this.timing = { ...DEFAULT_TIMING, ...timing };
     this.due = `${this.timing.keyPrefix}due`;
-    this.timers = [
-      setInterval(() => void this.renew().catch(onError), this.timing.heartbeatMs),
-      setInterval(() => void this.sweep().catch(onError), this.timing.sweepMs),
-    ];
-    for (const t of this.timers) t.unref();
+    this.every(this.timing.heartbeatMs, () => this.renew());
+    this.every(this.timing.sweepMs, () => this.sweep());
+  }
+
+  /** Runs `work` again `ms` after it finished: a slow run never overlaps the next. */
+  private every(ms: number, work: () => Promise<void>): void {
+    const next = () => {
+      if (this.closed) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        work().catch(this.onError).finally(next);
+      }, ms);
+      timer.unref();
+      this.timers.add(timer);
+    };
+    next();
   }
 
   private userKey(userId: string): string {
@@ -92,55 +103,107 @@ export class RedisPresence implements Presence {
     return `${this.nodeId}:${socketId}`;
   }
 
-  async connected(userId: string, socketId: string): Promise<boolean> {
+  /** Records the socket here; answers whether this node alone saw the user come online. */
+  private addLocal(userId: string, socketId: string): boolean {
     let mine = this.local.get(userId);
     if (!mine) {
       mine = new Set();
       this.local.set(userId, mine);
     }
+    const first = mine.size === 0;
     mine.add(socketId);
+    return first;
+  }
+
+  private removeLocal(userId: string, socketId: string): boolean {
+    const mine = this.local.get(userId);
+    if (!mine?.delete(socketId)) return false;
+    if (mine.size > 0) return false;
+    this.local.delete(userId);
+    return true;
+  }
+
+  private register(userId: string, socketId: string): Promise<unknown> {
     const now = Date.now();
-    const changed = await this.redis.eval(CONNECT, {
+    return this.redis.eval(CONNECT, {
       keys: [this.userKey(userId), this.due],
       arguments: [this.member(socketId), String(now), String(now + this.timing.ttlMs), userId],
     });
-    return changed === 1;
+  }
+
+  /**
+   * While Redis is away, a node answers from its own sockets (other nodes' are unknown):
+   * presence degrades to per node, it never refuses a connection.
+   */
+  async connected(userId: string, socketId: string): Promise<boolean> {
+    const firstHere = this.addLocal(userId, socketId);
+    try {
+      return (await this.register(userId, socketId)) === 1;
+    } catch (err) {
+      this.onError(err);
+      return firstHere;
+    }
   }
 
   async disconnected(userId: string, socketId: string): Promise<boolean> {
-    const mine = this.local.get(userId);
-    mine?.delete(socketId);
-    if (mine?.size === 0) this.local.delete(userId);
-    const changed = await this.redis.eval(DISCONNECT, {
-      keys: [this.userKey(userId), this.due],
-      arguments: [this.member(socketId), String(Date.now()), userId],
-    });
-    return changed === 1;
+    const lastHere = this.removeLocal(userId, socketId);
+    try {
+      const changed = await this.redis.eval(DISCONNECT, {
+        keys: [this.userKey(userId), this.due],
+        arguments: [this.member(socketId), String(Date.now()), userId],
+      });
+      return changed === 1;
+    } catch (err) {
+      this.onError(err);
+      return lastHere;
+    }
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    const live = await this.redis.zCount(this.userKey(userId), Date.now(), '+inf');
-    return live > 0;
+    try {
+      return (await this.redis.zCount(this.userKey(userId), Date.now(), '+inf')) > 0;
+    } catch (err) {
+      this.onError(err);
+      return this.local.has(userId);
+    }
   }
 
   onChange(listener: (userId: string, online: boolean) => void): void {
     this.listeners.push(listener);
   }
 
-  /**
-   * Pushes this node's entries forward. An entry a sweep removed meanwhile (Redis was
-   * away longer than the TTL) comes back as a new connection: that user is online again.
-   */
-  private async renew(): Promise<void> {
-    for (const [userId, sockets] of this.local) {
-      for (const socketId of sockets) {
-        const cameBack = await this.connected(userId, socketId);
-        if (cameBack) for (const l of this.listeners) l(userId, true);
+  /** Redis is back: this node's sockets are entered again at once, not at the next heartbeat. */
+  resync(): void {
+    this.renew().catch(this.onError);
+  }
+
+  private tell(userId: string, online: boolean): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(userId, online);
+      } catch (err) {
+        this.onError(err);
       }
     }
   }
 
+  /**
+   * Pushes this node's entries forward, all at once (node-redis pipelines them). An entry
+   * a sweep removed meanwhile (Redis was away longer than the TTL) comes back as a new
+   * connection: that user is online again.
+   */
+  private async renew(): Promise<void> {
+    if (!this.redis.isReady) return;
+    const entries = [...this.local].flatMap(([userId, sockets]) =>
+      [...sockets].map((socketId) => ({ userId, socketId })),
+    );
+    const answers = await Promise.all(entries.map((e) => this.register(e.userId, e.socketId)));
+    const back = new Set(entries.filter((_, i) => answers[i] === 1).map((e) => e.userId));
+    for (const userId of back) this.tell(userId, true);
+  }
+
   private async sweep(): Promise<void> {
+    if (!this.redis.isReady) return;
     const now = Date.now();
     const due = await this.redis.zRangeByScore(this.due, '-inf', now, {
       LIMIT: { offset: 0, count: 500 },
@@ -150,11 +213,12 @@ export class RedisPresence implements Presence {
         keys: [this.userKey(userId), this.due],
         arguments: [String(now), userId],
       });
-      if (gone === 1) for (const l of this.listeners) l(userId, false);
+      if (gone === 1) this.tell(userId, false);
     }
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
   }
 }

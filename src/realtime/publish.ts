@@ -21,7 +21,7 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
     if (accessChanged) {
       dropSocketsThatLostAccess(io, accessChanged);
       // Other nodes drop their cached copy of the chat row.
-      if (clustered) io.serverSideEmit('chat-changed', accessChanged._id);
+      if (clustered) io.serverSideEmit('chat-changed', accessChanged);
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Person } from '../auth/actor.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../schemas/events.js';
+import type { Chat } from '../schemas/shapes.js';
 
 /** What the server remembers per socket: the identity it joined with. */
 export interface SocketData {
@@ -12,7 +13,7 @@ export interface SocketData {
 /** Between the nodes of a cluster (REDIS_URL). */
 export interface InterServerEvents {
   /** A chat's assignment, lock or status changed on another node: drop cached copies. */
-  'chat-changed': (chatId: string) => void;
+  'chat-changed': (chat: Chat) => void;
 }
 
 export type ChatServer = Server<

@@ -4,12 +4,15 @@ import { SeqOrder } from '../../src/realtime/seq-order.js';
 
 function harness(holdMs = 30, store: Record<string, number[]> = {}) {
   const out: string[] = [];
-  const order = new SeqOrder({
+  const order = new SeqOrder<{ seq: number }>({
     holdMs,
-    async fillGap(chatId, after, before) {
-      for (const seq of store[chatId] ?? [])
-        if (seq > after && seq < before) out.push(`${chatId}:${seq}*`);
+    async readGap(chatId, after, before) {
+      return (store[chatId] ?? [])
+        .filter((seq) => seq > after && seq < before)
+        .map((seq) => ({ seq }));
     },
+    deliverGap: (chatId, m) => out.push(`${chatId}:${m.seq}*`),
+    onError: () => out.push('error'),
   });
   const offer = (chatId: string, seq: number) => {
     if (order.offer(chatId, seq, () => out.push(`${chatId}:${seq}`))) out.push(`${chatId}:${seq}`);
@@ -64,6 +67,40 @@ describe('seq order per chat', () => {
     offer('a', 5);
     await tick();
     expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4', 'a:5']);
+  });
+
+  it('a late original that comes while the store is read goes once, in order', async () => {
+    const { out, offer } = harness(30, { a: [1, 2, 3, 4] });
+    offer('a', 1);
+    offer('a', 4);
+    await tick(31); // the hold is over: the store is being read
+    offer('a', 3);
+    await tick(50);
+    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4']);
+  });
+
+  it('a message that overtook the first one a node saw of a chat does not lose it', async () => {
+    const { out, offer } = harness(30);
+    offer('a', 6);
+    offer('a', 5);
+    await tick();
+    expect(out).toEqual(['a:6', 'a:5']);
+  });
+
+  it('a store that cannot answer: the held messages still go', async () => {
+    const out: string[] = [];
+    const order = new SeqOrder<{ seq: number }>({
+      holdMs: 20,
+      readGap: async () => {
+        throw new Error('store down');
+      },
+      deliverGap: () => out.push('gap'),
+      onError: () => out.push('error'),
+    });
+    if (order.offer('a', 1, () => out.push('a:1'))) out.push('a:1');
+    if (order.offer('a', 3, () => out.push('a:3'))) out.push('a:3');
+    await tick(60);
+    expect(out).toEqual(['a:1', 'error', 'a:3']);
   });
 
   it('a message delivered outside the order moves it on', async () => {

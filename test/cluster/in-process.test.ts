@@ -1,0 +1,127 @@
+/**
+ * Two nodes in one process (one PostgreSQL database, one Redis): events cross nodes,
+ * access changes on one node take sockets out of the room on the other, presence is
+ * shared, and concurrent sends through both nodes reach every socket in seq order.
+ * The cluster suites with real processes and nginx are beside this file.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
+const redis = await redisReachable(!!process.env.CI);
+
+describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) => {
+  let db: TestDatabase;
+  let a: RunningServer;
+  let b: RunningServer;
+  const clients: TestClient[] = [];
+  const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+  const connect = async (node: RunningServer) => {
+    const c = await connectClient(node.url);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    db = await target.create();
+    // A database of its own: the stream, presence and limits of other suites stay apart.
+    const env = { REDIS_URL: `${REDIS_TEST_URL}/5` };
+    a = await startTestServer(db.config, env);
+    b = await startTestServer(db.config, env);
+    // Both adapters read the stream from "now": let them start before anything is sent.
+    await settle(500);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it('health reports Redis up on both', async () => {
+    for (const node of [a, b]) {
+      expect((await api(node, 'GET', '/health')).body).toMatchObject({ redis: 'up' });
+    }
+  });
+
+  it('a user on node A and an admin on node B hear each other; the room follows access across nodes', async () => {
+    const userId = uid('user');
+    const [user, admin, other] = [await connect(a), await connect(b), await connect(b)];
+    const adminId = uid('admin');
+    const otherId = uid('admin');
+    await admin.emitAck('join-admin', { adminId, adminName: 'Ali' });
+    await other.emitAck('join-admin', { adminId: otherId, adminName: 'Vali' });
+    await user.emitAck('join-user', { userId, userName: 'U' });
+    expect(
+      await admin.waitFor('user-status', (p) => (p as { userId: string }).userId === userId),
+    ).toMatchObject({ online: true });
+    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
+    const chat = opened.body.chat as { _id: string; userOnline: boolean };
+    expect(chat.userOnline).toBe(true);
+    await admin.waitFor('new-chat', (p) => (p as { chat: { _id: string } }).chat._id === chat._id);
+    for (const c of [user, admin, other]) {
+      expect(await c.emitAck('join-chat', { chatId: chat._id })).toMatchObject({ success: true });
+    }
+    // Taken on node A; the other admin's socket is on node B.
+    const taken = await api(a, 'POST', '/api/chats/assign', {
+      chatId: chat._id,
+      adminId,
+      adminName: 'Ali',
+    });
+    expect(taken.status).toBe(200);
+    await user.waitFor('admin-joined');
+    await settle(200);
+    const sent = await user.emitAck('send-message', { chatId: chat._id, content: 'hello' });
+    expect(sent.success).toBe(true);
+    await admin.waitFor('new-message');
+    expect(
+      await admin.waitFor(
+        'message-notification',
+        (p) => (p as { chatId: string }).chatId === chat._id,
+      ),
+    ).toMatchObject({ message: { content: 'hello' } });
+    await settle(300);
+    expect(other.of('new-message')).toEqual([]);
+  });
+
+  it('concurrent sends through both nodes to one chat reach every socket on every node in seq order', async () => {
+    const userId = uid('user');
+    const adminId = uid('admin');
+    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    await api(b, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'A' });
+    const watchers = [await connect(a), await connect(a), await connect(b), await connect(b)];
+    for (const w of watchers) await w.emitAck('join-chat', { chatId });
+    const N = 200;
+    const send = (node: RunningServer, i: number) =>
+      i % 2 === 0
+        ? api(node, 'POST', '/api/messages', {
+            chatId,
+            senderId: userId,
+            senderType: 'user',
+            senderName: 'U',
+            content: `u${i}`,
+          })
+        : api(node, 'POST', '/api/messages', {
+            chatId,
+            senderId: adminId,
+            senderType: 'admin',
+            senderName: 'A',
+            content: `a${i}`,
+          });
+    const replies = await Promise.all(
+      Array.from({ length: N }, (_, i) => send(i % 4 < 2 ? a : b, i)),
+    );
+    expect(replies.every((r) => r.status === 200)).toBe(true);
+    await settle(1000);
+    for (const w of watchers) {
+      const seqs = w.of('new-message').map((p) => (p as { message: { seq: number } }).message.seq);
+      expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    }
+  });
+});
