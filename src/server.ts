@@ -89,7 +89,7 @@ export async function startServer(
   closeSlowReaders(io, logger);
   const publish = createPublisher(io, cluster.redis !== undefined);
   installSocketGuards(io, auth, connections);
-  wireSocketEvents(io, { deps, auth, addressOf }, publish, logger);
+  wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => {
     store.forgetChat(chat._id);

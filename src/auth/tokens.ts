@@ -18,8 +18,8 @@ import { type Person, person, type Role } from './actor.js';
 
 export interface VerifiedToken {
   actor: Person;
-  /** Epoch milliseconds, when the token says. */
-  expiresAt: number | undefined;
+  /** Epoch milliseconds (every token accepted has exp). */
+  expiresAt: number;
 }
 
 export interface TokenVerifier {
@@ -38,16 +38,20 @@ const CLOCK_TOLERANCE_SECONDS = 5;
  * a leaked token of a payments support chat must not stay good for months. Apps mint
  * short tokens and refresh them; a socket whose token expires is disconnected.
  */
-export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
-function assertLifetime(payload: JWTPayload): void {
+/** The token's exp (epoch seconds), once its lifetime is known to be acceptable. */
+function expiryOf(payload: JWTPayload): number {
   if (typeof payload.exp !== 'number') {
     throw new Unauthorized('Invalid token: exp is required', 'INVALID_TOKEN');
   }
-  const from = typeof payload.iat === 'number' ? payload.iat : Date.now() / 1000;
+  // From the earlier of iat and now: a token issued "in the future" gains nothing.
+  const now = Date.now() / 1000;
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
   if (payload.exp - from > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
     throw new Unauthorized('Invalid token: it may live at most 24 hours', 'INVALID_TOKEN');
   }
+  return payload.exp;
 }
 
 function toActor(payload: JWTPayload): Person {
@@ -100,10 +104,10 @@ export function createTokenVerifier(
         }
         throw new Unauthorized('Invalid token', 'INVALID_TOKEN');
       }
-      assertLifetime(payload);
+      const exp = expiryOf(payload);
       return {
         actor: toActor(payload),
-        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+        expiresAt: exp * 1000,
       };
     },
   };

@@ -60,11 +60,21 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
   }
 }
 
+/**
+ * The admin who holds the chat in the sense the store's conditional updates check
+ * (heldBy: assigned and active); null when nobody does. A chat imported from v2 as
+ * waiting with an assignee is held by nobody: it must be taken, not unlocked.
+ */
+function holderOf(chat: Chat): string | null {
+  const assignee = chat.assignedAdminId;
+  return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
+}
+
 function assertOpen(chat: Chat): void {
   if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
 }
 
-export function chatTaken(chat: Chat): Conflict {
+function chatTaken(chat: Chat): Conflict {
   const holderName = chat.assignedAdminName ?? chat.lockedByAdminName ?? '';
   return new Conflict(`Chat is already taken by ${holderName || 'another admin'}`, 'CHAT_TAKEN', {
     assignedTo: holderName,
@@ -89,10 +99,11 @@ export function assertMayTransfer(
   if (!isAdmin(actor)) throw new Forbidden('Only admins may transfer chats');
   if (fromAdminId === toAdminId) throw new InvalidInput('toAdminId: must differ from fromAdminId');
   assertOpen(chat);
-  if (chat.assignedAdminId === null) {
+  const holder = holderOf(chat);
+  if (holder === null) {
     throw new Conflict('Chat is not assigned to anyone; assign it instead', 'CHAT_NOT_ASSIGNED');
   }
-  if (!isSuperAdmin(actor) && !isAdminNamed(actor, chat.assignedAdminId)) {
+  if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
   }
   if (!heldBy.holds(chat, fromAdminId)) {
@@ -107,13 +118,14 @@ export function assertMayTransfer(
 export function assertMayUnlock(chat: Chat, actor: Actor): string {
   if (!isAdmin(actor)) throw new Forbidden('Only admins may unlock chats');
   assertOpen(chat);
-  if (chat.assignedAdminId === null) {
+  const holder = holderOf(chat);
+  if (holder === null) {
     throw new Conflict('Chat is not assigned to anyone', 'CHAT_NOT_ASSIGNED');
   }
-  if (!isSuperAdmin(actor) && !isAdminNamed(actor, chat.assignedAdminId)) {
+  if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');
   }
-  return chat.assignedAdminId;
+  return holder;
 }
 
 /** The assignee, a superadmin, or the chat's own user. Closing a closed chat is a no-op. */
@@ -153,12 +165,10 @@ export function accessRoomsOf(actor: Actor): string[] {
 export function viewerRooms(chat: Chat): string[] {
   const viewers = [accessRooms.anonymous, accessRooms.superadmins, accessRooms.user(chat.userId)];
   if (chat.assignedAdminId !== null) viewers.push(accessRooms.admin(chat.assignedAdminId));
+  // inQueueOf as rooms: every admin while it waits unlocked, only the locker while locked.
   if (chat.status === 'waiting' && chat.assignedAdminId === null) {
-    viewers.push(
-      chat.isLocked && chat.lockedByAdminId !== null
-        ? accessRooms.admin(chat.lockedByAdminId)
-        : accessRooms.admins,
-    );
+    if (!chat.isLocked) viewers.push(accessRooms.admins);
+    else if (chat.lockedByAdminId !== null) viewers.push(accessRooms.admin(chat.lockedByAdminId));
   }
   return viewers;
 }

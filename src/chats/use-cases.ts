@@ -78,7 +78,7 @@ export async function takeChat(
 ): Promise<Outcome<{ chat: Chat }>> {
   const before = await requireChat(store, input.chatId);
   assertMayTake(before, actor);
-  const admin = actor;
+  const admin = actor; // a person with an admin's role, as assertMayTake established
   const chat =
     (await store.takeChat(input.chatId, admin, input.lock)) ??
     (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
@@ -167,21 +167,30 @@ export async function closeChat(
   };
 }
 
+/** v2's POST /status: the user (or a superadmin) says whether they are online. */
 export async function setPresence(
-  { store }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { userId: string; online: boolean },
 ): Promise<Outcome<{ chat: Chat | null }>> {
   assertActsForUser(actor, input.userId);
-  const chat = await store.setUserOnline(input.userId, input.online);
+  return recordPresence(deps, input.userId, input.online);
+}
+
+/**
+ * A change of presence the server itself saw (sockets coming and going): stored on the
+ * user's open chat and announced to whoever hears about that chat.
+ */
+export async function recordPresence(
+  { store }: Deps,
+  userId: string,
+  online: boolean,
+): Promise<Outcome<{ chat: Chat | null }>> {
+  const chat = await store.setUserOnline(userId, online);
   return {
     reply: { chat: chat ?? null },
     events: [
-      emit(adminAudience(chat), 'user-status', {
-        chatId: chat?._id ?? null,
-        userId: input.userId,
-        online: input.online,
-      }),
+      emit(adminAudience(chat), 'user-status', { chatId: chat?._id ?? null, userId, online }),
     ],
   };
 }

@@ -111,7 +111,7 @@ export function installSocketGuards(
         return next(refusal('The session being recovered belongs to someone else', 'FORBIDDEN'));
       }
       socket.data.actor = verified.actor;
-      if (verified.expiresAt !== undefined) socket.data.expiresAt = verified.expiresAt;
+      socket.data.expiresAt = verified.expiresAt;
       next();
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INVALID_TOKEN';

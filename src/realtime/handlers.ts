@@ -17,7 +17,7 @@ import {
   senderClaim,
   userClaim,
 } from '../auth/actor.js';
-import { setPresence, viewChat } from '../chats/use-cases.js';
+import { viewChat } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
 import type { AddressOf } from '../http/client-address.js';
@@ -34,6 +34,8 @@ import {
   TypingBody,
 } from '../schemas/inputs.js';
 import { joinChatRoom } from './membership.js';
+import { holdPresence, releasePresence } from './presence-events.js';
+import type { Publish } from './publish.js';
 import type { ChatSocket } from './types.js';
 
 export interface SocketContext {
@@ -41,6 +43,8 @@ export interface SocketContext {
   auth: AuthContext;
   /** The client's address (behind a trusted proxy: from X-Forwarded-For). */
   addressOf: AddressOf;
+  /** Events a handler must send before it answers (presence given up on a re-join). */
+  publish: Publish;
 }
 
 type Handler = (
@@ -81,15 +85,13 @@ export const handlers: Record<ClientEventName, Handler> = {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));
     await socket.join(rooms.user(actor.id));
-    const cameOnline = await ctx.deps.presence.connected(actor.id, socket.id);
-    const outcome = await setPresence(ctx.deps, actor, { userId: actor.id, online: true });
-    // Another tab (or node) already had the user online: nothing changed to announce.
-    return cameOnline ? outcome : { ...outcome, events: [] };
+    return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
   },
 
   'join-admin': async (ctx, socket, payload) => {
     const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
     const actor = join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
+    await releasePresence(ctx.deps, socket, ctx.publish);
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
     return nothing;
   },
@@ -99,6 +101,15 @@ export const handlers: Record<ClientEventName, Handler> = {
     const actor = actorOf(ctx, socket);
     const chat = await viewChat(ctx.deps, actor, chatId);
     await joinChatRoom(socket, actor, chat._id);
+    // The chat may have changed hands between the check and the join (the change's own
+    // sweep of the room ran before this socket was in it): check again, from the database.
+    ctx.deps.store.forgetChat(chat._id);
+    try {
+      await viewChat(ctx.deps, actor, chat._id);
+    } catch (err) {
+      await socket.leave(rooms.chat(chat._id));
+      throw err;
+    }
     return { reply: { chatId: chat._id }, events: [] };
   },
 

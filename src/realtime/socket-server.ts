@@ -12,7 +12,6 @@ import { LIMITS } from '../schemas/shapes.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
 import { type ConnectionBudget, handshakeGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
-import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
@@ -51,12 +50,7 @@ function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } 
   return { payload: typeof first === 'function' ? undefined : first, ack };
 }
 
-export function wireSocketEvents(
-  io: ChatServer,
-  ctx: SocketContext,
-  publish: Publish,
-  log: FastifyBaseLogger,
-): void {
+export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: FastifyBaseLogger): void {
   const fail = (socket: ChatSocket, event: string, err: unknown, ack: Ack | undefined) => {
     let reply = toErrorReply(err);
     if (reply && reply.status >= 500 && err instanceof Error) {
@@ -92,7 +86,7 @@ export function wireSocketEvents(
       const retryAfterMs = await overLimit(ctx.deps.limits.events, eventKey(socket));
       if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
       const outcome = await handlers[event](ctx, socket, payload);
-      publish(outcome, socket);
+      ctx.publish(outcome, socket);
       ack?.(succeed(outcome.reply));
     } catch (err) {
       fail(socket, event, err, ack);

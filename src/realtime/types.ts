@@ -6,6 +6,8 @@ import type { Chat } from '../schemas/shapes.js';
 /** What the server remembers per socket: the identity it joined with. */
 export interface SocketData {
   actor?: Person;
+  /** The user whose presence this socket holds (it sent join-user as them). */
+  presenceOf?: string;
   /** When the socket's token expires (epoch ms), with AUTH_MODE=jwt. */
   expiresAt?: number;
 }

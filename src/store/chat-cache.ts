@@ -1,10 +1,11 @@
 /**
  * Recently seen chat rows, so that a send does not read its chat from the database every
  * time. Every write this process makes refreshes the entry; a conditional write that
- * found the row changed drops it. Entries expire after `ttlMs`, which bounds how long a
- * change made by another server node (a transfer, say) can go unseen by this node's
- * authorization checks. The writes themselves stay conditional in the database: a
- * closed chat never takes a message, whatever the cache says.
+ * found the row changed drops it. A change made by another node (a transfer, say) drops
+ * it too, when that node's `chat-changed` arrives (store.forgetChat); `ttlMs` bounds how
+ * long it can go unseen if that notice is lost (Redis away). The writes themselves stay
+ * conditional in the database: a closed chat never takes a message, whatever the cache
+ * says.
  */
 import type { Chat } from '../schemas/shapes.js';
 

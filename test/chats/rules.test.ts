@@ -148,13 +148,13 @@ describe('who may view, as rooms', () => {
     let cases = 0;
     for (const status of ['waiting', 'active', 'closed'] as const)
       for (const assignee of [null, 'a1', 'a2'])
-        for (const locker of [null, 'a1', 'a2'])
+        for (const locker of [null, 'a1', 'a2', 'nobody'])
           for (const caller of callers) {
             const c = chat({
               status,
               assignedAdminId: assignee,
               isLocked: locker !== null,
-              lockedByAdminId: locker,
+              lockedByAdminId: locker === 'nobody' ? null : locker,
             });
             const viewers = new Set(viewerRooms(c));
             const inRoom = accessRoomsOf(caller).some((r) => viewers.has(r));
@@ -167,6 +167,6 @@ describe('who may view, as rooms', () => {
             });
             cases++;
           }
-    expect(cases).toBe(162);
+    expect(cases).toBe(216);
   });
 });

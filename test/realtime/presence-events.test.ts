@@ -1,0 +1,34 @@
+/** A socket holds the presence of the one user it joined as, and gives it up when that changes. */
+import { describe, expect, it } from 'vitest';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient, settle } from '../helpers/sockets.js';
+
+describe('presence held by a socket (AUTH_MODE=none)', () => {
+  it('joining as another user, or as an admin, takes the first user offline once', async () => {
+    const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+    const admin = await connectClient(server.url);
+    const socket = await connectClient(server.url);
+    try {
+      await admin.emitAck('join-admin', { adminId: 'watch', adminName: 'W' });
+      await api(server, 'POST', '/api/chats', { userId: 'first', userName: 'F' });
+      await socket.emitAck('join-user', { userId: 'first', userName: 'F' });
+      await socket.emitAck('join-user', { userId: 'second', userName: 'S' });
+      await socket.emitAck('join-admin', { adminId: 'now-admin', adminName: 'N' });
+      await settle(200);
+      const statuses = admin
+        .of('user-status')
+        .map((p) => p as { userId: string; online: boolean })
+        .map((p) => `${p.userId}:${p.online}`);
+      expect(statuses).toEqual(['first:true', 'first:false', 'second:true', 'second:false']);
+      const chats = await api(server, 'GET', '/api/chats/user/first');
+      expect((chats.body.chats as { userOnline: boolean }[])[0]?.userOnline).toBe(false);
+      socket.close();
+      await settle(200);
+      expect(admin.of('user-status')).toHaveLength(4);
+    } finally {
+      admin.close();
+      socket.close();
+      await server.close();
+    }
+  });
+});
