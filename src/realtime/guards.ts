@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
-import { AppError, type ErrorCode } from '../errors.js';
+import { errorEvent, failure, handshakeRefusal } from '../envelopes.js';
+import { AppError } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -21,10 +22,8 @@ export function originGuard(allowed: '*' | string[]) {
   };
 }
 
-/** A refused handshake: the client's `connect_error` carries the message and `data.code`. */
-function refusal(message: string, code: ErrorCode, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { data: { code, ...extra } });
-}
+/** A refused handshake: the client's `connect_error` carries the message and the envelope as `data`. */
+const refusal = handshakeRefusal;
 
 function handshakeToken(socket: ChatSocket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -41,12 +40,12 @@ export function installSocketGuards(
   io.use(async (socket, next) => {
     const retryAfterMs = await overLimit(connections, socket.handshake.address);
     if (retryAfterMs !== undefined) {
-      return next(refusal('Too many connections; retry later', 'RATE_LIMITED', { retryAfterMs }));
+      return next(refusal('RATE_LIMITED', 'Too many connections; retry later', { retryAfterMs }));
     }
     if (auth.mode === 'none') return next();
     const token = handshakeToken(socket);
     if (!token) {
-      return next(refusal('Authentication required: connect with auth.token', 'MISSING_TOKEN'));
+      return next(refusal('MISSING_TOKEN', 'Authentication required: connect with auth.token'));
     }
     try {
       const verified = await auth.verifier.verify(token);
@@ -56,15 +55,13 @@ export function installSocketGuards(
         restored &&
         (restored.id !== verified.actor.id || restored.role !== verified.actor.role)
       ) {
-        return next(refusal('The session being recovered belongs to someone else', 'FORBIDDEN'));
+        return next(refusal('FORBIDDEN', 'The session being recovered belongs to someone else'));
       }
       socket.data.actor = verified.actor;
       if (verified.expiresAt !== undefined) socket.data.expiresAt = verified.expiresAt;
       next();
     } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INVALID_TOKEN';
-      const message = err instanceof AppError ? err.message : 'Invalid token';
-      next(refusal(message, code));
+      next(err instanceof AppError ? refusal(err.code, err.message) : refusal('INVALID_TOKEN'));
     }
   });
 
@@ -74,12 +71,7 @@ export function installSocketGuards(
     // setTimeout holds at most ~24.8 days; a longer-lived token is re-armed by reconnects.
     const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
     const timer = setTimeout(() => {
-      socket.emit('error', {
-        success: false,
-        code: 'TOKEN_EXPIRED',
-        error: 'Token expired; reconnect with a fresh token',
-        event: 'auth',
-      });
+      socket.emit('error', errorEvent('auth', failure('TOKEN_EXPIRED')));
       socket.disconnect(true);
     }, delay);
     socket.on('disconnect', () => clearTimeout(timer));

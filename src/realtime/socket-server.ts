@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { sideOf } from '../auth/actor.js';
 import { setPresence } from '../chats/use-cases.js';
 import type { Config } from '../config.js';
-import { internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
+import { errorEvent, internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
 import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { rooms } from '../outcome.js';
@@ -63,7 +63,7 @@ export function wireSocketEvents(
       reply = internalErrorReply();
     }
     if (ack) ack(reply.body);
-    else socket.emit('error', { ...reply.body, event });
+    else socket.emit('error', errorEvent(event, reply.body));
   };
 
   /** Every event spends the identity's budget (the socket's address before it joins). */
