@@ -36,6 +36,8 @@ export interface StartOptions {
   verifier?: VerifierOptions;
   /** A store opened by the caller (tests that inject faults); the server closes it. */
   store?: Store;
+  /** Fail any REST reply that does not match its documented schema (test servers). */
+  checkReplies?: boolean;
 }
 
 async function authContext(
@@ -85,6 +87,7 @@ export async function startServer(
     config,
     context: { deps, publish, ...httpIdentity(auth) },
     health: { store, version: VERSION, connections: () => io.engine.clientsCount },
+    checkReplies: options.checkReplies ?? false,
   });
 
   try {

@@ -7,7 +7,6 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
@@ -16,6 +15,7 @@ import { LIMITS } from '../schemas/shapes.js';
 import type { HttpContext } from './context.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
+import { replySerializerCompiler } from './reply-serializer.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -26,6 +26,8 @@ export interface HttpRoutesOptions {
   config: Config;
   context: HttpContext;
   health: Omit<HealthSources, 'endpoints'>;
+  /** Every reply must match its documented schema (test servers; see reply-serializer.ts). */
+  checkReplies?: boolean;
 }
 
 /** The Fastify instance alone: its HTTP server exists now, so Socket.io can attach to it. */
@@ -54,7 +56,7 @@ export async function registerHttpRoutes(
 ): Promise<void> {
   const { config, context } = options;
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(replySerializerCompiler(options.checkReplies ?? false));
 
   // JSON only: anything else is a 415, not a string that fails validation later.
   app.removeAllContentTypeParsers();

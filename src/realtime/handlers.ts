@@ -22,7 +22,7 @@ import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import { type Outcome, rooms } from '../outcome.js';
-import type { ClientEventName } from '../schemas/events.js';
+import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
   ChatRefPayload,
   describeIssue,
@@ -39,11 +39,14 @@ export interface SocketContext {
   auth: AuthContext;
 }
 
-type Handler = (
-  ctx: SocketContext,
-  socket: ChatSocket,
-  payload: unknown,
-) => Promise<Outcome<object>>;
+/** Each handler's reply is the documented ack of its event (schemas/events.ts). */
+type Handlers = {
+  [E in ClientEventName]: (
+    ctx: SocketContext,
+    socket: ChatSocket,
+    payload: unknown,
+  ) => Promise<Outcome<ClientEventReply<E>>>;
+};
 
 function parse<T>(schema: ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
@@ -72,7 +75,7 @@ function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim): Perso
 
 const nothing = { reply: {}, events: [] };
 
-export const handlers: Record<ClientEventName, Handler> = {
+export const handlers: Handlers = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));
