@@ -13,6 +13,7 @@ import { RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { HttpContext } from './context.js';
+import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { replySerializerCompiler } from './reply-serializer.js';
@@ -78,7 +79,9 @@ export async function registerHttpRoutes(
 
   const endpoints: string[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs') || route.method === 'HEAD') return;
+    // HEAD mirrors GET; OPTIONS is the CORS preflight for every path.
+    if (route.url.startsWith('/docs') || route.method === 'HEAD' || route.method === 'OPTIONS')
+      return;
     for (const method of [route.method].flat()) endpoints.push(`${method} ${route.url}`);
   });
 
@@ -90,7 +93,7 @@ export async function registerHttpRoutes(
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
   await app.register(helmet, { global: true });
-  await app.register(cors, { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin });
+  await app.register(cors, corsOptions(config.corsOrigin));
   await registerDocs(app, options.health.version);
 
   await app.register(healthRoutes({ ...options.health, endpoints: () => endpoints }));
