@@ -25,6 +25,10 @@ export interface Config {
   nodeEnv: string;
   logLevel: string;
   rateLimit: { enabled: boolean; messagesPerSecond: number; messagesBurst: number };
+  /** Prometheus /metrics: on a port of its own and/or behind a bearer token; neither = off. */
+  metrics: { port: number | undefined; token: string | undefined };
+  /** On SIGTERM, /ready answers 503 this long before connections are closed. */
+  shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -47,12 +51,12 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function parsePort(env: Env): number {
-  const raw = nonEmpty(env, 'PORT');
-  if (raw === undefined) return 3001;
+function parsePort(env: Env, name = 'PORT'): number | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return name === 'PORT' ? 3001 : undefined;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError('PORT', `"${raw}" is not a port number (0-65535)`);
+    throw new ConfigError(name, `"${raw}" is not a port number (0-65535)`);
   }
   return port;
 }
@@ -161,6 +165,25 @@ function parsePositive(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function parseMetrics(env: Env): Config['metrics'] {
+  const token = nonEmpty(env, 'METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  }
+  return { port: parsePort(env, 'METRICS_PORT'), token };
+}
+
+/** A load balancer needs a few probe intervals to stop sending new connections. */
+function parseDrain(env: Env, production: boolean): number {
+  const raw = nonEmpty(env, 'SHUTDOWN_DRAIN_MS');
+  if (raw === undefined) return production ? 5000 : 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+    throw new ConfigError('SHUTDOWN_DRAIN_MS', `"${raw}" is not a whole number of ms (0-60000)`);
+  }
+  return ms;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -175,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
   return {
-    port: parsePort(env),
+    port: parsePort(env) ?? 3001,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
@@ -188,5 +211,7 @@ export function loadConfig(env: Env = process.env): Config {
       messagesPerSecond: parsePositive(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 10),
       messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
     },
+    metrics: parseMetrics(env),
+    shutdownDrainMs: parseDrain(env, production),
   };
 }

@@ -16,6 +16,7 @@ import type { HttpContext } from './context.js';
 import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
+import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
@@ -72,7 +73,12 @@ export async function registerHttpRoutes(
   // One line per request at debug; never bodies (they carry message content).
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime },
+      {
+        method: req.method,
+        url: loggableUrl(req.url),
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
       'request',
     );
   });
@@ -86,9 +92,9 @@ export async function registerHttpRoutes(
   });
 
   registerErrorHandling(app);
-  // Per identity (per IP before authentication), before any work; health probes are exempt.
+  // Per identity (per IP before authentication), before any work; probes and scrapes are exempt.
   app.addHook('onRequest', async (req) => {
-    if (req.url === '/health') return;
+    if (req.url === '/health' || req.url === '/ready' || req.url === '/metrics') return;
     const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });

@@ -15,7 +15,9 @@ beforeAll(async () => {
     { CORS_ORIGIN: `${LISTED},https://admin.example` },
   );
   // The registered routes, as GET / lists them (every method and path).
-  const root = await api(server, 'GET', '/', undefined, { headers: { accept: 'application/json' } });
+  const root = await api(server, 'GET', '/', undefined, {
+    headers: { accept: 'application/json' },
+  });
   routes = (root.body.endpoints as string[]).map((endpoint) => {
     const [method = '', path = ''] = endpoint.split(' ');
     return { method, path: path.replace(/:\w+/g, 'x1') };
