@@ -1,6 +1,7 @@
 /**
- * Configuration from the environment (PROTOCOL.md §1), checked once at start. A bad value
- * throws ConfigError naming the variable; main.ts prints that one line and exits.
+ * Configuration from the environment (README "Configuration", .env.example), checked once
+ * at start. A bad value throws ConfigError naming the variable; main.ts prints that one
+ * line and exits.
  */
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };

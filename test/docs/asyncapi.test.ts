@@ -18,6 +18,9 @@ describe('the AsyncAPI document', () => {
     } finally {
       await server.close();
     }
+    // It points to documents that exist: this repository's docs/protocol.md, not a sibling checkout.
+    expect(JSON.stringify(doc.info)).toContain('docs/protocol.md');
+    expect(JSON.stringify(doc.info)).not.toMatch(/PROTOCOL\.md|\.\.\//);
     const { document, diagnostics } = await new Parser().parse(JSON.stringify(doc));
     const errors = diagnostics.filter((d) => d.severity === ERROR);
     expect(errors.map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
