@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The built server (what `npm start` runs) answers /health and /docs/json, opens a chat,
-# stores a message, serves the console and the widget loader (from dist/web), then stops
-# cleanly on SIGTERM. The test suite runs the TypeScript sources; this covers the bundle.
+# The built server (what `npm start` runs) answers /health, /ready and the OpenAPI and
+# AsyncAPI documents, opens a chat, stores a message, serves the console and the widget
+# loader (from dist/web), then stops cleanly on SIGTERM. The test suite runs the TypeScript
+# sources; this covers the bundle.
 set -euo pipefail
 dir=$(mktemp -d)
 port=23456
@@ -14,6 +15,8 @@ for _ in $(seq 100); do
 done
 curl -sf "http://127.0.0.1:$port/health" | grep -q '"status":"OK"'
 curl -sf "http://127.0.0.1:$port/docs/json" | grep -q '"/api/messages"'
+curl -sf "http://127.0.0.1:$port/ready" | grep -q '"ready":true'
+curl -sf "http://127.0.0.1:$port/docs/asyncapi.json" | grep -q '"asyncapi":"3.0.0"'
 curl -sf -X POST "http://127.0.0.1:$port/api/chats" -H 'content-type: application/json' \
   -d '{"userId":"smoke","userName":"Smoke"}' | grep -q '"isNew":true'
 curl -sf -X POST "http://127.0.0.1:$port/api/messages" -H 'content-type: application/json' \
@@ -23,4 +26,4 @@ curl -sf "http://127.0.0.1:$port/console" | grep -q '/assets/console-'
 curl -sf "http://127.0.0.1:$port/widget.js" | grep -q 'assets/widget-'
 kill -TERM $pid
 wait $pid
-echo "smoke: dist/main.js started, served /health, /docs/json, /api/chats, /api/messages, /console and /widget.js, and stopped cleanly"
+echo "smoke: dist/main.js started, served /health, /ready, /docs/json, /docs/asyncapi.json, /api/chats, /api/messages, /console and /widget.js, and stopped cleanly"

@@ -1,6 +1,7 @@
 /**
- * Configuration from the environment (PROTOCOL.md §1), checked once at start. A bad value
- * throws ConfigError naming the variable; main.ts prints that one line and exits.
+ * Configuration from the environment (README "Configuration", .env.example), checked once
+ * at start. A bad value throws ConfigError naming the variable; main.ts prints that one
+ * line and exits.
  */
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -27,6 +28,10 @@ export interface Config {
   rateLimit: { enabled: boolean; messagesPerSecond: number; messagesBurst: number };
   /** Which proxies' X-Forwarded-For to believe (Fastify's trustProxy forms); false: none. */
   trustProxy: boolean | number | string[];
+  /** Prometheus /metrics: on a port of its own and/or behind a bearer token; neither = off. */
+  metrics: { port: number | undefined; token: string | undefined };
+  /** On SIGTERM, /ready answers 503 this long before connections are closed. */
+  shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -49,12 +54,12 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function parsePort(env: Env): number {
-  const raw = nonEmpty(env, 'PORT');
-  if (raw === undefined) return 3001;
+function parsePort(env: Env, name = 'PORT'): number | undefined {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return name === 'PORT' ? 3001 : undefined;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError('PORT', `"${raw}" is not a port number (0-65535)`);
+    throw new ConfigError(name, `"${raw}" is not a port number (0-65535)`);
   }
   return port;
 }
@@ -181,6 +186,25 @@ function parseTrustProxy(env: Env): Config['trustProxy'] {
   return list;
 }
 
+function parseMetrics(env: Env): Config['metrics'] {
+  const token = nonEmpty(env, 'METRICS_TOKEN');
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  }
+  return { port: parsePort(env, 'METRICS_PORT'), token };
+}
+
+/** A load balancer needs a few probe intervals to stop sending new connections. */
+function parseDrain(env: Env, production: boolean): number {
+  const raw = nonEmpty(env, 'SHUTDOWN_DRAIN_MS');
+  if (raw === undefined) return production ? 5000 : 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+    throw new ConfigError('SHUTDOWN_DRAIN_MS', `"${raw}" is not a whole number of ms (0-60000)`);
+  }
+  return ms;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -195,7 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
   return {
-    port: parsePort(env),
+    port: parsePort(env) ?? 3001,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
@@ -209,5 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
       messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
     },
     trustProxy: parseTrustProxy(env),
+    metrics: parseMetrics(env),
+    shutdownDrainMs: parseDrain(env, production),
   };
 }

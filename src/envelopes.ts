@@ -1,9 +1,11 @@
 /**
  * The §3 envelopes, built here and nowhere else: `{ success: true, ... }` for every
  * REST reply and socket ack that succeeded, `{ success: false, error, code }` for every
- * failure (REST, acks, `error` events, handshake refusals).
+ * failure. Every failure — REST reply, socket ack, `error` event, handshake refusal — is
+ * made by failure() from the catalogue in errors.ts, so a code always has one status and
+ * one default message.
  */
-import { AppError, type ErrorCode } from './errors.js';
+import { AppError, ERRORS, type ErrorCode } from './errors.js';
 
 export type SuccessEnvelope<R extends object> = { success: true } & R;
 
@@ -23,21 +25,52 @@ export function succeed<R extends object>(reply: R): SuccessEnvelope<R> {
   return { success: true, ...reply };
 }
 
+/** The failure envelope of `code`; without a message, the catalogue's default. */
 export function failure(
   code: ErrorCode,
-  error: string,
+  error: string = ERRORS[code].message,
   extra: Readonly<Record<string, unknown>> = {},
 ): FailureEnvelope {
   return { success: false, error, code, ...extra };
 }
 
+/** Status (from the catalogue) and envelope of `code`. */
+export function errorReply(
+  code: ErrorCode,
+  error?: string,
+  extra?: Readonly<Record<string, unknown>>,
+): ErrorReply {
+  return { status: ERRORS[code].status, body: failure(code, error, extra) };
+}
+
 /** Maps a thrown value to status + envelope; `undefined` means "a bug, log it". */
 export function toErrorReply(err: unknown): ErrorReply | undefined {
   if (!(err instanceof AppError)) return undefined;
-  return { status: err.status, body: failure(err.code, err.message, err.extra) };
+  return errorReply(err.code, err.message, err.extra);
 }
 
 /** What a bug looks like from outside: no details. */
 export function internalErrorReply(): ErrorReply {
-  return { status: 500, body: failure('INTERNAL_ERROR', 'Internal server error') };
+  return errorReply('INTERNAL_ERROR');
+}
+
+/** The payload of a socket `error` event: the envelope plus the event that caused it. */
+export function errorEvent(
+  event: string,
+  envelope: FailureEnvelope,
+): FailureEnvelope & { event: string } {
+  return { ...envelope, event };
+}
+
+/**
+ * A refused Socket.io handshake: the client's `connect_error` has the message as
+ * `err.message` and the whole failure envelope as `err.data` (so `err.data.code`).
+ */
+export function handshakeRefusal(
+  code: ErrorCode,
+  error?: string,
+  extra?: Readonly<Record<string, unknown>>,
+): Error & { data: FailureEnvelope } {
+  const data = failure(code, error, extra);
+  return Object.assign(new Error(data.error), { data });
 }

@@ -1,36 +1,141 @@
 /**
- * The one catalogue of errors a client can cause. Each has a stable machine code and an
- * HTTP status; envelopes.ts turns any of them into the §3 failure envelope, used by both
- * REST replies and socket acks. Anything that is not an AppError is a bug: 500, no details.
+ * The one catalogue of errors a client can meet: each code with its HTTP status, the
+ * message sent when the code is raised without a more precise one, and what it means (for
+ * docs/errors.md, generated from this table by `npm run docs:errors`). envelopes.ts builds
+ * every failure from it: REST replies, socket acks, `error` events and handshake refusals.
+ * Anything that is not an AppError is a bug: 500, no details.
  */
 
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'INVALID_JSON'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'UNKNOWN_EVENT'
-  | 'NOT_IDENTIFIED'
-  | 'UNAUTHORIZED'
-  | 'MISSING_TOKEN'
-  | 'INVALID_TOKEN'
-  | 'TOKEN_EXPIRED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CHAT_NOT_FOUND'
-  | 'CHAT_TAKEN'
-  | 'CHAT_CLOSED'
-  | 'CHAT_NOT_ASSIGNED'
-  | 'CHAT_CHANGED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'STORE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+  readonly meaning: string;
+}
+
+export const ERRORS = {
+  VALIDATION_ERROR: {
+    status: 400,
+    message: 'Invalid input',
+    meaning:
+      'A body, query, path parameter or socket payload failed its schema (wrong type, missing field, too long, not valid text, an out-of-range integer); the message names the field.',
+  },
+  INVALID_JSON: {
+    status: 400,
+    message: 'Request body is not valid JSON',
+    meaning: 'The request body could not be parsed as JSON.',
+  },
+  UNKNOWN_EVENT: {
+    status: 400,
+    message: 'Unknown event',
+    meaning: 'A socket event the server does not handle (Socket.io only).',
+  },
+  NOT_IDENTIFIED: {
+    status: 401,
+    message: 'Join as a user or admin (join-user / join-admin) first',
+    meaning:
+      'With AUTH_MODE=none: the call needs to know who is acting, and neither the payload nor an earlier join-user / join-admin named anyone.',
+  },
+  MISSING_TOKEN: {
+    status: 401,
+    message: 'A bearer token is required',
+    meaning:
+      'With AUTH_MODE=jwt: no `Authorization: Bearer` header (REST) or no `auth.token` / `?token=` (Socket.io handshake).',
+  },
+  INVALID_TOKEN: {
+    status: 401,
+    message: 'Invalid token',
+    meaning:
+      'The token does not verify: bad signature or algorithm, wrong issuer or audience, no `exp`, a lifetime over 24 hours, a missing `sub` or an unknown `role`.',
+  },
+  TOKEN_EXPIRED: {
+    status: 401,
+    message: 'Token expired; reconnect with a fresh token',
+    meaning:
+      'The token has expired. A connected socket gets this as an `error` event and is disconnected; reconnect with a fresh token.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: 'You may not do this',
+    meaning:
+      'The caller is known but may not do this: not their chat, not an admin, not the assignee, a payload identity that does not match the token, or a recovered session that belongs to someone else.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: 'Not found',
+    meaning: 'No such route.',
+  },
+  CHAT_NOT_FOUND: {
+    status: 404,
+    message: 'Chat not found',
+    meaning: 'No chat has this id.',
+  },
+  CHAT_TAKEN: {
+    status: 409,
+    message: 'Chat is already taken by another admin',
+    meaning:
+      'Another admin holds or has locked the chat. The envelope also carries `assignedTo` (their name) and `assignedAdminId`.',
+  },
+  CHAT_CLOSED: {
+    status: 409,
+    message: 'Chat is closed',
+    meaning: 'The chat is closed: it takes no messages and cannot be taken.',
+  },
+  CHAT_NOT_ASSIGNED: {
+    status: 409,
+    message: 'Chat is not assigned to anyone',
+    meaning: 'Transfer or unlock of a chat that nobody holds (assign it instead).',
+  },
+  CHAT_CHANGED: {
+    status: 409,
+    message: 'Chat changed while the request ran; reload it',
+    meaning:
+      'The chat changed between reading and writing it (another request won the race), or a transfer names a `fromAdminId` that no longer holds it. Reload and decide again.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'Request body is too large',
+    meaning:
+      'A REST body over 64 KiB. (A socket frame over 64 KiB is dropped by the transport, which closes the connection.)',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Only application/json bodies are accepted',
+    meaning: 'A request body that is not `application/json`.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests; slow down',
+    meaning:
+      'Over a rate limit. REST answers carry `Retry-After` (seconds); every envelope carries `retryAfterMs`. Nothing was stored.',
+  },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'The message store is unavailable; try again shortly',
+    meaning:
+      'The database cannot be reached or refuses writes (full disk, read-only). Nothing was stored; retry later (with the same `clientMessageId` for a send).',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    message: 'Internal server error',
+    meaning: 'A bug in the server; it is logged with its stack, and the reply carries no details.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The codes whose catalogue status is S (so a 401 class cannot raise a 403 code). */
+export type CodeWithStatus<S extends number> = {
+  [C in ErrorCode]: (typeof ERRORS)[C]['status'] extends S ? C : never;
+}[ErrorCode];
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
     readonly code: ErrorCode,
-    message: string,
+    message: string = ERRORS[code].message,
     /** Extra envelope fields v2 clients read (e.g. `assignedTo` on a taken chat). */
     readonly extra: Readonly<Record<string, unknown>> = {},
     /** What went wrong underneath, for the log (never sent to the client). */
@@ -38,54 +143,49 @@ export class AppError extends Error {
   ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
+    this.status = ERRORS[code].status;
   }
 }
 
 export class InvalidInput extends AppError {
-  constructor(message: string, code: ErrorCode = 'VALIDATION_ERROR') {
-    super(400, code, message);
+  constructor(message: string, code: CodeWithStatus<400> = 'VALIDATION_ERROR') {
+    super(code, message);
   }
 }
 
 export class Unauthorized extends AppError {
-  constructor(message: string, code: ErrorCode = 'UNAUTHORIZED') {
-    super(401, code, message);
+  constructor(message: string, code: CodeWithStatus<401>) {
+    super(code, message);
   }
 }
 
 export class Forbidden extends AppError {
   constructor(message: string) {
-    super(403, 'FORBIDDEN', message);
+    super('FORBIDDEN', message);
   }
 }
 
 export class NotFound extends AppError {
-  constructor(message: string, code: ErrorCode = 'NOT_FOUND') {
-    super(404, code, message);
+  constructor(message: string, code: CodeWithStatus<404> = 'NOT_FOUND') {
+    super(code, message);
   }
 }
 
 export class Conflict extends AppError {
-  constructor(message: string, code: ErrorCode, extra: Record<string, unknown> = {}) {
-    super(409, code, message, extra);
+  constructor(message: string, code: CodeWithStatus<409>, extra: Record<string, unknown> = {}) {
+    super(code, message, extra);
   }
 }
 
 export class RateLimited extends AppError {
   constructor(readonly retryAfterMs: number) {
-    super(429, 'RATE_LIMITED', 'Too many requests; slow down', { retryAfterMs });
+    super('RATE_LIMITED', undefined, { retryAfterMs });
   }
 }
 
 export class Unavailable extends AppError {
   constructor(cause?: unknown) {
-    super(
-      503,
-      'STORE_UNAVAILABLE',
-      'The message store is unavailable; try again shortly',
-      {},
-      cause,
-    );
+    super('STORE_UNAVAILABLE', undefined, {}, cause);
   }
 }
 

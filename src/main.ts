@@ -1,7 +1,12 @@
-/** Process entry: configuration, start, and a graceful stop on SIGTERM/SIGINT. */
+/**
+ * Process entry: configuration (the environment, and ./.env when present), start, and a
+ * graceful stop on SIGTERM/SIGINT: /ready turns 503 for SHUTDOWN_DRAIN_MS, then the
+ * server closes, within 10 s more.
+ */
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
+/** After the drain: time for in-flight requests, sockets and the store to close. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 function die(line: string): never {
@@ -13,7 +18,18 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** ./.env, if there is one (`npm start` runs `node dist/main.js`); the real environment wins. */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      die(`Could not read .env: ${describe(err)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  loadDotEnv();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -29,7 +45,8 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     process.stderr.write(`${signal} received, shutting down\n`);
-    setTimeout(() => die('Shutdown took longer than 10 s; exiting'), SHUTDOWN_DEADLINE_MS).unref();
+    const deadline = config.shutdownDrainMs + SHUTDOWN_DEADLINE_MS;
+    setTimeout(() => die(`Shutdown took longer than ${deadline} ms; exiting`), deadline).unref();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => die(`Shutdown failed: ${describe(err)}`),

@@ -6,7 +6,7 @@
 import type { ServerEventName, ServerEventPayload } from './schemas/events.js';
 import type { Chat } from './schemas/shapes.js';
 
-/** Room names are v2's (PROTOCOL.md §4). */
+/** Room names are v2's (docs/protocol.md, "Rooms"). */
 export const rooms = {
   admins: 'admins',
   admin: (adminId: string) => `admin-${adminId}`,

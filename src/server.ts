@@ -13,15 +13,22 @@ import type { Config } from './config.js';
 import type { Deps } from './deps.js';
 import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { clientAddress } from './http/client-address.js';
+import { operationsRoutes } from './http/routes/operations.js';
+import { instrumentLimits } from './limits/instrumented.js';
 import { createLimits } from './limits/rate-limiter.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { dropLocalSocketsThatLostAccess, recheckChatRooms } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
+import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -32,7 +39,15 @@ export interface RunningServer {
   app: FastifyInstance;
   io: ChatServer;
   store: Store;
-  /** Stops accepting, lets in-flight requests finish, closes sockets and the store. */
+  readiness: Readiness;
+  /** The metrics, when /metrics is enabled (METRICS_PORT or METRICS_TOKEN). */
+  metrics: Metrics | undefined;
+  /** The METRICS_PORT listener's actual port. */
+  metricsPort: number | undefined;
+  /**
+   * /ready turns 503, then after SHUTDOWN_DRAIN_MS the server stops accepting, lets
+   * in-flight requests finish, and closes sockets and the store.
+   */
   close(): Promise<void>;
 }
 
@@ -41,6 +56,8 @@ export interface StartOptions {
   verifier?: VerifierOptions;
   /** A store opened by the caller (tests that inject faults); the server closes it. */
   store?: Store;
+  /** Fail any REST reply that does not match its documented schema (test servers). */
+  checkReplies?: boolean;
 }
 
 async function authContext(
@@ -61,11 +78,21 @@ export async function startServer(
     options.logger ??
     pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
   const auth = await authContext(config, options.verifier);
-  const store =
+  const readiness = createReadiness();
+  const metrics =
+    config.metrics.port !== undefined || config.metrics.token ? createMetrics() : undefined;
+  const openedStore =
     options.store ??
     (await openStore(config.database, {
       onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
+      ...(metrics && { onBatch: (size: number) => metrics.groupCommitBatchSize.observe(size) }),
     }));
+  const store = metrics
+    ? instrumentStore(openedStore, {
+        stored: () => metrics.messagesStored.inc(),
+        failed: () => metrics.storeErrors.inc(),
+      })
+    : openedStore;
   // Warned after the store opened (what usually refuses a start), so a refused start is one line.
   if (auth.mode === 'none') {
     logger.warn(
@@ -76,7 +103,11 @@ export async function startServer(
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
   const cluster = joinCluster(config.redisUrl, store, logger);
-  const limits = createLimits(config.rateLimit, cluster.redis?.client);
+  const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
+  const limits =
+    metrics && config.rateLimit.enabled
+      ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))
+      : plainLimits;
   const deps: Deps = { store, limits, presence: cluster.presence };
 
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
@@ -87,6 +118,7 @@ export async function startServer(
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
   coalesceWrites(io);
   closeSlowReaders(io, logger);
+  if (metrics) instrumentSockets(io, metrics);
   const publish = createPublisher(io, cluster.redis !== undefined);
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
@@ -109,15 +141,25 @@ export async function startServer(
       version: VERSION,
       connections: () => io.engine.clientsCount,
     },
+    checkReplies: options.checkReplies ?? false,
   });
+  await app.register(
+    operationsRoutes({ readiness, store, metrics, metricsToken: config.metrics.token }),
+  );
 
+  let metricsServer: MetricsServer | undefined;
   try {
     await app.listen({ port: config.port, host: config.host });
+    if (metrics && config.metrics.port !== undefined) {
+      metricsServer = await startMetricsServer(metrics, config.metrics.port, config.host);
+    }
   } catch (err) {
+    await app.close();
     await cluster.close();
     await store.close();
     throw err;
   }
+  readiness.ready();
   const { port } = app.server.address() as AddressInfo;
   logger.info({ port, store: store.kind }, 'Fastorika chat server listening');
 
@@ -128,8 +170,18 @@ export async function startServer(
     app,
     io,
     store,
+    readiness,
+    metrics,
+    metricsPort: metricsServer?.port,
     close: () => {
       closing ??= (async () => {
+        // /ready answers 503 first, so a load balancer stops sending new clients here
+        // while this node still serves the ones it has.
+        readiness.drain();
+        if (config.shutdownDrainMs > 0) {
+          logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
+          await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+        }
         // This node's connections first (they would hold the HTTP server open): closed as
         // a dropped transport, so clients reconnect by themselves (to another node, in a
         // cluster, recovering their session). io.disconnectSockets() would instead reach
@@ -137,6 +189,7 @@ export async function startServer(
         io.engine.close();
         await app.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        await metricsServer?.close();
         await cluster.close();
         await store.close();
       })();

@@ -84,3 +84,25 @@ describe('configuration', () => {
     ).toBe('sqlite');
   });
 });
+
+describe('operations configuration', () => {
+  it('metrics are off by default; drain is 5 s in production and 0 elsewhere', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: undefined, token: undefined });
+    expect(loadConfig({}).shutdownDrainMs).toBe(0);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).shutdownDrainMs).toBe(5000);
+    expect(loadConfig({ ...production, SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+    expect(
+      loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a-long-enough-token' }).metrics,
+    ).toEqual({ port: 9464, token: 'a-long-enough-token' });
+  });
+
+  it.each([
+    [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS'],
+    [{ SHUTDOWN_DRAIN_MS: '5s' }, 'SHUTDOWN_DRAIN_MS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(failure(env as Record<string, string>).variable).toBe(variable);
+  });
+});

@@ -1,47 +1,15 @@
 /** The real entry point in a child process: start-up errors, and a graceful stop. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runServerProcess, waitFor200 } from './helpers/process.js';
 
-const root = new URL('..', import.meta.url).pathname;
-const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'chat-main-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function run(env: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-} {
-  // One process (tsx as a loader, not a wrapper) so signals reach the server itself.
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src/main.ts')], {
-    cwd: work,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exit };
-}
-
-async function waitForHealth(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
+const run = (env: Record<string, string>) => runServerProcess(work, env);
+const waitForHealth = (port: number) => waitFor200(port);
 
 describe('the server process', () => {
   it.each([

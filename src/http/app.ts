@@ -7,7 +7,6 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
@@ -20,8 +19,11 @@ import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { trustRule } from './client-address.js';
 import type { HttpContext } from './context.js';
+import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
+import { loggableUrl } from './log-url.js';
+import { replySerializerCompiler } from './reply-serializer.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -33,6 +35,8 @@ export interface HttpRoutesOptions {
   config: Config;
   context: HttpContext;
   health: Omit<HealthSources, 'endpoints'>;
+  /** Every reply must match its documented schema (test servers; see reply-serializer.ts). */
+  checkReplies?: boolean;
 }
 
 /** The Fastify instance alone: its HTTP server exists now, so Socket.io can attach to it. */
@@ -74,7 +78,7 @@ export async function registerHttpRoutes(
 ): Promise<void> {
   const { config, context } = options;
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(replySerializerCompiler(options.checkReplies ?? false));
 
   // JSON only: anything else is a 415, not a string that fails validation later.
   app.removeAllContentTypeParsers();
@@ -89,26 +93,33 @@ export async function registerHttpRoutes(
   // One line per request at debug; never bodies (they carry message content).
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug(
-      { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime },
+      {
+        method: req.method,
+        url: loggableUrl(req.url),
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+      },
       'request',
     );
   });
 
   const endpoints: string[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs') || route.method === 'HEAD') return;
+    // HEAD mirrors GET; OPTIONS is the CORS preflight for every path.
+    if (route.url.startsWith('/docs') || route.method === 'HEAD' || route.method === 'OPTIONS')
+      return;
     for (const method of [route.method].flat()) endpoints.push(`${method} ${route.url}`);
   });
 
   registerErrorHandling(app);
-  // Per identity (per IP before authentication), before any work; health probes are exempt.
+  // Per identity (per IP before authentication), before any work; probes and scrapes are exempt.
   app.addHook('onRequest', async (req) => {
-    if (req.url === '/health') return;
+    if (req.url === '/health' || req.url === '/ready' || req.url === '/metrics') return;
     const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
   await app.register(helmet, { global: true });
-  await app.register(cors, { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin });
+  await app.register(cors, corsOptions(config.corsOrigin));
   await registerDocs(app, options.health.version);
 
   await app.register(healthRoutes({ ...options.health, endpoints: () => endpoints }));

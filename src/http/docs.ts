@@ -2,19 +2,51 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { buildAsyncApi } from '../docs/asyncapi.js';
 
-/** OpenAPI document at /docs/json (and /docs/yaml), generated from the route schemas; a page at /docs. */
+const DESCRIPTION = [
+  'The REST half of the Fastorika chat wire contract, generated from the schemas that validate',
+  'requests and serialize replies. Every reply is an envelope: `{ "success": true, … }` or',
+  '`{ "success": false, "error", "code" }` (codes: docs/errors.md in the repository).',
+  '',
+  'The Socket.io half (events in both directions, payloads, acknowledgements, rooms) is the',
+  'AsyncAPI document at [/docs/asyncapi.json](/docs/asyncapi.json); the whole contract, with',
+  'reconnection and catch-up, is docs/protocol.md in the repository.',
+  '',
+  'With `AUTH_MODE=jwt` every /api call needs `Authorization: Bearer <jwt>`: use **Authorize**',
+  'to set it here. With `AUTH_MODE=none` (v2 behaviour) the token is not needed.',
+].join('\n');
+
+/**
+ * OpenAPI document at /docs/json (and /docs/yaml), generated from the route schemas; a page
+ * at /docs; the AsyncAPI document of the Socket.io events at /docs/asyncapi.json.
+ */
 export async function registerDocs(app: FastifyInstance, version: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: {
-        title: 'Fastorika Chat Server',
-        description: 'REST half of the wire contract; the Socket.io half is in PROTOCOL.md §6.',
-        version,
+      info: { title: 'Fastorika Chat Server', description: DESCRIPTION, version },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A JWT minted by your backend: sub, name, role (user | admin | superadmin), exp within 24 h.',
+          },
+        },
       },
     },
     transform: jsonSchemaTransform,
   });
+  const asyncApi = JSON.stringify(buildAsyncApi(version));
+  app.get('/docs/asyncapi.json', { schema: { hide: true } }, (_req, reply) =>
+    reply.type('application/json').send(asyncApi),
+  );
   // staticCSP: the page works under the Content-Security-Policy helmet sets.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    uiConfig: { persistAuthorization: true },
+  });
 }

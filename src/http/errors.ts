@@ -3,10 +3,11 @@
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { failure, internalErrorReply, toErrorReply } from '../envelopes.js';
+import { errorReply, failure, internalErrorReply, toErrorReply } from '../envelopes.js';
 import type { ErrorCode } from '../errors.js';
 
 const FASTIFY_CODES: Record<number, ErrorCode> = {
+  404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
@@ -39,9 +40,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(internal.status).send(internal.body);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(failure('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const notFound = errorReply(
+      'NOT_FOUND',
+      `Route ${request.method} ${request.url.split('?')[0]} not found`,
+    );
+    return reply.status(notFound.status).send(notFound.body);
+  });
 }

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
-import { AppError, type ErrorCode } from '../errors.js';
+import { errorEvent, failure, handshakeRefusal } from '../envelopes.js';
+import { AppError } from '../errors.js';
 import type { AddressOf } from '../http/client-address.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -73,10 +74,8 @@ export function handshakeGuard(allowed: '*' | string[], budget: ConnectionBudget
   };
 }
 
-/** A refused handshake: the client's `connect_error` carries the message and `data.code`. */
-function refusal(message: string, code: ErrorCode, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(message), { data: { code, ...extra } });
-}
+/** A refused handshake: the client's `connect_error` carries the message and the envelope as `data`. */
+const refusal = handshakeRefusal;
 
 function handshakeToken(socket: ChatSocket): string | undefined {
   const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -93,12 +92,12 @@ export function installSocketGuards(
   io.use(async (socket, next) => {
     const retryAfterMs = await budget.connect(socket);
     if (retryAfterMs !== undefined) {
-      return next(refusal(TOO_MANY, 'RATE_LIMITED', { retryAfterMs }));
+      return next(refusal('RATE_LIMITED', TOO_MANY, { retryAfterMs }));
     }
     if (auth.mode === 'none') return next();
     const token = handshakeToken(socket);
     if (!token) {
-      return next(refusal('Authentication required: connect with auth.token', 'MISSING_TOKEN'));
+      return next(refusal('MISSING_TOKEN', 'Authentication required: connect with auth.token'));
     }
     try {
       const verified = await auth.verifier.verify(token);
@@ -108,15 +107,13 @@ export function installSocketGuards(
         restored &&
         (restored.id !== verified.actor.id || restored.role !== verified.actor.role)
       ) {
-        return next(refusal('The session being recovered belongs to someone else', 'FORBIDDEN'));
+        return next(refusal('FORBIDDEN', 'The session being recovered belongs to someone else'));
       }
       socket.data.actor = verified.actor;
       socket.data.expiresAt = verified.expiresAt;
       next();
     } catch (err) {
-      const code = err instanceof AppError ? err.code : 'INVALID_TOKEN';
-      const message = err instanceof AppError ? err.message : 'Invalid token';
-      next(refusal(message, code));
+      next(err instanceof AppError ? refusal(err.code, err.message) : refusal('INVALID_TOKEN'));
     }
   });
 
@@ -126,12 +123,7 @@ export function installSocketGuards(
     // setTimeout holds at most ~24.8 days; a longer-lived token is re-armed by reconnects.
     const delay = Math.min(Math.max(expiresAt - Date.now(), 0), 2 ** 31 - 1);
     const timer = setTimeout(() => {
-      socket.emit('error', {
-        success: false,
-        code: 'TOKEN_EXPIRED',
-        error: 'Token expired; reconnect with a fresh token',
-        event: 'auth',
-      });
+      socket.emit('error', errorEvent('auth', failure('TOKEN_EXPIRED')));
       socket.disconnect(true);
     }, delay);
     socket.on('disconnect', () => clearTimeout(timer));

@@ -23,7 +23,7 @@ import { InvalidInput } from '../errors.js';
 import type { AddressOf } from '../http/client-address.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import { type Outcome, rooms } from '../outcome.js';
-import type { ClientEventName } from '../schemas/events.js';
+import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
   ChatRefPayload,
   describeIssue,
@@ -47,11 +47,14 @@ export interface SocketContext {
   publish: Publish;
 }
 
-type Handler = (
-  ctx: SocketContext,
-  socket: ChatSocket,
-  payload: unknown,
-) => Promise<Outcome<object>>;
+/** Each handler's reply is the documented ack of its event (schemas/events.ts). */
+type Handlers = {
+  [E in ClientEventName]: (
+    ctx: SocketContext,
+    socket: ChatSocket,
+    payload: unknown,
+  ) => Promise<Outcome<ClientEventReply<E>>>;
+};
 
 function parse<T>(schema: ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
@@ -80,7 +83,7 @@ function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim): Perso
 
 const nothing = { reply: {}, events: [] };
 
-export const handlers: Record<ClientEventName, Handler> = {
+export const handlers: Handlers = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { recordPresence } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
+import type { Chat } from '../schemas/shapes.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -17,7 +18,7 @@ export async function holdPresence(
   socket: ChatSocket,
   userId: string,
   publish: Publish,
-): Promise<Outcome<object>> {
+): Promise<Outcome<{ chat: Chat | null }>> {
   const before = socket.data.presenceOf;
   if (before !== undefined && before !== userId) await releasePresence(deps, socket, publish);
   socket.data.presenceOf = userId;
@@ -25,7 +26,7 @@ export async function holdPresence(
   // It went away while Redis answered (its disconnect saw nothing to give up yet).
   if (!socket.connected) {
     await socketGone(deps, userId, socket.id, publish);
-    return { reply: {}, events: [] };
+    return { reply: { chat: null }, events: [] };
   }
   const outcome = await recordPresence(deps, userId, true);
   // Another tab (or node) already had the user online: nothing changed to announce.

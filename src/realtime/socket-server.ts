@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
-import { internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
+import { errorEvent, internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
 import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
 import { RECOVERY_MAX_BYTES, RECOVERY_MAX_PACKETS } from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
@@ -61,7 +61,7 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
       reply = internalErrorReply();
     }
     if (ack) ack(reply.body);
-    else socket.emit('error', { ...reply.body, event });
+    else socket.emit('error', errorEvent(event, reply.body));
   };
 
   /** Every event spends the identity's budget (the socket's address before it joins). */

@@ -1,43 +1,114 @@
-/** The wire shapes of PROTOCOL.md §3, field names as v2 sent them (including `_id`). */
+/**
+ * The wire shapes of the contract (docs/protocol.md, "Data shapes"), field names as v2
+ * sent them (including `_id`). Declared once with zod: the TypeScript types are inferred
+ * from these schemas, and the same schemas describe replies and events in the OpenAPI and
+ * AsyncAPI documents. The server builds these objects itself (store/rows.ts), so they are
+ * never parsed on the hot path.
+ */
+import { z } from 'zod';
 
-export type ChatStatus = 'waiting' | 'active' | 'closed';
-export type SenderType = 'user' | 'admin' | 'system';
-export type MessageType = 'text' | 'image' | 'file';
+const isoTime = (description: string) => z.string().meta({ format: 'date-time', description });
+const objectId = (description: string) =>
+  z.string().meta({ description, example: '674450ae0000000000000001' });
 
-export interface Chat {
-  _id: string;
-  userId: string;
-  userName: string;
-  status: ChatStatus;
-  assignedAdminId: string | null;
-  assignedAdminName: string | null;
-  isLocked: boolean;
-  lockedByAdminId: string | null;
-  lockedByAdminName: string | null;
-  lastMessage: string;
-  lastMessageAt: string;
-  unreadCount: number;
-  userOnline: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export const ChatStatusSchema = z.enum(['waiting', 'active', 'closed']);
+export const SenderTypeSchema = z.enum(['user', 'admin', 'system']);
+export const MessageTypeSchema = z.enum(['text', 'image', 'file']);
 
-export interface Message {
-  _id: string;
-  chatId: string;
-  seq: number;
-  senderId: string;
-  senderType: SenderType;
-  senderName: string;
-  content: string;
-  messageType: MessageType;
-  fileUrl: string | null;
-  isRead: boolean;
-  readAt: string | null;
-  clientMessageId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type ChatStatus = z.infer<typeof ChatStatusSchema>;
+export type SenderType = z.infer<typeof SenderTypeSchema>;
+export type MessageType = z.infer<typeof MessageTypeSchema>;
+
+const AT = '2026-11-25T10:42:06.006Z';
+
+/** Shown in the API documents. */
+export const EXAMPLE_CHAT = {
+  _id: '674450ae0000000000000001',
+  userId: 'user-123',
+  userName: 'John',
+  status: 'active',
+  assignedAdminId: 'admin-456',
+  assignedAdminName: 'Ali',
+  isLocked: false,
+  lockedByAdminId: null,
+  lockedByAdminName: null,
+  lastMessage: 'Hello, my payment is stuck',
+  lastMessageAt: AT,
+  unreadCount: 1,
+  userOnline: true,
+  createdAt: AT,
+  updatedAt: AT,
+} as const;
+
+export const EXAMPLE_MESSAGE = {
+  _id: '674450ae0000000000000002',
+  chatId: EXAMPLE_CHAT._id,
+  seq: 1,
+  senderId: 'user-123',
+  senderType: 'user',
+  senderName: 'John',
+  content: 'Hello, my payment is stuck',
+  messageType: 'text',
+  fileUrl: null,
+  isRead: false,
+  readAt: null,
+  clientMessageId: 'c-1',
+  createdAt: AT,
+  updatedAt: AT,
+} as const;
+
+export const ChatSchema = z
+  .object({
+    _id: objectId('The chat id (24 hex characters for chats made by the server).'),
+    userId: z.string().meta({ description: 'The user the chat belongs to.' }),
+    userName: z.string(),
+    status: ChatStatusSchema.meta({
+      description: 'waiting: in the queue; active: an admin holds it; closed: takes no messages.',
+    }),
+    assignedAdminId: z.string().nullable(),
+    assignedAdminName: z.string().nullable(),
+    isLocked: z.boolean().meta({ description: 'Locked chats are hidden from other admins.' }),
+    lockedByAdminId: z.string().nullable(),
+    lockedByAdminName: z.string().nullable(),
+    lastMessage: z.string().meta({
+      description:
+        "Preview of the last message: its first 100 characters, '[image]' / '[file]' for an empty attachment message, '' before the first message.",
+    }),
+    lastMessageAt: isoTime('Time of the last message; createdAt until the first one.'),
+    unreadCount: z.number().int().meta({ description: 'User messages not yet read by an admin.' }),
+    userOnline: z.boolean().meta({ description: 'Whether the user has a socket connected.' }),
+    createdAt: isoTime('When the chat was opened.'),
+    updatedAt: isoTime('When the chat last changed.'),
+  })
+  .meta({ title: 'Chat', example: EXAMPLE_CHAT });
+
+export const MessageSchema = z
+  .object({
+    _id: objectId('The message id.'),
+    chatId: z.string(),
+    seq: z.number().int().meta({
+      description:
+        'Position in the chat: 1, 2, 3… without gaps, assigned when stored. Order by it; fetch gaps with ?after=.',
+      example: 1,
+    }),
+    senderId: z.string(),
+    senderType: SenderTypeSchema,
+    senderName: z.string(),
+    content: z.string(),
+    messageType: MessageTypeSchema,
+    fileUrl: z.string().nullable().meta({ description: 'An http(s) URL, or null.' }),
+    isRead: z.boolean(),
+    readAt: isoTime('When the other side read it.').nullable(),
+    clientMessageId: z.string().nullable().meta({
+      description: 'The key the sender chose to make retries safe, or null.',
+    }),
+    createdAt: isoTime('When the message was stored.'),
+    updatedAt: isoTime('When the message last changed (read).'),
+  })
+  .meta({ title: 'Message', example: EXAMPLE_MESSAGE });
+
+export type Chat = z.infer<typeof ChatSchema>;
+export type Message = z.infer<typeof MessageSchema>;
 
 /** Bounds that the contract names (issue #3): one place, used by HTTP and Socket.io. */
 export const LIMITS = {

@@ -33,6 +33,8 @@ export interface DialectTraits {
   writers: number;
   /** The dialect's one way to append a batch of messages. */
   appender: Appender;
+  /** Told the size of each group-commit batch (metrics). */
+  onBatch?: ((size: number) => void) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -63,7 +65,11 @@ export class KyselyStore implements Store {
     this.cache = new ChatCache(traits.chatCacheMs);
     this.lanes = Array.from(
       { length: traits.writers },
-      () => new GroupCommit((drafts: MessageDraft[]) => this.appendBatch(drafts), 256),
+      () =>
+        new GroupCommit((drafts: MessageDraft[]) => {
+          traits.onBatch?.(drafts.length);
+          return this.appendBatch(drafts);
+        }, 256),
     );
   }
 

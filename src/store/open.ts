@@ -4,6 +4,8 @@ import type { Store } from './store.js';
 export interface StoreEvents {
   /** A database error outside any request (an idle PostgreSQL connection dropped). */
   onBackgroundError(err: Error): void;
+  /** The size of each group-commit batch (metrics). */
+  onBatch?: (size: number) => void;
 }
 
 /** Loads only the driver the configuration names (start-up time: pg and better-sqlite3 are not free). */
@@ -13,8 +15,8 @@ export async function openStore(
 ): Promise<Store> {
   if (config.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres.js');
-    return openPostgresStore(config.url, events.onBackgroundError);
+    return openPostgresStore(config.url, events.onBackgroundError, events.onBatch);
   }
   const { openSqliteStore } = await import('./sqlite.js');
-  return openSqliteStore(config.path);
+  return openSqliteStore(config.path, { onBatch: events.onBatch });
 }

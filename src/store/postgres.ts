@@ -31,6 +31,7 @@ function isUnavailable(err: unknown): boolean {
 export async function openPostgresStore(
   url: string,
   onPoolError: (err: Error) => void,
+  onBatch?: (size: number) => void,
 ): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process (the next query gets
@@ -49,6 +50,7 @@ export async function openPostgresStore(
     // Two lanes: against one and four, the most throughput with latency close to one lane's.
     writers: 2,
     appender: postgresAppender(pool),
+    onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
   });

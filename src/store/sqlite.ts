@@ -58,6 +58,8 @@ function lockExclusively(database: BetterSqlite3.Database, path: string): void {
 export interface SqliteOptions {
   /** Runs on the raw handle once it is open (tests use it to simulate a full disk). */
   onOpen?: (database: BetterSqlite3.Database) => void;
+  /** The size of each group-commit batch (metrics). */
+  onBatch?: ((size: number) => void) | undefined;
 }
 
 /** Opens (creating if needed) an SQLite file, or `:memory:`, and migrates it. */
@@ -80,6 +82,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     chatCacheMs: 60_000,
     writers: 1,
     appender: sqliteAppender(database, db),
+    onBatch: options.onBatch,
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => sqliteCode(err).startsWith(family)),
   });

@@ -18,7 +18,11 @@ export function startTestServer(
   database: DatabaseConfig,
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
-  return startServer(testConfig(database, env), { logger: pino({ level: 'silent' }) });
+  // Every reply is checked against its documented schema (src/http/reply-serializer.ts).
+  return startServer(testConfig(database, env), {
+    logger: pino({ level: 'silent' }),
+    checkReplies: true,
+  });
 }
 
 export interface ApiResponse {

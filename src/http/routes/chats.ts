@@ -13,49 +13,44 @@ import {
   unlockChat,
 } from '../../chats/use-cases.js';
 import { succeed } from '../../envelopes.js';
-import {
-  AdminIdParams,
-  AllChatsQuery,
-  ChatIdParams,
-  CloseChatBody,
-  OpenChatBody,
-  TakeChatBody,
-  TransferChatBody,
-  UnlockChatBody,
-  UserIdParams,
-  WaitingQuery,
-} from '../../schemas/inputs.js';
 import { type HttpContext, respond } from '../context.js';
-
-const tags = ['chats'];
+import { routeSchema } from '../route-schema.js';
 
 export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-    app.post('/chats', { schema: { tags, body: OpenChatBody } }, async (req) => {
+    app.post('/chats', { schema: routeSchema('POST /api/chats') }, async (req) => {
       const actor = await ctx.actorFor(req, userClaim(req.body.userId, req.body.userName));
       return respond(ctx, await openChat(ctx.deps, actor, req.body));
     });
 
-    app.get('/chats/user/:userId', { schema: { tags, params: UserIdParams } }, async (req) => {
-      // A path names whose chats to list, not who asks: the rules decide.
-      const actor = await ctx.actorFor(req, undefined);
-      return succeed(await listUserChats(ctx.deps, actor, req.params.userId));
-    });
+    app.get(
+      '/chats/user/:userId',
+      { schema: routeSchema('GET /api/chats/user/:userId') },
+      async (req) => {
+        // A path names whose chats to list, not who asks: the rules decide.
+        const actor = await ctx.actorFor(req, undefined);
+        return succeed(await listUserChats(ctx.deps, actor, req.params.userId));
+      },
+    );
 
-    app.get('/chats/waiting', { schema: { tags, querystring: WaitingQuery } }, async (req) => {
+    app.get('/chats/waiting', { schema: routeSchema('GET /api/chats/waiting') }, async (req) => {
       const { adminId, isSuperAdmin } = req.query;
       const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
       return succeed(await listWaitingChats(ctx.deps, actor));
     });
 
-    app.get('/chats/admin/:adminId', { schema: { tags, params: AdminIdParams } }, async (req) => {
-      const actor = await ctx.actorFor(req, undefined);
-      return succeed(await listAdminChats(ctx.deps, actor, req.params.adminId));
-    });
+    app.get(
+      '/chats/admin/:adminId',
+      { schema: routeSchema('GET /api/chats/admin/:adminId') },
+      async (req) => {
+        const actor = await ctx.actorFor(req, undefined);
+        return succeed(await listAdminChats(ctx.deps, actor, req.params.adminId));
+      },
+    );
 
-    app.get('/chats/all', { schema: { tags, querystring: AllChatsQuery } }, async (req) => {
+    app.get('/chats/all', { schema: routeSchema('GET /api/chats/all') }, async (req) => {
       const actor = await ctx.actorFor(req, undefined);
       return succeed(await listAllChats(ctx.deps, actor, req.query.status));
     });
@@ -64,22 +59,26 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
       ['/chats/assign', false],
       ['/chats/lock', true],
     ] as const) {
-      app.post(path, { schema: { tags, body: TakeChatBody } }, async (req) => {
+      app.post(path, { schema: routeSchema(`POST /api${path}`) }, async (req) => {
         const { chatId, adminId, adminName, isSuperAdmin } = req.body;
         const actor = await ctx.actorFor(req, adminClaim(adminId, adminName, isSuperAdmin));
         return respond(ctx, await takeChat(ctx.deps, actor, { chatId, lock }));
       });
     }
 
-    app.post('/chats/transfer', { schema: { tags, body: TransferChatBody } }, async (req) => {
-      const { fromAdminId, isSuperAdmin } = req.body;
-      const claim = adminClaim(fromAdminId, undefined, isSuperAdmin);
-      // A superadmin names the chat's current assignee here, not themself.
-      const actor = await ctx.actorFor(req, claim && { ...claim, superadminMayNameOthers: true });
-      return respond(ctx, await transferChat(ctx.deps, actor, req.body));
-    });
+    app.post(
+      '/chats/transfer',
+      { schema: routeSchema('POST /api/chats/transfer') },
+      async (req) => {
+        const { fromAdminId, isSuperAdmin } = req.body;
+        const claim = adminClaim(fromAdminId, undefined, isSuperAdmin);
+        // A superadmin names the chat's current assignee here, not themself.
+        const actor = await ctx.actorFor(req, claim && { ...claim, superadminMayNameOthers: true });
+        return respond(ctx, await transferChat(ctx.deps, actor, req.body));
+      },
+    );
 
-    app.post('/chats/unlock', { schema: { tags, body: UnlockChatBody } }, async (req) => {
+    app.post('/chats/unlock', { schema: routeSchema('POST /api/chats/unlock') }, async (req) => {
       const { chatId, adminId, isSuperAdmin } = req.body;
       const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
       return respond(ctx, await unlockChat(ctx.deps, actor, { chatId }));
@@ -87,7 +86,7 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.patch(
       '/chats/:chatId/close',
-      { schema: { tags, params: ChatIdParams, body: CloseChatBody } },
+      { schema: routeSchema('PATCH /api/chats/:chatId/close') },
       async (req) => {
         const body = req.body;
         const claim = body?.userId

@@ -14,7 +14,7 @@ export interface HealthSources {
 
 const PING_TIMEOUT_MS = 2000;
 
-async function storeState(store: Store): Promise<'up' | 'down'> {
+export async function storeState(store: Store): Promise<'up' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('ping timeout')), PING_TIMEOUT_MS);
@@ -33,7 +33,7 @@ async function storeState(store: Store): Promise<'up' | 'down'> {
 const PROBE_MAX_AGE_MS = 1000;
 
 /** One probe in flight at a time, its answer reused for PROBE_MAX_AGE_MS. */
-function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
+export function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
   let last: { at: number; answer: Promise<T> } | undefined;
   return () => {
     const now = Date.now();

@@ -3,16 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { senderClaim } from '../../auth/actor.js';
 import { succeed } from '../../envelopes.js';
 import { markRead, messageHistory, sendMessage, typing } from '../../messages/use-cases.js';
-import {
-  ChatIdParams,
-  HistoryQuery,
-  MarkReadBody,
-  SendMessageBody,
-  TypingBody,
-} from '../../schemas/inputs.js';
 import { type HttpContext, respond } from '../context.js';
-
-const tags = ['messages'];
+import { routeSchema } from '../route-schema.js';
 
 export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (plugin) => {
@@ -20,7 +12,7 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/messages/:chatId',
-      { schema: { tags, params: ChatIdParams, querystring: HistoryQuery } },
+      { schema: routeSchema('GET /api/messages/:chatId') },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         const page = await messageHistory(ctx.deps, actor, req.params.chatId, req.query);
@@ -28,22 +20,26 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
       },
     );
 
-    app.post('/messages', { schema: { tags, body: SendMessageBody } }, async (req) => {
+    app.post('/messages', { schema: routeSchema('POST /api/messages') }, async (req) => {
       const { senderId, senderName, senderType } = req.body;
       const actor = await ctx.actorFor(req, senderClaim(senderId, senderName, senderType));
       return respond(ctx, await sendMessage(ctx.deps, actor, req.body));
     });
 
-    app.post('/messages/read', { schema: { tags, body: MarkReadBody } }, async (req) => {
+    app.post('/messages/read', { schema: routeSchema('POST /api/messages/read') }, async (req) => {
       const { readerId, readerType } = req.body;
       const actor = await ctx.actorFor(req, senderClaim(readerId, '', readerType));
       return respond(ctx, await markRead(ctx.deps, actor, req.body));
     });
 
-    app.post('/messages/typing', { schema: { tags, body: TypingBody } }, async (req) => {
-      // The typing payload names a person but not a role: v2 trusted it as-is.
-      const actor = await ctx.actorFor(req, { id: req.body.userId, name: req.body.userName });
-      return respond(ctx, await typing(ctx.deps, actor, req.body));
-    });
+    app.post(
+      '/messages/typing',
+      { schema: routeSchema('POST /api/messages/typing') },
+      async (req) => {
+        // The typing payload names a person but not a role: v2 trusted it as-is.
+        const actor = await ctx.actorFor(req, { id: req.body.userId, name: req.body.userName });
+        return respond(ctx, await typing(ctx.deps, actor, req.body));
+      },
+    );
   };
 }

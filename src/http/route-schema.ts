@@ -1,0 +1,55 @@
+/**
+ * The Fastify schema of a REST route, from its entry in schemas/rest.ts: the inputs that
+ * validate the request, a response schema for the success and for each failure status it
+ * can answer (with an example), and the bearer security scheme. The response schemas
+ * also serialize the replies (fastify-type-provider-zod's serializer), so a reply that
+ * left the documented shape would fail the tests as a 500 instead of lying in the docs.
+ */
+import { failure } from '../envelopes.js';
+import { ERROR_CODES, ERRORS } from '../errors.js';
+import { FailureEnvelopeSchema, successEnvelope } from '../schemas/replies.js';
+import { type FailureStatus, REST_ROUTES, type RestRouteKey } from '../schemas/rest.js';
+
+/** Every route validates input, may need a token, may be rate limited, needs the store. */
+const EVERY_ROUTE: readonly FailureStatus[] = [400, 401, 403, 429, 503];
+
+const EXAMPLES: Record<FailureStatus, ReturnType<typeof failure>> = {
+  400: failure('VALIDATION_ERROR', 'content: must not be empty (or give a fileUrl)'),
+  401: failure('MISSING_TOKEN'),
+  403: failure('FORBIDDEN', 'You may not access this chat'),
+  404: failure('CHAT_NOT_FOUND', 'Chat 674450ae0000000000000001 not found'),
+  409: failure('CHAT_TAKEN', 'Chat is already taken by Ali', {
+    assignedTo: 'Ali',
+    assignedAdminId: 'admin-456',
+  }),
+  413: failure('PAYLOAD_TOO_LARGE'),
+  415: failure('UNSUPPORTED_MEDIA_TYPE'),
+  429: failure('RATE_LIMITED', undefined, { retryAfterMs: 850 }),
+  503: failure('STORE_UNAVAILABLE'),
+};
+
+const json = <S>(schema: S, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+function failureResponse(status: FailureStatus) {
+  const codes = ERROR_CODES.filter((code) => ERRORS[code].status === status);
+  const description = `Failure envelope; \`code\` is one of ${codes.map((c) => `\`${c}\``).join(', ')}.`;
+  return json(FailureEnvelopeSchema.meta({ example: EXAMPLES[status] }), description);
+}
+
+/** Applied to every /api route; with AUTH_MODE=none the token is not needed (and ignored). */
+export const BEARER_SECURITY = [{ bearerAuth: [] }];
+
+export function routeSchema<K extends RestRouteKey>(key: K) {
+  const { reply, also, tag, summary, ...inputs } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
+    description?: string;
+  };
+  const statuses = [...new Set([...EVERY_ROUTE, ...also])].sort((a, b) => a - b);
+  const response: Record<number, ReturnType<typeof json>> = {
+    200: json(successEnvelope(reply), 'Success envelope'),
+  };
+  for (const status of statuses) response[status] = failureResponse(status);
+  return { ...inputs, tags: [tag], summary, security: BEARER_SECURITY, response };
+}

@@ -1,0 +1,19 @@
+/** Limiters that tell the metrics each time they refuse (by limiter name: bounded labels). */
+import type { Limits, RateLimiter } from './rate-limiter.js';
+
+export function instrumentLimits(limits: Limits, refused: (limit: keyof Limits) => void): Limits {
+  const counted = (name: keyof Limits, limiter: RateLimiter): RateLimiter => ({
+    consume: (key) =>
+      limiter.consume(key).then((decision) => {
+        if (!decision.allowed) refused(name);
+        return decision;
+      }),
+  });
+  return {
+    messages: counted('messages', limits.messages),
+    typing: counted('typing', limits.typing),
+    events: counted('events', limits.events),
+    requests: counted('requests', limits.requests),
+    connections: counted('connections', limits.connections),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The server's Prometheus metrics, one registry per server (tests run several in one
+ * process). Labels are bounded: event names are the known client events plus `unknown`,
+ * limits are the five limiters; nothing is labelled per chat, user or message.
+ * Created only when /metrics is enabled (METRICS_PORT or METRICS_TOKEN), so a server
+ * without it pays nothing on the hot path.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Limits } from './limits/rate-limiter.js';
+import { CLIENT_EVENTS } from './schemas/events.js';
+
+export type LimitName = keyof Limits;
+
+export interface Metrics {
+  registry: Registry;
+  /** Reads the number of connected sockets at scrape time. */
+  setSocketCounter(read: () => number): void;
+  eventsReceived: Counter<'event'>;
+  messagesStored: Counter;
+  /** send-message: from receipt of the event to its acknowledgement, in seconds. */
+  sendAckSeconds: Histogram;
+  groupCommitBatchSize: Histogram;
+  storeErrors: Counter;
+  /** Redis failures; 0 until multi-node fan-out is wired. */
+  redisErrors: Counter;
+  rateLimited: Counter<'limit'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  // Process CPU and memory, heap, GC, handles, and the event-loop lag
+  // (nodejs_eventloop_lag_seconds and its percentiles).
+  collectDefaultMetrics({ register: registry });
+
+  let readSockets: () => number = () => 0;
+  new Gauge({
+    name: 'chat_sockets_connected',
+    help: 'Socket.io connections open on this node',
+    registers: [registry],
+    collect() {
+      this.set(readSockets());
+    },
+  });
+  const eventsReceived = new Counter({
+    name: 'chat_socket_events_received_total',
+    help: 'Socket.io events received from clients, by event name (unknown names counted as "unknown")',
+    labelNames: ['event'],
+    registers: [registry],
+  });
+  // Every known label exists from the start, so a rate() never sees a series appear.
+  for (const event of [...CLIENT_EVENTS, 'unknown']) eventsReceived.inc({ event }, 0);
+
+  const rateLimited = new Counter({
+    name: 'chat_rate_limited_total',
+    help: 'Requests, events, sends and connections refused by a rate limit, by limit',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
+  const limitNames: LimitName[] = ['messages', 'typing', 'events', 'requests', 'connections'];
+  for (const limit of limitNames) rateLimited.inc({ limit }, 0);
+
+  return {
+    registry,
+    setSocketCounter: (read) => {
+      readSockets = read;
+    },
+    eventsReceived,
+    messagesStored: new Counter({
+      name: 'chat_messages_stored_total',
+      help: 'Messages stored (a retried clientMessageId is not counted again)',
+      registers: [registry],
+    }),
+    sendAckSeconds: new Histogram({
+      name: 'chat_send_ack_seconds',
+      help: 'send-message over Socket.io: from receipt to acknowledgement (stored, or refused)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    groupCommitBatchSize: new Histogram({
+      name: 'chat_group_commit_batch_size',
+      help: 'Messages written per group-commit transaction',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'chat_store_errors_total',
+      help: 'Store operations that failed (unreachable, refused writes, or a bug)',
+      registers: [registry],
+    }),
+    redisErrors: new Counter({
+      name: 'chat_redis_errors_total',
+      help: 'Redis operations that failed (0 until multi-node fan-out is wired)',
+      registers: [registry],
+    }),
+    rateLimited,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * What a successful REST reply or socket ack carries besides `success: true`, and the two
+ * envelopes, as zod schemas: they document the replies (OpenAPI, AsyncAPI) and type them
+ * for clients. The use cases' return types are checked against them at compile time
+ * (realtime/handlers.ts, http/responses.ts).
+ */
+import { z } from 'zod';
+import type { FailureEnvelope } from '../envelopes.js';
+import { ERROR_CODES } from '../errors.js';
+import { ChatSchema, MessageSchema } from './shapes.js';
+
+export const EmptyReply = z.object({});
+export const ChatReply = z.object({ chat: ChatSchema });
+export const OpenChatReply = z.object({
+  chat: ChatSchema,
+  isNew: z.boolean().meta({ description: 'true when this call created the chat.' }),
+});
+export const ChatListReply = z.object({ chats: z.array(ChatSchema) });
+export const SentMessageReply = z.object({
+  message: MessageSchema,
+  chat: ChatSchema.meta({ description: 'The chat after the message was stored.' }),
+});
+export const PresenceReply = z.object({
+  chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
+});
+export const JoinChatReply = z.object({ chatId: z.string() });
+
+const PagePagination = z
+  .object({
+    page: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int().meta({ description: 'Messages in the chat.' }),
+    pages: z.number().int(),
+  })
+  .meta({ description: 'v2 pages (?page=): page 1 is the newest `limit` messages.' });
+const CursorPagination = z
+  .object({
+    limit: z.number().int(),
+    hasMore: z.boolean().meta({ description: 'More messages exist in the direction asked.' }),
+  })
+  .meta({ description: 'Cursor pages (?after= / ?before=).' });
+export const HistoryReply = z.object({
+  messages: z.array(MessageSchema).meta({ description: 'Oldest first.' }),
+  pagination: z.union([PagePagination, CursorPagination]),
+});
+
+/** `{ success: true, ...reply }`. */
+export const successEnvelope = <S extends z.ZodObject>(reply: S) =>
+  reply.extend({ success: z.literal(true) });
+
+/** `{ success: false, error, code, ...extra }`; extra fields (retryAfterMs, assignedTo…) pass through. */
+export const FailureEnvelopeSchema = z
+  .looseObject({
+    success: z.literal(false),
+    error: z.string().meta({ description: 'A sentence for people; may name the field.' }),
+    code: z.enum(ERROR_CODES).meta({ description: 'Branch on this (see docs/errors.md).' }),
+  })
+  .meta({ title: 'Failure' });
+
+export const ErrorEventSchema = FailureEnvelopeSchema.extend({
+  event: z.string().meta({ description: 'The client event that failed (`auth` for an expiry).' }),
+});
+
+// The schema and the envelope type must describe the same thing.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const envelopeAgrees: Same<z.output<typeof FailureEnvelopeSchema>, FailureEnvelope> = true;
+void envelopeAgrees;

@@ -1,0 +1,204 @@
+/**
+ * Every REST route under /api, declared once: its inputs (the schemas that validate
+ * them), what a success carries, the failure statuses it can answer, and a summary. The
+ * routes take their Fastify schema from here (http/route-schema.ts), so the OpenAPI
+ * document, the validation and the reply serialization cannot drift apart; the client
+ * types below are inferred from the same table.
+ */
+import type { z } from 'zod';
+import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import {
+  AdminIdParams,
+  AllChatsQuery,
+  ChatIdParams,
+  CloseChatBody,
+  HistoryQuery,
+  MarkReadBody,
+  OpenChatBody,
+  SendMessageBody,
+  StatusBody,
+  TakeChatBody,
+  TransferChatBody,
+  TypingBody,
+  UnlockChatBody,
+  UserIdParams,
+  WaitingQuery,
+} from './inputs.js';
+import {
+  ChatListReply,
+  ChatReply,
+  EmptyReply,
+  HistoryReply,
+  OpenChatReply,
+  PresenceReply,
+  SentMessageReply,
+} from './replies.js';
+
+/** A failure status a route can answer; each has its envelope and example in the OpenAPI document. */
+export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+
+interface RestRoute {
+  tag: 'chats' | 'messages' | 'presence';
+  summary: string;
+  description?: string;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+  reply: z.ZodObject;
+  /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
+  also: readonly FailureStatus[];
+}
+
+/** Any JSON body can be too large or of another type. */
+const BODY: readonly FailureStatus[] = [413, 415];
+
+export const REST_ROUTES = {
+  'POST /api/chats': {
+    tag: 'chats',
+    summary: "Open the user's chat",
+    description:
+      "Returns the user's chat that is not closed, or creates one (`waiting`, `isNew: true`, and `new-chat` to the `admins` room).",
+    body: OpenChatBody,
+    reply: OpenChatReply,
+    also: BODY,
+  },
+  'GET /api/chats/user/:userId': {
+    tag: 'chats',
+    summary: "A user's chats",
+    description: 'Every chat of the user, newest activity first. The user or a superadmin.',
+    params: UserIdParams,
+    reply: ChatListReply,
+    also: [],
+  },
+  'GET /api/chats/waiting': {
+    tag: 'chats',
+    summary: 'The queue',
+    description:
+      'Waiting, unassigned chats, oldest first; an admin does not see chats locked by another admin. Admins only.',
+    querystring: WaitingQuery,
+    reply: ChatListReply,
+    also: [],
+  },
+  'GET /api/chats/admin/:adminId': {
+    tag: 'chats',
+    summary: "An admin's chats",
+    description:
+      'Chats assigned to the admin and not closed, newest activity first. That admin or a superadmin.',
+    params: AdminIdParams,
+    reply: ChatListReply,
+    also: [],
+  },
+  'GET /api/chats/all': {
+    tag: 'chats',
+    summary: 'Every chat',
+    description: 'Every chat, optionally of one status, newest activity first. Superadmins only.',
+    querystring: AllChatsQuery,
+    reply: ChatListReply,
+    also: [],
+  },
+  'POST /api/chats/assign': {
+    tag: 'chats',
+    summary: 'Take a chat',
+    description:
+      'Assigns the chat to the calling admin and makes it `active`. Of two admins taking one chat at once exactly one wins; the other gets `409 CHAT_TAKEN` with `assignedTo` and `assignedAdminId`. Taking a chat you hold already is a success that changes nothing.',
+    body: TakeChatBody,
+    reply: ChatReply,
+    also: [404, 409, ...BODY],
+  },
+  'POST /api/chats/lock': {
+    tag: 'chats',
+    summary: 'Take and lock a chat',
+    description: 'As assign, and other admins no longer see the chat in their queue.',
+    body: TakeChatBody,
+    reply: ChatReply,
+    also: [404, 409, ...BODY],
+  },
+  'POST /api/chats/transfer': {
+    tag: 'chats',
+    summary: 'Transfer a chat to another admin',
+    description:
+      'The assignee (or a superadmin, naming the assignee as `fromAdminId`) hands the chat, and its lock, to `toAdminId`.',
+    body: TransferChatBody,
+    reply: ChatReply,
+    also: [404, 409, ...BODY],
+  },
+  'POST /api/chats/unlock': {
+    tag: 'chats',
+    summary: 'Unlock a chat',
+    description:
+      'The assignee or a superadmin: unlocks and unassigns the chat, which waits in the queue again.',
+    body: UnlockChatBody,
+    reply: ChatReply,
+    also: [404, 409, ...BODY],
+  },
+  'PATCH /api/chats/:chatId/close': {
+    tag: 'chats',
+    summary: 'Close a chat',
+    description:
+      "The assignee, a superadmin or the chat's user. Idempotent: closing a closed chat answers 200 and emits nothing. The body is optional.",
+    params: ChatIdParams,
+    body: CloseChatBody,
+    reply: ChatReply,
+    also: [404, ...BODY],
+  },
+  'GET /api/messages/:chatId': {
+    tag: 'messages',
+    summary: "A chat's messages",
+    description:
+      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first.',
+    params: ChatIdParams,
+    querystring: HistoryQuery,
+    reply: HistoryReply,
+    also: [404],
+  },
+  'POST /api/messages': {
+    tag: 'messages',
+    summary: 'Send a message',
+    description:
+      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again.",
+    body: SendMessageBody,
+    reply: SentMessageReply,
+    also: [404, 409, ...BODY],
+  },
+  'POST /api/messages/read': {
+    tag: 'messages',
+    summary: 'Mark messages read',
+    description:
+      "Marks the other side's messages read; an admin's read sets `unreadCount` to 0. Emits `messages-read` to the chat room.",
+    body: MarkReadBody,
+    reply: ChatReply,
+    also: [404, ...BODY],
+  },
+  'POST /api/messages/typing': {
+    tag: 'messages',
+    summary: 'Typing indicator',
+    description: 'Nothing is stored; `typing` goes to the chat room.',
+    body: TypingBody,
+    reply: EmptyReply,
+    also: [404, ...BODY],
+  },
+  'POST /api/status': {
+    tag: 'presence',
+    summary: "Set a user's presence",
+    description:
+      "Sets `userOnline` on the user's open chat and tells its assignee (or the admins) with `user-status`.",
+    body: StatusBody,
+    reply: PresenceReply,
+    also: BODY,
+  },
+} as const satisfies Record<string, RestRoute>;
+
+export type RestRouteKey = keyof typeof REST_ROUTES;
+
+type Route<K extends RestRouteKey> = (typeof REST_ROUTES)[K];
+type Input<K extends RestRouteKey, P extends 'body' | 'querystring' | 'params'> =
+  Route<K> extends Record<P, infer S extends z.ZodType> ? z.input<S> : never;
+
+/** What a client sends as the JSON body of each route (`never`: no body). */
+export type RestBodies = { [K in RestRouteKey]: Input<K, 'body'> };
+/** The query string of each route, as an object (`never`: none). */
+export type RestQueries = { [K in RestRouteKey]: Input<K, 'querystring'> };
+/** What each route answers: the success envelope, or the failure envelope. */
+export type RestReplies = {
+  [K in RestRouteKey]: SuccessEnvelope<z.output<Route<K>['reply']>> | FailureEnvelope;
+};

@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomPort, runServerProcess, waitFor200 } from '../helpers/process.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'chat-env-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Every environment variable src/config.ts names (as a string literal or env.NAME). */
+function variablesConfigReads(): string[] {
+  const source = readFileSync(join(root, 'src/config.ts'), 'utf8');
+  const names = new Set<string>();
+  for (const m of source.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)'|\benv\.([A-Z][A-Z0-9_]*)/g)) {
+    names.add((m[1] ?? m[2]) as string);
+  }
+  return [...names].sort();
+}
+
+describe('.env.example', () => {
+  it('lists every variable config.ts reads, with its default, and nothing else', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const listed = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    const read = variablesConfigReads();
+    expect(read.length).toBeGreaterThanOrEqual(20);
+    expect(listed).toEqual(read);
+  });
+});
+
+describe('.env', () => {
+  it('is read at start from the working directory; the real environment wins over it', async () => {
+    const port = randomPort(35000);
+    writeFileSync(
+      join(work, '.env'),
+      [
+        `PORT=${port}`,
+        'DATABASE_URL=sqlite:./from-dotenv.db',
+        '# the environment sets LOG_LEVEL=warn; this value would stop the server',
+        'LOG_LEVEL=not-a-level',
+      ].join('\n'),
+    );
+    const proc = runServerProcess(work, {});
+    try {
+      await waitFor200(port);
+      expect(existsSync(join(work, 'from-dotenv.db'))).toBe(true);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exit).toBe(0);
+    } finally {
+      proc.child.kill('SIGKILL');
+    }
+  });
+});

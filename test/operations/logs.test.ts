@@ -1,0 +1,62 @@
+/** Tokens never reach the logs, at the most verbose level, whichever way a client sends them. */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { loggableUrl } from '../../src/http/log-url.js';
+import { startServer } from '../../src/server.js';
+import { api, testConfig } from '../helpers/server.js';
+import { connectClient } from '../helpers/sockets.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+
+describe('logs', () => {
+  it('a token in a URL is redacted before it is logged', () => {
+    expect(loggableUrl('/socket.io/?EIO=4&token=abc.def.ghi&transport=polling')).toBe(
+      '/socket.io/?EIO=4&token=[Redacted]&transport=polling',
+    );
+    expect(loggableUrl('/api/chats/waiting?token=x')).toBe('/api/chats/waiting?token=[Redacted]');
+    expect(loggableUrl('/api/chats/waiting?adminId=a')).toBe('/api/chats/waiting?adminId=a');
+  });
+
+  it('no Authorization header, handshake auth.token or ?token= appears at trace level', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = pino({ level: 'trace', redact: ['req.headers.authorization', 'token'] }, sink);
+    const server = await startServer(
+      testConfig({ kind: 'sqlite', path: ':memory:' }, { ...JWT_ENV, LOG_LEVEL: 'trace' }),
+      { logger },
+    );
+    const user = await signToken('u-log', 'user');
+    const admin = await signToken('a-log', 'admin');
+    const forged = `${user.slice(0, -8)}AAAAAAAA`;
+    const secrets = [user, admin, forged].map((t) => t.split('.')[2] as string);
+    try {
+      expect(
+        (await api(server, 'GET', '/api/chats/user/u-log', undefined, bearer(user))).status,
+      ).toBe(200);
+      expect(
+        (await api(server, 'GET', '/api/chats/user/u-log', undefined, bearer(forged))).status,
+      ).toBe(401);
+      expect((await api(server, 'GET', `/api/chats/user/u-log?token=${user}`)).status).toBe(401);
+      const viaAuth = await connectClient(server.url, { auth: { token: user } });
+      const viaQuery = await connectClient(server.url, {
+        query: { token: admin },
+        transports: ['polling'],
+      });
+      await expect(connectClient(server.url, { query: { token: forged } })).rejects.toThrow();
+      viaAuth.close();
+      viaQuery.close();
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await server.close();
+    }
+    expect(lines.filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThanOrEqual(3);
+    for (const secret of secrets) {
+      expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+    }
+  });
+});
