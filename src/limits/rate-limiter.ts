@@ -54,8 +54,11 @@ export function budgetLimiter(name: string, budget: Budget, redis?: RedisClient)
       insuranceLimiter: memory,
     });
   };
-  const extra = budget.burst - budget.perSecond;
-  const sustained = window(budget.perSecond, 1, 'rate');
+  // Whole points over whole seconds: a rate below 1/s becomes 1 point per 1/rate seconds.
+  const seconds = Math.max(1, Math.ceil(1 / budget.perSecond));
+  const points = Math.max(1, Math.round(budget.perSecond * seconds));
+  const extra = Math.round(budget.burst) - points;
+  const sustained = window(points, seconds, 'rate');
   const limiter =
     extra > 0
       ? new BurstyRateLimiter(

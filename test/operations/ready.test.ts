@@ -66,6 +66,9 @@ describe('/ready', () => {
     expect(open.status).toBe(200);
     expect(client.socket.connected).toBe(true);
     await closing;
+    // Its connection was closed as a dropped transport: the client hears it a moment later.
+    for (let i = 0; i < 50 && client.socket.connected; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(client.socket.connected).toBe(false);
     await expect(fetch(`${server.url}/ready`)).rejects.toThrow();
   });
