@@ -19,8 +19,8 @@ import {
   userAt,
 } from '../helpers/cluster-people.js';
 import { type Chat, forChat } from '../helpers/flows.js';
-import { api } from '../helpers/server.js';
 import { waitUntil } from '../helpers/processes.js';
+import { api } from '../helpers/server.js';
 import { settle } from '../helpers/sockets.js';
 
 const ready = await clusterPrerequisites();
