@@ -10,6 +10,7 @@ import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
 import { RedisPresence } from '../presence/redis-presence.js';
 import type { Store } from '../store/store.js';
+import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
 import { connectRedis, type Redis } from './redis.js';
 
@@ -34,7 +35,12 @@ export async function joinCluster(
   const presence = new RedisPresence(redis.client, nodeId, (err) =>
     log.warn({ err }, 'presence could not reach Redis'),
   );
-  const adapter = orderedClusterAdapter(redis.client, {
+  // An outage loses what the adapter fires and forgets (an event, a kept session); the
+  // connection's own error is what tells operators that Redis is away.
+  const streamsClient = adapterClient(redis.client, (err) =>
+    log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
+  );
+  const adapter = orderedClusterAdapter(streamsClient, {
     async readGap(chatId, afterSeq, beforeSeq) {
       const limit = beforeSeq - afterSeq - 1;
       if (limit <= 0) return [];
