@@ -5,6 +5,14 @@
  * entries expire after TTL_MS, and a sweep (every node runs one) removes them: the node
  * whose sweep empties a user's set is the one that reports the user offline. Every step
  * that decides a change is one Lua script, so two nodes can never both report it.
+ *
+ * While Redis is unreachable nothing here fails a caller (a join, a chat opened): a
+ * change that cannot be decided is not announced then, and the heartbeats settle it once
+ * Redis answers again. The first one records this node's sockets (a user Redis lost, or
+ * never heard of, comes back online); the next one, when every node has had a heartbeat
+ * to record its own, removes the sockets that left meanwhile (their user goes offline if
+ * nothing of theirs is left). A change is then announced late; after Redis lost its data
+ * one may be announced twice (online again for users who never left), never missed.
  */
 import type { RedisClient } from '../cluster/redis.js';
 import type { Presence } from './presence.js';
@@ -38,6 +46,16 @@ redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
 return 1`;
 
+// KEYS[1] user set, KEYS[2] due; ARGV: member, now, userId. Returns 1 if the user has no
+// entry left, whether or not Redis still had this one (it may have lost it).
+const LEFT_UNRECORDED = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[3])
+return 1`;
+
 // KEYS[1] user set, KEYS[2] due; ARGV: now, userId. Returns 1 if expired entries were the last.
 const SWEEP = `
 local removed = redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -54,19 +72,29 @@ return 0`;
 export class RedisPresence implements Presence {
   /** This node's sockets per user, renewed by the heartbeat. */
   private readonly local = new Map<string, Set<string>>();
+  /** Sockets that left while Redis was unreachable, by member. */
+  private readonly leftUnrecorded = new Map<string, { userId: string; socketId: string }>();
+  /** Every local socket is in Redis as of the last heartbeat, and nothing failed since. */
+  private recorded = true;
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
   private readonly timers: NodeJS.Timeout[];
 
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
-    onError: (err: unknown) => void,
+    private readonly reportError: (err: unknown) => void,
   ) {
     this.timers = [
-      setInterval(() => void this.renew().catch(onError), HEARTBEAT_MS),
-      setInterval(() => void this.sweep().catch(onError), SWEEP_MS),
+      setInterval(() => void this.renew().catch((err) => this.failed(err)), HEARTBEAT_MS),
+      setInterval(() => void this.sweep().catch((err) => this.failed(err)), SWEEP_MS),
     ];
     for (const t of this.timers) t.unref();
+  }
+
+  /** Redis did not answer: what is in it may be behind (or gone) until the heartbeats settle it. */
+  private failed(err: unknown): void {
+    this.recorded = false;
+    this.reportError(err);
   }
 
   private member(socketId: string): string {
@@ -80,6 +108,17 @@ export class RedisPresence implements Presence {
       this.local.set(userId, mine);
     }
     mine.add(socketId);
+    // A session recovered after a dropped transport keeps its socket id.
+    this.leftUnrecorded.delete(this.member(socketId));
+    // Redis away: the heartbeat records the socket (and announces the user) once it is back.
+    return this.record(userId, socketId).catch((err: unknown) => {
+      this.failed(err);
+      return false;
+    });
+  }
+
+  /** Adds (or renews) one socket's entry; true if the user had none left. */
+  private async record(userId: string, socketId: string): Promise<boolean> {
     const now = Date.now();
     const changed = await this.redis.eval(CONNECT, {
       keys: [userKey(userId), DUE],
@@ -92,6 +131,15 @@ export class RedisPresence implements Presence {
     const mine = this.local.get(userId);
     mine?.delete(socketId);
     if (mine?.size === 0) this.local.delete(userId);
+    return this.remove(userId, socketId).catch((err: unknown) => {
+      this.failed(err);
+      this.leftUnrecorded.set(this.member(socketId), { userId, socketId });
+      return false;
+    });
+  }
+
+  /** Removes one socket's entry; true if it was the user's last one anywhere. */
+  private async remove(userId: string, socketId: string): Promise<boolean> {
     const changed = await this.redis.eval(DISCONNECT, {
       keys: [userKey(userId), DUE],
       arguments: [this.member(socketId), String(Date.now()), userId],
@@ -100,8 +148,13 @@ export class RedisPresence implements Presence {
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    const live = await this.redis.zCount(userKey(userId), Date.now(), '+inf');
-    return live > 0;
+    try {
+      return (await this.redis.zCount(userKey(userId), Date.now(), '+inf')) > 0;
+    } catch (err) {
+      // Redis away: what this node knows (a chat opened by a user connected here is online).
+      this.failed(err);
+      return this.local.has(userId);
+    }
   }
 
   onChange(listener: (userId: string, online: boolean) => void): void {
@@ -109,16 +162,31 @@ export class RedisPresence implements Presence {
   }
 
   /**
-   * Pushes this node's entries forward. An entry a sweep removed meanwhile (Redis was
-   * away longer than the TTL) comes back as a new connection: that user is online again.
+   * Pushes this node's entries forward; after an outage, settles what could not be
+   * recorded (see the top of this file).
    */
   private async renew(): Promise<void> {
+    const settle = this.recorded;
+    this.recorded = true;
     for (const [userId, sockets] of this.local) {
       for (const socketId of sockets) {
-        const cameBack = await this.connected(userId, socketId);
-        if (cameBack) for (const l of this.listeners) l(userId, true);
+        const cameBack = await this.record(userId, socketId);
+        if (cameBack) this.announce(userId, true);
       }
     }
+    if (!settle || !this.recorded) return;
+    for (const [member, { userId, socketId }] of this.leftUnrecorded) {
+      const wentOffline = await this.redis.eval(LEFT_UNRECORDED, {
+        keys: [userKey(userId), DUE],
+        arguments: [member, String(Date.now()), userId],
+      });
+      this.leftUnrecorded.delete(member);
+      if (wentOffline === 1 && !this.local.has(userId)) this.announce(userId, false);
+    }
+  }
+
+  private announce(userId: string, online: boolean): void {
+    for (const l of this.listeners) l(userId, online);
   }
 
   private async sweep(): Promise<void> {
@@ -131,7 +199,7 @@ export class RedisPresence implements Presence {
         keys: [userKey(userId), DUE],
         arguments: [String(now), userId],
       });
-      if (gone === 1) for (const l of this.listeners) l(userId, false);
+      if (gone === 1) this.announce(userId, false);
     }
   }
 
