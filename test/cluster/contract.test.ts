@@ -7,7 +7,12 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, clusterPrerequisites, startCluster } from '../helpers/cluster.js';
+import {
+  type Cluster,
+  clusterPrerequisites,
+  printOutputOnFailure,
+  startCluster,
+} from '../helpers/cluster.js';
 import { freshAddress, nodeBehind } from '../helpers/cluster-client.js';
 import {
   adminAt,
@@ -30,6 +35,7 @@ const QUIET_MS = 600;
 
 describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
   let cluster: Cluster;
+  printOutputOnFailure(() => cluster);
   let node1: string;
   let node2: string;
   let proxy: string;

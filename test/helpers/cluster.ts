@@ -3,6 +3,7 @@
  * PostgreSQL database, their own Redis, and nginx (deploy/nginx.conf) in front. In CI
  * every prerequisite is required; elsewhere a missing one skips the suite loudly.
  */
+import { afterEach } from 'vitest';
 import { type ChatNode, chatNode } from './chat-node.js';
 import { type Nginx, nginxInstalled, startNginx } from './nginx.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from './private-redis.js';
@@ -25,6 +26,15 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** A PostgreSQL URL to use instead of a fresh database on the shared server. */
   databaseUrl?: string;
+}
+
+/** After a failed test, what the nodes and nginx printed (the last lines of each). */
+export function printOutputOnFailure(cluster: () => Cluster | undefined): void {
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail') return;
+    const output = cluster()?.output();
+    if (output) console.error(`\n${output.split('\n').slice(-80).join('\n')}`);
+  });
 }
 
 let ready: Promise<boolean> | undefined;
@@ -89,9 +99,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     redis,
     databaseUrl,
     output: () =>
-      [...nodes.map((n) => `--- ${n.name}\n${n.output()}`), `--- nginx\n${proxy.output()}`].join(
-        '\n',
-      ),
+      [
+        ...nodes.map((n) => `--- ${n.name}\n${n.output().slice(-8000)}`),
+        `--- nginx\n${proxy.output().slice(-2000)}`,
+      ].join('\n'),
     stop,
   };
 }
