@@ -72,8 +72,8 @@ return 0`;
 export class RedisPresence implements Presence {
   /** This node's sockets per user, renewed by the heartbeat. */
   private readonly local = new Map<string, Set<string>>();
-  /** Sockets that left while Redis was unreachable, by member. */
-  private readonly leftUnrecorded = new Map<string, { userId: string; socketId: string }>();
+  /** Sockets that left while Redis was unreachable: their member, and whose they were. */
+  private readonly leftUnrecorded = new Map<string, string>();
   /** Every local socket is in Redis as of the last heartbeat, and nothing failed since. */
   private recorded = true;
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
@@ -133,7 +133,7 @@ export class RedisPresence implements Presence {
     if (mine?.size === 0) this.local.delete(userId);
     return this.remove(userId, socketId).catch((err: unknown) => {
       this.failed(err);
-      this.leftUnrecorded.set(this.member(socketId), { userId, socketId });
+      this.leftUnrecorded.set(this.member(socketId), userId);
       return false;
     });
   }
@@ -175,7 +175,7 @@ export class RedisPresence implements Presence {
       }
     }
     if (!settle || !this.recorded) return;
-    for (const [member, { userId, socketId }] of this.leftUnrecorded) {
+    for (const [member, userId] of this.leftUnrecorded) {
       const wentOffline = await this.redis.eval(LEFT_UNRECORDED, {
         keys: [userKey(userId), DUE],
         arguments: [member, String(Date.now()), userId],

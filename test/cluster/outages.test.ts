@@ -153,10 +153,12 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
       toAdminName: other.name,
     });
     await sleep(2000);
-    all.forEach((c, i) => expect(c.loop.acked.length).toBeGreaterThan(ackedAtOutage[i] as number));
-    local.forEach((c, i) =>
-      expect(heard(c.admin, c.chatId)).toBeGreaterThan(heardLocally[i] as number),
-    );
+    all.forEach((c, i) => {
+      expect(c.loop.acked.length).toBeGreaterThan(ackedAtOutage[i] as number);
+    });
+    local.forEach((c, i) => {
+      expect(heard(c.admin, c.chatId)).toBeGreaterThan(heardLocally[i] as number);
+    });
     const outageMs = Date.now() - downAt;
 
     await cluster.redis.start();
