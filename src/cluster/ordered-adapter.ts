@@ -7,12 +7,15 @@
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
  * broadcast made here (after Redis took it) and for one read from another node. A
  * `new-message` that arrives early is held there by pointing that one delivery at no
- * room, and delivered to its real rooms once the messages before it went out.
+ * room, and delivered to its real rooms once the messages before it went out. The same
+ * hook leaves out the sockets that lost the chat before the message was stored, whether
+ * or not their leave has reached this node (membership.ts).
  * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { rooms } from '../outcome.js';
+import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
 import type { Message } from '../schemas/shapes.js';
 import type { RedisClient } from './redis.js';
@@ -71,6 +74,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
     adapter.addOffsetIfNecessary = (packet, opts, offset) => {
       addOffset(packet, opts, offset);
+      leaveOutNonViewers(adapter, opts);
       const m = newMessageOf(packet);
       if (!m) return;
       ordered.add(packet);
