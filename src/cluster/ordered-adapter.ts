@@ -26,6 +26,12 @@ const NOWHERE = '\u0000held';
 const HOLD_MS = 250;
 /** Broadcasts kept in the stream: what a client may recover after a dropped transport. */
 const STREAM_MAX_LEN = 20_000;
+/**
+ * Stream entries read per round trip. The adapter reads one batch at a time; at its
+ * default (100) a node could not read the stream as fast as two busy nodes filled it
+ * (each message is two entries, and every node reads every entry).
+ */
+const READ_COUNT = 1000;
 
 interface Packet {
   type: number;
@@ -52,7 +58,7 @@ export interface OrderedAdapterOptions {
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
-  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN });
+  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN, readCount: READ_COUNT });
   // A regular function: Socket.io calls the adapter factory with `new`.
   return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
