@@ -34,6 +34,12 @@ export type Emit = {
     payload: ServerEventPayload<E>;
     /** Not to the socket whose request caused it (typing indicators). */
     exceptSender?: boolean;
+    /**
+     * The chat's viewer rooms (rules.ts viewerRooms) as of the write that caused this
+     * event: a socket of the room in none of them lost the chat before that write, on
+     * some node, and must not hear it even if its leave has not reached this node yet.
+     */
+    viewers?: string[];
   };
 }[ServerEventName];
 
@@ -55,7 +61,7 @@ export function emit<E extends ServerEventName>(
   to: string | string[],
   event: E,
   payload: ServerEventPayload<E>,
-  options: { exceptSender?: boolean } = {},
+  options: { exceptSender?: boolean; viewers?: string[] } = {},
 ): Emit {
   return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
 }

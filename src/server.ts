@@ -21,7 +21,6 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
-import { dropLocalSocketsThatLostAccess, recheckChatRooms } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -102,7 +101,7 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const cluster = joinCluster(config.redisUrl, store, logger);
+  const cluster = await joinCluster(config.redisUrl, store, logger);
   const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
   const limits =
     metrics && config.rateLimit.enabled
@@ -123,15 +122,7 @@ export async function startServer(
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   trackPresence(io, deps, publish, logger);
-  io.on('chat-changed', (chat) => {
-    store.forgetChat(chat._id);
-    dropLocalSocketsThatLostAccess(io, chat);
-  });
-  cluster.redis?.onReconnect(() => {
-    recheckChatRooms(io, store).catch((err: unknown) =>
-      logger.warn({ err }, 'could not recheck chat rooms after Redis came back'),
-    );
-  });
+  io.on('chat-changed', (chat) => store.forgetChat(chat._id));
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },

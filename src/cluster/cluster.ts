@@ -1,5 +1,5 @@
 /**
- * What a node needs to be one of several (REDIS_URL): the Redis connections, the adapter
+ * What a node needs to be one of several (REDIS_URL): the Redis connection, the adapter
  * that carries Socket.io across nodes in each chat's order, and presence shared by all.
  * Without REDIS_URL none of it runs: presence is this process's, and Socket.io keeps its
  * default single-node adapter with the bounded recovery buffer.
@@ -9,8 +9,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
 import { RedisPresence } from '../presence/redis-presence.js';
-import { LIMITS } from '../schemas/shapes.js';
 import type { Store } from '../store/store.js';
+import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
 import { connectRedis, type Redis } from './redis.js';
 
@@ -21,31 +21,34 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export function joinCluster(
+export async function joinCluster(
   redisUrl: string | undefined,
   store: Store,
   log: FastifyBaseLogger,
-): Cluster {
+): Promise<Cluster> {
   if (!redisUrl) {
     const presence = new LocalPresence();
     return { redis: undefined, adapter: undefined, presence, close: () => presence.close() };
   }
-  const redis = connectRedis(redisUrl, (err) => log.warn({ err }, 'Redis connection error'));
+  const redis = await connectRedis(redisUrl, (err) => log.warn({ err }, 'Redis connection error'));
   const nodeId = randomUUID().slice(0, 8);
   const presence = new RedisPresence(redis.client, nodeId, (err) =>
     log.warn({ err }, 'presence could not reach Redis'),
   );
-  redis.onReconnect(() => presence.resync());
-  const adapter = orderedClusterAdapter(redis.adapterClient, {
+  // An outage loses what the adapter fires and forgets (an event, a kept session); the
+  // connection's own error is what tells operators that Redis is away.
+  const streamsClient = adapterClient(redis.client, (err) =>
+    log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
+  );
+  const adapter = orderedClusterAdapter(streamsClient, {
     async readGap(chatId, afterSeq, beforeSeq) {
-      const limit = Math.min(beforeSeq - afterSeq - 1, LIMITS.historyMaxLimit);
+      const limit = beforeSeq - afterSeq - 1;
       if (limit <= 0) return [];
       const page = await store.historyCursor(chatId, { direction: 'after', seq: afterSeq, limit });
       return page.messages.filter((m) => m.seq < beforeSeq);
     },
-    onError: (err) => log.warn({ err }, 'could not read missing messages to keep their order'),
   });
-  log.info({ nodeId }, 'joining the cluster through Redis');
+  log.info({ nodeId }, 'joined the cluster through Redis');
   return {
     redis,
     adapter,

@@ -7,15 +7,15 @@
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
  * broadcast made here (after Redis took it) and for one read from another node. A
  * `new-message` that arrives early is held there by pointing that one delivery at no
- * room, and delivered to its real rooms once the messages before it went out. The
- * cluster tests (test/cluster/) pin this with real nodes.
- *
- * While Redis is down, broadcasts are delivered to this node's sockets only, at once
- * (publishing would wait for Redis): cross-node delivery degrades, local work does not.
+ * room, and delivered to its real rooms once the messages before it went out. The same
+ * hook leaves out the sockets that lost the chat before the message was stored, whether
+ * or not their leave has reached this node (membership.ts).
+ * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { rooms } from '../outcome.js';
+import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
 import type { Message } from '../schemas/shapes.js';
 import type { RedisClient } from './redis.js';
@@ -26,6 +26,12 @@ const NOWHERE = '\u0000held';
 const HOLD_MS = 250;
 /** Broadcasts kept in the stream: what a client may recover after a dropped transport. */
 const STREAM_MAX_LEN = 20_000;
+/**
+ * Stream entries read per round trip. The adapter reads one batch at a time; at its
+ * default (100) a node could not read the stream as fast as two busy nodes filled it
+ * (each message is two entries, and every node reads every entry).
+ */
+const READ_COUNT = 1000;
 
 interface Packet {
   type: number;
@@ -49,32 +55,32 @@ function newMessageOf(packet: Packet): Pick<Message, 'chatId' | 'seq'> | undefin
 export interface OrderedAdapterOptions {
   /** The messages of a chat with seq in (afterSeq, beforeSeq), oldest first. */
   readGap(chatId: string, afterSeq: number, beforeSeq: number): Promise<Message[]>;
-  onError(err: unknown): void;
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
-  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN });
+  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN, readCount: READ_COUNT });
   // A regular function: Socket.io calls the adapter factory with `new`.
   return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
     const deliverHere = (packet: Packet, opts: BroadcastOptions) =>
       Adapter.prototype.broadcast.call(adapter, packet, opts);
-    const order = new SeqOrder<Message>({
+    const order = new SeqOrder({
       holdMs: HOLD_MS,
-      readGap: options.readGap,
-      deliverGap(chatId, message) {
-        deliverHere(
-          { type: 2, data: ['new-message', { message }], nsp: '/' },
-          { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
-        );
+      async fillGap(chatId, afterSeq, beforeSeq) {
+        for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
+          deliverHere(
+            { type: 2, data: ['new-message', { message }], nsp: '/' },
+            { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
+          );
+        }
       },
-      onError: options.onError,
     });
     const ordered = new WeakSet<Packet>();
 
     const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
     adapter.addOffsetIfNecessary = (packet, opts, offset) => {
       addOffset(packet, opts, offset);
+      leaveOutNonViewers(adapter, opts);
       const m = newMessageOf(packet);
       if (!m) return;
       ordered.add(packet);
@@ -83,11 +89,11 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       if (!now) opts.rooms = new Set([NOWHERE]);
     };
 
+    // A broadcast Redis did not take is delivered here unordered (Redis is down: this
+    // node's own messages are all its sockets get); the order still learns its seq.
     const broadcast = adapter.broadcast.bind(adapter);
     adapter.broadcast = async (packet, opts) => {
-      const local = !client.isReady;
-      await broadcast(packet, local ? { ...opts, flags: { ...opts.flags, local: true } } : opts);
-      // Delivered here without the order (Redis down, or it refused): the order learns its seq.
+      await broadcast(packet, opts);
       const m = newMessageOf(packet);
       if (m && !ordered.has(packet)) order.delivered(m.chatId, m.seq);
     };

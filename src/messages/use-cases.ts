@@ -12,6 +12,7 @@ import {
   assertMayWrite,
   messageEffect,
   readEffect,
+  viewerRooms,
 } from '../chats/rules.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
@@ -55,7 +56,9 @@ async function targetChat(
 }
 
 function deliveryEvents(message: Message, chat: Chat): Emit[] {
-  const events = [emit(rooms.chat(chat._id), 'new-message', { message })];
+  const events = [
+    emit(rooms.chat(chat._id), 'new-message', { message }, { viewers: viewerRooms(chat) }),
+  ];
   if (message.senderType === 'user') {
     events.push(
       emit(adminAudience(chat), 'message-notification', { chatId: chat._id, message, chat }),
@@ -158,11 +161,12 @@ export async function markRead(
   return {
     reply: { chat },
     events: [
-      emit(rooms.chat(chat._id), 'messages-read', {
-        chatId: chat._id,
-        readerId: reader.id,
-        readerType,
-      }),
+      emit(
+        rooms.chat(chat._id),
+        'messages-read',
+        { chatId: chat._id, readerId: reader.id, readerType },
+        { viewers: viewerRooms(chat) },
+      ),
     ],
   };
 }

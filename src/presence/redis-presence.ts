@@ -1,32 +1,32 @@
 /**
  * Presence shared by every node through Redis. Each socket is an entry of its user's
  * sorted set, scored by when it expires; the node that holds the socket pushes that time
- * forward every heartbeat. A node that dies without a goodbye stops doing so, its
- * entries expire after the TTL, and a sweep (every node runs one) removes them: the node
+ * forward every HEARTBEAT_MS. A node that dies without a goodbye stops doing so, its
+ * entries expire after TTL_MS, and a sweep (every node runs one) removes them: the node
  * whose sweep empties a user's set is the one that reports the user offline. Every step
  * that decides a change is one Lua script, so two nodes can never both report it.
+ *
+ * While Redis is unreachable nothing here fails a caller (a join, a chat opened): a
+ * change that cannot be decided is not announced then, and the heartbeats settle it once
+ * Redis answers again. The first one records this node's sockets (a user Redis lost, or
+ * never heard of, comes back online); the next one, when every node has had a heartbeat
+ * to record its own, removes the sockets that left meanwhile (their user goes offline if
+ * nothing of theirs is left). A change is then announced late; after Redis lost its data
+ * one may be announced twice (online again for users who never left), never missed.
  */
 import type { RedisClient } from '../cluster/redis.js';
 import type { Presence } from './presence.js';
 
-export interface PresenceTiming {
-  /** How often a node renews its sockets' entries. */
-  heartbeatMs: number;
-  /** An entry not renewed for this long belongs to a dead node. */
-  ttlMs: number;
-  /** How often each node looks for expired entries: offline within ttlMs + sweepMs. */
-  sweepMs: number;
-  /** Keys start with this (tests keep apart; several deployments may share one Redis). */
-  keyPrefix: string;
-}
+/** How often a node renews its sockets' entries. */
+export const HEARTBEAT_MS = 5_000;
+/** An entry not renewed for this long belongs to a dead node. */
+export const TTL_MS = 15_000;
+/** How often each node looks for expired entries (offline within TTL_MS + SWEEP_MS). */
+const SWEEP_MS = 5_000;
 
-/** A node that died is seen within 20 s (PROTOCOL §6 allows 30). */
-export const DEFAULT_TIMING: PresenceTiming = {
-  heartbeatMs: 5_000,
-  ttlMs: 15_000,
-  sweepMs: 5_000,
-  keyPrefix: 'presence:',
-};
+const userKey = (userId: string) => `presence:user:${userId}`;
+/** Users with entries, scored by when their newest entry expires. */
+const DUE = 'presence:due';
 
 // KEYS[1] user set, KEYS[2] due; ARGV: member, now, expiry, userId. Returns 1 if the user was offline.
 const CONNECT = `
@@ -40,6 +40,16 @@ return 0`;
 // KEYS[1] user set, KEYS[2] due; ARGV: member, now, userId. Returns 1 if that was the last entry.
 const DISCONNECT = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[3])
+return 1`;
+
+// KEYS[1] user set, KEYS[2] due; ARGV: member, now, userId. Returns 1 if the user has no
+// entry left, whether or not Redis still had this one (it may have lost it).
+const LEFT_UNRECORDED = `
+redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
 if redis.call('ZCARD', KEYS[1]) > 0 then return 0 end
 redis.call('DEL', KEYS[1])
@@ -60,110 +70,89 @@ if removed > 0 then return 1 end
 return 0`;
 
 export class RedisPresence implements Presence {
-  /** This node's sockets per user: renewed by the heartbeat, and the answer while Redis is away. */
+  /** This node's sockets per user, renewed by the heartbeat. */
   private readonly local = new Map<string, Set<string>>();
+  /** Sockets that left while Redis was unreachable: their member, and whose they were. */
+  private readonly leftUnrecorded = new Map<string, string>();
+  /** Every local socket is in Redis as of the last heartbeat, and nothing failed since. */
+  private recorded = true;
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
-  private readonly timing: PresenceTiming;
-  /** Users with entries, scored by when their newest entry expires. */
-  private readonly due: string;
-  private closed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers: NodeJS.Timeout[];
 
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
-    private readonly onError: (err: unknown) => void,
-    timing: Partial<PresenceTiming> = {},
+    private readonly reportError: (err: unknown) => void,
   ) {
-    this.timing = { ...DEFAULT_TIMING, ...timing };
-    this.due = `${this.timing.keyPrefix}due`;
-    this.every(this.timing.heartbeatMs, () => this.renew());
-    this.every(this.timing.sweepMs, () => this.sweep());
+    this.timers = [
+      setInterval(() => void this.renew().catch((err) => this.failed(err)), HEARTBEAT_MS),
+      setInterval(() => void this.sweep().catch((err) => this.failed(err)), SWEEP_MS),
+    ];
+    for (const t of this.timers) t.unref();
   }
 
-  /** Runs `work` again `ms` after it finished: a slow run never overlaps the next. */
-  private every(ms: number, work: () => Promise<void>): void {
-    const next = () => {
-      if (this.closed) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        work().catch(this.onError).finally(next);
-      }, ms);
-      timer.unref();
-      this.timers.add(timer);
-    };
-    next();
-  }
-
-  private userKey(userId: string): string {
-    return `${this.timing.keyPrefix}user:${userId}`;
+  /** Redis did not answer: what is in it may be behind (or gone) until the heartbeats settle it. */
+  private failed(err: unknown): void {
+    this.recorded = false;
+    this.reportError(err);
   }
 
   private member(socketId: string): string {
     return `${this.nodeId}:${socketId}`;
   }
 
-  /** Records the socket here; answers whether this node alone saw the user come online. */
-  private addLocal(userId: string, socketId: string): boolean {
+  async connected(userId: string, socketId: string): Promise<boolean> {
     let mine = this.local.get(userId);
     if (!mine) {
       mine = new Set();
       this.local.set(userId, mine);
     }
-    const first = mine.size === 0;
     mine.add(socketId);
-    return first;
-  }
-
-  private removeLocal(userId: string, socketId: string): boolean {
-    const mine = this.local.get(userId);
-    if (!mine?.delete(socketId)) return false;
-    if (mine.size > 0) return false;
-    this.local.delete(userId);
-    return true;
-  }
-
-  private register(userId: string, socketId: string): Promise<unknown> {
-    const now = Date.now();
-    return this.redis.eval(CONNECT, {
-      keys: [this.userKey(userId), this.due],
-      arguments: [this.member(socketId), String(now), String(now + this.timing.ttlMs), userId],
+    // A session recovered after a dropped transport keeps its socket id.
+    this.leftUnrecorded.delete(this.member(socketId));
+    // Redis away: the heartbeat records the socket (and announces the user) once it is back.
+    return this.record(userId, socketId).catch((err: unknown) => {
+      this.failed(err);
+      return false;
     });
   }
 
-  /**
-   * While Redis is away, a node answers from its own sockets (other nodes' are unknown):
-   * presence degrades to per node, it never refuses a connection.
-   */
-  async connected(userId: string, socketId: string): Promise<boolean> {
-    const firstHere = this.addLocal(userId, socketId);
-    try {
-      return (await this.register(userId, socketId)) === 1;
-    } catch (err) {
-      this.onError(err);
-      return firstHere;
-    }
+  /** Adds (or renews) one socket's entry; true if the user had none left. */
+  private async record(userId: string, socketId: string): Promise<boolean> {
+    const now = Date.now();
+    const changed = await this.redis.eval(CONNECT, {
+      keys: [userKey(userId), DUE],
+      arguments: [this.member(socketId), String(now), String(now + TTL_MS), userId],
+    });
+    return changed === 1;
   }
 
   async disconnected(userId: string, socketId: string): Promise<boolean> {
-    const lastHere = this.removeLocal(userId, socketId);
-    try {
-      const changed = await this.redis.eval(DISCONNECT, {
-        keys: [this.userKey(userId), this.due],
-        arguments: [this.member(socketId), String(Date.now()), userId],
-      });
-      return changed === 1;
-    } catch (err) {
-      this.onError(err);
-      return lastHere;
-    }
+    const mine = this.local.get(userId);
+    mine?.delete(socketId);
+    if (mine?.size === 0) this.local.delete(userId);
+    return this.remove(userId, socketId).catch((err: unknown) => {
+      this.failed(err);
+      this.leftUnrecorded.set(this.member(socketId), userId);
+      return false;
+    });
+  }
+
+  /** Removes one socket's entry; true if it was the user's last one anywhere. */
+  private async remove(userId: string, socketId: string): Promise<boolean> {
+    const changed = await this.redis.eval(DISCONNECT, {
+      keys: [userKey(userId), DUE],
+      arguments: [this.member(socketId), String(Date.now()), userId],
+    });
+    return changed === 1;
   }
 
   async isOnline(userId: string): Promise<boolean> {
     try {
-      return (await this.redis.zCount(this.userKey(userId), Date.now(), '+inf')) > 0;
+      return (await this.redis.zCount(userKey(userId), Date.now(), '+inf')) > 0;
     } catch (err) {
-      this.onError(err);
+      // Redis away: what this node knows (a chat opened by a user connected here is online).
+      this.failed(err);
       return this.local.has(userId);
     }
   }
@@ -172,53 +161,49 @@ export class RedisPresence implements Presence {
     this.listeners.push(listener);
   }
 
-  /** Redis is back: this node's sockets are entered again at once, not at the next heartbeat. */
-  resync(): void {
-    this.renew().catch(this.onError);
-  }
-
-  private tell(userId: string, online: boolean): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(userId, online);
-      } catch (err) {
-        this.onError(err);
+  /**
+   * Pushes this node's entries forward; after an outage, settles what could not be
+   * recorded (see the top of this file).
+   */
+  private async renew(): Promise<void> {
+    const settle = this.recorded;
+    this.recorded = true;
+    for (const [userId, sockets] of this.local) {
+      for (const socketId of sockets) {
+        const cameBack = await this.record(userId, socketId);
+        if (cameBack) this.announce(userId, true);
       }
+    }
+    if (!settle || !this.recorded) return;
+    for (const [member, userId] of this.leftUnrecorded) {
+      const wentOffline = await this.redis.eval(LEFT_UNRECORDED, {
+        keys: [userKey(userId), DUE],
+        arguments: [member, String(Date.now()), userId],
+      });
+      this.leftUnrecorded.delete(member);
+      if (wentOffline === 1 && !this.local.has(userId)) this.announce(userId, false);
     }
   }
 
-  /**
-   * Pushes this node's entries forward, all at once (node-redis pipelines them). An entry
-   * a sweep removed meanwhile (Redis was away longer than the TTL) comes back as a new
-   * connection: that user is online again.
-   */
-  private async renew(): Promise<void> {
-    if (!this.redis.isReady) return;
-    const entries = [...this.local].flatMap(([userId, sockets]) =>
-      [...sockets].map((socketId) => ({ userId, socketId })),
-    );
-    const answers = await Promise.all(entries.map((e) => this.register(e.userId, e.socketId)));
-    const back = new Set(entries.filter((_, i) => answers[i] === 1).map((e) => e.userId));
-    for (const userId of back) this.tell(userId, true);
+  private announce(userId: string, online: boolean): void {
+    for (const l of this.listeners) l(userId, online);
   }
 
   private async sweep(): Promise<void> {
-    if (!this.redis.isReady) return;
     const now = Date.now();
-    const due = await this.redis.zRangeByScore(this.due, '-inf', now, {
+    const due = await this.redis.zRangeByScore(DUE, '-inf', now, {
       LIMIT: { offset: 0, count: 500 },
     });
     for (const userId of due) {
       const gone = await this.redis.eval(SWEEP, {
-        keys: [this.userKey(userId), this.due],
+        keys: [userKey(userId), DUE],
         arguments: [String(now), userId],
       });
-      if (gone === 1) this.tell(userId, false);
+      if (gone === 1) this.announce(userId, false);
     }
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers) clearInterval(t);
   }
 }

@@ -3,16 +3,24 @@
  * chat (join-chat checks), and joins its access rooms with it (outcome.ts accessRooms).
  * When access changes afterwards (another admin takes or locks a waiting chat, a chat is
  * transferred away or closed), every socket in the chat's room that is in none of the
- * rooms that may still view it leaves, on every node: this node's sockets at once, other
- * nodes' through the adapter's stream (ahead of this node's later broadcasts) and again
- * when they hear `chat-changed` (in case Redis lost the first). After Redis was away,
- * each node checks its own chat rooms against the store.
+ * rooms that may still view it leaves, on every node: Socket.io applies the removal here
+ * at once and, with several nodes, sends it through the adapter's stream, ahead of any
+ * later broadcast of this node.
+ *
+ * Ahead of this node's broadcasts, not another's: a message stored on node B just after
+ * node A transferred the chat can be broadcast by B before A's removal is in the stream,
+ * and B delivers to its own sockets before it reads the stream at all. So a chat's
+ * messages carry who may view the chat as they were stored (`viewersMark`, a room name
+ * in the broadcast's `except` that no socket is ever in), and every node leaves out of
+ * that delivery the sockets of the room in none of those rooms (`leaveOutNonViewers`).
+ * test/cluster/access-races.test.ts races a transfer and a take against sends.
  */
+
+import type { BroadcastOptions } from 'socket.io-adapter';
 import type { Actor } from '../auth/actor.js';
 import { accessRoomsOf, viewerRooms } from '../chats/rules.js';
 import { rooms } from '../outcome.js';
 import type { Chat } from '../schemas/shapes.js';
-import type { Store } from '../store/store.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export async function joinChatRoom(
@@ -25,24 +33,37 @@ export async function joinChatRoom(
 
 export function dropSocketsThatLostAccess(io: ChatServer, chat: Chat): void {
   const room = rooms.chat(chat._id);
-  io.local.in(room).except(viewerRooms(chat)).socketsLeave(room);
   io.in(room).except(viewerRooms(chat)).socketsLeave(room);
 }
 
-/** This node only: what another node told us changed (`chat-changed`). */
-export function dropLocalSocketsThatLostAccess(io: ChatServer, chat: Chat): void {
-  const room = rooms.chat(chat._id);
-  io.local.in(room).except(viewerRooms(chat)).socketsLeave(room);
+const VIEWERS = '\u0000viewers\u0000';
+
+/** A room name carrying the viewer rooms: in `except`, it leaves no socket out by itself. */
+export function viewersMark(viewers: string[]): string {
+  return VIEWERS + viewers.join('\u0000');
 }
 
-/** After an outage of Redis: every chat room of this node against the chat as stored. */
-export async function recheckChatRooms(io: ChatServer, store: Store): Promise<void> {
-  const prefix = rooms.chat('');
-  for (const room of [...io.of('/').adapter.rooms.keys()]) {
-    if (!room.startsWith(prefix)) continue;
-    const chatId = room.slice(prefix.length);
-    store.forgetChat(chatId);
-    const chat = await store.getChat(chatId);
-    if (chat) dropLocalSocketsThatLostAccess(io, chat);
+/** What a node's adapter knows of its own sockets (socket.io-adapter's in-memory maps). */
+export interface LocalRooms {
+  rooms: Map<string, Set<string>>;
+  sids: Map<string, Set<string>>;
+}
+
+/**
+ * For a broadcast with a viewers mark: adds to its `except` every local socket of its
+ * rooms that is in none of the viewer rooms (a socket id is a room of that one socket).
+ */
+export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): void {
+  const except = opts.except;
+  let viewers: string[] | undefined;
+  for (const room of except ?? []) {
+    if (room.startsWith(VIEWERS)) viewers = room.slice(VIEWERS.length).split('\u0000');
+  }
+  if (!except || !viewers) return;
+  for (const room of opts.rooms) {
+    for (const sid of local.rooms.get(room) ?? []) {
+      const joined = local.sids.get(sid);
+      if (!viewers.some((v) => joined?.has(v))) except.add(sid);
+    }
   }
 }

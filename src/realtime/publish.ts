@@ -1,5 +1,5 @@
 import type { Effects } from '../outcome.js';
-import { dropSocketsThatLostAccess } from './membership.js';
+import { dropSocketsThatLostAccess, viewersMark } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 export type Publish = (effects: Effects, origin?: ChatSocket) => void;
@@ -13,7 +13,10 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
   return ({ events, accessChanged }, origin) => {
     for (const e of events) {
-      const target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
+      let target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
+      // Across nodes, a socket's leave may still be on its way: every node checks who may
+      // still view the chat at delivery (membership.ts). One node applied the leave already.
+      if (clustered && e.viewers) target = target.except(viewersMark(e.viewers));
       // The mapped Emit type pairs each event with its payload; Socket.io's overloads
       // cannot see through the union, hence the narrow cast.
       (target.emit as (event: string, payload: unknown) => boolean)(e.event, e.payload);

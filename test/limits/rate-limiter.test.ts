@@ -34,8 +34,7 @@ describe('budget limiter in memory', () => {
 describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Redis', () => {
   let redis: Redis;
   beforeAll(async () => {
-    redis = connectRedis(REDIS_TEST_URL, () => {});
-    await redis.ready();
+    redis = await connectRedis(REDIS_TEST_URL, () => {});
   });
   afterAll(() => redis.close());
 
@@ -48,8 +47,7 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
   });
 
   it('falls back to memory while Redis is unreachable, and limits still hold', async () => {
-    const down = connectRedis(REDIS_TEST_URL, () => {});
-    await down.ready();
+    const down = await connectRedis(REDIS_TEST_URL, () => {});
     await down.close();
     const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 3 }, down.client);
     expect(await allowedOf(limiter, 'k', 10)).toBe(3);

@@ -1,114 +1,115 @@
-/** Each chat's messages leave a node in seq order, whatever order they arrived in. */
+/**
+ * SeqOrder: each chat's deliveries on one node in seq order, whatever order the
+ * broadcasts arrive in (test/cluster/ordering.test.ts runs it with two real nodes).
+ */
 import { describe, expect, it } from 'vitest';
 import { SeqOrder } from '../../src/realtime/seq-order.js';
 
-function harness(holdMs = 30, store: Record<string, number[]> = {}) {
-  const out: string[] = [];
-  const order = new SeqOrder<{ seq: number }>({
-    holdMs,
-    async readGap(chatId, after, before) {
-      return (store[chatId] ?? [])
-        .filter((seq) => seq > after && seq < before)
-        .map((seq) => ({ seq }));
+const HOLD_MS = 40;
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A node's deliveries: what went out, in order; offer() returning true counts as going out now. */
+function node(store: number[] = []) {
+  const out: number[] = [];
+  const reads: [number, number][] = [];
+  const order = new SeqOrder({
+    holdMs: HOLD_MS,
+    async fillGap(_chatId, after, before) {
+      reads.push([after, before]);
+      await wait(5);
+      for (const seq of store) if (seq > after && seq < before) out.push(seq);
     },
-    deliverGap: (chatId, m) => out.push(`${chatId}:${m.seq}*`),
-    onError: () => out.push('error'),
   });
-  const offer = (chatId: string, seq: number) => {
-    if (order.offer(chatId, seq, () => out.push(`${chatId}:${seq}`))) out.push(`${chatId}:${seq}`);
+  const offer = (seq: number, chatId = 'c') => {
+    if (order.offer(chatId, seq, () => out.push(seq))) out.push(seq);
   };
-  return { out, order, offer };
+  return { out, reads, offer, order };
 }
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-
-describe('seq order per chat', () => {
-  it('delivers in order what arrives in order, and starts where a chat is first seen', async () => {
-    const { out, offer } = harness();
-    offer('a', 7);
-    offer('a', 8);
-    offer('b', 1);
-    await tick();
-    expect(out).toEqual(['a:7', 'a:8', 'b:1']);
+describe('SeqOrder', () => {
+  it('delivers in order at once when messages come in order', () => {
+    const n = node();
+    for (const seq of [1, 2, 3]) n.offer(seq);
+    expect(n.out).toEqual([1, 2, 3]);
   });
 
-  it('holds an early message until the one before it comes', async () => {
-    const { out, offer, order } = harness();
-    offer('a', 1);
-    offer('a', 3);
-    offer('a', 4);
-    await tick();
-    expect(out).toEqual(['a:1']);
-    expect(order.heldCount).toBe(2);
-    offer('a', 2);
-    await tick();
-    expect(out).toEqual(['a:1', 'a:2', 'a:3', 'a:4']);
-    expect(order.heldCount).toBe(0);
+  it('holds a message that overtook its predecessor until the predecessor comes', async () => {
+    const n = node();
+    n.offer(1);
+    n.offer(3);
+    n.offer(4);
+    expect(n.out).toEqual([1]);
+    n.offer(2);
+    await wait(0);
+    expect(n.out).toEqual([1, 2, 3, 4]);
+    expect(n.reads).toEqual([]);
   });
 
-  it("other chats are not held up by one chat's gap", async () => {
-    const { out, offer } = harness();
-    offer('a', 1);
-    offer('a', 3);
-    offer('b', 5);
-    offer('b', 6);
-    await tick();
-    expect(out).toEqual(['a:1', 'b:5', 'b:6']);
+  it('reads a predecessor that never comes from the store after holdMs', async () => {
+    const n = node([1, 2, 3, 4]);
+    n.offer(1);
+    n.offer(4);
+    await wait(HOLD_MS + 30);
+    expect(n.out).toEqual([1, 2, 3, 4]);
+    expect(n.reads).toEqual([[1, 4]]);
+    // The real ones, late: already delivered from the store, not again.
+    n.offer(2);
+    n.offer(3);
+    n.offer(5);
+    expect(n.out).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('a predecessor that never comes is read from the store after the hold, then the rest goes', async () => {
-    const { out, offer } = harness(30, { a: [1, 2, 3, 4] });
-    offer('a', 1);
-    offer('a', 4);
-    await tick(80);
-    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4']);
-    // The late original of a filled message is not delivered twice.
-    offer('a', 2);
-    offer('a', 5);
-    await tick();
-    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4', 'a:5']);
+  it('a late predecessor that arrives while the store is being read goes out once, in order', async () => {
+    const n = node([1, 2, 3]);
+    n.offer(1);
+    n.offer(3);
+    await wait(HOLD_MS + 1); // the store read has started
+    n.offer(2);
+    await wait(30);
+    expect(n.out).toEqual([1, 2, 3]);
   });
 
-  it('a late original that comes while the store is read goes once, in order', async () => {
-    const { out, offer } = harness(30, { a: [1, 2, 3, 4] });
-    offer('a', 1);
-    offer('a', 4);
-    await tick(31); // the hold is over: the store is being read
-    offer('a', 3);
-    await tick(50);
-    expect(out).toEqual(['a:1', 'a:2*', 'a:3*', 'a:4']);
+  it('first sight of a chat at seq > 1 waits for a predecessor that was overtaken (the bug the cluster test found)', async () => {
+    const n = node();
+    n.offer(2); // this node's own message, delivered before the stream brought seq 1
+    expect(n.out).toEqual([]);
+    n.offer(1);
+    await wait(0);
+    expect(n.out).toEqual([1, 2]);
   });
 
-  it('a message that overtook the first one a node saw of a chat does not lose it', async () => {
-    const { out, offer } = harness(30);
-    offer('a', 6);
-    offer('a', 5);
-    await tick();
-    expect(out).toEqual(['a:6', 'a:5']);
+  it('first sight of a chat with history: starts at the lowest seq that came within holdMs', async () => {
+    const n = node([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    n.offer(12);
+    n.offer(13);
+    n.offer(10);
+    await wait(HOLD_MS + 10);
+    // 10 is where this node starts...
+    expect(n.out).toEqual([10]);
+    // ...and 11, which never came, is read from the store after another holdMs.
+    await wait(HOLD_MS + 30);
+    expect(n.out).toEqual([10, 11, 12, 13]);
+    n.offer(14);
+    expect(n.out).toEqual([10, 11, 12, 13, 14]);
   });
 
-  it('a store that cannot answer: the held messages still go', async () => {
-    const out: string[] = [];
-    const order = new SeqOrder<{ seq: number }>({
-      holdMs: 20,
-      readGap: async () => {
-        throw new Error('store down');
-      },
-      deliverGap: () => out.push('gap'),
-      onError: () => out.push('error'),
-    });
-    if (order.offer('a', 1, () => out.push('a:1'))) out.push('a:1');
-    if (order.offer('a', 3, () => out.push('a:3'))) out.push('a:3');
-    await tick(60);
-    expect(out).toEqual(['a:1', 'error', 'a:3']);
+  it('chats are independent', () => {
+    const n = node();
+    n.offer(1, 'a');
+    n.offer(1, 'b');
+    n.offer(2, 'b');
+    n.offer(2, 'a');
+    expect(n.out).toEqual([1, 1, 2, 2]);
   });
 
-  it('a message delivered outside the order moves it on', async () => {
-    const { out, offer, order } = harness();
-    offer('a', 1);
-    order.delivered('a', 2);
-    offer('a', 3);
-    await tick();
-    expect(out).toEqual(['a:1', 'a:3']);
+  it('a message delivered unordered (Redis away) lets held ones out rather than losing them', () => {
+    const n = node();
+    n.offer(1);
+    n.offer(3);
+    n.order.delivered('c', 4);
+    expect(n.out).toEqual([1, 3]);
+    n.offer(5);
+    expect(n.out).toEqual([1, 3, 5]);
+    expect(n.order.heldCount).toBe(0);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * The Redis client handed to the Socket.io Streams adapter. Our connection fails
+ * commands at once while Redis is unreachable (redis.ts: disableOfflineQueue), and the
+ * adapter (0.3) was not written for that:
+ *
+ * - its stream reader sends XREAD again as soon as one fails. Failing at once, that is a
+ *   chain of microtasks that never yields to the event loop: the node stops answering
+ *   everything (sockets, REST, /health) while Redis is away, and stays stuck after it
+ *   returns, since the reconnect timer never runs again;
+ * - it sends PUBLISH (serverSideEmit) and SET (a session kept for recovery) without
+ *   handling a failure: an unhandled rejection, which ends the process.
+ *
+ * So the clients it makes for itself (the stream reader, the subscriber) wait for Redis
+ * instead of failing, and those two commands swallow their failure: an outage loses that
+ * event or that session (a client then catches up with ?after=), not the node.
+ * test/cluster/outages.test.ts kills Redis under load and checks both.
+ */
+import type { RedisClient } from './redis.js';
+
+/** Commands the adapter sends without a rejection handler. */
+const FIRE_AND_FORGET = new Set<PropertyKey>(['publish', 'sPublish', 'set']);
+
+export function adapterClient(client: RedisClient, onError: (err: unknown) => void): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'duplicate') {
+        return () => target.duplicate({ disableOfflineQueue: false });
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      // Bound to the client itself: its methods use private fields a proxy does not have.
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!FIRE_AND_FORGET.has(property)) return bound;
+      return (...args: unknown[]) =>
+        Promise.resolve(bound(...args)).catch((err: unknown) => {
+          onError(err);
+          return undefined;
+        });
+    },
+  });
+}

@@ -1,0 +1,207 @@
+/**
+ * A change of a chat's access on one node and a send on the other, at the same moment:
+ * no node fans out with the old chat row. Each message is told to the admins the chat
+ * had when that message was stored (its ack's `chat`, the row of the same transaction),
+ * and a socket that lost the chat hears none of the messages stored after the change.
+ * Each scenario runs several rounds, on fresh chats, to meet the race.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Cluster,
+  clusterPrerequisites,
+  printOutputOnFailure,
+  startCluster,
+} from '../helpers/cluster.js';
+import {
+  adminAt,
+  closeAll,
+  joinChat,
+  type Member,
+  openChatAt,
+  postAt,
+  userAt,
+} from '../helpers/cluster-people.js';
+import { type Chat, forChat } from '../helpers/flows.js';
+import { api } from '../helpers/server.js';
+import { settle } from '../helpers/sockets.js';
+
+const ready = await clusterPrerequisites();
+
+const ROUNDS = 8;
+/** Messages the user sends (pipelined) while the change is made. */
+const BURST = 6;
+const QUIET_MS = 800;
+
+interface Sent {
+  seq: number;
+  chat: Chat & { assignedAdminId: string | null; status: string };
+}
+
+/** The user's burst over its socket; the acknowledged ones, with the row each was stored with. */
+async function burst(
+  user: Member,
+  chatId: string,
+  round: number,
+): Promise<{ sent: Sent[]; refused: string[] }> {
+  const replies = await Promise.all(
+    Array.from({ length: BURST }, (_, i) =>
+      user.client.emitAck('send-message', { chatId, content: `race ${round}.${i}` }),
+    ),
+  );
+  const sent: Sent[] = [];
+  const refused: string[] = [];
+  for (const r of replies) {
+    if (r.success === true)
+      sent.push({ seq: (r.message as { seq: number }).seq, chat: r.chat as Sent['chat'] });
+    else refused.push(String(r.code));
+  }
+  return { sent, refused };
+}
+
+const seqsOf = (member: Member, event: string, chatId: string): number[] =>
+  member.client
+    .of(event)
+    .filter(forChat(chatId))
+    .map((p) => (p as { message: { seq: number } }).message.seq);
+
+describe.skipIf(!ready)('access changes racing sends on the other node', () => {
+  let cluster: Cluster;
+  let node1: string;
+  let node2: string;
+  printOutputOnFailure(() => cluster);
+  beforeAll(async () => {
+    cluster = await startCluster();
+    [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+  });
+  afterAll(async () => {
+    closeAll();
+    await cluster?.stop();
+  });
+
+  it('transfer on node 1, send on node 2: the previous assignee hears nothing stored after it', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      // The previous assignee on the sender's node (which hears the sender's messages
+      // first), the new one on the node that transfers.
+      const [user, from, to] = await Promise.all([userAt(node2), adminAt(node2), adminAt(node1)]);
+      const chat = await openChatAt(node2, user);
+      await postAt(node2, '/api/chats/assign', {
+        chatId: chat._id,
+        adminId: from.id,
+        adminName: from.name,
+      });
+      await Promise.all([joinChat(user, chat._id), joinChat(from, chat._id)]);
+
+      const [{ sent }] = await Promise.all([
+        burst(user, chat._id, round),
+        postAt(node1, '/api/chats/transfer', {
+          chatId: chat._id,
+          fromAdminId: from.id,
+          toAdminId: to.id,
+          toAdminName: to.name,
+        }),
+      ]);
+      await settle(QUIET_MS);
+      const after = sent.filter((m) => m.chat.assignedAdminId === to.id).map((m) => m.seq);
+      const before = sent.filter((m) => m.chat.assignedAdminId === from.id).map((m) => m.seq);
+      expect(after.length + before.length).toBe(BURST);
+      // Notified: exactly the assignee each message was stored with.
+      expect(seqsOf(from, 'message-notification', chat._id).sort()).toEqual(before.sort());
+      expect(seqsOf(to, 'message-notification', chat._id).sort()).toEqual(after.sort());
+      // The room: the previous assignee heard none of the messages stored after the transfer.
+      expect(seqsOf(from, 'new-message', chat._id).filter((s) => after.includes(s))).toEqual([]);
+    }
+  });
+
+  it('take on node 1, send on node 2: an admin who watched the waiting chat hears nothing stored after it', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const [user, watcher, taker] = await Promise.all([
+        userAt(node2),
+        adminAt(node2),
+        adminAt(node1),
+      ]);
+      const chat = await openChatAt(node2, user);
+      await Promise.all([joinChat(user, chat._id), joinChat(watcher, chat._id)]);
+
+      const [{ sent }] = await Promise.all([
+        burst(user, chat._id, round),
+        postAt(node1, '/api/chats/assign', {
+          chatId: chat._id,
+          adminId: taker.id,
+          adminName: taker.name,
+        }),
+      ]);
+      await settle(QUIET_MS);
+      const waiting = sent.filter((m) => m.chat.assignedAdminId === null).map((m) => m.seq);
+      const taken = sent.filter((m) => m.chat.assignedAdminId === taker.id).map((m) => m.seq);
+      expect(waiting.length + taken.length).toBe(BURST);
+      // Waiting: every admin is told; taken: the taker only.
+      expect(seqsOf(watcher, 'message-notification', chat._id).sort()).toEqual(waiting.sort());
+      expect(seqsOf(taker, 'message-notification', chat._id).sort()).toEqual(
+        [...waiting, ...taken].sort(),
+      );
+      expect(seqsOf(watcher, 'new-message', chat._id).filter((s) => taken.includes(s))).toEqual([]);
+    }
+  });
+
+  it('unlock on node 1, send on node 2: once the chat waits again, every admin is told', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const [user, holder, other] = await Promise.all([
+        userAt(node2),
+        adminAt(node1),
+        adminAt(node2),
+      ]);
+      const chat = await openChatAt(node2, user);
+      await postAt(node2, '/api/chats/lock', {
+        chatId: chat._id,
+        adminId: holder.id,
+        adminName: holder.name,
+      });
+      await joinChat(user, chat._id);
+
+      const [{ sent }] = await Promise.all([
+        burst(user, chat._id, round),
+        postAt(node1, '/api/chats/unlock', {
+          chatId: chat._id,
+          adminId: holder.id,
+          isSuperAdmin: false,
+        }),
+      ]);
+      await settle(QUIET_MS);
+      const held = sent.filter((m) => m.chat.assignedAdminId === holder.id).map((m) => m.seq);
+      const waiting = sent.filter((m) => m.chat.assignedAdminId === null).map((m) => m.seq);
+      expect(held.length + waiting.length).toBe(BURST);
+      expect(seqsOf(other, 'message-notification', chat._id).sort()).toEqual(waiting.sort());
+      expect(seqsOf(holder, 'message-notification', chat._id).sort()).toEqual(
+        [...held, ...waiting].sort(),
+      );
+    }
+  });
+
+  it('close on node 1, send on node 2: nothing is stored after the close, and what was is told', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const [user, admin] = await Promise.all([userAt(node2), adminAt(node1)]);
+      const chat = await openChatAt(node2, user);
+      await postAt(node2, '/api/chats/assign', {
+        chatId: chat._id,
+        adminId: admin.id,
+        adminName: admin.name,
+      });
+      await joinChat(user, chat._id);
+
+      const [{ sent, refused }, closed] = await Promise.all([
+        burst(user, chat._id, round),
+        api({ url: node1 }, 'PATCH', `/api/chats/${chat._id}/close`),
+      ]);
+      expect(closed.status).toBe(200);
+      await settle(QUIET_MS);
+      expect(sent.length + refused.length).toBe(BURST);
+      expect(new Set(refused)).toEqual(new Set(refused.length ? ['CHAT_CLOSED'] : []));
+      for (const m of sent) expect(m.chat.status).not.toBe('closed');
+      expect(seqsOf(admin, 'message-notification', chat._id).sort()).toEqual(
+        sent.map((m) => m.seq).sort(),
+      );
+      const history = await api({ url: node2 }, 'GET', `/api/messages/${chat._id}?after=0`);
+      expect((history.body.messages as unknown[]).length).toBe(sent.length);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Child processes the cluster tests start (server nodes, nginx, redis-server, postgres):
+ * their output is kept for the failure message, and they are stopped by their own pid.
+ */
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface Child {
+  process: ChildProcess;
+  /** stdout and stderr so far (the last 64 KiB). */
+  output(): string;
+  exited: Promise<number | null>;
+  running(): boolean;
+  /** Sends the signal and resolves with the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+const KEEP = 64 * 1024;
+
+/** Children still running: killed when this process exits, however the test ended. */
+const living = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of living) child.kill('SIGKILL');
+});
+
+export function spawnChild(command: string, args: string[], options: SpawnOptions = {}): Child {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  living.add(child);
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 2 * KEEP) out = out.slice(-KEEP);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      living.delete(child);
+      exitCode = code;
+      resolve(code);
+    });
+    child.once('error', (err) => {
+      out += `\nspawn failed: ${err.message}`;
+      exitCode = null;
+      resolve(null);
+    });
+  });
+  return {
+    process: child,
+    output: () => out.slice(-KEEP),
+    exited,
+    running: () => exitCode === undefined,
+    async stop(signal = 'SIGTERM') {
+      if (exitCode !== undefined) return exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Whether a program the cluster tests need is installed. In CI (CI=true) a missing one
+ * fails the run; elsewhere it is announced loudly and the caller skips.
+ */
+export function required(found: boolean, what: string, hint: string): boolean {
+  if (found) return true;
+  if (process.env.CI) throw new Error(`${what} is required in CI but missing (${hint})`);
+  console.warn(
+    `\n!!! ${what} is missing: the cluster tests that need it are SKIPPED.\n!!! ${hint}\n`,
+  );
+  return false;
+}
