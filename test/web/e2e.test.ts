@@ -433,6 +433,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.locator('[data-tab=mine]').focus();
       await page.keyboard.press('Enter');
+      // The list arrives over REST: Tab once it is there (a busy machine is slower).
+      await page.locator('.chat-item').first().waitFor();
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.className)).toBe('chat-item');
       await page.keyboard.press('Enter');
