@@ -48,12 +48,16 @@ export async function pool<T, R>(
   return results;
 }
 
-/** `count` chats, each with a user socket and its assigned admin's socket, both in the chat room. */
+/**
+ * `count` chats, each with a user socket and its assigned admin's socket, both in the chat
+ * room. The admins connect to `adminUrl` when given (another node: every delivery crosses).
+ */
 export async function setupPairs(
   url: string,
   count: number,
   tag: string,
   real: boolean,
+  adminUrl = url,
 ): Promise<Pair[]> {
   return pool(
     Array.from({ length: count }, (_, i) => i),
@@ -67,7 +71,7 @@ export async function setupPairs(
         chatId = (opened.chat as { _id: string })._id;
         await json(`${url}/api/chats/assign`, 'POST', { chatId, adminId, adminName: `Admin ${i}` });
       }
-      const [user, admin] = await Promise.all([connect(url), connect(url)]);
+      const [user, admin] = await Promise.all([connect(url), connect(adminUrl)]);
       await user.emitWithAck('join-user', { userId, userName: `User ${i}` });
       await admin.emitWithAck('join-admin', { adminId, adminName: `Admin ${i}` });
       await Promise.all([
@@ -143,6 +147,8 @@ export interface ThroughputResult {
   deliveredPerSecond: number;
   ackedPerSecond: number;
   errors: number;
+  /** Every delivery of the call, warm-up and drain included (for costs per message). */
+  deliveredTotal: number;
 }
 
 /** Every sender keeps `window` acknowledged sends in flight; counts deliveries to the other side. */
@@ -156,10 +162,12 @@ export async function throughput(
   let counting = false;
   let running = true;
   let delivered = 0;
+  let deliveredTotal = 0;
   let acked = 0;
   let errors = 0;
   let inFlight = 0;
   const stop = onDelivery(list, () => {
+    deliveredTotal++;
     if (counting) delivered++;
   });
   let n = 0;
@@ -182,7 +190,12 @@ export async function throughput(
   running = false;
   for (let i = 0; i < 100 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
   stop();
-  return { deliveredPerSecond: delivered / seconds, ackedPerSecond: acked / seconds, errors };
+  return {
+    deliveredPerSecond: delivered / seconds,
+    ackedPerSecond: acked / seconds,
+    errors,
+    deliveredTotal,
+  };
 }
 
 export interface LatencyResult {

@@ -14,6 +14,18 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** CPU time a process has used so far, in ms (user + system, from /proc). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ (getconf CLK_TCK): 100 on every architecture we run on. */
+const CLOCK_TICKS = 100;
+
 export function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
@@ -90,4 +102,29 @@ export async function startServer(
     await new Promise((r) => setTimeout(r, 5));
   }
   return { name, url, child, startMs: performance.now() - started, stop: stopper(child) };
+}
+
+export interface RedisTarget {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of the bench's own (no persistence), so that its CPU can be measured. */
+export async function startRedis(): Promise<RedisTarget> {
+  const port = nextPort++;
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}: ${out}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, child, stop: stopper(child) };
 }

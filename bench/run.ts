@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: the bare relay and the real server (SQLite and PostgreSQL), driven by
- * the same load generator in one run, alternated, with ratios. Results go to
- * bench/results/<time>.json and a markdown table beside it. BENCH_QUICK=1 shortens it.
+ * the same load generator in one run, alternated, with ratios; then two nodes with Redis
+ * against one (bench/cluster.ts). Results go to bench/results/<time>.json and a markdown
+ * table beside it. BENCH_QUICK=1 shortens it; BENCH_ONLY=cluster runs the two-node
+ * scenario alone.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { clusterRound, ONE_NODE, TWO_NODES } from './cluster.js';
 import { CHATS, PER_CHAT, seedPostgres, seedSqlite, timePages } from './history.js';
 import {
   closePairs,
@@ -21,6 +24,11 @@ import {
 import { rssKb, startRelay, startServer, type Target } from './processes.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'cluster') {
+  process.stderr.write(`BENCH_ONLY=${ONLY}: only "cluster" is known\n`);
+  process.exit(2);
+}
 const ROUNDS = 2;
 const PAIRS = 100;
 const WINDOW = 4;
@@ -78,13 +86,17 @@ async function freshDatabase(store: StoreName): Promise<string> {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const results: Record<string, Record<string, number[]>> = {};
-const record = (scenario: string, target: string, value: number) => {
-  results[scenario] ??= {};
-  const row = results[scenario] as Record<string, number[]>;
+type Results = Record<string, Record<string, number[]>>;
+const results: Results = {};
+/** The two-node scenario's, kept apart: its columns are not the relays and stores. */
+const clusterResults: Results = {};
+const recordIn = (into: Results) => (scenario: string, target: string, value: number) => {
+  into[scenario] ??= {};
+  const row = into[scenario] as Record<string, number[]>;
   row[target] ??= [];
   (row[target] as number[]).push(value);
 };
+const record = recordIn(results);
 
 /** Starts a relay or a server (fresh database) and connects the chats to it. */
 async function start(name: string, label: string): Promise<{ target: Target; pairs: Pair[] }> {
@@ -96,12 +108,32 @@ async function start(name: string, label: string): Promise<{ target: Target; pai
   return { target, pairs };
 }
 
+/** Two nodes with Redis against one node, both on PostgreSQL, ROUNDS times. */
+async function clusterScenario(stores: StoreName[]): Promise<void> {
+  if (!stores.includes('postgres'))
+    return say('!!! two-node scenario skipped: it needs PostgreSQL');
+  for (let round = 1; round <= ROUNDS; round++) {
+    await clusterRound(round, {
+      pairs: PAIRS,
+      window: WINDOW,
+      seconds: SECONDS,
+      freshDatabase: () => freshDatabase('postgres'),
+      say,
+      record: recordIn(clusterResults),
+    });
+  }
+}
+
 async function main() {
   say('building the server (npm run build)');
   execSync('npm run build', { stdio: 'ignore' });
   const stores: StoreName[] = ['sqlite'];
   if (await pgReachable()) stores.push('postgres');
   else say(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL scenarios skipped`);
+  if (ONLY === 'cluster') {
+    await clusterScenario(stores);
+    return report(stores);
+  }
 
   // Start-up: a fresh database (migrations run) and an existing one.
   for (const store of stores) {
@@ -207,7 +239,31 @@ async function main() {
     await server.stop();
   }
 
+  await clusterScenario(stores);
   report(stores);
+}
+
+/** Means of each round's values, and the ratio two nodes / one node taken round by round. */
+function clusterTable(): string {
+  const lines = [
+    `| scenario (mean of ${ROUNDS} rounds) | ${ONE_NODE} | ${TWO_NODES} | 2 nodes / 1 node |`,
+    '|---|---:|---:|---:|',
+  ];
+  const fmt = (v: number | undefined) =>
+    v === undefined || Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
+  for (const [scenario, row] of Object.entries(clusterResults)) {
+    const one = row[ONE_NODE];
+    const two = row[TWO_NODES];
+    let ratio = '—';
+    if (one && two) {
+      const perRound = two.map((v, i) => v / (one[i] ?? Number.NaN));
+      ratio = mean(perRound).toFixed(2);
+      if (perRound.length > 1)
+        ratio += ` (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
+    }
+    lines.push(`| ${scenario} | ${fmt(one && mean(one))} | ${fmt(two && mean(two))} | ${ratio} |`);
+  }
+  return lines.join('\n');
 }
 
 function report(stores: StoreName[]) {
@@ -240,7 +296,15 @@ function report(stores: StoreName[]) {
       `| ${scenario} | ${cols.map((c) => fmt(value(c))).join(' | ')} | ${ratios.join(' | ')} |`,
     );
   }
-  const table = lines.join('\n');
+  const tables = [
+    ...(Object.keys(results).length > 0 ? [lines.join('\n')] : []),
+    ...(Object.keys(clusterResults).length > 0
+      ? [
+          `Two nodes (REDIS_URL), each chat's user on one and its admin on the other:\n\n${clusterTable()}`,
+        ]
+      : []),
+  ];
+  const table = tables.join('\n\n');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync('bench/results', { recursive: true });
   const payload = {
@@ -252,7 +316,9 @@ function report(stores: StoreName[]) {
     window: WINDOW,
     seconds: SECONDS,
     idleSockets: IDLE,
+    only: ONLY,
     results,
+    cluster: clusterResults,
   };
   writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(payload, null, 2)}\n`);
   writeFileSync(`bench/results/${stamp}.md`, `Machine: ${machine}\n\n${table}\n`);

@@ -41,8 +41,10 @@ interface Packet {
 }
 
 interface OrderingHooks {
+  uid: string;
   addOffsetIfNecessary(packet: Packet, opts: BroadcastOptions, offset: string): void;
   broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> | void;
+  onRawMessage(raw: { uid?: string }, offset: string): unknown;
 }
 
 /** The chat and seq of a `new-message` packet; undefined for any other packet. */
@@ -58,7 +60,12 @@ export interface OrderedAdapterOptions {
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
-  const streams = createAdapter(client, { maxLen: STREAM_MAX_LEN, readCount: READ_COUNT });
+  const streams = createAdapter(client, {
+    maxLen: STREAM_MAX_LEN,
+    readCount: READ_COUNT,
+    // Nothing we emit is binary: JSON always, without walking every payload to check.
+    onlyPlaintext: true,
+  });
   // A regular function: Socket.io calls the adapter factory with `new`.
   return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
@@ -76,6 +83,12 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       },
     });
     const ordered = new WeakSet<Packet>();
+
+    // Every node reads every entry of the stream, its own too, which the adapter parses
+    // and then ignores: half of all parsing. Its own are dropped before.
+    const onRawMessage = adapter.onRawMessage.bind(adapter);
+    adapter.onRawMessage = (raw, offset) =>
+      raw.uid === adapter.uid ? undefined : onRawMessage(raw, offset);
 
     const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
     adapter.addOffsetIfNecessary = (packet, opts, offset) => {
