@@ -35,11 +35,11 @@ export type Emit = {
     /** Not to the socket whose request caused it (typing indicators). */
     exceptSender?: boolean;
     /**
-     * The chat's viewer rooms (rules.ts viewerRooms) as of the write that caused this
-     * event: a socket of the room in none of them lost the chat before that write, on
-     * some node, and must not hear it even if its leave has not reached this node yet.
+     * The chat as of the write that caused this event: a socket of the room that may not
+     * view that chat lost it before the write, on some node, and must not hear it even if
+     * its leave has not reached this node yet (only checked with several nodes).
      */
-    viewers?: string[];
+    viewersOf?: Chat;
   };
 }[ServerEventName];
 
@@ -61,7 +61,7 @@ export function emit<E extends ServerEventName>(
   to: string | string[],
   event: E,
   payload: ServerEventPayload<E>,
-  options: { exceptSender?: boolean; viewers?: string[] } = {},
+  options: { exceptSender?: boolean; viewersOf?: Chat } = {},
 ): Emit {
   return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
 }

@@ -12,7 +12,6 @@ import {
   assertMayWrite,
   messageEffect,
   readEffect,
-  viewerRooms,
 } from '../chats/rules.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
@@ -56,9 +55,7 @@ async function targetChat(
 }
 
 function deliveryEvents(message: Message, chat: Chat): Emit[] {
-  const events = [
-    emit(rooms.chat(chat._id), 'new-message', { message }, { viewers: viewerRooms(chat) }),
-  ];
+  const events = [emit(rooms.chat(chat._id), 'new-message', { message }, { viewersOf: chat })];
   if (message.senderType === 'user') {
     events.push(
       emit(adminAudience(chat), 'message-notification', { chatId: chat._id, message, chat }),
@@ -165,7 +162,7 @@ export async function markRead(
         rooms.chat(chat._id),
         'messages-read',
         { chatId: chat._id, readerId: reader.id, readerType },
-        { viewers: viewerRooms(chat) },
+        { viewersOf: chat },
       ),
     ],
   };

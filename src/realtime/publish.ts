@@ -1,3 +1,4 @@
+import { viewerRooms } from '../chats/rules.js';
 import type { Effects } from '../outcome.js';
 import { dropSocketsThatLostAccess, viewersMark } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
@@ -16,7 +17,7 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
       let target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
       // Across nodes, a socket's leave may still be on its way: every node checks who may
       // still view the chat at delivery (membership.ts). One node applied the leave already.
-      if (clustered && e.viewers) target = target.except(viewersMark(e.viewers));
+      if (clustered && e.viewersOf) target = target.except(viewersMark(viewerRooms(e.viewersOf)));
       // The mapped Emit type pairs each event with its payload; Socket.io's overloads
       // cannot see through the union, hence the narrow cast.
       (target.emit as (event: string, payload: unknown) => boolean)(e.event, e.payload);
