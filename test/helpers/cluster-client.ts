@@ -9,7 +9,7 @@ import { Agent, request } from 'node:http';
 import { io } from 'socket.io-client';
 import type { Nginx } from './nginx.js';
 import { waitUntil } from './processes.js';
-import type { TestClient } from './sockets.js';
+import { recordingClient, type TestClient } from './sockets.js';
 
 export type Transport = 'websocket' | 'polling';
 
@@ -57,8 +57,7 @@ export async function connectTo(url: string, options: ClientOptions = {}): Promi
     // is the browser's (string | boolean).
     agent: agentFrom(from) as unknown as string,
   });
-  const received: TestClient['received'] = [];
-  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  const client = recordingClient(socket, timeoutMs, ` (client from ${from} to ${url})`);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`connect to ${url} timed out`)), timeoutMs);
     socket.once('connect', () => {
@@ -71,31 +70,7 @@ export async function connectTo(url: string, options: ClientOptions = {}): Promi
       reject(err);
     });
   });
-  return {
-    from,
-    socket,
-    received,
-    of: (event) => received.filter((r) => r.event === event).map((r) => r.payload),
-    emitAck: (event, payload) =>
-      socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
-    waitFor: (event, predicate = () => true) =>
-      new Promise((resolve, reject) => {
-        const seen = received.find((r) => r.event === event && predicate(r.payload));
-        if (seen) return resolve(seen.payload);
-        const timer = setTimeout(() => {
-          socket.off(event, listener);
-          reject(new Error(`timed out waiting for ${event} (client from ${from} to ${url})`));
-        }, timeoutMs);
-        const listener = (payload: unknown) => {
-          if (!predicate(payload)) return;
-          clearTimeout(timer);
-          socket.off(event, listener);
-          resolve(payload);
-        };
-        socket.on(event, listener);
-      }),
-    close: () => socket.disconnect(),
-  };
+  return { ...client, from };
 }
 
 /**

@@ -30,28 +30,35 @@ export async function connectClient(
     reconnection: false,
     ...options,
   });
-  const received: Received[] = [];
-  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  const client = recordingClient(socket, ACK_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
+  return client;
+}
+
+/**
+ * A TestClient around a socket: records every event from now on and waits for events
+ * and acks for up to `timeoutMs`. `label` says which client timed out.
+ */
+export function recordingClient(socket: ClientSocket, timeoutMs: number, label = ''): TestClient {
+  const received: Received[] = [];
+  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
   return {
     socket,
     received,
     of: (event) => received.filter((r) => r.event === event).map((r) => r.payload),
     emitAck: (event, payload) =>
-      socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload) as Promise<
-        Record<string, unknown>
-      >,
+      socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
     waitFor: (event, predicate = () => true) =>
       new Promise((resolve, reject) => {
         const seen = received.find((r) => r.event === event && predicate(r.payload));
         if (seen) return resolve(seen.payload);
         const timer = setTimeout(() => {
           socket.off(event, listener);
-          reject(new Error(`timed out waiting for ${event}`));
-        }, ACK_TIMEOUT_MS);
+          reject(new Error(`timed out waiting for ${event}${label}`));
+        }, timeoutMs);
         const listener = (payload: unknown) => {
           if (!predicate(payload)) return;
           clearTimeout(timer);
