@@ -35,9 +35,9 @@ export type Emit = {
     /** Not to the socket whose request caused it (typing indicators). */
     exceptSender?: boolean;
     /**
-     * The chat as of the write that caused this event: a socket of the room that may not
-     * view that chat lost it before the write, on some node, and must not hear it even if
-     * its leave has not reached this node yet (only checked with several nodes).
+     * The chat as the use case saw it (for a message, as stored): a socket of the room
+     * that may not view that chat lost it before, on some node, and must not hear this
+     * even if its leave has not reached this node yet (only checked with several nodes).
      */
     viewersOf?: Chat;
   };

@@ -180,7 +180,8 @@ export async function typing(
 ): Promise<Outcome<Record<string, never>>> {
   const typist = actor.kind === 'person' ? { userId: actor.id, userName: actor.name } : input;
   await enforce(limits.typing, typist.userId);
-  assertMayView(await requireChat(store, input.chatId), actor);
+  const chat = await requireChat(store, input.chatId);
+  assertMayView(chat, actor);
   const payload = {
     chatId: input.chatId,
     userId: typist.userId,
@@ -189,6 +190,8 @@ export async function typing(
   };
   return {
     reply: {},
-    events: [emit(rooms.chat(input.chatId), 'typing', payload, { exceptSender: true })],
+    events: [
+      emit(rooms.chat(chat._id), 'typing', payload, { exceptSender: true, viewersOf: chat }),
+    ],
   };
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rooms } from '../../src/outcome.js';
 import type { RunningServer } from '../../src/server.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 import { api, startTestServer } from '../helpers/server.js';
@@ -87,6 +88,43 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     ).toMatchObject({ message: { content: 'hello' } });
     await settle(300);
     expect(other.of('new-message')).toEqual([]);
+  });
+
+  it('a socket still in a chat room after losing access (its leave lost) hears no message, read receipt or typing of it', async () => {
+    const userId = uid('user');
+    const adminId = uid('admin');
+    const [user, admin, other] = [await connect(a), await connect(b), await connect(b)];
+    await admin.emitAck('join-admin', { adminId, adminName: 'Ali' });
+    await other.emitAck('join-admin', { adminId: uid('admin'), adminName: 'Vali' });
+    await user.emitAck('join-user', { userId, userName: 'U' });
+    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    for (const c of [user, admin, other]) {
+      expect(await c.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    }
+    const taken = await api(a, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'Ali' });
+    expect(taken.status).toBe(200);
+    await user.waitFor('admin-joined');
+    await settle(200);
+    // The take's leave reached node B; put the socket back, as if it had been lost.
+    const room = rooms.chat(chatId);
+    b.io.in(other.socket.id as string).socketsJoin(room);
+    await settle(200);
+    const [back] = await b.io.in(other.socket.id as string).fetchSockets();
+    expect(back?.rooms.has(room)).toBe(true);
+
+    const byChat = (p: unknown) => (p as { chatId?: string }).chatId === chatId;
+    await user.emitAck('typing', { chatId, userId, userName: 'U', isTyping: true });
+    await user.emitAck('send-message', { chatId, content: 'after the take' });
+    await user.emitAck('mark-read', { chatId, readerId: userId, readerType: 'user' });
+    // The assignee, on the same node, hears all three.
+    await admin.waitFor('typing', byChat);
+    await admin.waitFor('new-message');
+    await admin.waitFor('messages-read', byChat);
+    await settle(300);
+    for (const event of ['typing', 'new-message', 'messages-read']) {
+      expect(other.of(event), event).toEqual([]);
+    }
   });
 
   it('concurrent sends through both nodes to one chat reach every socket on every node in seq order', async () => {
