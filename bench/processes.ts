@@ -66,17 +66,18 @@ export async function startRelay(coalesced = false): Promise<Target> {
 // Below Linux's ephemeral range (32768+), which the load generator's own sockets use.
 let nextPort = 21100 + (process.pid % 500) * 10;
 
-/** The built server (`npm run build` first), as `npm start` runs it. */
+/** The built server (`npm run build` first), as `npm start` runs it; from `checkout` if given. */
 export async function startServer(
   name: string,
   databaseUrl: string,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  checkout = root,
 ): Promise<Target> {
   const port = nextPort++;
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
-    cwd: root,
+    cwd: checkout,
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
