@@ -14,6 +14,9 @@ import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
 import { connectRedis, type Redis } from './redis.js';
 
+/** How long a starting node waits for Redis before it starts without it. */
+const REDIS_START_WAIT_MS = 3000;
+
 export interface Cluster {
   redis: Redis | undefined;
   adapter: ServerOptions['adapter'] | undefined;
@@ -30,7 +33,15 @@ export async function joinCluster(
     const presence = new LocalPresence();
     return { redis: undefined, adapter: undefined, presence, close: () => presence.close() };
   }
-  const redis = await connectRedis(redisUrl, (err) => log.warn({ err }, 'Redis connection error'));
+  const redis = connectRedis(redisUrl, (err) => log.warn({ err }, 'Redis connection error'));
+  // Normally Redis answers at once, and the node starts joined. If it does not, the node
+  // starts as one that lost Redis (serving its own sockets, /health "redis": "down") and
+  // joins when it answers: an orchestrator restarting nodes during an outage gets nodes.
+  const waited = await Promise.race([
+    redis.ready.then(() => true),
+    new Promise<false>((resolve) => setTimeout(resolve, REDIS_START_WAIT_MS, false).unref()),
+  ]);
+  if (!waited) log.warn('Redis does not answer: starting without it; this node joins when it does');
   const nodeId = randomUUID().slice(0, 8);
   const presence = new RedisPresence(redis.client, nodeId, (err) =>
     log.warn({ err }, 'presence could not reach Redis'),

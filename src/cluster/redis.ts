@@ -2,7 +2,8 @@
  * The Redis connection of a node (REDIS_URL). Commands fail at once while Redis is
  * unreachable instead of queueing (`disableOfflineQueue`): a Redis outage must degrade
  * cross-node delivery, not stall local work behind a queue. The client reconnects by
- * itself, and `state()` is what /health reports.
+ * itself, and `state()` is what /health reports. A node started while Redis is away
+ * starts as one that lost it: it serves its own sockets and joins once Redis answers.
  */
 import { createClient } from 'redis';
 
@@ -39,11 +40,13 @@ export type RedisState = 'up' | 'down' | 'disabled';
 
 export interface Redis {
   client: RedisClient;
+  /** Settles once Redis first answers (never, if it never does). */
+  ready: Promise<void>;
   state(): RedisState;
   close(): Promise<void>;
 }
 
-export async function connectRedis(url: string, onError: (err: Error) => void): Promise<Redis> {
+export function connectRedis(url: string, onError: (err: Error) => void): Redis {
   const client = newClient(url);
   // Without a listener an 'error' event would crash the process.
   let lastError = '';
@@ -54,9 +57,15 @@ export async function connectRedis(url: string, onError: (err: Error) => void): 
   client.on('ready', () => {
     lastError = '';
   });
-  await client.connect();
+  // connect() resolves only once Redis answers, retrying forever; it rejects only when the
+  // client is closed first (a node stopped before Redis came).
+  const ready = client.connect().then(
+    () => undefined,
+    () => new Promise<void>(() => {}),
+  );
   return {
     client,
+    ready,
     state: () => (client.isReady ? 'up' : 'down'),
     close: async () => {
       if (client.isOpen) await client.close().catch(() => client.destroy());

@@ -34,7 +34,8 @@ describe('budget limiter in memory', () => {
 describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Redis', () => {
   let redis: Redis;
   beforeAll(async () => {
-    redis = await connectRedis(REDIS_TEST_URL, () => {});
+    redis = connectRedis(REDIS_TEST_URL, () => {});
+    await redis.ready;
   });
   afterAll(() => redis.close());
 
@@ -47,7 +48,8 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
   });
 
   it('falls back to memory while Redis is unreachable, and limits still hold', async () => {
-    const down = await connectRedis(REDIS_TEST_URL, () => {});
+    const down = connectRedis(REDIS_TEST_URL, () => {});
+    await down.ready;
     await down.close();
     const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 3 }, down.client);
     expect(await allowedOf(limiter, 'k', 10)).toBe(3);

@@ -33,7 +33,8 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('presence across node
     return p;
   };
   beforeAll(async () => {
-    redis = await connectRedis(REDIS_TEST_URL, () => {});
+    redis = connectRedis(REDIS_TEST_URL, () => {});
+    await redis.ready;
   });
   afterAll(async () => {
     for (const n of nodes) await n.close();

@@ -1,0 +1,101 @@
+/**
+ * A node started while Redis is away starts anyway, as one that lost Redis: it serves its
+ * own sockets and reports `"redis": "down"`, and joins the cluster by itself once Redis
+ * answers. (Before, it waited for Redis without listening: during an outage an
+ * orchestrator restarting nodes got none.) Two nodes in this process, one PostgreSQL
+ * database, a redis-server of this file's own that starts late.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
+import { waitUntil } from '../helpers/processes.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
+const ready = redisServerInstalled();
+
+describe.each(ready ? postgres : [])('a node started while Redis is down, on $name', (target) => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  const nodes: RunningServer[] = [];
+  const clients: TestClient[] = [];
+  const connect = async (node: RunningServer) => {
+    const c = await connectClient(node.url);
+    clients.push(c);
+    return c;
+  };
+  const redisOf = async (node: RunningServer) =>
+    (await api(node, 'GET', '/health')).body.redis as string;
+
+  beforeAll(async () => {
+    db = await target.create();
+    // Its port is known and free: stopped at once, to be started while the node runs.
+    redis = await privateRedis();
+    await redis.stop();
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const node of nodes) await node.close();
+    await redis?.stop();
+    await db?.drop();
+  });
+
+  it('starts, serves its own sockets with redis down, then joins the cluster when Redis comes', async () => {
+    const a = await startTestServer(db.config, { REDIS_URL: redis.url });
+    nodes.push(a);
+    const health = await api(a, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.redis).toBe('down');
+
+    // Local work goes on: a user and an admin on this node talk.
+    const userId = `user-${randomUUID().slice(0, 8)}`;
+    const adminId = `admin-${randomUUID().slice(0, 8)}`;
+    const [user, admin] = [await connect(a), await connect(a)];
+    await user.emitAck('join-user', { userId, userName: 'U' });
+    await admin.emitAck('join-admin', { adminId, adminName: 'A' });
+    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    await api(a, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'A' });
+    for (const c of [user, admin]) await c.emitAck('join-chat', { chatId });
+    expect(await user.emitAck('send-message', { chatId, content: 'before Redis' })).toMatchObject({
+      success: true,
+    });
+    expect(await admin.waitFor('new-message')).toMatchObject({
+      message: { content: 'before Redis' },
+    });
+
+    await redis.start();
+    await waitUntil('node A to reach Redis', async () => (await redisOf(a)) === 'up', 15_000);
+    const b = await startTestServer(db.config, { REDIS_URL: redis.url });
+    nodes.push(b);
+    expect(await redisOf(b)).toBe('up');
+    // The adapters read the stream from "now": let node B's start before sending.
+    await new Promise((r) => setTimeout(r, 500));
+
+    // Now a second admin's socket on node B hears what the user sends on node A.
+    const watcher = await connect(b);
+    await watcher.emitAck('join-admin', { adminId, adminName: 'A' });
+    expect(await watcher.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    expect(await user.emitAck('send-message', { chatId, content: 'across' })).toMatchObject({
+      success: true,
+    });
+    expect(
+      await watcher.waitFor(
+        'new-message',
+        (p) => (p as { message: { content: string } }).message.content === 'across',
+      ),
+    ).toMatchObject({ message: { content: 'across', seq: 2 } });
+  });
+
+  it('a node that never reached Redis stops promptly', async () => {
+    await redis.stop();
+    const lonely = await startTestServer(db.config, { REDIS_URL: redis.url });
+    expect(await redisOf(lonely)).toBe('down');
+    const started = Date.now();
+    await lonely.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
