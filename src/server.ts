@@ -21,6 +21,7 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
+import { recoverOnlyWhatIsViewable } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -121,6 +122,7 @@ export async function startServer(
   const publish = createPublisher(io, cluster.redis !== undefined);
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
+  recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
   await registerHttpRoutes(app, {

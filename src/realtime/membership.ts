@@ -17,11 +17,12 @@
  */
 
 import type { BroadcastOptions } from 'socket.io-adapter';
-import type { Actor } from '../auth/actor.js';
-import { accessRoomsOf, viewerRooms } from '../chats/rules.js';
+import { type Actor, ANONYMOUS } from '../auth/actor.js';
+import { accessRoomsOf, mayView, viewerRooms } from '../chats/rules.js';
 import { rooms } from '../outcome.js';
 import type { Chat } from '../schemas/shapes.js';
-import type { ChatServer, ChatSocket } from './types.js';
+import type { Store } from '../store/store.js';
+import type { ChatServer, ChatSocket, SocketData } from './types.js';
 
 export async function joinChatRoom(
   socket: ChatSocket,
@@ -66,4 +67,58 @@ export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): v
       if (!viewers.some((v) => joined?.has(v))) except.add(sid);
     }
   }
+}
+
+/** The chat a room is the room of, if it is a chat's room. */
+const CHAT_ROOM = rooms.chat('');
+const chatOfRoom = (room: string): string | undefined =>
+  room.startsWith(CHAT_ROOM) ? room.slice(CHAT_ROOM.length) : undefined;
+
+/** The chat a missed broadcast ([event, payload, offset]) is about, if any. */
+function chatOfPacket(packet: unknown[]): string | undefined {
+  const payload = packet[1];
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as {
+    chatId?: unknown;
+    message?: { chatId?: unknown };
+    chat?: { _id?: unknown };
+  };
+  const id = p.chatId ?? p.message?.chatId ?? p.chat?._id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Connection-state recovery gives a socket back the rooms it had and the broadcasts it
+ * missed. Access may have changed while it was away (another admin took or locked the
+ * chat, or it was transferred away or closed): the leave then reached no socket, since
+ * none was connected. So a recovered session gets back only the rooms of chats its
+ * identity may view now, and of what it missed, nothing about a chat it may not.
+ * Wraps the namespace's adapter (the single-node one and the cluster one alike); a store
+ * that cannot answer fails the recovery, and the client starts afresh (and catches up).
+ */
+export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
+  const adapter = io.of('/').adapter;
+  const restore = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid, offset) => {
+    const session = await restore(pid, offset);
+    if (!session) return session;
+    const actor: Actor = (session.data as SocketData | undefined)?.actor ?? ANONYMOUS;
+    const verdicts = new Map<string, Promise<boolean>>();
+    const viewable = (chatId: string | undefined): Promise<boolean> => {
+      if (chatId === undefined) return Promise.resolve(true);
+      let verdict = verdicts.get(chatId);
+      if (!verdict) {
+        verdict = store.getChat(chatId).then((chat) => chat !== undefined && mayView(chat, actor));
+        verdicts.set(chatId, verdict);
+      }
+      return verdict;
+    };
+    const keptRooms: string[] = [];
+    for (const room of session.rooms) if (await viewable(chatOfRoom(room))) keptRooms.push(room);
+    const missedPackets: unknown[][] = [];
+    for (const packet of session.missedPackets) {
+      if (await viewable(chatOfPacket(packet))) missedPackets.push(packet);
+    }
+    return { ...session, rooms: keptRooms, missedPackets };
+  };
 }

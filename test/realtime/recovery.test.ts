@@ -13,8 +13,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RECOVERY_MAX_BYTES } from '../../src/limits/bounds.js';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
 import type { RunningServer } from '../../src/server.js';
+import { waitUntil } from '../helpers/processes.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { useWorld } from '../helpers/world.js';
@@ -76,6 +77,79 @@ describe('recovery through the server', () => {
     );
     expect(delivered).toMatchObject({ message: { chatId, senderType: 'admin' } });
     user.close();
+  });
+
+  it('an admin whose connection dropped while another admin took a chat it watched gets back neither that room nor what was said in it', async () => {
+    const server = world.server();
+    const taker = await world.admin();
+    const [user, otherUser] = [await world.user(), await world.user()];
+    const watcherId = world.uid('admin');
+    const watcher = await connectClient(server.url, { reconnection: true, ...QUICK_RECONNECT });
+    await watcher.emitAck('join-admin', { adminId: watcherId, adminName: 'W' });
+    const open = async (u: { id: string; name: string }) =>
+      (
+        (await api(server, 'POST', '/api/chats', { userId: u.id, userName: u.name })).body.chat as {
+          _id: string;
+        }
+      )._id;
+    // One waiting chat the watcher may view until it is taken; one the watcher holds.
+    const [waiting, held] = [await open(user), await open(otherUser)];
+    await api(server, 'POST', '/api/chats/assign', {
+      chatId: held,
+      adminId: watcherId,
+      adminName: 'W',
+    });
+    for (const chatId of [waiting, held]) {
+      expect(await watcher.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    }
+    await user.client.emitAck('join-chat', { chatId: waiting });
+    await otherUser.client.emitAck('join-chat', { chatId: held });
+    // A first message gives the watcher's socket an offset to resume from.
+    await user.client.emitAck('send-message', { chatId: waiting, content: 'before' });
+    await watcher.waitFor('new-message');
+
+    const watcherSid = watcher.socket.id as string;
+    await dropAndReconnect(watcher, async () => {
+      // The server has seen the socket go: the take's leave cannot reach it.
+      await waitUntil(
+        'the server to see the socket go',
+        async () => (await server.io.in(watcherSid).fetchSockets()).length === 0,
+      );
+      const taken = await api(server, 'POST', '/api/chats/assign', {
+        chatId: waiting,
+        adminId: taker.id,
+        adminName: taker.name,
+      });
+      expect(taken.status).toBe(200);
+      await taker.client.emitAck('join-chat', { chatId: waiting });
+      await user.client.emitAck('send-message', { chatId: waiting, content: 'my card number' });
+      await otherUser.client.emitAck('send-message', { chatId: held, content: 'to my admin' });
+    });
+
+    expect(watcher.socket.recovered).toBe(true);
+    // What it still holds comes back: recovery did happen.
+    await watcher.waitFor(
+      'new-message',
+      (p) => (p as { message: { content: string } }).message.content === 'to my admin',
+    );
+    await user.client.emitAck('send-message', { chatId: waiting, content: 'later' });
+    await user.client.emitAck('typing', {
+      chatId: waiting,
+      userId: user.id,
+      userName: user.name,
+      isTyping: true,
+    });
+    await taker.client.waitFor('new-message');
+    await settle(300);
+    const heard = watcher
+      .of('new-message')
+      .map((p) => (p as { message: { content: string } }).message.content);
+    expect(heard).toEqual(['before', 'to my admin']);
+    expect(watcher.of('typing')).toEqual([]);
+    const [socket] = await server.io.in(watcherSid).fetchSockets();
+    expect(socket?.rooms.has(`chat-${waiting}`)).toBe(false);
+    expect(socket?.rooms.has(`chat-${held}`)).toBe(true);
+    watcher.close();
   });
 });
 
