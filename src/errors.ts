@@ -91,6 +91,12 @@ export const ERRORS = {
     meaning:
       'The chat changed between reading and writing it (another request won the race), or a transfer names a `fromAdminId` that no longer holds it. Reload and decide again.',
   },
+  CLIENT_MESSAGE_ID_TAKEN: {
+    status: 409,
+    message: 'This clientMessageId was already used in this chat by someone else',
+    meaning:
+      'Each side of a chat keys its own retries: a `clientMessageId` already stored for a message of another sender in the same chat stores nothing. Send again with a fresh id (a random UUID per message never meets this).',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'Request body is too large',

@@ -101,6 +101,14 @@ export async function sendMessage(
         events: [...target.events, ...deliveryEvents(result.message, result.chat)],
       };
     case 'duplicate':
+      // Someone else's message under this key: ours was not stored, and saying it was
+      // would lose it silently (ids travel in every message, so the other side knows them).
+      if (result.message.senderId !== sender.id) {
+        throw new Conflict(
+          'This clientMessageId was already used in this chat by someone else; send again with a fresh one',
+          'CLIENT_MESSAGE_ID_TAKEN',
+        );
+      }
       // Delivered when it was first stored; a retry only learns the outcome.
       return {
         reply: { message: result.message, chat: await requireChat(deps.store, target.chat._id) },

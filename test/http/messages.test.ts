@@ -141,6 +141,43 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(roomMember.of('new-message')).toHaveLength(2);
   });
 
+  it("a clientMessageId the other side already used is a 409, not an acknowledgement of the other's message", async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    const mine = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: 'from the user',
+      clientMessageId: 'shared-1',
+    });
+    expect(mine.status).toBe(200);
+    const theirs = await restSend(world, admin, 'admin', {
+      chatId: chat._id,
+      content: 'from the admin',
+      clientMessageId: 'shared-1',
+    });
+    expect(theirs.status).toBe(409);
+    expect(theirs.body.code).toBe('CLIENT_MESSAGE_ID_TAKEN');
+    // Over a socket the same, and a fresh id goes through.
+    const ack = await admin.client.emitAck('send-message', {
+      chatId: chat._id,
+      content: 'from the admin',
+      clientMessageId: 'shared-1',
+    });
+    expect(ack).toMatchObject({ success: false, code: 'CLIENT_MESSAGE_ID_TAKEN' });
+    const fresh = await restSend(world, admin, 'admin', {
+      chatId: chat._id,
+      content: 'from the admin',
+      clientMessageId: 'shared-2',
+    });
+    expect(fresh.status).toBe(200);
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect((history.body.messages as Message[]).map((m) => m.content)).toEqual([
+      'from the user',
+      'from the admin',
+    ]);
+  });
+
   it('keeps the first 100 characters as lastMessage and takes image messages with a fileUrl', async () => {
     const user = await world.user();
     const chat = await openChat(world, user);
