@@ -13,6 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { Unauthorized } from '../errors.js';
+import { isStorableText } from '../schemas/inputs.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { type Person, person, type Role } from './actor.js';
 
@@ -54,10 +55,23 @@ function expiryOf(payload: JWTPayload): number {
   return payload.exp;
 }
 
+/** At most nameChars UTF-16 units, never half of a character (a pair cut in two). */
+function cutName(name: string): string {
+  const cut = name.slice(0, LIMITS.nameChars);
+  return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
 function toActor(payload: JWTPayload): Person {
   const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.idChars) {
     throw new Unauthorized('Invalid token: sub is missing', 'INVALID_TOKEN');
+  }
+  // The identity is stored with every message and chat: the same rule as payload text.
+  if (!isStorableText(sub) || (typeof name === 'string' && !isStorableText(name))) {
+    throw new Unauthorized(
+      'Invalid token: sub and name must be text without NUL characters or lone surrogates',
+      'INVALID_TOKEN',
+    );
   }
   if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
     throw new Unauthorized(
@@ -65,7 +79,7 @@ function toActor(payload: JWTPayload): Person {
       'INVALID_TOKEN',
     );
   }
-  return person(sub, typeof name === 'string' ? name.slice(0, LIMITS.nameChars) : '', role as Role);
+  return person(sub, typeof name === 'string' ? cutName(name) : '', role as Role);
 }
 
 export function createTokenVerifier(

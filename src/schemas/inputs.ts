@@ -10,6 +10,8 @@ import { LIMITS } from './shapes.js';
  * Text every store can hold alike: no NUL (PostgreSQL refuses it in text) and no lone
  * surrogate (it cannot be encoded as UTF-8, so a store would silently replace it).
  */
+export const isStorableText = (v: string): boolean => !v.includes('\u0000') && v.isWellFormed();
+
 const text = (maxChars: number) =>
   z
     .string()

@@ -62,6 +62,24 @@ describe('HS256 tokens', () => {
     expect(await failure(verifier.verify('not.a.jwt'))).toBe('401 INVALID_TOKEN');
   });
 
+  it('refuses a sub or name that is not storable text, and never cuts a name inside a character', async () => {
+    for (const [sub, name] of [
+      ['u\u00001', 'A'],
+      ['u\ud8001', 'A'],
+      ['u1', 'bad\u0000name'],
+      ['u1', 'half \udc00'],
+    ] as const) {
+      expect(
+        await failure(verifier.verify(await signToken(sub, 'user', name))),
+        `${sub} ${name}`,
+      ).toBe('401 INVALID_TOKEN');
+    }
+    // 199 characters and an emoji (two UTF-16 units): the cut at 200 drops the whole emoji.
+    const long = `${'a'.repeat(199)}😀`;
+    const verified = await verifier.verify(await signToken('u1', 'user', long));
+    expect(verified.actor).toMatchObject({ name: 'a'.repeat(199) });
+  });
+
   it('requires exp, and a lifetime of at most 24 hours', async () => {
     const secret = new TextEncoder().encode(TEST_SECRET);
     const noExp = await new SignJWT({ role: 'user', name: 'N' })
