@@ -3,7 +3,7 @@
  * graceful stop on SIGTERM/SIGINT: /ready turns 503 for SHUTDOWN_DRAIN_MS, then the
  * server closes, within 10 s more.
  */
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { startServer } from './server.js';
 
 /** After the drain: time for in-flight requests, sockets and the store to close. */
@@ -18,20 +18,10 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** ./.env, if there is one (`npm start` runs `node dist/main.js`); the real environment wins. */
-function loadDotEnv(): void {
-  try {
-    process.loadEnvFile();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      die(`Could not read .env: ${describe(err)}`);
-  }
-}
-
 async function main(): Promise<void> {
-  loadDotEnv();
   let config: ReturnType<typeof loadConfig>;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { importV2 } from './import-v2.js';
 import { InputError } from './input-error.js';
 import { terminalProgress } from './progress.js';
@@ -64,6 +64,7 @@ async function main(): Promise<number> {
   }
   // Only DATABASE_URL matters here: the rest of the server's configuration (auth, and the
   // MONGODB_URI refusal that points users to this very tool) must not stop the import.
+  loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
   const target = describeTarget(database);
   process.stderr.write(`Importing ${args.chatsFile} and ${args.messagesFile} into ${target}\n`);

@@ -3,16 +3,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
 const CHAT = '65a000000000000000000001';
 
-function runCli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/import/cli.ts', ...args], {
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+function runCli(args: string[], env: Record<string, string> = {}, cwd = root) {
+  const cli = join(root, 'src/import/cli.ts');
+  const result = spawnSync(process.execPath, ['--import', tsx, cli, ...args], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, ...env },
+    cwd,
     timeout: 30_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -53,6 +59,16 @@ describe('npm run import:v2', () => {
       env,
     );
     expect(again.stdout).toMatch(/messages: 0 imported, 1 skipped/);
+  }, 60_000);
+
+  it('reads DATABASE_URL from ./.env as the server does; the real environment wins', () => {
+    const here = mkdtempSync(join(dir, 'cwd-'));
+    writeFileSync(join(here, '.env'), `DATABASE_URL=sqlite:${join(here, 'from-env.db')}\n`);
+    const fromFile = runCli(['--dir', dir], {}, here);
+    expect(fromFile.stderr).toContain(join(here, 'from-env.db'));
+    expect(fromFile.stdout).toMatch(/chats: +1 imported/);
+    const real = runCli(['--dir', dir], { DATABASE_URL: `sqlite:${join(here, 'real.db')}` }, here);
+    expect(real.stderr).toContain(join(here, 'real.db'));
   }, 60_000);
 
   it('explains its arguments and exits 1 without them', () => {
