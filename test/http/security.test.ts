@@ -22,6 +22,19 @@ describe('HTTP hardening', () => {
     }
   });
 
+  it('the API docs page does not send the browser to https: it works over plain HTTP on any host', async () => {
+    const server = await startTestServer(memory);
+    try {
+      const res = await fetch(`${server.url}/docs/`, { headers: { host: 'chat.internal:3000' } });
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toMatch(/script-src 'self'/);
+      expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('CORS_ORIGIN lists exact origins for REST and for the WebSocket handshake', async () => {
     const server = await startTestServer(memory, {
       CORS_ORIGIN: 'https://app.example,https://admin.example',
