@@ -3,7 +3,8 @@
  * graceful stop on SIGTERM/SIGINT: /ready turns 503 for SHUTDOWN_DRAIN_MS, then the
  * server closes, within 10 s more.
  */
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { loadDotEnv } from './env-file.js';
 import { startServer } from './server.js';
 
 /** After the drain: time for in-flight requests, sockets and the store to close. */

@@ -21,7 +21,7 @@ export interface Metrics {
   sendAckSeconds: Histogram;
   groupCommitBatchSize: Histogram;
   storeErrors: Counter;
-  /** Redis failures; 0 until multi-node fan-out is wired. */
+  /** Errors of the Redis connection (REDIS_URL): each failed connect or dropped connection. */
   redisErrors: Counter;
   rateLimited: Counter<'limit'>;
 }
@@ -89,7 +89,7 @@ export function createMetrics(): Metrics {
     }),
     redisErrors: new Counter({
       name: 'chat_redis_errors_total',
-      help: 'Redis operations that failed (0 until multi-node fan-out is wired)',
+      help: 'Errors of the Redis connection: failed connects and dropped connections',
       registers: [registry],
     }),
     rateLimited,

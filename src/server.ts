@@ -102,7 +102,9 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const cluster = await joinCluster(config.redisUrl, store, logger);
+  const cluster = await joinCluster(config.redisUrl, store, logger, () =>
+    metrics?.redisErrors.inc(),
+  );
   const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
   const limits =
     metrics && config.rateLimit.enabled

@@ -28,12 +28,16 @@ export async function joinCluster(
   redisUrl: string | undefined,
   store: Store,
   log: FastifyBaseLogger,
+  onRedisError: () => void = () => {},
 ): Promise<Cluster> {
   if (!redisUrl) {
     const presence = new LocalPresence();
     return { redis: undefined, adapter: undefined, presence, close: () => presence.close() };
   }
-  const redis = connectRedis(redisUrl, (err) => log.warn({ err }, 'Redis connection error'));
+  const redis = connectRedis(redisUrl, (err) => {
+    onRedisError();
+    log.warn({ err }, 'Redis connection error');
+  });
   // Normally Redis answers at once, and the node starts joined. If it does not, the node
   // starts as one that lost Redis (serving its own sockets, /health "redis": "down") and
   // joins when it answers: an orchestrator restarting nodes during an outage gets nodes.

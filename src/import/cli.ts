@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { loadDotEnv } from '../env-file.js';
 import { importV2 } from './import-v2.js';
 import { InputError } from './input-error.js';
 import { terminalProgress } from './progress.js';

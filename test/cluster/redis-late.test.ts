@@ -90,10 +90,15 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     ).toMatchObject({ message: { content: 'across', seq: 2 } });
   });
 
-  it('a node that never reached Redis stops promptly', async () => {
+  it('a node that never reached Redis counts the error in its metrics, and stops promptly', async () => {
     await redis.stop();
-    const lonely = await startTestServer(db.config, { REDIS_URL: redis.url });
+    const token = 'metrics-token-0123456789';
+    const lonely = await startTestServer(db.config, { REDIS_URL: redis.url, METRICS_TOKEN: token });
     expect(await redisOf(lonely)).toBe('down');
+    const metrics = await fetch(`${lonely.url}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await metrics.text()).toMatch(/^chat_redis_errors_total [1-9]/m);
     const started = Date.now();
     await lonely.close();
     expect(Date.now() - started).toBeLessThan(5000);
