@@ -99,7 +99,13 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
     }
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      const name = typeof event === 'string' ? event.slice(0, 64) : String(event);
+      if (typeof event !== 'string') {
+        // A frame without a name (e.g. only an ack id): what stands in for it is no name to
+        // repeat back (it may be the ack function itself).
+        const err = new InvalidInput('An event needs a name (a string)', 'UNKNOWN_EVENT');
+        return fail(socket, `(${typeof event})`, err, undefined);
+      }
+      const name = event.slice(0, 64);
       const err = new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT');
       fail(socket, name, err, splitArgs(args).ack);
     });

@@ -208,6 +208,15 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
     });
   });
 
+  it('an event frame without a name gets UNKNOWN_EVENT and repeats nothing of the server back', async () => {
+    const client = await world.bystander();
+    // "225": a Socket.io EVENT with ack id 25 and no data at all.
+    client.socket.io.engine.write('225');
+    const error = (await client.waitFor('error')) as { code: string; error: string; event: string };
+    expect(error).toMatchObject({ success: false, code: 'UNKNOWN_EVENT', event: '(function)' });
+    expect(error.error).toBe('An event needs a name (a string)');
+  });
+
   it('a socket frame over 64 KiB is refused by the transport; the server and other clients carry on', async () => {
     const [user, other] = await Promise.all([world.user(), world.user()]);
     const chat = await openChat(world, user);
