@@ -49,6 +49,26 @@ function sameOrigin(req: IncomingMessage): boolean {
   return origin !== undefined && URL.canParse(origin) && new URL(origin).host === req.headers.host;
 }
 
+/** A browser page of a site that is not listed (clients that send no Origin are not pages). */
+function originRefused(allowed: '*' | string[], req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return allowed !== '*' && origin !== undefined && !allowed.includes(origin) && !sameOrigin(req);
+}
+
+type EngineMiddleware = (req: IncomingMessage, res: unknown, next: (err?: Error) => void) => void;
+
+/**
+ * The same Origin check for the requests of an existing Engine.io session (its polls and
+ * its WebSocket upgrade), which allowRequest never sees: a session opened without an
+ * Origin must not be upgraded by a page of another site. Refused: 400.
+ */
+export function sessionOriginGuard(allowed: '*' | string[]): EngineMiddleware {
+  return (req, _res, next) => {
+    const ofSession = (req.url ?? '').includes('sid=');
+    next(ofSession && originRefused(allowed, req) ? new Error('Origin not allowed') : undefined);
+  };
+}
+
 type AllowRequest = (
   req: IncomingMessage,
   callback: (err: string | null | undefined, ok: boolean) => void,
@@ -62,10 +82,7 @@ type AllowRequest = (
  */
 export function handshakeGuard(allowed: '*' | string[], budget: ConnectionBudget): AllowRequest {
   return (req, callback) => {
-    const origin = req.headers.origin;
-    if (allowed !== '*' && origin !== undefined && !allowed.includes(origin) && !sameOrigin(req)) {
-      return callback('Origin not allowed', false);
-    }
+    if (originRefused(allowed, req)) return callback('Origin not allowed', false);
     budget.handshake(req).then(
       (retryAfterMs) =>
         retryAfterMs === undefined ? callback(null, true) : callback(TOO_MANY, false),

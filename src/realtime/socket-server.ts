@@ -10,7 +10,7 @@ import { overLimit } from '../limits/rate-limiter.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
-import { type ConnectionBudget, handshakeGuard } from './guards.js';
+import { type ConnectionBudget, handshakeGuard, sessionOriginGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -23,7 +23,7 @@ export function createSocketServer(
   /** The cluster's adapter (REDIS_URL); one node keeps its recovery buffer in memory. */
   clusterAdapter?: ServerOptions['adapter'],
 ): ChatServer {
-  return new Server(httpServer, {
+  const io: ChatServer = new Server(httpServer, {
     cors: { origin: config.corsOrigin === '*' ? '*' : config.corsOrigin },
     // A frame larger than a REST body is refused by the transport before we parse it.
     maxHttpBufferSize: LIMITS.bodyBytes,
@@ -40,6 +40,8 @@ export function createSocketServer(
       clusterAdapter ??
       boundedRecoveryAdapter({ maxPackets: RECOVERY_MAX_PACKETS, maxBytes: RECOVERY_MAX_BYTES }),
   });
+  io.engine.use(sessionOriginGuard(config.corsOrigin));
+  return io;
 }
 
 /** The last argument is the ack when it is a function; the first is the payload when it is not. */

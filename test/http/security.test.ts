@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startServer } from '../../src/server.js';
 import { api, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
@@ -76,6 +77,44 @@ describe('HTTP hardening', () => {
       const native = await connectClient(server.url);
       expect(native.socket.connected).toBe(true);
       native.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a session opened without an Origin is not upgraded, nor polled, by a page of an unlisted site', async () => {
+    const server = await startTestServer(memory, { CORS_ORIGIN: 'https://app.example' });
+    try {
+      const base = `${server.url}/socket.io/?EIO=4`;
+      const open = async () => {
+        const body = await (await fetch(`${base}&transport=polling`)).text();
+        return (JSON.parse(body.slice(1)) as { sid: string }).sid;
+      };
+      const upgrade = (sid: string, origin: string) =>
+        new Promise<string>((resolve) => {
+          const url = `${base.replace('http', 'ws')}&transport=websocket&sid=${sid}`;
+          const ws = new WebSocket(url, { headers: { origin } });
+          ws.on('open', () => {
+            ws.close();
+            resolve('open');
+          });
+          ws.on('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+          ws.on('error', () => resolve('error'));
+        });
+      expect(await upgrade(await open(), 'https://evil.example')).toBe('refused 400');
+      // A poll carrying a frame (a POST answers at once; a GET would wait for data).
+      const post = async (headers: Record<string, string>) =>
+        (
+          await fetch(`${base}&transport=polling&sid=${await open()}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain', ...headers },
+            body: '40',
+          })
+        ).status;
+      expect(await post({ origin: 'https://evil.example' })).toBe(400);
+      // The listed site, and no Origin at all (not a page), go through.
+      expect(await upgrade(await open(), 'https://app.example')).toBe('open');
+      expect(await post({})).toBe(200);
     } finally {
       await server.close();
     }
