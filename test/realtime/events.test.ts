@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignChat, type Chat, forChat, type Message, openChat } from '../helpers/flows.js';
+import { waitUntil } from '../helpers/processes.js';
 import { api } from '../helpers/server.js';
 import { connectClient, settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -71,6 +72,13 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     client.socket.emit('join-user', { userId, userName: 'No Ack' });
     const chat = await openChat(world, { id: userId, name: 'No Ack', client });
     client.socket.emit('join-chat', { chatId: chat._id });
+    // Without an ack, only the server can tell when the join is done (on a busy machine it
+    // may come after a fixed pause).
+    await waitUntil('the socket to be in the chat room', async () =>
+      (await world.server().io.in(`chat-${chat._id}`).fetchSockets()).some(
+        (s) => s.id === client.socket.id,
+      ),
+    );
     await assignChat(world, chat, admin);
     await settle();
     await api(world.server(), 'POST', '/api/messages', {
