@@ -140,6 +140,11 @@ export function assertMayClose(chat: Chat, actor: Actor): void {
 /** The chat's user, its assignee or a superadmin may write to an open chat. */
 export function assertMayWrite(chat: Chat, actor: Actor): void {
   assertOpen(chat);
+  assertMayAuthor(chat, actor);
+}
+
+/** Who may write to the chat, open or not (a retry of a send stored before it closed). */
+export function assertMayAuthor(chat: Chat, actor: Actor): void {
   if (isSuperAdmin(actor) || isUser(actor, chat.userId)) return;
   if (isAdmin(actor)) {
     if (!isAdminNamed(actor, chat.assignedAdminId)) {

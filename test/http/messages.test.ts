@@ -178,6 +178,30 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     ]);
   });
 
+  it('a retry of a send stored before the chat closed gets its message; a new send gets 409 CHAT_CLOSED', async () => {
+    const [user, roomMember] = await Promise.all([world.user(), world.bystander()]);
+    const chat = await openChat(world, user);
+    const send = (clientMessageId: string) =>
+      restSend(world, user, 'user', { chatId: chat._id, content: 'last words', clientMessageId });
+    const first = await send('before-close');
+    expect(first.status).toBe(200);
+    const closed = await api(world.server(), 'PATCH', `/api/chats/${chat._id}/close`, {
+      closedBy: user.id,
+    });
+    expect(closed.status).toBe(200);
+    await roomMember.emitAck('join-chat', { chatId: chat._id });
+    const retry = await send('before-close');
+    expect(retry.status).toBe(200);
+    expect(retry.body.message).toEqual(first.body.message);
+    const fresh = await send('after-close');
+    expect(fresh.status).toBe(409);
+    expect(fresh.body.code).toBe('CHAT_CLOSED');
+    await settle();
+    expect(roomMember.of('new-message')).toEqual([]);
+    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+    expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1]);
+  });
+
   it('keeps the first 100 characters as lastMessage and takes image messages with a fileUrl', async () => {
     const user = await world.user();
     const chat = await openChat(world, user);
