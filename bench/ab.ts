@@ -16,10 +16,10 @@
  * (to weigh a setting, with the same checkout on both sides).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
+import { benchDatabases, PG_ADMIN, pgReachable, type StoreName } from './databases.js';
 import { closePairs, latency, setupPairs, throughput } from './load.js';
 import { cpuMs, startServer, type Target } from './processes.js';
 
@@ -37,9 +37,7 @@ const SECONDS = Number(process.env.AB_SECONDS ?? 6);
 const LOAD = Number(process.env.AB_LOAD ?? 0.5);
 const PAIRS = 100;
 const WINDOW = 4;
-const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const scratch = mkdtempSync(join(os.tmpdir(), 'chat-ab-'));
-const pgDatabases: string[] = [];
+const databases = benchDatabases('ab');
 /** The candidate's own environment (AB_ENV). */
 const candidateEnv = Object.fromEntries(
   (process.env.AB_ENV ?? '')
@@ -52,29 +50,7 @@ const sides = {
   baseline: resolve(baseline as string),
 } as const;
 type Side = keyof typeof sides;
-type Store = 'sqlite' | 'postgres';
-
-async function pgQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-let counter = 0;
-async function freshDatabase(store: Store): Promise<string> {
-  counter += 1;
-  if (store === 'sqlite') return `sqlite:${join(scratch, `ab-${counter}.db`)}`;
-  const name = `chat_ab_${process.pid}_${counter}`;
-  await pgQuery(`CREATE DATABASE ${name}`);
-  pgDatabases.push(name);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+type Store = StoreName;
 
 interface Measured {
   perSecond: number;
@@ -97,7 +73,7 @@ if (cores > 1) pin(process.pid, `0-${cores - 2}`);
 async function measure(side: Side, store: Store, tag: string, rate: number): Promise<Measured> {
   const run = async <T>(work: (target: Target) => Promise<T>): Promise<T> => {
     const env = side === 'this' ? candidateEnv : {};
-    const target = await startServer(store, await freshDatabase(store), env, [], sides[side]);
+    const target = await startServer(store, await databases.fresh(store), env, [], sides[side]);
     if (cores > 1) pin(target.child.pid as number, String(cores - 1));
     try {
       return await work(target);
@@ -136,12 +112,8 @@ async function main() {
   const wanted = (process.env.AB_STORES ?? 'sqlite,postgres').split(',');
   const stores: Store[] = wanted.includes('sqlite') ? ['sqlite'] : [];
   if (wanted.includes('postgres')) {
-    try {
-      await pgQuery('select 1');
-      stores.push('postgres');
-    } catch {
-      process.stderr.write(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL skipped\n`);
-    }
+    if (await pgReachable()) stores.push('postgres');
+    else process.stderr.write(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL skipped\n`);
   }
   const lines = [
     `${sides.this ?? 'this checkout'} against ${sides.baseline}: ${ROUNDS} rounds of ${SECONDS} s, ${PAIRS} chats, window ${WINDOW}`,
@@ -185,6 +157,5 @@ async function main() {
 try {
   await main();
 } finally {
-  rmSync(scratch, { recursive: true, force: true });
-  for (const name of pgDatabases) await pgQuery(`DROP DATABASE IF EXISTS ${name}`).catch(() => {});
+  await databases.dropAll();
 }

@@ -6,11 +6,10 @@
  * scenario alone.
  */
 import { execSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { clusterRound, ONE_NODE, TWO_NODES } from './cluster.js';
+import { benchDatabases, PG_ADMIN, pgReachable, type StoreName } from './databases.js';
 import { CHATS, PER_CHAT, seedPostgres, seedSqlite, timePages } from './history.js';
 import {
   closePairs,
@@ -35,7 +34,6 @@ const WINDOW = 4;
 const SECONDS = QUICK ? 3 : 6;
 const IDLE = QUICK ? 2000 : 10_000;
 const PAGE_READS = QUICK ? 300 : 1000;
-const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const t0 = performance.now();
 const say = (line: string) => {
@@ -45,45 +43,13 @@ const say = (line: string) => {
   );
 };
 
-type StoreName = 'sqlite' | 'postgres';
 // The bare relay, and the same with the server's coalesced socket writes.
 const COALESCED = 'relay, coalesced';
 const RELAYS = ['relay', COALESCED];
 const isStore = (name: string): name is StoreName => name === 'sqlite' || name === 'postgres';
 const tag = (name: string) => name.replace(/\W+/g, '-');
-const scratch = mkdtempSync(join(os.tmpdir(), 'chat-bench-'));
-const pgDatabases: string[] = [];
-
-async function pgQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function pgReachable(): Promise<boolean> {
-  try {
-    await pgQuery('select 1');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-let dbCounter = 0;
-async function freshDatabase(store: StoreName): Promise<string> {
-  dbCounter += 1;
-  if (store === 'sqlite') return `sqlite:${join(scratch, `bench-${dbCounter}.db`)}`;
-  const name = `chat_bench_${process.pid}_${dbCounter}`;
-  await pgQuery(`CREATE DATABASE ${name}`);
-  pgDatabases.push(name);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const databases = benchDatabases('bench');
+const freshDatabase = databases.fresh;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 type Results = Record<string, Record<string, number[]>>;
@@ -332,8 +298,4 @@ main()
     process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : err}\n`);
     process.exitCode = 1;
   })
-  .finally(async () => {
-    for (const name of pgDatabases)
-      await pgQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  .finally(() => databases.dropAll());
