@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { type ClientOptions, type ClusterClient, connectTo } from './cluster-client.js';
 import type { Chat } from './flows.js';
 import { api } from './server.js';
+import { joinAs } from './sockets.js';
 
 export interface Member {
   id: string;
@@ -31,13 +32,7 @@ export async function adminAt(
   const id = options.id ?? uid(options.superadmin ? 'super' : 'admin');
   const client = await connectTo(url, options);
   opened.add(client);
-  const ack = await client.emitAck('join-admin', {
-    adminId: id,
-    adminName: `Name ${id}`,
-    isSuperAdmin: options.superadmin ?? false,
-  });
-  if (ack.success !== true) throw new Error(`join-admin failed: ${JSON.stringify(ack)}`);
-  return { id, name: `Name ${id}`, client };
+  return joinAs(client, id, { role: 'admin', superadmin: options.superadmin ?? false });
 }
 
 export async function userAt(
@@ -47,9 +42,7 @@ export async function userAt(
   const id = options.id ?? uid('user');
   const client = await connectTo(url, options);
   opened.add(client);
-  const ack = await client.emitAck('join-user', { userId: id, userName: `Name ${id}` });
-  if (ack.success !== true) throw new Error(`join-user failed: ${JSON.stringify(ack)}`);
-  return { id, name: `Name ${id}`, client };
+  return joinAs(client, id, { role: 'user' });
 }
 
 /** A user's chat, opened through the node at `url`. */

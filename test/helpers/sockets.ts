@@ -72,4 +72,23 @@ export function recordingClient(socket: ClientSocket, timeoutMs: number, label =
 }
 
 /** Lets in-flight events arrive before asserting that something did NOT arrive. */
+/**
+ * Joins the client as `id` (named `Name <id>`): a user, or an admin (a superadmin with
+ * `superadmin`). Throws when the server refuses, so a test never goes on as nobody.
+ */
+export async function joinAs<C extends TestClient>(
+  client: C,
+  id: string,
+  as: { role: 'user' } | { role: 'admin'; superadmin: boolean },
+): Promise<{ id: string; name: string; client: C }> {
+  const name = `Name ${id}`;
+  const [event, payload] =
+    as.role === 'user'
+      ? ['join-user', { userId: id, userName: name }]
+      : ['join-admin', { adminId: id, adminName: name, isSuperAdmin: as.superadmin }];
+  const ack = await client.emitAck(event, payload);
+  if (ack.success !== true) throw new Error(`${event} failed: ${JSON.stringify(ack)}`);
+  return { id, name, client };
+}
+
 export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms));

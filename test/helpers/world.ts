@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { startTestServer } from './server.js';
-import { connectClient, type TestClient } from './sockets.js';
+import { connectClient, joinAs, type TestClient } from './sockets.js';
 import type { StoreTarget, TestDatabase } from './stores.js';
 
 export interface Person {
@@ -53,21 +53,13 @@ export function useWorld(target: StoreTarget, env: Record<string, string> = {}):
     uid,
     async admin(options = {}) {
       const id = uid(options.superadmin ? 'super' : 'admin');
-      const client = await connect();
-      const ack = await client.emitAck('join-admin', {
-        adminId: id,
-        adminName: `Name ${id}`,
-        isSuperAdmin: options.superadmin ?? false,
+      return joinAs(await connect(), id, {
+        role: 'admin',
+        superadmin: options.superadmin ?? false,
       });
-      if (ack.success !== true) throw new Error(`join-admin failed: ${JSON.stringify(ack)}`);
-      return { id, name: `Name ${id}`, client };
     },
     async user() {
-      const id = uid('user');
-      const client = await connect();
-      const ack = await client.emitAck('join-user', { userId: id, userName: `Name ${id}` });
-      if (ack.success !== true) throw new Error(`join-user failed: ${JSON.stringify(ack)}`);
-      return { id, name: `Name ${id}`, client };
+      return joinAs(await connect(), uid('user'), { role: 'user' });
     },
     bystander: connect,
   };
