@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the agent console and the chat widget into dist/web (see README, "Console and
-// widget"): content-hashed bundles and stylesheets in dist/web/assets (with .gz and .br
+// Builds the agent console and the chat widget into dist/web (see docs/console-and-widget.md):
+// content-hashed bundles and stylesheets in dist/web/assets (with .gz and .br
 // copies for @fastify/static's preCompressed), the console page, the /widget.js loader,
 // the widget demo page, and manifest.json with the gzipped sizes.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

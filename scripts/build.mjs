@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/main.js: the server and its dependencies in one ES module (and
 // dist/import-v2.js, the v2 data import, so the production image has it too). Loading one file
-// instead of ~1,500 cuts start-up by about a fifth (see README, Benchmarks). Kept outside
+// instead of ~1,500 cuts start-up by about a fifth (see docs/benchmarks.md). Kept outside
 // the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
 // which serves its static files from its own package folder. Then the agent console and
 // the chat widget into dist/web (scripts/build-web.mjs).

@@ -83,7 +83,7 @@ function parseDatabase(env: Env): DatabaseConfig {
     if (nonEmpty(env, 'MONGODB_URI') !== undefined) {
       throw new ConfigError(
         'MONGODB_URI',
-        'MongoDB is not a supported store in v3. Set DATABASE_URL to a postgres:// URL (or leave it unset for the embedded SQLite store), export the chats and messages collections with mongoexport and load them with `npm run import:v2`; see README "Moving from v2 (MongoDB)".',
+        'MongoDB is not a supported store in v3. Set DATABASE_URL to a postgres:// URL (or leave it unset for the embedded SQLite store), export the chats and messages collections with mongoexport and load them with `npm run import:v2`; see docs/import-v2.md.',
       );
     }
     return { kind: 'sqlite', path: DEFAULT_SQLITE_PATH };

@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run import:v2 -- (--dir <folder> | --chats <file> --me
 
 Imports mongoexport output of v2's chats and messages collections (JSON lines or --jsonArray,
 relaxed or canonical Extended JSON) into DATABASE_URL (default: SQLite ./data/chat.db).
-Re-running imports only what is missing. See README, "Moving from v2 (MongoDB)".`;
+Re-running imports only what is missing. See docs/import-v2.md.`;
 
 interface CliArgs {
   chatsFile: string;

@@ -92,7 +92,7 @@ const initial: Migration = {
 
 /**
  * PostgreSQL checks a foreign key with a trigger that runs one locking query per inserted
- * row: 30% of the database's CPU per message under load (measured, see README). Every
+ * row: 30% of the database's CPU per message under load (measured, see docs/benchmarks.md). Every
  * write of a message already updates and locks its chat row in the same statement and
  * inserts only where that update found an open chat, and chats are never deleted, so the
  * check proves nothing the statement has not. SQLite's check is an in-process index

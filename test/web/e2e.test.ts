@@ -29,7 +29,7 @@ import {
 } from './support.js';
 
 /**
- * The README's screenshots (docs/screenshots) are rewritten when missing or with
+ * The screenshots of docs/console-and-widget.md (docs/screenshots) are rewritten when missing or with
  * UPDATE_SCREENSHOTS=1; other runs save theirs to the temp folder, so that a test run
  * does not leave the committed images changed (their clock times differ every run).
  */
