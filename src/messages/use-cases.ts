@@ -91,6 +91,7 @@ export async function sendMessage(
   const result = await deps.store.appendMessage({
     chatId: target.chat._id,
     senderId: sender.id,
+    senderRole: sender.role,
     senderType,
     senderName: sender.name,
     content: input.content,
@@ -120,7 +121,9 @@ export async function sendMessage(
         events: [],
       };
     case 'rejected': {
-      // Closed (or removed) between our read and the write: say which.
+      // Closed, removed or no longer the sender's (transferred, maybe on another node, while
+      // our row was older) between our read and the write: the store dropped its copy of
+      // the row, so this reads the database and says which, as the check before would have.
       assertMayWrite(await requireChat(deps.store, target.chat._id), sender);
       throw new Conflict('Chat changed while the message was sent; retry', 'CHAT_CHANGED');
     }
