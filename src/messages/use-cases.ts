@@ -20,7 +20,7 @@ import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import { type Emit, emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
-import { requireChat } from '../store/store.js';
+import { requireChat, type Store } from '../store/store.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -130,6 +130,16 @@ export async function sendMessage(
   }
 }
 
+/**
+ * The chat as the database has it now, for a read: a cached row may not yet know of a
+ * transfer another node answered a moment ago (its notice comes through Redis, later),
+ * and would let the previous assignee read on. One primary-key read per call.
+ */
+function requireCurrentChat(store: Store, chatId: string): Promise<Chat> {
+  store.forgetChat(chatId);
+  return requireChat(store, chatId);
+}
+
 export interface HistoryInput {
   page?: number | undefined;
   limit?: number | undefined;
@@ -143,7 +153,7 @@ export async function messageHistory(
   chatId: string,
   q: HistoryInput,
 ) {
-  assertMayView(await requireChat(store, chatId), actor);
+  assertMayView(await requireCurrentChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
   const cursor =
     q.after !== undefined
@@ -166,7 +176,7 @@ export async function markRead(
   input: { chatId: string; readerType: 'user' | 'admin' },
 ): Promise<Outcome<{ chat: Chat }>> {
   const reader = requirePerson(actor);
-  assertMayView(await requireChat(store, input.chatId), reader);
+  assertMayView(await requireCurrentChat(store, input.chatId), reader);
   const readerType = readerTypeFor(reader, input.readerType);
   const { senderTypes, resetUnread } = readEffect(readerType);
   const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
