@@ -6,6 +6,7 @@
  * table of chat states and callers, on both stores, and requires them to agree.
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { type Actor, isAdminNamed, isSuperAdmin, isUser, sideOf } from '../auth/actor.js';
 import type { Chat } from '../schemas/shapes.js';
 import type { Database } from '../store/schema.js';
 
@@ -45,6 +46,44 @@ export const heldBy = {
     chat.status === 'active' && chat.assignedAdminId === adminId,
   where: (eb: Chats, adminId: string): Expression<SqlBool> =>
     eb.and([eb('status', '=', 'active'), eb('assignedAdminId', '=', adminId)]),
+};
+
+/**
+ * Takes part in the chat, open or not: its own user, its assignee (admin or superadmin,
+ * whatever the status), or any superadmin. An admin takes part only in chats assigned to
+ * them: to write to a waiting chat they take it first.
+ */
+export const partyTo = {
+  holds: (chat: Chat, actor: Actor): boolean =>
+    isSuperAdmin(actor) || isUser(actor, chat.userId) || isAdminNamed(actor, chat.assignedAdminId),
+  where: (eb: Chats, actor: Actor): Expression<SqlBool> => {
+    // Anonymous is v2's trusted caller: a superadmin's rights (actor.ts).
+    if (isSuperAdmin(actor) || actor.kind !== 'person') return eb.and([]);
+    return sideOf(actor) === 'user'
+      ? eb('userId', '=', actor.id)
+      : eb('assignedAdminId', '=', actor.id);
+  },
+  /**
+   * The same condition for the hand-written append statements, over the writer's role
+   * and id given as SQL expressions (parameters or columns): the append stores each
+   * message only if its own writer takes part, whoever the batch's other writers are.
+   */
+  sql: (role: string, id: string): string =>
+    `(${role} = 'superadmin' OR (${role} = 'user' AND "userId" = ${id})` +
+    ` OR (${role} <> 'user' AND "assignedAdminId" = ${id}))`,
+};
+
+/**
+ * An open chat `actor` takes part in: who may write to it and who may close it. The
+ * append and close statements carry it in their WHERE, so that a transfer committed a
+ * moment ago stops the previous assignee even where a stale chat row let them through.
+ */
+export const writableBy = {
+  holds: (chat: Chat, actor: Actor): boolean =>
+    chatIsOpen.holds(chat) && partyTo.holds(chat, actor),
+  where: (eb: Chats, actor: Actor): Expression<SqlBool> =>
+    eb.and([chatIsOpen.where(eb), partyTo.where(eb, actor)]),
+  sql: (role: string, id: string): string => `${chatIsOpen.sql} AND ${partyTo.sql(role, id)}`,
 };
 
 /** In the waiting queue as `viewer` sees it. */

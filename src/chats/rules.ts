@@ -16,7 +16,14 @@ import { accessRooms, rooms } from '../outcome.js';
 import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { ChatEffect } from '../store/store.js';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf, type QueueViewer } from './predicates.js';
+import {
+  adminMayTake,
+  chatIsOpen,
+  heldBy,
+  inQueueOf,
+  partyTo,
+  type QueueViewer,
+} from './predicates.js';
 
 /** How an admin sees the waiting queue. */
 export function queueViewerOf(actor: Actor): QueueViewer {
@@ -128,16 +135,20 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
   return holder;
 }
 
-/** The assignee, a superadmin, or the chat's own user. Closing a closed chat is a no-op. */
+/**
+ * The assignee, a superadmin, or the chat's own user (partyTo; the close statement
+ * restates it). Closing a closed chat is a no-op.
+ */
 export function assertMayClose(chat: Chat, actor: Actor): void {
-  const allowed =
-    isSuperAdmin(actor) || isUser(actor, chat.userId) || isAdminNamed(actor, chat.assignedAdminId);
-  if (!allowed) {
+  if (!partyTo.holds(chat, actor)) {
     throw new Forbidden('Only the assigned admin, a superadmin or the chat user may close it');
   }
 }
 
-/** The chat's user, its assignee or a superadmin may write to an open chat. */
+/**
+ * The chat's user, its assignee or a superadmin may write to an open chat (writableBy,
+ * which the append statement restates: this check only explains a refusal).
+ */
 export function assertMayWrite(chat: Chat, actor: Actor): void {
   assertOpen(chat);
   assertMayAuthor(chat, actor);
@@ -145,14 +156,10 @@ export function assertMayWrite(chat: Chat, actor: Actor): void {
 
 /** Who may write to the chat, open or not (a retry of a send stored before it closed). */
 export function assertMayAuthor(chat: Chat, actor: Actor): void {
-  if (isSuperAdmin(actor) || isUser(actor, chat.userId)) return;
-  if (isAdmin(actor)) {
-    if (!isAdminNamed(actor, chat.assignedAdminId)) {
-      throw new Forbidden('Take the chat before writing to it');
-    }
-    return;
-  }
-  throw new Forbidden('You may not write to this chat');
+  if (partyTo.holds(chat, actor)) return;
+  throw new Forbidden(
+    isAdmin(actor) ? 'Take the chat before writing to it' : 'You may not write to this chat',
+  );
 }
 
 /** The access rooms (outcome.ts) an actor's sockets join: its identity and its rank. */

@@ -151,11 +151,16 @@ export async function closeChat(
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
-  const before = await requireChat(store, input.chatId);
-  assertMayClose(before, actor);
-  const closed = await store.closeChat(input.chatId);
-  // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
-  if (!closed) return { reply: { chat: await requireChat(store, input.chatId) }, events: [] };
+  const rule = (c: Chat) => assertMayClose(c, actor);
+  rule(await requireChat(store, input.chatId));
+  // Conditional on the closer still taking part (a transfer may have won the race).
+  const closed = await store.closeChat(input.chatId, actor);
+  if (!closed) {
+    const now = await requireChat(store, input.chatId);
+    // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
+    if (now.status === 'closed') return { reply: { chat: now }, events: [] };
+    return explainLostRace(store, input.chatId, rule);
+  }
   return {
     reply: { chat: closed },
     events: [

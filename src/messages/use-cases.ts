@@ -20,7 +20,7 @@ import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import { type Emit, emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
-import { requireChat } from '../store/store.js';
+import { requireChat, type Store } from '../store/store.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -91,6 +91,7 @@ export async function sendMessage(
   const result = await deps.store.appendMessage({
     chatId: target.chat._id,
     senderId: sender.id,
+    senderRole: sender.role,
     senderType,
     senderName: sender.name,
     content: input.content,
@@ -120,11 +121,23 @@ export async function sendMessage(
         events: [],
       };
     case 'rejected': {
-      // Closed (or removed) between our read and the write: say which.
+      // Closed, removed or no longer the sender's (transferred, maybe on another node, while
+      // our row was older) between our read and the write: the store dropped its copy of
+      // the row, so this reads the database and says which, as the check before would have.
       assertMayWrite(await requireChat(deps.store, target.chat._id), sender);
       throw new Conflict('Chat changed while the message was sent; retry', 'CHAT_CHANGED');
     }
   }
+}
+
+/**
+ * The chat as the database has it now, for a read: a cached row may not yet know of a
+ * transfer another node answered a moment ago (its notice comes through Redis, later),
+ * and would let the previous assignee read on. One primary-key read per call.
+ */
+function requireCurrentChat(store: Store, chatId: string): Promise<Chat> {
+  store.forgetChat(chatId);
+  return requireChat(store, chatId);
 }
 
 export interface HistoryInput {
@@ -140,7 +153,7 @@ export async function messageHistory(
   chatId: string,
   q: HistoryInput,
 ) {
-  assertMayView(await requireChat(store, chatId), actor);
+  assertMayView(await requireCurrentChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
   const cursor =
     q.after !== undefined
@@ -163,7 +176,7 @@ export async function markRead(
   input: { chatId: string; readerType: 'user' | 'admin' },
 ): Promise<Outcome<{ chat: Chat }>> {
   const reader = requirePerson(actor);
-  assertMayView(await requireChat(store, input.chatId), reader);
+  assertMayView(await requireCurrentChat(store, input.chatId), reader);
   const readerType = readerTypeFor(reader, input.readerType);
   const { senderTypes, resetUnread } = readEffect(readerType);
   const chat = await store.markRead(input.chatId, senderTypes, resetUnread);

@@ -4,8 +4,8 @@
  * found the row changed drops it. A change made by another node (a transfer, say) drops
  * it too, when that node's `chat-changed` arrives (store.forgetChat); `ttlMs` bounds how
  * long it can go unseen if that notice is lost (Redis away). The writes themselves stay
- * conditional in the database: a closed chat never takes a message, whatever the cache
- * says.
+ * conditional in the database: a closed chat never takes a message, nor one from a
+ * sender who no longer holds it, whatever the cache says.
  */
 import type { Chat } from '../schemas/shapes.js';
 

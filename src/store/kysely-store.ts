@@ -3,7 +3,8 @@
  * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
  */
 import { type Kysely, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf } from '../chats/predicates.js';
+import type { Actor } from '../auth/actor.js';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from '../chats/predicates.js';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
@@ -273,9 +274,11 @@ export class KyselyStore implements Store {
     );
   }
 
-  closeChat(chatId: string): Promise<Chat | undefined> {
+  closeChat(chatId: string, closer: Actor): Promise<Chat | undefined> {
     return this.updateChat(chatId, (q) =>
-      q.set({ status: 'closed', userOnline: 0, updatedAt: now() }).where(chatIsOpen.where),
+      q
+        .set({ status: 'closed', userOnline: 0, updatedAt: now() })
+        .where((eb) => writableBy.where(eb, closer)),
     );
   }
 

@@ -1,14 +1,15 @@
 /**
  * PostgreSQL's append: a whole batch of appends as ONE prepared statement (one round
  * trip, one implicit transaction, one WAL flush, parsed once per connection). Its CTEs
- * find earlier duplicates, bump every chat's lastSeq by its count (row locks decide
- * concurrent batches on other nodes), number the new messages from there in submission
- * order, and insert them. It answers with as little as the caller cannot know already:
+ * find earlier duplicates, lock the chats' rows, keep the drafts whose sender may write
+ * to their chat (writableBy, decided on the locked rows), bump every chat's lastSeq by its
+ * count (row locks decide concurrent batches on other nodes), number the new messages
+ * from there in submission order, and insert them. It answers with as little as the caller cannot know already:
  * each new message's seq, each touched chat row once, and the earlier duplicates.
  */
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
-import { chatIsOpen } from '../chats/predicates.js';
+import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
@@ -26,8 +27,8 @@ export const APPEND_BATCH = `
   WITH input AS (
     SELECT * FROM unnest(
       $1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[]
-    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread)
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]
+    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole)
   ),
   -- A lateral probe of the unique index, never a join the planner could turn into a scan:
   -- the statement is prepared once, and a plan made while the table was empty would
@@ -43,20 +44,32 @@ export const APPEND_BATCH = `
     WHERE i.cmid IS NULL OR NOT EXISTS (
       SELECT 1 FROM earlier e WHERE e."chatId" = i.chat AND e."clientMessageId" = i.cmid)
   ),
+  -- The rows as they are now, locked until the commit (in id order, so that two nodes'
+  -- batches lock alike): a transfer that committed after this statement's snapshot was
+  -- taken is seen here, and none can commit before this one does. Probed by primary key
+  -- for the same reason as above.
+  locked AS (
+    SELECT c.* FROM (SELECT DISTINCT chat FROM fresh ORDER BY chat) f
+    CROSS JOIN LATERAL (SELECT * FROM chats WHERE id = f.chat FOR UPDATE) c
+  ),
+  allowed AS (
+    SELECT f.* FROM fresh f JOIN locked c ON c.id = f.chat
+    WHERE ${writableBy.sql('f.srole', 'f.sid')}
+  ),
   per_chat AS (
     SELECT chat, count(*)::int AS k, (array_agg(preview ORDER BY ord DESC))[1] AS preview,
            sum(unread)::int AS unread
-    FROM fresh GROUP BY chat
+    FROM allowed GROUP BY chat
   ),
   bumped AS (
     UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
       "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13
-    FROM per_chat p WHERE c.id = p.chat AND ${chatIsOpen.sql}
+    FROM per_chat p WHERE c.id = p.chat
     RETURNING c.*, p.k
   ),
   numbered AS (
     SELECT f.*, b."lastSeq" - b.k + row_number() OVER (PARTITION BY f.chat ORDER BY f.ord) AS seq
-    FROM fresh f JOIN bumped b ON b.id = f.chat
+    FROM allowed f JOIN bumped b ON b.id = f.chat
   ),
   -- A data-modifying CTE runs once, referenced or not (PostgreSQL's rule).
   inserted AS (
@@ -109,6 +122,7 @@ export function postgresAppender(pool: pg.Pool): Appender {
           pick((d) => d.effect.lastMessage),
           pick((d) => d.effect.unreadIncrement),
           at,
+          pick((d) => d.senderRole),
         ],
       });
 

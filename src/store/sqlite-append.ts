@@ -5,7 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
-import { chatIsOpen } from '../chats/predicates.js';
+import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable } from './schema.js';
@@ -15,13 +15,24 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
   const byClientId = database.prepare<[string, string], Selectable<MessagesTable>>(
     'SELECT * FROM messages WHERE chatId = ? AND clientMessageId = ?',
   );
+  // The WHERE is who may write (writableBy): a sender whose in-memory check passed on a
+  // stale chat row is refused here, inside the transaction that would store the message.
   const bumpChat = database.prepare<
-    [string, string, number, string, string],
+    [
+      {
+        preview: string;
+        at: string;
+        unread: number;
+        chatId: string;
+        role: MessageDraft['senderRole'];
+        sender: string;
+      },
+    ],
     Selectable<ChatsTable>
   >(
-    `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = ?, lastMessageAt = ?,
-       unreadCount = unreadCount + ?, updatedAt = ?
-     WHERE id = ? AND ${chatIsOpen.sql} RETURNING *`,
+    `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = @preview, lastMessageAt = @at,
+       unreadCount = unreadCount + @unread, updatedAt = @at
+     WHERE id = @chatId AND ${writableBy.sql('@role', '@sender')} RETURNING *`,
   );
   const insert = database.prepare<unknown[]>(
     `INSERT INTO messages (id, chatId, seq, senderId, senderType, senderName, content, messageType,
@@ -35,13 +46,14 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
       if (earlier) return { kind: 'duplicate', message: toMessage(earlier) };
     }
     const at = new Date().toISOString();
-    const chat = bumpChat.get(
-      draft.effect.lastMessage,
+    const chat = bumpChat.get({
+      preview: draft.effect.lastMessage,
       at,
-      draft.effect.unreadIncrement,
-      at,
-      draft.chatId,
-    );
+      unread: draft.effect.unreadIncrement,
+      chatId: draft.chatId,
+      role: draft.senderRole,
+      sender: draft.senderId,
+    });
     if (!chat) return { kind: 'rejected' };
     // The row is exactly what we bind: no need to read it back.
     const row = newMessageRow(draft, newId(), chat.lastSeq, at);

@@ -3,6 +3,7 @@
  * race could decide is a conditional update whose WHERE clause states what the caller
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
+import type { Actor, Role } from '../auth/actor.js';
 import type { QueueViewer } from '../chats/predicates.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
@@ -27,6 +28,8 @@ export interface ChatEffect {
 export interface MessageDraft {
   chatId: string;
   senderId: string;
+  /** The append stores the message only while the sender may write to the chat (writableBy). */
+  senderRole: Role;
   senderType: SenderType;
   senderName: string;
   content: string;
@@ -39,7 +42,7 @@ export interface MessageDraft {
 export type AppendResult =
   | { kind: 'stored'; message: Message; chat: Chat }
   | { kind: 'duplicate'; message: Message }
-  /** The chat is missing or closed: the caller reloads it to say which. */
+  /** The chat is missing, closed, or not the sender's to write to: the caller reloads it to say which. */
   | { kind: 'rejected' };
 
 /** Messages after or before a seq, `limit` at most, oldest first. */
@@ -83,11 +86,15 @@ export interface Store {
   transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined>;
   /** Unlock + unassign + waiting, if it is still held by `heldBy`. */
   releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined>;
-  closeChat(chatId: string): Promise<Chat | undefined>;
+  /** Closes the chat if it is open and `closer` may still close it (writableBy). */
+  closeChat(chatId: string, closer: Actor): Promise<Chat | undefined>;
   /** Sets `userOnline` on the user's open chat, if they have one. */
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
 
-  /** Stores the message and updates its chat in one transaction; seq = chat.lastSeq + 1. */
+  /**
+   * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,
+   * if the chat is open and the sender may write to it; otherwise nothing, no seq used.
+   */
   appendMessage(draft: MessageDraft): Promise<AppendResult>;
   /** v2's pages: page 1 is the newest `limit` messages, oldest first within the page. */
   historyPage(

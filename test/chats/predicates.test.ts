@@ -16,12 +16,15 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, ANONYMOUS, person } from '../../src/auth/actor.js';
 import {
   adminMayTake,
   chatIsOpen,
   heldBy,
   inQueueOf,
+  partyTo,
   type QueueViewer,
+  writableBy,
 } from '../../src/chats/predicates.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
@@ -66,6 +69,31 @@ const viewers: QueueViewer[] = [
   { adminId: 'a1', seesLocked: true },
   { adminId: null, seesLocked: true },
 ];
+
+/**
+ * Every kind of caller: a superadmin, admins (assignee or not), the chat's user and
+ * another user, and ids that belong to the other side (a user named like an assignee,
+ * an admin named like a chat's user), which must not count.
+ */
+const callers: Actor[] = [
+  ANONYMOUS,
+  person('s1', 'S', 'superadmin'),
+  person('a1', 'A', 'superadmin'),
+  ...ADMINS.map((id) => person(id, 'A', 'admin')),
+  person('u-0', 'U', 'user'),
+  person('u-13', 'U', 'user'),
+  person('u-none', 'U', 'user'),
+  person('a1', 'U', 'user'),
+  person('u-10', 'A', 'admin'),
+];
+const describeCaller = (actor: Actor) =>
+  actor.kind === 'person' ? `${actor.role} ${actor.id}` : 'anonymous';
+
+/** The raw text form as a statement uses it, with the writer's role and id as literals. */
+const rawWhere = (form: (role: string, id: string) => string, actor: Actor) => {
+  if (actor.kind !== 'person') throw new Error('the raw form is for senders, who are persons');
+  return sql.raw(form(`'${actor.role}'`, `'${actor.id}'`));
+};
 
 async function openDatabase(target: { name: string; create(): Promise<TestDatabase> }) {
   if (target.name === 'sqlite') {
@@ -131,5 +159,31 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
     const inMemory = ids(chats.filter((c) => inQueueOf.holds(c, viewer)));
     expect(await selected((eb) => inQueueOf.where(eb, viewer))).toEqual(inMemory);
     expect(inMemory.length).toBeGreaterThan(0);
+  });
+
+  it.each(callers.map((c) => [describeCaller(c), c] as const))(
+    '"takes part in this chat" and "may write to this chat": holds, where and the raw statement text agree for %s',
+    async (_, actor) => {
+      for (const predicate of [partyTo, writableBy]) {
+        const inMemory = ids(chats.filter((c) => predicate.holds(c, actor)));
+        expect(await selected((eb) => predicate.where(eb, actor))).toEqual(inMemory);
+        if (actor.kind !== 'person') continue;
+        const raw = await sql<{ id: string }>`SELECT id FROM chats WHERE ${rawWhere(
+          predicate.sql,
+          actor,
+        )}`.execute(db);
+        expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
+      }
+    },
+  );
+
+  it("who may write: the chat's user and its assignee while it is open, a superadmin any open chat", () => {
+    const writable = (actor: Actor) => chats.filter((c) => writableBy.holds(c, actor)).length;
+    expect(writable(person('s1', 'S', 'superadmin'))).toBe(18);
+    expect(writable(person('u-0', 'U', 'user'))).toBe(1);
+    // Assigned to a1 and open: active or (imported from v2) waiting, locked by anyone.
+    expect(writable(person('a1', 'A', 'admin'))).toBe(6);
+    expect(writable(person('a3', 'A', 'admin'))).toBe(0);
+    expect(writable(person('a1', 'U', 'user'))).toBe(0);
   });
 });

@@ -19,12 +19,14 @@ import {
   type Member,
   openChatAt,
   postAt,
+  uid,
   userAt,
 } from '../helpers/cluster-people.js';
 import { type Chat, forChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { api } from '../helpers/server.js';
 import { settle } from '../helpers/sockets.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 const ready = await clusterPrerequisites();
 
@@ -241,3 +243,203 @@ describe.skipIf(!ready)('access changes racing sends on the other node', () => {
     }
   });
 });
+
+/** Rounds of the stale-row race: the probe that found it met it in about 1 round in 15. */
+const STALE_ROUNDS = 30;
+
+describe.skipIf(!ready)(
+  'a transfer answered on one node, the previous assignee on the other',
+  () => {
+    let cluster: Cluster;
+    let node1: string;
+    let node2: string;
+    printOutputOnFailure(() => cluster);
+    beforeAll(async () => {
+      // Tokens: with AUTH_MODE=none a history read names nobody and has a superadmin's rights.
+      cluster = await startCluster({ env: JWT_ENV });
+      [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    });
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    it('nothing the previous assignee sends, reads or closes through the other node after the reply is accepted', async () => {
+      let acceptedDuringTransfer = 0;
+      for (let round = 0; round < STALE_ROUNDS; round++) {
+        const [user, from, to] = [uid('user'), uid('admin'), uid('admin')];
+        const [userToken, fromToken, toToken] = await Promise.all([
+          signToken(user, 'user'),
+          signToken(from, 'admin'),
+          signToken(to, 'admin'),
+        ]);
+        const opened = await api(
+          { url: node1 },
+          'POST',
+          '/api/chats',
+          { userId: user, userName: user },
+          bearer(userToken),
+        );
+        const chatId = (opened.body.chat as Chat)._id;
+        const send = (content: string) =>
+          api(
+            { url: node2 },
+            'POST',
+            '/api/messages',
+            { chatId, senderId: from, senderType: 'admin', senderName: from, content },
+            bearer(fromToken),
+          );
+        const taken = await api(
+          { url: node2 },
+          'POST',
+          '/api/chats/assign',
+          { chatId, adminId: from, adminName: from },
+          bearer(fromToken),
+        );
+        expect(taken.status).toBe(200);
+        // Node 2 now has the chat row cached as `from`'s (its own write and this send).
+        expect((await send('before')).status).toBe(200);
+
+        // `from` keeps writing through node 2 while it transfers the chat through node 1.
+        let transferred = false;
+        const writing = (async () => {
+          const sent: { status: number; assignee: unknown; afterReply: boolean }[] = [];
+          for (let i = 0; i < 100; i++) {
+            const issuedAfterReply = transferred;
+            const r = await send(`during ${i}`);
+            sent.push({
+              status: r.status,
+              assignee: (r.body.chat as { assignedAdminId?: unknown } | undefined)?.assignedAdminId,
+              afterReply: issuedAfterReply,
+            });
+            if (r.status !== 200) break;
+          }
+          return sent;
+        })();
+        const transfer = await api(
+          { url: node1 },
+          'POST',
+          '/api/chats/transfer',
+          { chatId, fromAdminId: from, toAdminId: to, toAdminName: to },
+          bearer(fromToken),
+        );
+        transferred = true;
+        expect(transfer.status).toBe(200);
+        // Right after the reply, before node 2 may have heard of it through Redis.
+        const [sendAfter, read, close] = await Promise.all([
+          send('after'),
+          api(
+            { url: node2 },
+            'GET',
+            `/api/messages/${chatId}?after=0`,
+            undefined,
+            bearer(fromToken),
+          ),
+          api(
+            { url: node2 },
+            'PATCH',
+            `/api/chats/${chatId}/close`,
+            { adminId: from },
+            bearer(fromToken),
+          ),
+        ]);
+        expect([sendAfter.status, read.status, close.status]).toEqual([403, 403, 403]);
+        expect([sendAfter.body.code, read.body.code, close.body.code]).toEqual([
+          'FORBIDDEN',
+          'FORBIDDEN',
+          'FORBIDDEN',
+        ]);
+
+        const sent = await writing;
+        const accepted = sent.filter((s) => s.status === 200);
+        // Accepted only while `from` held it, and none issued after the transfer's reply.
+        for (const s of accepted) expect(s.assignee).toBe(from);
+        expect(accepted.filter((s) => s.afterReply)).toEqual([]);
+        expect(sent.slice(accepted.length).map((s) => s.status)).toEqual([403]);
+        acceptedDuringTransfer += accepted.length;
+        // What was stored: 'before' and the accepted ones, seq without a gap; still open.
+        const history = await api(
+          { url: node1 },
+          'GET',
+          `/api/messages/${chatId}?after=0&limit=200`,
+          undefined,
+          bearer(toToken),
+        );
+        expect(history.status).toBe(200);
+        expect((history.body.messages as { seq: number }[]).map((m) => m.seq)).toEqual(
+          Array.from({ length: 1 + accepted.length }, (_, i) => i + 1),
+        );
+        const held = await api(
+          { url: node2 },
+          'GET',
+          `/api/chats/admin/${to}`,
+          undefined,
+          bearer(toToken),
+        );
+        expect((held.body.chats as Chat[]).map((c) => c._id)).toEqual([chatId]);
+      }
+      // The race was met: some sends were accepted while the transfer was on its way.
+      expect(acceptedDuringTransfer).toBeGreaterThan(0);
+    });
+
+    it('a close racing a transfer through the other node: one of them wins, never both', async () => {
+      const outcomes = new Set<string>();
+      for (let round = 0; round < STALE_ROUNDS; round++) {
+        const [user, from, to] = [uid('user'), uid('admin'), uid('admin')];
+        const [userToken, fromToken] = await Promise.all([
+          signToken(user, 'user'),
+          signToken(from, 'admin'),
+        ]);
+        const opened = await api(
+          { url: node1 },
+          'POST',
+          '/api/chats',
+          { userId: user, userName: user },
+          bearer(userToken),
+        );
+        const chatId = (opened.body.chat as Chat)._id;
+        // Taken through node 2: its cached row names `from`, who closes through it.
+        await api(
+          { url: node2 },
+          'POST',
+          '/api/chats/assign',
+          { chatId, adminId: from, adminName: from },
+          bearer(fromToken),
+        );
+        const [transfer, close] = await Promise.all([
+          api(
+            { url: node1 },
+            'POST',
+            '/api/chats/transfer',
+            { chatId, fromAdminId: from, toAdminId: to, toAdminName: to },
+            bearer(fromToken),
+          ),
+          api(
+            { url: node2 },
+            'PATCH',
+            `/api/chats/${chatId}/close`,
+            { adminId: from },
+            bearer(fromToken),
+          ),
+        ]);
+        const outcome = `transfer ${transfer.status} ${transfer.body.code ?? ''}, close ${close.status} ${close.body.code ?? ''}`;
+        outcomes.add(outcome);
+        expect([
+          'transfer 200 , close 403 FORBIDDEN',
+          'transfer 409 CHAT_CLOSED, close 200 ',
+        ]).toContain(outcome);
+        const chats = await api(
+          { url: node1 },
+          'GET',
+          `/api/chats/user/${user}`,
+          undefined,
+          bearer(userToken),
+        );
+        const [row] = chats.body.chats as (Chat & { status: string; assignedAdminId: string })[];
+        if (transfer.status === 200)
+          expect(row).toMatchObject({ status: 'active', assignedAdminId: to });
+        else expect(row).toMatchObject({ status: 'closed', assignedAdminId: from });
+      }
+      console.info(`close vs transfer over ${STALE_ROUNDS} rounds: ${[...outcomes].join('; ')}`);
+    });
+  },
+);

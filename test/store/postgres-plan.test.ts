@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL append statement is prepared once per connection and may be planned once
  * for good (a generic plan). Made on a fresh, empty database, that plan must still find
- * earlier duplicates through the unique index, or every batch would scan all messages.
+ * earlier duplicates through the unique index and the chats it locks by primary key, or
+ * every batch would scan all messages or chats.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,22 +20,25 @@ describe.each(postgres)('append statement plan on $name', (target) => {
   });
   afterAll(() => db.drop());
 
-  it('a generic plan made on empty tables probes the unique index for duplicates', async () => {
+  it('a generic plan made on empty tables probes the unique index for duplicates and the primary key for chats', async () => {
     if (db.config.kind !== 'postgres') throw new Error('postgres only');
     const client = new pg.Client({ connectionString: db.config.url });
     await client.connect();
     try {
       await client.query('SET plan_cache_mode = force_generic_plan');
       const types =
-        'text[],text[],int[],text[],text[],text[],text[],text[],text[],text[],text[],int[],text';
+        'text[],text[],int[],text[],text[],text[],text[],text[],text[],text[],text[],int[],text,text[]';
       await client.query(`PREPARE append_batch(${types}) AS ${APPEND_BATCH}`);
-      const nulls = Array.from({ length: 13 }, () => 'NULL').join(',');
+      const nulls = Array.from({ length: 14 }, () => 'NULL').join(',');
       const { rows } = await client.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN EXECUTE append_batch(${nulls})`,
       );
       const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       expect(plan).toContain('Index Scan using messages_chat_client_id on messages');
       expect(plan).not.toMatch(/Seq Scan on messages/);
+      // The chats it locks and bumps, by primary key too.
+      expect(plan).toContain('Index Scan using chats_pkey on chats');
+      expect(plan).not.toMatch(/Seq Scan on chats/);
     } finally {
       await client.end();
     }

@@ -1,0 +1,37 @@
+/**
+ * A store as a node sees it when its cached chat row is one change behind (another node
+ * changed the chat and its notice has not arrived): the first read of that chat answers
+ * the old row, later reads go to the store. What the use case decides on that old row
+ * the store's conditional statement must still refuse.
+ */
+
+import type { Deps } from '../../src/deps.js';
+import { createLimits } from '../../src/limits/rate-limiter.js';
+import { LocalPresence } from '../../src/presence/presence.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import type { Store } from '../../src/store/store.js';
+
+export function staleFirstRead(store: Store, old: Chat): Store {
+  let served = false;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'getChat')
+        return (chatId: string) => {
+          if (served || chatId !== old._id) return target.getChat(chatId);
+          served = true;
+          return Promise.resolve(old);
+        };
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The use cases' dependencies around `store`, without limits, presence of this process only. */
+export function depsWith(store: Store): Deps {
+  return {
+    store,
+    limits: createLimits({ enabled: false, messagesPerSecond: 0, messagesBurst: 0 }),
+    presence: new LocalPresence(),
+  };
+}
