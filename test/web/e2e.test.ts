@@ -112,6 +112,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       const env: Record<string, string> = {
         PORT: String(port),
         CORS_ORIGIN: `${host.origin},${chatOrigin}`,
+        // The host page doubles as the admin panel that frames the console.
+        CONSOLE_PARENT_ORIGINS: host.origin,
         ...(run.auth === 'jwt' ? JWT_ENV : {}),
       };
       let server: RunningServer = await startTestServer(db.config, env);
@@ -137,7 +139,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
               superadmin ? 'superadmin' : 'admin',
               admin.name,
             );
+            // A link with a token asks first whom it signs in (see console-handover.test.ts).
             await page.goto(`${chatOrigin}/console#token=${token}`);
+            await page.click('[data-handover=accept]');
           } else {
             await page.goto(`${chatOrigin}/console`);
             await page.locator('.demo-banner').waitFor();
