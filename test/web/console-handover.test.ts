@@ -11,7 +11,7 @@ import { startTestServer } from '../helpers/server.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, startHostPage, until } from './support.js';
+import { freePort, type HostPage, seriousViolations, startHostPage, until } from './support.js';
 
 /**
  * How long an ignored message is given to show a prompt it must not show: the listener
@@ -157,6 +157,7 @@ describe.skipIf(!chromiumAvailable)('handing a token to the console', () => {
     await prompt.waitFor();
     expect(await prompt.textContent()).toContain('Mallory (admin, id mallory)');
     expect(page.url()).toBe(`${chatOrigin}/console`); // the token left the address bar
+    expect(await seriousViolations(page)).toEqual([]);
     expect(await page.locator('.topbar').count()).toBe(0);
     expect(await storedToken(page)).toBeUndefined();
     await page.click('[data-handover=decline]');

@@ -10,7 +10,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
@@ -22,6 +21,7 @@ import { chromiumAvailable, launchChromium } from './chromium.js';
 import {
   freePort,
   type HostPage,
+  seriousViolations,
   showsExactly,
   startHostPage,
   textsInOrder,
@@ -67,15 +67,6 @@ const RUNS: Run[] = [
     screenshots: false,
   },
 ];
-
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
-  if (include) builder = builder.include(include);
-  const { violations } = await builder.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
   let browser: Browser;
