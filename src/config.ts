@@ -22,6 +22,8 @@ export interface Config {
   database: DatabaseConfig;
   redisUrl: string | undefined;
   corsOrigin: '*' | string[];
+  /** Pages that may frame the console and hand it a token (never CORS_ORIGIN's list). */
+  consoleParentOrigins: string[];
   auth: AuthConfig;
   nodeEnv: string;
   logLevel: string;
@@ -106,23 +108,38 @@ function parseDatabase(env: Env): DatabaseConfig {
   );
 }
 
-function parseCors(env: Env): '*' | string[] {
-  const raw = nonEmpty(env, 'CORS_ORIGIN');
-  if (raw === undefined || raw === '*') return '*';
+/** A comma-separated list of exact origins (scheme, host and port; no path). */
+function exactOrigins(name: string, raw: string): string[] {
   const origins = raw
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   for (const origin of origins) {
-    const url = parseUrl('CORS_ORIGIN', origin, ['http:', 'https:']);
+    const url = parseUrl(name, origin, ['http:', 'https:']);
     if (url.origin !== origin) {
-      throw new ConfigError(
-        'CORS_ORIGIN',
-        `"${origin}" is not an exact origin (use ${url.origin})`,
-      );
+      throw new ConfigError(name, `"${origin}" is not an exact origin (use ${url.origin})`);
     }
   }
   return origins;
+}
+
+function parseCors(env: Env): '*' | string[] {
+  const raw = nonEmpty(env, 'CORS_ORIGIN');
+  if (raw === undefined || raw === '*') return '*';
+  return exactOrigins('CORS_ORIGIN', raw);
+}
+
+/**
+ * CONSOLE_PARENT_ORIGINS: the admin panels that may frame the console and hand it a token.
+ * Its own list, default none: CORS_ORIGIN must name the user-facing app, which must not
+ * frame the console of an admin.
+ */
+function parseConsoleParents(env: Env): string[] {
+  const raw = nonEmpty(env, 'CONSOLE_PARENT_ORIGINS');
+  if (raw === '*') {
+    throw new ConfigError('CONSOLE_PARENT_ORIGINS', 'must list exact origins, not *');
+  }
+  return raw === undefined ? [] : exactOrigins('CONSOLE_PARENT_ORIGINS', raw);
 }
 
 function parseAuth(env: Env, production: boolean): AuthConfig {
@@ -224,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: parseDatabase(env),
     redisUrl: redisRaw,
     corsOrigin: parseCors(env),
+    consoleParentOrigins: parseConsoleParents(env),
     auth: parseAuth(env, production),
     nodeEnv,
     logLevel,

@@ -59,6 +59,12 @@ export const ERRORS = {
     meaning:
       'The caller is known but may not do this: not their chat, not an admin, not the assignee, a payload identity that does not match the token, or a recovered session that belongs to someone else.',
   },
+  FORBIDDEN_PATH: {
+    status: 403,
+    message: 'This path is not served',
+    meaning:
+      'A path under `/assets/` that the file server refuses outright: one that climbs out of its folder (`..`, also written with encoded or back slashes) or holds a NUL character.',
+  },
   NOT_FOUND: {
     status: 404,
     message: 'Not found',
@@ -97,6 +103,12 @@ export const ERRORS = {
     meaning:
       'Each side of a chat keys its own retries: a `clientMessageId` already stored for a message of another sender in the same chat stores nothing. Send again with a fresh id (a random UUID per message never meets this).',
   },
+  PRECONDITION_FAILED: {
+    status: 412,
+    message: 'The file does not meet the request precondition',
+    meaning:
+      'A static file (`/assets/`, `/console`) asked for with an `If-Match` or `If-Unmodified-Since` it does not meet: it has changed.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: 'Request body is too large',
@@ -107,6 +119,11 @@ export const ERRORS = {
     status: 415,
     message: 'Only application/json bodies are accepted',
     meaning: 'A request body that is not `application/json`.',
+  },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    message: 'The requested range is outside the file',
+    meaning: 'A `Range` header on a static file (`/assets/`) that starts past its end.',
   },
   RATE_LIMITED: {
     status: 429,

@@ -20,6 +20,7 @@ describe('configuration', () => {
       database: { kind: 'sqlite', path: './data/chat.db' },
       redisUrl: undefined,
       corsOrigin: '*',
+      consoleParentOrigins: [],
       auth: { mode: 'none' },
       logLevel: 'info',
       rateLimit: { enabled: true, messagesPerSecond: 10, messagesBurst: 30 },
@@ -49,6 +50,14 @@ describe('configuration', () => {
     ]);
   });
 
+  it('parses CONSOLE_PARENT_ORIGINS as exact origins of its own, none by default', () => {
+    const cors = { CORS_ORIGIN: 'https://app.example,https://admin.example' };
+    expect(loadConfig(cors).consoleParentOrigins).toEqual([]);
+    expect(
+      loadConfig({ ...cors, CONSOLE_PARENT_ORIGINS: 'https://admin.example' }).consoleParentOrigins,
+    ).toEqual(['https://admin.example']);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -59,6 +68,8 @@ describe('configuration', () => {
     [{ AUTH_MODE: 'jwt', JWT_JWKS_URL: 'not a url' }, 'JWT_JWKS_URL'],
     [{ NODE_ENV: 'production', AUTH_MODE: 'none' }, 'AUTH_MODE'],
     [{ CORS_ORIGIN: 'https://a.example/path' }, 'CORS_ORIGIN'],
+    [{ CONSOLE_PARENT_ORIGINS: '*' }, 'CONSOLE_PARENT_ORIGINS'],
+    [{ CONSOLE_PARENT_ORIGINS: 'https://admin.example/panel' }, 'CONSOLE_PARENT_ORIGINS'],
     [{ REDIS_URL: 'http://h' }, 'REDIS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RATE_LIMIT: 'maybe' }, 'RATE_LIMIT'],

@@ -13,7 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { Unauthorized } from '../errors.js';
-import { isStorableText } from '../schemas/inputs.js';
+import { isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/inputs.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { type Person, person, type Role } from './actor.js';
 
@@ -72,6 +72,10 @@ function toActor(payload: JWTPayload): Person {
       'Invalid token: sub and name must be text without NUL characters or lone surrogates',
       'INVALID_TOKEN',
     );
+  }
+  // The name is shown to the other side of every chat: the rule of names in payloads.
+  if (typeof name === 'string' && !isPlainName(name)) {
+    throw new Unauthorized(`Invalid token: name ${PLAIN_NAME_RULE}`, 'INVALID_TOKEN');
   }
   if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
     throw new Unauthorized(

@@ -58,9 +58,11 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
   // The page's own Content-Security-Policy: swagger-ui's (staticCSP: true) without its
   // upgrade-insecure-requests, which over plain HTTP on any host but localhost sent the
   // browser to https:// for the page's scripts, and the page stayed blank.
+  // A token pasted into Authorize lives only as long as the page: persisted, it would sit
+  // in localStorage for any script of this origin to read, long after the tab closed.
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: DOCS_CSP,
-    uiConfig: { persistAuthorization: true },
+    uiConfig: { persistAuthorization: false },
   });
 }

@@ -3,14 +3,27 @@
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { errorReply, failure, internalErrorReply, toErrorReply } from '../envelopes.js';
-import type { ErrorCode } from '../errors.js';
+import { errorReply, internalErrorReply, toErrorReply } from '../envelopes.js';
+import type { CodeWithStatus } from '../errors.js';
 
-const FASTIFY_CODES: Record<number, ErrorCode> = {
+type FastifyStatus = 400 | 403 | 404 | 412 | 413 | 415 | 416;
+
+/**
+ * The code of each status Fastify and its plugins (the static files) refuse with by
+ * themselves; each has that status in the catalogue, so a client reads the same from both.
+ * Another client error has no code of its own: it is answered as the 400 it is.
+ */
+const FASTIFY_CODES: { [S in FastifyStatus]: CodeWithStatus<S> } = {
+  400: 'VALIDATION_ERROR',
+  403: 'FORBIDDEN_PATH',
   404: 'NOT_FOUND',
+  412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  416: 'RANGE_NOT_SATISFIABLE',
 };
+
+const hasCode = (status: number): status is FastifyStatus => status in FASTIFY_CODES;
 
 function isFastifyClientError(err: unknown): err is FastifyError {
   if (typeof err !== 'object' || err === null) return false;
@@ -32,8 +45,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(known.status).send(known.body);
     }
     if (isFastifyClientError(err)) {
-      const code = FASTIFY_CODES[err.statusCode ?? 400] ?? 'VALIDATION_ERROR';
-      return reply.status(err.statusCode ?? 400).send(failure(code, err.message));
+      const status = err.statusCode ?? 400;
+      const refused = errorReply(
+        hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR',
+        err.message,
+      );
+      return reply.status(refused.status).send(refused.body);
     }
     request.log.error({ err }, 'unhandled error');
     const internal = internalErrorReply();

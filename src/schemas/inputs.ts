@@ -19,8 +19,20 @@ const text = (maxChars: number) =>
     .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
     .refine((v) => v.isWellFormed(), 'must not contain a lone surrogate');
 
+/**
+ * Unicode's embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) make
+ * text display in another order than it is written: a name ending in U+202E turns around
+ * what a page writes after it. A name has no use for them (pages show each name isolated),
+ * so names refuse them; message texts keep them and clients neutralise them when shown.
+ * The marks U+200E, U+200F and U+061C stay: right-to-left names need them.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const isPlainName = (v: string): boolean => !BIDI_CONTROLS.test(v);
+export const PLAIN_NAME_RULE =
+  'must not contain bidirectional embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069)';
+
 const id = text(LIMITS.idChars).trim().min(1);
-const name = text(LIMITS.nameChars);
+const name = text(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
 /** Only web links: a client renders it, so `javascript:`, `data:` or `file:` must never get in. */
 const fileUrl = text(LIMITS.urlChars).refine((v) => {
   if (!URL.canParse(v)) return false;

@@ -80,6 +80,17 @@ describe('HS256 tokens', () => {
     expect(verified.actor).toMatchObject({ name: 'a'.repeat(199) });
   });
 
+  it('refuses a name with bidirectional embedding, override or isolate controls, not marks', async () => {
+    for (const control of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2069']) {
+      expect(
+        await failure(verifier.verify(await signToken('u1', 'admin', `Ali${control}gnp.exe`))),
+        `U+${control.codePointAt(0)?.toString(16)}`,
+      ).toBe('401 INVALID_TOKEN');
+    }
+    const marked = await verifier.verify(await signToken('u1', 'user', '\u200Fנועה\u200E\u061C'));
+    expect(marked.actor.name).toBe('\u200Fנועה\u200E\u061C');
+  });
+
   it('requires exp, and a lifetime of at most 24 hours', async () => {
     const secret = new TextEncoder().encode(TEST_SECRET);
     const noExp = await new SignJWT({ role: 'user', name: 'N' })

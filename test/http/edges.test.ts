@@ -41,6 +41,75 @@ describe.each(await storeTargets())('edges of valid input on $name', (target) =>
     );
   });
 
+  describe('names refuse bidirectional controls; message texts keep them', () => {
+    const SPOOF = 'Ali\u202Egnp.exe';
+
+    it.each([
+      ['U+202A (LRE)', '\u202A'],
+      ['U+202E (RLO)', '\u202E'],
+      ['U+2066 (LRI)', '\u2066'],
+      ['U+2069 (PDI)', '\u2069'],
+    ])('a name with %s is refused over REST, naming the field', async (_label, control) => {
+      const user = await world.user();
+      const admin = await world.admin();
+      expectRefused(
+        await api(world.server(), 'POST', '/api/chats', {
+          userId: user.id,
+          userName: `Ali${control}x`,
+        }),
+        'userName',
+      );
+      const chat = await openChat(world, user);
+      expectRefused(
+        await api(world.server(), 'POST', '/api/chats/assign', {
+          chatId: chat._id,
+          adminId: admin.id,
+          adminName: `Boris${control}`,
+        }),
+        'adminName',
+      );
+      expectRefused(
+        await restSend(world, user, 'user', {
+          chatId: chat._id,
+          content: 'hi',
+          senderName: `x${control}`,
+        }),
+        'senderName',
+      );
+      const stored = await api(world.server(), 'GET', `/api/chats/user/${user.id}`);
+      expect((stored.body.chats as Array<{ assignedAdminId: unknown }>)[0]?.assignedAdminId).toBe(
+        null,
+      );
+    });
+
+    it('a name with a bidirectional control is refused on the socket too', async () => {
+      const client = (await world.user()).client;
+      for (const [event, payload, field] of [
+        ['join-user', { userId: world.uid('u'), userName: SPOOF }, 'userName'],
+        ['join-admin', { adminId: world.uid('a'), adminName: SPOOF }, 'adminName'],
+        ['send-message', { content: 'hi', senderName: SPOOF }, 'senderName'],
+      ] as const) {
+        const ack = await client.emitAck(event, payload);
+        expect(ack, event).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+        expect(String(ack.error), event).toMatch(new RegExp(`^${field}\\b`));
+      }
+    });
+
+    it('right-to-left marks are fine in a name, and a text keeps its controls as written', async () => {
+      const user = await world.user();
+      const named = await api(world.server(), 'POST', '/api/chats', {
+        userId: user.id,
+        userName: '\u200Fנועה\u200E \u061C',
+      });
+      expect(named.status).toBe(200);
+      const chat = named.body.chat as { _id: string };
+      const content = `invoice_${SPOOF}\u2066x\u2069`;
+      expect((await restSend(world, user, 'user', { chatId: chat._id, content })).status).toBe(200);
+      const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+      expect((history.body.messages as Array<{ content: string }>)[0]?.content).toBe(content);
+    });
+  });
+
   it('a path id with a NUL is a 400 naming it', async () => {
     expectRefused(await api(world.server(), 'GET', '/api/messages/abc%00def'), 'chatId');
     expectRefused(await api(world.server(), 'GET', '/api/chats/user/u%00x'), 'userId');

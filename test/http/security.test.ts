@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -31,6 +32,42 @@ describe('HTTP hardening', () => {
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).toMatch(/script-src 'self'/);
       expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('the API docs page does not keep a pasted token (no persistAuthorization)', async () => {
+    const server = await startTestServer(memory);
+    try {
+      const page = await (await fetch(`${server.url}/docs/`)).text();
+      const script = page.match(/src="([^"]*swagger-initializer\.js)"/)?.[1];
+      expect(script).toBeTruthy();
+      const initializer = await (await fetch(new URL(script ?? '', `${server.url}/docs/`))).text();
+      // Run the served initializer with a stand-in Swagger UI that records its options.
+      const given: Array<Record<string, unknown>> = [];
+      const bundle = Object.assign(
+        (options: Record<string, unknown>) => {
+          given.push(options);
+          return { initOAuth: () => {} };
+        },
+        { presets: { apis: {} }, plugins: { DownloadUrl: {} } },
+      );
+      const window: { onload?: () => void; location: { href: string } } = {
+        location: { href: `${server.url}/docs/` },
+      };
+      runInNewContext(initializer, {
+        window,
+        document: {
+          createElement: () => ({ href: '' }),
+          querySelector: () => ({ appendChild: () => {} }),
+        },
+        SwaggerUIBundle: bundle,
+        SwaggerUIStandalonePreset: {},
+      });
+      window.onload?.();
+      expect(given).toHaveLength(1);
+      expect(given[0]?.persistAuthorization).toBe(false);
     } finally {
       await server.close();
     }

@@ -25,7 +25,10 @@ describe('web assets', () => {
     await ensureWebBuilt();
     server = await startTestServer(
       { kind: 'sqlite', path: ':memory:' },
-      { CORS_ORIGIN: 'https://app.example,https://admin.example' },
+      {
+        CORS_ORIGIN: 'https://app.example,https://admin.example',
+        CONSOLE_PARENT_ORIGINS: 'https://admin.example',
+      },
     );
   });
   afterAll(() => server?.close());
@@ -50,7 +53,9 @@ describe('web assets', () => {
     expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
-    expect(csp).toContain("frame-ancestors 'self' https://app.example https://admin.example");
+    // Only the admin panel may frame it: the user-facing app is in CORS_ORIGIN, not here.
+    expect(csp).toContain("frame-ancestors 'self' https://admin.example");
+    expect(csp).not.toContain('https://app.example');
     expect(res.headers.get('cache-control')).toBe('no-cache');
     const html = await res.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
@@ -64,13 +69,29 @@ describe('web assets', () => {
     const res = await api(server, 'GET', '/console/config.json');
     expect(res.body).toEqual({
       authMode: 'none',
-      parentOrigins: ['https://app.example', 'https://admin.example'],
+      parentOrigins: ['https://admin.example'],
     });
     const jwt = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
     try {
       expect((await api(jwt, 'GET', '/console/config.json')).body.authMode).toBe('jwt');
     } finally {
       await jwt.close();
+    }
+  });
+
+  it('lets nothing but the console itself frame it when CONSOLE_PARENT_ORIGINS is unset', async () => {
+    const bare = await startTestServer(
+      { kind: 'sqlite', path: ':memory:' },
+      { CORS_ORIGIN: 'https://app.example,https://admin.example' },
+    );
+    try {
+      const res = await fetch(`${bare.url}/console`);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+      expect(res.headers.get('content-security-policy')).not.toMatch(/https:\/\/\w+\.example/);
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect((await api(bare, 'GET', '/console/config.json')).body.parentOrigins).toEqual([]);
+    } finally {
+      await bare.close();
     }
   });
 

@@ -10,7 +10,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
@@ -22,6 +21,7 @@ import { chromiumAvailable, launchChromium } from './chromium.js';
 import {
   freePort,
   type HostPage,
+  seriousViolations,
   showsExactly,
   startHostPage,
   textsInOrder,
@@ -68,15 +68,6 @@ const RUNS: Run[] = [
   },
 ];
 
-async function seriousViolations(page: Page, include?: string): Promise<string[]> {
-  let builder = new AxeBuilder({ page });
-  if (include) builder = builder.include(include);
-  const { violations } = await builder.analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
 describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
   let browser: Browser;
   let db: TestDatabase;
@@ -112,6 +103,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       const env: Record<string, string> = {
         PORT: String(port),
         CORS_ORIGIN: `${host.origin},${chatOrigin}`,
+        // The host page doubles as the admin panel that frames the console.
+        CONSOLE_PARENT_ORIGINS: host.origin,
         ...(run.auth === 'jwt' ? JWT_ENV : {}),
       };
       let server: RunningServer = await startTestServer(db.config, env);
@@ -137,7 +130,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
               superadmin ? 'superadmin' : 'admin',
               admin.name,
             );
+            // A link with a token asks first whom it signs in (see console-handover.test.ts).
             await page.goto(`${chatOrigin}/console#token=${token}`);
+            await page.click('[data-handover=accept]');
           } else {
             await page.goto(`${chatOrigin}/console`);
             await page.locator('.demo-banner').waitFor();

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 
 export async function freePort(): Promise<number> {
@@ -138,4 +139,14 @@ export async function showsExactly(scope: Page | Locator, texts: string[]): Prom
     shown.length === texts.length &&
     shown.every(([seq, text], i) => seq === i + 1 && text === texts[i])
   );
+}
+
+/** Accessibility (axe-core): the serious and critical violations, one line each. */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  let builder = new AxeBuilder({ page });
+  if (include) builder = builder.include(include);
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

@@ -1,10 +1,14 @@
 /** The console's root: the server's auth mode, the language, and sign-in or the workspace. */
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
 import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
+import { HandoverPrompt } from './handover-prompt.js';
 import {
   type ConsoleConfig,
+  type Handover,
+  type HandoverSource,
+  handoverStep,
   listenForHandover,
   loadConfig,
   type Session,
@@ -40,6 +44,10 @@ export function ConsoleApp() {
   const [configFailed, setConfigFailed] = useState(false);
   const [session, setSession] = useState<Session | undefined>(undefined);
   const [problem, setProblem] = useState<TokenProblem | 'signedOut' | undefined>(undefined);
+  /** A handed-over token waiting for the admin to confirm whom they become. */
+  const [offer, setOffer] = useState<Handover | undefined>(undefined);
+  // The session as of now, for handovers that arrive between renders.
+  const current = useRef<Session | undefined>(undefined);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -69,36 +77,56 @@ export function ConsoleApp() {
   }, []);
 
   const signIn = useCallback((s: Session) => {
+    current.current = s;
     saveSession(s);
     setProblem(undefined);
+    setOffer(undefined);
     setSession(s);
   }, []);
 
   const acceptToken = useCallback(
-    (token: string) => {
+    (token: string, source: HandoverSource) => {
       const s = sessionFromToken(token);
-      if (typeof s === 'string') setProblem(s);
-      else signIn(s);
+      if (typeof s === 'string') {
+        // A bad token says so on the sign-in page; it never signs anyone out.
+        if (!current.current) setProblem(s);
+        return;
+      }
+      const offered = { session: s, source };
+      if (handoverStep(current.current, offered) === 'apply') signIn(s);
+      else setOffer(offered);
     },
     [signIn],
   );
 
   useEffect(() => {
     if (!config) return;
+    const saved = savedSession(config.authMode);
+    current.current = saved;
+    if (saved) setSession(saved);
     const handed = config.authMode === 'jwt' ? tokenFromFragment() : undefined;
-    if (handed) acceptToken(handed);
-    else {
-      const saved = savedSession(config.authMode);
-      if (saved) setSession(saved);
-    }
-    return config.authMode === 'jwt' ? listenForHandover(config, acceptToken) : undefined;
+    if (handed) acceptToken(handed, 'fragment');
+    return config.authMode === 'jwt'
+      ? listenForHandover(config, (token) => acceptToken(token, 'parent'))
+      : undefined;
   }, [config, acceptToken]);
 
   const signOut = useCallback((reason?: 'signedOut') => {
+    current.current = undefined;
     saveSession(undefined);
     setSession(undefined);
     setProblem(reason);
   }, []);
+
+  const prompt = offer ? (
+    <HandoverPrompt
+      offered={offer.session.identity}
+      current={session?.identity}
+      c={c}
+      onAccept={() => signIn(offer.session)}
+      onDecline={() => setOffer(undefined)}
+    />
+  ) : null;
 
   const languagePicker = (
     <label class="lang">
@@ -125,32 +153,39 @@ export function ConsoleApp() {
     return (
       <>
         <div class="sign-in__lang">{languagePicker}</div>
-        <SignIn
-          key={problem ?? 'none'}
-          mode={config.authMode}
-          c={c}
-          problem={problem}
-          signedOutText={t('signedOut')}
-          onSignIn={signIn}
-        />
+        {prompt ? (
+          <main class="sign-in">{prompt}</main>
+        ) : (
+          <SignIn
+            key={problem ?? 'none'}
+            mode={config.authMode}
+            c={c}
+            problem={problem}
+            signedOutText={t('signedOut')}
+            onSignIn={signIn}
+          />
+        )}
       </>
     );
   }
   return (
-    <Workspace
-      session={session}
-      t={t}
-      c={c}
-      lang={lang}
-      onSignedOut={() => signOut('signedOut')}
-      header={
-        <>
-          {languagePicker}
-          <button type="button" class="button button--plain" onClick={() => signOut()}>
-            {c('signOut')}
-          </button>
-        </>
-      }
-    />
+    <>
+      {prompt}
+      <Workspace
+        session={session}
+        t={t}
+        c={c}
+        lang={lang}
+        onSignedOut={() => signOut('signedOut')}
+        header={
+          <>
+            {languagePicker}
+            <button type="button" class="button button--plain" onClick={() => signOut()}>
+              {c('signOut')}
+            </button>
+          </>
+        }
+      />
+    </>
   );
 }

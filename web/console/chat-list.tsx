@@ -2,6 +2,7 @@
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat } from '../shared/types.js';
+import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { useNow } from '../shared/use-page.js';
 import { waitedFor } from './format.js';
 
@@ -38,7 +39,7 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
                   {chat.userOnline ? c('userOnline') : c('userOffline')}
                 </span>
               </span>
-              <span class="chat-item__name">{chat.userName || chat.userId}</span>
+              <Isolated class="chat-item__name" text={chat.userName || chat.userId} />
               {chat.unreadCount > 0 ? (
                 <span class="badge" data-unread={chat.unreadCount}>
                   <span aria-hidden="true">{chat.unreadCount}</span>
@@ -48,12 +49,12 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
                 </span>
               ) : null}
             </span>
-            <span class="chat-item__preview">{chat.lastMessage || c('noMessagesYet')}</span>
+            <Isolated class="chat-item__preview" text={chat.lastMessage || c('noMessagesYet')} />
             <span class="chat-item__meta">
               {chat.status === 'waiting'
                 ? c('waitingFor', { time: waitedFor(chat.createdAt, now, lang) })
                 : chat.assignedAdminName
-                  ? c('assignedTo', { name: chat.assignedAdminName })
+                  ? sentence(c('assignedTo'), { name: chat.assignedAdminName })
                   : c(chat.status === 'closed' ? 'statusClosed' : 'statusActive')}
             </span>
           </button>

@@ -2,6 +2,7 @@
  * One chat in the console: who and where it stands, the actions this admin may take
  * (take, lock, return to queue, transfer, close), the history and the reply box.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
@@ -9,6 +10,7 @@ import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
+import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useChat } from '../shared/use-chat.js';
 import type { ChatEvent } from './chats.js';
@@ -36,7 +38,7 @@ export function ChatView(props: Props) {
   const closed = chat.status === 'closed';
   const canWrite = !closed && (mine || superadmin);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [transferring, setTransferring] = useState(false);
 
@@ -60,9 +62,10 @@ export function ChatView(props: Props) {
       if (reply.chat) dispatch({ type: 'upsert', chat: reply.chat });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'CHAT_TAKEN') {
-        setError(c('takenBy', { name: String(err.body.assignedTo ?? '') }));
+        setError(sentence(c('takenBy'), { name: String(err.body.assignedTo ?? '') }));
       } else {
-        setError(c('actionFailed', { reason: err instanceof Error ? err.message : String(err) }));
+        const reason = err instanceof Error ? err.message : String(err);
+        setError(sentence(c('actionFailed'), { reason }));
       }
     } finally {
       setBusy(false);
@@ -105,8 +108,15 @@ export function ChatView(props: Props) {
 
   const waiting = chat.status === 'waiting' && !chat.assignedAdminId;
   const holds = !closed && (mine || (superadmin && Boolean(chat.assignedAdminId)));
-  const statusLine = [
+  const holder =
+    chat.isLocked && chat.lockedByAdminName
+      ? sentence(c('lockedBy'), { name: chat.lockedByAdminName })
+      : chat.assignedAdminName
+        ? sentence(c('assignedTo'), { name: chat.assignedAdminName })
+        : undefined;
+  const statusLine: ComponentChildren[] = [
     chat.userOnline ? c('userOnline') : c('userOffline'),
+    ' · ',
     c(
       chat.status === 'waiting'
         ? 'statusWaiting'
@@ -114,14 +124,8 @@ export function ChatView(props: Props) {
           ? 'statusActive'
           : 'statusClosed',
     ),
-    chat.isLocked && chat.lockedByAdminName
-      ? c('lockedBy', { name: chat.lockedByAdminName })
-      : chat.assignedAdminName
-        ? c('assignedTo', { name: chat.assignedAdminName })
-        : '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
+    ...(holder ? [' · ', holder] : []),
+  ];
 
   return (
     <section class="chat" aria-labelledby="chat-title" data-chat-id={chat._id}>
@@ -132,7 +136,7 @@ export function ChatView(props: Props) {
         <div class="chat__who">
           <h2 id="chat-title">
             <span class={`dot ${chat.userOnline ? 'dot--online' : 'dot--offline'}`} />
-            {chat.userName || chat.userId}
+            <Isolated text={chat.userName || chat.userId} />
           </h2>
           <p class="chat__status" data-testid="chat-status">
             {statusLine}
@@ -220,7 +224,7 @@ export function ChatView(props: Props) {
         onRetry={view.retry}
         onLoadOlder={view.loadOlder}
         loadingOlder={view.loadingOlder}
-        footer={view.typingName ? t('typing', { name: view.typingName }) : undefined}
+        footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />
       {canWrite ? (
         <Composer

@@ -1,9 +1,11 @@
 /**
- * Who is signed in to the console and how. The server tells its auth mode
- * (`/console/config.json`). Under JWT the token is pasted, or handed over by the host page:
- * in the URL fragment (`/console#token=…`, never sent to a server) or by `postMessage`
- * from a parent window whose origin is one of CORS_ORIGIN's. Under AUTH_MODE=none the
- * admin types a name and id (demo mode). The session lives in sessionStorage (this tab).
+ * Who is signed in to the console and how. The server tells its auth mode and the admin
+ * panels that may frame it (`/console/config.json`). Under JWT the token is pasted, or
+ * handed over: in the URL fragment (`/console#token=…`, never sent to a server) or by
+ * `postMessage` from the parent window, when its origin is one of CONSOLE_PARENT_ORIGINS.
+ * A handed token never silently signs in someone else (see handoverStep). Under
+ * AUTH_MODE=none the admin types a name and id (demo mode). The session lives in
+ * sessionStorage (this tab).
  */
 
 import { readToken } from '../shared/token.js';
@@ -38,6 +40,30 @@ export function sessionFromToken(token: string): Session | TokenProblem {
   return { identity: { id: claims.id, name: claims.name, role: claims.role }, token: token.trim() };
 }
 
+/** Where a token that was not typed in came from. */
+export type HandoverSource = 'parent' | 'fragment';
+
+export interface Handover {
+  session: Session;
+  source: HandoverSource;
+}
+
+const sameIdentity = (a: Session, b: Session): boolean =>
+  a.identity.id === b.identity.id && a.identity.role === b.identity.role;
+
+/**
+ * Whether a handed-over session may start at once or only once the admin confirms whom
+ * they become. A fresh token for whoever is signed in is a refresh. Any site can link to
+ * `/console#token=…` (a login CSRF: the admin would work as the link's author), so a
+ * fragment always asks; the listed parent may sign in an empty console, never swap the
+ * admin who is signed in for someone else.
+ */
+export function handoverStep(current: Session | undefined, offered: Handover): 'apply' | 'confirm' {
+  if (current && sameIdentity(current, offered.session)) return 'apply';
+  if (!current && offered.source === 'parent') return 'apply';
+  return 'confirm';
+}
+
 /** A token in the URL fragment is taken once and removed from the address bar. */
 export function tokenFromFragment(): string | undefined {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -50,13 +76,16 @@ export function listenForHandover(
   config: ConsoleConfig,
   onToken: (token: string) => void,
 ): () => void {
+  const framed = window.parent !== window;
   const listener = (e: MessageEvent) => {
-    if (!config.parentOrigins.includes(e.origin)) return;
+    // Only the window that frames the console, and only from a listed origin: not an
+    // opener, a popup or another frame of a listed site.
+    if (!framed || e.source !== window.parent || !config.parentOrigins.includes(e.origin)) return;
     const data = e.data as { type?: unknown; token?: unknown } | null;
     if (data?.type === 'fastorika:token' && typeof data.token === 'string') onToken(data.token);
   };
   window.addEventListener('message', listener);
-  if (window.parent !== window) {
+  if (framed) {
     for (const origin of config.parentOrigins) {
       window.parent.postMessage({ type: 'fastorika:ready' }, origin);
     }

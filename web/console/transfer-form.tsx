@@ -1,5 +1,6 @@
 /** Pick the admin to transfer a chat to: one seen recently, or any id and name typed in. */
 import { useState } from 'preact/hooks';
+import { isolated } from '../shared/bidi.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 
@@ -35,7 +36,8 @@ export function TransferForm({ admins, c, onTransfer, onCancel }: Props) {
           <option value="">{c('transferPickNone')}</option>
           {Object.entries(admins).map(([adminId, adminName]) => (
             <option key={adminId} value={adminId}>
-              {adminName} ({adminId})
+              {/* An option holds only text: the names are isolated in the string. */}
+              {isolated(adminName)} ({isolated(adminId)})
             </option>
           ))}
         </select>

@@ -1,11 +1,13 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { isolated } from '../shared/bidi.js';
 import { type ChatClient, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat, Message } from '../shared/types.js';
+import { sentence } from '../shared/ui/isolated.js';
 import { useConnection, usePageVisible } from '../shared/use-page.js';
 import { canAskForNotifications, useAttention } from './attention.js';
 import { ChatList } from './chat-list.js';
@@ -58,7 +60,11 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
     status,
     useCallback(
       (chatId: string, m: Message) =>
-        attention(c('notificationTitle', { name: m.senderName }), m.content, chatId),
+        attention(
+          c('notificationTitle', { name: isolated(m.senderName) }),
+          isolated(m.content),
+          chatId,
+        ),
       [attention, c],
     ),
   );
@@ -82,7 +88,7 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
           {connection === 'signed-out' ? t('signedOut') : t(connection)}
         </p>
         <p class="topbar__me">
-          {c('signedInAs', { name: me.name })} (
+          {sentence(c('signedInAs'), { name: me.name })} (
           {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
         </p>
         {askNotify ? (

@@ -4,6 +4,7 @@
  * when the user first writes, so visitors who never write leave no empty chats in the
  * agents' queue.
  */
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createChatClient } from '../shared/client.js';
 import { common } from '../shared/i18n/common.js';
@@ -13,6 +14,7 @@ import { widgetStrings } from '../shared/i18n/widget.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
+import { sentence } from '../shared/ui/isolated.js';
 import { MessageList, type Notice } from '../shared/ui/message-list.js';
 import { useChat } from '../shared/use-chat.js';
 import { useConnection, usePageVisible } from '../shared/use-page.js';
@@ -59,8 +61,8 @@ export function WidgetApp({ config, identity, lang }: Props) {
   const seqNow = useRef(0);
   seqNow.current = lastSeq(view.timeline);
 
-  const notice = useCallback((text: string) => {
-    setNotices((ns) => [...ns, { key: `${ns.length}-${text}`, text, afterSeq: seqNow.current }]);
+  const notice = useCallback((text: ComponentChildren) => {
+    setNotices((ns) => [...ns, { key: String(ns.length), text, afterSeq: seqNow.current }]);
   }, []);
 
   /** The user's chat that is not closed, if any (after start and after every reconnect). */
@@ -81,11 +83,11 @@ export function WidgetApp({ config, identity, lang }: Props) {
       client.onResync(() => void refresh().catch(() => {})),
       client.on('admin-joined', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
-        notice(w('agentJoined', { name: p.adminName }));
+        notice(sentence(w('agentJoined'), { name: p.adminName }));
       }),
       client.on('admin-changed', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
-        notice(w('agentChanged', { name: p.adminName }));
+        notice(sentence(w('agentChanged'), { name: p.adminName }));
       }),
       client.on('chat-closed', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, status: 'closed' } : c));
@@ -122,7 +124,7 @@ export function WidgetApp({ config, identity, lang }: Props) {
   const status = closed
     ? t('chatClosed')
     : chat?.assignedAdminName
-      ? w('talkingTo', { name: chat.assignedAdminName })
+      ? sentence(w('talkingTo'), { name: chat.assignedAdminName })
       : chat
         ? w('waitingAgent')
         : w('intro');
@@ -171,7 +173,7 @@ export function WidgetApp({ config, identity, lang }: Props) {
             onLoadOlder={view.loadOlder}
             loadingOlder={view.loadingOlder}
             notices={notices}
-            footer={view.typingName ? t('typing', { name: view.typingName }) : undefined}
+            footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
           />
           {error ? (
             <p class="banner banner--error" role="alert">

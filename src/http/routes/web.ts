@@ -31,9 +31,11 @@ function page(dir: string, file: string): Page {
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
-/** The console runs only its own files; it may be framed only by the listed origins. */
-function consoleCsp(config: Config): string {
-  const parents = config.corsOrigin === '*' ? [] : config.corsOrigin;
+/**
+ * The console runs only its own files; it may be framed only by itself and the admin
+ * panels of CONSOLE_PARENT_ORIGINS (not CORS_ORIGIN: the user-facing app is listed there).
+ */
+function consoleCsp(parents: readonly string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -63,11 +65,11 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     const consolePage = page(dir, 'console.html');
     const loader = page(dir, 'widget.js');
     const demo = page(dir, 'widget-demo.html');
-    const csp = consoleCsp(config);
-    const settings = {
-      authMode: config.auth.mode,
-      parentOrigins: config.corsOrigin === '*' ? [] : config.corsOrigin,
-    };
+    const parentOrigins = config.consoleParentOrigins;
+    const csp = consoleCsp(parentOrigins);
+    // The same list the frame-ancestors allow: the console takes tokens by postMessage only
+    // from a parent window of one of these origins.
+    const settings = { authMode: config.auth.mode, parentOrigins };
 
     await app.register(fastifyStatic, {
       root: join(dir, 'assets'),
@@ -83,7 +85,7 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     const hidden = { schema: { hide: true } };
     app.get('/console', hidden, (req, reply) => {
       reply.header('content-security-policy', csp);
-      if (settings.parentOrigins.length === 0) reply.header('x-frame-options', 'SAMEORIGIN');
+      if (parentOrigins.length === 0) reply.header('x-frame-options', 'SAMEORIGIN');
       else reply.removeHeader('x-frame-options');
       return send(req, reply, consolePage, 'text/html; charset=utf-8', 'no-cache');
     });

@@ -64,7 +64,13 @@ export type ConsoleKey =
   | 'notificationTitle'
   | 'chatActions'
   | 'backToList'
-  | 'refresh';
+  | 'refresh'
+  | 'handoverTitle'
+  | 'handoverFresh'
+  | 'handoverSwitchTitle'
+  | 'handoverSwitch'
+  | 'handoverAccept'
+  | 'handoverStay';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -132,6 +138,14 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     chatActions: 'Chat actions',
     backToList: 'Back to the list',
     refresh: 'Refresh',
+    handoverTitle: 'Sign in with this link?',
+    handoverFresh:
+      'This link signs you in as {name} ({role}, id {id}). Continue only if you asked for it.',
+    handoverSwitchTitle: 'Switch to another admin?',
+    handoverSwitch:
+      'A link or page asks to sign you in as {name} ({role}, id {id}) instead of {current}.',
+    handoverAccept: 'Continue as {name}',
+    handoverStay: 'Stay signed in as {current}',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -198,6 +212,14 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     chatActions: 'Действия с чатом',
     backToList: 'Назад к списку',
     refresh: 'Обновить',
+    handoverTitle: 'Войти по этой ссылке?',
+    handoverFresh:
+      'Эта ссылка выполнит вход как {name} ({role}, id {id}). Продолжайте, только если вы сами её запросили.',
+    handoverSwitchTitle: 'Сменить администратора?',
+    handoverSwitch:
+      'Ссылка или страница предлагает войти как {name} ({role}, id {id}) вместо {current}.',
+    handoverAccept: 'Продолжить как {name}',
+    handoverStay: 'Остаться: {current}',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -264,5 +286,13 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     chatActions: 'Chat amallari',
     backToList: 'Roʻyxatga qaytish',
     refresh: 'Yangilash',
+    handoverTitle: 'Bu havola orqali kirilsinmi?',
+    handoverFresh:
+      'Bu havola sizni {name} ({role}, id {id}) sifatida kiritadi. Faqat uni oʻzingiz soʻragan boʻlsangiz davom eting.',
+    handoverSwitchTitle: 'Boshqa administratorga oʻtilsinmi?',
+    handoverSwitch:
+      'Havola yoki sahifa sizni {current} oʻrniga {name} ({role}, id {id}) sifatida kiritmoqchi.',
+    handoverAccept: '{name} sifatida davom etish',
+    handoverStay: '{current} sifatida qolish',
   },
 };

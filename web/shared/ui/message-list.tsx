@@ -4,16 +4,19 @@
  * previous page; the view keeps its place when a page is prepended and follows new
  * messages while it is at the bottom.
  */
+import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { showBidiControls } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
 import { type Lang, LOCALE, type Translate } from '../i18n/index.js';
 import { deliveryOf, type PendingSend, type Timeline } from '../timeline.js';
 import type { Message } from '../types.js';
+import { Isolated } from './isolated.js';
 import { MessageBody } from './message-body.js';
 
 export interface Notice {
   key: string;
-  text: string;
+  text: ComponentChildren;
   /** Shown after the message with this seq (0: before all). */
   afterSeq: number;
 }
@@ -31,7 +34,7 @@ interface Props {
   loadingOlder?: boolean;
   notices?: readonly Notice[];
   /** Shown under the last message (e.g. "Anna is typing…"). */
-  footer?: string | undefined;
+  footer?: ComponentChildren;
 }
 
 const NEAR_TOP_PX = 48;
@@ -99,7 +102,9 @@ export function MessageList(props: Props) {
         data-seq={m.seq}
         data-state={own ? state : undefined}
       >
-        <span class="msg__sender">{m.senderId === props.selfId ? t('you') : m.senderName}</span>
+        <span class="msg__sender">
+          {m.senderId === props.selfId ? t('you') : <Isolated text={m.senderName} />}
+        </span>
         <MessageBody content={m.content} messageType={m.messageType} fileUrl={m.fileUrl} t={t} />
         <span class="msg__meta">
           <time dateTime={m.createdAt}>{time(m.createdAt, lang)}</time>
@@ -142,7 +147,9 @@ export function MessageList(props: Props) {
           >
             <span class="msg__sender">{t('you')}</span>
             <div class="msg__body">
-              <p class="msg__text">{p.content}</p>
+              <p class="msg__text" dir="auto">
+                {showBidiControls(p.content)}
+              </p>
             </div>
             <span class="msg__meta">
               <span class={`msg__state msg__state--${p.state}`}>{t(p.state)}</span>

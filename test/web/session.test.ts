@@ -1,0 +1,32 @@
+/** When a handed-over token may sign the console in at once, and when it must ask first. */
+import { describe, expect, it } from 'vitest';
+import { type Handover, handoverStep, type Session } from '../../web/console/session.js';
+
+const as = (id: string, role: 'admin' | 'superadmin' = 'admin'): Session => ({
+  identity: { id, name: `Name ${id}`, role },
+  token: `token-of-${id}`,
+});
+const from = (source: Handover['source'], s: Session): Handover => ({ session: s, source });
+
+describe('handoverStep', () => {
+  it('lets the listed parent sign in a console nobody is signed in to', () => {
+    expect(handoverStep(undefined, from('parent', as('anna')))).toBe('apply');
+  });
+
+  it('asks before a link signs anyone in (login CSRF)', () => {
+    expect(handoverStep(undefined, from('fragment', as('anna')))).toBe('confirm');
+  });
+
+  it('asks before either swaps the admin signed in for another identity or role', () => {
+    for (const source of ['parent', 'fragment'] as const) {
+      expect(handoverStep(as('anna'), from(source, as('mallory')))).toBe('confirm');
+      expect(handoverStep(as('anna'), from(source, as('anna', 'superadmin')))).toBe('confirm');
+    }
+  });
+
+  it('takes a fresh token for the admin signed in as a refresh', () => {
+    for (const source of ['parent', 'fragment'] as const) {
+      expect(handoverStep(as('anna'), from(source, as('anna')))).toBe('apply');
+    }
+  });
+});
