@@ -1,3 +1,5 @@
+import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
+
 /**
  * Configuration from the environment (README "Configuration", .env.example), checked once
  * at start. A bad value throws ConfigError naming the variable; main.ts prints that one
@@ -34,6 +36,8 @@ export interface Config {
   metrics: { port: number | undefined; token: string | undefined };
   /** On SIGTERM, /ready answers 503 this long before connections are closed. */
   shutdownDrainMs: number;
+  /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
+  tunables: Readonly<Record<OverridableName, number>>;
 }
 
 export class ConfigError extends Error {
@@ -175,14 +179,34 @@ function parseAuth(env: Env, production: boolean): AuthConfig {
   };
 }
 
-function parsePositive(env: Env, name: string, fallback: number): number {
-  const raw = nonEmpty(env, name);
-  if (raw === undefined) return fallback;
+/** A tunable's environment variable, checked against what its catalogue entry accepts. */
+function parseTunable(env: Env, name: OverridableName, production: boolean): number {
+  const { env: variable, accepts, production: inProduction } = overrideOf(name);
+  const raw = nonEmpty(env, variable);
+  if (raw === undefined)
+    return production ? (inProduction ?? TUNABLES[name].value) : TUNABLES[name].value;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(name, `"${raw}" is not a positive number`);
+  if (accepts.kind === 'positive') {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(variable, `"${raw}" is not a positive number`);
+    }
+    return value;
+  }
+  if (!Number.isInteger(value) || value < accepts.min || value > accepts.max) {
+    const unit = TUNABLES[name].unit;
+    throw new ConfigError(
+      variable,
+      `"${raw}" is not a whole number of ${unit} (${accepts.min}-${accepts.max})`,
+    );
   }
   return value;
+}
+
+function parseTunables(env: Env, production: boolean): Config['tunables'] {
+  // Object.fromEntries cannot know its keys; they are OVERRIDABLE's, every one of them.
+  return Object.fromEntries(
+    OVERRIDABLE.map((name) => [name, parseTunable(env, name, production)]),
+  ) as Config['tunables'];
 }
 
 /** TRUST_PROXY: off (default), true (every hop), a hop count, or proxy addresses/CIDRs. */
@@ -211,17 +235,6 @@ function parseMetrics(env: Env): Config['metrics'] {
   return { port: parsePort(env, 'METRICS_PORT'), token };
 }
 
-/** A load balancer needs a few probe intervals to stop sending new connections. */
-function parseDrain(env: Env, production: boolean): number {
-  const raw = nonEmpty(env, 'SHUTDOWN_DRAIN_MS');
-  if (raw === undefined) return production ? 5000 : 0;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
-    throw new ConfigError('SHUTDOWN_DRAIN_MS', `"${raw}" is not a whole number of ms (0-60000)`);
-  }
-  return ms;
-}
-
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -235,6 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
+  const tunables = parseTunables(env, production);
   return {
     port: parsePort(env) ?? 3001,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
@@ -247,11 +261,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     rateLimit: {
       enabled: rateLimitRaw === 'on',
-      messagesPerSecond: parsePositive(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 10),
-      messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
+      messagesPerSecond: tunables.messagesPerSecond,
+      messagesBurst: tunables.messagesBurst,
     },
     trustProxy: parseTrustProxy(env),
     metrics: parseMetrics(env),
-    shutdownDrainMs: parseDrain(env, production),
+    shutdownDrainMs: tunables.shutdownDrainMs,
+    tunables,
   };
 }

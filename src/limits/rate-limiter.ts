@@ -13,6 +13,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { RedisClient } from '../cluster/redis.js';
+import { TUNABLES } from '../tunables.js';
 
 export interface Decision {
   allowed: boolean;
@@ -92,12 +93,14 @@ export interface Limits {
   connections: RateLimiter;
 }
 
-/** Values beyond the configured message limit: generous enough for any well-behaved client. */
+const T = TUNABLES;
+
+/** Values beyond the configured message limit (src/tunables.ts, each with its reason). */
 export const DEFAULT_BUDGETS = {
-  typing: { perSecond: 5, burst: 20 },
-  events: { perSecond: 30, burst: 100 },
-  requests: { perSecond: 50, burst: 200 },
-  connections: { perSecond: 5, burst: 30 },
+  typing: { perSecond: T.typingPerSecond.value, burst: T.typingBurst.value },
+  events: { perSecond: T.eventsPerSecond.value, burst: T.eventsBurst.value },
+  requests: { perSecond: T.requestsPerSecond.value, burst: T.requestsBurst.value },
+  connections: { perSecond: T.connectionsPerSecond.value, burst: T.connectionsBurst.value },
 } as const satisfies Record<string, Budget>;
 
 export function createLimits(

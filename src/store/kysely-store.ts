@@ -8,6 +8,7 @@ import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from '../chat
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
 import { toChat, toMessage } from './rows.js';
@@ -70,7 +71,7 @@ export class KyselyStore implements Store {
         new GroupCommit((drafts: MessageDraft[]) => {
           traits.onBatch?.(drafts.length);
           return this.appendBatch(drafts);
-        }, 256),
+        }, TUNABLES.groupCommitMaxBatch.value),
     );
   }
 

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { TUNABLES } from '../tunables.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { postgresAppender } from './postgres-append.js';
@@ -33,7 +34,11 @@ export async function openPostgresStore(
   onPoolError: (err: Error) => void,
   onBatch?: (size: number) => void,
 ): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: TUNABLES.postgresPoolSize.value,
+    connectionTimeoutMillis: TUNABLES.postgresConnectTimeoutMs.value,
+  });
   // An idle client losing its connection must not crash the process (the next query gets
   // a fresh one or a 503), but an operator wants to see it.
   pool.on('error', onPoolError);
@@ -46,9 +51,8 @@ export async function openPostgresStore(
   }
   return new KyselyStore(db, {
     kind: 'postgres',
-    chatCacheMs: 1000,
-    // Two lanes: against one and four, the most throughput with latency close to one lane's.
-    writers: 2,
+    chatCacheMs: TUNABLES.postgresChatCacheMs.value,
+    writers: TUNABLES.postgresWriters.value,
     appender: postgresAppender(pool),
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',

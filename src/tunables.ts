@@ -1,0 +1,399 @@
+/**
+ * Every limit and tunable of the server in one catalogue, like the error catalogue: each
+ * with its value, its unit, why that value (with what was measured, where something was),
+ * and its environment override where there is one. The code reads each value from here;
+ * src/config.ts reads the overrides from OVERRIDABLE, so an overridable tunable is one
+ * entry. docs/tunables.md, the limits tables of docs/protocol.md and docs/security.md and
+ * .env.example's overrides are generated from it (`npm run docs:tunables`).
+ *
+ * The wire contract's bounds are defined once, by the schemas (LIMITS): their entries
+ * here only refer to them, so that they are listed and explained with the rest.
+ */
+import { LIMITS } from './schemas/shapes.js';
+
+export type Unit =
+  | 'bytes'
+  | 'characters'
+  | 'messages'
+  | 'packets'
+  | 'entries'
+  | 'batches'
+  | 'connections'
+  | 'ms'
+  | 'seconds'
+  | 'per second'
+  | 'at once';
+
+/** What an environment variable may set a tunable to (src/config.ts refuses anything else). */
+export type Accepts =
+  /** Any number above zero (a rate of 0.5/s is one every two seconds). */
+  | { kind: 'positive' }
+  /** A whole number in [min, max]. */
+  | { kind: 'whole'; min: number; max: number };
+
+export interface Override {
+  env: string;
+  accepts: Accepts;
+  /** The default with NODE_ENV=production, where it differs from `value`. */
+  production?: number;
+}
+
+export interface Tunable {
+  value: number;
+  unit: Unit;
+  /** One sentence: why this value. */
+  reason: string;
+  override?: Override;
+  /** Part of the wire contract: defined by the schemas, and clients may rely on it. */
+  contract?: true;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const TUNABLES = {
+  // ---- The wire contract (defined by src/schemas/shapes.ts) ------------------------------
+  bodyBytes: {
+    value: LIMITS.bodyBytes,
+    unit: 'bytes',
+    reason:
+      'A REST body or a socket frame: ten times the longest message with room for its other fields, and small enough that the transport refuses a larger one before it is parsed.',
+    contract: true,
+  },
+  contentChars: {
+    value: LIMITS.contentChars,
+    unit: 'characters',
+    reason:
+      'A message is a support conversation turn, not a document: longer texts go in a file (fileUrl).',
+    contract: true,
+  },
+  idChars: {
+    value: LIMITS.idChars,
+    unit: 'characters',
+    reason:
+      'Every id a client gives (userId, adminId, chatId, clientMessageId, a token’s sub): longer than any id the apps mint, short enough to index cheaply.',
+    contract: true,
+  },
+  nameChars: {
+    value: LIMITS.nameChars,
+    unit: 'characters',
+    reason:
+      'A person’s display name; longer names are cut, never refused, where they come from a token.',
+    contract: true,
+  },
+  urlChars: {
+    value: LIMITS.urlChars,
+    unit: 'characters',
+    reason: 'A fileUrl: the length browsers and CDNs reliably accept.',
+    contract: true,
+  },
+  pathParamChars: {
+    value: LIMITS.pathParamChars,
+    unit: 'characters',
+    reason:
+      'What the router accepts in one path segment: longer than any valid id, so an over-long id is a 400 naming the field rather than the router’s bare 404.',
+    contract: true,
+  },
+  historyMaxLimit: {
+    value: LIMITS.historyMaxLimit,
+    unit: 'messages',
+    reason:
+      'The most messages one history page or cursor read answers: a few milliseconds of the event loop.',
+    contract: true,
+  },
+  historyDefaultLimit: {
+    value: LIMITS.historyDefaultLimit,
+    unit: 'messages',
+    reason: 'A history page when `limit` is not given: a screenful and then some.',
+    contract: true,
+  },
+  lastMessagePreviewChars: {
+    value: LIMITS.lastMessagePreviewChars,
+    unit: 'characters',
+    reason: 'A chat’s `lastMessage` is a preview for a list, cut at this many code points.',
+    contract: true,
+  },
+
+  // ---- Rates (token buckets per identity, src/limits/rate-limiter.ts) --------------------
+  messagesPerSecond: {
+    value: 10,
+    unit: 'per second',
+    reason:
+      'Message sends per identity, REST and socket together: faster than anyone types, slower than a script flooding a chat.',
+    override: { env: 'RATE_LIMIT_MESSAGES_PER_SECOND', accepts: { kind: 'positive' } },
+  },
+  messagesBurst: {
+    value: 30,
+    unit: 'at once',
+    reason:
+      'A pasted list or a client resending what it queued while offline goes through at once.',
+    override: { env: 'RATE_LIMIT_MESSAGES_BURST', accepts: { kind: 'positive' } },
+  },
+  typingPerSecond: {
+    value: 5,
+    unit: 'per second',
+    reason:
+      'Typing indicators: generous for any well-behaved client (they send one every few keystrokes).',
+  },
+  typingBurst: {
+    value: 20,
+    unit: 'at once',
+    reason: 'Typing indicators after a quiet spell: generous for any well-behaved client.',
+  },
+  eventsPerSecond: {
+    value: 30,
+    unit: 'per second',
+    reason:
+      'Socket events of every kind (joins, reads, pings included): well above what a console or widget sends.',
+  },
+  eventsBurst: {
+    value: 100,
+    unit: 'at once',
+    reason: 'A reconnecting console joins its chats and marks them read at once.',
+  },
+  requestsPerSecond: {
+    value: 50,
+    unit: 'per second',
+    reason: 'REST requests in general: well above what a page or an admin panel makes.',
+  },
+  requestsBurst: {
+    value: 200,
+    unit: 'at once',
+    reason: 'An admin panel loading a page of chats with their details at once.',
+  },
+  connectionsPerSecond: {
+    value: 5,
+    unit: 'per second',
+    reason:
+      'New connections per client IP: each handshake costs a session; an office behind one address still connects.',
+  },
+  connectionsBurst: {
+    value: 30,
+    unit: 'at once',
+    reason: 'Many tabs, or a whole office behind one NAT, reconnecting after a network blip.',
+  },
+
+  // ---- What one connection or the server holds (src/realtime, src/http) ------------------
+  slowReaderMaxBytes: {
+    value: 4 * MiB,
+    unit: 'bytes',
+    reason:
+      'What may wait for one connection that does not read before it is closed: a full group-commit batch of typical messages (256 × ~2 KB, each a message and a notification) is ~1 MB in one turn for one admin, so 4 MiB leaves room for bursts to a reader that keeps up; one cut by mistake reconnects and recovers what it missed.',
+  },
+  slowReaderMaxPackets: {
+    value: 10_000,
+    unit: 'packets',
+    reason:
+      'The same in packets waiting in engine.io’s write buffer (each costs an object besides its bytes, so many tiny typing packets are capped too): far above the ~770 packets one batch can send to one socket.',
+  },
+  headersTimeoutMs: {
+    value: 10_000,
+    unit: 'ms',
+    reason:
+      'How long a client may take to send a request’s headers: a trickled request otherwise holds a connection for minutes (Fastify turns Node’s timeout off).',
+  },
+  requestTimeoutMs: {
+    value: 15_000,
+    unit: 'ms',
+    reason:
+      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
+  },
+  connectionsCheckIntervalMs: {
+    value: 1_000,
+    unit: 'ms',
+    reason:
+      'How often Node checks those timeouts (30 s by default): a trickled request is cut after at most the timeout + this, and each check walks only the connections with a request in progress.',
+  },
+  recoveryWindowMs: {
+    value: 2 * 60 * 1000,
+    unit: 'ms',
+    reason:
+      'A client back within this long after a dropped connection gets its rooms and the events it missed (connection-state recovery); one away longer catches up over REST.',
+  },
+  recoveryMaxPackets: {
+    value: 20_000,
+    unit: 'packets',
+    reason:
+      'Recent broadcasts kept for recovery: at ~2 broadcasts per message, they cover the 2-minute window up to ~80 messages/s.',
+  },
+  recoveryMaxBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    reason:
+      'The recovery buffer in bytes (estimated from string lengths): counted in packets alone, 10 KB messages made it ~280 MB; this is about twice what the packets take at ~1.5 KB each, so it binds only when messages are large.',
+  },
+
+  // ---- Several nodes (src/cluster, src/presence) -----------------------------------------
+  presenceHeartbeatMs: {
+    value: 5_000,
+    unit: 'ms',
+    reason: 'How often a node renews its sockets’ presence entries in Redis.',
+  },
+  presenceTtlMs: {
+    value: 15_000,
+    unit: 'ms',
+    reason:
+      'A presence entry not renewed for this long belongs to a dead node: three missed heartbeats.',
+  },
+  presenceSweepMs: {
+    value: 5_000,
+    unit: 'ms',
+    reason:
+      'How often each node looks for expired presence entries: a dead node’s users go offline within the TTL + this.',
+  },
+  redisStartWaitMs: {
+    value: 3_000,
+    unit: 'ms',
+    reason:
+      'How long a starting node waits for Redis before it starts without it (and joins when Redis answers).',
+  },
+  redisConnectTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    reason: 'A Redis connection attempt that has not completed by then is given up and retried.',
+  },
+  redisReconnectMaxMs: {
+    value: 2_000,
+    unit: 'ms',
+    reason:
+      'The longest back-off between two attempts to reach Redis again: Redis coming back is routine.',
+  },
+  redisWriteBufferBytes: {
+    value: 4 * MiB,
+    unit: 'bytes',
+    reason:
+      'What one write to Redis may carry: at Node’s default (16 KiB, about 15 broadcasts) a busy node got fewer broadcasts into Redis than it made and its backlog grew (bench, two nodes: ~700 deliveries/s, latency in seconds).',
+  },
+  orderHoldMs: {
+    value: 250,
+    unit: 'ms',
+    reason:
+      'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
+  },
+  streamMaxLength: {
+    value: 20_000,
+    unit: 'entries',
+    reason:
+      'Broadcasts kept in the Redis stream: what a client may recover after a dropped transport, as on one node.',
+  },
+  streamReadCount: {
+    value: 1000,
+    unit: 'entries',
+    reason:
+      'Stream entries read per round trip: at the adapter’s default (100) a node could not read the stream as fast as two busy nodes filled it (each message is two entries, and every node reads every entry).',
+  },
+
+  // ---- The store (src/store) -------------------------------------------------------------
+  groupCommitMaxBatch: {
+    value: 256,
+    unit: 'messages',
+    reason:
+      'The most messages written in one transaction: batches grow with load, and one this size still commits in a few ms.',
+  },
+  sqliteWriters: {
+    value: 1,
+    unit: 'batches',
+    reason: 'Batches written at once on SQLite: it has one writer.',
+  },
+  postgresWriters: {
+    value: 2,
+    unit: 'batches',
+    reason:
+      'Batches written at once on PostgreSQL: against one and four, the most throughput with latency close to one lane’s.',
+  },
+  sqliteChatCacheMs: {
+    value: 60_000,
+    unit: 'ms',
+    reason:
+      'How long a chat row answers later reads on SQLite: this process owns the file, and every write passes through it and refreshes the cache.',
+  },
+  postgresChatCacheMs: {
+    value: 1_000,
+    unit: 'ms',
+    reason:
+      'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
+  },
+  sqliteLockWaitMs: {
+    value: 2_000,
+    unit: 'ms',
+    reason:
+      'How long a starting server waits for another process to let go of the SQLite file before it says the file is in use.',
+  },
+  sqliteBusyTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    reason:
+      'How long a statement waits for an SQLite lock before it fails (a 503) rather than hang a request.',
+  },
+  postgresPoolSize: {
+    value: 10,
+    unit: 'connections',
+    reason:
+      'PostgreSQL connections per node (node-postgres’s default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100.',
+  },
+  postgresConnectTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    reason: 'A PostgreSQL connection not made by then fails the call (a 503) instead of waiting.',
+  },
+  storePingTimeoutMs: {
+    value: 2_000,
+    unit: 'ms',
+    reason: '/health and /ready say the store is down when it does not answer within this.',
+  },
+  probeMaxAgeMs: {
+    value: 1_000,
+    unit: 'ms',
+    reason:
+      'A health probe’s answer is reused this long: a flood of /health never reaches the database.',
+  },
+
+  // ---- Tokens (src/auth) -----------------------------------------------------------------
+  tokenClockToleranceSeconds: {
+    value: 5,
+    unit: 'seconds',
+    reason:
+      'Clock skew allowed between the server and the token’s issuer when checking exp, nbf and iat.',
+  },
+  tokenMaxLifetimeSeconds: {
+    value: 24 * 60 * 60,
+    unit: 'seconds',
+    reason:
+      'Every token must expire within a day of being issued (or of now, without iat): a leaked token of a payments support chat must not stay good for months.',
+  },
+
+  // ---- The process (src/main.ts) ---------------------------------------------------------
+  shutdownDrainMs: {
+    value: 0,
+    unit: 'ms',
+    reason:
+      'On SIGTERM, /ready answers 503 this long before connections close: a load balancer needs a few probe intervals to stop sending new clients; nothing to wait for outside production.',
+    override: {
+      env: 'SHUTDOWN_DRAIN_MS',
+      accepts: { kind: 'whole', min: 0, max: 60_000 },
+      production: 5_000,
+    },
+  },
+  shutdownDeadlineMs: {
+    value: 10_000,
+    unit: 'ms',
+    reason:
+      'After the drain: time for in-flight requests, sockets and the store to close before the process exits anyway.',
+  },
+} as const satisfies Record<string, Tunable>;
+
+export type TunableName = keyof typeof TUNABLES;
+
+/** The tunables an environment variable may set. */
+export type OverridableName = {
+  [K in TunableName]: (typeof TUNABLES)[K] extends { override: Override } ? K : never;
+}[TunableName];
+
+export const TUNABLE_NAMES = Object.keys(TUNABLES) as TunableName[];
+
+const isOverridable = (name: TunableName): name is OverridableName => 'override' in TUNABLES[name];
+
+export const OVERRIDABLE: readonly OverridableName[] = TUNABLE_NAMES.filter(isOverridable);
+
+/** A tunable's environment override (every OverridableName has one). */
+export const overrideOf = (name: OverridableName): Override => TUNABLES[name].override;
