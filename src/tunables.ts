@@ -9,10 +9,12 @@
  * The wire contract's bounds are defined once, by the schemas (LIMITS): their entries
  * here only refer to them, so that they are listed and explained with the rest.
  */
+import { MAX_STORED_INT } from './schemas/inputs.js';
 import { LIMITS } from './schemas/shapes.js';
 
 export type Unit =
   | 'bytes'
+  | 'count'
   | 'characters'
   | 'messages'
   | 'packets'
@@ -38,9 +40,20 @@ export interface Override {
   production?: number;
 }
 
+/** Where a tunable acts: docs/tunables.md lists them by area. */
+export type Area =
+  | 'contract'
+  | 'rates'
+  | 'connections'
+  | 'cluster'
+  | 'store'
+  | 'tokens'
+  | 'process';
+
 export interface Tunable {
   value: number;
   unit: Unit;
+  area: Area;
   /** One sentence: why this value. */
   reason: string;
   override?: Override;
@@ -56,13 +69,15 @@ export const TUNABLES = {
   bodyBytes: {
     value: LIMITS.bodyBytes,
     unit: 'bytes',
+    area: 'contract',
     reason:
-      'A REST body or a socket frame: ten times the longest message with room for its other fields, and small enough that the transport refuses a larger one before it is parsed.',
+      'A REST body or a socket frame: room for the longest message in UTF-8 (up to 4 bytes a character) and its other fields; the transport refuses a larger one before it is parsed.',
     contract: true,
   },
   contentChars: {
     value: LIMITS.contentChars,
     unit: 'characters',
+    area: 'contract',
     reason:
       'A message is a support conversation turn, not a document: longer texts go in a file (fileUrl).',
     contract: true,
@@ -70,33 +85,38 @@ export const TUNABLES = {
   idChars: {
     value: LIMITS.idChars,
     unit: 'characters',
+    area: 'contract',
     reason:
-      'Every id a client gives (userId, adminId, chatId, clientMessageId, a token’s sub): longer than any id the apps mint, short enough to index cheaply.',
+      "Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub): longer than any id the apps mint, short enough to index cheaply.",
     contract: true,
   },
   nameChars: {
     value: LIMITS.nameChars,
     unit: 'characters',
+    area: 'contract',
     reason:
-      'A person’s display name; longer names are cut, never refused, where they come from a token.',
+      "A person's display name; longer names are cut, never refused, where they come from a token.",
     contract: true,
   },
   urlChars: {
     value: LIMITS.urlChars,
     unit: 'characters',
+    area: 'contract',
     reason: 'A fileUrl: the length browsers and CDNs reliably accept.',
     contract: true,
   },
   pathParamChars: {
     value: LIMITS.pathParamChars,
     unit: 'characters',
+    area: 'contract',
     reason:
-      'What the router accepts in one path segment: longer than any valid id, so an over-long id is a 400 naming the field rather than the router’s bare 404.',
+      "What the router accepts in one path segment: longer than any valid id, so an over-long id is a 400 naming the field rather than the router's bare 404.",
     contract: true,
   },
   historyMaxLimit: {
     value: LIMITS.historyMaxLimit,
     unit: 'messages',
+    area: 'contract',
     reason:
       'The most messages one history page or cursor read answers: a few milliseconds of the event loop.',
     contract: true,
@@ -104,13 +124,24 @@ export const TUNABLES = {
   historyDefaultLimit: {
     value: LIMITS.historyDefaultLimit,
     unit: 'messages',
+    area: 'contract',
     reason: 'A history page when `limit` is not given: a screenful and then some.',
     contract: true,
   },
   lastMessagePreviewChars: {
     value: LIMITS.lastMessagePreviewChars,
     unit: 'characters',
-    reason: 'A chat’s `lastMessage` is a preview for a list, cut at this many code points.',
+    area: 'contract',
+    reason: "A chat's `lastMessage` is a preview for a list, cut at this many code points.",
+    contract: true,
+  },
+
+  queryIntegerMax: {
+    value: MAX_STORED_INT,
+    unit: 'count',
+    area: 'contract',
+    reason:
+      "The largest whole number a query (page, limit, after, before) may give: the largest both stores keep in seq (PostgreSQL's int4).",
     contract: true,
   },
 
@@ -118,6 +149,7 @@ export const TUNABLES = {
   messagesPerSecond: {
     value: 10,
     unit: 'per second',
+    area: 'rates',
     reason:
       'Message sends per identity, REST and socket together: faster than anyone types, slower than a script flooding a chat.',
     override: { env: 'RATE_LIMIT_MESSAGES_PER_SECOND', accepts: { kind: 'positive' } },
@@ -125,6 +157,7 @@ export const TUNABLES = {
   messagesBurst: {
     value: 30,
     unit: 'at once',
+    area: 'rates',
     reason:
       'A pasted list or a client resending what it queued while offline goes through at once.',
     override: { env: 'RATE_LIMIT_MESSAGES_BURST', accepts: { kind: 'positive' } },
@@ -132,44 +165,52 @@ export const TUNABLES = {
   typingPerSecond: {
     value: 5,
     unit: 'per second',
+    area: 'rates',
     reason:
       'Typing indicators: generous for any well-behaved client (they send one every few keystrokes).',
   },
   typingBurst: {
     value: 20,
     unit: 'at once',
+    area: 'rates',
     reason: 'Typing indicators after a quiet spell: generous for any well-behaved client.',
   },
   eventsPerSecond: {
     value: 30,
     unit: 'per second',
+    area: 'rates',
     reason:
       'Socket events of every kind (joins, reads, pings included): well above what a console or widget sends.',
   },
   eventsBurst: {
     value: 100,
     unit: 'at once',
+    area: 'rates',
     reason: 'A reconnecting console joins its chats and marks them read at once.',
   },
   requestsPerSecond: {
     value: 50,
     unit: 'per second',
+    area: 'rates',
     reason: 'REST requests in general: well above what a page or an admin panel makes.',
   },
   requestsBurst: {
     value: 200,
     unit: 'at once',
+    area: 'rates',
     reason: 'An admin panel loading a page of chats with their details at once.',
   },
   connectionsPerSecond: {
     value: 5,
     unit: 'per second',
+    area: 'rates',
     reason:
       'New connections per client IP: each handshake costs a session; an office behind one address still connects.',
   },
   connectionsBurst: {
     value: 30,
     unit: 'at once',
+    area: 'rates',
     reason: 'Many tabs, or a whole office behind one NAT, reconnecting after a network blip.',
   },
 
@@ -177,48 +218,56 @@ export const TUNABLES = {
   slowReaderMaxBytes: {
     value: 4 * MiB,
     unit: 'bytes',
+    area: 'connections',
     reason:
       'What may wait for one connection that does not read before it is closed: a full group-commit batch of typical messages (256 × ~2 KB, each a message and a notification) is ~1 MB in one turn for one admin, so 4 MiB leaves room for bursts to a reader that keeps up; one cut by mistake reconnects and recovers what it missed.',
   },
   slowReaderMaxPackets: {
     value: 10_000,
     unit: 'packets',
+    area: 'connections',
     reason:
-      'The same in packets waiting in engine.io’s write buffer (each costs an object besides its bytes, so many tiny typing packets are capped too): far above the ~770 packets one batch can send to one socket.',
+      "The same in packets waiting in engine.io's write buffer (each costs an object besides its bytes, so many tiny typing packets are capped too): far above the ~770 packets one batch can send to one socket.",
   },
   headersTimeoutMs: {
     value: 10_000,
     unit: 'ms',
+    area: 'connections',
     reason:
-      'How long a client may take to send a request’s headers: a trickled request otherwise holds a connection for minutes (Fastify turns Node’s timeout off).',
+      "How long a client may take to send a request's headers: a trickled request otherwise holds a connection for minutes (Fastify turns Node's timeout off).",
   },
   requestTimeoutMs: {
     value: 15_000,
     unit: 'ms',
+    area: 'connections',
     reason:
       'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
   },
   connectionsCheckIntervalMs: {
     value: 1_000,
     unit: 'ms',
+    area: 'connections',
     reason:
       'How often Node checks those timeouts (30 s by default): a trickled request is cut after at most the timeout + this, and each check walks only the connections with a request in progress.',
   },
   recoveryWindowMs: {
     value: 2 * 60 * 1000,
     unit: 'ms',
+    area: 'connections',
     reason:
       'A client back within this long after a dropped connection gets its rooms and the events it missed (connection-state recovery); one away longer catches up over REST.',
   },
   recoveryMaxPackets: {
     value: 20_000,
     unit: 'packets',
+    area: 'connections',
     reason:
       'Recent broadcasts kept for recovery: at ~2 broadcasts per message, they cover the 2-minute window up to ~80 messages/s.',
   },
   recoveryMaxBytes: {
     value: 64 * MiB,
     unit: 'bytes',
+    area: 'connections',
     reason:
       'The recovery buffer in bytes (estimated from string lengths): counted in packets alone, 10 KB messages made it ~280 MB; this is about twice what the packets take at ~1.5 KB each, so it binds only when messages are large.',
   },
@@ -227,137 +276,160 @@ export const TUNABLES = {
   presenceHeartbeatMs: {
     value: 5_000,
     unit: 'ms',
-    reason: 'How often a node renews its sockets’ presence entries in Redis.',
+    area: 'cluster',
+    reason: "How often a node renews its sockets' presence entries in Redis.",
   },
   presenceTtlMs: {
     value: 15_000,
     unit: 'ms',
+    area: 'cluster',
     reason:
       'A presence entry not renewed for this long belongs to a dead node: three missed heartbeats.',
   },
   presenceSweepMs: {
     value: 5_000,
     unit: 'ms',
+    area: 'cluster',
     reason:
-      'How often each node looks for expired presence entries: a dead node’s users go offline within the TTL + this.',
+      "How often each node looks for expired presence entries: a dead node's users go offline within the TTL + this.",
   },
   redisStartWaitMs: {
     value: 3_000,
     unit: 'ms',
+    area: 'cluster',
     reason:
       'How long a starting node waits for Redis before it starts without it (and joins when Redis answers).',
   },
   redisConnectTimeoutMs: {
     value: 5_000,
     unit: 'ms',
+    area: 'cluster',
     reason: 'A Redis connection attempt that has not completed by then is given up and retried.',
   },
   redisReconnectMaxMs: {
     value: 2_000,
     unit: 'ms',
+    area: 'cluster',
     reason:
       'The longest back-off between two attempts to reach Redis again: Redis coming back is routine.',
   },
   redisWriteBufferBytes: {
     value: 4 * MiB,
     unit: 'bytes',
+    area: 'cluster',
     reason:
-      'What one write to Redis may carry: at Node’s default (16 KiB, about 15 broadcasts) a busy node got fewer broadcasts into Redis than it made and its backlog grew (bench, two nodes: ~700 deliveries/s, latency in seconds).',
+      "What one write to Redis may carry: at Node's default (16 KiB, about 15 broadcasts) a busy node got fewer broadcasts into Redis than it made and its backlog grew (bench, two nodes: ~700 deliveries/s, latency in seconds).",
   },
   orderHoldMs: {
     value: 250,
     unit: 'ms',
+    area: 'cluster',
     reason:
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
   },
   streamMaxLength: {
     value: 20_000,
     unit: 'entries',
+    area: 'cluster',
     reason:
       'Broadcasts kept in the Redis stream: what a client may recover after a dropped transport, as on one node.',
   },
   streamReadCount: {
     value: 1000,
     unit: 'entries',
+    area: 'cluster',
     reason:
-      'Stream entries read per round trip: at the adapter’s default (100) a node could not read the stream as fast as two busy nodes filled it (each message is two entries, and every node reads every entry).',
+      "Stream entries read per round trip: at the adapter's default (100) a node could not read the stream as fast as two busy nodes filled it (each message is two entries, and every node reads every entry).",
   },
 
   // ---- The store (src/store) -------------------------------------------------------------
   groupCommitMaxBatch: {
     value: 256,
     unit: 'messages',
+    area: 'store',
     reason:
       'The most messages written in one transaction: batches grow with load, and one this size still commits in a few ms.',
   },
   sqliteWriters: {
     value: 1,
     unit: 'batches',
+    area: 'store',
     reason: 'Batches written at once on SQLite: it has one writer.',
   },
   postgresWriters: {
     value: 2,
     unit: 'batches',
+    area: 'store',
     reason:
-      'Batches written at once on PostgreSQL: against one and four, the most throughput with latency close to one lane’s.',
+      "Batches written at once on PostgreSQL: against one and four, the most throughput with latency close to one lane's.",
   },
   sqliteChatCacheMs: {
     value: 60_000,
     unit: 'ms',
+    area: 'store',
     reason:
       'How long a chat row answers later reads on SQLite: this process owns the file, and every write passes through it and refreshes the cache.',
   },
   postgresChatCacheMs: {
     value: 1_000,
     unit: 'ms',
+    area: 'store',
     reason:
       'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
   },
   sqliteLockWaitMs: {
     value: 2_000,
     unit: 'ms',
+    area: 'store',
     reason:
       'How long a starting server waits for another process to let go of the SQLite file before it says the file is in use.',
   },
   sqliteBusyTimeoutMs: {
     value: 5_000,
     unit: 'ms',
+    area: 'store',
     reason:
       'How long a statement waits for an SQLite lock before it fails (a 503) rather than hang a request.',
   },
   postgresPoolSize: {
     value: 10,
     unit: 'connections',
+    area: 'store',
     reason:
-      'PostgreSQL connections per node (node-postgres’s default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100.',
+      "PostgreSQL connections per node (node-postgres's default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100.",
   },
   postgresConnectTimeoutMs: {
     value: 5_000,
     unit: 'ms',
+    area: 'store',
     reason: 'A PostgreSQL connection not made by then fails the call (a 503) instead of waiting.',
   },
   storePingTimeoutMs: {
     value: 2_000,
     unit: 'ms',
+    area: 'store',
     reason: '/health and /ready say the store is down when it does not answer within this.',
   },
   probeMaxAgeMs: {
     value: 1_000,
     unit: 'ms',
+    area: 'store',
     reason:
-      'A health probe’s answer is reused this long: a flood of /health never reaches the database.',
+      "A health probe's answer is reused this long: a flood of /health never reaches the database.",
   },
 
   // ---- Tokens (src/auth) -----------------------------------------------------------------
   tokenClockToleranceSeconds: {
     value: 5,
     unit: 'seconds',
+    area: 'tokens',
     reason:
-      'Clock skew allowed between the server and the token’s issuer when checking exp, nbf and iat.',
+      "Clock skew allowed between the server and the token's issuer when checking exp, nbf and iat.",
   },
   tokenMaxLifetimeSeconds: {
     value: 24 * 60 * 60,
     unit: 'seconds',
+    area: 'tokens',
     reason:
       'Every token must expire within a day of being issued (or of now, without iat): a leaked token of a payments support chat must not stay good for months.',
   },
@@ -366,6 +438,7 @@ export const TUNABLES = {
   shutdownDrainMs: {
     value: 0,
     unit: 'ms',
+    area: 'process',
     reason:
       'On SIGTERM, /ready answers 503 this long before connections close: a load balancer needs a few probe intervals to stop sending new clients; nothing to wait for outside production.',
     override: {
@@ -377,6 +450,7 @@ export const TUNABLES = {
   shutdownDeadlineMs: {
     value: 10_000,
     unit: 'ms',
+    area: 'process',
     reason:
       'After the drain: time for in-flight requests, sockets and the store to close before the process exits anyway.',
   },
