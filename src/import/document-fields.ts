@@ -5,8 +5,8 @@
  */
 
 import { isoDate, objectIdHex } from './ejson.js';
-import { FieldProblem } from './field-problem.js';
-import { assertValidId, assertValidText } from './text-rules.js';
+import { type FieldChange, FieldProblem } from './field-problem.js';
+import { assertValidId, assertValidText, cutName } from './text-rules.js';
 
 export type Document = Readonly<Record<string, unknown>>;
 
@@ -41,6 +41,32 @@ export function stringField(doc: Document, field: string, fallback?: string): st
 
 export function optionalStringField(doc: Document, field: string): string | null {
   return isMissing(doc[field]) ? null : stringField(doc, field);
+}
+
+/** A person's name: valid text, cut to the length live input allows (noted in `changes`). */
+export function nameField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+  fallback?: string,
+): string {
+  const name = stringField(doc, field, fallback);
+  const cut = cutName(name);
+  if (cut !== name) {
+    changes.push({
+      reason: 'name-too-long',
+      detail: `${field}: cut from ${name.length.toLocaleString('en-US')} to ${cut.length} characters`,
+    });
+  }
+  return cut;
+}
+
+export function optionalNameField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+): string | null {
+  return isMissing(doc[field]) ? null : nameField(doc, field, changes);
 }
 
 export function booleanField(doc: Document, field: string, fallback: boolean): boolean {

@@ -17,6 +17,12 @@ import type { Position, Report, ReportEntry } from './report.js';
 import { STAGING_TABLE } from './staging-insert.js';
 
 const ROWS_PER_TRANSACTION = 10_000;
+/**
+ * A batch also ends at this many characters of content and fileUrl (the fields without a
+ * length limit): 10,000 ordinary messages are a few MB, but each may be up to a whole
+ * document (MAX_DOCUMENT_BYTES), and 10,000 of those would not fit in memory.
+ */
+const TEXT_CHARS_PER_TRANSACTION = 8_000_000;
 /** Duplicates are rare; a thousand ids per DELETE stays under the bound-parameter limits. */
 const DUPLICATES_PER_DELETE = 1000;
 
@@ -44,6 +50,7 @@ export async function createStagingTable(db: Kysely<ImportTables>): Promise<void
 
 export class MessageStager {
   private pending: StagedMessage[] = [];
+  private pendingChars = 0;
 
   constructor(
     private readonly target: ImportDatabase,
@@ -66,12 +73,19 @@ export class MessageStager {
       return;
     }
     this.pending.push(row);
-    if (this.pending.length >= ROWS_PER_TRANSACTION) await this.flush();
+    this.pendingChars += row.content.length + (row.fileUrl?.length ?? 0);
+    if (
+      this.pending.length >= ROWS_PER_TRANSACTION ||
+      this.pendingChars >= TEXT_CHARS_PER_TRANSACTION
+    ) {
+      await this.flush();
+    }
   }
 
   async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     if (batch.length === 0) return;
     await this.target.db.transaction().execute((trx) => this.target.insertStaged(trx, batch));
   }
