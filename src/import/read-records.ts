@@ -34,12 +34,20 @@ export interface TooLargeRecord extends RecordStart {
 
 export type ExportRecord = RawRecord | TooLargeRecord;
 
+/**
+ * Splits a stream of chunks into documents: `push` a chunk, then take its documents with
+ * `next` until it answers undefined; after the last chunk, `end` hands on an unfinished one.
+ * Taken one at a time, so a chunk of a million tiny documents is never a million objects.
+ */
 export interface Splitter {
-  push(chunk: Buffer): SplitRecord[];
-  end(): SplitRecord[];
+  push(chunk: Buffer): void;
+  next(): SplitRecord | undefined;
+  end(): SplitRecord | undefined;
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Records handed on at a time: the import awaits its database writes between batches. */
+const RECORDS_PER_BATCH = 1000;
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 const NEWLINE = 0x0a;
 const OPEN_BRACKET = 0x5b;
@@ -85,7 +93,7 @@ class RecordDecoder {
   }
 }
 
-/** Yields record batches (one per chunk read); `onBytes` gets the bytes read so far. */
+/** Yields record batches; `onBytes` gets the bytes read so far. */
 export async function* readRecords(
   file: ExportFile,
   onBytes: (bytesRead: number) => void = () => {},
@@ -108,11 +116,19 @@ export async function* readRecords(
           ? new JsonArraySplitter(MAX_DOCUMENT_BYTES, line, offset)
           : new LineSplitter(MAX_DOCUMENT_BYTES, line, offset);
     }
-    const records = splitter.push(chunk).map((r) => decoder.decode(r));
-    onBytes(offset + chunk.length);
+    splitter.push(chunk);
     offset += chunk.length;
-    if (records.length > 0) yield records;
+    let batch: ExportRecord[] = [];
+    for (let record = splitter.next(); record; record = splitter.next()) {
+      batch.push(decoder.decode(record));
+      if (batch.length === RECORDS_PER_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    onBytes(offset);
+    if (batch.length > 0) yield batch;
   }
-  const tail = (splitter?.end() ?? []).map((r) => decoder.decode(r));
-  if (tail.length > 0) yield tail;
+  const last = splitter?.end();
+  if (last) yield [decoder.decode(last)];
 }

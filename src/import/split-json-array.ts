@@ -26,8 +26,6 @@ const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0
 export class JsonArraySplitter implements Splitter {
   private state: 'before' | 'inside' | 'after' = 'before';
   private line: number;
-  /** Byte offset of the next chunk's first byte. */
-  private offset: number;
   /** Nesting below the array itself: 0 between elements. */
   private depth = 0;
   private inString = false;
@@ -36,18 +34,31 @@ export class JsonArraySplitter implements Splitter {
   private elementStart: RecordStart = { line: 0, document: 0, offset: 0 };
   private documents = 0;
   private readonly element: RecordBytes;
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Where in `chunk` the scan goes on, and where the element being read starts in it. */
+  private from = 0;
+  private elementFrom = 0;
+  /** Byte offset in the file of `chunk`'s first byte. */
+  private chunkOffset: number;
 
   /** `line` and `offset`: where the first chunk pushed starts in the file. */
   constructor(maxBytes: number, line = 1, offset = 0) {
     this.element = new RecordBytes(maxBytes);
     this.line = line;
-    this.offset = offset;
+    this.chunkOffset = offset;
   }
 
-  push(chunk: Buffer): SplitRecord[] {
-    const records: SplitRecord[] = [];
-    let elementFrom = 0;
-    for (let i = 0; i < chunk.length; i++) {
+  push(chunk: Buffer): void {
+    this.chunkOffset += this.chunk.length;
+    this.chunk = chunk;
+    this.from = 0;
+    this.elementFrom = 0;
+  }
+
+  next(): SplitRecord | undefined {
+    const { chunk } = this;
+    if (this.from >= chunk.length) return undefined;
+    for (let i = this.from; i < chunk.length; i++) {
       const c = chunk[i] ?? 0;
       if (c === NEWLINE) this.line++;
       if (this.inString) {
@@ -63,36 +74,36 @@ export class JsonArraySplitter implements Splitter {
           continue;
         }
         throw new InputError(
-          `unexpected text ${this.state} the JSON array at line ${this.line} (byte offset ${this.offset + i})`,
+          `unexpected text ${this.state} the JSON array at line ${this.line} (byte offset ${this.chunkOffset + i})`,
         );
       }
       if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-        if (this.inElement) records.push(this.finish(chunk.subarray(elementFrom, i)));
         if (c === CLOSE_BRACKET) this.state = 'after';
+        if (this.inElement) {
+          this.from = i + 1;
+          return this.finish(chunk.subarray(this.elementFrom, i));
+        }
         continue;
       }
       if (!this.inElement) {
         this.inElement = true;
-        this.elementStart = {
-          line: this.line,
-          document: ++this.documents,
-          offset: this.offset + i,
-        };
-        elementFrom = i;
+        const offset = this.chunkOffset + i;
+        this.elementStart = { line: this.line, document: ++this.documents, offset };
+        this.elementFrom = i;
       }
       if (c === QUOTE) this.inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
       // A stray closer at depth 0 stays in the element, which then fails to parse.
       else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
     }
-    if (this.inElement) this.element.append(chunk.subarray(elementFrom));
-    this.offset += chunk.length;
-    return records;
+    if (this.inElement) this.element.append(chunk.subarray(this.elementFrom));
+    this.from = chunk.length;
+    return undefined;
   }
 
   /** A truncated last element is handed on, to be rejected as invalid JSON with its line. */
-  end(): SplitRecord[] {
-    return this.inElement ? [this.finish(Buffer.alloc(0))] : [];
+  end(): SplitRecord | undefined {
+    return this.inElement ? this.finish(Buffer.alloc(0)) : undefined;
   }
 
   private finish(tail: Buffer): SplitRecord {

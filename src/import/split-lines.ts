@@ -18,49 +18,60 @@ function isBlank(chunk: Buffer, from: number, to: number): boolean {
 
 export class LineSplitter implements Splitter {
   private readonly current: RecordBytes;
-  private start: RecordStart;
+  private readonly start: RecordStart;
   private blank = true;
-  /** Byte offset of the next chunk's first byte. */
-  private offset: number;
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Where in `chunk` the scan goes on. */
+  private from = 0;
+  /** Byte offset in the file of `chunk`'s first byte. */
+  private chunkOffset: number;
 
   /** `line` and `offset`: where the first chunk pushed starts in the file. */
   constructor(maxBytes: number, line = 1, offset = 0) {
     this.current = new RecordBytes(maxBytes);
     this.start = { line, document: 1, offset };
-    this.offset = offset;
+    this.chunkOffset = offset;
   }
 
-  push(chunk: Buffer): SplitRecord[] {
-    const records: SplitRecord[] = [];
-    let from = 0;
-    for (;;) {
+  push(chunk: Buffer): void {
+    this.chunkOffset += this.chunk.length;
+    this.chunk = chunk;
+    this.from = 0;
+  }
+
+  next(): SplitRecord | undefined {
+    const { chunk } = this;
+    while (this.from < chunk.length) {
+      const from = this.from;
       const newline = chunk.indexOf(NEWLINE, from);
       const to = newline === -1 ? chunk.length : newline;
       if (this.blank) this.blank = isBlank(chunk, from, to);
       this.current.append(chunk.subarray(from, to));
-      if (newline === -1) break;
-      this.finishLine(records);
-      from = newline + 1;
+      if (newline === -1) {
+        this.from = chunk.length;
+        return undefined;
+      }
+      this.from = newline + 1;
+      const record = this.finishLine();
       this.start.line++;
-      this.start.offset = this.offset + from;
+      this.start.offset = this.chunkOffset + this.from;
+      if (record) return record;
     }
-    this.offset += chunk.length;
-    return records;
+    return undefined;
   }
 
-  end(): SplitRecord[] {
-    const records: SplitRecord[] = [];
-    this.finishLine(records);
-    return records;
+  end(): SplitRecord | undefined {
+    return this.finishLine();
   }
 
-  private finishLine(records: SplitRecord[]): void {
+  private finishLine(): SplitRecord | undefined {
     if (this.blank) {
       this.current.discard();
-      return;
+      return undefined;
     }
-    records.push(this.current.take({ ...this.start }));
+    const record = this.current.take({ ...this.start });
     this.start.document++;
     this.blank = true;
+    return record;
   }
 }

@@ -20,9 +20,13 @@ function split(splitter: Splitter, text: string, size: number): SplitRecord[] {
   const out: SplitRecord[] = [];
   for (let i = 0; i < bytes.length; i += size) {
     // A copy, as each chunk read is a buffer of its own.
-    out.push(...splitter.push(Buffer.from(bytes.subarray(i, i + size))));
+    splitter.push(Buffer.from(bytes.subarray(i, i + size)));
+    for (let record = splitter.next(); record; record = splitter.next()) out.push(record);
+    // Asked again once a chunk is used up: still nothing, and nothing counted twice.
+    expect(splitter.next()).toBeUndefined();
   }
-  out.push(...splitter.end());
+  const last = splitter.end();
+  if (last) out.push(last);
   return out;
 }
 
