@@ -198,6 +198,20 @@ describe('readRecords from a file', () => {
     );
   });
 
+  it('hands on a chunk of tiny documents a thousand at a time, not all at once', async () => {
+    const path = join(dir, 'tiny.json');
+    writeFileSync(path, '1\n'.repeat(300_000));
+    const file = await openExport(path);
+    const sizes: number[] = [];
+    try {
+      for await (const batch of readRecords(file)) sizes.push(batch.length);
+    } finally {
+      await file.handle.close();
+    }
+    expect(sizes.reduce((a, b) => a + b)).toBe(300_000);
+    expect(Math.max(...sizes)).toBe(1000);
+  });
+
   it('hands on a document over MAX_DOCUMENT_BYTES as too large, with its place, and reads on', async () => {
     const long = `{"content":"${'x'.repeat(MAX_DOCUMENT_BYTES)}"}`;
     const records = await readAll(`{"n":1}\n${long}\n{"n":3}\n`);
