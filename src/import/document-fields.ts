@@ -6,7 +6,7 @@
 
 import { isoDate, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
-import { assertValidId, assertValidText, cutName } from './text-rules.js';
+import { assertValidId, assertValidText, cutName, withoutBidiControls } from './text-rules.js';
 
 export type Document = Readonly<Record<string, unknown>>;
 
@@ -43,14 +43,24 @@ export function optionalStringField(doc: Document, field: string): string | null
   return isMissing(doc[field]) ? null : stringField(doc, field);
 }
 
-/** A person's name: valid text, cut to the length live input allows (noted in `changes`). */
+/**
+ * A person's name: valid text, held to the rules of live names — its bidirectional controls
+ * removed, cut to the length live input allows — each change noted in `changes`.
+ */
 export function nameField(
   doc: Document,
   field: string,
   changes: FieldChange[],
   fallback?: string,
 ): string {
-  const name = stringField(doc, field, fallback);
+  const written = stringField(doc, field, fallback);
+  const name = withoutBidiControls(written);
+  if (name !== written) {
+    changes.push({
+      reason: 'name-bidi-controls',
+      detail: `${field}: bidirectional embedding, override and isolate controls removed`,
+    });
+  }
   const cut = cutName(name);
   if (cut !== name) {
     changes.push({

@@ -4,9 +4,10 @@
  * drift. Text must be storable (no NUL, no lone surrogate — PostgreSQL refuses NUL in text,
  * and SQLite would store what PostgreSQL cannot, so both stores are held to one rule); an id
  * is at most LIMITS.idChars characters and cannot be cut (other rows refer to it); a name is
- * cut to LIMITS.nameChars, as a token's name is, since it rides in every chat list and event.
+ * cut to LIMITS.nameChars, as a token's name is, since it rides in every chat list and event,
+ * and loses the bidirectional controls live names refuse (isPlainName).
  */
-import { isStorableText } from '../schemas/inputs.js';
+import { isPlainName, isStorableText } from '../schemas/inputs.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { FieldProblem } from './field-problem.js';
 
@@ -29,4 +30,12 @@ export function cutName(name: string): string {
   if (name.length <= LIMITS.nameChars) return name;
   const cut = name.slice(0, LIMITS.nameChars);
   return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
+/**
+ * The name without the controls isPlainName refuses. Live input refuses such a name; an
+ * imported one keeps its chat and history, and is shown as written, without reordering.
+ */
+export function withoutBidiControls(name: string): string {
+  return isPlainName(name) ? name : Array.from(name).filter(isPlainName).join('');
 }

@@ -4,6 +4,7 @@ import { isoDate } from '../../src/import/ejson.js';
 import { FieldProblem } from '../../src/import/field-problem.js';
 import { mapChat, mapMessage } from '../../src/import/map-v2.js';
 import { mapRecord } from '../../src/import/parse-document.js';
+import { isPlainName } from '../../src/schemas/inputs.js';
 import { LIMITS } from '../../src/schemas/shapes.js';
 
 const ID = '65a4f1c2e4b0a1b2c3d4e5f6';
@@ -247,6 +248,35 @@ describe('names and ids are held to the limits of live input', () => {
       ok: true,
       row: { senderName: atLimit },
       changes: [],
+    });
+  });
+
+  it.each(['\u202e', '\u2066', '\u202a'])(
+    'a name with the bidirectional control %j loses it, reported as changed; marks stay',
+    (control) => {
+      const mapped = chat(chatDoc({ userName: `invoice_${control}fdp.exe\u200f` }));
+      expect(mapped).toMatchObject({
+        ok: true,
+        row: { userName: 'invoice_fdp.exe\u200f' },
+        changes: [
+          {
+            line: 4,
+            id: 'c1',
+            reason: 'name-bidi-controls',
+            detail: 'userName: bidirectional embedding, override and isolate controls removed',
+          },
+        ],
+      });
+      expect(isPlainName(mapped.ok ? (mapped.row.userName ?? '') : '')).toBe(true);
+    },
+  );
+
+  it('a sender name loses its controls too; content keeps them as written', () => {
+    const mapped = message(messageDoc({ senderName: 'A\u202eB', content: 'x\u202ey' }));
+    expect(mapped).toMatchObject({
+      ok: true,
+      row: { senderName: 'AB', content: 'x\u202ey' },
+      changes: [{ reason: 'name-bidi-controls' }],
     });
   });
 
