@@ -141,11 +141,29 @@ const writeProbe: Migration = {
   },
 };
 
+/**
+ * Mark-read looks for a chat's unread messages of some senders. Through messages_chat_seq
+ * that read every message of the chat (60 ms per mark-read of a 300k-message chat, on the
+ * event loop with SQLite); a partial index holds only the unread ones, which are few
+ * once a chat has been read, and mark-read takes them out of it.
+ */
+const unreadMessagesIndex: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('messages_unread')
+      .on('messages')
+      .columns(['chatId', 'senderType'])
+      .where(sql.ref('isRead'), '=', 0)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
   '0003_chat_indexes_without_hot_columns': chatIndexesWithoutHotColumns,
   '0004_write_probe': writeProbe,
+  '0005_unread_messages_index': unreadMessagesIndex,
 };
 
 const provider: MigrationProvider = {
