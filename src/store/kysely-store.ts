@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
 import { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
+import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -31,6 +32,8 @@ export interface DialectTraits {
   chatCacheMs: number;
   /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
   writers: number;
+  /** Costly reads at once (see read-turns.ts): SQLite's run on the event loop itself. */
+  readers: number;
   /** The dialect's one way to append a batch of messages. */
   appender: Appender;
   /** Told the size of each group-commit batch (metrics). */
@@ -71,6 +74,7 @@ export class KyselyStore implements Store {
    */
   private readonly lanes: GroupCommit<MessageDraft, PromiseSettledResult<AppendResult>>[];
   private readonly cache: ChatCache;
+  private readonly readTurns: ReadTurns;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -78,6 +82,7 @@ export class KyselyStore implements Store {
   ) {
     this.kind = traits.kind;
     this.cache = new ChatCache(traits.chatCacheMs);
+    this.readTurns = new ReadTurns(traits.readers);
     this.lanes = Array.from(
       { length: traits.writers },
       () =>
@@ -105,6 +110,11 @@ export class KyselyStore implements Store {
       this.lastRefusal = err;
       throw new Unavailable(err);
     }
+  }
+
+  /** A read that may return hundreds of rows: guarded, and in its turn (read-turns.ts). */
+  private costlyRead<T>(work: () => Promise<T>): Promise<T> {
+    return this.guard(() => this.readTurns.run(work));
   }
 
   async ping(): Promise<void> {
@@ -206,7 +216,7 @@ export class KyselyStore implements Store {
    * chats: 74 ms on SQLite, on the event loop).
    */
   listChats(query: ChatQuery, max: number): Promise<Chat[]> {
-    return this.guard(async () => {
+    return this.costlyRead(async () => {
       let q = this.db.selectFrom('chats').selectAll();
       if (query.kind === 'waiting') {
         const rows = await q
@@ -418,7 +428,7 @@ export class KyselyStore implements Store {
     page: number,
     limit: number,
   ): Promise<{ messages: Message[]; total: number }> {
-    return this.guard(async () => {
+    return this.costlyRead(async () => {
       const chat = await this.db
         .selectFrom('chats')
         .select('lastSeq')
@@ -443,7 +453,7 @@ export class KyselyStore implements Store {
     chatId: string,
     { direction, seq, limit }: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
-    return this.guard(async () => {
+    return this.costlyRead(async () => {
       const after = direction === 'after';
       // Gap-free seq (see historyPage): the limit + 1 rows wanted are a closed seq range,
       // so no plan can read more of the chat (PostgreSQL without statistics on a new table

@@ -49,6 +49,9 @@ export async function openPostgresStore(
     chatCacheMs: 1000,
     // Two lanes: against one and four, the most throughput with latency close to one lane's.
     writers: 2,
+    // Reads wait on the database, two at once overlap that wait; their rows are still
+    // parsed on the event loop, so not many more.
+    readers: 2,
     appender: postgresAppender(pool),
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',
