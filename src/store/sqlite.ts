@@ -83,6 +83,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     writers: 1,
     // Its reads run on the event loop: one at a time, each in a turn of its own.
     readers: 1,
+    // ~2 ms of the event loop each (~3.4 µs a message).
+    markReadChunk: 500,
     appender: sqliteAppender(database, db),
     onBatch: options.onBatch,
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
