@@ -101,9 +101,9 @@ export const DEFAULT_BUDGETS = {
   requests: { perSecond: 50, burst: 200 },
   // A read answers up to 200 messages or chats (2-5 ms of the event loop each), so 50/s
   // of them was most of a core. 5/s is a console paging back through history faster
-  // than anyone reads it; a burst of 20 covers a reconnect's lists and catch-up pages
-  // (4,000 messages) at once.
-  reads: { perSecond: 5, burst: 20 },
+  // than anyone reads it; a burst of 10 covers a reconnect's lists and a few catch-up
+  // pages at once. Every burst comes back after a quiet spell, so it is kept small.
+  reads: { perSecond: 5, burst: 10 },
   connections: { perSecond: 5, burst: 30 },
 } as const satisfies Record<string, Budget>;
 
