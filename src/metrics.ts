@@ -56,7 +56,14 @@ export function createMetrics(): Metrics {
     labelNames: ['limit'],
     registers: [registry],
   });
-  const limitNames: LimitName[] = ['messages', 'typing', 'events', 'requests', 'connections'];
+  const limitNames: LimitName[] = [
+    'messages',
+    'typing',
+    'events',
+    'requests',
+    'reads',
+    'connections',
+  ];
   for (const limit of limitNames) rateLimited.inc({ limit }, 0);
 
   return {
