@@ -102,8 +102,11 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const cluster = await joinCluster(config.redisUrl, store, logger, () =>
-    metrics?.redisErrors.inc(),
+  const cluster = await joinCluster(
+    { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs },
+    store,
+    logger,
+    { error: () => metrics?.redisErrors.inc(), timeout: () => metrics?.redisTimeouts.inc() },
   );
   const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
   const limits =
@@ -132,7 +135,7 @@ export async function startServer(
     context: { deps, publish, ...httpIdentity(auth) },
     health: {
       store,
-      redis: () => cluster.redis?.state() ?? 'disabled',
+      redis: async () => (await cluster.redis?.probe()) ?? 'disabled',
       version: VERSION,
       connections: () => io.engine.clientsCount,
     },
