@@ -21,7 +21,7 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
-import { recoverOnlyWhatIsViewable } from './realtime/membership.js';
+import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -130,6 +130,7 @@ export async function startServer(
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
+  cluster.redis?.onReturn(() => leaveRoomsOfLostChats(io, store));
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },

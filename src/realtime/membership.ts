@@ -88,6 +88,23 @@ function chatOfPacket(packet: unknown[]): string | undefined {
 }
 
 /**
+ * Chats as the database has them now, not as a cached row (the notice that another node
+ * changed one may have been lost with Redis), each read once per use. Undefined: gone.
+ */
+function freshChats(store: Store): (chatId: string) => Promise<Chat | undefined> {
+  const chats = new Map<string, Promise<Chat | undefined>>();
+  return (chatId) => {
+    let chat = chats.get(chatId);
+    if (!chat) {
+      store.forgetChat(chatId);
+      chat = store.getChat(chatId);
+      chats.set(chatId, chat);
+    }
+    return chat;
+  };
+}
+
+/**
  * Connection-state recovery gives a socket back the rooms it had and the broadcasts it
  * missed. Access may have changed while it was away (another admin took or locked the
  * chat, or it was transferred away or closed): the leave then reached no socket, since
@@ -103,15 +120,11 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     const session = await restore(pid, offset);
     if (!session) return session;
     const actor: Actor = (session.data as SocketData | undefined)?.actor ?? ANONYMOUS;
-    const verdicts = new Map<string, Promise<boolean>>();
-    const viewable = (chatId: string | undefined): Promise<boolean> => {
-      if (chatId === undefined) return Promise.resolve(true);
-      let verdict = verdicts.get(chatId);
-      if (!verdict) {
-        verdict = store.getChat(chatId).then((chat) => chat !== undefined && mayView(chat, actor));
-        verdicts.set(chatId, verdict);
-      }
-      return verdict;
+    const chatOf = freshChats(store);
+    const viewable = async (chatId: string | undefined): Promise<boolean> => {
+      if (chatId === undefined) return true;
+      const chat = await chatOf(chatId);
+      return chat !== undefined && mayView(chat, actor);
     };
     const keptRooms: string[] = [];
     for (const room of session.rooms) if (await viewable(chatOfRoom(room))) keptRooms.push(room);
@@ -121,4 +134,23 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     }
     return { ...session, rooms: keptRooms, missedPackets };
   };
+}
+
+/**
+ * A room leave made on another node while Redis was away (or silent) never reached this
+ * one, and never will: once Redis answers again, each of this node's sockets leaves the
+ * rooms of chats its identity may no longer view. (Until then, messages, read receipts and
+ * typing indicators already skip such a socket: they carry who may view the chat.)
+ */
+export async function leaveRoomsOfLostChats(io: ChatServer, store: Store): Promise<void> {
+  const chatOf = freshChats(store);
+  for (const socket of io.of('/').sockets.values()) {
+    const actor: Actor = socket.data.actor ?? ANONYMOUS;
+    for (const room of [...socket.rooms]) {
+      const chatId = chatOfRoom(room);
+      if (chatId === undefined) continue;
+      const chat = await chatOf(chatId);
+      if (!chat || !mayView(chat, actor)) await socket.leave(room);
+    }
+  }
 }
