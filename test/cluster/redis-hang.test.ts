@@ -84,10 +84,21 @@ async function health(url: string): Promise<{ status: number; redis?: string }> 
   }
 }
 
+/** How long `timed` waits for an answer before it fails the test (a node that hangs). */
+const GIVE_UP_MS = 2 * ANSWER_WITHIN_MS;
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = Date.now();
-  const value = await work();
-  return { ms: Date.now() - started, value };
+  let timer: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${GIVE_UP_MS} ms`)), GIVE_UP_MS);
+  });
+  try {
+    const value = await Promise.race([work(), givenUp]);
+    return { ms: Date.now() - started, value };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Timings {
