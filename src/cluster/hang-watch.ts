@@ -60,9 +60,17 @@ export class HangWatch {
     }
     return new Promise<T>((resolve, reject) => {
       const entry: InFlight = { sentAt: Date.now(), fail: reject };
+      let sent: Promise<T>;
+      try {
+        sent = send();
+      } catch (err) {
+        // Refused before it was sent (bad arguments): nothing for Redis to answer.
+        reject(err);
+        return;
+      }
       this.inFlight.add(entry);
       this.arm();
-      send().then(
+      sent.then(
         (value) => {
           this.alive();
           if (this.inFlight.delete(entry)) resolve(value);
