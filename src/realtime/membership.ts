@@ -50,9 +50,15 @@ export interface LocalRooms {
   sids: Map<string, Set<string>>;
 }
 
+/** The chat a room is the room of, if it is a chat's room. */
+const CHAT_ROOM = rooms.chat('');
+const chatOfRoom = (room: string): string | undefined =>
+  room.startsWith(CHAT_ROOM) ? room.slice(CHAT_ROOM.length) : undefined;
+
 /**
  * For a broadcast with a viewers mark: adds to its `except` every local socket of its
- * rooms that is in none of the viewer rooms (a socket id is a room of that one socket).
+ * chat rooms that is in none of the viewer rooms (a socket id is a room of that one
+ * socket). Its other rooms (a user's own, `chat-closed`) name whom they reach.
  */
 export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): void {
   const except = opts.except;
@@ -62,17 +68,13 @@ export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): v
   }
   if (!except || !viewers) return;
   for (const room of opts.rooms) {
+    if (chatOfRoom(room) === undefined) continue;
     for (const sid of local.rooms.get(room) ?? []) {
       const joined = local.sids.get(sid);
       if (!viewers.some((v) => joined?.has(v))) except.add(sid);
     }
   }
 }
-
-/** The chat a room is the room of, if it is a chat's room. */
-const CHAT_ROOM = rooms.chat('');
-const chatOfRoom = (room: string): string | undefined =>
-  room.startsWith(CHAT_ROOM) ? room.slice(CHAT_ROOM.length) : undefined;
 
 /** The chat a missed broadcast ([event, payload, offset]) is about, if any. */
 function chatOfPacket(packet: unknown[]): string | undefined {

@@ -5,8 +5,8 @@
  * (and stays ready), loses nothing it acknowledged, and recovers by itself when Redis
  * answers again. Rooms follow access throughout: a chat transferred away through the
  * other node meanwhile is not heard by its previous admin, neither while Redis hangs
- * (events delivered locally still leave him out) nor after (his room leave, lost with
- * Redis, is made good when it returns: not even `chat-closed` reaches him).
+ * (events delivered locally still leave him out, `chat-closed` too) nor after (his room
+ * leave, lost with Redis, is made good when it returns: not even `chat-closed` reaches him).
  *
  * Two real nodes, nginx and a redis-server of this file's own; limits on (counted in
  * Redis), so that every request meets Redis.
@@ -242,7 +242,12 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
     }
   });
 
-  it('a chat transferred away through the other node while Redis hangs: its previous admin hears none of it then, nor its close after Redis returns', async () => {
+  /**
+   * A chat of a user on node 1, assigned to `previous` (on node 1, in its room), then,
+   * with Redis frozen and known silent by both nodes (what node 2 sends through it now is
+   * lost, not late), transferred through node 2 to `next`, who joins it on node 1.
+   */
+  async function transferredWhileFrozen() {
     const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
     const [user, previous, next] = await Promise.all([
       userAt(node1),
@@ -259,7 +264,6 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
     await Promise.all([joinChat(user, chatId), joinChat(previous, chatId)]);
 
     cluster.redis.freeze();
-    // Both nodes know Redis silent: what node 2 sends through it now is lost, not late.
     for (const url of [node1, node2]) {
       await waitUntil(
         `${url} reports Redis down`,
@@ -277,7 +281,11 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
       const ack = await next.client.emitAck('join-chat', { chatId });
       return ack.success === true;
     });
-    const ofChat = forChat(chatId);
+    return { node1, node2, chatId, user, previous, next, ofChat: forChat(chatId) };
+  }
+
+  it('a chat transferred away through the other node while Redis hangs: its previous admin hears none of it then, nor its close after Redis returns', async () => {
+    const { node1, node2, chatId, user, previous, next, ofChat } = await transferredWhileFrozen();
     await user.client.emitAck('typing', {
       chatId,
       userId: user.id,
@@ -309,5 +317,18 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
     await sleep(NOTHING_MORE_MS);
     expect(count(previous, 'chat-closed', ofChat)).toBe(0);
     expect(count(previous, 'new-message', ofChat)).toBe(0);
+  });
+
+  it('a chat transferred away through the other node while Redis hangs and closed on the node of its previous admin: he does not hear it close', async () => {
+    const { node1, chatId, user, previous, next, ofChat } = await transferredWhileFrozen();
+    const closed = await api({ url: node1 }, 'PATCH', `/api/chats/${chatId}/close`, {
+      adminId: next.id,
+    });
+    expect(closed.status).toBe(200);
+    await next.client.waitFor('chat-closed', ofChat);
+    await user.client.waitFor('chat-closed', ofChat);
+    await sleep(NOTHING_MORE_MS);
+    expect(count(previous, 'chat-closed', ofChat)).toBe(0);
+    cluster.redis.resume();
   });
 });
