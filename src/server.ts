@@ -130,7 +130,12 @@ export async function startServer(
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
-  cluster.redis?.onReturn(() => leaveRoomsOfLostChats(io, store));
+  // A store that cannot answer leaves the rooms as they are (messages still skip who lost a chat).
+  cluster.redis?.onReturn(() =>
+    leaveRoomsOfLostChats(io, store).catch((err: unknown) =>
+      logger.warn({ err }, 'could not check room access after Redis returned'),
+    ),
+  );
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },
