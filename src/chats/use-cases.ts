@@ -155,7 +155,8 @@ export async function closeChat(
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayClose(c, actor);
-  rule(await requireChat(store, input.chatId));
+  const before = await requireChat(store, input.chatId);
+  rule(before);
   // Conditional on the closer still taking part (a transfer may have won the race).
   const closed = await store.closeChat(input.chatId, actor);
   if (!closed) {
@@ -167,9 +168,15 @@ export async function closeChat(
   return {
     reply: { chat: closed },
     events: [
-      emit([rooms.chat(closed._id), rooms.user(closed.userId)], 'chat-closed', {
-        chatId: closed._id,
-      }),
+      // Carries who could view it until now (closing changes only its status): a socket of
+      // the room that lost it before, its leave not applied on its node yet (or lost with
+      // Redis), does not hear it close.
+      emit(
+        [rooms.chat(closed._id), rooms.user(closed.userId)],
+        'chat-closed',
+        { chatId: closed._id },
+        { viewersOf: { ...closed, status: before.status } },
+      ),
     ],
     accessChanged: closed,
   };
