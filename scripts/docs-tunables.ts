@@ -71,13 +71,14 @@ const code = (text: string): string => `\`${text}\``;
 // ---- docs/tunables.md ----------------------------------------------------------------
 
 const AREA_TITLES: Record<Area, string> = {
-  contract: 'The wire contract (defined by the schemas, `src/schemas/shapes.ts`)',
+  contract: 'The wire contract (what clients may rely on)',
   rates: 'Rates (token buckets, `src/limits/rate-limiter.ts`)',
   connections: 'What one connection or the server holds',
   cluster: 'Several nodes (Redis)',
   store: 'The store',
   tokens: 'Tokens',
   process: 'The process',
+  import: 'The v2 import (`npm run import:v2`)',
 };
 
 function defaultOf(name: TunableName): string {
@@ -166,6 +167,12 @@ const EVENTS: RateRow = {
   perSecond: 'eventsPerSecond',
   burst: 'eventsBurst',
 };
+const READS: RateRow = {
+  what: `reads: history pages and cursors (\`GET /messages/:chatId\`) and the four chat lists, which answer at most ${v('chatListMax')} (also counted as requests)`,
+  per: 'token `sub`, else client IP',
+  perSecond: 'readsPerSecond',
+  burst: 'readsBurst',
+};
 const CONNECTIONS: RateRow = {
   what: 'new socket connections: each Engine.io handshake, before a session is kept (its first Socket.io CONNECT is included; another CONNECT on the same session pays again)',
   per: 'client IP',
@@ -174,7 +181,7 @@ const CONNECTIONS: RateRow = {
   refusal:
     'refused with `403` (polling) or `400` (WebSocket upgrade) and the message `Too many connections`',
 };
-const RATES = [MESSAGES, TYPING, REQUESTS, CONNECTIONS, EVENTS];
+const RATES = [MESSAGES, TYPING, REQUESTS, READS, CONNECTIONS, EVENTS];
 
 function protocolLimits(): string[] {
   const rows: [string, string][] = [

@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** How long a Redis command may wait for its answer before the node goes on without it. */
+  redisCommandTimeoutMs: number;
   corsOrigin: '*' | string[];
   /** Pages that may frame the console and hand it a token (never CORS_ORIGIN's list). */
   consoleParentOrigins: string[];
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
+    redisCommandTimeoutMs: tunables.redisCommandTimeoutMs,
     corsOrigin: parseCors(env),
     consoleParentOrigins: parseConsoleParents(env),
     auth: parseAuth(env, production),

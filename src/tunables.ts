@@ -20,6 +20,9 @@ export type Unit =
   | 'packets'
   | 'entries'
   | 'batches'
+  | 'chats'
+  | 'documents'
+  | 'reads'
   | 'connections'
   | 'ms'
   | 'seconds'
@@ -48,7 +51,8 @@ export type Area =
   | 'cluster'
   | 'store'
   | 'tokens'
-  | 'process';
+  | 'process'
+  | 'import';
 
 export interface Tunable {
   value: number;
@@ -145,6 +149,14 @@ export const TUNABLES = {
     contract: true,
   },
 
+  chatListMax: {
+    value: 200,
+    unit: 'chats',
+    area: 'contract',
+    reason:
+      'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
+  },
+
   // ---- Rates (token buckets per identity, src/limits/rate-limiter.ts) --------------------
   messagesPerSecond: {
     value: 10,
@@ -199,6 +211,20 @@ export const TUNABLES = {
     unit: 'at once',
     area: 'rates',
     reason: 'An admin panel loading a page of chats with their details at once.',
+  },
+  readsPerSecond: {
+    value: 5,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'History and chat-list reads per identity: one answers up to 200 messages or chats (2-5 ms of the event loop each), so 50/s of them was most of a core; 5/s is a console paging back through history faster than anyone reads it.',
+  },
+  readsBurst: {
+    value: 10,
+    unit: 'at once',
+    area: 'rates',
+    reason:
+      "A reconnect's lists and a few catch-up pages at once; every burst comes back after a quiet spell, so it is kept small.",
   },
   connectionsPerSecond: {
     value: 5,
@@ -320,6 +346,17 @@ export const TUNABLES = {
     reason:
       "What one write to Redis may carry: at Node's default (16 KiB, about 15 broadcasts) a busy node got fewer broadcasts into Redis than it made and its backlog grew (bench, two nodes: ~700 deliveries/s, latency in seconds).",
   },
+  redisCommandTimeoutMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How long a Redis command may wait for its answer before the node goes on without Redis (limits in memory, delivery to its own sockets; then commands fail at once until Redis answers again): Redis answers in well under a millisecond, a busy one in a few, so this is far beyond any answer worth waiting for, and a request that meets a silent Redis (at most one wait per hang) stays well within a client's patience.",
+    override: {
+      env: 'REDIS_COMMAND_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 10, max: 60_000 },
+    },
+  },
   orderHoldMs: {
     value: 250,
     unit: 'ms',
@@ -362,6 +399,34 @@ export const TUNABLES = {
     area: 'store',
     reason:
       "Batches written at once on PostgreSQL: against one and four, the most throughput with latency close to one lane's.",
+  },
+  sqliteReaders: {
+    value: 1,
+    unit: 'reads',
+    area: 'store',
+    reason:
+      'Costly reads (history, chat lists) at once on SQLite: they run on the event loop, so one at a time, each in a turn of its own (twenty arriving together ran back to back while every acknowledgement waited).',
+  },
+  postgresReaders: {
+    value: 2,
+    unit: 'reads',
+    area: 'store',
+    reason:
+      'Costly reads at once on PostgreSQL: they wait on the database, and two at once overlap that wait; their rows are still parsed on the event loop, so not many more.',
+  },
+  sqliteMarkReadChunk: {
+    value: 500,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      'Messages marked read per transaction on SQLite, with a turn of the event loop between chunks: ~2 ms of the event loop each (~3.4 µs a message).',
+  },
+  postgresMarkReadChunk: {
+    value: 5000,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      "Messages marked read per transaction on PostgreSQL: the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
   },
   sqliteChatCacheMs: {
     value: 60_000,
@@ -453,6 +518,56 @@ export const TUNABLES = {
     area: 'process',
     reason:
       'After the drain: time for in-flight requests, sockets and the store to close before the process exits anyway.',
+  },
+
+  // ---- The v2 import (src/import) --------------------------------------------------------
+  maxDocumentBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'import',
+    reason:
+      'The largest document (a line, or an array element) the import reads: the largest message v3 accepts from a client is about 60 kB even with every character written as a 6-byte escape, so this leaves 16 times that for v2 history, which had no content limit; it bounds what one document costs (its bytes, its text, and what JSON.parse builds of it).',
+  },
+  importChunkBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'import',
+    reason: 'What the import reads from the export file at a time.',
+  },
+  importRecordsPerBatch: {
+    value: 1000,
+    unit: 'documents',
+    area: 'import',
+    reason:
+      'Documents handed on at a time, the import awaiting its database writes between batches: a 1 MiB chunk of tiny documents made half a million objects at once (1.6 GB peak for 10M of them, now 192 MiB for 4M).',
+  },
+  importStagingRows: {
+    value: 10_000,
+    unit: 'messages',
+    area: 'import',
+    reason:
+      'Messages staged per transaction: few commits, and a batch of ordinary messages is a few MB.',
+  },
+  importStagingTextChars: {
+    value: 8_000_000,
+    unit: 'characters',
+    area: 'import',
+    reason:
+      'A staging batch also ends at this many characters of content and fileUrl (the fields without a length limit): each message may be a whole document, and a full batch of those would not fit in memory (250 messages of 1 MB peaked at 689 MiB without it, under 384 MiB with it).',
+  },
+  importAppendRows: {
+    value: 20_000,
+    unit: 'messages',
+    area: 'import',
+    reason:
+      "Chats are appended in groups of about this many messages, each group one transaction with the chats' recomputed fields, so an interrupted import leaves every chat consistent.",
+  },
+  importPreviewReadChars: {
+    value: 1000,
+    unit: 'characters',
+    area: 'import',
+    reason:
+      "Of each chat's last message, only this much is read for its preview (its first lastMessagePreviewChars code points): a message may be a megabyte, and 1000 chats per statement would hold a gigabyte.",
   },
 } as const satisfies Record<string, Tunable>;
 

@@ -7,11 +7,12 @@
  * import leaves every chat consistent, and a re-run imports what is missing.
  */
 import { type Kysely, sql } from 'kysely';
+import { TUNABLES } from '../tunables.js';
 import { recomputeChats } from './chat-summaries.js';
 import type { ImportTables } from './open-database.js';
 import { STAGING_TABLE } from './staging-insert.js';
 
-const ROWS_PER_TRANSACTION = 20_000;
+const ROWS_PER_TRANSACTION = TUNABLES.importAppendRows.value;
 
 interface ChatGroup {
   first: string;

@@ -89,6 +89,8 @@ export interface Limits {
   events: RateLimiter;
   /** REST requests per identity, else per client IP. */
   requests: RateLimiter;
+  /** History and chat-list reads per identity, else per client IP: the costly requests. */
+  reads: RateLimiter;
   /** New socket connections per client IP. */
   connections: RateLimiter;
 }
@@ -100,6 +102,7 @@ export const DEFAULT_BUDGETS = {
   typing: { perSecond: T.typingPerSecond.value, burst: T.typingBurst.value },
   events: { perSecond: T.eventsPerSecond.value, burst: T.eventsBurst.value },
   requests: { perSecond: T.requestsPerSecond.value, burst: T.requestsBurst.value },
+  reads: { perSecond: T.readsPerSecond.value, burst: T.readsBurst.value },
   connections: { perSecond: T.connectionsPerSecond.value, burst: T.connectionsBurst.value },
 } as const satisfies Record<string, Budget>;
 
@@ -113,6 +116,7 @@ export function createLimits(
       typing: unlimited,
       events: unlimited,
       requests: unlimited,
+      reads: unlimited,
       connections: unlimited,
     };
   }
@@ -123,6 +127,7 @@ export function createLimits(
     typing: budgetLimiter('typing', d.typing, redis),
     events: budgetLimiter('events', d.events, redis),
     requests: budgetLimiter('requests', d.requests, redis),
+    reads: budgetLimiter('reads', d.reads, redis),
     connections: budgetLimiter('connections', d.connections, redis),
   };
 }

@@ -53,6 +53,8 @@ export async function openPostgresStore(
     kind: 'postgres',
     chatCacheMs: TUNABLES.postgresChatCacheMs.value,
     writers: TUNABLES.postgresWriters.value,
+    readers: TUNABLES.postgresReaders.value,
+    markReadChunk: TUNABLES.postgresMarkReadChunk.value,
     appender: postgresAppender(pool),
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',

@@ -79,6 +79,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     // it and refreshes the cache.
     chatCacheMs: TUNABLES.sqliteChatCacheMs.value,
     writers: TUNABLES.sqliteWriters.value,
+    readers: TUNABLES.sqliteReaders.value,
+    markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
     appender: sqliteAppender(database, db),
     onBatch: options.onBatch,
     isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
