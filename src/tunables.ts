@@ -364,6 +364,13 @@ export const TUNABLES = {
     reason:
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
   },
+  orderMaxChats: {
+    value: 100_000,
+    unit: 'chats',
+    area: 'cluster',
+    reason:
+      'Chats whose delivery order a node remembers (the least recently active are forgotten): far more than are active at once, and a bound on what a node holds for chats that went quiet.',
+  },
   streamMaxLength: {
     value: 20_000,
     unit: 'entries',
@@ -441,6 +448,13 @@ export const TUNABLES = {
     area: 'store',
     reason:
       'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
+  },
+  chatCacheMaxEntries: {
+    value: 50_000,
+    unit: 'chats',
+    area: 'store',
+    reason:
+      'Chat rows a node keeps cached at most: the chats in use at once fit many times over, and the cache cannot grow with the number of chats ever opened.',
   },
   sqliteLockWaitMs: {
     value: 2_000,
