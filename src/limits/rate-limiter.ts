@@ -12,7 +12,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import type { RedisClient } from '../cluster/redis.js';
+import type { RedisClient } from '../redis/redis.js';
 
 export interface Decision {
   allowed: boolean;

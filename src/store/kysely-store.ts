@@ -4,11 +4,11 @@
  */
 import { type Kysely, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from '../chats/predicates.js';
 import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
 import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
 import { ChatCache } from './chat-cache.js';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-conditions.js';
 import { GroupCommit } from './group-commit.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';

@@ -9,9 +9,9 @@
  */
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
-import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
+import { writableBy } from './chat-conditions.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';

@@ -5,8 +5,8 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
-import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
+import { writableBy } from './chat-conditions.js';
 import { newMessageRow, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
