@@ -2,8 +2,9 @@
  * Every REST route under /api, declared once: its inputs (the schemas that validate
  * them), what a success carries, the failure statuses it can answer, and a summary. The
  * routes take their Fastify schema from here (http/route-schema.ts), so the OpenAPI
- * document, the validation and the reply serialization cannot drift apart; the client
- * types below are inferred from the same table.
+ * document, the validation and the test servers' check of every reply against its schema
+ * (http/reply-serializer.ts) cannot drift apart; the client types below are inferred from
+ * the same table.
  */
 import type { z } from 'zod';
 import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';

@@ -1,5 +1,5 @@
 /**
- * Two nodes behave as one server: every event of the contract (PROTOCOL §5, §6) reaches
+ * Two nodes behave as one server: every event of the contract (docs/protocol.md, "Socket.io events") reaches
  * the right sockets whichever node they are on, whether they are connected to a node
  * directly over WebSocket or through nginx with long-polling; and no socket hears what
  * it should not. Rate limits are on (as in production) and shared through Redis; nginx

@@ -1,5 +1,5 @@
 /**
- * Nodes die and restart under load, and nothing acknowledged is lost (PROTOCOL §7).
+ * Nodes die and restart under load, and nothing acknowledged is lost (docs/protocol.md, "Guarantees").
  * Chats whose users and admins are spread over both nodes, half connected through nginx,
  * half straight to a node, all sending with clientMessageIds; a client that loses its
  * node connects again (through nginx, or to the other node), catches up with ?after=,

@@ -1,5 +1,5 @@
 /**
- * Live delivery keeps each chat's seq order across nodes (PROTOCOL §7): messages of one
+ * Live delivery keeps each chat's seq order across nodes (docs/protocol.md, "Guarantees"): messages of one
  * chat sent at once through both nodes, over sockets and REST, reach every receiver on
  * every node (and through nginx) as 1..N, strictly increasing, none missing.
  */

@@ -1,5 +1,5 @@
 /**
- * Presence is the cluster's, not a node's (PROTOCOL §6): a user is online while any of
+ * Presence is the cluster's, not a node's (docs/protocol.md): a user is online while any of
  * their sockets is connected on any node; each change is announced once (not once per
  * node); a session Socket.io recovers after a dropped transport, on the same node or on
  * another, leaves the user online and gets what it missed; and the users of a node

@@ -1,5 +1,5 @@
 /**
- * Input at the edges of what the stores can hold: every one is a 400 in the §3 envelope
+ * Input at the edges of what the stores can hold: every one is a 400 in the failure envelope
  * naming the field, the same on both stores, and nothing is stored.
  */
 import { describe, expect, it } from 'vitest';

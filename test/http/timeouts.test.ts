@@ -9,7 +9,7 @@ import type { RunningServer } from '../../src/server.js';
 import { startTestServer } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 
-/** What the issue asks for; the actual bounds (src/limits/bounds.ts) are 11 s and 16 s. */
+/** The most a stalled client may hold a connection, with room to spare: the actual bounds (src/limits/bounds.ts) are 11 s and 16 s. */
 const CUT_WITHIN_MS = 30_000;
 
 let server: RunningServer;
