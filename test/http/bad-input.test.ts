@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_EVENTS } from '../../src/schemas/events.js';
 import { type Chat, type Message, openChat, restSend } from '../helpers/flows.js';
 import { api } from '../helpers/server.js';
-import { connectClient, settle } from '../helpers/sockets.js';
+import { connectClient, failed, settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -175,7 +175,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
           success: false,
           code: 'VALIDATION_ERROR',
         });
-        expect(typeof ack.error).toBe('string');
+        expect(typeof failed(ack).error).toBe('string');
       }
     }
     const tooLong = await user.client.emitAck('send-message', {
@@ -183,7 +183,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
       content: 'q'.repeat(10_001),
     });
     expect(tooLong).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
-    expect(tooLong.error).toMatch(/content/);
+    expect(failed(tooLong).error).toMatch(/content/);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect(history.body.messages).toEqual([]);
     expect(

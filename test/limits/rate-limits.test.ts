@@ -3,7 +3,7 @@ import { DEFAULT_BUDGETS } from '../../src/limits/rate-limiter.js';
 import type { RunningServer } from '../../src/server.js';
 import type { Chat, Message } from '../helpers/flows.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { connectClient, failed, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 async function withServer(
@@ -56,7 +56,7 @@ describe('rate limits (on, default values)', () => {
           content: 'socket too',
         });
         expect(ack).toMatchObject({ success: false, code: 'RATE_LIMITED' });
-        expect(ack.retryAfterMs).toBeGreaterThan(0);
+        expect(failed(ack).retryAfterMs).toBeGreaterThan(0);
 
         // Refused sends used no seq: what is stored is gap-free.
         const stored = await api(server, 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
