@@ -25,13 +25,10 @@ import {
 } from '../helpers/cluster-people.js';
 import { type Chat, forChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
+import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 
 const ready = await clusterPrerequisites();
-
-/** Long enough for an event to cross Redis to the other node on a busy machine. */
-const QUIET_MS = 600;
 
 describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
   let cluster: Cluster;
@@ -155,7 +152,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
         (p) => (p as { message: { seq: number } }).message?.seq === 2 && forChat(chat._id)(p),
       ),
     ).toMatchObject({ message: second.message });
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(count(admin2, 'new-message', byChat(chat._id))).toBe(1);
     expect(count(admin2, 'message-notification', byChat(chat._id))).toBe(1);
     expect(count(poller, 'message-notification', byChat(chat._id))).toBe(1);
@@ -215,7 +212,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
         (p) => (p as { message: { seq: number } }).message.seq === 4,
       ),
     ).toEqual({ message: afterTransfer.message });
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(
       admin1.client
         .of('new-message')
@@ -231,7 +228,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     expect(await admin2.client.waitFor('chat-closed', byChat(chat._id))).toEqual({
       chatId: chat._id,
     });
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(count(user, 'chat-closed', byChat(chat._id))).toBe(1);
   });
 
@@ -321,12 +318,12 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     await waitUntil('online reaches the assignee', () => changes(true) === 1, 10_000);
     // One tab closes: still online (the other is on another node).
     tab1.client.close();
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(changes(false)).toBe(1);
     // The last one closes: offline, once.
     tab2.client.close();
     await waitUntil('offline again', () => changes(false) === 2, 10_000);
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect([changes(true), changes(false)]).toEqual([1, 2]);
     expect(admin1.client.of('user-status').filter(status(false))[0]).toEqual({
       chatId: chat._id,

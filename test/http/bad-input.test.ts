@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_EVENTS } from '../../src/schemas/events.js';
 import { type Chat, type Message, openChat, restSend } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { connectClient, failed, settle } from '../helpers/sockets.js';
+import { connectClient, failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -241,7 +242,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
       content: 'unaffected',
     });
     expect(ack).toMatchObject({ success: true });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     const health = await api(world.server(), 'GET', '/health');
     expect(health.status).toBe(200);
     void (ack.chat as Chat);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/processes.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { type Person, useWorld, type World } from '../helpers/world.js';
 
@@ -61,7 +62,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
 
     await adminA.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
     await adminB.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     const forThisChat = (c: Person) =>
       c.client.of('new-chat').filter((p) => (p as { chat: Chat }).chat._id === chat._id);
     expect(forThisChat(adminA)).toHaveLength(1);
@@ -71,7 +72,11 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
 
   it('new ids sort by creation time', async () => {
     const a = await openChatFor(world, await world.user());
-    await new Promise((r) => setTimeout(r, 1100));
+    // An id holds whole seconds: the next chat is made in a later one.
+    const madeIn = Number.parseInt(a._id.slice(0, 8), 16);
+    await waitUntil('the clock is past the second `a` was made in', () => {
+      return Date.now() / 1000 >= madeIn + 1;
+    });
     const b = await openChatFor(world, await world.user());
     expect(a._id < b._id).toBe(true);
   });
@@ -104,7 +109,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       chatId: chat._id,
       adminName: admin.name,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherUser.client.of('admin-joined')).toHaveLength(0);
     expect(user.client.of('chat-taken')).toHaveLength(0);
   });
@@ -245,7 +250,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       chatId: chat._id,
       adminName: to.name,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(bystanderAdmin.client.of('chat-transferred-in')).toHaveLength(0);
     expect(bystanderAdmin.client.of('chat-transferred-out')).toHaveLength(0);
     expect(to.client.of('chat-transferred-out')).toHaveLength(0);
@@ -296,7 +301,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     expect(res.body.chat).toMatchObject({ status: 'closed' });
     expect(await roomMember.waitFor('chat-closed')).toEqual({ chatId: chat._id });
     expect(await user.client.waitFor('chat-closed')).toEqual({ chatId: chat._id });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('chat-closed')).toHaveLength(1);
     expect(otherAdmin.client.of('chat-closed')).toHaveLength(0);
 

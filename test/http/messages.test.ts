@@ -7,8 +7,8 @@ import {
   openChat,
   restSend,
 } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -55,7 +55,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       chat: { _id: chat._id, unreadCount: 1 },
     });
     await adminB.client.waitFor('message-notification', forChat(chat._id));
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('message-notification')).toHaveLength(0);
     expect(otherUser.client.of('new-message')).toHaveLength(0);
   });
@@ -83,7 +83,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       unknown
     >;
     expect(toUser).toEqual({ chatId: chat._id, message: reply.body.message });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherAdmin.client.of('message-notification').filter(forChat(chat._id))).toHaveLength(0);
   });
 
@@ -137,7 +137,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1, 2]);
     expect(history.body.pagination).toMatchObject({ total: 2 });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toHaveLength(2);
   });
 
@@ -196,7 +196,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const fresh = await send('after-close');
     expect(fresh.status).toBe(409);
     expect(fresh.body.code).toBe('CHAT_CLOSED');
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toEqual([]);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1]);
@@ -316,7 +316,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const res = await api(world.server(), 'POST', '/api/messages/typing', payload);
     expect(res.status).toBe(200);
     expect(await roomMember.waitFor('typing')).toEqual(payload);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(outsider.of('typing')).toHaveLength(0);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect(history.body.messages).toEqual([]);
@@ -341,7 +341,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       userId: user.id,
       online: false,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherAdmin.client.of('user-status').filter(forChat(chat._id))).toHaveLength(0);
   });
 });

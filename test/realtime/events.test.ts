@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { assignChat, type Chat, forChat, type Message, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { connectClient, settle } from '../helpers/sockets.js';
+import { connectClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -80,7 +81,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       ),
     );
     await assignChat(world, chat, admin);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     await api(world.server(), 'POST', '/api/messages', {
       chatId: chat._id,
       senderId: admin.id,
@@ -119,7 +120,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     });
     // A second tab changes nothing, so nothing is announced.
     await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
-    await settle(200);
+    await quiet(ONE_NODE_QUIET_MS);
     expect(
       admin.client.of('user-status').filter((p) => (p as { userId: string }).userId === userId),
     ).toHaveLength(1);
@@ -127,7 +128,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
 
     firstTab.close();
-    await settle(300);
+    await quiet(ONE_NODE_QUIET_MS);
     const stillOnline = admin.client
       .of('user-status')
       .filter((p) => (p as { online: boolean }).online === false);
@@ -166,7 +167,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       content: 'private',
     });
     await admin.client.waitFor('new-message');
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(stranger.client.of('new-message')).toHaveLength(0);
   });
 
@@ -176,7 +177,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     await watcher.emitAck('join-chat', { chatId: chat._id });
     expect(await watcher.emitAck('leave-chat', { chatId: chat._id })).toEqual({ success: true });
     await user.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(watcher.of('new-message')).toHaveLength(0);
   });
 
@@ -189,7 +190,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     const payload = { chatId: chat._id, userId: user.id, userName: user.name, isTyping: true };
     expect(await user.client.emitAck('typing', payload)).toEqual({ success: true });
     expect(await admin.client.waitFor('typing')).toEqual(payload);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('typing')).toHaveLength(0);
   });
 
