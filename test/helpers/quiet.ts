@@ -37,6 +37,12 @@ export const PAGE_QUIET_MS = 500;
  */
 export const PRESENCE_SWEEP_QUIET_MS = 6000;
 
+/**
+ * Longer than the HTTP server's request timeout plus its checking interval: a connection
+ * the timeout applied to would have been cut within this.
+ */
+export const PAST_REQUEST_TIMEOUT_QUIET_MS = 20_000;
+
 /** Waits out a quiet window; name the window, so its reason stays with it. */
 export const quiet = (windowMs: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, windowMs));

@@ -118,5 +118,3 @@ export async function joinAs<C extends TestClient>(
   if (ack.success !== true) throw new Error(`${event} failed: ${JSON.stringify(ack)}`);
   return { id, name, client };
 }
-
-export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms));

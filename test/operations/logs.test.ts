@@ -4,8 +4,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggableUrl } from '../../src/http/log-url.js';
 import { startServer } from '../../src/server.js';
-import { api, testConfig } from '../helpers/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { api, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
