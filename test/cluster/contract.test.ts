@@ -143,13 +143,13 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     expect(
       await admin1.client.waitFor(
         'new-message',
-        (p) => forChat(chat._id)(p) && (p as { message: { seq: number } }).message.seq === 2,
+        (p) => forChat(chat._id)(p) && p.message.seq === 2,
       ),
     ).toEqual({ message: second.message });
     expect(
       await admin1.client.waitFor(
         'message-notification',
-        (p) => (p as { message: { seq: number } }).message?.seq === 2 && forChat(chat._id)(p),
+        (p) => p.message?.seq === 2 && forChat(chat._id)(p),
       ),
     ).toMatchObject({ message: second.message });
     await quiet(ACROSS_NODES_QUIET_MS);
@@ -160,12 +160,9 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
 
     // The admin answers from node 1; the user on node 2 hears it, and reads it.
     const reply = await admin1.client.emitAck('send-message', { chatId: chat._id, content: 'yes' });
-    expect(
-      await user.client.waitFor(
-        'new-message',
-        (p) => (p as { message: { seq: number } }).message.seq === 3,
-      ),
-    ).toEqual({ message: reply.message });
+    expect(await user.client.waitFor('new-message', (p) => p.message.seq === 3)).toEqual({
+      message: reply.message,
+    });
     expect(await user.client.waitFor('message-notification', byChat(chat._id))).toEqual({
       chatId: chat._id,
       message: reply.message,
@@ -206,18 +203,11 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       chatId: chat._id,
       content: 'new admin?',
     });
-    expect(
-      await admin2.client.waitFor(
-        'new-message',
-        (p) => (p as { message: { seq: number } }).message.seq === 4,
-      ),
-    ).toEqual({ message: afterTransfer.message });
+    expect(await admin2.client.waitFor('new-message', (p) => p.message.seq === 4)).toEqual({
+      message: afterTransfer.message,
+    });
     await quiet(ACROSS_NODES_QUIET_MS);
-    expect(
-      admin1.client
-        .of('new-message')
-        .some((p) => (p as { message: { seq: number; chatId: string } }).message.seq === 4),
-    ).toBe(false);
+    expect(admin1.client.of('new-message').some((p) => p.message.seq === 4)).toBe(false);
 
     // Close through node 1: chat-closed to the room (admin 2 on node 2) and the user.
     const closed = await api({ url: node1 }, 'PATCH', `/api/chats/${chat._id}/close`);
@@ -375,12 +365,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       isTyping: false,
     });
     await postAt(node2, '/api/status', { userId: user.id, online: true });
-    expect(
-      await admin.client.waitFor(
-        'user-status',
-        (p) => (p as { userId?: string }).userId === user.id,
-      ),
-    ).toEqual({
+    expect(await admin.client.waitFor('user-status', (p) => p.userId === user.id)).toEqual({
       chatId: chat._id,
       userId: user.id,
       online: true,

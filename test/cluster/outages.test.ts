@@ -78,7 +78,7 @@ function heard(member: Member, chatId: string): number {
   let top = 0;
   for (const p of member.client.of('new-message')) {
     if (!forChat(chatId)(p)) continue;
-    top = Math.max(top, (p as { message: { seq: number } }).message.seq);
+    top = Math.max(top, p.message.seq);
   }
   return top;
 }

@@ -116,7 +116,7 @@ describe.skipIf(!ready)('presence across nodes', () => {
       const seq = (sent.message as { seq: number }).seq;
       await user.client.waitFor(
         'new-message',
-        (p) => forChat(chat._id)(p) && (p as { message: { seq: number } }).message.seq === seq,
+        (p) => forChat(chat._id)(p) && p.message.seq === seq,
       );
     };
 
@@ -132,8 +132,8 @@ describe.skipIf(!ready)('presence across nodes', () => {
     await quiet(ACROSS_NODES_QUIET_MS);
     const changes = admin.client
       .of('user-status')
-      .filter((p) => (p as { userId?: string }).userId === user.id)
-      .map((p) => (p as { online: boolean }).online);
+      .filter((p) => p.userId === user.id)
+      .map((p) => p.online);
     expect(changes.at(-1)).toBe(true);
     expect(onlineNow() - before).toBe(changes.filter((o) => !o).length);
   });

@@ -87,10 +87,7 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
       success: true,
     });
     expect(
-      await watcher.waitFor(
-        'new-message',
-        (p) => (p as { message: { content: string } }).message.content === 'across',
-      ),
+      await watcher.waitFor('new-message', (p) => p.message.content === 'across'),
     ).toMatchObject({ message: { content: 'across', seq: 2 } });
   });
 

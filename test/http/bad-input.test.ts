@@ -213,7 +213,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
     const client = await world.bystander();
     // "225": a Socket.io EVENT with ack id 25 and no data at all.
     client.socket.io.engine.write('225');
-    const error = (await client.waitFor('error')) as { code: string; error: string; event: string };
+    const error = await client.waitFor('error');
     expect(error).toMatchObject({ success: false, code: 'UNKNOWN_EVENT', event: '(function)' });
     expect(error.error).toBe('An event needs a name (a string)');
   });

@@ -60,11 +60,11 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     });
     expect(again.body).toMatchObject({ success: true, isNew: false, chat: { _id: chat._id } });
 
-    await adminA.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
-    await adminB.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
+    await adminA.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
+    await adminB.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
     await quiet(ONE_NODE_QUIET_MS);
     const forThisChat = (c: Person) =>
-      c.client.of('new-chat').filter((p) => (p as { chat: Chat }).chat._id === chat._id);
+      c.client.of('new-chat').filter((p) => p.chat._id === chat._id);
     expect(forThisChat(adminA)).toHaveLength(1);
     expect(user.client.of('new-chat')).toHaveLength(0);
     expect(otherUser.client.of('new-chat')).toHaveLength(0);
@@ -156,10 +156,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       lockedByAdminName: admin.name,
       assignedAdminId: admin.id,
     });
-    const locked = (await other.client.waitFor('chat-locked', byChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const locked = await other.client.waitFor('chat-locked', byChat(chat._id));
     expect(locked).toMatchObject({
       chatId: chat._id,
       lockedByAdminId: admin.id,
@@ -213,9 +210,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       assignedAdminId: null,
       assignedAdminName: null,
     });
-    const unlocked = (await other.client.waitFor('chat-unlocked', byChat(chat._id))) as {
-      chat: Chat;
-    };
+    const unlocked = await other.client.waitFor('chat-unlocked', byChat(chat._id));
     expect(unlocked.chat.status).toBe('waiting');
   });
 
@@ -244,7 +239,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       chatId: chat._id,
       toAdminName: to.name,
     });
-    const incoming = (await to.client.waitFor('chat-transferred-in')) as { chat: Chat };
+    const incoming = await to.client.waitFor('chat-transferred-in');
     expect(incoming.chat).toMatchObject({ _id: chat._id, assignedAdminId: to.id });
     expect(await user.client.waitFor('admin-changed', byChat(chat._id))).toEqual({
       chatId: chat._id,

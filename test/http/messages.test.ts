@@ -45,10 +45,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(res.body.chat).toMatchObject({ lastMessage: 'I need help', unreadCount: 1 });
 
     expect(await roomMember.waitFor('new-message')).toEqual({ message });
-    const note = (await adminA.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const note = await adminA.client.waitFor('message-notification', forChat(chat._id));
     expect(note).toMatchObject({
       chatId: chat._id,
       message,
@@ -78,10 +75,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(reply.status).toBe(200);
     expect(reply.body.message).toMatchObject({ seq: 2, senderType: 'admin' });
     expect(reply.body.chat).toMatchObject({ unreadCount: 1, lastMessage: 'hi, how can I help?' });
-    const toUser = (await user.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const toUser = await user.client.waitFor('message-notification', forChat(chat._id));
     expect(toUser).toEqual({ chatId: chat._id, message: reply.body.message });
     await quiet(ONE_NODE_QUIET_MS);
     expect(otherAdmin.client.of('message-notification').filter(forChat(chat._id))).toHaveLength(0);
@@ -104,7 +98,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(res.status).toBe(200);
     const chat = res.body.chat as Chat;
     expect(chat).toMatchObject({ userId: user.id, status: 'waiting', lastMessage: 'first words' });
-    await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
+    await admin.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
     const second = await restSend(world, user, 'user', { content: 'more' });
     expect(second.body.message).toMatchObject({ chatId: chat._id, seq: 2 });
     const adminWithoutChat = await restSend(world, admin, 'admin', { content: 'x' });

@@ -35,10 +35,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       chat: { _id: chat._id, unreadCount: 1 },
     });
     expect(await admin.client.waitFor('new-message')).toEqual({ message: ack.message });
-    const note = (await admin.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const note = await admin.client.waitFor('message-notification', forChat(chat._id));
     expect(note.message).toEqual(ack.message);
 
     // The ack came after the commit: a read sees it.
@@ -89,13 +86,13 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       senderName: admin.name,
       content: 'ping',
     });
-    const got = (await client.waitFor('new-message')) as { message: Message };
+    const got = await client.waitFor('new-message');
     expect(got.message.content).toBe('ping');
     client.socket.emit('send-message', { chatId: chat._id, content: 'reply without ack' });
-    const seen = (await admin.client.waitFor(
+    const seen = await admin.client.waitFor(
       'message-notification',
-      (p) => (p as { message: Message }).message.content === 'reply without ack',
-    )) as { message: Message };
+      (p) => p.message.content === 'reply without ack',
+    );
     expect(seen.message.seq).toBe(2);
     client.close();
   });
@@ -107,39 +104,32 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     const secondTab = await connectClient(world.server().url);
     await firstTab.emitAck('join-user', { userId, userName: 'Tabs' });
     // No chat yet: the change is announced without one.
-    expect(
-      await admin.client.waitFor('user-status', (p) => (p as { userId: string }).userId === userId),
-    ).toEqual({ chatId: null, userId, online: true });
+    expect(await admin.client.waitFor('user-status', (p) => p.userId === userId)).toEqual({
+      chatId: null,
+      userId,
+      online: true,
+    });
     // A chat opened while its user is connected starts online.
     const chat = await openChat(world, { id: userId, name: 'Tabs', client: firstTab });
     expect(chat.userOnline).toBe(true);
-    expect(
-      await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id),
-    ).toMatchObject({
+    expect(await admin.client.waitFor('new-chat', (p) => p.chat._id === chat._id)).toMatchObject({
       chat: { userOnline: true },
     });
     // A second tab changes nothing, so nothing is announced.
     await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
     await quiet(ONE_NODE_QUIET_MS);
-    expect(
-      admin.client.of('user-status').filter((p) => (p as { userId: string }).userId === userId),
-    ).toHaveLength(1);
+    expect(admin.client.of('user-status').filter((p) => p.userId === userId)).toHaveLength(1);
     const online = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
     expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
 
     firstTab.close();
     await quiet(ONE_NODE_QUIET_MS);
-    const stillOnline = admin.client
-      .of('user-status')
-      .filter((p) => (p as { online: boolean }).online === false);
+    const stillOnline = admin.client.of('user-status').filter((p) => p.online === false);
     expect(stillOnline.filter(forChat(chat._id))).toHaveLength(0);
 
     secondTab.close();
     expect(
-      await admin.client.waitFor(
-        'user-status',
-        (p) => forChat(chat._id)(p) && (p as { online: boolean }).online === false,
-      ),
+      await admin.client.waitFor('user-status', (p) => forChat(chat._id)(p) && p.online === false),
     ).toEqual({ chatId: chat._id, userId, online: false });
     const offline = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
     expect((offline.body.chats as Chat[])[0]?.userOnline).toBe(false);
@@ -216,7 +206,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
   it('ping answers pong', async () => {
     const client = await world.bystander();
     expect(await client.emitAck('ping')).toEqual({ success: true });
-    const pong = (await client.waitFor('pong')) as { timestamp: string };
+    const pong = await client.waitFor('pong');
     expect(Number.isNaN(Date.parse(pong.timestamp))).toBe(false);
   });
 

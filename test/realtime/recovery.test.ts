@@ -74,7 +74,7 @@ describe('recovery through the server', () => {
     expect(user.socket.recovered).toBe(true);
     const delivered = await user.waitFor(
       'new-message',
-      (p) => (p as { message: { content: string } }).message.content === 'sent while you were away',
+      (p) => p.message.content === 'sent while you were away',
     );
     expect(delivered).toMatchObject({ message: { chatId, senderType: 'admin' } });
     user.close();
@@ -129,10 +129,7 @@ describe('recovery through the server', () => {
 
     expect(watcher.socket.recovered).toBe(true);
     // What it still holds comes back: recovery did happen.
-    await watcher.waitFor(
-      'new-message',
-      (p) => (p as { message: { content: string } }).message.content === 'to my admin',
-    );
+    await watcher.waitFor('new-message', (p) => p.message.content === 'to my admin');
     await user.client.emitAck('send-message', { chatId: waiting, content: 'later' });
     await user.client.emitAck('typing', {
       chatId: waiting,
@@ -142,9 +139,7 @@ describe('recovery through the server', () => {
     });
     await taker.client.waitFor('new-message');
     await quiet(ONE_NODE_QUIET_MS);
-    const heard = watcher
-      .of('new-message')
-      .map((p) => (p as { message: { content: string } }).message.content);
+    const heard = watcher.of('new-message').map((p) => p.message.content);
     expect(heard).toEqual(['before', 'to my admin']);
     expect(watcher.of('typing')).toEqual([]);
     const [socket] = await server.io.in(watcherSid).fetchSockets();
