@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignChat, type Chat, forChat, type Message, openChat } from '../helpers/flows.js';
+import { assignChat, type Chat, forChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
