@@ -9,11 +9,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
 import { RedisPresence } from '../presence/redis-presence.js';
+import { connectRedis, type Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
-import { connectRedis, type Redis } from './redis.js';
 
 export interface Cluster {
   redis: Redis | undefined;

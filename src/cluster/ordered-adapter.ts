@@ -21,9 +21,9 @@ import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { rooms } from '../outcome.js';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
+import type { RedisClient } from '../redis/redis.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
-import type { RedisClient } from './redis.js';
 
 /** A room no socket is ever in: a held delivery goes there. */
 const NOWHERE = '\u0000held';

@@ -110,7 +110,7 @@ export const MessageSchema = z
 export type Chat = z.infer<typeof ChatSchema>;
 export type Message = z.infer<typeof MessageSchema>;
 
-/** Bounds that the contract names (issue #3): one place, used by HTTP and Socket.io. */
+/** Bounds that the contract names (docs/protocol.md, "Limits"): one place, used by HTTP and Socket.io. */
 export const LIMITS = {
   bodyBytes: 64 * 1024,
   contentChars: 10_000,

@@ -4,9 +4,9 @@
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
 import type { Actor, Role } from '../auth/actor.js';
-import type { QueueViewer } from '../chats/predicates.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
+import type { QueueViewer } from './chat-conditions.js';
 
 export interface AdminRef {
   id: string;

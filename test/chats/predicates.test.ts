@@ -1,6 +1,7 @@
 /**
- * Each chat predicate has two forms, the in-memory check the rules use and the SQL
- * condition the store puts in its conditional updates and lists. Over every combination
+ * Each chat predicate has two forms, the in-memory check the rules use (chats/predicates.ts)
+ * and the SQL condition the store puts in its conditional updates and lists
+ * (store/chat-conditions.ts). Over every combination
  * of status, assignee and lock, and every kind of caller, both forms must pick the same
  * chats, on both databases.
  */
@@ -26,6 +27,7 @@ import {
   type QueueViewer,
   writableBy,
 } from '../../src/chats/predicates.js';
+import * as inSql from '../../src/store/chat-conditions.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
 import type { ChatsTable, Database } from '../../src/store/schema.js';
@@ -137,39 +139,42 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
 
   it('"this chat is open": holds, where and the raw statement text agree', async () => {
     const inMemory = ids(chats.filter((c) => chatIsOpen.holds(c)));
-    expect(await selected((eb) => chatIsOpen.where(eb))).toEqual(inMemory);
+    expect(await selected((eb) => inSql.chatIsOpen.where(eb))).toEqual(inMemory);
     const raw = await sql<{
       id: string;
-    }>`SELECT id FROM chats WHERE ${sql.raw(chatIsOpen.sql)}`.execute(db);
+    }>`SELECT id FROM chats WHERE ${sql.raw(inSql.chatIsOpen.sql)}`.execute(db);
     expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
   });
 
   it.each(ADMINS)('"an admin may take this chat" agrees for %s', async (adminId) => {
     const inMemory = ids(chats.filter((c) => adminMayTake.holds(c, adminId)));
-    expect(await selected((eb) => adminMayTake.where(eb, adminId))).toEqual(inMemory);
+    expect(await selected((eb) => inSql.adminMayTake.where(eb, adminId))).toEqual(inMemory);
     expect(inMemory.length).toBeGreaterThan(0);
   });
 
   it.each(ADMINS)('"held by this admin" agrees for %s', async (adminId) => {
     const inMemory = ids(chats.filter((c) => heldBy.holds(c, adminId)));
-    expect(await selected((eb) => heldBy.where(eb, adminId))).toEqual(inMemory);
+    expect(await selected((eb) => inSql.heldBy.where(eb, adminId))).toEqual(inMemory);
   });
 
   it.each(viewers)('"this admin sees this chat in the queue" agrees for %o', async (viewer) => {
     const inMemory = ids(chats.filter((c) => inQueueOf.holds(c, viewer)));
-    expect(await selected((eb) => inQueueOf.where(eb, viewer))).toEqual(inMemory);
+    expect(await selected((eb) => inSql.inQueueOf.where(eb, viewer))).toEqual(inMemory);
     expect(inMemory.length).toBeGreaterThan(0);
   });
 
   it.each(callers.map((c) => [describeCaller(c), c] as const))(
     '"takes part in this chat" and "may write to this chat": holds, where and the raw statement text agree for %s',
     async (_, actor) => {
-      for (const predicate of [partyTo, writableBy]) {
+      for (const [predicate, condition] of [
+        [partyTo, inSql.partyTo],
+        [writableBy, inSql.writableBy],
+      ] as const) {
         const inMemory = ids(chats.filter((c) => predicate.holds(c, actor)));
-        expect(await selected((eb) => predicate.where(eb, actor))).toEqual(inMemory);
+        expect(await selected((eb) => condition.where(eb, actor))).toEqual(inMemory);
         if (actor.kind !== 'person') continue;
         const raw = await sql<{ id: string }>`SELECT id FROM chats WHERE ${rawWhere(
-          predicate.sql,
+          condition.sql,
           actor,
         )}`.execute(db);
         expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
