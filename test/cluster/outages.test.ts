@@ -201,7 +201,7 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     });
     expect(closed.status).toBe(200);
     await witness.client.waitFor('chat-closed', forChat(moved.chatId));
-    await sleep(500);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(count(moved.admin, 'chat-closed', forChat(moved.chatId))).toBe(0);
 
     // Presence settles by itself once every node has had its heartbeats: the user who
