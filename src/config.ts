@@ -1,3 +1,5 @@
+import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
+
 /**
  * Configuration from the environment (README "Configuration", .env.example), checked once
  * at start. A bad value throws ConfigError naming the variable; main.ts prints that one
@@ -36,6 +38,8 @@ export interface Config {
   metrics: { port: number | undefined; token: string | undefined };
   /** On SIGTERM, /ready answers 503 this long before connections are closed. */
   shutdownDrainMs: number;
+  /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
+  tunables: Readonly<Record<OverridableName, number>>;
 }
 
 export class ConfigError extends Error {
@@ -177,14 +181,34 @@ function parseAuth(env: Env, production: boolean): AuthConfig {
   };
 }
 
-function parsePositive(env: Env, name: string, fallback: number): number {
-  const raw = nonEmpty(env, name);
-  if (raw === undefined) return fallback;
+/** A tunable's environment variable, checked against what its catalogue entry accepts. */
+function parseTunable(env: Env, name: OverridableName, production: boolean): number {
+  const { env: variable, accepts, production: inProduction } = overrideOf(name);
+  const raw = nonEmpty(env, variable);
+  if (raw === undefined)
+    return production ? (inProduction ?? TUNABLES[name].value) : TUNABLES[name].value;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(name, `"${raw}" is not a positive number`);
+  if (accepts.kind === 'positive') {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(variable, `"${raw}" is not a positive number`);
+    }
+    return value;
+  }
+  if (!Number.isInteger(value) || value < accepts.min || value > accepts.max) {
+    const unit = TUNABLES[name].unit;
+    throw new ConfigError(
+      variable,
+      `"${raw}" is not a whole number of ${unit} (${accepts.min}-${accepts.max})`,
+    );
   }
   return value;
+}
+
+function parseTunables(env: Env, production: boolean): Config['tunables'] {
+  // Object.fromEntries cannot know its keys; they are OVERRIDABLE's, every one of them.
+  return Object.fromEntries(
+    OVERRIDABLE.map((name) => [name, parseTunable(env, name, production)]),
+  ) as Config['tunables'];
 }
 
 /** TRUST_PROXY: off (default), true (every hop), a hop count, or proxy addresses/CIDRs. */
@@ -213,38 +237,6 @@ function parseMetrics(env: Env): Config['metrics'] {
   return { port: parsePort(env, 'METRICS_PORT'), token };
 }
 
-/**
- * Redis answers in well under a millisecond, a busy one in a few: 500 ms is far beyond
- * any answer worth waiting for, and leaves a request that meets a silent Redis (at most
- * one wait per hang: after it, commands fail at once) well within a client's patience.
- */
-export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 500;
-
-/** REDIS_COMMAND_TIMEOUT_MS: whole ms, long enough for a busy Redis, short enough for a request. */
-function parseRedisTimeout(env: Env): number {
-  const raw = nonEmpty(env, 'REDIS_COMMAND_TIMEOUT_MS');
-  if (raw === undefined) return DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 10 || ms > 60_000) {
-    throw new ConfigError(
-      'REDIS_COMMAND_TIMEOUT_MS',
-      `"${raw}" is not a whole number of ms (10-60000)`,
-    );
-  }
-  return ms;
-}
-
-/** A load balancer needs a few probe intervals to stop sending new connections. */
-function parseDrain(env: Env, production: boolean): number {
-  const raw = nonEmpty(env, 'SHUTDOWN_DRAIN_MS');
-  if (raw === undefined) return production ? 5000 : 0;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
-    throw new ConfigError('SHUTDOWN_DRAIN_MS', `"${raw}" is not a whole number of ms (0-60000)`);
-  }
-  return ms;
-}
-
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -258,12 +250,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
+  const tunables = parseTunables(env, production);
   return {
     port: parsePort(env) ?? 3001,
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
-    redisCommandTimeoutMs: parseRedisTimeout(env),
+    redisCommandTimeoutMs: tunables.redisCommandTimeoutMs,
     corsOrigin: parseCors(env),
     consoleParentOrigins: parseConsoleParents(env),
     auth: parseAuth(env, production),
@@ -271,11 +264,12 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     rateLimit: {
       enabled: rateLimitRaw === 'on',
-      messagesPerSecond: parsePositive(env, 'RATE_LIMIT_MESSAGES_PER_SECOND', 10),
-      messagesBurst: parsePositive(env, 'RATE_LIMIT_MESSAGES_BURST', 30),
+      messagesPerSecond: tunables.messagesPerSecond,
+      messagesBurst: tunables.messagesBurst,
     },
     trustProxy: parseTrustProxy(env),
     metrics: parseMetrics(env),
-    shutdownDrainMs: parseDrain(env, production),
+    shutdownDrainMs: tunables.shutdownDrainMs,
+    tunables,
   };
 }

@@ -6,9 +6,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { startServer } from './server.js';
-
-/** After the drain: time for in-flight requests, sockets and the store to close. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
+import { TUNABLES } from './tunables.js';
 
 function die(line: string): never {
   process.stderr.write(`${line}\n`);
@@ -36,7 +34,7 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     process.stderr.write(`${signal} received, shutting down\n`);
-    const deadline = config.shutdownDrainMs + SHUTDOWN_DEADLINE_MS;
+    const deadline = config.shutdownDrainMs + TUNABLES.shutdownDeadlineMs.value;
     setTimeout(() => die(`Shutdown took longer than ${deadline} ms; exiting`), deadline).unref();
     server.close().then(
       () => process.exit(0),

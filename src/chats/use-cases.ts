@@ -5,10 +5,10 @@
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
-import { CHAT_LIST_MAX } from '../limits/bounds.js';
 import { emit, type Outcome, rooms } from '../outcome.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
 import {
   adminAudience,
   assertActsForAdmin,
@@ -53,24 +53,29 @@ export async function openChat(
 
 export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
-  return { chats: await store.listChats({ kind: 'byUser', userId }, CHAT_LIST_MAX) };
+  return { chats: await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value) };
 }
 
 export async function listWaitingChats({ store }: Deps, actor: Actor) {
   assertIsAdmin(actor);
   return {
-    chats: await store.listChats({ kind: 'waiting', viewer: queueViewerOf(actor) }, CHAT_LIST_MAX),
+    chats: await store.listChats(
+      { kind: 'waiting', viewer: queueViewerOf(actor) },
+      TUNABLES.chatListMax.value,
+    ),
   };
 }
 
 export async function listAdminChats({ store }: Deps, actor: Actor, adminId: string) {
   assertActsForAdmin(actor, adminId);
-  return { chats: await store.listChats({ kind: 'assignedTo', adminId }, CHAT_LIST_MAX) };
+  return {
+    chats: await store.listChats({ kind: 'assignedTo', adminId }, TUNABLES.chatListMax.value),
+  };
 }
 
 export async function listAllChats({ store }: Deps, actor: Actor, status: ChatStatus | undefined) {
   assertIsSuperAdmin(actor);
-  return { chats: await store.listChats({ kind: 'all', status }, CHAT_LIST_MAX) };
+  return { chats: await store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value) };
 }
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */

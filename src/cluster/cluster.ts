@@ -11,11 +11,9 @@ import { LocalPresence, type Presence } from '../presence/presence.js';
 import { RedisPresence } from '../presence/redis-presence.js';
 import { connectRedis, type Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
 import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
-
-/** How long a starting node waits for Redis before it starts without it. */
-const REDIS_START_WAIT_MS = 3000;
 
 export interface Cluster {
   redis: Redis | undefined;
@@ -61,7 +59,9 @@ export async function joinCluster(
   // joins when it answers: an orchestrator restarting nodes during an outage gets nodes.
   const waited = await Promise.race([
     redis.ready.then(() => true),
-    new Promise<false>((resolve) => setTimeout(resolve, REDIS_START_WAIT_MS, false).unref()),
+    new Promise<false>((resolve) =>
+      setTimeout(resolve, TUNABLES.redisStartWaitMs.value, false).unref(),
+    ),
   ]);
   if (!waited) log.warn('Redis does not answer: starting without it; this node joins when it does');
   const nodeId = randomUUID().slice(0, 8);

@@ -23,19 +23,10 @@ import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
 import type { RedisClient } from '../redis/redis.js';
 import type { Message } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 
 /** A room no socket is ever in: a held delivery goes there. */
 const NOWHERE = '\u0000held';
-/** How long an early message waits for its predecessors before the store fills the gap. */
-const HOLD_MS = 250;
-/** Broadcasts kept in the stream: what a client may recover after a dropped transport. */
-const STREAM_MAX_LEN = 20_000;
-/**
- * Stream entries read per round trip. The adapter reads one batch at a time; at its
- * default (100) a node could not read the stream as fast as two busy nodes filled it
- * (each message is two entries, and every node reads every entry).
- */
-const READ_COUNT = 1000;
 
 interface Packet {
   type: number;
@@ -73,8 +64,8 @@ export interface OrderedAdapterOptions {
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
   const streams = createAdapter(client, {
-    maxLen: STREAM_MAX_LEN,
-    readCount: READ_COUNT,
+    maxLen: TUNABLES.streamMaxLength.value,
+    readCount: TUNABLES.streamReadCount.value,
     // Nothing we emit is binary: JSON always, without walking every payload to check.
     onlyPlaintext: true,
   });
@@ -84,7 +75,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const deliverHere = (packet: Packet, opts: BroadcastOptions) =>
       Adapter.prototype.broadcast.call(adapter, packet, opts);
     const order = new SeqOrder({
-      holdMs: HOLD_MS,
+      holdMs: TUNABLES.orderHoldMs.value,
       async fillGap(chatId, afterSeq, beforeSeq) {
         for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
           deliverHere(

@@ -11,13 +11,9 @@ import { trustRule } from '../client-address.js';
 import type { Config } from '../config.js';
 import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
-import {
-  CONNECTIONS_CHECK_INTERVAL_MS,
-  HEADERS_TIMEOUT_MS,
-  REQUEST_TIMEOUT_MS,
-} from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import type { HttpContext } from './context.js';
 import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';
@@ -61,11 +57,11 @@ export function createHttpApp(
     return503OnClosing: true,
     // Trickled headers or bodies are cut (408) instead of holding a connection for minutes.
     // Fastify sets the server's requestTimeout from its own option, the rest go to Node.
-    requestTimeout: REQUEST_TIMEOUT_MS,
+    requestTimeout: TUNABLES.requestTimeoutMs.value,
     http: {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
+      headersTimeout: TUNABLES.headersTimeoutMs.value,
+      requestTimeout: TUNABLES.requestTimeoutMs.value,
+      connectionsCheckingInterval: TUNABLES.connectionsCheckIntervalMs.value,
     },
   });
   return app;

@@ -8,11 +8,12 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { messageColumnsWithout } from '../store/rows.js';
+import { TUNABLES } from '../tunables.js';
 import { recomputeChats } from './chat-summaries.js';
 import type { ImportTables } from './open-database.js';
 import { STAGING_TABLE } from './staging-insert.js';
 
-const ROWS_PER_TRANSACTION = 20_000;
+const ROWS_PER_TRANSACTION = TUNABLES.importAppendRows.value;
 
 interface ChatGroup {
   first: string;

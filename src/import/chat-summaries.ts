@@ -6,6 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import { messageEffect } from '../chats/rules.js';
 import type { MessageType, SenderType } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import type { ImportTables } from './open-database.js';
 
 interface ChatSummary {
@@ -24,7 +25,7 @@ const CHATS_PER_UPDATE = 1000;
  * code points, and a message may be a megabyte (1000 chats per statement would hold a
  * gigabyte). SQL's substr and length count code points on both stores.
  */
-const CONTENT_READ_CHARS = 1000;
+const CONTENT_READ_CHARS = TUNABLES.importPreviewReadChars.value;
 
 /**
  * messageEffect, on a message of which only the start may have been read. The start decides

@@ -4,6 +4,8 @@
  * the first character. Memory holds one chunk and one document, whatever the file's size;
  * a document larger than MAX_DOCUMENT_BYTES is not held at all, only reported as too large.
  */
+
+import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
 import type { ExportFile } from './open-export.js';
 import type { RecordStart, SplitRecord } from './record-bytes.js';
@@ -11,14 +13,8 @@ import { JsonArraySplitter } from './split-json-array.js';
 import { LineSplitter } from './split-lines.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
-/**
- * The largest document (a line, or an array element) the import reads: 1 MiB. The largest
- * message v3 accepts from a client is about 60 kB even with every character written as a
- * 6-byte `\uXXXX` escape (10,000 characters of content, a 2,048-character fileUrl, names and
- * ids), so this leaves 16 times that for v2's history, which had no content limit of its own.
- * It bounds what one document costs: its bytes, its text, and what JSON.parse builds of it.
- */
-export const MAX_DOCUMENT_BYTES = 1 << 20;
+/** The largest document (a line, or an array element) the import reads (src/tunables.ts). */
+export const MAX_DOCUMENT_BYTES = TUNABLES.maxDocumentBytes.value;
 
 /** One document's text and where it is in its file. */
 export interface RawRecord extends RecordStart {
@@ -45,9 +41,9 @@ export interface Splitter {
   end(): SplitRecord | undefined;
 }
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = TUNABLES.importChunkBytes.value;
 /** Records handed on at a time: the import awaits its database writes between batches. */
-const RECORDS_PER_BATCH = 1000;
+const RECORDS_PER_BATCH = TUNABLES.importRecordsPerBatch.value;
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 const NEWLINE = 0x0a;
 const OPEN_BRACKET = 0x5b;

@@ -10,19 +10,20 @@
  * the index that finds duplicates is built once, sorted, after loading.
  */
 import type { Kysely } from 'kysely';
+import { TUNABLES } from '../tunables.js';
 import type { KnownChats } from './known-chats.js';
 import type { StagedMessage } from './map-v2.js';
 import type { ImportDatabase, ImportTables } from './open-database.js';
 import type { Position, Report, ReportEntry } from './report.js';
 import { STAGING_COLUMNS, STAGING_TABLE } from './staging-insert.js';
 
-const ROWS_PER_TRANSACTION = 10_000;
+const ROWS_PER_TRANSACTION = TUNABLES.importStagingRows.value;
 /**
  * A batch also ends at this many characters of content and fileUrl (the fields without a
- * length limit): 10,000 ordinary messages are a few MB, but each may be up to a whole
- * document (MAX_DOCUMENT_BYTES), and 10,000 of those would not fit in memory.
+ * length limit): a batch of ordinary messages is a few MB, but each may be up to a whole
+ * document (MAX_DOCUMENT_BYTES), and a batch of those would not fit in memory.
  */
-const TEXT_CHARS_PER_TRANSACTION = 8_000_000;
+const TEXT_CHARS_PER_TRANSACTION = TUNABLES.importStagingTextChars.value;
 /** Copies of an _id already staged, found once all messages are. */
 const DUPLICATES_TABLE = 'v2_import_duplicates';
 const DUPLICATES_PER_PAGE = 1000;

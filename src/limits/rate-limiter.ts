@@ -13,6 +13,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import type { RedisClient } from '../redis/redis.js';
+import { TUNABLES } from '../tunables.js';
 
 export interface Decision {
   allowed: boolean;
@@ -94,17 +95,15 @@ export interface Limits {
   connections: RateLimiter;
 }
 
-/** Values beyond the configured message limit: generous enough for any well-behaved client. */
+const T = TUNABLES;
+
+/** Values beyond the configured message limit (src/tunables.ts, each with its reason). */
 export const DEFAULT_BUDGETS = {
-  typing: { perSecond: 5, burst: 20 },
-  events: { perSecond: 30, burst: 100 },
-  requests: { perSecond: 50, burst: 200 },
-  // A read answers up to 200 messages or chats (2-5 ms of the event loop each), so 50/s
-  // of them was most of a core. 5/s is a console paging back through history faster
-  // than anyone reads it; a burst of 10 covers a reconnect's lists and a few catch-up
-  // pages at once. Every burst comes back after a quiet spell, so it is kept small.
-  reads: { perSecond: 5, burst: 10 },
-  connections: { perSecond: 5, burst: 30 },
+  typing: { perSecond: T.typingPerSecond.value, burst: T.typingBurst.value },
+  events: { perSecond: T.eventsPerSecond.value, burst: T.eventsBurst.value },
+  requests: { perSecond: T.requestsPerSecond.value, burst: T.requestsBurst.value },
+  reads: { perSecond: T.readsPerSecond.value, burst: T.readsBurst.value },
+  connections: { perSecond: T.connectionsPerSecond.value, burst: T.connectionsBurst.value },
 } as const satisfies Record<string, Budget>;
 
 export function createLimits(

@@ -1,8 +1,8 @@
 /**
  * Presence shared by every node through Redis. Each socket is an entry of its user's
  * sorted set, scored by when it expires; the node that holds the socket pushes that time
- * forward every HEARTBEAT_MS. A node that dies without a goodbye stops doing so, its
- * entries expire after TTL_MS, and a sweep (every node runs one) removes them: the node
+ * forward every presenceHeartbeatMs. A node that dies without a goodbye stops doing so, its
+ * entries expire after presenceTtlMs (src/tunables.ts), and a sweep (every node runs one) removes them: the node
  * whose sweep empties a user's set is the one that reports the user offline. Every step
  * that decides a change is one Lua script, so two nodes can never both report it.
  *
@@ -15,14 +15,8 @@
  * one may be announced twice (online again for users who never left), never missed.
  */
 import type { RedisClient } from '../redis/redis.js';
+import { TUNABLES } from '../tunables.js';
 import type { Presence } from './presence.js';
-
-/** How often a node renews its sockets' entries. */
-export const HEARTBEAT_MS = 5_000;
-/** An entry not renewed for this long belongs to a dead node. */
-export const TTL_MS = 15_000;
-/** How often each node looks for expired entries (offline within TTL_MS + SWEEP_MS). */
-const SWEEP_MS = 5_000;
 
 const userKey = (userId: string) => `presence:user:${userId}`;
 /** Users with entries, scored by when their newest entry expires. */
@@ -85,8 +79,14 @@ export class RedisPresence implements Presence {
     private readonly reportError: (err: unknown) => void,
   ) {
     this.timers = [
-      setInterval(() => void this.renew().catch((err) => this.failed(err)), HEARTBEAT_MS),
-      setInterval(() => void this.sweep().catch((err) => this.failed(err)), SWEEP_MS),
+      setInterval(
+        () => void this.renew().catch((err) => this.failed(err)),
+        TUNABLES.presenceHeartbeatMs.value,
+      ),
+      setInterval(
+        () => void this.sweep().catch((err) => this.failed(err)),
+        TUNABLES.presenceSweepMs.value,
+      ),
     ];
     for (const t of this.timers) t.unref();
   }
@@ -122,7 +122,12 @@ export class RedisPresence implements Presence {
     const now = Date.now();
     const changed = await this.redis.eval(CONNECT, {
       keys: [userKey(userId), DUE],
-      arguments: [this.member(socketId), String(now), String(now + TTL_MS), userId],
+      arguments: [
+        this.member(socketId),
+        String(now),
+        String(now + TUNABLES.presenceTtlMs.value),
+        userId,
+      ],
     });
     return changed === 1;
   }

@@ -15,6 +15,7 @@
  * delivery of a chat with history waits `holdMs`, once, and never loses the message that
  * was overtaken.
  */
+import { TUNABLES } from '../tunables.js';
 
 export interface SeqOrderOptions {
   /** How long an early message waits for the ones before it. */
@@ -104,7 +105,8 @@ export class SeqOrder {
         const opened = line;
         line.timer = setTimeout(() => this.settle(chatId, opened), this.options.holdMs);
       }
-      if (this.chats.size >= (this.options.maxChats ?? 100_000)) this.forgetOldest();
+      if (this.chats.size >= (this.options.maxChats ?? TUNABLES.orderMaxChats.value))
+        this.forgetOldest();
     }
     this.chats.set(chatId, line);
     return line;

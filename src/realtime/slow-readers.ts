@@ -3,8 +3,8 @@
  * until it can be written, and a WebSocket's TCP socket buffers what the peer has not
  * read, both without limit: a few paused WebSockets, or polling sessions that never poll,
  * grew the server by hundreds of MB in half a minute while messages flowed to them. Once
- * what waits for one connection passes SLOW_READER_MAX_BYTES (or its write buffer holds
- * SLOW_READER_MAX_PACKETS), it is closed and a line is logged at warn. The close is a
+ * what waits for one connection passes slowReaderMaxBytes (or its write buffer holds
+ * slowReaderMaxPackets, src/tunables.ts), it is closed and a line is logged at warn. The close is a
  * recoverable one: a client that was merely slow reconnects and gets what it missed.
  *
  * Per packet this costs one listener call: a running byte count of engine.io's write
@@ -12,7 +12,7 @@
  * other text) and, on a WebSocket, ws's `bufferedAmount` (two property reads).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { SLOW_READER_MAX_BYTES, SLOW_READER_MAX_PACKETS } from '../limits/bounds.js';
+import { TUNABLES } from '../tunables.js';
 import type { ChatServer } from './types.js';
 
 /** The parts of engine.io's Socket read here (socket.io types the engine loosely). */
@@ -43,8 +43,8 @@ const sizeOf = (data: unknown): number => {
 export function closeSlowReaders(
   io: ChatServer,
   log: FastifyBaseLogger,
-  maxBytes = SLOW_READER_MAX_BYTES,
-  maxPackets = SLOW_READER_MAX_PACKETS,
+  maxBytes: number = TUNABLES.slowReaderMaxBytes.value,
+  maxPackets: number = TUNABLES.slowReaderMaxPackets.value,
 ): void {
   io.engine.on('connection', (conn: EngineConnection) => {
     // Bytes in conn.writeBuffer: added as packets are queued; engine.io empties the buffer

@@ -5,10 +5,10 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
 import { errorEvent, internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
 import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
-import { RECOVERY_MAX_BYTES, RECOVERY_MAX_PACKETS } from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
 import { type ConnectionBudget, handshakeGuard, sessionOriginGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
@@ -32,13 +32,19 @@ export function createSocketServer(
     // an IP over its connection limit, before an engine session is kept for it.
     allowRequest: handshakeGuard(config.corsOrigin, connections),
     // Lets a briefly disconnected client get back its rooms and the events it missed,
-    // from a buffer of the newest broadcasts, bounded in packets and bytes (limits/bounds.ts).
+    // from a buffer of the newest broadcasts, bounded in packets and bytes (src/tunables.ts).
     // The handshake guards run on a recovered connection too (Socket.io skips them by
     // default): its token is checked again and must name the session's owner.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    connectionStateRecovery: {
+      maxDisconnectionDuration: TUNABLES.recoveryWindowMs.value,
+      skipMiddlewares: false,
+    },
     adapter:
       clusterAdapter ??
-      boundedRecoveryAdapter({ maxPackets: RECOVERY_MAX_PACKETS, maxBytes: RECOVERY_MAX_BYTES }),
+      boundedRecoveryAdapter({
+        maxPackets: TUNABLES.recoveryMaxPackets.value,
+        maxBytes: TUNABLES.recoveryMaxBytes.value,
+      }),
   });
   io.engine.use(sessionOriginGuard(config.corsOrigin));
   return io;

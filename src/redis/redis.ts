@@ -9,24 +9,18 @@
  * `onReturn`'s; /health says "down" until that is done.
  */
 import { RedisClient as BaseClient, createClient } from 'redis';
-import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../config.js';
+import { TUNABLES } from '../tunables.js';
 import { HangWatch, RedisTimeoutError } from './hang-watch.js';
 
-/**
- * node-redis corks its socket, writes queued commands until the socket's buffer passes
- * its high-water mark, then waits for 'drain' and a turn of the event loop before the
- * next batch. At Node's default (16 KiB: about 15 broadcasts) a busy node got fewer
- * broadcasts into Redis than it made, and its backlog grew for as long as the load lasted
- * (bench, two nodes: ~700 deliveries/s, latency in seconds). One write may now carry 4 MiB.
- */
-const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
-
 const socketOptions = {
-  // Passed on to net.createConnection (not in node-redis's own option types).
-  writableHighWaterMark: WRITE_BUFFER_BYTES,
-  connectTimeout: 5000,
-  // Back off to at most 2 s between attempts, forever: Redis coming back is routine.
-  reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000),
+  // Passed on to net.createConnection (not in node-redis's own option types). node-redis
+  // corks its socket, writes queued commands until the socket's buffer passes this, then
+  // waits for 'drain' and a turn of the event loop before the next batch.
+  writableHighWaterMark: TUNABLES.redisWriteBufferBytes.value,
+  connectTimeout: TUNABLES.redisConnectTimeoutMs.value,
+  // Back off between attempts, forever: Redis coming back is routine.
+  reconnectStrategy: (retries: number) =>
+    Math.min(100 * 2 ** retries, TUNABLES.redisReconnectMaxMs.value),
 };
 
 const newClient = (url: string) =>
@@ -123,7 +117,7 @@ export function connectRedis(
   onError: (err: Error) => void,
   options: RedisOptions = {},
 ): Redis {
-  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  const timeoutMs = options.commandTimeoutMs ?? TUNABLES.redisCommandTimeoutMs.value;
   const raw = newClient(url);
   /** Redis was lost (connection or answers) after it had answered: a return is due. */
   let lost = false;

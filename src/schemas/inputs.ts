@@ -112,7 +112,7 @@ export const SendMessageBody = z
   .refine(requireTextOrFile, textOrFileError);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
-const MAX_STORED_INT = 2_147_483_647;
+export const MAX_STORED_INT = 2_147_483_647;
 
 /** A query-string whole number; an empty or fractional value is an error, not 0. */
 const wholeNumber = (min: number, max = MAX_STORED_INT) =>

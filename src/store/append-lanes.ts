@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Message } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import type { Availability } from './availability.js';
 import type { ChatCache } from './chat-cache.js';
 import { GroupCommit } from './group-commit.js';
@@ -15,7 +16,7 @@ import type { Database } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 
 /** Drafts one batch takes at most. */
-const BATCH_MAX = 256;
+const BATCH_MAX = TUNABLES.groupCommitMaxBatch.value;
 
 type Outcome = PromiseSettledResult<AppendResult>;
 

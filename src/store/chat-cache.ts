@@ -8,13 +8,14 @@
  * sender who no longer holds it, whatever the cache says.
  */
 import type { Chat } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 
 export class ChatCache {
   private readonly entries = new Map<string, { chat: Chat; at: number }>();
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 50_000,
+    private readonly maxEntries: number = TUNABLES.chatCacheMaxEntries.value,
   ) {}
 
   get(chatId: string): Chat | undefined {

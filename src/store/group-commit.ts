@@ -5,6 +5,8 @@
  * so batches grow with load and a lone call goes straight through. Batches are written
  * one after another, in arrival order.
  */
+import { TUNABLES } from '../tunables.js';
+
 interface Waiting<I, O> {
   input: I;
   resolve: (output: O) => void;
@@ -19,7 +21,7 @@ export class GroupCommit<I, O> {
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
     private readonly run: (inputs: I[]) => Promise<O[]>,
-    private readonly maxBatch = 256,
+    private readonly maxBatch: number = TUNABLES.groupCommitMaxBatch.value,
   ) {}
 
   submit(input: I): Promise<O> {

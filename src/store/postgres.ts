@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
@@ -30,7 +31,11 @@ export async function openPostgresStore(
   onPoolError: (err: Error) => void,
   onBatch?: (size: number) => void,
 ): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: TUNABLES.postgresPoolSize.value,
+    connectionTimeoutMillis: TUNABLES.postgresConnectTimeoutMs.value,
+  });
   // An idle client losing its connection must not crash the process (the next query gets
   // a fresh one or a 503), but an operator wants to see it.
   pool.on('error', onPoolError);
@@ -43,15 +48,10 @@ export async function openPostgresStore(
   }
   return new KyselyStore(db, {
     kind: 'postgres',
-    chatCacheMs: 1000,
-    // Two lanes: against one and four, the most throughput with latency close to one lane's.
-    writers: 2,
-    // Reads wait on the database, two at once overlap that wait; their rows are still
-    // parsed on the event loop, so not many more.
-    readers: 2,
-    // The database's time, not the event loop's: fewer, larger commits (500 a chunk took
-    // 14-17 s for 150,000 messages on a busy machine).
-    markReadChunk: 5000,
+    chatCacheMs: TUNABLES.postgresChatCacheMs.value,
+    writers: TUNABLES.postgresWriters.value,
+    readers: TUNABLES.postgresReaders.value,
+    markReadChunk: TUNABLES.postgresMarkReadChunk.value,
     appender: postgresAppender(pool),
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
@@ -22,9 +23,6 @@ const UNAVAILABLE = [
   'SQLITE_CORRUPT',
   'SQLITE_NOTADB',
 ];
-
-/** How long a starting server waits for another process to let go of the file. */
-const LOCK_WAIT_MS = 2000;
 
 export class SqliteFileInUse extends Error {
   constructor(path: string) {
@@ -62,13 +60,13 @@ export interface SqliteOptions {
 /** Opens (creating if needed) an SQLite file, or `:memory:`, and migrates it. */
 export async function openSqliteStore(path: string, options: SqliteOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path, { timeout: LOCK_WAIT_MS });
+  const database = new BetterSqlite3(path, { timeout: TUNABLES.sqliteLockWaitMs.value });
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, so an
   // acknowledged message survives a power cut, not only a process crash.
   if (path !== ':memory:') lockExclusively(database, path);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
   options.onOpen?.(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db as Kysely<unknown>);
@@ -76,12 +74,10 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     kind: 'sqlite',
     // This process owns the file (see lockExclusively), and every write passes through
     // it and refreshes the cache.
-    chatCacheMs: 60_000,
-    writers: 1,
-    // Its reads run on the event loop: one at a time, each in a turn of its own.
-    readers: 1,
-    // ~2 ms of the event loop each (~3.4 µs a message).
-    markReadChunk: 500,
+    chatCacheMs: TUNABLES.sqliteChatCacheMs.value,
+    writers: TUNABLES.sqliteWriters.value,
+    readers: TUNABLES.sqliteReaders.value,
+    markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
     appender: sqliteAppender(database, db),
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),

@@ -10,7 +10,7 @@ import { PAST_REQUEST_TIMEOUT_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { startTestServer } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 
-/** The most a stalled client may hold a connection, with room to spare: the actual bounds (src/limits/bounds.ts) are 11 s and 16 s. */
+/** The most a stalled client may hold a connection, with room to spare: the actual bounds (src/tunables.ts) are 11 s and 16 s. */
 const CUT_WITHIN_MS = 30_000;
 
 let server: RunningServer;

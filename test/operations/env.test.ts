@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OVERRIDABLE, overrideOf } from '../../src/tunables.js';
 import { randomPort, runServerProcess, waitFor200 } from '../helpers/process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,6 +17,8 @@ function variablesConfigReads(): string[] {
   for (const m of source.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)'|\benv\.([A-Z][A-Z0-9_]*)/g)) {
     names.add((m[1] ?? m[2]) as string);
   }
+  // The tunables' variables are read from the catalogue's list of overrides.
+  for (const name of OVERRIDABLE) names.add(overrideOf(name).env);
   return [...names].sort();
 }
 

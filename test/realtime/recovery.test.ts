@@ -10,9 +10,9 @@ import { runInNewContext } from 'node:vm';
 import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RECOVERY_MAX_BYTES } from '../../src/limits/bounds.js';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
 import type { RunningServer } from '../../src/server.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, startTestServer } from '../helpers/server.js';
@@ -160,7 +160,10 @@ describe('the recovery buffer', () => {
     const http = createServer();
     const io = new Server(http, {
       connectionStateRecovery: { maxDisconnectionDuration: 60_000 },
-      adapter: boundedRecoveryAdapter({ maxPackets: max, maxBytes: RECOVERY_MAX_BYTES }),
+      adapter: boundedRecoveryAdapter({
+        maxPackets: max,
+        maxBytes: TUNABLES.recoveryMaxBytes.value,
+      }),
     });
     io.on('connection', (socket) => {
       if (!socket.recovered) void socket.join('r');
@@ -229,13 +232,13 @@ describe('the recovery buffer in bytes', () => {
       }
       collectGarbage();
 
-      expect(adapter.buffered.bytes).toBeLessThanOrEqual(RECOVERY_MAX_BYTES);
-      expect(adapter.buffered.bytes).toBeGreaterThan(RECOVERY_MAX_BYTES * 0.9);
+      expect(adapter.buffered.bytes).toBeLessThanOrEqual(TUNABLES.recoveryMaxBytes.value);
+      expect(adapter.buffered.bytes).toBeGreaterThan(TUNABLES.recoveryMaxBytes.value * 0.9);
       expect(adapter.buffered.packets).toBeLessThan(10_000);
       // What a collection leaves is the buffer, and the estimate is close to it. Counted in
       // packets alone, 20,000 of these were ~230 MB of heap and ~430 MB of RSS here.
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(
-        RECOVERY_MAX_BYTES + 16 * MB,
+        TUNABLES.recoveryMaxBytes.value + 16 * MB,
       );
       // RSS is not asserted: under this churn the allocator keeps freed pages (measured
       // +105 to +400 MB after a collection on the same code), so it says nothing of the buffer.

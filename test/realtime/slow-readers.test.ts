@@ -7,7 +7,10 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SLOW_READER_MAX_BYTES } from '../../src/limits/bounds.js';
+import { TUNABLES } from '../../src/tunables.js';
+
+const SLOW_READER_MAX_BYTES = TUNABLES.slowReaderMaxBytes.value;
+
 import { type RunningServer, startServer } from '../../src/server.js';
 import { testConfig } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RedisState } from '../../redis/redis.js';
 import type { Store } from '../../store/store.js';
+import { TUNABLES } from '../../tunables.js';
 
 export interface HealthSources {
   store: Store;
@@ -12,12 +13,10 @@ export interface HealthSources {
   version: string;
 }
 
-const PING_TIMEOUT_MS = 2000;
-
 export async function storeState(store: Store): Promise<'up' | 'down'> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('ping timeout')), PING_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error('ping timeout')), TUNABLES.storePingTimeoutMs.value);
   });
   try {
     await Promise.race([store.ping(), timeout]);
@@ -29,15 +28,12 @@ export async function storeState(store: Store): Promise<'up' | 'down'> {
   }
 }
 
-/** A probe answered at most this old: a flood of /health never reaches the database or Redis. */
-const PROBE_MAX_AGE_MS = 1000;
-
-/** One probe in flight at a time, its answer reused for PROBE_MAX_AGE_MS. */
+/** One probe in flight at a time, its answer reused for probeMaxAgeMs. */
 export function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
   let last: { at: number; answer: Promise<T> } | undefined;
   return () => {
     const now = Date.now();
-    if (!last || now - last.at >= PROBE_MAX_AGE_MS) last = { at: now, answer: probe() };
+    if (!last || now - last.at >= TUNABLES.probeMaxAgeMs.value) last = { at: now, answer: probe() };
     return last.answer;
   };
 }

@@ -1,0 +1,602 @@
+/**
+ * Every limit and tunable of the server in one catalogue, like the error catalogue: each
+ * with its value, its unit, why that value (with what was measured, where something was),
+ * and its environment override where there is one. The code reads each value from here;
+ * src/config.ts reads the overrides from OVERRIDABLE, so an overridable tunable is one
+ * entry. docs/tunables.md, the limits tables of docs/protocol.md and docs/security.md and
+ * .env.example's overrides are generated from it (`npm run docs:tunables`).
+ *
+ * The wire contract's bounds are defined once, by the schemas (LIMITS): their entries
+ * here only refer to them, so that they are listed and explained with the rest.
+ */
+import { MAX_STORED_INT } from './schemas/inputs.js';
+import { LIMITS } from './schemas/shapes.js';
+
+export type Unit =
+  | 'bytes'
+  | 'count'
+  | 'characters'
+  | 'messages'
+  | 'packets'
+  | 'entries'
+  | 'batches'
+  | 'chats'
+  | 'documents'
+  | 'reads'
+  | 'connections'
+  | 'ms'
+  | 'seconds'
+  | 'per second'
+  | 'at once';
+
+/** What an environment variable may set a tunable to (src/config.ts refuses anything else). */
+export type Accepts =
+  /** Any number above zero (a rate of 0.5/s is one every two seconds). */
+  | { kind: 'positive' }
+  /** A whole number in [min, max]. */
+  | { kind: 'whole'; min: number; max: number };
+
+export interface Override {
+  env: string;
+  accepts: Accepts;
+  /** The default with NODE_ENV=production, where it differs from `value`. */
+  production?: number;
+}
+
+/** Where a tunable acts: docs/tunables.md lists them by area. */
+export type Area =
+  | 'contract'
+  | 'rates'
+  | 'connections'
+  | 'cluster'
+  | 'store'
+  | 'tokens'
+  | 'process'
+  | 'import';
+
+export interface Tunable {
+  value: number;
+  unit: Unit;
+  area: Area;
+  /** One sentence: why this value. */
+  reason: string;
+  override?: Override;
+  /** Part of the wire contract: defined by the schemas, and clients may rely on it. */
+  contract?: true;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const TUNABLES = {
+  // ---- The wire contract (defined by src/schemas/shapes.ts) ------------------------------
+  bodyBytes: {
+    value: LIMITS.bodyBytes,
+    unit: 'bytes',
+    area: 'contract',
+    reason:
+      'A REST body or a socket frame: room for the longest message in UTF-8 (up to 4 bytes a character) and its other fields; the transport refuses a larger one before it is parsed.',
+    contract: true,
+  },
+  contentChars: {
+    value: LIMITS.contentChars,
+    unit: 'characters',
+    area: 'contract',
+    reason:
+      'A message is a support conversation turn, not a document: longer texts go in a file (fileUrl).',
+    contract: true,
+  },
+  idChars: {
+    value: LIMITS.idChars,
+    unit: 'characters',
+    area: 'contract',
+    reason:
+      "Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub): longer than any id the apps mint, short enough to index cheaply.",
+    contract: true,
+  },
+  nameChars: {
+    value: LIMITS.nameChars,
+    unit: 'characters',
+    area: 'contract',
+    reason:
+      "A person's display name; longer names are cut, never refused, where they come from a token.",
+    contract: true,
+  },
+  urlChars: {
+    value: LIMITS.urlChars,
+    unit: 'characters',
+    area: 'contract',
+    reason: 'A fileUrl: the length browsers and CDNs reliably accept.',
+    contract: true,
+  },
+  pathParamChars: {
+    value: LIMITS.pathParamChars,
+    unit: 'characters',
+    area: 'contract',
+    reason:
+      "What the router accepts in one path segment: longer than any valid id, so an over-long id is a 400 naming the field rather than the router's bare 404.",
+    contract: true,
+  },
+  historyMaxLimit: {
+    value: LIMITS.historyMaxLimit,
+    unit: 'messages',
+    area: 'contract',
+    reason:
+      'The most messages one history page or cursor read answers: a few milliseconds of the event loop.',
+    contract: true,
+  },
+  historyDefaultLimit: {
+    value: LIMITS.historyDefaultLimit,
+    unit: 'messages',
+    area: 'contract',
+    reason: 'A history page when `limit` is not given: a screenful and then some.',
+    contract: true,
+  },
+  lastMessagePreviewChars: {
+    value: LIMITS.lastMessagePreviewChars,
+    unit: 'characters',
+    area: 'contract',
+    reason: "A chat's `lastMessage` is a preview for a list, cut at this many code points.",
+    contract: true,
+  },
+
+  queryIntegerMax: {
+    value: MAX_STORED_INT,
+    unit: 'count',
+    area: 'contract',
+    reason:
+      "The largest whole number a query (page, limit, after, before) may give: the largest both stores keep in seq (PostgreSQL's int4).",
+    contract: true,
+  },
+
+  chatListMax: {
+    value: 200,
+    unit: 'chats',
+    area: 'contract',
+    reason:
+      'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
+  },
+
+  // ---- Rates (token buckets per identity, src/limits/rate-limiter.ts) --------------------
+  messagesPerSecond: {
+    value: 10,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'Message sends per identity, REST and socket together: faster than anyone types, slower than a script flooding a chat.',
+    override: { env: 'RATE_LIMIT_MESSAGES_PER_SECOND', accepts: { kind: 'positive' } },
+  },
+  messagesBurst: {
+    value: 30,
+    unit: 'at once',
+    area: 'rates',
+    reason:
+      'A pasted list or a client resending what it queued while offline goes through at once.',
+    override: { env: 'RATE_LIMIT_MESSAGES_BURST', accepts: { kind: 'positive' } },
+  },
+  typingPerSecond: {
+    value: 5,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'Typing indicators: generous for any well-behaved client (they send one every few keystrokes).',
+  },
+  typingBurst: {
+    value: 20,
+    unit: 'at once',
+    area: 'rates',
+    reason: 'Typing indicators after a quiet spell: generous for any well-behaved client.',
+  },
+  eventsPerSecond: {
+    value: 30,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'Socket events of every kind (joins, reads, pings included): well above what a console or widget sends.',
+  },
+  eventsBurst: {
+    value: 100,
+    unit: 'at once',
+    area: 'rates',
+    reason: 'A reconnecting console joins its chats and marks them read at once.',
+  },
+  requestsPerSecond: {
+    value: 50,
+    unit: 'per second',
+    area: 'rates',
+    reason: 'REST requests in general: well above what a page or an admin panel makes.',
+  },
+  requestsBurst: {
+    value: 200,
+    unit: 'at once',
+    area: 'rates',
+    reason: 'An admin panel loading a page of chats with their details at once.',
+  },
+  readsPerSecond: {
+    value: 5,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'History and chat-list reads per identity: one answers up to 200 messages or chats (2-5 ms of the event loop each), so 50/s of them was most of a core; 5/s is a console paging back through history faster than anyone reads it.',
+  },
+  readsBurst: {
+    value: 10,
+    unit: 'at once',
+    area: 'rates',
+    reason:
+      "A reconnect's lists and a few catch-up pages at once; every burst comes back after a quiet spell, so it is kept small.",
+  },
+  connectionsPerSecond: {
+    value: 5,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'New connections per client IP: each handshake costs a session; an office behind one address still connects.',
+  },
+  connectionsBurst: {
+    value: 30,
+    unit: 'at once',
+    area: 'rates',
+    reason: 'Many tabs, or a whole office behind one NAT, reconnecting after a network blip.',
+  },
+
+  // ---- What one connection or the server holds (src/realtime, src/http) ------------------
+  slowReaderMaxBytes: {
+    value: 4 * MiB,
+    unit: 'bytes',
+    area: 'connections',
+    reason:
+      'What may wait for one connection that does not read before it is closed: a full group-commit batch of typical messages (256 × ~2 KB, each a message and a notification) is ~1 MB in one turn for one admin, so 4 MiB leaves room for bursts to a reader that keeps up; one cut by mistake reconnects and recovers what it missed.',
+  },
+  slowReaderMaxPackets: {
+    value: 10_000,
+    unit: 'packets',
+    area: 'connections',
+    reason:
+      "The same in packets waiting in engine.io's write buffer (each costs an object besides its bytes, so many tiny typing packets are capped too): far above the ~770 packets one batch can send to one socket.",
+  },
+  headersTimeoutMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'connections',
+    reason:
+      "How long a client may take to send a request's headers: a trickled request otherwise holds a connection for minutes (Fastify turns Node's timeout off).",
+  },
+  requestTimeoutMs: {
+    value: 15_000,
+    unit: 'ms',
+    area: 'connections',
+    reason:
+      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
+  },
+  connectionsCheckIntervalMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'connections',
+    reason:
+      'How often Node checks those timeouts (30 s by default): a trickled request is cut after at most the timeout + this, and each check walks only the connections with a request in progress.',
+  },
+  recoveryWindowMs: {
+    value: 2 * 60 * 1000,
+    unit: 'ms',
+    area: 'connections',
+    reason:
+      'A client back within this long after a dropped connection gets its rooms and the events it missed (connection-state recovery); one away longer catches up over REST.',
+  },
+  recoveryMaxPackets: {
+    value: 20_000,
+    unit: 'packets',
+    area: 'connections',
+    reason:
+      'Recent broadcasts kept for recovery: at ~2 broadcasts per message, they cover the 2-minute window up to ~80 messages/s.',
+  },
+  recoveryMaxBytes: {
+    value: 64 * MiB,
+    unit: 'bytes',
+    area: 'connections',
+    reason:
+      'The recovery buffer in bytes (estimated from string lengths): counted in packets alone, 10 KB messages made it ~280 MB; this is about twice what the packets take at ~1.5 KB each, so it binds only when messages are large.',
+  },
+
+  // ---- Several nodes (src/cluster, src/presence) -----------------------------------------
+  presenceHeartbeatMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason: "How often a node renews its sockets' presence entries in Redis.",
+  },
+  presenceTtlMs: {
+    value: 15_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'A presence entry not renewed for this long belongs to a dead node: three missed heartbeats.',
+  },
+  presenceSweepMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How often each node looks for expired presence entries: a dead node's users go offline within the TTL + this.",
+  },
+  redisStartWaitMs: {
+    value: 3_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'How long a starting node waits for Redis before it starts without it (and joins when Redis answers).',
+  },
+  redisConnectTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason: 'A Redis connection attempt that has not completed by then is given up and retried.',
+  },
+  redisReconnectMaxMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'The longest back-off between two attempts to reach Redis again: Redis coming back is routine.',
+  },
+  redisWriteBufferBytes: {
+    value: 4 * MiB,
+    unit: 'bytes',
+    area: 'cluster',
+    reason:
+      "What one write to Redis may carry: at Node's default (16 KiB, about 15 broadcasts) a busy node got fewer broadcasts into Redis than it made and its backlog grew (bench, two nodes: ~700 deliveries/s, latency in seconds).",
+  },
+  redisCommandTimeoutMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How long a Redis command may wait for its answer before the node goes on without Redis (limits in memory, delivery to its own sockets; then commands fail at once until Redis answers again): Redis answers in well under a millisecond, a busy one in a few, so this is far beyond any answer worth waiting for, and a request that meets a silent Redis (at most one wait per hang) stays well within a client's patience.",
+    override: {
+      env: 'REDIS_COMMAND_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 10, max: 60_000 },
+    },
+  },
+  orderHoldMs: {
+    value: 250,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
+  },
+  orderMaxChats: {
+    value: 100_000,
+    unit: 'chats',
+    area: 'cluster',
+    reason:
+      'Chats whose delivery order a node remembers (the least recently active are forgotten): far more than are active at once, and a bound on what a node holds for chats that went quiet.',
+  },
+  streamMaxLength: {
+    value: 20_000,
+    unit: 'entries',
+    area: 'cluster',
+    reason:
+      'Broadcasts kept in the Redis stream: what a client may recover after a dropped transport, as on one node.',
+  },
+  streamReadCount: {
+    value: 1000,
+    unit: 'entries',
+    area: 'cluster',
+    reason:
+      "Stream entries read per round trip: at the adapter's default (100) a node could not read the stream as fast as two busy nodes filled it (each message is two entries, and every node reads every entry).",
+  },
+
+  // ---- The store (src/store) -------------------------------------------------------------
+  groupCommitMaxBatch: {
+    value: 256,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      'The most messages written in one transaction: batches grow with load, and one this size still commits in a few ms.',
+  },
+  sqliteWriters: {
+    value: 1,
+    unit: 'batches',
+    area: 'store',
+    reason: 'Batches written at once on SQLite: it has one writer.',
+  },
+  postgresWriters: {
+    value: 2,
+    unit: 'batches',
+    area: 'store',
+    reason:
+      "Batches written at once on PostgreSQL: against one and four, the most throughput with latency close to one lane's.",
+  },
+  sqliteReaders: {
+    value: 1,
+    unit: 'reads',
+    area: 'store',
+    reason:
+      'Costly reads (history, chat lists) at once on SQLite: they run on the event loop, so one at a time, each in a turn of its own (twenty arriving together ran back to back while every acknowledgement waited).',
+  },
+  postgresReaders: {
+    value: 2,
+    unit: 'reads',
+    area: 'store',
+    reason:
+      'Costly reads at once on PostgreSQL: they wait on the database, and two at once overlap that wait; their rows are still parsed on the event loop, so not many more.',
+  },
+  sqliteMarkReadChunk: {
+    value: 500,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      'Messages marked read per transaction on SQLite, with a turn of the event loop between chunks: ~2 ms of the event loop each (~3.4 µs a message).',
+  },
+  postgresMarkReadChunk: {
+    value: 5000,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      "Messages marked read per transaction on PostgreSQL: the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
+  },
+  sqliteChatCacheMs: {
+    value: 60_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'How long a chat row answers later reads on SQLite: this process owns the file, and every write passes through it and refreshes the cache.',
+  },
+  postgresChatCacheMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
+  },
+  chatCacheMaxEntries: {
+    value: 50_000,
+    unit: 'chats',
+    area: 'store',
+    reason:
+      'Chat rows a node keeps cached at most: the chats in use at once fit many times over, and the cache cannot grow with the number of chats ever opened.',
+  },
+  sqliteLockWaitMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'How long a starting server waits for another process to let go of the SQLite file before it says the file is in use.',
+  },
+  sqliteBusyTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'How long a statement waits for an SQLite lock before it fails (a 503) rather than hang a request.',
+  },
+  postgresPoolSize: {
+    value: 10,
+    unit: 'connections',
+    area: 'store',
+    reason:
+      "PostgreSQL connections per node (node-postgres's default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100.",
+  },
+  postgresConnectTimeoutMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'store',
+    reason: 'A PostgreSQL connection not made by then fails the call (a 503) instead of waiting.',
+  },
+  storePingTimeoutMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'store',
+    reason: '/health and /ready say the store is down when it does not answer within this.',
+  },
+  probeMaxAgeMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      "A health probe's answer is reused this long: a flood of /health never reaches the database.",
+  },
+
+  // ---- Tokens (src/auth) -----------------------------------------------------------------
+  tokenClockToleranceSeconds: {
+    value: 5,
+    unit: 'seconds',
+    area: 'tokens',
+    reason:
+      "Clock skew allowed between the server and the token's issuer when checking exp, nbf and iat.",
+  },
+  tokenMaxLifetimeSeconds: {
+    value: 24 * 60 * 60,
+    unit: 'seconds',
+    area: 'tokens',
+    reason:
+      'Every token must expire within a day of being issued (or of now, without iat): a leaked token of a payments support chat must not stay good for months.',
+  },
+
+  // ---- The process (src/main.ts) ---------------------------------------------------------
+  shutdownDrainMs: {
+    value: 0,
+    unit: 'ms',
+    area: 'process',
+    reason:
+      'On SIGTERM, /ready answers 503 this long before connections close: a load balancer needs a few probe intervals to stop sending new clients; nothing to wait for outside production.',
+    override: {
+      env: 'SHUTDOWN_DRAIN_MS',
+      accepts: { kind: 'whole', min: 0, max: 60_000 },
+      production: 5_000,
+    },
+  },
+  shutdownDeadlineMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'process',
+    reason:
+      'After the drain: time for in-flight requests, sockets and the store to close before the process exits anyway.',
+  },
+
+  // ---- The v2 import (src/import) --------------------------------------------------------
+  maxDocumentBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'import',
+    reason:
+      'The largest document (a line, or an array element) the import reads: the largest message v3 accepts from a client is about 60 kB even with every character written as a 6-byte escape, so this leaves 16 times that for v2 history, which had no content limit; it bounds what one document costs (its bytes, its text, and what JSON.parse builds of it).',
+  },
+  importChunkBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'import',
+    reason: 'What the import reads from the export file at a time.',
+  },
+  importRecordsPerBatch: {
+    value: 1000,
+    unit: 'documents',
+    area: 'import',
+    reason:
+      'Documents handed on at a time, the import awaiting its database writes between batches: a 1 MiB chunk of tiny documents made half a million objects at once (1.6 GB peak for 10M of them, now 192 MiB for 4M).',
+  },
+  importStagingRows: {
+    value: 10_000,
+    unit: 'messages',
+    area: 'import',
+    reason:
+      'Messages staged per transaction: few commits, and a batch of ordinary messages is a few MB.',
+  },
+  importStagingTextChars: {
+    value: 8_000_000,
+    unit: 'characters',
+    area: 'import',
+    reason:
+      'A staging batch also ends at this many characters of content and fileUrl (the fields without a length limit): each message may be a whole document, and a full batch of those would not fit in memory (250 messages of 1 MB peaked at 689 MiB without it, under 384 MiB with it).',
+  },
+  importAppendRows: {
+    value: 20_000,
+    unit: 'messages',
+    area: 'import',
+    reason:
+      "Chats are appended in groups of about this many messages, each group one transaction with the chats' recomputed fields, so an interrupted import leaves every chat consistent.",
+  },
+  importPreviewReadChars: {
+    value: 1000,
+    unit: 'characters',
+    area: 'import',
+    reason:
+      "Of each chat's last message, only this much is read for its preview (its first lastMessagePreviewChars code points): a message may be a megabyte, and 1000 chats per statement would hold a gigabyte.",
+  },
+} as const satisfies Record<string, Tunable>;
+
+export type TunableName = keyof typeof TUNABLES;
+
+/** The tunables an environment variable may set. */
+export type OverridableName = {
+  [K in TunableName]: (typeof TUNABLES)[K] extends { override: Override } ? K : never;
+}[TunableName];
+
+export const TUNABLE_NAMES = Object.keys(TUNABLES) as TunableName[];
+
+const isOverridable = (name: TunableName): name is OverridableName => 'override' in TUNABLES[name];
+
+export const OVERRIDABLE: readonly OverridableName[] = TUNABLE_NAMES.filter(isOverridable);
+
+/** A tunable's environment override (every OverridableName has one). */
+export const overrideOf = (name: OverridableName): Override => TUNABLES[name].override;
