@@ -4,9 +4,16 @@
  * Missing optional fields take v2's defaults (Mongoose wrote them, so they are rare).
  */
 
+import { LIMITS } from '../schemas/shapes.js';
 import { isoDate, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
-import { assertValidId, assertValidText, cutName, withoutBidiControls } from './text-rules.js';
+import {
+  assertValidId,
+  assertValidText,
+  cutName,
+  cutText,
+  withoutBidiControls,
+} from './text-rules.js';
 
 export type Document = Readonly<Record<string, unknown>>;
 
@@ -117,4 +124,17 @@ export function enumField<T extends string>(
     throw new FieldProblem(reason, field, `must be one of ${allowed.join(', ')}`);
   }
   return found;
+}
+
+/** A message's content, cut to what live input accepts (and reported when cut). */
+export function contentField(doc: Document, changes: FieldChange[]): string {
+  const written = stringField(doc, 'content', '');
+  const cut = cutText(written, LIMITS.contentChars);
+  if (cut !== written) {
+    changes.push({
+      reason: 'content-too-long',
+      detail: `content: cut from ${written.length.toLocaleString('en-US')} to ${cut.length} characters`,
+    });
+  }
+  return cut;
 }

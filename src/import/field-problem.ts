@@ -24,7 +24,7 @@ export class FieldProblem extends Error {
 }
 
 /** Why one field was imported changed rather than as exported. */
-export type FieldChangeReason = 'name-too-long' | 'name-bidi-controls';
+export type FieldChangeReason = 'name-too-long' | 'name-bidi-controls' | 'content-too-long';
 
 /** A field taken changed (cut to its limit, say): the row is imported and the change reported. */
 export interface FieldChange {

@@ -8,6 +8,7 @@ import type { Insertable } from 'kysely';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
+  contentField,
   type Document,
   dateField,
   enumField,
@@ -17,7 +18,6 @@ import {
   optionalIdField,
   optionalNameField,
   optionalStringField,
-  stringField,
 } from './document-fields.js';
 import { objectIdTime } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
@@ -101,7 +101,7 @@ export function mapMessage(
       'invalid-sender-type',
     ),
     senderName: nameField(doc, 'senderName', changes, ''),
-    content: stringField(doc, 'content', ''),
+    content: contentField(doc, changes),
     messageType: enumField(
       doc,
       'messageType',

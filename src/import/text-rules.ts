@@ -5,7 +5,9 @@
  * and SQLite would store what PostgreSQL cannot, so both stores are held to one rule); an id
  * is at most LIMITS.idChars characters and cannot be cut (other rows refer to it); a name is
  * cut to LIMITS.nameChars, as a token's name is, since it rides in every chat list and event,
- * and loses the bidirectional controls live names refuse (isPlainName).
+ * and loses the bidirectional controls live names refuse (isPlainName). A message's content
+ * is cut to LIMITS.contentChars, as live input is held to it: a page of history must cost
+ * what a page of live messages costs, whatever was imported.
  */
 import { isPlainName, isStorableText } from '../schemas/inputs.js';
 import { LIMITS } from '../schemas/shapes.js';
@@ -25,11 +27,15 @@ export function assertValidId(value: string, field: string): string {
   return assertValidText(value, field);
 }
 
-/** At most LIMITS.nameChars UTF-16 units, never half of a character (a pair cut in two). */
-export function cutName(name: string): string {
-  if (name.length <= LIMITS.nameChars) return name;
-  const cut = name.slice(0, LIMITS.nameChars);
+/** At most `max` UTF-16 units, never half of a character (a pair cut in two). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
   return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
+export function cutName(name: string): string {
+  return cutText(name, LIMITS.nameChars);
 }
 
 /**

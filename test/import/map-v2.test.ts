@@ -239,6 +239,21 @@ describe('names and ids are held to the limits of live input', () => {
     });
   });
 
+  it('a message content over the live limit is cut to it (never inside a pair) and reported', () => {
+    const content = `${'a'.repeat(LIMITS.contentChars - 1)}😀${'b'.repeat(1_000_000)}`;
+    expect(message(messageDoc({ content }))).toMatchObject({
+      ok: true,
+      row: { content: 'a'.repeat(LIMITS.contentChars - 1) },
+      changes: [{ line: 7, document: 3, id: 'm1', reason: 'content-too-long' }],
+    });
+    const atTheLimit = 'c'.repeat(LIMITS.contentChars);
+    expect(message(messageDoc({ content: atTheLimit }))).toMatchObject({
+      ok: true,
+      row: { content: atTheLimit },
+      changes: [],
+    });
+  });
+
   it('a name is never cut inside a surrogate pair; a name at the limit is kept as it is', () => {
     const pairAcrossTheLimit = `${'a'.repeat(LIMITS.nameChars - 1)}😀`;
     const cut = message(messageDoc({ senderName: pairAcrossTheLimit }));
