@@ -71,7 +71,7 @@ const seqsHeard = (member: Member, chatId: string): number[] =>
   member.client
     .of('new-message')
     .filter(forChat(chatId))
-    .map((p) => (p as { message: { seq: number } }).message.seq);
+    .map((p) => p.message.seq);
 
 describe.skipIf(!ready)('seq order across nodes', () => {
   let cluster: Cluster;
