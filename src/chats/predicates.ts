@@ -1,12 +1,12 @@
 /**
  * The chat predicates the rules decide with, in memory (to answer 403/409 with a reason).
  * The store decides the same races in SQL with the forms of the same names in
- * src/store/chat-conditions.ts; test/chats/predicates.test.ts runs both over a table of
+ * src/store/chat-sql.ts; test/chats/predicates.test.ts runs both over a table of
  * chat states and callers, on both stores, and requires them to agree.
  */
 import { type Actor, isAdminNamed, isSuperAdmin, isUser } from '../auth/actor.js';
 import type { Chat } from '../schemas/shapes.js';
-import type { QueueViewer } from '../store/chat-conditions.js';
+import type { QueueViewer } from '../store/chat-sql.js';
 
 export type { QueueViewer };
 

@@ -10,7 +10,7 @@ import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-conditions.js';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';

@@ -11,7 +11,7 @@ import type { Selectable } from 'kysely';
 import type pg from 'pg';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
-import { writableBy } from './chat-conditions.js';
+import { writableBy } from './chat-sql.js';
 import {
   MESSAGE_COLUMNS,
   type MessageColumnName,

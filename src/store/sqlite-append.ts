@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
-import { writableBy } from './chat-conditions.js';
+import { writableBy } from './chat-sql.js';
 import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';

@@ -6,7 +6,7 @@
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { QueueViewer } from './chat-conditions.js';
+import type { QueueViewer } from './chat-sql.js';
 
 export interface AdminRef {
   id: string;

@@ -1,7 +1,7 @@
 /**
  * Each chat predicate has two forms, the in-memory check the rules use (chats/predicates.ts)
  * and the SQL condition the store puts in its conditional updates and lists
- * (store/chat-conditions.ts). Over every combination
+ * (store/chat-sql.ts). Over every combination
  * of status, assignee and lock, and every kind of caller, both forms must pick the same
  * chats, on both databases.
  */
@@ -27,7 +27,7 @@ import {
   type QueueViewer,
   writableBy,
 } from '../../src/chats/predicates.js';
-import * as inSql from '../../src/store/chat-conditions.js';
+import * as inSql from '../../src/store/chat-sql.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
 import type { ChatsTable, Database } from '../../src/store/schema.js';
