@@ -4,10 +4,10 @@
  * identity from a payload. Every role predicate lives in this file.
  */
 import { Forbidden, Unauthorized } from '../errors.js';
-import type { SenderType } from '../schemas/shapes.js';
+import type { ReaderType, Role, SenderType } from '../schemas/vocabulary.js';
 import type { TokenVerifier } from './tokens.js';
 
-export type Role = 'user' | 'admin' | 'superadmin';
+export type { Role } from '../schemas/vocabulary.js';
 
 /** Someone the server knows by id: from a token, or (AUTH_MODE=none) from a payload. */
 export interface Person {
@@ -56,8 +56,7 @@ export const isAdminNamed = (actor: Actor, adminId: string | null): boolean =>
   actor.kind === 'person' && actor.role !== 'user' && actor.id === adminId;
 
 /** The side a person is on in a chat: what they send as and what they read as. */
-export const sideOf = (actor: Person): 'user' | 'admin' =>
-  actor.role === 'user' ? 'user' : 'admin';
+export const sideOf = (actor: Person): ReaderType => (actor.role === 'user' ? 'user' : 'admin');
 
 /** The sender type a message from `actor` carries; `requested` is what the payload asked for. */
 export function senderTypeFor(actor: Person, requested: SenderType | undefined): SenderType {
@@ -68,7 +67,7 @@ export function senderTypeFor(actor: Person, requested: SenderType | undefined):
 }
 
 /** The reader type of a read by `actor`; a superadmin reads as an admin. */
-export function readerTypeFor(actor: Person, requested: 'user' | 'admin'): 'user' | 'admin' {
+export function readerTypeFor(actor: Person, requested: ReaderType): ReaderType {
   const natural = sideOf(actor);
   if (requested !== natural) {
     throw new Forbidden(`readerType: ${requested} does not match the reader`);

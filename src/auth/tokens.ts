@@ -12,10 +12,10 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
-import { Unauthorized } from '../errors.js';
-import { isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/inputs.js';
-import { LIMITS } from '../schemas/shapes.js';
-import { type Person, person, type Role } from './actor.js';
+import { tokenExpired, Unauthorized } from '../errors.js';
+import { isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
+import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
+import { type Person, person } from './actor.js';
 
 export interface VerifiedToken {
   actor: Person;
@@ -32,7 +32,6 @@ export interface VerifierOptions {
   jwksCooldownMs?: number;
 }
 
-const ROLES: readonly Role[] = ['user', 'admin', 'superadmin'];
 const CLOCK_TOLERANCE_SECONDS = 5;
 /**
  * Every token must expire, and within a day of being issued (or of now, without `iat`):
@@ -77,13 +76,13 @@ function toActor(payload: JWTPayload): Person {
   if (typeof name === 'string' && !isPlainName(name)) {
     throw new Unauthorized(`Invalid token: name ${PLAIN_NAME_RULE}`, 'INVALID_TOKEN');
   }
-  if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+  if (!isOneOf(ROLES, role)) {
     throw new Unauthorized(
       'Invalid token: role must be user, admin or superadmin',
       'INVALID_TOKEN',
     );
   }
-  return person(sub, typeof name === 'string' ? cutName(name) : '', role as Role);
+  return person(sub, typeof name === 'string' ? cutName(name) : '', role);
 }
 
 export function createTokenVerifier(
@@ -115,7 +114,7 @@ export function createTokenVerifier(
         ({ payload } = await check(token));
       } catch (err) {
         if (err instanceof errors.JWTExpired) {
-          throw new Unauthorized('Token expired; sign in again', 'TOKEN_EXPIRED');
+          throw tokenExpired();
         }
         if (err instanceof errors.JWTClaimValidationFailed) {
           throw new Unauthorized(`Invalid token: ${err.claim} check failed`, 'INVALID_TOKEN');

@@ -1,26 +1,24 @@
 /**
- * The chat predicates that both the rules and the store need, each written once with its
- * two forms: `holds` decides in memory (to answer 403/409 with a reason) and `where` is
- * the SQL condition the store puts in a conditional UPDATE or a list's WHERE (so that a
- * race is decided by the database). test/chats/predicates.test.ts runs both forms over a
- * table of chat states and callers, on both stores, and requires them to agree.
+ * The chat predicates that both the rules and the store need, each with its two forms:
+ * `holds` decides in memory (chat-conditions.ts, which the console shares; the rules use
+ * it to answer 403/409 with a reason) and `where` is the SQL condition the store puts in a
+ * conditional UPDATE or a list's WHERE (so that a race is decided by the database).
+ * test/chats/predicates.test.ts runs both forms over a table of chat states and callers,
+ * on both stores, and requires them to agree.
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import { type Actor, isAdminNamed, isSuperAdmin, isUser, sideOf } from '../auth/actor.js';
-import type { Chat } from '../schemas/shapes.js';
+import { type Actor, isSuperAdmin, sideOf } from '../auth/actor.js';
 import type { Database } from '../store/schema.js';
+import type { QueueViewer } from './chat-conditions.js';
+import * as inMemory from './chat-conditions.js';
+
+export type { QueueViewer } from './chat-conditions.js';
 
 type Chats = ExpressionBuilder<Database, 'chats'>;
 
-/** Which waiting chats an admin is shown: a superadmin sees every one, others not those locked by someone else. */
-export interface QueueViewer {
-  adminId: string | null;
-  seesLocked: boolean;
-}
-
 /** Not closed: it takes messages, and may be taken, transferred or closed. */
 export const chatIsOpen = {
-  holds: (chat: Chat): boolean => chat.status !== 'closed',
+  holds: inMemory.chatIsOpen,
   where: (eb: Chats): Expression<SqlBool> => eb('status', '<>', 'closed'),
   /** The same condition for the hand-written append statements (column names are plain in both dialects). */
   sql: `status <> 'closed'`,
@@ -28,10 +26,7 @@ export const chatIsOpen = {
 
 /** An open chat that no other admin holds or has locked: `adminId` may take it. */
 export const adminMayTake = {
-  holds: (chat: Chat, adminId: string): boolean =>
-    chatIsOpen.holds(chat) &&
-    (chat.assignedAdminId === null || chat.assignedAdminId === adminId) &&
-    (!chat.isLocked || chat.lockedByAdminId === adminId),
+  holds: inMemory.adminMayTake,
   where: (eb: Chats, adminId: string): Expression<SqlBool> =>
     eb.and([
       chatIsOpen.where(eb),
@@ -42,8 +37,7 @@ export const adminMayTake = {
 
 /** An active chat assigned to `adminId`: what transfer and unlock act on. */
 export const heldBy = {
-  holds: (chat: Chat, adminId: string): boolean =>
-    chat.status === 'active' && chat.assignedAdminId === adminId,
+  holds: inMemory.heldBy,
   where: (eb: Chats, adminId: string): Expression<SqlBool> =>
     eb.and([eb('status', '=', 'active'), eb('assignedAdminId', '=', adminId)]),
 };
@@ -54,8 +48,7 @@ export const heldBy = {
  * them: to write to a waiting chat they take it first.
  */
 export const partyTo = {
-  holds: (chat: Chat, actor: Actor): boolean =>
-    isSuperAdmin(actor) || isUser(actor, chat.userId) || isAdminNamed(actor, chat.assignedAdminId),
+  holds: inMemory.partyTo,
   where: (eb: Chats, actor: Actor): Expression<SqlBool> => {
     // Anonymous is v2's trusted caller: a superadmin's rights (actor.ts).
     if (isSuperAdmin(actor) || actor.kind !== 'person') return eb.and([]);
@@ -79,8 +72,7 @@ export const partyTo = {
  * moment ago stops the previous assignee even where a stale chat row let them through.
  */
 export const writableBy = {
-  holds: (chat: Chat, actor: Actor): boolean =>
-    chatIsOpen.holds(chat) && partyTo.holds(chat, actor),
+  holds: inMemory.writableBy,
   where: (eb: Chats, actor: Actor): Expression<SqlBool> =>
     eb.and([chatIsOpen.where(eb), partyTo.where(eb, actor)]),
   sql: (role: string, id: string): string => `${chatIsOpen.sql} AND ${partyTo.sql(role, id)}`,
@@ -88,10 +80,7 @@ export const writableBy = {
 
 /** In the waiting queue as `viewer` sees it. */
 export const inQueueOf = {
-  holds: (chat: Chat, viewer: QueueViewer): boolean =>
-    chat.status === 'waiting' &&
-    chat.assignedAdminId === null &&
-    (viewer.seesLocked || !chat.isLocked || chat.lockedByAdminId === viewer.adminId),
+  holds: inMemory.inQueueOf,
   where: (eb: Chats, viewer: QueueViewer): Expression<SqlBool> => {
     const waiting = [eb('status', '=', 'waiting'), eb('assignedAdminId', 'is', null)];
     if (viewer.seesLocked) return eb.and(waiting);

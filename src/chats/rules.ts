@@ -12,34 +12,14 @@ import {
   type Person,
 } from '../auth/actor.js';
 import { Conflict, Forbidden, InvalidInput } from '../errors.js';
-import { accessRooms, rooms } from '../outcome.js';
-import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
-import { LIMITS } from '../schemas/shapes.js';
-import type { ChatEffect } from '../store/store.js';
-import {
-  adminMayTake,
-  chatIsOpen,
-  heldBy,
-  inQueueOf,
-  partyTo,
-  type QueueViewer,
-} from './predicates.js';
+import { rooms } from '../schemas/rooms.js';
+import type { Chat } from '../schemas/shapes.js';
+import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
+import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
+import { adminMayTake, chatIsOpen, heldBy, partyTo } from './chat-conditions.js';
+import { holderOf, mayView } from './permissions.js';
 
-/** How an admin sees the waiting queue. */
-export function queueViewerOf(actor: Actor): QueueViewer {
-  return {
-    adminId: actor.kind === 'person' ? actor.id : null,
-    seesLocked: isSuperAdmin(actor),
-  };
-}
-
-/** The chat's user, its assignee, any admin who sees it in the queue, a superadmin. */
-export function mayView(chat: Chat, actor: Actor): boolean {
-  if (isSuperAdmin(actor)) return true;
-  if (isUser(actor, chat.userId)) return true;
-  if (!isAdmin(actor)) return false;
-  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf.holds(chat, queueViewerOf(actor));
-}
+export { mayView, queueViewerOf } from './permissions.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
   if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');
@@ -67,18 +47,8 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
   }
 }
 
-/**
- * The admin who holds the chat in the sense the store's conditional updates check
- * (heldBy: assigned and active); null when nobody does. A chat imported from v2 as
- * waiting with an assignee is held by nobody: it must be taken, not unlocked.
- */
-function holderOf(chat: Chat): string | null {
-  const assignee = chat.assignedAdminId;
-  return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
-}
-
 function assertOpen(chat: Chat): void {
-  if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+  if (!chatIsOpen(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
 }
 
 function chatTaken(chat: Chat): Conflict {
@@ -93,7 +63,7 @@ function chatTaken(chat: Chat): Conflict {
 export function assertMayTake(chat: Chat, actor: Actor): asserts actor is Person {
   if (actor.kind !== 'person' || !isAdmin(actor)) throw new Forbidden('Only admins may take chats');
   assertOpen(chat);
-  if (!adminMayTake.holds(chat, actor.id)) throw chatTaken(chat);
+  if (!adminMayTake(chat, actor.id)) throw chatTaken(chat);
 }
 
 /** The assignee, or a superadmin naming the current assignee as `fromAdminId`. */
@@ -113,7 +83,7 @@ export function assertMayTransfer(
   if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
   }
-  if (!heldBy.holds(chat, fromAdminId)) {
+  if (!heldBy(chat, fromAdminId)) {
     throw new Conflict(`Chat is no longer assigned to ${fromAdminId}`, 'CHAT_CHANGED', {
       assignedTo: chat.assignedAdminName,
       assignedAdminId: chat.assignedAdminId,
@@ -140,7 +110,7 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
  * restates it). Closing a closed chat is a no-op.
  */
 export function assertMayClose(chat: Chat, actor: Actor): void {
-  if (!partyTo.holds(chat, actor)) {
+  if (!partyTo(chat, actor)) {
     throw new Forbidden('Only the assigned admin, a superadmin or the chat user may close it');
   }
 }
@@ -156,33 +126,10 @@ export function assertMayWrite(chat: Chat, actor: Actor): void {
 
 /** Who may write to the chat, open or not (a retry of a send stored before it closed). */
 export function assertMayAuthor(chat: Chat, actor: Actor): void {
-  if (partyTo.holds(chat, actor)) return;
+  if (partyTo(chat, actor)) return;
   throw new Forbidden(
     isAdmin(actor) ? 'Take the chat before writing to it' : 'You may not write to this chat',
   );
-}
-
-/** The access rooms (outcome.ts) an actor's sockets join: its identity and its rank. */
-export function accessRoomsOf(actor: Actor): string[] {
-  if (actor.kind === 'anonymous') return [accessRooms.anonymous];
-  if (actor.role === 'user') return [accessRooms.user(actor.id)];
-  const admin = [accessRooms.admin(actor.id), accessRooms.admins];
-  return actor.role === 'superadmin' ? [...admin, accessRooms.superadmins] : admin;
-}
-
-/**
- * mayView as rooms: a socket may view the chat when it is in one of these. Its other
- * form; test/chats/rules.test.ts checks that both agree for every state and caller.
- */
-export function viewerRooms(chat: Chat): string[] {
-  const viewers = [accessRooms.anonymous, accessRooms.superadmins, accessRooms.user(chat.userId)];
-  if (chat.assignedAdminId !== null) viewers.push(accessRooms.admin(chat.assignedAdminId));
-  // inQueueOf as rooms: every admin while it waits unlocked, only the locker while locked.
-  if (chat.status === 'waiting' && chat.assignedAdminId === null) {
-    if (!chat.isLocked) viewers.push(accessRooms.admins);
-    else if (chat.lockedByAdminId !== null) viewers.push(accessRooms.admin(chat.lockedByAdminId));
-  }
-  return viewers;
 }
 
 /** Who hears about a user's chat: its assignee, or every admin while it waits. */
@@ -190,16 +137,10 @@ export function adminAudience(chat: Chat | undefined): string {
   return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
 }
 
-/** The first `n` characters (code points, so a surrogate pair is never cut in two). */
-function firstCodePoints(text: string, n: number): string {
-  if (text.length <= n) return text;
-  let out = '';
-  let count = 0;
-  for (const ch of text) {
-    if (count++ === n) break;
-    out += ch;
-  }
-  return out;
+/** What a stored message does to its chat, decided here; the store applies it. */
+export interface ChatEffect {
+  lastMessage: string;
+  unreadIncrement: number;
 }
 
 /** What storing a message does to its chat: preview, and unread count for user messages. */
@@ -208,15 +149,14 @@ export function messageEffect(
   content: string,
   messageType: MessageType,
 ): ChatEffect {
-  const text = content.trim() ? content : messageType === 'text' ? '' : `[${messageType}]`;
   return {
-    lastMessage: firstCodePoints(text, LIMITS.lastMessagePreviewChars),
-    unreadIncrement: senderType === 'user' ? 1 : 0,
+    lastMessage: previewOf(content, messageType),
+    unreadIncrement: unreadIncrementOf(senderType),
   };
 }
 
 /** A read marks the other side's messages; an admin's read clears the unread count. */
-export function readEffect(readerType: 'user' | 'admin'): {
+export function readEffect(readerType: ReaderType): {
   senderTypes: SenderType[];
   resetUnread: boolean;
 } {

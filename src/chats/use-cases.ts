@@ -5,7 +5,8 @@
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
-import { emit, type Outcome, rooms } from '../outcome.js';
+import { emit, type Outcome } from '../outcome.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
 import {

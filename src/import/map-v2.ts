@@ -5,6 +5,8 @@
  * messages afterwards, and every imported user is offline.
  */
 import type { Insertable } from 'kysely';
+import { isWebUrl } from '../schemas/text-rules.js';
+import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
@@ -46,7 +48,7 @@ export function mapChat(doc: Document, id: string): ChatRow {
     id,
     userId: idField(doc, 'userId'),
     userName: stringField(doc, 'userName', ''),
-    status: enumField(doc, 'status', ['waiting', 'active', 'closed'], 'waiting', 'invalid-status'),
+    status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
     assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
     assignedAdminName: optionalStringField(doc, 'assignedAdminName'),
     isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
@@ -63,19 +65,12 @@ export function mapChat(doc: Document, id: string): ChatRow {
   };
 }
 
-/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as PROTOCOL §3 requires. */
+/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as the contract requires. */
 function fileUrlOf(doc: Document): string | null {
   const url = optionalStringField(doc, 'fileUrl');
   if (url === null || url === '') return null;
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // Not a URL at all: refused below like any other scheme.
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  if (!isWebUrl(url))
     throw new FieldProblem('invalid-file-url', 'fileUrl', 'is not an http(s) URL');
-  }
   return url;
 }
 
@@ -85,22 +80,10 @@ export function mapMessage(doc: Document, id: string, position: Position): Stage
     id,
     chatId: idField(doc, 'chatId'),
     senderId: idField(doc, 'senderId'),
-    senderType: enumField(
-      doc,
-      'senderType',
-      ['user', 'admin', 'system'],
-      undefined,
-      'invalid-sender-type',
-    ),
+    senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: stringField(doc, 'senderName', ''),
     content: stringField(doc, 'content', ''),
-    messageType: enumField(
-      doc,
-      'messageType',
-      ['text', 'image', 'file'],
-      'text',
-      'invalid-message-type',
-    ),
+    messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
     fileUrl: fileUrlOf(doc),
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
     readAt: optionalDateField(doc, 'readAt'),

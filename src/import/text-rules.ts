@@ -1,30 +1,21 @@
 /**
- * PROTOCOL.md §3 for strings and ids, as the import applies them: strings must be valid text
- * (no NUL, no lone surrogate — PostgreSQL refuses NUL in text, and SQLite would store what
- * PostgreSQL cannot, so both stores are held to the same rule), and ids are at most 100
- * characters.
+ * The contract's rules of text and ids (src/schemas), as the import reports them: strings
+ * must be text every store holds alike, ids are not empty and at most LIMITS.idChars long.
  */
+import { textProblem } from '../schemas/text-rules.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 import { FieldProblem } from './field-problem.js';
 
-export const MAX_ID_CHARS = 100;
-
-/** With the u flag a surrogate pair is one code point, so only a lone surrogate matches. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 export function assertValidText(value: string, field: string): string {
-  if (value.includes('\u0000')) {
-    throw new FieldProblem('invalid-text', field, 'contains a NUL character');
-  }
-  if (LONE_SURROGATE.test(value)) {
-    throw new FieldProblem('invalid-text', field, 'contains a lone surrogate');
-  }
+  const problem = textProblem(value);
+  if (problem) throw new FieldProblem('invalid-text', field, `contains a ${problem}`);
   return value;
 }
 
 export function assertValidId(value: string, field: string): string {
   if (value.trim() === '') throw new FieldProblem('invalid-id', field, 'is empty');
-  if (value.length > MAX_ID_CHARS) {
-    throw new FieldProblem('id-too-long', field, `is longer than ${MAX_ID_CHARS} characters`);
+  if (value.length > LIMITS.idChars) {
+    throw new FieldProblem('id-too-long', field, `is longer than ${LIMITS.idChars} characters`);
   }
   return assertValidText(value, field);
 }
