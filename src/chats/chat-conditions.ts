@@ -3,7 +3,7 @@
  * no import of the store or of a transport, so the console's bundle can apply them too.
  * predicates.ts pairs each with the SQL condition the store puts in its statements.
  */
-import { type Actor, isAdminNamed, isSuperAdmin, isUser } from '../auth/actor.js';
+import { type Actor, isAdminNamed, isSuperAdmin, isUser } from '../auth/roles.js';
 import type { Chat } from '../schemas/shapes.js';
 
 /** Which waiting chats an admin is shown: a superadmin sees every one, others not those locked by someone else. */

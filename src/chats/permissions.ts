@@ -4,7 +4,7 @@
  * the console imports them to show only the actions the server would allow.
  * test/chats/permissions.test.ts checks both over every chat state and caller.
  */
-import { type Actor, isAdmin, isAdminNamed, isSuperAdmin, isUser } from '../auth/actor.js';
+import { type Actor, isAdmin, isAdminNamed, isSuperAdmin, isUser } from '../auth/roles.js';
 import type { Chat } from '../schemas/shapes.js';
 import {
   adminMayTake,
