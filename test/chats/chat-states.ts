@@ -7,6 +7,16 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type Actor, ANONYMOUS, person } from '../../src/auth/actor.js';
+import type { Capabilities } from '../../src/chats/permissions.js';
+import {
+  assertMayClose,
+  assertMayTake,
+  assertMayTransfer,
+  assertMayUnlock,
+  assertMayView,
+  assertMayWrite,
+} from '../../src/chats/rules.js';
+import type { Chat } from '../../src/schemas/shapes.js';
 import type { ChatsTable, Database } from '../../src/store/schema.js';
 import type { TestDatabase } from '../helpers/stores.js';
 
@@ -73,4 +83,35 @@ export async function openDatabase(target: { name: string; create(): Promise<Tes
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: created.config.url }) }),
   });
   return { db, drop: () => created.drop() };
+}
+
+const allows = (rule: () => void): boolean => {
+  try {
+    rule();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** An admin the transfer goes to: never anyone's assignee in the table. */
+const SOMEONE_ELSE = 'a-elsewhere';
+
+/** What the server's rules allow, each action asked as the console asks it. */
+export function serverAllows(chat: Chat, actor: Actor): Capabilities {
+  const take = allows(() => assertMayTake(chat, actor));
+  const handOver = allows(() => assertMayUnlock(chat, actor));
+  return {
+    view: allows(() => assertMayView(chat, actor)),
+    take,
+    lock: take,
+    // The console names the chat's assignee as the admin it comes from.
+    transfer: allows(() =>
+      assertMayTransfer(chat, actor, chat.assignedAdminId ?? '', SOMEONE_ELSE),
+    ),
+    unlock: handOver,
+    // Closing a closed chat is a no-op the server answers with success: nothing to offer.
+    close: chat.status !== 'closed' && allows(() => assertMayClose(chat, actor)),
+    write: allows(() => assertMayWrite(chat, actor)),
+  };
 }

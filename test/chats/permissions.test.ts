@@ -5,54 +5,21 @@
  */
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, isAdmin } from '../../src/auth/actor.js';
-import { type Capabilities, capabilitiesOf } from '../../src/chats/permissions.js';
+import { isAdmin } from '../../src/auth/actor.js';
+import { capabilitiesOf } from '../../src/chats/permissions.js';
 import { adminMayTake, heldBy, writableBy } from '../../src/chats/predicates.js';
-import {
-  assertMayClose,
-  assertMayTake,
-  assertMayTransfer,
-  assertMayUnlock,
-  assertMayView,
-  assertMayWrite,
-} from '../../src/chats/rules.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
 import type { Database } from '../../src/store/schema.js';
 import { storeTargets } from '../helpers/stores.js';
-import { callers, describeCaller, everyChatState, openDatabase } from './chat-states.js';
-
-const allows = (rule: () => void): boolean => {
-  try {
-    rule();
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** An admin the transfer goes to: never anyone's assignee in the table. */
-const SOMEONE_ELSE = 'a-elsewhere';
-
-/** What the server's rules allow, each action asked as the console asks it. */
-function serverAllows(chat: Chat, actor: Actor): Capabilities {
-  const take = allows(() => assertMayTake(chat, actor));
-  const handOver = allows(() => assertMayUnlock(chat, actor));
-  return {
-    view: allows(() => assertMayView(chat, actor)),
-    take,
-    lock: take,
-    // The console names the chat's assignee as the admin it comes from.
-    transfer: allows(() =>
-      assertMayTransfer(chat, actor, chat.assignedAdminId ?? '', SOMEONE_ELSE),
-    ),
-    unlock: handOver,
-    // Closing a closed chat is a no-op the server answers with success: nothing to offer.
-    close: chat.status !== 'closed' && allows(() => assertMayClose(chat, actor)),
-    write: allows(() => assertMayWrite(chat, actor)),
-  };
-}
+import {
+  callers,
+  describeCaller,
+  everyChatState,
+  openDatabase,
+  serverAllows,
+} from './chat-states.js';
 
 const rows = everyChatState();
 const chats = rows.map(toChat);
