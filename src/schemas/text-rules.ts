@@ -32,9 +32,13 @@ export const PLAIN_NAME_RULE =
 
 /** Only web links: a client renders a file URL, so `javascript:`, `data:` or `file:` must never get in. */
 export function isWebUrl(v: string): boolean {
-  if (!URL.canParse(v)) return false;
-  const { protocol } = new URL(v);
-  return protocol === 'http:' || protocol === 'https:';
+  // new URL in a try rather than URL.canParse: the widget runs in browsers older than it.
+  try {
+    const { protocol } = new URL(v);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 export const WEB_URL_RULE = 'must be an http(s) URL';
 
