@@ -1,7 +1,8 @@
 /**
- * The rules of the domain, as plain functions over data: who may see, take, lock,
- * transfer, unlock and close a chat, who may write to it, and what a message or a read
- * does to it. Both transports reach these through the use cases; nothing else decides.
+ * The rules of the domain, as plain functions over data: each refuses, with its reason
+ * and code, what permissions.ts denies (who may see, take, lock, transfer, unlock and
+ * close a chat, who may write to it), and says what a message or a read does to a chat
+ * and who hears about it. Both transports reach these through the use cases.
  */
 import {
   type Actor,
@@ -18,8 +19,6 @@ import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './chat-conditions.js';
 import { holderOf, mayView } from './permissions.js';
-
-export { mayView, queueViewerOf } from './permissions.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
   if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');

@@ -9,6 +9,7 @@ import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
+import { queueViewerOf } from './permissions.js';
 import {
   adminAudience,
   assertActsForAdmin,
@@ -20,7 +21,6 @@ import {
   assertMayTransfer,
   assertMayUnlock,
   assertMayView,
-  queueViewerOf,
 } from './rules.js';
 
 /**

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, person, senderTypeFor } from '../../src/auth/actor.js';
+import { mayView } from '../../src/chats/permissions.js';
 import {
   assertMayClose,
   assertMayTake,
   assertMayTransfer,
   assertMayUnlock,
   assertMayWrite,
-  mayView,
   messageEffect,
   readEffect,
 } from '../../src/chats/rules.js';
