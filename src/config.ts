@@ -21,6 +21,8 @@ export interface Config {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** How long a Redis command may wait for its answer before the node goes on without it. */
+  redisCommandTimeoutMs: number;
   corsOrigin: '*' | string[];
   /** Pages that may frame the console and hand it a token (never CORS_ORIGIN's list). */
   consoleParentOrigins: string[];
@@ -211,6 +213,27 @@ function parseMetrics(env: Env): Config['metrics'] {
   return { port: parsePort(env, 'METRICS_PORT'), token };
 }
 
+/**
+ * Redis answers in well under a millisecond, a busy one in a few: 500 ms is far beyond
+ * any answer worth waiting for, and leaves a request that meets a silent Redis (at most
+ * one wait per hang: after it, commands fail at once) well within a client's patience.
+ */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/** REDIS_COMMAND_TIMEOUT_MS: whole ms, long enough for a busy Redis, short enough for a request. */
+function parseRedisTimeout(env: Env): number {
+  const raw = nonEmpty(env, 'REDIS_COMMAND_TIMEOUT_MS');
+  if (raw === undefined) return DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 10 || ms > 60_000) {
+    throw new ConfigError(
+      'REDIS_COMMAND_TIMEOUT_MS',
+      `"${raw}" is not a whole number of ms (10-60000)`,
+    );
+  }
+  return ms;
+}
+
 /** A load balancer needs a few probe intervals to stop sending new connections. */
 function parseDrain(env: Env, production: boolean): number {
   const raw = nonEmpty(env, 'SHUTDOWN_DRAIN_MS');
@@ -240,6 +263,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
+    redisCommandTimeoutMs: parseRedisTimeout(env),
     corsOrigin: parseCors(env),
     consoleParentOrigins: parseConsoleParents(env),
     auth: parseAuth(env, production),

@@ -21,8 +21,10 @@ export interface Metrics {
   sendAckSeconds: Histogram;
   groupCommitBatchSize: Histogram;
   storeErrors: Counter;
-  /** Errors of the Redis connection (REDIS_URL): each failed connect or dropped connection. */
+  /** Errors of the Redis connection (REDIS_URL): each failed connect, dropped connection or hang. */
   redisErrors: Counter;
+  /** Redis commands given up on: no answer within REDIS_COMMAND_TIMEOUT_MS. */
+  redisTimeouts: Counter;
   rateLimited: Counter<'limit'>;
 }
 
@@ -56,7 +58,14 @@ export function createMetrics(): Metrics {
     labelNames: ['limit'],
     registers: [registry],
   });
-  const limitNames: LimitName[] = ['messages', 'typing', 'events', 'requests', 'connections'];
+  const limitNames: LimitName[] = [
+    'messages',
+    'typing',
+    'events',
+    'requests',
+    'reads',
+    'connections',
+  ];
   for (const limit of limitNames) rateLimited.inc({ limit }, 0);
 
   return {
@@ -89,7 +98,12 @@ export function createMetrics(): Metrics {
     }),
     redisErrors: new Counter({
       name: 'chat_redis_errors_total',
-      help: 'Errors of the Redis connection: failed connects and dropped connections',
+      help: 'Errors of the Redis connection: failed connects, dropped connections, hangs',
+      registers: [registry],
+    }),
+    redisTimeouts: new Counter({
+      name: 'chat_redis_timeouts_total',
+      help: 'Redis commands given up on: no answer within REDIS_COMMAND_TIMEOUT_MS (or Redis known silent)',
       registers: [registry],
     }),
     rateLimited,

@@ -21,7 +21,7 @@ import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
-import { recoverOnlyWhatIsViewable } from './realtime/membership.js';
+import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -102,8 +102,11 @@ export async function startServer(
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
-  const cluster = await joinCluster(config.redisUrl, store, logger, () =>
-    metrics?.redisErrors.inc(),
+  const cluster = await joinCluster(
+    { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs },
+    store,
+    logger,
+    { error: () => metrics?.redisErrors.inc(), timeout: () => metrics?.redisTimeouts.inc() },
   );
   const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
   const limits =
@@ -127,12 +130,18 @@ export async function startServer(
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
+  // A store that cannot answer leaves the rooms as they are (messages still skip who lost a chat).
+  cluster.redis?.onReturn(() =>
+    leaveRoomsOfLostChats(io, store).catch((err: unknown) =>
+      logger.warn({ err }, 'could not check room access after Redis returned'),
+    ),
+  );
   await registerHttpRoutes(app, {
     config,
     context: { deps, publish, ...httpIdentity(auth) },
     health: {
       store,
-      redis: () => cluster.redis?.state() ?? 'disabled',
+      redis: async () => (await cluster.redis?.probe()) ?? 'disabled',
       version: VERSION,
       connections: () => io.engine.clientsCount,
     },

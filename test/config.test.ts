@@ -108,7 +108,15 @@ describe('operations configuration', () => {
     ).toEqual({ port: 9464, token: 'a-long-enough-token' });
   });
 
+  it('Redis commands wait 500 ms for an answer unless REDIS_COMMAND_TIMEOUT_MS says otherwise', () => {
+    expect(loadConfig({}).redisCommandTimeoutMs).toBe(500);
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '250' }).redisCommandTimeoutMs).toBe(250);
+  });
+
   it.each([
+    [{ REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS'],
+    [{ REDIS_COMMAND_TIMEOUT_MS: '1.5' }, 'REDIS_COMMAND_TIMEOUT_MS'],
+    [{ REDIS_COMMAND_TIMEOUT_MS: '2m' }, 'REDIS_COMMAND_TIMEOUT_MS'],
     [{ METRICS_PORT: 'nine' }, 'METRICS_PORT'],
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
     [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS'],

@@ -159,7 +159,7 @@ for (const mode of ['none', 'jwt'] as const) {
     const tokens: string[] = [];
 
     const state = async () => {
-      const chats = await server.store.listChats({ kind: 'all', status: undefined });
+      const chats = await server.store.listChats({ kind: 'all', status: undefined }, 10_000);
       const counts = await Promise.all(
         chats.map(async (c) => (await server.store.historyPage(c._id, 1, 1)).messages),
       );

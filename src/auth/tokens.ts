@@ -13,7 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { tokenExpired, Unauthorized } from '../errors.js';
-import { isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
+import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { type Person, person } from './actor.js';
 
@@ -52,12 +52,6 @@ function expiryOf(payload: JWTPayload): number {
     throw new Unauthorized('Invalid token: it may live at most 24 hours', 'INVALID_TOKEN');
   }
   return payload.exp;
-}
-
-/** At most nameChars UTF-16 units, never half of a character (a pair cut in two). */
-function cutName(name: string): string {
-  const cut = name.slice(0, LIMITS.nameChars);
-  return cut.isWellFormed() ? cut : cut.slice(0, -1);
 }
 
 function toActor(payload: JWTPayload): Person {

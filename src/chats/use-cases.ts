@@ -5,6 +5,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
+import { CHAT_LIST_MAX } from '../limits/bounds.js';
 import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
@@ -53,22 +54,24 @@ export async function openChat(
 
 export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
-  return { chats: await store.listChats({ kind: 'byUser', userId }) };
+  return { chats: await store.listChats({ kind: 'byUser', userId }, CHAT_LIST_MAX) };
 }
 
 export async function listWaitingChats({ store }: Deps, actor: Actor) {
   assertIsAdmin(actor);
-  return { chats: await store.listChats({ kind: 'waiting', viewer: queueViewerOf(actor) }) };
+  return {
+    chats: await store.listChats({ kind: 'waiting', viewer: queueViewerOf(actor) }, CHAT_LIST_MAX),
+  };
 }
 
 export async function listAdminChats({ store }: Deps, actor: Actor, adminId: string) {
   assertActsForAdmin(actor, adminId);
-  return { chats: await store.listChats({ kind: 'assignedTo', adminId }) };
+  return { chats: await store.listChats({ kind: 'assignedTo', adminId }, CHAT_LIST_MAX) };
 }
 
 export async function listAllChats({ store }: Deps, actor: Actor, status: ChatStatus | undefined) {
   assertIsSuperAdmin(actor);
-  return { chats: await store.listChats({ kind: 'all', status }) };
+  return { chats: await store.listChats({ kind: 'all', status }, CHAT_LIST_MAX) };
 }
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */
@@ -153,7 +156,8 @@ export async function closeChat(
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayClose(c, actor);
-  rule(await requireChat(store, input.chatId));
+  const before = await requireChat(store, input.chatId);
+  rule(before);
   // Conditional on the closer still taking part (a transfer may have won the race).
   const closed = await store.closeChat(input.chatId, actor);
   if (!closed) {
@@ -165,9 +169,15 @@ export async function closeChat(
   return {
     reply: { chat: closed },
     events: [
-      emit([rooms.chat(closed._id), rooms.user(closed.userId)], 'chat-closed', {
-        chatId: closed._id,
-      }),
+      // Carries who could view it until now (closing changes only its status): a socket of
+      // the room that lost it before, its leave not applied on its node yet (or lost with
+      // Redis), does not hear it close.
+      emit(
+        [rooms.chat(closed._id), rooms.user(closed.userId)],
+        'chat-closed',
+        { chatId: closed._id },
+        { viewersOf: { ...closed, status: before.status } },
+      ),
     ],
     accessChanged: closed,
   };

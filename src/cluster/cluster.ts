@@ -24,20 +24,38 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+export interface RedisSettings {
+  url: string | undefined;
+  commandTimeoutMs: number;
+}
+
+export interface RedisCounters {
+  /** Each failed connect, dropped connection or hang. */
+  error(): void;
+  /** Each command given up on: no answer in time. */
+  timeout(): void;
+}
+
+const uncounted: RedisCounters = { error: () => {}, timeout: () => {} };
+
 export async function joinCluster(
-  redisUrl: string | undefined,
+  settings: RedisSettings,
   store: Store,
   log: FastifyBaseLogger,
-  onRedisError: () => void = () => {},
+  counters: RedisCounters = uncounted,
 ): Promise<Cluster> {
-  if (!redisUrl) {
+  if (!settings.url) {
     const presence = new LocalPresence();
     return { redis: undefined, adapter: undefined, presence, close: () => presence.close() };
   }
-  const redis = connectRedis(redisUrl, (err) => {
-    onRedisError();
-    log.warn({ err }, 'Redis connection error');
-  });
+  const redis = connectRedis(
+    settings.url,
+    (err) => {
+      counters.error();
+      log.warn({ err }, 'Redis connection error');
+    },
+    { commandTimeoutMs: settings.commandTimeoutMs, onTimeout: counters.timeout },
+  );
   // Normally Redis answers at once, and the node starts joined. If it does not, the node
   // starts as one that lost Redis (serving its own sockets, /health "redis": "down") and
   // joins when it answers: an orchestrator restarting nodes during an outage gets nodes.

@@ -7,9 +7,13 @@
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
  * broadcast made here (after Redis took it) and for one read from another node. A
  * `new-message` that arrives early is held there by pointing that one delivery at no
- * room, and delivered to its real rooms once the messages before it went out. The same
- * hook leaves out the sockets that lost the chat before the message was stored, whether
- * or not their leave has reached this node (membership.ts).
+ * room, and delivered to its real rooms once the messages before it went out.
+ *
+ * Every delivery to this node's sockets (a broadcast Redis took, one read from another
+ * node, a held one released, and one Redis did not take, delivered here alone) leaves out
+ * the sockets that lost the chat before the event was made, whether or not their leave
+ * has reached this node (membership.ts): checked where the in-memory adapter picks the
+ * sockets (`apply`), the one step all of them share.
  * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -45,6 +49,14 @@ interface OrderingHooks {
   addOffsetIfNecessary(packet: Packet, opts: BroadcastOptions, offset: string): void;
   broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> | void;
   onRawMessage(raw: { uid?: string }, offset: string): unknown;
+}
+
+/**
+ * The in-memory adapter's one step that picks this node's sockets for a delivery (private
+ * in its types).
+ */
+interface SocketPicking {
+  apply(opts: BroadcastOptions, callback: (socket: unknown) => void): void;
 }
 
 /** The chat and seq of a `new-message` packet; undefined for any other packet. */
@@ -90,10 +102,16 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     adapter.onRawMessage = (raw, offset) =>
       raw.uid === adapter.uid ? undefined : onRawMessage(raw, offset);
 
+    const picking = adapter as unknown as SocketPicking;
+    const apply = picking.apply.bind(adapter);
+    picking.apply = (opts, callback) => {
+      leaveOutNonViewers(adapter, opts);
+      apply(opts, callback);
+    };
+
     const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
     adapter.addOffsetIfNecessary = (packet, opts, offset) => {
       addOffset(packet, opts, offset);
-      leaveOutNonViewers(adapter, opts);
       const m = newMessageOf(packet);
       if (!m) return;
       ordered.add(packet);

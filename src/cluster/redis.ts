@@ -1,11 +1,16 @@
 /**
  * The Redis connection of a node (REDIS_URL). Commands fail at once while Redis is
- * unreachable instead of queueing (`disableOfflineQueue`): a Redis outage must degrade
- * cross-node delivery, not stall local work behind a queue. The client reconnects by
- * itself, and `state()` is what /health reports. A node started while Redis is away
- * starts as one that lost it: it serves its own sockets and joins once Redis answers.
+ * unreachable instead of queueing (`disableOfflineQueue`), and fail after
+ * REDIS_COMMAND_TIMEOUT_MS while it is connected but silent (hang-watch.ts): a Redis
+ * outage must degrade cross-node delivery, not stall local work. The client reconnects by
+ * itself; `probe()` is what /health reports. A node started while Redis is away starts as
+ * one that lost it: it serves its own sockets and joins once Redis answers. What a node
+ * must redo when Redis answers again after an outage (what it missed meanwhile) is
+ * `onReturn`'s; /health says "down" until that is done.
  */
-import { createClient } from 'redis';
+import { RedisClient as BaseClient, createClient } from 'redis';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../config.js';
+import { HangWatch, RedisTimeoutError } from './hang-watch.js';
 
 /**
  * node-redis corks its socket, writes queued commands until the socket's buffer passes
@@ -31,7 +36,8 @@ const newClient = (url: string) =>
     socket: socketOptions,
     // node-redis gives every command a 5 s timeout for waiting in its queue by default: a
     // timer per command, which fires (and builds a DOMException) 5 s later even after the
-    // reply came, ~3% of a busy node's CPU. Commands here fail at once or are written at once.
+    // reply came, ~3% of a busy node's CPU. Commands here fail at once or are written at
+    // once; the wait for an answer is hang-watch.ts's, one timer for all commands.
     commandOptions: { timeout: 0 },
   });
 
@@ -39,36 +45,165 @@ export type RedisClient = ReturnType<typeof newClient>;
 export type RedisState = 'up' | 'down' | 'disabled';
 
 export interface Redis {
+  /** Its commands time out (duplicates of it do not: the adapter's blocking reader). */
   client: RedisClient;
   /** Settles once Redis first answers (never, if it never does). */
   ready: Promise<void>;
+  /** What is known without asking: connected, answering, and settled after an outage. */
   state(): RedisState;
+  /** Asks Redis (a PING, within the command timeout). */
+  probe(): Promise<RedisState>;
+  /** Runs after every outage, once Redis answers again (not at the first connect). */
+  onReturn(listener: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
-export function connectRedis(url: string, onError: (err: Error) => void): Redis {
-  const client = newClient(url);
+export interface RedisOptions {
+  /** How long a command may wait for Redis's answer (REDIS_COMMAND_TIMEOUT_MS). */
+  commandTimeoutMs?: number;
+  /** Each command given up on (timed out, or refused while Redis is silent). */
+  onTimeout?: () => void;
+}
+
+/**
+ * Where node-redis keeps its commands: `createClient` makes a subclass of RedisClient
+ * whose prototype holds one method per command. RedisClient's own methods (connect,
+ * duplicate, the event emitter's) are not commands.
+ */
+function commandsOf(client: RedisClient): object {
+  for (let p: object | null = client; p; p = Object.getPrototypeOf(p)) {
+    if (Object.getPrototypeOf(p) === BaseClient.prototype) return p;
+  }
+  throw new Error('not a node-redis client');
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** A MULTI whose exec (in any of its forms) is watched; its chained calls keep the watch. */
+function watchedMulti(multi: object, watch: HangWatch): object {
+  const proxy: object = new Proxy(multi, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      const bound = (value as AnyFunction).bind(target);
+      if (typeof property === 'string' && /^exec/i.test(property)) {
+        return (...args: unknown[]) => watch.watch(() => Promise.resolve(bound(...args)));
+      }
+      return (...args: unknown[]) => {
+        const result = bound(...args);
+        return result === target ? proxy : result;
+      };
+    },
+  });
+  return proxy;
+}
+
+/** The client with every command (typed, raw sendCommand, MULTI's exec) under the watch. */
+function watchedClient(client: RedisClient, watch: HangWatch): RedisClient {
+  const commands = commandsOf(client);
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      // Bound to the client itself: its methods use private fields a proxy does not have.
+      const bound = (value as AnyFunction).bind(target);
+      if (property === 'multi' || property === 'MULTI') {
+        return (...args: unknown[]) => watchedMulti(bound(...args) as object, watch);
+      }
+      const isCommand =
+        property === 'sendCommand' || (property !== 'Multi' && Object.hasOwn(commands, property));
+      if (!isCommand) return bound;
+      return (...args: unknown[]) => watch.watch(() => Promise.resolve(bound(...args)));
+    },
+  });
+}
+
+export function connectRedis(
+  url: string,
+  onError: (err: Error) => void,
+  options: RedisOptions = {},
+): Redis {
+  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS;
+  const raw = newClient(url);
+  /** Redis was lost (connection or answers) after it had answered: a return is due. */
+  let lost = false;
+  let everReady = false;
+  /** onReturn's listeners are running. */
+  let settling = false;
+  const returnListeners: (() => Promise<void>)[] = [];
+
+  const returned = async () => {
+    if (!lost || !raw.isReady) return;
+    lost = false;
+    settling = true;
+    try {
+      for (const listener of returnListeners) await listener();
+    } catch (err) {
+      onError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      settling = false;
+    }
+  };
+
+  const watch = new HangWatch(timeoutMs, {
+    hung: () => {
+      lost = true;
+      // Once per hang, whatever the last connection error was.
+      onError(new RedisTimeoutError(timeoutMs));
+    },
+    timedOut: () => options.onTimeout?.(),
+    answered: () => void returned(),
+  });
+
   // Without a listener an 'error' event would crash the process.
   let lastError = '';
-  client.on('error', (err: Error) => {
+  raw.on('error', (err: Error) => {
+    if (everReady) lost = true;
     if (err.message !== lastError) onError(err);
     lastError = err.message;
   });
-  client.on('ready', () => {
+  raw.on('ready', () => {
     lastError = '';
+    // A new connection is not a silent one.
+    watch.reset();
+    if (everReady) void returned();
+    everReady = true;
   });
   // connect() resolves only once Redis answers, retrying forever; it rejects only when the
   // client is closed first (a node stopped before Redis came).
-  const ready = client.connect().then(
+  const ready = raw.connect().then(
     () => undefined,
     () => new Promise<void>(() => {}),
   );
+  const client = watchedClient(raw, watch);
+  const state = (): RedisState => (raw.isReady && !watch.hung && !settling ? 'up' : 'down');
   return {
     client,
     ready,
-    state: () => (client.isReady ? 'up' : 'down'),
+    state,
+    probe: async () => {
+      if (state() === 'down') return 'down';
+      try {
+        await client.ping();
+        return state();
+      } catch {
+        return 'down';
+      }
+    },
+    onReturn: (listener) => {
+      returnListeners.push(listener);
+    },
     close: async () => {
-      if (client.isOpen) await client.close().catch(() => client.destroy());
+      if (!raw.isOpen) return;
+      // close() waits for the answers to commands in flight: not for ever from a silent Redis.
+      const closed = raw.close().then(
+        () => true,
+        () => false,
+      );
+      const timedOut = new Promise<false>((resolve) =>
+        setTimeout(resolve, timeoutMs, false).unref(),
+      );
+      if (!(await Promise.race([closed, timedOut])) && raw.isOpen) raw.destroy();
     },
   };
 }

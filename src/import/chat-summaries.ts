@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { messageEffect } from '../chats/rules.js';
+import type { MessageType, SenderType } from '../schemas/shapes.js';
 import type { ImportTables } from './open-database.js';
 
 interface ChatSummary {
@@ -18,6 +19,37 @@ interface ChatSummary {
 /** 5 values per chat; 1000 chats per statement stays under the bound-parameter limits. */
 const CHATS_PER_UPDATE = 1000;
 
+/**
+ * Of each last message, only its first characters are read: the preview is its first 100
+ * code points, and a message may be a megabyte (1000 chats per statement would hold a
+ * gigabyte). SQL's substr and length count code points on both stores.
+ */
+const CONTENT_READ_CHARS = 1000;
+
+/**
+ * messageEffect, on a message of which only the start may have been read. The start decides
+ * the preview unless it is all whitespace and there is more: whether the whole message is
+ * blank then decides, so that (rare) message is read whole.
+ */
+async function effectOf(
+  db: Kysely<ImportTables>,
+  row: { chatId: string; seq: number; senderType: SenderType; messageType: MessageType },
+  contentStart: string,
+  contentLength: number,
+): Promise<string> {
+  let content = contentStart;
+  if (contentStart.trim() === '' && contentLength > contentStart.length) {
+    const whole = await db
+      .selectFrom('messages')
+      .select('content')
+      .where('chatId', '=', row.chatId)
+      .where('seq', '=', row.seq)
+      .executeTakeFirstOrThrow();
+    content = whole.content;
+  }
+  return messageEffect(row.senderType, content, row.messageType).lastMessage;
+}
+
 async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promise<ChatSummary[]> {
   const rows = await db
     .selectFrom('messages as m')
@@ -28,7 +60,13 @@ async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promi
         .select((x) => x.fn.max('x.seq').as('s'))
         .whereRef('x.chatId', '=', 'm.chatId'),
     )
-    .select(['m.chatId', 'm.seq', 'm.senderType', 'm.content', 'm.messageType', 'm.createdAt'])
+    .select(['m.chatId', 'm.seq', 'm.senderType', 'm.messageType', 'm.createdAt'])
+    .select([
+      sql<string>`substr(${sql.ref('m.content')}, 1, ${sql.lit(CONTENT_READ_CHARS)})`.as(
+        'contentStart',
+      ),
+      sql<number>`length(${sql.ref('m.content')})`.as('contentLength'),
+    ])
     .select((eb) =>
       eb
         .selectFrom('messages as u')
@@ -39,13 +77,18 @@ async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promi
         .as('unread'),
     )
     .execute();
-  return rows.map((row) => ({
-    chatId: row.chatId,
-    lastSeq: Number(row.seq),
-    lastMessage: messageEffect(row.senderType, row.content, row.messageType).lastMessage,
-    lastMessageAt: row.createdAt,
-    unreadCount: Number(row.unread ?? 0),
-  }));
+  const summaries: ChatSummary[] = [];
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    summaries.push({
+      chatId: row.chatId,
+      lastSeq: seq,
+      lastMessage: await effectOf(db, { ...row, seq }, row.contentStart, Number(row.contentLength)),
+      lastMessageAt: row.createdAt,
+      unreadCount: Number(row.unread ?? 0),
+    });
+  }
+  return summaries;
 }
 
 /** UPDATE … FROM (VALUES …): VALUES columns are column1…column5 on SQLite and PostgreSQL alike. */

@@ -70,7 +70,10 @@ async function main(): Promise<number> {
   const target = describeTarget(database);
   process.stderr.write(`Importing ${args.chatsFile} and ${args.messagesFile} into ${target}\n`);
   const summary = await importV2({ database, ...args, progress: terminalProgress() });
-  process.stdout.write(`${summaryLines(summary, target, args.rejectsFile).join('\n')}\n`);
+  const lines = summaryLines(summary, target, args.rejectsFile);
+  // maxRSS is in KiB: what the run took at its peak, whatever the input (README: "Memory").
+  lines.push(`Peak memory: ${Math.ceil(process.resourceUsage().maxRSS / 1024)} MiB`);
+  process.stdout.write(`${lines.join('\n')}\n`);
   return summary.chats.rejected + summary.messages.rejected > 0 ? 2 : 0;
 }
 

@@ -4,9 +4,11 @@
  * Missing optional fields take v2's defaults (Mongoose wrote them, so they are rare).
  */
 
+import { cutName, cutText } from '../schemas/text-rules.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 import { isoDate, objectIdHex } from './ejson.js';
-import { FieldProblem } from './field-problem.js';
-import { assertValidId, assertValidText } from './text-rules.js';
+import { type FieldChange, FieldProblem } from './field-problem.js';
+import { assertValidId, assertValidText, withoutBidiControls } from './text-rules.js';
 
 export type Document = Readonly<Record<string, unknown>>;
 
@@ -41,6 +43,42 @@ export function stringField(doc: Document, field: string, fallback?: string): st
 
 export function optionalStringField(doc: Document, field: string): string | null {
   return isMissing(doc[field]) ? null : stringField(doc, field);
+}
+
+/**
+ * A person's name: valid text, held to the rules of live names — its bidirectional controls
+ * removed, cut to the length live input allows — each change noted in `changes`.
+ */
+export function nameField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+  fallback?: string,
+): string {
+  const written = stringField(doc, field, fallback);
+  const name = withoutBidiControls(written);
+  if (name !== written) {
+    changes.push({
+      reason: 'name-bidi-controls',
+      detail: `${field}: bidirectional embedding, override and isolate controls removed`,
+    });
+  }
+  const cut = cutName(name);
+  if (cut !== name) {
+    changes.push({
+      reason: 'name-too-long',
+      detail: `${field}: cut from ${name.length.toLocaleString('en-US')} to ${cut.length} characters`,
+    });
+  }
+  return cut;
+}
+
+export function optionalNameField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+): string | null {
+  return isMissing(doc[field]) ? null : nameField(doc, field, changes);
 }
 
 export function booleanField(doc: Document, field: string, fallback: boolean): boolean {
@@ -81,4 +119,17 @@ export function enumField<T extends string>(
     throw new FieldProblem(reason, field, `must be one of ${allowed.join(', ')}`);
   }
   return found;
+}
+
+/** A message's content, cut to what live input accepts (and reported when cut). */
+export function contentField(doc: Document, changes: FieldChange[]): string {
+  const written = stringField(doc, 'content', '');
+  const cut = cutText(written, LIMITS.contentChars);
+  if (cut !== written) {
+    changes.push({
+      reason: 'content-too-long',
+      detail: `content: cut from ${written.length.toLocaleString('en-US')} to ${cut.length} characters`,
+    });
+  }
+  return cut;
 }

@@ -22,3 +22,13 @@ export class FieldProblem extends Error {
     this.name = 'FieldProblem';
   }
 }
+
+/** Why one field was imported changed rather than as exported. */
+export type FieldChangeReason = 'name-too-long' | 'name-bidi-controls' | 'content-too-long';
+
+/** A field taken changed (cut to its limit, say): the row is imported and the change reported. */
+export interface FieldChange {
+  reason: FieldChangeReason;
+  /** Field and what was done, as a sentence. */
+  detail: string;
+}

@@ -10,17 +10,19 @@ import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabular
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
+  contentField,
   type Document,
   dateField,
   enumField,
   idField,
+  nameField,
   optionalDateField,
   optionalIdField,
+  optionalNameField,
   optionalStringField,
-  stringField,
 } from './document-fields.js';
 import { objectIdTime } from './ejson.js';
-import { FieldProblem } from './field-problem.js';
+import { type FieldChange, FieldProblem } from './field-problem.js';
 import type { Position } from './report.js';
 
 export type ChatRow = Insertable<ChatsTable> & { id: string; userId: string; createdAt: string };
@@ -42,18 +44,19 @@ function createdAtOf(doc: Document, id: string): string {
   return dateField(doc, 'createdAt');
 }
 
-export function mapChat(doc: Document, id: string): ChatRow {
+/** `changes` gets what was taken changed (a name cut to its limit). */
+export function mapChat(doc: Document, id: string, changes: FieldChange[]): ChatRow {
   const createdAt = createdAtOf(doc, id);
   return {
     id,
     userId: idField(doc, 'userId'),
-    userName: stringField(doc, 'userName', ''),
+    userName: nameField(doc, 'userName', changes, ''),
     status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
     assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
-    assignedAdminName: optionalStringField(doc, 'assignedAdminName'),
+    assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
     isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
     lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
-    lockedByAdminName: optionalStringField(doc, 'lockedByAdminName'),
+    lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
     // As the server has them before a first message; recomputed from the messages.
     lastMessage: '',
     lastMessageAt: createdAt,
@@ -74,15 +77,20 @@ function fileUrlOf(doc: Document): string | null {
   return url;
 }
 
-export function mapMessage(doc: Document, id: string, position: Position): StagedMessage {
+export function mapMessage(
+  doc: Document,
+  id: string,
+  position: Position,
+  changes: FieldChange[],
+): StagedMessage {
   const createdAt = createdAtOf(doc, id);
   return {
     id,
     chatId: idField(doc, 'chatId'),
     senderId: idField(doc, 'senderId'),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
-    senderName: stringField(doc, 'senderName', ''),
-    content: stringField(doc, 'content', ''),
+    senderName: nameField(doc, 'senderName', changes, ''),
+    content: contentField(doc, changes),
     messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
     fileUrl: fileUrlOf(doc),
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,

@@ -23,8 +23,16 @@ export type StagingTable = Omit<MessagesTable, 'seq' | 'clientMessageId'> & {
   document: number;
 };
 
+/** The later copies of an _id that appears more than once among the staged messages. */
+export interface DuplicatesTable {
+  id: string;
+  line: number;
+  document: number;
+}
+
 export interface ImportTables extends Database {
   v2_import_messages: StagingTable;
+  v2_import_duplicates: DuplicatesTable;
 }
 
 export interface ImportDatabase {

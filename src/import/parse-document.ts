@@ -1,13 +1,15 @@
-/** One raw record of an export → a row (via `map`), or the reason it cannot be one. */
+/** One record of an export → a row (via `map`), or the reason it cannot be one. */
 import { type Document, idField } from './document-fields.js';
-import { FieldProblem } from './field-problem.js';
-import type { RawRecord } from './read-records.js';
-import type { Rejection, RejectReason } from './report.js';
+import { type FieldChange, FieldProblem } from './field-problem.js';
+import { type ExportRecord, MAX_DOCUMENT_BYTES } from './read-records.js';
+import type { Change, Rejection, RejectReason } from './report.js';
 
-export type Mapped<T> = { ok: true; row: T } | { ok: false; rejection: Rejection };
+export type Mapped<T> =
+  | { ok: true; row: T; changes: Change[] }
+  | { ok: false; rejection: Rejection };
 
 function reject(
-  record: RawRecord,
+  record: ExportRecord,
   id: string | null,
   reason: RejectReason,
   detail: string,
@@ -16,8 +18,24 @@ function reject(
   return { ok: false, rejection: { line, document, id, reason, detail } };
 }
 
-/** Parses the record, reads `_id`, and lets `map` read the rest (FieldProblem → reject). */
-export function mapRecord<T>(record: RawRecord, map: (doc: Document, id: string) => T): Mapped<T> {
+const bytes = (n: number): string => `${n.toLocaleString('en-US')} bytes`;
+
+/**
+ * Parses the record, reads `_id`, and lets `map` read the rest (FieldProblem → reject; what
+ * it took changed, it adds to its `changes`).
+ */
+export function mapRecord<T>(
+  record: ExportRecord,
+  map: (doc: Document, id: string, changes: FieldChange[]) => T,
+): Mapped<T> {
+  if (record.kind === 'too-large') {
+    return reject(
+      record,
+      null,
+      'document-too-large',
+      `the document at byte offset ${record.offset} is ${bytes(record.size)}, over the ${bytes(MAX_DOCUMENT_BYTES)} a document may have; it was not read`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.text);
@@ -31,7 +49,11 @@ export function mapRecord<T>(record: RawRecord, map: (doc: Document, id: string)
   let id: string | null = null;
   try {
     id = idField(doc, '_id');
-    return { ok: true, row: map(doc, id) };
+    const fieldChanges: FieldChange[] = [];
+    const row = map(doc, id, fieldChanges);
+    const { line, document } = record;
+    const changes = fieldChanges.map((c) => ({ line, document, id, ...c }));
+    return { ok: true, row, changes };
   } catch (err) {
     if (!(err instanceof FieldProblem)) throw err;
     return reject(record, id, err.reason, err.message);

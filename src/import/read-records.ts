@@ -1,66 +1,134 @@
 /**
- * Streams an export file as batches of raw records (one document's text and its line), in
+ * Streams an export file as batches of records (one document's text and where it is), in
  * either form mongoexport writes: JSON lines, or a JSON array (`--jsonArray`), told apart by
- * the first character. Memory holds one chunk and one document, whatever the file's size.
+ * the first character. Memory holds one chunk and one document, whatever the file's size;
+ * a document larger than MAX_DOCUMENT_BYTES is not held at all, only reported as too large.
  */
-import { createReadStream } from 'node:fs';
 import { InputError } from './input-error.js';
+import type { ExportFile } from './open-export.js';
+import type { RecordStart, SplitRecord } from './record-bytes.js';
 import { JsonArraySplitter } from './split-json-array.js';
 import { LineSplitter } from './split-lines.js';
+import { firstInvalidUtf8 } from './utf8.js';
+
+/**
+ * The largest document (a line, or an array element) the import reads: 1 MiB. The largest
+ * message v3 accepts from a client is about 60 kB even with every character written as a
+ * 6-byte `\uXXXX` escape (10,000 characters of content, a 2,048-character fileUrl, names and
+ * ids), so this leaves 16 times that for v2's history, which had no content limit of its own.
+ * It bounds what one document costs: its bytes, its text, and what JSON.parse builds of it.
+ */
+export const MAX_DOCUMENT_BYTES = 1 << 20;
 
 /** One document's text and where it is in its file. */
-export interface RawRecord {
-  /** 1-based line where the document starts. */
-  line: number;
-  /**
-   * 1-based position among the file's documents: what tells two documents apart when a
-   * one-line `--jsonArray` export puts them all on line 1.
-   */
-  document: number;
+export interface RawRecord extends RecordStart {
+  kind: 'document';
   text: string;
 }
 
+/** A document over the size limit: its place and size, never its bytes. */
+export interface TooLargeRecord extends RecordStart {
+  kind: 'too-large';
+  size: number;
+}
+
+export type ExportRecord = RawRecord | TooLargeRecord;
+
+/**
+ * Splits a stream of chunks into documents: `push` a chunk, then take its documents with
+ * `next` until it answers undefined; after the last chunk, `end` hands on an unfinished one.
+ * Taken one at a time, so a chunk of a million tiny documents is never a million objects.
+ */
 export interface Splitter {
-  push(chunk: string): RawRecord[];
-  end(): RawRecord[];
+  push(chunk: Buffer): void;
+  next(): SplitRecord | undefined;
+  end(): SplitRecord | undefined;
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Records handed on at a time: the import awaits its database writes between batches. */
+const RECORDS_PER_BATCH = 1000;
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+const NEWLINE = 0x0a;
+const OPEN_BRACKET = 0x5b;
+const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** Yields record batches (one per chunk read); `onBytes` gets the bytes read so far. */
-export async function* readRecords(
-  path: string,
-  onBytes: (bytesRead: number) => void = () => {},
-): AsyncGenerator<RawRecord[]> {
+/** The file's bytes as it was when opened, in chunks of their own (records keep slices). */
+async function* chunks({ handle, size }: ExportFile): AsyncGenerator<Buffer> {
+  let position = 0;
+  while (position < size) {
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - position));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return; // truncated since it was opened
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+const countNewlines = (bytes: Buffer, end: number): number => {
+  let n = 0;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1 && i < end; i = bytes.indexOf(NEWLINE, i + 1)) n++;
+  return n;
+};
+
+class RecordDecoder {
   // fatal: a file that is not UTF-8 stops the import instead of importing U+FFFD silently.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let splitter: Splitter | undefined;
-  let pending = '';
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-    bytes += (chunk as Buffer).length;
-    let text: string;
+  // ignoreBOM: the file's own byte order mark is skipped before splitting; one inside a
+  // document is its text.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  constructor(private readonly path: string) {}
+
+  decode({ bytes, size, ...start }: SplitRecord): ExportRecord {
+    if (bytes === undefined) return { kind: 'too-large', ...start, size };
     try {
-      text = decoder.decode(chunk as Buffer, { stream: true });
+      return { kind: 'document', ...start, text: this.decoder.decode(bytes) };
     } catch {
-      throw new InputError(`${path} is not valid UTF-8 (near byte ${bytes})`);
+      const at = firstInvalidUtf8(bytes);
+      const line = start.line + countNewlines(bytes, at);
+      throw new InputError(
+        `${this.path} is not valid UTF-8: byte offset ${start.offset + at} (line ${line}) does not start a valid character`,
+      );
     }
+  }
+}
+
+/** Yields record batches; `onBytes` gets the bytes read so far. */
+export async function* readRecords(
+  file: ExportFile,
+  onBytes: (bytesRead: number) => void = () => {},
+): AsyncGenerator<ExportRecord[]> {
+  const decoder = new RecordDecoder(file.path);
+  let splitter: Splitter | undefined;
+  // Before the first document: where the bytes read so far end (line, offset).
+  let line = 1;
+  let offset = 0;
+  for await (let chunk of chunks(file)) {
     if (!splitter) {
-      pending += text;
-      const first = pending.trimStart()[0];
-      if (first === undefined) continue;
-      splitter = first === '[' ? new JsonArraySplitter() : new LineSplitter();
-      text = pending;
+      let i = 0;
+      if (offset === 0 && BYTE_ORDER_MARK.every((b, k) => chunk[k] === b)) i = 3;
+      for (; i < chunk.length && isWhitespace(chunk[i] ?? 0); i++) if (chunk[i] === NEWLINE) line++;
+      offset += i;
+      if (i === chunk.length) continue;
+      chunk = chunk.subarray(i);
+      splitter =
+        chunk[0] === OPEN_BRACKET
+          ? new JsonArraySplitter(MAX_DOCUMENT_BYTES, line, offset)
+          : new LineSplitter(MAX_DOCUMENT_BYTES, line, offset);
     }
-    const records = splitter.push(text);
-    onBytes(bytes);
-    if (records.length > 0) yield records;
+    splitter.push(chunk);
+    offset += chunk.length;
+    let batch: ExportRecord[] = [];
+    for (let record = splitter.next(); record; record = splitter.next()) {
+      batch.push(decoder.decode(record));
+      if (batch.length === RECORDS_PER_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    onBytes(offset);
+    if (batch.length > 0) yield batch;
   }
-  try {
-    decoder.decode(); // throws on a multi-byte character cut off at the end of the file
-  } catch {
-    throw new InputError(`${path} is not valid UTF-8 (it ends inside a character)`);
-  }
-  const tail = splitter?.end() ?? [];
-  if (tail.length > 0) yield tail;
+  const last = splitter?.end();
+  if (last) yield [decoder.decode(last)];
 }

@@ -5,20 +5,24 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { FieldReason } from './field-problem.js';
+import type { FieldChangeReason, FieldReason } from './field-problem.js';
 
 export type Collection = 'chats' | 'messages';
 
 export type RejectReason =
   | FieldReason
+  | 'document-too-large'
   | 'invalid-json'
   | 'not-an-object'
   | 'duplicate-id'
   | 'chat-missing'
   | 'chat-rejected';
 
-/** Imported, but changed: a second open chat of one user is imported closed. */
-export type ChangeReason = 'second-open-chat';
+/**
+ * Imported, but changed: a second open chat of one user is imported closed; a name longer
+ * than live input may have is cut to that length.
+ */
+export type ChangeReason = 'second-open-chat' | FieldChangeReason;
 
 /** Where a document is in its export file. */
 export interface Position {
@@ -40,6 +44,10 @@ export interface ReportEntry extends Position {
 
 export type Rejection = Omit<ReportEntry, 'outcome' | 'collection' | 'file'> & {
   reason: RejectReason;
+};
+
+export type Change = Omit<ReportEntry, 'outcome' | 'collection' | 'file'> & {
+  reason: ChangeReason;
 };
 
 const EXAMPLES_PER_REASON = 3;
@@ -87,10 +95,16 @@ export class Report {
     if (this.out && !this.out.write(`${JSON.stringify(entry)}\n`)) await once(this.out, 'drain');
   }
 
-  count(collection: Collection, outcome: ReportEntry['outcome']): number {
+  /** Entries of a collection with this outcome (and this reason, when given). */
+  count(
+    collection: Collection,
+    outcome: ReportEntry['outcome'],
+    reason?: ReportEntry['reason'],
+  ): number {
     let total = 0;
     for (const tally of this.counts.values()) {
-      if (tally.collection === collection && tally.outcome === outcome) total += tally.count;
+      if (tally.collection !== collection || tally.outcome !== outcome) continue;
+      if (reason === undefined || tally.reason === reason) total += tally.count;
     }
     return total;
   }

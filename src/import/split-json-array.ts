@@ -3,11 +3,14 @@
  * elements without parsing them: a scan that tracks strings and nesting depth finds the
  * commas between elements. Each element is parsed on its own afterwards, so one malformed
  * document is one reject (with its line) rather than the end of the import, and memory holds
- * one element at a time whatever the file's size. (A streaming tokenizer such as stream-json
- * stops at the first syntax error, and its current major needs Node 22.)
+ * one element at a time — and of an element only as many bytes as a document may have —
+ * whatever the file's size. (A streaming tokenizer such as stream-json stops at the first
+ * syntax error, and its current major needs Node 22.) Scanned as bytes: every byte the scan
+ * looks for is ASCII, which never occurs inside a multi-byte UTF-8 character.
  */
 import { InputError } from './input-error.js';
-import type { RawRecord, Splitter } from './read-records.js';
+import type { Splitter } from './read-records.js';
+import { RecordBytes, type RecordStart, type SplitRecord } from './record-bytes.js';
 
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
@@ -22,21 +25,41 @@ const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0
 
 export class JsonArraySplitter implements Splitter {
   private state: 'before' | 'inside' | 'after' = 'before';
-  private line = 1;
+  private line: number;
   /** Nesting below the array itself: 0 between elements. */
   private depth = 0;
   private inString = false;
   private escaped = false;
   private inElement = false;
-  private elementLine = 0;
+  private elementStart: RecordStart = { line: 0, document: 0, offset: 0 };
   private documents = 0;
-  private parts: string[] = [];
+  private readonly element: RecordBytes;
+  private chunk: Buffer = Buffer.alloc(0);
+  /** Where in `chunk` the scan goes on, and where the element being read starts in it. */
+  private from = 0;
+  private elementFrom = 0;
+  /** Byte offset in the file of `chunk`'s first byte. */
+  private chunkOffset: number;
 
-  push(chunk: string): RawRecord[] {
-    const records: RawRecord[] = [];
-    let elementStart = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
+  /** `line` and `offset`: where the first chunk pushed starts in the file. */
+  constructor(maxBytes: number, line = 1, offset = 0) {
+    this.element = new RecordBytes(maxBytes);
+    this.line = line;
+    this.chunkOffset = offset;
+  }
+
+  push(chunk: Buffer): void {
+    this.chunkOffset += this.chunk.length;
+    this.chunk = chunk;
+    this.from = 0;
+    this.elementFrom = 0;
+  }
+
+  next(): SplitRecord | undefined {
+    const { chunk } = this;
+    if (this.from >= chunk.length) return undefined;
+    for (let i = this.from; i < chunk.length; i++) {
+      const c = chunk[i] ?? 0;
       if (c === NEWLINE) this.line++;
       if (this.inString) {
         if (this.escaped) this.escaped = false;
@@ -50,39 +73,42 @@ export class JsonArraySplitter implements Splitter {
           this.state = 'inside';
           continue;
         }
-        throw new InputError(`unexpected text ${this.state} the JSON array at line ${this.line}`);
+        throw new InputError(
+          `unexpected text ${this.state} the JSON array at line ${this.line} (byte offset ${this.chunkOffset + i})`,
+        );
       }
       if (this.depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-        if (this.inElement) {
-          records.push(this.finish(chunk.slice(elementStart, i)));
-        }
         if (c === CLOSE_BRACKET) this.state = 'after';
+        if (this.inElement) {
+          this.from = i + 1;
+          return this.finish(chunk.subarray(this.elementFrom, i));
+        }
         continue;
       }
       if (!this.inElement) {
         this.inElement = true;
-        this.elementLine = this.line;
-        elementStart = i;
+        const offset = this.chunkOffset + i;
+        this.elementStart = { line: this.line, document: ++this.documents, offset };
+        this.elementFrom = i;
       }
       if (c === QUOTE) this.inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
       // A stray closer at depth 0 stays in the element, which then fails to parse.
       else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && this.depth > 0) this.depth--;
     }
-    if (this.inElement) this.parts.push(chunk.slice(elementStart));
-    return records;
+    if (this.inElement) this.element.append(chunk.subarray(this.elementFrom));
+    this.from = chunk.length;
+    return undefined;
   }
 
   /** A truncated last element is handed on, to be rejected as invalid JSON with its line. */
-  end(): RawRecord[] {
-    return this.inElement ? [this.finish('')] : [];
+  end(): SplitRecord | undefined {
+    return this.inElement ? this.finish(Buffer.alloc(0)) : undefined;
   }
 
-  private finish(tail: string): RawRecord {
-    this.parts.push(tail);
-    const text = this.parts.join('').trim();
-    this.parts = [];
+  private finish(tail: Buffer): SplitRecord {
+    this.element.append(tail);
     this.inElement = false;
-    return { line: this.elementLine, document: ++this.documents, text };
+    return this.element.take(this.elementStart);
   }
 }

@@ -9,7 +9,7 @@
  * order cost 6.5–7 µs of CPU per row on SQLite against 2.1–2.3 µs without (300,000 rows);
  * the index that finds duplicates is built once, sorted, after loading.
  */
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { KnownChats } from './known-chats.js';
 import type { StagedMessage } from './map-v2.js';
 import type { ImportDatabase, ImportTables } from './open-database.js';
@@ -17,8 +17,15 @@ import type { Position, Report, ReportEntry } from './report.js';
 import { STAGING_TABLE } from './staging-insert.js';
 
 const ROWS_PER_TRANSACTION = 10_000;
-/** Duplicates are rare; a thousand ids per DELETE stays under the bound-parameter limits. */
-const DUPLICATES_PER_DELETE = 1000;
+/**
+ * A batch also ends at this many characters of content and fileUrl (the fields without a
+ * length limit): 10,000 ordinary messages are a few MB, but each may be up to a whole
+ * document (MAX_DOCUMENT_BYTES), and 10,000 of those would not fit in memory.
+ */
+const TEXT_CHARS_PER_TRANSACTION = 8_000_000;
+/** Copies of an _id already staged, found once all messages are. */
+const DUPLICATES_TABLE = 'v2_import_duplicates';
+const DUPLICATES_PER_PAGE = 1000;
 
 export async function createStagingTable(db: Kysely<ImportTables>): Promise<void> {
   await db.schema.dropTable(STAGING_TABLE).ifExists().execute();
@@ -44,6 +51,7 @@ export async function createStagingTable(db: Kysely<ImportTables>): Promise<void
 
 export class MessageStager {
   private pending: StagedMessage[] = [];
+  private pendingChars = 0;
 
   constructor(
     private readonly target: ImportDatabase,
@@ -66,17 +74,28 @@ export class MessageStager {
       return;
     }
     this.pending.push(row);
-    if (this.pending.length >= ROWS_PER_TRANSACTION) await this.flush();
+    this.pendingChars += row.content.length + (row.fileUrl?.length ?? 0);
+    if (
+      this.pending.length >= ROWS_PER_TRANSACTION ||
+      this.pendingChars >= TEXT_CHARS_PER_TRANSACTION
+    ) {
+      await this.flush();
+    }
   }
 
   async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    this.pendingChars = 0;
     if (batch.length === 0) return;
     await this.target.db.transaction().execute((trx) => this.target.insertStaged(trx, batch));
   }
 
-  /** After the last flush: reports and drops every copy of an _id but its first. */
+  /**
+   * After the last flush: reports and drops every copy of an _id but its first. The copies
+   * are listed in a table of their own and reported a page at a time, since an export may
+   * hold any number of them.
+   */
   async rejectDuplicates(): Promise<void> {
     const { db } = this.target;
     await db.schema
@@ -90,24 +109,47 @@ export class MessageStager {
       .groupBy('id')
       .having((eb) => eb.fn.countAll(), '>', 1)
       .as('f');
-    const copies = await db
-      .selectFrom(`${STAGING_TABLE} as s`)
-      .innerJoin(firsts, 'f.id', 's.id')
-      .whereRef('s.document', '>', 'f.first')
-      .select(['s.id', 's.line', 's.document'])
-      .orderBy('s.document')
+    await db.schema.dropTable(DUPLICATES_TABLE).ifExists().execute();
+    await db.schema
+      .createTable(DUPLICATES_TABLE)
+      .temporary()
+      .as(
+        db
+          .selectFrom(`${STAGING_TABLE} as s`)
+          .innerJoin(firsts, 'f.id', 's.id')
+          .whereRef('s.document', '>', 'f.first')
+          .select(['s.id', 's.line', 's.document']),
+      )
       .execute();
-    for (const copy of copies) {
-      await this.reject(copy, {
-        id: copy.id,
-        reason: 'duplicate-id',
-        detail: '_id: appears earlier in this export',
-      });
+    await db.schema
+      .createIndex(`${DUPLICATES_TABLE}_by_document`)
+      .on(DUPLICATES_TABLE)
+      .column('document')
+      .execute();
+    for (let after = 0; ; ) {
+      const copies = await db
+        .selectFrom(DUPLICATES_TABLE)
+        .select(['id', 'line', 'document'])
+        .where('document', '>', after)
+        .orderBy('document')
+        .limit(DUPLICATES_PER_PAGE)
+        .execute();
+      for (const copy of copies) {
+        await this.reject(copy, {
+          id: copy.id,
+          reason: 'duplicate-id',
+          detail: '_id: appears earlier in this export',
+        });
+      }
+      const last = copies.at(-1);
+      if (last === undefined) break;
+      after = last.document;
     }
-    for (let i = 0; i < copies.length; i += DUPLICATES_PER_DELETE) {
-      const documents = copies.slice(i, i + DUPLICATES_PER_DELETE).map((c) => c.document);
-      await db.deleteFrom(STAGING_TABLE).where(sql.ref('document'), 'in', documents).execute();
-    }
+    await db
+      .deleteFrom(STAGING_TABLE)
+      .where('document', 'in', (eb) => eb.selectFrom(DUPLICATES_TABLE).select('document'))
+      .execute();
+    await db.schema.dropTable(DUPLICATES_TABLE).execute();
   }
 
   private reject(

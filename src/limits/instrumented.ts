@@ -14,6 +14,7 @@ export function instrumentLimits(limits: Limits, refused: (limit: keyof Limits) 
     typing: counted('typing', limits.typing),
     events: counted('events', limits.events),
     requests: counted('requests', limits.requests),
+    reads: counted('reads', limits.reads),
     connections: counted('connections', limits.connections),
   };
 }

@@ -88,6 +88,8 @@ export interface Limits {
   events: RateLimiter;
   /** REST requests per identity, else per client IP. */
   requests: RateLimiter;
+  /** History and chat-list reads per identity, else per client IP: the costly requests. */
+  reads: RateLimiter;
   /** New socket connections per client IP. */
   connections: RateLimiter;
 }
@@ -97,6 +99,11 @@ export const DEFAULT_BUDGETS = {
   typing: { perSecond: 5, burst: 20 },
   events: { perSecond: 30, burst: 100 },
   requests: { perSecond: 50, burst: 200 },
+  // A read answers up to 200 messages or chats (2-5 ms of the event loop each), so 50/s
+  // of them was most of a core. 5/s is a console paging back through history faster
+  // than anyone reads it; a burst of 10 covers a reconnect's lists and a few catch-up
+  // pages at once. Every burst comes back after a quiet spell, so it is kept small.
+  reads: { perSecond: 5, burst: 10 },
   connections: { perSecond: 5, burst: 30 },
 } as const satisfies Record<string, Budget>;
 
@@ -110,6 +117,7 @@ export function createLimits(
       typing: unlimited,
       events: unlimited,
       requests: unlimited,
+      reads: unlimited,
       connections: unlimited,
     };
   }
@@ -120,6 +128,7 @@ export function createLimits(
     typing: budgetLimiter('typing', d.typing, redis),
     events: budgetLimiter('events', d.events, redis),
     requests: budgetLimiter('requests', d.requests, redis),
+    reads: budgetLimiter('reads', d.reads, redis),
     connections: budgetLimiter('connections', d.connections, redis),
   };
 }

@@ -51,9 +51,15 @@ export interface LocalRooms {
   sids: Map<string, Set<string>>;
 }
 
+/** The chat a room is the room of, if it is a chat's room. */
+const CHAT_ROOM = rooms.chat('');
+const chatOfRoom = (room: string): string | undefined =>
+  room.startsWith(CHAT_ROOM) ? room.slice(CHAT_ROOM.length) : undefined;
+
 /**
  * For a broadcast with a viewers mark: adds to its `except` every local socket of its
- * rooms that is in none of the viewer rooms (a socket id is a room of that one socket).
+ * chat rooms that is in none of the viewer rooms (a socket id is a room of that one
+ * socket). Its other rooms (a user's own, `chat-closed`) name whom they reach.
  */
 export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): void {
   const except = opts.except;
@@ -63,17 +69,13 @@ export function leaveOutNonViewers(local: LocalRooms, opts: BroadcastOptions): v
   }
   if (!except || !viewers) return;
   for (const room of opts.rooms) {
+    if (chatOfRoom(room) === undefined) continue;
     for (const sid of local.rooms.get(room) ?? []) {
       const joined = local.sids.get(sid);
       if (!viewers.some((v) => joined?.has(v))) except.add(sid);
     }
   }
 }
-
-/** The chat a room is the room of, if it is a chat's room. */
-const CHAT_ROOM = rooms.chat('');
-const chatOfRoom = (room: string): string | undefined =>
-  room.startsWith(CHAT_ROOM) ? room.slice(CHAT_ROOM.length) : undefined;
 
 /** The chat a missed broadcast ([event, payload, offset]) is about, if any. */
 function chatOfPacket(packet: unknown[]): string | undefined {
@@ -86,6 +88,23 @@ function chatOfPacket(packet: unknown[]): string | undefined {
   };
   const id = p.chatId ?? p.message?.chatId ?? p.chat?._id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * Chats as the database has them now, not as a cached row (the notice that another node
+ * changed one may have been lost with Redis), each read once per use. Undefined: gone.
+ */
+function freshChats(store: Store): (chatId: string) => Promise<Chat | undefined> {
+  const chats = new Map<string, Promise<Chat | undefined>>();
+  return (chatId) => {
+    let chat = chats.get(chatId);
+    if (!chat) {
+      store.forgetChat(chatId);
+      chat = store.getChat(chatId);
+      chats.set(chatId, chat);
+    }
+    return chat;
+  };
 }
 
 /**
@@ -104,15 +123,11 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     const session = await restore(pid, offset);
     if (!session) return session;
     const actor: Actor = (session.data as SocketData | undefined)?.actor ?? ANONYMOUS;
-    const verdicts = new Map<string, Promise<boolean>>();
-    const viewable = (chatId: string | undefined): Promise<boolean> => {
-      if (chatId === undefined) return Promise.resolve(true);
-      let verdict = verdicts.get(chatId);
-      if (!verdict) {
-        verdict = store.getChat(chatId).then((chat) => chat !== undefined && mayView(chat, actor));
-        verdicts.set(chatId, verdict);
-      }
-      return verdict;
+    const chatOf = freshChats(store);
+    const viewable = async (chatId: string | undefined): Promise<boolean> => {
+      if (chatId === undefined) return true;
+      const chat = await chatOf(chatId);
+      return chat !== undefined && mayView(chat, actor);
     };
     const keptRooms: string[] = [];
     for (const room of session.rooms) if (await viewable(chatOfRoom(room))) keptRooms.push(room);
@@ -122,4 +137,23 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     }
     return { ...session, rooms: keptRooms, missedPackets };
   };
+}
+
+/**
+ * A room leave made on another node while Redis was away (or silent) never reached this
+ * one, and never will: once Redis answers again, each of this node's sockets leaves the
+ * rooms of chats its identity may no longer view. (Until then, messages, read receipts and
+ * typing indicators already skip such a socket: they carry who may view the chat.)
+ */
+export async function leaveRoomsOfLostChats(io: ChatServer, store: Store): Promise<void> {
+  const chatOf = freshChats(store);
+  for (const socket of io.of('/').sockets.values()) {
+    const actor: Actor = socket.data.actor ?? ANONYMOUS;
+    for (const room of [...socket.rooms]) {
+      const chatId = chatOfRoom(room);
+      if (chatId === undefined) continue;
+      const chat = await chatOf(chatId);
+      if (!chat || !mayView(chat, actor)) await socket.leave(room);
+    }
+  }
 }

@@ -65,7 +65,8 @@ export const REST_ROUTES = {
   'GET /api/chats/user/:userId': {
     tag: 'chats',
     summary: "A user's chats",
-    description: 'Every chat of the user, newest activity first. The user or a superadmin.',
+    description:
+      "The user's chats, newest activity first; at most 200, the most recently opened. The user or a superadmin.",
     params: UserIdParams,
     reply: ChatListReply,
     also: [],
@@ -74,7 +75,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: 'The queue',
     description:
-      'Waiting, unassigned chats, oldest first; an admin does not see chats locked by another admin. Admins only.',
+      'Waiting, unassigned chats, oldest first (at most 200); an admin does not see chats locked by another admin. Admins only.',
     querystring: WaitingQuery,
     reply: ChatListReply,
     also: [],
@@ -83,7 +84,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: "An admin's chats",
     description:
-      'Chats assigned to the admin and not closed, newest activity first. That admin or a superadmin.',
+      'Chats assigned to the admin and not closed, newest activity first; at most 200, the most recently opened. That admin or a superadmin.',
     params: AdminIdParams,
     reply: ChatListReply,
     also: [],
@@ -91,7 +92,8 @@ export const REST_ROUTES = {
   'GET /api/chats/all': {
     tag: 'chats',
     summary: 'Every chat',
-    description: 'Every chat, optionally of one status, newest activity first. Superadmins only.',
+    description:
+      'Every chat, optionally of one status, newest activity first; at most 200, the most recently opened. Superadmins only.',
     querystring: AllChatsQuery,
     reply: ChatListReply,
     also: [],

@@ -42,6 +42,18 @@ export function isWebUrl(v: string): boolean {
 }
 export const WEB_URL_RULE = 'must be an http(s) URL';
 
+/** At most `max` UTF-16 units, never half of a character (a pair cut in two). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
+/** A name cut to LIMITS.nameChars, where one is taken rather than refused (a token's, an imported one). */
+export function cutName(name: string): string {
+  return cutText(name, LIMITS.nameChars);
+}
+
 /** The first `n` characters (code points, so a surrogate pair is never cut in two). */
 export function firstCodePoints(text: string, n: number): string {
   if (text.length <= n) return text;

@@ -73,7 +73,8 @@ export interface Store {
     userName: string;
     online: boolean;
   }): Promise<{ chat: Chat; isNew: boolean }>;
-  listChats(query: ChatQuery): Promise<Chat[]>;
+  /** The first `max` chats of the list, in its order. */
+  listChats(query: ChatQuery, max: number): Promise<Chat[]>;
 
   /** Assign (and optionally lock) to `admin` if open and not held by another admin. */
   takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined>;

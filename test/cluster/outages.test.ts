@@ -182,6 +182,18 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     const movedAt = moved.loop.acked.at(-1)?.seq ?? 0;
     await sleep(500);
     expect(heard(moved.admin, moved.chatId)).toBeLessThan(movedAt);
+    // Nor its close: once Redis answered again, node 2 took him out of the chat's room. A
+    // superadmin in the room on node 2 hears it.
+    const witness = await adminAt(node2, { superadmin: true });
+    await joinChat(witness, moved.chatId);
+    await moved.loop.stop();
+    const closed = await api({ url: node1 }, 'PATCH', `/api/chats/${moved.chatId}/close`, {
+      adminId: other.id,
+    });
+    expect(closed.status).toBe(200);
+    await witness.client.waitFor('chat-closed', forChat(moved.chatId));
+    await sleep(500);
+    expect(count(moved.admin, 'chat-closed', forChat(moved.chatId))).toBe(0);
 
     // Presence settles by itself once every node has had its heartbeats: the user who
     // dropped meanwhile is offline, the one who joined is online, each said once.

@@ -31,6 +31,12 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** SIGKILL: everything in it is gone, as after a crash without persistence. */
   stop(): Promise<void>;
+  /**
+   * SIGSTOP: it keeps its connections and answers nothing, as behind a network that drops
+   * packets; `resume()` (SIGCONT) and it answers everything it was sent meanwhile.
+   */
+  freeze(): void;
+  resume(): void;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -48,6 +54,11 @@ export async function privateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: Child | undefined;
+  const signal = (name: 'SIGSTOP' | 'SIGCONT') => {
+    const pid = child?.running() ? child.process.pid : undefined;
+    if (pid === undefined) throw new Error(`redis-server on ${port} is not running`);
+    process.kill(pid, name);
+  };
   const redis: PrivateRedis = {
     url,
     port,
@@ -69,7 +80,14 @@ export async function privateRedis(): Promise<PrivateRedis> {
       });
     },
     async stop() {
+      // A frozen process takes SIGKILL too.
       await child?.stop('SIGKILL');
+    },
+    freeze() {
+      signal('SIGSTOP');
+    },
+    resume() {
+      signal('SIGCONT');
     },
   };
   await redis.start();

@@ -4,14 +4,19 @@ import { isoDate } from '../../src/import/ejson.js';
 import { FieldProblem } from '../../src/import/field-problem.js';
 import { mapChat, mapMessage } from '../../src/import/map-v2.js';
 import { mapRecord } from '../../src/import/parse-document.js';
+import { isPlainName } from '../../src/schemas/text-rules.js';
+import { LIMITS } from '../../src/schemas/shapes.js';
 
 const ID = '65a4f1c2e4b0a1b2c3d4e5f6';
 const CHAT = '65a4f1c2e4b0a1b2c3d4e5f7';
 const AT = '2024-01-15T12:00:00.000Z';
 
+const record = (text: string, line = 1, document = 1) =>
+  ({ kind: 'document', line, document, offset: 0, text }) as const;
+
 const message = (text: string) => {
-  const record = { line: 7, document: 3, text };
-  return mapRecord(record, (doc, id) => mapMessage(doc, id, record));
+  const at = record(text, 7, 3);
+  return mapRecord(at, (doc, id, changes) => mapMessage(doc, id, at, changes));
 };
 
 describe('Extended JSON dates', () => {
@@ -80,14 +85,14 @@ describe('a message document', () => {
   };
 
   it.each([true, false])('as bson writes it (relaxed: %s) maps to our row', (relaxed) => {
-    expect(message(EJSON.stringify(doc, { relaxed }))).toEqual({ ok: true, row });
+    expect(message(EJSON.stringify(doc, { relaxed }))).toEqual({ ok: true, row, changes: [] });
   });
 
   it('takes v2 defaults for missing optional fields, and the ObjectId time for a missing createdAt', () => {
     const mapped = message(
       JSON.stringify({ _id: { $oid: ID }, chatId: CHAT, senderId: 'a', senderType: 'admin' }),
     );
-    expect(mapped).toEqual({
+    expect(mapped).toMatchObject({
       ok: true,
       row: expect.objectContaining({
         senderName: '',
@@ -148,10 +153,8 @@ describe('a message document', () => {
 describe('a chat document', () => {
   it('imports the user offline, with derived fields as before a first message', () => {
     const mapped = mapRecord(
-      {
-        line: 1,
-        document: 1,
-        text: EJSON.stringify(
+      record(
+        EJSON.stringify(
           {
             _id: new ObjectId(CHAT),
             userId: 'u1',
@@ -165,10 +168,10 @@ describe('a chat document', () => {
           },
           { relaxed: false },
         ),
-      },
+      ),
       mapChat,
     );
-    expect(mapped).toEqual({
+    expect(mapped).toMatchObject({
       ok: true,
       row: expect.objectContaining({
         id: CHAT,
@@ -186,13 +189,155 @@ describe('a chat document', () => {
 
   it('refuses an unknown status', () => {
     const mapped = mapRecord(
-      {
-        line: 1,
-        document: 1,
-        text: '{"_id":"c","createdAt":"2024-01-15T12:00:00Z","userId":"u","status":"open"}',
-      },
+      record('{"_id":"c","createdAt":"2024-01-15T12:00:00Z","userId":"u","status":"open"}'),
       mapChat,
     );
     expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-status');
+  });
+});
+
+describe('names and ids are held to the limits of live input', () => {
+  const chatDoc = (extra: object) =>
+    JSON.stringify({ _id: 'c1', userId: 'u1', createdAt: AT, ...extra });
+  const messageDoc = (extra: object) =>
+    JSON.stringify({
+      _id: 'm1',
+      chatId: 'c1',
+      senderId: 's',
+      senderType: 'user',
+      createdAt: AT,
+      ...extra,
+    });
+  const chat = (text: string) => mapRecord(record(text, 4, 2), mapChat);
+  const long = 'é'.repeat(100_000);
+
+  it.each(['userName', 'assignedAdminName', 'lockedByAdminName'])(
+    'a chat %s over the limit is cut to it and reported as changed',
+    (field) => {
+      const mapped = chat(chatDoc({ [field]: long }));
+      expect(mapped).toMatchObject({
+        ok: true,
+        row: { [field]: 'é'.repeat(LIMITS.nameChars) },
+        changes: [
+          {
+            line: 4,
+            document: 2,
+            id: 'c1',
+            reason: 'name-too-long',
+            detail: `${field}: cut from 100,000 to ${LIMITS.nameChars} characters`,
+          },
+        ],
+      });
+    },
+  );
+
+  it('a message senderName over the limit is cut to it and reported as changed', () => {
+    expect(message(messageDoc({ senderName: long }))).toMatchObject({
+      ok: true,
+      row: { senderName: 'é'.repeat(LIMITS.nameChars) },
+      changes: [{ line: 7, document: 3, id: 'm1', reason: 'name-too-long' }],
+    });
+  });
+
+  it('a message content over the live limit is cut to it (never inside a pair) and reported', () => {
+    const content = `${'a'.repeat(LIMITS.contentChars - 1)}😀${'b'.repeat(1_000_000)}`;
+    expect(message(messageDoc({ content }))).toMatchObject({
+      ok: true,
+      row: { content: 'a'.repeat(LIMITS.contentChars - 1) },
+      changes: [{ line: 7, document: 3, id: 'm1', reason: 'content-too-long' }],
+    });
+    const atTheLimit = 'c'.repeat(LIMITS.contentChars);
+    expect(message(messageDoc({ content: atTheLimit }))).toMatchObject({
+      ok: true,
+      row: { content: atTheLimit },
+      changes: [],
+    });
+  });
+
+  it('a name is never cut inside a surrogate pair; a name at the limit is kept as it is', () => {
+    const pairAcrossTheLimit = `${'a'.repeat(LIMITS.nameChars - 1)}😀`;
+    const cut = message(messageDoc({ senderName: pairAcrossTheLimit }));
+    expect(cut.ok && cut.row.senderName).toBe('a'.repeat(LIMITS.nameChars - 1));
+    const atLimit = `${'a'.repeat(LIMITS.nameChars - 2)}😀`;
+    expect(message(messageDoc({ senderName: atLimit }))).toMatchObject({
+      ok: true,
+      row: { senderName: atLimit },
+      changes: [],
+    });
+  });
+
+  it.each(['\u202e', '\u2066', '\u202a'])(
+    'a name with the bidirectional control %j loses it, reported as changed; marks stay',
+    (control) => {
+      const mapped = chat(chatDoc({ userName: `invoice_${control}fdp.exe\u200f` }));
+      expect(mapped).toMatchObject({
+        ok: true,
+        row: { userName: 'invoice_fdp.exe\u200f' },
+        changes: [
+          {
+            line: 4,
+            id: 'c1',
+            reason: 'name-bidi-controls',
+            detail: 'userName: bidirectional embedding, override and isolate controls removed',
+          },
+        ],
+      });
+      expect(isPlainName(mapped.ok ? (mapped.row.userName ?? '') : '')).toBe(true);
+    },
+  );
+
+  it('a sender name loses its controls too; content keeps them as written', () => {
+    const mapped = message(messageDoc({ senderName: 'A\u202eB', content: 'x\u202ey' }));
+    expect(mapped).toMatchObject({
+      ok: true,
+      row: { senderName: 'AB', content: 'x\u202ey' },
+      changes: [{ reason: 'name-bidi-controls' }],
+    });
+  });
+
+  it.each([
+    ['\u0000', 'a NUL character'],
+    ['\ud800', 'a lone surrogate'],
+  ])('a name with %j is rejected, as live input is', (bad, problem) => {
+    const mapped = chat(chatDoc({ userName: `a${bad}${long}` }));
+    expect(!mapped.ok && mapped.rejection).toMatchObject({
+      reason: 'invalid-text',
+      detail: `userName: contains ${problem}`,
+    });
+  });
+
+  const tooLongId = 'i'.repeat(LIMITS.idChars + 1);
+  it.each(['_id', 'userId', 'assignedAdminId', 'lockedByAdminId'])(
+    'a chat %s over the limit is rejected (an id cannot be cut: others refer to it)',
+    (field) => {
+      const mapped = chat(chatDoc({ [field]: tooLongId }));
+      expect(!mapped.ok && mapped.rejection).toMatchObject({
+        line: 4,
+        reason: 'id-too-long',
+        detail: `${field}: is longer than ${LIMITS.idChars} characters`,
+      });
+    },
+  );
+
+  it.each(['_id', 'chatId', 'senderId'])('a message %s over the limit is rejected', (field) => {
+    const mapped = message(messageDoc({ [field]: tooLongId }));
+    expect(!mapped.ok && mapped.rejection).toMatchObject({ line: 7, reason: 'id-too-long' });
+    const atLimit = message(messageDoc({ [field]: 'i'.repeat(LIMITS.idChars) }));
+    expect(atLimit.ok || atLimit.rejection.reason).not.toBe('id-too-long');
+  });
+
+  it('a document over the size limit is rejected with its place, without being read', () => {
+    const mapped = mapRecord(
+      { kind: 'too-large', line: 9, document: 5, offset: 1234, size: 300_000_000 },
+      mapChat,
+    );
+    expect(!mapped.ok && mapped.rejection).toEqual({
+      line: 9,
+      document: 5,
+      id: null,
+      reason: 'document-too-large',
+      detail:
+        'the document at byte offset 1234 is 300,000,000 bytes, over the 1,048,576 bytes a document may have; it was not read',
+    });
   });
 });

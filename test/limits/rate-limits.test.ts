@@ -152,6 +152,36 @@ describe('rate limits (on, default values)', () => {
     }));
 });
 
+describe('reads have their own budget', () => {
+  it("history and chat-list reads past the burst get 429 with Retry-After; another identity and the same identity's sends go on", () =>
+    withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
+      const reader = bearer(await signToken('reader', 'user'));
+      const chat = (await sendAs(server, 'reader', 'open my chat', reader)).body.chat as Chat;
+      const { burst, perSecond } = DEFAULT_BUDGETS.reads;
+      const paths = [`/api/messages/${chat._id}?page=1`, '/api/chats/user/reader'];
+      const started = Date.now();
+      const replies = await Promise.all(
+        Array.from({ length: 2 * burst }, (_, i) =>
+          api(server, 'GET', paths[i % 2] as string, undefined, reader),
+        ),
+      );
+      const served = replies.filter((r) => r.status === 200).length;
+      const refused = replies.filter((r) => r.status === 429);
+      // The burst, and what refilled while the requests were answered.
+      const refilled = Math.ceil(((Date.now() - started) / 1000) * perSecond);
+      expect(served).toBeGreaterThanOrEqual(burst);
+      expect(served).toBeLessThanOrEqual(burst + refilled);
+      expect(refused[0]?.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+      expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+      const other = bearer(await signToken('other', 'user'));
+      expect((await api(server, 'GET', '/api/chats/user/other', undefined, other)).status).toBe(
+        200,
+      );
+      expect((await sendAs(server, 'reader', 'still sending', reader)).status).toBe(200);
+    }));
+});
+
 describe('every socket event is limited (joins and reads included)', () => {
   it.each([
     ['join-user', (id: string) => ({ userId: id, userName: 'Flood' })],

@@ -15,10 +15,12 @@ import {
 import { succeed } from '../../envelopes.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
+import { chargeRead } from './read-budget.js';
 
 export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const read = chargeRead(ctx);
 
     app.post('/chats', { schema: routeSchema('POST /api/chats') }, async (req) => {
       const actor = await ctx.actorFor(req, userClaim(req.body.userId, req.body.userName));
@@ -27,7 +29,7 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/chats/user/:userId',
-      { schema: routeSchema('GET /api/chats/user/:userId') },
+      { schema: routeSchema('GET /api/chats/user/:userId'), onRequest: read },
       async (req) => {
         // A path names whose chats to list, not who asks: the rules decide.
         const actor = await ctx.actorFor(req, undefined);
@@ -35,25 +37,33 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
       },
     );
 
-    app.get('/chats/waiting', { schema: routeSchema('GET /api/chats/waiting') }, async (req) => {
-      const { adminId, isSuperAdmin } = req.query;
-      const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-      return succeed(await listWaitingChats(ctx.deps, actor));
-    });
+    app.get(
+      '/chats/waiting',
+      { schema: routeSchema('GET /api/chats/waiting'), onRequest: read },
+      async (req) => {
+        const { adminId, isSuperAdmin } = req.query;
+        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+        return succeed(await listWaitingChats(ctx.deps, actor));
+      },
+    );
 
     app.get(
       '/chats/admin/:adminId',
-      { schema: routeSchema('GET /api/chats/admin/:adminId') },
+      { schema: routeSchema('GET /api/chats/admin/:adminId'), onRequest: read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         return succeed(await listAdminChats(ctx.deps, actor, req.params.adminId));
       },
     );
 
-    app.get('/chats/all', { schema: routeSchema('GET /api/chats/all') }, async (req) => {
-      const actor = await ctx.actorFor(req, undefined);
-      return succeed(await listAllChats(ctx.deps, actor, req.query.status));
-    });
+    app.get(
+      '/chats/all',
+      { schema: routeSchema('GET /api/chats/all'), onRequest: read },
+      async (req) => {
+        const actor = await ctx.actorFor(req, undefined);
+        return succeed(await listAllChats(ctx.deps, actor, req.query.status));
+      },
+    );
 
     for (const [path, lock] of [
       ['/chats/assign', false],

@@ -4,8 +4,8 @@ import type { Store } from '../../store/store.js';
 
 export interface HealthSources {
   store: Store;
-  /** Cross-node delivery: a Redis outage degrades it, but is not a 503. */
-  redis: () => RedisState;
+  /** Cross-node delivery: a Redis outage (gone, or silent) degrades it, but is not a 503. */
+  redis: () => Promise<RedisState>;
   connections: () => number;
   /** "METHOD /path" of every REST route, collected as they are registered. */
   endpoints: () => string[];
@@ -29,7 +29,7 @@ export async function storeState(store: Store): Promise<'up' | 'down'> {
   }
 }
 
-/** A probe answered at most this old: a flood of /health never reaches the database. */
+/** A probe answered at most this old: a flood of /health never reaches the database or Redis. */
 const PROBE_MAX_AGE_MS = 1000;
 
 /** One probe in flight at a time, its answer reused for PROBE_MAX_AGE_MS. */
@@ -45,9 +45,10 @@ export function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
 /** `/health` (v2's shape plus the store's state) and `/`, outside the `/api` prefix. */
 export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
   const probeStore = cachedProbe(() => storeState(sources.store));
+  const probeRedis = cachedProbe(sources.redis);
   return async (app) => {
     app.get('/health', { schema: { tags: ['operations'] } }, async (_req, reply) => {
-      const store = await probeStore();
+      const [store, redis] = await Promise.all([probeStore(), probeRedis()]);
       const body = {
         status: store === 'up' ? 'OK' : 'UNAVAILABLE',
         timestamp: new Date().toISOString(),
@@ -55,7 +56,7 @@ export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
         websocket: 'active',
         connections: sources.connections(),
         store: { kind: sources.store.kind, status: store },
-        redis: sources.redis(),
+        redis,
       };
       return reply.status(store === 'up' ? 200 : 503).send(body);
     });

@@ -5,14 +5,16 @@ import { succeed } from '../../envelopes.js';
 import { markRead, messageHistory, sendMessage, typing } from '../../messages/use-cases.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
+import { chargeRead } from './read-budget.js';
 
 export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const read = chargeRead(ctx);
 
     app.get(
       '/messages/:chatId',
-      { schema: routeSchema('GET /api/messages/:chatId') },
+      { schema: routeSchema('GET /api/messages/:chatId'), onRequest: read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         const page = await messageHistory(ctx.deps, actor, req.params.chatId, req.query);

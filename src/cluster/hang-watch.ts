@@ -1,0 +1,135 @@
+/**
+ * A Redis that hangs (stopped, or cut off by a network that drops packets) keeps its TCP
+ * connection open and answers nothing: node-redis then waits for ever, since its own
+ * command timeout covers only the wait to be written, and a rate limit or presence call
+ * on the request path waited as long as the hang. Redis answers one connection's commands
+ * in order, so when the oldest command in flight has had no answer for `timeoutMs`, every
+ * later one is stuck behind it: all of them fail at once, in the order they were sent
+ * (a broadcast delivered here after a room leave stays after it), and from then on every
+ * command fails at once, without being sent, until the connection shows a sign of life
+ * (a late answer to any command, or its loss: node-redis then reconnects by itself).
+ * Callers fall back on that failure as they do on any other (limits in memory, presence
+ * settled by the heartbeats, a broadcast delivered to this node's sockets only).
+ *
+ * A command that timed out may still be run by Redis when it wakes up: its late effect is
+ * that of a slow command (a limit counted late, a broadcast delivered late elsewhere).
+ */
+
+export class RedisTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`Redis did not answer within ${timeoutMs} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+interface InFlight {
+  sentAt: number;
+  fail(err: Error): void;
+}
+
+export interface HangWatchHooks {
+  /** Redis went silent: commands time out (once per hang). */
+  hung(): void;
+  /** A command was given up on (timed out, or refused while Redis is silent). */
+  timedOut(): void;
+  /** Redis answered again after a hang. */
+  answered(): void;
+}
+
+export class HangWatch {
+  /** Commands sent and not answered yet, oldest first. */
+  private readonly inFlight = new Set<InFlight>();
+  private silent = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly hooks: HangWatchHooks,
+  ) {}
+
+  /** Redis is connected but has not answered for longer than the timeout. */
+  get hung(): boolean {
+    return this.silent;
+  }
+
+  /** Runs `send` (one Redis command) and fails it if Redis does not answer in time. */
+  watch<T>(send: () => Promise<T>): Promise<T> {
+    if (this.silent) {
+      this.hooks.timedOut();
+      return Promise.reject(new RedisTimeoutError(this.timeoutMs));
+    }
+    return new Promise<T>((resolve, reject) => {
+      const entry: InFlight = { sentAt: Date.now(), fail: reject };
+      let sent: Promise<T>;
+      try {
+        sent = send();
+      } catch (err) {
+        // Refused before it was sent (bad arguments): nothing for Redis to answer.
+        reject(err);
+        return;
+      }
+      this.inFlight.add(entry);
+      this.arm();
+      sent.then(
+        (value) => {
+          this.alive();
+          if (this.inFlight.delete(entry)) resolve(value);
+        },
+        (err: unknown) => {
+          this.alive();
+          if (this.inFlight.delete(entry)) reject(err);
+        },
+      );
+    });
+  }
+
+  /** Any answer, or error, from the connection: it is not silent (any more). */
+  private alive(): void {
+    if (!this.silent) return;
+    this.silent = false;
+    this.hooks.answered();
+  }
+
+  /** The connection was lost or made again: what was silent is now node-redis's to report. */
+  reset(): void {
+    this.alive();
+  }
+
+  private oldest(): InFlight | undefined {
+    return this.inFlight.values().next().value;
+  }
+
+  private arm(): void {
+    if (this.timer) return;
+    const oldest = this.oldest();
+    if (!oldest) return;
+    const wait = Math.max(0, oldest.sentAt + this.timeoutMs - Date.now());
+    this.timer = setTimeout(() => {
+      // After the event loop's I/O phase: a node too busy to run its timers on time may
+      // have the answer waiting, unread, in its socket (its lag is not Redis's silence).
+      setImmediate(() => {
+        this.timer = undefined;
+        this.check();
+      });
+    }, wait);
+    this.timer.unref();
+  }
+
+  private check(): void {
+    const oldest = this.oldest();
+    if (!oldest) return;
+    if (Date.now() - oldest.sentAt < this.timeoutMs) {
+      this.arm();
+      return;
+    }
+    const stuck = [...this.inFlight];
+    this.inFlight.clear();
+    this.silent = true;
+    this.hooks.hung();
+    const err = new RedisTimeoutError(this.timeoutMs);
+    for (const entry of stuck) {
+      this.hooks.timedOut();
+      entry.fail(err);
+    }
+  }
+}
