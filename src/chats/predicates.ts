@@ -50,7 +50,7 @@ export const heldBy = {
 export const partyTo = {
   holds: inMemory.partyTo,
   where: (eb: Chats, actor: Actor): Expression<SqlBool> => {
-    // Anonymous is v2's trusted caller: a superadmin's rights (actor.ts).
+    // Anonymous is v2's trusted caller: a superadmin's rights (roles.ts).
     if (isSuperAdmin(actor) || actor.kind !== 'person') return eb.and([]);
     return sideOf(actor) === 'user'
       ? eb('userId', '=', actor.id)

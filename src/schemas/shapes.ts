@@ -1,6 +1,7 @@
 /**
  * The wire shapes of the contract (docs/protocol.md, "Data shapes"), field names as v2
- * sent them (including `_id`). Declared once with zod: the TypeScript types are inferred
+ * sent them (including `_id`), their enums built from vocabulary.ts (re-exported here with
+ * LIMITS). Declared once with zod: the TypeScript types are inferred
  * from these schemas, and the same schemas describe replies and events in the OpenAPI and
  * AsyncAPI documents. The server builds these objects itself (store/rows.ts), so they are
  * never parsed on the hot path.
