@@ -1,5 +1,5 @@
 /**
- * The §3 envelopes, built here and nowhere else: `{ success: true, ... }` for every
+ * The envelopes (docs/protocol.md, "Envelopes and errors"), built here and nowhere else: `{ success: true, ... }` for every
  * REST reply and socket ack that succeeded, `{ success: false, error, code }` for every
  * failure. Every failure — REST reply, socket ack, `error` event, handshake refusal — is
  * made by failure() from the catalogue in errors.ts, so a code always has one status and

@@ -13,7 +13,7 @@ import {
   inQueueOf,
   type QueueViewer,
   writableBy,
-} from './chat-conditions.js';
+} from './predicates.js';
 
 export interface Capabilities {
   view: boolean;
@@ -42,12 +42,12 @@ export function mayView(chat: Chat, actor: Actor): boolean {
   if (isSuperAdmin(actor)) return true;
   if (isUser(actor, chat.userId)) return true;
   if (!isAdmin(actor)) return false;
-  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf(chat, queueViewerOf(actor));
+  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf.holds(chat, queueViewerOf(actor));
 }
 
 /** An admin (a person: anonymous has no id to assign) and a chat nobody else holds. */
 export function mayTake(chat: Chat, actor: Actor): boolean {
-  return actor.kind === 'person' && isAdmin(actor) && adminMayTake(chat, actor.id);
+  return actor.kind === 'person' && isAdmin(actor) && adminMayTake.holds(chat, actor.id);
 }
 
 /**
@@ -57,12 +57,12 @@ export function mayTake(chat: Chat, actor: Actor): boolean {
  */
 export function holderOf(chat: Chat): string | null {
   const assignee = chat.assignedAdminId;
-  return assignee !== null && heldBy(chat, assignee) ? assignee : null;
+  return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
 }
 
 /** The holder of an open chat, or a superadmin: who may transfer or unlock it. */
 export function mayHandOver(chat: Chat, actor: Actor): boolean {
-  if (!isAdmin(actor) || !chatIsOpen(chat)) return false;
+  if (!isAdmin(actor) || !chatIsOpen.holds(chat)) return false;
   const holder = holderOf(chat);
   return holder !== null && (isSuperAdmin(actor) || isAdminNamed(actor, holder));
 }
@@ -70,7 +70,7 @@ export function mayHandOver(chat: Chat, actor: Actor): boolean {
 export function capabilitiesOf(chat: Chat, actor: Actor): Capabilities {
   const take = mayTake(chat, actor);
   const handOver = mayHandOver(chat, actor);
-  const write = writableBy(chat, actor);
+  const write = writableBy.holds(chat, actor);
   return {
     view: mayView(chat, actor),
     take,

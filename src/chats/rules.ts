@@ -17,8 +17,9 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
-import { adminMayTake, chatIsOpen, heldBy, partyTo } from './chat-conditions.js';
+import type { ChatEffect } from '../store/store.js';
 import { holderOf, mayView } from './permissions.js';
+import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
   if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');
@@ -47,7 +48,7 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
 }
 
 function assertOpen(chat: Chat): void {
-  if (!chatIsOpen(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+  if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
 }
 
 function chatTaken(chat: Chat): Conflict {
@@ -62,7 +63,7 @@ function chatTaken(chat: Chat): Conflict {
 export function assertMayTake(chat: Chat, actor: Actor): asserts actor is Person {
   if (actor.kind !== 'person' || !isAdmin(actor)) throw new Forbidden('Only admins may take chats');
   assertOpen(chat);
-  if (!adminMayTake(chat, actor.id)) throw chatTaken(chat);
+  if (!adminMayTake.holds(chat, actor.id)) throw chatTaken(chat);
 }
 
 /** The assignee, or a superadmin naming the current assignee as `fromAdminId`. */
@@ -82,7 +83,7 @@ export function assertMayTransfer(
   if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
   }
-  if (!heldBy(chat, fromAdminId)) {
+  if (!heldBy.holds(chat, fromAdminId)) {
     throw new Conflict(`Chat is no longer assigned to ${fromAdminId}`, 'CHAT_CHANGED', {
       assignedTo: chat.assignedAdminName,
       assignedAdminId: chat.assignedAdminId,
@@ -109,7 +110,7 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
  * restates it). Closing a closed chat is a no-op.
  */
 export function assertMayClose(chat: Chat, actor: Actor): void {
-  if (!partyTo(chat, actor)) {
+  if (!partyTo.holds(chat, actor)) {
     throw new Forbidden('Only the assigned admin, a superadmin or the chat user may close it');
   }
 }
@@ -125,7 +126,7 @@ export function assertMayWrite(chat: Chat, actor: Actor): void {
 
 /** Who may write to the chat, open or not (a retry of a send stored before it closed). */
 export function assertMayAuthor(chat: Chat, actor: Actor): void {
-  if (partyTo(chat, actor)) return;
+  if (partyTo.holds(chat, actor)) return;
   throw new Forbidden(
     isAdmin(actor) ? 'Take the chat before writing to it' : 'You may not write to this chat',
   );
@@ -134,12 +135,6 @@ export function assertMayAuthor(chat: Chat, actor: Actor): void {
 /** Who hears about a user's chat: its assignee, or every admin while it waits. */
 export function adminAudience(chat: Chat | undefined): string {
   return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
-}
-
-/** What a stored message does to its chat, decided here; the store applies it. */
-export interface ChatEffect {
-  lastMessage: string;
-  unreadIncrement: number;
 }
 
 /** What storing a message does to its chat: preview, and unread count for user messages. */

@@ -15,7 +15,7 @@
  * event or that session (a client then catches up with ?after=), not the node.
  * test/cluster/outages.test.ts kills Redis under load and checks both.
  */
-import type { RedisClient } from './redis.js';
+import type { RedisClient } from '../redis/redis.js';
 
 /** Commands the adapter sends without a rejection handler. */
 const FIRE_AND_FORGET = new Set<PropertyKey>(['publish', 'sPublish', 'set']);

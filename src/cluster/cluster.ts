@@ -9,10 +9,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
 import { RedisPresence } from '../presence/redis-presence.js';
+import { connectRedis, type Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
 import { adapterClient } from './adapter-client.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
-import { connectRedis, type Redis } from './redis.js';
 
 /** How long a starting node waits for Redis before it starts without it. */
 const REDIS_START_WAIT_MS = 3000;

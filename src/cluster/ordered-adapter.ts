@@ -20,9 +20,9 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
+import type { RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
-import type { RedisClient } from './redis.js';
 
 /** A room no socket is ever in: a held delivery goes there. */
 const NOWHERE = '\u0000held';

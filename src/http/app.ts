@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
+import { trustRule } from '../client-address.js';
 import type { Config } from '../config.js';
 import { failure } from '../envelopes.js';
 import { RateLimited } from '../errors.js';
@@ -17,7 +18,6 @@ import {
 } from '../limits/bounds.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
-import { trustRule } from './client-address.js';
 import type { HttpContext } from './context.js';
 import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';

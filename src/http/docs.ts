@@ -6,7 +6,7 @@ import { buildAsyncApi } from '../docs/asyncapi.js';
 
 const DESCRIPTION = [
   'The REST half of the Fastorika chat wire contract, generated from the schemas that validate',
-  'requests and serialize replies. Every reply is an envelope: `{ "success": true, … }` or',
+  'requests and describe replies. Every reply is an envelope: `{ "success": true, … }` or',
   '`{ "success": false, "error", "code" }` (codes: docs/errors.md in the repository).',
   '',
   'The Socket.io half (events in both directions, payloads, acknowledgements, rooms) is the',

@@ -1,5 +1,6 @@
 /**
- * HTTP side of the error catalogue: every failure leaves as the §3 envelope. Fastify's
+ * HTTP side of the error catalogue: every failure leaves in the failure envelope
+ * (envelopes.ts). Fastify's
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';

@@ -2,8 +2,9 @@
  * The Fastify schema of a REST route, from its entry in schemas/rest.ts: the inputs that
  * validate the request, a response schema for the success and for each failure status it
  * can answer (with an example), and the bearer security scheme. The response schemas
- * also serialize the replies (fastify-type-provider-zod's serializer), so a reply that
- * left the documented shape would fail the tests as a 500 instead of lying in the docs.
+ * document the replies; in production a reply is JSON.stringify'd as it is, and the test
+ * servers check every reply against its schema (reply-serializer.ts), so a reply that left
+ * the documented shape fails the tests as a 500 instead of lying in the docs.
  */
 import { failure } from '../envelopes.js';
 import { ERROR_CODES, ERRORS } from '../errors.js';

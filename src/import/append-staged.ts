@@ -7,6 +7,7 @@
  * import leaves every chat consistent, and a re-run imports what is missing.
  */
 import { type Kysely, sql } from 'kysely';
+import { messageColumnsWithout } from '../store/rows.js';
 import { recomputeChats } from './chat-summaries.js';
 import type { ImportTables } from './open-database.js';
 import { STAGING_TABLE } from './staging-insert.js';
@@ -53,47 +54,23 @@ async function groupChats(db: Kysely<ImportTables>): Promise<ChatGroup[]> {
 
 async function appendGroup(db: Kysely<ImportTables>, group: ChatGroup): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Every message column but clientMessageId (v2 had none): as staged, seq numbered here.
+    const columns = messageColumnsWithout(['clientMessageId']).map((c) => c.name);
     const numbered = trx
       .selectFrom(`${STAGING_TABLE} as s`)
       .innerJoin('chats as c', 'c.id', 's.chatId')
       .where('s.chatId', '>=', group.first)
       .where('s.chatId', '<=', group.last)
-      .select([
-        's.id',
-        's.chatId',
-        sql<number>`${sql.ref('c.lastSeq')} + row_number() over (partition by ${sql.ref('s.chatId')} order by ${sql.ref('s.createdAt')}, ${sql.ref('s.id')})`.as(
-          'seq',
+      .select(
+        columns.map((column) =>
+          column === 'seq'
+            ? sql<number>`${sql.ref('c.lastSeq')} + row_number() over (partition by ${sql.ref('s.chatId')} order by ${sql.ref('s.createdAt')}, ${sql.ref('s.id')})`.as(
+                'seq',
+              )
+            : sql.ref(`s.${column}`).as(column),
         ),
-        's.senderId',
-        's.senderType',
-        's.senderName',
-        's.content',
-        's.messageType',
-        's.fileUrl',
-        's.isRead',
-        's.readAt',
-        's.createdAt',
-        's.updatedAt',
-      ]);
-    await trx
-      .insertInto('messages')
-      .columns([
-        'id',
-        'chatId',
-        'seq',
-        'senderId',
-        'senderType',
-        'senderName',
-        'content',
-        'messageType',
-        'fileUrl',
-        'isRead',
-        'readAt',
-        'createdAt',
-        'updatedAt',
-      ])
-      .expression(numbered)
-      .execute();
+      );
+    await trx.insertInto('messages').columns(columns).expression(numbered).execute();
     await recomputeChats(trx, group.chatIds);
   });
 }

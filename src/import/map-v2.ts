@@ -68,7 +68,7 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
   };
 }
 
-/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as the contract requires. */
+/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as a sent message's must be. */
 function fileUrlOf(doc: Document): string | null {
   const url = optionalStringField(doc, 'fileUrl');
   if (url === null || url === '') return null;

@@ -14,7 +14,7 @@ import type { KnownChats } from './known-chats.js';
 import type { StagedMessage } from './map-v2.js';
 import type { ImportDatabase, ImportTables } from './open-database.js';
 import type { Position, Report, ReportEntry } from './report.js';
-import { STAGING_TABLE } from './staging-insert.js';
+import { STAGING_COLUMNS, STAGING_TABLE } from './staging-insert.js';
 
 const ROWS_PER_TRANSACTION = 10_000;
 /**
@@ -29,24 +29,11 @@ const DUPLICATES_PER_PAGE = 1000;
 
 export async function createStagingTable(db: Kysely<ImportTables>): Promise<void> {
   await db.schema.dropTable(STAGING_TABLE).ifExists().execute();
-  await db.schema
-    .createTable(STAGING_TABLE)
-    .temporary()
-    .addColumn('id', 'text', (c) => c.notNull())
-    .addColumn('chatId', 'text', (c) => c.notNull())
-    .addColumn('senderId', 'text', (c) => c.notNull())
-    .addColumn('senderType', 'text', (c) => c.notNull())
-    .addColumn('senderName', 'text', (c) => c.notNull())
-    .addColumn('content', 'text', (c) => c.notNull())
-    .addColumn('messageType', 'text', (c) => c.notNull())
-    .addColumn('fileUrl', 'text')
-    .addColumn('isRead', 'integer', (c) => c.notNull())
-    .addColumn('readAt', 'text')
-    .addColumn('createdAt', 'text', (c) => c.notNull())
-    .addColumn('updatedAt', 'text', (c) => c.notNull())
-    .addColumn('line', 'integer', (c) => c.notNull())
-    .addColumn('document', 'integer', (c) => c.notNull())
-    .execute();
+  let table = db.schema.createTable(STAGING_TABLE).temporary();
+  for (const { name, type, nullable } of STAGING_COLUMNS) {
+    table = table.addColumn(name, type, (c) => (nullable ? c : c.notNull()));
+  }
+  await table.execute();
 }
 
 export class MessageStager {

@@ -1,5 +1,6 @@
 /** Inserting a batch of staged messages: the one statement whose fastest form differs by store. */
 import { type Kysely, sql } from 'kysely';
+import { messageColumnsWithout } from '../store/rows.js';
 import type { StagedMessage } from './map-v2.js';
 import type { ImportTables } from './open-database.js';
 import { ReusableInsert } from './reusable-insert.js';
@@ -11,23 +12,20 @@ export type StagingInsert = (
   rows: StagedMessage[],
 ) => Promise<void>;
 
-/** The columns, in the key order mapMessage builds its rows in. */
-const COLUMNS = [
-  ['id', 'text'],
-  ['chatId', 'text'],
-  ['senderId', 'text'],
-  ['senderType', 'text'],
-  ['senderName', 'text'],
-  ['content', 'text'],
-  ['messageType', 'text'],
-  ['fileUrl', 'text'],
-  ['isRead', 'integer'],
-  ['readAt', 'text'],
-  ['createdAt', 'text'],
-  ['updatedAt', 'text'],
-  ['line', 'integer'],
-  ['document', 'integer'],
-] as const satisfies readonly (readonly [keyof StagedMessage, 'text' | 'integer'])[];
+/**
+ * The columns, in the key order mapMessage builds its rows in: the message row's (its seq is
+ * numbered later, v2 had no clientMessageId), then where in the export the message was.
+ */
+export const STAGING_COLUMNS = [
+  ...messageColumnsWithout(['seq', 'clientMessageId']),
+  { name: 'line', type: 'integer', nullable: false },
+  { name: 'document', type: 'integer', nullable: false },
+] as const satisfies readonly {
+  name: keyof StagedMessage;
+  type: 'text' | 'integer';
+  nullable: boolean;
+}[];
+const COLUMNS = STAGING_COLUMNS.map(({ name, type }) => [name, type] as const);
 
 /** 14 columns × 1000 rows stays under SQLite's 32,766 bound parameters. */
 const ROWS_PER_VALUES_STATEMENT = 1000;

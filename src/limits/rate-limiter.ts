@@ -1,5 +1,5 @@
 /**
- * Rate limits (PROTOCOL §2a), behind one small interface. The counting is
+ * Rate limits (docs/protocol.md, "Limits"), behind one small interface. The counting is
  * rate-limiter-flexible's: in memory on one node, in Redis when REDIS_URL is set, so an
  * identity spread over several nodes gets each budget once. While Redis is unreachable
  * each node falls back to its own memory counters (limits stay on, per node) and goes
@@ -12,7 +12,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import type { RedisClient } from '../cluster/redis.js';
+import type { RedisClient } from '../redis/redis.js';
 
 export interface Decision {
   allowed: boolean;

@@ -14,7 +14,7 @@
  * nothing of theirs is left). A change is then announced late; after Redis lost its data
  * one may be announced twice (online again for users who never left), never missed.
  */
-import type { RedisClient } from '../cluster/redis.js';
+import type { RedisClient } from '../redis/redis.js';
 import type { Presence } from './presence.js';
 
 /** How often a node renews its sockets' entries. */

@@ -5,7 +5,8 @@
  * the bench). This adapter owns its buffer instead (the same small logic, over a buffer
  * that is ours to bound) and keeps the newest packets within `maxPackets` and, by a cheap
  * estimate, `maxBytes`. A client away for longer than they cover is not recovered and
- * catches up with `GET /messages/:chatId?after=` (PROTOCOL §7), as after the window.
+ * catches up with `GET /messages/:chatId?after=` (docs/protocol.md, "Reconnection
+ * and catch-up"), as after the window.
  */
 
 import type { Namespace } from 'socket.io';

@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { AuthContext } from '../auth/actor.js';
+import type { AddressOf } from '../client-address.js';
 import { errorEvent, failure, handshakeRefusal } from '../envelopes.js';
 import { AppError } from '../errors.js';
-import type { AddressOf } from '../http/client-address.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import type { ChatServer, ChatSocket } from './types.js';
 

@@ -18,9 +18,9 @@ import {
   userClaim,
 } from '../auth/actor.js';
 import { viewChat } from '../chats/use-cases.js';
+import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
-import type { AddressOf } from '../http/client-address.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import type { Outcome } from '../outcome.js';
 import type { ClientEventName, ClientEventReply } from '../schemas/events.js';

@@ -2,8 +2,9 @@
  * Every REST route under /api, declared once: its inputs (the schemas that validate
  * them), what a success carries, the failure statuses it can answer, and a summary. The
  * routes take their Fastify schema from here (http/route-schema.ts), so the OpenAPI
- * document, the validation and the reply serialization cannot drift apart; the client
- * types below are inferred from the same table.
+ * document, the validation and the test servers' check of every reply against its schema
+ * (http/reply-serializer.ts) cannot drift apart; the client types below are inferred from
+ * the same table.
  */
 import type { z } from 'zod';
 import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
@@ -196,6 +197,8 @@ type Route<K extends RestRouteKey> = (typeof REST_ROUTES)[K];
 type Input<K extends RestRouteKey, P extends 'body' | 'querystring' | 'params'> =
   Route<K> extends Record<P, infer S extends z.ZodType> ? z.input<S> : never;
 
+/** The path parameters of each route, as an object (`never`: none). */
+export type RestParams = { [K in RestRouteKey]: Input<K, 'params'> };
 /** What a client sends as the JSON body of each route (`never`: no body). */
 export type RestBodies = { [K in RestRouteKey]: Input<K, 'body'> };
 /** The query string of each route, as an object (`never`: none). */
@@ -204,3 +207,5 @@ export type RestQueries = { [K in RestRouteKey]: Input<K, 'querystring'> };
 export type RestReplies = {
   [K in RestRouteKey]: SuccessEnvelope<z.output<Route<K>['reply']>> | FailureEnvelope;
 };
+/** What each route answers when it succeeds. */
+export type RestSuccess<K extends RestRouteKey> = Extract<RestReplies[K], { success: true }>;

@@ -1,21 +1,21 @@
 /**
- * The one query layer behind both stores. Dialect differences are passed in as a small
- * `DialectTraits` object by sqlite.ts and postgres.ts; everything else is shared.
+ * The one query layer behind both stores: the chat and history queries. Dialect differences
+ * are passed in as a small `DialectTraits` object by sqlite.ts and postgres.ts; the append
+ * pipeline is append-lanes.ts, whether the database takes work availability.ts.
  */
 import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from '../chats/predicates.js';
-import { Unavailable } from '../errors.js';
 import { newId } from '../ids.js';
-import { type Chat, LIMITS, type Message, type SenderType } from '../schemas/shapes.js';
+import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
+import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
-import { GroupCommit } from './group-commit.js';
+import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-conditions.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,
-  Appender,
   AppendResult,
   ChatQuery,
   HistoryCursor,
@@ -23,24 +23,17 @@ import type {
   Store,
 } from './store.js';
 
-export interface DialectTraits {
+export interface DialectTraits extends AppendLanesOptions {
   kind: Store['kind'];
-  isUniqueViolation(err: unknown): boolean;
   /** True when the database cannot be reached (as opposed to a query being wrong). */
   isUnavailable(err: unknown): boolean;
   /** How long a chat row read or written here answers later reads (0: always read).
    * Safe to make long only where no other process writes the same database. */
   chatCacheMs: number;
-  /** Batches written at once (by chat): SQLite has one writer, PostgreSQL row locks allow more. */
-  writers: number;
   /** Costly reads at once (see read-turns.ts): SQLite's run on the event loop itself. */
   readers: number;
   /** Messages a mark-read marks per transaction (see markRead). */
   markReadChunk: number;
-  /** The dialect's one way to append a batch of messages. */
-  appender: Appender;
-  /** Told the size of each group-commit batch (metrics). */
-  onBatch?: ((size: number) => void) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -57,24 +50,13 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 /** seq is a 32-bit integer column: a bound past it would be an error on PostgreSQL. */
 const MAX_SEQ = 2_147_483_647;
 
-/** A cheap, stable spread of chat ids over lanes (ids end in a counter, so use the tail). */
-const laneOf = (chatId: string, lanes: number): number => {
-  let h = 0;
-  for (let i = Math.max(0, chatId.length - 8); i < chatId.length; i++)
-    h = (h * 31 + chatId.charCodeAt(i)) | 0;
-  return Math.abs(h) % lanes;
-};
-
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
 
-  /**
-   * One batching lane per writer; a chat always uses the same lane, so one sender's
-   * pipelined messages keep their order and lanes never lock the same chat rows.
-   */
-  private readonly lanes: GroupCommit<MessageDraft, PromiseSettledResult<AppendResult>>[];
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
+  private readonly availability: Availability;
+  private readonly appends: AppendLanes;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,33 +65,13 @@ export class KyselyStore implements Store {
     this.kind = traits.kind;
     this.cache = new ChatCache(traits.chatCacheMs);
     this.readTurns = new ReadTurns(traits.readers);
-    this.lanes = Array.from(
-      { length: traits.writers },
-      () =>
-        new GroupCommit((drafts: MessageDraft[]) => {
-          traits.onBatch?.(drafts.length);
-          return this.appendBatch(drafts);
-        }, 256),
-    );
+    this.availability = new Availability(traits.isUnavailable);
+    this.appends = new AppendLanes(db, traits, this.availability, this.cache);
   }
 
-  /**
-   * The database's last refusal (unreachable, full disk, read-only) since the store last
-   * proved it takes writes. A `select 1` can still succeed on a full disk, so while this
-   * is set, ping() also commits a one-row write before it reports the store up.
-   */
-  private lastRefusal: unknown;
-
-  /** Turns "cannot use the database" into a typed 503 (cause kept for the log). */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof Unavailable) throw err;
-      if (!this.traits.isUnavailable(err)) throw err;
-      this.lastRefusal = err;
-      throw new Unavailable(err);
-    }
+  /** Every query but the appends' runs through this (see availability.ts). */
+  private guard<T>(work: () => Promise<T>): Promise<T> {
+    return this.availability.guard(work);
   }
 
   /** A read that may return hundreds of rows: guarded, and in its turn (read-turns.ts). */
@@ -117,18 +79,8 @@ export class KyselyStore implements Store {
     return this.guard(() => this.readTurns.run(work));
   }
 
-  async ping(): Promise<void> {
-    await this.guard(() => sql`select 1`.execute(this.db));
-    if (this.lastRefusal === undefined) return;
-    const probe = { checkedAt: now(), payload: 'x'.repeat(LIMITS.contentChars) };
-    await this.guard(() =>
-      this.db
-        .insertInto('write_probe')
-        .values({ id: 1, ...probe })
-        .onConflict((oc) => oc.column('id').doUpdateSet(probe))
-        .execute(),
-    );
-    this.lastRefusal = undefined;
+  ping(): Promise<void> {
+    return this.availability.probe(this.db);
   }
 
   async close(): Promise<void> {
@@ -332,89 +284,9 @@ export class KyselyStore implements Store {
     });
   }
 
-  /** Batched: see group-commit.ts. The answer comes after the batch's commit. */
-  async appendMessage(draft: MessageDraft): Promise<AppendResult> {
-    const lane = this.lanes[laneOf(draft.chatId, this.lanes.length)] as GroupCommit<
-      MessageDraft,
-      PromiseSettledResult<AppendResult>
-    >;
-    const outcome = await this.guard(() => lane.submit(draft));
-    if (outcome.status === 'rejected') throw outcome.reason;
-    return outcome.value;
-  }
-
-  /**
-   * One transaction for the whole batch. If it fails as a whole (one draft the database
-   * refuses, a concurrent duplicate from another node, a deadlock between two nodes'
-   * batches), nothing of it was stored, and each draft is decided on its own: every
-   * sender gets their own outcome, and one bad draft cannot fail the others.
-   */
-  private async appendBatch(drafts: MessageDraft[]): Promise<PromiseSettledResult<AppendResult>[]> {
-    try {
-      const results = await this.traits.appender.append(drafts);
-      this.lastRefusal = undefined;
-      results.forEach((r, i) => {
-        this.remember((drafts[i] as MessageDraft).chatId, r);
-      });
-      return results.map((value) => ({ status: 'fulfilled', value }));
-    } catch (err) {
-      if (this.traits.isUnavailable(err)) {
-        this.lastRefusal = err;
-        throw new Unavailable(err);
-      }
-      const outcomes: PromiseSettledResult<AppendResult>[] = [];
-      for (const draft of drafts) {
-        try {
-          outcomes.push({ status: 'fulfilled', value: await this.appendAlone(draft) });
-        } catch (reason) {
-          const unavailable = this.traits.isUnavailable(reason);
-          if (unavailable) this.lastRefusal = reason;
-          outcomes.push({
-            status: 'rejected',
-            reason: unavailable ? new Unavailable(reason) : reason,
-          });
-        }
-      }
-      return outcomes;
-    }
-  }
-
-  /** What an append tells the chat cache: the row as it left it, or that it is gone/closed. */
-  private remember(chatId: string, result: AppendResult): void {
-    if (result.kind === 'stored') this.cache.record(chatId, result.chat);
-    else if (result.kind === 'rejected') this.cache.record(chatId, undefined);
-  }
-
-  /** One draft as a batch of its own; a concurrent duplicate resolves to the stored message. */
-  private async appendAlone(draft: MessageDraft): Promise<AppendResult> {
-    try {
-      const [result] = await this.traits.appender.append([draft]);
-      if (!result) throw new Error('the appender answered nothing for one draft');
-      this.remember(draft.chatId, result);
-      return result;
-    } catch (err) {
-      // A concurrent retry with the same clientMessageId won; ours rolled back (seq
-      // included), and the stored message is the answer.
-      if (!draft.clientMessageId || !this.traits.isUniqueViolation(err)) throw err;
-      const winner = await this.findByClientMessageId(draft.chatId, draft.clientMessageId);
-      if (!winner) throw err;
-      return { kind: 'duplicate', message: winner };
-    }
-  }
-
-  private findByClientMessageId(
-    chatId: string,
-    clientMessageId: string,
-  ): Promise<Message | undefined> {
-    return this.guard(async () => {
-      const row = await this.db
-        .selectFrom('messages')
-        .selectAll()
-        .where('chatId', '=', chatId)
-        .where('clientMessageId', '=', clientMessageId)
-        .executeTakeFirst();
-      return row && toMessage(row);
-    });
+  /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */
+  appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    return this.appends.append(draft);
   }
 
   /**

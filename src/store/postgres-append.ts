@@ -9,10 +9,17 @@
  */
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
-import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
-import { newMessageRow, toChat, toMessage } from './rows.js';
+import { writableBy } from './chat-conditions.js';
+import {
+  MESSAGE_COLUMNS,
+  type MessageColumnName,
+  newMessageRow,
+  quoted,
+  toChat,
+  toMessage,
+} from './rows.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 
@@ -22,6 +29,24 @@ type Row =
   | { kind: 'stored'; ord: number; seq: number; row: null }
   | { kind: 'chat'; ord: null; seq: null; row: Selectable<ChatsTable> }
   | { kind: 'duplicate'; ord: null; seq: null; row: Selectable<MessagesTable> };
+
+/** Each column of the new message rows, as the statement computes it from `numbered`. */
+const NEW_MESSAGE: Record<MessageColumnName, string> = {
+  id: 'id',
+  chatId: 'chat',
+  seq: 'seq',
+  senderId: 'sid',
+  senderType: 'stype',
+  senderName: 'sname',
+  content: 'body',
+  messageType: 'mtype',
+  fileUrl: 'furl',
+  isRead: '0',
+  readAt: 'NULL',
+  clientMessageId: 'cmid',
+  createdAt: '$13',
+  updatedAt: '$13',
+};
 
 export const APPEND_BATCH = `
   WITH input AS (
@@ -73,9 +98,8 @@ export const APPEND_BATCH = `
   ),
   -- A data-modifying CTE runs once, referenced or not (PostgreSQL's rule).
   inserted AS (
-    INSERT INTO messages (id, "chatId", seq, "senderId", "senderType", "senderName", content,
-      "messageType", "fileUrl", "isRead", "readAt", "clientMessageId", "createdAt", "updatedAt")
-    SELECT id, chat, seq, sid, stype, sname, body, mtype, furl, 0, NULL, cmid, $13, $13
+    INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
+    SELECT ${MESSAGE_COLUMNS.map((c) => NEW_MESSAGE[c.name]).join(', ')}
     FROM numbered
   )
   SELECT 'stored' AS kind, ord, seq::int AS seq, NULL::jsonb AS row FROM numbered

@@ -1,8 +1,64 @@
-/** Row ↔ wire mapping: the only place that knows columns are 0/1 integers and `id`, not `_id`. */
+/**
+ * Row ↔ wire mapping: the only place that knows columns are 0/1 integers and `id`, not `_id`;
+ * and the message row's columns, listed once for every statement that writes messages (both
+ * appends, the importer's staging and its copy into `messages`). The migrations keep their
+ * own literal DDL: a migration stays as it ran.
+ */
 import type { Selectable } from 'kysely';
 import type { Chat, Message } from '../schemas/shapes.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
 import type { MessageDraft } from './store.js';
+
+export interface MessageColumn {
+  name: keyof MessagesTable;
+  /** The same type name on SQLite and PostgreSQL (an array of it for PostgreSQL's unnest). */
+  type: 'text' | 'integer';
+  nullable: boolean;
+}
+
+/** Every column of `messages`, in the order the statements list them. */
+export const MESSAGE_COLUMNS = [
+  { name: 'id', type: 'text', nullable: false },
+  { name: 'chatId', type: 'text', nullable: false },
+  { name: 'seq', type: 'integer', nullable: false },
+  { name: 'senderId', type: 'text', nullable: false },
+  { name: 'senderType', type: 'text', nullable: false },
+  { name: 'senderName', type: 'text', nullable: false },
+  { name: 'content', type: 'text', nullable: false },
+  { name: 'messageType', type: 'text', nullable: false },
+  { name: 'fileUrl', type: 'text', nullable: true },
+  { name: 'isRead', type: 'integer', nullable: false },
+  { name: 'readAt', type: 'text', nullable: true },
+  { name: 'clientMessageId', type: 'text', nullable: true },
+  { name: 'createdAt', type: 'text', nullable: false },
+  { name: 'updatedAt', type: 'text', nullable: false },
+] as const satisfies readonly MessageColumn[];
+
+export type MessageColumnName = (typeof MESSAGE_COLUMNS)[number]['name'];
+
+/** Compiles only while every column of MessagesTable is listed above. */
+export const EVERY_MESSAGE_COLUMN_LISTED: [
+  Exclude<keyof MessagesTable, MessageColumnName>,
+] extends [never]
+  ? true
+  : never = true;
+
+/** The columns but `left`, in the same order (the importer stages a message without some). */
+export function messageColumnsWithout<Left extends MessageColumnName>(
+  left: readonly Left[],
+): Extract<(typeof MESSAGE_COLUMNS)[number], { name: Exclude<MessageColumnName, Left> }>[] {
+  return MESSAGE_COLUMNS.filter(
+    (
+      column,
+    ): column is Extract<
+      (typeof MESSAGE_COLUMNS)[number],
+      { name: Exclude<MessageColumnName, Left> }
+    > => !left.some((name) => name === column.name),
+  );
+}
+
+/** `"name"`: a column as both dialects read it, case kept. */
+export const quoted = (column: string): string => `"${column}"`;
 
 export function toChat(row: Selectable<ChatsTable>): Chat {
   return {

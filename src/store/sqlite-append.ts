@@ -5,9 +5,9 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely, Selectable } from 'kysely';
-import { writableBy } from '../chats/predicates.js';
 import { newId } from '../ids.js';
-import { newMessageRow, toChat, toMessage } from './rows.js';
+import { writableBy } from './chat-conditions.js';
+import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 
@@ -34,10 +34,10 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
        unreadCount = unreadCount + @unread, updatedAt = @at
      WHERE id = @chatId AND ${writableBy.sql('@role', '@sender')} RETURNING *`,
   );
-  const insert = database.prepare<unknown[]>(
-    `INSERT INTO messages (id, chatId, seq, senderId, senderType, senderName, content, messageType,
-       fileUrl, isRead, readAt, clientMessageId, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?)`,
+  // Bound by name from the row itself: every column, nothing to keep in step by hand.
+  const insert = database.prepare<[Selectable<MessagesTable>]>(
+    `INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
+     VALUES (${MESSAGE_COLUMNS.map((c) => `@${c.name}`).join(', ')})`,
   );
 
   const appendOne = (draft: MessageDraft): AppendResult => {
@@ -57,20 +57,7 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
     if (!chat) return { kind: 'rejected' };
     // The row is exactly what we bind: no need to read it back.
     const row = newMessageRow(draft, newId(), chat.lastSeq, at);
-    insert.run(
-      row.id,
-      row.chatId,
-      row.seq,
-      row.senderId,
-      row.senderType,
-      row.senderName,
-      row.content,
-      row.messageType,
-      row.fileUrl,
-      row.clientMessageId,
-      at,
-      at,
-    );
+    insert.run(row);
     return { kind: 'stored', message: toMessage(row), chat: toChat(chat) };
   };
   const appendAll = database.transaction((drafts: MessageDraft[]) => drafts.map(appendOne));

@@ -2,15 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { errorCode } from './error-code.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
 import type { Store } from './store.js';
-
-function sqliteCode(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-}
 
 /**
  * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
@@ -50,7 +47,7 @@ function lockExclusively(database: BetterSqlite3.Database, path: string): void {
     database.exec('BEGIN IMMEDIATE; COMMIT');
   } catch (err) {
     database.close();
-    if (sqliteCode(err).startsWith('SQLITE_BUSY')) throw new SqliteFileInUse(path);
+    if (errorCode(err).startsWith('SQLITE_BUSY')) throw new SqliteFileInUse(path);
     throw err;
   }
 }
@@ -87,7 +84,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     markReadChunk: 500,
     appender: sqliteAppender(database, db),
     onBatch: options.onBatch,
-    isUniqueViolation: (err) => sqliteCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
-    isUnavailable: (err) => UNAVAILABLE.some((family) => sqliteCode(err).startsWith(family)),
+    isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
+    isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),
   });
 }

@@ -4,10 +4,9 @@
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
 import type { Actor, Role } from '../auth/actor.js';
-import type { QueueViewer } from '../chats/predicates.js';
-import type { ChatEffect } from '../chats/rules.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
+import type { QueueViewer } from './chat-conditions.js';
 
 export interface AdminRef {
   id: string;
@@ -19,6 +18,12 @@ export type ChatQuery =
   | { kind: 'waiting'; viewer: QueueViewer }
   | { kind: 'assignedTo'; adminId: string }
   | { kind: 'all'; status: ChatStatus | undefined };
+
+/** What a stored message does to its chat, decided by the domain rules. */
+export interface ChatEffect {
+  lastMessage: string;
+  unreadIncrement: number;
+}
 
 export interface MessageDraft {
   chatId: string;

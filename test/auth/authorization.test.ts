@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 type CallerKind = 'anonymous' | 'owner' | 'otherUser' | 'assignee' | 'otherAdmin' | 'superadmin';
@@ -505,7 +506,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
 
   /** Chat row, stored messages, and every event the observers have had so far. */
   async function snapshot(s: Scene, watchers: TestClient[]) {
-    await settle(60);
+    await quiet(ONE_NODE_QUIET_MS);
     const chat = await server.store.getChat(s.chat._id);
     const page = await server.store.historyCursor(s.chat._id, {
       direction: 'after',

@@ -24,8 +24,8 @@ import {
 } from '../helpers/cluster-people.js';
 import { type Chat, forChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
+import { quiet, RACING_WRITES_QUIET_MS } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 const ready = await clusterPrerequisites();
@@ -33,7 +33,6 @@ const ready = await clusterPrerequisites();
 const ROUNDS = 8;
 /** Messages the user sends (pipelined) while the change is made. */
 const BURST = 6;
-const QUIET_MS = 800;
 
 interface Sent {
   seq: number;
@@ -76,7 +75,7 @@ async function arrive(chatId: string, expected: [Member, number[]][]): Promise<v
       ),
     10_000,
   ).catch(() => {});
-  await settle(QUIET_MS);
+  await quiet(RACING_WRITES_QUIET_MS);
 }
 
 const seqsOf = (member: Member, event: string, chatId: string): number[] =>

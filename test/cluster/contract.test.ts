@@ -1,5 +1,5 @@
 /**
- * Two nodes behave as one server: every event of the contract (PROTOCOL §5, §6) reaches
+ * Two nodes behave as one server: every event of the contract (docs/protocol.md, "Socket.io events") reaches
  * the right sockets whichever node they are on, whether they are connected to a node
  * directly over WebSocket or through nginx with long-polling; and no socket hears what
  * it should not. Rate limits are on (as in production) and shared through Redis; nginx
@@ -25,13 +25,10 @@ import {
 } from '../helpers/cluster-people.js';
 import { type Chat, forChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
+import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 
 const ready = await clusterPrerequisites();
-
-/** Long enough for an event to cross Redis to the other node on a busy machine. */
-const QUIET_MS = 600;
 
 describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
   let cluster: Cluster;
@@ -146,16 +143,16 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     expect(
       await admin1.client.waitFor(
         'new-message',
-        (p) => forChat(chat._id)(p) && (p as { message: { seq: number } }).message.seq === 2,
+        (p) => forChat(chat._id)(p) && p.message.seq === 2,
       ),
     ).toEqual({ message: second.message });
     expect(
       await admin1.client.waitFor(
         'message-notification',
-        (p) => (p as { message: { seq: number } }).message?.seq === 2 && forChat(chat._id)(p),
+        (p) => p.message?.seq === 2 && forChat(chat._id)(p),
       ),
     ).toMatchObject({ message: second.message });
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(count(admin2, 'new-message', byChat(chat._id))).toBe(1);
     expect(count(admin2, 'message-notification', byChat(chat._id))).toBe(1);
     expect(count(poller, 'message-notification', byChat(chat._id))).toBe(1);
@@ -163,12 +160,9 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
 
     // The admin answers from node 1; the user on node 2 hears it, and reads it.
     const reply = await admin1.client.emitAck('send-message', { chatId: chat._id, content: 'yes' });
-    expect(
-      await user.client.waitFor(
-        'new-message',
-        (p) => (p as { message: { seq: number } }).message.seq === 3,
-      ),
-    ).toEqual({ message: reply.message });
+    expect(await user.client.waitFor('new-message', (p) => p.message.seq === 3)).toEqual({
+      message: reply.message,
+    });
     expect(await user.client.waitFor('message-notification', byChat(chat._id))).toEqual({
       chatId: chat._id,
       message: reply.message,
@@ -209,18 +203,11 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       chatId: chat._id,
       content: 'new admin?',
     });
-    expect(
-      await admin2.client.waitFor(
-        'new-message',
-        (p) => (p as { message: { seq: number } }).message.seq === 4,
-      ),
-    ).toEqual({ message: afterTransfer.message });
-    await settle(QUIET_MS);
-    expect(
-      admin1.client
-        .of('new-message')
-        .some((p) => (p as { message: { seq: number; chatId: string } }).message.seq === 4),
-    ).toBe(false);
+    expect(await admin2.client.waitFor('new-message', (p) => p.message.seq === 4)).toEqual({
+      message: afterTransfer.message,
+    });
+    await quiet(ACROSS_NODES_QUIET_MS);
+    expect(admin1.client.of('new-message').some((p) => p.message.seq === 4)).toBe(false);
 
     // Close through node 1: chat-closed to the room (admin 2 on node 2) and the user.
     const closed = await api({ url: node1 }, 'PATCH', `/api/chats/${chat._id}/close`);
@@ -231,7 +218,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     expect(await admin2.client.waitFor('chat-closed', byChat(chat._id))).toEqual({
       chatId: chat._id,
     });
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(count(user, 'chat-closed', byChat(chat._id))).toBe(1);
   });
 
@@ -321,12 +308,12 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
     await waitUntil('online reaches the assignee', () => changes(true) === 1, 10_000);
     // One tab closes: still online (the other is on another node).
     tab1.client.close();
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(changes(false)).toBe(1);
     // The last one closes: offline, once.
     tab2.client.close();
     await waitUntil('offline again', () => changes(false) === 2, 10_000);
-    await settle(QUIET_MS);
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect([changes(true), changes(false)]).toEqual([1, 2]);
     expect(admin1.client.of('user-status').filter(status(false))[0]).toEqual({
       chatId: chat._id,
@@ -378,12 +365,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       isTyping: false,
     });
     await postAt(node2, '/api/status', { userId: user.id, online: true });
-    expect(
-      await admin.client.waitFor(
-        'user-status',
-        (p) => (p as { userId?: string }).userId === user.id,
-      ),
-    ).toEqual({
+    expect(await admin.client.waitFor('user-status', (p) => p.userId === user.id)).toEqual({
       chatId: chat._id,
       userId: user.id,
       online: true,

@@ -1,5 +1,5 @@
 /**
- * Nodes die and restart under load, and nothing acknowledged is lost (PROTOCOL §7).
+ * Nodes die and restart under load, and nothing acknowledged is lost (docs/protocol.md, "Guarantees").
  * Chats whose users and admins are spread over both nodes, half connected through nginx,
  * half straight to a node, all sending with clientMessageIds; a client that loses its
  * node connects again (through nginx, or to the other node), catches up with ?after=,
@@ -20,7 +20,7 @@ import {
   startCluster,
 } from '../helpers/cluster.js';
 import { openChatAt, postAt, uid } from '../helpers/cluster-people.js';
-import { sleep, waitUntil } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/processes.js';
 import { type Resilient, resilientClient } from '../helpers/resilient-client.js';
 import { type SendLoop, sendLoop } from '../helpers/send-loop.js';
 
@@ -164,7 +164,8 @@ describe.skipIf(!ready)('nodes dying and restarting under load', () => {
       // Traffic goes on through the restart of each node.
       await waitUntil('sends after the restart', () => current.acked() >= before + 500, 60_000, 20);
     }
-    await sleep(500);
+    const afterLast = current.acked();
+    await waitUntil('sends after the last restart', () => current.acked() >= afterLast + 100);
     await current.stop();
 
     const url = cluster.nodes[0]?.url as string;

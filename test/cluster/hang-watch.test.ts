@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisTimeoutError } from '../../src/cluster/hang-watch.js';
-import { connectRedis, type Redis } from '../../src/cluster/redis.js';
 import { budgetLimiter } from '../../src/limits/rate-limiter.js';
 import { RedisPresence } from '../../src/presence/redis-presence.js';
+import { RedisTimeoutError } from '../../src/redis/hang-watch.js';
+import { connectRedis, type Redis } from '../../src/redis/redis.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
 

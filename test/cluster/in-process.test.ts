@@ -8,9 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
+import { waitUntil } from '../helpers/processes.js';
+import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
@@ -22,6 +24,11 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
   let b: RunningServer;
   const clients: TestClient[] = [];
   const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+  /** Whether `client`'s socket, on `node`, is in the chat's room. */
+  const inRoom = async (node: RunningServer, client: TestClient, chatId: string) => {
+    const [socket] = await node.io.in(client.socket.id ?? '').fetchSockets();
+    return socket?.rooms.has(rooms.chat(chatId)) ?? false;
+  };
   const connect = async (node: RunningServer) => {
     const c = await connectClient(node.url);
     clients.push(c);
@@ -34,8 +41,13 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     const env = { REDIS_URL: `${REDIS_TEST_URL}/5` };
     a = await startTestServer(db.config, env);
     b = await startTestServer(db.config, env);
-    // Both adapters read the stream from "now": let them start before anything is sent.
-    await settle(500);
+    // Both adapters read the stream from "now": nothing is sent before B hears A.
+    const probe = await connectClient(b.url);
+    await waitUntil('a broadcast from node A reaches node B', () => {
+      a.io.emit('pong', { timestamp: 'probe' });
+      return probe.of('pong').length > 0;
+    });
+    probe.close();
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -58,13 +70,13 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     await admin.emitAck('join-admin', { adminId, adminName: 'Ali' });
     await other.emitAck('join-admin', { adminId: otherId, adminName: 'Vali' });
     await user.emitAck('join-user', { userId, userName: 'U' });
-    expect(
-      await admin.waitFor('user-status', (p) => (p as { userId: string }).userId === userId),
-    ).toMatchObject({ online: true });
+    expect(await admin.waitFor('user-status', (p) => p.userId === userId)).toMatchObject({
+      online: true,
+    });
     const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
     const chat = opened.body.chat as { _id: string; userOnline: boolean };
     expect(chat.userOnline).toBe(true);
-    await admin.waitFor('new-chat', (p) => (p as { chat: { _id: string } }).chat._id === chat._id);
+    await admin.waitFor('new-chat', (p) => p.chat._id === chat._id);
     for (const c of [user, admin, other]) {
       expect(await c.emitAck('join-chat', { chatId: chat._id })).toMatchObject({ success: true });
     }
@@ -76,17 +88,16 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     });
     expect(taken.status).toBe(200);
     await user.waitFor('admin-joined');
-    await settle(200);
+    await waitUntil('the take took the other admin out of the room on node B', async () => {
+      return !(await inRoom(b, other, chat._id));
+    });
     const sent = await user.emitAck('send-message', { chatId: chat._id, content: 'hello' });
     expect(sent.success).toBe(true);
     await admin.waitFor('new-message');
-    expect(
-      await admin.waitFor(
-        'message-notification',
-        (p) => (p as { chatId: string }).chatId === chat._id,
-      ),
-    ).toMatchObject({ message: { content: 'hello' } });
-    await settle(300);
+    expect(await admin.waitFor('message-notification', (p) => p.chatId === chat._id)).toMatchObject(
+      { message: { content: 'hello' } },
+    );
+    await quiet(ACROSS_NODES_QUIET_MS);
     expect(other.of('new-message')).toEqual([]);
   });
 
@@ -105,15 +116,14 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     const taken = await api(a, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'Ali' });
     expect(taken.status).toBe(200);
     await user.waitFor('admin-joined');
-    await settle(200);
-    // The take's leave reached node B; put the socket back, as if it had been lost.
-    const room = rooms.chat(chatId);
-    b.io.in(other.socket.id as string).socketsJoin(room);
-    await settle(200);
-    const [back] = await b.io.in(other.socket.id as string).fetchSockets();
-    expect(back?.rooms.has(room)).toBe(true);
+    await waitUntil('the take took the other admin out of the room on node B', async () => {
+      return !(await inRoom(b, other, chatId));
+    });
+    // Put the socket back, as if the leave had been lost.
+    b.io.in(other.socket.id ?? '').socketsJoin(rooms.chat(chatId));
+    await waitUntil('the other admin back in the room', () => inRoom(b, other, chatId));
 
-    const byChat = (p: unknown) => (p as { chatId?: string }).chatId === chatId;
+    const byChat = (p: { chatId: string }) => p.chatId === chatId;
     await user.emitAck('typing', { chatId, userId, userName: 'U', isTyping: true });
     await user.emitAck('send-message', { chatId, content: 'after the take' });
     await user.emitAck('mark-read', { chatId, readerId: userId, readerType: 'user' });
@@ -121,7 +131,7 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     await admin.waitFor('typing', byChat);
     await admin.waitFor('new-message');
     await admin.waitFor('messages-read', byChat);
-    await settle(300);
+    await quiet(ACROSS_NODES_QUIET_MS);
     for (const event of ['typing', 'new-message', 'messages-read']) {
       expect(other.of(event), event).toEqual([]);
     }
@@ -156,9 +166,11 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
       Array.from({ length: N }, (_, i) => send(i % 4 < 2 ? a : b, i)),
     );
     expect(replies.every((r) => r.status === 200)).toBe(true);
-    await settle(1000);
+    await waitUntil('every watcher has every message', () =>
+      watchers.every((w) => w.of('new-message').length >= N),
+    );
     for (const w of watchers) {
-      const seqs = w.of('new-message').map((p) => (p as { message: { seq: number } }).message.seq);
+      const seqs = w.of('new-message').map((p) => p.message.seq);
       expect(seqs).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     }
   });

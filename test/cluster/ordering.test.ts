@@ -1,5 +1,5 @@
 /**
- * Live delivery keeps each chat's seq order across nodes (PROTOCOL §7): messages of one
+ * Live delivery keeps each chat's seq order across nodes (docs/protocol.md, "Guarantees"): messages of one
  * chat sent at once through both nodes, over sockets and REST, reach every receiver on
  * every node (and through nginx) as 1..N, strictly increasing, none missing.
  */
@@ -71,7 +71,7 @@ const seqsHeard = (member: Member, chatId: string): number[] =>
   member.client
     .of('new-message')
     .filter(forChat(chatId))
-    .map((p) => (p as { message: { seq: number } }).message.seq);
+    .map((p) => p.message.seq);
 
 describe.skipIf(!ready)('seq order across nodes', () => {
   let cluster: Cluster;

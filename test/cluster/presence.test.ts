@@ -1,5 +1,5 @@
 /**
- * Presence is the cluster's, not a node's (PROTOCOL §6): a user is online while any of
+ * Presence is the cluster's, not a node's (docs/protocol.md): a user is online while any of
  * their sockets is connected on any node; each change is announced once (not once per
  * node); a session Socket.io recovers after a dropped transport, on the same node or on
  * another, leaves the user online and gets what it missed; and the users of a node
@@ -24,10 +24,10 @@ import {
   userAt,
 } from '../helpers/cluster-people.js';
 import { forChat } from '../helpers/flows.js';
-import { sleep, waitUntil } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/processes.js';
+import { ACROSS_NODES_QUIET_MS, PRESENCE_SWEEP_QUIET_MS, quiet } from '../helpers/quiet.js';
 
 const ready = await clusterPrerequisites();
-const QUIET_MS = 600;
 
 const status = (userId: string, online: boolean) => (p: unknown) =>
   (p as { userId?: string }).userId === userId && (p as { online?: boolean }).online === online;
@@ -64,7 +64,7 @@ describe.skipIf(!ready)('presence across nodes', () => {
     expect(chat.userOnline).toBe(true);
     tab1.client.close();
     tab3.client.close();
-    await settle();
+    await quiet(ACROSS_NODES_QUIET_MS);
     tab2.client.close();
     for (const a of admins) {
       await waitUntil(
@@ -73,7 +73,7 @@ describe.skipIf(!ready)('presence across nodes', () => {
         10_000,
       );
     }
-    await settle();
+    await quiet(ACROSS_NODES_QUIET_MS);
     for (const a of admins) {
       // Unassigned: the announcements go to every admin. Once each, not once per node.
       expect(count(a, 'user-status', status(tab1.id, true))).toBe(1);
@@ -116,7 +116,7 @@ describe.skipIf(!ready)('presence across nodes', () => {
       const seq = (sent.message as { seq: number }).seq;
       await user.client.waitFor(
         'new-message',
-        (p) => forChat(chat._id)(p) && (p as { message: { seq: number } }).message.seq === seq,
+        (p) => forChat(chat._id)(p) && p.message.seq === seq,
       );
     };
 
@@ -129,11 +129,11 @@ describe.skipIf(!ready)('presence across nodes', () => {
     // Online at the end; the admin heard any offline followed by online again.
     const online = await postAt(node1, '/api/chats', { userId: user.id, userName: user.name });
     expect((online.chat as { userOnline: boolean }).userOnline).toBe(true);
-    await settle();
+    await quiet(ACROSS_NODES_QUIET_MS);
     const changes = admin.client
       .of('user-status')
-      .filter((p) => (p as { userId?: string }).userId === user.id)
-      .map((p) => (p as { online: boolean }).online);
+      .filter((p) => p.userId === user.id)
+      .map((p) => p.online);
     expect(changes.at(-1)).toBe(true);
     expect(onlineNow() - before).toBe(changes.filter((o) => !o).length);
   });
@@ -169,7 +169,8 @@ describe.skipIf(!ready)('presence across nodes', () => {
       100,
     );
     const tookMs = Date.now() - killedAt;
-    await sleep(6000); // another sweep on the surviving node: nothing more is announced
+    // Another sweep on the surviving node: nothing more is announced.
+    await quiet(PRESENCE_SWEEP_QUIET_MS);
     for (const u of onlyThere) for (const a of hearers(u)) expect(offline(a, u)).toBe(1);
     for (const a of survivors) expect(offline(a, both)).toBe(0);
     console.log(
@@ -179,5 +180,3 @@ describe.skipIf(!ready)('presence across nodes', () => {
     await cluster.nodes[1]?.start();
   });
 });
-
-const settle = () => sleep(QUIET_MS);

@@ -72,8 +72,12 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     const b = await startTestServer(db.config, { REDIS_URL: redis.url });
     nodes.push(b);
     expect(await redisOf(b)).toBe('up');
-    // The adapters read the stream from "now": let node B's start before sending.
-    await new Promise((r) => setTimeout(r, 500));
+    // The adapters read the stream from "now": nothing is sent before B hears A.
+    const probe = await connect(b);
+    await waitUntil('a broadcast from node A reaches node B', () => {
+      a.io.emit('pong', { timestamp: 'probe' });
+      return probe.of('pong').length > 0;
+    });
 
     // Now a second admin's socket on node B hears what the user sends on node A.
     const watcher = await connect(b);
@@ -83,10 +87,7 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
       success: true,
     });
     expect(
-      await watcher.waitFor(
-        'new-message',
-        (p) => (p as { message: { content: string } }).message.content === 'across',
-      ),
+      await watcher.waitFor('new-message', (p) => p.message.content === 'across'),
     ).toMatchObject({ message: { content: 'across', seq: 2 } });
   });
 

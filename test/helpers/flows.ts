@@ -1,25 +1,23 @@
 /** Short REST flows the contract tests repeat. */
 import { expect } from 'vitest';
-import { api } from './server.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import { api, request, succeeded } from './server.js';
 import type { Person, World } from './world.js';
 
-export type Chat = Record<string, unknown> & { _id: string; userId: string };
+export type { Chat };
 export type Message = Record<string, unknown> & { _id: string; seq: number; content: string };
 
 export async function openChat(world: World, user: Person): Promise<Chat> {
-  const res = await api(world.server(), 'POST', '/api/chats', {
-    userId: user.id,
-    userName: user.name,
+  const res = await request(world.server(), 'POST /api/chats', {
+    body: { userId: user.id, userName: user.name },
   });
   expect(res.status).toBe(200);
-  return res.body.chat as Chat;
+  return succeeded(res).chat;
 }
 
 export async function assignChat(world: World, chat: Chat, admin: Person): Promise<void> {
-  const res = await api(world.server(), 'POST', '/api/chats/assign', {
-    chatId: chat._id,
-    adminId: admin.id,
-    adminName: admin.name,
+  const res = await request(world.server(), 'POST /api/chats/assign', {
+    body: { chatId: chat._id, adminId: admin.id, adminName: admin.name },
   });
   expect(res.status).toBe(200);
 }

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { type Config, type DatabaseConfig, loadConfig } from '../../src/config.js';
+import type { RestReplies, RestRouteKey, RestSuccess } from '../../src/schemas/rest.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { type RestRequest, restCall } from '../../web/shared/rest.js';
 
 export function testConfig(database: DatabaseConfig, env: Record<string, string> = {}): Config {
   // Limits are off unless a test turns them on: the contract suites send in bursts.
@@ -54,6 +56,40 @@ export async function api(
     parsed = { raw: text };
   }
   return { status: res.status, headers: res.headers, body: parsed };
+}
+
+export interface RestResponse<K extends RestRouteKey> {
+  status: number;
+  headers: Headers;
+  body: RestReplies[K];
+}
+
+/**
+ * A call by route, typed by the route table like the web client's; `api` stays for
+ * what the contract does not describe (bad input, raw bodies, other paths).
+ */
+export async function request<K extends RestRouteKey>(
+  server: { url: string },
+  route: K,
+  parts: RestRequest<K>,
+  headers: Record<string, string> = {},
+): Promise<RestResponse<K>> {
+  const { method, path, body } = restCall(route, parts);
+  const res = await api(server, method, path, body, { headers });
+  return { ...res, body: asSent<RestReplies[K]>(res.body) };
+}
+
+/** The success envelope of a reply that must have succeeded. */
+export function succeeded<K extends RestRouteKey>(res: RestResponse<K>): RestSuccess<K> {
+  const body: RestReplies[K] | { success?: unknown } = res.body;
+  if (body.success !== true)
+    throw new Error(`expected a success, got ${res.status} ${JSON.stringify(body)}`);
+  return asSent<RestSuccess<K>>(body);
+}
+
+/** What arrives is what the server sent; its replies are checked against their schemas. */
+function asSent<T>(body: unknown): T {
+  return body as T;
 }
 
 /** Polls /health until it answers `status`, for up to two probe ages (its answer may be a second old). */

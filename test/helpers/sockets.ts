@@ -1,4 +1,10 @@
 import { io as connectSocket, type Socket } from 'socket.io-client';
+import type {
+  AckReply,
+  ClientEventName,
+  ServerEventName,
+  ServerEventPayload,
+} from '../../src/schemas/events.js';
 
 export type ClientSocket = Socket;
 
@@ -12,8 +18,20 @@ export interface TestClient {
   socket: ClientSocket;
   received: Received[];
   /** Events of one name received so far. */
+  of<E extends ServerEventName>(event: E): ServerEventPayload<E>[];
+  /** Events of a name outside the contract (a test's own), unchecked. */
   of(event: string): unknown[];
+  /**
+   * Emits a contract event and answers its acknowledgement, typed by the event map. The
+   * payload stays `unknown`: tests send bad payloads on purpose.
+   */
+  emitAck<E extends ClientEventName>(event: E, payload?: unknown): Promise<AckReply<E>>;
+  /** An event outside the contract: the server's answer, unchecked. */
   emitAck(event: string, payload?: unknown): Promise<Record<string, unknown>>;
+  waitFor<E extends ServerEventName>(
+    event: E,
+    predicate?: (payload: ServerEventPayload<E>) => boolean,
+  ): Promise<ServerEventPayload<E>>;
   waitFor(event: string, predicate?: (payload: unknown) => boolean): Promise<unknown>;
   close(): void;
 }
@@ -45,33 +63,43 @@ export async function connectClient(
 export function recordingClient(socket: ClientSocket, timeoutMs: number, label = ''): TestClient {
   const received: Received[] = [];
   socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
-  return {
-    socket,
-    received,
-    of: (event) => received.filter((r) => r.event === event).map((r) => r.payload),
-    emitAck: (event, payload) =>
-      socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<Record<string, unknown>>,
-    waitFor: (event, predicate = () => true) =>
-      new Promise((resolve, reject) => {
-        const seen = received.find((r) => r.event === event && predicate(r.payload));
-        if (seen) return resolve(seen.payload);
-        const timer = setTimeout(() => {
-          socket.off(event, listener);
-          reject(new Error(`timed out waiting for ${event}${label}`));
-        }, timeoutMs);
-        const listener = (payload: unknown) => {
-          if (!predicate(payload)) return;
-          clearTimeout(timer);
-          socket.off(event, listener);
-          resolve(payload);
-        };
-        socket.on(event, listener);
-      }),
-    close: () => socket.disconnect(),
-  };
+  const of = <T>(event: string): T[] =>
+    received.filter((r) => r.event === event).map((r) => asSent<T>(r.payload));
+  const emitAck = async <T>(event: string, payload?: unknown): Promise<T> =>
+    asSent<T>(await socket.timeout(timeoutMs).emitWithAck(event, payload));
+  const waitFor = <T>(event: string, predicate: (payload: T) => boolean = () => true) =>
+    new Promise<T>((resolve, reject) => {
+      const seen = received.find((r) => r.event === event && predicate(asSent<T>(r.payload)));
+      if (seen) return resolve(asSent<T>(seen.payload));
+      const timer = setTimeout(() => {
+        socket.off(event, listener);
+        reject(new Error(`timed out waiting for ${event}${label}`));
+      }, timeoutMs);
+      const listener = (payload: unknown) => {
+        if (!predicate(asSent<T>(payload))) return;
+        clearTimeout(timer);
+        socket.off(event, listener);
+        resolve(asSent<T>(payload));
+      };
+      socket.on(event, listener);
+    });
+  return { socket, received, of, emitAck, waitFor, close: () => socket.disconnect() };
 }
 
-/** Lets in-flight events arrive before asserting that something did NOT arrive. */
+/**
+ * What arrives is what the server sent, and the server's replies and events are checked
+ * against their schemas in every test run: the one place a wire value takes its type.
+ */
+function asSent<T>(payload: unknown): T {
+  return payload as T;
+}
+
+/** The failure envelope of an acknowledgement that must have failed. */
+export function failed<A extends { success: boolean }>(ack: A): Extract<A, { success: false }> {
+  if (ack.success) throw new Error(`expected a failure, got ${JSON.stringify(ack)}`);
+  return ack as Extract<A, { success: false }>;
+}
+
 /**
  * Joins the client as `id` (named `Name <id>`): a user, or an admin (a superadmin with
  * `superadmin`). Throws when the server refuses, so a test never goes on as nobody.
@@ -90,5 +118,3 @@ export async function joinAs<C extends TestClient>(
   if (ack.success !== true) throw new Error(`${event} failed: ${JSON.stringify(ack)}`);
   return { id, name, client };
 }
-
-export const settle = (ms = 150): Promise<void> => new Promise((r) => setTimeout(r, ms));

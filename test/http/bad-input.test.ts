@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_EVENTS } from '../../src/schemas/events.js';
 import { type Chat, type Message, openChat, restSend } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { connectClient, settle } from '../helpers/sockets.js';
+import { connectClient, failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -175,7 +176,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
           success: false,
           code: 'VALIDATION_ERROR',
         });
-        expect(typeof ack.error).toBe('string');
+        expect(typeof failed(ack).error).toBe('string');
       }
     }
     const tooLong = await user.client.emitAck('send-message', {
@@ -183,7 +184,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
       content: 'q'.repeat(10_001),
     });
     expect(tooLong).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
-    expect(tooLong.error).toMatch(/content/);
+    expect(failed(tooLong).error).toMatch(/content/);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect(history.body.messages).toEqual([]);
     expect(
@@ -212,7 +213,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
     const client = await world.bystander();
     // "225": a Socket.io EVENT with ack id 25 and no data at all.
     client.socket.io.engine.write('225');
-    const error = (await client.waitFor('error')) as { code: string; error: string; event: string };
+    const error = await client.waitFor('error');
     expect(error).toMatchObject({ success: false, code: 'UNKNOWN_EVENT', event: '(function)' });
     expect(error.error).toBe('An event needs a name (a string)');
   });
@@ -241,7 +242,7 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
       content: 'unaffected',
     });
     expect(ack).toMatchObject({ success: true });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     const health = await api(world.server(), 'GET', '/health');
     expect(health.status).toBe(200);
     void (ack.chat as Chat);

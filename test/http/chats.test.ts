@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { waitUntil } from '../helpers/processes.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { type Person, useWorld, type World } from '../helpers/world.js';
 
@@ -59,11 +60,11 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     });
     expect(again.body).toMatchObject({ success: true, isNew: false, chat: { _id: chat._id } });
 
-    await adminA.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
-    await adminB.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
-    await settle();
+    await adminA.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
+    await adminB.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
+    await quiet(ONE_NODE_QUIET_MS);
     const forThisChat = (c: Person) =>
-      c.client.of('new-chat').filter((p) => (p as { chat: Chat }).chat._id === chat._id);
+      c.client.of('new-chat').filter((p) => p.chat._id === chat._id);
     expect(forThisChat(adminA)).toHaveLength(1);
     expect(user.client.of('new-chat')).toHaveLength(0);
     expect(otherUser.client.of('new-chat')).toHaveLength(0);
@@ -71,7 +72,11 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
 
   it('new ids sort by creation time', async () => {
     const a = await openChatFor(world, await world.user());
-    await new Promise((r) => setTimeout(r, 1100));
+    // An id holds whole seconds: the next chat is made in a later one.
+    const madeIn = Number.parseInt(a._id.slice(0, 8), 16);
+    await waitUntil('the clock is past the second `a` was made in', () => {
+      return Date.now() / 1000 >= madeIn + 1;
+    });
     const b = await openChatFor(world, await world.user());
     expect(a._id < b._id).toBe(true);
   });
@@ -104,7 +109,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       chatId: chat._id,
       adminName: admin.name,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherUser.client.of('admin-joined')).toHaveLength(0);
     expect(user.client.of('chat-taken')).toHaveLength(0);
   });
@@ -151,10 +156,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       lockedByAdminName: admin.name,
       assignedAdminId: admin.id,
     });
-    const locked = (await other.client.waitFor('chat-locked', byChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const locked = await other.client.waitFor('chat-locked', byChat(chat._id));
     expect(locked).toMatchObject({
       chatId: chat._id,
       lockedByAdminId: admin.id,
@@ -208,9 +210,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       assignedAdminId: null,
       assignedAdminName: null,
     });
-    const unlocked = (await other.client.waitFor('chat-unlocked', byChat(chat._id))) as {
-      chat: Chat;
-    };
+    const unlocked = await other.client.waitFor('chat-unlocked', byChat(chat._id));
     expect(unlocked.chat.status).toBe('waiting');
   });
 
@@ -239,13 +239,13 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       chatId: chat._id,
       toAdminName: to.name,
     });
-    const incoming = (await to.client.waitFor('chat-transferred-in')) as { chat: Chat };
+    const incoming = await to.client.waitFor('chat-transferred-in');
     expect(incoming.chat).toMatchObject({ _id: chat._id, assignedAdminId: to.id });
     expect(await user.client.waitFor('admin-changed', byChat(chat._id))).toEqual({
       chatId: chat._id,
       adminName: to.name,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(bystanderAdmin.client.of('chat-transferred-in')).toHaveLength(0);
     expect(bystanderAdmin.client.of('chat-transferred-out')).toHaveLength(0);
     expect(to.client.of('chat-transferred-out')).toHaveLength(0);
@@ -296,7 +296,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     expect(res.body.chat).toMatchObject({ status: 'closed' });
     expect(await roomMember.waitFor('chat-closed')).toEqual({ chatId: chat._id });
     expect(await user.client.waitFor('chat-closed')).toEqual({ chatId: chat._id });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('chat-closed')).toHaveLength(1);
     expect(otherAdmin.client.of('chat-closed')).toHaveLength(0);
 

@@ -7,8 +7,8 @@ import {
   openChat,
   restSend,
 } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -45,17 +45,14 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(res.body.chat).toMatchObject({ lastMessage: 'I need help', unreadCount: 1 });
 
     expect(await roomMember.waitFor('new-message')).toEqual({ message });
-    const note = (await adminA.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const note = await adminA.client.waitFor('message-notification', forChat(chat._id));
     expect(note).toMatchObject({
       chatId: chat._id,
       message,
       chat: { _id: chat._id, unreadCount: 1 },
     });
     await adminB.client.waitFor('message-notification', forChat(chat._id));
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('message-notification')).toHaveLength(0);
     expect(otherUser.client.of('new-message')).toHaveLength(0);
   });
@@ -78,12 +75,9 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(reply.status).toBe(200);
     expect(reply.body.message).toMatchObject({ seq: 2, senderType: 'admin' });
     expect(reply.body.chat).toMatchObject({ unreadCount: 1, lastMessage: 'hi, how can I help?' });
-    const toUser = (await user.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const toUser = await user.client.waitFor('message-notification', forChat(chat._id));
     expect(toUser).toEqual({ chatId: chat._id, message: reply.body.message });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherAdmin.client.of('message-notification').filter(forChat(chat._id))).toHaveLength(0);
   });
 
@@ -104,7 +98,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(res.status).toBe(200);
     const chat = res.body.chat as Chat;
     expect(chat).toMatchObject({ userId: user.id, status: 'waiting', lastMessage: 'first words' });
-    await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id);
+    await admin.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
     const second = await restSend(world, user, 'user', { content: 'more' });
     expect(second.body.message).toMatchObject({ chatId: chat._id, seq: 2 });
     const adminWithoutChat = await restSend(world, admin, 'admin', { content: 'x' });
@@ -137,7 +131,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1, 2]);
     expect(history.body.pagination).toMatchObject({ total: 2 });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toHaveLength(2);
   });
 
@@ -196,7 +190,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const fresh = await send('after-close');
     expect(fresh.status).toBe(409);
     expect(fresh.body.code).toBe('CHAT_CLOSED');
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toEqual([]);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1]);
@@ -316,7 +310,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const res = await api(world.server(), 'POST', '/api/messages/typing', payload);
     expect(res.status).toBe(200);
     expect(await roomMember.waitFor('typing')).toEqual(payload);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(outsider.of('typing')).toHaveLength(0);
     const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
     expect(history.body.messages).toEqual([]);
@@ -341,7 +335,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       userId: user.id,
       online: false,
     });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(otherAdmin.client.of('user-status').filter(forChat(chat._id))).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server.js';
+import { waitUntil } from '../helpers/processes.js';
 import { api, healthWithin, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { adminQuery, storeTargets } from '../helpers/stores.js';
@@ -136,7 +137,10 @@ describe('logs', () => {
         content: secret,
       });
       expect(res.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 50));
+      // The request is logged once its reply is sent, which may be after fetch resolved.
+      await waitUntil('the request is logged', () =>
+        lines.some((l) => l.includes('"msg":"request"')),
+      );
       const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       const requests = parsed.filter((l) => l.msg === 'request');
       expect(requests).toEqual([

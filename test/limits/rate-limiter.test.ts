@@ -1,8 +1,8 @@
 /** The budget limiter: a burst, then the sustained rate, per key; shared through Redis. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type Redis } from '../../src/cluster/redis.js';
 import { budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
+import { connectRedis, type Redis } from '../../src/redis/redis.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
 async function allowedOf(limiter: RateLimiter, key: string, n: number): Promise<number> {

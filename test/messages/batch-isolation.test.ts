@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openChat } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -46,12 +46,15 @@ describe.each(await storeTargets())('one bad row in a batch on $name', (target) 
       const refused = acks[2] as Record<string, unknown>;
       expect(refused).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
       expect(String(refused.error)).toMatch(new RegExp(`^${field}\\b`));
-      await settle(200);
+      const good = chats.filter((_, i) => i !== 2);
+      await Promise.all(
+        good.map((c) => admin.client.waitFor('new-message', (p) => p.message.chatId === c._id)),
+      );
+      // And the refused one's chat hears nothing.
+      await quiet(ONE_NODE_QUIET_MS);
       for (const [i, chat] of chats.entries()) {
         const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-        const live = admin.client
-          .of('new-message')
-          .filter((p) => (p as { message: { chatId: string } }).message.chatId === chat._id);
+        const live = admin.client.of('new-message').filter((p) => p.message.chatId === chat._id);
         if (i === 2) {
           expect(history.body.messages).toEqual([]);
           expect(live).toEqual([]);

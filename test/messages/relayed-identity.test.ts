@@ -41,7 +41,7 @@ describe('relayed identity with AUTH_MODE=jwt', () => {
         bearer(userToken),
       );
       expect(rest.status).toBe(200);
-      await admin.waitFor('typing', (p) => (p as { isTyping: boolean }).isTyping === false);
+      await admin.waitFor('typing', (p) => p.isTyping === false);
       expect(admin.of('typing')).toEqual([
         { chatId, userId: 'u-real', userName: 'Real Name', isTyping: true },
         { chatId, userId: 'u-real', userName: 'Real Name', isTyping: false },

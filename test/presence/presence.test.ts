@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type Redis } from '../../src/cluster/redis.js';
 import { LocalPresence } from '../../src/presence/presence.js';
 import { RedisPresence } from '../../src/presence/redis-presence.js';
+import { connectRedis, type Redis } from '../../src/redis/redis.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
 describe('presence on one node', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { assignChat, type Chat, forChat, type Message, openChat } from '../helpers/flows.js';
+import { assignChat, type Chat, forChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { connectClient, settle } from '../helpers/sockets.js';
+import { connectClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -34,10 +35,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       chat: { _id: chat._id, unreadCount: 1 },
     });
     expect(await admin.client.waitFor('new-message')).toEqual({ message: ack.message });
-    const note = (await admin.client.waitFor('message-notification', forChat(chat._id))) as Record<
-      string,
-      unknown
-    >;
+    const note = await admin.client.waitFor('message-notification', forChat(chat._id));
     expect(note.message).toEqual(ack.message);
 
     // The ack came after the commit: a read sees it.
@@ -80,7 +78,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       ),
     );
     await assignChat(world, chat, admin);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     await api(world.server(), 'POST', '/api/messages', {
       chatId: chat._id,
       senderId: admin.id,
@@ -88,13 +86,13 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       senderName: admin.name,
       content: 'ping',
     });
-    const got = (await client.waitFor('new-message')) as { message: Message };
+    const got = await client.waitFor('new-message');
     expect(got.message.content).toBe('ping');
     client.socket.emit('send-message', { chatId: chat._id, content: 'reply without ack' });
-    const seen = (await admin.client.waitFor(
+    const seen = await admin.client.waitFor(
       'message-notification',
-      (p) => (p as { message: Message }).message.content === 'reply without ack',
-    )) as { message: Message };
+      (p) => p.message.content === 'reply without ack',
+    );
     expect(seen.message.seq).toBe(2);
     client.close();
   });
@@ -106,39 +104,32 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     const secondTab = await connectClient(world.server().url);
     await firstTab.emitAck('join-user', { userId, userName: 'Tabs' });
     // No chat yet: the change is announced without one.
-    expect(
-      await admin.client.waitFor('user-status', (p) => (p as { userId: string }).userId === userId),
-    ).toEqual({ chatId: null, userId, online: true });
+    expect(await admin.client.waitFor('user-status', (p) => p.userId === userId)).toEqual({
+      chatId: null,
+      userId,
+      online: true,
+    });
     // A chat opened while its user is connected starts online.
     const chat = await openChat(world, { id: userId, name: 'Tabs', client: firstTab });
     expect(chat.userOnline).toBe(true);
-    expect(
-      await admin.client.waitFor('new-chat', (p) => (p as { chat: Chat }).chat._id === chat._id),
-    ).toMatchObject({
+    expect(await admin.client.waitFor('new-chat', (p) => p.chat._id === chat._id)).toMatchObject({
       chat: { userOnline: true },
     });
     // A second tab changes nothing, so nothing is announced.
     await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
-    await settle(200);
-    expect(
-      admin.client.of('user-status').filter((p) => (p as { userId: string }).userId === userId),
-    ).toHaveLength(1);
+    await quiet(ONE_NODE_QUIET_MS);
+    expect(admin.client.of('user-status').filter((p) => p.userId === userId)).toHaveLength(1);
     const online = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
     expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
 
     firstTab.close();
-    await settle(300);
-    const stillOnline = admin.client
-      .of('user-status')
-      .filter((p) => (p as { online: boolean }).online === false);
+    await quiet(ONE_NODE_QUIET_MS);
+    const stillOnline = admin.client.of('user-status').filter((p) => p.online === false);
     expect(stillOnline.filter(forChat(chat._id))).toHaveLength(0);
 
     secondTab.close();
     expect(
-      await admin.client.waitFor(
-        'user-status',
-        (p) => forChat(chat._id)(p) && (p as { online: boolean }).online === false,
-      ),
+      await admin.client.waitFor('user-status', (p) => forChat(chat._id)(p) && p.online === false),
     ).toEqual({ chatId: chat._id, userId, online: false });
     const offline = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
     expect((offline.body.chats as Chat[])[0]?.userOnline).toBe(false);
@@ -166,7 +157,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
       content: 'private',
     });
     await admin.client.waitFor('new-message');
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(stranger.client.of('new-message')).toHaveLength(0);
   });
 
@@ -176,7 +167,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     await watcher.emitAck('join-chat', { chatId: chat._id });
     expect(await watcher.emitAck('leave-chat', { chatId: chat._id })).toEqual({ success: true });
     await user.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(watcher.of('new-message')).toHaveLength(0);
   });
 
@@ -189,7 +180,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     const payload = { chatId: chat._id, userId: user.id, userName: user.name, isTyping: true };
     expect(await user.client.emitAck('typing', payload)).toEqual({ success: true });
     expect(await admin.client.waitFor('typing')).toEqual(payload);
-    await settle();
+    await quiet(ONE_NODE_QUIET_MS);
     expect(user.client.of('typing')).toHaveLength(0);
   });
 
@@ -215,7 +206,7 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
   it('ping answers pong', async () => {
     const client = await world.bystander();
     expect(await client.emitAck('ping')).toEqual({ success: true });
-    const pong = (await client.waitFor('pong')) as { timestamp: string };
+    const pong = await client.waitFor('pong');
     expect(Number.isNaN(Date.parse(pong.timestamp))).toBe(false);
   });
 

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openChat } from '../helpers/flows.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
-import { settle, type TestClient } from '../helpers/sockets.js';
+import type { TestClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { type Person, useWorld } from '../helpers/world.js';
 
@@ -46,7 +47,7 @@ describe.each(sqlite ? [sqlite] : [])('room membership on $name', (target) => {
       isTyping: true,
     });
     await user.client.emitAck('mark-read', { chatId, readerId: user.id, readerType: 'user' });
-    await settle(200);
+    await quiet(ONE_NODE_QUIET_MS);
     return clients.map((c, i) =>
       c.received
         .slice(before[i])
@@ -135,7 +136,7 @@ describe.each(sqlite ? [sqlite] : [])('room membership on $name', (target) => {
     const closed = await api(world.server(), 'PATCH', `/api/chats/${chat._id}/close`);
     expect(closed.status).toBe(200);
     await second.client.waitFor('chat-closed');
-    await settle(100);
+    await quiet(ONE_NODE_QUIET_MS);
     // A closed chat takes no messages; its room still carries read receipts.
     const before = [first, second, boss].map((p) => p.client.received.length);
     await user.client.emitAck('mark-read', {
@@ -143,7 +144,7 @@ describe.each(sqlite ? [sqlite] : [])('room membership on $name', (target) => {
       readerId: user.id,
       readerType: 'user',
     });
-    await settle(200);
+    await quiet(ONE_NODE_QUIET_MS);
     const heard = [first, second, boss].map((p, i) =>
       p.client.received.slice(before[i]).map((r) => r.event),
     );
@@ -154,14 +155,14 @@ describe.each(sqlite ? [sqlite] : [])('room membership on $name', (target) => {
     const { user, chat, first, second } = await scene();
     await post('/api/chats/assign', { chatId: chat._id, adminId: first.id, adminName: first.name });
     await api(world.server(), 'PATCH', `/api/chats/${chat._id}/close`, { adminId: first.id });
-    await settle(100);
+    await quiet(ONE_NODE_QUIET_MS);
     const before = [first, second].map((p) => p.client.received.length);
     await user.client.emitAck('mark-read', {
       chatId: chat._id,
       readerId: user.id,
       readerType: 'user',
     });
-    await settle(200);
+    await quiet(ONE_NODE_QUIET_MS);
     expect(
       [first, second].map((p, i) => p.client.received.slice(before[i]).map((r) => r.event)),
     ).toEqual([['messages-read'], []]);

@@ -1,7 +1,8 @@
 /** A socket holds the presence of the one user it joined as, and gives it up when that changes. */
 import { describe, expect, it } from 'vitest';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, settle } from '../helpers/sockets.js';
+import { connectClient } from '../helpers/sockets.js';
 
 describe('presence held by a socket (AUTH_MODE=none)', () => {
   it('joining as another user, or as an admin, takes the first user offline once', async () => {
@@ -14,7 +15,7 @@ describe('presence held by a socket (AUTH_MODE=none)', () => {
       await socket.emitAck('join-user', { userId: 'first', userName: 'F' });
       await socket.emitAck('join-user', { userId: 'second', userName: 'S' });
       await socket.emitAck('join-admin', { adminId: 'now-admin', adminName: 'N' });
-      await settle(200);
+      await quiet(ONE_NODE_QUIET_MS);
       const statuses = admin
         .of('user-status')
         .map((p) => p as { userId: string; online: boolean })
@@ -23,7 +24,7 @@ describe('presence held by a socket (AUTH_MODE=none)', () => {
       const chats = await api(server, 'GET', '/api/chats/user/first');
       expect((chats.body.chats as { userOnline: boolean }[])[0]?.userOnline).toBe(false);
       socket.close();
-      await settle(200);
+      await quiet(ONE_NODE_QUIET_MS);
       expect(admin.of('user-status')).toHaveLength(4);
     } finally {
       admin.close();

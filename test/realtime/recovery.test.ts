@@ -14,8 +14,9 @@ import { RECOVERY_MAX_BYTES } from '../../src/limits/bounds.js';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
 import type { RunningServer } from '../../src/server.js';
 import { waitUntil } from '../helpers/processes.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { connectClient, settle, type TestClient } from '../helpers/sockets.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { useWorld } from '../helpers/world.js';
@@ -73,7 +74,7 @@ describe('recovery through the server', () => {
     expect(user.socket.recovered).toBe(true);
     const delivered = await user.waitFor(
       'new-message',
-      (p) => (p as { message: { content: string } }).message.content === 'sent while you were away',
+      (p) => p.message.content === 'sent while you were away',
     );
     expect(delivered).toMatchObject({ message: { chatId, senderType: 'admin' } });
     user.close();
@@ -128,10 +129,7 @@ describe('recovery through the server', () => {
 
     expect(watcher.socket.recovered).toBe(true);
     // What it still holds comes back: recovery did happen.
-    await watcher.waitFor(
-      'new-message',
-      (p) => (p as { message: { content: string } }).message.content === 'to my admin',
-    );
+    await watcher.waitFor('new-message', (p) => p.message.content === 'to my admin');
     await user.client.emitAck('send-message', { chatId: waiting, content: 'later' });
     await user.client.emitAck('typing', {
       chatId: waiting,
@@ -140,10 +138,8 @@ describe('recovery through the server', () => {
       isTyping: true,
     });
     await taker.client.waitFor('new-message');
-    await settle(300);
-    const heard = watcher
-      .of('new-message')
-      .map((p) => (p as { message: { content: string } }).message.content);
+    await quiet(ONE_NODE_QUIET_MS);
+    const heard = watcher.of('new-message').map((p) => p.message.content);
     expect(heard).toEqual(['before', 'to my admin']);
     expect(watcher.of('typing')).toEqual([]);
     const [socket] = await server.io.in(watcherSid).fetchSockets();
@@ -284,8 +280,12 @@ describe('recovery with AUTH_MODE=jwt', () => {
     await alice.waitFor('pong');
     const session = { pid: internals._pid, offset: internals._lastOffset };
     const back = new Promise<void>((resolve) => alice.socket.once('connect', () => resolve()));
+    const sid = alice.socket.id ?? '';
     alice.socket.io.engine.close();
-    await new Promise((r) => setTimeout(r, 100));
+    // Only a socket the server saw leave has a session to recover.
+    await waitUntil('the server saw her leave', async () => {
+      return (await server.io.in(sid).fetchSockets()).length === 0;
+    });
     return { alice, session, back };
   }
 

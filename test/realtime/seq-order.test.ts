@@ -2,11 +2,14 @@
  * SeqOrder: each chat's deliveries on one node in seq order, whatever order the
  * broadcasts arrive in (test/cluster/ordering.test.ts runs it with two real nodes).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SeqOrder } from '../../src/realtime/seq-order.js';
 
 const HOLD_MS = 40;
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A store read takes this long. */
+const READ_MS = 5;
+// The clock is the test's: holdMs passes when the test says so, whatever the machine's load.
+const wait = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 /** A node's deliveries: what went out, in order; offer() returning true counts as going out now. */
 function node(store: number[] = []) {
@@ -16,7 +19,7 @@ function node(store: number[] = []) {
     holdMs: HOLD_MS,
     async fillGap(_chatId, after, before) {
       reads.push([after, before]);
-      await wait(5);
+      await new Promise((r) => setTimeout(r, READ_MS));
       for (const seq of store) if (seq > after && seq < before) out.push(seq);
     },
   });
@@ -27,6 +30,13 @@ function node(store: number[] = []) {
 }
 
 describe('SeqOrder', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('delivers in order at once when messages come in order', () => {
     const n = node();
     for (const seq of [1, 2, 3]) n.offer(seq);

@@ -181,7 +181,7 @@ describe('slow readers', () => {
     const admins = server.io.to('admins');
     const emit = admins.emit as (event: string, payload: unknown) => boolean;
     for (let i = 0; i < burst; i++) emit.call(admins, 'typing', { i, pad: CONTENT });
-    await admin.waitFor('typing', (p) => (p as { i: number }).i === burst - 1);
+    await admin.waitFor('typing', (p) => 'i' in p && p.i === burst - 1);
     expect(disconnected).toBe(false);
     expect(admin.socket.connected).toBe(true);
     expect(warnings.filter((w) => /slow reader/i.test(w))).toEqual([]);

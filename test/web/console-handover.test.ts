@@ -7,17 +7,13 @@
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { PAGE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { startTestServer } from '../helpers/server.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { freePort, type HostPage, seriousViolations, startHostPage, until } from './support.js';
 
-/**
- * How long an ignored message is given to show a prompt it must not show: the listener
- * runs when the message is dispatched and Preact renders within a frame or two.
- */
-const IGNORED_MESSAGE_WINDOW_MS = 500;
 const SESSION_KEY = 'fastorika.console.session';
 
 const signedInName = (scope: Page | Frame) => scope.locator('.topbar__me').textContent();
@@ -131,7 +127,7 @@ describe.skipIf(!chromiumAvailable)('handing a token to the console', () => {
       },
       [mallory, panelSite.origin],
     );
-    await new Promise((r) => setTimeout(r, IGNORED_MESSAGE_WINDOW_MS));
+    await quiet(PAGE_QUIET_MS);
     expect(await frame.locator('.handover').count()).toBe(0);
     expect(await signedInName(frame)).toContain('Anna');
   });

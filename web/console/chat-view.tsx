@@ -76,34 +76,34 @@ export function ChatView(props: Props) {
   const who = { adminId: me.id, adminName: me.name, isSuperAdmin: superadmin };
   const take = (lock: boolean) =>
     act(() =>
-      client.request<Reply>('POST', lock ? '/api/chats/lock' : '/api/chats/assign', {
-        chatId: chat._id,
-        ...who,
+      client.request(lock ? 'POST /api/chats/lock' : 'POST /api/chats/assign', {
+        body: { chatId: chat._id, ...who },
       }),
     );
   const unlock = () =>
     act(() =>
-      client.request<Reply>('POST', '/api/chats/unlock', {
-        chatId: chat._id,
-        adminId: me.id,
-        isSuperAdmin: superadmin,
+      client.request('POST /api/chats/unlock', {
+        body: { chatId: chat._id, adminId: me.id, isSuperAdmin: superadmin },
       }),
     );
   const close = () =>
     act(() =>
-      client.request<Reply>('PATCH', `/api/chats/${encodeURIComponent(chat._id)}/close`, {
-        adminId: me.id,
-        isSuperAdmin: superadmin,
+      client.request('PATCH /api/chats/:chatId/close', {
+        params: { chatId: chat._id },
+        body: { adminId: me.id, isSuperAdmin: superadmin },
       }),
     ).then(() => setConfirmingClose(false));
   const transfer = (toAdminId: string, toAdminName: string) =>
     act(() =>
-      client.request<Reply>('POST', '/api/chats/transfer', {
-        chatId: chat._id,
-        fromAdminId: chat.assignedAdminId,
-        toAdminId,
-        toAdminName,
-        isSuperAdmin: superadmin,
+      client.request('POST /api/chats/transfer', {
+        body: {
+          chatId: chat._id,
+          // Offered only for an assigned chat; were it not, the server refuses it as mine.
+          fromAdminId: chat.assignedAdminId ?? me.id,
+          toAdminId,
+          toAdminName,
+          isSuperAdmin: superadmin,
+        },
       }),
     ).then(() => setTransferring(false));
 

@@ -27,14 +27,18 @@ export function useChats(
   const superadmin = me.role === 'superadmin';
 
   const reload = useCallback(async () => {
-    const id = encodeURIComponent(me.id);
-    const list = (path: string) => client.request<{ chats: Chat[] }>('GET', path);
-    const queue = await list(`/api/chats/waiting?adminId=${id}&isSuperAdmin=${superadmin}`);
+    const queue = await client.request('GET /api/chats/waiting', {
+      query: { adminId: me.id, isSuperAdmin: superadmin },
+    });
     dispatch({ type: 'loaded', list: 'queue', chats: queue.chats });
-    const mine = await list(`/api/chats/admin/${id}`);
+    const mine = await client.request('GET /api/chats/admin/:adminId', {
+      params: { adminId: me.id },
+    });
     dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
     if (superadmin) {
-      const all = await list(`/api/chats/all${allStatus ? `?status=${allStatus}` : ''}`);
+      const all = await client.request('GET /api/chats/all', {
+        query: { status: allStatus || undefined },
+      });
       dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus });
     }
   }, [client, me.id, superadmin, allStatus]);

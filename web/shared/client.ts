@@ -6,7 +6,20 @@
  * tells its listeners when to catch up (`onResync`).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientEventName, ClientToServerEvents } from '../../src/schemas/events.js';
+import type { FailureEnvelope } from '../../src/envelopes.js';
+import type {
+  AckReply,
+  ClientEventName,
+  ClientEventPayload,
+  TypedClientToServerEvents,
+} from '../../src/schemas/events.js';
+import {
+  type RestCall,
+  type RestRequest,
+  type RestRouteKey,
+  type RestSuccess,
+  restCall,
+} from './rest.js';
 import type { AuthMode, Identity, ServerToClientEvents } from './types.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'signed-out';
@@ -37,7 +50,8 @@ export interface ClientOptions {
   transports?: Transport[] | undefined;
 }
 
-type Reply = Record<string, unknown>;
+/** What a successful acknowledgement of E carries. */
+export type AckSuccess<E extends ClientEventName> = Extract<AckReply<E>, { success: true }>;
 
 export interface EmitOptions {
   waitOnlineMs?: number;
@@ -53,14 +67,18 @@ export interface ChatClient {
   /** Called after each reconnect, once identity and chat rooms are back: fetch what was missed. */
   onResync(listener: () => void): () => void;
   on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void;
-  /** A REST call; resolves with the success envelope or throws ApiError. */
-  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A REST call by route; resolves with the success envelope or throws ApiError. */
+  request<K extends RestRouteKey>(route: K, parts: RestRequest<K>): Promise<RestSuccess<K>>;
   /**
    * A socket event with an acknowledgement. Waits up to `waitOnlineMs` for the connection
    * (a send made while reconnecting stays "sending" meanwhile), then `ackTimeoutMs` for
    * the answer; throws ApiError on a failure reply.
    */
-  emit(event: ClientEventName, payload: unknown, options?: EmitOptions): Promise<Reply>;
+  emit<E extends EventWithPayload>(
+    event: E,
+    payload: ClientEventPayload<E>,
+    options?: EmitOptions,
+  ): Promise<AckSuccess<E>>;
   /** Sends join-user / join-admin again (a user who just opened a chat is online in it). */
   announce(): Promise<void>;
   /** Joins `chat-<id>` now and again after every reconnect, until leaveChat. */
@@ -69,16 +87,37 @@ export interface ChatClient {
   close(): void;
 }
 
+/** The events that carry a payload (every one the client sends but ping). */
+type EventWithPayload = Exclude<ClientEventName, 'ping'>;
+
+/** A reply is trusted only as far as a check shows: a proxy or a crash may answer anything. */
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> =>
+  typeof v === 'object' && v !== null;
+
+function succeeded<R>(reply: R | FailureEnvelope | unknown): reply is R {
+  return isRecord(reply) && reply.success === true;
+}
+
 function failure(reply: unknown, status: number): ApiError {
-  const body = (typeof reply === 'object' && reply !== null ? reply : {}) as Reply;
+  const body = isRecord(reply) ? reply : {};
   const code = typeof body.code === 'string' ? body.code : status ? `HTTP_${status}` : 'UNKNOWN';
   const message = typeof body.error === 'string' ? body.error : `Request failed (${code})`;
   return new ApiError(status, code, message, body);
 }
 
+/** The handshake refusal's details (socket.io-client types the error as a plain Error). */
+function refusalOf(err: Error): { code?: string; retryAfterMs?: number } {
+  const data: unknown = 'data' in err ? err.data : undefined;
+  if (!isRecord(data)) return {};
+  return {
+    ...(typeof data.code === 'string' ? { code: data.code } : {}),
+    ...(typeof data.retryAfterMs === 'number' ? { retryAfterMs: data.retryAfterMs } : {}),
+  };
+}
+
 export function createChatClient(options: ClientOptions): ChatClient {
   const { baseUrl, identity, authMode, token } = options;
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
+  const socket: Socket<ServerToClientEvents, TypedClientToServerEvents> = io(baseUrl, {
     transports: options.transports ?? ['websocket', 'polling'],
     auth: token ? { token } : {},
     reconnectionDelay: 500,
@@ -127,14 +166,17 @@ export function createChatClient(options: ClientOptions): ChatClient {
       const off = () => stateListeners.delete(listener);
     });
 
-  const rawEmit = async (
-    event: ClientEventName,
-    payload: unknown,
+  const rawEmit = async <E extends EventWithPayload>(
+    event: E,
+    payload: ClientEventPayload<E>,
     timeoutMs: number,
-  ): Promise<Reply> => {
-    const reply: unknown = await socket.timeout(timeoutMs).emitWithAck(event, payload);
-    if ((reply as Reply | undefined)?.success !== true) throw failure(reply, 0);
-    return reply as Reply;
+  ): Promise<AckSuccess<E>> => {
+    // Socket.io's typings cannot relate a generic event to its payload and ack: the
+    // event map is checked at the call sites of emit() instead.
+    const untyped: Socket = socket;
+    const reply: unknown = await untyped.timeout(timeoutMs).emitWithAck(event, payload);
+    if (!succeeded<AckSuccess<E>>(reply)) throw failure(reply, 0);
+    return reply;
   };
 
   const identify = () =>
@@ -183,15 +225,37 @@ export function createChatClient(options: ClientOptions): ChatClient {
   });
 
   socket.on('connect_error', (err) => {
-    const data = (err as Error & { data?: { code?: string; retryAfterMs?: number } }).data;
-    if (data?.code && AUTH_CODES.has(data.code)) {
+    const data = refusalOf(err);
+    if (data.code && AUTH_CODES.has(data.code)) {
       setState('signed-out', data.code);
       return;
     }
     setState(connectedOnce ? 'reconnecting' : 'connecting');
     // Refused by a handshake guard (e.g. rate limited): Socket.io leaves the retry to us.
-    if (!socket.active) reconnectLater(data?.retryAfterMs);
+    if (!socket.active) reconnectLater(data.retryAfterMs);
   });
+
+  const send = async <K extends RestRouteKey>({
+    method,
+    path,
+    body,
+  }: RestCall): Promise<RestSuccess<K>> => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const parsed: unknown = await res.json().catch(() => undefined);
+    if (!res.ok || !succeeded<RestSuccess<K>>(parsed)) {
+      const err = failure(parsed, res.status);
+      if (AUTH_CODES.has(err.code) && res.status === 401) setState('signed-out', err.code);
+      throw err;
+    }
+    return parsed;
+  };
 
   socket.on('error', (p) => {
     if (p.code === 'TOKEN_EXPIRED') setState('signed-out', p.code);
@@ -220,22 +284,8 @@ export function createChatClient(options: ClientOptions): ChatClient {
       s.on(event, l);
       return () => s.off(event, l);
     },
-    async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const headers: Record<string, string> = {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (token) headers.authorization = `Bearer ${token}`;
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-      const parsed: unknown = await res.json().catch(() => undefined);
-      if (!res.ok || (parsed as Reply | undefined)?.success !== true) {
-        const err = failure(parsed, res.status);
-        if (AUTH_CODES.has(err.code) && res.status === 401) setState('signed-out', err.code);
-        throw err;
-      }
-      return parsed as T;
+    request(route, parts) {
+      return send(restCall(route, parts));
     },
     async emit(event, payload, options = {}) {
       await whenOnline(options.waitOnlineMs ?? ACK_TIMEOUT_MS);
@@ -251,7 +301,8 @@ export function createChatClient(options: ClientOptions): ChatClient {
     },
     leaveChat(chatId) {
       joined.delete(chatId);
-      if (socket.connected) socket.emit('leave-chat', { chatId });
+      // The typed map asks for an ack; nobody waits for this one.
+      if (socket.connected) socket.emit('leave-chat', { chatId }, () => {});
     },
     close() {
       closed = true;

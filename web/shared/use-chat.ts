@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ReaderType } from '../../src/schemas/vocabulary.js';
 import type { ChatClient } from './client.js';
 import { newClientMessageId } from './ids.js';
+import type { RestSuccess } from './rest.js';
 import {
   addPending,
   emptyTimeline,
@@ -27,10 +28,10 @@ const TYPING_SHOWN_MS = 6000;
 /** A send made while reconnecting waits this long for the connection before it fails. */
 const SEND_WAITS_FOR_CONNECTION_MS = 60_000;
 
-interface Page {
-  messages: Message[];
-  pagination: { pages?: number; hasMore?: boolean };
-}
+type Pagination = RestSuccess<'GET /api/messages/:chatId'>['pagination'];
+/** A cursor page (after=, before=) says whether more exist; a numbered one how many pages. */
+const hasMore = (p: Pagination) => 'hasMore' in p && p.hasMore;
+const pageCount = (p: Pagination) => ('pages' in p ? p.pages : 1);
 
 export interface ChatOptions {
   /** Which side this reader writes for: user messages, or admin (and system) messages. */
@@ -89,20 +90,19 @@ export function useChat(
     let live = true;
     let catching: Promise<void> | undefined;
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
-    const path = `/api/messages/${encodeURIComponent(chatId)}`;
 
     const catchUp = () => {
       catching ??= (async () => {
         try {
           for (;;) {
             const after = lastSeq(current.current);
-            const page = await client.request<Page>(
-              'GET',
-              `${path}?after=${after}&limit=${CATCH_UP_PAGE}`,
-            );
+            const page = await client.request('GET /api/messages/:chatId', {
+              params: { chatId },
+              query: { after: String(after), limit: String(CATCH_UP_PAGE) },
+            });
             if (!live) return;
             update((t) => merge(t, page.messages));
-            if (!page.pagination.hasMore || page.messages.length === 0) return;
+            if (!hasMore(page.pagination) || page.messages.length === 0) return;
           }
         } finally {
           catching = undefined;
@@ -137,9 +137,12 @@ export function useChat(
     void (async () => {
       await client.joinChat(chatId).catch(() => {});
       try {
-        const page = await client.request<Page>('GET', `${path}?limit=${PAGE}`);
+        const page = await client.request('GET /api/messages/:chatId', {
+          params: { chatId },
+          query: { limit: String(PAGE) },
+        });
         if (!live) return;
-        update((t) => ({ ...merge(t, page.messages), hasOlder: (page.pagination.pages ?? 1) > 1 }));
+        update((t) => ({ ...merge(t, page.messages), hasOlder: pageCount(page.pagination) > 1 }));
         // Anything stored between the page and the join: fetch it too.
         await catchUp();
       } catch {
@@ -176,8 +179,8 @@ export function useChat(
           { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
         )
         .then((reply) => {
-          update((t) => merge(t, [reply.message as Message]));
-          if (reply.chat) opts.current.onChat?.(reply.chat as Chat);
+          update((t) => merge(t, [reply.message]));
+          opts.current.onChat?.(reply.chat);
         })
         .catch(() => update((t) => setPendingState(t, p.clientMessageId, 'failed')));
     },
@@ -194,14 +197,14 @@ export function useChat(
       if (!chatId || loadingOlder || !current.current.hasOlder || before === undefined) return;
       setLoadingOlder(true);
       client
-        .request<Page>(
-          'GET',
-          `/api/messages/${encodeURIComponent(chatId)}?before=${before}&limit=${PAGE}`,
-        )
+        .request('GET /api/messages/:chatId', {
+          params: { chatId },
+          query: { before: String(before), limit: String(PAGE) },
+        })
         .then((page) =>
           update((t) => ({
             ...merge(t, page.messages),
-            hasOlder: page.pagination.hasMore === true,
+            hasOlder: hasMore(page.pagination),
           })),
         )
         .catch(() => {})

@@ -67,10 +67,9 @@ export function WidgetApp({ config, identity, lang }: Props) {
 
   /** The user's chat that is not closed, if any (after start and after every reconnect). */
   const refresh = useCallback(async () => {
-    const { chats } = await client.request<{ chats: Chat[] }>(
-      'GET',
-      `/api/chats/user/${encodeURIComponent(identity.id)}`,
-    );
+    const { chats } = await client.request('GET /api/chats/user/:userId', {
+      params: { userId: identity.id },
+    });
     setChat((known) => {
       const same = known && chats.find((c) => c._id === known._id);
       return same ?? chats.find((c) => c.status !== 'closed') ?? known;
@@ -102,9 +101,8 @@ export function WidgetApp({ config, identity, lang }: Props) {
     setError(undefined);
     if (chat && !closed) return view.send(text);
     try {
-      const reply = await client.request<{ chat: Chat }>('POST', '/api/chats', {
-        userId: identity.id,
-        userName: identity.name,
+      const reply = await client.request('POST /api/chats', {
+        body: { userId: identity.id, userName: identity.name },
       });
       setNotices([]);
       setChat(reply.chat);

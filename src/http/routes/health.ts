@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { RedisState } from '../../cluster/redis.js';
+import type { RedisState } from '../../redis/redis.js';
 import type { Store } from '../../store/store.js';
 
 export interface HealthSources {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 
 export type AddressOf = (req: IncomingMessage) => string;
 export type TrustProxy = (address: string, hop: number) => boolean;
