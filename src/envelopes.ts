@@ -54,6 +54,37 @@ export function internalErrorReply(): ErrorReply {
   return errorReply('INTERNAL_ERROR');
 }
 
+/** Where failures are logged (a pino logger, the request's or the server's). */
+export interface FailureLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * The reply to anything a handler threw, for both transports: a catalogued error as
+ * itself (a 5xx logged with its cause, which the client never sees), what `recognise`
+ * knows (the transport's own refusals), and anything else a bug: logged, 500, no details.
+ */
+export function failureReply(
+  err: unknown,
+  log: FailureLog,
+  context: Readonly<Record<string, unknown>> = {},
+  recognise: (err: unknown) => ErrorReply | undefined = () => undefined,
+): ErrorReply {
+  const known = toErrorReply(err);
+  if (known) {
+    if (known.status >= 500) {
+      const cause = err instanceof Error ? err.cause : undefined;
+      log.warn({ ...context, code: known.body.code, cause }, known.body.error);
+    }
+    return known;
+  }
+  const recognised = recognise(err);
+  if (recognised) return recognised;
+  log.error({ ...context, err }, 'unhandled error');
+  return internalErrorReply();
+}
+
 /** The payload of a socket `error` event: the envelope plus the event that caused it. */
 export function errorEvent(
   event: string,

@@ -49,7 +49,7 @@ export const ERRORS = {
   },
   TOKEN_EXPIRED: {
     status: 401,
-    message: 'Token expired; reconnect with a fresh token',
+    message: 'Token expired; sign in again for a fresh token',
     meaning:
       'The token has expired. A connected socket gets this as an `error` event and is disconnected; reconnect with a fresh token.',
   },
@@ -211,6 +211,10 @@ export class Unavailable extends AppError {
     super('STORE_UNAVAILABLE', undefined, {}, cause);
   }
 }
+
+/** One refusal, REST and socket alike: the catalogue's message. */
+export const tokenExpired = (): Unauthorized =>
+  new Unauthorized(ERRORS.TOKEN_EXPIRED.message, 'TOKEN_EXPIRED');
 
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');

@@ -6,27 +6,6 @@
 import type { ServerEventName, ServerEventPayload } from './schemas/events.js';
 import type { Chat } from './schemas/shapes.js';
 
-/** Room names are v2's (docs/protocol.md, "Rooms"). */
-export const rooms = {
-  admins: 'admins',
-  admin: (adminId: string) => `admin-${adminId}`,
-  user: (userId: string) => `user-${userId}`,
-  chat: (chatId: string) => `chat-${chatId}`,
-} as const;
-
-/**
- * Rooms that say what a socket may view, not what it hears: no event is ever sent to
- * them. A socket joins its own when it joins a chat's room, so that "who may still view
- * this chat" can be asked of a room, on every node at once (membership.ts).
- */
-export const accessRooms = {
-  anonymous: 'access:anonymous',
-  admins: 'access:admins',
-  superadmins: 'access:superadmins',
-  user: (userId: string) => `access:user:${userId}`,
-  admin: (adminId: string) => `access:admin:${adminId}`,
-} as const;
-
 export type Emit = {
   [E in ServerEventName]: {
     to: string[];

@@ -1,63 +1,26 @@
 /**
  * Who is making a request, and what their role lets them be. Resolved once per request
  * and once per socket event, here and nowhere else; use cases receive it and never read
- * identity from a payload. Every role predicate lives in this file.
+ * identity from a payload. Every role predicate lives in roles.ts (re-exported here).
  */
 import { Forbidden, Unauthorized } from '../errors.js';
-import type { SenderType } from '../schemas/shapes.js';
+import type { ReaderType, Role, SenderType } from '../schemas/vocabulary.js';
+import { type Actor, ANONYMOUS, type Person, person, sideOf } from './roles.js';
 import type { TokenVerifier } from './tokens.js';
 
-export type Role = 'user' | 'admin' | 'superadmin';
-
-/** Someone the server knows by id: from a token, or (AUTH_MODE=none) from a payload. */
-export interface Person {
-  kind: 'person';
-  id: string;
-  name: string;
-  role: Role;
-}
-
-/**
- * v2's caller who names nobody (GET /messages/:chatId, PATCH close without a body), with
- * AUTH_MODE=none only. v2 trusted every caller, so this one acts with a superadmin's
- * rights; it has no id and can therefore never send, read or own anything.
- */
-export interface Anonymous {
-  kind: 'anonymous';
-}
-
-export type Actor = Person | Anonymous;
-
-export const ANONYMOUS: Anonymous = Object.freeze({ kind: 'anonymous' });
-
-export const person = (id: string, name: string, role: Role): Person => ({
-  kind: 'person',
-  id,
-  name,
-  role,
-});
-
-// ---- Role predicates: the only place that reads `role` -------------------------------
-
-/** A superadmin, or v2's trusted anonymous caller. */
-export const isSuperAdmin = (actor: Actor): boolean =>
-  actor.kind === 'anonymous' || actor.role === 'superadmin';
-
-/** An admin of any rank (anonymous counts: it has a superadmin's rights). */
-export const isAdmin = (actor: Actor): boolean =>
-  isSuperAdmin(actor) || (actor.kind === 'person' && actor.role === 'admin');
-
-/** This very user (not an admin who happens to share the id). */
-export const isUser = (actor: Actor, userId: string): boolean =>
-  actor.kind === 'person' && actor.role === 'user' && actor.id === userId;
-
-/** This very admin (admin or superadmin) by id. */
-export const isAdminNamed = (actor: Actor, adminId: string | null): boolean =>
-  actor.kind === 'person' && actor.role !== 'user' && actor.id === adminId;
-
-/** The side a person is on in a chat: what they send as and what they read as. */
-export const sideOf = (actor: Person): 'user' | 'admin' =>
-  actor.role === 'user' ? 'user' : 'admin';
+export type { Role } from '../schemas/vocabulary.js';
+export {
+  type Actor,
+  ANONYMOUS,
+  type Anonymous,
+  isAdmin,
+  isAdminNamed,
+  isSuperAdmin,
+  isUser,
+  type Person,
+  person,
+  sideOf,
+} from './roles.js';
 
 /** The sender type a message from `actor` carries; `requested` is what the payload asked for. */
 export function senderTypeFor(actor: Person, requested: SenderType | undefined): SenderType {
@@ -68,7 +31,7 @@ export function senderTypeFor(actor: Person, requested: SenderType | undefined):
 }
 
 /** The reader type of a read by `actor`; a superadmin reads as an admin. */
-export function readerTypeFor(actor: Person, requested: 'user' | 'admin'): 'user' | 'admin' {
+export function readerTypeFor(actor: Person, requested: ReaderType): ReaderType {
   const natural = sideOf(actor);
   if (requested !== natural) {
     throw new Forbidden(`readerType: ${requested} does not match the reader`);

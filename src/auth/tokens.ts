@@ -12,11 +12,11 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
-import { Unauthorized } from '../errors.js';
-import { isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/inputs.js';
-import { LIMITS } from '../schemas/shapes.js';
+import { tokenExpired, Unauthorized } from '../errors.js';
+import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
+import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
-import { type Person, person, type Role } from './actor.js';
+import { type Person, person } from './actor.js';
 
 export interface VerifiedToken {
   actor: Person;
@@ -33,7 +33,6 @@ export interface VerifierOptions {
   jwksCooldownMs?: number;
 }
 
-const ROLES: readonly Role[] = ['user', 'admin', 'superadmin'];
 const CLOCK_TOLERANCE_SECONDS = TUNABLES.tokenClockToleranceSeconds.value;
 /** Apps mint short tokens and refresh them; a socket whose token expires is disconnected. */
 const MAX_TOKEN_LIFETIME_SECONDS = TUNABLES.tokenMaxLifetimeSeconds.value;
@@ -52,12 +51,6 @@ function expiryOf(payload: JWTPayload): number {
   return payload.exp;
 }
 
-/** At most nameChars UTF-16 units, never half of a character (a pair cut in two). */
-function cutName(name: string): string {
-  const cut = name.slice(0, LIMITS.nameChars);
-  return cut.isWellFormed() ? cut : cut.slice(0, -1);
-}
-
 function toActor(payload: JWTPayload): Person {
   const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.idChars) {
@@ -74,13 +67,13 @@ function toActor(payload: JWTPayload): Person {
   if (typeof name === 'string' && !isPlainName(name)) {
     throw new Unauthorized(`Invalid token: name ${PLAIN_NAME_RULE}`, 'INVALID_TOKEN');
   }
-  if (typeof role !== 'string' || !ROLES.includes(role as Role)) {
+  if (!isOneOf(ROLES, role)) {
     throw new Unauthorized(
       'Invalid token: role must be user, admin or superadmin',
       'INVALID_TOKEN',
     );
   }
-  return person(sub, typeof name === 'string' ? cutName(name) : '', role as Role);
+  return person(sub, typeof name === 'string' ? cutName(name) : '', role);
 }
 
 export function createTokenVerifier(
@@ -112,7 +105,7 @@ export function createTokenVerifier(
         ({ payload } = await check(token));
       } catch (err) {
         if (err instanceof errors.JWTExpired) {
-          throw new Unauthorized('Token expired; sign in again', 'TOKEN_EXPIRED');
+          throw tokenExpired();
         }
         if (err instanceof errors.JWTClaimValidationFailed) {
           throw new Unauthorized(`Invalid token: ${err.claim} check failed`, 'INVALID_TOKEN');

@@ -4,7 +4,7 @@
  * src/store/chat-sql.ts; test/chats/predicates.test.ts runs both over a table of
  * chat states and callers, on both stores, and requires them to agree.
  */
-import { type Actor, isAdminNamed, isSuperAdmin, isUser } from '../auth/actor.js';
+import { type Actor, isAdminNamed, isSuperAdmin, isUser } from '../auth/roles.js';
 import type { Chat } from '../schemas/shapes.js';
 import type { QueueViewer } from '../store/chat-sql.js';
 

@@ -1,7 +1,8 @@
 /**
- * The rules of the domain, as plain functions over data: who may see, take, lock,
- * transfer, unlock and close a chat, who may write to it, and what a message or a read
- * does to it. Both transports reach these through the use cases; nothing else decides.
+ * The rules of the domain, as plain functions over data: each refuses, with its reason
+ * and code, what permissions.ts denies (who may see, take, lock, transfer, unlock and
+ * close a chat, who may write to it), and says what a message or a read does to a chat
+ * and who hears about it. Both transports reach these through the use cases.
  */
 import {
   type Actor,
@@ -12,34 +13,13 @@ import {
   type Person,
 } from '../auth/actor.js';
 import { Conflict, Forbidden, InvalidInput } from '../errors.js';
-import { accessRooms, rooms } from '../outcome.js';
-import type { Chat, MessageType, SenderType } from '../schemas/shapes.js';
-import { LIMITS } from '../schemas/shapes.js';
+import { rooms } from '../schemas/rooms.js';
+import type { Chat } from '../schemas/shapes.js';
+import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
+import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import type { ChatEffect } from '../store/store.js';
-import {
-  adminMayTake,
-  chatIsOpen,
-  heldBy,
-  inQueueOf,
-  partyTo,
-  type QueueViewer,
-} from './predicates.js';
-
-/** How an admin sees the waiting queue. */
-export function queueViewerOf(actor: Actor): QueueViewer {
-  return {
-    adminId: actor.kind === 'person' ? actor.id : null,
-    seesLocked: isSuperAdmin(actor),
-  };
-}
-
-/** The chat's user, its assignee, any admin who sees it in the queue, a superadmin. */
-export function mayView(chat: Chat, actor: Actor): boolean {
-  if (isSuperAdmin(actor)) return true;
-  if (isUser(actor, chat.userId)) return true;
-  if (!isAdmin(actor)) return false;
-  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf.holds(chat, queueViewerOf(actor));
-}
+import { holderOf, mayView } from './permissions.js';
+import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
   if (!mayView(chat, actor)) throw new Forbidden('You may not access this chat');
@@ -65,16 +45,6 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
   if (!isSuperAdmin(actor) && !isAdminNamed(actor, adminId)) {
     throw new Forbidden("Only a superadmin may read another admin's chats");
   }
-}
-
-/**
- * The admin who holds the chat in the sense the store's conditional updates check
- * (heldBy: assigned and active); null when nobody does. A chat imported from v2 as
- * waiting with an assignee is held by nobody: it must be taken, not unlocked.
- */
-function holderOf(chat: Chat): string | null {
-  const assignee = chat.assignedAdminId;
-  return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
 }
 
 function assertOpen(chat: Chat): void {
@@ -162,44 +132,9 @@ export function assertMayAuthor(chat: Chat, actor: Actor): void {
   );
 }
 
-/** The access rooms (outcome.ts) an actor's sockets join: its identity and its rank. */
-export function accessRoomsOf(actor: Actor): string[] {
-  if (actor.kind === 'anonymous') return [accessRooms.anonymous];
-  if (actor.role === 'user') return [accessRooms.user(actor.id)];
-  const admin = [accessRooms.admin(actor.id), accessRooms.admins];
-  return actor.role === 'superadmin' ? [...admin, accessRooms.superadmins] : admin;
-}
-
-/**
- * mayView as rooms: a socket may view the chat when it is in one of these. Its other
- * form; test/chats/rules.test.ts checks that both agree for every state and caller.
- */
-export function viewerRooms(chat: Chat): string[] {
-  const viewers = [accessRooms.anonymous, accessRooms.superadmins, accessRooms.user(chat.userId)];
-  if (chat.assignedAdminId !== null) viewers.push(accessRooms.admin(chat.assignedAdminId));
-  // inQueueOf as rooms: every admin while it waits unlocked, only the locker while locked.
-  if (chat.status === 'waiting' && chat.assignedAdminId === null) {
-    if (!chat.isLocked) viewers.push(accessRooms.admins);
-    else if (chat.lockedByAdminId !== null) viewers.push(accessRooms.admin(chat.lockedByAdminId));
-  }
-  return viewers;
-}
-
 /** Who hears about a user's chat: its assignee, or every admin while it waits. */
 export function adminAudience(chat: Chat | undefined): string {
   return chat?.assignedAdminId ? rooms.admin(chat.assignedAdminId) : rooms.admins;
-}
-
-/** The first `n` characters (code points, so a surrogate pair is never cut in two). */
-function firstCodePoints(text: string, n: number): string {
-  if (text.length <= n) return text;
-  let out = '';
-  let count = 0;
-  for (const ch of text) {
-    if (count++ === n) break;
-    out += ch;
-  }
-  return out;
 }
 
 /** What storing a message does to its chat: preview, and unread count for user messages. */
@@ -208,15 +143,14 @@ export function messageEffect(
   content: string,
   messageType: MessageType,
 ): ChatEffect {
-  const text = content.trim() ? content : messageType === 'text' ? '' : `[${messageType}]`;
   return {
-    lastMessage: firstCodePoints(text, LIMITS.lastMessagePreviewChars),
-    unreadIncrement: senderType === 'user' ? 1 : 0,
+    lastMessage: previewOf(content, messageType),
+    unreadIncrement: unreadIncrementOf(senderType),
   };
 }
 
 /** A read marks the other side's messages; an admin's read clears the unread count. */
-export function readEffect(readerType: 'user' | 'admin'): {
+export function readEffect(readerType: ReaderType): {
   senderTypes: SenderType[];
   resetUnread: boolean;
 } {

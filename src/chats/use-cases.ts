@@ -5,10 +5,12 @@
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { Conflict } from '../errors.js';
-import { emit, type Outcome, rooms } from '../outcome.js';
+import { emit, type Outcome } from '../outcome.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
+import { queueViewerOf } from './permissions.js';
 import {
   adminAudience,
   assertActsForAdmin,
@@ -20,7 +22,6 @@ import {
   assertMayTransfer,
   assertMayUnlock,
   assertMayView,
-  queueViewerOf,
 } from './rules.js';
 
 /**

@@ -18,10 +18,10 @@
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
-import { rooms } from '../outcome.js';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
 import type { RedisClient } from '../redis/redis.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 

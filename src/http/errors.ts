@@ -4,7 +4,7 @@
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { errorReply, internalErrorReply, toErrorReply } from '../envelopes.js';
+import { type ErrorReply, errorReply, failureReply } from '../envelopes.js';
 import type { CodeWithStatus } from '../errors.js';
 
 type FastifyStatus = 400 | 403 | 404 | 412 | 413 | 415 | 416;
@@ -32,30 +32,20 @@ function isFastifyClientError(err: unknown): err is FastifyError {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+/** Fastify's own client errors, each with the code its status has in the catalogue. */
+function fastifyRefusal(err: unknown): ErrorReply | undefined {
+  if (!isFastifyClientError(err)) return undefined;
+  const status = err.statusCode ?? 400;
+  return errorReply(hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR', err.message);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
-    const known = toErrorReply(err);
-    if (known) {
-      if (known.status >= 500) {
-        const cause = err instanceof Error ? err.cause : undefined;
-        request.log.warn({ code: known.body.code, cause }, known.body.error);
-      }
-      if (known.body.code === 'RATE_LIMITED' && typeof known.body.retryAfterMs === 'number') {
-        reply.header('retry-after', Math.ceil(known.body.retryAfterMs / 1000));
-      }
-      return reply.status(known.status).send(known.body);
+    const refused = failureReply(err, request.log, {}, fastifyRefusal);
+    if (refused.body.code === 'RATE_LIMITED' && typeof refused.body.retryAfterMs === 'number') {
+      reply.header('retry-after', Math.ceil(refused.body.retryAfterMs / 1000));
     }
-    if (isFastifyClientError(err)) {
-      const status = err.statusCode ?? 400;
-      const refused = errorReply(
-        hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR',
-        err.message,
-      );
-      return reply.status(refused.status).send(refused.body);
-    }
-    request.log.error({ err }, 'unhandled error');
-    const internal = internalErrorReply();
-    return reply.status(internal.status).send(internal.body);
+    return reply.status(refused.status).send(refused.body);
   });
 
   app.setNotFoundHandler((request, reply) => {

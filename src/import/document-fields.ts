@@ -4,16 +4,11 @@
  * Missing optional fields take v2's defaults (Mongoose wrote them, so they are rare).
  */
 
-import { LIMITS } from '../schemas/shapes.js';
+import { cutName, cutText } from '../schemas/text-rules.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 import { isoDate, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
-import {
-  assertValidId,
-  assertValidText,
-  cutName,
-  cutText,
-  withoutBidiControls,
-} from './text-rules.js';
+import { assertValidId, assertValidText, withoutBidiControls } from './text-rules.js';
 
 export type Document = Readonly<Record<string, unknown>>;
 

@@ -5,6 +5,8 @@
  * messages afterwards, and every imported user is offline.
  */
 import type { Insertable } from 'kysely';
+import { isWebUrl } from '../schemas/text-rules.js';
+import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
@@ -49,7 +51,7 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     id,
     userId: idField(doc, 'userId'),
     userName: nameField(doc, 'userName', changes, ''),
-    status: enumField(doc, 'status', ['waiting', 'active', 'closed'], 'waiting', 'invalid-status'),
+    status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
     assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
     assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
     isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
@@ -70,15 +72,8 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
 function fileUrlOf(doc: Document): string | null {
   const url = optionalStringField(doc, 'fileUrl');
   if (url === null || url === '') return null;
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // Not a URL at all: refused below like any other scheme.
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
+  if (!isWebUrl(url))
     throw new FieldProblem('invalid-file-url', 'fileUrl', 'is not an http(s) URL');
-  }
   return url;
 }
 
@@ -93,22 +88,10 @@ export function mapMessage(
     id,
     chatId: idField(doc, 'chatId'),
     senderId: idField(doc, 'senderId'),
-    senderType: enumField(
-      doc,
-      'senderType',
-      ['user', 'admin', 'system'],
-      undefined,
-      'invalid-sender-type',
-    ),
+    senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
     content: contentField(doc, changes),
-    messageType: enumField(
-      doc,
-      'messageType',
-      ['text', 'image', 'file'],
-      'text',
-      'invalid-message-type',
-    ),
+    messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
     fileUrl: fileUrlOf(doc),
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
     readAt: optionalDateField(doc, 'readAt'),

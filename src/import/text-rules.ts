@@ -1,22 +1,21 @@
 /**
  * The rules live input follows for strings, ids and names, as the import applies them: the
  * rule and the limits come from where live input defines them (schemas/), so the two cannot
- * drift. Text must be storable (no NUL, no lone surrogate — PostgreSQL refuses NUL in text,
- * and SQLite would store what PostgreSQL cannot, so both stores are held to one rule); an id
- * is at most LIMITS.idChars characters and cannot be cut (other rows refer to it); a name is
- * cut to LIMITS.nameChars, as a token's name is, since it rides in every chat list and event,
- * and loses the bidirectional controls live names refuse (isPlainName). A message's content
- * is cut to LIMITS.contentChars, as live input is held to it: a page of history must cost
- * what a page of live messages costs, whatever was imported.
+ * drift. Text must be storable (textProblem); an id is at most LIMITS.idChars characters and
+ * cannot be cut (other rows refer to it); a name is cut to LIMITS.nameChars, as a token's
+ * name is, since it rides in every chat list and event, and loses the bidirectional controls
+ * live names refuse (isPlainName). A message's content is cut to LIMITS.contentChars, as
+ * live input is held to it: a page of history must cost what a page of live messages costs,
+ * whatever was imported.
  */
-import { isPlainName, isStorableText } from '../schemas/inputs.js';
-import { LIMITS } from '../schemas/shapes.js';
+import { isPlainName, textProblem } from '../schemas/text-rules.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 import { FieldProblem } from './field-problem.js';
 
 export function assertValidText(value: string, field: string): string {
-  if (isStorableText(value)) return value;
-  const problem = value.includes('\u0000') ? 'a NUL character' : 'a lone surrogate';
-  throw new FieldProblem('invalid-text', field, `contains ${problem}`);
+  const problem = textProblem(value);
+  if (problem) throw new FieldProblem('invalid-text', field, `contains a ${problem}`);
+  return value;
 }
 
 export function assertValidId(value: string, field: string): string {
@@ -25,17 +24,6 @@ export function assertValidId(value: string, field: string): string {
     throw new FieldProblem('id-too-long', field, `is longer than ${LIMITS.idChars} characters`);
   }
   return assertValidText(value, field);
-}
-
-/** At most `max` UTF-16 units, never half of a character (a pair cut in two). */
-export function cutText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  return cut.isWellFormed() ? cut : cut.slice(0, -1);
-}
-
-export function cutName(name: string): string {
-  return cutText(name, LIMITS.nameChars);
 }
 
 /**

@@ -17,7 +17,8 @@ import {
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
-import { type Emit, emit, type Outcome, rooms } from '../outcome.js';
+import { type Emit, emit, type Outcome } from '../outcome.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';

@@ -22,7 +22,7 @@ import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
-import { type Outcome, rooms } from '../outcome.js';
+import type { Outcome } from '../outcome.js';
 import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
   ChatRefPayload,
@@ -33,6 +33,7 @@ import {
   SocketSendPayload,
   TypingBody,
 } from '../schemas/inputs.js';
+import { rooms } from '../schemas/rooms.js';
 import { joinChatRoom } from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';

@@ -1,6 +1,6 @@
 /**
  * Room membership follows access. A socket joins `chat-<id>` only if it may view the
- * chat (join-chat checks), and joins its access rooms with it (outcome.ts accessRooms).
+ * chat (join-chat checks), and joins its access rooms with it (access-rooms.ts).
  * When access changes afterwards (another admin takes or locks a waiting chat, a chat is
  * transferred away or closed), every socket in the chat's room that is in none of the
  * rooms that may still view it leaves, on every node: Socket.io applies the removal here
@@ -18,10 +18,11 @@
 
 import type { BroadcastOptions } from 'socket.io-adapter';
 import { type Actor, ANONYMOUS } from '../auth/actor.js';
-import { accessRoomsOf, mayView, viewerRooms } from '../chats/rules.js';
-import { rooms } from '../outcome.js';
+import { mayView } from '../chats/permissions.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import type { Store } from '../store/store.js';
+import { accessRoomsOf, viewerRooms } from './access-rooms.js';
 import type { ChatServer, ChatSocket, SocketData } from './types.js';
 
 export async function joinChatRoom(

@@ -1,5 +1,5 @@
-import { viewerRooms } from '../chats/rules.js';
 import type { Effects } from '../outcome.js';
+import { viewerRooms } from './access-rooms.js';
 import { dropSocketsThatLostAccess, viewersMark } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
 

@@ -3,8 +3,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
-import { errorEvent, internalErrorReply, succeed, toErrorReply } from '../envelopes.js';
-import { InvalidInput, RateLimited, Unauthorized } from '../errors.js';
+import { errorEvent, failureReply, succeed } from '../envelopes.js';
+import { InvalidInput, RateLimited, tokenExpired } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
 import { LIMITS } from '../schemas/shapes.js';
@@ -60,14 +60,7 @@ function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } 
 
 export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: FastifyBaseLogger): void {
   const fail = (socket: ChatSocket, event: string, err: unknown, ack: Ack | undefined) => {
-    let reply = toErrorReply(err);
-    if (reply && reply.status >= 500 && err instanceof Error) {
-      log.warn({ code: reply.body.code, cause: err.cause, event }, reply.body.error);
-    }
-    if (!reply) {
-      log.error({ err, event }, 'socket handler failed');
-      reply = internalErrorReply();
-    }
+    const reply = failureReply(err, log, { event });
     if (ack) ack(reply.body);
     else socket.emit('error', errorEvent(event, reply.body));
   };
@@ -81,12 +74,7 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
   const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
     if (socket.data.expiresAt !== undefined && socket.data.expiresAt <= Date.now()) {
-      fail(
-        socket,
-        event,
-        new Unauthorized('Token expired; reconnect with a fresh token', 'TOKEN_EXPIRED'),
-        ack,
-      );
+      fail(socket, event, tokenExpired(), ack);
       socket.disconnect(true);
       return;
     }

@@ -23,6 +23,7 @@ import {
   SentMessageReply,
 } from './replies.js';
 import { ChatSchema, MessageSchema } from './shapes.js';
+import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
 export type Audience = 'admins' | 'admin-<adminId>' | 'user-<userId>' | 'chat-<chatId>' | 'socket';
@@ -72,7 +73,7 @@ export const SERVER_EVENTS = {
     payload: z.object({
       chatId,
       readerId: z.string(),
-      readerType: z.enum(['user', 'admin']),
+      readerType: z.enum(READER_TYPES),
     }),
     to: ['chat-<chatId>'],
     summary: "The reader marked the other side's messages read.",

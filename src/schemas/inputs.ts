@@ -4,46 +4,26 @@
  * produce the OpenAPI document.
  */
 import { z } from 'zod';
-import { LIMITS } from './shapes.js';
-
-/**
- * Text every store can hold alike: no NUL (PostgreSQL refuses it in text) and no lone
- * surrogate (it cannot be encoded as UTF-8, so a store would silently replace it).
- */
-export const isStorableText = (v: string): boolean => !v.includes('\u0000') && v.isWellFormed();
+import { isPlainName, isWebUrl, PLAIN_NAME_RULE, textProblem, WEB_URL_RULE } from './text-rules.js';
+import { CHAT_STATUSES, LIMITS, MESSAGE_TYPES, READER_TYPES, SENDER_TYPES } from './vocabulary.js';
 
 const text = (maxChars: number) =>
   z
     .string()
     .max(maxChars)
-    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
-    .refine((v) => v.isWellFormed(), 'must not contain a lone surrogate');
-
-/**
- * Unicode's embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) make
- * text display in another order than it is written: a name ending in U+202E turns around
- * what a page writes after it. A name has no use for them (pages show each name isolated),
- * so names refuse them; message texts keep them and clients neutralise them when shown.
- * The marks U+200E, U+200F and U+061C stay: right-to-left names need them.
- */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
-export const isPlainName = (v: string): boolean => !BIDI_CONTROLS.test(v);
-export const PLAIN_NAME_RULE =
-  'must not contain bidirectional embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069)';
+    .superRefine((v, ctx) => {
+      const problem = textProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `must not contain a ${problem}` });
+    });
 
 const id = text(LIMITS.idChars).trim().min(1);
 const name = text(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
-/** Only web links: a client renders it, so `javascript:`, `data:` or `file:` must never get in. */
-const fileUrl = text(LIMITS.urlChars).refine((v) => {
-  if (!URL.canParse(v)) return false;
-  const { protocol } = new URL(v);
-  return protocol === 'http:' || protocol === 'https:';
-}, 'must be an http(s) URL');
+const fileUrl = text(LIMITS.urlChars).refine(isWebUrl, WEB_URL_RULE);
 /** v2 clients send JSON booleans; query strings carry "true"/"false". */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const senderType = z.enum(['user', 'admin', 'system']);
-const readerType = z.enum(['user', 'admin']);
-const messageType = z.enum(['text', 'image', 'file']);
+const senderType = z.enum(SENDER_TYPES);
+const readerType = z.enum(READER_TYPES);
+const messageType = z.enum(MESSAGE_TYPES);
 
 export const ChatIdParams = z.object({ chatId: id });
 export const UserIdParams = z.object({ userId: id });
@@ -53,7 +33,7 @@ export const OpenChatBody = z.object({ userId: id, userName: name });
 
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 export const AllChatsQuery = z.object({
-  status: z.enum(['waiting', 'active', 'closed']).optional(),
+  status: z.enum(CHAT_STATUSES).optional(),
 });
 
 export const TakeChatBody = z.object({

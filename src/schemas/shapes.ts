@@ -1,23 +1,24 @@
 /**
  * The wire shapes of the contract (docs/protocol.md, "Data shapes"), field names as v2
- * sent them (including `_id`). Declared once with zod: the TypeScript types are inferred
+ * sent them (including `_id`), their enums built from vocabulary.ts (re-exported here with
+ * LIMITS). Declared once with zod: the TypeScript types are inferred
  * from these schemas, and the same schemas describe replies and events in the OpenAPI and
  * AsyncAPI documents. The server builds these objects itself (store/rows.ts), so they are
  * never parsed on the hot path.
  */
 import { z } from 'zod';
+import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from './vocabulary.js';
+
+export type { ChatStatus, MessageType, SenderType } from './vocabulary.js';
+export { LIMITS } from './vocabulary.js';
 
 const isoTime = (description: string) => z.string().meta({ format: 'date-time', description });
 const objectId = (description: string) =>
   z.string().meta({ description, example: '674450ae0000000000000001' });
 
-export const ChatStatusSchema = z.enum(['waiting', 'active', 'closed']);
-export const SenderTypeSchema = z.enum(['user', 'admin', 'system']);
-export const MessageTypeSchema = z.enum(['text', 'image', 'file']);
-
-export type ChatStatus = z.infer<typeof ChatStatusSchema>;
-export type SenderType = z.infer<typeof SenderTypeSchema>;
-export type MessageType = z.infer<typeof MessageTypeSchema>;
+export const ChatStatusSchema = z.enum(CHAT_STATUSES);
+export const SenderTypeSchema = z.enum(SENDER_TYPES);
+export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 
 const AT = '2026-11-25T10:42:06.006Z';
 
@@ -109,18 +110,3 @@ export const MessageSchema = z
 
 export type Chat = z.infer<typeof ChatSchema>;
 export type Message = z.infer<typeof MessageSchema>;
-
-/** Bounds that the contract names (docs/protocol.md, "Limits"): one place, used by HTTP and Socket.io. */
-export const LIMITS = {
-  bodyBytes: 64 * 1024,
-  contentChars: 10_000,
-  lastMessagePreviewChars: 100,
-  historyDefaultLimit: 50,
-  historyMaxLimit: 200,
-  /** Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub). */
-  idChars: 100,
-  /** What the router accepts in one path segment before zod names the field. */
-  pathParamChars: 1024,
-  nameChars: 200,
-  urlChars: 2048,
-} as const;

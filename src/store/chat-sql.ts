@@ -8,7 +8,7 @@
  * reading from chats/ would make the two folders depend on each other.
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import { type Actor, isSuperAdmin, sideOf } from '../auth/actor.js';
+import { type Actor, isSuperAdmin, sideOf } from '../auth/roles.js';
 import type { Database } from './schema.js';
 
 type Chats = ExpressionBuilder<Database, 'chats'>;

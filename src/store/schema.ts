@@ -1,10 +1,11 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
+import type { ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
   id: string;
   userId: string;
   userName: string;
-  status: 'waiting' | 'active' | 'closed';
+  status: ChatStatus;
   assignedAdminId: string | null;
   assignedAdminName: string | null;
   /** 0/1: the same integer column type on SQLite and PostgreSQL. */
@@ -26,10 +27,10 @@ export interface MessagesTable {
   chatId: string;
   seq: number;
   senderId: string;
-  senderType: 'user' | 'admin' | 'system';
+  senderType: SenderType;
   senderName: string;
   content: string;
-  messageType: 'text' | 'image' | 'file';
+  messageType: MessageType;
   fileUrl: string | null;
   isRead: number;
   readAt: string | null;

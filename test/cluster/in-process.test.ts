@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rooms } from '../../src/outcome.js';
+import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';

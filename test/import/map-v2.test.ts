@@ -4,8 +4,8 @@ import { isoDate } from '../../src/import/ejson.js';
 import { FieldProblem } from '../../src/import/field-problem.js';
 import { mapChat, mapMessage } from '../../src/import/map-v2.js';
 import { mapRecord } from '../../src/import/parse-document.js';
-import { isPlainName } from '../../src/schemas/inputs.js';
 import { LIMITS } from '../../src/schemas/shapes.js';
+import { isPlainName } from '../../src/schemas/text-rules.js';
 
 const ID = '65a4f1c2e4b0a1b2c3d4e5f6';
 const CHAT = '65a4f1c2e4b0a1b2c3d4e5f7';

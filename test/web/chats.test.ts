@@ -100,4 +100,38 @@ describe('console chat lists', () => {
     s = apply(s, { type: 'loaded', list: 'queue', chats: [chat('c22')] });
     expect(ids(queueOf(s))).toEqual(['c22']);
   });
+
+  it("previews a message as the server does: cut by character, never half an emoji; '[file]' for an empty file", () => {
+    let s = apply(noChats, { type: 'loaded', list: 'queue', chats: [chat('c1')] });
+    const message = {
+      _id: 'm1',
+      chatId: 'c1',
+      seq: 1,
+      senderId: 'u-c1',
+      senderType: 'user' as const,
+      senderName: 'User c1',
+      content: '😀'.repeat(120),
+      messageType: 'text' as const,
+      fileUrl: null,
+      isRead: false,
+      readAt: null,
+      clientMessageId: null,
+      createdAt: '2026-01-01T00:01:00Z',
+      updatedAt: '2026-01-01T00:01:00Z',
+    };
+    s = apply(s, { type: 'notification', chatId: 'c1', message });
+    expect(s.byId.c1?.lastMessage).toBe('😀'.repeat(100));
+    s = apply(s, {
+      type: 'notification',
+      chatId: 'c1',
+      message: {
+        ...message,
+        seq: 2,
+        content: ' ',
+        messageType: 'file',
+        fileUrl: 'https://x.test/a.pdf',
+      },
+    });
+    expect(s.byId.c1?.lastMessage).toBe('[file]');
+  });
 });

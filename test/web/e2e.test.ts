@@ -218,6 +218,10 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
 
         // Admin 1 takes it: it leaves admin 2's queue; the widget shows who joined.
         await item(a1).click();
+        // A waiting chat offers a plain admin Take, never Close: the server refuses them that.
+        const actions = a1.locator('.chat__actions');
+        await actions.locator('button:has-text("Take")').waitFor();
+        expect(await actions.locator('button:has-text("Close")').count()).toBe(0);
         await a1.click('.chat__actions button:has-text("Take")');
         await until('the chat leaves admin 2 queue', async () => (await item(a2).count()) === 0);
         await widget.locator('.notice', { hasText: `${admin1.name} joined the chat` }).waitFor();

@@ -13,6 +13,7 @@ import { Composer } from '../shared/ui/composer.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useChat } from '../shared/use-chat.js';
+import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
 import { TransferForm } from './transfer-form.js';
 
@@ -36,7 +37,7 @@ export function ChatView(props: Props) {
   const superadmin = me.role === 'superadmin';
   const mine = chat.assignedAdminId === me.id;
   const closed = chat.status === 'closed';
-  const canWrite = !closed && (mine || superadmin);
+  const may = chatActionsFor(chat, me);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);
@@ -106,8 +107,6 @@ export function ChatView(props: Props) {
       }),
     ).then(() => setTransferring(false));
 
-  const waiting = chat.status === 'waiting' && !chat.assignedAdminId;
-  const holds = !closed && (mine || (superadmin && Boolean(chat.assignedAdminId)));
   const holder =
     chat.isLocked && chat.lockedByAdminName
       ? sentence(c('lockedBy'), { name: chat.lockedByAdminName })
@@ -144,38 +143,38 @@ export function ChatView(props: Props) {
         </div>
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>
-          {waiting ? (
-            <>
-              <button type="button" class="button" disabled={busy} onClick={() => take(false)}>
-                {c('take')}
-              </button>
-              <button
-                type="button"
-                class="button button--plain"
-                disabled={busy}
-                onClick={() => take(true)}
-              >
-                {c('lock')}
-              </button>
-            </>
+          {may.take ? (
+            <button type="button" class="button" disabled={busy} onClick={() => take(false)}>
+              {c('take')}
+            </button>
           ) : null}
-          {holds ? (
-            <>
-              <button type="button" class="button button--plain" disabled={busy} onClick={unlock}>
-                {c('unlock')}
-              </button>
-              <button
-                type="button"
-                class="button button--plain"
-                disabled={busy}
-                aria-expanded={transferring}
-                onClick={() => setTransferring((v) => !v)}
-              >
-                {c('transfer')}
-              </button>
-            </>
+          {may.lock ? (
+            <button
+              type="button"
+              class="button button--plain"
+              disabled={busy}
+              onClick={() => take(true)}
+            >
+              {c('lock')}
+            </button>
           ) : null}
-          {!closed && (holds || waiting) ? (
+          {may.unlock ? (
+            <button type="button" class="button button--plain" disabled={busy} onClick={unlock}>
+              {c('unlock')}
+            </button>
+          ) : null}
+          {may.transfer ? (
+            <button
+              type="button"
+              class="button button--plain"
+              disabled={busy}
+              aria-expanded={transferring}
+              onClick={() => setTransferring((v) => !v)}
+            >
+              {c('transfer')}
+            </button>
+          ) : null}
+          {may.close ? (
             <button
               type="button"
               class="button button--danger"
@@ -226,7 +225,7 @@ export function ChatView(props: Props) {
         loadingOlder={view.loadingOlder}
         footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />
-      {canWrite ? (
+      {may.write ? (
         <Composer
           id="reply"
           t={t}

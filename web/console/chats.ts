@@ -2,6 +2,7 @@
  * Every chat the console knows, by id, updated from list loads and live events; the queue,
  * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
  */
+import { previewOf, unreadIncrementOf } from '../../src/schemas/text-rules.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 
 export interface Chats {
@@ -111,9 +112,9 @@ export function applyChatEvent(s: Chats, e: ChatEvent, me: Identity): Chats {
       const m = e.message;
       return patch(s, e.chatId, (c) => ({
         ...c,
-        lastMessage: m.content.slice(0, 100),
+        lastMessage: previewOf(m.content, m.messageType),
         lastMessageAt: m.createdAt,
-        unreadCount: m.senderType === 'user' ? c.unreadCount + 1 : c.unreadCount,
+        unreadCount: c.unreadCount + unreadIncrementOf(m.senderType),
       }));
     }
     case 'user-status': {

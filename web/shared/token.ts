@@ -2,9 +2,8 @@
  * Reads the claims of a JWT without verifying it: the server verifies every request; the
  * page only needs to know whom the token names (to fill v2 payload fields and the header).
  */
+import { isOneOf, ROLES } from '../../src/schemas/vocabulary.js';
 import type { Identity } from './types.js';
-
-const ROLES = ['user', 'admin', 'superadmin'] as const;
 
 function base64UrlDecode(part: string): string {
   const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -27,12 +26,11 @@ export function readToken(token: string): TokenClaims | undefined {
     if (typeof claims !== 'object' || claims === null) return undefined;
     const { sub, name, role, exp } = claims as Record<string, unknown>;
     if (typeof sub !== 'string' || !sub) return undefined;
-    const knownRole = ROLES.find((r) => r === role);
-    if (!knownRole) return undefined;
+    if (!isOneOf(ROLES, role)) return undefined;
     return {
       id: sub,
       name: typeof name === 'string' && name ? name : sub,
-      role: knownRole,
+      role,
       expiresAt: typeof exp === 'number' ? exp * 1000 : undefined,
     };
   } catch {

@@ -2,11 +2,13 @@
 export type { ServerToClientEvents } from '../../src/schemas/events.js';
 export type { Chat, Message, MessageType } from '../../src/schemas/shapes.js';
 
+import type { Role } from '../../src/schemas/vocabulary.js';
+
 /** Who this browser tab is, as the server will see it. */
 export interface Identity {
   id: string;
   name: string;
-  role: 'user' | 'admin' | 'superadmin';
+  role: Role;
 }
 
 /** With `none` the identity is the one typed in (demo); with `jwt` it comes from the token. */

@@ -3,6 +3,7 @@
  * reconnects), sends with their delivery states, typing both ways and read receipts.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ReaderType } from '../../src/schemas/vocabulary.js';
 import type { ChatClient } from './client.js';
 import { newClientMessageId } from './ids.js';
 import type { RestSuccess } from './rest.js';
@@ -34,7 +35,7 @@ const pageCount = (p: Pagination) => ('pages' in p ? p.pages : 1);
 
 export interface ChatOptions {
   /** Which side this reader writes for: user messages, or admin (and system) messages. */
-  side: 'user' | 'admin';
+  side: ReaderType;
   /** Send `mark-read` for the other side's messages (panel open, tab visible, allowed). */
   markRead: boolean;
   /** Called with each message from the other side that arrived live. */

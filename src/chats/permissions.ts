@@ -1,0 +1,83 @@
+/**
+ * What a caller may do with a chat, as pure functions over the chat and the caller (no
+ * store, no transport): the server's rules (rules.ts) refuse exactly what these deny, and
+ * the console imports them to show only the actions the server would allow.
+ * test/chats/permissions.test.ts checks both over every chat state and caller.
+ */
+import { type Actor, isAdmin, isAdminNamed, isSuperAdmin, isUser } from '../auth/roles.js';
+import type { Chat } from '../schemas/shapes.js';
+import {
+  adminMayTake,
+  chatIsOpen,
+  heldBy,
+  inQueueOf,
+  type QueueViewer,
+  writableBy,
+} from './predicates.js';
+
+export interface Capabilities {
+  view: boolean;
+  /** Assign to oneself (take) or assign and lock (lock): the same rule. */
+  take: boolean;
+  lock: boolean;
+  /** Hand to another admin, naming the current assignee as the one it comes from. */
+  transfer: boolean;
+  /** Return to the queue. */
+  unlock: boolean;
+  /** Close an open chat (closing a closed one changes nothing). */
+  close: boolean;
+  write: boolean;
+}
+
+/** How an admin sees the waiting queue. */
+export function queueViewerOf(actor: Actor): QueueViewer {
+  return {
+    adminId: actor.kind === 'person' ? actor.id : null,
+    seesLocked: isSuperAdmin(actor),
+  };
+}
+
+/** The chat's user, its assignee, any admin who sees it in the queue, a superadmin. */
+export function mayView(chat: Chat, actor: Actor): boolean {
+  if (isSuperAdmin(actor)) return true;
+  if (isUser(actor, chat.userId)) return true;
+  if (!isAdmin(actor)) return false;
+  return isAdminNamed(actor, chat.assignedAdminId) || inQueueOf.holds(chat, queueViewerOf(actor));
+}
+
+/** An admin (a person: anonymous has no id to assign) and a chat nobody else holds. */
+export function mayTake(chat: Chat, actor: Actor): boolean {
+  return actor.kind === 'person' && isAdmin(actor) && adminMayTake.holds(chat, actor.id);
+}
+
+/**
+ * The admin who holds the chat in the sense the store's conditional updates check
+ * (heldBy: assigned and active); null when nobody does. A chat imported from v2 as
+ * waiting with an assignee is held by nobody: it must be taken, not unlocked.
+ */
+export function holderOf(chat: Chat): string | null {
+  const assignee = chat.assignedAdminId;
+  return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
+}
+
+/** The holder of an open chat, or a superadmin: who may transfer or unlock it. */
+export function mayHandOver(chat: Chat, actor: Actor): boolean {
+  if (!isAdmin(actor) || !chatIsOpen.holds(chat)) return false;
+  const holder = holderOf(chat);
+  return holder !== null && (isSuperAdmin(actor) || isAdminNamed(actor, holder));
+}
+
+export function capabilitiesOf(chat: Chat, actor: Actor): Capabilities {
+  const take = mayTake(chat, actor);
+  const handOver = mayHandOver(chat, actor);
+  const write = writableBy.holds(chat, actor);
+  return {
+    view: mayView(chat, actor),
+    take,
+    lock: take,
+    transfer: handOver,
+    unlock: handOver,
+    close: write,
+    write,
+  };
+}

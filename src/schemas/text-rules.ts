@@ -1,0 +1,78 @@
+/**
+ * The rules of text, ids, names, URLs and the chat preview, each written once as a plain
+ * function: the zod schemas (inputs.ts), the token verifier, the importer and the pages
+ * apply these. No zod at runtime: the browser bundles import this file.
+ */
+import { LIMITS, type MessageType, type SenderType } from './vocabulary.js';
+
+/**
+ * What keeps a text from being stored alike by every store, or undefined when nothing
+ * does: PostgreSQL refuses NUL in text, and a lone surrogate cannot be encoded as UTF-8 (a
+ * store would silently replace it). Each caller phrases it (`must not contain a …`).
+ */
+export function textProblem(v: string): 'NUL character' | 'lone surrogate' | undefined {
+  if (v.includes('\u0000')) return 'NUL character';
+  if (!v.isWellFormed()) return 'lone surrogate';
+  return undefined;
+}
+
+export const isStorableText = (v: string): boolean => textProblem(v) === undefined;
+
+/**
+ * Unicode's embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) make
+ * text display in another order than it is written: a name ending in U+202E turns around
+ * what a page writes after it. A name has no use for them (pages show each name isolated),
+ * so names refuse them; message texts keep them and clients neutralise them when shown.
+ * The marks U+200E, U+200F and U+061C stay: right-to-left names need them.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const isPlainName = (v: string): boolean => !BIDI_CONTROLS.test(v);
+export const PLAIN_NAME_RULE =
+  'must not contain bidirectional embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069)';
+
+/** Only web links: a client renders a file URL, so `javascript:`, `data:` or `file:` must never get in. */
+export function isWebUrl(v: string): boolean {
+  // new URL in a try rather than URL.canParse: the widget runs in browsers older than it.
+  try {
+    const { protocol } = new URL(v);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+export const WEB_URL_RULE = 'must be an http(s) URL';
+
+/** At most `max` UTF-16 units, never half of a character (a pair cut in two). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return cut.isWellFormed() ? cut : cut.slice(0, -1);
+}
+
+/** A name cut to LIMITS.nameChars, where one is taken rather than refused (a token's, an imported one). */
+export function cutName(name: string): string {
+  return cutText(name, LIMITS.nameChars);
+}
+
+/** The first `n` characters (code points, so a surrogate pair is never cut in two). */
+export function firstCodePoints(text: string, n: number): string {
+  if (text.length <= n) return text;
+  let out = '';
+  let count = 0;
+  for (const ch of text) {
+    if (count++ === n) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** A chat's lastMessage for a message: its first characters, or `[image]`/`[file]` for an empty attachment. */
+export function previewOf(content: string, messageType: MessageType): string {
+  const text = content.trim() ? content : messageType === 'text' ? '' : `[${messageType}]`;
+  return firstCodePoints(text, LIMITS.lastMessagePreviewChars);
+}
+
+/** What a message does to its chat's unread count (user messages not yet read by an admin). */
+export function unreadIncrementOf(senderType: SenderType): number {
+  return senderType === 'user' ? 1 : 0;
+}

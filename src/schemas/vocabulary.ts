@@ -1,0 +1,43 @@
+/**
+ * The words of the contract, declared once as plain `as const` arrays: the chat statuses,
+ * sender, reader and message types, roles, and the bounds the contract names. The zod
+ * schemas (shapes.ts, inputs.ts), the store's column types, the importer and the web pages
+ * all build from these, so adding a message type or changing a length is one edit here.
+ * No zod at runtime: the browser bundles import this file.
+ */
+
+export const CHAT_STATUSES = ['waiting', 'active', 'closed'] as const;
+export const SENDER_TYPES = ['user', 'admin', 'system'] as const;
+/** Who marks messages read: a chat's two sides (system messages never read anything). */
+export const READER_TYPES = ['user', 'admin'] as const;
+export const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
+export const ROLES = ['user', 'admin', 'superadmin'] as const;
+
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+export type SenderType = (typeof SENDER_TYPES)[number];
+export type ReaderType = (typeof READER_TYPES)[number];
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+export type Role = (typeof ROLES)[number];
+
+/** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
+export function isOneOf<const W extends readonly string[]>(
+  words: W,
+  value: unknown,
+): value is W[number] {
+  return words.some((w) => w === value);
+}
+
+/** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
+export const LIMITS = {
+  bodyBytes: 64 * 1024,
+  contentChars: 10_000,
+  lastMessagePreviewChars: 100,
+  historyDefaultLimit: 50,
+  historyMaxLimit: 200,
+  /** Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub). */
+  idChars: 100,
+  /** What the router accepts in one path segment before zod names the field. */
+  pathParamChars: 1024,
+  nameChars: 200,
+  urlChars: 2048,
+} as const;

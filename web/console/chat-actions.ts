@@ -1,0 +1,31 @@
+/**
+ * The actions the console offers on a chat: the server's own permissions (capabilitiesOf,
+ * shared with the server's rules, not restated here), so a button appears only where the
+ * server would allow what it does.
+ */
+import { person } from '../../src/auth/roles.js';
+import { capabilitiesOf, holderOf } from '../../src/chats/permissions.js';
+import type { Chat, Identity } from '../shared/types.js';
+
+export interface ChatActions {
+  take: boolean;
+  lock: boolean;
+  unlock: boolean;
+  transfer: boolean;
+  close: boolean;
+  write: boolean;
+}
+
+export function chatActionsFor(chat: Chat, me: Identity): ChatActions {
+  const may = capabilitiesOf(chat, person(me.id, me.name, me.role));
+  // Taking a chat one already holds changes nothing: offered only while nobody holds it.
+  const free = holderOf(chat) === null;
+  return {
+    take: may.take && free,
+    lock: may.lock && free,
+    unlock: may.unlock,
+    transfer: may.transfer,
+    close: may.close,
+    write: may.write,
+  };
+}
