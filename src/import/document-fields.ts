@@ -130,6 +130,9 @@ export function contentField(doc: Document, changes: FieldChange[]): string {
       reason: 'content-too-long',
       detail: `content: cut from ${written.length.toLocaleString('en-US')} to ${cut.length} characters`,
     });
+    // A copy, not a slice: V8's slice keeps the whole megabyte it was cut from alive, and a
+    // staging batch of such rows held them all (the batch counts the cut length).
+    return Buffer.from(cut, 'utf16le').toString('utf16le');
   }
   return cut;
 }
