@@ -5,19 +5,9 @@
  * of status, assignee and lock, and every kind of caller, both forms must pick the same
  * chats, on both databases.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import {
-  type Expression,
-  type ExpressionBuilder,
-  Kysely,
-  PostgresDialect,
-  type SqlBool,
-  SqliteDialect,
-  sql,
-} from 'kysely';
-import pg from 'pg';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, ANONYMOUS, person } from '../../src/auth/actor.js';
+import { type Actor, person } from '../../src/auth/actor.js';
 import {
   adminMayTake,
   chatIsOpen,
@@ -30,39 +20,9 @@ import {
 import * as inSql from '../../src/store/chat-sql.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
-import type { ChatsTable, Database } from '../../src/store/schema.js';
-import { storeTargets, type TestDatabase } from '../helpers/stores.js';
-
-const ADMINS = ['a1', 'a2', 'a3'];
-const at = '2026-01-01T00:00:00.000Z';
-
-/** Every status × assignee × lock holder, including combinations the server never makes. */
-function everyChatState(): ChatsTable[] {
-  const rows: ChatsTable[] = [];
-  for (const status of ['waiting', 'active', 'closed'] as const)
-    for (const assignee of [null, 'a1', 'a2'])
-      for (const locker of [null, 'a1', 'a2']) {
-        rows.push({
-          id: `${status}-${assignee ?? 'none'}-${locker ?? 'none'}`,
-          userId: `u-${rows.length}`,
-          userName: 'U',
-          status,
-          assignedAdminId: assignee,
-          assignedAdminName: assignee && `Name ${assignee}`,
-          isLocked: locker ? 1 : 0,
-          lockedByAdminId: locker,
-          lockedByAdminName: locker && `Name ${locker}`,
-          lastMessage: '',
-          lastMessageAt: at,
-          unreadCount: 0,
-          userOnline: 0,
-          lastSeq: 0,
-          createdAt: at,
-          updatedAt: at,
-        });
-      }
-  return rows;
-}
+import type { Database } from '../../src/store/schema.js';
+import { storeTargets } from '../helpers/stores.js';
+import { ADMINS, callers, describeCaller, everyChatState, openDatabase } from './chat-states.js';
 
 const viewers: QueueViewer[] = [
   { adminId: 'a1', seesLocked: false },
@@ -72,45 +32,11 @@ const viewers: QueueViewer[] = [
   { adminId: null, seesLocked: true },
 ];
 
-/**
- * Every kind of caller: a superadmin, admins (assignee or not), the chat's user and
- * another user, and ids that belong to the other side (a user named like an assignee,
- * an admin named like a chat's user), which must not count.
- */
-const callers: Actor[] = [
-  ANONYMOUS,
-  person('s1', 'S', 'superadmin'),
-  person('a1', 'A', 'superadmin'),
-  ...ADMINS.map((id) => person(id, 'A', 'admin')),
-  person('u-0', 'U', 'user'),
-  person('u-13', 'U', 'user'),
-  person('u-none', 'U', 'user'),
-  person('a1', 'U', 'user'),
-  person('u-10', 'A', 'admin'),
-];
-const describeCaller = (actor: Actor) =>
-  actor.kind === 'person' ? `${actor.role} ${actor.id}` : 'anonymous';
-
 /** The raw text form as a statement uses it, with the writer's role and id as literals. */
 const rawWhere = (form: (role: string, id: string) => string, actor: Actor) => {
   if (actor.kind !== 'person') throw new Error('the raw form is for senders, who are persons');
   return sql.raw(form(`'${actor.role}'`, `'${actor.id}'`));
 };
-
-async function openDatabase(target: { name: string; create(): Promise<TestDatabase> }) {
-  if (target.name === 'sqlite') {
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }),
-    });
-    return { db, drop: async () => {} };
-  }
-  const created = await target.create();
-  if (created.config.kind !== 'postgres') throw new Error('expected PostgreSQL');
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: created.config.url }) }),
-  });
-  return { db, drop: () => created.drop() };
-}
 
 describe.each(await storeTargets())('chat predicates on $name', (target) => {
   let db: Kysely<Database>;
