@@ -25,7 +25,7 @@ export const isStorableText = (v: string): boolean => textProblem(v) === undefin
  * so names refuse them; message texts keep them and clients neutralise them when shown.
  * The marks U+200E, U+200F and U+061C stay: right-to-left names need them.
  */
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 export const isPlainName = (v: string): boolean => !BIDI_CONTROLS.test(v);
 export const PLAIN_NAME_RULE =
   'must not contain bidirectional embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069)';

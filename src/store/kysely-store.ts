@@ -6,6 +6,7 @@
 import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { newId } from '../ids.js';
+import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { Availability } from './availability.js';
@@ -46,9 +47,6 @@ const byActivity = (a: Chat, b: Chat): number =>
 
 /** Plain code-unit order: ids and ISO times are ASCII, where every database's order agrees. */
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** seq is a 32-bit integer column: a bound past it would be an error on PostgreSQL. */
-const MAX_SEQ = 2_147_483_647;
 
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
@@ -338,7 +336,12 @@ export class KyselyStore implements Store {
         .selectAll()
         .where('chatId', '=', chatId)
         .where('seq', after ? '>' : '<', seq)
-        .where('seq', after ? '<=' : '>=', after ? Math.min(seq + reach, MAX_SEQ) : seq - reach)
+        // seq is int4: a bound past MAX_STORED_INT is an error on PostgreSQL.
+        .where(
+          'seq',
+          after ? '<=' : '>=',
+          after ? Math.min(seq + reach, MAX_STORED_INT) : seq - reach,
+        )
         .orderBy('seq', after ? 'asc' : 'desc')
         .execute();
       const page = rows.slice(0, limit);
