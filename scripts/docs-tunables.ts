@@ -79,6 +79,7 @@ const AREA_TITLES: Record<Area, string> = {
   tokens: 'Tokens',
   process: 'The process',
   import: 'The v2 import (`npm run import:v2`)',
+  attachments: 'Attachments (`src/attachments`)',
 };
 
 function defaultOf(name: TunableName): string {
@@ -181,7 +182,13 @@ const CONNECTIONS: RateRow = {
   refusal:
     'refused with `403` (polling) or `400` (WebSocket upgrade) and the message `Too many connections`',
 };
-const RATES = [MESSAGES, TYPING, REQUESTS, READS, CONNECTIONS, EVENTS];
+const UPLOADS: RateRow = {
+  what: 'attachment uploads (`POST /api/attachments`, also counted as requests)',
+  per: 'identity',
+  perSecond: 'uploadsPerSecond',
+  burst: 'uploadsBurst',
+};
+const RATES = [MESSAGES, TYPING, REQUESTS, READS, CONNECTIONS, EVENTS, UPLOADS];
 
 function protocolLimits(): string[] {
   const rows: [string, string][] = [

@@ -38,6 +38,8 @@ export interface Config {
   metrics: { port: number | undefined; token: string | undefined };
   /** On SIGTERM, /ready answers 503 this long before connections are closed. */
   shutdownDrainMs: number;
+  /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
+  attachmentUrlSecret: string | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -237,6 +239,14 @@ function parseMetrics(env: Env): Config['metrics'] {
   return { port: parsePort(env, 'METRICS_PORT'), token };
 }
 
+function parseAttachmentUrlSecret(env: Env): string | undefined {
+  const secret = nonEmpty(env, 'ATTACHMENT_URL_SECRET');
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    throw new ConfigError('ATTACHMENT_URL_SECRET', 'must be at least 32 bytes');
+  }
+  return secret;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -270,6 +280,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env),
     metrics: parseMetrics(env),
     shutdownDrainMs: tunables.shutdownDrainMs,
+    attachmentUrlSecret: parseAttachmentUrlSecret(env),
     tunables,
   };
 }

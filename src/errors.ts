@@ -137,6 +137,71 @@ export const ERRORS = {
     meaning:
       'The database cannot be reached or refuses writes (full disk, read-only). Nothing was stored; retry later (with the same `clientMessageId` for a send).',
   },
+  ATTACHMENT_FORM: {
+    status: 400,
+    message: 'An upload is a multipart/form-data body with one part `file`',
+    meaning:
+      'An upload that is not one file in a `multipart/form-data` body: no `file` part, several files, too many or too long fields, too many part headers, or a malformed body; the message says which. Nothing was stored.',
+  },
+  ATTACHMENT_LINK: {
+    status: 403,
+    message: 'This attachment link is invalid or has expired',
+    meaning:
+      'A download link whose `exp`/`sig` do not verify (tampered, or signed by another secret) or whose time has passed: fetch the message again for a fresh link. With or without an `Authorization` header.',
+  },
+  ATTACHMENT_NOT_FOUND: {
+    status: 404,
+    message: 'Attachment not found',
+    meaning:
+      'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
+  },
+  ATTACHMENT_USED: {
+    status: 409,
+    message: 'This attachment cannot be sent here',
+    meaning:
+      "An attachment is sent by one message only, by its uploader, in the chat it was uploaded to: it is used already, is someone else's, or belongs to another chat. Upload the file again. (A retried send with the same `clientMessageId` answers the stored message instead.)",
+  },
+  ATTACHMENT_TOO_LARGE: {
+    status: 413,
+    message: 'The file is too large',
+    meaning:
+      'The file is larger than `ATTACHMENT_MAX_BYTES`: refused as soon as that many bytes were read, without reading the rest (the connection is closed).',
+  },
+  ATTACHMENT_PIXELS: {
+    status: 413,
+    message: 'The image has too many pixels',
+    meaning:
+      'An image whose width × height (× frames) exceeds `ATTACHMENT_MAX_PIXELS`, whatever its size in bytes (a decompression bomb is refused before it is decoded).',
+  },
+  ATTACHMENT_QUOTA: {
+    status: 413,
+    message: 'Your attachment storage is full',
+    meaning:
+      "The upload would take the uploader's stored attachments past `ATTACHMENT_QUOTA_BYTES`. Unused uploads are deleted after 24 hours and give their space back.",
+  },
+  ATTACHMENT_TYPE: {
+    status: 415,
+    message: 'This type of file is not accepted',
+    meaning:
+      'The content is not PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (HTML, SVG, XML, scripts, archives, executables… also when the bytes are text), or the declared type or the extension contradicts the content. The type is decided by the content, never by the name.',
+  },
+  ATTACHMENT_DAMAGED: {
+    status: 422,
+    message: 'The image cannot be read',
+    meaning: 'The content starts like an image of an accepted type but cannot be decoded.',
+  },
+  ATTACHMENT_INFECTED: {
+    status: 422,
+    message: 'The file was refused by the malware scanner',
+    meaning:
+      'With a malware scanner configured, it found a signature in the file. Nothing was stored.',
+  },
+  SCANNER_UNAVAILABLE: {
+    status: 503,
+    message: 'Uploads cannot be checked for malware right now; try again shortly',
+    meaning:
+      'With a malware scanner configured, it could not be reached: uploads are refused rather than stored unchecked (fail closed). Nothing was stored.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     message: 'Internal server error',

@@ -2,9 +2,15 @@
  * The composition root: reads nothing from the environment itself (main.ts does), opens
  * the store, builds HTTP and Socket.io around the same use cases, and knows how to stop.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { databaseBlobStore } from './attachments/database-blob-store.js';
+import type { BlobStore, MalwareScanner } from './attachments/ports.js';
+import type { AttachmentServices } from './attachments/services.js';
+import { linkSigner, signingKey } from './attachments/signed-urls.js';
+import { startSweeper } from './attachments/sweep.js';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -58,6 +64,37 @@ export interface StartOptions {
   store?: Store;
   /** Fail any REST reply that does not match its documented schema (test servers). */
   checkReplies?: boolean;
+  /**
+   * Where attachments' bytes live (default: the database) and the malware scanner every
+   * upload goes through (default: none).
+   */
+  attachments?: { blobs?: BlobStore; scanner?: MalwareScanner };
+}
+
+/** The attachments' wiring: the BlobStore and scanner chosen here, the link signer, the bounds. */
+function attachmentServices(
+  config: Config,
+  store: Store,
+  chosen: StartOptions['attachments'],
+  logger: Logger,
+): AttachmentServices {
+  const { key, shared } = signingKey({
+    urlSecret: config.attachmentUrlSecret,
+    jwtSecret: config.auth.mode === 'jwt' ? config.auth.secret : undefined,
+  });
+  if (!shared && config.redisUrl) {
+    logger.warn(
+      'attachment links are signed with a key of this node alone: set ATTACHMENT_URL_SECRET (the same on every node) so that every node accepts them',
+    );
+  }
+  return {
+    blobs: chosen?.blobs ?? databaseBlobStore(store.attachments),
+    scanner: chosen?.scanner,
+    links: linkSigner(key, config.tunables.attachmentUrlTtlSeconds),
+    maxBytes: config.tunables.attachmentMaxBytes,
+    maxPixels: config.tunables.attachmentMaxPixels,
+    quotaBytes: config.tunables.attachmentQuotaBytes,
+  };
 }
 
 async function authContext(
@@ -113,7 +150,12 @@ export async function startServer(
     metrics && config.rateLimit.enabled
       ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))
       : plainLimits;
-  const deps: Deps = { store, limits, presence: cluster.presence };
+  const deps: Deps & { attachments: AttachmentServices } = {
+    store,
+    limits,
+    presence: cluster.presence,
+    attachments: attachmentServices(config, store, options.attachments, logger),
+  };
 
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
@@ -164,6 +206,7 @@ export async function startServer(
     throw err;
   }
   readiness.ready();
+  const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
   const { port } = app.server.address() as AddressInfo;
   logger.info({ port, store: store.kind }, 'Fastorika chat server listening');
 
@@ -182,6 +225,7 @@ export async function startServer(
         // /ready answers 503 first, so a load balancer stops sending new clients here
         // while this node still serves the ones it has.
         readiness.drain();
+        sweeper.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

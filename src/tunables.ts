@@ -52,7 +52,8 @@ export type Area =
   | 'store'
   | 'tokens'
   | 'process'
-  | 'import';
+  | 'import'
+  | 'attachments';
 
 export interface Tunable {
   value: number;
@@ -225,6 +226,19 @@ export const TUNABLES = {
     area: 'rates',
     reason:
       "A reconnect's lists and a few catch-up pages at once; every burst comes back after a quiet spell, so it is kept small.",
+  },
+  uploadsPerSecond: {
+    value: 0.2,
+    unit: 'per second',
+    area: 'rates',
+    reason:
+      'Attachment uploads per identity (one every 5 s sustained): each costs a sniff, an image re-encode on the thread pool and up to ATTACHMENT_MAX_BYTES of writes; a person sends a few screenshots, not a stream of them.',
+  },
+  uploadsBurst: {
+    value: 10,
+    unit: 'at once',
+    area: 'rates',
+    reason: 'A handful of screenshots or statement pages attached one after another.',
   },
   connectionsPerSecond: {
     value: 5,
@@ -582,6 +596,114 @@ export const TUNABLES = {
     area: 'import',
     reason:
       "Of each chat's last message, only this much is read for its preview (its first lastMessagePreviewChars code points): a message may be a megabyte, and 1000 chats per statement would hold a gigabyte.",
+  },
+
+  // ---- Attachments (src/attachments) -------------------------------------------------------
+  attachmentMaxBytes: {
+    value: 10 * MiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      'The largest upload, refused (413) while reading past it: a phone screenshot is 1-4 MB and a bank statement PDF well under 10; an upload is held in memory once while it is checked, so this also bounds what one upload costs.',
+    override: {
+      env: 'ATTACHMENT_MAX_BYTES',
+      accepts: { kind: 'whole', min: 1024, max: 100 * MiB },
+    },
+  },
+  attachmentMaxPixels: {
+    value: 50_000_000,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      "The most pixels (width × height × frames) an image may decode to (sharp's limitInputPixels): a 48-megapixel phone photo passes, a small file that claims a huge canvas (a decompression bomb) is refused before it is decoded.",
+    override: {
+      env: 'ATTACHMENT_MAX_PIXELS',
+      accepts: { kind: 'whole', min: 1_000_000, max: 268_402_689 },
+    },
+  },
+  attachmentThumbnailPixels: {
+    value: 320,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      "A thumbnail's longest side in pixels: a timeline's inline preview, sharp on a HiDPI screen at 160 CSS pixels.",
+  },
+  attachmentChunkBytes: {
+    value: 256 * KiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      'The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on SQLite a chunk write holds the one writer for well under a millisecond, so sends wait at most one chunk.',
+  },
+  attachmentUrlTtlSeconds: {
+    value: 12 * 60 * 60,
+    unit: 'seconds',
+    area: 'attachments',
+    reason:
+      "How long a signed attachment link works (the contract allows 24 h at most): long enough for an agent's shift with a page of history open, short enough that a link copied out of the chat stops working the same day. Each upload reply, message and history page signs afresh.",
+    override: {
+      env: 'ATTACHMENT_URL_TTL_SECONDS',
+      accepts: { kind: 'whole', min: 60, max: 24 * 60 * 60 },
+    },
+  },
+  attachmentUnusedMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'An upload no message used within this long is deleted (the contract): time for a person to finish writing, and a bound on what abandoned uploads hold.',
+  },
+  attachmentSweepMs: {
+    value: 10 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'How often a node tries to take the sweep lease and delete unused uploads: an upload outlives its 24 h by at most this; one node sweeps at a time.',
+  },
+  attachmentSweepBatch: {
+    value: 100,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      'Uploads one sweep deletes per round, a turn between rounds: a backlog never holds the store for long.',
+  },
+  attachmentQuotaBytes: {
+    value: 100 * MiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      "What one uploader's stored attachments (thumbnails included) may hold: ten full-size uploads or hundreds of screenshots; unused uploads give their space back after 24 h.",
+    override: {
+      env: 'ATTACHMENT_QUOTA_BYTES',
+      accepts: { kind: 'whole', min: 0, max: 1024 * 1024 * MiB },
+    },
+  },
+  attachmentNameChars: {
+    value: 200,
+    unit: 'characters',
+    area: 'attachments',
+    reason:
+      "A file's name as kept and shown: longer names are cut (the extension kept); no file system needs more.",
+  },
+  attachmentFormFields: {
+    value: 8,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      'Fields besides the file an upload form may carry (chatId and the v2 sender fields need four): more is a 400, before any is stored.',
+  },
+  attachmentFieldBytes: {
+    value: 1024,
+    unit: 'bytes',
+    area: 'attachments',
+    reason: "A form field's value: ids and names are at most 100 characters.",
+  },
+  attachmentPartHeaders: {
+    value: 16,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      "Header lines of one form part (a browser sends two or three): more is a 400; busboy bounds a part's header bytes itself.",
   },
 } as const satisfies Record<string, Tunable>;
 

@@ -1,3 +1,4 @@
+import type { WithAttachments } from '../attachments/services.js';
 import type { HttpIdentity } from '../auth/http-identity.js';
 import type { Deps } from '../deps.js';
 import { succeed } from '../envelopes.js';
@@ -5,7 +6,7 @@ import type { Effects, Outcome } from '../outcome.js';
 
 /** What every route plugin is handed by the composition root. */
 export interface HttpContext extends HttpIdentity {
-  deps: Deps;
+  deps: Deps & WithAttachments;
   publish: (effects: Effects) => void;
 }
 

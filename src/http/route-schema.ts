@@ -25,6 +25,10 @@ const EXAMPLES: Record<FailureStatus, ReturnType<typeof failure>> = {
   }),
   413: failure('PAYLOAD_TOO_LARGE'),
   415: failure('UNSUPPORTED_MEDIA_TYPE'),
+  422: failure(
+    'ATTACHMENT_INFECTED',
+    'The file was refused by the malware scanner (Eicar-Signature)',
+  ),
   429: failure('RATE_LIMITED', undefined, { retryAfterMs: 850 }),
   503: failure('STORE_UNAVAILABLE'),
 };

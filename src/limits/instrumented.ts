@@ -16,5 +16,6 @@ export function instrumentLimits(limits: Limits, refused: (limit: keyof Limits) 
     requests: counted('requests', limits.requests),
     reads: counted('reads', limits.reads),
     connections: counted('connections', limits.connections),
+    uploads: counted('uploads', limits.uploads),
   };
 }

@@ -93,6 +93,8 @@ export interface Limits {
   reads: RateLimiter;
   /** New socket connections per client IP. */
   connections: RateLimiter;
+  /** Attachment uploads per identity. */
+  uploads: RateLimiter;
 }
 
 const T = TUNABLES;
@@ -104,6 +106,7 @@ export const DEFAULT_BUDGETS = {
   requests: { perSecond: T.requestsPerSecond.value, burst: T.requestsBurst.value },
   reads: { perSecond: T.readsPerSecond.value, burst: T.readsBurst.value },
   connections: { perSecond: T.connectionsPerSecond.value, burst: T.connectionsBurst.value },
+  uploads: { perSecond: T.uploadsPerSecond.value, burst: T.uploadsBurst.value },
 } as const satisfies Record<string, Budget>;
 
 export function createLimits(
@@ -118,6 +121,7 @@ export function createLimits(
       requests: unlimited,
       reads: unlimited,
       connections: unlimited,
+      uploads: unlimited,
     };
   }
   const d = DEFAULT_BUDGETS;
@@ -129,6 +133,7 @@ export function createLimits(
     requests: budgetLimiter('requests', d.requests, redis),
     reads: budgetLimiter('reads', d.reads, redis),
     connections: budgetLimiter('connections', d.connections, redis),
+    uploads: budgetLimiter('uploads', d.uploads, redis),
   };
 }
 

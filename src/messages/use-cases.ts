@@ -1,4 +1,8 @@
 /** Message use cases: send, history, read receipts, typing. */
+
+import { messageTypeFor } from '../attachments/rules.js';
+import type { WithAttachments } from '../attachments/services.js';
+import { attachmentPath, withAttachment, withAttachments } from '../attachments/wire.js';
 import {
   type Actor,
   type Person,
@@ -15,7 +19,7 @@ import {
   readEffect,
 } from '../chats/rules.js';
 import type { Deps } from '../deps.js';
-import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
+import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
 import { type Emit, emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
@@ -36,7 +40,11 @@ export interface SendInput {
   messageType?: MessageType | undefined;
   fileUrl?: string | null | undefined;
   clientMessageId?: string | undefined;
+  attachmentId?: string | undefined;
 }
+
+/** What the message use cases need: the attachments too (their links, their records). */
+export type MessageDeps = Deps & WithAttachments;
 
 /** The chat a message goes to: the named one, or a user's open chat (opened if none). */
 async function targetChat(
@@ -72,7 +80,7 @@ function deliveryEvents(message: Message, chat: Chat): Emit[] {
 
 /** Stores the message (commit before reply) and fans it out; a retried clientMessageId returns the stored one. */
 export async function sendMessage(
-  deps: Deps,
+  deps: MessageDeps,
   actor: Actor,
   input: SendInput,
 ): Promise<Outcome<{ message: Message; chat: Chat }>> {
@@ -88,7 +96,18 @@ export async function sendMessage(
   // below explains a closed chat to every other send).
   if (input.clientMessageId) assertMayAuthor(target.chat, sender);
   else assertMayWrite(target.chat, sender);
-  const messageType = input.messageType ?? 'text';
+  // Only a message with an attachment reads it: a plain send costs what it did.
+  const attachment =
+    input.attachmentId === undefined
+      ? undefined
+      : await deps.store.attachments.get(input.attachmentId);
+  if (input.attachmentId !== undefined && !attachment) {
+    throw new NotFound(`Attachment ${input.attachmentId} not found`, 'ATTACHMENT_NOT_FOUND');
+  }
+  // An attachment decides its message's type and link (a client's messageType is not asked).
+  const messageType = attachment
+    ? messageTypeFor(attachment.contentType)
+    : (input.messageType ?? 'text');
   const result = await deps.store.appendMessage({
     chatId: target.chat._id,
     senderId: sender.id,
@@ -97,16 +116,22 @@ export async function sendMessage(
     senderName: sender.name,
     content: input.content,
     messageType,
-    fileUrl: input.fileUrl ?? null,
+    fileUrl: attachment ? attachmentPath(attachment.id) : (input.fileUrl ?? null),
     clientMessageId: input.clientMessageId ?? null,
     effect: messageEffect(senderType, input.content, messageType),
+    ...(attachment && { attachmentId: attachment.id }),
   });
+  const links = deps.attachments.links;
   switch (result.kind) {
-    case 'stored':
+    case 'stored': {
+      const message = attachment
+        ? withAttachment(result.message, { ...attachment, messageId: result.message._id }, links)
+        : result.message;
       return {
-        reply: { message: result.message, chat: result.chat },
-        events: [...target.events, ...deliveryEvents(result.message, result.chat)],
+        reply: { message, chat: result.chat },
+        events: [...target.events, ...deliveryEvents(message, result.chat)],
       };
+    }
     case 'duplicate':
       // Someone else's message under this key: ours was not stored, and saying it was
       // would lose it silently (ids travel in every message, so the other side knows them).
@@ -118,7 +143,11 @@ export async function sendMessage(
       }
       // Delivered when it was first stored; a retry only learns the outcome.
       return {
-        reply: { message: result.message, chat: await requireChat(deps.store, target.chat._id) },
+        reply: {
+          message:
+            (await withAttachments(deps.store, links, [result.message]))[0] ?? result.message,
+          chat: await requireChat(deps.store, target.chat._id),
+        },
         events: [],
       };
     case 'rejected': {
@@ -128,6 +157,11 @@ export async function sendMessage(
       assertMayWrite(await requireChat(deps.store, target.chat._id), sender);
       throw new Conflict('Chat changed while the message was sent; retry', 'CHAT_CHANGED');
     }
+    case 'attachmentUnusable':
+      throw new Conflict(
+        'This attachment was sent already, is not yours, or belongs to another chat; upload the file again',
+        'ATTACHMENT_USED',
+      );
   }
 }
 
@@ -149,7 +183,7 @@ export interface HistoryInput {
 }
 
 export async function messageHistory(
-  { store }: Deps,
+  { store, attachments }: MessageDeps,
   actor: Actor,
   chatId: string,
   q: HistoryInput,
@@ -164,11 +198,17 @@ export async function messageHistory(
         : undefined;
   if (cursor) {
     const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
-    return { messages, pagination: { limit, hasMore } };
+    return {
+      messages: await withAttachments(store, attachments.links, messages),
+      pagination: { limit, hasMore },
+    };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
-  return { messages, pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  return {
+    messages: await withAttachments(store, attachments.links, messages),
+    pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+  };
 }
 
 export async function markRead(

@@ -4,6 +4,7 @@
  * thing a handler does to the socket itself.
  */
 import type { ZodType } from 'zod';
+import type { WithAttachments } from '../attachments/services.js';
 import {
   type Actor,
   ANONYMOUS,
@@ -40,7 +41,7 @@ import type { Publish } from './publish.js';
 import type { ChatSocket } from './types.js';
 
 export interface SocketContext {
-  deps: Deps;
+  deps: Deps & WithAttachments;
   auth: AuthContext;
   /** The client's address (behind a trusted proxy: from X-Forwarded-For). */
   addressOf: AddressOf;

@@ -66,20 +66,38 @@ export const CloseChatBody = z
   })
   .nullish();
 
+/** An attachment id the server made (24 hex characters). */
+const attachmentId = z
+  .string()
+  .regex(/^[0-9a-f]{24}$/, 'must be an attachment id from POST /api/attachments')
+  .meta({
+    description:
+      'An uploaded attachment to send (POST /api/attachments); content may then be empty.',
+  });
+
 const messageFields = {
   content: text(LIMITS.contentChars),
   messageType: messageType.optional(),
   fileUrl: fileUrl.nullish(),
   clientMessageId: id.optional(),
+  attachmentId: attachmentId.optional(),
 };
 
-const requireTextOrFile = <T extends { content: string; fileUrl?: string | null | undefined }>(
-  m: T,
-) => m.content.trim().length > 0 || Boolean(m.fileUrl);
+type MessageFields = {
+  content: string;
+  fileUrl?: string | null | undefined;
+  attachmentId?: string | undefined;
+};
+const requireTextOrFile = <T extends MessageFields>(m: T) =>
+  m.content.trim().length > 0 || Boolean(m.fileUrl) || m.attachmentId !== undefined;
 const textOrFileError = {
-  message: 'content must not be empty (or give a fileUrl)',
+  message: 'content must not be empty (or give a fileUrl or an attachmentId)',
   path: ['content'],
 };
+/** An attachment's message takes its link from the attachment. */
+const notBothFiles = <T extends MessageFields>(m: T) =>
+  !(m.fileUrl && m.attachmentId !== undefined);
+const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
 
 export const SendMessageBody = z
   .object({
@@ -89,7 +107,8 @@ export const SendMessageBody = z
     senderName: name,
     ...messageFields,
   })
-  .refine(requireTextOrFile, textOrFileError);
+  .refine(requireTextOrFile, textOrFileError)
+  .refine(notBothFiles, bothFilesError);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
 export const MAX_STORED_INT = 2_147_483_647;
@@ -125,6 +144,25 @@ export const TypingBody = z.object({
 
 export const StatusBody = z.object({ userId: id, online: z.boolean() });
 
+export const AttachmentParams = z.object({
+  attachmentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be an attachment id'),
+});
+/** A signed download link's query; without it the Authorization header decides. */
+export const AttachmentLinkQuery = z.object({
+  exp: z.string().max(20).optional(),
+  sig: z.string().max(100).optional(),
+});
+/**
+ * The form fields of an upload besides `file` (multipart, so documented here and read by
+ * the route): the chat, and v2's sender fields for AUTH_MODE=none.
+ */
+export const UploadFields = z.object({
+  chatId: id.optional(),
+  senderId: id.optional(),
+  senderType: senderType.optional(),
+  senderName: name.optional(),
+});
+
 // Socket-only payloads.
 export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });
 export const JoinAdminPayload = z.object({
@@ -142,7 +180,8 @@ export const SocketSendPayload = z
     senderName: name.optional(),
     ...messageFields,
   })
-  .refine(requireTextOrFile, textOrFileError);
+  .refine(requireTextOrFile, textOrFileError)
+  .refine(notBothFiles, bothFilesError);
 
 /** First issue of a failed parse, as one sentence naming the field. */
 export function describeIssue(error: z.ZodError): string {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
-import { ChatSchema, MessageSchema } from './shapes.js';
+import { ChatSchema, MessageSchema, UploadedAttachmentSchema } from './shapes.js';
 
 export const EmptyReply = z.object({});
 export const ChatReply = z.object({ chat: ChatSchema });
@@ -24,6 +24,7 @@ export const PresenceReply = z.object({
   chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
 });
 export const JoinChatReply = z.object({ chatId: z.string() });
+export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 
 const PagePagination = z
   .object({

@@ -33,13 +33,14 @@ import {
   OpenChatReply,
   PresenceReply,
   SentMessageReply,
+  UploadReply,
 } from './replies.js';
 
 /** A failure status a route can answer; each has its envelope and example in the OpenAPI document. */
-export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence';
+  tag: 'chats' | 'messages' | 'presence' | 'attachments';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -179,6 +180,14 @@ export const REST_ROUTES = {
     body: TypingBody,
     reply: EmptyReply,
     also: [404, ...BODY],
+  },
+  'POST /api/attachments': {
+    tag: 'attachments',
+    summary: 'Upload an attachment',
+    description:
+      "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`. The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
+    reply: UploadReply,
+    also: [404, 413, 415, 422],
   },
   'POST /api/status': {
     tag: 'presence',

@@ -7,7 +7,7 @@
  * never parsed on the hot path.
  */
 import { z } from 'zod';
-import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from './vocabulary.js';
+import { ATTACHMENT_TYPES, CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from './vocabulary.js';
 
 export type { ChatStatus, MessageType, SenderType } from './vocabulary.js';
 export { LIMITS } from './vocabulary.js';
@@ -83,6 +83,33 @@ export const ChatSchema = z
   })
   .meta({ title: 'Chat', example: EXAMPLE_CHAT });
 
+export const MessageAttachmentSchema = z
+  .object({
+    id: z.string().meta({ description: 'The attachment id (24 hex characters, random).' }),
+    name: z.string().meta({ description: "The file's name as uploaded (cut, path removed)." }),
+    contentType: z.enum(ATTACHMENT_TYPES).meta({
+      description: 'Decided by the content, never by the name: what a download is served as.',
+    }),
+    size: z
+      .number()
+      .int()
+      .meta({ description: 'Bytes stored (an image after its metadata was removed).' }),
+    width: z.number().int().optional().meta({ description: 'Images only: pixels.' }),
+    height: z.number().int().optional().meta({ description: 'Images only: pixels.' }),
+    url: z.string().meta({
+      description:
+        'The download path with a signed expiry (`/api/attachments/<id>?exp=…&sig=…`), valid for hours (see docs/tunables.md), on this server. Signed afresh in every reply.',
+    }),
+    thumbnailUrl: z.string().optional().meta({
+      description: 'Images only: the same for a thumbnail whose longest side is at most 320 px.',
+    }),
+  })
+  .meta({ title: 'Attachment' });
+
+export const UploadedAttachmentSchema = MessageAttachmentSchema.extend({
+  sha256: z.string().meta({ description: 'SHA-256 of the bytes stored, lowercase hex.' }),
+}).meta({ title: 'UploadedAttachment' });
+
 export const MessageSchema = z
   .object({
     _id: objectId('The message id.'),
@@ -105,8 +132,14 @@ export const MessageSchema = z
     }),
     createdAt: isoTime('When the message was stored.'),
     updatedAt: isoTime('When the message last changed (read).'),
+    attachment: MessageAttachmentSchema.optional().meta({
+      description:
+        'The uploaded file the message carries (then `fileUrl` is its `url`); absent on other messages.',
+    }),
   })
   .meta({ title: 'Message', example: EXAMPLE_MESSAGE });
 
 export type Chat = z.infer<typeof ChatSchema>;
 export type Message = z.infer<typeof MessageSchema>;
+export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;
+export type UploadedAttachment = z.infer<typeof UploadedAttachmentSchema>;

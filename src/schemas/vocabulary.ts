@@ -12,6 +12,15 @@ export const SENDER_TYPES = ['user', 'admin', 'system'] as const;
 export const READER_TYPES = ['user', 'admin'] as const;
 export const MESSAGE_TYPES = ['text', 'image', 'file'] as const;
 export const ROLES = ['user', 'admin', 'superadmin'] as const;
+/** What an attachment may be, decided by its content (src/attachments/content-type.ts). */
+export const ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+] as const;
 
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];

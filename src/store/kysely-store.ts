@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
+import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
 import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
@@ -50,6 +51,7 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
+  readonly attachments: AttachmentRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -65,6 +67,7 @@ export class KyselyStore implements Store {
     this.readTurns = new ReadTurns(traits.readers);
     this.availability = new Availability(traits.isUnavailable);
     this.appends = new AppendLanes(db, traits, this.availability, this.cache);
+    this.attachments = kyselyAttachmentRecords(db, (work) => this.guard(work));
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */

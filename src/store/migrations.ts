@@ -193,6 +193,83 @@ const chatListIndexes: Migration = {
   },
 };
 
+/**
+ * Attachments: their records, their bytes in chunks (the database BlobStore: one row per
+ * chunk, so no statement holds a whole file, and SQLite writes one chunk per turn), and a
+ * lease table for the work one node at a time does (the sweep of unused uploads).
+ */
+const attachments: Migration = {
+  async up(db: Kysely<unknown>) {
+    const bytes = db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob';
+    await db.schema
+      .createTable('attachments')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('uploaderId', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('contentType', 'text', (c) => c.notNull())
+      .addColumn('size', 'integer', (c) => c.notNull())
+      .addColumn('width', 'integer')
+      .addColumn('height', 'integer')
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('blobKey', 'text', (c) => c.notNull())
+      .addColumn('thumbKey', 'text')
+      .addColumn('thumbContentType', 'text')
+      .addColumn('thumbSize', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('messageId', 'text')
+      .execute();
+    await db.schema
+      .createIndex('attachments_by_message')
+      .on('attachments')
+      .column('messageId')
+      .where(sql.ref('messageId'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('attachments_by_uploader')
+      .on('attachments')
+      .column('uploaderId')
+      .execute();
+    await db.schema
+      .createIndex('attachments_unused')
+      .on('attachments')
+      .column('createdAt')
+      .where(sql.ref('messageId'), 'is', null)
+      .execute();
+    // The sweep of chunks a crashed upload left finds their owner by key.
+    await db.schema
+      .createIndex('attachments_by_blob')
+      .on('attachments')
+      .column('blobKey')
+      .execute();
+    await db.schema
+      .createIndex('attachments_by_thumb')
+      .on('attachments')
+      .column('thumbKey')
+      .execute();
+    await db.schema
+      .createTable('attachment_chunks')
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('idx', 'integer', (c) => c.notNull())
+      .addColumn('data', bytes, (c) => c.notNull())
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('attachment_chunks_pk', ['key', 'idx'])
+      .execute();
+    await db.schema
+      .createIndex('attachment_chunks_first')
+      .on('attachment_chunks')
+      .column('createdAt')
+      .where(sql.ref('idx'), '=', 0)
+      .execute();
+    await db.schema
+      .createTable('leases')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('expiresAt', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -200,6 +277,7 @@ const migrations: Record<string, Migration> = {
   '0004_write_probe': writeProbe,
   '0005_unread_messages_index': unreadMessagesIndex,
   '0006_chat_list_indexes': chatListIndexes,
+  '0008_attachments': attachments,
 };
 
 const provider: MigrationProvider = {

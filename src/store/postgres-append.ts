@@ -27,6 +27,7 @@ const keyOf = (chatId: string, clientMessageId: string) => `${chatId}\u0000${cli
 
 type Row =
   | { kind: 'stored'; ord: number; seq: number; row: null }
+  | { kind: 'unusable'; ord: number; seq: null; row: null }
   | { kind: 'chat'; ord: null; seq: null; row: Selectable<ChatsTable> }
   | { kind: 'duplicate'; ord: null; seq: null; row: Selectable<MessagesTable> };
 
@@ -48,12 +49,22 @@ const NEW_MESSAGE: Record<MessageColumnName, string> = {
   updatedAt: '$13',
 };
 
-export const APPEND_BATCH = `
+/**
+ * The statement, with or without attachments. A batch in which no message carries an
+ * attachment runs the plain statement, exactly as before attachments existed; one that
+ * does also locks the attachments' rows (FOR UPDATE, like the chats': of two batches using
+ * one attachment, the second sees the first's mark), keeps a message only while its
+ * attachment is unused, its sender's and of no other chat (the first message of the batch
+ * naming it), marks it used by the new message, and answers the messages it refused for that.
+ */
+function appendBatchSql(withAttachments: boolean): string {
+  const a = (text: string): string => (withAttachments ? text : '');
+  return `
   WITH input AS (
     SELECT * FROM unnest(
       $1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]
-    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole)
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]${a(', $15::text[]')}
+    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole${a(', att')})
   ),
   -- A lateral probe of the unique index, never a join the planner could turn into a scan:
   -- the statement is prepared once, and a plan made while the table was empty would
@@ -76,10 +87,18 @@ export const APPEND_BATCH = `
   locked AS (
     SELECT c.* FROM (SELECT DISTINCT chat FROM fresh ORDER BY chat) f
     CROSS JOIN LATERAL (SELECT * FROM chats WHERE id = f.chat FOR UPDATE) c
-  ),
+  ),${a(`
+  held AS MATERIALIZED (
+    SELECT x.* FROM (SELECT DISTINCT att FROM fresh WHERE att IS NOT NULL ORDER BY att) f
+    CROSS JOIN LATERAL (SELECT * FROM attachments WHERE id = f.att FOR UPDATE) x
+  ),`)}
   allowed AS (
     SELECT f.* FROM fresh f JOIN locked c ON c.id = f.chat
-    WHERE ${writableBy.sql('f.srole', 'f.sid')}
+    WHERE ${writableBy.sql('f.srole', 'f.sid')}${a(`
+      AND (f.att IS NULL OR (
+        f.ord = (SELECT min(g.ord) FROM fresh g WHERE g.att = f.att)
+        AND EXISTS (SELECT 1 FROM held x WHERE x.id = f.att AND x."messageId" IS NULL
+          AND x."uploaderId" = f.sid AND (x."chatId" IS NULL OR x."chatId" = f.chat))))`)}
   ),
   per_chat AS (
     SELECT chat, count(*)::int AS k, (array_agg(preview ORDER BY ord DESC))[1] AS preview,
@@ -101,10 +120,20 @@ export const APPEND_BATCH = `
     INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
     SELECT ${MESSAGE_COLUMNS.map((c) => NEW_MESSAGE[c.name]).join(', ')}
     FROM numbered
-  )
+  )${a(`,
+  used AS (
+    UPDATE attachments x SET "messageId" = n.id, "chatId" = n.chat FROM numbered n WHERE x.id = n.att
+  )`)}
   SELECT 'stored' AS kind, ord, seq::int AS seq, NULL::jsonb AS row FROM numbered
   UNION ALL SELECT 'chat', NULL, NULL, to_jsonb(b.*) - 'k' FROM bumped b
-  UNION ALL SELECT 'duplicate', NULL, NULL, to_jsonb(e.*) FROM earlier e`;
+  UNION ALL SELECT 'duplicate', NULL, NULL, to_jsonb(e.*) FROM earlier e${a(`
+  UNION ALL SELECT 'unusable', f.ord, NULL, NULL FROM fresh f JOIN locked c ON c.id = f.chat
+    WHERE f.att IS NOT NULL AND ${writableBy.sql('f.srole', 'f.sid')}
+      AND NOT EXISTS (SELECT 1 FROM allowed x WHERE x.ord = f.ord)`)}`;
+}
+
+export const APPEND_BATCH = appendBatchSql(false);
+const APPEND_BATCH_WITH_ATTACHMENTS = appendBatchSql(true);
 
 export function postgresAppender(pool: pg.Pool): Appender {
   return {
@@ -129,9 +158,10 @@ export function postgresAppender(pool: pg.Pool): Appender {
       const ids = sent.map(() => newId());
       const pick = <T>(f: (d: MessageDraft) => T) => sent.map((i) => f(drafts[i] as MessageDraft));
 
+      const attachments = sent.some((i) => drafts[i]?.attachmentId !== undefined);
       const { rows } = await pool.query<Row>({
-        name: 'append_batch',
-        text: APPEND_BATCH,
+        name: attachments ? 'append_batch_attachments' : 'append_batch',
+        text: attachments ? APPEND_BATCH_WITH_ATTACHMENTS : APPEND_BATCH,
         values: [
           ids,
           pick((d) => d.chatId),
@@ -147,14 +177,17 @@ export function postgresAppender(pool: pg.Pool): Appender {
           pick((d) => d.effect.unreadIncrement),
           at,
           pick((d) => d.senderRole),
+          ...(attachments ? [pick((d) => d.attachmentId ?? null)] : []),
         ],
       });
 
       const seqOf = new Map<number, number>();
       const chats = new Map<string, Chat>();
       const earlier = new Map<string, Message>();
+      const unusable = new Set<number>();
       for (const r of rows) {
         if (r.kind === 'stored') seqOf.set(r.ord, r.seq);
+        else if (r.kind === 'unusable') unusable.add(r.ord);
         else if (r.kind === 'chat') chats.set(r.row.id, toChat(r.row));
         else if (r.kind === 'duplicate')
           earlier.set(keyOf(r.row.chatId, r.row.clientMessageId ?? ''), toMessage(r.row));
@@ -173,6 +206,7 @@ export function postgresAppender(pool: pg.Pool): Appender {
             chat,
           };
         else if (before) results[i] = { kind: 'duplicate', message: before };
+        else if (unusable.has(i)) results[i] = { kind: 'attachmentUnusable' };
         else results[i] = { kind: 'rejected' };
       });
       for (const [i, first] of repeatOf) {

@@ -47,8 +47,48 @@ export interface WriteProbeTable {
   payload: string;
 }
 
+/** An uploaded file's record; its bytes are in a BlobStore under blobKey (and thumbKey). */
+export interface AttachmentsTable {
+  id: string;
+  uploaderId: string;
+  /** The chat it was uploaded to, or the chat of the message that used it; null until then. */
+  chatId: string | null;
+  name: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  blobKey: string;
+  thumbKey: string | null;
+  thumbContentType: string | null;
+  /** 0 without a thumbnail; counted in the uploader's quota with `size`. */
+  thumbSize: number;
+  createdAt: string;
+  /** The one message that used it; null while unused (deleted after attachmentUnusedMs). */
+  messageId: string | null;
+}
+
+/** The database BlobStore's bytes: each key in chunks of attachmentChunkBytes, idx 0, 1, 2… */
+export interface AttachmentChunksTable {
+  key: string;
+  idx: number;
+  data: Uint8Array;
+  createdAt: string;
+}
+
+/** Work one node at a time does (the sweep of unused uploads): who holds it, until when. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expiresAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
   write_probe: WriteProbeTable;
+  attachments: AttachmentsTable;
+  attachment_chunks: AttachmentChunksTable;
+  leases: LeasesTable;
 }

@@ -11,6 +11,35 @@ import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './row
 import type { ChatsTable, Database, MessagesTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 
+/** Prepared on first use: a store that never sees an attachment never prepares them. */
+function attachmentStatements(database: BetterSqlite3.Database) {
+  let prepared:
+    | {
+        usable: BetterSqlite3.Statement<[{ id: string; sender: string; chatId: string }], unknown>;
+        writable: BetterSqlite3.Statement<
+          [{ chatId: string; role: MessageDraft['senderRole']; sender: string }],
+          unknown
+        >;
+        markUsed: BetterSqlite3.Statement<[{ id: string; messageId: string; chatId: string }]>;
+      }
+    | undefined;
+  return () => {
+    prepared ??= {
+      usable: database.prepare(
+        `SELECT 1 FROM attachments WHERE id = @id AND "messageId" IS NULL
+           AND "uploaderId" = @sender AND ("chatId" IS NULL OR "chatId" = @chatId)`,
+      ),
+      writable: database.prepare(
+        `SELECT 1 FROM chats WHERE id = @chatId AND ${writableBy.sql('@role', '@sender')}`,
+      ),
+      markUsed: database.prepare(
+        'UPDATE attachments SET "messageId" = @messageId, "chatId" = @chatId WHERE id = @id',
+      ),
+    };
+    return prepared;
+  };
+}
+
 export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Database>): Appender {
   const byClientId = database.prepare<[string, string], Selectable<MessagesTable>>(
     'SELECT * FROM messages WHERE chatId = ? AND clientMessageId = ?',
@@ -40,10 +69,29 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
      VALUES (${MESSAGE_COLUMNS.map((c) => `@${c.name}`).join(', ')})`,
   );
 
+  const attachments = attachmentStatements(database);
+
   const appendOne = (draft: MessageDraft): AppendResult => {
     if (draft.clientMessageId) {
       const earlier = byClientId.get(draft.chatId, draft.clientMessageId);
       if (earlier) return { kind: 'duplicate', message: toMessage(earlier) };
+    }
+    // Only a message with an attachment pays for these statements. One writer and one
+    // transaction: nothing can use the attachment between this check and the mark below.
+    if (draft.attachmentId !== undefined) {
+      const usable = attachments().usable.get({
+        id: draft.attachmentId,
+        sender: draft.senderId,
+        chatId: draft.chatId,
+      });
+      if (!usable) {
+        const writable = attachments().writable.get({
+          chatId: draft.chatId,
+          role: draft.senderRole,
+          sender: draft.senderId,
+        });
+        return writable ? { kind: 'attachmentUnusable' } : { kind: 'rejected' };
+      }
     }
     const at = new Date().toISOString();
     const chat = bumpChat.get({
@@ -58,6 +106,13 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
     // The row is exactly what we bind: no need to read it back.
     const row = newMessageRow(draft, newId(), chat.lastSeq, at);
     insert.run(row);
+    if (draft.attachmentId !== undefined) {
+      attachments().markUsed.run({
+        id: draft.attachmentId,
+        messageId: row.id,
+        chatId: draft.chatId,
+      });
+    }
     return { kind: 'stored', message: toMessage(row), chat: toChat(chat) };
   };
   const appendAll = database.transaction((drafts: MessageDraft[]) => drafts.map(appendOne));

@@ -6,6 +6,7 @@
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
+import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 
 export interface AdminRef {
@@ -37,13 +38,20 @@ export interface MessageDraft {
   fileUrl: string | null;
   clientMessageId: string | null;
   effect: ChatEffect;
+  /**
+   * The attachment the message carries: the append marks it used by this message in the
+   * same transaction, only while it is unused, the sender's, and uploaded to no other chat.
+   */
+  attachmentId?: string | undefined;
 }
 
 export type AppendResult =
   | { kind: 'stored'; message: Message; chat: Chat }
   | { kind: 'duplicate'; message: Message }
   /** The chat is missing, closed, or not the sender's to write to: the caller reloads it to say which. */
-  | { kind: 'rejected' };
+  | { kind: 'rejected' }
+  /** The chat took it, but its attachment is used, someone else's, or another chat's: nothing stored. */
+  | { kind: 'attachmentUnusable' };
 
 /** Messages after or before a seq, `limit` at most, oldest first. */
 export interface HistoryCursor {
@@ -63,6 +71,8 @@ export interface Appender {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Attachments' records, their chunks and the sweep's lease (attachment-records.ts). */
+  readonly attachments: AttachmentRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 

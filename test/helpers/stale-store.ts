@@ -5,6 +5,9 @@
  * the store's conditional statement must still refuse.
  */
 
+import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
+import type { WithAttachments } from '../../src/attachments/services.js';
+import { linkSigner } from '../../src/attachments/signed-urls.js';
 import type { Deps } from '../../src/deps.js';
 import { createLimits } from '../../src/limits/rate-limiter.js';
 import { LocalPresence } from '../../src/presence/presence.js';
@@ -28,10 +31,18 @@ export function staleFirstRead(store: Store, old: Chat): Store {
 }
 
 /** The use cases' dependencies around `store`, without limits, presence of this process only. */
-export function depsWith(store: Store): Deps {
+export function depsWith(store: Store): Deps & WithAttachments {
   return {
     store,
     limits: createLimits({ enabled: false, messagesPerSecond: 0, messagesBurst: 0 }),
     presence: new LocalPresence(),
+    attachments: {
+      blobs: databaseBlobStore(store.attachments),
+      scanner: undefined,
+      links: linkSigner(Buffer.alloc(32, 7), 3600),
+      maxBytes: 10 * 1024 * 1024,
+      maxPixels: 50_000_000,
+      quotaBytes: 100 * 1024 * 1024,
+    },
   };
 }

@@ -104,7 +104,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
       store.appendMessage(draft(chat, 'b')),
       store.appendMessage(draft(chat, 'a third time', 'k-1')),
     ]);
-    const id = (r: AppendResult) => (r.kind === 'rejected' ? undefined : r.message._id);
+    const id = (r: AppendResult) => ('message' in r ? r.message._id : undefined);
     expect(results.map((r) => r.kind)).toEqual([
       'stored',
       'duplicate',

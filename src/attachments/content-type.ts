@@ -1,0 +1,119 @@
+/**
+ * What a file is, decided by its bytes and never by its name or declared type: images and
+ * PDFs by their magic bytes (`file-type`), anything else only if it is plain UTF-8 text
+ * that no browser would take for markup. A declared type or an extension that says
+ * something else is refused too: a `.html` or `text/html` upload of harmless text is still
+ * someone trying to get HTML onto the chat's origin.
+ *
+ * The text rule (documented in docs/protocol.md): valid UTF-8 (a BOM is allowed), no
+ * control characters but tab, line feed, carriage return and form feed, no `#!` first
+ * line, and no `<` followed by a letter, `!`, `?` or `/` anywhere: that is how every tag,
+ * comment, doctype, processing instruction and CDATA section of HTML, SVG and XML starts,
+ * so nothing a browser could sniff as markup passes, whatever follows it. A statement
+ * that writes `a < b` or `<3` still passes.
+ */
+import { fileTypeFromBuffer } from 'file-type';
+import { ATTACHMENT_TYPES } from '../schemas/vocabulary.js';
+
+export const ACCEPTED_TYPES = ATTACHMENT_TYPES;
+export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
+
+export const IMAGE_TYPES: readonly AcceptedType[] = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+];
+export const isImageType = (type: string): boolean => IMAGE_TYPES.some((t) => t === type);
+
+/** The extensions and declared types that agree with each accepted type. */
+const AGREEING: Record<AcceptedType, { extensions: string[]; declared: string[] }> = {
+  'image/png': { extensions: ['png'], declared: ['image/png', 'image/x-png'] },
+  'image/jpeg': {
+    extensions: ['jpg', 'jpeg', 'jpe', 'jfif'],
+    declared: ['image/jpeg', 'image/jpg', 'image/pjpeg'],
+  },
+  'image/gif': { extensions: ['gif'], declared: ['image/gif'] },
+  'image/webp': { extensions: ['webp'], declared: ['image/webp'] },
+  'application/pdf': {
+    extensions: ['pdf'],
+    declared: ['application/pdf', 'application/x-pdf'],
+  },
+  'text/plain': {
+    extensions: ['txt', 'text', 'log', 'csv', 'tsv'],
+    declared: ['text/plain', 'text/csv', 'text/tab-separated-values'],
+  },
+};
+
+/** What browsers and tools declare for a file they know nothing about: says nothing. */
+const UNKNOWN_DECLARED = ['', 'application/octet-stream', 'binary/octet-stream'];
+
+/** Each accepted type's usual extension, for a file that came without a usable name. */
+export const EXTENSION_OF: Record<AcceptedType, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+};
+
+export type Sniffed = { type: AcceptedType } | { refused: string };
+
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
+const MARKUP = /<[A-Za-z!?/]/;
+
+/** Why `bytes` are not acceptable plain text, or undefined when they are. */
+export function plainTextProblem(bytes: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return 'not an accepted image, PDF or UTF-8 text';
+  }
+  if (CONTROL.test(text)) return 'text with control characters (a binary file?)';
+  if (text.startsWith('#!')) return 'a script';
+  if (MARKUP.test(text)) return 'markup (HTML, SVG or XML)';
+  return undefined;
+}
+
+/** The accepted type of the content, or why it is refused. */
+export async function sniff(bytes: Uint8Array): Promise<Sniffed> {
+  if (bytes.length === 0) return { refused: 'an empty file' };
+  const found = await fileTypeFromBuffer(bytes);
+  if (found) {
+    const type = ACCEPTED_TYPES.find((t) => t === found.mime);
+    return type ? { type } : { refused: `${found.mime} content` };
+  }
+  const problem = plainTextProblem(bytes);
+  return problem ? { refused: problem } : { type: 'text/plain' };
+}
+
+/**
+ * The extension of a file name, lower case, or undefined when it has none: what follows
+ * the last dot if it is a short word with a letter in it ("Screenshot at 10.42.06" has none).
+ */
+export function extensionOf(name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const extension = name.slice(dot + 1).toLowerCase();
+  return /^[a-z0-9]{1,10}$/.test(extension) && /[a-z]/.test(extension) ? extension : undefined;
+}
+
+/** Why the declared type or the name's extension contradicts the content, else undefined. */
+export function contradiction(
+  type: AcceptedType,
+  declared: string,
+  name: string,
+): string | undefined {
+  const agreeing = AGREEING[type];
+  const declaredType = (declared.split(';')[0] ?? '').trim().toLowerCase();
+  if (!UNKNOWN_DECLARED.includes(declaredType) && !agreeing.declared.includes(declaredType)) {
+    return `declared as ${declaredType} but the content is ${type}`;
+  }
+  const extension = extensionOf(name);
+  if (extension !== undefined && !agreeing.extensions.includes(extension)) {
+    return `named .${extension} but the content is ${type}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * Who may do what with an attachment, as plain functions over the record, the chat and
+ * the caller. Uploading to a chat and sending an attachment are writing to it (the chats'
+ * own rule); downloading is viewing the chat the message is in. An upload no message used
+ * yet is its uploader's alone, wherever it was uploaded.
+ */
+import type { Actor } from '../auth/actor.js';
+import { mayView } from '../chats/permissions.js';
+import { AppError, Forbidden } from '../errors.js';
+import type { Chat } from '../schemas/shapes.js';
+import type { AttachmentRecord } from '../store/attachment-records.js';
+
+/** The uploader of an unused attachment; who may view the chat of a used one. */
+export function mayDownload(
+  record: AttachmentRecord,
+  chat: Chat | undefined,
+  actor: Actor,
+): boolean {
+  if (record.messageId === null) {
+    return actor.kind === 'person' && actor.id === record.uploaderId;
+  }
+  return chat !== undefined && mayView(chat, actor);
+}
+
+export function assertMayDownload(
+  record: AttachmentRecord,
+  chat: Chat | undefined,
+  actor: Actor,
+): void {
+  if (!mayDownload(record, chat, actor))
+    throw new Forbidden('You may not download this attachment');
+}
+
+/** What the quota leaves room for: refused when the new bytes would pass it. */
+export function assertWithinQuota(heldBytes: number, addedBytes: number, quotaBytes: number): void {
+  if (heldBytes + addedBytes <= quotaBytes) return;
+  throw new AppError(
+    'ATTACHMENT_QUOTA',
+    `Your attachments hold ${heldBytes} bytes; this upload needs ${addedBytes} more and the limit is ${quotaBytes}`,
+  );
+}
+
+/** The message type an attachment gives its message. */
+export const messageTypeFor = (contentType: string): 'image' | 'file' =>
+  contentType.startsWith('image/') ? 'image' : 'file';

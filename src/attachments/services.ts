@@ -1,0 +1,29 @@
+/**
+ * What the attachment use cases are given by the composition root besides the store and
+ * the limits: where bytes live, the optional scanner, the link signer and the configured
+ * bounds. Chosen once, in server.ts: the use cases never know which BlobStore they have.
+ */
+import type { Limits } from '../limits/rate-limiter.js';
+import type { Store } from '../store/store.js';
+import type { BlobStore, MalwareScanner } from './ports.js';
+import type { LinkSigner } from './signed-urls.js';
+
+export interface AttachmentServices {
+  blobs: BlobStore;
+  /** When present, every upload is scanned before it is accepted (fail closed). */
+  scanner: MalwareScanner | undefined;
+  links: LinkSigner;
+  maxBytes: number;
+  maxPixels: number;
+  quotaBytes: number;
+}
+
+export interface WithAttachments {
+  attachments: AttachmentServices;
+}
+
+/** The dependencies of the attachment use cases (a subset of what server.ts builds). */
+export interface AttachmentDeps extends WithAttachments {
+  store: Store;
+  limits: Limits;
+}

@@ -1,0 +1,172 @@
+/**
+ * Uploading: admitted before the file is read (the upload budget, the chat, the quota
+ * already full), then decided on the bytes read (type, scan, image re-encode) and stored:
+ * the bytes first, the record last, so a failure at any step leaves nothing a client can
+ * reach, and the blobs it wrote are deleted (a crash between the two is swept later).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { type Actor, type Person, requirePerson } from '../auth/actor.js';
+import { assertMayWrite } from '../chats/rules.js';
+import { AppError, RateLimited } from '../errors.js';
+import { overLimit } from '../limits/rate-limiter.js';
+import type { Outcome } from '../outcome.js';
+import type { UploadedAttachment } from '../schemas/shapes.js';
+import { cutText } from '../schemas/text-rules.js';
+import type { AttachmentRecord } from '../store/attachment-records.js';
+import { requireChat } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
+import {
+  type AcceptedType,
+  contradiction,
+  EXTENSION_OF,
+  extensionOf,
+  isImageType,
+  sniff,
+} from './content-type.js';
+import { processImage } from './images.js';
+import { ScannerUnavailable } from './ports.js';
+import { assertWithinQuota } from './rules.js';
+import type { AttachmentDeps } from './services.js';
+import { uploadedAttachment } from './wire.js';
+
+export interface UploadedFile {
+  bytes: Uint8Array;
+  /** The name the client gave (may be a path, may be empty). */
+  filename: string;
+  /** The part's declared Content-Type. */
+  declaredType: string;
+}
+
+export interface UploadInput {
+  chatId?: string | undefined;
+  file: UploadedFile;
+}
+
+/** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
+const newAttachmentId = (): string => randomBytes(12).toString('hex');
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it removes
+const UNSAFE_NAME = /[\u0000-\u001F\u007F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * The name kept and shown: the last path segment, controls, quotes, slashes and
+ * bidirectional overrides removed, cut to attachmentNameChars with the extension kept;
+ * `attachment.<ext>` when nothing is left.
+ */
+export function fileNameOf(given: string, type: AcceptedType): string {
+  const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
+  const max = TUNABLES.attachmentNameChars.value;
+  if (!base || base === '.' || base === '..') return `attachment.${EXTENSION_OF[type]}`;
+  if (base.length <= max) return base;
+  const extension = extensionOf(base);
+  const tail = extension ? `.${extension}` : '';
+  return cutText(base, max - tail.length) + tail;
+}
+
+/**
+ * Before the file is read: the caller is someone, within their upload budget, may write
+ * in the chat named so far, and has room left. What comes later is checked again.
+ */
+export async function admitUpload(
+  deps: AttachmentDeps,
+  actor: Actor,
+  chatId: string | undefined,
+): Promise<Person> {
+  const uploader = requirePerson(actor);
+  const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
+  if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
+  if (chatId !== undefined) assertMayWrite(await requireChat(deps.store, chatId), uploader);
+  assertWithinQuota(
+    await deps.store.attachments.bytesHeldBy(uploader.id),
+    1,
+    deps.attachments.quotaBytes,
+  );
+  return uploader;
+}
+
+async function scan(deps: AttachmentDeps, bytes: Uint8Array): Promise<void> {
+  const scanner = deps.attachments.scanner;
+  if (!scanner) return;
+  let verdict: Awaited<ReturnType<typeof scanner.scan>>;
+  try {
+    verdict = await scanner.scan(bytes);
+  } catch (err) {
+    if (err instanceof ScannerUnavailable) {
+      throw new AppError('SCANNER_UNAVAILABLE', undefined, {}, err);
+    }
+    throw err;
+  }
+  if (!verdict.clean) {
+    throw new AppError(
+      'ATTACHMENT_INFECTED',
+      `The file was refused by the malware scanner (${verdict.signature})`,
+    );
+  }
+}
+
+/** What is stored: the bytes (an image re-encoded without metadata) and its thumbnail. */
+async function prepare(deps: AttachmentDeps, bytes: Uint8Array, type: AcceptedType) {
+  if (!isImageType(type)) return { bytes, width: null, height: null, thumbnail: undefined };
+  return processImage(bytes, type, deps.attachments.maxPixels);
+}
+
+export async function uploadAttachment(
+  deps: AttachmentDeps,
+  actor: Actor,
+  input: UploadInput,
+): Promise<Outcome<{ attachment: UploadedAttachment }>> {
+  const uploader = requirePerson(actor);
+  if (input.chatId !== undefined) {
+    assertMayWrite(await requireChat(deps.store, input.chatId), uploader);
+  }
+  const { file } = input;
+  const sniffed = await sniff(file.bytes);
+  if ('refused' in sniffed) {
+    throw new AppError('ATTACHMENT_TYPE', `This type of file is not accepted: ${sniffed.refused}`);
+  }
+  const name = fileNameOf(file.filename, sniffed.type);
+  const contradicted = contradiction(sniffed.type, file.declaredType, file.filename);
+  if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
+  await scan(deps, file.bytes);
+  const prepared = await prepare(deps, file.bytes, sniffed.type);
+  const thumbSize = prepared.thumbnail?.bytes.length ?? 0;
+  assertWithinQuota(
+    await deps.store.attachments.bytesHeldBy(uploader.id),
+    prepared.bytes.length + thumbSize,
+    deps.attachments.quotaBytes,
+  );
+
+  const id = newAttachmentId();
+  const record: AttachmentRecord = {
+    id,
+    uploaderId: uploader.id,
+    chatId: input.chatId ?? null,
+    name,
+    contentType: sniffed.type,
+    size: prepared.bytes.length,
+    width: prepared.width,
+    height: prepared.height,
+    sha256: createHash('sha256').update(prepared.bytes).digest('hex'),
+    blobKey: `attachments/${id}`,
+    thumbKey: prepared.thumbnail ? `attachments/${id}/thumbnail` : null,
+    thumbContentType: prepared.thumbnail?.contentType ?? null,
+    thumbSize,
+    createdAt: new Date().toISOString(),
+    messageId: null,
+  };
+  const { blobs } = deps.attachments;
+  try {
+    await blobs.put(record.blobKey, prepared.bytes, record.contentType);
+    if (prepared.thumbnail && record.thumbKey && record.thumbContentType) {
+      await blobs.put(record.thumbKey, prepared.thumbnail.bytes, record.thumbContentType);
+    }
+    await deps.store.attachments.insert(record);
+  } catch (err) {
+    await Promise.allSettled([
+      blobs.delete(record.blobKey),
+      record.thumbKey ? blobs.delete(record.thumbKey) : Promise.resolve(),
+    ]);
+    throw err;
+  }
+  return { reply: { attachment: uploadedAttachment(record, deps.attachments.links) }, events: [] };
+}

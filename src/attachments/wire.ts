@@ -1,0 +1,70 @@
+/**
+ * Attachments as clients see them: the record's public fields and its links, signed at
+ * the moment they are handed out (upload replies, sent messages, events, history pages).
+ * A stored message keeps the bare path in `fileUrl`; every message that leaves the server
+ * with an attachment carries the signed link there and in `attachment`.
+ */
+import type { Message, MessageAttachment, UploadedAttachment } from '../schemas/shapes.js';
+import type { AttachmentRecord } from '../store/attachment-records.js';
+import type { Store } from '../store/store.js';
+import { ACCEPTED_TYPES } from './content-type.js';
+import type { LinkSigner } from './signed-urls.js';
+
+export const attachmentPath = (id: string): string => `/api/attachments/${id}`;
+export const thumbnailPath = (id: string): string => `/api/attachments/${id}/thumbnail`;
+
+function contentTypeOf(record: AttachmentRecord): MessageAttachment['contentType'] {
+  const type = ACCEPTED_TYPES.find((t) => t === record.contentType);
+  // Records are written from ACCEPTED_TYPES only; anything else is served as bytes.
+  return type ?? 'text/plain';
+}
+
+export function wireAttachment(record: AttachmentRecord, links: LinkSigner): MessageAttachment {
+  return {
+    id: record.id,
+    name: record.name,
+    contentType: contentTypeOf(record),
+    size: Number(record.size),
+    ...(record.width !== null && { width: Number(record.width) }),
+    ...(record.height !== null && { height: Number(record.height) }),
+    url: links.sign(attachmentPath(record.id)),
+    ...(record.thumbKey !== null && { thumbnailUrl: links.sign(thumbnailPath(record.id)) }),
+  };
+}
+
+export function uploadedAttachment(
+  record: AttachmentRecord,
+  links: LinkSigner,
+): UploadedAttachment {
+  return { ...wireAttachment(record, links), sha256: record.sha256 };
+}
+
+/** The message as it leaves the server: its attachment, and fileUrl the signed link. */
+export function withAttachment(
+  message: Message,
+  record: AttachmentRecord,
+  links: LinkSigner,
+): Message {
+  const attachment = wireAttachment(record, links);
+  return { ...message, fileUrl: attachment.url, attachment };
+}
+
+/**
+ * The messages with their attachments: one lookup for a page that has image or file
+ * messages, none for a page of text (or of v2 messages, whose fileUrl is theirs).
+ */
+export async function withAttachments(
+  store: Store,
+  links: LinkSigner,
+  messages: Message[],
+): Promise<Message[]> {
+  const candidates = messages.filter((m) => m.messageType !== 'text').map((m) => m._id);
+  if (candidates.length === 0) return messages;
+  const records = await store.attachments.usedBy(candidates);
+  if (records.length === 0) return messages;
+  const byMessage = new Map(records.map((r) => [r.messageId, r]));
+  return messages.map((m) => {
+    const record = byMessage.get(m._id);
+    return record ? withAttachment(m, record, links) : m;
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * Attachments over HTTP: the upload (multipart, streamed by @fastify/multipart, registered
+ * in this plugin only, so every other route stays JSON-only) and the downloads. The file
+ * is read into memory once, up to ATTACHMENT_MAX_BYTES: one byte more and the upload is
+ * refused without reading the rest (the connection is closed, so the rest is never read).
+ * Nothing is stored before the whole file was read and checked, so a slow or aborted
+ * upload leaves nothing behind.
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { isImageType } from '../../attachments/content-type.js';
+import { openAttachment } from '../../attachments/download.js';
+import { admitUpload, type UploadedFile, uploadAttachment } from '../../attachments/upload.js';
+import { ANONYMOUS, senderClaim } from '../../auth/actor.js';
+import { AppError, InvalidInput } from '../../errors.js';
+import {
+  AttachmentLinkQuery,
+  AttachmentParams,
+  describeIssue,
+  UploadFields,
+} from '../../schemas/inputs.js';
+import { TUNABLES } from '../../tunables.js';
+import { type HttpContext, respond } from '../context.js';
+import { routeSchema } from '../route-schema.js';
+
+const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
+
+/** @fastify/multipart's and busboy's refusals, each as the 4xx that names it. */
+function multipartRefusal(err: unknown, maxBytes: number): AppError {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return new AppError(
+        'ATTACHMENT_TOO_LARGE',
+        `The file is larger than ${maxBytes} bytes (ATTACHMENT_MAX_BYTES)`,
+      );
+    case 'FST_FILES_LIMIT':
+      return formError('One file per upload: the form has several file parts');
+    case 'FST_FIELDS_LIMIT':
+      return formError(
+        `Too many form fields: at most ${TUNABLES.attachmentFormFields.value} besides the file`,
+      );
+    case 'FST_PARTS_LIMIT':
+      return formError('Too many form parts');
+    case 'FST_PROTO_VIOLATION':
+      return formError('A form field has a forbidden name');
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return formError('An upload is a multipart/form-data body');
+    default: {
+      const why = err instanceof Error ? err.message : 'unreadable';
+      return formError(`The multipart body is malformed: ${why}`);
+    }
+  }
+}
+
+function parseFields(fields: Record<string, string>) {
+  const parsed = UploadFields.safeParse(fields);
+  if (!parsed.success) throw new InvalidInput(describeIssue(parsed.error));
+  return parsed.data;
+}
+
+/** `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name. */
+function disposition(kind: 'inline' | 'attachment', name: string): string {
+  const ascii = name.replace(/[^\x20-\x7E]|["\\%]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The headers of every download (docs/security.md): nothing in it can run on our origin. */
+function downloadHeaders(reply: FastifyReply, contentType: string, name: string, size?: number) {
+  reply
+    .header('content-type', contentType)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .header(
+      'content-disposition',
+      disposition(isImageType(contentType) ? 'inline' : 'attachment', name),
+    )
+    .header('cache-control', 'private')
+    // Signed links are meant for <img> and links on the app's own pages, on another origin.
+    .header('cross-origin-resource-policy', 'cross-origin');
+  if (size !== undefined) reply.header('content-length', size);
+}
+
+export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
+  const { maxBytes } = ctx.deps.attachments;
+  return async (plugin) => {
+    await plugin.register(multipart, {
+      limits: {
+        fileSize: maxBytes,
+        files: 1,
+        fields: TUNABLES.attachmentFormFields.value,
+        parts: TUNABLES.attachmentFormFields.value + 1,
+        fieldSize: TUNABLES.attachmentFieldBytes.value,
+        fieldNameSize: 100,
+        headerPairs: TUNABLES.attachmentPartHeaders.value,
+      },
+      throwFileSizeLimit: true,
+    });
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/attachments',
+      { schema: routeSchema('POST /api/attachments') },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
+        const fields: Record<string, string> = {};
+        const actorOf = () => {
+          const { senderId, senderName, senderType } = parseFields(fields);
+          const claim = senderId
+            ? senderClaim(senderId, senderName ?? '', senderType ?? 'user')
+            : undefined;
+          return ctx.actorFor(req, claim);
+        };
+        let file: UploadedFile | undefined;
+        try {
+          for await (const part of req.parts()) {
+            if (part.type === 'field') {
+              if (part.valueTruncated || part.fieldnameTruncated) {
+                throw formError(`The form field ${part.fieldname} is too long`);
+              }
+              fields[part.fieldname] = String(part.value);
+              continue;
+            }
+            if (part.fieldname !== 'file') {
+              throw formError(`The file part must be named "file", not "${part.fieldname}"`);
+            }
+            // Before reading a byte of the file: who, their budget, the chat so far, the quota.
+            await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
+            file = {
+              bytes: await part.toBuffer(),
+              filename: part.filename,
+              declaredType: part.mimetype,
+            };
+          }
+        } catch (err) {
+          // The rest of the body stays unread: close the connection rather than drain it.
+          reply.header('connection', 'close');
+          throw multipartRefusal(err, maxBytes);
+        }
+        if (!file) throw formError('No file: the form needs one part named "file"');
+        const { chatId } = parseFields(fields);
+        return respond(ctx, await uploadAttachment(ctx.deps, await actorOf(), { chatId, file }));
+      },
+    );
+
+    // Downloads answer bytes, not the JSON envelope: kept out of the OpenAPI document (see
+    // docs/protocol.md, Attachments); failures are envelopes like everywhere else.
+    for (const variant of ['file', 'thumbnail'] as const) {
+      const path =
+        variant === 'file' ? '/attachments/:attachmentId' : '/attachments/:attachmentId/thumbnail';
+      app.get(
+        path,
+        { schema: { hide: true, params: AttachmentParams, querystring: AttachmentLinkQuery } },
+        async (req, reply) => {
+          const { exp, sig } = req.query;
+          const link =
+            exp !== undefined || sig !== undefined ? { exp: exp ?? '', sig: sig ?? '' } : undefined;
+          // A signed link is the whole authorization; a header beside it changes nothing.
+          const actor = link ? ANONYMOUS : await ctx.actorFor(req, undefined);
+          const download = await openAttachment(ctx.deps, actor, {
+            id: req.params.attachmentId,
+            variant,
+            link,
+          });
+          downloadHeaders(reply, download.contentType, download.record.name, download.size);
+          return reply.send(download.body);
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Attachments' store operations: their records, the chunks the database BlobStore keeps
+ * their bytes in, and the lease one node holds while it sweeps unused uploads. Marking an
+ * attachment used is not here: it happens inside the append that stores its message
+ * (sqlite-append.ts, postgres-append.ts), so that one attachment can never end up in two
+ * messages. Every statement runs through the store's availability guard (a 503 when the
+ * database cannot answer); chunks are one statement each, so SQLite, which runs on the
+ * event loop, serves sends between them.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { AttachmentsTable, Database } from './schema.js';
+
+export type AttachmentRecord = Selectable<AttachmentsTable>;
+
+export interface AttachmentRecords {
+  insert(record: AttachmentRecord): Promise<void>;
+  get(id: string): Promise<AttachmentRecord | undefined>;
+  /** The attachments the given messages used (a message uses one at most). */
+  usedBy(messageIds: readonly string[]): Promise<AttachmentRecord[]>;
+  /** Bytes the uploader's attachments hold (files and thumbnails), for the quota. */
+  bytesHeldBy(uploaderId: string): Promise<number>;
+  /** Up to `max` attachments no message used, uploaded before `before` (oldest first). */
+  unusedBefore(before: string, max: number): Promise<AttachmentRecord[]>;
+  /**
+   * Deletes the record if it is still unused and older than `before`; false when a
+   * message used it meanwhile (the append's mark and this delete are decided by the database).
+   */
+  removeUnused(id: string, before: string): Promise<boolean>;
+
+  writeChunk(key: string, idx: number, data: Uint8Array): Promise<void>;
+  /** Chunk `idx` of `key`, or undefined past the last one. */
+  readChunk(key: string, idx: number): Promise<Uint8Array | undefined>;
+  deleteChunks(key: string): Promise<void>;
+  /**
+   * Keys whose first chunk was written before `before` and that no attachment names: a
+   * process that died between writing chunks and the record left them.
+   */
+  orphanChunkKeys(before: string, max: number): Promise<string[]>;
+
+  /** Takes or renews the lease `name` for `holder` for `ms`; false while another holds it. */
+  takeLease(name: string, holder: string, ms: number): Promise<boolean>;
+}
+
+type Guard = <T>(work: () => Promise<T>) => Promise<T>;
+
+export function kyselyAttachmentRecords(db: Kysely<Database>, guard: Guard): AttachmentRecords {
+  return {
+    insert: (record) =>
+      guard(async () => {
+        await db.insertInto('attachments').values(record).execute();
+      }),
+
+    get: (id) =>
+      guard(() => db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst()),
+
+    usedBy: (messageIds) =>
+      messageIds.length === 0
+        ? Promise.resolve([])
+        : guard(() =>
+            db.selectFrom('attachments').selectAll().where('messageId', 'in', messageIds).execute(),
+          ),
+
+    bytesHeldBy: (uploaderId) =>
+      guard(async () => {
+        const row = await db
+          .selectFrom('attachments')
+          .select((eb) =>
+            eb.fn.sum<number | string | null>(eb('size', '+', eb.ref('thumbSize'))).as('held'),
+          )
+          .where('uploaderId', '=', uploaderId)
+          .executeTakeFirst();
+        return Number(row?.held ?? 0);
+      }),
+
+    unusedBefore: (before, max) =>
+      guard(() =>
+        db
+          .selectFrom('attachments')
+          .selectAll()
+          .where('messageId', 'is', null)
+          .where('createdAt', '<', before)
+          .orderBy('createdAt', 'asc')
+          .limit(max)
+          .execute(),
+      ),
+
+    removeUnused: (id, before) =>
+      guard(async () => {
+        const result = await db
+          .deleteFrom('attachments')
+          .where('id', '=', id)
+          .where('messageId', 'is', null)
+          .where('createdAt', '<', before)
+          .executeTakeFirst();
+        return Number(result.numDeletedRows) === 1;
+      }),
+
+    writeChunk: (key, idx, data) =>
+      guard(async () => {
+        await db
+          .insertInto('attachment_chunks')
+          .values({ key, idx, data, createdAt: new Date().toISOString() })
+          .execute();
+      }),
+
+    readChunk: (key, idx) =>
+      guard(async () => {
+        const row = await db
+          .selectFrom('attachment_chunks')
+          .select('data')
+          .where('key', '=', key)
+          .where('idx', '=', idx)
+          .executeTakeFirst();
+        return row?.data;
+      }),
+
+    deleteChunks: (key) =>
+      guard(async () => {
+        await db.deleteFrom('attachment_chunks').where('key', '=', key).execute();
+      }),
+
+    orphanChunkKeys: (before, max) =>
+      guard(async () => {
+        const rows = await db
+          .selectFrom('attachment_chunks as c')
+          .select('c.key')
+          .where('c.idx', '=', 0)
+          .where('c.createdAt', '<', before)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('attachments as a')
+                  .select('a.id')
+                  .where((eb) =>
+                    eb.or([
+                      eb('a.blobKey', '=', eb.ref('c.key')),
+                      eb('a.thumbKey', '=', eb.ref('c.key')),
+                    ]),
+                  ),
+              ),
+            ),
+          )
+          .limit(max)
+          .execute();
+        return rows.map((r) => r.key);
+      }),
+
+    takeLease: (name, holder, ms) =>
+      guard(async () => {
+        const now = new Date();
+        const expiresAt = new Date(now.getTime() + ms).toISOString();
+        // Insert the first time; afterwards take it only when it expired or is ours.
+        await db
+          .insertInto('leases')
+          .values({ name, holder: '', expiresAt: now.toISOString() })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .execute();
+        const taken = await db
+          .updateTable('leases')
+          .set({ holder, expiresAt })
+          .where('name', '=', name)
+          .where((eb) =>
+            eb.or([eb('expiresAt', '<', now.toISOString()), eb('holder', '=', holder)]),
+          )
+          .executeTakeFirst();
+        return Number(taken.numUpdatedRows) === 1;
+      }),
+  };
+}
