@@ -152,7 +152,7 @@ export function kyselyAttachmentRecords(db: Kysely<Database>, guard: Guard): Att
         // Insert the first time; afterwards take it only when it expired or is ours.
         await db
           .insertInto('leases')
-          .values({ name, holder: '', expiresAt: now.toISOString() })
+          .values({ name, holder: '', expiresAt: new Date(0).toISOString() })
           .onConflict((oc) => oc.column('name').doNothing())
           .execute();
         const taken = await db

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  contradiction,
+  extensionOf,
+  plainTextProblem,
+  sniff,
+} from '../../src/attachments/content-type.js';
+import { fileNameOf } from '../../src/attachments/upload.js';
+import { jpegWithExif, PDF, pngWithExif } from '../helpers/uploads.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('the type of an upload comes from its bytes', () => {
+  it('accepts PNG, JPEG, GIF, WebP and PDF by their magic bytes, whatever they are called', async () => {
+    expect(await sniff(await pngWithExif(10, 10))).toEqual({ type: 'image/png' });
+    expect(await sniff(await jpegWithExif(10, 10))).toEqual({ type: 'image/jpeg' });
+    expect(await sniff(Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'))).toEqual({
+      type: 'image/gif',
+    });
+    expect(await sniff(PDF)).toEqual({ type: 'application/pdf' });
+  });
+
+  it('refuses archives, executables and other binary types by name', async () => {
+    const zip = Buffer.from('504b0304140000000800', 'hex');
+    expect(await sniff(zip)).toEqual({ refused: 'application/zip content' });
+    const elf = Buffer.concat([Buffer.from('7f454c46020101', 'hex'), Buffer.alloc(64)]);
+    expect(await sniff(elf)).toMatchObject({ refused: expect.stringContaining('content') });
+    expect(await sniff(new Uint8Array())).toEqual({ refused: 'an empty file' });
+  });
+
+  it('plain UTF-8 text passes; markup, scripts, binary and invalid UTF-8 do not', async () => {
+    expect(await sniff(text('Payment 4421 failed at 10:42, amount < 100 USD <3\r\n'))).toEqual({
+      type: 'text/plain',
+    });
+    expect(await sniff(text('\uFEFFПлатёж не прошёл\n'))).toEqual({ type: 'text/plain' });
+    for (const markup of [
+      '<html><body>hi</body></html>',
+      'hello\n<script>alert(1)</script>',
+      '<?xml version="1.0"?><a/>',
+      '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      '  <!DOCTYPE html>',
+      'text then </div>',
+      '<!-- comment -->',
+    ]) {
+      expect(plainTextProblem(text(markup)), markup).toBe('markup (HTML, SVG or XML)');
+    }
+    expect(plainTextProblem(text('#!/bin/sh\nrm -rf /'))).toBe('a script');
+    expect(plainTextProblem(text('a\u0000b'))).toMatch(/control characters/);
+    expect(plainTextProblem(Buffer.from([0x66, 0xff, 0xfe, 0x66]))).toMatch(/UTF-8/);
+  });
+
+  it('a declared type or an extension that contradicts the content is named', () => {
+    expect(contradiction('image/png', 'image/png', 'shot.png')).toBeUndefined();
+    expect(contradiction('image/png', 'application/octet-stream', 'shot')).toBeUndefined();
+    expect(contradiction('image/jpeg', 'image/jpg', 'photo.JPEG')).toBeUndefined();
+    expect(contradiction('text/plain', 'text/plain; charset=utf-8', 'statement.csv')).toBeUndefined();
+    expect(contradiction('image/png', 'image/png', 'Screenshot at 10.42.06')).toBeUndefined();
+    expect(contradiction('text/plain', 'text/html', 'a.txt')).toBe(
+      'declared as text/html but the content is text/plain',
+    );
+    expect(contradiction('text/plain', 'text/plain', 'page.html')).toBe(
+      'named .html but the content is text/plain',
+    );
+    expect(contradiction('image/png', 'image/png', 'shot.svg')).toBe(
+      'named .svg but the content is image/png',
+    );
+    expect(contradiction('application/pdf', 'image/png', 'x.pdf')).toMatch(/declared as image\/png/);
+  });
+
+  it('extensions are short words with a letter; names lose paths and controls, keep their extension when cut', () => {
+    expect(extensionOf('a.b.PDF')).toBe('pdf');
+    expect(extensionOf('.bashrc')).toBeUndefined();
+    expect(extensionOf('10.42.06')).toBeUndefined();
+    expect(fileNameOf('C:\\Users\\me\\shot.png', 'image/png')).toBe('shot.png');
+    expect(fileNameOf('../../etc/passwd', 'text/plain')).toBe('passwd');
+    expect(fileNameOf('a"b\u202Egnp.exe\u0007.png', 'image/png')).toBe('abgnp.exe.png');
+    expect(fileNameOf('', 'application/pdf')).toBe('attachment.pdf');
+    const long = fileNameOf(`${'x'.repeat(500)}.pdf`, 'application/pdf');
+    expect(long).toHaveLength(200);
+    expect(long.endsWith('.pdf')).toBe(true);
+  });
+});

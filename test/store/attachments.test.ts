@@ -1,0 +1,203 @@
+/**
+ * Attachments' store operations on each store: records, the database BlobStore's chunks,
+ * the sweep's lease, and the append's mark (one message per attachment, by its uploader,
+ * in its chat), including inside one group-commit batch.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import type { AttachmentRecord } from '../../src/store/attachment-records.js';
+import { openStore } from '../../src/store/open.js';
+import type { MessageDraft, Store } from '../../src/store/store.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const id = () => randomBytes(12).toString('hex');
+
+const record = (uploaderId: string, over: Partial<AttachmentRecord> = {}): AttachmentRecord => {
+  const aid = id();
+  return {
+    id: aid,
+    uploaderId,
+    chatId: null,
+    name: 'shot.png',
+    contentType: 'image/png',
+    size: 1000,
+    width: 10,
+    height: 10,
+    sha256: 'ab'.repeat(32),
+    blobKey: `attachments/${aid}`,
+    thumbKey: null,
+    thumbContentType: null,
+    thumbSize: 0,
+    createdAt: new Date().toISOString(),
+    messageId: null,
+    ...over,
+  };
+};
+
+const draft = (chat: Chat, attachmentId?: string, clientMessageId: string | null = null): MessageDraft => ({
+  chatId: chat._id,
+  senderId: chat.userId,
+  senderRole: 'user',
+  senderType: 'user',
+  senderName: 'U',
+  content: '',
+  messageType: 'image',
+  fileUrl: null,
+  clientMessageId,
+  effect: { lastMessage: '[image]', unreadIncrement: 1 },
+  ...(attachmentId !== undefined && { attachmentId }),
+});
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer | undefined> {
+  if (!stream) return undefined;
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part as Uint8Array));
+  return Buffer.concat(parts);
+}
+
+describe.each(await storeTargets())('attachments on $name', (target) => {
+  let db: TestDatabase;
+  let store: Store;
+  let n = 0;
+  const chatOf = async () =>
+    (await store.openChat({ userId: `att-${n++}-${id()}`, userName: 'U', online: false })).chat;
+  beforeAll(async () => {
+    db = await target.create();
+    store = await openStore(db.config);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('the BlobStore writes a file in chunks and streams it back byte for byte; delete removes it', async () => {
+    const blobs = databaseBlobStore(store.attachments, 1000);
+    const bytes = randomBytes(4321);
+    await blobs.put('k-1', bytes, 'application/pdf');
+    expect(await store.attachments.readChunk('k-1', 4)).toHaveLength(321);
+    expect(await store.attachments.readChunk('k-1', 5)).toBeUndefined();
+    expect((await readAll(await blobs.get('k-1')))?.equals(bytes)).toBe(true);
+    await blobs.delete('k-1');
+    expect(await blobs.get('k-1')).toBeUndefined();
+    await blobs.delete('never-there');
+  });
+
+  it('records: found by id and by the message that used them; the quota counts files and thumbnails', async () => {
+    const a = record('quota-user', { size: 300, thumbSize: 20 });
+    const b = record('quota-user', { size: 700 });
+    await store.attachments.insert(a);
+    await store.attachments.insert(b);
+    expect(await store.attachments.get(a.id)).toEqual(a);
+    expect(await store.attachments.bytesHeldBy('quota-user')).toBe(1020);
+    expect(await store.attachments.bytesHeldBy('nobody')).toBe(0);
+    expect(await store.attachments.usedBy([])).toEqual([]);
+  });
+
+  it('an append with an attachment marks it used by that message, in its chat; a second use is refused', async () => {
+    const chat = await chatOf();
+    const a = record(chat.userId);
+    await store.attachments.insert(a);
+    const first = await store.appendMessage(draft(chat, a.id));
+    expect(first.kind).toBe('stored');
+    const message = first.kind === 'stored' ? first.message : undefined;
+    const used = await store.attachments.get(a.id);
+    expect(used).toMatchObject({ messageId: message?._id, chatId: chat._id });
+    expect(await store.attachments.usedBy([message?._id ?? ''])).toEqual([used]);
+    expect(await store.appendMessage(draft(chat, a.id))).toEqual({ kind: 'attachmentUnusable' });
+    expect((await store.getChat(chat._id))?.lastMessage).toBe('[image]');
+    const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
+    expect(page.messages).toHaveLength(1);
+  });
+
+  it("someone else's attachment, or one uploaded to another chat, is refused and spends no seq", async () => {
+    const chat = await chatOf();
+    const other = await chatOf();
+    const theirs = record(other.userId);
+    const elsewhere = record(chat.userId, { chatId: other._id });
+    await store.attachments.insert(theirs);
+    await store.attachments.insert(elsewhere);
+    expect(await store.appendMessage(draft(chat, theirs.id))).toEqual({ kind: 'attachmentUnusable' });
+    expect(await store.appendMessage(draft(chat, elsewhere.id))).toEqual({
+      kind: 'attachmentUnusable',
+    });
+    expect(await store.appendMessage(draft(chat, id()))).toEqual({ kind: 'attachmentUnusable' });
+    const next = await store.appendMessage(draft(chat));
+    expect(next.kind === 'stored' && next.message.seq).toBe(1);
+    expect((await store.attachments.get(theirs.id))?.messageId).toBeNull();
+  });
+
+  it('in one batch, two messages naming one attachment: the first is stored, the second refused; their neighbours are stored', async () => {
+    const chat = await chatOf();
+    const a = record(chat.userId);
+    await store.attachments.insert(a);
+    const results = await Promise.all([
+      store.appendMessage(draft(chat)),
+      store.appendMessage(draft(chat, a.id)),
+      store.appendMessage(draft(chat, a.id)),
+      store.appendMessage(draft(chat)),
+    ]);
+    expect(results.map((r) => r.kind)).toEqual([
+      'stored',
+      'stored',
+      'attachmentUnusable',
+      'stored',
+    ]);
+    expect(results.map((r) => (r.kind === 'stored' ? r.message.seq : 0))).toEqual([1, 2, 0, 3]);
+  });
+
+  it('a retry with the same clientMessageId answers the stored message, not a conflict', async () => {
+    const chat = await chatOf();
+    const a = record(chat.userId);
+    await store.attachments.insert(a);
+    const first = await store.appendMessage(draft(chat, a.id, 'k-att'));
+    const again = await store.appendMessage(draft(chat, a.id, 'k-att'));
+    expect(again.kind).toBe('duplicate');
+    expect(again.kind === 'duplicate' && again.message._id).toBe(
+      first.kind === 'stored' && first.message._id,
+    );
+  });
+
+  it('a closed chat refuses the message as before, and leaves the attachment unused', async () => {
+    const chat = await chatOf();
+    const a = record(chat.userId);
+    await store.attachments.insert(a);
+    await store.closeChat(chat._id, { kind: 'person', id: chat.userId, name: 'U', role: 'user' });
+    expect(await store.appendMessage(draft(chat, a.id))).toEqual({ kind: 'rejected' });
+    expect((await store.attachments.get(a.id))?.messageId).toBeNull();
+  });
+
+  it('unused records are removed only while unused and old enough; orphaned chunks are found', async () => {
+    const chat = await chatOf();
+    const old = record(chat.userId, { createdAt: '2020-01-01T00:00:00.000Z' });
+    const oldUsed = record(chat.userId, { createdAt: '2020-01-01T00:00:00.000Z' });
+    const fresh = record(chat.userId);
+    for (const r of [old, oldUsed, fresh]) await store.attachments.insert(r);
+    expect((await store.appendMessage(draft(chat, oldUsed.id))).kind).toBe('stored');
+    const cutoff = '2021-01-01T00:00:00.000Z';
+    const due = await store.attachments.unusedBefore(cutoff, 100);
+    expect(due.map((r) => r.id)).toContain(old.id);
+    expect(due.map((r) => r.id)).not.toContain(oldUsed.id);
+    expect(await store.attachments.removeUnused(fresh.id, cutoff)).toBe(false);
+    expect(await store.attachments.removeUnused(oldUsed.id, cutoff)).toBe(false);
+    expect(await store.attachments.removeUnused(old.id, cutoff)).toBe(true);
+    expect(await store.attachments.get(old.id)).toBeUndefined();
+
+    await store.attachments.writeChunk('orphan-key', 0, new Uint8Array([1]));
+    await store.attachments.writeChunk(fresh.blobKey, 0, new Uint8Array([1]));
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const orphans = await store.attachments.orphanChunkKeys(later, 100);
+    expect(orphans).toContain('orphan-key');
+    expect(orphans).not.toContain(fresh.blobKey);
+  });
+
+  it('a lease is held by one holder at a time until it expires', async () => {
+    expect(await store.attachments.takeLease('test-lease', 'node-a', 60_000)).toBe(true);
+    expect(await store.attachments.takeLease('test-lease', 'node-b', 60_000)).toBe(false);
+    expect(await store.attachments.takeLease('test-lease', 'node-a', 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await store.attachments.takeLease('test-lease', 'node-b', 60_000)).toBe(true);
+    expect(await store.attachments.takeLease('test-lease', 'node-a', 60_000)).toBe(false);
+  });
+});
