@@ -35,7 +35,11 @@ function encode(image: Sharp, type: AcceptedType): Sharp {
   }
 }
 
-const damaged = (cause: unknown) => new AppError('ATTACHMENT_DAMAGED', undefined, {}, cause);
+/** sharp's own refusal of too many pixels (its limitInputPixels) is the bomb's 413 too. */
+const refusal = (cause: unknown) =>
+  cause instanceof Error && /pixel limit/i.test(cause.message)
+    ? new AppError('ATTACHMENT_PIXELS', undefined, {}, cause)
+    : new AppError('ATTACHMENT_DAMAGED', undefined, {}, cause);
 
 export async function processImage(
   bytes: Uint8Array,
@@ -48,7 +52,7 @@ export async function processImage(
   try {
     meta = await sharp(bytes, options).metadata();
   } catch (err) {
-    throw damaged(err);
+    throw refusal(err);
   }
   const frames = meta.pages ?? 1;
   const width = meta.width ?? 0;
@@ -79,9 +83,6 @@ export async function processImage(
       thumbnail: { bytes: thumbnail, contentType: thumbnailType },
     };
   } catch (err) {
-    if (err instanceof Error && /pixel limit/i.test(err.message)) {
-      throw new AppError('ATTACHMENT_PIXELS', undefined, {}, err);
-    }
-    throw damaged(err);
+    throw refusal(err);
   }
 }

@@ -53,7 +53,9 @@ describe('the type of an upload comes from its bytes', () => {
     expect(contradiction('image/png', 'image/png', 'shot.png')).toBeUndefined();
     expect(contradiction('image/png', 'application/octet-stream', 'shot')).toBeUndefined();
     expect(contradiction('image/jpeg', 'image/jpg', 'photo.JPEG')).toBeUndefined();
-    expect(contradiction('text/plain', 'text/plain; charset=utf-8', 'statement.csv')).toBeUndefined();
+    expect(
+      contradiction('text/plain', 'text/plain; charset=utf-8', 'statement.csv'),
+    ).toBeUndefined();
     expect(contradiction('image/png', 'image/png', 'Screenshot at 10.42.06')).toBeUndefined();
     expect(contradiction('text/plain', 'text/html', 'a.txt')).toBe(
       'declared as text/html but the content is text/plain',
@@ -64,7 +66,9 @@ describe('the type of an upload comes from its bytes', () => {
     expect(contradiction('image/png', 'image/png', 'shot.svg')).toBe(
       'named .svg but the content is image/png',
     );
-    expect(contradiction('application/pdf', 'image/png', 'x.pdf')).toMatch(/declared as image\/png/);
+    expect(contradiction('application/pdf', 'image/png', 'x.pdf')).toMatch(
+      /declared as image\/png/,
+    );
   });
 
   it('extensions are short words with a letter; names lose paths and controls, keep their extension when cut', () => {

@@ -1,6 +1,6 @@
 /** Uploads as a browser sends them (FormData), and small real files to upload. */
 import sharp from 'sharp';
-import { type ApiResponse } from './server.js';
+import type { ApiResponse } from './server.js';
 
 export interface UploadParts {
   bytes?: Uint8Array | string;
@@ -68,7 +68,8 @@ export interface Uploaded {
   thumbnailUrl?: string;
 }
 export const uploaded = (res: ApiResponse): Uploaded => {
-  if (res.status !== 200) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.attachment as Uploaded;
 };
 

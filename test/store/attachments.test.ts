@@ -36,7 +36,11 @@ const record = (uploaderId: string, over: Partial<AttachmentRecord> = {}): Attac
   };
 };
 
-const draft = (chat: Chat, attachmentId?: string, clientMessageId: string | null = null): MessageDraft => ({
+const draft = (
+  chat: Chat,
+  attachmentId?: string,
+  clientMessageId: string | null = null,
+): MessageDraft => ({
   chatId: chat._id,
   senderId: chat.userId,
   senderRole: 'user',
@@ -118,7 +122,9 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     const elsewhere = record(chat.userId, { chatId: other._id });
     await store.attachments.insert(theirs);
     await store.attachments.insert(elsewhere);
-    expect(await store.appendMessage(draft(chat, theirs.id))).toEqual({ kind: 'attachmentUnusable' });
+    expect(await store.appendMessage(draft(chat, theirs.id))).toEqual({
+      kind: 'attachmentUnusable',
+    });
     expect(await store.appendMessage(draft(chat, elsewhere.id))).toEqual({
       kind: 'attachmentUnusable',
     });

@@ -6,6 +6,7 @@
  * Nothing is stored before the whole file was read and checked, so a slow or aborted
  * upload leaves nothing behind.
  */
+import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -25,6 +26,35 @@ import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
+const tooLarge = (maxBytes: number) =>
+  new AppError(
+    'ATTACHMENT_TOO_LARGE',
+    `The file is larger than ${maxBytes} bytes (ATTACHMENT_MAX_BYTES)`,
+  );
+
+/**
+ * The file part into one buffer, refused the moment it passes `maxBytes`: the plugin's
+ * toBuffer() would go on reading (and discarding) the rest of the request to its end.
+ * Destroying the part stops the parser; the reply closes the connection.
+ */
+function readFile(file: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const refuse = () => {
+      file.destroy();
+      reject(tooLarge(maxBytes));
+    };
+    file.on('limit', refuse);
+    file.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) refuse();
+      else chunks.push(chunk);
+    });
+    file.on('end', () => (file.truncated ? refuse() : resolve(Buffer.concat(chunks, total))));
+    file.on('error', reject);
+  });
+}
 
 /** @fastify/multipart's and busboy's refusals, each as the 4xx that names it. */
 function multipartRefusal(err: unknown, maxBytes: number): AppError {
@@ -32,10 +62,7 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
   const code = (err as { code?: unknown } | null)?.code;
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new AppError(
-        'ATTACHMENT_TOO_LARGE',
-        `The file is larger than ${maxBytes} bytes (ATTACHMENT_MAX_BYTES)`,
-      );
+      return tooLarge(maxBytes);
     case 'FST_FILES_LIMIT':
       return formError('One file per upload: the form has several file parts');
     case 'FST_FIELDS_LIMIT':
@@ -129,7 +156,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
             await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
             file = {
-              bytes: await part.toBuffer(),
+              bytes: await readFile(part.file, maxBytes),
               filename: part.filename,
               declaredType: part.mimetype,
             };

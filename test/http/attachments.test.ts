@@ -1,0 +1,428 @@
+/**
+ * Attachments end to end on each store: upload, send (REST and socket), history and
+ * download, with the contract's headers, signed links and refusals.
+ */
+
+import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { linkSigner } from '../../src/attachments/signed-urls.js';
+import { forChat, type Message, openChat, restSend } from '../helpers/flows.js';
+import { api } from '../helpers/server.js';
+import { storeTargets } from '../helpers/stores.js';
+import {
+  download,
+  EXIF_MARK,
+  jpegWithExif,
+  PDF,
+  pngWithExif,
+  upload,
+  uploaded,
+} from '../helpers/uploads.js';
+import { useWorld } from '../helpers/world.js';
+
+const URL_SECRET = 'attachment-link-secret-of-at-least-32-bytes';
+const as = (p: { id: string; name: string }, type: 'user' | 'admin' = 'user') => ({
+  senderId: p.id,
+  senderType: type,
+  senderName: p.name,
+});
+
+describe.each(await storeTargets())('attachments on $name', (target) => {
+  const world = useWorld(target, { ATTACHMENT_URL_SECRET: URL_SECRET });
+  const server = () => world.server();
+
+  it('an image: stored without its EXIF, with a thumbnail, served with the contract headers', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const original = await pngWithExif(800, 600);
+    expect(original.includes(EXIF_MARK)).toBe(true);
+    const res = await upload(server(), {
+      bytes: original,
+      name: 'C:\\fakepath\\failed-payment.png',
+      type: 'image/png',
+      fields: { chatId: chat._id, ...as(user) },
+    });
+    const att = uploaded(res);
+    expect(att).toMatchObject({
+      name: 'failed-payment.png',
+      contentType: 'image/png',
+      width: 800,
+      height: 600,
+    });
+    expect(att.url).toMatch(new RegExp(`^/api/attachments/${att.id}\\?exp=\\d+&sig=[\\w-]+$`));
+    const file = await download(server(), att.url);
+    expect(file.status).toBe(200);
+    expect(file.bytes.includes(EXIF_MARK)).toBe(false);
+    expect(file.bytes.length).toBe(att.size);
+    expect(createHash('sha256').update(file.bytes).digest('hex')).toBe(att.sha256);
+    expect(Object.fromEntries(file.headers)).toMatchObject({
+      'content-type': 'image/png',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "sandbox; default-src 'none'",
+      'cache-control': 'private',
+    });
+    expect(file.headers.get('content-disposition')).toMatch(
+      /^inline; filename="failed-payment.png"/,
+    );
+    const thumb = await download(server(), att.thumbnailUrl ?? '');
+    expect(thumb.status).toBe(200);
+    const meta = await sharp(thumb.bytes).metadata();
+    expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBe(320);
+    const jpeg = uploaded(
+      await upload(server(), { bytes: await jpegWithExif(), name: 'p.jpg', fields: as(user) }),
+    );
+    expect((await download(server(), jpeg.url)).bytes.includes(EXIF_MARK)).toBe(false);
+  });
+
+  it('sent over the socket without content: an image message whose fileUrl is the signed link; the room and history get it', async () => {
+    const [user, member] = await Promise.all([world.user(), world.bystander()]);
+    const chat = await openChat(world, user);
+    await member.emitAck('join-chat', { chatId: chat._id });
+    const att = uploaded(
+      await upload(server(), { bytes: await pngWithExif(40, 30), name: 's.png', fields: as(user) }),
+    );
+    const ack = await user.client.emitAck('send-message', {
+      chatId: chat._id,
+      content: '',
+      attachmentId: att.id,
+    });
+    if (!ack.success) throw new Error(JSON.stringify(ack));
+    const { sha256: _sha, ...onMessage } = att;
+    expect(ack.message).toMatchObject({ messageType: 'image', content: '', fileUrl: att.url });
+    expect(ack.message.attachment).toEqual(onMessage);
+    expect(ack.chat.lastMessage).toBe('[image]');
+    const heard = await member.waitFor('new-message', forChat(chat._id));
+    expect(heard.message.attachment?.id).toBe(att.id);
+    const page = await api(server(), 'GET', `/api/messages/${chat._id}`);
+    const [stored] = page.body.messages as Message[];
+    expect(stored?.attachment).toMatchObject({ id: att.id, name: 's.png', width: 40, height: 30 });
+    expect(stored?.fileUrl).toBe((stored?.attachment as { url: string }).url);
+    expect((await download(server(), stored?.fileUrl as string)).status).toBe(200);
+  });
+
+  it('a PDF by REST: a file message, downloaded as an attachment; it is used once, by its uploader only', async () => {
+    const [user, other] = await Promise.all([world.user(), world.user()]);
+    const chat = await openChat(world, user);
+    const att = uploaded(
+      await upload(server(), {
+        bytes: PDF,
+        name: 'statement.pdf',
+        type: 'application/pdf',
+        fields: { chatId: chat._id, ...as(user) },
+      }),
+    );
+    expect(att).not.toHaveProperty('thumbnailUrl');
+    expect(att).not.toHaveProperty('width');
+    const theirs = await restSend(world, other, 'user', { content: 'mine?', attachmentId: att.id });
+    expect(theirs.status).toBe(409);
+    expect(theirs.body.code).toBe('ATTACHMENT_USED');
+    const sent = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: 'my statement',
+      attachmentId: att.id,
+      clientMessageId: 'pdf-1',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.message).toMatchObject({ messageType: 'file', content: 'my statement' });
+    const retry = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: 'my statement',
+      attachmentId: att.id,
+      clientMessageId: 'pdf-1',
+    });
+    expect(retry.status).toBe(200);
+    expect((retry.body.message as Message)._id).toBe((sent.body.message as Message)._id);
+    expect((retry.body.message as Message).attachment).toMatchObject({ id: att.id });
+    const again = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: 'x',
+      attachmentId: att.id,
+    });
+    expect(again.body.code).toBe('ATTACHMENT_USED');
+    const file = await download(server(), att.url);
+    expect(file.bytes.equals(PDF)).toBe(true);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="statement.pdf"/,
+    );
+    const unknown = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: '',
+      attachmentId: '0123456789abcdef01234567',
+    });
+    expect(unknown.body.code).toBe('ATTACHMENT_NOT_FOUND');
+    const both = await restSend(world, user, 'user', {
+      content: '',
+      fileUrl: 'https://example.com/a.png',
+      attachmentId: att.id,
+    });
+    expect(both.status).toBe(400);
+  });
+
+  it('links: a tampered or expired link is 403; the bare path needs a caller who may view (none here)', async () => {
+    const user = await world.user();
+    const att = uploaded(
+      await upload(server(), { bytes: 'receipt 42\n', name: 'r.txt', fields: as(user) }),
+    );
+    const [path, query] = att.url.split('?') as [string, string];
+    const params = new URLSearchParams(query);
+    const tampered = `${path}?exp=${Number(params.get('exp')) + 1}&sig=${params.get('sig')}`;
+    for (const url of [tampered, `${path}?exp=1&sig=x`, `${path}?sig=${params.get('sig')}`]) {
+      const res = await download(server(), url);
+      expect(res.status, url).toBe(403);
+      expect(JSON.parse(res.bytes.toString()).code).toBe('ATTACHMENT_LINK');
+    }
+    const otherFile = `/api/attachments/${'0'.repeat(24)}?${query}`;
+    expect((await download(server(), otherFile)).status).toBe(403);
+    const signer = linkSigner(Buffer.from(URL_SECRET), 3600);
+    const expired = signer.sign(path, Date.now() - 2 * 3600 * 1000);
+    expect((await download(server(), expired)).status).toBe(403);
+    expect((await download(server(), signer.sign(path))).status).toBe(200);
+    // AUTH_MODE=none names nobody on a bare GET: only signed links work there.
+    expect((await download(server(), path)).status).toBe(403);
+  });
+
+  it('refused types: HTML or SVG in any name, archives, and names or declared types that contradict the content', async () => {
+    const user = await world.user();
+    const cases: [string | Uint8Array, string, string, string][] = [
+      ['<html><script>alert(1)</script></html>', 'notes.txt', 'text/plain', 'markup'],
+      [
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        'logo.svg',
+        'image/svg+xml',
+        'markup',
+      ],
+      [
+        Buffer.from('504b030414000000080000000000', 'hex'),
+        'a.zip',
+        'application/zip',
+        'application/zip',
+      ],
+      ['plain words', 'page.html', 'text/plain', 'named .html'],
+      ['plain words', 'a.txt', 'text/html', 'declared as text/html'],
+      [await pngWithExif(8, 8), 'shot.jpg', 'image/png', 'named .jpg'],
+    ];
+    for (const [bytes, name, type, why] of cases) {
+      const res = await upload(server(), { bytes, name, type, fields: as(user) });
+      expect(res.status, name).toBe(415);
+      expect(res.body.code).toBe('ATTACHMENT_TYPE');
+      expect(res.body.error).toContain(why);
+    }
+  });
+});
+
+describe('upload bounds (SQLite)', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('no SQLite target');
+  const world = useWorld(sqlite, {
+    ATTACHMENT_MAX_BYTES: String(300 * 1024),
+    ATTACHMENT_MAX_PIXELS: '1000000',
+    ATTACHMENT_QUOTA_BYTES: String(200 * 1024),
+  });
+  const server = () => world.server();
+
+  it('too large: 413 as soon as the limit is passed, without reading the rest (the connection closes)', async () => {
+    const user = await world.user();
+    const boundary = 'xBOUNDARYx';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+    const total = 64 * 1024 * 1024;
+    const { port } = new URL(server().url);
+    const outcome = await new Promise<{ status: number; body: string; sent: number }>(
+      (resolve, reject) => {
+        let sent = 0;
+        const req = httpRequest({
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/api/attachments',
+          headers: {
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': String(head.length + total),
+          },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => {
+            body += d.toString();
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, sent }));
+        });
+        req.on('error', (err) => (sent > 0 ? undefined : reject(err)));
+        req.write(head);
+        const chunk = Buffer.alloc(64 * 1024, 0x41);
+        const pump = () => {
+          while (sent < total) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      },
+    );
+    expect(outcome.status, outcome.body).toBe(413);
+    expect(JSON.parse(outcome.body).code).toBe('ATTACHMENT_TOO_LARGE');
+    // Far less than the body was sent when the answer came (socket buffers aside).
+    expect(outcome.sent).toBeLessThan(total / 4);
+  });
+
+  it('a decompression bomb (a tiny PNG claiming 100000×100000 pixels) and a too-large image are 413 ATTACHMENT_PIXELS', async () => {
+    const user = await world.user();
+    const tiny = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
+    const bomb = Buffer.from(tiny);
+    bomb.writeUInt32BE(100_000, 16);
+    bomb.writeUInt32BE(100_000, 20);
+    const { crc32 } = await import('node:zlib');
+    bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29);
+    for (const [bytes, name] of [
+      [bomb, 'bomb.png'],
+      [await pngWithExif(1200, 1000), 'big.png'],
+    ] as const) {
+      const res = await upload(server(), { bytes, name, fields: as(user) });
+      expect(res.status, name).toBe(413);
+      expect(res.body.code).toBe('ATTACHMENT_PIXELS');
+    }
+  });
+
+  it('a quota per uploader: an upload past it is 413 ATTACHMENT_QUOTA, others still upload', async () => {
+    const [user, other] = await Promise.all([world.user(), world.user()]);
+    const noise = (n: number) => Buffer.from('0123456789 '.repeat(n));
+    expect(
+      (await upload(server(), { bytes: noise(9000), name: 'a.txt', fields: as(user) })).status,
+    ).toBe(200);
+    expect(
+      (await upload(server(), { bytes: noise(9000), name: 'b.txt', fields: as(user) })).status,
+    ).toBe(200);
+    const over = await upload(server(), { bytes: noise(2000), name: 'c.txt', fields: as(user) });
+    expect(over.status).toBe(413);
+    expect(over.body.code).toBe('ATTACHMENT_QUOTA');
+    expect(
+      (await upload(server(), { bytes: noise(10), name: 'd.txt', fields: as(other) })).status,
+    ).toBe(200);
+  });
+
+  it('bad forms are 4xx naming the problem, and store nothing', async () => {
+    const user = await world.user();
+    const url = `${server().url}/api/attachments`;
+    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+      fetch(url, { method: 'POST', body, headers }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { code: string; error: string },
+      }));
+    const two = new FormData();
+    two.set('senderId', user.id);
+    two.append('file', new Blob(['a']), 'a.txt');
+    two.append('file', new Blob(['b']), 'b.txt');
+    const none = new FormData();
+    none.set('senderId', user.id);
+    const misnamed = new FormData();
+    misnamed.set('senderId', user.id);
+    misnamed.set('upload', new Blob(['a']), 'a.txt');
+    const fields = new FormData();
+    for (let i = 0; i < 20; i++) fields.set(`f${i}`, 'x');
+    const longField = new FormData();
+    longField.set('chatId', 'x'.repeat(5000));
+    const cases: [
+      string,
+      Promise<{ status: number; body: { code: string; error: string } }>,
+      number,
+      RegExp,
+    ][] = [
+      ['two files', post(two), 400, /One file per upload/],
+      ['no file', post(none), 400, /No file/],
+      ['misnamed part', post(misnamed), 400, /named "file"/],
+      ['too many fields', post(fields), 400, /Too many form fields/],
+      ['a long field', post(longField), 400, /too long/],
+      ['JSON', post('{}', { 'content-type': 'application/json' }), 400, /multipart/],
+      ['not a form', post('hello', { 'content-type': 'text/plain' }), 415, /./],
+      [
+        'truncated body',
+        post(
+          `--b\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nabc`,
+          {
+            'content-type': 'multipart/form-data; boundary=b',
+          },
+        ),
+        400,
+        /malformed|No file/,
+      ],
+      ['no boundary', post('--b\r\n', { 'content-type': 'multipart/form-data' }), 400, /./],
+    ];
+    for (const [name, pending, status, error] of cases) {
+      const res = await pending;
+      expect(res.status, name).toBe(status);
+      expect(res.body.error, name).toMatch(error);
+    }
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+  });
+
+  it('fuzzed multipart bodies never answer 500', async () => {
+    const fc = (await import('fast-check')).default;
+    const part = fc.oneof(
+      fc.constant('Content-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello'),
+      fc.constant('Content-Disposition: form-data; name="chatId"\r\n\r\n'),
+      fc.string({ maxLength: 40 }),
+      fc.constant(
+        `Content-Disposition: form-data; name="file"; filename="${'a'.repeat(3000)}"\r\n\r\nx`,
+      ),
+      fc.constant(
+        `X-Long: ${'h'.repeat(20000)}\r\nContent-Disposition: form-data; name="file"\r\n\r\nx`,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(part, { maxLength: 4 }), fc.boolean(), async (parts, close) => {
+        const body = parts.map((p) => `--q\r\n${p}\r\n`).join('') + (close ? '--q--\r\n' : '');
+        const res = await fetch(`${server().url}/api/attachments`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'multipart/form-data; boundary=q' },
+        });
+        await res.arrayBuffer();
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('an aborted upload leaves nothing behind', async () => {
+    const user = await world.user();
+    const { port } = new URL(server().url);
+    const boundary = 'abort';
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/api/attachments',
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': '100000',
+        },
+      });
+      req.on('error', () => resolve());
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf of it`,
+      );
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 200);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+    const ok = await upload(server(), {
+      bytes: 'after the abort',
+      name: 'a.txt',
+      fields: as(user),
+    });
+    expect(ok.status).toBe(200);
+  });
+});
