@@ -96,10 +96,11 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     const heard = await member.waitFor('new-message', forChat(chat._id));
     expect(heard.message.attachment?.id).toBe(att.id);
     const page = await api(server(), 'GET', `/api/messages/${chat._id}`);
-    const [stored] = page.body.messages as Message[];
-    expect(stored?.attachment).toMatchObject({ id: att.id, name: 's.png', width: 40, height: 30 });
-    expect(stored?.fileUrl).toBe((stored?.attachment as { url: string }).url);
-    expect((await download(server(), stored?.fileUrl as string)).status).toBe(200);
+    const stored = (page.body.messages as Message[])[0] as Message;
+    const onPage = stored.attachment as { url: string };
+    expect(onPage).toMatchObject({ id: att.id, name: 's.png', width: 40, height: 30 });
+    expect(stored.fileUrl).toBe(onPage.url);
+    expect((await download(server(), onPage.url)).status).toBe(200);
   });
 
   it('a PDF by REST: a file message, downloaded as an attachment; it is used once, by its uploader only', async () => {
@@ -311,7 +312,7 @@ describe('upload bounds (SQLite)', async () => {
   it('bad forms are 4xx naming the problem, and store nothing', async () => {
     const user = await world.user();
     const url = `${server().url}/api/attachments`;
-    const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    const post = (body: string | FormData, headers: Record<string, string> = {}) =>
       fetch(url, { method: 'POST', body, headers }).then(async (r) => ({
         status: r.status,
         body: (await r.json()) as { code: string; error: string },
