@@ -2,7 +2,8 @@
 // Builds dist/main.js: the server and its dependencies in one ES module (and
 // dist/import-v2.js, the v2 data import, so the production image has it too). Loading one file
 // instead of ~1,500 cuts start-up by about a fifth (see docs/benchmarks.md). Kept outside
-// the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
+// the bundle: the native SQLite binding, pg's optional native driver, sharp (native, it
+// loads its platform's binary package at run time), and swagger-ui,
 // which serves its static files from its own package folder. Then the agent console and
 // the chat widget into dist/web (scripts/build-web.mjs).
 import { build } from 'esbuild';
@@ -16,7 +17,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  external: ['better-sqlite3', 'pg-native', '@fastify/swagger-ui'],
+  external: ['better-sqlite3', 'pg-native', 'sharp', '@fastify/swagger-ui'],
   // Bundled CommonJS packages call require(); give the ES module one.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -12,7 +12,6 @@
  * so nothing a browser could sniff as markup passes, whatever follows it. A statement
  * that writes `a < b` or `<3` still passes.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import { ATTACHMENT_TYPES } from '../schemas/vocabulary.js';
 
 export const ACCEPTED_TYPES = ATTACHMENT_TYPES;
@@ -81,6 +80,8 @@ export function plainTextProblem(bytes: Uint8Array): string | undefined {
 /** The accepted type of the content, or why it is refused. */
 export async function sniff(bytes: Uint8Array): Promise<Sniffed> {
   if (bytes.length === 0) return { refused: 'an empty file' };
+  // Loaded on the first upload, not at start.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(bytes);
   if (found) {
     const type = ACCEPTED_TYPES.find((t) => t === found.mime);

@@ -7,9 +7,10 @@
  * The pixel count is read from the header and checked before anything is decoded, and
  * sharp's limitInputPixels checks it again while decoding: a small file that claims a
  * huge canvas (a decompression bomb) costs a header read. sharp works on libuv's thread
- * pool, not on the event loop.
+ * pool, not on the event loop. It is loaded on the first image, not at start (native
+ * code the server needs only for uploads).
  */
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { AppError } from '../errors.js';
 import { TUNABLES } from '../tunables.js';
 import type { AcceptedType } from './content-type.js';
@@ -46,6 +47,7 @@ export async function processImage(
   type: AcceptedType,
   maxPixels: number,
 ): Promise<ProcessedImage> {
+  const { default: sharp } = await import('sharp');
   const animated = type === 'image/gif' || type === 'image/webp';
   const options = { limitInputPixels: maxPixels, failOn: 'error', animated } as const;
   let meta: Metadata;
