@@ -3,26 +3,22 @@
  * people sending messages. Ten senders send over REST, one message at a time each, for a
  * phase without uploads and a phase while ten clients upload 5 MB files in a loop; it
  * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput.
- * One server process in this process: the uploads' database writes share its event loop
- * (SQLite runs them on it), which is what this measures.
+ * The server runs as its own process (dist/main.js: `npm run build` first), so the load
+ * generator's work is not counted in its event loop.
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { startServer } from '../src/server.js';
-import { testConfig } from '../test/helpers/server.js';
 import { storeTargets } from '../test/helpers/stores.js';
+import { startServer } from './processes.js';
 
 const which = process.argv[2] ?? 'sqlite';
 const target = (await storeTargets()).find((t) => t.name === which);
 if (!target) throw new Error(`no ${which} store here`);
 const db = await target.create();
-const server = await startServer(
-  testConfig(db.config, {
-    ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
-    ATTACHMENT_URL_SECRET: 'x'.repeat(32),
-  }),
-  { logger: pino({ level: 'silent' }) },
-);
+const databaseUrl = db.config.kind === 'sqlite' ? `sqlite:${db.config.path}` : db.config.url;
+const server = await startServer(which, databaseUrl, {
+  ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
+  ATTACHMENT_URL_SECRET: 'x'.repeat(32),
+});
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 1024 * 1024 - 9)]);
 
@@ -84,6 +80,7 @@ async function uploaders(until: number): Promise<{ up: number[]; down: number[] 
 const quiet = await senders(Date.now() + PHASE_MS);
 const end = Date.now() + PHASE_MS;
 const [busy, files] = await Promise.all([senders(end), uploaders(end)]);
+
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
   `${(FILE.length / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
@@ -96,5 +93,5 @@ console.log(
 );
 console.log(`5 MB upload (10 at once):   ${mbps(files.up)}`);
 console.log(`5 MB download (10 at once): ${mbps(files.down)}`);
-await server.close();
+await server.stop();
 await db.drop();

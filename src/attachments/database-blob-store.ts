@@ -1,9 +1,11 @@
 /**
  * The default BlobStore: bytes in the database (SQLite or PostgreSQL, whichever the server
  * runs on), so one node or a cluster needs nothing else. A file is written as rows of
- * attachmentChunkBytes, one statement each with a turn of the event loop between them:
- * on SQLite every write runs on the event loop, and a send waits for at most one chunk
- * rather than a whole file. Reads stream the same chunks back one at a time, so a
+ * attachmentChunkBytes, one statement each, and the chunks of all uploads take turns in
+ * one lane, a turn of the event loop after each: on SQLite every write (and its fsync)
+ * runs on the event loop and on the one connection sends use, so a send waits for at most
+ * the chunk being written, however many uploads run (with a chunk per upload queued at the
+ * connection, ten uploads made a send wait for ten). Reads stream the same chunks back one at a time, so a
  * download holds one chunk, never the file.
  */
 import { Readable } from 'node:stream';
@@ -17,12 +19,19 @@ export function databaseBlobStore(
   records: AttachmentRecords,
   chunkBytes: number = TUNABLES.attachmentChunkBytes.value,
 ): BlobStore {
+  let lane: Promise<void> = Promise.resolve();
+  const inTurn = (work: () => Promise<void>): Promise<void> => {
+    const run = lane.then(work);
+    lane = run.then(nextTurn, nextTurn);
+    return run;
+  };
   return {
     async put(key, bytes) {
       try {
         for (let idx = 0, at = 0; at < bytes.length || idx === 0; idx++, at += chunkBytes) {
-          if (idx > 0) await nextTurn();
-          await records.writeChunk(key, idx, bytes.subarray(at, at + chunkBytes));
+          const chunk = bytes.subarray(at, at + chunkBytes);
+          const n = idx;
+          await inTurn(() => records.writeChunk(key, n, chunk));
         }
       } catch (err) {
         await records.deleteChunks(key).catch(() => {});

@@ -42,11 +42,20 @@ describe('the type of an upload comes from its bytes', () => {
       'text then </div>',
       '<!-- comment -->',
     ]) {
-      expect(plainTextProblem(text(markup)), markup).toBe('markup (HTML, SVG or XML)');
+      expect(await plainTextProblem(text(markup)), markup).toBe('markup (HTML, SVG or XML)');
     }
-    expect(plainTextProblem(text('#!/bin/sh\nrm -rf /'))).toBe('a script');
-    expect(plainTextProblem(text('a\u0000b'))).toMatch(/control characters/);
-    expect(plainTextProblem(Buffer.from([0x66, 0xff, 0xfe, 0x66]))).toMatch(/UTF-8/);
+    expect(await plainTextProblem(text('#!/bin/sh\nrm -rf /'))).toBe('a script');
+    expect(await plainTextProblem(text('a\u0000b'))).toMatch(/control characters/);
+    expect(await plainTextProblem(Buffer.from([0x66, 0xff, 0xfe, 0x66]))).toMatch(/UTF-8/);
+  });
+
+  it('long text is checked in slices: a tag or a character split between two is still found', async () => {
+    const slice = 256 * 1024;
+    const split = (before: number, s: string) => text(`${'a'.repeat(before)}${s} end`);
+    expect(await plainTextProblem(split(slice - 1, '<b>'))).toBe('markup (HTML, SVG or XML)');
+    expect(await plainTextProblem(split(slice - 1, 'Ж ok'))).toBeUndefined();
+    expect(await plainTextProblem(split(3 * slice, '\u0001'))).toMatch(/control characters/);
+    expect(await plainTextProblem(text('a'.repeat(slice)))).toBeUndefined();
   });
 
   it('a declared type or an extension that contradicts the content is named', () => {
