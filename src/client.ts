@@ -18,4 +18,12 @@ export type {
   TypedClientToServerEvents as ClientToServerEvents,
 } from './schemas/events.js';
 export type { RestBodies, RestQueries, RestReplies } from './schemas/rest.js';
-export type { Chat, ChatStatus, Message, MessageType, SenderType } from './schemas/shapes.js';
+export type {
+  Chat,
+  ChatStatus,
+  Message,
+  MessageAttachment,
+  MessageType,
+  SenderType,
+  UploadedAttachment,
+} from './schemas/shapes.js';
