@@ -22,8 +22,15 @@ curl -sf -X POST "http://127.0.0.1:$port/api/chats" -H 'content-type: applicatio
 curl -sf -X POST "http://127.0.0.1:$port/api/messages" -H 'content-type: application/json' \
   -d '{"senderId":"smoke","senderType":"user","senderName":"Smoke","content":"hello"}' |
   grep -q '"seq":1'
+# An image upload goes through sharp, which stays outside the bundle (native).
+printf '%s' 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==' |
+  base64 -d >"$dir/dot.png"
+url=$(curl -sf -F senderId=smoke -F senderType=user -F "file=@$dir/dot.png;type=image/png" \
+  "http://127.0.0.1:$port/api/attachments" | grep -o '"url":"[^"]*"' | cut -d'"' -f4)
+curl -sf "http://127.0.0.1:$port$url" -o "$dir/back.png"
+test "$(head -c 4 "$dir/back.png" | tail -c 3)" = PNG
 curl -sf "http://127.0.0.1:$port/console" | grep -q '/assets/console-'
 curl -sf "http://127.0.0.1:$port/widget.js" | grep -q 'assets/widget-'
 kill -TERM $pid
 wait $pid
-echo "smoke: dist/main.js started, served /health, /ready, /docs/json, /docs/asyncapi.json, /api/chats, /api/messages, /console and /widget.js, and stopped cleanly"
+echo "smoke: dist/main.js started, served /health, /ready, /docs/json, /docs/asyncapi.json, /api/chats, /api/messages, an image upload and its download, /console and /widget.js, and stopped cleanly"
