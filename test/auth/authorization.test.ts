@@ -10,7 +10,7 @@ import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
@@ -463,24 +463,22 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     const owner = await makeCaller('owner', 'user');
     const ownerSocket = await connectAs(owner);
     await ownerSocket.emitAck('join-user', { userId: owner.id, userName: owner.name });
-    const opened = await api(
+    const opened = await request(
       server,
-      'POST',
-      '/api/chats',
-      { userId: owner.id, userName: owner.name },
-      bearer(owner.token ?? ''),
+      'POST /api/chats',
+      { body: { userId: owner.id, userName: owner.name } },
+      bearer(owner.token ?? '').headers,
     );
-    let chat = opened.body.chat as Chat;
+    let chat: Chat = succeeded(opened).chat;
     if (kind === 'assigned') {
-      const taken = await api(
+      const taken = await request(
         server,
-        'POST',
-        '/api/chats/assign',
-        { chatId: chat._id, adminId: assignee.id, adminName: assignee.name },
-        bearer(assignee.token ?? ''),
+        'POST /api/chats/assign',
+        { body: { chatId: chat._id, adminId: assignee.id, adminName: assignee.name } },
+        bearer(assignee.token ?? '').headers,
       );
       expect(taken.status).toBe(200);
-      chat = taken.body.chat as Chat;
+      chat = succeeded(taken).chat;
     }
     await ownerSocket.emitAck('join-chat', { chatId: chat._id });
     await observers[0]?.emitAck('join-chat', { chatId: chat._id });
@@ -581,7 +579,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
         c.close();
         return 'connected';
       } catch (err) {
-        return (err as Error).message;
+        return err instanceof Error ? err.message : String(err);
       }
     };
     expect(await attempt({})).toMatch(/token/i);

@@ -31,6 +31,14 @@ export function fetchHistory(
   return request(server, 'GET /api/messages/:chatId', { params: { chatId }, query });
 }
 
+/** A user's chats, newest activity first. */
+export function fetchUserChats(
+  server: { url: string },
+  userId: string,
+): Promise<RestResponse<'GET /api/chats/user/:userId'>> {
+  return request(server, 'GET /api/chats/user/:userId', { params: { userId } });
+}
+
 export async function restSend(
   world: World,
   sender: Person,
@@ -52,3 +60,13 @@ export const forChat =
   (chatId: string) =>
   (p: { chatId?: string | null; message?: { chatId: string } }): boolean =>
     p.chatId === chatId || p.message?.chatId === chatId;
+
+/** Whether a payload of any event (one outside the contract too) is about the chat. */
+export function isAboutChat(payload: unknown, chatId: string): boolean {
+  if (typeof payload !== 'object' || payload === null) return false;
+  if ('chatId' in payload && payload.chatId === chatId) return true;
+  const message = 'message' in payload ? payload.message : undefined;
+  return typeof message === 'object' && message !== null && 'chatId' in message
+    ? message.chatId === chatId
+    : false;
+}
