@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Budget, DEFAULT_BUDGETS } from '../../src/limits/rate-limiter.js';
 import type { RunningServer } from '../../src/server.js';
-import type { Chat, Message } from '../helpers/flows.js';
+import { fetchHistory } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, failed, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
@@ -49,13 +50,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; elapsedMs: n
   return { result, elapsedMs: performance.now() - started };
 }
 
-const sendAs = (server: RunningServer, userId: string, content: string, headers = {}) =>
-  api(
+const sendAs = (
+  server: RunningServer,
+  userId: string,
+  content: string,
+  init: { headers?: Record<string, string> } = {},
+) =>
+  request(
     server,
-    'POST',
-    '/api/messages',
-    { senderId: userId, senderType: 'user', senderName: 'F', content },
-    headers,
+    'POST /api/messages',
+    { body: { senderId: userId, senderType: 'user', senderName: 'F', content } },
+    init.headers,
   );
 
 describe('rate limits (on, default values)', () => {
@@ -73,7 +78,7 @@ describe('rate limits (on, default values)', () => {
           );
           return { first, burst };
         });
-        const chat = result.first.body.chat as Chat;
+        const { chat } = succeeded(result.first);
         const accepted = 1 + result.burst.filter((r) => r.status === 200).length;
         const refused = result.burst.filter((r) => r.status === 429);
         expect(accepted).toBeGreaterThanOrEqual(budget.burst);
@@ -101,8 +106,8 @@ describe('rate limits (on, default values)', () => {
 
         // Refused sends used no seq: what is stored is gap-free.
         const total = accepted + viaSocket;
-        const stored = await api(server, 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
-        expect((stored.body.messages as Message[]).map((m) => m.seq)).toEqual(
+        const stored = await fetchHistory(server, chat._id, { after: '0', limit: '200' });
+        expect(succeeded(stored).messages.map((m) => m.seq)).toEqual(
           Array.from({ length: total }, (_, i) => i + 1),
         );
         // Once the budget refills, a send goes through; the refused tries stored nothing.
@@ -111,7 +116,7 @@ describe('rate limits (on, default values)', () => {
           later = await sendAs(server, 'flooder', 'after a pause');
           return later.status === 200;
         });
-        expect((later.body.message as Message).seq).toBe(total + 1);
+        expect(succeeded(later).message.seq).toBe(total + 1);
       },
     ));
 
@@ -138,7 +143,7 @@ describe('rate limits (on, default values)', () => {
 
   it('typing indicators are limited per identity with an error ack', () =>
     withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
-      const chat = (await sendAs(server, 'typist', 'open my chat')).body.chat as Chat;
+      const { chat } = succeeded(await sendAs(server, 'typist', 'open my chat'));
       const socket = await connectClient(server.url);
       clients.push(socket);
       await socket.emitAck('join-user', { userId: 'typist', userName: 'T' });
@@ -166,12 +171,12 @@ describe('rate limits (on, default values)', () => {
   it('new connections per IP are limited, one budget per connection; the refusal says so', () =>
     withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
       const started = performance.now();
-      let refused: Error | undefined;
+      let refused: unknown;
       for (let i = 0; i < 80 && !refused; i++) {
         try {
           clients.push(await connectClient(server.url));
         } catch (err) {
-          refused = err as Error;
+          refused = err;
         }
       }
       const seconds = (performance.now() - started) / 1000;
@@ -207,13 +212,13 @@ describe('reads have their own budget', () => {
   it("history and chat-list reads past the burst get 429 with Retry-After; another identity and the same identity's sends go on", () =>
     withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
       const reader = bearer(await signToken('reader', 'user'));
-      const chat = (await sendAs(server, 'reader', 'open my chat', reader)).body.chat as Chat;
+      const { chat } = succeeded(await sendAs(server, 'reader', 'open my chat', reader));
       const { burst, perSecond } = DEFAULT_BUDGETS.reads;
       const paths = [`/api/messages/${chat._id}?page=1`, '/api/chats/user/reader'];
       const started = Date.now();
       const replies = await Promise.all(
         Array.from({ length: 2 * burst }, (_, i) =>
-          api(server, 'GET', paths[i % 2] as string, undefined, reader),
+          api(server, 'GET', itemAt(paths, i % 2), undefined, reader),
         ),
       );
       const served = replies.filter((r) => r.status === 200).length;
@@ -248,8 +253,10 @@ describe('every socket event is limited (joins and reads included)', () => {
         await admin.emitAck('join-admin', { adminId: 'watcher', adminName: 'W' });
         const flooder = await connectClient(server.url);
         clients.push(flooder);
-        const opened = await api(server, 'POST', '/api/chats', { userId: 'flood', userName: 'F' });
-        const chatId = (opened.body.chat as Chat)._id;
+        const opened = await request(server, 'POST /api/chats', {
+          body: { userId: 'flood', userName: 'F' },
+        });
+        const chatId = succeeded(opened).chat._id;
         await flooder.emitAck('join-user', { userId: 'flood', userName: 'F' });
         const { result: acks, elapsedMs } = await timed(() =>
           Promise.all(
