@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { itemAt } from '../helpers/lists.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
@@ -144,7 +145,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           await page.locator('.topbar__connection[data-connection=online]').waitFor();
           consoles.push(page);
         }
-        const [a1, a2] = consoles as [Page, Page];
+        const [a1, a2] = [itemAt(consoles, 0), itemAt(consoles, 1)];
         if (run.auth === 'jwt') {
           // The admin panel (the host origin) frames the console and hands it a token.
           const panel = await (await context({ width: 1280, height: 800 })).newPage();
@@ -382,11 +383,10 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
     let server = await startTestServer(db.config, env);
     const contexts: BrowserContext[] = [];
     try {
-      const opened = await api(server, 'POST', '/api/chats', {
-        userId: user.id,
-        userName: user.name,
+      const opened = await request(server, 'POST /api/chats', {
+        body: { userId: user.id, userName: user.name },
       });
-      const chatId = (opened.body.chat as { _id: string })._id;
+      const chatId = succeeded(opened).chat._id;
       await api(server, 'POST', '/api/chats/assign', {
         chatId,
         adminId: admin.id,
