@@ -58,7 +58,7 @@ describe('configuration', () => {
     ).toEqual(['https://admin.example']);
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL'],
@@ -76,7 +76,7 @@ describe('configuration', () => {
     [{ RATE_LIMIT_MESSAGES_BURST: '-1' }, 'RATE_LIMIT_MESSAGES_BURST'],
     [{ MONGODB_URI: 'mongodb+srv://x' }, 'MONGODB_URI'],
   ])('refuses %o naming %s', (env, variable) => {
-    const err = failure(env as Record<string, string>);
+    const err = failure(env);
     expect(err.variable).toBe(variable);
     expect(err.message.startsWith(`${variable}:`)).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('operations configuration', () => {
     expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '250' }).redisCommandTimeoutMs).toBe(250);
   });
 
-  it.each([
+  it.each<[Record<string, string>, string]>([
     [{ REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS'],
     [{ REDIS_COMMAND_TIMEOUT_MS: '1.5' }, 'REDIS_COMMAND_TIMEOUT_MS'],
     [{ REDIS_COMMAND_TIMEOUT_MS: '2m' }, 'REDIS_COMMAND_TIMEOUT_MS'],
@@ -122,6 +122,6 @@ describe('operations configuration', () => {
     [{ SHUTDOWN_DRAIN_MS: '-1' }, 'SHUTDOWN_DRAIN_MS'],
     [{ SHUTDOWN_DRAIN_MS: '5s' }, 'SHUTDOWN_DRAIN_MS'],
   ])('refuses %o naming %s', (env, variable) => {
-    expect(failure(env as Record<string, string>).variable).toBe(variable);
+    expect(failure(env).variable).toBe(variable);
   });
 });
