@@ -1,5 +1,6 @@
 /** The console's root: the server's auth mode, the language, and sign-in or the workspace. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isOneOf } from '../../src/schemas/vocabulary.js';
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
 import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
@@ -131,7 +132,13 @@ export function ConsoleApp() {
   const languagePicker = (
     <label class="lang">
       <span class="visually-hidden">{c('language')}</span>
-      <select value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+      <select
+        value={lang}
+        onChange={(e) => {
+          const picked = e.currentTarget.value;
+          if (isOneOf(LANGS, picked)) setLang(picked);
+        }}
+      >
         {LANGS.map((l) => (
           <option key={l} value={l} lang={l}>
             {LANG_NAMES[l]}

@@ -1,6 +1,7 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
@@ -128,7 +129,10 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
               {c('statusFilter')}
               <select
                 value={status}
-                onChange={(e) => setStatus(e.currentTarget.value as Chat['status'] | '')}
+                onChange={(e) => {
+                  const picked = e.currentTarget.value;
+                  setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
+                }}
               >
                 <option value="">{c('statusAny')}</option>
                 <option value="waiting">{c('statusWaiting')}</option>
