@@ -194,7 +194,12 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           await widget.locator('.panel').evaluate((el) => getComputedStyle(el).borderTopStyle),
         ).toBe('solid');
         expect(
-          await box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+          await box.evaluate((el) => {
+            const root = el.getRootNode();
+            return (
+              (root instanceof ShadowRoot || root instanceof Document) && el === root.activeElement
+            );
+          }),
         ).toBe(true);
 
         const said: string[] = [];
@@ -345,7 +350,12 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await shop.keyboard.press('Escape');
         await widget.locator('.panel').waitFor({ state: 'detached' });
         expect(
-          await launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+          await launcher.evaluate((el) => {
+            const root = el.getRootNode();
+            return (
+              (root instanceof ShadowRoot || root instanceof Document) && el === root.activeElement
+            );
+          }),
         ).toBe(true);
         await shop.keyboard.press('Enter');
         await widget.locator('.panel').waitFor();
