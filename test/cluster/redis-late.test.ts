@@ -27,8 +27,7 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     clients.push(c);
     return c;
   };
-  const redisOf = async (node: RunningServer) =>
-    (await api(node, 'GET', '/health')).body.redis as string;
+  const redisOf = async (node: RunningServer) => (await api(node, 'GET', '/health')).body.redis;
 
   beforeAll(async () => {
     db = await target.create();

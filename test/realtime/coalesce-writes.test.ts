@@ -23,6 +23,7 @@ async function start(coalesce: boolean) {
         original.apply(raw, args);
       };
     }
+    // The test's own events, outside the contract's event maps.
     socket.on('burst' as never, () => {
       writes.count = 0;
       const emit = socket.emit as (event: string, payload: unknown) => boolean;
