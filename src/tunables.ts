@@ -364,6 +364,13 @@ export const TUNABLES = {
     reason:
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
   },
+  orderGapPageSize: {
+    value: 200,
+    unit: 'messages',
+    area: 'cluster',
+    reason:
+      "Messages read from the store per page when a gap in a chat's delivery order is filled: a history page's size, so that a node that missed many messages of one chat reads and delivers them a bounded page per turn.",
+  },
   orderMaxChats: {
     value: 100_000,
     unit: 'chats',

@@ -13,6 +13,7 @@ import { connectRedis, type Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { adapterClient } from './adapter-client.js';
+import { readGapInPages } from './gap-pages.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
 
 export interface Cluster {
@@ -74,12 +75,7 @@ export async function joinCluster(
     log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
   );
   const adapter = orderedClusterAdapter(streamsClient, {
-    async readGap(chatId, afterSeq, beforeSeq) {
-      const limit = beforeSeq - afterSeq - 1;
-      if (limit <= 0) return [];
-      const page = await store.historyCursor(chatId, { direction: 'after', seq: afterSeq, limit });
-      return page.messages.filter((m) => m.seq < beforeSeq);
-    },
+    readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
   log.info({ nodeId }, 'joined the cluster through Redis');
   return {

@@ -58,8 +58,11 @@ function newMessageOf(packet: Packet): Pick<Message, 'chatId' | 'seq'> | undefin
 }
 
 export interface OrderedAdapterOptions {
-  /** The messages of a chat with seq in (afterSeq, beforeSeq), oldest first. */
-  readGap(chatId: string, afterSeq: number, beforeSeq: number): Promise<Message[]>;
+  /** Hands the messages of a chat with seq in (afterSeq, beforeSeq) to `deliver`, oldest first, a page at a time. */
+  readGap(
+    gap: { chatId: string; afterSeq: number; beforeSeq: number },
+    deliver: (messages: Message[]) => void,
+  ): Promise<void>;
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
@@ -76,14 +79,15 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       Adapter.prototype.broadcast.call(adapter, packet, opts);
     const order = new SeqOrder({
       holdMs: TUNABLES.orderHoldMs.value,
-      async fillGap(chatId, afterSeq, beforeSeq) {
-        for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
-          deliverHere(
-            { type: 2, data: ['new-message', { message }], nsp: '/' },
-            { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
-          );
-        }
-      },
+      fillGap: (chatId, afterSeq, beforeSeq) =>
+        options.readGap({ chatId, afterSeq, beforeSeq }, (messages) => {
+          for (const message of messages) {
+            deliverHere(
+              { type: 2, data: ['new-message', { message }], nsp: '/' },
+              { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
+            );
+          }
+        }),
     });
     const ordered = new WeakSet<Packet>();
 
