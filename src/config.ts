@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** Put before every Redis name this deployment uses (REDIS_PREFIX); undefined: none. */
+  redisPrefix: string | undefined;
   /** How long a Redis command may wait for its answer before the node goes on without it. */
   redisCommandTimeoutMs: number;
   corsOrigin: '*' | string[];
@@ -229,6 +231,24 @@ function parseTrustProxy(env: Env): Config['trustProxy'] {
   return list;
 }
 
+/** Letters, digits, `_`, `.`, `-`, in segments joined by `:`; at most 64 characters. */
+const REDIS_PREFIX_PATTERN = /^(?=.{1,64}$)[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * REDIS_PREFIX: `prod`, `eu:staging` …; every Redis name of the deployment becomes
+ * `prod:presence:due` and so on (src/redis/prefix.ts).
+ */
+function parseRedisPrefix(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'REDIS_PREFIX');
+  if (raw !== undefined && !REDIS_PREFIX_PATTERN.test(raw)) {
+    throw new ConfigError(
+      'REDIS_PREFIX',
+      `"${raw}" must be letters, digits, _ . - in segments joined by ":" (at most 64 characters, no ":" at either end)`,
+    );
+  }
+  return raw;
+}
+
 function parseMetrics(env: Env): Config['metrics'] {
   const token = nonEmpty(env, 'METRICS_TOKEN');
   if (token !== undefined && token.length < 16) {
@@ -256,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
     database: parseDatabase(env),
     redisUrl: redisRaw,
+    redisPrefix: parseRedisPrefix(env),
     redisCommandTimeoutMs: tunables.redisCommandTimeoutMs,
     corsOrigin: parseCors(env),
     consoleParentOrigins: parseConsoleParents(env),

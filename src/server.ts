@@ -103,12 +103,16 @@ export async function startServer(
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
   const cluster = await joinCluster(
-    { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs },
+    {
+      url: config.redisUrl,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      prefix: config.redisPrefix,
+    },
     store,
     logger,
     { error: () => metrics?.redisErrors.inc(), timeout: () => metrics?.redisTimeouts.inc() },
   );
-  const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
+  const plainLimits = createLimits(config.rateLimit, cluster.redis);
   const limits =
     metrics && config.rateLimit.enabled
       ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))

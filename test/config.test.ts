@@ -125,3 +125,18 @@ describe('operations configuration', () => {
     expect(failure(env as Record<string, string>).variable).toBe(variable);
   });
 });
+
+describe('REDIS_PREFIX', () => {
+  it('is none by default (the names earlier versions used), else taken as given', () => {
+    expect(loadConfig({}).redisPrefix).toBeUndefined();
+    expect(loadConfig({ REDIS_PREFIX: 'prod' }).redisPrefix).toBe('prod');
+    expect(loadConfig({ REDIS_PREFIX: 'eu:staging-2' }).redisPrefix).toBe('eu:staging-2');
+  });
+
+  it.each(['prod:', ':prod', 'a::b', 'has space', 'star*', 'x'.repeat(65)])(
+    'refuses %j naming REDIS_PREFIX',
+    (prefix) => {
+      expect(failure({ REDIS_PREFIX: prefix }).variable).toBe('REDIS_PREFIX');
+    },
+  );
+});

@@ -20,6 +20,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
+import type { Prefixed } from '../redis/prefix.js';
 import type { RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
@@ -63,10 +64,17 @@ export interface OrderedAdapterOptions {
     gap: { chatId: string; afterSeq: number; beforeSeq: number },
     deliver: (messages: Message[]) => void,
   ): Promise<void>;
+  /** REDIS_PREFIX's names: the stream, the pub/sub channels, the kept sessions. */
+  prefixed: Prefixed;
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
   const streams = createAdapter(client, {
+    // The adapter's own defaults, under this deployment's prefix: another deployment on
+    // the same Redis neither reads this stream nor hears these channels.
+    streamName: options.prefixed('socket.io'),
+    channelPrefix: options.prefixed('socket.io'),
+    sessionKeyPrefix: options.prefixed('sio:session:'),
     maxLen: TUNABLES.streamMaxLength.value,
     readCount: TUNABLES.streamReadCount.value,
     // Nothing we emit is binary: JSON always, without walking every payload to check.

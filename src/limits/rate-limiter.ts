@@ -12,7 +12,8 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import type { RedisClient } from '../redis/redis.js';
+import { type Prefixed, unprefixed } from '../redis/prefix.js';
+import type { Redis, RedisClient } from '../redis/redis.js';
 import { TUNABLES } from '../tunables.js';
 
 export interface Decision {
@@ -40,9 +41,15 @@ export interface Budget {
  * A token bucket as two fixed windows: `perSecond` every second, plus `burst - perSecond`
  * more that come back once the bucket would have refilled them.
  */
-export function budgetLimiter(name: string, budget: Budget, redis?: RedisClient): RateLimiter {
+export function budgetLimiter(
+  name: string,
+  budget: Budget,
+  redis?: RedisClient,
+  /** REDIS_PREFIX's names (src/redis/prefix.ts): deployments on one Redis count apart. */
+  prefixed: Prefixed = unprefixed,
+): RateLimiter {
   const window = (points: number, duration: number, suffix: string): RateLimiterAbstract => {
-    const keyPrefix = `rl:${name}:${suffix}`;
+    const keyPrefix = prefixed(`rl:${name}:${suffix}`);
     const memory = new RateLimiterMemory({ points, duration, keyPrefix });
     if (!redis) return memory;
     return new RateLimiterRedis({
@@ -108,7 +115,7 @@ export const DEFAULT_BUDGETS = {
 
 export function createLimits(
   config: { enabled: boolean; messagesPerSecond: number; messagesBurst: number },
-  redis?: RedisClient,
+  redis?: Pick<Redis, 'client' | 'prefixed'>,
 ): Limits {
   if (!config.enabled) {
     return {
@@ -122,13 +129,15 @@ export function createLimits(
   }
   const d = DEFAULT_BUDGETS;
   const messages = { perSecond: config.messagesPerSecond, burst: config.messagesBurst };
+  const limiter = (name: string, budget: Budget) =>
+    budgetLimiter(name, budget, redis?.client, redis?.prefixed);
   return {
-    messages: budgetLimiter('messages', messages, redis),
-    typing: budgetLimiter('typing', d.typing, redis),
-    events: budgetLimiter('events', d.events, redis),
-    requests: budgetLimiter('requests', d.requests, redis),
-    reads: budgetLimiter('reads', d.reads, redis),
-    connections: budgetLimiter('connections', d.connections, redis),
+    messages: limiter('messages', messages),
+    typing: limiter('typing', d.typing),
+    events: limiter('events', d.events),
+    requests: limiter('requests', d.requests),
+    reads: limiter('reads', d.reads),
+    connections: limiter('connections', d.connections),
   };
 }
 
