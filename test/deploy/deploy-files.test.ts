@@ -40,8 +40,9 @@ describe('Dockerfile', () => {
         'COPY src ./src',
         'COPY package.json package-lock.json ./',
         'RUN npm ci',
+        'RUN cd /tmp && ls | wc -l',
         'EXPOSE abc',
-        'CMD ["node", "dist/main.js"]',
+        'CMD node dist/main.js',
       ].join('\n'),
     );
     const { ok, out } = await lint(bad);
@@ -54,9 +55,38 @@ describe('Dockerfile', () => {
       /--ignore-scripts/,
       /non-root USER/,
       /Invalid containerPort/,
+      // hadolint's rules, under its codes.
+      /DL3007 /,
+      /DL3008 .*: g\+\+/,
+      /DL3003 /,
+      /DL4006 /,
+      /DL3059 /,
+      /DL3025 /,
+      /DL3002 /,
     ]) {
       expect(out).toMatch(problem);
     }
+  });
+
+  it("the linter honours hadolint's ignore comment on the instruction after it, and only there", async () => {
+    const file = join(work, 'Dockerfile.ignore');
+    const install =
+      'RUN apt-get update && apt-get install -y --no-install-recommends g++ && rm -rf /var/lib/apt/lists/*';
+    writeFileSync(
+      file,
+      [
+        'FROM node:26-trixie-slim',
+        '# hadolint ignore=DL3008',
+        install,
+        'USER node',
+        install,
+        'CMD ["node"]',
+      ].join('\n'),
+    );
+    const { ok, out } = await lint(file);
+    expect(ok).toBe(false);
+    expect(out.match(/DL3008/g)).toHaveLength(1);
+    expect(out).toMatch(/:5: DL3008/);
   });
 });
 
