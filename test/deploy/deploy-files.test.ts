@@ -158,6 +158,25 @@ describe.each(COMPOSE_FILES)('%s', (file) => {
   });
 });
 
+describe('railway.toml', () => {
+  const toml = readFileSync(join(root, 'railway.toml'), 'utf8');
+  /** A number `key = n` of the file (TOML integers; Railway refuses strings there). */
+  const numberOf = (key: string) =>
+    Number(new RegExp(`^${key}\\s*=\\s*(\\d+)\\s*$`, 'm').exec(toml)?.[1]);
+
+  it('builds the Dockerfile and routes by /ready', () => {
+    expect(toml).toMatch(/^builder = "DOCKERFILE"$/m);
+    expect(toml).toMatch(/^healthcheckPath = "\/ready"$/m);
+  });
+
+  it("gives a replaced deployment longer than its drain and close (Railway's default is 3 s)", () => {
+    const drainMs = overrideOf('shutdownDrainMs').production ?? TUNABLES.shutdownDrainMs.value;
+    expect(numberOf('drainingSeconds') * 1000).toBeGreaterThan(
+      drainMs + TUNABLES.shutdownDeadlineMs.value,
+    );
+  });
+});
+
 describe('the compose files together', () => {
   it('run one PostgreSQL version', () => {
     const images = COMPOSE_FILES.map((f) => services(f).postgres?.image);
