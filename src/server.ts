@@ -107,6 +107,7 @@ export async function startServer(
       url: config.redisUrl,
       commandTimeoutMs: config.redisCommandTimeoutMs,
       prefix: config.redisPrefix,
+      recoveryMaxEntries: config.tunables.recoveryMaxStreamEntries,
     },
     store,
     logger,

@@ -290,6 +290,17 @@ export const TUNABLES = {
     reason:
       'Recent broadcasts kept for recovery: at ~2 broadcasts per message, they cover the 2-minute window up to ~80 messages/s.',
   },
+  recoveryMaxStreamEntries: {
+    value: 2_000,
+    unit: 'entries',
+    area: 'connections',
+    reason:
+      "With Redis, the stream entries (every node's broadcasts, ~2 per message) a node reads at most to recover one reconnecting client; one away through more catches up over REST. Recovery reads from the client's offset to the stream's end, so without a bound each reconnect could read and decode the whole stream (20,000 entries, ~30 MB). 2,000 covers a 2-minute absence at ~8 messages/s across the cluster.",
+    override: {
+      env: 'RECOVERY_MAX_STREAM_ENTRIES',
+      accepts: { kind: 'whole', min: 0, max: 20_000 },
+    },
+  },
   recoveryMaxBytes: {
     value: 64 * MiB,
     unit: 'bytes',

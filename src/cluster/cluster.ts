@@ -28,6 +28,8 @@ export interface RedisSettings {
   commandTimeoutMs: number;
   /** REDIS_PREFIX: what every Redis name of this deployment starts with. */
   prefix?: string | undefined;
+  /** Stream entries a node reads at most to recover one client's session. */
+  recoveryMaxEntries: number;
 }
 
 export interface RedisCounters {
@@ -85,6 +87,7 @@ export async function joinCluster(
   );
   const adapter = orderedClusterAdapter(streamsClient, {
     prefixed: redis.prefixed,
+    recoveryMaxEntries: settings.recoveryMaxEntries,
     readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
   log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
