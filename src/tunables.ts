@@ -157,7 +157,7 @@ export const TUNABLES = {
       'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
   },
 
-  // ---- Rates (token buckets per identity, src/limits/rate-limiter.ts) --------------------
+  // ---- Rates (fixed windows per identity, src/limits/rate-limiter.ts) --------------------
   messagesPerSecond: {
     value: 10,
     unit: 'per second',

@@ -6,7 +6,6 @@
  * back to Redis by itself.
  */
 import {
-  BurstyRateLimiter,
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
@@ -38,9 +37,19 @@ export interface Budget {
 }
 
 /**
- * A token bucket as two fixed windows: `perSecond` every second, plus `burst - perSecond`
- * more that come back once the bucket would have refilled them.
+ * A budget counted in fixed windows: the burst over the time the rate takes to earn it
+ * (10/s, bursts of 30: 30 per 3 s), each window starting at a key's first use in it. The
+ * long-run rate is exactly `perSecond`; a burst may be spent at once, and the key then
+ * waits for its window to end. (Counted as the rate per second plus the rest of the burst
+ * in a window of its own, a steady sender had both: twice the rate, measured.) The window
+ * is whole seconds, so the burst is rounded to whole seconds of the rate (30/s, bursts of
+ * 100: 90 per 3 s).
  */
+export function windowOf(budget: Budget): { points: number; seconds: number } {
+  const seconds = Math.max(1, Math.round(budget.burst / budget.perSecond));
+  return { seconds, points: Math.max(1, Math.round(budget.perSecond * seconds)) };
+}
+
 export function budgetLimiter(
   name: string,
   budget: Budget,
@@ -48,32 +57,20 @@ export function budgetLimiter(
   /** REDIS_PREFIX's names (src/redis/prefix.ts): deployments on one Redis count apart. */
   prefixed: Prefixed = unprefixed,
 ): RateLimiter {
-  const window = (points: number, duration: number, suffix: string): RateLimiterAbstract => {
-    const keyPrefix = prefixed(`rl:${name}:${suffix}`);
-    const memory = new RateLimiterMemory({ points, duration, keyPrefix });
-    if (!redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: redis,
-      useRedisPackage: true,
-      points,
-      duration,
-      keyPrefix,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
-    });
-  };
-  // Whole points over whole seconds: a rate below 1/s becomes 1 point per 1/rate seconds.
-  const seconds = Math.max(1, Math.ceil(1 / budget.perSecond));
-  const points = Math.max(1, Math.round(budget.perSecond * seconds));
-  const extra = Math.round(budget.burst) - points;
-  const sustained = window(points, seconds, 'rate');
-  const limiter =
-    extra > 0
-      ? new BurstyRateLimiter(
-          sustained,
-          window(extra, Math.max(1, Math.ceil(extra / budget.perSecond)), 'burst'),
-        )
-      : sustained;
+  const { points, seconds } = windowOf(budget);
+  const keyPrefix = prefixed(`rl:${name}:window`);
+  const memory = new RateLimiterMemory({ points, duration: seconds, keyPrefix });
+  const limiter: RateLimiterAbstract = redis
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        useRedisPackage: true,
+        points,
+        duration: seconds,
+        keyPrefix,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
+    : memory;
   return {
     async consume(key) {
       try {
