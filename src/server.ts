@@ -29,8 +29,8 @@ import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
-import { instrumentStore } from './store/instrumented.js';
 import { startLine, startUrls } from './start-line.js';
+import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
@@ -116,7 +116,9 @@ export async function startServer(
   if (auth.mode === 'none') {
     logger.warn(
       `AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet${
-        config.host === '127.0.0.1' ? ' (it listens on this machine only; HOST opens it to a network)' : ''
+        config.host === '127.0.0.1'
+          ? ' (it listens on this machine only; HOST opens it to a network)'
+          : ''
       }`,
     );
   }

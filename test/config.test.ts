@@ -34,7 +34,11 @@ describe('configuration', () => {
     const jwt = { AUTH_MODE: 'jwt', JWT_SECRET: 'x'.repeat(32) };
     expect(loadConfig(jwt).host).toBe('0.0.0.0');
     expect(loadConfig({ ...jwt, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
-    const insecureProduction = { NODE_ENV: 'production', AUTH_MODE: 'none', ALLOW_INSECURE_AUTH: 'true' };
+    const insecureProduction = {
+      NODE_ENV: 'production',
+      AUTH_MODE: 'none',
+      ALLOW_INSECURE_AUTH: 'true',
+    };
     expect(loadConfig(insecureProduction).host).toBe('127.0.0.1');
   });
 
