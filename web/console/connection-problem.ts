@@ -53,8 +53,8 @@ async function probeOrigin(baseUrl: string): Promise<ConnectionProblem> {
   }
   const sid = /"sid":"([^"]+)"/.exec(open.text)?.[1];
   if (!sid) return { kind: 'upgradeRefused' };
-  // ...and a POST carries it. This page's policy (no-referrer) would send `Origin: null`;
-  // `origin` sends the page's own, as the WebSocket upgrade did. The packet is "close".
+  // ...and a POST carries it: the page's own origin, whatever the page's referrer policy,
+  // as the WebSocket upgrade did. The packet sent is "close".
   const sent = await answer(`${endpoint}&sid=${encodeURIComponent(sid)}`, {
     method: 'POST',
     body: '1',
