@@ -65,97 +65,104 @@ async function startPortDroppingProxy(port: number): Promise<{ origin: string; c
   };
 }
 
-describe.skipIf(!chromiumAvailable)('the console says why it cannot connect', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const servers: RunningServer[] = [];
-  const newPage = async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
-  const start = async (env: Record<string, string>) => {
-    const server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, env);
-    servers.push(server);
-    return server;
-  };
+// Each test loads the console once or twice in Chromium: on a loaded machine, seconds each.
+describe.skipIf(!chromiumAvailable)(
+  'the console says why it cannot connect',
+  { timeout: 60_000 },
+  () => {
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    const servers: RunningServer[] = [];
+    const newPage = async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      contexts.push(ctx);
+      return ctx.newPage();
+    };
+    const start = async (env: Record<string, string>) => {
+      const server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, env);
+      servers.push(server);
+      return server;
+    };
 
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
-    await browser?.close();
-    for (const server of servers) await server.close().catch(() => {});
-  });
-
-  /** Demo mode's sign-in (AUTH_MODE=none). */
-  async function signIn(page: Page, url: string): Promise<void> {
-    await page.goto(`${url}/console`);
-    await page.fill('input[name=name]', 'Anna');
-    await page.fill('input[name=id]', 'admin-anna');
-    await page.click('button[type=submit]');
-  }
-
-  it('a page whose origin is refused (a proxy drops the port from Host, CORS_ORIGIN set) is told so, with what to change', async () => {
-    const server = await start({ CORS_ORIGIN: 'https://app.example' });
-    const proxy = await startPortDroppingProxy(server.port);
-    try {
-      const page = await newPage();
-      await signIn(page, proxy.origin);
-      const problem = page.locator('.connection-problem[data-problem=originRefused]');
-      await problem.waitFor();
-      expect(await problem.textContent()).toContain(proxy.origin);
-      expect(await problem.textContent()).toMatch(/CORS_ORIGIN.*Host \$http_host/);
-      expect(await page.locator('.topbar__connection').getAttribute('data-connection')).not.toBe(
-        'online',
-      );
-
-      // The same server, reached directly: the origin is its own, and it connects.
-      const direct = await newPage();
-      await signIn(direct, server.url);
-      await direct.locator('.topbar__connection[data-connection=online]').waitFor();
-      expect(await direct.locator('.connection-problem').count()).toBe(0);
-    } finally {
-      proxy.close();
-    }
-  });
-
-  it('a server that went away is told apart, in the page language, and the message goes once it is back', async () => {
-    const server = await start({});
-    const page = await newPage();
-    await page.goto(`${server.url}/console?lang=ru`);
-    await page.fill('input[name=name]', 'Anna');
-    await page.fill('input[name=id]', 'admin-anna');
-    await page.click('button[type=submit]');
-    await page.locator('.topbar__connection[data-connection=online]').waitFor();
-    expect(await page.locator('.connection-problem').count()).toBe(0);
-
-    await server.close();
-    const problem = page.locator('.connection-problem[data-problem=serverDown]');
-    await problem.waitFor();
-    expect(await problem.textContent()).toMatch(/Сервер чата не отвечает/);
-
-    // Back on the same port: online again, and nothing to explain.
-    const again = await start({ PORT: String(server.port) });
-    expect(again.port).toBe(server.port);
-    await page.locator('.topbar__connection[data-connection=online]').waitFor({ timeout: 15_000 });
-    await page.locator('.connection-problem').waitFor({ state: 'detached' });
-  });
-
-  it('a token the server refuses says so on the sign-in page, not "your session expired"', async () => {
-    const server = await start({ ...JWT_ENV });
-    const page = await newPage();
-    // Well formed, for an admin, but signed with another key: only the server can tell.
-    const token = await signToken('admin-anna', 'admin', 'Anna', {
-      secret: 'another-secret-that-is-at-least-32-bytes!',
+    beforeAll(async () => {
+      await ensureWebBuilt();
+      browser = await launchChromium();
     });
-    await page.goto(`${server.url}/console#token=${token}`);
-    await page.click('[data-handover=accept]');
-    const error = page.getByText('The chat server refused this token');
-    await error.waitFor();
-    expect(await page.getByText('Your session has expired').count()).toBe(0);
-  });
-});
+
+    afterAll(async () => {
+      for (const ctx of contexts) await ctx.close().catch(() => {});
+      await browser?.close();
+      for (const server of servers) await server.close().catch(() => {});
+    });
+
+    /** Demo mode's sign-in (AUTH_MODE=none). */
+    async function signIn(page: Page, url: string): Promise<void> {
+      await page.goto(`${url}/console`);
+      await page.fill('input[name=name]', 'Anna');
+      await page.fill('input[name=id]', 'admin-anna');
+      await page.click('button[type=submit]');
+    }
+
+    it('a page whose origin is refused (a proxy drops the port from Host, CORS_ORIGIN set) is told so, with what to change', async () => {
+      const server = await start({ CORS_ORIGIN: 'https://app.example' });
+      const proxy = await startPortDroppingProxy(server.port);
+      try {
+        const page = await newPage();
+        await signIn(page, proxy.origin);
+        const problem = page.locator('.connection-problem[data-problem=originRefused]');
+        await problem.waitFor();
+        expect(await problem.textContent()).toContain(proxy.origin);
+        expect(await problem.textContent()).toMatch(/CORS_ORIGIN.*Host \$http_host/);
+        expect(await page.locator('.topbar__connection').getAttribute('data-connection')).not.toBe(
+          'online',
+        );
+
+        // The same server, reached directly: the origin is its own, and it connects.
+        const direct = await newPage();
+        await signIn(direct, server.url);
+        await direct.locator('.topbar__connection[data-connection=online]').waitFor();
+        expect(await direct.locator('.connection-problem').count()).toBe(0);
+      } finally {
+        proxy.close();
+      }
+    });
+
+    it('a server that went away is told apart, in the page language, and the message goes once it is back', async () => {
+      const server = await start({});
+      const page = await newPage();
+      await page.goto(`${server.url}/console?lang=ru`);
+      await page.fill('input[name=name]', 'Anna');
+      await page.fill('input[name=id]', 'admin-anna');
+      await page.click('button[type=submit]');
+      await page.locator('.topbar__connection[data-connection=online]').waitFor();
+      expect(await page.locator('.connection-problem').count()).toBe(0);
+
+      await server.close();
+      const problem = page.locator('.connection-problem[data-problem=serverDown]');
+      await problem.waitFor();
+      expect(await problem.textContent()).toMatch(/Сервер чата не отвечает/);
+
+      // Back on the same port: online again, and nothing to explain.
+      const again = await start({ PORT: String(server.port) });
+      expect(again.port).toBe(server.port);
+      await page
+        .locator('.topbar__connection[data-connection=online]')
+        .waitFor({ timeout: 15_000 });
+      await page.locator('.connection-problem').waitFor({ state: 'detached' });
+    });
+
+    it('a token the server refuses says so on the sign-in page, not "your session expired"', async () => {
+      const server = await start({ ...JWT_ENV });
+      const page = await newPage();
+      // Well formed, for an admin, but signed with another key: only the server can tell.
+      const token = await signToken('admin-anna', 'admin', 'Anna', {
+        secret: 'another-secret-that-is-at-least-32-bytes!',
+      });
+      await page.goto(`${server.url}/console#token=${token}`);
+      await page.click('[data-handover=accept]');
+      const error = page.getByText('The chat server refused this token');
+      await error.waitFor();
+      expect(await page.getByText('Your session has expired').count()).toBe(0);
+    });
+  },
+);
