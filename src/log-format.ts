@@ -71,7 +71,7 @@ export function prettyLine(line: string, colors: boolean): string {
 export function prettyDestination(
   out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
 ): DestinationStream {
-  const colors = out.isTTY === true && !process.env.NO_COLOR;
+  const colors = out.isTTY === true;
   return {
     write(chunk: string) {
       out.write(
