@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -16,6 +16,7 @@ import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
 import { createLimits } from './limits/rate-limiter.js';
+import { prettyDestination, resolveLogFormat } from './log-format.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
@@ -28,6 +29,7 @@ import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -60,6 +62,25 @@ export interface StartOptions {
   checkReplies?: boolean;
 }
 
+/** Fastify's own "Server listening at" lines: the start line below says that and more. */
+const FASTIFY_LISTENING = /^Server listening at /;
+
+function createLogger(config: Config): Logger {
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'token'],
+    hooks: {
+      logMethod(args, log) {
+        if (typeof args[0] === 'string' && FASTIFY_LISTENING.test(args[0])) return;
+        log.apply(this, args);
+      },
+    },
+  };
+  return resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty'
+    ? pino(options, prettyDestination())
+    : pino(options);
+}
+
 async function authContext(
   config: Config,
   options: VerifierOptions | undefined,
@@ -74,9 +95,7 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const logger =
-    options.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
+  const logger = options.logger ?? createLogger(config);
   const auth = await authContext(config, options.verifier);
   const readiness = createReadiness();
   const metrics =
@@ -96,7 +115,11 @@ export async function startServer(
   // Warned after the store opened (what usually refuses a start), so a refused start is one line.
   if (auth.mode === 'none') {
     logger.warn(
-      'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',
+      `AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet${
+        config.host === '127.0.0.1'
+          ? ' (it listens on this machine only; HOST opens it to a network)'
+          : ''
+      }`,
     );
   }
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
@@ -169,8 +192,9 @@ export async function startServer(
     throw err;
   }
   readiness.ready();
-  const { port } = app.server.address() as AddressInfo;
-  logger.info({ port, store: store.kind }, 'Fastorika chat server listening');
+  const bound = app.server.address() as AddressInfo;
+  const { port } = bound;
+  logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
 
   let closing: Promise<void> | undefined;
   return {

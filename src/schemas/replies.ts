@@ -53,7 +53,9 @@ export const FailureEnvelopeSchema = z
   .looseObject({
     success: z.literal(false),
     error: z.string().meta({ description: 'A sentence for people; may name the field.' }),
-    code: z.enum(ERROR_CODES).meta({ description: 'Branch on this (see docs/errors.md).' }),
+    code: z
+      .enum(ERROR_CODES)
+      .meta({ description: 'Branch on this; every code with its meaning: /docs/errors.json.' }),
   })
   .meta({ title: 'Failure' });
 

@@ -70,7 +70,13 @@ export type ConsoleKey =
   | 'handoverSwitchTitle'
   | 'handoverSwitch'
   | 'handoverAccept'
-  | 'handoverStay';
+  | 'handoverStay'
+  | 'connectionOriginRefused'
+  | 'connectionServerDown'
+  | 'connectionStoreDown'
+  | 'connectionUpgradeRefused'
+  | 'connectionRefused'
+  | 'tokenRefused';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -146,6 +152,16 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'A link or page asks to sign you in as {name} ({role}, id {id}) instead of {current}.',
     handoverAccept: 'Continue as {name}',
     handoverStay: 'Stay signed in as {current}',
+    connectionOriginRefused:
+      'The chat server refuses live connections from this page’s address ({origin}). Add it to CORS_ORIGIN, or have the proxy in front pass the Host header with its port (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'The chat server does not answer: it is down or restarting, or the network is. Retrying…',
+    connectionStoreDown: 'The chat server answers, but its database does not. Retrying…',
+    connectionUpgradeRefused:
+      'The chat server answers, but the live connection is refused on the way: a proxy may not pass WebSocket connections. Retrying…',
+    connectionRefused: 'The chat server refused the connection ({reason}). Retrying…',
+    tokenRefused:
+      'The chat server refused this token: it is not signed with the server’s key, or its issuer or audience differ. Get a new one from the admin panel.',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -220,6 +236,16 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Ссылка или страница предлагает войти как {name} ({role}, id {id}) вместо {current}.',
     handoverAccept: 'Продолжить как {name}',
     handoverStay: 'Остаться: {current}',
+    connectionOriginRefused:
+      'Сервер чата отклоняет подключения с адреса этой страницы ({origin}). Добавьте его в CORS_ORIGIN или настройте прокси так, чтобы он передавал заголовок Host вместе с портом (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'Сервер чата не отвечает: он остановлен или перезапускается, либо недоступна сеть. Повторяем…',
+    connectionStoreDown: 'Сервер чата отвечает, но его база данных недоступна. Повторяем…',
+    connectionUpgradeRefused:
+      'Сервер чата отвечает, но постоянное соединение отклоняется по пути: возможно, прокси не пропускает WebSocket. Повторяем…',
+    connectionRefused: 'Сервер чата отклонил подключение ({reason}). Повторяем…',
+    tokenRefused:
+      'Сервер чата отклонил этот токен: он подписан не ключом сервера, или у него другой издатель или аудитория. Получите новый в админ-панели.',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -294,5 +320,16 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Havola yoki sahifa sizni {current} oʻrniga {name} ({role}, id {id}) sifatida kiritmoqchi.',
     handoverAccept: '{name} sifatida davom etish',
     handoverStay: '{current} sifatida qolish',
+    connectionOriginRefused:
+      'Chat serveri ushbu sahifa manzilidan ({origin}) ulanishlarni rad etmoqda. Uni CORS_ORIGIN roʻyxatiga qoʻshing yoki proksi Host sarlavhasini port bilan birga uzatadigan qiling (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'Chat serveri javob bermayapti: u toʻxtagan yoki qayta ishga tushmoqda yoki tarmoq ishlamayapti. Qayta urinilmoqda…',
+    connectionStoreDown:
+      'Chat serveri javob bermoqda, lekin uning maʼlumotlar bazasi javob bermayapti. Qayta urinilmoqda…',
+    connectionUpgradeRefused:
+      'Chat serveri javob bermoqda, lekin doimiy ulanish yoʻlda rad etilmoqda: proksi WebSocket ulanishlarini oʻtkazmayotgan boʻlishi mumkin. Qayta urinilmoqda…',
+    connectionRefused: 'Chat serveri ulanishni rad etdi ({reason}). Qayta urinilmoqda…',
+    tokenRefused:
+      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan yoki uning emitenti yoki auditoriyasi mos emas. Admin panelidan yangisini oling.',
   },
 };
