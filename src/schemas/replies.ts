@@ -24,11 +24,9 @@ export const PresenceReply = z.object({
   chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
 });
 export const AdminListReply = z.object({
-  admins: z
-    .array(KnownAdminSchema)
-    .meta({
-      description: 'Connected admins first, then the others; each most recently seen first.',
-    }),
+  admins: z.array(KnownAdminSchema).meta({
+    description: 'Connected admins first, then the others; each most recently seen first.',
+  }),
 });
 export const JoinChatReply = z.object({ chatId: z.string() });
 

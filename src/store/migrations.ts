@@ -244,6 +244,12 @@ const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
+/** Migrates up to and including `name` (tests of what a migration does to existing rows). */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error;
+}
+
 /** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({ db, provider });
