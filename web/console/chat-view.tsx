@@ -95,12 +95,14 @@ function OpenChat(props: Props) {
     if (unreadShown && allRead) dispatch({ type: 'read', chatId: chat._id });
   }, [unreadShown, allRead, chat._id, dispatch]);
 
-  const act = async (call: () => Promise<Reply>) => {
+  /** Runs one action; answers whether it succeeded (a form stays open on a refusal). */
+  const act = async (call: () => Promise<Reply>): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     try {
       const reply = await call();
       if (reply.chat) dispatch({ type: 'upsert', chat: reply.chat });
+      return true;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'CHAT_TAKEN') {
         setError(sentence(c('takenBy'), { name: String(err.body.assignedTo ?? '') }));
@@ -110,6 +112,7 @@ function OpenChat(props: Props) {
         const reason = err instanceof Error ? err.message : String(err);
         setError(sentence(c('actionFailed'), { reason }));
       }
+      return false;
     } finally {
       setBusy(false);
     }
@@ -148,7 +151,7 @@ function OpenChat(props: Props) {
           isSuperAdmin: superadmin,
         },
       }),
-    ).then(() => setTransferring(false));
+    ).then((done) => done && setTransferring(false));
   };
 
   const holder =
