@@ -500,6 +500,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       await widget.locator('.msg[data-seq="123"]').waitFor();
       expect(await widget.locator('.panel__title').textContent()).toBe('Yordam');
       expect(await widget.locator('textarea').getAttribute('placeholder')).toBe('Xabar yozing…');
+      // Today's messages sit under one separator, in Uzbek.
+      expect(await widget.locator('.messages .day').allTextContents()).toEqual(['Bugun']);
       const older = widget.locator('.messages__older');
       await older.focus();
       await shop.keyboard.press('Enter');
