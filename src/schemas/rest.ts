@@ -113,7 +113,8 @@ export const REST_ROUTES = {
   'POST /api/chats/lock': {
     tag: 'chats',
     summary: 'Take and lock a chat',
-    description: 'As assign, and other admins no longer see the chat in their queue.',
+    description:
+      "As assign, and the chat is marked locked by the caller: the lock goes with the chat when it is transferred (to the new holder) and ends when it is unlocked (returned to the queue). A waiting chat locked by another admin (as v2 could leave one) is not in an admin's queue and cannot be taken by them.",
     body: TakeChatBody,
     reply: ChatReply,
     also: [404, 409, ...BODY],

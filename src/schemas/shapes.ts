@@ -68,7 +68,10 @@ export const ChatSchema = z
     }),
     assignedAdminId: z.string().nullable(),
     assignedAdminName: z.string().nullable(),
-    isLocked: z.boolean().meta({ description: 'Locked chats are hidden from other admins.' }),
+    isLocked: z.boolean().meta({
+      description:
+        'Locked by lockedByAdminId (POST /api/chats/lock): the lock follows a transfer and ends on unlock; a waiting chat locked by another admin is hidden from their queue.',
+    }),
     lockedByAdminId: z.string().nullable(),
     lockedByAdminName: z.string().nullable(),
     lastMessage: z.string().meta({
