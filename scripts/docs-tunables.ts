@@ -168,7 +168,7 @@ const EVENTS: RateRow = {
   burst: 'eventsBurst',
 };
 const READS: RateRow = {
-  what: `reads: history pages and cursors (\`GET /messages/:chatId\`) and the four chat lists, which answer at most ${v('chatListMax')} (also counted as requests)`,
+  what: `reads: history pages and cursors (\`GET /messages/:chatId\`), the four chat lists, which answer at most ${v('chatListMax')}, and the admin list (\`GET /admins\`, at most ${v('knownAdminsListMax')}) (also counted as requests)`,
   per: 'token `sub`, else client IP',
   perSecond: 'readsPerSecond',
   burst: 'readsBurst',

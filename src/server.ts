@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import { knownAdmins } from './admins/known-admins.js';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -23,6 +24,7 @@ import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
+import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -141,7 +143,6 @@ export async function startServer(
     metrics && config.rateLimit.enabled
       ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))
       : plainLimits;
-  const deps: Deps = { store, limits, presence: cluster.presence };
 
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
@@ -149,6 +150,12 @@ export async function startServer(
   const app = createHttpApp(logger, config.trustProxy);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
+  const deps: Deps = {
+    store,
+    limits,
+    presence: cluster.presence,
+    admins: knownAdmins(store, () => onlineAdmins(io)),
+  };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);

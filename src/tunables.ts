@@ -156,6 +156,13 @@ export const TUNABLES = {
     reason:
       'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
   },
+  knownAdminsListMax: {
+    value: 200,
+    unit: 'entries',
+    area: 'contract',
+    reason:
+      'The most admins `GET /api/admins` answers, the most recently seen first: more than a transfer picker can show, and the list costs the same however many admins the server ever saw.',
+  },
 
   // ---- Rates (fixed windows per identity, src/limits/rate-limiter.ts) --------------------
   messagesPerSecond: {
@@ -368,6 +375,13 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 10, max: 60_000 },
     },
   },
+  onlineAdminsWaitMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'How long the admin list waits for the other nodes to say which admins are connected to them (one Redis round trip when all is well); after it, it answers with what this node knows, so a silent node slows the transfer picker by this much at most.',
+  },
   orderHoldMs: {
     value: 250,
     unit: 'ms',
@@ -466,6 +480,13 @@ export const TUNABLES = {
     area: 'store',
     reason:
       'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
+  },
+  knownAdminsRememberedMax: {
+    value: 10_000,
+    unit: 'entries',
+    area: 'store',
+    reason:
+      'Admins this process remembers having recorded as known (one write per admin per process, not one per action): every real team fits many times over, and ids an AUTH_MODE=none caller makes up cannot grow it without bound (the oldest are forgotten, and written once more when seen again).',
   },
   chatCacheMaxEntries: {
     value: 50_000,

@@ -109,6 +109,22 @@ describe('the OpenAPI document', () => {
     for (const e of catalogue.errors) expect(e.status, e.code).toBe(ERRORS[e.code].status);
   });
 
+  it("documents the transfer's unknown target and the admin list it is checked against", () => {
+    const transfer = doc.paths['/api/chats/transfer']?.post;
+    expect(transfer?.responses['404']?.description).toContain('`ADMIN_NOT_FOUND`');
+    const admins = doc.paths['/api/admins']?.get;
+    const ok = admins?.responses['200']?.content?.['application/json']?.schema as {
+      properties?: Record<string, { items?: { properties?: Record<string, unknown> } }>;
+    };
+    expect(Object.keys(ok?.properties?.admins?.items?.properties ?? {}).sort()).toEqual([
+      'id',
+      'lastSeenAt',
+      'name',
+      'online',
+    ]);
+    expect(admins?.responses['403']).toBeDefined();
+  });
+
   it('declares the bearer scheme, and points to documents that exist', async () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
       type: 'http',

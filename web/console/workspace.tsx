@@ -188,6 +188,7 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
               lang={lang}
               dispatch={dispatch}
               onBack={() => setSelected(undefined)}
+              transferredTo={chats.transferredAway[chat._id]}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

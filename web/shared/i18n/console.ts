@@ -76,7 +76,14 @@ export type ConsoleKey =
   | 'connectionStoreDown'
   | 'connectionUpgradeRefused'
   | 'connectionRefused'
-  | 'tokenRefused';
+  | 'tokenRefused'
+  | 'takeHint'
+  | 'lockHint'
+  | 'transferredTo'
+  | 'takenByOther'
+  | 'noLongerVisible'
+  | 'transferUnknownAdmin'
+  | 'transferLoading';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -122,7 +129,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Assigned to {name}',
     selectChat: 'Select a chat from the list.',
     take: 'Take',
-    lock: 'Lock',
+    lock: 'Take and lock',
     unlock: 'Return to queue',
     transfer: 'Transfer',
     close: 'Close chat',
@@ -130,7 +137,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Yes, close it',
     cancel: 'Cancel',
     transferTitle: 'Transfer to another admin',
-    transferPick: 'Admins seen recently',
+    transferPick: 'Admins the server knows (online first)',
     transferPickNone: '— choose —',
     transferOrType: 'or enter an admin',
     transferAdminId: 'Admin id',
@@ -162,6 +169,16 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     connectionRefused: 'The chat server refused the connection ({reason}). Retrying…',
     tokenRefused:
       'The chat server refused this token: it is not signed with the server’s key, or its issuer or audience differ. Get a new one from the admin panel.',
+    takeHint:
+      'Assigns this chat to you: you can reply, and no other admin can take it. You can return it to the queue or transfer it later.',
+    lockHint:
+      'Takes this chat, as Take does, and marks it locked by you: the lock goes with the chat when you transfer it, and ends when the chat returns to the queue.',
+    transferredTo: 'This chat was transferred to {name}. It is no longer in your lists.',
+    takenByOther: '{name} has taken this chat.',
+    noLongerVisible: 'This chat is no longer yours to see.',
+    transferUnknownAdmin:
+      'No admin with the id {id} is known to the server. Pick one from the list, or check the id.',
+    transferLoading: 'Loading admins…',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -206,7 +223,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Назначен: {name}',
     selectChat: 'Выберите чат в списке.',
     take: 'Взять',
-    lock: 'Закрепить',
+    lock: 'Взять и закрепить',
     unlock: 'Вернуть в очередь',
     transfer: 'Передать',
     close: 'Закрыть чат',
@@ -214,7 +231,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Да, закрыть',
     cancel: 'Отмена',
     transferTitle: 'Передать другому администратору',
-    transferPick: 'Недавно замеченные администраторы',
+    transferPick: 'Известные серверу администраторы (сначала в сети)',
     transferPickNone: '— выберите —',
     transferOrType: 'или укажите администратора',
     transferAdminId: 'Id администратора',
@@ -246,6 +263,16 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     connectionRefused: 'Сервер чата отклонил подключение ({reason}). Повторяем…',
     tokenRefused:
       'Сервер чата отклонил этот токен: он подписан не ключом сервера, или у него другой издатель или аудитория. Получите новый в админ-панели.',
+    takeHint:
+      'Назначает чат вам: вы сможете отвечать, и другие администраторы не смогут его взять. Потом его можно вернуть в очередь или передать.',
+    lockHint:
+      'Берёт чат, как «Взять», и закрепляет его за вами: при передаче закрепление переходит вместе с чатом и снимается, когда чат возвращается в очередь.',
+    transferredTo: 'Этот чат передан: {name}. В ваших списках его больше нет.',
+    takenByOther: 'Этот чат взял(а) {name}.',
+    noLongerVisible: 'Этот чат вам больше не виден.',
+    transferUnknownAdmin:
+      'Администратор с id {id} серверу неизвестен. Выберите из списка или проверьте id.',
+    transferLoading: 'Загружаем администраторов…',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -290,7 +317,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Masʼul: {name}',
     selectChat: 'Roʻyxatdan chatni tanlang.',
     take: 'Olish',
-    lock: 'Band qilish',
+    lock: 'Olish va band qilish',
     unlock: 'Navbatga qaytarish',
     transfer: 'Topshirish',
     close: 'Chatni yopish',
@@ -298,7 +325,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Ha, yopish',
     cancel: 'Bekor qilish',
     transferTitle: 'Boshqa administratorga topshirish',
-    transferPick: 'Yaqinda koʻrilgan administratorlar',
+    transferPick: 'Serverga maʼlum administratorlar (avval onlayn)',
     transferPickNone: '— tanlang —',
     transferOrType: 'yoki administratorni kiriting',
     transferAdminId: 'Administrator id',
@@ -331,5 +358,15 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     connectionRefused: 'Chat serveri ulanishni rad etdi ({reason}). Qayta urinilmoqda…',
     tokenRefused:
       'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan yoki uning emitenti yoki auditoriyasi mos emas. Admin panelidan yangisini oling.',
+    takeHint:
+      'Chatni sizga biriktiradi: javob bera olasiz, boshqa administratorlar uni ololmaydi. Keyin uni navbatga qaytarish yoki topshirish mumkin.',
+    lockHint:
+      'Chatni «Olish» kabi oladi va siz tomondan band qilingan deb belgilaydi: topshirilganda band qilish chat bilan birga oʻtadi, chat navbatga qaytganda bekor boʻladi.',
+    transferredTo: 'Bu chat topshirildi: {name}. Endi u roʻyxatlaringizda yoʻq.',
+    takenByOther: 'Bu chatni {name} oldi.',
+    noLongerVisible: 'Bu chat endi sizga koʻrinmaydi.',
+    transferUnknownAdmin:
+      'Serverga {id} id raqamli administrator nomaʼlum. Roʻyxatdan tanlang yoki id ni tekshiring.',
+    transferLoading: 'Administratorlar yuklanmoqda…',
   },
 };
