@@ -99,8 +99,6 @@ export async function waitUntil(
 export function required(found: boolean, what: string, hint: string): boolean {
   if (found) return true;
   if (process.env.CI) throw new Error(`${what} is required in CI but missing (${hint})`);
-  console.warn(
-    `\n!!! ${what} is missing: the tests that need it are SKIPPED.\n!!! ${hint}\n`,
-  );
+  console.warn(`\n!!! ${what} is missing: the tests that need it are SKIPPED.\n!!! ${hint}\n`);
   return false;
 }
