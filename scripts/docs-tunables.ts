@@ -79,6 +79,7 @@ const AREA_TITLES: Record<Area, string> = {
   tokens: 'Tokens',
   process: 'The process',
   import: 'The v2 import (`npm run import:v2`)',
+  attachments: "Attachments' outside services (clamd, S3)",
 };
 
 function defaultOf(name: TunableName): string {

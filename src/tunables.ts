@@ -52,7 +52,8 @@ export type Area =
   | 'store'
   | 'tokens'
   | 'process'
-  | 'import';
+  | 'import'
+  | 'attachments';
 
 export interface Tunable {
   value: number;
@@ -621,6 +622,54 @@ export const TUNABLES = {
     area: 'import',
     reason:
       "Of each chat's last message, only this much is read for its preview (its first lastMessagePreviewChars code points): a message may be a megabyte, and 1000 chats per statement would hold a gigabyte.",
+  },
+
+  // ---- Attachments' outside services (src/attachments: clamd, S3) ------------------------
+  clamavConnectTimeoutMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an upload waits to connect to clamd: it is on the server's own network and answers in milliseconds, and a host that drops packets would otherwise hold the upload for the system's connect timeout (minutes) before the fail-closed 503.",
+  },
+  clamavScanTimeoutMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "From connecting to clamd's verdict on one upload; past it the upload is refused (503, fail closed). A 10 MiB file took clamd under a second here (with one signature); a full signature database and a busy clamd take longer, and nested PDFs longest, so the margin is wide, but bounded: the upload holds its buffer and request until then.",
+    override: {
+      env: 'CLAMAV_SCAN_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 300_000 },
+    },
+  },
+  clamavChunkBytes: {
+    value: 64 * KiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      "The size of each INSTREAM chunk sent to clamd: far below clamd's StreamMaxLength (which bounds each chunk and the whole stream), and few enough writes for a 10 MiB file (160).",
+  },
+  clamavReplyBytes: {
+    value: KiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      'The longest answer read from clamd: a verdict is "stream: OK" or a signature name of under 200 characters; anything longer is garbled, and the scan fails closed.',
+  },
+  s3ConnectTimeoutMs: {
+    value: 3_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'How long one S3 request waits to connect: without it an unreachable endpoint holds an upload or a download for the system connect timeout; the SDK retries (3 attempts in all) before the request fails.',
+  },
+  s3RequestTimeoutMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an S3 connection may stay silent during a request (not the whole transfer): a stalled bucket fails the upload or ends the download's stream instead of holding it for ever.",
   },
 } as const satisfies Record<string, Tunable>;
 
