@@ -105,15 +105,15 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     const [onB, holderId, userId] = [uid('admin'), uid('admin'), uid('user')];
     const socket = await connect(b);
     await socket.emitAck('join-admin', { adminId: onB, adminName: 'Bobur' });
-    const listed = await api(a, 'GET', `/api/admins?adminId=${holderId}`);
+    const listed = await request(a, 'GET /api/admins', { query: { adminId: holderId } });
     expect(listed.status).toBe(200);
-    const admins = listed.body.admins as { id: string; online: boolean }[];
+    const { admins } = succeeded(listed);
     expect(admins.find((x) => x.id === onB)).toMatchObject({ online: true });
     // The caller (seen just now, over REST only) is known, not connected.
     expect(admins.find((x) => x.id === holderId)).toMatchObject({ online: false });
 
-    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
-    const chatId = (opened.body.chat as { _id: string })._id;
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
     await api(a, 'POST', '/api/chats/assign', { chatId, adminId: holderId, adminName: 'H' });
     const moved = await api(a, 'POST', '/api/chats/transfer', {
       chatId,
@@ -124,10 +124,8 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     expect(moved.status).toBe(200);
     socket.close();
     await waitUntil('node A sees the admin on node B gone', async () => {
-      const again = await api(a, 'GET', `/api/admins?adminId=${holderId}`);
-      return (again.body.admins as { id: string; online: boolean }[]).some(
-        (x) => x.id === onB && !x.online,
-      );
+      const again = await request(a, 'GET /api/admins', { query: { adminId: holderId } });
+      return succeeded(again).admins.some((x) => x.id === onB && !x.online);
     });
   });
 

@@ -17,7 +17,7 @@ import {
 import { agentFrom, freshAddress } from '../helpers/cluster-client.js';
 import { uid } from '../helpers/cluster-people.js';
 import { type Nginx, startNginx } from '../helpers/nginx.js';
-import { api } from '../helpers/server.js';
+import { request, succeeded } from '../helpers/server.js';
 import { joinAs, recordingClient, type TestClient } from '../helpers/sockets.js';
 
 const ready = await clusterPrerequisites();
@@ -88,17 +88,14 @@ describe.skipIf(!ready)('behind nginx on a non-default port, with CORS_ORIGIN se
       expect(userSocket.socket.io.engine.transport.name).toBe(transport);
       const user = await joinAs(userSocket, uid('user'), { role: 'user' });
       const admin = await joinAs(adminSocket, uid('admin'), { role: 'admin', superadmin: false });
-      const opened = await api(
+      const opened = await request(
         { url: site },
-        'POST',
-        '/api/chats',
-        { userId: user.id, userName: user.name },
-        {
-          headers: { origin: site },
-        },
+        'POST /api/chats',
+        { body: { userId: user.id, userName: user.name } },
+        { origin: site },
       );
       expect(opened.status).toBe(200);
-      const chatId = (opened.body.chat as { _id: string })._id;
+      const chatId = succeeded(opened).chat._id;
       for (const member of [user, admin]) {
         expect(await member.client.emitAck('join-chat', { chatId })).toMatchObject({
           success: true,

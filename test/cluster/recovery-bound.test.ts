@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, joinAs, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -56,8 +56,8 @@ describe.each(redis ? sqlite : [])('recovery through Redis on $name', (target) =
     });
     user = await connectClient(server.url);
     await joinAs(user, userId, { role: 'user' });
-    const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'U' });
-    chatId = (opened.body.chat as { _id: string })._id;
+    const opened = await request(server, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    chatId = succeeded(opened).chat._id;
     const taken = await api(server, 'POST', '/api/chats/assign', {
       chatId,
       adminId: 'recovery-admin',

@@ -9,10 +9,11 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { uid } from '../helpers/cluster-people.js';
+import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, joinAs, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -56,9 +57,9 @@ describe.each(redis ? postgres : [])('two deployments on one Redis, on $name', (
   const admin = async (node: RunningServer) =>
     joinAs(await connect(node), uid('admin'), { role: 'admin', superadmin: false });
   const openChat = async (node: RunningServer, userId: string) => {
-    const res = await api(node, 'POST', '/api/chats', { userId, userName: 'U' });
+    const res = await request(node, 'POST /api/chats', { body: { userId, userName: 'U' } });
     expect(res.status).toBe(200);
-    return res.body.chat as { _id: string; userOnline: boolean };
+    return succeeded(res).chat;
   };
   const send = (node: RunningServer, chatId: string, userId: string, content: string) =>
     api(node, 'POST', '/api/messages', {
@@ -82,7 +83,7 @@ describe.each(redis ? postgres : [])('two deployments on one Redis, on $name', (
     // What a run of code that wrote unprefixed names left here.
     await clearRedis((k) => OURS.test(k));
     databases.push(await target.create(), await target.create());
-    const [dbA, dbB] = databases as [TestDatabase, TestDatabase];
+    const [dbA, dbB] = [itemAt(databases, 0), itemAt(databases, 1)];
     a1 = await start(dbA, prefixA);
     a2 = await start(dbA, prefixA);
     b = await start(dbB, prefixB);
