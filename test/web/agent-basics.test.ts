@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/server.js';
 import { common } from '../../web/shared/i18n/common.js';
 import { translator } from '../../web/shared/i18n/index.js';
 import { dayLabel } from '../../web/shared/timeline.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { request, startTestServer, succeeded } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { seriousViolations } from './support.js';
@@ -64,16 +64,18 @@ describe.skipIf(!chromiumAvailable)('an agent reading and handing over a chat', 
     const b = await agent(boris, { lang: 'ru', timezoneId: 'America/New_York' });
 
     const user = { userId: 'user-basics', userName: 'Dilnoza' };
-    const chat = (await api(server, 'POST', '/api/chats', user)).body.chat as { _id: string };
-    const sent = await api(server, 'POST', '/api/messages', {
-      chatId: chat._id,
-      senderId: user.userId,
-      senderType: 'user',
-      senderName: user.userName,
-      content: 'My transfer to card *4242 is stuck',
+    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+    const sent = await request(server, 'POST /api/messages', {
+      body: {
+        chatId: chat._id,
+        senderId: user.userId,
+        senderType: 'user',
+        senderName: user.userName,
+        content: 'My transfer to card *4242 is stuck',
+      },
     });
     expect(sent.status).toBe(200);
-    const createdAt = (sent.body.message as { createdAt: string }).createdAt;
+    const { createdAt } = succeeded(sent).message;
 
     // Boris (Russian, New York, today): a "Сегодня" separator above the message.
     await b.locator(`.chat-item[data-chat-id="${chat._id}"]`).click();
