@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prettyLine } from '../src/log-format.js';
+import { itemAt } from './helpers/lists.js';
 import { JWT_ENV } from './helpers/tokens.js';
 
 const root = join(import.meta.dirname, '..');
@@ -78,7 +79,7 @@ function run(env: Record<string, string>, terminal: boolean): Started {
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       })
-    : spawn(command[0] as string, command.slice(1), {
+    : spawn(itemAt(command, 0), command.slice(1), {
         cwd: dir,
         env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -72,8 +72,8 @@ const ROUTES: Route[] = [
     path: () => '/api/admins',
     body: false,
     query: queryOf([
-      fc.constantFrom('', 'x'.repeat(200)).map((v) => ['adminId', v] as [string, string]),
-      fc.constantFrom('maybe', '1', 'yes').map((v) => ['isSuperAdmin', v] as [string, string]),
+      fc.constantFrom('', 'x'.repeat(200)).map(param('adminId')),
+      fc.constantFrom('maybe', '1', 'yes').map(param('isSuperAdmin')),
     ]),
   },
   {

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor200 } from '../helpers/process.js';
 import { type Child, freePort, spawnChild } from '../helpers/processes.js';
-import { api } from '../helpers/server.js';
+import { api, request, succeeded } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { bearer, signToken, TEST_SECRET } from '../helpers/tokens.js';
 
@@ -123,15 +123,14 @@ describe('the runtime folder of the production image', () => {
 
     it('opens a chat over REST and joins it over a socket with a token', async () => {
       const token = await signToken('image-user', 'user');
-      const opened = await api(
+      const opened = await request(
         { url },
-        'POST',
-        '/api/chats',
-        { userId: 'image-user', userName: 'U' },
-        bearer(token),
+        'POST /api/chats',
+        { body: { userId: 'image-user', userName: 'U' } },
+        bearer(token).headers,
       );
       expect(opened.status, JSON.stringify(opened.body)).toBe(200);
-      const chatId = (opened.body.chat as { _id: string })._id;
+      const chatId = succeeded(opened).chat._id;
       const client = await connectClient(url, { auth: { token } });
       try {
         expect(await client.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
