@@ -3,6 +3,7 @@
  * graceful stop on SIGTERM/SIGINT: /ready turns 503 for SHUTDOWN_DRAIN_MS, then the
  * server closes, within 10 s more.
  */
+import { outsideServices } from './attachments/outside-services.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { startServer } from './server.js';
@@ -19,15 +20,17 @@ function describe(err: unknown): string {
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let attachments: Awaited<ReturnType<typeof outsideServices>>;
   try {
     loadDotEnv();
     config = loadConfig();
+    attachments = await outsideServices(process.env, config.tunables);
   } catch (err) {
     if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);
     throw err;
   }
 
-  const server = await startServer(config).catch((err: unknown) => {
+  const server = await startServer(config, { attachments }).catch((err: unknown) => {
     if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);
     die(`Could not start: ${describe(err)}`);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_EVENTS } from '../src/schemas/events.js';
 import type { RunningServer } from '../src/server.js';
 import type { Chat } from './helpers/flows.js';
-import { api, startTestServer } from './helpers/server.js';
+import { api, request, startTestServer, succeeded } from './helpers/server.js';
 import { connectClient, type TestClient } from './helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from './helpers/tokens.js';
 
@@ -17,6 +17,10 @@ const SHORT = (v: unknown) => JSON.stringify(v)?.slice(0, 200);
 
 const badSeq = fc.constantFrom('-1', 'one', '1.5', '', '1e999');
 const badLimit = fc.constantFrom('0', '201', 'x', '-5', '');
+/** A query parameter `name` with the value it is given. */
+const param =
+  (name: string) =>
+  (value: string): [string, string] => [name, value];
 const queryOf = (entries: fc.Arbitrary<[string, string]>[]) =>
   fc
     .tuple(...entries)
@@ -48,10 +52,10 @@ const ROUTES: Route[] = [
     path: (id) => `/api/messages/${id}`,
     body: false,
     query: queryOf([
-      badSeq.map((v) => ['page', v] as [string, string]),
-      badLimit.map((v) => ['limit', v] as [string, string]),
-      badSeq.map((v) => ['after', v] as [string, string]),
-      badSeq.map((v) => ['before', v] as [string, string]),
+      badSeq.map(param('page')),
+      badLimit.map(param('limit')),
+      badSeq.map(param('after')),
+      badSeq.map(param('before')),
     ]),
   },
   {
@@ -59,8 +63,17 @@ const ROUTES: Route[] = [
     path: () => '/api/chats/waiting',
     body: false,
     query: queryOf([
-      fc.constantFrom('', 'x'.repeat(200)).map((v) => ['adminId', v] as [string, string]),
-      fc.constantFrom('maybe', '1', 'yes').map((v) => ['isSuperAdmin', v] as [string, string]),
+      fc.constantFrom('', 'x'.repeat(200)).map(param('adminId')),
+      fc.constantFrom('maybe', '1', 'yes').map(param('isSuperAdmin')),
+    ]),
+  },
+  {
+    method: 'GET',
+    path: () => '/api/admins',
+    body: false,
+    query: queryOf([
+      fc.constantFrom('', 'x'.repeat(200)).map(param('adminId')),
+      fc.constantFrom('maybe', '1', 'yes').map(param('isSuperAdmin')),
     ]),
   },
   {
@@ -71,7 +84,7 @@ const ROUTES: Route[] = [
       fc
         .string({ maxLength: 8 })
         .filter((v) => !['waiting', 'active', 'closed'].includes(v))
-        .map((v) => ['status', v] as [string, string]),
+        .map(param('status')),
     ]),
   },
 ];
@@ -179,14 +192,13 @@ for (const mode of ['none', 'jwt'] as const) {
         '',
       );
       headers = mode === 'jwt' ? bearer(userToken) : {};
-      const opened = await api(
+      const opened = await request(
         server,
-        'POST',
-        '/api/chats',
-        { userId: 'u-fuzz', userName: 'Fuzz' },
-        headers,
+        'POST /api/chats',
+        { body: { userId: 'u-fuzz', userName: 'Fuzz' } },
+        headers.headers,
       );
-      chat = opened.body.chat as Chat;
+      chat = succeeded(opened).chat;
       await api(
         server,
         'POST',
@@ -265,7 +277,7 @@ for (const mode of ['none', 'jwt'] as const) {
         fc.constantFrom(...CLIENT_EVENTS.filter((e) => e !== 'ping')),
         fc
           .string({ minLength: 1, maxLength: 30 })
-          .filter((e) => !(CLIENT_EVENTS as readonly string[]).includes(e)),
+          .filter((e) => !CLIENT_EVENTS.some((name) => name === e)),
       );
       await fc.assert(
         fc.asyncProperty(

@@ -59,9 +59,10 @@ describe('the server process', () => {
 
   it('a second process on the same SQLite file refuses to start with one line; the first keeps serving', async () => {
     const file = join(work, 'one-node.db');
-    const [p1, p2] = [32000, 33000].map((base) => base + Math.floor(Math.random() * 1000));
+    const near = (base: number) => base + Math.floor(Math.random() * 1000);
+    const [p1, p2] = [near(32000), near(33000)];
     const first = run({ PORT: String(p1), DATABASE_URL: `sqlite:${file}` });
-    await waitForHealth(p1 as number);
+    await waitForHealth(p1);
     const second = run({ PORT: String(p2), DATABASE_URL: `sqlite:${file}` });
     expect(await second.exit).toBe(1);
     const lines = second.output().trim().split('\n');
@@ -72,7 +73,7 @@ describe('the server process', () => {
     expect(await first.exit).toBe(0);
     // Once the first has gone, the file is free again.
     const third = run({ PORT: String(p2), DATABASE_URL: `sqlite:${file}` });
-    await waitForHealth(p2 as number);
+    await waitForHealth(p2);
     third.child.kill('SIGTERM');
     expect(await third.exit).toBe(0);
   });

@@ -84,6 +84,16 @@ export interface LeasesTable {
   expiresAt: string;
 }
 
+/** An admin the server has seen connect or act (or found holding a chat when it migrated). */
+export interface KnownAdminsTable {
+  id: string;
+  /** The name they last used. */
+  name: string;
+  firstSeenAt: string;
+  /** Written at most once per admin per process: when this process first saw them. */
+  lastSeenAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -91,4 +101,5 @@ export interface Database {
   attachments: AttachmentsTable;
   attachment_chunks: AttachmentChunksTable;
   leases: LeasesTable;
+  known_admins: KnownAdminsTable;
 }

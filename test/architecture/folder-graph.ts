@@ -4,6 +4,7 @@
  * a folder of its own, so that shared leaves (errors.ts, config.ts) and the composition root
  * (server.ts) do not merge every folder into one.
  */
+import { itemAt } from '../helpers/lists.js';
 
 /** An edge list of modules, paths relative to the repository (`src/chats/rules.ts`). */
 export interface ModuleImport {
@@ -78,11 +79,10 @@ export function folderCycles(graph: FolderGraph): { folders: string[]; path: str
 /** A shortest way from the component's first folder back to itself, inside the component. */
 function pathRound(graph: FolderGraph, folders: string[]): string[] {
   const inside = new Set(folders);
-  const start = folders[0] as string;
+  const start = itemAt(folders, 0);
   const cameFrom = new Map<string, string>();
   const queue = [start];
-  while (queue.length > 0) {
-    const v = queue.shift() as string;
+  for (let v = queue.shift(); v !== undefined; v = queue.shift()) {
     for (const w of graph.get(v) ?? []) {
       if (!inside.has(w)) continue;
       if (w === start) {

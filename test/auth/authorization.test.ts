@@ -10,7 +10,7 @@ import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
@@ -36,6 +36,8 @@ interface Scene {
   chat: Chat;
   owner: Caller;
   assignee: Caller;
+  /** An admin the server knows (connected), whom transfers name. */
+  target: Caller;
 }
 
 type Request = { method: string; path: string; body?: unknown };
@@ -171,8 +173,8 @@ const restRows: RestRow[] = [
       body: {
         chatId: s.chat._id,
         fromAdminId: c.role === 'superadmin' ? s.assignee.id : c.id,
-        toAdminId: 'admin-target',
-        toAdminName: 'Target',
+        toAdminId: s.target.id,
+        toAdminName: s.target.name,
         isSuperAdmin: c.role === 'superadmin',
       },
     }),
@@ -182,6 +184,19 @@ const restRows: RestRow[] = [
       otherUser: 403,
       assignee: 200,
       otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/admins',
+    chat: 'assigned',
+    request: () => ({ method: 'GET', path: '/api/admins' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
       superadmin: 200,
     },
   },
@@ -426,6 +441,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
   let server: RunningServer;
   let assignee: Caller;
   let superadmin: Caller;
+  let target: Caller;
   const observers: TestClient[] = [];
   const clients: TestClient[] = [];
 
@@ -449,6 +465,9 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     await adminWatcher.emitAck('join-admin', { adminId: superadmin.id, isSuperAdmin: true });
     const assigneeWatcher = await connectAs(assignee);
     await assigneeWatcher.emitAck('join-admin', { adminId: assignee.id });
+    target = await makeCaller('otherAdmin', 'admin');
+    const targetSocket = await connectAs(target);
+    await targetSocket.emitAck('join-admin', { adminId: target.id });
     observers.push(adminWatcher, assigneeWatcher);
   });
   afterAll(async () => {
@@ -463,28 +482,26 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     const owner = await makeCaller('owner', 'user');
     const ownerSocket = await connectAs(owner);
     await ownerSocket.emitAck('join-user', { userId: owner.id, userName: owner.name });
-    const opened = await api(
+    const opened = await request(
       server,
-      'POST',
-      '/api/chats',
-      { userId: owner.id, userName: owner.name },
-      bearer(owner.token ?? ''),
+      'POST /api/chats',
+      { body: { userId: owner.id, userName: owner.name } },
+      bearer(owner.token ?? '').headers,
     );
-    let chat = opened.body.chat as Chat;
+    let chat: Chat = succeeded(opened).chat;
     if (kind === 'assigned') {
-      const taken = await api(
+      const taken = await request(
         server,
-        'POST',
-        '/api/chats/assign',
-        { chatId: chat._id, adminId: assignee.id, adminName: assignee.name },
-        bearer(assignee.token ?? ''),
+        'POST /api/chats/assign',
+        { body: { chatId: chat._id, adminId: assignee.id, adminName: assignee.name } },
+        bearer(assignee.token ?? '').headers,
       );
       expect(taken.status).toBe(200);
-      chat = taken.body.chat as Chat;
+      chat = succeeded(taken).chat;
     }
     await ownerSocket.emitAck('join-chat', { chatId: chat._id });
     await observers[0]?.emitAck('join-chat', { chatId: chat._id });
-    return { scene: { chat, owner, assignee }, ownerSocket };
+    return { scene: { chat, owner, assignee, target }, ownerSocket };
   }
 
   async function callerFor(kind: CallerKind, s: Scene): Promise<Caller> {
@@ -581,7 +598,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
         c.close();
         return 'connected';
       } catch (err) {
-        return (err as Error).message;
+        return err instanceof Error ? err.message : String(err);
       }
     };
     expect(await attempt({})).toMatch(/token/i);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Chat, type Message, openChat } from '../helpers/flows.js';
-import { api, startTestServer } from '../helpers/server.js';
-import { connectClient } from '../helpers/sockets.js';
+import { fetchHistory, openChat } from '../helpers/flows.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { accepted, connectClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -18,10 +18,8 @@ describe.each(await storeTargets())('races decided by the store on $name', (targ
       }));
       const results = await Promise.all(
         admins.map((a) =>
-          api(world.server(), 'POST', `/api/chats/${action}`, {
-            chatId: chat._id,
-            adminId: a.id,
-            adminName: a.name,
+          request(world.server(), `POST /api/chats/${action}`, {
+            body: { chatId: chat._id, adminId: a.id, adminName: a.name },
           }),
         ),
       );
@@ -29,11 +27,13 @@ describe.each(await storeTargets())('races decided by the store on $name', (targ
       const losers = results.filter((r) => r.status === 409);
       expect(winners).toHaveLength(1);
       expect(losers).toHaveLength(19);
-      const winner = (winners[0]?.body.chat as Chat | undefined)?.assignedAdminName;
+      const winner = winners[0] && succeeded(winners[0]).chat.assignedAdminName;
       for (const l of losers)
         expect(l.body).toMatchObject({ success: false, code: 'CHAT_TAKEN', assignedTo: winner });
-      const all = await api(world.server(), 'GET', '/api/chats/all?status=active');
-      const row = (all.body.chats as Chat[]).find((c) => c._id === chat._id);
+      const all = await request(world.server(), 'GET /api/chats/all', {
+        query: { status: 'active' },
+      });
+      const row = succeeded(all).chats.find((c) => c._id === chat._id);
       expect(row?.assignedAdminName).toBe(winner);
       if (action === 'lock') expect(row?.lockedByAdminName).toBe(winner);
     });
@@ -61,15 +61,16 @@ describe.each(await storeTargets())('races decided by the store on $name', (targ
     );
     const total = tabs.length * perTab;
     expect(acks.every((a) => a.success === true)).toBe(true);
-    const ackedSeqs = acks.map((a) => (a.message as Message).seq).sort((a, b) => a - b);
+    const ackedSeqs = acks.map((a) => accepted(a).message.seq).sort((a, b) => a - b);
     expect(ackedSeqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    const stored = await api(world.server(), 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
-    const more = await api(world.server(), 'GET', `/api/messages/${chat._id}?after=200&limit=200`);
-    const messages = [...(stored.body.messages as Message[]), ...(more.body.messages as Message[])];
+    const stored = await fetchHistory(world.server(), chat._id, { after: '0', limit: '200' });
+    const more = await fetchHistory(world.server(), chat._id, { after: '200', limit: '200' });
+    const messages = [...succeeded(stored).messages, ...succeeded(more).messages];
     expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(messages.map((m) => m.content)).size).toBe(total);
-    const row = (await api(world.server(), 'GET', `/api/chats/user/${userId}`)).body
-      .chats as Chat[];
+    const row = succeeded(
+      await request(world.server(), 'GET /api/chats/user/:userId', { params: { userId } }),
+    ).chats;
     expect(row[0]?.unreadCount).toBe(total);
     for (const t of tabs) t.close();
   });
@@ -78,11 +79,11 @@ describe.each(await storeTargets())('races decided by the store on $name', (targ
     const userId = world.uid('user');
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        api(world.server(), 'POST', '/api/chats', { userId, userName: 'Racer' }),
+        request(world.server(), 'POST /api/chats', { body: { userId, userName: 'Racer' } }),
       ),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
-    expect(new Set(results.map((r) => (r.body.chat as Chat)._id)).size).toBe(1);
+    expect(new Set(results.map((r) => succeeded(r).chat._id)).size).toBe(1);
     expect(results.filter((r) => r.body.isNew === true)).toHaveLength(1);
   });
 });
@@ -95,20 +96,23 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
       const [a, b] = await Promise.all([startTestServer(db.config), startTestServer(db.config)]);
       try {
         const userId = 'shared-user';
-        const chat = (await api(a, 'POST', '/api/chats', { userId, userName: 'Shared' })).body
-          .chat as Chat;
+        const { chat } = succeeded(
+          await request(a, 'POST /api/chats', { body: { userId, userName: 'Shared' } }),
+        );
         const sends = Array.from({ length: 60 }, (_, i) =>
-          api(i % 2 ? a : b, 'POST', '/api/messages', {
-            chatId: chat._id,
-            senderId: userId,
-            senderType: 'user',
-            senderName: 'Shared',
-            content: `m${i}`,
+          request(i % 2 ? a : b, 'POST /api/messages', {
+            body: {
+              chatId: chat._id,
+              senderId: userId,
+              senderType: 'user',
+              senderName: 'Shared',
+              content: `m${i}`,
+            },
           }),
         );
         const results = await Promise.all(sends);
         expect(results.every((r) => r.status === 200)).toBe(true);
-        const seqs = results.map((r) => (r.body.message as Message).seq).sort((x, y) => x - y);
+        const seqs = results.map((r) => succeeded(r).message.seq).sort((x, y) => x - y);
         expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
 
         const takes = await Promise.all(

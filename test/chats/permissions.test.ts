@@ -54,6 +54,7 @@ describe.each(await storeTargets())('capabilitiesOf and the statements on $name'
 
   beforeAll(async () => {
     ({ db, drop } = await openDatabase(target));
+    // The migrations take a database of any schema; Kysely's type parameter is invariant.
     await migrateToLatest(db as Kysely<unknown>);
     await db.insertInto('chats').values(rows).execute();
   });

@@ -50,6 +50,7 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
 
   beforeAll(async () => {
     ({ db, drop } = await openDatabase(target));
+    // The migrations take a database of any schema; Kysely's type parameter is invariant.
     await migrateToLatest(db as Kysely<unknown>);
     await db.insertInto('chats').values(rows).execute();
   });

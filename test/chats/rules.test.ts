@@ -77,7 +77,7 @@ describe('taking a chat (assign and lock)', () => {
     try {
       assertMayTake(held, otherAdmin);
     } catch (err) {
-      expect((err as AppError).extra).toEqual({ assignedTo: 'Ali', assignedAdminId: 'a1' });
+      expect(err).toHaveProperty('extra', { assignedTo: 'Ali', assignedAdminId: 'a1' });
     }
   });
 });

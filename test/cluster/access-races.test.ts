@@ -11,6 +11,7 @@ import {
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import {
   adminAt,
@@ -22,10 +23,10 @@ import {
   uid,
   userAt,
 } from '../helpers/cluster-people.js';
-import { type Chat, forChat } from '../helpers/flows.js';
+import { type Chat, fetchHistory, forChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { quiet, RACING_WRITES_QUIET_MS } from '../helpers/quiet.js';
-import { api } from '../helpers/server.js';
+import { api, refused, request, succeeded } from '../helpers/server.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 const ready = await clusterPrerequisites();
@@ -53,8 +54,7 @@ async function burst(
   const sent: Sent[] = [];
   const refused: string[] = [];
   for (const r of replies) {
-    if (r.success === true)
-      sent.push({ seq: (r.message as { seq: number }).seq, chat: r.chat as Sent['chat'] });
+    if (r.success === true) sent.push({ seq: r.message.seq, chat: r.chat });
     else refused.push(String(r.code));
   }
   return { sent, refused };
@@ -78,11 +78,15 @@ async function arrive(chatId: string, expected: [Member, number[]][]): Promise<v
   await quiet(RACING_WRITES_QUIET_MS);
 }
 
-const seqsOf = (member: Member, event: string, chatId: string): number[] =>
+const seqsOf = (
+  member: Member,
+  event: 'new-message' | 'message-notification',
+  chatId: string,
+): number[] =>
   member.client
     .of(event)
     .filter(forChat(chatId))
-    .map((p) => (p as { message: { seq: number } }).message.seq);
+    .map((p) => p.message.seq);
 
 describe.skipIf(!ready)('access changes racing sends on the other node', () => {
   let cluster: Cluster;
@@ -91,7 +95,7 @@ describe.skipIf(!ready)('access changes racing sends on the other node', () => {
   printOutputOnFailure(() => cluster);
   beforeAll(async () => {
     cluster = await startCluster();
-    [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    [node1, node2] = twoNodeUrls(cluster);
   });
   afterAll(async () => {
     closeAll();
@@ -237,8 +241,8 @@ describe.skipIf(!ready)('access changes racing sends on the other node', () => {
       expect(seqsOf(admin, 'message-notification', chat._id).sort(byNumber)).toEqual(
         sent.map((m) => m.seq).sort(byNumber),
       );
-      const history = await api({ url: node2 }, 'GET', `/api/messages/${chat._id}?after=0`);
-      expect((history.body.messages as unknown[]).length).toBe(sent.length);
+      const history = await fetchHistory({ url: node2 }, chat._id, { after: '0' });
+      expect(succeeded(history).messages.length).toBe(sent.length);
     }
   });
 });
@@ -256,7 +260,7 @@ describe.skipIf(!ready)(
     beforeAll(async () => {
       // Tokens: with AUTH_MODE=none a history read names nobody and has a superadmin's rights.
       cluster = await startCluster({ env: JWT_ENV });
-      [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+      [node1, node2] = twoNodeUrls(cluster);
     });
     afterAll(async () => {
       await cluster?.stop();
@@ -271,21 +275,21 @@ describe.skipIf(!ready)(
           signToken(from, 'admin'),
           signToken(to, 'admin'),
         ]);
-        const opened = await api(
+        // `to` has signed in (listed their queue): the server knows whom the transfer names.
+        await api({ url: node1 }, 'GET', '/api/chats/waiting', undefined, bearer(toToken));
+        const opened = await request(
           { url: node1 },
-          'POST',
-          '/api/chats',
-          { userId: user, userName: user },
-          bearer(userToken),
+          'POST /api/chats',
+          { body: { userId: user, userName: user } },
+          bearer(userToken).headers,
         );
-        const chatId = (opened.body.chat as Chat)._id;
+        const chatId = succeeded(opened).chat._id;
         const send = (content: string) =>
-          api(
+          request(
             { url: node2 },
-            'POST',
-            '/api/messages',
-            { chatId, senderId: from, senderType: 'admin', senderName: from, content },
-            bearer(fromToken),
+            'POST /api/messages',
+            { body: { chatId, senderId: from, senderType: 'admin', senderName: from, content } },
+            bearer(fromToken).headers,
           );
         const taken = await api(
           { url: node2 },
@@ -307,7 +311,7 @@ describe.skipIf(!ready)(
             const r = await send(`during ${i}`);
             sent.push({
               status: r.status,
-              assignee: (r.body.chat as { assignedAdminId?: unknown } | undefined)?.assignedAdminId,
+              assignee: r.body.success ? r.body.chat.assignedAdminId : undefined,
               afterReply: issuedAfterReply,
             });
             if (r.status !== 200) break;
@@ -342,7 +346,7 @@ describe.skipIf(!ready)(
           ),
         ]);
         expect([sendAfter.status, read.status, close.status]).toEqual([403, 403, 403]);
-        expect([sendAfter.body.code, read.body.code, close.body.code]).toEqual([
+        expect([refused(sendAfter).code, read.body.code, close.body.code]).toEqual([
           'FORBIDDEN',
           'FORBIDDEN',
           'FORBIDDEN',
@@ -356,25 +360,23 @@ describe.skipIf(!ready)(
         expect(sent.slice(accepted.length).map((s) => s.status)).toEqual([403]);
         acceptedDuringTransfer += accepted.length;
         // What was stored: 'before' and the accepted ones, seq without a gap; still open.
-        const history = await api(
+        const history = await request(
           { url: node1 },
-          'GET',
-          `/api/messages/${chatId}?after=0&limit=200`,
-          undefined,
-          bearer(toToken),
+          'GET /api/messages/:chatId',
+          { params: { chatId }, query: { after: '0', limit: '200' } },
+          bearer(toToken).headers,
         );
         expect(history.status).toBe(200);
-        expect((history.body.messages as { seq: number }[]).map((m) => m.seq)).toEqual(
+        expect(succeeded(history).messages.map((m) => m.seq)).toEqual(
           Array.from({ length: 1 + accepted.length }, (_, i) => i + 1),
         );
-        const held = await api(
+        const held = await request(
           { url: node2 },
-          'GET',
-          `/api/chats/admin/${to}`,
-          undefined,
-          bearer(toToken),
+          'GET /api/chats/admin/:adminId',
+          { params: { adminId: to } },
+          bearer(toToken).headers,
         );
-        expect((held.body.chats as Chat[]).map((c) => c._id)).toEqual([chatId]);
+        expect(succeeded(held).chats.map((c) => c._id)).toEqual([chatId]);
       }
       // The race was met: some sends were accepted while the transfer was on its way.
       expect(acceptedDuringTransfer).toBeGreaterThan(0);
@@ -384,18 +386,20 @@ describe.skipIf(!ready)(
       const outcomes = new Set<string>();
       for (let round = 0; round < STALE_ROUNDS; round++) {
         const [user, from, to] = [uid('user'), uid('admin'), uid('admin')];
-        const [userToken, fromToken] = await Promise.all([
+        const [userToken, fromToken, toToken] = await Promise.all([
           signToken(user, 'user'),
           signToken(from, 'admin'),
+          signToken(to, 'admin'),
         ]);
-        const opened = await api(
+        // `to` has signed in (listed their queue): the server knows whom the transfer names.
+        await api({ url: node1 }, 'GET', '/api/chats/waiting', undefined, bearer(toToken));
+        const opened = await request(
           { url: node1 },
-          'POST',
-          '/api/chats',
-          { userId: user, userName: user },
-          bearer(userToken),
+          'POST /api/chats',
+          { body: { userId: user, userName: user } },
+          bearer(userToken).headers,
         );
-        const chatId = (opened.body.chat as Chat)._id;
+        const chatId = succeeded(opened).chat._id;
         // Taken through node 2: its cached row names `from`, who closes through it.
         await api(
           { url: node2 },
@@ -426,14 +430,13 @@ describe.skipIf(!ready)(
           'transfer 200 , close 403 FORBIDDEN',
           'transfer 409 CHAT_CLOSED, close 200 ',
         ]).toContain(outcome);
-        const chats = await api(
+        const chats = await request(
           { url: node1 },
-          'GET',
-          `/api/chats/user/${user}`,
-          undefined,
-          bearer(userToken),
+          'GET /api/chats/user/:userId',
+          { params: { userId: user } },
+          bearer(userToken).headers,
         );
-        const [row] = chats.body.chats as (Chat & { status: string; assignedAdminId: string })[];
+        const [row] = succeeded(chats).chats;
         if (transfer.status === 200)
           expect(row).toMatchObject({ status: 'active', assignedAdminId: to });
         else expect(row).toMatchObject({ status: 'closed', assignedAdminId: from });

@@ -7,11 +7,13 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerEventPayload } from '../../src/schemas/events.js';
 import {
   type Cluster,
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import { freshAddress, nodeBehind } from '../helpers/cluster-client.js';
 import {
@@ -39,7 +41,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({ env: { RATE_LIMIT: 'on' } });
-    [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    [node1, node2] = twoNodeUrls(cluster);
     proxy = cluster.nginx.url;
   });
   afterAll(async () => {
@@ -48,8 +50,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
   });
 
   const byChat = (chatId: string) => forChat(chatId);
-  const withChat = (chatId: string) => (p: unknown) =>
-    (p as { chat?: { _id?: string } }).chat?._id === chatId;
+  const withChat = (chatId: string) => (p: { chat: { _id: string } }) => p.chat._id === chatId;
 
   it('reports Redis and the store on every node, and through nginx', async () => {
     for (const url of [node1, node2, proxy]) {
@@ -293,10 +294,8 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       adminName: admin1.name,
     });
     // (Its first join-user, before the chat existed, was announced with chatId null.)
-    const status = (online: boolean) => (p: unknown) =>
-      (p as { chatId?: string }).chatId === chat._id &&
-      (p as { userId?: string }).userId === user.id &&
-      (p as { online?: boolean }).online === online;
+    const status = (online: boolean) => (p: ServerEventPayload<'user-status'>) =>
+      p.chatId === chat._id && p.userId === user.id && p.online === online;
     const changes = (online: boolean) => count(admin1, 'user-status', status(online));
 
     // Its only socket (node 2) leaves: offline, told to the assignee on node 1.
@@ -321,9 +320,7 @@ describe.skipIf(!ready)('two nodes behind nginx: the whole contract', () => {
       online: false,
     });
     // The assignee only: not every admin.
-    expect(
-      count(admin2, 'user-status', (p) => (p as { chatId?: string }).chatId === chat._id),
-    ).toBe(0);
+    expect(count(admin2, 'user-status', (p) => p.chatId === chat._id)).toBe(0);
   });
 
   it('REST sends through nginx fan out to sockets on both nodes', async () => {

@@ -18,11 +18,15 @@ import {
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import { openChatAt, postAt, uid } from '../helpers/cluster-people.js';
+import { fetchHistory } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { type Resilient, resilientClient } from '../helpers/resilient-client.js';
 import { type SendLoop, sendLoop } from '../helpers/send-loop.js';
+import { succeeded } from '../helpers/server.js';
 
 const ready = await clusterPrerequisites();
 
@@ -44,7 +48,7 @@ interface Load {
  * or straight to a node, with the other node to fall back on.
  */
 async function startLoad(cluster: Cluster, tag: string): Promise<Load> {
-  const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+  const [node1, node2] = twoNodeUrls(cluster);
   const proxy = cluster.nginx.url;
   const placements: { urls: string[]; transports?: ('websocket' | 'polling')[] }[] = [
     { urls: [proxy] },
@@ -63,8 +67,8 @@ async function startLoad(cluster: Cluster, tag: string): Promise<Load> {
       adminName: `Name ${adminId}`,
     });
     // The user and the admin of one chat are placed differently: deliveries cross nodes.
-    const userAt = placements[i % 4] as (typeof placements)[number];
-    const adminAt = placements[(i + 1) % 4] as (typeof placements)[number];
+    const userAt = itemAt(placements, i % 4);
+    const adminAt = itemAt(placements, (i + 1) % 4);
     clients.push(
       await resilientClient({ role: 'user', id: userId, chatId: chat._id, ...userAt }),
       await resilientClient({ role: 'admin', id: adminId, chatId: chat._id, ...adminAt }),
@@ -105,9 +109,11 @@ async function settled(load: Load, stored: Map<string, number>): Promise<void> {
 async function storedCounts(url: string, load: Load): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const chatId of new Set(load.clients.map((c) => c.chatId))) {
-    const res = await fetch(`${url}/api/messages/${chatId}?page=1&limit=1`);
-    const body = (await res.json()) as { pagination: { total: number } };
-    counts.set(chatId, body.pagination.total);
+    const { pagination } = succeeded(
+      await fetchHistory({ url }, chatId, { page: '1', limit: '1' }),
+    );
+    if (!('total' in pagination)) throw new Error('a ?page= read answers page pagination');
+    counts.set(chatId, pagination.total);
   }
   return counts;
 }
@@ -137,7 +143,7 @@ describe.skipIf(!ready)('nodes dying and restarting under load', () => {
     await waitUntil('load after the kill', () => current.acked() >= AT_LEAST, 90_000, 20);
     await current.stop();
 
-    const [survivor] = cluster.nodes.map((n) => n.url) as [string];
+    const survivor = itemAt(cluster.nodes, 0).url;
     const result = await audit(survivor, current.loops);
     await settled(current, await storedCounts(survivor, current));
     console.log(
@@ -168,7 +174,7 @@ describe.skipIf(!ready)('nodes dying and restarting under load', () => {
     await waitUntil('sends after the last restart', () => current.acked() >= afterLast + 100);
     await current.stop();
 
-    const url = cluster.nodes[0]?.url as string;
+    const url = itemAt(cluster.nodes, 0).url;
     const result = await audit(url, current.loops);
     await settled(current, await storedCounts(url, current));
     console.log(

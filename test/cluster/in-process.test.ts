@@ -11,7 +11,7 @@ import type { RunningServer } from '../../src/server.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -73,8 +73,8 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     expect(await admin.waitFor('user-status', (p) => p.userId === userId)).toMatchObject({
       online: true,
     });
-    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
-    const chat = opened.body.chat as { _id: string; userOnline: boolean };
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const { chat } = succeeded(opened);
     expect(chat.userOnline).toBe(true);
     await admin.waitFor('new-chat', (p) => p.chat._id === chat._id);
     for (const c of [user, admin, other]) {
@@ -101,6 +101,34 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     expect(other.of('new-message')).toEqual([]);
   });
 
+  it('an admin connected to either node is known and online to the other: the picker lists them, a transfer may name them', async () => {
+    const [onB, holderId, userId] = [uid('admin'), uid('admin'), uid('user')];
+    const socket = await connect(b);
+    await socket.emitAck('join-admin', { adminId: onB, adminName: 'Bobur' });
+    const listed = await request(a, 'GET /api/admins', { query: { adminId: holderId } });
+    expect(listed.status).toBe(200);
+    const { admins } = succeeded(listed);
+    expect(admins.find((x) => x.id === onB)).toMatchObject({ online: true });
+    // The caller (seen just now, over REST only) is known, not connected.
+    expect(admins.find((x) => x.id === holderId)).toMatchObject({ online: false });
+
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
+    await api(a, 'POST', '/api/chats/assign', { chatId, adminId: holderId, adminName: 'H' });
+    const moved = await api(a, 'POST', '/api/chats/transfer', {
+      chatId,
+      fromAdminId: holderId,
+      toAdminId: onB,
+      toAdminName: 'Bobur',
+    });
+    expect(moved.status).toBe(200);
+    socket.close();
+    await waitUntil('node A sees the admin on node B gone', async () => {
+      const again = await request(a, 'GET /api/admins', { query: { adminId: holderId } });
+      return succeeded(again).admins.some((x) => x.id === onB && !x.online);
+    });
+  });
+
   it('a socket still in a chat room after losing access (its leave lost) hears no message, read receipt or typing of it', async () => {
     const userId = uid('user');
     const adminId = uid('admin');
@@ -108,8 +136,8 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     await admin.emitAck('join-admin', { adminId, adminName: 'Ali' });
     await other.emitAck('join-admin', { adminId: uid('admin'), adminName: 'Vali' });
     await user.emitAck('join-user', { userId, userName: 'U' });
-    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
-    const chatId = (opened.body.chat as { _id: string })._id;
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
     for (const c of [user, admin, other]) {
       expect(await c.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
     }
@@ -140,8 +168,8 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
   it('concurrent sends through both nodes to one chat reach every socket on every node in seq order', async () => {
     const userId = uid('user');
     const adminId = uid('admin');
-    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
-    const chatId = (opened.body.chat as { _id: string })._id;
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
     await api(b, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'A' });
     const watchers = [await connect(a), await connect(a), await connect(b), await connect(b)];
     for (const w of watchers) await w.emitAck('join-chat', { chatId });

@@ -9,6 +9,7 @@ import {
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import {
   adminAt,
@@ -85,7 +86,7 @@ describe.skipIf(!ready)('seq order across nodes', () => {
   });
 
   it('concurrent sends through both nodes: every receiver on every node hears 1..N in order', async () => {
-    const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    const [node1, node2] = twoNodeUrls(cluster);
     const user = await userAt(node1);
     const admin = await adminAt(node2);
     // Receivers besides the two senders: a superadmin on each node, the user's second tab

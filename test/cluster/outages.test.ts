@@ -11,12 +11,14 @@
  * would break every other test (and every other person's run) using it at that moment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerEventPayload } from '../../src/schemas/events.js';
 import { audit, describeAudit } from '../helpers/audit.js';
 import {
   type Cluster,
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import {
   adminAt,
@@ -29,6 +31,7 @@ import {
   userAt,
 } from '../helpers/cluster-people.js';
 import { forChat } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
 import {
   type PrivatePostgres,
   postgresBinariesInstalled,
@@ -106,7 +109,7 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
   });
 
   it('cross-node delivery stops and resumes by itself; local work and joins go on; presence settles after; nothing crashes', async () => {
-    const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    const [node1, node2] = twoNodeUrls(cluster);
     const across = await Promise.all(
       [0, 1, 2, 3].map((i) => conversation(node1, node2, node1, `across-${i}`)),
     );
@@ -121,8 +124,8 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     // Presence across the outage: a user who drops while Redis is away, one who joins.
     const watcher = await adminAt(node1);
     const dropped = await userAt(node2);
-    const status = (userId: string, online: boolean) => (p: unknown) =>
-      (p as { userId?: string }).userId === userId && (p as { online?: boolean }).online === online;
+    const status = (userId: string, online: boolean) => (p: ServerEventPayload<'user-status'>) =>
+      p.userId === userId && p.online === online;
     await watcher.client.waitFor('user-status', status(dropped.id, true));
 
     await cluster.redis.stop();
@@ -146,7 +149,7 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     dropped.client.socket.io.engine.close();
     const joined = await userAt(node2);
     const other = await adminAt(node1);
-    const moved = across[0] as Conversation;
+    const moved = itemAt(across, 0);
     await postAt(node1, '/api/chats/transfer', {
       chatId: moved.chatId,
       fromAdminId: moved.admin.id,
@@ -158,15 +161,15 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     await waitUntil(
       'acknowledged sends and local deliveries during the outage',
       () =>
-        all.every((c, i) => c.loop.acked.length > (ackedAtOutage[i] as number)) &&
-        local.every((c, i) => heard(c.admin, c.chatId) > (heardLocally[i] as number)),
+        all.every((c, i) => c.loop.acked.length > itemAt(ackedAtOutage, i)) &&
+        local.every((c, i) => heard(c.admin, c.chatId) > itemAt(heardLocally, i)),
       15_000,
     );
     all.forEach((c, i) => {
-      expect(c.loop.acked.length).toBeGreaterThan(ackedAtOutage[i] as number);
+      expect(c.loop.acked.length).toBeGreaterThan(itemAt(ackedAtOutage, i));
     });
     local.forEach((c, i) => {
-      expect(heard(c.admin, c.chatId)).toBeGreaterThan(heardLocally[i] as number);
+      expect(heard(c.admin, c.chatId)).toBeGreaterThan(itemAt(heardLocally, i));
     });
     const outageMs = Date.now() - downAt;
 
@@ -185,7 +188,7 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
     const marks = resumed.map((c) => c.loop.acked.at(-1)?.seq ?? 0);
     await waitUntil(
       'cross-node delivery resumes',
-      () => resumed.every((c, i) => heard(c.admin, c.chatId) > (marks[i] as number)),
+      () => resumed.every((c, i) => heard(c.admin, c.chatId) > itemAt(marks, i)),
       15_000,
     );
     const movedAt = moved.loop.acked.at(-1)?.seq ?? 0;
@@ -244,7 +247,7 @@ describe.skipIf(!ready)('PostgreSQL restarted under load', () => {
   });
 
   it('503 while it is down, then recovery by itself; nothing crashes, nothing acknowledged is lost', async () => {
-    const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    const [node1, node2] = twoNodeUrls(cluster);
     const all = await Promise.all([
       conversation(node1, node2, node1, 'pg-a'),
       conversation(node2, node1, node2, 'pg-b'),
@@ -256,7 +259,7 @@ describe.skipIf(!ready)('PostgreSQL restarted under load', () => {
     for (const url of [node1, node2]) {
       await waitUntil(`${url} answers 503`, async () => (await health(url)).status === 503, 10_000);
     }
-    const first = all[0] as Conversation;
+    const first = itemAt(all, 0);
     const rest = await api({ url: node2 }, 'POST', '/api/messages', {
       chatId: first.chatId,
       senderId: first.admin.id,
@@ -283,7 +286,7 @@ describe.skipIf(!ready)('PostgreSQL restarted under load', () => {
     }
     await waitUntil(
       'sends acknowledged again',
-      () => all.every((c, i) => c.loop.acked.length > (ackedWhileDown[i] as number) + 3),
+      () => all.every((c, i) => c.loop.acked.length > itemAt(ackedWhileDown, i) + 3),
       20_000,
     );
     await Promise.all(all.map((c) => c.loop.stop()));

@@ -6,11 +6,13 @@
  * killed without a goodbye go offline within 30 s, each announced once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerEventPayload } from '../../src/schemas/events.js';
 import {
   type Cluster,
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import { agentFrom, freshAddress, nodeBehind } from '../helpers/cluster-client.js';
 import {
@@ -24,13 +26,15 @@ import {
   userAt,
 } from '../helpers/cluster-people.js';
 import { forChat } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, PRESENCE_SWEEP_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { request, succeeded } from '../helpers/server.js';
 
 const ready = await clusterPrerequisites();
 
-const status = (userId: string, online: boolean) => (p: unknown) =>
-  (p as { userId?: string }).userId === userId && (p as { online?: boolean }).online === online;
+const status = (userId: string, online: boolean) => (p: ServerEventPayload<'user-status'>) =>
+  p.userId === userId && p.online === online;
 
 describe.skipIf(!ready)('presence across nodes', () => {
   let cluster: Cluster;
@@ -39,7 +43,7 @@ describe.skipIf(!ready)('presence across nodes', () => {
   printOutputOnFailure(() => cluster);
   beforeAll(async () => {
     cluster = await startCluster();
-    [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    [node1, node2] = twoNodeUrls(cluster);
   });
   afterAll(async () => {
     closeAll();
@@ -105,15 +109,17 @@ describe.skipIf(!ready)('presence across nodes', () => {
       );
       user.client.socket.io.engine.close();
       // Sent while the user's transport is down: recovery must bring it.
-      const sent = await postAt(node2, '/api/messages', {
-        chatId: chat._id,
-        senderId: admin.id,
-        senderType: 'admin',
-        senderName: admin.name,
-        content,
+      const sent = await request({ url: node2 }, 'POST /api/messages', {
+        body: {
+          chatId: chat._id,
+          senderId: admin.id,
+          senderType: 'admin',
+          senderName: admin.name,
+          content,
+        },
       });
       expect(await recovered).toBe(true);
-      const seq = (sent.message as { seq: number }).seq;
+      const { seq } = succeeded(sent).message;
       await user.client.waitFor(
         'new-message',
         (p) => forChat(chat._id)(p) && p.message.seq === seq,
@@ -123,12 +129,15 @@ describe.skipIf(!ready)('presence across nodes', () => {
     // Same node.
     await dropAndSend('while you were away');
     // Another node: the next connection comes from an address nginx sends to node 2.
+    // engine.io-client takes a Node agent here; its type is the browser's (string | boolean).
     user.client.socket.io.opts.agent = agentFrom(await addressFor(2)) as unknown as string;
     await dropAndSend('and again, elsewhere');
 
     // Online at the end; the admin heard any offline followed by online again.
-    const online = await postAt(node1, '/api/chats', { userId: user.id, userName: user.name });
-    expect((online.chat as { userOnline: boolean }).userOnline).toBe(true);
+    const online = await request({ url: node1 }, 'POST /api/chats', {
+      body: { userId: user.id, userName: user.name },
+    });
+    expect(succeeded(online).chat.userOnline).toBe(true);
     await quiet(ACROSS_NODES_QUIET_MS);
     const changes = admin.client
       .of('user-status')
@@ -144,12 +153,12 @@ describe.skipIf(!ready)('presence across nodes', () => {
       adminAt(node1),
       adminAt(cluster.nginx.url, { from: await addressFor(1), transports: ['polling'] }),
     ]);
-    const node1Admin = survivors[0] as Member;
+    const node1Admin = itemAt(survivors, 0);
     // Users whose only socket is on node 2, and one who also has a tab on node 1.
     const onlyThere = await Promise.all([userAt(node2), userAt(node2), userAt(node2)]);
     const both = await userAt(node2);
     await userAt(node1, { id: both.id });
-    const chat = await openChatAt(node1, onlyThere[0] as Member);
+    const chat = await openChatAt(node1, itemAt(onlyThere, 0));
     await postAt(node1, '/api/chats/assign', {
       chatId: chat._id,
       adminId: node1Admin.id,

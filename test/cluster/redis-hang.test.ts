@@ -18,6 +18,7 @@ import {
   clusterPrerequisites,
   printOutputOnFailure,
   startCluster,
+  twoNodeUrls,
 } from '../helpers/cluster.js';
 import {
   adminAt,
@@ -32,7 +33,8 @@ import {
 import { forChat } from '../helpers/flows.js';
 import { sleep, waitUntil } from '../helpers/processes.js';
 import { type SendLoop, sendLoop } from '../helpers/send-loop.js';
-import { api } from '../helpers/server.js';
+import { api, request, succeeded } from '../helpers/server.js';
+import { accepted } from '../helpers/sockets.js';
 
 const ready = await clusterPrerequisites();
 
@@ -77,9 +79,7 @@ async function conversation(userUrl: string, adminUrl: string, tag: string): Pro
 }
 
 const heardContent = (member: Member, content: string) =>
-  member.client
-    .of('new-message')
-    .some((p) => (p as { message: { content: string } }).message.content === content);
+  member.client.of('new-message').some((p) => p.message.content === content);
 
 async function health(url: string): Promise<{ status: number; redis?: string }> {
   try {
@@ -116,13 +116,15 @@ interface Timings {
 /** One REST send, one history read and one socket send on the node of `c.user`. */
 async function measure(url: string, c: Conversation, n: number, into: Timings): Promise<string[]> {
   const rest = await timed(() =>
-    api({ url }, 'POST', '/api/messages', {
-      chatId: c.chatId,
-      senderId: c.user.id,
-      senderType: 'user',
-      senderName: c.user.name,
-      content: `rest ${n}`,
-      clientMessageId: `probe-rest-${n}`,
+    request({ url }, 'POST /api/messages', {
+      body: {
+        chatId: c.chatId,
+        senderId: c.user.id,
+        senderType: 'user',
+        senderName: c.user.name,
+        content: `rest ${n}`,
+        clientMessageId: `probe-rest-${n}`,
+      },
     }),
   );
   expect(rest.value.status, JSON.stringify(rest.value.body)).toBe(200);
@@ -139,8 +141,7 @@ async function measure(url: string, c: Conversation, n: number, into: Timings): 
   );
   expect(socket.value.success, JSON.stringify(socket.value)).toBe(true);
   into.socketSend.push(socket.ms);
-  const ids = [rest.value.body.message, socket.value.message];
-  return ids.map((m) => (m as { _id: string })._id);
+  return [succeeded(rest.value).message._id, accepted(socket.value).message._id];
 }
 
 const worst = (ms: number[]) => Math.max(...ms);
@@ -165,7 +166,7 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
   });
 
   it('every node answers sends and history within 2 s, reports Redis down, stays ready, loses nothing, and recovers by itself', async () => {
-    const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    const [node1, node2] = twoNodeUrls(cluster);
     const across = await Promise.all([
       conversation(node1, node2, 'one-two'),
       conversation(node2, node1, 'two-one'),
@@ -180,6 +181,11 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
       [node1, { restSend: [], history: [], socketSend: [] }],
       [node2, { restSend: [], history: [], socketSend: [] }],
     ]);
+    const timingsOf = (url: string): Timings => {
+      const t = timings.get(url);
+      if (!t) throw new Error(`no timings for ${url}`);
+      return t;
+    };
     const probes = new Map<string, string[]>(across.map((c) => [c.chatId, []]));
     // From the first moment of the hang (the first requests meet a Redis not yet known
     // silent) to its end, on both nodes at once.
@@ -188,7 +194,7 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
       await Promise.all(
         across.map(async (c, i) => {
           const url = i === 0 ? node1 : node2;
-          const ids = await measure(url, c, n, timings.get(url) as Timings);
+          const ids = await measure(url, c, n, timingsOf(url));
           probes.get(c.chatId)?.push(...ids);
         }),
       );
@@ -235,7 +241,7 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
       expect(ids.filter((id) => !stored.has(id))).toEqual([]);
     }
     const report = [node1, node2].map((url, i) => {
-      const t = timings.get(url) as Timings;
+      const t = timingsOf(url);
       const line = (name: string, ms: number[]) =>
         `${name} worst ${worst(ms)} ms, median ${median(ms)} ms (${ms.length})`;
       return `node${i + 1}: ${line('REST send', t.restSend)}; ${line('history', t.history)}; ${line('socket send', t.socketSend)}`;
@@ -256,7 +262,7 @@ describe.skipIf(!ready)('Redis hangs (SIGSTOP)', () => {
    * lost, not late), transferred through node 2 to `next`, who joins it on node 1.
    */
   async function transferredWhileFrozen() {
-    const [node1, node2] = cluster.nodes.map((n) => n.url) as [string, string];
+    const [node1, node2] = twoNodeUrls(cluster);
     const [user, previous, next] = await Promise.all([
       userAt(node1),
       adminAt(node1),

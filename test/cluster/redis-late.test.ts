@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -27,8 +27,7 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     clients.push(c);
     return c;
   };
-  const redisOf = async (node: RunningServer) =>
-    (await api(node, 'GET', '/health')).body.redis as string;
+  const redisOf = async (node: RunningServer) => (await api(node, 'GET', '/health')).body.redis;
 
   beforeAll(async () => {
     db = await target.create();
@@ -56,8 +55,8 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     const [user, admin] = [await connect(a), await connect(a)];
     await user.emitAck('join-user', { userId, userName: 'U' });
     await admin.emitAck('join-admin', { adminId, adminName: 'A' });
-    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
-    const chatId = (opened.body.chat as { _id: string })._id;
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
     await api(a, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'A' });
     for (const c of [user, admin]) await c.emitAck('join-chat', { chatId });
     expect(await user.emitAck('send-message', { chatId, content: 'before Redis' })).toMatchObject({

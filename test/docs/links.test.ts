@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { itemAt } from '../helpers/lists.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const documents = [
@@ -18,7 +19,7 @@ const documents = [
 /** Markdown links outside code blocks and code spans: [text](target). */
 function links(markdown: string): string[] {
   const prose = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
-  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => itemAt(m, 1));
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
@@ -26,7 +27,7 @@ function anchors(markdown: string): Set<string> {
   const out = new Set<string>();
   const prose = markdown.replace(/```[\s\S]*?```/g, '');
   for (const m of prose.matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    const slug = (m[1] as string)
+    const slug = itemAt(m, 1)
       .trim()
       .toLowerCase()
       .replace(/[^\p{L}\p{N}\s_-]/gu, '')

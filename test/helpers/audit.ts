@@ -3,18 +3,21 @@
  * back page by page with ?after=) against what the senders were acknowledged.
  */
 import type { AckedMessage, SendLoop } from './send-loop.js';
-import { api } from './server.js';
+import { request, succeeded } from './server.js';
 
 /** Every message of a chat, oldest first. */
 export async function fullHistory(url: string, chatId: string): Promise<AckedMessage[]> {
   const all: AckedMessage[] = [];
   for (;;) {
     const after = all.at(-1)?.seq ?? 0;
-    const page = await api({ url }, 'GET', `/api/messages/${chatId}?after=${after}&limit=200`);
+    const page = await request({ url }, 'GET /api/messages/:chatId', {
+      params: { chatId },
+      query: { after: String(after), limit: '200' },
+    });
     if (page.status !== 200) throw new Error(`history of ${chatId}: ${page.status}`);
-    const messages = page.body.messages as AckedMessage[];
+    const { messages, pagination } = succeeded(page);
     all.push(...messages);
-    if (!(page.body.pagination as { hasMore: boolean }).hasMore) return all;
+    if (!('hasMore' in pagination) || !pagination.hasMore) return all;
   }
 }
 
@@ -44,7 +47,7 @@ export async function audit(url: string, loops: SendLoop[]): Promise<Audit> {
   for (const [chatId, senders] of byChat) {
     const stored = await fullHistory(url, chatId);
     result.stored += stored.length;
-    const ids = new Map<string, number>();
+    const ids = new Map<string | null, number>();
     for (const m of stored) ids.set(m.clientMessageId, (ids.get(m.clientMessageId) ?? 0) + 1);
     for (const n of ids.values()) if (n > 1) result.duplicates += n - 1;
     if (stored.some((m, i) => m.seq !== i + 1)) result.gaps++;

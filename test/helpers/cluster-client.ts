@@ -34,9 +34,7 @@ export function freshAddress(): string {
 
 /** An HTTP agent whose connections leave from `address` (engine.io-client uses it for both transports). */
 export function agentFrom(address: string): Agent {
-  return new Agent({ keepAlive: true, localAddress: address } as ConstructorParameters<
-    typeof Agent
-  >[0]);
+  return new Agent({ keepAlive: true, localAddress: address });
 }
 
 export interface ClusterClient extends TestClient {
@@ -78,7 +76,8 @@ export async function connectTo(url: string, options: ClientOptions = {}): Promi
  * its access log line names. Returns the node's port.
  */
 export async function nodeBehind(nginx: Nginx, address: string): Promise<number> {
-  const path = `/health?probe=${encodeURIComponent(address)}`;
+  const route = '/health';
+  const path = `${route}?probe=${encodeURIComponent(address)}`;
   await new Promise<void>((resolve, reject) => {
     const req = request(`${nginx.url}${path}`, { localAddress: address }, (res) => {
       res.resume();
@@ -96,7 +95,7 @@ export async function nodeBehind(nginx: Nginx, address: string): Promise<number>
         .accessLog()
         .split('\n')
         .reverse()
-        .find((l) => l.startsWith(`${address} `) && l.includes(path.split('?')[0] as string));
+        .find((l) => l.startsWith(`${address} `) && l.includes(route));
       port = line ? /\s\S+:(\d+)\s+\S+$/.exec(line)?.[1] : undefined;
       return port !== undefined;
     },

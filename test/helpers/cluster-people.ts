@@ -4,9 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { ServerEventName, ServerEventPayload } from '../../src/schemas/events.js';
 import { type ClientOptions, type ClusterClient, connectTo } from './cluster-client.js';
 import type { Chat } from './flows.js';
-import { api } from './server.js';
+import { api, request, succeeded } from './server.js';
 import { joinAs } from './sockets.js';
 
 export interface Member {
@@ -47,9 +48,11 @@ export async function userAt(
 
 /** A user's chat, opened through the node at `url`. */
 export async function openChatAt(url: string, user: { id: string; name: string }): Promise<Chat> {
-  const res = await api({ url }, 'POST', '/api/chats', { userId: user.id, userName: user.name });
+  const res = await request({ url }, 'POST /api/chats', {
+    body: { userId: user.id, userName: user.name },
+  });
   expect(res.status).toBe(200);
-  return res.body.chat as Chat;
+  return succeeded(res).chat;
 }
 
 /** POST to a node; expects 200 and returns the body. */
@@ -70,10 +73,10 @@ export async function joinChat(member: Member, chatId: string): Promise<void> {
 }
 
 /** How many events of this name (matching `predicate`) the client has received. */
-export function count(
+export function count<E extends ServerEventName>(
   member: Member,
-  event: string,
-  predicate: (payload: unknown) => boolean = () => true,
+  event: E,
+  predicate: (payload: ServerEventPayload<E>) => boolean = () => true,
 ): number {
   return member.client.of(event).filter(predicate).length;
 }

@@ -28,6 +28,13 @@ export interface ClusterOptions {
   databaseUrl?: string;
 }
 
+/** The URLs of the cluster's first two nodes (a cluster has two unless a test asks otherwise). */
+export function twoNodeUrls(cluster: Cluster): [string, string] {
+  const [first, second] = cluster.nodes;
+  if (!first || !second) throw new Error(`expected two nodes, found ${cluster.nodes.length}`);
+  return [first.url, second.url];
+}
+
 /** After a failed test, what the nodes and nginx printed (the last lines of each). */
 export function printOutputOnFailure(cluster: () => Cluster | undefined): void {
   afterEach((context) => {

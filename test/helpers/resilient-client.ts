@@ -5,8 +5,9 @@
  * from the last seq it holds. It keeps every seq of its chat it has heard or fetched.
  */
 import { type ClusterClient, connectTo, freshAddress, type Transport } from './cluster-client.js';
+import { itemAt } from './lists.js';
 import { sleep } from './processes.js';
-import { api } from './server.js';
+import { request, succeeded } from './server.js';
 
 export interface ResilientOptions {
   role: 'user' | 'admin';
@@ -71,14 +72,14 @@ export async function resilientClient(options: ResilientOptions): Promise<Resili
       if (joined.success !== true) throw new Error(`join-chat failed: ${JSON.stringify(joined)}`);
       // Catch up from what it holds, until nothing is left.
       for (;;) {
-        const page = await api(
-          { url },
-          'GET',
-          `/api/messages/${options.chatId}?after=${highestContiguous()}&limit=200`,
-        );
+        const page = await request({ url }, 'GET /api/messages/:chatId', {
+          params: { chatId: options.chatId },
+          query: { after: String(highestContiguous()), limit: '200' },
+        });
         if (page.status !== 200) throw new Error(`catch-up: ${page.status}`);
-        for (const m of page.body.messages as { seq: number }[]) seqs.add(m.seq);
-        if (!(page.body.pagination as { hasMore: boolean }).hasMore) break;
+        const { messages, pagination } = succeeded(page);
+        for (const m of messages) seqs.add(m.seq);
+        if (!('hasMore' in pagination) || !pagination.hasMore) break;
       }
       return c;
     } catch (err) {
@@ -101,7 +102,7 @@ export async function resilientClient(options: ResilientOptions): Promise<Resili
     while (!closing) {
       index = (index + 1) % options.urls.length;
       try {
-        const c = await attempt(options.urls[index] as string);
+        const c = await attempt(itemAt(options.urls, index));
         client = c;
         watch(c);
         if (!c.socket.connected) continue;
@@ -117,18 +118,21 @@ export async function resilientClient(options: ResilientOptions): Promise<Resili
     id: options.id,
     role: options.role,
     chatId: options.chatId,
-    current: () => client as ClusterClient,
+    current: () => {
+      if (!client) throw new Error(`${options.id} is not connected yet`);
+      return client;
+    },
     connected: () => !reconnecting && client?.socket.connected === true,
     seqs,
     live,
     reconnects: 0,
-    url: () => options.urls[index] as string,
+    url: () => itemAt(options.urls, index),
     close: () => {
       closing = true;
       client?.close();
     },
   };
-  client = await attempt(options.urls[0] as string);
+  client = await attempt(itemAt(options.urls, 0));
   watch(client);
   return resilient;
 }

@@ -4,16 +4,12 @@
  * with the same clientMessageId until it is acknowledged (the server stores it once).
  * The socket may be swapped while it runs (a client that reconnected to another node).
  */
+import type { AckReply } from '../../src/schemas/events.js';
+import type { Message } from '../../src/schemas/shapes.js';
 import type { ClusterClient } from './cluster-client.js';
 import { sleep } from './processes.js';
 
-export interface AckedMessage {
-  _id: string;
-  chatId: string;
-  seq: number;
-  clientMessageId: string;
-  content: string;
-}
+export type AckedMessage = Message;
 
 export interface SendLoop {
   chatId: string;
@@ -85,14 +81,14 @@ export function sendLoop(options: SendLoopOptions): SendLoop {
             clientMessageId,
           })
           .then(
-            (r: Record<string, unknown>) => r,
-            (): Record<string, unknown> => ({ success: false, code: 'TIMEOUT' }),
+            (r: AckReply<'send-message'>) => r,
+            () => undefined,
           );
-        if (reply.success === true) {
-          acked.push(reply.message as AckedMessage);
+        if (reply?.success === true) {
+          acked.push(reply.message);
           break;
         }
-        fail(String(reply.code));
+        fail(reply?.code ?? 'TIMEOUT');
         if (Date.now() > giveUpAt) return;
         await sleep(retryMs);
       }

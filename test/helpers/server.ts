@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { type Config, type DatabaseConfig, loadConfig } from '../../src/config.js';
-import type { RestReplies, RestRouteKey, RestSuccess } from '../../src/schemas/rest.js';
+import type { FailureEnvelope } from '../../src/envelopes.js';
+import type { RestReplies, RestRouteKey } from '../../src/schemas/rest.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { type RestRequest, restCall } from '../../web/shared/rest.js';
 
@@ -79,12 +80,33 @@ export async function request<K extends RestRouteKey>(
   return { ...res, body: asSent<RestReplies[K]>(res.body) };
 }
 
+/**
+ * The reply `api` got from a route of the contract, typed by the route table: for calls
+ * `request` cannot make (a body the contract refuses, a raw path), whose reply the
+ * contract still describes.
+ */
+export function replyOf<K extends RestRouteKey>(_route: K, res: ApiResponse): RestResponse<K> {
+  return { ...res, body: asSent<RestReplies[K]>(res.body) };
+}
+
 /** The success envelope of a reply that must have succeeded. */
-export function succeeded<K extends RestRouteKey>(res: RestResponse<K>): RestSuccess<K> {
-  const body: RestReplies[K] | { success?: unknown } = res.body;
-  if (body.success !== true)
-    throw new Error(`expected a success, got ${res.status} ${JSON.stringify(body)}`);
-  return asSent<RestSuccess<K>>(body);
+export function succeeded<S extends { success: true }>(res: {
+  status: number;
+  body: S | FailureEnvelope;
+}): S {
+  if (!res.body.success)
+    throw new Error(`expected a success, got ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** The failure envelope of a reply that must have failed. */
+export function refused<S extends { success: true }>(res: {
+  status: number;
+  body: S | FailureEnvelope;
+}): FailureEnvelope {
+  if (res.body.success)
+    throw new Error(`expected a failure, got ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** What arrives is what the server sent; its replies are checked against their schemas. */

@@ -1,4 +1,5 @@
 import { io as connectSocket, type Socket } from 'socket.io-client';
+import type { FailureEnvelope } from '../../src/envelopes.js';
 import type {
   AckReply,
   ClientEventName,
@@ -94,10 +95,16 @@ function asSent<T>(payload: unknown): T {
   return payload as T;
 }
 
+/** The success envelope of an acknowledgement that must have succeeded. */
+export function accepted<S extends { success: true }>(ack: S | FailureEnvelope): S {
+  if (!ack.success) throw new Error(`expected a success, got ${JSON.stringify(ack)}`);
+  return ack;
+}
+
 /** The failure envelope of an acknowledgement that must have failed. */
-export function failed<A extends { success: boolean }>(ack: A): Extract<A, { success: false }> {
+export function failed<S extends { success: true }>(ack: S | FailureEnvelope): FailureEnvelope {
   if (ack.success) throw new Error(`expected a failure, got ${JSON.stringify(ack)}`);
-  return ack as Extract<A, { success: false }>;
+  return ack;
 }
 
 /**

@@ -5,6 +5,7 @@
  * the store's conditional statement must still refuse.
  */
 
+import { knownAdmins } from '../../src/admins/known-admins.js';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
 import type { WithAttachments } from '../../src/attachments/services.js';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
@@ -30,7 +31,10 @@ export function staleFirstRead(store: Store, old: Chat): Store {
   });
 }
 
-/** The use cases' dependencies around `store`, without limits, presence of this process only. */
+/**
+ * The use cases' dependencies around `store`, without limits, presence of this process
+ * only, and no admin connected.
+ */
 export function depsWith(store: Store): Deps & WithAttachments {
   return {
     store,
@@ -44,5 +48,6 @@ export function depsWith(store: Store): Deps & WithAttachments {
       maxPixels: 50_000_000,
       quotaBytes: 100 * 1024 * 1024,
     },
+    admins: knownAdmins(store, async () => new Set()),
   };
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { forChat, type Message, openChat, restSend } from '../helpers/flows.js';
 import { api } from '../helpers/server.js';
+import { failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import {
   download,
@@ -118,7 +119,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(att).not.toHaveProperty('width');
     const theirs = await restSend(world, other, 'user', { content: 'mine?', attachmentId: att.id });
     expect(theirs.status).toBe(409);
-    expect(theirs.body.code).toBe('ATTACHMENT_USED');
+    expect(failed(theirs.body).code).toBe('ATTACHMENT_USED');
     const sent = await restSend(world, user, 'user', {
       chatId: chat._id,
       content: 'my statement',
@@ -141,7 +142,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       content: 'x',
       attachmentId: att.id,
     });
-    expect(again.body.code).toBe('ATTACHMENT_USED');
+    expect(failed(again.body).code).toBe('ATTACHMENT_USED');
     const file = await download(server(), att.url);
     expect(file.bytes.equals(PDF)).toBe(true);
     expect(file.headers.get('content-type')).toBe('application/pdf');
@@ -153,7 +154,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       content: '',
       attachmentId: '0123456789abcdef01234567',
     });
-    expect(unknown.body.code).toBe('ATTACHMENT_NOT_FOUND');
+    expect(failed(unknown.body).code).toBe('ATTACHMENT_NOT_FOUND');
     const both = await restSend(world, user, 'user', {
       content: '',
       fileUrl: 'https://example.com/a.png',

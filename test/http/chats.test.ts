@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { Chat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api } from '../helpers/server.js';
+import { api, request, succeeded } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
 import { type Person, useWorld, type World } from '../helpers/world.js';
 
-type Chat = Record<string, unknown> & { _id: string };
-const byChat = (chatId: string) => (p: unknown) => (p as { chatId?: string }).chatId === chatId;
-const chatsOf = (body: Record<string, unknown>) => body.chats as Chat[];
+const byChat = (chatId: string) => (p: { chatId: string }) => p.chatId === chatId;
 
 async function openChatFor(world: World, user: Person): Promise<Chat> {
-  const res = await api(world.server(), 'POST', '/api/chats', {
-    userId: user.id,
-    userName: user.name,
+  const res = await request(world.server(), 'POST /api/chats', {
+    body: { userId: user.id, userName: user.name },
   });
   expect(res.status).toBe(200);
-  return res.body.chat as Chat;
+  return succeeded(res).chat;
 }
 
 async function assign(world: World, chat: Chat, admin: Person) {
@@ -36,13 +34,12 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       world.user(),
       world.user(),
     ]);
-    const first = await api(world.server(), 'POST', '/api/chats', {
-      userId: user.id,
-      userName: user.name,
+    const first = await request(world.server(), 'POST /api/chats', {
+      body: { userId: user.id, userName: user.name },
     });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ success: true, isNew: true });
-    const chat = first.body.chat as Chat;
+    const { chat } = succeeded(first);
     expect(chat._id).toMatch(/^[0-9a-f]{24}$/);
     expect(chat).toMatchObject({
       userId: user.id,
@@ -162,7 +159,7 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
       lockedByAdminId: admin.id,
       lockedByAdminName: admin.name,
     });
-    expect((locked.chat as Chat)._id).toBe(chat._id);
+    expect(locked.chat._id).toBe(chat._id);
     await user.client.waitFor('admin-joined', byChat(chat._id));
 
     const stolen = await api(world.server(), 'POST', '/api/chats/lock', {
@@ -194,8 +191,10 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ success: false, code: 'FORBIDDEN' });
-    const unchanged = await api(world.server(), 'GET', `/api/chats/admin/${admin.id}`);
-    expect(chatsOf(unchanged.body).map((c) => c._id)).toContain(chat._id);
+    const unchanged = await request(world.server(), 'GET /api/chats/admin/:adminId', {
+      params: { adminId: admin.id },
+    });
+    expect(succeeded(unchanged).chats.map((c) => c._id)).toContain(chat._id);
 
     const res = await api(world.server(), 'POST', '/api/chats/unlock', {
       chatId: chat._id,
@@ -343,22 +342,30 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     const waiting = await openChatFor(world, waitingUser);
     await assign(world, mine, admin);
 
-    const byUser = await api(world.server(), 'GET', `/api/chats/user/${user.id}`);
-    expect(chatsOf(byUser.body).map((c) => c._id)).toEqual([mine._id]);
+    const byUser = await request(world.server(), 'GET /api/chats/user/:userId', {
+      params: { userId: user.id },
+    });
+    expect(succeeded(byUser).chats.map((c) => c._id)).toEqual([mine._id]);
 
-    const queue = await api(world.server(), 'GET', `/api/chats/waiting?adminId=${other.id}`);
-    const queued = chatsOf(queue.body).map((c) => c._id);
+    const queue = await request(world.server(), 'GET /api/chats/waiting', {
+      query: { adminId: other.id },
+    });
+    const queued = succeeded(queue).chats.map((c) => c._id);
     expect(queued).toContain(waiting._id);
     expect(queued).not.toContain(mine._id);
 
-    const assigned = await api(world.server(), 'GET', `/api/chats/admin/${admin.id}`);
-    expect(chatsOf(assigned.body).map((c) => c._id)).toEqual([mine._id]);
+    const assigned = await request(world.server(), 'GET /api/chats/admin/:adminId', {
+      params: { adminId: admin.id },
+    });
+    expect(succeeded(assigned).chats.map((c) => c._id)).toEqual([mine._id]);
 
-    const active = await api(world.server(), 'GET', '/api/chats/all?status=active');
-    expect(chatsOf(active.body).every((c) => c.status === 'active')).toBe(true);
-    expect(chatsOf(active.body).map((c) => c._id)).toContain(mine._id);
-    const all = await api(world.server(), 'GET', '/api/chats/all');
-    expect(chatsOf(all.body).map((c) => c._id)).toEqual(
+    const active = await request(world.server(), 'GET /api/chats/all', {
+      query: { status: 'active' },
+    });
+    expect(succeeded(active).chats.every((c) => c.status === 'active')).toBe(true);
+    expect(succeeded(active).chats.map((c) => c._id)).toContain(mine._id);
+    const all = await request(world.server(), 'GET /api/chats/all', {});
+    expect(succeeded(all).chats.map((c) => c._id)).toEqual(
       expect.arrayContaining([mine._id, waiting._id]),
     );
   });

@@ -3,8 +3,8 @@
  * naming the field, the same on both stores, and nothing is stored.
  */
 import { describe, expect, it } from 'vitest';
-import { forChat, openChat, restSend } from '../helpers/flows.js';
-import { api } from '../helpers/server.js';
+import { fetchHistory, forChat, openChat, restSend } from '../helpers/flows.js';
+import { api, request, succeeded } from '../helpers/server.js';
 import { failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
@@ -77,10 +77,10 @@ describe.each(await storeTargets())('edges of valid input on $name', (target) =>
         }),
         'senderName',
       );
-      const stored = await api(world.server(), 'GET', `/api/chats/user/${user.id}`);
-      expect((stored.body.chats as Array<{ assignedAdminId: unknown }>)[0]?.assignedAdminId).toBe(
-        null,
-      );
+      const stored = await request(world.server(), 'GET /api/chats/user/:userId', {
+        params: { userId: user.id },
+      });
+      expect(succeeded(stored).chats[0]?.assignedAdminId).toBe(null);
     });
 
     it('a name with a bidirectional control is refused on the socket too', async () => {
@@ -98,16 +98,15 @@ describe.each(await storeTargets())('edges of valid input on $name', (target) =>
 
     it('right-to-left marks are fine in a name, and a text keeps its controls as written', async () => {
       const user = await world.user();
-      const named = await api(world.server(), 'POST', '/api/chats', {
-        userId: user.id,
-        userName: '\u200Fנועה\u200E \u061C',
+      const named = await request(world.server(), 'POST /api/chats', {
+        body: { userId: user.id, userName: '\u200Fנועה\u200E \u061C' },
       });
       expect(named.status).toBe(200);
-      const chat = named.body.chat as { _id: string };
+      const { chat } = succeeded(named);
       const content = `invoice_${SPOOF}\u2066x\u2069`;
       expect((await restSend(world, user, 'user', { chatId: chat._id, content })).status).toBe(200);
-      const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-      expect((history.body.messages as Array<{ content: string }>)[0]?.content).toBe(content);
+      const history = await fetchHistory(world.server(), chat._id);
+      expect(succeeded(history).messages[0]?.content).toBe(content);
     });
   });
 
@@ -142,7 +141,7 @@ describe.each(await storeTargets())('edges of valid input on $name', (target) =>
       const user = await world.user();
       const chat = await openChat(world, user);
       const res = await api(world.server(), 'GET', `/api/messages/${chat._id}?${query}`);
-      expectRefused(res, query.split('=')[0] as string);
+      expectRefused(res, query.slice(0, query.indexOf('=')));
     },
   );
 

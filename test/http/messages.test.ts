@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assignChat,
-  type Chat,
-  forChat,
-  type Message,
-  openChat,
-  restSend,
-} from '../helpers/flows.js';
+import { assignChat, fetchHistory, forChat, openChat, restSend } from '../helpers/flows.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api } from '../helpers/server.js';
+import { api, type RestResponse, refused, replyOf, succeeded } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -27,7 +20,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     await roomMember.emitAck('join-chat', { chatId: chat._id });
     const res = await restSend(world, user, 'user', { chatId: chat._id, content: 'I need help' });
     expect(res.status).toBe(200);
-    const message = res.body.message as Message;
+    const { message } = succeeded(res);
     expect(message).toMatchObject({
       chatId: chat._id,
       seq: 1,
@@ -96,14 +89,14 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const [user, admin] = await Promise.all([world.user(), world.admin()]);
     const res = await restSend(world, user, 'user', { content: 'first words' });
     expect(res.status).toBe(200);
-    const chat = res.body.chat as Chat;
+    const { chat } = succeeded(res);
     expect(chat).toMatchObject({ userId: user.id, status: 'waiting', lastMessage: 'first words' });
     await admin.client.waitFor('new-chat', (p) => p.chat._id === chat._id);
     const second = await restSend(world, user, 'user', { content: 'more' });
     expect(second.body.message).toMatchObject({ chatId: chat._id, seq: 2 });
     const adminWithoutChat = await restSend(world, admin, 'admin', { content: 'x' });
     expect(adminWithoutChat.status).toBe(400);
-    expect(adminWithoutChat.body.error).toMatch(/chatId/);
+    expect(refused(adminWithoutChat).error).toMatch(/chatId/);
   });
 
   it('a retried clientMessageId stores one message and answers both sends with it', async () => {
@@ -125,11 +118,11 @@ describe.each(await storeTargets())('messages on $name', (target) => {
         }),
       ),
     );
-    const ids = new Set(concurrent.map((r) => (r.body.message as Message)._id));
     expect(concurrent.every((r) => r.status === 200)).toBe(true);
+    const ids = new Set(concurrent.map((r) => succeeded(r).message._id));
     expect(ids.size).toBe(1);
-    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-    expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1, 2]);
+    const history = await fetchHistory(world.server(), chat._id);
+    expect(succeeded(history).messages.map((m) => m.seq)).toEqual([1, 2]);
     expect(history.body.pagination).toMatchObject({ total: 2 });
     await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toHaveLength(2);
@@ -151,7 +144,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       clientMessageId: 'shared-1',
     });
     expect(theirs.status).toBe(409);
-    expect(theirs.body.code).toBe('CLIENT_MESSAGE_ID_TAKEN');
+    expect(refused(theirs).code).toBe('CLIENT_MESSAGE_ID_TAKEN');
     // Over a socket the same, and a fresh id goes through.
     const ack = await admin.client.emitAck('send-message', {
       chatId: chat._id,
@@ -165,8 +158,8 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       clientMessageId: 'shared-2',
     });
     expect(fresh.status).toBe(200);
-    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-    expect((history.body.messages as Message[]).map((m) => m.content)).toEqual([
+    const history = await fetchHistory(world.server(), chat._id);
+    expect(succeeded(history).messages.map((m) => m.content)).toEqual([
       'from the user',
       'from the admin',
     ]);
@@ -189,11 +182,11 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     expect(retry.body.message).toEqual(first.body.message);
     const fresh = await send('after-close');
     expect(fresh.status).toBe(409);
-    expect(fresh.body.code).toBe('CHAT_CLOSED');
+    expect(refused(fresh).code).toBe('CHAT_CLOSED');
     await quiet(ONE_NODE_QUIET_MS);
     expect(roomMember.of('new-message')).toEqual([]);
-    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-    expect((history.body.messages as Message[]).map((m) => m.seq)).toEqual([1]);
+    const history = await fetchHistory(world.server(), chat._id);
+    expect(succeeded(history).messages.map((m) => m.seq)).toEqual([1]);
   });
 
   it('keeps the first 100 characters as lastMessage and takes image messages with a fileUrl', async () => {
@@ -201,7 +194,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const chat = await openChat(world, user);
     const long = 'ж'.repeat(250);
     const res = await restSend(world, user, 'user', { chatId: chat._id, content: long });
-    expect((res.body.chat as Chat).lastMessage).toBe('ж'.repeat(100));
+    expect(succeeded(res).chat.lastMessage).toBe('ж'.repeat(100));
     const image = await restSend(world, user, 'user', {
       chatId: chat._id,
       content: '',
@@ -213,7 +206,7 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       messageType: 'image',
       fileUrl: 'https://cdn.example/receipt.png',
     });
-    expect((image.body.chat as Chat).lastMessage).toBe('[image]');
+    expect(succeeded(image).chat.lastMessage).toBe('[image]');
   });
 
   it('history: v2 pages newest-first by page, each page oldest→newest; cursors after/before', async () => {
@@ -222,37 +215,41 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     for (let i = 1; i <= 7; i++) {
       await restSend(world, user, 'user', { chatId: chat._id, content: `m${i}` });
     }
-    const seqs = (body: Record<string, unknown>) => (body.messages as Message[]).map((m) => m.seq);
+    const seqs = (res: RestResponse<'GET /api/messages/:chatId'>) =>
+      succeeded(res).messages.map((m) => m.seq);
     const path = `/api/messages/${chat._id}`;
+    // The query strings as a client writes them.
+    const get = async (query = '') =>
+      replyOf('GET /api/messages/:chatId', await api(world.server(), 'GET', `${path}${query}`));
 
-    const page1 = await api(world.server(), 'GET', `${path}?page=1&limit=3`);
-    expect(seqs(page1.body)).toEqual([5, 6, 7]);
+    const page1 = await get('?page=1&limit=3');
+    expect(seqs(page1)).toEqual([5, 6, 7]);
     expect(page1.body.pagination).toEqual({ page: 1, limit: 3, total: 7, pages: 3 });
-    const page3 = await api(world.server(), 'GET', `${path}?page=3&limit=3`);
-    expect(seqs(page3.body)).toEqual([1]);
-    const beyond = await api(world.server(), 'GET', `${path}?page=9&limit=3`);
-    expect(seqs(beyond.body)).toEqual([]);
+    const page3 = await get('?page=3&limit=3');
+    expect(seqs(page3)).toEqual([1]);
+    const beyond = await get('?page=9&limit=3');
+    expect(seqs(beyond)).toEqual([]);
 
-    const defaults = await api(world.server(), 'GET', path);
+    const defaults = await get();
     expect(defaults.body.pagination).toEqual({ page: 1, limit: 50, total: 7, pages: 1 });
 
-    const after = await api(world.server(), 'GET', `${path}?after=2&limit=3`);
-    expect(seqs(after.body)).toEqual([3, 4, 5]);
+    const after = await get('?after=2&limit=3');
+    expect(seqs(after)).toEqual([3, 4, 5]);
     expect(after.body.pagination).toEqual({ limit: 3, hasMore: true });
-    const afterEnd = await api(world.server(), 'GET', `${path}?after=5&limit=3`);
-    expect(seqs(afterEnd.body)).toEqual([6, 7]);
+    const afterEnd = await get('?after=5&limit=3');
+    expect(seqs(afterEnd)).toEqual([6, 7]);
     expect(afterEnd.body.pagination).toEqual({ limit: 3, hasMore: false });
 
-    const before = await api(world.server(), 'GET', `${path}?before=6&limit=3`);
-    expect(seqs(before.body)).toEqual([3, 4, 5]);
+    const before = await get('?before=6&limit=3');
+    expect(seqs(before)).toEqual([3, 4, 5]);
     expect(before.body.pagination).toEqual({ limit: 3, hasMore: true });
-    const beforeStart = await api(world.server(), 'GET', `${path}?before=3&limit=5`);
-    expect(seqs(beforeStart.body)).toEqual([1, 2]);
+    const beforeStart = await get('?before=3&limit=5');
+    expect(seqs(beforeStart)).toEqual([1, 2]);
     expect(beforeStart.body.pagination).toEqual({ limit: 5, hasMore: false });
 
-    const tooMany = await api(world.server(), 'GET', `${path}?limit=201`);
+    const tooMany = await get('?limit=201');
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.error).toMatch(/limit/);
+    expect(refused(tooMany).error).toMatch(/limit/);
   });
 
   it('an admin read marks user messages read, zeroes unreadCount and tells the chat room', async () => {
@@ -280,8 +277,8 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       readerId: admin.id,
       readerType: 'admin',
     });
-    const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-    const messages = history.body.messages as Message[];
+    const history = await fetchHistory(world.server(), chat._id);
+    const { messages } = succeeded(history);
     expect(messages.map((m) => [m.senderType, m.isRead])).toEqual([
       ['user', true],
       ['user', true],
@@ -294,8 +291,8 @@ describe.each(await storeTargets())('messages on $name', (target) => {
       readerId: user.id,
       readerType: 'user',
     });
-    const after = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
-    expect((after.body.messages as Message[]).every((m) => m.isRead === true)).toBe(true);
+    const after = await fetchHistory(world.server(), chat._id);
+    expect(succeeded(after).messages.every((m) => m.isRead === true)).toBe(true);
   });
 
   it('typing over REST reaches the chat room and stores nothing', async () => {

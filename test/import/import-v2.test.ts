@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
-import type { Chat, Message } from '../helpers/flows.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { fetchHistory } from '../helpers/flows.js';
+import { api, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { type ExpectedChat, generateExport } from './generate-export.js';
 
@@ -136,9 +136,9 @@ describe.each(await storeTargets())('importing a v2 export into $name', (target)
     try {
       const open = expected.find((c) => c.status === 'waiting');
       if (!open) throw new Error('the generated export has a waiting chat');
-      const history = await api(server, 'GET', `/api/messages/${open.id}?after=0&limit=200`);
+      const history = await fetchHistory(server, open.id, { after: '0', limit: '200' });
       expect(history.status).toBe(200);
-      const page = history.body.messages as Message[];
+      const page = succeeded(history).messages;
       expect(page.map((m) => m._id)).toEqual(open.messageIds);
       expect(page.map((m) => m.seq)).toEqual(open.messageIds.map((_, i) => i + 1));
 
@@ -161,7 +161,7 @@ describe.each(await storeTargets())('importing a v2 export into $name', (target)
       });
       expect(sent.status).toBe(200);
       expect(sent.body.message).toMatchObject({ seq: MESSAGES_PER_CHAT + 1 });
-      expect(sent.body.chat as Chat).toMatchObject({
+      expect(sent.body.chat).toMatchObject({
         unreadCount: open.unreadCount + 1,
         lastMessage: 'after the move',
       });

@@ -95,8 +95,8 @@ async function compare(
   senders: TestClient[],
   start: Omit<ReadLoopStart, 'kind' | 'loops'>,
 ): Promise<Comparison> {
-  const baseline = { samples: [] as number[] };
-  const loaded = { samples: [] as number[] };
+  const baseline: { samples: number[] } = { samples: [] };
+  const loaded: { samples: number[] } = { samples: [] };
   let served = 0;
   for (let round = 0; round < ROUNDS; round++) {
     let stop = startSending(senders, baseline);

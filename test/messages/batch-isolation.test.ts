@@ -4,9 +4,11 @@
  * stored once and delivered live.
  */
 import { describe, expect, it } from 'vitest';
-import { openChat } from '../helpers/flows.js';
+import { fetchHistory, openChat } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api } from '../helpers/server.js';
+import { succeeded } from '../helpers/server.js';
+import { accepted, failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -43,9 +45,9 @@ describe.each(await storeTargets())('one bad row in a batch on $name', (target) 
       );
       const acks = await Promise.all(sends);
 
-      const refused = acks[2] as Record<string, unknown>;
+      const refused = itemAt(acks, 2);
       expect(refused).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
-      expect(String(refused.error)).toMatch(new RegExp(`^${field}\\b`));
+      expect(failed(refused).error).toMatch(new RegExp(`^${field}\\b`));
       const good = chats.filter((_, i) => i !== 2);
       await Promise.all(
         good.map((c) => admin.client.waitFor('new-message', (p) => p.message.chatId === c._id)),
@@ -53,7 +55,7 @@ describe.each(await storeTargets())('one bad row in a batch on $name', (target) 
       // And the refused one's chat hears nothing.
       await quiet(ONE_NODE_QUIET_MS);
       for (const [i, chat] of chats.entries()) {
-        const history = await api(world.server(), 'GET', `/api/messages/${chat._id}`);
+        const history = await fetchHistory(world.server(), chat._id);
         const live = admin.client.of('new-message').filter((p) => p.message.chatId === chat._id);
         if (i === 2) {
           expect(history.body.messages).toEqual([]);
@@ -61,10 +63,8 @@ describe.each(await storeTargets())('one bad row in a batch on $name', (target) 
           continue;
         }
         expect(acks[i]).toMatchObject({ success: true, message: { seq: 1, content: `good ${i}` } });
-        expect((history.body.messages as { content: string }[]).map((m) => m.content)).toEqual([
-          `good ${i}`,
-        ]);
-        expect(live).toEqual([{ message: (acks[i] as { message: unknown }).message }]);
+        expect(succeeded(history).messages.map((m) => m.content)).toEqual([`good ${i}`]);
+        expect(live).toEqual([{ message: accepted(itemAt(acks, i)).message }]);
       }
     },
   );

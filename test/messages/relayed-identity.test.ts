@@ -4,7 +4,7 @@
  * payload gives.
  */
 import { describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
@@ -16,14 +16,13 @@ describe('relayed identity with AUTH_MODE=jwt', () => {
     const user = await connectClient(server.url, { auth: { token: userToken } });
     const admin = await connectClient(server.url, { auth: { token: adminToken } });
     try {
-      const opened = await api(
+      const opened = await request(
         server,
-        'POST',
-        '/api/chats',
-        { userId: 'u-real', userName: 'Real Name' },
-        bearer(userToken),
+        'POST /api/chats',
+        { body: { userId: 'u-real', userName: 'Real Name' } },
+        bearer(userToken).headers,
       );
-      const chatId = (opened.body.chat as { _id: string })._id;
+      const chatId = succeeded(opened).chat._id;
       expect(await admin.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
 
       const socketTyping = await user.emitAck('typing', {

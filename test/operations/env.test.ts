@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OVERRIDABLE, overrideOf } from '../../src/tunables.js';
+import { itemAt } from '../helpers/lists.js';
 import { randomPort, runServerProcess, waitFor200 } from '../helpers/process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,10 +13,17 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Every environment variable src/config.ts names (as a string literal or env.NAME). */
 function variablesConfigReads(): string[] {
-  const source = readFileSync(join(root, 'src/config.ts'), 'utf8');
+  // config.ts, and the attachments' outside services, which main.ts reads beside it.
+  const source = [
+    'src/config.ts',
+    'src/attachments/s3-config.ts',
+    'src/attachments/clamav-config.ts',
+  ]
+    .map((file) => readFileSync(join(root, file), 'utf8'))
+    .join('\n');
   const names = new Set<string>();
   for (const m of source.matchAll(/'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)'|\benv\.([A-Z][A-Z0-9_]*)/g)) {
-    names.add((m[1] ?? m[2]) as string);
+    names.add(m[1] ?? itemAt(m, 2));
   }
   // The tunables' variables are read from the catalogue's list of overrides.
   for (const name of OVERRIDABLE) names.add(overrideOf(name).env);

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loggableUrl } from '../../src/http/log-url.js';
 import { startServer } from '../../src/server.js';
+import { itemAt } from '../helpers/lists.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
@@ -34,7 +35,7 @@ describe('logs', () => {
     const user = await signToken('u-log', 'user');
     const admin = await signToken('a-log', 'admin');
     const forged = `${user.slice(0, -8)}AAAAAAAA`;
-    const secrets = [user, admin, forged].map((t) => t.split('.')[2] as string);
+    const secrets = [user, admin, forged].map((t) => itemAt(t.split('.'), 2));
     try {
       expect(
         (await api(server, 'GET', '/api/chats/user/u-log', undefined, bearer(user))).status,

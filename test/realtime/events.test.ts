@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assignChat, type Chat, forChat, openChat } from '../helpers/flows.js';
+import { assignChat, fetchUserChats, forChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api } from '../helpers/server.js';
+import { api, succeeded } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
@@ -119,8 +119,8 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     await secondTab.emitAck('join-user', { userId, userName: 'Tabs' });
     await quiet(ONE_NODE_QUIET_MS);
     expect(admin.client.of('user-status').filter((p) => p.userId === userId)).toHaveLength(1);
-    const online = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
-    expect((online.body.chats as Chat[])[0]?.userOnline).toBe(true);
+    const online = await fetchUserChats(world.server(), userId);
+    expect(succeeded(online).chats[0]?.userOnline).toBe(true);
 
     firstTab.close();
     await quiet(ONE_NODE_QUIET_MS);
@@ -131,8 +131,8 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect(
       await admin.client.waitFor('user-status', (p) => forChat(chat._id)(p) && p.online === false),
     ).toEqual({ chatId: chat._id, userId, online: false });
-    const offline = await api(world.server(), 'GET', `/api/chats/user/${userId}`);
-    expect((offline.body.chats as Chat[])[0]?.userOnline).toBe(false);
+    const offline = await fetchUserChats(world.server(), userId);
+    expect(succeeded(offline).chats[0]?.userOnline).toBe(false);
   });
 
   it('join-chat: the chat user and admins may join; another user is refused; unknown ids are 404', async () => {

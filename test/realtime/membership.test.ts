@@ -4,7 +4,7 @@
  * so the chat's next message, typing indicator and read receipt do not reach it.
  */
 import { describe, expect, it } from 'vitest';
-import { openChat } from '../helpers/flows.js';
+import { isAboutChat, openChat } from '../helpers/flows.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api } from '../helpers/server.js';
 import type { TestClient } from '../helpers/sockets.js';
@@ -51,11 +51,7 @@ describe.each(sqlite ? [sqlite] : [])('room membership on $name', (target) => {
     return clients.map((c, i) =>
       c.received
         .slice(before[i])
-        .filter(
-          (r) =>
-            (r.payload as { chatId?: string; message?: { chatId: string } })?.chatId === chatId ||
-            (r.payload as { message?: { chatId: string } })?.message?.chatId === chatId,
-        )
+        .filter((r) => isAboutChat(r.payload, chatId))
         .map((r) => r.event)
         .filter((e) => ['new-message', 'typing', 'messages-read'].includes(e)),
     );

@@ -1,7 +1,8 @@
 /** A socket holds the presence of the one user it joined as, and gives it up when that changes. */
 import { describe, expect, it } from 'vitest';
+import { fetchUserChats } from '../helpers/flows.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 
 describe('presence held by a socket (AUTH_MODE=none)', () => {
@@ -16,13 +17,10 @@ describe('presence held by a socket (AUTH_MODE=none)', () => {
       await socket.emitAck('join-user', { userId: 'second', userName: 'S' });
       await socket.emitAck('join-admin', { adminId: 'now-admin', adminName: 'N' });
       await quiet(ONE_NODE_QUIET_MS);
-      const statuses = admin
-        .of('user-status')
-        .map((p) => p as { userId: string; online: boolean })
-        .map((p) => `${p.userId}:${p.online}`);
+      const statuses = admin.of('user-status').map((p) => `${p.userId}:${p.online}`);
       expect(statuses).toEqual(['first:true', 'first:false', 'second:true', 'second:false']);
-      const chats = await api(server, 'GET', '/api/chats/user/first');
-      expect((chats.body.chats as { userOnline: boolean }[])[0]?.userOnline).toBe(false);
+      const chats = await fetchUserChats(server, 'first');
+      expect(succeeded(chats).chats[0]?.userOnline).toBe(false);
       socket.close();
       await quiet(ONE_NODE_QUIET_MS);
       expect(admin.of('user-status')).toHaveLength(4);

@@ -13,9 +13,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
 import type { RunningServer } from '../../src/server.js';
 import { TUNABLES } from '../../src/tunables.js';
+import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
@@ -34,10 +35,10 @@ async function dropAndReconnect(client: TestClient, whileAway: () => Promise<voi
   await reconnected;
 }
 
-const [sqlite] = await storeTargets();
+const sqlite = itemAt(await storeTargets(), 0);
 
 describe('recovery through the server', () => {
-  const world = useWorld(sqlite as NonNullable<typeof sqlite>);
+  const world = useWorld(sqlite);
 
   it('a user whose connection dropped gets the admin reply sent meanwhile, without rejoining', async () => {
     const admin = await world.admin();
@@ -47,8 +48,10 @@ describe('recovery through the server', () => {
       ...QUICK_RECONNECT,
     });
     await user.emitAck('join-user', { userId, userName: 'U' });
-    const open = await api(world.server(), 'POST', '/api/chats', { userId, userName: 'U' });
-    const chatId = (open.body.chat as { _id: string })._id;
+    const open = await request(world.server(), 'POST /api/chats', {
+      body: { userId, userName: 'U' },
+    });
+    const chatId = succeeded(open).chat._id;
     const assigned = await api(world.server(), 'POST', '/api/chats/assign', {
       chatId,
       adminId: admin.id,
@@ -88,11 +91,9 @@ describe('recovery through the server', () => {
     const watcher = await connectClient(server.url, { reconnection: true, ...QUICK_RECONNECT });
     await watcher.emitAck('join-admin', { adminId: watcherId, adminName: 'W' });
     const open = async (u: { id: string; name: string }) =>
-      (
-        (await api(server, 'POST', '/api/chats', { userId: u.id, userName: u.name })).body.chat as {
-          _id: string;
-        }
-      )._id;
+      succeeded(
+        await request(server, 'POST /api/chats', { body: { userId: u.id, userName: u.name } }),
+      ).chat._id;
     // One waiting chat the watcher may view until it is taken; one the watcher holds.
     const [waiting, held] = [await open(user), await open(otherUser)];
     await api(server, 'POST', '/api/chats/assign', {
@@ -109,7 +110,8 @@ describe('recovery through the server', () => {
     await user.client.emitAck('send-message', { chatId: waiting, content: 'before' });
     await watcher.waitFor('new-message');
 
-    const watcherSid = watcher.socket.id as string;
+    const watcherSid = watcher.socket.id;
+    if (watcherSid === undefined) throw new Error('the watcher is not connected');
     await dropAndReconnect(watcher, async () => {
       // The server has seen the socket go: the take's leave cannot reach it.
       await waitUntil(
@@ -226,7 +228,7 @@ describe('the recovery buffer in bytes', () => {
       for (let i = 0; i < 40_000; i++) {
         // A distinct 10 KB string each time, as messages from clients are.
         seed.writeUInt32LE(i, 0);
-        server.io.to('nobody').emit('pong', { timestamp: seed.toString('hex') } as never);
+        server.io.to('nobody').emit('pong', { timestamp: seed.toString('hex') });
         // Broadcasts come from many turns of the event loop, not one synchronous run.
         if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
@@ -279,7 +281,7 @@ describe('recovery with AUTH_MODE=jwt', () => {
     expect(open.status).toBe(200);
     const internals = alice.socket as unknown as { _pid?: string; _lastOffset?: string };
     // A broadcast to her room gives her an offset to resume from.
-    server.io.to('user-alice').emit('pong', { timestamp: 'x' } as never);
+    server.io.to('user-alice').emit('pong', { timestamp: 'x' });
     await alice.waitFor('pong');
     const session = { pid: internals._pid, offset: internals._lastOffset };
     const back = new Promise<void>((resolve) => alice.socket.once('connect', () => resolve()));

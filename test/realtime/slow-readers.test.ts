@@ -12,8 +12,9 @@ import { TUNABLES } from '../../src/tunables.js';
 const SLOW_READER_MAX_BYTES = TUNABLES.slowReaderMaxBytes.value;
 
 import { type RunningServer, startServer } from '../../src/server.js';
+import { itemAt } from '../helpers/lists.js';
 import { testConfig } from '../helpers/server.js';
-import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { accepted, connectClient, type TestClient } from '../helpers/sockets.js';
 
 const memory = { kind: 'sqlite' as const, path: ':memory:' };
 /** Each flooded message reaches the `admins` room as a notification of about this size. */
@@ -58,7 +59,7 @@ async function flood(server: RunningServer, max: number, stop: () => boolean): P
   const userId = `flooder-${Math.random().toString(36).slice(2, 8)}`;
   await user.emitAck('join-user', { userId, userName: 'Flooder' });
   const first = await user.emitAck('send-message', { content: 'open my chat' });
-  const chatId = (first.message as { chatId: string }).chatId;
+  const { chatId } = accepted(first).message;
   let sent = 0;
   const worker = async () => {
     while (sent < max && !stop()) {
@@ -104,7 +105,7 @@ async function rawWebSocketAdmin(server: RunningServer): Promise<{ ws: WebSocket
   const next = async (prefix: string): Promise<string> => {
     for (;;) {
       const index = frames.findIndex((f) => f.startsWith(prefix));
-      if (index >= 0) return frames.splice(index, 1)[0] as string;
+      if (index >= 0) return itemAt(frames.splice(index, 1), 0);
       await new Promise<void>((resolve, reject) => {
         wake = resolve;
         setTimeout(() => reject(new Error(`no ${prefix} frame`)), 5000);

@@ -112,9 +112,9 @@ describe.each(await storeTargets())('appends on $name', (target) => {
       'stored',
       'duplicate',
     ]);
-    expect(id(results[1] as AppendResult)).toBe(id(results[0] as AppendResult));
-    expect(id(results[4] as AppendResult)).toBe(id(results[0] as AppendResult));
-    expect(id(results[2] as AppendResult)).toBe(id(first));
+    expect(id(results[1])).toBe(id(results[0]));
+    expect(id(results[4])).toBe(id(results[0]));
+    expect(id(results[2])).toBe(id(first));
     const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 50 });
     expect(page.messages.map((m) => [m.seq, m.content])).toEqual([
       [1, 'earlier'],

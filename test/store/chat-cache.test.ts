@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Chat } from '../../src/schemas/shapes.js';
+import { type Chat, EXAMPLE_CHAT } from '../../src/schemas/shapes.js';
 import { ChatCache } from '../../src/store/chat-cache.js';
 
-const chat = (id: string, status: Chat['status'] = 'waiting') => ({ _id: id, status }) as Chat;
+const chat = (id: string, status: Chat['status'] = 'waiting'): Chat => ({
+  ...EXAMPLE_CHAT,
+  _id: id,
+  status,
+});
 
 describe('chat cache', () => {
   afterEach(() => vi.useRealTimers());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Chat, Message } from '../helpers/flows.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { fetchHistory } from '../helpers/flows.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
 
 describe.each(await storeTargets())('restarting on the same $name store', (target) => {
@@ -8,8 +8,9 @@ describe.each(await storeTargets())('restarting on the same $name store', (targe
     const db = await target.create();
     try {
       const first = await startTestServer(db.config);
-      const chat = (await api(first, 'POST', '/api/chats', { userId: 'u-r', userName: 'R' })).body
-        .chat as Chat;
+      const { chat } = succeeded(
+        await request(first, 'POST /api/chats', { body: { userId: 'u-r', userName: 'R' } }),
+      );
       for (const content of ['one', 'two', 'three']) {
         const res = await api(first, 'POST', '/api/messages', {
           chatId: chat._id,
@@ -24,8 +25,8 @@ describe.each(await storeTargets())('restarting on the same $name store', (targe
 
       const second = await startTestServer(db.config);
       try {
-        const history = await api(second, 'GET', `/api/messages/${chat._id}`);
-        expect((history.body.messages as Message[]).map((m) => [m.seq, m.content])).toEqual([
+        const history = await fetchHistory(second, chat._id);
+        expect(succeeded(history).messages.map((m) => [m.seq, m.content])).toEqual([
           [1, 'one'],
           [2, 'two'],
           [3, 'three'],

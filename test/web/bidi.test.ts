@@ -9,7 +9,9 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { fetchHistory, fetchUserChats } from '../helpers/flows.js';
+import { itemAt } from '../helpers/lists.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
@@ -29,7 +31,8 @@ function leftEdges(el: Locator): Promise<Array<[number, number]>> {
     const edges: Array<[number, number]> = [];
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node as Text;
+      const text = node;
+      if (!(text instanceof Text)) continue;
       for (let i = 0; i < text.data.length; i++) {
         const range = document.createRange();
         range.setStart(text, i);
@@ -69,11 +72,10 @@ describe.skipIf(!chromiumAvailable)('bidirectional controls in names and texts',
     host = await startHostPage(chatOrigin, { 'user-id': user.id, 'user-name': user.name }, 'en');
     const env = { PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` };
     server = await startTestServer(db.config, env);
-    const opened = await api(server, 'POST', '/api/chats', {
-      userId: user.id,
-      userName: user.name,
+    const opened = await request(server, 'POST /api/chats', {
+      body: { userId: user.id, userName: user.name },
     });
-    const chatId = (opened.body.chat as { _id: string })._id;
+    const chatId = succeeded(opened).chat._id;
     const sent = await api(server, 'POST', '/api/messages', {
       chatId,
       senderId: user.id,
@@ -127,11 +129,11 @@ describe.skipIf(!chromiumAvailable)('bidirectional controls in names and texts',
     expect(inWrittenOrder(await leftEdges(page.locator('#chat-title'))), 'the title').toBe(true);
 
     // Shown differently, stored as written.
-    const stored = await api(server, 'GET', `/api/chats/user/${user.id}`);
-    const chat = (stored.body.chats as Array<{ _id: string; userName: string }>)[0];
-    expect(chat?.userName).toBe(NAME);
-    const history = await api(server, 'GET', `/api/messages/${chat?._id}`);
-    expect((history.body.messages as Array<{ content: string }>)[0]?.content).toBe(TEXT);
+    const stored = await fetchUserChats(server, user.id);
+    const chat = itemAt(succeeded(stored).chats, 0);
+    expect(chat.userName).toBe(NAME);
+    const history = await fetchHistory(server, chat._id);
+    expect(succeeded(history).messages[0]?.content).toBe(TEXT);
   });
 
   it('the widget shows the text as written', async () => {

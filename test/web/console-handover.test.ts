@@ -78,8 +78,8 @@ describe.skipIf(!chromiumAvailable)('handing a token to the console', () => {
       ([t, origin]) =>
         document
           .querySelector('iframe')
-          ?.contentWindow?.postMessage({ type: 'fastorika:token', token: t }, origin as string),
-      [token, chatOrigin],
+          ?.contentWindow?.postMessage({ type: 'fastorika:token', token: t }, origin),
+      [token, chatOrigin] as const,
     );
 
   it('a listed parent signs in an empty console, but swaps the admin only once they confirm', async () => {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { itemAt } from '../helpers/lists.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
@@ -144,7 +145,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           await page.locator('.topbar__connection[data-connection=online]').waitFor();
           consoles.push(page);
         }
-        const [a1, a2] = consoles as [Page, Page];
+        const [a1, a2] = [itemAt(consoles, 0), itemAt(consoles, 1)];
         if (run.auth === 'jwt') {
           // The admin panel (the host origin) frames the console and hands it a token.
           const panel = await (await context({ width: 1280, height: 800 })).newPage();
@@ -193,7 +194,12 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           await widget.locator('.panel').evaluate((el) => getComputedStyle(el).borderTopStyle),
         ).toBe('solid');
         expect(
-          await box.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+          await box.evaluate((el) => {
+            const root = el.getRootNode();
+            return (
+              (root instanceof ShadowRoot || root instanceof Document) && el === root.activeElement
+            );
+          }),
         ).toBe(true);
 
         const said: string[] = [];
@@ -220,9 +226,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await item(a1).click();
         // A waiting chat offers a plain admin Take, never Close: the server refuses them that.
         const actions = a1.locator('.chat__actions');
-        await actions.locator('button:has-text("Take")').waitFor();
+        await actions.locator('[data-action=take]').waitFor();
         expect(await actions.locator('button:has-text("Close")').count()).toBe(0);
-        await a1.click('.chat__actions button:has-text("Take")');
+        await a1.click('.chat__actions [data-action=take]');
         await until('the chat leaves admin 2 queue', async () => (await item(a2).count()) === 0);
         await widget.locator('.notice', { hasText: `${admin1.name} joined the chat` }).waitFor();
         await widget.locator('.panel__status', { hasText: admin1.name }).waitFor();
@@ -344,7 +350,12 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await shop.keyboard.press('Escape');
         await widget.locator('.panel').waitFor({ state: 'detached' });
         expect(
-          await launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+          await launcher.evaluate((el) => {
+            const root = el.getRootNode();
+            return (
+              (root instanceof ShadowRoot || root instanceof Document) && el === root.activeElement
+            );
+          }),
         ).toBe(true);
         await shop.keyboard.press('Enter');
         await widget.locator('.panel').waitFor();
@@ -382,11 +393,10 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
     let server = await startTestServer(db.config, env);
     const contexts: BrowserContext[] = [];
     try {
-      const opened = await api(server, 'POST', '/api/chats', {
-        userId: user.id,
-        userName: user.name,
+      const opened = await request(server, 'POST /api/chats', {
+        body: { userId: user.id, userName: user.name },
       });
-      const chatId = (opened.body.chat as { _id: string })._id;
+      const chatId = succeeded(opened).chat._id;
       await api(server, 'POST', '/api/chats/assign', {
         chatId,
         adminId: admin.id,
@@ -500,6 +510,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       await widget.locator('.msg[data-seq="123"]').waitFor();
       expect(await widget.locator('.panel__title').textContent()).toBe('Yordam');
       expect(await widget.locator('textarea').getAttribute('placeholder')).toBe('Xabar yozing…');
+      // Today's messages sit under one separator, in Uzbek.
+      expect(await widget.locator('.messages .day').allTextContents()).toEqual(['Bugun']);
       const older = widget.locator('.messages__older');
       await older.focus();
       await shop.keyboard.press('Enter');

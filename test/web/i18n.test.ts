@@ -7,11 +7,13 @@ import { widgetStrings } from '../../web/shared/i18n/widget.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe.each([
+const catalogues: Array<[string, Catalogue<string>]> = [
   ['common', common],
   ['console', consoleStrings],
   ['widget', widgetStrings],
-] as Array<[string, Catalogue<string>]>)('the %s catalogue', (_name, catalogue) => {
+];
+
+describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {
   it('has every key, non-empty, with the same placeholders in en, ru and uz', () => {
     const keys = Object.keys(catalogue.en).sort();
     for (const lang of LANGS) {

@@ -121,7 +121,7 @@ export function shownMessages(scope: Page | Locator): Promise<Array<[number, str
     .locator('.msg[data-seq]')
     .evaluateAll((els) =>
       els.map((el): [number, string] => [
-        Number((el as HTMLElement).dataset.seq),
+        Number(el.getAttribute('data-seq')),
         el.querySelector('.msg__text')?.textContent ?? '',
       ]),
     );

@@ -1,5 +1,6 @@
 /** The console's root: the server's auth mode, the language, and sign-in or the workspace. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isOneOf } from '../../src/schemas/vocabulary.js';
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
 import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
@@ -15,13 +16,17 @@ import {
   savedSession,
   saveSession,
   sessionFromToken,
-  type TokenProblem,
   tokenFromFragment,
 } from './session.js';
-import { SignIn } from './sign-in.js';
+import { SignIn, type SignInProblem } from './sign-in.js';
 import { Workspace } from './workspace.js';
 
 const LANG_KEY = 'fastorika.console.lang';
+
+/** What the sign-in page says after the server ended the session: expired, or refused. */
+function signedOutBecause(code: string | undefined): SignInProblem {
+  return code === 'INVALID_TOKEN' || code === 'MISSING_TOKEN' ? 'tokenRefused' : 'signedOut';
+}
 const LANG_NAMES: Record<Lang, string> = { en: 'English', ru: 'Русский', uz: 'Oʻzbekcha' };
 
 function initialLang(): Lang {
@@ -43,7 +48,7 @@ export function ConsoleApp() {
   const [config, setConfig] = useState<ConsoleConfig | undefined>(undefined);
   const [configFailed, setConfigFailed] = useState(false);
   const [session, setSession] = useState<Session | undefined>(undefined);
-  const [problem, setProblem] = useState<TokenProblem | 'signedOut' | undefined>(undefined);
+  const [problem, setProblem] = useState<SignInProblem | undefined>(undefined);
   /** A handed-over token waiting for the admin to confirm whom they become. */
   const [offer, setOffer] = useState<Handover | undefined>(undefined);
   // The session as of now, for handovers that arrive between renders.
@@ -111,7 +116,7 @@ export function ConsoleApp() {
       : undefined;
   }, [config, acceptToken]);
 
-  const signOut = useCallback((reason?: 'signedOut') => {
+  const signOut = useCallback((reason?: SignInProblem) => {
     current.current = undefined;
     saveSession(undefined);
     setSession(undefined);
@@ -131,7 +136,13 @@ export function ConsoleApp() {
   const languagePicker = (
     <label class="lang">
       <span class="visually-hidden">{c('language')}</span>
-      <select value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+      <select
+        value={lang}
+        onChange={(e) => {
+          const picked = e.currentTarget.value;
+          if (isOneOf(LANGS, picked)) setLang(picked);
+        }}
+      >
         {LANGS.map((l) => (
           <option key={l} value={l} lang={l}>
             {LANG_NAMES[l]}
@@ -176,7 +187,7 @@ export function ConsoleApp() {
         t={t}
         c={c}
         lang={lang}
-        onSignedOut={() => signOut('signedOut')}
+        onSignedOut={(code) => signOut(signedOutBecause(code))}
         header={
           <>
             {languagePicker}

@@ -81,8 +81,10 @@ export function listenForHandover(
     // Only the window that frames the console, and only from a listed origin: not an
     // opener, a popup or another frame of a listed site.
     if (!framed || e.source !== window.parent || !config.parentOrigins.includes(e.origin)) return;
-    const data = e.data as { type?: unknown; token?: unknown } | null;
-    if (data?.type === 'fastorika:token' && typeof data.token === 'string') onToken(data.token);
+    const data: unknown = e.data;
+    if (typeof data !== 'object' || data === null || !('type' in data) || !('token' in data))
+      return;
+    if (data.type === 'fastorika:token' && typeof data.token === 'string') onToken(data.token);
   };
   window.addEventListener('message', listener);
   if (framed) {

@@ -5,10 +5,13 @@ import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';
 import { type Session, sessionFromToken, type TokenProblem } from './session.js';
 
+/** A token the page refused, the server's refusal of one, or an ended session. */
+export type SignInProblem = TokenProblem | 'tokenRefused' | 'signedOut';
+
 interface Props {
   mode: AuthMode;
   c: Translate<ConsoleKey>;
-  problem: TokenProblem | 'signedOut' | undefined;
+  problem: SignInProblem | undefined;
   signedOutText: string;
   onSignIn(s: Session): void;
 }

@@ -1,6 +1,7 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
@@ -13,6 +14,7 @@ import { canAskForNotifications, useAttention } from './attention.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { allOf, mineOf, queueOf } from './chats.js';
+import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
 import type { Session } from './session.js';
 import { useChats } from './use-chats.js';
 
@@ -24,7 +26,23 @@ interface Props {
   c: Translate<ConsoleKey>;
   lang: Lang;
   header: ComponentChildren;
-  onSignedOut(): void;
+  /** `code`: why the server refused the session (TOKEN_EXPIRED, INVALID_TOKEN…). */
+  onSignedOut(code?: string): void;
+}
+
+function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): string {
+  switch (problem.kind) {
+    case 'originRefused':
+      return c('connectionOriginRefused', { origin: location.origin });
+    case 'serverDown':
+      return c('connectionServerDown');
+    case 'storeDown':
+      return c('connectionStoreDown');
+    case 'upgradeRefused':
+      return c('connectionUpgradeRefused');
+    case 'refused':
+      return c('connectionRefused', { reason: problem.reason });
+  }
 }
 
 export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
@@ -47,9 +65,14 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
 
+  const problem = useConnectionProblem(client, location.origin);
+
   useEffect(() => {
-    if (connection === 'signed-out') onSignedOut();
-  }, [connection, onSignedOut]);
+    if (client.state() === 'signed-out') onSignedOut();
+    return client.onState((state, code) => {
+      if (state === 'signed-out') onSignedOut(code);
+    });
+  }, [client, onSignedOut]);
 
   const attention = useAttention(c('appTitle'), (count) =>
     t('newMessagesTitle', { count, title: c('appTitle') }),
@@ -102,6 +125,11 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
         ) : null}
         {header}
       </header>
+      {problem ? (
+        <p class="connection-problem" role="alert" data-problem={problem.kind}>
+          {problemText(problem, c)}
+        </p>
+      ) : null}
       {session.token ? null : (
         <p class="demo-banner" role="note">
           <strong>{c('demoMode')}</strong> {c('demoWarning')}
@@ -128,7 +156,10 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
               {c('statusFilter')}
               <select
                 value={status}
-                onChange={(e) => setStatus(e.currentTarget.value as Chat['status'] | '')}
+                onChange={(e) => {
+                  const picked = e.currentTarget.value;
+                  setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
+                }}
               >
                 <option value="">{c('statusAny')}</option>
                 <option value="waiting">{c('statusWaiting')}</option>
@@ -161,6 +192,7 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
               lang={lang}
               dispatch={dispatch}
               onBack={() => setSelected(undefined)}
+              transferredTo={chats.transferredAway[chat._id]}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

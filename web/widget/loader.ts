@@ -6,8 +6,8 @@
 declare const WIDGET_BUNDLE: string;
 
 (() => {
-  const me = document.currentScript as HTMLScriptElement | null;
-  if (!me?.src) return;
+  const me = document.currentScript;
+  if (!(me instanceof HTMLScriptElement) || !me.src) return;
   const bundle = document.createElement('script');
   bundle.src = new URL(WIDGET_BUNDLE, me.src).href;
   bundle.async = true;

@@ -6,7 +6,8 @@
 import { FastorikaChat } from './element.js';
 
 const TAG = 'fastorika-chat';
-const script = document.currentScript as HTMLScriptElement | null;
+const current = document.currentScript;
+const script = current instanceof HTMLScriptElement ? current : null;
 if (script?.src) FastorikaChat.defaultServer = new URL(script.src).origin;
 if (!customElements.get(TAG)) customElements.define(TAG, FastorikaChat);
 
