@@ -40,6 +40,10 @@ describe.each(redis ? postgres : [])('attachments across two nodes on $name', (t
   });
   afterAll(async () => {
     for (const c of clients) c.close();
+    // Closed with a client's connection still open, a node waited about 70 s for it.
+    await waitUntil('the clients have left both nodes', () =>
+      [a, b].every((node) => !node || node.io.engine.clientsCount === 0),
+    );
     await a?.close();
     await b?.close();
     await db?.drop();
