@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
 import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
+import { readToken } from '../shared/token.js';
+import { scheduleRefresh } from '../shared/token-refresh.js';
 import { HandoverPrompt } from './handover-prompt.js';
 import {
   type ConsoleConfig,
@@ -11,6 +13,7 @@ import {
   handoverStep,
   listenForHandover,
   loadConfig,
+  postToParent,
   type Session,
   savedSession,
   saveSession,
@@ -19,7 +22,7 @@ import {
   tokenFromFragment,
 } from './session.js';
 import { SignIn } from './sign-in.js';
-import { Workspace } from './workspace.js';
+import { Workspace, type WorkspaceStatus } from './workspace.js';
 
 const LANG_KEY = 'fastorika.console.lang';
 const LANG_NAMES: Record<Lang, string> = { en: 'English', ru: 'Русский', uz: 'Oʻzbekcha' };
@@ -111,6 +114,32 @@ export function ConsoleApp() {
       : undefined;
   }, [config, acceptToken]);
 
+  // The admin panel that frames the console hears its state, and is asked for a fresh
+  // token a while before this one expires (and again once it has).
+  const report = useCallback(
+    (status: WorkspaceStatus) => {
+      if (config) postToParent(config, { type: 'fastorika:state', signedIn: true, ...status });
+    },
+    [config],
+  );
+  useEffect(() => {
+    if (!config || session) return;
+    postToParent(config, {
+      type: 'fastorika:state',
+      signedIn: false,
+      connection: null,
+      unread: 0,
+      waiting: 0,
+    });
+  }, [config, session]);
+  const expiresAt = session?.token ? readToken(session.token)?.expiresAt : undefined;
+  useEffect(() => {
+    if (!config || expiresAt === undefined) return;
+    return scheduleRefresh(expiresAt, () =>
+      postToParent(config, { type: 'fastorika:token-expired', expiresAt, expired: false }),
+    );
+  }, [config, expiresAt]);
+
   const signOut = useCallback((reason?: 'signedOut') => {
     current.current = undefined;
     saveSession(undefined);
@@ -176,7 +205,13 @@ export function ConsoleApp() {
         t={t}
         c={c}
         lang={lang}
-        onSignedOut={() => signOut('signedOut')}
+        onStatus={report}
+        onSignedOut={() => {
+          if (config && expiresAt !== undefined && expiresAt <= Date.now()) {
+            postToParent(config, { type: 'fastorika:token-expired', expiresAt, expired: true });
+          }
+          signOut('signedOut');
+        }}
         header={
           <>
             {languagePicker}

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { isolated } from '../shared/bidi.js';
-import { type ChatClient, createChatClient } from '../shared/client.js';
+import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
@@ -18,6 +18,13 @@ import { useChats } from './use-chats.js';
 
 type Tab = 'queue' | 'mine' | 'all';
 
+/** What the admin panel framing the console is told (see session.ts, ParentMessage). */
+export interface WorkspaceStatus {
+  connection: ConnectionState;
+  unread: number;
+  waiting: number;
+}
+
 interface Props {
   session: Session;
   t: Translate<CommonKey>;
@@ -25,9 +32,13 @@ interface Props {
   lang: Lang;
   header: ComponentChildren;
   onSignedOut(): void;
+  /** Called whenever the connection, the unread count or the queue's length changes. */
+  onStatus?(status: WorkspaceStatus): void;
 }
 
-export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
+export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }: Props) {
+  // One client per admin: a refreshed token (the same admin) re-authenticates it, so the
+  // open chat and a typed reply stay.
   const client: ChatClient = useMemo(
     () =>
       createChatClient({
@@ -36,9 +47,13 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
         identity: session.identity,
         token: session.token,
       }),
-    [session],
+    // Deliberately partial dependencies: a new token goes through setToken.
+    [session.identity.id, session.identity.role],
   );
   useEffect(() => () => client.close(), [client]);
+  useEffect(() => {
+    if (session.token) client.setToken(session.token);
+  }, [client, session.token]);
   const me = session.identity;
   const connection = useConnection(client);
   const visible = usePageVisible();
@@ -73,6 +88,11 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
   const mine = mineOf(chats, me);
   const lists: Record<Tab, Chat[]> = { queue, mine, all: allOf(chats, status) };
   const chat = selected ? chats.byId[selected] : undefined;
+  const unread = mine.reduce((sum, m) => sum + m.unreadCount, 0);
+  useEffect(
+    () => onStatus?.({ connection, unread, waiting: queue.length }),
+    [onStatus, connection, unread, queue.length],
+  );
   const tabs: Array<[Tab, string]> = [
     ['queue', `${c('queue')} (${queue.length})`],
     ['mine', `${c('myChats')} (${mine.length})`],
