@@ -28,7 +28,12 @@ const HOST_LISTENERS = () => {
     mintToken(): Promise<string>;
   };
   w.seen = [];
-  const types = ['fastorika:open', 'fastorika:close', 'fastorika:unread', 'fastorika:token-expired'];
+  const types = [
+    'fastorika:open',
+    'fastorika:close',
+    'fastorika:unread',
+    'fastorika:token-expired',
+  ];
   for (const type of types) {
     document.addEventListener(type, (e) => {
       w.seen.push({ type, detail: (e as CustomEvent).detail, at: Date.now() });
@@ -113,9 +118,10 @@ describe.skipIf(!chromiumAvailable)('<fastorika-chat> and its host page', () => 
       return (await seenOf(page, 'fastorika:token-expired')).length > 0;
     });
     const [ahead] = await seenOf(page, 'fastorika:token-expired');
-    const { expiresAt, expired } = ahead?.detail as { expiresAt: number; expired: boolean };
+    if (!ahead) throw new Error('no fastorika:token-expired');
+    const { expiresAt, expired } = ahead.detail as { expiresAt: number; expired: boolean };
     expect(expired).toBe(false);
-    expect(ahead?.at).toBeLessThan(expiresAt);
+    expect(ahead.at).toBeLessThan(expiresAt);
 
     // Past the first token's exp: still connected (the socket moved to the new token), the
     // panel open, the draft and its very element still there.
