@@ -8,11 +8,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { quiet } from '../helpers/quiet.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { freePort, type HostPage, startHostPage, until } from './support.js';
+
+/** The client's longest reconnect delay (3 s, web/shared/client.ts) and its jitter. */
+const RETRY_QUIET_MS = 3500;
 
 interface Seen {
   type: string;
@@ -162,6 +166,8 @@ describe.skipIf(!chromiumAvailable)('<fastorika-chat> and its host page', () => 
     await until('the page hears of one unread reply', async () =>
       (await seenOf(page, 'fastorika:unread')).some((e) => e.detail === 1),
     );
+    // A page that starts listening late reads the count from the element.
+    expect(await widget.evaluate((el) => (el as HTMLElement & { unread: number }).unread)).toBe(1);
     await widget.locator('button.launcher').click();
     await until('opening the panel reads it', async () => {
       const counts = (await seenOf(page, 'fastorika:unread')).map((e) => e.detail);
@@ -192,6 +198,23 @@ describe.skipIf(!chromiumAvailable)('<fastorika-chat> and its host page', () => 
     );
     expect(details).toEqual([false, true]); // ahead of exp, then refused
     expect(await widget.locator('textarea').isDisabled()).toBe(false);
+
+    // A token the page hands over that has just expired: the server's clock leeway lets
+    // it connect, then sends it away at once. The widget waits for another token instead
+    // of connecting again and again until the leeway is over.
+    const handshakes: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/socket.io/') && !r.url().includes('sid=')) handshakes.push(r.url());
+    });
+    const stale = await signToken(user.id, 'user', user.name, {
+      expiresIn: Math.floor(Date.now() / 1000) - 1,
+    });
+    await widget.evaluate((el, token) => {
+      (el as HTMLElement & { token: string }).token = token;
+    }, stale);
+    await quiet(RETRY_QUIET_MS);
+    expect(handshakes).toHaveLength(1);
+    await banner.waitFor();
 
     // The page refreshes late: the widget connects again, with the draft.
     const fresh = await signToken(user.id, 'user', user.name);

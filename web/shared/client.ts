@@ -231,6 +231,10 @@ export function createChatClient(options: ClientOptions): ChatClient {
       for (const ready of [...readyWaiters]) ready();
       if (reconnect) for (const l of resyncListeners) l();
     } catch (err) {
+      // Signed out meanwhile (the token expired: the server said so, then disconnected):
+      // retrying would only be refused again, or let in for the verifier's clock leeway
+      // and sent away at once, in a loop.
+      if (state === 'signed-out') return;
       const code = err instanceof ApiError ? err.code : undefined;
       if (code && AUTH_CODES.has(code)) setState('signed-out', code);
       else {

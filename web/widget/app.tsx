@@ -48,7 +48,8 @@ function useConnectionWithCode(client: ChatClient) {
       client.onState((s, code) =>
         setState((prev) => ({
           state: s,
-          expired: s === 'signed-out' ? code === 'TOKEN_EXPIRED' || prev.expired : false,
+          // An expiry lasts until the connection is back (a fresh token), whatever comes between.
+          expired: s === 'online' ? false : code === 'TOKEN_EXPIRED' || prev.expired,
         })),
       ),
     [client],

@@ -16,7 +16,11 @@ import { readToken } from '../shared/token.js';
 import { scheduleRefresh } from '../shared/token-refresh.js';
 import { WidgetApp } from './app.js';
 import { ATTRIBUTES, identityOf, readConfig } from './config.js';
-import type { FastorikaChatEventMap, FastorikaChatEventName } from './types/fastorika-chat.js';
+import type {
+  FastorikaChatElement,
+  FastorikaChatEventMap,
+  FastorikaChatEventName,
+} from './types/fastorika-chat.js';
 import css from './widget.css';
 
 function styleSheet(root: ShadowRoot): void {
@@ -36,7 +40,10 @@ export type EventDetail<K extends FastorikaChatEventName> =
   FastorikaChatEventMap[K] extends CustomEvent<infer D> ? D : never;
 export type Dispatch = <K extends FastorikaChatEventName>(type: K, detail: EventDetail<K>) => void;
 
-export class FastorikaChat extends HTMLElement {
+export class FastorikaChat
+  extends HTMLElement
+  implements Pick<FastorikaChatElement, 'token' | 'unread'>
+{
   static observedAttributes = ATTRIBUTES;
   /** Where the widget's script came from: the default chat server. */
   static defaultServer = '';
@@ -53,7 +60,15 @@ export class FastorikaChat extends HTMLElement {
     else this.removeAttribute('token');
   }
 
+  private unreadNow = 0;
+
+  /** The last `fastorika:unread` count, for a page that starts listening late. */
+  get unread(): number {
+    return this.unreadNow;
+  }
+
   private readonly dispatch: Dispatch = (type, detail) => {
+    if (type === 'fastorika:unread' && typeof detail === 'number') this.unreadNow = detail;
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   };
 

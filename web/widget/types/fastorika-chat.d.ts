@@ -45,6 +45,8 @@ export interface FastorikaChatAttributes {
 export interface FastorikaChatElement extends HTMLElement {
   /** The user's JWT: the `token` attribute. Set a fresh one on `fastorika:token-expired`. */
   token: string | null;
+  /** The count of the last `fastorika:unread` (0 before any), for a page that listens late. */
+  readonly unread: number;
   addEventListener<K extends FastorikaChatEventName>(
     type: K,
     listener: (this: FastorikaChatElement, ev: FastorikaChatEventMap[K]) => unknown,
