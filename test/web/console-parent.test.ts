@@ -36,7 +36,12 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
   let server: RunningServer;
   let panelSite: HostPage;
   let chatOrigin: string;
-  let context: BrowserContext | undefined;
+  const contexts: BrowserContext[] = [];
+  const newPage = async (): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(ctx);
+    return ctx.newPage();
+  };
 
   beforeAll(async () => {
     await ensureWebBuilt();
@@ -56,7 +61,7 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
+    for (const ctx of contexts) await ctx.close().catch(() => {});
     await browser?.close();
     await server?.close();
     await panelSite?.close();
@@ -65,8 +70,7 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
   it('posts state and unread counts, and refreshes its token through the panel', async () => {
     const admin = { id: 'framed-admin', name: 'Anna' };
     const user = { id: 'framed-user', name: 'Dilnoza' };
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const panel = await context.newPage();
+    const panel = await newPage();
     await panel.exposeFunction('mintToken', () => signToken(admin.id, 'admin', admin.name));
     const first = await signToken(admin.id, 'admin', admin.name, { expiresIn: '8s' });
     await panel.goto(`${panelSite.origin}/admin-panel#${encodeURIComponent(first)}`);
@@ -133,5 +137,37 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
     expect(
       (await fromConsole(panel)).filter((m) => m.type === 'fastorika:token-expired'),
     ).toHaveLength(1);
+  }, 60_000);
+
+  it('an expired token waits for the panel to renew it instead of asking to sign in again', async () => {
+    const admin = { id: 'late-panel-admin', name: 'Boris' };
+    const page = await newPage();
+    // This panel renews nothing by itself (no mintToken): the token runs out.
+    const first = await signToken(admin.id, 'admin', admin.name, { expiresIn: '3s' });
+    await page.goto(`${panelSite.origin}/admin-panel#${encodeURIComponent(first)}`);
+    const frame = await (await page.locator('iframe').elementHandle())?.contentFrame();
+    if (!frame) throw new Error('no console frame');
+    await frame.locator('.topbar__connection[data-connection=online]').waitFor();
+
+    await until(
+      'the panel is told the token expired',
+      async () =>
+        (await fromConsole(page)).some((m) => m.type === 'fastorika:token-expired' && m.expired),
+      15_000,
+    );
+    await frame.locator('text=Waiting for the admin panel to renew it').waitFor();
+    expect(await frame.locator('main').textContent()).not.toContain('Sign in again');
+
+    // The panel renews it late: the console signs the same admin in again.
+    const fresh = await signToken(admin.id, 'admin', admin.name);
+    await page.evaluate(
+      ([t, origin]) =>
+        document
+          .querySelector('iframe')
+          ?.contentWindow?.postMessage({ type: 'fastorika:token', token: t }, origin as string),
+      [fresh, chatOrigin],
+    );
+    await frame.locator('.topbar__connection[data-connection=online]').waitFor();
+    expect(await frame.locator('.topbar__me').textContent()).toContain(admin.name);
   }, 60_000);
 });

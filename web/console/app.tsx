@@ -15,10 +15,10 @@ import {
   loadConfig,
   postToParent,
   type Session,
+  type SignInReason,
   savedSession,
   saveSession,
   sessionFromToken,
-  type TokenProblem,
   tokenFromFragment,
 } from './session.js';
 import { SignIn } from './sign-in.js';
@@ -46,7 +46,7 @@ export function ConsoleApp() {
   const [config, setConfig] = useState<ConsoleConfig | undefined>(undefined);
   const [configFailed, setConfigFailed] = useState(false);
   const [session, setSession] = useState<Session | undefined>(undefined);
-  const [problem, setProblem] = useState<TokenProblem | 'signedOut' | undefined>(undefined);
+  const [problem, setProblem] = useState<SignInReason | undefined>(undefined);
   /** A handed-over token waiting for the admin to confirm whom they become. */
   const [offer, setOffer] = useState<Handover | undefined>(undefined);
   // The session as of now, for handovers that arrive between renders.
@@ -140,7 +140,7 @@ export function ConsoleApp() {
     );
   }, [config, expiresAt]);
 
-  const signOut = useCallback((reason?: 'signedOut') => {
+  const signOut = useCallback((reason?: 'signedOut' | 'tokenRenewing') => {
     current.current = undefined;
     saveSession(undefined);
     setSession(undefined);
@@ -207,10 +207,15 @@ export function ConsoleApp() {
         lang={lang}
         onStatus={report}
         onSignedOut={() => {
-          if (config && expiresAt !== undefined && expiresAt <= Date.now()) {
+          // Framed by a listed admin panel, an expired token is the panel's to renew: the
+          // admin is told so, not asked to sign in again.
+          const framed = window.parent !== window && config.parentOrigins.length > 0;
+          if (expiresAt !== undefined && expiresAt <= Date.now() && framed) {
             postToParent(config, { type: 'fastorika:token-expired', expiresAt, expired: true });
+            signOut('tokenRenewing');
+          } else {
+            signOut('signedOut');
           }
-          signOut('signedOut');
         }}
         header={
           <>

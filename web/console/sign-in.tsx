@@ -3,12 +3,12 @@ import { useState } from 'preact/hooks';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';
-import { type Session, sessionFromToken, type TokenProblem } from './session.js';
+import { type Session, type SignInReason, sessionFromToken } from './session.js';
 
 interface Props {
   mode: AuthMode;
   c: Translate<ConsoleKey>;
-  problem: TokenProblem | 'signedOut' | undefined;
+  problem: SignInReason | undefined;
   signedOutText: string;
   onSignIn(s: Session): void;
 }

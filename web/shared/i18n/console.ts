@@ -70,7 +70,8 @@ export type ConsoleKey =
   | 'handoverSwitchTitle'
   | 'handoverSwitch'
   | 'handoverAccept'
-  | 'handoverStay';
+  | 'handoverStay'
+  | 'tokenRenewing';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -146,6 +147,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'A link or page asks to sign you in as {name} ({role}, id {id}) instead of {current}.',
     handoverAccept: 'Continue as {name}',
     handoverStay: 'Stay signed in as {current}',
+    tokenRenewing: 'Your session expired. Waiting for the admin panel to renew it…',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -220,6 +222,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Ссылка или страница предлагает войти как {name} ({role}, id {id}) вместо {current}.',
     handoverAccept: 'Продолжить как {name}',
     handoverStay: 'Остаться: {current}',
+    tokenRenewing: 'Сеанс истёк. Ждём, пока админ-панель его продлит…',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -294,5 +297,6 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Havola yoki sahifa sizni {current} oʻrniga {name} ({role}, id {id}) sifatida kiritmoqchi.',
     handoverAccept: '{name} sifatida davom etish',
     handoverStay: '{current} sifatida qolish',
+    tokenRenewing: 'Seans muddati tugadi. Admin paneli uni yangilashini kutyapmiz…',
   },
 };
