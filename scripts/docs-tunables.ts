@@ -72,13 +72,14 @@ const code = (text: string): string => `\`${text}\``;
 
 const AREA_TITLES: Record<Area, string> = {
   contract: 'The wire contract (what clients may rely on)',
-  rates: 'Rates (token buckets, `src/limits/rate-limiter.ts`)',
+  rates: 'Rates (fixed windows, `src/limits/rate-limiter.ts`)',
   connections: 'What one connection or the server holds',
   cluster: 'Several nodes (Redis)',
   store: 'The store',
   tokens: 'Tokens',
   process: 'The process',
   import: 'The v2 import (`npm run import:v2`)',
+  attachments: "Attachments' outside services (clamd, S3)",
 };
 
 function defaultOf(name: TunableName): string {
@@ -168,7 +169,7 @@ const EVENTS: RateRow = {
   burst: 'eventsBurst',
 };
 const READS: RateRow = {
-  what: `reads: history pages and cursors (\`GET /messages/:chatId\`) and the four chat lists, which answer at most ${v('chatListMax')} (also counted as requests)`,
+  what: `reads: history pages and cursors (\`GET /messages/:chatId\`), the four chat lists, which answer at most ${v('chatListMax')}, and the admin list (\`GET /admins\`, at most ${v('knownAdminsListMax')}) (also counted as requests)`,
   per: 'token `sub`, else client IP',
   perSecond: 'readsPerSecond',
   burst: 'readsBurst',
@@ -208,7 +209,7 @@ function protocolLimits(): string[] {
     '|---|---|',
     ...rows.map(([what, limit]) => `| ${what} | ${limit} |`),
     '',
-    'Rates (token buckets per identity, shared by all nodes through Redis when the server runs several; `RATE_LIMIT=off` disables them all):',
+    'Rates (per identity, shared by all nodes through Redis when the server runs several; `RATE_LIMIT=off` disables them all). Each is counted in fixed windows of its burst over the time the rate takes to earn it (10/s, bursts of 30: at most 30 per 3 s), so the long-run rate is exact and a burst may be spent at once; then the caller waits for its window to end (`retryAfterMs`). A window is whole seconds: a burst that is not a whole number of seconds of its rate is rounded to one (30/s, bursts of 100: 90 per 3 s).',
     '',
     '| what | counted per | default |',
     '|---|---|---|',

@@ -18,11 +18,17 @@ export type AuthConfig =
       audience: string | undefined;
     };
 
+/** pretty: one readable line per entry (a terminal); json: pino's lines (a log collector). */
+export type LogFormat = 'pretty' | 'json';
+
 export interface Config {
   port: number;
+  /** HOST, else loopback with AUTH_MODE=none (anyone reaching it can act as anyone), else all. */
   host: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  /** Put before every Redis name this deployment uses (REDIS_PREFIX); undefined: none. */
+  redisPrefix: string | undefined;
   /** How long a Redis command may wait for its answer before the node goes on without it. */
   redisCommandTimeoutMs: number;
   corsOrigin: '*' | string[];
@@ -31,6 +37,8 @@ export interface Config {
   auth: AuthConfig;
   nodeEnv: string;
   logLevel: string;
+  /** LOG_FORMAT; unset: pretty when stdout is a terminal, json otherwise (server.ts decides). */
+  logFormat: LogFormat | 'auto';
   rateLimit: { enabled: boolean; messagesPerSecond: number; messagesBurst: number };
   /** Which proxies' X-Forwarded-For to believe (Fastify's trustProxy forms); false: none. */
   trustProxy: boolean | number | string[];
@@ -54,6 +62,7 @@ export class ConfigError extends Error {
 
 export const DEFAULT_SQLITE_PATH = './data/chat.db';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['pretty', 'json'];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -229,6 +238,24 @@ function parseTrustProxy(env: Env): Config['trustProxy'] {
   return list;
 }
 
+/** Letters, digits, `_`, `.`, `-`, in segments joined by `:`; at most 64 characters. */
+const REDIS_PREFIX_PATTERN = /^(?=.{1,64}$)[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * REDIS_PREFIX: `prod`, `eu:staging` …; every Redis name of the deployment becomes
+ * `prod:presence:due` and so on (src/redis/prefix.ts).
+ */
+function parseRedisPrefix(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'REDIS_PREFIX');
+  if (raw !== undefined && !REDIS_PREFIX_PATTERN.test(raw)) {
+    throw new ConfigError(
+      'REDIS_PREFIX',
+      `"${raw}" must be letters, digits, _ . - in segments joined by ":" (at most 64 characters, no ":" at either end)`,
+    );
+  }
+  return raw;
+}
+
 function parseMetrics(env: Env): Config['metrics'] {
   const token = nonEmpty(env, 'METRICS_TOKEN');
   if (token !== undefined && token.length < 16) {
@@ -250,18 +277,25 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
+  const logFormat = nonEmpty(env, 'LOG_FORMAT');
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
+    throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
+  }
   const tunables = parseTunables(env, production);
+  const auth = parseAuth(env, production);
   return {
     port: parsePort(env) ?? 3001,
-    host: nonEmpty(env, 'HOST') ?? '0.0.0.0',
+    host: nonEmpty(env, 'HOST') ?? (auth.mode === 'none' ? '127.0.0.1' : '0.0.0.0'),
     database: parseDatabase(env),
     redisUrl: redisRaw,
+    redisPrefix: parseRedisPrefix(env),
     redisCommandTimeoutMs: tunables.redisCommandTimeoutMs,
     corsOrigin: parseCors(env),
     consoleParentOrigins: parseConsoleParents(env),
-    auth: parseAuth(env, production),
+    auth,
     nodeEnv,
     logLevel,
+    logFormat: logFormat === 'pretty' || logFormat === 'json' ? logFormat : 'auto',
     rateLimit: {
       enabled: rateLimitRaw === 'on',
       messagesPerSecond: tunables.messagesPerSecond,

@@ -75,6 +75,12 @@ export const ERRORS = {
     message: 'Chat not found',
     meaning: 'No chat has this id.',
   },
+  ADMIN_NOT_FOUND: {
+    status: 404,
+    message: 'No admin with this id is known to the server',
+    meaning:
+      'A transfer names a `toAdminId` the server has never seen: no admin with that id has connected or acted, and none holds an open chat (`GET /api/admins` lists the admins it knows). Nothing changed.',
+  },
   CHAT_TAKEN: {
     status: 409,
     message: 'Chat is already taken by another admin',
@@ -218,3 +224,7 @@ export const tokenExpired = (): Unauthorized =>
 
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
+
+/** A transfer's target the server has never seen (a mistyped id would orphan the chat). */
+export const adminNotFound = (field: string, adminId: string): NotFound =>
+  new NotFound(`${field}: no admin ${adminId} is known to this server`, 'ADMIN_NOT_FOUND');

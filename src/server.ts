@@ -4,7 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
+import { knownAdmins } from './admins/known-admins.js';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -16,18 +17,21 @@ import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
 import { createLimits } from './limits/rate-limiter.js';
+import { prettyDestination, resolveLogFormat } from './log-format.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
+import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -60,6 +64,25 @@ export interface StartOptions {
   checkReplies?: boolean;
 }
 
+/** Fastify's own "Server listening at" lines: the start line below says that and more. */
+const FASTIFY_LISTENING = /^Server listening at /;
+
+function createLogger(config: Config): Logger {
+  const options: LoggerOptions = {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'token'],
+    hooks: {
+      logMethod(args, log) {
+        if (typeof args[0] === 'string' && FASTIFY_LISTENING.test(args[0])) return;
+        log.apply(this, args);
+      },
+    },
+  };
+  return resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty'
+    ? pino(options, prettyDestination())
+    : pino(options);
+}
+
 async function authContext(
   config: Config,
   options: VerifierOptions | undefined,
@@ -74,9 +97,7 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningServer> {
-  const logger =
-    options.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'token'] });
+  const logger = options.logger ?? createLogger(config);
   const auth = await authContext(config, options.verifier);
   const readiness = createReadiness();
   const metrics =
@@ -96,24 +117,32 @@ export async function startServer(
   // Warned after the store opened (what usually refuses a start), so a refused start is one line.
   if (auth.mode === 'none') {
     logger.warn(
-      'AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet',
+      `AUTH_MODE=none: identities in payloads are believed (v2 behaviour); never expose this server to the internet${
+        config.host === '127.0.0.1'
+          ? ' (it listens on this machine only; HOST opens it to a network)'
+          : ''
+      }`,
     );
   }
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }
   const cluster = await joinCluster(
-    { url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs },
+    {
+      url: config.redisUrl,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      prefix: config.redisPrefix,
+      recoveryMaxEntries: config.tunables.recoveryMaxStreamEntries,
+    },
     store,
     logger,
     { error: () => metrics?.redisErrors.inc(), timeout: () => metrics?.redisTimeouts.inc() },
   );
-  const plainLimits = createLimits(config.rateLimit, cluster.redis?.client);
+  const plainLimits = createLimits(config.rateLimit, cluster.redis);
   const limits =
     metrics && config.rateLimit.enabled
       ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))
       : plainLimits;
-  const deps: Deps = { store, limits, presence: cluster.presence };
 
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
@@ -121,6 +150,12 @@ export async function startServer(
   const app = createHttpApp(logger, config.trustProxy);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
+  const deps: Deps = {
+    store,
+    limits,
+    presence: cluster.presence,
+    admins: knownAdmins(store, () => onlineAdmins(io)),
+  };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
@@ -164,8 +199,9 @@ export async function startServer(
     throw err;
   }
   readiness.ready();
-  const { port } = app.server.address() as AddressInfo;
-  logger.info({ port, store: store.kind }, 'Fastorika chat server listening');
+  const bound = app.server.address() as AddressInfo;
+  const { port } = bound;
+  logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
 
   let closing: Promise<void> | undefined;
   return {

@@ -52,7 +52,8 @@ export type Area =
   | 'store'
   | 'tokens'
   | 'process'
-  | 'import';
+  | 'import'
+  | 'attachments';
 
 export interface Tunable {
   value: number;
@@ -156,8 +157,15 @@ export const TUNABLES = {
     reason:
       'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
   },
+  knownAdminsListMax: {
+    value: 200,
+    unit: 'entries',
+    area: 'contract',
+    reason:
+      'The most admins `GET /api/admins` answers, the most recently seen first: more than a transfer picker can show, and the list costs the same however many admins the server ever saw.',
+  },
 
-  // ---- Rates (token buckets per identity, src/limits/rate-limiter.ts) --------------------
+  // ---- Rates (fixed windows per identity, src/limits/rate-limiter.ts) --------------------
   messagesPerSecond: {
     value: 10,
     unit: 'per second',
@@ -290,6 +298,17 @@ export const TUNABLES = {
     reason:
       'Recent broadcasts kept for recovery: at ~2 broadcasts per message, they cover the 2-minute window up to ~80 messages/s.',
   },
+  recoveryMaxStreamEntries: {
+    value: 2_000,
+    unit: 'entries',
+    area: 'connections',
+    reason:
+      "With Redis, the stream entries (every node's broadcasts, ~2 per message) a node reads at most to recover one reconnecting client; one away through more catches up over REST. Recovery reads from the client's offset to the stream's end, so without a bound each reconnect could read and decode the whole stream (20,000 entries, ~30 MB). 2,000 covers a 2-minute absence at ~8 messages/s across the cluster.",
+    override: {
+      env: 'RECOVERY_MAX_STREAM_ENTRIES',
+      accepts: { kind: 'whole', min: 0, max: 20_000 },
+    },
+  },
   recoveryMaxBytes: {
     value: 64 * MiB,
     unit: 'bytes',
@@ -357,12 +376,26 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 10, max: 60_000 },
     },
   },
+  onlineAdminsWaitMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'How long the admin list waits for the other nodes to say which admins are connected to them (one Redis round trip when all is well); after it, it answers with what this node knows, so a silent node slows the transfer picker by this much at most.',
+  },
   orderHoldMs: {
     value: 250,
     unit: 'ms',
     area: 'cluster',
     reason:
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
+  },
+  orderGapPageSize: {
+    value: 200,
+    unit: 'messages',
+    area: 'cluster',
+    reason:
+      "Messages read from the store per page when a gap in a chat's delivery order is filled: a history page's size, so that a node that missed many messages of one chat reads and delivers them a bounded page per turn.",
   },
   orderMaxChats: {
     value: 100_000,
@@ -448,6 +481,13 @@ export const TUNABLES = {
     area: 'store',
     reason:
       'How long a chat row answers later reads on PostgreSQL: other nodes write the same database, so only briefly.',
+  },
+  knownAdminsRememberedMax: {
+    value: 10_000,
+    unit: 'entries',
+    area: 'store',
+    reason:
+      'Admins this process remembers having recorded as known (one write per admin per process, not one per action): every real team fits many times over, and ids an AUTH_MODE=none caller makes up cannot grow it without bound (the oldest are forgotten, and written once more when seen again).',
   },
   chatCacheMaxEntries: {
     value: 50_000,
@@ -582,6 +622,54 @@ export const TUNABLES = {
     area: 'import',
     reason:
       "Of each chat's last message, only this much is read for its preview (its first lastMessagePreviewChars code points): a message may be a megabyte, and 1000 chats per statement would hold a gigabyte.",
+  },
+
+  // ---- Attachments' outside services (src/attachments: clamd, S3) ------------------------
+  clamavConnectTimeoutMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an upload waits to connect to clamd: it is on the server's own network and answers in milliseconds, and a host that drops packets would otherwise hold the upload for the system's connect timeout (minutes) before the fail-closed 503.",
+  },
+  clamavScanTimeoutMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "From connecting to clamd's verdict on one upload; past it the upload is refused (503, fail closed). A 10 MiB file took clamd under a second here (with one signature); a full signature database and a busy clamd take longer, and nested PDFs longest, so the margin is wide, but bounded: the upload holds its buffer and request until then.",
+    override: {
+      env: 'CLAMAV_SCAN_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 300_000 },
+    },
+  },
+  clamavChunkBytes: {
+    value: 64 * KiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      "The size of each INSTREAM chunk sent to clamd: far below clamd's StreamMaxLength (which bounds each chunk and the whole stream), and few enough writes for a 10 MiB file (160).",
+  },
+  clamavReplyBytes: {
+    value: KiB,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      'The longest answer read from clamd: a verdict is "stream: OK" or a signature name of under 200 characters; anything longer is garbled, and the scan fails closed.',
+  },
+  s3ConnectTimeoutMs: {
+    value: 3_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'How long one S3 request waits to connect: without it an unreachable endpoint holds an upload or a download for the system connect timeout; the SDK retries (3 attempts in all) before the request fails.',
+  },
+  s3RequestTimeoutMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an S3 connection may stay silent during a request (not the whole transfer): a stalled bucket fails the upload or ends the download's stream instead of holding it for ever.",
   },
 } as const satisfies Record<string, Tunable>;
 

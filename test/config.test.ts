@@ -16,7 +16,7 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3001,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       database: { kind: 'sqlite', path: './data/chat.db' },
       redisUrl: undefined,
       corsOrigin: '*',
@@ -25,6 +25,28 @@ describe('configuration', () => {
       logLevel: 'info',
       rateLimit: { enabled: true, messagesPerSecond: 10, messagesBurst: 30 },
     });
+  });
+
+  it('binds to loopback with AUTH_MODE=none unless HOST is set, and to every interface with jwt', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ AUTH_MODE: 'none' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    const jwt = { AUTH_MODE: 'jwt', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(jwt).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...jwt, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    const insecureProduction = {
+      NODE_ENV: 'production',
+      AUTH_MODE: 'none',
+      ALLOW_INSECURE_AUTH: 'true',
+    };
+    expect(loadConfig(insecureProduction).host).toBe('127.0.0.1');
+  });
+
+  it('takes LOG_FORMAT pretty or json, and leaves the choice to the terminal when unset', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(failure({ LOG_FORMAT: 'yaml' }).variable).toBe('LOG_FORMAT');
   });
 
   it('selects the store from DATABASE_URL', () => {
@@ -124,4 +146,19 @@ describe('operations configuration', () => {
   ])('refuses %o naming %s', (env, variable) => {
     expect(failure(env as Record<string, string>).variable).toBe(variable);
   });
+});
+
+describe('REDIS_PREFIX', () => {
+  it('is none by default (the names earlier versions used), else taken as given', () => {
+    expect(loadConfig({}).redisPrefix).toBeUndefined();
+    expect(loadConfig({ REDIS_PREFIX: 'prod' }).redisPrefix).toBe('prod');
+    expect(loadConfig({ REDIS_PREFIX: 'eu:staging-2' }).redisPrefix).toBe('eu:staging-2');
+  });
+
+  it.each(['prod:', ':prod', 'a::b', 'has space', 'star*', 'x'.repeat(65)])(
+    'refuses %j naming REDIS_PREFIX',
+    (prefix) => {
+      expect(failure({ REDIS_PREFIX: prefix }).variable).toBe('REDIS_PREFIX');
+    },
+  );
 });

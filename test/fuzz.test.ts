@@ -65,6 +65,15 @@ const ROUTES: Route[] = [
   },
   {
     method: 'GET',
+    path: () => '/api/admins',
+    body: false,
+    query: queryOf([
+      fc.constantFrom('', 'x'.repeat(200)).map((v) => ['adminId', v] as [string, string]),
+      fc.constantFrom('maybe', '1', 'yes').map((v) => ['isSuperAdmin', v] as [string, string]),
+    ]),
+  },
+  {
+    method: 'GET',
     path: () => '/api/chats/all',
     body: false,
     query: queryOf([

@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
-import { Conflict } from '../errors.js';
+import { adminNotFound, Conflict } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
@@ -57,8 +57,9 @@ export async function listUserChats({ store }: Deps, actor: Actor, userId: strin
   return { chats: await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value) };
 }
 
-export async function listWaitingChats({ store }: Deps, actor: Actor) {
+export async function listWaitingChats({ store, admins }: Deps, actor: Actor) {
   assertIsAdmin(actor);
+  await admins.seen(actor);
   return {
     chats: await store.listChats(
       { kind: 'waiting', viewer: queueViewerOf(actor) },
@@ -67,27 +68,34 @@ export async function listWaitingChats({ store }: Deps, actor: Actor) {
   };
 }
 
-export async function listAdminChats({ store }: Deps, actor: Actor, adminId: string) {
+export async function listAdminChats({ store, admins }: Deps, actor: Actor, adminId: string) {
   assertActsForAdmin(actor, adminId);
+  await admins.seen(actor);
   return {
     chats: await store.listChats({ kind: 'assignedTo', adminId }, TUNABLES.chatListMax.value),
   };
 }
 
-export async function listAllChats({ store }: Deps, actor: Actor, status: ChatStatus | undefined) {
+export async function listAllChats(
+  { store, admins }: Deps,
+  actor: Actor,
+  status: ChatStatus | undefined,
+) {
   assertIsSuperAdmin(actor);
+  await admins.seen(actor);
   return { chats: await store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value) };
 }
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */
 export async function takeChat(
-  { store }: Deps,
+  { store, admins }: Deps,
   actor: Actor,
   input: { chatId: string; lock: boolean },
 ): Promise<Outcome<{ chat: Chat }>> {
   const before = await requireChat(store, input.chatId);
   assertMayTake(before, actor);
   const admin = actor; // a person with an admin's role, as assertMayTake established
+  await admins.seen(admin);
   const chat =
     (await store.takeChat(input.chatId, admin, input.lock)) ??
     (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
@@ -113,13 +121,21 @@ export async function takeChat(
   return { reply: { chat }, events, accessChanged: chat };
 }
 
+/**
+ * To an admin the server knows (connected or acted, or holding a chat): a mistyped id
+ * would hand the chat to nobody, who could neither see nor answer it.
+ */
 export async function transferChat(
-  { store }: Deps,
+  { store, admins }: Deps,
   actor: Actor,
   input: { chatId: string; fromAdminId: string; toAdminId: string; toAdminName: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayTransfer(c, actor, input.fromAdminId, input.toAdminId);
   rule(await requireChat(store, input.chatId));
+  await admins.seen(actor);
+  if (!(await store.isKnownAdmin(input.toAdminId))) {
+    throw adminNotFound('toAdminId', input.toAdminId);
+  }
   const to = { id: input.toAdminId, name: input.toAdminName };
   const chat =
     (await store.transferChat(input.chatId, input.fromAdminId, to)) ??
@@ -139,12 +155,13 @@ export async function transferChat(
 }
 
 export async function unlockChat(
-  { store }: Deps,
+  { store, admins }: Deps,
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayUnlock(c, actor);
   const holder = rule(await requireChat(store, input.chatId));
+  await admins.seen(actor);
   const chat =
     (await store.releaseChat(input.chatId, holder)) ??
     (await explainLostRace(store, input.chatId, rule));
@@ -156,13 +173,14 @@ export async function unlockChat(
 }
 
 export async function closeChat(
-  { store }: Deps,
+  { store, admins }: Deps,
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
   const rule = (c: Chat) => assertMayClose(c, actor);
   const before = await requireChat(store, input.chatId);
   rule(before);
+  await admins.seen(actor);
   // Conditional on the closer still taking part (a transfer may have won the race).
   const closed = await store.closeChat(input.chatId, actor);
   if (!closed) {

@@ -13,6 +13,7 @@ import { connectRedis, type Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { adapterClient } from './adapter-client.js';
+import { readGapInPages } from './gap-pages.js';
 import { orderedClusterAdapter } from './ordered-adapter.js';
 
 export interface Cluster {
@@ -25,6 +26,10 @@ export interface Cluster {
 export interface RedisSettings {
   url: string | undefined;
   commandTimeoutMs: number;
+  /** REDIS_PREFIX: what every Redis name of this deployment starts with. */
+  prefix?: string | undefined;
+  /** Stream entries a node reads at most to recover one client's session. */
+  recoveryMaxEntries: number;
 }
 
 export interface RedisCounters {
@@ -52,7 +57,11 @@ export async function joinCluster(
       counters.error();
       log.warn({ err }, 'Redis connection error');
     },
-    { commandTimeoutMs: settings.commandTimeoutMs, onTimeout: counters.timeout },
+    {
+      commandTimeoutMs: settings.commandTimeoutMs,
+      onTimeout: counters.timeout,
+      prefix: settings.prefix,
+    },
   );
   // Normally Redis answers at once, and the node starts joined. If it does not, the node
   // starts as one that lost Redis (serving its own sockets, /health "redis": "down") and
@@ -65,8 +74,11 @@ export async function joinCluster(
   ]);
   if (!waited) log.warn('Redis does not answer: starting without it; this node joins when it does');
   const nodeId = randomUUID().slice(0, 8);
-  const presence = new RedisPresence(redis.client, nodeId, (err) =>
-    log.warn({ err }, 'presence could not reach Redis'),
+  const presence = new RedisPresence(
+    redis.client,
+    nodeId,
+    (err) => log.warn({ err }, 'presence could not reach Redis'),
+    redis.prefixed,
   );
   // An outage loses what the adapter fires and forgets (an event, a kept session); the
   // connection's own error is what tells operators that Redis is away.
@@ -74,14 +86,11 @@ export async function joinCluster(
     log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
   );
   const adapter = orderedClusterAdapter(streamsClient, {
-    async readGap(chatId, afterSeq, beforeSeq) {
-      const limit = beforeSeq - afterSeq - 1;
-      if (limit <= 0) return [];
-      const page = await store.historyCursor(chatId, { direction: 'after', seq: afterSeq, limit });
-      return page.messages.filter((m) => m.seq < beforeSeq);
-    },
+    prefixed: redis.prefixed,
+    recoveryMaxEntries: settings.recoveryMaxEntries,
+    readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
-  log.info({ nodeId }, 'joined the cluster through Redis');
+  log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
   return {
     redis,
     adapter,

@@ -18,12 +18,17 @@
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import { NOT_RECOVERED } from '../realtime/bounded-recovery.js';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
+import type { Prefixed } from '../redis/prefix.js';
 import type { RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+
+/** A stream entry id, as the adapter checks a recovery offset. */
+const STREAM_ID = /^[0-9]+-[0-9]+$/;
 
 /** A room no socket is ever in: a held delivery goes there. */
 const NOWHERE = '\u0000held';
@@ -58,12 +63,25 @@ function newMessageOf(packet: Packet): Pick<Message, 'chatId' | 'seq'> | undefin
 }
 
 export interface OrderedAdapterOptions {
-  /** The messages of a chat with seq in (afterSeq, beforeSeq), oldest first. */
-  readGap(chatId: string, afterSeq: number, beforeSeq: number): Promise<Message[]>;
+  /** Hands the messages of a chat with seq in (afterSeq, beforeSeq) to `deliver`, oldest first, a page at a time. */
+  readGap(
+    gap: { chatId: string; afterSeq: number; beforeSeq: number },
+    deliver: (messages: Message[]) => void,
+  ): Promise<void>;
+  /** REDIS_PREFIX's names: the stream, the pub/sub channels, the kept sessions. */
+  prefixed: Prefixed;
+  /** A client away through more stream entries than this is not recovered (catches up over REST). */
+  recoveryMaxEntries: number;
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
+  const streamName = options.prefixed('socket.io');
   const streams = createAdapter(client, {
+    // The adapter's own defaults, under this deployment's prefix: another deployment on
+    // the same Redis neither reads this stream nor hears these channels.
+    streamName,
+    channelPrefix: options.prefixed('socket.io'),
+    sessionKeyPrefix: options.prefixed('sio:session:'),
     maxLen: TUNABLES.streamMaxLength.value,
     readCount: TUNABLES.streamReadCount.value,
     // Nothing we emit is binary: JSON always, without walking every payload to check.
@@ -76,14 +94,15 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       Adapter.prototype.broadcast.call(adapter, packet, opts);
     const order = new SeqOrder({
       holdMs: TUNABLES.orderHoldMs.value,
-      async fillGap(chatId, afterSeq, beforeSeq) {
-        for (const message of await options.readGap(chatId, afterSeq, beforeSeq)) {
-          deliverHere(
-            { type: 2, data: ['new-message', { message }], nsp: '/' },
-            { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
-          );
-        }
-      },
+      fillGap: (chatId, afterSeq, beforeSeq) =>
+        options.readGap({ chatId, afterSeq, beforeSeq }, (messages) => {
+          for (const message of messages) {
+            deliverHere(
+              { type: 2, data: ['new-message', { message }], nsp: '/' },
+              { rooms: new Set([rooms.chat(chatId)]), except: new Set() },
+            );
+          }
+        }),
     });
     const ordered = new WeakSet<Packet>();
 
@@ -118,6 +137,20 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       await broadcast(packet, opts);
       const m = newMessageOf(packet);
       if (m && !ordered.has(packet)) order.delivered(m.chatId, m.seq);
+    };
+    // The adapter recovers a session by reading the stream from the client's offset to its
+    // end, with no COUNT: up to the whole stream (20,000 entries, ~30 MB to decode) per
+    // reconnect. Past the bound the client starts afresh and catches up over REST, as a
+    // client away longer than the window does.
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.restoreSession = async (pid, offset) => {
+      if (STREAM_ID.test(offset)) {
+        const newer = await client.xRange(streamName, `(${offset}`, '+', {
+          COUNT: options.recoveryMaxEntries + 1,
+        });
+        if ((newer?.length ?? 0) > options.recoveryMaxEntries) return NOT_RECOVERED;
+      }
+      return restore(pid, offset);
     };
     return adapter;
   };

@@ -3,7 +3,9 @@
  * validate client payloads and type server events (schemas/events.ts), and served at
  * /docs/asyncapi.json. It describes this server: `receive` operations are what a client
  * emits (each with its acknowledgement as the reply), `send` operations are what the
- * server emits, one channel per room.
+ * server emits, one channel per room. Its servers are this server as the client reached
+ * it (the request's host and scheme), by WebSocket and by HTTP long-polling, each with the
+ * handshake's token as its security.
  */
 import { z } from 'zod';
 import {
@@ -88,7 +90,7 @@ function clientMessages(): Json {
     messages[ackName(event)] = {
       name: `${event} acknowledgement`,
       title: `${event} acknowledgement`,
-      summary: `The argument of the acknowledgement callback of ${event}: the success envelope, or the failure envelope (docs/errors.md).`,
+      summary: `The argument of the acknowledgement callback of ${event}: the success envelope, or the failure envelope (codes: ${ERRORS_URL}).`,
       payload: jsonSchema(z.union([successEnvelope(spec.reply), FailureEnvelopeSchema]), 'output'),
     };
   }
@@ -110,7 +112,49 @@ function serverMessages(): Json {
 
 const ref = ($ref: string) => ({ $ref });
 
-export function buildAsyncApi(version: string): Json {
+/** The error catalogue as this server serves it (http/docs.ts). */
+export const ERRORS_URL = '/docs/errors.json';
+
+/** Where a client reached this server: the request's host (with its port) and scheme. */
+export interface Origin {
+  host: string;
+  secure: boolean;
+}
+
+const HANDSHAKE_TOKEN = {
+  type: 'httpApiKey',
+  name: 'token',
+  in: 'query',
+  description: [
+    "With AUTH_MODE=jwt, the JWT your backend minted (sub, name, role, exp; see /docs) is checked at the Socket.io handshake: send it as `io(url, { auth: { token } })` (the CONNECT packet's auth, preferred) or, for clients that cannot set `auth`, as `?token=` on the connection URL (never logged).",
+    'A refused handshake is a `connect_error` whose `message` is the reason and whose `data` is the failure envelope: `MISSING_TOKEN`, `INVALID_TOKEN` or `TOKEN_EXPIRED` (401), `FORBIDDEN` (a recovered session of someone else). A browser page of an origin CORS_ORIGIN does not list is refused before that: 403 on polling, 400 on the WebSocket upgrade, message `Origin not allowed`.',
+    'With AUTH_MODE=none no token is needed: identities in payloads are believed.',
+  ].join(' '),
+};
+
+/** The two transports of one Socket.io endpoint (path /socket.io/, namespace /). */
+export function asyncApiServers({ host, secure }: Origin): Json {
+  const security = [ref('#/components/securitySchemes/handshakeToken')];
+  const common = { host, pathname: '/socket.io/', security };
+  return {
+    websocket: {
+      ...common,
+      protocol: secure ? 'wss' : 'ws',
+      title: 'Socket.io over WebSocket',
+      description:
+        "Socket.io 4 (Engine.io protocol 4). `io(url, { transports: ['websocket'] })` connects by WebSocket at once; by default a client starts with HTTP long-polling and upgrades.",
+    },
+    polling: {
+      ...common,
+      protocol: secure ? 'https' : 'http',
+      title: 'Socket.io over HTTP long-polling',
+      description:
+        'The same endpoint where WebSocket is blocked: the Engine.io handshake, then polls (GET) and sends (POST) on /socket.io/?EIO=4&transport=polling.',
+    },
+  };
+}
+
+export function buildAsyncApi(version: string, origin: Origin): Json {
   const channels: Json = {};
   const operations: Json = {};
   const channelMessages = new Map<string, Set<string>>();
@@ -159,6 +203,7 @@ export function buildAsyncApi(version: string): Json {
     }
     channels[channel.key] = {
       address: channel.address,
+      servers: [ref('#/servers/websocket'), ref('#/servers/polling')],
       title: channel.title,
       description: channel.description,
       ...(channel.parameter
@@ -179,12 +224,16 @@ export function buildAsyncApi(version: string): Json {
       version,
       description: [
         'The Socket.io half of the Fastorika chat wire contract, generated from the schemas the server validates client events with. Socket.io event name = message name; the payload is the first argument; the acknowledgement callback (optional at run time) receives the reply message.',
-        'An event sent without an acknowledgement that fails is answered by an `error` event to that socket. REST: /docs/json. The whole contract, with reconnection and catch-up (`GET /api/messages/:chatId?after=<seq>`): docs/protocol.md in the repository.',
+        `An event sent without an acknowledgement that fails is answered by an \`error\` event to that socket. Every error code with its status and meaning: ${ERRORS_URL}. REST: /docs/json. The whole contract, with reconnection and catch-up (\`GET /api/messages/:chatId?after=<seq>\`): docs/protocol.md in the repository.`,
       ].join('\n\n'),
     },
     defaultContentType: 'application/json',
+    servers: asyncApiServers(origin),
     channels,
     operations,
-    components: { messages: { ...clientMessages(), ...serverMessages() } },
+    components: {
+      messages: { ...clientMessages(), ...serverMessages() },
+      securitySchemes: { handshakeToken: HANDSHAKE_TOKEN },
+    },
   };
 }

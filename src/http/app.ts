@@ -20,6 +20,7 @@ import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
+import { adminRoutes } from './routes/admins.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -124,6 +125,7 @@ export async function registerHttpRoutes(
       await api.register(chatRoutes(context));
       await api.register(messageRoutes(context));
       await api.register(statusRoutes(context));
+      await api.register(adminRoutes(context));
     },
     { prefix: '/api' },
   );

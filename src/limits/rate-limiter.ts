@@ -6,13 +6,13 @@
  * back to Redis by itself.
  */
 import {
-  BurstyRateLimiter,
   type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import type { RedisClient } from '../redis/redis.js';
+import { type Prefixed, unprefixed } from '../redis/prefix.js';
+import type { Redis, RedisClient } from '../redis/redis.js';
 import { TUNABLES } from '../tunables.js';
 
 export interface Decision {
@@ -37,36 +37,40 @@ export interface Budget {
 }
 
 /**
- * A token bucket as two fixed windows: `perSecond` every second, plus `burst - perSecond`
- * more that come back once the bucket would have refilled them.
+ * A budget counted in fixed windows: the burst over the time the rate takes to earn it
+ * (10/s, bursts of 30: 30 per 3 s), each window starting at a key's first use in it. The
+ * long-run rate is exactly `perSecond`; a burst may be spent at once, and the key then
+ * waits for its window to end. (Counted as the rate per second plus the rest of the burst
+ * in a window of its own, a steady sender had both: twice the rate, measured.) The window
+ * is whole seconds, so the burst is rounded to whole seconds of the rate (30/s, bursts of
+ * 100: 90 per 3 s).
  */
-export function budgetLimiter(name: string, budget: Budget, redis?: RedisClient): RateLimiter {
-  const window = (points: number, duration: number, suffix: string): RateLimiterAbstract => {
-    const keyPrefix = `rl:${name}:${suffix}`;
-    const memory = new RateLimiterMemory({ points, duration, keyPrefix });
-    if (!redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: redis,
-      useRedisPackage: true,
-      points,
-      duration,
-      keyPrefix,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
-    });
-  };
-  // Whole points over whole seconds: a rate below 1/s becomes 1 point per 1/rate seconds.
-  const seconds = Math.max(1, Math.ceil(1 / budget.perSecond));
-  const points = Math.max(1, Math.round(budget.perSecond * seconds));
-  const extra = Math.round(budget.burst) - points;
-  const sustained = window(points, seconds, 'rate');
-  const limiter =
-    extra > 0
-      ? new BurstyRateLimiter(
-          sustained,
-          window(extra, Math.max(1, Math.ceil(extra / budget.perSecond)), 'burst'),
-        )
-      : sustained;
+export function windowOf(budget: Budget): { points: number; seconds: number } {
+  const seconds = Math.max(1, Math.round(budget.burst / budget.perSecond));
+  return { seconds, points: Math.max(1, Math.round(budget.perSecond * seconds)) };
+}
+
+export function budgetLimiter(
+  name: string,
+  budget: Budget,
+  redis?: RedisClient,
+  /** REDIS_PREFIX's names (src/redis/prefix.ts): deployments on one Redis count apart. */
+  prefixed: Prefixed = unprefixed,
+): RateLimiter {
+  const { points, seconds } = windowOf(budget);
+  const keyPrefix = prefixed(`rl:${name}:window`);
+  const memory = new RateLimiterMemory({ points, duration: seconds, keyPrefix });
+  const limiter: RateLimiterAbstract = redis
+    ? new RateLimiterRedis({
+        storeClient: redis,
+        useRedisPackage: true,
+        points,
+        duration: seconds,
+        keyPrefix,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      })
+    : memory;
   return {
     async consume(key) {
       try {
@@ -108,7 +112,7 @@ export const DEFAULT_BUDGETS = {
 
 export function createLimits(
   config: { enabled: boolean; messagesPerSecond: number; messagesBurst: number },
-  redis?: RedisClient,
+  redis?: Pick<Redis, 'client' | 'prefixed'>,
 ): Limits {
   if (!config.enabled) {
     return {
@@ -122,13 +126,15 @@ export function createLimits(
   }
   const d = DEFAULT_BUDGETS;
   const messages = { perSecond: config.messagesPerSecond, burst: config.messagesBurst };
+  const limiter = (name: string, budget: Budget) =>
+    budgetLimiter(name, budget, redis?.client, redis?.prefixed);
   return {
-    messages: budgetLimiter('messages', messages, redis),
-    typing: budgetLimiter('typing', d.typing, redis),
-    events: budgetLimiter('events', d.events, redis),
-    requests: budgetLimiter('requests', d.requests, redis),
-    reads: budgetLimiter('reads', d.reads, redis),
-    connections: budgetLimiter('connections', d.connections, redis),
+    messages: limiter('messages', messages),
+    typing: limiter('typing', d.typing),
+    events: limiter('events', d.events),
+    requests: limiter('requests', d.requests),
+    reads: limiter('reads', d.reads),
+    connections: limiter('connections', d.connections),
   };
 }
 

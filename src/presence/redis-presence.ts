@@ -14,13 +14,22 @@
  * nothing of theirs is left). A change is then announced late; after Redis lost its data
  * one may be announced twice (online again for users who never left), never missed.
  */
+import { type Prefixed, unprefixed } from '../redis/prefix.js';
 import type { RedisClient } from '../redis/redis.js';
 import { TUNABLES } from '../tunables.js';
 import type { Presence } from './presence.js';
 
-const userKey = (userId: string) => `presence:user:${userId}`;
-/** Users with entries, scored by when their newest entry expires. */
-const DUE = 'presence:due';
+/** Its keys: a sorted set per user, and the users with entries (`due`). */
+interface PresenceKeys {
+  user(userId: string): string;
+  /** Users with entries, scored by when their newest entry expires. */
+  due: string;
+}
+
+const presenceKeys = (prefixed: Prefixed): PresenceKeys => ({
+  user: (userId) => prefixed(`presence:user:${userId}`),
+  due: prefixed('presence:due'),
+});
 
 // KEYS[1] user set, KEYS[2] due; ARGV: member, now, expiry, userId. Returns 1 if the user was offline.
 const CONNECT = `
@@ -72,12 +81,16 @@ export class RedisPresence implements Presence {
   private recorded = true;
   private readonly listeners: ((userId: string, online: boolean) => void)[] = [];
   private readonly timers: NodeJS.Timeout[];
+  private readonly keys: PresenceKeys;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly nodeId: string,
     private readonly reportError: (err: unknown) => void,
+    /** REDIS_PREFIX's names (src/redis/prefix.ts). */
+    prefixed: Prefixed = unprefixed,
   ) {
+    this.keys = presenceKeys(prefixed);
     this.timers = [
       setInterval(
         () => void this.renew().catch((err) => this.failed(err)),
@@ -121,7 +134,7 @@ export class RedisPresence implements Presence {
   private async record(userId: string, socketId: string): Promise<boolean> {
     const now = Date.now();
     const changed = await this.redis.eval(CONNECT, {
-      keys: [userKey(userId), DUE],
+      keys: [this.keys.user(userId), this.keys.due],
       arguments: [
         this.member(socketId),
         String(now),
@@ -146,7 +159,7 @@ export class RedisPresence implements Presence {
   /** Removes one socket's entry; true if it was the user's last one anywhere. */
   private async remove(userId: string, socketId: string): Promise<boolean> {
     const changed = await this.redis.eval(DISCONNECT, {
-      keys: [userKey(userId), DUE],
+      keys: [this.keys.user(userId), this.keys.due],
       arguments: [this.member(socketId), String(Date.now()), userId],
     });
     return changed === 1;
@@ -154,7 +167,7 @@ export class RedisPresence implements Presence {
 
   async isOnline(userId: string): Promise<boolean> {
     try {
-      return (await this.redis.zCount(userKey(userId), Date.now(), '+inf')) > 0;
+      return (await this.redis.zCount(this.keys.user(userId), Date.now(), '+inf')) > 0;
     } catch (err) {
       // Redis away: what this node knows (a chat opened by a user connected here is online).
       this.failed(err);
@@ -182,7 +195,7 @@ export class RedisPresence implements Presence {
     if (!settle || !this.recorded) return;
     for (const [member, userId] of this.leftUnrecorded) {
       const wentOffline = await this.redis.eval(LEFT_UNRECORDED, {
-        keys: [userKey(userId), DUE],
+        keys: [this.keys.user(userId), this.keys.due],
         arguments: [member, String(Date.now()), userId],
       });
       this.leftUnrecorded.delete(member);
@@ -196,12 +209,12 @@ export class RedisPresence implements Presence {
 
   private async sweep(): Promise<void> {
     const now = Date.now();
-    const due = await this.redis.zRangeByScore(DUE, '-inf', now, {
+    const due = await this.redis.zRangeByScore(this.keys.due, '-inf', now, {
       LIMIT: { offset: 0, count: 500 },
     });
     for (const userId of due) {
       const gone = await this.redis.eval(SWEEP, {
-        keys: [userKey(userId), DUE],
+        keys: [this.keys.user(userId), this.keys.due],
         arguments: [String(now), userId],
       });
       if (gone === 1) this.announce(userId, false);

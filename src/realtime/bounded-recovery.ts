@@ -40,7 +40,7 @@ interface StoredPacket {
 /** Socket.io's packet type for an event; other packets are not replayed. */
 const EVENT = 2;
 /** Socket.io reads a null session as "not recovered"; the adapter's typing leaves null out. */
-const NOT_RECOVERED = null as unknown as Promise<Session>;
+export const NOT_RECOVERED = null as unknown as Promise<Session>;
 /** The stored packet object, its options and offset, besides the payload itself. */
 const PACKET_OVERHEAD = 200;
 /** A slot in an array or object: a pointer, or a small number inline. */

@@ -97,6 +97,8 @@ export const handlers: Handlers = {
     const actor = join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
     await releasePresence(ctx.deps, socket, ctx.publish);
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
+    // Known from now on: a transfer may name them (once per admin per process).
+    await ctx.deps.admins.seen(actor);
     return nothing;
   },
 

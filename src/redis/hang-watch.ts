@@ -3,13 +3,17 @@
  * connection open and answers nothing: node-redis then waits for ever, since its own
  * command timeout covers only the wait to be written, and a rate limit or presence call
  * on the request path waited as long as the hang. Redis answers one connection's commands
- * in order, so when the oldest command in flight has had no answer for `timeoutMs`, every
- * later one is stuck behind it: all of them fail at once, in the order they were sent
+ * in order, so when the oldest command in flight has had no answer for `timeoutMs`, and
+ * the connection has answered nothing else meanwhile, every later one is stuck behind it:
+ * all of them fail at once, in the order they were sent
  * (a broadcast delivered here after a room leave stays after it), and from then on every
  * command fails at once, without being sent, until the connection shows a sign of life
  * (a late answer to any command, or its loss: node-redis then reconnects by itself).
  * Callers fall back on that failure as they do on any other (limits in memory, presence
  * settled by the heartbeats, a broadcast delivered to this node's sockets only).
+ *
+ * A busy Redis is not a silent one: while answers keep coming (a long queue of commands
+ * drained slowly, each within `timeoutMs` of the one before), nothing is failed.
  *
  * A command that timed out may still be run by Redis when it wakes up: its late effect is
  * that of a slow command (a limit counted late, a broadcast delivered late elsewhere).
@@ -40,6 +44,8 @@ export class HangWatch {
   /** Commands sent and not answered yet, oldest first. */
   private readonly inFlight = new Set<InFlight>();
   private silent = false;
+  /** When the connection last answered anything: a busy Redis still answers. */
+  private lastAnswerAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -72,10 +78,12 @@ export class HangWatch {
       this.arm();
       sent.then(
         (value) => {
+          this.lastAnswerAt = Date.now();
           this.alive();
           if (this.inFlight.delete(entry)) resolve(value);
         },
         (err: unknown) => {
+          this.lastAnswerAt = Date.now();
           this.alive();
           if (this.inFlight.delete(entry)) reject(err);
         },
@@ -99,11 +107,16 @@ export class HangWatch {
     return this.inFlight.values().next().value;
   }
 
+  /** Since when the connection has been silent for the oldest command in flight. */
+  private silentSince(oldest: InFlight): number {
+    return Math.max(oldest.sentAt, this.lastAnswerAt);
+  }
+
   private arm(): void {
     if (this.timer) return;
     const oldest = this.oldest();
     if (!oldest) return;
-    const wait = Math.max(0, oldest.sentAt + this.timeoutMs - Date.now());
+    const wait = Math.max(0, this.silentSince(oldest) + this.timeoutMs - Date.now());
     this.timer = setTimeout(() => {
       // After the event loop's I/O phase: a node too busy to run its timers on time may
       // have the answer waiting, unread, in its socket (its lag is not Redis's silence).
@@ -118,7 +131,7 @@ export class HangWatch {
   private check(): void {
     const oldest = this.oldest();
     if (!oldest) return;
-    if (Date.now() - oldest.sentAt < this.timeoutMs) {
+    if (Date.now() - this.silentSince(oldest) < this.timeoutMs) {
       this.arm();
       return;
     }

@@ -11,6 +11,7 @@
 import { RedisClient as BaseClient, createClient } from 'redis';
 import { TUNABLES } from '../tunables.js';
 import { HangWatch, RedisTimeoutError } from './hang-watch.js';
+import { type Prefixed, prefixedBy } from './prefix.js';
 
 const socketOptions = {
   // Passed on to net.createConnection (not in node-redis's own option types). node-redis
@@ -41,6 +42,8 @@ export type RedisState = 'up' | 'down' | 'disabled';
 export interface Redis {
   /** Its commands time out (duplicates of it do not: the adapter's blocking reader). */
   client: RedisClient;
+  /** Every name this deployment gives to something in Redis, under its REDIS_PREFIX. */
+  prefixed: Prefixed;
   /** Settles once Redis first answers (never, if it never does). */
   ready: Promise<void>;
   /** What is known without asking: connected, answering, and settled after an outage. */
@@ -57,6 +60,8 @@ export interface RedisOptions {
   commandTimeoutMs?: number;
   /** Each command given up on (timed out, or refused while Redis is silent). */
   onTimeout?: () => void;
+  /** REDIS_PREFIX: what this deployment's names start with (prefix.ts). */
+  prefix?: string | undefined;
 }
 
 /**
@@ -173,6 +178,7 @@ export function connectRedis(
   const state = (): RedisState => (raw.isReady && !watch.hung && !settling ? 'up' : 'down');
   return {
     client,
+    prefixed: prefixedBy(options.prefix),
     ready,
     state,
     probe: async () => {

@@ -167,7 +167,8 @@ export const CLIENT_EVENT_SPECS = {
   'join-admin': {
     payload: JoinAdminPayload,
     reply: EmptyReply,
-    summary: 'Join as this admin: the socket enters admins and admin-<adminId>.',
+    summary:
+      'Join as this admin: the socket enters admins and admin-<adminId>, and the server knows the admin from now on (a transfer may name them; GET /api/admins lists them).',
   },
   'join-chat': {
     payload: ChatRefPayload,

@@ -32,6 +32,8 @@ export const AdminIdParams = z.object({ adminId: id });
 export const OpenChatBody = z.object({ userId: id, userName: name });
 
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
+/** With AUTH_MODE=none the query names the admin asking (as the queue's does). */
+export const AdminsQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 export const AllChatsQuery = z.object({
   status: z.enum(CHAT_STATUSES).optional(),
 });

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
-import { ChatSchema, MessageSchema } from './shapes.js';
+import { ChatSchema, KnownAdminSchema, MessageSchema } from './shapes.js';
 
 export const EmptyReply = z.object({});
 export const ChatReply = z.object({ chat: ChatSchema });
@@ -22,6 +22,11 @@ export const SentMessageReply = z.object({
 });
 export const PresenceReply = z.object({
   chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
+});
+export const AdminListReply = z.object({
+  admins: z.array(KnownAdminSchema).meta({
+    description: 'Connected admins first, then the others; each most recently seen first.',
+  }),
 });
 export const JoinChatReply = z.object({ chatId: z.string() });
 
@@ -53,7 +58,9 @@ export const FailureEnvelopeSchema = z
   .looseObject({
     success: z.literal(false),
     error: z.string().meta({ description: 'A sentence for people; may name the field.' }),
-    code: z.enum(ERROR_CODES).meta({ description: 'Branch on this (see docs/errors.md).' }),
+    code: z
+      .enum(ERROR_CODES)
+      .meta({ description: 'Branch on this; every code with its meaning: /docs/errors.json.' }),
   })
   .meta({ title: 'Failure' });
 

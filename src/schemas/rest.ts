@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
 import {
   AdminIdParams,
+  AdminsQuery,
   AllChatsQuery,
   ChatIdParams,
   CloseChatBody,
@@ -26,6 +27,7 @@ import {
   WaitingQuery,
 } from './inputs.js';
 import {
+  AdminListReply,
   ChatListReply,
   ChatReply,
   EmptyReply,
@@ -39,7 +41,7 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence';
+  tag: 'chats' | 'messages' | 'presence' | 'admins';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -111,7 +113,8 @@ export const REST_ROUTES = {
   'POST /api/chats/lock': {
     tag: 'chats',
     summary: 'Take and lock a chat',
-    description: 'As assign, and other admins no longer see the chat in their queue.',
+    description:
+      "As assign, and the chat is marked locked by the caller: the lock goes with the chat when it is transferred (to the new holder) and ends when it is unlocked (returned to the queue). A waiting chat locked by another admin (as v2 could leave one) is not in an admin's queue and cannot be taken by them.",
     body: TakeChatBody,
     reply: ChatReply,
     also: [404, 409, ...BODY],
@@ -120,7 +123,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: 'Transfer a chat to another admin',
     description:
-      'The assignee (or a superadmin, naming the assignee as `fromAdminId`) hands the chat, and its lock, to `toAdminId`.',
+      'The assignee (or a superadmin, naming the assignee as `fromAdminId`) hands the chat, and its lock, to `toAdminId`, who must be an admin the server knows (`GET /api/admins`); any other id is `404 ADMIN_NOT_FOUND` and changes nothing.',
     body: TransferChatBody,
     reply: ChatReply,
     also: [404, 409, ...BODY],
@@ -143,6 +146,15 @@ export const REST_ROUTES = {
     body: CloseChatBody,
     reply: ChatReply,
     also: [404, ...BODY],
+  },
+  'GET /api/admins': {
+    tag: 'admins',
+    summary: 'The admins the server knows',
+    description:
+      'Every admin who has connected (`join-admin`) or acted (taken, transferred, listed…), and those that chats named when the server was upgraded: connected ones first, then by when they were last seen; at most 200. What a transfer may name as `toAdminId` (any other id is `404 ADMIN_NOT_FOUND`). Admins only; with AUTH_MODE=none the query names the admin asking.',
+    querystring: AdminsQuery,
+    reply: AdminListReply,
+    also: [],
   },
   'GET /api/messages/:chatId': {
     tag: 'messages',

@@ -68,7 +68,10 @@ export const ChatSchema = z
     }),
     assignedAdminId: z.string().nullable(),
     assignedAdminName: z.string().nullable(),
-    isLocked: z.boolean().meta({ description: 'Locked chats are hidden from other admins.' }),
+    isLocked: z.boolean().meta({
+      description:
+        'Locked by lockedByAdminId (POST /api/chats/lock): the lock follows a transfer and ends on unlock; a waiting chat locked by another admin is hidden from their queue.',
+    }),
     lockedByAdminId: z.string().nullable(),
     lockedByAdminName: z.string().nullable(),
     lastMessage: z.string().meta({
@@ -108,5 +111,20 @@ export const MessageSchema = z
   })
   .meta({ title: 'Message', example: EXAMPLE_MESSAGE });
 
+export const KnownAdminSchema = z
+  .object({
+    id: z.string().meta({ description: 'The admin id: what a transfer names as `toAdminId`.' }),
+    name: z.string().meta({ description: "The name they last used ('' if they never gave one)." }),
+    online: z.boolean().meta({ description: 'Whether they have a socket connected now.' }),
+    lastSeenAt: isoTime(
+      'When a server process last saw them connect or act (first time per process).',
+    ),
+  })
+  .meta({
+    title: 'KnownAdmin',
+    example: { id: 'admin-456', name: 'Ali', online: true, lastSeenAt: AT },
+  });
+
 export type Chat = z.infer<typeof ChatSchema>;
+export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;

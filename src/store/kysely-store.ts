@@ -12,6 +12,7 @@ import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
+import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -21,6 +22,7 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  SeenAdmin,
   Store,
 } from './store.js';
 
@@ -280,6 +282,18 @@ export class KyselyStore implements Store {
         .executeTakeFirst();
       return row && this.cache.record(row.id, toChat(row));
     });
+  }
+
+  recordAdmin(admin: AdminRef): Promise<void> {
+    return this.guard(() => recordAdmin(this.db, admin, now()));
+  }
+
+  isKnownAdmin(adminId: string): Promise<boolean> {
+    return this.guard(() => adminIsKnown(this.db, adminId));
+  }
+
+  listKnownAdmins(max: number): Promise<SeenAdmin[]> {
+    return this.costlyRead(() => knownAdmins(this.db, max));
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

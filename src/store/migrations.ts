@@ -193,6 +193,43 @@ const chatListIndexes: Migration = {
   },
 };
 
+/**
+ * The admins the server knows, so that a transfer to an id nobody ever used (a typo) is
+ * refused instead of handing the chat to no one. Written when an admin connects or acts,
+ * once per admin per process. The admins that existing chats name (holders and lock
+ * holders, as v2 recorded them) are known from the start; the index serves the list,
+ * most recently seen first (a row is rewritten once per process, so it costs nothing).
+ */
+const knownAdmins: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('known_admins')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('firstSeenAt', 'text', (c) => c.notNull())
+      .addColumn('lastSeenAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('known_admins_by_last_seen')
+      .on('known_admins')
+      .columns(['lastSeenAt', 'id'])
+      .execute();
+    for (const [id, name] of [
+      ['assignedAdminId', 'assignedAdminName'],
+      ['lockedByAdminId', 'lockedByAdminName'],
+    ] as const) {
+      // SQLite needs the WHERE to read ON CONFLICT as the insert's, not as a join's.
+      await sql`
+        INSERT INTO known_admins (id, name, "firstSeenAt", "lastSeenAt")
+        SELECT ${sql.ref(id)}, MAX(${sql.ref(name)}), MIN("createdAt"), MAX("updatedAt")
+        FROM chats
+        WHERE ${sql.ref(id)} IS NOT NULL AND ${sql.ref(name)} IS NOT NULL
+        GROUP BY ${sql.ref(id)}
+        ON CONFLICT (id) DO NOTHING`.execute(db);
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -200,11 +237,18 @@ const migrations: Record<string, Migration> = {
   '0004_write_probe': writeProbe,
   '0005_unread_messages_index': unreadMessagesIndex,
   '0006_chat_list_indexes': chatListIndexes,
+  '0007_known_admins': knownAdmins,
 };
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
+
+/** Migrates up to and including `name` (tests of what a migration does to existing rows). */
+export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error;
+}
 
 /** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {

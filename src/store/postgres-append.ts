@@ -72,10 +72,11 @@ export const APPEND_BATCH = `
   -- The rows as they are now, locked until the commit (in id order, so that two nodes'
   -- batches lock alike): a transfer that committed after this statement's snapshot was
   -- taken is seen here, and none can commit before this one does. Probed by primary key
-  -- for the same reason as above.
+  -- for the same reason as above. NO KEY UPDATE is the lock the UPDATE below takes anyway
+  -- (no key changes): as strong against other writers, and no upgrade within the batch.
   locked AS (
     SELECT c.* FROM (SELECT DISTINCT chat FROM fresh ORDER BY chat) f
-    CROSS JOIN LATERAL (SELECT * FROM chats WHERE id = f.chat FOR UPDATE) c
+    CROSS JOIN LATERAL (SELECT * FROM chats WHERE id = f.chat FOR NO KEY UPDATE) c
   ),
   allowed AS (
     SELECT f.* FROM fresh f JOIN locked c ON c.id = f.chat

@@ -47,8 +47,19 @@ export interface WriteProbeTable {
   payload: string;
 }
 
+/** An admin the server has seen connect or act (or found holding a chat when it migrated). */
+export interface KnownAdminsTable {
+  id: string;
+  /** The name they last used. */
+  name: string;
+  firstSeenAt: string;
+  /** Written at most once per admin per process: when this process first saw them. */
+  lastSeenAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
   write_probe: WriteProbeTable;
+  known_admins: KnownAdminsTable;
 }

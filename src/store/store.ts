@@ -13,6 +13,11 @@ export interface AdminRef {
   name: string;
 }
 
+/** An admin the server has seen, and when this or another process last recorded them. */
+export interface SeenAdmin extends AdminRef {
+  lastSeenAt: string;
+}
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
@@ -91,6 +96,16 @@ export interface Store {
   closeChat(chatId: string, closer: Actor): Promise<Chat | undefined>;
   /** Sets `userOnline` on the user's open chat, if they have one. */
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
+
+  /** Records that `admin` connected or acted (their latest name, now): an upsert. */
+  recordAdmin(admin: AdminRef): Promise<void>;
+  /**
+   * Whether the server knows this admin: recorded, or holding an open chat (one imported
+   * from v2 names admins that may not have connected since).
+   */
+  isKnownAdmin(adminId: string): Promise<boolean>;
+  /** The `max` admins seen most recently, newest first. */
+  listKnownAdmins(max: number): Promise<SeenAdmin[]>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

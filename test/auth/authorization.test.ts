@@ -36,6 +36,8 @@ interface Scene {
   chat: Chat;
   owner: Caller;
   assignee: Caller;
+  /** An admin the server knows (connected), whom transfers name. */
+  target: Caller;
 }
 
 type Request = { method: string; path: string; body?: unknown };
@@ -171,8 +173,8 @@ const restRows: RestRow[] = [
       body: {
         chatId: s.chat._id,
         fromAdminId: c.role === 'superadmin' ? s.assignee.id : c.id,
-        toAdminId: 'admin-target',
-        toAdminName: 'Target',
+        toAdminId: s.target.id,
+        toAdminName: s.target.name,
         isSuperAdmin: c.role === 'superadmin',
       },
     }),
@@ -182,6 +184,19 @@ const restRows: RestRow[] = [
       otherUser: 403,
       assignee: 200,
       otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/admins',
+    chat: 'assigned',
+    request: () => ({ method: 'GET', path: '/api/admins' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
       superadmin: 200,
     },
   },
@@ -426,6 +441,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
   let server: RunningServer;
   let assignee: Caller;
   let superadmin: Caller;
+  let target: Caller;
   const observers: TestClient[] = [];
   const clients: TestClient[] = [];
 
@@ -449,6 +465,9 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     await adminWatcher.emitAck('join-admin', { adminId: superadmin.id, isSuperAdmin: true });
     const assigneeWatcher = await connectAs(assignee);
     await assigneeWatcher.emitAck('join-admin', { adminId: assignee.id });
+    target = await makeCaller('otherAdmin', 'admin');
+    const targetSocket = await connectAs(target);
+    await targetSocket.emitAck('join-admin', { adminId: target.id });
     observers.push(adminWatcher, assigneeWatcher);
   });
   afterAll(async () => {
@@ -484,7 +503,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     }
     await ownerSocket.emitAck('join-chat', { chatId: chat._id });
     await observers[0]?.emitAck('join-chat', { chatId: chat._id });
-    return { scene: { chat, owner, assignee }, ownerSocket };
+    return { scene: { chat, owner, assignee, target }, ownerSocket };
   }
 
   async function callerFor(kind: CallerKind, s: Scene): Promise<Caller> {

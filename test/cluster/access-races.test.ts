@@ -271,6 +271,8 @@ describe.skipIf(!ready)(
           signToken(from, 'admin'),
           signToken(to, 'admin'),
         ]);
+        // `to` has signed in (listed their queue): the server knows whom the transfer names.
+        await api({ url: node1 }, 'GET', '/api/chats/waiting', undefined, bearer(toToken));
         const opened = await api(
           { url: node1 },
           'POST',
@@ -384,10 +386,13 @@ describe.skipIf(!ready)(
       const outcomes = new Set<string>();
       for (let round = 0; round < STALE_ROUNDS; round++) {
         const [user, from, to] = [uid('user'), uid('admin'), uid('admin')];
-        const [userToken, fromToken] = await Promise.all([
+        const [userToken, fromToken, toToken] = await Promise.all([
           signToken(user, 'user'),
           signToken(from, 'admin'),
+          signToken(to, 'admin'),
         ]);
+        // `to` has signed in (listed their queue): the server knows whom the transfer names.
+        await api({ url: node1 }, 'GET', '/api/chats/waiting', undefined, bearer(toToken));
         const opened = await api(
           { url: node1 },
           'POST',

@@ -101,6 +101,36 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     expect(other.of('new-message')).toEqual([]);
   });
 
+  it('an admin connected to either node is known and online to the other: the picker lists them, a transfer may name them', async () => {
+    const [onB, holderId, userId] = [uid('admin'), uid('admin'), uid('user')];
+    const socket = await connect(b);
+    await socket.emitAck('join-admin', { adminId: onB, adminName: 'Bobur' });
+    const listed = await api(a, 'GET', `/api/admins?adminId=${holderId}`);
+    expect(listed.status).toBe(200);
+    const admins = listed.body.admins as { id: string; online: boolean }[];
+    expect(admins.find((x) => x.id === onB)).toMatchObject({ online: true });
+    // The caller (seen just now, over REST only) is known, not connected.
+    expect(admins.find((x) => x.id === holderId)).toMatchObject({ online: false });
+
+    const opened = await api(a, 'POST', '/api/chats', { userId, userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    await api(a, 'POST', '/api/chats/assign', { chatId, adminId: holderId, adminName: 'H' });
+    const moved = await api(a, 'POST', '/api/chats/transfer', {
+      chatId,
+      fromAdminId: holderId,
+      toAdminId: onB,
+      toAdminName: 'Bobur',
+    });
+    expect(moved.status).toBe(200);
+    socket.close();
+    await waitUntil('node A sees the admin on node B gone', async () => {
+      const again = await api(a, 'GET', `/api/admins?adminId=${holderId}`);
+      return (again.body.admins as { id: string; online: boolean }[]).some(
+        (x) => x.id === onB && !x.online,
+      );
+    });
+  });
+
   it('a socket still in a chat room after losing access (its leave lost) hears no message, read receipt or typing of it', async () => {
     const userId = uid('user');
     const adminId = uid('admin');

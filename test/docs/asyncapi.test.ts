@@ -7,7 +7,7 @@ import { api, startTestServer } from '../helpers/server.js';
 const ERROR = 0;
 
 describe('the AsyncAPI document', () => {
-  it('is served at /docs/asyncapi.json, is valid AsyncAPI 3.0, and has every event both ways', async () => {
+  it('is served at /docs/asyncapi.json, is valid AsyncAPI 3.0, has every event both ways, and lists its servers with the handshake token as their security', async () => {
     const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
     let doc: Record<string, unknown>;
     try {
@@ -15,6 +15,12 @@ describe('the AsyncAPI document', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/application\/json/);
       doc = res.body;
+      // The documents it names are served.
+      const named = [...JSON.stringify(doc).matchAll(/\/docs\/[\w.]+\.json/g)].map((m) => m[0]);
+      expect(named).toContain('/docs/errors.json');
+      for (const path of new Set(named)) {
+        expect((await api(server, 'GET', path)).status, path).toBe(200);
+      }
     } finally {
       await server.close();
     }
@@ -52,6 +58,32 @@ describe('the AsyncAPI document', () => {
     expect(addresses).toEqual(
       expect.arrayContaining(['admins', 'admin-{adminId}', 'user-{userId}', 'chat-{chatId}']),
     );
+    // Servers: this one as the client reached it, by WebSocket and by polling, each
+    // secured by the handshake's token; every channel is on both.
+    const host = new URL(server.url).host;
+    const servers = document?.servers().all() ?? [];
+    expect(servers.map((s) => [s.id(), s.protocol(), s.host(), s.pathname()])).toEqual([
+      ['websocket', 'ws', host, '/socket.io/'],
+      ['polling', 'http', host, '/socket.io/'],
+    ]);
+    for (const s of servers) {
+      const schemes = s
+        .security()
+        .flatMap((requirement) => requirement.all().map((r) => r.scheme()));
+      expect(schemes.map((scheme) => [scheme.type(), scheme.name(), scheme.in()])).toEqual([
+        ['httpApiKey', 'token', 'query'],
+      ]);
+      expect(schemes[0]?.description()).toMatch(/auth: \{ token \}.*connect_error/);
+    }
+    for (const channel of document?.channels().all() ?? []) {
+      expect(
+        channel
+          .servers()
+          .all()
+          .map((s) => s.id()),
+        channel.id(),
+      ).toEqual(['websocket', 'polling']);
+    }
     // Payloads come from the zod schemas: the send-message ack carries the stored message's seq.
     const ack = document?.components().messages().get('send-message-ack');
     expect(JSON.stringify(ack?.payload()?.json())).toContain('"seq"');

@@ -6,6 +6,7 @@ import { api, startTestServer } from '../helpers/server.js';
 
 interface Operation {
   security?: Record<string, string[]>[];
+  tags?: string[];
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 interface OpenApi {
@@ -17,17 +18,20 @@ interface OpenApi {
 let server: RunningServer;
 let doc: OpenApi;
 beforeAll(async () => {
-  server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+  // With METRICS_TOKEN, so that /metrics on the main port is in the document too.
+  server = await startTestServer(
+    { kind: 'sqlite', path: ':memory:' },
+    { METRICS_TOKEN: 'metrics-token-0123456789' },
+  );
   doc = (await api(server, 'GET', '/docs/json')).body as unknown as OpenApi;
 });
 afterAll(() => server.close());
 
-const apiOperations = () =>
-  Object.entries(doc.paths)
-    .filter(([path]) => path.startsWith('/api/'))
-    .flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ name: `${method} ${path}`, op })),
-    );
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, name: `${method} ${path}`, op })),
+  );
+const apiOperations = () => operations().filter(({ path }) => path.startsWith('/api/'));
 
 describe('the OpenAPI document', () => {
   it('has every REST route of the table, and nothing under /api that is not in it', () => {
@@ -59,6 +63,66 @@ describe('the OpenAPI document', () => {
       }
       expect(op.security, name).toEqual([{ bearerAuth: [] }]);
     }
+  });
+
+  it('every operation, under /api or not, documents a 2xx response with a schema', () => {
+    const all = operations();
+    expect(all.map(({ name }) => name)).toEqual(
+      expect.arrayContaining(['get /health', 'get /', 'get /ready', 'get /metrics']),
+    );
+    const undocumented = all
+      .filter(({ op }) =>
+        Object.entries(op.responses).every(
+          ([status, response]) =>
+            !/^2\d\d$/.test(status) ||
+            Object.values(response.content ?? {}).every(({ schema }) => !schema),
+        ),
+      )
+      .map(({ name }) => name);
+    expect(undocumented).toEqual([]);
+  });
+
+  it('/health documents the same shape on 200 and 503, and its replies match it', async () => {
+    const health = doc.paths['/health']?.get;
+    const schemaOf = (status: string) =>
+      health?.responses[status]?.content?.['application/json']?.schema;
+    expect(schemaOf('200')).toMatchObject({
+      required: expect.arrayContaining(['status', 'store', 'redis', 'connections']),
+    });
+    expect(schemaOf('503')).toEqual(schemaOf('200'));
+    // The test server checks every reply against its documented schema: a 500 if not.
+    expect((await api(server, 'GET', '/health')).status).toBe(200);
+    const root = await api(server, 'GET', '/');
+    expect(root.status).toBe(200);
+    expect(root.body).toMatchObject({ docs: '/docs', console: '/console' });
+  });
+
+  it('names a served error catalogue, with every code and its status', async () => {
+    const links = [...doc.info.description.matchAll(/\]\((\/[^)\s]+)\)/g)].map((m) => m[1]);
+    expect(links).toContain('/docs/errors.json');
+    expect(doc.info.description).not.toMatch(/errors\.md/);
+    for (const link of links) expect((await api(server, 'GET', link ?? '')).status, link).toBe(200);
+    const catalogue = (await api(server, 'GET', '/docs/errors.json')).body as unknown as {
+      errors: { code: keyof typeof ERRORS; status: number; meaning: string }[];
+    };
+    expect(catalogue.errors.map((e) => e.code).sort()).toEqual(Object.keys(ERRORS).sort());
+    for (const e of catalogue.errors) expect(e.status, e.code).toBe(ERRORS[e.code].status);
+  });
+
+  it("documents the transfer's unknown target and the admin list it is checked against", () => {
+    const transfer = doc.paths['/api/chats/transfer']?.post;
+    expect(transfer?.responses['404']?.description).toContain('`ADMIN_NOT_FOUND`');
+    const admins = doc.paths['/api/admins']?.get;
+    const ok = admins?.responses['200']?.content?.['application/json']?.schema as {
+      properties?: Record<string, { items?: { properties?: Record<string, unknown> } }>;
+    };
+    expect(Object.keys(ok?.properties?.admins?.items?.properties ?? {}).sort()).toEqual([
+      'id',
+      'lastSeenAt',
+      'name',
+      'online',
+    ]);
+    expect(admins?.responses['403']).toBeDefined();
   });
 
   it('declares the bearer scheme, and points to documents that exist', async () => {

@@ -1,7 +1,8 @@
 /**
- * nginx in front of the test nodes, configured by the file operators use
- * (deploy/nginx.conf): only the nodes' addresses, the listen port and the access log's
- * path are replaced. Its own process (`nginx -p <dir> -c <conf> -g 'daemon off;'`), never
+ * nginx in front of the test nodes, configured by the files operators use: the site
+ * (deploy/nginx.conf) with only the nodes' addresses, the listen port and the access log's
+ * path replaced, run by the whole configuration beside it (deploy/nginx-standalone.conf)
+ * unchanged, in a folder of its own as that file's comment says. Its own process, never
  * the system service.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { type Child, freePort, required, spawnChild, waitUntil } from './process
 
 export const NGINX_BIN = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const TEMPLATE = new URL('../../deploy/nginx.conf', import.meta.url);
+const STANDALONE = new URL('../../deploy/nginx-standalone.conf', import.meta.url);
 
 export function nginxInstalled(): boolean {
   return required(
@@ -56,7 +58,12 @@ export interface Nginx {
   output(): string;
 }
 
-export async function startNginx(nodePorts: number[]): Promise<Nginx> {
+export interface NginxOptions {
+  /** Changes the site after it is rendered (a test's deliberate misconfiguration). */
+  editSite?: (site: string) => string;
+}
+
+export async function startNginx(nodePorts: number[], options: NginxOptions = {}): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-nginx-'));
   // Worker processes run as an unprivileged user when nginx starts as root.
   chmodSync(dir, 0o755);
@@ -67,27 +74,13 @@ export async function startNginx(nodePorts: number[]): Promise<Nginx> {
     nodes: nodePorts.map((p) => `127.0.0.1:${p}`),
     accessLog,
   });
-  writeFileSync(join(dir, 'chat.conf'), site);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
-    .map((t) => `  ${t}_temp_path ${join(dir, t)};`)
-    .join('\n');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1;
-pid ${join(dir, 'nginx.pid')};
-error_log ${join(dir, 'error.log')} warn;
-events { worker_connections 4096; }
-http {
-${temp}
-  include ${join(dir, 'chat.conf')};
-}
-`,
-  );
+  writeFileSync(join(dir, 'nginx.conf'), options.editSite ? options.editSite(site) : site);
+  writeFileSync(join(dir, 'nginx-standalone.conf'), readFileSync(STANDALONE));
   const child: Child = spawnChild(NGINX_BIN, [
     '-p',
-    dir,
+    `${dir}/`,
     '-c',
-    join(dir, 'nginx.conf'),
+    'nginx-standalone.conf',
     '-g',
     'daemon off;',
   ]);

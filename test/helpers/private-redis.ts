@@ -1,8 +1,9 @@
 /**
  * A redis-server of the test's own, on a free port, without persistence. Each cluster
- * test gets one: the Socket.io stream, its pub/sub channels and the presence keys have
- * fixed names, so two clusters on one Redis would be one cluster (and pub/sub ignores
- * database numbers). It can be stopped and started again on the same port (an outage).
+ * test gets one: its nodes run without REDIS_PREFIX, so the Socket.io stream, its pub/sub
+ * channels and the presence keys have fixed names, and two clusters on one Redis would be
+ * one cluster (pub/sub ignores database numbers); stopping it must not touch another
+ * test's. It can be stopped and started again on the same port (an outage).
  */
 import { execFileSync } from 'node:child_process';
 import { createClient } from 'redis';

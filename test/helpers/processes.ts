@@ -92,14 +92,13 @@ export async function waitUntil(
 }
 
 /**
- * Whether a program the cluster tests need is installed. In CI (CI=true) a missing one
- * fails the run; elsewhere it is announced loudly and the caller skips.
+ * Whether a program that tests start themselves (nginx, redis-server, clamd, radosgw) is
+ * installed. In CI (CI=true) a missing one fails the run; elsewhere it is announced loudly
+ * and the caller skips.
  */
 export function required(found: boolean, what: string, hint: string): boolean {
   if (found) return true;
   if (process.env.CI) throw new Error(`${what} is required in CI but missing (${hint})`);
-  console.warn(
-    `\n!!! ${what} is missing: the cluster tests that need it are SKIPPED.\n!!! ${hint}\n`,
-  );
+  console.warn(`\n!!! ${what} is missing: the tests that need it are SKIPPED.\n!!! ${hint}\n`);
   return false;
 }

@@ -5,6 +5,7 @@
  * the store's conditional statement must still refuse.
  */
 
+import { knownAdmins } from '../../src/admins/known-admins.js';
 import type { Deps } from '../../src/deps.js';
 import { createLimits } from '../../src/limits/rate-limiter.js';
 import { LocalPresence } from '../../src/presence/presence.js';
@@ -27,11 +28,15 @@ export function staleFirstRead(store: Store, old: Chat): Store {
   });
 }
 
-/** The use cases' dependencies around `store`, without limits, presence of this process only. */
+/**
+ * The use cases' dependencies around `store`, without limits, presence of this process
+ * only, and no admin connected.
+ */
 export function depsWith(store: Store): Deps {
   return {
     store,
     limits: createLimits({ enabled: false, messagesPerSecond: 0, messagesBurst: 0 }),
     presence: new LocalPresence(),
+    admins: knownAdmins(store, async () => new Set()),
   };
 }

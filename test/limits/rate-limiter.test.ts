@@ -18,9 +18,26 @@ describe('budget limiter in memory', () => {
     const refused = await limiter.consume('a');
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterMs).toBeGreaterThan(0);
-    expect(refused.retryAfterMs).toBeLessThanOrEqual(1000);
+    // The window of 30 at 10/s is 3 s long: the wait is what is left of it.
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(3000);
     await new Promise((r) => setTimeout(r, refused.retryAfterMs + 20));
     expect((await limiter.consume('a')).allowed).toBe(true);
+  });
+
+  it('holds a steady sender to the rate: a burst does not add to it', async () => {
+    // 10/s, bursts of 20: counted as 20 per 2 s. Counted as 10 per second plus the other
+    // 10 of the burst per second, a steady sender got 20/s.
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 10, burst: 20 });
+    const started = performance.now();
+    let allowed = 0;
+    while (performance.now() - started < 4100) {
+      if ((await limiter.consume('steady')).allowed) allowed++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const elapsed = performance.now() - started;
+    // At most one window's 20 per 2 s window touched: 3 windows in 4.1-6 s.
+    expect(allowed).toBeLessThanOrEqual(20 * (Math.floor(elapsed / 2000) + 1));
+    expect(allowed).toBeGreaterThanOrEqual(40);
   });
 
   it('keeps keys apart', async () => {

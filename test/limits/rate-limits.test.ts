@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Budget, DEFAULT_BUDGETS } from '../../src/limits/rate-limiter.js';
+import { type Budget, DEFAULT_BUDGETS, windowOf } from '../../src/limits/rate-limiter.js';
 import type { RunningServer } from '../../src/server.js';
 import type { Chat, Message } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
@@ -27,19 +27,14 @@ const DEFAULT_MESSAGES: Budget = { perSecond: 10, burst: 30 };
 
 /**
  * The most the limiter can allow of `budget` to one key within `elapsedMs`, whatever the
- * timing: it counts in two fixed windows (`perSecond` per second, and the rest of the
- * burst per the time the rate takes to refill it), each starting at its first use, and a
- * span of T touches at most floor(T / window) + 1 of a window. A span measured around the
+ * timing: it counts in fixed windows (windowOf), each starting at its first use, and a
+ * span of T touches at most floor(T / window) + 1 of them. A span measured around the
  * whole exchange by the test is never shorter than the server's, so the bound holds on a
  * loaded machine too.
  */
 function mostAllowed(budget: Budget, elapsedMs: number): number {
-  const rateSeconds = Math.max(1, Math.ceil(1 / budget.perSecond));
-  const ratePoints = Math.max(1, Math.round(budget.perSecond * rateSeconds));
-  const extra = Math.max(0, Math.round(budget.burst) - ratePoints);
-  const extraSeconds = Math.max(1, Math.ceil(extra / budget.perSecond));
-  const windows = (seconds: number) => Math.floor(elapsedMs / 1000 / seconds) + 1;
-  return ratePoints * windows(rateSeconds) + extra * windows(extraSeconds);
+  const { points, seconds } = windowOf(budget);
+  return points * (Math.floor(elapsedMs / 1000 / seconds) + 1);
 }
 
 /** Runs `fn` and measures it, from before its first request to after its last answer. */
@@ -60,60 +55,56 @@ const sendAs = (server: RunningServer, userId: string, content: string, headers 
 
 describe('rate limits (on, default values)', () => {
   it('sends over the burst get 429 with Retry-After and store nothing; REST and socket share one budget', () =>
-    // A slow refill (1/s) keeps what refills during the burst small.
-    withServer(
-      { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_PER_SECOND: '1' },
-      async (server, clients) => {
-        const budget = { ...DEFAULT_MESSAGES, perSecond: 1 };
-        const started = performance.now();
-        const { result, elapsedMs } = await timed(async () => {
-          const first = await sendAs(server, 'flooder', 'm0');
-          const burst = await Promise.all(
-            Array.from({ length: 40 }, (_, i) => sendAs(server, 'flooder', `m${i + 1}`)),
-          );
-          return { first, burst };
-        });
-        const chat = result.first.body.chat as Chat;
-        const accepted = 1 + result.burst.filter((r) => r.status === 200).length;
-        const refused = result.burst.filter((r) => r.status === 429);
-        expect(accepted).toBeGreaterThanOrEqual(budget.burst);
-        expect(accepted).toBeLessThanOrEqual(mostAllowed(budget, elapsedMs));
-        expect(refused.length).toBe(41 - accepted);
-        expect(refused[0]?.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
-        expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-
-        const socket = await connectClient(server.url);
-        clients.push(socket);
-        await socket.emitAck('join-user', { userId: 'flooder', userName: 'F' });
-        // The socket draws on what is left of the same budget: what refilled meanwhile at
-        // most, never a burst of its own.
-        const acks = await Promise.all(
-          Array.from({ length: budget.burst }, (_, i) =>
-            socket.emitAck('send-message', { chatId: chat._id, content: `socket ${i}` }),
-          ),
+    withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+      const budget = DEFAULT_MESSAGES;
+      const started = performance.now();
+      const { result, elapsedMs } = await timed(async () => {
+        const first = await sendAs(server, 'flooder', 'm0');
+        const burst = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => sendAs(server, 'flooder', `m${i + 1}`)),
         );
-        const viaSocket = acks.filter((a) => a.success).length;
-        const allowedSoFar = mostAllowed(budget, performance.now() - started);
-        expect(accepted + viaSocket).toBeLessThanOrEqual(allowedSoFar);
-        const refusedAck = acks.find((a) => !a.success);
-        expect(refusedAck).toMatchObject({ success: false, code: 'RATE_LIMITED' });
-        expect(refusedAck && failed(refusedAck).retryAfterMs).toBeGreaterThan(0);
+        return { first, burst };
+      });
+      const chat = result.first.body.chat as Chat;
+      const accepted = 1 + result.burst.filter((r) => r.status === 200).length;
+      const refused = result.burst.filter((r) => r.status === 429);
+      expect(accepted).toBeGreaterThanOrEqual(budget.burst);
+      expect(accepted).toBeLessThanOrEqual(mostAllowed(budget, elapsedMs));
+      expect(refused.length).toBe(41 - accepted);
+      expect(refused[0]?.body).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+      expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
-        // Refused sends used no seq: what is stored is gap-free.
-        const total = accepted + viaSocket;
-        const stored = await api(server, 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
-        expect((stored.body.messages as Message[]).map((m) => m.seq)).toEqual(
-          Array.from({ length: total }, (_, i) => i + 1),
-        );
-        // Once the budget refills, a send goes through; the refused tries stored nothing.
-        let later = result.first;
-        await waitUntil('the message budget refills', async () => {
-          later = await sendAs(server, 'flooder', 'after a pause');
-          return later.status === 200;
-        });
-        expect((later.body.message as Message).seq).toBe(total + 1);
-      },
-    ));
+      const socket = await connectClient(server.url);
+      clients.push(socket);
+      await socket.emitAck('join-user', { userId: 'flooder', userName: 'F' });
+      // The socket draws on what is left of the same budget: what refilled meanwhile at
+      // most, never a burst of its own.
+      const acks = await Promise.all(
+        Array.from({ length: budget.burst }, (_, i) =>
+          socket.emitAck('send-message', { chatId: chat._id, content: `socket ${i}` }),
+        ),
+      );
+      const viaSocket = acks.filter((a) => a.success).length;
+      const allowedSoFar = mostAllowed(budget, performance.now() - started);
+      expect(accepted + viaSocket).toBeLessThanOrEqual(allowedSoFar);
+      const refusedAck = acks.find((a) => !a.success);
+      expect(refusedAck).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+      expect(refusedAck && failed(refusedAck).retryAfterMs).toBeGreaterThan(0);
+
+      // Refused sends used no seq: what is stored is gap-free.
+      const total = accepted + viaSocket;
+      const stored = await api(server, 'GET', `/api/messages/${chat._id}?after=0&limit=200`);
+      expect((stored.body.messages as Message[]).map((m) => m.seq)).toEqual(
+        Array.from({ length: total }, (_, i) => i + 1),
+      );
+      // Once the budget refills, a send goes through; the refused tries stored nothing.
+      let later = result.first;
+      await waitUntil('the message budget refills', async () => {
+        later = await sendAs(server, 'flooder', 'after a pause');
+        return later.status === 200;
+      });
+      expect((later.body.message as Message).seq).toBe(total + 1);
+    }));
 
   it("a flood from one identity does not stop another's messages", () =>
     withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {

@@ -26,6 +26,8 @@ describe('the console offers what the server allows', () => {
         const unheld = !(chat.status === 'active' && chat.assignedAdminId !== null);
         expect({ chat: chat._id, ...shown }).toEqual({
           chat: chat._id,
+          // A chat the server would not show (its history, its room) is not shown either.
+          view: server.view,
           take: server.take && unheld,
           lock: server.lock && unheld,
           unlock: server.unlock,

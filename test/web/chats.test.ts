@@ -134,4 +134,21 @@ describe('console chat lists', () => {
     });
     expect(s.byId.c1?.lastMessage).toBe('[file]');
   });
+
+  it('remembers whom a chat was transferred to, until it comes back', () => {
+    const held = chat('c1', {
+      status: 'active',
+      assignedAdminId: me.id,
+      assignedAdminName: me.name,
+    });
+    let s = apply(noChats, { type: 'upsert', chat: held });
+    expect(ids(mineOf(s, me))).toEqual(['c1']);
+    s = apply(s, { type: 'transferred-out', chatId: 'c1', toAdminName: 'Boris' });
+    expect(s.transferredAway).toEqual({ c1: 'Boris' });
+    expect(ids(mineOf(s, me))).toEqual([]);
+    // Boris hands it back.
+    s = apply(s, { type: 'upsert', chat: held });
+    expect(s.transferredAway).toEqual({});
+    expect(ids(mineOf(s, me))).toEqual(['c1']);
+  });
 });

@@ -220,9 +220,9 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await item(a1).click();
         // A waiting chat offers a plain admin Take, never Close: the server refuses them that.
         const actions = a1.locator('.chat__actions');
-        await actions.locator('button:has-text("Take")').waitFor();
+        await actions.locator('[data-action=take]').waitFor();
         expect(await actions.locator('button:has-text("Close")').count()).toBe(0);
-        await a1.click('.chat__actions button:has-text("Take")');
+        await a1.click('.chat__actions [data-action=take]');
         await until('the chat leaves admin 2 queue', async () => (await item(a2).count()) === 0);
         await widget.locator('.notice', { hasText: `${admin1.name} joined the chat` }).waitFor();
         await widget.locator('.panel__status', { hasText: admin1.name }).waitFor();
@@ -500,6 +500,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       await widget.locator('.msg[data-seq="123"]').waitFor();
       expect(await widget.locator('.panel__title').textContent()).toBe('Yordam');
       expect(await widget.locator('textarea').getAttribute('placeholder')).toBe('Xabar yozing…');
+      // Today's messages sit under one separator, in Uzbek.
+      expect(await widget.locator('.messages .day').allTextContents()).toEqual(['Bugun']);
       const older = widget.locator('.messages__older');
       await older.focus();
       await shop.keyboard.press('Enter');

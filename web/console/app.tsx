@@ -15,16 +15,20 @@ import {
   loadConfig,
   postToParent,
   type Session,
-  type SignInReason,
   savedSession,
   saveSession,
   sessionFromToken,
   tokenFromFragment,
 } from './session.js';
-import { SignIn } from './sign-in.js';
+import { SignIn, type SignInProblem } from './sign-in.js';
 import { Workspace, type WorkspaceStatus } from './workspace.js';
 
 const LANG_KEY = 'fastorika.console.lang';
+
+/** What the sign-in page says after the server ended the session: expired, or refused. */
+function signedOutBecause(code: string | undefined): SignInProblem {
+  return code === 'INVALID_TOKEN' || code === 'MISSING_TOKEN' ? 'tokenRefused' : 'signedOut';
+}
 const LANG_NAMES: Record<Lang, string> = { en: 'English', ru: 'Русский', uz: 'Oʻzbekcha' };
 
 function initialLang(): Lang {
@@ -46,7 +50,7 @@ export function ConsoleApp() {
   const [config, setConfig] = useState<ConsoleConfig | undefined>(undefined);
   const [configFailed, setConfigFailed] = useState(false);
   const [session, setSession] = useState<Session | undefined>(undefined);
-  const [problem, setProblem] = useState<SignInReason | undefined>(undefined);
+  const [problem, setProblem] = useState<SignInProblem | undefined>(undefined);
   /** A handed-over token waiting for the admin to confirm whom they become. */
   const [offer, setOffer] = useState<Handover | undefined>(undefined);
   // The session as of now, for handovers that arrive between renders.
@@ -140,7 +144,7 @@ export function ConsoleApp() {
     );
   }, [config, expiresAt]);
 
-  const signOut = useCallback((reason?: 'signedOut' | 'tokenRenewing') => {
+  const signOut = useCallback((reason?: SignInProblem) => {
     current.current = undefined;
     saveSession(undefined);
     setSession(undefined);
@@ -206,15 +210,21 @@ export function ConsoleApp() {
         c={c}
         lang={lang}
         onStatus={report}
-        onSignedOut={() => {
+        onSignedOut={(code) => {
           // Framed by a listed admin panel, an expired token is the panel's to renew: the
           // admin is told so, not asked to sign in again.
           const framed = window.parent !== window && config.parentOrigins.length > 0;
-          if (expiresAt !== undefined && expiresAt <= Date.now() && framed) {
-            postToParent(config, { type: 'fastorika:token-expired', expiresAt, expired: true });
+          const expired =
+            code === 'TOKEN_EXPIRED' || (expiresAt !== undefined && expiresAt <= Date.now());
+          if (framed && expired) {
+            postToParent(config, {
+              type: 'fastorika:token-expired',
+              expiresAt: expiresAt ?? null,
+              expired: true,
+            });
             signOut('tokenRenewing');
           } else {
-            signOut('signedOut');
+            signOut(signedOutBecause(code));
           }
         }}
         header={

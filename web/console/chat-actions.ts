@@ -8,6 +8,8 @@ import { capabilitiesOf, holderOf } from '../../src/chats/permissions.js';
 import type { Chat, Identity } from '../shared/types.js';
 
 export interface ChatActions {
+  /** Whether the server still lets this admin see the chat (its history, its room). */
+  view: boolean;
   take: boolean;
   lock: boolean;
   unlock: boolean;
@@ -21,6 +23,7 @@ export function chatActionsFor(chat: Chat, me: Identity): ChatActions {
   // Taking a chat one already holds changes nothing: offered only while nobody holds it.
   const free = holderOf(chat) === null;
   return {
+    view: may.view,
     take: may.take && free,
     lock: may.lock && free,
     unlock: may.unlock,

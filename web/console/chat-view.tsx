@@ -1,9 +1,11 @@
 /**
  * One chat in the console: who and where it stands, the actions this admin may take
- * (take, lock, return to queue, transfer, close), the history and the reply box.
+ * (take, lock, return to queue, transfer, close), the history and the reply box. A chat
+ * the admin may no longer see (transferred away, taken by another admin) shows only what
+ * became of it: nothing on it would be allowed, not even reading its history.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -28,11 +30,47 @@ interface Props {
   lang: Lang;
   dispatch(e: ChatEvent): void;
   onBack(): void;
+  /** The admin this chat was transferred to, when it was transferred away from this one. */
+  transferredTo?: string | undefined;
 }
 
 type Reply = { chat?: Chat | null };
 
 export function ChatView(props: Props) {
+  const may = chatActionsFor(props.chat, props.me);
+  return may.view ? <OpenChat {...props} /> : <ChatGone {...props} />;
+}
+
+/** What became of a chat this admin can no longer see, and the way back to the lists. */
+function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
+  const what =
+    transferredTo !== undefined
+      ? sentence(c('transferredTo'), { name: transferredTo })
+      : chat.status === 'closed'
+        ? t('chatClosed')
+        : chat.assignedAdminName
+          ? sentence(c('takenByOther'), { name: chat.assignedAdminName })
+          : c('noLongerVisible');
+  return (
+    <section class="chat chat--gone" aria-labelledby="chat-title" data-chat-id={chat._id}>
+      <header class="chat__header">
+        <div class="chat__who">
+          <h2 id="chat-title">
+            <Isolated text={chat.userName || chat.userId} />
+          </h2>
+        </div>
+      </header>
+      <p class="chat__gone" role="status" data-transferred={transferredTo !== undefined}>
+        {what}
+      </p>
+      <button type="button" class="button" onClick={onBack}>
+        {c('backToList')}
+      </button>
+    </section>
+  );
+}
+
+function OpenChat(props: Props) {
   const { client, me, chat, admins, visible, t, c, lang, dispatch } = props;
   const superadmin = me.role === 'superadmin';
   const mine = chat.assignedAdminId === me.id;
@@ -42,6 +80,8 @@ export function ChatView(props: Props) {
   const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  // The id a transfer named, for the sentence that says it is unknown.
+  const target = useRef('');
 
   const view = useChat(client, chat._id, {
     side: 'admin',
@@ -55,19 +95,24 @@ export function ChatView(props: Props) {
     if (unreadShown && allRead) dispatch({ type: 'read', chatId: chat._id });
   }, [unreadShown, allRead, chat._id, dispatch]);
 
-  const act = async (call: () => Promise<Reply>) => {
+  /** Runs one action; answers whether it succeeded (a form stays open on a refusal). */
+  const act = async (call: () => Promise<Reply>): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     try {
       const reply = await call();
       if (reply.chat) dispatch({ type: 'upsert', chat: reply.chat });
+      return true;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'CHAT_TAKEN') {
         setError(sentence(c('takenBy'), { name: String(err.body.assignedTo ?? '') }));
+      } else if (err instanceof ApiError && err.code === 'ADMIN_NOT_FOUND') {
+        setError(sentence(c('transferUnknownAdmin'), { id: target.current }));
       } else {
         const reason = err instanceof Error ? err.message : String(err);
         setError(sentence(c('actionFailed'), { reason }));
       }
+      return false;
     } finally {
       setBusy(false);
     }
@@ -93,8 +138,9 @@ export function ChatView(props: Props) {
         body: { adminId: me.id, isSuperAdmin: superadmin },
       }),
     ).then(() => setConfirmingClose(false));
-  const transfer = (toAdminId: string, toAdminName: string) =>
-    act(() =>
+  const transfer = (toAdminId: string, toAdminName: string) => {
+    target.current = toAdminId;
+    return act(() =>
       client.request('POST /api/chats/transfer', {
         body: {
           chatId: chat._id,
@@ -105,7 +151,8 @@ export function ChatView(props: Props) {
           isSuperAdmin: superadmin,
         },
       }),
-    ).then(() => setTransferring(false));
+    ).then((done) => done && setTransferring(false));
+  };
 
   const holder =
     chat.isLocked && chat.lockedByAdminName
@@ -144,7 +191,15 @@ export function ChatView(props: Props) {
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>
           {may.take ? (
-            <button type="button" class="button" disabled={busy} onClick={() => take(false)}>
+            <button
+              type="button"
+              class="button"
+              data-action="take"
+              title={c('takeHint')}
+              aria-describedby="take-hint"
+              disabled={busy}
+              onClick={() => take(false)}
+            >
               {c('take')}
             </button>
           ) : null}
@@ -152,11 +207,24 @@ export function ChatView(props: Props) {
             <button
               type="button"
               class="button button--plain"
+              data-action="lock"
+              title={c('lockHint')}
+              aria-describedby="lock-hint"
               disabled={busy}
               onClick={() => take(true)}
             >
               {c('lock')}
             </button>
+          ) : null}
+          {may.take ? (
+            <span id="take-hint" class="visually-hidden">
+              {c('takeHint')}
+            </span>
+          ) : null}
+          {may.lock ? (
+            <span id="lock-hint" class="visually-hidden">
+              {c('lockHint')}
+            </span>
           ) : null}
           {may.unlock ? (
             <button type="button" class="button button--plain" disabled={busy} onClick={unlock}>
@@ -203,7 +271,9 @@ export function ChatView(props: Props) {
       ) : null}
       {transferring ? (
         <TransferForm
-          admins={Object.fromEntries(Object.entries(admins).filter(([id]) => id !== me.id))}
+          client={client}
+          me={me}
+          admins={admins}
           c={c}
           onTransfer={(id, name) => void transfer(id, name)}
           onCancel={() => setTransferring(false)}

@@ -9,9 +9,11 @@ export interface Chats {
   byId: Readonly<Record<string, Chat>>;
   /** Admins seen in events and lists (id → name): candidates for a transfer. */
   admins: Readonly<Record<string, string>>;
+  /** Chats transferred away from this admin (chat id → the new holder's name). */
+  transferredAway: Readonly<Record<string, string>>;
 }
 
-export const noChats: Chats = { byId: {}, admins: {} };
+export const noChats: Chats = { byId: {}, admins: {}, transferredAway: {} };
 
 export type ChatEvent =
   | { type: 'loaded'; list: List; chats: Chat[]; status?: Chat['status'] | '' }
@@ -66,7 +68,7 @@ function patch(s: Chats, chatId: string, f: (c: Chat) => Chat): Chats {
 function upsert(s: Chats, chats: Chat[]): Chats {
   const byId = { ...s.byId };
   for (const c of chats) byId[c._id] = c;
-  return { byId, admins: seeAdmins(s.admins, chats) };
+  return { ...s, byId, admins: seeAdmins(s.admins, chats) };
 }
 
 /** Which chats a list load is the whole truth about: the others are kept. */
@@ -76,7 +78,23 @@ function coveredBy(list: List, me: Identity, status = ''): (c: Chat) => boolean 
   return (c) => !status || c.status === status;
 }
 
+/** A chat transferred away and back again is ours: it no longer says it was transferred. */
+function forgetReturned(s: Chats, me: Identity): Chats {
+  const back = Object.keys(s.transferredAway).filter((id) => {
+    const chat = s.byId[id];
+    return chat !== undefined && isMine(me, chat);
+  });
+  if (back.length === 0) return s;
+  const transferredAway = { ...s.transferredAway };
+  for (const id of back) delete transferredAway[id];
+  return { ...s, transferredAway };
+}
+
 export function applyChatEvent(s: Chats, e: ChatEvent, me: Identity): Chats {
+  return forgetReturned(applied(s, e, me), me);
+}
+
+function applied(s: Chats, e: ChatEvent, me: Identity): Chats {
   switch (e.type) {
     case 'loaded': {
       // A chat the list should contain but does not has changed elsewhere: drop our copy.
@@ -97,14 +115,16 @@ export function applyChatEvent(s: Chats, e: ChatEvent, me: Identity): Chats {
         assignedAdminName: e.adminName,
       }));
     }
-    case 'transferred-out':
+    case 'transferred-out': {
       // The new assignee's id is not in this event; the chat is no longer ours either way.
-      return patch(s, e.chatId, (c) => ({
+      const transferredAway = { ...s.transferredAway, [e.chatId]: e.toAdminName };
+      return patch({ ...s, transferredAway }, e.chatId, (c) => ({
         ...c,
         status: 'active',
         assignedAdminId: c.assignedAdminId === me.id ? `→${e.toAdminName}` : c.assignedAdminId,
         assignedAdminName: e.toAdminName,
       }));
+    }
     case 'closed':
       return patch(s, e.chatId, (c) => ({ ...c, status: 'closed', userOnline: false }));
     case 'notification': {

@@ -25,9 +25,6 @@ export interface Session {
 
 export type TokenProblem = 'tokenInvalid' | 'tokenNotAdmin' | 'tokenExpired';
 
-/** Why the sign-in page shows: a token problem, a plain sign-out, or an expiry the panel renews. */
-export type SignInReason = TokenProblem | 'signedOut' | 'tokenRenewing';
-
 const KEY = 'fastorika.console.session';
 
 export async function loadConfig(): Promise<ConsoleConfig> {

@@ -3,12 +3,18 @@ import { useState } from 'preact/hooks';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';
-import { type Session, type SignInReason, sessionFromToken } from './session.js';
+import { type Session, sessionFromToken, type TokenProblem } from './session.js';
+
+/**
+ * A token the page refused, the server's refusal of one, an ended session, or an expired
+ * one that the admin panel framing the console is asked to renew.
+ */
+export type SignInProblem = TokenProblem | 'tokenRefused' | 'signedOut' | 'tokenRenewing';
 
 interface Props {
   mode: AuthMode;
   c: Translate<ConsoleKey>;
-  problem: SignInReason | undefined;
+  problem: SignInProblem | undefined;
   signedOutText: string;
   onSignIn(s: Session): void;
 }

@@ -1,22 +1,65 @@
-/** Pick the admin to transfer a chat to: one seen recently, or any id and name typed in. */
-import { useState } from 'preact/hooks';
+/**
+ * Pick the admin to transfer a chat to: one the server knows (GET /api/admins, connected
+ * ones first), or an id and name typed in (the server refuses an id it has never seen, so
+ * a typo cannot hand the chat to nobody).
+ */
+import { useEffect, useState } from 'preact/hooks';
 import { isolated } from '../shared/bidi.js';
+import type { ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
+import type { Identity, KnownAdmin } from '../shared/types.js';
 
 interface Props {
+  client: ChatClient;
+  me: Identity;
+  /** Admins seen in events and lists: offered while (or if) the server's list does not load. */
   admins: Readonly<Record<string, string>>;
   c: Translate<ConsoleKey>;
   onTransfer(toAdminId: string, toAdminName: string): void;
   onCancel(): void;
 }
 
-export function TransferForm({ admins, c, onTransfer, onCancel }: Props) {
+/** The server's known admins, or those the console saw itself until they arrive. */
+function useKnownAdmins(
+  client: ChatClient,
+  me: Identity,
+  seen: Readonly<Record<string, string>>,
+): { admins: KnownAdmin[]; loading: boolean } {
+  const [known, setKnown] = useState<KnownAdmin[] | undefined>(undefined);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    client
+      .request('GET /api/admins', {
+        query: { adminId: me.id, isSuperAdmin: me.role === 'superadmin' },
+      })
+      .then(
+        (reply) => live && setKnown(reply.admins),
+        () => live && setFailed(true),
+      );
+    return () => {
+      live = false;
+    };
+  }, [client, me.id, me.role]);
+  const fallback = Object.entries(seen).map(([id, name]) => ({
+    id,
+    name,
+    online: false,
+    lastSeenAt: '',
+  }));
+  const admins = (known ?? fallback).filter((a) => a.id !== me.id);
+  return { admins, loading: known === undefined && !failed };
+}
+
+export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel }: Props) {
+  const { admins, loading } = useKnownAdmins(client, me, seen);
   const [picked, setPicked] = useState('');
   const [id, setId] = useState('');
   const [name, setName] = useState('');
+  const pickedName = admins.find((a) => a.id === picked)?.name || picked;
   const targetId = id.trim() || picked;
-  const targetName = id.trim() ? name.trim() || id.trim() : (admins[picked] ?? picked);
+  const targetName = id.trim() ? name.trim() || id.trim() : pickedName;
   return (
     <form
       class="transfer"
@@ -32,12 +75,18 @@ export function TransferForm({ admins, c, onTransfer, onCancel }: Props) {
       <h3 id="transfer-title">{c('transferTitle')}</h3>
       <label>
         {c('transferPick')}
-        <select value={picked} onChange={(e) => setPicked(e.currentTarget.value)}>
-          <option value="">{c('transferPickNone')}</option>
-          {Object.entries(admins).map(([adminId, adminName]) => (
-            <option key={adminId} value={adminId}>
+        <select
+          name="knownAdmin"
+          value={picked}
+          aria-busy={loading}
+          onChange={(e) => setPicked(e.currentTarget.value)}
+        >
+          <option value="">{loading ? c('transferLoading') : c('transferPickNone')}</option>
+          {admins.map((a) => (
+            <option key={a.id} value={a.id} data-online={a.online ? 'true' : 'false'}>
               {/* An option holds only text: the names are isolated in the string. */}
-              {isolated(adminName)} ({isolated(adminId)})
+              {isolated(a.name || a.id)} ({isolated(a.id)}) ·{' '}
+              {a.online ? c('userOnline') : c('userOffline')}
             </option>
           ))}
         </select>

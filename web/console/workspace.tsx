@@ -13,6 +13,7 @@ import { canAskForNotifications, useAttention } from './attention.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { allOf, mineOf, queueOf } from './chats.js';
+import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
 import type { Session } from './session.js';
 import { useChats } from './use-chats.js';
 
@@ -31,9 +32,25 @@ interface Props {
   c: Translate<ConsoleKey>;
   lang: Lang;
   header: ComponentChildren;
-  onSignedOut(): void;
+  /** `code`: why the server refused the session (TOKEN_EXPIRED, INVALID_TOKEN…). */
+  onSignedOut(code?: string): void;
   /** Called whenever the connection, the unread count or the queue's length changes. */
   onStatus?(status: WorkspaceStatus): void;
+}
+
+function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): string {
+  switch (problem.kind) {
+    case 'originRefused':
+      return c('connectionOriginRefused', { origin: location.origin });
+    case 'serverDown':
+      return c('connectionServerDown');
+    case 'storeDown':
+      return c('connectionStoreDown');
+    case 'upgradeRefused':
+      return c('connectionUpgradeRefused');
+    case 'refused':
+      return c('connectionRefused', { reason: problem.reason });
+  }
 }
 
 export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }: Props) {
@@ -62,9 +79,14 @@ export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
 
+  const problem = useConnectionProblem(client, location.origin);
+
   useEffect(() => {
-    if (connection === 'signed-out') onSignedOut();
-  }, [connection, onSignedOut]);
+    if (client.state() === 'signed-out') onSignedOut();
+    return client.onState((state, code) => {
+      if (state === 'signed-out') onSignedOut(code);
+    });
+  }, [client, onSignedOut]);
 
   const attention = useAttention(c('appTitle'), (count) =>
     t('newMessagesTitle', { count, title: c('appTitle') }),
@@ -122,6 +144,11 @@ export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }
         ) : null}
         {header}
       </header>
+      {problem ? (
+        <p class="connection-problem" role="alert" data-problem={problem.kind}>
+          {problemText(problem, c)}
+        </p>
+      ) : null}
       {session.token ? null : (
         <p class="demo-banner" role="note">
           <strong>{c('demoMode')}</strong> {c('demoWarning')}
@@ -181,6 +208,7 @@ export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }
               lang={lang}
               dispatch={dispatch}
               onBack={() => setSelected(undefined)}
+              transferredTo={chats.transferredAway[chat._id]}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

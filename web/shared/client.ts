@@ -21,6 +21,7 @@ import type {
   ClientEventPayload,
   TypedClientToServerEvents,
 } from '../../src/schemas/events.js';
+import { refusalCode } from './connection-refusal.js';
 import {
   type RestCall,
   type RestRequest,
@@ -74,7 +75,10 @@ export interface ChatClient {
   readonly identity: Identity;
   readonly authMode: AuthMode;
   state(): ConnectionState;
-  /** The code says why a `signed-out` happened (e.g. `TOKEN_EXPIRED`). */
+  /**
+   * `code`: with `signed-out`, the refusal's error code; with `connecting`/`reconnecting`,
+   * why the last attempt failed (an error code, or connection-refusal.ts's two).
+   */
   onState(listener: (state: ConnectionState, code?: string) => void): () => void;
   /**
    * Uses this token from now on (REST and socket): a connected socket reconnects with it at
@@ -264,7 +268,8 @@ export function createChatClient(options: ClientOptions): ChatClient {
       setState('signed-out', data.code);
       return;
     }
-    setState(connectedOnce ? 'reconnecting' : 'connecting');
+    // The code says why, as far as the page can tell (connection-refusal.ts).
+    setState(connectedOnce ? 'reconnecting' : 'connecting', refusalCode(err));
     // Refused by a handshake guard (e.g. rate limited): Socket.io leaves the retry to us.
     if (!socket.active) reconnectLater(data.retryAfterMs);
   });

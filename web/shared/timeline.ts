@@ -1,9 +1,11 @@
 /**
  * One chat's messages as a reader sees them: stored messages ordered and deduplicated by
  * `seq` (whatever order and however often they arrive: live events, history pages,
- * catch-up after a reconnect), followed by this tab's sends that are not stored yet.
- * Pure functions over immutable values, so UI state can hold a Timeline as is.
+ * catch-up after a reconnect), followed by this tab's sends that are not stored yet, with
+ * a separator for each day and each message's date and time in the reader's language and
+ * time zone. Pure functions over immutable values, so UI state can hold a Timeline as is.
  */
+import { type Lang, LOCALE, type Translate } from './i18n/index.js';
 import type { Message } from './types.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'seen' | 'failed';
@@ -85,3 +87,114 @@ export const deliveryOf = (m: Message): DeliveryState => (m.isRead ? 'seen' : 's
 /** Messages from the other side that are not read yet (to decide whether to send mark-read). */
 export const unreadFrom = (t: Timeline, theirs: (m: Message) => boolean): number =>
   t.messages.filter((m) => theirs(m) && !m.isRead).length;
+
+// ---- Days: dates and day separators in the reader's language and time zone ----------
+
+/** Where and when the reader is: their language, their time zone (undefined: the browser's), now. */
+export interface ReaderClock {
+  lang: Lang;
+  now: number;
+  timeZone?: string | undefined;
+}
+
+/** The words a separator may use instead of a date. */
+export type DayWords = Translate<'today' | 'yesterday'>;
+
+export type TimelineItem =
+  | { kind: 'day'; day: string; label: string }
+  | { kind: 'message'; message: Message }
+  | { kind: 'pending'; pending: PendingSend };
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are costly to make (tens of µs) and a timeline renders hundreds of times. */
+function format(clock: ReaderClock, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${clock.lang}|${clock.timeZone ?? ''}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE[clock.lang], { ...options, timeZone: clock.timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** The calendar day of an instant in the reader's time zone, as YYYY-MM-DD (or '' if no date). */
+export function dayOf(at: number, clock: Omit<ReaderClock, 'now'>): string {
+  if (!Number.isFinite(at)) return '';
+  const numeric = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+  const parts = format({ ...clock, lang: 'en', now: 0 }, numeric).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** The calendar day before a YYYY-MM-DD day (calendar arithmetic: no DST hour can skew it). */
+export function dayBefore(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) - 1)).toISOString().slice(0, 10);
+}
+
+const yearOf = (day: string) => day.slice(0, 4);
+
+/** "Today", "Yesterday", or the date (with its year when it is not this year's). */
+export function dayLabel(iso: string, clock: ReaderClock, words: DayWords): string {
+  const at = Date.parse(iso);
+  const day = dayOf(at, clock);
+  if (!day) return '';
+  const today = dayOf(clock.now, clock);
+  if (day === today) return words('today');
+  if (day === dayBefore(today)) return words('yesterday');
+  return format(clock, {
+    day: 'numeric',
+    month: 'long',
+    ...(yearOf(day) === yearOf(today) ? {} : { year: 'numeric' }),
+  }).format(at);
+}
+
+/**
+ * When a message was sent, as its line shows it: the time for today's messages, the date
+ * and time for any other day's (a message from February never shows only "08:04").
+ */
+export function messageTime(iso: string, clock: ReaderClock): string {
+  const at = Date.parse(iso);
+  const day = dayOf(at, clock);
+  if (!day) return '';
+  const today = dayOf(clock.now, clock);
+  const time = { hour: '2-digit', minute: '2-digit' } as const;
+  if (day === today) return format(clock, time).format(at);
+  return format(clock, {
+    ...time,
+    day: 'numeric',
+    month: 'short',
+    ...(yearOf(day) === yearOf(today) ? {} : { year: 'numeric' }),
+  }).format(at);
+}
+
+/** The full date and time, for a tooltip. */
+export function fullTime(iso: string, clock: ReaderClock): string {
+  const at = Date.parse(iso);
+  return Number.isFinite(at)
+    ? format(clock, { dateStyle: 'full', timeStyle: 'short' }).format(at)
+    : '';
+}
+
+/** The timeline as it is shown: each day's messages after a separator naming that day. */
+export function timelineItems(t: Timeline, clock: ReaderClock, words: DayWords): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  let current = '';
+  const dayFor = (iso: string) => {
+    const day = dayOf(Date.parse(iso), clock);
+    if (day && day !== current) {
+      current = day;
+      items.push({ kind: 'day', day, label: dayLabel(iso, clock, words) });
+    }
+  };
+  for (const message of t.messages) {
+    dayFor(message.createdAt);
+    items.push({ kind: 'message', message });
+  }
+  for (const pending of t.pending) {
+    dayFor(pending.createdAt);
+    items.push({ kind: 'pending', pending });
+  }
+  return items;
+}

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { RedisState } from '../../redis/redis.js';
 import type { Store } from '../../store/store.js';
 import { TUNABLES } from '../../tunables.js';
@@ -38,14 +40,60 @@ export function cachedProbe<T>(probe: () => Promise<T>): () => Promise<T> {
   };
 }
 
+const REDIS_STATES = ['up', 'down', 'disabled'] as const satisfies readonly RedisState[];
+
+/** v2's shape, plus the store and Redis; the same on 200 and 503. */
+const HealthReply = z
+  .object({
+    status: z
+      .enum(['OK', 'UNAVAILABLE'])
+      .meta({ description: 'UNAVAILABLE (503): the store is down.' }),
+    timestamp: z.string().meta({ format: 'date-time' }),
+    uptime: z.number().meta({ description: 'Seconds since the process started.' }),
+    websocket: z.literal('active'),
+    connections: z.number().int().meta({ description: "This node's open Engine.io connections." }),
+    store: z.object({ kind: z.enum(['sqlite', 'postgres']), status: z.enum(['up', 'down']) }),
+    redis: z.enum(REDIS_STATES).meta({
+      description: 'disabled: one node (no REDIS_URL). down never makes /health a 503.',
+    }),
+  })
+  .meta({
+    example: {
+      status: 'OK',
+      timestamp: '2026-11-25T10:42:06.006Z',
+      uptime: 3600.5,
+      websocket: 'active',
+      connections: 12,
+      store: { kind: 'postgres', status: 'up' },
+      redis: 'disabled',
+    },
+  });
+
+const RootReply = z.object({
+  name: z.literal('Fastorika Chat Server'),
+  version: z.string(),
+  docs: z.string().meta({ description: 'The browsable API documents (OpenAPI; AsyncAPI beside).' }),
+  console: z.string().meta({ description: 'The agent console.' }),
+  widgetDemo: z.string().meta({ description: 'The chat widget as a user sees it.' }),
+  endpoints: z.array(z.string()).meta({ description: '"METHOD /path" of every route.' }),
+});
+
+const tags = ['operations'];
+
 /** `/health` (v2's shape plus the store's state) and `/`, outside the `/api` prefix. */
 export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
   const probeStore = cachedProbe(() => storeState(sources.store));
   const probeRedis = cachedProbe(sources.redis);
-  return async (app) => {
-    app.get('/health', { schema: { tags: ['operations'] } }, async (_req, reply) => {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    const health = {
+      tags,
+      summary: 'Liveness: 503 while the store is down; Redis down is still 200',
+      response: { 200: HealthReply, 503: HealthReply },
+    };
+    app.get('/health', { schema: health }, async (_req, reply) => {
       const [store, redis] = await Promise.all([probeStore(), probeRedis()]);
-      const body = {
+      const body: z.output<typeof HealthReply> = {
         status: store === 'up' ? 'OK' : 'UNAVAILABLE',
         timestamp: new Date().toISOString(),
         uptime: process.uptime(),
@@ -57,10 +105,17 @@ export function healthRoutes(sources: HealthSources): FastifyPluginAsync {
       return reply.status(store === 'up' ? 200 : 503).send(body);
     });
 
-    app.get('/', { schema: { tags: ['operations'] } }, async () => ({
-      name: 'Fastorika Chat Server',
+    const root = {
+      tags,
+      summary: 'What this server is, and where to look',
+      response: { 200: RootReply },
+    };
+    app.get('/', { schema: root }, async () => ({
+      name: 'Fastorika Chat Server' as const,
       version: sources.version,
       docs: '/docs',
+      console: '/console',
+      widgetDemo: '/widget/demo',
       endpoints: sources.endpoints(),
     }));
   };

@@ -4,13 +4,14 @@
  * METRICS_PORT it is served on a port of its own instead (metrics-server.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifySchema } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerToken } from '../../auth/actor.js';
 import { errorReply } from '../../envelopes.js';
 import type { Metrics } from '../../metrics.js';
 import type { Readiness } from '../../readiness.js';
+import { FailureEnvelopeSchema } from '../../schemas/replies.js';
 import type { Store } from '../../store/store.js';
 import { BEARER_SECURITY } from '../route-schema.js';
 import { cachedProbe, storeState } from './health.js';
@@ -31,6 +32,26 @@ const ReadyReply = z
   .meta({ example: { ready: true, status: 'ready' } });
 
 const tags = ['operations'];
+
+/**
+ * Declared as a FastifySchema: the refusal's status comes from the error catalogue, which
+ * a response map typed by its literal statuses would not accept.
+ */
+const METRICS_SCHEMA: FastifySchema = {
+  tags,
+  summary: 'Prometheus metrics (METRICS_TOKEN as a bearer token)',
+  security: BEARER_SECURITY,
+  response: {
+    200: {
+      description: 'The Prometheus text exposition format',
+      content: { 'text/plain': { schema: z.string() } },
+    },
+    401: {
+      description: 'No token, or not METRICS_TOKEN (`MISSING_TOKEN`, `INVALID_TOKEN`)',
+      content: { 'application/json': { schema: FailureEnvelopeSchema } },
+    },
+  },
+};
 
 /** Compares digests, so the time taken says nothing about the token. */
 function sameSecret(given: string, expected: string): boolean {
@@ -66,11 +87,7 @@ export function operationsRoutes(sources: OperationsSources): FastifyPluginAsync
     app.get(
       '/metrics',
       {
-        schema: {
-          tags,
-          summary: 'Prometheus metrics (METRICS_TOKEN as a bearer token)',
-          security: BEARER_SECURITY,
-        },
+        schema: METRICS_SCHEMA,
       },
       async (req, reply) => {
         const token = bearerToken(req.headers.authorization);

@@ -23,7 +23,9 @@ export type CommonKey =
   | 'you'
   | 'chatClosed'
   | 'newMessagesTitle'
-  | 'shiftEnterHint';
+  | 'shiftEnterHint'
+  | 'today'
+  | 'yesterday';
 
 export const common: Catalogue<CommonKey> = {
   en: {
@@ -49,6 +51,8 @@ export const common: Catalogue<CommonKey> = {
     chatClosed: 'This chat is closed.',
     newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter sends, Shift+Enter starts a new line',
+    today: 'Today',
+    yesterday: 'Yesterday',
   },
   ru: {
     message: 'Сообщение',
@@ -73,6 +77,8 @@ export const common: Catalogue<CommonKey> = {
     chatClosed: 'Этот чат закрыт.',
     newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter — отправить, Shift+Enter — новая строка',
+    today: 'Сегодня',
+    yesterday: 'Вчера',
   },
   uz: {
     message: 'Xabar',
@@ -97,5 +103,7 @@ export const common: Catalogue<CommonKey> = {
     chatClosed: 'Bu chat yopilgan.',
     newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter — yuborish, Shift+Enter — yangi qator',
+    today: 'Bugun',
+    yesterday: 'Kecha',
   },
 };

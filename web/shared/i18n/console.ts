@@ -71,6 +71,19 @@ export type ConsoleKey =
   | 'handoverSwitch'
   | 'handoverAccept'
   | 'handoverStay'
+  | 'connectionOriginRefused'
+  | 'connectionServerDown'
+  | 'connectionStoreDown'
+  | 'connectionUpgradeRefused'
+  | 'connectionRefused'
+  | 'tokenRefused'
+  | 'takeHint'
+  | 'lockHint'
+  | 'transferredTo'
+  | 'takenByOther'
+  | 'noLongerVisible'
+  | 'transferUnknownAdmin'
+  | 'transferLoading'
   | 'tokenRenewing';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
@@ -117,7 +130,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Assigned to {name}',
     selectChat: 'Select a chat from the list.',
     take: 'Take',
-    lock: 'Lock',
+    lock: 'Take and lock',
     unlock: 'Return to queue',
     transfer: 'Transfer',
     close: 'Close chat',
@@ -125,7 +138,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Yes, close it',
     cancel: 'Cancel',
     transferTitle: 'Transfer to another admin',
-    transferPick: 'Admins seen recently',
+    transferPick: 'Admins the server knows (online first)',
     transferPickNone: '— choose —',
     transferOrType: 'or enter an admin',
     transferAdminId: 'Admin id',
@@ -147,6 +160,26 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'A link or page asks to sign you in as {name} ({role}, id {id}) instead of {current}.',
     handoverAccept: 'Continue as {name}',
     handoverStay: 'Stay signed in as {current}',
+    connectionOriginRefused:
+      'The chat server refuses live connections from this page’s address ({origin}). Add it to CORS_ORIGIN, or have the proxy in front pass the Host header with its port (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'The chat server does not answer: it is down or restarting, or the network is. Retrying…',
+    connectionStoreDown: 'The chat server answers, but its database does not. Retrying…',
+    connectionUpgradeRefused:
+      'The chat server answers, but the live connection is refused on the way: a proxy may not pass WebSocket connections. Retrying…',
+    connectionRefused: 'The chat server refused the connection ({reason}). Retrying…',
+    tokenRefused:
+      'The chat server refused this token: it is not signed with the server’s key, or its issuer or audience differ. Get a new one from the admin panel.',
+    takeHint:
+      'Assigns this chat to you: you can reply, and no other admin can take it. You can return it to the queue or transfer it later.',
+    lockHint:
+      'Takes this chat, as Take does, and marks it locked by you: the lock goes with the chat when you transfer it, and ends when the chat returns to the queue.',
+    transferredTo: 'This chat was transferred to {name}. It is no longer in your lists.',
+    takenByOther: '{name} has taken this chat.',
+    noLongerVisible: 'This chat is no longer yours to see.',
+    transferUnknownAdmin:
+      'No admin with the id {id} is known to the server. Pick one from the list, or check the id.',
+    transferLoading: 'Loading admins…',
     tokenRenewing: 'Your session expired. Waiting for the admin panel to renew it…',
   },
   ru: {
@@ -192,7 +225,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Назначен: {name}',
     selectChat: 'Выберите чат в списке.',
     take: 'Взять',
-    lock: 'Закрепить',
+    lock: 'Взять и закрепить',
     unlock: 'Вернуть в очередь',
     transfer: 'Передать',
     close: 'Закрыть чат',
@@ -200,7 +233,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Да, закрыть',
     cancel: 'Отмена',
     transferTitle: 'Передать другому администратору',
-    transferPick: 'Недавно замеченные администраторы',
+    transferPick: 'Известные серверу администраторы (сначала в сети)',
     transferPickNone: '— выберите —',
     transferOrType: 'или укажите администратора',
     transferAdminId: 'Id администратора',
@@ -222,6 +255,26 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Ссылка или страница предлагает войти как {name} ({role}, id {id}) вместо {current}.',
     handoverAccept: 'Продолжить как {name}',
     handoverStay: 'Остаться: {current}',
+    connectionOriginRefused:
+      'Сервер чата отклоняет подключения с адреса этой страницы ({origin}). Добавьте его в CORS_ORIGIN или настройте прокси так, чтобы он передавал заголовок Host вместе с портом (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'Сервер чата не отвечает: он остановлен или перезапускается, либо недоступна сеть. Повторяем…',
+    connectionStoreDown: 'Сервер чата отвечает, но его база данных недоступна. Повторяем…',
+    connectionUpgradeRefused:
+      'Сервер чата отвечает, но постоянное соединение отклоняется по пути: возможно, прокси не пропускает WebSocket. Повторяем…',
+    connectionRefused: 'Сервер чата отклонил подключение ({reason}). Повторяем…',
+    tokenRefused:
+      'Сервер чата отклонил этот токен: он подписан не ключом сервера, или у него другой издатель или аудитория. Получите новый в админ-панели.',
+    takeHint:
+      'Назначает чат вам: вы сможете отвечать, и другие администраторы не смогут его взять. Потом его можно вернуть в очередь или передать.',
+    lockHint:
+      'Берёт чат, как «Взять», и закрепляет его за вами: при передаче закрепление переходит вместе с чатом и снимается, когда чат возвращается в очередь.',
+    transferredTo: 'Этот чат передан: {name}. В ваших списках его больше нет.',
+    takenByOther: 'Этот чат взял(а) {name}.',
+    noLongerVisible: 'Этот чат вам больше не виден.',
+    transferUnknownAdmin:
+      'Администратор с id {id} серверу неизвестен. Выберите из списка или проверьте id.',
+    transferLoading: 'Загружаем администраторов…',
     tokenRenewing: 'Сеанс истёк. Ждём, пока админ-панель его продлит…',
   },
   uz: {
@@ -267,7 +320,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     assignedTo: 'Masʼul: {name}',
     selectChat: 'Roʻyxatdan chatni tanlang.',
     take: 'Olish',
-    lock: 'Band qilish',
+    lock: 'Olish va band qilish',
     unlock: 'Navbatga qaytarish',
     transfer: 'Topshirish',
     close: 'Chatni yopish',
@@ -275,7 +328,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     confirmCloseYes: 'Ha, yopish',
     cancel: 'Bekor qilish',
     transferTitle: 'Boshqa administratorga topshirish',
-    transferPick: 'Yaqinda koʻrilgan administratorlar',
+    transferPick: 'Serverga maʼlum administratorlar (avval onlayn)',
     transferPickNone: '— tanlang —',
     transferOrType: 'yoki administratorni kiriting',
     transferAdminId: 'Administrator id',
@@ -297,6 +350,27 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Havola yoki sahifa sizni {current} oʻrniga {name} ({role}, id {id}) sifatida kiritmoqchi.',
     handoverAccept: '{name} sifatida davom etish',
     handoverStay: '{current} sifatida qolish',
+    connectionOriginRefused:
+      'Chat serveri ushbu sahifa manzilidan ({origin}) ulanishlarni rad etmoqda. Uni CORS_ORIGIN roʻyxatiga qoʻshing yoki proksi Host sarlavhasini port bilan birga uzatadigan qiling (nginx: proxy_set_header Host $http_host).',
+    connectionServerDown:
+      'Chat serveri javob bermayapti: u toʻxtagan yoki qayta ishga tushmoqda yoki tarmoq ishlamayapti. Qayta urinilmoqda…',
+    connectionStoreDown:
+      'Chat serveri javob bermoqda, lekin uning maʼlumotlar bazasi javob bermayapti. Qayta urinilmoqda…',
+    connectionUpgradeRefused:
+      'Chat serveri javob bermoqda, lekin doimiy ulanish yoʻlda rad etilmoqda: proksi WebSocket ulanishlarini oʻtkazmayotgan boʻlishi mumkin. Qayta urinilmoqda…',
+    connectionRefused: 'Chat serveri ulanishni rad etdi ({reason}). Qayta urinilmoqda…',
+    tokenRefused:
+      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan yoki uning emitenti yoki auditoriyasi mos emas. Admin panelidan yangisini oling.',
+    takeHint:
+      'Chatni sizga biriktiradi: javob bera olasiz, boshqa administratorlar uni ololmaydi. Keyin uni navbatga qaytarish yoki topshirish mumkin.',
+    lockHint:
+      'Chatni «Olish» kabi oladi va siz tomondan band qilingan deb belgilaydi: topshirilganda band qilish chat bilan birga oʻtadi, chat navbatga qaytganda bekor boʻladi.',
+    transferredTo: 'Bu chat topshirildi: {name}. Endi u roʻyxatlaringizda yoʻq.',
+    takenByOther: 'Bu chatni {name} oldi.',
+    noLongerVisible: 'Bu chat endi sizga koʻrinmaydi.',
+    transferUnknownAdmin:
+      'Serverga {id} id raqamli administrator nomaʼlum. Roʻyxatdan tanlang yoki id ni tekshiring.',
+    transferLoading: 'Administratorlar yuklanmoqda…',
     tokenRenewing: 'Seans muddati tugadi. Admin paneli uni yangilashini kutyapmiz…',
   },
 };

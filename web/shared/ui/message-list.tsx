@@ -8,9 +8,18 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { showBidiControls } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
-import { type Lang, LOCALE, type Translate } from '../i18n/index.js';
-import { deliveryOf, type PendingSend, type Timeline } from '../timeline.js';
+import type { Lang, Translate } from '../i18n/index.js';
+import {
+  deliveryOf,
+  fullTime,
+  messageTime,
+  type PendingSend,
+  type ReaderClock,
+  type Timeline,
+  timelineItems,
+} from '../timeline.js';
 import type { Message } from '../types.js';
+import { useNow } from '../use-page.js';
 import { Isolated } from './isolated.js';
 import { MessageBody } from './message-body.js';
 
@@ -35,22 +44,20 @@ interface Props {
   notices?: readonly Notice[];
   /** Shown under the last message (e.g. "Anna is typing…"). */
   footer?: ComponentChildren;
+  /** The reader's time zone; the browser's when not given. */
+  timeZone?: string;
 }
 
 const NEAR_TOP_PX = 48;
 const NEAR_BOTTOM_PX = 64;
-
-function time(iso: string, lang: Lang): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? ''
-    : new Intl.DateTimeFormat(LOCALE[lang], { hour: '2-digit', minute: '2-digit' }).format(d);
-}
+/** "Today" turns into "Yesterday" at midnight: the labels are redrawn this often. */
+const CLOCK_TICK_MS = 60_000;
 
 export function MessageList(props: Props) {
   const { timeline, mine, t, lang, onRetry, onLoadOlder, loadingOlder, notices = [] } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const before = useRef({ first: 0, height: 0, top: 0, atBottom: true });
+  const clock: ReaderClock = { lang, now: useNow(CLOCK_TICK_MS), timeZone: props.timeZone };
 
   const remember = () => {
     const el = scroller.current;
@@ -107,13 +114,39 @@ export function MessageList(props: Props) {
         </span>
         <MessageBody content={m.content} messageType={m.messageType} fileUrl={m.fileUrl} t={t} />
         <span class="msg__meta">
-          <time dateTime={m.createdAt}>{time(m.createdAt, lang)}</time>
+          <time dateTime={m.createdAt} title={fullTime(m.createdAt, clock)}>
+            {messageTime(m.createdAt, clock)}
+          </time>
           {own ? <span class={`msg__state msg__state--${state}`}>{t(state)}</span> : null}
         </span>
       </li>,
       ...noticesAfter(m.seq),
     ];
   };
+
+  const renderPending = (p: PendingSend) => (
+    <li
+      key={p.clientMessageId}
+      class="msg msg--mine msg--pending"
+      data-state={p.state}
+      data-client-id={p.clientMessageId}
+    >
+      <span class="msg__sender">{t('you')}</span>
+      <div class="msg__body">
+        <p class="msg__text" dir="auto">
+          {showBidiControls(p.content)}
+        </p>
+      </div>
+      <span class="msg__meta">
+        <span class={`msg__state msg__state--${p.state}`}>{t(p.state)}</span>
+        {p.state === 'failed' ? (
+          <button type="button" class="msg__retry" onClick={() => onRetry(p)}>
+            {t('retry')}
+          </button>
+        ) : null}
+      </span>
+    </li>
+  );
 
   return (
     <div
@@ -137,30 +170,17 @@ export function MessageList(props: Props) {
       ) : null}
       <ol class="messages__list">
         {noticesAfter(0)}
-        {timeline.messages.flatMap(renderMessage)}
-        {timeline.pending.map((p) => (
-          <li
-            key={p.clientMessageId}
-            class="msg msg--mine msg--pending"
-            data-state={p.state}
-            data-client-id={p.clientMessageId}
-          >
-            <span class="msg__sender">{t('you')}</span>
-            <div class="msg__body">
-              <p class="msg__text" dir="auto">
-                {showBidiControls(p.content)}
-              </p>
-            </div>
-            <span class="msg__meta">
-              <span class={`msg__state msg__state--${p.state}`}>{t(p.state)}</span>
-              {p.state === 'failed' ? (
-                <button type="button" class="msg__retry" onClick={() => onRetry(p)}>
-                  {t('retry')}
-                </button>
-              ) : null}
-            </span>
-          </li>
-        ))}
+        {timelineItems(timeline, clock, t).flatMap((item) =>
+          item.kind === 'day' ? (
+            <li key={`day-${item.day}`} class="day" data-day={item.day}>
+              <time dateTime={item.day}>{item.label}</time>
+            </li>
+          ) : item.kind === 'message' ? (
+            renderMessage(item.message)
+          ) : (
+            renderPending(item.pending)
+          ),
+        )}
       </ol>
       {props.footer ? (
         <p class="messages__typing" aria-live="polite">
