@@ -63,6 +63,9 @@ export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }
         authMode: session.token ? 'jwt' : 'none',
         identity: session.identity,
         token: session.token,
+        // WebSocket first, as v2 clients: the console runs on the admins' own network, and
+        // replicas without sticky sessions (docs/operations.md) serve it only over WebSocket.
+        transports: ['websocket', 'polling'],
       }),
     // Deliberately partial dependencies: a new token goes through setToken.
     [session.identity.id, session.identity.role],

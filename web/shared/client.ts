@@ -6,7 +6,8 @@
  * tells its listeners when to catch up (`onResync`). A new token (`setToken`) re-authenticates
  * the same client: the page keeps its state, the socket reconnects with the token.
  *
- * Transports: long-polling first, then the upgrade to WebSocket (Socket.io's own default).
+ * Transports, unless the caller names them (the console does): long-polling first, then the
+ * upgrade to WebSocket (Socket.io's own default).
  * Where WebSocket works the session moves onto it within a round trip or two; where it is
  * blocked (the WebSocket constructor throws, a proxy refuses or never answers the upgrade)
  * the upgrade fails quietly and the session stays on polling. WebSocket first with a
