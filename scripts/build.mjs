@@ -4,8 +4,10 @@
 // instead of ~1,500 cuts start-up by about a fifth (see docs/benchmarks.md). Kept outside
 // the bundle: the native SQLite binding, pg's optional native driver, and swagger-ui,
 // which serves its static files from its own package folder. Then the agent console and
-// the chat widget into dist/web (scripts/build-web.mjs).
+// the chat widget into dist/web (scripts/build-web.mjs), and the client and element types
+// into dist/*.d.ts (scripts/build-client-types.mjs).
 import { build } from 'esbuild';
+import { buildClientTypes } from './build-client-types.mjs';
 import { buildWeb } from './build-web.mjs';
 
 await build({
@@ -25,3 +27,4 @@ await build({
 });
 
 await buildWeb();
+buildClientTypes();
