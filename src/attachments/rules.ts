@@ -10,15 +10,19 @@ import { AppError, Forbidden } from '../errors.js';
 import type { Chat } from '../schemas/shapes.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
 
-/** The uploader of an unused attachment; who may view the chat of a used one. */
+/**
+ * The uploader of an unused attachment; who may view the chat of a used one. Always a
+ * person: v2's anonymous caller (AUTH_MODE=none, anyone claiming anything) has a
+ * superadmin's view of chats, but attachments are newer than v2 and their signed links
+ * are the way in without a named identity, so the bare id is never enough.
+ */
 export function mayDownload(
   record: AttachmentRecord,
   chat: Chat | undefined,
   actor: Actor,
 ): boolean {
-  if (record.messageId === null) {
-    return actor.kind === 'person' && actor.id === record.uploaderId;
-  }
+  if (actor.kind !== 'person') return false;
+  if (record.messageId === null) return actor.id === record.uploaderId;
   return chat !== undefined && mayView(chat, actor);
 }
 

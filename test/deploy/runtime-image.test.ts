@@ -65,11 +65,14 @@ describe('the runtime folder of the production image', () => {
     expect(files.filter((f) => f.startsWith('dist/') && f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it('ships only what the bundles load: better-sqlite3 and swagger-ui with their dependencies', () => {
-    expect(report).toMatch(/loaded by the bundles: @fastify\/swagger-ui, better-sqlite3;/);
+  it('ships only what the bundles load: better-sqlite3, swagger-ui and sharp with their dependencies', () => {
+    expect(report).toMatch(/loaded by the bundles: @fastify\/swagger-ui, better-sqlite3, sharp;/);
     const packages = topPackages(join(out, 'node_modules'));
     expect(packages).toContain('better-sqlite3');
     expect(packages).toContain('@fastify/swagger-ui');
+    // Native: its prebuilt libvips for this platform comes with it.
+    expect(packages).toContain('sharp');
+    expect(packages).toContain('@img/sharp-linux-x64');
     // Bundled into dist/main.js, build-only, or needed only to install the addon.
     for (const bundled of ['fastify', 'socket.io', 'pg', 'zod', 'redis', 'pino', 'kysely']) {
       expect(packages).not.toContain(bundled);

@@ -186,6 +186,29 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect((await download(server(), path)).status).toBe(403);
   });
 
+  it('AUTH_MODE=none: a sent attachment is not downloadable by its bare path (v2 anonymous sees every chat)', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const att = uploaded(
+      await upload(server(), {
+        bytes: 'statement 7\n',
+        name: 's.txt',
+        fields: { chatId: chat._id, ...as(user) },
+      }),
+    );
+    const sent = await restSend(world, user, 'user', {
+      chatId: chat._id,
+      content: '',
+      attachmentId: att.id,
+    });
+    expect(sent.status).toBe(200);
+    const [path] = att.url.split('?') as [string];
+    for (const url of [path, `${path}/thumbnail`]) {
+      expect((await download(server(), url)).status, url).toBe(403);
+    }
+    expect((await download(server(), att.url)).status).toBe(200);
+  });
+
   it('refused types: HTML or SVG in any name, archives, and names or declared types that contradict the content', async () => {
     const user = await world.user();
     const cases: [string | Uint8Array, string, string, string][] = [
