@@ -5,8 +5,10 @@
 // the bundle: the native SQLite binding, pg's optional native driver, sharp (native, it
 // loads its platform's binary package at run time), and swagger-ui,
 // which serves its static files from its own package folder. Then the agent console and
-// the chat widget into dist/web (scripts/build-web.mjs).
+// the chat widget into dist/web (scripts/build-web.mjs), and the client and element types
+// into dist/*.d.ts (scripts/build-client-types.mjs).
 import { build } from 'esbuild';
+import { buildClientTypes } from './build-client-types.mjs';
 import { buildWeb } from './build-web.mjs';
 
 await build({
@@ -26,3 +28,4 @@ await build({
 });
 
 await buildWeb();
+buildClientTypes();

@@ -1,7 +1,8 @@
 /**
- * What a TypeScript client imports: `import type { … } from 'fastorika-chat-server/client'`.
- * Types only (compiled to dist/client.d.ts by `tsc -p tsconfig.client.json` in the build);
- * every one is inferred from the zod schemas the server itself uses.
+ * What a TypeScript client imports: `import type { … } from 'fastorika-chat-server/client'`,
+ * or the one self-contained file the build writes from it (dist/client.d.ts, by
+ * scripts/build-client-types.mjs: every type written out, no zod). Types only; every one
+ * is inferred from the zod schemas the server itself uses.
  *
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
  */

@@ -74,11 +74,9 @@ describe('taking a chat (assign and lock)', () => {
     ).toBe('CHAT_TAKEN');
   });
   it('a taken-chat conflict names the holder as v2 did (assignedTo)', () => {
-    try {
-      assertMayTake(held, otherAdmin);
-    } catch (err) {
-      expect(err).toHaveProperty('extra', { assignedTo: 'Ali', assignedAdminId: 'a1' });
-    }
+    expect(() => assertMayTake(held, otherAdmin)).toThrow(
+      expect.objectContaining({ extra: { assignedTo: 'Ali', assignedAdminId: 'a1' } }),
+    );
   });
 });
 

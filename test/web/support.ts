@@ -27,12 +27,21 @@ fastorika-chat { position: static; right: auto; bottom: auto; }
 button { visibility: visible; }
 `;
 
+/**
+ * The admin panel's side of the console handover: the token once the console is ready, a
+ * fresh one when it asks (when the test gave the page \`mintToken\`); every message the
+ * console posts is kept in \`fromConsole\`.
+ */
 const ADMIN_PANEL_JS = `
 const chatOrigin = document.currentScript.dataset.chatOrigin;
 const token = decodeURIComponent(location.hash.slice(1));
+window.fromConsole = [];
 window.addEventListener('message', (e) => {
-  if (e.origin !== chatOrigin || !e.data || e.data.type !== 'fastorika:ready') return;
-  e.source.postMessage({ type: 'fastorika:token', token }, chatOrigin);
+  if (e.origin !== chatOrigin || !e.data) return;
+  window.fromConsole.push(e.data);
+  const reply = (t) => e.source.postMessage({ type: 'fastorika:token', token: t }, chatOrigin);
+  if (e.data.type === 'fastorika:ready') reply(token);
+  if (e.data.type === 'fastorika:token-expired' && window.mintToken) window.mintToken().then(reply);
 });
 `;
 

@@ -4,6 +4,8 @@ import { isOneOf } from '../../src/schemas/vocabulary.js';
 import { common } from '../shared/i18n/common.js';
 import { consoleStrings } from '../shared/i18n/console.js';
 import { LANGS, type Lang, pickLang, translator } from '../shared/i18n/index.js';
+import { readToken } from '../shared/token.js';
+import { scheduleRefresh } from '../shared/token-refresh.js';
 import { HandoverPrompt } from './handover-prompt.js';
 import {
   type ConsoleConfig,
@@ -12,6 +14,7 @@ import {
   handoverStep,
   listenForHandover,
   loadConfig,
+  postToParent,
   type Session,
   savedSession,
   saveSession,
@@ -19,7 +22,7 @@ import {
   tokenFromFragment,
 } from './session.js';
 import { SignIn, type SignInProblem } from './sign-in.js';
-import { Workspace } from './workspace.js';
+import { Workspace, type WorkspaceStatus } from './workspace.js';
 
 const LANG_KEY = 'fastorika.console.lang';
 
@@ -116,6 +119,32 @@ export function ConsoleApp() {
       : undefined;
   }, [config, acceptToken]);
 
+  // The admin panel that frames the console hears its state, and is asked for a fresh
+  // token a while before this one expires (and again once it has).
+  const report = useCallback(
+    (status: WorkspaceStatus) => {
+      if (config) postToParent(config, { type: 'fastorika:state', signedIn: true, ...status });
+    },
+    [config],
+  );
+  useEffect(() => {
+    if (!config || session) return;
+    postToParent(config, {
+      type: 'fastorika:state',
+      signedIn: false,
+      connection: null,
+      unread: 0,
+      waiting: 0,
+    });
+  }, [config, session]);
+  const expiresAt = session?.token ? readToken(session.token)?.expiresAt : undefined;
+  useEffect(() => {
+    if (!config || expiresAt === undefined) return;
+    return scheduleRefresh(expiresAt, () =>
+      postToParent(config, { type: 'fastorika:token-expired', expiresAt, expired: false }),
+    );
+  }, [config, expiresAt]);
+
   const signOut = useCallback((reason?: SignInProblem) => {
     current.current = undefined;
     saveSession(undefined);
@@ -187,7 +216,24 @@ export function ConsoleApp() {
         t={t}
         c={c}
         lang={lang}
-        onSignedOut={(code) => signOut(signedOutBecause(code))}
+        onStatus={report}
+        onSignedOut={(code) => {
+          // Framed by a listed admin panel, an expired token is the panel's to renew: the
+          // admin is told so, not asked to sign in again.
+          const framed = window.parent !== window && config.parentOrigins.length > 0;
+          const expired =
+            code === 'TOKEN_EXPIRED' || (expiresAt !== undefined && expiresAt <= Date.now());
+          if (framed && expired) {
+            postToParent(config, {
+              type: 'fastorika:token-expired',
+              expiresAt: expiresAt ?? null,
+              expired: true,
+            });
+            signOut('tokenRenewing');
+          } else {
+            signOut(signedOutBecause(code));
+          }
+        }}
         header={
           <>
             {languagePicker}

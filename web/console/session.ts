@@ -8,6 +8,7 @@
  * sessionStorage (this tab).
  */
 
+import type { ConnectionState } from '../shared/client.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
 
@@ -87,12 +88,36 @@ export function listenForHandover(
     if (data.type === 'fastorika:token' && typeof data.token === 'string') onToken(data.token);
   };
   window.addEventListener('message', listener);
-  if (framed) {
-    for (const origin of config.parentOrigins) {
-      window.parent.postMessage({ type: 'fastorika:ready' }, origin);
-    }
-  }
+  postToParent(config, { type: 'fastorika:ready' });
   return () => window.removeEventListener('message', listener);
+}
+
+/** What the console tells the admin panel that frames it (only a listed origin hears it). */
+export type ParentMessage =
+  | { type: 'fastorika:ready' }
+  | {
+      type: 'fastorika:state';
+      /** Whether an admin is signed in (false: the sign-in page, e.g. after an expiry). */
+      signedIn: boolean;
+      /** The socket's state while signed in, else null. */
+      connection: ConnectionState | null;
+      /** User messages not read yet in the admin's own chats. */
+      unread: number;
+      /** Chats waiting in the queue. */
+      waiting: number;
+    }
+  | {
+      type: 'fastorika:token-expired';
+      /** When the token expires (epoch ms), or null when it does not say. */
+      expiresAt: number | null;
+      /** false: it expires soon (sent ahead, time to hand over a fresh one); true: it has. */
+      expired: boolean;
+    };
+
+/** Posts to the framing window, once per listed origin (the browser delivers to the one it is). */
+export function postToParent(config: ConsoleConfig, message: ParentMessage): void {
+  if (window.parent === window) return;
+  for (const origin of config.parentOrigins) window.parent.postMessage(message, origin);
 }
 
 export function savedSession(mode: AuthMode): Session | undefined {

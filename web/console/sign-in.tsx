@@ -5,8 +5,11 @@ import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';
 import { type Session, sessionFromToken, type TokenProblem } from './session.js';
 
-/** A token the page refused, the server's refusal of one, or an ended session. */
-export type SignInProblem = TokenProblem | 'tokenRefused' | 'signedOut';
+/**
+ * A token the page refused, the server's refusal of one, an ended session, or an expired
+ * one that the admin panel framing the console is asked to renew.
+ */
+export type SignInProblem = TokenProblem | 'tokenRefused' | 'signedOut' | 'tokenRenewing';
 
 interface Props {
   mode: AuthMode;

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
-import { type ChatClient, createChatClient } from '../shared/client.js';
+import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
@@ -20,6 +20,13 @@ import { useChats } from './use-chats.js';
 
 type Tab = 'queue' | 'mine' | 'all';
 
+/** What the admin panel framing the console is told (see session.ts, ParentMessage). */
+export interface WorkspaceStatus {
+  connection: ConnectionState;
+  unread: number;
+  waiting: number;
+}
+
 interface Props {
   session: Session;
   t: Translate<CommonKey>;
@@ -28,6 +35,8 @@ interface Props {
   header: ComponentChildren;
   /** `code`: why the server refused the session (TOKEN_EXPIRED, INVALID_TOKEN…). */
   onSignedOut(code?: string): void;
+  /** Called whenever the connection, the unread count or the queue's length changes. */
+  onStatus?(status: WorkspaceStatus): void;
 }
 
 function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): string {
@@ -45,7 +54,9 @@ function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): stri
   }
 }
 
-export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
+export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }: Props) {
+  // One client per admin: a refreshed token (the same admin) re-authenticates it, so the
+  // open chat and a typed reply stay.
   const client: ChatClient = useMemo(
     () =>
       createChatClient({
@@ -53,10 +64,17 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
         authMode: session.token ? 'jwt' : 'none',
         identity: session.identity,
         token: session.token,
+        // WebSocket first, as v2 clients: the console runs on the admins' own network, and
+        // replicas without sticky sessions (docs/operations.md) serve it only over WebSocket.
+        transports: ['websocket', 'polling'],
       }),
-    [session],
+    // Deliberately partial dependencies: a new token goes through setToken.
+    [session.identity.id, session.identity.role],
   );
   useEffect(() => () => client.close(), [client]);
+  useEffect(() => {
+    if (session.token) client.setToken(session.token);
+  }, [client, session.token]);
   const me = session.identity;
   const connection = useConnection(client);
   const visible = usePageVisible();
@@ -96,6 +114,11 @@ export function Workspace({ session, t, c, lang, header, onSignedOut }: Props) {
   const mine = mineOf(chats, me);
   const lists: Record<Tab, Chat[]> = { queue, mine, all: allOf(chats, status) };
   const chat = selected ? chats.byId[selected] : undefined;
+  const unread = mine.reduce((sum, m) => sum + m.unreadCount, 0);
+  useEffect(
+    () => onStatus?.({ connection, unread, waiting: queue.length }),
+    [onStatus, connection, unread, queue.length],
+  );
   const tabs: Array<[Tab, string]> = [
     ['queue', `${c('queue')} (${queue.length})`],
     ['mine', `${c('myChats')} (${mine.length})`],

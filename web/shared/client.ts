@@ -3,7 +3,16 @@
  * widget. It owns the connection: it identifies the socket (join-user / join-admin),
  * re-joins the chats it was asked to join after a reconnect that Socket.io could not
  * recover, reconnects after the server closed the connection (a restart or deploy), and
- * tells its listeners when to catch up (`onResync`).
+ * tells its listeners when to catch up (`onResync`). A new token (`setToken`) re-authenticates
+ * the same client: the page keeps its state, the socket reconnects with the token.
+ *
+ * Transports, unless the caller names them (the console does): long-polling first, then the
+ * upgrade to WebSocket (Socket.io's own default).
+ * Where WebSocket works the session moves onto it within a round trip or two; where it is
+ * blocked (the WebSocket constructor throws, a proxy refuses or never answers the upgrade)
+ * the upgrade fails quietly and the session stays on polling. WebSocket first with a
+ * fallback on error is no faster to a working connection on an open network and never
+ * connects where a proxy holds the upgrade open (measured: docs/console-and-widget.md).
  */
 import { io, type Socket } from 'socket.io-client';
 import type { FailureEnvelope } from '../../src/envelopes.js';
@@ -42,6 +51,9 @@ export class ApiError extends Error {
 const AUTH_CODES = new Set(['MISSING_TOKEN', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'FORBIDDEN']);
 const ACK_TIMEOUT_MS = 10_000;
 
+/** Long-polling, upgraded to WebSocket where the network lets it (see the header). */
+export const DEFAULT_TRANSPORTS: readonly Transport[] = ['polling', 'websocket'];
+
 export interface ClientOptions {
   /** The chat server's origin, e.g. `https://chat.example`. */
   baseUrl: string;
@@ -69,6 +81,11 @@ export interface ChatClient {
    * why the last attempt failed (an error code, or connection-refusal.ts's two).
    */
   onState(listener: (state: ConnectionState, code?: string) => void): () => void;
+  /**
+   * Uses this token from now on (REST and socket): a connected socket reconnects with it at
+   * once (the server holds each socket to its token's expiry), a signed-out one retries.
+   */
+  setToken(token: string): void;
   /** Called after each reconnect, once identity and chat rooms are back: fetch what was missed. */
   onResync(listener: () => void): () => void;
   on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void;
@@ -121,9 +138,10 @@ function refusalOf(err: Error): { code?: string; retryAfterMs?: number } {
 }
 
 export function createChatClient(options: ClientOptions): ChatClient {
-  const { baseUrl, identity, authMode, token } = options;
+  const { baseUrl, identity, authMode } = options;
+  let token = options.token;
   const socket: Socket<ServerToClientEvents, TypedClientToServerEvents> = io(baseUrl, {
-    transports: options.transports ?? ['websocket', 'polling'],
+    transports: [...(options.transports ?? DEFAULT_TRANSPORTS)],
     auth: token ? { token } : {},
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
@@ -131,16 +149,22 @@ export function createChatClient(options: ClientOptions): ChatClient {
   });
   const stateListeners = new Set<(s: ConnectionState, code?: string) => void>();
   const resyncListeners = new Set<() => void>();
+  /** Emits waiting for the connection: released once identity and rooms are back. */
+  const readyWaiters = new Set<() => void>();
   const joined = new Set<string>();
   let state: ConnectionState = 'connecting';
+  /** What the listeners were last told: a re-authentication's short gap is not shown. */
+  let announced: ConnectionState = state;
+  let reauthenticating = false;
   let connectedOnce = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let retryDelay = 500;
   let closed = false;
 
   const setState = (next: ConnectionState, code?: string) => {
-    if (next === state && code === undefined) return;
     state = next;
+    if (next === announced && code === undefined) return;
+    announced = next;
     for (const l of stateListeners) l(next, code);
   };
 
@@ -158,17 +182,15 @@ export function createChatClient(options: ClientOptions): ChatClient {
     new Promise<void>((resolve, reject) => {
       if (state === 'online' && socket.connected) return resolve();
       const timer = setTimeout(() => {
-        off();
+        readyWaiters.delete(ready);
         reject(new ApiError(0, 'OFFLINE', 'Not connected'));
       }, timeoutMs);
-      const listener = (s: ConnectionState) => {
-        if (s !== 'online') return;
+      const ready = () => {
         clearTimeout(timer);
-        off();
+        readyWaiters.delete(ready);
         resolve();
       };
-      stateListeners.add(listener);
-      const off = () => stateListeners.delete(listener);
+      readyWaiters.add(ready);
     });
 
   const rawEmit = async <E extends EventWithPayload>(
@@ -200,6 +222,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   socket.on('connect', async () => {
     const reconnect = connectedOnce;
     connectedOnce = true;
+    reauthenticating = false;
     retryDelay = 500;
     try {
       // A recovered session kept its rooms and got the events it missed; a new one did not.
@@ -210,8 +233,13 @@ export function createChatClient(options: ClientOptions): ChatClient {
         }
       }
       setState('online');
+      for (const ready of [...readyWaiters]) ready();
       if (reconnect) for (const l of resyncListeners) l();
     } catch (err) {
+      // Signed out meanwhile (the token expired: the server said so, then disconnected):
+      // retrying would only be refused again, or let in for the verifier's clock leeway
+      // and sent away at once, in a loop.
+      if (state === 'signed-out') return;
       const code = err instanceof ApiError ? err.code : undefined;
       if (code && AUTH_CODES.has(code)) setState('signed-out', code);
       else {
@@ -223,7 +251,12 @@ export function createChatClient(options: ClientOptions): ChatClient {
   });
 
   socket.on('disconnect', (reason) => {
-    if (closed) return;
+    // Signed out (an expired token): only a new token (setToken) connects again.
+    if (closed || state === 'signed-out') return;
+    if (reauthenticating) {
+      state = 'reconnecting';
+      return;
+    }
     setState('reconnecting');
     // The server closed the connection itself (restart, deploy): Socket.io does not retry that.
     if (reason === 'io server disconnect') reconnectLater();
@@ -231,6 +264,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
 
   socket.on('connect_error', (err) => {
     const data = refusalOf(err);
+    reauthenticating = false;
     if (data.code && AUTH_CODES.has(data.code)) {
       setState('signed-out', data.code);
       return;
@@ -309,6 +343,21 @@ export function createChatClient(options: ClientOptions): ChatClient {
       joined.delete(chatId);
       // The typed map asks for an ack; nobody waits for this one.
       if (socket.connected) socket.emit('leave-chat', { chatId }, () => {});
+    },
+    setToken(next) {
+      if (next === token) return;
+      token = next;
+      socket.auth = { token: next };
+      if (closed) return;
+      if (socket.connected) {
+        // Quietly: the listeners keep "online" unless the reconnect fails.
+        reauthenticating = true;
+        socket.disconnect().connect();
+        return;
+      }
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      if (!socket.active) socket.connect();
     },
     close() {
       closed = true;

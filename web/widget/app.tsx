@@ -2,33 +2,66 @@
  * The widget: a launcher button and a chat panel. The user's open chat is found on start
  * (to show its history and unread replies); a new one is opened (`POST /api/chats`) only
  * when the user first writes, so visitors who never write leave no empty chats in the
- * agents' queue.
+ * agents' queue. It tells the host page what happens through `dispatch` (the element's
+ * DOM events): the panel opening and closing, the unread count, a token that expired.
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createChatClient } from '../shared/client.js';
+import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { translator } from '../shared/i18n/index.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
+import { readToken } from '../shared/token.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { MessageList, type Notice } from '../shared/ui/message-list.js';
 import { useChat } from '../shared/use-chat.js';
-import { useConnection, usePageVisible } from '../shared/use-page.js';
+import { usePageVisible } from '../shared/use-page.js';
 import type { WidgetConfig } from './config.js';
+import type { Dispatch } from './element.js';
+
+/**
+ * How long an expired token may wait for the host page's fresh one, shown as
+ * "Reconnecting…": a page that listens for `fastorika:token-expired` answers within
+ * seconds; after this long none will, and the user is told to reload instead.
+ */
+const EXPIRED_TOKEN_WAIT_MS = 60_000;
 
 interface Props {
   config: WidgetConfig;
   identity: Identity;
   lang: Lang;
+  dispatch: Dispatch;
 }
 
-export function WidgetApp({ config, identity, lang }: Props) {
+/** The connection's state, and whether a signed-out came from an expired token. */
+function useConnectionWithCode(client: ChatClient) {
+  const [state, setState] = useState<{ state: ConnectionState; expired: boolean }>({
+    state: client.state(),
+    expired: false,
+  });
+  useEffect(
+    () =>
+      client.onState((s, code) =>
+        setState((prev) => ({
+          state: s,
+          // An expiry lasts until the connection is back (a fresh token), whatever comes between.
+          expired: s === 'online' ? false : code === 'TOKEN_EXPIRED' || prev.expired,
+        })),
+      ),
+    [client],
+  );
+  return state;
+}
+
+export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const t = useMemo(() => translator(common, lang), [lang]);
   const w = useMemo(() => translator(widgetStrings, lang), [lang]);
+  // One client for the element's user, server and transports (the element remounts this
+  // component when they change); a new token re-authenticates it (below).
   const client = useMemo(
     () =>
       createChatClient({
@@ -38,15 +71,29 @@ export function WidgetApp({ config, identity, lang }: Props) {
         token: config.token,
         transports: config.transports,
       }),
-    [config, identity],
+    // Deliberately partial dependencies: the element's key changes with them.
+    [],
   );
   useEffect(() => () => client.close(), [client]);
+  useEffect(() => {
+    if (config.token) client.setToken(config.token);
+  }, [client, config.token]);
 
   const [open, setOpen] = useState(false);
   const [chat, setChat] = useState<Chat | undefined>(undefined);
   const [notices, setNotices] = useState<Notice[]>([]);
   const [error, setError] = useState<string | undefined>(undefined);
-  const connection = useConnection(client);
+  const { state: connection, expired } = useConnectionWithCode(client);
+  const [gaveUpWaiting, setGaveUpWaiting] = useState(false);
+  useEffect(() => {
+    setGaveUpWaiting(false);
+    if (!expired) return;
+    const claims = config.token ? readToken(config.token) : undefined;
+    dispatch('fastorika:token-expired', { expiresAt: claims?.expiresAt ?? null, expired: true });
+    const timer = setTimeout(() => setGaveUpWaiting(true), EXPIRED_TOKEN_WAIT_MS);
+    return () => clearTimeout(timer);
+    // Deliberately partial dependencies: once per expiry, with the token of that moment.
+  }, [expired, dispatch]);
   const visible = usePageVisible();
   const launcher = useRef<HTMLButtonElement>(null);
   const closed = chat?.status === 'closed';
@@ -60,6 +107,20 @@ export function WidgetApp({ config, identity, lang }: Props) {
   const unread = open ? 0 : unreadFrom(view.timeline, (m) => !view.ours(m));
   const seqNow = useRef(0);
   seqNow.current = lastSeq(view.timeline);
+
+  // The host page hears of the panel and the unread count as they change.
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current === open) return;
+    wasOpen.current = open;
+    dispatch(open ? 'fastorika:open' : 'fastorika:close', null);
+  }, [open, dispatch]);
+  const toldUnread = useRef(0);
+  useEffect(() => {
+    if (toldUnread.current === unread) return;
+    toldUnread.current = unread;
+    dispatch('fastorika:unread', unread);
+  }, [unread, dispatch]);
 
   const notice = useCallback((text: ComponentChildren) => {
     setNotices((ns) => [...ns, { key: String(ns.length), text, afterSeq: seqNow.current }]);
@@ -157,8 +218,18 @@ export function WidgetApp({ config, identity, lang }: Props) {
             </button>
           </header>
           {connection === 'online' ? null : (
-            <p class="banner" role="status" data-connection={connection}>
-              {connection === 'signed-out' ? t('signedOut') : t(connection)}
+            <p
+              class="banner"
+              role="status"
+              data-connection={expired && !gaveUpWaiting ? 'expired' : connection}
+            >
+              {connection !== 'signed-out'
+                ? t(connection)
+                : !expired
+                  ? t('signedOut')
+                  : gaveUpWaiting
+                    ? w('sessionEnded')
+                    : t('reconnecting')}
             </p>
           )}
           <MessageList
@@ -197,7 +268,7 @@ export function WidgetApp({ config, identity, lang }: Props) {
               id="fc-message"
               t={t}
               autoFocus
-              disabled={connection === 'signed-out'}
+              disabled={connection === 'signed-out' && (!expired || gaveUpWaiting)}
               onSend={(text) => void send(text)}
               onTyping={chat ? view.typing : undefined}
             />

@@ -3,13 +3,24 @@
  * page's CSS cannot reach inside and the widget's CSS cannot leak out. Styles are a
  * constructed stylesheet (adoptedStyleSheets): they need no `style-src 'unsafe-inline'`
  * in the host page's Content-Security-Policy.
+ *
+ * The host page talks to it by attributes (or the `token` property) and DOM events
+ * (types/fastorika-chat.d.ts). A new token for the same user keeps the widget mounted:
+ * the open panel and the typed draft stay, the connection re-authenticates.
  */
 import { render } from 'preact';
 import { detectLang } from '../shared/i18n/detect.js';
 import { translator } from '../shared/i18n/index.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
+import { readToken } from '../shared/token.js';
+import { scheduleRefresh } from '../shared/token-refresh.js';
 import { WidgetApp } from './app.js';
 import { ATTRIBUTES, identityOf, readConfig } from './config.js';
+import type {
+  FastorikaChatElement,
+  FastorikaChatEventMap,
+  FastorikaChatEventName,
+} from './types/fastorika-chat.js';
 import css from './widget.css';
 
 function styleSheet(root: ShadowRoot): void {
@@ -24,13 +35,50 @@ function styleSheet(root: ShadowRoot): void {
   root.append(style);
 }
 
-export class FastorikaChat extends HTMLElement {
+/** The detail each event carries. */
+export type EventDetail<K extends FastorikaChatEventName> =
+  FastorikaChatEventMap[K] extends CustomEvent<infer D> ? D : never;
+export type Dispatch = <K extends FastorikaChatEventName>(type: K, detail: EventDetail<K>) => void;
+
+export class FastorikaChat
+  extends HTMLElement
+  implements Pick<FastorikaChatElement, 'token' | 'unread'>
+{
   static observedAttributes = ATTRIBUTES;
   /** Where the widget's script came from: the default chat server. */
   static defaultServer = '';
   private mount: HTMLDivElement | undefined;
+  /** The token whose refresh is scheduled, and how to cancel that. */
+  private scheduled: { token: string | undefined; cancel: () => void } | undefined;
+
+  get token(): string | null {
+    return this.getAttribute('token');
+  }
+
+  set token(value: string | null) {
+    if (value) this.setAttribute('token', value);
+    else this.removeAttribute('token');
+  }
+
+  private unreadNow = 0;
+
+  /** The last `fastorika:unread` count, for a page that starts listening late. */
+  get unread(): number {
+    return this.unreadNow;
+  }
+
+  private readonly dispatch: Dispatch = (type, detail) => {
+    if (type === 'fastorika:unread' && typeof detail === 'number') this.unreadNow = detail;
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  };
 
   connectedCallback(): void {
+    // A `token` set on the element before this class was defined shadows the setter.
+    if (Object.hasOwn(this, 'token')) {
+      const value: unknown = Reflect.get(this, 'token');
+      Reflect.deleteProperty(this, 'token');
+      this.token = typeof value === 'string' ? value : null;
+    }
     if (!this.mount) {
       const root = this.attachShadow({ mode: 'open' });
       styleSheet(root);
@@ -42,6 +90,8 @@ export class FastorikaChat extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    this.scheduled?.cancel();
+    this.scheduled = undefined;
     if (this.mount) render(null, this.mount);
   }
 
@@ -49,25 +99,49 @@ export class FastorikaChat extends HTMLElement {
     if (this.isConnected && this.mount) this.update();
   }
 
+  /** Asks the page for a fresh token a while before this one expires. */
+  private scheduleTokenRefresh(token: string | undefined): void {
+    if (this.scheduled?.token === token) return;
+    this.scheduled?.cancel();
+    const expiresAt = token ? readToken(token)?.expiresAt : undefined;
+    const cancel = scheduleRefresh(expiresAt, () =>
+      this.dispatch('fastorika:token-expired', { expiresAt: expiresAt ?? null, expired: false }),
+    );
+    this.scheduled = { token, cancel };
+  }
+
   private update(): void {
     if (!this.mount) return;
     const config = readConfig(this, FastorikaChat.defaultServer || location.origin);
     const lang = detectLang(config.lang);
     const identity = identityOf(config);
+    this.scheduleTokenRefresh(config.token);
     if (!identity) {
       const w = translator(widgetStrings, lang);
+      render(null, this.mount);
       this.mount.textContent = w('notConfigured');
       this.mount.classList.add('misconfigured');
       return;
     }
-    // A changed identity or token re-renders with a new connection.
-    render(null, this.mount);
+    if (this.mount.classList.contains('misconfigured')) {
+      this.mount.classList.remove('misconfigured');
+      this.mount.textContent = '';
+    }
+    // Another user, server or transport is a new connection; a new token for the same
+    // user is not (the app re-authenticates its client).
+    const connection = [
+      identity.id,
+      config.server,
+      config.token ? 'jwt' : 'none',
+      config.transports?.join(',') ?? '',
+    ].join('|');
     render(
       <WidgetApp
-        key={`${identity.id}:${config.token ?? ''}`}
+        key={connection}
         config={config}
         identity={identity}
         lang={lang}
+        dispatch={this.dispatch}
       />,
       this.mount,
     );

@@ -83,7 +83,8 @@ export type ConsoleKey =
   | 'takenByOther'
   | 'noLongerVisible'
   | 'transferUnknownAdmin'
-  | 'transferLoading';
+  | 'transferLoading'
+  | 'tokenRenewing';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -179,6 +180,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferUnknownAdmin:
       'No admin with the id {id} is known to the server. Pick one from the list, or check the id.',
     transferLoading: 'Loading admins…',
+    tokenRenewing: 'Your session expired. Waiting for the admin panel to renew it…',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -273,6 +275,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferUnknownAdmin:
       'Администратор с id {id} серверу неизвестен. Выберите из списка или проверьте id.',
     transferLoading: 'Загружаем администраторов…',
+    tokenRenewing: 'Сеанс истёк. Ждём, пока админ-панель его продлит…',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -368,5 +371,6 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferUnknownAdmin:
       'Serverga {id} id raqamli administrator nomaʼlum. Roʻyxatdan tanlang yoki id ni tekshiring.',
     transferLoading: 'Administratorlar yuklanmoqda…',
+    tokenRenewing: 'Seans muddati tugadi. Admin paneli uni yangilashini kutyapmiz…',
   },
 };

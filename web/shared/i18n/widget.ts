@@ -13,7 +13,8 @@ export type WidgetKey =
   | 'agentChanged'
   | 'newChat'
   | 'startFailed'
-  | 'notConfigured';
+  | 'notConfigured'
+  | 'sessionEnded';
 
 export const widgetStrings: Catalogue<WidgetKey> = {
   en: {
@@ -29,6 +30,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     newChat: 'Start a new chat',
     startFailed: 'Could not start the chat. Try again.',
     notConfigured: 'Chat is unavailable: the page gave no user.',
+    sessionEnded: 'The chat was disconnected. Reload the page to continue.',
   },
   ru: {
     openChat: 'Открыть чат поддержки',
@@ -43,6 +45,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     newChat: 'Начать новый чат',
     startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
     notConfigured: 'Чат недоступен: страница не указала пользователя.',
+    sessionEnded: 'Чат отключён. Обновите страницу, чтобы продолжить.',
   },
   uz: {
     openChat: 'Yordam chatini ochish',
@@ -57,5 +60,6 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     newChat: 'Yangi chat boshlash',
     startFailed: 'Chatni boshlab boʻlmadi. Qayta urinib koʻring.',
     notConfigured: 'Chat mavjud emas: sahifa foydalanuvchini koʻrsatmagan.',
+    sessionEnded: 'Chat uzildi. Davom etish uchun sahifani yangilang.',
   },
 };
