@@ -15,22 +15,24 @@ export const ACCEPT = ATTACHMENT_TYPES.join(',');
 
 export const isImageType = (type: string): boolean => type.startsWith('image/');
 
-const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+const UNITS = ['sizeB', 'sizeKB', 'sizeMB', 'sizeGB'] as const;
 
-/** `834 B`, `1.5 MB`, `1,5 МБ`: binary multiples (as the limit is set), the reader's words. */
-export function formatSize(bytes: number, lang: Lang): string {
+/**
+ * `834 B`, `1.5 MB`, `1,5 МБ`: binary multiples (as the limit is set), the unit words from
+ * the catalogue (browsers' Intl lacks some languages' unit names: Chromium says "byte" in
+ * Uzbek), the number in the reader's format.
+ */
+export function formatSize(bytes: number, lang: Lang, t: Translate<CommonKey>): string {
   let value = Math.max(0, bytes);
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  return new Intl.NumberFormat(LOCALE[lang], {
-    style: 'unit',
-    unit: UNITS[unit],
-    unitDisplay: 'short',
+  const n = new Intl.NumberFormat(LOCALE[lang], {
     maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
   }).format(value);
+  return t(UNITS[unit] ?? 'sizeB', { n });
 }
 
 /** A refused or failed upload as one sentence in the reader's language. */
@@ -46,7 +48,7 @@ export function uploadProblem(
   switch (code) {
     case 'ATTACHMENT_TOO_LARGE':
       return maxBytes
-        ? t('attachTooLarge', { name, max: formatSize(maxBytes, lang) })
+        ? t('attachTooLarge', { name, max: formatSize(maxBytes, lang, t) })
         : t('attachTooLargeNoLimit', { name });
     case 'ATTACHMENT_TYPE':
       return t('attachWrongType', { name });

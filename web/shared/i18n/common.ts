@@ -46,7 +46,11 @@ export type CommonKey =
   | 'attachFailed'
   | 'openImage'
   | 'openInNewTab'
-  | 'closeImage';
+  | 'closeImage'
+  | 'sizeB'
+  | 'sizeKB'
+  | 'sizeMB'
+  | 'sizeGB';
 
 export const common: Catalogue<CommonKey> = {
   en: {
@@ -97,6 +101,10 @@ export const common: Catalogue<CommonKey> = {
     openImage: 'Open {name} full size',
     openInNewTab: 'Open in a new tab',
     closeImage: 'Close',
+    sizeB: '{n} B',
+    sizeKB: '{n} KB',
+    sizeMB: '{n} MB',
+    sizeGB: '{n} GB',
   },
   ru: {
     message: 'Сообщение',
@@ -147,6 +155,10 @@ export const common: Catalogue<CommonKey> = {
     openImage: 'Открыть {name} в полном размере',
     openInNewTab: 'Открыть в новой вкладке',
     closeImage: 'Закрыть',
+    sizeB: '{n} Б',
+    sizeKB: '{n} КБ',
+    sizeMB: '{n} МБ',
+    sizeGB: '{n} ГБ',
   },
   uz: {
     message: 'Xabar',
@@ -198,5 +210,9 @@ export const common: Catalogue<CommonKey> = {
     openImage: '{name} ni toʻliq oʻlchamda ochish',
     openInNewTab: 'Yangi varaqda ochish',
     closeImage: 'Yopish',
+    sizeB: '{n} bayt',
+    sizeKB: '{n} KB',
+    sizeMB: '{n} MB',
+    sizeGB: '{n} GB',
   },
 };

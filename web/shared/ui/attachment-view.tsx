@@ -28,7 +28,7 @@ export function attachmentHref(server: string, path: string | undefined): string
 
 export function AttachmentView({ attachment, server, t, lang }: Props) {
   const href = attachmentHref(server, attachment.url);
-  const size = formatSize(attachment.size, lang);
+  const size = formatSize(attachment.size, lang, t);
   if (!href) return null;
   if (!isImageType(attachment.contentType)) {
     return (

@@ -75,7 +75,7 @@ export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, a
 
   const fileId = `${id}-file`;
   const hintId = `${id}-file-hint`;
-  const limit = attach?.maxBytes ? formatSize(attach.maxBytes, lang) : undefined;
+  const limit = attach?.maxBytes ? formatSize(attach.maxBytes, lang, t) : undefined;
   const announced =
     draft.kind === 'uploading'
       ? t('uploading', { name: isolated(draft.file.name) })
@@ -100,7 +100,7 @@ export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, a
           ) : (
             <span class="composer__file">
               <Isolated text={draft.file.name} />{' '}
-              <span class="composer__size">{formatSize(draft.file.size, lang)}</span>
+              <span class="composer__size">{formatSize(draft.file.size, lang, t)}</span>
             </span>
           )}
           {draft.kind === 'uploading' ? (
