@@ -226,4 +226,65 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
     },
     120_000,
   );
+
+  it('shows an upload going, announces it, and cancels it from the keyboard', async () => {
+    const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+    servers.push(server);
+    const host = await startHostPage(
+      server.url,
+      { 'user-id': 'user-cancel', 'user-name': 'Aziz' },
+      'en',
+    );
+    hosts.push(host);
+    const t = translator(common, 'en');
+    const shop = await newPage(360, 740);
+    await shop.goto(host.origin);
+    const widget = shop.locator('fastorika-chat');
+    await widget.locator('button.launcher').click();
+    await widget.locator('textarea').waitFor();
+    // A slow uplink (64 KB/s): a 2 MB file takes half a minute.
+    const cdp = await shop.context().newCDPSession(shop);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 64 * 1024,
+    });
+    const receipt = await png(1600, 1200, '#118844');
+    const padded = Buffer.concat([receipt, Buffer.alloc(2 * 1024 * 1024 - receipt.length)]);
+    await widget
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'scan.png', mimeType: 'image/png', buffer: padded });
+    const progress = widget.locator('.composer__attachment[data-state=uploading] progress');
+    await progress.waitFor();
+    expect(await progress.getAttribute('aria-label')).toBe(
+      t('uploading', { name: isolated('scan.png') }),
+    );
+    expect(await widget.getByTestId('upload-status').textContent()).toBe(
+      t('uploading', { name: isolated('scan.png') }),
+    );
+    await until(
+      'some of it is sent',
+      async () =>
+        Number(
+          await progress.evaluate((el) => (el instanceof HTMLProgressElement ? el.value : 0)),
+        ) > 0,
+    );
+    expect(await widget.locator('button.composer__send').isDisabled()).toBe(true);
+    const cancel = widget.locator('button.composer__cancel');
+    expect(await cancel.getAttribute('aria-label')).toBe(t('cancelUpload'));
+    await cancel.focus();
+    await shop.keyboard.press('Enter');
+    await widget.locator('.composer__attachment').waitFor({ state: 'detached' });
+    expect(await widget.getByTestId('upload-status').textContent()).toBe('');
+    expect(
+      await widget.locator('textarea').evaluate((el) => {
+        const root = el.getRootNode();
+        return (
+          (root instanceof ShadowRoot || root instanceof Document) && el === root.activeElement
+        );
+      }),
+    ).toBe(true);
+  }, 60_000);
 });
