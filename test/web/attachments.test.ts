@@ -3,8 +3,9 @@
  * page (another origin) attaches a PNG before their first message with the file input,
  * then pastes one (a screenshot with Ctrl+V); the console shows both thumbnails live and
  * opens one full size in a dialog, from the keyboard. An HTML file named `.png` and a file
- * over the served limit are refused in the user's language; a PDF the agent sends shows in
- * the widget as a link with its name and size in the user's units.
+ * over the served limit are refused in the user's language; a PDF the agent drops on the
+ * chat shows in the widget as a link with its name and size in the user's units. The
+ * WebSocket run signs everyone in with tokens (AUTH_MODE=jwt), the polling run without.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -15,6 +16,7 @@ import { isolated } from '../../web/shared/bidi.js';
 import { common } from '../../web/shared/i18n/common.js';
 import { type Lang, translator } from '../../web/shared/i18n/index.js';
 import { startTestServer } from '../helpers/server.js';
+import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { type HostPage, seriousViolations, startHostPage, until } from './support.js';
@@ -24,11 +26,13 @@ interface Run {
   transport: 'websocket' | 'polling';
   /** The widget's language: the refusals must be said in it. */
   lang: Lang;
+  /** With jwt, uploads carry the token (a CORS preflight from the shop); with none, v2's fields. */
+  auth: 'jwt' | 'none';
 }
 
 const RUNS: Run[] = [
-  { transport: 'websocket', lang: 'ru' },
-  { transport: 'polling', lang: 'uz' },
+  { transport: 'websocket', lang: 'ru', auth: 'jwt' },
+  { transport: 'polling', lang: 'uz', auth: 'none' },
 ];
 
 const PDF = Buffer.from(
@@ -70,22 +74,32 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
   it.each(RUNS)(
     'a PNG from the widget (picked, then pasted) reaches the console over $transport',
     async (run) => {
-      const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+      const server = await startTestServer(
+        { kind: 'sqlite', path: ':memory:' },
+        run.auth === 'jwt' ? JWT_ENV : {},
+      );
       servers.push(server);
       const user = { id: `user-attach-${run.transport}`, name: 'Dilnoza' };
-      const host = await startHostPage(
-        server.url,
-        { 'user-id': user.id, 'user-name': user.name, transports: run.transport },
-        run.lang,
-      );
+      const agentId = `anna-${run.transport}`;
+      const who: Record<string, string> =
+        run.auth === 'jwt'
+          ? { token: await signToken(user.id, 'user', user.name) }
+          : { 'user-id': user.id, 'user-name': user.name };
+      const host = await startHostPage(server.url, { ...who, transports: run.transport }, run.lang);
       hosts.push(host);
       const t = translator(common, run.lang);
 
       const agent = await newPage(1280, 800);
-      await agent.goto(`${server.url}/console?lang=en`);
-      await agent.fill('input[name=name]', 'Anna');
-      await agent.fill('input[name=id]', `anna-${run.transport}`);
-      await agent.click('button[type=submit]');
+      if (run.auth === 'jwt') {
+        const token = await signToken(agentId, 'admin', 'Anna');
+        await agent.goto(`${server.url}/console?lang=en#token=${token}`);
+        await agent.click('[data-handover=accept]');
+      } else {
+        await agent.goto(`${server.url}/console?lang=en`);
+        await agent.fill('input[name=name]', 'Anna');
+        await agent.fill('input[name=id]', agentId);
+        await agent.click('button[type=submit]');
+      }
       await agent.locator('.topbar__connection[data-connection=online]').waitFor();
 
       // The user opens the widget and attaches a receipt before writing anything.
@@ -202,13 +216,25 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
       expect(await widget.locator('.composer__attachment').count()).toBe(0);
       expect(await seriousViolations(shop, 'fastorika-chat')).toEqual([]);
 
-      // The agent takes the chat and sends a PDF: the user sees its name and size.
+      // The agent takes the chat and drops a PDF on it: the user sees its name and size.
       await agent.click('.chat__actions [data-action=take]');
       await agent.locator('#reply').waitFor();
-      await agent
-        .locator('#reply-file')
-        .setInputFiles({ name: 'statement.pdf', mimeType: 'application/pdf', buffer: PDF });
+      const dropped = await agent.evaluateHandle(
+        (bytes) => {
+          const data = new DataTransfer();
+          data.items.add(
+            new File([new Uint8Array(bytes)], 'statement.pdf', { type: 'application/pdf' }),
+          );
+          return data;
+        },
+        [...PDF],
+      );
+      const history = agent.locator('.chat .messages');
+      await history.dispatchEvent('dragenter', { dataTransfer: dropped });
+      await agent.locator('.chat--drop .dropzone').waitFor();
+      await history.dispatchEvent('drop', { dataTransfer: dropped });
       await agent.locator('.composer__attachment[data-state=ready]').waitFor();
+      expect(await agent.locator('.dropzone').count()).toBe(0);
       await agent.locator('#reply').press('Enter');
       const link = widget.locator('.msg[data-seq="3"] a.msg__file--attachment');
       await link.waitFor();
