@@ -66,9 +66,8 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     const loader = page(dir, 'widget.js');
     const demo = page(dir, 'widget-demo.html');
     const parentOrigins = config.consoleParentOrigins;
-    // The largest upload (ATTACHMENT_MAX_BYTES), so a file over it is refused before it is
-    // sent: the server closes the connection on a too-large body, which a page may see only
-    // as a network error.
+    // The largest upload (ATTACHMENT_MAX_BYTES), so that the UIs refuse a file over it
+    // before sending it, instead of after sending up to that many bytes for nothing.
     const uploads = { attachmentMaxBytes: config.tunables.attachmentMaxBytes };
     const csp = consoleCsp(parentOrigins);
     // The same list the frame-ancestors allow: the console takes tokens by postMessage only
