@@ -1,7 +1,7 @@
 /**
  * Attachments in the browser, the widget over WebSocket and over long-polling only: a user on a shop
  * page (another origin) attaches a PNG before their first message with the file input,
- * then pastes one (a screenshot with Ctrl+V); the console shows both thumbnails live and
+ * then pastes one (a screenshot on the clipboard, Ctrl+V); the console shows both thumbnails live and
  * opens one full size in a dialog, from the keyboard. An HTML file named `.png` and a file
  * over the served limit are refused in the user's language; a PDF the agent drops on the
  * chat shows in the widget as a link with its name and size in the user's units. The
@@ -170,16 +170,19 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
       // A screenshot pasted with Ctrl+V is uploaded and sent alone (no caption); the
       // console, which is showing the chat, gets it live.
       const screenshot = await png(1280, 720, '#cc6633');
-      await box.evaluate(
-        (el, bytes) => {
-          const data = new DataTransfer();
-          data.items.add(new File([new Uint8Array(bytes)], 'image.png', { type: 'image/png' }));
-          el.dispatchEvent(
-            new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
-          );
+      // The screenshot on the system clipboard, as a screenshot tool leaves it; then Ctrl+V.
+      await shop.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: host.origin,
+      });
+      await shop.evaluate(
+        async (bytes) => {
+          const blob = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
+          await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
         },
         [...screenshot],
       );
+      await box.focus();
+      await shop.keyboard.press('Control+V');
       await widget.locator('.composer__attachment[data-state=ready]').waitFor();
       await box.press('Enter');
       await widget.locator('.msg[data-seq="2"] .msg__image img').waitFor();
