@@ -33,6 +33,7 @@ interface Props {
   onBack(): void;
   /** The admin this chat was transferred to, when it was transferred away from this one. */
   transferredTo?: string | undefined;
+  /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
 }
 

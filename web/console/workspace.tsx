@@ -37,6 +37,7 @@ interface Props {
   onSignedOut(code?: string): void;
   /** Called whenever the connection, the unread count or the queue's length changes. */
   onStatus?(status: WorkspaceStatus): void;
+  /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
 }
 
