@@ -65,12 +65,18 @@ describe('web assets', () => {
     expect(again.status).toBe(304);
   });
 
-  it('tells the console the auth mode in a JSON endpoint', async () => {
+  it('tells the console the auth mode and both UIs the upload limit in JSON endpoints', async () => {
     const res = await api(server, 'GET', '/console/config.json');
     expect(res.body).toEqual({
       authMode: 'none',
       parentOrigins: ['https://admin.example'],
+      attachmentMaxBytes: 10 * 1024 * 1024,
     });
+    const widget = await fetch(`${server.url}/widget/config.json`, {
+      headers: { origin: 'https://app.example' },
+    });
+    expect(await widget.json()).toEqual({ attachmentMaxBytes: 10 * 1024 * 1024 });
+    expect(widget.headers.get('access-control-allow-origin')).toBe('https://app.example');
     const jwt = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
     try {
       expect((await api(jwt, 'GET', '/console/config.json')).body.authMode).toBe('jwt');

@@ -76,7 +76,8 @@ export async function startHostPage(
     `script-src 'self' ${chatOrigin}`,
     `connect-src 'self' ${chatOrigin} ${chatWs}`,
     "style-src 'self'",
-    "img-src 'self'",
+    // Attachments' thumbnails and images come from the chat server.
+    `img-src 'self' ${chatOrigin}`,
   ].join('; ');
   const server: Server = createServer((req, res) => {
     if (req.url === '/shop.css') {

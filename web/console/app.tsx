@@ -213,6 +213,7 @@ export function ConsoleApp() {
       {prompt}
       <Workspace
         session={session}
+        attachmentMaxBytes={config.attachmentMaxBytes}
         t={t}
         c={c}
         lang={lang}

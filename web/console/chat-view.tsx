@@ -14,6 +14,7 @@ import type { Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
+import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
@@ -32,6 +33,8 @@ interface Props {
   onBack(): void;
   /** The admin this chat was transferred to, when it was transferred away from this one. */
   transferredTo?: string | undefined;
+  /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
+  attachmentMaxBytes?: number | undefined;
 }
 
 type Reply = { chat?: Chat | null };
@@ -88,6 +91,8 @@ function OpenChat(props: Props) {
     markRead: visible && mine && !closed,
     onChat: (updated) => dispatch({ type: 'upsert', chat: updated }),
   });
+  const attach = useAttachmentDraft(client, chat._id, props.attachmentMaxBytes);
+  const drop = useDropZone(may.write ? attach.attach : undefined);
   // Once the admin has read everything here, the list's unread badge goes too.
   const allRead = view.timeline.messages.every((m) => m.isRead || m.senderType !== 'user');
   const unreadShown = visible && mine && chat.unreadCount > 0;
@@ -174,7 +179,17 @@ function OpenChat(props: Props) {
   ];
 
   return (
-    <section class="chat" aria-labelledby="chat-title" data-chat-id={chat._id}>
+    <section
+      class={`chat ${drop.over ? 'chat--drop' : ''}`}
+      aria-labelledby="chat-title"
+      data-chat-id={chat._id}
+      {...drop.handlers}
+    >
+      {drop.over ? (
+        <p class="dropzone" aria-hidden="true">
+          {t('dropToAttach')}
+        </p>
+      ) : null}
       <header class="chat__header">
         <button type="button" class="chat__back button button--plain" onClick={props.onBack}>
           {c('backToList')}
@@ -299,7 +314,9 @@ function OpenChat(props: Props) {
         <Composer
           id="reply"
           t={t}
-          onSend={(text) => view.send(text)}
+          lang={lang}
+          attach={attach}
+          onSend={(text, attachment) => view.send(text, undefined, attachment)}
           onTyping={view.typing}
           autoFocus={mine}
         />

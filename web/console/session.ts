@@ -16,6 +16,8 @@ export interface ConsoleConfig {
   authMode: AuthMode;
   /** Origins that may hand a token to the console by postMessage (when embedded). */
   parentOrigins: string[];
+  /** The largest upload (ATTACHMENT_MAX_BYTES): a larger file is refused before it is sent. */
+  attachmentMaxBytes?: number;
 }
 
 export interface Session {

@@ -37,6 +37,8 @@ interface Props {
   onSignedOut(code?: string): void;
   /** Called whenever the connection, the unread count or the queue's length changes. */
   onStatus?(status: WorkspaceStatus): void;
+  /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
+  attachmentMaxBytes?: number | undefined;
 }
 
 function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): string {
@@ -54,7 +56,8 @@ function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): stri
   }
 }
 
-export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }: Props) {
+export function Workspace(props: Props) {
+  const { session, t, c, lang, header, onSignedOut, onStatus } = props;
   // One client per admin: a refreshed token (the same admin) re-authenticates it, so the
   // open chat and a typed reply stay.
   const client: ChatClient = useMemo(
@@ -216,6 +219,7 @@ export function Workspace({ session, t, c, lang, header, onSignedOut, onStatus }
               dispatch={dispatch}
               onBack={() => setSelected(undefined)}
               transferredTo={chats.transferredAway[chat._id]}
+              attachmentMaxBytes={props.attachmentMaxBytes}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

@@ -30,7 +30,8 @@ import {
   type RestSuccess,
   restCall,
 } from './rest.js';
-import type { AuthMode, Identity, ServerToClientEvents } from './types.js';
+import type { AuthMode, Identity, ServerToClientEvents, UploadedAttachment } from './types.js';
+import { postFile, UploadInterrupted } from './upload.js';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'signed-out';
 export type Transport = 'websocket' | 'polling';
@@ -72,6 +73,13 @@ export interface EmitOptions {
 }
 type Listener<E extends keyof ServerToClientEvents> = ServerToClientEvents[E];
 
+export interface UploadOptions {
+  /** The chat it is for; none before a user's first message (it stays theirs until sent). */
+  chatId?: string | undefined;
+  onProgress?(loaded: number, total: number): void;
+  signal?: AbortSignal | undefined;
+}
+
 export interface ChatClient {
   readonly identity: Identity;
   readonly authMode: AuthMode;
@@ -89,6 +97,11 @@ export interface ChatClient {
   /** Called after each reconnect, once identity and chat rooms are back: fetch what was missed. */
   onResync(listener: () => void): () => void;
   on<E extends keyof ServerToClientEvents>(event: E, listener: Listener<E>): () => void;
+  /**
+   * `POST /api/attachments`: resolves with the stored attachment, or throws ApiError (the
+   * server's code; `NETWORK` when no answer came, `ABORTED` when cancelled).
+   */
+  upload(file: File, options?: UploadOptions): Promise<UploadedAttachment>;
   /** A REST call by route; resolves with the success envelope or throws ApiError. */
   request<K extends RestRouteKey>(route: K, parts: RestRequest<K>): Promise<RestSuccess<K>>;
   /**
@@ -297,6 +310,37 @@ export function createChatClient(options: ClientOptions): ChatClient {
     return parsed;
   };
 
+  const upload = async (file: File, options: UploadOptions = {}) => {
+    const fields: Record<string, string> = {};
+    if (options.chatId) fields.chatId = options.chatId;
+    // AUTH_MODE=none names the uploader as v2 named senders; a token names them otherwise.
+    if (authMode === 'none') {
+      fields.senderId = identity.id;
+      fields.senderType = identity.role === 'user' ? 'user' : 'admin';
+      fields.senderName = identity.name;
+    }
+    try {
+      const { status, body } = await postFile({
+        url: `${baseUrl}/api/attachments`,
+        token,
+        fields,
+        file,
+        onProgress: options.onProgress,
+        signal: options.signal,
+      });
+      if (status >= 200 && status < 300 && succeeded<{ attachment: UploadedAttachment }>(body)) {
+        return body.attachment;
+      }
+      const err = failure(body, status);
+      if (AUTH_CODES.has(err.code) && status === 401) setState('signed-out', err.code);
+      throw err;
+    } catch (err) {
+      if (!(err instanceof UploadInterrupted)) throw err;
+      const code = err.reason === 'aborted' ? 'ABORTED' : 'NETWORK';
+      throw new ApiError(0, code, err.message);
+    }
+  };
+
   socket.on('error', (p) => {
     if (p.code === 'TOKEN_EXPIRED') setState('signed-out', p.code);
   });
@@ -327,6 +371,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     request(route, parts) {
       return send(restCall(route, parts));
     },
+    upload,
     async emit(event, payload, options = {}) {
       await whenOnline(options.waitOnlineMs ?? ACK_TIMEOUT_MS);
       return rawEmit(event, payload, options.ackTimeoutMs ?? ACK_TIMEOUT_MS);

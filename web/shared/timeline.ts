@@ -13,6 +13,8 @@ export type DeliveryState = 'sending' | 'sent' | 'seen' | 'failed';
 export interface PendingSend {
   clientMessageId: string;
   content: string;
+  /** The uploaded file the send carries (its id goes as `attachmentId`). */
+  attachment?: { id: string; name: string } | undefined;
   createdAt: string;
   state: 'sending' | 'failed';
 }

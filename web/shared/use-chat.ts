@@ -20,7 +20,7 @@ import {
   type Timeline,
   unreadFrom,
 } from './timeline.js';
-import type { Chat, Message } from './types.js';
+import type { Chat, Message, UploadedAttachment } from './types.js';
 
 const PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -50,7 +50,7 @@ export interface ChatView {
   typingName: string | undefined;
   loadOlder(): void;
   /** `inChat` names the chat when it was created for this very send. */
-  send(text: string, inChat?: string): void;
+  send(text: string, inChat?: string, attachment?: UploadedAttachment): void;
   retry(p: PendingSend): void;
   typing(isTyping: boolean): void;
   ours(m: Message): boolean;
@@ -175,7 +175,12 @@ export function useChat(
       client
         .emit(
           'send-message',
-          { chatId: target, content: p.content, clientMessageId: p.clientMessageId },
+          {
+            chatId: target,
+            content: p.content,
+            clientMessageId: p.clientMessageId,
+            ...(p.attachment ? { attachmentId: p.attachment.id } : {}),
+          },
           { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
         )
         .then((reply) => {
@@ -210,11 +215,12 @@ export function useChat(
         .catch(() => {})
         .finally(() => setLoadingOlder(false));
     },
-    send(text, inChat) {
+    send(text, inChat, attachment) {
       const pending = {
         clientMessageId: newClientMessageId(),
         content: text,
         createdAt: new Date().toISOString(),
+        attachment: attachment && { id: attachment.id, name: attachment.name },
       };
       update((t) => addPending(t, pending));
       deliver(pending, inChat ?? chatId);

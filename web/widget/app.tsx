@@ -14,10 +14,11 @@ import { translator } from '../shared/i18n/index.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
 import { readToken } from '../shared/token.js';
-import type { Chat, Identity } from '../shared/types.js';
+import type { Chat, Identity, UploadedAttachment } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { MessageList, type Notice } from '../shared/ui/message-list.js';
+import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { usePageVisible } from '../shared/use-page.js';
 import type { WidgetConfig } from './config.js';
@@ -35,6 +36,29 @@ interface Props {
   identity: Identity;
   lang: Lang;
   dispatch: Dispatch;
+}
+
+/** The server's upload limit (`/widget/config.json`), when it answers. */
+function useUploadLimit(server: string): number | undefined {
+  const [maxBytes, setMaxBytes] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    fetch(`${server}/widget/config.json`)
+      .then((res) => (res.ok ? res.json() : undefined))
+      .then((body: unknown) => {
+        const max =
+          typeof body === 'object' && body !== null && 'attachmentMaxBytes' in body
+            ? body.attachmentMaxBytes
+            : undefined;
+        if (live && typeof max === 'number') setMaxBytes(max);
+      })
+      // Without it the server's 413 still says so, after the upload.
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [server]);
+  return maxBytes;
 }
 
 /** The connection's state, and whether a signed-out came from an expired token. */
@@ -103,6 +127,13 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     markRead: open && visible && !closed,
     onChat: setChat,
   });
+  // Before the first message there is no chat: the upload stays the user's until sent.
+  const attach = useAttachmentDraft(
+    client,
+    chat && !closed ? chat._id : undefined,
+    useUploadLimit(config.server),
+  );
+  const drop = useDropZone(closed ? undefined : attach.attach);
   // Replies not read yet, also those that came while the page was closed: on the launcher.
   const unread = open ? 0 : unreadFrom(view.timeline, (m) => !view.ours(m));
   const seqNow = useRef(0);
@@ -158,16 +189,16 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     };
   }, [client, refresh, notice, w]);
 
-  const send = async (text: string) => {
+  const send = async (text: string, attachment?: UploadedAttachment) => {
     setError(undefined);
-    if (chat && !closed) return view.send(text);
+    if (chat && !closed) return view.send(text, undefined, attachment);
     try {
       const reply = await client.request('POST /api/chats', {
         body: { userId: identity.id, userName: identity.name },
       });
       setNotices([]);
       setChat(reply.chat);
-      view.send(text, reply.chat._id);
+      view.send(text, reply.chat._id, attachment);
       // Marks the user online in the chat just opened (presence is kept per open chat).
       if (!reply.chat.userOnline) void client.announce().catch(() => {});
     } catch {
@@ -192,9 +223,10 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     <div class={`widget ${open ? 'widget--open' : ''}`} lang={lang}>
       {open ? (
         <section
-          class="panel"
+          class={`panel ${drop.over ? 'panel--drop' : ''}`}
           role="dialog"
           aria-labelledby="fc-title"
+          {...drop.handlers}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
               e.stopPropagation();
@@ -217,6 +249,11 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
               </svg>
             </button>
           </header>
+          {drop.over ? (
+            <p class="dropzone" aria-hidden="true">
+              {t('dropToAttach')}
+            </p>
+          ) : null}
           {connection === 'online' ? null : (
             <p
               class="banner"
@@ -242,6 +279,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
             onLoadOlder={view.loadOlder}
             loadingOlder={view.loadingOlder}
             notices={notices}
+            server={config.server}
             footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
           />
           {error ? (
@@ -267,9 +305,11 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
             <Composer
               id="fc-message"
               t={t}
+              lang={lang}
               autoFocus
               disabled={connection === 'signed-out' && (!expired || gaveUpWaiting)}
-              onSend={(text) => void send(text)}
+              onSend={(text, attachment) => void send(text, attachment)}
+              attach={attach}
               onTyping={chat ? view.typing : undefined}
             />
           )}

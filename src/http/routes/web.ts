@@ -66,10 +66,13 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     const loader = page(dir, 'widget.js');
     const demo = page(dir, 'widget-demo.html');
     const parentOrigins = config.consoleParentOrigins;
+    // The largest upload (ATTACHMENT_MAX_BYTES), so that the UIs refuse a file over it
+    // before sending it, instead of after sending up to that many bytes for nothing.
+    const uploads = { attachmentMaxBytes: config.tunables.attachmentMaxBytes };
     const csp = consoleCsp(parentOrigins);
     // The same list the frame-ancestors allow: the console takes tokens by postMessage only
     // from a parent window of one of these origins.
-    const settings = { authMode: config.auth.mode, parentOrigins };
+    const settings = { authMode: config.auth.mode, parentOrigins, ...uploads };
 
     await app.register(fastifyStatic, {
       root: join(dir, 'assets'),
@@ -91,6 +94,10 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     });
     app.get('/console/config.json', hidden, (_req, reply) =>
       reply.header('cache-control', 'no-store').send(settings),
+    );
+    // The widget's, read from the host page's origin with CORS (CORS_ORIGIN), as the API is.
+    app.get('/widget/config.json', hidden, (_req, reply) =>
+      reply.header('cache-control', 'no-store').send(uploads),
     );
     app.get('/widget.js', hidden, (req, reply) => {
       reply.header('cross-origin-resource-policy', 'cross-origin');

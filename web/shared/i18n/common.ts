@@ -25,7 +25,32 @@ export type CommonKey =
   | 'newMessagesTitle'
   | 'shiftEnterHint'
   | 'today'
-  | 'yesterday';
+  | 'yesterday'
+  | 'attach'
+  | 'attachLimit'
+  | 'dropToAttach'
+  | 'uploading'
+  | 'uploadReady'
+  | 'cancelUpload'
+  | 'removeAttachment'
+  | 'attachTooLarge'
+  | 'attachTooLargeNoLimit'
+  | 'attachWrongType'
+  | 'attachInfected'
+  | 'attachQuota'
+  | 'attachRateLimited'
+  | 'attachNetwork'
+  | 'attachPixels'
+  | 'attachDamaged'
+  | 'attachScanner'
+  | 'attachFailed'
+  | 'openImage'
+  | 'openInNewTab'
+  | 'closeImage'
+  | 'sizeB'
+  | 'sizeKB'
+  | 'sizeMB'
+  | 'sizeGB';
 
 export const common: Catalogue<CommonKey> = {
   en: {
@@ -53,6 +78,33 @@ export const common: Catalogue<CommonKey> = {
     shiftEnterHint: 'Enter sends, Shift+Enter starts a new line',
     today: 'Today',
     yesterday: 'Yesterday',
+    attach: 'Attach a file',
+    attachLimit: 'Images, PDF or text, up to {max}',
+    dropToAttach: 'Drop the file here to attach it',
+    uploading: 'Uploading {name}…',
+    uploadReady: '{name} is attached. Send it, with a caption if you like.',
+    cancelUpload: 'Cancel the upload',
+    removeAttachment: 'Remove the attachment',
+    attachTooLarge: '{name} is too large: files up to {max} can be sent.',
+    attachTooLargeNoLimit: '{name} is too large to send.',
+    attachWrongType:
+      '{name} cannot be sent: only images (PNG, JPEG, GIF, WebP), PDF and plain text files are accepted.',
+    attachInfected: '{name} was refused: the virus check found something in it.',
+    attachQuota:
+      'Your space for files is full. Files you attached but did not send are removed after a day.',
+    attachRateLimited: 'Too many files in a short time. Try again in a minute.',
+    attachNetwork: '{name} could not be uploaded: the connection failed. Try again.',
+    attachPixels: '{name} has too many pixels. Send a smaller image or a screenshot of part of it.',
+    attachDamaged: '{name} could not be read: the image seems damaged.',
+    attachScanner: 'Files cannot be checked for viruses right now. Try again in a few minutes.',
+    attachFailed: '{name} could not be uploaded ({reason}).',
+    openImage: 'Open {name} full size',
+    openInNewTab: 'Open in a new tab',
+    closeImage: 'Close',
+    sizeB: '{n} B',
+    sizeKB: '{n} KB',
+    sizeMB: '{n} MB',
+    sizeGB: '{n} GB',
   },
   ru: {
     message: 'Сообщение',
@@ -79,6 +131,34 @@ export const common: Catalogue<CommonKey> = {
     shiftEnterHint: 'Enter — отправить, Shift+Enter — новая строка',
     today: 'Сегодня',
     yesterday: 'Вчера',
+    attach: 'Прикрепить файл',
+    attachLimit: 'Изображения, PDF или текст, до {max}',
+    dropToAttach: 'Отпустите файл, чтобы прикрепить его',
+    uploading: 'Загружаем {name}…',
+    uploadReady: '{name} прикреплён. Отправьте его, можно с подписью.',
+    cancelUpload: 'Отменить загрузку',
+    removeAttachment: 'Убрать вложение',
+    attachTooLarge: '{name} слишком большой: можно отправлять файлы до {max}.',
+    attachTooLargeNoLimit: '{name} слишком большой для отправки.',
+    attachWrongType:
+      '{name} нельзя отправить: принимаются только изображения (PNG, JPEG, GIF, WebP), PDF и простые текстовые файлы.',
+    attachInfected: '{name} отклонён: антивирусная проверка что-то в нём нашла.',
+    attachQuota:
+      'Место для ваших файлов закончилось. Прикреплённые, но не отправленные файлы удаляются через сутки.',
+    attachRateLimited: 'Слишком много файлов за короткое время. Попробуйте через минуту.',
+    attachNetwork: 'Не удалось загрузить {name}: соединение прервалось. Попробуйте ещё раз.',
+    attachPixels:
+      'В {name} слишком много пикселей. Отправьте изображение поменьше или снимок части экрана.',
+    attachDamaged: 'Не удалось прочитать {name}: изображение, похоже, повреждено.',
+    attachScanner: 'Сейчас файлы нельзя проверить на вирусы. Попробуйте через несколько минут.',
+    attachFailed: 'Не удалось загрузить {name} ({reason}).',
+    openImage: 'Открыть {name} в полном размере',
+    openInNewTab: 'Открыть в новой вкладке',
+    closeImage: 'Закрыть',
+    sizeB: '{n} Б',
+    sizeKB: '{n} КБ',
+    sizeMB: '{n} МБ',
+    sizeGB: '{n} ГБ',
   },
   uz: {
     message: 'Xabar',
@@ -105,5 +185,34 @@ export const common: Catalogue<CommonKey> = {
     shiftEnterHint: 'Enter — yuborish, Shift+Enter — yangi qator',
     today: 'Bugun',
     yesterday: 'Kecha',
+    attach: 'Fayl biriktirish',
+    attachLimit: 'Rasmlar, PDF yoki matn, {max} gacha',
+    dropToAttach: 'Biriktirish uchun faylni shu yerga tashlang',
+    uploading: '{name} yuklanmoqda…',
+    uploadReady: '{name} biriktirildi. Uni yuboring, xohlasangiz izoh bilan.',
+    cancelUpload: 'Yuklashni bekor qilish',
+    removeAttachment: 'Ilovani olib tashlash',
+    attachTooLarge: '{name} juda katta: {max} gacha boʻlgan fayllarni yuborish mumkin.',
+    attachTooLargeNoLimit: '{name} yuborish uchun juda katta.',
+    attachWrongType:
+      '{name} yuborilmaydi: faqat rasmlar (PNG, JPEG, GIF, WebP), PDF va oddiy matn fayllari qabul qilinadi.',
+    attachInfected: '{name} rad etildi: virus tekshiruvi unda nimadir topdi.',
+    attachQuota:
+      'Fayllaringiz uchun joy tugadi. Biriktirilgan, lekin yuborilmagan fayllar bir kundan keyin oʻchiriladi.',
+    attachRateLimited: 'Qisqa vaqtda juda koʻp fayl. Bir daqiqadan keyin qayta urinib koʻring.',
+    attachNetwork: '{name} yuklanmadi: ulanish uzildi. Qayta urinib koʻring.',
+    attachPixels:
+      '{name} da piksellar juda koʻp. Kichikroq rasm yoki ekranning bir qismi suratini yuboring.',
+    attachDamaged: '{name} oʻqib boʻlmadi: rasm shikastlanganga oʻxshaydi.',
+    attachScanner:
+      'Hozir fayllarni virusga tekshirib boʻlmaydi. Bir necha daqiqadan keyin urinib koʻring.',
+    attachFailed: '{name} yuklanmadi ({reason}).',
+    openImage: '{name} ni toʻliq oʻlchamda ochish',
+    openInNewTab: 'Yangi varaqda ochish',
+    closeImage: 'Yopish',
+    sizeB: '{n} bayt',
+    sizeKB: '{n} KB',
+    sizeMB: '{n} MB',
+    sizeGB: '{n} GB',
   },
 };

@@ -46,6 +46,8 @@ interface Props {
   footer?: ComponentChildren;
   /** The reader's time zone; the browser's when not given. */
   timeZone?: string;
+  /** The chat server's origin ('' on its own pages), for attachments' links. */
+  server?: string;
 }
 
 const NEAR_TOP_PX = 48;
@@ -112,7 +114,15 @@ export function MessageList(props: Props) {
         <span class="msg__sender">
           {m.senderId === props.selfId ? t('you') : <Isolated text={m.senderName} />}
         </span>
-        <MessageBody content={m.content} messageType={m.messageType} fileUrl={m.fileUrl} t={t} />
+        <MessageBody
+          content={m.content}
+          messageType={m.messageType}
+          fileUrl={m.fileUrl}
+          attachment={m.attachment}
+          server={props.server ?? ''}
+          t={t}
+          lang={lang}
+        />
         <span class="msg__meta">
           <time dateTime={m.createdAt} title={fullTime(m.createdAt, clock)}>
             {messageTime(m.createdAt, clock)}
@@ -133,9 +143,16 @@ export function MessageList(props: Props) {
     >
       <span class="msg__sender">{t('you')}</span>
       <div class="msg__body">
-        <p class="msg__text" dir="auto">
-          {showBidiControls(p.content)}
-        </p>
+        {p.attachment ? (
+          <p class="msg__file msg__file--pending">
+            <Isolated text={p.attachment.name} />
+          </p>
+        ) : null}
+        {p.content ? (
+          <p class="msg__text" dir="auto">
+            {showBidiControls(p.content)}
+          </p>
+        ) : null}
       </div>
       <span class="msg__meta">
         <span class={`msg__state msg__state--${p.state}`}>{t(p.state)}</span>
