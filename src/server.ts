@@ -25,6 +25,7 @@ import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
 import { onlineAdmins } from './realtime/online-admins.js';
+import { trackAgentPresence } from './realtime/agent-presence.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
@@ -155,6 +156,8 @@ export async function startServer(
     limits,
     presence: cluster.presence,
     admins: knownAdmins(store, () => onlineAdmins(io)),
+    agentPresence: cluster.agentPresence,
+    defaultMaxChats: config.tunables.defaultMaxChats,
   };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
@@ -164,6 +167,7 @@ export async function startServer(
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
+  trackAgentPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
   // A store that cannot answer leaves the rooms as they are (messages still skip who lost a chat).
   cluster.redis?.onReturn(() =>

@@ -21,6 +21,7 @@ import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
 import { adminRoutes } from './routes/admins.js';
+import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -126,6 +127,7 @@ export async function registerHttpRoutes(
       await api.register(messageRoutes(context));
       await api.register(statusRoutes(context));
       await api.register(adminRoutes(context));
+      await api.register(agentRoutes(context));
     },
     { prefix: '/api' },
   );

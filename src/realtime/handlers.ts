@@ -17,6 +17,7 @@ import {
   senderClaim,
   userClaim,
 } from '../auth/actor.js';
+import { setAvailability } from '../agents/use-cases.js';
 import { viewChat } from '../chats/use-cases.js';
 import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
@@ -25,6 +26,7 @@ import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import type { Outcome } from '../outcome.js';
 import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
+  AvailabilityBody,
   ChatRefPayload,
   describeIssue,
   JoinAdminPayload,
@@ -34,6 +36,7 @@ import {
   TypingBody,
 } from '../schemas/inputs.js';
 import { rooms } from '../schemas/rooms.js';
+import { holdAgentPresence, releaseAgentPresence } from './agent-presence.js';
 import { joinChatRoom } from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';
@@ -88,6 +91,7 @@ export const handlers: Handlers = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));
+    await releaseAgentPresence(ctx.deps, socket, ctx.publish);
     await socket.join(rooms.user(actor.id));
     return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
   },
@@ -99,7 +103,7 @@ export const handlers: Handlers = {
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
     // Known from now on: a transfer may name them (once per admin per process).
     await ctx.deps.admins.seen(actor);
-    return nothing;
+    return holdAgentPresence(ctx.deps, socket, actor, ctx.publish);
   },
 
   'join-chat': async (ctx, socket, payload) => {
@@ -146,6 +150,11 @@ export const handlers: Handlers = {
       ? senderClaim(input.senderId, input.senderName ?? '', input.senderType ?? 'user')
       : undefined;
     return sendMessage(ctx.deps, actorOf(ctx, socket, claim), input);
+  },
+
+  'set-availability': async (ctx, socket, payload) => {
+    const input = parse(AvailabilityBody, payload);
+    return setAvailability(ctx.deps, actorOf(ctx, socket), input);
   },
 
   ping: async (_ctx, socket) => {

@@ -38,5 +38,7 @@ export function depsWith(store: Store): Deps {
     limits: createLimits({ enabled: false, messagesPerSecond: 0, messagesBurst: 0 }),
     presence: new LocalPresence(),
     admins: knownAdmins(store, async () => new Set()),
+    agentPresence: new LocalPresence(),
+    defaultMaxChats: 5,
   };
 }
