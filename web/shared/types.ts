@@ -1,6 +1,6 @@
 /** The wire shapes and event maps, shared with the server (type-only: nothing of it is bundled). */
 export type { ServerToClientEvents } from '../../src/schemas/events.js';
-export type { Chat, KnownAdmin, Message, MessageType } from '../../src/schemas/shapes.js';
+export type { Agent, Chat, KnownAdmin, Message, MessageType } from '../../src/schemas/shapes.js';
 
 import type { Role } from '../../src/schemas/vocabulary.js';
 
