@@ -47,8 +47,9 @@ function MaxChatsForm({
       );
   };
   const id = `max-chats-${agent.adminId}`;
+  // noValidate: the form says what is wrong in the console's language, not the browser's.
   return (
-    <form class="agent__max" onSubmit={save}>
+    <form class="agent__max" onSubmit={save} noValidate>
       <label for={id}>{c('maxChats')}</label>
       <input
         id={id}
