@@ -4,6 +4,7 @@
  * thing a handler does to the socket itself.
  */
 import type { ZodType } from 'zod';
+import { setAvailability } from '../agents/use-cases.js';
 import {
   type Actor,
   ANONYMOUS,
@@ -17,7 +18,6 @@ import {
   senderClaim,
   userClaim,
 } from '../auth/actor.js';
-import { setAvailability } from '../agents/use-cases.js';
 import { viewChat } from '../chats/use-cases.js';
 import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';

@@ -9,6 +9,7 @@ import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Agent, Identity } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
+import { loadOf } from './format.js';
 
 interface Props {
   client: ChatClient;
@@ -93,7 +94,7 @@ export function AgentList({ client, me, agents, onUpdated, c }: Props) {
             {agent.online ? c('agentOnline') : c('agentOffline')} ·{' '}
             {c(agent.availability === 'available' ? 'availabilityAvailable' : 'availabilityAway')} ·{' '}
             <span class="agent__load" data-load={`${agent.activeChats}/${agent.maxChats}`}>
-              {c('agentLoadValue', { active: agent.activeChats, max: agent.maxChats })}
+              {loadOf(agent)}
             </span>
           </span>
           <MaxChatsForm

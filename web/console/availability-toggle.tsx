@@ -8,6 +8,7 @@ import type { ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Agent } from '../shared/types.js';
+import { loadOf } from './format.js';
 
 interface Props {
   client: ChatClient;
@@ -45,7 +46,7 @@ export function AvailabilityToggle({ client, mine, onUpdated, c }: Props) {
       </fieldset>
       <span class="availability__load" data-load={`${mine.activeChats}/${mine.maxChats}`}>
         <span class="visually-hidden">{c('agentLoad')} </span>
-        {c('agentLoadValue', { active: mine.activeChats, max: mine.maxChats })}
+        {loadOf(mine)}
       </span>
       {failed ? (
         <span class="availability__failed" role="alert">

@@ -90,7 +90,6 @@ export type ConsoleKey =
   | 'availabilityAway'
   | 'availabilityFailed'
   | 'agentLoad'
-  | 'agentLoadValue'
   | 'agents'
   | 'agentsEmpty'
   | 'agentOnline'
@@ -200,7 +199,6 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     availabilityAway: 'Away',
     availabilityFailed: 'Could not change your availability; try again.',
     agentLoad: 'Active chats of your maximum:',
-    agentLoadValue: '{active} / {max}',
     agents: 'Agents',
     agentsEmpty: 'No agents yet: admins appear here once they connect.',
     agentOnline: 'Online',
@@ -309,7 +307,6 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     availabilityAway: 'Нет на месте',
     availabilityFailed: 'Не удалось изменить доступность; попробуйте ещё раз.',
     agentLoad: 'Активные чаты из максимума:',
-    agentLoadValue: '{active} / {max}',
     agents: 'Операторы',
     agentsEmpty: 'Операторов пока нет: администраторы появятся здесь, когда подключатся.',
     agentOnline: 'В сети',
@@ -419,7 +416,6 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     availabilityAway: 'Joyida yoʻq',
     availabilityFailed: 'Mavjudlikni oʻzgartirib boʻlmadi; qayta urinib koʻring.',
     agentLoad: 'Faol chatlar / maksimum:',
-    agentLoadValue: '{active} / {max}',
     agents: 'Operatorlar',
     agentsEmpty: 'Hozircha operatorlar yoʻq: administratorlar ulanganda shu yerda chiqadi.',
     agentOnline: 'Onlayn',
