@@ -48,6 +48,18 @@ export async function agentStatusEvents(
   return agents.map((agent) => emit(rooms.admins, 'agent-status', agent));
 }
 
+/**
+ * agent-status for the admins whose load a chat's change moved. The change is already
+ * stored: a failure to read the loads must not turn it into a failed request, so it
+ * costs the events only (consoles read the list again after a reconnect and each minute).
+ */
+export async function loadChangedEvents(
+  deps: AgentDeps,
+  adminIds: readonly (string | null)[],
+): Promise<Emit[]> {
+  return agentStatusEvents(deps, adminIds).catch(() => []);
+}
+
 /** Connected first, then the others; within each, most recently seen first. */
 export async function listAgents(deps: AgentDeps, actor: Actor): Promise<{ agents: Agent[] }> {
   assertMaySeeAgents(actor);

@@ -2,7 +2,7 @@
  * Chat lifecycle use cases: each takes (deps, actor, input), applies the rules, asks the
  * store for one conditional change, and returns the reply plus the events to publish.
  */
-import { agentStatusEvents } from '../agents/use-cases.js';
+import { loadChangedEvents } from '../agents/use-cases.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { adminNotFound, Conflict } from '../errors.js';
@@ -122,7 +122,7 @@ export async function takeChat(
   }
   // The taker's load, and the previous holder's (a superadmin may take a held chat).
   if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
-    events.push(...(await agentStatusEvents(deps, [admin.id, before.assignedAdminId])));
+    events.push(...(await loadChangedEvents(deps, [admin.id, before.assignedAdminId])));
   }
   return { reply: { chat }, events, accessChanged: chat };
 }
@@ -156,7 +156,7 @@ export async function transferChat(
       }),
       emit(rooms.admin(to.id), 'chat-transferred-in', { chat }),
       emit(rooms.user(chat.userId), 'admin-changed', { chatId: chat._id, adminName: to.name }),
-      ...(await agentStatusEvents(deps, [input.fromAdminId, to.id])),
+      ...(await loadChangedEvents(deps, [input.fromAdminId, to.id])),
     ],
     accessChanged: chat,
   };
@@ -178,7 +178,7 @@ export async function unlockChat(
     reply: { chat },
     events: [
       emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat }),
-      ...(await agentStatusEvents(deps, [holder])),
+      ...(await loadChangedEvents(deps, [holder])),
     ],
     accessChanged: chat,
   };
@@ -216,7 +216,7 @@ export async function closeChat(
       ),
       // The holder's load went down (read from the closed row: a transfer may have raced).
       ...(before.status === 'active'
-        ? await agentStatusEvents(deps, [closed.assignedAdminId])
+        ? await loadChangedEvents(deps, [closed.assignedAdminId])
         : []),
     ],
     accessChanged: closed,
