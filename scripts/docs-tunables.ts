@@ -80,6 +80,7 @@ const AREA_TITLES: Record<Area, string> = {
   process: 'The process',
   import: 'The v2 import (`npm run import:v2`)',
   attachments: 'Attachments (`src/attachments`)',
+  routing: 'Routing: agents and their capacity (`src/agents/`)',
 };
 
 function defaultOf(name: TunableName): string {

@@ -10,4 +10,8 @@ export interface Deps {
   presence: Presence;
   /** The admins the server knows, and who of them is connected. */
   admins: Admins;
+  /** Which admins are connected (a socket joined as them, on any node): agent-status's `online`. */
+  agentPresence: Presence;
+  /** ROUTING_MAX_CHATS: an admin's maxChats until a superadmin sets theirs. */
+  defaultMaxChats: number;
 }

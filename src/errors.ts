@@ -79,7 +79,7 @@ export const ERRORS = {
     status: 404,
     message: 'No admin with this id is known to the server',
     meaning:
-      'A transfer names a `toAdminId` the server has never seen: no admin with that id has connected or acted, and none holds an open chat (`GET /api/admins` lists the admins it knows). Nothing changed.',
+      'A transfer names a `toAdminId`, or `PUT /api/agents/:adminId` an `adminId`, that the server has never seen: no admin with that id has connected or acted, and none holds an open chat (`GET /api/admins` lists the admins it knows). Nothing changed.',
   },
   CHAT_TAKEN: {
     status: 409,

@@ -27,6 +27,7 @@ import { prettyDestination, resolveLogFormat } from './log-format.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createReadiness, type Readiness } from './readiness.js';
+import { trackAgentPresence } from './realtime/agent-presence.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
 import { connectionBudget, installSocketGuards } from './realtime/guards.js';
 import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/membership.js';
@@ -193,6 +194,8 @@ export async function startServer(
     presence: cluster.presence,
     admins: knownAdmins(store, () => onlineAdmins(io)),
     attachments: attachmentServices(config, store, options.attachments, logger),
+    agentPresence: cluster.agentPresence,
+    defaultMaxChats: config.tunables.defaultMaxChats,
   };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
@@ -202,6 +205,7 @@ export async function startServer(
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
+  trackAgentPresence(io, deps, publish, logger);
   io.on('chat-changed', (chat) => store.forgetChat(chat._id));
   // A store that cannot answer leaves the rooms as they are (messages still skip who lost a chat).
   cluster.redis?.onReturn(() =>

@@ -53,7 +53,8 @@ export type Area =
   | 'tokens'
   | 'process'
   | 'import'
-  | 'attachments';
+  | 'attachments'
+  | 'routing';
 
 export interface Tunable {
   value: number;
@@ -791,6 +792,27 @@ export const TUNABLES = {
     area: 'attachments',
     reason:
       "How long an S3 connection may stay silent during a request (not the whole transfer): a stalled bucket fails the upload or ends the download's stream instead of holding it for ever.",
+  },
+
+  // ---- Routing: who takes chats (src/agents) ---------------------------------------------
+  maxChatsMax: {
+    value: LIMITS.maxChatsMax,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The highest maxChats a superadmin may set for one admin: no one answers more than a hundred conversations at once, and a larger number is a typo (400).',
+    contract: true,
+  },
+  defaultMaxChats: {
+    value: 5,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "An admin's maxChats until a superadmin sets theirs: a handful of chats at once is what one agent answers well; above it replies slow down for everyone.",
+    override: {
+      env: 'ROUTING_MAX_CHATS',
+      accepts: { kind: 'whole', min: 0, max: LIMITS.maxChatsMax },
+    },
   },
 } as const satisfies Record<string, Tunable>;
 

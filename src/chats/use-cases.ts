@@ -2,6 +2,7 @@
  * Chat lifecycle use cases: each takes (deps, actor, input), applies the rules, asks the
  * store for one conditional change, and returns the reply plus the events to publish.
  */
+import { loadChangedEvents } from '../agents/use-cases.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { adminNotFound, Conflict } from '../errors.js';
@@ -88,10 +89,11 @@ export async function listAllChats(
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */
 export async function takeChat(
-  { store, admins }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { chatId: string; lock: boolean },
 ): Promise<Outcome<{ chat: Chat }>> {
+  const { store, admins } = deps;
   const before = await requireChat(store, input.chatId);
   assertMayTake(before, actor);
   const admin = actor; // a person with an admin's role, as assertMayTake established
@@ -118,6 +120,10 @@ export async function takeChat(
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
     );
   }
+  // The taker's load, and the previous holder's (a superadmin may take a held chat).
+  if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
+    events.push(...(await loadChangedEvents(deps, [admin.id, before.assignedAdminId])));
+  }
   return { reply: { chat }, events, accessChanged: chat };
 }
 
@@ -126,10 +132,11 @@ export async function takeChat(
  * would hand the chat to nobody, who could neither see nor answer it.
  */
 export async function transferChat(
-  { store, admins }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { chatId: string; fromAdminId: string; toAdminId: string; toAdminName: string },
 ): Promise<Outcome<{ chat: Chat }>> {
+  const { store, admins } = deps;
   const rule = (c: Chat) => assertMayTransfer(c, actor, input.fromAdminId, input.toAdminId);
   rule(await requireChat(store, input.chatId));
   await admins.seen(actor);
@@ -149,16 +156,18 @@ export async function transferChat(
       }),
       emit(rooms.admin(to.id), 'chat-transferred-in', { chat }),
       emit(rooms.user(chat.userId), 'admin-changed', { chatId: chat._id, adminName: to.name }),
+      ...(await loadChangedEvents(deps, [input.fromAdminId, to.id])),
     ],
     accessChanged: chat,
   };
 }
 
 export async function unlockChat(
-  { store, admins }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
+  const { store, admins } = deps;
   const rule = (c: Chat) => assertMayUnlock(c, actor);
   const holder = rule(await requireChat(store, input.chatId));
   await admins.seen(actor);
@@ -167,16 +176,20 @@ export async function unlockChat(
     (await explainLostRace(store, input.chatId, rule));
   return {
     reply: { chat },
-    events: [emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat })],
+    events: [
+      emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat }),
+      ...(await loadChangedEvents(deps, [holder])),
+    ],
     accessChanged: chat,
   };
 }
 
 export async function closeChat(
-  { store, admins }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { chatId: string },
 ): Promise<Outcome<{ chat: Chat }>> {
+  const { store, admins } = deps;
   const rule = (c: Chat) => assertMayClose(c, actor);
   const before = await requireChat(store, input.chatId);
   rule(before);
@@ -201,6 +214,10 @@ export async function closeChat(
         { chatId: closed._id },
         { viewersOf: { ...closed, status: before.status } },
       ),
+      // The holder's load went down (read from the closed row: a transfer may have raced).
+      ...(before.status === 'active'
+        ? await loadChangedEvents(deps, [closed.assignedAdminId])
+        : []),
     ],
     accessChanged: closed,
   };

@@ -20,6 +20,8 @@ export interface Cluster {
   redis: Redis | undefined;
   adapter: ServerOptions['adapter'] | undefined;
   presence: Presence;
+  /** The admins' own presence (join-admin sockets), apart from users': ids may coincide. */
+  agentPresence: Presence;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,17 @@ export async function joinCluster(
 ): Promise<Cluster> {
   if (!settings.url) {
     const presence = new LocalPresence();
-    return { redis: undefined, adapter: undefined, presence, close: () => presence.close() };
+    const agentPresence = new LocalPresence();
+    return {
+      redis: undefined,
+      adapter: undefined,
+      presence,
+      agentPresence,
+      close: async () => {
+        await presence.close();
+        await agentPresence.close();
+      },
+    };
   }
   const redis = connectRedis(
     settings.url,
@@ -80,6 +92,12 @@ export async function joinCluster(
     (err) => log.warn({ err }, 'presence could not reach Redis'),
     redis.prefixed,
   );
+  const agentPresence = new RedisPresence(
+    redis.client,
+    nodeId,
+    (err) => log.warn({ err }, 'agent presence could not reach Redis'),
+    (name) => redis.prefixed(`agents:${name}`),
+  );
   // An outage loses what the adapter fires and forgets (an event, a kept session); the
   // connection's own error is what tells operators that Redis is away.
   const streamsClient = adapterClient(redis.client, (err) =>
@@ -95,8 +113,10 @@ export async function joinCluster(
     redis,
     adapter,
     presence,
+    agentPresence,
     close: async () => {
       await presence.close();
+      await agentPresence.close();
       await redis.close();
     },
   };

@@ -21,6 +21,7 @@ import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
 import { adminRoutes } from './routes/admins.js';
+import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
@@ -128,6 +129,7 @@ export async function registerHttpRoutes(
       await api.register(statusRoutes(context));
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
+      await api.register(agentRoutes(context));
     },
     { prefix: '/api' },
   );

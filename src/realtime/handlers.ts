@@ -4,6 +4,7 @@
  * thing a handler does to the socket itself.
  */
 import type { ZodType } from 'zod';
+import { setAvailability } from '../agents/use-cases.js';
 import type { WithAttachments } from '../attachments/services.js';
 import {
   type Actor,
@@ -26,6 +27,7 @@ import { markRead, sendMessage, typing } from '../messages/use-cases.js';
 import type { Outcome } from '../outcome.js';
 import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
+  AvailabilityBody,
   ChatRefPayload,
   describeIssue,
   JoinAdminPayload,
@@ -35,6 +37,7 @@ import {
   TypingBody,
 } from '../schemas/inputs.js';
 import { rooms } from '../schemas/rooms.js';
+import { holdAgentPresence, releaseAgentPresence } from './agent-presence.js';
 import { joinChatRoom } from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';
@@ -89,6 +92,7 @@ export const handlers: Handlers = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = join(ctx, socket, userClaim(userId, userName));
+    await releaseAgentPresence(ctx.deps, socket, ctx.publish);
     await socket.join(rooms.user(actor.id));
     return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
   },
@@ -100,7 +104,7 @@ export const handlers: Handlers = {
     await socket.join([rooms.admins, rooms.admin(actor.id)]);
     // Known from now on: a transfer may name them (once per admin per process).
     await ctx.deps.admins.seen(actor);
-    return nothing;
+    return holdAgentPresence(ctx.deps, socket, actor, ctx.publish);
   },
 
   'join-chat': async (ctx, socket, payload) => {
@@ -147,6 +151,11 @@ export const handlers: Handlers = {
       ? senderClaim(input.senderId, input.senderName ?? '', input.senderType ?? 'user')
       : undefined;
     return sendMessage(ctx.deps, actorOf(ctx, socket, claim), input);
+  },
+
+  'set-availability': async (ctx, socket, payload) => {
+    const input = parse(AvailabilityBody, payload);
+    return setAvailability(ctx.deps, actorOf(ctx, socket), input);
   },
 
   ping: async (_ctx, socket) => {

@@ -8,6 +8,8 @@ export interface SocketData {
   actor?: Person;
   /** The user whose presence this socket holds (it sent join-user as them). */
   presenceOf?: string;
+  /** The admin whose presence this socket holds (it sent join-admin as them). */
+  agentOf?: string;
   /** When the socket's token expires (epoch ms), with AUTH_MODE=jwt. */
   expiresAt?: number;
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
 import {
+  AvailabilityBody,
   ChatRefPayload,
   JoinAdminPayload,
   JoinUserPayload,
@@ -15,6 +16,7 @@ import {
   TypingBody,
 } from './inputs.js';
 import {
+  AgentReply,
   ChatReply,
   EmptyReply,
   ErrorEventSchema,
@@ -22,7 +24,7 @@ import {
   PresenceReply,
   SentMessageReply,
 } from './replies.js';
-import { ChatSchema, MessageSchema } from './shapes.js';
+import { AgentSchema, ChatSchema, MessageSchema } from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -128,6 +130,12 @@ export const SERVER_EVENTS = {
     summary:
       "A message for someone not necessarily in the chat's room: a user's message goes to the assignee (or admins when unassigned), with the chat; an admin's message to the user.",
   },
+  'agent-status': {
+    payload: AgentSchema,
+    to: ['admins'],
+    summary:
+      "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
+  },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),
     to: ['socket'],
@@ -197,6 +205,12 @@ export const CLIENT_EVENT_SPECS = {
     summary:
       "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack.",
   },
+  'set-availability': {
+    payload: AvailabilityBody,
+    reply: AgentReply,
+    summary:
+      'The joined admin is available or away (remembered across connections; agent-status to admins). Before join-admin, or as a user: FORBIDDEN.',
+  },
   ping: {
     payload: undefined,
     reply: EmptyReply,
@@ -212,6 +226,7 @@ export const CLIENT_EVENTS = [
   'typing',
   'mark-read',
   'send-message',
+  'set-availability',
   'ping',
 ] as const satisfies readonly (keyof typeof CLIENT_EVENT_SPECS)[];
 

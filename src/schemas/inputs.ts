@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { isPlainName, isWebUrl, PLAIN_NAME_RULE, textProblem, WEB_URL_RULE } from './text-rules.js';
-import { CHAT_STATUSES, LIMITS, MESSAGE_TYPES, READER_TYPES, SENDER_TYPES } from './vocabulary.js';
+import {
+  AVAILABILITIES,
+  CHAT_STATUSES,
+  LIMITS,
+  MESSAGE_TYPES,
+  READER_TYPES,
+  SENDER_TYPES,
+} from './vocabulary.js';
 
 const text = (maxChars: number) =>
   z
@@ -163,6 +170,12 @@ export const UploadFields = z.object({
   senderId: id.optional(),
   senderType: senderType.optional(),
   senderName: name.optional(),
+});
+
+/** set-availability and POST /api/agents/availability: the caller's own choice. */
+export const AvailabilityBody = z.object({ status: z.enum(AVAILABILITIES) });
+export const MaxChatsBody = z.object({
+  maxChats: z.number().int().min(0).max(LIMITS.maxChatsMax),
 });
 
 // Socket-only payloads.

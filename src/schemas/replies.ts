@@ -7,7 +7,13 @@
 import { z } from 'zod';
 import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
-import { ChatSchema, KnownAdminSchema, MessageSchema, UploadedAttachmentSchema } from './shapes.js';
+import {
+  AgentSchema,
+  ChatSchema,
+  KnownAdminSchema,
+  MessageSchema,
+  UploadedAttachmentSchema,
+} from './shapes.js';
 
 export const EmptyReply = z.object({});
 export const ChatReply = z.object({ chat: ChatSchema });
@@ -28,6 +34,12 @@ export const AdminListReply = z.object({
     description: 'Connected admins first, then the others; each most recently seen first.',
   }),
 });
+export const AgentListReply = z.object({
+  agents: z.array(AgentSchema).meta({
+    description: 'Every admin the server knows (as GET /api/admins): connected ones first.',
+  }),
+});
+export const AgentReply = z.object({ agent: AgentSchema });
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

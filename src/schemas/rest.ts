@@ -12,10 +12,12 @@ import {
   AdminIdParams,
   AdminsQuery,
   AllChatsQuery,
+  AvailabilityBody,
   ChatIdParams,
   CloseChatBody,
   HistoryQuery,
   MarkReadBody,
+  MaxChatsBody,
   OpenChatBody,
   SendMessageBody,
   StatusBody,
@@ -28,6 +30,8 @@ import {
 } from './inputs.js';
 import {
   AdminListReply,
+  AgentListReply,
+  AgentReply,
   ChatListReply,
   ChatReply,
   EmptyReply,
@@ -42,7 +46,7 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments';
+  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -156,6 +160,36 @@ export const REST_ROUTES = {
     querystring: AdminsQuery,
     reply: AdminListReply,
     also: [],
+  },
+  'GET /api/agents': {
+    tag: 'agents',
+    summary: 'Every agent with availability and load',
+    description:
+      'The admins the server knows (as `GET /api/admins`, connected first) with whether they are connected on any node, the availability they chose, their active chats and `maxChats`. Admins only; with AUTH_MODE=none the query names the admin asking. `agent-status` carries every change of these fields.',
+    querystring: AdminsQuery,
+    reply: AgentListReply,
+    also: [],
+  },
+  'POST /api/agents/availability': {
+    tag: 'agents',
+    summary: "Set the caller's availability",
+    description:
+      'As `set-availability`: the calling admin is `available` or `away`; the choice is remembered across connections and sent as `agent-status` to `admins`. Admins only; with AUTH_MODE=none the query names the admin.',
+    querystring: AdminsQuery,
+    body: AvailabilityBody,
+    reply: AgentReply,
+    also: BODY,
+  },
+  'PUT /api/agents/:adminId': {
+    tag: 'agents',
+    summary: "Set an agent's maxChats",
+    description:
+      'A superadmin sets how many active chats the admin may hold at once (an integer from 0 to 100; else `400`). The admin must be known to the server (`404 ADMIN_NOT_FOUND`). With AUTH_MODE=none the query names the superadmin asking.',
+    params: AdminIdParams,
+    querystring: AdminsQuery,
+    body: MaxChatsBody,
+    reply: AgentReply,
+    also: [404, ...BODY],
   },
   'GET /api/messages/:chatId': {
     tag: 'messages',

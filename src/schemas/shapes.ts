@@ -7,7 +7,13 @@
  * never parsed on the hot path.
  */
 import { z } from 'zod';
-import { ATTACHMENT_TYPES, CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from './vocabulary.js';
+import {
+  ATTACHMENT_TYPES,
+  AVAILABILITIES,
+  CHAT_STATUSES,
+  MESSAGE_TYPES,
+  SENDER_TYPES,
+} from './vocabulary.js';
 
 export type { ChatStatus, MessageType, SenderType } from './vocabulary.js';
 export { LIMITS } from './vocabulary.js';
@@ -156,7 +162,41 @@ export const KnownAdminSchema = z
     example: { id: 'admin-456', name: 'Ali', online: true, lastSeenAt: AT },
   });
 
+export const AgentSchema = z
+  .object({
+    adminId: z.string(),
+    adminName: z
+      .string()
+      .meta({ description: "The name they last used ('' if they never gave one)." }),
+    online: z
+      .boolean()
+      .meta({ description: 'Whether a socket joined as this admin is connected, on any node.' }),
+    availability: z.enum(AVAILABILITIES).meta({
+      description:
+        'What the admin chose (remembered across connections); an admin who never chose is `available`, a superadmin `away`. Offline is `online: false`, whatever this says.',
+    }),
+    activeChats: z
+      .number()
+      .int()
+      .meta({ description: 'Their load: the chats assigned to them that are `active` now.' }),
+    maxChats: z.number().int().meta({
+      description: 'How many active chats they may hold (set by a superadmin; else the default).',
+    }),
+  })
+  .meta({
+    title: 'Agent',
+    example: {
+      adminId: 'admin-456',
+      adminName: 'Ali',
+      online: true,
+      availability: 'available',
+      activeChats: 3,
+      maxChats: 5,
+    },
+  });
+
 export type Chat = z.infer<typeof ChatSchema>;
+export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;
 export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;

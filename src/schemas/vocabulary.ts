@@ -22,11 +22,15 @@ export const ATTACHMENT_TYPES = [
   'text/plain',
 ] as const;
 
+/** What an admin says about taking chats (set-availability); `online` is presence's, apart. */
+export const AVAILABILITIES = ['available', 'away'] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type Role = (typeof ROLES)[number];
+export type Availability = (typeof AVAILABILITIES)[number];
 
 /** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
 export function isOneOf<const W extends readonly string[]>(
@@ -49,4 +53,6 @@ export const LIMITS = {
   pathParamChars: 1024,
   nameChars: 200,
   urlChars: 2048,
+  /** The most chats a superadmin may let one admin hold at once (`maxChats`). */
+  maxChatsMax: 100,
 } as const;

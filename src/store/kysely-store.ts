@@ -8,6 +8,8 @@ import type { Actor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
+import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
+import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
 import { Availability } from './availability.js';
@@ -19,6 +21,7 @@ import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,
+  AgentRecord,
   AppendResult,
   ChatQuery,
   HistoryCursor,
@@ -297,6 +300,22 @@ export class KyselyStore implements Store {
 
   listKnownAdmins(max: number): Promise<SeenAdmin[]> {
     return this.costlyRead(() => knownAdmins(this.db, max));
+  }
+
+  joinAgent(adminId: string, availability: AgentAvailability): Promise<void> {
+    return this.guard(() => joinAgent(this.db, adminId, availability, now()));
+  }
+
+  setAgentAvailability(adminId: string, availability: AgentAvailability): Promise<void> {
+    return this.guard(() => setAgentAvailability(this.db, adminId, availability, now()));
+  }
+
+  setAgentMaxChats(adminId: string, maxChats: number): Promise<void> {
+    return this.guard(() => setAgentMaxChats(this.db, adminId, maxChats, now()));
+  }
+
+  listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {
+    return this.costlyRead(() => agentRecords(this.db, which));
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

@@ -307,6 +307,23 @@ const knownAdmins: Migration = {
   },
 };
 
+/**
+ * What each admin chose about taking chats, remembered across connections: their
+ * availability (null until they join or choose: then the default for their role) and
+ * their maxChats (null: the server's default, ROUTING_MAX_CHATS, which may change).
+ */
+const agentAvailability: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('agents')
+      .addColumn('adminId', 'text', (c) => c.primaryKey())
+      .addColumn('availability', 'text')
+      .addColumn('maxChats', 'integer')
+      .addColumn('updatedAt', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -316,6 +333,7 @@ const migrations: Record<string, Migration> = {
   '0006_chat_list_indexes': chatListIndexes,
   '0007_known_admins': knownAdmins,
   '0008_attachments': attachments,
+  '0009_agent_availability': agentAvailability,
 };
 
 const provider: MigrationProvider = {

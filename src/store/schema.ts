@@ -1,5 +1,5 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
-import type { ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
+import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
   id: string;
@@ -94,6 +94,14 @@ export interface KnownAdminsTable {
   lastSeenAt: string;
 }
 
+/** An admin's remembered choices (null: not chosen, the default applies). */
+export interface AgentsTable {
+  adminId: string;
+  availability: Availability | null;
+  maxChats: number | null;
+  updatedAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -102,4 +110,5 @@ export interface Database {
   attachment_chunks: AttachmentChunksTable;
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
+  agents: AgentsTable;
 }

@@ -6,6 +6,7 @@
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
+import type { Availability } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 
@@ -17,6 +18,15 @@ export interface AdminRef {
 /** An admin the server has seen, and when this or another process last recorded them. */
 export interface SeenAdmin extends AdminRef {
   lastSeenAt: string;
+}
+
+/** A known admin with what they chose (null: never chosen) and their active chats. */
+export interface AgentRecord {
+  adminId: string;
+  adminName: string;
+  availability: Availability | null;
+  maxChats: number | null;
+  activeChats: number;
 }
 
 export type ChatQuery =
@@ -116,6 +126,13 @@ export interface Store {
   isKnownAdmin(adminId: string): Promise<boolean>;
   /** The `max` admins seen most recently, newest first. */
   listKnownAdmins(max: number): Promise<SeenAdmin[]>;
+
+  /** An admin joined: their availability becomes `availability` unless they chose before. */
+  joinAgent(adminId: string, availability: Availability): Promise<void>;
+  setAgentAvailability(adminId: string, availability: Availability): Promise<void>;
+  setAgentMaxChats(adminId: string, maxChats: number): Promise<void>;
+  /** The known admins named, or the `max` seen most recently (newest first), with their load. */
+  listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

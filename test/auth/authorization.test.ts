@@ -201,6 +201,54 @@ const restRows: RestRow[] = [
     },
   },
   {
+    name: 'GET /api/agents',
+    chat: 'assigned',
+    request: () => ({ method: 'GET', path: '/api/agents' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    // Their own availability: set to what it is, so later rows route as before.
+    name: 'POST /api/agents/availability',
+    chat: 'assigned',
+    request: () => ({
+      method: 'POST',
+      path: '/api/agents/availability',
+      body: { status: 'available' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'PUT /api/agents/:adminId',
+    chat: 'assigned',
+    request: (s) => ({
+      method: 'PUT',
+      path: `/api/agents/${s.assignee.id}`,
+      body: { maxChats: 5 },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
     name: 'POST /api/chats/unlock',
     chat: 'assigned',
     request: (s, c) => ({
@@ -374,6 +422,24 @@ const impersonations: {
     }),
   },
   {
+    name: "an admin claims isSuperAdmin to set another admin's maxChats",
+    caller: 'otherAdmin',
+    request: (s, c) => ({
+      method: 'PUT',
+      path: `/api/agents/${s.assignee.id}?adminId=${c.id}&isSuperAdmin=true`,
+      body: { maxChats: 50 },
+    }),
+  },
+  {
+    name: 'an admin names another admin to set their availability',
+    caller: 'otherAdmin',
+    request: (s) => ({
+      method: 'POST',
+      path: `/api/agents/availability?adminId=${s.assignee.id}`,
+      body: { status: 'away' },
+    }),
+  },
+  {
     name: 'an admin reads as the chat user',
     caller: 'otherAdmin',
     request: (s) => ({
@@ -429,6 +495,11 @@ const socketRows: SocketRow[] = [
     event: 'leave-chat',
     payload: (s) => ({ chatId: s.chat._id }),
     expect: { owner: 200, otherUser: 200, assignee: 200, otherAdmin: 200, superadmin: 200 },
+  },
+  {
+    event: 'set-availability',
+    payload: () => ({ status: 'available' }),
+    expect: { owner: 403, otherUser: 403, assignee: 200, otherAdmin: 200, superadmin: 200 },
   },
   {
     event: 'ping',

@@ -49,5 +49,7 @@ export function depsWith(store: Store): Deps & WithAttachments {
       quotaBytes: 100 * 1024 * 1024,
     },
     admins: knownAdmins(store, async () => new Set()),
+    agentPresence: new LocalPresence(),
+    defaultMaxChats: 5,
   };
 }

@@ -1,4 +1,4 @@
-/** Durations for the queue ("waiting 5 min"), in the console's language. */
+/** Durations for the queue ("waiting 5 min"), in the console's language, and loads ("3 / 5"). */
 import { type Lang, LOCALE } from '../shared/i18n/index.js';
 
 export function waitedFor(since: string, now: number, lang: Lang): string {
@@ -9,4 +9,9 @@ export function waitedFor(since: string, now: number, lang: Lang): string {
     unit,
     unitDisplay: 'short',
   }).format(value);
+}
+
+/** An agent's load against their maximum, "3 / 5": the same in every language. */
+export function loadOf(agent: { activeChats: number; maxChats: number }): string {
+  return `${agent.activeChats} / ${agent.maxChats}`;
 }

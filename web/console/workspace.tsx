@@ -10,15 +10,18 @@ import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat, Message } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useConnection, usePageVisible } from '../shared/use-page.js';
+import { AgentList } from './agent-list.js';
 import { canAskForNotifications, useAttention } from './attention.js';
+import { AvailabilityToggle } from './availability-toggle.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { allOf, mineOf, queueOf } from './chats.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
 import type { Session } from './session.js';
+import { useAgents } from './use-agents.js';
 import { useChats } from './use-chats.js';
 
-type Tab = 'queue' | 'mine' | 'all';
+type Tab = 'queue' | 'mine' | 'all' | 'agents';
 
 /** What the admin panel framing the console is told (see session.ts, ParentMessage). */
 export interface WorkspaceStatus {
@@ -113,9 +116,11 @@ export function Workspace(props: Props) {
     ),
   );
 
+  const agents = useAgents(client, me);
+
   const queue = queueOf(chats);
   const mine = mineOf(chats, me);
-  const lists: Record<Tab, Chat[]> = { queue, mine, all: allOf(chats, status) };
+  const lists: Record<Exclude<Tab, 'agents'>, Chat[]> = { queue, mine, all: allOf(chats, status) };
   const chat = selected ? chats.byId[selected] : undefined;
   const unread = mine.reduce((sum, m) => sum + m.unreadCount, 0);
   useEffect(
@@ -126,7 +131,7 @@ export function Workspace(props: Props) {
     ['queue', `${c('queue')} (${queue.length})`],
     ['mine', `${c('myChats')} (${mine.length})`],
   ];
-  if (me.role === 'superadmin') tabs.push(['all', c('allChats')]);
+  if (me.role === 'superadmin') tabs.push(['all', c('allChats')], ['agents', c('agents')]);
 
   return (
     <div class={`console ${chat ? 'console--chat-open' : ''}`}>
@@ -140,6 +145,7 @@ export function Workspace(props: Props) {
           {sentence(c('signedInAs'), { name: me.name })} (
           {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
         </p>
+        <AvailabilityToggle client={client} mine={agents.mine} onUpdated={agents.updated} c={c} />
         {askNotify ? (
           <button
             type="button"
@@ -194,15 +200,25 @@ export function Workspace(props: Props) {
               </select>
             </label>
           ) : null}
-          <ChatList
-            chats={lists[tab]}
-            selected={selected}
-            onSelect={setSelected}
-            empty={c(tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll')}
-            label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
-            c={c}
-            lang={lang}
-          />
+          {tab === 'agents' ? (
+            <AgentList
+              client={client}
+              me={me}
+              agents={agents.agents}
+              onUpdated={agents.updated}
+              c={c}
+            />
+          ) : (
+            <ChatList
+              chats={lists[tab]}
+              selected={selected}
+              onSelect={setSelected}
+              empty={c(tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll')}
+              label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
+              c={c}
+              lang={lang}
+            />
+          )}
         </nav>
         <main class="pane">
           {chat ? (

@@ -1,6 +1,7 @@
 /** The wire shapes and event maps, shared with the server (type-only: nothing of it is bundled). */
 export type { ServerToClientEvents } from '../../src/schemas/events.js';
 export type {
+  Agent,
   Chat,
   KnownAdmin,
   Message,

@@ -84,7 +84,20 @@ export type ConsoleKey =
   | 'noLongerVisible'
   | 'transferUnknownAdmin'
   | 'transferLoading'
-  | 'tokenRenewing';
+  | 'tokenRenewing'
+  | 'availability'
+  | 'availabilityAvailable'
+  | 'availabilityAway'
+  | 'availabilityFailed'
+  | 'agentLoad'
+  | 'agents'
+  | 'agentsEmpty'
+  | 'agentOnline'
+  | 'agentOffline'
+  | 'maxChats'
+  | 'maxChatsSave'
+  | 'maxChatsInvalid'
+  | 'maxChatsFailed';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -181,6 +194,19 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'No admin with the id {id} is known to the server. Pick one from the list, or check the id.',
     transferLoading: 'Loading admins…',
     tokenRenewing: 'Your session expired. Waiting for the admin panel to renew it…',
+    availability: 'Availability',
+    availabilityAvailable: 'Available',
+    availabilityAway: 'Away',
+    availabilityFailed: 'Could not change your availability; try again.',
+    agentLoad: 'Active chats of your maximum:',
+    agents: 'Agents',
+    agentsEmpty: 'No agents yet: admins appear here once they connect.',
+    agentOnline: 'Online',
+    agentOffline: 'Offline',
+    maxChats: 'Max chats',
+    maxChatsSave: 'Save',
+    maxChatsInvalid: 'Enter a whole number from 0 to {max}.',
+    maxChatsFailed: 'Could not save max chats; try again.',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -276,6 +302,19 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Администратор с id {id} серверу неизвестен. Выберите из списка или проверьте id.',
     transferLoading: 'Загружаем администраторов…',
     tokenRenewing: 'Сеанс истёк. Ждём, пока админ-панель его продлит…',
+    availability: 'Доступность',
+    availabilityAvailable: 'Доступен',
+    availabilityAway: 'Нет на месте',
+    availabilityFailed: 'Не удалось изменить доступность; попробуйте ещё раз.',
+    agentLoad: 'Активные чаты из максимума:',
+    agents: 'Операторы',
+    agentsEmpty: 'Операторов пока нет: администраторы появятся здесь, когда подключатся.',
+    agentOnline: 'В сети',
+    agentOffline: 'Не в сети',
+    maxChats: 'Макс. чатов',
+    maxChatsSave: 'Сохранить',
+    maxChatsInvalid: 'Введите целое число от 0 до {max}.',
+    maxChatsFailed: 'Не удалось сохранить максимум чатов; попробуйте ещё раз.',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -372,5 +411,18 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Serverga {id} id raqamli administrator nomaʼlum. Roʻyxatdan tanlang yoki id ni tekshiring.',
     transferLoading: 'Administratorlar yuklanmoqda…',
     tokenRenewing: 'Seans muddati tugadi. Admin paneli uni yangilashini kutyapmiz…',
+    availability: 'Mavjudlik',
+    availabilityAvailable: 'Mavjud',
+    availabilityAway: 'Joyida yoʻq',
+    availabilityFailed: 'Mavjudlikni oʻzgartirib boʻlmadi; qayta urinib koʻring.',
+    agentLoad: 'Faol chatlar / maksimum:',
+    agents: 'Operatorlar',
+    agentsEmpty: 'Hozircha operatorlar yoʻq: administratorlar ulanganda shu yerda chiqadi.',
+    agentOnline: 'Onlayn',
+    agentOffline: 'Oflayn',
+    maxChats: 'Maks. chatlar',
+    maxChatsSave: 'Saqlash',
+    maxChatsInvalid: '0 dan {max} gacha butun son kiriting.',
+    maxChatsFailed: 'Maksimal chatlar sonini saqlab boʻlmadi; qayta urinib koʻring.',
   },
 };

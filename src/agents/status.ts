@@ -1,0 +1,45 @@
+/**
+ * What an agent is on the wire, and what "available" means: pure, with no errors or I/O,
+ * so the console shares it (its top bar and agents list say what the server would).
+ */
+import { type Actor, isAdmin, isSuperAdmin, type Person } from '../auth/roles.js';
+import type { Agent } from '../schemas/shapes.js';
+import type { Availability } from '../schemas/vocabulary.js';
+
+/** What the store remembers of an agent (null: never chosen). */
+export interface AgentChoices {
+  adminId: string;
+  adminName: string;
+  availability: Availability | null;
+  maxChats: number | null;
+  activeChats: number;
+}
+
+/**
+ * A join makes an admin available unless they chose away before; a superadmin oversees
+ * and is routed to only after choosing available themself.
+ */
+export const defaultAvailability = (admin: Person): Availability =>
+  isSuperAdmin(admin) ? 'away' : 'available';
+
+/** The wire shape: a never-chosen availability reads as an admin's default. */
+export function agentOf(choices: AgentChoices, online: boolean, defaultMaxChats: number): Agent {
+  return {
+    adminId: choices.adminId,
+    adminName: choices.adminName,
+    online,
+    availability: choices.availability ?? 'available',
+    activeChats: choices.activeChats,
+    maxChats: choices.maxChats ?? defaultMaxChats,
+  };
+}
+
+/** Connected on some node, chose available, and below their maxChats: may be given a chat. */
+export const takesChats = (agent: Agent): boolean =>
+  agent.online && agent.availability === 'available' && agent.activeChats < agent.maxChats;
+
+/** Who may see the agents and set their own availability: any admin (a person, for the latter). */
+export const maySeeAgents = (actor: Actor): boolean => isAdmin(actor);
+
+/** Who may change another admin's maxChats. */
+export const maySetMaxChats = (actor: Actor): boolean => isSuperAdmin(actor);

@@ -1,0 +1,51 @@
+/** The agents as GET /api/agents lists them, kept live from `agent-status`. */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ChatClient } from '../shared/client.js';
+import type { Agent, Identity } from '../shared/types.js';
+
+const REFRESH_MS = 60_000;
+
+/** Connected first, as the server lists them; an agent seen only in an event joins the end. */
+function withAgent(agents: Agent[], agent: Agent): Agent[] {
+  const at = agents.findIndex((a) => a.adminId === agent.adminId);
+  if (at < 0) return [...agents, agent];
+  const next = agents.slice();
+  next[at] = agent;
+  return next;
+}
+
+export interface AgentsApi {
+  agents: Agent[];
+  /** The signed-in admin, once the server has answered. */
+  mine: Agent | undefined;
+  /** The server's answer replaces the entry at once (the event follows). */
+  updated(agent: Agent): void;
+}
+
+export function useAgents(client: ChatClient, me: Identity): AgentsApi {
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const superadmin = me.role === 'superadmin';
+  const reload = useCallback(async () => {
+    const res = await client.request('GET /api/agents', {
+      query: { adminId: me.id, isSuperAdmin: superadmin },
+    });
+    setAgents(res.agents);
+  }, [client, me.id, superadmin]);
+
+  useEffect(() => {
+    const quietly = () => void reload().catch(() => {});
+    quietly();
+    const timer = setInterval(quietly, REFRESH_MS);
+    const offs = [
+      client.onResync(quietly),
+      client.on('agent-status', (agent) => setAgents((list) => withAgent(list, agent))),
+    ];
+    return () => {
+      clearInterval(timer);
+      for (const off of offs) off();
+    };
+  }, [client, reload]);
+
+  const updated = useCallback((agent: Agent) => setAgents((list) => withAgent(list, agent)), []);
+  return { agents, mine: agents.find((a) => a.adminId === me.id), updated };
+}
