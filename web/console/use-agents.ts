@@ -1,7 +1,8 @@
 /** The agents as GET /api/agents lists them, kept live from `agent-status`. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { ChatClient } from '../shared/client.js';
 import type { Agent, Identity } from '../shared/types.js';
+import { useLiveList } from './use-live-list.js';
 
 const REFRESH_MS = 60_000;
 
@@ -32,19 +33,9 @@ export function useAgents(client: ChatClient, me: Identity): AgentsApi {
     setAgents(res.agents);
   }, [client, me.id, superadmin]);
 
-  useEffect(() => {
-    const quietly = () => void reload().catch(() => {});
-    quietly();
-    const timer = setInterval(quietly, REFRESH_MS);
-    const offs = [
-      client.onResync(quietly),
-      client.on('agent-status', (agent) => setAgents((list) => withAgent(list, agent))),
-    ];
-    return () => {
-      clearInterval(timer);
-      for (const off of offs) off();
-    };
-  }, [client, reload]);
+  useLiveList(client, reload, REFRESH_MS, () => [
+    client.on('agent-status', (agent) => setAgents((list) => withAgent(list, agent))),
+  ]);
 
   const updated = useCallback((agent: Agent) => setAgents((list) => withAgent(list, agent)), []);
   return { agents, mine: agents.find((a) => a.adminId === me.id), updated };

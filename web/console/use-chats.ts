@@ -1,8 +1,9 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
-import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
+import { useCallback, useReducer, useRef } from 'preact/hooks';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { applyChatEvent, type ChatEvent, type Chats, noChats } from './chats.js';
+import { useLiveList } from './use-live-list.js';
 
 const REFRESH_MS = 30_000;
 
@@ -43,30 +44,20 @@ export function useChats(
     }
   }, [client, me.id, superadmin, allStatus]);
 
-  useEffect(() => {
-    const quietly = () => void reload().catch(() => {});
-    quietly();
-    const timer = setInterval(quietly, REFRESH_MS);
-    const offs = [
-      client.onResync(quietly),
-      client.on('new-chat', ({ chat }) => dispatch({ type: 'upsert', chat })),
-      client.on('chat-taken', (p) => dispatch({ type: 'taken', ...p })),
-      client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
-      client.on('chat-unlocked', ({ chat }) => dispatch({ type: 'upsert', chat })),
-      client.on('chat-transferred-in', ({ chat }) => dispatch({ type: 'upsert', chat })),
-      client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
-      client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
-      client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
-      client.on('message-notification', (p) => {
-        dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });
-        if (p.message.senderType === 'user') notify.current(p.chatId, p.message);
-      }),
-    ];
-    return () => {
-      clearInterval(timer);
-      for (const off of offs) off();
-    };
-  }, [client, reload]);
+  useLiveList(client, reload, REFRESH_MS, () => [
+    client.on('new-chat', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    client.on('chat-taken', (p) => dispatch({ type: 'taken', ...p })),
+    client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    client.on('chat-unlocked', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    client.on('chat-transferred-in', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
+    client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
+    client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
+    client.on('message-notification', (p) => {
+      dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });
+      if (p.message.senderType === 'user') notify.current(p.chatId, p.message);
+    }),
+  ]);
 
   return { chats, dispatch, reload: () => void reload().catch(() => {}) };
 }
