@@ -64,18 +64,11 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
-/** Fewer digits than a card has in all: nothing to scan (most chat messages). */
-function tooFewDigits(text: string): boolean {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57 && ++count >= CARD_DIGITS_MIN) return false;
-  }
-  return true;
-}
+/** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
+const LONG_ENOUGH_RUN = /[0-9](?:[ -]?[0-9]){12}/;
 
 export function maskCardNumbers(text: string): MaskedText {
-  if (text.length < CARD_DIGITS_MIN || tooFewDigits(text)) return { text, masked: 0 };
+  if (text.length < CARD_DIGITS_MIN || !LONG_ENOUGH_RUN.test(text)) return { text, masked: 0 };
   let masked = 0;
   const out = text.replace(DIGIT_RUN, (run) => {
     if (!isCardNumber(run)) return run;
