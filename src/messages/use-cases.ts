@@ -18,6 +18,7 @@ import {
   messageEffect,
   readEffect,
 } from '../chats/rules.js';
+import { openedBy } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
@@ -59,11 +60,8 @@ async function targetChat(
   if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
   const online = await presence.isOnline(sender.id);
-  const { chat, isNew } = await store.openChat({
-    userId: sender.id,
-    userName: sender.name,
-    online,
-  });
+  const user = { userId: sender.id, userName: sender.name };
+  const { chat, isNew } = await store.openChat({ ...user, online }, openedBy(sender, user));
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
 }
 

@@ -28,6 +28,26 @@ export const AVAILABILITIES = ['available', 'away'] as const;
 /** What a stored text had masked before it was stored (a message's `redacted`). */
 export const REDACTION_KINDS = ['pan'] as const;
 
+/** Every change of state the audit log records (its `action`). */
+export const AUDIT_ACTIONS = [
+  'chat.opened',
+  'chat.taken',
+  'chat.locked',
+  'chat.transferred',
+  'chat.unlocked',
+  'chat.closed',
+  'chat.rated',
+  'chat.labelled',
+  'note.added',
+  'attachment.downloaded',
+  'agent.availability',
+  'agent.capacity',
+  'canned.changed',
+  'webhook.retried',
+  'user.exported',
+  'user.erased',
+] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
@@ -35,6 +55,7 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type Role = (typeof ROLES)[number];
 export type Availability = (typeof AVAILABILITIES)[number];
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
 export function isOneOf<const W extends readonly string[]>(

@@ -5,12 +5,14 @@
  */
 import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Actor } from '../auth/actor.js';
+import type { AuditDraft, ChatAudit } from '../audit/chain.js';
 import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
+import { type AuditLog, appendAudit, auditKey, kyselyAuditLog } from './audit-log.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
 import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
@@ -57,11 +59,13 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
   readonly attachments: AttachmentRecords;
+  readonly audit: AuditLog;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
   private readonly availability: Availability;
   private readonly appends: AppendLanes;
+  private auditKeyRead: Promise<string> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -73,6 +77,11 @@ export class KyselyStore implements Store {
     this.availability = new Availability(traits.isUnavailable);
     this.appends = new AppendLanes(db, traits, this.availability, this.cache);
     this.attachments = kyselyAttachmentRecords(db, (work) => this.guard(work));
+    this.audit = kyselyAuditLog(
+      db,
+      (work) => this.costlyRead(work),
+      () => this.auditKey(),
+    );
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */
@@ -122,38 +131,44 @@ export class KyselyStore implements Store {
     });
   }
 
-  openChat(user: {
-    userId: string;
-    userName: string;
-    online: boolean;
-  }): Promise<{ chat: Chat; isNew: boolean }> {
+  openChat(
+    user: {
+      userId: string;
+      userName: string;
+      online: boolean;
+    },
+    audit?: ChatAudit,
+  ): Promise<{ chat: Chat; isNew: boolean }> {
     return this.guard(async () => {
       const existing = await this.findOpenChat(user.userId);
       if (existing) return { chat: existing, isNew: false };
       const at = now();
+      const key = audit && (await this.auditKey());
       try {
-        const row = await this.db
-          .insertInto('chats')
-          .values({
-            id: newId(),
-            userId: user.userId,
-            userName: user.userName,
-            status: 'waiting',
-            assignedAdminId: null,
-            assignedAdminName: null,
-            isLocked: 0,
-            lockedByAdminId: null,
-            lockedByAdminName: null,
-            lastMessage: '',
-            lastMessageAt: at,
-            unreadCount: 0,
-            userOnline: user.online ? 1 : 0,
-            lastSeq: 0,
-            createdAt: at,
-            updatedAt: at,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const row = await this.audited(audit, key, at, (db) =>
+          db
+            .insertInto('chats')
+            .values({
+              id: newId(),
+              userId: user.userId,
+              userName: user.userName,
+              status: 'waiting',
+              assignedAdminId: null,
+              assignedAdminName: null,
+              isLocked: 0,
+              lockedByAdminId: null,
+              lockedByAdminName: null,
+              lastMessage: '',
+              lastMessageAt: at,
+              unreadCount: 0,
+              userOnline: user.online ? 1 : 0,
+              lastSeq: 0,
+              createdAt: at,
+              updatedAt: at,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        );
         return { chat: toChat(row), isNew: true };
       } catch (err) {
         // Another request opened the user's chat between our read and insert.
@@ -213,67 +228,132 @@ export class KyselyStore implements Store {
     change: (
       q: UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
     ) => UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
+    audit?: ChatAudit,
   ): Promise<Chat | undefined> {
     return this.guard(async () => {
-      const row = await change(this.db.updateTable('chats').where('id', '=', chatId))
-        .returningAll()
-        .executeTakeFirst();
+      const key = audit && (await this.auditKey());
+      const row = await this.audited(audit, key, now(), (db) =>
+        change(db.updateTable('chats').where('id', '=', chatId))
+          .returningAll()
+          .executeTakeFirst(),
+      );
       return this.cache.record(chatId, row && toChat(row));
     });
   }
 
-  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined> {
-    return this.updateChat(chatId, (q) =>
-      q
-        .set({
-          status: 'active',
-          assignedAdminId: admin.id,
-          assignedAdminName: admin.name,
-          ...(lock
-            ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
-            : {}),
-          updatedAt: now(),
-        })
-        .where((eb) => adminMayTake.where(eb, admin.id)),
+  private auditKey(): Promise<string> {
+    this.auditKeyRead ??= auditKey(this.db);
+    return this.auditKeyRead;
+  }
+
+  /**
+   * A chat row's change, and with `audit` its entry in the chat's chain, in one transaction:
+   * recorded only when the change happened (a row came back). Without `audit`, the change
+   * alone, as one statement.
+   */
+  private audited<Row extends { id: string } | undefined>(
+    audit: ChatAudit | undefined,
+    key: string | undefined,
+    at: string,
+    change: (db: Kysely<Database>) => Promise<Row>,
+  ): Promise<Row> {
+    if (audit === undefined || key === undefined) return change(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await change(trx);
+      if (row) await appendAudit(trx, key, { ...audit, chatId: row.id }, at);
+      return row;
+    });
+  }
+
+  /** A change that concerns no chat (an agent's choice), with its entry on the desk chain. */
+  private auditedDesk(
+    audit: AuditDraft | undefined,
+    change: (db: Kysely<Database>) => Promise<void>,
+  ) {
+    return this.guard(async () => {
+      if (audit === undefined) return change(this.db);
+      const key = await this.auditKey();
+      await this.db.transaction().execute(async (trx) => {
+        await change(trx);
+        await appendAudit(trx, key, audit, now());
+      });
+    });
+  }
+
+  takeChat(
+    chatId: string,
+    admin: AdminRef,
+    lock: boolean,
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined> {
+    return this.updateChat(
+      chatId,
+      (q) =>
+        q
+          .set({
+            status: 'active',
+            assignedAdminId: admin.id,
+            assignedAdminName: admin.name,
+            ...(lock
+              ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
+              : {}),
+            updatedAt: now(),
+          })
+          .where((eb) => adminMayTake.where(eb, admin.id)),
+      audit,
     );
   }
 
-  transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined> {
-    return this.updateChat(chatId, (q) =>
-      q
-        .set((eb) => ({
-          assignedAdminId: to.id,
-          assignedAdminName: to.name,
-          // A lock travels with the chat: the new assignee holds it.
-          lockedByAdminId: eb.case().when('isLocked', '=', 1).then(to.id).else(null).end(),
-          lockedByAdminName: eb.case().when('isLocked', '=', 1).then(to.name).else(null).end(),
-          updatedAt: now(),
-        }))
-        .where((eb) => heldBy.where(eb, fromAdminId)),
+  transferChat(
+    chatId: string,
+    fromAdminId: string,
+    to: AdminRef,
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined> {
+    return this.updateChat(
+      chatId,
+      (q) =>
+        q
+          .set((eb) => ({
+            assignedAdminId: to.id,
+            assignedAdminName: to.name,
+            // A lock travels with the chat: the new assignee holds it.
+            lockedByAdminId: eb.case().when('isLocked', '=', 1).then(to.id).else(null).end(),
+            lockedByAdminName: eb.case().when('isLocked', '=', 1).then(to.name).else(null).end(),
+            updatedAt: now(),
+          }))
+          .where((eb) => heldBy.where(eb, fromAdminId)),
+      audit,
     );
   }
 
-  releaseChat(chatId: string, holder: string): Promise<Chat | undefined> {
-    return this.updateChat(chatId, (q) =>
-      q
-        .set({
-          status: 'waiting',
-          assignedAdminId: null,
-          assignedAdminName: null,
-          isLocked: 0,
-          lockedByAdminId: null,
-          lockedByAdminName: null,
-          updatedAt: now(),
-        })
-        .where((eb) => heldBy.where(eb, holder)),
+  releaseChat(chatId: string, holder: string, audit?: ChatAudit): Promise<Chat | undefined> {
+    return this.updateChat(
+      chatId,
+      (q) =>
+        q
+          .set({
+            status: 'waiting',
+            assignedAdminId: null,
+            assignedAdminName: null,
+            isLocked: 0,
+            lockedByAdminId: null,
+            lockedByAdminName: null,
+            updatedAt: now(),
+          })
+          .where((eb) => heldBy.where(eb, holder)),
+      audit,
     );
   }
 
-  closeChat(chatId: string, closer: Actor): Promise<Chat | undefined> {
-    return this.updateChat(chatId, (q) =>
-      q
-        .set({ status: 'closed', userOnline: 0, updatedAt: now() })
-        .where((eb) => writableBy.where(eb, closer)),
+  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined> {
+    return this.updateChat(
+      chatId,
+      (q) =>
+        q
+          .set({ status: 'closed', userOnline: 0, updatedAt: now() })
+          .where((eb) => writableBy.where(eb, closer)),
+      audit,
     );
   }
 
@@ -306,12 +386,16 @@ export class KyselyStore implements Store {
     return this.guard(() => joinAgent(this.db, adminId, availability, now()));
   }
 
-  setAgentAvailability(adminId: string, availability: AgentAvailability): Promise<void> {
-    return this.guard(() => setAgentAvailability(this.db, adminId, availability, now()));
+  setAgentAvailability(
+    adminId: string,
+    availability: AgentAvailability,
+    audit?: AuditDraft,
+  ): Promise<void> {
+    return this.auditedDesk(audit, (db) => setAgentAvailability(db, adminId, availability, now()));
   }
 
-  setAgentMaxChats(adminId: string, maxChats: number): Promise<void> {
-    return this.guard(() => setAgentMaxChats(this.db, adminId, maxChats, now()));
+  setAgentMaxChats(adminId: string, maxChats: number, audit?: AuditDraft): Promise<void> {
+    return this.auditedDesk(audit, (db) => setAgentMaxChats(db, adminId, maxChats, now()));
   }
 
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {

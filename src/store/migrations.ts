@@ -3,6 +3,7 @@
  * same statements run on SQLite and PostgreSQL. Times are ISO-8601 UTC strings with
  * millisecond precision, which sort correctly as text.
  */
+import { randomBytes } from 'node:crypto';
 import {
   type Kysely,
   type Migration,
@@ -331,6 +332,60 @@ const messageRedactions: Migration = {
   },
 };
 
+/**
+ * The audit log: entries hash-chained per chat and on one desk chain, each chain's end,
+ * and the key that seals people in the hashes (random, made here once per database).
+ */
+const auditLog: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('chain', 'text', (c) => c.notNull())
+      .addColumn('chainSeq', 'integer', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actorId', 'text', (c) => c.notNull())
+      .addColumn('actorRole', 'text', (c) => c.notNull())
+      .addColumn('actorName', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('prevHash', 'text', (c) => c.notNull())
+      .addUniqueConstraint('audit_log_chain_seq', ['chain', 'chainSeq'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_time')
+      .on('audit_log')
+      .columns(['at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_chat')
+      .on('audit_log')
+      .columns(['chatId', 'at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_actor')
+      .on('audit_log')
+      .columns(['actorId', 'at', 'id'])
+      .execute();
+    await db.schema
+      .createTable('audit_chains')
+      .addColumn('chain', 'text', (c) => c.primaryKey())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('audit_key')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .execute();
+    await sql`INSERT INTO audit_key (id, key) VALUES (1, ${randomBytes(32).toString('hex')})`.execute(
+      db,
+    );
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -342,6 +397,7 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0017_message_redactions': messageRedactions,
+  '0019_audit_log': auditLog,
 };
 
 const provider: MigrationProvider = {

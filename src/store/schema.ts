@@ -104,6 +104,36 @@ export interface AgentsTable {
   updatedAt: string;
 }
 
+/** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
+export interface AuditLogTable {
+  id: string;
+  chain: string;
+  chainSeq: number;
+  at: string;
+  actorId: string;
+  actorRole: string;
+  actorName: string;
+  action: string;
+  chatId: string | null;
+  /** The details as canonical JSON. */
+  details: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** Where each chain ends: what the next entry links to, and what verify expects to find. */
+export interface AuditChainsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+/** The key that seals people's ids and names in the hashes (made once, by the migration). */
+export interface AuditKeyTable {
+  id: number;
+  key: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -113,4 +143,7 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  audit_log: AuditLogTable;
+  audit_chains: AuditChainsTable;
+  audit_key: AuditKeyTable;
 }
