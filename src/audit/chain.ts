@@ -137,6 +137,8 @@ export function describeBreak(broken: ChainBreak): string {
     case 'gap':
       return `entry ${broken.entry.id} (${broken.entry.chain} #${broken.entry.chainSeq}) follows #${broken.expectedSeq - 1}: entry #${broken.expectedSeq} is missing`;
     case 'head':
-      return `chain ${broken.chain} ends at #${broken.lastSeq} but was written up to #${broken.headSeq}: its last entries were removed`;
+      return broken.headSeq < 0
+        ? `chain ${broken.chain} has entries up to #${broken.lastSeq} but no recorded end: the record of how far it was written was removed`
+        : `chain ${broken.chain} ends at #${broken.lastSeq} but was written up to #${broken.headSeq}: its last entries were removed or changed`;
   }
 }

@@ -12,6 +12,7 @@ import {
   AdminIdParams,
   AdminsQuery,
   AllChatsQuery,
+  AuditQuery,
   AvailabilityBody,
   ChatIdParams,
   CloseChatBody,
@@ -32,6 +33,7 @@ import {
   AdminListReply,
   AgentListReply,
   AgentReply,
+  AuditListReply,
   ChatListReply,
   ChatReply,
   EmptyReply,
@@ -46,7 +48,7 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents';
+  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'audit';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -179,6 +181,15 @@ export const REST_ROUTES = {
     body: AvailabilityBody,
     reply: AgentReply,
     also: BODY,
+  },
+  'GET /api/audit': {
+    tag: 'audit',
+    summary: 'The audit log, newest first',
+    description:
+      'Every recorded change of state (see the data protection docs), filtered by chat, actor, action and time, in pages of `limit` (default 50, at most 200) with `cursor`. Superadmins only: without a token `401`, other roles `403`. Nothing can change or delete an entry; `npm run audit:verify` checks the hash chains.',
+    querystring: AuditQuery,
+    reply: AuditListReply,
+    also: [],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',

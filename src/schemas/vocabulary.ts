@@ -57,6 +57,11 @@ export type Availability = (typeof AVAILABILITIES)[number];
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
+export function redactedKinds(masked: number): RedactionKind[] | undefined {
+  return masked > 0 ? ['pan'] : undefined;
+}
+
 /** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
 export function isOneOf<const W extends readonly string[]>(
   words: W,
@@ -67,6 +72,8 @@ export function isOneOf<const W extends readonly string[]>(
 
 /** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
+  /** Audit entries per page of GET /api/audit (default 50). */
+  auditPageMax: 200,
   bodyBytes: 64 * 1024,
   contentChars: 10_000,
   lastMessagePreviewChars: 100,

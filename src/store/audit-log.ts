@@ -8,11 +8,12 @@ import {
   type AuditDetail,
   type AuditDraft,
   type AuditEntry,
-  chainOf,
   canonicalJson,
+  chainOf,
   entryHash,
   GENESIS_HASH,
 } from '../audit/chain.js';
+import type { AuditFilter, AuditLog, ChainEnd } from '../audit/log.js';
 import { newId } from '../ids.js';
 import { AUDIT_ACTIONS, isOneOf, ROLES } from '../schemas/vocabulary.js';
 import type { AuditLogTable, Database } from './schema.js';
@@ -107,22 +108,6 @@ export function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
   };
 }
 
-/** The store's reading side of the log (writes happen only with the changes they record). */
-export interface AuditLog {
-  list(filter: AuditFilter): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
-  chainEntries(chain: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
-  chainEnds(afterChain: string, limit: number): Promise<ChainEnd[]>;
-  /** Chains that have entries, `limit` at a time after `afterChain` (by name). */
-  chainsWithEntries(afterChain: string, limit: number): Promise<string[]>;
-  key(): Promise<string>;
-}
-
-export interface ChainEnd {
-  chain: string;
-  seq: number;
-  hash: string;
-}
-
 export function kyselyAuditLog(
   db: Kysely<Database>,
   read: <T>(work: () => Promise<T>) => Promise<T>,
@@ -155,17 +140,6 @@ export async function auditKey(db: Kysely<Database>): Promise<string> {
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
   return row.key;
-}
-
-export interface AuditFilter {
-  chatId?: string | undefined;
-  actorId?: string | undefined;
-  action?: AuditEntry['action'] | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  /** Entries strictly older than this (at, id): the previous page's last. */
-  before?: { at: string; id: string } | undefined;
-  limit: number;
 }
 
 /** Newest first; one more than `limit` is read to tell whether a next page exists. */

@@ -4,16 +4,17 @@
  * pipeline is append-lanes.ts, whether the database takes work availability.ts.
  */
 import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
-import type { Actor } from '../auth/actor.js';
 import type { AuditDraft, ChatAudit } from '../audit/chain.js';
+import type { AuditLog } from '../audit/log.js';
+import type { Actor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
 import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
-import { type AuditLog, appendAudit, auditKey, kyselyAuditLog } from './audit-log.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
+import { appendAudit, auditKey, kyselyAuditLog } from './audit-log.js';
 import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';

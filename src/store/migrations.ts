@@ -400,19 +400,26 @@ const migrations: Record<string, Migration> = {
   '0019_audit_log': auditLog,
 };
 
+/**
+ * Features land in parallel and their migrations touch different tables, so a database may
+ * have run a later-numbered one before an earlier one arrived: run what is missing, in
+ * name order, rather than refuse to start.
+ */
+const allowUnorderedMigrations = true;
+
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
 /** Migrates up to and including `name` (tests of what a migration does to existing rows). */
 export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations }).migrateTo(name);
   if (error) throw error;
 }
 
 /** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

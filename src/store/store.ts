@@ -4,12 +4,12 @@
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
 import type { AuditDraft, ChatAudit } from '../audit/chain.js';
+import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
 import type { Availability, RedactionKind } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
-import type { AuditLog } from './audit-log.js';
 import type { QueueViewer } from './chat-sql.js';
 
 export interface AdminRef {
