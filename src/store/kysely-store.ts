@@ -425,18 +425,20 @@ export class KyselyStore implements Store {
       if (!row) return { chat: this.cache.record(chatId, undefined) };
       const from = Number(row[watermark]);
       const lastSeq = Number(row.lastSeq);
-      const to = Math.min(from + this.traits.markReadChunk, lastSeq);
-      if (to > from) {
-        await trx
-          .updateTable('messages')
-          .set({ isRead: 1, readAt: at, updatedAt: at })
-          .where('chatId', '=', chatId)
-          .where('seq', '>', from)
-          .where('seq', '<=', to)
-          .where('isRead', '=', 0)
-          .where('senderType', 'in', senderTypes)
-          .execute();
-      }
+      const chunk = this.traits.markReadChunk;
+      const to = Math.min(from + chunk, lastSeq);
+      const marked =
+        to > from
+          ? await trx
+              .updateTable('messages')
+              .set({ isRead: 1, readAt: at, updatedAt: at })
+              .where('chatId', '=', chatId)
+              .where('seq', '>', from)
+              .where('seq', '<=', to)
+              .where('isRead', '=', 0)
+              .where('senderType', 'in', senderTypes)
+              .executeTakeFirst()
+          : undefined;
       // Never lowered: another read of the same reader may have moved it further.
       const raised = {
         [watermark]: sql<number>`CASE WHEN ${sql.ref(watermark)} < ${to} THEN ${to} ELSE ${sql.ref(watermark)} END`,
@@ -451,15 +453,18 @@ export class KyselyStore implements Store {
           .executeTakeFirst();
         if (reset) return { chat: this.cache.record(chatId, toChat(reset)) };
       }
-      const moved =
-        to > from
-          ? await trx
-              .updateTable('chats')
-              .set(raised)
-              .where('id', '=', chatId)
-              .returningAll()
-              .executeTakeFirst()
-          : row;
+      // Moving the watermark is a write (on SQLite, a commit's fsync on the event loop): a
+      // read that marked nothing (the reader's own messages since) leaves it unless it looked
+      // at a whole chunk, so no read looks again at more than a chunk it looked at before.
+      const move = Number(marked?.numUpdatedRows ?? 0) > 0 || to - from >= chunk;
+      const moved = move
+        ? await trx
+            .updateTable('chats')
+            .set(raised)
+            .where('id', '=', chatId)
+            .returningAll()
+            .executeTakeFirst()
+        : row;
       if (to < lastSeq || resetUnread) return undefined;
       return { chat: this.cache.record(chatId, moved && toChat(moved)) };
     });

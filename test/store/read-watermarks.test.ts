@@ -137,6 +137,15 @@ describe.each(await storeTargets())('read watermarks on $name', (target) => {
     await store.markRead(chat._id, readEffect('admin'));
     expect(await unreadOf(store, chat._id, ['user'])).toEqual([]);
     expect(await watermarks(chat._id)).toEqual({ adminReadSeq: 7, userReadSeq: 7 });
+
+    // Only the user's own messages since: their read marks nothing and writes nothing.
+    await store.appendMessage(draftOf(chat, 'user', 'm8'));
+    await store.markRead(chat._id, readEffect('user'));
+    expect(await watermarks(chat._id)).toEqual({ adminReadSeq: 7, userReadSeq: 7 });
+    await store.appendMessage(draftOf(chat, 'system', 'm9'));
+    await store.markRead(chat._id, readEffect('user'));
+    expect(await unreadOf(store, chat._id, ['admin', 'system'])).toEqual([]);
+    expect(await watermarks(chat._id)).toEqual({ adminReadSeq: 7, userReadSeq: 9 });
   });
 
   it('a message keeps the readAt of its first read; a read with nothing new marks nothing', async () => {
