@@ -5,6 +5,7 @@
  * messages afterwards, and every imported user is offline.
  */
 import type { Insertable } from 'kysely';
+import { redactedKinds } from '../redaction/client-text.js';
 import { isWebUrl } from '../schemas/text-rules.js';
 import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
@@ -15,6 +16,7 @@ import {
   dateField,
   enumField,
   idField,
+  maskedField,
   nameField,
   optionalDateField,
   optionalIdField,
@@ -86,19 +88,21 @@ export function mapMessage(
   changes: FieldChange[],
 ): StagedMessage {
   const createdAt = createdAtOf(doc, id);
+  const content = maskedField('content', contentField(doc, changes), changes);
   return {
     id,
     chatId: idField(doc, 'chatId'),
     senderId: idField(doc, 'senderId'),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
-    content: contentField(doc, changes),
+    content: content.text,
     messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
     fileUrl: fileUrlOf(doc),
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
     readAt: optionalDateField(doc, 'readAt'),
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
+    redacted: redactedKinds(content.masked)?.join(',') ?? null,
     line: position.line,
     document: position.document,
   };

@@ -25,6 +25,7 @@ import { type Emit, emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
+import type { RedactionKind } from '../schemas/vocabulary.js';
 import { requireChat, type Store } from '../store/store.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
@@ -41,6 +42,8 @@ export interface SendInput {
   fileUrl?: string | null | undefined;
   clientMessageId?: string | undefined;
   attachmentId?: string | undefined;
+  /** What the parse masked in `content` (src/redaction): stored with the message. */
+  redacted?: RedactionKind[] | undefined;
 }
 
 /** What the message use cases need: the attachments too (their links, their records). */
@@ -118,6 +121,7 @@ export async function sendMessage(
     messageType,
     fileUrl: attachment ? attachmentPath(attachment.id) : (input.fileUrl ?? null),
     clientMessageId: input.clientMessageId ?? null,
+    redacted: input.redacted,
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });

@@ -4,6 +4,7 @@
  * produce the OpenAPI document.
  */
 import { z } from 'zod';
+import { redactClientText, redactedKinds } from '../redaction/client-text.js';
 import { isPlainName, isWebUrl, PLAIN_NAME_RULE, textProblem, WEB_URL_RULE } from './text-rules.js';
 import {
   AVAILABILITIES,
@@ -11,6 +12,7 @@ import {
   LIMITS,
   MESSAGE_TYPES,
   READER_TYPES,
+  type RedactionKind,
   SENDER_TYPES,
 } from './vocabulary.js';
 
@@ -24,7 +26,9 @@ const text = (maxChars: number) =>
     });
 
 const id = text(LIMITS.idChars).trim().min(1);
-const name = text(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
+/** A text a person wrote (not an id): card numbers in it are masked as it is parsed. */
+const maskedText = (maxChars: number) => text(maxChars).transform((v) => redactClientText(v).text);
+const name = maskedText(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
 const fileUrl = text(LIMITS.urlChars).refine(isWebUrl, WEB_URL_RULE);
 /** v2 clients send JSON booleans; query strings carry "true"/"false". */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -107,6 +111,13 @@ const textOrFileError = {
 const notBothFiles = <T extends MessageFields>(m: T) =>
   !(m.fileUrl && m.attachmentId !== undefined);
 const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
+/** The content with its card numbers masked, and what was masked (the message's `redacted`). */
+const withMaskedContent = <T extends MessageFields>(
+  m: T,
+): T & { redacted: RedactionKind[] | undefined } => {
+  const { text: content, masked } = redactClientText(m.content);
+  return { ...m, content, redacted: redactedKinds(masked) };
+};
 
 export const SendMessageBody = z
   .object({
@@ -117,7 +128,8 @@ export const SendMessageBody = z
     ...messageFields,
   })
   .refine(requireTextOrFile, textOrFileError)
-  .refine(notBothFiles, bothFilesError);
+  .refine(notBothFiles, bothFilesError)
+  .transform(withMaskedContent);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
 export const MAX_STORED_INT = 2_147_483_647;
@@ -196,7 +208,8 @@ export const SocketSendPayload = z
     ...messageFields,
   })
   .refine(requireTextOrFile, textOrFileError)
-  .refine(notBothFiles, bothFilesError);
+  .refine(notBothFiles, bothFilesError)
+  .transform(withMaskedContent);
 
 /** First issue of a failed parse, as one sentence naming the field. */
 export function describeIssue(error: z.ZodError): string {

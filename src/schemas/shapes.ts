@@ -12,6 +12,7 @@ import {
   AVAILABILITIES,
   CHAT_STATUSES,
   MESSAGE_TYPES,
+  REDACTION_KINDS,
   SENDER_TYPES,
 } from './vocabulary.js';
 
@@ -141,6 +142,10 @@ export const MessageSchema = z
     }),
     createdAt: isoTime('When the message was stored.'),
     updatedAt: isoTime('When the message last changed (read).'),
+    redacted: z.array(z.enum(REDACTION_KINDS)).optional().meta({
+      description:
+        "What the server masked in the content before storing it: `['pan']` when it masked a card number (first 6 and last 4 digits kept). Absent when nothing was masked.",
+    }),
     attachment: MessageAttachmentSchema.optional().meta({
       description:
         'The uploaded file the message carries (then `fileUrl` is its `url`); absent on other messages.',

@@ -25,12 +25,16 @@ export const ATTACHMENT_TYPES = [
 /** What an admin says about taking chats (set-availability); `online` is presence's, apart. */
 export const AVAILABILITIES = ['available', 'away'] as const;
 
+/** What a stored text had masked before it was stored (a message's `redacted`). */
+export const REDACTION_KINDS = ['pan'] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type Role = (typeof ROLES)[number];
 export type Availability = (typeof AVAILABILITIES)[number];
+export type RedactionKind = (typeof REDACTION_KINDS)[number];
 
 /** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
 export function isOneOf<const W extends readonly string[]>(

@@ -362,6 +362,13 @@ const readWatermarks: Migration = {
   },
 };
 
+/** What the server masked in a message before storing it ('pan'); null: nothing. */
+const messageRedactions: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('messages').addColumn('redacted', 'text').execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -373,6 +380,7 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
+  '0017_message_redactions': messageRedactions,
 };
 
 const provider: MigrationProvider = {

@@ -44,6 +44,8 @@ export interface MessagesTable {
   clientMessageId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Comma-separated RedactionKinds ('pan'), or null when nothing was masked. */
+  redacted: string | null;
 }
 
 /** One row, rewritten by the health probe only after the store refused a write. */

@@ -6,7 +6,7 @@
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability, ReaderType } from '../schemas/vocabulary.js';
+import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 
@@ -63,6 +63,8 @@ export interface MessageDraft {
   messageType: Message['messageType'];
   fileUrl: string | null;
   clientMessageId: string | null;
+  /** What the parse masked in the content (card numbers); undefined: nothing. */
+  redacted?: RedactionKind[] | undefined;
   effect: ChatEffect;
   /**
    * The attachment the message carries: the append marks it used by this message in the

@@ -202,8 +202,9 @@ describe.each(await storeTargets())('read watermarks on $name', (target) => {
   });
 });
 
-/** A chat row as migration 0009 left the table. */
+/** Rows as migration 0009 left the tables (0010 added the watermarks, 0017 `redacted`). */
 type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq'>;
+type MessagesBefore0010 = Omit<MessagesTable, 'redacted'>;
 
 describe.each(await storeTargets())('migration 0010 on $name', (target) => {
   let db: TestDatabase;
@@ -235,7 +236,7 @@ describe.each(await storeTargets())('migration 0010 on $name', (target) => {
     return lower === 'u' ? 'user' : lower === 'a' ? 'admin' : 'system';
   };
   /** `spec`: one letter a message: u/a/s for the sender, upper case when read. */
-  const messageRows = (chatId: string, spec: string): MessagesTable[] =>
+  const messageRows = (chatId: string, spec: string): MessagesBefore0010[] =>
     [...spec].map((letter, i) => ({
       id: `${chatId}-${i + 1}`,
       chatId,
@@ -264,7 +265,7 @@ describe.each(await storeTargets())('migration 0010 on $name', (target) => {
 
   it('sets each watermark below the oldest unread message (lastSeq when none), drops messages_unread, and the first read marks the holes', async () => {
     db = await target.create();
-    const raw = rawDatabase<{ chats: ChatsBefore0010; messages: MessagesTable }>(db.config);
+    const raw = rawDatabase<{ chats: ChatsBefore0010; messages: MessagesBefore0010 }>(db.config);
     const untyped = raw as unknown as Kysely<unknown>;
     try {
       await migrateTo(untyped, '0009_agent_availability');
