@@ -326,8 +326,8 @@ const agentAvailability: Migration = {
 
 /**
  * A watermark per chat and reader instead of the partial index of unread messages
- * (0005), which every append paid for: ~15-18 µs of CPU per message on SQLite, about a
- * tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
+ * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
+ * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
  * up to which every user message is read (what an admin's read marks); `userReadSeq` the
  * same for admin and system messages (what a user's read marks). A mark-read marks only
  * the range above its reader's watermark, through messages_chat_seq, and moves the
