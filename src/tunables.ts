@@ -473,14 +473,14 @@ export const TUNABLES = {
     unit: 'messages',
     area: 'store',
     reason:
-      'Messages marked read per transaction on SQLite, with a turn of the event loop between chunks: ~2 ms of the event loop each (~3.4 µs a message).',
+      "Seqs of a chat a mark-read looks at per transaction on SQLite (those above the reader's watermark), with a turn of the event loop between chunks: ~2 ms of the event loop each when every message in them is to mark (~3.4 µs a message).",
   },
   postgresMarkReadChunk: {
     value: 5000,
     unit: 'messages',
     area: 'store',
     reason:
-      "Messages marked read per transaction on PostgreSQL: the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
+      "Seqs of a chat a mark-read looks at per transaction on PostgreSQL (those above the reader's watermark): the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
   },
   sqliteChatCacheMs: {
     value: 60_000,

@@ -69,6 +69,8 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     unreadCount: 0,
     userOnline: 0,
     lastSeq: 0,
+    adminReadSeq: 0,
+    userReadSeq: 0,
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
   };

@@ -221,8 +221,7 @@ export async function markRead(
   const reader = requirePerson(actor);
   assertMayView(await requireCurrentChat(store, input.chatId), reader);
   const readerType = readerTypeFor(reader, input.readerType);
-  const { senderTypes, resetUnread } = readEffect(readerType);
-  const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
+  const chat = await store.markRead(input.chatId, readEffect(readerType));
   if (!chat) throw chatNotFound(input.chatId);
   return {
     reply: { chat },

@@ -325,6 +325,44 @@ const agentAvailability: Migration = {
   },
 };
 
+/**
+ * A watermark per chat and reader instead of the partial index of unread messages
+ * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
+ * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
+ * up to which every user message is read (what an admin's read marks); `userReadSeq` the
+ * same for admin and system messages (what a user's read marks). A mark-read marks only
+ * the range above its reader's watermark, through messages_chat_seq, and moves the
+ * watermark in the same transaction; appends never touch them.
+ *
+ * Columns on chats, not a table of their own: mark-read reads (and an admin's writes) the
+ * chat row in its transaction anyway, so the watermark costs no other lookup or index
+ * entry; neither column is in an index, so PostgreSQL's updates of the row stay HOT. 0
+ * (the default) is always safe: it only makes the next read look at the whole chat.
+ *
+ * Backfill, from the flags as they are (v2's imports may have read flags with holes: a
+ * message left unread among read ones): each watermark is the seq before the reader's
+ * oldest unread message, or lastSeq when none is unread. So no unread message is ever
+ * below a watermark, and the first read of such a chat marks the holes too. The partial
+ * index finds those oldest unread messages, and only then goes.
+ */
+const readWatermarks: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const column of ['adminReadSeq', 'userReadSeq']) {
+      await db.schema
+        .alterTable('chats')
+        .addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    }
+    const oldestUnread = (senderTypes: string) =>
+      sql`(SELECT MIN(m.seq) - 1 FROM messages m WHERE m."chatId" = chats.id
+        AND m."isRead" = 0 AND m."senderType" IN (${sql.raw(senderTypes)}))`;
+    await sql`UPDATE chats SET
+        "adminReadSeq" = COALESCE(${oldestUnread(`'user'`)}, "lastSeq"),
+        "userReadSeq" = COALESCE(${oldestUnread(`'admin', 'system'`)}, "lastSeq")`.execute(db);
+    await db.schema.dropIndex('messages_unread').execute();
+  },
+};
+
 /** What the server masked in a message before storing it ('pan'); null: nothing. */
 const messageRedactions: Migration = {
   async up(db: Kysely<unknown>) {
@@ -396,6 +434,7 @@ const migrations: Record<string, Migration> = {
   '0007_known_admins': knownAdmins,
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
+  '0010_read_watermarks': readWatermarks,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
 };

@@ -18,6 +18,13 @@ export interface ChatsTable {
   userOnline: number;
   /** The seq of the chat's newest message; the next message takes lastSeq + 1. */
   lastSeq: number;
+  /**
+   * Read watermarks (see markRead): every user message with seq ≤ adminReadSeq is read,
+   * and every admin and system message with seq ≤ userReadSeq. 0 is always true (a new
+   * chat's, and the safe value for any other: the next read then looks at the whole chat).
+   */
+  adminReadSeq: number;
+  userReadSeq: number;
   createdAt: string;
   updatedAt: string;
 }

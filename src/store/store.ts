@@ -8,7 +8,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability, RedactionKind } from '../schemas/vocabulary.js';
+import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 
@@ -41,6 +41,17 @@ export type ChatQuery =
 export interface ChatEffect {
   lastMessage: string;
   unreadIncrement: number;
+}
+
+/**
+ * What a read marks, decided by the domain rules (readEffect): the messages of
+ * `senderTypes`, and for an admin the unread count. The store keeps one watermark per
+ * `reader` (see markRead), so every read of one reader names the same sender types.
+ */
+export interface ReadEffect {
+  reader: ReaderType;
+  senderTypes: SenderType[];
+  resetUnread: boolean;
 }
 
 export interface MessageDraft {
@@ -173,12 +184,11 @@ export interface Store {
     chatId: string,
     cursor: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }>;
-  /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
-  markRead(
-    chatId: string,
-    senderTypes: SenderType[],
-    resetUnread: boolean,
-  ): Promise<Chat | undefined>;
+  /**
+   * Marks every unread message of `read.senderTypes` up to the chat's newest read, and
+   * resets unreadCount when `read.resetUnread`. Looks only above the reader's watermark.
+   */
+  markRead(chatId: string, read: ReadEffect): Promise<Chat | undefined>;
 }
 
 /** The chat, or the 404 every use case answers for an unknown id. */
