@@ -20,19 +20,29 @@ const MAX_NUMBER_BYTES = 24;
 
 /** At least as many bytes as `value`'s JSON in UTF-8, found without serializing it. */
 export function jsonBytesAtMost(value: unknown): number {
-  if (typeof value === 'string') return MAX_BYTES_PER_CODE_UNIT * value.length + 2;
-  if (typeof value === 'number') return MAX_NUMBER_BYTES;
-  if (typeof value === 'boolean') return 5;
-  if (typeof value !== 'object' || value === null) return 4;
-  let bytes = 2;
-  if (Array.isArray(value)) {
-    for (const item of value) bytes += jsonBytesAtMost(item) + 1;
-    return bytes;
+  switch (typeof value) {
+    case 'string':
+      return MAX_BYTES_PER_CODE_UNIT * value.length + 2;
+    case 'number':
+      return MAX_NUMBER_BYTES;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (value === null) return 4;
+      let bytes = 2;
+      if (Array.isArray(value)) {
+        for (const item of value) bytes += jsonBytesAtMost(item) + 1;
+        return bytes;
+      }
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        bytes += MAX_BYTES_PER_CODE_UNIT * key.length + 4 + jsonBytesAtMost(record[key]);
+      }
+      return bytes;
+    }
+    default:
+      return 4;
   }
-  for (const [key, item] of Object.entries(value)) {
-    bytes += jsonBytesAtMost(key) + 1 + jsonBytesAtMost(item) + 1;
-  }
-  return bytes;
 }
 
 const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
