@@ -8,7 +8,8 @@
  * to its environment; the variants take turns, round by round in alternating order, so a
  * neighbour's load hits every variant alike. CPU time, not latency: what a list costs is
  * far less disturbed by a busy machine than how long it waits. LISTS sets the lists per
- * round (400); PROFILE=1 starts each server with --cpu-prof and prints where the profiles are.
+ * round (400), PATHS (comma-separated) which lists; PROFILE=1 starts each server with
+ * --cpu-prof and prints where the profiles are.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,12 +24,14 @@ import { cpuMs } from './processes.js';
 
 const CHATS = 20_000;
 const LISTS = Number(process.env.LISTS ?? 400);
-const PATHS = [
-  '/api/chats/waiting',
-  '/api/chats/admin/holder',
-  '/api/chats/all',
-  '/api/chats/all?status=closed',
-];
+const PATHS = process.env.PATHS
+  ? process.env.PATHS.split(',')
+  : [
+      '/api/chats/waiting',
+      '/api/chats/admin/holder',
+      '/api/chats/all',
+      '/api/chats/all?status=closed',
+    ];
 
 const storeName = process.argv[2] ?? 'postgres';
 const rounds = Number(process.argv[3] ?? 3);
