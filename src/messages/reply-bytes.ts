@@ -2,14 +2,15 @@
  * A history reply is bounded in bytes as well as in messages (`historyPageMaxBytes`).
  * Texts may hold any character but NUL and lone surrogates (v2's contract), and JSON
  * writes most control characters as 6-byte `\u00XX` escapes: 200 messages of 10,000 of
- * them were a 12 MB reply and 136 ms of JSON.stringify, a thousand times a page of
- * ordinary messages, for a reader within its read budget. A page that would be larger
- * keeps the messages nearest to where its reader goes on from and leaves the others to
- * the next read, so a reader that follows the cursor misses nothing.
+ * them were a 12 MB reply, 81-90 ms of CPU per read (server and client; 9-10 ms cut to
+ * 1 MiB), for a reader within its read budget. A page that would be larger keeps the
+ * messages nearest to where its reader goes on from and leaves the others to the next
+ * read, so a reader that follows the cursor misses nothing.
  *
- * Ordinary pages cost nothing more: a bound found by walking the page's values (string
- * lengths, no serializing) answers "within" for them; only a page over it is measured,
- * message by message, and only until the budget is spent.
+ * Ordinary pages cost little more: a bound found by walking the page's values (string
+ * lengths, no serializing; 17 µs for 200 messages, against 110 µs for their
+ * JSON.stringify) answers "within" for them; only a page over it is measured, message by
+ * message, and only until the budget is spent.
  */
 import type { Message } from '../schemas/shapes.js';
 
