@@ -134,6 +134,13 @@ export const TUNABLES = {
     reason: 'A history page when `limit` is not given: a screenful and then some.',
     contract: true,
   },
+  historyPageMaxBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'contract',
+    reason:
+      "The most a history page or cursor read answers in JSON's bytes: texts may hold control characters, which JSON writes as 6-byte `\\u00XX` escapes, and 200 messages of 10,000 of them were a 12 MB reply, 81-90 ms of CPU per read (9-10 ms cut to 1 MiB); a page of 200 ordinary messages is ~70 KB, and 1 MiB still holds a default page (50) of the longest plain-text messages, so only pages of very long or escape-heavy texts are cut (src/messages/reply-bytes.ts).",
+  },
   lastMessagePreviewChars: {
     value: LIMITS.lastMessagePreviewChars,
     unit: 'characters',

@@ -28,6 +28,8 @@ import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.j
 import { LIMITS } from '../schemas/shapes.js';
 import type { RedactionKind } from '../schemas/vocabulary.js';
 import { requireChat, type Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
+import { keepWithinBytes } from './reply-bytes.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -198,17 +200,30 @@ export async function messageHistory(
       : q.before !== undefined
         ? ({ direction: 'before', seq: q.before } as const)
         : undefined;
+  const maxBytes = TUNABLES.historyPageMaxBytes.value;
   if (cursor) {
-    const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
+    const read = await store.historyCursor(chatId, { ...cursor, limit });
+    const all = await withAttachments(store, attachments.links, read.messages);
+    // Cut to its bytes, a read still ends where the next one starts: hasMore says so.
+    const messages = keepWithinBytes(
+      all,
+      maxBytes,
+      cursor.direction === 'after' ? 'oldest' : 'newest',
+    );
     return {
-      messages: await withAttachments(store, attachments.links, messages),
-      pagination: { limit, hasMore },
+      messages,
+      pagination: { limit, hasMore: read.hasMore || messages.length < all.length },
     };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
   return {
-    messages: await withAttachments(store, attachments.links, messages),
+    // A page cut to its bytes keeps its newest messages; `before` reads the rest.
+    messages: keepWithinBytes(
+      await withAttachments(store, attachments.links, messages),
+      maxBytes,
+      'newest',
+    ),
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
   };
 }

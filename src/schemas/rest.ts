@@ -206,7 +206,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first.',
+      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`.',
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,
