@@ -103,6 +103,23 @@ export const ERRORS = {
     meaning:
       'The chat changed between reading and writing it (another request won the race), or a transfer names a `fromAdminId` that no longer holds it. Reload and decide again.',
   },
+  CHAT_NOT_CLOSED: {
+    status: 409,
+    message: 'Chat is not closed yet',
+    meaning: 'A rating of a chat that is still open: a chat is rated after it is closed.',
+  },
+  ALREADY_RATED: {
+    status: 409,
+    message: 'This chat has been rated already',
+    meaning:
+      'A chat is rated once: this one has its rating (given now by a concurrent request, or before). The envelope carries nothing else; the chat shows the rating.',
+  },
+  RATING_EXPIRED: {
+    status: 409,
+    message: 'This chat can no longer be rated',
+    meaning:
+      "The chat was closed longer ago than the rating window (`ratingWindowSeconds`, 7 days). A conflict with the chat's state, like the other refusals of a rating, so a client handles them alike.",
+  },
   CLIENT_MESSAGE_ID_TAKEN: {
     status: 409,
     message: 'This clientMessageId was already used in this chat by someone else',

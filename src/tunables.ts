@@ -54,7 +54,8 @@ export type Area =
   | 'process'
   | 'import'
   | 'attachments'
-  | 'routing';
+  | 'routing'
+  | 'csat';
 
 export interface Tunable {
   value: number;
@@ -820,6 +821,23 @@ export const TUNABLES = {
       env: 'ROUTING_MAX_CHATS',
       accepts: { kind: 'whole', min: 0, max: LIMITS.maxChatsMax },
     },
+  },
+
+  // ---- CSAT: ratings of closed chats (src/chats) -----------------------------------------
+  ratingWindowSeconds: {
+    value: 7 * 24 * 3600,
+    unit: 'seconds',
+    area: 'csat',
+    reason:
+      'How long after closing a user may rate the chat: a week covers someone who returns to the widget days later, while a rating given later says little about the conversation it rates.',
+  },
+  ratingCommentChars: {
+    value: LIMITS.ratingCommentChars,
+    unit: 'characters',
+    area: 'csat',
+    reason:
+      "A rating's comment: a few sentences about the conversation; a longer text belongs in a new chat, where an agent can answer it.",
+    contract: true,
   },
 } as const satisfies Record<string, Tunable>;
 

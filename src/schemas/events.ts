@@ -24,7 +24,7 @@ import {
   PresenceReply,
   SentMessageReply,
 } from './replies.js';
-import { AgentSchema, ChatSchema, MessageSchema } from './shapes.js';
+import { AgentSchema, ChatSchema, MessageSchema, RatingSchema } from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -94,6 +94,12 @@ export const SERVER_EVENTS = {
     payload: z.object({ chatId }),
     to: ['chat-<chatId>', 'user-<userId>'],
     summary: 'The chat was closed.',
+  },
+  'chat-rated': {
+    payload: z.object({ chatId, rating: RatingSchema }),
+    to: ['admin-<adminId>', 'admins'],
+    summary:
+      "The chat's user rated it (POST /api/chats/:chatId/rating): to the admin who held it last and every admin.",
   },
   'chat-locked': {
     payload: z.object({

@@ -81,6 +81,18 @@ export const CloseChatBody = z
   })
   .nullish();
 
+/**
+ * A rating of a closed chat; with AUTH_MODE=none `userId` names the user rating. A blank
+ * comment is no comment.
+ */
+export const RateChatBody = z.object({
+  score: z.number().int().min(LIMITS.ratingMin).max(LIMITS.ratingMax),
+  comment: maskedText(LIMITS.ratingCommentChars)
+    .transform((v) => v.trim() || null)
+    .nullish(),
+  userId: id.optional(),
+});
+
 /** An attachment id the server made (24 hex characters). */
 const attachmentId = z
   .string()

@@ -13,11 +13,16 @@ import {
   ChatSchema,
   KnownAdminSchema,
   MessageSchema,
+  RatingSchema,
   UploadedAttachmentSchema,
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
 export const ChatReply = z.object({ chat: ChatSchema });
+export const RatingReply = z.object({
+  rating: RatingSchema,
+  chat: ChatSchema.meta({ description: 'The chat, now carrying the rating.' }),
+});
 export const OpenChatReply = z.object({
   chat: ChatSchema,
   isNew: z.boolean().meta({ description: 'true when this call created the chat.' }),

@@ -20,6 +20,7 @@ import {
   MarkReadBody,
   MaxChatsBody,
   OpenChatBody,
+  RateChatBody,
   SendMessageBody,
   StatusBody,
   TakeChatBody,
@@ -40,6 +41,7 @@ import {
   HistoryReply,
   OpenChatReply,
   PresenceReply,
+  RatingReply,
   SentMessageReply,
   UploadReply,
 } from './replies.js';
@@ -153,6 +155,16 @@ export const REST_ROUTES = {
     body: CloseChatBody,
     reply: ChatReply,
     also: [404, ...BODY],
+  },
+  'POST /api/chats/:chatId/rating': {
+    tag: 'chats',
+    summary: 'Rate a closed chat (CSAT)',
+    description:
+      "The chat's user rates it once, within `ratingWindowSeconds` (7 days) of its closing: `score` a whole number 1-5, `comment` optional (at most 1000 characters, card numbers masked, blank is none). An open chat: `409 CHAT_NOT_CLOSED`; rated already (also by a concurrent request: exactly one wins): `409 ALREADY_RATED`; too late: `409 RATING_EXPIRED`; anyone else, admins included: `403`. Emits `chat-rated` to the chat's last assignee and `admins`. With AUTH_MODE=none the body's `userId` names the user.",
+    params: ChatIdParams,
+    body: RateChatBody,
+    reply: RatingReply,
+    also: [404, 409, ...BODY],
   },
   'GET /api/admins': {
     tag: 'admins',

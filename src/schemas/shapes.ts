@@ -12,6 +12,7 @@ import {
   AUDIT_ACTIONS,
   AVAILABILITIES,
   CHAT_STATUSES,
+  LIMITS,
   MESSAGE_TYPES,
   REDACTION_KINDS,
   SENDER_TYPES,
@@ -66,6 +67,18 @@ export const EXAMPLE_MESSAGE = {
   updatedAt: AT,
 } as const;
 
+export const RatingSchema = z
+  .object({
+    score: z.number().int().min(LIMITS.ratingMin).max(LIMITS.ratingMax).meta({
+      description: 'Stars the user gave: 1 (bad) to 5 (excellent).',
+    }),
+    comment: z.string().nullable().meta({
+      description: 'What the user wrote with it (card numbers masked), or null.',
+    }),
+    at: isoTime('When the user rated the chat.'),
+  })
+  .meta({ title: 'Rating', example: { score: 5, comment: 'Quick and kind', at: AT } });
+
 export const ChatSchema = z
   .object({
     _id: objectId('The chat id (24 hex characters for chats made by the server).'),
@@ -91,6 +104,10 @@ export const ChatSchema = z
     userOnline: z.boolean().meta({ description: 'Whether the user has a socket connected.' }),
     createdAt: isoTime('When the chat was opened.'),
     updatedAt: isoTime('When the chat last changed.'),
+    rating: RatingSchema.optional().meta({
+      description:
+        "The user's rating of the closed chat (POST /api/chats/:chatId/rating); absent until rated.",
+    }),
   })
   .meta({ title: 'Chat', example: EXAMPLE_CHAT });
 
@@ -202,6 +219,7 @@ export const AgentSchema = z
   });
 
 export type Chat = z.infer<typeof ChatSchema>;
+export type Rating = z.infer<typeof RatingSchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;

@@ -87,4 +87,8 @@ export const LIMITS = {
   urlChars: 2048,
   /** The most chats a superadmin may let one admin hold at once (`maxChats`). */
   maxChatsMax: 100,
+  /** A chat's rating: a whole number of stars, and its optional comment's length. */
+  ratingMin: 1,
+  ratingMax: 5,
+  ratingCommentChars: 1000,
 } as const;

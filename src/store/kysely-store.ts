@@ -29,6 +29,7 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  RatingDraft,
   ReadEffect,
   SeenAdmin,
   Store,
@@ -356,8 +357,30 @@ export class KyselyStore implements Store {
       chatId,
       (q) =>
         q
-          .set({ status: 'closed', userOnline: 0, updatedAt: now() })
+          .set({ status: 'closed', userOnline: 0, updatedAt: now(), closedAt: now() })
           .where((eb) => writableBy.where(eb, closer)),
+      audit,
+    );
+  }
+
+  /**
+   * One statement decides a rating: of concurrent ratings exactly one finds `ratedAt`
+   * still null. Chats closed before closedAt existed count from their updatedAt.
+   */
+  rateChat(chatId: string, rating: RatingDraft, audit?: ChatAudit): Promise<Chat | undefined> {
+    return this.updateChat(
+      chatId,
+      (q) =>
+        q
+          .set({
+            ratingScore: rating.score,
+            ratingComment: rating.comment,
+            ratedAt: rating.at,
+          })
+          .where('userId', '=', rating.userId)
+          .where('status', '=', 'closed')
+          .where('ratedAt', 'is', null)
+          .where((eb) => eb(eb.fn.coalesce('closedAt', 'updatedAt'), '>=', rating.closedSince)),
       audit,
     );
   }

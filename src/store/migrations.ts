@@ -424,6 +424,22 @@ const auditLog: Migration = {
   },
 };
 
+/**
+ * CSAT: a closed chat's one rating (score 1-5, an optional comment, when), and when the chat
+ * was closed, which the rating window counts from (updatedAt moves on later reads). Columns
+ * on chats, in no index: the rating is read with its chat and written once. Chats closed
+ * before this migration count from their updatedAt, the best time the database has.
+ */
+const chatRatings: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('closedAt', 'text').execute();
+    await db.schema.alterTable('chats').addColumn('ratingScore', 'integer').execute();
+    await db.schema.alterTable('chats').addColumn('ratingComment', 'text').execute();
+    await db.schema.alterTable('chats').addColumn('ratedAt', 'text').execute();
+    await sql`UPDATE chats SET "closedAt" = "updatedAt" WHERE status = 'closed'`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -437,6 +453,7 @@ const migrations: Record<string, Migration> = {
   '0010_read_watermarks': readWatermarks,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
+  '0020_chat_ratings': chatRatings,
 };
 
 /**

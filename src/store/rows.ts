@@ -63,7 +63,7 @@ export function messageColumnsWithout<Left extends MessageColumnName>(
 export const quoted = (column: string): string => `"${column}"`;
 
 export function toChat(row: Selectable<ChatsTable>): Chat {
-  return {
+  const chat: Chat = {
     _id: row.id,
     userId: row.userId,
     userName: row.userName,
@@ -80,6 +80,15 @@ export function toChat(row: Selectable<ChatsTable>): Chat {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+  // Only a rated chat carries the field: every other chat keeps v2's shape.
+  if (row.ratingScore !== null && row.ratedAt !== null) {
+    chat.rating = {
+      score: Number(row.ratingScore),
+      comment: row.ratingComment,
+      at: row.ratedAt,
+    };
+  }
+  return chat;
 }
 
 export function toMessage(row: Selectable<MessagesTable>): Message {

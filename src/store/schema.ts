@@ -27,6 +27,12 @@ export interface ChatsTable {
   userReadSeq: number;
   createdAt: string;
   updatedAt: string;
+  /** When the chat was closed (the rating window counts from it); null while open. */
+  closedAt: string | null;
+  /** The user's rating (1-5) and comment, and when they gave it; null until rated. */
+  ratingScore: number | null;
+  ratingComment: string | null;
+  ratedAt: string | null;
 }
 
 export interface MessagesTable {

@@ -83,6 +83,16 @@ export type AppendResult =
   /** The chat took it, but its attachment is used, someone else's, or another chat's: nothing stored. */
   | { kind: 'attachmentUnusable' };
 
+/** A user's rating of their closed chat, and the oldest close it may still rate. */
+export interface RatingDraft {
+  userId: string;
+  score: number;
+  comment: string | null;
+  at: string;
+  /** The chat must have been closed at or after this time (the rating window). */
+  closedSince: string;
+}
+
 /** Messages after or before a seq, `limit` at most, oldest first. */
 export interface HistoryCursor {
   direction: 'after' | 'before';
@@ -144,6 +154,11 @@ export interface Store {
   releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<Chat | undefined>;
   /** Closes the chat if it is open and `closer` may still close it (writableBy). */
   closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined>;
+  /**
+   * Stores the rating if the chat is `rating.userId`'s, closed since `rating.closedSince`
+   * and not rated yet: of concurrent ratings exactly one is stored.
+   */
+  rateChat(chatId: string, rating: RatingDraft, audit?: ChatAudit): Promise<Chat | undefined>;
   /** Sets `userOnline` on the user's open chat, if they have one. */
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
 

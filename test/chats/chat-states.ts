@@ -48,6 +48,10 @@ export function everyChatState(): ChatsTable[] {
           userReadSeq: 0,
           createdAt: at,
           updatedAt: at,
+          closedAt: status === 'closed' ? at : null,
+          ratingScore: null,
+          ratingComment: null,
+          ratedAt: null,
         });
       }
   return rows;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { adminClaim, userClaim } from '../../auth/actor.js';
+import { rateChat } from '../../chats/rating.js';
 import {
   closeChat,
   listAdminChats,
@@ -104,6 +105,23 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
           : adminClaim(body?.adminId, undefined, body?.isSuperAdmin);
         const actor = await ctx.actorFor(req, claim);
         return respond(ctx, await closeChat(ctx.deps, actor, { chatId: req.params.chatId }));
+      },
+    );
+
+    app.post(
+      '/chats/:chatId/rating',
+      { schema: routeSchema('POST /api/chats/:chatId/rating') },
+      async (req) => {
+        const { userId, score, comment } = req.body;
+        const actor = await ctx.actorFor(req, userId === undefined ? undefined : userClaim(userId));
+        return respond(
+          ctx,
+          await rateChat(ctx.deps, actor, {
+            chatId: req.params.chatId,
+            score,
+            comment: comment ?? null,
+          }),
+        );
       },
     );
   };
