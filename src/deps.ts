@@ -14,4 +14,6 @@ export interface Deps {
   agentPresence: Presence;
   /** ROUTING_MAX_CHATS: an admin's maxChats until a superadmin sets theirs. */
   defaultMaxChats: number;
+  /** CSAT_WINDOW_SECONDS: how long after closing a chat its user may rate it. */
+  ratingWindowSeconds: number;
 }

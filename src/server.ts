@@ -199,6 +199,7 @@ export async function startServer(
     attachments: attachmentServices(config, store, options.attachments, logger),
     agentPresence: cluster.agentPresence,
     defaultMaxChats: config.tunables.defaultMaxChats,
+    ratingWindowSeconds: config.tunables.ratingWindowSeconds,
   };
   coalesceWrites(io);
   closeSlowReaders(io, logger);

@@ -830,6 +830,10 @@ export const TUNABLES = {
     area: 'csat',
     reason:
       'How long after closing a user may rate the chat: a week covers someone who returns to the widget days later, while a rating given later says little about the conversation it rates.',
+    override: {
+      env: 'CSAT_WINDOW_SECONDS',
+      accepts: { kind: 'whole', min: 1, max: 366 * 24 * 3600 },
+    },
   },
   ratingCommentChars: {
     value: LIMITS.ratingCommentChars,

@@ -12,7 +12,6 @@ import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Rating } from '../schemas/shapes.js';
 import { requireChat } from '../store/store.js';
-import { TUNABLES } from '../tunables.js';
 
 /** Only the chat's own user (not an admin, not a superadmin), once, after it closed. */
 export function assertMayRate(chat: Chat, actor: Actor): void {
@@ -29,14 +28,14 @@ export function ratingAudience(chat: Chat): string[] {
 }
 
 export async function rateChat(
-  { store }: Deps,
+  { store, ratingWindowSeconds }: Deps,
   actor: Actor,
   input: { chatId: string; score: number; comment: string | null },
 ): Promise<Outcome<{ rating: Rating; chat: Chat }>> {
   const chat = await requireChat(store, input.chatId);
   assertMayRate(chat, actor);
   const at = new Date();
-  const closedSince = new Date(at.getTime() - TUNABLES.ratingWindowSeconds.value * 1000);
+  const closedSince = new Date(at.getTime() - ratingWindowSeconds * 1000);
   const rated = await store.rateChat(
     input.chatId,
     {

@@ -50,7 +50,7 @@ const ANON_401 = 401;
 
 interface RestRow {
   name: string;
-  chat: 'waiting' | 'assigned';
+  chat: 'waiting' | 'assigned' | 'closed';
   request: (s: Scene, c: Caller) => Request;
   expect: Expect;
 }
@@ -276,6 +276,23 @@ const restRows: RestRow[] = [
       assignee: 200,
       otherAdmin: 403,
       superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/chats/:chatId/rating',
+    chat: 'closed',
+    request: (s, c) => ({
+      method: 'POST',
+      path: `/api/chats/${s.chat._id}/rating`,
+      body: { score: 4, comment: 'ok', ...(c.role === 'user' ? { userId: c.id } : {}) },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 403,
     },
   },
   {
@@ -548,7 +565,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
 
   /** A fresh chat user with their own socket (user room + chat room), and the chat. */
   async function scene(
-    kind: 'waiting' | 'assigned',
+    kind: 'waiting' | 'assigned' | 'closed',
   ): Promise<{ scene: Scene; ownerSocket: TestClient }> {
     const owner = await makeCaller('owner', 'user');
     const ownerSocket = await connectAs(owner);
@@ -560,7 +577,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       bearer(owner.token ?? '').headers,
     );
     let chat: Chat = succeeded(opened).chat;
-    if (kind === 'assigned') {
+    if (kind !== 'waiting') {
       const taken = await request(
         server,
         'POST /api/chats/assign',
@@ -569,6 +586,15 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       );
       expect(taken.status).toBe(200);
       chat = succeeded(taken).chat;
+    }
+    if (kind === 'closed') {
+      const closed = await request(
+        server,
+        'PATCH /api/chats/:chatId/close',
+        { params: { chatId: chat._id } },
+        bearer(assignee.token ?? '').headers,
+      );
+      chat = succeeded(closed).chat;
     }
     await ownerSocket.emitAck('join-chat', { chatId: chat._id });
     await observers[0]?.emitAck('join-chat', { chatId: chat._id });

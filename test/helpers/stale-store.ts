@@ -14,6 +14,7 @@ import { createLimits } from '../../src/limits/rate-limiter.js';
 import { LocalPresence } from '../../src/presence/presence.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { Store } from '../../src/store/store.js';
+import { TUNABLES } from '../../src/tunables.js';
 
 export function staleFirstRead(store: Store, old: Chat): Store {
   let served = false;
@@ -51,5 +52,6 @@ export function depsWith(store: Store): Deps & WithAttachments {
     admins: knownAdmins(store, async () => new Set()),
     agentPresence: new LocalPresence(),
     defaultMaxChats: 5,
+    ratingWindowSeconds: TUNABLES.ratingWindowSeconds.value,
   };
 }
