@@ -23,6 +23,7 @@ import { useChat } from '../shared/use-chat.js';
 import { usePageVisible } from '../shared/use-page.js';
 import type { WidgetConfig } from './config.js';
 import type { Dispatch } from './element.js';
+import { RatingPrompt } from './rating-prompt.js';
 
 /**
  * How long an expired token may wait for the host page's fresh one, shown as
@@ -289,6 +290,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
           ) : null}
           {closed ? (
             <div class="panel__closed">
+              {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
               <p role="status">{t('chatClosed')}</p>
               <button
                 type="button"

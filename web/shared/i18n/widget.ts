@@ -14,7 +14,14 @@ export type WidgetKey =
   | 'newChat'
   | 'startFailed'
   | 'notConfigured'
-  | 'sessionEnded';
+  | 'sessionEnded'
+  | 'rateAsk'
+  | 'rateStar'
+  | 'rateComment'
+  | 'rateSend'
+  | 'rateThanks'
+  | 'rateFailed'
+  | 'rateLate';
 
 export const widgetStrings: Catalogue<WidgetKey> = {
   en: {
@@ -31,6 +38,13 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Could not start the chat. Try again.',
     notConfigured: 'Chat is unavailable: the page gave no user.',
     sessionEnded: 'The chat was disconnected. Reload the page to continue.',
+    rateAsk: 'How was your chat?',
+    rateStar: '{count} of 5',
+    rateComment: 'Anything to add? (optional)',
+    rateSend: 'Send rating',
+    rateThanks: 'Thank you for your rating!',
+    rateFailed: 'Could not send the rating. Try again.',
+    rateLate: 'This chat can no longer be rated.',
   },
   ru: {
     openChat: 'Открыть чат поддержки',
@@ -46,6 +60,13 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
     notConfigured: 'Чат недоступен: страница не указала пользователя.',
     sessionEnded: 'Чат отключён. Обновите страницу, чтобы продолжить.',
+    rateAsk: 'Как прошёл разговор?',
+    rateStar: '{count} из 5',
+    rateComment: 'Хотите что-то добавить? (необязательно)',
+    rateSend: 'Отправить оценку',
+    rateThanks: 'Спасибо за оценку!',
+    rateFailed: 'Не удалось отправить оценку. Попробуйте ещё раз.',
+    rateLate: 'Этот чат уже нельзя оценить.',
   },
   uz: {
     openChat: 'Yordam chatini ochish',
@@ -61,5 +82,12 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Chatni boshlab boʻlmadi. Qayta urinib koʻring.',
     notConfigured: 'Chat mavjud emas: sahifa foydalanuvchini koʻrsatmagan.',
     sessionEnded: 'Chat uzildi. Davom etish uchun sahifani yangilang.',
+    rateAsk: 'Suhbat qanday oʻtdi?',
+    rateStar: '5 dan {count}',
+    rateComment: 'Qoʻshimcha fikringiz bormi? (ixtiyoriy)',
+    rateSend: 'Bahoni yuborish',
+    rateThanks: 'Bahoingiz uchun rahmat!',
+    rateFailed: 'Bahoni yuborib boʻlmadi. Qayta urinib koʻring.',
+    rateLate: 'Bu chatni endi baholab boʻlmaydi.',
   },
 };
