@@ -18,6 +18,7 @@ import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
+import { RatingStars } from './rating.js';
 import { TransferForm } from './transfer-form.js';
 
 interface Props {
@@ -202,6 +203,7 @@ function OpenChat(props: Props) {
           <p class="chat__status" data-testid="chat-status">
             {statusLine}
           </p>
+          {chat.rating ? <RatingStars rating={chat.rating} c={c} withComment /> : null}
         </div>
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>

@@ -3,7 +3,7 @@
  * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
  */
 import { previewOf, unreadIncrementOf } from '../../src/schemas/text-rules.js';
-import type { Chat, Identity, Message } from '../shared/types.js';
+import type { Chat, Identity, Message, Rating } from '../shared/types.js';
 
 export interface Chats {
   byId: Readonly<Record<string, Chat>>;
@@ -21,6 +21,7 @@ export type ChatEvent =
   | { type: 'taken'; chatId: string; adminId: string; adminName: string }
   | { type: 'transferred-out'; chatId: string; toAdminName: string }
   | { type: 'closed'; chatId: string }
+  | { type: 'rated'; chatId: string; rating: Rating }
   | { type: 'notification'; chatId: string; message: Message; chat?: Chat | undefined }
   | { type: 'user-status'; chatId: string | null; userId: string; online: boolean }
   | { type: 'read'; chatId: string }
@@ -127,6 +128,8 @@ function applied(s: Chats, e: ChatEvent, me: Identity): Chats {
     }
     case 'closed':
       return patch(s, e.chatId, (c) => ({ ...c, status: 'closed', userOnline: false }));
+    case 'rated':
+      return patch(s, e.chatId, (c) => ({ ...c, rating: e.rating }));
     case 'notification': {
       if (e.chat) return upsert(s, [e.chat]);
       const m = e.message;

@@ -52,6 +52,7 @@ export function useChats(
     client.on('chat-transferred-in', ({ chat }) => dispatch({ type: 'upsert', chat })),
     client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
     client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
+    client.on('chat-rated', (p) => dispatch({ type: 'rated', ...p })),
     client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
     client.on('message-notification', (p) => {
       dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });

@@ -97,7 +97,9 @@ export type ConsoleKey =
   | 'maxChats'
   | 'maxChatsSave'
   | 'maxChatsInvalid'
-  | 'maxChatsFailed';
+  | 'maxChatsFailed'
+  | 'ratedScore'
+  | 'ratingComment';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -207,6 +209,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Save',
     maxChatsInvalid: 'Enter a whole number from 0 to {max}.',
     maxChatsFailed: 'Could not save max chats; try again.',
+    ratedScore: 'Rated {score} of 5',
+    ratingComment: 'The customer wrote: {comment}',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -315,6 +319,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Сохранить',
     maxChatsInvalid: 'Введите целое число от 0 до {max}.',
     maxChatsFailed: 'Не удалось сохранить максимум чатов; попробуйте ещё раз.',
+    ratedScore: 'Оценка: {score} из 5',
+    ratingComment: 'Клиент написал: {comment}',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -424,5 +430,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Saqlash',
     maxChatsInvalid: '0 dan {max} gacha butun son kiriting.',
     maxChatsFailed: 'Maksimal chatlar sonini saqlab boʻlmadi; qayta urinib koʻring.',
+    ratedScore: 'Baho: 5 dan {score}',
+    ratingComment: 'Mijoz yozdi: {comment}',
   },
 };
