@@ -1,0 +1,120 @@
+/**
+ * CSAT in Chromium, against the real server: the agent closes the chat, the widget asks
+ * the user for a rating, who gives it with the keyboard only (four stars, a comment,
+ * Enter); the widget thanks them, and the superadmin's open console shows the rating live
+ * in the chat view and in "All chats", with no reload. Both pages stay axe clean.
+ */
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+import { ensureWebBuilt } from './build.js';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { freePort, type HostPage, seriousViolations, startHostPage } from './support.js';
+
+describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the console', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let host: HostPage;
+  let chatOrigin: string;
+  const contexts: BrowserContext[] = [];
+  const user = { id: 'user-rates', name: 'Malika' };
+  const boss = { id: 'super-sees', name: 'Sardor' };
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    const port = await freePort();
+    chatOrigin = `http://127.0.0.1:${port}`;
+    host = await startHostPage(
+      chatOrigin,
+      { token: await signToken(user.id, 'user', user.name) },
+      'en',
+    );
+    server = await startTestServer(
+      { kind: 'sqlite', path: ':memory:' },
+      { ...JWT_ENV, PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` },
+    );
+  });
+
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.close().catch(() => {});
+    await host?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the user rates with the keyboard; the console shows it live', async () => {
+    const consoleCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const shopCtx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    contexts.push(consoleCtx, shopCtx);
+    const bossToken = await signToken(boss.id, 'superadmin', boss.name);
+    const agent = await consoleCtx.newPage();
+    await agent.goto(`${chatOrigin}/console#token=${bossToken}`);
+    await agent.click('[data-handover=accept]');
+    await agent.locator('.topbar__connection[data-connection=online]').waitFor();
+
+    const shop = await shopCtx.newPage();
+    await shop.goto(host.origin);
+    const widget = shop.locator('fastorika-chat');
+    await widget.locator('button.launcher').click();
+    const box = widget.locator('textarea');
+    await box.fill('My refund arrived, thanks');
+    await box.press('Enter');
+    await widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
+
+    // The superadmin opens the chat from the queue, takes and closes it.
+    const item = agent.locator('.chat-item', { hasText: user.name });
+    await item.waitFor();
+    const chatId = (await item.getAttribute('data-chat-id')) ?? '';
+    await item.click();
+    const auth = bearer(bossToken).headers;
+    const taken = await request(
+      server,
+      'POST /api/chats/assign',
+      { body: { chatId, adminId: boss.id, adminName: boss.name, isSuperAdmin: true } },
+      auth,
+    );
+    expect(taken.status).toBe(200);
+    const closed = await request(
+      server,
+      'PATCH /api/chats/:chatId/close',
+      { params: { chatId } },
+      auth,
+    );
+    expect(succeeded(closed).chat.status).toBe('closed');
+
+    // The widget asks; the user answers with the keyboard alone.
+    const prompt = widget.locator('[data-testid=rating]');
+    await prompt.waitFor();
+    expect(await prompt.locator('legend').textContent()).toBe('How was your chat?');
+    const send = prompt.locator('button[type=submit]');
+    expect(await send.isDisabled()).toBe(true);
+    await prompt.locator('input[type=radio]').first().focus();
+    await shop.keyboard.press('Space');
+    for (let i = 0; i < 3; i++) await shop.keyboard.press('ArrowRight');
+    expect(await prompt.locator('input[type=radio]:checked').getAttribute('aria-label')).toBe(
+      '4 of 5',
+    );
+    expect(await prompt.locator('.rating__star--on').count()).toBe(4);
+    await shop.keyboard.press('Tab');
+    await shop.keyboard.type('Quick and kind');
+    expect(await seriousViolations(shop)).toEqual([]);
+    await shop.keyboard.press('Tab');
+    await shop.keyboard.press('Enter');
+    await widget.locator('[data-testid=rating-thanks]', { hasText: 'Thank you' }).waitFor();
+
+    // The console shows it where the agent is, without a reload.
+    const shown = agent.locator('.chat__who .rating[data-rating="4"]');
+    await shown.waitFor();
+    expect(await shown.textContent()).toContain('Quick and kind');
+    expect(await shown.textContent()).toContain('Rated 4 of 5');
+    await agent.click('[data-tab=all]');
+    await agent.locator(`.chat-item[data-chat-id="${chatId}"] .rating[data-rating="4"]`).waitFor();
+    expect(await seriousViolations(agent)).toEqual([]);
+
+    const stored = await server.store.getChat(chatId);
+    expect(stored?.rating).toMatchObject({ score: 4, comment: 'Quick and kind' });
+  });
+});
