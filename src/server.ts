@@ -2,6 +2,7 @@
  * The composition root: reads nothing from the environment itself (main.ts does), opens
  * the store, builds HTTP and Socket.io around the same use cases, and knows how to stop.
  */
+
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -39,6 +40,7 @@ import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { setRedaction } from './redaction/client-text.js';
+import { LIMITS } from './schemas/vocabulary.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
@@ -139,7 +141,14 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config);
   // Before anything is parsed: every client text is masked (or not) from the first request.
   setRedaction(config.redact);
-  const auth = await authContext(config, options.verifier);
+  const auth = await authContext(config, {
+    ...options.verifier,
+    onContextDropped: (subject, bytes) =>
+      logger.warn(
+        { subject, bytes, max: LIMITS.customerContextBytes },
+        "a user token's ctx claim is over the limit: not stored",
+      ),
+  });
   const readiness = createReadiness();
   const metrics =
     config.metrics.port !== undefined || config.metrics.token ? createMetrics() : undefined;

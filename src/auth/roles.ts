@@ -11,7 +11,15 @@ export interface Person {
   id: string;
   name: string;
   role: Role;
+  /**
+   * A user token's `ctx` claim (what the backend that signs tokens knows of the customer),
+   * at most LIMITS.customerContextBytes as JSON; never from a payload.
+   */
+  ctx?: CustomerContext;
 }
+
+/** A JSON object, as the token carried it. */
+export type CustomerContext = Readonly<Record<string, unknown>>;
 
 /**
  * v2's caller who names nobody (GET /messages/:chatId, PATCH close without a body), with

@@ -17,6 +17,7 @@ import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schema
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import { type Person, person } from './actor.js';
+import type { CustomerContext } from './roles.js';
 
 export interface VerifiedToken {
   actor: Person;
@@ -29,6 +30,8 @@ export interface TokenVerifier {
 }
 
 export interface VerifierOptions {
+  /** A token's `ctx` claim was over LIMITS.customerContextBytes and was dropped (for the log). */
+  onContextDropped?(subject: string, bytes: number): void;
   /** Minimum time between two JWKS fetches (jose's cooldown); tests shorten it. */
   jwksCooldownMs?: number;
 }
@@ -74,6 +77,13 @@ function toActor(payload: JWTPayload): Person {
     );
   }
   return person(sub, typeof name === 'string' ? cutName(name) : '', role);
+}
+
+/** A `ctx` claim that is a JSON object, and its size as JSON; anything else is ignored. */
+function contextOf(claim: unknown): { value: CustomerContext; bytes: number } | undefined {
+  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return undefined;
+  const value: CustomerContext = Object.fromEntries(Object.entries(claim));
+  return { value, bytes: Buffer.byteLength(JSON.stringify(value)) };
 }
 
 export function createTokenVerifier(
@@ -123,10 +133,13 @@ export function createTokenVerifier(
         throw new Unauthorized('Invalid token', 'INVALID_TOKEN');
       }
       const exp = expiryOf(payload);
-      return {
-        actor: toActor(payload),
-        expiresAt: exp * 1000,
-      };
+      const actor = toActor(payload);
+      const ctx = contextOf(payload.ctx);
+      if (ctx && actor.role === 'user') {
+        if (ctx.bytes <= LIMITS.customerContextBytes) actor.ctx = ctx.value;
+        else options.onContextDropped?.(actor.id, ctx.bytes);
+      }
+      return { actor, expiresAt: exp * 1000 };
     },
   };
 }

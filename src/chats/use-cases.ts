@@ -14,6 +14,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
+import { recordCustomerContext, withCustomerContexts } from './customer-context.js';
 import { queueViewerOf } from './permissions.js';
 import {
   adminAudience,
@@ -51,52 +52,53 @@ export function openedBy(actor: Actor, user: { userId: string; userName: string 
 }
 
 export async function openChat(
-  { store, presence }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { userId: string; userName: string },
 ): Promise<Outcome<{ chat: Chat; isNew: boolean }>> {
+  const { store, presence } = deps;
   assertActsForUser(actor, input.userId);
   // A user who is connected while their chat is opened is online in it.
   const online = await presence.isOnline(input.userId);
   const { chat, isNew } = await store.openChat({ ...input, online }, openedBy(actor, input));
+  await recordCustomerContext(deps, actor);
   return {
     reply: { chat, isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
   };
 }
 
-export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
+export async function listUserChats(deps: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
-  return { chats: await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value) };
+  const chats = await deps.store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value);
+  return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
-export async function listWaitingChats({ store, admins }: Deps, actor: Actor) {
+export async function listWaitingChats(deps: Deps, actor: Actor) {
   assertIsAdmin(actor);
-  await admins.seen(actor);
-  return {
-    chats: await store.listChats(
-      { kind: 'waiting', viewer: queueViewerOf(actor) },
-      TUNABLES.chatListMax.value,
-    ),
-  };
+  await deps.admins.seen(actor);
+  const chats = await deps.store.listChats(
+    { kind: 'waiting', viewer: queueViewerOf(actor) },
+    TUNABLES.chatListMax.value,
+  );
+  return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
-export async function listAdminChats({ store, admins }: Deps, actor: Actor, adminId: string) {
+export async function listAdminChats(deps: Deps, actor: Actor, adminId: string) {
   assertActsForAdmin(actor, adminId);
-  await admins.seen(actor);
-  return {
-    chats: await store.listChats({ kind: 'assignedTo', adminId }, TUNABLES.chatListMax.value),
-  };
+  await deps.admins.seen(actor);
+  const chats = await deps.store.listChats(
+    { kind: 'assignedTo', adminId },
+    TUNABLES.chatListMax.value,
+  );
+  return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
-export async function listAllChats(
-  { store, admins }: Deps,
-  actor: Actor,
-  status: ChatStatus | undefined,
-) {
+export async function listAllChats(deps: Deps, actor: Actor, status: ChatStatus | undefined) {
   assertIsSuperAdmin(actor);
-  await admins.seen(actor);
-  return { chats: await store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value) };
+  await deps.admins.seen(actor);
+  const chats = await deps.store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value);
+  return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */

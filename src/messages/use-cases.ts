@@ -10,6 +10,7 @@ import {
   requirePerson,
   senderTypeFor,
 } from '../auth/actor.js';
+import { recordCustomerContext } from '../chats/customer-context.js';
 import {
   adminAudience,
   assertMayAuthor,
@@ -54,16 +55,18 @@ export type MessageDeps = Deps & WithAttachments;
 
 /** The chat a message goes to: the named one, or a user's open chat (opened if none). */
 async function targetChat(
-  { store, presence }: Deps,
+  deps: Deps,
   sender: Person,
   senderType: SenderType,
   chatId: string | undefined,
 ): Promise<{ chat: Chat; events: Emit[] }> {
+  const { store, presence } = deps;
   if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
   const online = await presence.isOnline(sender.id);
   const user = { userId: sender.id, userName: sender.name };
   const { chat, isNew } = await store.openChat({ ...user, online }, openedBy(sender, user));
+  await recordCustomerContext(deps, sender);
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
 }
 

@@ -19,6 +19,7 @@ import {
   senderClaim,
   userClaim,
 } from '../auth/actor.js';
+import { recordCustomerContext } from '../chats/customer-context.js';
 import { viewChat } from '../chats/use-cases.js';
 import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
@@ -94,6 +95,7 @@ export const handlers: Handlers = {
     const actor = join(ctx, socket, userClaim(userId, userName));
     await releaseAgentPresence(ctx.deps, socket, ctx.publish);
     await socket.join(rooms.user(actor.id));
+    await recordCustomerContext(ctx.deps, actor);
     return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
   },
 

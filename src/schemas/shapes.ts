@@ -104,6 +104,10 @@ export const ChatSchema = z
     userOnline: z.boolean().meta({ description: 'Whether the user has a socket connected.' }),
     createdAt: isoTime('When the chat was opened.'),
     updatedAt: isoTime('When the chat last changed.'),
+    ctx: z.record(z.string(), z.unknown()).optional().meta({
+      description:
+        "The customer's context from their token's `ctx` claim (e.g. email, kyc, recentTransactions), as stored when they last opened or joined the chat. Only on chats in admins' REST lists; never to users, never in socket events.",
+    }),
     rating: RatingSchema.optional().meta({
       description:
         "The user's rating of the closed chat (POST /api/chats/:chatId/rating); absent until rated.",

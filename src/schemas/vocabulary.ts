@@ -91,4 +91,6 @@ export const LIMITS = {
   ratingMin: 1,
   ratingMax: 5,
   ratingCommentChars: 1000,
+  /** A user token's `ctx` claim, serialized as JSON (UTF-8 bytes): larger ones are not stored. */
+  customerContextBytes: 4096,
 } as const;

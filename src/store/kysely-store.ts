@@ -385,6 +385,30 @@ export class KyselyStore implements Store {
     );
   }
 
+  recordCustomerContext(userId: string, ctx: string): Promise<void> {
+    return this.guard(async () => {
+      await this.db
+        .updateTable('chats')
+        .set({ ctx })
+        .where('userId', '=', userId)
+        .where(chatIsOpen.where)
+        .execute();
+    });
+  }
+
+  customerContexts(chatIds: readonly string[]): Promise<Map<string, string>> {
+    if (chatIds.length === 0) return Promise.resolve(new Map());
+    return this.costlyRead(async () => {
+      const rows = await this.db
+        .selectFrom('chats')
+        .select(['id', 'ctx'])
+        .where('id', 'in', chatIds)
+        .where('ctx', 'is not', null)
+        .execute();
+      return new Map(rows.flatMap((r) => (r.ctx === null ? [] : [[r.id, r.ctx] as const])));
+    });
+  }
+
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined> {
     return this.guard(async () => {
       const row = await this.db

@@ -425,7 +425,7 @@ const auditLog: Migration = {
 };
 
 /**
- * CSAT: a closed chat's one rating (score 1-5, an optional comment, when), and when the chat
+ * CSAT, and the customer's context (a user token's `ctx` claim, as JSON). CSAT: a closed chat's one rating (score 1-5, an optional comment, when), and when the chat
  * was closed, which the rating window counts from (updatedAt moves on later reads). Columns
  * on chats, in no index: the rating is read with its chat and written once. Chats closed
  * before this migration count from their updatedAt, the best time the database has.
@@ -436,6 +436,8 @@ const chatRatings: Migration = {
     await db.schema.alterTable('chats').addColumn('ratingScore', 'integer').execute();
     await db.schema.alterTable('chats').addColumn('ratingComment', 'text').execute();
     await db.schema.alterTable('chats').addColumn('ratedAt', 'text').execute();
+    // The customer's context from their token (JSON, at most 4 KB), read only by admins' lists.
+    await db.schema.alterTable('chats').addColumn('ctx', 'text').execute();
     await sql`UPDATE chats SET "closedAt" = "updatedAt" WHERE status = 'closed'`.execute(db);
   },
 };
@@ -453,7 +455,7 @@ const migrations: Record<string, Migration> = {
   '0010_read_watermarks': readWatermarks,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
-  '0020_chat_ratings': chatRatings,
+  '0020_chat_ratings_and_context': chatRatings,
 };
 
 /**

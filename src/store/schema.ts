@@ -33,6 +33,8 @@ export interface ChatsTable {
   ratingScore: number | null;
   ratingComment: string | null;
   ratedAt: string | null;
+  /** The customer's context (the user token's `ctx` claim) as JSON; null: none given. */
+  ctx: string | null;
 }
 
 export interface MessagesTable {

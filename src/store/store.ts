@@ -159,6 +159,10 @@ export interface Store {
    * and not rated yet: of concurrent ratings exactly one is stored.
    */
   rateChat(chatId: string, rating: RatingDraft, audit?: ChatAudit): Promise<Chat | undefined>;
+  /** Stores the customer's context (JSON) on the user's open chat, if they have one. */
+  recordCustomerContext(userId: string, ctx: string): Promise<void>;
+  /** The customer contexts stored on these chats (chats without one are absent). */
+  customerContexts(chatIds: readonly string[]): Promise<Map<string, string>>;
   /** Sets `userOnline` on the user's open chat, if they have one. */
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
 

@@ -52,6 +52,7 @@ export function everyChatState(): ChatsTable[] {
           ratingScore: null,
           ratingComment: null,
           ratedAt: null,
+          ctx: null,
         });
       }
   return rows;
