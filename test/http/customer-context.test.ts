@@ -1,0 +1,116 @@
+/**
+ * The customer's context: from the user token's `ctx` claim only, stored on their open
+ * chat when they open it or join, and carried on chats in admins' REST lists, never in a
+ * user's reply or any socket event; a `ctx` in a payload is ignored, one over 4 KB is not
+ * stored.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Chat } from '../../src/schemas/shapes.js';
+import type { RunningServer } from '../../src/server.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+
+const CTX = {
+  email: 'malika@example.com',
+  kyc: 'verified',
+  recentTransactions: [
+    { id: '88812734', amount: 120.5, currency: 'USD', status: 'failed', at: '2026-12-01' },
+  ],
+};
+
+describe.each(await storeTargets())('customer context on $name', (target) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  const clients: TestClient[] = [];
+  let n = 0;
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTestServer(db.config, { ...JWT_ENV });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await server.close();
+    await db.drop();
+  });
+
+  const adminToken = () => signToken('ctx-admin', 'admin', 'Ali');
+  const userToken = (id: string, ctx?: unknown) =>
+    signToken(id, 'user', 'Malika', ctx === undefined ? {} : { extra: { ctx } });
+
+  async function openAs(userId: string, token: string, body: Record<string, unknown> = {}) {
+    const res = await api(
+      server,
+      'POST',
+      '/api/chats',
+      { userId, userName: 'Malika', ...body },
+      bearer(token),
+    );
+    expect(res.status).toBe(200);
+    return (res.body as { chat: Chat }).chat;
+  }
+
+  async function queued(chatId: string): Promise<Chat | undefined> {
+    const res = await request(
+      server,
+      'GET /api/chats/waiting',
+      {},
+      bearer(await adminToken()).headers,
+    );
+    return succeeded(res).chats.find((c) => c._id === chatId);
+  }
+
+  it("an admin's list carries the context; the user's replies and the events never do", async () => {
+    const userId = `ctx-user-${n++}`;
+    const watcher = await connectClient(server.url, { auth: { token: await adminToken() } });
+    clients.push(watcher);
+    await watcher.emitAck('join-admin', { adminId: 'ctx-admin' });
+    const token = await userToken(userId, CTX);
+    const chat = await openAs(userId, token);
+    expect(chat).not.toHaveProperty('ctx');
+    expect((await queued(chat._id))?.ctx).toEqual(CTX);
+
+    const own = await request(
+      server,
+      'GET /api/chats/user/:userId',
+      { params: { userId } },
+      bearer(token).headers,
+    );
+    expect(succeeded(own).chats[0]).not.toHaveProperty('ctx');
+    const announced = await watcher.waitFor('new-chat', (p) => p.chat._id === chat._id);
+    expect(announced.chat).not.toHaveProperty('ctx');
+    await quiet(ONE_NODE_QUIET_MS);
+    expect(JSON.stringify(watcher.received)).not.toContain('malika@example.com');
+  });
+
+  it('is refreshed when the user joins with a newer token', async () => {
+    const userId = `ctx-user-${n++}`;
+    const chat = await openAs(userId, await userToken(userId, CTX));
+    const fresher = { ...CTX, kyc: 'pending' };
+    const socket = await connectClient(server.url, {
+      auth: { token: await userToken(userId, fresher) },
+    });
+    clients.push(socket);
+    await socket.emitAck('join-user', { userId, userName: 'Malika' });
+    expect((await queued(chat._id))?.ctx).toEqual(fresher);
+  });
+
+  it('a ctx in a payload is ignored, and one over 4 KB is not stored', async () => {
+    const plain = `ctx-user-${n++}`;
+    const fromPayload = await openAs(plain, await userToken(plain), { ctx: { kyc: 'forged' } });
+    expect(await queued(fromPayload._id)).not.toHaveProperty('ctx');
+
+    const big = `ctx-user-${n++}`;
+    const huge = { notes: 'x'.repeat(4100) };
+    const oversized = await openAs(big, await userToken(big, huge));
+    expect(await queued(oversized._id)).not.toHaveProperty('ctx');
+  });
+
+  it('a ctx that is not an object is ignored', async () => {
+    const userId = `ctx-user-${n++}`;
+    const chat = await openAs(userId, await userToken(userId, ['not', 'an', 'object']));
+    expect(await queued(chat._id)).not.toHaveProperty('ctx');
+  });
+});
