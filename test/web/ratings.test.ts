@@ -2,7 +2,9 @@
  * CSAT in Chromium, against the real server: the agent closes the chat, the widget asks
  * the user for a rating, who gives it with the keyboard only (four stars, a comment,
  * Enter); the widget thanks them, and the superadmin's open console shows the rating live
- * in the chat view and in "All chats", with no reload. Both pages stay axe clean.
+ * in the chat view and in "All chats", with no reload. The user's token carries their
+ * context, which the console shows beside the chat (never the widget). Both pages stay
+ * axe clean.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +31,25 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
     chatOrigin = `http://127.0.0.1:${port}`;
     host = await startHostPage(
       chatOrigin,
-      { token: await signToken(user.id, 'user', user.name) },
+      {
+        token: await signToken(user.id, 'user', user.name, {
+          extra: {
+            ctx: {
+              email: 'malika@example.com',
+              kyc: 'verified',
+              recentTransactions: [
+                {
+                  id: '88812734',
+                  amount: 120.5,
+                  currency: 'USD',
+                  status: 'failed',
+                  at: '2026-12-01',
+                },
+              ],
+            },
+          },
+        }),
+      },
       'en',
     );
     server = await startTestServer(
@@ -69,6 +89,10 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
     await item.waitFor();
     const chatId = (await item.getAttribute('data-chat-id')) ?? '';
     await item.click();
+    const customer = agent.locator('[data-testid=customer]');
+    await customer.locator('td', { hasText: '88812734' }).waitFor();
+    expect(await customer.textContent()).toContain('malika@example.com');
+    expect(await widget.locator('.panel').textContent()).not.toContain('malika@example.com');
     const auth = bearer(bossToken).headers;
     const taken = await request(
       server,

@@ -18,6 +18,7 @@ import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
+import { CustomerPanel } from './customer-panel.js';
 import { RatingStars } from './rating.js';
 import { TransferForm } from './transfer-form.js';
 
@@ -301,6 +302,7 @@ function OpenChat(props: Props) {
           {error}
         </p>
       ) : null}
+      {chat.ctx ? <CustomerPanel ctx={chat.ctx} c={c} /> : null}
       <MessageList
         timeline={view.timeline}
         mine={view.ours}

@@ -68,7 +68,11 @@ function patch(s: Chats, chatId: string, f: (c: Chat) => Chat): Chats {
 
 function upsert(s: Chats, chats: Chat[]): Chats {
   const byId = { ...s.byId };
-  for (const c of chats) byId[c._id] = c;
+  for (const c of chats) {
+    // Events never carry the customer's context (lists do): keep the one already known.
+    const known = byId[c._id]?.ctx;
+    byId[c._id] = c.ctx === undefined && known !== undefined ? { ...c, ctx: known } : c;
+  }
   return { ...s, byId, admins: seeAdmins(s.admins, chats) };
 }
 

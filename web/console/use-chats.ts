@@ -6,6 +6,7 @@ import { applyChatEvent, type ChatEvent, type Chats, noChats } from './chats.js'
 import { useLiveList } from './use-live-list.js';
 
 const REFRESH_MS = 30_000;
+const CONTEXT_LOAD_DELAY_MS = 500;
 
 export interface ChatsApi {
   chats: Chats;
@@ -44,8 +45,22 @@ export function useChats(
     }
   }, [client, me.id, superadmin, allStatus]);
 
+  // Events never carry the customer's context: a new chat's comes with the next list load,
+  // made soon after new chats (one load for a burst of them).
+  const contextLoad = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const loadContextsSoon = () => {
+    if (contextLoad.current !== undefined) return;
+    contextLoad.current = setTimeout(() => {
+      contextLoad.current = undefined;
+      void reload().catch(() => {});
+    }, CONTEXT_LOAD_DELAY_MS);
+  };
+
   useLiveList(client, reload, REFRESH_MS, () => [
-    client.on('new-chat', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    client.on('new-chat', ({ chat }) => {
+      dispatch({ type: 'upsert', chat });
+      loadContextsSoon();
+    }),
     client.on('chat-taken', (p) => dispatch({ type: 'taken', ...p })),
     client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
     client.on('chat-unlocked', ({ chat }) => dispatch({ type: 'upsert', chat })),

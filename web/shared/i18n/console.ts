@@ -99,7 +99,9 @@ export type ConsoleKey =
   | 'maxChatsInvalid'
   | 'maxChatsFailed'
   | 'ratedScore'
-  | 'ratingComment';
+  | 'ratingComment'
+  | 'customerTitle'
+  | 'customerTransactions';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -211,6 +213,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsFailed: 'Could not save max chats; try again.',
     ratedScore: 'Rated {score} of 5',
     ratingComment: 'The customer wrote: {comment}',
+    customerTitle: 'Customer',
+    customerTransactions: 'Recent transactions',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -321,6 +325,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsFailed: 'Не удалось сохранить максимум чатов; попробуйте ещё раз.',
     ratedScore: 'Оценка: {score} из 5',
     ratingComment: 'Клиент написал: {comment}',
+    customerTitle: 'Клиент',
+    customerTransactions: 'Последние транзакции',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -432,5 +438,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsFailed: 'Maksimal chatlar sonini saqlab boʻlmadi; qayta urinib koʻring.',
     ratedScore: 'Baho: 5 dan {score}',
     ratingComment: 'Mijoz yozdi: {comment}',
+    customerTitle: 'Mijoz',
+    customerTransactions: 'Soʻnggi tranzaksiyalar',
   },
 };
