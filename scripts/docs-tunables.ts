@@ -81,7 +81,7 @@ const AREA_TITLES: Record<Area, string> = {
   import: 'The v2 import (`npm run import:v2`)',
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
-  csat: 'CSAT: ratings of closed chats (`src/chats/`)',
+  csat: "CSAT and the customer's context (`src/chats/`)",
 };
 
 function defaultOf(name: TunableName): string {

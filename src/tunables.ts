@@ -823,7 +823,7 @@ export const TUNABLES = {
     },
   },
 
-  // ---- CSAT: ratings of closed chats (src/chats) -----------------------------------------
+  // ---- CSAT and customer context (src/chats) -----------------------------------------
   ratingWindowSeconds: {
     value: 7 * 24 * 3600,
     unit: 'seconds',
@@ -841,6 +841,14 @@ export const TUNABLES = {
     area: 'csat',
     reason:
       "A rating's comment: a few sentences about the conversation; a longer text belongs in a new chat, where an agent can answer it.",
+    contract: true,
+  },
+  customerContextBytes: {
+    value: LIMITS.customerContextBytes,
+    unit: 'bytes',
+    area: 'csat',
+    reason:
+      "A user token's `ctx` claim as JSON: contact details, KYC status and a handful of recent transactions fit in a few hundred bytes; 4 KB keeps tokens (sent with every request) and chat rows small, and a larger claim is dropped and logged rather than stored.",
     contract: true,
   },
 } as const satisfies Record<string, Tunable>;
