@@ -3,8 +3,9 @@
  * `ctx` claim: email, KYC status, recent transactions…), stored on their open chat when
  * they open or join it and shown to admins beside the chat. It comes from the verified
  * token only (tokens.ts drops one over LIMITS.customerContextBytes), is never read from a
- * payload, and is carried only on chats in admins' REST lists: never to a user, never in
- * a socket event (the chat rows' mapping, rows.ts, leaves it out).
+ * payload, and is carried only on chats in REST replies to admins (lists, and the chat an
+ * action answers): never to a user, never in a socket event (the chat rows' mapping,
+ * rows.ts, leaves it out).
  */
 import { type Actor, isAdmin } from '../auth/actor.js';
 import type { CustomerContext } from '../auth/roles.js';
@@ -29,6 +30,12 @@ export async function withCustomerContexts(
     const json = contexts.get(chat._id);
     return json === undefined ? chat : { ...chat, ctx: parsed(json) };
   });
+}
+
+/** One chat for an admin's reply, with its customer's context (events keep the chat without). */
+export async function withCustomerContext(deps: Deps, actor: Actor, chat: Chat): Promise<Chat> {
+  const [withContext] = await withCustomerContexts(deps, actor, [chat]);
+  return withContext ?? chat;
 }
 
 function parsed(json: string): CustomerContext {

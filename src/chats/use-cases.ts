@@ -14,7 +14,11 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
-import { recordCustomerContext, withCustomerContexts } from './customer-context.js';
+import {
+  recordCustomerContext,
+  withCustomerContext,
+  withCustomerContexts,
+} from './customer-context.js';
 import { queueViewerOf } from './permissions.js';
 import {
   adminAudience,
@@ -141,7 +145,11 @@ export async function takeChat(
   if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
     events.push(...(await loadChangedEvents(deps, [admin.id, before.assignedAdminId])));
   }
-  return { reply: { chat }, events, accessChanged: chat };
+  return {
+    reply: { chat: await withCustomerContext(deps, actor, chat) },
+    events,
+    accessChanged: chat,
+  };
 }
 
 /**
@@ -168,7 +176,7 @@ export async function transferChat(
       details: { fromAdminId: input.fromAdminId, toAdminId: to.id, toAdminName: to.name },
     })) ?? (await explainLostRace(store, input.chatId, rule));
   return {
-    reply: { chat },
+    reply: { chat: await withCustomerContext(deps, actor, chat) },
     events: [
       emit(rooms.admin(input.fromAdminId), 'chat-transferred-out', {
         chatId: chat._id,
@@ -198,7 +206,7 @@ export async function unlockChat(
       details: { fromAdminId: holder },
     })) ?? (await explainLostRace(store, input.chatId, rule));
   return {
-    reply: { chat },
+    reply: { chat: await withCustomerContext(deps, actor, chat) },
     events: [
       emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat }),
       ...(await loadChangedEvents(deps, [holder])),
@@ -230,7 +238,7 @@ export async function closeChat(
     return explainLostRace(store, input.chatId, rule);
   }
   return {
-    reply: { chat: closed },
+    reply: { chat: await withCustomerContext(deps, actor, closed) },
     events: [
       // Carries who could view it until now (closing changes only its status): a socket of
       // the room that lost it before, its leave not applied on its node yet (or lost with

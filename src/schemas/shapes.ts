@@ -106,7 +106,7 @@ export const ChatSchema = z
     updatedAt: isoTime('When the chat last changed.'),
     ctx: z.record(z.string(), z.unknown()).optional().meta({
       description:
-        "The customer's context from their token's `ctx` claim (e.g. email, kyc, recentTransactions), as stored when they last opened or joined the chat. Only on chats in admins' REST lists; never to users, never in socket events.",
+        "The customer's context from their token's `ctx` claim (e.g. email, kyc, recentTransactions), as stored when they last opened or joined the chat. Only in REST replies to admins (lists, and the chat an action answers); never to users, never in socket events.",
     }),
     rating: RatingSchema.optional().meta({
       description:

@@ -71,6 +71,14 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     const chat = await openAs(userId, token);
     expect(chat).not.toHaveProperty('ctx');
     expect((await queued(chat._id))?.ctx).toEqual(CTX);
+    const taken = await request(
+      server,
+      'POST /api/chats/assign',
+      { body: { chatId: chat._id, adminId: 'ctx-admin', adminName: 'Ali' } },
+      bearer(await adminToken()).headers,
+    );
+    expect(succeeded(taken).chat.ctx).toEqual(CTX);
+    await watcher.waitFor('chat-taken', (p) => p.chatId === chat._id);
 
     const own = await request(
       server,
@@ -81,6 +89,13 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     expect(succeeded(own).chats[0]).not.toHaveProperty('ctx');
     const announced = await watcher.waitFor('new-chat', (p) => p.chat._id === chat._id);
     expect(announced.chat).not.toHaveProperty('ctx');
+    const closedByUser = await request(
+      server,
+      'PATCH /api/chats/:chatId/close',
+      { params: { chatId: chat._id } },
+      bearer(token).headers,
+    );
+    expect(succeeded(closedByUser).chat).not.toHaveProperty('ctx');
     await quiet(ONE_NODE_QUIET_MS);
     expect(JSON.stringify(watcher.received)).not.toContain('malika@example.com');
   });
