@@ -54,7 +54,8 @@ export type Area =
   | 'process'
   | 'import'
   | 'attachments'
-  | 'routing';
+  | 'routing'
+  | 'webhooks';
 
 export interface Tunable {
   value: number;
@@ -820,6 +821,45 @@ export const TUNABLES = {
       env: 'ROUTING_MAX_CHATS',
       accepts: { kind: 'whole', min: 0, max: LIMITS.maxChatsMax },
     },
+  },
+
+  // ---- Webhooks: events to other systems (src/webhooks) -------------------------------------
+  webhookTimeoutMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long one delivery may take before it counts as failed and is retried (the contract): a receiver that hangs never holds a delivery slot for long.',
+    contract: true,
+  },
+  webhookGiveUpMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long an event is retried before it is kept as failed (the contract): a receiver down for a working day still gets everything once it is back.',
+    override: { env: 'WEBHOOK_GIVE_UP_MS', accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 } },
+  },
+  webhookPollMs: {
+    value: 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How often each node looks for due deliveries: an event reaches its receiver within about this after its commit, at the cost of one indexed query per second per node.',
+  },
+  webhookLeaseMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long a node holds a delivery it took: longer than a delivery can last (10 s), so only a node that died mid-delivery loses it to another, which then sends it again with the same webhook-id.',
+  },
+  webhookBatch: {
+    value: 20,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
   },
 } as const satisfies Record<string, Tunable>;
 
