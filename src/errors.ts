@@ -161,6 +161,12 @@ export const ERRORS = {
     meaning:
       'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
   },
+  ATTACHMENT_TIMEOUT: {
+    status: 408,
+    message: 'The upload was too slow',
+    meaning:
+      'An upload during which no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, whose average rate after `ATTACHMENT_UPLOAD_GRACE_MS` fell below `ATTACHMENT_UPLOAD_MIN_RATE` bytes per second, or that took longer than `ATTACHMENT_UPLOAD_MAX_MS`; the message says which. Nothing was stored, the upload counts against no limit or quota, and the connection is closed: try again on a better connection.',
+  },
   ATTACHMENT_USED: {
     status: 409,
     message: 'This attachment cannot be sent here',

@@ -99,6 +99,12 @@ function attachmentServices(
     maxBytes: config.tunables.attachmentMaxBytes,
     maxPixels: config.tunables.attachmentMaxPixels,
     quotaBytes: config.tunables.attachmentQuotaBytes,
+    pace: {
+      idleMs: config.tunables.attachmentUploadIdleMs,
+      graceMs: config.tunables.attachmentUploadGraceMs,
+      minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
+      maxMs: config.tunables.attachmentUploadMaxMs,
+    },
   };
 }
 
@@ -185,7 +191,7 @@ export async function startServer(
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
   const addressOf = clientAddress(config.trustProxy);
-  const app = createHttpApp(logger, config.trustProxy);
+  const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
   const deps: Deps & { attachments: AttachmentServices } = {

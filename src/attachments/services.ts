@@ -7,6 +7,7 @@ import type { Limits } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore, MalwareScanner } from './ports.js';
 import type { LinkSigner } from './signed-urls.js';
+import type { UploadPace } from './upload-pace.js';
 
 export interface AttachmentServices {
   blobs: BlobStore;
@@ -16,6 +17,8 @@ export interface AttachmentServices {
   maxBytes: number;
   maxPixels: number;
   quotaBytes: number;
+  /** How slow an upload may be (upload-pace.ts). */
+  pace: UploadPace;
 }
 
 export interface WithAttachments {

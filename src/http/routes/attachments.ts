@@ -6,14 +6,21 @@
  * Nothing is stored before the whole file was read and checked, so a slow or aborted
  * upload leaves nothing behind.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isImageType } from '../../attachments/content-type.js';
 import { openAttachment } from '../../attachments/download.js';
-import { admitUpload, type UploadedFile, uploadAttachment } from '../../attachments/upload.js';
-import { ANONYMOUS, senderClaim } from '../../auth/actor.js';
+import {
+  admitUpload,
+  releaseUpload,
+  type UploadedFile,
+  uploadAttachment,
+} from '../../attachments/upload.js';
+import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
+import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
 import {
   AttachmentLinkQuery,
@@ -23,6 +30,7 @@ import {
 } from '../../schemas/inputs.js';
 import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
+import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
@@ -82,6 +90,30 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
   }
 }
 
+/**
+ * The upload's pace (attachments/upload-pace.ts), from the bytes its connection has read:
+ * a counter, so no stream is tapped or slowed. `expired` rejects with ATTACHMENT_TIMEOUT
+ * the first time the pace says so; `stop` once the body is in (or the upload failed).
+ */
+function watchPace(req: IncomingMessage, bounds: UploadPace) {
+  const { socket } = req;
+  const base = socket.bytesRead;
+  const watch = paceWatch(bounds, Date.now());
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    const every = Math.min(TUNABLES.attachmentUploadCheckMs.value, bounds.idleMs / 2);
+    timer = setInterval(() => {
+      const why = watch.observe(Date.now(), socket.bytesRead - base);
+      if (why === undefined) return;
+      clearInterval(timer);
+      reject(new AppError('ATTACHMENT_TIMEOUT', why));
+    }, every);
+  });
+  // Settled after the race was decided otherwise: nobody waits for it then.
+  expired.catch(() => {});
+  return { expired, stop: () => clearInterval(timer) };
+}
+
 function parseFields(fields: Record<string, string>) {
   const parsed = UploadFields.safeParse(fields);
   if (!parsed.success) throw new InvalidInput(describeIssue(parsed.error));
@@ -132,6 +164,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('POST /api/attachments') },
       async (req, reply) => {
         if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
+        // Judged by its pace rather than the whole-request timeout, until its reply is out.
+        reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
+        const pace = watchPace(req.raw, ctx.deps.attachments.pace);
+        let uploader: Person | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
           const { senderId, senderName, senderType } = parseFields(fields);
@@ -141,7 +177,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           return ctx.actorFor(req, claim);
         };
         let file: UploadedFile | undefined;
-        try {
+        const reading = (async () => {
           for await (const part of req.parts()) {
             if (part.type === 'field') {
               if (part.valueTruncated || part.fieldnameTruncated) {
@@ -154,17 +190,27 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               throw formError(`The file part must be named "file", not "${part.fieldname}"`);
             }
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
-            await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
+            uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
             file = {
               bytes: await readFile(part.file, maxBytes),
               filename: part.filename,
               declaredType: part.mimetype,
             };
           }
+        })();
+        try {
+          await Promise.race([reading, pace.expired]);
         } catch (err) {
+          // After a timeout the parser fails too, when the connection closes: nothing to add.
+          reading.catch(() => {});
           // The rest of the body stays unread: close the connection rather than drain it.
           reply.header('connection', 'close');
+          if (uploader && err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT') {
+            await releaseUpload(ctx.deps, uploader);
+          }
           throw multipartRefusal(err, maxBytes);
+        } finally {
+          pace.stop();
         }
         if (!file) throw formError('No file: the form needs one part named "file"');
         const { chatId } = parseFields(fields);
