@@ -96,6 +96,7 @@ function attachmentServices(
     blobs: chosen?.blobs ?? databaseBlobStore(store.attachments),
     scanner: chosen?.scanner,
     links: linkSigner(key, config.tunables.attachmentUrlTtlSeconds),
+    publicUrl: config.publicUrl,
     maxBytes: config.tunables.attachmentMaxBytes,
     maxPixels: config.tunables.attachmentMaxPixels,
     quotaBytes: config.tunables.attachmentQuotaBytes,

@@ -14,6 +14,8 @@ export interface AttachmentServices {
   /** When present, every upload is scanned before it is accepted (fail closed). */
   scanner: MalwareScanner | undefined;
   links: LinkSigner;
+  /** PUBLIC_URL: messages' fileUrl is absolute with it (wire.ts). */
+  publicUrl: string | undefined;
   maxBytes: number;
   maxPixels: number;
   quotaBytes: number;

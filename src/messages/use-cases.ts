@@ -121,7 +121,7 @@ export async function sendMessage(
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });
-  const links = deps.attachments.links;
+  const links = deps.attachments;
   switch (result.kind) {
     case 'stored': {
       const message = attachment
@@ -199,14 +199,14 @@ export async function messageHistory(
   if (cursor) {
     const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
     return {
-      messages: await withAttachments(store, attachments.links, messages),
+      messages: await withAttachments(store, attachments, messages),
       pagination: { limit, hasMore },
     };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
   return {
-    messages: await withAttachments(store, attachments.links, messages),
+    messages: await withAttachments(store, attachments, messages),
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
   };
 }

@@ -111,6 +111,7 @@ describe('attachment wiring', () => {
         maxPixels: 1_000_000,
         quotaBytes: 1024,
         pace: DEFAULT_PACE,
+        publicUrl: undefined,
       },
     };
     expect((await sweepUnusedAttachments(deps)).uploads).toBe(0);

@@ -49,6 +49,7 @@ export function depsWith(store: Store): Deps & WithAttachments {
       maxPixels: 50_000_000,
       quotaBytes: 100 * 1024 * 1024,
       pace: DEFAULT_PACE,
+      publicUrl: undefined,
     },
     admins: knownAdmins(store, async () => new Set()),
     agentPresence: new LocalPresence(),
