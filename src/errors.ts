@@ -129,7 +129,8 @@ export const ERRORS = {
   RANGE_NOT_SATISFIABLE: {
     status: 416,
     message: 'The requested range is outside the file',
-    meaning: 'A `Range` header on a static file (`/assets/`) that starts past its end.',
+    meaning:
+      'A `Range` header on a static file (`/assets/`) or an attachment download that starts past its end (or, on a download, asks for no bytes). A download answers `Content-Range: bytes */<size>` with it.',
   },
   RATE_LIMITED: {
     status: 429,

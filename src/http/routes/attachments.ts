@@ -11,8 +11,9 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parseRange } from '../../attachments/byte-range.js';
 import { isImageType } from '../../attachments/content-type.js';
-import { openAttachment } from '../../attachments/download.js';
+import { type Download, openAttachment, RangeNotSatisfiable } from '../../attachments/download.js';
 import {
   admitUpload,
   releaseUpload,
@@ -126,20 +127,34 @@ function disposition(kind: 'inline' | 'attachment', name: string): string {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** A header as one string: repeated, its values joined (so it matches no single validator). */
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  value === undefined ? undefined : [value].flat().join(', ');
+
 /** The headers of every download (docs/security.md): nothing in it can run on our origin. */
-function downloadHeaders(reply: FastifyReply, contentType: string, name: string, size?: number) {
+function downloadHeaders(reply: FastifyReply, download: Download) {
+  const { contentType, record, size, range } = download;
   reply
     .header('content-type', contentType)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "sandbox; default-src 'none'")
     .header(
       'content-disposition',
-      disposition(isImageType(contentType) ? 'inline' : 'attachment', name),
+      disposition(isImageType(contentType) ? 'inline' : 'attachment', record.name),
     )
     .header('cache-control', 'private')
     // Signed links are meant for <img> and links on the app's own pages, on another origin.
-    .header('cross-origin-resource-policy', 'cross-origin');
-  if (size !== undefined) reply.header('content-length', size);
+    .header('cross-origin-resource-policy', 'cross-origin')
+    .header('accept-ranges', 'bytes')
+    .header('etag', download.etag);
+  if (range) {
+    reply
+      .status(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+      .header('content-length', range.end - range.start + 1);
+  } else {
+    reply.header('content-length', size);
+  }
 }
 
 export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
@@ -232,12 +247,22 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             exp !== undefined || sig !== undefined ? { exp: exp ?? '', sig: sig ?? '' } : undefined;
           // A signed link is the whole authorization; a header beside it changes nothing.
           const actor = link ? ANONYMOUS : await ctx.actorFor(req, undefined);
-          const download = await openAttachment(ctx.deps, actor, {
-            id: req.params.attachmentId,
-            variant,
-            link,
-          });
-          downloadHeaders(reply, download.contentType, download.record.name, download.size);
+          let download: Download;
+          try {
+            download = await openAttachment(ctx.deps, actor, {
+              id: req.params.attachmentId,
+              variant,
+              link,
+              range: parseRange(req.headers.range),
+              ifRange: headerText(req.headers['if-range']),
+            });
+          } catch (err) {
+            if (err instanceof RangeNotSatisfiable) {
+              reply.header('content-range', `bytes */${err.size}`);
+            }
+            throw err;
+          }
+          downloadHeaders(reply, download);
           return reply.send(download.body);
         },
       );
