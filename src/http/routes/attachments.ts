@@ -220,8 +220,13 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           reading.catch(() => {});
           // The rest of the body stays unread: close the connection rather than drain it.
           reply.header('connection', 'close');
-          if (uploader && err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT') {
-            await releaseUpload(ctx.deps, uploader);
+          if (err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT') {
+            // Admitted, or being admitted while the time ran out: its budget goes back.
+            if (uploader) await releaseUpload(ctx.deps, uploader);
+            else {
+              const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
+              reading.then(late, late).catch(() => {});
+            }
           }
           throw multipartRefusal(err, maxBytes);
         } finally {
