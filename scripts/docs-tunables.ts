@@ -52,6 +52,8 @@ export function formatValue(value: number, unit: (typeof TUNABLES)[TunableName][
       return duration(value * 1000);
     case 'per second':
       return `${count(value)}/s`;
+    case 'bytes per second':
+      return `${size(value)}/s`;
     case 'at once':
       return `${count(value)} at once`;
     case 'count':

@@ -14,6 +14,7 @@ import { LIMITS } from './schemas/shapes.js';
 
 export type Unit =
   | 'bytes'
+  | 'bytes per second'
   | 'count'
   | 'characters'
   | 'messages'
@@ -297,7 +298,11 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'connections',
     reason:
-      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
+      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it, nor are attachment uploads, which have their own progress watchdog (attachmentUpload*). headersTimeoutMs never exceeds it.',
+    override: {
+      env: 'REQUEST_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 300_000 },
+    },
   },
   connectionsCheckIntervalMs: {
     value: 1_000,
@@ -668,6 +673,57 @@ export const TUNABLES = {
       env: 'ATTACHMENT_MAX_PIXELS',
       accepts: { kind: 'whole', min: 1_000_000, max: 268_402_689 },
     },
+  },
+  attachmentUploadIdleMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "An upload during which no byte arrives for this long is refused (408) and its connection closed: a phone changing cells or a Wi-Fi hiccup stalls for seconds and TCP's retransmissions back off to tens of seconds, so a shorter wait cuts uploads that would have finished; a dead client holds at most this much longer. Uploads are not cut by requestTimeoutMs (a 10 MiB file in 15 s needs ~5.6 Mbit/s).",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_IDLE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadGraceMs: {
+    value: 20_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an upload runs before its average rate is held to attachmentUploadMinBytesPerSecond: TCP's slow start, a radio waking up and a first stall fit in it, and it is longer than requestTimeoutMs, which uploads had before.",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_GRACE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadMinBytesPerSecond: {
+    value: 16 * KiB,
+    unit: 'bytes per second',
+    area: 'attachments',
+    reason:
+      'After the grace period, an upload whose average since its first byte falls below this is refused (408): 128 kbit/s, what a poor 2G/EDGE link still carries, so a 10 MiB file at this rate takes under 11 min (within attachmentUploadMaxMs). A trickle (a byte every few seconds, which never trips the idle wait) is thousands of times slower, and cut at the end of the grace period: holding an upload open costs a client as much bandwidth as it costs the server a connection and a buffer.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MIN_RATE',
+      accepts: { kind: 'whole', min: 1, max: 100 * MiB },
+    },
+  },
+  attachmentUploadMaxMs: {
+    value: 15 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'The longest an upload may take whatever its pace, the generous outer bound: the largest file at the minimum rate fits with room to spare; past it the upload is refused (408) and its connection closed.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MAX_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
+    },
+  },
+  attachmentUploadCheckMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How often an upload's watchdog looks at the bytes its connection has read (a counter, no stream is touched): a stalled upload is cut at most this long after its bound.",
   },
   attachmentThumbnailPixels: {
     value: 320,
