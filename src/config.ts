@@ -53,6 +53,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
+  /** WEBHOOK_URLS and WEBHOOK_SECRET: where events go and the key that signs them; undefined: off. */
+  webhooks: { urls: string[]; secret: string } | undefined;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
@@ -299,6 +301,37 @@ function parseAttachmentUrlSecret(env: Env): string | undefined {
   return secret;
 }
 
+/** Standard Webhooks' secret form: `whsec_` + base64 of the key bytes (at least 24 of them). */
+function parseWebhooks(env: Env): Config['webhooks'] {
+  const rawUrls = nonEmpty(env, 'WEBHOOK_URLS');
+  const secret = nonEmpty(env, 'WEBHOOK_SECRET');
+  if (rawUrls === undefined) {
+    if (secret !== undefined)
+      throw new ConfigError('WEBHOOK_SECRET', 'is set but WEBHOOK_URLS is not');
+    return undefined;
+  }
+  const urls = rawUrls
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const url of urls) parseUrl('WEBHOOK_URLS', url, ['http:', 'https:']);
+  if (urls.length === 0) throw new ConfigError('WEBHOOK_URLS', 'names no URL');
+  if (secret === undefined)
+    throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');
+  const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : undefined;
+  if (
+    key === undefined ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(key) ||
+    Buffer.from(key, 'base64').length < 24
+  ) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'must be whsec_ followed by the base64 of at least 24 random bytes',
+    );
+  }
+  return { urls: [...new Set(urls)], secret };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -346,6 +379,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
     redact: redactRaw === 'on',
+    webhooks: parseWebhooks(env),
     tunables,
   };
 }

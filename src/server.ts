@@ -44,6 +44,7 @@ import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
   url: string;
@@ -137,6 +138,28 @@ async function authContext(
   // jose is loaded only when tokens are in use.
   const { createTokenVerifier } = await import('./auth/tokens.js');
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
+}
+
+/** Changes from now on queue their events; this node delivers its share of the outbox. */
+function startWebhooks(
+  store: Store,
+  webhooks: NonNullable<Config['webhooks']>,
+  logger: Logger,
+): Deliverer {
+  store.sendWebhooksTo(webhooks.urls);
+  return startDeliverer({
+    outbox: store.webhooks,
+    secret: webhooks.secret,
+    onError: (err) => logger.warn({ err }, 'webhook outbox unreadable; trying again'),
+    onSettled: (delivery, attempt) => {
+      if (!attempt.ok && attempt.nextAttemptAt === null) {
+        logger.warn(
+          { webhookId: delivery.id, url: delivery.url, error: attempt.error },
+          'webhook given up: kept as failed',
+        );
+      }
+    },
+  });
 }
 
 export async function startServer(
@@ -252,6 +275,7 @@ export async function startServer(
   }
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
+  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
   logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
@@ -272,6 +296,8 @@ export async function startServer(
         // while this node still serves the ones it has.
         readiness.drain();
         sweeper.stop();
+        // A delivery in flight finishes (or times out); what is left waits in the outbox.
+        await deliverer?.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

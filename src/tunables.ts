@@ -894,7 +894,10 @@ export const TUNABLES = {
     area: 'webhooks',
     reason:
       'How long an event is retried before it is kept as failed (the contract): a receiver down for a working day still gets everything once it is back.',
-    override: { env: 'WEBHOOK_GIVE_UP_MS', accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 } },
+    override: {
+      env: 'WEBHOOK_GIVE_UP_MS',
+      accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 },
+    },
   },
   webhookPollMs: {
     value: 1000,

@@ -30,6 +30,7 @@ import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
 export interface HttpRoutesOptions {
@@ -138,6 +139,7 @@ export async function registerHttpRoutes(
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
       await api.register(auditRoutes(context));
+      await api.register(webhookRoutes(context));
     },
     { prefix: '/api' },
   );

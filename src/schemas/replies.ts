@@ -14,6 +14,7 @@ import {
   KnownAdminSchema,
   MessageSchema,
   UploadedAttachmentSchema,
+  WebhookDeliverySchema,
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
@@ -41,6 +42,10 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const DeliveryListReply = z.object({
+  deliveries: z.array(WebhookDeliverySchema).meta({ description: 'Newest first.' }),
+});
+export const DeliveryReply = z.object({ delivery: WebhookDeliverySchema });
 export const AuditListReply = z.object({
   entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
   nextCursor: z

@@ -16,12 +16,15 @@ import {
   AvailabilityBody,
   ChatIdParams,
   CloseChatBody,
+  DeliveriesQuery,
+  DeliveryIdParams,
   HistoryQuery,
   MarkReadBody,
   MaxChatsBody,
   OpenChatBody,
   SendMessageBody,
   StatusBody,
+  SuperAdminQuery,
   TakeChatBody,
   TransferChatBody,
   TypingBody,
@@ -36,6 +39,8 @@ import {
   AuditListReply,
   ChatListReply,
   ChatReply,
+  DeliveryListReply,
+  DeliveryReply,
   EmptyReply,
   HistoryReply,
   OpenChatReply,
@@ -48,7 +53,15 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'audit';
+  tag:
+    | 'chats'
+    | 'messages'
+    | 'presence'
+    | 'admins'
+    | 'attachments'
+    | 'agents'
+    | 'audit'
+    | 'webhooks';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -190,6 +203,25 @@ export const REST_ROUTES = {
     querystring: AuditQuery,
     reply: AuditListReply,
     also: [],
+  },
+  'GET /api/webhooks/deliveries': {
+    tag: 'webhooks',
+    summary: 'Webhook deliveries by status (default: failed)',
+    description:
+      'The outbox as receivers see it: `failed` ones were retried for 24 h and given up; `pending` ones wait for their next attempt. Superadmins only.',
+    querystring: DeliveriesQuery,
+    reply: DeliveryListReply,
+    also: [],
+  },
+  'POST /api/webhooks/deliveries/:id/retry': {
+    tag: 'webhooks',
+    summary: 'Send a failed delivery again',
+    description:
+      'The delivery is pending again at once, with the same `webhook-id`, and the retry is recorded in the audit log (`webhook.retried`). Superadmins only; `404 DELIVERY_NOT_FOUND` when no failed delivery has this id.',
+    params: DeliveryIdParams,
+    querystring: SuperAdminQuery,
+    reply: DeliveryReply,
+    also: [404],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',

@@ -236,3 +236,30 @@ export const AuditEntrySchema = z
   })
   .meta({ title: 'AuditEntry' });
 export type AuditEntryWire = z.infer<typeof AuditEntrySchema>;
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'The `webhook-id` the receiver sees, the same on every attempt.' }),
+    url: z.string(),
+    chatId: z.string().nullable(),
+    type: z.enum([
+      'chat.opened',
+      'chat.assigned',
+      'chat.transferred',
+      'chat.closed',
+      'chat.rated',
+      'message.created',
+    ]),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    nextAttemptAt: isoTime('When it is tried next (pending).'),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the last attempt failed (`HTTP 500`, a timeout).' }),
+    createdAt: isoTime('When the change that made it committed.'),
+    deliveredAt: isoTime('When a receiver answered 2xx.').nullable(),
+  })
+  .meta({ title: 'WebhookDelivery' });

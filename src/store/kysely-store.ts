@@ -96,7 +96,12 @@ export class KyselyStore implements Store {
       (work) => this.costlyRead(work),
       () => this.auditKey(),
     );
-    this.webhooks = kyselyWebhookOutbox(db, traits.kind, (work) => this.guard(work));
+    this.webhooks = kyselyWebhookOutbox(
+      db,
+      traits.kind,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+    );
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */
