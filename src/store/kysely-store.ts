@@ -485,9 +485,19 @@ export class KyselyStore implements Store {
     });
   }
 
+  /** `seq`, or the one after the chat's last message when `seq` is further. */
+  private async seqAfterEnd(chatId: string, seq: number): Promise<number> {
+    const chat = await this.db
+      .selectFrom('chats')
+      .select('lastSeq')
+      .where('id', '=', chatId)
+      .executeTakeFirst();
+    return Math.min(seq, Number(chat?.lastSeq ?? 0) + 1);
+  }
+
   historyCursor(
     chatId: string,
-    { direction, seq, limit }: HistoryCursor,
+    { direction, seq: cursorSeq, limit }: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
     return this.costlyRead(async () => {
       const after = direction === 'after';
@@ -495,6 +505,9 @@ export class KyselyStore implements Store {
       // so no plan can read more of the chat (PostgreSQL without statistics on a new table
       // read all 300k newer messages to sort them: 420 ms for one `after` page).
       const reach = limit + 1;
+      // A `before` past the chat's end starts at its end: the range counted from beyond it
+      // held fewer rows than there are (none at all from far beyond), and so no `hasMore`.
+      const seq = after || cursorSeq <= 1 ? cursorSeq : await this.seqAfterEnd(chatId, cursorSeq);
       const rows = await this.db
         .selectFrom('messages')
         .selectAll()
