@@ -1,3 +1,9 @@
+import {
+  type BusinessHours,
+  isTimeZone,
+  parseSchedule,
+  ScheduleError,
+} from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**
@@ -48,6 +54,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
+  /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
+  businessHours: BusinessHours | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -274,6 +282,35 @@ function parseAttachmentUrlSecret(env: Env): string | undefined {
   return secret;
 }
 
+/**
+ * BUSINESS_HOURS (`Mon-Fri 09:00-18:00; Sat 10:00-14:00`, see hours/schedule.ts) read in
+ * BUSINESS_TIMEZONE, which it requires: hours read in the server's own zone would move
+ * with wherever it happens to run.
+ */
+function parseBusinessHours(env: Env): BusinessHours | undefined {
+  const text = nonEmpty(env, 'BUSINESS_HOURS');
+  const timeZone = nonEmpty(env, 'BUSINESS_TIMEZONE');
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      `"${timeZone}" is not an IANA time zone (such as Asia/Tashkent)`,
+    );
+  }
+  if (text === undefined) return undefined;
+  if (timeZone === undefined) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      'must be set with BUSINESS_HOURS: the IANA zone the hours are in (such as Asia/Tashkent)',
+    );
+  }
+  try {
+    return { schedule: parseSchedule(text), timeZone };
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ConfigError('BUSINESS_HOURS', err.message);
+    throw err;
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -315,6 +352,7 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: parseMetrics(env),
     shutdownDrainMs: tunables.shutdownDrainMs,
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
+    businessHours: parseBusinessHours(env),
     tunables,
   };
 }
