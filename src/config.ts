@@ -1,9 +1,4 @@
-import {
-  type BusinessHours,
-  isTimeZone,
-  parseSchedule,
-  ScheduleError,
-} from './hours/schedule.js';
+import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**

@@ -103,19 +103,24 @@ describe('properties', () => {
     'in %s the next opening is an opening edge, with the desk closed until then',
     (timeZone) => {
       fc.assert(
-        fc.property(scheduleText, instant, fc.double({ min: 0, max: 1, noNaN: true }), (text, t, f) => {
-          const desk = hours(text, timeZone);
-          const next = nextOpening(desk, t);
-          if (isOpenAt(desk, t)) return next === null;
-          if (next === null) return false;
-          const between = t + Math.floor(((next - t) * f) / 1000) * 1000;
-          return (
-            next > t &&
-            isOpenAt(desk, next) &&
-            !isOpenAt(desk, next - 1000) &&
-            (between >= next || !isOpenAt(desk, between))
-          );
-        }),
+        fc.property(
+          scheduleText,
+          instant,
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          (text, t, f) => {
+            const desk = hours(text, timeZone);
+            const next = nextOpening(desk, t);
+            if (isOpenAt(desk, t)) return next === null;
+            if (next === null) return false;
+            const between = t + Math.floor(((next - t) * f) / 1000) * 1000;
+            return (
+              next > t &&
+              isOpenAt(desk, next) &&
+              !isOpenAt(desk, next - 1000) &&
+              (between >= next || !isOpenAt(desk, between))
+            );
+          },
+        ),
         { numRuns: 300 },
       );
     },

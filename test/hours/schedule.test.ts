@@ -17,9 +17,7 @@ describe('BUSINESS_HOURS', () => {
 
   it('wraps a day range around the week, takes 24:00 as the end of the day, merges what touches', () => {
     const s = parseSchedule('fri-mon 00:00-24:00');
-    expect([0, 1, 5, 6].map((d) => s.days[d])).toEqual(
-      Array(4).fill([{ start: 0, end: 1440 }]),
-    );
+    expect([0, 1, 5, 6].map((d) => s.days[d])).toEqual(Array(4).fill([{ start: 0, end: 1440 }]));
     expect(s.days[2]).toEqual([]);
     expect(day('Mon 09:00-12:00; Mon 12:00-18:00; Mon 10:00-11:00', 1)).toEqual([
       { start: 540, end: 1080 },
