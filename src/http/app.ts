@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { chatRoutes } from './routes/chats.js';
+import { deskRoutes } from './routes/desk.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
@@ -130,6 +131,7 @@ export async function registerHttpRoutes(
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
+      await api.register(deskRoutes(context));
     },
     { prefix: '/api' },
   );

@@ -10,8 +10,10 @@ import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
   ChatSchema,
+  DeskSchema,
   KnownAdminSchema,
   MessageSchema,
+  QueuePositionSchema,
   UploadedAttachmentSchema,
 } from './shapes.js';
 
@@ -40,6 +42,8 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const QueueReply = QueuePositionSchema.omit({ chatId: true });
+export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 
