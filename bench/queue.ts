@@ -21,14 +21,20 @@ const RATE = Number(process.env.QUEUE_RATE ?? 20);
 const STORES = (process.env.QUEUE_STORES ?? 'sqlite,postgres').split(',') as StoreName[];
 const databases = benchDatabases('queue');
 
-async function call(target: Target, method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+async function call(
+  target: Target,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${target.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const parsed = (await res.json()) as Record<string, unknown>;
-  if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
+  if (res.status !== 200)
+    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(parsed)}`);
   return parsed;
 }
 
@@ -40,7 +46,9 @@ function connectUser(url: string, userId: string, counter: { events: number }): 
     });
     socket.once('connect_error', reject);
     socket.once('connect', () => {
-      socket.emitWithAck('join-user', { userId, userName: 'Waiting' }).then(() => resolve(socket), reject);
+      socket
+        .emitWithAck('join-user', { userId, userName: 'Waiting' })
+        .then(() => resolve(socket), reject);
     });
   });
 }
@@ -55,7 +63,11 @@ async function assign(target: Target, chatIds: string[], count: number): Promise
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    await call(target, 'POST', '/api/chats/assign', { chatId, adminId: 'bench-admin', adminName: 'Bench' });
+    await call(target, 'POST', '/api/chats/assign', {
+      chatId,
+      adminId: 'bench-admin',
+      adminName: 'Bench',
+    });
   }
   // The last coalesced round of positions goes out after the last take.
   await sleep(1500);

@@ -17,78 +17,81 @@ import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
 
-describe.each(redis ? postgres : [])('queue positions on two nodes on $name and Redis', (target) => {
-  let db: TestDatabase;
-  let a: RunningServer;
-  let b: RunningServer;
-  const clients: TestClient[] = [];
-  const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+describe.each(redis ? postgres : [])(
+  'queue positions on two nodes on $name and Redis',
+  (target) => {
+    let db: TestDatabase;
+    let a: RunningServer;
+    let b: RunningServer;
+    const clients: TestClient[] = [];
+    const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
 
-  /** A user connected to `node`, with a chat opened through `opener`'s REST. */
-  const waitingUser = async (node: RunningServer, opener: RunningServer) => {
-    const userId = uid('user');
-    const client = await connectClient(node.url);
-    clients.push(client);
-    await client.emitAck('join-user', { userId, userName: 'U' });
-    const opened = await request(opener, 'POST /api/chats', { body: { userId, userName: 'U' } });
-    return { userId, client, chatId: succeeded(opened).chat._id };
-  };
-  type Waiting = Awaited<ReturnType<typeof waitingUser>>;
-  const told = (u: Waiting, position: number | null, waiting: number) =>
-    u.client.waitFor(
-      'queue-position',
-      (p) => p.chatId === u.chatId && p.position === position && p.waiting === waiting,
-    );
+    /** A user connected to `node`, with a chat opened through `opener`'s REST. */
+    const waitingUser = async (node: RunningServer, opener: RunningServer) => {
+      const userId = uid('user');
+      const client = await connectClient(node.url);
+      clients.push(client);
+      await client.emitAck('join-user', { userId, userName: 'U' });
+      const opened = await request(opener, 'POST /api/chats', { body: { userId, userName: 'U' } });
+      return { userId, client, chatId: succeeded(opened).chat._id };
+    };
+    type Waiting = Awaited<ReturnType<typeof waitingUser>>;
+    const told = (u: Waiting, position: number | null, waiting: number) =>
+      u.client.waitFor(
+        'queue-position',
+        (p) => p.chatId === u.chatId && p.position === position && p.waiting === waiting,
+      );
 
-  beforeAll(async () => {
-    db = await target.create();
-    const env = { REDIS_URL: `${REDIS_TEST_URL}/7` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    const probe = await connectClient(b.url);
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await a?.close();
-    await b?.close();
-    await db?.drop();
-  });
-
-  it('one queue across nodes: opened on either node, taken on either, everyone moves up', async () => {
-    const first = await waitingUser(a, a);
-    await told(first, 1, 1);
-    // Opened through node B: node A's user hears the queue grow (queue-changed).
-    const second = await waitingUser(b, b);
-    await Promise.all([told(first, 1, 2), told(second, 2, 2)]);
-    const third = await waitingUser(a, b);
-    await Promise.all([told(first, 1, 3), told(second, 2, 3), told(third, 3, 3)]);
-
-    // Taken through node B: node A's users move up (chat-changed).
-    const taken = await request(b, 'POST /api/chats/assign', {
-      body: { chatId: first.chatId, adminId: uid('admin'), adminName: 'Ali' },
-    });
-    expect(taken.status).toBe(200);
-    await Promise.all([told(first, null, 2), told(second, 1, 2), told(third, 2, 2)]);
-
-    // Each change reached each user once: one node told each, not both.
-    await quiet(ACROSS_NODES_QUIET_MS);
-    const positions = (u: Waiting) =>
-      u.client.of('queue-position').map((p) => `${p.position}/${p.waiting}`);
-    expect(positions(first)).toEqual(['1/1', '1/2', '1/3', 'null/2']);
-    expect(positions(second)).toEqual(['2/2', '2/3', '1/2']);
-    expect(positions(third)).toEqual(['3/3', '2/2']);
-
-    // GET on either node answers the same.
-    for (const node of [a, b]) {
-      const res = await request(node, 'GET /api/chats/:chatId/queue', {
-        params: { chatId: third.chatId },
+    beforeAll(async () => {
+      db = await target.create();
+      const env = { REDIS_URL: `${REDIS_TEST_URL}/7` };
+      a = await startTestServer(db.config, env);
+      b = await startTestServer(db.config, env);
+      const probe = await connectClient(b.url);
+      await waitUntil('a broadcast from node A reaches node B', () => {
+        a.io.emit('pong', { timestamp: 'probe' });
+        return probe.of('pong').length > 0;
       });
-      expect(succeeded(res)).toMatchObject({ position: 2, waiting: 2 });
-    }
-  });
-});
+      probe.close();
+    });
+    afterAll(async () => {
+      for (const c of clients) c.close();
+      await a?.close();
+      await b?.close();
+      await db?.drop();
+    });
+
+    it('one queue across nodes: opened on either node, taken on either, everyone moves up', async () => {
+      const first = await waitingUser(a, a);
+      await told(first, 1, 1);
+      // Opened through node B: node A's user hears the queue grow (queue-changed).
+      const second = await waitingUser(b, b);
+      await Promise.all([told(first, 1, 2), told(second, 2, 2)]);
+      const third = await waitingUser(a, b);
+      await Promise.all([told(first, 1, 3), told(second, 2, 3), told(third, 3, 3)]);
+
+      // Taken through node B: node A's users move up (chat-changed).
+      const taken = await request(b, 'POST /api/chats/assign', {
+        body: { chatId: first.chatId, adminId: uid('admin'), adminName: 'Ali' },
+      });
+      expect(taken.status).toBe(200);
+      await Promise.all([told(first, null, 2), told(second, 1, 2), told(third, 2, 2)]);
+
+      // Each change reached each user once: one node told each, not both.
+      await quiet(ACROSS_NODES_QUIET_MS);
+      const positions = (u: Waiting) =>
+        u.client.of('queue-position').map((p) => `${p.position}/${p.waiting}`);
+      expect(positions(first)).toEqual(['1/1', '1/2', '1/3', 'null/2']);
+      expect(positions(second)).toEqual(['2/2', '2/3', '1/2']);
+      expect(positions(third)).toEqual(['3/3', '2/2']);
+
+      // GET on either node answers the same.
+      for (const node of [a, b]) {
+        const res = await request(node, 'GET /api/chats/:chatId/queue', {
+          params: { chatId: third.chatId },
+        });
+        expect(succeeded(res)).toMatchObject({ position: 2, waiting: 2 });
+      }
+    });
+  },
+);

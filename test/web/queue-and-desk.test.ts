@@ -32,7 +32,11 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
   async function shopWith(userId: string, lang: string, env: Record<string, string>) {
     const port = await freePort();
     const chatOrigin = `http://127.0.0.1:${port}`;
-    const host = await startHostPage(chatOrigin, { 'user-id': userId, 'user-name': 'Dilnoza' }, lang);
+    const host = await startHostPage(
+      chatOrigin,
+      { 'user-id': userId, 'user-name': 'Dilnoza' },
+      lang,
+    );
     const server = await startTestServer(
       { kind: 'sqlite', path: ':memory:' },
       { PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}`, ...env },
@@ -68,7 +72,9 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
       }
       const desk = shop.widget.getByTestId('desk');
       // Nobody is connected to answer: the widget says so, and still takes the message.
-      await desk.getByText('We’re offline right now — leave your message and we will answer').waitFor();
+      await desk
+        .getByText('We’re offline right now — leave your message and we will answer')
+        .waitFor();
       await shop.say('My transfer is stuck');
       await shop.widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
       const status = shop.widget.getByTestId('status');
@@ -83,7 +89,9 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
       await status.getByText(/^You are number 2 in the queue, about \d+ minutes?$/).waitFor();
 
       const mine = succeeded(
-        await request(shop.server, 'GET /api/chats/user/:userId', { params: { userId: 'queue-user' } }),
+        await request(shop.server, 'GET /api/chats/user/:userId', {
+          params: { userId: 'queue-user' },
+        }),
       ).chats[0];
       await take(mine?._id ?? '', 'Kamola');
       await status.getByText('You are talking to Kamola').waitFor();

@@ -5,10 +5,10 @@
  * language and their browser's time zone.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { ChatClient } from '../shared/client.js';
-import { LOCALE, type Lang } from '../shared/i18n/index.js';
-import type { RestSuccess } from '../../src/schemas/rest.js';
 import type { ServerEventPayload } from '../../src/schemas/events.js';
+import type { RestSuccess } from '../../src/schemas/rest.js';
+import type { ChatClient } from '../shared/client.js';
+import { type Lang, LOCALE } from '../shared/i18n/index.js';
 
 export type Desk = RestSuccess<'GET /api/desk'>;
 export type QueuePosition = ServerEventPayload<'queue-position'>;
