@@ -83,6 +83,22 @@ describe.each(await storeTargets())('queue positions on $name', (target) => {
     await assignChat(world, chat, await world.admin());
   });
 
+  it('gathers a burst of assignments into one or two updates, not one per assignment', async () => {
+    const ahead = [];
+    for (let i = 0; i < 6; i++) ahead.push(await openChat(world, await world.user()));
+    const last = await world.user();
+    const mine = await openChat(world, last);
+    await at(last, mine._id, 7, 7);
+    const admin = await world.admin();
+    // One after another, each answered before the next: a node that recomputed per
+    // assignment would tell six positions.
+    for (const chat of ahead) await assignChat(world, chat, admin);
+    await at(last, mine._id, 1, 1);
+    // Told on opening, then at most once per coalescing round: not six more times.
+    expect(last.client.of('queue-position').length).toBeLessThanOrEqual(4);
+    await assignChat(world, mine, admin);
+  });
+
   it('answers 404 for a chat that does not exist', async () => {
     const res = await request(world.server(), 'GET /api/chats/:chatId/queue', {
       params: { chatId: 'no-such-chat' },
