@@ -11,7 +11,7 @@ import { WEEKDAYS } from '../../src/hours/schedule.js';
 import { request, startTestServer, succeeded } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, startHostPage } from './support.js';
+import { freePort, seriousViolations, startHostPage } from './support.js';
 
 const DAY_MS = 86_400_000;
 
@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
       await server.close();
       await host.close();
     };
-    return { server, widget, say, close };
+    return { server, page, widget, say, close };
   }
 
   it('shows "You are number 3 in the queue", then moves up with an estimate, then the agent', async () => {
@@ -80,6 +80,7 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
       const status = shop.widget.getByTestId('status');
       // No chat was ever taken on this server: the position alone.
       await status.getByText('You are number 3 in the queue', { exact: true }).waitFor();
+      expect(await seriousViolations(shop.page, 'fastorika-chat')).toEqual([]);
 
       const take = (chatId: string, adminName: string) =>
         request(shop.server, 'POST /api/chats/assign', {
