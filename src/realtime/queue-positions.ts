@@ -3,8 +3,8 @@
  * its own sockets: whenever the queue may have changed (a chat opened, taken, released
  * or closed, here or on another node), it waits queuePositionCoalesceMs for more news,
  * then reads the waiting order once (one index range) and emits to each local waiting
- * user whose position, queue length or estimate differs from what that user was last
- * told. A burst of assignments costs each node one read and one pass over the order,
+ * user whose position or estimate (to the minute) differs from what that user was last
+ * told; `waiting` is as of that event. A burst of assignments costs each node one read and one pass over the order,
  * not a query per waiting user per assignment; nothing per user crosses Redis.
  * A user joining (their `user-<id>` room) is told afresh; a user whose chat stopped
  * waiting hears position null once. While users wait here the node reads again every
@@ -12,7 +12,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../deps.js';
-import { queuePositionOf } from '../desk/estimate.js';
+import { type QueuePosition, queuePositionOf } from '../desk/estimate.js';
 import type { WithDesk } from '../desk/services.js';
 import { type Emit, emit } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
@@ -22,9 +22,21 @@ import type { ChatServer } from './types.js';
 
 const USER_ROOM = rooms.user('');
 
+/**
+ * What a person reads of a position: the place, and the estimate to the minute. Only a
+ * change of these is sent: chats opened behind a user change `waiting` (and, through it,
+ * the estimate by seconds) for everyone, and telling 5,000 users of every new chat would
+ * cost as much as an assignment does, to show them the same sentence.
+ */
+function readAs(p: QueuePosition): string {
+  const minutes =
+    p.estimatedWaitSeconds === null ? 'none' : Math.round(p.estimatedWaitSeconds / 60);
+  return `${p.chatId} ${p.position} ${minutes}`;
+}
+
 interface Told {
   chatId: string;
-  /** The payload as last sent, as a comparable key. */
+  /** What the user reads of the last one sent (see `readAs`). */
   key: string;
 }
 
@@ -67,7 +79,7 @@ export function trackQueuePositions(
       if (!hasSockets(entry.userId)) return;
       waitingHere.add(entry.userId);
       const p = queuePositionOf(entry.chatId, i + 1, order.length, medianWait);
-      const key = `${p.chatId} ${p.position} ${p.waiting} ${p.estimatedWaitSeconds}`;
+      const key = readAs(p);
       if (told.get(entry.userId)?.key === key) return;
       told.set(entry.userId, { chatId: entry.chatId, key });
       events.push(emit(rooms.user(entry.userId), 'queue-position', p, { local: true }));

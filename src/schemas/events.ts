@@ -140,7 +140,7 @@ export const SERVER_EVENTS = {
     payload: QueuePositionSchema,
     to: ['user-<userId>'],
     summary:
-      "Where the user's waiting chat stands: on join-user while it waits, and whenever its position, the number waiting or the estimate changes (each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
+      "Where the user's waiting chat stands: on join-user while it waits, and whenever its position or its estimate to the minute changes (`waiting` is as of that event; chats opened behind alone send nothing; each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
   },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),

@@ -1,22 +1,27 @@
 /**
  * The queue as waiting users see it, on each store: `queue-position` on join and on
- * every change (positions move up as chats are taken; a taken chat hears position null
- * once), the estimate from the median wait, and GET /api/chats/:chatId/queue with who
- * may ask it.
+ * every change of what they read (positions move up as chats are taken; a chat opened
+ * behind tells nobody; a taken chat hears position null once), the estimate from the
+ * median wait, and GET /api/chats/:chatId/queue with who may ask it.
  */
 import { describe, expect, it } from 'vitest';
 import type { QueuePosition } from '../../src/desk/estimate.js';
 import { assignChat, openChat } from '../helpers/flows.js';
+import { QUEUE_ROUND_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, joinAs } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 import { type Person, useWorld } from '../helpers/world.js';
 
-const at = (user: Person, chatId: string, position: number | null, waiting: number) =>
+/** The queue-position saying `position` (and, when given, `waiting`), received or awaited. */
+const at = (user: Person, chatId: string, position: number | null, waiting?: number) =>
   user.client.waitFor(
     'queue-position',
-    (p) => p.chatId === chatId && p.position === position && p.waiting === waiting,
+    (p) =>
+      p.chatId === chatId &&
+      p.position === position &&
+      (waiting === undefined || p.waiting === waiting),
   );
 
 describe.each(await storeTargets())('queue positions on $name', (target) => {
@@ -31,11 +36,14 @@ describe.each(await storeTargets())('queue positions on $name', (target) => {
     const c1 = await openChat(world, u1);
     const c2 = await openChat(world, u2);
     const c3 = await openChat(world, u3);
+    // Each is told once its chat waits; a chat opened behind changes nothing they read.
     const first: QueuePosition[] = await Promise.all([
-      at(u1, c1._id, 1, 3),
-      at(u2, c2._id, 2, 3),
+      at(u1, c1._id, 1),
+      at(u2, c2._id, 2),
       at(u3, c3._id, 3, 3),
     ]);
+    await quiet(QUEUE_ROUND_QUIET_MS);
+    expect(u1.client.of('queue-position')).toHaveLength(1);
     // No chat was ever assigned on this server: no estimate.
     expect(first.map((p) => p.estimatedWaitSeconds)).toEqual([null, null, null]);
     expect(await queueOf(c3._id)).toEqual({
