@@ -53,8 +53,42 @@ function connectUser(url: string, userId: string, counter: { events: number }): 
   });
 }
 
-/** Takes `count` chats from the front of `chatIds`, RATE a second; the server's CPU ms per take. */
-async function assign(target: Target, chatIds: string[], count: number): Promise<number> {
+/** GET /health every 20 ms until `stop` resolves: what a request waits while positions go out. */
+async function probe(target: Target, stop: Promise<void>): Promise<number[]> {
+  const times: number[] = [];
+  let done = false;
+  void stop.then(() => {
+    done = true;
+  });
+  while (!done) {
+    const t = performance.now();
+    await fetch(`${target.url}/health`).then((r) => r.arrayBuffer());
+    times.push(performance.now() - t);
+    await sleep(20);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+interface Phase {
+  cpuPerAssignment: number;
+  probeP99: number;
+  probeMax: number;
+}
+
+/** Takes `count` chats from the front of `chatIds`, RATE a second: the server's CPU per take. */
+async function assign(target: Target, chatIds: string[], count: number): Promise<Phase> {
+  let finish = () => {};
+  const probing = probe(target, new Promise<void>((resolve) => (finish = resolve)));
+  const cpu = await assignAll(target, chatIds, count);
+  finish();
+  const times = await probing;
+  return { cpuPerAssignment: cpu, probeP99: pct(times, 0.99), probeMax: times.at(-1) ?? 0 };
+}
+
+async function assignAll(target: Target, chatIds: string[], count: number): Promise<number> {
   const pid = target.child.pid ?? 0;
   const taken = chatIds.splice(0, count);
   const cpuBefore = cpuMs(pid);
@@ -96,11 +130,14 @@ async function run(store: StoreName): Promise<void> {
     const told = await assign(target, chatIds, ASSIGNMENTS);
     const connected = sockets.length - ASSIGNMENTS;
     for (const s of sockets) s.disconnect();
+    const ms = (n: number) => `${n.toFixed(2)} ms`;
     process.stdout.write(
       `${store}: ${WAITING} waiting, ${ASSIGNMENTS} assignments at ${RATE}/s\n` +
-        `  server CPU per assignment, no waiting user connected: ${alone.toFixed(2)} ms\n` +
-        `  server CPU per assignment, ${WAITING} waiting users connected: ${told.toFixed(2)} ms ` +
-        `(positions: +${(told - alone).toFixed(2)} ms)\n` +
+        `  server CPU per assignment, no waiting user connected: ${ms(alone.cpuPerAssignment)}` +
+        ` (GET /health meanwhile p99 ${ms(alone.probeP99)}, max ${ms(alone.probeMax)})\n` +
+        `  server CPU per assignment, ${WAITING} waiting users connected: ${ms(told.cpuPerAssignment)} ` +
+        `(positions: +${ms(told.cpuPerAssignment - alone.cpuPerAssignment)}; GET /health meanwhile ` +
+        `p99 ${ms(told.probeP99)}, max ${ms(told.probeMax)})\n` +
         `  queue-position events: ${onJoin} on join; during the phase ${counter.events}, ` +
         `${(counter.events / connected).toFixed(1)} per waiting user for ${ASSIGNMENTS} assignments ` +
         `(uncoalesced: ${ASSIGNMENTS})\n`,

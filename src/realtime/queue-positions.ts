@@ -94,7 +94,13 @@ export function trackQueuePositions(
         events.push(emit(rooms.user(userId), 'queue-position', gone, { local: true }));
       }
     }
-    if (events.length > 0) publish({ events });
+    // In slices, each in a turn of its own: 5,000 frames at once would hold the event
+    // loop (and every message's acknowledgement on this node) for over 100 ms.
+    const slice = TUNABLES.queuePositionsPerTurn.value;
+    for (let i = 0; i < events.length; i += slice) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      publish({ events: events.slice(i, i + slice) });
+    }
   }
 
   function run(): Promise<void> {
