@@ -9,6 +9,7 @@
  * assignment). QUEUE_WAITING, QUEUE_ASSIGNMENTS, QUEUE_RATE and QUEUE_STORES
  * (sqlite,postgres) change the run. Needs `npm run build` (it runs dist/main.js).
  */
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { benchDatabases, pgReachable, type StoreName } from './databases.js';
@@ -53,20 +54,29 @@ function connectUser(url: string, userId: string, counter: { events: number }): 
   });
 }
 
-/** GET /health every 20 ms until `stop` resolves: what a request waits while positions go out. */
-async function probe(target: Target, stop: Promise<void>): Promise<number[]> {
-  const times: number[] = [];
-  let done = false;
-  void stop.then(() => {
-    done = true;
+/**
+ * GET /health every 20 ms for `seconds`, from a process of its own (the 5,000 sockets keep
+ * this one's event loop busy): what a request waits while positions go out. Sorted ms.
+ */
+function probe(target: Target, seconds: number): Promise<number[]> {
+  const script = `
+    const times = [];
+    const end = Date.now() + ${Math.round(seconds * 1000)};
+    (async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        await fetch(process.argv[1] + '/health').then((r) => r.arrayBuffer());
+        times.push(performance.now() - t);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      process.stdout.write(JSON.stringify(times));
+    })();`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script, target.url], (err, stdout) => {
+      if (err) reject(err);
+      else resolve((JSON.parse(stdout) as number[]).sort((a, b) => a - b));
+    });
   });
-  while (!done) {
-    const t = performance.now();
-    await fetch(`${target.url}/health`).then((r) => r.arrayBuffer());
-    times.push(performance.now() - t);
-    await sleep(20);
-  }
-  return times.sort((a, b) => a - b);
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -80,10 +90,8 @@ interface Phase {
 
 /** Takes `count` chats from the front of `chatIds`, RATE a second: the server's CPU per take. */
 async function assign(target: Target, chatIds: string[], count: number): Promise<Phase> {
-  let finish = () => {};
-  const probing = probe(target, new Promise<void>((resolve) => (finish = resolve)));
+  const probing = probe(target, count / RATE + 1);
   const cpu = await assignAll(target, chatIds, count);
-  finish();
   const times = await probing;
   return { cpuPerAssignment: cpu, probeP99: pct(times, 0.99), probeMax: times.at(-1) ?? 0 };
 }

@@ -36,7 +36,7 @@ import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/mem
 import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
-import { type QueuePositions, trackQueuePositions } from './realtime/queue-positions.js';
+import { trackQueuePositions } from './realtime/queue-positions.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
@@ -54,8 +54,6 @@ export interface RunningServer {
   io: ChatServer;
   store: Store;
   readiness: Readiness;
-  /** queue-position's tracker: flush() tells waiting users now (tests, benchmarks). */
-  queue: QueuePositions;
   /** The metrics, when /metrics is enabled (METRICS_PORT or METRICS_TOKEN). */
   metrics: Metrics | undefined;
   /** The METRICS_PORT listener's actual port. */
@@ -266,7 +264,6 @@ export async function startServer(
     app,
     io,
     store,
-    queue,
     readiness,
     metrics,
     metricsPort: metricsServer?.port,

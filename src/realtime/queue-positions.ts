@@ -43,8 +43,6 @@ interface Told {
 export interface QueuePositions {
   /** `publish`, plus noticing what moves the queue. */
   publish: Publish;
-  /** Reads and emits now, without waiting for the coalescing delay (tests, benchmarks). */
-  flush(): Promise<void>;
   stop(): void;
 }
 
@@ -103,11 +101,11 @@ export function trackQueuePositions(
     }
   }
 
-  function run(): Promise<void> {
+  function run(): void {
     timer = undefined;
     if (running) {
       again = true;
-      return running;
+      return;
     }
     running = refresh()
       .catch((err: unknown) => log.warn({ err }, 'could not tell waiting users their position'))
@@ -118,7 +116,6 @@ export function trackQueuePositions(
           changed();
         }
       });
-    return running;
   }
 
   function changed(): void {
@@ -151,10 +148,6 @@ export function trackQueuePositions(
       changed();
       // Another node hears of a taken or closed chat as chat-changed (publish.ts).
       if (opened && clustered) io.serverSideEmit('queue-changed');
-    },
-    flush: () => {
-      if (timer) clearTimeout(timer);
-      return run();
     },
     stop: () => {
       stopped = true;
