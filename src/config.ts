@@ -1,3 +1,4 @@
+import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**
@@ -57,6 +58,8 @@ export interface Config {
   webhooks: { urls: string[]; secret: string } | undefined;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
+  /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
+  businessHours: BusinessHours | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -332,6 +335,35 @@ function parseWebhooks(env: Env): Config['webhooks'] {
   return { urls: [...new Set(urls)], secret };
 }
 
+/**
+ * BUSINESS_HOURS (`Mon-Fri 09:00-18:00; Sat 10:00-14:00`, see hours/schedule.ts) read in
+ * BUSINESS_TIMEZONE, which it requires: hours read in the server's own zone would move
+ * with wherever it happens to run.
+ */
+function parseBusinessHours(env: Env): BusinessHours | undefined {
+  const text = nonEmpty(env, 'BUSINESS_HOURS');
+  const timeZone = nonEmpty(env, 'BUSINESS_TIMEZONE');
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      `"${timeZone}" is not an IANA time zone (such as Asia/Tashkent)`,
+    );
+  }
+  if (text === undefined) return undefined;
+  if (timeZone === undefined) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      'must be set with BUSINESS_HOURS: the IANA zone the hours are in (such as Asia/Tashkent)',
+    );
+  }
+  try {
+    return { schedule: parseSchedule(text), timeZone };
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ConfigError('BUSINESS_HOURS', err.message);
+    throw err;
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -380,6 +412,7 @@ export function loadConfig(env: Env = process.env): Config {
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
     redact: redactRaw === 'on',
     webhooks: parseWebhooks(env),
+    businessHours: parseBusinessHours(env),
     tunables,
   };
 }

@@ -19,6 +19,8 @@ import { clientAddress } from './client-address.js';
 import { joinCluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import type { WithDesk } from './desk/services.js';
+import { createDesk } from './desk/use-cases.js';
 import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
@@ -34,6 +36,7 @@ import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/mem
 import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
+import { trackQueuePositions } from './realtime/queue-positions.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
@@ -221,7 +224,7 @@ export async function startServer(
   const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
-  const deps: Deps & { attachments: AttachmentServices } = {
+  const core: Deps & { attachments: AttachmentServices } = {
     store,
     limits,
     presence: cluster.presence,
@@ -230,10 +233,18 @@ export async function startServer(
     agentPresence: cluster.agentPresence,
     defaultMaxChats: config.tunables.defaultMaxChats,
   };
+  const deps: typeof core & WithDesk = { ...core, desk: createDesk(core, config.businessHours) };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
-  const publish = createPublisher(io, cluster.redis !== undefined);
+  const queue = trackQueuePositions(
+    io,
+    deps,
+    createPublisher(io, cluster.redis !== undefined),
+    logger,
+    cluster.redis !== undefined,
+  );
+  const { publish } = queue;
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
@@ -298,6 +309,7 @@ export async function startServer(
         sweeper.stop();
         // A delivery in flight finishes (or times out); what is left waits in the outbox.
         await deliverer?.stop();
+        queue.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

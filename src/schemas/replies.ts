@@ -11,8 +11,10 @@ import {
   AgentSchema,
   AuditEntrySchema,
   ChatSchema,
+  DeskSchema,
   KnownAdminSchema,
   MessageSchema,
+  QueuePositionSchema,
   UploadedAttachmentSchema,
   WebhookDeliverySchema,
 } from './shapes.js';
@@ -53,6 +55,8 @@ export const AuditListReply = z.object({
     .nullable()
     .meta({ description: 'For the next (older) page; null at the end.' }),
 });
+export const QueueReply = QueuePositionSchema.omit({ chatId: true });
+export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

@@ -28,6 +28,7 @@ import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
@@ -38,6 +39,8 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  QueueEntry,
+  QueueRank,
   ReadEffect,
   SeenAdmin,
   Store,
@@ -330,19 +333,22 @@ export class KyselyStore implements Store {
     lock: boolean,
     audit?: ChatAudit,
   ): Promise<Chat | undefined> {
+    const at = now();
     return this.updateChat(
       chatId,
       (q) =>
         q
-          .set({
+          .set((eb) => ({
             status: 'active',
             assignedAdminId: admin.id,
             assignedAdminName: admin.name,
             ...(lock
               ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
               : {}),
-            updatedAt: now(),
-          })
+            updatedAt: at,
+            // The end of the chat's first wait (the queue's estimate); later takes keep it.
+            firstAssignedAt: eb.fn.coalesce('firstAssignedAt', eb.val(at)),
+          }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
     );
@@ -444,6 +450,18 @@ export class KyselyStore implements Store {
 
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {
     return this.costlyRead(() => agentRecords(this.db, which));
+  }
+
+  waitingOrder(max: number): Promise<QueueEntry[]> {
+    return this.costlyRead(() => waitingOrder(this.db, max));
+  }
+
+  queueRank(chatId: string): Promise<QueueRank> {
+    return this.costlyRead(() => queueRank(this.db, chatId));
+  }
+
+  recentWaits(since: string, max: number): Promise<number[]> {
+    return this.costlyRead(() => recentWaits(this.db, since, max));
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

@@ -464,6 +464,24 @@ const webhookOutbox: Migration = {
   },
 };
 
+/**
+ * When each chat was first given to an admin (taken, locked or routed): the queue's
+ * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
+ * Written once per chat, so its index costs a message nothing; chats assigned before
+ * this migration have none and stay out of the estimate.
+ */
+const chatFirstAssignedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstAssignedAt', 'text').execute();
+    await db.schema
+      .createIndex('chats_by_first_assigned')
+      .on('chats')
+      .column('firstAssignedAt')
+      .where(sql.ref('firstAssignedAt'), 'is not', null)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -478,6 +496,7 @@ const migrations: Record<string, Migration> = {
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0021_webhook_outbox': webhookOutbox,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
 };
 
 /**
