@@ -18,6 +18,7 @@ import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
+import { assignNextWaiting, requeueUnanswered } from './routing.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,
@@ -316,6 +317,36 @@ export class KyselyStore implements Store {
 
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {
     return this.costlyRead(() => agentRecords(this.db, which));
+  }
+
+  assignNextWaiting(
+    adminIds: readonly string[],
+    defaultMaxChats: number,
+  ): Promise<{ chat: Chat; adminId: string; adminName: string } | undefined> {
+    return this.guard(async () => {
+      const assigned = await assignNextWaiting(
+        this.db,
+        this.kind,
+        adminIds,
+        defaultMaxChats,
+        now(),
+      );
+      if (!assigned) return undefined;
+      const chat = toChat(assigned.chat);
+      this.cache.record(chat._id, chat);
+      return { chat, adminId: assigned.adminId, adminName: assigned.adminName };
+    });
+  }
+
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]> {
+    return this.guard(async () => {
+      const requeued = await requeueUnanswered(this.db, cutoff, max, now());
+      return requeued.map((r) => {
+        const chat = toChat(r.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, fromAdminId: r.fromAdminId };
+      });
+    });
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

@@ -100,6 +100,20 @@ export interface AgentsTable {
   availability: Availability | null;
   maxChats: number | null;
   updatedAt: string;
+  /** When routing last gave them a chat (null: never): the older wins a tie (migration 0011). */
+  lastAssignedAt: string | null;
+}
+
+/** A chat's latest automatic assignment (ROUTING=auto; migration 0011). */
+export interface RoutedChatsTable {
+  chatId: string;
+  /** Who holds it unanswered; null once settled (answered, requeued, or changed by hand). */
+  adminId: string | null;
+  assignedAt: string;
+  /** The chat's lastSeq when it was assigned: the admin's answer is a message after it. */
+  fromSeq: number;
+  /** Whose assignment of it timed out: routed to them again only when nobody else can take it. */
+  skipAdminId: string | null;
 }
 
 export interface Database {
@@ -111,4 +125,5 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  routed_chats: RoutedChatsTable;
 }

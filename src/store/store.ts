@@ -135,6 +135,24 @@ export interface Store {
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
 
   /**
+   * ROUTING=auto, decided by the database: the oldest waiting chat (not locked) to the
+   * first of these admins (online, by presence) who chose available and has room below
+   * their maxChats (else `defaultMaxChats`), fewest active chats first, ties by the oldest
+   * last assignment (routing/rules.ts). No admin goes over maxChats, whatever other nodes
+   * assign at the same time. Undefined: nobody named has room, or nothing waits.
+   */
+  assignNextWaiting(
+    adminIds: readonly string[],
+    defaultMaxChats: number,
+  ): Promise<{ chat: Chat; adminId: string; adminName: string } | undefined>;
+  /**
+   * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` (at most `max`)
+   * whose admin still holds the chat unlocked and has not written in it since go back to
+   * the queue; each such chat, now waiting, with the admin who had it.
+   */
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]>;
+
+  /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,
    * if the chat is open and the sender may write to it; otherwise nothing, no seq used.
    */

@@ -1,0 +1,50 @@
+/**
+ * Who gets the next waiting chat (ROUTING=auto), as a plain function: the in-memory form
+ * of the order the store's assignment statement sorts its candidates by
+ * (store/routing.ts, `candidateOrder`). test/store/routing.test.ts runs both over the
+ * same table of candidates on both databases and requires them to agree; the store's
+ * form is the one that decides, under the candidates' row locks.
+ */
+
+/** An admin who may be routed to (online and available), with their load. */
+export interface RoutingCandidate {
+  adminId: string;
+  activeChats: number;
+  maxChats: number;
+  /** When routing last gave them a chat; null: never (older than any time). */
+  lastAssignedAt: string | null;
+}
+
+/** Below their maxChats: may be given one more chat. */
+export const hasRoom = (c: RoutingCandidate): boolean => c.activeChats < c.maxChats;
+
+/** Plain code-unit order: ids and ISO times are ASCII, where every database's order agrees. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Fewest active chats first; between equals, the one whose last assignment is oldest
+ * (never assigned: first); then by id, so that every node and database agrees.
+ */
+export function byRoutingOrder(a: RoutingCandidate, b: RoutingCandidate): number {
+  return (
+    a.activeChats - b.activeChats ||
+    compareText(a.lastAssignedAt ?? '', b.lastAssignedAt ?? '') ||
+    compareText(a.adminId, b.adminId)
+  );
+}
+
+/**
+ * The admin the next chat goes to: the first with room in routing order, but not
+ * `skipAdminId` (whose assignment of this chat went unanswered) while anyone else has
+ * room. Undefined: nobody has room, the chat waits.
+ */
+export function nextAgent(
+  candidates: readonly RoutingCandidate[],
+  skipAdminId: string | null = null,
+): RoutingCandidate | undefined {
+  const ordered = candidates.filter(hasRoom).sort(byRoutingOrder);
+  return ordered.find((c) => c.adminId !== skipAdminId) ?? ordered[0];
+}
+
+export type RoutingMode = 'manual' | 'auto';
+export const ROUTING_MODES: readonly RoutingMode[] = ['manual', 'auto'];
