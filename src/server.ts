@@ -38,6 +38,7 @@ import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { nudgingRouter, type Router, startRouter } from './routing/router.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
@@ -200,7 +201,21 @@ export async function startServer(
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
-  const publish = createPublisher(io, cluster.redis !== undefined);
+  const published = createPublisher(io, cluster.redis !== undefined);
+  // ROUTING=auto: the router publishes its assignments itself, and hears of new capacity.
+  const router: Router | undefined =
+    config.routing.mode === 'auto'
+      ? startRouter(
+          deps,
+          published,
+          {
+            sweepMs: config.tunables.routingSweepMs,
+            replyTimeoutMs: config.routing.replyTimeoutMs,
+          },
+          logger,
+        )
+      : undefined;
+  const publish = router ? nudgingRouter(published, router) : published;
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
@@ -235,6 +250,7 @@ export async function startServer(
       metricsServer = await startMetricsServer(metrics, config.metrics.port, config.host);
     }
   } catch (err) {
+    await router?.stop();
     await app.close();
     await cluster.close();
     await store.close();
@@ -242,6 +258,8 @@ export async function startServer(
   }
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
+  // Chats that waited while no node was routing.
+  router?.nudge();
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
   logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
@@ -262,6 +280,7 @@ export async function startServer(
         // while this node still serves the ones it has.
         readiness.drain();
         sweeper.stop();
+        await router?.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

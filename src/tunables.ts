@@ -814,6 +814,24 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 0, max: LIMITS.maxChatsMax },
     },
   },
+  routingSweepMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and an idle sweep costs one read of the agents.',
+    override: {
+      env: 'ROUTING_SWEEP_MS',
+      accepts: { kind: 'whole', min: 50, max: 60_000 },
+    },
+  },
+  routingRequeueMax: {
+    value: 100,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
+  },
 } as const satisfies Record<string, Tunable>;
 
 export type TunableName = keyof typeof TUNABLES;

@@ -45,6 +45,3 @@ export function nextAgent(
   const ordered = candidates.filter(hasRoom).sort(byRoutingOrder);
   return ordered.find((c) => c.adminId !== skipAdminId) ?? ordered[0];
 }
-
-export type RoutingMode = 'manual' | 'auto';
-export const ROUTING_MODES: readonly RoutingMode[] = ['manual', 'auto'];

@@ -136,6 +136,12 @@ export const SERVER_EVENTS = {
     summary:
       "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
   },
+  'chat-assigned': {
+    payload: z.object({ chatId, adminId: z.string(), adminName: z.string(), chat: ChatSchema }),
+    to: ['admin-<adminId>'],
+    summary:
+      'ROUTING=auto: the server assigned this waiting chat to this admin (the oldest waiting chat to the available admin with the fewest active chats below maxChats). Sent besides what POST /api/chats/assign sends: chat-taken to admins, admin-joined to the user, agent-status.',
+  },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),
     to: ['socket'],

@@ -17,8 +17,8 @@ import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { ReadTurns } from './read-turns.js';
-import { toChat, toMessage } from './rows.js';
 import { assignNextWaiting, requeueUnanswered } from './routing.js';
+import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
   AdminRef,

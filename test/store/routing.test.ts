@@ -216,7 +216,11 @@ describe.each(await storeTargets())('routing order on $name', (target) => {
       let n = 0;
       for (const activeChats of [0, 1, 2])
         for (const maxChats of [0, 1, 2, 3])
-          for (const lastAssignedAt of [null, '2026-01-01T10:00:00.000Z', '2026-01-01T09:00:00.000Z'])
+          for (const lastAssignedAt of [
+            null,
+            '2026-01-01T10:00:00.000Z',
+            '2026-01-01T09:00:00.000Z',
+          ])
             for (const available of [true, false])
               candidates.push({
                 adminId: `c${String(n++).padStart(3, '0')}`,
