@@ -825,6 +825,13 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 50, max: 60_000 },
     },
   },
+  routingBatchMax: {
+    value: 20,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Waiting chats one routing transaction assigns at most (oldest first, each counted before the next): a burst of new chats pays the agents' lock, their count and the commit once per batch rather than per chat, while a batch holds the agents' rows, and so every other node's routing, for a few milliseconds only.",
+  },
   routingRequeueMax: {
     value: 100,
     unit: 'chats',

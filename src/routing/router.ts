@@ -13,7 +13,7 @@ import type { Deps } from '../deps.js';
 import type { Effects } from '../outcome.js';
 import type { Publish } from '../realtime/publish.js';
 import type { ServerEventName } from '../schemas/events.js';
-import { requeueUnanswered, routeNextChat, routingCandidates } from './use-cases.js';
+import { requeueUnanswered, routeWaitingChats, routingCandidates } from './use-cases.js';
 
 export interface RouterOptions {
   sweepMs: number;
@@ -55,9 +55,9 @@ export function startRouter(
     const candidates = await routingCandidates(deps);
     if (candidates.length === 0) return;
     while (!stopped) {
-      const outcome = await routeNextChat(deps, candidates);
-      if (!outcome) return;
-      publish(outcome);
+      const outcomes = await routeWaitingChats(deps, candidates);
+      if (outcomes.length === 0) return;
+      for (const outcome of outcomes) publish(outcome);
     }
   };
 

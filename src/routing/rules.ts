@@ -1,19 +1,13 @@
 /**
- * Who gets the next waiting chat (ROUTING=auto), as a plain function: the in-memory form
- * of the order the store's assignment statement sorts its candidates by
- * (store/routing.ts, `candidateOrder`). test/store/routing.test.ts runs both over the
- * same table of candidates on both databases and requires them to agree; the store's
- * form is the one that decides, under the candidates' row locks.
+ * Who gets the next waiting chat (ROUTING=auto), as a plain function. The store applies
+ * it inside the transaction that decides (store/routing.ts), to the candidates' loads as
+ * counted under their row locks, so the rule is written once and the database still
+ * decides every race.
  */
+import type { RoutingChoiceCandidate } from '../store/store.js';
 
 /** An admin who may be routed to (online and available), with their load. */
-export interface RoutingCandidate {
-  adminId: string;
-  activeChats: number;
-  maxChats: number;
-  /** When routing last gave them a chat; null: never (older than any time). */
-  lastAssignedAt: string | null;
-}
+export type RoutingCandidate = RoutingChoiceCandidate;
 
 /** Below their maxChats: may be given one more chat. */
 export const hasRoom = (c: RoutingCandidate): boolean => c.activeChats < c.maxChats;
@@ -38,10 +32,10 @@ export function byRoutingOrder(a: RoutingCandidate, b: RoutingCandidate): number
  * `skipAdminId` (whose assignment of this chat went unanswered) while anyone else has
  * room. Undefined: nobody has room, the chat waits.
  */
-export function nextAgent(
-  candidates: readonly RoutingCandidate[],
+export function nextAgent<C extends RoutingCandidate>(
+  candidates: readonly C[],
   skipAdminId: string | null = null,
-): RoutingCandidate | undefined {
+): C | undefined {
   const ordered = candidates.filter(hasRoom).sort(byRoutingOrder);
   return ordered.find((c) => c.adminId !== skipAdminId) ?? ordered[0];
 }

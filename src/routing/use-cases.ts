@@ -11,6 +11,7 @@ import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+import { nextAgent } from './rules.js';
 
 /**
  * The admins a chat may go to now: connected on some node (presence), available, and
@@ -26,27 +27,39 @@ export async function routingCandidates(deps: AgentDeps): Promise<string[]> {
 }
 
 /**
- * The oldest waiting chat to the first of `candidates` with room (the store decides):
- * the events of `POST /api/chats/assign` (chat-taken to admins, admin-joined to the
- * user, the new load) and `chat-assigned` to the admin. Undefined: nothing was assigned.
+ * The oldest waiting chats (up to `routingBatchMax`), each to the admin the rule picks
+ * among `candidates` (the store applies it under lock): per chat the events of
+ * `POST /api/chats/assign` (chat-taken to admins, admin-joined to the user) and
+ * `chat-assigned` to the admin; after them one agent-status per admin whose load rose.
+ * Empty: nothing was assigned.
  */
-export async function routeNextChat(
+export async function routeWaitingChats(
   deps: AgentDeps,
   candidates: readonly string[],
-): Promise<Outcome<{ chat: Chat }> | undefined> {
-  const assigned = await deps.store.assignNextWaiting(candidates, deps.defaultMaxChats);
-  if (!assigned) return undefined;
-  const { chat, adminId, adminName } = assigned;
-  return {
+): Promise<Outcome<{ chat: Chat }>[]> {
+  const assigned = await deps.store.assignWaiting(candidates, {
+    defaultMaxChats: deps.defaultMaxChats,
+    max: TUNABLES.routingBatchMax.value,
+    choose: nextAgent,
+  });
+  const outcomes: Outcome<{ chat: Chat }>[] = assigned.map(({ chat, adminId, adminName }) => ({
     reply: { chat },
     events: [
       emit(rooms.admins, 'chat-taken', { chatId: chat._id, adminId, adminName }),
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName }),
       emit(rooms.admin(adminId), 'chat-assigned', { chatId: chat._id, adminId, adminName, chat }),
-      ...(await loadChangedEvents(deps, [adminId])),
     ],
     accessChanged: chat,
-  };
+  }));
+  const last = outcomes.at(-1);
+  if (last)
+    last.events.push(
+      ...(await loadChangedEvents(
+        deps,
+        assigned.map((a) => a.adminId),
+      )),
+    );
+  return outcomes;
 }
 
 /**

@@ -17,7 +17,7 @@ import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { ReadTurns } from './read-turns.js';
-import { assignNextWaiting, requeueUnanswered } from './routing.js';
+import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -27,6 +27,7 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  RoutingChoice,
   SeenAdmin,
   Store,
 } from './store.js';
@@ -319,22 +320,17 @@ export class KyselyStore implements Store {
     return this.costlyRead(() => agentRecords(this.db, which));
   }
 
-  assignNextWaiting(
+  assignWaiting(
     adminIds: readonly string[],
-    defaultMaxChats: number,
-  ): Promise<{ chat: Chat; adminId: string; adminName: string } | undefined> {
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]> {
     return this.guard(async () => {
-      const assigned = await assignNextWaiting(
-        this.db,
-        this.kind,
-        adminIds,
-        defaultMaxChats,
-        now(),
-      );
-      if (!assigned) return undefined;
-      const chat = toChat(assigned.chat);
-      this.cache.record(chat._id, chat);
-      return { chat, adminId: assigned.adminId, adminName: assigned.adminName };
+      const assigned = await assignWaiting(this.db, this.kind, adminIds, options, now());
+      return assigned.map((a) => {
+        const chat = toChat(a.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, adminId: a.adminId, adminName: a.adminName };
+      });
     });
   }
 

@@ -1,35 +1,31 @@
 /**
  * Automatic assignment (ROUTING=auto), decided by the database: one transaction locks the
  * candidates' agent rows (PostgreSQL: in id order, so two nodes never deadlock), counts
- * their active chats under that lock, takes the oldest waiting chat (`FOR UPDATE SKIP
- * LOCKED`: a chat a manual take is changing is passed over, not waited for) and assigns
- * it to the first candidate with room. Every node's assignments to any shared candidate
- * therefore run one after another, and each counts what the previous one committed: two
- * nodes cannot both put a sixth chat on an admin whose maxChats is 5. Agents are locked
- * before a chat is picked, so a transaction that finds nobody with room has taken no chat,
- * and no newer chat is assigned while an older one waits behind it.
+ * their active chats under that lock, takes the oldest waiting chats (`FOR UPDATE SKIP
+ * LOCKED`: a chat a manual take is changing is passed over, not waited for) and gives
+ * each, oldest first, to the admin the routing rule picks (routing/rules.ts, handed in by
+ * the caller: the store knows no rule of the domain), counting each assignment before the
+ * next. Every node's assignments to any shared candidate therefore run one after another,
+ * each counting what the previous one committed: two nodes cannot both put a sixth chat on
+ * an admin whose maxChats is 5. Agents are locked before chats are picked, so a
+ * transaction that finds nobody with room has taken no chat, and no newer chat is assigned
+ * while an older one waits behind it.
  *
+ * Several chats per transaction (up to `max`): a burst of new chats costs one lock, one
+ * count and one commit per batch instead of per chat (measured in docs/benchmarks.md).
  * SQLite: one process owns the file and its one connection runs the transaction whole.
- * The candidates' order here is the in-memory rule's (routing/rules.ts, `byRoutingOrder`),
- * restated in SQL; test/store/routing.test.ts requires them to agree.
  */
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { ChatsTable, Database } from './schema.js';
+import type { RoutingChoice, RoutingChoiceCandidate } from './store.js';
 
-/** A candidate as the statement sees it under the lock, in routing order. */
-export interface CandidateRow {
-  adminId: string;
+/** A candidate as the transaction counts it under the lock. */
+export interface CandidateRow extends RoutingChoiceCandidate {
   adminName: string;
-  activeChats: number;
-  maxChats: number;
-  lastAssignedAt: string | null;
 }
 
-/**
- * The named admins who chose available, with their load counted now, in routing order:
- * fewest active chats, then oldest last assignment (never: first), then id.
- */
-export async function candidateOrder(
+/** The named admins who chose available, with their load counted now (in id order). */
+export async function candidatesNow(
   db: Kysely<Database> | Transaction<Database>,
   adminIds: readonly string[],
   defaultMaxChats: number,
@@ -52,9 +48,7 @@ export async function candidateOrder(
     ])
     .where('agents.adminId', 'in', [...adminIds])
     .where('agents.availability', '=', 'available')
-    .orderBy('activeChats', 'asc')
-    .orderBy(sql`COALESCE(${sql.ref('agents.lastAssignedAt')}, '')`, 'asc')
-    .orderBy('agents.adminId', 'asc')
+    .orderBy('agents.adminId')
     .execute();
   // PostgreSQL's count is a bigint, which its driver hands over as a string.
   return rows.map((r) => ({
@@ -72,15 +66,21 @@ export interface Assigned {
   adminName: string;
 }
 
-/** See the file's header. Undefined: nobody named has room, or no chat waits. */
-export function assignNextWaiting(
+/**
+ * A time later than `at` by `n` microseconds, as ISO text that still sorts by time: the
+ * order of the assignments within one batch, for the rule's tie-break in later batches.
+ */
+const nth = (at: string, n: number): string => `${at.slice(0, -1)}${String(n).padStart(3, '0')}Z`;
+
+/** See the file's header. Empty: nobody named has room, or no chat waits. */
+export function assignWaiting(
   db: Kysely<Database>,
   kind: 'sqlite' | 'postgres',
   adminIds: readonly string[],
-  defaultMaxChats: number,
+  options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
   at: string,
-): Promise<Assigned | undefined> {
-  if (adminIds.length === 0) return Promise.resolve(undefined);
+): Promise<Assigned[]> {
+  if (adminIds.length === 0) return Promise.resolve([]);
   return db.transaction().execute(async (trx) => {
     if (kind === 'postgres') {
       await trx
@@ -91,71 +91,76 @@ export function assignNextWaiting(
         .forUpdate()
         .execute();
     }
-    const withRoom = (await candidateOrder(trx, adminIds, defaultMaxChats)).filter(
-      (c) => c.activeChats < c.maxChats,
-    );
-    if (withRoom.length === 0) return undefined;
+    const candidates = await candidatesNow(trx, adminIds, options.defaultMaxChats);
+    if (!options.choose(candidates, null)) return [];
     let oldest = trx
       .selectFrom('chats')
-      .select(['id', 'lastSeq'])
-      .where('status', '=', 'waiting')
-      .where('assignedAdminId', 'is', null)
-      .where('isLocked', '=', 0)
+      .leftJoin('routed_chats', 'routed_chats.chatId', 'chats.id')
+      .select(['chats.id as id', 'chats.lastSeq as lastSeq', 'routed_chats.skipAdminId as skip'])
+      .where('chats.status', '=', 'waiting')
+      .where('chats.assignedAdminId', 'is', null)
+      .where('chats.isLocked', '=', 0)
       // The waiting queue's own order (the list of waiting chats, queue positions).
-      .orderBy('createdAt', 'asc')
-      .orderBy('id', 'desc')
-      .limit(1);
-    if (kind === 'postgres') oldest = oldest.forUpdate().skipLocked();
-    const chat = await oldest.executeTakeFirst();
-    if (!chat) return undefined;
-    const routed = await trx
-      .selectFrom('routed_chats')
-      .select('skipAdminId')
-      .where('chatId', '=', chat.id)
-      .executeTakeFirst();
-    const skip = routed?.skipAdminId ?? null;
-    const admin = withRoom.find((c) => c.adminId !== skip) ?? withRoom[0];
-    if (!admin) return undefined;
-    const row = await trx
-      .updateTable('chats')
-      .set({
-        status: 'active',
-        assignedAdminId: admin.adminId,
-        assignedAdminName: admin.adminName,
-        updatedAt: at,
-      })
-      .where('id', '=', chat.id)
-      .where('status', '=', 'waiting')
-      .where('assignedAdminId', 'is', null)
-      .where('isLocked', '=', 0)
-      .returningAll()
-      .executeTakeFirst();
-    // Held by the lock (PostgreSQL) or the one connection (SQLite): it cannot have moved.
-    if (!row) return undefined;
-    await trx
-      .updateTable('agents')
-      .set({ lastAssignedAt: at })
-      .where('adminId', '=', admin.adminId)
-      .execute();
+      .orderBy('chats.createdAt', 'asc')
+      .orderBy('chats.id', 'desc')
+      .limit(options.max);
+    if (kind === 'postgres') oldest = oldest.forUpdate(['chats']).skipLocked();
+    const waiting = await oldest.execute();
+    const assigned: Assigned[] = [];
+    for (const chat of waiting) {
+      const admin = options.choose(candidates, chat.skip);
+      const picked = candidates.find((c) => c.adminId === admin?.adminId);
+      if (!picked) break;
+      const row = await trx
+        .updateTable('chats')
+        .set({
+          status: 'active',
+          assignedAdminId: picked.adminId,
+          assignedAdminName: picked.adminName,
+          updatedAt: at,
+        })
+        .where('id', '=', chat.id)
+        .where('status', '=', 'waiting')
+        .where('assignedAdminId', 'is', null)
+        .where('isLocked', '=', 0)
+        .returningAll()
+        .executeTakeFirst();
+      // Held by the lock (PostgreSQL) or the one connection (SQLite): it cannot have moved.
+      if (!row) continue;
+      picked.activeChats += 1;
+      picked.lastAssignedAt = nth(at, assigned.length);
+      assigned.push({ chat: row, adminId: picked.adminId, adminName: picked.adminName });
+    }
+    if (assigned.length === 0) return [];
+    for (const c of candidates) {
+      if (!assigned.some((a) => a.adminId === c.adminId)) continue;
+      await trx
+        .updateTable('agents')
+        .set({ lastAssignedAt: c.lastAssignedAt })
+        .where('adminId', '=', c.adminId)
+        .execute();
+    }
     await trx
       .insertInto('routed_chats')
-      .values({
-        chatId: chat.id,
-        adminId: admin.adminId,
-        assignedAt: at,
-        fromSeq: chat.lastSeq,
-        skipAdminId: null,
-      })
-      .onConflict((oc) =>
-        oc.column('chatId').doUpdateSet({
-          adminId: admin.adminId,
+      .values(
+        assigned.map((a) => ({
+          chatId: a.chat.id,
+          adminId: a.adminId,
           assignedAt: at,
-          fromSeq: chat.lastSeq,
+          fromSeq: a.chat.lastSeq,
           skipAdminId: null,
-        }),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('chatId').doUpdateSet((eb) => ({
+          adminId: eb.ref('excluded.adminId'),
+          assignedAt: eb.ref('excluded.assignedAt'),
+          fromSeq: eb.ref('excluded.fromSeq'),
+          skipAdminId: null,
+        })),
       )
       .execute();
-    return { chat: row, adminId: admin.adminId, adminName: admin.adminName };
+    return assigned;
   });
 }
 

@@ -29,6 +29,24 @@ export interface AgentRecord {
   activeChats: number;
 }
 
+/** An admin routing may give a chat to, as counted under the assignment's lock. */
+export interface RoutingChoiceCandidate {
+  adminId: string;
+  activeChats: number;
+  maxChats: number;
+  /** When routing last gave them a chat; null: never. */
+  lastAssignedAt: string | null;
+}
+
+/**
+ * The routing rule (routing/rules.ts, `nextAgent`), handed to the store that applies it
+ * under lock: who gets the chat (`skipAdminId`: whose assignment of it went unanswered).
+ */
+export type RoutingChoice = (
+  candidates: readonly RoutingChoiceCandidate[],
+  skipAdminId: string | null,
+) => RoutingChoiceCandidate | undefined;
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
@@ -135,16 +153,17 @@ export interface Store {
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
 
   /**
-   * ROUTING=auto, decided by the database: the oldest waiting chat (not locked) to the
-   * first of these admins (online, by presence) who chose available and has room below
-   * their maxChats (else `defaultMaxChats`), fewest active chats first, ties by the oldest
-   * last assignment (routing/rules.ts). No admin goes over maxChats, whatever other nodes
-   * assign at the same time. Undefined: nobody named has room, or nothing waits.
+   * ROUTING=auto, decided by the database: the oldest waiting chats (not locked, at most
+   * `max`), each to the admin `choose` picks among these admins (online, by presence) who
+   * chose available, with their active chats and maxChats (else `defaultMaxChats`) counted
+   * under a lock that other nodes' assignments wait for, and each assignment counted
+   * before the next. No admin goes over maxChats, whatever other nodes assign at the same
+   * time. Empty: nobody named has room, or nothing waits.
    */
-  assignNextWaiting(
+  assignWaiting(
     adminIds: readonly string[],
-    defaultMaxChats: number,
-  ): Promise<{ chat: Chat; adminId: string; adminName: string } | undefined>;
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]>;
   /**
    * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` (at most `max`)
    * whose admin still holds the chat unlocked and has not written in it since go back to

@@ -2,21 +2,20 @@
  * Automatic assignment's conformance on both stores (store/routing.ts): the oldest waiting
  * chat goes to the available admin with the fewest active chats below maxChats, ties to
  * the oldest last assignment; away, unnamed and full admins and locked chats are passed
- * over; an unanswered assignment goes back to the queue and to someone else. The SQL
- * order agrees with the in-memory rule (routing/rules.ts) over a table of candidates; on
- * PostgreSQL, stores racing like nodes never put an admin over maxChats.
+ * over; an unanswered assignment goes back to the queue and to someone else; a batch
+ * assigns as one chat at a time would. On PostgreSQL, stores racing like nodes (one chat
+ * or a few per transaction) never put an admin over maxChats.
  */
-import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/actor.js';
 import { nextAgent, type RoutingCandidate } from '../../src/routing/rules.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
-import { candidateOrder } from '../../src/store/routing.js';
-import type { Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
-import { openDatabase } from '../chats/chat-states.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+/** One chat at a time, as the rule decides. */
+const assignOne = async (store: Store, adminIds: string[], defaultMaxChats: number) =>
+  (await store.assignWaiting(adminIds, { defaultMaxChats, max: 1, choose: nextAgent }))[0];
 
 const admin = (id: string): Actor => ({ kind: 'person', id, name: id, role: 'admin' });
 
@@ -55,7 +54,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     await store.takeChat(held._id, { id: 'busy', name: 'Busy' }, false);
     const first = await open('u-first');
     await open('u-second');
-    const assigned = await store.assignNextWaiting(['busy', 'idle'], 5);
+    const assigned = await assignOne(store, ['busy', 'idle'], 5);
     expect(assigned).toMatchObject({ adminId: 'idle', adminName: 'Name of idle' });
     expect(assigned?.chat).toMatchObject({
       _id: first._id,
@@ -71,7 +70,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     for (const u of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) await open(`tie-${u}`);
     const order: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const assigned = await store.assignNextWaiting(['t-c', 't-b', 't-a'], 5);
+      const assigned = await assignOne(store, ['t-c', 't-b', 't-a'], 5);
       order.push(assigned?.adminId ?? 'none');
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
@@ -86,7 +85,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     for (let i = 0; i < 5; i++) chats.push(await open(`cap-u${i}`));
     const given = [];
     for (;;) {
-      const assigned = await store.assignNextWaiting(['cap-1', 'cap-d'], 2);
+      const assigned = await assignOne(store, ['cap-1', 'cap-d'], 2);
       if (!assigned) break;
       given.push(assigned.chat._id);
     }
@@ -95,7 +94,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     expect((await store.getChat(chats[3]?._id ?? ''))?.status).toBe('waiting');
     // Capacity appears: the next oldest goes.
     await store.closeChat(given[0] ?? '', admin('cap-1'));
-    expect((await store.assignNextWaiting(['cap-1', 'cap-d'], 2))?.chat._id).toBe(chats[3]?._id);
+    expect((await assignOne(store, ['cap-1', 'cap-d'], 2))?.chat._id).toBe(chats[3]?._id);
   });
 
   it('passes over admins who are away, unnamed (offline) or have no row, and locked waiting chats', async () => {
@@ -103,17 +102,17 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     await agent('p-offline');
     await store.recordAdmin({ id: 'p-unjoined', name: 'Unjoined' });
     await open('p-u1');
-    expect(await store.assignNextWaiting(['p-away', 'p-unjoined'], 5)).toBeUndefined();
-    expect(await store.assignNextWaiting([], 5)).toBeUndefined();
+    expect(await assignOne(store, ['p-away', 'p-unjoined'], 5)).toBeUndefined();
+    expect(await assignOne(store, [], 5)).toBeUndefined();
     await agent('p-on');
-    expect((await store.assignNextWaiting(['p-away', 'p-on'], 5))?.adminId).toBe('p-on');
-    expect(await store.assignNextWaiting(['p-on'], 5)).toBeUndefined(); // nothing waits
+    expect((await assignOne(store, ['p-away', 'p-on'], 5))?.adminId).toBe('p-on');
+    expect(await assignOne(store, ['p-on'], 5)).toBeUndefined(); // nothing waits
   });
 
   it('sends an unanswered assignment back to the queue, then to someone else', async () => {
     await agent('r-slow');
     const chat = await open('r-u1');
-    expect((await store.assignNextWaiting(['r-slow'], 5))?.adminId).toBe('r-slow');
+    expect((await assignOne(store, ['r-slow'], 5))?.adminId).toBe('r-slow');
     expect(await store.requeueUnanswered(new Date(0).toISOString(), 10)).toEqual([]);
     const requeued = await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
     expect(requeued.map((r) => [r.chat._id, r.chat.status, r.fromAdminId])).toEqual([
@@ -130,7 +129,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     await agent('r-next');
     // r-slow has fewer chats than nobody else and the oldest turn, yet r-next gets it.
     await store.setAgentMaxChats('r-next', 5);
-    const again = await store.assignNextWaiting(['r-slow', 'r-next'], 5);
+    const again = await assignOne(store, ['r-slow', 'r-next'], 5);
     expect(again?.adminId).toBe('r-next');
   });
 
@@ -138,9 +137,9 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     await agent('s-only');
     await agent('s-full', { maxChats: 0 });
     const chat = await open('s-u1');
-    await store.assignNextWaiting(['s-only'], 5);
+    await assignOne(store, ['s-only'], 5);
     await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
-    const again = await store.assignNextWaiting(['s-only', 's-full'], 5);
+    const again = await assignOne(store, ['s-only', 's-full'], 5);
     expect([again?.chat._id, again?.adminId]).toEqual([chat._id, 's-only']);
   });
 
@@ -148,7 +147,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     await agent('k-a');
     await agent('k-b');
     const [answered, locked, moved] = [await open('k-u1'), await open('k-u2'), await open('k-u3')];
-    for (let i = 0; i < 3; i++) await store.assignNextWaiting(['k-a'], 5);
+    for (let i = 0; i < 3; i++) await assignOne(store, ['k-a'], 5);
     await store.appendMessage({
       chatId: answered._id,
       senderId: 'k-a',
@@ -171,6 +170,41 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     }
   });
 
+  it('assigns a batch oldest first, counting each assignment before the next, as one at a time would', async () => {
+    const caps: Record<string, number> = { 'b-a': 2, 'b-b': 3, 'b-c': 4 };
+    for (const [id, cap] of Object.entries(caps)) await agent(id, { maxChats: cap });
+    const chats = [];
+    for (let i = 0; i < 12; i++) chats.push(await open(`b-u${i}`));
+    const batch = await store.assignWaiting(Object.keys(caps), {
+      defaultMaxChats: 5,
+      max: 20,
+      choose: nextAgent,
+    });
+    // The rule, applied by hand to the same admins, one chat after another.
+    const mirror: RoutingCandidate[] = Object.entries(caps).map(([adminId, maxChats]) => ({
+      adminId,
+      maxChats,
+      activeChats: 0,
+      lastAssignedAt: null,
+    }));
+    const expected: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const next = nextAgent(mirror);
+      if (!next) break;
+      next.activeChats += 1;
+      next.lastAssignedAt = String(i).padStart(3, '0');
+      expected.push(next.adminId);
+    }
+    expect(batch.map((a) => a.adminId)).toEqual(expected);
+    expect(batch.map((a) => a.chat._id)).toEqual(chats.slice(0, 9).map((c) => c._id));
+    expect(await loads(Object.keys(caps))).toEqual({ 'b-a': 2, 'b-b': 3, 'b-c': 4 });
+    // Ties in the next batch still go by the order of this one.
+    await store.closeChat(chats[0]?._id ?? '', admin(batch[0]?.adminId ?? ''));
+    await store.closeChat(chats[1]?._id ?? '', admin(batch[1]?.adminId ?? ''));
+    const next = await assignOne(store, Object.keys(caps), 5);
+    expect(next?.adminId).toBe(batch[0]?.adminId);
+  });
+
   if (target.name === 'postgres') {
     it('stores racing like nodes put no admin over maxChats and assign each chat once', async () => {
       const nodes = await Promise.all([1, 2, 3].map(() => openStore(db.config)));
@@ -182,15 +216,19 @@ describe.each(await storeTargets())('routing on $name', (target) => {
             store.openChat({ userId: `n-u${i}`, userName: 'U', online: false }),
           ),
         );
-        const drain = async (node: Store) => {
+        const drain = async (node: Store, max: number) => {
           const got: string[] = [];
           for (;;) {
-            const assigned = await node.assignNextWaiting(admins, 5);
-            if (!assigned) return got;
-            got.push(assigned.chat._id);
+            const batch = await node.assignWaiting(admins, {
+              defaultMaxChats: 5,
+              max,
+              choose: nextAgent,
+            });
+            if (batch.length === 0) return got;
+            got.push(...batch.map((a) => a.chat._id));
           }
         };
-        const given = (await Promise.all(nodes.flatMap((n) => [drain(n), drain(n)]))).flat();
+        const given = (await Promise.all(nodes.flatMap((n) => [drain(n, 1), drain(n, 3)]))).flat();
         expect(given).toHaveLength(14);
         expect(new Set(given).size).toBe(14);
         expect(await loads(admins)).toEqual({ 'n-a': 2, 'n-b': 3, 'n-c': 4, 'n-d': 5 });
@@ -205,78 +243,3 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     });
   }
 });
-
-describe.each(await storeTargets())('routing order on $name', (target) => {
-  it('the SQL order and the in-memory rule pick the same admin over a table of candidates', async () => {
-    const { db, drop } = await openDatabase(target);
-    try {
-      await migrateToLatest(db as Kysely<unknown>);
-      const at = '2026-01-01T00:00:00.000Z';
-      const candidates: (RoutingCandidate & { available: boolean })[] = [];
-      let n = 0;
-      for (const activeChats of [0, 1, 2])
-        for (const maxChats of [0, 1, 2, 3])
-          for (const lastAssignedAt of [
-            null,
-            '2026-01-01T10:00:00.000Z',
-            '2026-01-01T09:00:00.000Z',
-          ])
-            for (const available of [true, false])
-              candidates.push({
-                adminId: `c${String(n++).padStart(3, '0')}`,
-                activeChats,
-                maxChats,
-                lastAssignedAt,
-                available,
-              });
-      await insertCandidates(db, candidates, at);
-      // Subsets of the table, as presence would name them: every window of a few.
-      for (let start = 0; start < candidates.length; start += 5) {
-        for (const size of [1, 3, 8, 20]) {
-          const named = candidates.slice(start, start + size);
-          const rows = await candidateOrder(
-            db,
-            named.map((c) => c.adminId),
-            5,
-          );
-          const inSql = rows.find((r) => r.activeChats < r.maxChats)?.adminId;
-          const inMemory = nextAgent(named.filter((c) => c.available))?.adminId;
-          expect(inSql, named.map((c) => c.adminId).join(',')).toBe(inMemory);
-        }
-      }
-    } finally {
-      await db.destroy();
-      await drop();
-    }
-  });
-});
-
-async function insertCandidates(
-  db: Kysely<Database>,
-  candidates: (RoutingCandidate & { available: boolean })[],
-  at: string,
-) {
-  for (const c of candidates) {
-    await db
-      .insertInto('known_admins')
-      .values({ id: c.adminId, name: c.adminId, firstSeenAt: at, lastSeenAt: at })
-      .execute();
-    await db
-      .insertInto('agents')
-      .values({
-        adminId: c.adminId,
-        availability: c.available ? 'available' : 'away',
-        maxChats: c.maxChats,
-        updatedAt: at,
-        lastAssignedAt: c.lastAssignedAt,
-      })
-      .execute();
-    for (let i = 0; i < c.activeChats; i++) {
-      const id = `${c.adminId}-chat${i}`;
-      await sql`INSERT INTO chats (id, "userId", "userName", status, "assignedAdminId", "assignedAdminName", "isLocked", "lastMessage", "lastMessageAt", "unreadCount", "userOnline", "lastSeq", "createdAt", "updatedAt")
-        VALUES (${id}, ${id}, 'U', 'active', ${c.adminId}, ${c.adminId}, 0, '', ${at}, 0, 0, 0, ${at}, ${at})`.execute(
-        db,
-      );
-    }
-  }
-}
