@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import type { Effects } from '../outcome.js';
 import type { Publish } from '../realtime/publish.js';
 import type { ServerEventName } from '../schemas/events.js';
+import { TUNABLES } from '../tunables.js';
 import { requeueUnanswered, routeWaitingChats, routingCandidates } from './use-cases.js';
 
 export interface RouterOptions {
@@ -56,8 +57,10 @@ export function startRouter(
     if (candidates.length === 0) return;
     while (!stopped) {
       const outcomes = await routeWaitingChats(deps, candidates);
-      if (outcomes.length === 0) return;
       for (const outcome of outcomes) publish(outcome);
+      // Short of a full batch: nothing else waits, or nobody else has room (a change since
+      // has nudged again), so no second transaction just to find that out.
+      if (outcomes.length < TUNABLES.routingBatchMax.value) return;
     }
   };
 
