@@ -819,7 +819,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'routing',
     reason:
-      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and an idle sweep costs one read of the agents.',
+      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and a sweep that finds no chat waiting costs one read of the queue.',
     override: {
       env: 'ROUTING_SWEEP_MS',
       accepts: { kind: 'whole', min: 50, max: 60_000 },

@@ -14,7 +14,12 @@ import type { Effects } from '../outcome.js';
 import type { Publish } from '../realtime/publish.js';
 import type { ServerEventName } from '../schemas/events.js';
 import { TUNABLES } from '../tunables.js';
-import { requeueUnanswered, routeWaitingChats, routingCandidates } from './use-cases.js';
+import {
+  anyChatWaits,
+  requeueUnanswered,
+  routeWaitingChats,
+  routingCandidates,
+} from './use-cases.js';
 
 export interface RouterOptions {
   sweepMs: number;
@@ -85,7 +90,8 @@ export function startRouter(
         publish(outcome);
       }
     }
-    nudge();
+    // An empty queue costs the sweep this one read, not the agents' lock.
+    if (await anyChatWaits(deps)) nudge();
   };
 
   const timer = setInterval(() => {

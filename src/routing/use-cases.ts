@@ -26,6 +26,15 @@ export async function routingCandidates(deps: AgentDeps): Promise<string[]> {
   return willing.filter((_, i) => online[i]).map((a) => a.adminId);
 }
 
+/** Whether any chat waits for routing (not locked by someone: those wait to be taken by hand). */
+export async function anyChatWaits(deps: AgentDeps): Promise<boolean> {
+  const first = await deps.store.listChats(
+    { kind: 'waiting', viewer: { adminId: null, seesLocked: false } },
+    1,
+  );
+  return first.length > 0;
+}
+
 /**
  * The oldest waiting chats (up to `routingBatchMax`), each to the admin the rule picks
  * among `candidates` (the store applies it under lock): per chat the events of
