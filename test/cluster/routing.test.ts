@@ -124,6 +124,8 @@ describe.skipIf(!ready)('automatic routing on three nodes', () => {
     const [first, second] = urls();
     if (!first || !second) throw new Error('three nodes');
     const admin = await adminAt(second);
+    // The drain node 2 ran when the admin joined is over: node 1 alone is assigning below.
+    await sleep(1000);
     const user = { id: uid('user'), name: 'User' };
     // Hold the admin's agent row, as a slow commit would: node 1's assignment waits on it.
     const holder = new pg.Client({ connectionString: cluster.databaseUrl });
