@@ -98,7 +98,9 @@ export function startRouter(
     if (sweeping || stopped) return;
     sweeping = true;
     sweep()
-      .catch((err: unknown) => log.warn({ err }, 'the routing sweep failed (it runs again in routingSweepMs)'))
+      .catch((err: unknown) =>
+        log.warn({ err }, 'the routing sweep failed (it runs again in routingSweepMs)'),
+      )
       .finally(() => {
         sweeping = false;
       });
