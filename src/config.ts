@@ -65,6 +65,8 @@ export interface Config {
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
   routing: RoutingConfig;
+  /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
+  redact: boolean;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -327,6 +329,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
+  const redactRaw = nonEmpty(env, 'REDACT') ?? 'on';
+  if (redactRaw !== 'on' && redactRaw !== 'off') {
+    throw new ConfigError('REDACT', 'must be "on" or "off"');
+  }
   const logFormat = nonEmpty(env, 'LOG_FORMAT');
   if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
     throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
@@ -356,6 +362,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: tunables.shutdownDrainMs,
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
     routing: parseRouting(env),
+    redact: redactRaw === 'on',
     tunables,
   };
 }
