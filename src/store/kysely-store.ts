@@ -414,7 +414,9 @@ export class KyselyStore implements Store {
     options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
   ): Promise<{ chat: Chat; adminId: string; adminName: string }[]> {
     return this.guard(async () => {
-      const assigned = await assignWaiting(this.db, this.kind, adminIds, options, now());
+      // Read before the transaction: SQLite's one connection is the transaction's until it ends.
+      const key = await this.auditKey();
+      const assigned = await assignWaiting(this.db, this.kind, adminIds, options, now(), key);
       return assigned.map((a) => {
         const chat = toChat(a.chat);
         this.cache.record(chat._id, chat);
@@ -425,7 +427,8 @@ export class KyselyStore implements Store {
 
   requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]> {
     return this.guard(async () => {
-      const requeued = await requeueUnanswered(this.db, cutoff, max, now());
+      const key = await this.auditKey();
+      const requeued = await requeueUnanswered(this.db, cutoff, max, now(), key);
       return requeued.map((r) => {
         const chat = toChat(r.chat);
         this.cache.record(chat._id, chat);

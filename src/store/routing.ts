@@ -16,8 +16,13 @@
  * SQLite: one process owns the file and its one connection runs the transaction whole.
  */
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type { AuditActor } from '../audit/chain.js';
+import { appendAudit } from './audit-log.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { RoutingChoice, RoutingChoiceCandidate } from './store.js';
+
+/** Who the audit log names for what routing does: the server, no person. */
+const ROUTER: AuditActor = Object.freeze({ id: '', role: 'system', name: 'routing' });
 
 /** A candidate as the transaction counts it under the lock. */
 export interface CandidateRow extends RoutingChoiceCandidate {
@@ -79,6 +84,7 @@ export function assignWaiting(
   adminIds: readonly string[],
   options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
   at: string,
+  auditKey: string,
 ): Promise<Assigned[]> {
   if (adminIds.length === 0) return Promise.resolve([]);
   return db.transaction().execute(async (trx) => {
@@ -127,6 +133,18 @@ export function assignWaiting(
         .executeTakeFirst();
       // Held by the lock (PostgreSQL) or the one connection (SQLite): it cannot have moved.
       if (!row) continue;
+      // In the chat's chain, as a take is: by the server, to this admin.
+      await appendAudit(
+        trx,
+        auditKey,
+        {
+          actor: ROUTER,
+          action: 'chat.taken',
+          chatId: row.id,
+          details: { adminId: picked.adminId, routed: true },
+        },
+        at,
+      );
       picked.activeChats += 1;
       picked.lastAssignedAt = nth(at, assigned.length);
       assigned.push({ chat: row, adminId: picked.adminId, adminName: picked.adminName });
@@ -182,6 +200,7 @@ export async function requeueUnanswered(
   cutoff: string,
   max: number,
   at: string,
+  auditKey: string,
 ): Promise<Requeued[]> {
   const due = await db
     .selectFrom('routed_chats')
@@ -224,6 +243,19 @@ export async function requeueUnanswered(
         .where('adminId', '=', adminId)
         .where('assignedAt', '=', r.assignedAt)
         .execute();
+      if (chat) {
+        await appendAudit(
+          trx,
+          auditKey,
+          {
+            actor: ROUTER,
+            action: 'chat.unlocked',
+            chatId: chat.id,
+            details: { fromAdminId: adminId, reason: 'reply-timeout' },
+          },
+          at,
+        );
+      }
       return chat;
     });
     if (released) requeued.push({ chat: released, fromAdminId: adminId });

@@ -63,6 +63,13 @@ describe.each(await storeTargets())('routing on $name', (target) => {
       assignedAdminName: 'Name of idle',
     });
     expect(await store.getChat(first._id)).toMatchObject({ assignedAdminId: 'idle' });
+    // In the chat's audit chain, as a take: by the server, to the admin.
+    const entries = await store.audit.chainEntries(`chat:${first._id}`, 0, 10);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'chat.taken',
+      actor: { role: 'system' },
+      details: { adminId: 'idle', routed: true },
+    });
   });
 
   it('ties go to the admin whose last assignment is oldest, one who never had one first', async () => {
@@ -121,6 +128,12 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     expect(await store.getChat(chat._id)).toMatchObject({
       status: 'waiting',
       assignedAdminId: null,
+    });
+    const entries = await store.audit.chainEntries(`chat:${chat._id}`, 0, 10);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'chat.unlocked',
+      actor: { role: 'system' },
+      details: { fromAdminId: 'r-slow', reason: 'reply-timeout' },
     });
     // Settled: a second sweep finds nothing.
     expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
