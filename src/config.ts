@@ -19,6 +19,22 @@ export type AuthConfig =
       audience: string | undefined;
     };
 
+/**
+ * ROUTING: `manual` (v2: every waiting chat is offered to every admin, who take them) or
+ * `auto` (the server assigns each waiting chat, oldest first; src/routing).
+ */
+export type RoutingMode = 'manual' | 'auto';
+const ROUTING_MODES = ['manual', 'auto'];
+
+export interface RoutingConfig {
+  mode: RoutingMode;
+  /**
+   * ROUTING_REPLY_TIMEOUT (seconds, given here in ms): an automatically assigned chat whose
+   * admin wrote nothing within it goes back to the queue. Undefined: never.
+   */
+  replyTimeoutMs: number | undefined;
+}
+
 /** pretty: one readable line per entry (a terminal); json: pino's lines (a log collector). */
 export type LogFormat = 'pretty' | 'json';
 
@@ -56,6 +72,7 @@ export interface Config {
   attachmentUrlSecret: string | undefined;
   /** WEBHOOK_URLS and WEBHOOK_SECRET: where events go and the key that signs them; undefined: off. */
   webhooks: { urls: string[]; secret: string } | undefined;
+  routing: RoutingConfig;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
   /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
@@ -364,6 +381,29 @@ function parseBusinessHours(env: Env): BusinessHours | undefined {
   }
 }
 
+/** The longest ROUTING_REPLY_TIMEOUT: a day (an answer later than that is no timeout). */
+const REPLY_TIMEOUT_MAX_SECONDS = 86_400;
+
+function parseRouting(env: Env): RoutingConfig {
+  const mode = nonEmpty(env, 'ROUTING') ?? 'manual';
+  if (mode !== 'manual' && mode !== 'auto') {
+    throw new ConfigError('ROUTING', `must be one of ${ROUTING_MODES.join(', ')}, not "${mode}"`);
+  }
+  const raw = nonEmpty(env, 'ROUTING_REPLY_TIMEOUT');
+  if (raw === undefined) return { mode, replyTimeoutMs: undefined };
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > REPLY_TIMEOUT_MAX_SECONDS) {
+    throw new ConfigError(
+      'ROUTING_REPLY_TIMEOUT',
+      `"${raw}" is not a whole number of seconds (1-${REPLY_TIMEOUT_MAX_SECONDS}); leave it unset for no timeout`,
+    );
+  }
+  if (mode !== 'auto') {
+    throw new ConfigError('ROUTING_REPLY_TIMEOUT', 'applies to ROUTING=auto only');
+  }
+  return { mode, replyTimeoutMs: seconds * 1000 };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -410,6 +450,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: tunables.shutdownDrainMs,
     publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
+    routing: parseRouting(env),
     redact: redactRaw === 'on',
     webhooks: parseWebhooks(env),
     businessHours: parseBusinessHours(env),

@@ -42,6 +42,7 @@ import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { setRedaction } from './redaction/client-text.js';
+import { nudgingRouter, type Router, startRouter } from './routing/router.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
@@ -237,14 +238,23 @@ export async function startServer(
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
-  const queue = trackQueuePositions(
-    io,
-    deps,
-    createPublisher(io, cluster.redis !== undefined),
-    logger,
-    cluster.redis !== undefined,
-  );
-  const { publish } = queue;
+  const published = createPublisher(io, cluster.redis !== undefined);
+  const queue = trackQueuePositions(io, deps, published, logger, cluster.redis !== undefined);
+  // ROUTING=auto: the router publishes its assignments itself (through the queue tracker,
+  // so waiting users hear their new places), and hears of new capacity.
+  const router: Router | undefined =
+    config.routing.mode === 'auto'
+      ? startRouter(
+          deps,
+          queue.publish,
+          {
+            sweepMs: config.tunables.routingSweepMs,
+            replyTimeoutMs: config.routing.replyTimeoutMs,
+          },
+          logger,
+        )
+      : undefined;
+  const publish = router ? nudgingRouter(queue.publish, router) : queue.publish;
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
@@ -279,6 +289,7 @@ export async function startServer(
       metricsServer = await startMetricsServer(metrics, config.metrics.port, config.host);
     }
   } catch (err) {
+    await router?.stop();
     await app.close();
     await cluster.close();
     await store.close();
@@ -287,6 +298,8 @@ export async function startServer(
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
   const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
+  // Chats that waited while no node was routing.
+  router?.nudge();
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
   logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
@@ -310,6 +323,7 @@ export async function startServer(
         // A delivery in flight finishes (or times out); what is left waits in the outbox.
         await deliverer?.stop();
         queue.stop();
+        await router?.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

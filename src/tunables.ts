@@ -977,6 +977,31 @@ export const TUNABLES = {
     reason:
       "How long a node reuses GET /api/desk's answer: every widget asks when it loads, unauthenticated, and counting available agents asks presence about each admin; a status two seconds old is as good for telling a user whether someone is there.",
   },
+  routingSweepMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and a sweep that finds no chat waiting costs one read of the queue.',
+    override: {
+      env: 'ROUTING_SWEEP_MS',
+      accepts: { kind: 'whole', min: 50, max: 60_000 },
+    },
+  },
+  routingBatchMax: {
+    value: 20,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Waiting chats one routing transaction assigns at most (oldest first, each counted before the next): a burst of new chats pays the agents' lock, their count and the commit once per batch rather than per chat, while a batch holds the agents' rows, and so every other node's routing, for a few milliseconds only.",
+  },
+  routingRequeueMax: {
+    value: 100,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
+  },
 } as const satisfies Record<string, Tunable>;
 
 export type TunableName = keyof typeof TUNABLES;

@@ -219,3 +219,33 @@ describe('BUSINESS_HOURS and BUSINESS_TIMEZONE', () => {
     ).toBe('BUSINESS_TIMEZONE: "Tashkent" is not an IANA time zone (such as Asia/Tashkent)');
   });
 });
+
+describe('routing configuration', () => {
+  it('is manual with no reply timeout by default; auto and a timeout in seconds when asked', () => {
+    expect(loadConfig({}).routing).toEqual({ mode: 'manual', replyTimeoutMs: undefined });
+    expect(loadConfig({ ROUTING: 'auto' }).routing).toEqual({
+      mode: 'auto',
+      replyTimeoutMs: undefined,
+    });
+    expect(loadConfig({ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '120' }).routing).toEqual({
+      mode: 'auto',
+      replyTimeoutMs: 120_000,
+    });
+    expect(loadConfig({}).tunables.routingSweepMs).toBe(2000);
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ ROUTING: 'round-robin' }, 'ROUTING'],
+    [{ ROUTING: 'AUTO' }, 'ROUTING'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '0' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '2m' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '1.5' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '86401' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING_REPLY_TIMEOUT: '60' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING_SWEEP_MS: '10' }, 'ROUTING_SWEEP_MS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    const err = failure(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}:`)).toBe(true);
+  });
+});

@@ -142,6 +142,12 @@ export const SERVER_EVENTS = {
     summary:
       "Where the user's waiting chat stands: on join-user while it waits, and whenever its position or its estimate to the minute changes (`waiting` is as of that event; chats opened behind alone send nothing; each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
   },
+  'chat-assigned': {
+    payload: z.object({ chatId, adminId: z.string(), adminName: z.string(), chat: ChatSchema }),
+    to: ['admin-<adminId>'],
+    summary:
+      'ROUTING=auto: the server assigned this waiting chat to this admin (the oldest waiting chat to the available admin with the fewest active chats below maxChats). Sent besides what POST /api/chats/assign sends: chat-taken to admins, admin-joined to the user, agent-status.',
+  },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),
     to: ['socket'],

@@ -30,6 +30,7 @@ import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
+import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import type {
@@ -42,6 +43,7 @@ import type {
   QueueEntry,
   QueueRank,
   ReadEffect,
+  RoutingChoice,
   SeenAdmin,
   Store,
 } from './store.js';
@@ -286,12 +288,21 @@ export class KyselyStore implements Store {
     if (audit === undefined || key === undefined) return change(this.db);
     return this.db.transaction().execute(async (trx) => {
       const row = await change(trx);
-      if (row) {
-        await appendAudit(trx, key, { ...audit, chatId: row.id }, at);
-        await this.enqueueWebhook(trx, audit, row, at);
-      }
+      if (row) await this.recordChange(trx, key, audit, row, at);
       return row;
     });
+  }
+
+  /** What a change of a chat row leaves in its transaction: its audit entry and its event. */
+  private async recordChange(
+    db: Kysely<Database>,
+    key: string,
+    audit: ChatAudit,
+    row: Selectable<ChatsTable>,
+    at: string,
+  ): Promise<void> {
+    await appendAudit(db, key, { ...audit, chatId: row.id }, at);
+    await this.enqueueWebhook(db, audit, row, at);
   }
 
   /** The event the change makes for other systems, in its transaction (the outbox). */
@@ -462,6 +473,43 @@ export class KyselyStore implements Store {
 
   recentWaits(since: string, max: number): Promise<number[]> {
     return this.costlyRead(() => recentWaits(this.db, since, max));
+  }
+
+  assignWaiting(
+    adminIds: readonly string[],
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]> {
+    return this.guard(async () => {
+      // Read before the transaction: SQLite's one connection is the transaction's until it ends.
+      const key = await this.auditKey();
+      const assigned = await assignWaiting(
+        this.db,
+        this.kind,
+        adminIds,
+        options,
+        now(),
+        (db, audit, row, at) => this.recordChange(db, key, audit, row, at),
+      );
+      return assigned.map((a) => {
+        const chat = toChat(a.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, adminId: a.adminId, adminName: a.adminName };
+      });
+    });
+  }
+
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]> {
+    return this.guard(async () => {
+      const key = await this.auditKey();
+      const requeued = await requeueUnanswered(this.db, cutoff, max, now(), (db, audit, row, at) =>
+        this.recordChange(db, key, audit, row, at),
+      );
+      return requeued.map((r) => {
+        const chat = toChat(r.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, fromAdminId: r.fromAdminId };
+      });
+    });
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

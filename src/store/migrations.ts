@@ -326,6 +326,35 @@ const agentAvailability: Migration = {
 };
 
 /**
+ * Routing (ROUTING=auto): when each admin was last given a chat (the tie-break between
+ * equally loaded admins), and each chat's latest automatic assignment: to whom, when, and
+ * the chat's lastSeq then, so that ROUTING_REPLY_TIMEOUT finds an unanswered one by a
+ * range of its own messages. `adminId` is null once the assignment is settled (answered,
+ * taken back into the queue, or changed by hand); the partial index holds only the
+ * unsettled ones, which the timeout's sweep reads. `skipAdminId`: the admin whose
+ * assignment timed out, given the chat again only when nobody else can take it.
+ */
+const routing: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('agents').addColumn('lastAssignedAt', 'text').execute();
+    await db.schema
+      .createTable('routed_chats')
+      .addColumn('chatId', 'text', (c) => c.primaryKey())
+      .addColumn('adminId', 'text')
+      .addColumn('assignedAt', 'text', (c) => c.notNull())
+      .addColumn('fromSeq', 'integer', (c) => c.notNull())
+      .addColumn('skipAdminId', 'text')
+      .execute();
+    await db.schema
+      .createIndex('routed_chats_unsettled')
+      .on('routed_chats')
+      .column('assignedAt')
+      .where(sql.ref('adminId'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
  * A watermark per chat and reader instead of the partial index of unread messages
  * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
  * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
@@ -493,6 +522,7 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
+  '0011_routing': routing,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0021_webhook_outbox': webhookOutbox,

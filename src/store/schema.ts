@@ -112,6 +112,20 @@ export interface AgentsTable {
   availability: Availability | null;
   maxChats: number | null;
   updatedAt: string;
+  /** When routing last gave them a chat (null: never): the older wins a tie (migration 0011). */
+  lastAssignedAt: string | null;
+}
+
+/** A chat's latest automatic assignment (ROUTING=auto; migration 0011). */
+export interface RoutedChatsTable {
+  chatId: string;
+  /** Who holds it unanswered; null once settled (answered, requeued, or changed by hand). */
+  adminId: string | null;
+  assignedAt: string;
+  /** The chat's lastSeq when it was assigned: the admin's answer is a message after it. */
+  fromSeq: number;
+  /** Whose assignment of it timed out: routed to them again only when nobody else can take it. */
+  skipAdminId: string | null;
 }
 
 /** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
@@ -174,6 +188,7 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  routed_chats: RoutedChatsTable;
   audit_log: AuditLogTable;
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;

@@ -43,6 +43,23 @@ export interface QueueRank {
   waiting: number;
   position: number | null;
 }
+/** An admin routing may give a chat to, as counted under the assignment's lock. */
+export interface RoutingChoiceCandidate {
+  adminId: string;
+  activeChats: number;
+  maxChats: number;
+  /** When routing last gave them a chat; null: never. */
+  lastAssignedAt: string | null;
+}
+
+/**
+ * The routing rule (routing/rules.ts, `nextAgent`), handed to the store that applies it
+ * under lock: who gets the chat (`skipAdminId`: whose assignment of it went unanswered).
+ */
+export type RoutingChoice = (
+  candidates: readonly RoutingChoiceCandidate[],
+  skipAdminId: string | null,
+) => RoutingChoiceCandidate | undefined;
 
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
@@ -191,6 +208,25 @@ export interface Store {
   queueRank(chatId: string): Promise<QueueRank>;
   /** How long (ms) the newest `max` chats first assigned since `since` had waited. */
   recentWaits(since: string, max: number): Promise<number[]>;
+
+  /**
+   * ROUTING=auto, decided by the database: the oldest waiting chats (not locked, at most
+   * `max`), each to the admin `choose` picks among these admins (online, by presence) who
+   * chose available, with their active chats and maxChats (else `defaultMaxChats`) counted
+   * under a lock that other nodes' assignments wait for, and each assignment counted
+   * before the next. No admin goes over maxChats, whatever other nodes assign at the same
+   * time. Empty: nobody named has room, or nothing waits.
+   */
+  assignWaiting(
+    adminIds: readonly string[],
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]>;
+  /**
+   * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` (at most `max`)
+   * whose admin still holds the chat unlocked and has not written in it since go back to
+   * the queue; each such chat, now waiting, with the admin who had it.
+   */
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,
