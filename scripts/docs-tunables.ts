@@ -52,6 +52,8 @@ export function formatValue(value: number, unit: (typeof TUNABLES)[TunableName][
       return duration(value * 1000);
     case 'per second':
       return `${count(value)}/s`;
+    case 'bytes per second':
+      return `${size(value)}/s`;
     case 'at once':
       return `${count(value)} at once`;
     case 'count':
@@ -82,6 +84,7 @@ const AREA_TITLES: Record<Area, string> = {
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
   csat: "CSAT and the customer's context (`src/chats/`)",
+  webhooks: 'Webhooks (`src/webhooks/`)',
 };
 
 function defaultOf(name: TunableName): string {

@@ -20,6 +20,8 @@ import { clientAddress } from './client-address.js';
 import { joinCluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import type { WithDesk } from './desk/services.js';
+import { createDesk } from './desk/use-cases.js';
 import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
@@ -35,17 +37,20 @@ import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/mem
 import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
+import { trackQueuePositions } from './realtime/queue-positions.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { setRedaction } from './redaction/client-text.js';
+import { nudgingRouter, type Router, startRouter } from './routing/router.js';
 import { LIMITS } from './schemas/vocabulary.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
   url: string;
@@ -99,9 +104,16 @@ function attachmentServices(
     blobs: chosen?.blobs ?? databaseBlobStore(store.attachments),
     scanner: chosen?.scanner,
     links: linkSigner(key, config.tunables.attachmentUrlTtlSeconds),
+    publicUrl: config.publicUrl,
     maxBytes: config.tunables.attachmentMaxBytes,
     maxPixels: config.tunables.attachmentMaxPixels,
     quotaBytes: config.tunables.attachmentQuotaBytes,
+    pace: {
+      idleMs: config.tunables.attachmentUploadIdleMs,
+      graceMs: config.tunables.attachmentUploadGraceMs,
+      minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
+      maxMs: config.tunables.attachmentUploadMaxMs,
+    },
   };
 }
 
@@ -132,6 +144,28 @@ async function authContext(
   // jose is loaded only when tokens are in use.
   const { createTokenVerifier } = await import('./auth/tokens.js');
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
+}
+
+/** Changes from now on queue their events; this node delivers its share of the outbox. */
+function startWebhooks(
+  store: Store,
+  webhooks: NonNullable<Config['webhooks']>,
+  logger: Logger,
+): Deliverer {
+  store.sendWebhooksTo(webhooks.urls);
+  return startDeliverer({
+    outbox: store.webhooks,
+    secret: webhooks.secret,
+    onError: (err) => logger.warn({ err }, 'webhook outbox unreadable; trying again'),
+    onSettled: (delivery, attempt) => {
+      if (!attempt.ok && attempt.nextAttemptAt === null) {
+        logger.warn(
+          { webhookId: delivery.id, url: delivery.url, error: attempt.error },
+          'webhook given up: kept as failed',
+        );
+      }
+    },
+  });
 }
 
 export async function startServer(
@@ -197,10 +231,10 @@ export async function startServer(
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
   const addressOf = clientAddress(config.trustProxy);
-  const app = createHttpApp(logger, config.trustProxy);
+  const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
-  const deps: Deps & { attachments: AttachmentServices } = {
+  const core: Deps & { attachments: AttachmentServices } = {
     store,
     limits,
     presence: cluster.presence,
@@ -210,10 +244,27 @@ export async function startServer(
     defaultMaxChats: config.tunables.defaultMaxChats,
     ratingWindowSeconds: config.tunables.ratingWindowSeconds,
   };
+  const deps: typeof core & WithDesk = { ...core, desk: createDesk(core, config.businessHours) };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
-  const publish = createPublisher(io, cluster.redis !== undefined);
+  const published = createPublisher(io, cluster.redis !== undefined);
+  const queue = trackQueuePositions(io, deps, published, logger, cluster.redis !== undefined);
+  // ROUTING=auto: the router publishes its assignments itself (through the queue tracker,
+  // so waiting users hear their new places), and hears of new capacity.
+  const router: Router | undefined =
+    config.routing.mode === 'auto'
+      ? startRouter(
+          deps,
+          queue.publish,
+          {
+            sweepMs: config.tunables.routingSweepMs,
+            replyTimeoutMs: config.routing.replyTimeoutMs,
+          },
+          logger,
+        )
+      : undefined;
+  const publish = router ? nudgingRouter(queue.publish, router) : queue.publish;
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
@@ -248,6 +299,7 @@ export async function startServer(
       metricsServer = await startMetricsServer(metrics, config.metrics.port, config.host);
     }
   } catch (err) {
+    await router?.stop();
     await app.close();
     await cluster.close();
     await store.close();
@@ -255,6 +307,9 @@ export async function startServer(
   }
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
+  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
+  // Chats that waited while no node was routing.
+  router?.nudge();
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
   logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
@@ -275,6 +330,10 @@ export async function startServer(
         // while this node still serves the ones it has.
         readiness.drain();
         sweeper.stop();
+        // A delivery in flight finishes (or times out); what is left waits in the outbox.
+        await deliverer?.stop();
+        queue.stop();
+        await router?.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

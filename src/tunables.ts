@@ -14,6 +14,7 @@ import { LIMITS } from './schemas/shapes.js';
 
 export type Unit =
   | 'bytes'
+  | 'bytes per second'
   | 'count'
   | 'characters'
   | 'messages'
@@ -55,7 +56,8 @@ export type Area =
   | 'import'
   | 'attachments'
   | 'routing'
-  | 'csat';
+  | 'csat'
+  | 'webhooks';
 
 export interface Tunable {
   value: number;
@@ -297,7 +299,11 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'connections',
     reason:
-      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
+      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it, nor are attachment uploads, which have their own progress watchdog (attachmentUpload*). headersTimeoutMs never exceeds it.',
+    override: {
+      env: 'REQUEST_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 300_000 },
+    },
   },
   connectionsCheckIntervalMs: {
     value: 1_000,
@@ -669,6 +675,57 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 1_000_000, max: 268_402_689 },
     },
   },
+  attachmentUploadIdleMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "An upload during which no byte arrives for this long is refused (408) and its connection closed: a phone changing cells or a Wi-Fi hiccup stalls for seconds and TCP's retransmissions back off to tens of seconds, so a shorter wait cuts uploads that would have finished; a dead client holds at most this much longer. Uploads are not cut by requestTimeoutMs (a 10 MiB file in 15 s needs ~5.6 Mbit/s).",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_IDLE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadGraceMs: {
+    value: 20_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an upload runs before its average rate is held to attachmentUploadMinBytesPerSecond: TCP's slow start, a radio waking up and a first stall fit in it, and it is longer than requestTimeoutMs, which uploads had before.",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_GRACE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadMinBytesPerSecond: {
+    value: 16 * KiB,
+    unit: 'bytes per second',
+    area: 'attachments',
+    reason:
+      'After the grace period, an upload whose average since its first byte falls below this is refused (408): 128 kbit/s, what a poor 2G/EDGE link still carries, so a 10 MiB file at this rate takes under 11 min (within attachmentUploadMaxMs). A trickle (a byte every few seconds, which never trips the idle wait) is thousands of times slower, and cut at the end of the grace period: holding an upload open costs a client as much bandwidth as it costs the server a connection and a buffer.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MIN_RATE',
+      accepts: { kind: 'whole', min: 1, max: 100 * MiB },
+    },
+  },
+  attachmentUploadMaxMs: {
+    value: 15 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'The longest an upload may take whatever its pace, the generous outer bound: the largest file at the minimum rate fits with room to spare; past it the upload is refused (408) and its connection closed.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MAX_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
+    },
+  },
+  attachmentUploadCheckMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How often an upload's watchdog looks at the bytes its connection has read (a counter, no stream is touched): a stalled upload is cut at most this long after its bound.",
+  },
   attachmentThumbnailPixels: {
     value: 320,
     unit: 'count',
@@ -850,6 +907,130 @@ export const TUNABLES = {
     reason:
       "A user token's `ctx` claim as JSON: contact details, KYC status and a handful of recent transactions fit in a few hundred bytes; 4 KB keeps tokens (sent with every request) and chat rows small, and a larger claim is dropped and logged rather than stored.",
     contract: true,
+  },
+
+  // ---- Webhooks: events to other systems (src/webhooks) -------------------------------------
+  webhookTimeoutMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long one delivery may take before it counts as failed and is retried (the contract): a receiver that hangs never holds a delivery slot for long.',
+    contract: true,
+  },
+  webhookGiveUpMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long an event is retried before it is kept as failed (the contract): a receiver down for a working day still gets everything once it is back.',
+    override: {
+      env: 'WEBHOOK_GIVE_UP_MS',
+      accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 },
+    },
+  },
+  webhookPollMs: {
+    value: 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How often each node looks for due deliveries: an event reaches its receiver within about this after its commit, at the cost of one indexed query per second per node.',
+  },
+  webhookLeaseMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long a node holds a delivery it took: longer than a delivery can last (10 s), so only a node that died mid-delivery loses it to another, which then sends it again with the same webhook-id.',
+  },
+  webhookBatch: {
+    value: 20,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
+  },
+  // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
+  queuePositionCoalesceMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node gathers changes of the queue before it reads the queue once and tells its own waiting users whose position changed: a burst of assignments costs one read per node, not one per assignment per waiting user, and half a second is sooner than anyone reads a number.',
+  },
+  queuePositionsPerTurn: {
+    value: 250,
+    unit: 'entries',
+    area: 'routing',
+    reason:
+      "How many queue-position events a node sends in one turn of the event loop before letting other work through: at about 30 µs each (bench:queue) a slice holds the loop some 8 ms, where 5,000 at once would delay every message's acknowledgement on the node by over 100 ms.",
+  },
+  queueRefreshMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'While users wait on a node, it reads the queue again this often even without news: a change whose notice was lost (Redis away) and the estimate drifting with time still reach them, at the cost of one read per node per half minute.',
+  },
+  queuePositionsMax: {
+    value: 10_000,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The most waiting chats a node reads to tell positions (one index range, a few ms at this size); users further back get no queue-position until they move up, and GET /api/chats/:chatId/queue still answers them.',
+  },
+  queueEstimateWindowMs: {
+    value: 60 * 60_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'The recent waits the estimate is the median of: chats first assigned within the last hour, so it follows the shift on duty and not last week; with none, the estimate is null rather than a guess.',
+  },
+  queueEstimateSampleMax: {
+    value: 200,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The newest first assignments of the window the median is taken over: plenty for a stable median, and the read stays one short index range on the busiest desk.',
+  },
+  queueEstimateCacheMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node reuses the median wait it read: it moves slowly, and reading it for every position update would cost a query per update.',
+  },
+  deskStatusCacheMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      "How long a node reuses GET /api/desk's answer: every widget asks when it loads, unauthenticated, and counting available agents asks presence about each admin; a status two seconds old is as good for telling a user whether someone is there.",
+  },
+  routingSweepMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and a sweep that finds no chat waiting costs one read of the queue.',
+    override: {
+      env: 'ROUTING_SWEEP_MS',
+      accepts: { kind: 'whole', min: 50, max: 60_000 },
+    },
+  },
+  routingBatchMax: {
+    value: 20,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Waiting chats one routing transaction assigns at most (oldest first, each counted before the next): a burst of new chats pays the agents' lock, their count and the commit once per batch rather than per chat, while a batch holds the agents' rows, and so every other node's routing, for a few milliseconds only.",
+  },
+  routingRequeueMax: {
+    value: 100,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
   },
 } as const satisfies Record<string, Tunable>;
 

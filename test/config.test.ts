@@ -80,6 +80,29 @@ describe('configuration', () => {
     ).toEqual(['https://admin.example']);
   });
 
+  it('takes PUBLIC_URL as an http(s) base without a trailing slash, unset by default', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com/' }).publicUrl).toBe(
+      'https://chat.example.com',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3001/support/chat/' }).publicUrl).toBe(
+      'http://10.0.0.5:3001/support/chat',
+    );
+  });
+
+  it.each<[string, RegExp]>([
+    ['chat.example.com', /not a valid URL/],
+    ['ftp://chat.example.com', /must start with http:\/\/ or https:\/\//],
+    ['https://chat.example.com/?x=1', /must not have a query string/],
+    ['https://chat.example.com/?', /must not have a query string/],
+    ['https://chat.example.com/#top', /must not have a fragment/],
+    ['https://me:secret@chat.example.com', /must not carry a user name or password/],
+  ])('refuses PUBLIC_URL=%s with a message that says why', (value, why) => {
+    const err = failure({ PUBLIC_URL: value });
+    expect(err.variable).toBe('PUBLIC_URL');
+    expect(err.message).toMatch(why);
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -161,4 +184,68 @@ describe('REDIS_PREFIX', () => {
       expect(failure({ REDIS_PREFIX: prefix }).variable).toBe('REDIS_PREFIX');
     },
   );
+});
+
+describe('BUSINESS_HOURS and BUSINESS_TIMEZONE', () => {
+  it('are unset by default: the desk is always open', () => {
+    expect(loadConfig({}).businessHours).toBeUndefined();
+    expect(loadConfig({ BUSINESS_TIMEZONE: 'Asia/Tashkent' }).businessHours).toBeUndefined();
+  });
+
+  it('read the weekly hours in the zone given', () => {
+    const hours = loadConfig({
+      BUSINESS_HOURS: 'Mon-Fri 09:00-18:00; Sat 10:00-14:00',
+      BUSINESS_TIMEZONE: 'Asia/Tashkent',
+    }).businessHours;
+    expect(hours?.timeZone).toBe('Asia/Tashkent');
+    expect(hours?.schedule.days[6]).toEqual([{ start: 600, end: 840 }]);
+  });
+
+  it('stop the start with one line naming the variable when malformed', () => {
+    const zone = { BUSINESS_TIMEZONE: 'Asia/Tashkent' };
+    expect(failure({ ...zone, BUSINESS_HOURS: 'Mon-Fri 9-18' })).toMatchObject({
+      variable: 'BUSINESS_HOURS',
+      message: 'BUSINESS_HOURS: "9" is not a time of day as HH:MM (00:00-24:00)',
+    });
+    expect(failure({ ...zone, BUSINESS_HOURS: 'Weekdays 09:00-18:00' }).variable).toBe(
+      'BUSINESS_HOURS',
+    );
+    expect(failure({ BUSINESS_HOURS: 'Mon 09:00-18:00' })).toMatchObject({
+      variable: 'BUSINESS_TIMEZONE',
+      message: expect.stringContaining('must be set with BUSINESS_HOURS'),
+    });
+    expect(
+      failure({ BUSINESS_HOURS: 'Mon 09:00-18:00', BUSINESS_TIMEZONE: 'Tashkent' }).message,
+    ).toBe('BUSINESS_TIMEZONE: "Tashkent" is not an IANA time zone (such as Asia/Tashkent)');
+  });
+});
+
+describe('routing configuration', () => {
+  it('is manual with no reply timeout by default; auto and a timeout in seconds when asked', () => {
+    expect(loadConfig({}).routing).toEqual({ mode: 'manual', replyTimeoutMs: undefined });
+    expect(loadConfig({ ROUTING: 'auto' }).routing).toEqual({
+      mode: 'auto',
+      replyTimeoutMs: undefined,
+    });
+    expect(loadConfig({ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '120' }).routing).toEqual({
+      mode: 'auto',
+      replyTimeoutMs: 120_000,
+    });
+    expect(loadConfig({}).tunables.routingSweepMs).toBe(2000);
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ ROUTING: 'round-robin' }, 'ROUTING'],
+    [{ ROUTING: 'AUTO' }, 'ROUTING'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '0' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '2m' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '1.5' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING: 'auto', ROUTING_REPLY_TIMEOUT: '86401' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING_REPLY_TIMEOUT: '60' }, 'ROUTING_REPLY_TIMEOUT'],
+    [{ ROUTING_SWEEP_MS: '10' }, 'ROUTING_SWEEP_MS'],
+  ])('refuses %o naming %s', (env, variable) => {
+    const err = failure(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}:`)).toBe(true);
+  });
 });

@@ -19,6 +19,10 @@ const EXAMPLES: Record<FailureStatus, ReturnType<typeof failure>> = {
   401: failure('MISSING_TOKEN'),
   403: failure('FORBIDDEN', 'You may not access this chat'),
   404: failure('CHAT_NOT_FOUND', 'Chat 674450ae0000000000000001 not found'),
+  408: failure(
+    'ATTACHMENT_TIMEOUT',
+    'No part of the upload arrived for 30 s (ATTACHMENT_UPLOAD_IDLE_MS)',
+  ),
   409: failure('CHAT_TAKEN', 'Chat is already taken by Ali', {
     assignedTo: 'Ali',
     assignedAdminId: 'admin-456',
@@ -48,13 +52,23 @@ function failureResponse(status: FailureStatus) {
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
 export function routeSchema<K extends RestRouteKey>(key: K) {
-  const { reply, also, tag, summary, ...inputs } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
+  const {
+    reply,
+    also,
+    tag,
+    summary,
+    public: open,
+    ...inputs
+  } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
     description?: string;
+    public?: true;
   };
-  const statuses = [...new Set([...EVERY_ROUTE, ...also])].sort((a, b) => a - b);
+  const every = open ? EVERY_ROUTE.filter((s) => s !== 401 && s !== 403) : EVERY_ROUTE;
+  const statuses = [...new Set([...every, ...also])].sort((a, b) => a - b);
   const response: Record<number, ReturnType<typeof json>> = {
     200: json(successEnvelope(reply), 'Success envelope'),
   };
   for (const status of statuses) response[status] = failureResponse(status);
-  return { ...inputs, tags: [tag], summary, security: BEARER_SECURITY, response };
+  const security = open ? [] : BEARER_SECURITY;
+  return { ...inputs, tags: [tag], summary, security, response };
 }

@@ -3,7 +3,14 @@
  * are passed in as a small `DialectTraits` object by sqlite.ts and postgres.ts; the append
  * pipeline is append-lanes.ts, whether the database takes work availability.ts.
  */
-import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import {
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from 'kysely';
 import type { AuditDraft, ChatAudit } from '../audit/chain.js';
 import type { AuditLog } from '../audit/log.js';
 import type { Actor } from '../auth/actor.js';
@@ -11,6 +18,8 @@ import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message } from '../schemas/shapes.js';
 import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
+import { eventOf, webhookBody } from '../webhooks/events.js';
+import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
@@ -19,9 +28,11 @@ import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
+import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
-import type { Database } from './schema.js';
+import type { ChatsTable, Database } from './schema.js';
 import type {
   AdminRef,
   AgentRecord,
@@ -29,11 +40,15 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  QueueEntry,
+  QueueRank,
   RatingDraft,
   ReadEffect,
+  RoutingChoice,
   SeenAdmin,
   Store,
 } from './store.js';
+import { enqueueWebhook, kyselyWebhookOutbox } from './webhook-outbox.js';
 
 export interface DialectTraits extends AppendLanesOptions {
   kind: Store['kind'];
@@ -63,12 +78,14 @@ export class KyselyStore implements Store {
   readonly kind: Store['kind'];
   readonly attachments: AttachmentRecords;
   readonly audit: AuditLog;
+  readonly webhooks: WebhookOutbox;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
   private readonly availability: Availability;
   private readonly appends: AppendLanes;
   private auditKeyRead: Promise<string> | undefined;
+  private webhookUrls: readonly string[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,6 +100,12 @@ export class KyselyStore implements Store {
     this.audit = kyselyAuditLog(
       db,
       (work) => this.costlyRead(work),
+      () => this.auditKey(),
+    );
+    this.webhooks = kyselyWebhookOutbox(
+      db,
+      traits.kind,
+      (work) => this.guard(work),
       () => this.auditKey(),
     );
   }
@@ -257,7 +280,7 @@ export class KyselyStore implements Store {
    * recorded only when the change happened (a row came back). Without `audit`, the change
    * alone, as one statement.
    */
-  private audited<Row extends { id: string } | undefined>(
+  private audited<Row extends Selectable<ChatsTable> | undefined>(
     audit: ChatAudit | undefined,
     key: string | undefined,
     at: string,
@@ -266,9 +289,39 @@ export class KyselyStore implements Store {
     if (audit === undefined || key === undefined) return change(this.db);
     return this.db.transaction().execute(async (trx) => {
       const row = await change(trx);
-      if (row) await appendAudit(trx, key, { ...audit, chatId: row.id }, at);
+      if (row) await this.recordChange(trx, key, audit, row, at);
       return row;
     });
+  }
+
+  /** What a change of a chat row leaves in its transaction: its audit entry and its event. */
+  private async recordChange(
+    db: Kysely<Database>,
+    key: string,
+    audit: ChatAudit,
+    row: Selectable<ChatsTable>,
+    at: string,
+  ): Promise<void> {
+    await appendAudit(db, key, { ...audit, chatId: row.id }, at);
+    await this.enqueueWebhook(db, audit, row, at);
+  }
+
+  /** The event the change makes for other systems, in its transaction (the outbox). */
+  private async enqueueWebhook(
+    db: Kysely<Database>,
+    audit: ChatAudit,
+    row: Selectable<ChatsTable>,
+    at: string,
+  ): Promise<void> {
+    const type = eventOf(audit.action);
+    if (type === undefined || this.webhookUrls.length === 0) return;
+    const data = { chatId: row.id, chat: toChat(row), actor: audit.actor, ...audit.details };
+    const body = webhookBody(type, at, data);
+    await enqueueWebhook(db, { type, chatId: row.id, body, at }, this.webhookUrls, newId);
+  }
+
+  sendWebhooksTo(urls: readonly string[]): void {
+    this.webhookUrls = urls;
   }
 
   /** A change that concerns no chat (an agent's choice), with its entry on the desk chain. */
@@ -292,19 +345,22 @@ export class KyselyStore implements Store {
     lock: boolean,
     audit?: ChatAudit,
   ): Promise<Chat | undefined> {
+    const at = now();
     return this.updateChat(
       chatId,
       (q) =>
         q
-          .set({
+          .set((eb) => ({
             status: 'active',
             assignedAdminId: admin.id,
             assignedAdminName: admin.name,
             ...(lock
               ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
               : {}),
-            updatedAt: now(),
-          })
+            updatedAt: at,
+            // The end of the chat's first wait (the queue's estimate); later takes keep it.
+            firstAssignedAt: eb.fn.coalesce('firstAssignedAt', eb.val(at)),
+          }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
     );
@@ -454,6 +510,55 @@ export class KyselyStore implements Store {
     return this.costlyRead(() => agentRecords(this.db, which));
   }
 
+  waitingOrder(max: number): Promise<QueueEntry[]> {
+    return this.costlyRead(() => waitingOrder(this.db, max));
+  }
+
+  queueRank(chatId: string): Promise<QueueRank> {
+    return this.costlyRead(() => queueRank(this.db, chatId));
+  }
+
+  recentWaits(since: string, max: number): Promise<number[]> {
+    return this.costlyRead(() => recentWaits(this.db, since, max));
+  }
+
+  assignWaiting(
+    adminIds: readonly string[],
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]> {
+    return this.guard(async () => {
+      // Read before the transaction: SQLite's one connection is the transaction's until it ends.
+      const key = await this.auditKey();
+      const assigned = await assignWaiting(
+        this.db,
+        this.kind,
+        adminIds,
+        options,
+        now(),
+        (db, audit, row, at) => this.recordChange(db, key, audit, row, at),
+      );
+      return assigned.map((a) => {
+        const chat = toChat(a.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, adminId: a.adminId, adminName: a.adminName };
+      });
+    });
+  }
+
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]> {
+    return this.guard(async () => {
+      const key = await this.auditKey();
+      const requeued = await requeueUnanswered(this.db, cutoff, max, now(), (db, audit, row, at) =>
+        this.recordChange(db, key, audit, row, at),
+      );
+      return requeued.map((r) => {
+        const chat = toChat(r.chat);
+        this.cache.record(chat._id, chat);
+        return { chat, fromAdminId: r.fromAdminId };
+      });
+    });
+  }
+
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     return this.appends.append(draft);
@@ -493,9 +598,19 @@ export class KyselyStore implements Store {
     });
   }
 
+  /** `seq`, or the one after the chat's last message when `seq` is further. */
+  private async seqAfterEnd(chatId: string, seq: number): Promise<number> {
+    const chat = await this.db
+      .selectFrom('chats')
+      .select('lastSeq')
+      .where('id', '=', chatId)
+      .executeTakeFirst();
+    return Math.min(seq, Number(chat?.lastSeq ?? 0) + 1);
+  }
+
   historyCursor(
     chatId: string,
-    { direction, seq, limit }: HistoryCursor,
+    { direction, seq: cursorSeq, limit }: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
     return this.costlyRead(async () => {
       const after = direction === 'after';
@@ -503,6 +618,9 @@ export class KyselyStore implements Store {
       // so no plan can read more of the chat (PostgreSQL without statistics on a new table
       // read all 300k newer messages to sort them: 420 ms for one `after` page).
       const reach = limit + 1;
+      // A `before` past the chat's end starts at its end: the range counted from beyond it
+      // held fewer rows than there are (none at all from far beyond), and so no `hasMore`.
+      const seq = after || cursorSeq <= 1 ? cursorSeq : await this.seqAfterEnd(chatId, cursorSeq);
       const rows = await this.db
         .selectFrom('messages')
         .selectAll()

@@ -326,6 +326,35 @@ const agentAvailability: Migration = {
 };
 
 /**
+ * Routing (ROUTING=auto): when each admin was last given a chat (the tie-break between
+ * equally loaded admins), and each chat's latest automatic assignment: to whom, when, and
+ * the chat's lastSeq then, so that ROUTING_REPLY_TIMEOUT finds an unanswered one by a
+ * range of its own messages. `adminId` is null once the assignment is settled (answered,
+ * taken back into the queue, or changed by hand); the partial index holds only the
+ * unsettled ones, which the timeout's sweep reads. `skipAdminId`: the admin whose
+ * assignment timed out, given the chat again only when nobody else can take it.
+ */
+const routing: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('agents').addColumn('lastAssignedAt', 'text').execute();
+    await db.schema
+      .createTable('routed_chats')
+      .addColumn('chatId', 'text', (c) => c.primaryKey())
+      .addColumn('adminId', 'text')
+      .addColumn('assignedAt', 'text', (c) => c.notNull())
+      .addColumn('fromSeq', 'integer', (c) => c.notNull())
+      .addColumn('skipAdminId', 'text')
+      .execute();
+    await db.schema
+      .createIndex('routed_chats_unsettled')
+      .on('routed_chats')
+      .column('assignedAt')
+      .where(sql.ref('adminId'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
  * A watermark per chat and reader instead of the partial index of unread messages
  * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
  * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
@@ -442,6 +471,64 @@ const chatRatings: Migration = {
   },
 };
 
+/**
+ * The webhook outbox: one row per event and receiver, written in the transaction of the
+ * change, so a node killed after it acknowledged the change loses no event. `seq` is the
+ * commit order the deliveries of one chat keep.
+ */
+const webhookOutbox: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await db.schema
+      .createTable('webhook_outbox')
+      .addColumn('seq', postgres ? 'bigserial' : 'integer', (c) =>
+        postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('nextAttemptAt', 'text', (c) => c.notNull())
+      .addColumn('leaseUntil', 'text')
+      .addColumn('lastError', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('deliveredAt', 'text')
+      .execute();
+    // The due ones, in commit order; and what waits before a chat's next event.
+    await db.schema
+      .createIndex('webhook_outbox_pending')
+      .on('webhook_outbox')
+      .columns(['status', 'nextAttemptAt', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_outbox_by_chat')
+      .on('webhook_outbox')
+      .columns(['chatId', 'url', 'seq'])
+      .execute();
+  },
+};
+
+/**
+ * When each chat was first given to an admin (taken, locked or routed): the queue's
+ * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
+ * Written once per chat, so its index costs a message nothing; chats assigned before
+ * this migration have none and stay out of the estimate.
+ */
+const chatFirstAssignedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstAssignedAt', 'text').execute();
+    await db.schema
+      .createIndex('chats_by_first_assigned')
+      .on('chats')
+      .column('firstAssignedAt')
+      .where(sql.ref('firstAssignedAt'), 'is not', null)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -453,9 +540,12 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
+  '0011_routing': routing,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0020_chat_ratings_and_context': chatRatings,
+  '0021_webhook_outbox': webhookOutbox,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
 };
 
 /**

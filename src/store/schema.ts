@@ -1,4 +1,5 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
+import type { Generated } from 'kysely';
 import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
@@ -35,6 +36,8 @@ export interface ChatsTable {
   ratedAt: string | null;
   /** The customer's context (the user token's `ctx` claim) as JSON; null: none given. */
   ctx: string | null;
+  /** When an admin first took, locked or was routed the chat; null while it never was. */
+  firstAssignedAt: string | null;
 }
 
 export interface MessagesTable {
@@ -117,6 +120,20 @@ export interface AgentsTable {
   availability: Availability | null;
   maxChats: number | null;
   updatedAt: string;
+  /** When routing last gave them a chat (null: never): the older wins a tie (migration 0011). */
+  lastAssignedAt: string | null;
+}
+
+/** A chat's latest automatic assignment (ROUTING=auto; migration 0011). */
+export interface RoutedChatsTable {
+  chatId: string;
+  /** Who holds it unanswered; null once settled (answered, requeued, or changed by hand). */
+  adminId: string | null;
+  assignedAt: string;
+  /** The chat's lastSeq when it was assigned: the admin's answer is a message after it. */
+  fromSeq: number;
+  /** Whose assignment of it timed out: routed to them again only when nobody else can take it. */
+  skipAdminId: string | null;
 }
 
 /** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
@@ -149,6 +166,27 @@ export interface AuditKeyTable {
   key: string;
 }
 
+/** One event for one receiver, written with the change that made it (the outbox). */
+export interface WebhookOutboxTable {
+  /** Commit order: per chat, events are delivered in this order. */
+  seq: Generated<number>;
+  /** The `webhook-id`: the same on every attempt. */
+  id: string;
+  url: string;
+  chatId: string | null;
+  type: string;
+  /** The body as sent: `{type, timestamp, data}`. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  /** Until when the node that took it may deliver it; null while nobody holds it. */
+  leaseUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -158,7 +196,9 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  routed_chats: RoutedChatsTable;
   audit_log: AuditLogTable;
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;
+  webhook_outbox: WebhookOutboxTable;
 }

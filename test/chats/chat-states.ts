@@ -53,6 +53,7 @@ export function everyChatState(): ChatsTable[] {
           ratingComment: null,
           ratedAt: null,
           ctx: null,
+          firstAssignedAt: null,
         });
       }
   return rows;

@@ -78,7 +78,14 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
 /** A chat row before migration 0010 added the read watermarks. */
 type ChatsBefore0010 = Omit<
   ChatsTable,
-  'adminReadSeq' | 'userReadSeq' | 'closedAt' | 'ratingScore' | 'ratingComment' | 'ratedAt' | 'ctx'
+  | 'adminReadSeq'
+  | 'userReadSeq'
+  | 'firstAssignedAt'
+  | 'closedAt'
+  | 'ratingScore'
+  | 'ratingComment'
+  | 'ratedAt'
+  | 'ctx'
 >;
 
 describe.each(await storeTargets())('migration 0007 on $name', (target) => {

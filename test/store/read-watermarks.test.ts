@@ -205,7 +205,14 @@ describe.each(await storeTargets())('read watermarks on $name', (target) => {
 /** Rows as migration 0009 left the tables (0010 added the watermarks, 0017 `redacted`). */
 type ChatsBefore0010 = Omit<
   ChatsTable,
-  'adminReadSeq' | 'userReadSeq' | 'closedAt' | 'ratingScore' | 'ratingComment' | 'ratedAt' | 'ctx'
+  | 'adminReadSeq'
+  | 'userReadSeq'
+  | 'firstAssignedAt'
+  | 'closedAt'
+  | 'ratingScore'
+  | 'ratingComment'
+  | 'ratedAt'
+  | 'ctx'
 >;
 type MessagesBefore0010 = Omit<MessagesTable, 'redacted'>;
 

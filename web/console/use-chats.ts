@@ -19,6 +19,7 @@ export function useChats(
   me: Identity,
   allStatus: Chat['status'] | '',
   onUserMessage: (chatId: string, m: Message) => void,
+  onAssigned: (chat: Chat) => void = () => {},
 ): ChatsApi {
   const [chats, dispatch] = useReducer(
     (s: Chats, e: ChatEvent) => applyChatEvent(s, e, me),
@@ -26,6 +27,8 @@ export function useChats(
   );
   const notify = useRef(onUserMessage);
   notify.current = onUserMessage;
+  const assigned = useRef(onAssigned);
+  assigned.current = onAssigned;
   const superadmin = me.role === 'superadmin';
 
   const reload = useCallback(async () => {
@@ -65,6 +68,11 @@ export function useChats(
     client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
     client.on('chat-unlocked', ({ chat }) => dispatch({ type: 'upsert', chat })),
     client.on('chat-transferred-in', ({ chat }) => dispatch({ type: 'upsert', chat })),
+    // ROUTING=auto gave this admin the chat (chat-taken tells the other consoles).
+    client.on('chat-assigned', ({ chat }) => {
+      dispatch({ type: 'upsert', chat });
+      assigned.current(chat);
+    }),
     client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
     client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
     client.on('chat-rated', (p) => dispatch({ type: 'rated', ...p })),

@@ -1,6 +1,6 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
@@ -15,7 +15,8 @@ import { canAskForNotifications, useAttention } from './attention.js';
 import { AvailabilityToggle } from './availability-toggle.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
-import { allOf, mineOf, queueOf } from './chats.js';
+import { allOf, type Chats, mineOf, noChats, queueOf } from './chats.js';
+import { chime } from './chime.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
 import type { Session } from './session.js';
 import { useAgents } from './use-agents.js';
@@ -101,6 +102,8 @@ export function Workspace(props: Props) {
   const attention = useAttention(c('appTitle'), (count) =>
     t('newMessagesTitle', { count, title: c('appTitle') }),
   );
+  // The lists as last rendered, for the assignment callback (which outlives a render).
+  const chatsRef = useRef<Chats>(noChats);
   const { chats, dispatch } = useChats(
     client,
     me,
@@ -114,7 +117,27 @@ export function Workspace(props: Props) {
         ),
       [attention, c],
     ),
+    useCallback(
+      (assigned: Chat) => {
+        // Opened unless the admin is in another open chat of theirs (mid-reply): then it
+        // waits, highlighted, in My chats; the chime and notification say it came.
+        setSelected((current) => {
+          const open = current ? chatsRef.current.byId[current] : undefined;
+          return open && open.status !== 'closed' && open.assignedAdminId === me.id
+            ? current
+            : assigned._id;
+        });
+        chime();
+        attention(
+          c('assignedTitle'),
+          c('assignedBody', { name: isolated(assigned.userName) }),
+          assigned._id,
+        );
+      },
+      [attention, c, me.id],
+    ),
   );
+  chatsRef.current = chats;
 
   const agents = useAgents(client, me);
 

@@ -21,7 +21,11 @@ export type WidgetKey =
   | 'rateSend'
   | 'rateThanks'
   | 'rateFailed'
-  | 'rateLate';
+  | 'rateLate'
+  | 'queuePosition'
+  | 'queuePositionWait'
+  | 'offlineUntil'
+  | 'offline';
 
 export const widgetStrings: Catalogue<WidgetKey> = {
   en: {
@@ -45,6 +49,10 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     rateThanks: 'Thank you for your rating!',
     rateFailed: 'Could not send the rating. Try again.',
     rateLate: 'This chat can no longer be rated.',
+    queuePosition: 'You are number {position} in the queue',
+    queuePositionWait: 'You are number {position} in the queue, about {wait}',
+    offlineUntil: 'We’re offline — we answer from {time}; leave your message',
+    offline: 'We’re offline right now — leave your message and we will answer',
   },
   ru: {
     openChat: 'Открыть чат поддержки',
@@ -67,6 +75,10 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     rateThanks: 'Спасибо за оценку!',
     rateFailed: 'Не удалось отправить оценку. Попробуйте ещё раз.',
     rateLate: 'Этот чат уже нельзя оценить.',
+    queuePosition: 'Вы {position}-й в очереди',
+    queuePositionWait: 'Вы {position}-й в очереди, примерно {wait}',
+    offlineUntil: 'Сейчас мы не на связи — ответим с {time}; оставьте сообщение',
+    offline: 'Сейчас мы не на связи — оставьте сообщение, и мы ответим',
   },
   uz: {
     openChat: 'Yordam chatini ochish',
@@ -89,5 +101,9 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     rateThanks: 'Bahoingiz uchun rahmat!',
     rateFailed: 'Bahoni yuborib boʻlmadi. Qayta urinib koʻring.',
     rateLate: 'Bu chatni endi baholab boʻlmaydi.',
+    queuePosition: 'Siz navbatda {position}-oʻrindasiz',
+    queuePositionWait: 'Siz navbatda {position}-oʻrindasiz, taxminan {wait}',
+    offlineUntil: 'Hozir biz aloqada emasmiz — {time} dan javob beramiz; xabaringizni qoldiring',
+    offline: 'Hozir biz aloqada emasmiz — xabaringizni qoldiring, javob beramiz',
   },
 };
