@@ -22,9 +22,10 @@ import {
   ErrorEventSchema,
   JoinChatReply,
   PresenceReply,
-  SentMessageReply,
+  type ReplySchema,
+  SendReply,
 } from './replies.js';
-import { AgentSchema, ChatSchema, MessageSchema } from './shapes.js';
+import { AgentSchema, ChatSchema, MessageSchema, NoteSchema } from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -136,6 +137,12 @@ export const SERVER_EVENTS = {
     summary:
       "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
   },
+  'note-added': {
+    payload: z.object({ chatId, note: NoteSchema }),
+    to: ['chat-<chatId>', 'admin-<adminId>'],
+    summary:
+      "An admin wrote an internal note (send-message / POST /api/messages with internal: true). Only to sockets joined as an admin: those in the chat's room and the assignee's; never to the chat's user or a socket that never joined.",
+  },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),
     to: ['socket'],
@@ -161,7 +168,7 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 interface ClientEventSpec {
   /** undefined: the event takes no payload. */
   payload: z.ZodType | undefined;
-  reply: z.ZodObject;
+  reply: ReplySchema;
   summary: string;
 }
 
@@ -201,9 +208,9 @@ export const CLIENT_EVENT_SPECS = {
   },
   'send-message': {
     payload: SocketSendPayload,
-    reply: SentMessageReply,
+    reply: SendReply,
     summary:
-      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack.",
+      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack. With internal: true an admin who may view the chat writes an internal note instead (ack {success, note}; note-added to admins only; a user: FORBIDDEN).",
   },
   'set-availability': {
     payload: AvailabilityBody,

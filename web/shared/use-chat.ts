@@ -184,6 +184,8 @@ export function useChat(
           { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
         )
         .then((reply) => {
+          // Sent without `internal`: the server answers the message (never a note).
+          if (!('message' in reply)) return;
           update((t) => merge(t, [reply.message]));
           opts.current.onChat?.(reply.chat);
         })
