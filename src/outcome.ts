@@ -19,6 +19,11 @@ export type Emit = {
      * even if its leave has not reached this node yet (only checked with several nodes).
      */
     viewersOf?: Chat;
+    /**
+     * Only to sockets joined as an admin (internal notes): never to this chat's user, nor
+     * to a socket that never joined as anyone, whatever room they share with the admins.
+     */
+    adminsOnly?: Chat;
   };
 }[ServerEventName];
 
@@ -40,7 +45,7 @@ export function emit<E extends ServerEventName>(
   to: string | string[],
   event: E,
   payload: ServerEventPayload<E>,
-  options: { exceptSender?: boolean; viewersOf?: Chat } = {},
+  options: { exceptSender?: boolean; viewersOf?: Chat; adminsOnly?: Chat } = {},
 ): Emit {
   return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
 }

@@ -21,6 +21,8 @@ import {
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
+import { assertMaySeeNotes, type PageSpan } from '../notes/rules.js';
+import { notesOfPage } from '../notes/use-cases.js';
 import { type Emit, emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
@@ -180,6 +182,8 @@ export interface HistoryInput {
   limit?: number | undefined;
   before?: number | undefined;
   after?: number | undefined;
+  /** Admins: the page's internal notes too, as `notes`. */
+  includeNotes?: boolean | undefined;
 }
 
 export async function messageHistory(
@@ -188,26 +192,55 @@ export async function messageHistory(
   chatId: string,
   q: HistoryInput,
 ) {
+  // Asked by a user, refused before anything is read, even of their own chat.
+  if (q.includeNotes) assertMaySeeNotes(actor);
   assertMayView(await requireCurrentChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
-  const cursor =
-    q.after !== undefined
-      ? ({ direction: 'after', seq: q.after } as const)
-      : q.before !== undefined
-        ? ({ direction: 'before', seq: q.before } as const)
-        : undefined;
-  if (cursor) {
-    const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
+  const notesOf = async (span: PageSpan) =>
+    q.includeNotes ? { notes: await notesOfPage(store, chatId, span) } : {};
+  if (q.after !== undefined) {
+    const after = q.after;
+    const { messages, hasMore } = await store.historyCursor(chatId, {
+      direction: 'after',
+      seq: after,
+      limit,
+    });
+    // From the cursor's own seq: a note written after that message since the client
+    // last read is not missed (notes it has already come again; keep them by _id).
+    const span = { first: after, last: messages.at(-1)?.seq ?? after };
     return {
       messages: await withAttachments(store, attachments.links, messages),
       pagination: { limit, hasMore },
+      ...(await notesOf({ ...span, olderExist: after > 0, newerExist: hasMore })),
+    };
+  }
+  if (q.before !== undefined) {
+    const before = q.before;
+    const { messages, hasMore } = await store.historyCursor(chatId, {
+      direction: 'before',
+      seq: before,
+      limit,
+    });
+    const span = { first: messages[0]?.seq ?? before, last: before - 1 };
+    return {
+      messages: await withAttachments(store, attachments.links, messages),
+      pagination: { limit, hasMore },
+      ...(await notesOf({ ...span, olderExist: hasMore, newerExist: true })),
     };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
+  // seq is gap-free (store.ts): page p holds (total − p·limit, total − (p−1)·limit].
+  const newest = total - (page - 1) * limit;
+  const first = Math.max(1, newest - limit + 1);
+  const span =
+    newest <= 0 && page > 1
+      ? { first: 1, last: 0, olderExist: true, newerExist: true }
+      : { first, last: newest, olderExist: first > 1, newerExist: page > 1 };
   return {
     messages: await withAttachments(store, attachments.links, messages),
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+    ...(await notesOf(span)),
   };
 }
 

@@ -112,7 +112,11 @@ const notBothFiles = <T extends MessageFields>(m: T) =>
   !(m.fileUrl && m.attachmentId !== undefined);
 const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
 /** A note is text: no file, no other message type (attachments on notes: not supported). */
-const noteIsText = <T extends MessageFields & { internal?: boolean | undefined; messageType?: string | undefined }>(m: T) =>
+const noteIsText = <
+  T extends MessageFields & { internal?: boolean | undefined; messageType?: string | undefined },
+>(
+  m: T,
+) =>
   m.internal !== true ||
   (!m.fileUrl && m.attachmentId === undefined && (m.messageType ?? 'text') === 'text');
 const noteIsTextError = {

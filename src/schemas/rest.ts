@@ -196,7 +196,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page\'s messages as a separate `notes` array.',
+      "v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page's messages as a separate `notes` array.",
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,

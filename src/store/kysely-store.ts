@@ -16,6 +16,7 @@ import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -57,6 +58,7 @@ const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 
 export class KyselyStore implements Store {
   readonly kind: Store['kind'];
   readonly attachments: AttachmentRecords;
+  readonly notes: NoteRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -73,6 +75,7 @@ export class KyselyStore implements Store {
     this.availability = new Availability(traits.isUnavailable);
     this.appends = new AppendLanes(db, traits, this.availability, this.cache);
     this.attachments = kyselyAttachmentRecords(db, (work) => this.guard(work));
+    this.notes = kyselyNoteRecords(db, (work) => this.guard(work));
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */

@@ -102,6 +102,19 @@ export interface AgentsTable {
   updatedAt: string;
 }
 
+/** An internal note: admins only, apart from the messages (it takes no seq). */
+export interface NotesTable {
+  id: string;
+  chatId: string;
+  /** The chat's lastSeq when the note was written: it is shown after that message. */
+  afterSeq: number;
+  senderId: string;
+  senderName: string;
+  content: string;
+  clientMessageId: string | null;
+  createdAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -111,4 +124,5 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  notes: NotesTable;
 }

@@ -9,6 +9,7 @@ import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js
 import type { Availability } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
+import type { NoteRecords } from './note-records.js';
 
 export interface AdminRef {
   id: string;
@@ -88,6 +89,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Attachments' records, their chunks and the sweep's lease (attachment-records.ts). */
   readonly attachments: AttachmentRecords;
+  /** Internal notes: apart from the messages, no seq (note-records.ts). */
+  readonly notes: NoteRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 

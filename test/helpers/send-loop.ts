@@ -6,8 +6,8 @@
  */
 import type { Message } from '../../src/schemas/shapes.js';
 import type { ClusterClient } from './cluster-client.js';
-import type { MessageAck } from './sockets.js';
 import { sleep } from './processes.js';
+import type { MessageAck } from './sockets.js';
 
 export type AckedMessage = Message;
 
