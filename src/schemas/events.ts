@@ -5,7 +5,7 @@
  * generated from them; client events are parsed with them before use.
  */
 import { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AvailabilityBody,
   ChatRefPayload,
@@ -251,7 +251,7 @@ export type ClientEventReply<E extends ClientEventName> = z.output<Spec<E>['repl
 
 /** The acknowledgement of E: the success envelope, or the failure envelope. */
 export type AckReply<E extends ClientEventName> =
-  | SuccessEnvelope<ClientEventReply<E>>
+  | SuccessEnvelopes<ClientEventReply<E>>
   | FailureEnvelope;
 
 /** Any acknowledgement callback, as the server holds it. */

@@ -7,7 +7,7 @@
  * the same table.
  */
 import type { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AdminIdParams,
   AdminsQuery,
@@ -261,7 +261,7 @@ export type RestBodies = { [K in RestRouteKey]: Input<K, 'body'> };
 export type RestQueries = { [K in RestRouteKey]: Input<K, 'querystring'> };
 /** What each route answers: the success envelope, or the failure envelope. */
 export type RestReplies = {
-  [K in RestRouteKey]: SuccessEnvelope<z.output<Route<K>['reply']>> | FailureEnvelope;
+  [K in RestRouteKey]: SuccessEnvelopes<z.output<Route<K>['reply']>> | FailureEnvelope;
 };
 /** What each route answers when it succeeds. */
 export type RestSuccess<K extends RestRouteKey> = Extract<RestReplies[K], { success: true }>;
