@@ -63,6 +63,11 @@ describe.skipIf(!chromiumAvailable)('internal notes in the console', () => {
     const lead = await agent({ id: 'lead-notes', name: 'Lead', superadmin: true });
 
     const shop = await page({ width: 360, height: 740 });
+    // Everything the server sends the widget, to show the note was never on the wire.
+    const frames: string[] = [];
+    shop.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => frames.push(String(payload))),
+    );
     await shop.goto(host.origin);
     const widget = shop.locator('fastorika-chat');
     await widget.locator('button.launcher').click();
@@ -116,13 +121,15 @@ describe.skipIf(!chromiumAvailable)('internal notes in the console', () => {
     await anna.locator('#reply').press('Enter');
     await widget.locator('.msg[data-seq="2"]', { hasText: 'We are looking into it' }).waitFor();
     // The note came before that message on every path the widget has: it never arrived.
-    expect(await widget.locator('.messages').innerText()).not.toContain('KYC');
+    expect(await widget.locator('.messages').textContent()).not.toContain('KYC');
     expect(await widget.locator('.note').count()).toBe(0);
+    expect(frames.some((f) => f.includes('We are looking into it'))).toBe(true);
+    expect(frames.filter((f) => f.includes('KYC') || f.includes('note-added'))).toEqual([]);
     // And a reload (history from the server) does not bring it either.
     await shop.reload();
     await widget.locator('button.launcher').click();
     await widget.locator('.msg[data-seq="2"]').waitFor();
-    expect(await widget.locator('.messages').innerText()).not.toContain('KYC');
+    expect(await widget.locator('.messages').textContent()).not.toContain('KYC');
 
     // Anna reloads: the note comes back with the history, in its place.
     await anna.reload();
