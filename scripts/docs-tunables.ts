@@ -206,6 +206,10 @@ function protocolLimits(): string[] {
     ['`fileUrl`', `an \`http:\` or \`https:\` URL, ${v('urlChars')}`],
     ['history `limit`', `1–${n('historyMaxLimit')}, default ${n('historyDefaultLimit')}`],
     [
+      'a history reply (page or cursor)',
+      `its messages' JSON within ${v('historyPageMaxBytes')}: fewer than \`limit\` messages when they are longer (see [History replies bounded in bytes](#history-replies-bounded-in-bytes))`,
+    ],
+    [
       'query integers (`page`, `limit`, `after`, `before`)',
       `whole numbers up to ${n('queryIntegerMax')}`,
     ],

@@ -48,6 +48,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
+  /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
+  redact: boolean;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -287,6 +289,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (rateLimitRaw !== 'on' && rateLimitRaw !== 'off') {
     throw new ConfigError('RATE_LIMIT', 'must be "on" or "off"');
   }
+  const redactRaw = nonEmpty(env, 'REDACT') ?? 'on';
+  if (redactRaw !== 'on' && redactRaw !== 'off') {
+    throw new ConfigError('REDACT', 'must be "on" or "off"');
+  }
   const logFormat = nonEmpty(env, 'LOG_FORMAT');
   if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
     throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`);
@@ -315,6 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: parseMetrics(env),
     shutdownDrainMs: tunables.shutdownDrainMs,
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
+    redact: redactRaw === 'on',
     tunables,
   };
 }

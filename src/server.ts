@@ -38,6 +38,7 @@ import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { setRedaction } from './redaction/client-text.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
@@ -136,6 +137,8 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
+  // Before anything is parsed: every client text is masked (or not) from the first request.
+  setRedaction(config.redact);
   const auth = await authContext(config, options.verifier);
   const readiness = createReadiness();
   const metrics =

@@ -134,6 +134,13 @@ export const TUNABLES = {
     reason: 'A history page when `limit` is not given: a screenful and then some.',
     contract: true,
   },
+  historyPageMaxBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'contract',
+    reason:
+      "The most a history page or cursor read answers in JSON's bytes: texts may hold control characters, which JSON writes as 6-byte `\\u00XX` escapes, and 200 messages of 10,000 of them were a 12 MB reply, 81-90 ms of CPU per read (9-10 ms cut to 1 MiB); a page of 200 ordinary messages is ~70 KB, and 1 MiB still holds a default page (50) of the longest plain-text messages, so only pages of very long or escape-heavy texts are cut (src/messages/reply-bytes.ts).",
+  },
   lastMessagePreviewChars: {
     value: LIMITS.lastMessagePreviewChars,
     unit: 'characters',
@@ -480,14 +487,14 @@ export const TUNABLES = {
     unit: 'messages',
     area: 'store',
     reason:
-      'Messages marked read per transaction on SQLite, with a turn of the event loop between chunks: ~2 ms of the event loop each (~3.4 µs a message).',
+      "Seqs of a chat a mark-read looks at per transaction on SQLite (those above the reader's watermark), with a turn of the event loop between chunks: ~2 ms of the event loop each when every message in them is to mark (~3.4 µs a message).",
   },
   postgresMarkReadChunk: {
     value: 5000,
     unit: 'messages',
     area: 'store',
     reason:
-      "Messages marked read per transaction on PostgreSQL: the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
+      "Seqs of a chat a mark-read looks at per transaction on PostgreSQL (those above the reader's watermark): the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
   },
   sqliteChatCacheMs: {
     value: 60_000,

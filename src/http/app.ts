@@ -23,6 +23,7 @@ import { replySerializerCompiler } from './reply-serializer.js';
 import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { auditRoutes } from './routes/audit.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -130,6 +131,7 @@ export async function registerHttpRoutes(
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
+      await api.register(auditRoutes(context));
     },
     { prefix: '/api' },
   );

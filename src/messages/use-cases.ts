@@ -18,6 +18,7 @@ import {
   messageEffect,
   readEffect,
 } from '../chats/rules.js';
+import { openedBy } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
@@ -27,7 +28,10 @@ import { type Emit, emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
+import type { RedactionKind } from '../schemas/vocabulary.js';
 import { requireChat, type Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
+import { keepWithinBytes } from './reply-bytes.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -43,6 +47,8 @@ export interface SendInput {
   fileUrl?: string | null | undefined;
   clientMessageId?: string | undefined;
   attachmentId?: string | undefined;
+  /** What the parse masked in `content` (src/redaction): stored with the message. */
+  redacted?: RedactionKind[] | undefined;
 }
 
 /** What the message use cases need: the attachments too (their links, their records). */
@@ -58,11 +64,8 @@ async function targetChat(
   if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
   const online = await presence.isOnline(sender.id);
-  const { chat, isNew } = await store.openChat({
-    userId: sender.id,
-    userName: sender.name,
-    online,
-  });
+  const user = { userId: sender.id, userName: sender.name };
+  const { chat, isNew } = await store.openChat({ ...user, online }, openedBy(sender, user));
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
 }
 
@@ -120,6 +123,7 @@ export async function sendMessage(
     messageType,
     fileUrl: attachment ? attachmentPath(attachment.id) : (input.fileUrl ?? null),
     clientMessageId: input.clientMessageId ?? null,
+    redacted: input.redacted,
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });
@@ -198,47 +202,54 @@ export async function messageHistory(
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
   const notesOf = async (span: PageSpan) =>
     q.includeNotes ? { notes: await notesOfPage(store, chatId, span) } : {};
-  if (q.after !== undefined) {
-    const after = q.after;
-    const { messages, hasMore } = await store.historyCursor(chatId, {
-      direction: 'after',
-      seq: after,
-      limit,
-    });
-    // From the cursor's own seq: a note written after that message since the client
-    // last read is not missed (notes it has already come again; keep them by _id).
-    const span = { first: after, last: messages.at(-1)?.seq ?? after };
-    return {
-      messages: await withAttachments(store, attachments.links, messages),
-      pagination: { limit, hasMore },
-      ...(await notesOf({ ...span, olderExist: after > 0, newerExist: hasMore })),
-    };
-  }
-  if (q.before !== undefined) {
-    const before = q.before;
-    const { messages, hasMore } = await store.historyCursor(chatId, {
-      direction: 'before',
-      seq: before,
-      limit,
-    });
-    const span = { first: messages[0]?.seq ?? before, last: before - 1 };
-    return {
-      messages: await withAttachments(store, attachments.links, messages),
-      pagination: { limit, hasMore },
-      ...(await notesOf({ ...span, olderExist: hasMore, newerExist: true })),
-    };
+  const cursor =
+    q.after !== undefined
+      ? ({ direction: 'after', seq: q.after } as const)
+      : q.before !== undefined
+        ? ({ direction: 'before', seq: q.before } as const)
+        : undefined;
+  const maxBytes = TUNABLES.historyPageMaxBytes.value;
+  if (cursor) {
+    const read = await store.historyCursor(chatId, { ...cursor, limit });
+    const all = await withAttachments(store, attachments.links, read.messages);
+    const after = cursor.direction === 'after';
+    // Cut to its bytes, a read still ends where the next one starts: hasMore says so.
+    const messages = keepWithinBytes(all, maxBytes, after ? 'oldest' : 'newest');
+    const hasMore = read.hasMore || messages.length < all.length;
+    // After a seq: its notes from that seq on (a note written after that message since
+    // the client last read is not missed; one it has comes again: keep them by _id).
+    const span = after
+      ? {
+          first: cursor.seq,
+          last: messages.at(-1)?.seq ?? cursor.seq,
+          olderExist: cursor.seq > 0,
+          newerExist: hasMore,
+        }
+      : {
+          first: messages[0]?.seq ?? cursor.seq,
+          last: cursor.seq - 1,
+          olderExist: hasMore,
+          newerExist: true,
+        };
+    return { messages, pagination: { limit, hasMore }, ...(await notesOf(span)) };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
-  // seq is gap-free (store.ts): page p holds (total − p·limit, total − (p−1)·limit].
+  // A page cut to its bytes keeps its newest messages; `before` reads the rest.
+  const kept = keepWithinBytes(
+    await withAttachments(store, attachments.links, messages),
+    maxBytes,
+    'newest',
+  );
+  // seq is gap-free (store.ts): page p ends at total − (p−1)·limit.
   const newest = total - (page - 1) * limit;
-  const first = Math.max(1, newest - limit + 1);
+  const first = kept[0]?.seq ?? Math.max(1, newest - limit + 1);
   const span =
     newest <= 0 && page > 1
       ? { first: 1, last: 0, olderExist: true, newerExist: true }
       : { first, last: newest, olderExist: first > 1, newerExist: page > 1 };
   return {
-    messages: await withAttachments(store, attachments.links, messages),
+    messages: kept,
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
     ...(await notesOf(span)),
   };
@@ -252,8 +263,7 @@ export async function markRead(
   const reader = requirePerson(actor);
   assertMayView(await requireCurrentChat(store, input.chatId), reader);
   const readerType = readerTypeFor(reader, input.readerType);
-  const { senderTypes, resetUnread } = readEffect(readerType);
-  const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
+  const chat = await store.markRead(input.chatId, readEffect(readerType));
   if (!chat) throw chatNotFound(input.chatId);
   return {
     reply: { chat },

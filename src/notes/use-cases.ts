@@ -3,6 +3,7 @@
  * /api/messages with `internal: true`); admins read them beside a history page. A note is
  * stored apart from the messages (store/note-records.ts) and reaches admins only.
  */
+import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js';
@@ -44,13 +45,17 @@ export async function writeNote(
   assertMayWriteNote(chat, actor);
   // v2 clients may name the sender only in the payload; a name from a token wins.
   const senderName = actor.name === '' ? (input.senderName ?? '') : actor.name;
-  const result = await deps.store.notes.append({
-    chatId: chat._id,
-    senderId: actor.id,
-    senderName,
-    content: input.content,
-    clientMessageId: input.clientMessageId ?? null,
-  });
+  const result = await deps.store.notes.append(
+    {
+      chatId: chat._id,
+      senderId: actor.id,
+      senderName,
+      content: input.content,
+      clientMessageId: input.clientMessageId ?? null,
+    },
+    // Who wrote a note, in which chat, which note (the store adds it): never its text.
+    { actor: auditActor(actor), action: 'note.added', details: {} },
+  );
   switch (result.kind) {
     case 'stored':
       return { reply: { note: result.note }, events: noteEvents(chat, result.note) };

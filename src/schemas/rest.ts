@@ -12,6 +12,7 @@ import {
   AdminIdParams,
   AdminsQuery,
   AllChatsQuery,
+  AuditQuery,
   AvailabilityBody,
   ChatIdParams,
   CloseChatBody,
@@ -32,6 +33,7 @@ import {
   AdminListReply,
   AgentListReply,
   AgentReply,
+  AuditListReply,
   ChatListReply,
   ChatReply,
   EmptyReply,
@@ -47,7 +49,7 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents';
+  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'audit';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -181,6 +183,15 @@ export const REST_ROUTES = {
     reply: AgentReply,
     also: BODY,
   },
+  'GET /api/audit': {
+    tag: 'audit',
+    summary: 'The audit log, newest first',
+    description:
+      'Every recorded change of state (see the data protection docs), filtered by chat, actor, action and time, in pages of `limit` (default 50, at most 200) with `cursor`. Superadmins only: without a token `401`, other roles `403`. Nothing can change or delete an entry; `npm run audit:verify` checks the hash chains.',
+    querystring: AuditQuery,
+    reply: AuditListReply,
+    also: [],
+  },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
     summary: "Set an agent's maxChats",
@@ -196,7 +207,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      "v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page's messages as a separate `notes` array.",
+      "v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page's messages as a separate `notes` array.",
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,

@@ -5,8 +5,10 @@
  * nothing. A retry with the same clientMessageId finds the note stored the first time.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ChatAudit } from '../audit/chain.js';
 import { newId } from '../ids.js';
 import type { Note } from '../schemas/shapes.js';
+import { appendAudit } from './audit-log.js';
 import type { Database, NotesTable } from './schema.js';
 
 export interface NoteDraft {
@@ -32,7 +34,8 @@ export interface NoteRange {
 }
 
 export interface NoteRecords {
-  append(draft: NoteDraft): Promise<NoteResult>;
+  /** With `audit`, its entry in the chat's chain is written in the same transaction (a new note only). */
+  append(draft: NoteDraft, audit?: ChatAudit): Promise<NoteResult>;
   /** Ordered by afterSeq, then time; `max` at most. */
   inRange(range: NoteRange): Promise<Note[]>;
 }
@@ -51,7 +54,11 @@ export function toNote(row: Selectable<NotesTable>): Note {
   };
 }
 
-export function kyselyNoteRecords(db: Kysely<Database>, guard: Guard): NoteRecords {
+export function kyselyNoteRecords(
+  db: Kysely<Database>,
+  guard: Guard,
+  auditKey: () => Promise<string>,
+): NoteRecords {
   const byClientId = (chatId: string, clientMessageId: string) =>
     db
       .selectFrom('notes')
@@ -61,40 +68,61 @@ export function kyselyNoteRecords(db: Kysely<Database>, guard: Guard): NoteRecor
       .executeTakeFirst();
 
   return {
-    append: (draft) =>
+    append: (draft, audit) =>
       guard(async () => {
         const text = (v: string | null) => sql<string>`CAST(${v} AS text)`;
         // One statement: afterSeq is the lastSeq of the chat row it finds (none: no note).
-        const inserted = await db
-          .insertInto('notes')
-          .columns([
-            'id',
-            'chatId',
-            'afterSeq',
-            'senderId',
-            'senderName',
-            'content',
-            'clientMessageId',
-            'createdAt',
-          ])
-          .expression(
-            db
-              .selectFrom('chats')
-              .select([
-                text(newId()).as('id'),
-                'id as chatId',
-                'lastSeq as afterSeq',
-                text(draft.senderId).as('senderId'),
-                text(draft.senderName).as('senderName'),
-                text(draft.content).as('content'),
-                text(draft.clientMessageId).as('clientMessageId'),
-                text(new Date().toISOString()).as('createdAt'),
-              ])
-              .where('id', '=', draft.chatId),
-          )
-          .onConflict((oc) => oc.columns(['chatId', 'clientMessageId']).doNothing())
-          .returningAll()
-          .executeTakeFirst();
+        const insert = (into: Kysely<Database>) =>
+          into
+            .insertInto('notes')
+            .columns([
+              'id',
+              'chatId',
+              'afterSeq',
+              'senderId',
+              'senderName',
+              'content',
+              'clientMessageId',
+              'createdAt',
+            ])
+            .expression(
+              into
+                .selectFrom('chats')
+                .select([
+                  text(newId()).as('id'),
+                  'id as chatId',
+                  'lastSeq as afterSeq',
+                  text(draft.senderId).as('senderId'),
+                  text(draft.senderName).as('senderName'),
+                  text(draft.content).as('content'),
+                  text(draft.clientMessageId).as('clientMessageId'),
+                  text(new Date().toISOString()).as('createdAt'),
+                ])
+                .where('id', '=', draft.chatId),
+            )
+            .onConflict((oc) => oc.columns(['chatId', 'clientMessageId']).doNothing())
+            .returningAll()
+            .executeTakeFirst();
+        const key = audit && (await auditKey());
+        const inserted =
+          audit === undefined || key === undefined
+            ? await insert(db)
+            : await db.transaction().execute(async (trx) => {
+                const row = await insert(trx);
+                if (row) {
+                  await appendAudit(
+                    trx,
+                    key,
+                    {
+                      ...audit,
+                      chatId: row.chatId,
+                      details: { ...audit.details, noteId: row.id, afterSeq: Number(row.afterSeq) },
+                    },
+                    row.createdAt,
+                  );
+                }
+                return row;
+              });
         if (inserted) return { kind: 'stored', note: toNote(inserted) };
         const existing =
           draft.clientMessageId === null

@@ -18,6 +18,13 @@ export interface ChatsTable {
   userOnline: number;
   /** The seq of the chat's newest message; the next message takes lastSeq + 1. */
   lastSeq: number;
+  /**
+   * Read watermarks (see markRead): every user message with seq ≤ adminReadSeq is read,
+   * and every admin and system message with seq ≤ userReadSeq. 0 is always true (a new
+   * chat's, and the safe value for any other: the next read then looks at the whole chat).
+   */
+  adminReadSeq: number;
+  userReadSeq: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +44,8 @@ export interface MessagesTable {
   clientMessageId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Comma-separated RedactionKinds ('pan'), or null when nothing was masked. */
+  redacted: string | null;
 }
 
 /** One row, rewritten by the health probe only after the store refused a write. */
@@ -102,6 +111,36 @@ export interface AgentsTable {
   updatedAt: string;
 }
 
+/** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
+export interface AuditLogTable {
+  id: string;
+  chain: string;
+  chainSeq: number;
+  at: string;
+  actorId: string;
+  actorRole: string;
+  actorName: string;
+  action: string;
+  chatId: string | null;
+  /** The details as canonical JSON. */
+  details: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** Where each chain ends: what the next entry links to, and what verify expects to find. */
+export interface AuditChainsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+/** The key that seals people's ids and names in the hashes (made once, by the migration). */
+export interface AuditKeyTable {
+  id: number;
+  key: string;
+}
+
 /** An internal note: admins only, apart from the messages (it takes no seq). */
 export interface NotesTable {
   id: string;
@@ -124,5 +163,8 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  audit_log: AuditLogTable;
+  audit_chains: AuditChainsTable;
+  audit_key: AuditKeyTable;
   notes: NotesTable;
 }

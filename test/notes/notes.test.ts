@@ -63,6 +63,15 @@ describe.each(await storeTargets())('internal notes on $name', (target) => {
       unreadCount: before?.unreadCount,
       lastMessageAt: before?.lastMessageAt,
     });
+    // The audit log has the note, in the chat's chain: who, which note, never its text.
+    const audit = await world.server().store.audit.chainEntries(`chat:${chat._id}`, 0, 100);
+    const entry = audit.find((e) => e.action === 'note.added');
+    expect(entry).toMatchObject({
+      actor: { id: admin.id, role: 'admin' },
+      chatId: chat._id,
+      details: { noteId: ack.note._id, afterSeq: 2 },
+    });
+    expect(JSON.stringify(entry)).not.toContain('Refund asked for');
     const next = await restSend(world, user, 'user', { chatId: chat._id, content: 'm3' });
     expect(succeeded(next).message.seq).toBe(3);
 
@@ -164,6 +173,25 @@ describe.each(await storeTargets())('internal notes on $name', (target) => {
     });
     const unknown = failed(await send({ chatId: 'f'.repeat(24), content: 'x' }));
     expect(unknown.code).toBe('CHAT_NOT_FOUND');
+  });
+
+  it("a card number in a note is masked before it is stored or sent, as in a message's content", async () => {
+    const { admin, chat } = await chatWith(1);
+    const ack = accepted(
+      await admin.client.emitAck('send-message', {
+        chatId: chat._id,
+        content: 'customer card 4111 1111 1111 1111',
+        internal: true,
+      }),
+    );
+    expect(ack.note.content).toBe('customer card 4111 11** **** 1111');
+    const stored = await world.server().store.notes.inRange({
+      chatId: chat._id,
+      from: 0,
+      to: null,
+      max: 10,
+    });
+    expect(stored.map((n) => n.content)).toEqual(['customer card 4111 11** **** 1111']);
   });
 
   it('a retried clientMessageId stores one note and announces it once', async () => {
