@@ -52,6 +52,8 @@ export function formatValue(value: number, unit: (typeof TUNABLES)[TunableName][
       return duration(value * 1000);
     case 'per second':
       return `${count(value)}/s`;
+    case 'bytes per second':
+      return `${size(value)}/s`;
     case 'at once':
       return `${count(value)} at once`;
     case 'count':
@@ -81,6 +83,7 @@ const AREA_TITLES: Record<Area, string> = {
   import: 'The v2 import (`npm run import:v2`)',
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
+  webhooks: 'Webhooks (`src/webhooks/`)',
 };
 
 function defaultOf(name: TunableName): string {

@@ -127,7 +127,7 @@ export async function sendMessage(
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });
-  const links = deps.attachments.links;
+  const links = deps.attachments;
   switch (result.kind) {
     case 'stored': {
       const message = attachment
@@ -211,7 +211,7 @@ export async function messageHistory(
   const maxBytes = TUNABLES.historyPageMaxBytes.value;
   if (cursor) {
     const read = await store.historyCursor(chatId, { ...cursor, limit });
-    const all = await withAttachments(store, attachments.links, read.messages);
+    const all = await withAttachments(store, attachments, read.messages);
     const after = cursor.direction === 'after';
     // Cut to its bytes, a read still ends where the next one starts: hasMore says so.
     const messages = keepWithinBytes(all, maxBytes, after ? 'oldest' : 'newest');
@@ -237,7 +237,7 @@ export async function messageHistory(
   const { messages, total } = await store.historyPage(chatId, page, limit);
   // A page cut to its bytes keeps its newest messages; `before` reads the rest.
   const kept = keepWithinBytes(
-    await withAttachments(store, attachments.links, messages),
+    await withAttachments(store, attachments, messages),
     maxBytes,
     'newest',
   );

@@ -3,7 +3,14 @@
  * are passed in as a small `DialectTraits` object by sqlite.ts and postgres.ts; the append
  * pipeline is append-lanes.ts, whether the database takes work availability.ts.
  */
-import { type Kysely, type SqlBool, sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
+import {
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type UpdateQueryBuilder,
+  type UpdateResult,
+} from 'kysely';
 import type { AuditDraft, ChatAudit } from '../audit/chain.js';
 import type { AuditLog } from '../audit/log.js';
 import type { Actor } from '../auth/actor.js';
@@ -11,6 +18,8 @@ import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message } from '../schemas/shapes.js';
 import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
+import { eventOf, webhookBody } from '../webhooks/events.js';
+import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
@@ -22,7 +31,7 @@ import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
-import type { Database } from './schema.js';
+import type { ChatsTable, Database } from './schema.js';
 import type {
   AdminRef,
   AgentRecord,
@@ -34,6 +43,7 @@ import type {
   SeenAdmin,
   Store,
 } from './store.js';
+import { enqueueWebhook, kyselyWebhookOutbox } from './webhook-outbox.js';
 
 export interface DialectTraits extends AppendLanesOptions {
   kind: Store['kind'];
@@ -63,6 +73,7 @@ export class KyselyStore implements Store {
   readonly kind: Store['kind'];
   readonly attachments: AttachmentRecords;
   readonly audit: AuditLog;
+  readonly webhooks: WebhookOutbox;
   readonly notes: NoteRecords;
 
   private readonly cache: ChatCache;
@@ -70,6 +81,7 @@ export class KyselyStore implements Store {
   private readonly availability: Availability;
   private readonly appends: AppendLanes;
   private auditKeyRead: Promise<string> | undefined;
+  private webhookUrls: readonly string[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -86,6 +98,7 @@ export class KyselyStore implements Store {
       (work) => this.costlyRead(work),
       () => this.auditKey(),
     );
+    this.webhooks = kyselyWebhookOutbox(db, traits.kind, (work) => this.guard(work));
     this.notes = kyselyNoteRecords(
       db,
       (work) => this.guard(work),
@@ -263,7 +276,7 @@ export class KyselyStore implements Store {
    * recorded only when the change happened (a row came back). Without `audit`, the change
    * alone, as one statement.
    */
-  private audited<Row extends { id: string } | undefined>(
+  private audited<Row extends Selectable<ChatsTable> | undefined>(
     audit: ChatAudit | undefined,
     key: string | undefined,
     at: string,
@@ -272,9 +285,30 @@ export class KyselyStore implements Store {
     if (audit === undefined || key === undefined) return change(this.db);
     return this.db.transaction().execute(async (trx) => {
       const row = await change(trx);
-      if (row) await appendAudit(trx, key, { ...audit, chatId: row.id }, at);
+      if (row) {
+        await appendAudit(trx, key, { ...audit, chatId: row.id }, at);
+        await this.enqueueWebhook(trx, audit, row, at);
+      }
       return row;
     });
+  }
+
+  /** The event the change makes for other systems, in its transaction (the outbox). */
+  private async enqueueWebhook(
+    db: Kysely<Database>,
+    audit: ChatAudit,
+    row: Selectable<ChatsTable>,
+    at: string,
+  ): Promise<void> {
+    const type = eventOf(audit.action);
+    if (type === undefined || this.webhookUrls.length === 0) return;
+    const data = { chatId: row.id, chat: toChat(row), actor: audit.actor, ...audit.details };
+    const body = webhookBody(type, at, data);
+    await enqueueWebhook(db, { type, chatId: row.id, body, at }, this.webhookUrls, newId);
+  }
+
+  sendWebhooksTo(urls: readonly string[]): void {
+    this.webhookUrls = urls;
   }
 
   /** A change that concerns no chat (an agent's choice), with its entry on the desk chain. */

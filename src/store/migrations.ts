@@ -425,6 +425,46 @@ const auditLog: Migration = {
 };
 
 /**
+ * The webhook outbox: one row per event and receiver, written in the transaction of the
+ * change, so a node killed after it acknowledged the change loses no event. `seq` is the
+ * commit order the deliveries of one chat keep.
+ */
+const webhookOutbox: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await db.schema
+      .createTable('webhook_outbox')
+      .addColumn('seq', postgres ? 'bigserial' : 'integer', (c) =>
+        postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('nextAttemptAt', 'text', (c) => c.notNull())
+      .addColumn('leaseUntil', 'text')
+      .addColumn('lastError', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('deliveredAt', 'text')
+      .execute();
+    // The due ones, in commit order; and what waits before a chat's next event.
+    await db.schema
+      .createIndex('webhook_outbox_pending')
+      .on('webhook_outbox')
+      .columns(['status', 'nextAttemptAt', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_outbox_by_chat')
+      .on('webhook_outbox')
+      .columns(['chatId', 'url', 'seq'])
+      .execute();
+  },
+};
+
+/**
  * Internal notes, apart from the messages: a note takes no seq (users never see a gap),
  * never becomes the chat's lastMessage and counts toward no unread count, so nothing of
  * the message path (appends, pages, previews) changes. afterSeq places a note after the
@@ -472,6 +512,7 @@ const migrations: Record<string, Migration> = {
   '0012_notes': notes,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
+  '0021_webhook_outbox': webhookOutbox,
 };
 
 /**

@@ -1,4 +1,5 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
+import type { Generated } from 'kysely';
 import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
@@ -141,6 +142,27 @@ export interface AuditKeyTable {
   key: string;
 }
 
+/** One event for one receiver, written with the change that made it (the outbox). */
+export interface WebhookOutboxTable {
+  /** Commit order: per chat, events are delivered in this order. */
+  seq: Generated<number>;
+  /** The `webhook-id`: the same on every attempt. */
+  id: string;
+  url: string;
+  chatId: string | null;
+  type: string;
+  /** The body as sent: `{type, timestamp, data}`. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  /** Until when the node that took it may deliver it; null while nobody holds it. */
+  leaseUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
 /** An internal note: admins only, apart from the messages (it takes no seq). */
 export interface NotesTable {
   id: string;
@@ -166,5 +188,6 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;
+  webhook_outbox: WebhookOutboxTable;
   notes: NotesTable;
 }

@@ -9,6 +9,7 @@ import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
 import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
+import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { NoteRecords } from './note-records.js';
@@ -106,6 +107,10 @@ export interface Store {
   readonly attachments: AttachmentRecords;
   /** The audit log's reading side; entries are written with the changes they record. */
   readonly audit: AuditLog;
+  /** The webhook outbox's delivering side; rows are written with the changes that make them. */
+  readonly webhooks: WebhookOutbox;
+  /** Where the events of changes from now on go (WEBHOOK_URLS); none: nothing is queued. */
+  sendWebhooksTo(urls: readonly string[]): void;
   /** Internal notes: apart from the messages, no seq (note-records.ts). */
   readonly notes: NoteRecords;
   ping(): Promise<void>;
