@@ -26,10 +26,12 @@ import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { auditRoutes } from './routes/audit.js';
 import { chatRoutes } from './routes/chats.js';
+import { deskRoutes } from './routes/desk.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
 export interface HttpRoutesOptions {
@@ -138,6 +140,8 @@ export async function registerHttpRoutes(
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
       await api.register(auditRoutes(context));
+      await api.register(webhookRoutes(context));
+      await api.register(deskRoutes(context));
     },
     { prefix: '/api' },
   );

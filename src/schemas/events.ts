@@ -25,7 +25,13 @@ import {
   type ReplySchema,
   SendReply,
 } from './replies.js';
-import { AgentSchema, ChatSchema, MessageSchema, NoteSchema } from './shapes.js';
+import {
+  AgentSchema,
+  ChatSchema,
+  MessageSchema,
+  NoteSchema,
+  QueuePositionSchema,
+} from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -142,6 +148,12 @@ export const SERVER_EVENTS = {
     to: ['chat-<chatId>', 'admin-<adminId>'],
     summary:
       "An admin wrote an internal note (send-message / POST /api/messages with internal: true). Only to sockets joined as an admin: those in the chat's room and the assignee's; never to the chat's user or a socket that never joined.",
+  },
+  'queue-position': {
+    payload: QueuePositionSchema,
+    to: ['user-<userId>'],
+    summary:
+      "Where the user's waiting chat stands: on join-user while it waits, and whenever its position or its estimate to the minute changes (`waiting` is as of that event; chats opened behind alone send nothing; each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
   },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),

@@ -11,10 +11,13 @@ import {
   AgentSchema,
   AuditEntrySchema,
   ChatSchema,
+  DeskSchema,
   KnownAdminSchema,
   MessageSchema,
   NoteSchema,
+  QueuePositionSchema,
   UploadedAttachmentSchema,
+  WebhookDeliverySchema,
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
@@ -47,6 +50,10 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const DeliveryListReply = z.object({
+  deliveries: z.array(WebhookDeliverySchema).meta({ description: 'Newest first.' }),
+});
+export const DeliveryReply = z.object({ delivery: WebhookDeliverySchema });
 export const AuditListReply = z.object({
   entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
   nextCursor: z
@@ -54,6 +61,8 @@ export const AuditListReply = z.object({
     .nullable()
     .meta({ description: 'For the next (older) page; null at the end.' }),
 });
+export const QueueReply = QueuePositionSchema.omit({ chatId: true });
+export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

@@ -465,6 +465,24 @@ const webhookOutbox: Migration = {
 };
 
 /**
+ * When each chat was first given to an admin (taken, locked or routed): the queue's
+ * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
+ * Written once per chat, so its index costs a message nothing; chats assigned before
+ * this migration have none and stay out of the estimate.
+ */
+const chatFirstAssignedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstAssignedAt', 'text').execute();
+    await db.schema
+      .createIndex('chats_by_first_assigned')
+      .on('chats')
+      .column('firstAssignedAt')
+      .where(sql.ref('firstAssignedAt'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
  * Internal notes, apart from the messages: a note takes no seq (users never see a gap),
  * never becomes the chat's lastMessage and counts toward no unread count, so nothing of
  * the message path (appends, pages, previews) changes. afterSeq places a note after the
@@ -513,6 +531,7 @@ const migrations: Record<string, Migration> = {
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0021_webhook_outbox': webhookOutbox,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
 };
 
 /**

@@ -28,6 +28,8 @@ export interface ChatsTable {
   userReadSeq: number;
   createdAt: string;
   updatedAt: string;
+  /** When an admin first took, locked or was routed the chat; null while it never was. */
+  firstAssignedAt: string | null;
 }
 
 export interface MessagesTable {

@@ -48,6 +48,7 @@ export function everyChatState(): ChatsTable[] {
           userReadSeq: 0,
           createdAt: at,
           updatedAt: at,
+          firstAssignedAt: null,
         });
       }
   return rows;

@@ -76,7 +76,7 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
 });
 
 /** A chat row before migration 0010 added the read watermarks. */
-type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq'>;
+type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq' | 'firstAssignedAt'>;
 
 describe.each(await storeTargets())('migration 0007 on $name', (target) => {
   let db: TestDatabase;
