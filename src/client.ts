@@ -6,7 +6,7 @@
  *
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
  */
-export type { FailureEnvelope, SuccessEnvelope } from './envelopes.js';
+export type { FailureEnvelope, SuccessEnvelope, SuccessEnvelopes } from './envelopes.js';
 export type { ErrorCode } from './errors.js';
 export type {
   AckReply,
@@ -25,6 +25,7 @@ export type {
   Message,
   MessageAttachment,
   MessageType,
+  Note,
   SenderType,
   UploadedAttachment,
 } from './schemas/shapes.js';

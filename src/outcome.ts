@@ -24,6 +24,11 @@ export type Emit = {
      * even if its leave has not reached this node yet (only checked with several nodes).
      */
     viewersOf?: Chat;
+    /**
+     * Only to sockets joined as an admin (internal notes): never to this chat's user, nor
+     * to a socket that never joined as anyone, whatever room they share with the admins.
+     */
+    adminsOnly?: Chat;
   };
 }[ServerEventName];
 
@@ -45,7 +50,7 @@ export function emit<E extends ServerEventName>(
   to: string | string[],
   event: E,
   payload: ServerEventPayload<E>,
-  options: { exceptSender?: boolean; viewersOf?: Chat; local?: boolean } = {},
+  options: { exceptSender?: boolean; viewersOf?: Chat; adminsOnly?: Chat; local?: boolean } = {},
 ): Emit {
   return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
 }

@@ -168,6 +168,13 @@ export const TUNABLES = {
     reason:
       'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
   },
+  historyNotesMax: {
+    value: 500,
+    unit: 'entries',
+    area: 'contract',
+    reason:
+      "The most internal notes one history page carries (`includeNotes=1`), the oldest first: far more than agents write beside 200 messages, and the page costs the same however many notes a chat holds (one index range of the chat's notes).",
+  },
   knownAdminsListMax: {
     value: 200,
     unit: 'entries',

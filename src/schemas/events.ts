@@ -5,7 +5,7 @@
  * generated from them; client events are parsed with them before use.
  */
 import { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AvailabilityBody,
   ChatRefPayload,
@@ -22,12 +22,14 @@ import {
   ErrorEventSchema,
   JoinChatReply,
   PresenceReply,
-  SentMessageReply,
+  type ReplySchema,
+  SendReply,
 } from './replies.js';
 import {
   AgentSchema,
   ChatSchema,
   MessageSchema,
+  NoteSchema,
   QueuePositionSchema,
   RatingSchema,
 } from './shapes.js';
@@ -148,6 +150,12 @@ export const SERVER_EVENTS = {
     summary:
       "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
   },
+  'note-added': {
+    payload: z.object({ chatId, note: NoteSchema }),
+    to: ['chat-<chatId>', 'admin-<adminId>'],
+    summary:
+      "An admin wrote an internal note (send-message / POST /api/messages with internal: true). Only to sockets joined as an admin: those in the chat's room and the assignee's; never to the chat's user or a socket that never joined.",
+  },
   'queue-position': {
     payload: QueuePositionSchema,
     to: ['user-<userId>'],
@@ -185,7 +193,7 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 interface ClientEventSpec {
   /** undefined: the event takes no payload. */
   payload: z.ZodType | undefined;
-  reply: z.ZodObject;
+  reply: ReplySchema;
   summary: string;
 }
 
@@ -225,9 +233,9 @@ export const CLIENT_EVENT_SPECS = {
   },
   'send-message': {
     payload: SocketSendPayload,
-    reply: SentMessageReply,
+    reply: SendReply,
     summary:
-      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack.",
+      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack. With internal: true an admin who may view the chat writes an internal note instead (ack {success, note}; note-added to admins only; a user: FORBIDDEN).",
   },
   'set-availability': {
     payload: AvailabilityBody,
@@ -268,7 +276,7 @@ export type ClientEventReply<E extends ClientEventName> = z.output<Spec<E>['repl
 
 /** The acknowledgement of E: the success envelope, or the failure envelope. */
 export type AckReply<E extends ClientEventName> =
-  | SuccessEnvelope<ClientEventReply<E>>
+  | SuccessEnvelopes<ClientEventReply<E>>
   | FailureEnvelope;
 
 /** Any acknowledgement callback, as the server holds it. */

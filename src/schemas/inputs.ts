@@ -108,6 +108,10 @@ const messageFields = {
   fileUrl: fileUrl.nullish(),
   clientMessageId: id.optional(),
   attachmentId: attachmentId.optional(),
+  internal: z.boolean().optional().meta({
+    description:
+      'true: an internal note for admins, not a message (admins who may view the chat; text only, chatId required).',
+  }),
 };
 
 type MessageFields = {
@@ -125,6 +129,18 @@ const textOrFileError = {
 const notBothFiles = <T extends MessageFields>(m: T) =>
   !(m.fileUrl && m.attachmentId !== undefined);
 const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
+/** A note is text: no file, no other message type (attachments on notes: not supported). */
+const noteIsText = <
+  T extends MessageFields & { internal?: boolean | undefined; messageType?: string | undefined },
+>(
+  m: T,
+) =>
+  m.internal !== true ||
+  (!m.fileUrl && m.attachmentId === undefined && (m.messageType ?? 'text') === 'text');
+const noteIsTextError = {
+  message: 'an internal note is text only: no attachmentId, fileUrl or messageType but text',
+  path: ['internal'],
+};
 /** The content with its card numbers masked, and what was masked (the message's `redacted`). */
 const withMaskedContent = <T extends MessageFields>(
   m: T,
@@ -143,6 +159,7 @@ export const SendMessageBody = z
   })
   .refine(requireTextOrFile, textOrFileError)
   .refine(notBothFiles, bothFilesError)
+  .refine(noteIsText, noteIsTextError)
   .transform(withMaskedContent);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
@@ -162,6 +179,11 @@ export const HistoryQuery = z
     limit: wholeNumber(1, LIMITS.historyMaxLimit).optional(),
     before: wholeNumber(1).optional(),
     after: wholeNumber(0).optional(),
+    includeNotes: z
+      .enum(['0', '1', 'true', 'false'])
+      .transform((v) => v === '1' || v === 'true')
+      .optional()
+      .meta({ description: 'Admins: 1 adds the internal notes of the page (`notes`).' }),
   })
   .refine((q) => [q.page, q.before, q.after].filter((v) => v !== undefined).length <= 1, {
     message: 'use only one of page, before, after',
@@ -223,6 +245,7 @@ export const SocketSendPayload = z
   })
   .refine(requireTextOrFile, textOrFileError)
   .refine(notBothFiles, bothFilesError)
+  .refine(noteIsText, noteIsTextError)
   .transform(withMaskedContent);
 
 /** First issue of a failed parse, as one sentence naming the field. */

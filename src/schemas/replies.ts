@@ -14,6 +14,7 @@ import {
   DeskSchema,
   KnownAdminSchema,
   MessageSchema,
+  NoteSchema,
   QueuePositionSchema,
   RatingSchema,
   UploadedAttachmentSchema,
@@ -35,6 +36,11 @@ export const SentMessageReply = z.object({
   message: MessageSchema,
   chat: ChatSchema.meta({ description: 'The chat after the message was stored.' }),
 });
+export const SentNoteReply = z.object({
+  note: NoteSchema.meta({ description: 'The internal note as stored (admins only).' }),
+});
+/** A send answers the message and its chat, or (internal: true) the note. */
+export const SendReply = z.union([SentMessageReply, SentNoteReply]);
 export const PresenceReply = z.object({
   chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
 });
@@ -82,11 +88,25 @@ const CursorPagination = z
 export const HistoryReply = z.object({
   messages: z.array(MessageSchema).meta({ description: 'Oldest first.' }),
   pagination: z.union([PagePagination, CursorPagination]),
+  notes: z.array(NoteSchema).optional().meta({
+    description:
+      "Only with ?includeNotes=1 (admins): the internal notes placed among this page's messages (afterSeq from the page's first seq to its last; the oldest page also those before the first message, the newest those after its last; ?after=<seq> from that seq on), ordered by afterSeq, then time. Absent otherwise.",
+  }),
 });
 
-/** `{ success: true, ...reply }`. */
-export const successEnvelope = <S extends z.ZodObject>(reply: S) =>
-  reply.extend({ success: z.literal(true) });
+/** What a route or an event answers besides `success: true`: one shape, or one of several. */
+export type ReplySchema = z.ZodObject | z.ZodUnion<readonly [z.ZodObject, ...z.ZodObject[]]>;
+
+const SUCCESS = { success: z.literal(true) };
+
+/** `{ success: true, ...reply }` (for a union, each of its shapes so). */
+export function successEnvelope(reply: ReplySchema): z.ZodType {
+  if (reply instanceof z.ZodUnion) {
+    const [first, ...rest] = reply.options;
+    return z.union([first.extend(SUCCESS), ...rest.map((o) => o.extend(SUCCESS))]);
+  }
+  return reply.extend(SUCCESS);
+}
 
 /** `{ success: false, error, code, ...extra }`; extra fields (retryAfterMs, assignedTo…) pass through. */
 export const FailureEnvelopeSchema = z

@@ -7,7 +7,7 @@
  * the same table.
  */
 import type { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AdminIdParams,
   AdminsQuery,
@@ -49,7 +49,8 @@ import {
   PresenceReply,
   QueueReply,
   RatingReply,
-  SentMessageReply,
+  type ReplySchema,
+  SendReply,
   UploadReply,
 } from './replies.js';
 
@@ -74,7 +75,7 @@ interface RestRoute {
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
-  reply: z.ZodObject;
+  reply: ReplySchema;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
@@ -264,7 +265,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`.',
+      "v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page's messages as a separate `notes` array.",
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,
@@ -274,9 +275,9 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: 'Send a message',
     description:
-      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again.",
+      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again. With `internal: true` an admin who may view the chat writes an internal note instead: text only, stored apart from the messages (no `seq`, not the chat's `lastMessage`, no unread count), answered as `{success, note}` and sent as `note-added` to admins only; from a user: `403`.",
     body: SendMessageBody,
-    reply: SentMessageReply,
+    reply: SendReply,
     also: [404, 409, ...BODY],
   },
   'POST /api/messages/read': {
@@ -338,7 +339,7 @@ export type RestBodies = { [K in RestRouteKey]: Input<K, 'body'> };
 export type RestQueries = { [K in RestRouteKey]: Input<K, 'querystring'> };
 /** What each route answers: the success envelope, or the failure envelope. */
 export type RestReplies = {
-  [K in RestRouteKey]: SuccessEnvelope<z.output<Route<K>['reply']>> | FailureEnvelope;
+  [K in RestRouteKey]: SuccessEnvelopes<z.output<Route<K>['reply']>> | FailureEnvelope;
 };
 /** What each route answers when it succeeds. */
 export type RestSuccess<K extends RestRouteKey> = Extract<RestReplies[K], { success: true }>;

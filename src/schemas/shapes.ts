@@ -175,6 +175,37 @@ export const MessageSchema = z
   })
   .meta({ title: 'Message', example: EXAMPLE_MESSAGE });
 
+export const EXAMPLE_NOTE = {
+  _id: '674450ae0000000000000003',
+  chatId: EXAMPLE_CHAT._id,
+  afterSeq: 1,
+  senderId: 'admin-456',
+  senderName: 'Ali',
+  content: 'Refund already requested in the payments console; waiting for the bank.',
+  createdAt: AT,
+} as const;
+
+export const NoteSchema = z
+  .object({
+    _id: objectId('The note id.'),
+    chatId: z.string(),
+    afterSeq: z.number().int().meta({
+      description:
+        "The chat's last message seq when the note was written (0 before the first message): show the note after that message. A note takes no seq of its own.",
+      example: 1,
+    }),
+    senderId: z.string().meta({ description: 'The admin who wrote it.' }),
+    senderName: z.string(),
+    content: z.string(),
+    createdAt: isoTime('When the note was stored.'),
+  })
+  .meta({
+    title: 'Note',
+    description:
+      'An internal note: written by an admin, seen by admins only (never by the chat user).',
+    example: EXAMPLE_NOTE,
+  });
+
 export const KnownAdminSchema = z
   .object({
     id: z.string().meta({ description: 'The admin id: what a transfer names as `toAdminId`.' }),
@@ -272,6 +303,7 @@ export type Rating = z.infer<typeof RatingSchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;
+export type Note = z.infer<typeof NoteSchema>;
 export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;
 export type UploadedAttachment = z.infer<typeof UploadedAttachmentSchema>;
 

@@ -28,6 +28,7 @@ import { Availability } from './availability.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
@@ -79,6 +80,7 @@ export class KyselyStore implements Store {
   readonly attachments: AttachmentRecords;
   readonly audit: AuditLog;
   readonly webhooks: WebhookOutbox;
+  readonly notes: NoteRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -105,6 +107,11 @@ export class KyselyStore implements Store {
     this.webhooks = kyselyWebhookOutbox(
       db,
       traits.kind,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+    );
+    this.notes = kyselyNoteRecords(
+      db,
       (work) => this.guard(work),
       () => this.auditKey(),
     );

@@ -529,6 +529,40 @@ const chatFirstAssignedAt: Migration = {
   },
 };
 
+/**
+ * Internal notes, apart from the messages: a note takes no seq (users never see a gap),
+ * never becomes the chat's lastMessage and counts toward no unread count, so nothing of
+ * the message path (appends, pages, previews) changes. afterSeq places a note after the
+ * message it followed; the index serves a history page's notes (a seq range of one chat).
+ * A retried note with the same clientMessageId finds the stored one (NULLs never clash).
+ */
+const notes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('notes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('chatId', 'text', (c) => c.notNull())
+      .addColumn('afterSeq', 'integer', (c) => c.notNull())
+      .addColumn('senderId', 'text', (c) => c.notNull())
+      .addColumn('senderName', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('clientMessageId', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('notes_by_chat')
+      .on('notes')
+      .columns(['chatId', 'afterSeq', 'createdAt'])
+      .execute();
+    await db.schema
+      .createIndex('notes_one_per_client_id')
+      .on('notes')
+      .columns(['chatId', 'clientMessageId'])
+      .unique()
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -541,6 +575,7 @@ const migrations: Record<string, Migration> = {
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
   '0011_routing': routing,
+  '0012_notes': notes,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0020_chat_ratings_and_context': chatRatings,

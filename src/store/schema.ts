@@ -187,6 +187,19 @@ export interface WebhookOutboxTable {
   deliveredAt: string | null;
 }
 
+/** An internal note: admins only, apart from the messages (it takes no seq). */
+export interface NotesTable {
+  id: string;
+  chatId: string;
+  /** The chat's lastSeq when the note was written: it is shown after that message. */
+  afterSeq: number;
+  senderId: string;
+  senderName: string;
+  content: string;
+  clientMessageId: string | null;
+  createdAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -201,4 +214,5 @@ export interface Database {
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;
   webhook_outbox: WebhookOutboxTable;
+  notes: NotesTable;
 }

@@ -12,6 +12,7 @@ import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabul
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
+import type { NoteRecords } from './note-records.js';
 
 export interface AdminRef {
   id: string;
@@ -149,6 +150,8 @@ export interface Store {
   readonly webhooks: WebhookOutbox;
   /** Where the events of changes from now on go (WEBHOOK_URLS); none: nothing is queued. */
   sendWebhooksTo(urls: readonly string[]): void;
+  /** Internal notes: apart from the messages, no seq (note-records.ts). */
+  readonly notes: NoteRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 

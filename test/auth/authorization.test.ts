@@ -332,6 +332,43 @@ const restRows: RestRow[] = [
     },
   },
   {
+    name: 'POST /api/messages (internal: true, a note)',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages',
+      body: {
+        chatId: s.chat._id,
+        senderId: c.id,
+        senderType: senderType(c),
+        senderName: c.name,
+        content: 'a note',
+        internal: true,
+      },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/messages/:chatId?includeNotes=1',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/messages/${s.chat._id}?includeNotes=1` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
     name: 'POST /api/messages/read',
     chat: 'assigned',
     request: (s, c) => ({
@@ -469,6 +506,8 @@ const impersonations: {
 
 interface SocketRow {
   event: string;
+  /** When the event has several rows: what this one sends. */
+  name?: string;
   payload: (s: Scene, c: Caller) => unknown;
   expect: Omit<Expect, 'anonymous'>;
 }
@@ -507,6 +546,12 @@ const socketRows: SocketRow[] = [
     event: 'send-message',
     payload: (s) => ({ chatId: s.chat._id, content: 'over the socket' }),
     expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'send-message',
+    name: 'send-message (internal: true, a note)',
+    payload: (s) => ({ chatId: s.chat._id, content: 'a note', internal: true }),
+    expect: { owner: 403, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
   },
   {
     event: 'leave-chat',
@@ -627,10 +672,16 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       seq: 0,
       limit: 200,
     });
+    const notes = await server.store.notes.inRange({
+      chatId: s.chat._id,
+      from: 0,
+      to: null,
+      max: 200,
+    });
     // queue-position is left out: the scene's own new chats move the queue, and each node
     // tells waiting users after queuePositionCoalesceMs, which may fall between snapshots.
     const counted = (w: TestClient) => w.received.filter((r) => r.event !== 'queue-position');
-    return { chat, messages: page.messages, events: watchers.map((w) => counted(w).length) };
+    return { chat, messages: page.messages, notes, events: watchers.map((w) => counted(w).length) };
   }
 
   for (const row of restRows) {
@@ -674,7 +725,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       (k): k is Exclude<CallerKind, 'anonymous'> => k !== 'anonymous',
     )) {
       const expected = row.expect[kind];
-      it(`socket ${row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
+      it(`socket ${row.name ?? row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
         const { scene: s, ownerSocket } = await scene('assigned');
         const caller = await callerFor(kind, s);
         const socket = kind === 'owner' ? ownerSocket : await connectAs(caller);

@@ -16,11 +16,14 @@ import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
+import { useNow } from '../shared/use-page.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
 import { CustomerPanel } from './customer-panel.js';
+import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { RatingStars } from './rating.js';
 import { TransferForm } from './transfer-form.js';
+import { useNotes } from './use-notes.js';
 
 interface Props {
   client: ChatClient;
@@ -87,12 +90,31 @@ function OpenChat(props: Props) {
   const [transferring, setTransferring] = useState(false);
   // The id a transfer named, for the sentence that says it is unknown.
   const target = useRef('');
+  const n = notesTranslator(lang);
+  const notes = useNotes(client, chat._id);
+  const canNote = mayNote(chat, me);
+  const [noting, setNoting] = useState(false);
+  const noteClock = { lang, now: useNow(60_000) };
 
   const view = useChat(client, chat._id, {
     side: 'admin',
     markRead: visible && mine && !closed,
     onChat: (updated) => dispatch({ type: 'upsert', chat: updated }),
+    onNotes: notes.add,
   });
+  // The box the toggle chose takes the keyboard focus (the other keeps its draft).
+  const toggled = useRef(false);
+  useEffect(() => {
+    if (!toggled.current) return;
+    document.getElementById(noting ? 'note' : 'reply')?.focus();
+  }, [noting]);
+  const writeNote = (text: string) => {
+    setError(undefined);
+    notes.write(text).catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      setError(n('noteFailed', { reason }));
+    });
+  };
   const attach = useAttachmentDraft(client, chat._id, props.attachmentMaxBytes);
   const drop = useDropZone(may.write ? attach.attach : undefined);
   // Once the admin has read everything here, the list's unread badge goes too.
@@ -312,19 +334,38 @@ function OpenChat(props: Props) {
         onRetry={view.retry}
         onLoadOlder={view.loadOlder}
         loadingOlder={view.loadingOlder}
+        notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
         footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />
-      {may.write ? (
-        <Composer
-          id="reply"
-          t={t}
-          lang={lang}
-          attach={attach}
-          onSend={(text, attachment) => view.send(text, undefined, attachment)}
-          onTyping={view.typing}
-          autoFocus={mine}
+      {canNote ? (
+        <NoteToggle
+          on={noting}
+          n={n}
+          onChange={(on) => {
+            toggled.current = true;
+            setNoting(on);
+          }}
         />
-      ) : (
+      ) : null}
+      {canNote ? (
+        <div class="composer-note" data-testid="note-composer" hidden={!noting}>
+          {/* No typing indicator: the customer must not learn that a note is being written. */}
+          <Composer id="note" t={noteComposerStrings(t, n)} lang={lang} onSend={writeNote} />
+        </div>
+      ) : null}
+      {may.write ? (
+        <div class="composer-reply" hidden={canNote && noting}>
+          <Composer
+            id="reply"
+            t={t}
+            lang={lang}
+            attach={attach}
+            onSend={(text, attachment) => view.send(text, undefined, attachment)}
+            onTyping={view.typing}
+            autoFocus={mine}
+          />
+        </div>
+      ) : noting ? null : (
         <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>
       )}
     </section>

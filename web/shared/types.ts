@@ -7,6 +7,7 @@ export type {
   Message,
   MessageAttachment,
   MessageType,
+  Note,
   Rating,
   UploadedAttachment,
 } from '../../src/schemas/shapes.js';
