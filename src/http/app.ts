@@ -23,8 +23,10 @@ import { replySerializerCompiler } from './reply-serializer.js';
 import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { cannedReplyRoutes } from './routes/canned-replies.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
+import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
@@ -130,6 +132,8 @@ export async function registerHttpRoutes(
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
+      await api.register(labelRoutes(context));
+      await api.register(cannedReplyRoutes(context));
     },
     { prefix: '/api' },
   );

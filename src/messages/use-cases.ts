@@ -10,6 +10,7 @@ import {
   requirePerson,
   senderTypeFor,
 } from '../auth/actor.js';
+import { chatSeenBy } from '../chats/permissions.js';
 import {
   adminAudience,
   assertMayAuthor,
@@ -128,7 +129,7 @@ export async function sendMessage(
         ? withAttachment(result.message, { ...attachment, messageId: result.message._id }, links)
         : result.message;
       return {
-        reply: { message, chat: result.chat },
+        reply: { message, chat: chatSeenBy(result.chat, sender) },
         events: [...target.events, ...deliveryEvents(message, result.chat)],
       };
     }
@@ -146,7 +147,7 @@ export async function sendMessage(
         reply: {
           message:
             (await withAttachments(deps.store, links, [result.message]))[0] ?? result.message,
-          chat: await requireChat(deps.store, target.chat._id),
+          chat: chatSeenBy(await requireChat(deps.store, target.chat._id), sender),
         },
         events: [],
       };
@@ -223,7 +224,7 @@ export async function markRead(
   const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
   if (!chat) throw chatNotFound(input.chatId);
   return {
-    reply: { chat },
+    reply: { chat: chatSeenBy(chat, reader) },
     events: [
       emit(
         rooms.chat(chat._id),

@@ -130,6 +130,15 @@ export const SERVER_EVENTS = {
     summary:
       "A message for someone not necessarily in the chat's room: a user's message goes to the assignee (or admins when unassigned), with the chat; an admin's message to the user.",
   },
+  'chat-labels': {
+    payload: z.object({
+      chatId,
+      labels: z.array(z.string()).meta({ description: "The chat's whole set of labels now." }),
+    }),
+    to: ['admins'],
+    summary:
+      "A chat's labels were set (PUT /api/chats/:chatId/labels): its whole set, to every admin on every node.",
+  },
   'agent-status': {
     payload: AgentSchema,
     to: ['admins'],

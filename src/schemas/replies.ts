@@ -9,6 +9,7 @@ import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
+  CannedReplySchema,
   ChatSchema,
   KnownAdminSchema,
   MessageSchema,
@@ -40,6 +41,15 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const CannedReplyListReply = z.object({
+  cannedReplies: z.array(CannedReplySchema).meta({
+    description: "The team's replies and the caller's own, by shortcut.",
+  }),
+});
+export const CannedReplyReply = z.object({ cannedReply: CannedReplySchema });
+export const LabelsReply = z.object({
+  chat: ChatSchema.meta({ description: 'The chat with its new labels.' }),
+});
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

@@ -8,14 +8,24 @@ import type { Actor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
+import { sameWordKey } from '../schemas/text-rules.js';
+import type { Availability as AgentAvailability, CannedScope } from '../schemas/vocabulary.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
 import { Availability } from './availability.js';
+import {
+  cannedRepliesOf,
+  cannedReplyById,
+  countCannedReplies,
+  deleteCannedReply,
+  insertCannedReply,
+  updateCannedReply,
+} from './canned-replies.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { writeChatLabels } from './labels.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -23,6 +33,8 @@ import type {
   AdminRef,
   AgentRecord,
   AppendResult,
+  CannedReplyFields,
+  CannedReplyRecord,
   ChatQuery,
   HistoryCursor,
   MessageDraft,
@@ -151,6 +163,7 @@ export class KyselyStore implements Store {
             lastSeq: 0,
             createdAt: at,
             updatedAt: at,
+            labels: '[]',
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -184,6 +197,22 @@ export class KyselyStore implements Store {
           .limit(max)
           .execute();
         return rows.map(toChat);
+      }
+      if (query.kind === 'all' && query.label !== undefined) {
+        // Found through the label's own index, newest chats first: a rare label reads its
+        // few rows, not every chat until it has found `max`.
+        let labelled = this.db
+          .selectFrom('chat_labels')
+          .innerJoin('chats', 'chats.id', 'chat_labels.chatId')
+          .selectAll('chats')
+          .where('chat_labels.labelKey', '=', sameWordKey(query.label));
+        if (query.status) labelled = labelled.where('chats.status', '=', query.status);
+        const rows = await labelled
+          .orderBy('chat_labels.chatCreatedAt', 'desc')
+          .orderBy('chat_labels.chatId', 'desc')
+          .limit(max)
+          .execute();
+        return rows.map(toChat).sort(byActivity);
       }
       switch (query.kind) {
         case 'byUser':
@@ -316,6 +345,44 @@ export class KyselyStore implements Store {
 
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {
     return this.costlyRead(() => agentRecords(this.db, which));
+  }
+
+  setChatLabels(chatId: string, labels: readonly string[]): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const row = await writeChatLabels(this.db, chatId, labels, now());
+      return this.cache.record(chatId, row && toChat(row));
+    });
+  }
+
+  listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]> {
+    return this.costlyRead(() => cannedRepliesOf(this.db, ownerId, max));
+  }
+
+  getCannedReply(id: string): Promise<CannedReplyRecord | undefined> {
+    return this.guard(() => cannedReplyById(this.db, id));
+  }
+
+  countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number> {
+    return this.guard(() => countCannedReplies(this.db, scope, ownerId));
+  }
+
+  createCannedReply(fields: CannedReplyFields): Promise<CannedReplyRecord | 'shortcutTaken'> {
+    return this.guard(() =>
+      insertCannedReply(this.db, (e) => this.traits.isUniqueViolation(e), newId(), fields, now()),
+    );
+  }
+
+  updateCannedReply(
+    id: string,
+    fields: CannedReplyFields,
+  ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined> {
+    return this.guard(() =>
+      updateCannedReply(this.db, (e) => this.traits.isUniqueViolation(e), id, fields, now()),
+    );
+  }
+
+  deleteCannedReply(id: string): Promise<boolean> {
+    return this.guard(() => deleteCannedReply(this.db, id));
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

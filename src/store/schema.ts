@@ -1,5 +1,11 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
-import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
+import type {
+  Availability,
+  CannedScope,
+  ChatStatus,
+  MessageType,
+  SenderType,
+} from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
   id: string;
@@ -20,6 +26,8 @@ export interface ChatsTable {
   lastSeq: number;
   createdAt: string;
   updatedAt: string;
+  /** The labels as a JSON array of strings, in the order set ('[]': none). */
+  labels: string;
 }
 
 export interface MessagesTable {
@@ -102,6 +110,28 @@ export interface AgentsTable {
   updatedAt: string;
 }
 
+/** A canned reply; a team reply's ownerId is '' (see migration 0013). */
+export interface CannedRepliesTable {
+  id: string;
+  scope: CannedScope;
+  ownerId: string;
+  shortcut: string;
+  /** sameWordKey(shortcut): what the unique index compares. */
+  shortcutKey: string;
+  title: string;
+  content: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One label of one chat, by its key (sameWordKey), for finding a label's chats. */
+export interface ChatLabelsTable {
+  chatId: string;
+  labelKey: string;
+  /** The chat's createdAt: the lists' index order. */
+  chatCreatedAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -111,4 +141,6 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  canned_replies: CannedRepliesTable;
+  chat_labels: ChatLabelsTable;
 }

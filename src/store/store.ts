@@ -6,7 +6,7 @@
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability } from '../schemas/vocabulary.js';
+import type { Availability, CannedScope } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 
@@ -29,11 +29,27 @@ export interface AgentRecord {
   activeChats: number;
 }
 
+/** What a canned reply is made of; ownerId is the admin of a personal one, null for the team's. */
+export interface CannedReplyFields {
+  scope: CannedScope;
+  ownerId: string | null;
+  shortcut: string;
+  title: string;
+  content: string;
+}
+
+export interface CannedReplyRecord extends CannedReplyFields {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
   | { kind: 'assignedTo'; adminId: string }
-  | { kind: 'all'; status: ChatStatus | undefined };
+  /** `label`: only chats carrying it (case does not count). */
+  | { kind: 'all'; status: ChatStatus | undefined; label?: string | undefined };
 
 /** What a stored message does to its chat, decided by the domain rules. */
 export interface ChatEffect {
@@ -133,6 +149,24 @@ export interface Store {
   setAgentMaxChats(adminId: string, maxChats: number): Promise<void>;
   /** The known admins named, or the `max` seen most recently (newest first), with their load. */
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
+
+  /** Replaces the chat's labels (deduplicated, case not counting); undefined: no such chat. */
+  setChatLabels(chatId: string, labels: readonly string[]): Promise<Chat | undefined>;
+
+  /** The team's canned replies and, unless null, this admin's own; `max` at most, by shortcut. */
+  listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]>;
+  getCannedReply(id: string): Promise<CannedReplyRecord | undefined>;
+  /** How many replies the team (ownerId ignored) or an admin's personal scope holds. */
+  countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number>;
+  /** `shortcutTaken`: the scope and owner have a reply with this shortcut (case not counting). */
+  createCannedReply(fields: CannedReplyFields): Promise<CannedReplyRecord | 'shortcutTaken'>;
+  /** Replaces every field; undefined: no such reply. */
+  updateCannedReply(
+    id: string,
+    fields: CannedReplyFields,
+  ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined>;
+  /** false: no such reply. */
+  deleteCannedReply(id: string): Promise<boolean>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

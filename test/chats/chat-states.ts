@@ -46,6 +46,7 @@ export function everyChatState(): ChatsTable[] {
           lastSeq: 0,
           createdAt: at,
           updatedAt: at,
+          labels: '[]',
         });
       }
   return rows;

@@ -53,6 +53,7 @@ export async function seedLongChat(
         lastSeq: messages,
         createdAt: AT,
         updatedAt: AT,
+        labels: '[]',
       })
       .execute();
     await sql`INSERT INTO messages ("id", "chatId", "seq", "senderId", "senderType", "senderName",

@@ -109,6 +109,7 @@ describe.each(await storeTargets())('migration 0007 on $name', (target) => {
         lastMessageAt: at,
         createdAt: at,
         updatedAt: at,
+        labels: '[]',
       });
       await raw
         .insertInto('chats')

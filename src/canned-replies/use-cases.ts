@@ -1,0 +1,115 @@
+/**
+ * Canned replies: each use case takes (deps, actor, input) and answers the reply. Personal
+ * replies are their admin's alone (another admin gets 404, as if none existed), the team's
+ * are read by every admin and written by superadmins. The unique index decides a shortcut
+ * two writers race for; the count limit is checked before the write (two racing creates
+ * may pass it by one: a bound on size, not a contract).
+ */
+import type { Actor } from '../auth/actor.js';
+import { Conflict } from '../errors.js';
+import type { Outcome } from '../outcome.js';
+import type { CannedReply } from '../schemas/shapes.js';
+import type { CannedScope } from '../schemas/vocabulary.js';
+import type { CannedReplyFields, CannedReplyRecord, Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
+import {
+  assertMaySeeCannedReply,
+  assertMayUseCannedReplies,
+  assertMayWriteCannedScope,
+  cannedReplyNotFound,
+} from './rules.js';
+
+export interface CannedDeps {
+  store: Store;
+}
+
+export interface CannedReplyInput {
+  shortcut: string;
+  title: string;
+  content: string;
+  scope: CannedScope;
+}
+
+const toWire = (r: CannedReplyRecord): CannedReply => ({
+  id: r.id,
+  shortcut: r.shortcut,
+  title: r.title,
+  content: r.content,
+  scope: r.scope,
+});
+
+const ownerOf = (actor: Actor, scope: CannedScope): string | null =>
+  scope === 'personal' && actor.kind === 'person' ? actor.id : null;
+
+const shortcutTaken = (shortcut: string, scope: CannedScope): Conflict =>
+  new Conflict(
+    `shortcut: /${shortcut} is already used by ${scope === 'team' ? 'a team' : 'another of your'} canned repl${scope === 'team' ? 'y' : 'ies'}`,
+    'CANNED_SHORTCUT_TAKEN',
+  );
+
+async function assertRoomFor(store: Store, fields: CannedReplyFields): Promise<void> {
+  const max = TUNABLES.cannedRepliesMax.value;
+  if ((await store.countCannedReplies(fields.scope, fields.ownerId)) < max) return;
+  throw new Conflict(
+    `${fields.scope === 'team' ? 'The team has' : 'You have'} ${max} canned replies already: delete one first`,
+    'CANNED_REPLIES_FULL',
+  );
+}
+
+export async function listCannedReplies(
+  { store }: CannedDeps,
+  actor: Actor,
+): Promise<{ cannedReplies: CannedReply[] }> {
+  assertMayUseCannedReplies(actor);
+  const owner = actor.kind === 'person' ? actor.id : null;
+  const records = await store.listCannedReplies(owner, 2 * TUNABLES.cannedRepliesMax.value);
+  return { cannedReplies: records.map(toWire) };
+}
+
+export async function createCannedReply(
+  { store }: CannedDeps,
+  actor: Actor,
+  input: CannedReplyInput,
+): Promise<Outcome<{ cannedReply: CannedReply }>> {
+  assertMayUseCannedReplies(actor);
+  assertMayWriteCannedScope(actor, input.scope);
+  const fields = { ...input, ownerId: ownerOf(actor, input.scope) };
+  await assertRoomFor(store, fields);
+  const created = await store.createCannedReply(fields);
+  if (created === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
+  return { reply: { cannedReply: toWire(created) }, events: [] };
+}
+
+/**
+ * Replaces every field. A move between scopes needs the right to write both; a team reply
+ * made personal becomes the caller's.
+ */
+export async function updateCannedReply(
+  { store }: CannedDeps,
+  actor: Actor,
+  input: CannedReplyInput & { id: string },
+): Promise<Outcome<{ cannedReply: CannedReply }>> {
+  assertMayUseCannedReplies(actor);
+  const before = assertMaySeeCannedReply(actor, input.id, await store.getCannedReply(input.id));
+  assertMayWriteCannedScope(actor, before.scope);
+  assertMayWriteCannedScope(actor, input.scope);
+  const { id, ...rest } = input;
+  const fields = { ...rest, ownerId: ownerOf(actor, input.scope) };
+  if (fields.scope !== before.scope) await assertRoomFor(store, fields);
+  const updated = await store.updateCannedReply(id, fields);
+  if (updated === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
+  if (!updated) throw cannedReplyNotFound(id);
+  return { reply: { cannedReply: toWire(updated) }, events: [] };
+}
+
+export async function deleteCannedReply(
+  { store }: CannedDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<Outcome<{ cannedReply: CannedReply }>> {
+  assertMayUseCannedReplies(actor);
+  const before = assertMaySeeCannedReply(actor, input.id, await store.getCannedReply(input.id));
+  assertMayWriteCannedScope(actor, before.scope);
+  if (!(await store.deleteCannedReply(input.id))) throw cannedReplyNotFound(input.id);
+  return { reply: { cannedReply: toWire(before) }, events: [] };
+}
