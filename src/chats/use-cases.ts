@@ -25,7 +25,7 @@ import {
   assertMayView,
 } from './rules.js';
 
-/** How the user of a chat sees it (any user: only their role counts). */
+/** How the user of a chat sees it (any user: only their role counts): without labels. */
 const USER_VIEW = person('', '', 'user');
 
 /**
@@ -51,7 +51,7 @@ export async function openChat(
   const online = await presence.isOnline(input.userId);
   const { chat, isNew } = await store.openChat({ ...input, online });
   return {
-    reply: { chat: chatSeenBy(chat, actor), isNew },
+    reply: { chat: chatSeenBy(chat, USER_VIEW), isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
   };
 }
@@ -59,7 +59,9 @@ export async function openChat(
 export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
   const chats = await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value);
-  return { chats: chats.map((chat) => chatSeenBy(chat, actor)) };
+  // The user's own routes answer as the user sees their chats, whoever calls: v2's user
+  // app calls this one without naming itself (AUTH_MODE=none), as the anonymous caller.
+  return { chats: chats.map((chat) => chatSeenBy(chat, USER_VIEW)) };
 }
 
 export async function listWaitingChats({ store, admins }: Deps, actor: Actor) {
