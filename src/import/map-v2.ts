@@ -65,8 +65,6 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     lastSeq: 0,
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
-    // v2 had no labels.
-    labels: '[]',
   };
 }
 

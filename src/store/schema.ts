@@ -1,4 +1,5 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
+import type { ColumnType } from 'kysely';
 import type {
   Availability,
   CannedScope,
@@ -26,8 +27,11 @@ export interface ChatsTable {
   lastSeq: number;
   createdAt: string;
   updatedAt: string;
-  /** The labels as a JSON array of strings, in the order set ('[]': none). */
-  labels: string;
+  /**
+   * The labels as a JSON array of strings, in the order set ('[]': none, the column's
+   * default, so a row inserted without them, as the v2 import's, has none).
+   */
+  labels: ColumnType<string, string | undefined, string>;
 }
 
 export interface MessagesTable {

@@ -53,7 +53,6 @@ export async function seedLongChat(
         lastSeq: messages,
         createdAt: AT,
         updatedAt: AT,
-        labels: '[]',
       })
       .execute();
     await sql`INSERT INTO messages ("id", "chatId", "seq", "senderId", "senderType", "senderName",
