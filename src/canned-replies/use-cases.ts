@@ -3,11 +3,14 @@
  * replies are their admin's alone (another admin gets 404, as if none existed), the team's
  * are read by every admin and written by superadmins. The unique index decides a shortcut
  * two writers race for; the count limit is checked before the write (two racing creates
- * may pass it by one: a bound on size, not a contract).
+ * may pass it by one: a bound on size, not a contract). Its readers hear of each change
+ * (`canned-reply-saved`, `canned-reply-deleted`): every admin for a team reply, its owner
+ * (on every console of theirs) for a personal one.
  */
 import type { Actor } from '../auth/actor.js';
 import { Conflict } from '../errors.js';
-import type { Outcome } from '../outcome.js';
+import { type Emit, emit, type Outcome } from '../outcome.js';
+import { rooms } from '../schemas/rooms.js';
 import type { CannedReply } from '../schemas/shapes.js';
 import type { CannedScope } from '../schemas/vocabulary.js';
 import type { CannedReplyFields, CannedReplyRecord, Store } from '../store/store.js';
@@ -37,6 +40,13 @@ const toWire = (r: CannedReplyRecord): CannedReply => ({
   content: r.content,
   scope: r.scope,
 });
+
+/** Who reads a reply: every admin (team), or its owner alone. */
+const readersOf = (r: CannedReplyRecord): string =>
+  r.scope === 'team' || r.ownerId === null ? rooms.admins : rooms.admin(r.ownerId);
+
+const saved = (r: CannedReplyRecord): Emit =>
+  emit(readersOf(r), 'canned-reply-saved', { cannedReply: toWire(r) });
 
 const ownerOf = (actor: Actor, scope: CannedScope): string | null =>
   scope === 'personal' && actor.kind === 'person' ? actor.id : null;
@@ -77,7 +87,7 @@ export async function createCannedReply(
   await assertRoomFor(store, fields);
   const created = await store.createCannedReply(fields);
   if (created === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
-  return { reply: { cannedReply: toWire(created) }, events: [] };
+  return { reply: { cannedReply: toWire(created) }, events: [saved(created)] };
 }
 
 /**
@@ -99,7 +109,16 @@ export async function updateCannedReply(
   const updated = await store.updateCannedReply(id, fields);
   if (updated === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
   if (!updated) throw cannedReplyNotFound(id);
-  return { reply: { cannedReply: toWire(updated) }, events: [] };
+  // Readers who lose it (a team reply made personal) hear it gone, before its new readers
+  // hear it saved (the owner is among both, and ends with it).
+  const lost = readersOf(before) !== readersOf(updated);
+  return {
+    reply: { cannedReply: toWire(updated) },
+    events: [
+      ...(lost ? [emit(readersOf(before), 'canned-reply-deleted', { id })] : []),
+      saved(updated),
+    ],
+  };
 }
 
 export async function deleteCannedReply(
@@ -111,5 +130,8 @@ export async function deleteCannedReply(
   const before = assertMaySeeCannedReply(actor, input.id, await store.getCannedReply(input.id));
   assertMayWriteCannedScope(actor, before.scope);
   if (!(await store.deleteCannedReply(input.id))) throw cannedReplyNotFound(input.id);
-  return { reply: { cannedReply: toWire(before) }, events: [] };
+  return {
+    reply: { cannedReply: toWire(before) },
+    events: [emit(readersOf(before), 'canned-reply-deleted', { id: input.id })],
+  };
 }

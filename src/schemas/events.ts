@@ -24,7 +24,7 @@ import {
   PresenceReply,
   SentMessageReply,
 } from './replies.js';
-import { AgentSchema, ChatSchema, MessageSchema } from './shapes.js';
+import { AgentSchema, CannedReplySchema, ChatSchema, MessageSchema } from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -138,6 +138,20 @@ export const SERVER_EVENTS = {
     to: ['admins'],
     summary:
       "A chat's labels were set (PUT /api/chats/:chatId/labels): its whole set, to every admin on every node.",
+  },
+  'canned-reply-saved': {
+    payload: z.object({ cannedReply: CannedReplySchema }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was created or changed: a team reply to `admins`, a personal one to its owner's `admin-<adminId>` only.",
+  },
+  'canned-reply-deleted': {
+    payload: z.object({
+      id: z.string().meta({ description: 'The canned reply that is gone (for its readers).' }),
+    }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was deleted, or a team reply became someone's personal one: to whoever could read it (`admins`, or its owner).",
   },
   'agent-status': {
     payload: AgentSchema,

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RestBodies } from '../../src/schemas/rest.js';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
+import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, refused, replyOf, request, succeeded } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
@@ -224,5 +225,51 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
     const ann = world.uid('ann');
     const created = succeeded(await create(ann, reply(`возврат-${ann}`))).cannedReply;
     expect((await list(ann)).find((r) => r.id === created.id)?.shortcut).toBe(`возврат-${ann}`);
+  });
+
+  it("tells a personal reply's owner only, and a team reply's every admin, of each change", async () => {
+    const [owner, other, chief] = await Promise.all([
+      world.admin(),
+      world.admin(),
+      world.admin({ superadmin: true }),
+    ]);
+    const mine = succeeded(await create(owner.id, reply(`${owner.id}-p`))).cannedReply;
+    expect(
+      await owner.client.waitFor('canned-reply-saved', (p) => p.cannedReply.id === mine.id),
+    ).toEqual({ cannedReply: mine });
+    const shared = succeeded(
+      await create(chief.id, reply(`${chief.id}-t`, 'team'), true),
+    ).cannedReply;
+    for (const c of [owner, other, chief]) {
+      await c.client.waitFor('canned-reply-saved', (p) => p.cannedReply.id === shared.id);
+    }
+    // The team's reply becomes the chief's own: the others hear it gone.
+    succeeded(
+      await request(world.server(), 'PUT /api/canned-replies/:id', {
+        params: { id: shared.id },
+        query: as(chief.id, true),
+        body: reply(`${chief.id}-t`, 'personal'),
+      }),
+    );
+    await other.client.waitFor('canned-reply-deleted', (p) => p.id === shared.id);
+    succeeded(
+      await request(world.server(), 'DELETE /api/canned-replies/:id', {
+        params: { id: mine.id },
+        query: as(owner.id),
+      }),
+    );
+    await owner.client.waitFor('canned-reply-deleted', (p) => p.id === mine.id);
+    await quiet(ONE_NODE_QUIET_MS);
+    const about = (id: string) => (r: { event: string; payload: unknown }) =>
+      JSON.stringify(r.payload).includes(id);
+    expect(other.client.received.filter(about(mine.id))).toEqual([]);
+    expect(chief.client.received.filter(about(mine.id))).toEqual([]);
+    // After the move, only the chief hears of the reply saved as theirs.
+    expect(
+      other.client.of('canned-reply-saved').filter((p) => p.cannedReply.id === shared.id),
+    ).toHaveLength(1);
+    expect(
+      chief.client.of('canned-reply-saved').filter((p) => p.cannedReply.id === shared.id),
+    ).toHaveLength(2);
   });
 });

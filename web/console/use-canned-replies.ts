@@ -4,7 +4,7 @@ import type { ChatClient } from '../shared/client.js';
 import type { CannedReply, Identity } from '../shared/types.js';
 import { useLiveList } from './use-live-list.js';
 
-/** No event carries another console's change: a minute's refresh and every resync catch up. */
+/** Changes come as events; the refresh and every resync catch up with any missed. */
 const REFRESH_MS = 60_000;
 
 export interface CannedRepliesApi {
@@ -22,6 +22,11 @@ export function useCannedReplies(client: ChatClient, me: Identity): CannedReplie
     });
     setReplies(res.cannedReplies);
   }, [client, me.id, superadmin]);
-  useLiveList(client, reload, REFRESH_MS, () => []);
-  return { replies, reload: () => void reload().catch(() => {}) };
+  // An event says what changed; the list is read again whole, in the server's order.
+  const again = () => void reload().catch(() => {});
+  useLiveList(client, reload, REFRESH_MS, () => [
+    client.on('canned-reply-saved', again),
+    client.on('canned-reply-deleted', again),
+  ]);
+  return { replies, reload: again };
 }
