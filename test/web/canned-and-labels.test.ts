@@ -111,13 +111,13 @@ describe.skipIf(!chromiumAvailable)('canned replies and labels in the console', 
     expect(await box.inputValue()).toBe('/kyc');
 
     // Anna may keep her own replies only; the superadmin is offered the team's too.
-    await a.click('.tab[data-tab=replies]');
+    await a.click('[data-tab=replies]');
     await a.click('.canned-manager__new');
     await a.locator('#canned-shortcut').waitFor();
     expect(await a.locator('#canned-scope').count()).toBe(0);
     expect(await a.locator('.canned-manager__item .canned-manager__actions').count()).toBe(0);
     const s = await agent(chief);
-    await s.click('.tab[data-tab=replies]');
+    await s.click('[data-tab=replies]');
     await s.click('.canned-manager__new');
     expect(await s.locator('#canned-scope option').count()).toBe(2);
     expect(await seriousViolations(s, '.canned-manager')).toEqual([]);

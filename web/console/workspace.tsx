@@ -145,7 +145,6 @@ export function Workspace(props: Props) {
     ['mine', `${c('myChats')} (${mine.length})`],
   ];
   if (me.role === 'superadmin') tabs.push(['all', c('allChats')], ['agents', c('agents')]);
-  tabs.push(['replies', k('cannedTab')]);
 
   return (
     <div class={`console ${chat ? 'console--chat-open' : ''}`}>
@@ -160,6 +159,16 @@ export function Workspace(props: Props) {
           {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
         </p>
         <AvailabilityToggle client={client} mine={agents.mine} onUpdated={agents.updated} c={c} />
+        {/* In the top bar, not among the lists' tabs: Tab goes from a list's tab to its chats. */}
+        <button
+          type="button"
+          class="button button--plain"
+          data-tab="replies"
+          aria-pressed={tab === 'replies'}
+          onClick={() => setTab(tab === 'replies' ? 'queue' : 'replies')}
+        >
+          {k('cannedTab')}
+        </button>
         {askNotify ? (
           <button
             type="button"
@@ -214,7 +223,7 @@ export function Workspace(props: Props) {
               </select>
             </label>
           ) : null}
-          {tab !== 'agents' && tab !== 'replies' ? (
+          {tab !== 'agents' && tab !== 'replies' && (labelsSeen.length > 0 || label) ? (
             <label class="filter">
               {k('labelFilter')}
               <input
