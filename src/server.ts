@@ -38,6 +38,7 @@ import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
+import { setRedaction } from './redaction/client-text.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
@@ -96,9 +97,16 @@ function attachmentServices(
     blobs: chosen?.blobs ?? databaseBlobStore(store.attachments),
     scanner: chosen?.scanner,
     links: linkSigner(key, config.tunables.attachmentUrlTtlSeconds),
+    publicUrl: config.publicUrl,
     maxBytes: config.tunables.attachmentMaxBytes,
     maxPixels: config.tunables.attachmentMaxPixels,
     quotaBytes: config.tunables.attachmentQuotaBytes,
+    pace: {
+      idleMs: config.tunables.attachmentUploadIdleMs,
+      graceMs: config.tunables.attachmentUploadGraceMs,
+      minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
+      maxMs: config.tunables.attachmentUploadMaxMs,
+    },
   };
 }
 
@@ -136,6 +144,8 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
+  // Before anything is parsed: every client text is masked (or not) from the first request.
+  setRedaction(config.redact);
   const auth = await authContext(config, options.verifier);
   const readiness = createReadiness();
   const metrics =
@@ -185,7 +195,7 @@ export async function startServer(
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
   const addressOf = clientAddress(config.trustProxy);
-  const app = createHttpApp(logger, config.trustProxy);
+  const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
   const deps: Deps & { attachments: AttachmentServices } = {

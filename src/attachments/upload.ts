@@ -4,12 +4,14 @@
  * the bytes first, the record last, so a failure at any step leaves nothing a client can
  * reach, and the blobs it wrote are deleted (a crash between the two is swept later).
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { type Actor, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import type { Outcome } from '../outcome.js';
+import { redactClientText } from '../redaction/client-text.js';
 import type { UploadedAttachment } from '../schemas/shapes.js';
 import { cutText } from '../schemas/text-rules.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
@@ -54,6 +56,11 @@ const UNSAFE_NAME = /[\u0000-\u001F\u007F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
  * `attachment.<ext>` when nothing is left.
  */
 export function fileNameOf(given: string, type: AcceptedType): string {
+  // A person named the file: a card number in the name is masked like one in a message.
+  return redactClientText(boundedFileName(given, type)).text;
+}
+
+function boundedFileName(given: string, type: AcceptedType): string {
   const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
   const max = TUNABLES.attachmentNameChars.value;
   if (!base || base === '.' || base === '..') return `attachment.${EXTENSION_OF[type]}`;
@@ -82,6 +89,16 @@ export async function admitUpload(
     deps.attachments.quotaBytes,
   );
   return uploader;
+}
+
+/**
+ * An admitted upload that ended before anything was stored (too slow, cut off) gives its
+ * place in the upload budget back: a person on a poor connection who tries again is not
+ * refused for the tries that never arrived. What it would have held never counted against
+ * the quota, which counts stored bytes only.
+ */
+export async function releaseUpload(deps: AttachmentDeps, uploader: Person): Promise<void> {
+  await deps.limits.uploads.giveBack(uploader.id);
 }
 
 async function scan(deps: AttachmentDeps, bytes: Uint8Array): Promise<void> {

@@ -20,9 +20,11 @@ import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
+import { clientErrorHandler } from './request-timeout.js';
 import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { auditRoutes } from './routes/audit.js';
 import { cannedReplyRoutes } from './routes/canned-replies.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
@@ -44,7 +46,10 @@ export interface HttpRoutesOptions {
 export function createHttpApp(
   logger: FastifyBaseLogger,
   trustProxy: Config['trustProxy'],
+  requestTimeoutMs: number = TUNABLES.requestTimeoutMs.value,
 ): FastifyInstance {
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = Math.min(TUNABLES.headersTimeoutMs.value, requestTimeoutMs);
   const app = Fastify({
     loggerInstance: logger,
     // request.ip (rate limits, logs) from X-Forwarded-For only through the proxies named.
@@ -60,14 +65,16 @@ export function createHttpApp(
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes.
+    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes;
+    // uploads are exempt and watch their own pace (request-timeout.ts).
     // Fastify sets the server's requestTimeout from its own option, the rest go to Node.
-    requestTimeout: TUNABLES.requestTimeoutMs.value,
+    requestTimeout: requestTimeoutMs,
     http: {
-      headersTimeout: TUNABLES.headersTimeoutMs.value,
-      requestTimeout: TUNABLES.requestTimeoutMs.value,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
       connectionsCheckingInterval: TUNABLES.connectionsCheckIntervalMs.value,
     },
+    clientErrorHandler,
   });
   return app;
 }
@@ -134,6 +141,7 @@ export async function registerHttpRoutes(
       await api.register(agentRoutes(context));
       await api.register(labelRoutes(context));
       await api.register(cannedReplyRoutes(context));
+      await api.register(auditRoutes(context));
     },
     { prefix: '/api' },
   );

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { loadDotEnv } from '../env-file.js';
+import { setRedaction } from '../redaction/client-text.js';
 import { importV2 } from './import-v2.js';
 import { InputError } from './input-error.js';
 import { terminalProgress } from './progress.js';
@@ -63,10 +64,14 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  // Only DATABASE_URL matters here: the rest of the server's configuration (auth, and the
+  // Only DATABASE_URL and REDACT matter here: the rest of the server's configuration (auth, and the
   // MONGODB_URI refusal that points users to this very tool) must not stop the import.
   loadDotEnv();
-  const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
+  const { database, redact } = loadConfig({
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDACT: process.env.REDACT,
+  });
+  setRedaction(redact);
   const target = describeTarget(database);
   process.stderr.write(`Importing ${args.chatsFile} and ${args.messagesFile} into ${target}\n`);
   const summary = await importV2({ database, ...args, progress: terminalProgress() });

@@ -4,6 +4,8 @@
  * Missing optional fields take v2's defaults (Mongoose wrote them, so they are rare).
  */
 
+import type { MaskedText } from '../redaction/card-numbers.js';
+import { redactClientText } from '../redaction/client-text.js';
 import { cutName, cutText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import { isoDate, objectIdHex } from './ejson.js';
@@ -70,7 +72,19 @@ export function nameField(
       detail: `${field}: cut from ${name.length.toLocaleString('en-US')} to ${cut.length} characters`,
     });
   }
-  return cut;
+  return maskedField(field, cut, changes).text;
+}
+
+/** A text with its card numbers masked, as live input is; the masking is reported. */
+export function maskedField(field: string, text: string, changes: FieldChange[]): MaskedText {
+  const masked = redactClientText(text);
+  if (masked.masked > 0) {
+    changes.push({
+      reason: 'card-number-masked',
+      detail: `${field}: ${masked.masked === 1 ? 'a card number' : `${masked.masked} card numbers`} masked`,
+    });
+  }
+  return masked;
 }
 
 export function optionalNameField(

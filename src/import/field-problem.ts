@@ -24,7 +24,11 @@ export class FieldProblem extends Error {
 }
 
 /** Why one field was imported changed rather than as exported. */
-export type FieldChangeReason = 'name-too-long' | 'name-bidi-controls' | 'content-too-long';
+export type FieldChangeReason =
+  | 'name-too-long'
+  | 'name-bidi-controls'
+  | 'content-too-long'
+  | 'card-number-masked';
 
 /** A field taken changed (cut to its limit, say): the row is imported and the change reported. */
 export interface FieldChange {

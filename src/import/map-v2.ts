@@ -6,7 +6,12 @@
  */
 import type { Insertable } from 'kysely';
 import { isWebUrl } from '../schemas/text-rules.js';
-import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabulary.js';
+import {
+  CHAT_STATUSES,
+  MESSAGE_TYPES,
+  redactedKinds,
+  SENDER_TYPES,
+} from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
@@ -15,6 +20,7 @@ import {
   dateField,
   enumField,
   idField,
+  maskedField,
   nameField,
   optionalDateField,
   optionalIdField,
@@ -63,6 +69,8 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     unreadCount: 0,
     userOnline: 0,
     lastSeq: 0,
+    adminReadSeq: 0,
+    userReadSeq: 0,
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
   };
@@ -84,19 +92,21 @@ export function mapMessage(
   changes: FieldChange[],
 ): StagedMessage {
   const createdAt = createdAtOf(doc, id);
+  const content = maskedField('content', contentField(doc, changes), changes);
   return {
     id,
     chatId: idField(doc, 'chatId'),
     senderId: idField(doc, 'senderId'),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
-    content: contentField(doc, changes),
+    content: content.text,
     messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
     fileUrl: fileUrlOf(doc),
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
     readAt: optionalDateField(doc, 'readAt'),
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
+    redacted: redactedKinds(content.masked)?.join(',') ?? null,
     line: position.line,
     document: position.document,
   };

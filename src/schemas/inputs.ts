@@ -4,6 +4,7 @@
  * produce the OpenAPI document.
  */
 import { z } from 'zod';
+import { redactClientText } from '../redaction/client-text.js';
 import {
   distinctLabels,
   hasControlCharacters,
@@ -16,12 +17,15 @@ import {
   WEB_URL_RULE,
 } from './text-rules.js';
 import {
+  AUDIT_ACTIONS,
   AVAILABILITIES,
   CANNED_SCOPES,
   CHAT_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
   READER_TYPES,
+  type RedactionKind,
+  redactedKinds,
   SENDER_TYPES,
 } from './vocabulary.js';
 
@@ -35,7 +39,9 @@ const text = (maxChars: number) =>
     });
 
 const id = text(LIMITS.idChars).trim().min(1);
-const name = text(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
+/** A text a person wrote (not an id): card numbers in it are masked as it is parsed. */
+const maskedText = (maxChars: number) => text(maxChars).transform((v) => redactClientText(v).text);
+const name = maskedText(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
 const fileUrl = text(LIMITS.urlChars).refine(isWebUrl, WEB_URL_RULE);
 /** v2 clients send JSON booleans; query strings carry "true"/"false". */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
@@ -140,6 +146,13 @@ const textOrFileError = {
 const notBothFiles = <T extends MessageFields>(m: T) =>
   !(m.fileUrl && m.attachmentId !== undefined);
 const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
+/** The content with its card numbers masked, and what was masked (the message's `redacted`). */
+const withMaskedContent = <T extends MessageFields>(
+  m: T,
+): T & { redacted: RedactionKind[] | undefined } => {
+  const { text: content, masked } = redactClientText(m.content);
+  return { ...m, content, redacted: redactedKinds(masked) };
+};
 
 export const SendMessageBody = z
   .object({
@@ -150,7 +163,8 @@ export const SendMessageBody = z
     ...messageFields,
   })
   .refine(requireTextOrFile, textOrFileError)
-  .refine(notBothFiles, bothFilesError);
+  .refine(notBothFiles, bothFilesError)
+  .transform(withMaskedContent);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
 export const MAX_STORED_INT = 2_147_483_647;
@@ -274,7 +288,8 @@ export const SocketSendPayload = z
     ...messageFields,
   })
   .refine(requireTextOrFile, textOrFileError)
-  .refine(notBothFiles, bothFilesError);
+  .refine(notBothFiles, bothFilesError)
+  .transform(withMaskedContent);
 
 /** First issue of a failed parse, as one sentence naming the field. */
 export function describeIssue(error: z.ZodError): string {
@@ -283,3 +298,28 @@ export function describeIssue(error: z.ZodError): string {
   const field = issue.path.map(String).join('.');
   return field ? `${field}: ${issue.message}` : issue.message;
 }
+
+/** An ISO-8601 time with its zone (`2026-12-01T00:00:00Z`, `…+05:00`), read as that instant. */
+const instant = z
+  .string()
+  .max(40)
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+    {
+      message: 'must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z',
+    },
+  )
+  .transform((v) => new Date(v).toISOString());
+
+export const AuditQuery = z.object({
+  chatId: id.optional(),
+  actorId: id.optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  from: instant.optional().meta({ description: 'Entries at or after this time.' }),
+  to: instant.optional().meta({ description: 'Entries before this time.' }),
+  cursor: z.string().max(200).optional().meta({ description: "The previous page's `nextCursor`." }),
+  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  /** With AUTH_MODE=none the query names the admin asking (as GET /api/admins). */
+  adminId: id.optional(),
+  isSuperAdmin: flag.optional(),
+});

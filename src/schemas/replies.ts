@@ -9,6 +9,7 @@ import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
+  AuditEntrySchema,
   CannedReplySchema,
   ChatSchema,
   KnownAdminSchema,
@@ -49,6 +50,13 @@ export const CannedReplyListReply = z.object({
 export const CannedReplyReply = z.object({ cannedReply: CannedReplySchema });
 export const LabelsReply = z.object({
   chat: ChatSchema.meta({ description: 'The chat with its new labels.' }),
+});
+export const AuditListReply = z.object({
+  entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'For the next (older) page; null at the end.' }),
 });
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });

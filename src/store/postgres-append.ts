@@ -47,6 +47,19 @@ const NEW_MESSAGE: Record<MessageColumnName, string> = {
   clientMessageId: 'cmid',
   createdAt: '$13',
   updatedAt: '$13',
+  redacted: 'redacted',
+};
+
+/** Which statement a batch runs: the extra columns only when a message of it needs them. */
+interface StatementKind {
+  withAttachments: boolean;
+  withRedactions: boolean;
+}
+
+/** A batch without masked texts inserts a NULL `redacted` and binds no array for it. */
+const NEW_MESSAGE_UNREDACTED: Record<MessageColumnName, string> = {
+  ...NEW_MESSAGE,
+  redacted: 'NULL',
 };
 
 /**
@@ -57,14 +70,16 @@ const NEW_MESSAGE: Record<MessageColumnName, string> = {
  * attachment is unused, its sender's and of no other chat (the first message of the batch
  * naming it), marks it used by the new message, and answers the messages it refused for that.
  */
-function appendBatchSql(withAttachments: boolean): string {
+function appendBatchSql({ withAttachments, withRedactions }: StatementKind): string {
   const a = (text: string): string => (withAttachments ? text : '');
+  const r = (text: string): string => (withRedactions ? text : '');
+  const attParam = withRedactions ? '$16' : '$15';
   return `
   WITH input AS (
     SELECT * FROM unnest(
       $1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]${a(', $15::text[]')}
-    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole${a(', att')})
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]${r(', $15::text[]')}${a(`, ${attParam}::text[]`)}
+    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole${r(', redacted')}${a(', att')})
   ),
   -- A lateral probe of the unique index, never a join the planner could turn into a scan:
   -- the statement is prepared once, and a plan made while the table was empty would
@@ -119,7 +134,7 @@ function appendBatchSql(withAttachments: boolean): string {
   -- A data-modifying CTE runs once, referenced or not (PostgreSQL's rule).
   inserted AS (
     INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
-    SELECT ${MESSAGE_COLUMNS.map((c) => NEW_MESSAGE[c.name]).join(', ')}
+    SELECT ${MESSAGE_COLUMNS.map((c) => (withRedactions ? NEW_MESSAGE : NEW_MESSAGE_UNREDACTED)[c.name]).join(', ')}
     FROM numbered
   )${a(`,
   used AS (
@@ -133,9 +148,21 @@ function appendBatchSql(withAttachments: boolean): string {
       AND NOT EXISTS (SELECT 1 FROM allowed x WHERE x.ord = f.ord)`)}`;
 }
 
-export const APPEND_BATCH = appendBatchSql(false);
-const APPEND_BATCH_WITH_ATTACHMENTS = appendBatchSql(true);
+export const APPEND_BATCH = appendBatchSql({ withAttachments: false, withRedactions: false });
+const statementName = ({ withAttachments, withRedactions }: StatementKind): string =>
+  `append_batch${withAttachments ? '_attachments' : ''}${withRedactions ? '_redacted' : ''}`;
 
+/** Each variant's text, made once: prepared once each by name, the plain one as before. */
+const statements = new Map<string, string>();
+function statementFor(kind: StatementKind): { name: string; text: string } {
+  const name = statementName(kind);
+  let text = statements.get(name);
+  if (text === undefined) {
+    text = appendBatchSql(kind);
+    statements.set(name, text);
+  }
+  return { name, text };
+}
 export function postgresAppender(pool: pg.Pool): Appender {
   return {
     async append(drafts: MessageDraft[]): Promise<AppendResult[]> {
@@ -160,9 +187,9 @@ export function postgresAppender(pool: pg.Pool): Appender {
       const pick = <T>(f: (d: MessageDraft) => T) => sent.map((i) => f(drafts[i] as MessageDraft));
 
       const attachments = sent.some((i) => drafts[i]?.attachmentId !== undefined);
+      const redactions = sent.some((i) => drafts[i]?.redacted !== undefined);
       const { rows } = await pool.query<Row>({
-        name: attachments ? 'append_batch_attachments' : 'append_batch',
-        text: attachments ? APPEND_BATCH_WITH_ATTACHMENTS : APPEND_BATCH,
+        ...statementFor({ withAttachments: attachments, withRedactions: redactions }),
         values: [
           ids,
           pick((d) => d.chatId),
@@ -178,6 +205,7 @@ export function postgresAppender(pool: pg.Pool): Appender {
           pick((d) => d.effect.unreadIncrement),
           at,
           pick((d) => d.senderRole),
+          ...(redactions ? [pick((d) => d.redacted?.join(',') ?? null)] : []),
           ...(attachments ? [pick((d) => d.attachmentId ?? null)] : []),
         ],
       });

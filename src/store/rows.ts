@@ -6,6 +6,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Chat, Message } from '../schemas/shapes.js';
+import { isOneOf, REDACTION_KINDS, type RedactionKind } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from './schema.js';
 import type { MessageDraft } from './store.js';
 
@@ -32,6 +33,7 @@ export const MESSAGE_COLUMNS = [
   { name: 'clientMessageId', type: 'text', nullable: true },
   { name: 'createdAt', type: 'text', nullable: false },
   { name: 'updatedAt', type: 'text', nullable: false },
+  { name: 'redacted', type: 'text', nullable: true },
 ] as const satisfies readonly MessageColumn[];
 
 export type MessageColumnName = (typeof MESSAGE_COLUMNS)[number]['name'];
@@ -89,7 +91,7 @@ function labelsOf(column: string): string[] {
 }
 
 export function toMessage(row: Selectable<MessagesTable>): Message {
-  return {
+  const message: Message = {
     _id: row.id,
     chatId: row.chatId,
     seq: Number(row.seq),
@@ -105,6 +107,13 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+  // Only a masked message carries the field: every other message keeps v2's shape.
+  if (row.redacted !== null) message.redacted = redactionKinds(row.redacted);
+  return message;
+}
+
+function redactionKinds(column: string): RedactionKind[] {
+  return column.split(',').filter((kind) => isOneOf(REDACTION_KINDS, kind));
 }
 
 /** The row a new message is stored as: the draft, its id and seq, unread, at `at`. */
@@ -129,5 +138,6 @@ export function newMessageRow(
     clientMessageId: draft.clientMessageId,
     createdAt: at,
     updatedAt: at,
+    redacted: draft.redacted?.join(',') ?? null,
   };
 }

@@ -92,4 +92,13 @@ describe('the type of an upload comes from its bytes', () => {
     expect(long).toHaveLength(200);
     expect(long.endsWith('.pdf')).toBe(true);
   });
+
+  it('a card number in a file name is masked as in a message', () => {
+    expect(fileNameOf('card 4111-1111-1111-1111 front.png', 'image/png')).toBe(
+      'card 4111-11**-****-1111 front.png',
+    );
+    expect(fileNameOf('statement 2024-11-05.pdf', 'application/pdf')).toBe(
+      'statement 2024-11-05.pdf',
+    );
+  });
 });

@@ -80,6 +80,7 @@ describe('a message document', () => {
     readAt: AT,
     createdAt: AT,
     updatedAt: AT,
+    redacted: null,
     line: 7,
     document: 3,
   };
@@ -251,6 +252,28 @@ describe('names and ids are held to the limits of live input', () => {
       ok: true,
       row: { content: atTheLimit },
       changes: [],
+    });
+  });
+
+  it('a card number in content or a name is masked as live input is, and reported', () => {
+    expect(
+      message(
+        messageDoc({
+          content: 'card 4111 1111 1111 1111, order 88812734',
+          senderName: 'A 5555555555554444',
+        }),
+      ),
+    ).toMatchObject({
+      ok: true,
+      row: {
+        content: 'card 4111 11** **** 1111, order 88812734',
+        senderName: 'A 555555******4444',
+        redacted: 'pan',
+      },
+      changes: [
+        { reason: 'card-number-masked', detail: 'content: a card number masked' },
+        { reason: 'card-number-masked', detail: 'senderName: a card number masked' },
+      ],
     });
   });
 

@@ -1,0 +1,130 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CARD_DIGITS_MAX,
+  CARD_DIGITS_MIN,
+  isCardNumber,
+  maskCardNumbers,
+  passesLuhn,
+} from '../../src/redaction/card-numbers.js';
+
+/** The check digit that makes `body` + digit pass Luhn. */
+function withCheckDigit(body: string): string {
+  for (let d = 0; d <= 9; d++) if (passesLuhn(body + d)) return body + d;
+  throw new Error('unreachable: one of ten digits always completes a Luhn sum');
+}
+
+const digitString = (min: number, max: number) =>
+  fc
+    .array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max })
+    .map((d) => d.join(''));
+
+const cardDigits = digitString(CARD_DIGITS_MIN - 1, CARD_DIGITS_MAX - 1).map(withCheckDigit);
+
+/** Puts a single space or dash (or nothing) between the digits, as people type them. */
+const formatted = (digits: string) =>
+  fc
+    .array(fc.constantFrom('', '', '', ' ', '-'), {
+      minLength: digits.length - 1,
+      maxLength: digits.length - 1,
+    })
+    .map((seps) => [...digits].map((d, i) => d + (seps[i] ?? '')).join(''));
+
+const formattedCard = cardDigits.chain(formatted);
+
+/** Text around a number that cannot join its run (no digit, space or dash at the seam). */
+const prose = fc.string({ maxLength: 20 }).map((s) => `${s}|`);
+const proseAfter = fc.string({ maxLength: 20 }).map((s) => `|${s}`);
+
+const digitsOnly = (s: string) => s.replace(/[^0-9]/g, '');
+
+describe('card numbers in client texts', () => {
+  it('masks the examples the contract gives', () => {
+    expect(maskCardNumbers('4111 1111 1111 1111')).toEqual({
+      text: '4111 11** **** 1111',
+      masked: 1,
+    });
+    expect(maskCardNumbers('my card 4242-4242-4242-4242 is stuck').text).toBe(
+      'my card 4242-42**-****-4242 is stuck',
+    );
+    expect(maskCardNumbers('5555555555554444').text).toBe('555555******4444');
+  });
+
+  it('leaves order ids, transaction ids and phone numbers alone', () => {
+    for (const text of [
+      'transaction 88812734',
+      'order 2024-11-05-000123',
+      'call me at +998 90 123 45 67',
+      'IBAN DE89 3704 0044 0532 0130 00',
+      '4111 1111 1111 1112', // fails Luhn
+      '41111111111111111111111', // 23 digits: longer than any card
+      '4111  1111  1111  1111', // double spaces split it into short runs
+    ]) {
+      expect(maskCardNumbers(text)).toEqual({ text, masked: 0 });
+    }
+  });
+
+  it('masks every Luhn-valid 13–19 digit run however it is separated, keeping 6 + 4 digits and the separators', () => {
+    fc.assert(
+      fc.property(prose, formattedCard, proseAfter, (before, card, after) => {
+        const { text, masked } = maskCardNumbers(before + card + after);
+        const maskedCard = text.slice(before.length, before.length + card.length);
+        expect(masked).toBeGreaterThanOrEqual(1);
+        expect(text.length).toBe(before.length + card.length + after.length);
+        expect(text.slice(0, before.length)).toBe(
+          before.replace(/\d(?:[ -]?\d)*/g, (r) => maskCardNumbers(r).text),
+        );
+        expect(maskedCard.replace(/[0-9*]/g, '#')).toBe(card.replace(/[0-9]/g, '#'));
+        const digits = digitsOnly(card);
+        const kept = maskedCard.replace(/[ -]/g, '');
+        expect(kept.slice(0, 6)).toBe(digits.slice(0, 6));
+        expect(kept.slice(-4)).toBe(digits.slice(-4));
+        expect(kept.slice(6, -4)).toBe('*'.repeat(digits.length - 10));
+      }),
+    );
+  });
+
+  it('never changes a text that holds no card number, and never changes anything but digits', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        const out = maskCardNumbers(text);
+        expect(out.text.length).toBe(text.length);
+        for (let i = 0; i < text.length; i++) {
+          if (out.text[i] !== text[i]) {
+            expect(text[i]).toMatch(/[0-9]/);
+            expect(out.text[i]).toBe('*');
+          }
+        }
+        if (out.masked === 0) expect(out.text).toBe(text);
+      }),
+    );
+  });
+
+  it('leaves no card number behind and masks nothing twice', () => {
+    const mixed = fc
+      .array(fc.oneof(formattedCard, digitString(1, 25), fc.string({ maxLength: 6 })), {
+        maxLength: 8,
+      })
+      .map((parts) => parts.join(' '));
+    fc.assert(
+      fc.property(mixed, (text) => {
+        const once = maskCardNumbers(text).text;
+        expect(maskCardNumbers(once)).toEqual({ text: once, masked: 0 });
+        for (const run of once.match(/[0-9](?:[ -]?[0-9])*/g) ?? [])
+          expect(isCardNumber(run)).toBe(false);
+      }),
+    );
+  });
+
+  it('leaves runs shorter than 13 or longer than 19 digits as they are, Luhn or not', () => {
+    const outside = fc.oneof(
+      digitString(1, CARD_DIGITS_MIN - 1),
+      digitString(CARD_DIGITS_MAX + 1, 40),
+    );
+    fc.assert(
+      fc.property(outside.chain(formatted), (run) => {
+        expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
+      }),
+    );
+  });
+});
