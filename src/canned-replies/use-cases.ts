@@ -7,6 +7,8 @@
  * (`canned-reply-saved`, `canned-reply-deleted`): every admin for a team reply, its owner
  * (on every console of theirs) for a personal one.
  */
+import { auditActor } from '../audit/actor.js';
+import type { AuditDraft } from '../audit/chain.js';
 import type { Actor } from '../auth/actor.js';
 import { Conflict } from '../errors.js';
 import { type Emit, emit, type Outcome } from '../outcome.js';
@@ -48,6 +50,16 @@ const readersOf = (r: CannedReplyRecord): string =>
 const saved = (r: CannedReplyRecord): Emit =>
   emit(readersOf(r), 'canned-reply-saved', { cannedReply: toWire(r) });
 
+/** The desk chain's entry for a change of a reply (its words stay out: only what it is). */
+const changed =
+  (actor: Actor, change: 'created' | 'updated' | 'deleted') =>
+  (r: CannedReplyRecord): AuditDraft => ({
+    actor: auditActor(actor),
+    action: 'canned.changed',
+    chatId: null,
+    details: { change, id: r.id, scope: r.scope, shortcut: r.shortcut },
+  });
+
 const ownerOf = (actor: Actor, scope: CannedScope): string | null =>
   scope === 'personal' && actor.kind === 'person' ? actor.id : null;
 
@@ -85,7 +97,7 @@ export async function createCannedReply(
   assertMayWriteCannedScope(actor, input.scope);
   const fields = { ...input, ownerId: ownerOf(actor, input.scope) };
   await assertRoomFor(store, fields);
-  const created = await store.createCannedReply(fields);
+  const created = await store.createCannedReply(fields, changed(actor, 'created'));
   if (created === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
   return { reply: { cannedReply: toWire(created) }, events: [saved(created)] };
 }
@@ -106,7 +118,7 @@ export async function updateCannedReply(
   const { id, ...rest } = input;
   const fields = { ...rest, ownerId: ownerOf(actor, input.scope) };
   if (fields.scope !== before.scope) await assertRoomFor(store, fields);
-  const updated = await store.updateCannedReply(id, fields);
+  const updated = await store.updateCannedReply(id, fields, changed(actor, 'updated'));
   if (updated === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
   if (!updated) throw cannedReplyNotFound(id);
   // Readers who lose it (a team reply made personal) hear it gone, before its new readers
@@ -129,7 +141,9 @@ export async function deleteCannedReply(
   assertMayUseCannedReplies(actor);
   const before = assertMaySeeCannedReply(actor, input.id, await store.getCannedReply(input.id));
   assertMayWriteCannedScope(actor, before.scope);
-  if (!(await store.deleteCannedReply(input.id))) throw cannedReplyNotFound(input.id);
+  if (!(await store.deleteCannedReply(input.id, changed(actor, 'deleted')(before)))) {
+    throw cannedReplyNotFound(input.id);
+  }
   return {
     reply: { cannedReply: toWire(before) },
     events: [emit(readersOf(before), 'canned-reply-deleted', { id: input.id })],

@@ -3,6 +3,7 @@
  * new set (`chat-labels`, on every node). The set arrives trimmed and deduplicated by its
  * schema (LabelsBody); users never get labels (chatSeenBy).
  */
+import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { isAdmin } from '../auth/roles.js';
 import { assertMayView } from '../chats/rules.js';
@@ -11,6 +12,7 @@ import { chatNotFound, Forbidden } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
+import { distinctLabels } from '../schemas/text-rules.js';
 import { requireChat } from '../store/store.js';
 
 export async function setChatLabels(
@@ -21,7 +23,11 @@ export async function setChatLabels(
   if (!isAdmin(actor)) throw new Forbidden('Only admins may label chats');
   assertMayView(await requireChat(store, input.chatId), actor);
   await admins.seen(actor);
-  const chat = await store.setChatLabels(input.chatId, input.labels);
+  const chat = await store.setChatLabels(input.chatId, input.labels, {
+    actor: auditActor(actor),
+    action: 'chat.labelled',
+    details: { labels: JSON.stringify(distinctLabels(input.labels)) },
+  });
   if (!chat) throw chatNotFound(input.chatId);
   const labels = chat.labels ?? [];
   return {

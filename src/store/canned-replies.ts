@@ -1,7 +1,8 @@
 /**
  * Canned replies (table canned_replies, migration 0013). The unique index on (scope,
  * ownerId, shortcutKey) decides a race between two writers of one shortcut: the loser's
- * statement fails, and is answered as `shortcutTaken`, never as an error.
+ * statement fails (and its transaction with its audit entry), and the store answers it as
+ * `shortcutTaken`, never as an error.
  */
 import type { Kysely } from 'kysely';
 import { sameWordKey } from '../schemas/text-rules.js';
@@ -84,45 +85,34 @@ export async function countCannedReplies(
   return Number(row.n);
 }
 
+/** A shortcut already taken fails the statement (the unique index): the caller answers it. */
 export async function insertCannedReply(
   db: Kysely<Database>,
-  isUniqueViolation: (err: unknown) => boolean,
   id: string,
   fields: CannedReplyFields,
   at: string,
-): Promise<CannedReplyRecord | 'shortcutTaken'> {
-  try {
-    const row = await db
-      .insertInto('canned_replies')
-      .values({ id, ...columnsOf(fields), createdAt: at, updatedAt: at })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toRecord(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) return 'shortcutTaken';
-    throw err;
-  }
+): Promise<CannedReplyRecord> {
+  const row = await db
+    .insertInto('canned_replies')
+    .values({ id, ...columnsOf(fields), createdAt: at, updatedAt: at })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
 }
 
 export async function updateCannedReply(
   db: Kysely<Database>,
-  isUniqueViolation: (err: unknown) => boolean,
   id: string,
   fields: CannedReplyFields,
   at: string,
-): Promise<CannedReplyRecord | 'shortcutTaken' | undefined> {
-  try {
-    const row = await db
-      .updateTable('canned_replies')
-      .set({ ...columnsOf(fields), updatedAt: at })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    return row && toRecord(row);
-  } catch (err) {
-    if (isUniqueViolation(err)) return 'shortcutTaken';
-    throw err;
-  }
+): Promise<CannedReplyRecord | undefined> {
+  const row = await db
+    .updateTable('canned_replies')
+    .set({ ...columnsOf(fields), updatedAt: at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toRecord(row);
 }
 
 export async function deleteCannedReply(db: Kysely<Database>, id: string): Promise<boolean> {

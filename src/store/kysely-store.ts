@@ -470,9 +470,17 @@ export class KyselyStore implements Store {
     return this.costlyRead(() => agentRecords(this.db, which));
   }
 
-  setChatLabels(chatId: string, labels: readonly string[]): Promise<Chat | undefined> {
+  setChatLabels(
+    chatId: string,
+    labels: readonly string[],
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined> {
     return this.guard(async () => {
-      const row = await writeChatLabels(this.db, chatId, labels, now());
+      const key = audit && (await this.auditKey());
+      const at = now();
+      const row = await writeChatLabels(this.db, chatId, labels, at, async (trx, changed) => {
+        if (audit && key) await appendAudit(trx, key, { ...audit, chatId: changed.id }, at);
+      });
       return this.cache.record(chatId, row && toChat(row));
     });
   }
@@ -489,23 +497,58 @@ export class KyselyStore implements Store {
     return this.guard(() => countCannedReplies(this.db, scope, ownerId));
   }
 
-  createCannedReply(fields: CannedReplyFields): Promise<CannedReplyRecord | 'shortcutTaken'> {
-    return this.guard(() =>
-      insertCannedReply(this.db, (e) => this.traits.isUniqueViolation(e), newId(), fields, now()),
+  /**
+   * A canned reply's change with its entry on the desk chain, in one transaction, recorded
+   * only when the change happened; a shortcut taken fails both and answers `shortcutTaken`.
+   */
+  private cannedChange<T>(
+    audit: (result: T) => AuditDraft | undefined,
+    change: (db: Kysely<Database>, at: string) => Promise<T>,
+  ): Promise<T | 'shortcutTaken'> {
+    return this.guard(async () => {
+      const key = await this.auditKey();
+      const at = now();
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const result = await change(trx, at);
+          const entry = audit(result);
+          if (entry) await appendAudit(trx, key, entry, at);
+          return result;
+        });
+      } catch (err) {
+        if (this.traits.isUniqueViolation(err)) return 'shortcutTaken';
+        throw err;
+      }
+    });
+  }
+
+  createCannedReply(
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken'> {
+    return this.cannedChange(
+      (r) => audit?.(r),
+      (db, at) => insertCannedReply(db, newId(), fields, at),
     );
   }
 
   updateCannedReply(
     id: string,
     fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
   ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined> {
-    return this.guard(() =>
-      updateCannedReply(this.db, (e) => this.traits.isUniqueViolation(e), id, fields, now()),
+    return this.cannedChange(
+      (r) => (r && audit ? audit(r) : undefined),
+      (db, at) => updateCannedReply(db, id, fields, at),
     );
   }
 
-  deleteCannedReply(id: string): Promise<boolean> {
-    return this.guard(() => deleteCannedReply(this.db, id));
+  async deleteCannedReply(id: string, audit?: AuditDraft): Promise<boolean> {
+    const deleted = await this.cannedChange(
+      (done) => (done ? audit : undefined),
+      (db) => deleteCannedReply(db, id),
+    );
+    return deleted === true;
   }
 
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */

@@ -13,6 +13,8 @@ export function writeChatLabels(
   chatId: string,
   labels: readonly string[],
   at: string,
+  /** What else the change writes in its transaction (its audit entry). */
+  alsoWrite?: (trx: Kysely<Database>, row: Selectable<ChatsTable>) => Promise<void>,
 ): Promise<Selectable<ChatsTable> | undefined> {
   const set = distinctLabels(labels);
   return db.transaction().execute(async (trx) => {
@@ -36,6 +38,7 @@ export function writeChatLabels(
         )
         .execute();
     }
+    await alsoWrite?.(trx, row);
     return row;
   });
 }

@@ -194,23 +194,37 @@ export interface Store {
   /** The known admins named, or the `max` seen most recently (newest first), with their load. */
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
 
-  /** Replaces the chat's labels (deduplicated, case not counting); undefined: no such chat. */
-  setChatLabels(chatId: string, labels: readonly string[]): Promise<Chat | undefined>;
+  /**
+   * Replaces the chat's labels (deduplicated, case not counting), with `audit` its entry in
+   * the chat's chain in the same transaction; undefined: no such chat.
+   */
+  setChatLabels(
+    chatId: string,
+    labels: readonly string[],
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined>;
 
   /** The team's canned replies and, unless null, this admin's own; `max` at most, by shortcut. */
   listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]>;
   getCannedReply(id: string): Promise<CannedReplyRecord | undefined>;
   /** How many replies the team (ownerId ignored) or an admin's personal scope holds. */
   countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number>;
-  /** `shortcutTaken`: the scope and owner have a reply with this shortcut (case not counting). */
-  createCannedReply(fields: CannedReplyFields): Promise<CannedReplyRecord | 'shortcutTaken'>;
+  /**
+   * `shortcutTaken`: the scope and owner have a reply with this shortcut (case not
+   * counting). `audit` makes the entry on the desk chain written with the change.
+   */
+  createCannedReply(
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken'>;
   /** Replaces every field; undefined: no such reply. */
   updateCannedReply(
     id: string,
     fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
   ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined>;
   /** false: no such reply. */
-  deleteCannedReply(id: string): Promise<boolean>;
+  deleteCannedReply(id: string, audit?: AuditDraft): Promise<boolean>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

@@ -133,6 +133,17 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
       }),
     ).cannedReply;
     expect(deleted.id).toBe(mine.id);
+    // Each change is on the desk's audit chain (what it was, never its words).
+    const audit = succeeded(
+      await request(world.server(), 'GET /api/audit', {
+        query: { actorId: ann, action: 'canned.changed' },
+      }),
+    ).entries;
+    expect(audit.map((e) => e.details)).toEqual([
+      { change: 'deleted', id: mine.id, scope: 'personal', shortcut: `${ann}-b` },
+      { change: 'updated', id: mine.id, scope: 'personal', shortcut: `${ann}-b` },
+      { change: 'created', id: mine.id, scope: 'personal', shortcut: `${ann}-a` },
+    ]);
     expect((await list(ann)).map((r) => r.id)).not.toContain(mine.id);
     const again = await request(world.server(), 'DELETE /api/canned-replies/:id', {
       params: { id: mine.id },

@@ -36,6 +36,14 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     // Replaced, not added to.
     expect(succeeded(await setLabels(chat._id, admin.id, ['vip'])).chat.labels).toEqual(['vip']);
     expect(succeeded(await setLabels(chat._id, admin.id, [])).chat.labels).toEqual([]);
+    // Each set is in the chat's audit chain, with who set what.
+    const audit = succeeded(
+      await request(world.server(), 'GET /api/audit', {
+        query: { chatId: chat._id, action: 'chat.labelled' },
+      }),
+    ).entries;
+    expect(audit.map((e) => e.details.labels)).toEqual(['[]', '["vip"]', '["Refund","KYC"]']);
+    expect(audit[0]?.actor).toMatchObject({ id: admin.id, role: 'admin' });
   });
 
   it("carries the labels on every chat object an admin gets: lists and the chats' events", async () => {
