@@ -1,3 +1,4 @@
+import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**
@@ -53,8 +54,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
+  /** WEBHOOK_URLS and WEBHOOK_SECRET: where events go and the key that signs them; undefined: off. */
+  webhooks: { urls: string[]; secret: string } | undefined;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
+  /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
+  businessHours: BusinessHours | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -299,6 +304,66 @@ function parseAttachmentUrlSecret(env: Env): string | undefined {
   return secret;
 }
 
+/** Standard Webhooks' secret form: `whsec_` + base64 of the key bytes (at least 24 of them). */
+function parseWebhooks(env: Env): Config['webhooks'] {
+  const rawUrls = nonEmpty(env, 'WEBHOOK_URLS');
+  const secret = nonEmpty(env, 'WEBHOOK_SECRET');
+  if (rawUrls === undefined) {
+    if (secret !== undefined)
+      throw new ConfigError('WEBHOOK_SECRET', 'is set but WEBHOOK_URLS is not');
+    return undefined;
+  }
+  const urls = rawUrls
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const url of urls) parseUrl('WEBHOOK_URLS', url, ['http:', 'https:']);
+  if (urls.length === 0) throw new ConfigError('WEBHOOK_URLS', 'names no URL');
+  if (secret === undefined)
+    throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');
+  const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : undefined;
+  if (
+    key === undefined ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(key) ||
+    Buffer.from(key, 'base64').length < 24
+  ) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'must be whsec_ followed by the base64 of at least 24 random bytes',
+    );
+  }
+  return { urls: [...new Set(urls)], secret };
+}
+
+/**
+ * BUSINESS_HOURS (`Mon-Fri 09:00-18:00; Sat 10:00-14:00`, see hours/schedule.ts) read in
+ * BUSINESS_TIMEZONE, which it requires: hours read in the server's own zone would move
+ * with wherever it happens to run.
+ */
+function parseBusinessHours(env: Env): BusinessHours | undefined {
+  const text = nonEmpty(env, 'BUSINESS_HOURS');
+  const timeZone = nonEmpty(env, 'BUSINESS_TIMEZONE');
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      `"${timeZone}" is not an IANA time zone (such as Asia/Tashkent)`,
+    );
+  }
+  if (text === undefined) return undefined;
+  if (timeZone === undefined) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      'must be set with BUSINESS_HOURS: the IANA zone the hours are in (such as Asia/Tashkent)',
+    );
+  }
+  try {
+    return { schedule: parseSchedule(text), timeZone };
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ConfigError('BUSINESS_HOURS', err.message);
+    throw err;
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -346,6 +411,8 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
     redact: redactRaw === 'on',
+    webhooks: parseWebhooks(env),
+    businessHours: parseBusinessHours(env),
     tunables,
   };
 }

@@ -180,6 +180,12 @@ export const ERRORS = {
     meaning:
       'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
   },
+  DELIVERY_NOT_FOUND: {
+    status: 404,
+    message: 'No failed webhook delivery has this id',
+    meaning:
+      'A retry of a webhook delivery that does not exist, or that is not failed (pending ones are retried on their own; delivered ones are done).',
+  },
   ATTACHMENT_TIMEOUT: {
     status: 408,
     message: 'The upload was too slow',

@@ -14,6 +14,11 @@ export type Emit = {
     /** Not to the socket whose request caused it (typing indicators). */
     exceptSender?: boolean;
     /**
+     * To this node's sockets alone: each node tells its own (queue positions), so that
+     * thousands of per-user events never cross Redis.
+     */
+    local?: boolean;
+    /**
      * The chat as the use case saw it (for a message, as stored): a socket of the room
      * that may not view that chat lost it before, on some node, and must not hear this
      * even if its leave has not reached this node yet (only checked with several nodes).
@@ -45,7 +50,7 @@ export function emit<E extends ServerEventName>(
   to: string | string[],
   event: E,
   payload: ServerEventPayload<E>,
-  options: { exceptSender?: boolean; viewersOf?: Chat } = {},
+  options: { exceptSender?: boolean; viewersOf?: Chat; local?: boolean } = {},
 ): Emit {
   return { to: Array.isArray(to) ? to : [to], event, payload, ...options } as Emit;
 }

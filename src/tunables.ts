@@ -960,6 +960,63 @@ export const TUNABLES = {
     reason:
       'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
   },
+  // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
+  queuePositionCoalesceMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node gathers changes of the queue before it reads the queue once and tells its own waiting users whose position changed: a burst of assignments costs one read per node, not one per assignment per waiting user, and half a second is sooner than anyone reads a number.',
+  },
+  queuePositionsPerTurn: {
+    value: 250,
+    unit: 'entries',
+    area: 'routing',
+    reason:
+      "How many queue-position events a node sends in one turn of the event loop before letting other work through: at about 30 µs each (bench:queue) a slice holds the loop some 8 ms, where 5,000 at once would delay every message's acknowledgement on the node by over 100 ms.",
+  },
+  queueRefreshMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'While users wait on a node, it reads the queue again this often even without news: a change whose notice was lost (Redis away) and the estimate drifting with time still reach them, at the cost of one read per node per half minute.',
+  },
+  queuePositionsMax: {
+    value: 10_000,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The most waiting chats a node reads to tell positions (one index range, a few ms at this size); users further back get no queue-position until they move up, and GET /api/chats/:chatId/queue still answers them.',
+  },
+  queueEstimateWindowMs: {
+    value: 60 * 60_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'The recent waits the estimate is the median of: chats first assigned within the last hour, so it follows the shift on duty and not last week; with none, the estimate is null rather than a guess.',
+  },
+  queueEstimateSampleMax: {
+    value: 200,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The newest first assignments of the window the median is taken over: plenty for a stable median, and the read stays one short index range on the busiest desk.',
+  },
+  queueEstimateCacheMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node reuses the median wait it read: it moves slowly, and reading it for every position update would cost a query per update.',
+  },
+  deskStatusCacheMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      "How long a node reuses GET /api/desk's answer: every widget asks when it loads, unauthenticated, and counting available agents asks presence about each admin; a status two seconds old is as good for telling a user whether someone is there.",
+  },
 } as const satisfies Record<string, Tunable>;
 
 export type TunableName = keyof typeof TUNABLES;

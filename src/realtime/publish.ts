@@ -14,7 +14,8 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
   return ({ events, accessChanged, chatChanged }, origin) => {
     for (const e of events) {
-      let target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
+      let target =
+        e.exceptSender && origin ? origin.to(e.to) : e.local ? io.local.to(e.to) : io.to(e.to);
       // Across nodes, a socket's leave may still be on its way: every node checks who may
       // still view the chat at delivery (membership.ts). One node applied the leave already.
       if (clustered && e.viewersOf) target = target.except(viewersMark(viewerRooms(e.viewersOf)));

@@ -24,7 +24,13 @@ import {
   PresenceReply,
   SentMessageReply,
 } from './replies.js';
-import { AgentSchema, CannedReplySchema, ChatSchema, MessageSchema } from './shapes.js';
+import {
+  AgentSchema,
+  CannedReplySchema,
+  ChatSchema,
+  MessageSchema,
+  QueuePositionSchema,
+} from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -158,6 +164,12 @@ export const SERVER_EVENTS = {
     to: ['admins'],
     summary:
       "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
+  },
+  'queue-position': {
+    payload: QueuePositionSchema,
+    to: ['user-<userId>'],
+    summary:
+      "Where the user's waiting chat stands: on join-user while it waits, and whenever its position or its estimate to the minute changes (`waiting` is as of that event; chats opened behind alone send nothing; each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
   },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),

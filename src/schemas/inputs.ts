@@ -323,3 +323,12 @@ export const AuditQuery = z.object({
   adminId: id.optional(),
   isSuperAdmin: flag.optional(),
 });
+
+export const DeliveriesQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  adminId: id.optional(),
+  isSuperAdmin: flag.optional(),
+});
+export const DeliveryIdParams = z.object({ id: id });
+export const SuperAdminQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });

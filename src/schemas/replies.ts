@@ -12,9 +12,12 @@ import {
   AuditEntrySchema,
   CannedReplySchema,
   ChatSchema,
+  DeskSchema,
   KnownAdminSchema,
   MessageSchema,
+  QueuePositionSchema,
   UploadedAttachmentSchema,
+  WebhookDeliverySchema,
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
@@ -51,6 +54,10 @@ export const CannedReplyReply = z.object({ cannedReply: CannedReplySchema });
 export const LabelsReply = z.object({
   chat: ChatSchema.meta({ description: 'The chat with its new labels.' }),
 });
+export const DeliveryListReply = z.object({
+  deliveries: z.array(WebhookDeliverySchema).meta({ description: 'Newest first.' }),
+});
+export const DeliveryReply = z.object({ delivery: WebhookDeliverySchema });
 export const AuditListReply = z.object({
   entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
   nextCursor: z
@@ -58,6 +65,8 @@ export const AuditListReply = z.object({
     .nullable()
     .meta({ description: 'For the next (older) page; null at the end.' }),
 });
+export const QueueReply = QueuePositionSchema.omit({ chatId: true });
+export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

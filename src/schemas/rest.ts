@@ -18,6 +18,8 @@ import {
   CannedReplyParams,
   ChatIdParams,
   CloseChatBody,
+  DeliveriesQuery,
+  DeliveryIdParams,
   HistoryQuery,
   LabelsBody,
   MarkReadBody,
@@ -25,6 +27,7 @@ import {
   OpenChatBody,
   SendMessageBody,
   StatusBody,
+  SuperAdminQuery,
   TakeChatBody,
   TransferChatBody,
   TypingBody,
@@ -41,11 +44,15 @@ import {
   CannedReplyReply,
   ChatListReply,
   ChatReply,
+  DeliveryListReply,
+  DeliveryReply,
+  DeskReply,
   EmptyReply,
   HistoryReply,
   LabelsReply,
   OpenChatReply,
   PresenceReply,
+  QueueReply,
   SentMessageReply,
   UploadReply,
 } from './replies.js';
@@ -63,7 +70,11 @@ interface RestRoute {
     | 'agents'
     | 'audit'
     | 'labels'
-    | 'canned-replies';
+    | 'canned-replies'
+    | 'webhooks'
+    | 'desk';
+  /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
+  public?: true;
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -122,6 +133,15 @@ export const REST_ROUTES = {
     querystring: AllChatsQuery,
     reply: ChatListReply,
     also: [],
+  },
+  'GET /api/chats/:chatId/queue': {
+    tag: 'chats',
+    summary: "A waiting chat's place in the queue",
+    description:
+      'Where the chat stands among the waiting chats (oldest first; `position` 1 is taken next), how many wait, and an estimate of the wait (as `queue-position`). A chat that no longer waits answers `position: null` and `estimatedWaitSeconds: null`. Who may view the chat: its user, an admin whose queue shows it, a superadmin.',
+    params: ChatIdParams,
+    reply: QueueReply,
+    also: [404],
   },
   'POST /api/chats/assign': {
     tag: 'chats',
@@ -205,6 +225,25 @@ export const REST_ROUTES = {
     querystring: AuditQuery,
     reply: AuditListReply,
     also: [],
+  },
+  'GET /api/webhooks/deliveries': {
+    tag: 'webhooks',
+    summary: 'Webhook deliveries by status (default: failed)',
+    description:
+      'The outbox as receivers see it: `failed` ones were retried for 24 h and given up; `pending` ones wait for their next attempt. Superadmins only.',
+    querystring: DeliveriesQuery,
+    reply: DeliveryListReply,
+    also: [],
+  },
+  'POST /api/webhooks/deliveries/:id/retry': {
+    tag: 'webhooks',
+    summary: 'Send a failed delivery again',
+    description:
+      'The delivery is pending again at once, with the same `webhook-id`, and the retry is recorded in the audit log (`webhook.retried`). Superadmins only; `404 DELIVERY_NOT_FOUND` when no failed delivery has this id.',
+    params: DeliveryIdParams,
+    querystring: SuperAdminQuery,
+    reply: DeliveryReply,
+    also: [404],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
@@ -311,6 +350,15 @@ export const REST_ROUTES = {
       "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`. The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Not bound by the whole-request timeout: an upload is refused (`408 ATTACHMENT_TIMEOUT`, connection closed) only when no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, when its average rate after `ATTACHMENT_UPLOAD_GRACE_MS` is below `ATTACHMENT_UPLOAD_MIN_RATE`, or after `ATTACHMENT_UPLOAD_MAX_MS`. Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
     reply: UploadReply,
     also: [404, 408, 413, 415, 422],
+  },
+  'GET /api/desk': {
+    tag: 'desk',
+    public: true,
+    summary: 'Whether the desk is open and agents are there',
+    description:
+      'For anyone (the widget asks before a user signs in or writes): whether `BUSINESS_HOURS` has the desk open now, when it next opens, and how many agents are connected and available. Outside hours or with no agent available a chat is still taken: it waits and is answered when someone is there. Each node reuses its answer for `deskStatusCacheMs`.',
+    reply: DeskReply,
+    also: [],
   },
   'POST /api/status': {
     tag: 'presence',

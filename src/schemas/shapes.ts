@@ -233,6 +233,51 @@ export const CannedReplySchema = z
     },
   });
 
+export const QueuePositionSchema = z
+  .object({
+    chatId: z.string().meta({ description: 'The waiting chat.' }),
+    position: z.number().int().min(1).nullable().meta({
+      description:
+        '1 = the next chat to be taken (oldest waiting first); null: the chat no longer waits (taken or closed).',
+    }),
+    waiting: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'How many chats wait, this one included.' }),
+    estimatedWaitSeconds: z.number().int().min(0).nullable().meta({
+      description:
+        'About how long until an agent takes it: the median wait of the chats first assigned in the last hour × position ÷ waiting (docs/protocol.md, "Queue position"); null without recent assignments or a position.',
+    }),
+  })
+  .meta({
+    title: 'QueuePosition',
+    example: {
+      chatId: '674450ae0000000000000001',
+      position: 3,
+      waiting: 7,
+      estimatedWaitSeconds: 240,
+    },
+  });
+
+export const DeskSchema = z
+  .object({
+    open: z.boolean().meta({
+      description:
+        'Within BUSINESS_HOURS now (always true without them). Hours tell users; chats are still taken and routed outside them.',
+    }),
+    nextOpenAt: z.iso.datetime().nullable().meta({
+      description: 'When the desk next opens (UTC, ISO 8601), while it is closed; null while open.',
+    }),
+    availableAgents: z.number().int().min(0).meta({
+      description: 'Admins connected on any node who chose available (whether or not at maxChats).',
+    }),
+  })
+  .meta({
+    title: 'Desk',
+    example: { open: false, nextOpenAt: '2026-03-09T04:00:00.000Z', availableAgents: 0 },
+  });
+
 export type Chat = z.infer<typeof ChatSchema>;
 export type CannedReply = z.infer<typeof CannedReplySchema>;
 export type Agent = z.infer<typeof AgentSchema>;
@@ -269,3 +314,30 @@ export const AuditEntrySchema = z
   })
   .meta({ title: 'AuditEntry' });
 export type AuditEntryWire = z.infer<typeof AuditEntrySchema>;
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'The `webhook-id` the receiver sees, the same on every attempt.' }),
+    url: z.string(),
+    chatId: z.string().nullable(),
+    type: z.enum([
+      'chat.opened',
+      'chat.assigned',
+      'chat.transferred',
+      'chat.closed',
+      'chat.rated',
+      'message.created',
+    ]),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    nextAttemptAt: isoTime('When it is tried next (pending).'),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the last attempt failed (`HTTP 500`, a timeout).' }),
+    createdAt: isoTime('When the change that made it committed.'),
+    deliveredAt: isoTime('When a receiver answered 2xx.').nullable(),
+  })
+  .meta({ title: 'WebhookDelivery' });

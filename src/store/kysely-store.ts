@@ -38,6 +38,7 @@ import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
+import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
@@ -50,6 +51,8 @@ import type {
   ChatQuery,
   HistoryCursor,
   MessageDraft,
+  QueueEntry,
+  QueueRank,
   ReadEffect,
   SeenAdmin,
   Store,
@@ -108,7 +111,12 @@ export class KyselyStore implements Store {
       (work) => this.costlyRead(work),
       () => this.auditKey(),
     );
-    this.webhooks = kyselyWebhookOutbox(db, traits.kind, (work) => this.guard(work));
+    this.webhooks = kyselyWebhookOutbox(
+      db,
+      traits.kind,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+    );
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */
@@ -354,19 +362,22 @@ export class KyselyStore implements Store {
     lock: boolean,
     audit?: ChatAudit,
   ): Promise<Chat | undefined> {
+    const at = now();
     return this.updateChat(
       chatId,
       (q) =>
         q
-          .set({
+          .set((eb) => ({
             status: 'active',
             assignedAdminId: admin.id,
             assignedAdminName: admin.name,
             ...(lock
               ? { isLocked: 1, lockedByAdminId: admin.id, lockedByAdminName: admin.name }
               : {}),
-            updatedAt: now(),
-          })
+            updatedAt: at,
+            // The end of the chat's first wait (the queue's estimate); later takes keep it.
+            firstAssignedAt: eb.fn.coalesce('firstAssignedAt', eb.val(at)),
+          }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
     );
@@ -551,6 +562,18 @@ export class KyselyStore implements Store {
     return deleted === true;
   }
 
+  waitingOrder(max: number): Promise<QueueEntry[]> {
+    return this.costlyRead(() => waitingOrder(this.db, max));
+  }
+
+  queueRank(chatId: string): Promise<QueueRank> {
+    return this.costlyRead(() => queueRank(this.db, chatId));
+  }
+
+  recentWaits(since: string, max: number): Promise<number[]> {
+    return this.costlyRead(() => recentWaits(this.db, since, max));
+  }
+
   /** Batched, retried and cached in append-lanes.ts; the answer comes after the commit. */
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     return this.appends.append(draft);
@@ -590,9 +613,19 @@ export class KyselyStore implements Store {
     });
   }
 
+  /** `seq`, or the one after the chat's last message when `seq` is further. */
+  private async seqAfterEnd(chatId: string, seq: number): Promise<number> {
+    const chat = await this.db
+      .selectFrom('chats')
+      .select('lastSeq')
+      .where('id', '=', chatId)
+      .executeTakeFirst();
+    return Math.min(seq, Number(chat?.lastSeq ?? 0) + 1);
+  }
+
   historyCursor(
     chatId: string,
-    { direction, seq, limit }: HistoryCursor,
+    { direction, seq: cursorSeq, limit }: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
     return this.costlyRead(async () => {
       const after = direction === 'after';
@@ -600,6 +633,9 @@ export class KyselyStore implements Store {
       // so no plan can read more of the chat (PostgreSQL without statistics on a new table
       // read all 300k newer messages to sort them: 420 ms for one `after` page).
       const reach = limit + 1;
+      // A `before` past the chat's end starts at its end: the range counted from beyond it
+      // held fewer rows than there are (none at all from far beyond), and so no `hasMore`.
+      const seq = after || cursorSeq <= 1 ? cursorSeq : await this.seqAfterEnd(chatId, cursorSeq);
       const rows = await this.db
         .selectFrom('messages')
         .selectAll()

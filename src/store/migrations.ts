@@ -465,6 +465,24 @@ const webhookOutbox: Migration = {
 };
 
 /**
+ * When each chat was first given to an admin (taken, locked or routed): the queue's
+ * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
+ * Written once per chat, so its index costs a message nothing; chats assigned before
+ * this migration have none and stay out of the estimate.
+ */
+const chatFirstAssignedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstAssignedAt', 'text').execute();
+    await db.schema
+      .createIndex('chats_by_first_assigned')
+      .on('chats')
+      .column('firstAssignedAt')
+      .where(sql.ref('firstAssignedAt'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
  * Canned replies, and chat labels. A team reply's ownerId is '' (not NULL) so that the
  * unique index holds one shortcut per scope and owner on both databases (NULLs never
  * collide). Labels live twice: as a JSON array on the chat row, so every chat read (and
@@ -523,6 +541,7 @@ const migrations: Record<string, Migration> = {
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
   '0013_canned_replies_and_labels': cannedRepliesAndLabels,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0021_webhook_outbox': webhookOutbox,

@@ -39,6 +39,8 @@ export interface ChatsTable {
    * default, so a row inserted without them, as the v2 import's, has none).
    */
   labels: ColumnType<string, string | undefined, string>;
+  /** When an admin first took, locked or was routed the chat; null while it never was. */
+  firstAssignedAt: string | null;
 }
 
 export interface MessagesTable {

@@ -52,6 +52,18 @@ export interface CannedReplyRecord extends CannedReplyFields {
   updatedAt: string;
 }
 
+/** A waiting chat in the queue's order. */
+export interface QueueEntry {
+  chatId: string;
+  userId: string;
+}
+
+/** How many chats wait, and where one of them stands (1 = next; null: it does not wait). */
+export interface QueueRank {
+  waiting: number;
+  position: number | null;
+}
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
@@ -193,6 +205,13 @@ export interface Store {
   setAgentMaxChats(adminId: string, maxChats: number, audit?: AuditDraft): Promise<void>;
   /** The known admins named, or the `max` seen most recently (newest first), with their load. */
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
+
+  /** The first `max` waiting chats no admin holds, oldest first (the order they are taken in). */
+  waitingOrder(max: number): Promise<QueueEntry[]>;
+  /** Where the chat stands among the waiting chats, read from the database (not the cache). */
+  queueRank(chatId: string): Promise<QueueRank>;
+  /** How long (ms) the newest `max` chats first assigned since `since` had waited. */
+  recentWaits(since: string, max: number): Promise<number[]>;
 
   /**
    * Replaces the chat's labels (deduplicated, case not counting), with `audit` its entry in

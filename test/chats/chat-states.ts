@@ -49,6 +49,7 @@ export function everyChatState(): Selectable<ChatsTable>[] {
           createdAt: at,
           updatedAt: at,
           labels: '[]',
+          firstAssignedAt: null,
         });
       }
   return rows;
