@@ -11,6 +11,7 @@ import {
   ATTACHMENT_TYPES,
   AUDIT_ACTIONS,
   AVAILABILITIES,
+  CANNED_SCOPES,
   CHAT_STATUSES,
   MESSAGE_TYPES,
   REDACTION_KINDS,
@@ -91,6 +92,14 @@ export const ChatSchema = z
     userOnline: z.boolean().meta({ description: 'Whether the user has a socket connected.' }),
     createdAt: isoTime('When the chat was opened.'),
     updatedAt: isoTime('When the chat last changed.'),
+    labels: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          "Admins only (never in a reply to a user): the chat's labels in the order set, each spelled as first given (PUT /api/chats/:chatId/labels).",
+        example: ['refund', 'KYC'],
+      }),
   })
   .meta({ title: 'Chat', example: EXAMPLE_CHAT });
 
@@ -232,6 +241,29 @@ export const AgentSchema = z
     },
   });
 
+export const CannedReplySchema = z
+  .object({
+    id: z.string().meta({ description: 'The canned reply id (24 hex characters).' }),
+    shortcut: z.string().meta({ description: 'Typed after `/` in the composer.' }),
+    title: z.string(),
+    content: z.string().meta({
+      description: 'May hold `{{user.name}}` and `{{agent.name}}`, filled in when inserted.',
+    }),
+    scope: z.enum(CANNED_SCOPES).meta({
+      description: "personal: the caller's own; team: every admin's, written by superadmins.",
+    }),
+  })
+  .meta({
+    title: 'CannedReply',
+    example: {
+      id: '674450ae0000000000000003',
+      shortcut: 'refund',
+      title: 'Refund on its way',
+      content: 'Hello {{user.name}}, the refund is on its way. {{agent.name}}',
+      scope: 'team',
+    },
+  });
+
 export const QueuePositionSchema = z
   .object({
     chatId: z.string().meta({ description: 'The waiting chat.' }),
@@ -278,6 +310,7 @@ export const DeskSchema = z
   });
 
 export type Chat = z.infer<typeof ChatSchema>;
+export type CannedReply = z.infer<typeof CannedReplySchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;

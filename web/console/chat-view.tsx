@@ -10,15 +10,18 @@ import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
-import type { Chat, Identity } from '../shared/types.js';
+import type { ToolKey } from '../shared/i18n/tools.js';
+import type { CannedReply, Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { useNow } from '../shared/use-page.js';
+import { useCannedPicker } from './canned-picker.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
+import { LabelEditor } from './label-editor.js';
 import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { TransferForm } from './transfer-form.js';
 import { useNotes } from './use-notes.js';
@@ -38,6 +41,10 @@ interface Props {
   transferredTo?: string | undefined;
   /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
+  /** The agent tools' strings (canned replies, labels). */
+  k: Translate<ToolKey>;
+  /** What `/` offers in the reply box. */
+  cannedReplies: readonly CannedReply[];
 }
 
 type Reply = { chat?: Chat | null };
@@ -93,6 +100,15 @@ function OpenChat(props: Props) {
   const canNote = mayNote(chat, me);
   const [noting, setNoting] = useState(false);
   const noteClock = { lang, now: useNow(60_000) };
+  const [draft, setDraft] = useState('');
+  const canned = useCannedPicker({
+    id: 'reply',
+    text: draft,
+    setText: setDraft,
+    replies: props.cannedReplies,
+    values: { userName: chat.userName || chat.userId, agentName: me.name },
+    k: props.k,
+  });
 
   const view = useChat(client, chat._id, {
     side: 'admin',
@@ -224,6 +240,13 @@ function OpenChat(props: Props) {
           <p class="chat__status" data-testid="chat-status">
             {statusLine}
           </p>
+          <LabelEditor
+            client={client}
+            me={me}
+            chat={chat}
+            k={props.k}
+            onChat={(updated) => dispatch({ type: 'upsert', chat: updated })}
+          />
         </div>
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>
@@ -359,6 +382,9 @@ function OpenChat(props: Props) {
             onSend={(text, attachment) => view.send(text, undefined, attachment)}
             onTyping={view.typing}
             autoFocus={mine}
+            text={draft}
+            onText={setDraft}
+            assist={canned}
           />
         </div>
       ) : noting ? null : (

@@ -17,6 +17,8 @@ export function useChats(
   client: ChatClient,
   me: Identity,
   allStatus: Chat['status'] | '',
+  /** The all-chats list's label filter ('': none), asked of the server. */
+  allLabel: string,
   onUserMessage: (chatId: string, m: Message) => void,
   onAssigned: (chat: Chat) => void = () => {},
 ): ChatsApi {
@@ -40,12 +42,13 @@ export function useChats(
     });
     dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
     if (superadmin) {
+      const label = allLabel.trim();
       const all = await client.request('GET /api/chats/all', {
-        query: { status: allStatus || undefined },
+        query: { status: allStatus || undefined, label: label || undefined },
       });
-      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus });
+      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus, label });
     }
-  }, [client, me.id, superadmin, allStatus]);
+  }, [client, me.id, superadmin, allStatus, allLabel]);
 
   useLiveList(client, reload, REFRESH_MS, () => [
     client.on('new-chat', ({ chat }) => dispatch({ type: 'upsert', chat })),
@@ -61,6 +64,7 @@ export function useChats(
     client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),
     client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
     client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
+    client.on('chat-labels', (p) => dispatch({ type: 'labels', ...p })),
     client.on('message-notification', (p) => {
       dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });
       if (p.message.senderType === 'user') notify.current(p.chatId, p.message);
