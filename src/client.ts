@@ -20,6 +20,7 @@ export type {
 } from './schemas/events.js';
 export type { RestBodies, RestQueries, RestReplies } from './schemas/rest.js';
 export type {
+  CannedReply,
   Chat,
   ChatStatus,
   Message,

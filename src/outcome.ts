@@ -40,6 +40,11 @@ export interface Effects {
    * leave its room (after this outcome's events, before anything else of the chat).
    */
   accessChanged?: Chat;
+  /**
+   * The chat row changed in a way that grants or takes no access (its labels): other
+   * nodes drop their cached copy, nobody leaves a room.
+   */
+  chatChanged?: Chat;
 }
 
 export interface Outcome<R> extends Effects {

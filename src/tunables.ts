@@ -57,6 +57,7 @@ export type Area =
   | 'attachments'
   | 'routing'
   | 'csat'
+  | 'tools'
   | 'webhooks';
 
 export interface Tunable {
@@ -913,6 +914,45 @@ export const TUNABLES = {
     area: 'csat',
     reason:
       "A user token's `ctx` claim as JSON: contact details, KYC status and a handful of recent transactions fit in a few hundred bytes; 4 KB keeps tokens (sent with every request) and chat rows small, and a larger claim is dropped and logged rather than stored.",
+    contract: true,
+  },
+
+  // ---- Agent tools: canned replies and labels (src/canned-replies, src/labels) ------------
+  cannedShortcutChars: {
+    value: LIMITS.cannedShortcutChars,
+    unit: 'characters',
+    area: 'tools',
+    reason:
+      "A canned reply's shortcut is typed after `/` from memory: a word or two (`refund-late`), never a sentence.",
+    contract: true,
+  },
+  cannedTitleChars: {
+    value: LIMITS.cannedTitleChars,
+    unit: 'characters',
+    area: 'tools',
+    reason: "A canned reply's title is one line of the composer's list.",
+    contract: true,
+  },
+  cannedRepliesMax: {
+    value: 500,
+    unit: 'entries',
+    area: 'tools',
+    reason:
+      "The most canned replies one admin keeps, and the team keeps: far more than anyone remembers shortcuts for, and the list (the team's and the caller's, up to twice this) stays one small reply the console loads at once.",
+  },
+  labelChars: {
+    value: LIMITS.labelChars,
+    unit: 'characters',
+    area: 'tools',
+    reason: 'A label is a tag (`refund`, `KYC`, `chargeback-2026`) shown as a chip, not a note.',
+    contract: true,
+  },
+  labelsPerChat: {
+    value: LIMITS.labelsPerChat,
+    unit: 'count',
+    area: 'tools',
+    reason:
+      "More labels than a chat's header shows in a row or an agent reads at a glance; repeats that differ only in case count once.",
     contract: true,
   },
 

@@ -6,7 +6,7 @@
 import { loadChangedEvents } from '../agents/use-cases.js';
 import { auditActor } from '../audit/actor.js';
 import type { ChatAudit } from '../audit/chain.js';
-import type { Actor } from '../auth/actor.js';
+import { type Actor, person } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { adminNotFound, Conflict } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
@@ -19,7 +19,7 @@ import {
   withCustomerContext,
   withCustomerContexts,
 } from './customer-context.js';
-import { queueViewerOf } from './permissions.js';
+import { chatSeenBy, queueViewerOf } from './permissions.js';
 import {
   adminAudience,
   assertActsForAdmin,
@@ -32,6 +32,9 @@ import {
   assertMayUnlock,
   assertMayView,
 } from './rules.js';
+
+/** How the user of a chat sees it (any user: only their role counts): without labels. */
+const USER_VIEW = person('', '', 'user');
 
 /**
  * After a conditional update found its assumption gone (a race was lost), re-apply the
@@ -67,7 +70,7 @@ export async function openChat(
   const { chat, isNew } = await store.openChat({ ...input, online }, openedBy(actor, input));
   await recordCustomerContext(deps, actor);
   return {
-    reply: { chat, isNew },
+    reply: { chat: chatSeenBy(chat, USER_VIEW), isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
   };
 }
@@ -75,7 +78,9 @@ export async function openChat(
 export async function listUserChats(deps: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
   const chats = await deps.store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value);
-  return { chats: await withCustomerContexts(deps, actor, chats) };
+  // The user's own routes answer as the user sees their chats, whoever calls: v2's user
+  // app calls this one without naming itself (AUTH_MODE=none), as the anonymous caller.
+  return { chats: chats.map((chat) => chatSeenBy(chat, USER_VIEW)) };
 }
 
 export async function listWaitingChats(deps: Deps, actor: Actor) {
@@ -98,10 +103,17 @@ export async function listAdminChats(deps: Deps, actor: Actor, adminId: string) 
   return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
-export async function listAllChats(deps: Deps, actor: Actor, status: ChatStatus | undefined) {
+export async function listAllChats(
+  deps: Deps,
+  actor: Actor,
+  filter: { status?: ChatStatus | undefined; label?: string | undefined },
+) {
   assertIsSuperAdmin(actor);
   await deps.admins.seen(actor);
-  const chats = await deps.store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value);
+  const chats = await deps.store.listChats(
+    { kind: 'all', status: filter.status, label: filter.label },
+    TUNABLES.chatListMax.value,
+  );
   return { chats: await withCustomerContexts(deps, actor, chats) };
 }
 
@@ -234,11 +246,11 @@ export async function closeChat(
   if (!closed) {
     const now = await requireChat(store, input.chatId);
     // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
-    if (now.status === 'closed') return { reply: { chat: now }, events: [] };
+    if (now.status === 'closed') return { reply: { chat: chatSeenBy(now, actor) }, events: [] };
     return explainLostRace(store, input.chatId, rule);
   }
   return {
-    reply: { chat: await withCustomerContext(deps, actor, closed) },
+    reply: { chat: await withCustomerContext(deps, actor, chatSeenBy(closed, actor)) },
     events: [
       // Carries who could view it until now (closing changes only its status): a socket of
       // the room that lost it before, its leave not applied on its node yet (or lost with
@@ -270,7 +282,8 @@ export async function setPresence(
 
 /**
  * A change of presence the server itself saw (sockets coming and going): stored on the
- * user's open chat and announced to whoever hears about that chat.
+ * user's open chat and announced to whoever hears about that chat. The reply is the
+ * user's (join-user's ack, POST /api/status), so it carries the chat as a user sees it.
  */
 export async function recordPresence(
   { store }: Deps,
@@ -279,7 +292,7 @@ export async function recordPresence(
 ): Promise<Outcome<{ chat: Chat | null }>> {
   const chat = await store.setUserOnline(userId, online);
   return {
-    reply: { chat: chat ?? null },
+    reply: { chat: chat ? chatSeenBy(chat, USER_VIEW) : null },
     events: [
       emit(adminAudience(chat), 'user-status', { chatId: chat?._id ?? null, userId, online }),
     ],

@@ -11,6 +11,7 @@ import {
   senderTypeFor,
 } from '../auth/actor.js';
 import { recordCustomerContext } from '../chats/customer-context.js';
+import { chatSeenBy } from '../chats/permissions.js';
 import {
   adminAudience,
   assertMayAuthor,
@@ -137,7 +138,7 @@ export async function sendMessage(
         ? withAttachment(result.message, { ...attachment, messageId: result.message._id }, links)
         : result.message;
       return {
-        reply: { message, chat: result.chat },
+        reply: { message, chat: chatSeenBy(result.chat, sender) },
         events: [...target.events, ...deliveryEvents(message, result.chat)],
       };
     }
@@ -155,7 +156,7 @@ export async function sendMessage(
         reply: {
           message:
             (await withAttachments(deps.store, links, [result.message]))[0] ?? result.message,
-          chat: await requireChat(deps.store, target.chat._id),
+          chat: chatSeenBy(await requireChat(deps.store, target.chat._id), sender),
         },
         events: [],
       };
@@ -269,7 +270,7 @@ export async function markRead(
   const chat = await store.markRead(input.chatId, readEffect(readerType));
   if (!chat) throw chatNotFound(input.chatId);
   return {
-    reply: { chat },
+    reply: { chat: chatSeenBy(chat, reader) },
     events: [
       emit(
         rooms.chat(chat._id),

@@ -12,7 +12,7 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
  * sockets in a chat's room hear that it closed), then room membership follows access.
  */
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
-  return ({ events, accessChanged }, origin) => {
+  return ({ events, accessChanged, chatChanged }, origin) => {
     for (const e of events) {
       let target =
         e.exceptSender && origin ? origin.to(e.to) : e.local ? io.local.to(e.to) : io.to(e.to);
@@ -29,6 +29,8 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
       dropSocketsThatLostAccess(io, accessChanged);
       // Other nodes drop their cached copy of the chat row.
       if (clustered) io.serverSideEmit('chat-changed', accessChanged);
+    } else if (chatChanged && clustered) {
+      io.serverSideEmit('chat-changed', chatChanged);
     }
   };
 }

@@ -27,6 +27,7 @@ import {
 } from './replies.js';
 import {
   AgentSchema,
+  CannedReplySchema,
   ChatSchema,
   MessageSchema,
   NoteSchema,
@@ -143,6 +144,29 @@ export const SERVER_EVENTS = {
     to: ['admin-<adminId>', 'admins', 'user-<userId>'],
     summary:
       "A message for someone not necessarily in the chat's room: a user's message goes to the assignee (or admins when unassigned), with the chat; an admin's message to the user.",
+  },
+  'chat-labels': {
+    payload: z.object({
+      chatId,
+      labels: z.array(z.string()).meta({ description: "The chat's whole set of labels now." }),
+    }),
+    to: ['admins'],
+    summary:
+      "A chat's labels were set (PUT /api/chats/:chatId/labels): its whole set, to every admin on every node.",
+  },
+  'canned-reply-saved': {
+    payload: z.object({ cannedReply: CannedReplySchema }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was created or changed: a team reply to `admins`, a personal one to its owner's `admin-<adminId>` only.",
+  },
+  'canned-reply-deleted': {
+    payload: z.object({
+      id: z.string().meta({ description: 'The canned reply that is gone (for its readers).' }),
+    }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was deleted, or a team reply became someone's personal one: to whoever could read it (`admins`, or its owner).",
   },
   'agent-status': {
     payload: AgentSchema,

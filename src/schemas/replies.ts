@@ -10,6 +10,7 @@ import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
   AuditEntrySchema,
+  CannedReplySchema,
   ChatSchema,
   DeskSchema,
   KnownAdminSchema,
@@ -55,6 +56,15 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const CannedReplyListReply = z.object({
+  cannedReplies: z.array(CannedReplySchema).meta({
+    description: "The team's replies and the caller's own, by shortcut.",
+  }),
+});
+export const CannedReplyReply = z.object({ cannedReply: CannedReplySchema });
+export const LabelsReply = z.object({
+  chat: ChatSchema.meta({ description: 'The chat with its new labels.' }),
+});
 export const DeliveryListReply = z.object({
   deliveries: z.array(WebhookDeliverySchema).meta({ description: 'Newest first.' }),
 });

@@ -14,11 +14,14 @@ import {
   AllChatsQuery,
   AuditQuery,
   AvailabilityBody,
+  CannedReplyBody,
+  CannedReplyParams,
   ChatIdParams,
   CloseChatBody,
   DeliveriesQuery,
   DeliveryIdParams,
   HistoryQuery,
+  LabelsBody,
   MarkReadBody,
   MaxChatsBody,
   OpenChatBody,
@@ -38,6 +41,8 @@ import {
   AgentListReply,
   AgentReply,
   AuditListReply,
+  CannedReplyListReply,
+  CannedReplyReply,
   ChatListReply,
   ChatReply,
   DeliveryListReply,
@@ -45,6 +50,7 @@ import {
   DeskReply,
   EmptyReply,
   HistoryReply,
+  LabelsReply,
   OpenChatReply,
   PresenceReply,
   QueueReply,
@@ -66,6 +72,8 @@ interface RestRoute {
     | 'attachments'
     | 'agents'
     | 'audit'
+    | 'labels'
+    | 'canned-replies'
     | 'webhooks'
     | 'desk';
   /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
@@ -124,7 +132,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: 'Every chat',
     description:
-      'Every chat, optionally of one status, newest activity first; at most 200, the most recently opened. Superadmins only.',
+      'Every chat, optionally of one status and carrying one label (`?label=`, case does not count), newest activity first; at most 200, the most recently opened. Superadmins only.',
     querystring: AllChatsQuery,
     reply: ChatListReply,
     also: [],
@@ -260,6 +268,57 @@ export const REST_ROUTES = {
     body: MaxChatsBody,
     reply: AgentReply,
     also: [404, ...BODY],
+  },
+  'PUT /api/chats/:chatId/labels': {
+    tag: 'labels',
+    summary: "Set a chat's labels",
+    description:
+      'Replaces the whole set (`[]` removes every label). Admins who may view the chat; a user: `403`. Each label is trimmed and must then be 1 to 50 characters on one line; repeats that differ only in case are dropped (the first spelling kept); at most 20 remain, else `400` naming the rule. `chat-labels {chatId, labels}` goes to `admins`. With AUTH_MODE=none the query names the admin asking.',
+    params: ChatIdParams,
+    querystring: AdminsQuery,
+    body: LabelsBody,
+    reply: LabelsReply,
+    also: [404, ...BODY],
+  },
+  'GET /api/canned-replies': {
+    tag: 'canned-replies',
+    summary: 'Canned replies',
+    description:
+      "The team's canned replies and the caller's personal ones, by shortcut. Admins only; with AUTH_MODE=none the query names the admin asking.",
+    querystring: AdminsQuery,
+    reply: CannedReplyListReply,
+    also: [],
+  },
+  'POST /api/canned-replies': {
+    tag: 'canned-replies',
+    summary: 'Create a canned reply',
+    description:
+      "A personal reply (the default scope) belongs to the calling admin; a team reply is written by superadmins only (`403`). The shortcut is unique within the scope (the caller's own, or the team's), case not counting: `409 CANNED_SHORTCUT_TAKEN`. At most `cannedRepliesMax` per admin and for the team: `409 CANNED_REPLIES_FULL`.",
+    querystring: AdminsQuery,
+    body: CannedReplyBody,
+    reply: CannedReplyReply,
+    also: [409, ...BODY],
+  },
+  'PUT /api/canned-replies/:id': {
+    tag: 'canned-replies',
+    summary: 'Change a canned reply',
+    description:
+      "Replaces shortcut, title, content and scope. Another admin's personal reply is `404`; a team reply, or a move to the team, needs a superadmin (`403`). A shortcut used in the target scope: `409 CANNED_SHORTCUT_TAKEN`.",
+    params: CannedReplyParams,
+    querystring: AdminsQuery,
+    body: CannedReplyBody,
+    reply: CannedReplyReply,
+    also: [404, 409, ...BODY],
+  },
+  'DELETE /api/canned-replies/:id': {
+    tag: 'canned-replies',
+    summary: 'Delete a canned reply',
+    description:
+      "Answers the deleted reply. Another admin's personal reply is `404`; a team reply needs a superadmin (`403`).",
+    params: CannedReplyParams,
+    querystring: AdminsQuery,
+    reply: CannedReplyReply,
+    also: [404],
   },
   'GET /api/messages/:chatId': {
     tag: 'messages',

@@ -11,6 +11,7 @@ import {
   ATTACHMENT_TYPES,
   AUDIT_ACTIONS,
   AVAILABILITIES,
+  CANNED_SCOPES,
   CHAT_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
@@ -112,6 +113,14 @@ export const ChatSchema = z
       description:
         "The user's rating of the closed chat (POST /api/chats/:chatId/rating); absent until rated.",
     }),
+    labels: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          "Admins only (never in a reply to a user): the chat's labels in the order set, each spelled as first given (PUT /api/chats/:chatId/labels).",
+        example: ['refund', 'KYC'],
+      }),
   })
   .meta({ title: 'Chat', example: EXAMPLE_CHAT });
 
@@ -253,6 +262,29 @@ export const AgentSchema = z
     },
   });
 
+export const CannedReplySchema = z
+  .object({
+    id: z.string().meta({ description: 'The canned reply id (24 hex characters).' }),
+    shortcut: z.string().meta({ description: 'Typed after `/` in the composer.' }),
+    title: z.string(),
+    content: z.string().meta({
+      description: 'May hold `{{user.name}}` and `{{agent.name}}`, filled in when inserted.',
+    }),
+    scope: z.enum(CANNED_SCOPES).meta({
+      description: "personal: the caller's own; team: every admin's, written by superadmins.",
+    }),
+  })
+  .meta({
+    title: 'CannedReply',
+    example: {
+      id: '674450ae0000000000000003',
+      shortcut: 'refund',
+      title: 'Refund on its way',
+      content: 'Hello {{user.name}}, the refund is on its way. {{agent.name}}',
+      scope: 'team',
+    },
+  });
+
 export const QueuePositionSchema = z
   .object({
     chatId: z.string().meta({ description: 'The waiting chat.' }),
@@ -300,6 +332,7 @@ export const DeskSchema = z
 
 export type Chat = z.infer<typeof ChatSchema>;
 export type Rating = z.infer<typeof RatingSchema>;
+export type CannedReply = z.infer<typeof CannedReplySchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;

@@ -17,7 +17,8 @@ import type { Actor } from '../auth/actor.js';
 import { newId } from '../ids.js';
 import { MAX_STORED_INT } from '../schemas/inputs.js';
 import type { Chat, Message } from '../schemas/shapes.js';
-import type { Availability as AgentAvailability } from '../schemas/vocabulary.js';
+import { sameWordKey } from '../schemas/text-rules.js';
+import type { Availability as AgentAvailability, CannedScope } from '../schemas/vocabulary.js';
 import { eventOf, webhookBody } from '../webhooks/events.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
@@ -25,9 +26,18 @@ import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
 import { appendAudit, auditKey, kyselyAuditLog } from './audit-log.js';
 import { Availability } from './availability.js';
+import {
+  cannedRepliesOf,
+  cannedReplyById,
+  countCannedReplies,
+  deleteCannedReply,
+  insertCannedReply,
+  updateCannedReply,
+} from './canned-replies.js';
 import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
@@ -38,6 +48,8 @@ import type {
   AdminRef,
   AgentRecord,
   AppendResult,
+  CannedReplyFields,
+  CannedReplyRecord,
   ChatQuery,
   HistoryCursor,
   MessageDraft,
@@ -234,6 +246,23 @@ export class KyselyStore implements Store {
           .limit(max)
           .execute();
         return rows.map(toChat);
+      }
+      if (query.kind === 'all' && query.label !== undefined) {
+        // Found through the label's own index, newest chats first: a rare label reads its
+        // few rows, not every chat until it has found `max` (20,000 chats on SQLite: p50
+        // 1.2 ms for a label on 200 of them, 0.9 ms on 10,000; 0.9 ms with no label).
+        let labelled = this.db
+          .selectFrom('chat_labels')
+          .innerJoin('chats', 'chats.id', 'chat_labels.chatId')
+          .selectAll('chats')
+          .where('chat_labels.labelKey', '=', sameWordKey(query.label));
+        if (query.status) labelled = labelled.where('chats.status', '=', query.status);
+        const rows = await labelled
+          .orderBy('chat_labels.chatCreatedAt', 'desc')
+          .orderBy('chat_labels.chatId', 'desc')
+          .limit(max)
+          .execute();
+        return rows.map(toChat).sort(byActivity);
       }
       switch (query.kind) {
         case 'byUser':
@@ -515,6 +544,87 @@ export class KyselyStore implements Store {
 
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]> {
     return this.costlyRead(() => agentRecords(this.db, which));
+  }
+
+  setChatLabels(
+    chatId: string,
+    labels: readonly string[],
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined> {
+    return this.guard(async () => {
+      const key = audit && (await this.auditKey());
+      const at = now();
+      const row = await writeChatLabels(this.db, chatId, labels, at, async (trx, changed) => {
+        if (audit && key) await appendAudit(trx, key, { ...audit, chatId: changed.id }, at);
+      });
+      return this.cache.record(chatId, row && toChat(row));
+    });
+  }
+
+  listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]> {
+    return this.costlyRead(() => cannedRepliesOf(this.db, ownerId, max));
+  }
+
+  getCannedReply(id: string): Promise<CannedReplyRecord | undefined> {
+    return this.guard(() => cannedReplyById(this.db, id));
+  }
+
+  countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number> {
+    return this.guard(() => countCannedReplies(this.db, scope, ownerId));
+  }
+
+  /**
+   * A canned reply's change with its entry on the desk chain, in one transaction, recorded
+   * only when the change happened; a shortcut taken fails both and answers `shortcutTaken`.
+   */
+  private cannedChange<T>(
+    audit: (result: T) => AuditDraft | undefined,
+    change: (db: Kysely<Database>, at: string) => Promise<T>,
+  ): Promise<T | 'shortcutTaken'> {
+    return this.guard(async () => {
+      const key = await this.auditKey();
+      const at = now();
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const result = await change(trx, at);
+          const entry = audit(result);
+          if (entry) await appendAudit(trx, key, entry, at);
+          return result;
+        });
+      } catch (err) {
+        if (this.traits.isUniqueViolation(err)) return 'shortcutTaken';
+        throw err;
+      }
+    });
+  }
+
+  createCannedReply(
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken'> {
+    return this.cannedChange(
+      (r) => audit?.(r),
+      (db, at) => insertCannedReply(db, newId(), fields, at),
+    );
+  }
+
+  updateCannedReply(
+    id: string,
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined> {
+    return this.cannedChange(
+      (r) => (r && audit ? audit(r) : undefined),
+      (db, at) => updateCannedReply(db, id, fields, at),
+    );
+  }
+
+  async deleteCannedReply(id: string, audit?: AuditDraft): Promise<boolean> {
+    const deleted = await this.cannedChange(
+      (done) => (done ? audit : undefined),
+      (db) => deleteCannedReply(db, id),
+    );
+    return deleted === true;
   }
 
   waitingOrder(max: number): Promise<QueueEntry[]> {

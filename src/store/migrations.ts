@@ -563,6 +563,53 @@ const notes: Migration = {
   },
 };
 
+/**
+ * Canned replies, and chat labels. A team reply's ownerId is '' (not NULL) so that the
+ * unique index holds one shortcut per scope and owner on both databases (NULLs never
+ * collide). Labels live twice: as a JSON array on the chat row, so every chat read (and
+ * the chat cache, and the appends' RETURNING) carries them at no extra cost; and one row
+ * per label in chat_labels, whose index finds a label's chats newest first without
+ * reading any other chat (the filter of GET /api/chats/all).
+ */
+const cannedRepliesAndLabels: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('canned_replies')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('ownerId', 'text', (c) => c.notNull())
+      .addColumn('shortcut', 'text', (c) => c.notNull())
+      .addColumn('shortcutKey', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('updatedAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('canned_replies_one_shortcut')
+      .on('canned_replies')
+      .columns(['scope', 'ownerId', 'shortcutKey'])
+      .unique()
+      .execute();
+    await db.schema
+      .alterTable('chats')
+      .addColumn('labels', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .createTable('chat_labels')
+      .addColumn('chatId', 'text', (c) => c.notNull())
+      .addColumn('labelKey', 'text', (c) => c.notNull())
+      .addColumn('chatCreatedAt', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('chat_labels_pk', ['chatId', 'labelKey'])
+      .execute();
+    await db.schema
+      .createIndex('chat_labels_by_label')
+      .on('chat_labels')
+      .columns(['labelKey', 'chatCreatedAt', 'chatId'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -576,11 +623,12 @@ const migrations: Record<string, Migration> = {
   '0010_read_watermarks': readWatermarks,
   '0011_routing': routing,
   '0012_notes': notes,
+  '0013_canned_replies_and_labels': cannedRepliesAndLabels,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
   '0017_message_redactions': messageRedactions,
   '0019_audit_log': auditLog,
   '0020_chat_ratings_and_context': chatRatings,
   '0021_webhook_outbox': webhookOutbox,
-  '0015_chat_first_assigned_at': chatFirstAssignedAt,
 };
 
 /**

@@ -79,6 +79,7 @@ export function toChat(row: Selectable<ChatsTable>): Chat {
     userOnline: Number(row.userOnline) === 1,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    labels: labelsOf(row.labels),
   };
   // Only a rated chat carries the field: every other chat keeps v2's shape.
   if (row.ratingScore !== null && row.ratedAt !== null) {
@@ -89,6 +90,13 @@ export function toChat(row: Selectable<ChatsTable>): Chat {
     };
   }
   return chat;
+}
+
+/** The labels column: a JSON array of strings written by setChatLabels only. */
+function labelsOf(column: string): string[] {
+  if (column === '[]') return [];
+  const parsed: unknown = JSON.parse(column);
+  return Array.isArray(parsed) ? parsed.filter((l): l is string => typeof l === 'string') : [];
 }
 
 export function toMessage(row: Selectable<MessagesTable>): Message {

@@ -1,6 +1,12 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
-import type { Generated } from 'kysely';
-import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
+import type { ColumnType, Generated } from 'kysely';
+import type {
+  Availability,
+  CannedScope,
+  ChatStatus,
+  MessageType,
+  SenderType,
+} from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
   id: string;
@@ -36,6 +42,11 @@ export interface ChatsTable {
   ratedAt: string | null;
   /** The customer's context (the user token's `ctx` claim) as JSON; null: none given. */
   ctx: string | null;
+  /**
+   * The labels as a JSON array of strings, in the order set ('[]': none, the column's
+   * default, so a row inserted without them, as the v2 import's, has none).
+   */
+  labels: ColumnType<string, string | undefined, string>;
   /** When an admin first took, locked or was routed the chat; null while it never was. */
   firstAssignedAt: string | null;
 }
@@ -136,6 +147,28 @@ export interface RoutedChatsTable {
   skipAdminId: string | null;
 }
 
+/** A canned reply; a team reply's ownerId is '' (see migration 0013). */
+export interface CannedRepliesTable {
+  id: string;
+  scope: CannedScope;
+  ownerId: string;
+  shortcut: string;
+  /** sameWordKey(shortcut): what the unique index compares. */
+  shortcutKey: string;
+  title: string;
+  content: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One label of one chat, by its key (sameWordKey), for finding a label's chats. */
+export interface ChatLabelsTable {
+  chatId: string;
+  labelKey: string;
+  /** The chat's createdAt: the lists' index order. */
+  chatCreatedAt: string;
+}
+
 /** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
 export interface AuditLogTable {
   id: string;
@@ -210,6 +243,8 @@ export interface Database {
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
   routed_chats: RoutedChatsTable;
+  canned_replies: CannedRepliesTable;
+  chat_labels: ChatLabelsTable;
   audit_log: AuditLogTable;
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;

@@ -8,7 +8,12 @@ import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
+import type {
+  Availability,
+  CannedScope,
+  ReaderType,
+  RedactionKind,
+} from '../schemas/vocabulary.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
@@ -31,6 +36,21 @@ export interface AgentRecord {
   availability: Availability | null;
   maxChats: number | null;
   activeChats: number;
+}
+
+/** What a canned reply is made of; ownerId is the admin of a personal one, null for the team's. */
+export interface CannedReplyFields {
+  scope: CannedScope;
+  ownerId: string | null;
+  shortcut: string;
+  title: string;
+  content: string;
+}
+
+export interface CannedReplyRecord extends CannedReplyFields {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** A waiting chat in the queue's order. */
@@ -66,7 +86,8 @@ export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
   | { kind: 'assignedTo'; adminId: string }
-  | { kind: 'all'; status: ChatStatus | undefined };
+  /** `label`: only chats carrying it (case does not count). */
+  | { kind: 'all'; status: ChatStatus | undefined; label?: string | undefined };
 
 /** What a stored message does to its chat, decided by the domain rules. */
 export interface ChatEffect {
@@ -249,6 +270,38 @@ export interface Store {
    * the queue; each such chat, now waiting, with the admin who had it.
    */
   requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]>;
+
+  /**
+   * Replaces the chat's labels (deduplicated, case not counting), with `audit` its entry in
+   * the chat's chain in the same transaction; undefined: no such chat.
+   */
+  setChatLabels(
+    chatId: string,
+    labels: readonly string[],
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined>;
+
+  /** The team's canned replies and, unless null, this admin's own; `max` at most, by shortcut. */
+  listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]>;
+  getCannedReply(id: string): Promise<CannedReplyRecord | undefined>;
+  /** How many replies the team (ownerId ignored) or an admin's personal scope holds. */
+  countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number>;
+  /**
+   * `shortcutTaken`: the scope and owner have a reply with this shortcut (case not
+   * counting). `audit` makes the entry on the desk chain written with the change.
+   */
+  createCannedReply(
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken'>;
+  /** Replaces every field; undefined: no such reply. */
+  updateCannedReply(
+    id: string,
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined>;
+  /** false: no such reply. */
+  deleteCannedReply(id: string, audit?: AuditDraft): Promise<boolean>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

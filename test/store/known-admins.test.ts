@@ -75,12 +75,13 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
   });
 });
 
-/** A chat row before migration 0010 added the read watermarks. */
+/** A chat row before migration 0010 added the read watermarks (and later ones their columns). */
 type ChatsBefore0010 = Omit<
   ChatsTable,
   | 'adminReadSeq'
   | 'userReadSeq'
   | 'firstAssignedAt'
+  | 'labels'
   | 'closedAt'
   | 'ratingScore'
   | 'ratingComment'

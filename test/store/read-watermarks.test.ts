@@ -208,6 +208,7 @@ type ChatsBefore0010 = Omit<
   | 'adminReadSeq'
   | 'userReadSeq'
   | 'firstAssignedAt'
+  | 'labels'
   | 'closedAt'
   | 'ratingScore'
   | 'ratingComment'

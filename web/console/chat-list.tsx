@@ -5,6 +5,7 @@ import type { Chat } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { useNow } from '../shared/use-page.js';
 import { waitedFor } from './format.js';
+import { LabelChips } from './label-editor.js';
 import { RatingStars } from './rating.js';
 
 interface Props {
@@ -52,6 +53,7 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
             </span>
             <Isolated class="chat-item__preview" text={chat.lastMessage || c('noMessagesYet')} />
             {chat.rating ? <RatingStars rating={chat.rating} c={c} /> : null}
+            <LabelChips labels={chat.labels} />
             <span class="chat-item__meta">
               {chat.status === 'waiting'
                 ? c('waitingFor', { time: waitedFor(chat.createdAt, now, lang) })

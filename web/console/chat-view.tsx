@@ -10,16 +10,19 @@ import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
-import type { Chat, Identity } from '../shared/types.js';
+import type { ToolKey } from '../shared/i18n/tools.js';
+import type { CannedReply, Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { useNow } from '../shared/use-page.js';
+import { useCannedPicker } from './canned-picker.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
 import { CustomerPanel } from './customer-panel.js';
+import { LabelEditor } from './label-editor.js';
 import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { RatingStars } from './rating.js';
 import { TransferForm } from './transfer-form.js';
@@ -40,6 +43,10 @@ interface Props {
   transferredTo?: string | undefined;
   /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
+  /** The agent tools' strings (canned replies, labels). */
+  k: Translate<ToolKey>;
+  /** What `/` offers in the reply box. */
+  cannedReplies: readonly CannedReply[];
 }
 
 type Reply = { chat?: Chat | null };
@@ -95,6 +102,15 @@ function OpenChat(props: Props) {
   const canNote = mayNote(chat, me);
   const [noting, setNoting] = useState(false);
   const noteClock = { lang, now: useNow(60_000) };
+  const [draft, setDraft] = useState('');
+  const canned = useCannedPicker({
+    id: 'reply',
+    text: draft,
+    setText: setDraft,
+    replies: props.cannedReplies,
+    values: { userName: chat.userName || chat.userId, agentName: me.name },
+    k: props.k,
+  });
 
   const view = useChat(client, chat._id, {
     side: 'admin',
@@ -227,6 +243,13 @@ function OpenChat(props: Props) {
             {statusLine}
           </p>
           {chat.rating ? <RatingStars rating={chat.rating} c={c} withComment /> : null}
+          <LabelEditor
+            client={client}
+            me={me}
+            chat={chat}
+            k={props.k}
+            onChat={(updated) => dispatch({ type: 'upsert', chat: updated })}
+          />
         </div>
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>
@@ -363,6 +386,9 @@ function OpenChat(props: Props) {
             onSend={(text, attachment) => view.send(text, undefined, attachment)}
             onTyping={view.typing}
             autoFocus={mine}
+            text={draft}
+            onText={setDraft}
+            assist={canned}
           />
         </div>
       ) : noting ? null : (

@@ -18,6 +18,8 @@ export function useChats(
   client: ChatClient,
   me: Identity,
   allStatus: Chat['status'] | '',
+  /** The all-chats list's label filter ('': none), asked of the server. */
+  allLabel: string,
   onUserMessage: (chatId: string, m: Message) => void,
   onAssigned: (chat: Chat) => void = () => {},
 ): ChatsApi {
@@ -41,12 +43,13 @@ export function useChats(
     });
     dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
     if (superadmin) {
+      const label = allLabel.trim();
       const all = await client.request('GET /api/chats/all', {
-        query: { status: allStatus || undefined },
+        query: { status: allStatus || undefined, label: label || undefined },
       });
-      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus });
+      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus, label });
     }
-  }, [client, me.id, superadmin, allStatus]);
+  }, [client, me.id, superadmin, allStatus, allLabel]);
 
   // Events never carry the customer's context: a new chat's comes with the next list load,
   // made soon after new chats (one load for a burst of them).
@@ -77,6 +80,7 @@ export function useChats(
     client.on('chat-closed', ({ chatId }) => dispatch({ type: 'closed', chatId })),
     client.on('chat-rated', (p) => dispatch({ type: 'rated', ...p })),
     client.on('user-status', (p) => dispatch({ type: 'user-status', ...p })),
+    client.on('chat-labels', (p) => dispatch({ type: 'labels', ...p })),
     client.on('message-notification', (p) => {
       dispatch({ type: 'notification', chatId: p.chatId, message: p.message, chat: p.chat });
       if (p.message.senderType === 'user') notify.current(p.chatId, p.message);

@@ -2,6 +2,7 @@
 export type { ServerToClientEvents } from '../../src/schemas/events.js';
 export type {
   Agent,
+  CannedReply,
   Chat,
   KnownAdmin,
   Message,

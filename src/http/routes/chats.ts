@@ -63,7 +63,7 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('GET /api/chats/all'), onRequest: read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
-        return succeed(await listAllChats(ctx.deps, actor, req.query.status));
+        return succeed(await listAllChats(ctx.deps, actor, req.query));
       },
     );
 
