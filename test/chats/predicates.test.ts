@@ -17,6 +17,7 @@ import {
   type QueueViewer,
   writableBy,
 } from '../../src/chats/predicates.js';
+import { mayView } from '../../src/chats/permissions.js';
 import * as inSql from '../../src/store/chat-sql.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
@@ -106,6 +107,17 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
         )}`.execute(db);
         expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
       }
+    },
+  );
+
+  it.each(callers.map((c) => [describeCaller(c), c] as const))(
+    '"may view this chat": mayView and the SQL condition search puts in its query agree for %s',
+    async (_, actor) => {
+      const inMemory = ids(chats.filter((c) => mayView(c, actor)));
+      const raw = await sql<{
+        id: string;
+      }>`SELECT id FROM chats c WHERE ${inSql.viewableBy.sql(actor, 'c')}`.execute(db);
+      expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
     },
   );
 
