@@ -4,12 +4,16 @@
  * stores' indexes cut message texts (letters and digits of any script; apostrophes, as in
  * Uzbek Latin oʻ/gʻ or English don't, are dropped, so "o'zbek", "oʻzbek" and "ozbek" are one
  * word; everything else separates), lowercased. Each store then quotes the tokens itself
- * (search-sql.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
+ * (store/search.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
  * operators. Meaning: every word must match; a word of letters matches as a prefix
  * ("refu" finds "refund"), a word of digits only exactly (a transaction id 8881 must not
  * find 88812734); a word with inner separators (ORD-2024-88812734, 12.50, a@b.uz) matches
  * its parts next to each other, in order.
  */
+
+import type { SearchPhrase, SearchTerm } from '../store/search.js';
+
+export type { SearchPhrase, SearchTerm };
 
 /** Apostrophe-like characters a word may contain: ' ` ‘ ’ ʻ ʼ (Uzbek Latin uses ʻ and ’). */
 export const APOSTROPHES = "'`\u2018\u2019\u02bb\u02bc";
@@ -17,15 +21,6 @@ const APOSTROPHE = /['`\u2018\u2019\u02bb\u02bc]/gu;
 /** What the indexes keep as word characters: letters, digits, private-use (FTS5's default). */
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
-
-/** A part of a query word: matched exactly (digits) or as a prefix (anything else). */
-export interface SearchTerm {
-  token: string;
-  prefix: boolean;
-}
-
-/** One query word: its terms must appear next to each other, in this order. */
-export type SearchPhrase = SearchTerm[];
 
 export const SEARCH_LIMITS = {
   /** Longer queries are refused (400): a person types a few words, an id, a name. */
@@ -51,9 +46,7 @@ export function parseQuery(q: string): SearchPhrase[] {
     const tokens = tokensOf(word);
     if (tokens.length === 0) continue;
     const last = tokens.length - 1;
-    phrases.push(
-      tokens.map((token, i) => ({ token, prefix: i === last && !DIGITS.test(token) })),
-    );
+    phrases.push(tokens.map((token, i) => ({ token, prefix: i === last && !DIGITS.test(token) })));
     if (phrases.length === SEARCH_LIMITS.phrases) break;
   }
   return phrases;
@@ -77,7 +70,10 @@ function wordSpans(text: string): { start: number; end: number; token: string }[
     // Apostrophes join letters, they do not start or end a word.
     const raw = m[0];
     const lead = raw.length - raw.replace(/^['`\u2018\u2019\u02bb\u02bc]+/u, '').length;
-    const trimmed = raw.replace(/^['`\u2018\u2019\u02bb\u02bc]+|['`\u2018\u2019\u02bb\u02bc]+$/gu, '');
+    const trimmed = raw.replace(
+      /^['`\u2018\u2019\u02bb\u02bc]+|['`\u2018\u2019\u02bb\u02bc]+$/gu,
+      '',
+    );
     if (trimmed === '') continue;
     const start = m.index + lead;
     for (const part of tokensOfSpan(trimmed, start)) spans.push(part);
@@ -86,10 +82,7 @@ function wordSpans(text: string): { start: number; end: number; token: string }[
 }
 
 /** A run of word characters and apostrophes: one token per run of word characters, apostrophes dropped. */
-function tokensOfSpan(
-  run: string,
-  start: number,
-): { start: number; end: number; token: string }[] {
+function tokensOfSpan(run: string, start: number): { start: number; end: number; token: string }[] {
   const token = run.replace(APOSTROPHE, '').toLowerCase();
   return token === '' ? [] : [{ start, end: start + run.length, token }];
 }

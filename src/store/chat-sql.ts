@@ -7,7 +7,13 @@
  * beside the in-memory forms, because the use cases in chats/ call the store: the store
  * reading from chats/ would make the two folders depend on each other.
  */
-import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { type Actor, isAdmin, isSuperAdmin, sideOf } from '../auth/roles.js';
 import type { Database } from './schema.js';
 

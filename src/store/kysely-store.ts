@@ -17,6 +17,7 @@ import { ChatCache } from './chat-cache.js';
 import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { ReadTurns } from './read-turns.js';
+import { type SearchPage, type SearchQuery, searchPage } from './search.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type {
@@ -384,6 +385,10 @@ export class KyselyStore implements Store {
       if (!after) page.reverse();
       return { messages: page.map(toMessage), hasMore: rows.length > limit };
     });
+  }
+
+  search(query: SearchQuery): Promise<SearchPage> {
+    return this.costlyRead(() => searchPage(this.db, this.kind, query));
   }
 
   /**

@@ -331,6 +331,83 @@ const messageRedactions: Migration = {
   },
 };
 
+/** The apostrophes both indexes drop (search/rules.ts drops the same from a query). */
+const SEARCH_APOSTROPHES = ["'", '`', '\u2018', '\u2019', '\u02bb', '\u02bc'];
+/** ASCII punctuation, Latin-1 punctuation, general punctuation, CJK punctuation. */
+const SEARCH_PUNCTUATION = '[!-/:-@[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]';
+const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * Full-text search over message texts and users' names (src/search/). Both indexes cut a
+ * text alike: apostrophes (' ` ‘ ’ ʻ ʼ — Uzbek Latin oʻ/gʻ) are dropped, so "o'zbek" and
+ * "oʻzbek" are one word; letters and digits of any script make words, anything else
+ * separates; lowercase; no stemming and no stop words, because no one language's rules
+ * fit a desk that writes Russian, Uzbek (Latin and Cyrillic) and English in one chat,
+ * and ids (88812734, ORD-2024-88812734) must stay exactly as typed. Prefixes stand in
+ * for stemming ("refu" finds "refund", "платеж" finds "платежа").
+ *
+ * PostgreSQL: the 'simple' configuration (lowercase, nothing else) over the text with
+ * apostrophes dropped and punctuation turned into spaces first (its parser would read
+ * "-2024" as a signed number and "a.b" as a host name), in a GIN index over an immutable
+ * function: no column is added (history reads stay as they were), and every insert — the
+ * append's and the v2 importer's — is indexed by its own statement. SQLite: an FTS5 table
+ * with the unicode61 tokenizer (remove_diacritics 0: PostgreSQL's 'simple' keeps accents,
+ * and both stores must find the same messages), contentless (the text is not stored
+ * twice; the message's id is kept unindexed to join on, so a VACUUM that renumbers rowids
+ * cannot pair a match with the wrong message), written by triggers in the inserting
+ * transaction. The chats' user names get the same treatment.
+ */
+const fullTextSearch: Migration = {
+  async up(db: Kysely<unknown>) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      const body = `SELECT to_tsvector('simple'::regconfig, regexp_replace(
+          translate(body, ${sqlText(SEARCH_APOSTROPHES.join(''))}, ''),
+          ${sqlText(SEARCH_PUNCTUATION)}, ' ', 'g'))`;
+      await sql
+        .raw(`CREATE FUNCTION search_vector(body text) RETURNS tsvector
+          LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS ${sqlText(body)}`)
+        .execute(db);
+      await sql`CREATE INDEX messages_search ON messages USING gin (search_vector(content))`.execute(
+        db,
+      );
+      await sql`CREATE INDEX chats_search ON chats USING gin (search_vector("userName"))`.execute(
+        db,
+      );
+      return;
+    }
+    const stripped = (expr: string) =>
+      SEARCH_APOSTROPHES.reduce((inner, ch) => `replace(${inner}, ${sqlText(ch)}, '')`, expr);
+    for (const [table, fts, text] of [
+      ['messages', 'messages_search', 'content'],
+      ['chats', 'chats_search', '"userName"'],
+    ] as const) {
+      await sql
+        .raw(`CREATE VIRTUAL TABLE ${fts} USING fts5(body, ref UNINDEXED, content='',
+          contentless_delete=1, contentless_unindexed=1,
+          tokenize='unicode61 remove_diacritics 0')`)
+        .execute(db);
+      const insert = (row: string) =>
+        `INSERT INTO ${fts}(rowid, body, ref) VALUES (${row}.rowid, ${stripped(`${row}.${text}`)}, ${row}.id);`;
+      await sql
+        .raw(`CREATE TRIGGER ${fts}_insert AFTER INSERT ON ${table} BEGIN ${insert('new')} END`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${fts}_update AFTER UPDATE OF ${text} ON ${table} BEGIN
+          DELETE FROM ${fts} WHERE rowid = old.rowid; ${insert('new')} END`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${fts}_delete AFTER DELETE ON ${table} BEGIN
+          DELETE FROM ${fts} WHERE rowid = old.rowid; END`)
+        .execute(db);
+      await sql
+        .raw(
+          `INSERT INTO ${fts}(rowid, body, ref) SELECT rowid, ${stripped(text)}, id FROM ${table}`,
+        )
+        .execute(db);
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -342,6 +419,7 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0017_message_redactions': messageRedactions,
+  '0018_full_text_search': fullTextSearch,
 };
 
 const provider: MigrationProvider = {

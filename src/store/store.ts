@@ -9,6 +9,7 @@ import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js
 import type { Availability, RedactionKind } from '../schemas/vocabulary.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
+import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
   id: string;
@@ -152,6 +153,12 @@ export interface Store {
     chatId: string,
     cursor: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /**
+   * Messages whose text matches and chats whose user matches (only where no message of
+   * the chat does), of the chats `query.viewer` may view — decided in the query — newest
+   * first, one page from `query.cursor` (search.ts).
+   */
+  search(query: SearchQuery): Promise<SearchPage>;
   /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
   markRead(
     chatId: string,

@@ -8,6 +8,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, person } from '../../src/auth/actor.js';
+import { mayView } from '../../src/chats/permissions.js';
 import {
   adminMayTake,
   chatIsOpen,
@@ -17,7 +18,6 @@ import {
   type QueueViewer,
   writableBy,
 } from '../../src/chats/predicates.js';
-import { mayView } from '../../src/chats/permissions.js';
 import * as inSql from '../../src/store/chat-sql.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';

@@ -1,0 +1,231 @@
+/**
+ * The store's half of search (src/search/ has the rules): one page of matches, found in
+ * the database's own full-text index (PostgreSQL: GIN over search_vector(); SQLite: the
+ * FTS5 tables; both made in migrations.ts 0018), with the caller's view rule
+ * (chat-sql.ts viewableBy) in the same query, so a page never holds a chat the caller may
+ * not view and never comes back short for one. The query's tokens are quoted here, by
+ * us: nothing a person types reaches the index as syntax.
+ *
+ * A page lists first the chats whose user matched (by id exactly, or by name) and none of
+ * whose messages did, newest chat first; then the matching messages, newest first
+ * (PostgreSQL: by createdAt, id; SQLite: by the FTS row, which is the order messages were
+ * stored in). The cursor says which list and where in it the next page starts.
+ */
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import { InvalidInput } from '../errors.js';
+import type { Chat, ChatStatus, Message } from '../schemas/shapes.js';
+import { viewableBy } from './chat-sql.js';
+import { toChat, toMessage } from './rows.js';
+import type { Database } from './schema.js';
+
+/** A part of a query word: matched exactly (digits) or as a prefix (anything else). */
+export interface SearchTerm {
+  token: string;
+  prefix: boolean;
+}
+
+/** One query word (search/rules.ts parseQuery): its terms next to each other, in order. */
+export type SearchPhrase = SearchTerm[];
+
+export interface SearchCursor {
+  phase: 'chats' | 'messages';
+  /**
+   * The last result's sort key: createdAt (ISO) or, for SQLite's messages, the FTS row;
+   * null: the list's start (a page that ended with the last chat of the chats' list).
+   */
+  at: string | number | null;
+  id: string;
+}
+
+export interface SearchQuery {
+  phrases: SearchPhrase[];
+  /** The query as typed (trimmed): a chat's user id matches it exactly. */
+  text: string;
+  viewer: Actor;
+  status?: ChatStatus | undefined;
+  /** ISO instants: messages written (chats active) in [from, to). */
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  cursor?: SearchCursor | undefined;
+}
+
+export interface SearchHit {
+  chat: Chat;
+  message?: Message;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  next: SearchCursor | null;
+}
+
+type Kind = 'sqlite' | 'postgres';
+
+/** A token as a quoted string of either query language (tokens hold letters and digits only). */
+const quote = (token: string, mark: string): string =>
+  `${mark}${token.replaceAll(mark, mark + mark)}${mark}`;
+
+/** PostgreSQL tsquery text: `'ord' <-> '2024' <-> '8881':*` & …, cast (not parsed) to tsquery. */
+export function tsqueryOf(phrases: SearchPhrase[]): string {
+  return phrases
+    .map((p) => p.map((t) => `${quote(t.token, "'")}${t.prefix ? ':*' : ''}`).join(' <-> '))
+    .join(' & ');
+}
+
+/** FTS5 query: `"ord" + "2024" + "8881" *` per word, words side by side (AND). */
+export function fts5QueryOf(phrases: SearchPhrase[]): string {
+  return phrases
+    .map((p) => p.map((t) => `${quote(t.token, '"')}${t.prefix ? ' *' : ''}`).join(' + '))
+    .join(' ');
+}
+
+const badCursor = () => new InvalidInput('cursor: not a cursor this search gave');
+
+function messageMatch(kind: Kind, phrases: SearchPhrase[], message: string): RawBuilder<SqlBool> {
+  return kind === 'postgres'
+    ? sql<SqlBool>`search_vector(${sql.ref(`${message}.content`)}) @@ ${tsqueryOf(phrases)}::tsquery`
+    : sql<SqlBool>`${sql.ref(`${message}.id`)} IN (SELECT ref FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)})`;
+}
+
+function userMatch(kind: Kind, q: SearchQuery): RawBuilder<SqlBool> {
+  const byId = sql<SqlBool>`c."userId" = ${q.text}`;
+  if (q.phrases.length === 0) return byId;
+  const byName =
+    kind === 'postgres'
+      ? sql<SqlBool>`search_vector(c."userName") @@ ${tsqueryOf(q.phrases)}::tsquery`
+      : sql<SqlBool>`c.id IN (SELECT ref FROM chats_search WHERE chats_search MATCH ${fts5QueryOf(q.phrases)})`;
+  return sql<SqlBool>`(${byId} OR ${byName})`;
+}
+
+const and = (conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${sql.join(conditions, sql` AND `)}`;
+
+/** The chat filters every list shares: who may view, status. */
+function chatFilters(q: SearchQuery): RawBuilder<SqlBool>[] {
+  const filters = [viewableBy.sql(q.viewer, 'c')];
+  if (q.status) filters.push(sql<SqlBool>`c.status = ${q.status}`);
+  return filters;
+}
+
+async function matchingChats(
+  db: Kysely<Database>,
+  kind: Kind,
+  q: SearchQuery,
+  after: SearchCursor | undefined,
+  max: number,
+): Promise<{ id: string; createdAt: string }[]> {
+  const where = [userMatch(kind, q), ...chatFilters(q)];
+  if (q.from) where.push(sql<SqlBool>`c."lastMessageAt" >= ${q.from}`);
+  if (q.to) where.push(sql<SqlBool>`c."createdAt" < ${q.to}`);
+  if (after) {
+    if (typeof after.at !== 'string') throw badCursor();
+    where.push(
+      sql<SqlBool>`(c."createdAt" < ${after.at} OR (c."createdAt" = ${after.at} AND c.id < ${after.id}))`,
+    );
+  }
+  // Only where no message matches: those chats come with their messages.
+  if (q.phrases.length > 0)
+    where.push(
+      sql<SqlBool>`NOT EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = c.id AND ${messageMatch(kind, q.phrases, 'm')})`,
+    );
+  const { rows } = await sql<{ id: string; createdAt: string }>`
+    SELECT c.id, c."createdAt" FROM chats c WHERE ${and(where)}
+    ORDER BY c."createdAt" DESC, c.id DESC LIMIT ${max}`.execute(db);
+  return rows;
+}
+
+async function matchingMessages(
+  db: Kysely<Database>,
+  kind: Kind,
+  q: SearchQuery,
+  after: SearchCursor | undefined,
+  max: number,
+): Promise<{ id: string; chatId: string; at: string | number }[]> {
+  if (q.phrases.length === 0) return [];
+  const where = chatFilters(q);
+  if (q.from) where.push(sql<SqlBool>`m."createdAt" >= ${q.from}`);
+  if (q.to) where.push(sql<SqlBool>`m."createdAt" < ${q.to}`);
+  if (kind === 'postgres') {
+    where.unshift(messageMatch(kind, q.phrases, 'm'));
+    if (after) {
+      if (typeof after.at !== 'string') throw badCursor();
+      where.push(
+        sql<SqlBool>`(m."createdAt" < ${after.at} OR (m."createdAt" = ${after.at} AND m.id < ${after.id}))`,
+      );
+    }
+    const { rows } = await sql<{ id: string; chatId: string; at: string }>`
+      SELECT m.id, m."chatId", m."createdAt" AS at
+      FROM messages m JOIN chats c ON c.id = m."chatId"
+      WHERE ${and(where)}
+      ORDER BY m."createdAt" DESC, m.id DESC LIMIT ${max}`.execute(db);
+    return rows;
+  }
+  // FTS5 hands its matches out in rowid order, newest first on request, so a page stops
+  // reading as soon as it is full.
+  where.unshift(sql<SqlBool>`messages_search MATCH ${fts5QueryOf(q.phrases)}`);
+  if (after) {
+    if (typeof after.at !== 'number' || !Number.isSafeInteger(after.at)) throw badCursor();
+    where.push(sql<SqlBool>`messages_search.rowid < ${after.at}`);
+  }
+  const { rows } = await sql<{ id: string; chatId: string; at: number }>`
+    SELECT m.id, m."chatId", messages_search.rowid AS at
+    FROM messages_search JOIN messages m ON m.id = messages_search.ref
+    JOIN chats c ON c.id = m."chatId"
+    WHERE ${and(where)}
+    ORDER BY messages_search.rowid DESC LIMIT ${max}`.execute(db);
+  return rows;
+}
+
+/** One page: the chats' list first, then the messages' (the cursor says where it stopped). */
+export async function searchPage(
+  db: Kysely<Database>,
+  kind: Kind,
+  q: SearchQuery,
+): Promise<SearchPage> {
+  const chatIds: string[] = [];
+  const found: { chatId: string; messageId?: string }[] = [];
+  let next: SearchCursor | null = null;
+  const cursor = q.cursor;
+  if (cursor === undefined || cursor.phase === 'chats') {
+    const chats = await matchingChats(db, kind, q, cursor, q.limit + 1);
+    for (const c of chats.slice(0, q.limit)) found.push({ chatId: c.id });
+    const last = chats[q.limit - 1];
+    if (chats.length > q.limit && last) next = { phase: 'chats', at: last.createdAt, id: last.id };
+  }
+  const room = q.limit - found.length;
+  if (next === null) {
+    const after = cursor?.phase === 'messages' && cursor.at !== null ? cursor : undefined;
+    const messages = room > 0 ? await matchingMessages(db, kind, q, after, room + 1) : [];
+    for (const m of messages.slice(0, room)) found.push({ chatId: m.chatId, messageId: m.id });
+    const last = messages[room - 1];
+    if (messages.length > room && last) next = { phase: 'messages', at: last.at, id: last.id };
+    // A full page of chats: the messages may still have matches, from the start.
+    if (room === 0 && q.phrases.length > 0) next = { phase: 'messages', at: null, id: '' };
+  }
+  for (const f of found) chatIds.push(f.chatId);
+  const messageIds = found.flatMap((f) => (f.messageId ? [f.messageId] : []));
+  const [chatRows, messageRows] = await Promise.all([
+    chatIds.length
+      ? db
+          .selectFrom('chats')
+          .selectAll()
+          .where('id', 'in', [...new Set(chatIds)])
+          .execute()
+      : [],
+    messageIds.length
+      ? db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()
+      : [],
+  ]);
+  const chats = new Map(chatRows.map((r) => [r.id, toChat(r)]));
+  const messages = new Map(messageRows.map((r) => [r.id, toMessage(r)]));
+  const hits: SearchHit[] = [];
+  for (const f of found) {
+    const chat = chats.get(f.chatId);
+    if (!chat) continue;
+    const message = f.messageId ? messages.get(f.messageId) : undefined;
+    hits.push(message ? { chat, message } : { chat });
+  }
+  return { hits, next };
+}
