@@ -26,6 +26,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
@@ -130,6 +131,7 @@ export async function registerHttpRoutes(
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
+      await api.register(searchRoutes(context));
     },
     { prefix: '/api' },
   );

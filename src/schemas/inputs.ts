@@ -45,6 +45,24 @@ export const OpenChatBody = z.object({ userId: id, userName: name });
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 /** With AUTH_MODE=none the query names the admin asking (as the queue's does). */
 export const AdminsQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
+/** ISO-8601 instant with a zone, as the server writes times (2026-01-31T09:00:00.000Z). */
+const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+
+/**
+ * GET /api/search: `q` is text, never a query language (search/rules.ts); `label` is
+ * accepted by name so that a client written against §8.3 gets a 400 naming it, not an
+ * "unknown parameter", until labels exist.
+ */
+export const SearchQuery = AdminsQuery.extend({
+  q: text(LIMITS.searchQueryChars).trim().min(1),
+  status: z.enum(CHAT_STATUSES).optional(),
+  label: text(LIMITS.nameChars).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.searchMaxLimit).optional(),
+  cursor: z.string().max(LIMITS.searchCursorChars).optional(),
+});
+
 export const AllChatsQuery = z.object({
   status: z.enum(CHAT_STATUSES).optional(),
 });

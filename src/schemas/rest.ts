@@ -19,6 +19,7 @@ import {
   MarkReadBody,
   MaxChatsBody,
   OpenChatBody,
+  SearchQuery,
   SendMessageBody,
   StatusBody,
   TakeChatBody,
@@ -38,6 +39,7 @@ import {
   HistoryReply,
   OpenChatReply,
   PresenceReply,
+  SearchReply,
   SentMessageReply,
   UploadReply,
 } from './replies.js';
@@ -46,7 +48,7 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents';
+  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'search';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -104,6 +106,15 @@ export const REST_ROUTES = {
       'Every chat, optionally of one status, newest activity first; at most 200, the most recently opened. Superadmins only.',
     querystring: AllChatsQuery,
     reply: ChatListReply,
+    also: [],
+  },
+  'GET /api/search': {
+    tag: 'search',
+    summary: 'Search messages and chats',
+    description:
+      'Messages whose text matches `q` (every word; a word of letters also as a prefix, a word of digits exactly, a word with inner punctuation such as ORD-2024-88812734 as its parts in order; any case, any script; apostrophes ignored) and chats whose user id equals `q` or whose user name matches it (listed first, only when none of their messages match), newest first, in the chats the caller may view. `q` is text, never a query language. Filters: chat `status`; `from`/`to` (ISO instants) on when the message was written; `label` is refused until labels exist. Pages of `limit` (default 20, at most 50) results; `nextCursor` gives the next. Admins and superadmins only; with AUTH_MODE=none the query names the admin asking. See docs/protocol.md "Search".',
+    querystring: SearchQuery,
+    reply: SearchReply,
     also: [],
   },
   'POST /api/chats/assign': {

@@ -59,4 +59,11 @@ export const LIMITS = {
   urlChars: 2048,
   /** The most chats a superadmin may let one admin hold at once (`maxChats`). */
   maxChatsMax: 100,
+  /** A search query: a person types a few words, an id, a name; longer is a 400. */
+  searchQueryChars: 200,
+  /** Search results per page, by default and at most. */
+  searchDefaultLimit: 20,
+  searchMaxLimit: 50,
+  /** A search cursor as the server writes it is well under this. */
+  searchCursorChars: 400,
 } as const;

@@ -22,15 +22,11 @@ const APOSTROPHE = /['`\u2018\u2019\u02bb\u02bc]/gu;
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
 
+/** The query's length and a page's size are in LIMITS (schemas/vocabulary.ts). */
 export const SEARCH_LIMITS = {
-  /** Longer queries are refused (400): a person types a few words, an id, a name. */
-  queryChars: 200,
   /** Words beyond this are ignored: each one costs the index a lookup. */
   phrases: 8,
-  /** Results per page by default and at most. */
-  defaultLimit: 20,
-  maxLimit: 50,
-  /** Characters of context on each side of the first match in a highlight. */
+  /** Characters of context before the first match in a highlight (twice that after it). */
   contextChars: 60,
 } as const;
 
