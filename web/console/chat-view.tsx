@@ -35,6 +35,8 @@ interface Props {
   transferredTo?: string | undefined;
   /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
+  /** A search result opened the chat at this message: older pages load until it is shown. */
+  foundSeq?: number | undefined;
 }
 
 type Reply = { chat?: Chat | null };
@@ -92,6 +94,12 @@ function OpenChat(props: Props) {
     onChat: (updated) => dispatch({ type: 'upsert', chat: updated }),
   });
   const attach = useAttachmentDraft(client, chat._id, props.attachmentMaxBytes);
+  const { foundSeq } = props;
+  const first = view.timeline.messages[0]?.seq;
+  useEffect(() => {
+    if (foundSeq !== undefined && first !== undefined && foundSeq < first && view.timeline.hasOlder)
+      view.loadOlder();
+  }, [foundSeq, first, view.timeline.hasOlder, view.loadOlder]);
   const drop = useDropZone(may.write ? attach.attach : undefined);
   // Once the admin has read everything here, the list's unread badge goes too.
   const allRead = view.timeline.messages.every((m) => m.isRead || m.senderType !== 'user');
@@ -308,6 +316,7 @@ function OpenChat(props: Props) {
         onRetry={view.retry}
         onLoadOlder={view.loadOlder}
         loadingOlder={view.loadingOlder}
+        foundSeq={foundSeq}
         footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />
       {may.write ? (

@@ -17,6 +17,7 @@ import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { allOf, mineOf, queueOf } from './chats.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
+import { SearchPanel } from './search-panel.js';
 import type { Session } from './session.js';
 import { useAgents } from './use-agents.js';
 import { useChats } from './use-chats.js';
@@ -87,6 +88,8 @@ export function Workspace(props: Props) {
   const [tab, setTab] = useState<Tab>('queue');
   const [status, setStatus] = useState<Chat['status'] | ''>('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  /** The message a search result opened the chat at: scrolled to and marked. */
+  const [found, setFound] = useState<{ chatId: string; seq: number } | undefined>(undefined);
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
 
   const problem = useConnectionProblem(client, location.origin);
@@ -169,56 +172,72 @@ export function Workspace(props: Props) {
       )}
       <div class="layout">
         <nav class="sidebar" aria-label={c('chatLists')}>
-          <div class="tabs">
-            {tabs.map(([key, label]) => (
-              <button
-                key={key}
-                type="button"
-                class="tab"
-                data-tab={key}
-                aria-pressed={tab === key}
-                onClick={() => setTab(key)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          {tab === 'all' ? (
-            <label class="filter">
-              {c('statusFilter')}
-              <select
-                value={status}
-                onChange={(e) => {
-                  const picked = e.currentTarget.value;
-                  setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
+          <SearchPanel
+            client={client}
+            me={me}
+            c={c}
+            onOpen={(opened, message) => {
+              dispatch({ type: 'upsert', chat: opened });
+              setSelected(opened._id);
+              setFound(message ? { chatId: opened._id, seq: message.seq } : undefined);
+            }}
+          >
+            <div class="tabs">
+              {tabs.map(([key, label]) => (
+                <button
+                  key={key}
+                  type="button"
+                  class="tab"
+                  data-tab={key}
+                  aria-pressed={tab === key}
+                  onClick={() => setTab(key)}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+            {tab === 'all' ? (
+              <label class="filter">
+                {c('statusFilter')}
+                <select
+                  value={status}
+                  onChange={(e) => {
+                    const picked = e.currentTarget.value;
+                    setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
+                  }}
+                >
+                  <option value="">{c('statusAny')}</option>
+                  <option value="waiting">{c('statusWaiting')}</option>
+                  <option value="active">{c('statusActive')}</option>
+                  <option value="closed">{c('statusClosed')}</option>
+                </select>
+              </label>
+            ) : null}
+            {tab === 'agents' ? (
+              <AgentList
+                client={client}
+                me={me}
+                agents={agents.agents}
+                onUpdated={agents.updated}
+                c={c}
+              />
+            ) : (
+              <ChatList
+                chats={lists[tab]}
+                selected={selected}
+                onSelect={(chatId) => {
+                  setSelected(chatId);
+                  setFound(undefined);
                 }}
-              >
-                <option value="">{c('statusAny')}</option>
-                <option value="waiting">{c('statusWaiting')}</option>
-                <option value="active">{c('statusActive')}</option>
-                <option value="closed">{c('statusClosed')}</option>
-              </select>
-            </label>
-          ) : null}
-          {tab === 'agents' ? (
-            <AgentList
-              client={client}
-              me={me}
-              agents={agents.agents}
-              onUpdated={agents.updated}
-              c={c}
-            />
-          ) : (
-            <ChatList
-              chats={lists[tab]}
-              selected={selected}
-              onSelect={setSelected}
-              empty={c(tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll')}
-              label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
-              c={c}
-              lang={lang}
-            />
-          )}
+                empty={c(
+                  tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll',
+                )}
+                label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
+                c={c}
+                lang={lang}
+              />
+            )}
+          </SearchPanel>
         </nav>
         <main class="pane">
           {chat ? (
@@ -236,6 +255,7 @@ export function Workspace(props: Props) {
               onBack={() => setSelected(undefined)}
               transferredTo={chats.transferredAway[chat._id]}
               attachmentMaxBytes={props.attachmentMaxBytes}
+              foundSeq={found?.chatId === chat._id ? found.seq : undefined}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

@@ -97,7 +97,16 @@ export type ConsoleKey =
   | 'maxChats'
   | 'maxChatsSave'
   | 'maxChatsInvalid'
-  | 'maxChatsFailed';
+  | 'maxChatsFailed'
+  | 'searchLabel'
+  | 'searchPlaceholder'
+  | 'searchSubmit'
+  | 'searchClear'
+  | 'searchResults'
+  | 'searchNone'
+  | 'searchMore'
+  | 'searchFailed'
+  | 'searchUserMatch';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -207,6 +216,15 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Save',
     maxChatsInvalid: 'Enter a whole number from 0 to {max}.',
     maxChatsFailed: 'Could not save max chats; try again.',
+    searchLabel: 'Search messages, ids and customers',
+    searchPlaceholder: 'Transaction id, words, customer name…',
+    searchSubmit: 'Search',
+    searchClear: 'Close search',
+    searchResults: 'Search results',
+    searchNone: 'Nothing found.',
+    searchMore: 'More results',
+    searchFailed: 'Search failed: {reason}',
+    searchUserMatch: 'Customer',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -315,6 +333,15 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Сохранить',
     maxChatsInvalid: 'Введите целое число от 0 до {max}.',
     maxChatsFailed: 'Не удалось сохранить максимум чатов; попробуйте ещё раз.',
+    searchLabel: 'Поиск по сообщениям, номерам и клиентам',
+    searchPlaceholder: 'Номер транзакции, слова, имя клиента…',
+    searchSubmit: 'Найти',
+    searchClear: 'Закрыть поиск',
+    searchResults: 'Результаты поиска',
+    searchNone: 'Ничего не найдено.',
+    searchMore: 'Ещё результаты',
+    searchFailed: 'Поиск не удался: {reason}',
+    searchUserMatch: 'Клиент',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -424,5 +451,14 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     maxChatsSave: 'Saqlash',
     maxChatsInvalid: '0 dan {max} gacha butun son kiriting.',
     maxChatsFailed: 'Maksimal chatlar sonini saqlab boʻlmadi; qayta urinib koʻring.',
+    searchLabel: 'Xabarlar, raqamlar va mijozlar boʻyicha qidirish',
+    searchPlaceholder: 'Tranzaksiya raqami, soʻzlar, mijoz ismi…',
+    searchSubmit: 'Qidirish',
+    searchClear: 'Qidiruvni yopish',
+    searchResults: 'Qidiruv natijalari',
+    searchNone: 'Hech narsa topilmadi.',
+    searchMore: 'Yana natijalar',
+    searchFailed: 'Qidiruv bajarilmadi: {reason}',
+    searchUserMatch: 'Mijoz',
   },
 };
