@@ -3,7 +3,7 @@
  * the query is TEXT, never a query language. Its words are cut into tokens exactly as the
  * stores' indexes cut message texts (letters and digits of any script; apostrophes, as in
  * Uzbek Latin oʻ/gʻ or English don't, are dropped, so "o'zbek", "oʻzbek" and "ozbek" are one
- * word; everything else separates), lowercased. Each store then quotes the tokens itself
+ * word; ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
  * (store/search.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
  * operators. Meaning: every word must match; a word of letters matches as a prefix
  * ("refu" finds "refund"), a word of digits only exactly (a transaction id 8881 must not
@@ -30,9 +30,13 @@ export const SEARCH_LIMITS = {
   contextChars: 60,
 } as const;
 
-/** The tokens of a text as the indexes see it (lowercased, apostrophes dropped). */
+/** A text as the indexes read it before cutting it: apostrophes dropped, ё as е (migrations.ts 0018). */
+const folded = (text: string): string =>
+  text.replace(APOSTROPHE, '').replace(/ё/gu, 'е').replace(/Ё/gu, 'Е');
+
+/** The tokens of a text as the indexes see it (lowercased, apostrophes dropped, ё as е). */
 export function tokensOf(text: string): string[] {
-  return text.replace(APOSTROPHE, '').toLowerCase().match(WORD) ?? [];
+  return folded(text).toLowerCase().match(WORD) ?? [];
 }
 
 /** The query's words as phrases; empty when it has no letter or digit at all. */
@@ -79,7 +83,7 @@ function wordSpans(text: string): { start: number; end: number; token: string }[
 
 /** A run of word characters and apostrophes: one token per run of word characters, apostrophes dropped. */
 function tokensOfSpan(run: string, start: number): { start: number; end: number; token: string }[] {
-  const token = run.replace(APOSTROPHE, '').toLowerCase();
+  const token = folded(run).toLowerCase();
   return token === '' ? [] : [{ start, end: start + run.length, token }];
 }
 

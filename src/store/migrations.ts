@@ -333,6 +333,11 @@ const messageRedactions: Migration = {
 
 /** The apostrophes both indexes drop (search/rules.ts drops the same from a query). */
 const SEARCH_APOSTROPHES = ["'", '`', '\u2018', '\u2019', '\u02bb', '\u02bc'];
+/** Letters both indexes read as another: ё as е (Russian writers use either). */
+const SEARCH_FOLDS: [string, string][] = [
+  ['ё', 'е'],
+  ['Ё', 'Е'],
+];
 /** ASCII punctuation, Latin-1 punctuation, general punctuation, CJK punctuation. */
 const SEARCH_PUNCTUATION = '[!-/:-@[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]';
 const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
@@ -340,7 +345,7 @@ const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 /**
  * Full-text search over message texts and users' names (src/search/). Both indexes cut a
  * text alike: apostrophes (' ` ‘ ’ ʻ ʼ — Uzbek Latin oʻ/gʻ) are dropped, so "o'zbek" and
- * "oʻzbek" are one word; letters and digits of any script make words, anything else
+ * "oʻzbek" are one word; ё is read as е; letters and digits of any script make words, anything else
  * separates; lowercase; no stemming and no stop words, because no one language's rules
  * fit a desk that writes Russian, Uzbek (Latin and Cyrillic) and English in one chat,
  * and ids (88812734, ORD-2024-88812734) must stay exactly as typed. Prefixes stand in
@@ -361,7 +366,8 @@ const fullTextSearch: Migration = {
   async up(db: Kysely<unknown>) {
     if (db.getExecutor().adapter instanceof PostgresAdapter) {
       const body = `SELECT to_tsvector('simple'::regconfig, regexp_replace(
-          translate(body, ${sqlText(SEARCH_APOSTROPHES.join(''))}, ''),
+          translate(body, ${sqlText(SEARCH_FOLDS.map(([from]) => from).join('') + SEARCH_APOSTROPHES.join(''))},
+            ${sqlText(SEARCH_FOLDS.map(([, to]) => to).join(''))}),
           ${sqlText(SEARCH_PUNCTUATION)}, ' ', 'g'))`;
       await sql
         .raw(`CREATE FUNCTION search_vector(body text) RETURNS tsvector
@@ -376,7 +382,10 @@ const fullTextSearch: Migration = {
       return;
     }
     const stripped = (expr: string) =>
-      SEARCH_APOSTROPHES.reduce((inner, ch) => `replace(${inner}, ${sqlText(ch)}, '')`, expr);
+      [...SEARCH_FOLDS, ...SEARCH_APOSTROPHES.map((ch): [string, string] => [ch, ''])].reduce(
+        (inner, [from, to]) => `replace(${inner}, ${sqlText(from)}, ${sqlText(to)})`,
+        expr,
+      );
     for (const [table, fts, text] of [
       ['messages', 'messages_search', 'content'],
       ['chats', 'chats_search', '"userName"'],

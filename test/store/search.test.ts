@@ -100,6 +100,9 @@ describe.each(await storeTargets())('search on $name', (target) => {
     expect(await foundMessages('платёж')).toEqual([TEXTS.ru]);
     expect(await foundMessages('ТРАНЗАКЦ')).toEqual([TEXTS.ru]);
     expect(await foundMessages('деньги списаны')).toEqual([TEXTS.ru]);
+    // ё and е are one letter to a searcher.
+    expect(await foundMessages('платеж прошел')).toEqual([TEXTS.ru]);
+    expect(await foundMessages('ПЛАТЕЖ')).toEqual([TEXTS.ru]);
     expect(await foundMessages('pulim')).toEqual([TEXTS.uz]);
   });
 
