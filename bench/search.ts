@@ -160,6 +160,17 @@ async function seed(url: string): Promise<Seeded> {
       if (from % 200_000 === 0) say(`  sqlite: ${from} messages`);
     }
     db.pragma('optimize');
+    const size = (like: string) =>
+      Number(
+        (
+          db.prepare('SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE ?').get(like) as {
+            n: number | null;
+          }
+        ).n ?? 0,
+      );
+    say(
+      `  sqlite sizes: messages ${mb(size('messages'))} MB, search index ${mb(size('messages_search%'))} MB`,
+    );
     db.close();
   } else {
     const client = new pg.Client({ connectionString: config.url });
@@ -195,10 +206,19 @@ async function seed(url: string): Promise<Seeded> {
     await client.query('VACUUM ANALYZE messages');
     await client.query('VACUUM ANALYZE chats');
     await client.query('CHECKPOINT');
+    const { rows } = await client.query<{ messages: string; search: string }>(
+      `SELECT pg_total_relation_size('messages') - pg_relation_size('messages_search') AS messages,
+              pg_relation_size('messages_search') AS search`,
+    );
+    say(
+      `  postgres sizes: messages with other indexes ${mb(Number(rows[0]?.messages))} MB, search index ${mb(Number(rows[0]?.search))} MB`,
+    );
     await client.end();
   }
   return { config, names };
 }
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
