@@ -6,7 +6,7 @@
  * word; ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
  * (store/search.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
  * operators. Meaning: every word must match; a word of letters matches as a prefix
- * ("refu" finds "refund"), a word of digits only exactly (a transaction id 8881 must not
+ * ("refu" finds "refund"; a one-letter word only as itself), a word of digits only exactly (a transaction id 8881 must not
  * find 88812734); a word with inner separators (ORD-2024-88812734, 12.50, a@b.uz) matches
  * its parts next to each other, in order.
  */
@@ -21,6 +21,8 @@ const APOSTROPHE = /['`\u2018\u2019\u02bb\u02bc]/gu;
 /** What the indexes keep as word characters: letters, digits, private-use (FTS5's default). */
 const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
+/** A one-letter word is a word, not a prefix: "a*" would read half of the index. */
+const MIN_PREFIX_CHARS = 2;
 
 /** The query's length and a page's size are in LIMITS (schemas/vocabulary.ts). */
 export const SEARCH_LIMITS = {
@@ -46,7 +48,12 @@ export function parseQuery(q: string): SearchPhrase[] {
     const tokens = tokensOf(word);
     if (tokens.length === 0) continue;
     const last = tokens.length - 1;
-    phrases.push(tokens.map((token, i) => ({ token, prefix: i === last && !DIGITS.test(token) })));
+    phrases.push(
+      tokens.map((token, i) => ({
+        token,
+        prefix: i === last && !DIGITS.test(token) && [...token].length >= MIN_PREFIX_CHARS,
+      })),
+    );
     if (phrases.length === SEARCH_LIMITS.phrases) break;
   }
   return phrases;

@@ -360,7 +360,11 @@ const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  * and both stores must find the same messages), contentless (the text is not stored
  * twice; the message's id is kept unindexed to join on, so a VACUUM that renumbers rowids
  * cannot pair a match with the wrong message), written by triggers in the inserting
- * transaction. The chats' user names get the same treatment.
+ * transaction. Its prefix indexes (2 to 8 characters) answer a prefix query from one
+ * list in rowid order: without them FTS5 merges the lists of every word with that
+ * prefix before it can return the newest match (refund*: 12 ms on 200,000 messages, and
+ * growing with the table; with them 0.1 ms), at about twice the insert cost (15 → 31 µs a
+ * message in transactions of 5). The chats' user names get the same treatment.
  */
 const fullTextSearch: Migration = {
   async up(db: Kysely<unknown>) {
@@ -392,7 +396,7 @@ const fullTextSearch: Migration = {
     ] as const) {
       await sql
         .raw(`CREATE VIRTUAL TABLE ${fts} USING fts5(body, ref UNINDEXED, content='',
-          contentless_delete=1, contentless_unindexed=1,
+          contentless_delete=1, contentless_unindexed=1, prefix='2 3 4 5 6 7 8',
           tokenize='unicode61 remove_diacritics 0')`)
         .execute(db);
       const insert = (row: string) =>

@@ -25,9 +25,9 @@ describe('search rules', () => {
       [{ token: 'refund', prefix: true }],
       [
         { token: 'near', prefix: false },
-        { token: 'a', prefix: true },
+        { token: 'a', prefix: false },
       ],
-      [{ token: 'x', prefix: true }],
+      [{ token: 'x', prefix: false }],
       [{ token: 'and', prefix: true }],
     ]);
     expect(parseQuery('" * : ( ) -')).toEqual([]);
@@ -42,6 +42,13 @@ describe('search rules', () => {
         { token: '2024', prefix: false },
         { token: '8881', prefix: false },
       ],
+    ]);
+  });
+
+  it('takes a one-letter word as itself, not as the prefix of every word', () => {
+    expect(parseQuery('a ab')).toEqual([
+      [{ token: 'a', prefix: false }],
+      [{ token: 'ab', prefix: true }],
     ]);
   });
 
