@@ -8,8 +8,8 @@
  *
  * A page lists first the chats whose user matched (by id exactly, or by name) and none of
  * whose messages did, newest chat first; then the matching messages, newest first
- * (PostgreSQL: by createdAt, id; SQLite: by the FTS row, which is the order messages were
- * stored in). The cursor says which list and where in it the next page starts.
+ * (PostgreSQL: by id, which is time-ordered; SQLite: by the FTS row, which is the order
+ * messages were stored in). The cursor says which list and where in it the next page starts.
  */
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
@@ -31,7 +31,8 @@ export type SearchPhrase = SearchTerm[];
 export interface SearchCursor {
   phase: 'chats' | 'messages';
   /**
-   * The last result's sort key: createdAt (ISO) or, for SQLite's messages, the FTS row;
+   * The last result's sort key: createdAt (chats), the id (PostgreSQL's messages) or the
+   * FTS row (SQLite's messages);
    * null: the list's start (a page that ended with the last chat of the chats' list).
    */
   at: string | number | null;
@@ -151,16 +152,18 @@ async function matchingMessages(
     where.unshift(messageMatch(kind, q.phrases, 'm'));
     if (after) {
       if (typeof after.at !== 'string') throw badCursor();
-      where.push(
-        sql<SqlBool>`(m."createdAt" < ${after.at} OR (m."createdAt" = ${after.at} AND m.id < ${after.id}))`,
-      );
+      where.push(sql<SqlBool>`m.id < ${after.at}`);
     }
-    const { rows } = await sql<{ id: string; chatId: string; at: string }>`
-      SELECT m.id, m."chatId", m."createdAt" AS at
+    // By id, which is time-ordered (ids.ts; v2's ObjectIds are too): the primary key read
+    // backwards lets a common word's page stop after its first matches, where an order by
+    // createdAt sorted every match first (refund*: 557 ms → 7 ms on 1,000,000 messages).
+    // A rare word goes through the GIN index instead: the planner picks.
+    const { rows } = await sql<{ id: string; chatId: string }>`
+      SELECT m.id, m."chatId"
       FROM messages m JOIN chats c ON c.id = m."chatId"
       WHERE ${and(where)}
-      ORDER BY m."createdAt" DESC, m.id DESC LIMIT ${max}`.execute(db);
-    return rows;
+      ORDER BY m.id DESC LIMIT ${max}`.execute(db);
+    return rows.map((r) => ({ ...r, at: r.id }));
   }
   // FTS5 hands its matches out in rowid order, newest first on request, so a page stops
   // reading as soon as it is full.
