@@ -1,7 +1,7 @@
 /**
  * The store's half of search (src/search/ has the rules): one page of matches, found in
- * the database's own full-text index (PostgreSQL: GIN over search_vector(); SQLite: the
- * FTS5 tables; both made in migrations.ts 0018), with the caller's view rule
+ * the database's own full-text index (PostgreSQL: message_search's terms in GIN, chats'
+ * names in GIN over search_vector(); SQLite: the FTS5 tables; both made in migrations.ts 0018), with the caller's view rule
  * (chat-sql.ts viewableBy) in the same query, so a page never holds a chat the caller may
  * not view and never comes back short for one. The query's tokens are quoted here, by
  * us: nothing a person types reaches the index as syntax.
@@ -86,7 +86,7 @@ const badCursor = () => new InvalidInput('cursor: not a cursor this search gave'
 
 function messageMatch(kind: Kind, phrases: SearchPhrase[], message: string): RawBuilder<SqlBool> {
   return kind === 'postgres'
-    ? sql<SqlBool>`search_vector(${sql.ref(`${message}.content`)}) @@ ${tsqueryOf(phrases)}::tsquery`
+    ? sql<SqlBool>`${sql.ref(`${message}.id`)} IN (SELECT s.id FROM message_search s WHERE s."chatId" = ${sql.ref(`${message}.chatId`)} AND s.terms @@ ${tsqueryOf(phrases)}::tsquery)`
     : sql<SqlBool>`${sql.ref(`${message}.id`)} IN (SELECT ref FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)})`;
 }
 
@@ -149,20 +149,23 @@ async function matchingMessages(
   if (q.from) where.push(sql<SqlBool>`m."createdAt" >= ${q.from}`);
   if (q.to) where.push(sql<SqlBool>`m."createdAt" < ${q.to}`);
   if (kind === 'postgres') {
-    where.unshift(messageMatch(kind, q.phrases, 'm'));
+    where.unshift(sql<SqlBool>`s.terms @@ ${tsqueryOf(q.phrases)}::tsquery`);
     if (after) {
       if (typeof after.at !== 'string') throw badCursor();
-      where.push(sql<SqlBool>`m.id < ${after.at}`);
+      where.push(sql<SqlBool>`s.id < ${after.at}`);
     }
-    // By id, which is time-ordered (ids.ts; v2's ObjectIds are too): the primary key read
-    // backwards lets a common word's page stop after its first matches, where an order by
-    // createdAt sorted every match first (refund*: 557 ms → 7 ms on 1,000,000 messages).
-    // A rare word goes through the GIN index instead: the planner picks.
+    // By id, which is time-ordered (ids.ts; v2's ObjectIds are too): message_search's
+    // primary key read backwards lets a common word's page stop after its first matches
+    // (each checked against its stored terms), where an order by createdAt sorted every
+    // match first (refund*: 557 ms → 7 ms on 1,000,000 messages). A rare word goes through
+    // the GIN index instead: the planner picks. Messages are joined only to filter by time.
+    const timed = q.from !== undefined || q.to !== undefined;
     const { rows } = await sql<{ id: string; chatId: string }>`
-      SELECT m.id, m."chatId"
-      FROM messages m JOIN chats c ON c.id = m."chatId"
+      SELECT s.id, s."chatId"
+      FROM message_search s JOIN chats c ON c.id = s."chatId"
+      ${timed ? sql`JOIN messages m ON m.id = s.id` : sql``}
       WHERE ${and(where)}
-      ORDER BY m.id DESC LIMIT ${max}`.execute(db);
+      ORDER BY s.id DESC LIMIT ${max}`.execute(db);
     return rows.map((r) => ({ ...r, at: r.id }));
   }
   // FTS5 hands its matches out in rowid order, newest first on request, so a page stops

@@ -5,6 +5,7 @@
  * query-language characters as plain text, only chats the caller may view, filters,
  * cursor pages — and a message is found as soon as its append is acknowledged.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, person } from '../../src/auth/actor.js';
 import { InvalidInput } from '../../src/errors.js';
@@ -149,6 +150,41 @@ describe.each(await storeTargets())('search on $name', (target) => {
     expect(await foundMessages('AND OR')).toEqual([TEXTS.syntax]);
     expect(await foundMessages('-minus')).toEqual([TEXTS.syntax]);
     expect(await foundMessages('*')).toEqual([]);
+  });
+
+  it('answers any text at all: never a syntax error of the index', async () => {
+    const syntax = fc.constantFrom(
+      '"',
+      '*',
+      ':',
+      '(',
+      ')',
+      '-',
+      '^',
+      '+',
+      'NEAR',
+      'AND',
+      'OR',
+      'NOT',
+      "'",
+      '\\',
+      '{',
+      '}',
+      ' ',
+      'oʻ',
+      'Ё',
+      '8881',
+    );
+    const text = fc
+      .array(fc.oneof(syntax, fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, async (q) => {
+        await find(q);
+        await find(q, A1);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('finds a chat by its user id or name when no message of it matches, as a chat without a message', async () => {
