@@ -10,8 +10,8 @@
  *    as an admin who may view 1% of the chats, first pages and second pages, through
  *    Store.search: p50/p99/max per store.
  * 2. Index cost per append: the same appends (concurrent, so batched as in production)
- *    on a fresh database with the index and with it removed (PostgreSQL: the GIN index
- *    dropped; SQLite: the FTS triggers dropped), alternating round by round (with,
+ *    on a fresh database with the index and with it removed (PostgreSQL: the
+ *    message_search trigger dropped; SQLite: the FTS triggers), alternating round by round (with,
  *    without, without, with, …): wall time per message, and CPU per message (SQLite: this
  *    process, where the append runs; PostgreSQL: the database server's processes).
  */
@@ -300,7 +300,7 @@ async function appendRound(url: string, withIndex: boolean) {
     } else {
       const client = new pg.Client({ connectionString: config.url });
       await client.connect();
-      await client.query('DROP INDEX messages_search; DROP INDEX chats_search');
+      await client.query('DROP TRIGGER message_search_add ON messages; DROP INDEX chats_search');
       await client.end();
     }
   }
