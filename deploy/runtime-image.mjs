@@ -2,7 +2,7 @@
 // What the production image runs, assembled from a built checkout (`npm run build`) into
 // one folder (the Dockerfile's last stage copies it whole):
 //
-// - dist/'s two bundles (main.js, import-v2.js) and the console and widget (dist/web),
+// - dist/'s bundles (main.js, import-v2.js, audit-verify.js) and the console and widget (dist/web),
 //   without source maps or type declarations;
 // - package.json (the server reads its version; `"type": "module"` makes the bundles ES
 //   modules);
@@ -26,7 +26,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BUNDLES = ['dist/main.js', 'dist/import-v2.js'];
+const BUNDLES = ['dist/main.js', 'dist/import-v2.js', 'dist/audit-verify.js'];
 
 /** Dependencies a package needs only to install itself (better-sqlite3's prebuilt-binary fetcher). */
 const INSTALL_ONLY = new Map([['better-sqlite3', new Set(['prebuild-install'])]]);

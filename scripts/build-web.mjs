@@ -43,14 +43,14 @@ export async function buildWeb() {
 
   const consoleBuild = await build({
     ...common,
-    entryPoints: ['web/console/main.tsx', 'web/console/console.css'],
+    entryPoints: ['web/console/main.tsx', 'web/console/styles.css'],
     loader: {},
     format: 'esm',
     outdir: rel(assets),
     entryNames: 'console-[hash]',
   });
   const consoleJs = outputOf(consoleBuild, rel(assets), 'web/console/main.tsx', '.js');
-  const consoleCss = outputOf(consoleBuild, rel(assets), 'web/console/console.css', '.css');
+  const consoleCss = outputOf(consoleBuild, rel(assets), 'web/console/styles.css', '.css');
 
   const widgetBuild = await build({
     ...common,

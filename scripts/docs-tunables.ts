@@ -52,6 +52,8 @@ export function formatValue(value: number, unit: (typeof TUNABLES)[TunableName][
       return duration(value * 1000);
     case 'per second':
       return `${count(value)}/s`;
+    case 'bytes per second':
+      return `${size(value)}/s`;
     case 'at once':
       return `${count(value)} at once`;
     case 'count':
@@ -81,6 +83,7 @@ const AREA_TITLES: Record<Area, string> = {
   import: 'The v2 import (`npm run import:v2`)',
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
+  webhooks: 'Webhooks (`src/webhooks/`)',
 };
 
 function defaultOf(name: TunableName): string {
@@ -205,6 +208,10 @@ function protocolLimits(): string[] {
     ['names', v('nameChars')],
     ['`fileUrl`', `an \`http:\` or \`https:\` URL, ${v('urlChars')}`],
     ['history `limit`', `1–${n('historyMaxLimit')}, default ${n('historyDefaultLimit')}`],
+    [
+      'a history reply (page or cursor)',
+      `its messages' JSON within ${v('historyPageMaxBytes')}: fewer than \`limit\` messages when they are longer (see [History replies bounded in bytes](#history-replies-bounded-in-bytes))`,
+    ],
     [
       'query integers (`page`, `limit`, `after`, `before`)',
       `whole numbers up to ${n('queryIntegerMax')}`,

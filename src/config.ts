@@ -46,6 +46,11 @@ export interface Config {
   metrics: { port: number | undefined; token: string | undefined };
   /** On SIGTERM, /ready answers 503 this long before connections are closed. */
   shutdownDrainMs: number;
+  /**
+   * PUBLIC_URL: where clients reach this server (scheme, host, optional path; no trailing
+   * slash). Messages' attachment fileUrl is absolute with it; undefined: a path.
+   */
+  publicUrl: string | undefined;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
@@ -268,6 +273,24 @@ function parseMetrics(env: Env): Config['metrics'] {
   return { port: parsePort(env, 'METRICS_PORT'), token };
 }
 
+/** PUBLIC_URL: http(s), no credentials, query or fragment; kept without a trailing slash. */
+function parsePublicUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env, 'PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  const url = parseUrl('PUBLIC_URL', raw, ['http:', 'https:']);
+  const example = 'e.g. https://chat.example.com';
+  if (url.username || url.password) {
+    throw new ConfigError('PUBLIC_URL', `must not carry a user name or password (${example})`);
+  }
+  if (url.search || raw.includes('?')) {
+    throw new ConfigError('PUBLIC_URL', `must not have a query string (${example})`);
+  }
+  if (url.hash || raw.includes('#')) {
+    throw new ConfigError('PUBLIC_URL', `must not have a fragment (${example})`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 function parseAttachmentUrlSecret(env: Env): string | undefined {
   const secret = nonEmpty(env, 'ATTACHMENT_URL_SECRET');
   if (secret !== undefined && Buffer.byteLength(secret) < 32) {
@@ -320,6 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: parseTrustProxy(env),
     metrics: parseMetrics(env),
     shutdownDrainMs: tunables.shutdownDrainMs,
+    publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
     redact: redactRaw === 'on',
     tunables,

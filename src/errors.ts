@@ -129,7 +129,8 @@ export const ERRORS = {
   RANGE_NOT_SATISFIABLE: {
     status: 416,
     message: 'The requested range is outside the file',
-    meaning: 'A `Range` header on a static file (`/assets/`) that starts past its end.',
+    meaning:
+      'A `Range` header on a static file (`/assets/`) or an attachment download that starts past its end (or, on a download, asks for no bytes). A download answers `Content-Range: bytes */<size>` with it.',
   },
   RATE_LIMITED: {
     status: 429,
@@ -160,6 +161,12 @@ export const ERRORS = {
     message: 'Attachment not found',
     meaning:
       'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
+  },
+  ATTACHMENT_TIMEOUT: {
+    status: 408,
+    message: 'The upload was too slow',
+    meaning:
+      'An upload during which no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, whose average rate after `ATTACHMENT_UPLOAD_GRACE_MS` fell below `ATTACHMENT_UPLOAD_MIN_RATE` bytes per second, or that took longer than `ATTACHMENT_UPLOAD_MAX_MS`; the message says which. Nothing was stored, the upload counts against no limit or quota, and the connection is closed: try again on a better connection.',
   },
   ATTACHMENT_USED: {
     status: 409,

@@ -97,9 +97,16 @@ function attachmentServices(
     blobs: chosen?.blobs ?? databaseBlobStore(store.attachments),
     scanner: chosen?.scanner,
     links: linkSigner(key, config.tunables.attachmentUrlTtlSeconds),
+    publicUrl: config.publicUrl,
     maxBytes: config.tunables.attachmentMaxBytes,
     maxPixels: config.tunables.attachmentMaxPixels,
     quotaBytes: config.tunables.attachmentQuotaBytes,
+    pace: {
+      idleMs: config.tunables.attachmentUploadIdleMs,
+      graceMs: config.tunables.attachmentUploadGraceMs,
+      minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
+      maxMs: config.tunables.attachmentUploadMaxMs,
+    },
   };
 }
 
@@ -188,7 +195,7 @@ export async function startServer(
   // Top-down: the HTTP server exists as soon as Fastify is created, Socket.io attaches
   // to it, and the routes are registered last with the publisher both transports share.
   const addressOf = clientAddress(config.trustProxy);
-  const app = createHttpApp(logger, config.trustProxy);
+  const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
   const deps: Deps & { attachments: AttachmentServices } = {

@@ -14,6 +14,7 @@ import { LIMITS } from './schemas/shapes.js';
 
 export type Unit =
   | 'bytes'
+  | 'bytes per second'
   | 'count'
   | 'characters'
   | 'messages'
@@ -54,7 +55,8 @@ export type Area =
   | 'process'
   | 'import'
   | 'attachments'
-  | 'routing';
+  | 'routing'
+  | 'webhooks';
 
 export interface Tunable {
   value: number;
@@ -133,6 +135,13 @@ export const TUNABLES = {
     area: 'contract',
     reason: 'A history page when `limit` is not given: a screenful and then some.',
     contract: true,
+  },
+  historyPageMaxBytes: {
+    value: MiB,
+    unit: 'bytes',
+    area: 'contract',
+    reason:
+      "The most a history page or cursor read answers in JSON's bytes: texts may hold control characters, which JSON writes as 6-byte `\\u00XX` escapes, and 200 messages of 10,000 of them were a 12 MB reply, 81-90 ms of CPU per read (9-10 ms cut to 1 MiB); a page of 200 ordinary messages is ~70 KB, and 1 MiB still holds a default page (50) of the longest plain-text messages, so only pages of very long or escape-heavy texts are cut (src/messages/reply-bytes.ts).",
   },
   lastMessagePreviewChars: {
     value: LIMITS.lastMessagePreviewChars,
@@ -289,7 +298,11 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'connections',
     reason:
-      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it.',
+      'How long a client may take to send a whole request (headers and body): still lets a 64 KiB body through at ~4.5 KB/s; long-polls held open by the server, idle keep-alives and WebSockets are not subject to it, nor are attachment uploads, which have their own progress watchdog (attachmentUpload*). headersTimeoutMs never exceeds it.',
+    override: {
+      env: 'REQUEST_TIMEOUT_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 300_000 },
+    },
   },
   connectionsCheckIntervalMs: {
     value: 1_000,
@@ -473,14 +486,14 @@ export const TUNABLES = {
     unit: 'messages',
     area: 'store',
     reason:
-      'Messages marked read per transaction on SQLite, with a turn of the event loop between chunks: ~2 ms of the event loop each (~3.4 µs a message).',
+      "Seqs of a chat a mark-read looks at per transaction on SQLite (those above the reader's watermark), with a turn of the event loop between chunks: ~2 ms of the event loop each when every message in them is to mark (~3.4 µs a message).",
   },
   postgresMarkReadChunk: {
     value: 5000,
     unit: 'messages',
     area: 'store',
     reason:
-      "Messages marked read per transaction on PostgreSQL: the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
+      "Seqs of a chat a mark-read looks at per transaction on PostgreSQL (those above the reader's watermark): the database's time, not the event loop's, so fewer, larger commits (500 a chunk took 14-17 s for 150,000 messages on a busy machine).",
   },
   sqliteChatCacheMs: {
     value: 60_000,
@@ -661,6 +674,57 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 1_000_000, max: 268_402_689 },
     },
   },
+  attachmentUploadIdleMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "An upload during which no byte arrives for this long is refused (408) and its connection closed: a phone changing cells or a Wi-Fi hiccup stalls for seconds and TCP's retransmissions back off to tens of seconds, so a shorter wait cuts uploads that would have finished; a dead client holds at most this much longer. Uploads are not cut by requestTimeoutMs (a 10 MiB file in 15 s needs ~5.6 Mbit/s).",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_IDLE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadGraceMs: {
+    value: 20_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How long an upload runs before its average rate is held to attachmentUploadMinBytesPerSecond: TCP's slow start, a radio waking up and a first stall fit in it, and it is longer than requestTimeoutMs, which uploads had before.",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_GRACE_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 600_000 },
+    },
+  },
+  attachmentUploadMinBytesPerSecond: {
+    value: 16 * KiB,
+    unit: 'bytes per second',
+    area: 'attachments',
+    reason:
+      'After the grace period, an upload whose average since its first byte falls below this is refused (408): 128 kbit/s, what a poor 2G/EDGE link still carries, so a 10 MiB file at this rate takes under 11 min (within attachmentUploadMaxMs). A trickle (a byte every few seconds, which never trips the idle wait) is thousands of times slower, and cut at the end of the grace period: holding an upload open costs a client as much bandwidth as it costs the server a connection and a buffer.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MIN_RATE',
+      accepts: { kind: 'whole', min: 1, max: 100 * MiB },
+    },
+  },
+  attachmentUploadMaxMs: {
+    value: 15 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'The longest an upload may take whatever its pace, the generous outer bound: the largest file at the minimum rate fits with room to spare; past it the upload is refused (408) and its connection closed.',
+    override: {
+      env: 'ATTACHMENT_UPLOAD_MAX_MS',
+      accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
+    },
+  },
+  attachmentUploadCheckMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "How often an upload's watchdog looks at the bytes its connection has read (a counter, no stream is touched): a stalled upload is cut at most this long after its bound.",
+  },
   attachmentThumbnailPixels: {
     value: 320,
     unit: 'count',
@@ -813,6 +877,45 @@ export const TUNABLES = {
       env: 'ROUTING_MAX_CHATS',
       accepts: { kind: 'whole', min: 0, max: LIMITS.maxChatsMax },
     },
+  },
+
+  // ---- Webhooks: events to other systems (src/webhooks) -------------------------------------
+  webhookTimeoutMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long one delivery may take before it counts as failed and is retried (the contract): a receiver that hangs never holds a delivery slot for long.',
+    contract: true,
+  },
+  webhookGiveUpMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long an event is retried before it is kept as failed (the contract): a receiver down for a working day still gets everything once it is back.',
+    override: { env: 'WEBHOOK_GIVE_UP_MS', accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 } },
+  },
+  webhookPollMs: {
+    value: 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How often each node looks for due deliveries: an event reaches its receiver within about this after its commit, at the cost of one indexed query per second per node.',
+  },
+  webhookLeaseMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long a node holds a delivery it took: longer than a delivery can last (10 s), so only a node that died mid-delivery loses it to another, which then sends it again with the same webhook-id.',
+  },
+  webhookBatch: {
+    value: 20,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
   },
 } as const satisfies Record<string, Tunable>;
 

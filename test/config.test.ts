@@ -80,6 +80,29 @@ describe('configuration', () => {
     ).toEqual(['https://admin.example']);
   });
 
+  it('takes PUBLIC_URL as an http(s) base without a trailing slash, unset by default', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.com/' }).publicUrl).toBe(
+      'https://chat.example.com',
+    );
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3001/support/chat/' }).publicUrl).toBe(
+      'http://10.0.0.5:3001/support/chat',
+    );
+  });
+
+  it.each<[string, RegExp]>([
+    ['chat.example.com', /not a valid URL/],
+    ['ftp://chat.example.com', /must start with http:\/\/ or https:\/\//],
+    ['https://chat.example.com/?x=1', /must not have a query string/],
+    ['https://chat.example.com/?', /must not have a query string/],
+    ['https://chat.example.com/#top', /must not have a fragment/],
+    ['https://me:secret@chat.example.com', /must not carry a user name or password/],
+  ])('refuses PUBLIC_URL=%s with a message that says why', (value, why) => {
+    const err = failure({ PUBLIC_URL: value });
+    expect(err.variable).toBe('PUBLIC_URL');
+    expect(err.message).toMatch(why);
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

@@ -3,7 +3,9 @@
  * the reply and the `agent-status` events to publish. Whether an admin is online is
  * presence's (the agents' own Presence, one owner across nodes), not this node's sockets.
  */
+
 import type { Admins } from '../admins/known-admins.js';
+import { auditActor } from '../audit/actor.js';
 import type { Actor, Person } from '../auth/roles.js';
 import { adminNotFound } from '../errors.js';
 import { type Emit, emit, type Outcome } from '../outcome.js';
@@ -90,7 +92,12 @@ export async function setAvailability(
   const admin = assertMaySetAvailability(actor);
   // Known from now on (listed), as any admin who acts.
   await deps.admins.seen(admin);
-  await deps.store.setAgentAvailability(admin.id, input.status);
+  await deps.store.setAgentAvailability(admin.id, input.status, {
+    actor: auditActor(admin),
+    action: 'agent.availability',
+    chatId: null,
+    details: { adminId: admin.id, status: input.status },
+  });
   return replyWithAgent(deps, admin.id);
 }
 
@@ -103,7 +110,12 @@ export async function setMaxChats(
   assertMaySetMaxChats(actor);
   if (!(await deps.store.isKnownAdmin(input.adminId)))
     throw adminNotFound('adminId', input.adminId);
-  await deps.store.setAgentMaxChats(input.adminId, input.maxChats);
+  await deps.store.setAgentMaxChats(input.adminId, input.maxChats, {
+    actor: auditActor(actor),
+    action: 'agent.capacity',
+    chatId: null,
+    details: { adminId: input.adminId, maxChats: input.maxChats },
+  });
   return replyWithAgent(deps, input.adminId);
 }
 

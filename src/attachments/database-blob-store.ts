@@ -6,11 +6,12 @@
  * runs on the event loop and on the one connection sends use, so a send waits for at most
  * the chunk being written, however many uploads run (with a chunk per upload queued at the
  * connection, ten uploads made a send wait for ten). Reads stream the same chunks back one at a time, so a
- * download holds one chunk, never the file.
+ * download holds one chunk, never the file; a range reads only the chunks it covers.
  */
 import { Readable } from 'node:stream';
 import type { AttachmentRecords } from '../store/attachment-records.js';
 import { TUNABLES } from '../tunables.js';
+import type { ByteRange } from './byte-range.js';
 import type { BlobStore } from './ports.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -25,6 +26,29 @@ export function databaseBlobStore(
     lane = run.then(nextTurn, nextTurn);
     return run;
   };
+  /**
+   * A range reads only the chunks that hold it: their size from the first chunk's length
+   * (a store written with another chunk size still reads right), then each chunk in turn,
+   * cut at both ends.
+   */
+  async function getRange(key: string, range: ByteRange): Promise<Readable | undefined> {
+    const stored = await records.firstChunkBytes(key);
+    if (stored === undefined) return undefined;
+    const size = stored;
+    const first = size === 0 ? 0 : Math.floor(range.start / size);
+    const last = size === 0 ? 0 : Math.floor(range.end / size);
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let idx = first; idx <= last; idx++) {
+        const chunk = await records.readChunk(key, idx);
+        if (chunk === undefined) return;
+        const from = idx === first ? range.start - idx * size : 0;
+        const to = idx === last ? range.end - idx * size + 1 : chunk.length;
+        yield chunk.subarray(from, to);
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false });
+  }
+
   return {
     async put(key, bytes) {
       try {
@@ -39,7 +63,8 @@ export function databaseBlobStore(
       }
     },
 
-    async get(key) {
+    async get(key, range) {
+      if (range) return getRange(key, range);
       const first = await records.readChunk(key, 0);
       if (first === undefined) return undefined;
       async function* chunks(): AsyncGenerator<Uint8Array> {

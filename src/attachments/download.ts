@@ -2,12 +2,14 @@
  * Downloading: with a signed link (checked before anything is looked up, so a bad link
  * tells nothing about the id), or as a caller who may download it (rules.ts), read from
  * the database: a cached chat row may not yet know that the chat changed hands on
- * another node. Answers what the transport needs to stream it.
+ * another node. Answers what the transport needs to stream it: the whole file, or the one
+ * byte range asked for (read from the store alone, byte-range.ts).
  */
 import type { Readable } from 'node:stream';
 import type { Actor } from '../auth/actor.js';
 import { AppError, NotFound } from '../errors.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
+import { type ByteRange, type RangeRequest, resolveRange } from './byte-range.js';
 import { assertMayDownload } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import { attachmentPath, thumbnailPath } from './wire.js';
@@ -17,13 +19,29 @@ export interface DownloadInput {
   variant: 'file' | 'thumbnail';
   /** The signed link's query, when the request carries one. */
   link?: { exp: string; sig: string } | undefined;
+  /** The one byte range asked for (byte-range.ts), when the request asks for one. */
+  range?: RangeRequest | undefined;
+  /** If-Range: the range is served only when this is the file's ETag; else the whole file. */
+  ifRange?: string | undefined;
 }
 
 export interface Download {
   record: AttachmentRecord;
   contentType: string;
-  size: number | undefined;
+  /** The whole file's size. */
+  size: number;
+  /** A strong validator: the stored bytes never change under an id. */
+  etag: string;
+  /** The bytes `body` holds when it is a part of the file (206). */
+  range: ByteRange | undefined;
   body: Readable;
+}
+
+/** A range that selects nothing of the file: 416, with the file's size for Content-Range. */
+export class RangeNotSatisfiable extends AppError {
+  constructor(readonly size: number) {
+    super('RANGE_NOT_SATISFIABLE', `The requested range is outside the file (${size} bytes)`);
+  }
 }
 
 const notFound = (id: string) => new NotFound(`Attachment ${id} not found`, 'ATTACHMENT_NOT_FOUND');
@@ -50,12 +68,16 @@ export async function openAttachment(
   const key = input.variant === 'file' ? record.blobKey : record.thumbKey;
   const contentType = input.variant === 'file' ? record.contentType : record.thumbContentType;
   if (key === null || contentType === null) throw notFound(input.id);
-  const body = await deps.attachments.blobs.get(key);
+  const size = input.variant === 'file' ? Number(record.size) : Number(record.thumbSize);
+  const etag = input.variant === 'file' ? `"${record.sha256}"` : `"${record.sha256}-thumbnail"`;
+  let range: ByteRange | undefined;
+  if (input.range && (input.ifRange === undefined || input.ifRange === etag)) {
+    const resolved = resolveRange(input.range, size);
+    if (resolved === 'unsatisfiable') throw new RangeNotSatisfiable(size);
+    // The whole file asked for as a range is the whole file.
+    if (resolved.start > 0 || resolved.end < size - 1) range = resolved;
+  }
+  const body = await deps.attachments.blobs.get(key, range);
   if (!body) throw notFound(input.id);
-  return {
-    record,
-    contentType,
-    size: input.variant === 'file' ? Number(record.size) : Number(record.thumbSize),
-    body,
-  };
+  return { record, contentType, size, etag, range, body };
 }

@@ -9,13 +9,18 @@
  * writes it in chunks and streams it back out in chunks.
  */
 import type { Readable } from 'node:stream';
+import type { ByteRange } from './byte-range.js';
 
 /** Where attachments' bytes live. Keys are opaque ids chosen by the caller. */
 export interface BlobStore {
   /** Stores `bytes` under `key`; resolves once durable. On failure nothing is left behind. */
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  /** The bytes, streamed in chunks; `undefined` when the key holds nothing. */
-  get(key: string): Promise<Readable | undefined>;
+  /**
+   * The bytes, streamed in chunks; `undefined` when the key holds nothing. With `range`
+   * (inclusive offsets within the stored bytes, checked by the caller against the size it
+   * recorded), only those bytes, reading no more of the store than holds them.
+   */
+  get(key: string, range?: ByteRange): Promise<Readable | undefined>;
   /** Removes the key; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
 }

@@ -77,10 +77,12 @@ export function s3BlobStore(config: S3Config): S3BlobStore {
       }
     },
 
-    async get(key) {
+    async get(key, range) {
       let body: unknown;
+      // A range is passed through: the bucket sends those bytes only.
+      const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
       try {
-        ({ Body: body } = await client.send(new GetObjectCommand({ Bucket, Key: key })));
+        ({ Body: body } = await client.send(new GetObjectCommand({ Bucket, Key: key, Range })));
       } catch (err) {
         // Only a missing key is "nothing there"; a missing bucket or a refusal is an error.
         if (err instanceof NoSuchKey) return undefined;

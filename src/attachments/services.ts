@@ -7,15 +7,20 @@ import type { Limits } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore, MalwareScanner } from './ports.js';
 import type { LinkSigner } from './signed-urls.js';
+import type { UploadPace } from './upload-pace.js';
 
 export interface AttachmentServices {
   blobs: BlobStore;
   /** When present, every upload is scanned before it is accepted (fail closed). */
   scanner: MalwareScanner | undefined;
   links: LinkSigner;
+  /** PUBLIC_URL: messages' fileUrl is absolute with it (wire.ts). */
+  publicUrl: string | undefined;
   maxBytes: number;
   maxPixels: number;
   quotaBytes: number;
+  /** How slow an upload may be (upload-pace.ts). */
+  pace: UploadPace;
 }
 
 export interface WithAttachments {

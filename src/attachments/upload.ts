@@ -91,6 +91,16 @@ export async function admitUpload(
   return uploader;
 }
 
+/**
+ * An admitted upload that ended before anything was stored (too slow, cut off) gives its
+ * place in the upload budget back: a person on a poor connection who tries again is not
+ * refused for the tries that never arrived. What it would have held never counted against
+ * the quota, which counts stored bytes only.
+ */
+export async function releaseUpload(deps: AttachmentDeps, uploader: Person): Promise<void> {
+  await deps.limits.uploads.giveBack(uploader.id);
+}
+
 async function scan(deps: AttachmentDeps, bytes: Uint8Array): Promise<void> {
   const scanner = deps.attachments.scanner;
   if (!scanner) return;

@@ -39,14 +39,25 @@ export function uploadedAttachment(
   return { ...wireAttachment(record, links), sha256: record.sha256 };
 }
 
-/** The message as it leaves the server: its attachment, and fileUrl the signed link. */
+/** What a message's links are made with: the signer, and PUBLIC_URL when it is set. */
+export interface MessageLinks {
+  links: LinkSigner;
+  /** PUBLIC_URL (no trailing slash): fileUrl is absolute with it, a path without. */
+  publicUrl: string | undefined;
+}
+
+/**
+ * The message as it leaves the server: its attachment, and fileUrl the signed link, made
+ * absolute with PUBLIC_URL so that a v2 client showing fileUrl as a link gets one that
+ * works wherever it is shown (`attachment.url` stays a path, as v3 clients expect).
+ */
 export function withAttachment(
   message: Message,
   record: AttachmentRecord,
-  links: LinkSigner,
+  { links, publicUrl }: MessageLinks,
 ): Message {
   const attachment = wireAttachment(record, links);
-  return { ...message, fileUrl: attachment.url, attachment };
+  return { ...message, fileUrl: `${publicUrl ?? ''}${attachment.url}`, attachment };
 }
 
 /**
@@ -55,7 +66,7 @@ export function withAttachment(
  */
 export async function withAttachments(
   store: Store,
-  links: LinkSigner,
+  links: MessageLinks,
   messages: Message[],
 ): Promise<Message[]> {
   const candidates = messages.filter((m) => m.messageType !== 'text').map((m) => m._id);

@@ -91,12 +91,22 @@ export function createTokenVerifier(
         cacheMaxAge: 10 * 60_000,
       })
     : undefined;
-  const secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
+  // The secret as a key once: given the bytes, jose imports a key on every verification
+  // (34-104 µs of CPU a token against 18-56 µs with the key, alternated on a busy machine).
+  const secret = config.secret
+    ? crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(config.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
+    : undefined;
 
-  const check = (token: string) =>
+  const check = async (token: string) =>
     jwks
       ? jwtVerify(token, jwks, { ...common, algorithms: ['RS256', 'ES256'] })
-      : jwtVerify(token, secret ?? new Uint8Array(), { ...common, algorithms: ['HS256'] });
+      : jwtVerify(token, (await secret) ?? new Uint8Array(), { ...common, algorithms: ['HS256'] });
 
   return {
     async verify(token) {

@@ -17,7 +17,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
-import type { ChatEffect } from '../store/store.js';
+import type { ChatEffect, ReadEffect } from '../store/store.js';
 import { holderOf, mayView } from './permissions.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
@@ -150,11 +150,8 @@ export function messageEffect(
 }
 
 /** A read marks the other side's messages; an admin's read clears the unread count. */
-export function readEffect(readerType: ReaderType): {
-  senderTypes: SenderType[];
-  resetUnread: boolean;
-} {
+export function readEffect(readerType: ReaderType): ReadEffect {
   return readerType === 'admin'
-    ? { senderTypes: ['user'], resetUnread: true }
-    : { senderTypes: ['admin', 'system'], resetUnread: false };
+    ? { reader: 'admin', senderTypes: ['user'], resetUnread: true }
+    : { reader: 'user', senderTypes: ['admin', 'system'], resetUnread: false };
 }

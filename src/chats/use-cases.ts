@@ -2,7 +2,10 @@
  * Chat lifecycle use cases: each takes (deps, actor, input), applies the rules, asks the
  * store for one conditional change, and returns the reply plus the events to publish.
  */
+
 import { loadChangedEvents } from '../agents/use-cases.js';
+import { auditActor } from '../audit/actor.js';
+import type { ChatAudit } from '../audit/chain.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { adminNotFound, Conflict } from '../errors.js';
@@ -38,6 +41,15 @@ async function explainLostRace(
   throw new Conflict('Chat changed while the request ran; reload it', 'CHAT_CHANGED');
 }
 
+/** What opening a chat records: who opened it for which user (a user, or an admin for them). */
+export function openedBy(actor: Actor, user: { userId: string; userName: string }): ChatAudit {
+  return {
+    actor: auditActor(actor),
+    action: 'chat.opened',
+    details: { userId: user.userId, userName: user.userName },
+  };
+}
+
 export async function openChat(
   { store, presence }: Deps,
   actor: Actor,
@@ -46,7 +58,7 @@ export async function openChat(
   assertActsForUser(actor, input.userId);
   // A user who is connected while their chat is opened is online in it.
   const online = await presence.isOnline(input.userId);
-  const { chat, isNew } = await store.openChat({ ...input, online });
+  const { chat, isNew } = await store.openChat({ ...input, online }, openedBy(actor, input));
   return {
     reply: { chat, isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
@@ -99,8 +111,11 @@ export async function takeChat(
   const admin = actor; // a person with an admin's role, as assertMayTake established
   await admins.seen(admin);
   const chat =
-    (await store.takeChat(input.chatId, admin, input.lock)) ??
-    (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
+    (await store.takeChat(input.chatId, admin, input.lock, {
+      actor: auditActor(actor),
+      action: input.lock ? 'chat.locked' : 'chat.taken',
+      details: { fromAdminId: before.assignedAdminId },
+    })) ?? (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
   const events = [
     input.lock
       ? emit(rooms.admins, 'chat-locked', {
@@ -145,8 +160,11 @@ export async function transferChat(
   }
   const to = { id: input.toAdminId, name: input.toAdminName };
   const chat =
-    (await store.transferChat(input.chatId, input.fromAdminId, to)) ??
-    (await explainLostRace(store, input.chatId, rule));
+    (await store.transferChat(input.chatId, input.fromAdminId, to, {
+      actor: auditActor(actor),
+      action: 'chat.transferred',
+      details: { fromAdminId: input.fromAdminId, toAdminId: to.id, toAdminName: to.name },
+    })) ?? (await explainLostRace(store, input.chatId, rule));
   return {
     reply: { chat },
     events: [
@@ -172,8 +190,11 @@ export async function unlockChat(
   const holder = rule(await requireChat(store, input.chatId));
   await admins.seen(actor);
   const chat =
-    (await store.releaseChat(input.chatId, holder)) ??
-    (await explainLostRace(store, input.chatId, rule));
+    (await store.releaseChat(input.chatId, holder, {
+      actor: auditActor(actor),
+      action: 'chat.unlocked',
+      details: { fromAdminId: holder },
+    })) ?? (await explainLostRace(store, input.chatId, rule));
   return {
     reply: { chat },
     events: [
@@ -195,7 +216,11 @@ export async function closeChat(
   rule(before);
   await admins.seen(actor);
   // Conditional on the closer still taking part (a transfer may have won the race).
-  const closed = await store.closeChat(input.chatId, actor);
+  const closed = await store.closeChat(input.chatId, actor, {
+    actor: auditActor(actor),
+    action: 'chat.closed',
+    details: { fromStatus: before.status },
+  });
   if (!closed) {
     const now = await requireChat(store, input.chatId);
     // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.

@@ -20,9 +20,11 @@ import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
+import { clientErrorHandler } from './request-timeout.js';
 import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { auditRoutes } from './routes/audit.js';
 import { chatRoutes } from './routes/chats.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
@@ -43,7 +45,10 @@ export interface HttpRoutesOptions {
 export function createHttpApp(
   logger: FastifyBaseLogger,
   trustProxy: Config['trustProxy'],
+  requestTimeoutMs: number = TUNABLES.requestTimeoutMs.value,
 ): FastifyInstance {
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = Math.min(TUNABLES.headersTimeoutMs.value, requestTimeoutMs);
   const app = Fastify({
     loggerInstance: logger,
     // request.ip (rate limits, logs) from X-Forwarded-For only through the proxies named.
@@ -59,14 +64,16 @@ export function createHttpApp(
     // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes.
+    // Trickled headers or bodies are cut (408) instead of holding a connection for minutes;
+    // uploads are exempt and watch their own pace (request-timeout.ts).
     // Fastify sets the server's requestTimeout from its own option, the rest go to Node.
-    requestTimeout: TUNABLES.requestTimeoutMs.value,
+    requestTimeout: requestTimeoutMs,
     http: {
-      headersTimeout: TUNABLES.headersTimeoutMs.value,
-      requestTimeout: TUNABLES.requestTimeoutMs.value,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
       connectionsCheckingInterval: TUNABLES.connectionsCheckIntervalMs.value,
     },
+    clientErrorHandler,
   });
   return app;
 }
@@ -132,6 +139,7 @@ export async function registerHttpRoutes(
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
       await api.register(searchRoutes(context));
+      await api.register(auditRoutes(context));
     },
     { prefix: '/api' },
   );

@@ -19,6 +19,10 @@ const EXAMPLES: Record<FailureStatus, ReturnType<typeof failure>> = {
   401: failure('MISSING_TOKEN'),
   403: failure('FORBIDDEN', 'You may not access this chat'),
   404: failure('CHAT_NOT_FOUND', 'Chat 674450ae0000000000000001 not found'),
+  408: failure(
+    'ATTACHMENT_TIMEOUT',
+    'No part of the upload arrived for 30 s (ATTACHMENT_UPLOAD_IDLE_MS)',
+  ),
   409: failure('CHAT_TAKEN', 'Chat is already taken by Ali', {
     assignedTo: 'Ali',
     assignedAdminId: 'admin-456',

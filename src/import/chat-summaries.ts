@@ -1,11 +1,15 @@
 /**
  * A chat's derived fields recomputed from its stored messages: lastSeq, the last message's
- * preview (by the server's own rule, messageEffect) and time, and the unread count (user
- * messages not yet read). Read and written for many chats per statement.
+ * preview (by the server's own rule, messageEffect) and time, the unread count (user
+ * messages not yet read) and the read watermarks (each reader's longest read prefix: the
+ * seq before its oldest unread message, or lastSeq; v2's flags may have holes, and no
+ * unread message may lie at or below a watermark, see markRead). Read and written for many
+ * chats per statement.
  */
-import { type Kysely, sql } from 'kysely';
-import { messageEffect } from '../chats/rules.js';
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { messageEffect, readEffect } from '../chats/rules.js';
 import type { MessageType, SenderType } from '../schemas/shapes.js';
+import type { ReaderType } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import type { ImportTables } from './open-database.js';
 
@@ -15,9 +19,23 @@ interface ChatSummary {
   lastMessage: string;
   lastMessageAt: string;
   unreadCount: number;
+  adminReadSeq: number;
+  userReadSeq: number;
 }
 
-/** 5 values per chat; 1000 chats per statement stays under the bound-parameter limits. */
+/** The oldest seq of the chat's messages that `reader` has still to read (null: none). */
+const oldestUnreadOf = (
+  eb: ExpressionBuilder<ImportTables & { m: ImportTables['messages'] }, 'm'>,
+  reader: ReaderType,
+) =>
+  eb
+    .selectFrom('messages as r')
+    .select((r) => r.fn.min<number>('r.seq').as('s'))
+    .whereRef('r.chatId', '=', 'm.chatId')
+    .where('r.isRead', '=', 0)
+    .where('r.senderType', 'in', readEffect(reader).senderTypes);
+
+/** 7 values per chat; 1000 chats per statement stays under the bound-parameter limits. */
 const CHATS_PER_UPDATE = 1000;
 
 /**
@@ -51,6 +69,10 @@ async function effectOf(
   return messageEffect(row.senderType, content, row.messageType).lastMessage;
 }
 
+/** The watermark below the oldest unread seq, or lastSeq when nothing is unread. */
+const readThrough = (oldestUnread: number | string | null, lastSeq: number): number =>
+  oldestUnread === null ? lastSeq : Number(oldestUnread) - 1;
+
 async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promise<ChatSummary[]> {
   const rows = await db
     .selectFrom('messages as m')
@@ -77,6 +99,10 @@ async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promi
         .where('u.isRead', '=', 0)
         .as('unread'),
     )
+    .select((eb) => [
+      oldestUnreadOf(eb, 'admin').as('adminUnreadFrom'),
+      oldestUnreadOf(eb, 'user').as('userUnreadFrom'),
+    ])
     .execute();
   const summaries: ChatSummary[] = [];
   for (const row of rows) {
@@ -87,12 +113,14 @@ async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promi
       lastMessage: await effectOf(db, { ...row, seq }, row.contentStart, Number(row.contentLength)),
       lastMessageAt: row.createdAt,
       unreadCount: Number(row.unread ?? 0),
+      adminReadSeq: readThrough(row.adminUnreadFrom, seq),
+      userReadSeq: readThrough(row.userUnreadFrom, seq),
     });
   }
   return summaries;
 }
 
-/** UPDATE … FROM (VALUES …): VALUES columns are column1…column5 on SQLite and PostgreSQL alike. */
+/** UPDATE … FROM (VALUES …): VALUES columns are column1…column7 on SQLite and PostgreSQL alike. */
 async function writeSummaries(db: Kysely<ImportTables>, summaries: ChatSummary[]): Promise<void> {
   for (let i = 0; i < summaries.length; i += CHATS_PER_UPDATE) {
     const values = sql.join(
@@ -100,14 +128,16 @@ async function writeSummaries(db: Kysely<ImportTables>, summaries: ChatSummary[]
         .slice(i, i + CHATS_PER_UPDATE)
         .map(
           (s) =>
-            sql`(${s.chatId}, ${s.lastSeq}, ${s.lastMessage}, ${s.lastMessageAt}, ${s.unreadCount})`,
+            sql`(${s.chatId}, ${s.lastSeq}, ${s.lastMessage}, ${s.lastMessageAt}, ${s.unreadCount}, ${s.adminReadSeq}, ${s.userReadSeq})`,
         ),
     );
     await sql`UPDATE chats SET
         ${sql.ref('lastSeq')} = CAST(v.column2 AS integer),
         ${sql.ref('lastMessage')} = v.column3,
         ${sql.ref('lastMessageAt')} = v.column4,
-        ${sql.ref('unreadCount')} = CAST(v.column5 AS integer)
+        ${sql.ref('unreadCount')} = CAST(v.column5 AS integer),
+        ${sql.ref('adminReadSeq')} = CAST(v.column6 AS integer),
+        ${sql.ref('userReadSeq')} = CAST(v.column7 AS integer)
       FROM (VALUES ${values}) AS v
       WHERE chats.id = v.column1`.execute(db);
   }

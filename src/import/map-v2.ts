@@ -5,9 +5,13 @@
  * messages afterwards, and every imported user is offline.
  */
 import type { Insertable } from 'kysely';
-import { redactedKinds } from '../redaction/client-text.js';
 import { isWebUrl } from '../schemas/text-rules.js';
-import { CHAT_STATUSES, MESSAGE_TYPES, SENDER_TYPES } from '../schemas/vocabulary.js';
+import {
+  CHAT_STATUSES,
+  MESSAGE_TYPES,
+  redactedKinds,
+  SENDER_TYPES,
+} from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
 import {
   booleanField,
@@ -65,6 +69,8 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     unreadCount: 0,
     userOnline: 0,
     lastSeq: 0,
+    adminReadSeq: 0,
+    userReadSeq: 0,
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
   };

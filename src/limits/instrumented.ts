@@ -8,6 +8,7 @@ export function instrumentLimits(limits: Limits, refused: (limit: keyof Limits) 
         if (!decision.allowed) refused(name);
         return decision;
       }),
+    giveBack: (key) => limiter.giveBack(key),
   });
   return {
     messages: counted('messages', limits.messages),

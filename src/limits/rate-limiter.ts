@@ -23,10 +23,13 @@ export interface Decision {
 
 export interface RateLimiter {
   consume(key: string): Promise<Decision>;
+  /** Gives back one allowed consume (work that was admitted and then did not happen). */
+  giveBack(key: string): Promise<void>;
 }
 
 export const unlimited: RateLimiter = {
   consume: async () => ({ allowed: true, retryAfterMs: 0 }),
+  giveBack: async () => {},
 };
 
 export interface Budget {
@@ -80,6 +83,10 @@ export function budgetLimiter(
         if (!(refusal instanceof RateLimiterRes)) throw refusal;
         return { allowed: false, retryAfterMs: Math.max(1, refusal.msBeforeNext) };
       }
+    },
+    async giveBack(key) {
+      // Best effort: a point not given back while Redis is away costs one upload's budget.
+      await limiter.reward(key, 1).catch(() => {});
     },
   };
 }

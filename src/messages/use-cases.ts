@@ -18,6 +18,7 @@ import {
   messageEffect,
   readEffect,
 } from '../chats/rules.js';
+import { openedBy } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
@@ -27,6 +28,8 @@ import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.j
 import { LIMITS } from '../schemas/shapes.js';
 import type { RedactionKind } from '../schemas/vocabulary.js';
 import { requireChat, type Store } from '../store/store.js';
+import { TUNABLES } from '../tunables.js';
+import { keepWithinBytes } from './reply-bytes.js';
 
 async function enforce(limiter: RateLimiter, key: string): Promise<void> {
   const retryAfterMs = await overLimit(limiter, key);
@@ -59,11 +62,8 @@ async function targetChat(
   if (chatId !== undefined) return { chat: await requireChat(store, chatId), events: [] };
   if (senderType !== 'user') throw new InvalidInput('chatId: required for admin messages');
   const online = await presence.isOnline(sender.id);
-  const { chat, isNew } = await store.openChat({
-    userId: sender.id,
-    userName: sender.name,
-    online,
-  });
+  const user = { userId: sender.id, userName: sender.name };
+  const { chat, isNew } = await store.openChat({ ...user, online }, openedBy(sender, user));
   return { chat, events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [] };
 }
 
@@ -125,7 +125,7 @@ export async function sendMessage(
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });
-  const links = deps.attachments.links;
+  const links = deps.attachments;
   switch (result.kind) {
     case 'stored': {
       const message = attachment
@@ -200,17 +200,30 @@ export async function messageHistory(
       : q.before !== undefined
         ? ({ direction: 'before', seq: q.before } as const)
         : undefined;
+  const maxBytes = TUNABLES.historyPageMaxBytes.value;
   if (cursor) {
-    const { messages, hasMore } = await store.historyCursor(chatId, { ...cursor, limit });
+    const read = await store.historyCursor(chatId, { ...cursor, limit });
+    const all = await withAttachments(store, attachments, read.messages);
+    // Cut to its bytes, a read still ends where the next one starts: hasMore says so.
+    const messages = keepWithinBytes(
+      all,
+      maxBytes,
+      cursor.direction === 'after' ? 'oldest' : 'newest',
+    );
     return {
-      messages: await withAttachments(store, attachments.links, messages),
-      pagination: { limit, hasMore },
+      messages,
+      pagination: { limit, hasMore: read.hasMore || messages.length < all.length },
     };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
   return {
-    messages: await withAttachments(store, attachments.links, messages),
+    // A page cut to its bytes keeps its newest messages; `before` reads the rest.
+    messages: keepWithinBytes(
+      await withAttachments(store, attachments, messages),
+      maxBytes,
+      'newest',
+    ),
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
   };
 }
@@ -223,8 +236,7 @@ export async function markRead(
   const reader = requirePerson(actor);
   assertMayView(await requireCurrentChat(store, input.chatId), reader);
   const readerType = readerTypeFor(reader, input.readerType);
-  const { senderTypes, resetUnread } = readEffect(readerType);
-  const chat = await store.markRead(input.chatId, senderTypes, resetUnread);
+  const chat = await store.markRead(input.chatId, readEffect(readerType));
   if (!chat) throw chatNotFound(input.chatId);
   return {
     reply: { chat },

@@ -8,7 +8,6 @@
  * a dependency because the schemas are module-level values shared by both transports;
  * createServer sets it from the configuration before it serves anything.
  */
-import type { RedactionKind } from '../schemas/vocabulary.js';
 import { type MaskedText, maskCardNumbers } from './card-numbers.js';
 
 let enabled = true;
@@ -23,9 +22,4 @@ export function redactionEnabled(): boolean {
 
 export function redactClientText(text: string): MaskedText {
   return enabled ? maskCardNumbers(text) : { text, masked: 0 };
-}
-
-/** `['pan']` when something was masked, else nothing (the field stays off the wire). */
-export function redactedKinds(masked: number): RedactionKind[] | undefined {
-  return masked > 0 ? ['pan'] : undefined;
 }

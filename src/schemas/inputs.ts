@@ -4,15 +4,17 @@
  * produce the OpenAPI document.
  */
 import { z } from 'zod';
-import { redactClientText, redactedKinds } from '../redaction/client-text.js';
+import { redactClientText } from '../redaction/client-text.js';
 import { isPlainName, isWebUrl, PLAIN_NAME_RULE, textProblem, WEB_URL_RULE } from './text-rules.js';
 import {
+  AUDIT_ACTIONS,
   AVAILABILITIES,
   CHAT_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
   READER_TYPES,
   type RedactionKind,
+  redactedKinds,
   SENDER_TYPES,
 } from './vocabulary.js';
 
@@ -45,24 +47,6 @@ export const OpenChatBody = z.object({ userId: id, userName: name });
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 /** With AUTH_MODE=none the query names the admin asking (as the queue's does). */
 export const AdminsQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
-/** ISO-8601 instant with a zone, as the server writes times (2026-01-31T09:00:00.000Z). */
-const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
-
-/**
- * GET /api/search: `q` is text, never a query language (search/rules.ts); `label` is
- * accepted by name so that a client written against §8.3 gets a 400 naming it, not an
- * "unknown parameter", until labels exist.
- */
-export const SearchQuery = AdminsQuery.extend({
-  q: text(LIMITS.searchQueryChars).trim().min(1),
-  status: z.enum(CHAT_STATUSES).optional(),
-  label: text(LIMITS.nameChars).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(LIMITS.searchMaxLimit).optional(),
-  cursor: z.string().max(LIMITS.searchCursorChars).optional(),
-});
-
 export const AllChatsQuery = z.object({
   status: z.enum(CHAT_STATUSES).optional(),
 });
@@ -236,3 +220,43 @@ export function describeIssue(error: z.ZodError): string {
   const field = issue.path.map(String).join('.');
   return field ? `${field}: ${issue.message}` : issue.message;
 }
+
+/** An ISO-8601 time with its zone (`2026-12-01T00:00:00Z`, `…+05:00`), read as that instant. */
+const instant = z
+  .string()
+  .max(40)
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+    {
+      message: 'must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z',
+    },
+  )
+  .transform((v) => new Date(v).toISOString());
+
+/**
+ * GET /api/search: `q` is text, never a query language (search/rules.ts); `label` is
+ * accepted by name so that a client written against §8.3 gets a 400 naming it, not an
+ * "unknown parameter", until labels exist.
+ */
+export const SearchQuery = AdminsQuery.extend({
+  q: text(LIMITS.searchQueryChars).trim().min(1),
+  status: z.enum(CHAT_STATUSES).optional(),
+  label: text(LIMITS.nameChars).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.searchMaxLimit).optional(),
+  cursor: z.string().max(LIMITS.searchCursorChars).optional(),
+});
+
+export const AuditQuery = z.object({
+  chatId: id.optional(),
+  actorId: id.optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  from: instant.optional().meta({ description: 'Entries at or after this time.' }),
+  to: instant.optional().meta({ description: 'Entries before this time.' }),
+  cursor: z.string().max(200).optional().meta({ description: "The previous page's `nextCursor`." }),
+  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  /** With AUTH_MODE=none the query names the admin asking (as GET /api/admins). */
+  adminId: id.optional(),
+  isSuperAdmin: flag.optional(),
+});

@@ -9,6 +9,7 @@ import type { FailureEnvelope } from '../envelopes.js';
 import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
+  AuditEntrySchema,
   ChatSchema,
   KnownAdminSchema,
   MessageSchema,
@@ -72,6 +73,13 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const AuditListReply = z.object({
+  entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'For the next (older) page; null at the end.' }),
+});
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 

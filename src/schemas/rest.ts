@@ -12,6 +12,7 @@ import {
   AdminIdParams,
   AdminsQuery,
   AllChatsQuery,
+  AuditQuery,
   AvailabilityBody,
   ChatIdParams,
   CloseChatBody,
@@ -33,6 +34,7 @@ import {
   AdminListReply,
   AgentListReply,
   AgentReply,
+  AuditListReply,
   ChatListReply,
   ChatReply,
   EmptyReply,
@@ -45,10 +47,10 @@ import {
 } from './replies.js';
 
 /** A failure status a route can answer; each has its envelope and example in the OpenAPI document. */
-export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type FailureStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'search';
+  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'audit' | 'search';
   summary: string;
   description?: string;
   params?: z.ZodType;
@@ -191,6 +193,15 @@ export const REST_ROUTES = {
     reply: AgentReply,
     also: BODY,
   },
+  'GET /api/audit': {
+    tag: 'audit',
+    summary: 'The audit log, newest first',
+    description:
+      'Every recorded change of state (see the data protection docs), filtered by chat, actor, action and time, in pages of `limit` (default 50, at most 200) with `cursor`. Superadmins only: without a token `401`, other roles `403`. Nothing can change or delete an entry; `npm run audit:verify` checks the hash chains.',
+    querystring: AuditQuery,
+    reply: AuditListReply,
+    also: [],
+  },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
     summary: "Set an agent's maxChats",
@@ -206,7 +217,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first.',
+      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`.',
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,
@@ -242,9 +253,9 @@ export const REST_ROUTES = {
     tag: 'attachments',
     summary: 'Upload an attachment',
     description:
-      "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`. The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
+      "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`. The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Not bound by the whole-request timeout: an upload is refused (`408 ATTACHMENT_TIMEOUT`, connection closed) only when no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, when its average rate after `ATTACHMENT_UPLOAD_GRACE_MS` is below `ATTACHMENT_UPLOAD_MIN_RATE`, or after `ATTACHMENT_UPLOAD_MAX_MS`. Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
     reply: UploadReply,
-    also: [404, 413, 415, 422],
+    also: [404, 408, 413, 415, 422],
   },
   'POST /api/status': {
     tag: 'presence',

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import {
   ATTACHMENT_TYPES,
+  AUDIT_ACTIONS,
   AVAILABILITIES,
   CHAT_STATUSES,
   MESSAGE_TYPES,
@@ -206,3 +207,32 @@ export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;
 export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;
 export type UploadedAttachment = z.infer<typeof UploadedAttachmentSchema>;
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: isoTime('When the change was committed (with it, in one transaction).'),
+    actor: z.object({
+      id: z.string().meta({ description: "The actor's id ('' for v2's anonymous caller)." }),
+      role: z.enum(['user', 'admin', 'superadmin', 'anonymous', 'system']),
+      name: z.string(),
+    }),
+    action: z.enum(AUDIT_ACTIONS),
+    chatId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The chat changed; null for desk-wide actions.' }),
+    details: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .meta({ description: 'What changed, per action (see the data protection docs).' }),
+    chain: z.string().meta({ description: '`chat:<chatId>`, or `desk` for everything else.' }),
+    chainSeq: z.number().int().meta({ description: '1, 2, 3… within the chain.' }),
+    hash: z
+      .string()
+      .meta({ description: 'SHA-256 (hex) of prevHash and the entry, people sealed.' }),
+    prevHash: z
+      .string()
+      .meta({ description: "The hash of the chain's previous entry (64 zeros for the first)." }),
+  })
+  .meta({ title: 'AuditEntry' });
+export type AuditEntryWire = z.infer<typeof AuditEntrySchema>;

@@ -28,6 +28,26 @@ export const AVAILABILITIES = ['available', 'away'] as const;
 /** What a stored text had masked before it was stored (a message's `redacted`). */
 export const REDACTION_KINDS = ['pan'] as const;
 
+/** Every change of state the audit log records (its `action`). */
+export const AUDIT_ACTIONS = [
+  'chat.opened',
+  'chat.taken',
+  'chat.locked',
+  'chat.transferred',
+  'chat.unlocked',
+  'chat.closed',
+  'chat.rated',
+  'chat.labelled',
+  'note.added',
+  'attachment.downloaded',
+  'agent.availability',
+  'agent.capacity',
+  'canned.changed',
+  'webhook.retried',
+  'user.exported',
+  'user.erased',
+] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
@@ -35,6 +55,12 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type Role = (typeof ROLES)[number];
 export type Availability = (typeof AVAILABILITIES)[number];
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
+export function redactedKinds(masked: number): RedactionKind[] | undefined {
+  return masked > 0 ? ['pan'] : undefined;
+}
 
 /** Whether `value` is one of `words` (narrows an unknown value to the word's type). */
 export function isOneOf<const W extends readonly string[]>(
@@ -46,6 +72,8 @@ export function isOneOf<const W extends readonly string[]>(
 
 /** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
+  /** Audit entries per page of GET /api/audit (default 50). */
+  auditPageMax: 200,
   bodyBytes: 64 * 1024,
   contentChars: 10_000,
   lastMessagePreviewChars: 100,

@@ -80,7 +80,7 @@ export async function searchChats(
   });
   const messages = await withAttachments(
     store,
-    attachments.links,
+    attachments,
     page.hits.flatMap((h) => (h.message ? [h.message] : [])),
   );
   const byId = new Map(messages.map((m) => [m._id, m]));

@@ -7,7 +7,7 @@
  * database cannot answer); chunks are one statement each, so SQLite, which runs on the
  * event loop, serves sends between them.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AttachmentsTable, Database } from './schema.js';
 
 export type AttachmentRecord = Selectable<AttachmentsTable>;
@@ -30,6 +30,11 @@ export interface AttachmentRecords {
   writeChunk(key: string, idx: number, data: Uint8Array): Promise<void>;
   /** Chunk `idx` of `key`, or undefined past the last one. */
   readChunk(key: string, idx: number): Promise<Uint8Array | undefined>;
+  /**
+   * The length in bytes of the first chunk of `key` (every chunk but the last is as long),
+   * read without the chunk itself; undefined when the key holds nothing.
+   */
+  firstChunkBytes(key: string): Promise<number | undefined>;
   deleteChunks(key: string): Promise<void>;
   /**
    * Keys whose first chunk was written before `before` and that no attachment names: a
@@ -112,6 +117,17 @@ export function kyselyAttachmentRecords(db: Kysely<Database>, guard: Guard): Att
           .where('idx', '=', idx)
           .executeTakeFirst();
         return row?.data;
+      }),
+
+    firstChunkBytes: (key) =>
+      guard(async () => {
+        const row = await db
+          .selectFrom('attachment_chunks')
+          .select(sql<number | string>`length(${sql.ref('data')})`.as('bytes'))
+          .where('key', '=', key)
+          .where('idx', '=', 0)
+          .executeTakeFirst();
+        return row === undefined ? undefined : Number(row.bytes);
       }),
 
     deleteChunks: (key) =>

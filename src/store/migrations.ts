@@ -3,6 +3,7 @@
  * same statements run on SQLite and PostgreSQL. Times are ISO-8601 UTC strings with
  * millisecond precision, which sort correctly as text.
  */
+import { randomBytes } from 'node:crypto';
 import {
   type Kysely,
   type Migration,
@@ -324,6 +325,44 @@ const agentAvailability: Migration = {
   },
 };
 
+/**
+ * A watermark per chat and reader instead of the partial index of unread messages
+ * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
+ * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
+ * up to which every user message is read (what an admin's read marks); `userReadSeq` the
+ * same for admin and system messages (what a user's read marks). A mark-read marks only
+ * the range above its reader's watermark, through messages_chat_seq, and moves the
+ * watermark in the same transaction; appends never touch them.
+ *
+ * Columns on chats, not a table of their own: mark-read reads (and an admin's writes) the
+ * chat row in its transaction anyway, so the watermark costs no other lookup or index
+ * entry; neither column is in an index, so PostgreSQL's updates of the row stay HOT. 0
+ * (the default) is always safe: it only makes the next read look at the whole chat.
+ *
+ * Backfill, from the flags as they are (v2's imports may have read flags with holes: a
+ * message left unread among read ones): each watermark is the seq before the reader's
+ * oldest unread message, or lastSeq when none is unread. So no unread message is ever
+ * below a watermark, and the first read of such a chat marks the holes too. The partial
+ * index finds those oldest unread messages, and only then goes.
+ */
+const readWatermarks: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const column of ['adminReadSeq', 'userReadSeq']) {
+      await db.schema
+        .alterTable('chats')
+        .addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    }
+    const oldestUnread = (senderTypes: string) =>
+      sql`(SELECT MIN(m.seq) - 1 FROM messages m WHERE m."chatId" = chats.id
+        AND m."isRead" = 0 AND m."senderType" IN (${sql.raw(senderTypes)}))`;
+    await sql`UPDATE chats SET
+        "adminReadSeq" = COALESCE(${oldestUnread(`'user'`)}, "lastSeq"),
+        "userReadSeq" = COALESCE(${oldestUnread(`'admin', 'system'`)}, "lastSeq")`.execute(db);
+    await db.schema.dropIndex('messages_unread').execute();
+  },
+};
+
 /** What the server masked in a message before storing it ('pan'); null: nothing. */
 const messageRedactions: Migration = {
   async up(db: Kysely<unknown>) {
@@ -450,6 +489,100 @@ const fullTextSearch: Migration = {
   },
 };
 
+/**
+ * The audit log: entries hash-chained per chat and on one desk chain, each chain's end,
+ * and the key that seals people in the hashes (random, made here once per database).
+ */
+const auditLog: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('chain', 'text', (c) => c.notNull())
+      .addColumn('chainSeq', 'integer', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actorId', 'text', (c) => c.notNull())
+      .addColumn('actorRole', 'text', (c) => c.notNull())
+      .addColumn('actorName', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('prevHash', 'text', (c) => c.notNull())
+      .addUniqueConstraint('audit_log_chain_seq', ['chain', 'chainSeq'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_time')
+      .on('audit_log')
+      .columns(['at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_chat')
+      .on('audit_log')
+      .columns(['chatId', 'at', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('audit_log_by_actor')
+      .on('audit_log')
+      .columns(['actorId', 'at', 'id'])
+      .execute();
+    await db.schema
+      .createTable('audit_chains')
+      .addColumn('chain', 'text', (c) => c.primaryKey())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('audit_key')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .execute();
+    await sql`INSERT INTO audit_key (id, key) VALUES (1, ${randomBytes(32).toString('hex')})`.execute(
+      db,
+    );
+  },
+};
+
+/**
+ * The webhook outbox: one row per event and receiver, written in the transaction of the
+ * change, so a node killed after it acknowledged the change loses no event. `seq` is the
+ * commit order the deliveries of one chat keep.
+ */
+const webhookOutbox: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await db.schema
+      .createTable('webhook_outbox')
+      .addColumn('seq', postgres ? 'bigserial' : 'integer', (c) =>
+        postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('chatId', 'text')
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('nextAttemptAt', 'text', (c) => c.notNull())
+      .addColumn('leaseUntil', 'text')
+      .addColumn('lastError', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('deliveredAt', 'text')
+      .execute();
+    // The due ones, in commit order; and what waits before a chat's next event.
+    await db.schema
+      .createIndex('webhook_outbox_pending')
+      .on('webhook_outbox')
+      .columns(['status', 'nextAttemptAt', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_outbox_by_chat')
+      .on('webhook_outbox')
+      .columns(['chatId', 'url', 'seq'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -460,9 +593,19 @@ const migrations: Record<string, Migration> = {
   '0007_known_admins': knownAdmins,
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
+  '0010_read_watermarks': readWatermarks,
   '0017_message_redactions': messageRedactions,
   '0018_full_text_search': fullTextSearch,
+  '0019_audit_log': auditLog,
+  '0021_webhook_outbox': webhookOutbox,
 };
+
+/**
+ * Features land in parallel and their migrations touch different tables, so a database may
+ * have run a later-numbered one before an earlier one arrived: run what is missing, in
+ * name order, rather than refuse to start.
+ */
+const allowUnorderedMigrations = true;
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
@@ -470,13 +613,13 @@ const provider: MigrationProvider = {
 
 /** Migrates up to and including `name` (tests of what a migration does to existing rows). */
 export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations }).migrateTo(name);
   if (error) throw error;
 }
 
 /** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;
 }

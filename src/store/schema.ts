@@ -1,4 +1,5 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
+import type { Generated } from 'kysely';
 import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
@@ -18,6 +19,13 @@ export interface ChatsTable {
   userOnline: number;
   /** The seq of the chat's newest message; the next message takes lastSeq + 1. */
   lastSeq: number;
+  /**
+   * Read watermarks (see markRead): every user message with seq ≤ adminReadSeq is read,
+   * and every admin and system message with seq ≤ userReadSeq. 0 is always true (a new
+   * chat's, and the safe value for any other: the next read then looks at the whole chat).
+   */
+  adminReadSeq: number;
+  userReadSeq: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,6 +112,57 @@ export interface AgentsTable {
   updatedAt: string;
 }
 
+/** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
+export interface AuditLogTable {
+  id: string;
+  chain: string;
+  chainSeq: number;
+  at: string;
+  actorId: string;
+  actorRole: string;
+  actorName: string;
+  action: string;
+  chatId: string | null;
+  /** The details as canonical JSON. */
+  details: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** Where each chain ends: what the next entry links to, and what verify expects to find. */
+export interface AuditChainsTable {
+  chain: string;
+  seq: number;
+  hash: string;
+}
+
+/** The key that seals people's ids and names in the hashes (made once, by the migration). */
+export interface AuditKeyTable {
+  id: number;
+  key: string;
+}
+
+/** One event for one receiver, written with the change that made it (the outbox). */
+export interface WebhookOutboxTable {
+  /** Commit order: per chat, events are delivered in this order. */
+  seq: Generated<number>;
+  /** The `webhook-id`: the same on every attempt. */
+  id: string;
+  url: string;
+  chatId: string | null;
+  type: string;
+  /** The body as sent: `{type, timestamp, data}`. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  /** Until when the node that took it may deliver it; null while nobody holds it. */
+  leaseUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -113,4 +172,8 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  audit_log: AuditLogTable;
+  audit_chains: AuditChainsTable;
+  audit_key: AuditKeyTable;
+  webhook_outbox: WebhookOutboxTable;
 }

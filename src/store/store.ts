@@ -3,10 +3,13 @@
  * race could decide is a conditional update whose WHERE clause states what the caller
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
+import type { AuditDraft, ChatAudit } from '../audit/chain.js';
+import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability, RedactionKind } from '../schemas/vocabulary.js';
+import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
+import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { SearchPage, SearchQuery } from './search.js';
@@ -40,6 +43,17 @@ export type ChatQuery =
 export interface ChatEffect {
   lastMessage: string;
   unreadIncrement: number;
+}
+
+/**
+ * What a read marks, decided by the domain rules (readEffect): the messages of
+ * `senderTypes`, and for an admin the unread count. The store keeps one watermark per
+ * `reader` (see markRead), so every read of one reader names the same sender types.
+ */
+export interface ReadEffect {
+  reader: ReaderType;
+  senderTypes: SenderType[];
+  resetUnread: boolean;
 }
 
 export interface MessageDraft {
@@ -91,6 +105,12 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Attachments' records, their chunks and the sweep's lease (attachment-records.ts). */
   readonly attachments: AttachmentRecords;
+  /** The audit log's reading side; entries are written with the changes they record. */
+  readonly audit: AuditLog;
+  /** The webhook outbox's delivering side; rows are written with the changes that make them. */
+  readonly webhooks: WebhookOutbox;
+  /** Where the events of changes from now on go (WEBHOOK_URLS); none: nothing is queued. */
+  sendWebhooksTo(urls: readonly string[]): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 
@@ -101,22 +121,35 @@ export interface Store {
    * Returns the user's open chat, creating it if there is none (one open chat per user);
    * a new chat starts with `userOnline` as given.
    */
-  openChat(user: {
-    userId: string;
-    userName: string;
-    online: boolean;
-  }): Promise<{ chat: Chat; isNew: boolean }>;
+  openChat(
+    user: {
+      userId: string;
+      userName: string;
+      online: boolean;
+    },
+    audit?: ChatAudit,
+  ): Promise<{ chat: Chat; isNew: boolean }>;
   /** The first `max` chats of the list, in its order. */
   listChats(query: ChatQuery, max: number): Promise<Chat[]>;
 
   /** Assign (and optionally lock) to `admin` if open and not held by another admin. */
-  takeChat(chatId: string, admin: AdminRef, lock: boolean): Promise<Chat | undefined>;
+  takeChat(
+    chatId: string,
+    admin: AdminRef,
+    lock: boolean,
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined>;
   /** Reassign from `fromAdminId` to `to` if it still holds the open chat. */
-  transferChat(chatId: string, fromAdminId: string, to: AdminRef): Promise<Chat | undefined>;
+  transferChat(
+    chatId: string,
+    fromAdminId: string,
+    to: AdminRef,
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined>;
   /** Unlock + unassign + waiting, if it is still held by `heldBy`. */
-  releaseChat(chatId: string, heldBy: string): Promise<Chat | undefined>;
+  releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<Chat | undefined>;
   /** Closes the chat if it is open and `closer` may still close it (writableBy). */
-  closeChat(chatId: string, closer: Actor): Promise<Chat | undefined>;
+  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined>;
   /** Sets `userOnline` on the user's open chat, if they have one. */
   setUserOnline(userId: string, online: boolean): Promise<Chat | undefined>;
 
@@ -132,8 +165,12 @@ export interface Store {
 
   /** An admin joined: their availability becomes `availability` unless they chose before. */
   joinAgent(adminId: string, availability: Availability): Promise<void>;
-  setAgentAvailability(adminId: string, availability: Availability): Promise<void>;
-  setAgentMaxChats(adminId: string, maxChats: number): Promise<void>;
+  setAgentAvailability(
+    adminId: string,
+    availability: Availability,
+    audit?: AuditDraft,
+  ): Promise<void>;
+  setAgentMaxChats(adminId: string, maxChats: number, audit?: AuditDraft): Promise<void>;
   /** The known admins named, or the `max` seen most recently (newest first), with their load. */
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
 
@@ -159,12 +196,11 @@ export interface Store {
    * first, one page from `query.cursor` (search.ts).
    */
   search(query: SearchQuery): Promise<SearchPage>;
-  /** Marks messages from `senderTypes` read; resets unreadCount when `resetUnread`. */
-  markRead(
-    chatId: string,
-    senderTypes: SenderType[],
-    resetUnread: boolean,
-  ): Promise<Chat | undefined>;
+  /**
+   * Marks every unread message of `read.senderTypes` up to the chat's newest read, and
+   * resets unreadCount when `read.resetUnread`. Looks only above the reader's watermark.
+   */
+  markRead(chatId: string, read: ReadEffect): Promise<Chat | undefined>;
 }
 
 /** The chat, or the 404 every use case answers for an unknown id. */

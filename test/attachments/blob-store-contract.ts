@@ -83,6 +83,29 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStoreUnd
       expect(got?.chunks).toBeGreaterThan(1);
     }, 60_000);
 
+    it('gives back exactly the bytes of a range: the first, the last, within and across chunks', async () => {
+      const key = randomUUID();
+      const bytes = randomBytes(3 * MiB + 123);
+      await store().put(key, bytes, 'application/pdf');
+      const ranges = [
+        { start: 0, end: 0 },
+        { start: bytes.length - 1, end: bytes.length - 1 },
+        { start: 1000, end: 1999 },
+        { start: 256 * 1024 - 10, end: 256 * 1024 + 9 },
+        { start: MiB - 1, end: 2 * MiB + 1 },
+        { start: 17, end: bytes.length - 1 },
+      ];
+      for (const range of ranges) {
+        const stream = await store().get(key, range);
+        const got = stream === undefined ? undefined : await readAll(stream);
+        expect(
+          got?.bytes.equals(bytes.subarray(range.start, range.end + 1)),
+          JSON.stringify(range),
+        ).toBe(true);
+      }
+      expect(await store().get(randomUUID(), { start: 0, end: 9 })).toBeUndefined();
+    }, 60_000);
+
     it('deletes a key, and deleting a key that holds nothing is no error', async () => {
       const key = randomUUID();
       const other = randomUUID();

@@ -44,6 +44,8 @@ export function everyChatState(): ChatsTable[] {
           unreadCount: 0,
           userOnline: 0,
           lastSeq: 0,
+          adminReadSeq: 0,
+          userReadSeq: 0,
           createdAt: at,
           updatedAt: at,
         });

@@ -133,7 +133,15 @@ describe('writing and what a message does', () => {
     );
   });
   it("a read marks the other side's messages; an admin read clears the unread count", () => {
-    expect(readEffect('admin')).toEqual({ senderTypes: ['user'], resetUnread: true });
-    expect(readEffect('user')).toEqual({ senderTypes: ['admin', 'system'], resetUnread: false });
+    expect(readEffect('admin')).toEqual({
+      reader: 'admin',
+      senderTypes: ['user'],
+      resetUnread: true,
+    });
+    expect(readEffect('user')).toEqual({
+      reader: 'user',
+      senderTypes: ['admin', 'system'],
+      resetUnread: false,
+    });
   });
 });

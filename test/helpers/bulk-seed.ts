@@ -23,7 +23,8 @@ export interface SeededChat {
 
 /**
  * One open chat of `userId` with `messages` messages, user and admin alternating; the
- * user's are unread (an admin's mark-read has them all to mark).
+ * user's are unread (an admin's mark-read has them all to mark), the admin's read, and the
+ * read watermarks say so.
  */
 export async function seedLongChat(
   database: DatabaseConfig,
@@ -51,6 +52,9 @@ export async function seedLongChat(
         unreadCount: Math.ceil(messages / 2),
         userOnline: 0,
         lastSeq: messages,
+        // Every admin message is read, every user message unread (the first is seq 1).
+        adminReadSeq: 0,
+        userReadSeq: messages,
         createdAt: AT,
         updatedAt: AT,
       })

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/schemas/shapes.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { assignChat, fetchHistory, forChat, openChat, restSend } from '../helpers/flows.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, type RestResponse, refused, replyOf, succeeded } from '../helpers/server.js';
@@ -250,6 +252,58 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const tooMany = await get('?limit=201');
     expect(tooMany.status).toBe(400);
     expect(refused(tooMany).error).toMatch(/limit/);
+  });
+
+  it('history replies stop at historyPageMaxBytes; pages keep their newest, cursors still reach every message', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    // Control characters are valid text and JSON writes each as a 6-byte escape: these
+    // 20 messages are ~1.2 MB of JSON, over the budget.
+    const escaped = '\u0001'.repeat(LIMITS.contentChars);
+    const total = 22;
+    for (let i = 1; i <= total; i++) {
+      const content = i <= 2 ? `short ${i}` : escaped;
+      expect((await restSend(world, user, 'user', { chatId: chat._id, content })).status).toBe(200);
+    }
+    const budget = TUNABLES.historyPageMaxBytes.value;
+    const path = `/api/messages/${chat._id}`;
+    const get = async (query: string) => {
+      const res = replyOf(
+        'GET /api/messages/:chatId',
+        await api(world.server(), 'GET', path + query),
+      );
+      const messages = succeeded(res).messages;
+      // The reply is the envelope around the messages; the messages alone are within it.
+      expect(Number(res.headers.get('content-length'))).toBeLessThan(budget + 200);
+      expect(Buffer.byteLength(JSON.stringify(messages))).toBeLessThanOrEqual(budget);
+      return { seqs: messages.map((m) => m.seq), pagination: succeeded(res).pagination };
+    };
+
+    const page = await get('?page=1&limit=50');
+    expect(page.pagination).toEqual({ page: 1, limit: 50, total, pages: 1 });
+    const kept = page.seqs.length;
+    expect(kept).toBeGreaterThan(1);
+    expect(kept).toBeLessThan(total);
+    expect(page.seqs).toEqual(Array.from({ length: kept }, (_, i) => total - kept + 1 + i));
+
+    // Forwards from the start and backwards from the end, each as far as hasMore says.
+    const forwards: number[] = [];
+    for (let after = 0, more = true; more; ) {
+      const read = await get(`?after=${after}&limit=200`);
+      forwards.push(...read.seqs);
+      after = read.seqs[read.seqs.length - 1] ?? after;
+      more = 'hasMore' in read.pagination && read.pagination.hasMore;
+    }
+    expect(forwards).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    const backwards: number[][] = [];
+    for (let before = total + 1, more = true; more; ) {
+      const read = await get(`?before=${before}&limit=200`);
+      backwards.unshift(read.seqs);
+      before = read.seqs[0] ?? before;
+      more = 'hasMore' in read.pagination && read.pagination.hasMore;
+    }
+    expect(backwards.length).toBeGreaterThan(1);
+    expect(backwards.flat()).toEqual(forwards);
   });
 
   it('an admin read marks user messages read, zeroes unreadCount and tells the chat room', async () => {

@@ -10,6 +10,7 @@ import type { Chat } from '../../src/schemas/shapes.js';
 import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { openStore } from '../../src/store/open.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
+import { blobStoreContract } from '../attachments/blob-store-contract.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const id = () => randomBytes(12).toString('hex');
@@ -86,6 +87,35 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     await blobs.delete('k-1');
     expect(await blobs.get('k-1')).toBeUndefined();
     await blobs.delete('never-there');
+  });
+
+  it('a range reads only the chunks that hold it', async () => {
+    const read: number[] = [];
+    const counted = {
+      ...store.attachments,
+      readChunk: (key: string, idx: number) => {
+        read.push(idx);
+        return store.attachments.readChunk(key, idx);
+      },
+    };
+    const blobs = databaseBlobStore(counted, 1000);
+    const bytes = randomBytes(10_500);
+    await blobs.put('k-range', bytes, 'application/pdf');
+    expect(await store.attachments.firstChunkBytes('k-range')).toBe(1000);
+    expect(await store.attachments.firstChunkBytes('never-there')).toBeUndefined();
+    expect(
+      (await readAll(await blobs.get('k-range', { start: 4990, end: 6010 })))?.equals(
+        bytes.subarray(4990, 6011),
+      ),
+    ).toBe(true);
+    expect(read).toEqual([4, 5, 6]);
+    read.length = 0;
+    expect(
+      (await readAll(await blobs.get('k-range', { start: 10_400, end: 10_499 })))?.equals(
+        bytes.subarray(10_400),
+      ),
+    ).toBe(true);
+    expect(read).toEqual([10]);
   });
 
   it('records: found by id and by the message that used them; the quota counts files and thumbnails', async () => {
@@ -206,4 +236,9 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(await store.attachments.takeLease('test-lease', 'node-b', 60_000)).toBe(true);
     expect(await store.attachments.takeLease('test-lease', 'node-a', 60_000)).toBe(false);
   });
+
+  blobStoreContract(`the database store on ${target.name}`, async () => ({
+    store: databaseBlobStore(store.attachments),
+    close: async () => {},
+  }));
 });

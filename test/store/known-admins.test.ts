@@ -14,7 +14,8 @@ import type { ChatsTable, Database } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
-function rawDatabase(config: DatabaseConfig): Kysely<Database> {
+/** The database under the schema `T` it has (the latest unless a test migrated it partway). */
+function rawDatabase<T = Database>(config: DatabaseConfig): Kysely<T> {
   return config.kind === 'postgres'
     ? new Kysely({
         dialect: new PostgresDialect({
@@ -74,6 +75,9 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
   });
 });
 
+/** A chat row before migration 0010 added the read watermarks. */
+type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq'>;
+
 describe.each(await storeTargets())('migration 0007 on $name', (target) => {
   let db: TestDatabase;
   afterAll(async () => {
@@ -82,7 +86,7 @@ describe.each(await storeTargets())('migration 0007 on $name', (target) => {
 
   it('learns the admins existing chats name (holders and lock holders), each once', async () => {
     db = await target.create();
-    const raw = rawDatabase(db.config);
+    const raw = rawDatabase<{ chats: ChatsBefore0010 }>(db.config);
     // The migrator works on any schema (as the import's does).
     const untyped = raw as unknown as Kysely<unknown>;
     try {
@@ -92,7 +96,7 @@ describe.each(await storeTargets())('migration 0007 on $name', (target) => {
         holder: string | null,
         locker: string | null,
         at: string,
-      ): ChatsTable => ({
+      ): ChatsBefore0010 => ({
         id,
         userId: `u-${id}`,
         userName: 'U',

@@ -6,6 +6,7 @@
  * busy machine's pauses do not count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readEffect } from '../../src/chats/rules.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { seedLongChat, seedManyChats } from '../helpers/bulk-seed.js';
@@ -68,7 +69,7 @@ describe.each(targets)('read cost on $name', (target) => {
     small = await sized(() => target.create(), 1_000, 600);
     // Each chat's user messages are all unread: the first admin read marks them (150,000 in
     // the large one); what is compared below is the read of a chat already read.
-    for (const s of [large, small]) await s.store.markRead(s.chatId, ['user'], true);
+    for (const s of [large, small]) await s.store.markRead(s.chatId, readEffect('admin'));
   }, 120_000);
 
   afterAll(async () => {
@@ -89,8 +90,8 @@ describe.each(targets)('read cost on $name', (target) => {
       'a page before the end',
       (s) => s.store.historyCursor(s.chatId, { direction: 'before', seq: s.messages, limit: 200 }),
     ],
-    ['an admin marking a read chat read', (s) => s.store.markRead(s.chatId, ['user'], true)],
-    ['a user marking a read chat read', (s) => s.store.markRead(s.chatId, ['admin'], false)],
+    ['an admin marking a read chat read', (s) => s.store.markRead(s.chatId, readEffect('admin'))],
+    ['a user marking a read chat read', (s) => s.store.markRead(s.chatId, readEffect('user'))],
     ["a user's chats", (s) => s.store.listChats({ kind: 'byUser', userId: 'hoarder' }, 200)],
     [
       'the waiting queue',

@@ -42,6 +42,7 @@ describe('refused uploads', () => {
     expect(said('ATTACHMENT_DAMAGED')).toBe(en('attachDamaged', { name }));
     expect(said('SCANNER_UNAVAILABLE')).toBe(en('attachScanner'));
     expect(said('NETWORK')).toBe(en('attachNetwork', { name }));
+    expect(said('ATTACHMENT_TIMEOUT')).toBe(en('attachSlow', { name }));
     // Anything else: the server's own message, inside the sentence.
     expect(said('ATTACHMENT_FORM')).toBe(en('attachFailed', { name, reason: 'server words' }));
   });
@@ -57,6 +58,7 @@ describe('refused uploads', () => {
       'ATTACHMENT_PIXELS',
       'ATTACHMENT_DAMAGED',
       'SCANNER_UNAVAILABLE',
+      'ATTACHMENT_TIMEOUT',
     ]) {
       expect(code in ERRORS || ours.includes(code), code).toBe(true);
     }

@@ -48,6 +48,23 @@ const png = (width: number, height: number, background: string) =>
 const loadedWidth = (img: Locator) =>
   img.evaluate((el) => (el instanceof HTMLImageElement && el.complete ? el.naturalWidth : 0));
 
+/** What the shared attachment rules decide about a thumbnail button and its image. */
+function looks(image: Locator) {
+  return image.evaluate((el) => {
+    const box = getComputedStyle(el);
+    const img = el.querySelector('img');
+    const inner = img ? getComputedStyle(img) : undefined;
+    return {
+      border: `${box.borderTopWidth} ${box.borderTopStyle} ${box.borderTopColor}`,
+      radius: box.borderTopLeftRadius,
+      cursor: box.cursor,
+      background: box.backgroundColor,
+      imageMaxHeight: inner?.maxHeight,
+      imageMaxWidth: inner?.maxWidth,
+    };
+  });
+}
+
 describe.skipIf(!chromiumAvailable)('attachments in the widget and the console', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -154,6 +171,9 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
       expect(await thumb.getAttribute('aria-label')).toBe(
         `Open ${isolated('receipt.png')} full size`,
       );
+      // One stylesheet for both (web/shared/ui/attachments.css): the thumbnail looks the same.
+      expect(await looks(thumb)).toEqual(await looks(first.locator('.msg__image')));
+      expect((await looks(thumb)).border).toBe('1px solid rgb(209, 213, 219)');
       await thumb.focus();
       await agent.keyboard.press('Enter');
       const viewer = agent.locator('dialog.viewer[open]');

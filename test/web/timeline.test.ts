@@ -14,6 +14,7 @@ import {
   markSeen,
   merge,
   messageTime,
+  olderThan,
   type ReaderClock,
   setPendingState,
   timelineItems,
@@ -76,6 +77,13 @@ describe('timeline', () => {
     expect(t.messages[0]?.isRead).toBe(true);
     expect(hasGapBefore(t, msg(3))).toBe(false);
     expect(hasGapBefore(t, msg(5))).toBe(true);
+  });
+
+  it('knows older messages exist from the first seq, also on a first page the server cut to its byte budget', () => {
+    // 22 messages, limit 50: one page by the count, but a cut page holds only 18 to 22.
+    expect(olderThan([18, 19, 20, 21, 22].map((seq) => msg(seq)))).toBe(true);
+    expect(olderThan([msg(1), msg(2)])).toBe(false);
+    expect(olderThan([])).toBe(false);
   });
 });
 

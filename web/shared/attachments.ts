@@ -60,6 +60,8 @@ export function uploadProblem(
       return t('attachRateLimited');
     case 'NETWORK':
       return t('attachNetwork', { name });
+    case 'ATTACHMENT_TIMEOUT':
+      return t('attachSlow', { name });
     case 'ATTACHMENT_PIXELS':
       return t('attachPixels', { name });
     case 'ATTACHMENT_DAMAGED':

@@ -30,6 +30,14 @@ export interface Timeline {
 export const emptyTimeline: Timeline = { messages: [], pending: [], hasOlder: false };
 
 export const lastSeq = (t: Timeline): number => t.messages.at(-1)?.seq ?? 0;
+
+/**
+ * Whether messages older than a page's first exist on the server: `seq` runs 1, 2, 3…
+ * without gaps, so exactly when its first is not 1. A page's own count can not say it: a
+ * page cut at the server's byte budget holds fewer than its limit, and still counts one
+ * page when the chat has fewer messages than the limit.
+ */
+export const olderThan = (page: readonly Message[]): boolean => (page[0]?.seq ?? 1) > 1;
 export const firstSeq = (t: Timeline): number | undefined => t.messages[0]?.seq;
 
 /** A later copy of a message wins only when it knows more (it was read since). */

@@ -15,6 +15,7 @@ import {
   lastSeq,
   markSeen,
   merge,
+  olderThan,
   type PendingSend,
   setPendingState,
   type Timeline,
@@ -29,9 +30,8 @@ const TYPING_SHOWN_MS = 6000;
 const SEND_WAITS_FOR_CONNECTION_MS = 60_000;
 
 type Pagination = RestSuccess<'GET /api/messages/:chatId'>['pagination'];
-/** A cursor page (after=, before=) says whether more exist; a numbered one how many pages. */
+/** A cursor page (after=, before=) says whether more exist. */
 const hasMore = (p: Pagination) => 'hasMore' in p && p.hasMore;
-const pageCount = (p: Pagination) => ('pages' in p ? p.pages : 1);
 
 export interface ChatOptions {
   /** Which side this reader writes for: user messages, or admin (and system) messages. */
@@ -142,7 +142,7 @@ export function useChat(
           query: { limit: String(PAGE) },
         });
         if (!live) return;
-        update((t) => ({ ...merge(t, page.messages), hasOlder: pageCount(page.pagination) > 1 }));
+        update((t) => ({ ...merge(t, page.messages), hasOlder: olderThan(page.messages) }));
         // Anything stored between the page and the join: fetch it too.
         await catchUp();
       } catch {

@@ -16,12 +16,12 @@ import { readToken } from '../shared/token.js';
 import { scheduleRefresh } from '../shared/token-refresh.js';
 import { WidgetApp } from './app.js';
 import { ATTRIBUTES, identityOf, readConfig } from './config.js';
+import { css } from './styles.js';
 import type {
   FastorikaChatElement,
   FastorikaChatEventMap,
   FastorikaChatEventName,
 } from './types/fastorika-chat.js';
-import css from './widget.css';
 
 function styleSheet(root: ShadowRoot): void {
   if ('adoptedStyleSheets' in Document.prototype && 'replaceSync' in CSSStyleSheet.prototype) {

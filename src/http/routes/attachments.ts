@@ -6,14 +6,22 @@
  * Nothing is stored before the whole file was read and checked, so a slow or aborted
  * upload leaves nothing behind.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parseRange } from '../../attachments/byte-range.js';
 import { isImageType } from '../../attachments/content-type.js';
-import { openAttachment } from '../../attachments/download.js';
-import { admitUpload, type UploadedFile, uploadAttachment } from '../../attachments/upload.js';
-import { ANONYMOUS, senderClaim } from '../../auth/actor.js';
+import { type Download, openAttachment, RangeNotSatisfiable } from '../../attachments/download.js';
+import {
+  admitUpload,
+  releaseUpload,
+  type UploadedFile,
+  uploadAttachment,
+} from '../../attachments/upload.js';
+import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
+import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
 import {
   AttachmentLinkQuery,
@@ -23,6 +31,7 @@ import {
 } from '../../schemas/inputs.js';
 import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
+import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
@@ -82,6 +91,30 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
   }
 }
 
+/**
+ * The upload's pace (attachments/upload-pace.ts), from the bytes its connection has read:
+ * a counter, so no stream is tapped or slowed. `expired` rejects with ATTACHMENT_TIMEOUT
+ * the first time the pace says so; `stop` once the body is in (or the upload failed).
+ */
+function watchPace(req: IncomingMessage, bounds: UploadPace) {
+  const { socket } = req;
+  const base = socket.bytesRead;
+  const watch = paceWatch(bounds, Date.now());
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    const every = Math.min(TUNABLES.attachmentUploadCheckMs.value, bounds.idleMs / 2);
+    timer = setInterval(() => {
+      const why = watch.observe(Date.now(), socket.bytesRead - base);
+      if (why === undefined) return;
+      clearInterval(timer);
+      reject(new AppError('ATTACHMENT_TIMEOUT', why));
+    }, every);
+  });
+  // Settled after the race was decided otherwise: nobody waits for it then.
+  expired.catch(() => {});
+  return { expired, stop: () => clearInterval(timer) };
+}
+
 function parseFields(fields: Record<string, string>) {
   const parsed = UploadFields.safeParse(fields);
   if (!parsed.success) throw new InvalidInput(describeIssue(parsed.error));
@@ -94,20 +127,34 @@ function disposition(kind: 'inline' | 'attachment', name: string): string {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** A header as one string: repeated, its values joined (so it matches no single validator). */
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  value === undefined ? undefined : [value].flat().join(', ');
+
 /** The headers of every download (docs/security.md): nothing in it can run on our origin. */
-function downloadHeaders(reply: FastifyReply, contentType: string, name: string, size?: number) {
+function downloadHeaders(reply: FastifyReply, download: Download) {
+  const { contentType, record, size, range } = download;
   reply
     .header('content-type', contentType)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "sandbox; default-src 'none'")
     .header(
       'content-disposition',
-      disposition(isImageType(contentType) ? 'inline' : 'attachment', name),
+      disposition(isImageType(contentType) ? 'inline' : 'attachment', record.name),
     )
     .header('cache-control', 'private')
     // Signed links are meant for <img> and links on the app's own pages, on another origin.
-    .header('cross-origin-resource-policy', 'cross-origin');
-  if (size !== undefined) reply.header('content-length', size);
+    .header('cross-origin-resource-policy', 'cross-origin')
+    .header('accept-ranges', 'bytes')
+    .header('etag', download.etag);
+  if (range) {
+    reply
+      .status(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+      .header('content-length', range.end - range.start + 1);
+  } else {
+    reply.header('content-length', size);
+  }
 }
 
 export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
@@ -132,6 +179,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('POST /api/attachments') },
       async (req, reply) => {
         if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
+        // Judged by its pace rather than the whole-request timeout, until its reply is out.
+        reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
+        const pace = watchPace(req.raw, ctx.deps.attachments.pace);
+        let uploader: Person | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
           const { senderId, senderName, senderType } = parseFields(fields);
@@ -141,7 +192,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           return ctx.actorFor(req, claim);
         };
         let file: UploadedFile | undefined;
-        try {
+        const reading = (async () => {
           for await (const part of req.parts()) {
             if (part.type === 'field') {
               if (part.valueTruncated || part.fieldnameTruncated) {
@@ -154,17 +205,32 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               throw formError(`The file part must be named "file", not "${part.fieldname}"`);
             }
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
-            await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
+            uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
             file = {
               bytes: await readFile(part.file, maxBytes),
               filename: part.filename,
               declaredType: part.mimetype,
             };
           }
+        })();
+        try {
+          await Promise.race([reading, pace.expired]);
         } catch (err) {
+          // After a timeout the parser fails too, when the connection closes: nothing to add.
+          reading.catch(() => {});
           // The rest of the body stays unread: close the connection rather than drain it.
           reply.header('connection', 'close');
+          if (err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT') {
+            // Admitted, or being admitted while the time ran out: its budget goes back.
+            if (uploader) await releaseUpload(ctx.deps, uploader);
+            else {
+              const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
+              reading.then(late, late).catch(() => {});
+            }
+          }
           throw multipartRefusal(err, maxBytes);
+        } finally {
+          pace.stop();
         }
         if (!file) throw formError('No file: the form needs one part named "file"');
         const { chatId } = parseFields(fields);
@@ -186,12 +252,22 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             exp !== undefined || sig !== undefined ? { exp: exp ?? '', sig: sig ?? '' } : undefined;
           // A signed link is the whole authorization; a header beside it changes nothing.
           const actor = link ? ANONYMOUS : await ctx.actorFor(req, undefined);
-          const download = await openAttachment(ctx.deps, actor, {
-            id: req.params.attachmentId,
-            variant,
-            link,
-          });
-          downloadHeaders(reply, download.contentType, download.record.name, download.size);
+          let download: Download;
+          try {
+            download = await openAttachment(ctx.deps, actor, {
+              id: req.params.attachmentId,
+              variant,
+              link,
+              range: parseRange(req.headers.range),
+              ifRange: headerText(req.headers['if-range']),
+            });
+          } catch (err) {
+            if (err instanceof RangeNotSatisfiable) {
+              reply.header('content-range', `bytes */${err.size}`);
+            }
+            throw err;
+          }
+          downloadHeaders(reply, download);
           return reply.send(download.body);
         },
       );

@@ -40,6 +40,7 @@ export type CommonKey =
   | 'attachQuota'
   | 'attachRateLimited'
   | 'attachNetwork'
+  | 'attachSlow'
   | 'attachPixels'
   | 'attachDamaged'
   | 'attachScanner'
@@ -94,6 +95,8 @@ export const common: Catalogue<CommonKey> = {
       'Your space for files is full. Files you attached but did not send are removed after a day.',
     attachRateLimited: 'Too many files in a short time. Try again in a minute.',
     attachNetwork: '{name} could not be uploaded: the connection failed. Try again.',
+    attachSlow:
+      '{name} could not be uploaded: the connection was too slow. Try again on a better one.',
     attachPixels: '{name} has too many pixels. Send a smaller image or a screenshot of part of it.',
     attachDamaged: '{name} could not be read: the image seems damaged.',
     attachScanner: 'Files cannot be checked for viruses right now. Try again in a few minutes.',
@@ -147,6 +150,8 @@ export const common: Catalogue<CommonKey> = {
       'Место для ваших файлов закончилось. Прикреплённые, но не отправленные файлы удаляются через сутки.',
     attachRateLimited: 'Слишком много файлов за короткое время. Попробуйте через минуту.',
     attachNetwork: 'Не удалось загрузить {name}: соединение прервалось. Попробуйте ещё раз.',
+    attachSlow:
+      'Не удалось загрузить {name}: соединение слишком медленное. Попробуйте при лучшей связи.',
     attachPixels:
       'В {name} слишком много пикселей. Отправьте изображение поменьше или снимок части экрана.',
     attachDamaged: 'Не удалось прочитать {name}: изображение, похоже, повреждено.',
@@ -201,6 +206,7 @@ export const common: Catalogue<CommonKey> = {
       'Fayllaringiz uchun joy tugadi. Biriktirilgan, lekin yuborilmagan fayllar bir kundan keyin oʻchiriladi.',
     attachRateLimited: 'Qisqa vaqtda juda koʻp fayl. Bir daqiqadan keyin qayta urinib koʻring.',
     attachNetwork: '{name} yuklanmadi: ulanish uzildi. Qayta urinib koʻring.',
+    attachSlow: '{name} yuklanmadi: ulanish juda sekin. Yaxshiroq aloqada qayta urinib koʻring.',
     attachPixels:
       '{name} da piksellar juda koʻp. Kichikroq rasm yoki ekranning bir qismi suratini yuboring.',
     attachDamaged: '{name} oʻqib boʻlmadi: rasm shikastlanganga oʻxshaydi.',

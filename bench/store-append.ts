@@ -1,0 +1,383 @@
+/**
+ * `node --import tsx bench/store-append.ts [append|mark-read|statements]`: the SQLite
+ * store alone, without a server or sockets, so that what one statement or index costs a
+ * message shows above the noise. Each measure alternates its variants round by round
+ * (A B, then B A, ...) on fresh files and prints every round, so that a drift of a shared
+ * machine hits all of them. Sizes by environment: BENCH_MESSAGES (20,000), BENCH_CHATS
+ * (100), BENCH_ROUNDS (3).
+ *
+ * - append: store.appendMessage of BENCH_MESSAGES user messages over BENCH_CHATS chats,
+ *   BENCH_IN_FLIGHT at once (default BENCH_CHATS: group-commit batches of about that many),
+ *   after a warm-up; CPU µs of this process per message. Variants: the store as it is, and the
+ *   same with the partial index of unread messages that migration 0005 added (0010 drops it).
+ * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
+ *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
+ *   and 0005's statement, as it was, with its partial index and without it (what the
+ *   index was added for).
+ * - statements: the append's two statements on the raw handle, in transactions of
+ *   BENCH_CHATS messages; CPU µs per message. Variants: as sqlite-append.ts has them (the
+ *   chat bump's WHERE is writableBy, the insert binds by name), the bump by id alone, and
+ *   the insert bound by position.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { readEffect } from '../src/chats/rules.js';
+import { newId } from '../src/ids.js';
+import { writableBy } from '../src/store/chat-sql.js';
+import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from '../src/store/rows.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import type { MessageDraft, Store } from '../src/store/store.js';
+import { seedLongChat } from '../test/helpers/bulk-seed.js';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const CHATS = Number(process.env.BENCH_CHATS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Appends in flight at once (at most one per chat): about the group commit's batch size. */
+const IN_FLIGHT = Math.min(Number(process.env.BENCH_IN_FLIGHT ?? CHATS), CHATS);
+const LONG_CHAT = 300_000;
+const UNREAD = 100;
+const WARM_UP = 2_000;
+
+const scratch = mkdtempSync(join(os.tmpdir(), 'chat-store-bench-'));
+let files = 0;
+const freshPath = () => join(scratch, `bench-${++files}.db`);
+
+/** 0005's partial index of unread messages, exactly as it was created. */
+const UNREAD_INDEX = `CREATE INDEX "messages_unread" ON "messages" ("chatId", "senderType") WHERE "isRead" = 0`;
+
+/** Runs `database` work on the store's file while no store holds it (it locks the file). */
+function onFile(path: string, work: (database: BetterSqlite3.Database) => void): void {
+  const database = new BetterSqlite3(path);
+  try {
+    work(database);
+  } finally {
+    database.close();
+  }
+}
+
+const cpuMicros = (): number => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+const userDraft = (chatId: string, userId: string, n: number): MessageDraft => ({
+  chatId,
+  senderId: userId,
+  senderRole: 'user',
+  senderType: 'user',
+  senderName: 'Bench user',
+  content: `message ${n} of the store bench`,
+  messageType: 'text',
+  fileUrl: null,
+  clientMessageId: null,
+  effect: { lastMessage: `message ${n} of the store bench`, unreadIncrement: 1 },
+});
+
+/** Round r runs the variants forwards when r is even, backwards when odd. */
+function inTurn<T>(variants: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...variants] : [...variants].reverse();
+}
+
+function report(title: string, unit: string, results: Map<string, number[]>): void {
+  console.log(`\n${title} (${unit}), every round in order:`);
+  for (const [name, values] of results) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    console.log(
+      `  ${name.padEnd(34)} ${values.map((v) => v.toFixed(1)).join(' / ')}   median ${median.toFixed(1)}`,
+    );
+  }
+}
+
+// ---- append ----------------------------------------------------------------------------
+
+async function appendRound(withUnreadIndex: boolean): Promise<number> {
+  const path = freshPath();
+  await (await openSqliteStore(path)).close();
+  if (withUnreadIndex) onFile(path, (database) => database.exec(UNREAD_INDEX));
+  const store = await openSqliteStore(path);
+  try {
+    const chats = await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+      ),
+    );
+    const send = async (total: number): Promise<void> => {
+      let next = 0;
+      await Promise.all(
+        chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
+          let turn = lane;
+          while (next < total) {
+            const n = next++;
+            // Each lane goes round the chats: every chat gets messages, IN_FLIGHT at once.
+            const { chat } = chats[turn % CHATS] ?? { chat: undefined };
+            turn += IN_FLIGHT;
+            if (!chat) throw new Error('no chat');
+            const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
+            if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
+          }
+        }),
+      );
+    };
+    await send(WARM_UP);
+    const started = cpuMicros();
+    await send(MESSAGES);
+    return (cpuMicros() - started) / MESSAGES;
+  } finally {
+    await store.close();
+    rmSync(path, { force: true });
+  }
+}
+
+async function benchAppend(): Promise<void> {
+  const variants = ['as it is (0010)', 'with messages_unread (0005)'] as const;
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of inTurn(variants, round)) {
+      results.get(variant)?.push(await appendRound(variant !== variants[0]));
+    }
+  }
+  report(
+    `appendMessage, ${MESSAGES} messages over ${CHATS} chats, ${IN_FLIGHT} in flight`,
+    'CPU µs per message',
+    results,
+  );
+}
+
+// ---- mark-read -------------------------------------------------------------------------
+
+/** 0005's mark-read, as kysely-store.ts ran it: chunks found through `isRead = 0`. */
+function markReadAsIn0005(database: BetterSqlite3.Database, chatId: string, chunk: number): void {
+  const mark = database.prepare(
+    `UPDATE messages SET "isRead" = 1, "readAt" = ?, "updatedAt" = ? WHERE id IN (
+       SELECT id FROM messages WHERE "chatId" = ? AND "isRead" = 0 AND "senderType" IN ('user')
+       LIMIT ${chunk})`,
+  );
+  const reset = database.prepare(
+    `UPDATE chats SET "unreadCount" = 0, "updatedAt" = ? WHERE id = ? RETURNING *`,
+  );
+  for (;;) {
+    const at = new Date().toISOString();
+    const done = database.transaction(() => {
+      if (mark.run(at, at, chatId).changes >= chunk) return false;
+      reset.get(at, chatId);
+      return true;
+    })();
+    if (done) return;
+  }
+}
+
+/** UNREAD more user messages in the chat, as appends leave them (raw: no store on the file). */
+function appendUnreadRaw(database: BetterSqlite3.Database, chatId: string, userId: string): void {
+  const bump = database.prepare<[string, string], { lastSeq: number }>(
+    `UPDATE chats SET "lastSeq" = "lastSeq" + 1, "unreadCount" = "unreadCount" + 1, "updatedAt" = ?
+     WHERE id = ? RETURNING "lastSeq"`,
+  );
+  const insert = database.prepare(
+    `INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
+     VALUES (${MESSAGE_COLUMNS.map((c) => `@${c.name}`).join(', ')})`,
+  );
+  database.transaction(() => {
+    for (let i = 0; i < UNREAD; i++) {
+      const at = new Date().toISOString();
+      const row = bump.get(at, chatId);
+      if (!row) throw new Error('no chat');
+      insert.run(newMessageRow(userDraft(chatId, userId, i), newId(), row.lastSeq, at));
+    }
+  })();
+}
+
+async function benchMarkRead(): Promise<void> {
+  const template = freshPath();
+  await (await openSqliteStore(template)).close();
+  const { chatId, userId } = await seedLongChat(
+    { kind: 'sqlite', path: template },
+    'reader',
+    LONG_CHAT,
+  );
+  // Every message read: the chat as one in service, before the next UNREAD arrive.
+  onFile(template, (database) => {
+    database.exec(`UPDATE messages SET "isRead" = 1`);
+    database.exec(`UPDATE chats SET "unreadCount" = 0, "adminReadSeq" = "lastSeq"`);
+  });
+  const copy = (): string => {
+    const path = freshPath();
+    copyFileSync(template, path);
+    return path;
+  };
+
+  const store: Store = await openSqliteStore(copy());
+  const withIndex = new BetterSqlite3(copy());
+  withIndex.exec(UNREAD_INDEX);
+  const withoutIndex = new BetterSqlite3(copy());
+  // As the store opens its file: every commit fsynced (better-sqlite3's default in WAL
+  // mode is NORMAL, which would spare these their fsync and not the store).
+  for (const database of [withIndex, withoutIndex]) {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+  }
+  const chunk = 500;
+
+  /** Each variant: append UNREAD user messages, then the one mark-read that is timed. */
+  const variants: [string, () => Promise<void>, () => Promise<void>][] = [
+    [
+      'watermark (0010, the store)',
+      async () => {
+        await Promise.all(
+          Array.from({ length: UNREAD }, (_, i) =>
+            store.appendMessage(userDraft(chatId, userId, i)),
+          ),
+        );
+      },
+      async () => {
+        const chat = await store.markRead(chatId, readEffect('admin'));
+        if (chat?.unreadCount !== 0) throw new Error('unread left');
+      },
+    ],
+    [
+      'partial index (0005)',
+      async () => appendUnreadRaw(withIndex, chatId, userId),
+      async () => markReadAsIn0005(withIndex, chatId, chunk),
+    ],
+    [
+      '0005 statement, no index',
+      async () => appendUnreadRaw(withoutIndex, chatId, userId),
+      async () => markReadAsIn0005(withoutIndex, chatId, chunk),
+    ],
+  ];
+  const wall = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  const cpu = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (let round = 0; round < Math.max(ROUNDS, 5); round++) {
+    for (const [name, append, read] of inTurn(variants, round)) {
+      await append();
+      const [startedAt, startedCpu] = [performance.now(), cpuMicros()];
+      await read();
+      wall.get(name)?.push(performance.now() - startedAt);
+      cpu.get(name)?.push((cpuMicros() - startedCpu) / 1000);
+    }
+  }
+  await store.close();
+  withIndex.close();
+  withoutIndex.close();
+  const title = `one admin mark-read, ${LONG_CHAT} messages with ${UNREAD} unread`;
+  report(title, 'ms of wall time, an fsync included', wall);
+  report(title, 'ms of CPU', cpu);
+}
+
+// ---- statements ------------------------------------------------------------------------
+
+type StatementVariant = 'as in sqlite-append.ts' | 'bump by id alone' | 'insert by position';
+
+async function statementsRound(variant: StatementVariant): Promise<number> {
+  const path = freshPath();
+  await (await openSqliteStore(path)).close();
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  try {
+    const chats: { id: string; userId: string }[] = [];
+    const at0 = new Date().toISOString();
+    const open = database.prepare(
+      `INSERT INTO chats (id, "userId", "userName", status, "lastMessageAt", "createdAt", "updatedAt")
+       VALUES (?, ?, 'Bench user', 'waiting', ?, ?, ?)`,
+    );
+    for (let i = 0; i < CHATS; i++) {
+      const chat = { id: newId(), userId: `bench-user-${i}` };
+      open.run(chat.id, chat.userId, at0, at0, at0);
+      chats.push(chat);
+    }
+    const where =
+      variant === 'bump by id alone'
+        ? 'id = @chatId'
+        : `id = @chatId AND ${writableBy.sql('@role', '@sender')}`;
+    const bump = database.prepare<
+      [
+        {
+          preview: string;
+          at: string;
+          unread: number;
+          chatId: string;
+          role: string;
+          sender: string;
+        },
+      ],
+      Parameters<typeof toChat>[0]
+    >(
+      `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = @preview, lastMessageAt = @at,
+         unreadCount = unreadCount + @unread, updatedAt = @at
+       WHERE ${where} RETURNING *`,
+    );
+    const columns = MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ');
+    const byName = database.prepare(
+      `INSERT INTO messages (${columns}) VALUES (${MESSAGE_COLUMNS.map((c) => `@${c.name}`).join(', ')})`,
+    );
+    const byPosition = database.prepare(
+      `INSERT INTO messages (${columns}) VALUES (${MESSAGE_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    // The bump by id alone is given role and sender too (better-sqlite3 ignores names a
+    // statement does not have): only the predicate differs.
+    const batch = database.transaction((drafts: MessageDraft[]) =>
+      drafts.map((draft) => {
+        const at = new Date().toISOString();
+        const chat = bump.get({
+          preview: draft.effect.lastMessage,
+          at,
+          unread: draft.effect.unreadIncrement,
+          chatId: draft.chatId,
+          role: draft.senderRole,
+          sender: draft.senderId,
+        });
+        if (!chat) throw new Error('rejected');
+        const row = newMessageRow(draft, newId(), chat.lastSeq, at);
+        if (variant === 'insert by position')
+          byPosition.run(MESSAGE_COLUMNS.map((c) => row[c.name]));
+        else byName.run(row);
+        return [toMessage(row), toChat(chat)];
+      }),
+    );
+    const run = (total: number) => {
+      for (let sent = 0; sent < total; sent += CHATS) {
+        batch(chats.map((c, i) => userDraft(c.id, c.userId, sent + i)));
+      }
+    };
+    run(WARM_UP);
+    const started = cpuMicros();
+    run(MESSAGES);
+    return (cpuMicros() - started) / MESSAGES;
+  } finally {
+    database.close();
+    rmSync(path, { force: true });
+  }
+}
+
+async function benchStatements(): Promise<void> {
+  const variants: StatementVariant[] = [
+    'as in sqlite-append.ts',
+    'bump by id alone',
+    'insert by position',
+  ];
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of inTurn(variants, round)) {
+      results.get(variant)?.push(await statementsRound(variant));
+    }
+  }
+  report(
+    `the append's statements, ${MESSAGES} messages over ${CHATS} chats, ${CHATS} per transaction`,
+    'CPU µs per message',
+    results,
+  );
+}
+
+const measures = { append: benchAppend, 'mark-read': benchMarkRead, statements: benchStatements };
+const asked = process.argv[2];
+try {
+  for (const [name, measure] of Object.entries(measures)) {
+    if (asked === undefined || asked === name) await measure();
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,144 @@
+/**
+ * The audit log's chains: what an entry is, how its hash is made, and what "the chain is
+ * intact" means. Pure: the store appends with these, `npm run audit:verify` checks with them.
+ *
+ * Each chat has its own chain (`chat:<id>`), everything else is on one `desk` chain, so
+ * concurrent actions on different chats never wait for each other, and the actions on one
+ * chat are serialized by the chat's own row lock.
+ *
+ * Who did what to whom must survive a user's erasure while the chains still verify. So
+ * the hash covers people's ids and names only in a sealed form — a keyed hash, the
+ * pseudonym erasure writes in their place — and an entry whose person was erased hashes
+ * the same as before.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import type { AuditAction, Role } from '../schemas/vocabulary.js';
+
+export const DESK_CHAIN = 'desk';
+/** The prevHash of a chain's first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+const ERASED = 'erased:';
+
+export const chainOf = (chatId: string | null): string =>
+  chatId === null ? DESK_CHAIN : `chat:${chatId}`;
+
+/** Who acted: a person from the token, v2's anonymous caller (AUTH_MODE=none), or the server. */
+export interface AuditActor {
+  id: string;
+  role: Role | 'anonymous' | 'system';
+  name: string;
+}
+
+/** A change to one chat: its chain is the chat's, so the chat is given apart. */
+export type ChatAudit = Omit<AuditDraft, 'chatId'>;
+
+export type AuditDetail = string | number | boolean | null;
+export type AuditDetails = Readonly<Record<string, AuditDetail>>;
+
+/** Details that name a person (the chat's user): sealed in the hash like the actor. */
+export const PERSONAL_DETAILS: readonly string[] = ['userId', 'userName'];
+
+/** What a use case asks the store to record with its change. */
+export interface AuditDraft {
+  actor: AuditActor;
+  action: AuditAction;
+  chatId: string | null;
+  details: AuditDetails;
+}
+
+export interface AuditEntry extends AuditDraft {
+  id: string;
+  at: string;
+  chain: string;
+  /** 1, 2, 3… within the chain. */
+  chainSeq: number;
+  hash: string;
+  prevHash: string;
+}
+
+/** What erasure writes in place of a person's id or name: stable, not reversible without the key. */
+export function pseudonym(key: string, value: string): string {
+  if (value.startsWith(ERASED)) return value;
+  return ERASED + createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
+}
+
+/** JSON with keys sorted at every level: the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function sealedDetails(key: string, details: AuditDetails): Record<string, AuditDetail> {
+  const out: Record<string, AuditDetail> = {};
+  for (const [name, value] of Object.entries(details)) {
+    out[name] =
+      PERSONAL_DETAILS.includes(name) && typeof value === 'string' ? pseudonym(key, value) : value;
+  }
+  return out;
+}
+
+/** The hash of an entry: its predecessor's hash and its own fields, people sealed. */
+export function entryHash(key: string, entry: Omit<AuditEntry, 'hash'>): string {
+  const sealed = {
+    id: entry.id,
+    at: entry.at,
+    chain: entry.chain,
+    chainSeq: entry.chainSeq,
+    action: entry.action,
+    chatId: entry.chatId,
+    actor: {
+      id: pseudonym(key, entry.actor.id),
+      role: entry.actor.role,
+      name: pseudonym(key, entry.actor.name),
+    },
+    details: sealedDetails(key, entry.details),
+  };
+  return createHash('sha256')
+    .update(`${entry.prevHash}\n${canonicalJson(sealed)}`)
+    .digest('hex');
+}
+
+export type ChainBreak =
+  | { kind: 'hash'; entry: AuditEntry }
+  | { kind: 'link'; entry: AuditEntry; expectedPrevHash: string }
+  | { kind: 'gap'; entry: AuditEntry; expectedSeq: number }
+  | { kind: 'head'; chain: string; headSeq: number; lastSeq: number };
+
+/** Where a chain stands after its entries so far (what the next entry must link to). */
+export interface ChainPosition {
+  seq: number;
+  hash: string;
+}
+
+export const CHAIN_START: ChainPosition = { seq: 0, hash: GENESIS_HASH };
+
+/** Checks the next entry of a chain against where it stands: the first break, or the new position. */
+export function checkNext(
+  key: string,
+  at: ChainPosition,
+  entry: AuditEntry,
+): ChainBreak | ChainPosition {
+  if (entry.chainSeq !== at.seq + 1) return { kind: 'gap', entry, expectedSeq: at.seq + 1 };
+  if (entry.prevHash !== at.hash) return { kind: 'link', entry, expectedPrevHash: at.hash };
+  if (entryHash(key, entry) !== entry.hash) return { kind: 'hash', entry };
+  return { seq: entry.chainSeq, hash: entry.hash };
+}
+
+export function describeBreak(broken: ChainBreak): string {
+  switch (broken.kind) {
+    case 'hash':
+      return `entry ${broken.entry.id} (${broken.entry.chain} #${broken.entry.chainSeq}, ${broken.entry.action}) does not match its hash: it was changed after it was written`;
+    case 'link':
+      return `entry ${broken.entry.id} (${broken.entry.chain} #${broken.entry.chainSeq}) does not link to the entry before it: an entry before it was changed, removed or inserted`;
+    case 'gap':
+      return `entry ${broken.entry.id} (${broken.entry.chain} #${broken.entry.chainSeq}) follows #${broken.expectedSeq - 1}: entry #${broken.expectedSeq} is missing`;
+    case 'head':
+      return broken.headSeq < 0
+        ? `chain ${broken.chain} has entries up to #${broken.lastSeq} but no recorded end: the record of how far it was written was removed`
+        : `chain ${broken.chain} ends at #${broken.lastSeq} but was written up to #${broken.headSeq}: its last entries were removed or changed`;
+  }
+}

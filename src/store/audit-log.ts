@@ -1,0 +1,205 @@
+/**
+ * The audit log in the database: appended inside the transaction of the change it records
+ * (so a change and its entry commit or fail together), read by filters for the API and
+ * chain by chain for verification. Nothing here updates or deletes an entry.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import {
+  type AuditDetail,
+  type AuditDraft,
+  type AuditEntry,
+  canonicalJson,
+  chainOf,
+  entryHash,
+  GENESIS_HASH,
+} from '../audit/chain.js';
+import type { AuditFilter, AuditLog, ChainEnd } from '../audit/log.js';
+import { newId } from '../ids.js';
+import { AUDIT_ACTIONS, isOneOf, ROLES } from '../schemas/vocabulary.js';
+import type { AuditLogTable, Database } from './schema.js';
+
+const ACTOR_ROLES = [...ROLES, 'anonymous', 'system'] as const;
+
+/**
+ * Appends to the draft's chain. The upsert of the chain's end locks that row until the
+ * commit (PostgreSQL; SQLite has one writer), so two nodes recording actions on one chain
+ * write one after the other and both link correctly.
+ */
+export async function appendAudit(
+  db: Kysely<Database>,
+  key: string,
+  draft: AuditDraft,
+  at: string,
+): Promise<AuditEntry> {
+  const chain = chainOf(draft.chatId);
+  const end = await db
+    .insertInto('audit_chains')
+    .values({ chain, seq: 0, hash: GENESIS_HASH })
+    .onConflict((oc) =>
+      oc.column('chain').doUpdateSet((eb) => ({ chain: eb.ref('excluded.chain') })),
+    )
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  const unsigned = {
+    ...draft,
+    id: newId(),
+    at,
+    chain,
+    chainSeq: Number(end.seq) + 1,
+    prevHash: end.hash,
+  };
+  const entry: AuditEntry = { ...unsigned, hash: entryHash(key, unsigned) };
+  await db.insertInto('audit_log').values(toRow(entry)).execute();
+  await db
+    .updateTable('audit_chains')
+    .set({ seq: entry.chainSeq, hash: entry.hash })
+    .where('chain', '=', chain)
+    .execute();
+  return entry;
+}
+
+function toRow(entry: AuditEntry): Selectable<AuditLogTable> {
+  return {
+    id: entry.id,
+    chain: entry.chain,
+    chainSeq: entry.chainSeq,
+    at: entry.at,
+    actorId: entry.actor.id,
+    actorRole: entry.actor.role,
+    actorName: entry.actor.name,
+    action: entry.action,
+    chatId: entry.chatId,
+    details: canonicalJson(entry.details),
+    hash: entry.hash,
+    prevHash: entry.prevHash,
+  };
+}
+
+function detailsOf(json: string): Record<string, AuditDetail> {
+  const parsed: unknown = JSON.parse(json);
+  const out: Record<string, AuditDetail> = {};
+  if (typeof parsed !== 'object' || parsed === null) return out;
+  for (const [name, value] of Object.entries(parsed)) {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * A row as written. An action or role this version does not know (a row changed by hand)
+ * cannot be what was hashed: it is read as a placeholder, and the hash check reports the entry.
+ */
+export function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
+  const role = isOneOf(ACTOR_ROLES, row.actorRole) ? row.actorRole : 'system';
+  const action = isOneOf(AUDIT_ACTIONS, row.action) ? row.action : AUDIT_ACTIONS[0];
+  return {
+    id: row.id,
+    chain: row.chain,
+    chainSeq: Number(row.chainSeq),
+    at: row.at,
+    actor: { id: row.actorId, role, name: row.actorName },
+    action,
+    chatId: row.chatId,
+    details: detailsOf(row.details),
+    hash: row.hash,
+    prevHash: row.prevHash,
+  };
+}
+
+export function kyselyAuditLog(
+  db: Kysely<Database>,
+  read: <T>(work: () => Promise<T>) => Promise<T>,
+  key: () => Promise<string>,
+): AuditLog {
+  return {
+    list: (filter) => read(() => listAudit(db, filter)),
+    chainEntries: (chain, afterSeq, limit) => read(() => chainEntries(db, chain, afterSeq, limit)),
+    chainEnds: (afterChain, limit) => read(() => chainEnds(db, afterChain, limit)),
+    chainsWithEntries: (afterChain, limit) =>
+      read(async () => {
+        const rows = await db
+          .selectFrom('audit_log')
+          .select('chain')
+          .distinct()
+          .where('chain', '>', afterChain)
+          .orderBy('chain', 'asc')
+          .limit(limit)
+          .execute();
+        return rows.map((r) => r.chain);
+      }),
+    key,
+  };
+}
+
+export async function auditKey(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('audit_key')
+    .select('key')
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  return row.key;
+}
+
+/** Newest first; one more than `limit` is read to tell whether a next page exists. */
+export async function listAudit(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+): Promise<{ entries: AuditEntry[]; hasMore: boolean }> {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (filter.chatId !== undefined) q = q.where('chatId', '=', filter.chatId);
+  if (filter.actorId !== undefined) q = q.where('actorId', '=', filter.actorId);
+  if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+  if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('at', '<', filter.to);
+  const before = filter.before;
+  if (before !== undefined) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('at', '<', before.at),
+        eb.and([eb('at', '=', before.at), eb('id', '<', before.id)]),
+      ]),
+    );
+  }
+  const rows = await q
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
+  return { entries: rows.slice(0, filter.limit).map(fromRow), hasMore: rows.length > filter.limit };
+}
+
+/** A chain's entries after `afterSeq`, in order, `limit` at most (verification pages through). */
+export async function chainEntries(
+  db: Kysely<Database>,
+  chain: string,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditEntry[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', chain)
+    .where('chainSeq', '>', afterSeq)
+    .orderBy('chainSeq', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
+}
+
+/** Every chain's recorded end, `limit` at a time after `afterChain` (by name). */
+export async function chainEnds(
+  db: Kysely<Database>,
+  afterChain: string,
+  limit: number,
+): Promise<ChainEnd[]> {
+  const rows = await db
+    .selectFrom('audit_chains')
+    .selectAll()
+    .where('chain', '>', afterChain)
+    .orderBy('chain', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ chain: r.chain, seq: Number(r.seq), hash: r.hash }));
+}

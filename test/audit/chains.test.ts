@@ -1,0 +1,193 @@
+/**
+ * The audit log's chains on each store: every recorded change links to the one before it,
+ * concurrent changes from two store instances (two nodes) keep one valid chain per chat,
+ * and verification names the first entry that was changed, removed or cut off.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuditDraft, ChatAudit } from '../../src/audit/chain.js';
+import { describeBreak } from '../../src/audit/chain.js';
+import { verifyAudit } from '../../src/audit/verify.js';
+import { person } from '../../src/auth/actor.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { rawSql } from '../helpers/raw-sql.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const ADMIN = { id: 'au-admin', role: 'admin', name: 'Ann' } as const;
+const OTHER = { id: 'au-other', role: 'admin', name: 'Bob' } as const;
+const took = (lock: boolean): ChatAudit => ({
+  actor: ADMIN,
+  action: lock ? 'chat.locked' : 'chat.taken',
+  details: {},
+});
+const desk = (status: 'available' | 'away'): AuditDraft => ({
+  actor: ADMIN,
+  action: 'agent.availability',
+  chatId: null,
+  details: { adminId: ADMIN.id, status },
+});
+
+describe.each(await storeTargets())('audit chains on $name', (target) => {
+  let db: TestDatabase;
+  const open: Store[] = [];
+  const openOne = async () => {
+    const store = await openStore(db.config);
+    open.push(store);
+    return store;
+  };
+  const closeAll = async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  };
+  afterEach(async () => {
+    await closeAll();
+    await db?.drop();
+  });
+
+  /** A chat opened, taken, transferred and closed, with entries as the use cases write them. */
+  async function oneChatsLife(store: Store) {
+    const opened = await store.openChat(
+      { userId: 'au-user', userName: 'Uma', online: false },
+      {
+        actor: { id: 'au-user', role: 'user', name: 'Uma' },
+        action: 'chat.opened',
+        details: { userId: 'au-user', userName: 'Uma' },
+      },
+    );
+    const chatId = opened.chat._id;
+    expect(await store.takeChat(chatId, ADMIN, true, took(true))).toBeDefined();
+    expect(
+      await store.transferChat(chatId, ADMIN.id, OTHER, {
+        actor: ADMIN,
+        action: 'chat.transferred',
+        details: { fromAdminId: ADMIN.id, toAdminId: OTHER.id },
+      }),
+    ).toBeDefined();
+    // A refused change (Ann no longer holds it) records nothing.
+    expect(
+      await store.closeChat(chatId, person(ADMIN.id, ADMIN.name, 'admin'), {
+        actor: ADMIN,
+        action: 'chat.closed',
+        details: {},
+      }),
+    ).toBeUndefined();
+    expect(
+      await store.closeChat(chatId, person(OTHER.id, OTHER.name, 'admin'), {
+        actor: OTHER,
+        action: 'chat.closed',
+        details: {},
+      }),
+    ).toBeDefined();
+    await store.setAgentAvailability(ADMIN.id, 'away', desk('away'));
+    return chatId;
+  }
+
+  it('records each change once, in order, each linked to the one before', async () => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    const { entries } = await store.audit.list({ chatId, limit: 50 });
+    expect(entries.map((e) => [e.action, e.chainSeq, e.actor.id])).toEqual([
+      ['chat.closed', 4, OTHER.id],
+      ['chat.transferred', 3, ADMIN.id],
+      ['chat.locked', 2, ADMIN.id],
+      ['chat.opened', 1, 'au-user'],
+    ]);
+    const oldestFirst = [...entries].reverse();
+    for (const [i, e] of oldestFirst.entries()) {
+      expect(e.chain).toBe(`chat:${chatId}`);
+      if (i > 0) expect(e.prevHash).toBe(oldestFirst[i - 1]?.hash);
+    }
+    const deskEntries = (await store.audit.list({ action: 'agent.availability', limit: 10 }))
+      .entries;
+    expect(deskEntries).toMatchObject([
+      { chain: 'desk', chainSeq: 1, details: { status: 'away' } },
+    ]);
+    expect(await verifyAudit(store.audit)).toEqual({ ok: true, chains: 2, entries: 5 });
+  });
+
+  it('two nodes changing one chat and the desk at once keep one valid chain each', async () => {
+    db = await target.create();
+    // SQLite serves one node: there, the same instance takes both halves of the race.
+    const a = await openOne();
+    const b = target.name === 'postgres' ? await openOne() : a;
+    const { chat } = await a.openChat({ userId: 'au-race', userName: 'R', online: false });
+    // Take, then lock/unlock back and forth from both instances: every success is an entry.
+    const rounds = 15;
+    const results = await Promise.all(
+      Array.from({ length: rounds }, (_, i) => {
+        const store = i % 2 === 0 ? a : b;
+        return Promise.all([
+          store.takeChat(chat._id, ADMIN, i % 3 === 0, took(i % 3 === 0)),
+          store.releaseChat(chat._id, ADMIN.id, {
+            actor: ADMIN,
+            action: 'chat.unlocked',
+            details: {},
+          }),
+          // Different agents: only the desk chain's own lock orders these.
+          store.setAgentAvailability(`au-agent-${i}`, 'away', {
+            ...desk('away'),
+            details: { adminId: `au-agent-${i}`, status: 'away' },
+          }),
+        ]);
+      }),
+    );
+    const changes = results.flatMap(([t, r]) => [t, r]).filter((c) => c !== undefined).length;
+    const verified = await verifyAudit(a.audit);
+    expect(verified).toEqual({ ok: true, chains: 2, entries: changes + rounds });
+  });
+
+  it.each([
+    [
+      'an entry changed after it was written',
+      (id: string) =>
+        `UPDATE audit_log SET details = '{"fromAdminId":"someone-else"}' WHERE id = '${id}'`,
+      'hash',
+    ],
+    [
+      'an entry removed from the middle',
+      (id: string) => `DELETE FROM audit_log WHERE id = '${id}'`,
+      'gap',
+    ],
+    [
+      'an actor rewritten',
+      (id: string) => `UPDATE audit_log SET "actorId" = 'au-innocent' WHERE id = '${id}'`,
+      'hash',
+    ],
+  ])('verification names %s', async (_what, tamper, kind) => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    const transferred = (await store.audit.list({ chatId, action: 'chat.transferred', limit: 1 }))
+      .entries[0];
+    if (!transferred) throw new Error('the transfer was recorded above');
+    await closeAll();
+    await rawSql(db.config, tamper(transferred.id));
+    const reopened = await openOne();
+    const result = await verifyAudit(reopened.audit);
+    if (result.ok) throw new Error('the tampered log verified');
+    expect(result.broken.kind).toBe(kind);
+    // The first entry that no longer fits: the changed one, or the one after a removed one.
+    expect(describeBreak(result.broken)).toMatch(
+      `chat:${chatId} #3`.replace('#3', kind === 'gap' ? '#4' : '#3'),
+    );
+  });
+
+  it('verification notices the last entries of a chain cut off', async () => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    await closeAll();
+    await rawSql(
+      db.config,
+      `DELETE FROM audit_log WHERE chain = 'chat:${chatId}' AND "chainSeq" = 4`,
+    );
+    const result = await verifyAudit((await openOne()).audit);
+    if (result.ok) throw new Error('the cut log verified');
+    expect(result.broken).toMatchObject({
+      kind: 'head',
+      chain: `chat:${chatId}`,
+      headSeq: 4,
+      lastSeq: 3,
+    });
+  });
+});

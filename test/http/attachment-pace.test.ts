@@ -1,0 +1,179 @@
+/**
+ * Uploads are judged by their pace, not by the whole-request timeout: a slow but steady
+ * upload that takes longer than REQUEST_TIMEOUT_MS is stored, one that stalls or trickles
+ * is refused (408 ATTACHMENT_TIMEOUT, the connection closed, nothing stored, its upload
+ * budget given back), and every other request is still cut at REQUEST_TIMEOUT_MS. The
+ * bounds are made small through the configuration so that the test takes seconds.
+ */
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { storeTargets } from '../helpers/stores.js';
+import { upload } from '../helpers/uploads.js';
+import { useWorld } from '../helpers/world.js';
+
+const BOUNDS = {
+  REQUEST_TIMEOUT_MS: '1000',
+  ATTACHMENT_UPLOAD_IDLE_MS: '1500',
+  ATTACHMENT_UPLOAD_GRACE_MS: '2000',
+  ATTACHMENT_UPLOAD_MIN_RATE: String(16 * 1024),
+};
+
+interface Sent {
+  status: number;
+  body: { code?: string; error?: string; success?: boolean };
+  /** How long the connection stayed open, from the first byte sent. */
+  openMs: number;
+  /** Whether the server closed the connection before the client sent everything. */
+  cutShort: boolean;
+}
+
+/**
+ * An upload over a raw connection at the pace given: the form's head at once, then the
+ * file `chunk` bytes every `everyMs`; with `stallAfter`, nothing more past that many bytes
+ * (the connection stays open). Resolves when the server closes the connection.
+ */
+function pacedUpload(
+  port: number,
+  userId: string,
+  file: Buffer,
+  pace: { chunk: number; everyMs: number; stallAfter?: number },
+): Promise<Sent> {
+  const boundary = 'paceBOUNDARY';
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${userId}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="statement.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const length = head.length + file.length + tail.length;
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let sent = 0;
+    let done = false;
+    const received: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /api/attachments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n` +
+          `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`,
+      );
+      socket.write(head);
+    });
+    const drip = setInterval(() => {
+      if (socket.destroyed || !socket.writable) return;
+      const limit = pace.stallAfter ?? file.length;
+      if (sent >= limit) {
+        if (sent === file.length && !done) {
+          done = true;
+          socket.write(tail);
+        }
+        return;
+      }
+      const end = Math.min(sent + pace.chunk, limit);
+      socket.write(file.subarray(sent, end));
+      sent = end;
+    }, pace.everyMs);
+    socket.on('error', () => {}); // a reset by the server is a close too
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('close', () => {
+      clearInterval(drip);
+      const text = Buffer.concat(received).toString();
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const raw = text.slice(text.indexOf('\r\n\r\n') + 4);
+      let body: Sent['body'] = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = { error: raw };
+      }
+      resolve({ status, body, openMs: Date.now() - started, cutShort: !done });
+    });
+  });
+}
+
+const text = (bytes: number) =>
+  Buffer.from('receipt 0123456789 paid\n'.repeat(bytes / 24 + 1)).subarray(0, bytes);
+
+describe('the pace of uploads (SQLite)', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('no SQLite target');
+  const world = useWorld(sqlite, BOUNDS);
+  const port = () => Number(new URL(world.server().url).port);
+
+  it.concurrent('a slow but steady upload of 3 MB, longer than the request timeout, is stored', async () => {
+    const user = await world.user();
+    const file = text(3 * 1024 * 1024);
+    // ~1 MB/s: about three times REQUEST_TIMEOUT_MS.
+    const res = await pacedUpload(port(), user.id, file, { chunk: 64 * 1024, everyMs: 60 });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.openMs).toBeGreaterThan(2000);
+    expect(await world.server().store.attachments.bytesHeldBy(user.id)).toBe(file.length);
+  }, 30_000);
+
+  it.concurrent('a stalled upload is refused once no byte came for ATTACHMENT_UPLOAD_IDLE_MS, and closed', async () => {
+    const user = await world.user();
+    const res = await pacedUpload(port(), user.id, text(1024 * 1024), {
+      chunk: 64 * 1024,
+      everyMs: 20,
+      stallAfter: 128 * 1024,
+    });
+    expect(res.status).toBe(408);
+    expect(res.body.code).toBe('ATTACHMENT_TIMEOUT');
+    expect(res.body.error).toMatch(/No part of the upload arrived for 1\.5 s/);
+    expect(res.cutShort).toBe(true);
+    expect(res.openMs).toBeLessThan(6000);
+    expect(await world.server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+  }, 30_000);
+
+  it.concurrent('a trickle (a byte every 300 ms, never idle long enough) is refused after the grace period', async () => {
+    const user = await world.user();
+    const res = await pacedUpload(port(), user.id, text(1000), { chunk: 1, everyMs: 300 });
+    expect(res.status).toBe(408);
+    expect(res.body.code).toBe('ATTACHMENT_TIMEOUT');
+    expect(res.body.error).toMatch(/bytes\/s on average, below 16384/);
+    expect(res.cutShort).toBe(true);
+    expect(res.openMs).toBeGreaterThanOrEqual(2000);
+    expect(res.openMs).toBeLessThan(6000);
+    expect(await world.server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+  }, 30_000);
+
+  it.concurrent('any other request is still cut at REQUEST_TIMEOUT_MS', async () => {
+    const openMs = await new Promise<number>((resolve) => {
+      const started = Date.now();
+      const socket = connect(port(), '127.0.0.1', () =>
+        socket.write(
+          'POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":',
+        ),
+      );
+      const drip = setInterval(() => socket.writable && socket.write(' '), 200);
+      socket.on('error', () => {});
+      socket.resume();
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve(Date.now() - started);
+      });
+    });
+    expect(openMs).toBeLessThan(4000);
+  }, 30_000);
+});
+
+describe('timed-out uploads give their upload budget back (SQLite, limits on)', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('no SQLite target');
+  const world = useWorld(sqlite, { ...BOUNDS, RATE_LIMIT: 'on' });
+
+  it('a whole burst of stalled uploads, then an upload that is accepted', async () => {
+    const user = await world.user();
+    const port = Number(new URL(world.server().url).port);
+    const stalled = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        pacedUpload(port, user.id, text(64 * 1024), { chunk: 1024, everyMs: 20, stallAfter: 4096 }),
+      ),
+    );
+    expect(stalled.map((s) => s.body.code)).toEqual(Array(10).fill('ATTACHMENT_TIMEOUT'));
+    const after = await upload(world.server(), {
+      bytes: 'one more try, on a better connection',
+      name: 'a.txt',
+      fields: { senderId: user.id, senderType: 'user', senderName: user.name },
+    });
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+  }, 30_000);
+});
