@@ -84,10 +84,12 @@ export function fts5QueryOf(phrases: SearchPhrase[]): string {
 
 const badCursor = () => new InvalidInput('cursor: not a cursor this search gave');
 
-function messageMatch(kind: Kind, phrases: SearchPhrase[], message: string): RawBuilder<SqlBool> {
+/** Some message of the chat `chats` names matches (a chat listed for its user must have none). */
+function chatHasMatch(kind: Kind, phrases: SearchPhrase[], chats: string): RawBuilder<SqlBool> {
+  const chatId = sql.ref(`${chats}.id`);
   return kind === 'postgres'
-    ? sql<SqlBool>`${sql.ref(`${message}.id`)} IN (SELECT s.id FROM message_search s WHERE s."chatId" = ${sql.ref(`${message}.chatId`)} AND s.terms @@ ${tsqueryOf(phrases)}::tsquery)`
-    : sql<SqlBool>`${sql.ref(`${message}.id`)} IN (SELECT ref FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)})`;
+    ? sql<SqlBool>`EXISTS (SELECT 1 FROM message_search s WHERE s."chatId" = ${chatId} AND s.terms @@ ${tsqueryOf(phrases)}::tsquery)`
+    : sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = ${chatId} AND m.id IN (SELECT ref FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)}))`;
 }
 
 function userMatch(kind: Kind, q: SearchQuery): RawBuilder<SqlBool> {
@@ -127,10 +129,7 @@ async function matchingChats(
     );
   }
   // Only where no message matches: those chats come with their messages.
-  if (q.phrases.length > 0)
-    where.push(
-      sql<SqlBool>`NOT EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = c.id AND ${messageMatch(kind, q.phrases, 'm')})`,
-    );
+  if (q.phrases.length > 0) where.push(sql<SqlBool>`NOT ${chatHasMatch(kind, q.phrases, 'c')}`);
   const { rows } = await sql<{ id: string; createdAt: string }>`
     SELECT c.id, c."createdAt" FROM chats c WHERE ${and(where)}
     ORDER BY c."createdAt" DESC, c.id DESC LIMIT ${max}`.execute(db);
