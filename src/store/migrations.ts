@@ -448,6 +448,8 @@ const fullTextSearch: Migration = {
         FOR EACH ROW EXECUTE FUNCTION message_search_change()`.execute(db);
       await sql`INSERT INTO message_search (id, "chatId", terms)
         SELECT id, "chatId", search_vector(content) FROM messages`.execute(db);
+      // Statistics at once, so that the planner tells rare words from common ones.
+      await sql`ANALYZE message_search`.execute(db);
       await sql`CREATE INDEX chats_search ON chats USING gin (search_vector("userName"))`.execute(
         db,
       );
