@@ -271,6 +271,19 @@ describe.each(await storeTargets())('search on $name', (target) => {
     ).rejects.toBeInstanceOf(InvalidInput);
   });
 
+  it('finds a match older than the newest 2,000 messages, and pages past it', async () => {
+    const chat = (await store.openChat({ userId: 'deep', userName: 'Deep Chat', online: false }))
+      .chat;
+    const old = await send(chat, 'ancientword 1');
+    await Promise.all(Array.from({ length: 2100 }, (_, i) => send(chat, `filler ${i}`)));
+    const newer = await send(chat, 'ancientword 2');
+    const first = await find('ancientword', SUPER, { limit: 1 });
+    expect(first.hits.map((h) => h.message?._id)).toEqual([newer._id]);
+    const second = await find('ancientword', SUPER, { limit: 1, cursor: first.next ?? undefined });
+    expect(second.hits.map((h) => h.message?._id)).toEqual([old._id]);
+    expect((await find('nowhereatall')).hits).toEqual([]);
+  }, 60_000);
+
   it('finds a message as soon as its append is acknowledged', async () => {
     const chat = chats.uz as Chat;
     const message = await send(chat, 'yangi xabar qqwwee-31337');
