@@ -21,6 +21,7 @@ import type * as C from './client.js';
 type Expand<T> = T extends readonly (infer U)[] ? Expand<U>[] : T extends object ? { [K in keyof T]: Expand<T[K]> } : T;
 export type ChatX = Expand<C.Chat>;
 export type MessageX = Expand<C.Message>;
+export type NoteX = Expand<C.Note>;
 export type ChatStatusX = C.ChatStatus;
 export type MessageTypeX = C.MessageType;
 export type SenderTypeX = C.SenderType;
@@ -35,7 +36,8 @@ export type ClientEventWithoutPayloadX = { [E in C.ClientEventName]: [C.ClientEv
 export type RestRouteX = keyof C.RestReplies;
 export type RestBodiesX = { [K in keyof C.RestBodies]: Expand<C.RestBodies[K]> };
 export type RestQueriesX = { [K in keyof C.RestQueries]: Expand<C.RestQueries[K]> };
-export type RestSuccessRepliesX = { [K in keyof C.RestReplies]: Expand<Omit<Extract<C.RestReplies[K], { success: true }>, 'success'>> };
+type EachOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type RestSuccessRepliesX = { [K in keyof C.RestReplies]: Expand<EachOmit<Extract<C.RestReplies[K], { success: true }>, 'success'>> };
 `;
 
 /** [name in the output, helper type, what it is] in the order of the file. */
@@ -49,6 +51,7 @@ const EXPANDED = [
   ['SenderType', 'SenderTypeX', 'Who wrote a message.'],
   ['Chat', 'ChatX', 'A support chat, as every REST reply and event carries it.'],
   ['Message', 'MessageX', 'A stored message.'],
+  ['Note', 'NoteX', 'An internal note: admins only, placed after the message with seq = afterSeq.'],
   ['ErrorCode', 'ErrorCodeX', 'Every error code (docs/errors.md).'],
   [
     'FailureEnvelope',
@@ -87,12 +90,14 @@ const EXPANDED = [
 const GENERIC = `
 /** A success: \`{ success: true }\` and the reply. */
 export type SuccessEnvelope<R extends object> = { success: true } & R;
+/** The success envelope of each shape a reply may have (so that \`'note' in reply\` narrows). */
+export type SuccessEnvelopes<R extends object> = R extends object ? SuccessEnvelope<R> : never;
 
 export type ClientEventPayload<E extends ClientEventName> = ClientEventPayloads[E];
 export type ClientEventReply<E extends ClientEventName> = ClientEventReplies[E];
 /** The acknowledgement of E: the success envelope, or the failure envelope. */
 export type AckReply<E extends ClientEventName> =
-  | SuccessEnvelope<ClientEventReply<E>>
+  | SuccessEnvelopes<ClientEventReply<E>>
   | FailureEnvelope;
 export type ServerEventPayload<E extends ServerEventName> = ServerEventPayloads[E];
 
@@ -113,7 +118,7 @@ export type ClientToServerEvents = {
 
 /** What each route answers: the success envelope, or the failure envelope. */
 export type RestReplies = {
-  [K in RestRoute]: SuccessEnvelope<RestSuccessReplies[K]> | FailureEnvelope;
+  [K in RestRoute]: SuccessEnvelopes<RestSuccessReplies[K]> | FailureEnvelope;
 };
 `;
 

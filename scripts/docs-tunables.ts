@@ -83,6 +83,7 @@ const AREA_TITLES: Record<Area, string> = {
   import: 'The v2 import (`npm run import:v2`)',
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
+  tools: 'Agent tools: canned replies and labels (`src/canned-replies/`, `src/labels/`)',
   webhooks: 'Webhooks (`src/webhooks/`)',
 };
 

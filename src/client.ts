@@ -6,7 +6,7 @@
  *
  *   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth: { token } });
  */
-export type { FailureEnvelope, SuccessEnvelope } from './envelopes.js';
+export type { FailureEnvelope, SuccessEnvelope, SuccessEnvelopes } from './envelopes.js';
 export type { ErrorCode } from './errors.js';
 export type {
   AckReply,
@@ -20,11 +20,13 @@ export type {
 } from './schemas/events.js';
 export type { RestBodies, RestQueries, RestReplies } from './schemas/rest.js';
 export type {
+  CannedReply,
   Chat,
   ChatStatus,
   Message,
   MessageAttachment,
   MessageType,
+  Note,
   SenderType,
   UploadedAttachment,
 } from './schemas/shapes.js';

@@ -1,3 +1,4 @@
+import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**
@@ -17,6 +18,22 @@ export type AuthConfig =
       issuer: string | undefined;
       audience: string | undefined;
     };
+
+/**
+ * ROUTING: `manual` (v2: every waiting chat is offered to every admin, who take them) or
+ * `auto` (the server assigns each waiting chat, oldest first; src/routing).
+ */
+export type RoutingMode = 'manual' | 'auto';
+const ROUTING_MODES = ['manual', 'auto'];
+
+export interface RoutingConfig {
+  mode: RoutingMode;
+  /**
+   * ROUTING_REPLY_TIMEOUT (seconds, given here in ms): an automatically assigned chat whose
+   * admin wrote nothing within it goes back to the queue. Undefined: never.
+   */
+  replyTimeoutMs: number | undefined;
+}
 
 /** pretty: one readable line per entry (a terminal); json: pino's lines (a log collector). */
 export type LogFormat = 'pretty' | 'json';
@@ -53,8 +70,13 @@ export interface Config {
   publicUrl: string | undefined;
   /** Signs attachment download links (else derived from JWT_SECRET; see attachments/signed-urls.ts). */
   attachmentUrlSecret: string | undefined;
+  /** WEBHOOK_URLS and WEBHOOK_SECRET: where events go and the key that signs them; undefined: off. */
+  webhooks: { urls: string[]; secret: string } | undefined;
+  routing: RoutingConfig;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
+  /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
+  businessHours: BusinessHours | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
   tunables: Readonly<Record<OverridableName, number>>;
 }
@@ -299,6 +321,89 @@ function parseAttachmentUrlSecret(env: Env): string | undefined {
   return secret;
 }
 
+/** Standard Webhooks' secret form: `whsec_` + base64 of the key bytes (at least 24 of them). */
+function parseWebhooks(env: Env): Config['webhooks'] {
+  const rawUrls = nonEmpty(env, 'WEBHOOK_URLS');
+  const secret = nonEmpty(env, 'WEBHOOK_SECRET');
+  if (rawUrls === undefined) {
+    if (secret !== undefined)
+      throw new ConfigError('WEBHOOK_SECRET', 'is set but WEBHOOK_URLS is not');
+    return undefined;
+  }
+  const urls = rawUrls
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const url of urls) parseUrl('WEBHOOK_URLS', url, ['http:', 'https:']);
+  if (urls.length === 0) throw new ConfigError('WEBHOOK_URLS', 'names no URL');
+  if (secret === undefined)
+    throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');
+  const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : undefined;
+  if (
+    key === undefined ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(key) ||
+    Buffer.from(key, 'base64').length < 24
+  ) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'must be whsec_ followed by the base64 of at least 24 random bytes',
+    );
+  }
+  return { urls: [...new Set(urls)], secret };
+}
+
+/**
+ * BUSINESS_HOURS (`Mon-Fri 09:00-18:00; Sat 10:00-14:00`, see hours/schedule.ts) read in
+ * BUSINESS_TIMEZONE, which it requires: hours read in the server's own zone would move
+ * with wherever it happens to run.
+ */
+function parseBusinessHours(env: Env): BusinessHours | undefined {
+  const text = nonEmpty(env, 'BUSINESS_HOURS');
+  const timeZone = nonEmpty(env, 'BUSINESS_TIMEZONE');
+  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      `"${timeZone}" is not an IANA time zone (such as Asia/Tashkent)`,
+    );
+  }
+  if (text === undefined) return undefined;
+  if (timeZone === undefined) {
+    throw new ConfigError(
+      'BUSINESS_TIMEZONE',
+      'must be set with BUSINESS_HOURS: the IANA zone the hours are in (such as Asia/Tashkent)',
+    );
+  }
+  try {
+    return { schedule: parseSchedule(text), timeZone };
+  } catch (err) {
+    if (err instanceof ScheduleError) throw new ConfigError('BUSINESS_HOURS', err.message);
+    throw err;
+  }
+}
+
+/** The longest ROUTING_REPLY_TIMEOUT: a day (an answer later than that is no timeout). */
+const REPLY_TIMEOUT_MAX_SECONDS = 86_400;
+
+function parseRouting(env: Env): RoutingConfig {
+  const mode = nonEmpty(env, 'ROUTING') ?? 'manual';
+  if (mode !== 'manual' && mode !== 'auto') {
+    throw new ConfigError('ROUTING', `must be one of ${ROUTING_MODES.join(', ')}, not "${mode}"`);
+  }
+  const raw = nonEmpty(env, 'ROUTING_REPLY_TIMEOUT');
+  if (raw === undefined) return { mode, replyTimeoutMs: undefined };
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > REPLY_TIMEOUT_MAX_SECONDS) {
+    throw new ConfigError(
+      'ROUTING_REPLY_TIMEOUT',
+      `"${raw}" is not a whole number of seconds (1-${REPLY_TIMEOUT_MAX_SECONDS}); leave it unset for no timeout`,
+    );
+  }
+  if (mode !== 'auto') {
+    throw new ConfigError('ROUTING_REPLY_TIMEOUT', 'applies to ROUTING=auto only');
+  }
+  return { mode, replyTimeoutMs: seconds * 1000 };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = nonEmpty(env, 'NODE_ENV') ?? 'development';
   const production = nodeEnv === 'production';
@@ -345,7 +450,10 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: tunables.shutdownDrainMs,
     publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),
+    routing: parseRouting(env),
     redact: redactRaw === 'on',
+    webhooks: parseWebhooks(env),
+    businessHours: parseBusinessHours(env),
     tunables,
   };
 }

@@ -9,6 +9,9 @@ import { AppError, ERRORS, type ErrorCode } from './errors.js';
 
 export type SuccessEnvelope<R extends object> = { success: true } & R;
 
+/** The success envelope of each shape a reply may have (so that `'note' in reply` narrows). */
+export type SuccessEnvelopes<R extends object> = R extends object ? SuccessEnvelope<R> : never;
+
 export interface FailureEnvelope {
   success: false;
   error: string;

@@ -81,6 +81,24 @@ export const ERRORS = {
     meaning:
       'A transfer names a `toAdminId`, or `PUT /api/agents/:adminId` an `adminId`, that the server has never seen: no admin with that id has connected or acted, and none holds an open chat (`GET /api/admins` lists the admins it knows). Nothing changed.',
   },
+  CANNED_REPLY_NOT_FOUND: {
+    status: 404,
+    message: 'Canned reply not found',
+    meaning:
+      "No canned reply has this id, or it is another admin's personal reply (which is never shown to anyone else).",
+  },
+  CANNED_SHORTCUT_TAKEN: {
+    status: 409,
+    message: 'This shortcut is already used',
+    meaning:
+      "Another canned reply of the same scope (the caller's personal ones, or the team's) has this shortcut, case not counting. Nothing changed.",
+  },
+  CANNED_REPLIES_FULL: {
+    status: 409,
+    message: 'No room for another canned reply',
+    meaning:
+      'The admin (personal) or the team already has `cannedRepliesMax` canned replies: delete one first. Nothing changed.',
+  },
   CHAT_TAKEN: {
     status: 409,
     message: 'Chat is already taken by another admin',
@@ -161,6 +179,12 @@ export const ERRORS = {
     message: 'Attachment not found',
     meaning:
       'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
+  },
+  DELIVERY_NOT_FOUND: {
+    status: 404,
+    message: 'No failed webhook delivery has this id',
+    meaning:
+      'A retry of a webhook delivery that does not exist, or that is not failed (pending ones are retried on their own; delivered ones are done).',
   },
   ATTACHMENT_TIMEOUT: {
     status: 408,

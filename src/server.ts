@@ -19,6 +19,8 @@ import { clientAddress } from './client-address.js';
 import { joinCluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import type { WithDesk } from './desk/services.js';
+import { createDesk } from './desk/use-cases.js';
 import { createHttpApp, registerHttpRoutes } from './http/app.js';
 import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
@@ -34,16 +36,19 @@ import { leaveRoomsOfLostChats, recoverOnlyWhatIsViewable } from './realtime/mem
 import { onlineAdmins } from './realtime/online-admins.js';
 import { trackPresence } from './realtime/presence-events.js';
 import { createPublisher } from './realtime/publish.js';
+import { trackQueuePositions } from './realtime/queue-positions.js';
 import { closeSlowReaders } from './realtime/slow-readers.js';
 import { instrumentSockets } from './realtime/socket-metrics.js';
 import { createSocketServer, wireSocketEvents } from './realtime/socket-server.js';
 import type { ChatServer } from './realtime/types.js';
 import { setRedaction } from './redaction/client-text.js';
+import { nudgingRouter, type Router, startRouter } from './routing/router.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { VERSION } from './version.js';
+import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
   url: string;
@@ -139,6 +144,28 @@ async function authContext(
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
+/** Changes from now on queue their events; this node delivers its share of the outbox. */
+function startWebhooks(
+  store: Store,
+  webhooks: NonNullable<Config['webhooks']>,
+  logger: Logger,
+): Deliverer {
+  store.sendWebhooksTo(webhooks.urls);
+  return startDeliverer({
+    outbox: store.webhooks,
+    secret: webhooks.secret,
+    onError: (err) => logger.warn({ err }, 'webhook outbox unreadable; trying again'),
+    onSettled: (delivery, attempt) => {
+      if (!attempt.ok && attempt.nextAttemptAt === null) {
+        logger.warn(
+          { webhookId: delivery.id, url: delivery.url, error: attempt.error },
+          'webhook given up: kept as failed',
+        );
+      }
+    },
+  });
+}
+
 export async function startServer(
   config: Config,
   options: StartOptions = {},
@@ -198,7 +225,7 @@ export async function startServer(
   const app = createHttpApp(logger, config.trustProxy, config.tunables.requestTimeoutMs);
   const connections = connectionBudget(limits.connections, addressOf);
   const io = createSocketServer(app.server, config, connections, cluster.adapter);
-  const deps: Deps & { attachments: AttachmentServices } = {
+  const core: Deps & { attachments: AttachmentServices } = {
     store,
     limits,
     presence: cluster.presence,
@@ -207,10 +234,27 @@ export async function startServer(
     agentPresence: cluster.agentPresence,
     defaultMaxChats: config.tunables.defaultMaxChats,
   };
+  const deps: typeof core & WithDesk = { ...core, desk: createDesk(core, config.businessHours) };
   coalesceWrites(io);
   closeSlowReaders(io, logger);
   if (metrics) instrumentSockets(io, metrics);
-  const publish = createPublisher(io, cluster.redis !== undefined);
+  const published = createPublisher(io, cluster.redis !== undefined);
+  const queue = trackQueuePositions(io, deps, published, logger, cluster.redis !== undefined);
+  // ROUTING=auto: the router publishes its assignments itself (through the queue tracker,
+  // so waiting users hear their new places), and hears of new capacity.
+  const router: Router | undefined =
+    config.routing.mode === 'auto'
+      ? startRouter(
+          deps,
+          queue.publish,
+          {
+            sweepMs: config.tunables.routingSweepMs,
+            replyTimeoutMs: config.routing.replyTimeoutMs,
+          },
+          logger,
+        )
+      : undefined;
+  const publish = router ? nudgingRouter(queue.publish, router) : queue.publish;
   installSocketGuards(io, auth, connections);
   wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
@@ -245,6 +289,7 @@ export async function startServer(
       metricsServer = await startMetricsServer(metrics, config.metrics.port, config.host);
     }
   } catch (err) {
+    await router?.stop();
     await app.close();
     await cluster.close();
     await store.close();
@@ -252,6 +297,9 @@ export async function startServer(
   }
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
+  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
+  // Chats that waited while no node was routing.
+  router?.nudge();
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
   logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
@@ -272,6 +320,10 @@ export async function startServer(
         // while this node still serves the ones it has.
         readiness.drain();
         sweeper.stop();
+        // A delivery in flight finishes (or times out); what is left waits in the outbox.
+        await deliverer?.stop();
+        queue.stop();
+        await router?.stop();
         if (config.shutdownDrainMs > 0) {
           logger.info({ ms: config.shutdownDrainMs }, 'draining: /ready answers 503');
           await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

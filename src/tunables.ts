@@ -56,6 +56,7 @@ export type Area =
   | 'import'
   | 'attachments'
   | 'routing'
+  | 'tools'
   | 'webhooks';
 
 export interface Tunable {
@@ -166,6 +167,13 @@ export const TUNABLES = {
     area: 'contract',
     reason:
       'The most chats one list answer holds: a reply of 20,000 chats took 74 ms of the event loop to read (SQLite) and more to send, and reading a chat row alone costs ~8 µs; more than a console shows at once, and the lists find them in index order, so a list costs the same (~2 ms) with any number of chats.',
+  },
+  historyNotesMax: {
+    value: 500,
+    unit: 'entries',
+    area: 'contract',
+    reason:
+      "The most internal notes one history page carries (`includeNotes=1`), the oldest first: far more than agents write beside 200 messages, and the page costs the same however many notes a chat holds (one index range of the chat's notes).",
   },
   knownAdminsListMax: {
     value: 200,
@@ -879,6 +887,45 @@ export const TUNABLES = {
     },
   },
 
+  // ---- Agent tools: canned replies and labels (src/canned-replies, src/labels) ------------
+  cannedShortcutChars: {
+    value: LIMITS.cannedShortcutChars,
+    unit: 'characters',
+    area: 'tools',
+    reason:
+      "A canned reply's shortcut is typed after `/` from memory: a word or two (`refund-late`), never a sentence.",
+    contract: true,
+  },
+  cannedTitleChars: {
+    value: LIMITS.cannedTitleChars,
+    unit: 'characters',
+    area: 'tools',
+    reason: "A canned reply's title is one line of the composer's list.",
+    contract: true,
+  },
+  cannedRepliesMax: {
+    value: 500,
+    unit: 'entries',
+    area: 'tools',
+    reason:
+      "The most canned replies one admin keeps, and the team keeps: far more than anyone remembers shortcuts for, and the list (the team's and the caller's, up to twice this) stays one small reply the console loads at once.",
+  },
+  labelChars: {
+    value: LIMITS.labelChars,
+    unit: 'characters',
+    area: 'tools',
+    reason: 'A label is a tag (`refund`, `KYC`, `chargeback-2026`) shown as a chip, not a note.',
+    contract: true,
+  },
+  labelsPerChat: {
+    value: LIMITS.labelsPerChat,
+    unit: 'count',
+    area: 'tools',
+    reason:
+      "More labels than a chat's header shows in a row or an agent reads at a glance; repeats that differ only in case count once.",
+    contract: true,
+  },
+
   // ---- Webhooks: events to other systems (src/webhooks) -------------------------------------
   webhookTimeoutMs: {
     value: 10_000,
@@ -894,7 +941,10 @@ export const TUNABLES = {
     area: 'webhooks',
     reason:
       'How long an event is retried before it is kept as failed (the contract): a receiver down for a working day still gets everything once it is back.',
-    override: { env: 'WEBHOOK_GIVE_UP_MS', accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 } },
+    override: {
+      env: 'WEBHOOK_GIVE_UP_MS',
+      accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 },
+    },
   },
   webhookPollMs: {
     value: 1000,
@@ -916,6 +966,88 @@ export const TUNABLES = {
     area: 'webhooks',
     reason:
       'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
+  },
+  // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
+  queuePositionCoalesceMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node gathers changes of the queue before it reads the queue once and tells its own waiting users whose position changed: a burst of assignments costs one read per node, not one per assignment per waiting user, and half a second is sooner than anyone reads a number.',
+  },
+  queuePositionsPerTurn: {
+    value: 250,
+    unit: 'entries',
+    area: 'routing',
+    reason:
+      "How many queue-position events a node sends in one turn of the event loop before letting other work through: at about 30 µs each (bench:queue) a slice holds the loop some 8 ms, where 5,000 at once would delay every message's acknowledgement on the node by over 100 ms.",
+  },
+  queueRefreshMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'While users wait on a node, it reads the queue again this often even without news: a change whose notice was lost (Redis away) and the estimate drifting with time still reach them, at the cost of one read per node per half minute.',
+  },
+  queuePositionsMax: {
+    value: 10_000,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The most waiting chats a node reads to tell positions (one index range, a few ms at this size); users further back get no queue-position until they move up, and GET /api/chats/:chatId/queue still answers them.',
+  },
+  queueEstimateWindowMs: {
+    value: 60 * 60_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'The recent waits the estimate is the median of: chats first assigned within the last hour, so it follows the shift on duty and not last week; with none, the estimate is null rather than a guess.',
+  },
+  queueEstimateSampleMax: {
+    value: 200,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      'The newest first assignments of the window the median is taken over: plenty for a stable median, and the read stays one short index range on the busiest desk.',
+  },
+  queueEstimateCacheMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'How long a node reuses the median wait it read: it moves slowly, and reading it for every position update would cost a query per update.',
+  },
+  deskStatusCacheMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      "How long a node reuses GET /api/desk's answer: every widget asks when it loads, unauthenticated, and counting available agents asks presence about each admin; a status two seconds old is as good for telling a user whether someone is there.",
+  },
+  routingSweepMs: {
+    value: 2_000,
+    unit: 'ms',
+    area: 'routing',
+    reason:
+      'With ROUTING=auto, how often each node drains the queue unasked and applies ROUTING_REPLY_TIMEOUT: every change that frees capacity drains at once, so this only bounds the wait when such a change was lost (a node died between committing it and routing); a chat then waits at most this long, and a sweep that finds no chat waiting costs one read of the queue.',
+    override: {
+      env: 'ROUTING_SWEEP_MS',
+      accepts: { kind: 'whole', min: 50, max: 60_000 },
+    },
+  },
+  routingBatchMax: {
+    value: 20,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Waiting chats one routing transaction assigns at most (oldest first, each counted before the next): a burst of new chats pays the agents' lock, their count and the commit once per batch rather than per chat, while a batch holds the agents' rows, and so every other node's routing, for a few milliseconds only.",
+  },
+  routingRequeueMax: {
+    value: 100,
+    unit: 'chats',
+    area: 'routing',
+    reason:
+      "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
   },
 } as const satisfies Record<string, Tunable>;
 

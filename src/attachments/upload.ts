@@ -56,12 +56,14 @@ const UNSAFE_NAME = /[\u0000-\u001F\u007F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
  * `attachment.<ext>` when nothing is left.
  */
 export function fileNameOf(given: string, type: AcceptedType): string {
-  // A person named the file: a card number in the name is masked like one in a message.
-  return redactClientText(boundedFileName(given, type)).text;
+  const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
+  // A person named the file: a card number in the name is masked like one in a message,
+  // before the cut (masking keeps the length), which would otherwise leave a run of the
+  // card's first digits too short to pass the Luhn check as a card number.
+  return boundedFileName(redactClientText(base).text, type);
 }
 
-function boundedFileName(given: string, type: AcceptedType): string {
-  const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
+function boundedFileName(base: string, type: AcceptedType): string {
   const max = TUNABLES.attachmentNameChars.value;
   if (!base || base === '.' || base === '..') return `attachment.${EXTENSION_OF[type]}`;
   if (base.length <= max) return base;

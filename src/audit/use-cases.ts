@@ -2,6 +2,7 @@
 import { type Actor, isSuperAdmin } from '../auth/actor.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { AuditEntryWire } from '../schemas/shapes.js';
+import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
@@ -28,7 +29,15 @@ function decodeCursor(cursor: string): { at: string; id: string } {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {
       const [at, id] = value;
-      if (typeof at === 'string' && typeof id === 'string') return { at, id };
+      // Storable text, as any query value must be (PostgreSQL refuses a NUL: it was a 500).
+      if (
+        typeof at === 'string' &&
+        typeof id === 'string' &&
+        isStorableText(at) &&
+        isStorableText(id)
+      ) {
+        return { at, id };
+      }
     }
   } catch {
     // Not JSON: reported below like any other cursor this server did not make.

@@ -13,6 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { tokenExpired, Unauthorized } from '../errors.js';
+import { redactClientText } from '../redaction/client-text.js';
 import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
@@ -73,7 +74,8 @@ function toActor(payload: JWTPayload): Person {
       'INVALID_TOKEN',
     );
   }
-  return person(sub, typeof name === 'string' ? cutName(name) : '', role);
+  // A name is a text a person wrote: masked like a payload's, before the cut (see redaction/).
+  return person(sub, typeof name === 'string' ? cutName(redactClientText(name).text) : '', role);
 }
 
 export function createTokenVerifier(

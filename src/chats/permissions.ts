@@ -67,6 +67,16 @@ export function mayHandOver(chat: Chat, actor: Actor): boolean {
   return holder !== null && (isSuperAdmin(actor) || isAdminNamed(actor, holder));
 }
 
+/**
+ * A chat as this caller gets it: labels are the admins' own words about a chat (`fraud
+ * check`, `angry`), so a reply to anyone but an admin leaves them out.
+ */
+export function chatSeenBy(chat: Chat, actor: Actor): Chat {
+  if (isAdmin(actor) || chat.labels === undefined) return chat;
+  const { labels: _, ...seen } = chat;
+  return seen;
+}
+
 export function capabilitiesOf(chat: Chat, actor: Actor): Capabilities {
   const take = mayTake(chat, actor);
   const handOver = mayHandOver(chat, actor);

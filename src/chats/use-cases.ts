@@ -6,7 +6,7 @@
 import { loadChangedEvents } from '../agents/use-cases.js';
 import { auditActor } from '../audit/actor.js';
 import type { ChatAudit } from '../audit/chain.js';
-import type { Actor } from '../auth/actor.js';
+import { type Actor, person } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { adminNotFound, Conflict } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
@@ -14,7 +14,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat, ChatStatus } from '../schemas/shapes.js';
 import { requireChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
-import { queueViewerOf } from './permissions.js';
+import { chatSeenBy, queueViewerOf } from './permissions.js';
 import {
   adminAudience,
   assertActsForAdmin,
@@ -27,6 +27,9 @@ import {
   assertMayUnlock,
   assertMayView,
 } from './rules.js';
+
+/** How the user of a chat sees it (any user: only their role counts): without labels. */
+const USER_VIEW = person('', '', 'user');
 
 /**
  * After a conditional update found its assumption gone (a race was lost), re-apply the
@@ -60,14 +63,17 @@ export async function openChat(
   const online = await presence.isOnline(input.userId);
   const { chat, isNew } = await store.openChat({ ...input, online }, openedBy(actor, input));
   return {
-    reply: { chat, isNew },
+    reply: { chat: chatSeenBy(chat, USER_VIEW), isNew },
     events: isNew ? [emit(rooms.admins, 'new-chat', { chat })] : [],
   };
 }
 
 export async function listUserChats({ store }: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
-  return { chats: await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value) };
+  const chats = await store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value);
+  // The user's own routes answer as the user sees their chats, whoever calls: v2's user
+  // app calls this one without naming itself (AUTH_MODE=none), as the anonymous caller.
+  return { chats: chats.map((chat) => chatSeenBy(chat, USER_VIEW)) };
 }
 
 export async function listWaitingChats({ store, admins }: Deps, actor: Actor) {
@@ -92,11 +98,16 @@ export async function listAdminChats({ store, admins }: Deps, actor: Actor, admi
 export async function listAllChats(
   { store, admins }: Deps,
   actor: Actor,
-  status: ChatStatus | undefined,
+  filter: { status?: ChatStatus | undefined; label?: string | undefined },
 ) {
   assertIsSuperAdmin(actor);
   await admins.seen(actor);
-  return { chats: await store.listChats({ kind: 'all', status }, TUNABLES.chatListMax.value) };
+  return {
+    chats: await store.listChats(
+      { kind: 'all', status: filter.status, label: filter.label },
+      TUNABLES.chatListMax.value,
+    ),
+  };
 }
 
 /** Assign (lock=false) or lock (lock=true): of concurrent takers exactly one wins. */
@@ -224,11 +235,11 @@ export async function closeChat(
   if (!closed) {
     const now = await requireChat(store, input.chatId);
     // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
-    if (now.status === 'closed') return { reply: { chat: now }, events: [] };
+    if (now.status === 'closed') return { reply: { chat: chatSeenBy(now, actor) }, events: [] };
     return explainLostRace(store, input.chatId, rule);
   }
   return {
-    reply: { chat: closed },
+    reply: { chat: chatSeenBy(closed, actor) },
     events: [
       // Carries who could view it until now (closing changes only its status): a socket of
       // the room that lost it before, its leave not applied on its node yet (or lost with
@@ -260,7 +271,8 @@ export async function setPresence(
 
 /**
  * A change of presence the server itself saw (sockets coming and going): stored on the
- * user's open chat and announced to whoever hears about that chat.
+ * user's open chat and announced to whoever hears about that chat. The reply is the
+ * user's (join-user's ack, POST /api/status), so it carries the chat as a user sees it.
  */
 export async function recordPresence(
   { store }: Deps,
@@ -269,7 +281,7 @@ export async function recordPresence(
 ): Promise<Outcome<{ chat: Chat | null }>> {
   const chat = await store.setUserOnline(userId, online);
   return {
-    reply: { chat: chat ?? null },
+    reply: { chat: chat ? chatSeenBy(chat, USER_VIEW) : null },
     events: [
       emit(adminAudience(chat), 'user-status', { chatId: chat?._id ?? null, userId, online }),
     ],

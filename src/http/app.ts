@@ -25,12 +25,16 @@ import { adminRoutes } from './routes/admins.js';
 import { agentRoutes } from './routes/agents.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { auditRoutes } from './routes/audit.js';
+import { cannedReplyRoutes } from './routes/canned-replies.js';
 import { chatRoutes } from './routes/chats.js';
+import { deskRoutes } from './routes/desk.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
+import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
 export interface HttpRoutesOptions {
@@ -139,7 +143,11 @@ export async function registerHttpRoutes(
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
       await api.register(searchRoutes(context));
+      await api.register(labelRoutes(context));
+      await api.register(cannedReplyRoutes(context));
       await api.register(auditRoutes(context));
+      await api.register(webhookRoutes(context));
+      await api.register(deskRoutes(context));
     },
     { prefix: '/api' },
   );

@@ -1,12 +1,13 @@
 import type { WithAttachments } from '../attachments/services.js';
 import type { HttpIdentity } from '../auth/http-identity.js';
 import type { Deps } from '../deps.js';
+import type { WithDesk } from '../desk/services.js';
 import { succeed } from '../envelopes.js';
 import type { Effects, Outcome } from '../outcome.js';
 
 /** What every route plugin is handed by the composition root. */
 export interface HttpContext extends HttpIdentity {
-  deps: Deps & WithAttachments;
+  deps: Deps & WithAttachments & WithDesk;
   publish: (effects: Effects) => void;
 }
 

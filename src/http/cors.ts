@@ -8,7 +8,7 @@
 import type { FastifyCorsOptions } from '@fastify/cors';
 
 /** Every method a route uses; test/http/cors.test.ts checks it against the registered routes. */
-export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH'] as const;
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 export function corsOptions(origin: '*' | string[]): FastifyCorsOptions {
   return {

@@ -52,13 +52,23 @@ function failureResponse(status: FailureStatus) {
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
 export function routeSchema<K extends RestRouteKey>(key: K) {
-  const { reply, also, tag, summary, ...inputs } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
+  const {
+    reply,
+    also,
+    tag,
+    summary,
+    public: open,
+    ...inputs
+  } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
     description?: string;
+    public?: true;
   };
-  const statuses = [...new Set([...EVERY_ROUTE, ...also])].sort((a, b) => a - b);
+  const every = open ? EVERY_ROUTE.filter((s) => s !== 401 && s !== 403) : EVERY_ROUTE;
+  const statuses = [...new Set([...every, ...also])].sort((a, b) => a - b);
   const response: Record<number, ReturnType<typeof json>> = {
     200: json(successEnvelope(reply), 'Success envelope'),
   };
   for (const status of statuses) response[status] = failureResponse(status);
-  return { ...inputs, tags: [tag], summary, security: BEARER_SECURITY, response };
+  const security = open ? [] : BEARER_SECURITY;
+  return { ...inputs, tags: [tag], summary, security, response };
 }

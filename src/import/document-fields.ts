@@ -65,14 +65,17 @@ export function nameField(
       detail: `${field}: bidirectional embedding, override and isolate controls removed`,
     });
   }
-  const cut = cutName(name);
-  if (cut !== name) {
+  // Masked before the cut (masking keeps the length): cut first, a name could keep a card's
+  // first digits, a run too short or failing the Luhn check, so left as written.
+  const masked = maskedField(field, name, changes).text;
+  const cut = cutName(masked);
+  if (cut !== masked) {
     changes.push({
       reason: 'name-too-long',
-      detail: `${field}: cut from ${name.length.toLocaleString('en-US')} to ${cut.length} characters`,
+      detail: `${field}: cut from ${masked.length.toLocaleString('en-US')} to ${cut.length} characters`,
     });
   }
-  return maskedField(field, cut, changes).text;
+  return cut;
 }
 
 /** A text with its card numbers masked, as live input is; the masking is reported. */
@@ -135,9 +138,13 @@ export function enumField<T extends string>(
   return found;
 }
 
-/** A message's content, cut to what live input accepts (and reported when cut). */
-export function contentField(doc: Document, changes: FieldChange[]): string {
-  const written = stringField(doc, 'content', '');
+/**
+ * A message's content with its card numbers masked, then cut to what live input accepts
+ * (each reported); masked first for the reason a name is.
+ */
+export function contentField(doc: Document, changes: FieldChange[]): MaskedText {
+  const masked = maskedField('content', stringField(doc, 'content', ''), changes);
+  const written = masked.text;
   const cut = cutText(written, LIMITS.contentChars);
   if (cut !== written) {
     changes.push({
@@ -146,7 +153,7 @@ export function contentField(doc: Document, changes: FieldChange[]): string {
     });
     // A copy, not a slice: V8's slice keeps the whole megabyte it was cut from alive, and a
     // staging batch of such rows held them all (the batch counts the cut length).
-    return Buffer.from(cut, 'utf16le').toString('utf16le');
+    return { ...masked, text: Buffer.from(cut, 'utf16le').toString('utf16le') };
   }
-  return cut;
+  return masked;
 }

@@ -20,7 +20,6 @@ import {
   dateField,
   enumField,
   idField,
-  maskedField,
   nameField,
   optionalDateField,
   optionalIdField,
@@ -92,7 +91,7 @@ export function mapMessage(
   changes: FieldChange[],
 ): StagedMessage {
   const createdAt = createdAtOf(doc, id);
-  const content = maskedField('content', contentField(doc, changes), changes);
+  const content = contentField(doc, changes);
   return {
     id,
     chatId: idField(doc, 'chatId'),

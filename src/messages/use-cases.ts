@@ -10,6 +10,7 @@ import {
   requirePerson,
   senderTypeFor,
 } from '../auth/actor.js';
+import { chatSeenBy } from '../chats/permissions.js';
 import {
   adminAudience,
   assertMayAuthor,
@@ -22,6 +23,8 @@ import { openedBy } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { Conflict, chatNotFound, InvalidInput, NotFound, RateLimited } from '../errors.js';
 import { overLimit, type RateLimiter } from '../limits/rate-limiter.js';
+import { assertMaySeeNotes, type PageSpan } from '../notes/rules.js';
+import { notesOfPage } from '../notes/use-cases.js';
 import { type Emit, emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
@@ -132,7 +135,7 @@ export async function sendMessage(
         ? withAttachment(result.message, { ...attachment, messageId: result.message._id }, links)
         : result.message;
       return {
-        reply: { message, chat: result.chat },
+        reply: { message, chat: chatSeenBy(result.chat, sender) },
         events: [...target.events, ...deliveryEvents(message, result.chat)],
       };
     }
@@ -150,7 +153,7 @@ export async function sendMessage(
         reply: {
           message:
             (await withAttachments(deps.store, links, [result.message]))[0] ?? result.message,
-          chat: await requireChat(deps.store, target.chat._id),
+          chat: chatSeenBy(await requireChat(deps.store, target.chat._id), sender),
         },
         events: [],
       };
@@ -184,6 +187,8 @@ export interface HistoryInput {
   limit?: number | undefined;
   before?: number | undefined;
   after?: number | undefined;
+  /** Admins: the page's internal notes too, as `notes`. */
+  includeNotes?: boolean | undefined;
 }
 
 export async function messageHistory(
@@ -192,8 +197,12 @@ export async function messageHistory(
   chatId: string,
   q: HistoryInput,
 ) {
+  // Asked by a user, refused before anything is read, even of their own chat.
+  if (q.includeNotes) assertMaySeeNotes(actor);
   assertMayView(await requireCurrentChat(store, chatId), actor);
   const limit = q.limit ?? LIMITS.historyDefaultLimit;
+  const notesOf = async (span: PageSpan) =>
+    q.includeNotes ? { notes: await notesOfPage(store, chatId, span) } : {};
   const cursor =
     q.after !== undefined
       ? ({ direction: 'after', seq: q.after } as const)
@@ -204,27 +213,46 @@ export async function messageHistory(
   if (cursor) {
     const read = await store.historyCursor(chatId, { ...cursor, limit });
     const all = await withAttachments(store, attachments, read.messages);
+    const after = cursor.direction === 'after';
     // Cut to its bytes, a read still ends where the next one starts: hasMore says so.
-    const messages = keepWithinBytes(
-      all,
-      maxBytes,
-      cursor.direction === 'after' ? 'oldest' : 'newest',
-    );
-    return {
-      messages,
-      pagination: { limit, hasMore: read.hasMore || messages.length < all.length },
-    };
+    const messages = keepWithinBytes(all, maxBytes, after ? 'oldest' : 'newest');
+    const hasMore = read.hasMore || messages.length < all.length;
+    // After a seq: its notes from that seq on (a note written after that message since
+    // the client last read is not missed; one it has comes again: keep them by _id).
+    const span = after
+      ? {
+          first: cursor.seq,
+          last: messages.at(-1)?.seq ?? cursor.seq,
+          olderExist: cursor.seq > 0,
+          newerExist: hasMore,
+        }
+      : {
+          first: messages[0]?.seq ?? cursor.seq,
+          last: cursor.seq - 1,
+          olderExist: hasMore,
+          newerExist: true,
+        };
+    return { messages, pagination: { limit, hasMore }, ...(await notesOf(span)) };
   }
   const page = q.page ?? 1;
   const { messages, total } = await store.historyPage(chatId, page, limit);
+  // A page cut to its bytes keeps its newest messages; `before` reads the rest.
+  const kept = keepWithinBytes(
+    await withAttachments(store, attachments, messages),
+    maxBytes,
+    'newest',
+  );
+  // seq is gap-free (store.ts): page p ends at total − (p−1)·limit.
+  const newest = total - (page - 1) * limit;
+  const first = kept[0]?.seq ?? Math.max(1, newest - limit + 1);
+  const span =
+    newest <= 0 && page > 1
+      ? { first: 1, last: 0, olderExist: true, newerExist: true }
+      : { first, last: newest, olderExist: first > 1, newerExist: page > 1 };
   return {
-    // A page cut to its bytes keeps its newest messages; `before` reads the rest.
-    messages: keepWithinBytes(
-      await withAttachments(store, attachments, messages),
-      maxBytes,
-      'newest',
-    ),
+    messages: kept,
     pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+    ...(await notesOf(span)),
   };
 }
 
@@ -239,7 +267,7 @@ export async function markRead(
   const chat = await store.markRead(input.chatId, readEffect(readerType));
   if (!chat) throw chatNotFound(input.chatId);
   return {
-    reply: { chat },
+    reply: { chat: chatSeenBy(chat, reader) },
     events: [
       emit(
         rooms.chat(chat._id),

@@ -4,6 +4,7 @@
  * this chat" can be asked of a room, on every node at once (membership.ts).
  */
 import type { Actor } from '../auth/actor.js';
+import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 
 export const accessRooms = {
@@ -35,4 +36,15 @@ export function viewerRooms(chat: Chat): string[] {
     else if (chat.lockedByAdminId !== null) viewers.push(accessRooms.admin(chat.lockedByAdminId));
   }
   return viewers;
+}
+
+/**
+ * Where every socket that may be in a chat's rooms but is not an admin is: the chat's
+ * user (who joins their access room with the chat's room, and their own room on
+ * join-user, so also a socket that joined as an admin before it joined as the user) and
+ * every socket that never joined as anyone. A chat's room holds no other user: only its
+ * own may view it. An event for admins only is sent with these in its `except`.
+ */
+export function nonAdminRooms(chat: Chat): string[] {
+  return [accessRooms.anonymous, accessRooms.user(chat.userId), rooms.user(chat.userId)];
 }

@@ -24,6 +24,7 @@ import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
 import { InvalidInput } from '../errors.js';
 import { markRead, sendMessage, typing } from '../messages/use-cases.js';
+import { writeNote } from '../notes/use-cases.js';
 import type { Outcome } from '../outcome.js';
 import type { ClientEventName, ClientEventReply } from '../schemas/events.js';
 import {
@@ -150,7 +151,8 @@ export const handlers: Handlers = {
     const claim = input.senderId
       ? senderClaim(input.senderId, input.senderName ?? '', input.senderType ?? 'user')
       : undefined;
-    return sendMessage(ctx.deps, actorOf(ctx, socket, claim), input);
+    const actor = actorOf(ctx, socket, claim);
+    return input.internal ? writeNote(ctx.deps, actor, input) : sendMessage(ctx.deps, actor, input);
   },
 
   'set-availability': async (ctx, socket, payload) => {

@@ -1,5 +1,5 @@
 import type { Effects } from '../outcome.js';
-import { viewerRooms } from './access-rooms.js';
+import { nonAdminRooms, viewerRooms } from './access-rooms.js';
 import { dropSocketsThatLostAccess, viewersMark } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -12,12 +12,15 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
  * sockets in a chat's room hear that it closed), then room membership follows access.
  */
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
-  return ({ events, accessChanged }, origin) => {
+  return ({ events, accessChanged, chatChanged }, origin) => {
     for (const e of events) {
-      let target = e.exceptSender && origin ? origin.to(e.to) : io.to(e.to);
+      let target =
+        e.exceptSender && origin ? origin.to(e.to) : e.local ? io.local.to(e.to) : io.to(e.to);
       // Across nodes, a socket's leave may still be on its way: every node checks who may
       // still view the chat at delivery (membership.ts). One node applied the leave already.
       if (clustered && e.viewersOf) target = target.except(viewersMark(viewerRooms(e.viewersOf)));
+      // Every node leaves these out of its own sockets, wherever the broadcast was made.
+      if (e.adminsOnly) target = target.except(nonAdminRooms(e.adminsOnly));
       // The mapped Emit type pairs each event with its payload; Socket.io's overloads
       // cannot see through the union, hence the narrow cast.
       (target.emit as (event: string, payload: unknown) => boolean)(e.event, e.payload);
@@ -26,6 +29,8 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
       dropSocketsThatLostAccess(io, accessChanged);
       // Other nodes drop their cached copy of the chat row.
       if (clustered) io.serverSideEmit('chat-changed', accessChanged);
+    } else if (chatChanged && clustered) {
+      io.serverSideEmit('chat-changed', chatChanged);
     }
   };
 }

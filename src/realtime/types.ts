@@ -18,6 +18,8 @@ export interface SocketData {
 export interface InterServerEvents {
   /** A chat's assignment, lock or status changed on another node: drop cached copies. */
   'chat-changed': (chat: Chat) => void;
+  /** A chat was opened on another node: the waiting queue grew (queue-positions.ts). */
+  'queue-changed': () => void;
 }
 
 export type ChatServer = Server<

@@ -5,7 +5,7 @@
  * generated from them; client events are parsed with them before use.
  */
 import { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AvailabilityBody,
   ChatRefPayload,
@@ -22,9 +22,17 @@ import {
   ErrorEventSchema,
   JoinChatReply,
   PresenceReply,
-  SentMessageReply,
+  type ReplySchema,
+  SendReply,
 } from './replies.js';
-import { AgentSchema, ChatSchema, MessageSchema } from './shapes.js';
+import {
+  AgentSchema,
+  CannedReplySchema,
+  ChatSchema,
+  MessageSchema,
+  NoteSchema,
+  QueuePositionSchema,
+} from './shapes.js';
 import { READER_TYPES } from './vocabulary.js';
 
 /** Rooms an event is sent to (docs/protocol.md, "Rooms"); `socket` is the one connection. */
@@ -130,11 +138,52 @@ export const SERVER_EVENTS = {
     summary:
       "A message for someone not necessarily in the chat's room: a user's message goes to the assignee (or admins when unassigned), with the chat; an admin's message to the user.",
   },
+  'chat-labels': {
+    payload: z.object({
+      chatId,
+      labels: z.array(z.string()).meta({ description: "The chat's whole set of labels now." }),
+    }),
+    to: ['admins'],
+    summary:
+      "A chat's labels were set (PUT /api/chats/:chatId/labels): its whole set, to every admin on every node.",
+  },
+  'canned-reply-saved': {
+    payload: z.object({ cannedReply: CannedReplySchema }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was created or changed: a team reply to `admins`, a personal one to its owner's `admin-<adminId>` only.",
+  },
+  'canned-reply-deleted': {
+    payload: z.object({
+      id: z.string().meta({ description: 'The canned reply that is gone (for its readers).' }),
+    }),
+    to: ['admins', 'admin-<adminId>'],
+    summary:
+      "A canned reply was deleted, or a team reply became someone's personal one: to whoever could read it (`admins`, or its owner).",
+  },
   'agent-status': {
     payload: AgentSchema,
     to: ['admins'],
     summary:
       "An admin's availability, connection (on any node), active chats or maxChats changed: the admin as GET /api/agents lists them.",
+  },
+  'note-added': {
+    payload: z.object({ chatId, note: NoteSchema }),
+    to: ['chat-<chatId>', 'admin-<adminId>'],
+    summary:
+      "An admin wrote an internal note (send-message / POST /api/messages with internal: true). Only to sockets joined as an admin: those in the chat's room and the assignee's; never to the chat's user or a socket that never joined.",
+  },
+  'queue-position': {
+    payload: QueuePositionSchema,
+    to: ['user-<userId>'],
+    summary:
+      "Where the user's waiting chat stands: on join-user while it waits, and whenever its position or its estimate to the minute changes (`waiting` is as of that event; chats opened behind alone send nothing; each node tells its own sockets, at most once per queuePositionCoalesceMs). Once the chat stops waiting (taken, closed), one more with position null.",
+  },
+  'chat-assigned': {
+    payload: z.object({ chatId, adminId: z.string(), adminName: z.string(), chat: ChatSchema }),
+    to: ['admin-<adminId>'],
+    summary:
+      'ROUTING=auto: the server assigned this waiting chat to this admin (the oldest waiting chat to the available admin with the fewest active chats below maxChats). Sent besides what POST /api/chats/assign sends: chat-taken to admins, admin-joined to the user, agent-status.',
   },
   pong: {
     payload: z.object({ timestamp: z.string().meta({ format: 'date-time' }) }),
@@ -161,7 +210,7 @@ export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToC
 interface ClientEventSpec {
   /** undefined: the event takes no payload. */
   payload: z.ZodType | undefined;
-  reply: z.ZodObject;
+  reply: ReplySchema;
   summary: string;
 }
 
@@ -201,9 +250,9 @@ export const CLIENT_EVENT_SPECS = {
   },
   'send-message': {
     payload: SocketSendPayload,
-    reply: SentMessageReply,
+    reply: SendReply,
     summary:
-      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack.",
+      "Send a message as the socket's identity (as POST /api/messages). The ack comes only after the message is stored; retry with the same clientMessageId after a failure or a lost ack. With internal: true an admin who may view the chat writes an internal note instead (ack {success, note}; note-added to admins only; a user: FORBIDDEN).",
   },
   'set-availability': {
     payload: AvailabilityBody,
@@ -244,7 +293,7 @@ export type ClientEventReply<E extends ClientEventName> = z.output<Spec<E>['repl
 
 /** The acknowledgement of E: the success envelope, or the failure envelope. */
 export type AckReply<E extends ClientEventName> =
-  | SuccessEnvelope<ClientEventReply<E>>
+  | SuccessEnvelopes<ClientEventReply<E>>
   | FailureEnvelope;
 
 /** Any acknowledgement callback, as the server holds it. */

@@ -5,10 +5,21 @@
  */
 import { z } from 'zod';
 import { redactClientText } from '../redaction/client-text.js';
-import { isPlainName, isWebUrl, PLAIN_NAME_RULE, textProblem, WEB_URL_RULE } from './text-rules.js';
+import {
+  distinctLabels,
+  hasControlCharacters,
+  isPlainName,
+  isShortcut,
+  isWebUrl,
+  PLAIN_NAME_RULE,
+  SHORTCUT_RULE,
+  textProblem,
+  WEB_URL_RULE,
+} from './text-rules.js';
 import {
   AUDIT_ACTIONS,
   AVAILABILITIES,
+  CANNED_SCOPES,
   CHAT_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
@@ -47,8 +58,30 @@ export const OpenChatBody = z.object({ userId: id, userName: name });
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 /** With AUTH_MODE=none the query names the admin asking (as the queue's does). */
 export const AdminsQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
+/** A short text shown on one line (a label, a title): no line breaks, no bidi controls. */
+const oneLine = (schema: z.ZodString) =>
+  schema
+    .superRefine((v, ctx) => {
+      const problem = textProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: `must not contain a ${problem}` });
+    })
+    .refine(
+      (v) => !hasControlCharacters(v),
+      'must not contain control characters (line breaks, tabs)',
+    )
+    .refine(isPlainName, PLAIN_NAME_RULE);
+
+const LABEL_LENGTH_RULE = `must be 1 to ${LIMITS.labelChars} characters after trimming`;
+/** One chat label: 1-50 characters once trimmed, on one line. */
+export const Label = oneLine(
+  z.string().trim().min(1, LABEL_LENGTH_RULE).max(LIMITS.labelChars, LABEL_LENGTH_RULE),
+);
+
 export const AllChatsQuery = z.object({
   status: z.enum(CHAT_STATUSES).optional(),
+  label: Label.optional().meta({
+    description: 'Only chats carrying this label (case does not count).',
+  }),
 });
 
 export const TakeChatBody = z.object({
@@ -96,6 +129,10 @@ const messageFields = {
   fileUrl: fileUrl.nullish(),
   clientMessageId: id.optional(),
   attachmentId: attachmentId.optional(),
+  internal: z.boolean().optional().meta({
+    description:
+      'true: an internal note for admins, not a message (admins who may view the chat; text only, chatId required).',
+  }),
 };
 
 type MessageFields = {
@@ -113,6 +150,18 @@ const textOrFileError = {
 const notBothFiles = <T extends MessageFields>(m: T) =>
   !(m.fileUrl && m.attachmentId !== undefined);
 const bothFilesError = { message: 'give fileUrl or attachmentId, not both', path: ['fileUrl'] };
+/** A note is text: no file, no other message type (attachments on notes: not supported). */
+const noteIsText = <
+  T extends MessageFields & { internal?: boolean | undefined; messageType?: string | undefined },
+>(
+  m: T,
+) =>
+  m.internal !== true ||
+  (!m.fileUrl && m.attachmentId === undefined && (m.messageType ?? 'text') === 'text');
+const noteIsTextError = {
+  message: 'an internal note is text only: no attachmentId, fileUrl or messageType but text',
+  path: ['internal'],
+};
 /** The content with its card numbers masked, and what was masked (the message's `redacted`). */
 const withMaskedContent = <T extends MessageFields>(
   m: T,
@@ -131,6 +180,7 @@ export const SendMessageBody = z
   })
   .refine(requireTextOrFile, textOrFileError)
   .refine(notBothFiles, bothFilesError)
+  .refine(noteIsText, noteIsTextError)
   .transform(withMaskedContent);
 
 /** The largest integer both stores keep in `seq` (PostgreSQL's int4). */
@@ -150,6 +200,11 @@ export const HistoryQuery = z
     limit: wholeNumber(1, LIMITS.historyMaxLimit).optional(),
     before: wholeNumber(1).optional(),
     after: wholeNumber(0).optional(),
+    includeNotes: z
+      .enum(['0', '1', 'true', 'false'])
+      .transform((v) => v === '1' || v === 'true')
+      .optional()
+      .meta({ description: 'Admins: 1 adds the internal notes of the page (`notes`).' }),
   })
   .refine((q) => [q.page, q.before, q.after].filter((v) => v !== undefined).length <= 1, {
     message: 'use only one of page, before, after',
@@ -192,6 +247,51 @@ export const MaxChatsBody = z.object({
   maxChats: z.number().int().min(0).max(LIMITS.maxChatsMax),
 });
 
+/**
+ * PUT /api/chats/:chatId/labels: the chat's whole set. Labels are trimmed and repeats
+ * (case does not count) dropped, the first spelling kept; what remains must be at most
+ * LIMITS.labelsPerChat. An empty list removes every label.
+ */
+export const LabelsBody = z.object({
+  labels: z
+    .array(Label)
+    .max(LIMITS.labelsPerChat * 5, `at most ${LIMITS.labelsPerChat} labels per chat`)
+    .transform(distinctLabels)
+    .refine((labels) => labels.length <= LIMITS.labelsPerChat, {
+      message: `at most ${LIMITS.labelsPerChat} labels per chat (repeats counted once)`,
+    }),
+});
+
+/** A canned reply id the server made (24 hex characters). */
+export const CannedReplyParams = z.object({
+  id: z.string().regex(/^[0-9a-f]{24}$/, 'must be a canned reply id'),
+});
+
+const SHORTCUT_LENGTH_RULE = `must be 1 to ${LIMITS.cannedShortcutChars} characters`;
+const TITLE_LENGTH_RULE = `must be 1 to ${LIMITS.cannedTitleChars} characters after trimming`;
+
+/** POST /api/canned-replies and PUT /api/canned-replies/:id: the whole reply. */
+export const CannedReplyBody = z.object({
+  shortcut: z
+    .string()
+    .min(1, SHORTCUT_LENGTH_RULE)
+    .max(LIMITS.cannedShortcutChars, SHORTCUT_LENGTH_RULE)
+    .refine(isShortcut, SHORTCUT_RULE)
+    .meta({ description: 'What an agent types after `/` in the composer.', example: 'refund' }),
+  title: oneLine(
+    z.string().trim().min(1, TITLE_LENGTH_RULE).max(LIMITS.cannedTitleChars, TITLE_LENGTH_RULE),
+  ),
+  content: text(LIMITS.contentChars)
+    .refine((v) => v.trim().length > 0, 'must not be empty')
+    .meta({
+      description:
+        'The message text, as long as a message may be; `{{user.name}}` and `{{agent.name}}` are filled in by the console.',
+    }),
+  scope: z.enum(CANNED_SCOPES).default('personal').meta({
+    description: "personal (the caller's own; the default) or team (superadmins only).",
+  }),
+});
+
 // Socket-only payloads.
 export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });
 export const JoinAdminPayload = z.object({
@@ -211,6 +311,7 @@ export const SocketSendPayload = z
   })
   .refine(requireTextOrFile, textOrFileError)
   .refine(notBothFiles, bothFilesError)
+  .refine(noteIsText, noteIsTextError)
   .transform(withMaskedContent);
 
 /** First issue of a failed parse, as one sentence naming the field. */
@@ -260,3 +361,12 @@ export const AuditQuery = z.object({
   adminId: id.optional(),
   isSuperAdmin: flag.optional(),
 });
+
+export const DeliveriesQuery = z.object({
+  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  adminId: id.optional(),
+  isSuperAdmin: flag.optional(),
+});
+export const DeliveryIdParams = z.object({ id: id });
+export const SuperAdminQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });

@@ -10,10 +10,15 @@ import { ERROR_CODES } from '../errors.js';
 import {
   AgentSchema,
   AuditEntrySchema,
+  CannedReplySchema,
   ChatSchema,
+  DeskSchema,
   KnownAdminSchema,
   MessageSchema,
+  NoteSchema,
+  QueuePositionSchema,
   UploadedAttachmentSchema,
+  WebhookDeliverySchema,
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
@@ -59,6 +64,11 @@ export const SentMessageReply = z.object({
   message: MessageSchema,
   chat: ChatSchema.meta({ description: 'The chat after the message was stored.' }),
 });
+export const SentNoteReply = z.object({
+  note: NoteSchema.meta({ description: 'The internal note as stored (admins only).' }),
+});
+/** A send answers the message and its chat, or (internal: true) the note. */
+export const SendReply = z.union([SentMessageReply, SentNoteReply]);
 export const PresenceReply = z.object({
   chat: ChatSchema.nullable().meta({ description: "The user's open chat, or null if none." }),
 });
@@ -73,6 +83,19 @@ export const AgentListReply = z.object({
   }),
 });
 export const AgentReply = z.object({ agent: AgentSchema });
+export const CannedReplyListReply = z.object({
+  cannedReplies: z.array(CannedReplySchema).meta({
+    description: "The team's replies and the caller's own, by shortcut.",
+  }),
+});
+export const CannedReplyReply = z.object({ cannedReply: CannedReplySchema });
+export const LabelsReply = z.object({
+  chat: ChatSchema.meta({ description: 'The chat with its new labels.' }),
+});
+export const DeliveryListReply = z.object({
+  deliveries: z.array(WebhookDeliverySchema).meta({ description: 'Newest first.' }),
+});
+export const DeliveryReply = z.object({ delivery: WebhookDeliverySchema });
 export const AuditListReply = z.object({
   entries: z.array(AuditEntrySchema).meta({ description: 'Newest first.' }),
   nextCursor: z
@@ -80,6 +103,8 @@ export const AuditListReply = z.object({
     .nullable()
     .meta({ description: 'For the next (older) page; null at the end.' }),
 });
+export const QueueReply = QueuePositionSchema.omit({ chatId: true });
+export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });
 export const UploadReply = z.object({ attachment: UploadedAttachmentSchema });
 
@@ -100,11 +125,25 @@ const CursorPagination = z
 export const HistoryReply = z.object({
   messages: z.array(MessageSchema).meta({ description: 'Oldest first.' }),
   pagination: z.union([PagePagination, CursorPagination]),
+  notes: z.array(NoteSchema).optional().meta({
+    description:
+      "Only with ?includeNotes=1 (admins): the internal notes placed among this page's messages (afterSeq from the page's first seq to its last; the oldest page also those before the first message, the newest those after its last; ?after=<seq> from that seq on), ordered by afterSeq, then time. Absent otherwise.",
+  }),
 });
 
-/** `{ success: true, ...reply }`. */
-export const successEnvelope = <S extends z.ZodObject>(reply: S) =>
-  reply.extend({ success: z.literal(true) });
+/** What a route or an event answers besides `success: true`: one shape, or one of several. */
+export type ReplySchema = z.ZodObject | z.ZodUnion<readonly [z.ZodObject, ...z.ZodObject[]]>;
+
+const SUCCESS = { success: z.literal(true) };
+
+/** `{ success: true, ...reply }` (for a union, each of its shapes so). */
+export function successEnvelope(reply: ReplySchema): z.ZodType {
+  if (reply instanceof z.ZodUnion) {
+    const [first, ...rest] = reply.options;
+    return z.union([first.extend(SUCCESS), ...rest.map((o) => o.extend(SUCCESS))]);
+  }
+  return reply.extend(SUCCESS);
+}
 
 /** `{ success: false, error, code, ...extra }`; extra fields (retryAfterMs, assignedTo…) pass through. */
 export const FailureEnvelopeSchema = z

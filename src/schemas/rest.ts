@@ -7,22 +7,28 @@
  * the same table.
  */
 import type { z } from 'zod';
-import type { FailureEnvelope, SuccessEnvelope } from '../envelopes.js';
+import type { FailureEnvelope, SuccessEnvelopes } from '../envelopes.js';
 import {
   AdminIdParams,
   AdminsQuery,
   AllChatsQuery,
   AuditQuery,
   AvailabilityBody,
+  CannedReplyBody,
+  CannedReplyParams,
   ChatIdParams,
   CloseChatBody,
+  DeliveriesQuery,
+  DeliveryIdParams,
   HistoryQuery,
+  LabelsBody,
   MarkReadBody,
   MaxChatsBody,
   OpenChatBody,
   SearchQuery,
   SendMessageBody,
   StatusBody,
+  SuperAdminQuery,
   TakeChatBody,
   TransferChatBody,
   TypingBody,
@@ -35,14 +41,22 @@ import {
   AgentListReply,
   AgentReply,
   AuditListReply,
+  CannedReplyListReply,
+  CannedReplyReply,
   ChatListReply,
   ChatReply,
+  DeliveryListReply,
+  DeliveryReply,
+  DeskReply,
   EmptyReply,
   HistoryReply,
+  LabelsReply,
   OpenChatReply,
   PresenceReply,
+  QueueReply,
+  type ReplySchema,
   SearchReply,
-  SentMessageReply,
+  SendReply,
   UploadReply,
 } from './replies.js';
 
@@ -50,13 +64,27 @@ import {
 export type FailureStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
 
 interface RestRoute {
-  tag: 'chats' | 'messages' | 'presence' | 'admins' | 'attachments' | 'agents' | 'audit' | 'search';
+  tag:
+    | 'chats'
+    | 'messages'
+    | 'presence'
+    | 'admins'
+    | 'attachments'
+    | 'agents'
+    | 'audit'
+    | 'labels'
+    | 'canned-replies'
+    | 'webhooks'
+    | 'desk'
+    | 'search';
+  /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
+  public?: true;
   summary: string;
   description?: string;
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
-  reply: z.ZodObject;
+  reply: ReplySchema;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
@@ -105,7 +133,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: 'Every chat',
     description:
-      'Every chat, optionally of one status, newest activity first; at most 200, the most recently opened. Superadmins only.',
+      'Every chat, optionally of one status and carrying one label (`?label=`, case does not count), newest activity first; at most 200, the most recently opened. Superadmins only.',
     querystring: AllChatsQuery,
     reply: ChatListReply,
     also: [],
@@ -118,6 +146,15 @@ export const REST_ROUTES = {
     querystring: SearchQuery,
     reply: SearchReply,
     also: [],
+  },
+  'GET /api/chats/:chatId/queue': {
+    tag: 'chats',
+    summary: "A waiting chat's place in the queue",
+    description:
+      'Where the chat stands among the waiting chats (oldest first; `position` 1 is taken next), how many wait, and an estimate of the wait (as `queue-position`). A chat that no longer waits answers `position: null` and `estimatedWaitSeconds: null`. Who may view the chat: its user, an admin whose queue shows it, a superadmin.',
+    params: ChatIdParams,
+    reply: QueueReply,
+    also: [404],
   },
   'POST /api/chats/assign': {
     tag: 'chats',
@@ -202,6 +239,25 @@ export const REST_ROUTES = {
     reply: AuditListReply,
     also: [],
   },
+  'GET /api/webhooks/deliveries': {
+    tag: 'webhooks',
+    summary: 'Webhook deliveries by status (default: failed)',
+    description:
+      'The outbox as receivers see it: `failed` ones were retried for 24 h and given up; `pending` ones wait for their next attempt. Superadmins only.',
+    querystring: DeliveriesQuery,
+    reply: DeliveryListReply,
+    also: [],
+  },
+  'POST /api/webhooks/deliveries/:id/retry': {
+    tag: 'webhooks',
+    summary: 'Send a failed delivery again',
+    description:
+      'The delivery is pending again at once, with the same `webhook-id`, and the retry is recorded in the audit log (`webhook.retried`). Superadmins only; `404 DELIVERY_NOT_FOUND` when no failed delivery has this id.',
+    params: DeliveryIdParams,
+    querystring: SuperAdminQuery,
+    reply: DeliveryReply,
+    also: [404],
+  },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
     summary: "Set an agent's maxChats",
@@ -213,11 +269,62 @@ export const REST_ROUTES = {
     reply: AgentReply,
     also: [404, ...BODY],
   },
+  'PUT /api/chats/:chatId/labels': {
+    tag: 'labels',
+    summary: "Set a chat's labels",
+    description:
+      'Replaces the whole set (`[]` removes every label). Admins who may view the chat; a user: `403`. Each label is trimmed and must then be 1 to 50 characters on one line; repeats that differ only in case are dropped (the first spelling kept); at most 20 remain, else `400` naming the rule. `chat-labels {chatId, labels}` goes to `admins`. With AUTH_MODE=none the query names the admin asking.',
+    params: ChatIdParams,
+    querystring: AdminsQuery,
+    body: LabelsBody,
+    reply: LabelsReply,
+    also: [404, ...BODY],
+  },
+  'GET /api/canned-replies': {
+    tag: 'canned-replies',
+    summary: 'Canned replies',
+    description:
+      "The team's canned replies and the caller's personal ones, by shortcut. Admins only; with AUTH_MODE=none the query names the admin asking.",
+    querystring: AdminsQuery,
+    reply: CannedReplyListReply,
+    also: [],
+  },
+  'POST /api/canned-replies': {
+    tag: 'canned-replies',
+    summary: 'Create a canned reply',
+    description:
+      "A personal reply (the default scope) belongs to the calling admin; a team reply is written by superadmins only (`403`). The shortcut is unique within the scope (the caller's own, or the team's), case not counting: `409 CANNED_SHORTCUT_TAKEN`. At most `cannedRepliesMax` per admin and for the team: `409 CANNED_REPLIES_FULL`.",
+    querystring: AdminsQuery,
+    body: CannedReplyBody,
+    reply: CannedReplyReply,
+    also: [409, ...BODY],
+  },
+  'PUT /api/canned-replies/:id': {
+    tag: 'canned-replies',
+    summary: 'Change a canned reply',
+    description:
+      "Replaces shortcut, title, content and scope. Another admin's personal reply is `404`; a team reply, or a move to the team, needs a superadmin (`403`). A shortcut used in the target scope: `409 CANNED_SHORTCUT_TAKEN`.",
+    params: CannedReplyParams,
+    querystring: AdminsQuery,
+    body: CannedReplyBody,
+    reply: CannedReplyReply,
+    also: [404, 409, ...BODY],
+  },
+  'DELETE /api/canned-replies/:id': {
+    tag: 'canned-replies',
+    summary: 'Delete a canned reply',
+    description:
+      "Answers the deleted reply. Another admin's personal reply is `404`; a team reply needs a superadmin (`403`).",
+    params: CannedReplyParams,
+    querystring: AdminsQuery,
+    reply: CannedReplyReply,
+    also: [404],
+  },
   'GET /api/messages/:chatId': {
     tag: 'messages',
     summary: "A chat's messages",
     description:
-      'v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`.',
+      "v2 pages (`?page=1` is the newest `limit` messages) or a cursor: `?after=<seq>` gives the next `limit` messages after it (catching up after a reconnect), `?before=<seq>` the `limit` before it. `limit` defaults to 50, at most 200. Every page is oldest first. A reply also holds at most `historyPageMaxBytes` of messages as JSON: a page cut to it keeps its newest messages, a cursor read the end it goes on from, with `hasMore: true`. `?includeNotes=1` (admins only; a user: `403`) adds the internal notes placed among the page's messages as a separate `notes` array.",
     params: ChatIdParams,
     querystring: HistoryQuery,
     reply: HistoryReply,
@@ -227,9 +334,9 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: 'Send a message',
     description:
-      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again.",
+      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again. With `internal: true` an admin who may view the chat writes an internal note instead: text only, stored apart from the messages (no `seq`, not the chat's `lastMessage`, no unread count), answered as `{success, note}` and sent as `note-added` to admins only; from a user: `403`.",
     body: SendMessageBody,
-    reply: SentMessageReply,
+    reply: SendReply,
     also: [404, 409, ...BODY],
   },
   'POST /api/messages/read': {
@@ -257,6 +364,15 @@ export const REST_ROUTES = {
     reply: UploadReply,
     also: [404, 408, 413, 415, 422],
   },
+  'GET /api/desk': {
+    tag: 'desk',
+    public: true,
+    summary: 'Whether the desk is open and agents are there',
+    description:
+      'For anyone (the widget asks before a user signs in or writes): whether `BUSINESS_HOURS` has the desk open now, when it next opens, and how many agents are connected and available. Outside hours or with no agent available a chat is still taken: it waits and is answered when someone is there. Each node reuses its answer for `deskStatusCacheMs`.',
+    reply: DeskReply,
+    also: [],
+  },
   'POST /api/status': {
     tag: 'presence',
     summary: "Set a user's presence",
@@ -282,7 +398,7 @@ export type RestBodies = { [K in RestRouteKey]: Input<K, 'body'> };
 export type RestQueries = { [K in RestRouteKey]: Input<K, 'querystring'> };
 /** What each route answers: the success envelope, or the failure envelope. */
 export type RestReplies = {
-  [K in RestRouteKey]: SuccessEnvelope<z.output<Route<K>['reply']>> | FailureEnvelope;
+  [K in RestRouteKey]: SuccessEnvelopes<z.output<Route<K>['reply']>> | FailureEnvelope;
 };
 /** What each route answers when it succeeds. */
 export type RestSuccess<K extends RestRouteKey> = Extract<RestReplies[K], { success: true }>;

@@ -11,6 +11,7 @@ import {
   ATTACHMENT_TYPES,
   AUDIT_ACTIONS,
   AVAILABILITIES,
+  CANNED_SCOPES,
   CHAT_STATUSES,
   MESSAGE_TYPES,
   REDACTION_KINDS,
@@ -91,6 +92,14 @@ export const ChatSchema = z
     userOnline: z.boolean().meta({ description: 'Whether the user has a socket connected.' }),
     createdAt: isoTime('When the chat was opened.'),
     updatedAt: isoTime('When the chat last changed.'),
+    labels: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          "Admins only (never in a reply to a user): the chat's labels in the order set, each spelled as first given (PUT /api/chats/:chatId/labels).",
+        example: ['refund', 'KYC'],
+      }),
   })
   .meta({ title: 'Chat', example: EXAMPLE_CHAT });
 
@@ -154,6 +163,37 @@ export const MessageSchema = z
   })
   .meta({ title: 'Message', example: EXAMPLE_MESSAGE });
 
+export const EXAMPLE_NOTE = {
+  _id: '674450ae0000000000000003',
+  chatId: EXAMPLE_CHAT._id,
+  afterSeq: 1,
+  senderId: 'admin-456',
+  senderName: 'Ali',
+  content: 'Refund already requested in the payments console; waiting for the bank.',
+  createdAt: AT,
+} as const;
+
+export const NoteSchema = z
+  .object({
+    _id: objectId('The note id.'),
+    chatId: z.string(),
+    afterSeq: z.number().int().meta({
+      description:
+        "The chat's last message seq when the note was written (0 before the first message): show the note after that message. A note takes no seq of its own.",
+      example: 1,
+    }),
+    senderId: z.string().meta({ description: 'The admin who wrote it.' }),
+    senderName: z.string(),
+    content: z.string(),
+    createdAt: isoTime('When the note was stored.'),
+  })
+  .meta({
+    title: 'Note',
+    description:
+      'An internal note: written by an admin, seen by admins only (never by the chat user).',
+    example: EXAMPLE_NOTE,
+  });
+
 export const KnownAdminSchema = z
   .object({
     id: z.string().meta({ description: 'The admin id: what a transfer names as `toAdminId`.' }),
@@ -201,10 +241,80 @@ export const AgentSchema = z
     },
   });
 
+export const CannedReplySchema = z
+  .object({
+    id: z.string().meta({ description: 'The canned reply id (24 hex characters).' }),
+    shortcut: z.string().meta({ description: 'Typed after `/` in the composer.' }),
+    title: z.string(),
+    content: z.string().meta({
+      description: 'May hold `{{user.name}}` and `{{agent.name}}`, filled in when inserted.',
+    }),
+    scope: z.enum(CANNED_SCOPES).meta({
+      description: "personal: the caller's own; team: every admin's, written by superadmins.",
+    }),
+  })
+  .meta({
+    title: 'CannedReply',
+    example: {
+      id: '674450ae0000000000000003',
+      shortcut: 'refund',
+      title: 'Refund on its way',
+      content: 'Hello {{user.name}}, the refund is on its way. {{agent.name}}',
+      scope: 'team',
+    },
+  });
+
+export const QueuePositionSchema = z
+  .object({
+    chatId: z.string().meta({ description: 'The waiting chat.' }),
+    position: z.number().int().min(1).nullable().meta({
+      description:
+        '1 = the next chat to be taken (oldest waiting first); null: the chat no longer waits (taken or closed).',
+    }),
+    waiting: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'How many chats wait, this one included.' }),
+    estimatedWaitSeconds: z.number().int().min(0).nullable().meta({
+      description:
+        'About how long until an agent takes it: the median wait of the chats first assigned in the last hour × position ÷ waiting (docs/protocol.md, "Queue position"); null without recent assignments or a position.',
+    }),
+  })
+  .meta({
+    title: 'QueuePosition',
+    example: {
+      chatId: '674450ae0000000000000001',
+      position: 3,
+      waiting: 7,
+      estimatedWaitSeconds: 240,
+    },
+  });
+
+export const DeskSchema = z
+  .object({
+    open: z.boolean().meta({
+      description:
+        'Within BUSINESS_HOURS now (always true without them). Hours tell users; chats are still taken and routed outside them.',
+    }),
+    nextOpenAt: z.iso.datetime().nullable().meta({
+      description: 'When the desk next opens (UTC, ISO 8601), while it is closed; null while open.',
+    }),
+    availableAgents: z.number().int().min(0).meta({
+      description: 'Admins connected on any node who chose available (whether or not at maxChats).',
+    }),
+  })
+  .meta({
+    title: 'Desk',
+    example: { open: false, nextOpenAt: '2026-03-09T04:00:00.000Z', availableAgents: 0 },
+  });
+
 export type Chat = z.infer<typeof ChatSchema>;
+export type CannedReply = z.infer<typeof CannedReplySchema>;
 export type Agent = z.infer<typeof AgentSchema>;
 export type KnownAdmin = z.infer<typeof KnownAdminSchema>;
 export type Message = z.infer<typeof MessageSchema>;
+export type Note = z.infer<typeof NoteSchema>;
 export type MessageAttachment = z.infer<typeof MessageAttachmentSchema>;
 export type UploadedAttachment = z.infer<typeof UploadedAttachmentSchema>;
 
@@ -236,3 +346,30 @@ export const AuditEntrySchema = z
   })
   .meta({ title: 'AuditEntry' });
 export type AuditEntryWire = z.infer<typeof AuditEntrySchema>;
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'The `webhook-id` the receiver sees, the same on every attempt.' }),
+    url: z.string(),
+    chatId: z.string().nullable(),
+    type: z.enum([
+      'chat.opened',
+      'chat.assigned',
+      'chat.transferred',
+      'chat.closed',
+      'chat.rated',
+      'message.created',
+    ]),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    nextAttemptAt: isoTime('When it is tried next (pending).'),
+    lastError: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the last attempt failed (`HTTP 500`, a timeout).' }),
+    createdAt: isoTime('When the change that made it committed.'),
+    deliveredAt: isoTime('When a receiver answered 2xx.').nullable(),
+  })
+  .meta({ title: 'WebhookDelivery' });

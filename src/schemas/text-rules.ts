@@ -76,3 +76,33 @@ export function previewOf(content: string, messageType: MessageType): string {
 export function unreadIncrementOf(senderType: SenderType): number {
   return senderType === 'user' ? 1 : 0;
 }
+
+/**
+ * A canned reply's shortcut: letters and digits of any script (an agent in Tashkent types
+ * `/возврат`), `-` and `_`; no spaces (the composer's query ends where the shortcut would).
+ */
+export const isShortcut = (v: string): boolean => /^[\p{L}\p{N}_-]+$/u.test(v);
+export const SHORTCUT_RULE = 'may hold only letters, digits, - and _';
+
+/** Control characters (line breaks, tabs, NUL): a one-line label or title has no use for them. */
+export const hasControlCharacters = (v: string): boolean => /\p{Cc}/u.test(v);
+
+/**
+ * What makes two labels or two shortcuts the same: case and Unicode composition do not
+ * count (`Refund`, `refund` and `REFUND` are one label, in every script).
+ */
+export const sameWordKey = (v: string): string => v.normalize('NFC').toLowerCase();
+
+/** Labels trimmed and deduplicated by sameWordKey, the first spelling kept, in the order given. */
+export function distinctLabels(labels: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of labels) {
+    const label = raw.trim();
+    const key = sameWordKey(label);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(label);
+  }
+  return out;
+}

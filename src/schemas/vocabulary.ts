@@ -25,6 +25,8 @@ export const ATTACHMENT_TYPES = [
 /** What an admin says about taking chats (set-availability); `online` is presence's, apart. */
 export const AVAILABILITIES = ['available', 'away'] as const;
 
+/** Whose a canned reply is: one admin's own, or the whole team's (written by superadmins). */
+export const CANNED_SCOPES = ['personal', 'team'] as const;
 /** What a stored text had masked before it was stored (a message's `redacted`). */
 export const REDACTION_KINDS = ['pan'] as const;
 
@@ -54,6 +56,7 @@ export type ReaderType = (typeof READER_TYPES)[number];
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 export type Role = (typeof ROLES)[number];
 export type Availability = (typeof AVAILABILITIES)[number];
+export type CannedScope = (typeof CANNED_SCOPES)[number];
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -94,4 +97,12 @@ export const LIMITS = {
   searchMaxLimit: 50,
   /** A search cursor as the server writes it is well under this. */
   searchCursorChars: 400,
+  /** A canned reply's shortcut: what an agent types after `/` (letters, digits, `-`, `_`). */
+  cannedShortcutChars: 32,
+  /** A canned reply's title: one line in the composer's list. */
+  cannedTitleChars: 100,
+  /** A chat label, after trimming. */
+  labelChars: 50,
+  /** Distinct labels on one chat. */
+  labelsPerChat: 20,
 } as const;

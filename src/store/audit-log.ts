@@ -89,7 +89,8 @@ function detailsOf(json: string): Record<string, AuditDetail> {
 
 /**
  * A row as written. An action or role this version does not know (a row changed by hand)
- * cannot be what was hashed: it is read as a placeholder, and the hash check reports the entry.
+ * cannot be what was hashed: it is read as a placeholder, and the hash check reports the entry
+ * (verification reads rows through asWritten, since a placeholder may equal the original).
  */
 export function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
   const role = isOneOf(ACTOR_ROLES, row.actorRole) ? row.actorRole : 'system';
@@ -170,6 +171,21 @@ export async function listAudit(
   return { entries: rows.slice(0, filter.limit).map(fromRow), hasMore: rows.length > filter.limit };
 }
 
+/**
+ * A row as verification must check it: read as fromRow reads it, unless the reading changed
+ * it (an action or role this version does not know, details that are not as written: a
+ * value that is not plain, a key twice). Its placeholder may hash as the original did, so
+ * such an entry carries no hash and the check names it.
+ */
+function asWritten(row: Selectable<AuditLogTable>): AuditEntry {
+  const entry = fromRow(row);
+  const written =
+    entry.action === row.action &&
+    entry.actor.role === row.actorRole &&
+    canonicalJson(entry.details) === row.details;
+  return written ? entry : { ...entry, hash: '' };
+}
+
 /** A chain's entries after `afterSeq`, in order, `limit` at most (verification pages through). */
 export async function chainEntries(
   db: Kysely<Database>,
@@ -185,7 +201,7 @@ export async function chainEntries(
     .orderBy('chainSeq', 'asc')
     .limit(limit)
     .execute();
-  return rows.map(fromRow);
+  return rows.map(asWritten);
 }
 
 /** Every chain's recorded end, `limit` at a time after `afterChain` (by name). */

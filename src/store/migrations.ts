@@ -326,6 +326,35 @@ const agentAvailability: Migration = {
 };
 
 /**
+ * Routing (ROUTING=auto): when each admin was last given a chat (the tie-break between
+ * equally loaded admins), and each chat's latest automatic assignment: to whom, when, and
+ * the chat's lastSeq then, so that ROUTING_REPLY_TIMEOUT finds an unanswered one by a
+ * range of its own messages. `adminId` is null once the assignment is settled (answered,
+ * taken back into the queue, or changed by hand); the partial index holds only the
+ * unsettled ones, which the timeout's sweep reads. `skipAdminId`: the admin whose
+ * assignment timed out, given the chat again only when nobody else can take it.
+ */
+const routing: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('agents').addColumn('lastAssignedAt', 'text').execute();
+    await db.schema
+      .createTable('routed_chats')
+      .addColumn('chatId', 'text', (c) => c.primaryKey())
+      .addColumn('adminId', 'text')
+      .addColumn('assignedAt', 'text', (c) => c.notNull())
+      .addColumn('fromSeq', 'integer', (c) => c.notNull())
+      .addColumn('skipAdminId', 'text')
+      .execute();
+    await db.schema
+      .createIndex('routed_chats_unsettled')
+      .on('routed_chats')
+      .column('assignedAt')
+      .where(sql.ref('adminId'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
  * A watermark per chat and reader instead of the partial index of unread messages
  * (0005), which every append paid for: 4-18 µs of CPU per message on SQLite, by batch
  * size, up to a tenth of a send (measured, see docs/benchmarks.md). `adminReadSeq` is the highest seq
@@ -585,6 +614,105 @@ const webhookOutbox: Migration = {
   },
 };
 
+/**
+ * When each chat was first given to an admin (taken, locked or routed): the queue's
+ * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
+ * Written once per chat, so its index costs a message nothing; chats assigned before
+ * this migration have none and stay out of the estimate.
+ */
+const chatFirstAssignedAt: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstAssignedAt', 'text').execute();
+    await db.schema
+      .createIndex('chats_by_first_assigned')
+      .on('chats')
+      .column('firstAssignedAt')
+      .where(sql.ref('firstAssignedAt'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
+ * Internal notes, apart from the messages: a note takes no seq (users never see a gap),
+ * never becomes the chat's lastMessage and counts toward no unread count, so nothing of
+ * the message path (appends, pages, previews) changes. afterSeq places a note after the
+ * message it followed; the index serves a history page's notes (a seq range of one chat).
+ * A retried note with the same clientMessageId finds the stored one (NULLs never clash).
+ */
+const notes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('notes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('chatId', 'text', (c) => c.notNull())
+      .addColumn('afterSeq', 'integer', (c) => c.notNull())
+      .addColumn('senderId', 'text', (c) => c.notNull())
+      .addColumn('senderName', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('clientMessageId', 'text')
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('notes_by_chat')
+      .on('notes')
+      .columns(['chatId', 'afterSeq', 'createdAt'])
+      .execute();
+    await db.schema
+      .createIndex('notes_one_per_client_id')
+      .on('notes')
+      .columns(['chatId', 'clientMessageId'])
+      .unique()
+      .execute();
+  },
+};
+
+/**
+ * Canned replies, and chat labels. A team reply's ownerId is '' (not NULL) so that the
+ * unique index holds one shortcut per scope and owner on both databases (NULLs never
+ * collide). Labels live twice: as a JSON array on the chat row, so every chat read (and
+ * the chat cache, and the appends' RETURNING) carries them at no extra cost; and one row
+ * per label in chat_labels, whose index finds a label's chats newest first without
+ * reading any other chat (the filter of GET /api/chats/all).
+ */
+const cannedRepliesAndLabels: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('canned_replies')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('ownerId', 'text', (c) => c.notNull())
+      .addColumn('shortcut', 'text', (c) => c.notNull())
+      .addColumn('shortcutKey', 'text', (c) => c.notNull())
+      .addColumn('title', 'text', (c) => c.notNull())
+      .addColumn('content', 'text', (c) => c.notNull())
+      .addColumn('createdAt', 'text', (c) => c.notNull())
+      .addColumn('updatedAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('canned_replies_one_shortcut')
+      .on('canned_replies')
+      .columns(['scope', 'ownerId', 'shortcutKey'])
+      .unique()
+      .execute();
+    await db.schema
+      .alterTable('chats')
+      .addColumn('labels', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .createTable('chat_labels')
+      .addColumn('chatId', 'text', (c) => c.notNull())
+      .addColumn('labelKey', 'text', (c) => c.notNull())
+      .addColumn('chatCreatedAt', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('chat_labels_pk', ['chatId', 'labelKey'])
+      .execute();
+    await db.schema
+      .createIndex('chat_labels_by_label')
+      .on('chat_labels')
+      .columns(['labelKey', 'chatCreatedAt', 'chatId'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -596,6 +724,10 @@ const migrations: Record<string, Migration> = {
   '0008_attachments': attachments,
   '0009_agent_availability': agentAvailability,
   '0010_read_watermarks': readWatermarks,
+  '0011_routing': routing,
+  '0012_notes': notes,
+  '0013_canned_replies_and_labels': cannedRepliesAndLabels,
+  '0015_chat_first_assigned_at': chatFirstAssignedAt,
   '0017_message_redactions': messageRedactions,
   '0018_full_text_search': fullTextSearch,
   '0019_audit_log': auditLog,

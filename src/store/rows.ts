@@ -79,7 +79,15 @@ export function toChat(row: Selectable<ChatsTable>): Chat {
     userOnline: Number(row.userOnline) === 1,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    labels: labelsOf(row.labels),
   };
+}
+
+/** The labels column: a JSON array of strings written by setChatLabels only. */
+function labelsOf(column: string): string[] {
+  if (column === '[]') return [];
+  const parsed: unknown = JSON.parse(column);
+  return Array.isArray(parsed) ? parsed.filter((l): l is string => typeof l === 'string') : [];
 }
 
 export function toMessage(row: Selectable<MessagesTable>): Message {

@@ -1,6 +1,12 @@
 /** The database schema as one TypeScript interface: queries are typed against it. */
-import type { Generated } from 'kysely';
-import type { Availability, ChatStatus, MessageType, SenderType } from '../schemas/vocabulary.js';
+import type { ColumnType, Generated } from 'kysely';
+import type {
+  Availability,
+  CannedScope,
+  ChatStatus,
+  MessageType,
+  SenderType,
+} from '../schemas/vocabulary.js';
 
 export interface ChatsTable {
   id: string;
@@ -28,6 +34,13 @@ export interface ChatsTable {
   userReadSeq: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The labels as a JSON array of strings, in the order set ('[]': none, the column's
+   * default, so a row inserted without them, as the v2 import's, has none).
+   */
+  labels: ColumnType<string, string | undefined, string>;
+  /** When an admin first took, locked or was routed the chat; null while it never was. */
+  firstAssignedAt: string | null;
 }
 
 export interface MessagesTable {
@@ -110,6 +123,42 @@ export interface AgentsTable {
   availability: Availability | null;
   maxChats: number | null;
   updatedAt: string;
+  /** When routing last gave them a chat (null: never): the older wins a tie (migration 0011). */
+  lastAssignedAt: string | null;
+}
+
+/** A chat's latest automatic assignment (ROUTING=auto; migration 0011). */
+export interface RoutedChatsTable {
+  chatId: string;
+  /** Who holds it unanswered; null once settled (answered, requeued, or changed by hand). */
+  adminId: string | null;
+  assignedAt: string;
+  /** The chat's lastSeq when it was assigned: the admin's answer is a message after it. */
+  fromSeq: number;
+  /** Whose assignment of it timed out: routed to them again only when nobody else can take it. */
+  skipAdminId: string | null;
+}
+
+/** A canned reply; a team reply's ownerId is '' (see migration 0013). */
+export interface CannedRepliesTable {
+  id: string;
+  scope: CannedScope;
+  ownerId: string;
+  shortcut: string;
+  /** sameWordKey(shortcut): what the unique index compares. */
+  shortcutKey: string;
+  title: string;
+  content: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One label of one chat, by its key (sameWordKey), for finding a label's chats. */
+export interface ChatLabelsTable {
+  chatId: string;
+  labelKey: string;
+  /** The chat's createdAt: the lists' index order. */
+  chatCreatedAt: string;
 }
 
 /** One audit entry (src/audit/chain.ts); written once, never changed but by erasure. */
@@ -163,6 +212,19 @@ export interface WebhookOutboxTable {
   deliveredAt: string | null;
 }
 
+/** An internal note: admins only, apart from the messages (it takes no seq). */
+export interface NotesTable {
+  id: string;
+  chatId: string;
+  /** The chat's lastSeq when the note was written: it is shown after that message. */
+  afterSeq: number;
+  senderId: string;
+  senderName: string;
+  content: string;
+  clientMessageId: string | null;
+  createdAt: string;
+}
+
 export interface Database {
   chats: ChatsTable;
   messages: MessagesTable;
@@ -172,8 +234,12 @@ export interface Database {
   leases: LeasesTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
+  routed_chats: RoutedChatsTable;
+  canned_replies: CannedRepliesTable;
+  chat_labels: ChatLabelsTable;
   audit_log: AuditLogTable;
   audit_chains: AuditChainsTable;
   audit_key: AuditKeyTable;
   webhook_outbox: WebhookOutboxTable;
+  notes: NotesTable;
 }

@@ -8,11 +8,17 @@ import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
 import type { Chat, ChatStatus, Message, SenderType } from '../schemas/shapes.js';
-import type { Availability, ReaderType, RedactionKind } from '../schemas/vocabulary.js';
+import type {
+  Availability,
+  CannedScope,
+  ReaderType,
+  RedactionKind,
+} from '../schemas/vocabulary.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { SearchPage, SearchQuery } from './search.js';
+import type { NoteRecords } from './note-records.js';
 
 export interface AdminRef {
   id: string;
@@ -33,11 +39,56 @@ export interface AgentRecord {
   activeChats: number;
 }
 
+/** What a canned reply is made of; ownerId is the admin of a personal one, null for the team's. */
+export interface CannedReplyFields {
+  scope: CannedScope;
+  ownerId: string | null;
+  shortcut: string;
+  title: string;
+  content: string;
+}
+
+export interface CannedReplyRecord extends CannedReplyFields {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A waiting chat in the queue's order. */
+export interface QueueEntry {
+  chatId: string;
+  userId: string;
+}
+
+/** How many chats wait, and where one of them stands (1 = next; null: it does not wait). */
+export interface QueueRank {
+  waiting: number;
+  position: number | null;
+}
+/** An admin routing may give a chat to, as counted under the assignment's lock. */
+export interface RoutingChoiceCandidate {
+  adminId: string;
+  activeChats: number;
+  maxChats: number;
+  /** When routing last gave them a chat; null: never. */
+  lastAssignedAt: string | null;
+}
+
+/**
+ * The routing rule (routing/rules.ts, `nextAgent`), handed to the store that applies it
+ * under lock: who gets the chat (`skipAdminId`: whose assignment of it went unanswered).
+ */
+export type RoutingChoice = (
+  candidates: readonly RoutingChoiceCandidate[],
+  skipAdminId: string | null,
+) => RoutingChoiceCandidate | undefined;
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
   | { kind: 'assignedTo'; adminId: string }
-  | { kind: 'all'; status: ChatStatus | undefined };
+  /** `label`: only chats carrying it (case does not count). */
+  | { kind: 'all'; status: ChatStatus | undefined; label?: string | undefined };
 
 /** What a stored message does to its chat, decided by the domain rules. */
 export interface ChatEffect {
@@ -111,6 +162,8 @@ export interface Store {
   readonly webhooks: WebhookOutbox;
   /** Where the events of changes from now on go (WEBHOOK_URLS); none: nothing is queued. */
   sendWebhooksTo(urls: readonly string[]): void;
+  /** Internal notes: apart from the messages, no seq (note-records.ts). */
+  readonly notes: NoteRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 
@@ -173,6 +226,64 @@ export interface Store {
   setAgentMaxChats(adminId: string, maxChats: number, audit?: AuditDraft): Promise<void>;
   /** The known admins named, or the `max` seen most recently (newest first), with their load. */
   listAgents(which: { adminIds: readonly string[] } | { max: number }): Promise<AgentRecord[]>;
+
+  /** The first `max` waiting chats no admin holds, oldest first (the order they are taken in). */
+  waitingOrder(max: number): Promise<QueueEntry[]>;
+  /** Where the chat stands among the waiting chats, read from the database (not the cache). */
+  queueRank(chatId: string): Promise<QueueRank>;
+  /** How long (ms) the newest `max` chats first assigned since `since` had waited. */
+  recentWaits(since: string, max: number): Promise<number[]>;
+
+  /**
+   * ROUTING=auto, decided by the database: the oldest waiting chats (not locked, at most
+   * `max`), each to the admin `choose` picks among these admins (online, by presence) who
+   * chose available, with their active chats and maxChats (else `defaultMaxChats`) counted
+   * under a lock that other nodes' assignments wait for, and each assignment counted
+   * before the next. No admin goes over maxChats, whatever other nodes assign at the same
+   * time. Empty: nobody named has room, or nothing waits.
+   */
+  assignWaiting(
+    adminIds: readonly string[],
+    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  ): Promise<{ chat: Chat; adminId: string; adminName: string }[]>;
+  /**
+   * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` (at most `max`)
+   * whose admin still holds the chat unlocked and has not written in it since go back to
+   * the queue; each such chat, now waiting, with the admin who had it.
+   */
+  requeueUnanswered(cutoff: string, max: number): Promise<{ chat: Chat; fromAdminId: string }[]>;
+
+  /**
+   * Replaces the chat's labels (deduplicated, case not counting), with `audit` its entry in
+   * the chat's chain in the same transaction; undefined: no such chat.
+   */
+  setChatLabels(
+    chatId: string,
+    labels: readonly string[],
+    audit?: ChatAudit,
+  ): Promise<Chat | undefined>;
+
+  /** The team's canned replies and, unless null, this admin's own; `max` at most, by shortcut. */
+  listCannedReplies(ownerId: string | null, max: number): Promise<CannedReplyRecord[]>;
+  getCannedReply(id: string): Promise<CannedReplyRecord | undefined>;
+  /** How many replies the team (ownerId ignored) or an admin's personal scope holds. */
+  countCannedReplies(scope: CannedScope, ownerId: string | null): Promise<number>;
+  /**
+   * `shortcutTaken`: the scope and owner have a reply with this shortcut (case not
+   * counting). `audit` makes the entry on the desk chain written with the change.
+   */
+  createCannedReply(
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken'>;
+  /** Replaces every field; undefined: no such reply. */
+  updateCannedReply(
+    id: string,
+    fields: CannedReplyFields,
+    audit?: (reply: CannedReplyRecord) => AuditDraft,
+  ): Promise<CannedReplyRecord | 'shortcutTaken' | undefined>;
+  /** false: no such reply. */
+  deleteCannedReply(id: string, audit?: AuditDraft): Promise<boolean>;
 
   /**
    * Stores the message and updates its chat in one transaction, seq = chat.lastSeq + 1,

@@ -5,7 +5,8 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isOneOf } from '../schemas/vocabulary.js';
 import { WEBHOOK_EVENTS } from '../webhooks/events.js';
-import type { Attempt, Delivery, WebhookOutbox } from '../webhooks/outbox.js';
+import type { Delivery, WebhookOutbox } from '../webhooks/outbox.js';
+import { appendAudit } from './audit-log.js';
 import type { Database, WebhookOutboxTable } from './schema.js';
 
 function toDelivery(row: Selectable<WebhookOutboxTable>): Delivery {
@@ -30,6 +31,7 @@ export function kyselyWebhookOutbox(
   db: Kysely<Database>,
   kind: 'sqlite' | 'postgres',
   guard: <T>(work: () => Promise<T>) => Promise<T>,
+  auditKey: () => Promise<string>,
 ): WebhookOutbox {
   // PostgreSQL: of two nodes looking at once, each takes rows the other did not lock.
   const skipLocked = kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
@@ -82,16 +84,21 @@ export function kyselyWebhookOutbox(
           .execute();
         return rows.map(toDelivery);
       }),
-    retry: (id, now) =>
+    retry: (id, now, audit) =>
       guard(async () => {
-        const row = await db
-          .updateTable('webhook_outbox')
-          .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null })
-          .where('id', '=', id)
-          .where('status', '=', 'failed')
-          .returningAll()
-          .executeTakeFirst();
-        return row && toDelivery(row);
+        const key = await auditKey();
+        return db.transaction().execute(async (trx) => {
+          const row = await trx
+            .updateTable('webhook_outbox')
+            .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null })
+            .where('id', '=', id)
+            .where('status', '=', 'failed')
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) return undefined;
+          await appendAudit(trx, key, audit, now);
+          return toDelivery(row);
+        });
       }),
   };
 }

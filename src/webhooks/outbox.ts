@@ -1,4 +1,5 @@
 /** What the webhook deliverer needs from a store: the outbox's due rows, and their outcome. */
+import type { AuditDraft } from '../audit/chain.js';
 import type { WebhookEvent } from './events.js';
 
 export interface Delivery {
@@ -30,6 +31,9 @@ export interface WebhookOutbox {
   /** Records an attempt: delivered, or failed with the next try (null: given up, failed). */
   settle(seq: number, attempt: Attempt): Promise<void>;
   list(status: Delivery['status'], limit: number): Promise<Delivery[]>;
-  /** A failed delivery pending again now; undefined when there is none with this id. */
-  retry(id: string, now: string): Promise<Delivery | undefined>;
+  /**
+   * A failed delivery pending again now, recorded as `audit` in the same transaction;
+   * undefined (and nothing recorded) when no failed delivery has this id.
+   */
+  retry(id: string, now: string, audit: AuditDraft): Promise<Delivery | undefined>;
 }

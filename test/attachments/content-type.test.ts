@@ -101,4 +101,13 @@ describe('the type of an upload comes from its bytes', () => {
       'statement 2024-11-05.pdf',
     );
   });
+
+  it('a file name cut to its length never keeps the unmasked start of a card number', () => {
+    // Cut at 196 characters (200 less `.png`) before masking, the name kept the card's
+    // first 14 digits: a run that fails the Luhn check on its own, so it stayed unmasked.
+    const given = `${'x'.repeat(182)}4111111111111111 receipt.png`;
+    const kept = fileNameOf(given, 'image/png');
+    expect(kept).toHaveLength(200);
+    expect(kept).toBe(`${'x'.repeat(182)}411111******11.png`);
+  });
 });

@@ -172,6 +172,31 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
     );
   });
 
+  it.each([
+    [
+      "an action rewritten to one this version does not know (read as the first action's placeholder)",
+      'chat.opened' as const,
+      (id: string) => `UPDATE audit_log SET action = 'chat.forgotten' WHERE id = '${id}'`,
+    ],
+    [
+      'a detail added that is not a plain value (dropped when read)',
+      'chat.transferred' as const,
+      (id: string) =>
+        `UPDATE audit_log SET details = '{"fromAdminId":"au-admin","refund":{"to":"x"},"toAdminId":"au-other"}' WHERE id = '${id}'`,
+    ],
+  ])('verification names %s', async (_what, action, tamper) => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    const entry = (await store.audit.list({ chatId, action, limit: 1 })).entries[0];
+    if (!entry) throw new Error('the change was recorded above');
+    await closeAll();
+    await rawSql(db.config, tamper(entry.id));
+    const result = await verifyAudit((await openOne()).audit);
+    if (result.ok) throw new Error('the tampered log verified');
+    expect(result.broken).toMatchObject({ kind: 'hash', entry: { id: entry.id } });
+  });
+
   it('verification notices the last entries of a chain cut off', async () => {
     db = await target.create();
     const store = await openOne();

@@ -10,7 +10,7 @@ import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { api, replyOf, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
@@ -54,6 +54,9 @@ interface RestRow {
   request: (s: Scene, c: Caller) => Request;
   expect: Expect;
 }
+
+/** Canned replies made before the rows run: the team's, and the assignee's own. */
+const canned = { team: '', assigneeOwn: '' };
 
 const restRows: RestRow[] = [
   {
@@ -262,6 +265,133 @@ const restRows: RestRow[] = [
     },
   },
   {
+    name: 'PUT /api/chats/:chatId/labels',
+    chat: 'assigned',
+    request: (s) => ({
+      method: 'PUT',
+      path: `/api/chats/${s.chat._id}/labels`,
+      body: { labels: ['refund'] },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/canned-replies',
+    chat: 'assigned',
+    request: () => ({ method: 'GET', path: '/api/canned-replies' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/canned-replies (personal)',
+    chat: 'assigned',
+    request: (_s, c) => ({
+      method: 'POST',
+      path: '/api/canned-replies',
+      body: { shortcut: `own-${c.id}`, title: 'Mine', content: 'Hello {{user.name}}' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/canned-replies (team)',
+    chat: 'assigned',
+    request: (_s, c) => ({
+      method: 'POST',
+      path: '/api/canned-replies',
+      body: { shortcut: `team-${c.id}`, title: 'Ours', content: 'Hello', scope: 'team' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'PUT /api/canned-replies/:id (team)',
+    chat: 'assigned',
+    request: () => ({
+      method: 'PUT',
+      path: `/api/canned-replies/${canned.team}`,
+      body: { shortcut: 'team-edited', title: 'Ours', content: 'Hi', scope: 'team' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    // Another admin's personal reply does not exist for them, superadmin or not.
+    name: "PUT /api/canned-replies/:id (the assignee's personal)",
+    chat: 'assigned',
+    request: () => ({
+      method: 'PUT',
+      path: `/api/canned-replies/${canned.assigneeOwn}`,
+      body: { shortcut: 'mine-edited', title: 'Mine', content: 'Hi' },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 404,
+      superadmin: 404,
+    },
+  },
+  {
+    // Callers run in order: the superadmin, last, deletes it.
+    name: 'DELETE /api/canned-replies/:id (team)',
+    chat: 'assigned',
+    request: () => ({ method: 'DELETE', path: `/api/canned-replies/${canned.team}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: "DELETE /api/canned-replies/:id (the assignee's personal)",
+    chat: 'assigned',
+    request: () => ({ method: 'DELETE', path: `/api/canned-replies/${canned.assigneeOwn}` }),
+    // Another admin gets 404 whether the assignee (before them) deleted it yet or not.
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 404,
+      superadmin: 404,
+    },
+  },
+  {
     name: 'POST /api/chats/unlock',
     chat: 'assigned',
     request: (s, c) => ({
@@ -321,6 +451,43 @@ const restRows: RestRow[] = [
     expect: {
       anonymous: ANON_401,
       owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'POST /api/messages (internal: true, a note)',
+    chat: 'assigned',
+    request: (s, c) => ({
+      method: 'POST',
+      path: '/api/messages',
+      body: {
+        chatId: s.chat._id,
+        senderId: c.id,
+        senderType: senderType(c),
+        senderName: c.name,
+        content: 'a note',
+        internal: true,
+      },
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/messages/:chatId?includeNotes=1',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/messages/${s.chat._id}?includeNotes=1` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
       otherUser: 403,
       assignee: 200,
       otherAdmin: 403,
@@ -465,6 +632,8 @@ const impersonations: {
 
 interface SocketRow {
   event: string;
+  /** When the event has several rows: what this one sends. */
+  name?: string;
   payload: (s: Scene, c: Caller) => unknown;
   expect: Omit<Expect, 'anonymous'>;
 }
@@ -503,6 +672,12 @@ const socketRows: SocketRow[] = [
     event: 'send-message',
     payload: (s) => ({ chatId: s.chat._id, content: 'over the socket' }),
     expect: { owner: 200, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
+  },
+  {
+    event: 'send-message',
+    name: 'send-message (internal: true, a note)',
+    payload: (s) => ({ chatId: s.chat._id, content: 'a note', internal: true }),
+    expect: { owner: 403, otherUser: 403, assignee: 200, otherAdmin: 403, superadmin: 200 },
   },
   {
     event: 'leave-chat',
@@ -553,6 +728,22 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     const targetSocket = await connectAs(target);
     await targetSocket.emitAck('join-admin', { adminId: target.id });
     observers.push(adminWatcher, assigneeWatcher);
+    const make = async (who: Caller, body: Record<string, unknown>) => {
+      const res = await api(server, 'POST', '/api/canned-replies', body, bearer(who.token ?? ''));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return succeeded(replyOf('POST /api/canned-replies', res)).cannedReply.id;
+    };
+    canned.team = await make(superadmin, {
+      shortcut: 'team-reply',
+      title: 'Ours',
+      content: 'Hello',
+      scope: 'team',
+    });
+    canned.assigneeOwn = await make(assignee, {
+      shortcut: 'assignee-reply',
+      title: 'Mine',
+      content: 'Hello',
+    });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -614,7 +805,16 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       seq: 0,
       limit: 200,
     });
-    return { chat, messages: page.messages, events: watchers.map((w) => w.received.length) };
+    const notes = await server.store.notes.inRange({
+      chatId: s.chat._id,
+      from: 0,
+      to: null,
+      max: 200,
+    });
+    // queue-position is left out: the scene's own new chats move the queue, and each node
+    // tells waiting users after queuePositionCoalesceMs, which may fall between snapshots.
+    const counted = (w: TestClient) => w.received.filter((r) => r.event !== 'queue-position');
+    return { chat, messages: page.messages, notes, events: watchers.map((w) => counted(w).length) };
   }
 
   for (const row of restRows) {
@@ -702,7 +902,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       (k): k is Exclude<CallerKind, 'anonymous'> => k !== 'anonymous',
     )) {
       const expected = row.expect[kind];
-      it(`socket ${row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
+      it(`socket ${row.name ?? row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
         const { scene: s, ownerSocket } = await scene('assigned');
         const caller = await callerFor(kind, s);
         const socket = kind === 'owner' ? ownerSocket : await connectAs(caller);

@@ -82,6 +82,15 @@ describe('HS256 tokens', () => {
     expect(verified.actor).toMatchObject({ name: 'a'.repeat(199) });
   });
 
+  it("masks a card number in the token's name as in a payload's name, also one across the cut", async () => {
+    const named = await verifier.verify(await signToken('u1', 'user', 'Card 4111 1111 1111 1111'));
+    expect(named.actor.name).toBe('Card 4111 11** **** 1111');
+    const across = await verifier.verify(
+      await signToken('u1', 'user', `${'n'.repeat(186)}4111111111111111`),
+    );
+    expect(across.actor.name).toBe(`${'n'.repeat(186)}411111******11`);
+  });
+
   it('refuses a name with bidirectional embedding, override or isolate controls, not marks', async () => {
     for (const control of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2069']) {
       expect(

@@ -4,7 +4,7 @@
  * the server's), with a bare database of either store to run the SQL forms on.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type Actor, ANONYMOUS, person } from '../../src/auth/actor.js';
 import type { Capabilities } from '../../src/chats/permissions.js';
@@ -24,8 +24,8 @@ export const ADMINS = ['a1', 'a2', 'a3'];
 const at = '2026-01-01T00:00:00.000Z';
 
 /** Every status × assignee × lock holder, including combinations the server never makes. */
-export function everyChatState(): ChatsTable[] {
-  const rows: ChatsTable[] = [];
+export function everyChatState(): Selectable<ChatsTable>[] {
+  const rows: Selectable<ChatsTable>[] = [];
   for (const status of ['waiting', 'active', 'closed'] as const)
     for (const assignee of [null, 'a1', 'a2'])
       for (const locker of [null, 'a1', 'a2']) {
@@ -48,6 +48,8 @@ export function everyChatState(): ChatsTable[] {
           userReadSeq: 0,
           createdAt: at,
           updatedAt: at,
+          labels: '[]',
+          firstAssignedAt: null,
         });
       }
   return rows;

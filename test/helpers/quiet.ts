@@ -46,3 +46,10 @@ export const PAST_REQUEST_TIMEOUT_QUIET_MS = 20_000;
 /** Waits out a quiet window; name the window, so its reason stays with it. */
 export const quiet = (windowMs: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, windowMs));
+
+/**
+ * A change of the queue reaches waiting users after one coalescing round
+ * (queuePositionCoalesceMs, 500 ms) and its read: a position that was going to be sent
+ * would have come within this.
+ */
+export const QUEUE_ROUND_QUIET_MS = 1200;

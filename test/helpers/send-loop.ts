@@ -4,10 +4,10 @@
  * with the same clientMessageId until it is acknowledged (the server stores it once).
  * The socket may be swapped while it runs (a client that reconnected to another node).
  */
-import type { AckReply } from '../../src/schemas/events.js';
 import type { Message } from '../../src/schemas/shapes.js';
 import type { ClusterClient } from './cluster-client.js';
 import { sleep } from './processes.js';
+import type { MessageAck } from './sockets.js';
 
 export type AckedMessage = Message;
 
@@ -81,7 +81,7 @@ export function sendLoop(options: SendLoopOptions): SendLoop {
             clientMessageId,
           })
           .then(
-            (r: AckReply<'send-message'>) => r,
+            (r: MessageAck) => r,
             () => undefined,
           );
         if (reply?.success === true) {

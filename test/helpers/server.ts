@@ -59,10 +59,18 @@ export async function api(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
+/** POST /api/messages's reply for a message: what it answers unless the body says `internal: true`. */
+export type TestedReply<K extends RestRouteKey> = K extends 'POST /api/messages'
+  ? Exclude<RestReplies[K], { note: unknown }>
+  : RestReplies[K];
+
+/** POST /api/messages's reply for an internal note (`internal: true`). */
+export type NoteReply = Exclude<RestReplies['POST /api/messages'], { message: unknown }>;
+
 export interface RestResponse<K extends RestRouteKey> {
   status: number;
   headers: Headers;
-  body: RestReplies[K];
+  body: TestedReply<K>;
 }
 
 /**
@@ -77,7 +85,7 @@ export async function request<K extends RestRouteKey>(
 ): Promise<RestResponse<K>> {
   const { method, path, body } = restCall(route, parts);
   const res = await api(server, method, path, body, { headers });
-  return { ...res, body: asSent<RestReplies[K]>(res.body) };
+  return { ...res, body: asSent<TestedReply<K>>(res.body) };
 }
 
 /**
@@ -86,7 +94,12 @@ export async function request<K extends RestRouteKey>(
  * contract still describes.
  */
 export function replyOf<K extends RestRouteKey>(_route: K, res: ApiResponse): RestResponse<K> {
-  return { ...res, body: asSent<RestReplies[K]>(res.body) };
+  return { ...res, body: asSent<TestedReply<K>>(res.body) };
+}
+
+/** The reply `api` got from POST /api/messages with `internal: true`. */
+export function noteReplyOf(res: ApiResponse): { status: number; body: NoteReply } {
+  return { ...res, body: asSent<NoteReply>(res.body) };
 }
 
 /** The success envelope of a reply that must have succeeded. */

@@ -9,6 +9,14 @@ import type {
 
 export type ClientSocket = Socket;
 
+type SendAck = AckReply<'send-message'>;
+/** send-message's ack for a message: what it answers unless the payload says `internal: true`. */
+export type MessageAck = Exclude<SendAck, { note: unknown }>;
+/** send-message's ack for an internal note. */
+export type NoteAck = Exclude<SendAck, { message: unknown }>;
+/** An event's ack as tests read it: a send without `internal: true` answers a message. */
+type AckOf<E extends ClientEventName> = E extends 'send-message' ? MessageAck : AckReply<E>;
+
 export interface Received {
   event: string;
   payload: unknown;
@@ -26,7 +34,11 @@ export interface TestClient {
    * Emits a contract event and answers its acknowledgement, typed by the event map. The
    * payload stays `unknown`: tests send bad payloads on purpose.
    */
-  emitAck<E extends ClientEventName>(event: E, payload?: unknown): Promise<AckReply<E>>;
+  emitAck(
+    event: 'send-message',
+    payload: { internal: true; [field: string]: unknown },
+  ): Promise<NoteAck>;
+  emitAck<E extends ClientEventName>(event: E, payload?: unknown): Promise<AckOf<E>>;
   /** An event outside the contract: the server's answer, unchecked. */
   emitAck(event: string, payload?: unknown): Promise<Record<string, unknown>>;
   waitFor<E extends ServerEventName>(

@@ -248,6 +248,12 @@ describe.each(await storeTargets())('messages on $name', (target) => {
     const beforeStart = await get('?before=3&limit=5');
     expect(seqs(beforeStart)).toEqual([1, 2]);
     expect(beforeStart.body.pagination).toEqual({ limit: 5, hasMore: false });
+    // A cursor past the end reads the newest before it, and says older ones remain.
+    for (const past of [9, 1000, 2_147_483_647]) {
+      const beforePastEnd = await get(`?before=${past}&limit=3`);
+      expect(seqs(beforePastEnd), `before=${past}`).toEqual([5, 6, 7]);
+      expect(beforePastEnd.body.pagination).toEqual({ limit: 3, hasMore: true });
+    }
 
     const tooMany = await get('?limit=201');
     expect(tooMany.status).toBe(400);

@@ -277,6 +277,32 @@ describe('names and ids are held to the limits of live input', () => {
     });
   });
 
+  it('a card number across the cut of a long content or name is masked, not its start kept', () => {
+    // Cut first, each kept the card's first 14 digits: a run that fails the Luhn check on
+    // its own, so it stayed as written.
+    const card = '4111111111111111';
+    const mapped = message(
+      messageDoc({
+        content: `${'a'.repeat(LIMITS.contentChars - 14)}${card} and more`,
+        senderName: `${'n'.repeat(LIMITS.nameChars - 14)}${card}`,
+      }),
+    );
+    expect(mapped).toMatchObject({
+      ok: true,
+      row: {
+        content: `${'a'.repeat(LIMITS.contentChars - 14)}411111******11`,
+        senderName: `${'n'.repeat(LIMITS.nameChars - 14)}411111******11`,
+        redacted: 'pan',
+      },
+    });
+    expect(mapped.ok && mapped.changes.map((c) => c.reason).sort()).toEqual([
+      'card-number-masked',
+      'card-number-masked',
+      'content-too-long',
+      'name-too-long',
+    ]);
+  });
+
   it('a name is never cut inside a surrogate pair; a name at the limit is kept as it is', () => {
     const pairAcrossTheLimit = `${'a'.repeat(LIMITS.nameChars - 1)}😀`;
     const cut = message(messageDoc({ senderName: pairAcrossTheLimit }));

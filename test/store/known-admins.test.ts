@@ -75,8 +75,11 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
   });
 });
 
-/** A chat row before migration 0010 added the read watermarks. */
-type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq'>;
+/** A chat row before migration 0010 added the read watermarks (and later ones their columns). */
+type ChatsBefore0010 = Omit<
+  ChatsTable,
+  'adminReadSeq' | 'userReadSeq' | 'firstAssignedAt' | 'labels'
+>;
 
 describe.each(await storeTargets())('migration 0007 on $name', (target) => {
   let db: TestDatabase;

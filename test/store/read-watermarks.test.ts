@@ -203,7 +203,10 @@ describe.each(await storeTargets())('read watermarks on $name', (target) => {
 });
 
 /** Rows as migration 0009 left the tables (0010 added the watermarks, 0017 `redacted`). */
-type ChatsBefore0010 = Omit<ChatsTable, 'adminReadSeq' | 'userReadSeq'>;
+type ChatsBefore0010 = Omit<
+  ChatsTable,
+  'adminReadSeq' | 'userReadSeq' | 'firstAssignedAt' | 'labels'
+>;
 type MessagesBefore0010 = Omit<MessagesTable, 'redacted'>;
 
 describe.each(await storeTargets())('migration 0010 on $name', (target) => {

@@ -5,6 +5,8 @@ import {
   applyChatEvent,
   type ChatEvent,
   type Chats,
+  hasLabel,
+  knownLabels,
   mineOf,
   noChats,
   queueOf,
@@ -150,5 +152,22 @@ describe('console chat lists', () => {
     s = apply(s, { type: 'upsert', chat: held });
     expect(s.transferredAway).toEqual({});
     expect(ids(mineOf(s, me))).toEqual(['c1']);
+  });
+
+  it("changes a chat's labels on chat-labels, and filters and suggests them case-insensitively", () => {
+    let s = apply(noChats, {
+      type: 'loaded',
+      list: 'all',
+      chats: [chat('c1', { labels: ['Refund'] }), chat('c22')],
+    });
+    s = apply(s, { type: 'labels', chatId: 'c22', labels: ['refund', 'VIP'] });
+    const labelled = (label: string) => ids(allOf(s, '').filter((c) => hasLabel(c, label)));
+    expect(labelled('REFUND').sort()).toEqual(['c1', 'c22']);
+    expect(labelled(' vip ')).toEqual(['c22']);
+    expect(labelled('').sort()).toEqual(['c1', 'c22']);
+    expect(knownLabels(s)).toEqual(['Refund', 'VIP']);
+    // A load of the all list filtered by a label is the whole truth only about that label.
+    s = apply(s, { type: 'loaded', list: 'all', chats: [], status: '', label: 'vip' });
+    expect(ids(allOf(s, ''))).toEqual(['c1']);
   });
 });

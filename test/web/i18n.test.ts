@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { common } from '../../web/shared/i18n/common.js';
 import { consoleStrings } from '../../web/shared/i18n/console.js';
 import { type Catalogue, LANGS, pickLang, translator } from '../../web/shared/i18n/index.js';
+import { noteStrings } from '../../web/shared/i18n/notes.js';
+import { toolStrings } from '../../web/shared/i18n/tools.js';
 import { widgetStrings } from '../../web/shared/i18n/widget.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -11,6 +13,8 @@ const catalogues: Array<[string, Catalogue<string>]> = [
   ['common', common],
   ['console', consoleStrings],
   ['widget', widgetStrings],
+  ['notes', noteStrings],
+  ['tools', toolStrings],
 ];
 
 describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {

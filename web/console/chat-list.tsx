@@ -5,6 +5,7 @@ import type { Chat } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { useNow } from '../shared/use-page.js';
 import { waitedFor } from './format.js';
+import { LabelChips } from './label-editor.js';
 
 interface Props {
   chats: Chat[];
@@ -50,6 +51,7 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
               ) : null}
             </span>
             <Isolated class="chat-item__preview" text={chat.lastMessage || c('noMessagesYet')} />
+            <LabelChips labels={chat.labels} />
             <span class="chat-item__meta">
               {chat.status === 'waiting'
                 ? c('waitingFor', { time: waitedFor(chat.createdAt, now, lang) })

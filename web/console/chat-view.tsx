@@ -10,15 +10,21 @@ import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Lang, Translate } from '../shared/i18n/index.js';
-import type { Chat, Identity } from '../shared/types.js';
+import type { ToolKey } from '../shared/i18n/tools.js';
+import type { CannedReply, Chat, Identity } from '../shared/types.js';
 import { Composer } from '../shared/ui/composer.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
+import { useNow } from '../shared/use-page.js';
+import { useCannedPicker } from './canned-picker.js';
 import { chatActionsFor } from './chat-actions.js';
 import type { ChatEvent } from './chats.js';
+import { LabelEditor } from './label-editor.js';
+import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { TransferForm } from './transfer-form.js';
+import { useNotes } from './use-notes.js';
 
 interface Props {
   client: ChatClient;
@@ -37,6 +43,10 @@ interface Props {
   attachmentMaxBytes?: number | undefined;
   /** A search result opened the chat at this message: older pages load until it is shown. */
   foundSeq?: number | undefined;
+  /** The agent tools' strings (canned replies, labels). */
+  k: Translate<ToolKey>;
+  /** What `/` offers in the reply box. */
+  cannedReplies: readonly CannedReply[];
 }
 
 type Reply = { chat?: Chat | null };
@@ -87,12 +97,40 @@ function OpenChat(props: Props) {
   const [transferring, setTransferring] = useState(false);
   // The id a transfer named, for the sentence that says it is unknown.
   const target = useRef('');
+  const n = notesTranslator(lang);
+  const notes = useNotes(client, chat._id);
+  const canNote = mayNote(chat, me);
+  const [noting, setNoting] = useState(false);
+  const noteClock = { lang, now: useNow(60_000) };
+  const [draft, setDraft] = useState('');
+  const canned = useCannedPicker({
+    id: 'reply',
+    text: draft,
+    setText: setDraft,
+    replies: props.cannedReplies,
+    values: { userName: chat.userName || chat.userId, agentName: me.name },
+    k: props.k,
+  });
 
   const view = useChat(client, chat._id, {
     side: 'admin',
     markRead: visible && mine && !closed,
     onChat: (updated) => dispatch({ type: 'upsert', chat: updated }),
+    onNotes: notes.add,
   });
+  // The box the toggle chose takes the keyboard focus (the other keeps its draft).
+  const toggled = useRef(false);
+  useEffect(() => {
+    if (!toggled.current) return;
+    document.getElementById(noting ? 'note' : 'reply')?.focus();
+  }, [noting]);
+  const writeNote = (text: string) => {
+    setError(undefined);
+    notes.write(text).catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      setError(n('noteFailed', { reason }));
+    });
+  };
   const attach = useAttachmentDraft(client, chat._id, props.attachmentMaxBytes);
   const { foundSeq } = props;
   const first = view.timeline.messages[0]?.seq;
@@ -210,6 +248,13 @@ function OpenChat(props: Props) {
           <p class="chat__status" data-testid="chat-status">
             {statusLine}
           </p>
+          <LabelEditor
+            client={client}
+            me={me}
+            chat={chat}
+            k={props.k}
+            onChat={(updated) => dispatch({ type: 'upsert', chat: updated })}
+          />
         </div>
         <fieldset class="chat__actions">
           <legend class="visually-hidden">{c('chatActions')}</legend>
@@ -317,19 +362,41 @@ function OpenChat(props: Props) {
         onLoadOlder={view.loadOlder}
         loadingOlder={view.loadingOlder}
         foundSeq={foundSeq}
+        notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
         footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />
-      {may.write ? (
-        <Composer
-          id="reply"
-          t={t}
-          lang={lang}
-          attach={attach}
-          onSend={(text, attachment) => view.send(text, undefined, attachment)}
-          onTyping={view.typing}
-          autoFocus={mine}
+      {canNote ? (
+        <NoteToggle
+          on={noting}
+          n={n}
+          onChange={(on) => {
+            toggled.current = true;
+            setNoting(on);
+          }}
         />
-      ) : (
+      ) : null}
+      {canNote ? (
+        <div class="composer-note" data-testid="note-composer" hidden={!noting}>
+          {/* No typing indicator: the customer must not learn that a note is being written. */}
+          <Composer id="note" t={noteComposerStrings(t, n)} lang={lang} onSend={writeNote} />
+        </div>
+      ) : null}
+      {may.write ? (
+        <div class="composer-reply" hidden={canNote && noting}>
+          <Composer
+            id="reply"
+            t={t}
+            lang={lang}
+            attach={attach}
+            onSend={(text, attachment) => view.send(text, undefined, attachment)}
+            onTyping={view.typing}
+            autoFocus={mine}
+            text={draft}
+            onText={setDraft}
+            assist={canned}
+          />
+        </div>
+      ) : noting ? null : (
         <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>
       )}
     </section>

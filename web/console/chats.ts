@@ -2,7 +2,7 @@
  * Every chat the console knows, by id, updated from list loads and live events; the queue,
  * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
  */
-import { previewOf, unreadIncrementOf } from '../../src/schemas/text-rules.js';
+import { previewOf, sameWordKey, unreadIncrementOf } from '../../src/schemas/text-rules.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 
 export interface Chats {
@@ -16,7 +16,7 @@ export interface Chats {
 export const noChats: Chats = { byId: {}, admins: {}, transferredAway: {} };
 
 export type ChatEvent =
-  | { type: 'loaded'; list: List; chats: Chat[]; status?: Chat['status'] | '' }
+  | { type: 'loaded'; list: List; chats: Chat[]; status?: Chat['status'] | ''; label?: string }
   | { type: 'upsert'; chat: Chat }
   | { type: 'taken'; chatId: string; adminId: string; adminName: string }
   | { type: 'transferred-out'; chatId: string; toAdminName: string }
@@ -24,7 +24,8 @@ export type ChatEvent =
   | { type: 'notification'; chatId: string; message: Message; chat?: Chat | undefined }
   | { type: 'user-status'; chatId: string | null; userId: string; online: boolean }
   | { type: 'read'; chatId: string }
-  | { type: 'gone'; chatId: string };
+  | { type: 'gone'; chatId: string }
+  | { type: 'labels'; chatId: string; labels: string[] };
 
 export type List = 'queue' | 'mine' | 'all';
 
@@ -46,6 +47,18 @@ export const allOf = (s: Chats, status: Chat['status'] | ''): Chat[] =>
   Object.values(s.byId)
     .filter((c) => !status || c.status === status)
     .sort(byActivity);
+
+/** Whether the chat carries the label (case does not count, as on the server); '' : any. */
+export const hasLabel = (c: Chat, label: string): boolean =>
+  !label.trim() || (c.labels ?? []).some((l) => sameWordKey(l) === sameWordKey(label.trim()));
+
+/** Every label the console has seen on a chat, each once, sorted: the filter's suggestions. */
+export function knownLabels(s: Chats): string[] {
+  const byKey = new Map<string, string>();
+  for (const c of Object.values(s.byId))
+    for (const l of c.labels ?? []) if (!byKey.has(sameWordKey(l))) byKey.set(sameWordKey(l), l);
+  return [...byKey.values()].sort((a, b) => a.localeCompare(b));
+}
 
 function seeAdmins(admins: Chats['admins'], chats: Chat[]): Chats['admins'] {
   let next = admins;
@@ -72,10 +85,10 @@ function upsert(s: Chats, chats: Chat[]): Chats {
 }
 
 /** Which chats a list load is the whole truth about: the others are kept. */
-function coveredBy(list: List, me: Identity, status = ''): (c: Chat) => boolean {
+function coveredBy(list: List, me: Identity, status = '', label = ''): (c: Chat) => boolean {
   if (list === 'queue') return inQueue;
   if (list === 'mine') return (c) => isMine(me, c);
-  return (c) => !status || c.status === status;
+  return (c) => (!status || c.status === status) && hasLabel(c, label);
 }
 
 /** A chat transferred away and back again is ours: it no longer says it was transferred. */
@@ -98,7 +111,7 @@ function applied(s: Chats, e: ChatEvent, me: Identity): Chats {
   switch (e.type) {
     case 'loaded': {
       // A chat the list should contain but does not has changed elsewhere: drop our copy.
-      const covered = coveredBy(e.list, me, e.status);
+      const covered = coveredBy(e.list, me, e.status, e.label);
       const fresh = new Set(e.chats.map((c) => c._id));
       const byId: Record<string, Chat> = {};
       for (const [id, c] of Object.entries(s.byId)) if (fresh.has(id) || !covered(c)) byId[id] = c;
@@ -148,6 +161,8 @@ function applied(s: Chats, e: ChatEvent, me: Identity): Chats {
     }
     case 'read':
       return patch(s, e.chatId, (c) => ({ ...c, unreadCount: 0 }));
+    case 'labels':
+      return patch(s, e.chatId, (c) => ({ ...c, labels: e.labels }));
     case 'gone': {
       const { [e.chatId]: _, ...byId } = s.byId;
       return { ...s, byId };

@@ -1,28 +1,32 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
-import type { Lang, Translate } from '../shared/i18n/index.js';
+import { type Lang, type Translate, translator } from '../shared/i18n/index.js';
+import { toolStrings } from '../shared/i18n/tools.js';
 import type { Chat, Message } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useConnection, usePageVisible } from '../shared/use-page.js';
 import { AgentList } from './agent-list.js';
 import { canAskForNotifications, useAttention } from './attention.js';
 import { AvailabilityToggle } from './availability-toggle.js';
+import { CannedManager } from './canned-manager.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
-import { allOf, mineOf, queueOf } from './chats.js';
+import { allOf, type Chats, hasLabel, knownLabels, mineOf, noChats, queueOf } from './chats.js';
+import { chime } from './chime.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
 import { SearchPanel } from './search-panel.js';
 import type { Session } from './session.js';
 import { useAgents } from './use-agents.js';
+import { useCannedReplies } from './use-canned-replies.js';
 import { useChats } from './use-chats.js';
 
-type Tab = 'queue' | 'mine' | 'all' | 'agents';
+type Tab = 'queue' | 'mine' | 'all' | 'agents' | 'replies';
 
 /** What the admin panel framing the console is told (see session.ts, ParentMessage). */
 export interface WorkspaceStatus {
@@ -62,6 +66,7 @@ function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): stri
 
 export function Workspace(props: Props) {
   const { session, t, c, lang, header, onSignedOut, onStatus } = props;
+  const k = useMemo(() => translator(toolStrings, lang), [lang]);
   // One client per admin: a refreshed token (the same admin) re-authenticates it, so the
   // open chat and a typed reply stay.
   const client: ChatClient = useMemo(
@@ -87,6 +92,7 @@ export function Workspace(props: Props) {
   const visible = usePageVisible();
   const [tab, setTab] = useState<Tab>('queue');
   const [status, setStatus] = useState<Chat['status'] | ''>('');
+  const [label, setLabel] = useState('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
   /** The message a search result opened the chat at: scrolled to and marked. */
   const [found, setFound] = useState<{ chatId: string; seq: number } | undefined>(undefined);
@@ -104,10 +110,13 @@ export function Workspace(props: Props) {
   const attention = useAttention(c('appTitle'), (count) =>
     t('newMessagesTitle', { count, title: c('appTitle') }),
   );
+  // The lists as last rendered, for the assignment callback (which outlives a render).
+  const chatsRef = useRef<Chats>(noChats);
   const { chats, dispatch } = useChats(
     client,
     me,
     status,
+    label,
     useCallback(
       (chatId: string, m: Message) =>
         attention(
@@ -117,13 +126,40 @@ export function Workspace(props: Props) {
         ),
       [attention, c],
     ),
+    useCallback(
+      (assigned: Chat) => {
+        // Opened unless the admin is in another open chat of theirs (mid-reply): then it
+        // waits, highlighted, in My chats; the chime and notification say it came.
+        setSelected((current) => {
+          const open = current ? chatsRef.current.byId[current] : undefined;
+          return open && open.status !== 'closed' && open.assignedAdminId === me.id
+            ? current
+            : assigned._id;
+        });
+        chime();
+        attention(
+          c('assignedTitle'),
+          c('assignedBody', { name: isolated(assigned.userName) }),
+          assigned._id,
+        );
+      },
+      [attention, c, me.id],
+    ),
   );
+  chatsRef.current = chats;
 
   const agents = useAgents(client, me);
+  const canned = useCannedReplies(client, me);
 
   const queue = queueOf(chats);
   const mine = mineOf(chats, me);
-  const lists: Record<Exclude<Tab, 'agents'>, Chat[]> = { queue, mine, all: allOf(chats, status) };
+  const lists: Record<Exclude<Tab, 'agents' | 'replies'>, Chat[]> = {
+    queue,
+    mine,
+    all: allOf(chats, status),
+  };
+  const labelled = (list: Chat[]) => list.filter((x) => hasLabel(x, label));
+  const labelsSeen = knownLabels(chats);
   const chat = selected ? chats.byId[selected] : undefined;
   const unread = mine.reduce((sum, m) => sum + m.unreadCount, 0);
   useEffect(
@@ -149,6 +185,16 @@ export function Workspace(props: Props) {
           {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
         </p>
         <AvailabilityToggle client={client} mine={agents.mine} onUpdated={agents.updated} c={c} />
+        {/* In the top bar, not among the lists' tabs: Tab goes from a list's tab to its chats. */}
+        <button
+          type="button"
+          class="button button--plain"
+          data-tab="replies"
+          aria-pressed={tab === 'replies'}
+          onClick={() => setTab(tab === 'replies' ? 'queue' : 'replies')}
+        >
+          {k('cannedTab')}
+        </button>
         {askNotify ? (
           <button
             type="button"
@@ -213,7 +259,33 @@ export function Workspace(props: Props) {
                 </select>
               </label>
             ) : null}
-            {tab === 'agents' ? (
+            {tab !== 'agents' && tab !== 'replies' && (labelsSeen.length > 0 || label) ? (
+              <label class="filter">
+                {k('labelFilter')}
+                <input
+                  type="search"
+                  class="filter__label"
+                  list="known-labels"
+                  value={label}
+                  placeholder={k('labelFilterAny')}
+                  onInput={(e) => setLabel(e.currentTarget.value)}
+                />
+                <datalist id="known-labels">
+                  {labelsSeen.map((l) => (
+                    <option key={l} value={l} />
+                  ))}
+                </datalist>
+              </label>
+            ) : null}
+            {tab === 'replies' ? (
+              <CannedManager
+                client={client}
+                me={me}
+                replies={canned.replies}
+                onChanged={canned.reload}
+                k={k}
+              />
+            ) : tab === 'agents' ? (
               <AgentList
                 client={client}
                 me={me}
@@ -223,7 +295,7 @@ export function Workspace(props: Props) {
               />
             ) : (
               <ChatList
-                chats={lists[tab]}
+                chats={labelled(lists[tab])}
                 selected={selected}
                 onSelect={(chatId) => {
                   setSelected(chatId);
@@ -256,6 +328,8 @@ export function Workspace(props: Props) {
               transferredTo={chats.transferredAway[chat._id]}
               attachmentMaxBytes={props.attachmentMaxBytes}
               foundSeq={found?.chatId === chat._id ? found.seq : undefined}
+              k={k}
+              cannedReplies={canned.replies}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>

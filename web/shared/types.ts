@@ -2,11 +2,13 @@
 export type { ServerToClientEvents } from '../../src/schemas/events.js';
 export type {
   Agent,
+  CannedReply,
   Chat,
   KnownAdmin,
   Message,
   MessageAttachment,
   MessageType,
+  Note,
   UploadedAttachment,
 } from '../../src/schemas/shapes.js';
 

@@ -21,7 +21,7 @@ import {
   type Timeline,
   unreadFrom,
 } from './timeline.js';
-import type { Chat, Message, UploadedAttachment } from './types.js';
+import type { Chat, Message, Note, UploadedAttachment } from './types.js';
 
 const PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -42,6 +42,11 @@ export interface ChatOptions {
   onIncoming?(m: Message): void;
   /** The send's ack carries the chat: lets the caller refresh status, assignee, preview. */
   onChat?(chat: Chat): void;
+  /**
+   * Admins (the console; never the widget): every history page asks for its internal
+   * notes too, and hands them here (the same note may come again: keep them by _id).
+   */
+  onNotes?(notes: Note[]): void;
 }
 
 export interface ChatView {
@@ -69,6 +74,10 @@ export function useChat(
   const opts = useRef(options);
   opts.current = options;
   const { side } = options;
+  // Asked only by a reader that takes notes: a user asking would be refused (403).
+  const notesQuery = options.onNotes ? { includeNotes: '1' as const } : {};
+  const withNotes = useRef(notesQuery);
+  withNotes.current = notesQuery;
   const ours = useCallback(
     (m: Message) => (side === 'user' ? m.senderType === 'user' : m.senderType !== 'user'),
     [side],
@@ -98,10 +107,11 @@ export function useChat(
             const after = lastSeq(current.current);
             const page = await client.request('GET /api/messages/:chatId', {
               params: { chatId },
-              query: { after: String(after), limit: String(CATCH_UP_PAGE) },
+              query: { after: String(after), limit: String(CATCH_UP_PAGE), ...withNotes.current },
             });
             if (!live) return;
             update((t) => merge(t, page.messages));
+            if (page.notes) opts.current.onNotes?.(page.notes);
             if (!hasMore(page.pagination) || page.messages.length === 0) return;
           }
         } finally {
@@ -139,10 +149,11 @@ export function useChat(
       try {
         const page = await client.request('GET /api/messages/:chatId', {
           params: { chatId },
-          query: { limit: String(PAGE) },
+          query: { limit: String(PAGE), ...withNotes.current },
         });
         if (!live) return;
         update((t) => ({ ...merge(t, page.messages), hasOlder: olderThan(page.messages) }));
+        if (page.notes) opts.current.onNotes?.(page.notes);
         // Anything stored between the page and the join: fetch it too.
         await catchUp();
       } catch {
@@ -184,6 +195,8 @@ export function useChat(
           { waitOnlineMs: SEND_WAITS_FOR_CONNECTION_MS },
         )
         .then((reply) => {
+          // Sent without `internal`: the server answers the message (never a note).
+          if (!('message' in reply)) return;
           update((t) => merge(t, [reply.message]));
           opts.current.onChat?.(reply.chat);
         })
@@ -204,14 +217,15 @@ export function useChat(
       client
         .request('GET /api/messages/:chatId', {
           params: { chatId },
-          query: { before: String(before), limit: String(PAGE) },
+          query: { before: String(before), limit: String(PAGE), ...withNotes.current },
         })
-        .then((page) =>
+        .then((page) => {
           update((t) => ({
             ...merge(t, page.messages),
             hasOlder: hasMore(page.pagination),
-          })),
-        )
+          }));
+          if (page.notes) opts.current.onNotes?.(page.notes);
+        })
         .catch(() => {})
         .finally(() => setLoadingOlder(false));
     },

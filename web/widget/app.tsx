@@ -22,6 +22,7 @@ import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { usePageVisible } from '../shared/use-page.js';
 import type { WidgetConfig } from './config.js';
+import { openingWords, useDesk, useQueuePosition, waitWords } from './desk.js';
 import type { Dispatch } from './element.js';
 
 /**
@@ -119,6 +120,8 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     // Deliberately partial dependencies: once per expiry, with the token of that moment.
   }, [expired, dispatch]);
   const visible = usePageVisible();
+  const desk = useDesk(client);
+  const queue = useQueuePosition(client);
   const launcher = useRef<HTMLButtonElement>(null);
   const closed = chat?.status === 'closed';
 
@@ -211,13 +214,28 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     launcher.current?.focus();
   };
 
+  const place = chat && queue?.chatId === chat._id && !chat.assignedAdminName ? queue : undefined;
   const status = closed
     ? t('chatClosed')
     : chat?.assignedAdminName
       ? sentence(w('talkingTo'), { name: chat.assignedAdminName })
-      : chat
-        ? w('waitingAgent')
-        : w('intro');
+      : place?.position
+        ? place.estimatedWaitSeconds === null
+          ? w('queuePosition', { position: place.position })
+          : w('queuePositionWait', {
+              position: place.position,
+              wait: waitWords(place.estimatedWaitSeconds, lang),
+            })
+        : chat
+          ? w('waitingAgent')
+          : w('intro');
+  // Closed, or nobody there: said until someone answers; the user may still write.
+  const offline =
+    desk && (!desk.open || desk.availableAgents === 0) && !closed && !chat?.assignedAdminName
+      ? desk.nextOpenAt
+        ? w('offlineUntil', { time: openingWords(desk.nextOpenAt, lang) })
+        : w('offline')
+      : undefined;
 
   return (
     <div class={`widget ${open ? 'widget--open' : ''}`} lang={lang}>
@@ -249,6 +267,11 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
               </svg>
             </button>
           </header>
+          {offline ? (
+            <p class="panel__note" role="status" data-testid="desk">
+              {offline}
+            </p>
+          ) : null}
           {drop.over ? (
             <p class="dropzone" aria-hidden="true">
               {t('dropToAttach')}

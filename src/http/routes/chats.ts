@@ -12,6 +12,7 @@ import {
   transferChat,
   unlockChat,
 } from '../../chats/use-cases.js';
+import { queuePosition } from '../../desk/use-cases.js';
 import { succeed } from '../../envelopes.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
@@ -61,7 +62,17 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('GET /api/chats/all'), onRequest: read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
-        return succeed(await listAllChats(ctx.deps, actor, req.query.status));
+        return succeed(await listAllChats(ctx.deps, actor, req.query));
+      },
+    );
+
+    app.get(
+      '/chats/:chatId/queue',
+      { schema: routeSchema('GET /api/chats/:chatId/queue'), onRequest: read },
+      async (req) => {
+        // As history: who asks comes from the token (AUTH_MODE=none: v2's trusted caller).
+        const actor = await ctx.actorFor(req, undefined);
+        return succeed(await queuePosition(ctx.deps, actor, req.params.chatId));
       },
     );
 

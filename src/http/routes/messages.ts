@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { senderClaim } from '../../auth/actor.js';
 import { succeed } from '../../envelopes.js';
 import { markRead, messageHistory, sendMessage, typing } from '../../messages/use-cases.js';
+import { writeNote } from '../../notes/use-cases.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
 import { chargeRead } from './read-budget.js';
@@ -25,7 +26,9 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
     app.post('/messages', { schema: routeSchema('POST /api/messages') }, async (req) => {
       const { senderId, senderName, senderType } = req.body;
       const actor = await ctx.actorFor(req, senderClaim(senderId, senderName, senderType));
-      return respond(ctx, await sendMessage(ctx.deps, actor, req.body));
+      return req.body.internal
+        ? respond(ctx, await writeNote(ctx.deps, actor, req.body))
+        : respond(ctx, await sendMessage(ctx.deps, actor, req.body));
     });
 
     app.post('/messages/read', { schema: routeSchema('POST /api/messages/read') }, async (req) => {

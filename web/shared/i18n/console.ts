@@ -62,6 +62,8 @@ export type ConsoleKey =
   | 'actionFailed'
   | 'enableNotifications'
   | 'notificationTitle'
+  | 'assignedTitle'
+  | 'assignedBody'
   | 'chatActions'
   | 'backToList'
   | 'refresh'
@@ -171,6 +173,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     actionFailed: 'That did not work: {reason}',
     enableNotifications: 'Enable notifications',
     notificationTitle: 'New message from {name}',
+    assignedTitle: 'A chat was assigned to you',
+    assignedBody: '{name} is waiting for your answer',
     chatActions: 'Chat actions',
     backToList: 'Back to the list',
     refresh: 'Refresh',
@@ -288,6 +292,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     actionFailed: 'Не получилось: {reason}',
     enableNotifications: 'Включить уведомления',
     notificationTitle: 'Новое сообщение от {name}',
+    assignedTitle: 'Вам назначен чат',
+    assignedBody: '{name} ждёт вашего ответа',
     chatActions: 'Действия с чатом',
     backToList: 'Назад к списку',
     refresh: 'Обновить',
@@ -405,6 +411,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     actionFailed: 'Bajarilmadi: {reason}',
     enableNotifications: 'Bildirishnomalarni yoqish',
     notificationTitle: '{name}dan yangi xabar',
+    assignedTitle: 'Sizga chat biriktirildi',
+    assignedBody: '{name} javobingizni kutmoqda',
     chatActions: 'Chat amallari',
     backToList: 'Roʻyxatga qaytish',
     refresh: 'Yangilash',

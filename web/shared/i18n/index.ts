@@ -2,7 +2,7 @@
  * Languages and the lookup: English, Russian and Uzbek (Latin script). The language is
  * chosen from an explicit attribute (`data-lang`), then the page's `lang`, then the
  * browser's languages; English when none of them is known. Every UI string lives in a
- * catalogue (common.ts, console.ts, widget.ts), with the same keys in each language.
+ * catalogue (common.ts, console.ts, widget.ts, notes.ts), with the same keys in each language.
  */
 export type Lang = 'en' | 'ru' | 'uz';
 export const LANGS: readonly Lang[] = ['en', 'ru', 'uz'];

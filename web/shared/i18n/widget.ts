@@ -14,7 +14,11 @@ export type WidgetKey =
   | 'newChat'
   | 'startFailed'
   | 'notConfigured'
-  | 'sessionEnded';
+  | 'sessionEnded'
+  | 'queuePosition'
+  | 'queuePositionWait'
+  | 'offlineUntil'
+  | 'offline';
 
 export const widgetStrings: Catalogue<WidgetKey> = {
   en: {
@@ -31,6 +35,10 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Could not start the chat. Try again.',
     notConfigured: 'Chat is unavailable: the page gave no user.',
     sessionEnded: 'The chat was disconnected. Reload the page to continue.',
+    queuePosition: 'You are number {position} in the queue',
+    queuePositionWait: 'You are number {position} in the queue, about {wait}',
+    offlineUntil: 'We’re offline — we answer from {time}; leave your message',
+    offline: 'We’re offline right now — leave your message and we will answer',
   },
   ru: {
     openChat: 'Открыть чат поддержки',
@@ -46,6 +54,10 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
     notConfigured: 'Чат недоступен: страница не указала пользователя.',
     sessionEnded: 'Чат отключён. Обновите страницу, чтобы продолжить.',
+    queuePosition: 'Вы {position}-й в очереди',
+    queuePositionWait: 'Вы {position}-й в очереди, примерно {wait}',
+    offlineUntil: 'Сейчас мы не на связи — ответим с {time}; оставьте сообщение',
+    offline: 'Сейчас мы не на связи — оставьте сообщение, и мы ответим',
   },
   uz: {
     openChat: 'Yordam chatini ochish',
@@ -61,5 +73,9 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Chatni boshlab boʻlmadi. Qayta urinib koʻring.',
     notConfigured: 'Chat mavjud emas: sahifa foydalanuvchini koʻrsatmagan.',
     sessionEnded: 'Chat uzildi. Davom etish uchun sahifani yangilang.',
+    queuePosition: 'Siz navbatda {position}-oʻrindasiz',
+    queuePositionWait: 'Siz navbatda {position}-oʻrindasiz, taxminan {wait}',
+    offlineUntil: 'Hozir biz aloqada emasmiz — {time} dan javob beramiz; xabaringizni qoldiring',
+    offline: 'Hozir biz aloqada emasmiz — xabaringizni qoldiring, javob beramiz',
   },
 };

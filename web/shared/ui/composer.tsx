@@ -5,6 +5,7 @@
  * (a screenshot with Ctrl+V) or dropped; it uploads at once, with progress and a cancel,
  * and the message may then be empty (the file alone) or its caption.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ACCEPT, filesOf, formatSize, uploadProblem } from '../attachments.js';
 import { isolated } from '../bidi.js';
@@ -17,6 +18,27 @@ import { Isolated } from './isolated.js';
 const TYPING_EVERY_MS = 2000;
 const TYPING_IDLE_MS = 3000;
 
+/**
+ * What a page adds to the box (the console's canned replies): attributes, a placeholder,
+ * a first look at each key, and what it shows above the box.
+ */
+export interface ComposerAssist {
+  /**
+   * The combobox pattern's attributes that a textarea may carry (HTML allows it no role
+   * but textbox, so neither `combobox` nor `aria-expanded`): the list it controls and
+   * the option chosen in it.
+   */
+  boxProps: {
+    'aria-controls': string;
+    'aria-autocomplete': 'list';
+    'aria-activedescendant': string | undefined;
+  };
+  placeholder?: string;
+  /** true: the key was the assist's, and the box does nothing more with it. */
+  onKeyDown(e: KeyboardEvent): boolean;
+  popup: ComponentChildren;
+}
+
 interface Props {
   t: Translate<CommonKey>;
   lang: Lang;
@@ -27,10 +49,17 @@ interface Props {
   autoFocus?: boolean;
   id: string;
   attach?: AttachmentDraft;
+  /** The text, where the page keeps it (with `onText`); else the box keeps its own. */
+  text?: string;
+  onText?(text: string): void;
+  assist?: ComposerAssist | undefined;
 }
 
-export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, attach }: Props) {
-  const [text, setText] = useState('');
+export function Composer(props: Props) {
+  const { t, lang, disabled, onSend, onTyping, autoFocus, id, attach, assist } = props;
+  const [ownText, setOwnText] = useState('');
+  const text = props.text ?? ownText;
+  const setText = props.onText ?? setOwnText;
   const box = useRef<HTMLTextAreaElement>(null);
   const lastSent = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -127,6 +156,7 @@ export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, a
           </button>
         </div>
       ) : null}
+      {assist?.popup}
       {attach ? (
         <p class="visually-hidden" aria-live="polite" data-testid="upload-status">
           {announced}
@@ -171,7 +201,8 @@ export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, a
           class="composer__input"
           rows={2}
           value={text}
-          placeholder={t('messagePlaceholder')}
+          {...assist?.boxProps}
+          placeholder={assist?.placeholder ?? t('messagePlaceholder')}
           title={t('shiftEnterHint')}
           disabled={disabled}
           maxLength={10_000}
@@ -184,6 +215,10 @@ export function Composer({ t, lang, disabled, onSend, onTyping, autoFocus, id, a
             attach.attach(file);
           }}
           onKeyDown={(e) => {
+            if (assist?.onKeyDown(e)) {
+              e.preventDefault();
+              return;
+            }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               submit();

@@ -1,0 +1,127 @@
+/**
+ * Reading the weekly schedule against the clock, in the desk's zone, with `Intl` alone:
+ * the zone's rules (DST included) are the runtime's IANA data, never an offset written
+ * here. A local time that a spring-forward skips opens the desk at the first instant
+ * after the gap; one that a fall-back repeats opens it at its first occurrence.
+ */
+import type { BusinessHours } from './schedule.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A calendar date in the desk's zone (month 1-12). */
+interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+interface Wall extends LocalDate {
+  /** Minutes after local midnight. */
+  minutes: number;
+  /** 0 = Sunday. */
+  weekday: number;
+  /** The wall-clock time as if it were UTC, in ms: what offsets are measured against. */
+  key: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function wallOf(at: number, timeZone: string): Wall {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(at)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const year = parts.year ?? 0;
+  const month = parts.month ?? 1;
+  const day = parts.day ?? 1;
+  const hour = (parts.hour ?? 0) % 24;
+  const minute = parts.minute ?? 0;
+  const second = parts.second ?? 0;
+  const midnight = Date.UTC(year, month - 1, day);
+  return {
+    year,
+    month,
+    day,
+    minutes: hour * 60 + minute,
+    weekday: new Date(midnight).getUTCDay(),
+    key: midnight + (hour * 60 + minute) * MINUTE_MS + second * 1000,
+  };
+}
+
+/** The zone's offset from UTC at `at`, in ms (wall − UTC). */
+function offsetAt(at: number, timeZone: string): number {
+  const whole = at - (((at % 1000) + 1000) % 1000);
+  return wallOf(whole, timeZone).key - whole;
+}
+
+/**
+ * The instants whose wall-clock time in `timeZone` is `minutes` after the local midnight
+ * of `date`, earliest first: two in a fall-back's repeated hour; in a spring-forward's
+ * gap, where there is none, the end of the gap.
+ */
+export function instantsOf(date: LocalDate, minutes: number, timeZone: string): number[] {
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * MINUTE_MS;
+  // The offsets a day before and a day after: any transition near this day lies between.
+  const before = offsetAt(wall - DAY_MS, timeZone);
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const candidates = [wall - before, wall - after].sort((a, b) => a - b);
+  const exact = [...new Set(candidates.filter((c) => wallOf(c, timeZone).key === wall))];
+  if (exact.length > 0) return exact;
+  // In a gap: the wall clock jumps past `wall` once between the two candidates.
+  let [lo = wall, hi = wall] = candidates;
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (wallOf(mid, timeZone).key >= wall) hi = mid;
+    else lo = mid;
+  }
+  return [hi];
+}
+
+/** Whether the desk is open at `at` (epoch ms). */
+export function isOpenAt(hours: BusinessHours, at: number): boolean {
+  const wall = wallOf(at, hours.timeZone);
+  const ranges = hours.schedule.days[wall.weekday] ?? [];
+  return ranges.some((r) => r.start <= wall.minutes && wall.minutes < r.end);
+}
+
+/**
+ * When the desk next opens after `at` (epoch ms), or null while it is open or when no
+ * opening comes within a week and a day (a schedule whose every range a gap swallows).
+ */
+export function nextOpening(hours: BusinessHours, at: number): number | null {
+  if (isOpenAt(hours, at)) return null;
+  const today = wallOf(at, hours.timeZone);
+  for (let d = 0; d <= 8; d++) {
+    const midnight = new Date(Date.UTC(today.year, today.month - 1, today.day + d));
+    const date = {
+      year: midnight.getUTCFullYear(),
+      month: midnight.getUTCMonth() + 1,
+      day: midnight.getUTCDate(),
+    };
+    for (const r of hours.schedule.days[midnight.getUTCDay()] ?? []) {
+      for (const opens of instantsOf(date, r.start, hours.timeZone)) {
+        if (opens > at && isOpenAt(hours, opens)) return opens;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,258 @@
+/**
+ * Automatic assignment's conformance on both stores (store/routing.ts): the oldest waiting
+ * chat goes to the available admin with the fewest active chats below maxChats, ties to
+ * the oldest last assignment; away, unnamed and full admins and locked chats are passed
+ * over; an unanswered assignment goes back to the queue and to someone else; a batch
+ * assigns as one chat at a time would. On PostgreSQL, stores racing like nodes (one chat
+ * or a few per transaction) never put an admin over maxChats.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/auth/actor.js';
+import { nextAgent, type RoutingCandidate } from '../../src/routing/rules.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+/** One chat at a time, as the rule decides. */
+const assignOne = async (store: Store, adminIds: string[], defaultMaxChats: number) =>
+  (await store.assignWaiting(adminIds, { defaultMaxChats, max: 1, choose: nextAgent }))[0];
+
+const admin = (id: string): Actor => ({ kind: 'person', id, name: id, role: 'admin' });
+
+describe.each(await storeTargets())('routing on $name', (target) => {
+  let db: TestDatabase;
+  let store: Store;
+  beforeEach(async () => {
+    db = await target.create();
+    store = await openStore(db.config);
+  });
+  afterEach(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  const agent = async (id: string, options: { away?: boolean; maxChats?: number } = {}) => {
+    await store.recordAdmin({ id, name: `Name of ${id}` });
+    await store.joinAgent(id, options.away ? 'away' : 'available');
+    if (options.maxChats !== undefined) await store.setAgentMaxChats(id, options.maxChats);
+  };
+  const open = async (userId: string) => {
+    const { chat } = await store.openChat({ userId, userName: userId, online: false });
+    // A createdAt of its own: the queue's order is by it.
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    return chat;
+  };
+  const loads = async (ids: string[]) =>
+    Object.fromEntries(
+      (await store.listAgents({ adminIds: ids })).map((a) => [a.adminId, a.activeChats]),
+    );
+
+  it('gives the oldest waiting chat to the least-loaded admin, as an active chat with their name', async () => {
+    await agent('busy');
+    await agent('idle');
+    const held = await open('u-held');
+    await store.takeChat(held._id, { id: 'busy', name: 'Busy' }, false);
+    const first = await open('u-first');
+    await open('u-second');
+    const assigned = await assignOne(store, ['busy', 'idle'], 5);
+    expect(assigned).toMatchObject({ adminId: 'idle', adminName: 'Name of idle' });
+    expect(assigned?.chat).toMatchObject({
+      _id: first._id,
+      status: 'active',
+      assignedAdminId: 'idle',
+      assignedAdminName: 'Name of idle',
+    });
+    expect(await store.getChat(first._id)).toMatchObject({ assignedAdminId: 'idle' });
+    // In the chat's audit chain, as a take: by the server, to the admin.
+    const entries = await store.audit.chainEntries(`chat:${first._id}`, 0, 10);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'chat.taken',
+      actor: { role: 'system' },
+      details: { adminId: 'idle', routed: true },
+    });
+  });
+
+  it('ties go to the admin whose last assignment is oldest, one who never had one first', async () => {
+    for (const id of ['t-a', 't-b', 't-c']) await agent(id);
+    for (const u of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) await open(`tie-${u}`);
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const assigned = await assignOne(store, ['t-c', 't-b', 't-a'], 5);
+      order.push(assigned?.adminId ?? 'none');
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    // Equal loads and no history: by id; from then on, round the table by oldest turn.
+    expect(order).toEqual(['t-a', 't-b', 't-c', 't-a', 't-b', 't-c']);
+  });
+
+  it('never goes over maxChats (or the default); the rest wait, oldest first', async () => {
+    await agent('cap-1', { maxChats: 1 });
+    await agent('cap-d');
+    const chats = [];
+    for (let i = 0; i < 5; i++) chats.push(await open(`cap-u${i}`));
+    const given = [];
+    for (;;) {
+      const assigned = await assignOne(store, ['cap-1', 'cap-d'], 2);
+      if (!assigned) break;
+      given.push(assigned.chat._id);
+    }
+    expect(given).toEqual(chats.slice(0, 3).map((c) => c._id));
+    expect(await loads(['cap-1', 'cap-d'])).toEqual({ 'cap-1': 1, 'cap-d': 2 });
+    expect((await store.getChat(chats[3]?._id ?? ''))?.status).toBe('waiting');
+    // Capacity appears: the next oldest goes.
+    await store.closeChat(given[0] ?? '', admin('cap-1'));
+    expect((await assignOne(store, ['cap-1', 'cap-d'], 2))?.chat._id).toBe(chats[3]?._id);
+  });
+
+  it('passes over admins who are away, unnamed (offline) or have no row, and locked waiting chats', async () => {
+    await agent('p-away', { away: true });
+    await agent('p-offline');
+    await store.recordAdmin({ id: 'p-unjoined', name: 'Unjoined' });
+    await open('p-u1');
+    expect(await assignOne(store, ['p-away', 'p-unjoined'], 5)).toBeUndefined();
+    expect(await assignOne(store, [], 5)).toBeUndefined();
+    await agent('p-on');
+    expect((await assignOne(store, ['p-away', 'p-on'], 5))?.adminId).toBe('p-on');
+    expect(await assignOne(store, ['p-on'], 5)).toBeUndefined(); // nothing waits
+  });
+
+  it('sends an unanswered assignment back to the queue, then to someone else', async () => {
+    await agent('r-slow');
+    const chat = await open('r-u1');
+    expect((await assignOne(store, ['r-slow'], 5))?.adminId).toBe('r-slow');
+    expect(await store.requeueUnanswered(new Date(0).toISOString(), 10)).toEqual([]);
+    const requeued = await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
+    expect(requeued.map((r) => [r.chat._id, r.chat.status, r.fromAdminId])).toEqual([
+      [chat._id, 'waiting', 'r-slow'],
+    ]);
+    expect(await store.getChat(chat._id)).toMatchObject({
+      status: 'waiting',
+      assignedAdminId: null,
+    });
+    const entries = await store.audit.chainEntries(`chat:${chat._id}`, 0, 10);
+    expect(entries.at(-1)).toMatchObject({
+      action: 'chat.unlocked',
+      actor: { role: 'system' },
+      details: { fromAdminId: 'r-slow', reason: 'reply-timeout' },
+    });
+    // Settled: a second sweep finds nothing.
+    expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
+      [],
+    );
+    await agent('r-next');
+    // r-slow has fewer chats than nobody else and the oldest turn, yet r-next gets it.
+    await store.setAgentMaxChats('r-next', 5);
+    const again = await assignOne(store, ['r-slow', 'r-next'], 5);
+    expect(again?.adminId).toBe('r-next');
+  });
+
+  it('gives a requeued chat back to the same admin only when nobody else has room', async () => {
+    await agent('s-only');
+    await agent('s-full', { maxChats: 0 });
+    const chat = await open('s-u1');
+    await assignOne(store, ['s-only'], 5);
+    await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
+    const again = await assignOne(store, ['s-only', 's-full'], 5);
+    expect([again?.chat._id, again?.adminId]).toEqual([chat._id, 's-only']);
+  });
+
+  it('leaves an assignment its admin answered, locked, or that changed hands', async () => {
+    await agent('k-a');
+    await agent('k-b');
+    const [answered, locked, moved] = [await open('k-u1'), await open('k-u2'), await open('k-u3')];
+    for (let i = 0; i < 3; i++) await assignOne(store, ['k-a'], 5);
+    await store.appendMessage({
+      chatId: answered._id,
+      senderId: 'k-a',
+      senderRole: 'admin',
+      senderType: 'admin',
+      senderName: 'A',
+      content: 'Hello, how can I help?',
+      messageType: 'text',
+      fileUrl: null,
+      clientMessageId: null,
+      effect: { lastMessage: 'Hello', unreadIncrement: 0 },
+    });
+    await store.takeChat(locked._id, { id: 'k-a', name: 'A' }, true);
+    await store.transferChat(moved._id, 'k-a', { id: 'k-b', name: 'B' });
+    expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
+      [],
+    );
+    for (const c of [answered, locked, moved]) {
+      expect((await store.getChat(c._id))?.status).toBe('active');
+    }
+  });
+
+  it('assigns a batch oldest first, counting each assignment before the next, as one at a time would', async () => {
+    const caps: Record<string, number> = { 'b-a': 2, 'b-b': 3, 'b-c': 4 };
+    for (const [id, cap] of Object.entries(caps)) await agent(id, { maxChats: cap });
+    const chats = [];
+    for (let i = 0; i < 12; i++) chats.push(await open(`b-u${i}`));
+    const batch = await store.assignWaiting(Object.keys(caps), {
+      defaultMaxChats: 5,
+      max: 20,
+      choose: nextAgent,
+    });
+    // The rule, applied by hand to the same admins, one chat after another.
+    const mirror: RoutingCandidate[] = Object.entries(caps).map(([adminId, maxChats]) => ({
+      adminId,
+      maxChats,
+      activeChats: 0,
+      lastAssignedAt: null,
+    }));
+    const expected: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const next = nextAgent(mirror);
+      if (!next) break;
+      next.activeChats += 1;
+      next.lastAssignedAt = String(i).padStart(3, '0');
+      expected.push(next.adminId);
+    }
+    expect(batch.map((a) => a.adminId)).toEqual(expected);
+    expect(batch.map((a) => a.chat._id)).toEqual(chats.slice(0, 9).map((c) => c._id));
+    expect(await loads(Object.keys(caps))).toEqual({ 'b-a': 2, 'b-b': 3, 'b-c': 4 });
+    // Ties in the next batch still go by the order of this one.
+    await store.closeChat(chats[0]?._id ?? '', admin(batch[0]?.adminId ?? ''));
+    await store.closeChat(chats[1]?._id ?? '', admin(batch[1]?.adminId ?? ''));
+    const next = await assignOne(store, Object.keys(caps), 5);
+    expect(next?.adminId).toBe(batch[0]?.adminId);
+  });
+
+  if (target.name === 'postgres') {
+    it('stores racing like nodes put no admin over maxChats and assign each chat once', async () => {
+      const nodes = await Promise.all([1, 2, 3].map(() => openStore(db.config)));
+      try {
+        const admins = ['n-a', 'n-b', 'n-c', 'n-d'];
+        for (const [i, id] of admins.entries()) await agent(id, { maxChats: i + 2 }); // 2+3+4+5
+        const chats = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            store.openChat({ userId: `n-u${i}`, userName: 'U', online: false }),
+          ),
+        );
+        const drain = async (node: Store, max: number) => {
+          const got: string[] = [];
+          for (;;) {
+            const batch = await node.assignWaiting(admins, {
+              defaultMaxChats: 5,
+              max,
+              choose: nextAgent,
+            });
+            if (batch.length === 0) return got;
+            got.push(...batch.map((a) => a.chat._id));
+          }
+        };
+        const given = (await Promise.all(nodes.flatMap((n) => [drain(n, 1), drain(n, 3)]))).flat();
+        expect(given).toHaveLength(14);
+        expect(new Set(given).size).toBe(14);
+        expect(await loads(admins)).toEqual({ 'n-a': 2, 'n-b': 3, 'n-c': 4, 'n-d': 5 });
+        // The oldest fourteen were given; the rest wait.
+        const byAge = [...chats.map((c) => c.chat)].sort(
+          (a, b) => a.createdAt.localeCompare(b.createdAt) || b._id.localeCompare(a._id),
+        );
+        expect(new Set(given)).toEqual(new Set(byAge.slice(0, 14).map((c) => c._id)));
+      } finally {
+        await Promise.all(nodes.map((n) => n.close()));
+      }
+    });
+  }
+});

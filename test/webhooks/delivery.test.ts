@@ -1,0 +1,242 @@
+/**
+ * Webhooks against a real HTTP receiver: what a chat's life sends, signed so a receiver can
+ * verify it; retries with the same webhook-id; giving up; a superadmin's retry; one
+ * delivery per event in commit order with two deliverers on one database.
+ */
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatAudit } from '../../src/audit/chain.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { startDeliverer } from '../../src/webhooks/deliverer.js';
+import { assignChat, openChat } from '../helpers/flows.js';
+import { api, request, succeeded } from '../helpers/server.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { type Receiver, startReceiver } from '../helpers/webhook-receiver.js';
+import { useWorld } from '../helpers/world.js';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const ADMIN = { id: 'wh-admin', role: 'admin', name: 'Ann' } as const;
+const taken: ChatAudit = { actor: ADMIN, action: 'chat.taken', details: {} };
+const typeOf = (body: string): unknown => JSON.parse(body).type;
+
+describe.each(await storeTargets())('webhooks on $name', async (target) => {
+  describe('from a running server', () => {
+    let receiver: Receiver;
+    beforeAll(async () => {
+      receiver = await startReceiver();
+    });
+    afterAll(() => receiver.close());
+    const world = useWorld(target, {
+      get WEBHOOK_URLS() {
+        return receiver.url;
+      },
+      WEBHOOK_SECRET: SECRET,
+    });
+
+    it("sends a chat's life in order, each verifiable with the secret", async () => {
+      const admin = await world.admin();
+      const user = await world.user();
+      const chat = await openChat(world, user);
+      await assignChat(world, chat, admin);
+      await request(world.server(), 'PATCH /api/chats/:chatId/close', {
+        params: { chatId: chat._id },
+        body: { adminId: admin.id },
+      });
+      const got = await receiver.waitFor(3);
+      expect(got.map((r) => typeOf(r.body))).toEqual([
+        'chat.opened',
+        'chat.assigned',
+        'chat.closed',
+      ]);
+      const verifier = new Webhook(SECRET);
+      for (const r of got) {
+        const headers = {
+          'webhook-id': String(r.headers['webhook-id']),
+          'webhook-timestamp': String(r.headers['webhook-timestamp']),
+          'webhook-signature': String(r.headers['webhook-signature']),
+        };
+        expect(verifier.verify(r.body, headers)).toMatchObject({ data: { chatId: chat._id } });
+      }
+      expect(JSON.parse(got[1]?.body ?? '{}')).toMatchObject({
+        type: 'chat.assigned',
+        data: { chat: { _id: chat._id, assignedAdminId: admin.id }, actor: { id: admin.id } },
+      });
+      // A body changed on the way fails verification.
+      const first = got[0];
+      if (!first) throw new Error('three arrived');
+      expect(() =>
+        verifier.verify(first.body.replace('chat.opened', 'chat.closed'), {
+          'webhook-id': String(first.headers['webhook-id']),
+          'webhook-timestamp': String(first.headers['webhook-timestamp']),
+          'webhook-signature': String(first.headers['webhook-signature']),
+        }),
+      ).toThrow();
+    });
+
+    it('lets only superadmins list deliveries; an unknown retry is 404', async () => {
+      expect(
+        (await api(world.server(), 'GET', '/api/webhooks/deliveries?adminId=wh-plain')).status,
+      ).toBe(403);
+      const listed = await request(world.server(), 'GET /api/webhooks/deliveries', {
+        query: { adminId: 'wh-super', isSuperAdmin: 'true', status: 'delivered' },
+      });
+      expect(succeeded(listed).deliveries.length).toBeGreaterThan(0);
+      const missing = await api(
+        world.server(),
+        'POST',
+        '/api/webhooks/deliveries/msg_nope/retry?adminId=wh-super&isSuperAdmin=true',
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('DELIVERY_NOT_FOUND');
+    });
+  });
+
+  describe('the deliverer', () => {
+    let db: TestDatabase;
+    let receiver: Receiver;
+    const stores: Store[] = [];
+    afterEach(async () => {
+      await Promise.all(stores.splice(0).map((s) => s.close()));
+      await receiver?.close();
+      await db?.drop();
+    });
+    async function setUp(): Promise<Store> {
+      db = await target.create();
+      receiver = await startReceiver();
+      const store = await openStore(db.config);
+      stores.push(store);
+      store.sendWebhooksTo([receiver.url]);
+      return store;
+    }
+    /** A clock the test moves (from after what it queued), so retries come due without waiting. */
+    const clock = () => {
+      let t = Date.now() + 1_000;
+      return { now: () => t, advance: (ms: number) => (t += ms) };
+    };
+
+    it('retries a failing receiver with the same webhook-id until it answers 2xx', async () => {
+      const store = await setUp();
+      const time = clock();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        now: time.now,
+        pollMs: 3_600_000,
+      });
+      receiver.answer = (_r, n) => (n === 1 ? 500 : n === 2 ? 302 : 200);
+      const { chat } = await store.openChat(
+        { userId: 'wh-u1', userName: 'U', online: false },
+        {
+          actor: { id: 'wh-u1', role: 'user', name: 'U' },
+          action: 'chat.opened',
+          details: {},
+        },
+      );
+      expect(await deliverer.runOnce()).toBe(1);
+      // Not due again yet: the first retry waits 5 s.
+      expect(await deliverer.runOnce()).toBe(0);
+      time.advance(5_000);
+      expect(await deliverer.runOnce()).toBe(1);
+      time.advance(15_000);
+      expect(await deliverer.runOnce()).toBe(1);
+      const ids = receiver.received.map((r) => r.headers['webhook-id']);
+      expect(ids).toHaveLength(3);
+      expect(new Set(ids).size).toBe(1);
+      const [delivered] = await store.webhooks.list('delivered', 10);
+      expect(delivered).toMatchObject({ chatId: chat._id, attempts: 3, status: 'delivered' });
+      await deliverer.stop();
+    });
+
+    it('gives up after the give-up time, lists it as failed, and a retry sends it again', async () => {
+      const store = await setUp();
+      const time = clock();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        now: time.now,
+        pollMs: 3_600_000,
+        giveUpMs: 60_000,
+        timeoutMs: 300,
+      });
+      receiver.answer = () => 'hang';
+      await store.openChat(
+        { userId: 'wh-u2', userName: 'U', online: false },
+        {
+          actor: { id: 'wh-u2', role: 'user', name: 'U' },
+          action: 'chat.opened',
+          details: {},
+        },
+      );
+      // Attempts at 0, 5 s and 20 s; the next would come after the 60 s give-up time.
+      for (const wait of [0, 5_000, 15_000]) {
+        time.advance(wait);
+        await deliverer.runOnce();
+      }
+      const [failed] = await store.webhooks.list('failed', 10);
+      expect(failed).toMatchObject({
+        status: 'failed',
+        attempts: 3,
+        lastError: 'no answer within 300 ms',
+      });
+      if (!failed) throw new Error('it failed');
+      receiver.answer = () => 200;
+      const retried = await store.webhooks.retry(failed.id, new Date(time.now()).toISOString(), {
+        actor: { id: 'wh-super', role: 'superadmin', name: 'S' },
+        action: 'webhook.retried',
+        chatId: null,
+        details: { deliveryId: failed.id },
+      });
+      expect(retried).toMatchObject({ status: 'pending' });
+      expect(await deliverer.runOnce()).toBe(1);
+      expect(receiver.received.at(-1)?.headers['webhook-id']).toBe(failed.id);
+      const audit = await store.audit.list({ action: 'webhook.retried', limit: 5 });
+      expect(audit.entries).toMatchObject([{ details: { deliveryId: failed.id } }]);
+      await deliverer.stop();
+    });
+
+    it('two deliverers on one database send each event once, in commit order per chat', async () => {
+      const store = await setUp();
+      const other = target.name === 'postgres' ? await openStore(db.config) : store;
+      if (other !== store) stores.push(other);
+      const chats = [];
+      for (let i = 0; i < 4; i++) {
+        const { chat } = await store.openChat(
+          { userId: `wh-o${i}`, userName: 'U', online: false },
+          {
+            actor: { id: `wh-o${i}`, role: 'user', name: 'U' },
+            action: 'chat.opened',
+            details: {},
+          },
+        );
+        await store.takeChat(chat._id, ADMIN, false, taken);
+        await store.releaseChat(chat._id, ADMIN.id, {
+          actor: ADMIN,
+          action: 'chat.unlocked',
+          details: {},
+        });
+        await store.takeChat(chat._id, ADMIN, true, { ...taken, action: 'chat.locked' });
+        chats.push(chat._id);
+      }
+      // unlocked makes no webhook: opened, assigned, assigned per chat.
+      const a = startDeliverer({ outbox: store.webhooks, secret: SECRET, pollMs: 3_600_000 });
+      const b = startDeliverer({ outbox: other.webhooks, secret: SECRET, pollMs: 3_600_000 });
+      while ((await Promise.all([a.runOnce(), b.runOnce()])).some((n) => n > 0)) {}
+      expect(receiver.received).toHaveLength(12);
+      expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(12);
+      for (const chatId of chats) {
+        const seen = receiver.received
+          .map((r) => JSON.parse(r.body))
+          .filter((b) => b.data.chatId === chatId)
+          .map((b) => [b.type, b.data.chat.isLocked]);
+        expect(seen).toEqual([
+          ['chat.opened', false],
+          ['chat.assigned', false],
+          ['chat.assigned', true],
+        ]);
+      }
+      await Promise.all([a.stop(), b.stop()]);
+    });
+  });
+});
