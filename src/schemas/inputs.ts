@@ -334,15 +334,13 @@ const instant = z
   )
   .transform((v) => new Date(v).toISOString());
 
-/**
- * GET /api/search: `q` is text, never a query language (search/rules.ts); `label` is
- * accepted by name so that a client written against §8.3 gets a 400 naming it, not an
- * "unknown parameter", until labels exist.
- */
+/** GET /api/search: `q` is text, never a query language (search/rules.ts). */
 export const SearchQuery = AdminsQuery.extend({
   q: text(LIMITS.searchQueryChars).trim().min(1),
   status: z.enum(CHAT_STATUSES).optional(),
-  label: text(LIMITS.nameChars).optional(),
+  label: Label.optional().meta({
+    description: 'Only chats carrying this label (case does not count).',
+  }),
   from: instant.optional(),
   to: instant.optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.searchMaxLimit).optional(),

@@ -142,7 +142,7 @@ export const REST_ROUTES = {
     tag: 'search',
     summary: 'Search messages and chats',
     description:
-      'Messages whose text matches `q` (every word; a word of letters also as a prefix, a word of digits exactly, a word with inner punctuation such as ORD-2024-88812734 as its parts in order; any case, any script; apostrophes ignored) and chats whose user id equals `q` or whose user name matches it (listed first, only when none of their messages match), newest first, in the chats the caller may view. `q` is text, never a query language. Filters: chat `status`; `from`/`to` (ISO instants) on when the message was written; `label` is refused until labels exist. Pages of `limit` (default 20, at most 50) results; `nextCursor` gives the next. Admins and superadmins only; with AUTH_MODE=none the query names the admin asking. See docs/protocol.md "Search".',
+      'Messages whose text matches `q` (every word; a word of letters also as a prefix, a word of digits exactly, a word with inner punctuation such as ORD-2024-88812734 as its parts in order; any case, any script; apostrophes ignored) and chats whose user id equals `q` or whose user name matches it (listed first, only when none of their messages match), newest first, in the chats the caller may view. `q` is text, never a query language. Filters: chat `status`; `from`/`to` (ISO instants) on when the message was written; `label` keeps the chats carrying it (case does not count). Pages of `limit` (default 20, at most 50) results; `nextCursor` gives the next. Admins and superadmins only; with AUTH_MODE=none the query names the admin asking. See docs/protocol.md "Search".',
     querystring: SearchQuery,
     reply: SearchReply,
     also: [],

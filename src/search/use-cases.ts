@@ -48,22 +48,12 @@ export function decodeCursor(text: string): SearchCursor {
   throw new InvalidInput('cursor: not a cursor this search gave');
 }
 
-/**
- * Where labels plug in: until chats carry labels (§8.3 "Labels"), a `label` filter cannot
- * be honoured, and answering without it would show chats the filter should have left out.
- */
-function assertFiltersSupported(input: SearchInput): void {
-  if (input.label !== undefined)
-    throw new InvalidInput('label: filtering by label is not available on this server yet');
-}
-
 export async function searchChats(
   { store, attachments, admins }: MessageDeps,
   actor: Actor,
   input: SearchInput,
 ) {
   assertIsAdmin(actor);
-  assertFiltersSupported(input);
   if (input.from !== undefined && input.to !== undefined && input.from >= input.to)
     throw new InvalidInput('from: must be before to');
   await admins.seen(actor);
@@ -73,6 +63,7 @@ export async function searchChats(
     text: input.q,
     viewer: actor,
     status: input.status,
+    label: input.label,
     from: input.from,
     to: input.to,
     limit: input.limit ?? LIMITS.searchDefaultLimit,

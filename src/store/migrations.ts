@@ -410,6 +410,13 @@ const SEARCH_FOLDS: [string, string][] = [
 const SEARCH_PUNCTUATION = '[!-/:-@[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]';
 const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
+/** SQLite: the text an FTS5 table is given for `expr` (apostrophes dropped, ё read as е). */
+export const sqliteSearchText = (expr: string): string =>
+  [...SEARCH_FOLDS, ...SEARCH_APOSTROPHES.map((ch): [string, string] => [ch, ''])].reduce(
+    (inner, [from, to]) => `replace(${inner}, ${sqlText(from)}, ${sqlText(to)})`,
+    expr,
+  );
+
 /**
  * Full-text search over message texts and users' names (src/search/). Both indexes cut a
  * text alike: apostrophes (' ` ‘ ’ ʻ ʼ — Uzbek Latin oʻ/gʻ) are dropped, so "o'zbek" and
@@ -424,12 +431,14 @@ const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
  * "-2024" as a signed number and "a.b" as a host name), stored per message in
  * `message_search` (id, chatId, terms) with a GIN index, written by a statement trigger
  * on messages, so that every insert — the append's and the v2 importer's — is indexed in
- * its own transaction, and history reads (select * from messages) carry no vector. SQLite: an FTS5 table
+ * its own transaction (one insert per batch: within the noise of the append's CPU), and
+ * history reads (select * from messages) carry no vector. SQLite: an FTS5 table
  * with the unicode61 tokenizer (remove_diacritics 0: PostgreSQL's 'simple' keeps accents,
  * and both stores must find the same messages), contentless (the text is not stored
  * twice; the message's id is kept unindexed to join on, so a VACUUM that renumbers rowids
- * cannot pair a match with the wrong message), written by triggers in the inserting
- * transaction. Its prefix indexes (2 to 8 characters) answer a prefix query from one
+ * cannot pair a match with the wrong message), written for messages by each node's
+ * indexer in batches shortly after the append (search_indexed holds how far it got), and
+ * for chats by triggers. Its prefix indexes (2 to 8 characters) answer a prefix query from one
  * list in rowid order: without them FTS5 merges the lists of every word with that
  * prefix before it can return the newest match (refund*: 12 ms on 200,000 messages, and
  * growing with the table; with them 0.1 ms), at about twice the insert cost (15 → 31 µs a
@@ -484,11 +493,12 @@ const fullTextSearch: Migration = {
       );
       return;
     }
-    const stripped = (expr: string) =>
-      [...SEARCH_FOLDS, ...SEARCH_APOSTROPHES.map((ch): [string, string] => [ch, ''])].reduce(
-        (inner, [from, to]) => `replace(${inner}, ${sqlText(from)}, ${sqlText(to)})`,
-        expr,
-      );
+    // Messages are indexed after their append, in batches (search/indexer.ts, store/
+    // search.ts indexPendingMessages), up to this watermark (a rowid of messages): an FTS5
+    // insert in the send's transaction cost every append +131% CPU, since FTS5 writes a
+    // segment per transaction and the group commit's transactions are small.
+    await sql`CREATE TABLE search_indexed (
+        id integer PRIMARY KEY CHECK (id = 1), "indexedThrough" integer NOT NULL)`.execute(db);
     for (const [table, fts, text] of [
       ['messages', 'messages_search', 'content'],
       ['chats', 'chats_search', '"userName"'],
@@ -499,24 +509,33 @@ const fullTextSearch: Migration = {
           tokenize='unicode61 remove_diacritics 0')`)
         .execute(db);
       const insert = (row: string) =>
-        `INSERT INTO ${fts}(rowid, body, ref) VALUES (${row}.rowid, ${stripped(`${row}.${text}`)}, ${row}.id);`;
+        `INSERT INTO ${fts}(rowid, body, ref) VALUES (${row}.rowid, ${sqliteSearchText(`${row}.${text}`)}, ${row}.id);`;
+      // A message the indexer has not reached yet has nothing to change: it will read the
+      // new text when it gets there.
+      const indexed =
+        table === 'messages'
+          ? 'WHEN old.rowid <= (SELECT "indexedThrough" FROM search_indexed)'
+          : '';
+      if (table === 'chats')
+        await sql
+          .raw(`CREATE TRIGGER ${fts}_insert AFTER INSERT ON ${table} BEGIN ${insert('new')} END`)
+          .execute(db);
       await sql
-        .raw(`CREATE TRIGGER ${fts}_insert AFTER INSERT ON ${table} BEGIN ${insert('new')} END`)
-        .execute(db);
-      await sql
-        .raw(`CREATE TRIGGER ${fts}_update AFTER UPDATE OF ${text} ON ${table} BEGIN
+        .raw(`CREATE TRIGGER ${fts}_update AFTER UPDATE OF ${text} ON ${table} ${indexed} BEGIN
           DELETE FROM ${fts} WHERE rowid = old.rowid; ${insert('new')} END`)
         .execute(db);
       await sql
-        .raw(`CREATE TRIGGER ${fts}_delete AFTER DELETE ON ${table} BEGIN
+        .raw(`CREATE TRIGGER ${fts}_delete AFTER DELETE ON ${table} ${indexed} BEGIN
           DELETE FROM ${fts} WHERE rowid = old.rowid; END`)
         .execute(db);
       await sql
         .raw(
-          `INSERT INTO ${fts}(rowid, body, ref) SELECT rowid, ${stripped(text)}, id FROM ${table}`,
+          `INSERT INTO ${fts}(rowid, body, ref) SELECT rowid, ${sqliteSearchText(text)}, id FROM ${table}`,
         )
         .execute(db);
     }
+    await sql`INSERT INTO search_indexed (id, "indexedThrough")
+      SELECT 1, coalesce(max(rowid), 0) FROM messages`.execute(db);
   },
 };
 

@@ -15,7 +15,9 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { InvalidInput } from '../errors.js';
 import type { Chat, ChatStatus, Message } from '../schemas/shapes.js';
+import { sameWordKey } from '../schemas/text-rules.js';
 import { viewableBy } from './chat-sql.js';
+import { sqliteSearchText } from './migrations.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -45,6 +47,8 @@ export interface SearchQuery {
   text: string;
   viewer: Actor;
   status?: ChatStatus | undefined;
+  /** Only chats carrying this label (case not counting: chat_labels' key). */
+  label?: string | undefined;
   /** ISO instants: messages written (chats active) in [from, to). */
   from?: string | undefined;
   to?: string | undefined;
@@ -108,10 +112,14 @@ function userMatch(kind: Kind, q: SearchQuery): RawBuilder<SqlBool> {
 const and = (conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
   sql<SqlBool>`${sql.join(conditions, sql` AND `)}`;
 
-/** The chat filters every list shares: who may view, status. */
+/** The chat filters every list shares: who may view, status, label. */
 function chatFilters(q: SearchQuery): RawBuilder<SqlBool>[] {
   const filters = [viewableBy.sql(q.viewer, 'c')];
   if (q.status) filters.push(sql<SqlBool>`c.status = ${q.status}`);
+  if (q.label !== undefined)
+    filters.push(
+      sql<SqlBool>`EXISTS (SELECT 1 FROM chat_labels l WHERE l."chatId" = c.id AND l."labelKey" = ${sameWordKey(q.label)})`,
+    );
   return filters;
 }
 
@@ -253,4 +261,37 @@ export async function searchPage(
     hits.push(message ? { chat, message } : { chat });
   }
   return { hits, next };
+}
+
+/**
+ * SQLite: indexes up to `max` messages stored after the watermark (search_indexed, made
+ * in migrations.ts 0018), oldest first, in one transaction that moves the watermark, so
+ * the append writes nothing for search; how many it indexed (`max`: there may be more).
+ * A batch is one synchronous statement on the event loop, hence the cap. PostgreSQL
+ * indexes each insert in its own transaction (the statement trigger): 0, at once.
+ */
+export async function indexPendingMessages<Tables extends Database>(
+  db: Kysely<Tables>,
+  kind: Kind,
+  max: number,
+): Promise<number> {
+  if (kind === 'postgres') return 0;
+  return db.transaction().execute(async (trx) => {
+    // A VACUUM may renumber the rowids below the watermark: never wait above the table.
+    await sql`UPDATE search_indexed SET "indexedThrough" = (SELECT coalesce(max(rowid), 0) FROM messages)
+      WHERE "indexedThrough" > (SELECT coalesce(max(rowid), 0) FROM messages)`.execute(trx);
+    const { rows } = await sql<{ upto: number | null; n: number }>`
+      SELECT max(rowid) AS upto, count(*) AS n FROM (SELECT rowid FROM messages
+        WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) ORDER BY rowid LIMIT ${max})`.execute(
+      trx,
+    );
+    const upto = rows[0]?.upto;
+    if (upto === null || upto === undefined) return 0;
+    await sql`INSERT INTO messages_search (rowid, body, ref)
+      SELECT rowid, ${sql.raw(sqliteSearchText('content'))}, id FROM messages
+      WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) AND rowid <= ${upto}
+      ORDER BY rowid`.execute(trx);
+    await sql`UPDATE search_indexed SET "indexedThrough" = ${upto}`.execute(trx);
+    return Number(rows[0]?.n);
+  });
 }

@@ -308,6 +308,12 @@ export interface Store {
    */
   search(query: SearchQuery): Promise<SearchPage>;
   /**
+   * Makes up to `max` appended messages searchable (SQLite: one batch transaction after
+   * the append, search.ts indexPendingMessages; PostgreSQL: done in the append, 0); how
+   * many it indexed. Each node's search indexer (search/indexer.ts) calls it.
+   */
+  indexSearch(max: number): Promise<number>;
+  /**
    * Marks every unread message of `read.senderTypes` up to the chat's newest read, and
    * resets unreadCount when `read.resetUnread`. Looks only above the reader's watermark.
    */

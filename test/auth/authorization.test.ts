@@ -10,6 +10,7 @@ import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { searchedUntil } from '../helpers/searchable.js';
 import { api, replyOf, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
@@ -874,6 +875,10 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       );
       expect(sent.status).toBe(200);
       const other = await makeCaller('otherAdmin', 'admin');
+      await searchedUntil(
+        () => found(superadmin, word),
+        (hits) => hits.length > 0,
+      );
       expect(await found(assignee, word)).toEqual([`a ${word} b`]);
       expect(await found(superadmin, word)).toEqual([`a ${word} b`]);
       expect(await found(other, word)).toEqual(kind === 'waiting' ? [`a ${word} b`] : []);
