@@ -1,7 +1,8 @@
 /**
  * The v2 importer copies messages with INSERT … SELECT, not through the append: the
- * search indexes (a GIN expression index on PostgreSQL, FTS5 triggers on SQLite) must
- * cover what it wrote, with no rebuild, on each store.
+ * search indexes (PostgreSQL: message_search's statement trigger; SQLite: the importer's
+ * own catch-up of the FTS5 index before it ends) must cover what it wrote, with no
+ * rebuild, on each store: searchable as soon as the import returns.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
