@@ -17,8 +17,8 @@ import type {
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
-import type { SearchPage, SearchQuery } from './search.js';
 import type { NoteRecords } from './note-records.js';
+import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
   id: string;
