@@ -45,10 +45,12 @@ import type { ChatServer } from './realtime/types.js';
 import { setRedaction } from './redaction/client-text.js';
 import { nudgingRouter, type Router, startRouter } from './routing/router.js';
 import { LIMITS } from './schemas/vocabulary.js';
+import { startSearchIndexer } from './search/indexer.js';
 import { startLine, startUrls } from './start-line.js';
 import { instrumentStore } from './store/instrumented.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+import { TUNABLES } from './tunables.js';
 import { VERSION } from './version.js';
 import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
 
@@ -308,6 +310,12 @@ export async function startServer(
   readiness.ready();
   const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
   const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
+  const indexer = startSearchIndexer({
+    store,
+    everyMs: TUNABLES.searchIndexEveryMs.value,
+    batch: TUNABLES.searchIndexBatch.value,
+    onError: (err) => logger.warn({ err }, 'search index not updated; trying again'),
+  });
   // Chats that waited while no node was routing.
   router?.nudge();
   const bound = app.server.address() as AddressInfo;
@@ -332,6 +340,7 @@ export async function startServer(
         sweeper.stop();
         // A delivery in flight finishes (or times out); what is left waits in the outbox.
         await deliverer?.stop();
+        await indexer.stop();
         queue.stop();
         await router?.stop();
         if (config.shutdownDrainMs > 0) {

@@ -483,6 +483,27 @@ export const TUNABLES = {
     reason:
       'Costly reads (history, chat lists) at once on SQLite: they run on the event loop, so one at a time, each in a turn of its own (twenty arriving together ran back to back while every acknowledgement waited).',
   },
+  searchIndexEveryMs: {
+    value: 250,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      "How often each node's search indexer makes newly appended messages searchable (SQLite; PostgreSQL indexes in the append): the contract promises within 2 s, and a batch every quarter second spreads FTS5's per-transaction segment over hundreds of messages, where indexing in the send's transaction cost every append +131% CPU.",
+  },
+  searchIndexBatch: {
+    value: 500,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      'Messages one indexing transaction takes at most (SQLite): it runs synchronously on the event loop, so this bounds how long a send waits behind it (500: at most 40 ms measured, FTS5 merging its segments included, about 12 µs a message on average); a full batch is followed at once by the next, so a burst is caught up at tens of thousands of messages a second.',
+  },
+  importSearchIndexBatch: {
+    value: 20_000,
+    unit: 'messages',
+    area: 'import',
+    reason:
+      'Messages per indexing transaction when the v2 import makes what it wrote searchable before it ends (SQLite): no one is waiting on the event loop then, so larger batches, fewer FTS5 segments to merge.',
+  },
   postgresReaders: {
     value: 2,
     unit: 'reads',

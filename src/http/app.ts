@@ -31,6 +31,7 @@ import { deskRoutes } from './routes/desk.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
+import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -141,6 +142,7 @@ export async function registerHttpRoutes(
       await api.register(adminRoutes(context));
       await api.register(attachmentRoutes(context));
       await api.register(agentRoutes(context));
+      await api.register(searchRoutes(context));
       await api.register(labelRoutes(context));
       await api.register(cannedReplyRoutes(context));
       await api.register(auditRoutes(context));

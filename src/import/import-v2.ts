@@ -5,6 +5,8 @@
  */
 import { basename } from 'node:path';
 import type { DatabaseConfig } from '../config.js';
+import { indexPendingMessages } from '../store/search.js';
+import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { KnownChats } from './known-chats.js';
 import { type ChatRow, mapChat, mapMessage, type StagedMessage } from './map-v2.js';
@@ -170,6 +172,10 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
       const target = await openImportDatabase(options.database);
       try {
         const counts = await run(target, files, report, options.progress ?? silentProgress);
+        // What was written is searchable when the import ends (SQLite indexes after the
+        // insert: store/search.ts; PostgreSQL's trigger already did).
+        const batch = TUNABLES.importSearchIndexBatch.value;
+        while ((await indexPendingMessages(target.db, target.kind, batch)) >= batch);
         const seconds = (performance.now() - startedAt) / 1000;
         const imported = counts.messages.imported;
         return { ...counts, seconds, messagesPerSecond: seconds > 0 ? imported / seconds : 0 };

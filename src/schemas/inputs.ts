@@ -346,6 +346,19 @@ const instant = z
   )
   .transform((v) => new Date(v).toISOString());
 
+/** GET /api/search: `q` is text, never a query language (search/rules.ts). */
+export const SearchQuery = AdminsQuery.extend({
+  q: text(LIMITS.searchQueryChars).trim().min(1),
+  status: z.enum(CHAT_STATUSES).optional(),
+  label: Label.optional().meta({
+    description: 'Only chats carrying this label (case does not count).',
+  }),
+  from: instant.optional(),
+  to: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.searchMaxLimit).optional(),
+  cursor: z.string().max(LIMITS.searchCursorChars).optional(),
+});
+
 export const AuditQuery = z.object({
   chatId: id.optional(),
   actorId: id.optional(),

@@ -23,6 +23,38 @@ import {
 } from './shapes.js';
 
 export const EmptyReply = z.object({});
+
+/** A snippet of the matched text and where the matches are in it: render as text, mark the ranges. */
+export const HighlightSchema = z
+  .object({
+    text: z.string().meta({
+      description:
+        'Up to ~180 characters of the message text (or the user name) around the first match.',
+    }),
+    ranges: z.array(z.tuple([z.number().int(), z.number().int()])).meta({
+      description:
+        'Each match as [start, end): UTF-16 code-unit offsets into `text`, ascending. `text` is plain text, never markup.',
+    }),
+  })
+  .meta({ id: 'Highlight' });
+
+export const SearchResultSchema = z
+  .object({
+    chat: ChatSchema,
+    message: MessageSchema.optional().meta({
+      description: 'The matching message; absent when only the chat’s user (id or name) matched.',
+    }),
+    highlight: HighlightSchema.optional(),
+  })
+  .meta({ id: 'SearchResult' });
+
+export const SearchReply = z.object({
+  results: z.array(SearchResultSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'Give as `cursor` for the next page; null on the last page.' }),
+});
 export const ChatReply = z.object({ chat: ChatSchema });
 export const RatingReply = z.object({
   rating: RatingSchema,

@@ -26,6 +26,7 @@ import {
   MaxChatsBody,
   OpenChatBody,
   RateChatBody,
+  SearchQuery,
   SendMessageBody,
   StatusBody,
   SuperAdminQuery,
@@ -56,6 +57,7 @@ import {
   QueueReply,
   RatingReply,
   type ReplySchema,
+  SearchReply,
   SendReply,
   UploadReply,
 } from './replies.js';
@@ -75,7 +77,8 @@ interface RestRoute {
     | 'labels'
     | 'canned-replies'
     | 'webhooks'
-    | 'desk';
+    | 'desk'
+    | 'search';
   /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
   public?: true;
   summary: string;
@@ -135,6 +138,15 @@ export const REST_ROUTES = {
       'Every chat, optionally of one status and carrying one label (`?label=`, case does not count), newest activity first; at most 200, the most recently opened. Superadmins only.',
     querystring: AllChatsQuery,
     reply: ChatListReply,
+    also: [],
+  },
+  'GET /api/search': {
+    tag: 'search',
+    summary: 'Search messages and chats',
+    description:
+      'Messages whose text matches `q` (every word; a word of letters also as a prefix, a word of digits exactly, a word with inner punctuation such as ORD-2024-88812734 as its parts in order; any case, any script; apostrophes ignored) and chats whose user id equals `q` or whose user name matches it (listed first, only when none of their messages match), newest first, in the chats the caller may view. `q` is text, never a query language. Filters: chat `status`; `from`/`to` (ISO instants) on when the message was written; `label` keeps the chats carrying it (case does not count). Pages of `limit` (default 20, at most 50) results; `nextCursor` gives the next. Admins and superadmins only; with AUTH_MODE=none the query names the admin asking. See docs/protocol.md "Search".',
+    querystring: SearchQuery,
+    reply: SearchReply,
     also: [],
   },
   'GET /api/chats/:chatId/queue': {

@@ -96,6 +96,13 @@ export const LIMITS = {
   ratingCommentChars: 1000,
   /** A user token's `ctx` claim, serialized as JSON (UTF-8 bytes): larger ones are not stored. */
   customerContextBytes: 4096,
+  /** A search query: a person types a few words, an id, a name; longer is a 400. */
+  searchQueryChars: 200,
+  /** Search results per page, by default and at most. */
+  searchDefaultLimit: 20,
+  searchMaxLimit: 50,
+  /** A search cursor as the server writes it is well under this. */
+  searchCursorChars: 400,
   /** A canned reply's shortcut: what an agent types after `/` (letters, digits, `-`, `_`). */
   cannedShortcutChars: 32,
   /** A canned reply's title: one line in the composer's list. */

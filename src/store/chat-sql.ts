@@ -7,8 +7,14 @@
  * beside the in-memory forms, because the use cases in chats/ call the store: the store
  * reading from chats/ would make the two folders depend on each other.
  */
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import { type Actor, isSuperAdmin, sideOf } from '../auth/roles.js';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import { type Actor, isAdmin, isSuperAdmin, sideOf } from '../auth/roles.js';
 import type { Database } from './schema.js';
 
 type Chats = ExpressionBuilder<Database, 'chats'>;
@@ -78,5 +84,23 @@ export const inQueueOf = {
         ? eb('isLocked', '=', 0)
         : eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', viewer.adminId)]);
     return eb.and([...waiting, notLockedByOthers]);
+  },
+};
+
+/**
+ * Who may view the chat (permissions.ts `mayView`): its user, its assignee, an admin who
+ * sees it in the queue, a superadmin. As a condition on the chats row named `chats` in a
+ * hand-written query (search puts it in the query that finds the matches, so a page
+ * never holds a chat the caller may not view and never comes back short for it).
+ */
+export const viewableBy = {
+  sql: (actor: Actor, chats: string): RawBuilder<SqlBool> => {
+    const col = (name: string) => sql.ref(`${chats}.${name}`);
+    if (isSuperAdmin(actor)) return sql<SqlBool>`1 = 1`;
+    if (actor.kind !== 'person') return sql<SqlBool>`1 = 0`;
+    if (!isAdmin(actor)) return sql<SqlBool>`(${col('userId')} = ${actor.id})`;
+    return sql<SqlBool>`(${col('assignedAdminId')} = ${actor.id} OR (${col('status')} = 'waiting'
+      AND ${col('assignedAdminId')} IS NULL
+      AND (${col('isLocked')} = 0 OR ${col('lockedByAdminId')} = ${actor.id})))`;
   },
 };

@@ -44,6 +44,7 @@ import { ReadTurns } from './read-turns.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
+import { indexPendingMessages, type SearchPage, type SearchQuery, searchPage } from './search.js';
 import type {
   AdminRef,
   AgentRecord,
@@ -755,6 +756,14 @@ export class KyselyStore implements Store {
       if (!after) page.reverse();
       return { messages: page.map(toMessage), hasMore: rows.length > limit };
     });
+  }
+
+  search(query: SearchQuery): Promise<SearchPage> {
+    return this.costlyRead(() => searchPage(this.db, this.kind, query));
+  }
+
+  indexSearch(max: number): Promise<number> {
+    return this.guard(() => indexPendingMessages(this.db, this.kind, max));
   }
 
   /**

@@ -18,6 +18,7 @@ import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { NoteRecords } from './note-records.js';
+import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
   id: string;
@@ -319,6 +320,18 @@ export interface Store {
     chatId: string,
     cursor: HistoryCursor,
   ): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /**
+   * Messages whose text matches and chats whose user matches (only where no message of
+   * the chat does), of the chats `query.viewer` may view — decided in the query — newest
+   * first, one page from `query.cursor` (search.ts).
+   */
+  search(query: SearchQuery): Promise<SearchPage>;
+  /**
+   * Makes up to `max` appended messages searchable (SQLite: one batch transaction after
+   * the append, search.ts indexPendingMessages; PostgreSQL: done in the append, 0); how
+   * many it indexed. Each node's search indexer (search/indexer.ts) calls it.
+   */
+  indexSearch(max: number): Promise<number>;
   /**
    * Marks every unread message of `read.senderTypes` up to the chat's newest read, and
    * resets unreadCount when `read.resetUnread`. Looks only above the reader's watermark.

@@ -10,6 +10,7 @@ import type { Role } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { searchedUntil } from '../helpers/searchable.js';
 import { api, replyOf, request, startTestServer, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
@@ -207,6 +208,19 @@ const restRows: RestRow[] = [
     name: 'GET /api/agents',
     chat: 'assigned',
     request: () => ({ method: 'GET', path: '/api/agents' }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/search',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/search?q=${s.owner.id}` }),
     expect: {
       anonymous: ANON_401,
       owner: 403,
@@ -853,6 +867,54 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       });
     }
   }
+
+  it('GET /api/search finds a chat only for who may view it: its assignee and a superadmin, every admin while it waits', async () => {
+    const found = async (caller: Caller, q: string) => {
+      const res = await api(
+        server,
+        'GET',
+        `/api/search?q=${encodeURIComponent(q)}`,
+        undefined,
+        bearer(caller.token ?? ''),
+      );
+      expect(res.status).toBe(200);
+      const body = res.body as {
+        results: { chat: { _id: string }; message?: { content: string } }[];
+      };
+      return body.results.map((r) => r.message?.content ?? `chat:${r.chat._id}`);
+    };
+    for (const kind of ['assigned', 'waiting'] as const) {
+      const { scene: s } = await scene(kind);
+      const word = `word${randomUUID().slice(0, 8)}`;
+      const sent = await api(
+        server,
+        'POST',
+        '/api/messages',
+        {
+          chatId: s.chat._id,
+          senderId: s.owner.id,
+          senderName: s.owner.name,
+          senderType: 'user',
+          content: `a ${word} b`,
+        },
+        bearer(s.owner.token ?? ''),
+      );
+      expect(sent.status).toBe(200);
+      const other = await makeCaller('otherAdmin', 'admin');
+      await searchedUntil(
+        () => found(superadmin, word),
+        (hits) => hits.length > 0,
+      );
+      expect(await found(assignee, word)).toEqual([`a ${word} b`]);
+      expect(await found(superadmin, word)).toEqual([`a ${word} b`]);
+      expect(await found(other, word)).toEqual(kind === 'waiting' ? [`a ${word} b`] : []);
+      // By the user's id: the chat, for who may view it.
+      expect(await found(other, s.owner.id)).toEqual(
+        kind === 'waiting' ? [`chat:${s.chat._id}`] : [],
+      );
+      expect(await found(superadmin, s.owner.id)).toEqual([`chat:${s.chat._id}`]);
+    }
+  });
 
   for (const row of impersonations) {
     it(`refuses: ${row.name}`, async () => {

@@ -8,6 +8,7 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, person } from '../../src/auth/actor.js';
+import { mayView } from '../../src/chats/permissions.js';
 import {
   adminMayTake,
   chatIsOpen,
@@ -106,6 +107,17 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
         )}`.execute(db);
         expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
       }
+    },
+  );
+
+  it.each(callers.map((c) => [describeCaller(c), c] as const))(
+    '"may view this chat": mayView and the SQL condition search puts in its query agree for %s',
+    async (_, actor) => {
+      const inMemory = ids(chats.filter((c) => mayView(c, actor)));
+      const raw = await sql<{
+        id: string;
+      }>`SELECT id FROM chats c WHERE ${inSql.viewableBy.sql(actor, 'c')}`.execute(db);
+      expect(raw.rows.map((r) => r.id).sort()).toEqual(inMemory);
     },
   );
 

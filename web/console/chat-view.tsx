@@ -43,6 +43,8 @@ interface Props {
   transferredTo?: string | undefined;
   /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
   attachmentMaxBytes?: number | undefined;
+  /** A search result opened the chat at this message: older pages load until it is shown. */
+  foundSeq?: number | undefined;
   /** The agent tools' strings (canned replies, labels). */
   k: Translate<ToolKey>;
   /** What `/` offers in the reply box. */
@@ -132,6 +134,12 @@ function OpenChat(props: Props) {
     });
   };
   const attach = useAttachmentDraft(client, chat._id, props.attachmentMaxBytes);
+  const { foundSeq } = props;
+  const first = view.timeline.messages[0]?.seq;
+  useEffect(() => {
+    if (foundSeq !== undefined && first !== undefined && foundSeq < first && view.timeline.hasOlder)
+      view.loadOlder();
+  }, [foundSeq, first, view.timeline.hasOlder, view.loadOlder]);
   const drop = useDropZone(may.write ? attach.attach : undefined);
   // Once the admin has read everything here, the list's unread badge goes too.
   const allRead = view.timeline.messages.every((m) => m.isRead || m.senderType !== 'user');
@@ -357,6 +365,7 @@ function OpenChat(props: Props) {
         onRetry={view.retry}
         onLoadOlder={view.loadOlder}
         loadingOlder={view.loadingOlder}
+        foundSeq={foundSeq}
         notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
         footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
       />

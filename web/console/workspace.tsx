@@ -20,6 +20,7 @@ import { ChatView } from './chat-view.js';
 import { allOf, type Chats, hasLabel, knownLabels, mineOf, noChats, queueOf } from './chats.js';
 import { chime } from './chime.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
+import { SearchPanel } from './search-panel.js';
 import type { Session } from './session.js';
 import { useAgents } from './use-agents.js';
 import { useCannedReplies } from './use-canned-replies.js';
@@ -93,6 +94,8 @@ export function Workspace(props: Props) {
   const [status, setStatus] = useState<Chat['status'] | ''>('');
   const [label, setLabel] = useState('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  /** The message a search result opened the chat at: scrolled to and marked. */
+  const [found, setFound] = useState<{ chatId: string; seq: number } | undefined>(undefined);
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
 
   const problem = useConnectionProblem(client, location.origin);
@@ -215,82 +218,98 @@ export function Workspace(props: Props) {
       )}
       <div class="layout">
         <nav class="sidebar" aria-label={c('chatLists')}>
-          <div class="tabs">
-            {tabs.map(([key, label]) => (
-              <button
-                key={key}
-                type="button"
-                class="tab"
-                data-tab={key}
-                aria-pressed={tab === key}
-                onClick={() => setTab(key)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          {tab === 'all' ? (
-            <label class="filter">
-              {c('statusFilter')}
-              <select
-                value={status}
-                onChange={(e) => {
-                  const picked = e.currentTarget.value;
-                  setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
-                }}
-              >
-                <option value="">{c('statusAny')}</option>
-                <option value="waiting">{c('statusWaiting')}</option>
-                <option value="active">{c('statusActive')}</option>
-                <option value="closed">{c('statusClosed')}</option>
-              </select>
-            </label>
-          ) : null}
-          {tab !== 'agents' && tab !== 'replies' && (labelsSeen.length > 0 || label) ? (
-            <label class="filter">
-              {k('labelFilter')}
-              <input
-                type="search"
-                class="filter__label"
-                list="known-labels"
-                value={label}
-                placeholder={k('labelFilterAny')}
-                onInput={(e) => setLabel(e.currentTarget.value)}
+          <SearchPanel
+            client={client}
+            me={me}
+            c={c}
+            onOpen={(opened, message) => {
+              dispatch({ type: 'upsert', chat: opened });
+              setSelected(opened._id);
+              setFound(message ? { chatId: opened._id, seq: message.seq } : undefined);
+            }}
+          >
+            <div class="tabs">
+              {tabs.map(([key, label]) => (
+                <button
+                  key={key}
+                  type="button"
+                  class="tab"
+                  data-tab={key}
+                  aria-pressed={tab === key}
+                  onClick={() => setTab(key)}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+            {tab === 'all' ? (
+              <label class="filter">
+                {c('statusFilter')}
+                <select
+                  value={status}
+                  onChange={(e) => {
+                    const picked = e.currentTarget.value;
+                    setStatus(isOneOf(CHAT_STATUSES, picked) ? picked : '');
+                  }}
+                >
+                  <option value="">{c('statusAny')}</option>
+                  <option value="waiting">{c('statusWaiting')}</option>
+                  <option value="active">{c('statusActive')}</option>
+                  <option value="closed">{c('statusClosed')}</option>
+                </select>
+              </label>
+            ) : null}
+            {tab !== 'agents' && tab !== 'replies' && (labelsSeen.length > 0 || label) ? (
+              <label class="filter">
+                {k('labelFilter')}
+                <input
+                  type="search"
+                  class="filter__label"
+                  list="known-labels"
+                  value={label}
+                  placeholder={k('labelFilterAny')}
+                  onInput={(e) => setLabel(e.currentTarget.value)}
+                />
+                <datalist id="known-labels">
+                  {labelsSeen.map((l) => (
+                    <option key={l} value={l} />
+                  ))}
+                </datalist>
+              </label>
+            ) : null}
+            {tab === 'replies' ? (
+              <CannedManager
+                client={client}
+                me={me}
+                replies={canned.replies}
+                onChanged={canned.reload}
+                k={k}
               />
-              <datalist id="known-labels">
-                {labelsSeen.map((l) => (
-                  <option key={l} value={l} />
-                ))}
-              </datalist>
-            </label>
-          ) : null}
-          {tab === 'replies' ? (
-            <CannedManager
-              client={client}
-              me={me}
-              replies={canned.replies}
-              onChanged={canned.reload}
-              k={k}
-            />
-          ) : tab === 'agents' ? (
-            <AgentList
-              client={client}
-              me={me}
-              agents={agents.agents}
-              onUpdated={agents.updated}
-              c={c}
-            />
-          ) : (
-            <ChatList
-              chats={labelled(lists[tab])}
-              selected={selected}
-              onSelect={setSelected}
-              empty={c(tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll')}
-              label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
-              c={c}
-              lang={lang}
-            />
-          )}
+            ) : tab === 'agents' ? (
+              <AgentList
+                client={client}
+                me={me}
+                agents={agents.agents}
+                onUpdated={agents.updated}
+                c={c}
+              />
+            ) : (
+              <ChatList
+                chats={labelled(lists[tab])}
+                selected={selected}
+                onSelect={(chatId) => {
+                  setSelected(chatId);
+                  setFound(undefined);
+                }}
+                empty={c(
+                  tab === 'queue' ? 'emptyQueue' : tab === 'mine' ? 'emptyMine' : 'emptyAll',
+                )}
+                label={tabs.find(([key]) => key === tab)?.[1] ?? ''}
+                c={c}
+                lang={lang}
+              />
+            )}
+          </SearchPanel>
         </nav>
         <main class="pane">
           {chat ? (
@@ -308,6 +327,7 @@ export function Workspace(props: Props) {
               onBack={() => setSelected(undefined)}
               transferredTo={chats.transferredAway[chat._id]}
               attachmentMaxBytes={props.attachmentMaxBytes}
+              foundSeq={found?.chatId === chat._id ? found.seq : undefined}
               k={k}
               cannedReplies={canned.replies}
             />

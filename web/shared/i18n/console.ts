@@ -103,7 +103,16 @@ export type ConsoleKey =
   | 'ratedScore'
   | 'ratingComment'
   | 'customerTitle'
-  | 'customerTransactions';
+  | 'customerTransactions'
+  | 'searchLabel'
+  | 'searchPlaceholder'
+  | 'searchSubmit'
+  | 'searchClear'
+  | 'searchResults'
+  | 'searchNone'
+  | 'searchMore'
+  | 'searchFailed'
+  | 'searchUserMatch';
 
 export const consoleStrings: Catalogue<ConsoleKey> = {
   en: {
@@ -219,6 +228,15 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     ratingComment: 'The customer wrote: {comment}',
     customerTitle: 'Customer',
     customerTransactions: 'Recent transactions',
+    searchLabel: 'Search messages, ids and customers',
+    searchPlaceholder: 'Transaction id, words, customer name…',
+    searchSubmit: 'Search',
+    searchClear: 'Close search',
+    searchResults: 'Search results',
+    searchNone: 'Nothing found.',
+    searchMore: 'More results',
+    searchFailed: 'Search failed: {reason}',
+    searchUserMatch: 'Customer',
   },
   ru: {
     appTitle: 'Консоль поддержки Fastorika',
@@ -333,6 +351,15 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     ratingComment: 'Клиент написал: {comment}',
     customerTitle: 'Клиент',
     customerTransactions: 'Последние транзакции',
+    searchLabel: 'Поиск по сообщениям, номерам и клиентам',
+    searchPlaceholder: 'Номер транзакции, слова, имя клиента…',
+    searchSubmit: 'Найти',
+    searchClear: 'Закрыть поиск',
+    searchResults: 'Результаты поиска',
+    searchNone: 'Ничего не найдено.',
+    searchMore: 'Ещё результаты',
+    searchFailed: 'Поиск не удался: {reason}',
+    searchUserMatch: 'Клиент',
   },
   uz: {
     appTitle: 'Fastorika yordam konsoli',
@@ -448,5 +475,14 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     ratingComment: 'Mijoz yozdi: {comment}',
     customerTitle: 'Mijoz',
     customerTransactions: 'Soʻnggi tranzaksiyalar',
+    searchLabel: 'Xabarlar, raqamlar va mijozlar boʻyicha qidirish',
+    searchPlaceholder: 'Tranzaksiya raqami, soʻzlar, mijoz ismi…',
+    searchSubmit: 'Qidirish',
+    searchClear: 'Qidiruvni yopish',
+    searchResults: 'Qidiruv natijalari',
+    searchNone: 'Hech narsa topilmadi.',
+    searchMore: 'Yana natijalar',
+    searchFailed: 'Qidiruv bajarilmadi: {reason}',
+    searchUserMatch: 'Mijoz',
   },
 };

@@ -48,6 +48,8 @@ interface Props {
   timeZone?: string;
   /** The chat server's origin ('' on its own pages), for attachments' links. */
   server?: string;
+  /** A message to show and mark (a search result): scrolled into view once it is loaded. */
+  foundSeq?: number | undefined;
 }
 
 const NEAR_TOP_PX = 48;
@@ -60,6 +62,9 @@ export function MessageList(props: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const before = useRef({ first: 0, height: 0, top: 0, atBottom: true });
   const clock: ReaderClock = { lang, now: useNow(CLOCK_TICK_MS), timeZone: props.timeZone };
+  const { foundSeq } = props;
+  /** The found message already scrolled to: once, so that reading on is not pulled back. */
+  const shownFound = useRef<number | undefined>(undefined);
 
   const remember = () => {
     const el = scroller.current;
@@ -82,6 +87,14 @@ export function MessageList(props: Props) {
       el.scrollTop = el.scrollHeight - prev.height + prev.top;
     } else if (prev.atBottom) {
       el.scrollTop = el.scrollHeight;
+    }
+    if (foundSeq !== undefined && shownFound.current !== foundSeq) {
+      const found = el.querySelector<HTMLElement>(`[data-seq="${foundSeq}"]`);
+      if (found) {
+        shownFound.current = foundSeq;
+        found.scrollIntoView({ block: 'center' });
+        found.focus({ preventScroll: true });
+      }
     }
     remember();
   });
@@ -107,8 +120,10 @@ export function MessageList(props: Props) {
     return [
       <li
         key={m._id}
-        class={`msg ${own ? 'msg--mine' : 'msg--theirs'} msg--${m.senderType}`}
+        class={`msg ${own ? 'msg--mine' : 'msg--theirs'} msg--${m.senderType}${m.seq === foundSeq ? ' msg--found' : ''}`}
         data-seq={m.seq}
+        data-found={m.seq === foundSeq ? 'true' : undefined}
+        tabIndex={m.seq === foundSeq ? -1 : undefined}
         data-state={own ? state : undefined}
       >
         <span class="msg__sender">

@@ -1,0 +1,88 @@
+/**
+ * Search (PROTOCOL §8.3): admins and superadmins find messages by their words, prefixes
+ * and exact digit strings, and chats by their user's id or name, in the chats they may
+ * view (the store puts the view rule in the query: store/search.ts). A read: nothing
+ * changes, nothing is published.
+ */
+
+import { withAttachments } from '../attachments/wire.js';
+import type { Actor } from '../auth/actor.js';
+import { assertIsAdmin } from '../chats/rules.js';
+import { InvalidInput } from '../errors.js';
+import type { MessageDeps } from '../messages/use-cases.js';
+import type { ChatStatus } from '../schemas/shapes.js';
+import { LIMITS } from '../schemas/vocabulary.js';
+import type { SearchCursor } from '../store/search.js';
+import { highlightOf, parseQuery } from './rules.js';
+
+export interface SearchInput {
+  q: string;
+  status?: ChatStatus | undefined;
+  label?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+/** The cursor as the client holds it: opaque, URL-safe. */
+export function encodeCursor(cursor: SearchCursor): string {
+  return Buffer.from(JSON.stringify([cursor.phase, cursor.at, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): SearchCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3) {
+      const [phase, at, id] = value;
+      if (
+        (phase === 'chats' || phase === 'messages') &&
+        (typeof at === 'string' || typeof at === 'number' || at === null) &&
+        typeof id === 'string'
+      )
+        return { phase, at, id };
+    }
+  } catch {
+    // Not JSON: said below.
+  }
+  throw new InvalidInput('cursor: not a cursor this search gave');
+}
+
+export async function searchChats(
+  { store, attachments, admins }: MessageDeps,
+  actor: Actor,
+  input: SearchInput,
+) {
+  assertIsAdmin(actor);
+  if (input.from !== undefined && input.to !== undefined && input.from >= input.to)
+    throw new InvalidInput('from: must be before to');
+  await admins.seen(actor);
+  const phrases = parseQuery(input.q);
+  const page = await store.search({
+    phrases,
+    text: input.q,
+    viewer: actor,
+    status: input.status,
+    label: input.label,
+    from: input.from,
+    to: input.to,
+    limit: input.limit ?? LIMITS.searchDefaultLimit,
+    cursor: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+  });
+  const messages = await withAttachments(
+    store,
+    attachments,
+    page.hits.flatMap((h) => (h.message ? [h.message] : [])),
+  );
+  const byId = new Map(messages.map((m) => [m._id, m]));
+  const results = page.hits.map(({ chat, message }) => {
+    const found = message && byId.get(message._id);
+    const highlight = highlightOf(found ? found.content : chat.userName, phrases);
+    return {
+      chat,
+      ...(found ? { message: found } : {}),
+      ...(highlight ? { highlight } : {}),
+    };
+  });
+  return { results, nextCursor: page.next ? encodeCursor(page.next) : null };
+}

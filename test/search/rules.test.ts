@@ -1,0 +1,80 @@
+/** What a query means and how a highlight marks it: pure rules, shared with the console. */
+import { describe, expect, it } from 'vitest';
+import { highlightOf, parseQuery, tokensOf } from '../../src/search/rules.js';
+
+const marked = (text: string, q: string) => {
+  const h = highlightOf(text, parseQuery(q));
+  return h?.ranges.map(([s, e]) => h.text.slice(s, e));
+};
+
+describe('search rules', () => {
+  it('cuts words as the indexes do: any script, lowercase, apostrophes dropped, ё as е', () => {
+    expect(tokensOf('Toʻlov O’ZBEK ПЛАТЁЖ №55501234: ord-2024-1')).toEqual([
+      'tolov',
+      'ozbek',
+      'платеж',
+      '55501234',
+      'ord',
+      '2024',
+      '1',
+    ]);
+  });
+
+  it('reads query-language characters as separators: words are quoted by the store, never operators', () => {
+    expect(parseQuery('"refund* NEAR(a) -x AND')).toEqual([
+      [{ token: 'refund', prefix: true }],
+      [
+        { token: 'near', prefix: false },
+        { token: 'a', prefix: false },
+      ],
+      [{ token: 'x', prefix: false }],
+      [{ token: 'and', prefix: true }],
+    ]);
+    expect(parseQuery('" * : ( ) -')).toEqual([]);
+  });
+
+  it('matches digits exactly and anything else as a prefix; a word with inner punctuation as a phrase', () => {
+    expect(parseQuery('88812734 refu ORD-2024-8881')).toEqual([
+      [{ token: '88812734', prefix: false }],
+      [{ token: 'refu', prefix: true }],
+      [
+        { token: 'ord', prefix: false },
+        { token: '2024', prefix: false },
+        { token: '8881', prefix: false },
+      ],
+    ]);
+  });
+
+  it('takes a one-letter word as itself, not as the prefix of every word', () => {
+    expect(parseQuery('a ab')).toEqual([
+      [{ token: 'a', prefix: false }],
+      [{ token: 'ab', prefix: true }],
+    ]);
+  });
+
+  it('ignores words beyond the eighth', () => {
+    expect(parseQuery('a b c d e f g h i j')).toHaveLength(8);
+  });
+
+  it('marks each match in the original text, apostrophes and case as written', () => {
+    expect(marked('Salom! Toʻlov 88812734 oʻtmadi, to’lov yana', "to'lov 88812734")).toEqual([
+      'Toʻlov',
+      '88812734',
+      'to’lov',
+    ]);
+    expect(marked('Ref ORD-2024-77712345 ok', 'ord-2024-77712345')).toEqual(['ORD-2024-77712345']);
+    expect(marked('refunded and refund', 'refund')).toEqual(['refunded', 'refund']);
+    expect(marked('no match here', 'zebra')).toBeUndefined();
+  });
+
+  it('cuts a long text around the first match, never inside a surrogate pair, with ranges into the snippet', () => {
+    const text = `${'😀'.repeat(50)} payment 88812734 ${'x '.repeat(200)}`;
+    const h = highlightOf(text, parseQuery('88812734'));
+    expect(h).toBeDefined();
+    if (!h) return;
+    expect(h.text.length).toBeLessThan(text.length);
+    expect(h.ranges.map(([s, e]) => h.text.slice(s, e))).toEqual(['88812734']);
+    expect(h.text).not.toMatch(/^[\udc00-\udfff]/u);
+    expect(h.text.isWellFormed()).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Searching in the console, with the keyboard only: a superadmin types a transaction id,
+ * the results show the message with the id marked (as text), and choosing the result
+ * opens the chat — closed and long, the message far above the newest page — scrolled to
+ * that message and marked.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { ensureWebBuilt } from './build.js';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import { seriousViolations } from './support.js';
+
+describe.skipIf(!chromiumAvailable)('search in the console', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let ctx: BrowserContext;
+
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+  });
+  afterAll(async () => {
+    await ctx?.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function superadmin(): Promise<Page> {
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/console?lang=en`);
+    await page.fill('input[name=name]', 'Sardor');
+    await page.fill('input[name=id]', 'sardor-search');
+    await page.check('input[name=superadmin]');
+    await page.click('button[type=submit]');
+    await page.locator('.topbar__connection[data-connection=online]').waitFor();
+    return page;
+  }
+
+  it('finds a transaction id and opens the chat at that message', async () => {
+    const user = { userId: 'user-search', userName: 'Malika' };
+    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+    const say = async (content: string) =>
+      expect(
+        (
+          await request(server, 'POST /api/messages', {
+            body: {
+              chatId: chat._id,
+              senderId: user.userId,
+              senderType: 'user',
+              senderName: user.userName,
+              content,
+            },
+          })
+        ).status,
+      ).toBe(200);
+    await say('Hello');
+    await say('My payment <b>88812734</b> did not arrive, please check');
+    for (let i = 0; i < 120; i++) await say(`later message ${i}`);
+    const closed = await request(server, 'PATCH /api/chats/:chatId/close', {
+      params: { chatId: chat._id },
+      body: { userId: user.userId },
+    });
+    expect(closed.status).toBe(200);
+
+    const page = await superadmin();
+    // Keyboard only: focus the box, type, Enter; Tab to the result, Enter.
+    await page.locator('#search-q').focus();
+    await page.keyboard.type('88812734');
+    await page.keyboard.press('Enter');
+    const result = page.locator('.search-result');
+    await result.first().waitFor();
+    expect(await result.count()).toBe(1);
+    // The id marked, the text shown as text (the <b> is visible characters, not bold).
+    expect(await result.locator('mark').textContent()).toBe('88812734');
+    expect(await result.locator('.search-result__snippet').textContent()).toBe(
+      'My payment <b>88812734</b> did not arrive, please check',
+    );
+    expect(await result.locator('b').count()).toBe(0);
+    expect(await seriousViolations(page, '.sidebar')).toEqual([]);
+
+    await page.locator('#search-q').focus();
+    await page.keyboard.press('Tab'); // Search
+    await page.keyboard.press('Tab'); // Close search
+    await page.keyboard.press('Tab'); // the result
+    expect(
+      await page.evaluate(() => document.activeElement?.classList.contains('search-result')),
+    ).toBe(true);
+    await page.keyboard.press('Enter');
+
+    const found = page.locator('.msg[data-found=true]');
+    await found.waitFor();
+    expect(await found.getAttribute('data-seq')).toBe('2');
+    expect(await found.textContent()).toContain('88812734');
+    await expect.poll(() => found.isVisible()).toBe(true);
+    const inView = await found.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const list = el.closest('[tabindex]')?.getBoundingClientRect();
+      return list !== undefined && box.top >= list.top && box.bottom <= list.bottom;
+    });
+    expect(inView).toBe(true);
+
+    // Escape in the box closes the results: the lists are back.
+    await page.locator('#search-q').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs').waitFor();
+    expect(await page.locator('.search-result').count()).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The console's search (GET /api/search): a search box, and the results as a list of
+ * buttons — the customer, the matching message's snippet with the matches marked — each
+ * opening its chat at that message. Keyboard only works: the form submits on Enter,
+ * Escape in the box closes the results, the results are buttons in the tab order. The snippet is
+ * text: the server's ranges become <mark> around text nodes, never markup from the server.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { LIMITS } from '../../src/schemas/vocabulary.js';
+import { ApiError, type ChatClient } from '../shared/client.js';
+import type { ConsoleKey } from '../shared/i18n/console.js';
+import type { Translate } from '../shared/i18n/index.js';
+import type { RestSuccess } from '../shared/rest.js';
+import type { Chat, Identity, Message } from '../shared/types.js';
+import { Isolated, sentence } from '../shared/ui/isolated.js';
+
+type SearchResult = RestSuccess<'GET /api/search'>['results'][number];
+type Highlight = NonNullable<SearchResult['highlight']>;
+
+interface Props {
+  client: ChatClient;
+  me: Identity;
+  c: Translate<ConsoleKey>;
+  /** The admin chose a result: open its chat (at the message, when there is one). */
+  onOpen(chat: Chat, message: Message | undefined): void;
+  /** What the sidebar shows while no results are: the chat lists. */
+  children: ComponentChildren;
+}
+
+/** The snippet as text nodes, each range in a <mark>. */
+export function Marked({ highlight }: { highlight: Highlight }) {
+  const parts: ComponentChildren[] = [];
+  let at = 0;
+  for (const [start, end] of highlight.ranges) {
+    if (start < at || end <= start) continue;
+    if (start > at) parts.push(<Isolated key={`t${at}`} text={highlight.text.slice(at, start)} />);
+    parts.push(
+      <mark key={`m${start}`}>
+        <Isolated text={highlight.text.slice(start, end)} />
+      </mark>,
+    );
+    at = end;
+  }
+  if (at < highlight.text.length)
+    parts.push(<Isolated key={`t${at}`} text={highlight.text.slice(at)} />);
+  return <span class="search-result__snippet">{parts}</span>;
+}
+
+export function SearchPanel({ client, me, c, onOpen, children }: Props) {
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState<SearchResult[] | undefined>(undefined);
+  const [next, setNext] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ComponentChildren>(undefined);
+
+  const run = (cursor: string | null) => {
+    const text = q.trim();
+    if (!text) return;
+    setBusy(true);
+    setProblem(undefined);
+    client
+      .request('GET /api/search', {
+        query: {
+          q: text,
+          adminId: me.id,
+          isSuperAdmin: me.role === 'superadmin',
+          ...(cursor ? { cursor } : {}),
+        },
+      })
+      .then(
+        (page) => {
+          setResults((before) => (cursor && before ? [...before, ...page.results] : page.results));
+          setNext(page.nextCursor);
+        },
+        (err: unknown) => {
+          const reason =
+            err instanceof ApiError || err instanceof Error ? err.message : String(err);
+          setProblem(sentence(c('searchFailed'), { reason }));
+        },
+      )
+      .finally(() => setBusy(false));
+  };
+  const close = () => {
+    setResults(undefined);
+    setNext(null);
+    setProblem(undefined);
+  };
+
+  return (
+    <search class="search">
+      <form
+        class="search__form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(null);
+        }}
+      >
+        <label for="search-q" class="visually-hidden">
+          {c('searchLabel')}
+        </label>
+        <input
+          id="search-q"
+          type="search"
+          value={q}
+          maxLength={LIMITS.searchQueryChars}
+          placeholder={c('searchPlaceholder')}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && results) close();
+          }}
+        />
+        <button type="submit" class="button" disabled={busy}>
+          {c('searchSubmit')}
+        </button>
+        {results ? (
+          <button type="button" class="button button--plain" onClick={close}>
+            {c('searchClear')}
+          </button>
+        ) : null}
+      </form>
+      {problem ? (
+        <p class="search__problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {results === undefined ? (
+        children
+      ) : (
+        <section class="search__results" aria-label={c('searchResults')} aria-busy={busy}>
+          <p role="status" class="visually-hidden">
+            {results.length === 0 ? c('searchNone') : `${c('searchResults')}: ${results.length}`}
+          </p>
+          {results.length === 0 ? <p class="chat-list__empty">{c('searchNone')}</p> : null}
+          <ul class="chat-list">
+            {results.map((r) => (
+              <li key={r.message?._id ?? `chat-${r.chat._id}`}>
+                <button
+                  type="button"
+                  class="chat-item search-result"
+                  data-chat-id={r.chat._id}
+                  data-message-id={r.message?._id}
+                  onClick={() => onOpen(r.chat, r.message)}
+                >
+                  <span class="chat-item__top">
+                    <Isolated class="chat-item__name" text={r.chat.userName || r.chat.userId} />
+                    {r.message ? (
+                      <time class="chat-item__meta" dateTime={r.message.createdAt}>
+                        {new Date(r.message.createdAt).toLocaleDateString()}
+                      </time>
+                    ) : (
+                      <span class="chat-item__meta">{c('searchUserMatch')}</span>
+                    )}
+                  </span>
+                  {r.highlight ? <Marked highlight={r.highlight} /> : null}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {next ? (
+            <button type="button" class="button" disabled={busy} onClick={() => run(next)}>
+              {c('searchMore')}
+            </button>
+          ) : null}
+        </section>
+      )}
+    </search>
+  );
+}
