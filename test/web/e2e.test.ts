@@ -346,7 +346,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         }
 
         // Keyboard: Escape closes the widget and gives focus back to the launcher.
-        await widget.locator('.panel__closed button').focus();
+        await widget.locator('.panel__closed > button').focus();
         await shop.keyboard.press('Escape');
         await widget.locator('.panel').waitFor({ state: 'detached' });
         expect(
