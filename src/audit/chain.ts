@@ -12,7 +12,7 @@
  * the same as before.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { AuditAction, Role } from '../schemas/vocabulary.js';
+import type { AuditAction, AuditActorRole } from '../schemas/vocabulary.js';
 
 export const DESK_CHAIN = 'desk';
 /** The prevHash of a chain's first entry. */
@@ -25,7 +25,7 @@ export const chainOf = (chatId: string | null): string =>
 /** Who acted: a person from the token, v2's anonymous caller (AUTH_MODE=none), or the server. */
 export interface AuditActor {
   id: string;
-  role: Role | 'anonymous' | 'system';
+  role: AuditActorRole;
   name: string;
 }
 

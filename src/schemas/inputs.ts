@@ -21,6 +21,7 @@ import {
   AVAILABILITIES,
   CANNED_SCOPES,
   CHAT_STATUSES,
+  DELIVERY_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
   READER_TYPES,
@@ -359,7 +360,7 @@ export const SearchQuery = AdminsQuery.extend({
   cursor: z.string().max(LIMITS.searchCursorChars).optional(),
 });
 
-export const AuditQuery = z.object({
+export const AuditQuery = AdminsQuery.extend({
   chatId: id.optional(),
   actorId: id.optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
@@ -367,16 +368,10 @@ export const AuditQuery = z.object({
   to: instant.optional().meta({ description: 'Entries before this time.' }),
   cursor: z.string().max(200).optional().meta({ description: "The previous page's `nextCursor`." }),
   limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
-  /** With AUTH_MODE=none the query names the admin asking (as GET /api/admins). */
-  adminId: id.optional(),
-  isSuperAdmin: flag.optional(),
 });
 
-export const DeliveriesQuery = z.object({
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+export const DeliveriesQuery = AdminsQuery.extend({
+  status: z.enum(DELIVERY_STATUSES).optional(),
   limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
-  adminId: id.optional(),
-  isSuperAdmin: flag.optional(),
 });
 export const DeliveryIdParams = z.object({ id: id });
-export const SuperAdminQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });

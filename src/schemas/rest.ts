@@ -29,7 +29,6 @@ import {
   SearchQuery,
   SendMessageBody,
   StatusBody,
-  SuperAdminQuery,
   TakeChatBody,
   TransferChatBody,
   TypingBody,
@@ -266,7 +265,7 @@ export const REST_ROUTES = {
     description:
       'The delivery is pending again at once, with the same `webhook-id`, and the retry is recorded in the audit log (`webhook.retried`). Superadmins only; `404 DELIVERY_NOT_FOUND` when no failed delivery has this id.',
     params: DeliveryIdParams,
-    querystring: SuperAdminQuery,
+    querystring: AdminsQuery,
     reply: DeliveryReply,
     also: [404],
   },

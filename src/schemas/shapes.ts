@@ -10,13 +10,16 @@ import { z } from 'zod';
 import {
   ATTACHMENT_TYPES,
   AUDIT_ACTIONS,
+  AUDIT_ACTOR_ROLES,
   AVAILABILITIES,
   CANNED_SCOPES,
   CHAT_STATUSES,
+  DELIVERY_STATUSES,
   LIMITS,
   MESSAGE_TYPES,
   REDACTION_KINDS,
   SENDER_TYPES,
+  WEBHOOK_EVENTS,
 } from './vocabulary.js';
 
 export type { ChatStatus, MessageType, SenderType } from './vocabulary.js';
@@ -346,7 +349,7 @@ export const AuditEntrySchema = z
     at: isoTime('When the change was committed (with it, in one transaction).'),
     actor: z.object({
       id: z.string().meta({ description: "The actor's id ('' for v2's anonymous caller)." }),
-      role: z.enum(['user', 'admin', 'superadmin', 'anonymous', 'system']),
+      role: z.enum(AUDIT_ACTOR_ROLES),
       name: z.string(),
     }),
     action: z.enum(AUDIT_ACTIONS),
@@ -376,15 +379,8 @@ export const WebhookDeliverySchema = z
       .meta({ description: 'The `webhook-id` the receiver sees, the same on every attempt.' }),
     url: z.string(),
     chatId: z.string().nullable(),
-    type: z.enum([
-      'chat.opened',
-      'chat.assigned',
-      'chat.transferred',
-      'chat.closed',
-      'chat.rated',
-      'message.created',
-    ]),
-    status: z.enum(['pending', 'delivered', 'failed']),
+    type: z.enum(WEBHOOK_EVENTS),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     nextAttemptAt: isoTime('When it is tried next (pending).'),
     lastError: z

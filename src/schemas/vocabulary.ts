@@ -50,6 +50,22 @@ export const AUDIT_ACTIONS = [
   'user.erased',
 ] as const;
 
+/** Who an audit entry names as acting: a person's role, v2's anonymous caller, or the server. */
+export const AUDIT_ACTOR_ROLES = [...ROLES, 'anonymous', 'system'] as const;
+
+/** What other systems hear (the webhook events). */
+export const WEBHOOK_EVENTS = [
+  'chat.opened',
+  'chat.assigned',
+  'chat.transferred',
+  'chat.closed',
+  'chat.rated',
+  'message.created',
+] as const;
+
+/** Where a webhook delivery stands. */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
@@ -59,6 +75,9 @@ export type Availability = (typeof AVAILABILITIES)[number];
 export type CannedScope = (typeof CANNED_SCOPES)[number];
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditActorRole = (typeof AUDIT_ACTOR_ROLES)[number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
 export function redactedKinds(masked: number): RedactionKind[] | undefined {

@@ -15,10 +15,8 @@ import {
 } from '../audit/chain.js';
 import type { AuditFilter, AuditLog, ChainEnd } from '../audit/log.js';
 import { newId } from '../ids.js';
-import { AUDIT_ACTIONS, isOneOf, ROLES } from '../schemas/vocabulary.js';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_ROLES, isOneOf } from '../schemas/vocabulary.js';
 import type { AuditLogTable, Database } from './schema.js';
-
-const ACTOR_ROLES = [...ROLES, 'anonymous', 'system'] as const;
 
 /**
  * Appends to the draft's chain. The upsert of the chain's end locks that row until the
@@ -93,7 +91,7 @@ function detailsOf(json: string): Record<string, AuditDetail> {
  * (verification reads rows through asWritten, since a placeholder may equal the original).
  */
 export function fromRow(row: Selectable<AuditLogTable>): AuditEntry {
-  const role = isOneOf(ACTOR_ROLES, row.actorRole) ? row.actorRole : 'system';
+  const role = isOneOf(AUDIT_ACTOR_ROLES, row.actorRole) ? row.actorRole : 'system';
   const action = isOneOf(AUDIT_ACTIONS, row.action) ? row.action : AUDIT_ACTIONS[0];
   return {
     id: row.id,

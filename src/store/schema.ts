@@ -4,6 +4,7 @@ import type {
   Availability,
   CannedScope,
   ChatStatus,
+  DeliveryStatus,
   MessageType,
   SenderType,
 } from '../schemas/vocabulary.js';
@@ -210,7 +211,7 @@ export interface WebhookOutboxTable {
   type: string;
   /** The body as sent: `{type, timestamp, data}`. */
   body: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string;
   /** Until when the node that took it may deliver it; null while nobody holds it. */

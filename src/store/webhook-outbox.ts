@@ -3,8 +3,7 @@
  * kysely-store.ts `audited`), taken by the deliverers of every node under a lease.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import { isOneOf } from '../schemas/vocabulary.js';
-import { WEBHOOK_EVENTS } from '../webhooks/events.js';
+import { isOneOf, WEBHOOK_EVENTS } from '../schemas/vocabulary.js';
 import type { Delivery, WebhookOutbox } from '../webhooks/outbox.js';
 import { appendAudit } from './audit-log.js';
 import type { Database, WebhookOutboxTable } from './schema.js';

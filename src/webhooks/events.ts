@@ -3,17 +3,9 @@
  * delivery is tried again. Pure: the store writes the outbox rows with these, the deliverer
  * schedules retries with them.
  */
-import type { AuditAction } from '../schemas/vocabulary.js';
+import type { AuditAction, WebhookEvent } from '../schemas/vocabulary.js';
 
-export const WEBHOOK_EVENTS = [
-  'chat.opened',
-  'chat.assigned',
-  'chat.transferred',
-  'chat.closed',
-  'chat.rated',
-  'message.created',
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export type { WebhookEvent } from '../schemas/vocabulary.js';
 
 /** The webhook event a recorded change makes, if any (a lock is an assignment too). */
 export function eventOf(action: AuditAction): WebhookEvent | undefined {

@@ -1,6 +1,6 @@
 /** What the webhook deliverer needs from a store: the outbox's due rows, and their outcome. */
 import type { AuditDraft } from '../audit/chain.js';
-import type { WebhookEvent } from './events.js';
+import type { DeliveryStatus, WebhookEvent } from '../schemas/vocabulary.js';
 
 export interface Delivery {
   seq: number;
@@ -10,7 +10,7 @@ export interface Delivery {
   chatId: string | null;
   type: WebhookEvent;
   body: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   attempts: number;
   nextAttemptAt: string;
   lastError: string | null;
