@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { request, succeeded } from '../helpers/server.js';
 import { accepted, connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -37,14 +37,7 @@ describe.each(redis ? postgres : [])('agents on two nodes on $name and Redis', (
     db = await target.create();
     // A database of its own: the stream and presence of other suites stay apart.
     const env = { REDIS_URL: `${REDIS_TEST_URL}/6` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    const probe = await connectClient(b.url);
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
+    ({ a, b } = await startTwoNodes(db.config, env));
   });
   afterAll(async () => {
     for (const c of clients) c.close();

@@ -15,10 +15,11 @@ import { freshAddress, nodeBehind } from '../helpers/cluster-client.js';
 import { type Nginx, nginxInstalled, startNginx } from '../helpers/nginx.js';
 import { waitUntil } from '../helpers/processes.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { api, startTestServer } from '../helpers/server.js';
+import { api } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 import { download, pngWithExif, type Uploaded, upload, uploaded } from '../helpers/uploads.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
@@ -81,16 +82,9 @@ describe.each(redis ? postgres : [])('attachments across two nodes on $name', (t
   beforeAll(async () => {
     db = await target.create();
     const env = { ...JWT_ENV, REDIS_URL: `${REDIS_TEST_URL}/6` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    const probe = await connectClient(b.url, {
+    ({ a, b } = await startTwoNodes(db.config, env, {
       auth: { token: await signToken('probe', 'admin') },
-    });
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
+    }));
   });
   let nginx: Nginx | undefined;
   afterAll(async () => {

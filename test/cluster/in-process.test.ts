@@ -11,9 +11,10 @@ import type { RunningServer } from '../../src/server.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { api, request, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -39,15 +40,7 @@ describe.each(redis ? postgres : [])('two nodes on $name and Redis', (target) =>
     db = await target.create();
     // A database of its own: the stream, presence and limits of other suites stay apart.
     const env = { REDIS_URL: `${REDIS_TEST_URL}/5` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    // Both adapters read the stream from "now": nothing is sent before B hears A.
-    const probe = await connectClient(b.url);
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
+    ({ a, b } = await startTwoNodes(db.config, env));
   });
   afterAll(async () => {
     for (const c of clients) c.close();

@@ -10,9 +10,10 @@ import { TUNABLES } from '../../src/tunables.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { request, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -33,14 +34,7 @@ describe.each(redis ? postgres : [])('labels on two nodes on $name and Redis', (
   beforeAll(async () => {
     db = await target.create();
     const env = { REDIS_URL: `${REDIS_TEST_URL}/7` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    const probe = await connectClient(b.url);
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
+    ({ a, b } = await startTwoNodes(db.config, env));
   });
   afterAll(async () => {
     for (const c of clients) c.close();

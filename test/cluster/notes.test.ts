@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { noteNeverReachesTheUser } from '../helpers/note-leaks.js';
-import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { startTestServer } from '../helpers/server.js';
-import { connectClient, type TestClient } from '../helpers/sockets.js';
+import type { TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -27,16 +26,9 @@ describe.each(redis ? postgres : [])('internal notes on two nodes on $name and R
     db = await target.create();
     // A database of its own: the stream and presence of other suites stay apart.
     const env = { ...JWT_ENV, REDIS_URL: `${REDIS_TEST_URL}/8` };
-    a = await startTestServer(db.config, env);
-    b = await startTestServer(db.config, env);
-    const probe = await connectClient(b.url, {
+    ({ a, b } = await startTwoNodes(db.config, env, {
       auth: { token: await signToken('probe', 'user') },
-    });
-    await waitUntil('a broadcast from node A reaches node B', () => {
-      a.io.emit('pong', { timestamp: 'probe' });
-      return probe.of('pong').length > 0;
-    });
-    probe.close();
+    }));
   });
   afterAll(async () => {
     for (const c of clients) c.close();

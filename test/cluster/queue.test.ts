@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, QUEUE_ROUND_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { request, succeeded } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -47,14 +47,7 @@ describe.each(redis ? postgres : [])(
     beforeAll(async () => {
       db = await target.create();
       const env = { REDIS_URL: `${REDIS_TEST_URL}/7` };
-      a = await startTestServer(db.config, env);
-      b = await startTestServer(db.config, env);
-      const probe = await connectClient(b.url);
-      await waitUntil('a broadcast from node A reaches node B', () => {
-        a.io.emit('pong', { timestamp: 'probe' });
-        return probe.of('pong').length > 0;
-      });
-      probe.close();
+      ({ a, b } = await startTwoNodes(db.config, env));
     });
     afterAll(async () => {
       for (const c of clients) c.close();
