@@ -11,7 +11,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  onTestFailed,
+} from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { itemAt } from '../helpers/lists.js';
 import { api, request, startTestServer, succeeded } from '../helpers/server.js';
@@ -20,11 +29,13 @@ import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import {
+  closeWithin,
   freePort,
   type HostPage,
   seriousViolations,
   showsExactly,
   startHostPage,
+  stepTrail,
   textsInOrder,
   until,
 } from './support.js';
@@ -76,18 +87,28 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
   beforeAll(async () => {
     await ensureWebBuilt();
     browser = await launchChromium();
+  });
+
+  // A database per test: a test that times out with its server still up cannot make
+  // the next one fail on a locked SQLite file.
+  beforeEach(async () => {
     const [sqlite] = await storeTargets();
     if (!sqlite) throw new Error('no SQLite store target');
     db = await sqlite.create();
   });
 
+  afterEach(async () => {
+    await db?.drop().catch(() => {});
+  });
+
   afterAll(async () => {
     await browser?.close();
-    await db?.drop();
   });
 
   for (const run of RUNS) {
     it(`runs the whole support conversation (${run.name})`, async () => {
+      const trail = stepTrail();
+      onTestFailed(() => console.error(`e2e (${run.name}) ${trail.report()}`));
       const port = await freePort();
       const chatOrigin = `http://127.0.0.1:${port}`;
       const suffix = run.auth;
@@ -117,6 +138,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       };
 
       try {
+        trail.step('two admins sign in');
         // Two admins sign in, each in their own browser context.
         const consoles: Page[] = [];
         for (const admin of [admin1, admin2]) {
@@ -158,6 +180,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         if (run.auth === 'jwt') expect(await a1.locator('.demo-banner').count()).toBe(0);
         else expect(await a1.locator('.demo-banner').count()).toBe(1);
 
+        trail.step("admin 2's tab goes hidden");
         // Admin 2's tab is hidden: new messages show in its title.
         await a2.evaluate(() => {
           Object.defineProperty(document, 'visibilityState', {
@@ -167,6 +190,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           document.dispatchEvent(new Event('visibilitychange'));
         });
 
+        trail.step('the user opens the widget');
         // The user, on the shop's page (another origin, 360 px wide), opens the widget.
         const shop = await (await context({ width: 360, height: 740 })).newPage();
         let websockets = 0;
@@ -211,6 +235,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await userSays('Hello, my payment to card *4242 is stuck');
         await widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
 
+        trail.step('the chat appears in both queues');
         // The chat appears in both queues.
         const item = (page: Page) => page.locator('.chat-item', { hasText: user.name });
         await item(a1).waitFor();
@@ -222,6 +247,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           (await a2.title()).startsWith('(1) '),
         );
 
+        trail.step('admin 1 takes the chat');
         // Admin 1 takes it: it leaves admin 2's queue; the widget shows who joined.
         await item(a1).click();
         // A waiting chat offers a plain admin Take, never Close: the server refuses them that.
@@ -235,6 +261,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         // Admin 1 read the user's message: the widget shows it seen.
         await widget.locator('.msg[data-seq="1"][data-state="seen"]').waitFor();
 
+        trail.step('admin 1 types and replies');
         // Admin 1 types (the widget shows it), then replies; the user's open widget reads it.
         const reply = a1.locator('#reply');
         await reply.pressSequentially('Let me check', { delay: 20 });
@@ -248,6 +275,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await a1.locator('.msg[data-seq="2"][data-state="seen"]').waitFor();
         await widget.locator('.msg[data-seq="2"]', { hasText: 'that payment.' }).waitFor();
 
+        trail.step('the user types back');
         // The user types back (admin 1 sees it) and sends markup: shown as text.
         await box.pressSequentially('Thanks', { delay: 20 });
         await a1.locator('.messages__typing', { hasText: `${user.name} is typing` }).waitFor();
@@ -258,6 +286,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         expect(await a1.locator('.messages img').count()).toBe(0);
         expect(await widget.locator('.messages img').count()).toBe(0);
 
+        trail.step('a javascript: fileUrl');
         // A non-http(s) fileUrl never becomes a link.
         const sentFile = await api(
           server,
@@ -288,6 +317,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           expect(sentFile.status).toBe(400); // the server refuses such URLs outright
         }
 
+        trail.step('axe on both pages');
         // Accessibility of both pages (axe-core: no serious or critical violation).
         expect(await seriousViolations(a1)).toEqual([]);
         expect(await seriousViolations(shop)).toEqual([]);
@@ -297,14 +327,16 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           await shop.screenshot({ path: join(SCREENSHOTS, 'widget.png') });
         }
 
+        trail.step('the server restarts');
         // The server restarts mid-conversation: same SQLite file, same port.
-        await server.close();
+        await closeWithin('the server', () => server.close());
         await a1.locator('.topbar__connection[data-connection=reconnecting]').waitFor();
         await widget.locator('.banner[data-connection=reconnecting]').waitFor();
         // Admin 1 writes while the server is down: it waits, then goes out once.
         await reply.fill('Are you still there?');
         await reply.press('Enter');
         said.push('Are you still there?');
+        trail.step('the server starts again');
         server = await startTestServer(db.config, env);
         await a1.locator('.topbar__connection[data-connection=online]').waitFor();
         await widget.locator('.banner[data-connection]').waitFor({ state: 'detached' });
@@ -314,6 +346,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           async () => (await showsExactly(a1, said)) && (await showsExactly(widget, said)),
         );
 
+        trail.step('admin 1 transfers to admin 2');
         // Admin 1 transfers the chat to admin 2 (typed in), who replies.
         await a1.click('.chat__actions button:has-text("Transfer")');
         await a1.fill('input[name=toAdminId]', admin2.id);
@@ -330,6 +363,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await until('the widget shows the new admin reply', async () => showsExactly(widget, said));
         expect(await a1.locator('#reply').count()).toBe(0); // admin 1 may no longer write
 
+        trail.step('admin 2 closes the chat');
         // Admin 2 closes the chat; the widget says so and offers a new one.
         await a2.click('.chat__actions button:has-text("Close chat")');
         await a2.click('.confirm button:has-text("Yes, close it")');
@@ -345,6 +379,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
           expect(await a2.locator('[data-tab=all]').count()).toBe(0);
         }
 
+        trail.step('Escape closes the widget');
         // Keyboard: Escape closes the widget and gives focus back to the launcher.
         await widget.locator('.panel__closed > button').focus();
         await shop.keyboard.press('Escape');
@@ -360,6 +395,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await shop.keyboard.press('Enter');
         await widget.locator('.panel').waitFor();
 
+        trail.step('360 px widths');
         // Usable at 360 px: nothing wider than the screen.
         await a2.setViewportSize({ width: 360, height: 740 });
         expect(await a2.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
@@ -375,10 +411,12 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         await server.close();
         await host.close();
       }
-    }, 120_000);
+    }, 180_000);
   }
 
   it('pages history by scrolling up, retries a refused send with the same key, speaks Uzbek and Russian', async () => {
+    const trail = stepTrail();
+    onTestFailed(() => console.error(`e2e (history) ${trail.report()}`));
     const port = await freePort();
     const chatOrigin = `http://127.0.0.1:${port}`;
     const user = { id: 'user-history', name: 'Otabek' };
@@ -415,7 +453,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         expect(res.status).toBe(200);
         texts.push(`message ${i}`);
       }
-      await server.close();
+      await closeWithin('the server', () => server.close());
+      trail.step('restart with a tight send limit');
       server = await startTestServer(db.config, {
         ...env,
         RATE_LIMIT: 'on',
@@ -425,6 +464,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         RATE_LIMIT_MESSAGES_BURST: '2',
       });
 
+      trail.step('the console in Russian');
       // The console in Russian (?lang=ru): its sign-in page passes axe too.
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       contexts.push(ctx);
@@ -452,6 +492,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
         page.evaluate(() => document.activeElement?.id === 'reply'),
       );
 
+      trail.step('scrolling up pages history');
       // The newest 50 first; scrolling up loads older pages (before=) until the first.
       await page.locator('.msg[data-seq="120"]').waitFor();
       expect(await page.locator('.msg[data-seq]').count()).toBe(50);
@@ -465,6 +506,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       expect(await showsExactly(page, texts)).toBe(true);
       expect(await page.locator('.messages__older').count()).toBe(0);
 
+      trail.step('three quick replies, one refused');
       // Three quick replies against a burst of two: the third fails, then a retry sends it
       // once, with the same clientMessageId.
       const reply = page.locator('#reply');
@@ -492,6 +534,7 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       const stored = await api(server, 'GET', `/api/messages/${chatId}?after=122`);
       expect(stored.body.messages).toEqual([expect.objectContaining({ clientMessageId: key })]);
 
+      trail.step('the widget in Uzbek');
       // The widget on an Uzbek page speaks Uzbek; keyboard loads older messages.
       const shopCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       contexts.push(shopCtx);
@@ -521,8 +564,8 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       await widget.locator('.launcher[aria-label^="Открыть чат поддержки"]').waitFor();
     } finally {
       for (const ctx of contexts) await ctx.close().catch(() => {});
-      await server.close();
+      await closeWithin('the server', () => server.close());
       await host.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

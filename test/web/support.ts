@@ -160,3 +160,39 @@ export async function seriousViolations(page: Page, include?: string): Promise<s
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+/**
+ * The steps a long scenario has passed, with the seconds each took: printed when the test
+ * fails, so a timeout on a loaded CI machine names the step that was slow or stuck.
+ */
+export function stepTrail(): { step(name: string): void; report(): string } {
+  const started = Date.now();
+  const steps: Array<{ name: string; at: number }> = [];
+  return {
+    step(name) {
+      steps.push({ name, at: Date.now() });
+    },
+    report() {
+      const lines = steps.map((s, i) => {
+        const end = steps[i + 1]?.at ?? Date.now();
+        return `  ${((s.at - started) / 1000).toFixed(1)} s  ${s.name} (${((end - s.at) / 1000).toFixed(1)} s${steps[i + 1] ? '' : ', unfinished'})`;
+      });
+      return `steps passed:\n${lines.join('\n')}`;
+    },
+  };
+}
+
+/** A close that never ends would hold the test's SQLite file: say so instead of hanging. */
+export async function closeWithin(what: string, close: () => Promise<void>, ms = 20_000) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      close(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not close within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
