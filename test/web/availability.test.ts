@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable)('agents: availability and capacity in the co
     contexts.push(ctx);
     const page = await ctx.newPage();
     // A step that does not come names itself well within the test's time.
-    page.setDefaultTimeout(8000);
+    page.setDefaultTimeout(20_000);
     await page.goto(`${server.url}/console?lang=${lang}`);
     await page.fill('input[name=name]', who.name);
     await page.fill('input[name=id]', who.id);
@@ -48,7 +48,7 @@ describe.skipIf(!chromiumAvailable)('agents: availability and capacity in the co
   }
 
   it('an admin goes away and back with their load shown; a superadmin sees it live and sets maxChats', {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const anna = { id: 'anna-avail', name: 'Anna' };
     const chief = { id: 'chief-avail', name: 'Chief', superadmin: true };

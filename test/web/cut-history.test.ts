@@ -68,5 +68,5 @@ describe.skipIf(!chromiumAvailable)('a history page cut at the byte budget', () 
     await widget.locator('.messages__older').click();
     await widget.locator('.msg[data-seq="1"]', { hasText: 'first words' }).waitFor();
     await widget.locator('.msg[data-seq="2"]', { hasText: 'second words' }).waitFor();
-  }, 60_000);
+  }, 120_000);
 });
