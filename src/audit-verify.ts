@@ -2,30 +2,69 @@
  * `npm run audit:verify`: checks every chain of the audit log in the database the server
  * would open (DATABASE_URL). Exit code 0 when every chain is intact, 1 at the first break
  * (named on stderr: the entry, its chain and what is wrong), 2 when it could not run.
+ * `--checkpoint FILE` also requires every chain to still pass through the ends an earlier
+ * run recorded there; `--save-checkpoint FILE` records this run's ends, only when intact.
  * An SQLite file is held by its running server: verify a copy, or with the server stopped.
  */
 
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { describeBreak } from './audit/chain.js';
+import { type Checkpoint, checkpointOf, parseCheckpoint } from './audit/checkpoint.js';
 import { verifyAudit } from './audit/verify.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { openStore } from './store/open.js';
 
+class UsageError extends Error {}
+
+function readCheckpoint(path: string): Checkpoint {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--checkpoint ${path}: ${err instanceof Error ? err.message : err}`);
+  }
+  try {
+    return parseCheckpoint(text);
+  } catch (err) {
+    throw new UsageError(`--checkpoint ${path}: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 async function main(): Promise<number> {
+  let values: { checkpoint?: string | undefined; 'save-checkpoint'?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      options: { checkpoint: { type: 'string' }, 'save-checkpoint': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
   loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
   const store = await openStore(database);
   try {
-    const result = await verifyAudit(store.audit);
+    const result = await verifyAudit(store.audit, { checkpoint });
     const counted = `${result.entries} entries in ${result.chains} chains`;
-    if (result.ok) {
-      process.stdout.write(`Audit log intact: ${counted}\n`);
-      return 0;
+    if (!result.ok) {
+      process.stderr.write(
+        `Audit log broken: ${describeBreak(result.broken)} (checked ${counted})\n`,
+      );
+      return 1;
     }
-    process.stderr.write(
-      `Audit log broken: ${describeBreak(result.broken)} (checked ${counted})\n`,
-    );
-    return 1;
+    const against = checkpoint ? `, every chain through the checkpoint of ${checkpoint.at}` : '';
+    process.stdout.write(`Audit log intact: ${counted}${against}\n`);
+    const save = values['save-checkpoint'];
+    if (save) {
+      // Written whole or not at all: a half-written checkpoint would fail the next run.
+      writeFileSync(`${save}.tmp`, JSON.stringify(checkpointOf(result.heads, new Date())));
+      renameSync(`${save}.tmp`, save);
+      process.stdout.write(`Checkpoint of ${result.heads.size} chain ends written to ${save}\n`);
+    }
+    return 0;
   } finally {
     await store.close();
   }
@@ -37,8 +76,8 @@ main().then(
   },
   (err: unknown) => {
     const message =
-      err instanceof ConfigError || !(err instanceof Error)
-        ? String(err)
+      err instanceof ConfigError || err instanceof UsageError || !(err instanceof Error)
+        ? String(err instanceof Error ? err.message : err)
         : (err.stack ?? err.message);
     process.stderr.write(`Audit verification could not run: ${message}\n`);
     process.exitCode = 2;

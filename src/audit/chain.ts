@@ -106,7 +106,9 @@ export type ChainBreak =
   | { kind: 'hash'; entry: AuditEntry }
   | { kind: 'link'; entry: AuditEntry; expectedPrevHash: string }
   | { kind: 'gap'; entry: AuditEntry; expectedSeq: number }
-  | { kind: 'head'; chain: string; headSeq: number; lastSeq: number };
+  | { kind: 'head'; chain: string; headSeq: number; lastSeq: number }
+  /** The chain no longer passes through the entry a checkpoint recorded (or is gone). */
+  | { kind: 'checkpoint'; chain: string; seq: number; found: 'changed' | 'missing' };
 
 /** Where a chain stands after its entries so far (what the next entry must link to). */
 export interface ChainPosition {
@@ -140,5 +142,9 @@ export function describeBreak(broken: ChainBreak): string {
       return broken.headSeq < 0
         ? `chain ${broken.chain} has entries up to #${broken.lastSeq} but no recorded end: the record of how far it was written was removed`
         : `chain ${broken.chain} ends at #${broken.lastSeq} but was written up to #${broken.headSeq}: its last entries were removed or changed`;
+    case 'checkpoint':
+      return broken.found === 'changed'
+        ? `chain ${broken.chain} #${broken.seq} is not the entry the checkpoint recorded: the chain was rewritten since`
+        : `chain ${broken.chain} no longer reaches #${broken.seq}, which the checkpoint recorded: entries were removed since`;
   }
 }

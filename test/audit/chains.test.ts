@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditDraft, ChatAudit } from '../../src/audit/chain.js';
-import { describeBreak } from '../../src/audit/chain.js';
+import { describeBreak, entryHash } from '../../src/audit/chain.js';
+import { type Checkpoint, checkpointOf } from '../../src/audit/checkpoint.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 import { person } from '../../src/auth/actor.js';
 import { openStore } from '../../src/store/open.js';
@@ -102,7 +103,7 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
     expect(deskEntries).toMatchObject([
       { chain: 'desk', chainSeq: 1, details: { status: 'away' } },
     ]);
-    expect(await verifyAudit(store.audit)).toEqual({ ok: true, chains: 2, entries: 5 });
+    expect(await verifyAudit(store.audit)).toMatchObject({ ok: true, chains: 2, entries: 5 });
   });
 
   it('two nodes changing one chat and the desk at once keep one valid chain each', async () => {
@@ -133,7 +134,7 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
     );
     const changes = results.flatMap(([t, r]) => [t, r]).filter((c) => c !== undefined).length;
     const verified = await verifyAudit(a.audit);
-    expect(verified).toEqual({ ok: true, chains: 2, entries: changes + rounds });
+    expect(verified).toMatchObject({ ok: true, chains: 2, entries: changes + rounds });
   });
 
   it.each([
@@ -213,6 +214,83 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
       chain: `chat:${chatId}`,
       headSeq: 4,
       lastSeq: 3,
+    });
+  });
+
+  /** Verifies the intact log and keeps its chain ends, as an operator's last run would. */
+  async function checkpointNow(store: Store): Promise<Checkpoint> {
+    const result = await verifyAudit(store.audit);
+    if (!result.ok) throw new Error('the log was intact');
+    return checkpointOf(result.heads, new Date());
+  }
+
+  it('a checkpoint notices a chain cut short together with its recorded end', async () => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    const checkpoint = await checkpointNow(store);
+    const third = (await store.audit.list({ chatId, action: 'chat.transferred', limit: 1 }))
+      .entries[0];
+    if (!third) throw new Error('the transfer was recorded above');
+    await closeAll();
+    await rawSql(
+      db.config,
+      `DELETE FROM audit_log WHERE chain = 'chat:${chatId}' AND "chainSeq" = 4`,
+    );
+    await rawSql(
+      db.config,
+      `UPDATE audit_chains SET seq = 3, hash = '${third.hash}' WHERE chain = 'chat:${chatId}'`,
+    );
+    const reopened = await openOne();
+    // On their own the chains cannot tell: that is what the checkpoint is for.
+    expect(await verifyAudit(reopened.audit)).toMatchObject({ ok: true });
+    const result = await verifyAudit(reopened.audit, { checkpoint });
+    if (result.ok) throw new Error('the cut log verified against the checkpoint');
+    expect(result.broken).toEqual({
+      kind: 'checkpoint',
+      chain: `chat:${chatId}`,
+      seq: 4,
+      found: 'missing',
+    });
+  });
+
+  it('a checkpoint notices a chain rewritten consistently with the key, and a chain removed whole', async () => {
+    db = await target.create();
+    const store = await openOne();
+    const chatId = await oneChatsLife(store);
+    const other = await oneChatsLife(store);
+    const checkpoint = await checkpointNow(store);
+    const closed = (await store.audit.list({ chatId, action: 'chat.closed', limit: 1 })).entries[0];
+    if (!closed) throw new Error('the close was recorded above');
+    const key = await store.audit.key();
+    const forged = { ...closed, details: { reason: 'never happened' } };
+    const { hash: _old, ...unhashed } = forged;
+    const hash = entryHash(key, unhashed);
+    await closeAll();
+    await rawSql(
+      db.config,
+      `UPDATE audit_log SET details = '{"reason":"never happened"}', hash = '${hash}' WHERE id = '${closed.id}'`,
+    );
+    await rawSql(
+      db.config,
+      `UPDATE audit_chains SET hash = '${hash}' WHERE chain = 'chat:${chatId}'`,
+    );
+    const reopened = await openOne();
+    expect(await verifyAudit(reopened.audit)).toMatchObject({ ok: true });
+    expect(await verifyAudit(reopened.audit, { checkpoint })).toMatchObject({
+      ok: false,
+      broken: { kind: 'checkpoint', chain: `chat:${chatId}`, seq: 4, found: 'changed' },
+    });
+
+    await closeAll();
+    await rawSql(db.config, `DELETE FROM audit_log WHERE chain = 'chat:${other}'`);
+    await rawSql(db.config, `DELETE FROM audit_chains WHERE chain = 'chat:${other}'`);
+    const again = await openOne();
+    const rest = { ...checkpoint, heads: { ...checkpoint.heads } };
+    delete rest.heads[`chat:${chatId}`];
+    expect(await verifyAudit(again.audit, { checkpoint: rest })).toMatchObject({
+      ok: false,
+      broken: { kind: 'checkpoint', chain: `chat:${other}`, seq: 4, found: 'missing' },
     });
   });
 });
