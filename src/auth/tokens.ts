@@ -85,7 +85,21 @@ function toActor(payload: JWTPayload): Person {
 function contextOf(claim: unknown): { value: CustomerContext; bytes: number } | undefined {
   if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return undefined;
   const value: CustomerContext = Object.fromEntries(Object.entries(claim));
-  return { value, bytes: Buffer.byteLength(JSON.stringify(value)) };
+  return { value, bytes: jsonBytes(value) };
+}
+
+/**
+ * The size of a value as JSON; nesting too deep to write out (a few thousand levels, which
+ * a signed token can hold) counts as too large, so the claim is dropped rather than the
+ * request failing.
+ */
+function jsonBytes(value: CustomerContext): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch (err) {
+    if (err instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw err;
+  }
 }
 
 export function createTokenVerifier(
