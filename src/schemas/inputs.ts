@@ -291,6 +291,8 @@ export const CannedReplyBody = z.object({
     .min(1, SHORTCUT_LENGTH_RULE)
     .max(LIMITS.cannedShortcutChars, SHORTCUT_LENGTH_RULE)
     .refine(isShortcut, SHORTCUT_RULE)
+    // Masking would make it no shortcut: a card number cannot be one.
+    .refine((v) => redactClientText(v).masked === 0, 'must not be a card number')
     .meta({ description: 'What an agent types after `/` in the composer.', example: 'refund' }),
   title: oneLine(
     z.string().trim().min(1, TITLE_LENGTH_RULE).max(LIMITS.cannedTitleChars, TITLE_LENGTH_RULE),
