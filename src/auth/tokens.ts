@@ -13,7 +13,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { tokenExpired, Unauthorized } from '../errors.js';
-import { redactClientText } from '../redaction/client-text.js';
+import { redactClientJson, redactClientText } from '../redaction/client-text.js';
 import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
@@ -84,8 +84,29 @@ function toActor(payload: JWTPayload): Person {
 /** A `ctx` claim that is a JSON object, and its size as JSON; anything else is ignored. */
 function contextOf(claim: unknown): { value: CustomerContext; bytes: number } | undefined {
   if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return undefined;
-  const value: CustomerContext = Object.fromEntries(Object.entries(claim));
-  return { value, bytes: Buffer.byteLength(JSON.stringify(value)) };
+  const bytes = jsonBytes(claim);
+  // Within the size limit, the nesting is shallow enough to walk (see redaction/).
+  const value: CustomerContext =
+    bytes <= LIMITS.customerContextBytes
+      ? Object.fromEntries(
+          Object.entries(claim).map(([k, v]) => [redactClientText(k).text, redactClientJson(v)]),
+        )
+      : {};
+  return { value, bytes };
+}
+
+/**
+ * The size of a value as JSON; nesting too deep to write out (a few thousand levels, which
+ * a signed token can hold) counts as too large, so the claim is dropped rather than the
+ * request failing.
+ */
+function jsonBytes(value: object): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch (err) {
+    if (err instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw err;
+  }
 }
 
 export function createTokenVerifier(

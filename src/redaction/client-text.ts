@@ -23,3 +23,29 @@ export function redactionEnabled(): boolean {
 export function redactClientText(text: string): MaskedText {
   return enabled ? maskCardNumbers(text) : { text, masked: 0 };
 }
+
+/**
+ * A JSON value a client's token carries (the `ctx` claim), its card numbers masked wherever
+ * they are: in every string and key, and in a whole number whose digits are one (a card
+ * stored as a number comes back as the masked string). Nesting is bounded by the claim's
+ * size limit, which the caller checks first.
+ */
+export function redactClientJson(value: unknown): unknown {
+  return enabled ? maskedJson(value) : value;
+}
+
+function maskedJson(value: unknown): unknown {
+  if (typeof value === 'string') return maskCardNumbers(value).text;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return value;
+    const digits = maskCardNumbers(String(value));
+    return digits.masked > 0 ? digits.text : value;
+  }
+  if (Array.isArray(value)) return value.map(maskedJson);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [maskCardNumbers(k).text, maskedJson(v)]),
+    );
+  }
+  return value;
+}

@@ -41,7 +41,8 @@ const text = (maxChars: number) =>
 
 const id = text(LIMITS.idChars).trim().min(1);
 /** A text a person wrote (not an id): card numbers in it are masked as it is parsed. */
-const maskedText = (maxChars: number) => text(maxChars).transform((v) => redactClientText(v).text);
+const masked = (v: string): string => redactClientText(v).text;
+const maskedText = (maxChars: number) => text(maxChars).transform(masked);
 const name = maskedText(LIMITS.nameChars).refine(isPlainName, PLAIN_NAME_RULE);
 const fileUrl = text(LIMITS.urlChars).refine(isWebUrl, WEB_URL_RULE);
 /** v2 clients send JSON booleans; query strings carry "true"/"false". */
@@ -73,10 +74,10 @@ const oneLine = (schema: z.ZodString) =>
     .refine(isPlainName, PLAIN_NAME_RULE);
 
 const LABEL_LENGTH_RULE = `must be 1 to ${LIMITS.labelChars} characters after trimming`;
-/** One chat label: 1-50 characters once trimmed, on one line. */
+/** One chat label: 1-50 characters once trimmed, on one line, its card numbers masked. */
 export const Label = oneLine(
   z.string().trim().min(1, LABEL_LENGTH_RULE).max(LIMITS.labelChars, LABEL_LENGTH_RULE),
-);
+).transform(masked);
 
 export const AllChatsQuery = z.object({
   status: z.enum(CHAT_STATUSES).optional(),
@@ -290,12 +291,15 @@ export const CannedReplyBody = z.object({
     .min(1, SHORTCUT_LENGTH_RULE)
     .max(LIMITS.cannedShortcutChars, SHORTCUT_LENGTH_RULE)
     .refine(isShortcut, SHORTCUT_RULE)
+    // Masking would make it no shortcut: a card number cannot be one.
+    .refine((v) => redactClientText(v).masked === 0, 'must not be a card number')
     .meta({ description: 'What an agent types after `/` in the composer.', example: 'refund' }),
   title: oneLine(
     z.string().trim().min(1, TITLE_LENGTH_RULE).max(LIMITS.cannedTitleChars, TITLE_LENGTH_RULE),
-  ),
+  ).transform(masked),
   content: text(LIMITS.contentChars)
     .refine((v) => v.trim().length > 0, 'must not be empty')
+    .transform(masked)
     .meta({
       description:
         'The message text, as long as a message may be; `{{user.name}}` and `{{agent.name}}` are filled in by the console.',

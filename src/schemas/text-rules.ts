@@ -84,8 +84,11 @@ export function unreadIncrementOf(senderType: SenderType): number {
 export const isShortcut = (v: string): boolean => /^[\p{L}\p{N}_-]+$/u.test(v);
 export const SHORTCUT_RULE = 'may hold only letters, digits, - and _';
 
-/** Control characters (line breaks, tabs, NUL): a one-line label or title has no use for them. */
-export const hasControlCharacters = (v: string): boolean => /\p{Cc}/u.test(v);
+/**
+ * Control characters (line breaks, tabs, NUL) and Unicode's line and paragraph separators
+ * (U+2028, U+2029: line breaks too): a one-line label or title has no use for them.
+ */
+export const hasControlCharacters = (v: string): boolean => /[\p{Cc}\p{Zl}\p{Zp}]/u.test(v);
 
 /**
  * What makes two labels or two shortcuts the same: case and Unicode composition do not

@@ -11,6 +11,7 @@ import { assertIsAdmin } from '../chats/rules.js';
 import { InvalidInput } from '../errors.js';
 import type { MessageDeps } from '../messages/use-cases.js';
 import type { ChatStatus } from '../schemas/shapes.js';
+import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { SearchCursor } from '../store/search.js';
 import { highlightOf, parseQuery } from './rules.js';
@@ -35,10 +36,12 @@ export function decodeCursor(text: string): SearchCursor {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 3) {
       const [phase, at, id] = value;
+      // Storable text, as any query value must be (PostgreSQL refuses a NUL: it was a 500).
       if (
         (phase === 'chats' || phase === 'messages') &&
-        (typeof at === 'string' || typeof at === 'number' || at === null) &&
-        typeof id === 'string'
+        ((typeof at === 'string' && isStorableText(at)) || typeof at === 'number' || at === null) &&
+        typeof id === 'string' &&
+        isStorableText(id)
       )
         return { phase, at, id };
     }

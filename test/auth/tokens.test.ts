@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
@@ -27,6 +28,25 @@ const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('HS256 tokens', () => {
   const verifier = createTokenVerifier(hsConfig);
+
+  it('drops a ctx claim nested too deep to write out, and still accepts the token', async () => {
+    // jose cannot sign this (its own JSON.stringify overflows): signed by hand, as any signer could.
+    const depth = 4500;
+    const now = Math.floor(Date.now() / 1000);
+    const header = b64({ alg: 'HS256' });
+    const payload = Buffer.from(
+      `{"sub":"deep","role":"user","iat":${now},"exp":${now + 600},"ctx":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    ).toString('base64url');
+    const signature = createHmac('sha256', TEST_SECRET)
+      .update(`${header}.${payload}`)
+      .digest('base64url');
+    const dropped: number[] = [];
+    const verified = await createTokenVerifier(hsConfig, {
+      onContextDropped: (_subject, bytes) => dropped.push(bytes),
+    }).verify(`${header}.${payload}.${signature}`);
+    expect(verified.actor).toEqual({ kind: 'person', id: 'deep', name: '', role: 'user' });
+    expect(dropped).toHaveLength(1);
+  });
 
   it('yields the actor from sub, name and role, and the expiry', async () => {
     const verified = await verifier.verify(await signToken('u1', 'user', 'Aziz'));

@@ -199,6 +199,12 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
     ['a blank title', { title: '   ' }, /^title: must be 1 to 100 characters after trimming/],
     ['a title over 100', { title: 't'.repeat(101) }, /^title: must be 1 to 100/],
     ['a title with a line break', { title: 'a\nb' }, /^title: must not contain control/],
+    ['a title with a line separator', { title: 'a\u2028b' }, /^title: must not contain control/],
+    [
+      'a shortcut that is a card number',
+      { shortcut: '4111111111111111' },
+      /^shortcut: must not be a card number/,
+    ],
     ['an empty content', { content: ' \n ' }, /^content: must not be empty/],
     [
       'a content over the message limit',

@@ -128,4 +128,24 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     const chat = await openAs(userId, await userToken(userId, ['not', 'an', 'object']));
     expect(await queued(chat._id)).not.toHaveProperty('ctx');
   });
+
+  it('a card number anywhere in the ctx is masked before it is stored', async () => {
+    const userId = `ctx-user-${n++}`;
+    const withCard = {
+      email: 'malika@example.com',
+      card: '4111 1111 1111 1111',
+      recentTransactions: [
+        { id: '88812734', card: 5555555555554444, note: 'paid with 4012-8888-8888-1881' },
+      ],
+    };
+    const chat = await openAs(userId, await userToken(userId, withCard));
+    const stored = (await queued(chat._id))?.ctx;
+    expect(stored).toEqual({
+      email: 'malika@example.com',
+      card: '4111 11** **** 1111',
+      recentTransactions: [
+        { id: '88812734', card: '555555******4444', note: 'paid with 4012-88**-****-1881' },
+      ],
+    });
+  });
 });

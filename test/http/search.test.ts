@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { searchedUntil } from '../helpers/searchable.js';
 import { api, startTestServer } from '../helpers/server.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 interface Result {
   chat: { _id: string; userId: string };
@@ -164,5 +165,33 @@ describe('GET /api/search', () => {
     const body = await results('q=labelword&label=REFUND');
     expect(body.results.map((r) => r.message?._id)).toEqual([id]);
     expect((await results('q=labelword&label=kyc')).results).toEqual([]);
+  });
+});
+
+describe.each(await storeTargets())('GET /api/search cursors on $name', (target) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTestServer(db.config);
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.drop();
+  });
+  const cursor = (value: unknown) =>
+    encodeURIComponent(Buffer.from(JSON.stringify(value)).toString('base64url'));
+
+  // Shaped like the server's own, with text no store can compare (PostgreSQL refuses a NUL).
+  it.each([
+    ['chats', 'a\u0000', 'x'],
+    ['chats', '2026-01-01T00:00:00.000Z', 'a\u0000b'],
+    ['messages', 'zz\u0000', 'x'],
+    ['chats', '\ud800', 'x'],
+    ['messages', 'x', '\udc00'],
+  ])('a cursor [%j, %j, %j] it never gave is a 400 naming cursor', async (...value) => {
+    const res = await api(server, 'GET', `/api/search?q=word&cursor=${cursor(value)}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error).toMatch(/^cursor\b/);
   });
 });

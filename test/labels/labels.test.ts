@@ -197,6 +197,7 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     ['a blank label', ['ok', '   '], /^labels\.1: must be 1 to 50 characters after trimming/],
     ['a label over 50', ['x'.repeat(51)], /^labels\.0: must be 1 to 50/],
     ['a label with a line break', ['a\nb'], /^labels\.0: must not contain control/],
+    ['a label with a paragraph separator', ['a\u2029b'], /^labels\.0: must not contain control/],
     ['a label with a NUL', ['a\u0000b'], /^labels\.0: must not contain a NUL/],
     ['a label with a bidi override', ['a\u202eb'], /^labels\.0: must not contain bidirectional/],
     ['a label that is not text', [42], /^labels\.0: /],

@@ -19,6 +19,21 @@ describe('logs', () => {
     expect(loggableUrl('/api/chats/waiting?adminId=a')).toBe('/api/chats/waiting?adminId=a');
   });
 
+  it('a card number in a URL is masked before it is logged, however its spaces are encoded', () => {
+    expect(loggableUrl('/api/search?q=4111111111111111')).toBe('/api/search?q=411111******1111');
+    expect(loggableUrl('/api/search?q=4111%201111%201111%201111&limit=5')).toBe(
+      '/api/search?q=4111 11** **** 1111&limit=5',
+    );
+    expect(loggableUrl('/api/search?q=5555-5555-5555-4444')).toBe(
+      '/api/search?q=5555-55**-****-4444',
+    );
+    // Order ids and chat ids stay as they are.
+    expect(loggableUrl('/api/search?q=ORD-2024-88812734')).toBe('/api/search?q=ORD-2024-88812734');
+    expect(loggableUrl('/api/messages/6b1446fb43d4bffbd6de793a?limit=5')).toBe(
+      '/api/messages/6b1446fb43d4bffbd6de793a?limit=5',
+    );
+  });
+
   it('no Authorization header, handshake auth.token or ?token= appears at trace level', async () => {
     const lines: string[] = [];
     const sink = new Writable({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assignChat, fetchHistory, fetchUserChats, openChat, restSend } from '../helpers/flows.js';
-import { succeeded } from '../helpers/server.js';
+import { api, replyOf, request, succeeded } from '../helpers/server.js';
 import { accepted } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
@@ -62,5 +62,50 @@ describe.each(await storeTargets())('card numbers in sent texts on $name', (targ
     expect(plain).not.toHaveProperty('redacted');
     const history = succeeded(await fetchHistory(world.server(), chat._id)).messages;
     expect(history.map((m) => m.redacted)).toEqual([['pan'], undefined]);
+  });
+
+  it("a label's card number is masked in the chat, the event, the filter and the audit entry", async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    const heard = admin.client.waitFor('chat-labels', (p) => p.chatId === chat._id);
+    const res = replyOf(
+      'PUT /api/chats/:chatId/labels',
+      await api(world.server(), 'PUT', `/api/chats/${chat._id}/labels?adminId=${admin.id}`, {
+        labels: [`card ${CARD}`],
+      }),
+    );
+    expect(succeeded(res).chat.labels).toEqual([`card ${MASKED}`]);
+    expect((await heard).labels).toEqual([`card ${MASKED}`]);
+    const audit = succeeded(
+      await request(world.server(), 'GET /api/audit', {
+        query: { chatId: chat._id, action: 'chat.labelled' },
+      }),
+    ).entries;
+    expect(JSON.stringify(audit)).toContain(MASKED);
+    expect(JSON.stringify(audit)).not.toContain(CARD);
+  });
+
+  it("a canned reply's title and content are stored, answered and listed masked", async () => {
+    const admin = world.uid('canned');
+    const created = succeeded(
+      await request(world.server(), 'POST /api/canned-replies', {
+        query: { adminId: admin },
+        body: {
+          shortcut: world.uid('card'),
+          title: `Card ${CARD}`,
+          content: `Your card ${CARD} is blocked`,
+        },
+      }),
+    ).cannedReply;
+    expect(created).toMatchObject({
+      title: `Card ${MASKED}`,
+      content: `Your card ${MASKED} is blocked`,
+    });
+    const listed = succeeded(
+      await request(world.server(), 'GET /api/canned-replies', { query: { adminId: admin } }),
+    ).cannedReplies;
+    expect(JSON.stringify(listed)).not.toContain(CARD);
+    expect(listed.find((r) => r.id === created.id)?.content).toBe(`Your card ${MASKED} is blocked`);
   });
 });

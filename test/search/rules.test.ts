@@ -1,6 +1,6 @@
 /** What a query means and how a highlight marks it: pure rules, shared with the console. */
 import { describe, expect, it } from 'vitest';
-import { highlightOf, parseQuery, tokensOf } from '../../src/search/rules.js';
+import { highlightOf, parseQuery, SEARCH_LIMITS, tokensOf } from '../../src/search/rules.js';
 
 const marked = (text: string, q: string) => {
   const h = highlightOf(text, parseQuery(q));
@@ -54,6 +54,38 @@ describe('search rules', () => {
 
   it('ignores words beyond the eighth', () => {
     expect(parseQuery('a b c d e f g h i j')).toHaveLength(8);
+  });
+
+  it('keeps at most eight parts of words in all, and a repeated word once', () => {
+    // A word of a hundred parts made the index compare a hundred positions per message.
+    const long = parseQuery('a-'.repeat(100));
+    expect(long.flat()).toHaveLength(SEARCH_LIMITS.terms);
+    expect(long).toEqual([Array.from({ length: 8 }, () => ({ token: 'a', prefix: false }))]);
+    const many = parseQuery('ord-2024-88812734 a-b-c-d-e-f x y');
+    expect(many.flat().map((t) => t.token)).toEqual([
+      'ord',
+      '2024',
+      '88812734',
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+    ]);
+    expect(many.at(-1)).toEqual([
+      { token: 'a', prefix: false },
+      { token: 'b', prefix: false },
+      { token: 'c', prefix: false },
+      { token: 'd', prefix: false },
+      { token: 'e', prefix: false },
+    ]);
+    expect(parseQuery('a-a a-a A-A refund refund')).toEqual([
+      [
+        { token: 'a', prefix: false },
+        { token: 'a', prefix: false },
+      ],
+      [{ token: 'refund', prefix: true }],
+    ]);
   });
 
   it('marks each match in the original text, apostrophes and case as written', () => {

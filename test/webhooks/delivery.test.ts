@@ -149,6 +149,34 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       await deliverer.stop();
     });
 
+    it("holds a chat's next event while the one before it waits for its retry", async () => {
+      const store = await setUp();
+      const time = clock();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        now: time.now,
+        pollMs: 3_600_000,
+      });
+      // The receiver fails once (a restart, a 503), then answers.
+      receiver.answer = (_r, n) => (n === 1 ? 503 : 200);
+      const { chat } = await store.openChat(
+        { userId: 'wh-hold', userName: 'U', online: false },
+        { actor: { id: 'wh-hold', role: 'user', name: 'U' }, action: 'chat.opened', details: {} },
+      );
+      await store.takeChat(chat._id, ADMIN, false, taken);
+      await deliverer.runOnce();
+      time.advance(5_000);
+      await deliverer.runOnce();
+      await deliverer.runOnce();
+      expect(receiver.received.map((r) => typeOf(r.body))).toEqual([
+        'chat.opened',
+        'chat.opened',
+        'chat.assigned',
+      ]);
+      await deliverer.stop();
+    });
+
     it('gives up after the give-up time, lists it as failed, and a retry sends it again', async () => {
       const store = await setUp();
       const time = clock();
