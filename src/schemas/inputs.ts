@@ -340,15 +340,14 @@ export function describeIssue(error: z.ZodError): string {
 }
 
 /** An ISO-8601 time with its zone (`2026-12-01T00:00:00Z`, `…+05:00`), read as that instant. */
+// zod's ISO check knows each month's length: 2026-02-31 is refused, not rolled into March.
+const isoWithZone = z.iso.datetime({ offset: true });
 const instant = z
   .string()
   .max(40)
-  .refine(
-    (v) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
-    {
-      message: 'must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z',
-    },
-  )
+  .refine((v) => isoWithZone.safeParse(v).success, {
+    message: 'must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z',
+  })
   .transform((v) => new Date(v).toISOString());
 
 /** GET /api/search: `q` is text, never a query language (search/rules.ts). */

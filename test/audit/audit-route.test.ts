@@ -63,6 +63,7 @@ describe.each(await storeTargets())('GET /api/audit on $name', (target) => {
   it.each([
     ['cursor=nonsense', 'cursor'],
     ['from=yesterday', 'from'],
+    ['to=2026-02-31T00:00:00Z', 'to'],
     ['to=2026-12-01T00:00:00', 'to'],
     ['action=chat.deleted', 'action'],
     ['limit=0', 'limit'],

@@ -66,6 +66,7 @@ describe('GET /api/search', () => {
     ['q=x&limit=two', 'limit'],
     ['q=x&status=open', 'status'],
     ['q=x&from=yesterday', 'from'],
+    ['q=x&from=2026-02-31T00:00:00Z', 'from'],
     ['q=x&to=2026-13-01T00:00:00Z', 'to'],
     ['q=x&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'from'],
     [`q=x&label=${'l'.repeat(51)}`, 'label'],
