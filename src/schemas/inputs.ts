@@ -379,7 +379,9 @@ export const DeliveryIdParams = z.object({ id: id });
 /** The forms a transcript comes in (GET /api/chats/:chatId/transcript). */
 export const TRANSCRIPT_FORMATS = ['html', 'json'] as const;
 
-export const TranscriptQuery = z.object({
+/** With AUTH_MODE=none the query names who asks (`userId`: a user's copy, without notes). */
+export const TranscriptQuery = AdminsQuery.extend({
+  userId: id.optional(),
   format: z
     .enum(TRANSCRIPT_FORMATS, {
       // Names what was asked, so a typo is seen at once (`format: unknown format "pdf"…`).

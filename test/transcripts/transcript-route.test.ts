@@ -238,3 +238,43 @@ describe.each(await storeTargets())('chat transcripts on $name (jwt)', (target) 
     expect(t.auditHash).toBe(await lastAuditHash(chatId));
   });
 });
+
+describe('chat transcripts with AUTH_MODE=none', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('the embedded store is always a target');
+  const world = useWorld(sqlite);
+
+  it('the query names who asks: a user gets a copy without notes, an admin with them', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const opened = await request(world.server(), 'POST /api/chats', {
+      body: { userId: user.id, userName: user.name },
+    });
+    const chatId = succeeded(opened).chat._id;
+    await request(world.server(), 'POST /api/chats/assign', {
+      body: { chatId, adminId: admin.id, adminName: admin.name },
+    });
+    const note = await api(world.server(), 'POST', '/api/messages', {
+      chatId,
+      senderId: admin.id,
+      senderType: 'admin',
+      senderName: admin.name,
+      content: 'NOTE-NONE',
+      internal: true,
+    });
+    expect(note.status).toBe(200);
+    const copy = async (query: string) => {
+      const res = await fetch(`${world.server().url}/api/chats/${chatId}/transcript?${query}`);
+      expect(res.status).toBe(200);
+      return TranscriptReply.parse(Envelope.parse(await res.json())).transcript;
+    };
+    const users = await copy(`format=json&userId=${user.id}`);
+    expect(users.withNotes).toBe(false);
+    expect(JSON.stringify(users)).not.toContain('NOTE-NONE');
+    const admins = await copy(`format=json&adminId=${admin.id}`);
+    expect(admins.notes?.map((n) => n.content)).toEqual(['NOTE-NONE']);
+    const stranger = await fetch(
+      `${world.server().url}/api/chats/${chatId}/transcript?userId=someone-else`,
+    );
+    expect(stranger.status).toBe(403);
+  });
+});

@@ -5,6 +5,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { adminClaim, userClaim } from '../../auth/actor.js';
 import { openTranscript } from '../../transcripts/use-cases.js';
 import type { HttpContext } from '../context.js';
 import { routeSchema } from '../route-schema.js';
@@ -17,12 +18,16 @@ export function transcriptRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/chats/:chatId/transcript',
       { schema: routeSchema('GET /api/chats/:chatId/transcript'), onRequest: chargeRead(ctx) },
       async (req, reply) => {
-        // As history: who asks comes from the token (AUTH_MODE=none: v2's trusted caller).
-        const actor = await ctx.actorFor(req, undefined);
+        // Who asks comes from the token; with AUTH_MODE=none the query may name them (the
+        // widget names its user, whose copy has no notes), else it is v2's trusted caller.
+        const { userId, adminId, isSuperAdmin, format } = req.query;
+        const claim =
+          userId !== undefined ? userClaim(userId) : adminClaim(adminId, undefined, isSuperAdmin);
+        const actor = await ctx.actorFor(req, claim);
         const download = await openTranscript(
           { store: ctx.deps.store, publicUrl: ctx.deps.attachments.publicUrl },
           actor,
-          { chatId: req.params.chatId, format: req.query.format },
+          { chatId: req.params.chatId, format },
         );
         reply
           .header('content-type', download.contentType)
