@@ -174,5 +174,17 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     expect(userCopy.text).toContain('card 4111 11** **** 1111');
     expect(userCopy.text).not.toContain('Bank says 2 days');
     expect(userCopy.text).toContain(`<code>${log[0]?.hash}</code>`);
+
+    // The saved page, opened as a file would be: its own policy lets its one style apply
+    // (the hash matches), and it is axe clean (axe is injected past the policy).
+    const strict = await browser.newContext();
+    const loose = await browser.newContext({ bypassCSP: true });
+    contexts.push(strict, loose);
+    const saved = await strict.newPage();
+    await saved.setContent(userCopy.text);
+    expect(await saved.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('768px');
+    const audited = await loose.newPage();
+    await audited.setContent(userCopy.text);
+    expect(await seriousViolations(audited)).toEqual([]);
   }, 120_000);
 });
