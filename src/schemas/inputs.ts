@@ -375,19 +375,3 @@ export const DeliveriesQuery = AdminsQuery.extend({
   limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
 });
 export const DeliveryIdParams = z.object({ id: id });
-
-/** The forms a transcript comes in (GET /api/chats/:chatId/transcript). */
-export const TRANSCRIPT_FORMATS = ['html', 'json'] as const;
-
-/** With AUTH_MODE=none the query names who asks (`userId`: a user's copy, without notes). */
-export const TranscriptQuery = AdminsQuery.extend({
-  userId: id.optional(),
-  format: z
-    .enum(TRANSCRIPT_FORMATS, {
-      // Names what was asked, so a typo is seen at once (`format: unknown format "pdf"…`).
-      error: (issue) =>
-        `unknown format ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : 'given'}: use ${TRANSCRIPT_FORMATS.join(' or ')}`,
-    })
-    .optional()
-    .meta({ description: '`json` (the default) or `html`: a page to keep or print.' }),
-});

@@ -30,7 +30,6 @@ import {
   SendMessageBody,
   StatusBody,
   TakeChatBody,
-  TranscriptQuery,
   TransferChatBody,
   TypingBody,
   UnlockChatBody,
@@ -61,7 +60,7 @@ import {
   SendReply,
   UploadReply,
 } from './replies.js';
-import { TranscriptReply } from './transcript.js';
+import { TranscriptQuery, TranscriptReply } from './transcript.js';
 
 /** A failure status a route can answer; each has its envelope and example in the OpenAPI document. */
 export type FailureStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;

@@ -5,8 +5,25 @@
  * The HTML form carries the same, as a page to keep or print.
  */
 import { z } from 'zod';
+import { AdminsQuery, UserIdParams } from './inputs.js';
 import { ChatStatusSchema, MessageTypeSchema, SenderTypeSchema } from './shapes.js';
 import { ATTACHMENT_TYPES, REDACTION_KINDS } from './vocabulary.js';
+
+/** The forms a transcript comes in (GET /api/chats/:chatId/transcript). */
+export const TRANSCRIPT_FORMATS = ['html', 'json'] as const;
+
+/** With AUTH_MODE=none the query names who asks (`userId`: a user's copy, without notes). */
+export const TranscriptQuery = AdminsQuery.extend({
+  userId: UserIdParams.shape.userId.optional(),
+  format: z
+    .enum(TRANSCRIPT_FORMATS, {
+      // Names what was asked, so a typo is seen at once (`format: unknown format "pdf"…`).
+      error: (issue) =>
+        `unknown format ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : 'given'}: use ${TRANSCRIPT_FORMATS.join(' or ')}`,
+    })
+    .optional()
+    .meta({ description: '`json` (the default) or `html`: a page to keep or print.' }),
+});
 
 const time = (description: string) => z.string().meta({ format: 'date-time', description });
 
