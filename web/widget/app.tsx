@@ -319,26 +319,29 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
               {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
               <p role="status">{t('chatClosed')}</p>
               {chat ? (
-                <button
-                  type="button"
-                  class="button button--plain"
-                  data-action="transcript"
-                  onClick={() => {
-                    // The user's copy (no notes): the server decides by who asks.
-                    const query = { format: 'html', userId: identity.id } as const;
-                    client
-                      .file('GET /api/chats/:chatId/transcript', {
-                        params: { chatId: chat._id },
-                        query,
-                      })
-                      .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
-                      .catch((err: unknown) =>
-                        setError(r('transcriptFailed', { reason: String(err) })),
-                      );
-                  }}
-                >
-                  {r('transcriptHtml')}
-                </button>
+                // Not a direct child: the panel's one direct button stays its new-chat button.
+                <p>
+                  <button
+                    type="button"
+                    class="button button--plain"
+                    data-action="transcript"
+                    onClick={() => {
+                      // The user's copy (no notes): the server decides by who asks.
+                      const query = { format: 'html', userId: identity.id } as const;
+                      client
+                        .file('GET /api/chats/:chatId/transcript', {
+                          params: { chatId: chat._id },
+                          query,
+                        })
+                        .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
+                        .catch((err: unknown) =>
+                          setError(r('transcriptFailed', { reason: String(err) })),
+                        );
+                    }}
+                  >
+                    {r('transcriptHtml')}
+                  </button>
+                </p>
               ) : null}
               <button
                 type="button"
