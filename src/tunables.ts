@@ -176,6 +176,13 @@ export const TUNABLES = {
     reason:
       "The most internal notes one history page carries (`includeNotes=1`), the oldest first: far more than agents write beside 200 messages, and the page costs the same however many notes a chat holds (one index range of the chat's notes).",
   },
+  transcriptPageRows: {
+    value: 500,
+    unit: 'entries',
+    area: 'contract',
+    reason:
+      "How many messages (and, in an admin's copy, notes) a transcript reads from the store at a time while it streams: the download never holds more than one such page (and the socket's buffer), so a chat of 100k messages costs no more memory than one of 500; 500 rows is a few hundred KB at the longest texts, and each page is one index range of the chat.",
+  },
   knownAdminsListMax: {
     value: 200,
     unit: 'entries',

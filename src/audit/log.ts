@@ -19,6 +19,8 @@ export interface AuditFilter {
 export interface AuditLog {
   list(filter: AuditFilter): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
   chainEntries(chain: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** The chain's last entry (highest chainSeq) as stored; undefined: the chain has none. */
+  chainHead(chain: string): Promise<AuditEntry | undefined>;
   chainEnds(afterChain: string, limit: number): Promise<ChainEnd[]>;
   /** Chains that have entries, `limit` at a time after `afterChain` (by name). */
   chainsWithEntries(afterChain: string, limit: number): Promise<string[]>;

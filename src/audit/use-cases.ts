@@ -1,11 +1,12 @@
 /** Reading the audit log (superadmins). Entries are written only by the changes they record. */
-import { type Actor, isSuperAdmin } from '../auth/actor.js';
+import type { Actor } from '../auth/actor.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { AuditEntryWire } from '../schemas/shapes.js';
 import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
+import { mayReadAuditLog } from './permissions.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -56,7 +57,7 @@ export async function listAuditEntries(
   actor: Actor,
   query: AuditQueryInput,
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
-  if (!isSuperAdmin(actor)) throw new Forbidden('Only superadmins may read the audit log');
+  if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
   const limit = Math.min(query.limit ?? DEFAULT_PAGE, LIMITS.auditPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,

@@ -33,6 +33,7 @@ import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
+import { transcriptRoutes } from './routes/transcripts.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
@@ -137,6 +138,7 @@ export async function registerHttpRoutes(
   await app.register(
     async (api) => {
       await api.register(chatRoutes(context));
+      await api.register(transcriptRoutes(context));
       await api.register(messageRoutes(context));
       await api.register(statusRoutes(context));
       await api.register(adminRoutes(context));

@@ -60,6 +60,7 @@ import {
   SendReply,
   UploadReply,
 } from './replies.js';
+import { TranscriptQuery, TranscriptReply } from './transcript.js';
 
 /** A failure status a route can answer; each has its envelope and example in the OpenAPI document. */
 export type FailureStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 503;
@@ -155,6 +156,16 @@ export const REST_ROUTES = {
       'Where the chat stands among the waiting chats (oldest first; `position` 1 is taken next), how many wait, and an estimate of the wait (as `queue-position`). A chat that no longer waits answers `position: null` and `estimatedWaitSeconds: null`. Who may view the chat: its user, an admin whose queue shows it, a superadmin.',
     params: ChatIdParams,
     reply: QueueReply,
+    also: [404],
+  },
+  'GET /api/chats/:chatId/transcript': {
+    tag: 'chats',
+    summary: "A chat's transcript, to keep",
+    description:
+      "Every message of the chat in `seq` order (time, sender, text as stored: card numbers masked, attachments by name and download path), and `auditHash`, the hash of the last entry of the chat's audit chain when the copy was made, to compare a copy with the log later. `?format=json` (the default) answers this envelope; `?format=html` a standalone page (`text/html`, every text escaped) to keep or print. Both are downloads (`Content-Disposition: attachment`), streamed: any length of chat. Who may view the chat (as history); an admin's copy also has the internal notes (`notes`, `withNotes: true`), a user's never. An unknown format: `400` naming it.",
+    params: ChatIdParams,
+    querystring: TranscriptQuery,
+    reply: TranscriptReply,
     also: [404],
   },
   'POST /api/chats/assign': {

@@ -116,6 +116,18 @@ export function kyselyAuditLog(
     list: (filter) => read(() => listAudit(db, filter)),
     chainEntries: (chain, afterSeq, limit) => read(() => chainEntries(db, chain, afterSeq, limit)),
     chainEnds: (afterChain, limit) => read(() => chainEnds(db, afterChain, limit)),
+    chainHead: (chain) =>
+      read(async () => {
+        // The unique (chain, chainSeq) index answers this with one row, however long the chain.
+        const row = await db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('chain', '=', chain)
+          .orderBy('chainSeq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        return row && fromRow(row);
+      }),
     chainsWithEntries: (afterChain, limit) =>
       read(async () => {
         const rows = await db

@@ -33,11 +33,23 @@ export interface NoteRange {
   max: number;
 }
 
+/** Where a page of notes ended: its last note's place in the order. */
+export interface NoteKey {
+  afterSeq: number;
+  createdAt: string;
+  id: string;
+}
+
 export interface NoteRecords {
   /** With `audit`, its entry in the chat's chain is written in the same transaction (a new note only). */
   append(draft: NoteDraft, audit?: ChatAudit): Promise<NoteResult>;
   /** Ordered by afterSeq, then time; `max` at most. */
   inRange(range: NoteRange): Promise<Note[]>;
+  /**
+   * The chat's notes after `after` in the order inRange gives (afterSeq, time, id), `limit`
+   * at most: a reader that must see every note (a transcript) pages through with it.
+   */
+  page(chatId: string, after: NoteKey | null, limit: number): Promise<Note[]>;
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -144,6 +156,30 @@ export function kyselyNoteRecords(
           .orderBy('createdAt', 'asc')
           .orderBy('id', 'asc')
           .limit(max)
+          .execute();
+        return rows.map(toNote);
+      }),
+    page: (chatId, after, limit) =>
+      guard(async () => {
+        let query = db.selectFrom('notes').selectAll().where('chatId', '=', chatId);
+        if (after !== null) {
+          query = query.where((eb) =>
+            eb.or([
+              eb('afterSeq', '>', after.afterSeq),
+              eb.and([eb('afterSeq', '=', after.afterSeq), eb('createdAt', '>', after.createdAt)]),
+              eb.and([
+                eb('afterSeq', '=', after.afterSeq),
+                eb('createdAt', '=', after.createdAt),
+                eb('id', '>', after.id),
+              ]),
+            ]),
+          );
+        }
+        const rows = await query
+          .orderBy('afterSeq', 'asc')
+          .orderBy('createdAt', 'asc')
+          .orderBy('id', 'asc')
+          .limit(limit)
           .execute();
         return rows.map(toNote);
       }),

@@ -453,6 +453,32 @@ const restRows: RestRow[] = [
     },
   },
   {
+    name: 'GET /api/chats/:chatId/transcript (html)',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/chats/${s.chat._id}/transcript?format=html` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'GET /api/chats/:chatId/transcript (waiting: every admin sees it in the queue)',
+    chat: 'waiting',
+    request: (s) => ({ method: 'GET', path: `/api/chats/${s.chat._id}/transcript` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 200,
+      superadmin: 200,
+    },
+  },
+  {
     name: 'POST /api/messages',
     chat: 'assigned',
     request: (s, c) => ({

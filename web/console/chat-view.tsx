@@ -6,6 +6,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { mayReadAuditLog } from '../../src/audit/permissions.js';
+import { person } from '../../src/auth/roles.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -20,11 +22,13 @@ import { useChat } from '../shared/use-chat.js';
 import { useNow } from '../shared/use-page.js';
 import { useCannedPicker } from './canned-picker.js';
 import { chatActionsFor } from './chat-actions.js';
+import { ChatTabs } from './chat-tabs.js';
 import type { ChatEvent } from './chats.js';
 import { CustomerPanel } from './customer-panel.js';
 import { LabelEditor } from './label-editor.js';
 import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { RatingStars } from './rating.js';
+import { TranscriptButtons } from './transcript.js';
 import { TransferForm } from './transfer-form.js';
 import { useNotes } from './use-notes.js';
 
@@ -93,6 +97,8 @@ function OpenChat(props: Props) {
   const mine = chat.assignedAdminId === me.id;
   const closed = chat.status === 'closed';
   const may = chatActionsFor(chat, me);
+  // The Audit tab where the server would answer GET /api/audit (its own rule).
+  const auditable = mayReadAuditLog(person(me.id, me.name, me.role));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);
@@ -226,6 +232,22 @@ function OpenChat(props: Props) {
     ...(holder ? [' · ', holder] : []),
   ];
 
+  const messages = (
+    <MessageList
+      timeline={view.timeline}
+      mine={view.ours}
+      selfId={me.id}
+      t={t}
+      lang={lang}
+      onRetry={view.retry}
+      onLoadOlder={view.loadOlder}
+      loadingOlder={view.loadingOlder}
+      foundSeq={foundSeq}
+      notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
+      footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
+    />
+  );
+
   return (
     <section
       class={`chat ${drop.over ? 'chat--drop' : ''}`}
@@ -323,6 +345,7 @@ function OpenChat(props: Props) {
               {c('close')}
             </button>
           ) : null}
+          <TranscriptButtons client={client} me={me} chat={chat} lang={lang} onError={setError} />
         </fieldset>
       </header>
       {confirmingClose ? (
@@ -356,19 +379,11 @@ function OpenChat(props: Props) {
         </p>
       ) : null}
       {chat.ctx ? <CustomerPanel ctx={chat.ctx} c={c} /> : null}
-      <MessageList
-        timeline={view.timeline}
-        mine={view.ours}
-        selfId={me.id}
-        t={t}
-        lang={lang}
-        onRetry={view.retry}
-        onLoadOlder={view.loadOlder}
-        loadingOlder={view.loadingOlder}
-        foundSeq={foundSeq}
-        notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
-        footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
-      />
+      {auditable ? (
+        <ChatTabs client={client} me={me} chatId={chat._id} lang={lang} conversation={messages} />
+      ) : (
+        messages
+      )}
       {canNote ? (
         <NoteToggle
           on={noting}

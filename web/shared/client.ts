@@ -104,6 +104,8 @@ export interface ChatClient {
   upload(file: File, options?: UploadOptions): Promise<UploadedAttachment>;
   /** A REST call by route; resolves with the success envelope or throws ApiError. */
   request<K extends RestRouteKey>(route: K, parts: RestRequest<K>): Promise<RestSuccess<K>>;
+  /** A GET answering a file (a transcript), with the token; its bytes, or ApiError. */
+  file<K extends RestRouteKey>(route: K, parts: RestRequest<K>): Promise<Blob>;
   /**
    * A socket event with an acknowledgement. Waits up to `waitOnlineMs` for the connection
    * (a send made while reconnecting stays "sending" meanwhile), then `ackTimeoutMs` for
@@ -288,25 +290,26 @@ export function createChatClient(options: ClientOptions): ChatClient {
     if (!socket.active) reconnectLater(data.retryAfterMs);
   });
 
-  const send = async <K extends RestRouteKey>({
-    method,
-    path,
-    body,
-  }: RestCall): Promise<RestSuccess<K>> => {
+  const call = ({ method, path, body }: RestCall): Promise<Response> => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${baseUrl}${path}`, {
+    return fetch(`${baseUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? null : JSON.stringify(body),
     });
+  };
+  const refusal = (parsed: unknown, status: number): ApiError => {
+    const err = failure(parsed, status);
+    if (AUTH_CODES.has(err.code) && status === 401) setState('signed-out', err.code);
+    return err;
+  };
+
+  const send = async <K extends RestRouteKey>(rest: RestCall): Promise<RestSuccess<K>> => {
+    const res = await call(rest);
     const parsed: unknown = await res.json().catch(() => undefined);
-    if (!res.ok || !succeeded<RestSuccess<K>>(parsed)) {
-      const err = failure(parsed, res.status);
-      if (AUTH_CODES.has(err.code) && res.status === 401) setState('signed-out', err.code);
-      throw err;
-    }
+    if (!res.ok || !succeeded<RestSuccess<K>>(parsed)) throw refusal(parsed, res.status);
     return parsed;
   };
 
@@ -370,6 +373,11 @@ export function createChatClient(options: ClientOptions): ChatClient {
     },
     request(route, parts) {
       return send(restCall(route, parts));
+    },
+    async file(route, parts) {
+      const res = await call(restCall(route, parts));
+      if (res.ok) return res.blob();
+      throw refusal(await res.json().catch(() => undefined), res.status);
     },
     upload,
     async emit(event, payload, options = {}) {

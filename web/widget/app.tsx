@@ -11,7 +11,9 @@ import { type ChatClient, type ConnectionState, createChatClient } from '../shar
 import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { translator } from '../shared/i18n/index.js';
+import { transcriptStrings } from '../shared/i18n/transcript.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
+import { saveFile, transcriptName } from '../shared/save-file.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
 import { readToken } from '../shared/token.js';
 import type { Chat, Identity, UploadedAttachment } from '../shared/types.js';
@@ -86,6 +88,7 @@ function useConnectionWithCode(client: ChatClient) {
 export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const t = useMemo(() => translator(common, lang), [lang]);
   const w = useMemo(() => translator(widgetStrings, lang), [lang]);
+  const r = translator(transcriptStrings, lang);
   // One client for the element's user, server and transports (the element remounts this
   // component when they change); a new token re-authenticates it (below).
   const client = useMemo(
@@ -315,6 +318,31 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
             <div class="panel__closed">
               {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
               <p role="status">{t('chatClosed')}</p>
+              {chat ? (
+                // Not a direct child: the panel's one direct button stays its new-chat button.
+                <p>
+                  <button
+                    type="button"
+                    class="button button--plain"
+                    data-action="transcript"
+                    onClick={() => {
+                      // The user's copy (no notes): the server decides by who asks.
+                      const query = { format: 'html', userId: identity.id } as const;
+                      client
+                        .file('GET /api/chats/:chatId/transcript', {
+                          params: { chatId: chat._id },
+                          query,
+                        })
+                        .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
+                        .catch((err: unknown) =>
+                          setError(r('transcriptFailed', { reason: String(err) })),
+                        );
+                    }}
+                  >
+                    {r('transcriptHtml')}
+                  </button>
+                </p>
+              ) : null}
               <button
                 type="button"
                 class="button"

@@ -1,0 +1,121 @@
+/**
+ * A transcript reads a chat a page at a time, on each store: every message once, in seq
+ * order, over page boundaries; every note once, by afterSeq then time, placed after the
+ * message it follows; nothing written after the copy began; and the route asks the store
+ * for no more than transcriptPageRows at once, however long the chat.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openImportDatabase } from '../../src/import/open-database.js';
+import type { RunningServer } from '../../src/server.js';
+import type { Store } from '../../src/store/store.js';
+import { messagePages, notePages, timelinePages } from '../../src/transcripts/read.js';
+import { TUNABLES } from '../../src/tunables.js';
+import { seedLongChat } from '../helpers/bulk-seed.js';
+import { startTestServer } from '../helpers/server.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+
+const MESSAGES = 1234;
+
+async function collect<T>(pages: AsyncIterable<T[]>): Promise<{ items: T[]; sizes: number[] }> {
+  const items: T[] = [];
+  const sizes: number[] = [];
+  for await (const page of pages) {
+    items.push(...page);
+    sizes.push(page.length);
+  }
+  return { items, sizes };
+}
+
+describe.each(await storeTargets())('transcript pages on $name', (target) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let store: Store;
+  let chatId: string;
+
+  beforeAll(async () => {
+    db = await target.create();
+    ({ chatId } = await seedLongChat(db.config, 'tp-user', MESSAGES));
+    // Notes where the console would put them: before the first message, three after the
+    // fifth (written at the same time: the id orders them), one after the last, and one
+    // after a message the copy does not reach.
+    const { db: raw, close } = await openImportDatabase(db.config);
+    const note = (id: string, afterSeq: number, createdAt: string) => ({
+      id,
+      chatId,
+      afterSeq,
+      senderId: 'seed-admin',
+      senderName: 'Seed admin',
+      content: `note ${id}`,
+      clientMessageId: null,
+      createdAt,
+    });
+    await raw
+      .insertInto('notes')
+      .values([
+        note('n5c', 5, '2026-01-01T00:00:02.000Z'),
+        note('n0', 0, '2026-01-01T00:00:00.000Z'),
+        note('n5b', 5, '2026-01-01T00:00:01.000Z'),
+        note('n5a', 5, '2026-01-01T00:00:01.000Z'),
+        note('nEnd', MESSAGES, '2026-01-01T00:00:03.000Z'),
+        note('nLater', MESSAGES + 1, '2026-01-01T00:00:04.000Z'),
+      ])
+      .execute();
+    await close();
+    server = await startTestServer(db.config);
+    store = server.store;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('messages: each once, by seq, in pages of at most the page size', async () => {
+    const { items, sizes } = await collect(messagePages(store, chatId, MESSAGES, 100));
+    expect(items.map((m) => m.seq)).toEqual(Array.from({ length: MESSAGES }, (_, i) => i + 1));
+    expect(sizes).toEqual([...Array(12).fill(100), 34]);
+    expect(items[1]).toMatchObject({ sender: { type: 'admin', id: 'seed-admin' } });
+    // Stops at the end it was given: a message after it is the next copy's.
+    const short = await collect(messagePages(store, chatId, 250, 100));
+    expect(short.items.at(-1)?.seq).toBe(250);
+  });
+
+  it('notes: each once, by afterSeq then time then id, over pages of two, up to the end given', async () => {
+    const { items, sizes } = await collect(notePages(store, chatId, MESSAGES, 2));
+    expect(items.map((n) => n.id)).toEqual(['n0', 'n5a', 'n5b', 'n5c', 'nEnd']);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
+  });
+
+  it('the timeline puts each note after the message it follows', async () => {
+    const timeline = timelinePages(
+      messagePages(store, chatId, MESSAGES, 100),
+      notePages(store, chatId, MESSAGES, 2),
+    );
+    const { items } = await collect(timeline);
+    const names = items.map((i) => (i.kind === 'note' ? i.note.id : i.message.seq));
+    expect(names.slice(0, 10)).toEqual(['n0', 1, 2, 3, 4, 5, 'n5a', 'n5b', 'n5c', 6]);
+    expect(names.slice(-2)).toEqual([MESSAGES, 'nEnd']);
+    expect(names).toHaveLength(MESSAGES + 5);
+  });
+
+  it('the route streams a long chat whole while reading at most transcriptPageRows at a time', async () => {
+    const limits: number[] = [];
+    const read = store.historyCursor.bind(store);
+    const spy = vi.spyOn(store, 'historyCursor').mockImplementation((id, cursor) => {
+      limits.push(cursor.limit);
+      return read(id, cursor);
+    });
+    try {
+      const res = await fetch(`${server.url}/api/chats/${chatId}/transcript?format=html`);
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text.match(/<li class="(user|admin)">/g)).toHaveLength(MESSAGES);
+      expect(text).toContain(`#${MESSAGES} ·`);
+      expect(text).toContain('note nEnd');
+      expect(text).not.toContain('note nLater');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(limits.length).toBeGreaterThan(1);
+    expect(Math.max(...limits)).toBeLessThanOrEqual(TUNABLES.transcriptPageRows.value);
+  });
+});
