@@ -58,7 +58,8 @@ export type Area =
   | 'routing'
   | 'csat'
   | 'tools'
-  | 'webhooks';
+  | 'webhooks'
+  | 'privacy';
 
 export interface Tunable {
   value: number;
@@ -1099,6 +1100,62 @@ export const TUNABLES = {
     area: 'routing',
     reason:
       "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
+  },
+
+  // ---- Retention, export, erasure (src/privacy/) -------------------------------------------
+  retentionSweepMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'With RETENTION_DAYS, how often a node tries to take the retention lease and purge what expired (the contract: daily); a chat outlives its RETENTION_DAYS by at most this.',
+    override: {
+      env: 'RETENTION_SWEEP_MS',
+      accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 },
+    },
+  },
+  retentionFirstRunMs: {
+    value: 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'The first purge after a start: soon, so a node restarted every day still purges, but not in the minute of the start, when clients reconnect and the store warms up.',
+    override: {
+      env: 'RETENTION_FIRST_RUN_MS',
+      accepts: { kind: 'whole', min: 0, max: 24 * 3_600_000 },
+    },
+  },
+  retentionBatchChats: {
+    value: 50,
+    unit: 'chats',
+    area: 'privacy',
+    reason:
+      'Chats one purge transaction deletes, with a turn of the event loop between transactions: a chat of a few hundred messages costs SQLite a few milliseconds to delete, so a batch holds the one writer (and every send waiting for it) for tens of milliseconds at most.',
+    override: {
+      env: 'RETENTION_BATCH_CHATS',
+      accepts: { kind: 'whole', min: 1, max: 1000 },
+    },
+  },
+  retentionLeaseMs: {
+    value: 5 * 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'How long the retention lease holds without renewal: its holder renews it between batches (each well under a second), and a node that died mid-purge leaves the next round to another node after this.',
+  },
+  erasureChunkMessages: {
+    value: 500,
+    unit: 'messages',
+    area: 'privacy',
+    reason:
+      "Messages an erasure overwrites per transaction (by seq), a turn between: a user with 10,000 messages is erased in 20 short transactions that sends interleave with, rather than one that holds SQLite's writer for the whole user.",
+  },
+  exportPageMessages: {
+    value: 500,
+    unit: 'messages',
+    area: 'privacy',
+    reason:
+      "Messages an export reads per query while it streams: the reply's memory is one page (and the socket's buffer), whatever the user has stored.",
   },
 } as const satisfies Record<string, Tunable>;
 

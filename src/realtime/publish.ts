@@ -12,7 +12,7 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
  * sockets in a chat's room hear that it closed), then room membership follows access.
  */
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
-  return ({ events, accessChanged, chatChanged }, origin) => {
+  return ({ events, accessChanged, chatChanged, disconnect }, origin) => {
     for (const e of events) {
       let target =
         e.exceptSender && origin ? origin.to(e.to) : e.local ? io.local.to(e.to) : io.to(e.to);
@@ -32,5 +32,7 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
     } else if (chatChanged && clustered) {
       io.serverSideEmit('chat-changed', chatChanged);
     }
+    // Through the adapter: other nodes disconnect theirs too.
+    if (disconnect && disconnect.length > 0) io.in(disconnect).disconnectSockets(true);
   };
 }
