@@ -33,8 +33,8 @@ import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
-import { webRoutes } from './routes/web.js';
 import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
 
