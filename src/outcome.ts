@@ -46,10 +46,10 @@ export interface Effects {
    */
   chatChanged?: Chat;
   /**
-   * Every socket in these rooms, on every node, is disconnected after the events (a user
+   * Every socket of this user, on every node, is disconnected after the events (a user
    * who was erased: their sockets hold an identity the store no longer names).
    */
-  disconnect?: string[];
+  disconnectUser?: string;
 }
 
 export interface Outcome<R> extends Effects {

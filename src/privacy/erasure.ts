@@ -23,8 +23,6 @@ import { closeChat } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { userNotFound } from '../errors.js';
 import type { Effects } from '../outcome.js';
-import { accessRooms } from '../realtime/access-rooms.js';
-import { rooms } from '../schemas/rooms.js';
 import type { UserChatRef } from '../store/privacy.js';
 import { TUNABLES } from '../tunables.js';
 import { assertMayErase, seqChunks } from './rules.js';
@@ -105,7 +103,7 @@ export async function eraseUser(
     // Its user's sockets no longer view it: they leave its room; other nodes drop their copy.
     if (chat) effects.push({ events: [], accessChanged: chat });
   }
-  effects.push({ events: [], disconnect: [rooms.user(userId), accessRooms.user(userId)] });
+  effects.push({ events: [], disconnectUser: userId });
   const { blobKeys: _, ...counts } = erased;
   return { reply: { userId, alreadyErased: false, ...counts }, effects };
 }
