@@ -41,6 +41,10 @@ export async function purgeClosedChats(
   options: { batch: number; stillHeld?: () => Promise<boolean>; onBatch?: (chats: number) => void },
 ): Promise<PurgeResult> {
   const total: PurgeResult = { chats: 0, messages: 0 };
+  // Chats the v2 import closed carry no closedAt: they count from their last change.
+  while ((await store.privacy.dateUndatedClosures(options.batch * 10)) === options.batch * 10) {
+    await nextTurn();
+  }
   for (;;) {
     const purged = await store.privacy.purgeClosedBefore(cutoff, options.batch);
     for (const key of purged.blobKeys) await blobs.delete(key);

@@ -62,6 +62,11 @@ export interface ExportedChatRow {
 }
 
 export interface PrivacyRecords {
+  /**
+   * Gives up to `max` closed chats without a `closedAt` (the v2 import writes none) their
+   * `updatedAt` as it: the purge finds chats by `closedAt`. How many it dated.
+   */
+  dateUndatedClosures(max: number): Promise<number>;
   /** Up to `max` chats closed before `cutoff`, deleted with all they hold; none left: 0 chats. */
   purgeClosedBefore(cutoff: string, max: number): Promise<PurgedBatch>;
   /** The user's chats (ids, status, lastSeq), `max` at most after `afterId`, by id. */
@@ -193,6 +198,23 @@ export function kyselyPrivacyRecords(
   };
 
   return {
+    dateUndatedClosures: (max) =>
+      guard(async () => {
+        const result = await db
+          .updateTable('chats')
+          .set((eb) => ({ closedAt: eb.ref('updatedAt') }))
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('chats')
+              .select('id')
+              .where('status', '=', 'closed')
+              .where('closedAt', 'is', null)
+              .limit(max),
+          )
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
+
     purgeClosedBefore: (cutoff, max) =>
       guard(async () => {
         const purged = await db.transaction().execute(async (trx) => {

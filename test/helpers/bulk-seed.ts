@@ -109,7 +109,8 @@ export async function seedManyChats(
 
 /**
  * `count` closed chats of `messages` messages each, closed at `closedAt` (ids
- * `<prefix>-1`…), each its own user's: the retention purge's material.
+ * `<prefix>-1`…), each its own user's: the retention purge's material. `undated`: closed
+ * without a closedAt, last changed at `closedAt`, as the v2 import leaves them.
  */
 export async function seedClosedChats(
   database: DatabaseConfig,
@@ -118,7 +119,8 @@ export async function seedClosedChats(
     count,
     messages,
     closedAt,
-  }: { prefix: string; count: number; messages: number; closedAt: string },
+    undated = false,
+  }: { prefix: string; count: number; messages: number; closedAt: string; undated?: boolean },
 ): Promise<void> {
   const { db, close } = await openImportDatabase(database);
   try {
@@ -127,7 +129,7 @@ export async function seedClosedChats(
         "lastMessageAt", "unreadCount", "userOnline", "lastSeq", "createdAt", "updatedAt", "closedAt")
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
       SELECT ${prefix} || '-' || i, ${prefix} || '-user-' || i, 'Closed ' || i, 'closed', NULL, NULL,
-        0, NULL, NULL, 'last', ${AT}, 0, 0, ${messages}, ${AT}, ${closedAt}, ${closedAt}
+        0, NULL, NULL, 'last', ${AT}, 0, 0, ${messages}, ${AT}, ${closedAt}, ${undated ? null : closedAt}
       FROM n`.execute(db);
     await sql`INSERT INTO messages ("id", "chatId", "seq", "senderId", "senderType", "senderName",
         "content", "messageType", "fileUrl", "isRead", "readAt", "clientMessageId", "createdAt", "updatedAt")
