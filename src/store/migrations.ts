@@ -753,8 +753,9 @@ const cannedRepliesAndLabels: Migration = {
 /**
  * Retention and erasure (src/privacy/): the daily purge finds chats closed before its
  * cutoff through an index of closedAt (written once, at close, so no message rewrites
- * it and PostgreSQL's chat updates stay HOT), and a purged or erased chat's attachments
- * by their chat (an upload names its chat before any message uses it).
+ * it and PostgreSQL's chat updates stay HOT), the closed chats that have none through a
+ * partial index, and a purged or erased chat's attachments by their chat (an upload
+ * names its chat before any message uses it).
  */
 const retention: Migration = {
   async up(db: Kysely<unknown>) {
@@ -765,6 +766,14 @@ const retention: Migration = {
       .where(sql.ref('closedAt'), 'is not', null)
       .execute();
     await db.schema.createIndex('attachments_by_chat').on('attachments').column('chatId').execute();
+    // Closed chats without a closedAt (the v2 import writes none), which the purge dates
+    // first: empty once dated, and no append changes its columns.
+    await db.schema
+      .createIndex('chats_closed_undated')
+      .on('chats')
+      .column('id')
+      .where(sql<boolean>`status = 'closed' AND "closedAt" IS NULL`)
+      .execute();
   },
 };
 
