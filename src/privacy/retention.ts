@@ -19,6 +19,9 @@ import { retentionCutoff } from './rules.js';
 export const RETENTION_LEASE = 'retention-purge';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Between batches: the sends that waited for one are written before the next begins. */
+const pause = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, TUNABLES.retentionPauseMs.value));
 
 export interface RetentionDeps {
   store: Store;
@@ -52,7 +55,7 @@ export async function purgeClosedChats(
     total.messages += purged.messages;
     if (purged.chats > 0) options.onBatch?.(purged.chats);
     if (purged.chats < options.batch) return total;
-    await nextTurn();
+    await pause();
     if (options.stillHeld && !(await options.stillHeld())) return total;
   }
 }
