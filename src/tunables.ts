@@ -1130,7 +1130,7 @@ export const TUNABLES = {
     unit: 'chats',
     area: 'privacy',
     reason:
-      "Chats one purge transaction deletes, with a turn of the event loop between transactions: deleting costs SQLite's one writer 15-22 µs of CPU per message (indexes, the search index's trigger, the foreign key; measured as process CPU time over batches of 10 chats of 25 messages: median 3.7 ms, 5.5 ms once indexed for search), so a batch of ten ordinary chats holds waiting sends for a few milliseconds plus one commit's fsync, and 10,000 expired chats a day are a thousand short transactions.",
+      "Chats one purge transaction deletes, with a pause (retentionPauseMs) between transactions: deleting costs SQLite's one writer 15-22 µs of CPU per message (indexes, the search index's trigger, the foreign key; measured as process CPU time over batches of 10 chats of 25 messages: median 3.7 ms, 5.5 ms once indexed for search), so a batch of ten ordinary chats holds waiting sends for a few milliseconds plus one commit's fsync, and 10,000 expired chats a day are a thousand short transactions.",
     override: {
       env: 'RETENTION_BATCH_CHATS',
       accepts: { kind: 'whole', min: 1, max: 1000 },

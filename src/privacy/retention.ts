@@ -2,8 +2,8 @@
  * RETENTION_DAYS: chats closed longer ago are deleted with everything they hold, by one
  * node at a time. Each node tries every retentionSweepMs (first retentionFirstRunMs after
  * its start) to take the retention lease (the leases table: no Redis needed); its holder
- * purges in batches of retentionBatchChats chats, one transaction each, with a turn of
- * the event loop between them (SQLite's one writer serves the sends waiting meanwhile),
+ * purges in batches of retentionBatchChats chats, one transaction each, with a pause of
+ * retentionPauseMs between them (SQLite's one writer serves the sends waiting meanwhile),
  * renewing the lease as it goes. The batch's chats are chosen inside its transaction
  * (PostgreSQL: SKIP LOCKED), so even two purges at once delete each chat once.
  *
