@@ -86,6 +86,7 @@ const AREA_TITLES: Record<Area, string> = {
   csat: "CSAT and the customer's context (`src/chats/`)",
   tools: 'Agent tools: canned replies and labels (`src/canned-replies/`, `src/labels/`)',
   webhooks: 'Webhooks (`src/webhooks/`)',
+  privacy: 'Retention, export and erasure (`src/privacy/`)',
 };
 
 function defaultOf(name: TunableName): string {

@@ -75,6 +75,8 @@ export interface Config {
   routing: RoutingConfig;
   /** REDACT: card numbers in clients' texts masked before anything keeps them (on), or not. */
   redact: boolean;
+  /** RETENTION_DAYS: closed chats older than this many days are purged daily; undefined: kept forever. */
+  retentionDays: number | undefined;
   /** BUSINESS_HOURS in BUSINESS_TIMEZONE; undefined: always open. They tell users, not agents. */
   businessHours: BusinessHours | undefined;
   /** Every overridable tunable (src/tunables.ts): its environment variable, else its default. */
@@ -381,6 +383,22 @@ function parseBusinessHours(env: Env): BusinessHours | undefined {
   }
 }
 
+/** The longest RETENTION_DAYS: a hundred years (longer is "forever": leave it unset). */
+const RETENTION_MAX_DAYS = 36_500;
+
+function parseRetentionDays(env: Env): number | undefined {
+  const raw = nonEmpty(env, 'RETENTION_DAYS');
+  if (raw === undefined) return undefined;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 1 || days > RETENTION_MAX_DAYS) {
+    throw new ConfigError(
+      'RETENTION_DAYS',
+      `"${raw}" is not a whole number of days (1-${RETENTION_MAX_DAYS}); leave it unset to keep chats forever`,
+    );
+  }
+  return days;
+}
+
 /** The longest ROUTING_REPLY_TIMEOUT: a day (an answer later than that is no timeout). */
 const REPLY_TIMEOUT_MAX_SECONDS = 86_400;
 
@@ -454,6 +472,7 @@ export function loadConfig(env: Env = process.env): Config {
     redact: redactRaw === 'on',
     webhooks: parseWebhooks(env),
     businessHours: parseBusinessHours(env),
+    retentionDays: parseRetentionDays(env),
     tunables,
   };
 }

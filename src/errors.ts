@@ -197,6 +197,12 @@ export const ERRORS = {
     meaning:
       'No attachment has this id (never uploaded, or an unused upload deleted after 24 hours).',
   },
+  USER_NOT_FOUND: {
+    status: 404,
+    message: 'No chat of this user is stored',
+    meaning:
+      'An export or erasure of a user id no stored chat names (never seen, or its chats were purged by retention). A repeated erasure answers 200 instead.',
+  },
   DELIVERY_NOT_FOUND: {
     status: 404,
     message: 'No failed webhook delivery has this id',
@@ -337,6 +343,10 @@ export const tokenExpired = (): Unauthorized =>
 
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
+
+/** An export or erasure of a user the store holds no chat of. */
+export const userNotFound = (userId: string): NotFound =>
+  new NotFound(`No chat of user ${userId} is stored`, 'USER_NOT_FOUND');
 
 /** A transfer's target the server has never seen (a mistyped id would orphan the chat). */
 export const adminNotFound = (field: string, adminId: string): NotFound =>

@@ -26,6 +26,8 @@ export interface Metrics {
   /** Redis commands given up on: no answer within REDIS_COMMAND_TIMEOUT_MS. */
   redisTimeouts: Counter;
   rateLimited: Counter<'limit'>;
+  /** Chats RETENTION_DAYS deleted (this node's purges). */
+  chatsPurged: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -107,5 +109,10 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     rateLimited,
+    chatsPurged: new Counter({
+      name: 'chat_retention_purged_chats_total',
+      help: 'Chats deleted by this node because they were closed longer ago than RETENTION_DAYS',
+      registers: [registry],
+    }),
   };
 }

@@ -45,6 +45,11 @@ export interface Effects {
    * nodes drop their cached copy, nobody leaves a room.
    */
   chatChanged?: Chat;
+  /**
+   * Every socket of this user, on every node, is disconnected after the events (a user
+   * who was erased: their sockets hold an identity the store no longer names).
+   */
+  disconnectUser?: string;
 }
 
 export interface Outcome<R> extends Effects {

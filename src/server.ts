@@ -29,6 +29,7 @@ import { createLimits } from './limits/rate-limiter.js';
 import { prettyDestination, resolveLogFormat } from './log-format.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { startRetention } from './privacy/retention.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { trackAgentPresence } from './realtime/agent-presence.js';
 import { coalesceWrites } from './realtime/coalesce-writes.js';
@@ -308,7 +309,24 @@ export async function startServer(
     throw err;
   }
   readiness.ready();
-  const sweeper = startSweeper(deps, randomBytes(8).toString('hex'), logger);
+  // This node's name in the leases table (one node sweeps, one node purges at a time).
+  const holder = randomBytes(8).toString('hex');
+  const sweeper = startSweeper(deps, holder, logger);
+  const retention =
+    config.retentionDays === undefined
+      ? undefined
+      : startRetention(
+          { store, blobs: deps.attachments.blobs },
+          {
+            days: config.retentionDays,
+            everyMs: config.tunables.retentionSweepMs,
+            firstRunMs: config.tunables.retentionFirstRunMs,
+            batch: config.tunables.retentionBatchChats,
+            ...(metrics && { onPurged: (chats: number) => metrics.chatsPurged.inc(chats) }),
+          },
+          holder,
+          logger,
+        );
   const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
   const indexer = startSearchIndexer({
     store,
@@ -338,6 +356,8 @@ export async function startServer(
         // while this node still serves the ones it has.
         readiness.drain();
         sweeper.stop();
+        // A purge batch in flight commits; the rest waits for the next round (any node's).
+        await retention?.stop();
         // A delivery in flight finishes (or times out); what is left waits in the outbox.
         await deliverer?.stop();
         await indexer.stop();

@@ -58,7 +58,8 @@ export type Area =
   | 'routing'
   | 'csat'
   | 'tools'
-  | 'webhooks';
+  | 'webhooks'
+  | 'privacy';
 
 export interface Tunable {
   value: number;
@@ -1106,6 +1107,69 @@ export const TUNABLES = {
     area: 'routing',
     reason:
       "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
+  },
+
+  // ---- Retention, export, erasure (src/privacy/) -------------------------------------------
+  retentionSweepMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'With RETENTION_DAYS, how often a node tries to take the retention lease and purge what expired (the contract: daily); a chat outlives its RETENTION_DAYS by at most this.',
+    override: {
+      env: 'RETENTION_SWEEP_MS',
+      accepts: { kind: 'whole', min: 1000, max: 7 * 24 * 3_600_000 },
+    },
+  },
+  retentionFirstRunMs: {
+    value: 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'The first purge after a start: soon, so a node restarted every day still purges, but not in the minute of the start, when clients reconnect and the store warms up.',
+    override: {
+      env: 'RETENTION_FIRST_RUN_MS',
+      accepts: { kind: 'whole', min: 0, max: 24 * 3_600_000 },
+    },
+  },
+  retentionBatchChats: {
+    value: 10,
+    unit: 'chats',
+    area: 'privacy',
+    reason:
+      "Chats one purge transaction deletes, with a pause (retentionPauseMs) between transactions: deleting costs SQLite's one writer 15-22 µs of CPU per message (indexes, the search index's trigger, the foreign key; measured as process CPU time over batches of 10 chats of 25 messages: median 3.7 ms, 5.5 ms once indexed for search), so a batch of ten ordinary chats holds waiting sends for a few milliseconds plus one commit's fsync, and 10,000 expired chats a day are a thousand short transactions.",
+    override: {
+      env: 'RETENTION_BATCH_CHATS',
+      accepts: { kind: 'whole', min: 1, max: 1000 },
+    },
+  },
+  retentionPauseMs: {
+    value: 10,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      "The purge's pause between batches: a turn of the event loop alone let SQLite's next batch take the one connection before the sends that had waited for the last one (20 acknowledgements during 41 batches in the retention job's test, 45 with this pause); a pause lets them commit first, and costs 10,000 expired chats a day about ten seconds.",
+  },
+  retentionLeaseMs: {
+    value: 5 * 60 * 1000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      'How long the retention lease holds without renewal: its holder renews it between batches (each well under a second), and a node that died mid-purge leaves the next round to another node after this.',
+  },
+  erasureChunkMessages: {
+    value: 500,
+    unit: 'messages',
+    area: 'privacy',
+    reason:
+      "Messages an erasure overwrites per transaction (by seq), a turn between: a user with 10,000 messages is erased in 20 short transactions that sends interleave with, rather than one that holds SQLite's writer for the whole user.",
+  },
+  exportPageMessages: {
+    value: 500,
+    unit: 'messages',
+    area: 'privacy',
+    reason:
+      "Messages an export reads per query while it streams: the reply's memory is one page (and the socket's buffer), whatever the user has stored.",
   },
 } as const satisfies Record<string, Tunable>;
 

@@ -28,7 +28,7 @@ export async function withCustomerContexts(
   const contexts = await store.customerContexts(chats.map((c) => c._id));
   return chats.map((chat) => {
     const json = contexts.get(chat._id);
-    return json === undefined ? chat : { ...chat, ctx: parsed(json) };
+    return json === undefined ? chat : { ...chat, ctx: parseCustomerContext(json) };
   });
 }
 
@@ -38,7 +38,8 @@ export async function withCustomerContext(deps: Deps, actor: Actor, chat: Chat):
   return withContext ?? chat;
 }
 
-function parsed(json: string): CustomerContext {
+/** A stored context (JSON) as the wire's object. */
+export function parseCustomerContext(json: string): CustomerContext {
   const value: unknown = JSON.parse(json);
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? Object.fromEntries(Object.entries(value))

@@ -34,6 +34,7 @@ import { messageRoutes } from './routes/messages.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
 import { transcriptRoutes } from './routes/transcripts.js';
+import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { parseJsonBody, zodValidatorCompiler } from './validation.js';
@@ -149,6 +150,7 @@ export async function registerHttpRoutes(
       await api.register(cannedReplyRoutes(context));
       await api.register(auditRoutes(context));
       await api.register(webhookRoutes(context));
+      await api.register(userRoutes(context));
       await api.register(deskRoutes(context));
     },
     { prefix: '/api' },

@@ -1,5 +1,6 @@
 import type { Effects } from '../outcome.js';
-import { nonAdminRooms, viewerRooms } from './access-rooms.js';
+import { rooms } from '../schemas/rooms.js';
+import { accessRooms, nonAdminRooms, viewerRooms } from './access-rooms.js';
 import { dropSocketsThatLostAccess, viewersMark } from './membership.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -12,7 +13,7 @@ export type Publish = (effects: Effects, origin?: ChatSocket) => void;
  * sockets in a chat's room hear that it closed), then room membership follows access.
  */
 export function createPublisher(io: ChatServer, clustered: boolean): Publish {
-  return ({ events, accessChanged, chatChanged }, origin) => {
+  return ({ events, accessChanged, chatChanged, disconnectUser }, origin) => {
     for (const e of events) {
       let target =
         e.exceptSender && origin ? origin.to(e.to) : e.local ? io.local.to(e.to) : io.to(e.to);
@@ -31,6 +32,11 @@ export function createPublisher(io: ChatServer, clustered: boolean): Publish {
       if (clustered) io.serverSideEmit('chat-changed', accessChanged);
     } else if (chatChanged && clustered) {
       io.serverSideEmit('chat-changed', chatChanged);
+    }
+    // The user's own room (join-user) and their access room (a chat joined with a user
+    // token), through the adapter: other nodes disconnect theirs too.
+    if (disconnectUser !== undefined) {
+      io.in([rooms.user(disconnectUser), accessRooms.user(disconnectUser)]).disconnectSockets(true);
     }
   };
 }

@@ -108,6 +108,43 @@ export const AuditListReply = z.object({
     .nullable()
     .meta({ description: 'For the next (older) page; null at the end.' }),
 });
+export const ExportedChatSchema = z
+  .object({
+    chat: ChatSchema.meta({
+      description:
+        "The chat with its customer's context (`ctx`) and rating; `labels` only in a superadmin's export.",
+    }),
+    messages: z.array(MessageSchema).meta({
+      description:
+        'Every message in seq order; an image or file message carries its `attachment` (metadata and a signed download path).',
+    }),
+    notes: z.array(NoteSchema).optional().meta({
+      description: "The chat's internal notes in history order: in a superadmin's export only.",
+    }),
+  })
+  .meta({ id: 'ExportedChat' });
+export const UserExportReply = z.object({
+  userId: z.string(),
+  exportedAt: z.string().meta({ description: 'When the export was made (ISO 8601).' }),
+  withNotes: z.boolean().meta({ description: "True in a superadmin's export (notes included)." }),
+  chats: z.array(ExportedChatSchema).meta({ description: "The user's chats, by id." }),
+});
+export const UserErasureReply = z.object({
+  userId: z.string(),
+  alreadyErased: z.boolean().meta({
+    description: 'True when an earlier erasure left nothing to erase (the counts are then 0).',
+  }),
+  chats: z.number().int().meta({ description: "The user's chats: kept, pseudonymised." }),
+  messages: z
+    .number()
+    .int()
+    .meta({ description: 'Messages whose text and sender name were overwritten (seq kept).' }),
+  notes: z.number().int().meta({ description: 'Internal notes whose text was overwritten.' }),
+  attachments: z.number().int().meta({ description: 'Attachments deleted (bytes and record).' }),
+  auditEntries: z.number().int().meta({
+    description: 'Audit entries whose mention of the user was replaced by its pseudonym.',
+  }),
+});
 export const QueueReply = QueuePositionSchema.omit({ chatId: true });
 export const DeskReply = DeskSchema;
 export const JoinChatReply = z.object({ chatId: z.string() });

@@ -59,6 +59,8 @@ import {
   SearchReply,
   SendReply,
   UploadReply,
+  UserErasureReply,
+  UserExportReply,
 } from './replies.js';
 import { TranscriptQuery, TranscriptReply } from './transcript.js';
 
@@ -77,6 +79,7 @@ interface RestRoute {
     | 'labels'
     | 'canned-replies'
     | 'webhooks'
+    | 'users'
     | 'desk'
     | 'search';
   /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
@@ -278,6 +281,26 @@ export const REST_ROUTES = {
     params: DeliveryIdParams,
     querystring: AdminsQuery,
     reply: DeliveryReply,
+    also: [404],
+  },
+  'GET /api/users/:userId/export': {
+    tag: 'users',
+    summary: 'Everything stored about a user, as JSON',
+    description:
+      "The user's chats (by id) with their messages in seq order, attachments' metadata with signed download paths, ratings, customer context and, for a superadmin, labels and internal notes. A superadmin exports anyone; a user (token subject = `userId`) themself, without notes or labels; others `403`, no token `401`. `404 USER_NOT_FOUND` when no chat of the user is stored. Streamed a page at a time (bounded memory); recorded in the audit log (`user.exported`). With AUTH_MODE=none the query names the admin asking.",
+    params: UserIdParams,
+    querystring: AdminsQuery,
+    reply: UserExportReply,
+    also: [404],
+  },
+  'DELETE /api/users/:userId': {
+    tag: 'users',
+    summary: "Erase a user's data (keeps counts and the audit log)",
+    description:
+      "Superadmins only. Closes the user's open chat, overwrites every message text and note of their chats and the user's name with `[erased]`, drops their customer context and rating comments (scores stay), deletes their attachments (bytes and records) and pending webhook deliveries, replaces their id on chats, messages and audit entries by its pseudonym (the audit chains still verify), writes `user.erased` and disconnects their sockets. Seqs and counts stay. A repeated erasure answers `200` with `alreadyErased: true`; an id no chat ever named `404 USER_NOT_FOUND`.",
+    params: UserIdParams,
+    querystring: AdminsQuery,
+    reply: UserErasureReply,
     also: [404],
   },
   'PUT /api/agents/:adminId': {

@@ -39,6 +39,7 @@ import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
+import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
@@ -94,6 +95,7 @@ export class KyselyStore implements Store {
   readonly audit: AuditLog;
   readonly webhooks: WebhookOutbox;
   readonly notes: NoteRecords;
+  readonly privacy: PrivacyRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -127,6 +129,15 @@ export class KyselyStore implements Store {
       db,
       (work) => this.guard(work),
       () => this.auditKey(),
+    );
+    this.privacy = kyselyPrivacyRecords(
+      db,
+      traits.kind,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+      (chatIds) => {
+        for (const id of chatIds) this.forgetChat(id);
+      },
     );
   }
 

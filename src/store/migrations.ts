@@ -750,6 +750,33 @@ const cannedRepliesAndLabels: Migration = {
   },
 };
 
+/**
+ * Retention and erasure (src/privacy/): the daily purge finds chats closed before its
+ * cutoff through an index of closedAt (written once, at close, so no message rewrites
+ * it and PostgreSQL's chat updates stay HOT), the closed chats that have none through a
+ * partial index, and a purged or erased chat's attachments by their chat (an upload
+ * names its chat before any message uses it).
+ */
+const retention: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('chats_by_closed_at')
+      .on('chats')
+      .column('closedAt')
+      .where(sql.ref('closedAt'), 'is not', null)
+      .execute();
+    await db.schema.createIndex('attachments_by_chat').on('attachments').column('chatId').execute();
+    // Closed chats without a closedAt (the v2 import writes none), which the purge dates
+    // first: empty once dated, and no append changes its columns.
+    await db.schema
+      .createIndex('chats_closed_undated')
+      .on('chats')
+      .column('id')
+      .where(sql<boolean>`status = 'closed' AND "closedAt" IS NULL`)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -770,6 +797,7 @@ const migrations: Record<string, Migration> = {
   '0019_audit_log': auditLog,
   '0020_chat_ratings_and_context': chatRatings,
   '0021_webhook_outbox': webhookOutbox,
+  '0023_retention': retention,
 };
 
 /**

@@ -18,6 +18,7 @@ import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { NoteRecords } from './note-records.js';
+import type { PrivacyRecords } from './privacy.js';
 import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
@@ -174,6 +175,8 @@ export interface Store {
   sendWebhooksTo(urls: readonly string[]): void;
   /** Internal notes: apart from the messages, no seq (note-records.ts). */
   readonly notes: NoteRecords;
+  /** Retention's purge, a user's export and erasure (privacy.ts). */
+  readonly privacy: PrivacyRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 

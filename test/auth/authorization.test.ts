@@ -218,6 +218,32 @@ const restRows: RestRow[] = [
     },
   },
   {
+    name: 'GET /api/users/:userId/export',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/users/${s.owner.id}/export` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 200,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    name: 'DELETE /api/users/:userId',
+    chat: 'assigned',
+    request: (s) => ({ method: 'DELETE', path: `/api/users/${s.owner.id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 403,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
     name: 'GET /api/search',
     chat: 'assigned',
     request: (s) => ({ method: 'GET', path: `/api/search?q=${s.owner.id}` }),

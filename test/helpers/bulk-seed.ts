@@ -106,3 +106,39 @@ export async function seedManyChats(
     await close();
   }
 }
+
+/**
+ * `count` closed chats of `messages` messages each, closed at `closedAt` (ids
+ * `<prefix>-1`…), each its own user's: the retention purge's material. `undated`: closed
+ * without a closedAt, last changed at `closedAt`, as the v2 import leaves them.
+ */
+export async function seedClosedChats(
+  database: DatabaseConfig,
+  {
+    prefix,
+    count,
+    messages,
+    closedAt,
+    undated = false,
+  }: { prefix: string; count: number; messages: number; closedAt: string; undated?: boolean },
+): Promise<void> {
+  const { db, close } = await openImportDatabase(database);
+  try {
+    await sql`INSERT INTO chats ("id", "userId", "userName", "status", "assignedAdminId",
+        "assignedAdminName", "isLocked", "lockedByAdminId", "lockedByAdminName", "lastMessage",
+        "lastMessageAt", "unreadCount", "userOnline", "lastSeq", "createdAt", "updatedAt", "closedAt")
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+      SELECT ${prefix} || '-' || i, ${prefix} || '-user-' || i, 'Closed ' || i, 'closed', NULL, NULL,
+        0, NULL, NULL, 'last', ${AT}, 0, 0, ${messages}, ${AT}, ${closedAt}, ${undated ? null : closedAt}
+      FROM n`.execute(db);
+    await sql`INSERT INTO messages ("id", "chatId", "seq", "senderId", "senderType", "senderName",
+        "content", "messageType", "fileUrl", "isRead", "readAt", "clientMessageId", "createdAt", "updatedAt")
+      WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${count}),
+        m(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM m WHERE j < ${messages})
+      SELECT ${prefix} || '-' || i || '-' || j, ${prefix} || '-' || i, j, ${prefix} || '-user-' || i,
+        'user', 'Closed', 'old words ' || j, 'text', NULL, 1, NULL, NULL, ${AT}, ${AT}
+      FROM c, m`.execute(db);
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { adminClaim } from '../../auth/actor.js';
+import { succeed } from '../../envelopes.js';
+import { eraseUser } from '../../privacy/erasure.js';
+import { exportUser } from '../../privacy/export.js';
+import type { HttpContext } from '../context.js';
+import { routeSchema } from '../route-schema.js';
+import { chargeRead } from './read-budget.js';
+
+/**
+ * A user's export and erasure (src/privacy). The path names whose data, not who asks:
+ * with AUTH_MODE=none the query names the admin asking, as the audit log's does.
+ */
+export function userRoutes(ctx: HttpContext): FastifyPluginAsync {
+  return async (plugin) => {
+    const app = plugin.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/users/:userId/export',
+      { schema: routeSchema('GET /api/users/:userId/export'), onRequest: chargeRead(ctx) },
+      async (req, reply) => {
+        const { adminId, isSuperAdmin } = req.query;
+        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+        const document = await exportUser(ctx.deps, actor, req.params.userId);
+        // Streamed as it is read: the documented schema is checked by the tests, not here.
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(Readable.from(document));
+      },
+    );
+    app.delete(
+      '/users/:userId',
+      { schema: routeSchema('DELETE /api/users/:userId') },
+      async (req) => {
+        const { adminId, isSuperAdmin } = req.query;
+        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+        const { reply, effects } = await eraseUser(ctx.deps, actor, req.params.userId);
+        for (const effect of effects) ctx.publish(effect);
+        return succeed(reply);
+      },
+    );
+  };
+}

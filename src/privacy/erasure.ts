@@ -1,0 +1,109 @@
+/**
+ * DELETE /api/users/:userId (superadmins): what the desk stored about a person is
+ * overwritten or deleted, and what it counted stays.
+ *
+ * 1. The user's chats that are still open are closed (as a superadmin closes one: audited
+ *    `chat.closed`, `chat-closed` to the room), so nothing is written to them meanwhile.
+ * 2. The bytes of their attachments are deleted (records still name them, so a DELETE
+ *    that fails here finds them again).
+ * 3. Each chat's messages are overwritten in chunks of `erasureChunkMessages` seqs, one
+ *    transaction each, a turn between.
+ * 4. One transaction pseudonymises the chats, erases notes, deletes the attachment records
+ *    and pending webhook deliveries, seals the audit entries and writes `user.erased`
+ *    (store/privacy.ts eraseUser).
+ *
+ * Then the user's sockets are disconnected on every node, and the chats leave every
+ * node's cache. A second DELETE finds chats of the pseudonym only: 200, `alreadyErased`.
+ */
+
+import type { WithAttachments } from '../attachments/services.js';
+import { auditActor } from '../audit/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { closeChat } from '../chats/use-cases.js';
+import type { Deps } from '../deps.js';
+import { userNotFound } from '../errors.js';
+import type { Effects } from '../outcome.js';
+import type { UserChatRef } from '../store/privacy.js';
+import { TUNABLES } from '../tunables.js';
+import { assertMayErase, seqChunks } from './rules.js';
+
+/** The user's chats read per query (ids, status, lastSeq only). */
+const CHAT_PAGE = 500;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export interface ErasureReply {
+  userId: string;
+  /** True when the user had been erased before: nothing was left to erase. */
+  alreadyErased: boolean;
+  chats: number;
+  messages: number;
+  notes: number;
+  attachments: number;
+  auditEntries: number;
+}
+
+const NOTHING = { chats: 0, messages: 0, notes: 0, attachments: 0, auditEntries: 0 };
+
+async function chatsOf(deps: Deps, userId: string): Promise<UserChatRef[]> {
+  const all: UserChatRef[] = [];
+  for (;;) {
+    const page = await deps.store.privacy.userChats(userId, all.at(-1)?.id ?? '', CHAT_PAGE);
+    all.push(...page);
+    if (page.length < CHAT_PAGE) return all;
+  }
+}
+
+export async function eraseUser(
+  deps: Deps & WithAttachments,
+  actor: Actor,
+  userId: string,
+): Promise<{ reply: ErasureReply; effects: Effects[] }> {
+  assertMayErase(actor);
+  const { store } = deps;
+  const chats = await chatsOf(deps, userId);
+  if (chats.length === 0) {
+    if (await store.privacy.wasErased(userId)) {
+      return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
+    }
+    throw userNotFound(userId);
+  }
+  const effects: Effects[] = [];
+  for (const chat of chats.filter((c) => c.status !== 'closed')) {
+    const closed = await closeChat(deps, actor, { chatId: chat.id });
+    // Messages stored between the read and the close are erased by the last step.
+    effects.push(closed);
+  }
+  const ids = chats.map((c) => c.id);
+  const { blobs } = deps.attachments;
+  for (const record of await store.privacy.attachmentsOf(userId, ids)) {
+    await blobs.delete(record.blobKey);
+    if (record.thumbKey) await blobs.delete(record.thumbKey);
+  }
+  const erasedThrough = new Map<string, number>();
+  for (const chat of chats) {
+    for (const [from, to] of seqChunks(chat.lastSeq, TUNABLES.erasureChunkMessages.value)) {
+      await store.privacy.eraseMessages(chat.id, userId, from, to);
+      erasedThrough.set(chat.id, to);
+      await nextTurn();
+    }
+  }
+  const erased = await store.privacy.eraseUser(userId, erasedThrough, {
+    actor: auditActor(actor),
+    action: 'user.erased',
+    chatId: null,
+    details: {},
+  });
+  // Another DELETE of this user finished first: it erased everything.
+  if (erased === undefined) return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
+  // Uploaded meanwhile: their records went with the rest.
+  for (const key of erased.blobKeys) await blobs.delete(key);
+  for (const id of ids) {
+    const chat = await store.getChat(id);
+    // Its user's sockets no longer view it: they leave its room; other nodes drop their copy.
+    if (chat) effects.push({ events: [], accessChanged: chat });
+  }
+  effects.push({ events: [], disconnectUser: userId });
+  const { blobKeys: _, ...counts } = erased;
+  return { reply: { userId, alreadyErased: false, ...counts }, effects };
+}

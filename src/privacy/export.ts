@@ -1,0 +1,115 @@
+/**
+ * GET /api/users/:userId/export: everything stored about a user, as one JSON document
+ * (UserExportReply), streamed. Chats are read a page at a time and each chat's messages
+ * `exportPageMessages` at a time, so the reply holds one page in memory whatever the user
+ * has stored. The caller is checked, and the export recorded (`user.exported`, desk
+ * chain), before the first byte: a failure after it cuts the reply short, and the client
+ * sees JSON that does not parse rather than a partial export that looks whole.
+ */
+
+import type { WithAttachments } from '../attachments/services.js';
+import { withAttachments } from '../attachments/wire.js';
+import { auditActor } from '../audit/actor.js';
+import type { Actor } from '../auth/actor.js';
+import { parseCustomerContext } from '../chats/customer-context.js';
+import { chatSeenBy } from '../chats/permissions.js';
+import type { Deps } from '../deps.js';
+import { userNotFound } from '../errors.js';
+import type { Chat, Note } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
+import { exportViewOf } from './rules.js';
+
+/** Chats read per query while exporting (their messages are paged apart). */
+const CHAT_PAGE = 50;
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * Checks the caller, finds the user, records the export; then the document, in pieces.
+ * Throws (403, 404) before anything is recorded or sent.
+ */
+export async function exportUser(
+  deps: Deps & WithAttachments,
+  actor: Actor,
+  userId: string,
+): Promise<AsyncGenerator<string>> {
+  const view = exportViewOf(actor, userId);
+  const { store } = deps;
+  const [first] = await store.privacy.exportChats(userId, '', 1);
+  if (first === undefined) throw userNotFound(userId);
+  await store.privacy.record({
+    actor: auditActor(actor),
+    action: 'user.exported',
+    chatId: null,
+    details: { userId, withNotes: view.withNotes },
+  });
+  return documentOf(deps, actor, userId, view.withNotes, new Date().toISOString());
+}
+
+async function* documentOf(
+  deps: Deps & WithAttachments,
+  actor: Actor,
+  userId: string,
+  withNotes: boolean,
+  exportedAt: string,
+): AsyncGenerator<string> {
+  const { store } = deps;
+  yield `{"success":true,"userId":${json(userId)},"exportedAt":${json(exportedAt)},"withNotes":${withNotes},"chats":[`;
+  let after = '';
+  let separator = '';
+  for (;;) {
+    const page = await store.privacy.exportChats(userId, after, CHAT_PAGE);
+    for (const row of page) {
+      const seen = chatSeenBy(row.chat, actor);
+      const chat: Chat = row.ctx === null ? seen : { ...seen, ctx: parseCustomerContext(row.ctx) };
+      yield `${separator}{"chat":${json(chat)},"messages":[`;
+      separator = ',';
+      yield* messagesOf(deps, chat._id, row.lastSeq);
+      yield ']';
+      if (withNotes) {
+        yield ',"notes":[';
+        yield* notesOf(deps, chat._id);
+        yield ']';
+      }
+      yield '}';
+    }
+    const last = page.at(-1);
+    if (last === undefined || page.length < CHAT_PAGE) break;
+    after = last.chat._id;
+  }
+  yield ']}';
+}
+
+/** The chat's messages up to `lastSeq` (as it was when the chat was read), seq order. */
+async function* messagesOf(
+  { store, attachments }: Deps & WithAttachments,
+  chatId: string,
+  lastSeq: number,
+): AsyncGenerator<string> {
+  const limit = TUNABLES.exportPageMessages.value;
+  let seq = 0;
+  let separator = '';
+  while (seq < lastSeq) {
+    const { messages } = await store.historyCursor(chatId, { direction: 'after', seq, limit });
+    const last = messages.at(-1);
+    if (last === undefined) return;
+    const shown = await withAttachments(store, attachments, messages);
+    yield separator + shown.map(json).join(',');
+    separator = ',';
+    seq = last.seq;
+  }
+}
+
+async function* notesOf({ store }: Deps, chatId: string): AsyncGenerator<string> {
+  const limit = TUNABLES.exportPageMessages.value;
+  let after: Note | null = null;
+  let separator = '';
+  for (;;) {
+    const notes = await store.privacy.notesAfter(chatId, after, limit);
+    if (notes.length > 0) yield separator + notes.map(json).join(',');
+    separator = ',';
+    const last = notes.at(-1);
+    if (last === undefined || notes.length < limit) return;
+    after = last;
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * Retention, export and erasure in the database (src/privacy/ decides what and when).
+ *
+ * Purge: a batch of chats closed before a cutoff goes with everything that hangs off them
+ * (messages, notes, attachment records, labels, routing rows, webhook deliveries) in one
+ * transaction. The chats are chosen inside it (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so
+ * two nodes purging at once never delete one chat twice. Search rows follow by trigger
+ * (migration 0018). Their audit entries stay: they are the record.
+ *
+ * Erasure: messages' texts are overwritten in chunks of seqs, one transaction each, then
+ * one transaction rewrites what names the person (the chats, notes, attachment records,
+ * webhook deliveries, audit entries) and writes `user.erased`. Until that last commit the
+ * chats still carry the user's id, so a DELETE that failed half-way finds them again.
+ */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type AuditDetail,
+  type AuditDraft,
+  canonicalJson,
+  DESK_CHAIN,
+  PERSONAL_DETAILS,
+  pseudonym,
+} from '../audit/chain.js';
+import type { Chat, Note } from '../schemas/shapes.js';
+import type { AttachmentRecord } from './attachment-records.js';
+import { appendAudit, fromRow } from './audit-log.js';
+import { toNote } from './note-records.js';
+import { toChat } from './rows.js';
+import type { ChatsTable, Database } from './schema.js';
+
+/** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
+export const ERASED_TEXT = '[erased]';
+
+export interface UserChatRef {
+  id: string;
+  status: Selectable<ChatsTable>['status'];
+  lastSeq: number;
+}
+
+export interface PurgedBatch {
+  chats: number;
+  messages: number;
+  /** The blob keys of the attachments whose records went (the caller deletes the bytes). */
+  blobKeys: string[];
+}
+
+export interface ErasedUser {
+  chats: number;
+  messages: number;
+  notes: number;
+  attachments: number;
+  auditEntries: number;
+  /** The blob keys of the attachment records deleted (the caller deletes the bytes). */
+  blobKeys: string[];
+}
+
+/** A chat as an export carries it: the chat, and the customer's context stored on it (JSON). */
+export interface ExportedChatRow {
+  chat: Chat;
+  ctx: string | null;
+  lastSeq: number;
+}
+
+export interface PrivacyRecords {
+  /**
+   * Gives up to `max` closed chats without a `closedAt` (the v2 import writes none) their
+   * `updatedAt` as it: the purge finds chats by `closedAt`. How many it dated.
+   */
+  dateUndatedClosures(max: number): Promise<number>;
+  /** Up to `max` chats closed before `cutoff`, deleted with all they hold; none left: 0 chats. */
+  purgeClosedBefore(cutoff: string, max: number): Promise<PurgedBatch>;
+  /** The user's chats (ids, status, lastSeq), `max` at most after `afterId`, by id. */
+  userChats(userId: string, afterId: string, max: number): Promise<UserChatRef[]>;
+  /** The chats (by id) whose user is `userId`, `max` at most after `afterId`. */
+  exportChats(userId: string, afterId: string, max: number): Promise<ExportedChatRow[]>;
+  /** A chat's notes after `after` (the last one given; null: from the first), in history order. */
+  notesAfter(chatId: string, after: Note | null, max: number): Promise<Note[]>;
+  /** Writes `audit` on the desk chain (an export: it changes nothing else). */
+  record(audit: AuditDraft): Promise<void>;
+  /** Attachments the user uploaded, or that belong to these chats (by chat or by message). */
+  attachmentsOf(userId: string, chatIds: readonly string[]): Promise<AttachmentRecord[]>;
+  /** Overwrites the texts of one chat's messages with seq in (fromSeq, toSeq]: one transaction. */
+  eraseMessages(chatId: string, userId: string, fromSeq: number, toSeq: number): Promise<number>;
+  /**
+   * The last step: every chat of the user (with messages past `erasedThrough` erased here),
+   * their notes, attachment records, webhook deliveries and audit entries, and `audit`
+   * (details completed with the counts) on the desk chain. Undefined: the user has no chat.
+   */
+  eraseUser(
+    userId: string,
+    erasedThrough: ReadonlyMap<string, number>,
+    audit: AuditDraft,
+  ): Promise<ErasedUser | undefined>;
+  /** Whether chats of an erased user with this id exist (a repeated erasure). */
+  wasErased(userId: string): Promise<boolean>;
+}
+
+type Guard = <T>(work: () => Promise<T>) => Promise<T>;
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/** Keeps an IN list well under either database's bound on parameters. */
+const IN_LIST = 500;
+
+export function kyselyPrivacyRecords(
+  db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  guard: Guard,
+  auditKey: () => Promise<string>,
+  forget: (chatIds: readonly string[]) => void,
+): PrivacyRecords {
+  const skipLocked = kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+  const forUpdate = kind === 'postgres' ? sql` FOR UPDATE` : sql``;
+
+  const attachmentsOf = async (
+    trx: Kysely<Database>,
+    userId: string | null,
+    chatIds: readonly string[],
+  ): Promise<AttachmentRecord[]> => {
+    const found = new Map<string, AttachmentRecord>();
+    if (userId !== null) {
+      const own = await trx
+        .selectFrom('attachments')
+        .selectAll()
+        .where('uploaderId', '=', userId)
+        .execute();
+      for (const r of own) found.set(r.id, r);
+    }
+    for (const ids of chunks(chatIds, IN_LIST)) {
+      const rows = await trx
+        .selectFrom('attachments')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('chatId', 'in', ids),
+            eb(
+              'messageId',
+              'in',
+              eb.selectFrom('messages').select('messages.id').where('messages.chatId', 'in', ids),
+            ),
+          ]),
+        )
+        .execute();
+      for (const r of rows) found.set(r.id, r);
+    }
+    return [...found.values()];
+  };
+
+  const deleteAttachments = async (
+    trx: Kysely<Database>,
+    records: readonly AttachmentRecord[],
+  ): Promise<string[]> => {
+    for (const ids of chunks(
+      records.map((r) => r.id),
+      IN_LIST,
+    )) {
+      await trx.deleteFrom('attachments').where('id', 'in', ids).execute();
+    }
+    return records.flatMap((r) => (r.thumbKey ? [r.blobKey, r.thumbKey] : [r.blobKey]));
+  };
+
+  const eraseMessagesIn = async (
+    trx: Kysely<Database>,
+    chatId: string,
+    userId: string,
+    sealedId: string,
+    fromSeq: number,
+    toSeq: number | null,
+  ): Promise<number> => {
+    let q = trx
+      .updateTable('messages')
+      .set((eb) => ({
+        content: ERASED_TEXT,
+        fileUrl: null,
+        redacted: null,
+        senderName: eb
+          .case()
+          .when('senderType', '=', 'user')
+          .then(ERASED_TEXT)
+          .else(eb.ref('senderName'))
+          .end(),
+        senderId: eb
+          .case()
+          .when('senderId', '=', userId)
+          .then(sealedId)
+          .else(eb.ref('senderId'))
+          .end(),
+      }))
+      .where('chatId', '=', chatId)
+      .where('seq', '>', fromSeq);
+    if (toSeq !== null) q = q.where('seq', '<=', toSeq);
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  };
+
+  return {
+    dateUndatedClosures: (max) =>
+      guard(async () => {
+        const result = await db
+          .updateTable('chats')
+          .set((eb) => ({ closedAt: eb.ref('updatedAt') }))
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('chats')
+              .select('id')
+              .where('status', '=', 'closed')
+              .where('closedAt', 'is', null)
+              .limit(max),
+          )
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
+
+    purgeClosedBefore: (cutoff, max) =>
+      guard(async () => {
+        const purged = await db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ id: string }>`
+            SELECT id FROM chats
+            WHERE status = 'closed' AND "closedAt" IS NOT NULL AND "closedAt" < ${cutoff}
+            ORDER BY "closedAt" LIMIT ${max}${skipLocked}`.execute(trx);
+          const ids = rows.map((r) => r.id);
+          if (ids.length === 0) return { ids, chats: 0, messages: 0, blobKeys: [] };
+          const records = await attachmentsOf(trx, null, ids);
+          const blobKeys = await deleteAttachments(trx, records);
+          const messages = await trx
+            .deleteFrom('messages')
+            .where('chatId', 'in', ids)
+            .executeTakeFirst();
+          await trx.deleteFrom('notes').where('chatId', 'in', ids).execute();
+          await trx.deleteFrom('chat_labels').where('chatId', 'in', ids).execute();
+          await trx.deleteFrom('routed_chats').where('chatId', 'in', ids).execute();
+          await trx.deleteFrom('webhook_outbox').where('chatId', 'in', ids).execute();
+          const chats = await trx
+            .deleteFrom('chats')
+            .where('id', 'in', ids)
+            .where('status', '=', 'closed')
+            .executeTakeFirst();
+          return {
+            ids,
+            chats: Number(chats.numDeletedRows),
+            messages: Number(messages.numDeletedRows),
+            blobKeys,
+          };
+        });
+        forget(purged.ids);
+        return { chats: purged.chats, messages: purged.messages, blobKeys: purged.blobKeys };
+      }),
+
+    userChats: (userId, afterId, max) =>
+      guard(async () => {
+        const rows = await db
+          .selectFrom('chats')
+          .select(['id', 'status', 'lastSeq'])
+          .where('userId', '=', userId)
+          .where('id', '>', afterId)
+          .orderBy('id', 'asc')
+          .limit(max)
+          .execute();
+        return rows.map((r) => ({ id: r.id, status: r.status, lastSeq: Number(r.lastSeq) }));
+      }),
+
+    exportChats: (userId, afterId, max) =>
+      guard(async () => {
+        const rows = await db
+          .selectFrom('chats')
+          .selectAll()
+          .where('userId', '=', userId)
+          .where('id', '>', afterId)
+          .orderBy('id', 'asc')
+          .limit(max)
+          .execute();
+        return rows.map((row) => ({
+          chat: toChat(row),
+          ctx: row.ctx,
+          lastSeq: Number(row.lastSeq),
+        }));
+      }),
+
+    record: (audit) =>
+      guard(async () => {
+        const key = await auditKey();
+        await db
+          .transaction()
+          .execute((trx) => appendAudit(trx, key, audit, new Date().toISOString()));
+      }),
+
+    notesAfter: (chatId, after, max) =>
+      guard(async () => {
+        let q = db.selectFrom('notes').selectAll().where('chatId', '=', chatId);
+        if (after !== null) {
+          q = q.where((eb) =>
+            eb.or([
+              eb('afterSeq', '>', after.afterSeq),
+              eb.and([
+                eb('afterSeq', '=', after.afterSeq),
+                eb.or([
+                  eb('createdAt', '>', after.createdAt),
+                  eb.and([eb('createdAt', '=', after.createdAt), eb('id', '>', after._id)]),
+                ]),
+              ]),
+            ]),
+          );
+        }
+        const rows = await q
+          .orderBy('afterSeq', 'asc')
+          .orderBy('createdAt', 'asc')
+          .orderBy('id', 'asc')
+          .limit(max)
+          .execute();
+        return rows.map(toNote);
+      }),
+
+    attachmentsOf: (userId, chatIds) => guard(() => attachmentsOf(db, userId, chatIds)),
+
+    eraseMessages: (chatId, userId, fromSeq, toSeq) =>
+      guard(async () => {
+        const sealedId = pseudonym(await auditKey(), userId);
+        return db
+          .transaction()
+          .execute((trx) => eraseMessagesIn(trx, chatId, userId, sealedId, fromSeq, toSeq));
+      }),
+
+    wasErased: (userId) =>
+      guard(async () => {
+        const sealedId = pseudonym(await auditKey(), userId);
+        const row = await db
+          .selectFrom('chats')
+          .select('id')
+          .where('userId', '=', sealedId)
+          .limit(1)
+          .executeTakeFirst();
+        return row !== undefined;
+      }),
+
+    eraseUser: (userId, erasedThrough, audit) =>
+      guard(async () => {
+        const key = await auditKey();
+        const sealedId = pseudonym(key, userId);
+        const at = new Date().toISOString();
+        const done = await db.transaction().execute(async (trx) => {
+          // PostgreSQL: the rows locked, so an append racing this erasure waits and then
+          // finds the chat no longer the user's.
+          const { rows: chats } = await sql<{ id: string; lastSeq: number | string }>`
+            SELECT id, "lastSeq" FROM chats WHERE "userId" = ${userId} ORDER BY id${forUpdate}`.execute(
+            trx,
+          );
+          if (chats.length === 0) return undefined;
+          const ids = chats.map((c) => c.id);
+          let messages = 0;
+          for (const chat of chats) {
+            const through = erasedThrough.get(chat.id) ?? 0;
+            messages += through;
+            if (Number(chat.lastSeq) > through) {
+              await eraseMessagesIn(trx, chat.id, userId, sealedId, through, null);
+              messages += Number(chat.lastSeq) - through;
+            }
+          }
+          const records = await attachmentsOf(trx, userId, ids);
+          const blobKeys = await deleteAttachments(trx, records);
+          let notes = 0;
+          for (const part of chunks(ids, IN_LIST)) {
+            const result = await trx
+              .updateTable('notes')
+              .set({ content: ERASED_TEXT })
+              .where('chatId', 'in', part)
+              .executeTakeFirst();
+            notes += Number(result.numUpdatedRows);
+            await trx.deleteFrom('webhook_outbox').where('chatId', 'in', part).execute();
+            await trx
+              .updateTable('chats')
+              .set((eb) => ({
+                userId: sealedId,
+                userName: ERASED_TEXT,
+                lastMessage: eb
+                  .case()
+                  .when('lastMessage', '=', '')
+                  .then('')
+                  .else(ERASED_TEXT)
+                  .end(),
+                ctx: null,
+                ratingComment: eb
+                  .case()
+                  .when('ratingComment', 'is', null)
+                  .then(sql<string | null>`NULL`)
+                  .else(ERASED_TEXT)
+                  .end(),
+              }))
+              .where('id', 'in', part)
+              .execute();
+          }
+          const auditEntries = await sealAuditEntries(trx, key, userId, ids);
+          const counts = { chats: ids.length, messages, notes, attachments: records.length };
+          await appendAudit(
+            trx,
+            key,
+            { ...audit, chatId: null, details: { ...audit.details, userId: sealedId, ...counts } },
+            at,
+          );
+          return { ids, result: { ...counts, auditEntries, blobKeys } };
+        });
+        if (done === undefined) return undefined;
+        forget(done.ids);
+        return done.result;
+      }),
+  };
+}
+
+/**
+ * Replaces the user's id and name in the audit entries that name them: as actor anywhere,
+ * and in the personal details of their chats' entries and of the desk's exports of them.
+ * What replaces a value is exactly what the hash sealed it as, so every chain still verifies.
+ */
+async function sealAuditEntries(
+  trx: Kysely<Database>,
+  key: string,
+  userId: string,
+  chatIds: readonly string[],
+): Promise<number> {
+  const seal = (value: string) => pseudonym(key, value);
+  const touched = new Set<string>();
+  const acted = await trx
+    .selectFrom('audit_log')
+    .select(['id', 'actorName'])
+    .where('actorId', '=', userId)
+    .execute();
+  for (const row of acted) {
+    await trx
+      .updateTable('audit_log')
+      .set({ actorId: seal(userId), actorName: seal(row.actorName) })
+      .where('id', '=', row.id)
+      .execute();
+    touched.add(row.id);
+  }
+  const named = [];
+  for (const part of chunks(chatIds, IN_LIST)) {
+    named.push(
+      ...(await trx.selectFrom('audit_log').selectAll().where('chatId', 'in', part).execute()),
+    );
+  }
+  named.push(
+    ...(await trx
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('chain', '=', DESK_CHAIN)
+      .where('action', '=', 'user.exported')
+      .execute()),
+  );
+  for (const row of named) {
+    const details = fromRow(row).details;
+    if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;
+    const sealed: Record<string, AuditDetail> = {};
+    let changed = false;
+    for (const [name, value] of Object.entries(details)) {
+      const personal = PERSONAL_DETAILS.includes(name) && typeof value === 'string';
+      const mine = name !== 'userId' || value === userId;
+      sealed[name] = personal && mine ? seal(value) : value;
+      if (sealed[name] !== value) changed = true;
+    }
+    if (!changed) continue;
+    await trx
+      .updateTable('audit_log')
+      .set({ details: canonicalJson(sealed) })
+      .where('id', '=', row.id)
+      .execute();
+    touched.add(row.id);
+  }
+  return touched.size;
+}

@@ -1,0 +1,264 @@
+/**
+ * GET /api/users/:userId/export on each store: the document matches its documented schema
+ * exactly; a superadmin's holds every chat with its messages in seq order, attachments'
+ * metadata and download paths, rating, context, labels and notes; the user's own has no
+ * notes and no labels; others are refused. A user with 10,000 messages is exported and
+ * erased in bounded time.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { UserExportReply } from '../../src/schemas/replies.js';
+import { ERASED_TEXT } from '../../src/store/privacy.js';
+import { seedLongChat } from '../helpers/bulk-seed.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { storeTargets } from '../helpers/stores.js';
+import { JWT_ENV, signToken } from '../helpers/tokens.js';
+import { download, upload, uploaded } from '../helpers/uploads.js';
+import { useWorld } from '../helpers/world.js';
+
+const AS_SUPER = '?adminId=exporter&isSuperAdmin=true';
+/** Seeds, scans or purges thousands of rows: up to 10 s on a machine shared by other workers. */
+const HEAVY_TEST_MS = 90_000;
+
+const ExportDocument = UserExportReply.extend({ success: UserExportReply.shape.withNotes });
+
+/** The export as JSON, checked against its documented schema as test servers check every reply. */
+async function exported(url: string, path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}`, { headers });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`export: ${res.status} ${text}`);
+  const json: unknown = JSON.parse(text);
+  const body = ExportDocument.parse(json);
+  expect(
+    isDeepStrictEqual(JSON.parse(JSON.stringify(body)), json),
+    'no field beyond the schema',
+  ).toBe(true);
+  return { body, contentType: res.headers.get('content-type') };
+}
+
+describe.each(await storeTargets())('export on $name', (target) => {
+  const world = useWorld(target);
+
+  it("a superadmin's export holds the user's chats, messages in seq order, attachments, rating, context, labels and notes", async () => {
+    const server = world.server();
+    const userId = world.uid('exp-user');
+    const user = { senderId: userId, senderType: 'user', senderName: 'Olim' };
+    const first = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+    const chatId = (first.body.chat as { _id: string })._id;
+    for (const content of ['one', 'two', 'three']) {
+      expect(
+        (await api(server, 'POST', '/api/messages', { ...user, chatId, content })).status,
+      ).toBe(200);
+    }
+    const file = uploaded(
+      await upload(server, {
+        bytes: 'receipt',
+        name: 'receipt.txt',
+        type: 'text/plain',
+        fields: { ...user, chatId },
+      }),
+    );
+    const sent = await api(server, 'POST', '/api/messages', {
+      ...user,
+      chatId,
+      content: '',
+      attachmentId: file.id,
+    });
+    expect(sent.status).toBe(200);
+    const note = await api(server, 'POST', '/api/messages', {
+      chatId,
+      senderId: 'exp-admin',
+      senderType: 'admin',
+      senderName: 'Ali',
+      content: 'called the bank',
+      internal: true,
+    });
+    expect(note.status).toBe(200);
+    expect(
+      (await api(server, 'PUT', `/api/chats/${chatId}/labels${AS_SUPER}`, { labels: ['refund'] }))
+        .status,
+    ).toBe(200);
+    await server.store.recordCustomerContext(userId, JSON.stringify({ kyc: 'full' }));
+    expect((await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId })).status).toBe(200);
+    expect(
+      (
+        await api(server, 'POST', `/api/chats/${chatId}/rating`, {
+          userId,
+          score: 5,
+          comment: 'fast',
+        })
+      ).status,
+    ).toBe(200);
+    const second = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+    const secondId = (second.body.chat as { _id: string })._id;
+
+    const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+    expect(res.contentType).toMatch(/^application\/json/);
+    const doc = res.body;
+    expect(doc).toMatchObject({ success: true, userId, withNotes: true });
+    expect(doc.chats.map((c) => c.chat._id).sort()).toEqual([chatId, secondId].sort());
+    const chat = doc.chats.find((c) => c.chat._id === chatId);
+    expect(chat?.chat).toMatchObject({
+      labels: ['refund'],
+      ctx: { kyc: 'full' },
+      rating: { score: 5, comment: 'fast' },
+    });
+    expect(chat?.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+      [4, ''],
+    ]);
+    const attachment = chat?.messages[3]?.attachment;
+    expect(attachment).toMatchObject({
+      id: file.id,
+      name: 'receipt.txt',
+      contentType: 'text/plain',
+    });
+    expect((await download(server, attachment?.url ?? '')).status).toBe(200);
+    expect(chat?.notes?.map((n) => n.content)).toEqual(['called the bank']);
+    expect(doc.chats.find((c) => c.chat._id === secondId)?.messages).toEqual([]);
+
+    const recorded = await server.store.audit.list({
+      action: 'user.exported',
+      actorId: 'exporter',
+      limit: 5,
+    });
+    expect(recorded.entries[0]).toMatchObject({
+      chatId: null,
+      details: { userId, withNotes: true },
+    });
+  });
+
+  it('an unknown user is 404 USER_NOT_FOUND, a malformed id 400, a plain admin 403', async () => {
+    const unknown = await api(
+      world.server(),
+      'GET',
+      `/api/users/${world.uid('nobody')}/export${AS_SUPER}`,
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('USER_NOT_FOUND');
+    const malformed = await api(
+      world.server(),
+      'GET',
+      `/api/users/${'x'.repeat(300)}/export${AS_SUPER}`,
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatch(/^userId\b/);
+    const user = await world.user();
+    await api(world.server(), 'POST', '/api/chats', { userId: user.id, userName: user.name });
+    expect(
+      (await api(world.server(), 'GET', `/api/users/${user.id}/export?adminId=plain`)).status,
+    ).toBe(403);
+  });
+
+  it(
+    'a user with 10,000 messages is exported and erased in bounded time',
+    async () => {
+      const db = await target.create();
+      const userId = 'long-user';
+      await seedLongChat(db.config, userId, 10_000);
+      const server = await startTestServer(db.config);
+      try {
+        let started = performance.now();
+        const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+        const exportMs = performance.now() - started;
+        const messages = res.body.chats[0]?.messages ?? [];
+        expect(messages).toHaveLength(10_000);
+        expect(messages.every((m, i) => m.seq === i + 1)).toBe(true);
+        started = performance.now();
+        const erased = await api(server, 'DELETE', `/api/users/${userId}${AS_SUPER}`);
+        const eraseMs = performance.now() - started;
+        expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+        expect(erased.body).toMatchObject({ chats: 1, messages: 10_000 });
+        const chatId = res.body.chats[0]?.chat._id ?? '';
+        const last = await api(server, 'GET', `/api/messages/${chatId}?before=10001&limit=5`);
+        expect((last.body.messages as { content: string }[]).map((m) => m.content)).toEqual(
+          Array(5).fill(ERASED_TEXT),
+        );
+        console.info(
+          `10,000 messages on ${target.name}: export ${Math.round(exportMs)} ms, erasure ${Math.round(eraseMs)} ms (wall time, shared machine)`,
+        );
+        // Bounded: far under the request timeout on a busy machine.
+        expect(exportMs).toBeLessThan(20_000);
+        expect(eraseMs).toBeLessThan(20_000);
+      } finally {
+        await server.close();
+        await db.drop();
+      }
+    },
+    HEAVY_TEST_MS,
+  );
+});
+
+describe('export with tokens', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('the embedded store is always a target');
+  const world = useWorld(sqlite, JWT_ENV);
+  const bearer = async (sub: string, role: 'user' | 'admin' | 'superadmin') => ({
+    authorization: `Bearer ${await signToken(sub, role)}`,
+  });
+
+  it('the user exports themself without notes or labels; other users and admins 403, no token 401, superadmins 200 with notes', async () => {
+    const userId = world.uid('tok-exp');
+    const headers = await bearer(userId, 'user');
+    const opened = await api(
+      world.server(),
+      'POST',
+      '/api/chats',
+      { userId, userName: 'U' },
+      { headers },
+    );
+    const chatId = (opened.body.chat as { _id: string })._id;
+    const superadmin = await bearer('tok-super', 'superadmin');
+    await api(
+      world.server(),
+      'POST',
+      '/api/messages',
+      { chatId, senderId: userId, senderType: 'user', senderName: 'U', content: 'hi' },
+      { headers },
+    );
+    await api(
+      world.server(),
+      'PUT',
+      `/api/chats/${chatId}/labels`,
+      { labels: ['vip'] },
+      { headers: superadmin },
+    );
+    const note = await api(
+      world.server(),
+      'POST',
+      '/api/messages',
+      {
+        chatId,
+        senderId: 'tok-super',
+        senderType: 'admin',
+        senderName: 'S',
+        content: 'internal',
+        internal: true,
+      },
+      { headers: superadmin },
+    );
+    expect(note.status, JSON.stringify(note.body)).toBe(200);
+
+    const own = await exported(world.server().url, `/api/users/${userId}/export`, headers);
+    expect(own.body.withNotes).toBe(false);
+    expect(own.body.chats[0]?.notes).toBeUndefined();
+    expect(own.body.chats[0]?.chat.labels).toBeUndefined();
+    expect(own.body.chats[0]?.messages.map((m) => m.content)).toEqual(['hi']);
+
+    expect((await api(world.server(), 'GET', `/api/users/${userId}/export`)).status).toBe(401);
+    for (const [sub, role] of [
+      ['tok-other', 'user'],
+      ['tok-admin', 'admin'],
+    ] as const) {
+      const res = await api(world.server(), 'GET', `/api/users/${userId}/export`, undefined, {
+        headers: await bearer(sub, role),
+      });
+      expect(res.status).toBe(403);
+    }
+    const full = await exported(world.server().url, `/api/users/${userId}/export`, superadmin);
+    expect(full.body.chats[0]?.notes?.map((n) => n.content)).toEqual(['internal']);
+    expect(full.body.chats[0]?.chat.labels).toEqual(['vip']);
+  });
+});
