@@ -114,7 +114,7 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
    * or when the lease would run out before the next attempt could time out (another node may
    * take the lane then); what it did not attempt is given back at once.
    */
-  async function runLane(lane: Delivery[], leaseUntil: number): Promise<void> {
+  async function runLane(lane: Delivery[], leaseUntil: number): Promise<boolean> {
     let attempted = 0;
     try {
       for (const delivery of lane) {
@@ -128,6 +128,7 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
       const left = lane.slice(attempted).map((d) => d.seq);
       if (left.length > 0) await options.outbox.release(left).catch(options.onError);
     }
+    return attempted === lane.length;
   }
 
   /** Takes what is due for the lanes not already under way and starts them. */
@@ -140,13 +141,15 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
     const byLane = new Map<string, Delivery[]>();
     for (const d of taken) byLane.set(laneKey(d), [...(byLane.get(laneKey(d)) ?? []), d]);
     const started = [...byLane.values()].map((lane) => {
-      const run = runLane(lane, leaseUntil).catch((err: unknown) => options.onError?.(err));
+      const run = runLane(lane, leaseUntil).then(
+        // A whole run delivered may have more behind it: look again soon.
+        (whole) => {
+          if (whole && lane.length >= perLane) soon();
+        },
+        (err: unknown) => options.onError?.(err),
+      );
       lanes.add(run);
-      void run.then(() => {
-        lanes.delete(run);
-        // A lane that took its whole run may have more behind it: look again soon.
-        if (lane.length >= perLane) soon();
-      });
+      void run.then(() => lanes.delete(run));
       return run;
     });
     return { taken: taken.length, settled: Promise.all(started) };
