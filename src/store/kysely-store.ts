@@ -116,7 +116,11 @@ export class KyselyStore implements Store {
       this.availability,
       this.cache,
     );
-    this.attachments = kyselyAttachmentRecords(db, (work) => this.guard(work));
+    this.attachments = kyselyAttachmentRecords(
+      db,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+    );
     this.audit = kyselyAuditLog(
       db,
       (work) => this.costlyRead(work),
