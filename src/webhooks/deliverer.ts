@@ -162,7 +162,7 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
   }
 
   // The loop: a look every pollMs, never waiting for the lanes it started (a receiver that
-  // hangs holds its own lane, not the next look); sooner when a look filled every lane.
+  // hangs holds its own lane, not the next look); sooner after a lane delivered a whole run.
   let timer: NodeJS.Timeout | undefined;
   let looking: Promise<unknown> = Promise.resolve();
   let looksNow = false;
@@ -171,15 +171,10 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
     if (stopping.signal.aborted) return;
     looksNow = true;
     looking = look()
-      .then(({ taken }) => taken)
-      .catch((err: unknown) => {
-        options.onError?.(err);
-        return 0;
-      })
-      .then((taken) => {
+      .catch((err: unknown) => options.onError?.(err))
+      .then(() => {
         looksNow = false;
-        if (stopping.signal.aborted) return;
-        schedule(taken > 0 && lanes.size < maxLanes ? 0 : pollMs);
+        if (!stopping.signal.aborted) schedule(pollMs);
       });
   };
   const schedule = (ms: number) => {
