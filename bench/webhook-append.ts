@@ -6,7 +6,8 @@
  * by round (A B, then B A…) on fresh databases, BENCH_ROUNDS rounds (4), every round printed;
  * BENCH_STORES=sqlite or postgres for one store. BENCH_BASE=<another checkout> adds a third
  * variant, that checkout's store with no WEBHOOK_URLS (what "no extra work without webhooks"
- * is measured against: the commit this branch started from).
+ * is measured against: the commit this branch started from); BENCH_ONLY_OFF=1 leaves out
+ * the variant with a URL.
  *
  * Measured as CPU time per message, not wall time (the machine is shared): this process's
  * (process.cpuUsage), and on PostgreSQL also the database's, read from /proc for the
@@ -137,7 +138,10 @@ if (stores.includes('postgres') && !(await pgReachable())) throw new Error('no P
 const here = (await import('../src/store/open.js')).openStore;
 const variants: Variant[] = [
   { label: 'no WEBHOOK_URLS', openStore: here, webhooks: false },
-  { label: 'one webhook URL', openStore: here, webhooks: true },
+  // BENCH_ONLY_OFF=1: only the variants without webhooks (against BENCH_BASE).
+  ...(process.env.BENCH_ONLY_OFF
+    ? []
+    : [{ label: 'one webhook URL', openStore: here, webhooks: true }]),
 ];
 if (process.env.BENCH_BASE) {
   const base: { openStore: typeof OpenStore } = await import(
