@@ -71,7 +71,7 @@ export function kyselyWebhookOutbox(
           RETURNING *`.execute(db);
         return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
       }),
-    release: (seqs) =>
+    release: (seqs, leaseUntil) =>
       guard(async () => {
         if (seqs.length === 0) return;
         await db
@@ -79,6 +79,7 @@ export function kyselyWebhookOutbox(
           .set({ leaseUntil: null })
           .where('seq', 'in', seqs)
           .where('status', '=', 'pending')
+          .where('leaseUntil', '=', leaseUntil)
           .execute();
       }),
     pendingCount: (max) =>

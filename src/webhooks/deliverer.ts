@@ -126,7 +126,8 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
       }
     } finally {
       const left = lane.slice(attempted).map((d) => d.seq);
-      if (left.length > 0) await options.outbox.release(left).catch(options.onError);
+      if (left.length > 0)
+        await options.outbox.release(left, iso(leaseUntil)).catch(options.onError);
     }
     return attempted === lane.length;
   }

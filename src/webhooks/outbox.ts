@@ -41,8 +41,11 @@ export interface WebhookOutbox {
   claimDue(now: string, leaseUntil: string, lanes: number, perLane: number): Promise<Delivery[]>;
   /** Records an attempt: delivered, or failed with the next try (null: given up, failed). */
   settle(seq: number, attempt: Attempt): Promise<void>;
-  /** Gives back taken deliveries not attempted (a lane stopped early): due again at once. */
-  release(seqs: readonly number[]): Promise<void>;
+  /**
+   * Gives back deliveries taken until `leaseUntil` and not attempted (a lane stopped early):
+   * due again at once. Rows another claim took since (the lease ran out) are left alone.
+   */
+  release(seqs: readonly number[], leaseUntil: string): Promise<void>;
   /** Pending deliveries, counted up to `max`. */
   pendingCount(max: number): Promise<number>;
   list(status: Delivery['status'], limit: number): Promise<Delivery[]>;

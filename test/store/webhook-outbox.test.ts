@@ -55,7 +55,8 @@ describe.each(await storeTargets())('the webhook outbox on $name', (target) => {
   it('takes each lane from its oldest delivery, a run at most, and none again while it is held', async () => {
     const store = await open();
     await chatWith(store, 'ob-1', 6);
-    const taken = await store.webhooks.claimDue(later(1000), later(30_000), 10, 4);
+    const lease = later(30_000);
+    const taken = await store.webhooks.claimDue(later(1000), lease, 10, 4);
     // Two lanes (one per receiver), four of each in order.
     expect(seqsOf(taken, URL_A)).toEqual([1, 2, 3, 4]);
     expect(seqsOf(taken, URL_B)).toEqual([1, 2, 3, 4]);
@@ -64,7 +65,16 @@ describe.each(await storeTargets())('the webhook outbox on $name', (target) => {
     const [first, ...rest] = taken.filter((d) => d.url === URL_A);
     if (!first) throw new Error('taken');
     await store.webhooks.settle(first.seq, { ok: true, at: later(0) });
-    await store.webhooks.release(rest.map((d) => d.seq));
+    // Given back under another lease than the one taken: nothing changes.
+    await store.webhooks.release(
+      rest.map((d) => d.seq),
+      later(60_000),
+    );
+    expect(await store.webhooks.claimDue(later(1000), later(30_000), 10, 10)).toEqual([]);
+    await store.webhooks.release(
+      rest.map((d) => d.seq),
+      lease,
+    );
     const again = await store.webhooks.claimDue(later(1000), later(30_000), 10, 10);
     expect(seqsOf(again, URL_A)).toEqual([2, 3, 4, 5, 6]);
     expect(seqsOf(again, URL_B)).toEqual([]);
@@ -84,9 +94,13 @@ describe.each(await storeTargets())('the webhook outbox on $name', (target) => {
       error: 'HTTP 503',
       nextAttemptAt: later(5_000),
     });
-    const now = await store.webhooks.claimDue(later(1000), later(30_000), 10, 10);
+    const lease = later(30_000);
+    const now = await store.webhooks.claimDue(later(1000), lease, 10, 10);
     expect(seqsOf(now, URL_A)).toEqual([]);
-    await store.webhooks.release(now.map((d) => d.seq));
+    await store.webhooks.release(
+      now.map((d) => d.seq),
+      lease,
+    );
     const due = await store.webhooks.claimDue(later(6_000), later(36_000), 10, 10);
     expect(seqsOf(due, URL_A)).toEqual([1, 2, 3]);
   });
