@@ -8,6 +8,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Limits } from './limits/rate-limiter.js';
 import { CLIENT_EVENTS } from './schemas/events.js';
+import { TUNABLES } from './tunables.js';
 
 export type LimitName = keyof Limits;
 
@@ -28,6 +29,12 @@ export interface Metrics {
   rateLimited: Counter<'limit'>;
   /** Chats RETENTION_DAYS deleted (this node's purges). */
   chatsPurged: Counter;
+  /** Reads the webhook outbox's pending deliveries at scrape time (WEBHOOK_URLS). */
+  setWebhookPending(read: () => Promise<number>): void;
+  /** A delivery answered 2xx: seconds from its event's commit. */
+  webhookDeliverySeconds: Histogram;
+  webhookFailures: Counter<'reason'>;
+  webhookGivenUp: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -69,6 +76,27 @@ export function createMetrics(): Metrics {
     'connections',
   ];
   for (const limit of limitNames) rateLimited.inc({ limit }, 0);
+
+  // Counted in the database at scrape time only (never on a send); a scrape while the
+  // database is away keeps the last count rather than failing.
+  let readPending: () => Promise<number> = async () => 0;
+  new Gauge({
+    name: 'chat_webhook_pending',
+    help: `Webhook deliveries waiting to be delivered or retried (all nodes; counted up to ${TUNABLES.webhookPendingCountMax.value})`,
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await readPending());
+      } catch {}
+    },
+  });
+  const webhookFailures = new Counter({
+    name: 'chat_webhook_failures_total',
+    help: 'Webhook attempts that failed, by reason: status (a non-2xx answer, redirects too), timeout, network',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of ['status', 'timeout', 'network']) webhookFailures.inc({ reason }, 0);
 
   return {
     registry,
@@ -112,6 +140,21 @@ export function createMetrics(): Metrics {
     chatsPurged: new Counter({
       name: 'chat_retention_purged_chats_total',
       help: 'Chats deleted by this node because they were closed longer ago than RETENTION_DAYS',
+      registers: [registry],
+    }),
+    setWebhookPending: (read) => {
+      readPending = read;
+    },
+    webhookDeliverySeconds: new Histogram({
+      name: 'chat_webhook_delivery_seconds',
+      help: "Webhook deliveries answered 2xx: from the event's commit to the answer (retries included)",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400],
+      registers: [registry],
+    }),
+    webhookFailures,
+    webhookGivenUp: new Counter({
+      name: 'chat_webhook_given_up_total',
+      help: 'Webhook deliveries given up after WEBHOOK_GIVE_UP_MS of failures (kept as failed)',
       registers: [registry],
     }),
   };

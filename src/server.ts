@@ -149,19 +149,29 @@ async function authContext(
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
-/** Changes from now on queue their events; this node delivers its share of the outbox. */
+/** This node delivers its share of the outbox (every node queues events from its start). */
 function startWebhooks(
   store: Store,
   webhooks: NonNullable<Config['webhooks']>,
   logger: Logger,
+  metrics: Metrics | undefined,
 ): Deliverer {
-  store.sendWebhooksTo(webhooks.urls);
+  metrics?.setWebhookPending(() =>
+    store.webhooks.pendingCount(TUNABLES.webhookPendingCountMax.value),
+  );
   return startDeliverer({
     outbox: store.webhooks,
     secret: webhooks.secret,
     onError: (err) => logger.warn({ err }, 'webhook outbox unreadable; trying again'),
     onSettled: (delivery, attempt) => {
-      if (!attempt.ok && attempt.nextAttemptAt === null) {
+      if (attempt.ok) {
+        const seconds = (Date.parse(attempt.at) - Date.parse(delivery.createdAt)) / 1000;
+        metrics?.webhookDeliverySeconds.observe(Math.max(0, seconds));
+        return;
+      }
+      metrics?.webhookFailures.inc({ reason: attempt.reason });
+      if (attempt.nextAttemptAt === null) {
+        metrics?.webhookGivenUp.inc();
         logger.warn(
           { webhookId: delivery.id, url: delivery.url, error: attempt.error },
           'webhook given up: kept as failed',
@@ -201,6 +211,8 @@ export async function startServer(
         failed: () => metrics.storeErrors.inc(),
       })
     : openedStore;
+  // Before any request: every change this node makes from its start queues its events.
+  if (config.webhooks) store.sendWebhooksTo(config.webhooks.urls);
   // Warned after the store opened (what usually refuses a start), so a refused start is one line.
   if (auth.mode === 'none') {
     logger.warn(
@@ -327,7 +339,7 @@ export async function startServer(
           holder,
           logger,
         );
-  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger);
+  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger, metrics);
   const indexer = startSearchIndexer({
     store,
     everyMs: TUNABLES.searchIndexEveryMs.value,

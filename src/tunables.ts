@@ -1024,7 +1024,21 @@ export const TUNABLES = {
     unit: 'count',
     area: 'webhooks',
     reason:
-      'Deliveries a node takes per look: enough to drain a burst in a few seconds, few enough that a node that dies strands little until its lease runs out.',
+      "Lanes (one chat's events to one receiver) a node delivers at once: receivers are sent to side by side, and a receiver that hangs holds only its own lanes, webhookTimeoutMs at most each.",
+  },
+  webhookPendingCountMax: {
+    value: 100_000,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      "Where the chat_webhook_pending gauge stops counting: a scrape during a receiver's long outage reads at most this much of the outbox's pending index, and any number this large already says to look.",
+  },
+  webhookLaneRun: {
+    value: 50,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      "Deliveries of one lane a node takes at once, sent one after another in order: a busy chat's messages reach a fast receiver at the rate it answers, not one per webhookPollMs; a lane stops early when its lease would run out before the next attempt could time out.",
   },
   // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
   queuePositionCoalesceMs: {

@@ -3,9 +3,11 @@
  * tells nothing about the id), or as a caller who may download it (rules.ts), read from
  * the database: a cached chat row may not yet know that the chat changed hands on
  * another node. Answers what the transport needs to stream it: the whole file, or the one
- * byte range asked for (read from the store alone, byte-range.ts).
+ * byte range asked for (read from the store alone, byte-range.ts). A download of the file
+ * is recorded in the audit log (`attachment.downloaded`, see downloadIsRecorded).
  */
 import type { Readable } from 'node:stream';
+import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { AppError, NotFound } from '../errors.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
@@ -79,5 +81,32 @@ export async function openAttachment(
   }
   const body = await deps.attachments.blobs.get(key, range);
   if (!body) throw notFound(input.id);
+  if (downloadIsRecorded(input.variant, range)) {
+    // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
+    await deps.store.attachments
+      .recordDownload({
+        actor: auditActor(actor),
+        action: 'attachment.downloaded',
+        chatId: record.chatId,
+        details: { attachmentId: record.id, name: record.name, link: input.link !== undefined },
+      })
+      .catch((err: unknown) => {
+        body.destroy();
+        throw err;
+      });
+  }
   return { record, contentType, size, etag, range, body };
+}
+
+/**
+ * Which downloads the audit log records: the file (a thumbnail is what every history page
+ * shows, not someone taking the file), once per download. A download is the request answered
+ * 200, or a 206 from the first byte (a player or a resumable download asks for the rest in
+ * later ranges, which are not recorded again, so they cost nothing more).
+ */
+export function downloadIsRecorded(
+  variant: DownloadInput['variant'],
+  range: ByteRange | undefined,
+): boolean {
+  return variant === 'file' && (range === undefined || range.start === 0);
 }

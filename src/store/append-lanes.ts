@@ -28,7 +28,11 @@ export interface AppendLanesOptions {
   isUniqueViolation(err: unknown): boolean;
   /** Told the size of each batch (metrics). */
   onBatch?: ((size: number) => void) | undefined;
+  /** Where message.created goes (WEBHOOK_URLS), read per batch; empty: nowhere. */
+  webhookUrls?: (() => readonly string[]) | undefined;
 }
+
+const NO_URLS: readonly string[] = [];
 
 /** A cheap, stable spread of chat ids over lanes (ids end in a counter, so use the tail). */
 const laneOf = (chatId: string, lanes: number): number => {
@@ -76,7 +80,7 @@ export class AppendLanes {
    */
   private async appendBatch(drafts: MessageDraft[]): Promise<Outcome[]> {
     try {
-      const results = await this.options.appender.append(drafts);
+      const results = await this.options.appender.append(drafts, this.webhookUrls());
       this.availability.tookWrite();
       results.forEach((r, i) => {
         this.remember((drafts[i] as MessageDraft).chatId, r);
@@ -97,6 +101,10 @@ export class AppendLanes {
     }
   }
 
+  private webhookUrls(): readonly string[] {
+    return this.options.webhookUrls?.() ?? NO_URLS;
+  }
+
   /** What an append tells the chat cache: the row as it left it, or that it is gone/closed. */
   private remember(chatId: string, result: AppendResult): void {
     if (result.kind === 'stored') this.cache.record(chatId, result.chat);
@@ -106,7 +114,7 @@ export class AppendLanes {
   /** One draft as a batch of its own; a concurrent duplicate resolves to the stored message. */
   private async appendAlone(draft: MessageDraft): Promise<AppendResult> {
     try {
-      const [result] = await this.options.appender.append([draft]);
+      const [result] = await this.options.appender.append([draft], this.webhookUrls());
       if (!result) throw new Error('the appender answered nothing for one draft');
       this.remember(draft.chatId, result);
       return result;

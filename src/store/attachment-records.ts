@@ -8,6 +8,8 @@
  * event loop, serves sends between them.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { AuditDraft } from '../audit/chain.js';
+import { appendAudit } from './audit-log.js';
 import type { AttachmentsTable, Database } from './schema.js';
 
 export type AttachmentRecord = Selectable<AttachmentsTable>;
@@ -44,12 +46,30 @@ export interface AttachmentRecords {
 
   /** Takes or renews the lease `name` for `holder` for `ms`; false while another holds it. */
   takeLease(name: string, holder: string, ms: number): Promise<boolean>;
+
+  /**
+   * Records a download in the audit log. A download changes nothing else, so the entry is
+   * the transaction's only write (it still locks its chain's end, as every entry does).
+   */
+  recordDownload(audit: AuditDraft): Promise<void>;
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
 
-export function kyselyAttachmentRecords(db: Kysely<Database>, guard: Guard): AttachmentRecords {
+export function kyselyAttachmentRecords(
+  db: Kysely<Database>,
+  guard: Guard,
+  auditKey: () => Promise<string>,
+): AttachmentRecords {
   return {
+    recordDownload: (audit) =>
+      guard(async () => {
+        const key = await auditKey();
+        await db.transaction().execute(async (trx) => {
+          await appendAudit(trx, key, audit, new Date().toISOString());
+        });
+      }),
+
     insert: (record) =>
       guard(async () => {
         await db.insertInto('attachments').values(record).execute();

@@ -112,8 +112,17 @@ export class KyselyStore implements Store {
     this.cache = new ChatCache(traits.chatCacheMs);
     this.readTurns = new ReadTurns(traits.readers);
     this.availability = new Availability(traits.isUnavailable);
-    this.appends = new AppendLanes(db, traits, this.availability, this.cache);
-    this.attachments = kyselyAttachmentRecords(db, (work) => this.guard(work));
+    this.appends = new AppendLanes(
+      db,
+      { ...traits, webhookUrls: () => this.webhookUrls },
+      this.availability,
+      this.cache,
+    );
+    this.attachments = kyselyAttachmentRecords(
+      db,
+      (work) => this.guard(work),
+      () => this.auditKey(),
+    );
     this.audit = kyselyAuditLog(
       db,
       (work) => this.costlyRead(work),

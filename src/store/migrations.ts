@@ -652,6 +652,25 @@ const webhookOutbox: Migration = {
 };
 
 /**
+ * Lanes by their pending rows only. A delivery waits while its chat and receiver have an
+ * earlier pending one; with every message an event, a chat's delivered rows grow without
+ * end, and the 0021 index (which holds them all, without status) made that check read a
+ * chat's whole delivered history for each due row. The partial index holds pending rows
+ * alone (rows leave it when delivered or given up), and serves the lanes' runs too.
+ */
+const webhookOutboxPendingLanes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('webhook_outbox_pending_lanes')
+      .on('webhook_outbox')
+      .columns(['chatId', 'url', 'seq'])
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+    await db.schema.dropIndex('webhook_outbox_by_chat').execute();
+  },
+};
+
+/**
  * When each chat was first given to an admin (taken, locked or routed): the queue's
  * estimate is the median of `firstAssignedAt - createdAt` over recently assigned chats.
  * Written once per chat, so its index costs a message nothing; chats assigned before
@@ -798,6 +817,7 @@ const migrations: Record<string, Migration> = {
   '0020_chat_ratings_and_context': chatRatings,
   '0021_webhook_outbox': webhookOutbox,
   '0023_retention': retention,
+  '0024_webhook_outbox_pending_lanes': webhookOutboxPendingLanes,
 };
 
 /**

@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { newId } from '../ids.js';
 import type { Chat, Message } from '../schemas/shapes.js';
 import { writableBy } from './chat-sql.js';
+import { messageCreatedBodyParts, messageCreatedOutboxSql } from './message-webhooks.js';
 import {
   MESSAGE_COLUMNS,
   type MessageColumnName,
@@ -54,6 +55,8 @@ const NEW_MESSAGE: Record<MessageColumnName, string> = {
 interface StatementKind {
   withAttachments: boolean;
   withRedactions: boolean;
+  /** WEBHOOK_URLS set: the batch's message.created events too (message-webhooks.ts). */
+  withWebhooks: boolean;
 }
 
 /** A batch without masked texts inserts a NULL `redacted` and binds no array for it. */
@@ -70,16 +73,22 @@ const NEW_MESSAGE_UNREDACTED: Record<MessageColumnName, string> = {
  * attachment is unused, its sender's and of no other chat (the first message of the batch
  * naming it), marks it used by the new message, and answers the messages it refused for that.
  */
-function appendBatchSql({ withAttachments, withRedactions }: StatementKind): string {
+function appendBatchSql({ withAttachments, withRedactions, withWebhooks }: StatementKind): string {
   const a = (text: string): string => (withAttachments ? text : '');
   const r = (text: string): string => (withRedactions ? text : '');
-  const attParam = withRedactions ? '$16' : '$15';
+  const w = (text: string): string => (withWebhooks ? text : '');
+  // The optional parameters follow $14 in this order, each only when its statement has it.
+  let next = 15;
+  const param = (present: boolean): string => (present ? `$${next++}` : '');
+  const redParam = param(withRedactions);
+  const attParam = param(withAttachments);
+  const [preParam, postParam, urlsParam] = [1, 2, 3].map(() => param(withWebhooks));
   return `
   WITH input AS (
     SELECT * FROM unnest(
       $1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]${r(', $15::text[]')}${a(`, ${attParam}::text[]`)}
-    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole${r(', redacted')}${a(', att')})
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $14::text[]${r(`, ${redParam}::text[]`)}${a(`, ${attParam}::text[]`)}${w(`, ${preParam}::text[], ${postParam}::text[]`)}
+    ) AS t(id, chat, ord, sid, stype, sname, body, mtype, furl, cmid, preview, unread, srole${r(', redacted')}${a(', att')}${w(', hpre, hpost')})
   ),
   -- A lateral probe of the unique index, never a join the planner could turn into a scan:
   -- the statement is prepared once, and a plan made while the table was empty would
@@ -136,7 +145,7 @@ function appendBatchSql({ withAttachments, withRedactions }: StatementKind): str
     INSERT INTO messages (${MESSAGE_COLUMNS.map((c) => quoted(c.name)).join(', ')})
     SELECT ${MESSAGE_COLUMNS.map((c) => (withRedactions ? NEW_MESSAGE : NEW_MESSAGE_UNREDACTED)[c.name]).join(', ')}
     FROM numbered
-  )${a(`,
+  )${w(`,${messageCreatedOutboxSql(urlsParam ?? '', '$13')}`)}${a(`,
   used AS (
     UPDATE attachments x SET "messageId" = n.id, "chatId" = n.chat FROM numbered n WHERE x.id = n.att
   )`)}
@@ -148,9 +157,13 @@ function appendBatchSql({ withAttachments, withRedactions }: StatementKind): str
       AND NOT EXISTS (SELECT 1 FROM allowed x WHERE x.ord = f.ord)`)}`;
 }
 
-export const APPEND_BATCH = appendBatchSql({ withAttachments: false, withRedactions: false });
-const statementName = ({ withAttachments, withRedactions }: StatementKind): string =>
-  `append_batch${withAttachments ? '_attachments' : ''}${withRedactions ? '_redacted' : ''}`;
+export const APPEND_BATCH = appendBatchSql({
+  withAttachments: false,
+  withRedactions: false,
+  withWebhooks: false,
+});
+const statementName = ({ withAttachments, withRedactions, withWebhooks }: StatementKind): string =>
+  `append_batch${withAttachments ? '_attachments' : ''}${withRedactions ? '_redacted' : ''}${withWebhooks ? '_webhooks' : ''}`;
 
 /** Each variant's text, made once: prepared once each by name, the plain one as before. */
 const statements = new Map<string, string>();
@@ -163,9 +176,29 @@ function statementFor(kind: StatementKind): { name: string; text: string } {
   }
   return { name, text };
 }
+/** The statement's webhook parameters: each draft's body parts, then the receivers. */
+function webhookParams(
+  sent: readonly MessageDraft[],
+  ids: readonly string[],
+  at: string,
+  urls: readonly string[],
+): [string[], string[], readonly string[]] {
+  const pre: string[] = [];
+  const post: string[] = [];
+  sent.forEach((draft, n) => {
+    const [before, after] = messageCreatedBodyParts(draft, ids[n] ?? '', at);
+    pre.push(before);
+    post.push(after);
+  });
+  return [pre, post, urls];
+}
+
 export function postgresAppender(pool: pg.Pool): Appender {
   return {
-    async append(drafts: MessageDraft[]): Promise<AppendResult[]> {
+    async append(
+      drafts: MessageDraft[],
+      webhookUrls: readonly string[] = [],
+    ): Promise<AppendResult[]> {
       const at = new Date().toISOString();
       // Repeats of one key inside the batch: only the first is sent; the rest copy its result.
       const repeatOf = new Map<number, number>();
@@ -188,8 +221,13 @@ export function postgresAppender(pool: pg.Pool): Appender {
 
       const attachments = sent.some((i) => drafts[i]?.attachmentId !== undefined);
       const redactions = sent.some((i) => drafts[i]?.redacted !== undefined);
+      const webhooks = webhookUrls.length > 0;
       const { rows } = await pool.query<Row>({
-        ...statementFor({ withAttachments: attachments, withRedactions: redactions }),
+        ...statementFor({
+          withAttachments: attachments,
+          withRedactions: redactions,
+          withWebhooks: webhooks,
+        }),
         values: [
           ids,
           pick((d) => d.chatId),
@@ -207,6 +245,14 @@ export function postgresAppender(pool: pg.Pool): Appender {
           pick((d) => d.senderRole),
           ...(redactions ? [pick((d) => d.redacted?.join(',') ?? null)] : []),
           ...(attachments ? [pick((d) => d.attachmentId ?? null)] : []),
+          ...(webhooks
+            ? webhookParams(
+                pick((d) => d),
+                ids,
+                at,
+                webhookUrls,
+              )
+            : []),
         ],
       });
 

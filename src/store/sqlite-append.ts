@@ -4,11 +4,12 @@
  * connection while it runs, so it never lands inside a Kysely transaction (markRead's).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { writableBy } from './chat-sql.js';
+import { messageCreatedRows } from './message-webhooks.js';
 import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './rows.js';
-import type { ChatsTable, Database, MessagesTable } from './schema.js';
+import type { ChatsTable, Database, MessagesTable, WebhookOutboxTable } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 
 /** Prepared on first use: a store that never sees an attachment never prepares them. */
@@ -36,6 +37,20 @@ function attachmentStatements(database: BetterSqlite3.Database) {
         'UPDATE attachments SET "messageId" = @messageId, "chatId" = @chatId WHERE id = @id',
       ),
     };
+    return prepared;
+  };
+}
+
+/** Prepared on first use: a store without webhooks never prepares it. */
+function outboxStatement(database: BetterSqlite3.Database) {
+  let prepared: BetterSqlite3.Statement<[Insertable<WebhookOutboxTable>]> | undefined;
+  return () => {
+    prepared ??= database.prepare(
+      `INSERT INTO webhook_outbox (id, url, "chatId", type, body, status, attempts,
+         "nextAttemptAt", "leaseUntil", "lastError", "createdAt", "deliveredAt")
+       VALUES (@id, @url, @chatId, @type, @body, @status, @attempts, @nextAttemptAt,
+         @leaseUntil, @lastError, @createdAt, @deliveredAt)`,
+    );
     return prepared;
   };
 }
@@ -115,9 +130,21 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
     }
     return { kind: 'stored', message: toMessage(row), chat: toChat(chat) };
   };
-  const appendAll = database.transaction((drafts: MessageDraft[]) => drafts.map(appendOne));
+  const outbox = outboxStatement(database);
+  const appendAll = database.transaction(
+    (drafts: MessageDraft[], webhookUrls: readonly string[]) => {
+      const results = drafts.map(appendOne);
+      // Only with WEBHOOK_URLS: the batch's message.created events, in its transaction.
+      if (webhookUrls.length > 0) {
+        const stored = results.flatMap((r) => (r.kind === 'stored' ? [r.message] : []));
+        for (const row of messageCreatedRows(stored, webhookUrls)) outbox().run(row);
+      }
+      return results;
+    },
+  );
 
   return {
-    append: (drafts) => db.connection().execute(async () => appendAll(drafts)),
+    append: (drafts, webhookUrls = []) =>
+      db.connection().execute(async () => appendAll(drafts, webhookUrls)),
   };
 }

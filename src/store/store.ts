@@ -160,7 +160,11 @@ export interface HistoryCursor {
  * draft on its own, so that one bad draft cannot fail the others.
  */
 export interface Appender {
-  append(drafts: MessageDraft[]): Promise<AppendResult[]>;
+  /**
+   * With `webhookUrls` (WEBHOOK_URLS), each stored message's `message.created` goes to the
+   * outbox in the batch's own transaction (message-webhooks.ts); none: nothing more is done.
+   */
+  append(drafts: MessageDraft[], webhookUrls?: readonly string[]): Promise<AppendResult[]>;
 }
 
 export interface Store {

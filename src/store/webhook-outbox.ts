@@ -35,21 +35,60 @@ export function kyselyWebhookOutbox(
   // PostgreSQL: of two nodes looking at once, each takes rows the other did not lock.
   const skipLocked = kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
   return {
-    claimDue: (now, leaseUntil, limit) =>
+    claimDue: (now, leaseUntil, lanes, perLane) =>
       guard(async () => {
+        // A lane is a chat and receiver. Its head (its oldest pending row) is taken only when
+        // due and free, and locked while the claim runs (PostgreSQL), so two nodes never
+        // take one lane; the rows after it come with it, up to the first that is not due or
+        // is held. Every row of a lane stays behind its head's lease: another node sees an
+        // earlier pending row and takes none of them.
+        const free = (t: string) =>
+          sql`${sql.ref(`${t}.status`)} = 'pending' AND ${sql.ref(`${t}.nextAttemptAt`)} <= ${now}
+            AND (${sql.ref(`${t}.leaseUntil`)} IS NULL OR ${sql.ref(`${t}.leaseUntil`)} < ${now})`;
         const { rows } = await sql<Selectable<WebhookOutboxTable>>`
-          UPDATE webhook_outbox SET "leaseUntil" = ${leaseUntil}
-          WHERE seq IN (
-            SELECT w.seq FROM webhook_outbox w
-            WHERE w.status = 'pending' AND w."nextAttemptAt" <= ${now}
-              AND (w."leaseUntil" IS NULL OR w."leaseUntil" < ${now})
+          WITH heads AS (
+            SELECT w.seq, w."chatId", w.url FROM webhook_outbox w
+            WHERE ${free('w')}
               AND NOT EXISTS (
                 SELECT 1 FROM webhook_outbox e
                 WHERE e."chatId" = w."chatId" AND e.url = w.url AND e.status = 'pending'
                   AND e.seq < w.seq)
-            ORDER BY w.seq LIMIT ${limit}${skipLocked})
+            ORDER BY w.seq LIMIT ${lanes}${skipLocked}
+          ),
+          runs AS (
+            SELECT f.seq, row_number() OVER (PARTITION BY h.seq ORDER BY f.seq) AS n
+            FROM heads h JOIN webhook_outbox f
+              ON f."chatId" = h."chatId" AND f.url = h.url AND f.seq > h.seq
+            WHERE ${free('f')}
+              AND NOT EXISTS (
+                SELECT 1 FROM webhook_outbox g
+                WHERE g."chatId" = h."chatId" AND g.url = h.url AND g.status = 'pending'
+                  AND g.seq > h.seq AND g.seq < f.seq
+                  AND (g."nextAttemptAt" > ${now} OR g."leaseUntil" >= ${now}))
+          )
+          UPDATE webhook_outbox SET "leaseUntil" = ${leaseUntil}
+          WHERE seq IN (SELECT seq FROM heads UNION ALL SELECT seq FROM runs WHERE n < ${perLane})
           RETURNING *`.execute(db);
         return rows.map(toDelivery).sort((a, b) => a.seq - b.seq);
+      }),
+    release: (seqs, leaseUntil) =>
+      guard(async () => {
+        if (seqs.length === 0) return;
+        await db
+          .updateTable('webhook_outbox')
+          .set({ leaseUntil: null })
+          .where('seq', 'in', seqs)
+          .where('status', '=', 'pending')
+          .where('leaseUntil', '=', leaseUntil)
+          .execute();
+      }),
+    pendingCount: (max) =>
+      guard(async () => {
+        // Counted up to `max`: a scrape during a long outage reads a bounded part of the index.
+        const { rows } = await sql<{ n: number | string }>`
+          SELECT count(*) AS n FROM (
+            SELECT 1 FROM webhook_outbox WHERE status = 'pending' LIMIT ${max}) p`.execute(db);
+        return Number(rows[0]?.n ?? 0);
       }),
     settle: (seq, attempt) =>
       guard(async () => {

@@ -1,14 +1,15 @@
 /**
  * Delivers the outbox: every node looks for due deliveries every webhookPollMs and takes
- * them under a lease (webhook-outbox.ts), so each is sent by one node at a time, in commit
- * order per chat and receiver; a node that dies mid-delivery leaves it to another once the
- * lease runs out (at least once, with the same webhook-id). Sends never wait for it: it
- * runs beside them, and a receiver that hangs costs one delivery slot for webhookTimeoutMs.
+ * them under a lease, a lane (one chat, one receiver) at a time (webhook-outbox.ts), so
+ * each is sent by one node, in commit order per chat and receiver; a node that dies
+ * mid-delivery leaves its lanes to another once the lease runs out (at least once, with the
+ * same webhook-id). Sends never wait for it: it runs beside them, and a receiver that hangs,
+ * answers garbage or cannot be reached holds only its own lanes, webhookTimeoutMs at most.
  */
 import { Webhook } from 'standardwebhooks';
 import { TUNABLES } from '../tunables.js';
 import { retryDelayMs } from './events.js';
-import type { Attempt, Delivery, WebhookOutbox } from './outbox.js';
+import type { Attempt, Delivery, FailureReason, WebhookOutbox } from './outbox.js';
 
 export interface DelivererOptions {
   outbox: WebhookOutbox;
@@ -23,20 +24,24 @@ export interface DelivererOptions {
 }
 
 export interface Deliverer {
-  /** Looks once, and delivers what it took (tests and the poll loop). */
+  /** Takes what is due once, and resolves when all of it is settled (tests). */
   runOnce(): Promise<number>;
+  /** Stops taking; deliveries under way are cut short and given back for another try. */
   stop(): Promise<void>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Why a response is not a delivery, in a few words for the failed list. */
+type Failure = { reason: FailureReason; error: string };
+
+/** Why a response is not a delivery, in a few words for the failed list; undefined: delivered. */
 async function attemptOnce(
   signer: Webhook,
   delivery: Delivery,
   timeoutMs: number,
   at: number,
-): Promise<string | undefined> {
+  stopping: AbortSignal,
+): Promise<Failure | undefined> {
   const headers = {
     'content-type': 'application/json',
     'webhook-id': delivery.id,
@@ -50,85 +55,145 @@ async function attemptOnce(
       body: delivery.body,
       // A redirect is not a delivery: the receiver must answer at its own address.
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping]),
     });
     await res.body?.cancel();
-    return res.status >= 200 && res.status < 300 ? undefined : `HTTP ${res.status}`;
+    return res.status >= 200 && res.status < 300
+      ? undefined
+      : { reason: 'status', error: `HTTP ${res.status}` };
   } catch (err) {
     if (err instanceof Error && err.name === 'TimeoutError')
-      return `no answer within ${timeoutMs} ms`;
-    return err instanceof Error
-      ? err.cause instanceof Error
-        ? err.cause.message
-        : err.message
-      : String(err);
+      return { reason: 'timeout', error: `no answer within ${timeoutMs} ms` };
+    const error =
+      err instanceof Error
+        ? err.cause instanceof Error
+          ? err.cause.message
+          : err.message
+        : String(err);
+    return { reason: 'network', error };
   }
 }
+
+/** Deliveries of one chat to one receiver, in order. */
+const laneKey = (d: Delivery) => `${d.chatId ?? d.id}\u0000${d.url}`;
 
 export function startDeliverer(options: DelivererOptions): Deliverer {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? TUNABLES.webhookTimeoutMs.value;
   const giveUpMs = options.giveUpMs ?? TUNABLES.webhookGiveUpMs.value;
   const pollMs = options.pollMs ?? TUNABLES.webhookPollMs.value;
+  const leaseMs = TUNABLES.webhookLeaseMs.value;
+  const maxLanes = TUNABLES.webhookBatch.value;
+  const perLane = TUNABLES.webhookLaneRun.value;
   const signer = new Webhook(options.secret);
-  let stopped = false;
-  let running: Promise<number> = Promise.resolve(0);
+  const stopping = new AbortController();
+  /** Lanes being delivered now: each holds its head's lease, so no look takes it again. */
+  const lanes = new Set<Promise<void>>();
 
-  async function deliver(delivery: Delivery): Promise<void> {
+  /** Delivered, or settled as failed (with its next try); undefined: not attempted. */
+  async function deliver(delivery: Delivery): Promise<boolean | undefined> {
     const at = now();
-    const error = await attemptOnce(signer, delivery, timeoutMs, at);
+    const failure = await attemptOnce(signer, delivery, timeoutMs, at, stopping.signal);
+    // Stopping cut it short: neither delivered nor the receiver's fault.
+    if (failure && stopping.signal.aborted) return undefined;
     const done = now();
     let attempt: Attempt;
-    if (error === undefined) attempt = { ok: true, at: iso(done) };
+    if (failure === undefined) attempt = { ok: true, at: iso(done) };
     else {
       const next = done + retryDelayMs(delivery.attempts + 1);
       const givenUp = next - Date.parse(delivery.createdAt) > giveUpMs;
-      attempt = { ok: false, at: iso(done), error, nextAttemptAt: givenUp ? null : iso(next) };
+      attempt = { ok: false, at: iso(done), ...failure, nextAttemptAt: givenUp ? null : iso(next) };
     }
     await options.outbox.settle(delivery.seq, attempt);
     options.onSettled?.(delivery, attempt);
+    return attempt.ok;
   }
 
-  /** One chat's deliveries in order; different chats and receivers side by side. */
-  async function runOnce(): Promise<number> {
-    const at = now();
-    const taken = await options.outbox.claimDue(
-      iso(at),
-      iso(at + TUNABLES.webhookLeaseMs.value),
-      TUNABLES.webhookBatch.value,
-    );
-    const lanes = new Map<string, Delivery[]>();
-    for (const d of taken) {
-      const lane = `${d.chatId ?? d.id}\u0000${d.url}`;
-      lanes.set(lane, [...(lanes.get(lane) ?? []), d]);
+  /**
+   * One lane in order. It stops at a failure (the rest wait behind the retry), when stopping,
+   * or when the lease would run out before the next attempt could time out (another node may
+   * take the lane then); what it did not attempt is given back at once.
+   */
+  async function runLane(lane: Delivery[], leaseUntil: number): Promise<boolean> {
+    let attempted = 0;
+    try {
+      for (const delivery of lane) {
+        if (stopping.signal.aborted || now() + timeoutMs >= leaseUntil) break;
+        const ok = await deliver(delivery);
+        if (ok === undefined) break;
+        attempted++;
+        if (!ok) break;
+      }
+    } finally {
+      const left = lane.slice(attempted).map((d) => d.seq);
+      if (left.length > 0)
+        await options.outbox.release(left, iso(leaseUntil)).catch(options.onError);
     }
-    await Promise.all(
-      [...lanes.values()].map(async (lane) => {
-        for (const d of lane) await deliver(d);
-      }),
-    );
-    return taken.length;
+    return attempted === lane.length;
   }
 
+  /** Takes what is due for the lanes not already under way and starts them. */
+  async function look(): Promise<{ taken: number; settled: Promise<unknown> }> {
+    const free = maxLanes - lanes.size;
+    if (free <= 0 || stopping.signal.aborted) return { taken: 0, settled: Promise.resolve() };
+    const at = now();
+    const leaseUntil = at + leaseMs;
+    const taken = await options.outbox.claimDue(iso(at), iso(leaseUntil), free, perLane);
+    const byLane = new Map<string, Delivery[]>();
+    for (const d of taken) byLane.set(laneKey(d), [...(byLane.get(laneKey(d)) ?? []), d]);
+    const started = [...byLane.values()].map((lane) => {
+      const run = runLane(lane, leaseUntil).then(
+        // A whole run delivered may have more behind it: look again soon.
+        (whole) => {
+          if (whole && lane.length >= perLane) soon();
+        },
+        (err: unknown) => options.onError?.(err),
+      );
+      lanes.add(run);
+      void run.then(() => lanes.delete(run));
+      return run;
+    });
+    return { taken: taken.length, settled: Promise.all(started) };
+  }
+
+  async function runOnce(): Promise<number> {
+    const { taken, settled } = await look();
+    await settled;
+    return taken;
+  }
+
+  // The loop: a look every pollMs, never waiting for the lanes it started (a receiver that
+  // hangs holds its own lane, not the next look); sooner after a lane delivered a whole run.
   let timer: NodeJS.Timeout | undefined;
+  let looking: Promise<unknown> = Promise.resolve();
+  let looksNow = false;
   const loop = () => {
-    if (stopped) return;
-    running = runOnce().catch((err: unknown) => {
-      options.onError?.(err);
-      return 0;
-    });
-    void running.then(() => {
-      if (!stopped) timer = setTimeout(loop, pollMs);
-    });
+    timer = undefined;
+    if (stopping.signal.aborted) return;
+    looksNow = true;
+    looking = look()
+      .catch((err: unknown) => options.onError?.(err))
+      .then(() => {
+        looksNow = false;
+        if (!stopping.signal.aborted) schedule(pollMs);
+      });
   };
-  timer = setTimeout(loop, pollMs);
+  const schedule = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(loop, ms);
+  };
+  const soon = () => {
+    if (!looksNow && !stopping.signal.aborted) schedule(0);
+  };
+  schedule(pollMs);
 
   return {
     runOnce,
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearTimeout(timer);
-      await running;
+      await looking;
+      await Promise.all([...lanes]);
     },
   };
 }

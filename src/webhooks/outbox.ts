@@ -18,18 +18,36 @@ export interface Delivery {
   deliveredAt: string | null;
 }
 
+/** Why an attempt failed: a non-2xx answer (redirects too), no answer in time, or no connection. */
+export type FailureReason = 'status' | 'timeout' | 'network';
+
 export type Attempt =
   | { ok: true; at: string }
-  | { ok: false; at: string; error: string; nextAttemptAt: string | null };
+  | {
+      ok: false;
+      at: string;
+      reason: FailureReason;
+      error: string;
+      nextAttemptAt: string | null;
+    };
 
 export interface WebhookOutbox {
   /**
-   * Takes up to `limit` due deliveries until `leaseUntil`: oldest first, none of a chat and
-   * receiver while an earlier one of them is still pending, none another node holds.
+   * Takes due deliveries until `leaseUntil`, oldest first, for up to `lanes` chat-and-receiver
+   * lanes: each lane's oldest pending delivery (none while an earlier one of the lane is
+   * held or not due) and up to `perLane - 1` due ones after it, in order; none another
+   * node holds.
    */
-  claimDue(now: string, leaseUntil: string, limit: number): Promise<Delivery[]>;
+  claimDue(now: string, leaseUntil: string, lanes: number, perLane: number): Promise<Delivery[]>;
   /** Records an attempt: delivered, or failed with the next try (null: given up, failed). */
   settle(seq: number, attempt: Attempt): Promise<void>;
+  /**
+   * Gives back deliveries taken until `leaseUntil` and not attempted (a lane stopped early):
+   * due again at once. Rows another claim took since (the lease ran out) are left alone.
+   */
+  release(seqs: readonly number[], leaseUntil: string): Promise<void>;
+  /** Pending deliveries, counted up to `max`. */
+  pendingCount(max: number): Promise<number>;
   list(status: Delivery['status'], limit: number): Promise<Delivery[]>;
   /**
    * A failed delivery pending again now, recorded as `audit` in the same transaction;

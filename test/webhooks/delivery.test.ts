@@ -9,8 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAudit } from '../../src/audit/chain.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { startDeliverer } from '../../src/webhooks/deliverer.js';
 import { assignChat, openChat } from '../helpers/flows.js';
+import { waitUntil } from '../helpers/processes.js';
 import { api, request, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { type Receiver, startReceiver } from '../helpers/webhook-receiver.js';
@@ -221,6 +223,58 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       expect(receiver.received.at(-1)?.headers['webhook-id']).toBe(failed.id);
       const audit = await store.audit.list({ action: 'webhook.retried', limit: 5 });
       expect(audit.entries).toMatchObject([{ details: { deliveryId: failed.id } }]);
+      await deliverer.stop();
+    });
+
+    it("a busy chat's messages go out in runs, in seq order; a failure holds the rest behind its retry", async () => {
+      const store = await setUp();
+      const time = clock();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        now: time.now,
+        pollMs: 3_600_000,
+      });
+      const { chat } = await store.openChat({ userId: 'wh-busy', userName: 'U', online: false });
+      const total = TUNABLES.webhookLaneRun.value + 10;
+      await Promise.all(
+        Array.from({ length: total }, (_, n) =>
+          store.appendMessage({
+            chatId: chat._id,
+            senderId: 'wh-busy',
+            senderRole: 'user',
+            senderType: 'user',
+            senderName: 'U',
+            content: `m${n + 1}`,
+            messageType: 'text',
+            fileUrl: null,
+            clientMessageId: null,
+            effect: { lastMessage: `m${n + 1}`, unreadIncrement: 1 },
+          }),
+        ),
+      );
+      const seqs = () => receiver.received.map((r) => JSON.parse(r.body).data.message.seq);
+      // The 5th attempt fails: the lane stops there, and what it took after is given back.
+      receiver.answer = (_r, n) => (n === 5 ? 503 : 200);
+      expect(await deliverer.runOnce()).toBe(TUNABLES.webhookLaneRun.value);
+      expect(seqs()).toEqual([1, 2, 3, 4, 5]);
+      expect(await deliverer.runOnce()).toBe(0);
+      time.advance(5_000);
+      // The retry first, then the rest of the chat, in order, a run at a time.
+      // (A whole run delivered makes the deliverer look again by itself: wait for the end.)
+      await deliverer.runOnce();
+      await waitUntil('every message delivered', () => receiver.received.length === total + 1);
+      expect(seqs()).toEqual([
+        1,
+        2,
+        3,
+        4,
+        5,
+        ...Array.from({ length: total - 4 }, (_, n) => n + 5),
+      ]);
+      expect(new Set(receiver.received.slice(4, 6).map((r) => r.headers['webhook-id'])).size).toBe(
+        1,
+      );
       await deliverer.stop();
     });
 

@@ -1,0 +1,109 @@
+/**
+ * attachment.downloaded in the audit log, on each store, with AUTH_MODE=jwt: one entry per
+ * download of the file (200, or 206 from its first byte) naming the caller from the token
+ * and the file by id and masked name; later ranges, thumbnails and refused downloads record
+ * nothing; a download by signed link names no one and says so.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/auth/actor.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import type { RunningServer } from '../../src/server.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+import { download, pngWithExif, upload, uploaded } from '../helpers/uploads.js';
+
+const person = async (role: Role) => {
+  const id = `${role}-${randomUUID().slice(0, 8)}`;
+  return { id, headers: bearer(await signToken(id, role, `N ${id}`)).headers };
+};
+
+describe.each(await storeTargets())('attachment.downloaded on $name', (target) => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  beforeAll(async () => {
+    db = await target.create();
+    server = await startTestServer(db.config, JWT_ENV);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  const downloads = async (attachmentId: string) =>
+    (await server.store.audit.list({ action: 'attachment.downloaded', limit: 200 })).entries
+      .filter((e) => e.details.attachmentId === attachmentId)
+      .reverse();
+
+  it('records each download of the file once, by whom, with its masked name; not later ranges, thumbnails or refusals', async () => {
+    const [user, stranger, superadmin] = await Promise.all([
+      person('user'),
+      person('user'),
+      person('superadmin'),
+    ]);
+    const opened = await api(
+      server,
+      'POST',
+      '/api/chats',
+      { userId: user.id, userName: 'U' },
+      {
+        headers: user.headers,
+      },
+    );
+    const chat = opened.body.chat as Chat;
+    const att = uploaded(
+      await upload(server, {
+        bytes: await pngWithExif(400, 300),
+        name: 'card 4111 1111 1111 1111.png',
+        type: 'image/png',
+        fields: { chatId: chat._id },
+        headers: user.headers,
+      }),
+    );
+    expect(att.name).toBe('card 4111 11** **** 1111.png');
+    const sent = await api(
+      server,
+      'POST',
+      '/api/messages',
+      {
+        chatId: chat._id,
+        senderId: user.id,
+        senderType: 'user',
+        senderName: 'U',
+        content: '',
+        attachmentId: att.id,
+      },
+      { headers: user.headers },
+    );
+    expect(sent.status).toBe(200);
+    const [path] = att.url.split('?') as [string];
+
+    expect((await download(server, path, superadmin.headers)).status).toBe(200);
+    expect((await download(server, path, { ...user.headers, range: 'bytes=0-99' })).status).toBe(
+      206,
+    );
+    // The rest of that download, a thumbnail, and a caller refused: nothing more.
+    expect((await download(server, path, { ...user.headers, range: 'bytes=100-' })).status).toBe(
+      206,
+    );
+    expect((await download(server, `${path}/thumbnail`, user.headers)).status).toBe(200);
+    expect((await download(server, path, stranger.headers)).status).toBe(403);
+    // A signed link: no token is asked for, so the entry names no one.
+    expect((await download(server, att.url)).status).toBe(200);
+
+    const entries = await downloads(att.id);
+    expect(entries.map((e) => [e.actor.id, e.actor.role, e.details.link])).toEqual([
+      [superadmin.id, 'superadmin', false],
+      [user.id, 'user', false],
+      ['', 'anonymous', true],
+    ]);
+    for (const e of entries) {
+      expect(e).toMatchObject({
+        chatId: chat._id,
+        chain: `chat:${chat._id}`,
+        details: { attachmentId: att.id, name: 'card 4111 11** **** 1111.png' },
+      });
+    }
+  });
+});
