@@ -81,13 +81,28 @@ function sealedDetails(key: string, details: AuditDetails): Record<string, Audit
   return out;
 }
 
-/** The hash of an entry: its predecessor's hash and its own fields, people sealed. */
-export function entryHash(key: string, entry: Omit<AuditEntry, 'hash'>): string {
-  const sealed = {
+/**
+ * An entry's hash is sha256 of `${prevHash}\n${before}${chainSeq}${after}`: `before` and
+ * `after` are its canonical JSON (people sealed) on either side of its chain position.
+ * Apart, so that a store can take the position and the previous hash under the chain's
+ * lock and finish the hash there, in the statement that appends (PostgreSQL's).
+ */
+export interface HashParts {
+  before: string;
+  after: string;
+}
+
+/** Where the parts split: canonicalJson sorts keys, so action…chain come before it, chatId…id after. */
+const SEQ_KEY = 'chainSeq';
+
+export function entryHashParts(
+  key: string,
+  entry: Omit<AuditEntry, 'hash' | 'chainSeq' | 'prevHash'>,
+): HashParts {
+  const sealed: Record<string, unknown> = {
     id: entry.id,
     at: entry.at,
     chain: entry.chain,
-    chainSeq: entry.chainSeq,
     action: entry.action,
     chatId: entry.chatId,
     actor: {
@@ -97,9 +112,25 @@ export function entryHash(key: string, entry: Omit<AuditEntry, 'hash'>): string 
     },
     details: sealedDetails(key, entry.details),
   };
+  const side = (keep: (name: string) => boolean) =>
+    canonicalJson(Object.fromEntries(Object.entries(sealed).filter(([name]) => keep(name))));
+  // Both sides hold keys (action…chain before, chatId…id after): neither JSON is `{}`.
+  return {
+    before: `${side((name) => name < SEQ_KEY).slice(0, -1)},${JSON.stringify(SEQ_KEY)}:`,
+    after: `,${side((name) => name > SEQ_KEY).slice(1)}`,
+  };
+}
+
+/** The hash of an entry at `chainSeq` after `prevHash`, from its parts. */
+export function hashOfParts(prevHash: string, parts: HashParts, chainSeq: number): string {
   return createHash('sha256')
-    .update(`${entry.prevHash}\n${canonicalJson(sealed)}`)
+    .update(`${prevHash}\n${parts.before}${chainSeq}${parts.after}`)
     .digest('hex');
+}
+
+/** The hash of an entry: its predecessor's hash and its own fields, people sealed. */
+export function entryHash(key: string, entry: Omit<AuditEntry, 'hash'>): string {
+  return hashOfParts(entry.prevHash, entryHashParts(key, entry), entry.chainSeq);
 }
 
 export type ChainBreak =

@@ -176,12 +176,16 @@ const noteIsTextError = {
   message: 'an internal note is text only: no attachmentId, fileUrl or messageType but text',
   path: ['internal'],
 };
-/** The content with its card numbers masked, and what was masked (the message's `redacted`). */
+/**
+ * The content with its card numbers masked, and what was masked (the message's `redacted`).
+ * Written into the object the parse has just made (nobody else holds it): a copy by spread
+ * cost every send ~4 µs of CPU, five times the rest of its parse.
+ */
 const withMaskedContent = <T extends MessageFields>(
   m: T,
 ): T & { redacted: RedactionKind[] | undefined } => {
   const { text: content, masked } = redactClientText(m.content);
-  return { ...m, content, redacted: redactedKinds(masked) };
+  return Object.assign(m, { content, redacted: redactedKinds(masked) });
 };
 
 export const SendMessageBody = z

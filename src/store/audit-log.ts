@@ -3,25 +3,29 @@
  * (so a change and its entry commit or fail together), read by filters for the API and
  * chain by chain for verification. Nothing here updates or deletes an entry.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, type Selectable, sql } from 'kysely';
 import {
   type AuditDetail,
   type AuditDraft,
   type AuditEntry,
   canonicalJson,
   chainOf,
-  entryHash,
+  entryHashParts,
   GENESIS_HASH,
+  type HashParts,
+  hashOfParts,
 } from '../audit/chain.js';
 import type { AuditFilter, AuditLog, ChainEnd } from '../audit/log.js';
 import { newId } from '../ids.js';
 import { AUDIT_ACTIONS, AUDIT_ACTOR_ROLES, isOneOf } from '../schemas/vocabulary.js';
-import type { AuditLogTable, Database } from './schema.js';
+import type { AuditChainsTable, AuditLogTable, Database } from './schema.js';
 
 /**
- * Appends to the draft's chain. The upsert of the chain's end locks that row until the
- * commit (PostgreSQL; SQLite has one writer), so two nodes recording actions on one chain
- * write one after the other and both link correctly.
+ * Appends to the draft's chain, the chain's end locked until the commit, so two nodes
+ * recording actions on one chain write one after the other and both link correctly.
+ * PostgreSQL does it in one statement (one round trip: every audited action holds a pooled
+ * connection for its transaction, and 200 opens at once starved the pool); SQLite, in
+ * process and with one writer, in three.
  */
 export async function appendAudit(
   db: Kysely<Database>,
@@ -30,6 +34,17 @@ export async function appendAudit(
   at: string,
 ): Promise<AuditEntry> {
   const chain = chainOf(draft.chatId);
+  const unsigned = { ...draft, id: newId(), at, chain };
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    const parts = entryHashParts(key, unsigned);
+    // A chain started by another transaction after this statement's snapshot is not seen
+    // by its lock, and its start conflicts: a second statement (a new snapshot) sees it.
+    const linked =
+      (await appendAuditPostgres(db, unsigned, parts)) ??
+      (await appendAuditPostgres(db, unsigned, parts));
+    if (!linked) throw new Error(`audit chain ${chain}: no end to link to`);
+    return { ...unsigned, ...linked };
+  }
   const end = await db
     .insertInto('audit_chains')
     .values({ chain, seq: 0, hash: GENESIS_HASH })
@@ -38,15 +53,13 @@ export async function appendAudit(
     )
     .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
-  const unsigned = {
-    ...draft,
-    id: newId(),
-    at,
-    chain,
-    chainSeq: Number(end.seq) + 1,
+  const chainSeq = Number(end.seq) + 1;
+  const entry: AuditEntry = {
+    ...unsigned,
+    chainSeq,
     prevHash: end.hash,
+    hash: hashOfParts(end.hash, entryHashParts(key, unsigned), chainSeq),
   };
-  const entry: AuditEntry = { ...unsigned, hash: entryHash(key, unsigned) };
   await db.insertInto('audit_log').values(toRow(entry)).execute();
   await db
     .updateTable('audit_chains')
@@ -54,6 +67,66 @@ export async function appendAudit(
     .where('chain', '=', chain)
     .execute();
   return entry;
+}
+
+/**
+ * The first entry of a chain that cannot exist yet (a chat just given a new id), and the
+ * chain's end after it: rows for a statement that writes them with the chat's own insert.
+ */
+export function startChain(
+  key: string,
+  draft: AuditDraft,
+  at: string,
+): { entry: Selectable<AuditLogTable>; end: Selectable<AuditChainsTable> } {
+  const unsigned = { ...draft, id: newId(), at, chain: chainOf(draft.chatId) };
+  const hash = hashOfParts(GENESIS_HASH, entryHashParts(key, unsigned), 1);
+  return {
+    entry: toRow({ ...unsigned, chainSeq: 1, prevHash: GENESIS_HASH, hash }),
+    end: { chain: unsigned.chain, seq: 1, hash },
+  };
+}
+
+type Linked = Pick<AuditEntry, 'chainSeq' | 'prevHash' | 'hash'>;
+
+/**
+ * One statement: lock the chain's end (FOR UPDATE reads its newest committed version, even
+ * one newer than the snapshot), or start the chain; move the end on by one, hashing the
+ * entry there from its parts (hashOfParts, in SQL: sha256 is PostgreSQL's own); insert
+ * the entry. Nothing back means the chain was started concurrently (see appendAudit).
+ */
+async function appendAuditPostgres(
+  db: Kysely<Database>,
+  entry: Omit<AuditEntry, 'chainSeq' | 'prevHash' | 'hash'>,
+  parts: HashParts,
+): Promise<Linked | undefined> {
+  const hashAfter = (prev: RawBuilder<string>, seq: RawBuilder<number>) =>
+    sql<string>`encode(sha256(convert_to(${prev} || chr(10) || ${parts.before} || ${seq}::text || ${parts.after}, 'UTF8')), 'hex')`;
+  const row = toRow({ ...entry, chainSeq: 0, prevHash: '', hash: '' });
+  const { rows } = await sql<Linked>`
+    WITH cur AS (
+      SELECT seq, hash FROM audit_chains WHERE chain = ${entry.chain} FOR UPDATE
+    ),
+    moved AS (
+      UPDATE audit_chains c SET seq = cur.seq + 1,
+        hash = ${hashAfter(sql`cur.hash`, sql`(cur.seq + 1)`)}
+      FROM cur WHERE c.chain = ${entry.chain}
+      RETURNING c.seq, c.hash, cur.hash AS prev
+    ),
+    started AS (
+      INSERT INTO audit_chains (chain, seq, hash)
+      SELECT ${entry.chain}, 1, ${hashAfter(sql`${GENESIS_HASH}::text`, sql`1`)}
+      WHERE NOT EXISTS (SELECT 1 FROM cur)
+      ON CONFLICT (chain) DO NOTHING
+      RETURNING seq, hash, ${GENESIS_HASH}::text AS prev
+    )
+    INSERT INTO audit_log (id, chain, "chainSeq", at, "actorId", "actorRole", "actorName",
+      action, "chatId", details, hash, "prevHash")
+    SELECT ${row.id}, ${row.chain}, p.seq, ${row.at}, ${row.actorId}, ${row.actorRole},
+      ${row.actorName}, ${row.action}, ${row.chatId}, ${row.details}, p.hash, p.prev
+    FROM (SELECT * FROM moved UNION ALL SELECT * FROM started) p
+    RETURNING "chainSeq", "prevHash", hash`.execute(db);
+  const linked = rows[0];
+  return linked && { ...linked, chainSeq: Number(linked.chainSeq) };
 }
 
 function toRow(entry: AuditEntry): Selectable<AuditLogTable> {

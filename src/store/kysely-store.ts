@@ -4,6 +4,7 @@
  * pipeline is append-lanes.ts, whether the database takes work availability.ts.
  */
 import {
+  type Insertable,
   type Kysely,
   type Selectable,
   type SqlBool,
@@ -24,7 +25,7 @@ import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
 import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
-import { appendAudit, auditKey, kyselyAuditLog } from './audit-log.js';
+import { appendAudit, auditKey, kyselyAuditLog, startChain } from './audit-log.js';
 import { Availability } from './availability.js';
 import {
   cannedRepliesOf,
@@ -210,33 +211,33 @@ export class KyselyStore implements Store {
       if (existing) return { chat: existing, isNew: false };
       const at = now();
       const key = audit && (await this.auditKey());
+      const values: Insertable<ChatsTable> = {
+        id: newId(),
+        userId: user.userId,
+        userName: user.userName,
+        status: 'waiting',
+        assignedAdminId: null,
+        assignedAdminName: null,
+        isLocked: 0,
+        lockedByAdminId: null,
+        lockedByAdminName: null,
+        lastMessage: '',
+        lastMessageAt: at,
+        unreadCount: 0,
+        userOnline: user.online ? 1 : 0,
+        lastSeq: 0,
+        adminReadSeq: 0,
+        userReadSeq: 0,
+        createdAt: at,
+        updatedAt: at,
+      };
       try {
-        const row = await this.audited(audit, key, at, (db) =>
-          db
-            .insertInto('chats')
-            .values({
-              id: newId(),
-              userId: user.userId,
-              userName: user.userName,
-              status: 'waiting',
-              assignedAdminId: null,
-              assignedAdminName: null,
-              isLocked: 0,
-              lockedByAdminId: null,
-              lockedByAdminName: null,
-              lastMessage: '',
-              lastMessageAt: at,
-              unreadCount: 0,
-              userOnline: user.online ? 1 : 0,
-              lastSeq: 0,
-              adminReadSeq: 0,
-              userReadSeq: 0,
-              createdAt: at,
-              updatedAt: at,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow(),
-        );
+        const row =
+          audit && key && this.kind === 'postgres' && !this.makesWebhook(audit)
+            ? await this.openAuditedPostgres(values, key, audit, at)
+            : await this.audited(audit, key, at, (db) =>
+                db.insertInto('chats').values(values).returningAll().executeTakeFirstOrThrow(),
+              );
         return { chat: toChat(row), isNew: true };
       } catch (err) {
         // Another request opened the user's chat between our read and insert.
@@ -246,6 +247,27 @@ export class KyselyStore implements Store {
         return { chat: winner, isNew: false };
       }
     });
+  }
+
+  /**
+   * PostgreSQL: the chat, its audit entry and its chain's end in one statement (one round
+   * trip, committed alone). The chat's id is new, so is its chain: nothing to read or lock
+   * before linking its first entry.
+   */
+  private async openAuditedPostgres(
+    values: Insertable<ChatsTable>,
+    key: string,
+    audit: ChatAudit,
+    at: string,
+  ): Promise<Selectable<ChatsTable>> {
+    const { entry, end } = startChain(key, { ...audit, chatId: values.id }, at);
+    return this.db
+      .with('opened', (db) => db.insertInto('chats').values(values).returningAll())
+      .with('logged', (db) => db.insertInto('audit_log').values(entry))
+      .with('started', (db) => db.insertInto('audit_chains').values(end))
+      .selectFrom('opened')
+      .selectAll()
+      .executeTakeFirstOrThrow();
   }
 
   /**
@@ -361,6 +383,11 @@ export class KyselyStore implements Store {
   ): Promise<void> {
     await appendAudit(db, key, { ...audit, chatId: row.id }, at);
     await this.enqueueWebhook(db, audit, row, at);
+  }
+
+  /** Whether the change makes an event for other systems (then its transaction writes it). */
+  private makesWebhook(audit: ChatAudit): boolean {
+    return eventOf(audit.action) !== undefined && this.webhookUrls.length > 0;
   }
 
   /** The event the change makes for other systems, in its transaction (the outbox). */

@@ -1,9 +1,11 @@
 /**
  * The audit log's chains on each store: every recorded change links to the one before it,
  * concurrent changes from two store instances (two nodes) keep one valid chain per chat,
- * and verification names the first entry that was changed, removed or cut off.
+ * two nodes starting one chain at once both link, an audited open on PostgreSQL is one
+ * statement, and verification names the first entry that was changed, removed or cut off.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditDraft, ChatAudit } from '../../src/audit/chain.js';
 import { describeBreak, entryHash } from '../../src/audit/chain.js';
 import { type Checkpoint, checkpointOf } from '../../src/audit/checkpoint.js';
@@ -136,6 +138,46 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
     const verified = await verifyAudit(a.audit);
     expect(verified).toMatchObject({ ok: true, chains: 2, entries: changes + rounds });
   });
+
+  it('two nodes starting one chain at once link every entry of it', async () => {
+    db = await target.create();
+    const a = await openOne();
+    const b = target.name === 'postgres' ? await openOne() : a;
+    // The desk chain does not exist yet: every one of these may be the one to start it.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? a : b).setAgentAvailability(`au-start-${i}`, 'away', {
+          ...desk('away'),
+          details: { adminId: `au-start-${i}`, status: 'away' },
+        }),
+      ),
+    );
+    expect(await verifyAudit(a.audit)).toEqual({ ok: true, chains: 1, entries: 12 });
+  });
+
+  it.skipIf(target.name !== 'postgres')(
+    'an audited open is one statement after the lookup of an open chat, and its chain verifies',
+    async () => {
+      db = await target.create();
+      const store = await openOne();
+      await store.setAgentAvailability(ADMIN.id, 'away', desk('away'));
+      const query = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        await store.openChat(
+          { userId: 'au-one', userName: 'Uma', online: false },
+          {
+            actor: { id: 'au-one', role: 'user', name: 'Uma' },
+            action: 'chat.opened',
+            details: { userId: 'au-one', userName: 'Uma' },
+          },
+        );
+        expect(query).toHaveBeenCalledTimes(2);
+      } finally {
+        query.mockRestore();
+      }
+      expect(await verifyAudit(store.audit)).toEqual({ ok: true, chains: 2, entries: 2 });
+    },
+  );
 
   it.each([
     [
