@@ -69,7 +69,7 @@ export function summaryCsv(report: SummaryReport): string {
   return toCsv(['from', 'to', ...header], [[report.from, report.to, ...row]]);
 }
 
-const valueOf = (metric: ReportMetric, facts: BucketFacts | undefined): number => {
+const pointValue = (metric: ReportMetric, facts: BucketFacts | undefined): number => {
   if (!facts) return 0;
   switch (metric) {
     case 'opened':
@@ -95,7 +95,10 @@ export async function reportSeries(deps: ReportDeps, actor: Actor, input: Series
   const byBucket = new Map(facts.map((f) => [f.bucket, f]));
   return {
     ...range,
-    points: buckets.map((b, i) => ({ at: b.start, value: valueOf(input.metric, byBucket.get(i)) })),
+    points: buckets.map((b, i) => ({
+      at: b.start,
+      value: pointValue(input.metric, byBucket.get(i)),
+    })),
   };
 }
 

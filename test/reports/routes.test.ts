@@ -43,14 +43,33 @@ describe.each(await storeTargets())('reports over HTTP on $name', (target) => {
       t.user,
     );
     const chatId = succeeded(opened).chat._id;
-    const send = (headers: Record<string, string>, content: string, extra = {}) =>
-      api(server, 'POST', '/api/messages', { chatId, content, ...extra }, { headers });
-    expect((await send(t.user, 'hello')).status).toBe(200);
-    const taken = await api(server, 'POST', '/api/chats/assign', { chatId }, { headers: t.admin });
+    const send = (headers: Record<string, string>, who: string, content: string, extra = {}) =>
+      api(
+        server,
+        'POST',
+        '/api/messages',
+        {
+          chatId,
+          content,
+          senderId: who,
+          senderType: who === t.ids.user ? 'user' : 'admin',
+          senderName: 'N',
+          ...extra,
+        },
+        { headers },
+      );
+    expect((await send(t.user, t.ids.user, 'hello')).status).toBe(200);
+    const taken = await api(
+      server,
+      'POST',
+      '/api/chats/assign',
+      { chatId, adminId: t.ids.admin, adminName: 'Aziza' },
+      { headers: t.admin },
+    );
     expect(taken.status).toBe(200);
-    expect((await send(t.admin, 'a note', { internal: true })).status).toBe(200);
-    expect((await send(t.admin, 'hi, how can I help?')).status).toBe(200);
-    expect((await send(t.user, 'thanks')).status).toBe(200);
+    expect((await send(t.admin, t.ids.admin, 'a note', { internal: true })).status).toBe(200);
+    expect((await send(t.admin, t.ids.admin, 'hi, how can I help?')).status).toBe(200);
+    expect((await send(t.user, t.ids.user, 'thanks')).status).toBe(200);
     const closed = await api(
       server,
       'PATCH',
