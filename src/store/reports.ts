@@ -14,7 +14,7 @@
  * never assigned (no first assignment, no assignee: imported and pre-0011 chats have an
  * assignee but no firstAssignedAt); a missed chat counts in no time.
  */
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type QueryExecutorProvider, type RawBuilder, sql } from 'kysely';
 import type { ReportMetric } from '../schemas/vocabulary.js';
 import type { Database } from './schema.js';
 
@@ -331,7 +331,7 @@ async function namesOf(
  * One statement; each chat's messages are read on messages_chat_seq.
  */
 export async function recomputeReportFacts(
-  db: Kysely<unknown>,
+  db: QueryExecutorProvider,
   chatIds?: readonly string[],
 ): Promise<void> {
   const only =
@@ -346,6 +346,13 @@ export async function recomputeReportFacts(
       "userMessages" = ${count('user')},
       "adminMessages" = ${count('admin')},
       "closedAt" = CASE WHEN status = 'closed' AND "closedAt" IS NULL THEN "updatedAt" ELSE "closedAt" END${only}`.execute(
+    db,
+  );
+}
+
+/** Closed chats without a close time (v2 kept none) take their last change's, as 0020 did. */
+export async function closeTimesOfClosedChats(db: QueryExecutorProvider): Promise<void> {
+  await sql`UPDATE chats SET "closedAt" = "updatedAt" WHERE status = 'closed' AND "closedAt" IS NULL`.execute(
     db,
   );
 }
