@@ -2,15 +2,16 @@
  * The arithmetic of PROTOCOL §8.5, as plain functions. A time is summarised as
  * `{median, p90, mean}` in seconds: the median of an even count is the mean of the two
  * middle values, p90 is the nearest rank (the ⌈0.9·n⌉-th smallest), the mean is the sum
- * over the count. The stores compute the same ingredients in SQL (store/reports.ts: the
- * count, the sum and the values at those ranks), so that a year of chats never leaves the
- * database; `orderStatsOf` is the in-memory form of that SQL, and the store tests require
- * the two to agree. Everything is in whole milliseconds until `spreadOf` turns it into
- * seconds, rounded to the millisecond.
+ * over the count. The stores compute the count, sum, median and p90 in whole milliseconds
+ * inside the database (store/reports.ts: `orderStatsOf` there is the in-memory form, which
+ * SQLite runs as an aggregate and PostgreSQL's percentile functions must agree with), so
+ * that a year of chats never leaves the database; `spreadOf` turns them into seconds,
+ * rounded to the millisecond.
  */
-import type { OrderStats } from '../store/reports.js';
+import { type OrderStats, orderStatsOf } from '../store/reports.js';
 
 export type { OrderStats };
+export { orderStatsOf };
 
 export interface Spread {
   median: number | null;
@@ -18,7 +19,7 @@ export interface Spread {
   mean: number | null;
 }
 
-/** The ranks (1-based) an order statistic needs of `n` sorted values. */
+/** The ranks (1-based) of `n` sorted values that the median and p90 are read at. */
 export function ranksOf(n: number): { lo: number; hi: number; p90: number } {
   return {
     lo: Math.floor((n + 1) / 2),
@@ -27,30 +28,14 @@ export function ranksOf(n: number): { lo: number; hi: number; p90: number } {
   };
 }
 
-/** What the stores compute, from the values themselves (ms). */
-export function orderStatsOf(values: readonly number[]): OrderStats {
-  const n = values.length;
-  if (n === 0) return { n: 0, sum: 0, lo: null, hi: null, p90: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = ranksOf(n);
-  const at = (r: number): number => sorted[r - 1] as number;
-  return {
-    n,
-    sum: sorted.reduce((s, v) => s + v, 0),
-    lo: at(rank.lo),
-    hi: at(rank.hi),
-    p90: at(rank.p90),
-  };
-}
-
 /** Milliseconds as seconds, to the millisecond. */
 const seconds = (ms: number): number => Math.round(ms) / 1000;
 
 export function spreadOf(stats: OrderStats): Spread {
-  if (stats.n === 0 || stats.lo === null || stats.hi === null || stats.p90 === null)
+  if (stats.n === 0 || stats.median === null || stats.p90 === null)
     return { median: null, p90: null, mean: null };
   return {
-    median: seconds((stats.lo + stats.hi) / 2),
+    median: seconds(stats.median),
     p90: seconds(stats.p90),
     mean: seconds(stats.sum / stats.n),
   };

@@ -116,7 +116,7 @@ describe.each(await storeTargets())('report facts from appends on $name', (targe
     });
     expect([summary.userMessages, summary.adminMessages]).toEqual([2, 3]);
     expect(summary.firstResponse.n).toBe(1);
-    expect(summary.firstResponse.lo).toBe(
+    expect(summary.firstResponse.median).toBe(
       Date.parse(firstAdmin.message.createdAt) - Date.parse(chat.createdAt),
     );
   });

@@ -1,0 +1,13 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { openStore } from '/work/wt-reports/src/store/open.ts';
+const path = '/tmp/plan-reports.db';
+const store = await openStore({ kind: 'sqlite', path });
+await store.close();
+const database = new BetterSqlite3(path);
+const db = new Kysely<any>({ dialect: new SqliteDialect({ database }), log: (e) => { if (e.level === 'query') { console.log(e.query.sql.slice(0, 3000)); const plan = database.prepare('EXPLAIN QUERY PLAN ' + e.query.sql).all(...(e.query.parameters as any[])); console.log(plan.map((p: any) => p.detail).join('\n')); } } });
+const { kyselyReportRecords } = await import('/work/wt-reports/src/store/reports.ts');
+const r = kyselyReportRecords(db, 'sqlite', (w) => w());
+await r.summary({ from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z', adminId: undefined });
+await r.series({ adminId: undefined }, [{ start: '2026-01-01T00:00:00.000Z', end: '2026-01-02T00:00:00.000Z' }], 'opened');
+database.close();
