@@ -147,12 +147,22 @@ function chatFacts(kind: Kind): RawBuilder<unknown> {
     c."adminMessages" AS "adminMessages"`;
 }
 
+/**
+ * PostgreSQL inlines a CTE read once, putting each time's expression wherever the time is
+ * named (count, sum, array_agg and its ORDER BY and FILTER): five evaluations, ten text
+ * casts per chat per time. Materialized, each is computed once (a year's summary: 926 →
+ * 416 ms of the database's CPU); a report without times keeps it inlined, where the times
+ * are not computed at all. SQLite evaluates each once already.
+ */
+const materialized = (kind: Kind, times: boolean) =>
+  kind === 'postgres' && times ? sql`MATERIALIZED ` : sql``;
+
 const byAdmin = (adminId: string | undefined) =>
   adminId === undefined ? sql`` : sql` AND c."assignedAdminId" = ${adminId}`;
 
 /** The chats of a scope with their facts, as the CTE `facts` (with a group column `g`). */
 function factsInRange(kind: Kind, scope: ReportScope, group: RawBuilder<unknown>) {
-  return sql`facts AS (
+  return sql`facts AS ${materialized(kind, true)}(
     SELECT ${group} AS g, ${chatFacts(kind)}
     FROM chats c
     WHERE c."createdAt" >= ${scope.from} AND c."createdAt" < ${scope.to}${byAdmin(scope.adminId)}
@@ -164,6 +174,7 @@ function factsInBuckets(
   kind: Kind,
   adminId: string | undefined,
   bounds: { start: string; end: string }[],
+  times: boolean,
 ) {
   const starts = bounds.map((b) => b.start);
   const ends = bounds.map((b) => b.end);
@@ -173,7 +184,7 @@ function factsInBuckets(
           FROM json_each(${JSON.stringify(starts)}) s JOIN json_each(${JSON.stringify(ends)}) e ON e.key = s.key)`
       : sql`b AS (SELECT (t.o - 1)::int AS i, t.start, t."end"
           FROM unnest(${starts}::text[], ${ends}::text[]) WITH ORDINALITY AS t(start, "end", o))`;
-  return sql`${buckets}, facts AS (
+  return sql`${buckets}, facts AS ${materialized(kind, times)}(
     SELECT b.i AS g, ${chatFacts(kind)}
     FROM b JOIN chats c ON c."createdAt" >= b.start AND c."createdAt" < b."end"
     WHERE 1 = 1${byAdmin(adminId)}
@@ -311,7 +322,7 @@ export function kyselyReportRecords(db: Kysely<Database>, kind: Kind, read: Guar
     series: (scope, bounds, metric) =>
       read(async () => {
         if (bounds.length === 0) return [];
-        const facts = factsInBuckets(kind, scope.adminId, bounds);
+        const facts = factsInBuckets(kind, scope.adminId, bounds, metric === 'firstResponse');
         const rows = await grouped(
           db,
           kind,
