@@ -169,7 +169,13 @@ function factsInRange(kind: Kind, scope: ReportScope, group: RawBuilder<unknown>
   )`;
 }
 
-/** The buckets as the CTE `b(i, start, "end")`, and the chats created in them as `facts`. */
+/**
+ * The chats created in the buckets, each with its bucket's index as `g`. The buckets are
+ * contiguous, so one range of chats_by_created covers them. PostgreSQL finds each chat's
+ * bucket by a binary search of the starts (width_bucket); joined on the ranges instead, it
+ * may plan the buckets as the inner side of a loop over every chat. SQLite joins, driving
+ * the index once per bucket.
+ */
 function factsInBuckets(
   kind: Kind,
   adminId: string | undefined,
@@ -177,18 +183,22 @@ function factsInBuckets(
   times: boolean,
 ) {
   const starts = bounds.map((b) => b.start);
+  if (kind === 'postgres') {
+    const [first, last] = [bounds[0]?.start ?? '', bounds.at(-1)?.end ?? ''];
+    return sql`facts AS ${materialized(kind, times)}(
+      SELECT width_bucket(c."createdAt", ${starts}::text[]) - 1 AS g, ${chatFacts(kind)}
+      FROM chats c
+      WHERE c."createdAt" >= ${first} AND c."createdAt" < ${last}${byAdmin(adminId)}
+    )`;
+  }
   const ends = bounds.map((b) => b.end);
-  const buckets =
-    kind === 'sqlite'
-      ? sql`b AS (SELECT s.key AS i, s.value AS start, e.value AS "end"
-          FROM json_each(${JSON.stringify(starts)}) s JOIN json_each(${JSON.stringify(ends)}) e ON e.key = s.key)`
-      : sql`b AS (SELECT (t.o - 1)::int AS i, t.start, t."end"
-          FROM unnest(${starts}::text[], ${ends}::text[]) WITH ORDINALITY AS t(start, "end", o))`;
-  return sql`${buckets}, facts AS ${materialized(kind, times)}(
-    SELECT b.i AS g, ${chatFacts(kind)}
-    FROM b JOIN chats c ON c."createdAt" >= b.start AND c."createdAt" < b."end"
-    WHERE 1 = 1${byAdmin(adminId)}
-  )`;
+  return sql`b AS (SELECT s.key AS i, s.value AS start, e.value AS "end"
+      FROM json_each(${JSON.stringify(starts)}) s JOIN json_each(${JSON.stringify(ends)}) e ON e.key = s.key),
+    facts AS (
+      SELECT b.i AS g, ${chatFacts(kind)}
+      FROM b JOIN chats c ON c."createdAt" >= b.start AND c."createdAt" < b."end"
+      WHERE 1 = 1${byAdmin(adminId)}
+    )`;
 }
 
 type Metric = 'waiting' | 'firstResponse' | 'resolution';
