@@ -196,3 +196,16 @@ describe.each(await storeTargets())('reports over HTTP on $name', (target) => {
     expect(String(res.body.error)).toContain(named);
   });
 });
+
+describe.each(await storeTargets())('reports with AUTH_MODE=none on $name', (target) => {
+  const world = useWorld(target);
+  const get = (query: string) => api(world.server(), 'GET', `/api/reports/summary?${query}`);
+
+  it('names who asks by viewerId (else adminId) and isSuperAdmin, as other routes do', async () => {
+    expect((await get('viewerId=s1&isSuperAdmin=true')).status).toBe(200);
+    expect((await get('viewerId=s1&isSuperAdmin=true&adminId=a2')).status).toBe(200);
+    expect((await get('adminId=a1')).status).toBe(200);
+    const other = await get('viewerId=a1&adminId=a2');
+    expect([other.status, other.body.code]).toEqual([403, 'FORBIDDEN']);
+  });
+});
