@@ -43,6 +43,7 @@ import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
+import { kyselyReportRecords, type ReportRecords } from './reports.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
@@ -97,6 +98,7 @@ export class KyselyStore implements Store {
   readonly webhooks: WebhookOutbox;
   readonly notes: NoteRecords;
   readonly privacy: PrivacyRecords;
+  readonly reports: ReportRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -149,6 +151,7 @@ export class KyselyStore implements Store {
         for (const id of chatIds) this.forgetChat(id);
       },
     );
+    this.reports = kyselyReportRecords(db, traits.kind, (work) => this.costlyRead(work));
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */

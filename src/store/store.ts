@@ -19,6 +19,7 @@ import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { NoteRecords } from './note-records.js';
 import type { PrivacyRecords } from './privacy.js';
+import type { ReportRecords } from './reports.js';
 import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
@@ -181,6 +182,8 @@ export interface Store {
   readonly notes: NoteRecords;
   /** Retention's purge, a user's export and erasure (privacy.ts). */
   readonly privacy: PrivacyRecords;
+  /** The reports' reads (reports.ts): off the send path, from facts the chat rows carry. */
+  readonly reports: ReportRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 
