@@ -71,8 +71,12 @@ async function failureOf(res: Response): Promise<ApiError> {
 }
 
 export function reportsApi({ baseUrl, me, token }: ReportsApiOptions): ReportsApi {
-  // An admin asks for their own figures; a superadmin for everyone's.
-  const scope: Record<string, string> = me.role === 'superadmin' ? {} : { adminId: me.id };
+  // Who asks (the token says so with jwt and must agree; AUTH_MODE=none reads these), and
+  // whose chats: an admin's own, everyone's for a superadmin.
+  const scope: Record<string, string> =
+    me.role === 'superadmin'
+      ? { viewerId: me.id, isSuperAdmin: 'true' }
+      : { viewerId: me.id, adminId: me.id };
   const get = async (path: string, query: Record<string, string>): Promise<Response> => {
     const headers: Record<string, string> = {};
     const bearer = token();
@@ -83,7 +87,7 @@ export function reportsApi({ baseUrl, me, token }: ReportsApiOptions): ReportsAp
   };
   const json = async <T>(path: string, query: Record<string, string>) =>
     (await (await get(path, query)).json()) as T;
-  const period = (range: Range) => ({ from: range.from, to: range.to });
+  const period = (range: Range) => ({ from: range.from, to: range.to, ...scope });
   const series = (metric: Metric, range: Range) => ({
     metric,
     interval: range.interval,
@@ -91,18 +95,13 @@ export function reportsApi({ baseUrl, me, token }: ReportsApiOptions): ReportsAp
     ...period(range),
   });
   return {
-    summary: (range) => json<Summary>('/api/reports/summary', { ...period(range), ...scope }),
+    summary: (range) => json<Summary>('/api/reports/summary', period(range)),
     series: async (metric, range) =>
       (await json<{ points: Point[] }>('/api/reports/timeseries', series(metric, range))).points,
     agents: async (range) =>
       (await json<{ agents: AgentRow[] }>('/api/reports/agents', period(range))).agents,
     csv: async (report, range, metric) => {
-      const query =
-        report === 'timeseries'
-          ? series(metric ?? 'opened', range)
-          : report === 'summary'
-            ? { ...period(range), ...scope }
-            : period(range);
+      const query = report === 'timeseries' ? series(metric ?? 'opened', range) : period(range);
       return (await get(`/api/reports/${report}`, { ...query, format: 'csv' })).blob();
     },
   };
