@@ -30,19 +30,30 @@ interface Props {
   bucket(at: number): string;
   /** A value as the table and the y axis write it. */
   value(v: number): string;
+  /** A bucket as the x axis writes it, shorter than the table's (no year). */
+  tick(at: number): string;
+  /** The steps the y axis may use (whole counts, round durations). */
+  steps?: number[] | undefined;
+  /** The y axis's top, when the scale has one (ratings: 5). */
+  top?: number | undefined;
   r: Translate<ReportKey>;
 }
 
 const HEIGHT = 220;
 
 function options(props: Props, width: number): uPlot.Options {
-  const { series, timezone, bucket, value } = props;
+  const { series, timezone, tick, value, xs, steps, top } = props;
+  const step = xs.length > 1 ? (xs[1] ?? 0) - (xs[0] ?? 0) : 86_400;
   const bars = uPlot.paths.bars?.({ size: [0.6, 48] });
   return {
     width,
     height: HEIGHT,
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), timezone),
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+    scales: {
+      // Half a bucket either side, so the first and last bars are drawn whole.
+      x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+      y: { range: (_u, _min, max) => [0, top ?? (max > 0 ? max * 1.1 : 1)] },
+    },
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     series: [
@@ -60,18 +71,24 @@ function options(props: Props, width: number): uPlot.Options {
       ),
     ],
     axes: [
-      { values: (_u, splits) => splits.map((x) => bucket(x)) },
-      { values: (_u, splits) => splits.map((y) => value(y)), size: 70 },
+      { values: (_u, splits) => splits.map((x) => tick(x)) },
+      {
+        values: (_u, splits) => splits.map((y) => value(y)),
+        size: 70,
+        ...(steps ? { incrs: steps } : {}),
+      },
     ],
   };
 }
 
 function Plot(props: Props) {
+  const { xs, series, timezone, tick, value } = props;
   const box = useRef<HTMLDivElement>(null);
+  // The page memoizes what a chart draws, so it is drawn again only when that changes.
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const data: uPlot.AlignedData = [props.xs, ...props.series.map((s) => s.values)];
+    const data: uPlot.AlignedData = [xs, ...series.map((s) => s.values)];
     const plot = new uPlot(options(props, el.clientWidth || 600), data, el);
     const resized = new ResizeObserver(() => {
       if (el.clientWidth > 0) plot.setSize({ width: el.clientWidth, height: HEIGHT });
@@ -81,7 +98,7 @@ function Plot(props: Props) {
       resized.disconnect();
       plot.destroy();
     };
-  }, [props]);
+  }, [xs, series, timezone, tick, value]);
   return <div class="report-chart__plot" ref={box} aria-hidden="true" />;
 }
 
@@ -104,37 +121,37 @@ export function Chart(props: Props) {
         </button>
       </figcaption>
       {xs.length > 0 ? <Plot {...props} /> : <p class="report-chart__empty">{r('noData')}</p>}
-      <table
-        id={`${id}-table`}
-        class={tableShown ? 'report-table' : 'report-table visually-hidden'}
-      >
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{r('bucket')}</th>
-            {series.map((s) => (
-              <th key={s.label} scope="col">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {xs.map((x, i) => (
-            <tr key={x}>
-              <th scope="row">{bucket(x)}</th>
-              {series.map((s) => {
-                const v = s.values[i];
-                return (
-                  <td key={s.label} data-value={v ?? ''}>
-                    {v === null || v === undefined ? '—' : value(v)}
-                  </td>
-                );
-              })}
+      {/* The wrapper hides it (a table grows to its content whatever its own width says). */}
+      <div id={`${id}-table`} class={tableShown ? 'report-chart__table' : 'visually-hidden'}>
+        <table class="report-table">
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{r('bucket')}</th>
+              {series.map((s) => (
+                <th key={s.label} scope="col">
+                  {s.label}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {xs.map((x, i) => (
+              <tr key={x}>
+                <th scope="row">{bucket(x)}</th>
+                {series.map((s) => {
+                  const v = s.values[i];
+                  return (
+                    <td key={s.label} data-value={v ?? ''}>
+                      {v === null || v === undefined ? '—' : value(v)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -61,6 +61,31 @@ export function bucketLabel(
   }).format(Date.parse(at));
 }
 
+/** A bucket as a chart's axis writes it: the day without the year, or the hour. */
+export function bucketTick(
+  at: number,
+  interval: 'day' | 'hour',
+  timezone: string,
+  lang: Lang,
+): string {
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    timeZone: timezone,
+    ...(interval === 'hour'
+      ? { day: 'numeric', hour: '2-digit', minute: '2-digit' }
+      : { month: 'short', day: 'numeric' }),
+  }).format(at);
+}
+
+/** Steps a count axis may take: whole numbers. */
+export const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000];
+/** Steps a duration axis may take, in seconds: round seconds, minutes, hours, days. */
+export const DURATION_STEPS = [
+  1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+  172_800, 604_800,
+];
+/** Steps the rating axis takes. */
+export const SCORE_STEPS = [0.5, 1];
+
 /**
  * How many ratings were 4–5 and how many 1–3. The API gives the responses and the share of
  * 4 and 5, not each score's count, so this two-way split is the distribution it allows

@@ -13,7 +13,18 @@ import { Isolated } from '../../shared/ui/isolated.js';
 import type { AgentRow, CsvReport, Metric, Point, Range, ReportsApi, Summary } from './api.js';
 import { Chart, type Series } from './chart.js';
 import { saveFile } from './download.js';
-import { bucketLabel, count, csatSplit, duration, score, share } from './figures.js';
+import {
+  bucketLabel,
+  bucketTick,
+  COUNT_STEPS,
+  count,
+  csatSplit,
+  DURATION_STEPS,
+  duration,
+  SCORE_STEPS,
+  score,
+  share,
+} from './figures.js';
 import { browserZone, defaultPeriod, instantsOf, type Period, zoneChoices } from './range.js';
 
 interface Props {
@@ -185,6 +196,7 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
     const xs = series.opened.map((p) => Date.parse(p.at) / 1000);
     const bucket = (x: number) =>
       bucketLabel(new Date(x * 1000).toISOString(), period.interval, period.timezone, lang);
+    const tick = (x: number) => bucketTick(x * 1000, period.interval, period.timezone, lang);
     const line = (label: string, color: string, values: Array<number | null>): Series => ({
       label,
       color,
@@ -194,6 +206,7 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
     return {
       xs,
       bucket,
+      tick,
       volume: [
         line(
           r('opened'),
@@ -220,7 +233,13 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
       score: (v: number) => score(v, lang),
     };
   }, [series, period, lang, r]);
-  const common = { xs: charts.xs, timezone: period.timezone, bucket: charts.bucket, r };
+  const common = {
+    xs: charts.xs,
+    timezone: period.timezone,
+    bucket: charts.bucket,
+    tick: charts.tick,
+    r,
+  };
   return (
     <div class="report-charts">
       <Chart
@@ -229,6 +248,7 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
         title={r('volumeChart')}
         series={charts.volume}
         value={charts.count}
+        steps={COUNT_STEPS}
       />
       <Chart
         {...common}
@@ -236,6 +256,7 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
         title={r('firstResponseChart')}
         series={charts.firstResponse}
         value={charts.duration}
+        steps={DURATION_STEPS}
       />
       <Chart
         {...common}
@@ -243,6 +264,8 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
         title={r('csatChart')}
         series={charts.csat}
         value={charts.score}
+        steps={SCORE_STEPS}
+        top={5}
       />
     </div>
   );
