@@ -280,7 +280,12 @@ function AgentsTable(props: { agents: AgentRow[]; me: Identity; lang: Lang; r: P
       {agents.length === 0 ? (
         <p>{r('noAgents')}</p>
       ) : (
-        <div class="report-agents__scroll">
+        <section
+          class="report-agents__scroll"
+          aria-labelledby="report-agents"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls sideways on a narrow screen; the keyboard must reach it
+          tabIndex={0}
+        >
           <table class="report-table" data-table="agents">
             <thead>
               <tr>
@@ -305,7 +310,7 @@ function AgentsTable(props: { agents: AgentRow[]; me: Identity; lang: Lang; r: P
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );
