@@ -84,6 +84,7 @@ const AREA_TITLES: Record<Area, string> = {
   attachments: 'Attachments (`src/attachments`)',
   routing: 'Routing: agents and their capacity (`src/agents/`)',
   csat: "CSAT and the customer's context (`src/chats/`)",
+  reports: 'Reports (`src/reports/`, `src/store/reports.ts`)',
   tools: 'Agent tools: canned replies and labels (`src/canned-replies/`, `src/labels/`)',
   webhooks: 'Webhooks (`src/webhooks/`)',
 };

@@ -24,6 +24,12 @@ export const ERRORS = {
     message: 'Request body is not valid JSON',
     meaning: 'The request body could not be parsed as JSON.',
   },
+  REPORT_RANGE: {
+    status: 400,
+    message: 'from/to: not a range a report covers',
+    meaning:
+      'A report (GET /api/reports/…) was asked for a reversed range (`from` not before `to`) or a longer one than it covers: `reportRangeMaxDays` for the summary and agents, `reportDayRangeMaxDays` of day buckets, `reportHourRangeMaxDays` of hour buckets; the message names the bound.',
+  },
   UNKNOWN_EVENT: {
     status: 400,
     message: 'Unknown event',

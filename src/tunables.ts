@@ -27,6 +27,7 @@ export type Unit =
   | 'connections'
   | 'ms'
   | 'seconds'
+  | 'days'
   | 'per second'
   | 'at once';
 
@@ -57,6 +58,7 @@ export type Area =
   | 'attachments'
   | 'routing'
   | 'csat'
+  | 'reports'
   | 'tools'
   | 'webhooks';
 
@@ -1099,6 +1101,34 @@ export const TUNABLES = {
     area: 'routing',
     reason:
       "Unanswered assignments one sweep sends back to the queue (ROUTING_REPLY_TIMEOUT), each in its own transaction: the next sweep takes the rest, so a backlog after an outage never holds a node's database connections for long.",
+  },
+  reportDefaultRangeDays: {
+    value: 30,
+    unit: 'days',
+    area: 'reports',
+    reason:
+      "The days a report covers when `from` is not given (ending at `to`, default now): a month is what a team lead reviews, and one read of it stays well inside the reports' latency bound.",
+  },
+  reportRangeMaxDays: {
+    value: 366,
+    unit: 'days',
+    area: 'reports',
+    reason:
+      'The longest range of the summary and the agents report: a year, leap day included. Each report reads every chat of its range (100k chats a year measured within p99 200 ms, bench/reports.ts); longer would make one request hold a reader for seconds.',
+  },
+  reportDayRangeMaxDays: {
+    value: 366,
+    unit: 'days',
+    area: 'reports',
+    reason:
+      'The longest timeseries of day buckets: a year of points, which a chart can still draw one by one.',
+  },
+  reportHourRangeMaxDays: {
+    value: 31,
+    unit: 'days',
+    area: 'reports',
+    reason:
+      'The longest timeseries of hour buckets: a month, 744 points; more hours than that are better read as days.',
   },
 } as const satisfies Record<string, Tunable>;
 

@@ -31,6 +31,7 @@ import { deskRoutes } from './routes/desk.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { labelRoutes } from './routes/labels.js';
 import { messageRoutes } from './routes/messages.js';
+import { reportRoutes } from './routes/reports.js';
 import { searchRoutes } from './routes/search.js';
 import { statusRoutes } from './routes/status.js';
 import { webRoutes } from './routes/web.js';
@@ -148,6 +149,7 @@ export async function registerHttpRoutes(
       await api.register(auditRoutes(context));
       await api.register(webhookRoutes(context));
       await api.register(deskRoutes(context));
+      await api.register(reportRoutes(context));
     },
     { prefix: '/api' },
   );

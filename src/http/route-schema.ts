@@ -6,6 +6,7 @@
  * servers check every reply against its schema (reply-serializer.ts), so a reply that left
  * the documented shape fails the tests as a 500 instead of lying in the docs.
  */
+import { z } from 'zod';
 import { failure } from '../envelopes.js';
 import { ERROR_CODES, ERRORS } from '../errors.js';
 import { FailureEnvelopeSchema, successEnvelope } from '../schemas/replies.js';
@@ -48,6 +49,11 @@ function failureResponse(status: FailureStatus) {
   return json(FailureEnvelopeSchema.meta({ example: EXAMPLES[status] }), description);
 }
 
+/** A CSV reply is text; Fastify sends a string as it is, without a serializer. */
+const CSV_BODY = z
+  .string()
+  .meta({ description: 'A header row of the field names, then the rows.' });
+
 /** Applied to every /api route; with AUTH_MODE=none the token is not needed (and ignored). */
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
@@ -58,15 +64,26 @@ export function routeSchema<K extends RestRouteKey>(key: K) {
     tag,
     summary,
     public: open,
+    csv,
     ...inputs
   } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
     description?: string;
     public?: true;
+    csv?: true;
   };
   const every = open ? EVERY_ROUTE.filter((s) => s !== 401 && s !== 403) : EVERY_ROUTE;
   const statuses = [...new Set([...every, ...also])].sort((a, b) => a - b);
-  const response: Record<number, ReturnType<typeof json>> = {
-    200: json(successEnvelope(reply), 'Success envelope'),
+  const success = json(successEnvelope(reply), 'Success envelope');
+  const response: Record<
+    number,
+    { description: string; content: Record<string, { schema: unknown }> }
+  > = {
+    200: csv
+      ? {
+          description: 'Success envelope; with `?format=csv`, the same as CSV',
+          content: { ...success.content, 'text/csv': { schema: CSV_BODY } },
+        }
+      : success,
   };
   for (const status of statuses) response[status] = failureResponse(status);
   const security = open ? [] : BEARER_SECURITY;

@@ -25,6 +25,9 @@ import {
   LIMITS,
   MESSAGE_TYPES,
   READER_TYPES,
+  REPORT_FORMATS,
+  REPORT_INTERVALS,
+  REPORT_METRICS,
   type RedactionKind,
   redactedKinds,
   SENDER_TYPES,
@@ -375,3 +378,48 @@ export const DeliveriesQuery = AdminsQuery.extend({
   limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
 });
 export const DeliveryIdParams = z.object({ id: id });
+
+/** Whether Intl knows the zone (IANA names, and UTC): what the reports bucket days in. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The reports' common query (PROTOCOL §8.5). `adminId` chooses whose chats are counted
+ * (an admin may name only themselves). Who asks is the token's bearer; with AUTH_MODE=none,
+ * `viewerId` (or, without it, `adminId`) and `isSuperAdmin` name them, as on other routes.
+ */
+export const ReportQuery = z.object({
+  from: instant.optional().meta({
+    description: 'Chats created at or after this time (default: `to` less 30 days).',
+  }),
+  to: instant.optional().meta({ description: 'Chats created before this time (default: now).' }),
+  adminId: id.optional().meta({
+    description:
+      "Only the chats counted for this admin (assigned to them when closed, or now). Superadmins: anyone's; an admin: their own (default), another's is `403`.",
+  }),
+  viewerId: id.optional().meta({
+    description:
+      "With AUTH_MODE=none: who asks (default: `adminId`). With jwt: must be the token's.",
+  }),
+  isSuperAdmin: flag.optional(),
+  format: z.enum(REPORT_FORMATS).optional().meta({
+    description: '`csv`: the same as `text/csv`, a header row of the field names, then the rows.',
+  }),
+});
+
+export const ReportSeriesQuery = ReportQuery.extend({
+  metric: z.enum(REPORT_METRICS),
+  interval: z.enum(REPORT_INTERVALS).optional().meta({ description: 'Default `day`.' }),
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Tashkent')
+    .optional()
+    .meta({ description: 'The IANA zone whose days and hours the buckets are (default UTC).' }),
+});

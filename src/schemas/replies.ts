@@ -169,3 +169,72 @@ export const ErrorEventSchema = FailureEnvelopeSchema.extend({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const envelopeAgrees: Same<z.output<typeof FailureEnvelopeSchema>, FailureEnvelope> = true;
 void envelopeAgrees;
+
+/** A time of PROTOCOL §8.5 over the period's chats, in seconds; null: no chat had it. */
+export const ReportSpreadSchema = z
+  .object({
+    median: z
+      .number()
+      .nullable()
+      .meta({ description: 'Of an even count, the mean of the two middle values.' }),
+    p90: z.number().nullable().meta({ description: 'Nearest rank: the ⌈0.9·n⌉-th smallest.' }),
+    mean: z.number().nullable(),
+  })
+  .meta({ id: 'ReportSpread' });
+
+/** The range a report counted: chats created in [from, to). */
+const ReportRange = {
+  from: z.string().meta({ description: 'The start applied (ISO instant).' }),
+  to: z.string().meta({ description: 'The end applied (ISO instant, excluded).' }),
+};
+
+export const ReportSummaryReply = z.object({
+  ...ReportRange,
+  chats: z.object({
+    opened: z.number().int(),
+    closed: z.number().int(),
+    missed: z.number().int().meta({ description: 'Closed while never assigned.' }),
+  }),
+  waiting: ReportSpreadSchema,
+  firstResponse: ReportSpreadSchema,
+  resolution: ReportSpreadSchema,
+  messages: z.object({ user: z.number().int(), admin: z.number().int() }),
+  csat: z.object({
+    responses: z.number().int(),
+    average: z.number().nullable(),
+    positiveShare: z.number().nullable().meta({ description: 'Share (0–1) of 4 and 5.' }),
+  }),
+});
+
+export const ReportPointSchema = z
+  .object({
+    at: z.string().meta({ description: "The bucket's start, an ISO instant." }),
+    value: z.number().meta({
+      description:
+        'A count, the median in seconds (firstResponse) or the average rating (csat); 0 when empty.',
+    }),
+  })
+  .meta({ id: 'ReportPoint' });
+
+export const ReportSeriesReply = z.object({
+  ...ReportRange,
+  points: z.array(ReportPointSchema).meta({ description: 'Every bucket, oldest first.' }),
+});
+
+export const ReportAgentSchema = z
+  .object({
+    adminId: z.string(),
+    adminName: z.string(),
+    chats: z.number().int(),
+    firstResponseMedian: z.number().nullable(),
+    resolutionMedian: z.number().nullable(),
+    csatAverage: z.number().nullable(),
+  })
+  .meta({ id: 'ReportAgent' });
+
+export const ReportAgentsReply = z.object({
+  ...ReportRange,
+  agents: z
+    .array(ReportAgentSchema)
+    .meta({ description: 'By chats, most first; ties by adminId.' }),
+});

@@ -26,6 +26,8 @@ import {
   MaxChatsBody,
   OpenChatBody,
   RateChatBody,
+  ReportQuery,
+  ReportSeriesQuery,
   SearchQuery,
   SendMessageBody,
   StatusBody,
@@ -56,6 +58,9 @@ import {
   QueueReply,
   RatingReply,
   type ReplySchema,
+  ReportAgentsReply,
+  ReportSeriesReply,
+  ReportSummaryReply,
   SearchReply,
   SendReply,
   UploadReply,
@@ -77,6 +82,7 @@ interface RestRoute {
     | 'canned-replies'
     | 'webhooks'
     | 'desk'
+    | 'reports'
     | 'search';
   /** Answers anyone, signed in or not: no bearer token, never 401 or 403. */
   public?: true;
@@ -86,6 +92,8 @@ interface RestRoute {
   querystring?: z.ZodType;
   body?: z.ZodType;
   reply: ReplySchema;
+  /** Also answers `text/csv` (a string) when asked with `?format=csv`. */
+  csv?: true;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
@@ -382,6 +390,36 @@ export const REST_ROUTES = {
     description:
       'For anyone (the widget asks before a user signs in or writes): whether `BUSINESS_HOURS` has the desk open now, when it next opens, and how many agents are connected and available. Outside hours or with no agent available a chat is still taken: it waits and is answered when someone is there. Each node reuses its answer for `deskStatusCacheMs`.',
     reply: DeskReply,
+    also: [],
+  },
+  'GET /api/reports/summary': {
+    tag: 'reports',
+    csv: true,
+    summary: 'Desk report: volume, times, messages and CSAT of a period',
+    description:
+      'Over the chats created in [`from`, `to`) (default: the last 30 days; at most `reportRangeMaxDays`, a reversed or longer range is `400 REPORT_RANGE`): how many were opened, closed and missed (closed while never assigned), the waiting, first response and resolution times in seconds as `{median, p90, mean}` (null: no chat had one; missed chats count in no time), the user and admin messages (never notes or system messages) and the ratings. `?adminId=` counts only the chats counted for that admin (assigned to them when closed, or now). Superadmins: anyone; an admin: their own (another admin: `403`); a user: `403`. `?format=csv`: one header row of the field names (`chats.opened`, `waiting.median`, …) and one row. Definitions with a worked example: docs/reports.md.',
+    querystring: ReportQuery,
+    reply: ReportSummaryReply,
+    also: [],
+  },
+  'GET /api/reports/timeseries': {
+    tag: 'reports',
+    csv: true,
+    summary: 'Desk report: one metric per hour or day',
+    description:
+      '`metric` (`opened`, `closed`, `firstResponse`: the median in seconds, `csat`: the average rating) of the chats created in each bucket, one point per bucket (`at`: its start as an ISO instant, every bucket present, empty ones `0`). Buckets are the hours or days (`interval`, default `day`) of `timezone` (an IANA zone, default UTC; DST-correct: a day may last 23 or 25 hours); the first is the one holding `from`, the last the one holding the instant before `to`. At most `reportDayRangeMaxDays` of days or `reportHourRangeMaxDays` of hours (else `400 REPORT_RANGE`). Who may ask as for the summary. `?format=csv`: `at,value`.',
+    querystring: ReportSeriesQuery,
+    reply: ReportSeriesReply,
+    also: [],
+  },
+  'GET /api/reports/agents': {
+    tag: 'reports',
+    csv: true,
+    summary: 'Desk report: per admin',
+    description:
+      'For each admin with chats created in [`from`, `to`) counted for them (assigned to them when closed, or now): how many, the median first response and resolution in seconds, the average rating (null: none). Superadmins see every admin; an admin only their own row (`?adminId=` of another: `403`); a user: `403`. `?format=csv`: a header row of the field names, one row per admin.',
+    querystring: ReportQuery,
+    reply: ReportAgentsReply,
     also: [],
   },
   'POST /api/status': {

@@ -63,6 +63,13 @@ export const WEBHOOK_EVENTS = [
   'message.created',
 ] as const;
 
+/** What GET /api/reports/timeseries draws (PROTOCOL §8.5). */
+export const REPORT_METRICS = ['opened', 'closed', 'firstResponse', 'csat'] as const;
+/** The timeseries' buckets, in the requested time zone. */
+export const REPORT_INTERVALS = ['hour', 'day'] as const;
+/** How a report answers: the JSON envelope, or CSV with a header row of the field names. */
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+
 /** Where a webhook delivery stands. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
@@ -78,6 +85,9 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditActorRole = (typeof AUDIT_ACTOR_ROLES)[number];
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type ReportMetric = (typeof REPORT_METRICS)[number];
+export type ReportInterval = (typeof REPORT_INTERVALS)[number];
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
 export function redactedKinds(masked: number): RedactionKind[] | undefined {

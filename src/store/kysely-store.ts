@@ -41,6 +41,7 @@ import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
+import { kyselyReportRecords, type ReportRecords } from './reports.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
@@ -94,6 +95,7 @@ export class KyselyStore implements Store {
   readonly audit: AuditLog;
   readonly webhooks: WebhookOutbox;
   readonly notes: NoteRecords;
+  readonly reports: ReportRecords;
 
   private readonly cache: ChatCache;
   private readonly readTurns: ReadTurns;
@@ -128,6 +130,7 @@ export class KyselyStore implements Store {
       (work) => this.guard(work),
       () => this.auditKey(),
     );
+    this.reports = kyselyReportRecords(db, traits.kind, (work) => this.costlyRead(work));
   }
 
   /** Every query but the appends' runs through this (see availability.ts). */

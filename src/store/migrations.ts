@@ -12,6 +12,7 @@ import {
   PostgresAdapter,
   sql,
 } from 'kysely';
+import { recomputeReportFacts } from './reports.js';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -750,6 +751,28 @@ const cannedRepliesAndLabels: Migration = {
   },
 };
 
+/**
+ * The reports' facts on the chat row (store/reports.ts): when the first admin message was
+ * stored, and the user and admin message counters, all set by the UPDATE every append
+ * already makes (no statement more per send, no index: PostgreSQL still updates the row in
+ * place). Chats written before are filled from their messages here, once (one pass over
+ * messages_chat_seq), and their close time where they have none, as 0020 did.
+ */
+const reportFacts: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('chats').addColumn('firstResponseAt', 'text').execute();
+    await db.schema
+      .alterTable('chats')
+      .addColumn('userMessages', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('chats')
+      .addColumn('adminMessages', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await recomputeReportFacts(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -770,6 +793,7 @@ const migrations: Record<string, Migration> = {
   '0019_audit_log': auditLog,
   '0020_chat_ratings_and_context': chatRatings,
   '0021_webhook_outbox': webhookOutbox,
+  '0022_report_facts': reportFacts,
 };
 
 /**

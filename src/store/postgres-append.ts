@@ -118,12 +118,18 @@ function appendBatchSql({ withAttachments, withRedactions }: StatementKind): str
   ),
   per_chat AS (
     SELECT chat, count(*)::int AS k, (array_agg(preview ORDER BY ord DESC))[1] AS preview,
-           sum(unread)::int AS unread
+           sum(unread)::int AS unread,
+           count(*) FILTER (WHERE stype = 'user')::int AS users,
+           count(*) FILTER (WHERE stype = 'admin')::int AS admins
     FROM allowed GROUP BY chat
   ),
+  -- The reports' facts ride on the same UPDATE (migration 0022): no statement more.
   bumped AS (
     UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
-      "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13
+      "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13,
+      "userMessages" = c."userMessages" + p.users, "adminMessages" = c."adminMessages" + p.admins,
+      "firstResponseAt" = CASE WHEN p.admins > 0 AND c."firstResponseAt" IS NULL THEN $13
+        ELSE c."firstResponseAt" END
     FROM per_chat p WHERE c.id = p.chat
     RETURNING c.*, p.k
   ),

@@ -50,6 +50,14 @@ export interface ChatsTable {
   labels: ColumnType<string, string | undefined, string>;
   /** When an admin first took, locked or was routed the chat; null while it never was. */
   firstAssignedAt: string | null;
+  /**
+   * The reports' facts (migration 0022), set by the append's own UPDATE: when the first
+   * admin message was stored (null: none yet), and how many user and admin messages the
+   * chat has (system messages and notes never count).
+   */
+  firstResponseAt: string | null;
+  userMessages: ColumnType<number, number | undefined, number>;
+  adminMessages: ColumnType<number, number | undefined, number>;
 }
 
 export interface MessagesTable {

@@ -46,12 +46,15 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
   );
   // The WHERE is who may write (writableBy): a sender whose in-memory check passed on a
   // stale chat row is refused here, inside the transaction that would store the message.
+  // The reports' facts ride on the same UPDATE (migration 0022): no statement more per send.
   const bumpChat = database.prepare<
     [
       {
         preview: string;
         at: string;
         unread: number;
+        user: number;
+        admin: number;
         chatId: string;
         role: MessageDraft['senderRole'];
         sender: string;
@@ -60,7 +63,9 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
     Selectable<ChatsTable>
   >(
     `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = @preview, lastMessageAt = @at,
-       unreadCount = unreadCount + @unread, updatedAt = @at
+       unreadCount = unreadCount + @unread, updatedAt = @at,
+       userMessages = userMessages + @user, adminMessages = adminMessages + @admin,
+       firstResponseAt = CASE WHEN @admin = 1 AND firstResponseAt IS NULL THEN @at ELSE firstResponseAt END
      WHERE id = @chatId AND ${writableBy.sql('@role', '@sender')} RETURNING *`,
   );
   // Bound by name from the row itself: every column, nothing to keep in step by hand.
@@ -98,6 +103,8 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
       preview: draft.effect.lastMessage,
       at,
       unread: draft.effect.unreadIncrement,
+      user: draft.senderType === 'user' ? 1 : 0,
+      admin: draft.senderType === 'admin' ? 1 : 0,
       chatId: draft.chatId,
       role: draft.senderRole,
       sender: draft.senderId,

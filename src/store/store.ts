@@ -18,6 +18,7 @@ import type { WebhookOutbox } from '../webhooks/outbox.js';
 import type { AttachmentRecords } from './attachment-records.js';
 import type { QueueViewer } from './chat-sql.js';
 import type { NoteRecords } from './note-records.js';
+import type { ReportRecords } from './reports.js';
 import type { SearchPage, SearchQuery } from './search.js';
 
 export interface AdminRef {
@@ -174,6 +175,8 @@ export interface Store {
   sendWebhooksTo(urls: readonly string[]): void;
   /** Internal notes: apart from the messages, no seq (note-records.ts). */
   readonly notes: NoteRecords;
+  /** The reports' reads (reports.ts): off the send path, from facts the chat rows carry. */
+  readonly reports: ReportRecords;
   ping(): Promise<void>;
   close(): Promise<void>;
 

@@ -55,6 +55,9 @@ export function everyChatState(): Selectable<ChatsTable>[] {
           ctx: null,
           labels: '[]',
           firstAssignedAt: null,
+          firstResponseAt: null,
+          userMessages: 0,
+          adminMessages: 0,
         });
       }
   return rows;

@@ -87,6 +87,9 @@ type ChatsBefore0010 = Omit<
   | 'ratingComment'
   | 'ratedAt'
   | 'ctx'
+  | 'firstResponseAt'
+  | 'userMessages'
+  | 'adminMessages'
 >;
 
 describe.each(await storeTargets())('migration 0007 on $name', (target) => {

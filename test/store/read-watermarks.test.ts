@@ -214,6 +214,9 @@ type ChatsBefore0010 = Omit<
   | 'ratingComment'
   | 'ratedAt'
   | 'ctx'
+  | 'firstResponseAt'
+  | 'userMessages'
+  | 'adminMessages'
 >;
 type MessagesBefore0010 = Omit<MessagesTable, 'redacted'>;
 
