@@ -4,6 +4,7 @@
  * works in all day neither downloads nor parses them.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
 import { reportStrings } from '../shared/i18n/reports.js';
 import type { Identity } from '../shared/types.js';
@@ -11,6 +12,7 @@ import type { Identity } from '../shared/types.js';
 type Page = typeof import('./reports/page.js');
 
 interface Props {
+  client: ChatClient;
   me: Identity;
   lang: Lang;
   /** The session's token as of now (the page asks again on every request). */
@@ -22,7 +24,7 @@ interface Loaded {
   reportsApi: Page['reportsApi'];
 }
 
-export function ReportsView({ me, lang, token }: Props) {
+export function ReportsView({ client, me, lang, token }: Props) {
   const r = useMemo(() => translator(reportStrings, lang), [lang]);
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined);
   const [failed, setFailed] = useState(false);
@@ -41,8 +43,8 @@ export function ReportsView({ me, lang, token }: Props) {
     };
   }, []);
   const api = useMemo(
-    () => loaded?.reportsApi({ baseUrl: location.origin, me, token }),
-    [loaded, me, token],
+    () => loaded?.reportsApi({ client, baseUrl: location.origin, me, token }),
+    [loaded, client, me.id, me.role, token],
   );
   if (failed) {
     return (

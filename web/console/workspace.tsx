@@ -236,7 +236,7 @@ export function Workspace(props: Props) {
       )}
       {reports ? (
         <main class="reports-pane">
-          <ReportsView me={me} lang={lang} token={currentToken} />
+          <ReportsView client={client} me={me} lang={lang} token={currentToken} />
         </main>
       ) : null}
       <div class="layout" hidden={reports}>

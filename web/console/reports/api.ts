@@ -1,46 +1,24 @@
 /**
  * The report routes as the page calls them (GET /api/reports/summary|timeseries|agents,
  * protocol §8.5). The JSON goes through the typed client; the CSV is fetched with the
- * same Authorization header and handed to the browser as a file (a plain link could not
+ * same Authorization header and handed to the browser as a file (a plain link cannot
  * carry the header).
  */
-
-import { ApiError } from '../../shared/client.js';
+import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
+import { ApiError, type ChatClient } from '../../shared/client.js';
+import { type RestRequest, type RestSuccess, restCall } from '../../shared/rest.js';
 import type { Identity } from '../../shared/types.js';
 
-// TODO(merge reports): derive from the route table once the routes exist.
-export interface Times {
-  median: number | null;
-  p90: number | null;
-  mean: number | null;
-}
-export interface Summary {
-  chats: { opened: number; closed: number; missed: number };
-  waiting: Times;
-  firstResponse: Times;
-  resolution: Times;
-  messages: { user: number; admin: number };
-  csat: { responses: number; average: number | null; positiveShare: number | null };
-}
-export interface Point {
-  at: string;
-  value: number;
-}
-export interface AgentRow {
-  adminId: string;
-  adminName: string;
-  chats: number;
-  firstResponseMedian: number | null;
-  resolutionMedian: number | null;
-  csatAverage: number | null;
-}
-export type Metric = 'opened' | 'closed' | 'firstResponse' | 'csat';
+export type Summary = RestSuccess<'GET /api/reports/summary'>;
+export type Point = RestSuccess<'GET /api/reports/timeseries'>['points'][number];
+export type AgentRow = RestSuccess<'GET /api/reports/agents'>['agents'][number];
+export type Metric = ReportMetric;
 export type CsvReport = 'summary' | 'timeseries' | 'agents';
 
 export interface Range {
   from: string;
   to: string;
-  interval: 'day' | 'hour';
+  interval: ReportInterval;
   timezone: string;
 }
 
@@ -53,13 +31,17 @@ export interface ReportsApi {
 }
 
 export interface ReportsApiOptions {
+  client: ChatClient;
+  /** The server's origin (the console's own). */
   baseUrl: string;
   me: Identity;
-  /** The current token (refreshed ones included); none with AUTH_MODE=none. */
+  /** The current token (a refreshed one included); none with AUTH_MODE=none. */
   token(): string | undefined;
 }
 
-/** A failure as the server words it (`{error}`), else the status. */
+type Query = RestRequest<'GET /api/reports/summary'>['query'];
+
+/** A failure as the server words it (`{code, error}`), else the status. */
 async function failureOf(res: Response): Promise<ApiError> {
   const body: unknown = await res.json().catch(() => undefined);
   const record = typeof body === 'object' && body !== null ? body : {};
@@ -70,39 +52,53 @@ async function failureOf(res: Response): Promise<ApiError> {
   return new ApiError(res.status, code, message);
 }
 
-export function reportsApi({ baseUrl, me, token }: ReportsApiOptions): ReportsApi {
-  // Who asks (the token says so with jwt and must agree; AUTH_MODE=none reads these), and
-  // whose chats: an admin's own, everyone's for a superadmin.
-  const scope: Record<string, string> =
+export function reportsApi({ client, baseUrl, me, token }: ReportsApiOptions): ReportsApi {
+  // Who asks (with jwt the token says so and these must agree; AUTH_MODE=none reads them)
+  // and whose chats: an admin's own, everyone's for a superadmin.
+  const scope =
     me.role === 'superadmin'
-      ? { viewerId: me.id, isSuperAdmin: 'true' }
+      ? { viewerId: me.id, isSuperAdmin: true }
       : { viewerId: me.id, adminId: me.id };
-  const get = async (path: string, query: Record<string, string>): Promise<Response> => {
-    const headers: Record<string, string> = {};
-    const bearer = token();
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
-    const res = await fetch(`${baseUrl}${path}?${new URLSearchParams(query)}`, { headers });
-    if (!res.ok) throw await failureOf(res);
-    return res;
-  };
-  const json = async <T>(path: string, query: Record<string, string>) =>
-    (await (await get(path, query)).json()) as T;
-  const period = (range: Range) => ({ from: range.from, to: range.to, ...scope });
+  const period = (range: Range): Query => ({ from: range.from, to: range.to, ...scope });
   const series = (metric: Metric, range: Range) => ({
+    ...period(range),
     metric,
     interval: range.interval,
     timezone: range.timezone,
-    ...period(range),
   });
+  const download = async ({ path }: { path: string }): Promise<Blob> => {
+    const bearer = token();
+    const res = await fetch(`${baseUrl}${path}`, {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+    });
+    if (!res.ok) throw await failureOf(res);
+    return res.blob();
+  };
   return {
-    summary: (range) => json<Summary>('/api/reports/summary', period(range)),
+    summary: (range) => client.request('GET /api/reports/summary', { query: period(range) }),
     series: async (metric, range) =>
-      (await json<{ points: Point[] }>('/api/reports/timeseries', series(metric, range))).points,
+      (
+        await client.request('GET /api/reports/timeseries', {
+          query: series(metric, range),
+        })
+      ).points,
     agents: async (range) =>
-      (await json<{ agents: AgentRow[] }>('/api/reports/agents', period(range))).agents,
-    csv: async (report, range, metric) => {
-      const query = report === 'timeseries' ? series(metric ?? 'opened', range) : period(range);
-      return (await get(`/api/reports/${report}`, { ...query, format: 'csv' })).blob();
+      (await client.request('GET /api/reports/agents', { query: period(range) })).agents,
+    csv: (report, range, metric) => {
+      const csv = { format: 'csv' } as const;
+      if (report === 'timeseries')
+        return download(
+          restCall('GET /api/reports/timeseries', {
+            query: { ...series(metric ?? 'opened', range), ...csv },
+          }),
+        );
+      if (report === 'agents')
+        return download(
+          restCall('GET /api/reports/agents', { query: { ...period(range), ...csv } }),
+        );
+      return download(
+        restCall('GET /api/reports/summary', { query: { ...period(range), ...csv } }),
+      );
     },
   };
 }

@@ -80,8 +80,8 @@ export function bucketTick(
 export const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 50_000];
 /** Steps a duration axis may take, in seconds: round seconds, minutes, hours, days. */
 export const DURATION_STEPS = [
-  1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
-  172_800, 604_800,
+  0.1, 0.2, 0.5, 1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200,
+  86_400, 172_800, 604_800,
 ];
 /** Steps the rating axis takes. */
 export const SCORE_STEPS = [0.5, 1];
