@@ -18,7 +18,7 @@ import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { seriousViolations } from './support.js';
+import { seriousViolations, until } from './support.js';
 
 /** Rewritten when missing or with UPDATE_SCREENSHOTS=1, as e2e.test.ts does its own. */
 const COMMITTED = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
@@ -296,6 +296,38 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
     await page.locator('[data-figure=opened]').waitFor();
     expect(await problem.count()).toBe(0);
     expect(await figure(page, 'opened')).toBe('2');
+  }, 60_000);
+
+  it('works with AUTH_MODE=none too: the query names who asks, per hour', async () => {
+    const demo = await startTestServer({ kind: 'sqlite', path: ':memory:' });
+    try {
+      const body = { userId: 'user-reports-demo', userName: 'Dilnoza' };
+      succeeded(await request(demo, 'POST /api/chats', { body }));
+      const ctx = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        timezoneId: ZONE, // no clock change: a week is 168 hours
+      });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      await page.goto(`${demo.url}/console?lang=en`);
+      await page.fill('input[name=name]', 'Sardor');
+      await page.fill('input[name=id]', 'sardor-reports');
+      await page.check('input[name=superadmin]');
+      await page.click('button[type=submit]');
+      await page.locator('.topbar__connection[data-connection=online]').waitFor();
+      await page.click('[data-view=reports]');
+      await page.locator('[data-figure=opened]').waitFor();
+      expect(await figure(page, 'opened')).toBe('1');
+      await page.selectOption('select[name=interval]', 'hour');
+      await page.click('.reports__period button[type=submit]');
+      await until(
+        'the hours are shown',
+        async () => (await column(page, 'volume', 1)).length === 7 * 24,
+      );
+      expect(sum(await column(page, 'volume', 1))).toBe(1);
+    } finally {
+      await demo.close();
+    }
   }, 60_000);
 });
 
