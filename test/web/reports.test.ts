@@ -5,7 +5,8 @@
  * (their own chats, their own row). The figures shown are the seeded ones, each chart's
  * table carries them, the CSV downloads (fetched with the Authorization header) start
  * with their header rows, a reversed range shows the server's message, no CSP violation
- * happens (uPlot styles through the CSSOM) and axe finds nothing serious.
+ * happens (uPlot styles through the CSSOM) and axe finds nothing serious. With AUTH_MODE=none
+ * the query names who asks; the hour step gives every hour of the week.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
