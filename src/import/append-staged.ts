@@ -7,6 +7,7 @@
  * import leaves every chat consistent, and a re-run imports what is missing.
  */
 import { type Kysely, sql } from 'kysely';
+import { recomputeReportFacts } from '../store/reports.js';
 import { messageColumnsWithout } from '../store/rows.js';
 import { TUNABLES } from '../tunables.js';
 import { recomputeChats } from './chat-summaries.js';
@@ -73,6 +74,8 @@ async function appendGroup(db: Kysely<ImportTables>, group: ChatGroup): Promise<
       );
     await trx.insertInto('messages').columns(columns).expression(numbered).execute();
     await recomputeChats(trx, group.chatIds);
+    // The reports' facts the append would have set (first admin message, the counters).
+    await recomputeReportFacts(trx, group.chatIds);
   });
 }
 

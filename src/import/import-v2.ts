@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { DatabaseConfig } from '../config.js';
+import { closeTimesOfClosedChats } from '../store/reports.js';
 import { indexPendingMessages } from '../store/search.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
@@ -147,6 +148,8 @@ async function run(
     progress.update(done, done);
   });
   progress.stop();
+  // v2 kept no close time: a closed chat's last change stands for it (as migration 0020 did).
+  await closeTimesOfClosedChats(db);
 
   return {
     chats: {

@@ -14,7 +14,7 @@
  * never assigned (no first assignment, no assignee: imported and pre-0011 chats have an
  * assignee but no firstAssignedAt); a missed chat counts in no time.
  */
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type QueryExecutorProvider, type RawBuilder, sql } from 'kysely';
 import type { ReportMetric } from '../schemas/vocabulary.js';
 import type { Database } from './schema.js';
 
@@ -91,7 +91,8 @@ function elapsed(kind: Kind, a: string, b: string): RawBuilder<number> {
   const [x, y] = [sql.ref(a), sql.ref(b)];
   return kind === 'sqlite'
     ? sql`max(0, CAST(round((unixepoch(${x}, 'subsec') - unixepoch(${y}, 'subsec')) * 1000) AS INTEGER))`
-    : sql`greatest(0, round(extract(epoch from (${x}::timestamptz - ${y}::timestamptz)) * 1000))::bigint`;
+    : // Every time is UTC ('…Z'): read without a zone, which skips the zone lookup per value.
+      sql`greatest(0, round(extract(epoch from (${x}::timestamp - ${y}::timestamp)) * 1000))::bigint`;
 }
 
 /** Ever given to an admin: a first assignment recorded, or (imported, older) an assignee. */
@@ -150,89 +151,76 @@ function factsInBuckets(
 
 type Metric = 'waiting' | 'firstResponse' | 'resolution';
 
-/** The order statistics of one metric per group `g` of `facts`. */
-function orderStatsQuery(metric: Metric) {
-  const v = sql.ref(metric);
-  return sql`ranked AS (
-    SELECT g, ${v} AS v,
-      row_number() OVER (PARTITION BY g ORDER BY ${v}) AS r,
-      count(*) OVER (PARTITION BY g) AS n
-    FROM facts WHERE ${v} IS NOT NULL
-  )
-  SELECT g, max(n) AS n, sum(v) AS sum,
-    max(CASE WHEN r = (n + 1) / 2 THEN v END) AS lo,
-    max(CASE WHEN r = (n + 2) / 2 THEN v END) AS hi,
-    max(CASE WHEN r = (9 * n + 9) / 10 THEN v END) AS p90
-  FROM ranked GROUP BY g`;
+/**
+ * One pass over `facts` per report: per group `g`, the counts and, for each metric asked
+ * for, its count, sum and the values at the ranks the median and p90 need. A metric's
+ * chats without a value sort last on both dialects (SQLite sorts NULL first otherwise),
+ * so ranks 1…n are its values.
+ */
+function groupedQuery(facts: RawBuilder<unknown>, metrics: readonly Metric[]) {
+  const ranks = metrics.map((m) => {
+    const v = sql.ref(m);
+    return sql`, row_number() OVER (PARTITION BY g ORDER BY ${v} IS NULL, ${v}) AS ${sql.ref(`r_${m}`)},
+      count(${v}) OVER (PARTITION BY g) AS ${sql.ref(`n_${m}`)}`;
+  });
+  const stats = metrics.map((m) => {
+    const [v, r, n] = [sql.ref(m), sql.ref(`r_${m}`), sql.ref(`n_${m}`)];
+    return sql`, max(${n}) AS ${sql.ref(`${m}_n`)}, sum(${v}) AS ${sql.ref(`${m}_sum`)},
+      max(CASE WHEN ${r} = (${n} + 1) / 2 THEN ${v} END) AS ${sql.ref(`${m}_lo`)},
+      max(CASE WHEN ${r} = (${n} + 2) / 2 THEN ${v} END) AS ${sql.ref(`${m}_hi`)},
+      max(CASE WHEN ${r} = (9 * ${n} + 9) / 10 THEN ${v} END) AS ${sql.ref(`${m}_p90`)}`;
+  });
+  return sql<GroupRow>`WITH ${facts}, ranked AS (SELECT facts.*${sql.join(ranks, sql``)} FROM facts)
+    SELECT g, count(*) AS opened, sum(closed) AS closed, sum(missed) AS missed,
+      sum("userMessages") AS "userMessages", sum("adminMessages") AS "adminMessages",
+      count(rating) AS responses, sum(rating) AS "ratingSum",
+      sum(CASE WHEN rating >= 4 THEN 1 ELSE 0 END) AS positive${sql.join(stats, sql``)}
+    FROM ranked GROUP BY g`;
 }
 
-interface StatsRow {
-  g: string | number | null;
-  n: string | number;
-  sum: string | number;
-  lo: string | number | null;
-  hi: string | number | null;
-  p90: string | number | null;
+type Value = string | number | null;
+
+interface GroupRow {
+  g: Value;
+  opened: Value;
+  closed: Value;
+  missed: Value;
+  userMessages: Value;
+  adminMessages: Value;
+  responses: Value;
+  ratingSum: Value;
+  positive: Value;
+  [stat: string]: Value;
 }
 
-const num = (v: string | number | null | undefined): number => (v == null ? 0 : Number(v));
-const orNull = (v: string | number | null | undefined): number | null =>
-  v == null ? null : Number(v);
+const num = (v: Value | undefined): number => (v == null ? 0 : Number(v));
+const orNull = (v: Value | undefined): number | null => (v == null ? null : Number(v));
 
 export const NO_VALUES: OrderStats = { n: 0, sum: 0, lo: null, hi: null, p90: null };
 
-function statsOf(row: StatsRow | undefined): OrderStats {
-  if (!row) return NO_VALUES;
+function statsOf(row: GroupRow | undefined, metric: Metric): OrderStats {
+  if (!row || num(row[`${metric}_n`]) === 0) return NO_VALUES;
   return {
-    n: num(row.n),
-    sum: num(row.sum),
-    lo: orNull(row.lo),
-    hi: orNull(row.hi),
-    p90: orNull(row.p90),
+    n: num(row[`${metric}_n`]),
+    sum: num(row[`${metric}_sum`]),
+    lo: orNull(row[`${metric}_lo`]),
+    hi: orNull(row[`${metric}_hi`]),
+    p90: orNull(row[`${metric}_p90`]),
   };
 }
 
-const key = (g: string | number | null): string => String(g);
-
-async function statsByGroup(
-  db: Kysely<Database>,
-  facts: RawBuilder<unknown>,
-  metric: Metric,
-): Promise<Map<string, OrderStats>> {
-  const { rows } = await sql<StatsRow>`WITH ${facts}, ${orderStatsQuery(metric)}`.execute(db);
-  return new Map(rows.map((r) => [key(r.g), statsOf(r)]));
-}
-
-interface CountsRow {
-  g: string | number | null;
-  opened: string | number;
-  closed: string | number | null;
-  missed: string | number | null;
-  userMessages: string | number | null;
-  adminMessages: string | number | null;
-  responses: string | number;
-  ratingSum: string | number | null;
-  positive: string | number | null;
-}
-
-const COUNTS = sql`SELECT g, count(*) AS opened, sum(closed) AS closed, sum(missed) AS missed,
-    sum("userMessages") AS "userMessages", sum("adminMessages") AS "adminMessages",
-    count(rating) AS responses, sum(rating) AS "ratingSum",
-    sum(CASE WHEN rating >= 4 THEN 1 ELSE 0 END) AS positive
-  FROM facts GROUP BY g`;
-
-const ratingsOf = (row: CountsRow): RatingFacts => ({
+const ratingsOf = (row: GroupRow): RatingFacts => ({
   responses: num(row.responses),
   sum: num(row.ratingSum),
   positive: num(row.positive),
 });
 
-async function countsByGroup(
+async function grouped(
   db: Kysely<Database>,
   facts: RawBuilder<unknown>,
-): Promise<CountsRow[]> {
-  const { rows } = await sql<CountsRow>`WITH ${facts} ${COUNTS}`.execute(db);
-  return rows;
+  metrics: readonly Metric[],
+): Promise<GroupRow[]> {
+  return (await groupedQuery(facts, metrics).execute(db)).rows;
 }
 
 export function kyselyReportRecords(db: Kysely<Database>, kind: Kind, read: Guard): ReportRecords {
@@ -240,56 +228,52 @@ export function kyselyReportRecords(db: Kysely<Database>, kind: Kind, read: Guar
     summary: (scope) =>
       read(async () => {
         const facts = factsInRange(kind, scope, sql`0`);
-        const [counts] = await countsByGroup(db, facts);
-        const stats = async (metric: Metric) =>
-          (await statsByGroup(db, facts, metric)).get('0') ?? NO_VALUES;
+        const [row] = await grouped(db, facts, ['waiting', 'firstResponse', 'resolution']);
         return {
-          opened: num(counts?.opened),
-          closed: num(counts?.closed),
-          missed: num(counts?.missed),
-          userMessages: num(counts?.userMessages),
-          adminMessages: num(counts?.adminMessages),
-          ratings: counts ? ratingsOf(counts) : { responses: 0, sum: 0, positive: 0 },
-          waiting: await stats('waiting'),
-          firstResponse: await stats('firstResponse'),
-          resolution: await stats('resolution'),
+          opened: num(row?.opened),
+          closed: num(row?.closed),
+          missed: num(row?.missed),
+          userMessages: num(row?.userMessages),
+          adminMessages: num(row?.adminMessages),
+          ratings: row ? ratingsOf(row) : { responses: 0, sum: 0, positive: 0 },
+          waiting: statsOf(row, 'waiting'),
+          firstResponse: statsOf(row, 'firstResponse'),
+          resolution: statsOf(row, 'resolution'),
         };
       }),
 
     agents: (scope) =>
       read(async () => {
         const facts = factsInRange(kind, scope, sql`c."assignedAdminId"`);
-        const counts = (await countsByGroup(db, facts)).filter((r) => r.g !== null);
-        const firstResponse = await statsByGroup(db, facts, 'firstResponse');
-        const resolution = await statsByGroup(db, facts, 'resolution');
-        const ids = counts.map((r) => String(r.g));
-        const names = await namesOf(db, ids, scope);
-        return counts.map((r) => {
-          const adminId = String(r.g);
-          return {
-            adminId,
-            adminName: names.get(adminId) ?? '',
-            chats: num(r.opened),
-            firstResponse: firstResponse.get(adminId) ?? NO_VALUES,
-            resolution: resolution.get(adminId) ?? NO_VALUES,
-            ratings: ratingsOf(r),
-          };
-        });
+        const rows = (await grouped(db, facts, ['firstResponse', 'resolution'])).filter(
+          (r) => r.g !== null,
+        );
+        const names = await namesOf(
+          db,
+          rows.map((r) => String(r.g)),
+          scope,
+        );
+        return rows.map((r) => ({
+          adminId: String(r.g),
+          adminName: names.get(String(r.g)) ?? '',
+          chats: num(r.opened),
+          firstResponse: statsOf(r, 'firstResponse'),
+          resolution: statsOf(r, 'resolution'),
+          ratings: ratingsOf(r),
+        }));
       }),
 
     series: (scope, bounds, metric) =>
       read(async () => {
         if (bounds.length === 0) return [];
         const facts = factsInBuckets(kind, scope.adminId, bounds);
-        const counts = await countsByGroup(db, facts);
-        const firstResponse =
-          metric === 'firstResponse' ? await statsByGroup(db, facts, 'firstResponse') : new Map();
-        return counts.map((r) => ({
+        const rows = await grouped(db, facts, metric === 'firstResponse' ? ['firstResponse'] : []);
+        return rows.map((r) => ({
           bucket: Number(r.g),
           count: num(r.opened),
           closed: num(r.closed),
           ratings: ratingsOf(r),
-          firstResponse: firstResponse.get(key(r.g)) ?? NO_VALUES,
+          firstResponse: statsOf(r, 'firstResponse'),
         }));
       }),
   };
@@ -331,7 +315,7 @@ async function namesOf(
  * One statement; each chat's messages are read on messages_chat_seq.
  */
 export async function recomputeReportFacts(
-  db: Kysely<unknown>,
+  db: QueryExecutorProvider,
   chatIds?: readonly string[],
 ): Promise<void> {
   const only =
@@ -346,6 +330,13 @@ export async function recomputeReportFacts(
       "userMessages" = ${count('user')},
       "adminMessages" = ${count('admin')},
       "closedAt" = CASE WHEN status = 'closed' AND "closedAt" IS NULL THEN "updatedAt" ELSE "closedAt" END${only}`.execute(
+    db,
+  );
+}
+
+/** Closed chats without a close time (v2 kept none) take their last change's, as 0020 did. */
+export async function closeTimesOfClosedChats(db: QueryExecutorProvider): Promise<void> {
+  await sql`UPDATE chats SET "closedAt" = "updatedAt" WHERE status = 'closed' AND "closedAt" IS NULL`.execute(
     db,
   );
 }

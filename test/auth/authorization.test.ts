@@ -231,6 +231,51 @@ const restRows: RestRow[] = [
     },
   },
   {
+    // An admin reads only their own numbers: the assignee's are theirs, not another admin's.
+    name: 'GET /api/reports/summary',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/reports/summary?adminId=${s.assignee.id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    // An admin reads only their own numbers: the assignee's are theirs, not another admin's.
+    name: 'GET /api/reports/timeseries',
+    chat: 'assigned',
+    request: (s) => ({
+      method: 'GET',
+      path: `/api/reports/timeseries?metric=opened&adminId=${s.assignee.id}`,
+    }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
+    // An admin reads only their own numbers: the assignee's are theirs, not another admin's.
+    name: 'GET /api/reports/agents',
+    chat: 'assigned',
+    request: (s) => ({ method: 'GET', path: `/api/reports/agents?adminId=${s.assignee.id}` }),
+    expect: {
+      anonymous: ANON_401,
+      owner: 403,
+      otherUser: 403,
+      assignee: 200,
+      otherAdmin: 403,
+      superadmin: 200,
+    },
+  },
+  {
     // Their own availability: set to what it is, so later rows route as before.
     name: 'POST /api/agents/availability',
     chat: 'assigned',

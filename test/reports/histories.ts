@@ -46,6 +46,8 @@ export async function writeHistories(config: DatabaseConfig, histories: History[
           unreadCount: 0,
           userOnline: 0,
           lastSeq: 0,
+          adminReadSeq: 0,
+          userReadSeq: 0,
           createdAt: h.createdAt,
           updatedAt: closedAt ?? h.createdAt,
           closedAt,
