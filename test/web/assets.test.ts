@@ -14,7 +14,7 @@ import { ensureWebBuilt, WEB_DIST } from './build.js';
 const KB = 1024;
 const manifest = () =>
   JSON.parse(readFileSync(join(WEB_DIST, 'manifest.json'), 'utf8')) as {
-    console: { js: string; css: string };
+    console: { js: string; css: string; chunks: string[]; lazyChunks: string[] };
     widget: { js: string };
   };
 const gzipped = (file: string) => gzipSync(readFileSync(join(WEB_DIST, file)), { level: 9 }).length;
@@ -33,15 +33,36 @@ describe('web assets', () => {
   });
   afterAll(() => server?.close());
 
-  it('fits the size budgets: widget ≤ 40 KB and console ≤ 150 KB gzipped', () => {
+  it('fits the size budgets: widget ≤ 40 KB and console ≤ 150 KB gzipped, Reports included', () => {
     const m = manifest();
     const widget = gzipped('widget.js') + gzipped(`assets/${m.widget.js}`);
-    const consoleSize = gzipped(`assets/${m.console.js}`) + gzipped(`assets/${m.console.css}`);
+    const sum = (files: string[]) => files.reduce((n, f) => n + gzipped(`assets/${f}`), 0);
+    const opening = sum([m.console.js, m.console.css, ...m.console.chunks]);
+    const reports = sum(m.console.lazyChunks);
     console.info(
-      `web sizes (gzip -9): widget ${(widget / KB).toFixed(1)} KB incl. socket.io-client, console ${(consoleSize / KB).toFixed(1)} KB`,
+      `web sizes (gzip -9): widget ${(widget / KB).toFixed(1)} KB incl. socket.io-client, console ${(opening / KB).toFixed(1)} KB on opening + ${(reports / KB).toFixed(1)} KB for Reports`,
     );
     expect(widget).toBeLessThanOrEqual(40 * KB);
-    expect(consoleSize).toBeLessThanOrEqual(150 * KB);
+    // Everything the console can load counts, the lazily loaded Reports page too.
+    expect(opening + reports).toBeLessThanOrEqual(150 * KB);
+  });
+
+  it('loads uPlot only with the Reports page, and preloads what the console opens with', async () => {
+    const m = manifest();
+    const has = (file: string, text: string) =>
+      readFileSync(join(WEB_DIST, 'assets', file), 'utf8').includes(text);
+    // uPlot's own class names: in a lazy chunk, in nothing the console opens with.
+    expect(m.console.lazyChunks.some((f) => has(f, 'u-cursor-x'))).toBe(true);
+    expect([m.console.js, ...m.console.chunks].some((f) => has(f, 'u-cursor-x'))).toBe(false);
+    const html = await (await fetch(`${server.url}/console`)).text();
+    for (const chunk of m.console.chunks)
+      expect(html).toContain(`<link rel="modulepreload" href="/assets/${chunk}" />`);
+    const chunk = m.console.lazyChunks[0] ?? '';
+    const res = await fetch(`${server.url}/assets/${chunk}`, {
+      headers: { 'accept-encoding': 'br' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('br');
   });
 
   it('serves /console with a strict CSP, no inline code, revalidated on every load', async () => {

@@ -7,6 +7,7 @@ import { type ChatClient, type ConnectionState, createChatClient } from '../shar
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import { type Lang, type Translate, translator } from '../shared/i18n/index.js';
+import { reportStrings } from '../shared/i18n/reports.js';
 import { toolStrings } from '../shared/i18n/tools.js';
 import type { Chat, Message } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
@@ -20,6 +21,7 @@ import { ChatView } from './chat-view.js';
 import { allOf, type Chats, hasLabel, knownLabels, mineOf, noChats, queueOf } from './chats.js';
 import { chime } from './chime.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
+import { ReportsView } from './reports-view.js';
 import { SearchPanel } from './search-panel.js';
 import type { Session } from './session.js';
 import { useAgents } from './use-agents.js';
@@ -67,6 +69,7 @@ function problemText(problem: ConnectionProblem, c: Translate<ConsoleKey>): stri
 export function Workspace(props: Props) {
   const { session, t, c, lang, header, onSignedOut, onStatus } = props;
   const k = useMemo(() => translator(toolStrings, lang), [lang]);
+  const r = useMemo(() => translator(reportStrings, lang), [lang]);
   // One client per admin: a refreshed token (the same admin) re-authenticates it, so the
   // open chat and a typed reply stay.
   const client: ChatClient = useMemo(
@@ -97,6 +100,12 @@ export function Workspace(props: Props) {
   /** The message a search result opened the chat at: scrolled to and marked. */
   const [found, setFound] = useState<{ chatId: string; seq: number } | undefined>(undefined);
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
+  /** The Reports page instead of the lists and the chat (which stay live behind it). */
+  const [reports, setReports] = useState(false);
+  // The token as of each request the Reports page makes (a refresh replaces it).
+  const tokenRef = useRef(session.token);
+  tokenRef.current = session.token;
+  const currentToken = useCallback(() => tokenRef.current, []);
 
   const problem = useConnectionProblem(client, location.origin);
 
@@ -195,6 +204,15 @@ export function Workspace(props: Props) {
         >
           {k('cannedTab')}
         </button>
+        <button
+          type="button"
+          class="button button--plain"
+          data-view="reports"
+          aria-pressed={reports}
+          onClick={() => setReports(!reports)}
+        >
+          {r('reportsTab')}
+        </button>
         {askNotify ? (
           <button
             type="button"
@@ -216,7 +234,12 @@ export function Workspace(props: Props) {
           <strong>{c('demoMode')}</strong> {c('demoWarning')}
         </p>
       )}
-      <div class="layout">
+      {reports ? (
+        <main class="reports-pane">
+          <ReportsView client={client} me={me} lang={lang} token={currentToken} />
+        </main>
+      ) : null}
+      <div class="layout" hidden={reports}>
         <nav class="sidebar" aria-label={c('chatLists')}>
           <SearchPanel
             client={client}

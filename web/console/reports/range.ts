@@ -1,0 +1,125 @@
+/**
+ * The report's period as the admin picks it: two calendar dates read in a chosen time
+ * zone, sent to the server as the instants they begin and end at. Plain functions over
+ * Intl, so that a day in Tashkent is Tashkent's day whatever zone the browser is in, and
+ * the days a clock changes (23 or 25 hours long) still start at their own midnight.
+ */
+
+const DAY_MS = 86_400_000;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export interface Period {
+  /** `YYYY-MM-DD`, the first day counted. */
+  from: string;
+  /** `YYYY-MM-DD`, the last day counted (inclusive, as the date inputs show it). */
+  to: string;
+  /** An IANA zone (`Asia/Tashkent`), the browser's unless the admin chose another. */
+  timezone: string;
+  interval: 'day' | 'hour';
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+function wallClock(timezone: string): Intl.DateTimeFormat {
+  let format = wallClocks.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClocks.set(timezone, format);
+  }
+  return format;
+}
+
+/** The wall clock in `timezone` at `at`, read as if it were UTC (milliseconds). */
+function wallTime(at: number, timezone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of wallClock(timezone).formatToParts(at)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The zone's offset from UTC at `at`, in milliseconds (Tashkent: +5 h). */
+function offsetAt(at: number, timezone: string): number {
+  return wallTime(at, timezone) - Math.floor(at / 1000) * 1000;
+}
+
+/** Whether the browser knows this zone (the server is the judge of the rest). */
+export function isKnownZone(timezone: string): boolean {
+  try {
+    wallClock(timezone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The instant `date` (`YYYY-MM-DD`) begins in `timezone`, or undefined for no such date. */
+export function startOfDay(date: string, timezone: string): number | undefined {
+  const m = DATE.exec(date);
+  if (!m) return undefined;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 10) !== date) return undefined;
+  // The zone's offsets a day either side: one of them holds at midnight (the earlier
+  // midnight when the clock goes back over it). A midnight the clock skips does not
+  // exist: the day begins when the clock jumps, midnight by the offset before.
+  const before = wall - offsetAt(wall - DAY_MS, timezone);
+  const after = wall - offsetAt(wall + DAY_MS, timezone);
+  const exact = [Math.min(before, after), Math.max(before, after)].find(
+    (at) => wallTime(at, timezone) === wall,
+  );
+  return exact ?? before;
+}
+
+/** `YYYY-MM-DD` of the day `at` falls on in `timezone`. */
+export function dayOf(at: number, timezone: string): string {
+  return new Date(wallTime(at, timezone)).toISOString().slice(0, 10);
+}
+
+/** `date` moved by `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  const m = DATE.exec(date);
+  if (!m) return date;
+  const moved = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) + days * DAY_MS;
+  return new Date(moved).toISOString().slice(0, 10);
+}
+
+/** The browser's zone (what the admin most likely means), UTC when it names none. */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** The last seven days, today included, in `timezone`. */
+export function defaultPeriod(now: number, timezone: string): Period {
+  const today = dayOf(now, timezone);
+  return { from: addDays(today, -6), to: today, timezone, interval: 'day' };
+}
+
+/**
+ * The instants the server is asked for: from the first day's start to the start of the
+ * day after the last (the dates are inclusive, the instant `to` is not). Strings the
+ * inputs could not make into dates go as they are, so the server names the problem.
+ */
+export function instantsOf(period: Period): { from: string; to: string } {
+  const from = startOfDay(period.from, period.timezone);
+  const to = startOfDay(addDays(period.to, 1), period.timezone);
+  return {
+    from: from === undefined ? period.from : new Date(from).toISOString(),
+    to: to === undefined ? period.to : new Date(to).toISOString(),
+  };
+}
+
+/** Every zone the browser names, with `extra` (the current choice, UTC) among them. */
+export function zoneChoices(...extra: string[]): string[] {
+  const known: string[] =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set([...known, ...extra])].sort();
+}

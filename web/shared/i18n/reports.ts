@@ -1,0 +1,241 @@
+/** Strings of the console's Reports page. */
+import type { Catalogue } from './index.js';
+
+export type ReportKey =
+  | 'reportsTab'
+  | 'reportsTitle'
+  | 'scopeAll'
+  | 'scopeOwn'
+  | 'period'
+  | 'from'
+  | 'to'
+  | 'timezone'
+  | 'interval'
+  | 'intervalDay'
+  | 'intervalHour'
+  | 'show'
+  | 'loading'
+  | 'failed'
+  | 'pageFailed'
+  | 'summary'
+  | 'chats'
+  | 'opened'
+  | 'closed'
+  | 'missed'
+  | 'waiting'
+  | 'firstResponse'
+  | 'resolution'
+  | 'median'
+  | 'p90'
+  | 'messages'
+  | 'messagesUser'
+  | 'messagesAdmin'
+  | 'csat'
+  | 'csatAverage'
+  | 'csatResponses'
+  | 'csatPositive'
+  | 'csatOther'
+  | 'csatSplit'
+  | 'volumeChart'
+  | 'firstResponseChart'
+  | 'csatChart'
+  | 'bucket'
+  | 'showTable'
+  | 'hideTable'
+  | 'noData'
+  | 'agentsTitle'
+  | 'agentsOwn'
+  | 'agent'
+  | 'agentChats'
+  | 'agentFirstResponse'
+  | 'agentResolution'
+  | 'agentCsat'
+  | 'noAgents'
+  | 'csvTitle'
+  | 'csvSummary'
+  | 'csvOpened'
+  | 'csvClosed'
+  | 'csvFirstResponse'
+  | 'csvCsat'
+  | 'csvAgents'
+  | 'csvFailed';
+
+export const reportStrings: Catalogue<ReportKey> = {
+  en: {
+    reportsTab: 'Reports',
+    reportsTitle: 'Reports',
+    scopeAll: 'All agents',
+    scopeOwn: 'Your chats',
+    period: 'Period',
+    from: 'From',
+    to: 'To',
+    timezone: 'Time zone',
+    interval: 'Step',
+    intervalDay: 'Day',
+    intervalHour: 'Hour',
+    show: 'Show',
+    loading: 'Loading the report…',
+    failed: 'The report could not be loaded: {reason}',
+    pageFailed: 'The Reports page could not be loaded. Check the connection and open it again.',
+    summary: 'Summary',
+    chats: 'Chats',
+    opened: 'Opened',
+    closed: 'Closed',
+    missed: 'Missed',
+    waiting: 'Waiting time',
+    firstResponse: 'First response',
+    resolution: 'Resolution',
+    median: 'Median',
+    p90: '90th percentile',
+    messages: 'Messages',
+    messagesUser: 'From customers',
+    messagesAdmin: 'From agents',
+    csat: 'Satisfaction',
+    csatAverage: 'Average rating',
+    csatResponses: 'Ratings',
+    csatPositive: 'Rated 4–5',
+    csatOther: 'Rated 1–3',
+    csatSplit: 'Ratings by score',
+    volumeChart: 'Chats opened and closed',
+    firstResponseChart: 'First response time (median)',
+    csatChart: 'Average rating',
+    bucket: 'Period',
+    showTable: 'Show as a table',
+    hideTable: 'Hide the table',
+    noData: 'Nothing in this period.',
+    agentsTitle: 'Agents',
+    agentsOwn: 'Your figures',
+    agent: 'Agent',
+    agentChats: 'Chats',
+    agentFirstResponse: 'First response (median)',
+    agentResolution: 'Resolution (median)',
+    agentCsat: 'Average rating',
+    noAgents: 'No agent had chats in this period.',
+    csvTitle: 'Download as CSV',
+    csvSummary: 'Summary',
+    csvOpened: 'Chats opened',
+    csvClosed: 'Chats closed',
+    csvFirstResponse: 'First response',
+    csvCsat: 'Ratings',
+    csvAgents: 'Agents',
+    csvFailed: 'Could not download: {reason}',
+  },
+  ru: {
+    reportsTab: 'Отчёты',
+    reportsTitle: 'Отчёты',
+    scopeAll: 'Все операторы',
+    scopeOwn: 'Ваши чаты',
+    period: 'Период',
+    from: 'С',
+    to: 'По',
+    timezone: 'Часовой пояс',
+    interval: 'Шаг',
+    intervalDay: 'День',
+    intervalHour: 'Час',
+    show: 'Показать',
+    loading: 'Загружаем отчёт…',
+    failed: 'Не удалось загрузить отчёт: {reason}',
+    pageFailed: 'Не удалось загрузить страницу отчётов. Проверьте соединение и откройте её снова.',
+    summary: 'Итоги',
+    chats: 'Чаты',
+    opened: 'Открыто',
+    closed: 'Закрыто',
+    missed: 'Пропущено',
+    waiting: 'Время ожидания',
+    firstResponse: 'Первый ответ',
+    resolution: 'Решение',
+    median: 'Медиана',
+    p90: '90-й процентиль',
+    messages: 'Сообщения',
+    messagesUser: 'От клиентов',
+    messagesAdmin: 'От операторов',
+    csat: 'Удовлетворённость',
+    csatAverage: 'Средняя оценка',
+    csatResponses: 'Оценок',
+    csatPositive: 'Оценки 4–5',
+    csatOther: 'Оценки 1–3',
+    csatSplit: 'Оценки по баллам',
+    volumeChart: 'Открытые и закрытые чаты',
+    firstResponseChart: 'Время первого ответа (медиана)',
+    csatChart: 'Средняя оценка',
+    bucket: 'Период',
+    showTable: 'Показать таблицей',
+    hideTable: 'Скрыть таблицу',
+    noData: 'За этот период ничего нет.',
+    agentsTitle: 'Операторы',
+    agentsOwn: 'Ваши показатели',
+    agent: 'Оператор',
+    agentChats: 'Чаты',
+    agentFirstResponse: 'Первый ответ (медиана)',
+    agentResolution: 'Решение (медиана)',
+    agentCsat: 'Средняя оценка',
+    noAgents: 'За этот период у операторов не было чатов.',
+    csvTitle: 'Скачать в CSV',
+    csvSummary: 'Итоги',
+    csvOpened: 'Открытые чаты',
+    csvClosed: 'Закрытые чаты',
+    csvFirstResponse: 'Первый ответ',
+    csvCsat: 'Оценки',
+    csvAgents: 'Операторы',
+    csvFailed: 'Не удалось скачать: {reason}',
+  },
+  uz: {
+    reportsTab: 'Hisobotlar',
+    reportsTitle: 'Hisobotlar',
+    scopeAll: 'Barcha operatorlar',
+    scopeOwn: 'Sizning chatlaringiz',
+    period: 'Davr',
+    from: 'Boshlanishi',
+    to: 'Tugashi',
+    timezone: 'Vaqt mintaqasi',
+    interval: 'Qadam',
+    intervalDay: 'Kun',
+    intervalHour: 'Soat',
+    show: 'Ko‘rsatish',
+    loading: 'Hisobot yuklanmoqda…',
+    failed: 'Hisobotni yuklab bo‘lmadi: {reason}',
+    pageFailed: 'Hisobotlar sahifasini yuklab bo‘lmadi. Ulanishni tekshirib, qaytadan oching.',
+    summary: 'Xulosa',
+    chats: 'Chatlar',
+    opened: 'Ochilgan',
+    closed: 'Yopilgan',
+    missed: 'O‘tkazib yuborilgan',
+    waiting: 'Kutish vaqti',
+    firstResponse: 'Birinchi javob',
+    resolution: 'Hal qilish',
+    median: 'Mediana',
+    p90: '90-persentil',
+    messages: 'Xabarlar',
+    messagesUser: 'Mijozlardan',
+    messagesAdmin: 'Operatorlardan',
+    csat: 'Mamnunlik',
+    csatAverage: 'O‘rtacha baho',
+    csatResponses: 'Baholar',
+    csatPositive: '4–5 baho',
+    csatOther: '1–3 baho',
+    csatSplit: 'Baholar ball bo‘yicha',
+    volumeChart: 'Ochilgan va yopilgan chatlar',
+    firstResponseChart: 'Birinchi javob vaqti (mediana)',
+    csatChart: 'O‘rtacha baho',
+    bucket: 'Davr',
+    showTable: 'Jadval sifatida ko‘rsatish',
+    hideTable: 'Jadvalni yashirish',
+    noData: 'Bu davrda hech narsa yo‘q.',
+    agentsTitle: 'Operatorlar',
+    agentsOwn: 'Sizning ko‘rsatkichlaringiz',
+    agent: 'Operator',
+    agentChats: 'Chatlar',
+    agentFirstResponse: 'Birinchi javob (mediana)',
+    agentResolution: 'Hal qilish (mediana)',
+    agentCsat: 'O‘rtacha baho',
+    noAgents: 'Bu davrda operatorlarda chat bo‘lmagan.',
+    csvTitle: 'CSV sifatida yuklab olish',
+    csvSummary: 'Xulosa',
+    csvOpened: 'Ochilgan chatlar',
+    csvClosed: 'Yopilgan chatlar',
+    csvFirstResponse: 'Birinchi javob',
+    csvCsat: 'Baholar',
+    csvAgents: 'Operatorlar',
+    csvFailed: 'Yuklab bo‘lmadi: {reason}',
+  },
+};
