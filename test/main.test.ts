@@ -11,7 +11,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const run = (env: Record<string, string>) => runServerProcess(work, env);
 const waitForHealth = (port: number) => waitFor200(port);
 
-describe('the server process', () => {
+// Real server processes: three starts in one test take a minute on a loaded two-core machine.
+describe('the server process', { timeout: 60_000 }, () => {
   it.each([
     [{ PORT: 'abc' }, /^Configuration error: PORT: /],
     [{ AUTH_MODE: 'maybe' }, /^Configuration error: AUTH_MODE: /],
