@@ -7,7 +7,7 @@
  * An SQLite file is held by its running server: verify a copy, or with the server stopped.
  */
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBreak } from './audit/chain.js';
 import { type Checkpoint, checkpointOf, parseCheckpoint } from './audit/checkpoint.js';
@@ -45,6 +45,10 @@ async function main(): Promise<number> {
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
   loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
+  // Opening a path that is not there would create an empty database, which "verifies".
+  if (database.kind === 'sqlite' && database.path !== ':memory:' && !existsSync(database.path)) {
+    throw new UsageError(`DATABASE_URL: there is no SQLite file at ${database.path}`);
+  }
   const store = await openStore(database);
   try {
     const result = await verifyAudit(store.audit, { checkpoint });

@@ -112,6 +112,10 @@ describe('npm run audit:verify', () => {
     const missing = verify('--checkpoint', join(dir, 'nowhere.json'));
     expect(missing.stderr).toContain('nowhere.json');
     expect(missing.code).toBe(2);
+    // A mistyped database path is not an empty, intact log.
+    const nowhere = verify();
+    expect(nowhere.stderr).toContain(`there is no SQLite file at ${database.path}`);
+    expect(nowhere.code).toBe(2);
     const unknown = verify('--chekpoint', garbage);
     expect(unknown.stderr).toContain('--chekpoint');
     expect(unknown.code).toBe(2);
