@@ -15,8 +15,6 @@ interface Props {
   client: ChatClient;
   me: Identity;
   lang: Lang;
-  /** The session's token as of now (the page asks again on every request). */
-  token(): string | undefined;
 }
 
 interface Loaded {
@@ -24,7 +22,7 @@ interface Loaded {
   reportsApi: Page['reportsApi'];
 }
 
-export function ReportsView({ client, me, lang, token }: Props) {
+export function ReportsView({ client, me, lang }: Props) {
   const r = useMemo(() => translator(reportStrings, lang), [lang]);
   const [loaded, setLoaded] = useState<Loaded | undefined>(undefined);
   const [failed, setFailed] = useState(false);
@@ -42,10 +40,7 @@ export function ReportsView({ client, me, lang, token }: Props) {
       live = false;
     };
   }, []);
-  const api = useMemo(
-    () => loaded?.reportsApi({ client, baseUrl: location.origin, me, token }),
-    [loaded, client, me.id, me.role, token],
-  );
+  const api = useMemo(() => loaded?.reportsApi({ client, me }), [loaded, client, me.id, me.role]);
   if (failed) {
     return (
       <p class="alert" role="alert">

@@ -102,10 +102,6 @@ export function Workspace(props: Props) {
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
   /** The Reports page instead of the lists and the chat (which stay live behind it). */
   const [reports, setReports] = useState(false);
-  // The token as of each request the Reports page makes (a refresh replaces it).
-  const tokenRef = useRef(session.token);
-  tokenRef.current = session.token;
-  const currentToken = useCallback(() => tokenRef.current, []);
 
   const problem = useConnectionProblem(client, location.origin);
 
@@ -236,7 +232,7 @@ export function Workspace(props: Props) {
       )}
       {reports ? (
         <main class="reports-pane">
-          <ReportsView client={client} me={me} lang={lang} token={currentToken} />
+          <ReportsView client={client} me={me} lang={lang} />
         </main>
       ) : null}
       <div class="layout" hidden={reports}>

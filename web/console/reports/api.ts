@@ -1,12 +1,11 @@
 /**
  * The report routes as the page calls them (GET /api/reports/summary|timeseries|agents,
- * protocol §8.5). The JSON goes through the typed client; the CSV is fetched with the
- * same Authorization header and handed to the browser as a file (a plain link cannot
- * carry the header).
+ * protocol §8.5), all through the typed client: the CSV as the client's `file()`, with the
+ * same Authorization header (a plain link cannot carry it) and the same sign-out on a 401.
  */
 import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
-import { ApiError, type ChatClient } from '../../shared/client.js';
-import { type RestRequest, type RestSuccess, restCall } from '../../shared/rest.js';
+import type { ChatClient } from '../../shared/client.js';
+import type { RestRequest, RestSuccess } from '../../shared/rest.js';
 import type { Identity } from '../../shared/types.js';
 
 export type Summary = RestSuccess<'GET /api/reports/summary'>;
@@ -32,27 +31,12 @@ export interface ReportsApi {
 
 export interface ReportsApiOptions {
   client: ChatClient;
-  /** The server's origin (the console's own). */
-  baseUrl: string;
   me: Identity;
-  /** The current token (a refreshed one included); none with AUTH_MODE=none. */
-  token(): string | undefined;
 }
 
 type Query = RestRequest<'GET /api/reports/summary'>['query'];
 
-/** A failure as the server words it (`{code, error}`), else the status. */
-async function failureOf(res: Response): Promise<ApiError> {
-  const body: unknown = await res.json().catch(() => undefined);
-  const record = typeof body === 'object' && body !== null ? body : {};
-  const code =
-    'code' in record && typeof record.code === 'string' ? record.code : `HTTP_${res.status}`;
-  const message =
-    'error' in record && typeof record.error === 'string' ? record.error : `HTTP ${res.status}`;
-  return new ApiError(res.status, code, message);
-}
-
-export function reportsApi({ client, baseUrl, me, token }: ReportsApiOptions): ReportsApi {
+export function reportsApi({ client, me }: ReportsApiOptions): ReportsApi {
   // Who asks (with jwt the token says so and these must agree; AUTH_MODE=none reads them)
   // and whose chats: an admin's own, everyone's for a superadmin.
   const scope =
@@ -66,14 +50,6 @@ export function reportsApi({ client, baseUrl, me, token }: ReportsApiOptions): R
     interval: range.interval,
     timezone: range.timezone,
   });
-  const download = async ({ path }: { path: string }): Promise<Blob> => {
-    const bearer = token();
-    const res = await fetch(`${baseUrl}${path}`, {
-      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
-    });
-    if (!res.ok) throw await failureOf(res);
-    return res.blob();
-  };
   return {
     summary: (range) => client.request('GET /api/reports/summary', { query: period(range) }),
     series: async (metric, range) =>
@@ -87,18 +63,12 @@ export function reportsApi({ client, baseUrl, me, token }: ReportsApiOptions): R
     csv: (report, range, metric) => {
       const csv = { format: 'csv' } as const;
       if (report === 'timeseries')
-        return download(
-          restCall('GET /api/reports/timeseries', {
-            query: { ...series(metric ?? 'opened', range), ...csv },
-          }),
-        );
+        return client.file('GET /api/reports/timeseries', {
+          query: { ...series(metric ?? 'opened', range), ...csv },
+        });
       if (report === 'agents')
-        return download(
-          restCall('GET /api/reports/agents', { query: { ...period(range), ...csv } }),
-        );
-      return download(
-        restCall('GET /api/reports/summary', { query: { ...period(range), ...csv } }),
-      );
+        return client.file('GET /api/reports/agents', { query: { ...period(range), ...csv } });
+      return client.file('GET /api/reports/summary', { query: { ...period(range), ...csv } });
     },
   };
 }

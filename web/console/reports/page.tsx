@@ -8,11 +8,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Lang, Translate } from '../../shared/i18n/index.js';
 import type { ReportKey } from '../../shared/i18n/reports.js';
+import { saveFile } from '../../shared/save-file.js';
 import type { Identity } from '../../shared/types.js';
 import { Isolated } from '../../shared/ui/isolated.js';
 import type { AgentRow, CsvReport, Metric, Point, Range, ReportsApi, Summary } from './api.js';
 import { Chart, type Series } from './chart.js';
-import { saveFile } from './download.js';
 import {
   bucketLabel,
   bucketTick,
