@@ -1,17 +1,12 @@
 /** Pieces of the browser scenario: the host page server, waiting, reading the UIs. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 
-export async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+// One port picker for every test: below the kernel's range for outgoing connections, so
+// a server restarted on its port (the e2e scenario) gets it back.
+export { freePort } from '../helpers/processes.js';
 
 export interface HostPage {
   origin: string;
