@@ -10,14 +10,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
-import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, seriousViolations, startHostPage } from './support.js';
+import { request, succeeded } from '../helpers/server.js';
+import { bearer, signToken } from '../helpers/tokens.js';
+import { chromiumAvailable } from './chromium.js';
+import { type JwtDesk, startJwtDesk } from './jwt-desk.js';
+import { seriousViolations } from './support.js';
 
 const COMMITTED = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const SCREENSHOTS =
@@ -29,21 +27,11 @@ const CARD = '4111 1111 1111 1111';
 const MASKED = '4111 11** **** 1111';
 
 describe.skipIf(!chromiumAvailable)('the desk at work', () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let host: HostPage;
-  let chatOrigin: string;
-  const contexts: BrowserContext[] = [];
-  const user = { id: 'user-desk', name: 'Malika Karimova' };
-  const anna = { id: 'anna-desk', name: 'Anna' };
-  const lead = { id: 'lead-desk', name: 'Sardor' };
-
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    const port = await freePort();
-    chatOrigin = `http://127.0.0.1:${port}`;
-    const ctx = {
+  let desk: JwtDesk;
+  const user = {
+    id: 'user-desk',
+    name: 'Malika Karimova',
+    ctx: {
       email: 'malika@example.com',
       kyc: 'verified',
       plan: 'Business',
@@ -51,31 +39,24 @@ describe.skipIf(!chromiumAvailable)('the desk at work', () => {
         { id: '88812734', amount: 120.5, currency: 'USD', status: 'failed', at: '2026-12-04' },
         { id: '88812611', amount: 75, currency: 'USD', status: 'completed', at: '2026-12-02' },
       ],
-    };
-    host = await startHostPage(
-      chatOrigin,
-      { token: await signToken(user.id, 'user', user.name, { extra: { ctx } }) },
-      'en',
-    );
-    server = await startTestServer(
-      { kind: 'sqlite', path: ':memory:' },
-      { ...JWT_ENV, PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` },
-    );
+    },
+  };
+  const anna = { id: 'anna-desk', name: 'Anna' };
+  const lead = { id: 'lead-desk', name: 'Sardor' };
+
+  beforeAll(async () => {
+    desk = await startJwtDesk(user);
   });
 
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
-    await host?.close();
-    await browser?.close();
-    await server?.close();
+    await desk?.close();
   });
 
   it('the agent sees the card number masked, the customer, the labels and a note in place', {
     timeout: 120_000,
   }, async () => {
-    const shopCtx = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const consoleCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(shopCtx, consoleCtx);
+    const { server, host } = desk;
+    const shopCtx = await desk.newContext({ viewport: { width: 360, height: 740 } });
 
     // The user writes from the shop's page, card number and all.
     const shop = await shopCtx.newPage();
@@ -91,11 +72,7 @@ describe.skipIf(!chromiumAvailable)('the desk at work', () => {
     expect(await first.textContent()).toContain(MASKED);
     expect(await first.textContent()).not.toContain(CARD);
 
-    const annaToken = await signToken(anna.id, 'admin', anna.name);
-    const agent = await consoleCtx.newPage();
-    await agent.goto(`${chatOrigin}/console#token=${annaToken}`);
-    await agent.click('[data-handover=accept]');
-    await agent.locator('.topbar__connection[data-connection=online]').waitFor();
+    const { page: agent, auth: annaAuth } = await desk.consoleAs(anna, 'admin');
     const item = agent.locator('.chat-item', { hasText: user.name });
     await item.waitFor();
     const chatId = (await item.getAttribute('data-chat-id')) ?? '';
@@ -105,7 +82,6 @@ describe.skipIf(!chromiumAvailable)('the desk at work', () => {
 
     // A colleague's note, the chat's labels and Anna's reply, over the API.
     const leadAuth = bearer(await signToken(lead.id, 'superadmin', lead.name)).headers;
-    const annaAuth = bearer(annaToken).headers;
     const note = await request(
       server,
       'POST /api/messages',

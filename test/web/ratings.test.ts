@@ -6,75 +6,39 @@
  * context, which the console shows beside the chat (never the widget). Both pages stay
  * axe clean.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
-import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, seriousViolations, startHostPage } from './support.js';
+import { request, succeeded } from '../helpers/server.js';
+import { chromiumAvailable } from './chromium.js';
+import { type JwtDesk, startJwtDesk } from './jwt-desk.js';
+import { seriousViolations } from './support.js';
 
 describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the console', () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let host: HostPage;
-  let chatOrigin: string;
-  const contexts: BrowserContext[] = [];
-  const user = { id: 'user-rates', name: 'Malika' };
+  let desk: JwtDesk;
+  const user = {
+    id: 'user-rates',
+    name: 'Malika',
+    ctx: {
+      email: 'malika@example.com',
+      kyc: 'verified',
+      recentTransactions: [
+        { id: '88812734', amount: 120.5, currency: 'USD', status: 'failed', at: '2026-12-01' },
+      ],
+    },
+  };
   const boss = { id: 'super-sees', name: 'Sardor' };
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    const port = await freePort();
-    chatOrigin = `http://127.0.0.1:${port}`;
-    host = await startHostPage(
-      chatOrigin,
-      {
-        token: await signToken(user.id, 'user', user.name, {
-          extra: {
-            ctx: {
-              email: 'malika@example.com',
-              kyc: 'verified',
-              recentTransactions: [
-                {
-                  id: '88812734',
-                  amount: 120.5,
-                  currency: 'USD',
-                  status: 'failed',
-                  at: '2026-12-01',
-                },
-              ],
-            },
-          },
-        }),
-      },
-      'en',
-    );
-    server = await startTestServer(
-      { kind: 'sqlite', path: ':memory:' },
-      { ...JWT_ENV, PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` },
-    );
+    desk = await startJwtDesk(user);
   });
 
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
-    await host?.close();
-    await browser?.close();
-    await server?.close();
+    await desk?.close();
   });
 
   it('the user rates with the keyboard; the console shows it live', async () => {
-    const consoleCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const shopCtx = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    contexts.push(consoleCtx, shopCtx);
-    const bossToken = await signToken(boss.id, 'superadmin', boss.name);
-    const agent = await consoleCtx.newPage();
-    await agent.goto(`${chatOrigin}/console#token=${bossToken}`);
-    await agent.click('[data-handover=accept]');
-    await agent.locator('.topbar__connection[data-connection=online]').waitFor();
-
+    const { server, host } = desk;
+    const { page: agent, auth } = await desk.consoleAs(boss, 'superadmin');
+    const shopCtx = await desk.newContext({ viewport: { width: 360, height: 740 } });
     const shop = await shopCtx.newPage();
     await shop.goto(host.origin);
     const widget = shop.locator('fastorika-chat');
@@ -93,7 +57,6 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
     await customer.locator('td', { hasText: '88812734' }).waitFor();
     expect(await customer.textContent()).toContain('malika@example.com');
     expect(await widget.locator('.panel').textContent()).not.toContain('malika@example.com');
-    const auth = bearer(bossToken).headers;
     const taken = await request(
       server,
       'POST /api/chats/assign',
@@ -140,5 +103,5 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
 
     const stored = await server.store.getChat(chatId);
     expect(stored?.rating).toMatchObject({ score: 4, comment: 'Quick and kind' });
-  });
+  }, 120_000);
 });

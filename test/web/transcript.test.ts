@@ -7,14 +7,12 @@
  * panel, without the note. Every page stays axe clean.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { api, request, startTestServer, succeeded } from '../helpers/server.js';
-import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, seriousViolations, startHostPage } from './support.js';
+import { api, request, succeeded } from '../helpers/server.js';
+import { chromiumAvailable } from './chromium.js';
+import { type JwtDesk, startJwtDesk } from './jwt-desk.js';
+import { seriousViolations } from './support.js';
 
 async function downloaded(
   page: Page,
@@ -26,58 +24,25 @@ async function downloaded(
 }
 
 describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let host: HostPage;
-  let chatOrigin: string;
-  const contexts: BrowserContext[] = [];
+  let desk: JwtDesk;
   const user = { id: 'user-copies', name: 'Dilnoza' };
   const agent = { id: 'admin-copies', name: 'Aziz' };
   const boss = { id: 'super-audits', name: 'Sardor' };
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    const port = await freePort();
-    chatOrigin = `http://127.0.0.1:${port}`;
-    host = await startHostPage(
-      chatOrigin,
-      { token: await signToken(user.id, 'user', user.name) },
-      'en',
-    );
-    server = await startTestServer(
-      { kind: 'sqlite', path: ':memory:' },
-      { ...JWT_ENV, PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` },
-    );
+    desk = await startJwtDesk(user);
   });
 
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
-    await host?.close();
-    await browser?.close();
-    await server?.close();
+    await desk?.close();
   });
 
-  async function consoleAs(id: string, name: string, role: 'admin' | 'superadmin') {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    });
-    contexts.push(ctx);
-    const token = await signToken(id, role, name);
-    const page = await ctx.newPage();
-    await page.goto(`${chatOrigin}/console#token=${token}`);
-    await page.click('[data-handover=accept]');
-    await page.locator('.topbar__connection[data-connection=online]').waitFor();
-    return { page, auth: bearer(token).headers };
-  }
-
   it('the admin, the superadmin and the user each download their copy; the audit tab shows the chain', async () => {
-    const shopCtx = await browser.newContext({
+    const { server, host } = desk;
+    const shopCtx = await desk.newContext({
       viewport: { width: 360, height: 740 },
       acceptDownloads: true,
     });
-    contexts.push(shopCtx);
     const shop = await shopCtx.newPage();
     await shop.goto(host.origin);
     const widget = shop.locator('fastorika-chat');
@@ -88,7 +53,7 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     await widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
 
     // The admin takes the chat and writes a note; their console shows no Audit tab.
-    const admin = await consoleAs(agent.id, agent.name, 'admin');
+    const admin = await desk.consoleAs(agent, 'admin', { downloads: true });
     const item = admin.page.locator('.chat-item', { hasText: user.name });
     await item.waitFor();
     const chatId = (await item.getAttribute('data-chat-id')) ?? '';
@@ -134,7 +99,7 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     expect(succeeded(closed).chat.status).toBe('closed');
 
     // The superadmin: the Audit tab, newest first, and the JSON copy's hash is the newest's.
-    const chief = await consoleAs(boss.id, boss.name, 'superadmin');
+    const chief = await desk.consoleAs(boss, 'superadmin', { downloads: true });
     await chief.page.click('[data-tab=all]');
     await chief.page.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     const auditTab = chief.page.locator('#chat-tab-audit');
@@ -177,9 +142,8 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
 
     // The saved page, opened as a file would be: its own policy lets its one style apply
     // (the hash matches), and it is axe clean (axe is injected past the policy).
-    const strict = await browser.newContext();
-    const loose = await browser.newContext({ bypassCSP: true });
-    contexts.push(strict, loose);
+    const strict = await desk.newContext();
+    const loose = await desk.newContext({ bypassCSP: true });
     const saved = await strict.newPage();
     await saved.setContent(userCopy.text);
     expect(await saved.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('768px');
