@@ -3,6 +3,8 @@
  * people sending messages. Ten senders send over REST, one message at a time each, for a
  * phase without uploads and a phase while ten clients upload 5 MB files in a loop; it
  * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput.
+ * UPLOADERS (default 10) sets how many clients upload at once: 1 is "a large file is being
+ * written", 10 a machine busy with uploads.
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
  * generator's work is not counted in its event loop.
  */
@@ -20,6 +22,7 @@ const server = await startServer(which, databaseUrl, {
   ATTACHMENT_URL_SECRET: 'x'.repeat(32),
 });
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
+const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 1024 * 1024 - 9)]);
 
 const quantile = (xs: number[], q: number) => {
@@ -57,7 +60,7 @@ async function uploaders(until: number): Promise<{ up: number[]; down: number[] 
   const up: number[] = [];
   const down: number[] = [];
   await Promise.all(
-    Array.from({ length: 10 }, async (_, i) => {
+    Array.from({ length: UPLOADERS }, async (_, i) => {
       while (Date.now() < until) {
         const form = new FormData();
         form.set('senderId', `bench-uploader-${i}`);
@@ -91,7 +94,7 @@ console.log(
 console.log(
   `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
 );
-console.log(`5 MB upload (10 at once):   ${mbps(files.up)}`);
-console.log(`5 MB download (10 at once): ${mbps(files.down)}`);
+console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
+console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
 await server.stop();
 await db.drop();
