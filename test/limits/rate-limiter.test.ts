@@ -40,6 +40,28 @@ describe('budget limiter in memory', () => {
     expect(allowed).toBeGreaterThanOrEqual(40);
   });
 
+  it('holds a charge beyond the window as a debt the rate must earn back', async () => {
+    // 10 per 1 s; a read admitted with 1 point then charged 29 more is 20 past the window.
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 10, burst: 10 });
+    expect((await limiter.consume('reader')).allowed).toBe(true);
+    await limiter.charge('reader', 29);
+    const refused = await limiter.consume('reader');
+    expect(refused.allowed).toBe(false);
+    // The window's end (≤ 1 s) would forget it; 20 points at 10/s are 2 s more.
+    expect(refused.retryAfterMs).toBeGreaterThan(2000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(4000);
+    expect((await limiter.consume('someone else')).allowed).toBe(true);
+  });
+
+  it('takes a charge within the window from what it has left, and no more', async () => {
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 5, burst: 10 });
+    expect((await limiter.consume('reader')).allowed).toBe(true);
+    await limiter.charge('reader', 5);
+    expect(await allowedOf(limiter, 'reader', 10)).toBe(4);
+    // Refused and no debt: the wait is the rest of the 2 s window.
+    expect((await limiter.consume('reader')).retryAfterMs).toBeLessThanOrEqual(2000);
+  });
+
   it('keeps keys apart', async () => {
     const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 1 });
     expect((await limiter.consume('a')).allowed).toBe(true);
@@ -62,6 +84,17 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
     const nodeB = budgetLimiter(name, { perSecond: 5, burst: 20 }, redis.client);
     const both = (await allowedOf(nodeA, 'spread', 15)) + (await allowedOf(nodeB, 'spread', 15));
     expect(both).toBe(20);
+  });
+
+  it("a charge's debt made on one node holds on the other", async () => {
+    const name = `t-${randomUUID()}`;
+    const nodeA = budgetLimiter(name, { perSecond: 10, burst: 10 }, redis.client);
+    const nodeB = budgetLimiter(name, { perSecond: 10, burst: 10 }, redis.client);
+    expect((await nodeA.consume('spread')).allowed).toBe(true);
+    await nodeA.charge('spread', 29);
+    const refused = await nodeB.consume('spread');
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(2000);
   });
 
   it('falls back to memory while Redis is unreachable, and limits still hold', async () => {
