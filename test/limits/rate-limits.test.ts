@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Budget, DEFAULT_BUDGETS, windowOf } from '../../src/limits/rate-limiter.js';
+import { readPoints } from '../../src/limits/read-cost.js';
+import { LIMITS } from '../../src/schemas/vocabulary.js';
 import type { RunningServer } from '../../src/server.js';
 import { fetchHistory } from '../helpers/flows.js';
 import { itemAt } from '../helpers/lists.js';
@@ -226,6 +228,58 @@ describe('reads have their own budget', () => {
         200,
       );
       expect((await sendAs(server, 'reader', 'still sending', reader)).status).toBe(200);
+    }));
+});
+
+describe('reads are charged by what their replies cost', () => {
+  it("a page of long messages costs its length: its debt outlasts the window, and others' reads go on", () =>
+    withServer(
+      { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
+      async (server) => {
+        const reader = bearer(await signToken('reader', 'user'));
+        // 100 of the longest messages, each character escaped in JSON: ~2 M characters.
+        const long = '"'.repeat(LIMITS.contentChars);
+        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
+        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const page = await api(
+          server,
+          'GET',
+          `/api/messages/${chat._id}?limit=200`,
+          undefined,
+          reader,
+        );
+        expect(page.status).toBe(200);
+        const { burst, perSecond } = DEFAULT_BUDGETS.reads;
+        const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
+        const points = readPoints(JSON.stringify(page.body).length);
+        expect(points).toBeGreaterThan(burst + perSecond);
+        const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);
+        expect(next.status).toBe(429);
+        // Not only the rest of the window: the points past it, at the rate.
+        const debtSeconds = (points - burst) / perSecond;
+        expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(seconds);
+        expect(Number(next.headers.get('retry-after'))).toBeGreaterThanOrEqual(
+          Math.floor(debtSeconds),
+        );
+        const other = bearer(await signToken('other', 'user'));
+        const theirs = await api(server, 'GET', '/api/chats/user/other', undefined, other);
+        expect(theirs.status).toBe(200);
+      },
+    ));
+
+  it('a short reply costs one point, as a count of reads did', () =>
+    withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
+      const reader = bearer(await signToken('reader', 'user'));
+      succeeded(await sendAs(server, 'reader', 'open my chat', reader));
+      const { burst } = DEFAULT_BUDGETS.reads;
+      const statuses: number[] = [];
+      for (let i = 0; i < burst + 1; i++) {
+        statuses.push(
+          (await api(server, 'GET', '/api/chats/user/reader', undefined, reader)).status,
+        );
+      }
+      expect(statuses.slice(0, burst).every((s) => s === 200)).toBe(true);
+      expect(statuses[burst]).toBe(429);
     }));
 });
 
