@@ -268,7 +268,7 @@ export const TUNABLES = {
     unit: 'characters',
     area: 'rates',
     reason:
-      "What one point of the reads budget buys: a read costs a point per this many characters of its JSON reply (at least one, taken on arrival; the rest once the reply is made), so the budget bounds the reading work, not the count of reads. Making a reply costs about its length (JSON.stringify of 200 messages: 8 ms for 2 MB of plain text, 46 ms for 12 MB of escaped characters), and the answer's length is known only then. A page of 50 messages or a short list costs 1, a full page of 200 or a list of 200 chats (~75-80 KB) 2, a page of 200 of the longest messages up to 62.",
+      "What one point of the reads budget buys: a read costs a point per this many characters of its JSON reply (at least one, taken on arrival; the rest once the reply is made, and past the window a debt the rate earns back), so the budget bounds each identity's reading work, not its count of reads. Making and sending a reply costs about its length, known only once it is made. A page of 50 messages or a short list costs 1; a full page of 200 ordinary messages or a list of 200 chats (~75-80 KB) 2; the largest history page (historyPageMaxBytes) 16.",
   },
   uploadsPerSecond: {
     value: 0.2,

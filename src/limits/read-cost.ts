@@ -1,9 +1,8 @@
 /**
  * What a read costs the reads budget: a point per TUNABLES.readPointChars characters of
- * its reply, at least one. A count of reads let one identity ask for the costliest replies
- * (200 of the longest messages: ~4 MB of JSON, tens of ms to make) as often as the
- * cheapest; by their length, one identity's reading work per second is bounded whatever
- * it asks for.
+ * its reply, at least one. Counted by reads, one identity could ask for the costliest
+ * replies (a 1 MiB history page of escaped text, ~10 ms of CPU) as often as the cheapest;
+ * counted by length, its reading work per second is bounded whatever it asks for.
  */
 import { TUNABLES } from '../tunables.js';
 
