@@ -1,7 +1,7 @@
 /** The budget limiter: a burst, then the sustained rate, per key; shared through Redis. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
+import { blockSeconds, budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
 import { connectRedis, type Redis } from '../../src/redis/redis.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
@@ -47,9 +47,10 @@ describe('budget limiter in memory', () => {
     await limiter.charge('reader', 29);
     const refused = await limiter.consume('reader');
     expect(refused.allowed).toBe(false);
-    // The window's end (≤ 1 s) would forget it; 20 points at 10/s are 2 s more.
-    expect(refused.retryAfterMs).toBeGreaterThan(2000);
-    expect(refused.retryAfterMs).toBeLessThanOrEqual(4000);
+    // The window's end (≤ 1 s) would forget it; 20 points at 10/s are 2 s more (in whole
+    // seconds, rounded either way: blockSeconds).
+    expect(refused.retryAfterMs).toBeGreaterThan(1000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(3000);
     expect((await limiter.consume('someone else')).allowed).toBe(true);
   });
 
@@ -60,6 +61,16 @@ describe('budget limiter in memory', () => {
     expect(await allowedOf(limiter, 'reader', 10)).toBe(4);
     // Refused and no debt: the wait is the rest of the 2 s window.
     expect((await limiter.consume('reader')).retryAfterMs).toBeLessThanOrEqual(2000);
+  });
+
+  it("rounds a debt's block to whole seconds so that many small charges add up to their debt", () => {
+    expect(blockSeconds(2.2, () => 0.1)).toBe(3);
+    expect(blockSeconds(2.2, () => 0.5)).toBe(2);
+    expect(blockSeconds(0.2, () => 0.9)).toBe(1);
+    // Ten charges of 0.2 s: each rounded up, 10 s; in proportion, about 2 s in all.
+    let total = 0;
+    for (let i = 0; i < 10_000; i++) total += blockSeconds(3.2) - 3;
+    expect(total / 10_000).toBeCloseTo(0.2, 1);
   });
 
   it('keeps keys apart', async () => {
@@ -94,7 +105,7 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
     await nodeA.charge('spread', 29);
     const refused = await nodeB.consume('spread');
     expect(refused.allowed).toBe(false);
-    expect(refused.retryAfterMs).toBeGreaterThan(2000);
+    expect(refused.retryAfterMs).toBeGreaterThan(1000);
   });
 
   it('falls back to memory while Redis is unreachable, and limits still hold', async () => {
