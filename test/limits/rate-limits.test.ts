@@ -259,6 +259,26 @@ describe('reads are charged by what their replies cost', () => {
       },
     ));
 
+  it('a streamed transcript costs its length once it has been sent', () =>
+    withServer(
+      { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
+      async (server) => {
+        const reader = bearer(await signToken('reader', 'user'));
+        const long = '"'.repeat(LIMITS.contentChars);
+        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
+        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const res = await fetch(`${server.url}/api/chats/${chat._id}/transcript`, reader);
+        expect(res.status).toBe(200);
+        // ~2 M characters: more than the burst and two seconds of the rate.
+        expect(readPoints((await res.text()).length)).toBeGreaterThan(30);
+        const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
+        await waitUntil('a read refused for the debt', async () => {
+          const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);
+          return next.status === 429 && Number(next.headers.get('retry-after')) > seconds;
+        });
+      },
+    ));
+
   it('a short reply costs one point, as a count of reads did', () =>
     withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
       const reader = bearer(await signToken('reader', 'user'));

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimited } from '../../errors.js';
 import { KeyTurns } from '../../limits/key-turns.js';
@@ -21,6 +22,8 @@ export function chargeRead(ctx: HttpContext) {
   const turns = turnsOf.get(limiter) ?? new KeyTurns();
   turnsOf.set(limiter, turns);
   const ends = new WeakMap<FastifyRequest, () => void>();
+  /** Streamed replies (transcripts, exports): the socket's bytes written before them. */
+  const streamed = new WeakMap<FastifyRequest, number>();
   const endTurn = async (req: FastifyRequest): Promise<void> => {
     ends.get(req)?.();
     ends.delete(req);
@@ -33,13 +36,27 @@ export function chargeRead(ctx: HttpContext) {
       if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
     },
     onSend: async (req: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
-      const more = readPoints(replyChars(payload)) - 1;
-      if (more > 0) await ctx.deps.limits.reads.charge(await ctx.rateKey(req), more);
+      if (payload instanceof Readable) {
+        // Its length is known once it has been written (onResponse); its turn ends now,
+        // so a slow download does not hold the caller's other reads.
+        streamed.set(req, req.raw.socket?.bytesWritten ?? 0);
+      } else {
+        const more = readPoints(replyChars(payload)) - 1;
+        if (more > 0) await ctx.deps.limits.reads.charge(await ctx.rateKey(req), more);
+      }
       await endTurn(req);
       return payload;
     },
-    // A reply that never reached onSend (the client went away) ends its turn too.
-    onResponse: endTurn,
+    onResponse: async (req: FastifyRequest): Promise<void> => {
+      const from = streamed.get(req);
+      if (from !== undefined) {
+        const written = (req.raw.socket?.bytesWritten ?? from) - from;
+        const more = readPoints(written) - 1;
+        if (more > 0) await ctx.deps.limits.reads.charge(await ctx.rateKey(req), more);
+      }
+      // A reply that never reached onSend (the client went away) ends its turn too.
+      await endTurn(req);
+    },
     onRequestAbort: endTurn,
   };
 }
