@@ -177,7 +177,7 @@ const EVENTS: RateRow = {
   burst: 'eventsBurst',
 };
 const READS: RateRow = {
-  what: `reads: history pages and cursors (\`GET /messages/:chatId\`), the four chat lists, which answer at most ${v('chatListMax')}, and the admin list (\`GET /admins\`, at most ${v('knownAdminsListMax')}) (also counted as requests)`,
+  what: `read points: a read costs one per ${v('readPointChars')} of its JSON reply, at least one (see [Reads cost what they answer](protocol.md#reads-cost-what-they-answer)). Reads are history pages and cursors (\`GET /messages/:chatId\`), the four chat lists, which answer at most ${v('chatListMax')}, the admin list (\`GET /admins\`, at most ${v('knownAdminsListMax')}), a chat's queue position, and the desk's search, reports, audit log, agents, canned replies, webhook deliveries, transcripts and exports (also counted as requests)`,
   per: 'token `sub`, else client IP',
   perSecond: 'readsPerSecond',
   burst: 'readsBurst',

@@ -263,6 +263,13 @@ export const TUNABLES = {
     reason:
       "A reconnect's lists and a few catch-up pages at once; every burst comes back after a quiet spell, so it is kept small.",
   },
+  readPointChars: {
+    value: 65_536,
+    unit: 'characters',
+    area: 'rates',
+    reason:
+      "What one point of the reads budget buys: a read costs a point per this many characters of its JSON reply (at least one, taken on arrival; the rest once the reply is made, and past the window a debt the rate earns back), so the budget bounds each identity's reading work, not its count of reads. Making and sending a reply costs about its length, known only once it is made. A page of 50 messages or a short list costs 1; a full page of 200 ordinary messages or a list of 200 chats (~75-80 KB) 2; the largest history page (historyPageMaxBytes) 16.",
+  },
   uploadsPerSecond: {
     value: 0.2,
     unit: 'per second',

@@ -9,6 +9,7 @@ export function instrumentLimits(limits: Limits, refused: (limit: keyof Limits) 
         return decision;
       }),
     giveBack: (key) => limiter.giveBack(key),
+    charge: (key, points) => limiter.charge(key, points),
   });
   return {
     messages: counted('messages', limits.messages),

@@ -25,11 +25,18 @@ export interface RateLimiter {
   consume(key: string): Promise<Decision>;
   /** Gives back one allowed consume (work that was admitted and then did not happen). */
   giveBack(key: string): Promise<void>;
+  /**
+   * Charges `points` more for work already done (a read's reply beyond its first point).
+   * More than the window has left becomes a debt: the key waits until the rate has earned
+   * it back, not only until the window ends (which would forget it).
+   */
+  charge(key: string, points: number): Promise<void>;
 }
 
 export const unlimited: RateLimiter = {
   consume: async () => ({ allowed: true, retryAfterMs: 0 }),
   giveBack: async () => {},
+  charge: async () => {},
 };
 
 export interface Budget {
@@ -51,6 +58,16 @@ export interface Budget {
 export function windowOf(budget: Budget): { points: number; seconds: number } {
   const seconds = Math.max(1, Math.round(budget.burst / budget.perSecond));
   return { seconds, points: Math.max(1, Math.round(budget.perSecond * seconds)) };
+}
+
+/**
+ * A block's length in whole seconds (what Redis keeps), rounded up or down at random in
+ * proportion: the reads admitted together each charge their part of one debt while the
+ * key is blocked, and each rounded up, ten charges of 0.2 s blocked for 12 s instead of 4.
+ */
+export function blockSeconds(exact: number, random: () => number = Math.random): number {
+  const whole = Math.floor(exact);
+  return Math.max(1, whole + (random() < exact - whole ? 1 : 0));
 }
 
 export function budgetLimiter(
@@ -87,6 +104,17 @@ export function budgetLimiter(
     async giveBack(key) {
       // Best effort: a point not given back while Redis is away costs one upload's budget.
       await limiter.reward(key, 1).catch(() => {});
+    },
+    async charge(key, extra) {
+      if (extra <= 0) return;
+      const used = await limiter.penalty(key, extra).catch(() => undefined);
+      if (!used) return; // best effort, as giveBack
+      // Refused consumes count in the window too; only what was admitted is spent.
+      const leftBefore = Math.max(0, points - (used.consumedPoints - extra));
+      const debt = extra - leftBefore;
+      if (debt <= 0) return;
+      const seconds = blockSeconds(used.msBeforeNext / 1000 + debt / budget.perSecond);
+      await limiter.block(key, seconds).catch(() => {});
     },
   };
 }

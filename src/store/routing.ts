@@ -198,8 +198,8 @@ export interface Requeued {
 
 /**
  * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` whose admin
- * still holds the chat (active, not locked) and has written nothing in it since go back
- * to the queue, each in a transaction of its own. The release restates that in its WHERE
+ * still holds the chat (active; locked by nobody, or by that admin) and has written
+ * nothing in it since go back to the queue, unlocked, each in a transaction of its own. The release restates that in its WHERE
  * (an answer or a transfer committed a moment ago wins); every assignment looked at is
  * settled, requeued or not, so the sweep never reads it again.
  */
@@ -225,11 +225,21 @@ export async function requeueUnanswered(
     const released = await db.transaction().execute(async (trx) => {
       const chat = await trx
         .updateTable('chats')
-        .set({ status: 'waiting', assignedAdminId: null, assignedAdminName: null, updatedAt: at })
+        .set({
+          status: 'waiting',
+          assignedAdminId: null,
+          assignedAdminName: null,
+          isLocked: 0,
+          lockedByAdminId: null,
+          lockedByAdminName: null,
+          updatedAt: at,
+        })
         .where('id', '=', r.chatId)
         .where('status', '=', 'active')
         .where('assignedAdminId', '=', adminId)
-        .where('isLocked', '=', 0)
+        // Its own admin's lock says who holds the chat, not that the user was answered;
+        // a lock by anyone else took it by hand (and changed the assignee besides).
+        .where((eb) => eb.or([eb('isLocked', '=', 0), eb('lockedByAdminId', '=', adminId)]))
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(

@@ -4,6 +4,8 @@
  * loops over `paths`, each waiting out a 429's retryAfterMs. Driven over the IPC channel
  * of child_process.fork: 'start' begins, 'stop' ends and answers the counts.
  */
+import { readPoints } from '../../src/limits/read-cost.js';
+
 export interface ReadLoopStart {
   kind: 'start';
   url: string;
@@ -14,6 +16,8 @@ export interface ReadLoopStart {
 export type ReadLoopCommand = ReadLoopStart | { kind: 'stop' };
 export interface ReadLoopCounts {
   served: number;
+  /** What the served replies cost the reads budget (src/limits/read-cost.ts). */
+  points: number;
   refused: number;
   /** The first unexpected answer, if any (a read must be 200 or 429). */
   failure?: string;
@@ -23,7 +27,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let running = false;
 let loops: Promise<void>[] = [];
-let counts: ReadLoopCounts = { served: 0, refused: 0 };
+let counts: ReadLoopCounts = { served: 0, points: 0, refused: 0 };
 let next = 0;
 
 async function loop(start: ReadLoopStart): Promise<void> {
@@ -34,8 +38,10 @@ async function loop(start: ReadLoopStart): Promise<void> {
         headers: { authorization: `Bearer ${start.token}` },
       });
       const text = await res.text();
-      if (res.status === 200) counts.served++;
-      else if (res.status === 429) {
+      if (res.status === 200) {
+        counts.served++;
+        counts.points += readPoints(text.length);
+      } else if (res.status === 429) {
         counts.refused++;
         await sleep((JSON.parse(text) as { retryAfterMs: number }).retryAfterMs);
       } else counts.failure ??= `${path}: ${res.status} ${text.slice(0, 200)}`;
@@ -48,7 +54,7 @@ async function loop(start: ReadLoopStart): Promise<void> {
 process.on('message', async (command: ReadLoopCommand) => {
   if (command.kind === 'start') {
     running = true;
-    counts = { served: 0, refused: 0 };
+    counts = { served: 0, points: 0, refused: 0 };
     loops = Array.from({ length: command.loops }, () => loop(command));
     return;
   }

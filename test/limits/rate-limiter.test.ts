@@ -1,7 +1,7 @@
 /** The budget limiter: a burst, then the sustained rate, per key; shared through Redis. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
+import { blockSeconds, budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
 import { connectRedis, type Redis } from '../../src/redis/redis.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
@@ -40,6 +40,39 @@ describe('budget limiter in memory', () => {
     expect(allowed).toBeGreaterThanOrEqual(40);
   });
 
+  it('holds a charge beyond the window as a debt the rate must earn back', async () => {
+    // 10 per 1 s; a read admitted with 1 point then charged 29 more is 20 past the window.
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 10, burst: 10 });
+    expect((await limiter.consume('reader')).allowed).toBe(true);
+    await limiter.charge('reader', 29);
+    const refused = await limiter.consume('reader');
+    expect(refused.allowed).toBe(false);
+    // The window's end (≤ 1 s) would forget it; 20 points at 10/s are 2 s more (in whole
+    // seconds, rounded either way: blockSeconds).
+    expect(refused.retryAfterMs).toBeGreaterThan(1000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(3000);
+    expect((await limiter.consume('someone else')).allowed).toBe(true);
+  });
+
+  it('takes a charge within the window from what it has left, and no more', async () => {
+    const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 5, burst: 10 });
+    expect((await limiter.consume('reader')).allowed).toBe(true);
+    await limiter.charge('reader', 5);
+    expect(await allowedOf(limiter, 'reader', 10)).toBe(4);
+    // Refused and no debt: the wait is the rest of the 2 s window.
+    expect((await limiter.consume('reader')).retryAfterMs).toBeLessThanOrEqual(2000);
+  });
+
+  it("rounds a debt's block to whole seconds so that many small charges add up to their debt", () => {
+    expect(blockSeconds(2.2, () => 0.1)).toBe(3);
+    expect(blockSeconds(2.2, () => 0.5)).toBe(2);
+    expect(blockSeconds(0.2, () => 0.9)).toBe(1);
+    // Ten charges of 0.2 s: each rounded up, 10 s; in proportion, about 2 s in all.
+    let total = 0;
+    for (let i = 0; i < 10_000; i++) total += blockSeconds(3.2) - 3;
+    expect(total / 10_000).toBeCloseTo(0.2, 1);
+  });
+
   it('keeps keys apart', async () => {
     const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 1 });
     expect((await limiter.consume('a')).allowed).toBe(true);
@@ -62,6 +95,17 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
     const nodeB = budgetLimiter(name, { perSecond: 5, burst: 20 }, redis.client);
     const both = (await allowedOf(nodeA, 'spread', 15)) + (await allowedOf(nodeB, 'spread', 15));
     expect(both).toBe(20);
+  });
+
+  it("a charge's debt made on one node holds on the other", async () => {
+    const name = `t-${randomUUID()}`;
+    const nodeA = budgetLimiter(name, { perSecond: 10, burst: 10 }, redis.client);
+    const nodeB = budgetLimiter(name, { perSecond: 10, burst: 10 }, redis.client);
+    expect((await nodeA.consume('spread')).allowed).toBe(true);
+    await nodeA.charge('spread', 29);
+    const refused = await nodeB.consume('spread');
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeGreaterThan(1000);
   });
 
   it('falls back to memory while Redis is unreachable, and limits still hold', async () => {

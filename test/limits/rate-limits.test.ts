@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Budget, DEFAULT_BUDGETS, windowOf } from '../../src/limits/rate-limiter.js';
+import { readPoints } from '../../src/limits/read-cost.js';
+import { LIMITS } from '../../src/schemas/vocabulary.js';
 import type { RunningServer } from '../../src/server.js';
 import { fetchHistory } from '../helpers/flows.js';
 import { itemAt } from '../helpers/lists.js';
@@ -226,6 +228,70 @@ describe('reads have their own budget', () => {
         200,
       );
       expect((await sendAs(server, 'reader', 'still sending', reader)).status).toBe(200);
+    }));
+});
+
+describe('reads are charged by what their replies cost', () => {
+  it("a page of long messages costs its length: its debt outlasts the window, and others' reads go on", () =>
+    withServer(
+      { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
+      async (server) => {
+        const reader = bearer(await signToken('reader', 'user'));
+        // 100 of the longest messages, each character escaped in JSON: the page is cut to
+        // historyPageMaxBytes (1 MiB), a reply of the most a page may cost.
+        const long = '"'.repeat(LIMITS.contentChars);
+        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
+        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const path = `/api/messages/${chat._id}?limit=200`;
+        const page = await api(server, 'GET', path, undefined, reader);
+        expect(page.status).toBe(200);
+        const { burst } = DEFAULT_BUDGETS.reads;
+        const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
+        expect(readPoints(JSON.stringify(page.body).length)).toBeGreaterThan(burst);
+        const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);
+        expect(next.status).toBe(429);
+        // Not only the rest of the window (which would forget the debt): the points past
+        // it, at the rate, after it.
+        expect(Number(next.headers.get('retry-after'))).toBeGreaterThan(seconds);
+        const other = bearer(await signToken('other', 'user'));
+        const theirs = await api(server, 'GET', '/api/chats/user/other', undefined, other);
+        expect(theirs.status).toBe(200);
+      },
+    ));
+
+  it('a streamed transcript costs its length once it has been sent', () =>
+    withServer(
+      { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
+      async (server) => {
+        const reader = bearer(await signToken('reader', 'user'));
+        const long = '"'.repeat(LIMITS.contentChars);
+        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
+        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const res = await fetch(`${server.url}/api/chats/${chat._id}/transcript`, reader);
+        expect(res.status).toBe(200);
+        // ~2 M characters: more than the burst and two seconds of the rate.
+        expect(readPoints((await res.text()).length)).toBeGreaterThan(30);
+        const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
+        await waitUntil('a read refused for the debt', async () => {
+          const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);
+          return next.status === 429 && Number(next.headers.get('retry-after')) > seconds;
+        });
+      },
+    ));
+
+  it('a short reply costs one point, as a count of reads did', () =>
+    withServer({ RATE_LIMIT: 'on', ...JWT_ENV }, async (server) => {
+      const reader = bearer(await signToken('reader', 'user'));
+      succeeded(await sendAs(server, 'reader', 'open my chat', reader));
+      const { burst } = DEFAULT_BUDGETS.reads;
+      const statuses: number[] = [];
+      for (let i = 0; i < burst + 1; i++) {
+        statuses.push(
+          (await api(server, 'GET', '/api/chats/user/reader', undefined, reader)).status,
+        );
+      }
+      expect(statuses.slice(0, burst).every((s) => s === 200)).toBe(true);
+      expect(statuses[burst]).toBe(429);
     }));
 });
 

@@ -195,6 +195,28 @@ describe.each(await storeTargets())('reply timeout on $name', (target) => {
     expect(late.status).toBe(403);
   });
 
+  it('times out a chat its own admin locked and left unanswered: the lock says who holds it, not that the user was answered', async () => {
+    const slow = made.person(await world.admin());
+    const u = made.person(await world.user());
+    const chat = made.chat(await openChat(world, u));
+    await slow.client.waitFor('chat-assigned', (e) => e.chatId === chat._id);
+    const locked = await request(world.server(), 'POST /api/chats/lock', {
+      body: { chatId: chat._id, adminId: slow.id, adminName: slow.name },
+    });
+    expect(succeeded(locked).chat).toMatchObject({ assignedAdminId: slow.id, isLocked: true });
+    const fast = made.person(await world.admin());
+    const unlocked = await fast.client.waitFor('chat-unlocked', (e) => e.chatId === chat._id);
+    expect(unlocked.chat).toMatchObject({
+      status: 'waiting',
+      assignedAdminId: null,
+      isLocked: false,
+      lockedByAdminId: null,
+    });
+    expect(await fast.client.waitFor('chat-assigned', (e) => e.chatId === chat._id)).toMatchObject({
+      adminId: fast.id,
+    });
+  });
+
   it('leaves a chat whose admin answered in time', async () => {
     const agent = made.person(await world.admin());
     const u = made.person(await world.user());

@@ -12,7 +12,7 @@ export function adminRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/admins',
-      { schema: routeSchema('GET /api/admins'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/admins'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

@@ -13,7 +13,7 @@ export function agentRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/agents',
-      { schema: routeSchema('GET /api/agents'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/agents'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

@@ -13,7 +13,7 @@ export function auditRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/audit',
-      { schema: routeSchema('GET /api/audit'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/audit'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin, ...query } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

@@ -18,7 +18,7 @@ export function cannedReplyRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/canned-replies',
-      { schema: routeSchema('GET /api/canned-replies'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/canned-replies'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

@@ -31,7 +31,7 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/chats/user/:userId',
-      { schema: routeSchema('GET /api/chats/user/:userId'), onRequest: read },
+      { schema: routeSchema('GET /api/chats/user/:userId'), ...read },
       async (req) => {
         // A path names whose chats to list, not who asks: the rules decide.
         const actor = await ctx.actorFor(req, undefined);
@@ -41,7 +41,7 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/chats/waiting',
-      { schema: routeSchema('GET /api/chats/waiting'), onRequest: read },
+      { schema: routeSchema('GET /api/chats/waiting'), ...read },
       async (req) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
@@ -51,25 +51,21 @@ export function chatRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/chats/admin/:adminId',
-      { schema: routeSchema('GET /api/chats/admin/:adminId'), onRequest: read },
+      { schema: routeSchema('GET /api/chats/admin/:adminId'), ...read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         return succeed(await listAdminChats(ctx.deps, actor, req.params.adminId));
       },
     );
 
-    app.get(
-      '/chats/all',
-      { schema: routeSchema('GET /api/chats/all'), onRequest: read },
-      async (req) => {
-        const actor = await ctx.actorFor(req, undefined);
-        return succeed(await listAllChats(ctx.deps, actor, req.query));
-      },
-    );
+    app.get('/chats/all', { schema: routeSchema('GET /api/chats/all'), ...read }, async (req) => {
+      const actor = await ctx.actorFor(req, undefined);
+      return succeed(await listAllChats(ctx.deps, actor, req.query));
+    });
 
     app.get(
       '/chats/:chatId/queue',
-      { schema: routeSchema('GET /api/chats/:chatId/queue'), onRequest: read },
+      { schema: routeSchema('GET /api/chats/:chatId/queue'), ...read },
       async (req) => {
         // As history: who asks comes from the token (AUTH_MODE=none: v2's trusted caller).
         const actor = await ctx.actorFor(req, undefined);

@@ -15,7 +15,7 @@ export function messageRoutes(ctx: HttpContext): FastifyPluginAsync {
 
     app.get(
       '/messages/:chatId',
-      { schema: routeSchema('GET /api/messages/:chatId'), onRequest: read },
+      { schema: routeSchema('GET /api/messages/:chatId'), ...read },
       async (req) => {
         const actor = await ctx.actorFor(req, undefined);
         const page = await messageHistory(ctx.deps, actor, req.params.chatId, req.query);

@@ -55,7 +55,7 @@ export function reportRoutes(ctx: HttpContext): FastifyPluginAsync {
     const read = chargeRead(ctx);
     app.get(
       '/reports/summary',
-      { schema: routeSchema('GET /api/reports/summary'), onRequest: read },
+      { schema: routeSchema('GET /api/reports/summary'), ...read },
       async (req, reply) => {
         const actor = await askerOf(ctx, req, req.query);
         const report = await reportSummary(ctx.deps, actor, req.query);
@@ -64,7 +64,7 @@ export function reportRoutes(ctx: HttpContext): FastifyPluginAsync {
     );
     app.get(
       '/reports/timeseries',
-      { schema: routeSchema('GET /api/reports/timeseries'), onRequest: read },
+      { schema: routeSchema('GET /api/reports/timeseries'), ...read },
       async (req, reply) => {
         const actor = await askerOf(ctx, req, req.query);
         const report = await reportSeries(ctx.deps, actor, req.query);
@@ -73,7 +73,7 @@ export function reportRoutes(ctx: HttpContext): FastifyPluginAsync {
     );
     app.get(
       '/reports/agents',
-      { schema: routeSchema('GET /api/reports/agents'), onRequest: read },
+      { schema: routeSchema('GET /api/reports/agents'), ...read },
       async (req, reply) => {
         const actor = await askerOf(ctx, req, req.query);
         const report = await reportAgents(ctx.deps, actor, req.query);

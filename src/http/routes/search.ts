@@ -12,7 +12,7 @@ export function searchRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/search',
-      { schema: routeSchema('GET /api/search'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/search'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin, ...input } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

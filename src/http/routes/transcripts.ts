@@ -16,7 +16,7 @@ export function transcriptRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/chats/:chatId/transcript',
-      { schema: routeSchema('GET /api/chats/:chatId/transcript'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/chats/:chatId/transcript'), ...chargeRead(ctx) },
       async (req, reply) => {
         // Who asks comes from the token; with AUTH_MODE=none the query may name them (the
         // widget names its user, whose copy has no notes), else it is v2's trusted caller.

@@ -18,7 +18,7 @@ export function userRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/users/:userId/export',
-      { schema: routeSchema('GET /api/users/:userId/export'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/users/:userId/export'), ...chargeRead(ctx) },
       async (req, reply) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));

@@ -13,7 +13,7 @@ export function webhookRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/webhooks/deliveries',
-      { schema: routeSchema('GET /api/webhooks/deliveries'), onRequest: chargeRead(ctx) },
+      { schema: routeSchema('GET /api/webhooks/deliveries'), ...chargeRead(ctx) },
       async (req) => {
         const { adminId, isSuperAdmin, ...query } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
