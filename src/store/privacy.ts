@@ -22,14 +22,15 @@ import {
   pseudonym,
 } from '../audit/chain.js';
 import type { Chat, Note } from '../schemas/shapes.js';
+/** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
+import { ERASED_TEXT } from '../schemas/vocabulary.js';
 import type { AttachmentRecord } from './attachment-records.js';
 import { appendAudit, exportedUserId, fromRow } from './audit-log.js';
 import { toNote } from './note-records.js';
 import { toChat } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 
-/** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
-export const ERASED_TEXT = '[erased]';
+export { ERASED_TEXT };
 
 export interface UserChatRef {
   id: string;
