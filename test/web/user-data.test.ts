@@ -6,15 +6,14 @@
  * offered neither. Every state stays axe clean.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASED_TEXT } from '../../src/schemas/vocabulary.js';
-import type { RunningServer } from '../../src/server.js';
-import { api, startTestServer } from '../helpers/server.js';
-import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, seriousViolations } from './support.js';
+import { api } from '../helpers/server.js';
+import { bearer, signToken } from '../helpers/tokens.js';
+import { chromiumAvailable } from './chromium.js';
+import { type JwtDesk, startJwtDesk } from './jwt-desk.js';
+import { seriousViolations } from './support.js';
 
 async function downloaded(page: Page, click: () => Promise<void>) {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -23,47 +22,21 @@ async function downloaded(page: Page, click: () => Promise<void>) {
 }
 
 describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let origin: string;
-  const contexts: BrowserContext[] = [];
+  let desk: JwtDesk;
   const user = { id: 'user-to-erase', name: 'Kamola' };
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    server = await startTestServer(
-      { kind: 'sqlite', path: ':memory:' },
-      { ...JWT_ENV, PORT: String(port), CORS_ORIGIN: origin },
-    );
+    desk = await startJwtDesk(user);
   });
 
   afterAll(async () => {
-    for (const ctx of contexts) await ctx.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
+    await desk?.close();
   });
-
-  async function consoleAs(id: string, name: string, role: 'admin' | 'superadmin') {
-    const ctx = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    });
-    contexts.push(ctx);
-    const token = await signToken(id, role, name);
-    const page = await ctx.newPage();
-    await page.goto(`${origin}/console#token=${token}`);
-    await page.click('[data-handover=accept]');
-    await page.locator('.topbar__connection[data-connection=online]').waitFor();
-    return { page, auth: bearer(token).headers };
-  }
 
   it('the superadmin exports the user, then erases them after confirming; an admin sees neither', async () => {
     const userAuth = { headers: bearer(await signToken(user.id, 'user', user.name)).headers };
     const opened = await api(
-      server,
+      desk.server,
       'POST',
       '/api/chats',
       { userId: user.id, userName: user.name },
@@ -71,7 +44,7 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
     );
     const chatId = (opened.body.chat as { _id: string })._id;
     const sent = await api(
-      server,
+      desk.server,
       'POST',
       '/api/messages',
       {
@@ -86,12 +59,14 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
 
     // An admin: the chat, but no export or erasure.
-    const admin = await consoleAs('admin-plain', 'Aziz', 'admin');
+    const admin = await desk.consoleAs({ id: 'admin-plain', name: 'Aziz' }, 'admin');
     await admin.page.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     await admin.page.locator('.msg', { hasText: 'AB1234567' }).waitFor();
     expect(await admin.page.locator('[data-testid=user-data]').count()).toBe(0);
 
-    const chief = await consoleAs('super-erases', 'Sardor', 'superadmin');
+    const chief = await desk.consoleAs({ id: 'super-erases', name: 'Sardor' }, 'superadmin', {
+      downloads: true,
+    });
     await chief.page.click('[data-tab=all]');
     await chief.page.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     const exportButton = chief.page.locator('[data-action=export-user]');
@@ -113,7 +88,7 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
     await chief.page.keyboard.press('Escape');
     expect(await dialog.count()).toBe(0);
     expect(await eraseButton.evaluate((b) => b === document.activeElement)).toBe(true);
-    expect(await server.store.privacy.userChats(user.id, '', 5)).toHaveLength(1);
+    expect(await desk.server.store.privacy.userChats(user.id, '', 5)).toHaveLength(1);
 
     // Erased: the chat shows it, its history written over, and the store keeps no trace.
     await eraseButton.press('Enter');
@@ -127,7 +102,7 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
     expect(await chief.page.locator('#chat-title').textContent()).toContain(ERASED_TEXT);
     await chief.page.locator('.msg', { hasText: ERASED_TEXT }).waitFor();
     expect(await chief.page.locator('.msg', { hasText: 'AB1234567' }).count()).toBe(0);
-    expect(await server.store.privacy.userChats(user.id, '', 5)).toEqual([]);
+    expect(await desk.server.store.privacy.userChats(user.id, '', 5)).toEqual([]);
     expect(await seriousViolations(chief.page)).toEqual([]);
   }, 120_000);
 });
