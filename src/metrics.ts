@@ -35,6 +35,7 @@ export interface Metrics {
   webhookDeliverySeconds: Histogram;
   webhookFailures: Counter<'reason'>;
   webhookGivenUp: Counter;
+  webhookRowsDeleted: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -155,6 +156,11 @@ export function createMetrics(): Metrics {
     webhookGivenUp: new Counter({
       name: 'chat_webhook_given_up_total',
       help: 'Webhook deliveries given up after WEBHOOK_GIVE_UP_MS of failures (kept as failed)',
+      registers: [registry],
+    }),
+    webhookRowsDeleted: new Counter({
+      name: 'chat_webhook_outbox_deleted_total',
+      help: 'Settled webhook outbox rows this node deleted (delivered after WEBHOOK_KEEP_DELIVERED_MS, failed after WEBHOOK_KEEP_FAILED_MS)',
       registers: [registry],
     }),
   };

@@ -53,6 +53,7 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { TUNABLES } from './tunables.js';
 import { VERSION } from './version.js';
+import { startOutboxCleanup } from './webhooks/cleanup.js';
 import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
@@ -340,6 +341,20 @@ export async function startServer(
           logger,
         );
   const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger, metrics);
+  // Also without WEBHOOK_URLS: rows written while it was set still go in time.
+  const outboxCleanup = startOutboxCleanup(
+    { outbox: store.webhooks, leases: store.attachments },
+    {
+      keepDeliveredMs: config.tunables.webhookKeepDeliveredMs,
+      keepFailedMs: config.tunables.webhookKeepFailedMs,
+      everyMs: TUNABLES.webhookCleanupEveryMs.value,
+      firstRunMs: config.tunables.webhookCleanupFirstRunMs,
+      batch: TUNABLES.webhookCleanupBatch.value,
+      ...(metrics && { onDeleted: (rows: number) => metrics.webhookRowsDeleted.inc(rows) }),
+    },
+    holder,
+    logger,
+  );
   const indexer = startSearchIndexer({
     store,
     everyMs: TUNABLES.searchIndexEveryMs.value,
@@ -372,6 +387,7 @@ export async function startServer(
         await retention?.stop();
         // A delivery in flight finishes (or times out); what is left waits in the outbox.
         await deliverer?.stop();
+        await outboxCleanup.stop();
         await indexer.stop();
         queue.stop();
         await router?.stop();

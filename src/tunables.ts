@@ -1049,6 +1049,67 @@ export const TUNABLES = {
     reason:
       "Deliveries of one lane a node takes at once, sent one after another in order: a busy chat's messages reach a fast receiver at the rate it answers, not one per webhookPollMs; a lane stops early when its lease would run out before the next attempt could time out.",
   },
+  webhookKeepDeliveredMs: {
+    value: 7 * 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long a delivered event stays in the outbox after its last attempt: a week answers a receiver\'s "did you send this?" in its next working days; after that the row goes (one per event and receiver would grow without end).',
+    override: {
+      env: 'WEBHOOK_KEEP_DELIVERED_MS',
+      accepts: { kind: 'whole', min: 60_000, max: 365 * 24 * 3_600_000 },
+    },
+  },
+  webhookKeepFailedMs: {
+    value: 30 * 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long a given-up event stays listed as failed (and can be retried) after its last attempt: a month, longer than any receiver outage someone notices and fixes; a retried one is pending again and then kept as delivered.',
+    override: {
+      env: 'WEBHOOK_KEEP_FAILED_MS',
+      accepts: { kind: 'whole', min: 60_000, max: 3650 * 24 * 3_600_000 },
+    },
+  },
+  webhookCleanupEveryMs: {
+    value: 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How often a node tries to take the outbox cleanup lease and delete what is past keeping: hourly keeps each round to an hour of events (at 100 events a second, 360,000 rows, about a minute of batches), and a round with nothing to delete is one indexed query.',
+  },
+  webhookCleanupFirstRunMs: {
+    value: 2 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'The first outbox cleanup after a start: after the minute of the start (clients reconnect, the store warms up), and soon enough that nodes restarted every hour still clean.',
+    override: {
+      env: 'WEBHOOK_CLEANUP_FIRST_RUN_MS',
+      accepts: { kind: 'whole', min: 0, max: 24 * 3_600_000 },
+    },
+  },
+  webhookCleanupBatch: {
+    value: 500,
+    unit: 'count',
+    area: 'webhooks',
+    reason:
+      'Outbox rows one cleanup statement deletes: on SQLite 500 rows cost the one writer 3-5 ms of process CPU plus a commit (1.7-2.4 ms for 100, 9.5 ms for 2,000; medians over 60,000 rows on a shared machine), so a waiting send is held for a few milliseconds; 100,000 rows are 200 statements, about 5-15 s with the pauses.',
+  },
+  webhookCleanupPauseMs: {
+    value: 10,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      "The cleanup's pause between batches, as retention's: the sends that waited for a batch commit before the next one takes SQLite's one writer.",
+  },
+  webhookCleanupLeaseMs: {
+    value: 5 * 60 * 1000,
+    unit: 'ms',
+    area: 'webhooks',
+    reason:
+      'How long the outbox cleanup lease holds without renewal: its holder renews it between batches and gives it up when it stops; a node that died cleaning leaves the next round to another node after this.',
+  },
   // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
   queuePositionCoalesceMs: {
     value: 500,

@@ -14,13 +14,14 @@ import type { AttachmentRecord } from '../store/attachment-records.js';
 import { type ByteRange, type RangeRequest, resolveRange } from './byte-range.js';
 import { assertMayDownload } from './rules.js';
 import type { AttachmentDeps } from './services.js';
+import type { LinkQuery } from './signed-urls.js';
 import { attachmentPath, thumbnailPath } from './wire.js';
 
 export interface DownloadInput {
   id: string;
   variant: 'file' | 'thumbnail';
   /** The signed link's query, when the request carries one. */
-  link?: { exp: string; sig: string } | undefined;
+  link?: LinkQuery | undefined;
   /** The one byte range asked for (byte-range.ts), when the request asks for one. */
   range?: RangeRequest | undefined;
   /** If-Range: the range is served only when this is the file's ETag; else the whole file. */
@@ -54,9 +55,8 @@ export async function openAttachment(
   input: DownloadInput,
 ): Promise<Download> {
   const path = input.variant === 'file' ? attachmentPath(input.id) : thumbnailPath(input.id);
-  if (input.link && !deps.attachments.links.verify(path, input.link.exp, input.link.sig)) {
-    throw new AppError('ATTACHMENT_LINK');
-  }
+  const checked = input.link && deps.attachments.links.verify(path, input.link);
+  if (input.link && !checked) throw new AppError('ATTACHMENT_LINK');
   const record = await deps.store.attachments.get(input.id);
   if (!record) throw notFound(input.id);
   if (!input.link) {
@@ -85,7 +85,8 @@ export async function openAttachment(
     // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
     await deps.store.attachments
       .recordDownload({
-        actor: auditActor(actor),
+        // A link names who it was handed to; one signed for a room's broadcast, no one.
+        actor: checked?.viewer ?? auditActor(actor),
         action: 'attachment.downloaded',
         chatId: record.chatId,
         details: { attachmentId: record.id, name: record.name, link: input.link !== undefined },

@@ -29,7 +29,8 @@ import { processImage } from './images.js';
 import { ScannerUnavailable } from './ports.js';
 import { assertWithinQuota } from './rules.js';
 import type { AttachmentDeps } from './services.js';
-import { uploadedAttachment } from './wire.js';
+import { signerFor } from './signed-urls.js';
+import { linkViewer, uploadedAttachment } from './wire.js';
 
 export interface UploadedFile {
   bytes: Uint8Array;
@@ -187,5 +188,6 @@ export async function uploadAttachment(
     ]);
     throw err;
   }
-  return { reply: { attachment: uploadedAttachment(record, deps.attachments.links) }, events: [] };
+  const links = signerFor(deps.attachments.links, linkViewer(actor));
+  return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }

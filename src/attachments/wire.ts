@@ -4,11 +4,13 @@
  * A stored message keeps the bare path in `fileUrl`; every message that leaves the server
  * with an attachment carries the signed link there and in `attachment`.
  */
+import { auditActor } from '../audit/actor.js';
+import type { Actor } from '../auth/actor.js';
 import type { Message, MessageAttachment, UploadedAttachment } from '../schemas/shapes.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
 import type { Store } from '../store/store.js';
 import { ACCEPTED_TYPES } from './content-type.js';
-import type { LinkSigner } from './signed-urls.js';
+import { type LinkSigner, type LinkViewer, signerFor } from './signed-urls.js';
 
 export const attachmentPath = (id: string): string => `/api/attachments/${id}`;
 export const thumbnailPath = (id: string): string => `/api/attachments/${id}/thumbnail`;
@@ -44,6 +46,18 @@ export interface MessageLinks {
   links: LinkSigner;
   /** PUBLIC_URL (no trailing slash): fileUrl is absolute with it, a path without. */
   publicUrl: string | undefined;
+}
+
+/** Who links handed to `actor` name (v2's anonymous caller: no one). */
+export const linkViewer = (actor: Actor): LinkViewer | undefined =>
+  actor.kind === 'anonymous' ? undefined : auditActor(actor);
+
+/**
+ * Links for a reply to `actor`: each names them, so a download by one of them is audited
+ * as theirs. A broadcast's links name no one (one payload reaches every socket of a room).
+ */
+export function linksFor<L extends MessageLinks>(links: L, actor: Actor): L {
+  return { ...links, links: signerFor(links.links, linkViewer(actor)) };
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { messageTypeFor } from '../attachments/rules.js';
 import type { WithAttachments } from '../attachments/services.js';
-import { attachmentPath, withAttachment, withAttachments } from '../attachments/wire.js';
+import { attachmentPath, linksFor, withAttachment, withAttachments } from '../attachments/wire.js';
 import {
   type Actor,
   type Person,
@@ -131,14 +131,17 @@ export async function sendMessage(
     effect: messageEffect(senderType, input.content, messageType),
     ...(attachment && { attachmentId: attachment.id }),
   });
-  const links = deps.attachments;
+  // The sender's reply names them in its links; the room's broadcast names no one.
+  const links = linksFor(deps.attachments, actor);
   switch (result.kind) {
     case 'stored': {
-      const message = attachment
-        ? withAttachment(result.message, { ...attachment, messageId: result.message._id }, links)
+      const record = attachment && { ...attachment, messageId: result.message._id };
+      const message = record
+        ? withAttachment(result.message, record, deps.attachments)
         : result.message;
+      const reply = record ? withAttachment(result.message, record, links) : message;
       return {
-        reply: { message, chat: chatSeenBy(result.chat, sender) },
+        reply: { message: reply, chat: chatSeenBy(result.chat, sender) },
         events: [...target.events, ...deliveryEvents(message, result.chat)],
       };
     }
@@ -195,11 +198,14 @@ export interface HistoryInput {
 }
 
 export async function messageHistory(
-  { store, attachments }: MessageDeps,
+  deps: MessageDeps,
   actor: Actor,
   chatId: string,
   q: HistoryInput,
 ) {
+  const { store } = deps;
+  // A page's links name its reader: a download by one is audited as theirs.
+  const attachments = linksFor(deps.attachments, actor);
   // Asked by a user, refused before anything is read, even of their own chat.
   if (q.includeNotes) assertMaySeeNotes(actor);
   assertMayView(await requireCurrentChat(store, chatId), actor);

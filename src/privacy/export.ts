@@ -8,7 +8,7 @@
  */
 
 import type { WithAttachments } from '../attachments/services.js';
-import { withAttachments } from '../attachments/wire.js';
+import { linksFor, withAttachments } from '../attachments/wire.js';
 import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { parseCustomerContext } from '../chats/customer-context.js';
@@ -54,6 +54,8 @@ async function* documentOf(
   exportedAt: string,
 ): AsyncGenerator<string> {
   const { store } = deps;
+  // The export's links name its caller: a download by one is audited as theirs.
+  const shown = { ...deps, attachments: linksFor(deps.attachments, actor) };
   yield `{"success":true,"userId":${json(userId)},"exportedAt":${json(exportedAt)},"withNotes":${withNotes},"chats":[`;
   let after = '';
   let separator = '';
@@ -64,7 +66,7 @@ async function* documentOf(
       const chat: Chat = row.ctx === null ? seen : { ...seen, ctx: parseCustomerContext(row.ctx) };
       yield `${separator}{"chat":${json(chat)},"messages":[`;
       separator = ',';
-      yield* messagesOf(deps, chat._id, row.lastSeq);
+      yield* messagesOf(shown, chat._id, row.lastSeq);
       yield ']';
       if (withNotes) {
         yield ',"notes":[';

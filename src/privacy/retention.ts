@@ -4,7 +4,10 @@
  * its start) to take the retention lease (the leases table: no Redis needed); its holder
  * purges in batches of retentionBatchChats chats, one transaction each, with a pause of
  * retentionPauseMs between them (SQLite's one writer serves the sends waiting meanwhile),
- * renewing the lease as it goes. The batch's chats are chosen inside its transaction
+ * renewing the lease as it goes, and giving it up when it stops (a node restarted within
+ * retentionLeaseMs of its last round would otherwise find its own old lease and wait a
+ * day); a node that finds the lease held before its first round retries every
+ * retentionLeaseMs until it gets it once. The batch's chats are chosen inside its transaction
  * (PostgreSQL: SKIP LOCKED), so even two purges at once delete each chat once.
  *
  * A purge writes no audit entry: the chat's chain stays, ending with its `chat.closed`,
@@ -65,6 +68,12 @@ export interface RetentionOptions {
   everyMs: number;
   firstRunMs: number;
   batch: number;
+  /**
+   * Until this node has held the lease once: how soon a round that found it held tries
+   * again (default retentionLeaseMs), so a node started just after another's round, or
+   * after a node died holding it, still purges within minutes, not a day later.
+   */
+  retryMs?: number;
   /** Called with each batch's count of purged chats (the metric). */
   onPurged?: (chats: number) => void;
 }
@@ -73,7 +82,10 @@ export interface RetentionJob {
   stop(): Promise<void>;
 }
 
-/** Every `everyMs` (first after `firstRunMs`): take the lease; its holder purges. */
+/**
+ * Every `everyMs` (first after `firstRunMs`): take the lease; its holder purges. A node
+ * that has not held it yet retries every `retryMs`; stopping gives the lease up.
+ */
 export function startRetention(
   deps: RetentionDeps,
   options: RetentionOptions,
@@ -82,11 +94,22 @@ export function startRetention(
 ): RetentionJob {
   const leaseMs = TUNABLES.retentionLeaseMs.value;
   const takeLease = () => deps.store.attachments.takeLease(RETENTION_LEASE, holder, leaseMs);
+  const retryMs = options.retryMs ?? leaseMs;
   let running: Promise<void> | undefined;
   let stopped = false;
+  let heldOnce = false;
+  let retry: NodeJS.Timeout | undefined;
   const round = async () => {
     try {
-      if (!(await takeLease())) return;
+      if (!(await takeLease())) {
+        if (!heldOnce && !stopped) {
+          clearTimeout(retry);
+          retry = setTimeout(start, retryMs);
+          retry.unref();
+        }
+        return;
+      }
+      heldOnce = true;
       const cutoff = retentionCutoff(Date.now(), options.days);
       const purged = await purgeClosedChats(deps, cutoff, {
         batch: options.batch,
@@ -112,8 +135,13 @@ export function startRetention(
     stop: async () => {
       stopped = true;
       clearTimeout(first);
+      clearTimeout(retry);
       clearInterval(timer);
       await running;
+      // The next node to start (a restart, a deploy) may purge at once, not after the lease.
+      await deps.store.attachments
+        .releaseLease(RETENTION_LEASE, holder)
+        .catch((err: unknown) => logger.warn({ err }, 'retention lease not given up'));
     },
   };
 }

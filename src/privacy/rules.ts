@@ -2,8 +2,9 @@
  * Who may export or erase a user's data, and what retention keeps. Pure: the use cases
  * beside it apply these, the store does what they decide.
  */
-import { type Actor, isSuperAdmin, isUser } from '../auth/actor.js';
+import { type Actor, isSuperAdmin } from '../auth/actor.js';
 import { Forbidden } from '../errors.js';
+import { mayEraseUser, mayExportUser } from './permissions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -14,13 +15,14 @@ export interface ExportView {
 
 /** A superadmin exports anyone with notes; a user exports themself without; anyone else: 403. */
 export function exportViewOf(actor: Actor, userId: string): ExportView {
-  if (isSuperAdmin(actor)) return { withNotes: true };
-  if (isUser(actor, userId)) return { withNotes: false };
-  throw new Forbidden("Only the user themself or a superadmin may export a user's data");
+  if (!mayExportUser(actor, userId)) {
+    throw new Forbidden("Only the user themself or a superadmin may export a user's data");
+  }
+  return { withNotes: isSuperAdmin(actor) };
 }
 
 export function assertMayErase(actor: Actor): void {
-  if (!isSuperAdmin(actor)) throw new Forbidden('Only a superadmin may erase a user');
+  if (!mayEraseUser(actor)) throw new Forbidden('Only a superadmin may erase a user');
 }
 
 /** Chats closed before this time are purged (RETENTION_DAYS whole days before `nowMs`). */

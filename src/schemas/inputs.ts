@@ -250,6 +250,8 @@ export const AttachmentParams = z.object({
 export const AttachmentLinkQuery = z.object({
   exp: z.string().max(20).optional(),
   sig: z.string().max(100).optional(),
+  /** Who the link was handed to (base64url JSON); a link without names no one. */
+  v: z.string().max(2000).optional(),
 });
 /**
  * The form fields of an upload besides `file` (multipart, so documented here and read by

@@ -141,3 +141,6 @@ export const LIMITS = {
   /** Distinct labels on one chat. */
   labelsPerChat: 20,
 } as const;
+
+/** What an erasure writes over every text and name of the user: clients show it as is. */
+export const ERASED_TEXT = '[erased]';

@@ -5,7 +5,7 @@
  * changes, nothing is published.
  */
 
-import { withAttachments } from '../attachments/wire.js';
+import { linksFor, withAttachments } from '../attachments/wire.js';
 import type { Actor } from '../auth/actor.js';
 import { assertIsAdmin } from '../chats/rules.js';
 import { InvalidInput } from '../errors.js';
@@ -74,7 +74,7 @@ export async function searchChats(
   });
   const messages = await withAttachments(
     store,
-    attachments,
+    linksFor(attachments, actor),
     page.hits.flatMap((h) => (h.message ? [h.message] : [])),
   );
   const byId = new Map(messages.map((m) => [m._id, m]));

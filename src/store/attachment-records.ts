@@ -46,6 +46,8 @@ export interface AttachmentRecords {
 
   /** Takes or renews the lease `name` for `holder` for `ms`; false while another holds it. */
   takeLease(name: string, holder: string, ms: number): Promise<boolean>;
+  /** Gives the lease `name` up when `holder` holds it (a node stopping): free at once. */
+  releaseLease(name: string, holder: string): Promise<void>;
 
   /**
    * Records a download in the audit log. A download changes nothing else, so the entry is
@@ -200,6 +202,16 @@ export function kyselyAttachmentRecords(
           )
           .executeTakeFirst();
         return Number(taken.numUpdatedRows) === 1;
+      }),
+
+    releaseLease: (name, holder) =>
+      guard(async () => {
+        await db
+          .updateTable('leases')
+          .set({ holder: '', expiresAt: new Date(0).toISOString() })
+          .where('name', '=', name)
+          .where('holder', '=', holder)
+          .execute();
       }),
   };
 }

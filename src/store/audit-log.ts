@@ -302,3 +302,14 @@ export async function chainEnds(
     .execute();
   return rows.map((r) => ({ chain: r.chain, seq: Number(r.seq), hash: r.hash }));
 }
+
+/**
+ * The user a `user.exported` entry names (its details' `userId`), as the index of
+ * migration 0027 and the erasure's lookup both spell it: the same expression, or the
+ * index is not used.
+ */
+export function exportedUserId(postgres: boolean): RawBuilder<string> {
+  return postgres
+    ? sql<string>`(details::jsonb ->> 'userId')`
+    : sql<string>`json_extract(details, '$.userId')`;
+}

@@ -12,6 +12,7 @@ import {
   PostgresAdapter,
   sql,
 } from 'kysely';
+import { exportedUserId } from './audit-log.js';
 import { recomputeReportFacts } from './reports.js';
 
 const initial: Migration = {
@@ -819,6 +820,19 @@ const reportFacts: Migration = {
   },
 };
 
+/**
+ * The desk's exports of a user, by the user: an erasure seals the exports that name the
+ * user, and read every `user.exported` entry ever written to find them (one more per
+ * export). Partial, so no other entry costs an append anything.
+ */
+const auditExportsByUser: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await sql`CREATE INDEX audit_log_exports_by_user ON audit_log (${exportedUserId(postgres)})
+      WHERE action = 'user.exported'`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -842,6 +856,7 @@ const migrations: Record<string, Migration> = {
   '0022_report_facts': reportFacts,
   '0023_retention': retention,
   '0024_webhook_outbox_pending_lanes': webhookOutboxPendingLanes,
+  '0027_audit_exports_by_user': auditExportsByUser,
 };
 
 /**

@@ -22,14 +22,15 @@ import {
   pseudonym,
 } from '../audit/chain.js';
 import type { Chat, Note } from '../schemas/shapes.js';
+/** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
+import { ERASED_TEXT } from '../schemas/vocabulary.js';
 import type { AttachmentRecord } from './attachment-records.js';
-import { appendAudit, fromRow } from './audit-log.js';
+import { appendAudit, exportedUserId, fromRow } from './audit-log.js';
 import { toNote } from './note-records.js';
 import { toChat } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 
-/** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
-export const ERASED_TEXT = '[erased]';
+export { ERASED_TEXT };
 
 export interface UserChatRef {
   id: string;
@@ -392,7 +393,7 @@ export function kyselyPrivacyRecords(
               .where('id', 'in', part)
               .execute();
           }
-          const auditEntries = await sealAuditEntries(trx, key, userId, ids);
+          const auditEntries = await sealAuditEntries(trx, kind, key, userId, ids);
           const counts = { chats: ids.length, messages, notes, attachments: records.length };
           await appendAudit(
             trx,
@@ -410,12 +411,27 @@ export function kyselyPrivacyRecords(
 }
 
 /**
+ * The desk's exports of `userId`, through their index (migration 0027): an erasure reads
+ * these, not every export ever recorded. The action is a literal so that the planners of
+ * both databases see that the query implies the partial index's condition.
+ */
+export function exportsOf(db: Kysely<Database>, kind: 'sqlite' | 'postgres', userId: string) {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', DESK_CHAIN)
+    .where('action', '=', sql.lit('user.exported'))
+    .where(exportedUserId(kind === 'postgres'), '=', userId);
+}
+
+/**
  * Replaces the user's id and name in the audit entries that name them: as actor anywhere,
  * and in the personal details of their chats' entries and of the desk's exports of them.
  * What replaces a value is exactly what the hash sealed it as, so every chain still verifies.
  */
 async function sealAuditEntries(
   trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
   key: string,
   userId: string,
   chatIds: readonly string[],
@@ -441,14 +457,7 @@ async function sealAuditEntries(
       ...(await trx.selectFrom('audit_log').selectAll().where('chatId', 'in', part).execute()),
     );
   }
-  named.push(
-    ...(await trx
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('chain', '=', DESK_CHAIN)
-      .where('action', '=', 'user.exported')
-      .execute()),
-  );
+  named.push(...(await exportsOf(trx, kind, userId).execute()));
   for (const row of named) {
     const details = fromRow(row).details;
     if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;

@@ -122,6 +122,23 @@ export function kyselyWebhookOutbox(
           .execute();
         return rows.map(toDelivery);
       }),
+    deleteSettled: (status, before, max) =>
+      guard(async () => {
+        // Through the due-rows index (status, nextAttemptAt, seq): a batch reads what it deletes.
+        const result = await db
+          .deleteFrom('webhook_outbox')
+          .where('seq', 'in', (eb) =>
+            eb
+              .selectFrom('webhook_outbox')
+              .select('seq')
+              .where('status', '=', status)
+              .where('nextAttemptAt', '<', before)
+              .orderBy('nextAttemptAt')
+              .limit(max),
+          )
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
     retry: (id, now, audit) =>
       guard(async () => {
         const key = await auditKey();

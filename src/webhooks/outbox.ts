@@ -54,4 +54,10 @@ export interface WebhookOutbox {
    * undefined (and nothing recorded) when no failed delivery has this id.
    */
   retry(id: string, now: string, audit: AuditDraft): Promise<Delivery | undefined>;
+  /**
+   * Deletes up to `max` deliveries of `status` whose last attempt was due before `before`
+   * (a delivered row's, seconds before its delivery; a failed row's, its last attempt), the
+   * oldest first; answers how many went. Pending rows are never deleted here.
+   */
+  deleteSettled(status: 'delivered' | 'failed', before: string, max: number): Promise<number>;
 }

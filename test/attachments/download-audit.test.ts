@@ -2,12 +2,15 @@
  * attachment.downloaded in the audit log, on each store, with AUTH_MODE=jwt: one entry per
  * download of the file (200, or 206 from its first byte) naming the caller from the token
  * and the file by id and masked name; later ranges, thumbnails and refused downloads record
- * nothing; a download by signed link names no one and says so.
+ * nothing. A download by signed link names who the link was handed to (the uploader, the
+ * reader of a history page), and says it was by link; a link without a viewer (a room's
+ * broadcast) names no one; a link whose viewer was changed is refused.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkSigner, signingKey } from '../../src/attachments/signed-urls.js';
 import type { Role } from '../../src/auth/actor.js';
-import type { Chat } from '../../src/schemas/shapes.js';
+import type { Chat, Message } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -89,13 +92,31 @@ describe.each(await storeTargets())('attachment.downloaded on $name', (target) =
     );
     expect((await download(server, `${path}/thumbnail`, user.headers)).status).toBe(200);
     expect((await download(server, path, stranger.headers)).status).toBe(403);
-    // A signed link: no token is asked for, so the entry names no one.
+    // Signed links: no token is asked for; the entry names who the link was handed to.
     expect((await download(server, att.url)).status).toBe(200);
+    const page = await api(server, 'GET', `/api/messages/${chat._id}`, undefined, {
+      headers: superadmin.headers,
+    });
+    const read = (page.body.messages as Message[]).find((m) => m.attachment?.id === att.id);
+    const readerUrl = read?.attachment?.url ?? '';
+    expect(readerUrl).toMatch(/[?&]v=/);
+    expect((await download(server, readerUrl)).status).toBe(200);
+    // Another viewer in the link breaks its signature.
+    const forged = readerUrl.replace(
+      /([?&]v=)[^&]+/,
+      `$1${Buffer.from(JSON.stringify(['user', stranger.id, 'S'])).toString('base64url')}`,
+    );
+    expect((await download(server, forged)).status).toBe(403);
+    // A link without a viewer (a room's broadcast signs these) names no one.
+    const unnamed = linkSigner(signingKey({ jwtSecret: JWT_ENV.JWT_SECRET }).key, 3600);
+    expect((await download(server, unnamed.sign(path))).status).toBe(200);
 
     const entries = await downloads(att.id);
     expect(entries.map((e) => [e.actor.id, e.actor.role, e.details.link])).toEqual([
       [superadmin.id, 'superadmin', false],
       [user.id, 'user', false],
+      [user.id, 'user', true],
+      [superadmin.id, 'superadmin', true],
       ['', 'anonymous', true],
     ]);
     for (const e of entries) {

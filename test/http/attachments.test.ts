@@ -52,7 +52,10 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       width: 800,
       height: 600,
     });
-    expect(att.url).toMatch(new RegExp(`^/api/attachments/${att.id}\\?exp=\\d+&sig=[\\w-]+$`));
+    // The upload's link names its uploader (v), under the signature.
+    expect(att.url).toMatch(
+      new RegExp(`^/api/attachments/${att.id}\\?exp=\\d+&v=[\\w-]+&sig=[\\w-]+$`),
+    );
     const file = await download(server(), att.url);
     expect(file.status).toBe(200);
     expect(file.bytes.includes(EXIF_MARK)).toBe(false);

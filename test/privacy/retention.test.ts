@@ -6,9 +6,10 @@
  * purges thousands of messages.
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
-import { purgeClosedChats, RETENTION_LEASE } from '../../src/privacy/retention.js';
+import { purgeClosedChats, RETENTION_LEASE, startRetention } from '../../src/privacy/retention.js';
 import type { RunningServer } from '../../src/server.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
@@ -254,4 +255,61 @@ describe.each(await storeTargets())('the retention job on $name', (target) => {
     },
     HEAVY_TEST_MS,
   );
+});
+
+describe.each(await storeTargets())('the retention job across restarts on $name', (target) => {
+  const expired = { messages: 2, closedAt: '2020-01-01T00:00:00.000Z' };
+  const purgedAll = async (store: Store, prefix: string, count: number) => {
+    for (let i = 1; i <= count; i++) {
+      expect(await store.privacy.userChats(`${prefix}-user-${i}`, '', 1)).toEqual([]);
+    }
+  };
+
+  it('a node started right after another one stopped purges on its first run, not a day later', async () => {
+    const db = await target.create();
+    const env = { RETENTION_DAYS: '30', RETENTION_FIRST_RUN_MS: '50' };
+    try {
+      await seedClosedChats(db.config, { prefix: 'first', count: 3, ...expired });
+      const first = await startTestServer(db.config, env);
+      try {
+        await vi.waitFor(() => purgedAll(first.store, 'first', 3), { timeout: 10_000 });
+      } finally {
+        await first.close();
+      }
+      await seedClosedChats(db.config, { prefix: 'second', count: 3, ...expired });
+      const second = await startTestServer(db.config, env);
+      try {
+        await vi.waitFor(() => purgedAll(second.store, 'second', 3), { timeout: 10_000 });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('a node that finds the lease held (a node died holding it) retries until it is free', async () => {
+    const db = await target.create();
+    await seedClosedChats(db.config, { prefix: 'held', count: 3, ...expired });
+    const store = await openStore(db.config);
+    try {
+      expect(await store.attachments.takeLease(RETENTION_LEASE, 'dead-node', 300)).toBe(true);
+      const job = startRetention(
+        { store, blobs: blobsOf(store) },
+        { days: 30, everyMs: 3_600_000, firstRunMs: 0, batch: 10, retryMs: 100 },
+        'live-node',
+        pino({ level: 'silent' }),
+      );
+      try {
+        await vi.waitFor(() => purgedAll(store, 'held', 3), { timeout: 10_000 });
+      } finally {
+        await job.stop();
+      }
+      // Stopped: the lease is free for the next node at once.
+      expect(await store.attachments.takeLease(RETENTION_LEASE, 'next-node', 60_000)).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 });

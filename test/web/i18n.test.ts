@@ -4,6 +4,7 @@ import { common } from '../../web/shared/i18n/common.js';
 import { consoleStrings } from '../../web/shared/i18n/console.js';
 import { type Catalogue, LANGS, pickLang, translator } from '../../web/shared/i18n/index.js';
 import { noteStrings } from '../../web/shared/i18n/notes.js';
+import { privacyStrings } from '../../web/shared/i18n/privacy.js';
 import { reportStrings } from '../../web/shared/i18n/reports.js';
 import { toolStrings } from '../../web/shared/i18n/tools.js';
 import { widgetStrings } from '../../web/shared/i18n/widget.js';
@@ -17,6 +18,7 @@ const catalogues: Array<[string, Catalogue<string>]> = [
   ['notes', noteStrings],
   ['tools', toolStrings],
   ['reports', reportStrings],
+  ['privacy', privacyStrings],
 ];
 
 describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {

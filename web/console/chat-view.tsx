@@ -8,6 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayReadAuditLog } from '../../src/audit/permissions.js';
 import { person } from '../../src/auth/roles.js';
+import { ERASED_TEXT } from '../../src/schemas/vocabulary.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -31,6 +32,7 @@ import { RatingStars } from './rating.js';
 import { TranscriptButtons } from './transcript.js';
 import { TransferForm } from './transfer-form.js';
 import { useNotes } from './use-notes.js';
+import { type Erased, UserDataActions } from './user-data.js';
 
 interface Props {
   client: ChatClient;
@@ -59,7 +61,18 @@ type Reply = { chat?: Chat | null };
 
 export function ChatView(props: Props) {
   const may = chatActionsFor(props.chat, props.me);
-  return may.view ? <OpenChat {...props} /> : <ChatGone {...props} />;
+  // An erasure rewrote the chat's history: shown again from the server, with what was erased.
+  const [erased, setErased] = useState<{ shown: number; what?: Erased }>({ shown: 0 });
+  const onErased = (what: Erased) => {
+    const { ctx: _, ...rest } = props.chat;
+    props.dispatch({ type: 'upsert', chat: { ...rest, userName: ERASED_TEXT, status: 'closed' } });
+    setErased((e) => ({ shown: e.shown + 1, what }));
+  };
+  return may.view ? (
+    <OpenChat key={erased.shown} {...props} erased={erased.what} onErased={onErased} />
+  ) : (
+    <ChatGone {...props} />
+  );
 }
 
 /** What became of a chat this admin can no longer see, and the way back to the lists. */
@@ -91,7 +104,7 @@ function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
   );
 }
 
-function OpenChat(props: Props) {
+function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Erased): void }) {
   const { client, me, chat, admins, visible, t, c, lang, dispatch } = props;
   const superadmin = me.role === 'superadmin';
   const mine = chat.assignedAdminId === me.id;
@@ -379,6 +392,14 @@ function OpenChat(props: Props) {
         </p>
       ) : null}
       {chat.ctx ? <CustomerPanel ctx={chat.ctx} c={c} /> : null}
+      <UserDataActions
+        client={client}
+        me={me}
+        chat={chat}
+        lang={lang}
+        erased={props.erased}
+        onErased={props.onErased}
+      />
       {auditable ? (
         <ChatTabs client={client} me={me} chatId={chat._id} lang={lang} conversation={messages} />
       ) : (

@@ -17,3 +17,7 @@ export function saveFile(blob: Blob, name: string): void {
 /** The name a transcript is saved under (the server's own name is not readable cross-origin). */
 export const transcriptName = (chatId: string, format: 'html' | 'json'): string =>
   `transcript-${chatId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}.${format}`;
+
+/** The name a user's export is saved under. */
+export const exportName = (userId: string): string =>
+  `user-${userId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}.json`;

@@ -247,9 +247,11 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         path,
         { schema: { hide: true, params: AttachmentParams, querystring: AttachmentLinkQuery } },
         async (req, reply) => {
-          const { exp, sig } = req.query;
+          const { exp, sig, v } = req.query;
           const link =
-            exp !== undefined || sig !== undefined ? { exp: exp ?? '', sig: sig ?? '' } : undefined;
+            exp !== undefined || sig !== undefined || v !== undefined
+              ? { exp: exp ?? '', sig: sig ?? '', v }
+              : undefined;
           // A signed link is the whole authorization; a header beside it changes nothing.
           const actor = link ? ANONYMOUS : await ctx.actorFor(req, undefined);
           let download: Download;
