@@ -95,7 +95,7 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
     await chief.page.locator('[data-action=confirm-erase]').click();
     const done = chief.page.locator('.user-data__done[role=status]');
     await done.waitFor();
-    expect(await done.textContent()).toBe('Erased: 1 chats, 1 messages, 0 attachments.');
+    expect(await done.textContent()).toBe('Erased. Chats: 1, messages: 1, attachments: 0.');
     expect(await chief.page.evaluate(() => document.activeElement?.className)).toBe(
       'user-data__done',
     );

@@ -23,7 +23,7 @@ export const privacyStrings: Catalogue<PrivacyKey> = {
     confirmEraseYes: 'Erase for good',
     cancel: 'Cancel',
     eraseFailed: 'The user was not erased: {reason}',
-    erased: 'Erased: {chats} chats, {messages} messages, {attachments} attachments.',
+    erased: 'Erased. Chats: {chats}, messages: {messages}, attachments: {attachments}.',
   },
   ru: {
     userDataTitle: 'Данные клиента',
@@ -35,7 +35,7 @@ export const privacyStrings: Catalogue<PrivacyKey> = {
     confirmEraseYes: 'Стереть навсегда',
     cancel: 'Отмена',
     eraseFailed: 'Пользователь не стёрт: {reason}',
-    erased: 'Стёрто: чатов {chats}, сообщений {messages}, вложений {attachments}.',
+    erased: 'Стёрто. Чаты: {chats}, сообщения: {messages}, вложения: {attachments}.',
   },
   uz: {
     userDataTitle: "Mijoz ma'lumotlari",
