@@ -33,7 +33,7 @@ const hex23 = (store: StoreName, n: string): string =>
   store === 'postgres' ? `lpad(to_hex(${n}), 23, '0')` : `printf('%023x', ${n})`;
 const chatIdSql = (store: StoreName, c: string) => `'6' || ${hex23(store, c)}`;
 const messageIdSql = (store: StoreName, c: string, s: string) =>
-  `'5' || ${hex23(store, `(${c}) * 1048576 + ${s}`)}`;
+  `'5' || ${hex23(store, `CAST(${c} AS bigint) * 1048576 + ${s}`)}`;
 const chatIdOf = (c: number): string => `6${c.toString(16).padStart(23, '0')}`;
 export const scaleChatIds = (): string[] =>
   Array.from({ length: SCALE_CHATS }, (_, c) => chatIdOf(c));
