@@ -3,9 +3,10 @@
  * the same load generator in one run, alternated, with ratios; then two nodes with Redis
  * against one (bench/cluster.ts). Results go to bench/results/<time>.json and a markdown
  * table beside it. BENCH_QUICK=1 shortens it; BENCH_ONLY=cluster runs the two-node
- * scenario alone. It ends with the v2 import's speed, and with BENCH_SCALE=1 the store at
- * 10,000,000 messages (bench/scale.ts: seeded once, then cached) and search on 1,000,000
- * (bench/search.ts), each figure printed beside its target with the range of the rounds.
+ * scenario alone, BENCH_ONLY=targets the last part alone: the v2 import's speed, and with
+ * BENCH_SCALE=1 the store at 10,000,000 messages (bench/scale.ts: seeded once, then cached)
+ * and search on 1,000,000 (bench/search.ts), each figure beside its target with the range
+ * of the rounds.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,8 +31,8 @@ import { searchScenario } from './search.js';
 const QUICK = process.env.BENCH_QUICK === '1';
 const SCALE = process.env.BENCH_SCALE === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'cluster') {
-  process.stderr.write(`BENCH_ONLY=${ONLY}: only "cluster" is known\n`);
+if (ONLY !== undefined && ONLY !== 'cluster' && ONLY !== 'targets') {
+  process.stderr.write(`BENCH_ONLY=${ONLY}: only "cluster" and "targets" are known\n`);
   process.exit(2);
 }
 const ROUNDS = 2;
@@ -104,6 +105,10 @@ async function main() {
   else say(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL scenarios skipped`);
   if (ONLY === 'cluster') {
     await clusterScenario(stores);
+    return report(stores);
+  }
+  if (ONLY === 'targets') {
+    await targetScenarios(stores);
     return report(stores);
   }
 
