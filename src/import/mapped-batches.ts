@@ -2,12 +2,20 @@
  * An export file's mapped batches, from a worker thread (map-worker.ts): reading, JSON.parse
  * and mapping were about half of the import's CPU time, and ran between the database writes
  * on one thread; in a worker they run beside them, on another core. Batches arrive in the
- * file's order, so the report's order and every count are as before.
+ * file's order, so the report's order and every count are as before. A file smaller than
+ * TUNABLES.importWorkerBytes is mapped here, by the same code, without a worker.
  */
 import { Worker } from 'node:worker_threads';
 import { redactionEnabled } from '../redaction/client-text.js';
+import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
-import { type MappedBatch, type PackedBatch, type RowOf, unpackBatch } from './map-export.js';
+import {
+  type MappedBatch,
+  mapExport,
+  type PackedBatch,
+  type RowOf,
+  unpackBatch,
+} from './map-export.js';
 import type { ExportFile } from './open-export.js';
 import type { Collection } from './report.js';
 
@@ -43,10 +51,16 @@ function startWorker(workerData: MapWorkerData): Worker {
   return new Worker(script, { eval: true, workerData });
 }
 
+const WORKER_BYTES = TUNABLES.importWorkerBytes.value;
+
 export async function* mappedBatches<C extends Collection>(
   file: ExportFile,
   collection: C,
 ): AsyncGenerator<MappedBatch<RowOf<C>>> {
+  if (file.size < WORKER_BYTES) {
+    yield* mapExport(file, collection);
+    return;
+  }
   const worker = startWorker({
     fd: file.handle.fd,
     path: file.path,
