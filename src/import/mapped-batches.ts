@@ -88,8 +88,11 @@ export async function* mappedBatches<C extends Collection>(
   );
   try {
     for (;;) {
-      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const message = queue.shift() as WorkerMessage;
+      const message = queue.shift();
+      if (message === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
       if (message.kind === 'done') return;
       if (message.kind === 'failed') {
         if (message.input) throw new InputError(message.message);
