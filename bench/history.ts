@@ -79,23 +79,36 @@ export interface PageTimes {
   max: number;
 }
 
+/** Cursor pages (`after=`/`before=`, alternating) or v2's numbered pages (`page=`). */
+export type PageMode = 'cursor' | 'page';
+
 /**
- * `count` sequential page reads, half `after=`, half `before=`, at random positions,
- * after `count / 10` unmeasured reads that warm the caches and the JIT.
+ * `count` sequential page reads of 50 at random positions of random chats (each holding
+ * `perChat` messages): cursor mode alternates `after=` and `before=`, page mode asks
+ * `page=` 1… as v2 clients do. After `count / 10` unmeasured reads that warm the caches and
+ * the JIT.
  */
-export async function timePages(url: string, chatIds: string[], count: number): Promise<PageTimes> {
+export async function timePages(
+  url: string,
+  chatIds: string[],
+  count: number,
+  { perChat = PER_CHAT, mode = 'cursor' }: { perChat?: number; mode?: PageMode } = {},
+): Promise<PageTimes> {
   // node:http with keep-alive, as the REST scenario: fetch adds its own milliseconds.
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const times: number[] = [];
   const warmup = Math.ceil(count / 10);
+  const limit = 50;
   for (let i = -warmup; i < count; i++) {
     const chatId = chatIds[Math.floor(Math.random() * chatIds.length)];
-    const cursor = 1 + Math.floor(Math.random() * PER_CHAT);
-    const q = i % 2 === 0 ? `after=${cursor}` : `before=${cursor}`;
+    const q =
+      mode === 'page'
+        ? `page=${1 + Math.floor(Math.random() * Math.ceil(perChat / limit))}`
+        : `${i % 2 === 0 ? 'after' : 'before'}=${1 + Math.floor(Math.random() * perChat)}`;
     const started = performance.now();
     const status = await httpRequest(
       agent,
-      new URL(`/api/messages/${chatId}?${q}&limit=50`, url),
+      new URL(`/api/messages/${chatId}?${q}&limit=${limit}`, url),
       'GET',
     );
     if (status !== 200) throw new Error(`history page: ${status}`);

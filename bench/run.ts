@@ -3,7 +3,10 @@
  * the same load generator in one run, alternated, with ratios; then two nodes with Redis
  * against one (bench/cluster.ts). Results go to bench/results/<time>.json and a markdown
  * table beside it. BENCH_QUICK=1 shortens it; BENCH_ONLY=cluster runs the two-node
- * scenario alone.
+ * scenario alone, BENCH_ONLY=targets the last part alone: the v2 import's speed, and with
+ * BENCH_SCALE=1 the store at 10,000,000 messages (bench/scale.ts: seeded once, then cached)
+ * and search on 1,000,000 (bench/search.ts), each figure beside its target with the range
+ * of the rounds.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +14,7 @@ import os from 'node:os';
 import { clusterRound, ONE_NODE, TWO_NODES } from './cluster.js';
 import { benchDatabases, PG_ADMIN, pgReachable, type StoreName } from './databases.js';
 import { CHATS, PER_CHAT, seedPostgres, seedSqlite, timePages } from './history.js';
+import { IMPORT_TARGETS, importRounds } from './import.js';
 import {
   closePairs,
   idleSockets,
@@ -21,11 +25,14 @@ import {
   throughput,
 } from './load.js';
 import { rssKb, startRelay, startServer, type Target } from './processes.js';
+import { SCALE_TARGETS, scaleScenario } from './scale.js';
+import { searchScenario } from './search.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const SCALE = process.env.BENCH_SCALE === '1';
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'cluster') {
-  process.stderr.write(`BENCH_ONLY=${ONLY}: only "cluster" is known\n`);
+if (ONLY !== undefined && ONLY !== 'cluster' && ONLY !== 'targets') {
+  process.stderr.write(`BENCH_ONLY=${ONLY}: only "cluster" and "targets" are known\n`);
   process.exit(2);
 }
 const ROUNDS = 2;
@@ -98,6 +105,10 @@ async function main() {
   else say(`!!! PostgreSQL at ${PG_ADMIN} unreachable: PostgreSQL scenarios skipped`);
   if (ONLY === 'cluster') {
     await clusterScenario(stores);
+    return report(stores);
+  }
+  if (ONLY === 'targets') {
+    await targetScenarios(stores);
     return report(stores);
   }
 
@@ -206,7 +217,70 @@ async function main() {
   }
 
   await clusterScenario(stores);
+  await targetScenarios(stores);
   report(stores);
+}
+
+/** The issue's targets: scenario → what each store must reach (a bound, and which side). */
+const TARGETS: Record<string, Partial<Record<StoreName, { bound: number; below: boolean }>>> = {};
+const IMPORT_MESSAGES = QUICK ? 20_000 : 100_000;
+const target = (
+  scenario: string,
+  stores: StoreName[],
+  bound: (s: StoreName) => number,
+  below: boolean,
+) => {
+  TARGETS[scenario] = Object.fromEntries(stores.map((s) => [s, { bound: bound(s), below }]));
+};
+
+/** The import's speed; with BENCH_SCALE=1 the 10M store and search on 1M. */
+async function targetScenarios(stores: StoreName[]): Promise<void> {
+  target(
+    `v2 import msg/s (${IMPORT_MESSAGES / 1000}k messages)`,
+    stores,
+    (s) => IMPORT_TARGETS[s],
+    false,
+  );
+  await importRounds(stores, IMPORT_MESSAGES, ROUNDS, say, record);
+  if (!SCALE) return say('10M store and search on 1M: skipped (BENCH_SCALE=1 runs them)');
+  await scaleScenario({ stores, rounds: ROUNDS, pageReads: PAGE_READS, say, record });
+  for (const scenario of Object.keys(results)) {
+    if (/^history .* p99 on/.test(scenario))
+      target(scenario, stores, () => SCALE_TARGETS.pageP99Ms, true);
+    if (/^startup on/.test(scenario)) target(scenario, stores, () => SCALE_TARGETS.startupMs, true);
+  }
+  target('search p99 on 1M messages (ms)', stores, () => 50, true);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const store of stores) {
+      say(`search ${store} round ${round}/${ROUNDS}: seeding 1,000,000 messages`);
+      const times = await searchScenario(await freshDatabase(store));
+      record('search p99 on 1M messages (ms)', store, times.p99);
+      record('search p50 on 1M messages (ms)', store, times.p50);
+      say(`  p50 ${times.p50.toFixed(1)} ms, p99 ${times.p99.toFixed(1)} ms`);
+    }
+  }
+}
+
+/** Each target's figure: the mean of the rounds, their range, the bound, and whether it holds. */
+function targetsTable(stores: StoreName[]): string {
+  const lines = [
+    `| target (${ROUNDS} rounds) | store | mean | range of the rounds | target | met |`,
+    '|---|---|---:|---:|---:|---|',
+  ];
+  const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+  for (const [scenario, byStore] of Object.entries(TARGETS)) {
+    for (const store of stores) {
+      const goal = byStore[store];
+      const values = results[scenario]?.[store];
+      if (!goal || !values) continue;
+      const m = mean(values);
+      const met = goal.below ? Math.max(...values) < goal.bound : Math.min(...values) >= goal.bound;
+      lines.push(
+        `| ${scenario} | ${store} | ${fmt(m)} | ${fmt(Math.min(...values))}–${fmt(Math.max(...values))} | ${goal.below ? '<' : '≥'} ${fmt(goal.bound)} | ${met ? 'yes' : 'NO'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 /** Means of each round's values, and the ratio two nodes / one node taken round by round. */
@@ -264,6 +338,9 @@ function report(stores: StoreName[]) {
   }
   const tables = [
     ...(Object.keys(results).length > 0 ? [lines.join('\n')] : []),
+    ...(Object.keys(TARGETS).length > 0
+      ? [`The issue's targets (every round must meet its bound):\n\n${targetsTable(stores)}`]
+      : []),
     ...(Object.keys(clusterResults).length > 0
       ? [
           `Two nodes (REDIS_URL), each chat's user on one and its admin on the other:\n\n${clusterTable()}`,
@@ -283,6 +360,7 @@ function report(stores: StoreName[]) {
     seconds: SECONDS,
     idleSockets: IDLE,
     only: ONLY,
+    scale: SCALE,
     results,
     cluster: clusterResults,
   };

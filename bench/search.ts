@@ -19,6 +19,7 @@
  *    loop's longest hold by the indexer).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -437,6 +438,23 @@ async function appendRound(url: string, withIndex: boolean) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
+/** The query mix on a seeded store, after one unmeasured pass that warms its caches. */
+async function searchTimes(config: DatabaseConfig, names: string[]) {
+  const store = await openStore(config);
+  try {
+    await timeSearches(store, names);
+    return await timeSearches(store, names);
+  } finally {
+    await store.close();
+  }
+}
+
+/** For `npm run bench` (BENCH_SCALE=1): search p50/p99 on a freshly seeded store. */
+export async function searchScenario(url: string): Promise<{ p50: number; p99: number }> {
+  const { config, names } = await seed(url);
+  return searchTimes(config, names);
+}
+
 async function main() {
   const databases = benchDatabases('search');
   const stores =
@@ -450,10 +468,7 @@ async function main() {
       const seededAt = performance.now();
       const { config, names } = await seed(await databases.fresh(storeName));
       say(`${storeName}: seeded in ${Math.round((performance.now() - seededAt) / 1000)} s`);
-      const store = await openStore(config);
-      await timeSearches(store, names); // warm the caches
-      const r = await timeSearches(store, names);
-      await store.close();
+      const r = await searchTimes(config, names);
       const line = `search ${storeName} ${MESSAGES} messages: ${r.n} searches, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; slowest ${r.worst.map(([k, ms]) => `${k} ${ms.toFixed(1)}`).join(', ')}`;
       say(line);
       lines.push(line);
@@ -495,4 +510,4 @@ async function main() {
   process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

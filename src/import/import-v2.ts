@@ -10,13 +10,12 @@ import { indexPendingMessages } from '../store/search.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { KnownChats } from './known-chats.js';
-import { type ChatRow, mapChat, mapMessage, type StagedMessage } from './map-v2.js';
+import type { RowOf } from './map-export.js';
+import { mappedBatches } from './mapped-batches.js';
 import { OneOpenChatPerUser } from './one-open-chat.js';
 import { type ImportDatabase, openImportDatabase } from './open-database.js';
 import { type ExportFile, openExport } from './open-export.js';
-import { type Mapped, mapRecord } from './parse-document.js';
 import { type Progress, silentProgress } from './progress.js';
-import { type ExportRecord, readRecords } from './read-records.js';
 import { type Collection, type Position, type ReasonCount, Report } from './report.js';
 import { createStagingTable, MessageStager } from './stage-messages.js';
 import { ChatWriter } from './write-chats.js';
@@ -39,43 +38,40 @@ export interface ImportSummary {
   messagesPerSecond: number;
 }
 
-interface ExportReading<T> {
+interface ExportReading<C extends Collection> {
   file: ExportFile;
-  collection: Collection;
-  map: (record: ExportRecord) => Mapped<T>;
+  collection: C;
   /** Takes a mapped row (it may still reject it, e.g. as a duplicate). */
-  take: (row: T, position: Position) => Promise<void>;
+  take: (row: RowOf<C>, position: Position) => Promise<void>;
   /** Told the _id of each document rejected while mapping, when it could be read. */
   onRejectedId?: (id: string) => void;
 }
 
 /**
- * Reads one export file, maps each record, and hands rows on (reporting what was taken
- * changed) or reports them rejected.
+ * Reads one export file, mapped in a worker (mapped-batches.ts), and hands rows on
+ * (reporting what was taken changed) or reports them rejected, in the file's order.
  */
-async function readExport<T>(
-  { file, collection, map, take, onRejectedId }: ExportReading<T>,
+async function readExport<C extends Collection>(
+  { file, collection, take, onRejectedId }: ExportReading<C>,
   report: Report,
   progress: Progress,
 ): Promise<void> {
   const name = basename(file.path);
   let rows = 0;
-  let bytes = 0;
   progress.start(collection, file.size);
-  for await (const records of readRecords(file, (read) => (bytes = read))) {
-    for (const record of records) {
-      const mapped = map(record);
+  for await (const { items, bytes } of mappedBatches(file, collection)) {
+    for (const { mapped, position } of items) {
       if (mapped.ok) {
         for (const change of mapped.changes) {
           await report.add({ outcome: 'changed', collection, file: name, ...change });
         }
-        await take(mapped.row, record);
+        await take(mapped.row, position);
       } else {
         if (mapped.rejection.id !== null) onRejectedId?.(mapped.rejection.id);
         await report.add({ outcome: 'rejected', collection, file: name, ...mapped.rejection });
       }
     }
-    rows += records.length;
+    rows += items.length;
     progress.update(bytes, rows);
   }
   progress.stop();
@@ -113,11 +109,10 @@ async function run(
     report,
     basename(files.chats.path),
   );
-  await readExport<ChatRow>(
+  await readExport(
     {
       file: files.chats,
       collection: 'chats',
-      map: (record) => mapRecord(record, mapChat),
       take: (row, position) => chats.add(row, position),
       onRejectedId: (id) => known.addRejected(id),
     },
@@ -128,12 +123,10 @@ async function run(
 
   await createStagingTable(db);
   const messages = new MessageStager(target, known, report, basename(files.messages.path));
-  await readExport<StagedMessage>(
+  await readExport(
     {
       file: files.messages,
       collection: 'messages',
-      map: (record) =>
-        mapRecord(record, (doc, id, changes) => mapMessage(doc, id, record, changes)),
       take: (row) => messages.add(row),
     },
     report,

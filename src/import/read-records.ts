@@ -7,7 +7,6 @@
 
 import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
-import type { ExportFile } from './open-export.js';
 import type { RecordStart, SplitRecord } from './record-bytes.js';
 import { JsonArraySplitter } from './split-json-array.js';
 import { LineSplitter } from './split-lines.js';
@@ -15,6 +14,23 @@ import { firstInvalidUtf8 } from './utf8.js';
 
 /** The largest document (a line, or an array element) the import reads (src/tunables.ts). */
 export const MAX_DOCUMENT_BYTES = TUNABLES.maxDocumentBytes.value;
+
+/**
+ * What reading needs of an opened export: its path (for messages), its size when opened, and
+ * positional reads — an ExportFile's handle, or its descriptor in the mapping worker.
+ */
+export interface ExportReader {
+  path: string;
+  size: number;
+  handle: {
+    read(
+      buffer: Buffer,
+      offset: number,
+      length: number,
+      position: number,
+    ): Promise<{ bytesRead: number }>;
+  };
+}
 
 /** One document's text and where it is in its file. */
 export interface RawRecord extends RecordStart {
@@ -50,7 +66,7 @@ const OPEN_BRACKET = 0x5b;
 const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** The file's bytes as it was when opened, in chunks of their own (records keep slices). */
-async function* chunks({ handle, size }: ExportFile): AsyncGenerator<Buffer> {
+async function* chunks({ handle, size }: ExportReader): AsyncGenerator<Buffer> {
   let position = 0;
   while (position < size) {
     const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - position));
@@ -91,7 +107,7 @@ class RecordDecoder {
 
 /** Yields record batches; `onBytes` gets the bytes read so far. */
 export async function* readRecords(
-  file: ExportFile,
+  file: ExportReader,
   onBytes: (bytesRead: number) => void = () => {},
 ): AsyncGenerator<ExportRecord[]> {
   const decoder = new RecordDecoder(file.path);
