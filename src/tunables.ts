@@ -563,6 +563,13 @@ export const TUNABLES = {
     reason:
       'Chat rows a node keeps cached at most: the chats in use at once fit many times over, and the cache cannot grow with the number of chats ever opened.',
   },
+  sqliteStatementCache: {
+    value: 300,
+    unit: 'entries',
+    area: 'store',
+    reason:
+      "Prepared statements SQLite keeps for reuse, by SQL text (least recently used go first): Kysely's driver prepared every query anew; the server's query shapes fit many times over, and texts that vary with their input cannot grow it without bound.",
+  },
   sqliteLockWaitMs: {
     value: 2_000,
     unit: 'ms',
