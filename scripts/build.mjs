@@ -16,6 +16,8 @@ await build({
     main: 'src/main.ts',
     'import-v2': 'src/import/cli.ts',
     'audit-verify': 'src/audit-verify.ts',
+    // SQLite's writer thread (store/sqlite-writer.ts loads it from beside main.js).
+    'sqlite-writer': 'src/store/sqlite-writer-thread.ts',
   },
   outdir: 'dist',
   bundle: true,

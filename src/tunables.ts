@@ -570,6 +570,14 @@ export const TUNABLES = {
     reason:
       "Prepared statements SQLite keeps for reuse, by SQL text (least recently used go first): Kysely's driver prepared every query anew; the server's query shapes fit many times over, and texts that vary with their input cannot grow it without bound.",
   },
+  sqliteWriterThread: {
+    value: 0,
+    unit: 'count',
+    area: 'store',
+    reason:
+      "SQLite appends on a worker thread with a connection of its own (1) or on the event loop (0): off the event loop, no socket waits for a commit's fsync.",
+    override: { env: 'SQLITE_WRITER_THREAD', accepts: { kind: 'whole', min: 0, max: 1 } },
+  },
   sqliteLockWaitMs: {
     value: 2_000,
     unit: 'ms',

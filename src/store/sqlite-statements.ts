@@ -13,16 +13,34 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 
-export function cachingStatements(database: BetterSqlite3.Database, max: number): SqliteDatabase {
-  if (max <= 0) return database;
+export interface StatementOptions {
+  /** Runs once the handle is closed (Kysely's destroy). */
+  afterClose?: () => void;
+  /**
+   * Kysely's transactions begin IMMEDIATE (take the write lock at once, waiting for it):
+   * with another connection writing the file (the writer thread), a deferred transaction
+   * that read and then writes finds its snapshot stale and fails at once with SQLITE_BUSY,
+   * without waiting.
+   */
+  immediate?: boolean;
+}
+
+export function cachingStatements(
+  database: BetterSqlite3.Database,
+  max: number,
+  { afterClose = () => {}, immediate = false }: StatementOptions = {},
+): SqliteDatabase {
   // A Map iterates in insertion order: re-inserting on use keeps the oldest first.
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => {
       cache.clear();
       database.close();
+      afterClose();
     },
-    prepare: (sql) => {
+    prepare: (text) => {
+      const sql = immediate && text === 'begin' ? 'begin immediate' : text;
+      if (max <= 0) return database.prepare(sql);
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);
