@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/store-append.ts [append|history|mark-read|statements]`: the SQLite
+ * `node --import tsx bench/store-append.ts [append|history|writer|mark-read|statements]`: the SQLite
  * store alone, without a server or sockets, so that what one statement or index costs a
  * message shows above the noise. Each measure alternates its variants round by round
  * (A B, then B A, ...) on fresh files and prints every round, so that a drift of a shared
@@ -14,6 +14,9 @@
  * - history: history pages of 50 (by page number and by cursor, in turn) of 200-message
  *   chats, HISTORY_READS (5,000) per round; CPU µs per page, with the statement cache and
  *   without.
+ * - writer: the event loop's share of appends as in append, on the loop and on the writer
+ *   thread (sqlite-writer.ts): µs of its activity per message, the p99 of its delay, and
+ *   the wall time.
  * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
  *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
  *   and 0005's statement, as it was, with its partial index and without it (what the
@@ -26,6 +29,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { readEffect } from '../src/chats/rules.js';
 import { newId } from '../src/ids.js';
@@ -158,6 +162,79 @@ async function benchAppend(): Promise<void> {
     'CPU µs per message',
     results,
   );
+}
+
+// ---- writer ----------------------------------------------------------------------------
+
+/**
+ * The event loop's share of an append, on the loop and on the writer thread: its active
+ * time per message (event-loop utilization, an fsync on the loop included) and the p99 of
+ * its delay (how long a socket's turn could wait), for BENCH_MESSAGES appends as in append.
+ */
+async function writerRound(
+  onThread: boolean,
+): Promise<{ activeUs: number; delayP99Ms: number; wallMs: number }> {
+  const path = freshPath();
+  const store = await openSqliteStore(path, { writerThread: onThread });
+  try {
+    const chats = await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+      ),
+    );
+    const send = async (total: number): Promise<void> => {
+      let next = 0;
+      await Promise.all(
+        chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
+          let turn = lane;
+          while (next < total) {
+            const n = next++;
+            const { chat } = chats[turn % CHATS] ?? { chat: undefined };
+            turn += IN_FLIGHT;
+            if (!chat) throw new Error('no chat');
+            const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
+            if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
+          }
+        }),
+      );
+    };
+    await send(WARM_UP);
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const elu = performance.eventLoopUtilization();
+    const started = performance.now();
+    await send(MESSAGES);
+    const wallMs = performance.now() - started;
+    delay.disable();
+    const { active } = performance.eventLoopUtilization(elu);
+    return {
+      activeUs: (active * 1000) / MESSAGES,
+      delayP99Ms: delay.percentile(99) / 1e6,
+      wallMs,
+    };
+  } finally {
+    await store.close();
+    rmSync(path, { force: true });
+  }
+}
+
+async function benchWriter(): Promise<void> {
+  const variants = ['on the event loop', 'writer thread'] as const;
+  const active = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const delay = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const wall = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of inTurn(variants, round)) {
+      const r = await writerRound(variant === 'writer thread');
+      active.get(variant)?.push(r.activeUs);
+      delay.get(variant)?.push(r.delayP99Ms);
+      wall.get(variant)?.push(r.wallMs / 1000);
+    }
+  }
+  const title = `appendMessage, ${MESSAGES} messages over ${CHATS} chats, ${IN_FLIGHT} in flight`;
+  report(title, 'µs of event-loop activity per message', active);
+  report(title, 'p99 event-loop delay, ms', delay);
+  report(title, 's of wall time', wall);
 }
 
 // ---- history ---------------------------------------------------------------------------
@@ -448,6 +525,7 @@ async function benchStatements(): Promise<void> {
 const measures = {
   append: benchAppend,
   history: benchHistory,
+  writer: benchWriter,
   'mark-read': benchMarkRead,
   statements: benchStatements,
 };

@@ -131,6 +131,8 @@ export function sqliteWriter(data: WriterData): SqliteWriter {
       // Requests are taken in order: every append posted before this one is answered first.
       const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
       const request: WriterRequest = { kind: 'close' };
+      // Kept alive until it has answered and stopped (an idle thread is unref'd).
+      thread.ref();
       thread.postMessage(request);
       await exited;
     },
