@@ -15,8 +15,8 @@
  *   chats, HISTORY_READS (5,000) per round; CPU µs per page, with the statement cache and
  *   without.
  * - writer: the event loop's share of appends as in append, on the loop and on the writer
- *   thread (sqlite-writer.ts): µs of its activity per message, the p99 of its delay, and
- *   the wall time.
+ *   thread (sqlite-writer.ts): µs of its activity per message, the process's CPU per
+ *   message (both threads), the p99 of its delay, and the wall time.
  * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
  *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
  *   and 0005's statement, as it was, with its partial index and without it (what the
@@ -173,7 +173,7 @@ async function benchAppend(): Promise<void> {
  */
 async function writerRound(
   onThread: boolean,
-): Promise<{ activeUs: number; delayP99Ms: number; wallMs: number }> {
+): Promise<{ cpuUs: number; activeUs: number; delayP99Ms: number; wallMs: number }> {
   const path = freshPath();
   const store = await openSqliteStore(path, { writerThread: onThread });
   try {
@@ -203,11 +203,14 @@ async function writerRound(
     delay.enable();
     const elu = performance.eventLoopUtilization();
     const started = performance.now();
+    const startedCpu = cpuMicros();
     await send(MESSAGES);
+    const cpuUs = (cpuMicros() - startedCpu) / MESSAGES;
     const wallMs = performance.now() - started;
     delay.disable();
     const { active } = performance.eventLoopUtilization(elu);
     return {
+      cpuUs,
       activeUs: (active * 1000) / MESSAGES,
       delayP99Ms: delay.percentile(99) / 1e6,
       wallMs,
@@ -221,18 +224,21 @@ async function writerRound(
 async function benchWriter(): Promise<void> {
   const variants = ['on the event loop', 'writer thread'] as const;
   const active = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v, []]));
   const delay = new Map<string, number[]>(variants.map((v) => [v, []]));
   const wall = new Map<string, number[]>(variants.map((v) => [v, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const variant of inTurn(variants, round)) {
       const r = await writerRound(variant === 'writer thread');
       active.get(variant)?.push(r.activeUs);
+      cpu.get(variant)?.push(r.cpuUs);
       delay.get(variant)?.push(r.delayP99Ms);
       wall.get(variant)?.push(r.wallMs / 1000);
     }
   }
   const title = `appendMessage, ${MESSAGES} messages over ${CHATS} chats, ${IN_FLIGHT} in flight`;
   report(title, 'µs of event-loop activity per message', active);
+  report(title, 'CPU µs per message, every thread of the process', cpu);
   report(title, 'p99 event-loop delay, ms', delay);
   report(title, 's of wall time', wall);
 }
