@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/store-append.ts [append|mark-read|statements]`: the SQLite
+ * `node --import tsx bench/store-append.ts [append|history|writer|mark-read|statements]`: the SQLite
  * store alone, without a server or sockets, so that what one statement or index costs a
  * message shows above the noise. Each measure alternates its variants round by round
  * (A B, then B A, ...) on fresh files and prints every round, so that a drift of a shared
@@ -8,8 +8,15 @@
  *
  * - append: store.appendMessage of BENCH_MESSAGES user messages over BENCH_CHATS chats,
  *   BENCH_IN_FLIGHT at once (default BENCH_CHATS: group-commit batches of about that many),
- *   after a warm-up; CPU µs of this process per message. Variants: the store as it is, and the
- *   same with the partial index of unread messages that migration 0005 added (0010 drops it).
+ *   after a warm-up; CPU µs of this process per message. Variants: the store as it is, the
+ *   same with the partial index of unread messages that migration 0005 added (0010 drops
+ *   it), and the store without its statement cache (sqlite-statements.ts).
+ * - history: history pages of 50 (by page number and by cursor, in turn) of 200-message
+ *   chats, HISTORY_READS (5,000) per round; CPU µs per page, with the statement cache and
+ *   without.
+ * - writer: the event loop's share of appends as in append, on the loop and on the writer
+ *   thread (sqlite-writer.ts): µs of its activity per message, the process's CPU per
+ *   message (both threads), the p99 of its delay, and the wall time.
  * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
  *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
  *   and 0005's statement, as it was, with its partial index and without it (what the
@@ -22,6 +29,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { readEffect } from '../src/chats/rules.js';
 import { newId } from '../src/ids.js';
@@ -39,6 +47,7 @@ const IN_FLIGHT = Math.min(Number(process.env.BENCH_IN_FLIGHT ?? CHATS), CHATS);
 const LONG_CHAT = 300_000;
 const UNREAD = 100;
 const WARM_UP = 2_000;
+const HISTORY_READS = Number(process.env.HISTORY_READS ?? 5_000);
 
 const scratch = mkdtempSync(join(os.tmpdir(), 'chat-store-bench-'));
 let files = 0;
@@ -93,11 +102,21 @@ function report(title: string, unit: string, results: Map<string, number[]>): vo
 
 // ---- append ----------------------------------------------------------------------------
 
-async function appendRound(withUnreadIndex: boolean): Promise<number> {
+const APPEND_VARIANTS = [
+  'as it is (0010)',
+  'with messages_unread (0005)',
+  'no statement cache',
+] as const;
+type AppendVariant = (typeof APPEND_VARIANTS)[number];
+
+async function appendRound(variant: AppendVariant): Promise<number> {
   const path = freshPath();
   await (await openSqliteStore(path)).close();
-  if (withUnreadIndex) onFile(path, (database) => database.exec(UNREAD_INDEX));
-  const store = await openSqliteStore(path);
+  if (variant === APPEND_VARIANTS[1]) onFile(path, (database) => database.exec(UNREAD_INDEX));
+  const store = await openSqliteStore(
+    path,
+    variant === APPEND_VARIANTS[2] ? { statementCache: 0 } : {},
+  );
   try {
     const chats = await Promise.all(
       Array.from({ length: CHATS }, (_, i) =>
@@ -132,16 +151,153 @@ async function appendRound(withUnreadIndex: boolean): Promise<number> {
 }
 
 async function benchAppend(): Promise<void> {
-  const variants = ['as it is (0010)', 'with messages_unread (0005)'] as const;
-  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const results = new Map<string, number[]>(APPEND_VARIANTS.map((v) => [v, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const variant of inTurn(variants, round)) {
-      results.get(variant)?.push(await appendRound(variant !== variants[0]));
+    for (const variant of inTurn(APPEND_VARIANTS, round)) {
+      results.get(variant)?.push(await appendRound(variant));
     }
   }
   report(
     `appendMessage, ${MESSAGES} messages over ${CHATS} chats, ${IN_FLIGHT} in flight`,
     'CPU µs per message',
+    results,
+  );
+}
+
+// ---- writer ----------------------------------------------------------------------------
+
+/**
+ * The event loop's share of an append, on the loop and on the writer thread: its active
+ * time per message (event-loop utilization, an fsync on the loop included) and the p99 of
+ * its delay (how long a socket's turn could wait), for BENCH_MESSAGES appends as in append.
+ */
+async function writerRound(
+  onThread: boolean,
+): Promise<{ cpuUs: number; activeUs: number; delayP99Ms: number; wallMs: number }> {
+  const path = freshPath();
+  const store = await openSqliteStore(path, { writerThread: onThread });
+  try {
+    const chats = await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+      ),
+    );
+    const send = async (total: number): Promise<void> => {
+      let next = 0;
+      await Promise.all(
+        chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
+          let turn = lane;
+          while (next < total) {
+            const n = next++;
+            const { chat } = chats[turn % CHATS] ?? { chat: undefined };
+            turn += IN_FLIGHT;
+            if (!chat) throw new Error('no chat');
+            const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
+            if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
+          }
+        }),
+      );
+    };
+    await send(WARM_UP);
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const elu = performance.eventLoopUtilization();
+    const started = performance.now();
+    const startedCpu = cpuMicros();
+    await send(MESSAGES);
+    const cpuUs = (cpuMicros() - startedCpu) / MESSAGES;
+    const wallMs = performance.now() - started;
+    delay.disable();
+    const { active } = performance.eventLoopUtilization(elu);
+    return {
+      cpuUs,
+      activeUs: (active * 1000) / MESSAGES,
+      delayP99Ms: delay.percentile(99) / 1e6,
+      wallMs,
+    };
+  } finally {
+    await store.close();
+    rmSync(path, { force: true });
+  }
+}
+
+async function benchWriter(): Promise<void> {
+  const variants = ['on the event loop', 'writer thread'] as const;
+  const active = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const delay = new Map<string, number[]>(variants.map((v) => [v, []]));
+  const wall = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of inTurn(variants, round)) {
+      const r = await writerRound(variant === 'writer thread');
+      active.get(variant)?.push(r.activeUs);
+      cpu.get(variant)?.push(r.cpuUs);
+      delay.get(variant)?.push(r.delayP99Ms);
+      wall.get(variant)?.push(r.wallMs / 1000);
+    }
+  }
+  const title = `appendMessage, ${MESSAGES} messages over ${CHATS} chats, ${IN_FLIGHT} in flight`;
+  report(title, 'µs of event-loop activity per message', active);
+  report(title, 'CPU µs per message, every thread of the process', cpu);
+  report(title, 'p99 event-loop delay, ms', delay);
+  report(title, 's of wall time', wall);
+}
+
+// ---- history ---------------------------------------------------------------------------
+
+/** HISTORY_READS pages of 50 (by page number and by cursor, in turn) from BENCH_CHATS chats. */
+async function benchHistory(): Promise<void> {
+  const template = freshPath();
+  const seeding = await openSqliteStore(template);
+  const chats = await Promise.all(
+    Array.from({ length: CHATS }, (_, i) =>
+      seeding.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+    ),
+  );
+  for (let n = 0; n < 200; n++) {
+    await Promise.all(
+      chats.map(({ chat }) => seeding.appendMessage(userDraft(chat._id, chat.userId, n))),
+    );
+  }
+  await seeding.close();
+  const variants = ['statement cache', 'no statement cache'] as const;
+  const stores = new Map<string, Store>();
+  for (const variant of variants) {
+    const path = freshPath();
+    copyFileSync(template, path);
+    stores.set(
+      variant,
+      await openSqliteStore(path, variant === 'no statement cache' ? { statementCache: 0 } : {}),
+    );
+  }
+  const reads = async (store: Store, total: number): Promise<void> => {
+    for (let i = 0; i < total; i++) {
+      const { chat } = chats[i % chats.length] ?? { chat: undefined };
+      if (!chat) throw new Error('no chat');
+      if (i % 2 === 0) await store.historyPage(chat._id, 1 + (i % 4), 50);
+      else
+        await store.historyCursor(chat._id, {
+          direction: 'before',
+          seq: 51 + (i % 150),
+          limit: 50,
+        });
+    }
+  };
+  const results = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (const store of stores.values()) await reads(store, WARM_UP);
+  for (let round = 0; round < Math.max(ROUNDS, 5); round++) {
+    for (const variant of inTurn(variants, round)) {
+      const store = stores.get(variant);
+      if (!store) throw new Error(variant);
+      const started = cpuMicros();
+      await reads(store, HISTORY_READS);
+      results.get(variant)?.push((cpuMicros() - started) / HISTORY_READS);
+    }
+  }
+  for (const store of stores.values()) await store.close();
+  report(
+    `history pages of 50, ${HISTORY_READS} reads over ${CHATS} chats`,
+    'CPU µs per page',
     results,
   );
 }
@@ -372,7 +528,13 @@ async function benchStatements(): Promise<void> {
   );
 }
 
-const measures = { append: benchAppend, 'mark-read': benchMarkRead, statements: benchStatements };
+const measures = {
+  append: benchAppend,
+  history: benchHistory,
+  writer: benchWriter,
+  'mark-read': benchMarkRead,
+  statements: benchStatements,
+};
 const asked = process.argv[2];
 try {
   for (const [name, measure] of Object.entries(measures)) {

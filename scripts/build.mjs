@@ -17,6 +17,8 @@ await build({
     'import-v2': 'src/import/cli.ts',
     'import-map-worker': 'src/import/map-worker.ts',
     'audit-verify': 'src/audit-verify.ts',
+    // SQLite's writer thread (store/sqlite-writer.ts loads it from beside main.js).
+    'sqlite-writer': 'src/store/sqlite-writer-thread.ts',
   },
   outdir: 'dist',
   bundle: true,

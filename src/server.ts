@@ -204,6 +204,7 @@ export async function startServer(
     options.store ??
     (await openStore(config.database, {
       onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
+      sqliteWriterThread: config.tunables.sqliteWriterThread === 1,
       ...(metrics && { onBatch: (size: number) => metrics.groupCommitBatchSize.observe(size) }),
     }));
   const store = metrics

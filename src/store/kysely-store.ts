@@ -169,6 +169,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.traits.appender.close?.();
     await this.db.destroy();
   }
 

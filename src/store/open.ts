@@ -6,6 +6,8 @@ export interface StoreEvents {
   onBackgroundError(err: Error): void;
   /** The size of each group-commit batch (metrics). */
   onBatch?: (size: number) => void;
+  /** SQLite appends on a worker thread (SQLITE_WRITER_THREAD). */
+  sqliteWriterThread?: boolean;
 }
 
 /** Loads only the driver the configuration names (start-up time: pg and better-sqlite3 are not free). */
@@ -18,5 +20,8 @@ export async function openStore(
     return openPostgresStore(config.url, events.onBackgroundError, events.onBatch);
   }
   const { openSqliteStore } = await import('./sqlite.js');
-  return openSqliteStore(config.path, { onBatch: events.onBatch });
+  return openSqliteStore(config.path, {
+    onBatch: events.onBatch,
+    ...(events.sqliteWriterThread !== undefined && { writerThread: events.sqliteWriterThread }),
+  });
 }

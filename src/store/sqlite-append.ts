@@ -1,7 +1,9 @@
 /**
  * SQLite's append: prepared statements on the raw better-sqlite3 handle, run
- * synchronously, a whole batch in one transaction (one fsync). It holds Kysely's
- * connection while it runs, so it never lands inside a Kysely transaction (markRead's).
+ * synchronously, a whole batch in one transaction (one fsync). On the event loop
+ * (sqliteAppender) it holds Kysely's connection while it runs, so it never lands inside a
+ * Kysely transaction (markRead's); on the writer thread (sqlite-writer.ts) it has a
+ * connection of its own.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
@@ -55,7 +57,12 @@ function outboxStatement(database: BetterSqlite3.Database) {
   };
 }
 
-export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Database>): Appender {
+/** A whole batch in one transaction, synchronously: committed (fsynced) when it returns. */
+export type SqliteBatch = BetterSqlite3.Transaction<
+  (drafts: MessageDraft[], webhookUrls: readonly string[]) => AppendResult[]
+>;
+
+export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
   const byClientId = database.prepare<[string, string], Selectable<MessagesTable>>(
     'SELECT * FROM messages WHERE chatId = ? AND clientMessageId = ?',
   );
@@ -138,18 +145,19 @@ export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Data
     return { kind: 'stored', message: toMessage(row), chat: toChat(chat) };
   };
   const outbox = outboxStatement(database);
-  const appendAll = database.transaction(
-    (drafts: MessageDraft[], webhookUrls: readonly string[]) => {
-      const results = drafts.map(appendOne);
-      // Only with WEBHOOK_URLS: the batch's message.created events, in its transaction.
-      if (webhookUrls.length > 0) {
-        const stored = results.flatMap((r) => (r.kind === 'stored' ? [r.message] : []));
-        for (const row of messageCreatedRows(stored, webhookUrls)) outbox().run(row);
-      }
-      return results;
-    },
-  );
+  return database.transaction((drafts: MessageDraft[], webhookUrls: readonly string[]) => {
+    const results = drafts.map(appendOne);
+    // Only with WEBHOOK_URLS: the batch's message.created events, in its transaction.
+    if (webhookUrls.length > 0) {
+      const stored = results.flatMap((r) => (r.kind === 'stored' ? [r.message] : []));
+      for (const row of messageCreatedRows(stored, webhookUrls)) outbox().run(row);
+    }
+    return results;
+  });
+}
 
+export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Database>): Appender {
+  const appendAll = sqliteBatch(database);
   return {
     append: (drafts, webhookUrls = []) =>
       db.connection().execute(async () => appendAll(drafts, webhookUrls)),

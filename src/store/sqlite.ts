@@ -9,6 +9,8 @@ import { migrateToLatest } from './migrations.js';
 import { REPORT_STATS_AGGREGATE } from './reports.js';
 import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
+import { cachingStatements } from './sqlite-statements.js';
+import { type SqliteWriter, sqliteWriter, WRITER_EXITED } from './sqlite-writer.js';
 import type { Store } from './store.js';
 
 /**
@@ -23,6 +25,8 @@ const UNAVAILABLE = [
   'SQLITE_READONLY',
   'SQLITE_CORRUPT',
   'SQLITE_NOTADB',
+  // Not SQLite's: the writer thread died with writes in hand (sqlite-writer.ts).
+  WRITER_EXITED,
 ];
 
 export class SqliteFileInUse extends Error {
@@ -51,27 +55,59 @@ function lockExclusively(database: BetterSqlite3.Database, path: string): void {
   }
 }
 
+/**
+ * With the writer thread, two connections share the file, so neither may lock it alone:
+ * a lock file beside it, held the same way for the life of the process, keeps a second
+ * server out instead.
+ */
+function lockBeside(path: string): BetterSqlite3.Database {
+  const lock = new BetterSqlite3(`${path}.lock`, { timeout: TUNABLES.sqliteLockWaitMs.value });
+  lockExclusively(lock, path);
+  return lock;
+}
+
 export interface SqliteOptions {
   /** Runs on the raw handle once it is open (tests use it to simulate a full disk). */
   onOpen?: (database: BetterSqlite3.Database) => void;
   /** The size of each group-commit batch (metrics). */
   onBatch?: ((size: number) => void) | undefined;
+  /** Prepared statements kept for reuse (benches compare 0, none, with the tunable). */
+  statementCache?: number;
+  /** Appends on a worker thread (sqlite-writer.ts); `:memory:` has no file to share. */
+  writerThread?: boolean;
+  /** Given the writer thread's handle (tests stop the thread to see what a crash does). */
+  onWriter?: (writer: SqliteWriter) => void;
+}
+
+function writerFor(path: string, options: SqliteOptions): SqliteWriter {
+  const writer = sqliteWriter({ path, busyTimeoutMs: TUNABLES.sqliteBusyTimeoutMs.value });
+  options.onWriter?.(writer);
+  return writer;
 }
 
 /** Opens (creating if needed) an SQLite file, or `:memory:`, and migrates it. */
 export async function openSqliteStore(path: string, options: SqliteOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const onThread =
+    path !== ':memory:' && (options.writerThread ?? TUNABLES.sqliteWriterThread.value > 0);
+  const lock = onThread ? lockBeside(path) : undefined;
   const database = new BetterSqlite3(path, { timeout: TUNABLES.sqliteLockWaitMs.value });
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, so an
   // acknowledged message survives a power cut, not only a process crash.
-  if (path !== ':memory:') lockExclusively(database, path);
+  if (onThread) database.pragma('journal_mode = WAL');
+  else if (path !== ':memory:') lockExclusively(database, path);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
   options.onOpen?.(database);
   // The reports' order statistics (store/reports.ts): SQLite has no percentile aggregate.
   database.aggregate('report_stats', { ...REPORT_STATS_AGGREGATE, deterministic: true });
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const statements = cachingStatements(
+    database,
+    options.statementCache ?? TUNABLES.sqliteStatementCache.value,
+    { afterClose: () => lock?.close(), immediate: onThread },
+  );
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrateToLatest(db as Kysely<unknown>);
   return new KyselyStore(db, {
     kind: 'sqlite',
@@ -81,7 +117,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     writers: TUNABLES.sqliteWriters.value,
     readers: TUNABLES.sqliteReaders.value,
     markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
-    appender: sqliteAppender(database, db),
+    appender: onThread ? writerFor(path, options) : sqliteAppender(database, db),
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),

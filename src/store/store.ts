@@ -166,6 +166,8 @@ export interface Appender {
    * outbox in the batch's own transaction (message-webhooks.ts); none: nothing more is done.
    */
   append(drafts: MessageDraft[], webhookUrls?: readonly string[]): Promise<AppendResult[]>;
+  /** Answers the appends in hand and lets go of what the appender holds (a thread). */
+  close?(): Promise<void>;
 }
 
 export interface Store {

@@ -1,0 +1,53 @@
+/**
+ * The SQLite writer thread (sqlite-writer.ts starts it): its own connection to the file,
+ * the same pragmas, and the one batch append (sqlite-append.ts). Requests are taken one at
+ * a time in arrival order, so batches commit in the order the lane sent them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import { errorCode } from './error-code.js';
+import { sqliteBatch } from './sqlite-append.js';
+import type { AppendResult, MessageDraft } from './store.js';
+
+export interface WriterData {
+  path: string;
+  busyTimeoutMs: number;
+}
+
+export type WriterRequest =
+  | { kind: 'append'; id: number; drafts: MessageDraft[]; webhookUrls: readonly string[] }
+  | { kind: 'close' };
+
+/** What crosses back: the results, or the error as plain data (its code is what matters). */
+export type WriterReply =
+  | { id: number; results: AppendResult[] }
+  | { id: number; error: { name: string; message: string; code: string } };
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
+const { path, busyTimeoutMs } = workerData as WriterData;
+
+const database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
+// As the main connection (sqlite.ts): every commit fsynced, foreign keys checked.
+database.pragma('synchronous = FULL');
+database.pragma('foreign_keys = ON');
+database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+// IMMEDIATE: the batch reads before it writes, and a deferred transaction whose snapshot
+// the main connection's write made stale fails at once (SQLITE_BUSY) instead of waiting.
+const write = sqliteBatch(database).immediate;
+
+port.on('message', (request: WriterRequest) => {
+  if (request.kind === 'close') {
+    database.close();
+    port.close();
+    return;
+  }
+  let reply: WriterReply;
+  try {
+    reply = { id: request.id, results: write(request.drafts, request.webhookUrls) };
+  } catch (err) {
+    const { name, message } = err instanceof Error ? err : new Error(String(err));
+    reply = { id: request.id, error: { name, message, code: errorCode(err) } };
+  }
+  port.postMessage(reply);
+});

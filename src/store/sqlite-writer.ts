@@ -1,0 +1,140 @@
+/**
+ * SQLite's appends on a worker thread (sqlite-writer-thread.ts) with a connection of its
+ * own: better-sqlite3 is synchronous, so on the event loop every batch's commit stopped
+ * every socket for its fsync (~2.6 ms a commit on the bench machine, of which ~0.2 ms
+ * CPU). Here the event loop posts the batch and awaits the answer, which comes after the
+ * commit: an acknowledgement still means "on disk". WAL lets the main connection read
+ * beside the writer, and it sees a batch once the batch is answered (read-your-writes).
+ *
+ * A thread that dies (a crash, an uncaught error) fails the writes it had with
+ * SQLITE_WRITER_EXITED, a 503 (STORE_UNAVAILABLE) as for a full disk: whether the batch
+ * in hand committed is unknown, and a client's retry with its clientMessageId is answered
+ * the stored message if it did. The next append starts a new thread.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer-thread.js';
+import type { Appender, AppendResult, MessageDraft } from './store.js';
+
+/** The code of the writes a dead writer thread leaves behind (an "unavailable" family). */
+export const WRITER_EXITED = 'SQLITE_WRITER_EXITED';
+
+export class SqliteWriterExited extends Error {
+  readonly code = WRITER_EXITED;
+  constructor(why: string) {
+    super(`the SQLite writer thread stopped (${why}); its pending writes may not be stored`);
+    this.name = 'SqliteWriterExited';
+  }
+}
+
+/**
+ * The thread, as `new Worker` takes it: in dist the bundle's own file beside main.js
+ * (scripts/build.mjs). From source (tests, benches under tsx) a plain worker cannot load
+ * TypeScript, and test runners' loaders do not reach into it, so the entry is bundled in
+ * memory with esbuild (a devDependency, absent from dist, where this path is never taken).
+ */
+async function threadSource(): Promise<{ code: string | URL; eval: boolean }> {
+  if (!import.meta.url.endsWith('.ts')) {
+    return { code: new URL('./sqlite-writer.js', import.meta.url), eval: false };
+  }
+  const esbuild = 'esbuild';
+  const { build } = (await import(esbuild)) as typeof import('esbuild');
+  const bundled = await build({
+    entryPoints: [fileURLToPath(new URL('./sqlite-writer-thread.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    external: ['better-sqlite3'],
+  });
+  const text = bundled.outputFiles[0]?.text ?? '';
+  // The native binding is required from here, not from wherever the process started.
+  return {
+    code: `(function (require) {${text}\n})(require('node:module').createRequire(${JSON.stringify(import.meta.url)}));`,
+    eval: true,
+  };
+}
+
+interface Pending {
+  resolve: (results: AppendResult[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface SqliteWriter extends Appender {
+  /** Answers the writes in hand, then stops the thread. */
+  close(): Promise<void>;
+  /** The running thread, if any (tests stop it to see what a crash does). */
+  readonly thread: Worker | undefined;
+}
+
+export function sqliteWriter(data: WriterData): SqliteWriter {
+  let current: Worker | undefined;
+  let starting: Promise<Worker> | undefined;
+  let source: ReturnType<typeof threadSource> | undefined;
+  let nextId = 0;
+  let closed = false;
+  const pending = new Map<number, Pending>();
+
+  const stopped = (thread: Worker, why: string): void => {
+    if (current === thread) {
+      current = undefined;
+      starting = undefined;
+    }
+    const err = new SqliteWriterExited(why);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  const start = async (): Promise<Worker> => {
+    source ??= threadSource();
+    const { code, eval: isCode } = await source;
+    const thread = new Worker(code, { workerData: data, eval: isCode });
+    current = thread;
+    thread.on('message', (reply: WriterReply) => {
+      const p = pending.get(reply.id);
+      if (!p) return;
+      pending.delete(reply.id);
+      // An idle writer does not keep the process alive; one with writes in hand does.
+      if (pending.size === 0) thread.unref();
+      if ('results' in reply) p.resolve(reply.results);
+      else p.reject(Object.assign(new Error(reply.error.message), reply.error));
+    });
+    thread.on('error', (err) => stopped(thread, err.message));
+    thread.on('exit', (code) => stopped(thread, `exit code ${code}`));
+    return thread;
+  };
+
+  return {
+    get thread() {
+      return current;
+    },
+    async append(drafts: MessageDraft[], webhookUrls: readonly string[] = []) {
+      if (closed) throw new Error('the SQLite writer is closed');
+      starting ??= start();
+      const thread = await starting;
+      // It died while this append waited for it: a message posted now would go nowhere.
+      if (current !== thread) throw new SqliteWriterExited('before this write reached it');
+      thread.ref();
+      const id = nextId++;
+      return new Promise<AppendResult[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        const request: WriterRequest = { kind: 'append', id, drafts, webhookUrls };
+        thread.postMessage(request);
+      });
+    },
+    async close() {
+      closed = true;
+      const thread = await starting;
+      if (!thread) return;
+      starting = undefined;
+      current = undefined;
+      // Requests are taken in order: every append posted before this one is answered first.
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      const request: WriterRequest = { kind: 'close' };
+      // Kept alive until it has answered and stopped (an idle thread is unref'd).
+      thread.ref();
+      thread.postMessage(request);
+      await exited;
+    },
+  };
+}

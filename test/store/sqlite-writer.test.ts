@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Unavailable } from '../../src/errors.js';
+import type { Chat } from '../../src/schemas/shapes.js';
+import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
+import type { SqliteWriter } from '../../src/store/sqlite-writer.js';
+import type { MessageDraft, Store } from '../../src/store/store.js';
+
+const draft = (
+  chat: Chat,
+  content: string,
+  clientMessageId: string | null = null,
+): MessageDraft => ({
+  chatId: chat._id,
+  senderId: chat.userId,
+  senderRole: 'user',
+  senderType: 'user',
+  senderName: 'U',
+  content,
+  messageType: 'text',
+  fileUrl: null,
+  clientMessageId,
+  effect: { lastMessage: content, unreadIncrement: 1 },
+});
+
+const contents = async (store: Store, chatId: string) =>
+  (await store.historyCursor(chatId, { direction: 'after', seq: 0, limit: 500 })).messages.map(
+    (m) => [m.seq, m.content] as const,
+  );
+
+describe('SQLite appends on the writer thread', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chat-writer-'));
+    path = join(dir, 'chat.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const open = async () => {
+    let writer: SqliteWriter | undefined;
+    const store = await openSqliteStore(path, {
+      writerThread: true,
+      onWriter: (w) => {
+        writer = w;
+      },
+    });
+    const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
+    if (!writer) throw new Error('no writer thread');
+    return { store, chat, writer };
+  };
+
+  it('answers after the commit: a read on the event loop sees the message at once', async () => {
+    const { store, chat } = await open();
+    try {
+      const results = await Promise.all(
+        ['one', 'two', 'three'].map((c) => store.appendMessage(draft(chat, c))),
+      );
+      expect(results.map((r) => r.kind)).toEqual(['stored', 'stored', 'stored']);
+      expect(await contents(store, chat._id)).toEqual([
+        [1, 'one'],
+        [2, 'two'],
+        [3, 'three'],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a thread that dies fails the writes in hand as unavailable, and the next write starts another', async () => {
+    const { store, chat, writer } = await open();
+    try {
+      await store.appendMessage(draft(chat, 'before'));
+      const thread = writer.thread;
+      if (!thread) throw new Error('no thread');
+      // Killed as soon as the write is in its hands: what it held is unknown to the caller.
+      const post = thread.postMessage.bind(thread);
+      thread.postMessage = (message: unknown) => {
+        post(message);
+        void thread.terminate();
+      };
+      const refusal = await store.appendMessage(draft(chat, 'in hand', 'c-1')).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refusal).toBeInstanceOf(Unavailable);
+      expect(String((refusal as Unavailable).cause)).toContain('writer thread stopped');
+      // The client's retry with the same clientMessageId gets the one stored message.
+      const retried = await store.appendMessage(draft(chat, 'in hand', 'c-1'));
+      expect(['stored', 'duplicate']).toContain(retried.kind);
+      expect(writer.thread).not.toBe(thread);
+      await store.appendMessage(draft(chat, 'after'));
+      expect((await contents(store, chat._id)).map(([, c]) => c)).toEqual([
+        'before',
+        'in hand',
+        'after',
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('closing answers every write in hand before the thread stops, and they are on disk', async () => {
+    const { store, chat } = await open();
+    const writes = Array.from({ length: 50 }, (_, i) => store.appendMessage(draft(chat, `m${i}`)));
+    // Let the batch reach the thread, then close while it is being written.
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.close();
+    const results = await Promise.all(writes);
+    expect(results.every((r) => r.kind === 'stored')).toBe(true);
+    const again = await openSqliteStore(path, { writerThread: true });
+    try {
+      expect(await contents(again, chat._id)).toHaveLength(50);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a second store on the same file is refused while the first holds it', async () => {
+    const { store } = await open();
+    try {
+      await expect(openSqliteStore(path, { writerThread: true })).rejects.toBeInstanceOf(
+        SqliteFileInUse,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
