@@ -126,6 +126,9 @@ export class RoomChannels {
     private readonly reader: RedisClient,
     private readonly options: RoomChannelsOptions,
   ) {
+    // An emitter's 'error' with no listener ends the process; the node's own connection is
+    // what reports Redis's errors.
+    subscriber.on('error', () => {});
     subscriber.on('ready', () => {
       if (this.everReady) void this.catchUp();
       this.everReady = true;
