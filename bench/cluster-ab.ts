@@ -20,7 +20,7 @@ if (baseline === undefined || ![baseline, candidate].every((c) => existsSync(joi
 }
 const ROUNDS = Number(process.env.CLUSTER_AB_ROUNDS ?? 3);
 const SECONDS = Number(process.env.CLUSTER_AB_SECONDS ?? 6);
-const databases = benchDatabases('cluster-ab');
+const databases = benchDatabases('fanout_ab');
 const t0 = performance.now();
 const say = (line: string) =>
   process.stderr.write(`[${Math.round((performance.now() - t0) / 1000)} s] ${line}\n`);

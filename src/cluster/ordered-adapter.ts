@@ -159,7 +159,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       },
       deliver: (id, raw) => adapter.onRawMessage(raw, id),
     });
-    void channels.start();
+    channels.start().catch(() => undefined);
 
     const doPublish = adapter.doPublish.bind(adapter);
     adapter.doPublish = async (message) => {
