@@ -166,3 +166,51 @@ export async function clusterRound(round: number, o: ClusterBenchOptions): Promi
     });
   }
 }
+
+/**
+ * CPU per message at a paced `rate` every deployment carries, above each process's own
+ * idle CPU (taken over as long a quiet window just before): on a loaded machine, full
+ * load measures the machine more than the server, and at a low rate a process's timers
+ * would otherwise count as cost per message. Messages: every one sent (each is delivered
+ * once to the other side), warm-up included.
+ */
+export function clusterPacedCpu(
+  name: string,
+  round: number,
+  rate: number,
+  o: ClusterBenchOptions,
+): Promise<void> {
+  return withPairs(name, `${round}-paced`, o, async (d, pairs, tag) => {
+    const ms = o.seconds * 1000;
+    const quietFrom = cpuOf(d);
+    const quietStart = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    const quietTo = cpuOf(d);
+    const quietMs = performance.now() - quietStart;
+    const before = cpuOf(d);
+    const started = performance.now();
+    const lat = await latency(pairs, `${tag}-paced`, rate, ms);
+    const after = cpuOf(d);
+    const wallMs = performance.now() - started;
+    const messages = rate * ((ms + 1000) / 1000);
+    const above = (key: 'nodes' | 'idle' | 'redis') => {
+      const idlePerMs = (quietTo[key] - quietFrom[key]) / quietMs;
+      return ((after[key] - before[key] - idlePerMs * wallMs) * 1000) / messages;
+    };
+    const scenario = (who: string) => `paced ${rate} msg/s: CPU µs per msg above idle, ${who}`;
+    o.record(scenario('the nodes with clients'), name, above('nodes'));
+    let extra = '';
+    if (d.redis) {
+      o.record(scenario('Redis'), name, above('redis'));
+      extra += `, Redis ${above('redis').toFixed(1)} µs`;
+    }
+    if (d.idle) {
+      o.record(scenario('a node with no clients'), name, above('idle'));
+      extra += `, a node with no clients ${above('idle').toFixed(1)} µs`;
+    }
+    o.record(`paced ${rate} msg/s: latency p50 (ms)`, name, lat.p50);
+    o.say(
+      `  paced ${rate} msg/s: p50 ${lat.p50.toFixed(1)} ms; CPU per message above idle: nodes ${above('nodes').toFixed(1)} µs${extra}`,
+    );
+  });
+}

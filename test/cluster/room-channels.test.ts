@@ -75,7 +75,6 @@ describe.each(ready ? postgres : [])('fan-out by chat channel on $name', (target
 
   beforeAll(async () => {
     redis = await privateRedis();
-    await redis.start();
     inspector = createClient({ url: redis.url });
     inspector.on('error', () => {});
     await inspector.connect();
