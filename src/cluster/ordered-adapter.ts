@@ -28,10 +28,10 @@ import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import {
   appendAndAnnounce,
-  chatRoomOf,
-  isChatRoom,
+  isRoutedRoom,
   type RawEntry,
   RoomChannels,
+  routedRoomOf,
 } from './room-channels.js';
 
 /** A stream entry id, as the adapter checks a recovery offset. */
@@ -140,21 +140,21 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
   // A regular function: Socket.io calls the adapter factory with `new`.
   return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
-    const chatChannel = (room: string) => `${channelPrefix}#${adapter.nsp.name}#${room}#`;
+    const roomChannel = (room: string) => `${channelPrefix}#${adapter.nsp.name}#${room}#`;
     const commonChannel = `${channelPrefix}#${adapter.nsp.name}#entries#`;
     const channelOf = (message: ClusterMessage) => {
-      const room = chatRoomOf(message);
-      return room === undefined ? commonChannel : chatChannel(room);
+      const room = routedRoomOf(message);
+      return room === undefined ? commonChannel : roomChannel(room);
     };
     const channels = new RoomChannels(client.duplicate(), client, {
       commonChannel,
-      channelOf: chatChannel,
+      channelOf: roomChannel,
       stream: streamName,
       catchUpMaxEntries: options.recoveryMaxEntries,
       subscribeWaitMs: options.subscribeWaitMs,
       wanted: (raw) => {
         if (raw.type !== '3') return true;
-        const room = chatRoomOf({ type: 3, data: JSON.parse(raw.data ?? '{}') });
+        const room = routedRoomOf({ type: 3, data: JSON.parse(raw.data ?? '{}') });
         return room === undefined || adapter.rooms.has(room);
       },
       deliver: (id, raw) => adapter.onRawMessage(raw, id),
@@ -172,17 +172,17 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
         adapter.encode(message),
       );
     };
-    // A socket's join resolves once this node hears the chat's channel: what is sent to
-    // the chat after join-chat answered reaches it.
+    // A socket's join resolves once this node hears the room's channel: what is sent to
+    // the room after the join answered reaches it.
     const addAll = adapter.addAll.bind(adapter);
     adapter.addAll = (id, joined) => {
       addAll(id, joined);
-      const waits = [...joined].filter(isChatRoom).map((room) => channels.follow(room));
+      const waits = [...joined].filter(isRoutedRoom).map((room) => channels.follow(room));
       if (waits.every((wait) => wait === undefined)) return;
       return Promise.all(waits).then(() => undefined);
     };
     adapter.on('delete-room', (room: string) => {
-      if (isChatRoom(room)) channels.unfollow(room);
+      if (isRoutedRoom(room)) channels.unfollow(room);
     });
     const close = adapter.close.bind(adapter);
     adapter.close = () => {

@@ -2,13 +2,13 @@
  * Fan-out that reaches only the nodes that need it. Every broadcast still goes into the one
  * Redis stream (the record connection-state recovery reads, in one order), but nodes no
  * longer read the stream as it grows: the same script that appends an entry announces it,
- * with its stream id, on one pub/sub channel. A broadcast to a single chat's room is
- * announced on that chat's channel, which only nodes with a socket in the room subscribe
- * to; everything else on the channel every node hears. So a node spends nothing on the
- * messages of chats it has no socket in.
+ * with its stream id, on one pub/sub channel. A broadcast to a single room (a chat's, an
+ * admin's, a user's, all admins') is announced on that room's channel, which only nodes
+ * with a socket in the room subscribe to; everything else on the channel every node
+ * hears. So a node spends nothing on the messages of chats it has no socket in.
  *
  * What pub/sub does not give, and how it is made up for:
- * - a node hears a chat only once it subscribed: a socket's join waits for the
+ * - a node hears a room only once it subscribed: a socket's join waits for the
  *   subscription (at most the command timeout, so a silent Redis never stalls a join);
  * - a subscriber that lost its connection misses what was announced meanwhile: once it is
  *   back it reads the stream from the last entry it heard (at most a bound of entries), as
@@ -78,11 +78,17 @@ export function compareIds(a: string, b: string): number {
   return aMs - bMs || aSeq - bSeq;
 }
 
-const CHAT_ROOM = rooms.chat('');
-export const isChatRoom = (room: string): boolean => room.startsWith(CHAT_ROOM);
+/**
+ * Rooms with a channel of their own: those events are addressed to (a chat's, an admin's, a
+ * user's, all admins'). Not a socket's own room (one channel per socket), nor access rooms
+ * (nothing is sent to them).
+ */
+const ROUTED_PREFIXES = [rooms.chat(''), rooms.admin(''), rooms.user('')];
+export const isRoutedRoom = (room: string): boolean =>
+  room === rooms.admins || ROUTED_PREFIXES.some((prefix) => room.startsWith(prefix));
 
-/** The one chat room a broadcast is addressed to, if it is addressed to exactly that. */
-export function chatRoomOf(message: { type: number; data?: unknown }): string | undefined {
+/** The one routed room a broadcast is addressed to, if it is addressed to exactly that. */
+export function routedRoomOf(message: { type: number; data?: unknown }): string | undefined {
   if (message.type !== 3) return undefined;
   const data = message.data as { opts?: { rooms?: unknown }; requestId?: unknown } | undefined;
   const targets = data?.opts?.rooms;
@@ -90,13 +96,13 @@ export function chatRoomOf(message: { type: number; data?: unknown }): string | 
     return undefined;
   }
   const [room] = targets as unknown[];
-  return typeof room === 'string' && isChatRoom(room) ? room : undefined;
+  return typeof room === 'string' && isRoutedRoom(room) ? room : undefined;
 }
 
 export interface RoomChannelsOptions {
   /** Where every node's broadcasts are announced that are not for one chat. */
   commonChannel: string;
-  /** A chat room's channel. */
+  /** A routed room's channel. */
   channelOf(room: string): string;
   /** The stream, read only to catch up after the subscriber lost its connection. */
   stream: string;
@@ -111,7 +117,7 @@ export interface RoomChannelsOptions {
 
 /**
  * One subscriber connection (it waits for Redis rather than failing): the common channel
- * always, a chat's channel while this node has a socket in the chat's room.
+ * always, a room's channel while this node has a socket in the room.
  */
 export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */

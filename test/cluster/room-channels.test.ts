@@ -1,7 +1,7 @@
 /**
- * Fan-out by chat channel (src/cluster/room-channels.ts), with two nodes in this process on
- * a Redis of this file's own: a node with no socket in a chat's room is not subscribed to
- * it and takes none of its broadcasts; it subscribes before a socket's join answers, and
+ * Fan-out by room channel (src/cluster/room-channels.ts), with two nodes in this process on
+ * a Redis of this file's own: a node with no socket in a room (a chat's, an admin's) is
+ * not subscribed to it and takes none of its broadcasts; it subscribes before a socket's join answers, and
  * drops the channel when the room empties; and a node whose subscriber lost its
  * connection reads what it missed from the stream once it is back.
  */
@@ -22,7 +22,7 @@ import { startTwoNodes } from '../helpers/two-nodes.js';
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const ready = redisServerInstalled();
 
-describe.each(ready ? postgres : [])('fan-out by chat channel on $name', (target) => {
+describe.each(ready ? postgres : [])('fan-out by room channel on $name', (target) => {
   let redis: PrivateRedis;
   let inspector: ReturnType<typeof createClient>;
   let db: TestDatabase;
@@ -35,21 +35,21 @@ describe.each(ready ? postgres : [])('fan-out by chat channel on $name', (target
     clients.push(c);
     return c;
   };
-  /** Nodes subscribed to the chat's channel. */
+  /** Nodes subscribed to the chat's room's channel. */
   const subscribers = async (chatId: string) => {
     const channel = `socket.io#/#${rooms.chat(chatId)}#`;
     const counts = await inspector.pubSubNumSub(channel);
     return counts[channel] ?? 0;
   };
-  /** Every `new-message` of the chat node B's adapter took from Redis. */
-  const takenOnB = (chatId: string) => {
+  /** Every `event` of the chat the node's adapter took from Redis (its own included). */
+  const takenOn = (node: RunningServer, event: string, chatId: string) => {
     const taken: RawEntry[] = [];
-    const adapter = b.io.of('/').adapter as unknown as {
+    const adapter = node.io.of('/').adapter as unknown as {
       onRawMessage(raw: RawEntry, offset: string): unknown;
     };
     const onRawMessage = adapter.onRawMessage.bind(adapter);
     adapter.onRawMessage = (raw, offset) => {
-      if (raw.data?.includes('"new-message"') && raw.data.includes(chatId)) taken.push(raw);
+      if (raw.data?.includes(`"${event}"`) && raw.data.includes(chatId)) taken.push(raw);
       return onRawMessage(raw, offset);
     };
     return taken;
@@ -92,11 +92,17 @@ describe.each(ready ? postgres : [])('fan-out by chat channel on $name', (target
 
   it("a node with no socket in a chat's room takes none of its messages; it hears them from the join's answer on, until its last socket left", async () => {
     const { chatId, admin, say } = await chatAcross();
-    const taken = takenOnB(chatId);
+    const taken = takenOn(b, 'new-message', chatId);
+    // The user's messages notify the admin, whose socket is on node B: node A takes none.
+    const notifiedOnA = takenOn(a, 'message-notification', chatId);
+    const notifiedOnB = takenOn(b, 'message-notification', chatId);
     expect(await subscribers(chatId)).toBe(1);
     for (let i = 1; i <= 5; i++) await say(`before ${i}`);
+    await admin.waitFor('message-notification', (p) => p.message.content === 'before 5');
     await quiet(ACROSS_NODES_QUIET_MS);
     expect(taken).toEqual([]);
+    expect(notifiedOnA).toEqual([]);
+    expect(notifiedOnB).toHaveLength(5);
 
     expect(await admin.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
     expect(await subscribers(chatId)).toBe(2);
