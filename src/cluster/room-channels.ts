@@ -184,6 +184,9 @@ export class RoomChannels {
       state = entry;
       this.followed.set(room, state);
     }
+    // Redis away: nothing is announced meanwhile, and what went into the stream is read
+    // once the subscriber is back; a join does not wait for it.
+    if (!this.subscriber.isReady) return undefined;
     return Promise.race([
       state.wait,
       new Promise<void>((resolve) => setTimeout(resolve, this.options.subscribeWaitMs).unref()),
