@@ -1,7 +1,10 @@
 /**
  * The Socket.io adapter of a node in a cluster: the official Redis Streams adapter (it
  * carries broadcasts, room changes and connection-state recovery across nodes), with each
- * chat's `new-message` deliveries kept in `seq` order on this node (seq-order.ts).
+ * broadcast reaching only the nodes with a socket in its room (room-channels.ts: appended
+ * to the stream and announced on the room's channel; no node reads the stream as it
+ * grows), and each chat's `new-message` deliveries kept in `seq` order on this node
+ * (seq-order.ts).
  *
  * Where it hooks in: the cluster adapter calls `addOffsetIfNecessary(packet, opts,
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
@@ -133,7 +136,6 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     channelPrefix,
     sessionKeyPrefix: options.prefixed('sio:session:'),
     maxLen: TUNABLES.streamMaxLength.value,
-    readCount: TUNABLES.streamReadCount.value,
     // Nothing we emit is binary: JSON always, without walking every payload to check.
     onlyPlaintext: true,
   });
