@@ -11,7 +11,7 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { clusterRound, ONE_NODE, TWO_NODES } from './cluster.js';
+import { clusterRound, ONE_NODE, THREE_NODES, TWO_NODES } from './cluster.js';
 import { benchDatabases, PG_ADMIN, pgReachable, type StoreName } from './databases.js';
 import { CHATS, PER_CHAT, seedPostgres, seedSqlite, timePages } from './history.js';
 import { IMPORT_TARGETS, importRounds } from './import.js';
@@ -283,25 +283,27 @@ function targetsTable(stores: StoreName[]): string {
   return lines.join('\n');
 }
 
-/** Means of each round's values, and the ratio two nodes / one node taken round by round. */
+/** Means of each round's values, and the ratios two and three nodes / one node taken round by round. */
 function clusterTable(): string {
   const lines = [
-    `| scenario (mean of ${ROUNDS} rounds) | ${ONE_NODE} | ${TWO_NODES} | 2 nodes / 1 node |`,
-    '|---|---:|---:|---:|',
+    `| scenario (mean of ${ROUNDS} rounds) | ${ONE_NODE} | ${TWO_NODES} | ${THREE_NODES} | 2 nodes / 1 node | 3 nodes / 1 node |`,
+    '|---|---:|---:|---:|---:|---:|',
   ];
   const fmt = (v: number | undefined) =>
     v === undefined || Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2);
+  const ratio = (one: number[] | undefined, many: number[] | undefined) => {
+    if (!one || !many) return '—';
+    const perRound = many.map((v, i) => v / (one[i] ?? Number.NaN));
+    let text = mean(perRound).toFixed(2);
+    if (perRound.length > 1)
+      text += ` (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
+    return text;
+  };
   for (const [scenario, row] of Object.entries(clusterResults)) {
-    const one = row[ONE_NODE];
-    const two = row[TWO_NODES];
-    let ratio = '—';
-    if (one && two) {
-      const perRound = two.map((v, i) => v / (one[i] ?? Number.NaN));
-      ratio = mean(perRound).toFixed(2);
-      if (perRound.length > 1)
-        ratio += ` (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
-    }
-    lines.push(`| ${scenario} | ${fmt(one && mean(one))} | ${fmt(two && mean(two))} | ${ratio} |`);
+    const [one, two, three] = [row[ONE_NODE], row[TWO_NODES], row[THREE_NODES]];
+    lines.push(
+      `| ${scenario} | ${fmt(one && mean(one))} | ${fmt(two && mean(two))} | ${fmt(three && mean(three))} | ${ratio(one, two)} | ${ratio(one, three)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -464,13 +464,6 @@ export const TUNABLES = {
     reason:
       'Broadcasts kept in the Redis stream: what a client may recover after a dropped transport, as on one node.',
   },
-  streamReadCount: {
-    value: 1000,
-    unit: 'entries',
-    area: 'cluster',
-    reason:
-      "Stream entries read per round trip: at the adapter's default (100) a node could not read the stream as fast as two busy nodes filled it (each message is two entries, and every node reads every entry).",
-  },
 
   // ---- The store (src/store) -------------------------------------------------------------
   groupCommitMaxBatch: {

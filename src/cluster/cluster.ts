@@ -106,6 +106,7 @@ export async function joinCluster(
   const adapter = orderedClusterAdapter(streamsClient, {
     prefixed: redis.prefixed,
     recoveryMaxEntries: settings.recoveryMaxEntries,
+    subscribeWaitMs: settings.commandTimeoutMs,
     readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
   log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');

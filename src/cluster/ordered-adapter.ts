@@ -1,7 +1,10 @@
 /**
  * The Socket.io adapter of a node in a cluster: the official Redis Streams adapter (it
  * carries broadcasts, room changes and connection-state recovery across nodes), with each
- * chat's `new-message` deliveries kept in `seq` order on this node (seq-order.ts).
+ * broadcast reaching only the nodes with a socket in its room (room-channels.ts: appended
+ * to the stream and announced on the room's channel; no node reads the stream as it
+ * grows), and each chat's `new-message` deliveries kept in `seq` order on this node
+ * (seq-order.ts).
  *
  * Where it hooks in: the cluster adapter calls `addOffsetIfNecessary(packet, opts,
  * offset)` right before it delivers a broadcast to this node's sockets, both for a
@@ -17,7 +20,7 @@
  * test/cluster/ordering.test.ts pins this behaviour with two real nodes.
  */
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Adapter, type BroadcastOptions } from 'socket.io-adapter';
+import { Adapter, type BroadcastOptions, type ClusterMessage } from 'socket.io-adapter';
 import { NOT_RECOVERED } from '../realtime/bounded-recovery.js';
 import { leaveOutNonViewers } from '../realtime/membership.js';
 import { SeqOrder } from '../realtime/seq-order.js';
@@ -26,6 +29,13 @@ import type { RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+import {
+  appendAndAnnounce,
+  isRoutedRoom,
+  type RawEntry,
+  RoomChannels,
+  routedRoomOf,
+} from './room-channels.js';
 
 /** A stream entry id, as the adapter checks a recovery offset. */
 const STREAM_ID = /^[0-9]+-[0-9]+$/;
@@ -42,6 +52,8 @@ interface Packet {
 
 interface OrderingHooks {
   uid: string;
+  encode(message: ClusterMessage): RawEntry;
+  doPublish(message: ClusterMessage): Promise<string>;
   addOffsetIfNecessary(packet: Packet, opts: BroadcastOptions, offset: string): void;
   broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> | void;
   onRawMessage(raw: { uid?: string }, offset: string): unknown;
@@ -72,24 +84,114 @@ export interface OrderedAdapterOptions {
   prefixed: Prefixed;
   /** A client away through more stream entries than this is not recovered (catches up over REST). */
   recoveryMaxEntries: number;
+  /** How long a socket's join waits for this node to hear its chat's channel (REDIS_COMMAND_TIMEOUT_MS). */
+  subscribeWaitMs: number;
+}
+
+/** Sent by pub/sub as the Streams adapter sends them: answers and requests, never kept. */
+function isEphemeral(message: ClusterMessage): boolean {
+  if (message.type === 3) return message.data.requestId !== undefined;
+  return message.type === 7 || message.type === 9;
+}
+
+/**
+ * The client the Streams adapter makes its stream reader from: a reader that never reads.
+ * Nodes hear entries by channel (room-channels.ts); the stream is read only to recover a
+ * session or to catch up. Its reads settle (empty) once the adapter closes, which ends it.
+ */
+function withIdleReader(client: RedisClient, closed: Promise<void>): RedisClient {
+  let idle = false;
+  const read = () => {
+    // Once: the adapter then ends its read loop; were it to go on, it would wait for ever.
+    if (idle) return new Promise<null>(() => {});
+    idle = true;
+    return closed.then(() => null);
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      if (property !== 'duplicate') return Reflect.get(target, property, target);
+      return () =>
+        new Proxy(target.duplicate(), {
+          get(duplicate, p) {
+            if (p === 'xRead') return read;
+            const value: unknown = Reflect.get(duplicate, p, duplicate);
+            return typeof value === 'function' ? value.bind(duplicate) : value;
+          },
+        });
+    },
+  });
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
   const streamName = options.prefixed('socket.io');
-  const streams = createAdapter(client, {
+  const channelPrefix = options.prefixed('socket.io');
+  let markClosed = () => {};
+  const closed = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
+  const streams = createAdapter(withIdleReader(client, closed), {
     // The adapter's own defaults, under this deployment's prefix: another deployment on
     // the same Redis neither reads this stream nor hears these channels.
     streamName,
-    channelPrefix: options.prefixed('socket.io'),
+    channelPrefix,
     sessionKeyPrefix: options.prefixed('sio:session:'),
     maxLen: TUNABLES.streamMaxLength.value,
-    readCount: TUNABLES.streamReadCount.value,
     // Nothing we emit is binary: JSON always, without walking every payload to check.
     onlyPlaintext: true,
   });
   // A regular function: Socket.io calls the adapter factory with `new`.
   return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
+    const roomChannel = (room: string) => `${channelPrefix}#${adapter.nsp.name}#${room}#`;
+    const commonChannel = `${channelPrefix}#${adapter.nsp.name}#entries#`;
+    const channelOf = (message: ClusterMessage) => {
+      const room = routedRoomOf(message);
+      return room === undefined ? commonChannel : roomChannel(room);
+    };
+    const channels = new RoomChannels(client.duplicate(), client, {
+      commonChannel,
+      channelOf: roomChannel,
+      stream: streamName,
+      catchUpMaxEntries: options.recoveryMaxEntries,
+      subscribeWaitMs: options.subscribeWaitMs,
+      wanted: (raw) => {
+        if (raw.type !== '3') return true;
+        const room = routedRoomOf({ type: 3, data: JSON.parse(raw.data ?? '{}') });
+        return room === undefined || adapter.rooms.has(room);
+      },
+      deliver: (id, raw) => adapter.onRawMessage(raw, id),
+    });
+    channels.start().catch(() => undefined);
+
+    const doPublish = adapter.doPublish.bind(adapter);
+    adapter.doPublish = async (message) => {
+      if (isEphemeral(message)) return doPublish(message);
+      return appendAndAnnounce(
+        client,
+        streamName,
+        TUNABLES.streamMaxLength.value,
+        channelOf(message),
+        adapter.encode(message),
+      );
+    };
+    // A socket's join resolves once this node hears the room's channel: what is sent to
+    // the room after the join answered reaches it.
+    const addAll = adapter.addAll.bind(adapter);
+    adapter.addAll = (id, joined) => {
+      addAll(id, joined);
+      const waits = [...joined].filter(isRoutedRoom).map((room) => channels.follow(room));
+      if (waits.every((wait) => wait === undefined)) return;
+      return Promise.all(waits).then(() => undefined);
+    };
+    adapter.on('delete-room', (room: string) => {
+      if (isRoutedRoom(room)) channels.unfollow(room);
+    });
+    const close = adapter.close.bind(adapter);
+    adapter.close = () => {
+      close();
+      markClosed();
+      void channels.close();
+    };
     const deliverHere = (packet: Packet, opts: BroadcastOptions) =>
       Adapter.prototype.broadcast.call(adapter, packet, opts);
     const order = new SeqOrder({

@@ -1,0 +1,228 @@
+/**
+ * Fan-out that reaches only the nodes that need it. Every broadcast still goes into the one
+ * Redis stream (the record connection-state recovery reads, in one order), but nodes no
+ * longer read the stream as it grows: the same script that appends an entry announces it,
+ * with its stream id, on one pub/sub channel. A broadcast to a single room (a chat's, an
+ * admin's, a user's, all admins') is announced on that room's channel, which only nodes
+ * with a socket in the room subscribe to; everything else on the channel every node
+ * hears. So a node spends nothing on the messages of chats it has no socket in.
+ *
+ * What pub/sub does not give, and how it is made up for:
+ * - a node hears a room only once it subscribed: a socket's join waits for the
+ *   subscription (at most the command timeout, so a silent Redis never stalls a join);
+ * - a subscriber that lost its connection misses what was announced meanwhile: once it is
+ *   back it reads the stream from the last entry it heard (at most a bound of entries), as
+ *   the stream reader did, and keeps what its channels would have carried;
+ * - append and announce run as one script, so each channel carries entries in stream
+ *   order, and a node hearing several channels gets them in that order too.
+ */
+import { createHash } from 'node:crypto';
+import type { RedisClient } from '../redis/redis.js';
+import { rooms } from '../schemas/rooms.js';
+
+/** A stream entry as the Streams adapter writes and decodes it. */
+export interface RawEntry {
+  uid: string;
+  nsp: string;
+  type: string;
+  data?: string;
+}
+
+/** ARGV: max length, channel, uid, nsp, type, data. Returns the entry's id. */
+const APPEND_AND_ANNOUNCE = `
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+  'uid', ARGV[3], 'nsp', ARGV[4], 'type', ARGV[5], 'data', ARGV[6])
+redis.call('PUBLISH', ARGV[2], id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
+return id`;
+const SCRIPT_SHA = createHash('sha1').update(APPEND_AND_ANNOUNCE).digest('hex');
+
+/** Appends the entry to the stream and announces it on `channel`; resolves to its id. */
+export async function appendAndAnnounce(
+  client: RedisClient,
+  stream: string,
+  maxLen: number,
+  channel: string,
+  raw: RawEntry,
+): Promise<string> {
+  const options = {
+    keys: [stream],
+    arguments: [String(maxLen), channel, raw.uid, raw.nsp, raw.type, raw.data ?? ''],
+  };
+  try {
+    return String(await client.evalSha(SCRIPT_SHA, options));
+  } catch (err) {
+    // Redis forgets scripts when it restarts: send it once more in full.
+    if (!String(err).includes('NOSCRIPT')) throw err;
+    return String(await client.eval(APPEND_AND_ANNOUNCE, options));
+  }
+}
+
+/** An announcement back into the entry's id and fields; undefined if it is not one. */
+export function parseAnnouncement(payload: string): { id: string; raw: RawEntry } | undefined {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < 4; i++) {
+    const end = payload.indexOf('\n', from);
+    if (end < 0) return undefined;
+    parts.push(payload.slice(from, end));
+    from = end + 1;
+  }
+  const [id, uid, nsp, type] = parts as [string, string, string, string];
+  return { id, raw: { uid, nsp, type, data: payload.slice(from) } };
+}
+
+/** Stream ids in order: negative when a is older than b. */
+export function compareIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
+  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
+  return aMs - bMs || aSeq - bSeq;
+}
+
+/**
+ * Rooms with a channel of their own: those events are addressed to (a chat's, an admin's, a
+ * user's, all admins'). Not a socket's own room (one channel per socket), nor access rooms
+ * (nothing is sent to them).
+ */
+const ROUTED_PREFIXES = [rooms.chat(''), rooms.admin(''), rooms.user('')];
+export const isRoutedRoom = (room: string): boolean =>
+  room === rooms.admins || ROUTED_PREFIXES.some((prefix) => room.startsWith(prefix));
+
+/** The one routed room a broadcast is addressed to, if it is addressed to exactly that. */
+export function routedRoomOf(message: { type: number; data?: unknown }): string | undefined {
+  if (message.type !== 3) return undefined;
+  const data = message.data as { opts?: { rooms?: unknown }; requestId?: unknown } | undefined;
+  const targets = data?.opts?.rooms;
+  if (data?.requestId !== undefined || !Array.isArray(targets) || targets.length !== 1) {
+    return undefined;
+  }
+  const [room] = targets as unknown[];
+  return typeof room === 'string' && isRoutedRoom(room) ? room : undefined;
+}
+
+export interface RoomChannelsOptions {
+  /** Where every node's broadcasts are announced that are not for one chat. */
+  commonChannel: string;
+  /** A routed room's channel. */
+  channelOf(room: string): string;
+  /** The stream, read only to catch up after the subscriber lost its connection. */
+  stream: string;
+  /** Entries read at most to catch up. */
+  catchUpMaxEntries: number;
+  /** How long a join waits for its room's subscription. */
+  subscribeWaitMs: number;
+  /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
+  wanted(raw: RawEntry): boolean;
+  deliver(id: string, raw: RawEntry): void;
+}
+
+/**
+ * One subscriber connection (it waits for Redis rather than failing): the common channel
+ * always, a room's channel while this node has a socket in the room.
+ */
+export class RoomChannels {
+  /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
+  private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
+  private lastHeard: string | undefined;
+  /** Announcements heard while catching up, delivered after what the stream gave. */
+  private held: string[] | undefined;
+  private everReady = false;
+
+  constructor(
+    private readonly subscriber: RedisClient,
+    private readonly reader: RedisClient,
+    private readonly options: RoomChannelsOptions,
+  ) {
+    // An emitter's 'error' with no listener ends the process; the node's own connection is
+    // what reports Redis's errors.
+    subscriber.on('error', () => {});
+    subscriber.on('ready', () => {
+      if (this.everReady) void this.catchUp();
+      this.everReady = true;
+    });
+  }
+
+  private readonly listener = (payload: string) => {
+    if (this.held) this.held.push(payload);
+    else this.hear(payload);
+  };
+
+  private hear(payload: string): void {
+    const entry = parseAnnouncement(payload);
+    if (!entry) return;
+    this.take(entry.id, entry.raw);
+  }
+
+  private take(id: string, raw: RawEntry): void {
+    // Heard twice (announced, and read again while catching up): delivered once.
+    if (this.lastHeard !== undefined && compareIds(id, this.lastHeard) <= 0) return;
+    this.lastHeard = id;
+    this.options.deliver(id, raw);
+  }
+
+  async start(): Promise<void> {
+    await this.subscriber.connect();
+    await this.subscriber.subscribe(this.options.commonChannel, this.listener);
+  }
+
+  /**
+   * Subscribes to the room's channel if this is its first socket here. Undefined once
+   * subscribed; until then, settles when Redis confirms (or after the wait).
+   */
+  follow(room: string): Promise<void> | undefined {
+    let state = this.followed.get(room);
+    if (state?.subscribed) return undefined;
+    if (!state) {
+      const entry = {
+        subscribed: false,
+        wait: this.subscriber.subscribe(this.options.channelOf(room), this.listener).then(
+          () => {
+            entry.subscribed = true;
+          },
+          () => undefined,
+        ),
+      };
+      state = entry;
+      this.followed.set(room, state);
+    }
+    // Redis away: nothing is announced meanwhile, and what went into the stream is read
+    // once the subscriber is back; a join does not wait for it.
+    if (!this.subscriber.isReady) return undefined;
+    return Promise.race([
+      state.wait,
+      new Promise<void>((resolve) => setTimeout(resolve, this.options.subscribeWaitMs).unref()),
+    ]);
+  }
+
+  /** Its last socket here left the room. */
+  unfollow(room: string): void {
+    if (!this.followed.delete(room)) return;
+    this.subscriber.unsubscribe(this.options.channelOf(room), this.listener).catch(() => undefined);
+  }
+
+  /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
+  private async catchUp(): Promise<void> {
+    const from = this.lastHeard;
+    if (from === undefined || this.held) return;
+    this.held = [];
+    try {
+      const entries = await this.reader.xRange(this.options.stream, `(${from}`, '+', {
+        COUNT: this.options.catchUpMaxEntries,
+      });
+      for (const { id, message } of entries ?? []) {
+        const raw = message as unknown as RawEntry;
+        if (this.options.wanted(raw)) this.take(id, raw);
+      }
+    } catch {
+      // Redis went away again: the next return catches up from the same entry.
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const payload of held) this.hear(payload);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.followed.clear();
+    await this.subscriber.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Fan-out by room channel (src/cluster/room-channels.ts), with two nodes in this process on
+ * a Redis of this file's own: a node with no socket in a room (a chat's, an admin's) is
+ * not subscribed to it and takes none of its broadcasts; it subscribes before a socket's join answers, and
+ * drops the channel when the room empties; and a node whose subscriber lost its
+ * connection reads what it missed from the stream once it is back.
+ */
+import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawEntry } from '../../src/cluster/room-channels.js';
+import { rooms } from '../../src/schemas/rooms.js';
+import type { RunningServer } from '../../src/server.js';
+import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
+import { waitUntil } from '../helpers/processes.js';
+import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { api, request, succeeded } from '../helpers/server.js';
+import { connectClient, type TestClient } from '../helpers/sockets.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
+
+const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
+const ready = redisServerInstalled();
+
+describe.each(ready ? postgres : [])('fan-out by room channel on $name', (target) => {
+  let redis: PrivateRedis;
+  let inspector: ReturnType<typeof createClient>;
+  let db: TestDatabase;
+  let a: RunningServer;
+  let b: RunningServer;
+  const clients: TestClient[] = [];
+  const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+  const connect = async (node: RunningServer) => {
+    const c = await connectClient(node.url);
+    clients.push(c);
+    return c;
+  };
+  /** Nodes subscribed to the chat's room's channel. */
+  const subscribers = async (chatId: string) => {
+    const channel = `socket.io#/#${rooms.chat(chatId)}#`;
+    const counts = await inspector.pubSubNumSub(channel);
+    return counts[channel] ?? 0;
+  };
+  /** Every `event` of the chat the node's adapter took from Redis (its own included). */
+  const takenOn = (node: RunningServer, event: string, chatId: string) => {
+    const taken: RawEntry[] = [];
+    const adapter = node.io.of('/').adapter as unknown as {
+      onRawMessage(raw: RawEntry, offset: string): unknown;
+    };
+    const onRawMessage = adapter.onRawMessage.bind(adapter);
+    adapter.onRawMessage = (raw, offset) => {
+      if (raw.data?.includes(`"${event}"`) && raw.data.includes(chatId)) taken.push(raw);
+      return onRawMessage(raw, offset);
+    };
+    return taken;
+  };
+  /** A chat whose user is on node A, in the chat's room, and whose admin is on node B (not yet in it). */
+  const chatAcross = async () => {
+    const [userId, adminId] = [uid('user'), uid('admin')];
+    const user = await connect(a);
+    const admin = await connect(b);
+    await user.emitAck('join-user', { userId, userName: 'U' });
+    await admin.emitAck('join-admin', { adminId, adminName: 'Ali' });
+    const opened = await request(a, 'POST /api/chats', { body: { userId, userName: 'U' } });
+    const chatId = succeeded(opened).chat._id;
+    const taken = await api(a, 'POST', '/api/chats/assign', { chatId, adminId, adminName: 'Ali' });
+    expect(taken.status).toBe(200);
+    expect(await user.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    const say = async (content: string) => {
+      const sent = await user.emitAck('send-message', { chatId, content });
+      expect(sent.success).toBe(true);
+    };
+    return { chatId, user, admin, say };
+  };
+
+  beforeAll(async () => {
+    redis = await privateRedis();
+    inspector = createClient({ url: redis.url });
+    inspector.on('error', () => {});
+    await inspector.connect();
+    db = await target.create();
+    ({ a, b } = await startTwoNodes(db.config, { REDIS_URL: redis.url }));
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await a?.close();
+    await b?.close();
+    await inspector?.close();
+    await redis?.stop();
+    await db?.drop();
+  });
+
+  it("a node with no socket in a chat's room takes none of its messages; it hears them from the join's answer on, until its last socket left", async () => {
+    const { chatId, admin, say } = await chatAcross();
+    const taken = takenOn(b, 'new-message', chatId);
+    // The user's messages notify the admin, whose socket is on node B: node A takes none.
+    const notifiedOnA = takenOn(a, 'message-notification', chatId);
+    const notifiedOnB = takenOn(b, 'message-notification', chatId);
+    expect(await subscribers(chatId)).toBe(1);
+    for (let i = 1; i <= 5; i++) await say(`before ${i}`);
+    await admin.waitFor('message-notification', (p) => p.message.content === 'before 5');
+    await quiet(ACROSS_NODES_QUIET_MS);
+    expect(taken).toEqual([]);
+    expect(notifiedOnA).toEqual([]);
+    expect(notifiedOnB).toHaveLength(5);
+
+    expect(await admin.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    expect(await subscribers(chatId)).toBe(2);
+    // Sent at once after the join answered: node B already hears the chat.
+    await say('after the join');
+    await admin.waitFor('new-message', (p) => p.message.content === 'after the join');
+    expect(admin.of('new-message')).toHaveLength(1);
+
+    expect(await admin.emitAck('leave-chat', { chatId })).toMatchObject({ success: true });
+    await waitUntil('node B dropped the channel', async () => (await subscribers(chatId)) === 1);
+    const heard = taken.length;
+    await say('after the leave');
+    await quiet(ACROSS_NODES_QUIET_MS);
+    expect(taken).toHaveLength(heard);
+  });
+
+  it('a node whose subscriber lost its connection reads what went into the stream meanwhile, once it is back', async () => {
+    const { chatId, admin, say } = await chatAcross();
+    expect(await admin.emitAck('join-chat', { chatId })).toMatchObject({ success: true });
+    await say('before');
+    await admin.waitFor('new-message', (p) => p.message.content === 'before');
+    // In one step: the subscribers' connections are cut and a broadcast to the chat goes
+    // into the stream, so none of them can have heard it announced.
+    const typing = { chatId, userId: uid('typist'), userName: 'T', isTyping: true };
+    const entry = {
+      uid: 'another-node',
+      nsp: '/',
+      type: '3',
+      data: JSON.stringify({
+        packet: { type: 2, data: ['typing', typing], nsp: '/' },
+        opts: { rooms: [rooms.chat(chatId)], except: [], flags: {} },
+      }),
+    };
+    await inspector
+      .multi()
+      .addCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+      .xAdd('socket.io', '*', entry)
+      .exec();
+    await admin.waitFor('typing', (p) => p.userId === typing.userId);
+    await say('after');
+    await admin.waitFor('new-message', (p) => p.message.content === 'after');
+    expect(admin.of('typing')).toHaveLength(1);
+    const contents = admin.of('new-message').map((p) => (p as NewMessage).message.content);
+    expect(contents).toEqual(['before', 'after']);
+  });
+});
+
+interface NewMessage {
+  message: { content: string };
+}
