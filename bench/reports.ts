@@ -69,7 +69,8 @@ async function seed(config: DatabaseConfig, now: number): Promise<void> {
       .raw(`INSERT INTO chats (id, "userId", "userName", status, "assignedAdminId", "assignedAdminName",
         "isLocked", "lastMessage", "lastMessageAt", "unreadCount", "userOnline", "lastSeq",
         "createdAt", "updatedAt", "firstAssignedAt", "firstResponseAt", "closedAt",
-        "ratingScore", "ratedAt", "userMessages", "adminMessages")
+        "ratingScore", "ratedAt", "userMessages", "adminMessages",
+        "createdMs", "firstAssignedMs", "firstResponseMs", "closedMs")
       ${series}
       SELECT 'bench-' || i, 'user-' || i, 'User ' || i,
         CASE WHEN ${closed} THEN 'closed' WHEN ${assigned} THEN 'active' ELSE 'waiting' END,
@@ -84,7 +85,11 @@ async function seed(config: DatabaseConfig, now: number): Promise<void> {
         CASE WHEN ${closed} AND ${assigned} AND i % 3 = 0 THEN 1 + i * 11 % 5 END,
         CASE WHEN ${closed} AND ${assigned} AND i % 3 = 0
           THEN ${iso(kind, `${created} + 8000 * 1000`)} END,
-        ${Math.ceil(PER_CHAT / 2)}, ${Math.floor(PER_CHAT / 2)}
+        ${Math.ceil(PER_CHAT / 2)}, ${Math.floor(PER_CHAT / 2)},
+        ${created},
+        CASE WHEN ${assigned} THEN ${created} + (i * 13 % 600) * 1000 END,
+        CASE WHEN ${assigned} AND i % 10 <> 0 THEN ${created} + (i * 13 % 600 + i * 17 % 300) * 1000 END,
+        CASE WHEN ${closed} THEN ${created} + (600 + i * 31 % 7200) * 1000 END
       FROM n`)
       .execute(db);
     say(`${kind}: ${CHATS} chats written`);

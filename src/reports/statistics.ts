@@ -44,18 +44,26 @@ export function spreadOf(stats: OrderStats): Spread {
 /** The median alone, in seconds (the agents' and the timeseries' time metric). */
 export const medianOf = (stats: OrderStats): number | null => spreadOf(stats).median;
 
-/** CSAT from the ratings' count, sum and count of 4s and 5s. */
-export function csatOf(ratings: { responses: number; sum: number; positive: number }): {
+/** CSAT from the ratings' count, sum, count of 4s and 5s, and count of each score. */
+export function csatOf(ratings: {
+  responses: number;
+  sum: number;
+  positive: number;
+  byScore: readonly number[];
+}): {
   responses: number;
   average: number | null;
   positiveShare: number | null;
+  byScore: number[];
 } {
   const { responses, sum, positive } = ratings;
-  if (responses === 0) return { responses: 0, average: null, positiveShare: null };
+  const byScore = [0, 1, 2, 3, 4].map((i) => ratings.byScore[i] ?? 0);
+  if (responses === 0) return { responses: 0, average: null, positiveShare: null, byScore };
   return {
     responses,
     average: round(sum / responses, 3),
     positiveShare: round(positive / responses, 4),
+    byScore,
   };
 }
 
