@@ -3,10 +3,9 @@
  * `{median, p90, mean}` in seconds: the median of an even count is the mean of the two
  * middle values, p90 is the nearest rank (the ⌈0.9·n⌉-th smallest), the mean is the sum
  * over the count. The stores compute the count, sum, median and p90 in whole milliseconds
- * inside the database (store/reports.ts: `orderStatsOf` there is the in-memory form, which
- * SQLite runs as an aggregate and PostgreSQL's percentile functions must agree with), so
- * that a year of chats never leaves the database; `spreadOf` turns them into seconds,
- * rounded to the millisecond.
+ * (store/reports.ts: PostgreSQL inside the database; SQLite through `orderStatsOf`, the
+ * in-memory form, on the values the query hands over); `spreadOf` turns them into
+ * seconds, rounded to the millisecond.
  */
 import { type OrderStats, orderStatsOf } from '../store/reports.js';
 

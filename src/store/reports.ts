@@ -1,13 +1,14 @@
 /**
  * The reports' reads (PROTOCOL §8.5), on both dialects, from facts each chat row carries:
- * createdAt, firstAssignedAt, firstResponseAt, closedAt, ratingScore and the message
- * counters the append keeps in the UPDATE it does anyway (migration 0022). Nothing here runs
- * on a send. A report reads the chats created in its range (the chats_by_created and
- * chats_by_admin indexes), computes each chat's times in whole milliseconds, and answers per
- * group the ingredients of the statistics — the count, the sum and the values at the ranks
- * the median and p90 need — so a year of chats leaves the database as a few numbers;
- * reports/statistics.ts turns them into seconds and holds the in-memory form
- * (`orderStatsOf`), which the store tests require to agree with this one.
+ * createdAt, firstAssignedAt, firstResponseAt, closedAt (each also as epoch ms, migration
+ * 0025), ratingScore and the message counters the append keeps in the UPDATE it does anyway
+ * (migration 0022). Nothing here runs on a send. A report reads the chats created in its
+ * range (chats_by_created), computes each chat's times in whole milliseconds from the
+ * integers, and answers per group the ingredients of the statistics — the count, the sum
+ * and the values at the ranks the median and p90 need (PostgreSQL), or the values as one
+ * text for `orderStatsOf` to sort (SQLite) — so a year of chats leaves the database as a few
+ * numbers or three lists; reports/statistics.ts turns them into seconds, and the store tests
+ * require the SQL to agree with the in-memory form.
  *
  * A chat counts for the admin assigned to it: while it is open its current assignee, once
  * it closed the one who held it then (closing keeps the assignee). Missed: closed while
@@ -36,9 +37,9 @@ export interface OrderStats {
 }
 
 /**
- * The in-memory form of the statistics: SQLite runs it as the aggregate `report_stats`
- * (registered in sqlite.ts), PostgreSQL has its own (percentile_cont(0.5) is this median,
- * percentile_disc(0.9) this p90), and the store tests require both to agree with it.
+ * The in-memory form of the statistics: SQLite's reports run it on the values group_concat
+ * hands over; PostgreSQL reads the same ranks from its sorted array, and the store tests
+ * require it to agree.
  */
 export function orderStatsOf(values: ArrayLike<number>): OrderStats {
   const n = values.length;
