@@ -1206,7 +1206,7 @@ export const TUNABLES = {
     unit: 'days',
     area: 'reports',
     reason:
-      'The longest range of the summary and the agents report: a year, leap day included. Each report reads every chat of its range (bench/reports.ts: a month of a 100k-chats-a-year desk in tens of ms, the whole year in 0.5-1.2 s); longer would make one request hold a reader for seconds.',
+      'The longest range of the summary and the agents report: a year, leap day included. Each report reads every chat of its range (bench/reports.ts: a month of a 100k-chats-a-year desk in tens of ms of CPU, the whole year in 130-290 ms); longer would make one request hold a reader for seconds.',
   },
   reportDayRangeMaxDays: {
     value: 366,
