@@ -21,6 +21,7 @@ import { person } from '../src/auth/roles.js';
 import type { DatabaseConfig } from '../src/config.js';
 import { openImportDatabase } from '../src/import/open-database.js';
 import { reportAgents, reportSeries, reportSummary } from '../src/reports/use-cases.js';
+import type { ReportMetric } from '../src/schemas/vocabulary.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 import { benchDatabases, pgReachable, type StoreName } from './databases.js';
@@ -30,6 +31,10 @@ const PER_CHAT = Number(process.env.REPORT_MESSAGES_PER_CHAT ?? 10);
 const ROUNDS = Number(process.env.REPORT_ROUNDS ?? 40);
 const STORES = (process.env.REPORT_STORES ?? 'sqlite,postgres').split(',') as StoreName[];
 const DAY_MS = 86_400_000;
+/** Already seeded databases (as REPORT_KEEP printed them, comma-separated): no seeding. */
+const REUSE = process.env.REPORT_DATABASES?.split(',');
+/** Only the reports whose names contain one of these words (comma-separated). */
+const ONLY = process.env.REPORT_ONLY?.split(',');
 
 const t0 = performance.now();
 const say = (line: string) =>
@@ -64,7 +69,8 @@ async function seed(config: DatabaseConfig, now: number): Promise<void> {
       .raw(`INSERT INTO chats (id, "userId", "userName", status, "assignedAdminId", "assignedAdminName",
         "isLocked", "lastMessage", "lastMessageAt", "unreadCount", "userOnline", "lastSeq",
         "createdAt", "updatedAt", "firstAssignedAt", "firstResponseAt", "closedAt",
-        "ratingScore", "ratedAt", "userMessages", "adminMessages")
+        "ratingScore", "ratedAt", "userMessages", "adminMessages",
+        "createdMs", "firstAssignedMs", "firstResponseMs", "closedMs")
       ${series}
       SELECT 'bench-' || i, 'user-' || i, 'User ' || i,
         CASE WHEN ${closed} THEN 'closed' WHEN ${assigned} THEN 'active' ELSE 'waiting' END,
@@ -79,7 +85,11 @@ async function seed(config: DatabaseConfig, now: number): Promise<void> {
         CASE WHEN ${closed} AND ${assigned} AND i % 3 = 0 THEN 1 + i * 11 % 5 END,
         CASE WHEN ${closed} AND ${assigned} AND i % 3 = 0
           THEN ${iso(kind, `${created} + 8000 * 1000`)} END,
-        ${Math.ceil(PER_CHAT / 2)}, ${Math.floor(PER_CHAT / 2)}
+        ${Math.ceil(PER_CHAT / 2)}, ${Math.floor(PER_CHAT / 2)},
+        ${created},
+        CASE WHEN ${assigned} THEN ${created} + (i * 13 % 600) * 1000 END,
+        CASE WHEN ${assigned} AND i % 10 <> 0 THEN ${created} + (i * 13 % 600 + i * 17 % 300) * 1000 END,
+        CASE WHEN ${closed} THEN ${created} + (600 + i * 31 % 7200) * 1000 END
       FROM n`)
       .execute(db);
     say(`${kind}: ${CHATS} chats written`);
@@ -120,33 +130,36 @@ const SUPER = person('bench-super', 'Bench', 'superadmin');
 
 function calls(now: number): Call[] {
   const to = new Date(now).toISOString();
-  const year = new Date(now - 365 * DAY_MS).toISOString();
+  // The longest range the API allows (reportRangeMaxDays, reportDayRangeMaxDays): 366 days.
+  const year = new Date(now - 366 * DAY_MS).toISOString();
   const month = new Date(now - 31 * DAY_MS).toISOString();
   const one = 'bench-admin-3';
-  return [
+  const series =
+    (metric: ReportMetric, adminId?: string, timezone?: string): Call['run'] =>
+    (store) =>
+      reportSeries({ store }, SUPER, { from: year, to, metric, adminId, timezone });
+  const all: Call[] = [
     { name: 'summary, default 30 days', run: (store) => reportSummary({ store }, SUPER, {}) },
     {
-      name: 'summary, 365 days',
+      name: 'summary, 366 days',
       run: (store) => reportSummary({ store }, SUPER, { from: year, to }),
     },
     {
-      name: 'summary, 365 days, one admin',
+      name: 'summary, 366 days, one admin',
       run: (store) => reportSummary({ store }, SUPER, { from: year, to, adminId: one }),
     },
     {
-      name: 'timeseries opened, 365 days, Asia/Tashkent',
-      run: (store) =>
-        reportSeries({ store }, SUPER, {
-          from: year,
-          to,
-          metric: 'opened',
-          timezone: 'Asia/Tashkent',
-        }),
+      name: 'timeseries opened, 366 days, Asia/Tashkent',
+      run: series('opened', undefined, 'Asia/Tashkent'),
     },
     {
-      name: 'timeseries firstResponse, 365 days',
-      run: (store) => reportSeries({ store }, SUPER, { from: year, to, metric: 'firstResponse' }),
+      name: 'timeseries opened, 366 days, America/New_York',
+      run: series('opened', undefined, 'America/New_York'),
     },
+    { name: 'timeseries closed, 366 days', run: series('closed') },
+    { name: 'timeseries firstResponse, 366 days', run: series('firstResponse') },
+    { name: 'timeseries csat, 366 days', run: series('csat') },
+    { name: 'timeseries firstResponse, 366 days, one admin', run: series('firstResponse', one) },
     {
       name: 'timeseries csat, 31 days of hours',
       run: (store) =>
@@ -154,10 +167,15 @@ function calls(now: number): Call[] {
     },
     { name: 'agents, default 30 days', run: (store) => reportAgents({ store }, SUPER, {}) },
     {
-      name: 'agents, 365 days',
+      name: 'agents, 366 days',
       run: (store) => reportAgents({ store }, SUPER, { from: year, to }),
     },
+    {
+      name: 'agents, 366 days, one admin',
+      run: (store) => reportAgents({ store }, SUPER, { from: year, to, adminId: one }),
+    },
   ];
+  return all.filter((c) => !ONLY || ONLY.some((word) => c.name.includes(word)));
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -212,17 +230,22 @@ async function main() {
   const databases = benchDatabases('reports');
   const rows: string[] = [];
   try {
-    for (const storeName of STORES) {
+    const targets: { storeName: StoreName; url?: string }[] = REUSE
+      ? REUSE.map((url) => ({ storeName: url.startsWith('sqlite:') ? 'sqlite' : 'postgres', url }))
+      : STORES.map((storeName) => ({ storeName }));
+    for (const { storeName, url } of targets) {
       if (storeName === 'postgres' && !(await pgReachable())) {
         say('postgres: not reachable, skipped');
         continue;
       }
       const now = Date.now();
-      const config = configOf(await databases.fresh(storeName));
+      const config = configOf(url ?? (await databases.fresh(storeName)));
       if (process.env.REPORT_KEEP) say(`${storeName}: ${JSON.stringify(config)}`);
-      const seededAt = performance.now();
-      await seed(config, now);
-      say(`${storeName}: seeded in ${Math.round((performance.now() - seededAt) / 1000)} s`);
+      if (!url) {
+        const seededAt = performance.now();
+        await seed(config, now);
+        say(`${storeName}: seeded in ${Math.round((performance.now() - seededAt) / 1000)} s`);
+      }
       const store = await openStore(config);
       const dbCpu = await backendCpuMs(config);
       try {

@@ -71,6 +71,7 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
     adminReadSeq: 0,
     userReadSeq: 0,
     createdAt,
+    createdMs: Date.parse(createdAt),
     updatedAt: dateField(doc, 'updatedAt', createdAt),
   };
 }

@@ -3,10 +3,9 @@
  * `{median, p90, mean}` in seconds: the median of an even count is the mean of the two
  * middle values, p90 is the nearest rank (the ⌈0.9·n⌉-th smallest), the mean is the sum
  * over the count. The stores compute the count, sum, median and p90 in whole milliseconds
- * inside the database (store/reports.ts: `orderStatsOf` there is the in-memory form, which
- * SQLite runs as an aggregate and PostgreSQL's percentile functions must agree with), so
- * that a year of chats never leaves the database; `spreadOf` turns them into seconds,
- * rounded to the millisecond.
+ * (store/reports.ts: PostgreSQL inside the database; SQLite through `orderStatsOf`, the
+ * in-memory form, on the values the query hands over); `spreadOf` turns them into
+ * seconds, rounded to the millisecond.
  */
 import { type OrderStats, orderStatsOf } from '../store/reports.js';
 
@@ -44,18 +43,26 @@ export function spreadOf(stats: OrderStats): Spread {
 /** The median alone, in seconds (the agents' and the timeseries' time metric). */
 export const medianOf = (stats: OrderStats): number | null => spreadOf(stats).median;
 
-/** CSAT from the ratings' count, sum and count of 4s and 5s. */
-export function csatOf(ratings: { responses: number; sum: number; positive: number }): {
+/** CSAT from the ratings' count, sum, count of 4s and 5s, and count of each score. */
+export function csatOf(ratings: {
+  responses: number;
+  sum: number;
+  positive: number;
+  byScore: readonly number[];
+}): {
   responses: number;
   average: number | null;
   positiveShare: number | null;
+  byScore: number[];
 } {
   const { responses, sum, positive } = ratings;
-  if (responses === 0) return { responses: 0, average: null, positiveShare: null };
+  const byScore = [0, 1, 2, 3, 4].map((i) => ratings.byScore[i] ?? 0);
+  if (responses === 0) return { responses: 0, average: null, positiveShare: null, byScore };
   return {
     responses,
     average: round(sum / responses, 3),
     positiveShare: round(positive / responses, 4),
+    byScore,
   };
 }
 

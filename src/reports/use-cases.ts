@@ -62,8 +62,12 @@ export function summaryCsv(report: SummaryReport): string {
     'csat',
   ] as const) {
     for (const [name, value] of Object.entries(report[part])) {
-      header.push(`${part}.${name}`);
-      row.push(value);
+      // byScore as five columns, csat.byScore.1 … csat.byScore.5.
+      const cells: Cell[] = Array.isArray(value) ? value : [value];
+      cells.forEach((cell, i) => {
+        header.push(Array.isArray(value) ? `${part}.${name}.${i + 1}` : `${part}.${name}`);
+        row.push(cell);
+      });
     }
   }
   return toCsv(['from', 'to', ...header], [[report.from, report.to, ...row]]);

@@ -240,6 +240,10 @@ export const ReportSummaryReply = z.object({
     responses: z.number().int(),
     average: z.number().nullable(),
     positiveShare: z.number().nullable().meta({ description: 'Share (0–1) of 4 and 5.' }),
+    byScore: z.array(z.number().int()).length(5).meta({
+      description:
+        'How many chats were rated 1, 2, 3, 4 and 5, in that order (they sum to responses).',
+    }),
   }),
 });
 

@@ -43,7 +43,7 @@ import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
-import { kyselyReportRecords, type ReportRecords } from './reports.js';
+import { firstAssignedMsOf, kyselyReportRecords, type ReportRecords } from './reports.js';
 import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
@@ -234,6 +234,7 @@ export class KyselyStore implements Store {
         userReadSeq: 0,
         createdAt: at,
         updatedAt: at,
+        createdMs: Date.parse(at),
       };
       try {
         const row =
@@ -448,6 +449,7 @@ export class KyselyStore implements Store {
             updatedAt: at,
             // The end of the chat's first wait (the queue's estimate); later takes keep it.
             firstAssignedAt: eb.fn.coalesce('firstAssignedAt', eb.val(at)),
+            firstAssignedMs: firstAssignedMsOf(eb, at),
           }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
@@ -497,11 +499,18 @@ export class KyselyStore implements Store {
   }
 
   closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined> {
+    const at = now();
     return this.updateChat(
       chatId,
       (q) =>
         q
-          .set({ status: 'closed', userOnline: 0, updatedAt: now(), closedAt: now() })
+          .set({
+            status: 'closed',
+            userOnline: 0,
+            updatedAt: at,
+            closedAt: at,
+            closedMs: Date.parse(at),
+          })
           .where((eb) => writableBy.where(eb, closer)),
       audit,
     );

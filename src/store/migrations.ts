@@ -13,7 +13,7 @@ import {
   sql,
 } from 'kysely';
 import { exportedUserId } from './audit-log.js';
-import { recomputeReportFacts } from './reports.js';
+import { fillEpochTimes, REPORT_EPOCH_MS, recomputeReportFacts } from './reports.js';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -816,7 +816,23 @@ const reportFacts: Migration = {
       .alterTable('chats')
       .addColumn('adminMessages', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
-    await recomputeReportFacts(db);
+    await recomputeReportFacts(db, undefined, { epoch: false });
+  },
+};
+
+/**
+ * The reports' instants as epoch milliseconds beside their ISO text (store/reports.ts):
+ * a year's report read four ISO strings per chat and parsed them, most of its cost
+ * (bench/reports.ts). Each is written by the statement that writes its text (the append's
+ * own UPDATE for the first response: no statement more per send); the rows before are
+ * filled here once. No index: the reports range over chats_by_created.
+ */
+const reportEpochTimes: Migration = {
+  async up(db: Kysely<unknown>) {
+    for (const ms of Object.values(REPORT_EPOCH_MS)) {
+      await db.schema.alterTable('chats').addColumn(ms, 'bigint').execute();
+    }
+    await fillEpochTimes(db);
   },
 };
 
@@ -856,6 +872,7 @@ const migrations: Record<string, Migration> = {
   '0022_report_facts': reportFacts,
   '0023_retention': retention,
   '0024_webhook_outbox_pending_lanes': webhookOutboxPendingLanes,
+  '0025_report_epoch_times': reportEpochTimes,
   '0027_audit_exports_by_user': auditExportsByUser,
 };
 

@@ -132,13 +132,16 @@ function appendBatchSql({ withAttachments, withRedactions, withWebhooks }: State
            count(*) FILTER (WHERE stype = 'admin')::int AS admins
     FROM allowed GROUP BY chat
   ),
-  -- The reports' facts ride on the same UPDATE (migration 0022): no statement more.
+  -- The reports' facts ride on the same UPDATE (migrations 0022, 0025): no statement more;
+  -- the first response's epoch ms is computed only where it is set.
   bumped AS (
     UPDATE chats c SET "lastSeq" = c."lastSeq" + p.k, "lastMessage" = p.preview,
       "lastMessageAt" = $13, "unreadCount" = c."unreadCount" + p.unread, "updatedAt" = $13,
       "userMessages" = c."userMessages" + p.users, "adminMessages" = c."adminMessages" + p.admins,
       "firstResponseAt" = CASE WHEN p.admins > 0 AND c."firstResponseAt" IS NULL THEN $13
-        ELSE c."firstResponseAt" END
+        ELSE c."firstResponseAt" END,
+      "firstResponseMs" = CASE WHEN p.admins > 0 AND c."firstResponseAt" IS NULL
+        THEN round(extract(epoch from $13::text::timestamptz) * 1000)::bigint ELSE c."firstResponseMs" END
     FROM per_chat p WHERE c.id = p.chat
     RETURNING c.*, p.k
   ),

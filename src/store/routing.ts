@@ -18,6 +18,7 @@
 
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AuditActor, ChatAudit } from '../audit/chain.js';
+import { firstAssignedMsOf } from './reports.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { RoutingChoice, RoutingChoiceCandidate } from './store.js';
 
@@ -137,6 +138,7 @@ export function assignWaiting(
           updatedAt: at,
           // The end of the chat's first wait (the queue's estimate); later assignments keep it.
           firstAssignedAt: eb.fn.coalesce('firstAssignedAt', eb.val(at)),
+          firstAssignedMs: firstAssignedMsOf(eb, at),
         }))
         .where('id', '=', chat.id)
         .where('status', '=', 'waiting')

@@ -58,7 +58,20 @@ export interface ChatsTable {
   firstResponseAt: string | null;
   userMessages: ColumnType<number, number | undefined, number>;
   adminMessages: ColumnType<number, number | undefined, number>;
+  /**
+   * The same instants as epoch milliseconds (migration 0025), written beside their ISO
+   * text by the same statements, so that a report reads integers instead of parsing text
+   * (store/reports.ts). Null where the instant is (or a row written without them: the
+   * reports then read the text). Only SQL reads them (PostgreSQL would answer its bigint
+   * as a string).
+   */
+  createdMs: EpochMs;
+  firstAssignedMs: EpochMs;
+  firstResponseMs: EpochMs;
+  closedMs: EpochMs;
 }
+
+type EpochMs = ColumnType<number | null, number | null | undefined, number | null>;
 
 export interface MessagesTable {
   id: string;

@@ -68,7 +68,8 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
   );
   // The WHERE is who may write (writableBy): a sender whose in-memory check passed on a
   // stale chat row is refused here, inside the transaction that would store the message.
-  // The reports' facts ride on the same UPDATE (migration 0022): no statement more per send.
+  // The reports' facts ride on the same UPDATE (migrations 0022, 0025): no statement more per
+  // send; the epoch ms of the first response is computed only on the message that sets it.
   const bumpChat = database.prepare<
     [
       {
@@ -87,7 +88,9 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
     `UPDATE chats SET lastSeq = lastSeq + 1, lastMessage = @preview, lastMessageAt = @at,
        unreadCount = unreadCount + @unread, updatedAt = @at,
        userMessages = userMessages + @user, adminMessages = adminMessages + @admin,
-       firstResponseAt = CASE WHEN @admin = 1 AND firstResponseAt IS NULL THEN @at ELSE firstResponseAt END
+       firstResponseAt = CASE WHEN @admin = 1 AND firstResponseAt IS NULL THEN @at ELSE firstResponseAt END,
+       firstResponseMs = CASE WHEN @admin = 1 AND firstResponseAt IS NULL
+         THEN CAST(round(unixepoch(@at, 'subsec') * 1000) AS INTEGER) ELSE firstResponseMs END
      WHERE id = @chatId AND ${writableBy.sql('@role', '@sender')} RETURNING *`,
   );
   // Bound by name from the row itself: every column, nothing to keep in step by hand.

@@ -6,7 +6,6 @@ import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
-import { REPORT_STATS_AGGREGATE } from './reports.js';
 import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
 import { cachingStatements } from './sqlite-statements.js';
@@ -98,10 +97,9 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
   else if (path !== ':memory:') lockExclusively(database, path);
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
   options.onOpen?.(database);
-  // The reports' order statistics (store/reports.ts): SQLite has no percentile aggregate.
-  database.aggregate('report_stats', { ...REPORT_STATS_AGGREGATE, deterministic: true });
   const statements = cachingStatements(
     database,
     options.statementCache ?? TUNABLES.sqliteStatementCache.value,

@@ -58,6 +58,10 @@ export function everyChatState(): Selectable<ChatsTable>[] {
           firstResponseAt: null,
           userMessages: 0,
           adminMessages: 0,
+          createdMs: Date.parse(at),
+          firstAssignedMs: null,
+          firstResponseMs: null,
+          closedMs: status === 'closed' ? Date.parse(at) : null,
         });
       }
   return rows;

@@ -16,6 +16,7 @@ import type { DatabaseConfig } from '../../src/config.js';
 import { importV2 } from '../../src/import/import-v2.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
+import { REPORT_EPOCH_MS } from '../../src/store/reports.js';
 import type { Database } from '../../src/store/schema.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -32,6 +33,24 @@ function rawDatabase(config: DatabaseConfig): Kysely<Database> {
 }
 
 const FACTS = ['id', 'firstResponseAt', 'userMessages', 'adminMessages', 'closedAt'] as const;
+
+/**
+ * Every chat's epoch-ms columns (migration 0025) against its ISO text: the same instant,
+ * or null where the text is. Answers the rows that disagree, and how many were compared.
+ */
+async function epochDisagreements(raw: Kysely<Database>) {
+  const rows = await raw.selectFrom('chats').selectAll().execute();
+  const pairs = Object.entries(REPORT_EPOCH_MS) as [keyof typeof REPORT_EPOCH_MS, string][];
+  const wrong = rows.flatMap((row) =>
+    pairs.flatMap(([iso, ms]) => {
+      const text = row[iso];
+      const value = row[ms as keyof typeof row];
+      const want = text === null ? null : Date.parse(text);
+      return (value === null ? null : Number(value)) === want ? [] : [`${row.id}.${ms}`];
+    }),
+  );
+  return { wrong, compared: rows.length };
+}
 
 /** What the facts must be, from the chat's messages themselves. */
 async function factsFromMessages(raw: Kysely<Database>) {
@@ -122,6 +141,49 @@ describe.each(await storeTargets())('report facts from appends on $name', (targe
   });
 });
 
+describe.each(await storeTargets())('epoch ms written by the live paths on $name', (target) => {
+  it('opening, taking, the first admin message and closing write each instant as epoch ms', async () => {
+    const db = await target.create();
+    try {
+      const store = await openStore(db.config);
+      const admin = person('e-admin', 'E', 'admin');
+      const { chat } = await store.openChat({ userId: 'e-user', userName: 'U', online: true });
+      await store.takeChat(chat._id, admin, false);
+      const send = (content: string) =>
+        store.appendMessage({
+          chatId: chat._id,
+          senderId: admin.id,
+          senderRole: 'admin',
+          senderType: 'admin',
+          senderName: 'E',
+          content,
+          messageType: 'text',
+          fileUrl: null,
+          clientMessageId: null,
+          effect: { lastMessage: content, unreadIncrement: 0 },
+        });
+      await send('first');
+      await send('second');
+      await store.closeChat(chat._id, admin);
+      // SQLite: the store holds the file alone; read it once the store is closed.
+      await store.close();
+      const raw = rawDatabase(db.config);
+      try {
+        const row = await raw
+          .selectFrom('chats')
+          .select(['createdMs', 'firstAssignedMs', 'firstResponseMs', 'closedMs'])
+          .executeTakeFirstOrThrow();
+        expect(Object.values(row).every((v) => v !== null)).toBe(true);
+        expect(await epochDisagreements(raw)).toEqual({ wrong: [], compared: 1 });
+      } finally {
+        await raw.destroy();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 describe.each(await storeTargets())('migration 0022 on $name', (target) => {
   let db: TestDatabase;
   afterAll(async () => {
@@ -208,6 +270,8 @@ describe.each(await storeTargets())('migration 0022 on $name', (target) => {
           closedAt: '2026-01-01T00:30:00.000Z',
         },
       ]);
+      // Migration 0025: the instants as epoch ms too.
+      expect(await epochDisagreements(raw)).toEqual({ wrong: [], compared: 3 });
     } finally {
       await raw.destroy();
     }
@@ -246,6 +310,9 @@ describe.each(await storeTargets())('the v2 import and report facts on $name', (
       expect(expected.some((c) => c.adminMessages > 0 && c.userMessages > 0)).toBe(true);
       expect(expected.some((c) => c.closedAt !== null)).toBe(true);
       expect(await storedFacts(raw)).toEqual(expected);
+      const epochs = await epochDisagreements(raw);
+      expect(epochs.wrong).toEqual([]);
+      expect(epochs.compared).toBe(expected.length);
     } finally {
       await raw.destroy();
     }

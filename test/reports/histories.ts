@@ -24,11 +24,23 @@ export interface History {
 const after = (createdAt: string, seconds: number | undefined): string | null =>
   seconds === undefined ? null : new Date(Date.parse(createdAt) + seconds * 1000).toISOString();
 
-export async function writeHistories(config: DatabaseConfig, histories: History[]): Promise<void> {
+const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/**
+ * `epoch: false` writes the times as text only, as a node older than migration 0025 does
+ * (the reports then parse the text).
+ */
+export async function writeHistories(
+  config: DatabaseConfig,
+  histories: History[],
+  { epoch = true }: { epoch?: boolean } = {},
+): Promise<void> {
   const { db, close } = await openImportDatabase(config);
   try {
     for (const h of histories) {
       const closedAt = after(h.createdAt, h.closed);
+      const firstAssignedAt = h.noFirstAssignment ? null : after(h.createdAt, h.assigned);
+      const firstResponseAt = after(h.createdAt, h.responded);
       await db
         .insertInto('chats')
         .values({
@@ -51,12 +63,20 @@ export async function writeHistories(config: DatabaseConfig, histories: History[
           createdAt: h.createdAt,
           updatedAt: closedAt ?? h.createdAt,
           closedAt,
-          firstAssignedAt: h.noFirstAssignment ? null : after(h.createdAt, h.assigned),
-          firstResponseAt: after(h.createdAt, h.responded),
+          firstAssignedAt,
+          firstResponseAt,
           ratingScore: h.rating ?? null,
           ratedAt: h.rating === undefined ? null : closedAt,
           userMessages: h.users ?? 0,
           adminMessages: h.admins ?? 0,
+          ...(epoch
+            ? {
+                createdMs: ms(h.createdAt),
+                firstAssignedMs: ms(firstAssignedAt),
+                firstResponseMs: ms(firstResponseAt),
+                closedMs: ms(closedAt),
+              }
+            : {}),
         })
         .execute();
     }

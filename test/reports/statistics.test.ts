@@ -33,16 +33,18 @@ describe('report statistics', () => {
     expect(spreadOf(orderStatsOf([1, 2])).median).toBe(0.002);
   });
 
-  it('gives CSAT as responses, average and the share of 4s and 5s', () => {
-    expect(csatOf({ responses: 3, sum: 12, positive: 2 })).toEqual({
+  it('gives CSAT as responses, average, the share of 4s and 5s and the count of each score', () => {
+    expect(csatOf({ responses: 3, sum: 12, positive: 2, byScore: [0, 0, 1, 1, 1] })).toEqual({
       responses: 3,
       average: 4,
       positiveShare: 0.6667,
+      byScore: [0, 0, 1, 1, 1],
     });
-    expect(csatOf({ responses: 0, sum: 0, positive: 0 })).toEqual({
+    expect(csatOf({ responses: 0, sum: 0, positive: 0, byScore: [] })).toEqual({
       responses: 0,
       average: null,
       positiveShare: null,
+      byScore: [0, 0, 0, 0, 0],
     });
   });
 });

@@ -114,7 +114,8 @@ describe.each(await storeTargets())('report arithmetic on $name', (target) => {
       // 50, 300, 600, 1200 s (c4 missed, c3 and c8 open).
       resolution: { median: 450, p90: 1200, mean: 537.5 },
       messages: { user: 11, admin: 8 },
-      csat: { responses: 3, average: 4, positiveShare: 0.6667 },
+      // c1 5, c2 3, c5 4.
+      csat: { responses: 3, average: 4, positiveShare: 0.6667, byScore: [0, 0, 1, 1, 1] },
     });
   });
 
@@ -149,7 +150,12 @@ describe.each(await storeTargets())('report arithmetic on $name', (target) => {
     const empty = { from: '2025-01-01T00:00:00.000Z', to: '2025-01-03T00:00:00.000Z' };
     const summary = await reportSummary({ store }, SUPER, empty);
     expect(summary.waiting).toEqual({ median: null, p90: null, mean: null });
-    expect(summary.csat).toEqual({ responses: 0, average: null, positiveShare: null });
+    expect(summary.csat).toEqual({
+      responses: 0,
+      average: null,
+      positiveShare: null,
+      byScore: [0, 0, 0, 0, 0],
+    });
     const series = await reportSeries({ store }, SUPER, { ...empty, metric: 'firstResponse' });
     expect(series.points).toEqual([
       { at: '2025-01-01T00:00:00.000Z', value: 0 },
@@ -247,54 +253,103 @@ describe.each(await storeTargets())('report buckets in a time zone on $name', (t
   });
 });
 
-describe.each(await storeTargets())('report statistics in SQL and in memory on $name', (target) => {
-  let db: TestDatabase;
-  let store: Store;
-  const histories: History[] = [];
-  // A fixed pseudo-random sequence: the same histories every run, ties included.
-  let seed = 7;
-  const next = (max: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % max;
-  };
-  for (let i = 0; i < 301; i++) {
-    const created = Date.parse('2026-04-01T00:00:00.000Z') + i * 60_000;
-    const assigned = next(5) === 0 ? undefined : next(50) * 1.5;
-    histories.push({
-      id: `s${i}`,
-      createdAt: new Date(created).toISOString(),
-      ...(assigned === undefined ? {} : { admin: `adm${next(3)}`, assigned }),
-      ...(assigned !== undefined && next(4) > 0 ? { responded: assigned + next(300) / 7 } : {}),
-      ...(next(3) > 0 ? { closed: (assigned ?? 0) + 1 + next(4000) } : {}),
-    });
-  }
-  beforeAll(async () => {
-    db = await target.create();
-    await writeHistories(db.config, histories);
-    store = await openStore(db.config);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+const STATS_TARGETS = (await storeTargets()).flatMap((target) =>
+  [true, false].map((epoch) => ({
+    target,
+    epoch,
+    name: `${target.name}, times ${epoch ? 'as epoch ms (0025)' : 'as text only (before 0025)'}`,
+  })),
+);
 
-  it('agrees with orderStatsOf on every time of 301 chats', async () => {
+describe.each(STATS_TARGETS)(
+  'report statistics in SQL and in memory on $name',
+  ({ target, epoch }) => {
+    let db: TestDatabase;
+    let store: Store;
+    const histories: History[] = [];
+    // A fixed pseudo-random sequence: the same histories every run, ties included.
+    let seed = 7;
+    const next = (max: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % max;
+    };
+    for (let i = 0; i < 301; i++) {
+      const created = Date.parse('2026-04-01T00:00:00.000Z') + i * 60_000;
+      const assigned = next(5) === 0 ? undefined : next(50) * 1.5;
+      const closed = next(3) > 0 ? (assigned ?? 0) + 1 + next(4000) : undefined;
+      histories.push({
+        id: `s${i}`,
+        createdAt: new Date(created).toISOString(),
+        ...(assigned === undefined ? {} : { admin: `adm${next(3)}`, assigned }),
+        ...(assigned !== undefined && next(4) > 0 ? { responded: assigned + next(300) / 7 } : {}),
+        ...(closed === undefined ? {} : { closed }),
+        ...(closed !== undefined && assigned !== undefined && next(2) === 0
+          ? { rating: 1 + next(5) }
+          : {}),
+      });
+    }
     const range = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-02T00:00:00.000Z' };
     const ms = (s: number | undefined) => (s === undefined ? [] : [Math.round(s * 1000)]);
     const missed = (h: History) => h.closed !== undefined && h.admin === undefined;
-    const expected = {
-      waiting: spreadOf(orderStatsOf(histories.flatMap((h) => ms(h.assigned)))),
-      firstResponse: spreadOf(
-        orderStatsOf(histories.flatMap((h) => (missed(h) ? [] : ms(h.responded)))),
-      ),
-      resolution: spreadOf(orderStatsOf(histories.flatMap((h) => (missed(h) ? [] : ms(h.closed))))),
-    };
-    const summary = await reportSummary({ store }, SUPER, range);
-    expect({
-      waiting: summary.waiting,
-      firstResponse: summary.firstResponse,
-      resolution: summary.resolution,
-    }).toEqual(expected);
-    expect(summary.chats.missed).toBe(histories.filter(missed).length);
-  });
-});
+    const responses = (of: History[]) => of.flatMap((h) => (missed(h) ? [] : ms(h.responded)));
+    const resolutions = (of: History[]) => of.flatMap((h) => (missed(h) ? [] : ms(h.closed)));
+
+    beforeAll(async () => {
+      db = await target.create();
+      await writeHistories(db.config, histories, { epoch });
+      store = await openStore(db.config);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    it('agrees with orderStatsOf on every time of 301 chats, and counts each score', async () => {
+      const expected = {
+        waiting: spreadOf(orderStatsOf(histories.flatMap((h) => ms(h.assigned)))),
+        firstResponse: spreadOf(orderStatsOf(responses(histories))),
+        resolution: spreadOf(orderStatsOf(resolutions(histories))),
+      };
+      const summary = await reportSummary({ store }, SUPER, range);
+      expect({
+        waiting: summary.waiting,
+        firstResponse: summary.firstResponse,
+        resolution: summary.resolution,
+      }).toEqual(expected);
+      expect(summary.chats.missed).toBe(histories.filter(missed).length);
+      expect(summary.csat.byScore).toEqual(
+        [1, 2, 3, 4, 5].map((n) => histories.filter((h) => h.rating === n).length),
+      );
+    });
+
+    it("agrees with orderStatsOf on each admin's medians", async () => {
+      const { agents } = await reportAgents({ store }, SUPER, range);
+      const admins = [...new Set(histories.flatMap((h) => (h.admin ? [h.admin] : [])))].sort();
+      expect(agents.map((a) => a.adminId).sort()).toEqual(admins);
+      for (const a of agents) {
+        const own = histories.filter((h) => h.admin === a.adminId);
+        expect(a.chats).toBe(own.length);
+        expect(a.firstResponseMedian).toBe(spreadOf(orderStatsOf(responses(own))).median);
+        expect(a.resolutionMedian).toBe(spreadOf(orderStatsOf(resolutions(own))).median);
+      }
+    });
+
+    it("agrees with orderStatsOf on each hour's median first response", async () => {
+      const { points } = await reportSeries({ store }, SUPER, {
+        ...range,
+        metric: 'firstResponse',
+        interval: 'hour',
+      });
+      const expected = points.map((p) => {
+        const start = Date.parse(p.at);
+        const own = histories.filter((h) => {
+          const created = Date.parse(h.createdAt);
+          return created >= start && created < start + 3_600_000;
+        });
+        return spreadOf(orderStatsOf(responses(own))).median ?? 0;
+      });
+      expect(points.map((p) => p.value)).toEqual(expected);
+      expect(expected.filter((v) => v > 0).length).toBeGreaterThan(2);
+    });
+  },
+);

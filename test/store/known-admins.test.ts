@@ -78,6 +78,10 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
 /** A chat row before migration 0010 added the read watermarks (and later ones their columns). */
 type ChatsBefore0010 = Omit<
   ChatsTable,
+  | 'createdMs'
+  | 'firstAssignedMs'
+  | 'firstResponseMs'
+  | 'closedMs'
   | 'adminReadSeq'
   | 'userReadSeq'
   | 'firstAssignedAt'

@@ -205,6 +205,10 @@ describe.each(await storeTargets())('read watermarks on $name', (target) => {
 /** Rows as migration 0009 left the tables (0010 added the watermarks, 0017 `redacted`). */
 type ChatsBefore0010 = Omit<
   ChatsTable,
+  | 'createdMs'
+  | 'firstAssignedMs'
+  | 'firstResponseMs'
+  | 'closedMs'
   | 'adminReadSeq'
   | 'userReadSeq'
   | 'firstAssignedAt'

@@ -4,13 +4,7 @@
  * and the numbers are written the same way in the cards, charts and tables.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  bucketLabel,
-  csatSplit,
-  duration,
-  score,
-  share,
-} from '../../web/console/reports/figures.js';
+import { bucketLabel, duration, score, share } from '../../web/console/reports/figures.js';
 import {
   addDays,
   dayOf,
@@ -105,11 +99,5 @@ describe('the figures as written', () => {
     const at = '2026-12-04T19:00:00.000Z';
     expect(bucketLabel(at, 'day', 'Asia/Tashkent', 'en')).toBe('Dec 5, 2026');
     expect(bucketLabel(at, 'day', 'UTC', 'en')).toBe('Dec 4, 2026');
-  });
-
-  it('splits the ratings into 4–5 and 1–3 from the responses and the positive share', () => {
-    expect(csatSplit({ responses: 3, positiveShare: 2 / 3 })).toEqual({ positive: 2, other: 1 });
-    expect(csatSplit({ responses: 0, positiveShare: null })).toEqual({ positive: 0, other: 0 });
-    expect(csatSplit({ responses: 7, positiveShare: 1 })).toEqual({ positive: 7, other: 0 });
   });
 });

@@ -199,11 +199,25 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
     expect(await figure(page, 'csat.responses')).toBe('3');
     expect(await figure(page, 'csat.average')).toBe('3.7'); // (5 + 2 + 4) / 3
     expect(await figure(page, 'csat.positiveShare')).toBe('67%');
+    // Five bars, 5 down to 1: one chat each rated 5, 4 and 2.
     expect(
       await page
-        .locator('[data-chart=csatSplit] td')
-        .evaluateAll((c) => c.map((x) => x.getAttribute('data-value'))),
-    ).toEqual(['2', '1']);
+        .locator('[data-chart=csatScores] td')
+        .evaluateAll((c) =>
+          c.map((x) => [x.getAttribute('data-score'), x.getAttribute('data-value')]),
+        ),
+    ).toEqual([
+      ['5', '1'],
+      ['4', '1'],
+      ['3', '0'],
+      ['2', '1'],
+      ['1', '0'],
+    ]);
+    expect(
+      await page
+        .locator('[data-chart=csatScores] th')
+        .evaluateAll((c) => c.map((x) => x.textContent)),
+    ).toEqual(['Rated 5', 'Rated 4', 'Rated 3', 'Rated 2', 'Rated 1']);
 
     // The times are the server's, written as the page writes durations.
     const from = await page.locator('input[name=from]').inputValue();

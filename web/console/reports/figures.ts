@@ -85,16 +85,3 @@ export const DURATION_STEPS = [
 ];
 /** Steps the rating axis takes. */
 export const SCORE_STEPS = [0.5, 1];
-
-/**
- * How many ratings were 4–5 and how many 1–3. The API gives the responses and the share of
- * 4 and 5, not each score's count, so this two-way split is the distribution it allows
- * (the share is a fraction of a whole number of responses, so the rounding is exact).
- */
-export function csatSplit(csat: { responses: number; positiveShare: number | null }): {
-  positive: number;
-  other: number;
-} {
-  const positive = Math.round(csat.responses * (csat.positiveShare ?? 0));
-  return { positive, other: csat.responses - positive };
-}

@@ -18,7 +18,6 @@ import {
   bucketTick,
   COUNT_STEPS,
   count,
-  csatSplit,
   DURATION_STEPS,
   duration,
   SCORE_STEPS,
@@ -90,7 +89,6 @@ function SummaryCards({ summary, lang, r }: { summary: Summary; lang: Lang; r: P
     ['firstResponse', r('firstResponse'), summary.firstResponse],
     ['resolution', r('resolution'), summary.resolution],
   ] as const;
-  const split = csatSplit(summary.csat);
   return (
     <section class="report-cards" aria-labelledby="report-summary">
       <h3 id="report-summary" class="visually-hidden">
@@ -147,44 +145,42 @@ function SummaryCards({ summary, lang, r }: { summary: Summary; lang: Lang; r: P
             value={share(summary.csat.responses > 0 ? summary.csat.positiveShare : null, lang)}
           />
         </dl>
-        <CsatSplit positive={split.positive} other={split.other} lang={lang} r={r} />
+        <CsatScores byScore={summary.csat.byScore} lang={lang} r={r} />
       </section>
     </section>
   );
 }
 
 /**
- * The ratings as two bars, 4–5 and 1–3: the split the summary allows (it gives the share
- * of 4 and 5, not each score's count). Drawn with <meter>-free markup, widths set
- * through the CSSOM, so no inline style attribute reaches the page.
+ * The ratings as five bars, one per score (csat.byScore), each row a table row so that a
+ * screen reader reads the counts. Widths are set through the CSSOM, so no inline style
+ * attribute reaches the page.
  */
-function CsatSplit(props: { positive: number; other: number; lang: Lang; r: Props['r'] }) {
-  const { positive, other, lang, r } = props;
-  const total = positive + other;
+function CsatScores(props: { byScore: readonly number[]; lang: Lang; r: Props['r'] }) {
+  const { byScore, lang, r } = props;
+  const most = Math.max(0, ...byScore);
   const bar = (el: HTMLSpanElement | null, n: number) => {
-    if (el) el.style.width = `${total > 0 ? (100 * n) / total : 0}%`;
+    if (el) el.style.width = `${most > 0 ? (100 * n) / most : 0}%`;
   };
   return (
-    <table class="csat-split" data-chart="csatSplit">
+    <table class="csat-split" data-chart="csatScores">
       <caption>{r('csatSplit')}</caption>
       <tbody>
-        <tr>
-          <th scope="row">{r('csatPositive')}</th>
-          <td data-value={positive}>
-            <span
-              class="csat-split__bar csat-split__bar--positive"
-              ref={(el) => bar(el, positive)}
-            />
-            {count(positive, lang)}
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">{r('csatOther')}</th>
-          <td data-value={other}>
-            <span class="csat-split__bar" ref={(el) => bar(el, other)} />
-            {count(other, lang)}
-          </td>
-        </tr>
+        {[5, 4, 3, 2, 1].map((score) => {
+          const n = byScore[score - 1] ?? 0;
+          return (
+            <tr key={score}>
+              <th scope="row">{r('csatScore', { n: score })}</th>
+              <td data-score={score} data-value={n}>
+                <span
+                  class={`csat-split__bar${score >= 4 ? ' csat-split__bar--positive' : ''}`}
+                  ref={(el) => bar(el, n)}
+                />
+                {count(n, lang)}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -34,7 +34,7 @@ export type ReportKey =
   | 'csatAverage'
   | 'csatResponses'
   | 'csatPositive'
-  | 'csatOther'
+  | 'csatScore'
   | 'csatSplit'
   | 'volumeChart'
   | 'firstResponseChart'
@@ -94,7 +94,7 @@ export const reportStrings: Catalogue<ReportKey> = {
     csatAverage: 'Average rating',
     csatResponses: 'Ratings',
     csatPositive: 'Rated 4–5',
-    csatOther: 'Rated 1–3',
+    csatScore: 'Rated {n}',
     csatSplit: 'Ratings by score',
     volumeChart: 'Chats opened and closed',
     firstResponseChart: 'First response time (median)',
@@ -153,7 +153,7 @@ export const reportStrings: Catalogue<ReportKey> = {
     csatAverage: 'Средняя оценка',
     csatResponses: 'Оценок',
     csatPositive: 'Оценки 4–5',
-    csatOther: 'Оценки 1–3',
+    csatScore: 'Оценка {n}',
     csatSplit: 'Оценки по баллам',
     volumeChart: 'Открытые и закрытые чаты',
     firstResponseChart: 'Время первого ответа (медиана)',
@@ -212,7 +212,7 @@ export const reportStrings: Catalogue<ReportKey> = {
     csatAverage: 'O‘rtacha baho',
     csatResponses: 'Baholar',
     csatPositive: '4–5 baho',
-    csatOther: '1–3 baho',
+    csatScore: '{n} baho',
     csatSplit: 'Baholar ball bo‘yicha',
     volumeChart: 'Ochilgan va yopilgan chatlar',
     firstResponseChart: 'Birinchi javob vaqti (mediana)',
