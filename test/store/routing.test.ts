@@ -156,7 +156,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     expect([again?.chat._id, again?.adminId]).toEqual([chat._id, 's-only']);
   });
 
-  it('leaves an assignment its admin answered, locked, or that changed hands', async () => {
+  it('leaves an assignment its admin answered or that changed hands; one its admin only locked goes back, unlocked', async () => {
     await agent('k-a');
     await agent('k-b');
     const [answered, locked, moved] = [await open('k-u1'), await open('k-u2'), await open('k-u3')];
@@ -175,10 +175,16 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     });
     await store.takeChat(locked._id, { id: 'k-a', name: 'A' }, true);
     await store.transferChat(moved._id, 'k-a', { id: 'k-b', name: 'B' });
-    expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
-      [],
-    );
-    for (const c of [answered, locked, moved]) {
+    const requeued = await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
+    // A lock says who holds the chat, not that the user was answered.
+    expect(requeued.map((r) => r.chat._id)).toEqual([locked._id]);
+    expect(await store.getChat(locked._id)).toMatchObject({
+      status: 'waiting',
+      assignedAdminId: null,
+      isLocked: false,
+      lockedByAdminId: null,
+    });
+    for (const c of [answered, moved]) {
       expect((await store.getChat(c._id))?.status).toBe('active');
     }
   });
