@@ -104,3 +104,15 @@ export const viewableBy = {
       AND (${col('isLocked')} = 0 OR ${col('lockedByAdminId')} = ${actor.id})))`;
   },
 };
+
+/** A chat put back in the queue (an unassign, a reply timeout): nobody holds or locks it. */
+export const backInQueue = (at: string) =>
+  ({
+    status: 'waiting',
+    assignedAdminId: null,
+    assignedAdminName: null,
+    isLocked: 0,
+    lockedByAdminId: null,
+    lockedByAdminName: null,
+    updatedAt: at,
+  }) as const;

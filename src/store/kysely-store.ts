@@ -36,7 +36,14 @@ import {
   updateCannedReply,
 } from './canned-replies.js';
 import { ChatCache } from './chat-cache.js';
-import { adminMayTake, chatIsOpen, heldBy, inQueueOf, writableBy } from './chat-sql.js';
+import {
+  adminMayTake,
+  backInQueue,
+  chatIsOpen,
+  heldBy,
+  inQueueOf,
+  writableBy,
+} from './chat-sql.js';
 import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
@@ -482,18 +489,7 @@ export class KyselyStore implements Store {
   releaseChat(chatId: string, holder: string, audit?: ChatAudit): Promise<Chat | undefined> {
     return this.updateChat(
       chatId,
-      (q) =>
-        q
-          .set({
-            status: 'waiting',
-            assignedAdminId: null,
-            assignedAdminName: null,
-            isLocked: 0,
-            lockedByAdminId: null,
-            lockedByAdminName: null,
-            updatedAt: now(),
-          })
-          .where((eb) => heldBy.where(eb, holder)),
+      (q) => q.set(backInQueue(now())).where((eb) => heldBy.where(eb, holder)),
       audit,
     );
   }

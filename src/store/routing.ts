@@ -18,6 +18,7 @@
 
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AuditActor, ChatAudit } from '../audit/chain.js';
+import { backInQueue } from './chat-sql.js';
 import { firstAssignedMsOf } from './reports.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { RoutingChoice, RoutingChoiceCandidate } from './store.js';
@@ -227,15 +228,7 @@ export async function requeueUnanswered(
     const released = await db.transaction().execute(async (trx) => {
       const chat = await trx
         .updateTable('chats')
-        .set({
-          status: 'waiting',
-          assignedAdminId: null,
-          assignedAdminName: null,
-          isLocked: 0,
-          lockedByAdminId: null,
-          lockedByAdminName: null,
-          updatedAt: at,
-        })
+        .set(backInQueue(at))
         .where('id', '=', r.chatId)
         .where('status', '=', 'active')
         .where('assignedAdminId', '=', adminId)
