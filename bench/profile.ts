@@ -6,7 +6,8 @@
  * neither batches more than the other) and prints the server's CPU per message sent, and
  * on PostgreSQL the CPU of the bench database's own backends per message (other work on a
  * shared machine counts in neither). PROFILE_SECONDS (5) sets the length; PROFILE=0 runs
- * without --cpu-prof (its sampling costs CPU too).
+ * without --cpu-prof (its sampling costs CPU too); PROFILE_ENV="NAME=value ..." is set for
+ * the server (to weigh a setting).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,12 @@ const checkout = process.argv[3];
 const profiling = process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 const rate = Number(process.env.PROFILE_RATE ?? 0);
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
+const serverEnv = Object.fromEntries(
+  (process.env.PROFILE_ENV ?? '')
+    .split(/\s+/)
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 /** CPU (ms) of the backends connected to the bench's database, summed. */
 async function backendsMs(client: pg.Client | undefined): Promise<number> {
@@ -41,8 +48,8 @@ async function backendsMs(client: pg.Client | undefined): Promise<number> {
 }
 
 const server = await (checkout === undefined
-  ? startServer(store, databaseUrl, {}, profiling)
-  : startServer(store, databaseUrl, {}, profiling, checkout));
+  ? startServer(store, databaseUrl, serverEnv, profiling)
+  : startServer(store, databaseUrl, serverEnv, profiling, checkout));
 const watcher = store === 'postgres' ? new pg.Client({ connectionString: databaseUrl }) : undefined;
 await watcher?.connect();
 try {
@@ -62,9 +69,11 @@ try {
       `${rate} msg/s paced: server ${serverUs.toFixed(1)} µs CPU/msg${watcher ? `, database backends ${dbUs.toFixed(1)} µs CPU/msg` : ''}, p50 ${lat.p50.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, ${lat.samples} delivered`,
     );
   } else {
+    const server0 = cpuMs(pid);
     const result = await throughput(pairs, tag, seconds * 1000, 4);
+    const serverUs = ((cpuMs(pid) - server0) * 1000) / result.deliveredTotal;
     console.log(
-      `${result.deliveredPerSecond.toFixed(0)} delivered/s, ${result.deliveredTotal} delivered in all`,
+      `${result.deliveredPerSecond.toFixed(0)} delivered/s, ${result.deliveredTotal} delivered in all, server ${serverUs.toFixed(1)} µs CPU per delivered message`,
     );
   }
   console.log(`load from ${from} to ${process.hrtime.bigint() / 1000n} µs (monotonic)`);
