@@ -15,8 +15,9 @@
  *   chats, HISTORY_READS (5,000) per round; CPU µs per page, with the statement cache and
  *   without.
  * - writer: the event loop's share of appends as in append, on the loop and on the writer
- *   thread (sqlite-writer.ts): µs of its activity per message, the process's CPU per
- *   message (both threads), the p99 of its delay, and the wall time.
+ *   thread (sqlite-writer.ts), with the search indexer running beside them as in the
+ *   server (and catching up at the end): µs of its activity per message, the process's
+ *   CPU per message (both threads), the p99 of its delay, and the wall time.
  * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
  *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
  *   and 0005's statement, as it was, with its partial index and without it (what the
@@ -33,10 +34,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import { readEffect } from '../src/chats/rules.js';
 import { newId } from '../src/ids.js';
+import { startSearchIndexer } from '../src/search/indexer.js';
 import { writableBy } from '../src/store/chat-sql.js';
 import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from '../src/store/rows.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { MessageDraft, Store } from '../src/store/store.js';
+import { TUNABLES } from '../src/tunables.js';
 import { seedLongChat } from '../test/helpers/bulk-seed.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -199,12 +202,23 @@ async function writerRound(
       );
     };
     await send(WARM_UP);
+    // As in the server: the search indexer makes the appends searchable beside them.
+    const indexer = startSearchIndexer({
+      store,
+      everyMs: TUNABLES.searchIndexEveryMs.value,
+      batch: TUNABLES.searchIndexBatch.value,
+      onError: (err) => {
+        throw err;
+      },
+    });
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const elu = performance.eventLoopUtilization();
     const started = performance.now();
     const startedCpu = cpuMicros();
     await send(MESSAGES);
+    await indexer.stop();
+    while ((await store.indexSearch(TUNABLES.searchIndexBatch.value)) > 0);
     const cpuUs = (cpuMicros() - startedCpu) / MESSAGES;
     const wallMs = performance.now() - started;
     delay.disable();

@@ -819,7 +819,12 @@ export class KyselyStore implements Store {
   }
 
   indexSearch(max: number): Promise<number> {
-    return this.guard(() => indexPendingMessages(this.db, this.kind, max));
+    const { appender } = this.traits;
+    return this.guard(() =>
+      appender.indexSearch
+        ? appender.indexSearch(max)
+        : indexPendingMessages(this.db, this.kind, max),
+    );
   }
 
   /**

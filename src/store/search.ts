@@ -11,15 +11,22 @@
  * (PostgreSQL: by id, which is time-ordered; SQLite: by the FTS row, which is the order
  * messages were stored in). The cursor says which list and where in it the next page starts.
  */
-import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+  type Transaction,
+} from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { InvalidInput } from '../errors.js';
 import type { Chat, ChatStatus, Message } from '../schemas/shapes.js';
 import { sameWordKey } from '../schemas/text-rules.js';
 import { viewableBy } from './chat-sql.js';
-import { sqliteSearchText } from './migrations.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
+import { type PendingRow, SEARCH_INDEX_SQL } from './sqlite-search-index.js';
 
 /** A part of a query word: matched exactly (digits) or as a prefix (anything else). */
 export interface SearchTerm {
@@ -315,7 +322,8 @@ export async function searchPage(
  * SQLite: indexes up to `max` messages stored after the watermark (search_indexed, made
  * in migrations.ts 0018), oldest first, in one transaction that moves the watermark, so
  * the append writes nothing for search; how many it indexed (`max`: there may be more).
- * A batch is one synchronous statement on the event loop, hence the cap. PostgreSQL
+ * A batch is synchronous on the event loop, hence the cap (with the writer thread it runs
+ * there instead: Appender.indexSearch). PostgreSQL
  * indexes each insert in its own transaction (the statement trigger): 0, at once.
  */
 export async function indexPendingMessages<Tables extends Database>(
@@ -324,22 +332,16 @@ export async function indexPendingMessages<Tables extends Database>(
   max: number,
 ): Promise<number> {
   if (kind === 'postgres') return 0;
+  // The same statements as the writer thread's (sqlite-search-index.ts), through Kysely.
+  const run = <R>(trx: Transaction<Tables>, text: string, parameters: unknown[] = []) =>
+    trx.executeQuery<R>(CompiledQuery.raw(text, parameters));
   return db.transaction().execute(async (trx) => {
-    // A VACUUM may renumber the rowids below the watermark: never wait above the table.
-    await sql`UPDATE search_indexed SET "indexedThrough" = (SELECT coalesce(max(rowid), 0) FROM messages)
-      WHERE "indexedThrough" > (SELECT coalesce(max(rowid), 0) FROM messages)`.execute(trx);
-    const { rows } = await sql<{ upto: number | null; n: number }>`
-      SELECT max(rowid) AS upto, count(*) AS n FROM (SELECT rowid FROM messages
-        WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) ORDER BY rowid LIMIT ${max})`.execute(
-      trx,
-    );
+    await run(trx, SEARCH_INDEX_SQL.clamp);
+    const { rows } = await run<PendingRow>(trx, SEARCH_INDEX_SQL.pending, [max]);
     const upto = rows[0]?.upto;
     if (upto === null || upto === undefined) return 0;
-    await sql`INSERT INTO messages_search (rowid, body, ref)
-      SELECT rowid, ${sql.raw(sqliteSearchText('content'))}, id FROM messages
-      WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) AND rowid <= ${upto}
-      ORDER BY rowid`.execute(trx);
-    await sql`UPDATE search_indexed SET "indexedThrough" = ${upto}`.execute(trx);
+    await run(trx, SEARCH_INDEX_SQL.insert, [upto]);
+    await run(trx, SEARCH_INDEX_SQL.advance, [upto]);
     return Number(rows[0]?.n);
   });
 }

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { errorCode } from './error-code.js';
 import { sqliteBatch } from './sqlite-append.js';
+import { sqliteIndexBatch } from './sqlite-search-index.js';
 import type { AppendResult, MessageDraft } from './store.js';
 
 export interface WriterData {
@@ -16,11 +17,13 @@ export interface WriterData {
 
 export type WriterRequest =
   | { kind: 'append'; id: number; drafts: MessageDraft[]; webhookUrls: readonly string[] }
+  | { kind: 'index'; id: number; max: number }
   | { kind: 'close' };
 
 /** What crosses back: the results, or the error as plain data (its code is what matters). */
 export type WriterReply =
   | { id: number; results: AppendResult[] }
+  | { id: number; indexed: number }
   | { id: number; error: { name: string; message: string; code: string } };
 
 const port = parentPort;
@@ -35,6 +38,8 @@ database.pragma(`busy_timeout = ${busyTimeoutMs}`);
 // IMMEDIATE: the batch reads before it writes, and a deferred transaction whose snapshot
 // the main connection's write made stale fails at once (SQLITE_BUSY) instead of waiting.
 const write = sqliteBatch(database).immediate;
+// The search indexer's batches too: one writer for the file, and never the event loop.
+const index = sqliteIndexBatch(database).immediate;
 
 port.on('message', (request: WriterRequest) => {
   if (request.kind === 'close') {
@@ -44,7 +49,10 @@ port.on('message', (request: WriterRequest) => {
   }
   let reply: WriterReply;
   try {
-    reply = { id: request.id, results: write(request.drafts, request.webhookUrls) };
+    reply =
+      request.kind === 'index'
+        ? { id: request.id, indexed: index(request.max) }
+        : { id: request.id, results: write(request.drafts, request.webhookUrls) };
   } catch (err) {
     const { name, message } = err instanceof Error ? err : new Error(String(err));
     reply = { id: request.id, error: { name, message, code: errorCode(err) } };

@@ -14,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer-thread.js';
-import type { Appender, AppendResult, MessageDraft } from './store.js';
+import type { Appender, MessageDraft } from './store.js';
 
 /** The code of the writes a dead writer thread leaves behind (an "unavailable" family). */
 export const WRITER_EXITED = 'SQLITE_WRITER_EXITED';
@@ -55,12 +55,22 @@ async function threadSource(): Promise<{ code: string | URL; eval: boolean }> {
   };
 }
 
+/** What each request waits for: its reply, already known to be no error. */
+type Answer = Exclude<WriterReply, { error: unknown }>;
+
 interface Pending {
-  resolve: (results: AppendResult[]) => void;
+  resolve: (reply: Answer) => void;
   reject: (err: unknown) => void;
 }
 
+/** The requests that are answered (all but close), without the id the writer gives them. */
+type Ask =
+  | Omit<Extract<WriterRequest, { kind: 'append' }>, 'id'>
+  | Omit<Extract<WriterRequest, { kind: 'index' }>, 'id'>;
+
 export interface SqliteWriter extends Appender {
+  /** The search indexer's batches, on the same thread as the appends. */
+  indexSearch(max: number): Promise<number>;
   /** Answers the writes in hand, then stops the thread. */
   close(): Promise<void>;
   /** The running thread, if any (tests stop it to see what a crash does). */
@@ -96,12 +106,27 @@ export function sqliteWriter(data: WriterData): SqliteWriter {
       pending.delete(reply.id);
       // An idle writer does not keep the process alive; one with writes in hand does.
       if (pending.size === 0) thread.unref();
-      if ('results' in reply) p.resolve(reply.results);
-      else p.reject(Object.assign(new Error(reply.error.message), reply.error));
+      if ('error' in reply) p.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else p.resolve(reply);
     });
     thread.on('error', (err) => stopped(thread, err.message));
     thread.on('exit', (code) => stopped(thread, `exit code ${code}`));
     return thread;
+  };
+
+  const ask = async (request: Ask): Promise<Answer> => {
+    if (closed) throw new Error('the SQLite writer is closed');
+    starting ??= start();
+    const thread = await starting;
+    // It died while this request waited for it: a message posted now would go nowhere.
+    if (current !== thread) throw new SqliteWriterExited('before this write reached it');
+    thread.ref();
+    const id = nextId++;
+    return new Promise<Answer>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      const posted: WriterRequest = { ...request, id };
+      thread.postMessage(posted);
+    });
   };
 
   return {
@@ -109,18 +134,16 @@ export function sqliteWriter(data: WriterData): SqliteWriter {
       return current;
     },
     async append(drafts: MessageDraft[], webhookUrls: readonly string[] = []) {
-      if (closed) throw new Error('the SQLite writer is closed');
-      starting ??= start();
-      const thread = await starting;
-      // It died while this append waited for it: a message posted now would go nowhere.
-      if (current !== thread) throw new SqliteWriterExited('before this write reached it');
-      thread.ref();
-      const id = nextId++;
-      return new Promise<AppendResult[]>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        const request: WriterRequest = { kind: 'append', id, drafts, webhookUrls };
-        thread.postMessage(request);
-      });
+      const reply = await ask({ kind: 'append', drafts, webhookUrls });
+      if (!('results' in reply))
+        throw new Error('the writer thread answered an append with no results');
+      return reply.results;
+    },
+    async indexSearch(max: number) {
+      const reply = await ask({ kind: 'index', max });
+      if (!('indexed' in reply))
+        throw new Error('the writer thread answered an index batch with no count');
+      return reply.indexed;
     },
     async close() {
       closed = true;

@@ -166,6 +166,12 @@ export interface Appender {
    * outbox in the batch's own transaction (message-webhooks.ts); none: nothing more is done.
    */
   append(drafts: MessageDraft[], webhookUrls?: readonly string[]): Promise<AppendResult[]>;
+  /**
+   * Search indexing where the appends are written (SQLite's writer thread): its batches
+   * then neither run on the event loop nor wait there for the file's lock. Absent: the
+   * store indexes on its own connection.
+   */
+  indexSearch?(max: number): Promise<number>;
   /** Answers the appends in hand and lets go of what the appender holds (a thread). */
   close?(): Promise<void>;
 }

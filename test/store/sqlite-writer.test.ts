@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { person } from '../../src/auth/actor.js';
 import { Unavailable } from '../../src/errors.js';
 import type { Chat } from '../../src/schemas/shapes.js';
+import { parseQuery } from '../../src/search/rules.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
 import type { SqliteWriter } from '../../src/store/sqlite-writer.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
@@ -115,6 +117,33 @@ describe('SQLite appends on the writer thread', () => {
       expect(await contents(again, chat._id)).toHaveLength(50);
     } finally {
       await again.close();
+    }
+  });
+
+  it('indexes search on the writer thread, where the messages are written', async () => {
+    const { store, chat, writer } = await open();
+    try {
+      await store.appendMessage(draft(chat, 'refund for order 88812734'));
+      const thread = writer.thread;
+      if (!thread) throw new Error('no thread');
+      const kinds: string[] = [];
+      const post = thread.postMessage.bind(thread);
+      thread.postMessage = (message: { kind: string }) => {
+        kinds.push(message.kind);
+        post(message);
+      };
+      expect(await store.indexSearch(10)).toBe(1);
+      expect(await store.indexSearch(10)).toBe(0);
+      expect(kinds).toEqual(['index', 'index']);
+      const page = await store.search({
+        phrases: parseQuery('refund'),
+        text: 'refund',
+        viewer: person('s-1', 'Boss', 'superadmin'),
+        limit: 20,
+      });
+      expect(page.hits.map((h) => h.message?.content)).toEqual(['refund for order 88812734']);
+    } finally {
+      await store.close();
     }
   });
 
