@@ -9,7 +9,8 @@
  * the server's CPU per message. The paced CPU is the steadiest of these: at full load a
  * faster server batches more and so spends less per message, which blurs a comparison.
  * On a machine of more than one core the server runs on the last core and the load
- * generator on the others, so that they do not take turns on one.
+ * generator on the others, so that they do not take turns on one (AB_PIN=0: no pinning, as
+ * `npm run bench` runs them).
  * AB_ROUNDS (default 6) and AB_SECONDS (default 6) set the length; AB_STORES=postgres (or
  * sqlite) measures one store only; AB_LOAD (default 0.5) is the paced rate as a share of
  * the baseline's first maximum (near saturation, latency is mostly queueing); AB_ENV="NAME=value ..." is set for the candidate alone
@@ -60,6 +61,8 @@ interface Measured {
   cpuUs: number;
 }
 
+/** AB_PIN=0: no taskset, so a server's second thread (SQLite's writer) may use another core. */
+const pinning = os.cpus().length > 1 && process.env.AB_PIN !== '0';
 const cores = os.cpus().length;
 /** Puts every thread of `pid` on these cores (Linux's taskset; a no-op where it is absent). */
 function pin(pid: number, list: string): void {
@@ -67,14 +70,14 @@ function pin(pid: number, list: string): void {
     execFileSync('taskset', ['-a', '-p', '-c', list, String(pid)], { stdio: 'ignore' });
   } catch {}
 }
-if (cores > 1) pin(process.pid, `0-${cores - 2}`);
+if (pinning) pin(process.pid, `0-${cores - 2}`);
 
 /** One side, one round: throughput on one process, latency at `rate` on a fresh one. */
 async function measure(side: Side, store: Store, tag: string, rate: number): Promise<Measured> {
   const run = async <T>(work: (target: Target) => Promise<T>): Promise<T> => {
     const env = side === 'this' ? candidateEnv : {};
     const target = await startServer(store, await databases.fresh(store), env, [], sides[side]);
-    if (cores > 1) pin(target.child.pid as number, String(cores - 1));
+    if (pinning) pin(target.child.pid as number, String(cores - 1));
     try {
       return await work(target);
     } finally {
