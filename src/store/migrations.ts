@@ -14,6 +14,13 @@ import {
 } from 'kysely';
 import { exportedUserId } from './audit-log.js';
 import { fillEpochTimes, REPORT_EPOCH_MS, recomputeReportFacts } from './reports.js';
+import {
+  SEARCH_APOSTROPHES,
+  SEARCH_FOLDS,
+  SEARCH_PUNCTUATION,
+  sqliteSearchText,
+  sqlText,
+} from './search-text.js';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -400,24 +407,6 @@ const messageRedactions: Migration = {
     await db.schema.alterTable('messages').addColumn('redacted', 'text').execute();
   },
 };
-
-/** The apostrophes both indexes drop (search/rules.ts drops the same from a query). */
-const SEARCH_APOSTROPHES = ["'", '`', '\u2018', '\u2019', '\u02bb', '\u02bc'];
-/** Letters both indexes read as another: ё as е (Russian writers use either). */
-const SEARCH_FOLDS: [string, string][] = [
-  ['ё', 'е'],
-  ['Ё', 'Е'],
-];
-/** ASCII punctuation, Latin-1 punctuation, general punctuation, CJK punctuation. */
-const SEARCH_PUNCTUATION = '[!-/:-@[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]';
-const sqlText = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-
-/** SQLite: the text an FTS5 table is given for `expr` (apostrophes dropped, ё read as е). */
-export const sqliteSearchText = (expr: string): string =>
-  [...SEARCH_FOLDS, ...SEARCH_APOSTROPHES.map((ch): [string, string] => [ch, ''])].reduce(
-    (inner, [from, to]) => `replace(${inner}, ${sqlText(from)}, ${sqlText(to)})`,
-    expr,
-  );
 
 /**
  * Full-text search over message texts and users' names (src/search/). Both indexes cut a

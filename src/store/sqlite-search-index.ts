@@ -6,7 +6,7 @@
  * both ways run the same text.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { sqliteSearchText } from './migrations.js';
+import { sqliteSearchText } from './search-text.js';
 
 export const SEARCH_INDEX_SQL = {
   // A VACUUM may renumber the rowids below the watermark: never wait above the table.
