@@ -582,7 +582,7 @@ export const TUNABLES = {
     unit: 'count',
     area: 'store',
     reason:
-      "SQLite appends on a worker thread with a connection of its own (1) or on the event loop (0). Off by default: on a shared two-core machine it cut the event loop's time per append from 235 to 27 µs (no socket waits for a commit's fsync), but the server pinned to one core spent 1.19x the CPU per message and answered later at a paced rate; to be weighed on the deployment's machine.",
+      "SQLite appends on a worker thread with a connection of its own (1) or on the event loop (0). Off by default: on a shared two-core machine it cut the event loop's time per append from 235 to 27 µs (no socket waits for a commit's fsync), but the server pinned to one core spent 1.19x the CPU per message and answered later at a paced rate. Unpinned (bench:ab AB_PIN=0, with the search indexer on the thread too) on a heavily loaded machine it delivered 1.01-1.63x the messages at full load (4 rounds, every one above 1) for 1.16-1.50x the CPU per message at a paced rate; to be weighed on the deployment's machine.",
     override: { env: 'SQLITE_WRITER_THREAD', accepts: { kind: 'whole', min: 0, max: 1 } },
   },
   sqliteLockWaitMs: {
