@@ -7,7 +7,7 @@
  * on PostgreSQL the CPU of the bench database's own backends per message (other work on a
  * shared machine counts in neither). PROFILE_SECONDS (5) sets the length; PROFILE=0 runs
  * without --cpu-prof (its sampling costs CPU too); PROFILE_ENV="NAME=value ..." is set for
- * the server (to weigh a setting).
+ * the server (to weigh a setting), PROFILE_NODE_ARGS are more of node's options for it.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,11 @@ const dir = mkdtempSync(join(tmpdir(), 'chat-prof-'));
 const databases = benchDatabases('prof');
 const databaseUrl = process.env.PROFILE_DATABASE_URL ?? (await databases.fresh(store));
 const checkout = process.argv[3];
-const profiling = process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const profiling = [
+  ...(process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]),
+  // PROFILE_NODE_ARGS: more of node's own options for the server (a V8 flag to weigh).
+  ...(process.env.PROFILE_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
+];
 const rate = Number(process.env.PROFILE_RATE ?? 0);
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const serverEnv = Object.fromEntries(
@@ -83,4 +87,4 @@ try {
   await server.stop();
   await databases.dropAll();
 }
-if (profiling.length > 0) console.log(`profile in ${dir}`);
+if (process.env.PROFILE !== '0') console.log(`profile in ${dir}`);
