@@ -1130,7 +1130,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'webhooks',
     reason:
-      'How long the outbox cleanup lease holds without renewal: its holder renews it between batches and gives it up when it stops; a node that died cleaning leaves the next round to another node after this.',
+      'How long the outbox cleanup lease holds without renewal: its holder renews it between batches and gives it up when it stops; a node that died cleaning leaves the next round to another node after this, and a node that found it held before it held it once tries again after this.',
   },
   // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
   queuePositionCoalesceMs: {
