@@ -44,7 +44,7 @@ import {
   inQueueOf,
   writableBy,
 } from './chat-sql.js';
-import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { adminIsKnown, knownAdminName, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
@@ -577,6 +577,10 @@ export class KyselyStore implements Store {
 
   isKnownAdmin(adminId: string): Promise<boolean> {
     return this.guard(() => adminIsKnown(this.db, adminId));
+  }
+
+  knownAdminName(adminId: string): Promise<string | undefined> {
+    return this.guard(() => knownAdminName(this.db, adminId));
   }
 
   listKnownAdmins(max: number): Promise<SeenAdmin[]> {
