@@ -1,6 +1,6 @@
 /**
- * A periodic job that one node at a time runs: the leases table (no Redis needed) says
- * which. Every `everyMs` (first after `firstRunMs`) each node tries to take the lease;
+ * A periodic job that one node at a time runs (retention, the outbox cleanup, the upload
+ * sweep): the leases table (no Redis needed) says which. Every `everyMs` (first after `firstRunMs`) each node tries to take the lease;
  * its holder runs the work, which asks `stillHeld` between its batches (it renews the
  * lease, and answers false once the node is stopping or lost the lease). A node that
  * finds the lease held before it has ever held it retries every `retryMs`, so a node
