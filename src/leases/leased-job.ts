@@ -1,13 +1,13 @@
 /**
  * A periodic job that one node at a time runs (retention, the outbox cleanup, the upload
- * sweep): the leases table (no Redis needed) says which. Every `everyMs` (first after `firstRunMs`) each node tries to take the lease;
- * its holder runs the work, which asks `stillHeld` between its batches (it renews the
- * lease, and answers false once the node is stopping or lost the lease). A node that
- * finds the lease held before it has ever held it retries every `retryMs`, so a node
- * started just after another's round, or after a node died holding it, still does the
- * work within minutes instead of a period later. Stopping waits for the running round
- * and gives the lease up, so the next node to start (a restart, a deploy) need not wait
- * out the lease.
+ * sweep): the leases table (no Redis needed) says which. Every `everyMs` (first after
+ * `firstRunMs`) each node tries to take the lease; its holder runs the work, which asks
+ * `stillHeld` between its batches (it renews the lease, and answers false once the node
+ * is stopping or lost the lease). A node that finds the lease held before it has ever
+ * held it retries every `retryMs`, so a node started just after another's round, or
+ * after a node died holding it, still does the work within minutes instead of a period
+ * later. Stopping waits for the running round and gives the lease up, so the next node
+ * to start (a restart, a deploy) need not wait out the lease.
  */
 import type { Logger } from 'pino';
 
