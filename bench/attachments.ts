@@ -6,7 +6,8 @@
  * UPLOADERS (default 10) sets how many clients upload at once: 1 is "a large file is being
  * written", 10 a machine busy with uploads.
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
- * generator's work is not counted in its event loop.
+ * generator's work is not counted in its event loop. CHECKOUT runs another build's dist
+ * (an A/B: alternate runs of the two, several rounds, on a loaded machine).
  */
 import { randomBytes } from 'node:crypto';
 import { storeTargets } from '../test/helpers/stores.js';
@@ -17,10 +18,13 @@ const target = (await storeTargets()).find((t) => t.name === which);
 if (!target) throw new Error(`no ${which} store here`);
 const db = await target.create();
 const databaseUrl = db.config.kind === 'sqlite' ? `sqlite:${db.config.path}` : db.config.url;
-const server = await startServer(which, databaseUrl, {
-  ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
-  ATTACHMENT_URL_SECRET: 'x'.repeat(32),
-});
+const server = await startServer(
+  which,
+  databaseUrl,
+  { ATTACHMENT_QUOTA_BYTES: String(1024 ** 4), ATTACHMENT_URL_SECRET: 'x'.repeat(32) },
+  [],
+  process.env.CHECKOUT,
+);
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 1024 * 1024 - 9)]);

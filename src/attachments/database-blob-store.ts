@@ -55,7 +55,9 @@ export function databaseBlobStore(
         for (let idx = 0, at = 0; at < bytes.length || idx === 0; idx++, at += chunkBytes) {
           const chunk = bytes.subarray(at, at + chunkBytes);
           const n = idx;
-          await inTurn(() => records.writeChunk(key, n, chunk));
+          // The last chunk's write makes the ones before it durable too.
+          const last = at + chunkBytes >= bytes.length;
+          await inTurn(() => records.writeChunk(key, n, chunk, last));
         }
       } catch (err) {
         await records.deleteChunks(key).catch(() => {});
