@@ -10,18 +10,24 @@
  * (an A/B: alternate runs of the two, several rounds, on a loaded machine).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { storeTargets } from '../test/helpers/stores.js';
-import { startServer } from './processes.js';
+import { cpuMs, startServer } from './processes.js';
 
 const which = process.argv[2] ?? 'sqlite';
 const target = (await storeTargets()).find((t) => t.name === which);
 if (!target) throw new Error(`no ${which} store here`);
 const db = await target.create();
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const databaseUrl = db.config.kind === 'sqlite' ? `sqlite:${db.config.path}` : db.config.url;
 const server = await startServer(
   which,
   databaseUrl,
-  { ATTACHMENT_QUOTA_BYTES: String(1024 ** 4), ATTACHMENT_URL_SECRET: 'x'.repeat(32) },
+  {
+    ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
+    ATTACHMENT_URL_SECRET: 'x'.repeat(32),
+    METRICS_TOKEN: METRICS_TOKEN,
+  },
   [],
   process.env.CHECKOUT,
 );
@@ -84,9 +90,49 @@ async function uploaders(until: number): Promise<{ up: number[]; down: number[] 
   return { up, down };
 }
 
-const quiet = await senders(Date.now() + PHASE_MS);
+/**
+ * What a phase cost the server, robust to a loaded machine where latencies are not: CPU
+ * of its event loop (the main thread) and of the whole process, and the event loop's
+ * delay (p99, max; prom-client resets it at each scrape).
+ */
+interface Cost {
+  mainCpuMs: number;
+  cpuMs: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+const pid = server.child.pid ?? 0;
+const mainThreadCpuMs = (): number => {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
+async function lag(): Promise<{ p99: number; max: number }> {
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const read = (name: string) =>
+    1000 * Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+    max: read('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
+  await lag();
+  const main = mainThreadCpuMs();
+  const all = cpuMs(pid);
+  const result = await work();
+  const { p99, max } = await lag();
+  return [
+    result,
+    { mainCpuMs: mainThreadCpuMs() - main, cpuMs: cpuMs(pid) - all, lagP99Ms: p99, lagMaxMs: max },
+  ];
+}
+
+const [quiet, quietCost] = await phase(() => senders(Date.now() + PHASE_MS));
 const end = Date.now() + PHASE_MS;
-const [busy, files] = await Promise.all([senders(end), uploaders(end)]);
+const [[busy, files], busyCost] = await phase(() => Promise.all([senders(end), uploaders(end)]));
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
@@ -100,5 +146,15 @@ console.log(
 );
 console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
 console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
+const costLine = (c: Cost) =>
+  `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}`;
+console.log(`server, sends alone:        ${costLine(quietCost)}`);
+console.log(`server, sends with uploads: ${costLine(busyCost)}`);
+// An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.
+const perUpload = (quietMs: number, busyMs: number) =>
+  ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
+console.log(
+  `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
+);
 await server.stop();
 await db.drop();

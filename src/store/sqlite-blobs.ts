@@ -19,6 +19,12 @@ import type { BlobAnswer, BlobFileData, BlobReply, BlobRequest } from './sqlite-
 import { SqliteWriterExited } from './sqlite-writer.js';
 import { threadSource } from './thread-source.js';
 
+/**
+ * Chunks posted ahead of the thread's answers: a few, so the thread always has the next
+ * one, and at most this many chunks' copies wait in its queue (1 MiB at 256 KiB).
+ */
+const WRITES_IN_FLIGHT = 4;
+
 /** Requests as posted, without the id each gets on its way. */
 type Ask = BlobRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -39,6 +45,10 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
   let nextId = 0;
   let closed = false;
   const pending = new Map<number, Pending>();
+  /** Each key's writes not yet awaited (all but its last chunk's), in order. */
+  const unsettled = new Map<string, Promise<BlobAnswer>[]>();
+  /** Writes posted and not yet answered, oldest first: at most WRITES_IN_FLIGHT are waited for. */
+  const inFlight: Promise<BlobAnswer>[] = [];
 
   const stopped = (thread: Worker, why: string): void => {
     if (current === thread) {
@@ -93,10 +103,23 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
       // A copy of the chunk alone, handed over: posting a view would clone the whole
       // upload's buffer behind it.
       const chunk = new Uint8Array(bytes);
-      await ask(
+      const written = ask(
         { kind: 'write', key, idx, data: chunk, createdAt: new Date().toISOString(), durable },
         [chunk.buffer],
       );
+      const before = unsettled.get(key) ?? [];
+      if (!durable) {
+        // Answered once posted (a round trip per chunk made an upload wait for two thread
+        // switches a chunk): the key's last, durable write answers for all of them.
+        written.catch(() => {});
+        before.push(written);
+        unsettled.set(key, before);
+        inFlight.push(written);
+        if (inFlight.length > WRITES_IN_FLIGHT) await inFlight.shift()?.catch(() => {});
+        return;
+      }
+      unsettled.delete(key);
+      await Promise.all([...before, written]);
     },
     async read(key, idx) {
       const answer = await ask({ kind: 'read', key, idx });
@@ -107,6 +130,7 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
       return typeof answer === 'number' ? answer : undefined;
     },
     async delete(key) {
+      unsettled.delete(key);
       await ask({ kind: 'delete', key });
     },
     async firstChunks(before, after, max) {
