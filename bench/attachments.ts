@@ -2,12 +2,15 @@
  * `node --import tsx bench/attachments.ts [sqlite|postgres]`: what uploads cost the
  * people sending messages. Ten senders send over REST, one message at a time each, for a
  * phase without uploads and a phase while ten clients upload 5 MB files in a loop; it
- * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput.
+ * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput,
+ * and what each phase cost the server (its event loop's CPU, the process's, the loop's
+ * delay), which a loaded machine blurs less than latencies.
  * UPLOADERS (default 10) sets how many clients upload at once: 1 is "a large file is being
  * written", 10 a machine busy with uploads.
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
- * generator's work is not counted in its event loop. CHECKOUT runs another build's dist
- * (an A/B: alternate runs of the two, several rounds, on a loaded machine).
+ * generator's work is not counted in its event loop. CHECKOUT runs another checkout's
+ * build (its dist/, package.json and node_modules) for an A/B: alternate runs of the two,
+ * several rounds.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
