@@ -806,7 +806,7 @@ export const TUNABLES = {
     unit: 'bytes',
     area: 'attachments',
     reason:
-      'The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on SQLite a chunk write holds the one writer for well under a millisecond, so sends wait at most one chunk.',
+      "The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on PostgreSQL an upload holds one pooled connection for one chunk's insert at a time; on SQLite the blob file's thread writes them (off the event loop), four posted ahead of its answers (1 MiB of copies at most), and a download holds two.",
   },
   attachmentUrlTtlSeconds: {
     value: 12 * 60 * 60,

@@ -24,7 +24,11 @@ import { eventOf, webhookBody } from '../webhooks/events.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
-import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
+import {
+  type AttachmentRecords,
+  type ChunkFile,
+  kyselyAttachmentRecords,
+} from './attachment-records.js';
 import { appendAudit, auditKey, kyselyAuditLog, startChain } from './audit-log.js';
 import { Availability } from './availability.js';
 import {
@@ -85,6 +89,8 @@ export interface DialectTraits extends AppendLanesOptions {
   readers: number;
   /** Messages a mark-read marks per transaction (see markRead). */
   markReadChunk: number;
+  /** Where attachments' chunks live when not in the database (SQLite's blob file). */
+  chunkFile?: ChunkFile | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -132,6 +138,7 @@ export class KyselyStore implements Store {
       db,
       (work) => this.guard(work),
       () => this.auditKey(),
+      traits.chunkFile,
     );
     this.audit = kyselyAuditLog(
       db,
@@ -177,6 +184,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.traits.appender.close?.();
+    await this.traits.chunkFile?.close();
     await this.db.destroy();
   }
 
