@@ -2,25 +2,38 @@
  * `node --import tsx bench/attachments.ts [sqlite|postgres]`: what uploads cost the
  * people sending messages. Ten senders send over REST, one message at a time each, for a
  * phase without uploads and a phase while ten clients upload 5 MB files in a loop; it
- * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput.
+ * prints each phase's send latency (p50, p99) and the uploads' and downloads' throughput,
+ * and what each phase cost the server (its event loop's CPU, the process's, the loop's
+ * delay), which a loaded machine blurs less than latencies.
  * UPLOADERS (default 10) sets how many clients upload at once: 1 is "a large file is being
  * written", 10 a machine busy with uploads.
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
- * generator's work is not counted in its event loop.
+ * generator's work is not counted in its event loop. CHECKOUT runs another checkout's
+ * build (its dist/, package.json and node_modules) for an A/B: alternate runs of the two,
+ * several rounds.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { storeTargets } from '../test/helpers/stores.js';
-import { startServer } from './processes.js';
+import { cpuMs, startServer } from './processes.js';
 
 const which = process.argv[2] ?? 'sqlite';
 const target = (await storeTargets()).find((t) => t.name === which);
 if (!target) throw new Error(`no ${which} store here`);
 const db = await target.create();
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const databaseUrl = db.config.kind === 'sqlite' ? `sqlite:${db.config.path}` : db.config.url;
-const server = await startServer(which, databaseUrl, {
-  ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
-  ATTACHMENT_URL_SECRET: 'x'.repeat(32),
-});
+const server = await startServer(
+  which,
+  databaseUrl,
+  {
+    ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
+    ATTACHMENT_URL_SECRET: 'x'.repeat(32),
+    METRICS_TOKEN: METRICS_TOKEN,
+  },
+  [],
+  process.env.CHECKOUT,
+);
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 1024 * 1024 - 9)]);
@@ -80,9 +93,49 @@ async function uploaders(until: number): Promise<{ up: number[]; down: number[] 
   return { up, down };
 }
 
-const quiet = await senders(Date.now() + PHASE_MS);
+/**
+ * What a phase cost the server, robust to a loaded machine where latencies are not: CPU
+ * of its event loop (the main thread) and of the whole process, and the event loop's
+ * delay (p99, max; prom-client resets it at each scrape).
+ */
+interface Cost {
+  mainCpuMs: number;
+  cpuMs: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+const pid = server.child.pid ?? 0;
+const mainThreadCpuMs = (): number => {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
+async function lag(): Promise<{ p99: number; max: number }> {
+  const text = await (
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
+  const read = (name: string) =>
+    1000 * Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+    max: read('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
+  await lag();
+  const main = mainThreadCpuMs();
+  const all = cpuMs(pid);
+  const result = await work();
+  const { p99, max } = await lag();
+  return [
+    result,
+    { mainCpuMs: mainThreadCpuMs() - main, cpuMs: cpuMs(pid) - all, lagP99Ms: p99, lagMaxMs: max },
+  ];
+}
+
+const [quiet, quietCost] = await phase(() => senders(Date.now() + PHASE_MS));
 const end = Date.now() + PHASE_MS;
-const [busy, files] = await Promise.all([senders(end), uploaders(end)]);
+const [[busy, files], busyCost] = await phase(() => Promise.all([senders(end), uploaders(end)]));
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
@@ -96,5 +149,15 @@ console.log(
 );
 console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
 console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
+const costLine = (c: Cost) =>
+  `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}`;
+console.log(`server, sends alone:        ${costLine(quietCost)}`);
+console.log(`server, sends with uploads: ${costLine(busyCost)}`);
+// An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.
+const perUpload = (quietMs: number, busyMs: number) =>
+  ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
+console.log(
+  `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
+);
 await server.stop();
 await db.drop();

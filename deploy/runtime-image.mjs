@@ -2,7 +2,8 @@
 // What the production image runs, assembled from a built checkout (`npm run build`) into
 // one folder (the Dockerfile's last stage copies it whole):
 //
-// - dist/'s bundles (main.js, import-v2.js, audit-verify.js) and the console and widget (dist/web),
+// - dist/'s bundles (main.js, import-v2.js, audit-verify.js, and the worker threads they
+//   start: sqlite-writer.js, sqlite-blobs.js, import-map-worker.js) and the console and widget (dist/web),
 //   without source maps or type declarations;
 // - package.json (the server reads its version; `"type": "module"` makes the bundles ES
 //   modules);
@@ -26,7 +27,15 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BUNDLES = ['dist/main.js', 'dist/import-v2.js', 'dist/audit-verify.js'];
+const BUNDLES = [
+  'dist/main.js',
+  'dist/import-v2.js',
+  'dist/audit-verify.js',
+  // Loaded by path from beside the bundles that start them (new Worker), not imported.
+  'dist/sqlite-writer.js',
+  'dist/sqlite-blobs.js',
+  'dist/import-map-worker.js',
+];
 
 /** Dependencies a package needs only to install itself (better-sqlite3's prebuilt-binary fetcher). */
 const INSTALL_ONLY = new Map([['better-sqlite3', new Set(['prebuild-install'])]]);

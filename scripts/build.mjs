@@ -19,6 +19,8 @@ await build({
     'audit-verify': 'src/audit-verify.ts',
     // SQLite's writer thread (store/sqlite-writer.ts loads it from beside main.js).
     'sqlite-writer': 'src/store/sqlite-writer-thread.ts',
+    // SQLite's blob file thread (store/sqlite-blobs.ts loads it from beside main.js).
+    'sqlite-blobs': 'src/store/sqlite-blobs-thread.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -383,7 +383,7 @@ export async function startServer(
         // /ready answers 503 first, so a load balancer stops sending new clients here
         // while this node still serves the ones it has.
         readiness.drain();
-        sweeper.stop();
+        await sweeper.stop();
         // A purge batch in flight commits; the rest waits for the next round (any node's).
         await retention?.stop();
         // A delivery in flight finishes (or times out); what is left waits in the outbox.

@@ -806,7 +806,7 @@ export const TUNABLES = {
     unit: 'bytes',
     area: 'attachments',
     reason:
-      'The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on SQLite a chunk write holds the one writer for well under a millisecond, so sends wait at most one chunk.',
+      "The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on PostgreSQL an upload holds one pooled connection for one chunk's insert at a time; on SQLite the blob file's thread writes them (off the event loop), four posted ahead of its answers (1 MiB of copies at most), and a download holds two.",
   },
   attachmentUrlTtlSeconds: {
     value: 12 * 60 * 60,
@@ -1130,7 +1130,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'webhooks',
     reason:
-      'How long the outbox cleanup lease holds without renewal: its holder renews it between batches and gives it up when it stops; a node that died cleaning leaves the next round to another node after this.',
+      'How long the outbox cleanup lease holds without renewal: its holder renews it between batches and gives it up when it stops; a node that died cleaning leaves the next round to another node after this, and a node that found it held before it held it once tries again after this.',
   },
   // ---- The queue users see and the desk's status (src/desk, realtime/queue-positions.ts) --
   queuePositionCoalesceMs: {

@@ -2,11 +2,13 @@
  * The default BlobStore: bytes in the database (SQLite or PostgreSQL, whichever the server
  * runs on), so one node or a cluster needs nothing else. A file is written as rows of
  * attachmentChunkBytes, one statement each, and the chunks of all uploads take turns in
- * one lane, a turn of the event loop after each: on SQLite every write (and its fsync)
- * runs on the event loop and on the one connection sends use, so a send waits for at most
- * the chunk being written, however many uploads run (with a chunk per upload queued at the
- * connection, ten uploads made a send wait for ten). Reads stream the same chunks back one at a time, so a
- * download holds one chunk, never the file; a range reads only the chunks it covers.
+ * one lane, a turn of the event loop after each, so on PostgreSQL an upload holds one
+ * pooled connection at a time, whatever the number of uploads. On SQLite the chunks go to
+ * a file of their own written by a thread (store/sqlite-blobs.ts), off the event loop and
+ * the lock appends take. Only the last chunk's write waits for the disk, and it answers
+ * for the ones before it (on SQLite one fsync per file; PostgreSQL commits each).
+ * Reads stream the chunks back, the next one read while the last is sent, so a download
+ * holds two chunks, never the file; a range reads only the chunks it covers.
  */
 import { Readable } from 'node:stream';
 import type { AttachmentRecords } from '../store/attachment-records.js';
@@ -15,6 +17,12 @@ import type { ByteRange } from './byte-range.js';
 import type { BlobStore } from './ports.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A chunk read ahead: a reader that stops before it leaves its failure to no one. */
+const readAhead = (read: Promise<Uint8Array | undefined>): Promise<Uint8Array | undefined> => {
+  read.catch(() => {});
+  return read;
+};
 
 export function databaseBlobStore(
   records: AttachmentRecords,
@@ -38,9 +46,11 @@ export function databaseBlobStore(
     const first = size === 0 ? 0 : Math.floor(range.start / size);
     const last = size === 0 ? 0 : Math.floor(range.end / size);
     async function* chunks(): AsyncGenerator<Uint8Array> {
+      let next = readAhead(records.readChunk(key, first));
       for (let idx = first; idx <= last; idx++) {
-        const chunk = await records.readChunk(key, idx);
+        const chunk = await next;
         if (chunk === undefined) return;
+        if (idx < last) next = readAhead(records.readChunk(key, idx + 1));
         const from = idx === first ? range.start - idx * size : 0;
         const to = idx === last ? range.end - idx * size + 1 : chunk.length;
         yield chunk.subarray(from, to);
@@ -55,7 +65,9 @@ export function databaseBlobStore(
         for (let idx = 0, at = 0; at < bytes.length || idx === 0; idx++, at += chunkBytes) {
           const chunk = bytes.subarray(at, at + chunkBytes);
           const n = idx;
-          await inTurn(() => records.writeChunk(key, n, chunk));
+          // The last chunk's write makes the ones before it durable too.
+          const last = at + chunkBytes >= bytes.length;
+          await inTurn(() => records.writeChunk(key, n, chunk, last));
         }
       } catch (err) {
         await records.deleteChunks(key).catch(() => {});
@@ -68,10 +80,12 @@ export function databaseBlobStore(
       const first = await records.readChunk(key, 0);
       if (first === undefined) return undefined;
       async function* chunks(): AsyncGenerator<Uint8Array> {
+        let next = readAhead(records.readChunk(key, 1));
         yield first as Uint8Array;
-        for (let idx = 1; ; idx++) {
-          const chunk = await records.readChunk(key, idx);
+        for (let idx = 2; ; idx++) {
+          const chunk = await next;
           if (chunk === undefined) return;
+          next = readAhead(records.readChunk(key, idx));
           yield chunk;
         }
       }

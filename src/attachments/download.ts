@@ -8,13 +8,14 @@
  */
 import type { Readable } from 'node:stream';
 import { auditActor } from '../audit/actor.js';
+import type { AuditActor } from '../audit/chain.js';
 import type { Actor } from '../auth/actor.js';
 import { AppError, NotFound } from '../errors.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
 import { type ByteRange, type RangeRequest, resolveRange } from './byte-range.js';
 import { assertMayDownload } from './rules.js';
 import type { AttachmentDeps } from './services.js';
-import type { LinkQuery } from './signed-urls.js';
+import type { LinkQuery, LinkViewer } from './signed-urls.js';
 import { attachmentPath, thumbnailPath } from './wire.js';
 
 export interface DownloadInput {
@@ -86,7 +87,9 @@ export async function openAttachment(
     await deps.store.attachments
       .recordDownload({
         // A link names who it was handed to; one signed for a room's broadcast, no one.
-        actor: checked?.viewer ?? auditActor(actor),
+        actor: checked?.viewer
+          ? await namedViewer(deps, record, checked.viewer)
+          : auditActor(actor),
         action: 'attachment.downloaded',
         chatId: record.chatId,
         details: { attachmentId: record.id, name: record.name, link: input.link !== undefined },
@@ -97,6 +100,25 @@ export async function openAttachment(
       });
   }
   return { record, contentType, size, etag, range, body };
+}
+
+/**
+ * The audit actor a link names: its role and id, and the name the server knows them by
+ * (the chat's user's name; an admin's as last recorded), '' when it knows none.
+ */
+async function namedViewer(
+  deps: AttachmentDeps,
+  record: AttachmentRecord,
+  viewer: LinkViewer,
+): Promise<AuditActor> {
+  if (viewer.role === 'user') {
+    const chat = record.chatId === null ? undefined : await deps.store.getChat(record.chatId);
+    return { ...viewer, name: chat?.userId === viewer.id ? chat.userName : '' };
+  }
+  if (viewer.role === 'admin' || viewer.role === 'superadmin') {
+    return { ...viewer, name: (await deps.store.knownAdminName(viewer.id)) ?? '' };
+  }
+  return { ...viewer, name: '' };
 }
 
 /**

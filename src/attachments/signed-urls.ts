@@ -12,8 +12,12 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditActor } from '../audit/chain.js';
 import { AUDIT_ACTOR_ROLES, isOneOf } from '../schemas/vocabulary.js';
 
-/** Who a link was handed to: the audit log's actor of its downloads. */
-export type LinkViewer = AuditActor;
+/**
+ * Who a link was handed to: the audit log's actor of its downloads, less the name, which
+ * is looked up at download (a URL ends up in proxies' logs; a role and an id say who
+ * without naming them).
+ */
+export type LinkViewer = Omit<AuditActor, 'name'>;
 
 export interface LinkQuery {
   exp: string;
@@ -36,18 +40,19 @@ const mac = (key: Buffer, path: string, exp: string, v: string): Buffer =>
     .update(v === '' ? `${path}\n${exp}` : `${path}\n${exp}\n${v}`)
     .digest();
 
-/** The viewer as the link carries it: base64url of JSON [role, id, name]. */
+/** The viewer as the link carries it: base64url of JSON [role, id]. */
 const encodeViewer = (viewer: LinkViewer): string =>
-  Buffer.from(JSON.stringify([viewer.role, viewer.id, viewer.name])).toString('base64url');
+  Buffer.from(JSON.stringify([viewer.role, viewer.id])).toString('base64url');
 
 function decodeViewer(v: string): LinkViewer | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
-    const [role, id, name] = parsed;
-    if (typeof id !== 'string' || typeof name !== 'string') return undefined;
+    // Links signed before viewers went nameless carry a third item: still valid, unused.
+    if (!Array.isArray(parsed) || parsed.length < 2 || parsed.length > 3) return undefined;
+    const [role, id] = parsed;
+    if (typeof id !== 'string') return undefined;
     if (typeof role !== 'string' || !isOneOf(AUDIT_ACTOR_ROLES, role)) return undefined;
-    return { id, role, name };
+    return { id, role };
   } catch {
     return undefined;
   }

@@ -1,12 +1,12 @@
 /**
- * Uploads no message used within attachmentUnusedMs are deleted, by one node at a time:
- * each node tries every attachmentSweepMs to take (or renew) a lease row in the database,
- * and only its holder sweeps. The record goes first, by a conditional delete the append's
+ * Uploads no message used within attachmentUnusedMs are deleted, by one node at a time
+ * (leases/leased-job.ts): every attachmentSweepMs the holder of the sweep lease sweeps. The record goes first, by a conditional delete the append's
  * mark races against in the database (whichever commits first wins: a message that used
  * it keeps it, a send after the delete is refused), then its bytes. Chunks a crashed
  * upload left without a record are swept the same way.
  */
 import type { Logger } from 'pino';
+import { type LeasedJob, startLeasedJob } from '../leases/leased-job.js';
 import { TUNABLES } from '../tunables.js';
 import type { AttachmentDeps } from './services.js';
 
@@ -46,30 +46,23 @@ export async function sweepUnusedAttachments(
   return { uploads, orphans };
 }
 
-export interface Sweeper {
-  stop(): void;
-}
+export type Sweeper = LeasedJob;
 
-/** Every attachmentSweepMs: take or renew the lease; its holder sweeps. */
+/** Every attachmentSweepMs, on the node holding the sweep lease. */
 export function startSweeper(deps: AttachmentDeps, holder: string, logger: Logger): Sweeper {
   const every = TUNABLES.attachmentSweepMs.value;
-  let running = false;
-  const round = async () => {
-    if (running) return;
-    running = true;
-    try {
-      // Twice the interval: the holder renews it each round, another node takes over
-      // when a holder stopped for two.
-      if (!(await deps.store.attachments.takeLease(SWEEP_LEASE, holder, 2 * every))) return;
-      const swept = await sweepUnusedAttachments(deps);
-      if (swept.uploads + swept.orphans > 0) logger.info(swept, 'unused attachments deleted');
-    } catch (err) {
-      logger.warn({ err }, 'attachment sweep failed; the next round retries');
-    } finally {
-      running = false;
-    }
+  const job = {
+    lease: SWEEP_LEASE,
+    holder,
+    // Twice the interval: the holder renews it each round, another node takes over when a
+    // holder stopped for two.
+    leaseMs: 2 * every,
+    everyMs: every,
+    firstRunMs: every,
+    failure: 'attachment sweep failed; the next round retries',
   };
-  const timer = setInterval(() => void round(), every);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return startLeasedJob(deps.store.attachments, job, logger, async () => {
+    const swept = await sweepUnusedAttachments(deps);
+    if (swept.uploads + swept.orphans > 0) logger.info(swept, 'unused attachments deleted');
+  });
 }

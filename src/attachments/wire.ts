@@ -4,7 +4,6 @@
  * A stored message keeps the bare path in `fileUrl`; every message that leaves the server
  * with an attachment carries the signed link there and in `attachment`.
  */
-import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import type { Message, MessageAttachment, UploadedAttachment } from '../schemas/shapes.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
@@ -50,7 +49,7 @@ export interface MessageLinks {
 
 /** Who links handed to `actor` name (v2's anonymous caller: no one). */
 export const linkViewer = (actor: Actor): LinkViewer | undefined =>
-  actor.kind === 'anonymous' ? undefined : auditActor(actor);
+  actor.kind === 'anonymous' ? undefined : { id: actor.id, role: actor.role };
 
 /**
  * Links for a reply to `actor`: each names them, so a download by one of them is audited

@@ -6,7 +6,7 @@
  * unread message may lie at or below a watermark, see markRead). Read and written for many
  * chats per statement.
  */
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { messageEffect, readEffect } from '../chats/rules.js';
 import type { MessageType, SenderType } from '../schemas/shapes.js';
 import type { ReaderType } from '../schemas/vocabulary.js';
@@ -22,18 +22,6 @@ interface ChatSummary {
   adminReadSeq: number;
   userReadSeq: number;
 }
-
-/** The oldest seq of the chat's messages that `reader` has still to read (null: none). */
-const oldestUnreadOf = (
-  eb: ExpressionBuilder<ImportTables & { m: ImportTables['messages'] }, 'm'>,
-  reader: ReaderType,
-) =>
-  eb
-    .selectFrom('messages as r')
-    .select((r) => r.fn.min<number>('r.seq').as('s'))
-    .whereRef('r.chatId', '=', 'm.chatId')
-    .where('r.isRead', '=', 0)
-    .where('r.senderType', 'in', readEffect(reader).senderTypes);
 
 /** 7 values per chat; 1000 chats per statement stays under the bound-parameter limits. */
 const CHATS_PER_UPDATE = 1000;
@@ -73,15 +61,34 @@ async function effectOf(
 const readThrough = (oldestUnread: number | string | null, lastSeq: number): number =>
   oldestUnread === null ? lastSeq : Number(oldestUnread) - 1;
 
+/**
+ * Each chat's last message and unread facts. The chats' messages are read once, grouped by
+ * chat, then each last message on its key (four subqueries per chat, each reading its
+ * messages again, took 0.8 of the 3.7 s the database spent on importing 100,000 messages
+ * on PostgreSQL).
+ */
 async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promise<ChatSummary[]> {
+  const unreadBy = (reader: ReaderType) =>
+    sql<number | string | null>`min(seq) FILTER (WHERE "isRead" = 0 AND "senderType" IN (${sql.join(
+      readEffect(reader).senderTypes.map((type) => sql.lit(type)),
+    )}))`;
   const rows = await db
-    .selectFrom('messages as m')
-    .where('m.chatId', 'in', chatIds)
-    .where('m.seq', '=', (eb) =>
-      eb
-        .selectFrom('messages as x')
-        .select((x) => x.fn.max('x.seq').as('s'))
-        .whereRef('x.chatId', '=', 'm.chatId'),
+    .with('s', (w) =>
+      w
+        .selectFrom('messages')
+        .where('chatId', 'in', chatIds)
+        .groupBy('chatId')
+        .select((eb) => [
+          'chatId',
+          eb.fn.max('seq').as('last'),
+          sql<number>`count(*) FILTER (WHERE "senderType" = 'user' AND "isRead" = 0)`.as('unread'),
+          unreadBy('admin').as('adminUnreadFrom'),
+          unreadBy('user').as('userUnreadFrom'),
+        ]),
+    )
+    .selectFrom('s')
+    .innerJoin('messages as m', (j) =>
+      j.onRef('m.chatId', '=', 's.chatId').onRef('m.seq', '=', 's.last'),
     )
     .select(['m.chatId', 'm.seq', 'm.senderType', 'm.messageType', 'm.createdAt'])
     .select([
@@ -89,19 +96,9 @@ async function readSummaries(db: Kysely<ImportTables>, chatIds: string[]): Promi
         'contentStart',
       ),
       sql<number>`length(${sql.ref('m.content')})`.as('contentLength'),
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom('messages as u')
-        .select((u) => u.fn.countAll<number>().as('n'))
-        .whereRef('u.chatId', '=', 'm.chatId')
-        .where('u.senderType', '=', 'user')
-        .where('u.isRead', '=', 0)
-        .as('unread'),
-    )
-    .select((eb) => [
-      oldestUnreadOf(eb, 'admin').as('adminUnreadFrom'),
-      oldestUnreadOf(eb, 'user').as('userUnreadFrom'),
+      's.unread',
+      's.adminUnreadFrom',
+      's.userUnreadFrom',
     ])
     .execute();
   const summaries: ChatSummary[] = [];

@@ -40,6 +40,12 @@ export async function createStagingTable(db: Kysely<ImportTables>): Promise<void
 export class MessageStager {
   private pending: StagedMessage[] = [];
   private pendingChars = 0;
+  /**
+   * The batch being written while the next one is gathered: on PostgreSQL the server
+   * inserts it while this process reads and maps on, instead of each waiting for the other.
+   * One batch at most: each waits for the one before it.
+   */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly target: ImportDatabase,
@@ -67,16 +73,30 @@ export class MessageStager {
       this.pending.length >= ROWS_PER_TRANSACTION ||
       this.pendingChars >= TEXT_CHARS_PER_TRANSACTION
     ) {
-      await this.flush();
+      await this.writeBehind();
     }
   }
 
-  async flush(): Promise<void> {
+  /** Starts writing the pending batch once the one before it is written (or fails). */
+  private async writeBehind(): Promise<void> {
+    await this.writing;
     const batch = this.pending;
     this.pending = [];
     this.pendingChars = 0;
     if (batch.length === 0) return;
-    await this.target.db.transaction().execute((trx) => this.target.insertStaged(trx, batch));
+    const writing = this.target.db
+      .transaction()
+      .execute((trx) => this.target.insertStaged(trx, batch));
+    // Awaited by the next batch or by flush(), which rethrow its error; until then its
+    // failure is not an unhandled rejection.
+    writing.catch(() => {});
+    this.writing = writing;
+  }
+
+  /** Writes what is pending; every message added is staged when it resolves. */
+  async flush(): Promise<void> {
+    await this.writeBehind();
+    await this.writing;
   }
 
   /**

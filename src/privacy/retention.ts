@@ -1,13 +1,9 @@
 /**
  * RETENTION_DAYS: chats closed longer ago are deleted with everything they hold, by one
- * node at a time. Each node tries every retentionSweepMs (first retentionFirstRunMs after
- * its start) to take the retention lease (the leases table: no Redis needed); its holder
- * purges in batches of retentionBatchChats chats, one transaction each, with a pause of
- * retentionPauseMs between them (SQLite's one writer serves the sends waiting meanwhile),
- * renewing the lease as it goes, and giving it up when it stops (a node restarted within
- * retentionLeaseMs of its last round would otherwise find its own old lease and wait a
- * day); a node that finds the lease held before its first round retries every
- * retentionLeaseMs until it gets it once. The batch's chats are chosen inside its transaction
+ * node at a time (leases/leased-job.ts): every retentionSweepMs (first retentionFirstRunMs
+ * after its start) the holder of the retention lease purges in batches of
+ * retentionBatchChats chats, one transaction each, with a pause of retentionPauseMs
+ * between them (SQLite's one writer serves the sends waiting meanwhile). The batch's chats are chosen inside its transaction
  * (PostgreSQL: SKIP LOCKED), so even two purges at once delete each chat once.
  *
  * A purge writes no audit entry: the chat's chain stays, ending with its `chat.closed`,
@@ -15,6 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { BlobStore } from '../attachments/ports.js';
+import { type LeasedJob, startLeasedJob } from '../leases/leased-job.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { retentionCutoff } from './rules.js';
@@ -78,70 +75,31 @@ export interface RetentionOptions {
   onPurged?: (chats: number) => void;
 }
 
-export interface RetentionJob {
-  stop(): Promise<void>;
-}
+export type RetentionJob = LeasedJob;
 
-/**
- * Every `everyMs` (first after `firstRunMs`): take the lease; its holder purges. A node
- * that has not held it yet retries every `retryMs`; stopping gives the lease up.
- */
+/** Every `everyMs` (first after `firstRunMs`), on the node holding the retention lease. */
 export function startRetention(
   deps: RetentionDeps,
   options: RetentionOptions,
   holder: string,
   logger: Logger,
 ): RetentionJob {
-  const leaseMs = TUNABLES.retentionLeaseMs.value;
-  const takeLease = () => deps.store.attachments.takeLease(RETENTION_LEASE, holder, leaseMs);
-  const retryMs = options.retryMs ?? leaseMs;
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  let heldOnce = false;
-  let retry: NodeJS.Timeout | undefined;
-  const round = async () => {
-    try {
-      if (!(await takeLease())) {
-        if (!heldOnce && !stopped) {
-          clearTimeout(retry);
-          retry = setTimeout(start, retryMs);
-          retry.unref();
-        }
-        return;
-      }
-      heldOnce = true;
-      const cutoff = retentionCutoff(Date.now(), options.days);
-      const purged = await purgeClosedChats(deps, cutoff, {
-        batch: options.batch,
-        stillHeld: async () => !stopped && (await takeLease()),
-        ...(options.onPurged && { onBatch: options.onPurged }),
-      });
-      if (purged.chats > 0) logger.info({ ...purged, cutoff }, 'retention: expired chats deleted');
-    } catch (err) {
-      logger.warn({ err }, 'retention purge failed; the next round retries');
-    }
+  const job = {
+    lease: RETENTION_LEASE,
+    holder,
+    leaseMs: TUNABLES.retentionLeaseMs.value,
+    everyMs: options.everyMs,
+    firstRunMs: options.firstRunMs,
+    failure: 'retention purge failed; the next round retries',
+    ...(options.retryMs !== undefined && { retryMs: options.retryMs }),
   };
-  const start = () => {
-    if (stopped || running) return;
-    running = round().finally(() => {
-      running = undefined;
+  return startLeasedJob(deps.store.attachments, job, logger, async (stillHeld) => {
+    const cutoff = retentionCutoff(Date.now(), options.days);
+    const purged = await purgeClosedChats(deps, cutoff, {
+      batch: options.batch,
+      stillHeld,
+      ...(options.onPurged && { onBatch: options.onPurged }),
     });
-  };
-  const first = setTimeout(start, options.firstRunMs);
-  first.unref();
-  const timer = setInterval(start, options.everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      clearTimeout(retry);
-      clearInterval(timer);
-      await running;
-      // The next node to start (a restart, a deploy) may purge at once, not after the lease.
-      await deps.store.attachments
-        .releaseLease(RETENTION_LEASE, holder)
-        .catch((err: unknown) => logger.warn({ err }, 'retention lease not given up'));
-    },
-  };
+    if (purged.chats > 0) logger.info({ ...purged, cutoff }, 'retention: expired chats deleted');
+  });
 }

@@ -4,13 +4,15 @@
  * attachment used is not here: it happens inside the append that stores its message
  * (sqlite-append.ts, postgres-append.ts), so that one attachment can never end up in two
  * messages. Every statement runs through the store's availability guard (a 503 when the
- * database cannot answer); chunks are one statement each, so SQLite, which runs on the
- * event loop, serves sends between them.
+ * database cannot answer). Chunks are one statement each; given a ChunkFile (SQLite's blob
+ * file, sqlite-blobs.ts) they live there instead, and the chunks of files stored in the
+ * database's own table before it existed are still read, swept and deleted there.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditDraft } from '../audit/chain.js';
 import { appendAudit } from './audit-log.js';
 import type { AttachmentsTable, Database } from './schema.js';
+import type { FirstChunk } from './sqlite-blobs-thread.js';
 
 export type AttachmentRecord = Selectable<AttachmentsTable>;
 
@@ -29,7 +31,11 @@ export interface AttachmentRecords {
    */
   removeUnused(id: string, before: string): Promise<boolean>;
 
-  writeChunk(key: string, idx: number, data: Uint8Array): Promise<void>;
+  /**
+   * `durable: false` (every chunk of a file but its last) lets the store commit without
+   * waiting for the disk, when a later durable write to the same key makes it durable too.
+   */
+  writeChunk(key: string, idx: number, data: Uint8Array, durable?: boolean): Promise<void>;
   /** Chunk `idx` of `key`, or undefined past the last one. */
   readChunk(key: string, idx: number): Promise<Uint8Array | undefined>;
   /**
@@ -58,11 +64,24 @@ export interface AttachmentRecords {
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
 
+/** Chunks kept apart from the database (SQLite's blob file), as AttachmentRecords uses them. */
+export interface ChunkFile {
+  write(key: string, idx: number, data: Uint8Array, durable: boolean): Promise<void>;
+  read(key: string, idx: number): Promise<Uint8Array | undefined>;
+  firstBytes(key: string): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+  /** Up to `max` keys' first chunks written before `before`, oldest first, after `after`. */
+  firstChunks(before: string, after: FirstChunk, max: number): Promise<FirstChunk[]>;
+  close(): Promise<void>;
+}
+
 export function kyselyAttachmentRecords(
   db: Kysely<Database>,
   guard: Guard,
   auditKey: () => Promise<string>,
+  chunkFile?: ChunkFile,
 ): AttachmentRecords {
+  const tableChunks = databaseChunks(db, guard);
   return {
     recordDownload: (audit) =>
       guard(async () => {
@@ -122,6 +141,49 @@ export function kyselyAttachmentRecords(
         return Number(result.numDeletedRows) === 1;
       }),
 
+    ...(chunkFile ? fileChunks(chunkFile, tableChunks, db, guard) : tableChunks),
+
+    takeLease: (name, holder, ms) =>
+      guard(async () => {
+        const now = new Date();
+        const expiresAt = new Date(now.getTime() + ms).toISOString();
+        // Insert the first time; afterwards take it only when it expired or is ours.
+        await db
+          .insertInto('leases')
+          .values({ name, holder: '', expiresAt: new Date(0).toISOString() })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .execute();
+        const taken = await db
+          .updateTable('leases')
+          .set({ holder, expiresAt })
+          .where('name', '=', name)
+          .where((eb) =>
+            eb.or([eb('expiresAt', '<', now.toISOString()), eb('holder', '=', holder)]),
+          )
+          .executeTakeFirst();
+        return Number(taken.numUpdatedRows) === 1;
+      }),
+
+    releaseLease: (name, holder) =>
+      guard(async () => {
+        await db
+          .updateTable('leases')
+          .set({ holder: '', expiresAt: new Date(0).toISOString() })
+          .where('name', '=', name)
+          .where('holder', '=', holder)
+          .execute();
+      }),
+  };
+}
+
+type Chunks = Pick<
+  AttachmentRecords,
+  'writeChunk' | 'readChunk' | 'firstChunkBytes' | 'deleteChunks' | 'orphanChunkKeys'
+>;
+
+/** Chunks in the database's attachment_chunks table, one statement each. */
+function databaseChunks(db: Kysely<Database>, guard: Guard): Chunks {
+  return {
     writeChunk: (key, idx, data) =>
       guard(async () => {
         await db
@@ -182,36 +244,73 @@ export function kyselyAttachmentRecords(
           .execute();
         return rows.map((r) => r.key);
       }),
+  };
+}
 
-    takeLease: (name, holder, ms) =>
-      guard(async () => {
-        const now = new Date();
-        const expiresAt = new Date(now.getTime() + ms).toISOString();
-        // Insert the first time; afterwards take it only when it expired or is ours.
-        await db
-          .insertInto('leases')
-          .values({ name, holder: '', expiresAt: new Date(0).toISOString() })
-          .onConflict((oc) => oc.column('name').doNothing())
-          .execute();
-        const taken = await db
-          .updateTable('leases')
-          .set({ holder, expiresAt })
-          .where('name', '=', name)
-          .where((eb) =>
-            eb.or([eb('expiresAt', '<', now.toISOString()), eb('holder', '=', holder)]),
-          )
+/**
+ * Chunks in a ChunkFile. Keys the file does not hold are looked for in the table as long
+ * as it holds any (files stored before the ChunkFile existed; nothing writes there since).
+ * An orphan there is a key no record names: the file pages its first chunks to the
+ * database, which says which are named, until `max` are found or the file has no more.
+ */
+function fileChunks(file: ChunkFile, table: Chunks, db: Kysely<Database>, guard: Guard): Chunks {
+  let tableHolds: Promise<boolean> | undefined;
+  const inTable = (): Promise<boolean> => {
+    if (!tableHolds) {
+      tableHolds = guard(async () => {
+        const row = await db
+          .selectFrom('attachment_chunks')
+          .select('key')
+          .limit(1)
           .executeTakeFirst();
-        return Number(taken.numUpdatedRows) === 1;
-      }),
+        return row !== undefined;
+      });
+      // Unanswered (the database unavailable): asked again next time.
+      tableHolds.catch(() => {
+        tableHolds = undefined;
+      });
+    }
+    return tableHolds;
+  };
+  const named = (keys: string[]) =>
+    guard(async () => {
+      const rows = await db
+        .selectFrom('attachments')
+        .select(['blobKey', 'thumbKey'])
+        .where((eb) => eb.or([eb('blobKey', 'in', keys), eb('thumbKey', 'in', keys)]))
+        .execute();
+      return new Set(rows.flatMap((r) => [r.blobKey, r.thumbKey]));
+    });
+  return {
+    writeChunk: (key, idx, data, durable = true) =>
+      guard(() => file.write(key, idx, data, durable)),
 
-    releaseLease: (name, holder) =>
-      guard(async () => {
-        await db
-          .updateTable('leases')
-          .set({ holder: '', expiresAt: new Date(0).toISOString() })
-          .where('name', '=', name)
-          .where('holder', '=', holder)
-          .execute();
-      }),
+    readChunk: async (key, idx) =>
+      (await guard(() => file.read(key, idx))) ??
+      ((await inTable()) ? table.readChunk(key, idx) : undefined),
+
+    firstChunkBytes: async (key) =>
+      (await guard(() => file.firstBytes(key))) ??
+      ((await inTable()) ? table.firstChunkBytes(key) : undefined),
+
+    deleteChunks: async (key) => {
+      await guard(() => file.delete(key));
+      if (await inTable()) await table.deleteChunks(key);
+    },
+
+    orphanChunkKeys: async (before, max) => {
+      const found = (await inTable()) ? await table.orphanChunkKeys(before, max) : [];
+      let after = { createdAt: '', key: '' };
+      while (found.length < max) {
+        const page = await guard(() => file.firstChunks(before, after, max));
+        const last = page.at(-1);
+        if (!last) break;
+        const taken = await named(page.map((c) => c.key));
+        for (const { key } of page) if (!taken.has(key) && found.length < max) found.push(key);
+        if (page.length < max) break;
+        after = last;
+      }
+      return found;
+    },
   };
 }

@@ -43,6 +43,19 @@ export async function adminIsKnown(db: Kysely<Database>, adminId: string): Promi
   return holding !== undefined;
 }
 
+/** The name an admin was last recorded with: a primary-key lookup. */
+export async function knownAdminName(
+  db: Kysely<Database>,
+  adminId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('known_admins')
+    .select('name')
+    .where('id', '=', adminId)
+    .executeTakeFirst();
+  return row?.name;
+}
+
 /** Most recently seen first, in index order (known_admins_by_last_seen). */
 export function knownAdmins(db: Kysely<Database>, max: number): Promise<SeenAdmin[]> {
   return db

@@ -24,7 +24,11 @@ import { eventOf, webhookBody } from '../webhooks/events.js';
 import type { WebhookOutbox } from '../webhooks/outbox.js';
 import { agentRecords, joinAgent, setAgentAvailability, setAgentMaxChats } from './agents.js';
 import { AppendLanes, type AppendLanesOptions } from './append-lanes.js';
-import { type AttachmentRecords, kyselyAttachmentRecords } from './attachment-records.js';
+import {
+  type AttachmentRecords,
+  type ChunkFile,
+  kyselyAttachmentRecords,
+} from './attachment-records.js';
 import { appendAudit, auditKey, kyselyAuditLog, startChain } from './audit-log.js';
 import { Availability } from './availability.js';
 import {
@@ -44,7 +48,7 @@ import {
   inQueueOf,
   writableBy,
 } from './chat-sql.js';
-import { adminIsKnown, knownAdmins, recordAdmin } from './known-admins.js';
+import { adminIsKnown, knownAdminName, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
 import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
@@ -85,6 +89,8 @@ export interface DialectTraits extends AppendLanesOptions {
   readers: number;
   /** Messages a mark-read marks per transaction (see markRead). */
   markReadChunk: number;
+  /** Where attachments' chunks live when not in the database (SQLite's blob file). */
+  chunkFile?: ChunkFile | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -132,6 +138,7 @@ export class KyselyStore implements Store {
       db,
       (work) => this.guard(work),
       () => this.auditKey(),
+      traits.chunkFile,
     );
     this.audit = kyselyAuditLog(
       db,
@@ -177,6 +184,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.traits.appender.close?.();
+    await this.traits.chunkFile?.close();
     await this.db.destroy();
   }
 
@@ -577,6 +585,10 @@ export class KyselyStore implements Store {
 
   isKnownAdmin(adminId: string): Promise<boolean> {
     return this.guard(() => adminIsKnown(this.db, adminId));
+  }
+
+  knownAdminName(adminId: string): Promise<string | undefined> {
+    return this.guard(() => knownAdminName(this.db, adminId));
   }
 
   listKnownAdmins(max: number): Promise<SeenAdmin[]> {

@@ -11,10 +11,10 @@
  * in hand committed is unknown, and a client's retry with its clientMessageId is answered
  * the stored message if it did. The next append starts a new thread.
  */
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer-thread.js';
 import type { Appender, MessageDraft } from './store.js';
+import { threadSource } from './thread-source.js';
 
 /** The code of the writes a dead writer thread leaves behind (an "unavailable" family). */
 export const WRITER_EXITED = 'SQLITE_WRITER_EXITED';
@@ -25,34 +25,6 @@ export class SqliteWriterExited extends Error {
     super(`the SQLite writer thread stopped (${why}); its pending writes may not be stored`);
     this.name = 'SqliteWriterExited';
   }
-}
-
-/**
- * The thread, as `new Worker` takes it: in dist the bundle's own file beside main.js
- * (scripts/build.mjs). From source (tests, benches under tsx) a plain worker cannot load
- * TypeScript, and test runners' loaders do not reach into it, so the entry is bundled in
- * memory with esbuild (a devDependency, absent from dist, where this path is never taken).
- */
-async function threadSource(): Promise<{ code: string | URL; eval: boolean }> {
-  if (!import.meta.url.endsWith('.ts')) {
-    return { code: new URL('./sqlite-writer.js', import.meta.url), eval: false };
-  }
-  const esbuild = 'esbuild';
-  const { build } = (await import(esbuild)) as typeof import('esbuild');
-  const bundled = await build({
-    entryPoints: [fileURLToPath(new URL('./sqlite-writer-thread.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'cjs',
-    external: ['better-sqlite3'],
-  });
-  const text = bundled.outputFiles[0]?.text ?? '';
-  // The native binding is required from here, not from wherever the process started.
-  return {
-    code: `(function (require) {${text}\n})(require('node:module').createRequire(${JSON.stringify(import.meta.url)}));`,
-    eval: true,
-  };
 }
 
 /** What each request waits for: its reply, already known to be no error. */
@@ -96,7 +68,7 @@ export function sqliteWriter(data: WriterData): SqliteWriter {
   };
 
   const start = async (): Promise<Worker> => {
-    source ??= threadSource();
+    source ??= threadSource('sqlite-writer');
     const { code, eval: isCode } = await source;
     const thread = new Worker(code, { workerData: data, eval: isCode });
     current = thread;

@@ -8,6 +8,7 @@ import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
+import { type SqliteBlobFile, sqliteBlobFile } from './sqlite-blobs.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { type SqliteWriter, sqliteWriter, WRITER_EXITED } from './sqlite-writer.js';
 import type { Store } from './store.js';
@@ -76,6 +77,20 @@ export interface SqliteOptions {
   writerThread?: boolean;
   /** Given the writer thread's handle (tests stop the thread to see what a crash does). */
   onWriter?: (writer: SqliteWriter) => void;
+  /** Given the blob file's handle (tests stop its thread to see what a crash does). */
+  onBlobFile?: (file: SqliteBlobFile) => void;
+}
+
+/** Attachments' chunks beside the database (sqlite-blobs.ts); `:memory:` keeps them inside. */
+export const blobFilePath = (path: string): string => `${path}.blobs`;
+
+function blobFileFor(path: string, options: SqliteOptions): SqliteBlobFile {
+  const file = sqliteBlobFile({
+    path: blobFilePath(path),
+    busyTimeoutMs: TUNABLES.sqliteBusyTimeoutMs.value,
+  });
+  options.onBlobFile?.(file);
+  return file;
 }
 
 function writerFor(path: string, options: SqliteOptions): SqliteWriter {
@@ -116,6 +131,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     readers: TUNABLES.sqliteReaders.value,
     markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
     appender: onThread ? writerFor(path, options) : sqliteAppender(database, db),
+    chunkFile: path === ':memory:' ? undefined : blobFileFor(path, options),
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),

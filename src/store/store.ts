@@ -250,6 +250,8 @@ export interface Store {
    * from v2 names admins that may not have connected since).
    */
   isKnownAdmin(adminId: string): Promise<boolean>;
+  /** The name an admin was last recorded with (undefined: never recorded). */
+  knownAdminName(adminId: string): Promise<string | undefined>;
   /** The `max` admins seen most recently, newest first. */
   listKnownAdmins(max: number): Promise<SeenAdmin[]>;
 

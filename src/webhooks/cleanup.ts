@@ -5,12 +5,13 @@
  * (a month to be listed and retried; a retry makes a row pending again, and its week
  * starts once delivered). Pending rows are never touched, so no lane loses its order.
  *
- * One node at a time (the leases table, like retention): every webhookCleanupEveryMs each
- * node tries to take the lease; its holder deletes webhookCleanupBatch rows per statement
- * with webhookCleanupPauseMs between them (SQLite's one writer serves the sends waiting
- * meanwhile), renewing the lease between batches and giving it up when it stops.
+ * One node at a time (leases/leased-job.ts, like retention): every webhookCleanupEveryMs
+ * the holder of the lease deletes webhookCleanupBatch rows per statement with
+ * webhookCleanupPauseMs between them (SQLite's one writer serves the sends waiting
+ * meanwhile).
  */
 import type { Logger } from 'pino';
+import { type LeasedJob, type Leases, startLeasedJob } from '../leases/leased-job.js';
 import { TUNABLES } from '../tunables.js';
 import type { WebhookOutbox } from './outbox.js';
 
@@ -18,10 +19,7 @@ export const OUTBOX_CLEANUP_LEASE = 'webhook-outbox-cleanup';
 
 export interface CleanupDeps {
   outbox: Pick<WebhookOutbox, 'deleteSettled'>;
-  leases: {
-    takeLease(name: string, holder: string, ms: number): Promise<boolean>;
-    releaseLease(name: string, holder: string): Promise<void>;
-  };
+  leases: Leases;
 }
 
 export interface CleanupOptions {
@@ -61,52 +59,25 @@ export async function cleanOutbox(
   return total;
 }
 
-export interface CleanupJob {
-  stop(): Promise<void>;
-}
+export type CleanupJob = LeasedJob;
 
-/** Every `everyMs` (first after `firstRunMs`): take the lease; its holder cleans. */
+/** Every `everyMs` (first after `firstRunMs`), on the node holding the cleanup lease. */
 export function startOutboxCleanup(
   deps: CleanupDeps,
   options: Omit<CleanupOptions, 'stillHeld'> & { everyMs: number; firstRunMs: number },
   holder: string,
   logger: Logger,
 ): CleanupJob {
-  const leaseMs = TUNABLES.webhookCleanupLeaseMs.value;
-  const takeLease = () => deps.leases.takeLease(OUTBOX_CLEANUP_LEASE, holder, leaseMs);
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const round = async () => {
-    try {
-      if (!(await takeLease())) return;
-      const deleted = await cleanOutbox(deps, Date.now(), {
-        ...options,
-        stillHeld: async () => !stopped && (await takeLease()),
-      });
-      if (deleted > 0) logger.info({ deleted }, 'webhook outbox: settled deliveries deleted');
-    } catch (err) {
-      logger.warn({ err }, 'webhook outbox cleanup failed; the next round retries');
-    }
+  const job = {
+    lease: OUTBOX_CLEANUP_LEASE,
+    holder,
+    leaseMs: TUNABLES.webhookCleanupLeaseMs.value,
+    everyMs: options.everyMs,
+    firstRunMs: options.firstRunMs,
+    failure: 'webhook outbox cleanup failed; the next round retries',
   };
-  const start = () => {
-    if (stopped || running) return;
-    running = round().finally(() => {
-      running = undefined;
-    });
-  };
-  const first = setTimeout(start, options.firstRunMs);
-  first.unref();
-  const timer = setInterval(start, options.everyMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-      await deps.leases
-        .releaseLease(OUTBOX_CLEANUP_LEASE, holder)
-        .catch((err: unknown) => logger.warn({ err }, 'outbox cleanup lease not given up'));
-    },
-  };
+  return startLeasedJob(deps.leases, job, logger, async (stillHeld) => {
+    const deleted = await cleanOutbox(deps, Date.now(), { ...options, stillHeld });
+    if (deleted > 0) logger.info({ deleted }, 'webhook outbox: settled deliveries deleted');
+  });
 }

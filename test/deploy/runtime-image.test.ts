@@ -59,6 +59,10 @@ describe('the runtime folder of the production image', () => {
     const files = filesUnder(out);
     expect(files).toContain('dist/main.js');
     expect(files).toContain('dist/import-v2.js');
+    // Worker threads' entries, started by path: SQLite's attachments and writer, the import's mapping.
+    expect(files).toContain('dist/sqlite-blobs.js');
+    expect(files).toContain('dist/sqlite-writer.js');
+    expect(files).toContain('dist/import-map-worker.js');
     expect(files).toContain('dist/web/console.html');
     expect(files).toContain('package.json');
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);

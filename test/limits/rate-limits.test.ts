@@ -231,17 +231,24 @@ describe('reads have their own budget', () => {
     }));
 });
 
+/**
+ * A reader whose chat holds 100 of the longest messages, each character escaped in JSON:
+ * a page of them is cut to historyPageMaxBytes (1 MiB), a reply of the most a page may cost.
+ */
+async function longMessagesOf(server: Parameters<typeof sendAs>[0]) {
+  const reader = bearer(await signToken('reader', 'user'));
+  const long = '"'.repeat(LIMITS.contentChars);
+  for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
+  const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+  return { reader, chat };
+}
+
 describe('reads are charged by what their replies cost', () => {
   it("a page of long messages costs its length: its debt outlasts the window, and others' reads go on", () =>
     withServer(
       { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
       async (server) => {
-        const reader = bearer(await signToken('reader', 'user'));
-        // 100 of the longest messages, each character escaped in JSON: the page is cut to
-        // historyPageMaxBytes (1 MiB), a reply of the most a page may cost.
-        const long = '"'.repeat(LIMITS.contentChars);
-        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
-        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const { reader, chat } = await longMessagesOf(server);
         const path = `/api/messages/${chat._id}?limit=200`;
         const page = await api(server, 'GET', path, undefined, reader);
         expect(page.status).toBe(200);
@@ -263,10 +270,7 @@ describe('reads are charged by what their replies cost', () => {
     withServer(
       { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
       async (server) => {
-        const reader = bearer(await signToken('reader', 'user'));
-        const long = '"'.repeat(LIMITS.contentChars);
-        for (let i = 0; i < 100; i++) succeeded(await sendAs(server, 'reader', long, reader));
-        const { chat } = succeeded(await sendAs(server, 'reader', 'last', reader));
+        const { reader, chat } = await longMessagesOf(server);
         const res = await fetch(`${server.url}/api/chats/${chat._id}/transcript`, reader);
         expect(res.status).toBe(200);
         // ~2 M characters: more than the burst and two seconds of the rate.

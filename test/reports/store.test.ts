@@ -322,6 +322,30 @@ describe.each(STATS_TARGETS)(
       );
     });
 
+    it('reads the median and p90 at their exact ranks for every count from 1 to 301', async () => {
+      // Each prefix of the histories: counts where ⌈0.9·n⌉ in floating point is one rank
+      // too far (n = 70, 80, 130, …) and odd and even counts for the median among them.
+      const start = Date.parse(range.from);
+      for (let k = 1; k <= histories.length; k++) {
+        const own = histories.slice(0, k);
+        const summary = await reportSummary({ store }, SUPER, {
+          from: range.from,
+          to: new Date(start + k * 60_000).toISOString(),
+        });
+        expect({
+          k,
+          waiting: summary.waiting,
+          firstResponse: summary.firstResponse,
+          resolution: summary.resolution,
+        }).toEqual({
+          k,
+          waiting: spreadOf(orderStatsOf(own.flatMap((h) => ms(h.assigned)))),
+          firstResponse: spreadOf(orderStatsOf(responses(own))),
+          resolution: spreadOf(orderStatsOf(resolutions(own))),
+        });
+      }
+    });
+
     it("agrees with orderStatsOf on each admin's medians", async () => {
       const { agents } = await reportAgents({ store }, SUPER, range);
       const admins = [...new Set(histories.flatMap((h) => (h.admin ? [h.admin] : [])))].sort();

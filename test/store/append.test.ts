@@ -8,24 +8,8 @@ import { type Person, person } from '../../src/auth/actor.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import { openStore } from '../../src/store/open.js';
 import type { AppendResult, MessageDraft, Store } from '../../src/store/store.js';
+import { userDraft } from '../helpers/drafts.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
-
-const draft = (
-  chat: Chat,
-  content: string,
-  clientMessageId: string | null = null,
-): MessageDraft => ({
-  chatId: chat._id,
-  senderId: chat.userId,
-  senderRole: 'user',
-  senderType: 'user',
-  senderName: 'U',
-  content,
-  messageType: 'text',
-  fileUrl: null,
-  clientMessageId,
-  effect: { lastMessage: content, unreadIncrement: 1 },
-});
 
 /** A draft from an admin or superadmin, as sendMessage makes it. */
 const draftBy = (
@@ -34,7 +18,7 @@ const draftBy = (
   content: string,
   clientMessageId: string | null = null,
 ): MessageDraft => ({
-  ...draft(chat, content, clientMessageId),
+  ...userDraft(chat, content, clientMessageId),
   senderId: sender.id,
   senderRole: sender.role,
   senderType: 'admin',
@@ -76,7 +60,9 @@ describe.each(await storeTargets())('appends on $name', (target) => {
     const perChat = 40;
     const results = await Promise.all(
       chats.flatMap((c) =>
-        Array.from({ length: perChat }, (_, n) => store.appendMessage(draft(c, `${c._id}:${n}`))),
+        Array.from({ length: perChat }, (_, n) =>
+          store.appendMessage(userDraft(c, `${c._id}:${n}`)),
+        ),
       ),
     );
     expect(results.every((r) => r.kind === 'stored')).toBe(true);
@@ -95,14 +81,14 @@ describe.each(await storeTargets())('appends on $name', (target) => {
 
   it('duplicates inside one batch and against earlier messages resolve to one stored message', async () => {
     const { chat } = await store.openChat({ userId: 'gc-dup', userName: 'U', online: false });
-    const first = await store.appendMessage(draft(chat, 'earlier', 'k-earlier'));
+    const first = await store.appendMessage(userDraft(chat, 'earlier', 'k-earlier'));
     expect(first.kind).toBe('stored');
     const results = await Promise.all([
-      store.appendMessage(draft(chat, 'a', 'k-1')),
-      store.appendMessage(draft(chat, 'a again', 'k-1')),
-      store.appendMessage(draft(chat, 'earlier again', 'k-earlier')),
-      store.appendMessage(draft(chat, 'b')),
-      store.appendMessage(draft(chat, 'a third time', 'k-1')),
+      store.appendMessage(userDraft(chat, 'a', 'k-1')),
+      store.appendMessage(userDraft(chat, 'a again', 'k-1')),
+      store.appendMessage(userDraft(chat, 'earlier again', 'k-earlier')),
+      store.appendMessage(userDraft(chat, 'b')),
+      store.appendMessage(userDraft(chat, 'a third time', 'k-1')),
     ]);
     const id = (r: AppendResult) => ('message' in r ? r.message._id : undefined);
     expect(results.map((r) => r.kind)).toEqual([
@@ -129,9 +115,9 @@ describe.each(await storeTargets())('appends on $name', (target) => {
       .chat;
     await store.closeChat(closed._id, person('gc-closed', 'U', 'user'));
     const results = await Promise.all([
-      store.appendMessage(draft(open, 'one')),
-      store.appendMessage(draft(closed, 'lost')),
-      store.appendMessage(draft(open, 'two')),
+      store.appendMessage(userDraft(open, 'one')),
+      store.appendMessage(userDraft(closed, 'lost')),
+      store.appendMessage(userDraft(open, 'two')),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['stored', 'rejected', 'stored']);
     expect(
@@ -148,8 +134,8 @@ describe.each(await storeTargets())('appends on $name', (target) => {
     const real = (await store.openChat({ userId: 'gc-real', userName: 'U', online: false })).chat;
     const ghost: Chat = { ...real, _id: 'ffffffffffffffffffffffff' };
     const results = await Promise.all([
-      store.appendMessage(draft(ghost, 'nowhere')),
-      store.appendMessage(draft(real, 'here')),
+      store.appendMessage(userDraft(ghost, 'nowhere')),
+      store.appendMessage(userDraft(real, 'here')),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['rejected', 'stored']);
     expect(
@@ -160,8 +146,8 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   it('what a batch answers is exactly what was stored: message and chat row', async () => {
     const chat = (await store.openChat({ userId: 'gc-echo', userName: 'U', online: false })).chat;
     const results = await Promise.all([
-      store.appendMessage(draft(chat, 'first', 'echo-1')),
-      store.appendMessage(draft(chat, 'second', 'echo-2')),
+      store.appendMessage(userDraft(chat, 'first', 'echo-1')),
+      store.appendMessage(userDraft(chat, 'second', 'echo-2')),
     ]);
     const stored = results.map((r) => (r.kind === 'stored' ? r : undefined));
     const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
@@ -174,12 +160,12 @@ describe.each(await storeTargets())('appends on $name', (target) => {
   it('seq continues across batches', async () => {
     const chat = (await store.openChat({ userId: 'gc-across', userName: 'U', online: false })).chat;
     await Promise.all([
-      store.appendMessage(draft(chat, '1')),
-      store.appendMessage(draft(chat, '2')),
+      store.appendMessage(userDraft(chat, '1')),
+      store.appendMessage(userDraft(chat, '2')),
     ]);
     await Promise.all([
-      store.appendMessage(draft(chat, '3')),
-      store.appendMessage(draft(chat, '4')),
+      store.appendMessage(userDraft(chat, '3')),
+      store.appendMessage(userDraft(chat, '4')),
     ]);
     const page = await store.historyCursor(chat._id, { direction: 'after', seq: 0, limit: 10 });
     expect(page.messages.map((m) => [m.seq, m.content])).toEqual([
@@ -194,11 +180,11 @@ describe.each(await storeTargets())('appends on $name', (target) => {
     const a = (await store.openChat({ userId: 'gc-bad-a', userName: 'U', online: false })).chat;
     const b = (await store.openChat({ userId: 'gc-bad-b', userName: 'U', online: false })).chat;
     // Past the schema a client can never get this far; the store must still isolate it.
-    const refused = { ...draft(a, 'x'), content: null as unknown as string };
+    const refused = { ...userDraft(a, 'x'), content: null as unknown as string };
     const outcomes = await Promise.allSettled([
       store.appendMessage(refused),
-      store.appendMessage(draft(a, 'good a', 'bad-a-1')),
-      store.appendMessage(draft(b, 'good b')),
+      store.appendMessage(userDraft(a, 'good a', 'bad-a-1')),
+      store.appendMessage(userDraft(b, 'good b')),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(outcomes.slice(1).map((o) => o.status === 'fulfilled' && o.value.kind)).toEqual([
@@ -225,7 +211,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
       store.appendMessage(draftBy(A1, chat, 'a1 after transfer')),
       store.appendMessage(draftBy(A2, chat, 'a2 holds')),
       store.appendMessage(draftBy(A3, chat, 'a3 never held it', 'a3-1')),
-      store.appendMessage(draft(chat, 'the user')),
+      store.appendMessage(userDraft(chat, 'the user')),
       store.appendMessage(draftBy(SUPER, chat, 'a superadmin')),
       store.appendMessage(draftBy(A1, chat, 'a1 retries', 'a1-1')),
     ]);
@@ -255,7 +241,7 @@ describe.each(await storeTargets())('appends on $name', (target) => {
 
   it('a user writes only to their own chat, an admin only to one assigned to them (waiting or active)', async () => {
     const { chat } = await store.openChat({ userId: 'gc-own', userName: 'U', online: false });
-    const stranger = { ...draft(chat, 'not mine'), senderId: 'gc-stranger' };
+    const stranger = { ...userDraft(chat, 'not mine'), senderId: 'gc-stranger' };
     const results = await Promise.all([
       store.appendMessage(stranger),
       store.appendMessage(draftBy(A1, chat, 'waiting, not taken')),
@@ -316,7 +302,7 @@ describe.each(postgres)('two nodes appending to one $name database', (target) =>
 
     const results = await Promise.all([
       node2.appendMessage(draftBy(A1, chat, 'stale')),
-      node2.appendMessage(draft(chat, 'the user')),
+      node2.appendMessage(userDraft(chat, 'the user')),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['rejected', 'stored']);
     expect(await storedIn(node1, chat._id)).toEqual([[1, 'the user']]);

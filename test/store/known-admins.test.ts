@@ -53,6 +53,12 @@ describe.each(await storeTargets())('known admins on $name', (target) => {
     expect(bob?.name).toBe('Robert');
   });
 
+  it('answers the name an admin was last recorded with, and nothing for an unknown id', async () => {
+    await store.recordAdmin({ id: 'k-name', name: 'Nargiza' });
+    expect(await store.knownAdminName('k-name')).toBe('Nargiza');
+    expect(await store.knownAdminName('k-nobody')).toBeUndefined();
+  });
+
   it('lists the most recently seen first, at most as many as asked', async () => {
     for (const id of ['k-l1', 'k-l2', 'k-l3']) {
       await store.recordAdmin({ id, name: id.toUpperCase() });

@@ -8,28 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../../src/auth/actor.js';
 import type { Chat, Message } from '../../src/schemas/shapes.js';
 import { openStore } from '../../src/store/open.js';
-import type { AppendResult, MessageDraft, Store } from '../../src/store/store.js';
+import type { AppendResult, Store } from '../../src/store/store.js';
 import type { Delivery } from '../../src/webhooks/outbox.js';
+import { userDraft } from '../helpers/drafts.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const URLS = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
-
-const draft = (
-  chat: Chat,
-  content: string,
-  clientMessageId: string | null = null,
-): MessageDraft => ({
-  chatId: chat._id,
-  senderId: chat.userId,
-  senderRole: 'user',
-  senderType: 'user',
-  senderName: 'U',
-  content,
-  messageType: 'text',
-  fileUrl: null,
-  clientMessageId,
-  effect: { lastMessage: content, unreadIncrement: 1 },
-});
 
 const storedOf = (results: AppendResult[]): Message[] =>
   results.flatMap((r) => (r.kind === 'stored' ? [r.message] : []));
@@ -66,7 +50,7 @@ describe.each(await storeTargets())('message.created in the outbox on $name', (t
     const s = await open([]);
     const [chat] = await chatsOf(s, 1, 'none');
     if (!chat) throw new Error('opened');
-    await Promise.all([1, 2, 3].map((n) => s.appendMessage(draft(chat, `m${n}`))));
+    await Promise.all([1, 2, 3].map((n) => s.appendMessage(userDraft(chat, `m${n}`))));
     expect(await messageRows(s)).toEqual([]);
   });
 
@@ -80,7 +64,7 @@ describe.each(await storeTargets())('message.created in the outbox on $name', (t
         Array.from({ length: perChat }, (_, n) =>
           // Half of them masked: the statement's variant with redactions too.
           s.appendMessage({
-            ...draft(c, `card 4111 11** **** 1111 #${n}`, `k${n}`),
+            ...userDraft(c, `card 4111 11** **** 1111 #${n}`, `k${n}`),
             redacted: n % 2 === 0 ? ['pan'] : undefined,
           }),
         ),
@@ -88,10 +72,10 @@ describe.each(await storeTargets())('message.created in the outbox on $name', (t
     );
     const first = chats[0] as Chat;
     // A retry of a stored clientMessageId, and a draft for a closed chat: nothing more.
-    const again = await s.appendMessage(draft(first, 'again', 'k0'));
+    const again = await s.appendMessage(userDraft(first, 'again', 'k0'));
     expect(again.kind).toBe('duplicate');
     await s.closeChat(chats[1]?._id ?? '', ANONYMOUS);
-    expect((await s.appendMessage(draft(chats[1] as Chat, 'late'))).kind).toBe('rejected');
+    expect((await s.appendMessage(userDraft(chats[1] as Chat, 'late'))).kind).toBe('rejected');
 
     const stored = storedOf(results);
     expect(stored).toHaveLength(chats.length * perChat);
@@ -123,12 +107,12 @@ describe.each(await storeTargets())('message.created in the outbox on $name', (t
     const s = await open(URLS.slice(0, 1));
     const [a, b] = await chatsOf(s, 2, 'refused');
     if (!a || !b) throw new Error('opened');
-    const refused = { ...draft(a, 'x'), content: null as unknown as string };
+    const refused = { ...userDraft(a, 'x'), content: null as unknown as string };
     const outcomes = await Promise.allSettled([
-      s.appendMessage(draft(a, 'one')),
-      s.appendMessage(draft(b, 'two')),
+      s.appendMessage(userDraft(a, 'one')),
+      s.appendMessage(userDraft(b, 'two')),
       s.appendMessage(refused),
-      s.appendMessage(draft(b, 'three')),
+      s.appendMessage(userDraft(b, 'three')),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual([
       'fulfilled',

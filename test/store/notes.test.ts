@@ -7,21 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { NoteDraft } from '../../src/store/note-records.js';
 import { openStore } from '../../src/store/open.js';
-import type { MessageDraft, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { userDraft } from '../helpers/drafts.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
-
-const message = (chat: Chat, content: string): MessageDraft => ({
-  chatId: chat._id,
-  senderId: chat.userId,
-  senderRole: 'user',
-  senderType: 'user',
-  senderName: 'U',
-  content,
-  messageType: 'text',
-  fileUrl: null,
-  clientMessageId: null,
-  effect: { lastMessage: content, unreadIncrement: 1 },
-});
 
 const note = (chat: Chat, content: string, clientMessageId: string | null = null): NoteDraft => ({
   chatId: chat._id,
@@ -52,8 +40,8 @@ describe.each(await storeTargets())('notes on $name', (target) => {
     const c = await chat();
     const first = await store.notes.append(note(c, 'before anything'));
     expect(first).toMatchObject({ kind: 'stored', note: { afterSeq: 0, chatId: c._id } });
-    await store.appendMessage(message(c, 'm1'));
-    await store.appendMessage(message(c, 'm2'));
+    await store.appendMessage(userDraft(c, 'm1'));
+    await store.appendMessage(userDraft(c, 'm2'));
     const rowBefore = await store.getChat(c._id);
     const second = await store.notes.append(note(c, 'after two'));
     expect(second).toMatchObject({
@@ -67,7 +55,7 @@ describe.each(await storeTargets())('notes on $name', (target) => {
     });
     store.forgetChat(c._id);
     expect(await store.getChat(c._id)).toEqual(rowBefore);
-    const third = await store.appendMessage(message(c, 'm3'));
+    const third = await store.appendMessage(userDraft(c, 'm3'));
     expect(third).toMatchObject({ kind: 'stored', message: { seq: 3 } });
     expect((await all(c)).map((x) => [x.afterSeq, x.content])).toEqual([
       [0, 'before anything'],
@@ -97,7 +85,7 @@ describe.each(await storeTargets())('notes on $name', (target) => {
   it('a range is the notes of one chat with afterSeq within it, in order, at most max', async () => {
     const c = await chat();
     for (let seq = 1; seq <= 4; seq++) {
-      await store.appendMessage(message(c, `m${seq}`));
+      await store.appendMessage(userDraft(c, `m${seq}`));
       await store.notes.append(note(c, `after ${seq} (1)`));
       await store.notes.append(note(c, `after ${seq} (2)`));
     }

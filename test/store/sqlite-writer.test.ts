@@ -4,28 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { person } from '../../src/auth/actor.js';
 import { Unavailable } from '../../src/errors.js';
-import type { Chat } from '../../src/schemas/shapes.js';
 import { parseQuery } from '../../src/search/rules.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
 import type { SqliteWriter } from '../../src/store/sqlite-writer.js';
-import type { MessageDraft, Store } from '../../src/store/store.js';
-
-const draft = (
-  chat: Chat,
-  content: string,
-  clientMessageId: string | null = null,
-): MessageDraft => ({
-  chatId: chat._id,
-  senderId: chat.userId,
-  senderRole: 'user',
-  senderType: 'user',
-  senderName: 'U',
-  content,
-  messageType: 'text',
-  fileUrl: null,
-  clientMessageId,
-  effect: { lastMessage: content, unreadIncrement: 1 },
-});
+import type { Store } from '../../src/store/store.js';
+import { userDraft } from '../helpers/drafts.js';
 
 const contents = async (store: Store, chatId: string) =>
   (await store.historyCursor(chatId, { direction: 'after', seq: 0, limit: 500 })).messages.map(
@@ -58,7 +41,7 @@ describe('SQLite appends on the writer thread', () => {
     const { store, chat } = await open();
     try {
       const results = await Promise.all(
-        ['one', 'two', 'three'].map((c) => store.appendMessage(draft(chat, c))),
+        ['one', 'two', 'three'].map((c) => store.appendMessage(userDraft(chat, c))),
       );
       expect(results.map((r) => r.kind)).toEqual(['stored', 'stored', 'stored']);
       expect(await contents(store, chat._id)).toEqual([
@@ -74,7 +57,7 @@ describe('SQLite appends on the writer thread', () => {
   it('a thread that dies fails the writes in hand as unavailable, and the next write starts another', async () => {
     const { store, chat, writer } = await open();
     try {
-      await store.appendMessage(draft(chat, 'before'));
+      await store.appendMessage(userDraft(chat, 'before'));
       const thread = writer.thread;
       if (!thread) throw new Error('no thread');
       // Killed as soon as the write is in its hands: what it held is unknown to the caller.
@@ -83,17 +66,17 @@ describe('SQLite appends on the writer thread', () => {
         post(message);
         void thread.terminate();
       };
-      const refusal = await store.appendMessage(draft(chat, 'in hand', 'c-1')).then(
+      const refusal = await store.appendMessage(userDraft(chat, 'in hand', 'c-1')).then(
         () => undefined,
         (err: unknown) => err,
       );
       expect(refusal).toBeInstanceOf(Unavailable);
       expect(String((refusal as Unavailable).cause)).toContain('writer thread stopped');
       // The client's retry with the same clientMessageId gets the one stored message.
-      const retried = await store.appendMessage(draft(chat, 'in hand', 'c-1'));
+      const retried = await store.appendMessage(userDraft(chat, 'in hand', 'c-1'));
       expect(['stored', 'duplicate']).toContain(retried.kind);
       expect(writer.thread).not.toBe(thread);
-      await store.appendMessage(draft(chat, 'after'));
+      await store.appendMessage(userDraft(chat, 'after'));
       expect((await contents(store, chat._id)).map(([, c]) => c)).toEqual([
         'before',
         'in hand',
@@ -106,7 +89,9 @@ describe('SQLite appends on the writer thread', () => {
 
   it('closing answers every write in hand before the thread stops, and they are on disk', async () => {
     const { store, chat } = await open();
-    const writes = Array.from({ length: 50 }, (_, i) => store.appendMessage(draft(chat, `m${i}`)));
+    const writes = Array.from({ length: 50 }, (_, i) =>
+      store.appendMessage(userDraft(chat, `m${i}`)),
+    );
     // Let the batch reach the thread, then close while it is being written.
     await new Promise((resolve) => setImmediate(resolve));
     await store.close();
@@ -123,7 +108,7 @@ describe('SQLite appends on the writer thread', () => {
   it('indexes search on the writer thread, where the messages are written', async () => {
     const { store, chat, writer } = await open();
     try {
-      await store.appendMessage(draft(chat, 'refund for order 88812734'));
+      await store.appendMessage(userDraft(chat, 'refund for order 88812734'));
       const thread = writer.thread;
       if (!thread) throw new Error('no thread');
       const kinds: string[] = [];

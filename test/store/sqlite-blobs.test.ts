@@ -1,0 +1,172 @@
+/**
+ * SQLite's blob file: attachments' chunks beside the database, on a thread of their own,
+ * with the chunks of files stored in the database's table before it still served there.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
+import { Unavailable } from '../../src/errors.js';
+import type { AttachmentRecord } from '../../src/store/attachment-records.js';
+import { blobFilePath, openSqliteStore } from '../../src/store/sqlite.js';
+import type { SqliteBlobFile } from '../../src/store/sqlite-blobs.js';
+
+const chunksIn = (path: string): number => {
+  const database = new BetterSqlite3(path, { readonly: true });
+  try {
+    return (
+      database.prepare<[], number>('SELECT count(*) FROM attachment_chunks').pluck().get() ?? 0
+    );
+  } finally {
+    database.close();
+  }
+};
+
+const record = (key: string): AttachmentRecord => ({
+  id: randomBytes(12).toString('hex'),
+  uploaderId: 'u1',
+  chatId: null,
+  name: 'a.pdf',
+  contentType: 'application/pdf',
+  size: 1,
+  width: null,
+  height: null,
+  sha256: 'ab'.repeat(32),
+  blobKey: key,
+  thumbKey: null,
+  thumbContentType: null,
+  thumbSize: 0,
+  createdAt: new Date().toISOString(),
+  messageId: null,
+});
+
+async function readAll(stream: AsyncIterable<unknown> | undefined): Promise<Buffer | undefined> {
+  if (!stream) return undefined;
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part as Uint8Array));
+  return Buffer.concat(parts);
+}
+
+describe('SQLite attachments in the blob file', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chat-blobs-'));
+    path = join(dir, 'chat.db');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const open = async () => {
+    let file: SqliteBlobFile | undefined;
+    const store = await openSqliteStore(path, {
+      onBlobFile: (f) => {
+        file = f;
+      },
+    });
+    if (!file) throw new Error('no blob file');
+    return { store, file };
+  };
+
+  it("writes a file's chunks to the blob file beside the database, none to the database", async () => {
+    const { store } = await open();
+    const bytes = randomBytes(5000);
+    await databaseBlobStore(store.attachments, 1000).put('k', bytes, 'application/pdf');
+    expect(
+      (await readAll(await databaseBlobStore(store.attachments).get('k')))?.equals(bytes),
+    ).toBe(true);
+    await store.close();
+    expect(existsSync(blobFilePath(path))).toBe(true);
+    expect(chunksIn(blobFilePath(path))).toBe(5);
+    expect(chunksIn(path)).toBe(0);
+  });
+
+  it('still reads, sweeps and deletes the chunks a file left in the database table', async () => {
+    await (await open()).store.close();
+    const old = new BetterSqlite3(path);
+    const insert = old.prepare(
+      'INSERT INTO attachment_chunks (key, idx, data, createdAt) VALUES (?, ?, ?, ?)',
+    );
+    insert.run('kept', 0, Buffer.from('abc'), '2020-01-01T00:00:00.000Z');
+    insert.run('kept', 1, Buffer.from('de'), '2020-01-01T00:00:00.000Z');
+    insert.run('orphan', 0, Buffer.from('x'), '2020-01-01T00:00:00.000Z');
+    old.close();
+
+    const { store } = await open();
+    try {
+      await store.attachments.insert(record('kept'));
+      const blobs = databaseBlobStore(store.attachments);
+      expect((await readAll(await blobs.get('kept')))?.toString()).toBe('abcde');
+      expect((await readAll(await blobs.get('kept', { start: 2, end: 3 })))?.toString()).toBe('cd');
+      const later = new Date(Date.now() + 60_000).toISOString();
+      expect(await store.attachments.orphanChunkKeys(later, 100)).toEqual(['orphan']);
+      await blobs.delete('kept');
+      expect(await blobs.get('kept')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+    expect(chunksIn(path)).toBe(1);
+  });
+
+  it('finds the keys no record names among many that one does, a page at a time', async () => {
+    const { store } = await open();
+    try {
+      const named = ['n-1', 'n-2', 'n-3', 'n-4', 'n-5'];
+      for (const key of named) {
+        await store.attachments.writeChunk(key, 0, new Uint8Array([1]));
+        await store.attachments.insert(record(key));
+      }
+      await store.attachments.writeChunk('orphan-1', 0, new Uint8Array([1]));
+      await store.attachments.writeChunk('orphan-2', 0, new Uint8Array([1]));
+      const later = new Date(Date.now() + 60_000).toISOString();
+      expect(await store.attachments.orphanChunkKeys(later, 2)).toEqual(['orphan-1', 'orphan-2']);
+      expect(await store.attachments.orphanChunkKeys(later, 1)).toEqual(['orphan-1']);
+      const earlier = new Date(Date.now() - 60_000).toISOString();
+      expect(await store.attachments.orphanChunkKeys(earlier, 2)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a chunk that failed fails the file's last write, so no record follows it", async () => {
+    const { store } = await open();
+    try {
+      await store.attachments.writeChunk('k', 0, new Uint8Array([1]), false);
+      // The same chunk again: refused by the file's primary key, answered by the last write.
+      await store.attachments.writeChunk('k', 0, new Uint8Array([2]), false);
+      await expect(store.attachments.writeChunk('k', 1, new Uint8Array([3]))).rejects.toThrow(
+        /UNIQUE/,
+      );
+      await store.attachments.writeChunk('other', 0, new Uint8Array([4]));
+      expect(await store.attachments.readChunk('other', 0)).toEqual(new Uint8Array([4]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a thread that dies fails the requests in hand as unavailable, and the next starts another', async () => {
+    const { store, file } = await open();
+    try {
+      await store.attachments.writeChunk('k', 0, new Uint8Array([7]));
+      const thread = file.thread;
+      if (!thread) throw new Error('no thread');
+      const post = thread.postMessage.bind(thread);
+      // Stopped as the request reaches it: it never answers.
+      thread.postMessage = (message: unknown) => {
+        void thread.terminate();
+        post(message);
+      };
+      const refusal = await store.attachments.readChunk('k', 0).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refusal).toBeInstanceOf(Unavailable);
+      expect(await store.attachments.readChunk('k', 0)).toEqual(new Uint8Array([7]));
+      expect(file.thread).not.toBe(thread);
+    } finally {
+      await store.close();
+    }
+  });
+});
