@@ -66,6 +66,17 @@ export async function startRelay(coalesced = false): Promise<Target> {
 // Below Linux's ephemeral range (32768+), which the load generator's own sockets use.
 let nextPort = 21100 + (process.pid % 500) * 10;
 
+/**
+ * BENCH_SERVER_ENV="NAME=value NAME2=value": settings every server of the run gets (to weigh
+ * one, such as SQLITE_WRITER_THREAD=1, against the relay in the same run).
+ */
+const SERVER_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_SERVER_ENV ?? '')
+    .split(/\s+/)
+    .filter((pair) => pair.includes('='))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+
 /** The built server (`npm run build` first), as `npm start` runs it; from `checkout` if given. */
 export async function startServer(
   name: string,
@@ -85,6 +96,7 @@ export async function startServer(
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'error',
       RATE_LIMIT: 'off',
+      ...SERVER_ENV,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
