@@ -38,8 +38,8 @@ export interface OrderStats {
 
 /**
  * The in-memory form of the statistics: SQLite's reports run it on the values group_concat
- * hands over; PostgreSQL reads the same ranks from its sorted array, and the store tests
- * require it to agree.
+ * hands over; PostgreSQL's percentile_cont(0.5) and percentile_disc(0.9) answer the same
+ * values, and the store tests require them to agree.
  */
 export function orderStatsOf(values: ArrayLike<number>): OrderStats {
   const n = values.length;

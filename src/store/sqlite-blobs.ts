@@ -31,6 +31,8 @@ type Ask = BlobRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id
 interface Pending {
   resolve: (answer: BlobAnswer) => void;
   reject: (err: unknown) => void;
+  /** The thread it was posted to: a thread that ends fails its own requests only. */
+  thread: Worker;
 }
 
 export interface SqliteBlobFile extends ChunkFile {
@@ -55,9 +57,14 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
       current = undefined;
       starting = undefined;
     }
+    // A thread that throws reports 'error' and then 'exit', by which time a new thread may
+    // hold requests of its own.
     const err = new SqliteWriterExited(`blob file: ${why}`);
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
+    for (const [id, p] of pending) {
+      if (p.thread !== thread) continue;
+      pending.delete(id);
+      p.reject(err);
+    }
   };
 
   const start = async (): Promise<Worker> => {
@@ -70,7 +77,7 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
       if (!p) return;
       pending.delete(reply.id);
       // An idle thread does not keep the process alive; one with requests in hand does.
-      if (pending.size === 0) thread.unref();
+      if (![...pending.values()].some((q) => q.thread === thread)) thread.unref();
       if ('answer' in reply) p.resolve(reply.answer);
       else p.reject(Object.assign(new Error(reply.error.message), reply.error));
     });
@@ -89,7 +96,7 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
     thread.ref();
     const id = nextId++;
     return new Promise<BlobAnswer>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, thread });
       const posted: BlobRequest = { ...request, id };
       thread.postMessage(posted, transfer);
     });

@@ -3,7 +3,7 @@
  * with the chunks of files stored in the database's table before it still served there.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -165,6 +165,24 @@ describe('SQLite attachments in the blob file', () => {
       expect(refusal).toBeInstanceOf(Unavailable);
       expect(await store.attachments.readChunk('k', 0)).toEqual(new Uint8Array([7]));
       expect(file.thread).not.toBe(thread);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a thread that failed leaves the next thread's requests alone when it exits", async () => {
+    // A directory where the file should be: the thread throws as it opens it ('error',
+    // then 'exit' a moment later).
+    mkdirSync(blobFilePath(path));
+    const { store } = await open();
+    try {
+      await expect(store.attachments.writeChunk('k', 0, new Uint8Array([1]))).rejects.toThrow(
+        Unavailable,
+      );
+      rmSync(blobFilePath(path), { recursive: true });
+      // Asked at once: posted to a new thread before the failed one's exit is reported.
+      await store.attachments.writeChunk('k', 0, new Uint8Array([2]));
+      expect(await store.attachments.readChunk('k', 0)).toEqual(new Uint8Array([2]));
     } finally {
       await store.close();
     }
