@@ -11,13 +11,12 @@
  *
  * The thread starts with the first chunk asked for (a server storing files in a bucket
  * never starts it). One that dies fails the requests it had with SQLITE_WRITER_EXITED (a
- * 503, as for the message writer); the next request starts a new one.
+ * 503, as for the message writer); the next request starts a new one (thread-client.ts).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ChunkFile } from './attachment-records.js';
 import type { BlobAnswer, BlobFileData, BlobReply, BlobRequest } from './sqlite-blobs-thread.js';
-import { SqliteWriterExited } from './sqlite-writer.js';
-import { threadSource } from './thread-source.js';
+import { threadClient } from './thread-client.js';
 
 /**
  * Chunks posted ahead of the thread's answers: a few, so the thread always has the next
@@ -28,83 +27,27 @@ const WRITES_IN_FLIGHT = 4;
 /** Requests as posted, without the id each gets on its way. */
 type Ask = BlobRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-interface Pending {
-  resolve: (answer: BlobAnswer) => void;
-  reject: (err: unknown) => void;
-  /** The thread it was posted to: a thread that ends fails its own requests only. */
-  thread: Worker;
-}
-
 export interface SqliteBlobFile extends ChunkFile {
   /** The running thread, if any (tests stop it to see what a crash does). */
   readonly thread: Worker | undefined;
 }
 
 export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
-  let current: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
-  let source: ReturnType<typeof threadSource> | undefined;
-  let nextId = 0;
-  let closed = false;
-  const pending = new Map<number, Pending>();
+  const client = threadClient<Ask, BlobReply>('sqlite-blobs', data, {
+    closeRequest: { kind: 'close' },
+    whyPrefix: 'blob file: ',
+    closedMessage: 'the SQLite blob file is closed',
+  });
+  const ask = async (request: Ask, transfer: ArrayBuffer[] = []): Promise<BlobAnswer> =>
+    (await client.ask(request, transfer)).answer;
   /** Each key's writes not yet awaited (all but its last chunk's), in order. */
   const unsettled = new Map<string, Promise<BlobAnswer>[]>();
   /** Writes posted and not yet answered, oldest first: at most WRITES_IN_FLIGHT are waited for. */
   const inFlight: Promise<BlobAnswer>[] = [];
 
-  const stopped = (thread: Worker, why: string): void => {
-    if (current === thread) {
-      current = undefined;
-      starting = undefined;
-    }
-    // A thread that throws reports 'error' and then 'exit', by which time a new thread may
-    // hold requests of its own.
-    const err = new SqliteWriterExited(`blob file: ${why}`);
-    for (const [id, p] of pending) {
-      if (p.thread !== thread) continue;
-      pending.delete(id);
-      p.reject(err);
-    }
-  };
-
-  const start = async (): Promise<Worker> => {
-    source ??= threadSource('sqlite-blobs');
-    const { code, eval: isCode } = await source;
-    const thread = new Worker(code, { workerData: data, eval: isCode });
-    current = thread;
-    thread.on('message', (reply: BlobReply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      // An idle thread does not keep the process alive; one with requests in hand does.
-      if (![...pending.values()].some((q) => q.thread === thread)) thread.unref();
-      if ('answer' in reply) p.resolve(reply.answer);
-      else p.reject(Object.assign(new Error(reply.error.message), reply.error));
-    });
-    thread.on('error', (err) => stopped(thread, err.message));
-    thread.on('exit', (code) => stopped(thread, `exit code ${code}`));
-    return thread;
-  };
-
-  const ask = async (request: Ask, transfer: ArrayBuffer[] = []): Promise<BlobAnswer> => {
-    if (closed) throw new Error('the SQLite blob file is closed');
-    starting ??= start();
-    const thread = await starting;
-    // It died while this request waited for it: a request posted now would go nowhere.
-    if (current !== thread)
-      throw new SqliteWriterExited('blob file: before this request reached it');
-    thread.ref();
-    const id = nextId++;
-    return new Promise<BlobAnswer>((resolve, reject) => {
-      pending.set(id, { resolve, reject, thread });
-      const posted: BlobRequest = { ...request, id };
-      thread.postMessage(posted, transfer);
-    });
-  };
-
   return {
     get thread() {
-      return current;
+      return client.thread;
     },
     async write(key, idx, bytes, durable) {
       // A copy of the chunk alone, handed over: posting a view would clone the whole
@@ -144,18 +87,6 @@ export function sqliteBlobFile(data: BlobFileData): SqliteBlobFile {
       const answer = await ask({ kind: 'firstChunks', before, after, max });
       return Array.isArray(answer) ? answer : [];
     },
-    async close() {
-      closed = true;
-      const thread = await starting;
-      if (!thread) return;
-      starting = undefined;
-      current = undefined;
-      // Requests are taken in order: every one posted before this is answered first.
-      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-      const request: BlobRequest = { kind: 'close' };
-      thread.ref();
-      thread.postMessage(request);
-      await exited;
-    },
+    close: () => client.close(),
   };
 }

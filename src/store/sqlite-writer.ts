@@ -9,31 +9,12 @@
  * A thread that dies (a crash, an uncaught error) fails the writes it had with
  * SQLITE_WRITER_EXITED, a 503 (STORE_UNAVAILABLE) as for a full disk: whether the batch
  * in hand committed is unknown, and a client's retry with its clientMessageId is answered
- * the stored message if it did. The next append starts a new thread.
+ * the stored message if it did. The next append starts a new thread (thread-client.ts).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer-thread.js';
 import type { Appender, MessageDraft } from './store.js';
-import { threadSource } from './thread-source.js';
-
-/** The code of the writes a dead writer thread leaves behind (an "unavailable" family). */
-export const WRITER_EXITED = 'SQLITE_WRITER_EXITED';
-
-export class SqliteWriterExited extends Error {
-  readonly code = WRITER_EXITED;
-  constructor(why: string) {
-    super(`the SQLite writer thread stopped (${why}); its pending writes may not be stored`);
-    this.name = 'SqliteWriterExited';
-  }
-}
-
-/** What each request waits for: its reply, already known to be no error. */
-type Answer = Exclude<WriterReply, { error: unknown }>;
-
-interface Pending {
-  resolve: (reply: Answer) => void;
-  reject: (err: unknown) => void;
-}
+import { threadClient } from './thread-client.js';
 
 /** The requests that are answered (all but close), without the id the writer gives them. */
 type Ask =
@@ -50,60 +31,15 @@ export interface SqliteWriter extends Appender {
 }
 
 export function sqliteWriter(data: WriterData): SqliteWriter {
-  let current: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
-  let source: ReturnType<typeof threadSource> | undefined;
-  let nextId = 0;
-  let closed = false;
-  const pending = new Map<number, Pending>();
-
-  const stopped = (thread: Worker, why: string): void => {
-    if (current === thread) {
-      current = undefined;
-      starting = undefined;
-    }
-    const err = new SqliteWriterExited(why);
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-
-  const start = async (): Promise<Worker> => {
-    source ??= threadSource('sqlite-writer');
-    const { code, eval: isCode } = await source;
-    const thread = new Worker(code, { workerData: data, eval: isCode });
-    current = thread;
-    thread.on('message', (reply: WriterReply) => {
-      const p = pending.get(reply.id);
-      if (!p) return;
-      pending.delete(reply.id);
-      // An idle writer does not keep the process alive; one with writes in hand does.
-      if (pending.size === 0) thread.unref();
-      if ('error' in reply) p.reject(Object.assign(new Error(reply.error.message), reply.error));
-      else p.resolve(reply);
-    });
-    thread.on('error', (err) => stopped(thread, err.message));
-    thread.on('exit', (code) => stopped(thread, `exit code ${code}`));
-    return thread;
-  };
-
-  const ask = async (request: Ask): Promise<Answer> => {
-    if (closed) throw new Error('the SQLite writer is closed');
-    starting ??= start();
-    const thread = await starting;
-    // It died while this request waited for it: a message posted now would go nowhere.
-    if (current !== thread) throw new SqliteWriterExited('before this write reached it');
-    thread.ref();
-    const id = nextId++;
-    return new Promise<Answer>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      const posted: WriterRequest = { ...request, id };
-      thread.postMessage(posted);
-    });
-  };
-
+  const client = threadClient<Ask, WriterReply>('sqlite-writer', data, {
+    closeRequest: { kind: 'close' },
+    whyPrefix: '',
+    closedMessage: 'the SQLite writer is closed',
+  });
+  const ask = client.ask;
   return {
     get thread() {
-      return current;
+      return client.thread;
     },
     async append(drafts: MessageDraft[], webhookUrls: readonly string[] = []) {
       const reply = await ask({ kind: 'append', drafts, webhookUrls });
@@ -117,19 +53,6 @@ export function sqliteWriter(data: WriterData): SqliteWriter {
         throw new Error('the writer thread answered an index batch with no count');
       return reply.indexed;
     },
-    async close() {
-      closed = true;
-      const thread = await starting;
-      if (!thread) return;
-      starting = undefined;
-      current = undefined;
-      // Requests are taken in order: every append posted before this one is answered first.
-      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-      const request: WriterRequest = { kind: 'close' };
-      // Kept alive until it has answered and stopped (an idle thread is unref'd).
-      thread.ref();
-      thread.postMessage(request);
-      await exited;
-    },
+    close: () => client.close(),
   };
 }

@@ -10,8 +10,9 @@ import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
 import { type SqliteBlobFile, sqliteBlobFile } from './sqlite-blobs.js';
 import { cachingStatements } from './sqlite-statements.js';
-import { type SqliteWriter, sqliteWriter, WRITER_EXITED } from './sqlite-writer.js';
+import { type SqliteWriter, sqliteWriter } from './sqlite-writer.js';
 import type { Store } from './store.js';
+import { WRITER_EXITED } from './thread-client.js';
 
 /**
  * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
