@@ -26,8 +26,28 @@ const databaseUrl = await databases.fresh('postgres');
 const redis = await startRedis();
 const port = new URL(redis.url).port;
 const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', port, ...args]).toString();
-const clusterEnv: Record<string, string> =
-  process.env.PROFILE_NO_REDIS === '1' ? {} : { REDIS_URL: redis.url };
+const METRICS_TOKEN = 'cluster-profile-metrics';
+const clusterEnv: Record<string, string> = {
+  METRICS_TOKEN,
+  ...(process.env.PROFILE_NO_REDIS === '1' ? {} : { REDIS_URL: redis.url }),
+};
+/** Redis commands a node gave up on (REDIS_COMMAND_TIMEOUT_MS), from its /metrics. */
+const redisTimeouts = async (url: string) => {
+  const res = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => l.startsWith('chat_redis_timeouts_total'));
+  return Number(line?.split(' ').pop() ?? 0);
+};
+/** Index scans per index of the messages table: a gap read from the store scans by (chatId, seq). */
+const indexScans = async (client: pg.Client) => {
+  const { rows } = await client.query<{ indexrelname: string; idx_scan: string }>(
+    "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes WHERE relname = 'messages'",
+  );
+  return new Map(rows.map((r) => [r.indexrelname, Number(r.idx_scan)]));
+};
 const a = await startServer('a', databaseUrl, clusterEnv, profiling, checkout);
 const b = await startServer('b', databaseUrl, clusterEnv, profiling, checkout);
 try {
@@ -52,6 +72,7 @@ try {
         .map((l) => l.split(/\s+/)[3]?.split(':').pop()),
     );
   const nodePorts = { a: portsOf(pids.a), b: portsOf(pids.b) };
+  const scans0 = await indexScans(watcher);
   const seen = new Map<string, number>();
   let sampling = true;
   const sampler = (async () => {
@@ -147,7 +168,16 @@ try {
   console.log(`load from ${from} to ${process.hrtime.bigint() / 1000n} µs (monotonic)`);
   sampling = false;
   await sampler;
+  // The statistics collector reports a backend's counts when its transaction ends, at most once a second.
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const [index, scans] of await indexScans(watcher)) {
+    const per = (scans - (scans0.get(index) ?? 0)) / messages;
+    if (per > 0) console.log(`  index scans of ${index}: ${per.toFixed(3)} per message`);
+  }
   await watcher.end();
+  console.log(
+    `  Redis commands timed out: node A ${await redisTimeouts(a.url)}, node B ${await redisTimeouts(b.url)}`,
+  );
   for (const [k, n] of [...seen].sort((x, y) => y[1] - x[1]).slice(0, 12))
     console.log(`  db sample ${n} ${k}`);
   const per = (k: 'a' | 'b' | 'redis') => (((after[k] - before[k]) * 1000) / messages).toFixed(1);
