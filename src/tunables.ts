@@ -457,6 +457,13 @@ export const TUNABLES = {
     reason:
       'Chats whose delivery order a node remembers (the least recently active are forgotten): far more than are active at once, and a bound on what a node holds for chats that went quiet.',
   },
+  announceBatchMax: {
+    value: 100,
+    unit: 'entries',
+    area: 'cluster',
+    reason:
+      "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
+  },
   streamMaxLength: {
     value: 20_000,
     unit: 'entries',

@@ -30,7 +30,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import {
-  appendAndAnnounce,
+  Announcer,
   isRoutedRoom,
   type RawEntry,
   RoomChannels,
@@ -163,16 +163,16 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     });
     channels.start().catch(() => undefined);
 
+    const announcer = new Announcer(
+      client,
+      streamName,
+      TUNABLES.streamMaxLength.value,
+      TUNABLES.announceBatchMax.value,
+    );
     const doPublish = adapter.doPublish.bind(adapter);
     adapter.doPublish = async (message) => {
       if (isEphemeral(message)) return doPublish(message);
-      return appendAndAnnounce(
-        client,
-        streamName,
-        TUNABLES.streamMaxLength.value,
-        channelOf(message),
-        adapter.encode(message),
-      );
+      return announcer.append(channelOf(message), adapter.encode(message));
     };
     // A socket's join resolves once this node hears the room's channel: what is sent to
     // the room after the join answered reaches it.

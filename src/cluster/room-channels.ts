@@ -28,32 +28,87 @@ export interface RawEntry {
   data?: string;
 }
 
-/** ARGV: max length, channel, uid, nsp, type, data. Returns the entry's id. */
+/**
+ * ARGV: max length, then five per entry: channel, uid, nsp, type, data. Appends and
+ * announces each entry in turn; returns their ids in the same order.
+ */
 const APPEND_AND_ANNOUNCE = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-  'uid', ARGV[3], 'nsp', ARGV[4], 'type', ARGV[5], 'data', ARGV[6])
-redis.call('PUBLISH', ARGV[2], id .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
-return id`;
+local ids = {}
+for i = 2, #ARGV, 5 do
+  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+    'uid', ARGV[i + 1], 'nsp', ARGV[i + 2], 'type', ARGV[i + 3], 'data', ARGV[i + 4])
+  redis.call('PUBLISH', ARGV[i],
+    id .. '\\n' .. ARGV[i + 1] .. '\\n' .. ARGV[i + 2] .. '\\n' .. ARGV[i + 3] .. '\\n' .. ARGV[i + 4])
+  ids[#ids + 1] = id
+end
+return ids`;
 const SCRIPT_SHA = createHash('sha1').update(APPEND_AND_ANNOUNCE).digest('hex');
 
-/** Appends the entry to the stream and announces it on `channel`; resolves to its id. */
-export async function appendAndAnnounce(
-  client: RedisClient,
-  stream: string,
-  maxLen: number,
-  channel: string,
-  raw: RawEntry,
-): Promise<string> {
-  const options = {
-    keys: [stream],
-    arguments: [String(maxLen), channel, raw.uid, raw.nsp, raw.type, raw.data ?? ''],
-  };
-  try {
-    return String(await client.evalSha(SCRIPT_SHA, options));
-  } catch (err) {
-    // Redis forgets scripts when it restarts: send it once more in full.
-    if (!String(err).includes('NOSCRIPT')) throw err;
-    return String(await client.eval(APPEND_AND_ANNOUNCE, options));
+interface Pending {
+  channel: string;
+  raw: RawEntry;
+  resolve(id: string): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Appends entries to the stream and announces each on its channel, all the broadcasts a
+ * turn of the event loop makes in one script call (at most `batchMax` per call): one
+ * command, one script run and one answer for a message's broadcasts (its chat's and its
+ * notification), and for a whole group commit's under load. Calls go out in the order
+ * the broadcasts were made, on one connection, so the stream keeps that order.
+ */
+export class Announcer {
+  private pending: Pending[] = [];
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly stream: string,
+    private readonly maxLen: number,
+    private readonly batchMax: number,
+  ) {}
+
+  /** Resolves to the entry's stream id once Redis took it. */
+  append(channel: string, raw: RawEntry): Promise<string> {
+    return new Promise((resolve, reject) => {
+      // After the microtasks of this turn: every broadcast they make joins this call.
+      if (this.pending.length === 0) process.nextTick(() => this.flush());
+      this.pending.push({ channel, raw, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (let from = 0; from < pending.length; from += this.batchMax) {
+      void this.send(pending.slice(from, from + this.batchMax));
+    }
+  }
+
+  private async send(batch: Pending[]): Promise<void> {
+    const args = [String(this.maxLen)];
+    for (const { channel, raw } of batch) {
+      args.push(channel, raw.uid, raw.nsp, raw.type, raw.data ?? '');
+    }
+    const options = { keys: [this.stream], arguments: args };
+    try {
+      let ids: unknown;
+      try {
+        ids = await this.client.evalSha(SCRIPT_SHA, options);
+      } catch (err) {
+        // Redis forgets scripts when it restarts: send it once more in full.
+        if (!String(err).includes('NOSCRIPT')) throw err;
+        ids = await this.client.eval(APPEND_AND_ANNOUNCE, options);
+      }
+      const list = Array.isArray(ids) ? ids : [];
+      for (const [i, entry] of batch.entries()) {
+        const id = list[i];
+        if (id === undefined) entry.reject(new Error('Redis returned no id for the entry'));
+        else entry.resolve(String(id));
+      }
+    } catch (err) {
+      for (const entry of batch) entry.reject(err);
+    }
   }
 }
 

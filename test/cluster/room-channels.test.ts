@@ -3,12 +3,14 @@
  * a Redis of this file's own: a node with no socket in a room (a chat's, an admin's) is
  * not subscribed to it and takes none of its broadcasts; it subscribes before a socket's join answers, and
  * drops the channel when the room empties; and a node whose subscriber lost its
- * connection reads what it missed from the stream once it is back.
+ * connection reads what it missed from the stream once it is back. The broadcasts of one
+ * turn go to Redis as one script call, in the order they were made.
  */
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RawEntry } from '../../src/cluster/room-channels.js';
+import { Announcer, parseAnnouncement, type RawEntry } from '../../src/cluster/room-channels.js';
+import type { RedisClient } from '../../src/redis/redis.js';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
@@ -147,6 +149,66 @@ describe.each(ready ? postgres : [])('fan-out by room channel on $name', (target
     expect(admin.of('typing')).toHaveLength(1);
     const contents = admin.of('new-message').map((p) => (p as NewMessage).message.content);
     expect(contents).toEqual(['before', 'after']);
+  });
+});
+
+describe.runIf(ready)('appending and announcing the broadcasts of one turn', () => {
+  let redis: PrivateRedis;
+  let client: RedisClient;
+  let subscriber: RedisClient;
+  beforeAll(async () => {
+    redis = await privateRedis();
+    client = createClient({ url: redis.url });
+    subscriber = client.duplicate();
+    await Promise.all([client.connect(), subscriber.connect()]);
+  });
+  afterAll(async () => {
+    await subscriber?.close();
+    await client?.close();
+    await redis?.stop();
+  });
+  const calls = async () => {
+    const stats = await client.sendCommand(['INFO', 'commandstats']);
+    return Number(/cmdstat_evalsha:calls=(\d+)/.exec(String(stats))?.[1] ?? 0);
+  };
+
+  it('goes to Redis as one script call; each broadcast gets its own id, in the order made, in the stream and on its channel', async () => {
+    const heard: string[] = [];
+    const listener = (payload: string) => {
+      const entry = parseAnnouncement(payload);
+      if (entry) heard.push(`${entry.id} ${entry.raw.data}`);
+    };
+    await subscriber.subscribe(['chan-a', 'chan-b'], listener);
+    const announcer = new Announcer(client, 'announced', 1000, 100);
+    const raw = (data: string): RawEntry => ({ uid: 'node', nsp: '/', type: '3', data });
+    await announcer.append('chan-a', raw('warm-up'));
+    const before = await calls();
+    const ids = await Promise.all([
+      announcer.append('chan-a', raw('one')),
+      announcer.append('chan-b', raw('two')),
+      announcer.append('chan-a', raw('three')),
+    ]);
+    expect(await calls()).toBe(before + 1);
+    const stream = await client.xRange('announced', '-', '+');
+    expect((stream ?? []).slice(1).map((e) => [e.id, e.message.data])).toEqual([
+      [ids[0], 'one'],
+      [ids[1], 'two'],
+      [ids[2], 'three'],
+    ]);
+    await waitUntil('all announced', async () => heard.length === 4);
+    expect(heard.slice(1)).toEqual([`${ids[0]} one`, `${ids[1]} two`, `${ids[2]} three`]);
+  });
+
+  it('a call Redis refuses fails every broadcast in it', async () => {
+    // A key of another type: XADD fails, and so does the script.
+    await client.set('not-a-stream', 'x');
+    const announcer = new Announcer(client, 'not-a-stream', 1000, 100);
+    const raw: RawEntry = { uid: 'node', nsp: '/', type: '3', data: '{}' };
+    const outcomes = await Promise.allSettled([
+      announcer.append('chan-a', raw),
+      announcer.append('chan-b', raw),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });
 });
 
