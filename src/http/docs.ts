@@ -10,7 +10,7 @@ import type { DocumentedRoute } from './docs-app.js';
  * docs/errors.md in the repository) at /docs/errors.json, which both documents name.
  *
  * The documents are built on their first request, not at start (they and their libraries
- * were a quarter of a start's CPU): the routes registered from here on are recorded, and
+ * were the largest part of a start's CPU after the routes): the routes registered from here on are recorded, and
  * the OpenAPI document and its page are served by an instance of their own (docs-app.ts)
  * that /docs requests are handed to.
  */
@@ -38,7 +38,13 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
 
   let docs: Promise<FastifyInstance> | undefined;
   const forward = async (req: FastifyRequest, reply: FastifyReply) => {
-    docs ??= import('./docs-app.js').then(({ buildDocsApp }) => buildDocsApp(routes, version));
+    // A build that failed is tried again by the next request.
+    docs ??= import('./docs-app.js')
+      .then(({ buildDocsApp }) => buildDocsApp(routes, version))
+      .catch((err: unknown) => {
+        docs = undefined;
+        throw err;
+      });
     const answer = await (await docs).inject({
       method: req.method === 'HEAD' ? 'HEAD' : 'GET',
       url: req.url,
