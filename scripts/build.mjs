@@ -10,11 +10,13 @@
 // which serves its static files from its own package folder. Then the agent console and
 // the chat widget into dist/web (scripts/build-web.mjs), and the client and element types
 // into dist/*.d.ts (scripts/build-client-types.mjs).
+import { readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { buildClientTypes } from './build-client-types.mjs';
 import { buildWeb } from './build-web.mjs';
 
-await build({
+const { metafile } = await build({
   entryPoints: {
     main: 'src/main.ts',
     'import-v2': 'src/import/cli.ts',
@@ -36,7 +38,16 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
+  metafile: true,
 });
+// Chunks are named by their content: those of earlier builds are removed (not dot-files,
+// which test/first-run.test.ts writes beside them while it runs).
+const built = new Set(Object.keys(metafile.outputs).map((file) => relative('dist', file)));
+for (const file of readdirSync('dist')) {
+  if (/\.js(\.map)?$/.test(file) && !file.startsWith('.') && !built.has(file)) {
+    rmSync(join('dist', file));
+  }
+}
 
 await buildWeb();
 buildClientTypes();
