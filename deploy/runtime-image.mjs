@@ -3,8 +3,9 @@
 // one folder (the Dockerfile's last stage copies it whole):
 //
 // - dist/'s bundles (main.js, import-v2.js, audit-verify.js, and the worker threads they
-//   start: sqlite-writer.js, sqlite-blobs.js, import-map-worker.js) and the console and widget (dist/web),
-//   without source maps or type declarations;
+//   start: sqlite-writer.js, sqlite-blobs.js, import-map-worker.js), the chunks they import
+//   (the build splits out what they share and what they load only on demand), and the
+//   console and widget (dist/web), without source maps or type declarations;
 // - package.json (the server reads its version; `"type": "module"` makes the bundles ES
 //   modules);
 // - node_modules with only the packages the bundles load at run time, and what those
@@ -71,6 +72,34 @@ export function externalsOf(bundle) {
     }
   }
   return [...found].sort();
+}
+
+/** The chunks a bundle imports, statically or on demand (`./name.js` beside it). */
+export function chunksOf(bundle) {
+  const patterns = [/\bfrom\s*"\.\/([^"/]+\.js)"/g, /^import\s*"\.\/([^"/]+\.js)";?\s*$/gm];
+  patterns.push(/(?<![\w$.'"])import\("\.\/([^"/]+\.js)"\)/g);
+  const found = new Set();
+  for (const pattern of patterns) {
+    for (const [, file] of bundle.matchAll(pattern)) found.add(file);
+  }
+  return [...found].sort();
+}
+
+/** The bundles and every chunk they reach, as paths under the checkout. */
+export function distFiles(root) {
+  const files = new Set(BUNDLES);
+  const queue = [...BUNDLES];
+  while (queue.length > 0) {
+    const file = queue.shift();
+    for (const chunk of chunksOf(readFileSync(join(root, file), 'utf8'))) {
+      const path = `dist/${chunk}`;
+      if (!files.has(path)) {
+        files.add(path);
+        queue.push(path);
+      }
+    }
+  }
+  return [...files];
 }
 
 /** Where Node finds package `name` from folder `from`: the nearest node_modules up to `root`. */
@@ -147,14 +176,15 @@ export function assemble(out, root) {
     if (!existsSync(join(root, bundle)))
       throw new Error(`${bundle} is missing: run npm run build first`);
   }
+  const files = distFiles(root);
   const entries = [
-    ...new Set(BUNDLES.flatMap((b) => externalsOf(readFileSync(join(root, b), 'utf8')))),
-  ];
+    ...new Set(files.flatMap((f) => externalsOf(readFileSync(join(root, f), 'utf8')))),
+  ].sort();
   const installed = entries.filter((name) => resolvePackage(name, root, root));
   const closure = runtimeClosure(installed, root);
 
   mkdirSync(join(out, 'dist'), { recursive: true });
-  for (const bundle of BUNDLES) cpSync(join(root, bundle), join(out, bundle));
+  for (const file of files) cpSync(join(root, file), join(out, file));
   cpSync(join(root, 'dist/web'), join(out, 'dist/web'), {
     recursive: true,
     filter: (path) => !notNeeded(path),

@@ -27,7 +27,7 @@ import { operationsRoutes } from './http/routes/operations.js';
 import { instrumentLimits } from './limits/instrumented.js';
 import { createLimits } from './limits/rate-limiter.js';
 import { prettyDestination, resolveLogFormat } from './log-format.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { startRetention } from './privacy/retention.js';
 import { createReadiness, type Readiness } from './readiness.js';
@@ -54,7 +54,7 @@ import type { Store } from './store/store.js';
 import { TUNABLES } from './tunables.js';
 import { VERSION } from './version.js';
 import { startOutboxCleanup } from './webhooks/cleanup.js';
-import { type Deliverer, startDeliverer } from './webhooks/deliverer.js';
+import type { Deliverer } from './webhooks/deliverer.js';
 
 export interface RunningServer {
   url: string;
@@ -150,16 +150,20 @@ async function authContext(
   return { mode: 'jwt', verifier: createTokenVerifier(config.auth, options) };
 }
 
-/** This node delivers its share of the outbox (every node queues events from its start). */
-function startWebhooks(
+/**
+ * This node delivers its share of the outbox (every node queues events from its start).
+ * The signing library is loaded only with WEBHOOK_URLS.
+ */
+async function startWebhooks(
   store: Store,
   webhooks: NonNullable<Config['webhooks']>,
   logger: Logger,
   metrics: Metrics | undefined,
-): Deliverer {
+): Promise<Deliverer> {
   metrics?.setWebhookPending(() =>
     store.webhooks.pendingCount(TUNABLES.webhookPendingCountMax.value),
   );
+  const { startDeliverer } = await import('./webhooks/deliverer.js');
   return startDeliverer({
     outbox: store.webhooks,
     secret: webhooks.secret,
@@ -198,8 +202,11 @@ export async function startServer(
       ),
   });
   const readiness = createReadiness();
+  // prom-client is loaded only when /metrics is on.
   const metrics =
-    config.metrics.port !== undefined || config.metrics.token ? createMetrics() : undefined;
+    config.metrics.port !== undefined || config.metrics.token
+      ? (await import('./metrics.js')).createMetrics()
+      : undefined;
   const openedStore =
     options.store ??
     (await openStore(config.database, {
@@ -341,7 +348,8 @@ export async function startServer(
           holder,
           logger,
         );
-  const deliverer = config.webhooks && startWebhooks(store, config.webhooks, logger, metrics);
+  const deliverer =
+    config.webhooks && (await startWebhooks(store, config.webhooks, logger, metrics));
   // Also without WEBHOOK_URLS: rows written while it was set still go in time.
   const outboxCleanup = startOutboxCleanup(
     { outbox: store.webhooks, leases: store.attachments },

@@ -7,7 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { prettyLine } from '../src/log-format.js';
@@ -17,6 +17,8 @@ import { JWT_ENV } from './helpers/tokens.js';
 const root = join(import.meta.dirname, '..');
 let dir: string;
 let bundle: string;
+/** The entry and the chunks it loads (the build splits what it loads on demand). */
+let outputs: string[] = [];
 const hasScript = (() => {
   try {
     execFileSync('script', ['--version'], { stdio: 'ignore' });
@@ -32,10 +34,14 @@ beforeAll(async () => {
   // Where its SQLite file goes.
   dir = mkdtempSync(join(tmpdir(), 'chat-first-run-'));
   // The options of scripts/build.mjs that decide what runs.
-  await build({
+  const built = await build({
     entryPoints: [join(root, 'src/main.ts')],
-    outfile: bundle,
+    outdir: join(root, 'dist'),
+    entryNames: `.first-run-${process.pid}`,
+    chunkNames: `.first-run-${process.pid}-[hash]`,
+    metafile: true,
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -45,10 +51,11 @@ beforeAll(async () => {
     },
     logLevel: 'warning',
   });
+  outputs = Object.keys(built.metafile.outputs).map((file) => resolve(file));
 }, 60_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(bundle, { force: true });
+  for (const file of outputs) rmSync(file, { force: true });
 });
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');

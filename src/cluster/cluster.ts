@@ -8,13 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
-import { RedisPresence } from '../presence/redis-presence.js';
-import { connectRedis, type Redis } from '../redis/redis.js';
+import type { Redis } from '../redis/redis.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
-import { adapterClient } from './adapter-client.js';
 import { readGapInPages } from './gap-pages.js';
-import { orderedClusterAdapter } from './ordered-adapter.js';
 
 export interface Cluster {
   redis: Redis | undefined;
@@ -63,6 +60,9 @@ export async function joinCluster(
       },
     };
   }
+  const { connectRedis, RedisPresence, adapterClient, orderedClusterAdapter } = await import(
+    './with-redis.js'
+  );
   const redis = connectRedis(
     settings.url,
     (err) => {

@@ -882,8 +882,30 @@ export async function migrateTo(db: Kysely<unknown>, name: string): Promise<void
   if (error) throw error;
 }
 
-/** Runs pending migrations; Kysely's migration lock makes concurrent starts safe. */
+/**
+ * Whether every migration here has run: a look for Kysely's table, then one read of it.
+ * Kysely's own check creates its tables if missing, introspects the schema and takes its
+ * lock first (eight statements, PostgreSQL's catalogue read among them), on every start.
+ */
+async function allApplied(db: Kysely<unknown>): Promise<boolean> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const table = postgres
+    ? sql<{ found: string | null }>`SELECT to_regclass('kysely_migration')::text AS found`
+    : sql<{ found: string | null }>`SELECT name AS found FROM sqlite_master
+        WHERE type = 'table' AND name = 'kysely_migration'`;
+  const [exists] = (await table.execute(db)).rows;
+  if (!exists?.found) return false;
+  const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+  const applied = new Set(rows.map((row) => row.name));
+  return Object.keys(migrations).every((name) => applied.has(name));
+}
+
+/**
+ * Runs pending migrations; Kysely's migration lock makes concurrent starts safe. With none
+ * pending there is nothing a concurrent start could race for, so the lock is not taken.
+ */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  if (await allApplied(db)) return;
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations });
   const { error } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -1,0 +1,87 @@
+/**
+ * The OpenAPI document and its page, in a Fastify instance of their own that docs.ts builds
+ * on the first request under /docs: @fastify/swagger, swagger-ui and their YAML and static
+ * file code are loaded then, not at every start. The instance sees the server's routes as
+ * @fastify/swagger would have: docs.ts recorded them as they were registered, and they are
+ * registered here again, with their schemas and a handler that never runs (the server
+ * forwards only /docs requests here).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { ERRORS_URL } from '../docs/asyncapi.js';
+
+/** What the document is built from: a route as the server registered it. */
+export type DocumentedRoute = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>;
+
+const DESCRIPTION = [
+  'The REST half of the Fastorika chat wire contract, generated from the schemas that validate',
+  'requests and describe replies. Every reply is an envelope: `{ "success": true, … }` or',
+  '`{ "success": false, "error", "code" }`; every code with its status and meaning:',
+  `[${ERRORS_URL}](${ERRORS_URL}).`,
+  '',
+  'The Socket.io half (events in both directions, payloads, acknowledgements, rooms) is the',
+  'AsyncAPI document at [/docs/asyncapi.json](/docs/asyncapi.json); the whole contract, with',
+  'reconnection and catch-up, is docs/protocol.md in the repository.',
+  '',
+  'With `AUTH_MODE=jwt` every /api call needs `Authorization: Bearer <jwt>`: use **Authorize**',
+  'to set it here. With `AUTH_MODE=none` (v2 behaviour) the token is not needed.',
+].join('\n');
+
+const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "font-src 'self' https: data:",
+  "frame-ancestors 'self'",
+  "img-src 'self' data: validator.swagger.io",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' https:",
+].join('; ');
+
+/** Handlers here never run: the server answers every route but /docs itself. */
+const never = () => undefined;
+
+export async function buildDocsApp(
+  routes: readonly DocumentedRoute[],
+  version: string,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false });
+  // The schemas are the server's (zod); here they are only read, by the transform below.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Fastorika Chat Server', description: DESCRIPTION, version },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A JWT minted by your backend: sub, name, role (user | admin | superadmin), exp within 24 h.',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  for (const { method, url, schema, config } of routes) {
+    app.route({ method, url, schema, config, exposeHeadRoute: false, handler: never });
+  }
+  // The page's own Content-Security-Policy: swagger-ui's (staticCSP: true) without its
+  // upgrade-insecure-requests, which over plain HTTP on any host but localhost sent the
+  // browser to https:// for the page's scripts, and the page stayed blank.
+  // A token pasted into Authorize lives only as long as the page: persisted, it would sit
+  // in localStorage for any script of this origin to read, long after the tab closed.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: DOCS_CSP,
+    uiConfig: { persistAuthorization: false },
+  });
+  await app.ready();
+  return app;
+}
