@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -63,9 +64,6 @@ export async function startRelay(coalesced = false): Promise<Target> {
   };
 }
 
-// Below Linux's ephemeral range (32768+), which the load generator's own sockets use.
-let nextPort = 21100 + (process.pid % 500) * 10;
-
 /**
  * BENCH_SERVER_ENV="NAME=value NAME2=value": settings every server of the run gets (to weigh
  * one, such as SQLITE_WRITER_THREAD=1, against the relay in the same run).
@@ -85,7 +83,9 @@ export async function startServer(
   nodeArgs: string[] = [],
   checkout = root,
 ): Promise<Target> {
-  const port = nextPort++;
+  // Found free below the ephemeral range (the load generator's own sockets use that), not
+  // a fixed sequence: other services of the machine listen in this range too.
+  const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: checkout,
@@ -125,7 +125,9 @@ export interface RedisTarget {
 
 /** A redis-server of the bench's own (no persistence), so that its CPU can be measured. */
 export async function startRedis(): Promise<RedisTarget> {
-  const port = nextPort++;
+  // Found free below the ephemeral range (the load generator's own sockets use that), not
+  // a fixed sequence: other services of the machine listen in this range too.
+  const port = await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -59,7 +59,6 @@ export function spawnChild(command: string, args: string[], options: SpawnOption
   };
 }
 
-/** A TCP port nothing listens on right now (the OS picks it). */
 /**
  * A free port below the kernel's range for outgoing connections (32768-60999 on Linux):
  * a node restarted on its port must get it back, and a port from that range can be taken
