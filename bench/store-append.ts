@@ -105,6 +105,34 @@ function report(title: string, unit: string, results: Map<string, number[]>): vo
 
 // ---- append ----------------------------------------------------------------------------
 
+/**
+ * CHATS chats opened on `store`, and a sender of `total` user messages over them, IN_FLIGHT
+ * at once: each lane goes round the chats, so every chat gets messages.
+ */
+async function appendingTo(store: Store): Promise<(total: number) => Promise<void>> {
+  const chats = await Promise.all(
+    Array.from({ length: CHATS }, (_, i) =>
+      store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+    ),
+  );
+  return async (total) => {
+    let next = 0;
+    await Promise.all(
+      chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
+        let turn = lane;
+        while (next < total) {
+          const n = next++;
+          const { chat } = chats[turn % CHATS] ?? { chat: undefined };
+          turn += IN_FLIGHT;
+          if (!chat) throw new Error('no chat');
+          const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
+          if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
+        }
+      }),
+    );
+  };
+}
+
 const APPEND_VARIANTS = [
   'as it is (0010)',
   'with messages_unread (0005)',
@@ -121,28 +149,7 @@ async function appendRound(variant: AppendVariant): Promise<number> {
     variant === APPEND_VARIANTS[2] ? { statementCache: 0 } : {},
   );
   try {
-    const chats = await Promise.all(
-      Array.from({ length: CHATS }, (_, i) =>
-        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
-      ),
-    );
-    const send = async (total: number): Promise<void> => {
-      let next = 0;
-      await Promise.all(
-        chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
-          let turn = lane;
-          while (next < total) {
-            const n = next++;
-            // Each lane goes round the chats: every chat gets messages, IN_FLIGHT at once.
-            const { chat } = chats[turn % CHATS] ?? { chat: undefined };
-            turn += IN_FLIGHT;
-            if (!chat) throw new Error('no chat');
-            const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
-            if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
-          }
-        }),
-      );
-    };
+    const send = await appendingTo(store);
     await send(WARM_UP);
     const started = cpuMicros();
     await send(MESSAGES);
@@ -180,27 +187,7 @@ async function writerRound(
   const path = freshPath();
   const store = await openSqliteStore(path, { writerThread: onThread });
   try {
-    const chats = await Promise.all(
-      Array.from({ length: CHATS }, (_, i) =>
-        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
-      ),
-    );
-    const send = async (total: number): Promise<void> => {
-      let next = 0;
-      await Promise.all(
-        chats.slice(0, IN_FLIGHT).map(async (_, lane) => {
-          let turn = lane;
-          while (next < total) {
-            const n = next++;
-            const { chat } = chats[turn % CHATS] ?? { chat: undefined };
-            turn += IN_FLIGHT;
-            if (!chat) throw new Error('no chat');
-            const result = await store.appendMessage(userDraft(chat._id, chat.userId, n));
-            if (result.kind !== 'stored') throw new Error(`append ${n}: ${result.kind}`);
-          }
-        }),
-      );
-    };
+    const send = await appendingTo(store);
     await send(WARM_UP);
     // As in the server: the search indexer makes the appends searchable beside them.
     const indexer = startSearchIndexer({
