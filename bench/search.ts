@@ -33,6 +33,7 @@ import type { Database } from '../src/store/schema.js';
 import { indexPendingMessages } from '../src/store/search.js';
 import type { Store } from '../src/store/store.js';
 import { TUNABLES } from '../src/tunables.js';
+import { userDraft } from '../test/helpers/drafts.js';
 import { benchDatabases, pgReachable, type StoreName } from './databases.js';
 
 const MESSAGES = Number(process.env.SEARCH_MESSAGES ?? 1_000_000);
@@ -389,19 +390,7 @@ async function appendRound(url: string, withIndex: boolean) {
     chats.map(async (chat) => {
       while (sent < APPENDS) {
         sent++;
-        const content = text(sent);
-        await store.appendMessage({
-          chatId: chat._id,
-          senderId: chat.userId,
-          senderRole: 'user',
-          senderType: 'user',
-          senderName: 'U',
-          content,
-          messageType: 'text',
-          fileUrl: null,
-          clientMessageId: null,
-          effect: { lastMessage: content, unreadIncrement: 1 },
-        });
+        await store.appendMessage(userDraft(chat, text(sent)));
       }
     }),
   );
