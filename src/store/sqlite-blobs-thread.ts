@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { errorCode } from './error-code.js';
+import { type ThreadFailure, threadFailure } from './thread-failure.js';
 
 export interface BlobFileData {
   path: string;
@@ -39,10 +39,8 @@ export type BlobRequest =
 
 export type BlobAnswer = Uint8Array | number | FirstChunk[] | undefined;
 
-/** What crosses back: the answer, or the error as plain data (its code is what matters). */
-export type BlobReply =
-  | { id: number; answer: BlobAnswer }
-  | { id: number; error: { name: string; message: string; code: string } };
+/** What crosses back: the answer, or the error as plain data. */
+export type BlobReply = { id: number; answer: BlobAnswer } | ThreadFailure;
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-blobs-thread runs as a worker thread');
@@ -138,8 +136,7 @@ port.on('message', (request: BlobRequest) => {
   try {
     reply = { id: request.id, answer: answer(request) };
   } catch (err) {
-    const { name, message } = err instanceof Error ? err : new Error(String(err));
-    reply = { id: request.id, error: { name, message, code: errorCode(err) } };
+    reply = threadFailure(request.id, err);
   }
   port.postMessage(reply, 'answer' in reply ? transferOf(reply.answer) : []);
 });

@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { errorCode } from './error-code.js';
 import { sqliteBatch } from './sqlite-append.js';
 import { sqliteIndexBatch } from './sqlite-search-index.js';
 import type { AppendResult, MessageDraft } from './store.js';
+import { type ThreadFailure, threadFailure } from './thread-failure.js';
 
 export interface WriterData {
   path: string;
@@ -20,11 +20,11 @@ export type WriterRequest =
   | { kind: 'index'; id: number; max: number }
   | { kind: 'close' };
 
-/** What crosses back: the results, or the error as plain data (its code is what matters). */
+/** What crosses back: the results, or the error as plain data. */
 export type WriterReply =
   | { id: number; results: AppendResult[] }
   | { id: number; indexed: number }
-  | { id: number; error: { name: string; message: string; code: string } };
+  | ThreadFailure;
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
@@ -54,8 +54,7 @@ port.on('message', (request: WriterRequest) => {
         ? { id: request.id, indexed: index(request.max) }
         : { id: request.id, results: write(request.drafts, request.webhookUrls) };
   } catch (err) {
-    const { name, message } = err instanceof Error ? err : new Error(String(err));
-    reply = { id: request.id, error: { name, message, code: errorCode(err) } };
+    reply = threadFailure(request.id, err);
   }
   port.postMessage(reply);
 });

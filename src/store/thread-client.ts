@@ -8,6 +8,7 @@
  * lets it answer what it holds (requests are taken in order), then stops it.
  */
 import { Worker } from 'node:worker_threads';
+import type { ThreadFailure } from './thread-failure.js';
 import { threadSource } from './thread-source.js';
 
 /** The code of the requests a dead store thread leaves behind (an "unavailable" family). */
@@ -19,12 +20,6 @@ export class SqliteWriterExited extends Error {
     super(`the SQLite writer thread stopped (${why}); its pending writes may not be stored`);
     this.name = 'SqliteWriterExited';
   }
-}
-
-/** A thread's refusal, as plain data (its code is what matters). */
-export interface ThreadFailure {
-  id: number;
-  error: { name: string; message: string; code: string };
 }
 
 export interface ThreadClient<Ask, Reply> {
