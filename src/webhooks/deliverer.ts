@@ -48,6 +48,19 @@ async function attemptOnce(
     'webhook-timestamp': String(Math.floor(at / 1000)),
     'webhook-signature': signer.sign(delivery.id, new Date(at), delivery.body),
   };
+  // One controller the timer and the stop both abort, not AbortSignal.any over
+  // AbortSignal.timeout: Node 20 lets a garbage collection take the timeout signal inside
+  // such a composite, and the attempt then never times out (a hanging receiver would hold
+  // its lane for good).
+  const attempt = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, timeoutMs);
+  const stop = () => attempt.abort();
+  stopping.addEventListener('abort', stop, { once: true });
+  if (stopping.aborted) attempt.abort();
   try {
     const res = await fetch(delivery.url, {
       method: 'POST',
@@ -55,15 +68,14 @@ async function attemptOnce(
       body: delivery.body,
       // A redirect is not a delivery: the receiver must answer at its own address.
       redirect: 'manual',
-      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping]),
+      signal: attempt.signal,
     });
     await res.body?.cancel();
     return res.status >= 200 && res.status < 300
       ? undefined
       : { reason: 'status', error: `HTTP ${res.status}` };
   } catch (err) {
-    if (err instanceof Error && err.name === 'TimeoutError')
-      return { reason: 'timeout', error: `no answer within ${timeoutMs} ms` };
+    if (timedOut) return { reason: 'timeout', error: `no answer within ${timeoutMs} ms` };
     const error =
       err instanceof Error
         ? err.cause instanceof Error
@@ -71,6 +83,9 @@ async function attemptOnce(
           : err.message
         : String(err);
     return { reason: 'network', error };
+  } finally {
+    clearTimeout(timer);
+    stopping.removeEventListener('abort', stop);
   }
 }
 

@@ -4,6 +4,8 @@
  * delivery per event in commit order with two deliverers on one database.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatAudit } from '../../src/audit/chain.js';
@@ -22,6 +24,9 @@ const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const ADMIN = { id: 'wh-admin', role: 'admin', name: 'Ann' } as const;
 const taken: ChatAudit = { actor: ADMIN, action: 'chat.taken', details: {} };
 const typeOf = (body: string): unknown => JSON.parse(body).type;
+// A full collection on demand: what a busy server does at any moment during an attempt.
+setFlagsFromString('--expose-gc');
+const collectGarbage: () => void = runInNewContext('gc');
 
 describe.each(await storeTargets())('webhooks on $name', async (target) => {
   describe('from a running server', () => {
@@ -223,6 +228,29 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       expect(receiver.received.at(-1)?.headers['webhook-id']).toBe(failed.id);
       const audit = await store.audit.list({ action: 'webhook.retried', limit: 5 });
       expect(audit.entries).toMatchObject([{ details: { deliveryId: failed.id } }]);
+      await deliverer.stop();
+    });
+
+    it('times out a receiver that hangs even when a garbage collection runs meanwhile', async () => {
+      const store = await setUp();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        pollMs: 3_600_000,
+        timeoutMs: 300,
+      });
+      receiver.answer = () => 'hang';
+      await store.openChat(
+        { userId: 'wh-gc', userName: 'U', online: false },
+        { actor: { id: 'wh-gc', role: 'user', name: 'U' }, action: 'chat.opened', details: {} },
+      );
+      const attempt = deliverer.runOnce();
+      await receiver.waitFor(1);
+      collectGarbage();
+      collectGarbage();
+      await attempt;
+      const [pending] = await store.webhooks.list('pending', 10);
+      expect(pending).toMatchObject({ attempts: 1, lastError: 'no answer within 300 ms' });
       await deliverer.stop();
     });
 
