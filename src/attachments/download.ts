@@ -13,6 +13,7 @@ import type { Actor } from '../auth/actor.js';
 import { AppError, NotFound } from '../errors.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
 import { type ByteRange, type RangeRequest, resolveRange } from './byte-range.js';
+import { exactLength } from './exact-length.js';
 import { assertMayDownload } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import type { LinkQuery, LinkViewer } from './signed-urls.js';
@@ -80,8 +81,9 @@ export async function openAttachment(
     // The whole file asked for as a range is the whole file.
     if (resolved.start > 0 || resolved.end < size - 1) range = resolved;
   }
-  const body = await deps.attachments.blobs.get(key, range);
-  if (!body) throw notFound(input.id);
+  const stored = await deps.attachments.blobs.get(key, range);
+  if (!stored) throw notFound(input.id);
+  const body = exactLength(stored, range ? range.end - range.start + 1 : size);
   if (downloadIsRecorded(input.variant, range)) {
     // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
     await deps.store.attachments

@@ -1,7 +1,8 @@
 /**
  * Range requests on downloads, on each store: one byte range is a 206 with Content-Range
  * and only those bytes (across the database store's chunks too), a range past the end a
- * 416 naming the size, several ranges or a stale If-Range the whole file.
+ * 416 naming the size, several ranges or a stale If-Range the whole file. A file whose
+ * chunks vanish mid-send fails the download instead of ending it short of its length.
  */
 import { describe, expect, it } from 'vitest';
 import { storeTargets } from '../helpers/stores.js';
@@ -101,5 +102,30 @@ describe.each(await storeTargets())('ranges on $name', (target) => {
     });
     expect(bare.status).toBeGreaterThanOrEqual(401);
     expect(bare.status).toBeLessThan(404);
+  });
+
+  it('a file whose chunks vanish while it is sent fails the download, never ends it short', async () => {
+    const records = world.server().store.attachments;
+    const readChunk = records.readChunk;
+    try {
+      for (const headers of [{}, { range: 'bytes=100-600000' }]) {
+        const att = await uploadedFile();
+        const { blobKey } = (await records.get(att.id)) ?? { blobKey: '' };
+        // Erased (or swept) right after the first chunk was read: the rest are gone.
+        records.readChunk = async (key, idx) => {
+          const chunk = await readChunk.call(records, key, idx);
+          if (key === blobKey && idx === 0) await records.deleteChunks(key);
+          return chunk;
+        };
+        const res = await fetch(`${world.server().url}${att.url}`, { headers });
+        expect(res.status).toBeLessThan(300);
+        await expect(res.arrayBuffer()).rejects.toThrow();
+        records.readChunk = readChunk;
+        // The server is still fine: the next request on it is answered.
+        expect((await download(world.server(), att.url)).status).toBe(404);
+      }
+    } finally {
+      records.readChunk = readChunk;
+    }
   });
 });
