@@ -794,6 +794,17 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
     },
   },
+  attachmentUploadBytesPerSecond: {
+    value: 16 * MiB,
+    unit: 'bytes per second',
+    area: 'attachments',
+    reason:
+      "What all of a node's uploads together may read per second (0: no budget). Reading, hashing and storing a file take CPU the node's sends need: read as fast as the client sends, one 5 MB upload multiplied a send's p99 by 3.5 on 2 cores (docs/benchmarks.md, Attachments). Beyond the budget an upload's connection is paused, not buffered, so TCP slows its client; uploads take turns, and the time an upload is held back does not count against its pace (attachmentUpload*).",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_BYTES_PER_SECOND',
+      accepts: { kind: 'whole', min: 0, max: 1024 * MiB },
+    },
+  },
   attachmentUploadCheckMs: {
     value: 500,
     unit: 'ms',
