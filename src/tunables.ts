@@ -795,7 +795,7 @@ export const TUNABLES = {
     },
   },
   attachmentUploadBytesPerSecond: {
-    value: 16 * MiB,
+    value: 8 * MiB,
     unit: 'bytes per second',
     area: 'attachments',
     reason:
