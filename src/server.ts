@@ -95,6 +95,7 @@ function attachmentServices(
   store: Store,
   chosen: StartOptions['attachments'],
   logger: Logger,
+  metrics: Metrics | undefined,
 ): AttachmentServices {
   const { key, shared } = signingKey({
     urlSecret: config.attachmentUrlSecret,
@@ -119,7 +120,11 @@ function attachmentServices(
       minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
       maxMs: config.tunables.attachmentUploadMaxMs,
     },
-    uploadBudget: uploadBudget(config.tunables.attachmentUploadBytesPerSecond, Date.now()),
+    uploadBudget: uploadBudget(
+      config.tunables.attachmentUploadBytesPerSecond,
+      Date.now(),
+      metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
+    ),
   };
 }
 
@@ -265,7 +270,7 @@ export async function startServer(
     limits,
     presence: cluster.presence,
     admins: knownAdmins(store, () => onlineAdmins(io)),
-    attachments: attachmentServices(config, store, options.attachments, logger),
+    attachments: attachmentServices(config, store, options.attachments, logger, metrics),
     agentPresence: cluster.agentPresence,
     defaultMaxChats: config.tunables.defaultMaxChats,
     ratingWindowSeconds: config.tunables.ratingWindowSeconds,

@@ -32,7 +32,15 @@ export const UNLIMITED: UploadBudget = { charge: () => 0 };
  */
 const BURST_MS = 100;
 
-export function uploadBudget(bytesPerSecond: number, startMs: number): UploadBudget {
+/**
+ * `onWait` hears each wait it hands out (ms), for the metric of how much the budget holds
+ * uploads back: a node whose uploads wait often needs a larger budget or more CPU.
+ */
+export function uploadBudget(
+  bytesPerSecond: number,
+  startMs: number,
+  onWait: (ms: number) => void = () => {},
+): UploadBudget {
   if (bytesPerSecond <= 0) return UNLIMITED;
   const capacity = (bytesPerSecond * BURST_MS) / 1000;
   let tokens = capacity;
@@ -42,7 +50,10 @@ export function uploadBudget(bytesPerSecond: number, startMs: number): UploadBud
       tokens = Math.min(capacity, tokens + ((nowMs - at) * bytesPerSecond) / 1000);
       at = Math.max(at, nowMs);
       tokens -= bytes;
-      return tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / bytesPerSecond);
+      if (tokens >= 0) return 0;
+      const waitMs = Math.ceil((-tokens * 1000) / bytesPerSecond);
+      onWait(waitMs);
+      return waitMs;
     },
   };
 }
