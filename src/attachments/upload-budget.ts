@@ -26,9 +26,11 @@ export interface UploadBudget {
 export const UNLIMITED: UploadBudget = { charge: () => 0 };
 
 /**
- * The burst a quiet node lets through at once, as time at the budget's rate: a screenshot
+ * The burst a quiet node lets through at once, as time at the budget's rate: a small file
  * on a node that was not uploading is not slowed, and a burst is short enough (a tenth of
- * a second of work) not to be felt by the sends beside it.
+ * a second of work) not to be felt by the sends beside it. rate-limiter-flexible (the
+ * request limits' library) refuses a take it cannot serve and leaves the retry to the
+ * caller, so uploads retrying on their own would not take turns: hence this bucket.
  */
 const BURST_MS = 100;
 
@@ -47,7 +49,8 @@ export function uploadBudget(
   let at = startMs;
   return {
     charge(bytes, nowMs) {
-      tokens = Math.min(capacity, tokens + ((nowMs - at) * bytesPerSecond) / 1000);
+      // A clock set back refills nothing rather than taking tokens away.
+      tokens = Math.min(capacity, tokens + (Math.max(0, nowMs - at) * bytesPerSecond) / 1000);
       at = Math.max(at, nowMs);
       tokens -= bytes;
       if (tokens >= 0) return 0;

@@ -36,6 +36,12 @@ describe('the upload budget', () => {
     expect([a, b, a2]).toEqual([100, 200, 200]);
   });
 
+  it('a clock set back takes nothing away', () => {
+    const budget = uploadBudget(100 * KiB, 10_000);
+    expect(budget.charge(5 * KiB, 5_000)).toBe(0);
+    expect(budget.charge(5 * KiB, 5_000)).toBe(0);
+  });
+
   it('0 is no budget at all', () => {
     const budget = uploadBudget(0, 0);
     expect(budget.charge(1024 * 1024 * KiB, 0)).toBe(0);
