@@ -10,7 +10,8 @@
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
  * generator's work is not counted in its event loop. CHECKOUT runs another checkout's
  * build (its dist/, package.json and node_modules) for an A/B: alternate runs of the two,
- * several rounds.
+ * several rounds. ATTACHMENT_UPLOAD_BYTES_PER_SECOND is handed to the server when set (0:
+ * no upload budget), for an A/B of the budget with one build.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,9 @@ const server = await startServer(
     ATTACHMENT_QUOTA_BYTES: String(1024 ** 4),
     ATTACHMENT_URL_SECRET: 'x'.repeat(32),
     METRICS_TOKEN: METRICS_TOKEN,
+    ...(process.env.ATTACHMENT_UPLOAD_BYTES_PER_SECOND !== undefined && {
+      ATTACHMENT_UPLOAD_BYTES_PER_SECOND: process.env.ATTACHMENT_UPLOAD_BYTES_PER_SECOND,
+    }),
   },
   [],
   process.env.CHECKOUT,

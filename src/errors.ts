@@ -219,7 +219,7 @@ export const ERRORS = {
     status: 408,
     message: 'The upload was too slow',
     meaning:
-      'An upload during which no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, whose average rate after `ATTACHMENT_UPLOAD_GRACE_MS` fell below `ATTACHMENT_UPLOAD_MIN_RATE` bytes per second, or that took longer than `ATTACHMENT_UPLOAD_MAX_MS`; the message says which. Nothing was stored, the upload counts against no limit or quota, and the connection is closed: try again on a better connection.',
+      'An upload during which no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, whose average rate after `ATTACHMENT_UPLOAD_GRACE_MS` fell below `ATTACHMENT_UPLOAD_MIN_RATE` bytes per second, or that took longer than `ATTACHMENT_UPLOAD_MAX_MS`; the message says which. The time the node itself held the upload back (its `ATTACHMENT_UPLOAD_BYTES_PER_SECOND` spent by uploads) is not counted. Nothing was stored, the upload counts against no limit or quota, and the connection is closed: try again on a better connection.',
   },
   ATTACHMENT_USED: {
     status: 409,

@@ -29,6 +29,8 @@ export interface Metrics {
   rateLimited: Counter<'limit'>;
   /** Chats RETENTION_DAYS deleted (this node's purges). */
   chatsPurged: Counter;
+  /** Seconds uploads were held back by the node's upload budget, all uploads together. */
+  uploadBudgetWaitSeconds: Counter;
   /** Reads the webhook outbox's pending deliveries at scrape time (WEBHOOK_URLS). */
   setWebhookPending(read: () => Promise<number>): void;
   /** A delivery answered 2xx: seconds from its event's commit. */
@@ -141,6 +143,11 @@ export function createMetrics(): Metrics {
     chatsPurged: new Counter({
       name: 'chat_retention_purged_chats_total',
       help: 'Chats deleted by this node because they were closed longer ago than RETENTION_DAYS',
+      registers: [registry],
+    }),
+    uploadBudgetWaitSeconds: new Counter({
+      name: 'chat_upload_budget_wait_seconds_total',
+      help: "Seconds this node's uploads were held back by ATTACHMENT_UPLOAD_BYTES_PER_SECOND, summed over uploads",
       registers: [registry],
     }),
     setWebhookPending: (read) => {

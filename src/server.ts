@@ -13,6 +13,7 @@ import type { BlobStore, MalwareScanner } from './attachments/ports.js';
 import type { AttachmentServices } from './attachments/services.js';
 import { linkSigner, signingKey } from './attachments/signed-urls.js';
 import { startSweeper } from './attachments/sweep.js';
+import { uploadBudget } from './attachments/upload-budget.js';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -94,6 +95,7 @@ function attachmentServices(
   store: Store,
   chosen: StartOptions['attachments'],
   logger: Logger,
+  metrics: Metrics | undefined,
 ): AttachmentServices {
   const { key, shared } = signingKey({
     urlSecret: config.attachmentUrlSecret,
@@ -118,6 +120,11 @@ function attachmentServices(
       minBytesPerSecond: config.tunables.attachmentUploadMinBytesPerSecond,
       maxMs: config.tunables.attachmentUploadMaxMs,
     },
+    uploadBudget: uploadBudget(
+      config.tunables.attachmentUploadBytesPerSecond,
+      Date.now(),
+      metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
+    ),
   };
 }
 
@@ -263,7 +270,7 @@ export async function startServer(
     limits,
     presence: cluster.presence,
     admins: knownAdmins(store, () => onlineAdmins(io)),
-    attachments: attachmentServices(config, store, options.attachments, logger),
+    attachments: attachmentServices(config, store, options.attachments, logger, metrics),
     agentPresence: cluster.agentPresence,
     defaultMaxChats: config.tunables.defaultMaxChats,
     ratingWindowSeconds: config.tunables.ratingWindowSeconds,

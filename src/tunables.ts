@@ -794,6 +794,17 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
     },
   },
+  attachmentUploadBytesPerSecond: {
+    value: 8 * MiB,
+    unit: 'bytes per second',
+    area: 'attachments',
+    reason:
+      "What all of a node's uploads together may read per second (0: no budget). Reading, hashing and storing a file take CPU the node's sends need: read as fast as the client sends, one 5 MB upload multiplied a send's p99 by 3.5 and ten by 10 on 2 cores. At 8 MiB/s, ten 5 MB uploads at once raised the sends' p99 by a median 1.5x (SQLite) and 2.0x (PostgreSQL) instead of 5.0x and 5.1x in the same runs, and the event loop's delay by 1.07-1.15x instead of 2.7-3.3x (a loaded 2-core machine, docs/benchmarks.md); 4 MiB/s was no clearer for half the speed; a 10 MiB file on a node with no other upload takes ~1.3 s. Beyond the budget an upload's connection is paused, not buffered, so TCP slows its client; uploads take turns, and the time an upload is held back does not count against its pace (attachmentUpload*).",
+    override: {
+      env: 'ATTACHMENT_UPLOAD_BYTES_PER_SECOND',
+      accepts: { kind: 'whole', min: 0, max: 1024 * MiB },
+    },
+  },
   attachmentUploadCheckMs: {
     value: 500,
     unit: 'ms',

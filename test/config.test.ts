@@ -249,3 +249,23 @@ describe('routing configuration', () => {
     expect(err.message.startsWith(`${variable}:`)).toBe(true);
   });
 });
+
+describe('the upload budget (ATTACHMENT_UPLOAD_BYTES_PER_SECOND)', () => {
+  it('is 8 MiB/s by default, any whole number of bytes per second up to 1 GiB, 0 for none', () => {
+    expect(loadConfig({}).tunables.attachmentUploadBytesPerSecond).toBe(8 * 1024 * 1024);
+    const set = (value: string) =>
+      loadConfig({ ATTACHMENT_UPLOAD_BYTES_PER_SECOND: value }).tunables
+        .attachmentUploadBytesPerSecond;
+    expect(set('0')).toBe(0);
+    expect(set('1048576')).toBe(1048576);
+  });
+
+  it.each(['-1', '8MiB', '1.5', String(1024 ** 3 + 1), 'fast'])(
+    'refuses %s at start, naming the variable',
+    (value) => {
+      const err = failure({ ATTACHMENT_UPLOAD_BYTES_PER_SECOND: value });
+      expect(err.variable).toBe('ATTACHMENT_UPLOAD_BYTES_PER_SECOND');
+      expect(err.message).toMatch(/not a whole number of bytes per second \(0-1073741824\)/);
+    },
+  );
+});

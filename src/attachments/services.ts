@@ -7,6 +7,7 @@ import type { Limits } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore, MalwareScanner } from './ports.js';
 import type { LinkSigner } from './signed-urls.js';
+import type { UploadBudget } from './upload-budget.js';
 import type { UploadPace } from './upload-pace.js';
 
 export interface AttachmentServices {
@@ -21,6 +22,8 @@ export interface AttachmentServices {
   quotaBytes: number;
   /** How slow an upload may be (upload-pace.ts). */
   pace: UploadPace;
+  /** What all of this node's uploads together may read per second (upload-budget.ts). */
+  uploadBudget: UploadBudget;
 }
 
 export interface WithAttachments {

@@ -9,6 +9,7 @@ import { databaseBlobStore } from '../../src/attachments/database-blob-store.js'
 import { type MalwareScanner, ScannerUnavailable } from '../../src/attachments/ports.js';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { sweepUnusedAttachments } from '../../src/attachments/sweep.js';
+import { UNLIMITED } from '../../src/attachments/upload-budget.js';
 import { DEFAULT_PACE } from '../../src/attachments/upload-pace.js';
 import { createLimits } from '../../src/limits/rate-limiter.js';
 import { type RunningServer, startServer } from '../../src/server.js';
@@ -111,6 +112,7 @@ describe('attachment wiring', () => {
         maxPixels: 1_000_000,
         quotaBytes: 1024,
         pace: DEFAULT_PACE,
+        uploadBudget: UNLIMITED,
         publicUrl: undefined,
       },
     };

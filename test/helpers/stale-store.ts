@@ -9,6 +9,7 @@ import { knownAdmins } from '../../src/admins/known-admins.js';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
 import type { WithAttachments } from '../../src/attachments/services.js';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
+import { UNLIMITED } from '../../src/attachments/upload-budget.js';
 import { DEFAULT_PACE } from '../../src/attachments/upload-pace.js';
 import type { Deps } from '../../src/deps.js';
 import { createLimits } from '../../src/limits/rate-limiter.js';
@@ -50,6 +51,7 @@ export function depsWith(store: Store): Deps & WithAttachments {
       maxPixels: 50_000_000,
       quotaBytes: 100 * 1024 * 1024,
       pace: DEFAULT_PACE,
+      uploadBudget: UNLIMITED,
       publicUrl: undefined,
     },
     admins: knownAdmins(store, async () => new Set()),

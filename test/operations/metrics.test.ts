@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api, startTestServer } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
+import { upload } from '../helpers/uploads.js';
 
 const TOKEN = 'metrics-token-0123456789';
 const memory = { kind: 'sqlite', path: ':memory:' } as const;
@@ -77,6 +78,34 @@ describe('/metrics', () => {
       expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
       expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
       client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("counts the seconds uploads were held back by the node's upload budget", async () => {
+    const server = await startTestServer(memory, {
+      METRICS_TOKEN: TOKEN,
+      ATTACHMENT_UPLOAD_BYTES_PER_SECOND: String(256 * 1024),
+    });
+    try {
+      expect(
+        sample((await scrape(server.url, TOKEN)).text, 'chat_upload_budget_wait_seconds_total'),
+      ).toBe(0);
+      const res = await upload(server, {
+        bytes: 'a line of a statement\n'.repeat(24_000),
+        name: 'statement.txt',
+        type: 'text/plain',
+        fields: { senderId: 'u-up' },
+      });
+      expect(res.status).toBe(200);
+      // ~528 KB at 256 KiB/s, less the burst: ~1.9 s held, in waits of a chunk each.
+      const held = sample(
+        (await scrape(server.url, TOKEN)).text,
+        'chat_upload_budget_wait_seconds_total',
+      );
+      expect(held).toBeGreaterThan(1.2);
+      expect(held).toBeLessThan(3);
     } finally {
       await server.close();
     }

@@ -130,6 +130,33 @@ describe('SQLite attachments in the blob file', () => {
     }
   });
 
+  it('looks through more keys than one page holds, a key named as a thumbnail named too', async () => {
+    const { store } = await open();
+    try {
+      const orphans: string[] = [];
+      // 1,203 files: three pages of the file; an orphan at the start, one per page boundary's
+      // neighbourhood and one at the end, every other file named by its record.
+      for (let i = 0; i < 1203; i++) {
+        const key = `k-${String(i).padStart(5, '0')}`;
+        await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
+        if ([0, 999, 1000, 1202].includes(i)) orphans.push(key);
+        else if (i % 2 === 0) await store.attachments.insert(record(key));
+        else {
+          const main = `${key}-file`;
+          await store.attachments.insert({ ...record(main), thumbKey: key });
+        }
+      }
+      await store.attachments.writeChunk('last', 0, new Uint8Array([1]));
+      await store.attachments.insert(record('last'));
+      const later = new Date(Date.now() + 60_000).toISOString();
+      const found = await store.attachments.orphanChunkKeys(later, 100);
+      expect([...found].sort()).toEqual(orphans);
+      expect(await store.attachments.orphanChunkKeys(later, 3)).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it("a chunk that failed fails the file's last write, so no record follows it", async () => {
     const { store } = await open();
     try {

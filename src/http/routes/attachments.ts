@@ -20,6 +20,7 @@ import {
   type UploadedFile,
   uploadAttachment,
 } from '../../attachments/upload.js';
+import { type BudgetGate, budgetGate } from '../../attachments/upload-budget.js';
 import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
 import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
@@ -44,9 +45,15 @@ const tooLarge = (maxBytes: number) =>
 /**
  * The file part into one buffer, refused the moment it passes `maxBytes`: the plugin's
  * toBuffer() would go on reading (and discarding) the rest of the request to its end.
- * Destroying the part stops the parser; the reply closes the connection.
+ * Destroying the part stops the parser; the reply closes the connection. Each chunk is
+ * charged to the node's upload budget: while its wait lasts the part is paused, which
+ * pauses the parser and the connection behind it.
  */
-function readFile(file: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+function readFile(
+  file: Readable & { truncated?: boolean },
+  maxBytes: number,
+  gate: BudgetGate,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -57,8 +64,13 @@ function readFile(file: Readable & { truncated?: boolean }, maxBytes: number): P
     file.on('limit', refuse);
     file.on('data', (chunk: Buffer) => {
       total += chunk.length;
-      if (total > maxBytes) refuse();
-      else chunks.push(chunk);
+      if (total > maxBytes) return refuse();
+      chunks.push(chunk);
+      const wait = gate.charge(chunk.length);
+      if (wait) {
+        file.pause();
+        wait.then(() => file.resume());
+      }
     });
     file.on('end', () => (file.truncated ? refuse() : resolve(Buffer.concat(chunks, total))));
     file.on('error', reject);
@@ -93,18 +105,25 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
 
 /**
  * The upload's pace (attachments/upload-pace.ts), from the bytes its connection has read:
- * a counter, so no stream is tapped or slowed. `expired` rejects with ATTACHMENT_TIMEOUT
- * the first time the pace says so; `stop` once the body is in (or the upload failed).
+ * a counter, so no stream is tapped or slowed. Its clock is the time the node was willing
+ * to read: while the upload budget holds the upload back, the client is not the one who
+ * is slow, and that time is not counted against it. `expired` rejects with
+ * ATTACHMENT_TIMEOUT the first time the pace says so; `stop` once the body is in (or the
+ * upload failed).
  */
-function watchPace(req: IncomingMessage, bounds: UploadPace) {
+function watchPace(req: IncomingMessage, bounds: UploadPace, gate: BudgetGate) {
   const { socket } = req;
   const base = socket.bytesRead;
-  const watch = paceWatch(bounds, Date.now());
+  const willing = () => {
+    const now = Date.now();
+    return now - gate.heldMs(now);
+  };
+  const watch = paceWatch(bounds, willing());
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     const every = Math.min(TUNABLES.attachmentUploadCheckMs.value, bounds.idleMs / 2);
     timer = setInterval(() => {
-      const why = watch.observe(Date.now(), socket.bytesRead - base);
+      const why = watch.observe(willing(), socket.bytesRead - base);
       if (why === undefined) return;
       clearInterval(timer);
       reject(new AppError('ATTACHMENT_TIMEOUT', why));
@@ -181,7 +200,8 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
         // Judged by its pace rather than the whole-request timeout, until its reply is out.
         reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
-        const pace = watchPace(req.raw, ctx.deps.attachments.pace);
+        const gate = budgetGate(ctx.deps.attachments.uploadBudget);
+        const pace = watchPace(req.raw, ctx.deps.attachments.pace, gate);
         let uploader: Person | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
@@ -207,7 +227,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
             uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
             file = {
-              bytes: await readFile(part.file, maxBytes),
+              bytes: await readFile(part.file, maxBytes, gate),
               filename: part.filename,
               declaredType: part.mimetype,
             };
@@ -231,6 +251,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           throw multipartRefusal(err, maxBytes);
         } finally {
           pace.stop();
+          gate.close();
         }
         if (!file) throw formError('No file: the form needs one part named "file"');
         const { chatId } = parseFields(fields);

@@ -1,0 +1,105 @@
+/**
+ * The node's upload byte budget: every upload of this node together reads at most
+ * `bytesPerSecond` of file. Parsing, hashing, sniffing and storing a file take CPU the
+ * node's sends need; an upload read as fast as the client sends competes with them for
+ * the whole of its length (bench/attachments.ts: a send's p99 ×3.5 during one 5 MB
+ * upload on 2 cores). Spread over time, the same work leaves the event loop free between
+ * chunks.
+ *
+ * A token bucket that may go into debt: a chunk already read is charged, and its upload
+ * waits until the debt is paid before it reads the next one. Each upload has one chunk
+ * waiting at a time and waits behind every chunk charged before it, so uploads take turns
+ * in the order they asked (no upload is starved by another). While it waits its stream is
+ * paused, so its connection stops being read and TCP slows the client: nothing is
+ * buffered beyond the stream's own high-water marks.
+ */
+
+export interface UploadBudget {
+  /**
+   * Charges `bytes` just read: how long (ms) the upload must wait before reading more,
+   * 0 when the budget has them.
+   */
+  charge(bytes: number, nowMs: number): number;
+}
+
+/** A budget that never makes anyone wait (ATTACHMENT_UPLOAD_BYTES_PER_SECOND=0). */
+export const UNLIMITED: UploadBudget = { charge: () => 0 };
+
+/**
+ * The burst a quiet node lets through at once, as time at the budget's rate: a small file
+ * on a node that was not uploading is not slowed, and a burst is short enough (a tenth of
+ * a second of work) not to be felt by the sends beside it. rate-limiter-flexible (the
+ * request limits' library) refuses a take it cannot serve and leaves the retry to the
+ * caller, so uploads retrying on their own would not take turns: hence this bucket.
+ */
+const BURST_MS = 100;
+
+/**
+ * `onWait` hears each wait it hands out (ms), for the metric of how much the budget holds
+ * uploads back: a node whose uploads wait often needs a larger budget or more CPU.
+ */
+export function uploadBudget(
+  bytesPerSecond: number,
+  startMs: number,
+  onWait: (ms: number) => void = () => {},
+): UploadBudget {
+  if (bytesPerSecond <= 0) return UNLIMITED;
+  const capacity = (bytesPerSecond * BURST_MS) / 1000;
+  let tokens = capacity;
+  let at = startMs;
+  return {
+    charge(bytes, nowMs) {
+      // A clock set back refills nothing rather than taking tokens away.
+      tokens = Math.min(capacity, tokens + (Math.max(0, nowMs - at) * bytesPerSecond) / 1000);
+      at = Math.max(at, nowMs);
+      tokens -= bytes;
+      if (tokens >= 0) return 0;
+      const waitMs = Math.ceil((-tokens * 1000) / bytesPerSecond);
+      onWait(waitMs);
+      return waitMs;
+    },
+  };
+}
+
+/** One upload's use of the budget: its waits, and how long it has been held by them. */
+export interface BudgetGate {
+  /** After reading `bytes`: undefined to read on, else a promise of the end of the wait. */
+  charge(bytes: number): Promise<void> | undefined;
+  /** The time (ms) this upload was held by the budget so far, the wait under way included. */
+  heldMs(nowMs: number): number;
+  /**
+   * The upload ended: a wait under way is cut short. Its bytes stay charged: they were
+   * read, and what they cost was spent.
+   */
+  close(): void;
+}
+
+export function budgetGate(budget: UploadBudget, clock: () => number = Date.now): BudgetGate {
+  let heldMs = 0;
+  let waiting: { since: number; timer: NodeJS.Timeout; done: () => void } | undefined;
+  const endWait = (nowMs: number) => {
+    if (!waiting) return;
+    heldMs += nowMs - waiting.since;
+    clearTimeout(waiting.timer);
+    const { done } = waiting;
+    waiting = undefined;
+    done();
+  };
+  return {
+    charge(bytes) {
+      const now = clock();
+      const waitMs = budget.charge(bytes, now);
+      if (waitMs === 0) return undefined;
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => endWait(clock()), waitMs);
+        waiting = { since: now, timer, done: resolve };
+      });
+    },
+    heldMs(nowMs) {
+      return heldMs + (waiting ? nowMs - waiting.since : 0);
+    },
+    close() {
+      endWait(clock());
+    },
+  };
+}
