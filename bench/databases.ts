@@ -31,10 +31,6 @@ export async function pgReachable(): Promise<boolean> {
   }
 }
 
-const OWNER = (process.env.BENCH_DATABASE_TAG ?? '')
-  .replace(/[^a-z0-9_]/gi, '')
-  .replace(/^(.)/, '_$1');
-
 export function benchDatabases(tag: string) {
   const scratch = mkdtempSync(join(os.tmpdir(), `chat-${tag}-`));
   const made: string[] = [];
@@ -44,9 +40,7 @@ export function benchDatabases(tag: string) {
     async fresh(store: StoreName): Promise<string> {
       counter += 1;
       if (store === 'sqlite') return `sqlite:${join(scratch, `${tag}-${counter}.db`)}`;
-      // BENCH_DATABASE_TAG: a word in every database's name, to tell whose they are on a
-      // server that several people's benches share.
-      const name = `chat_${tag}${OWNER}_${process.pid}_${counter}`;
+      const name = `chat_${tag}_${process.pid}_${counter}`;
       await pgQuery(`CREATE DATABASE ${name}`);
       made.push(name);
       const url = new URL(PG_ADMIN);

@@ -25,8 +25,6 @@ export interface AppendLanesOptions {
   writers: number;
   /** The dialect's one way to append a batch of messages. */
   appender: Appender;
-  /** The appender only waits for a database server: see GroupCommitOptions.overlap. */
-  overlap?: boolean | undefined;
   isUniqueViolation(err: unknown): boolean;
   /** Told the size of each batch (metrics). */
   onBatch?: ((size: number) => void) | undefined;
@@ -56,13 +54,10 @@ export class AppendLanes {
     this.lanes = Array.from(
       { length: options.writers },
       () =>
-        new GroupCommit(
-          (drafts: MessageDraft[]) => {
-            options.onBatch?.(drafts.length);
-            return this.appendBatch(drafts);
-          },
-          { maxBatch: BATCH_MAX, overlap: options.overlap },
-        ),
+        new GroupCommit((drafts: MessageDraft[]) => {
+          options.onBatch?.(drafts.length);
+          return this.appendBatch(drafts);
+        }, BATCH_MAX),
     );
   }
 

@@ -13,38 +13,16 @@ interface Waiting<I, O> {
   reject: (err: unknown) => void;
 }
 
-/** How a batch's `run` ended; never a rejection, so that it can be awaited later. */
-type Ended<O> = { ok: true; outputs: O[] } | { ok: false; err: unknown };
-
-export interface GroupCommitOptions {
-  /** The most calls one batch takes. */
-  maxBatch?: number;
-  /**
-   * `run` only sends the batch and waits (a database server does the work): the next batch
-   * is sent before the callers of the last one are answered, so that the database writes
-   * it while this process does what those answers start (acks, fan-out). Without it a
-   * batch that queued meanwhile waited for all of that first. Off for a `run` that does
-   * the work itself on this thread (SQLite's), which would hold the answers back by a
-   * whole commit.
-   */
-  overlap?: boolean;
-}
-
 export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = false;
   private scheduled = false;
-  private readonly maxBatch: number;
-  private readonly overlap: boolean;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
     private readonly run: (inputs: I[]) => Promise<O[]>,
-    options: GroupCommitOptions = {},
-  ) {
-    this.maxBatch = options.maxBatch ?? TUNABLES.groupCommitMaxBatch.value;
-    this.overlap = options.overlap ?? false;
-  }
+    private readonly maxBatch: number = TUNABLES.groupCommitMaxBatch.value,
+  ) {}
 
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -64,51 +42,19 @@ export class GroupCommit<I, O> {
   private async drain(): Promise<void> {
     this.running = true;
     try {
-      let batch = this.take();
-      let ended = this.start(batch);
-      while (batch.length > 0) {
-        const outcome = await ended;
-        const done = batch;
-        batch = this.take();
-        if (this.overlap) {
-          // Sent now (node-postgres writes it on the next tick, once its pool hands over
-          // the connection); the answers follow on a tick after that, so the fan-out they
-          // start runs while the database works.
-          ended = this.start(batch);
-          process.nextTick(() => settle(done, outcome));
-        } else {
-          settle(done, outcome);
-          ended = this.start(batch);
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const outputs = await this.run(batch.map((w) => w.input));
+          batch.forEach((w, i) => {
+            w.resolve(outputs[i] as O);
+          });
+        } catch (err) {
+          for (const w of batch) w.reject(err);
         }
       }
     } finally {
       this.running = false;
     }
-  }
-
-  private take(): Waiting<I, O>[] {
-    return this.queue.splice(0, this.maxBatch);
-  }
-
-  private start(batch: Waiting<I, O>[]): Promise<Ended<O>> {
-    if (batch.length === 0) return Promise.resolve({ ok: true, outputs: [] });
-    try {
-      return this.run(batch.map((w) => w.input)).then(
-        (outputs): Ended<O> => ({ ok: true, outputs }),
-        (err: unknown): Ended<O> => ({ ok: false, err }),
-      );
-    } catch (err) {
-      return Promise.resolve({ ok: false, err });
-    }
-  }
-}
-
-function settle<I, O>(batch: Waiting<I, O>[], ended: Ended<O>): void {
-  if (ended.ok) {
-    batch.forEach((w, i) => {
-      w.resolve(ended.outputs[i] as O);
-    });
-  } else {
-    for (const w of batch) w.reject(ended.err);
   }
 }

@@ -53,7 +53,6 @@ export async function openPostgresStore(
     readers: TUNABLES.postgresReaders.value,
     markReadChunk: TUNABLES.postgresMarkReadChunk.value,
     appender: postgresAppender(pool),
-    overlap: true,
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
