@@ -31,6 +31,10 @@ export async function pgReachable(): Promise<boolean> {
   }
 }
 
+const OWNER = (process.env.BENCH_DATABASE_TAG ?? '')
+  .replace(/[^a-z0-9_]/gi, '')
+  .replace(/^(.)/, '_$1');
+
 export function benchDatabases(tag: string) {
   const scratch = mkdtempSync(join(os.tmpdir(), `chat-${tag}-`));
   const made: string[] = [];
@@ -40,7 +44,9 @@ export function benchDatabases(tag: string) {
     async fresh(store: StoreName): Promise<string> {
       counter += 1;
       if (store === 'sqlite') return `sqlite:${join(scratch, `${tag}-${counter}.db`)}`;
-      const name = `chat_${tag}_${process.pid}_${counter}`;
+      // BENCH_DATABASE_TAG: a word in every database's name, to tell whose they are on a
+      // server that several people's benches share.
+      const name = `chat_${tag}${OWNER}_${process.pid}_${counter}`;
       await pgQuery(`CREATE DATABASE ${name}`);
       made.push(name);
       const url = new URL(PG_ADMIN);
