@@ -302,9 +302,13 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       const m = orderOf(packet);
       if (!m) return;
       ordered.add(packet);
-      const later = { ...opts, rooms: new Set(opts.rooms), except: new Set(opts.except) };
-      const now = order.offer(m.chatId, m.seq, () => deliverHere(packet, later));
-      if (!now) opts.rooms = new Set([NOWHERE]);
+      // A copy only for a delivery held for later (most go out now, with `opts` itself);
+      // one released before offer returns goes out with `opts`, not yet pointed nowhere.
+      let later: BroadcastOptions | undefined;
+      const now = order.offer(m.chatId, m.seq, () => deliverHere(packet, later ?? opts));
+      if (now) return;
+      later = { ...opts, rooms: new Set(opts.rooms), except: new Set(opts.except) };
+      opts.rooms = new Set([NOWHERE]);
     };
 
     // A broadcast Redis did not take is delivered here unordered (Redis is down: this
