@@ -16,6 +16,14 @@ export const ONE_NODE = 'postgres, 1 node';
 export const TWO_NODES = 'postgres, 2 nodes + Redis';
 export const THREE_NODES = 'postgres, 3 nodes + Redis';
 export const CLUSTER_DEPLOYMENTS = [ONE_NODE, TWO_NODES, THREE_NODES];
+/**
+ * Two nodes with every chat's user and admin on the same node (half the chats on each):
+ * without Redis, what splitting the load costs (smaller group commits and turns); with
+ * Redis, that plus the sending node's publish (no other node hears the chats' channels).
+ * Against TWO_NODES (every delivery crosses), the receiving node's share.
+ */
+export const TWO_LOCAL_NO_REDIS = 'pg, 2 local nodes';
+export const TWO_LOCAL = 'pg, 2 local + Redis';
 
 export interface ClusterBenchOptions {
   pairs: number;
@@ -51,6 +59,23 @@ async function deploy(name: string, databaseUrl: string, checkout?: string): Pro
       stop: () => node.stop(),
     };
   }
+  if (name === TWO_LOCAL_NO_REDIS) {
+    // One after the other: the first migrates the fresh database.
+    const a = await start();
+    const b = await start();
+    return {
+      routes: [
+        { userUrl: a.url, adminUrl: a.url },
+        { userUrl: b.url, adminUrl: b.url },
+      ],
+      nodes: [a, b],
+      idle: undefined,
+      redis: undefined,
+      stop: async () => {
+        await Promise.all([a.stop(), b.stop()]);
+      },
+    };
+  }
   const redis = await startRedis();
   // One after the other: the first migrates the fresh database.
   const a = await start({ REDIS_URL: redis.url });
@@ -74,7 +99,13 @@ async function deploy(name: string, databaseUrl: string, checkout?: string): Pro
   }
   const idle = c;
   return {
-    routes: [{ userUrl: a.url, adminUrl: b.url }],
+    routes:
+      name === TWO_LOCAL
+        ? [
+            { userUrl: a.url, adminUrl: a.url },
+            { userUrl: b.url, adminUrl: b.url },
+          ]
+        : [{ userUrl: a.url, adminUrl: b.url }],
     nodes: [a, b],
     idle,
     redis,

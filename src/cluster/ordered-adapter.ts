@@ -30,6 +30,13 @@ import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import {
+  decodeEntry,
+  encodeEntry,
+  eventFrame,
+  type OrderKey,
+  type WireOptions,
+} from './pre-encoded.js';
+import {
   Announcer,
   isRoutedRoom,
   type RawEntry,
@@ -56,7 +63,19 @@ interface OrderingHooks {
   doPublish(message: ClusterMessage): Promise<string>;
   addOffsetIfNecessary(packet: Packet, opts: BroadcastOptions, offset: string): void;
   broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> | void;
-  onRawMessage(raw: { uid?: string }, offset: string): unknown;
+  onRawMessage(raw: Partial<RawEntry>, offset: string): unknown;
+}
+
+/** The in-memory adapter's packet encoder (private in its types): one per server. */
+interface Encoding {
+  encoder: { encode(packet: unknown): unknown[] };
+}
+
+/** An event packet whose payload is already encoded: `count` elements of `data` are in it. */
+interface Encoded {
+  payload: string;
+  count: number;
+  order: OrderKey | undefined;
 }
 
 /**
@@ -65,6 +84,12 @@ interface OrderingHooks {
  */
 interface SocketPicking {
   apply(opts: BroadcastOptions, callback: (socket: unknown) => void): void;
+}
+
+/** A broadcast as the cluster adapter publishes it. */
+interface BroadcastData {
+  packet?: Packet;
+  opts: WireOptions;
 }
 
 /** The chat and seq of a `new-message` packet; undefined for any other packet. */
@@ -169,10 +194,44 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       TUNABLES.streamMaxLength.value,
       TUNABLES.announceBatchMax.value,
     );
+    // Event packets this node encoded for Redis or read encoded from it (pre-encoded.ts):
+    // what their sockets get is that encoding, with the recovery offset added.
+    const encoded = new WeakMap<Packet, Encoded>();
+    const orderOf = (packet: Packet): OrderKey | undefined => {
+      const known = encoded.get(packet);
+      return known ? known.order : newMessageOf(packet);
+    };
+    const entryOf = (message: ClusterMessage): RawEntry => {
+      const data = message.type === 3 ? (message.data as BroadcastData) : undefined;
+      const packet = data?.packet;
+      if (!data || !packet || packet.type !== 2 || packet.id !== undefined) {
+        return adapter.encode(message);
+      }
+      const payload = JSON.stringify(packet.data);
+      const order = newMessageOf(packet);
+      encoded.set(packet, { payload, count: packet.data.length, order });
+      const nsp = adapter.nsp.name;
+      return {
+        uid: adapter.uid,
+        nsp,
+        type: '3',
+        data: encodeEntry(nsp, payload, data.opts, order),
+      };
+    };
     const doPublish = adapter.doPublish.bind(adapter);
     adapter.doPublish = async (message) => {
       if (isEphemeral(message)) return doPublish(message);
-      return announcer.append(channelOf(message), adapter.encode(message));
+      return announcer.append(channelOf(message), entryOf(message));
+    };
+    const encoding = adapter as unknown as Encoding;
+    const stock = encoding.encoder;
+    encoding.encoder = {
+      encode: (packet: unknown) => {
+        const known = encoded.get(packet as Packet);
+        if (!known) return stock.encode(packet);
+        const { data } = packet as Packet;
+        return [eventFrame(adapter.nsp.name, known.payload, data.slice(known.count))];
+      },
     };
     // A socket's join resolves once this node hears the room's channel: what is sent to
     // the room after the join answered reaches it.
@@ -208,11 +267,27 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     });
     const ordered = new WeakSet<Packet>();
 
-    // Every node reads every entry of the stream, its own too, which the adapter parses
-    // and then ignores: half of all parsing. Its own are dropped before.
+    // A node hears its own entries on the channels of rooms it has sockets in, which the
+    // adapter would parse and then ignore: they are dropped before. Another node's event is
+    // delivered as it came, encoded; anything else goes through the adapter.
     const onRawMessage = adapter.onRawMessage.bind(adapter);
-    adapter.onRawMessage = (raw, offset) =>
-      raw.uid === adapter.uid ? undefined : onRawMessage(raw, offset);
+    adapter.onRawMessage = (raw, offset) => {
+      if (raw.uid === adapter.uid) return undefined;
+      const entry =
+        raw.type === '3' && raw.nsp === adapter.nsp.name
+          ? decodeEntry(adapter.nsp.name, raw.data)
+          : undefined;
+      if (!entry) return onRawMessage(raw, offset);
+      const packet: Packet = { type: 2, data: [], nsp: adapter.nsp.name };
+      encoded.set(packet, { payload: entry.payload, count: 0, order: entry.order });
+      const opts: BroadcastOptions = {
+        rooms: new Set(entry.opts.rooms),
+        except: new Set(entry.opts.except),
+        ...(entry.opts.flags ? { flags: entry.opts.flags } : {}),
+      };
+      adapter.addOffsetIfNecessary(packet, opts, offset);
+      return deliverHere(packet, opts);
+    };
 
     const picking = adapter as unknown as SocketPicking;
     const apply = picking.apply.bind(adapter);
@@ -224,12 +299,16 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const addOffset = adapter.addOffsetIfNecessary.bind(adapter);
     adapter.addOffsetIfNecessary = (packet, opts, offset) => {
       addOffset(packet, opts, offset);
-      const m = newMessageOf(packet);
+      const m = orderOf(packet);
       if (!m) return;
       ordered.add(packet);
-      const later = { ...opts, rooms: new Set(opts.rooms), except: new Set(opts.except) };
-      const now = order.offer(m.chatId, m.seq, () => deliverHere(packet, later));
-      if (!now) opts.rooms = new Set([NOWHERE]);
+      // A copy only for a delivery held for later (most go out now, with `opts` itself);
+      // one released before offer returns goes out with `opts`, not yet pointed nowhere.
+      let later: BroadcastOptions | undefined;
+      const now = order.offer(m.chatId, m.seq, () => deliverHere(packet, later ?? opts));
+      if (now) return;
+      later = { ...opts, rooms: new Set(opts.rooms), except: new Set(opts.except) };
+      opts.rooms = new Set([NOWHERE]);
     };
 
     // A broadcast Redis did not take is delivered here unordered (Redis is down: this
@@ -237,7 +316,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const broadcast = adapter.broadcast.bind(adapter);
     adapter.broadcast = async (packet, opts) => {
       await broadcast(packet, opts);
-      const m = newMessageOf(packet);
+      const m = orderOf(packet);
       if (m && !ordered.has(packet)) order.delivered(m.chatId, m.seq);
     };
     // The adapter recovers a session by reading the stream from the client's offset to its
