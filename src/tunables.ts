@@ -384,6 +384,13 @@ export const TUNABLES = {
     reason:
       'A presence entry not renewed for this long belongs to a dead node: three missed heartbeats.',
   },
+  presenceSettleTries: {
+    value: 3,
+    unit: 'count',
+    area: 'cluster',
+    reason:
+      "Times a node reads presence again after writing a user's online state, writing the state it reads when it moved meanwhile (another node's change crossed this one): each read costs one Redis call per change of presence, and a user whose sockets keep changing gets their own writes after these.",
+  },
   presenceSweepMs: {
     value: 5_000,
     unit: 'ms',

@@ -9,8 +9,35 @@ import { recordPresence } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
 import type { Chat } from '../schemas/shapes.js';
+import { TUNABLES } from '../tunables.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
+
+/**
+ * Records a change of presence on the store, then makes sure the store ends with what
+ * presence says now. Two nodes may see one user's sockets change at once (a session
+ * recovered on another node while the old transport's disconnect is handled): each writes
+ * its change, and the earlier change's write may commit last. So each write is followed by
+ * a read of presence; if it moved meanwhile, the current state is written (and announced)
+ * again. Whichever write commits last, its node reads the state after it, so the store
+ * settles on the latest change.
+ */
+export async function recordSettled(
+  deps: Deps,
+  userId: string,
+  online: boolean,
+): Promise<Outcome<{ chat: Chat | null }>> {
+  let outcome = await recordPresence(deps, userId, online);
+  let written = online;
+  for (let tries = 0; tries < TUNABLES.presenceSettleTries.value; tries++) {
+    const now = await deps.presence.isOnline(userId);
+    if (now === written) break;
+    const fixed = await recordPresence(deps, userId, now);
+    outcome = { reply: fixed.reply, events: [...outcome.events, ...fixed.events] };
+    written = now;
+  }
+  return outcome;
+}
 
 /** The socket is now `userId`'s: the outcome to answer join-user with. */
 export async function holdPresence(
@@ -28,14 +55,14 @@ export async function holdPresence(
     await socketGone(deps, userId, socket.id, publish);
     return { reply: { chat: null }, events: [] };
   }
-  const outcome = await recordPresence(deps, userId, true);
+  const outcome = await recordSettled(deps, userId, true);
   // Another tab (or node) already had the user online: nothing changed to announce.
   return cameOnline ? outcome : { ...outcome, events: [] };
 }
 
 async function socketGone(deps: Deps, userId: string, socketId: string, publish: Publish) {
   if (await deps.presence.disconnected(userId, socketId)) {
-    publish(await recordPresence(deps, userId, false));
+    publish(await recordSettled(deps, userId, false));
   }
 }
 
@@ -76,7 +103,7 @@ export function trackPresence(
   });
 
   deps.presence.onChange((userId, online) => {
-    recordPresence(deps, userId, online)
+    recordSettled(deps, userId, online)
       .then((outcome) => publish(outcome))
       .catch(report);
   });
