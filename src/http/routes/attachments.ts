@@ -107,7 +107,8 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
  * The upload's pace (attachments/upload-pace.ts), from the bytes its connection has read:
  * a counter, so no stream is tapped or slowed. Its clock is the time the node was willing
  * to read: while the upload budget holds the upload back, the client is not the one who
- * is slow, and that time is not counted against it. `expired` rejects with
+ * is slow, and that time is not counted against it (up to what the chunk it waits after
+ * would have taken at the minimum rate, upload-budget.ts). `expired` rejects with
  * ATTACHMENT_TIMEOUT the first time the pace says so; `stop` once the body is in (or the
  * upload failed).
  */
@@ -200,8 +201,9 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
         // Judged by its pace rather than the whole-request timeout, until its reply is out.
         reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
-        const gate = budgetGate(ctx.deps.attachments.uploadBudget);
-        const pace = watchPace(req.raw, ctx.deps.attachments.pace, gate);
+        const { pace: bounds, uploadBudget } = ctx.deps.attachments;
+        const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
+        const pace = watchPace(req.raw, bounds, gate);
         let uploader: Person | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
