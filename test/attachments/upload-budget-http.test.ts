@@ -115,6 +115,23 @@ describe('the upload budget (SQLite)', async () => {
     expect((await busy).res.status).toBe(200);
   }, 30_000);
 
+  it('a client whose bytes come in small reads gets its share beside one whose come in large ones', async () => {
+    const [fast, small] = [await world.user(), await world.user()];
+    const busy = send(fast.id, receiptText(2048 * KiB));
+    await new Promise((r) => setTimeout(r, 300));
+    // ~500 KiB/s in 1 KiB writes: what a phone's connection hands the node a read at a time.
+    const sent = await pacedUpload(port(), small.id, receiptText(384 * KiB), {
+      chunk: KiB,
+      everyMs: 2,
+    });
+    const smallAt = Date.now();
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    // At half the budget it ends ~2 s before the large one; at one read a turn, after it.
+    const { res, doneAt } = await busy;
+    expect(res.status).toBe(200);
+    expect(doneAt - smallAt).toBeGreaterThan(500);
+  }, 60_000);
+
   it('an upload its client abandons while the budget holds it back leaves nothing stored', async () => {
     const user = await world.user();
     const cut = await pacedUpload(port(), user.id, receiptText(1024 * KiB), {

@@ -45,9 +45,12 @@ const tooLarge = (maxBytes: number) =>
 /**
  * The file part into one buffer, refused the moment it passes `maxBytes`: the plugin's
  * toBuffer() would go on reading (and discarding) the rest of the request to its end.
- * Destroying the part stops the parser; the reply closes the connection. Each chunk is
- * charged to the node's upload budget: while its wait lasts the part is paused, which
- * pauses the parser and the connection behind it.
+ * Destroying the part stops the parser; the reply closes the connection. What the part
+ * holds is charged to the node's upload budget: while its wait lasts the part is not read,
+ * which pauses the parser and the connection behind it. A turn takes all the part holds
+ * (read() with no size), not one chunk: a connection that hands the node small reads
+ * would otherwise get one of them a turn where another gets 64 KiB, and fall far behind
+ * the rate it sends at.
  */
 function readFile(
   file: Readable & { truncated?: boolean },
@@ -57,21 +60,30 @@ function readFile(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let waiting = false;
     const refuse = () => {
       file.destroy();
       reject(tooLarge(maxBytes));
     };
-    file.on('limit', refuse);
-    file.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > maxBytes) return refuse();
-      chunks.push(chunk);
-      const wait = gate.charge(chunk.length);
-      if (wait) {
-        file.pause();
-        wait.then(() => file.resume());
+    const take = () => {
+      while (!waiting) {
+        const held: Buffer | null = file.read();
+        if (held === null) return;
+        total += held.length;
+        if (total > maxBytes) return refuse();
+        chunks.push(held);
+        const wait = gate.charge(held.length);
+        if (wait) {
+          waiting = true;
+          wait.then(() => {
+            waiting = false;
+            take();
+          });
+        }
       }
-    });
+    };
+    file.on('limit', refuse);
+    file.on('readable', take);
     file.on('end', () => (file.truncated ? refuse() : resolve(Buffer.concat(chunks, total))));
     file.on('error', reject);
   });
