@@ -6,12 +6,14 @@
  * upload on 2 cores). Spread over time, the same work leaves the event loop free between
  * chunks.
  *
- * A token bucket that may go into debt: a chunk already read is charged, and its upload
- * waits until the debt is paid before it reads the next one. Each upload has one chunk
- * waiting at a time and waits behind every chunk charged before it, so uploads take turns
- * in the order they asked (no upload is starved by another). While it waits its stream is
- * paused, so its connection stops being read and TCP slows the client: nothing is
- * buffered beyond the stream's own high-water marks.
+ * A token bucket that may go into debt: what an upload just read is charged, and the
+ * upload waits until the debt is paid before it reads more. Each upload has one read
+ * waiting at a time and waits behind every read charged before it, so uploads take turns
+ * in the order they asked (no upload is starved by another); a turn reads all its upload's
+ * stream holds (routes/attachments.ts), so a connection handing the node small reads is
+ * not held to one of them a turn. While it waits its stream is not read, so its
+ * connection stops being read and TCP slows the client: nothing is buffered beyond the
+ * streams' own high-water marks.
  */
 
 export interface UploadBudget {
@@ -79,7 +81,7 @@ export interface BudgetGate {
 }
 
 /**
- * Why a wait is forgiven only up to its chunk's time at the minimum rate: every chunk
+ * Why a wait is forgiven only up to its chunk's time at the minimum rate: every read
  * waits a whole turn behind the others', whatever its size, so a trickle that keeps a
  * byte waiting for each of its turns would be held all the time, and judged on no time at
  * all for as long as other uploads keep the budget busy. Capped, a held upload is still
