@@ -5,7 +5,7 @@
  * upload back but still cut a trickle and a stall. Bounds are loose: the machine is shared.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { pacedUpload, receiptText } from '../helpers/paced-upload.js';
 import { storeTargets } from '../helpers/stores.js';
 import { upload, uploaded } from '../helpers/uploads.js';
@@ -130,6 +130,22 @@ describe('the upload budget (SQLite)', async () => {
     const { res, doneAt } = await busy;
     expect(res.status).toBe(200);
     expect(doneAt - smallAt).toBeGreaterThan(500);
+  }, 60_000);
+
+  it('a wall clock set back a minute does not stop the budget refilling', async () => {
+    const user = await world.user();
+    expect((await send(user.id, receiptText(256 * KiB))).res.status).toBe(200);
+    vi.setSystemTime(Date.now() - 60_000);
+    try {
+      const file = receiptText(1024 * KiB);
+      const started = performance.now();
+      const { res } = await send(user.id, file);
+      expect(res.status, JSON.stringify(res)).toBe(200);
+      // ~1.8 s at the budget's rate; a budget waiting for the clock to catch up, far longer.
+      expect(performance.now() - started).toBeLessThan(6000);
+    } finally {
+      vi.useRealTimers();
+    }
   }, 60_000);
 
   it('an upload its client abandons while the budget holds it back leaves nothing stored', async () => {

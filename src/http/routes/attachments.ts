@@ -20,7 +20,7 @@ import {
   type UploadedFile,
   uploadAttachment,
 } from '../../attachments/upload.js';
-import { type BudgetGate, budgetGate } from '../../attachments/upload-budget.js';
+import { type BudgetGate, budgetGate, monotonicMs } from '../../attachments/upload-budget.js';
 import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
 import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
@@ -128,7 +128,7 @@ function watchPace(req: IncomingMessage, bounds: UploadPace, gate: BudgetGate) {
   const { socket } = req;
   const base = socket.bytesRead;
   const willing = () => {
-    const now = Date.now();
+    const now = monotonicMs();
     return now - gate.heldMs(now);
   };
   const watch = paceWatch(bounds, willing());
