@@ -13,7 +13,7 @@ import type { BlobStore, MalwareScanner } from './attachments/ports.js';
 import type { AttachmentServices } from './attachments/services.js';
 import { linkSigner, signingKey } from './attachments/signed-urls.js';
 import { startSweeper } from './attachments/sweep.js';
-import { uploadBudget } from './attachments/upload-budget.js';
+import { monotonicMs, uploadBudget } from './attachments/upload-budget.js';
 import type { AuthContext } from './auth/actor.js';
 import { httpIdentity } from './auth/http-identity.js';
 import type { VerifierOptions } from './auth/tokens.js';
@@ -122,7 +122,7 @@ function attachmentServices(
     },
     uploadBudget: uploadBudget(
       config.tunables.attachmentUploadBytesPerSecond,
-      Date.now(),
+      monotonicMs(),
       metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
     ),
   };

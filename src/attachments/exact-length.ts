@@ -6,7 +6,7 @@
  * this one. As an error instead, the server cuts the connection and the client sees a
  * failed download.
  */
-import { Readable } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 
 export class ShortBody extends Error {
   constructor(
@@ -17,19 +17,23 @@ export class ShortBody extends Error {
   }
 }
 
+/**
+ * A transform in a pipeline, not a generator over the store's stream: a body stopped early
+ * (the client went away) destroys the store's stream at once. A generator waiting on the
+ * store's next chunk cannot be stopped until that chunk comes, so a stalled object store
+ * would hold the body and its connection to the store for as long as it stalled.
+ */
 export function exactLength(body: Readable, expected: number): Readable {
-  async function* checked(): AsyncGenerator<Uint8Array> {
-    let got = 0;
-    for await (const chunk of body) {
-      const bytes: Uint8Array = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      got += bytes.length;
-      if (got > expected) throw new ShortBody(expected, got);
-      yield bytes;
-    }
-    if (got !== expected) throw new ShortBody(expected, got);
-  }
-  const out = Readable.from(checked(), { objectMode: false });
-  // Stopped early (the client went away): the store's stream stops reading too.
-  out.once('close', () => body.destroy());
-  return out;
+  let got = 0;
+  const checked = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      got += chunk.length;
+      done(got > expected ? new ShortBody(expected, got) : null, chunk);
+    },
+    flush(done) {
+      done(got === expected ? null : new ShortBody(expected, got));
+    },
+  });
+  // The error reaches the reply through `checked`, which the pipeline destroys with it.
+  return pipeline(body, checked, () => {});
 }

@@ -6,12 +6,14 @@
  * upload on 2 cores). Spread over time, the same work leaves the event loop free between
  * chunks.
  *
- * A token bucket that may go into debt: a chunk already read is charged, and its upload
- * waits until the debt is paid before it reads the next one. Each upload has one chunk
- * waiting at a time and waits behind every chunk charged before it, so uploads take turns
- * in the order they asked (no upload is starved by another). While it waits its stream is
- * paused, so its connection stops being read and TCP slows the client: nothing is
- * buffered beyond the stream's own high-water marks.
+ * A token bucket that may go into debt: what an upload just read is charged, and the
+ * upload waits until the debt is paid before it reads more. Each upload has one read
+ * waiting at a time and waits behind every read charged before it, so uploads take turns
+ * in the order they asked (no upload is starved by another); a turn reads all its upload's
+ * stream holds (routes/attachments.ts), so a connection handing the node small reads is
+ * not held to one of them a turn. While it waits its stream is not read, so its
+ * connection stops being read and TCP slows the client: nothing is buffered beyond the
+ * streams' own high-water marks.
  */
 
 export interface UploadBudget {
@@ -21,6 +23,13 @@ export interface UploadBudget {
    */
   charge(bytes: number, nowMs: number): number;
 }
+
+/**
+ * The budget's clock: monotonic, not the wall clock. A wall clock set back (an NTP step, a
+ * VM resumed) would leave the bucket refilling nothing until it caught up, and every
+ * upload crawling meanwhile (a 1 MiB file took 17 s instead of ~2 after a minute back).
+ */
+export const monotonicMs = (): number => performance.now();
 
 /** A budget that never makes anyone wait (ATTACHMENT_UPLOAD_BYTES_PER_SECOND=0). */
 export const UNLIMITED: UploadBudget = { charge: () => 0 };
@@ -65,7 +74,11 @@ export function uploadBudget(
 export interface BudgetGate {
   /** After reading `bytes`: undefined to read on, else a promise of the end of the wait. */
   charge(bytes: number): Promise<void> | undefined;
-  /** The time (ms) this upload was held by the budget so far, the wait under way included. */
+  /**
+   * The time (ms) the budget held this upload back so far, the wait under way included,
+   * as its pace rules forgive it: each wait at most what the chunk before it would have
+   * taken at `minBytesPerSecond`.
+   */
   heldMs(nowMs: number): number;
   /**
    * The upload ended: a wait under way is cut short. Its bytes stay charged: they were
@@ -74,12 +87,30 @@ export interface BudgetGate {
   close(): void;
 }
 
-export function budgetGate(budget: UploadBudget, clock: () => number = Date.now): BudgetGate {
+/**
+ * Why a wait is forgiven only up to its chunk's time at the minimum rate: every read
+ * waits a whole turn behind the others', whatever its size, so a trickle that keeps a
+ * byte waiting for each of its turns would be held all the time, and judged on no time at
+ * all for as long as other uploads keep the budget busy. Capped, a held upload is still
+ * judged on at least its real time less its bytes' time at the minimum rate: one below
+ * half that rate is cut, and none outlives maxMs by more than the largest file's time at
+ * it. An upload the budget slows is forgiven its whole waits while its share of the
+ * budget is over half the minimum rate (at 8 MiB/s and 16 KiB/s, up to 1,024 at once).
+ */
+export function budgetGate(
+  budget: UploadBudget,
+  minBytesPerSecond: number,
+  clock: () => number = monotonicMs,
+): BudgetGate {
   let heldMs = 0;
-  let waiting: { since: number; timer: NodeJS.Timeout; done: () => void } | undefined;
+  let waiting:
+    | { since: number; forgivable: number; timer: NodeJS.Timeout; done: () => void }
+    | undefined;
+  const forgiven = (nowMs: number) =>
+    waiting ? Math.min(nowMs - waiting.since, waiting.forgivable) : 0;
   const endWait = (nowMs: number) => {
     if (!waiting) return;
-    heldMs += nowMs - waiting.since;
+    heldMs += forgiven(nowMs);
     clearTimeout(waiting.timer);
     const { done } = waiting;
     waiting = undefined;
@@ -90,13 +121,14 @@ export function budgetGate(budget: UploadBudget, clock: () => number = Date.now)
       const now = clock();
       const waitMs = budget.charge(bytes, now);
       if (waitMs === 0) return undefined;
+      const forgivable = (bytes * 1000) / minBytesPerSecond;
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => endWait(clock()), waitMs);
-        waiting = { since: now, timer, done: resolve };
+        waiting = { since: now, forgivable, timer, done: resolve };
       });
     },
     heldMs(nowMs) {
-      return heldMs + (waiting ? nowMs - waiting.since : 0);
+      return heldMs + forgiven(nowMs);
     },
     close() {
       endWait(clock());

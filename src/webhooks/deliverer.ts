@@ -6,6 +6,7 @@
  * same webhook-id). Sends never wait for it: it runs beside them, and a receiver that hangs,
  * answers garbage or cannot be reached holds only its own lanes, webhookTimeoutMs at most.
  */
+import { setMaxListeners } from 'node:events';
 import { Webhook } from 'standardwebhooks';
 import { TUNABLES } from '../tunables.js';
 import { retryDelayMs } from './events.js';
@@ -102,6 +103,9 @@ export function startDeliverer(options: DelivererOptions): Deliverer {
   const perLane = TUNABLES.webhookLaneRun.value;
   const signer = new Webhook(options.secret);
   const stopping = new AbortController();
+  // Each attempt under way listens for the stop, one per lane: more than Node's default of
+  // ten is expected, not a leak (each attempt removes its listener when it ends).
+  setMaxListeners(maxLanes, stopping.signal);
   /** Lanes being delivered now: each holds its head's lease, so no look takes it again. */
   const lanes = new Set<Promise<void>>();
 

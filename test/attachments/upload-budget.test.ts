@@ -57,7 +57,7 @@ describe("an upload's gate", () => {
   });
 
   it('counts the time the upload was held, the wait under way included', async () => {
-    const gate = budgetGate(uploadBudget(100 * KiB, 0));
+    const gate = budgetGate(uploadBudget(100 * KiB, 0), 100 * KiB, Date.now);
     expect(gate.charge(10 * KiB)).toBeUndefined();
     const wait = gate.charge(20 * KiB);
     expect(wait).toBeInstanceOf(Promise);
@@ -71,7 +71,7 @@ describe("an upload's gate", () => {
   });
 
   it('closed while waiting: the wait ends at once, and the time held stops there', async () => {
-    const gate = budgetGate(uploadBudget(100 * KiB, 0));
+    const gate = budgetGate(uploadBudget(100 * KiB, 0), 100 * KiB, Date.now);
     gate.charge(10 * KiB);
     const wait = gate.charge(100 * KiB);
     vi.advanceTimersByTime(300);
@@ -80,5 +80,24 @@ describe("an upload's gate", () => {
     vi.advanceTimersByTime(5000);
     expect(gate.heldMs(Date.now())).toBe(300);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("forgives a wait only up to its chunk's time at the minimum rate: a trickle's byte earns nothing", async () => {
+    // 1 KiB/s minimum: a 10 KiB chunk earns 10 s, a byte 1 ms.
+    const budget = uploadBudget(100 * KiB, 0);
+    const gate = budgetGate(budget, KiB, Date.now);
+    gate.charge(10 * KiB); // the burst, spent
+    const full = gate.charge(10 * KiB);
+    await vi.advanceTimersByTimeAsync(100);
+    await full;
+    expect(gate.heldMs(Date.now())).toBe(100);
+    // Another upload's chunk: the trickle's next byte waits 100 ms behind it.
+    budgetGate(budget, KiB, Date.now).charge(10 * KiB);
+    const byte = gate.charge(1);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(gate.heldMs(Date.now())).toBeCloseTo(101, 0);
+    await vi.advanceTimersByTimeAsync(200);
+    await byte;
+    expect(gate.heldMs(Date.now())).toBeCloseTo(101, 0);
   });
 });

@@ -51,6 +51,39 @@ describe.each(await storeTargets())('ranges on $name', (target) => {
     }
   });
 
+  it('edges: one byte at the start, at the end, either side of a chunk boundary, a suffix of one and one longer than the file', async () => {
+    const att = await uploadedFile();
+    const size = FILE.length;
+    const chunk = 256 * 1024;
+    for (const [header, start, end] of [
+      ['bytes=0-0', 0, 0],
+      [`bytes=${size - 1}-${size - 1}`, size - 1, size - 1],
+      [`bytes=${size - 1}-`, size - 1, size - 1],
+      ['bytes=-1', size - 1, size - 1],
+      [`bytes=${chunk - 1}-${chunk - 1}`, chunk - 1, chunk - 1],
+      [`bytes=${chunk}-${chunk}`, chunk, chunk],
+      [`bytes=${chunk - 1}-${chunk}`, chunk - 1, chunk],
+      [`bytes=0-${chunk - 1}`, 0, chunk - 1],
+      [`bytes=1-${size - 1}`, 1, size - 1],
+      [`bytes=0-${size - 2}`, 0, size - 2],
+    ] as const) {
+      const part = await download(world.server(), att.url, { range: header });
+      expect(part.status, header).toBe(206);
+      expect(part.headers.get('content-range'), header).toBe(`bytes ${start}-${end}/${size}`);
+      expect(part.headers.get('content-length'), header).toBe(String(end - start + 1));
+      expect(part.bytes.equals(FILE.subarray(start, end + 1)), header).toBe(true);
+    }
+    // The whole file asked for as a range (or more than it) is the whole file: 200.
+    for (const header of [`bytes=0-${size - 1}`, `bytes=-${size + 1}`, 'bytes=0-']) {
+      const whole = await download(world.server(), att.url, { range: header });
+      expect(whole.status, header).toBe(200);
+      expect(whole.headers.get('content-length'), header).toBe(String(size));
+      expect(whole.bytes.equals(FILE), header).toBe(true);
+    }
+    const none = await download(world.server(), att.url, { range: 'bytes=-0' });
+    expect(none.status).toBe(416);
+  });
+
   it('a range past the end is 416 with the size; several ranges, malformed ones or a stale If-Range get the whole file', async () => {
     const att = await uploadedFile();
     const size = FILE.length;

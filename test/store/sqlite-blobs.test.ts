@@ -157,6 +157,43 @@ describe('SQLite attachments in the blob file', () => {
     }
   }, 60_000);
 
+  it('keys with quotes, backslashes, JSON and other scripts; a page exactly full, then an empty one', async () => {
+    const { store } = await open();
+    try {
+      const odd = [
+        "it's",
+        'say "hi"',
+        'back\\slash',
+        '["k-00001"]',
+        '{"a":1}',
+        'ключ',
+        '键 🗝',
+        ' ',
+        '%_*',
+      ];
+      const orphans: string[] = [];
+      // 1,000 files in all: one full page, and the next one empty.
+      for (let i = 0; i < 1000 - odd.length * 2; i++) {
+        const key = `k-${String(i).padStart(5, '0')}`;
+        await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
+        if (i % 100 === 0) orphans.push(key);
+        else await store.attachments.insert(record(key));
+      }
+      for (const key of odd) {
+        // Each odd key both an orphan and, with a suffix, a file its record names.
+        await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
+        orphans.push(key);
+        await store.attachments.writeChunk(`${key}/named`, 0, new Uint8Array([1]), false);
+        await store.attachments.insert(record(`${key}/named`));
+      }
+      const later = new Date(Date.now() + 60_000).toISOString();
+      const found = await store.attachments.orphanChunkKeys(later, 1000);
+      expect([...found].sort()).toEqual([...orphans].sort());
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it("a chunk that failed fails the file's last write, so no record follows it", async () => {
     const { store } = await open();
     try {

@@ -254,6 +254,45 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       await deliverer.stop();
     });
 
+    it('many attempts under way at once raise no listener warning, and a stop cuts them without counting them', async () => {
+      const store = await setUp();
+      const deliverer = startDeliverer({
+        outbox: store.webhooks,
+        secret: SECRET,
+        pollMs: 3_600_000,
+        timeoutMs: 10_000,
+      });
+      receiver.answer = () => 'hang';
+      const lanes = 15;
+      for (let i = 0; i < lanes; i++) {
+        await store.openChat(
+          { userId: `wh-many-${i}`, userName: 'U', online: false },
+          {
+            actor: { id: `wh-many-${i}`, role: 'user', name: 'U' },
+            action: 'chat.opened',
+            details: {},
+          },
+        );
+      }
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => warnings.push(w);
+      process.on('warning', onWarning);
+      try {
+        const run = deliverer.runOnce();
+        await receiver.waitFor(lanes);
+        // Warnings are emitted on the next tick.
+        await new Promise((r) => setTimeout(r, 50));
+        await deliverer.stop();
+        await run;
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings.map((w) => w.message)).toEqual([]);
+      const pending = await store.webhooks.list('pending', 100);
+      expect(pending).toHaveLength(lanes);
+      for (const p of pending) expect(p.attempts).toBe(0);
+    });
+
     it("a busy chat's messages go out in runs, in seq order; a failure holds the rest behind its retry", async () => {
       const store = await setUp();
       const time = clock();

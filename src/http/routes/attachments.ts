@@ -20,7 +20,7 @@ import {
   type UploadedFile,
   uploadAttachment,
 } from '../../attachments/upload.js';
-import { type BudgetGate, budgetGate } from '../../attachments/upload-budget.js';
+import { type BudgetGate, budgetGate, monotonicMs } from '../../attachments/upload-budget.js';
 import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
 import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
@@ -45,9 +45,12 @@ const tooLarge = (maxBytes: number) =>
 /**
  * The file part into one buffer, refused the moment it passes `maxBytes`: the plugin's
  * toBuffer() would go on reading (and discarding) the rest of the request to its end.
- * Destroying the part stops the parser; the reply closes the connection. Each chunk is
- * charged to the node's upload budget: while its wait lasts the part is paused, which
- * pauses the parser and the connection behind it.
+ * Destroying the part stops the parser; the reply closes the connection. What the part
+ * holds is charged to the node's upload budget: while its wait lasts the part is not read,
+ * which pauses the parser and the connection behind it. A turn takes all the part holds
+ * (read() with no size), not one chunk: a connection that hands the node small reads
+ * would otherwise get one of them a turn where another gets 64 KiB, and fall far behind
+ * the rate it sends at.
  */
 function readFile(
   file: Readable & { truncated?: boolean },
@@ -57,21 +60,30 @@ function readFile(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    let waiting = false;
     const refuse = () => {
       file.destroy();
       reject(tooLarge(maxBytes));
     };
-    file.on('limit', refuse);
-    file.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > maxBytes) return refuse();
-      chunks.push(chunk);
-      const wait = gate.charge(chunk.length);
-      if (wait) {
-        file.pause();
-        wait.then(() => file.resume());
+    const take = () => {
+      while (!waiting) {
+        const held: Buffer | null = file.read();
+        if (held === null) return;
+        total += held.length;
+        if (total > maxBytes) return refuse();
+        chunks.push(held);
+        const wait = gate.charge(held.length);
+        if (wait) {
+          waiting = true;
+          wait.then(() => {
+            waiting = false;
+            take();
+          });
+        }
       }
-    });
+    };
+    file.on('limit', refuse);
+    file.on('readable', take);
     file.on('end', () => (file.truncated ? refuse() : resolve(Buffer.concat(chunks, total))));
     file.on('error', reject);
   });
@@ -107,7 +119,8 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
  * The upload's pace (attachments/upload-pace.ts), from the bytes its connection has read:
  * a counter, so no stream is tapped or slowed. Its clock is the time the node was willing
  * to read: while the upload budget holds the upload back, the client is not the one who
- * is slow, and that time is not counted against it. `expired` rejects with
+ * is slow, and that time is not counted against it (up to what the chunk it waits after
+ * would have taken at the minimum rate, upload-budget.ts). `expired` rejects with
  * ATTACHMENT_TIMEOUT the first time the pace says so; `stop` once the body is in (or the
  * upload failed).
  */
@@ -115,7 +128,7 @@ function watchPace(req: IncomingMessage, bounds: UploadPace, gate: BudgetGate) {
   const { socket } = req;
   const base = socket.bytesRead;
   const willing = () => {
-    const now = Date.now();
+    const now = monotonicMs();
     return now - gate.heldMs(now);
   };
   const watch = paceWatch(bounds, willing());
@@ -200,8 +213,9 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
         // Judged by its pace rather than the whole-request timeout, until its reply is out.
         reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
-        const gate = budgetGate(ctx.deps.attachments.uploadBudget);
-        const pace = watchPace(req.raw, ctx.deps.attachments.pace, gate);
+        const { pace: bounds, uploadBudget } = ctx.deps.attachments;
+        const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
+        const pace = watchPace(req.raw, bounds, gate);
         let uploader: Person | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
