@@ -8,13 +8,15 @@
  * UPLOADERS (default 10) sets how many clients upload at once: 1 is "a large file is being
  * written", 10 a machine busy with uploads.
  * The server runs as its own process (dist/main.js: `npm run build` first), so the load
- * generator's work is not counted in its event loop. CHECKOUT runs another checkout's
+ * generator's work is not counted in its event loop; the uploading clients run in another
+ * (attachment-uploads.ts), so the senders' latency is not their own event loop's. CHECKOUT runs another checkout's
  * build (its dist/, package.json and node_modules) for an A/B: alternate runs of the two,
  * several rounds. ATTACHMENT_UPLOAD_BYTES_PER_SECOND is handed to the server when set (0:
  * no upload budget), for an A/B of the budget with one build.
  */
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { storeTargets } from '../test/helpers/stores.js';
 import { cpuMs, startServer } from './processes.js';
 
@@ -38,9 +40,10 @@ const server = await startServer(
   [],
   process.env.CHECKOUT,
 );
+/** The size of each uploaded file (attachment-uploads.ts). */
+const FILE_BYTES = 5 * 1024 * 1024;
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
-const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(5 * 1024 * 1024 - 9)]);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,28 +76,29 @@ async function senders(until: number): Promise<number[]> {
   return times;
 }
 
-async function uploaders(until: number): Promise<{ up: number[]; down: number[] }> {
-  const up: number[] = [];
-  const down: number[] = [];
-  await Promise.all(
-    Array.from({ length: UPLOADERS }, async (_, i) => {
-      while (Date.now() < until) {
-        const form = new FormData();
-        form.set('senderId', `bench-uploader-${i}`);
-        form.set('file', new Blob([FILE], { type: 'application/pdf' }), 'f.pdf');
-        let t = performance.now();
-        const res = await fetch(`${server.url}/api/attachments`, { method: 'POST', body: form });
-        const body = (await res.json()) as { attachment?: { url: string } };
-        if (!body.attachment) throw new Error(JSON.stringify(body));
-        up.push(performance.now() - t);
-        t = performance.now();
-        const file = await fetch(`${server.url}${body.attachment.url}`);
-        await file.arrayBuffer();
-        down.push(performance.now() - t);
-      }
-    }),
+/** The uploading clients, in their own process (bench/attachment-uploads.ts). */
+function uploaders(until: number): Promise<{ up: number[]; down: number[] }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/attachment-uploads.ts',
+      server.url,
+      String(UPLOADERS),
+      String(until),
+    ],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  return { up, down };
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
+    );
+  });
 }
 
 /**
@@ -143,7 +147,7 @@ const [[busy, files], busyCost] = await phase(() => Promise.all([senders(end), u
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
-  `${(FILE.length / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
+  `${(FILE_BYTES / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
 console.log(`store: ${which}`);
 console.log(
   `sends alone:        p50 ${ms(quantile(quiet, 0.5))}  p99 ${ms(quantile(quiet, 0.99))}  (${quiet.length})`,

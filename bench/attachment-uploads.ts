@@ -1,0 +1,34 @@
+/**
+ * The uploading clients of bench/attachments.ts, in a process of their own: `node --import
+ * tsx bench/attachment-uploads.ts <server url> <clients> <until, epoch ms>` uploads a 5 MB
+ * PDF from each client in a loop, downloads each back, and prints the times (JSON). Apart
+ * from the senders' process, so that what the senders measure is the server's delay and
+ * not their own event loop pushing and reading 5 MB bodies.
+ */
+import { randomBytes } from 'node:crypto';
+
+const FILE_BYTES = 5 * 1024 * 1024;
+const [url, clients, until] = process.argv.slice(2);
+const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(FILE_BYTES - 9)]);
+
+const up: number[] = [];
+const down: number[] = [];
+await Promise.all(
+  Array.from({ length: Number(clients) }, async (_, i) => {
+    while (Date.now() < Number(until)) {
+      const form = new FormData();
+      form.set('senderId', `bench-uploader-${i}`);
+      form.set('file', new Blob([FILE], { type: 'application/pdf' }), 'f.pdf');
+      let t = performance.now();
+      const res = await fetch(`${url}/api/attachments`, { method: 'POST', body: form });
+      const body = (await res.json()) as { attachment?: { url: string } };
+      if (!body.attachment) throw new Error(JSON.stringify(body));
+      up.push(performance.now() - t);
+      t = performance.now();
+      const file = await fetch(`${url}${body.attachment.url}`);
+      await file.arrayBuffer();
+      down.push(performance.now() - t);
+    }
+  }),
+);
+process.stdout.write(JSON.stringify({ up, down }));
