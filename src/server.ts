@@ -416,7 +416,15 @@ export async function startServer(
         // cluster, recovering their session). io.disconnectSockets() would instead reach
         // every node's sockets, with a reason clients do not reconnect after.
         io.engine.close();
+        // Requests still in flight get part of the shutdown's deadline, then their
+        // connections are cut, so the store still closes cleanly before the process would
+        // exit anyway (a response whose body never ends must not hold the store open).
+        const cut = setTimeout(
+          () => app.server.closeAllConnections(),
+          TUNABLES.shutdownRequestsMs.value,
+        );
         await app.close();
+        clearTimeout(cut);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await metricsServer?.close();
         await cluster.close();

@@ -677,6 +677,14 @@ export const TUNABLES = {
       'After the drain: time for in-flight requests, sockets and the store to close before the process exits anyway.',
   },
 
+  shutdownRequestsMs: {
+    value: 5_000,
+    unit: 'ms',
+    area: 'process',
+    reason:
+      "After the drain: how long requests still in flight (a slow client's download) may go on before their connections are cut; half of shutdownDeadlineMs, so the sockets and the store close cleanly within the other half.",
+  },
+
   // ---- The v2 import (src/import) --------------------------------------------------------
   maxDocumentBytes: {
     value: MiB,
