@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TUNABLES } from '../../src/tunables.js';
 import {
   type Cluster,
   clusterPrerequisites,
@@ -102,10 +103,12 @@ describe.skipIf(!ready)('webhooks across nodes, one of them killed', () => {
     expect(acked).toHaveLength(CHATS * PER_CHAT);
 
     // Node 2 delivers alone for a while, then node 1 again beside it.
+    // A lane node 1 held when it died comes back after its lease (webhookLeaseMs, 30 s):
+    // wait past it, not exactly as long.
     await waitUntil(
       'some retries answered 2xx',
       () => arrivals.some((a) => a.status === 200),
-      30_000,
+      TUNABLES.webhookLeaseMs.value + 15_000,
     );
     await node1.start();
     const expected = new Set(acked.map((m) => `msg_${m._id}`));
