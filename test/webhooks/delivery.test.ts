@@ -12,7 +12,7 @@ import type { ChatAudit } from '../../src/audit/chain.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { TUNABLES } from '../../src/tunables.js';
-import { startDeliverer } from '../../src/webhooks/deliverer.js';
+import { type DelivererOptions, startDeliverer } from '../../src/webhooks/deliverer.js';
 import { assignChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { api, request, succeeded } from '../helpers/server.js';
@@ -117,6 +117,17 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       store.sendWebhooksTo([receiver.url]);
       return store;
     }
+    /** A deliverer that looks only when the test calls runOnce (no polling of its own). */
+    const manualDeliverer = (
+      store: Store,
+      options: Omit<DelivererOptions, 'outbox' | 'secret'> = {},
+    ) => startDeliverer({ outbox: store.webhooks, secret: SECRET, pollMs: 3_600_000, ...options });
+    /** A chat its user opened, audited as such (what queues its `chat.opened`). */
+    const openedBy = (store: Store, userId: string) =>
+      store.openChat(
+        { userId, userName: 'U', online: false },
+        { actor: { id: userId, role: 'user', name: 'U' }, action: 'chat.opened', details: {} },
+      );
     /** A clock the test moves (from after what it queued), so retries come due without waiting. */
     const clock = () => {
       let t = Date.now() + 1_000;
@@ -126,21 +137,9 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
     it('retries a failing receiver with the same webhook-id until it answers 2xx', async () => {
       const store = await setUp();
       const time = clock();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        now: time.now,
-        pollMs: 3_600_000,
-      });
+      const deliverer = manualDeliverer(store, { now: time.now });
       receiver.answer = (_r, n) => (n === 1 ? 500 : n === 2 ? 302 : 200);
-      const { chat } = await store.openChat(
-        { userId: 'wh-u1', userName: 'U', online: false },
-        {
-          actor: { id: 'wh-u1', role: 'user', name: 'U' },
-          action: 'chat.opened',
-          details: {},
-        },
-      );
+      const { chat } = await openedBy(store, 'wh-u1');
       expect(await deliverer.runOnce()).toBe(1);
       // Not due again yet: the first retry waits 5 s.
       expect(await deliverer.runOnce()).toBe(0);
@@ -159,18 +158,10 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
     it("holds a chat's next event while the one before it waits for its retry", async () => {
       const store = await setUp();
       const time = clock();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        now: time.now,
-        pollMs: 3_600_000,
-      });
+      const deliverer = manualDeliverer(store, { now: time.now });
       // The receiver fails once (a restart, a 503), then answers.
       receiver.answer = (_r, n) => (n === 1 ? 503 : 200);
-      const { chat } = await store.openChat(
-        { userId: 'wh-hold', userName: 'U', online: false },
-        { actor: { id: 'wh-hold', role: 'user', name: 'U' }, action: 'chat.opened', details: {} },
-      );
+      const { chat } = await openedBy(store, 'wh-hold');
       await store.takeChat(chat._id, ADMIN, false, taken);
       await deliverer.runOnce();
       time.advance(5_000);
@@ -187,23 +178,9 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
     it('gives up after the give-up time, lists it as failed, and a retry sends it again', async () => {
       const store = await setUp();
       const time = clock();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        now: time.now,
-        pollMs: 3_600_000,
-        giveUpMs: 60_000,
-        timeoutMs: 300,
-      });
+      const deliverer = manualDeliverer(store, { now: time.now, giveUpMs: 60_000, timeoutMs: 300 });
       receiver.answer = () => 'hang';
-      await store.openChat(
-        { userId: 'wh-u2', userName: 'U', online: false },
-        {
-          actor: { id: 'wh-u2', role: 'user', name: 'U' },
-          action: 'chat.opened',
-          details: {},
-        },
-      );
+      await openedBy(store, 'wh-u2');
       // Attempts at 0, 5 s and 20 s; the next would come after the 60 s give-up time.
       for (const wait of [0, 5_000, 15_000]) {
         time.advance(wait);
@@ -233,17 +210,9 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
 
     it('times out a receiver that hangs even when a garbage collection runs meanwhile', async () => {
       const store = await setUp();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        pollMs: 3_600_000,
-        timeoutMs: 300,
-      });
+      const deliverer = manualDeliverer(store, { timeoutMs: 300 });
       receiver.answer = () => 'hang';
-      await store.openChat(
-        { userId: 'wh-gc', userName: 'U', online: false },
-        { actor: { id: 'wh-gc', role: 'user', name: 'U' }, action: 'chat.opened', details: {} },
-      );
+      await openedBy(store, 'wh-gc');
       const attempt = deliverer.runOnce();
       await receiver.waitFor(1);
       collectGarbage();
@@ -256,23 +225,11 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
 
     it('many attempts under way at once raise no listener warning, and a stop cuts them without counting them', async () => {
       const store = await setUp();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        pollMs: 3_600_000,
-        timeoutMs: 10_000,
-      });
+      const deliverer = manualDeliverer(store, { timeoutMs: 10_000 });
       receiver.answer = () => 'hang';
       const lanes = 15;
       for (let i = 0; i < lanes; i++) {
-        await store.openChat(
-          { userId: `wh-many-${i}`, userName: 'U', online: false },
-          {
-            actor: { id: `wh-many-${i}`, role: 'user', name: 'U' },
-            action: 'chat.opened',
-            details: {},
-          },
-        );
+        await openedBy(store, `wh-many-${i}`);
       }
       const warnings: Error[] = [];
       const onWarning = (w: Error) => warnings.push(w);
@@ -296,12 +253,7 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
     it("a busy chat's messages go out in runs, in seq order; a failure holds the rest behind its retry", async () => {
       const store = await setUp();
       const time = clock();
-      const deliverer = startDeliverer({
-        outbox: store.webhooks,
-        secret: SECRET,
-        now: time.now,
-        pollMs: 3_600_000,
-      });
+      const deliverer = manualDeliverer(store, { now: time.now });
       const { chat } = await store.openChat({ userId: 'wh-busy', userName: 'U', online: false });
       const total = TUNABLES.webhookLaneRun.value + 10;
       await Promise.all(
@@ -351,14 +303,7 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       if (other !== store) stores.push(other);
       const chats = [];
       for (let i = 0; i < 4; i++) {
-        const { chat } = await store.openChat(
-          { userId: `wh-o${i}`, userName: 'U', online: false },
-          {
-            actor: { id: `wh-o${i}`, role: 'user', name: 'U' },
-            action: 'chat.opened',
-            details: {},
-          },
-        );
+        const { chat } = await openedBy(store, `wh-o${i}`);
         await store.takeChat(chat._id, ADMIN, false, taken);
         await store.releaseChat(chat._id, ADMIN.id, {
           actor: ADMIN,
@@ -369,8 +314,8 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
         chats.push(chat._id);
       }
       // unlocked makes no webhook: opened, assigned, assigned per chat.
-      const a = startDeliverer({ outbox: store.webhooks, secret: SECRET, pollMs: 3_600_000 });
-      const b = startDeliverer({ outbox: other.webhooks, secret: SECRET, pollMs: 3_600_000 });
+      const a = manualDeliverer(store);
+      const b = manualDeliverer(other);
       while ((await Promise.all([a.runOnce(), b.runOnce()])).some((n) => n > 0)) {}
       expect(receiver.received).toHaveLength(12);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(12);
