@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { pdfRecord } from '../test/helpers/attachment-record.js';
 
 const KEYS = Number(process.env.ORPHAN_KEYS ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -24,23 +25,7 @@ for (let i = 0; i < KEYS + 3; i++) {
   const key = `attachments/${randomBytes(12).toString('hex')}`;
   await store.attachments.writeChunk(key, 0, new Uint8Array([1]), i === KEYS + 2);
   if (i >= KEYS) continue;
-  await store.attachments.insert({
-    id: key.slice(12),
-    uploaderId: 'u1',
-    chatId: null,
-    name: 'a.pdf',
-    contentType: 'application/pdf',
-    size: 1,
-    width: null,
-    height: null,
-    sha256: 'ab'.repeat(32),
-    blobKey: key,
-    thumbKey: null,
-    thumbContentType: null,
-    thumbSize: 0,
-    createdAt,
-    messageId: null,
-  });
+  await store.attachments.insert(pdfRecord(key, createdAt));
 }
 
 const mainThreadCpuMs = (): number => {

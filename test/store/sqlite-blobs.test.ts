@@ -10,9 +10,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
 import { Unavailable } from '../../src/errors.js';
-import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { blobFilePath, openSqliteStore } from '../../src/store/sqlite.js';
 import type { SqliteBlobFile } from '../../src/store/sqlite-blobs.js';
+import { pdfRecord } from '../helpers/attachment-record.js';
 
 const chunksIn = (path: string): number => {
   const database = new BetterSqlite3(path, { readonly: true });
@@ -24,24 +24,6 @@ const chunksIn = (path: string): number => {
     database.close();
   }
 };
-
-const record = (key: string): AttachmentRecord => ({
-  id: randomBytes(12).toString('hex'),
-  uploaderId: 'u1',
-  chatId: null,
-  name: 'a.pdf',
-  contentType: 'application/pdf',
-  size: 1,
-  width: null,
-  height: null,
-  sha256: 'ab'.repeat(32),
-  blobKey: key,
-  thumbKey: null,
-  thumbContentType: null,
-  thumbSize: 0,
-  createdAt: new Date().toISOString(),
-  messageId: null,
-});
 
 async function readAll(stream: AsyncIterable<unknown> | undefined): Promise<Buffer | undefined> {
   if (!stream) return undefined;
@@ -96,7 +78,7 @@ describe('SQLite attachments in the blob file', () => {
 
     const { store } = await open();
     try {
-      await store.attachments.insert(record('kept'));
+      await store.attachments.insert(pdfRecord('kept'));
       const blobs = databaseBlobStore(store.attachments);
       expect((await readAll(await blobs.get('kept')))?.toString()).toBe('abcde');
       expect((await readAll(await blobs.get('kept', { start: 2, end: 3 })))?.toString()).toBe('cd');
@@ -116,7 +98,7 @@ describe('SQLite attachments in the blob file', () => {
       const named = ['n-1', 'n-2', 'n-3', 'n-4', 'n-5'];
       for (const key of named) {
         await store.attachments.writeChunk(key, 0, new Uint8Array([1]));
-        await store.attachments.insert(record(key));
+        await store.attachments.insert(pdfRecord(key));
       }
       await store.attachments.writeChunk('orphan-1', 0, new Uint8Array([1]));
       await store.attachments.writeChunk('orphan-2', 0, new Uint8Array([1]));
@@ -140,14 +122,14 @@ describe('SQLite attachments in the blob file', () => {
         const key = `k-${String(i).padStart(5, '0')}`;
         await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
         if ([0, 999, 1000, 1202].includes(i)) orphans.push(key);
-        else if (i % 2 === 0) await store.attachments.insert(record(key));
+        else if (i % 2 === 0) await store.attachments.insert(pdfRecord(key));
         else {
           const main = `${key}-file`;
-          await store.attachments.insert({ ...record(main), thumbKey: key });
+          await store.attachments.insert({ ...pdfRecord(main), thumbKey: key });
         }
       }
       await store.attachments.writeChunk('last', 0, new Uint8Array([1]));
-      await store.attachments.insert(record('last'));
+      await store.attachments.insert(pdfRecord('last'));
       const later = new Date(Date.now() + 60_000).toISOString();
       const found = await store.attachments.orphanChunkKeys(later, 100);
       expect([...found].sort()).toEqual(orphans);
@@ -177,14 +159,14 @@ describe('SQLite attachments in the blob file', () => {
         const key = `k-${String(i).padStart(5, '0')}`;
         await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
         if (i % 100 === 0) orphans.push(key);
-        else await store.attachments.insert(record(key));
+        else await store.attachments.insert(pdfRecord(key));
       }
       for (const key of odd) {
         // Each odd key both an orphan and, with a suffix, a file its record names.
         await store.attachments.writeChunk(key, 0, new Uint8Array([1]), false);
         orphans.push(key);
         await store.attachments.writeChunk(`${key}/named`, 0, new Uint8Array([1]), false);
-        await store.attachments.insert(record(`${key}/named`));
+        await store.attachments.insert(pdfRecord(`${key}/named`));
       }
       const later = new Date(Date.now() + 60_000).toISOString();
       const found = await store.attachments.orphanChunkKeys(later, 1000);
