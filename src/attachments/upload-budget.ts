@@ -2,8 +2,8 @@
  * The node's upload byte budget: every upload of this node together reads at most
  * `bytesPerSecond` of file. Parsing, hashing, sniffing and storing a file take CPU the
  * node's sends need; an upload read as fast as the client sends competes with them for
- * the whole of its length (bench/attachments.ts: a send's p99 ×3.5 during one 5 MB
- * upload on 2 cores). Spread over time, the same work leaves the event loop free between
+ * the whole of its length (bench/attachments.ts: a send's p99 ×2.3 during one 5 MB
+ * upload, ×4.6 during ten, on 2 cores). Spread over time, the same work leaves the event loop free between
  * chunks.
  *
  * A token bucket that may go into debt: what an upload just read is charged, and the
