@@ -40,6 +40,3 @@ export async function waitFor200(port: number, path = '/health'): Promise<void> 
   }
   throw new Error(`server did not answer 200 on ${path}`);
 }
-
-/** A port unlikely to collide with another test's. */
-export const randomPort = (base: number) => base + Math.floor(Math.random() * 1000);

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OVERRIDABLE, overrideOf } from '../../src/tunables.js';
 import { itemAt } from '../helpers/lists.js';
-import { randomPort, runServerProcess, waitFor200 } from '../helpers/process.js';
+import { runServerProcess, waitFor200 } from '../helpers/process.js';
+import { freePort } from '../helpers/processes.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'chat-env-'));
@@ -42,7 +43,7 @@ describe('.env.example', () => {
 
 describe('.env', () => {
   it('is read at start from the working directory; the real environment wins over it', async () => {
-    const port = randomPort(35000);
+    const port = await freePort();
     writeFileSync(
       join(work, '.env'),
       [

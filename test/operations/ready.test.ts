@@ -7,7 +7,8 @@ import { replySerializerCompiler } from '../../src/http/reply-serializer.js';
 import { operationsRoutes } from '../../src/http/routes/operations.js';
 import { createReadiness } from '../../src/readiness.js';
 import { openStore } from '../../src/store/open.js';
-import { randomPort, runServerProcess, waitFor200 } from '../helpers/process.js';
+import { runServerProcess, waitFor200 } from '../helpers/process.js';
+import { freePort } from '../helpers/processes.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 
@@ -74,7 +75,7 @@ describe('/ready', () => {
   });
 
   it('SIGTERM: the process turns /ready to 503 before it closes, then exits 0', async () => {
-    const port = randomPort(34000);
+    const port = await freePort();
     const proc = runServerProcess(work, { PORT: String(port), SHUTDOWN_DRAIN_MS: '1500' });
     try {
       await waitFor200(port, '/ready');
