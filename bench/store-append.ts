@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/store-append.ts [append|history|writer|mark-read|statements]`: the SQLite
+ * `node --import tsx bench/store-append.ts [append|history|writer|writer-marks|mark-read|statements]`: the SQLite
  * store alone, without a server or sockets, so that what one statement or index costs a
  * message shows above the noise. Each measure alternates its variants round by round
  * (A B, then B A, ...) on fresh files and prints every round, so that a drift of a shared
@@ -18,6 +18,9 @@
  *   thread (sqlite-writer.ts), with the search indexer running beside them as in the
  *   server (and catching up at the end): µs of its activity per message, the process's
  *   CPU per message (both threads), the p99 of its delay, and the wall time.
+ * - writer-marks: the appends as in writer, with an admin mark-read every 5 ms beside them
+ *   on the main connection (read receipts), on the loop and with the writer thread: the
+ *   appends' wall time, the mark-reads' p50/p99 and the p99 of the loop's delay.
  * - mark-read: one admin mark-read of a 300,000-message chat with 100 unread user messages
  *   (100 more appended before each); ms of wall time. Variants: the store's (watermarks);
  *   and 0005's statement, as it was, with its partial index and without it (what the
@@ -109,12 +112,17 @@ function report(title: string, unit: string, results: Map<string, number[]>): vo
  * CHATS chats opened on `store`, and a sender of `total` user messages over them, IN_FLIGHT
  * at once: each lane goes round the chats, so every chat gets messages.
  */
-async function appendingTo(store: Store): Promise<(total: number) => Promise<void>> {
-  const chats = await Promise.all(
-    Array.from({ length: CHATS }, (_, i) =>
-      store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
-    ),
-  );
+async function appendingTo(
+  store: Store,
+  opened?: Awaited<ReturnType<Store['openChat']>>[],
+): Promise<(total: number) => Promise<void>> {
+  const chats =
+    opened ??
+    (await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+      ),
+    ));
   return async (total) => {
     let next = 0;
     await Promise.all(
@@ -242,6 +250,81 @@ async function benchWriter(): Promise<void> {
   report(title, 'CPU µs per message, every thread of the process', cpu);
   report(title, 'p99 event-loop delay, ms', delay);
   report(title, 's of wall time', wall);
+}
+
+/**
+ * Read receipts beside the appends, as a server takes them: one admin mark-read every
+ * MARK_EVERY_MS on the main connection while the appends run, on the loop and with the
+ * writer thread. With the thread, two connections write the file, and a mark-read that
+ * meets the thread's write lock waits in SQLite's busy handler, which sleeps on the event
+ * loop. Prints the appends' wall time, the mark-reads' latency and the loop's delay.
+ */
+const MARK_EVERY_MS = 5;
+
+async function writerMarksRound(onThread: boolean) {
+  const path = freshPath();
+  const store = await openSqliteStore(path, { writerThread: onThread });
+  try {
+    const chats = await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        store.openChat({ userId: `bench-user-${i}`, userName: 'Bench user', online: true }),
+      ),
+    );
+    const send = await appendingTo(store, chats);
+    await send(WARM_UP);
+    let appending = true;
+    const marks: number[] = [];
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const marking = (async () => {
+      for (let i = 0; appending; i++) {
+        const { chat } = chats[i % CHATS] ?? { chat: undefined };
+        if (!chat) throw new Error('no chat');
+        const started = performance.now();
+        await store.markRead(chat._id, readEffect('admin'));
+        marks.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, MARK_EVERY_MS));
+      }
+    })();
+    const started = performance.now();
+    await send(MESSAGES);
+    const wallMs = performance.now() - started;
+    appending = false;
+    await marking;
+    delay.disable();
+    marks.sort((a, b) => a - b);
+    const at = (q: number) => marks[Math.min(marks.length - 1, Math.floor(marks.length * q))] ?? 0;
+    return { wallMs, markP50: at(0.5), markP99: at(0.99), delayP99Ms: delay.percentile(99) / 1e6 };
+  } finally {
+    await store.close();
+    rmSync(path, { force: true });
+  }
+}
+
+async function benchWriterMarks(): Promise<void> {
+  const variants = ['on the event loop', 'writer thread'] as const;
+  const measured = [
+    'appends, s of wall time',
+    'mark-read p50, ms',
+    'mark-read p99, ms',
+    'p99 event-loop delay, ms',
+  ] as const;
+  const results = new Map(
+    measured.map((m) => [m, new Map<string, number[]>(variants.map((v) => [v, []]))]),
+  );
+  const keep = (m: (typeof measured)[number], variant: string, value: number) =>
+    results.get(m)?.get(variant)?.push(value);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of inTurn(variants, round)) {
+      const r = await writerMarksRound(variant === 'writer thread');
+      keep('appends, s of wall time', variant, r.wallMs / 1000);
+      keep('mark-read p50, ms', variant, r.markP50);
+      keep('mark-read p99, ms', variant, r.markP99);
+      keep('p99 event-loop delay, ms', variant, r.delayP99Ms);
+    }
+  }
+  const title = `appendMessage, ${MESSAGES} messages over ${CHATS} chats, a mark-read every ${MARK_EVERY_MS} ms beside them`;
+  for (const [m, values] of results) report(title, m, values);
 }
 
 // ---- history ---------------------------------------------------------------------------
@@ -533,6 +616,7 @@ const measures = {
   append: benchAppend,
   history: benchHistory,
   writer: benchWriter,
+  'writer-marks': benchWriterMarks,
   'mark-read': benchMarkRead,
   statements: benchStatements,
 };
