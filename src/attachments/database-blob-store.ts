@@ -8,7 +8,9 @@
  * the lock appends take. Only the last chunk's write waits for the disk, and it answers
  * for the ones before it (on SQLite one fsync per file; PostgreSQL commits each).
  * Reads stream the chunks back, the next one read while the last is sent, so a download
- * holds two chunks, never the file; a range reads only the chunks it covers.
+ * holds two chunks, never the file; a range reads only the chunks it covers, and a file
+ * whose size the caller knows no chunk past its last (its stream ends with its last byte,
+ * not a store read later).
  */
 import { Readable } from 'node:stream';
 import type { AttachmentRecords } from '../store/attachment-records.js';
@@ -75,17 +77,21 @@ export function databaseBlobStore(
       }
     },
 
-    async get(key, range) {
+    async get(key, range, size) {
       if (range) return getRange(key, range);
       const first = await records.readChunk(key, 0);
       if (first === undefined) return undefined;
+      // The chunks `size` spans, all as long as the first but the last (a store written
+      // with another chunk size reads right); unknown, they run until one is missing.
+      const count =
+        size === undefined ? Number.POSITIVE_INFINITY : Math.ceil(size / (first.length || 1));
       async function* chunks(): AsyncGenerator<Uint8Array> {
-        let next = readAhead(records.readChunk(key, 1));
+        let next = count > 1 ? readAhead(records.readChunk(key, 1)) : undefined;
         yield first as Uint8Array;
-        for (let idx = 2; ; idx++) {
+        for (let idx = 2; next; idx++) {
           const chunk = await next;
           if (chunk === undefined) return;
-          next = readAhead(records.readChunk(key, idx));
+          next = idx < count ? readAhead(records.readChunk(key, idx)) : undefined;
           yield chunk;
         }
       }

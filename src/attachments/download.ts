@@ -81,7 +81,7 @@ export async function openAttachment(
     // The whole file asked for as a range is the whole file.
     if (resolved.start > 0 || resolved.end < size - 1) range = resolved;
   }
-  const stored = await deps.attachments.blobs.get(key, range);
+  const stored = await deps.attachments.blobs.get(key, range, size);
   if (!stored) throw notFound(input.id);
   const body = exactLength(stored, range ? range.end - range.start + 1 : size);
   if (downloadIsRecorded(input.variant, range)) {

@@ -18,9 +18,11 @@ export interface BlobStore {
   /**
    * The bytes, streamed in chunks; `undefined` when the key holds nothing. With `range`
    * (inclusive offsets within the stored bytes, checked by the caller against the size it
-   * recorded), only those bytes, reading no more of the store than holds them.
+   * recorded), only those bytes, reading no more of the store than holds them. With `size`
+   * (the size the caller recorded), the whole file ends with its last byte: a store read
+   * in chunks need not read past its last chunk to find there is no more.
    */
-  get(key: string, range?: ByteRange): Promise<Readable | undefined>;
+  get(key: string, range?: ByteRange, size?: number): Promise<Readable | undefined>;
   /** Removes the key; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
 }

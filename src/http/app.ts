@@ -14,6 +14,7 @@ import { RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { LIMITS } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+import { closeConnectionsAnsweredWhileClosing } from './close-after-response.js';
 import type { HttpContext } from './context.js';
 import { corsOptions } from './cors.js';
 import { registerDocs } from './docs.js';
@@ -68,7 +69,8 @@ export function createHttpApp(
     frameworkErrors: (err, _req, reply: FastifyReply) => {
       reply.status(400).send(failure('VALIDATION_ERROR', err.message));
     },
-    // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too.
+    // Socket.io shares this server; graceful shutdown closes idle keep-alive sockets too,
+    // and those whose response ends after it began (close-after-response.ts).
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     // Trickled headers or bodies are cut (408) instead of holding a connection for minutes;
@@ -82,6 +84,7 @@ export function createHttpApp(
     },
     clientErrorHandler,
   });
+  closeConnectionsAnsweredWhileClosing(app);
   return app;
 }
 

@@ -118,6 +118,34 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(read).toEqual([10]);
   });
 
+  it('a whole file read with its size reads no chunk past its last, and one stored short ends short', async () => {
+    const read: number[] = [];
+    const counted = {
+      ...store.attachments,
+      readChunk: (key: string, idx: number) => {
+        read.push(idx);
+        return store.attachments.readChunk(key, idx);
+      },
+    };
+    const blobs = databaseBlobStore(counted, 1000);
+    for (const [size, chunks] of [
+      [0, 1],
+      [999, 1],
+      [1000, 1],
+      [4321, 5],
+      [5000, 5],
+    ] as const) {
+      const bytes = randomBytes(size);
+      await blobs.put(`k-sized-${size}`, bytes, 'application/pdf');
+      read.length = 0;
+      const whole = await readAll(await blobs.get(`k-sized-${size}`, undefined, size));
+      expect(whole?.equals(bytes), `${size} bytes`).toBe(true);
+      expect(read, `${size} bytes`).toEqual([...Array(chunks).keys()]);
+    }
+    // Its record says more than the store holds: the stream ends where the chunks do.
+    expect((await readAll(await blobs.get('k-sized-4321', undefined, 6000)))?.length).toBe(4321);
+  });
+
   it('records: found by id and by the message that used them; the quota counts files and thumbnails', async () => {
     const a = record('quota-user', { size: 300, thumbSize: 20 });
     const b = record('quota-user', { size: 700 });
