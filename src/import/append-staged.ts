@@ -34,18 +34,26 @@ export async function dropAlreadyStored(db: Kysely<ImportTables>): Promise<numbe
   return Number(result.numDeletedRows);
 }
 
-/** Consecutive chats (in the database's own id order, which the range queries use) in groups. */
-async function groupChats(db: Kysely<ImportTables>): Promise<ChatGroup[]> {
+/**
+ * Consecutive chats (in the database's own id order, which the range queries use) in groups
+ * of at most about ROWS_PER_TRANSACTION messages, as many groups as a multiple of
+ * `connections`, so that every connection gets about as much to append (100,000 messages on
+ * two: six groups of ~16,700, three each, rather than five of 20,000, three and two).
+ */
+async function groupChats(db: Kysely<ImportTables>, connections: number): Promise<ChatGroup[]> {
   const perChat = await db
     .selectFrom(STAGING_TABLE)
     .select((eb) => ['chatId', eb.fn.countAll<number>().as('n')])
     .groupBy('chatId')
     .orderBy('chatId')
     .execute();
+  const total = perChat.reduce((sum, { n }) => sum + Number(n), 0);
+  const rounds = Math.ceil(total / ROWS_PER_TRANSACTION / connections);
+  const perGroup = Math.ceil(total / (rounds * connections));
   const groups: ChatGroup[] = [];
   let group: ChatGroup | undefined;
   for (const { chatId, n } of perChat) {
-    if (!group || group.messages >= ROWS_PER_TRANSACTION) {
+    if (!group || group.messages >= perGroup) {
       group = { first: chatId, last: chatId, chatIds: [], messages: 0 };
       groups.push(group);
     }
@@ -93,7 +101,7 @@ export async function appendStaged(
     .on(STAGING_TABLE)
     .columns(['chatId', 'createdAt', 'id'])
     .execute();
-  const groups = await groupChats(db);
+  const groups = await groupChats(db, connections);
   const total = groups.reduce((sum, g) => sum + g.messages, 0);
   let appended = 0;
   onProgress(0, total);
