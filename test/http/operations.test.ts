@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { waitUntil } from '../helpers/processes.js';
 import { api, healthWithin, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
@@ -58,7 +59,7 @@ describe('health, root and docs', () => {
 });
 
 describe('/health under a flood', () => {
-  it('answers from a probe at most a second old: 300 requests reach the store at most twice', async () => {
+  it('answers from a probe at most a second old: 300 requests reach the store twice, plus once a second they last', async () => {
     const server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
     try {
       let pings = 0;
@@ -67,12 +68,15 @@ describe('/health under a flood', () => {
         pings++;
         return ping();
       };
+      const started = performance.now();
       const answers = await Promise.all(
         Array.from({ length: 300 }, () => api(server, 'GET', '/health')),
       );
+      // On a loaded machine the 300 take seconds, and each second may rightly probe anew.
+      const ageLimits = Math.floor((performance.now() - started) / TUNABLES.probeMaxAgeMs.value);
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(pings).toBeGreaterThanOrEqual(1);
-      expect(pings).toBeLessThanOrEqual(2);
+      expect(pings).toBeLessThanOrEqual(2 + ageLimits);
     } finally {
       await server.close();
     }

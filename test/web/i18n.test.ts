@@ -1,5 +1,6 @@
 /** The catalogues: three languages, the same keys and placeholders in each; language choice. */
 import { describe, expect, it } from 'vitest';
+import { auditStrings } from '../../web/shared/i18n/audit.js';
 import { common } from '../../web/shared/i18n/common.js';
 import { consoleStrings } from '../../web/shared/i18n/console.js';
 import { type Catalogue, LANGS, pickLang, translator } from '../../web/shared/i18n/index.js';
@@ -7,6 +8,7 @@ import { noteStrings } from '../../web/shared/i18n/notes.js';
 import { privacyStrings } from '../../web/shared/i18n/privacy.js';
 import { reportStrings } from '../../web/shared/i18n/reports.js';
 import { toolStrings } from '../../web/shared/i18n/tools.js';
+import { transcriptStrings } from '../../web/shared/i18n/transcript.js';
 import { widgetStrings } from '../../web/shared/i18n/widget.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -19,6 +21,8 @@ const catalogues: Array<[string, Catalogue<string>]> = [
   ['tools', toolStrings],
   ['reports', reportStrings],
   ['privacy', privacyStrings],
+  ['audit', auditStrings],
+  ['transcript', transcriptStrings],
 ];
 
 describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {
@@ -40,9 +44,15 @@ describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {
         (k) => catalogue[lang][k] === catalogue.en[k] && /[a-z]{3}/i.test(catalogue.en[k] ?? ''),
       );
     // Product words and formats that stay as they are.
-    const allowed = new Set(['newMessagesTitle', 'roleSuperadmin', 'superadminLabel']);
+    const allowed = new Set(['newMessagesTitle', 'roleSuperadmin', 'superadminLabel', 'auditTab']);
     expect(same('ru').filter((k) => !allowed.has(k))).toEqual([]);
     expect(same('uz').filter((k) => !allowed.has(k))).toEqual([]);
+  });
+
+  it("writes Uzbek's oʻ and gʻ with ʻ (U+02BB) and its tutuq belgisi with ʼ (U+02BC)", () => {
+    // One spelling in every catalogue: a quote or a typographic ‘ beside ʻ reads as a typo.
+    const stray = Object.entries(catalogue.uz).filter(([, text]) => /\p{L}['‘’]\p{L}/u.test(text));
+    expect(stray).toEqual([]);
   });
 });
 

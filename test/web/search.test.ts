@@ -28,10 +28,11 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     await server?.close();
   });
 
-  async function superadmin(): Promise<Page> {
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  async function superadmin(lang = 'en'): Promise<Page> {
+    await ctx?.close().catch(() => {});
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await ctx.newPage();
-    await page.goto(`${server.url}/console?lang=en`);
+    await page.goto(`${server.url}/console?lang=${lang}`);
     await page.fill('input[name=name]', 'Sardor');
     await page.fill('input[name=id]', 'sardor-search');
     await page.check('input[name=superadmin]');
@@ -108,5 +109,37 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     await page.keyboard.press('Escape');
     await page.locator('.tabs').waitFor();
     expect(await page.locator('.search-result').count()).toBe(0);
+  });
+
+  it("dates a result in the console's language, apart from the customer's name", async () => {
+    const user = { userId: 'user-search-ru', userName: 'Ravshan' };
+    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+    const sent = await request(server, 'POST /api/messages', {
+      body: {
+        chatId: chat._id,
+        senderId: user.userId,
+        senderType: 'user',
+        senderName: user.userName,
+        content: 'Перевод 55501234 не дошёл',
+      },
+    });
+    const { message } = succeeded(sent);
+
+    // A Russian console in an American browser: the date is Russian, as the rest of the page.
+    const page = await superadmin('ru');
+    await page.locator('#search-q').fill('55501234');
+    await page.locator('#search-q').press('Enter');
+    const result = page.locator('.search-result');
+    await result.first().waitFor();
+    const date = result.locator('time.chat-item__meta');
+    expect(await date.textContent()).toBe(
+      new Intl.DateTimeFormat('ru').format(new Date(message.createdAt)),
+    );
+    const gap = await result.evaluate((row) => {
+      const name = row.querySelector('.chat-item__name')?.getBoundingClientRect();
+      const time = row.querySelector('time')?.getBoundingClientRect();
+      return name && time ? time.left - name.right : -1;
+    });
+    expect(gap).toBeGreaterThanOrEqual(8);
   });
 });

@@ -10,7 +10,7 @@ import { useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
-import type { Translate } from '../shared/i18n/index.js';
+import { type Lang, LOCALE, type Translate } from '../shared/i18n/index.js';
 import type { RestSuccess } from '../shared/rest.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
@@ -22,6 +22,8 @@ interface Props {
   client: ChatClient;
   me: Identity;
   c: Translate<ConsoleKey>;
+  /** The console's language: result dates are written in it, as the rest of the page. */
+  lang: Lang;
   /** The admin chose a result: open its chat (at the message, when there is one). */
   onOpen(chat: Chat, message: Message | undefined): void;
   /** What the sidebar shows while no results are: the chat lists. */
@@ -47,7 +49,7 @@ export function Marked({ highlight }: { highlight: Highlight }) {
   return <span class="search-result__snippet">{parts}</span>;
 }
 
-export function SearchPanel({ client, me, c, onOpen, children }: Props) {
+export function SearchPanel({ client, me, c, lang, onOpen, children }: Props) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<SearchResult[] | undefined>(undefined);
   const [next, setNext] = useState<string | null>(null);
@@ -146,7 +148,7 @@ export function SearchPanel({ client, me, c, onOpen, children }: Props) {
                     <Isolated class="chat-item__name" text={r.chat.userName || r.chat.userId} />
                     {r.message ? (
                       <time class="chat-item__meta" dateTime={r.message.createdAt}>
-                        {new Date(r.message.createdAt).toLocaleDateString()}
+                        {new Date(r.message.createdAt).toLocaleDateString(LOCALE[lang])}
                       </time>
                     ) : (
                       <span class="chat-item__meta">{c('searchUserMatch')}</span>

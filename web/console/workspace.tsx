@@ -241,6 +241,7 @@ export function Workspace(props: Props) {
             client={client}
             me={me}
             c={c}
+            lang={lang}
             onOpen={(opened, message) => {
               dispatch({ type: 'upsert', chat: opened });
               setSelected(opened._id);

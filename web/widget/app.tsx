@@ -5,7 +5,6 @@
  * agents' queue. It tells the host page what happens through `dispatch` (the element's
  * DOM events): the panel opening and closing, the unread count, a token that expired.
  */
-import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import { common } from '../shared/i18n/common.js';
@@ -34,6 +33,17 @@ import { RatingPrompt } from './rating-prompt.js';
  * seconds; after this long none will, and the user is told to reload instead.
  */
 const EXPIRED_TOKEN_WAIT_MS = 60_000;
+
+/**
+ * An agent joining or taking over, kept as words and a name rather than a sentence, so a
+ * host page that switches the widget's language sees these lines switch too.
+ */
+interface AgentNotice {
+  key: string;
+  words: 'agentJoined' | 'agentChanged';
+  name: string;
+  afterSeq: number;
+}
 
 interface Props {
   config: WidgetConfig;
@@ -110,7 +120,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
 
   const [open, setOpen] = useState(false);
   const [chat, setChat] = useState<Chat | undefined>(undefined);
-  const [notices, setNotices] = useState<Notice[]>([]);
+  const [notices, setNotices] = useState<AgentNotice[]>([]);
   const [error, setError] = useState<string | undefined>(undefined);
   const { state: connection, expired } = useConnectionWithCode(client);
   const [gaveUpWaiting, setGaveUpWaiting] = useState(false);
@@ -160,8 +170,8 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     dispatch('fastorika:unread', unread);
   }, [unread, dispatch]);
 
-  const notice = useCallback((text: ComponentChildren) => {
-    setNotices((ns) => [...ns, { key: String(ns.length), text, afterSeq: seqNow.current }]);
+  const notice = useCallback((words: AgentNotice['words'], name: string) => {
+    setNotices((ns) => [...ns, { key: String(ns.length), words, name, afterSeq: seqNow.current }]);
   }, []);
 
   /** The user's chat that is not closed, if any (after start and after every reconnect). */
@@ -181,11 +191,11 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
       client.onResync(() => void refresh().catch(() => {})),
       client.on('admin-joined', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
-        notice(sentence(w('agentJoined'), { name: p.adminName }));
+        notice('agentJoined', p.adminName);
       }),
       client.on('admin-changed', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, assignedAdminName: p.adminName } : c));
-        notice(sentence(w('agentChanged'), { name: p.adminName }));
+        notice('agentChanged', p.adminName);
       }),
       client.on('chat-closed', (p) => {
         setChat((c) => (c && c._id === p.chatId ? { ...c, status: 'closed' } : c));
@@ -194,7 +204,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     return () => {
       for (const off of offs) off();
     };
-  }, [client, refresh, notice, w]);
+  }, [client, refresh, notice]);
 
   const send = async (text: string, attachment?: UploadedAttachment) => {
     setError(undefined);
@@ -305,7 +315,13 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
             onRetry={view.retry}
             onLoadOlder={view.loadOlder}
             loadingOlder={view.loadingOlder}
-            notices={notices}
+            notices={notices.map(
+              (n): Notice => ({
+                key: n.key,
+                afterSeq: n.afterSeq,
+                text: sentence(w(n.words), { name: n.name }),
+              }),
+            )}
             server={config.server}
             footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
           />

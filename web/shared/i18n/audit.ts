@@ -51,7 +51,7 @@ export const auditStrings: Catalogue<AuditKey> = {
     auditFailed: 'Журнал аудита не загрузился: {reason}',
   },
   uz: {
-    chatTabs: "Chat bo'limlari",
+    chatTabs: 'Chat boʻlimlari',
     conversationTab: 'Yozishma',
     auditTab: 'Audit',
     auditCaption: 'Chatning audit jurnali, avval yangilari',
@@ -62,7 +62,7 @@ export const auditStrings: Catalogue<AuditKey> = {
     auditHash: 'Xesh',
     auditOlder: 'Oldingi yozuvlar',
     auditRefresh: 'Yangilash',
-    auditEmpty: "Bu chat bo'yicha audit yozuvlari yo'q.",
+    auditEmpty: 'Bu chat boʻyicha audit yozuvlari yoʻq.',
     auditLoading: 'Audit jurnali yuklanmoqda…',
     auditFailed: 'Audit jurnali yuklanmadi: {reason}',
   },

@@ -29,8 +29,8 @@ export const noteStrings: Catalogue<NotesKey> = {
   uz: {
     noteLabel: 'Ichki eslatma',
     noteToggle: 'Eslatma',
-    noteToggleHint: "Ichki eslatma yozish: uni faqat adminlar ko'radi, mijoz hech qachon",
-    notePlaceholder: "Adminlar uchun ichki eslatma (mijoz uni ko'rmaydi)…",
+    noteToggleHint: 'Ichki eslatma yozish: uni faqat adminlar koʻradi, mijoz hech qachon',
+    notePlaceholder: 'Adminlar uchun ichki eslatma (mijoz uni koʻrmaydi)…',
     noteBy: '{name} yozgan ichki eslatma',
     noteFailed: 'Eslatma saqlanmadi: {reason}',
   },

@@ -38,15 +38,15 @@ export const privacyStrings: Catalogue<PrivacyKey> = {
     erased: 'Стёрто. Чаты: {chats}, сообщения: {messages}, вложения: {attachments}.',
   },
   uz: {
-    userDataTitle: "Mijoz ma'lumotlari",
-    exportUser: "Ma'lumotlarni yuklab olish",
-    exportFailed: "Ma'lumotlar yuklab olinmadi: {reason}",
-    eraseUser: "Foydalanuvchini o'chirish",
+    userDataTitle: 'Mijoz maʼlumotlari',
+    exportUser: 'Maʼlumotlarni yuklab olish',
+    exportFailed: 'Maʼlumotlar yuklab olinmadi: {reason}',
+    eraseUser: 'Foydalanuvchini oʻchirish',
     confirmErase:
-      "{name} ({id}) o'chirilsinmi? Uning barcha chatlarida xabarlari, ismi, mijoz ma'lumotlari, baho izohlari, qaydlar va ilovalar butunlay o'chiriladi; hisoblar va audit jurnali taxallus ostida qoladi. Ochiq chatlar yopiladi. Buni qaytarib bo'lmaydi.",
-    confirmEraseYes: "Butunlay o'chirish",
+      '{name} ({id}) oʻchirilsinmi? Uning barcha chatlarida xabarlari, ismi, mijoz maʼlumotlari, baho izohlari, qaydlar va ilovalar butunlay oʻchiriladi; hisoblar va audit jurnali taxallus ostida qoladi. Ochiq chatlar yopiladi. Buni qaytarib boʻlmaydi.',
+    confirmEraseYes: 'Butunlay oʻchirish',
     cancel: 'Bekor qilish',
-    eraseFailed: "Foydalanuvchi o'chirilmadi: {reason}",
-    erased: "O'chirildi: {chats} ta chat, {messages} ta xabar, {attachments} ta ilova.",
+    eraseFailed: 'Foydalanuvchi oʻchirilmadi: {reason}',
+    erased: 'Oʻchirildi: {chats} ta chat, {messages} ta xabar, {attachments} ta ilova.',
   },
 };
