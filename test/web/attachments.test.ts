@@ -215,6 +215,19 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
       expect(await agent.locator('.msg[data-seq="2"] .msg__text').count()).toBe(0);
       expect(await seriousViolations(agent, '.chat')).toEqual([]);
 
+      // A thumbnail whose link the server refuses (expired, or signed with another node's
+      // secret) says so in the user's language and links to the file, not an empty box.
+      const shown = first.locator('.msg__image img');
+      await shown.evaluate((img) => {
+        if (img instanceof HTMLImageElement) img.src = `${img.src}0`;
+      });
+      const unavailable = first.locator('.msg__file--unavailable');
+      await unavailable.waitFor();
+      expect(await unavailable.locator('[role=status]').textContent()).toBe(
+        t('imageUnavailable', { name: isolated('receipt.png') }),
+      );
+      expect(await unavailable.getAttribute('href')).toMatch(/^http.*\/api\/attachments\//);
+
       // An HTML file named .png is refused by the server, said in the user's language.
       const html = Buffer.from('<!doctype html><script>alert(1)</script>');
       await fileInput.setInputFiles({ name: 'statement.png', mimeType: 'image/png', buffer: html });

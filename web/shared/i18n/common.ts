@@ -48,6 +48,7 @@ export type CommonKey =
   | 'openImage'
   | 'openInNewTab'
   | 'closeImage'
+  | 'imageUnavailable'
   | 'sizeB'
   | 'sizeKB'
   | 'sizeMB'
@@ -104,6 +105,7 @@ export const common: Catalogue<CommonKey> = {
     openImage: 'Open {name} full size',
     openInNewTab: 'Open in a new tab',
     closeImage: 'Close',
+    imageUnavailable: '{name} could not be shown. Open the file',
     sizeB: '{n} B',
     sizeKB: '{n} KB',
     sizeMB: '{n} MB',
@@ -160,6 +162,7 @@ export const common: Catalogue<CommonKey> = {
     openImage: 'Открыть {name} в полном размере',
     openInNewTab: 'Открыть в новой вкладке',
     closeImage: 'Закрыть',
+    imageUnavailable: 'Не удалось показать {name}. Открыть файл',
     sizeB: '{n} Б',
     sizeKB: '{n} КБ',
     sizeMB: '{n} МБ',
@@ -216,6 +219,7 @@ export const common: Catalogue<CommonKey> = {
     openImage: '{name} ni toʻliq oʻlchamda ochish',
     openInNewTab: 'Yangi varaqda ochish',
     closeImage: 'Yopish',
+    imageUnavailable: '{name} koʻrsatilmadi. Faylni ochish',
     sizeB: '{n} bayt',
     sizeKB: '{n} KB',
     sizeMB: '{n} MB',

@@ -1,10 +1,12 @@
 /**
  * An attachment in the history. An image is its thumbnail, a button that opens it full
  * size in a dialog (Escape or Close closes it and focus goes back to the thumbnail; the
- * dialog also links to the file in a new tab). Any other file is a link named by the file
- * and its size. Links are the server's signed paths, resolved against its origin.
+ * dialog also links to the file in a new tab); one the browser could not load (its link
+ * refused: expired, or signed by a node with another secret) says so and links to the
+ * file instead of leaving an empty box. Any other file is a link named by the file and
+ * its size. Links are the server's signed paths, resolved against its origin.
  */
-import { useRef } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { formatSize, isImageType } from '../attachments.js';
 import { isolated } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
@@ -60,12 +62,26 @@ interface ImageProps {
 function ImageAttachment({ attachment, href, size, server, t }: ImageProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  const [unavailable, setUnavailable] = useState(false);
   const thumb = attachmentHref(server, attachment.thumbnailUrl) ?? href;
   const label = t('openImage', { name: isolated(attachment.name) });
   const close = () => {
     dialog.current?.close();
     opener.current?.focus();
   };
+  if (unavailable) {
+    return (
+      <a
+        class="msg__file msg__file--attachment msg__file--unavailable"
+        href={href}
+        target="_blank"
+        rel="noopener noreferrer"
+      >
+        <span role="status">{t('imageUnavailable', { name: isolated(attachment.name) })}</span>
+        <span class="msg__file-size">{size}</span>
+      </a>
+    );
+  }
   return (
     <>
       <button
@@ -82,6 +98,7 @@ function ImageAttachment({ attachment, href, size, server, t }: ImageProps) {
           alt=""
           loading="lazy"
           width={attachment.width && Math.min(attachment.width, 240)}
+          onError={() => setUnavailable(true)}
         />
       </button>
       <dialog
