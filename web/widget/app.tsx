@@ -75,21 +75,37 @@ function useUploadLimit(server: string): number | undefined {
   return maxBytes;
 }
 
-/** The connection's state, and whether a signed-out came from an expired token. */
+/**
+ * The connection's state, whether a signed-out came from an expired token, and whether
+ * from no token at all (the server signs users in with tokens and the page gave none:
+ * the page's mistake, told to its developer in the browser's console, not to the user as
+ * an expired session).
+ */
 function useConnectionWithCode(client: ChatClient) {
-  const [state, setState] = useState<{ state: ConnectionState; expired: boolean }>({
+  const [state, setState] = useState<{
+    state: ConnectionState;
+    expired: boolean;
+    noToken: boolean;
+  }>({
     state: client.state(),
     expired: false,
+    noToken: false,
   });
   useEffect(
     () =>
-      client.onState((s, code) =>
+      client.onState((s, code) => {
+        if (code === 'MISSING_TOKEN') {
+          console.error(
+            'fastorika-chat: the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token',
+          );
+        }
         setState((prev) => ({
           state: s,
           // An expiry lasts until the connection is back (a fresh token), whatever comes between.
           expired: s === 'online' ? false : code === 'TOKEN_EXPIRED' || prev.expired,
-        })),
-      ),
+          noToken: s === 'signed-out' && code === 'MISSING_TOKEN',
+        }));
+      }),
     [client],
   );
   return state;
@@ -122,7 +138,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const [chat, setChat] = useState<Chat | undefined>(undefined);
   const [notices, setNotices] = useState<AgentNotice[]>([]);
   const [error, setError] = useState<string | undefined>(undefined);
-  const { state: connection, expired } = useConnectionWithCode(client);
+  const { state: connection, expired, noToken } = useConnectionWithCode(client);
   const [gaveUpWaiting, setGaveUpWaiting] = useState(false);
   useEffect(() => {
     setGaveUpWaiting(false);
@@ -299,11 +315,13 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
             >
               {connection !== 'signed-out'
                 ? t(connection)
-                : !expired
-                  ? t('signedOut')
-                  : gaveUpWaiting
-                    ? w('sessionEnded')
-                    : t('reconnecting')}
+                : noToken
+                  ? w('noSignIn')
+                  : !expired
+                    ? t('signedOut')
+                    : gaveUpWaiting
+                      ? w('sessionEnded')
+                      : t('reconnecting')}
             </p>
           )}
           <MessageList

@@ -15,6 +15,7 @@ export type WidgetKey =
   | 'startFailed'
   | 'notConfigured'
   | 'sessionEnded'
+  | 'noSignIn'
   | 'rateAsk'
   | 'rateStar'
   | 'rateComment'
@@ -42,6 +43,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Could not start the chat. Try again.',
     notConfigured: 'Chat is unavailable: the page gave no user.',
     sessionEnded: 'The chat was disconnected. Reload the page to continue.',
+    noSignIn: 'The chat is not available on this page right now.',
     rateAsk: 'How was your chat?',
     rateStar: '{count} of 5',
     rateComment: 'Anything to add? (optional)',
@@ -68,6 +70,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Не удалось начать чат. Попробуйте ещё раз.',
     notConfigured: 'Чат недоступен: страница не указала пользователя.',
     sessionEnded: 'Чат отключён. Обновите страницу, чтобы продолжить.',
+    noSignIn: 'Чат сейчас недоступен на этой странице.',
     rateAsk: 'Как прошёл разговор?',
     rateStar: '{count} из 5',
     rateComment: 'Хотите что-то добавить? (необязательно)',
@@ -94,6 +97,7 @@ export const widgetStrings: Catalogue<WidgetKey> = {
     startFailed: 'Chatni boshlab boʻlmadi. Qayta urinib koʻring.',
     notConfigured: 'Chat mavjud emas: sahifa foydalanuvchini koʻrsatmagan.',
     sessionEnded: 'Chat uzildi. Davom etish uchun sahifani yangilang.',
+    noSignIn: 'Bu sahifada chat hozir mavjud emas.',
     rateAsk: 'Suhbat qanday oʻtdi?',
     rateStar: '5 dan {count}',
     rateComment: 'Qoʻshimcha fikringiz bormi? (ixtiyoriy)',
