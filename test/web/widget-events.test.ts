@@ -108,6 +108,9 @@ describe.skipIf(!chromiumAvailable)('<fastorika-chat> and its host page', () => 
     await widget.locator('button.launcher').click();
     const box = widget.locator('textarea');
     await box.waitFor();
+    await until('the page hears fastorika:open', async () => {
+      return (await seenOf(page, 'fastorika:open')).length > 0;
+    });
     expect((await seenOf(page, 'fastorika:open')).length).toBe(1);
 
     // A message, then a draft the user is in the middle of typing.
@@ -143,6 +146,10 @@ describe.skipIf(!chromiumAvailable)('<fastorika-chat> and its host page', () => 
     // An agent answers while the panel is closed: the count goes to the page; opening reads it.
     await widget.locator('.panel__close').click();
     await widget.locator('.panel').waitFor({ state: 'detached' });
+    // The event follows the render that removed the panel (an effect runs after paint).
+    await until('the page hears fastorika:close', async () => {
+      return (await seenOf(page, 'fastorika:close')).length > 0;
+    });
     expect((await seenOf(page, 'fastorika:close')).length).toBe(1);
     const adminAuth = bearer(await signToken(admin.id, 'admin', admin.name));
     const userAuth = bearer(await signToken(user.id, 'user', user.name));
