@@ -12,6 +12,7 @@ import { writableBy } from './chat-sql.js';
 import { messageCreatedRows } from './message-webhooks.js';
 import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable, WebhookOutboxTable } from './schema.js';
+import { sqliteIndexBatch } from './sqlite-search-index.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
 import type { WalSync } from './wal-sync.js';
 
@@ -164,7 +165,8 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
  * The appends on the event loop. With `wal` (a file, not `:memory:`) a batch commits
  * without its fsync and is answered once the WAL is synced on libuv's pool (wal-sync.ts),
  * so the loop serves sockets while the disk works; the batch still holds Kysely's
- * connection only while its statements run.
+ * connection only while its statements run. The search index's batches commit without an
+ * fsync too.
  */
 export function sqliteAppender(
   database: BetterSqlite3.Database,
@@ -178,6 +180,7 @@ export function sqliteAppender(
         db.connection().execute(async () => appendAll(drafts, webhookUrls)),
     };
   }
+  const indexBatch = sqliteIndexBatch(database);
   const withoutFsync = database.prepare('PRAGMA synchronous = NORMAL');
   const withFsync = database.prepare('PRAGMA synchronous = FULL');
   return {
@@ -194,5 +197,16 @@ export function sqliteAppender(
       await wal.sync();
       return results;
     },
+    // The index's batch needs no fsync of its own: its rows and its watermark commit
+    // together, so a batch the disk lost is indexed again, and the next sync covers it.
+    indexSearch: (max) =>
+      db.connection().execute(async () => {
+        withoutFsync.run();
+        try {
+          return indexBatch(max);
+        } finally {
+          withFsync.run();
+        }
+      }),
   };
 }

@@ -146,6 +146,9 @@ describe('SQLite appends synced on the pool', () => {
         limit: 10,
       });
       expect(history.messages.map((m) => m.content)).toEqual(['one']);
+      // The search index's batch commits without an fsync, and leaves FULL behind it too.
+      expect(await store.indexSearch(500)).toBe(1);
+      expect(raw?.pragma('synchronous', { simple: true })).toBe(2);
     } finally {
       await store.close();
     }
