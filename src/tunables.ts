@@ -742,6 +742,13 @@ export const TUNABLES = {
     reason:
       "Chats are appended in groups of about this many messages, each group one transaction with the chats' recomputed fields, so an interrupted import leaves every chat consistent.",
   },
+  importPostgresConnections: {
+    value: 2,
+    unit: 'connections',
+    area: 'import',
+    reason:
+      "Connections the import writes through on PostgreSQL: the append's groups of chats are independent, and the backend's CPU (the messages' indexes and search terms) bounds it, so two backends use both cores of a two-core machine while the importing process waits.",
+  },
   importPreviewReadChars: {
     value: 1000,
     unit: 'characters',

@@ -6,7 +6,8 @@
  * pooled connection at a time, whatever the number of uploads. On SQLite the chunks go to
  * a file of their own written by a thread (store/sqlite-blobs.ts), off the event loop and
  * the lock appends take. Only the last chunk's write waits for the disk, and it answers
- * for the ones before it (on SQLite one fsync per file; PostgreSQL commits each).
+ * for the ones before it (one fsync of SQLite's blob file, one WAL flush of PostgreSQL's
+ * per file: store/attachment-records.ts).
  * Reads stream the chunks back, the next one read while the last is sent, so a download
  * holds two chunks, never the file; a range reads only the chunks it covers, and a file
  * whose size the caller knows no chunk past its last (its stream ends with its last byte,

@@ -5,7 +5,7 @@
  * reach, and the blobs it wrote are deleted (a crash between the two is swept later).
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Actor, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
@@ -25,6 +25,7 @@ import {
   isImageType,
   sniff,
 } from './content-type.js';
+import { sha256InSlices } from './file-intake.js';
 import { processImage } from './images.js';
 import { ScannerUnavailable } from './ports.js';
 import { assertWithinQuota } from './rules.js';
@@ -34,6 +35,8 @@ import { linkViewer, uploadedAttachment } from './wire.js';
 
 export interface UploadedFile {
   bytes: Uint8Array;
+  /** The bytes' sha256 (hex), computed as they arrived. */
+  sha256: string;
   /** The name the client gave (may be a path, may be empty). */
   filename: string;
   /** The part's declared Content-Type. */
@@ -124,10 +127,17 @@ async function scan(deps: AttachmentDeps, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** What is stored: the bytes (an image re-encoded without metadata) and its thumbnail. */
-async function prepare(deps: AttachmentDeps, bytes: Uint8Array, type: AcceptedType) {
-  if (!isImageType(type)) return { bytes, width: null, height: null, thumbnail: undefined };
-  return processImage(bytes, type, deps.attachments.maxPixels);
+/**
+ * What is stored: the bytes (an image re-encoded without metadata), their sha256 and the
+ * thumbnail. Other files are stored as uploaded, so their hash is the one taken on arrival.
+ */
+async function prepare(deps: AttachmentDeps, file: UploadedFile, type: AcceptedType) {
+  if (!isImageType(type)) {
+    const { bytes, sha256 } = file;
+    return { bytes, sha256, width: null, height: null, thumbnail: undefined };
+  }
+  const image = await processImage(file.bytes, type, deps.attachments.maxPixels);
+  return { ...image, sha256: await sha256InSlices(image.bytes) };
 }
 
 export async function uploadAttachment(
@@ -148,7 +158,7 @@ export async function uploadAttachment(
   const contradicted = contradiction(sniffed.type, file.declaredType, file.filename);
   if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
   await scan(deps, file.bytes);
-  const prepared = await prepare(deps, file.bytes, sniffed.type);
+  const prepared = await prepare(deps, file, sniffed.type);
   const thumbSize = prepared.thumbnail?.bytes.length ?? 0;
   assertWithinQuota(
     await deps.store.attachments.bytesHeldBy(uploader.id),
@@ -166,7 +176,7 @@ export async function uploadAttachment(
     size: prepared.bytes.length,
     width: prepared.width,
     height: prepared.height,
-    sha256: createHash('sha256').update(prepared.bytes).digest('hex'),
+    sha256: prepared.sha256,
     blobKey: `attachments/${id}`,
     thumbKey: prepared.thumbnail ? `attachments/${id}/thumbnail` : null,
     thumbContentType: prepared.thumbnail?.contentType ?? null,

@@ -90,6 +90,48 @@ function millisOf(value: unknown, field: string): number {
   return integerValue(value, field);
 }
 
+/** The relaxed form mongoexport writes when the milliseconds are 0 (Go drops trailing zeros). */
+const SECONDS_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** The instants whose ISO form has a four-digit year: 0000-01-01 to 9999-12-31. */
+const FIRST_MS = -62_167_219_200_000;
+const LAST_MS = 253_402_300_799_999;
+const DAY_MS = 86_400_000;
+
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Milliseconds since the epoch → ISO-8601 UTC with milliseconds, by arithmetic (the proleptic
+ * Gregorian calendar, as Date has it; days → year, month, day as in Hinnant's
+ * civil_from_days): a Date's toISOString cost 0.7–0.9 µs a call on this machine against
+ * 0.25–0.35 µs, and it runs for two or three dates of every message.
+ */
+export function isoOfMillis(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const inDay = ms - days * DAY_MS;
+  const shifted = days + 719_468; // days since 0000-03-01
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(inDay / 3_600_000);
+  const minutes = Math.floor(inDay / 60_000) % 60;
+  const seconds = Math.floor(inDay / 1000) % 60;
+  const millis = inDay % 1000;
+  const milliText = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : `${millis}`;
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}T${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${milliText}Z`;
+}
+
 /**
  * A date as our stored form: ISO-8601 UTC with milliseconds, which sorts correctly as text —
  * so only years 0000–9999 (toISOString writes others as ±YYYYYY, which would not).
@@ -98,12 +140,18 @@ function millisOf(value: unknown, field: string): number {
 export function isoDate(value: unknown, field: string): string {
   const wrapped = wrapper(value);
   const inner = wrapped?.[0] === '$date' ? wrapped[1] : value;
-  if (typeof inner === 'string' && CANONICAL_DATE.test(inner) && namesRealTime(inner)) return inner;
+  if (
+    typeof inner === 'string' &&
+    (CANONICAL_DATE.test(inner) || SECONDS_DATE.test(inner)) &&
+    namesRealTime(inner)
+  ) {
+    return inner.length === 24 ? inner : `${inner.slice(0, 19)}.000Z`;
+  }
   const ms = millisOf(inner, field);
-  const date = new Date(ms);
-  const iso = Number.isNaN(date.getTime()) ? '' : date.toISOString();
-  if (iso.length !== 24) throw new FieldProblem('invalid-date', field, 'is not a valid date');
-  return iso;
+  if (!(ms >= FIRST_MS && ms <= LAST_MS)) {
+    throw new FieldProblem('invalid-date', field, 'is not a valid date');
+  }
+  return isoOfMillis(ms);
 }
 
 /** The creation time an ObjectId carries (its first 4 bytes, in seconds). */

@@ -100,6 +100,7 @@ async function run(
   progress: Progress,
 ): Promise<Omit<ImportSummary, 'seconds' | 'messagesPerSecond'>> {
   const { db } = target;
+  await target.claim();
   const { known, openByUser } = await KnownChats.load(db);
 
   const chats = new ChatWriter(
@@ -121,7 +122,7 @@ async function run(
   );
   await chats.flush();
 
-  await createStagingTable(db);
+  await createStagingTable(target);
   const messages = new MessageStager(target, known, report, basename(files.messages.path));
   await readExport(
     {
@@ -136,7 +137,7 @@ async function run(
   await messages.rejectDuplicates();
 
   const skippedMessages = await dropAlreadyStored(db);
-  const imported = await appendStaged(db, (done, total) => {
+  const imported = await appendStaged(target, (done, total) => {
     if (done === 0) progress.start('appending', total);
     progress.update(done, done);
   });

@@ -1,18 +1,28 @@
 /**
- * The import's connection to the configured store: the server's schema and migrations, one
- * connection (the staging table is a TEMP table, private to it), and every difference
- * between SQLite and PostgreSQL the import has: this set-up, and which form of the staging
- * insert to use (staging-insert.ts). Every other statement (ON CONFLICT, RETURNING, window
- * functions, UPDATE … FROM (VALUES …)) is written once and runs on both.
+ * The import's connection to the configured store: the server's schema and migrations, and
+ * every difference between SQLite and PostgreSQL the import has: this set-up, how many
+ * connections write (PostgreSQL: importPostgresConnections, sharing UNLOGGED scratch tables;
+ * SQLite: one, its scratch tables TEMP), and which form of the staging insert to use
+ * (staging-insert.ts). Every other statement (ON CONFLICT, RETURNING, window functions,
+ * UPDATE … FROM (VALUES …)) is written once and runs on both.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  type CreateTableBuilder,
+  Kysely,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import type { DatabaseConfig } from '../config.js';
 import { migrateToLatest } from '../store/migrations.js';
 import type { Database, MessagesTable } from '../store/schema.js';
-import { type StagingInsert, unnestStagingInsert, valuesStagingInsert } from './staging-insert.js';
+import { TUNABLES } from '../tunables.js';
+import { InputError } from './input-error.js';
+import { jsonStagingInsert, type StagingInsert, valuesStagingInsert } from './staging-insert.js';
 
 /**
  * Messages read from the export, before their chat's order (and so their seq) is known, with
@@ -39,6 +49,20 @@ export interface ImportDatabase {
   kind: DatabaseConfig['kind'];
   db: Kysely<ImportTables>;
   insertStaged: StagingInsert;
+  /** Transactions that can run at once: one per connection. */
+  connections: number;
+  /**
+   * A table of the import's own (staging, duplicates): TEMP on SQLite, private to its one
+   * connection; UNLOGGED on PostgreSQL, where every connection of the import reads it.
+   */
+  scratch<TB extends string, C extends string>(
+    table: CreateTableBuilder<TB, C>,
+  ): CreateTableBuilder<TB, C>;
+  /**
+   * Refuses to go on while another import runs on this database (PostgreSQL: they would
+   * share the scratch tables); held until close().
+   */
+  claim(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,12 +106,18 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   });
 }
 
+const POSTGRES_CONNECTIONS = TUNABLES.importPostgresConnections.value;
+
 async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   const { default: pg } = await import('pg');
-  // One connection, never closed while idle: the TEMP staging table lives in its session.
-  const pool = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 0 });
+  // Never closed while idle: claim()'s advisory lock lives in the session that took it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POSTGRES_CONNECTIONS,
+    idleTimeoutMillis: 0,
+  });
   // An idle connection that dies must not crash the process from an unhandled 'error' event;
-  // the next query then fails on a fresh connection (its TEMP table gone) and so does the run.
+  // its transaction, if any, fails, and so does the run (each group commits whole).
   pool.on('error', () => {});
   pool.on('connect', (client) => {
     // A crash loses at most the last commits, and a re-run imports exactly what is missing,
@@ -96,6 +126,9 @@ async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   });
   return new Kysely<ImportTables>({ dialect: new PostgresDialect({ pool }) });
 }
+
+/** Any fixed number: the key of the one advisory lock the import takes. */
+const IMPORT_LOCK = 0x7632_696d_706f;
 
 export async function openImportDatabase(config: DatabaseConfig): Promise<ImportDatabase> {
   const db =
@@ -106,6 +139,31 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
     await db.destroy();
     throw err;
   }
-  const insertStaged = config.kind === 'postgres' ? unnestStagingInsert() : valuesStagingInsert(db);
-  return { kind: config.kind, db, insertStaged, close: () => db.destroy() };
+  const close = () => db.destroy();
+  if (config.kind === 'sqlite') {
+    return {
+      kind: config.kind,
+      db,
+      insertStaged: valuesStagingInsert(db),
+      connections: 1,
+      scratch: (table) => table.temporary(),
+      claim: async () => {},
+      close,
+    };
+  }
+  return {
+    kind: config.kind,
+    db,
+    insertStaged: jsonStagingInsert(),
+    connections: POSTGRES_CONNECTIONS,
+    scratch: (table) => table.modifyFront(sql`unlogged`),
+    async claim() {
+      const { rows } = await sql<{ claimed: boolean }>`
+        SELECT pg_try_advisory_lock(${IMPORT_LOCK}) AS claimed`.execute(db);
+      if (rows[0]?.claimed !== true) {
+        throw new InputError('another v2 import is running on this database: wait for it to end');
+      }
+    },
+    close,
+  };
 }

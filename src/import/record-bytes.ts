@@ -35,14 +35,17 @@ export class RecordBytes {
     else if (bytes.length > 0) this.parts.push(bytes);
   }
 
-  /** The document's bytes (with where it started), and a fresh start for the next one. */
+  /**
+   * The document's bytes (with where it started: a copy, so the caller may move `start` on),
+   * and a fresh start for the next one.
+   */
   take(start: RecordStart): SplitRecord {
     const { parts, size } = this;
     this.parts = [];
     this.size = 0;
     const bytes =
       size > this.maxBytes ? undefined : parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
-    return { ...start, bytes, size };
+    return { line: start.line, document: start.document, offset: start.offset, bytes, size };
   }
 
   discard(): void {

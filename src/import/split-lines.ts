@@ -69,7 +69,7 @@ export class LineSplitter implements Splitter {
       this.current.discard();
       return undefined;
     }
-    const record = this.current.take({ ...this.start });
+    const record = this.current.take(this.start);
     this.start.document++;
     this.blank = true;
     return record;

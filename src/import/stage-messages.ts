@@ -1,5 +1,6 @@
 /**
- * Messages from the export into a TEMP staging table, in batched transactions. A message's
+ * Messages from the export into a staging table of the import's own (TEMP on SQLite,
+ * UNLOGGED on PostgreSQL: open-database.ts), in batched transactions. A message's
  * seq depends on all of its chat's messages, which may be anywhere in a file of any size, so
  * they are ordered by the database afterwards (append-staged.ts) rather than in memory.
  * Rejected here: messages whose chat is missing or was rejected, and — once all are staged —
@@ -9,11 +10,10 @@
  * order cost 6.5–7 µs of CPU per row on SQLite against 2.1–2.3 µs without (300,000 rows);
  * the index that finds duplicates is built once, sorted, after loading.
  */
-import type { Kysely } from 'kysely';
 import { TUNABLES } from '../tunables.js';
 import type { KnownChats } from './known-chats.js';
 import type { StagedMessage } from './map-v2.js';
-import type { ImportDatabase, ImportTables } from './open-database.js';
+import type { ImportDatabase } from './open-database.js';
 import type { Position, Report, ReportEntry } from './report.js';
 import { STAGING_COLUMNS, STAGING_TABLE } from './staging-insert.js';
 
@@ -28,9 +28,10 @@ const TEXT_CHARS_PER_TRANSACTION = TUNABLES.importStagingTextChars.value;
 const DUPLICATES_TABLE = 'v2_import_duplicates';
 const DUPLICATES_PER_PAGE = 1000;
 
-export async function createStagingTable(db: Kysely<ImportTables>): Promise<void> {
+/** Made afresh: an interrupted run may have left one behind (PostgreSQL). */
+export async function createStagingTable({ db, scratch }: ImportDatabase): Promise<void> {
   await db.schema.dropTable(STAGING_TABLE).ifExists().execute();
-  let table = db.schema.createTable(STAGING_TABLE).temporary();
+  let table = scratch(db.schema.createTable(STAGING_TABLE));
   for (const { name, type, nullable } of STAGING_COLUMNS) {
     table = table.addColumn(name, type, (c) => (nullable ? c : c.notNull()));
   }
@@ -105,7 +106,7 @@ export class MessageStager {
    * hold any number of them.
    */
   async rejectDuplicates(): Promise<void> {
-    const { db } = this.target;
+    const { db, scratch } = this.target;
     await db.schema
       .createIndex(`${STAGING_TABLE}_by_id`)
       .on(STAGING_TABLE)
@@ -118,9 +119,7 @@ export class MessageStager {
       .having((eb) => eb.fn.countAll(), '>', 1)
       .as('f');
     await db.schema.dropTable(DUPLICATES_TABLE).ifExists().execute();
-    await db.schema
-      .createTable(DUPLICATES_TABLE)
-      .temporary()
+    await scratch(db.schema.createTable(DUPLICATES_TABLE))
       .as(
         db
           .selectFrom(`${STAGING_TABLE} as s`)

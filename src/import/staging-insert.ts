@@ -45,17 +45,20 @@ export function valuesStagingInsert(db: Kysely<ImportTables>): StagingInsert {
 }
 
 /**
- * PostgreSQL: the whole batch in one statement, one array parameter per column (unnest). It
- * parses and plans a 12,000-parameter VALUES statement every time; measured per 100,000 rows:
- * 1.0–1.2 s with unnest against 1.9–2.4 s with 1000-row VALUES statements.
+ * PostgreSQL: the whole batch in one statement, as one JSON parameter whose objects' keys
+ * are the columns (json_populate_recordset). Measured per 50,000 rows on this machine: 350–510
+ * ms and 110–136 ms of this process's CPU, against 500–600 ms and 190–310 ms with one array
+ * parameter per column (unnest: the driver escapes every element into an array literal).
+ * Earlier, 1000-row VALUES statements took 1.9–2.4 s per 100,000 (parsed and planned each
+ * time, 12,000 parameters).
  */
-export function unnestStagingInsert(): StagingInsert {
+export function jsonStagingInsert(): StagingInsert {
+  const columns = sql.join(COLUMNS.map(([column]) => sql.ref(column)));
   return async (executor, rows) => {
-    const arrays = COLUMNS.map(
-      ([column, type]) => sql`${rows.map((row) => row[column])}::${sql.raw(type)}[]`,
-    );
     await sql`
-      INSERT INTO ${sql.table(STAGING_TABLE)} (${sql.join(COLUMNS.map(([column]) => sql.ref(column)))})
-      SELECT * FROM unnest(${sql.join(arrays)})`.execute(executor);
+      INSERT INTO ${sql.table(STAGING_TABLE)} (${columns})
+      SELECT ${columns} FROM json_populate_recordset(NULL::${sql.table(STAGING_TABLE)}, ${JSON.stringify(rows)}::json)`.execute(
+      executor,
+    );
   };
 }

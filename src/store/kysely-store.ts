@@ -136,6 +136,7 @@ export class KyselyStore implements Store {
     );
     this.attachments = kyselyAttachmentRecords(
       db,
+      traits.kind,
       (work) => this.guard(work),
       () => this.auditKey(),
       traits.chunkFile,

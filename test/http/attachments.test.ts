@@ -246,6 +246,114 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
   });
 });
 
+/** A multipart body with the sender and one text file, as a client would write it by hand. */
+function textForm(senderId: string, file: Buffer) {
+  const boundary = 'xFORMx';
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    head: Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${senderId}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+    ),
+    file,
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+  };
+}
+
+/** A text file of exactly `size` bytes. */
+const textOf = (size: number) => Buffer.from('a line of a statement\n'.repeat(size).slice(0, size));
+
+describe.each(await storeTargets())('upload limit and aborts on $name', (target) => {
+  const maxBytes = 300 * 1024;
+  const world = useWorld(target, {
+    ATTACHMENT_URL_SECRET: URL_SECRET,
+    ATTACHMENT_MAX_BYTES: String(maxBytes),
+  });
+  const server = () => world.server();
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+  /** The form sent without a Content-Length (chunked), the file in 16 KiB writes. */
+  const sendChunked = (form: ReturnType<typeof textForm>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = new URL(server().url);
+      const req = httpRequest({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/api/attachments',
+        headers: { 'content-type': form.contentType, 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(form.head);
+      for (let at = 0; at < form.file.length; at += 16 * 1024) {
+        req.write(form.file.subarray(at, at + 16 * 1024));
+      }
+      req.end(form.tail);
+    });
+
+  it('a file of exactly ATTACHMENT_MAX_BYTES is stored whole with its sha256, with a length or chunked; one byte more is 413', async () => {
+    const user = await world.user();
+    const file = textOf(maxBytes);
+    const withLength = uploaded(
+      await upload(server(), { bytes: file, name: 'f.txt', type: 'text/plain', fields: as(user) }),
+    );
+    const chunked = await sendChunked(textForm(user.id, file));
+    expect(chunked.status, chunked.body).toBe(200);
+    for (const att of [withLength, JSON.parse(chunked.body).attachment as typeof withLength]) {
+      expect(att.size).toBe(maxBytes);
+      expect(att.sha256).toBe(sha256(file));
+      const stored = await download(server(), att.url);
+      expect(sha256(stored.bytes)).toBe(att.sha256);
+    }
+    const over = textOf(maxBytes + 1);
+    const refused = await upload(server(), { bytes: over, name: 'f.txt', fields: as(user) });
+    expect(refused.status).toBe(413);
+    expect(refused.body.code).toBe('ATTACHMENT_TOO_LARGE');
+    const refusedChunked = await sendChunked(textForm(user.id, over));
+    expect(refusedChunked.status).toBe(413);
+    expect(JSON.parse(refusedChunked.body).code).toBe('ATTACHMENT_TOO_LARGE');
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(2 * maxBytes);
+  });
+
+  it('an upload cut off midway leaves nothing behind: no record, no chunks', async () => {
+    const user = await world.user();
+    const form = textForm(user.id, textOf(maxBytes));
+    const { port } = new URL(server().url);
+    const closed = new Promise<void>((resolve) => {
+      const req = httpRequest({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/api/attachments',
+        headers: {
+          'content-type': form.contentType,
+          'content-length': String(form.head.length + form.file.length + form.tail.length),
+        },
+      });
+      req.on('error', () => {});
+      req.on('close', () => resolve());
+      req.write(form.head);
+      // Cut off once half the file is on its way.
+      req.write(form.file.subarray(0, maxBytes / 2), () => req.destroy());
+    });
+    await closed;
+    // An upload after it, by the same person, is the only thing stored.
+    const after = uploaded(
+      await upload(server(), { bytes: 'after the cut', name: 'a.txt', fields: as(user) }),
+    );
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(after.size);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    expect(await server().store.attachments.orphanChunkKeys(later, 10)).toEqual([]);
+  });
+});
+
 describe('upload bounds (SQLite)', async () => {
   const [sqlite] = await storeTargets();
   if (!sqlite) throw new Error('no SQLite target');

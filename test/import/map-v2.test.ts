@@ -1,6 +1,6 @@
 import { EJSON, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { isoDate } from '../../src/import/ejson.js';
+import { isoDate, isoOfMillis } from '../../src/import/ejson.js';
 import { FieldProblem } from '../../src/import/field-problem.js';
 import { mapChat, mapMessage } from '../../src/import/map-v2.js';
 import { mapRecord } from '../../src/import/parse-document.js';
@@ -35,8 +35,29 @@ describe('Extended JSON dates', () => {
     expect(isoDate(value, 'createdAt')).toBe(AT);
   });
 
+  it('writes every instant of years 0000–9999 as toISOString does', () => {
+    const edges = [
+      0, -1, 1, -62_167_219_200_000, 253_402_300_799_999, 951_782_400_000, 4_107_542_399_999,
+    ];
+    const spread = Array.from({ length: 20_000 }, (_, i) =>
+      Math.round(-62_167_219_200_000 + i * 15_778_476_012.345),
+    );
+    for (const ms of [...edges, ...spread])
+      expect(isoOfMillis(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it.each([
+    [{ $date: { $numberLong: '-62167219200000' } }, '0000-01-01T00:00:00.000Z'],
+    [{ $date: { $numberLong: '253402300799999' } }, '9999-12-31T23:59:59.999Z'],
+    [{ $date: '2024-02-29T23:59:59Z' }, '2024-02-29T23:59:59.000Z'],
+  ])('%j → %s', (value, iso) => {
+    expect(isoDate(value, 'createdAt')).toBe(iso);
+  });
+
   it.each([
     [{ $date: 'yesterday' }],
+    [{ $date: { $numberLong: '253402300800000' } }],
+    [{ $date: { $numberLong: '-62167219200001' } }],
     [{ $date: '2024-02-30T00:00:00.000Z' }],
     [{ $date: '2023-02-29T00:00:00Z' }],
     [{ $date: '2024-01-15T24:00:00.000Z' }],

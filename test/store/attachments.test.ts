@@ -4,11 +4,17 @@
  * in its chat), including inside one group-commit batch.
  */
 import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
 import type { Chat } from '../../src/schemas/shapes.js';
-import type { AttachmentRecord } from '../../src/store/attachment-records.js';
+import {
+  type AttachmentRecord,
+  kyselyAttachmentRecords,
+} from '../../src/store/attachment-records.js';
 import { openStore } from '../../src/store/open.js';
+import type { Database } from '../../src/store/schema.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
 import { blobStoreContract } from '../attachments/blob-store-contract.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -270,3 +276,55 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     close: async () => {},
   }));
 });
+
+describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
+  'a file written in chunks on $name',
+  (target) => {
+    let db: TestDatabase;
+    let store: Store;
+    let logged: Kysely<Database>;
+    const statements: string[] = [];
+    beforeAll(async () => {
+      db = await target.create();
+      store = await openStore(db.config); // runs the migrations
+      if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+      logged = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.config.url }) }),
+        log: (event) => {
+          statements.push(event.query.sql);
+        },
+      });
+    });
+    afterAll(async () => {
+      await logged.destroy();
+      await store.close();
+      await db.drop();
+    });
+
+    it('commits every chunk but the last without waiting for the WAL flush; the last waits, for all of them', async () => {
+      const records = kyselyAttachmentRecords(
+        logged,
+        'postgres',
+        (work) => work(),
+        async () => 'unused',
+      );
+      const bytes = randomBytes(2500);
+      await databaseBlobStore(records, 1000).put('k-relaxed', bytes, 'application/pdf');
+      const relaxed = /^SET LOCAL synchronous_commit = off$/;
+      const inserts = statements.filter((s) => s.startsWith('insert into "attachment_chunks"'));
+      expect(inserts).toHaveLength(3);
+      // Before each of the first two chunks' inserts, in their transaction; none before the last.
+      const order = statements.filter((s) => relaxed.test(s) || inserts.includes(s));
+      expect(order.map((s) => (relaxed.test(s) ? 'relaxed' : 'insert'))).toEqual([
+        'relaxed',
+        'insert',
+        'relaxed',
+        'insert',
+        'insert',
+      ]);
+      expect(
+        (await readAll(await databaseBlobStore(store.attachments).get('k-relaxed')))?.equals(bytes),
+      ).toBe(true);
+    });
+  },
+);

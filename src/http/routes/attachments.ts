@@ -14,6 +14,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseRange } from '../../attachments/byte-range.js';
 import { isImageType } from '../../attachments/content-type.js';
 import { type Download, openAttachment, RangeNotSatisfiable } from '../../attachments/download.js';
+import { type FileIntake, fileIntake, type ReceivedFile } from '../../attachments/file-intake.js';
 import {
   admitUpload,
   releaseUpload,
@@ -43,23 +44,22 @@ const tooLarge = (maxBytes: number) =>
   );
 
 /**
- * The file part into one buffer, refused the moment it passes `maxBytes`: the plugin's
- * toBuffer() would go on reading (and discarding) the rest of the request to its end.
- * Destroying the part stops the parser; the reply closes the connection. What the part
- * holds is charged to the node's upload budget: while its wait lasts the part is not read,
- * which pauses the parser and the connection behind it. A turn takes all the part holds
- * (read() with no size), not one chunk: a connection that hands the node small reads
- * would otherwise get one of them a turn where another gets 64 KiB, and fall far behind
- * the rate it sends at.
+ * The file part into one buffer and its hash as it arrives (attachments/file-intake.ts),
+ * refused the moment it passes `maxBytes`: the plugin's toBuffer() would go on reading
+ * (and discarding) the rest of the request to its end. Destroying the part stops the
+ * parser; the reply closes the connection. What the part holds is charged to the node's
+ * upload budget: while its wait lasts the part is not read, which pauses the parser and
+ * the connection behind it. A turn takes all the part holds (read() with no size), not one
+ * chunk: a connection that hands the node small reads would otherwise get one of them a
+ * turn where another gets 64 KiB, and fall far behind the rate it sends at.
  */
 function readFile(
   file: Readable & { truncated?: boolean },
+  intake: FileIntake,
   maxBytes: number,
   gate: BudgetGate,
-): Promise<Buffer> {
+): Promise<ReceivedFile> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
     let waiting = false;
     const refuse = () => {
       file.destroy();
@@ -69,9 +69,7 @@ function readFile(
       while (!waiting) {
         const held: Buffer | null = file.read();
         if (held === null) return;
-        total += held.length;
-        if (total > maxBytes) return refuse();
-        chunks.push(held);
+        if (!intake.add(held)) return refuse();
         const wait = gate.charge(held.length);
         if (wait) {
           waiting = true;
@@ -84,9 +82,15 @@ function readFile(
     };
     file.on('limit', refuse);
     file.on('readable', take);
-    file.on('end', () => (file.truncated ? refuse() : resolve(Buffer.concat(chunks, total))));
+    file.on('end', () => (file.truncated ? refuse() : resolve(intake.finish())));
     file.on('error', reject);
   });
+}
+
+/** The request's declared length, which its file cannot exceed; undefined when chunked. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers['content-length'];
+  return header === undefined ? undefined : Number(header);
 }
 
 /** @fastify/multipart's and busboy's refusals, each as the 4xx that names it. */
@@ -240,8 +244,9 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             }
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
             uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
+            const intake = fileIntake(maxBytes, declaredLength(req.raw));
             file = {
-              bytes: await readFile(part.file, maxBytes, gate),
+              ...(await readFile(part.file, intake, maxBytes, gate)),
               filename: part.filename,
               declaredType: part.mimetype,
             };

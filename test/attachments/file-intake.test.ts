@@ -1,0 +1,95 @@
+/**
+ * An upload's file taken in as it arrives: one buffer, its hash kept up with each chunk,
+ * the limit held to the byte, and images' re-encoded bytes hashed a slice a turn.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fileIntake, sha256InSlices } from '../../src/attachments/file-intake.js';
+
+const KiB = 1024;
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** `bytes` fed in chunks of `size` (the last shorter); false when a chunk was refused. */
+function feed(intake: ReturnType<typeof fileIntake>, bytes: Uint8Array, size: number): boolean {
+  for (let at = 0; at < bytes.length; at += size) {
+    if (!intake.add(bytes.subarray(at, at + size))) return false;
+  }
+  return true;
+}
+
+describe('fileIntake', () => {
+  it('gives back the bytes and their sha256, with or without a declared length', () => {
+    const file = randomBytes(1000 * KiB + 7);
+    for (const declared of [undefined, file.length, file.length + 300]) {
+      const intake = fileIntake(4096 * KiB, declared);
+      expect(feed(intake, file, 64 * KiB + 3)).toBe(true);
+      const received = intake.finish();
+      expect(Buffer.compare(received.bytes, file), `declared ${declared}`).toBe(0);
+      expect(received.sha256).toBe(sha256(file));
+    }
+  });
+
+  it('takes a file of exactly the limit and refuses one byte more, keeping what it took', () => {
+    const max = 256 * KiB;
+    const file = randomBytes(max);
+    for (const declared of [undefined, max, max + 1000]) {
+      const atLimit = fileIntake(max, declared);
+      expect(feed(atLimit, file, 10 * KiB)).toBe(true);
+      expect(atLimit.finish().sha256).toBe(sha256(file));
+
+      const over = fileIntake(max, declared);
+      expect(feed(over, file, 10 * KiB)).toBe(true);
+      expect(over.add(Buffer.from([1]))).toBe(false);
+      expect(over.finish().bytes.length).toBe(max);
+    }
+  });
+
+  it('an empty file is empty, with the empty hash', () => {
+    const received = fileIntake(KiB * KiB, 0).finish();
+    expect(received.bytes.length).toBe(0);
+    expect(received.sha256).toBe(sha256(new Uint8Array()));
+  });
+
+  it('holds the file once: one allocation of the declared length, capped at the limit', () => {
+    const max = 2048 * KiB;
+    const file = randomBytes(1500 * KiB);
+    const declared = file.length + 200; // the form around the file
+    const intake = fileIntake(max, declared);
+    feed(intake, file, 64 * KiB);
+    const { bytes } = intake.finish();
+    // The buffer it ended in is the one it started with, of the declared length.
+    expect(bytes.buffer.byteLength).toBe(declared);
+    // A client declaring more than the limit is given a buffer of the limit, no larger.
+    const claimed = fileIntake(max, 1024 * 1024 * KiB);
+    claimed.add(file.subarray(0, KiB));
+    expect(claimed.finish().bytes.buffer.byteLength).toBe(max);
+  });
+
+  it('without a declared length, grows by doubling: never more than twice the file, nor past the limit', () => {
+    const max = 3000 * KiB;
+    for (const length of [100 * KiB, 1100 * KiB, 2900 * KiB]) {
+      const intake = fileIntake(max);
+      feed(intake, randomBytes(length), 16 * KiB);
+      const held = intake.finish().bytes.buffer.byteLength;
+      expect(held, `${length}`).toBeLessThanOrEqual(Math.min(2 * length, max));
+    }
+  });
+});
+
+describe('sha256InSlices', () => {
+  it('is the sha256 of the bytes', async () => {
+    for (const length of [0, 1, 256 * KiB, 256 * KiB + 1, 1300 * KiB]) {
+      const bytes = randomBytes(length);
+      expect(await sha256InSlices(bytes), `${length}`).toBe(sha256(bytes));
+    }
+  });
+
+  it('lets the event loop run between slices', async () => {
+    let ranMeanwhile = false;
+    setImmediate(() => {
+      ranMeanwhile = true;
+    });
+    const hashing = sha256InSlices(randomBytes(1024 * KiB)).then(() => ranMeanwhile);
+    expect(await hashing).toBe(true);
+  });
+});
