@@ -153,4 +153,25 @@ describe('SQLite appends synced on the pool', () => {
       await store.close();
     }
   });
+  it('a read answers a message only once the sync covering its commit has finished', async () => {
+    const syncs = heldSyncs();
+    const store = await open(syncs.syncFile);
+    try {
+      const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
+      const append = store.appendMessage(userDraft(chat, 'held'));
+      // The batch has committed (NORMAL) and its sync is running: a power cut now loses it.
+      expect(await settledSoon(append)).toBe(false);
+      const page = store.historyPage(chat._id, 1, 50);
+      const answeredEarly = await settledSoon(page);
+      const seen = answeredEarly ? (await page).messages.map((m) => m.content) : [];
+      // Seen by a reader before it is on disk, the message (and its seq) could be lost
+      // and its seq given to another message after a restart.
+      expect(seen).not.toContain('held');
+      syncs.releaseNext();
+      expect((await append).kind).toBe('stored');
+      expect((await page).messages.map((m) => m.content)).toContain('held');
+    } finally {
+      await store.close();
+    }
+  });
 });
