@@ -188,7 +188,10 @@ export function sqliteAppender(
       const results = await db.connection().execute(async () => {
         withoutFsync.run();
         try {
-          return appendAll(drafts, webhookUrls);
+          const results = appendAll(drafts, webhookUrls);
+          // Before any read can run: what it sees of this batch waits for the sync too.
+          wal.committed();
+          return results;
         } finally {
           // Every other write on this connection still commits with its fsync.
           withFsync.run();

@@ -144,6 +144,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
     appender: onThread ? writerFor(path, options) : sqliteAppender(database, db, wal),
     chunkFile: path === ':memory:' ? undefined : blobFileFor(path, options),
+    durable: wal?.durable,
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),
