@@ -104,7 +104,7 @@ describe('SQLite appends synced on the pool', () => {
     }
   });
 
-  it('a failed sync refuses the append as unavailable, and every append after it', async () => {
+  it('a failed sync refuses the append as unavailable, and every append and read after it', async () => {
     let calls = 0;
     const store = await open(async () => {
       calls += 1;
@@ -119,6 +119,9 @@ describe('SQLite appends synced on the pool', () => {
       const later = await store.appendMessage(userDraft(chat, 'later')).catch((e) => e);
       expect(later).toBeInstanceOf(Unavailable);
       expect(calls).toBe(2);
+      // What the chat holds may include a message the disk lost: not read back as stored.
+      const read = await store.historyPage(chat._id, 1, 50).catch((e) => e);
+      expect(read).toBeInstanceOf(Unavailable);
     } finally {
       await store.close();
     }
