@@ -604,7 +604,7 @@ export const TUNABLES = {
     unit: 'count',
     area: 'store',
     reason:
-      "SQLite's append batches commit without their fsync and are answered once the WAL file is synced on libuv's thread pool (1), or fsync inside the commit, on the event loop (0). Either way an acknowledged message is on disk; with 1 the event loop serves sockets while the disk works (an fdatasync took 0.8 ms at the median and 5.5 ms at p90 on the bench machine), and one fdatasync answers every batch committed while the one before it ran.",
+      "SQLite's append batches commit without their fsync and are answered once the WAL file is synced on libuv's thread pool (1), or fsync inside the commit, on the event loop (0). Either way an acknowledged message is on disk, and a read answers only what is (with 1 it waits for the sync covering the commits it may have seen); with 1 the event loop serves sockets while the disk works (an fdatasync took 0.8 ms at the median and 5.5 ms at p90 on the bench machine), and one fdatasync answers every batch committed while the one before it ran.",
     override: { env: 'SQLITE_SYNC_ON_POOL', accepts: { kind: 'whole', min: 0, max: 1 } },
   },
   sqliteLockWaitMs: {
