@@ -65,6 +65,16 @@ describe('fileIntake', () => {
     expect(claimed.finish().bytes.buffer.byteLength).toBe(max);
   });
 
+  it('holds at most twice what arrived, whatever the request declares (a trickle under a 10 MiB length holds no 10 MiB)', () => {
+    const max = 10 * 1024 * KiB;
+    for (const declared of [max, 1024 * 1024 * KiB]) {
+      const intake = fileIntake(max, declared);
+      intake.add(randomBytes(KiB));
+      // 64 KiB: the first buffer of a file whose length is not yet known.
+      expect(intake.finish().bytes.buffer.byteLength, `${declared}`).toBeLessThanOrEqual(64 * KiB);
+    }
+  });
+
   it('without a declared length, grows by doubling: never more than twice the file, nor past the limit', () => {
     const max = 3000 * KiB;
     for (const length of [100 * KiB, 1100 * KiB, 2900 * KiB]) {
