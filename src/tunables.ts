@@ -599,6 +599,14 @@ export const TUNABLES = {
       "SQLite appends on a worker thread with a connection of its own (1) or on the event loop (0). Off by default: on a shared two-core machine it cut the event loop's time per append from 235 to 27 µs (no socket waits for a commit's fsync), but the server pinned to one core spent 1.19x the CPU per message and answered later at a paced rate. Unpinned (bench:ab AB_PIN=0, with the search indexer on the thread too) on a heavily loaded machine it delivered 1.01-1.63x the messages at full load (4 rounds, every one above 1) for 1.16-1.50x the CPU per message at a paced rate; to be weighed on the deployment's machine.",
     override: { env: 'SQLITE_WRITER_THREAD', accepts: { kind: 'whole', min: 0, max: 1 } },
   },
+  sqliteSyncOnPool: {
+    value: 1,
+    unit: 'count',
+    area: 'store',
+    reason:
+      "SQLite's append batches commit without their fsync and are answered once the WAL file is synced on libuv's thread pool (1), or fsync inside the commit, on the event loop (0). Either way an acknowledged message is on disk, and a read answers only what is (with 1 it waits for the sync covering the commits it may have seen); with 1 the event loop serves sockets while the disk works (an fdatasync took 0.8 ms at the median and 5.5 ms at p90 on the bench machine), and one fdatasync answers every batch committed while the one before it ran.",
+    override: { env: 'SQLITE_SYNC_ON_POOL', accepts: { kind: 'whole', min: 0, max: 1 } },
+  },
   sqliteLockWaitMs: {
     value: 2_000,
     unit: 'ms',

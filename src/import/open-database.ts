@@ -110,7 +110,6 @@ const POSTGRES_CONNECTIONS = TUNABLES.importPostgresConnections.value;
 
 async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   const { default: pg } = await import('pg');
-  // Never closed while idle: claim()'s advisory lock lives in the session that took it.
   const pool = new pg.Pool({
     connectionString: url,
     max: POSTGRES_CONNECTIONS,
@@ -130,6 +129,45 @@ async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
 /** Any fixed number: the key of the one advisory lock the import takes. */
 const IMPORT_LOCK = 0x7632_696d_706f;
 
+/**
+ * The advisory lock, on a connection of its own held until close(): in the pool, the lock
+ * lived in whichever connection took it, and that connection's end (a DBA's kill, a
+ * timeout, a proxy's restart) let it go while the import went on through a new one, beside
+ * a second import sharing its scratch tables. Here its end ends the import's pool too, so
+ * the import stops at its next statement instead of going on unprotected.
+ */
+async function claimPostgres(
+  url: string,
+  pool: Kysely<ImportTables>,
+): Promise<{ release(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  let released = false;
+  const lost = () => {
+    if (!released) void pool.destroy().catch(() => {});
+  };
+  holder.on('error', lost);
+  holder.on('end', lost);
+  const release = async () => {
+    released = true;
+    await holder.end().catch(() => {});
+  };
+  try {
+    const { rows } = await holder.query<{ claimed: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS claimed',
+      [IMPORT_LOCK],
+    );
+    if (rows[0]?.claimed !== true) {
+      throw new InputError('another v2 import is running on this database: wait for it to end');
+    }
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return { release };
+}
+
 export async function openImportDatabase(config: DatabaseConfig): Promise<ImportDatabase> {
   const db =
     config.kind === 'postgres' ? await openPostgres(config.url) : await openSqlite(config.path);
@@ -140,6 +178,7 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
     throw err;
   }
   const close = () => db.destroy();
+  let lock: { release(): Promise<void> } | undefined;
   if (config.kind === 'sqlite') {
     return {
       kind: config.kind,
@@ -158,12 +197,11 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
     connections: POSTGRES_CONNECTIONS,
     scratch: (table) => table.modifyFront(sql`unlogged`),
     async claim() {
-      const { rows } = await sql<{ claimed: boolean }>`
-        SELECT pg_try_advisory_lock(${IMPORT_LOCK}) AS claimed`.execute(db);
-      if (rows[0]?.claimed !== true) {
-        throw new InputError('another v2 import is running on this database: wait for it to end');
-      }
+      lock ??= await claimPostgres(config.url, db);
     },
-    close,
+    async close() {
+      await lock?.release();
+      await close();
+    },
   };
 }

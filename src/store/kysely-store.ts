@@ -91,6 +91,11 @@ export interface DialectTraits extends AppendLanesOptions {
   markReadChunk: number;
   /** Where attachments' chunks live when not in the database (SQLite's blob file). */
   chunkFile?: ChunkFile | undefined;
+  /**
+   * Resolves once every commit a query could have seen is on disk (SQLite's appends
+   * synced on the pool, wal-sync.ts); absent where a commit is on disk before it is seen.
+   */
+  durable?: (() => Promise<void>) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -169,9 +174,18 @@ export class KyselyStore implements Store {
     this.reports = kyselyReportRecords(db, traits.kind, (work) => this.costlyRead(work));
   }
 
-  /** Every query but the appends' runs through this (see availability.ts). */
+  /**
+   * Every query but the appends' runs through this (see availability.ts), and answers only
+   * once what it may have read is on disk.
+   */
   private guard<T>(work: () => Promise<T>): Promise<T> {
-    return this.availability.guard(work);
+    const { durable } = this.traits;
+    if (!durable) return this.availability.guard(work);
+    return this.availability.guard(async () => {
+      const result = await work();
+      await durable();
+      return result;
+    });
   }
 
   /** A read that may return hundreds of rows: guarded, and in its turn (read-turns.ts). */

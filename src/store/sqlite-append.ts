@@ -12,7 +12,9 @@ import { writableBy } from './chat-sql.js';
 import { messageCreatedRows } from './message-webhooks.js';
 import { MESSAGE_COLUMNS, newMessageRow, quoted, toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database, MessagesTable, WebhookOutboxTable } from './schema.js';
+import { sqliteIndexBatch } from './sqlite-search-index.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
+import type { WalSync } from './wal-sync.js';
 
 /** Prepared on first use: a store that never sees an attachment never prepares them. */
 function attachmentStatements(database: BetterSqlite3.Database) {
@@ -159,10 +161,55 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
   });
 }
 
-export function sqliteAppender(database: BetterSqlite3.Database, db: Kysely<Database>): Appender {
+/**
+ * The appends on the event loop. With `wal` (a file, not `:memory:`) a batch commits
+ * without its fsync and is answered once the WAL is synced on libuv's pool (wal-sync.ts),
+ * so the loop serves sockets while the disk works; the batch still holds Kysely's
+ * connection only while its statements run. The search index's batches commit without an
+ * fsync too.
+ */
+export function sqliteAppender(
+  database: BetterSqlite3.Database,
+  db: Kysely<Database>,
+  wal?: WalSync,
+): Appender {
   const appendAll = sqliteBatch(database);
+  if (!wal) {
+    return {
+      append: (drafts, webhookUrls = []) =>
+        db.connection().execute(async () => appendAll(drafts, webhookUrls)),
+    };
+  }
+  const indexBatch = sqliteIndexBatch(database);
+  const withoutFsync = database.prepare('PRAGMA synchronous = NORMAL');
+  const withFsync = database.prepare('PRAGMA synchronous = FULL');
   return {
-    append: (drafts, webhookUrls = []) =>
-      db.connection().execute(async () => appendAll(drafts, webhookUrls)),
+    async append(drafts, webhookUrls = []) {
+      const results = await db.connection().execute(async () => {
+        withoutFsync.run();
+        try {
+          const results = appendAll(drafts, webhookUrls);
+          // Before any read can run: what it sees of this batch waits for the sync too.
+          wal.committed();
+          return results;
+        } finally {
+          // Every other write on this connection still commits with its fsync.
+          withFsync.run();
+        }
+      });
+      await wal.sync();
+      return results;
+    },
+    // The index's batch needs no fsync of its own: its rows and its watermark commit
+    // together, so a batch the disk lost is indexed again, and the next sync covers it.
+    indexSearch: (max) =>
+      db.connection().execute(async () => {
+        withoutFsync.run();
+        try {
+          return indexBatch(max);
+        } finally {
+          withFsync.run();
+        }
+      }),
   };
 }

@@ -13,6 +13,7 @@ import { cachingStatements } from './sqlite-statements.js';
 import { type SqliteWriter, sqliteWriter } from './sqlite-writer.js';
 import type { Store } from './store.js';
 import { WRITER_EXITED } from './thread-client.js';
+import { type SyncFile, walSync } from './wal-sync.js';
 
 /**
  * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
@@ -78,6 +79,8 @@ export interface SqliteOptions {
   writerThread?: boolean;
   /** Given the writer thread's handle (tests stop the thread to see what a crash does). */
   onWriter?: (writer: SqliteWriter) => void;
+  /** How the WAL file is synced after an append's commit (tests slow it or make it fail). */
+  syncFile?: SyncFile;
   /** Given the blob file's handle (tests stop its thread to see what a crash does). */
   onBlobFile?: (file: SqliteBlobFile) => void;
 }
@@ -116,10 +119,18 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
   database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
   options.onOpen?.(database);
+  const syncOnPool = !onThread && path !== ':memory:' && TUNABLES.sqliteSyncOnPool.value > 0;
+  const wal = syncOnPool ? walSync(path, options.syncFile) : undefined;
   const statements = cachingStatements(
     database,
     options.statementCache ?? TUNABLES.sqliteStatementCache.value,
-    { afterClose: () => lock?.close(), immediate: onThread },
+    {
+      afterClose: () => {
+        wal?.close();
+        lock?.close();
+      },
+      immediate: onThread,
+    },
   );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   await migrateToLatest(db as Kysely<unknown>);
@@ -131,8 +142,9 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     writers: TUNABLES.sqliteWriters.value,
     readers: TUNABLES.sqliteReaders.value,
     markReadChunk: TUNABLES.sqliteMarkReadChunk.value,
-    appender: onThread ? writerFor(path, options) : sqliteAppender(database, db),
+    appender: onThread ? writerFor(path, options) : sqliteAppender(database, db, wal),
     chunkFile: path === ':memory:' ? undefined : blobFileFor(path, options),
+    durable: wal?.durable,
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),

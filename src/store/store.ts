@@ -167,9 +167,10 @@ export interface Appender {
    */
   append(drafts: MessageDraft[], webhookUrls?: readonly string[]): Promise<AppendResult[]>;
   /**
-   * Search indexing where the appends are written (SQLite's writer thread): its batches
-   * then neither run on the event loop nor wait there for the file's lock. Absent: the
-   * store indexes on its own connection.
+   * Search indexing where the appends are written (SQLite's writer thread: its batches
+   * then neither run on the event loop nor wait there for the file's lock; on the event
+   * loop: committed without an fsync of their own). Absent: the store indexes on its own
+   * connection.
    */
   indexSearch?(max: number): Promise<number>;
   /** Answers the appends in hand and lets go of what the appender holds (a thread). */

@@ -50,19 +50,29 @@ describe('fileIntake', () => {
     expect(received.sha256).toBe(sha256(new Uint8Array()));
   });
 
-  it('holds the file once: one allocation of the declared length, capped at the limit', () => {
+  it('a file that fills its declared length ends in a buffer of that length, capped at the limit', () => {
     const max = 2048 * KiB;
     const file = randomBytes(1500 * KiB);
     const declared = file.length + 200; // the form around the file
     const intake = fileIntake(max, declared);
     feed(intake, file, 64 * KiB);
     const { bytes } = intake.finish();
-    // The buffer it ended in is the one it started with, of the declared length.
+    // Its last growth stops at the declared length: no slack past it.
     expect(bytes.buffer.byteLength).toBe(declared);
-    // A client declaring more than the limit is given a buffer of the limit, no larger.
+    // A client declaring more than the limit grows to the limit, no larger.
     const claimed = fileIntake(max, 1024 * 1024 * KiB);
-    claimed.add(file.subarray(0, KiB));
+    feed(claimed, randomBytes(max), 64 * KiB);
     expect(claimed.finish().bytes.buffer.byteLength).toBe(max);
+  });
+
+  it('holds no more than 16 times what arrived, whatever the request declares (a trickle under a 10 MiB length holds no 10 MiB)', () => {
+    const max = 10 * 1024 * KiB;
+    for (const declared of [max, 1024 * 1024 * KiB]) {
+      const intake = fileIntake(max, declared);
+      intake.add(randomBytes(KiB));
+      // 64 KiB: the first buffer of a file whose length is not yet known.
+      expect(intake.finish().bytes.buffer.byteLength, `${declared}`).toBeLessThanOrEqual(64 * KiB);
+    }
   });
 
   it('without a declared length, grows by doubling: never more than twice the file, nor past the limit', () => {

@@ -70,6 +70,26 @@ describe.each(postgres)('the import on $name', (target) => {
     }
   });
 
+  it('an import whose lock is lost with its connection goes no further, so a second can start alone', async () => {
+    const first = await openImportDatabase(db.config);
+    const watcher = await openImportDatabase(db.config);
+    try {
+      await first.claim();
+      // The session holding the lock ends (a DBA's kill, a timeout, a proxy's restart).
+      const { rows } = await sql<{ ended: boolean }>`
+        SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_locks
+        WHERE locktype = 'advisory' AND granted`.execute(watcher.db);
+      expect(rows.map((r) => r.ended)).toEqual([true]);
+      // Its lock went with it: had the first import gone on, both would share the scratch
+      // tables (each drops and recreates them).
+      await watcher.claim();
+      await expect(sql`SELECT 1`.execute(first.db)).rejects.toThrow();
+    } finally {
+      await first.close().catch(() => {});
+      await watcher.close();
+    }
+  });
+
   it(
     'a failing group ends the run with each chat whole or untouched; a re-run completes it',
     async () => {
