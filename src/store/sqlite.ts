@@ -79,6 +79,8 @@ export interface SqliteOptions {
   writerThread?: boolean;
   /** Given the writer thread's handle (tests stop the thread to see what a crash does). */
   onWriter?: (writer: SqliteWriter) => void;
+  /** Appends answered after a WAL sync on libuv's pool (wal-sync.ts); `:memory:` has no file. */
+  syncOnPool?: boolean;
   /** How the WAL file is synced after an append's commit (tests slow it or make it fail). */
   syncFile?: SyncFile;
   /** Given the blob file's handle (tests stop its thread to see what a crash does). */
@@ -119,7 +121,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
   database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
   options.onOpen?.(database);
-  const syncOnPool = !onThread && path !== ':memory:' && TUNABLES.sqliteSyncOnPool.value > 0;
+  const syncOnPool =
+    !onThread && path !== ':memory:' && (options.syncOnPool ?? TUNABLES.sqliteSyncOnPool.value > 0);
   const wal = syncOnPool ? walSync(path, options.syncFile) : undefined;
   const statements = cachingStatements(
     database,

@@ -48,53 +48,60 @@ const send = async (base: string, user: number, n: number): Promise<Acked | unde
 };
 
 describe('SQLite, a server killed mid-send', { timeout: 120_000 }, () => {
-  it('keeps every message it acknowledged, in seq order, with no gaps', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const env = {
-      PORT: String(port),
-      DATABASE_URL: `sqlite:${join(work, 'crash.db')}`,
-      AUTH_MODE: 'none',
-      RATE_LIMIT: 'off',
-    };
-    const first = runServerProcess(work, env);
-    await waitFor200(port);
-    const acked: Acked[] = [];
-    let killed = false;
-    const killedAt = new Promise<void>((resolve) => {
-      const loops = Array.from({ length: SENDERS }, async (_, user) => {
-        for (let n = 0; !killed; n++) {
-          const ack = await send(base, user, n);
-          // One answered while the kill was on its way was still acknowledged: it counts.
-          if (ack) acked.push(ack);
-          if (acked.length >= KILL_AFTER && !killed) {
-            killed = true;
-            first.child.kill('SIGKILL');
-            resolve();
-          }
-        }
-      });
-      void Promise.all(loops);
-    });
-    await killedAt;
-    await first.exit;
-
-    const again = runServerProcess(work, env);
-    try {
+  // The fsync in the commit (the default), and after it on libuv's pool.
+  it.each(['0', '1'])(
+    'keeps every message it acknowledged, in seq order, with no gaps (SQLITE_SYNC_ON_POOL=%s)',
+    async (onPool) => {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const env = {
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(work, `crash-${onPool}.db`)}`,
+        AUTH_MODE: 'none',
+        RATE_LIMIT: 'off',
+        SQLITE_SYNC_ON_POOL: onPool,
+      };
+      const first = runServerProcess(work, env);
       await waitFor200(port);
-      const byChat = new Map<string, Acked[]>();
-      for (const a of acked) byChat.set(a.chatId, [...(byChat.get(a.chatId) ?? []), a]);
-      expect(byChat.size).toBe(SENDERS);
-      for (const [chatId, mine] of byChat) {
-        const res = await fetch(`${base}/api/messages/${chatId}?after=0&limit=200`);
-        const { messages } = (await res.json()) as { messages: { seq: number; content: string }[] };
-        const stored = new Map(messages.map((m) => [m.seq, m.content]));
-        for (const a of mine) expect(stored.get(a.seq), `${chatId} seq ${a.seq}`).toBe(a.content);
-        expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
+      const acked: Acked[] = [];
+      let killed = false;
+      const killedAt = new Promise<void>((resolve) => {
+        const loops = Array.from({ length: SENDERS }, async (_, user) => {
+          for (let n = 0; !killed; n++) {
+            const ack = await send(base, user, n);
+            // One answered while the kill was on its way was still acknowledged: it counts.
+            if (ack) acked.push(ack);
+            if (acked.length >= KILL_AFTER && !killed) {
+              killed = true;
+              first.child.kill('SIGKILL');
+              resolve();
+            }
+          }
+        });
+        void Promise.all(loops);
+      });
+      await killedAt;
+      await first.exit;
+
+      const again = runServerProcess(work, env);
+      try {
+        await waitFor200(port);
+        const byChat = new Map<string, Acked[]>();
+        for (const a of acked) byChat.set(a.chatId, [...(byChat.get(a.chatId) ?? []), a]);
+        expect(byChat.size).toBe(SENDERS);
+        for (const [chatId, mine] of byChat) {
+          const res = await fetch(`${base}/api/messages/${chatId}?after=0&limit=200`);
+          const { messages } = (await res.json()) as {
+            messages: { seq: number; content: string }[];
+          };
+          const stored = new Map(messages.map((m) => [m.seq, m.content]));
+          for (const a of mine) expect(stored.get(a.seq), `${chatId} seq ${a.seq}`).toBe(a.content);
+          expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
+        }
+      } finally {
+        again.child.kill('SIGTERM');
+        await again.exit;
       }
-    } finally {
-      again.child.kill('SIGTERM');
-      await again.exit;
-    }
-  });
+    },
+  );
 });

@@ -60,7 +60,8 @@ describe('SQLite appends synced on the pool', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const open = async (syncFile: SyncFile): Promise<Store> => openSqliteStore(path, { syncFile });
+  const open = async (syncFile: SyncFile): Promise<Store> =>
+    openSqliteStore(path, { syncOnPool: true, syncFile });
 
   it('answers an append only once the WAL sync after its commit has finished', async () => {
     const syncs = heldSyncs();
@@ -131,6 +132,7 @@ describe('SQLite appends synced on the pool', () => {
     let raw: BetterSqlite3.Database | undefined;
     const seen: unknown[] = [];
     const store = await openSqliteStore(path, {
+      syncOnPool: true,
       onOpen: (database) => {
         raw = database;
       },
