@@ -3,12 +3,14 @@
  * tsx bench/attachment-uploads.ts <server url> <clients> <until, epoch ms>` uploads a 5 MB
  * PDF from each client in a loop, downloads each back, and prints the times (JSON). Apart
  * from the senders' process, so that what the senders measure is the server's delay and
- * not their own event loop pushing and reading 5 MB bodies.
+ * not their own event loop pushing and reading 5 MB bodies. DOWNLOADS=0 uploads only (what
+ * writing files costs the senders, without reading them back).
  */
 import { randomBytes } from 'node:crypto';
 
 const FILE_BYTES = 5 * 1024 * 1024;
 const [url, clients, until] = process.argv.slice(2);
+const downloads = process.env.DOWNLOADS !== '0';
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(FILE_BYTES - 9)]);
 
 const up: number[] = [];
@@ -24,6 +26,7 @@ await Promise.all(
       const body = (await res.json()) as { attachment?: { url: string } };
       if (!body.attachment) throw new Error(JSON.stringify(body));
       up.push(performance.now() - t);
+      if (!downloads) continue;
       t = performance.now();
       const file = await fetch(`${url}${body.attachment.url}`);
       await file.arrayBuffer();

@@ -12,10 +12,15 @@
  * (attachment-uploads.ts), so the senders' latency is not their own event loop's. CHECKOUT runs another checkout's
  * build (its dist/, package.json and node_modules) for an A/B: alternate runs of the two,
  * several rounds. ATTACHMENT_UPLOAD_BYTES_PER_SECOND is handed to the server when set (0:
- * no upload budget), for an A/B of the budget with one build.
+ * no upload budget), for an A/B of the budget with one build. ATTACH_PIN=1 puts the server
+ * (every thread of it) on the last core and this process and the uploaders (its children)
+ * on the others, so that what the senders' latency shows is the server's own work, not the
+ * uploading clients' CPU taking turns with it on a small machine. DOWNLOADS=0: the
+ * uploaders do not download what they uploaded (what writing files costs, alone).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { storeTargets } from '../test/helpers/stores.js';
 import { cpuMs, startServer } from './processes.js';
@@ -40,6 +45,17 @@ const server = await startServer(
   [],
   process.env.CHECKOUT,
 );
+/** Every thread of `pid` on these cores (Linux's taskset; a no-op where it is absent). */
+function pin(pid: number, cores: string): void {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+  } catch {}
+}
+const cores = os.cpus().length;
+if (process.env.ATTACH_PIN === '1' && cores > 1) {
+  pin(process.pid, `0-${cores - 2}`);
+  pin(server.child.pid as number, String(cores - 1));
+}
 /** The size of each uploaded file (attachment-uploads.ts). */
 const FILE_BYTES = 5 * 1024 * 1024;
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
