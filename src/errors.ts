@@ -30,6 +30,24 @@ export const ERRORS = {
     meaning:
       'A report (GET /api/reports/…) was asked for a reversed range (`from` not before `to`) or a longer one than it covers: `reportRangeMaxDays` for the summary and agents, `reportDayRangeMaxDays` of day buckets, `reportHourRangeMaxDays` of hour buckets; the message names the bound.',
   },
+  MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The request is not valid HTTP',
+    meaning:
+      "Node's HTTP parser refused the request before any route saw it (a request line or header with bytes HTTP does not allow, such as raw non-ASCII letters in the path: percent-encode them). The connection is closed.",
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request took too long to arrive',
+    meaning:
+      'The whole request (headers and body) did not arrive within `requestTimeoutMs` (uploads have their own pace rules: ATTACHMENT_TIMEOUT). The connection is closed.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are too large',
+    meaning:
+      "The request's headers exceed Node's limit (16 KiB by default). The connection is closed.",
+  },
   UNKNOWN_EVENT: {
     status: 400,
     message: 'Unknown event',

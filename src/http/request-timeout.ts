@@ -8,11 +8,14 @@
  * request runs out of time it raises `clientError` (ERR_HTTP_REQUEST_TIMEOUT) once for that
  * request, and only the handler decides what happens to the socket. The handler here lets
  * it pass for a socket whose current request is exempt, and does what Fastify's default
- * handler does for everything else: answer 408/431/400 if it still can, and close.
+ * handler does for everything else: answer 408/431/400 if it still can, in the failure
+ * envelope every other refusal has, and close.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { errorReply } from '../envelopes.js';
+import type { ErrorCode } from '../errors.js';
 
 const exempt = new WeakSet<Socket>();
 
@@ -26,9 +29,10 @@ export function exemptFromRequestTimeout(socket: Socket): () => void {
   return () => exempt.delete(socket);
 }
 
-const ANSWERS: Record<string, { status: number; message: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'Client Timeout' },
-  HPE_HEADER_OVERFLOW: { status: 431, message: 'Exceeded maximum allowed HTTP header size' },
+/** The catalogue's code for each parser refusal; any other is a malformed request. */
+const CODES: Readonly<Record<string, ErrorCode>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
 };
 
 export function clientErrorHandler(
@@ -38,9 +42,9 @@ export function clientErrorHandler(
 ): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && exempt.has(socket)) return;
-  const { status, message } = ANSWERS[err.code ?? ''] ?? { status: 400, message: 'Client Error' };
+  const { status, body: envelope } = errorReply(CODES[err.code ?? ''] ?? 'MALFORMED_REQUEST');
   const error = STATUS_CODES[status] ?? 'Error';
-  const body = JSON.stringify({ error, message, statusCode: status });
+  const body = JSON.stringify(envelope);
   this.log.trace({ err }, 'client error');
   if (socket.writable) {
     socket.write(
