@@ -104,11 +104,40 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     });
     expect(inView).toBe(true);
 
-    // Escape in the box closes the results: the lists are back.
+    // Escape in the box closes the results: the lists are back, the box empty.
     await page.locator('#search-q').focus();
     await page.keyboard.press('Escape');
     await page.locator('.tabs').waitFor();
     expect(await page.locator('.search-result').count()).toBe(0);
+    expect(await page.locator('#search-q').inputValue()).toBe('');
+  });
+
+  it("names the agent who wrote a match, and not for the customer's own", async () => {
+    const user = { userId: 'user-search-agent', userName: 'Malika' };
+    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+    const taken = await request(server, 'POST /api/chats/assign', {
+      body: { chatId: chat._id, adminId: 'agent-search', adminName: 'Anna' },
+    });
+    expect(taken.status).toBe(200);
+    for (const [senderId, senderType, senderName, content] of [
+      [user.userId, 'user', user.userName, 'Где возврат 77712345?'],
+      ['agent-search', 'admin', 'Anna', 'Возврат 77712345 отправлен'],
+    ] as const) {
+      const sent = await request(server, 'POST /api/messages', {
+        body: { chatId: chat._id, senderId, senderType, senderName, content },
+      });
+      expect(sent.status).toBe(200);
+    }
+    const page = await superadmin('en');
+    await page.locator('#search-q').fill('77712345');
+    await page.locator('#search-q').press('Enter');
+    const results = page.locator('.search-result');
+    await expect.poll(() => results.count()).toBe(2);
+    const senders = await results.evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('.search-result__sender')?.textContent ?? null),
+    );
+    // Newest first: the agent's reply names Anna; the customer's question names no one more.
+    expect(senders).toEqual([expect.stringContaining('Anna'), null]);
   });
 
   it("dates a result in the console's language, apart from the customer's name", async () => {

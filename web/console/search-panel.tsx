@@ -83,7 +83,9 @@ export function SearchPanel({ client, me, c, lang, onOpen, children }: Props) {
       )
       .finally(() => setBusy(false));
   };
+  // Closing the search clears its box too: what stays typed is not what the lists show.
   const close = () => {
+    setQ('');
     setResults(undefined);
     setNext(null);
     setProblem(undefined);
@@ -154,6 +156,9 @@ export function SearchPanel({ client, me, c, lang, onOpen, children }: Props) {
                       <span class="chat-item__meta">{c('searchUserMatch')}</span>
                     )}
                   </span>
+                  {r.message && r.message.senderType !== 'user' ? (
+                    <Isolated class="search-result__sender" text={r.message.senderName} />
+                  ) : null}
                   {r.highlight ? <Marked highlight={r.highlight} /> : null}
                 </button>
               </li>
