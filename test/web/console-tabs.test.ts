@@ -3,34 +3,21 @@
  * Uzbek's one-word "Operatorlar" ran past the sidebar's edge, cut off, until the tabs could
  * wrap.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import { describe, expect, it } from 'vitest';
 import { LANGS } from '../../web/shared/i18n/index.js';
-import { startTestServer } from '../helpers/server.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { chromiumAvailable } from './chromium.js';
+import { browserAndServer } from './support.js';
 
 describe.skipIf(!chromiumAvailable)("the console's list tabs", () => {
-  let browser: Browser;
-  let server: RunningServer;
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const web = browserAndServer();
 
   it.each(LANGS)(
     "show a superadmin's every tab whole in the sidebar (%s, desktop)",
     async (lang) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await web.browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {
         const page = await context.newPage();
-        await page.goto(`${server.url}/console?lang=${lang}`);
+        await page.goto(`${web.server.url}/console?lang=${lang}`);
         await page.fill('input[name=name]', 'Zarina');
         await page.fill('input[name=id]', `tabs-${lang}`);
         await page.check('input[type=checkbox]');

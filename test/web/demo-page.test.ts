@@ -3,31 +3,17 @@
  * browser asks every page for an icon, and a 404 for it is noise in every log and in
  * every developer's console.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { startTestServer } from '../helpers/server.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
-import { until } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from './chromium.js';
+import { browserAndServer, until } from './support.js';
 
 describe.skipIf(!chromiumAvailable)('pages served by the server', () => {
-  let browser: Browser;
-  let server: RunningServer;
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const web = browserAndServer();
 
   it.each(['/widget/demo', '/console'])(
     '%s loads with no failed request and no console error',
     async (path) => {
-      const context = await browser.newContext();
+      const context = await web.browser.newContext();
       try {
         const page = await context.newPage();
         const failed: string[] = [];
@@ -40,7 +26,7 @@ describe.skipIf(!chromiumAvailable)('pages served by the server', () => {
         page.on('console', (msg) => {
           if (msg.type() === 'error') failed.push(`console: ${msg.text()}`);
         });
-        await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+        await page.goto(`${web.server.url}${path}`, { waitUntil: 'networkidle' });
         await until('the page has loaded its scripts', async () =>
           requested.some((p) => p.startsWith('/assets/')),
         );

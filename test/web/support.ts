@@ -2,7 +2,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
+import { startTestServer } from '../helpers/server.js';
+import { ensureWebBuilt } from './build.js';
+import { launchChromium } from './chromium.js';
 
 // One port picker for every test: below the kernel's range for outgoing connections, so
 // a server restarted on its port (the e2e scenario) gets it back.
@@ -190,4 +195,37 @@ export async function closeWithin(what: string, close: () => Promise<void>, ms =
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A Chromium and a server on an in-memory SQLite store (`env` set) for the tests of the
+ * `describe` that calls it: started before them, closed after. Read both inside the tests.
+ */
+export function browserAndServer(env: Record<string, string> = {}): {
+  readonly browser: Browser;
+  readonly server: RunningServer;
+} {
+  let browser: Browser | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    await ensureWebBuilt();
+    browser = await launchChromium();
+    server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, env);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started yet (read it inside a test)`);
+    return value;
+  };
+  return {
+    get browser() {
+      return started(browser, 'the browser');
+    },
+    get server() {
+      return started(server, 'the server');
+    },
+  };
 }

@@ -3,31 +3,19 @@
  * included: "Anna joined the chat" and "Your chat was passed to Boris" were sentences made
  * when the event came, and stayed in English under a Russian panel.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import { request, succeeded } from '../helpers/server.js';
+import { chromiumAvailable } from './chromium.js';
+import { browserAndServer } from './support.js';
 
 describe.skipIf(!chromiumAvailable)("the widget's language, switched by the host page", () => {
-  let browser: Browser;
-  let server: RunningServer;
-  beforeAll(async () => {
-    await ensureWebBuilt();
-    browser = await launchChromium();
-    server = await startTestServer({ kind: 'sqlite', path: ':memory:' });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const web = browserAndServer();
 
   it('rewrites the lines about agents joining and taking over', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await web.browser.newContext({ locale: 'en-US' });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/widget/demo`);
+      await page.goto(`${web.server.url}/widget/demo`);
       const widget = page.locator('fastorika-chat');
       await widget.locator('button.launcher').click();
       await widget.locator('textarea').fill('Where is my refund?');
@@ -35,23 +23,25 @@ describe.skipIf(!chromiumAvailable)("the widget's language, switched by the host
       await widget.locator('.msg[data-seq="1"]').waitFor();
 
       const { chats } = succeeded(
-        await request(server, 'GET /api/chats/user/:userId', {
+        await request(web.server, 'GET /api/chats/user/:userId', {
           params: { userId: 'demo-visitor' },
         }),
       );
       const chatId = chats[0]?._id ?? '';
       // Boris becomes an admin the server knows (a transfer's target must be) by taking a chat.
       const other = succeeded(
-        await request(server, 'POST /api/chats', { body: { userId: 'u-other', userName: 'Olim' } }),
+        await request(web.server, 'POST /api/chats', {
+          body: { userId: 'u-other', userName: 'Olim' },
+        }),
       );
-      await request(server, 'POST /api/chats/assign', {
+      await request(web.server, 'POST /api/chats/assign', {
         body: { chatId: other.chat._id, adminId: 'boris', adminName: 'Boris' },
       });
-      const assigned = await request(server, 'POST /api/chats/assign', {
+      const assigned = await request(web.server, 'POST /api/chats/assign', {
         body: { chatId, adminId: 'anna', adminName: 'Anna' },
       });
       expect(assigned.status).toBe(200);
-      const transferred = await request(server, 'POST /api/chats/transfer', {
+      const transferred = await request(web.server, 'POST /api/chats/transfer', {
         body: { chatId, fromAdminId: 'anna', toAdminId: 'boris', toAdminName: 'Boris' },
       });
       expect(transferred.status).toBe(200);
