@@ -8,6 +8,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { pacedUpload, receiptText as text } from '../helpers/paced-upload.js';
+import { waitUntil } from '../helpers/processes.js';
 import { storeTargets } from '../helpers/stores.js';
 import { upload } from '../helpers/uploads.js';
 import { useWorld } from '../helpers/world.js';
@@ -82,7 +83,7 @@ describe('the pace of uploads (SQLite)', async () => {
   }, 30_000);
 });
 
-describe('timed-out uploads give their upload budget back (SQLite, limits on)', async () => {
+describe('uploads that end before anything is stored give their upload budget back (SQLite, limits on)', async () => {
   const [sqlite] = await storeTargets();
   if (!sqlite) throw new Error('no SQLite target');
   const world = useWorld(sqlite, { ...BOUNDS, RATE_LIMIT: 'on' });
@@ -101,6 +102,34 @@ describe('timed-out uploads give their upload budget back (SQLite, limits on)', 
       name: 'a.txt',
       fields: { senderId: user.id, senderType: 'user', senderName: user.name },
     });
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+  }, 30_000);
+
+  it('a whole burst of uploads the client cut off, then an upload that is accepted', async () => {
+    const user = await world.user();
+    const port = Number(new URL(world.server().url).port);
+    const cut = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        pacedUpload(port, user.id, text(64 * 1024), { chunk: 1024, everyMs: 20, cutAfter: 4096 }),
+      ),
+    );
+    expect(cut.every((c) => c.cutShort)).toBe(true);
+    // The server hears each cut as its connection closes: the budget comes back then, well
+    // before the rate (one upload every 5 s) would have earned one.
+    const form = {
+      bytes: 'one more try, on a better connection',
+      name: 'a.txt',
+      fields: { senderId: user.id, senderType: 'user', senderName: user.name },
+    };
+    let after = await upload(world.server(), form);
+    await waitUntil(
+      'the cut uploads give their budget back',
+      async () => {
+        if (after.status === 429) after = await upload(world.server(), form);
+        return after.status !== 429;
+      },
+      2000,
+    ).catch(() => {});
     expect(after.status, JSON.stringify(after.body)).toBe(200);
   }, 30_000);
 });

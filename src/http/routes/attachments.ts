@@ -259,8 +259,11 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           reading.catch(() => {});
           // The rest of the body stays unread: close the connection rather than drain it.
           reply.header('connection', 'close');
-          if (err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT') {
-            // Admitted, or being admitted while the time ran out: its budget goes back.
+          // Too slow, or cut off by the client (its request ended before its body did):
+          // nothing was stored, and the upload's place in the budget goes back.
+          const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
+          if (timedOut || req.raw.readableAborted) {
+            // Admitted, or being admitted while it ended: its budget goes back.
             if (uploader) await releaseUpload(ctx.deps, uploader);
             else {
               const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
