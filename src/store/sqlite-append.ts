@@ -183,33 +183,29 @@ export function sqliteAppender(
   const indexBatch = sqliteIndexBatch(database);
   const withoutFsync = database.prepare('PRAGMA synchronous = NORMAL');
   const withFsync = database.prepare('PRAGMA synchronous = FULL');
+  /** `work` commits without its fsync; every other write on this connection still fsyncs. */
+  const unsynced = <T>(work: () => T): Promise<T> =>
+    db.connection().execute(async () => {
+      withoutFsync.run();
+      try {
+        return work();
+      } finally {
+        withFsync.run();
+      }
+    });
   return {
     async append(drafts, webhookUrls = []) {
-      const results = await db.connection().execute(async () => {
-        withoutFsync.run();
-        try {
-          const results = appendAll(drafts, webhookUrls);
-          // Before any read can run: what it sees of this batch waits for the sync too.
-          wal.committed();
-          return results;
-        } finally {
-          // Every other write on this connection still commits with its fsync.
-          withFsync.run();
-        }
+      const results = await unsynced(() => {
+        const results = appendAll(drafts, webhookUrls);
+        // Before any read can run: what it sees of this batch waits for the sync too.
+        wal.committed();
+        return results;
       });
       await wal.sync();
       return results;
     },
     // The index's batch needs no fsync of its own: its rows and its watermark commit
     // together, so a batch the disk lost is indexed again, and the next sync covers it.
-    indexSearch: (max) =>
-      db.connection().execute(async () => {
-        withoutFsync.run();
-        try {
-          return indexBatch(max);
-        } finally {
-          withFsync.run();
-        }
-      }),
+    indexSearch: (max) => unsynced(() => indexBatch(max)),
   };
 }

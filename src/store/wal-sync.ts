@@ -88,14 +88,11 @@ export function walSync(databasePath: string, syncFile: SyncFile = fdatasyncOnPo
       },
     );
     running = settled;
-    settled.then(
-      () => {
-        if (running === settled) running = undefined;
-      },
-      () => {
-        if (running === settled) running = undefined;
-      },
-    );
+    // Not finally(): its promise would reject again, with no one to catch it.
+    const over = () => {
+      if (running === settled) running = undefined;
+    };
+    settled.then(over, over);
     return settled;
   };
 
