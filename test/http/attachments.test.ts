@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { forChat, type Message, openChat, restSend } from '../helpers/flows.js';
+import { pacedUpload } from '../helpers/paced-upload.js';
 import { api } from '../helpers/server.js';
 import { failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -324,26 +325,14 @@ describe.each(await storeTargets())('upload limit and aborts on $name', (target)
 
   it('an upload cut off midway leaves nothing behind: no record, no chunks', async () => {
     const user = await world.user();
-    const form = textForm(user.id, textOf(maxBytes));
     const { port } = new URL(server().url);
-    const closed = new Promise<void>((resolve) => {
-      const req = httpRequest({
-        port,
-        host: '127.0.0.1',
-        method: 'POST',
-        path: '/api/attachments',
-        headers: {
-          'content-type': form.contentType,
-          'content-length': String(form.head.length + form.file.length + form.tail.length),
-        },
-      });
-      req.on('error', () => {});
-      req.on('close', () => resolve());
-      req.write(form.head);
-      // Cut off once half the file is on its way.
-      req.write(form.file.subarray(0, maxBytes / 2), () => req.destroy());
+    // Cut off once half the file is on its way.
+    const cut = await pacedUpload(Number(port), user.id, textOf(maxBytes), {
+      chunk: 16 * 1024,
+      everyMs: 1,
+      cutAfter: maxBytes / 2,
     });
-    await closed;
+    expect(cut.cutShort).toBe(true);
     // An upload after it, by the same person, is the only thing stored.
     const after = uploaded(
       await upload(server(), { bytes: 'after the cut', name: 'a.txt', fields: as(user) }),

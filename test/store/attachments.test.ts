@@ -74,6 +74,18 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
   let n = 0;
   const chatOf = async () =>
     (await store.openChat({ userId: `att-${n++}-${id()}`, userName: 'U', online: false })).chat;
+  /** A blob store on `chunkBytes` chunks whose chunk reads are counted, in order. */
+  const countingReads = (chunkBytes: number) => {
+    const read: number[] = [];
+    const counted = {
+      ...store.attachments,
+      readChunk: (key: string, idx: number) => {
+        read.push(idx);
+        return store.attachments.readChunk(key, idx);
+      },
+    };
+    return { read, blobs: databaseBlobStore(counted, chunkBytes) };
+  };
   beforeAll(async () => {
     db = await target.create();
     store = await openStore(db.config);
@@ -96,15 +108,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
   });
 
   it('a range reads only the chunks that hold it', async () => {
-    const read: number[] = [];
-    const counted = {
-      ...store.attachments,
-      readChunk: (key: string, idx: number) => {
-        read.push(idx);
-        return store.attachments.readChunk(key, idx);
-      },
-    };
-    const blobs = databaseBlobStore(counted, 1000);
+    const { read, blobs } = countingReads(1000);
     const bytes = randomBytes(10_500);
     await blobs.put('k-range', bytes, 'application/pdf');
     expect(await store.attachments.firstChunkBytes('k-range')).toBe(1000);
@@ -125,15 +129,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
   });
 
   it('a whole file read with its size reads no chunk past its last, and one stored short ends short', async () => {
-    const read: number[] = [];
-    const counted = {
-      ...store.attachments,
-      readChunk: (key: string, idx: number) => {
-        read.push(idx);
-        return store.attachments.readChunk(key, idx);
-      },
-    };
-    const blobs = databaseBlobStore(counted, 1000);
+    const { read, blobs } = countingReads(1000);
     for (const [size, chunks] of [
       [0, 1],
       [999, 1],
