@@ -6,6 +6,7 @@
  * file instead of leaving an empty box. Any other file is a link named by the file and
  * its size. Links are the server's signed paths, resolved against its origin.
  */
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { formatSize, isImageType } from '../attachments.js';
 import { isolated } from '../bidi.js';
@@ -34,21 +35,36 @@ export function AttachmentView({ attachment, server, t, lang }: Props) {
   if (!href) return null;
   if (!isImageType(attachment.contentType)) {
     return (
-      <a
-        class="msg__file msg__file--attachment"
-        href={href}
-        target="_blank"
-        rel="noopener noreferrer"
-      >
+      <FileLink href={href} size={size}>
         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path d="M6 2h8l5 5v15H6zM14 2v5h5" />
         </svg>
         <Isolated class="msg__file-name" text={attachment.name} />
-        <span class="msg__file-size">{size}</span>
-      </a>
+      </FileLink>
     );
   }
   return <ImageAttachment {...{ attachment, href, size, server, t }} />;
+}
+
+/** The file, opened in a new tab, its size last: what stands for a file that is not shown. */
+function FileLink(props: {
+  href: string;
+  size: string;
+  unavailable?: boolean;
+  children: ComponentChildren;
+}) {
+  const unavailable = props.unavailable ? ' msg__file--unavailable' : '';
+  return (
+    <a
+      class={`msg__file msg__file--attachment${unavailable}`}
+      href={props.href}
+      target="_blank"
+      rel="noopener noreferrer"
+    >
+      {props.children}
+      <span class="msg__file-size">{props.size}</span>
+    </a>
+  );
 }
 
 interface ImageProps {
@@ -71,15 +87,9 @@ function ImageAttachment({ attachment, href, size, server, t }: ImageProps) {
   };
   if (unavailable) {
     return (
-      <a
-        class="msg__file msg__file--attachment msg__file--unavailable"
-        href={href}
-        target="_blank"
-        rel="noopener noreferrer"
-      >
+      <FileLink href={href} size={size} unavailable>
         <span role="status">{t('imageUnavailable', { name: isolated(attachment.name) })}</span>
-        <span class="msg__file-size">{size}</span>
-      </a>
+      </FileLink>
     );
   }
   return (
