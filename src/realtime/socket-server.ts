@@ -12,6 +12,7 @@ import { TUNABLES } from '../tunables.js';
 import { boundedRecoveryAdapter } from './bounded-recovery.js';
 import { type ConnectionBudget, handshakeGuard, sessionOriginGuard } from './guards.js';
 import { handlers, type SocketContext } from './handlers.js';
+import { jsonParser } from './json-encoder.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
@@ -28,6 +29,7 @@ export function createSocketServer(
     // A frame larger than a REST body is refused by the transport before we parse it.
     maxHttpBufferSize: LIMITS.bodyBytes,
     serveClient: false,
+    parser: jsonParser,
     // Refuses a browser handshake/upgrade from an origin that is not listed (CSWSH), and
     // an IP over its connection limit, before an engine session is kept for it.
     allowRequest: handshakeGuard(config.corsOrigin, connections),
