@@ -367,7 +367,7 @@ export const TUNABLES = {
     unit: 'bytes',
     area: 'connections',
     reason:
-      'The recovery buffer in bytes (estimated from string lengths): counted in packets alone, 10 KB messages made it ~280 MB; this is about twice what the packets take at ~1.5 KB each, so it binds only when messages are large.',
+      'The recovery buffer in bytes (the JSON of each packet, plus 200 for its entry): counted in packets alone, 10 KB messages made it ~280 MB; this is about twice what the packets take at ~1.5 KB each, so it binds only when messages are large.',
   },
 
   // ---- Several nodes (src/cluster, src/presence) -----------------------------------------
