@@ -1,7 +1,9 @@
 /**
  * The uploading clients of bench/attachments.ts, in a process of their own: `node --import
- * tsx bench/attachment-uploads.ts <server url> <clients> <until, epoch ms>` uploads a 5 MB
- * PDF from each client in a loop, downloads each back, and prints the times (JSON). Apart
+ * tsx bench/attachment-uploads.ts <server url> <clients> <from> <until>` (epoch ms) waits
+ * until `from`, uploads a 5 MB PDF from each client in a loop until `until`, downloads
+ * each back, and prints the times (JSON). Started before `from`, so that its own start
+ * (loading, the file's random bytes) lands in no measured phase. Apart
  * from the senders' process, so that what the senders measure is the server's delay and
  * not their own event loop pushing and reading 5 MB bodies. DOWNLOADS=0 uploads only (what
  * writing files costs the senders, without reading them back).
@@ -9,10 +11,11 @@
 import { randomBytes } from 'node:crypto';
 
 const FILE_BYTES = 5 * 1024 * 1024;
-const [url, clients, until] = process.argv.slice(2);
+const [url, clients, from, until] = process.argv.slice(2);
 const downloads = process.env.DOWNLOADS !== '0';
 const FILE = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(FILE_BYTES - 9)]);
 
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(from) - Date.now())));
 const up: number[] = [];
 const down: number[] = [];
 await Promise.all(
