@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
+import { Unavailable } from '../../src/errors.js';
 import { openStore } from '../../src/store/open.js';
 import { copiedValue, postgresChunkReader } from '../../src/store/postgres-chunks.js';
 import type { Store } from '../../src/store/store.js';
@@ -120,6 +121,22 @@ describe.each(reachable)('chunk reads on $name', (target) => {
         Buffer.from([n, 0xff, 0xfe]),
       );
       expect(await store.attachments.readChunk(key, 1)).toBeUndefined();
+    }
+  });
+
+  it('a read from a database that is gone is STORE_UNAVAILABLE, as any other query', async () => {
+    const gone = await target.create();
+    const doomed = await openStore(gone.config);
+    try {
+      await doomed.attachments.writeChunk('k-gone', 0, Buffer.from([1, 2, 3]));
+      expect(Buffer.from((await doomed.attachments.readChunk('k-gone', 0)) ?? [])).toEqual(
+        Buffer.from([1, 2, 3]),
+      );
+      await gone.drop();
+      await expect(doomed.attachments.readChunk('k-gone', 0)).rejects.toBeInstanceOf(Unavailable);
+    } finally {
+      await doomed.close().catch(() => {});
+      await gone.drop();
     }
   });
 
