@@ -17,11 +17,12 @@
  * on the others, so that what the senders' latency shows is the server's own work, not the
  * uploading clients' CPU taking turns with it on a small machine. DOWNLOADS=0: the
  * uploaders do not download what they uploaded (what writing files costs, alone).
- * Each phase follows WARM_UP_MS (default 3 s) of the same sends, not measured, and the
- * uploading clients' process starts before the first, waiting for the second phase's
- * start: without that, the first phase measured a server just started (its code not yet
- * optimised, the senders' connections and the database pool's opening) and the second a
- * warm one, and a run without uploads (UPLOADERS=0) read 0.6–0.9× in its second phase.
+ * Each phase follows WARM_UP_SENDS (default 2000) of the same sends, not measured (a
+ * count, not a time: a loaded machine sends fewer a second), and the uploading clients'
+ * process starts before the first, waiting for the second phase's start: without that,
+ * the first phase measured a server just started (its code not yet optimised, the senders'
+ * connections and the database pool's opening) and the second a warm one, and a run
+ * without uploads (UPLOADERS=0) read 0.6–0.9× in its second phase.
  * Each phase's cost line ends with how busy the machine's cores were (every process's
  * CPU), to tell a phase that shared the machine with someone else's work.
  */
@@ -67,19 +68,20 @@ if (process.env.ATTACH_PIN === '1' && cores > 1) {
 const FILE_BYTES = 5 * 1024 * 1024;
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
-const WARM_UP_MS = Number(process.env.WARM_UP_MS ?? 3_000);
+const WARM_UP_SENDS = Number(process.env.WARM_UP_SENDS ?? 2_000);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 
-async function senders(until: number): Promise<number[]> {
+/** Ten senders, each starting another send while `more(sends done)`. */
+async function senders(more: (done: number) => boolean): Promise<number[]> {
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: 10 }, async (_, i) => {
       const id = `bench-sender-${i}-${Math.random().toString(36).slice(2, 6)}`;
-      while (Date.now() < until) {
+      while (more(times.length)) {
         const t = performance.now();
         const res = await fetch(`${server.url}/api/messages`, {
           method: 'POST',
@@ -100,30 +102,32 @@ async function senders(until: number): Promise<number[]> {
   return times;
 }
 
-/** The uploading clients, in their own process (bench/attachment-uploads.ts). */
-function uploaders(from: number, until: number): Promise<{ up: number[]; down: number[] }> {
+const until = (end: number) => () => Date.now() < end;
+const fewerThan = (count: number) => (done: number) => done < count;
+
+/**
+ * The uploading clients, in their own process (bench/attachment-uploads.ts), started now
+ * and uploading once `go(until)` hands them the end of their phase.
+ */
+function uploaders(): {
+  go(until: number): void;
+  done: Promise<{ up: number[]; down: number[] }>;
+} {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'bench/attachment-uploads.ts',
-      server.url,
-      String(UPLOADERS),
-      String(from),
-      String(until),
-    ],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, String(UPLOADERS)],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;
   });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<{ up: number[]; down: number[] }>((resolve, reject) => {
     child.once('exit', (code) =>
       code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
     );
   });
+  return { go: (end) => child.stdin.end(`${end}\n`), done };
 }
 
 /**
@@ -188,16 +192,15 @@ async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
   ];
 }
 
-// One schedule, fixed now: warm-up, sends alone, warm-up, sends with uploads.
-const aloneFrom = Date.now() + WARM_UP_MS;
-const aloneUntil = aloneFrom + PHASE_MS;
-const busyFrom = aloneUntil + WARM_UP_MS;
-const busyUntil = busyFrom + PHASE_MS;
-const uploads = uploaders(busyFrom, busyUntil);
-await senders(aloneFrom);
-const [quiet, quietCost] = await phase(() => senders(aloneUntil));
-await senders(busyFrom);
-const [[busy, files], busyCost] = await phase(() => Promise.all([senders(busyUntil), uploads]));
+const uploads = uploaders();
+const coldWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+const [quiet, quietCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
+const warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+const [[busy, files], busyCost] = await phase(() => {
+  const end = Date.now() + PHASE_MS;
+  uploads.go(end);
+  return Promise.all([senders(until(end)), uploads.done]);
+});
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
@@ -210,6 +213,9 @@ console.log(
 );
 console.log(
   `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
+);
+console.log(
+  `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started), then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}`,
 );
 console.log(
   `sends p99 with uploads / alone: ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
