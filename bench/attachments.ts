@@ -17,6 +17,14 @@
  * on the others, so that what the senders' latency shows is the server's own work, not the
  * uploading clients' CPU taking turns with it on a small machine. DOWNLOADS=0: the
  * uploaders do not download what they uploaded (what writing files costs, alone).
+ * Each phase follows WARM_UP_SENDS (default 2000) of the same sends, not measured (a
+ * count, not a time: a loaded machine sends fewer a second), and the uploading clients'
+ * process starts before the first, waiting for the second phase's start: without that,
+ * the first phase measured a server just started (its code not yet optimised, the senders'
+ * connections and the database pool's opening) and the second a warm one, and a run
+ * without uploads (UPLOADERS=0) read 0.6–0.9× in its second phase.
+ * Each phase's cost line ends with how busy the machine's cores were (every process's
+ * CPU), to tell a phase that shared the machine with someone else's work.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -60,18 +68,20 @@ if (process.env.ATTACH_PIN === '1' && cores > 1) {
 const FILE_BYTES = 5 * 1024 * 1024;
 const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
 const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
+const WARM_UP_SENDS = Number(process.env.WARM_UP_SENDS ?? 2_000);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 
-async function senders(until: number): Promise<number[]> {
+/** Ten senders, each starting another send while `more(sends done)`. */
+async function senders(more: (done: number) => boolean): Promise<number[]> {
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: 10 }, async (_, i) => {
       const id = `bench-sender-${i}-${Math.random().toString(36).slice(2, 6)}`;
-      while (Date.now() < until) {
+      while (more(times.length)) {
         const t = performance.now();
         const res = await fetch(`${server.url}/api/messages`, {
           method: 'POST',
@@ -92,29 +102,32 @@ async function senders(until: number): Promise<number[]> {
   return times;
 }
 
-/** The uploading clients, in their own process (bench/attachment-uploads.ts). */
-function uploaders(until: number): Promise<{ up: number[]; down: number[] }> {
+const until = (end: number) => () => Date.now() < end;
+const fewerThan = (count: number) => (done: number) => done < count;
+
+/**
+ * The uploading clients, in their own process (bench/attachment-uploads.ts), started now
+ * and uploading once `go(until)` hands them the end of their phase.
+ */
+function uploaders(): {
+  go(until: number): void;
+  done: Promise<{ up: number[]; down: number[] }>;
+} {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'bench/attachment-uploads.ts',
-      server.url,
-      String(UPLOADERS),
-      String(until),
-    ],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+    ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, String(UPLOADERS)],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', (d) => {
     out += d;
   });
-  return new Promise((resolve, reject) => {
+  const done = new Promise<{ up: number[]; down: number[] }>((resolve, reject) => {
     child.once('exit', (code) =>
       code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
     );
   });
+  return { go: (end) => child.stdin.end(`${end}\n`), done };
 }
 
 /**
@@ -127,7 +140,20 @@ interface Cost {
   cpuMs: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /** CPU the whole machine spent (every process: this one, PostgreSQL, anyone else's). */
+  machineCpuMs: number;
+  wallMs: number;
 }
+/** Every core's busy time so far (/proc/stat: all but idle and iowait). */
+const machineCpuMs = (): number => {
+  const ticks = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    ?.split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks ?? [];
+  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+};
 const pid = server.child.pid ?? 0;
 const mainThreadCpuMs = (): number => {
   const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
@@ -149,21 +175,38 @@ async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
   await lag();
   const main = mainThreadCpuMs();
   const all = cpuMs(pid);
+  const machine = machineCpuMs();
+  const started = performance.now();
   const result = await work();
   const { p99, max } = await lag();
   return [
     result,
-    { mainCpuMs: mainThreadCpuMs() - main, cpuMs: cpuMs(pid) - all, lagP99Ms: p99, lagMaxMs: max },
+    {
+      mainCpuMs: mainThreadCpuMs() - main,
+      cpuMs: cpuMs(pid) - all,
+      lagP99Ms: p99,
+      lagMaxMs: max,
+      machineCpuMs: machineCpuMs() - machine,
+      wallMs: performance.now() - started,
+    },
   ];
 }
 
-const [quiet, quietCost] = await phase(() => senders(Date.now() + PHASE_MS));
-const end = Date.now() + PHASE_MS;
-const [[busy, files], busyCost] = await phase(() => Promise.all([senders(end), uploaders(end)]));
+const uploads = uploaders();
+const coldWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+const [quiet, quietCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
+const warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+const [[busy, files], busyCost] = await phase(() => {
+  const end = Date.now() + PHASE_MS;
+  uploads.go(end);
+  return Promise.all([senders(until(end)), uploads.done]);
+});
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mbps = (times: number[]) =>
-  `${(FILE_BYTES / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
+  times.length === 0
+    ? 'none done'
+    : `${(FILE_BYTES / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
 console.log(`store: ${which}`);
 console.log(
   `sends alone:        p50 ${ms(quantile(quiet, 0.5))}  p99 ${ms(quantile(quiet, 0.99))}  (${quiet.length})`,
@@ -171,15 +214,23 @@ console.log(
 console.log(
   `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
 );
+console.log(
+  `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started), then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}`,
+);
+console.log(
+  `sends p99 with uploads / alone: ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
+);
 console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
 console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
 const costLine = (c: Cost) =>
-  `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}`;
+  `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}; the machine's cores ${((100 * c.machineCpuMs) / c.wallMs / cores).toFixed(0)}% busy`;
 console.log(`server, sends alone:        ${costLine(quietCost)}`);
 console.log(`server, sends with uploads: ${costLine(busyCost)}`);
 // An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.
 const perUpload = (quietMs: number, busyMs: number) =>
-  ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
+  files.up.length === 0
+    ? '(no upload)'
+    : ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
 console.log(
   `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
 );

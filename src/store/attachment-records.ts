@@ -81,8 +81,9 @@ export function kyselyAttachmentRecords(
   guard: Guard,
   auditKey: () => Promise<string>,
   chunkFile?: ChunkFile,
+  readTableChunk?: AttachmentRecords['readChunk'],
 ): AttachmentRecords {
-  const tableChunks = databaseChunks(db, guard, kind === 'postgres');
+  const tableChunks = databaseChunks(db, guard, kind === 'postgres', readTableChunk);
   return {
     recordDownload: (audit) =>
       guard(async () => {
@@ -188,9 +189,15 @@ type Chunks = Pick<
  * (synchronous_commit off for its transaction): the file's last chunk commits durably, and
  * its flush takes the WAL up to it, the chunks before included. A file asks the disk for
  * one flush, not one a chunk (20 for 5 MB), which a disk slow to flush would make the
- * appends' commits queue behind.
+ * appends' commits queue behind. `read`, given, reads a chunk instead of the row's column
+ * (PostgreSQL's, as bytes: postgres-chunks.ts).
  */
-function databaseChunks(db: Kysely<Database>, guard: Guard, relaxed: boolean): Chunks {
+function databaseChunks(
+  db: Kysely<Database>,
+  guard: Guard,
+  relaxed: boolean,
+  read?: AttachmentRecords['readChunk'],
+): Chunks {
   const insert = (to: Kysely<Database>, key: string, idx: number, data: Uint8Array) =>
     to
       .insertInto('attachment_chunks')
@@ -211,6 +218,7 @@ function databaseChunks(db: Kysely<Database>, guard: Guard, relaxed: boolean): C
 
     readChunk: (key, idx) =>
       guard(async () => {
+        if (read) return read(key, idx);
         const row = await db
           .selectFrom('attachment_chunks')
           .select('data')

@@ -91,6 +91,8 @@ export interface DialectTraits extends AppendLanesOptions {
   markReadChunk: number;
   /** Where attachments' chunks live when not in the database (SQLite's blob file). */
   chunkFile?: ChunkFile | undefined;
+  /** Reads an attachment chunk of the database's table some faster way than as a column. */
+  readChunk?: AttachmentRecords['readChunk'] | undefined;
   /**
    * Resolves once every commit a query could have seen is on disk (SQLite's appends
    * synced on the pool, wal-sync.ts); absent where a commit is on disk before it is seen.
@@ -145,6 +147,7 @@ export class KyselyStore implements Store {
       (work) => this.guard(work),
       () => this.auditKey(),
       traits.chunkFile,
+      traits.readChunk,
     );
     this.audit = kyselyAuditLog(
       db,

@@ -5,6 +5,7 @@ import { errorCode } from './error-code.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { postgresAppender } from './postgres-append.js';
+import { postgresChunkReader } from './postgres-chunks.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -53,6 +54,7 @@ export async function openPostgresStore(
     readers: TUNABLES.postgresReaders.value,
     markReadChunk: TUNABLES.postgresMarkReadChunk.value,
     appender: postgresAppender(pool),
+    readChunk: postgresChunkReader(pool),
     onBatch,
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
