@@ -6,10 +6,11 @@
  * value of a row as UTF-8 text (pg-protocol's DataRow parser) and has no binary bytea
  * parser (pg-types), so any byte sequence that is not UTF-8 comes back changed. COPY's
  * data is the one reply it hands over as bytes (CopyData): the chunk is read by
- * `COPY (SELECT ...) TO STDOUT (FORMAT binary)`, half the bytes on the wire and no
- * decoding but a copy. COPY takes no parameters, so the key goes in as an escaped literal.
+ * `COPY (SELECT ...) TO STDOUT (FORMAT binary)` (pg-copy-streams runs it), half the bytes on
+ * the wire and no decoding. COPY takes no parameters, so the key goes in as an escaped literal.
  */
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 
 /** The binary COPY format's signature, then its flags and header extension lengths. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -33,47 +34,6 @@ export function copiedValue(copy: Buffer): Buffer | undefined {
   return copy.subarray(at + 6, at + 6 + length);
 }
 
-/**
- * One COPY on one connection, as node-postgres runs custom queries (a Submittable): the
- * client calls the handlers below as the reply's messages come, and readyForQuery ends it
- * (an error ends it at once: the client calls no handler of a query after its error).
- */
-class CopyOut implements pg.Submittable {
-  private readonly parts: Buffer[] = [];
-  private settled = false;
-
-  constructor(
-    readonly text: string,
-    private readonly done: (err: Error | undefined, copy?: Buffer) => void,
-  ) {}
-
-  submit(connection: pg.Connection): void {
-    connection.query(this.text);
-  }
-
-  /** The message's bytes are a view of the parser's buffer, which the next read reuses. */
-  handleCopyData(message: { chunk: Buffer }): void {
-    this.parts.push(Buffer.from(message.chunk));
-  }
-
-  handleCommandComplete(): void {}
-
-  handleReadyForQuery(): void {
-    const [only, ...more] = this.parts;
-    this.settle(undefined, only && more.length === 0 ? only : Buffer.concat(this.parts));
-  }
-
-  handleError(err: Error): void {
-    this.settle(err);
-  }
-
-  private settle(err: Error | undefined, copy?: Buffer): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.done(err, copy);
-  }
-}
-
 /** Reads chunk `idx` of `key` from attachment_chunks on a connection of `pool`. */
 export function postgresChunkReader(
   pool: pg.Pool,
@@ -84,10 +44,12 @@ export function postgresChunkReader(
     const client = await pool.connect();
     let failure: Error | undefined;
     try {
-      const copy = await new Promise<Buffer>((resolve, reject) => {
-        client.query(new CopyOut(text, (err, bytes) => (bytes ? resolve(bytes) : reject(err))));
-      });
-      return copiedValue(copy);
+      const parts: Buffer[] = [];
+      for await (const part of client.query(copyTo(text))) {
+        if (Buffer.isBuffer(part)) parts.push(part);
+      }
+      const [only, ...more] = parts;
+      return copiedValue(only && more.length === 0 ? only : Buffer.concat(parts));
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       throw err;
