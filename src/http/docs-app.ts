@@ -29,6 +29,15 @@ const DESCRIPTION = [
   'to set it here. With `AUTH_MODE=none` (v2 behaviour) the token is not needed.',
 ].join('\n');
 
+/**
+ * The top bar's Swagger logo is an SVG carrying a <style> of its own
+ * (`.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}`), which the page
+ * inserts as it renders: its hash lets that one style in and no other inline style, here
+ * only. Another swagger-ui whose logo differs shows as a CSP error in the docs page's
+ * browser test.
+ */
+const LOGO_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
 const DOCS_CSP = [
   "default-src 'self'",
   "base-uri 'self'",
@@ -38,7 +47,7 @@ const DOCS_CSP = [
   "object-src 'none'",
   "script-src 'self'",
   "script-src-attr 'none'",
-  "style-src 'self' https:",
+  `style-src 'self' https: ${LOGO_STYLE_HASH}`,
 ].join('; ');
 
 /** Handlers here never run: the server answers every route but /docs itself. */

@@ -243,6 +243,21 @@ async function longMessagesOf(server: Parameters<typeof sendAs>[0]) {
   return { reader, chat };
 }
 
+/**
+ * Short reads (a point each) until one point of the window is left: the costly read that
+ * follows is admitted on it, and the rest of its cost is a debt past the window.
+ */
+async function spendAllButOne(
+  server: Parameters<typeof sendAs>[0],
+  reader: ReturnType<typeof bearer>,
+) {
+  for (let i = 0; i < DEFAULT_BUDGETS.reads.burst - 1; i++) {
+    expect((await api(server, 'GET', '/api/chats/user/reader', undefined, reader)).status).toBe(
+      200,
+    );
+  }
+}
+
 describe('reads are charged by what their replies cost', () => {
   it("a page of long messages costs its length: its debt outlasts the window, and others' reads go on", () =>
     withServer(
@@ -250,11 +265,13 @@ describe('reads are charged by what their replies cost', () => {
       async (server) => {
         const { reader, chat } = await longMessagesOf(server);
         const path = `/api/messages/${chat._id}?limit=200`;
+        await spendAllButOne(server, reader);
         const page = await api(server, 'GET', path, undefined, reader);
         expect(page.status).toBe(200);
-        const { burst } = DEFAULT_BUDGETS.reads;
+        const { perSecond } = DEFAULT_BUDGETS.reads;
         const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
-        expect(readPoints(JSON.stringify(page.body).length)).toBeGreaterThan(burst);
+        // More than a second of the rate past the window.
+        expect(readPoints(JSON.stringify(page.body).length)).toBeGreaterThan(perSecond + 1);
         const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);
         expect(next.status).toBe(429);
         // Not only the rest of the window (which would forget the debt): the points past
@@ -271,10 +288,13 @@ describe('reads are charged by what their replies cost', () => {
       { RATE_LIMIT: 'on', RATE_LIMIT_MESSAGES_BURST: '200', ...JWT_ENV },
       async (server) => {
         const { reader, chat } = await longMessagesOf(server);
+        await spendAllButOne(server, reader);
         const res = await fetch(`${server.url}/api/chats/${chat._id}/transcript`, reader);
         expect(res.status).toBe(200);
-        // ~2 M characters: more than the burst and two seconds of the rate.
-        expect(readPoints((await res.text()).length)).toBeGreaterThan(30);
+        // ~2 M characters: more than two seconds of the rate past the window.
+        expect(readPoints((await res.text()).length)).toBeGreaterThan(
+          2 * DEFAULT_BUDGETS.reads.perSecond + 1,
+        );
         const { seconds } = windowOf(DEFAULT_BUDGETS.reads);
         await waitUntil('a read refused for the debt', async () => {
           const next = await api(server, 'GET', '/api/chats/user/reader', undefined, reader);

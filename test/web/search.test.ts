@@ -171,4 +171,33 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     });
     expect(gap).toBeGreaterThanOrEqual(8);
   });
+
+  it('shows one panel at a time: Replies over search results closes them, a search over Replies covers it', async () => {
+    const page = await superadmin('en');
+    const replies = page.locator('button[data-tab=replies]');
+    const manager = page.locator('.canned-manager');
+    const results = page.locator('.search__results');
+    await page.locator('#search-q').fill('no such words anywhere');
+    await page.locator('#search-q').press('Enter');
+    await results.waitFor();
+
+    // Replies pressed while the results hold the sidebar: the results give way to Replies.
+    await replies.click();
+    await manager.waitFor();
+    expect(await results.count()).toBe(0);
+    expect(await page.locator('#search-q').inputValue()).toBe('');
+    expect(await replies.getAttribute('aria-pressed')).toBe('true');
+
+    // A search from Replies: the results alone, and Replies no longer says it is shown.
+    await page.locator('#search-q').fill('no such words anywhere');
+    await page.locator('#search-q').press('Enter');
+    await results.waitFor();
+    expect(await manager.count()).toBe(0);
+    expect(await replies.getAttribute('aria-pressed')).toBe('false');
+    // Pressed again, Replies is back (not toggled off to the queue).
+    await replies.click();
+    await manager.waitFor();
+    expect(await results.count()).toBe(0);
+    expect(await replies.getAttribute('aria-pressed')).toBe('true');
+  });
 });

@@ -6,7 +6,7 @@
  * text: the server's ranges become <mark> around text nodes, never markup from the server.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -28,6 +28,10 @@ interface Props {
   onOpen(chat: Chat, message: Message | undefined): void;
   /** What the sidebar shows while no results are: the chat lists. */
   children: ComponentChildren;
+  /** Told whether the results hold the sidebar (the lists' place) or not. */
+  onShown?(shown: boolean): void;
+  /** Each new value closes the results: something outside asked for the lists' place. */
+  closeRequest?: number;
 }
 
 /** The snippet as text nodes, each range in a <mark>. */
@@ -49,7 +53,8 @@ export function Marked({ highlight }: { highlight: Highlight }) {
   return <span class="search-result__snippet">{parts}</span>;
 }
 
-export function SearchPanel({ client, me, c, lang, onOpen, children }: Props) {
+export function SearchPanel(props: Props) {
+  const { client, me, c, lang, onOpen, children, onShown, closeRequest } = props;
   const [q, setQ] = useState('');
   const [results, setResults] = useState<SearchResult[] | undefined>(undefined);
   const [next, setNext] = useState<string | null>(null);
@@ -90,6 +95,16 @@ export function SearchPanel({ client, me, c, lang, onOpen, children }: Props) {
     setNext(null);
     setProblem(undefined);
   };
+  const asked = useRef(closeRequest);
+  useEffect(() => {
+    if (asked.current === closeRequest) return;
+    asked.current = closeRequest;
+    close();
+  }, [closeRequest]);
+  const shown = results !== undefined;
+  const told = useRef(onShown);
+  told.current = onShown;
+  useEffect(() => told.current?.(shown), [shown]);
 
   return (
     <search class="search">

@@ -1,5 +1,5 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
-import { useCallback, useReducer, useRef } from 'preact/hooks';
+import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { applyChatEvent, type ChatEvent, type Chats, noChats } from './chats.js';
@@ -7,6 +7,10 @@ import { useLiveList } from './use-live-list.js';
 
 const REFRESH_MS = 30_000;
 const CONTEXT_LOAD_DELAY_MS = 500;
+/** A label typed into the all-chats filter is asked for once the typing pauses. */
+const FILTER_LOAD_DELAY_MS = 300;
+
+type List = 'queue' | 'mine' | 'all';
 
 export interface ChatsApi {
   chats: Chats;
@@ -32,40 +36,76 @@ export function useChats(
   const assigned = useRef(onAssigned);
   assigned.current = onAssigned;
   const superadmin = me.role === 'superadmin';
+  // The filter as last set, read by the loads: a new filter reloads the all-chats list
+  // alone, never the queue and My chats, nor restarts the refresh (each read counts
+  // against the caller's read budget, which consoles behind one address share).
+  const filter = useRef({ status: allStatus, label: allLabel.trim() });
+  filter.current = { status: allStatus, label: allLabel.trim() };
 
+  const load = useCallback(
+    async (list: List) => {
+      if (list === 'queue') {
+        const queue = await client.request('GET /api/chats/waiting', {
+          query: { adminId: me.id, isSuperAdmin: superadmin },
+        });
+        dispatch({ type: 'loaded', list: 'queue', chats: queue.chats });
+      } else if (list === 'mine') {
+        const mine = await client.request('GET /api/chats/admin/:adminId', {
+          params: { adminId: me.id },
+        });
+        dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
+      } else if (superadmin) {
+        const { status, label } = filter.current;
+        const all = await client.request('GET /api/chats/all', {
+          query: { status: status || undefined, label: label || undefined },
+        });
+        dispatch({ type: 'loaded', list: 'all', chats: all.chats, status, label });
+      }
+    },
+    [client, me.id, superadmin],
+  );
   const reload = useCallback(async () => {
-    const queue = await client.request('GET /api/chats/waiting', {
-      query: { adminId: me.id, isSuperAdmin: superadmin },
-    });
-    dispatch({ type: 'loaded', list: 'queue', chats: queue.chats });
-    const mine = await client.request('GET /api/chats/admin/:adminId', {
-      params: { adminId: me.id },
-    });
-    dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
-    if (superadmin) {
-      const label = allLabel.trim();
-      const all = await client.request('GET /api/chats/all', {
-        query: { status: allStatus || undefined, label: label || undefined },
-      });
-      dispatch({ type: 'loaded', list: 'all', chats: all.chats, status: allStatus, label });
-    }
-  }, [client, me.id, superadmin, allStatus, allLabel]);
+    await load('queue');
+    await load('mine');
+    await load('all');
+  }, [load]);
 
-  // Events never carry the customer's context: a new chat's comes with the next list load,
-  // made soon after new chats (one load for a burst of them).
+  // Events never carry the customer's context: a chat's comes with the next load of the
+  // list it arrived in (the queue for a new chat, My chats for an assigned one), made soon
+  // after (one load per list for a burst of them). Without tokens (AUTH_MODE=none) no
+  // chat has a context, and every console reading the queue again was reads for nothing.
+  const due = useRef(new Set<List>());
   const contextLoad = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const loadContextsSoon = () => {
+  const loadSoon = (list: List) => {
+    if (client.authMode === 'none') return;
+    due.current.add(list);
     if (contextLoad.current !== undefined) return;
     contextLoad.current = setTimeout(() => {
       contextLoad.current = undefined;
-      void reload().catch(() => {});
+      const lists = [...due.current];
+      due.current.clear();
+      void (async () => {
+        for (const l of lists) await load(l);
+      })().catch(() => {});
     }, CONTEXT_LOAD_DELAY_MS);
   };
+  useEffect(() => () => clearTimeout(contextLoad.current), []);
+
+  // A changed filter: the all-chats list again, once the typing pauses (the first render's
+  // load is the live list's).
+  const filterKey = `${allStatus}\n${allLabel.trim()}`;
+  const shownFilter = useRef(filterKey);
+  useEffect(() => {
+    if (shownFilter.current === filterKey || !superadmin) return;
+    shownFilter.current = filterKey;
+    const timer = setTimeout(() => void load('all').catch(() => {}), FILTER_LOAD_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filterKey, superadmin, load]);
 
   useLiveList(client, reload, REFRESH_MS, () => [
     client.on('new-chat', ({ chat }) => {
       dispatch({ type: 'upsert', chat });
-      loadContextsSoon();
+      loadSoon('queue');
     }),
     client.on('chat-taken', (p) => dispatch({ type: 'taken', ...p })),
     client.on('chat-locked', ({ chat }) => dispatch({ type: 'upsert', chat })),
@@ -74,6 +114,7 @@ export function useChats(
     // ROUTING=auto gave this admin the chat (chat-taken tells the other consoles).
     client.on('chat-assigned', ({ chat }) => {
       dispatch({ type: 'upsert', chat });
+      loadSoon('mine');
       assigned.current(chat);
     }),
     client.on('chat-transferred-out', (p) => dispatch({ type: 'transferred-out', ...p })),

@@ -102,6 +102,9 @@ export function Workspace(props: Props) {
   const [askNotify, setAskNotify] = useState(canAskForNotifications());
   /** The Reports page instead of the lists and the chat (which stay live behind it). */
   const [reports, setReports] = useState(false);
+  /** Search results hold the sidebar; the top bar's Replies takes it back from them. */
+  const [searching, setSearching] = useState(false);
+  const [closeSearch, setCloseSearch] = useState(0);
 
   const problem = useConnectionProblem(client, location.origin);
 
@@ -195,8 +198,14 @@ export function Workspace(props: Props) {
           type="button"
           class="button button--plain"
           data-tab="replies"
-          aria-pressed={tab === 'replies'}
-          onClick={() => setTab(tab === 'replies' ? 'queue' : 'replies')}
+          aria-pressed={tab === 'replies' && !searching}
+          onClick={() => {
+            // One panel in the sidebar at a time: Replies over search results closes them.
+            if (searching) {
+              setCloseSearch((n) => n + 1);
+              setTab('replies');
+            } else setTab(tab === 'replies' ? 'queue' : 'replies');
+          }}
         >
           {k('cannedTab')}
         </button>
@@ -242,6 +251,8 @@ export function Workspace(props: Props) {
             me={me}
             c={c}
             lang={lang}
+            onShown={setSearching}
+            closeRequest={closeSearch}
             onOpen={(opened, message) => {
               dispatch({ type: 'upsert', chat: opened });
               setSelected(opened._id);

@@ -145,7 +145,11 @@ export function useChat(
     ];
 
     void (async () => {
-      await client.joinChat(chatId).catch(() => {});
+      // In the room before the page is read: whatever is stored after the page comes live.
+      const inRoom = await client.joinChat(chatId).then(
+        () => client.state() === 'online',
+        () => false,
+      );
       try {
         const page = await client.request('GET /api/messages/:chatId', {
           params: { chatId },
@@ -154,8 +158,9 @@ export function useChat(
         if (!live) return;
         update((t) => ({ ...merge(t, page.messages), hasOlder: olderThan(page.messages) }));
         if (page.notes) opts.current.onNotes?.(page.notes);
-        // Anything stored between the page and the join: fetch it too.
-        await catchUp();
+        // Not joined yet (offline, or the join failed): anything stored between the page
+        // and the join, fetched too. Joined, that page would be one more read for nothing.
+        if (!inRoom) await catchUp();
       } catch {
         // Shown as an empty history; the next reconnect or message retries.
       }

@@ -1,0 +1,70 @@
+/**
+ * The console in a short window (a laptop's 1366 × 650): the frame around a chat (top
+ * bar, demo banner, the chat's header with its actions and labels, the customer's actions,
+ * the tabs, the composer) took 437 px and left the conversation 213. The conversation must
+ * keep a sensible share of the height, in every language, with the composer in view.
+ */
+import { describe, expect, it } from 'vitest';
+import { LANGS } from '../../web/shared/i18n/index.js';
+import { request, succeeded } from '../helpers/server.js';
+import { chromiumAvailable } from './chromium.js';
+import { browserAndServer, seriousViolations } from './support.js';
+
+const WIDTH = 1366;
+const HEIGHT = 650;
+/** The conversation's least height: more than the frame's parts around it together. */
+const TIMELINE_MIN_PX = 300;
+
+describe.skipIf(!chromiumAvailable)('the console in a 1366 × 650 window', () => {
+  const web = browserAndServer();
+
+  it.each(LANGS)(
+    "gives a superadmin's open chat %s a timeline of 300 px or more, the composer in view",
+    async (lang) => {
+      const user = { userId: `short-${lang}`, userName: 'Gulnora' };
+      const { chat } = succeeded(await request(web.server, 'POST /api/chats', { body: user }));
+      for (let i = 0; i < 30; i++) {
+        const sent = await request(web.server, 'POST /api/messages', {
+          body: {
+            chatId: chat._id,
+            senderId: user.userId,
+            senderType: 'user',
+            senderName: user.userName,
+            content: `message ${i}`,
+          },
+        });
+        expect(sent.status).toBe(200);
+      }
+      const context = await web.browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${web.server.url}/console?lang=${lang}`);
+        await page.fill('input[name=name]', 'Zarina');
+        await page.fill('input[name=id]', `short-admin-${lang}`);
+        await page.check('input[type=checkbox]');
+        await page.click('button[type=submit]');
+        await page.locator(`.chat-item`, { hasText: 'Gulnora' }).first().click();
+        await page.locator('.chat .msg[data-seq]').first().waitFor();
+        const timeline = await page.locator('.chat .messages').boundingBox();
+        expect(timeline?.height ?? 0).toBeGreaterThanOrEqual(TIMELINE_MIN_PX);
+        // The reply box and its Send button whole inside the window.
+        for (const part of [
+          '.composer-reply .composer__input',
+          '.composer-reply .composer__send',
+        ]) {
+          const box = await page.locator(part).boundingBox();
+          expect(box, part).not.toBeNull();
+          expect(box?.y ?? -1, part).toBeGreaterThanOrEqual(0);
+          expect((box?.y ?? HEIGHT) + (box?.height ?? 0), part).toBeLessThanOrEqual(HEIGHT);
+        }
+        // Nothing of the page scrolls: the window is the console's whole height.
+        expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(HEIGHT);
+        // The smaller controls are still controls: nothing serious for axe (target sizes too).
+        expect(await seriousViolations(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+    60_000,
+  );
+});
