@@ -2,7 +2,8 @@
  * Whether the database takes work: every query runs through `guard`, which turns "cannot use
  * the database" (unreachable, full disk, read-only) into a typed 503 and remembers it. A
  * `select 1` can still succeed on a full disk, so after a refusal the health probe also
- * commits a one-row write before it reports the store up again.
+ * commits a one-row write before it reports the store up again; and a failure that lasts
+ * until a restart (SQLite's failed WAL sync) keeps it down whatever the database answers.
  */
 import { type Kysely, sql } from 'kysely';
 import { Unavailable } from '../errors.js';
@@ -16,6 +17,8 @@ export class Availability {
   constructor(
     /** True when the database cannot be reached (as opposed to a query being wrong). */
     private readonly isUnavailable: (err: unknown) => boolean,
+    /** A failure that lasts until a restart, whatever the database answers meanwhile. */
+    private readonly failure: () => Error | undefined = () => undefined,
   ) {}
 
   /** Runs `work`; a refusal of the database comes out as Unavailable (cause kept for the log). */
@@ -41,6 +44,8 @@ export class Availability {
 
   /** Up when it answers, and, after a refusal, when it commits a write as long as a message. */
   async probe(db: Kysely<Database>): Promise<void> {
+    const failure = this.failure();
+    if (failure !== undefined) throw this.explain(failure);
     await this.guard(() => sql`select 1`.execute(db));
     if (this.lastRefusal === undefined) return;
     const probe = { checkedAt: new Date().toISOString(), payload: 'x'.repeat(LIMITS.contentChars) };

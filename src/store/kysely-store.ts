@@ -98,6 +98,13 @@ export interface DialectTraits extends AppendLanesOptions {
    * synced on the pool, wal-sync.ts); absent where a commit is on disk before it is seen.
    */
   durable?: (() => Promise<void>) | undefined;
+  /**
+   * A failure the store keeps until a restart (SQLite's failed WAL sync): while there is
+   * one, the health probe reports the store down, though a `select 1` and a write answer.
+   */
+  failure?: (() => Error | undefined) | undefined;
+  /** Runs once the database is closed; close() resolves after it (a WAL sync in flight). */
+  afterClose?: (() => Promise<void>) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -134,7 +141,7 @@ export class KyselyStore implements Store {
     this.kind = traits.kind;
     this.cache = new ChatCache(traits.chatCacheMs);
     this.readTurns = new ReadTurns(traits.readers);
-    this.availability = new Availability(traits.isUnavailable);
+    this.availability = new Availability(traits.isUnavailable, traits.failure);
     this.appends = new AppendLanes(
       db,
       { ...traits, webhookUrls: () => this.webhookUrls },
@@ -204,6 +211,7 @@ export class KyselyStore implements Store {
     await this.traits.appender.close?.();
     await this.traits.chunkFile?.close();
     await this.db.destroy();
+    await this.traits.afterClose?.();
   }
 
   getChat(chatId: string): Promise<Chat | undefined> {

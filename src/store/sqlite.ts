@@ -13,7 +13,7 @@ import { cachingStatements } from './sqlite-statements.js';
 import { type SqliteWriter, sqliteWriter } from './sqlite-writer.js';
 import type { Store } from './store.js';
 import { WRITER_EXITED } from './thread-client.js';
-import { type SyncFile, walSync } from './wal-sync.js';
+import { type SyncFile, WAL_SYNC_CLOSED, walSync } from './wal-sync.js';
 
 /**
  * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
@@ -29,6 +29,8 @@ const UNAVAILABLE = [
   'SQLITE_NOTADB',
   // Not SQLite's: the writer thread died with writes in hand (sqlite-writer.ts).
   WRITER_EXITED,
+  // Not SQLite's: an append committed as the store closed (wal-sync.ts).
+  WAL_SYNC_CLOSED,
 ];
 
 export class SqliteFileInUse extends Error {
@@ -128,10 +130,7 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     database,
     options.statementCache ?? TUNABLES.sqliteStatementCache.value,
     {
-      afterClose: () => {
-        wal?.close();
-        lock?.close();
-      },
+      afterClose: () => lock?.close(),
       immediate: onThread,
     },
   );
@@ -148,6 +147,8 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     appender: onThread ? writerFor(path, options) : sqliteAppender(database, db, wal),
     chunkFile: path === ':memory:' ? undefined : blobFileFor(path, options),
     durable: wal?.durable,
+    failure: wal?.failure,
+    afterClose: wal?.close,
     onBatch: options.onBatch,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),

@@ -15,7 +15,13 @@
  * Once an fdatasync fails, every later one fails too (the file may have lost writes the
  * kernel no longer holds; a later success would say nothing of them): appends answer
  * SQLITE_IOERR_FSYNC, a 503, until the server is restarted and SQLite recovers the file;
- * so do the reads that may have seen a commit the failed sync was to cover.
+ * so do the reads that may have seen a commit the failed sync was to cover, and the
+ * store's health probe (/ready, /health), so that no balancer keeps sending traffic to it.
+ *
+ * close() waits for the sync in flight (its fd must not be closed under it) and the one
+ * queued behind it (asked for before the close, for commits made before it); a sync asked
+ * for after it is refused, and none ever opens `<path>-wal` again once closed: SQLite may
+ * have removed that file on closing, or left it for the next process to recover.
  */
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -32,7 +38,10 @@ export interface WalSync {
    * (which a restart would give to another message) when the disk is cut.
    */
   durable(): Promise<void>;
-  close(): void;
+  /** The failed sync that refuses every append until a restart, once one has failed. */
+  failure(): Error | undefined;
+  /** Resolves once the syncs asked for before it have ended and the WAL file is let go. */
+  close(): Promise<void>;
 }
 
 class WalSyncFailed extends Error {
@@ -40,6 +49,17 @@ class WalSyncFailed extends Error {
   constructor(cause: unknown) {
     super('the SQLite WAL file could not be synced to disk', { cause });
     this.name = 'WalSyncFailed';
+  }
+}
+
+/** Not SQLite's: a sync asked for after the store closed (a 503, like a failed one). */
+export const WAL_SYNC_CLOSED = 'SQLITE_WAL_SYNC_CLOSED';
+
+class WalSyncClosed extends Error {
+  readonly code = WAL_SYNC_CLOSED;
+  constructor() {
+    super('the SQLite store is closed: its WAL file is no longer synced');
+    this.name = 'WalSyncClosed';
   }
 }
 
@@ -54,12 +74,14 @@ export function walSync(databasePath: string, syncFile: SyncFile = fdatasyncOnPo
   let failed: WalSyncFailed | undefined;
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
+  let closed = false;
   /** A commit was made since the last sync began. */
   let unsynced = false;
 
   /** The WAL file exists once the first write made it; its directory entry is synced once. */
   const walFd = (): number => {
     if (fd === undefined) {
+      if (closed) throw new WalSyncClosed();
       fd = openSync(`${databasePath}-wal`, 'r');
       const directory = openSync(dirname(databasePath), 'r');
       try {
@@ -97,6 +119,7 @@ export function walSync(databasePath: string, syncFile: SyncFile = fdatasyncOnPo
   };
 
   const sync = (): Promise<void> => {
+    if (closed) return Promise.reject(new WalSyncClosed());
     if (queued) return queued;
     if (!running) return start();
     // The running fdatasync may have begun before this commit: the next one covers it.
@@ -118,7 +141,11 @@ export function walSync(databasePath: string, syncFile: SyncFile = fdatasyncOnPo
       if (unsynced) return sync();
       return queued ?? running ?? Promise.resolve();
     },
-    close() {
+    failure: () => failed,
+    async close() {
+      closed = true;
+      // The queued sync settles after the running one; either may fail, the close not.
+      await (queued ?? running)?.catch(() => {});
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },

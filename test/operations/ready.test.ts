@@ -7,6 +7,8 @@ import { replySerializerCompiler } from '../../src/http/reply-serializer.js';
 import { operationsRoutes } from '../../src/http/routes/operations.js';
 import { createReadiness } from '../../src/readiness.js';
 import { openStore } from '../../src/store/open.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { userDraft } from '../helpers/drafts.js';
 import { runServerProcess, waitFor200 } from '../helpers/process.js';
 import { freePort } from '../helpers/processes.js';
 import { api, startTestServer } from '../helpers/server.js';
@@ -50,6 +52,35 @@ describe('/ready', () => {
       expect((await api(server, 'GET', '/health')).status).toBe(503);
     } finally {
       await server.close();
+    }
+  });
+
+  it('is 503 once a WAL sync on the pool failed (SQLITE_SYNC_ON_POOL=1): appends stay refused until a restart', async () => {
+    let syncs = 0;
+    const store = await openSqliteStore(join(mkdtempSync(join(work, 'sync-')), 'chat.db'), {
+      syncOnPool: true,
+      syncFile: async () => {
+        syncs += 1;
+        if (syncs >= 2) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+      },
+    });
+    const readiness = createReadiness();
+    readiness.ready();
+    const app = Fastify();
+    app.setSerializerCompiler(replySerializerCompiler(true));
+    await app.register(
+      operationsRoutes({ readiness, store, metrics: undefined, metricsToken: undefined }),
+    );
+    try {
+      const { chat } = await store.openChat({ userId: 'u-sync', userName: 'S', online: true });
+      await store.appendMessage(userDraft(chat, 'synced'));
+      await store.appendMessage(userDraft(chat, 'lost')).catch(() => {});
+      const ready = await app.inject({ method: 'GET', url: '/ready' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toEqual({ ready: false, status: 'store-unavailable' });
+    } finally {
+      await app.close();
+      await store.close();
     }
   });
 

@@ -2,7 +2,8 @@
  * SQLite's appends on the event loop commit without their fsync and are answered once the
  * WAL file is synced on libuv's pool: an answer never comes before that sync, one sync
  * covers every batch committed before it began, and a failed sync refuses the append (a
- * 503) and every later one.
+ * 503) and every later one, and the store's health probe; closing waits for the sync in
+ * flight, and a sync asked for after it is refused without touching the WAL file.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Unavailable } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { type SyncFile, walSync } from '../../src/store/wal-sync.js';
+import { type SyncFile, WAL_SYNC_CLOSED, walSync } from '../../src/store/wal-sync.js';
 import { userDraft } from '../helpers/drafts.js';
 
 /** A sync the test lets finish: each call waits until released, in order. */
@@ -101,7 +102,7 @@ describe('SQLite appends synced on the pool', () => {
       syncs.releaseNext();
       await fourth;
     } finally {
-      wal.close();
+      await wal.close();
     }
   });
 
@@ -178,5 +179,61 @@ describe('SQLite appends synced on the pool', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('after a failed sync the health probe reports the store down, though it still answers and writes', async () => {
+    let calls = 0;
+    const store = await open(async () => {
+      calls += 1;
+      if (calls >= 2) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    });
+    try {
+      const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
+      await store.appendMessage(userDraft(chat, 'synced'));
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.appendMessage(userDraft(chat, 'not synced')).catch(() => {});
+      // Appends stay refused until a restart: /ready must take the node out of the balancer.
+      await expect(store.ping()).rejects.toBeInstanceOf(Unavailable);
+      await expect(store.ping()).rejects.toBeInstanceOf(Unavailable);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('closing waits for the sync in flight, which still answers its append', async () => {
+    const syncs = heldSyncs();
+    const store = await open(syncs.syncFile);
+    const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
+    const append = store.appendMessage(userDraft(chat, 'held'));
+    expect(await settledSoon(append)).toBe(false);
+    const closing = store.close();
+    // Its file descriptor must not be closed while the pool's thread syncs through it.
+    expect(await settledSoon(closing)).toBe(false);
+    syncs.releaseNext();
+    await closing;
+    expect((await append).kind).toBe('stored');
+    expect(syncs.started).toBe(1);
+  });
+
+  it('a sync asked for after the close is refused, and never opens the WAL file again', async () => {
+    const syncs = heldSyncs();
+    const walPath = join(dir, 'file.db-wal');
+    writeFileSync(walPath, '');
+    const wal = walSync(join(dir, 'file.db'), syncs.syncFile);
+    const first = wal.sync();
+    const second = wal.sync();
+    const closing = wal.close();
+    expect(await settledSoon(closing)).toBe(false);
+    syncs.releaseNext();
+    await first;
+    // Asked for before the close, for commits made before it: it still runs.
+    syncs.releaseNext();
+    await second;
+    await closing;
+    expect(syncs.started).toBe(2);
+    // SQLite may leave the file behind for the next process to recover: not ours to open.
+    await expect(wal.sync()).rejects.toMatchObject({ code: WAL_SYNC_CLOSED });
+    expect(syncs.started).toBe(2);
+    expect(wal.failure()).toBeUndefined();
   });
 });
