@@ -218,6 +218,10 @@ export async function startServer(
     options.store ??
     (await openStore(config.database, {
       onBackgroundError: (err) => logger.warn({ err }, 'database connection error'),
+      importLock: {
+        onLost: (err) => logger.warn({ err }, 'import lock not held'),
+        onRetaken: () => logger.info('import lock taken again'),
+      },
       sqliteWriterThread: config.tunables.sqliteWriterThread === 1,
       ...(metrics && { onBatch: (size: number) => metrics.groupCommitBatchSize.observe(size) }),
     }));

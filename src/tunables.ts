@@ -626,7 +626,14 @@ export const TUNABLES = {
     unit: 'connections',
     area: 'store',
     reason:
-      "PostgreSQL connections per node (node-postgres's default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100.",
+      "PostgreSQL connections per node (node-postgres's default): the two write lanes and the reads beside them, and several nodes within a default max_connections of 100. Each node opens one more, outside the pool, to hold the import lock (postgresImportLockRetryMs).",
+  },
+  postgresImportLockRetryMs: {
+    value: 1_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'How soon a node takes the import lock again (shared: every node holds it while it runs, so a v2 import is refused) after the connection holding it dropped: soon, since an import could start in the gap, yet once a second keeps a database that is down from being asked many times a second.',
   },
   postgresConnectTimeoutMs: {
     value: 5_000,

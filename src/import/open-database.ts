@@ -18,6 +18,7 @@ import {
   sql,
 } from 'kysely';
 import type { DatabaseConfig } from '../config.js';
+import { errorCode } from '../store/error-code.js';
 import { migrateToLatest } from '../store/migrations.js';
 import type { Database, MessagesTable } from '../store/schema.js';
 import { TUNABLES } from '../tunables.js';
@@ -73,7 +74,10 @@ const CACHED_STATEMENTS = 32;
  * statements thousands of times (see reusable-insert.ts), and preparing a 12,000-parameter
  * INSERT each time cost ~1.7 ms. A prepared statement is reusable, so keep the recent ones.
  */
-function reusingStatements(database: BetterSqlite3.Database): SqliteDatabase {
+function reusingStatements(
+  database: BetterSqlite3.Database,
+  lock: BetterSqlite3.Database | undefined,
+): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     prepare(text) {
@@ -85,24 +89,55 @@ function reusingStatements(database: BetterSqlite3.Database): SqliteDatabase {
       }
       return statement;
     },
-    close: () => database.close(),
+    close: () => {
+      database.close();
+      lock?.close();
+    },
   };
+}
+
+const SERVER_RUNNING =
+  'a server (or another v2 import) is running on this database: stop every server first (see docs/import-v2.md)';
+
+/**
+ * Takes `<path>.lock` as the server does (src/store/sqlite-lock.ts), held until the
+ * database closes: refused while a server runs on the file (it holds that lock in either
+ * mode), and a server started meanwhile refuses to start.
+ */
+async function lockSqlite(path: string): Promise<BetterSqlite3.Database | undefined> {
+  if (path === ':memory:') return undefined;
+  const { lockBeside, SqliteFileInUse } = await import('../store/sqlite-lock.js');
+  try {
+    return lockBeside(path);
+  } catch (err) {
+    if (err instanceof SqliteFileInUse) throw new InputError(SERVER_RUNNING);
+    throw err;
+  }
 }
 
 async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   const { default: Sqlite } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const lock = await lockSqlite(path);
   const database = new Sqlite(path);
-  // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode with
-  // every commit fsynced; the import commits large batches, so FULL costs little.
-  database.pragma('journal_mode = WAL');
+  try {
+    // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode with
+    // every commit fsynced; the import commits large batches, so FULL costs little.
+    database.pragma('journal_mode = WAL');
+  } catch (err) {
+    database.close();
+    lock?.close();
+    // An older server that holds the file alone, but not the lock beside it.
+    if (errorCode(err).startsWith('SQLITE_BUSY')) throw new InputError(SERVER_RUNNING);
+    throw err;
+  }
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // 64 MiB of page cache for the index inserts and the per-chat sort of the staged messages.
   database.pragma('cache_size = -65536');
   return new Kysely<ImportTables>({
-    dialect: new SqliteDialect({ database: reusingStatements(database) }),
+    dialect: new SqliteDialect({ database: reusingStatements(database, lock) }),
   });
 }
 
@@ -126,21 +161,22 @@ async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   return new Kysely<ImportTables>({ dialect: new PostgresDialect({ pool }) });
 }
 
-/** Any fixed number: the key of the one advisory lock the import takes. */
-const IMPORT_LOCK = 0x7632_696d_706f;
-
 /**
- * The advisory lock, on a connection of its own held until close(): in the pool, the lock
- * lived in whichever connection took it, and that connection's end (a DBA's kill, a
- * timeout, a proxy's restart) let it go while the import went on through a new one, beside
- * a second import sharing its scratch tables. Here its end ends the import's pool too, so
- * the import stops at its next statement instead of going on unprotected.
+ * The advisory lock (src/store/import-lock.ts), taken exclusively: refused while another
+ * import or any server node (each holds it shared) runs on this database, and a node
+ * started meanwhile refuses to start. On a connection of its own held until close(): in
+ * the pool, the lock lived in whichever connection took it, and that connection's end (a
+ * DBA's kill, a timeout, a proxy's restart) let it go while the import went on through a
+ * new one, beside a second import sharing its scratch tables. Here its end ends the
+ * import's pool too, so the import stops at its next statement instead of going on
+ * unprotected.
  */
 async function claimPostgres(
   url: string,
   pool: Kysely<ImportTables>,
 ): Promise<{ release(): Promise<void> }> {
   const { default: pg } = await import('pg');
+  const { IMPORT_LOCK, importLockHolders } = await import('../store/import-lock.js');
   const holder = new pg.Client({ connectionString: url });
   await holder.connect();
   let released = false;
@@ -159,7 +195,12 @@ async function claimPostgres(
       [IMPORT_LOCK],
     );
     if (rows[0]?.claimed !== true) {
-      throw new InputError('another v2 import is running on this database: wait for it to end');
+      const { servers } = await importLockHolders(holder);
+      throw new InputError(
+        servers > 0
+          ? `a server is running on this database (${servers} process${servers === 1 ? '' : 'es'} of it): stop every node first (see docs/import-v2.md)`
+          : 'another v2 import is running on this database: wait for it to end',
+      );
     }
   } catch (err) {
     await release();

@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '../config.js';
+import type { ImportLockEvents } from './postgres.js';
 import type { Store } from './store.js';
 
 export interface StoreEvents {
@@ -6,6 +7,8 @@ export interface StoreEvents {
   onBackgroundError(err: Error): void;
   /** The size of each group-commit batch (metrics). */
   onBatch?: (size: number) => void;
+  /** PostgreSQL: the import lock this node holds dropped, or was taken again (default: onBackgroundError). */
+  importLock?: ImportLockEvents;
   /** SQLite appends on a worker thread (SQLITE_WRITER_THREAD). */
   sqliteWriterThread?: boolean;
 }
@@ -17,7 +20,12 @@ export async function openStore(
 ): Promise<Store> {
   if (config.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres.js');
-    return openPostgresStore(config.url, events.onBackgroundError, events.onBatch);
+    return openPostgresStore(
+      config.url,
+      events.onBackgroundError,
+      events.onBatch,
+      events.importLock,
+    );
   }
   const { openSqliteStore } = await import('./sqlite.js');
   return openSqliteStore(config.path, {

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
+import { holdServerLock, type ServerLockOptions } from './import-lock.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { postgresAppender } from './postgres-append.js';
@@ -27,11 +28,22 @@ function isUnavailable(err: unknown): boolean {
   );
 }
 
+/** What becomes of the import lock a node holds (import-lock.ts), for its log. */
+export type ImportLockEvents = Pick<ServerLockOptions, 'onLost' | 'onRetaken'>;
+
 export async function openPostgresStore(
   url: string,
   onPoolError: (err: Error) => void,
   onBatch?: (size: number) => void,
+  importLock: ImportLockEvents = { onLost: onPoolError, onRetaken: () => {} },
 ): Promise<Store> {
+  // First: a node refuses to start (and to migrate) while a v2 import runs.
+  const lock = await holdServerLock({
+    url,
+    connectTimeoutMs: TUNABLES.postgresConnectTimeoutMs.value,
+    retryMs: TUNABLES.postgresImportLockRetryMs.value,
+    ...importLock,
+  });
   const pool = new pg.Pool({
     connectionString: url,
     max: TUNABLES.postgresPoolSize.value,
@@ -45,6 +57,7 @@ export async function openPostgresStore(
     await migrateToLatest(db as Kysely<unknown>);
   } catch (err) {
     await db.destroy();
+    await lock.release();
     throw err;
   }
   return new KyselyStore(db, {
@@ -56,6 +69,7 @@ export async function openPostgresStore(
     appender: postgresAppender(pool),
     readChunk: postgresChunkReader(pool),
     onBatch,
+    afterClose: () => lock.release(),
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,
   });

@@ -9,11 +9,14 @@ import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 import { sqliteAppender } from './sqlite-append.js';
 import { type SqliteBlobFile, sqliteBlobFile } from './sqlite-blobs.js';
+import { lockBeside, lockExclusively } from './sqlite-lock.js';
 import { cachingStatements } from './sqlite-statements.js';
 import { type SqliteWriter, sqliteWriter } from './sqlite-writer.js';
 import type { Store } from './store.js';
 import { WRITER_EXITED } from './thread-client.js';
 import { type SyncFile, WAL_SYNC_CLOSED, walSync } from './wal-sync.js';
+
+export { SqliteFileInUse } from './sqlite-lock.js';
 
 /**
  * Result families (extended codes such as SQLITE_IOERR_FSYNC or SQLITE_READONLY_DBMOVED
@@ -32,43 +35,6 @@ const UNAVAILABLE = [
   // Not SQLite's: an append committed as the store closed (wal-sync.ts).
   WAL_SYNC_CLOSED,
 ];
-
-export class SqliteFileInUse extends Error {
-  constructor(path: string) {
-    super(
-      `DATABASE_URL: the SQLite file ${path} is in use by another server process. SQLite serves one node; to run several, use PostgreSQL (DATABASE_URL=postgres://…)`,
-    );
-    this.name = 'SqliteFileInUse';
-  }
-}
-
-/**
- * Takes the file for this process alone. Every chat read is cached on the assumption that
- * no one else writes the file, and SQLite has one writer anyway: a second server on the
- * same file must refuse to start, not serve stale authorization.
- */
-function lockExclusively(database: BetterSqlite3.Database, path: string): void {
-  try {
-    database.pragma('locking_mode = EXCLUSIVE');
-    database.pragma('journal_mode = WAL');
-    database.exec('BEGIN IMMEDIATE; COMMIT');
-  } catch (err) {
-    database.close();
-    if (errorCode(err).startsWith('SQLITE_BUSY')) throw new SqliteFileInUse(path);
-    throw err;
-  }
-}
-
-/**
- * With the writer thread, two connections share the file, so neither may lock it alone:
- * a lock file beside it, held the same way for the life of the process, keeps a second
- * server out instead.
- */
-function lockBeside(path: string): BetterSqlite3.Database {
-  const lock = new BetterSqlite3(`${path}.lock`, { timeout: TUNABLES.sqliteLockWaitMs.value });
-  lockExclusively(lock, path);
-  return lock;
-}
 
 export interface SqliteOptions {
   /** Runs on the raw handle once it is open (tests use it to simulate a full disk). */
@@ -112,12 +78,20 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const onThread =
     path !== ':memory:' && (options.writerThread ?? TUNABLES.sqliteWriterThread.value > 0);
-  const lock = onThread ? lockBeside(path) : undefined;
-  const database = new BetterSqlite3(path, { timeout: TUNABLES.sqliteLockWaitMs.value });
-  // WAL lets readers run beside the writer; synchronous=FULL fsyncs every commit, so an
-  // acknowledged message survives a power cut, not only a process crash.
-  if (onThread) database.pragma('journal_mode = WAL');
-  else if (path !== ':memory:') lockExclusively(database, path);
+  // Held in either mode: a v2 import takes it too, so neither runs beside the other.
+  const lock = path !== ':memory:' ? lockBeside(path) : undefined;
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(path, { timeout: TUNABLES.sqliteLockWaitMs.value });
+    // WAL lets readers run beside the writer; the writer thread's connection shares the file.
+    if (onThread) database.pragma('journal_mode = WAL');
+    else if (path !== ':memory:') lockExclusively(database, path);
+  } catch (err) {
+    lock?.close();
+    throw err;
+  }
+  // synchronous=FULL fsyncs every commit, so an acknowledged message survives a power
+  // cut, not only a process crash.
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
