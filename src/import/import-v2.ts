@@ -166,7 +166,7 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
   try {
     const report = await Report.open(options.rejectsFile);
     try {
-      const target = await openImportDatabase(options.database);
+      const target = await openImportDatabase(options.database, { claimFirst: true });
       try {
         const counts = await run(target, files, report, options.progress ?? silentProgress);
         // What was written is searchable when the import ends (SQLite indexes after the

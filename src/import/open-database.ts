@@ -60,8 +60,8 @@ export interface ImportDatabase {
     table: CreateTableBuilder<TB, C>,
   ): CreateTableBuilder<TB, C>;
   /**
-   * Refuses to go on while another import runs on this database (PostgreSQL: they would
-   * share the scratch tables); held until close().
+   * Refuses to go on while another import (PostgreSQL: they would share the scratch
+   * tables) or a server runs on this database; held until close().
    */
   claim(): Promise<void>;
   close(): Promise<void>;
@@ -209,17 +209,37 @@ async function claimPostgres(
   return { release };
 }
 
-export async function openImportDatabase(config: DatabaseConfig): Promise<ImportDatabase> {
+export interface OpenOptions {
+  /**
+   * Claims the database (claim()) before migrating it: the import itself, so that a running
+   * server (maybe of an older version) never has its schema migrated under it. Checks that
+   * read what an import wrote open it unclaimed.
+   */
+  claimFirst?: boolean;
+}
+
+export async function openImportDatabase(
+  config: DatabaseConfig,
+  { claimFirst = false }: OpenOptions = {},
+): Promise<ImportDatabase> {
   const db =
     config.kind === 'postgres' ? await openPostgres(config.url) : await openSqlite(config.path);
+  let lock: { release(): Promise<void> } | undefined;
+  const claim = async () => {
+    // SQLite's claim is its lock file, taken as it opened.
+    if (config.kind === 'postgres') lock ??= await claimPostgres(config.url, db);
+  };
+  const close = async () => {
+    await lock?.release();
+    await db.destroy();
+  };
   try {
+    if (claimFirst) await claim();
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (err) {
-    await db.destroy();
+    await close();
     throw err;
   }
-  const close = () => db.destroy();
-  let lock: { release(): Promise<void> } | undefined;
   if (config.kind === 'sqlite') {
     return {
       kind: config.kind,
@@ -227,7 +247,7 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
       insertStaged: valuesStagingInsert(db),
       connections: 1,
       scratch: (table) => table.temporary(),
-      claim: async () => {},
+      claim,
       close,
     };
   }
@@ -237,12 +257,7 @@ export async function openImportDatabase(config: DatabaseConfig): Promise<Import
     insertStaged: jsonStagingInsert(),
     connections: POSTGRES_CONNECTIONS,
     scratch: (table) => table.modifyFront(sql`unlogged`),
-    async claim() {
-      lock ??= await claimPostgres(config.url, db);
-    },
-    async close() {
-      await lock?.release();
-      await close();
-    },
+    claim,
+    close,
   };
 }

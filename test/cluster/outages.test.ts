@@ -10,6 +10,7 @@
  * folder), stopped and started with pg_ctl. Restarting the shared PostgreSQL instead
  * would break every other test (and every other person's run) using it at that moment.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerEventPayload } from '../../src/schemas/events.js';
 import { audit, describeAudit } from '../helpers/audit.js';
@@ -232,6 +233,22 @@ describe.skipIf(!ready)('Redis restarted under load', () => {
   });
 });
 
+/** Server nodes holding the v2 import's advisory lock (shared) on the database. */
+async function importLockShares(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 describe.skipIf(!ready)('PostgreSQL restarted under load', () => {
   let postgres: PrivatePostgres;
   let cluster: Cluster;
@@ -284,6 +301,12 @@ describe.skipIf(!ready)('PostgreSQL restarted under load', () => {
         20_000,
       );
     }
+    // Each node's import lock went with its connection: taken again, so an import stays refused.
+    await waitUntil(
+      'each node holds the import lock again',
+      async () => (await importLockShares(postgres.url)) === cluster.nodes.length,
+      10_000,
+    );
     await waitUntil(
       'sends acknowledged again',
       () => all.every((c, i) => c.loop.acked.length > itemAt(ackedWhileDown, i) + 3),

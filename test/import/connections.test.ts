@@ -78,7 +78,10 @@ describe.each(postgres)('the import on $name', (target) => {
       // The session holding the lock ends (a DBA's kill, a timeout, a proxy's restart).
       const { rows } = await sql<{ ended: boolean }>`
         SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_locks
-        WHERE locktype = 'advisory' AND granted`.execute(watcher.db);
+        WHERE locktype = 'advisory' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(
+        watcher.db,
+      );
       expect(rows.map((r) => r.ended)).toEqual([true]);
       // Its lock went with it: had the first import gone on, both would share the scratch
       // tables (each drops and recreates them).

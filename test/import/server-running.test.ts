@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
-import { ImportRunning } from '../../src/store/import-lock.js';
+import { IMPORT_LOCK, ImportRunning } from '../../src/store/import-lock.js';
 import { openStore } from '../../src/store/open.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
 import { adminQuery, storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -110,6 +111,28 @@ describe.each(postgres)('the import beside a server on $name', (target) => {
     expect(summary.chats.imported).toBe(CHATS);
   }, 60_000);
 
+  it('does not migrate the database of a running server (which may be of an older version)', async () => {
+    if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+    const empty = await target.create();
+    if (empty.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+    // A node whose schema is older than the import's: it holds the lock as every node does.
+    const node = new pg.Client({ connectionString: empty.config.url });
+    await node.connect();
+    try {
+      await node.query('SELECT pg_advisory_lock_shared($1)', [IMPORT_LOCK]);
+      await expect(importV2({ database: empty.config, ...files() })).rejects.toThrow(
+        /a server is running on this database/,
+      );
+      const { rows } = await node.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      expect(rows[0]?.n).toBe(0);
+    } finally {
+      await node.end();
+      await empty.drop();
+    }
+  });
+
   it('a node refuses to start while an import runs, and starts once it has ended', async () => {
     const running = await openImportDatabase(db.config);
     try {
@@ -137,13 +160,19 @@ describe.each(postgres)('the import beside a server on $name', (target) => {
       const sharedHolders = async (): Promise<number> => {
         const { rows } = await sql<{ n: number }>`
           SELECT count(*)::int AS n FROM pg_locks
-          WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted`.execute(running.db);
+          WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(
+          running.db,
+        );
         return rows[0]?.n ?? -1;
       };
       try {
         // The session holding it ends (a DBA's kill, an idle timeout, a proxy's restart).
         await sql`SELECT pg_terminate_backend(pid, 5000) FROM pg_locks
-          WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted`.execute(running.db);
+          WHERE locktype = 'advisory' AND mode = 'ShareLock' AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`.execute(
+          running.db,
+        );
         await until(() => events.includes('ImportLockLost'), 'the loss to be reported');
         expect(await sharedHolders()).toBe(0);
         // An import that starts in the gap is not refused; the node says so, once.
