@@ -3,10 +3,10 @@
  * every broadcast packet for the whole recovery window and purges once a minute: about
  * 3 KB per message, so its memory grew with traffic (500-700 MB after ~150,000 messages in
  * the bench). This adapter owns its buffer instead (the same small logic, over a buffer
- * that is ours to bound) and keeps the newest packets within `maxPackets` and, by a cheap
- * estimate, `maxBytes`. A client away for longer than they cover is not recovered and
- * catches up with `GET /messages/:chatId?after=` (docs/protocol.md, "Reconnection
- * and catch-up"), as after the window.
+ * that is ours to bound) and keeps the newest packets within `maxPackets` and `maxBytes`
+ * (each packet counted as its JSON's bytes and a fixed overhead). A client away for longer
+ * than they cover is not recovered and catches up with `GET /messages/:chatId?after=`
+ * (docs/protocol.md, "Reconnection and catch-up"), as after the window.
  *
  * Each packet is kept as its JSON in a Buffer, outside the V8 heap, not as the objects it
  * was emitted with: objects that outlive two young-generation collections are copied into
@@ -24,7 +24,7 @@ export interface RecoveryBounds {
   maxBytes: number;
 }
 
-/** What the buffer holds now: packets, and their estimated size in bytes. */
+/** What the buffer holds now: packets, and their size in bytes as counted against maxBytes. */
 export interface RecoveryBufferSize {
   packets: number;
   bytes: number;
