@@ -155,7 +155,7 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
         super.broadcast(packet, opts);
         const json = this.jsonOf(packet);
         const bytes = PACKET_OVERHEAD + json.byteLength;
-        this.packets.push({
+        this.keep({
           seq,
           rooms: [...opts.rooms],
           except: opts.except ? [...opts.except] : [],
@@ -178,6 +178,18 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
       if (last?.packet === packet && last.text.startsWith('2['))
         return this.slabs.store(last.text, 1);
       return this.slabs.store(JSON.stringify(packet.data), 0);
+    }
+
+    /**
+     * Adds the packet in its seq's place: offsets are found by position (indexOf). The
+     * newest goes last, except when a broadcast was made while this one was being delivered
+     * (an outgoing listener's): that one is held already, and this one goes before it.
+     */
+    private keep(packet: StoredPacket): void {
+      let at = this.packets.length;
+      while (at > this.head && (this.packets[at - 1] as StoredPacket).seq > packet.seq) at--;
+      if (at === this.packets.length) this.packets.push(packet);
+      else this.packets.splice(at, 0, packet);
     }
 
     private offsetOf(seq: number): string {

@@ -11,6 +11,7 @@ import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { boundedRecoveryAdapter } from '../../src/realtime/bounded-recovery.js';
+import { jsonParser } from '../../src/realtime/json-encoder.js';
 import type { RunningServer } from '../../src/server.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { itemAt } from '../helpers/lists.js';
@@ -194,6 +195,48 @@ describe('the recovery buffer', () => {
     expect(client.socket.recovered).toBe(true);
     await client.waitFor('tick', (p) => p === 19);
     expect(client.of('tick')).toEqual([-1, ...Array.from({ length: 20 }, (_, i) => i)]);
+  });
+
+  it('replays in order what was broadcast while another broadcast was being delivered', async () => {
+    const http = createServer();
+    const io = new Server(http, {
+      connectionStateRecovery: { maxDisconnectionDuration: 60_000 },
+      adapter: boundedRecoveryAdapter({
+        maxPackets: 100,
+        maxBytes: TUNABLES.recoveryMaxBytes.value,
+      }),
+      parser: jsonParser,
+    });
+    let first = true;
+    io.on('connection', (socket) => {
+      if (socket.recovered) return;
+      void socket.join('r');
+      // The first socket of the room echoes each tick as it is handed it: a broadcast
+      // made (and encoded) in the middle of another's delivery.
+      if (first) socket.onAnyOutgoing((event, n) => event === 'tick' && io.emit('echo', n));
+      first = false;
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const echoing = await connectClient(url);
+    const client = await connectClient(url, { reconnection: true, ...QUICK_RECONNECT });
+    cleanup.push(() => {
+      echoing.close();
+      client.close();
+      io.close();
+    });
+    io.to('r').emit('tick', -1);
+    await client.waitFor('tick', (n) => n === -1);
+    await dropAndReconnect(client, async () => {
+      for (let i = 0; i < 3; i++) io.to('r').emit('tick', i);
+    });
+    expect(client.socket.recovered).toBe(true);
+    await client.waitFor('tick', (n) => n === 2);
+    await client.waitFor('echo', (n) => n === 2);
+    expect(client.of('tick')).toEqual([-1, 0, 1, 2]);
+    // Every echo too, each as it was emitted (its own JSON, not the tick's around it); the
+    // echo of -1 may come twice, as it reached the client before the tick it echoes.
+    expect(new Set(client.of('echo'))).toEqual(new Set([-1, 0, 1, 2]));
   });
 
   it('keeps only the newest packets: a gap longer than the buffer is not recovered', async () => {
