@@ -181,7 +181,7 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
     }
 
     /**
-     * Adds the packet in its seq's place: offsets are found by position (indexOf). The
+     * Adds the packet in its seq's place, so that offsets are found by seq (indexOf). The
      * newest goes last, except when a broadcast was made while this one was being delivered
      * (an outgoing listener's): that one is held already, and this one goes before it.
      */
@@ -196,18 +196,26 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
       return `${this.prefix}-${seq.toString(36)}`;
     }
 
-    /** The buffer index of the packet with this offset, if it is still held. */
+    /**
+     * The buffer index of the packet with this offset, if it is still held: searched by
+     * seq, which rises along the buffer (keep()) but not always by one (a broadcast that
+     * threw, its payload not JSON, took a seq and holds no place).
+     */
     private indexOf(offset: string): number | undefined {
       const [prefix, seq36] = offset.split('-');
       if (prefix !== this.prefix || seq36 === undefined) return undefined;
-      const first = this.packets[this.head];
-      if (!first) return undefined;
-      const index = this.head + (Number.parseInt(seq36, 36) - first.seq);
-      const packet = this.packets[index];
-      // parseInt reads a prefix of garbage too: only an offset we issued matches exactly.
-      return packet && index >= this.head && this.offsetOf(packet.seq) === offset
-        ? index
-        : undefined;
+      const seq = Number.parseInt(seq36, 36);
+      let low = this.head;
+      let high = this.packets.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const packet = this.packets[middle] as StoredPacket;
+        if (packet.seq < seq) low = middle + 1;
+        else if (packet.seq > seq) high = middle - 1;
+        // parseInt reads a prefix of garbage too: only an offset we issued matches exactly.
+        else return this.offsetOf(packet.seq) === offset ? middle : undefined;
+      }
+      return undefined;
     }
 
     /** Drops the oldest packets until both bounds hold. */
