@@ -272,11 +272,14 @@ describe.each([
   it('a server killed (SIGKILL) leaves no lock behind: the import runs, then a server starts', async () => {
     const path = join(work, `${writerThread ? 'thread' : 'loop'}-killed.db`);
     const { child, exited } = await serverProcess(path, writerThread);
-    await expect(importV2({ database: { kind: 'sqlite', path }, ...files() })).rejects.toThrow(
-      /a server \(or another v2 import\) is running/,
-    );
-    child.kill('SIGKILL');
-    await exited;
+    try {
+      await expect(importV2({ database: { kind: 'sqlite', path }, ...files() })).rejects.toThrow(
+        /a server \(or another v2 import\) is running/,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
     const summary = await importV2({ database: { kind: 'sqlite', path }, ...files() });
     expect(summary.chats.imported).toBe(CHATS);
     const server = await openSqliteStore(path, { writerThread });
