@@ -6,7 +6,7 @@
  * `<file>.lock` beside the database, with the writer thread or without.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import { openImportDatabase } from '../../src/import/open-database.js';
 import { IMPORT_LOCK, ImportRunning } from '../../src/store/import-lock.js';
 import { openStore } from '../../src/store/open.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
+import { lockBeside } from '../../src/store/sqlite-lock.js';
 import { adminQuery, storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { generateExport } from './generate-export.js';
 
@@ -297,5 +298,14 @@ describe.each([
     }
     const server = await openSqliteStore(path, { writerThread });
     await server.close();
+  });
+});
+
+describe('the import on SQLite', () => {
+  it('an import that cannot open the file lets its lock go', async () => {
+    const path = join(dir, 'a-folder.db');
+    mkdirSync(path);
+    await expect(importV2({ database: { kind: 'sqlite', path }, ...files() })).rejects.toThrow();
+    lockBeside(path).close();
   });
 });
