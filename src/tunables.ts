@@ -640,7 +640,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'store',
     reason:
-      "Quiet on the import lock's connection after which TCP keepalive probes it: the connection sends nothing once the lock is taken, so without probes a peer gone without a word (a partition, a middlebox that dropped an idle connection) went unnoticed for the system's default of 2 hours, while the database may have let the lock go; probed from 10 s, such a connection is found dead in ~11 min (Linux's 9 probes 75 s apart) and the lock taken again.",
+      "Quiet on the import lock's connection after which TCP keepalive probes it: the connection sends nothing once the lock is taken, so without probes a peer gone without a word (a partition, a middlebox that dropped an idle connection) went unnoticed for the system's default of 2 hours (node-postgres's delay of 0 is refused by Linux, EINVAL, so the system's applies), while the database may have let the lock go; probed from 10 s of quiet (libuv then probes every 1 s, 10 times), such a connection is found dead in ~20 s and the lock taken again.",
   },
   postgresConnectTimeoutMs: {
     value: 5_000,
