@@ -253,7 +253,7 @@ function securityLimits(): string[] {
     [
       `connection-state recovery buffer (recent broadcasts replayed to a client that reconnects within ${v('recoveryWindowMs')})`,
       'server',
-      `the newest ${n('recoveryMaxPackets')} packets and at most ${v('recoveryMaxBytes')} of them (estimated from their strings' lengths, no serialising); older ones drop out first`,
+      `the newest ${n('recoveryMaxPackets')} packets and at most ${v('recoveryMaxBytes')} of them (each counted as its JSON's bytes, plus 200 for its entry); older ones drop out first`,
     ],
   ];
   return [

@@ -635,6 +635,13 @@ export const TUNABLES = {
     reason:
       'How soon a node takes the import lock again (shared: every node holds it while it runs, so a v2 import is refused) after the connection holding it dropped: soon, since an import could start in the gap, yet once a second keeps a database that is down from being asked many times a second.',
   },
+  postgresImportLockKeepAliveMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      "Quiet on the import lock's connection after which TCP keepalive probes it: the connection sends nothing once the lock is taken, so without probes a peer gone without a word (a partition, a middlebox that dropped an idle connection) went unnoticed for the system's default of 2 hours (node-postgres's delay of 0 is refused by Linux, EINVAL, so the system's applies), while the database may have let the lock go; probed from 10 s of quiet (libuv then probes every 1 s, 10 times), such a connection is found dead in ~20 s and the lock taken again.",
+  },
   postgresConnectTimeoutMs: {
     value: 5_000,
     unit: 'ms',

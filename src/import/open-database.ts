@@ -119,13 +119,14 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   const { default: Sqlite } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const lock = await lockSqlite(path);
-  const database = new Sqlite(path);
+  let database: BetterSqlite3.Database | undefined;
   try {
+    database = new Sqlite(path);
     // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode with
     // every commit fsynced; the import commits large batches, so FULL costs little.
     database.pragma('journal_mode = WAL');
   } catch (err) {
-    database.close();
+    database?.close();
     lock?.close();
     // An older server that holds the file alone, but not the lock beside it.
     if (errorCode(err).startsWith('SQLITE_BUSY')) throw new InputError(SERVER_RUNNING);

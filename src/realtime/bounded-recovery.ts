@@ -3,10 +3,10 @@
  * every broadcast packet for the whole recovery window and purges once a minute: about
  * 3 KB per message, so its memory grew with traffic (500-700 MB after ~150,000 messages in
  * the bench). This adapter owns its buffer instead (the same small logic, over a buffer
- * that is ours to bound) and keeps the newest packets within `maxPackets` and, by a cheap
- * estimate, `maxBytes`. A client away for longer than they cover is not recovered and
- * catches up with `GET /messages/:chatId?after=` (docs/protocol.md, "Reconnection
- * and catch-up"), as after the window.
+ * that is ours to bound) and keeps the newest packets within `maxPackets` and `maxBytes`
+ * (each packet counted as its JSON's bytes and a fixed overhead). A client away for longer
+ * than they cover is not recovered and catches up with `GET /messages/:chatId?after=`
+ * (docs/protocol.md, "Reconnection and catch-up"), as after the window.
  *
  * Each packet is kept as its JSON in a Buffer, outside the V8 heap, not as the objects it
  * was emitted with: objects that outlive two young-generation collections are copied into
@@ -24,7 +24,7 @@ export interface RecoveryBounds {
   maxBytes: number;
 }
 
-/** What the buffer holds now: packets, and their estimated size in bytes. */
+/** What the buffer holds now: packets, and their size in bytes as counted against maxBytes. */
 export interface RecoveryBufferSize {
   packets: number;
   bytes: number;
@@ -155,7 +155,7 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
         super.broadcast(packet, opts);
         const json = this.jsonOf(packet);
         const bytes = PACKET_OVERHEAD + json.byteLength;
-        this.packets.push({
+        this.keep({
           seq,
           rooms: [...opts.rooms],
           except: opts.except ? [...opts.except] : [],
@@ -180,22 +180,42 @@ export function boundedRecoveryAdapter(bounds: RecoveryBounds): typeof Adapter {
       return this.slabs.store(JSON.stringify(packet.data), 0);
     }
 
+    /**
+     * Adds the packet in its seq's place, so that offsets are found by seq (indexOf). The
+     * newest goes last, except when a broadcast was made while this one was being delivered
+     * (an outgoing listener's): that one is held already, and this one goes before it.
+     */
+    private keep(packet: StoredPacket): void {
+      let at = this.packets.length;
+      while (at > this.head && (this.packets[at - 1] as StoredPacket).seq > packet.seq) at--;
+      if (at === this.packets.length) this.packets.push(packet);
+      else this.packets.splice(at, 0, packet);
+    }
+
     private offsetOf(seq: number): string {
       return `${this.prefix}-${seq.toString(36)}`;
     }
 
-    /** The buffer index of the packet with this offset, if it is still held. */
+    /**
+     * The buffer index of the packet with this offset, if it is still held: searched by
+     * seq, which rises along the buffer (keep()) but not always by one (a broadcast that
+     * threw, its payload not JSON, took a seq and holds no place).
+     */
     private indexOf(offset: string): number | undefined {
       const [prefix, seq36] = offset.split('-');
       if (prefix !== this.prefix || seq36 === undefined) return undefined;
-      const first = this.packets[this.head];
-      if (!first) return undefined;
-      const index = this.head + (Number.parseInt(seq36, 36) - first.seq);
-      const packet = this.packets[index];
-      // parseInt reads a prefix of garbage too: only an offset we issued matches exactly.
-      return packet && index >= this.head && this.offsetOf(packet.seq) === offset
-        ? index
-        : undefined;
+      const seq = Number.parseInt(seq36, 36);
+      let low = this.head;
+      let high = this.packets.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >>> 1;
+        const packet = this.packets[middle] as StoredPacket;
+        if (packet.seq < seq) low = middle + 1;
+        else if (packet.seq > seq) high = middle - 1;
+        // parseInt reads a prefix of garbage too: only an offset we issued matches exactly.
+        else return this.offsetOf(packet.seq) === offset ? middle : undefined;
+      }
+      return undefined;
     }
 
     /** Drops the oldest packets until both bounds hold. */

@@ -42,6 +42,8 @@ export interface ServerLockOptions {
   url: string;
   connectTimeoutMs: number;
   retryMs: number;
+  /** Quiet on the lock's connection before TCP keepalive probes it. */
+  keepAliveMs: number;
   /** The lock's connection dropped, or a v2 import holds the lock now: tried again. */
   onLost(err: Error): void;
   /** Taken again after onLost. */
@@ -76,8 +78,10 @@ async function takeShared(options: ServerLockOptions): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: options.url,
     connectionTimeoutMillis: options.connectTimeoutMs,
-    // A peer gone without a word (a partition) is noticed, and the lock taken again.
+    // A peer gone without a word (a partition) is noticed, and the lock taken again: the
+    // connection is otherwise silent, and the system's first probe waits two hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: options.keepAliveMs,
   });
   // Until the caller listens: an error now rejects connect() or query() anyway.
   client.on('error', () => {});

@@ -40,6 +40,9 @@ export function postgresChunkReader(
 ): (key: string, idx: number) => Promise<Uint8Array | undefined> {
   return async (key, idx) => {
     if (!Number.isSafeInteger(idx)) throw new RangeError(`chunk index ${idx}`);
+    // No stored key holds a NUL (PostgreSQL's text cannot), and in the statement's text one
+    // would cut it short: a protocol error, which reads as the database being unavailable.
+    if (key.includes('\0')) return undefined;
     const text = `COPY (SELECT data FROM attachment_chunks WHERE key = ${pg.escapeLiteral(key)} AND idx = ${idx}) TO STDOUT (FORMAT binary)`;
     const client = await pool.connect();
     let failure: Error | undefined;

@@ -42,6 +42,7 @@ export async function openPostgresStore(
     url,
     connectTimeoutMs: TUNABLES.postgresConnectTimeoutMs.value,
     retryMs: TUNABLES.postgresImportLockRetryMs.value,
+    keepAliveMs: TUNABLES.postgresImportLockKeepAliveMs.value,
     ...importLock,
   });
   const pool = new pg.Pool({

@@ -5,8 +5,8 @@
  * shared, on a connection of its own that it takes again when it drops; SQLite: both hold
  * `<file>.lock` beside the database, with the writer thread or without.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,11 +18,32 @@ import { openImportDatabase } from '../../src/import/open-database.js';
 import { IMPORT_LOCK, ImportRunning } from '../../src/store/import-lock.js';
 import { openStore } from '../../src/store/open.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
+import { lockBeside } from '../../src/store/sqlite-lock.js';
 import { adminQuery, storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { generateExport } from './generate-export.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** A server process on the SQLite file, once it holds it; killed with SIGKILL by the caller. */
+async function serverProcess(path: string, writerThread: boolean) {
+  const open = `const { openSqliteStore } = await import(${JSON.stringify(pathToFileURL(join(root, 'src/store/sqlite.ts')).href)});
+    await openSqliteStore(${JSON.stringify(path)}, { writerThread: ${writerThread} });
+    console.log('held');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', open], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (data: Buffer) => {
+      if (data.toString().includes('held')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+  });
+  return { child, exited };
+}
 
 /** The command line, as an operator runs it (`npm run import:v2`). */
 function runCli(dir: string, databaseUrl: string) {
@@ -146,7 +167,8 @@ describe.each(postgres)('the import beside a server on $name', (target) => {
     await node.close();
   });
 
-  it('a node whose lock connection drops takes the lock again, serving all along, and reports an import that started in the gap', async () => {
+  /** A node whose import lock's events are recorded by name. */
+  const recordingNode = async () => {
     const events: string[] = [];
     const node = await openStore(db.config, {
       onBackgroundError: () => {},
@@ -155,6 +177,11 @@ describe.each(postgres)('the import beside a server on $name', (target) => {
         onRetaken: () => events.push('retaken'),
       },
     });
+    return { events, node };
+  };
+
+  it('a node whose lock connection drops takes the lock again, serving all along, and reports an import that started in the gap', async () => {
+    const { events, node } = await recordingNode();
     try {
       const running = await openImportDatabase(db.config);
       const sharedHolders = async (): Promise<number> => {
@@ -194,14 +221,7 @@ describe.each(postgres)('the import beside a server on $name', (target) => {
   }, 30_000);
 
   it('a node whose database went away keeps serving what it can, and holds the lock again when it is back', async () => {
-    const events: string[] = [];
-    const node = await openStore(db.config, {
-      onBackgroundError: () => {},
-      importLock: {
-        onLost: (err) => events.push(err.name),
-        onRetaken: () => events.push('retaken'),
-      },
-    });
+    const { events, node } = await recordingNode();
     try {
       // Every session of the database ends at once (a restart, a failover).
       if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
@@ -250,6 +270,23 @@ describe.each([
     expect(summary.chats.imported).toBe(CHATS);
   }, 60_000);
 
+  it('a server killed (SIGKILL) leaves no lock behind: the import runs, then a server starts', async () => {
+    const path = join(work, `${writerThread ? 'thread' : 'loop'}-killed.db`);
+    const { child, exited } = await serverProcess(path, writerThread);
+    try {
+      await expect(importV2({ database: { kind: 'sqlite', path }, ...files() })).rejects.toThrow(
+        /a server \(or another v2 import\) is running/,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const summary = await importV2({ database: { kind: 'sqlite', path }, ...files() });
+    expect(summary.chats.imported).toBe(CHATS);
+    const server = await openSqliteStore(path, { writerThread });
+    await server.close();
+  }, 60_000);
+
   it('a server refuses to start while an import holds the file', async () => {
     const path = join(work, `${writerThread ? 'thread' : 'loop'}-started.db`);
     const running = await openImportDatabase({ kind: 'sqlite', path });
@@ -261,5 +298,14 @@ describe.each([
     }
     const server = await openSqliteStore(path, { writerThread });
     await server.close();
+  });
+});
+
+describe('the import on SQLite', () => {
+  it('an import that cannot open the file lets its lock go', async () => {
+    const path = join(dir, 'a-folder.db');
+    mkdirSync(path);
+    await expect(importV2({ database: { kind: 'sqlite', path }, ...files() })).rejects.toThrow();
+    lockBeside(path).close();
   });
 });

@@ -112,7 +112,13 @@ describe.each(reachable)('chunk reads on $name', (target) => {
   });
 
   it('a key that needs escaping reads its own chunks, and past the last chunk there is none', async () => {
-    const keys = ["it's", 'back\\slash', "'; DROP TABLE attachment_chunks; --"];
+    const keys = [
+      "it's",
+      'back\\slash',
+      "'; DROP TABLE attachment_chunks; --",
+      "E'\\x00'",
+      'é😀\u2028',
+    ];
     for (const [n, key] of keys.entries()) {
       await store.attachments.writeChunk(key, 0, Buffer.from([n, 0xff, 0xfe]));
     }
@@ -122,6 +128,11 @@ describe.each(reachable)('chunk reads on $name', (target) => {
       );
       expect(await store.attachments.readChunk(key, 1)).toBeUndefined();
     }
+  });
+
+  it('a key with a NUL has no chunk (PostgreSQL text holds none), not a store outage', async () => {
+    // In COPY's text a NUL would cut the statement short: a protocol error, read as an outage.
+    expect(await store.attachments.readChunk('k\0nul', 0)).toBeUndefined();
   });
 
   it('a read from a database that is gone is STORE_UNAVAILABLE, as any other query', async () => {

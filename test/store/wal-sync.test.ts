@@ -38,6 +38,21 @@ function heldSyncs() {
   };
 }
 
+/** A sync that succeeds once, then fails as a disk that lost writes does. */
+function failingAfterFirst() {
+  let calls = 0;
+  const syncFile: SyncFile = async () => {
+    calls += 1;
+    if (calls >= 2) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+  };
+  return {
+    syncFile,
+    get calls() {
+      return calls;
+    },
+  };
+}
+
 const settledSoon = async (promise: Promise<unknown>): Promise<boolean> => {
   let settled = false;
   void promise.then(
@@ -107,11 +122,8 @@ describe('SQLite appends synced on the pool', () => {
   });
 
   it('a failed sync refuses the append as unavailable, and every append and read after it', async () => {
-    let calls = 0;
-    const store = await open(async () => {
-      calls += 1;
-      if (calls >= 2) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-    });
+    const disk = failingAfterFirst();
+    const store = await open(disk.syncFile);
     try {
       const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
       expect((await store.appendMessage(userDraft(chat, 'synced'))).kind).toBe('stored');
@@ -120,7 +132,7 @@ describe('SQLite appends synced on the pool', () => {
       // The disk said it failed once: a later sync that succeeds proves nothing of it.
       const later = await store.appendMessage(userDraft(chat, 'later')).catch((e) => e);
       expect(later).toBeInstanceOf(Unavailable);
-      expect(calls).toBe(2);
+      expect(disk.calls).toBe(2);
       // What the chat holds may include a message the disk lost: not read back as stored.
       const read = await store.historyPage(chat._id, 1, 50).catch((e) => e);
       expect(read).toBeInstanceOf(Unavailable);
@@ -182,11 +194,7 @@ describe('SQLite appends synced on the pool', () => {
   });
 
   it('after a failed sync the health probe reports the store down, though it still answers and writes', async () => {
-    let calls = 0;
-    const store = await open(async () => {
-      calls += 1;
-      if (calls >= 2) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-    });
+    const store = await open(failingAfterFirst().syncFile);
     try {
       const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
       await store.appendMessage(userDraft(chat, 'synced'));

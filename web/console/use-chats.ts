@@ -2,15 +2,13 @@
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
-import { applyChatEvent, type ChatEvent, type Chats, noChats } from './chats.js';
+import { applyChatEvent, type ChatEvent, type Chats, type List, noChats } from './chats.js';
 import { useLiveList } from './use-live-list.js';
 
 const REFRESH_MS = 30_000;
 const CONTEXT_LOAD_DELAY_MS = 500;
 /** A label typed into the all-chats filter is asked for once the typing pauses. */
 const FILTER_LOAD_DELAY_MS = 300;
-
-type List = 'queue' | 'mine' | 'all';
 
 export interface ChatsApi {
   chats: Chats;
