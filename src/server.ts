@@ -257,7 +257,10 @@ export async function startServer(
     logger,
     { error: () => metrics?.redisErrors.inc(), timeout: () => metrics?.redisTimeouts.inc() },
   );
-  const plainLimits = createLimits(config.rateLimit, cluster.redis);
+  const plainLimits = createLimits(
+    { ...config.rateLimit, readsByAddress: config.auth.mode === 'none' },
+    cluster.redis,
+  );
   const limits =
     metrics && config.rateLimit.enabled
       ? instrumentLimits(plainLimits, (limit) => metrics.rateLimited.inc({ limit }))

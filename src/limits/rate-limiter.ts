@@ -149,7 +149,13 @@ export const DEFAULT_BUDGETS = {
 } as const satisfies Record<string, Budget>;
 
 export function createLimits(
-  config: { enabled: boolean; messagesPerSecond: number; messagesBurst: number },
+  config: {
+    enabled: boolean;
+    messagesPerSecond: number;
+    messagesBurst: number;
+    /** AUTH_MODE=none: reads count by address, every console behind it on one budget. */
+    readsByAddress?: boolean;
+  },
   redis?: Pick<Redis, 'client' | 'prefixed'>,
 ): Limits {
   if (!config.enabled) {
@@ -172,7 +178,10 @@ export function createLimits(
     typing: limiter('typing', d.typing),
     events: limiter('events', d.events),
     requests: limiter('requests', d.requests),
-    reads: limiter('reads', d.reads),
+    reads: limiter(
+      'reads',
+      config.readsByAddress ? { ...d.reads, burst: T.readsBurstWithoutTokens.value } : d.reads,
+    ),
     connections: limiter('connections', d.connections),
     uploads: limiter('uploads', d.uploads),
   };

@@ -1,8 +1,14 @@
 /** The budget limiter: a burst, then the sustained rate, per key; shared through Redis. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockSeconds, budgetLimiter, type RateLimiter } from '../../src/limits/rate-limiter.js';
+import {
+  blockSeconds,
+  budgetLimiter,
+  createLimits,
+  type RateLimiter,
+} from '../../src/limits/rate-limiter.js';
 import { connectRedis, type Redis } from '../../src/redis/redis.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 
 async function allowedOf(limiter: RateLimiter, key: string, n: number): Promise<number> {
@@ -114,5 +120,21 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
     await down.close();
     const limiter = budgetLimiter(`t-${randomUUID()}`, { perSecond: 1, burst: 3 }, down.client);
     expect(await allowedOf(limiter, 'k', 10)).toBe(3);
+  });
+});
+
+describe('the reads budget by how readers are told apart', () => {
+  const limits = (readsByAddress: boolean) =>
+    createLimits({ enabled: true, messagesPerSecond: 10, messagesBurst: 30, readsByAddress });
+
+  it('bursts 10 for an identity, 30 for an address every tokenless console shares', async () => {
+    expect(await allowedOf(limits(false).reads, `id:${randomUUID()}`, 40)).toBe(
+      TUNABLES.readsBurst.value,
+    );
+    expect(await allowedOf(limits(true).reads, `ip:${randomUUID()}`, 40)).toBe(
+      TUNABLES.readsBurstWithoutTokens.value,
+    );
+    expect(TUNABLES.readsBurst.value).toBe(10);
+    expect(TUNABLES.readsBurstWithoutTokens.value).toBe(30);
   });
 });
