@@ -13,7 +13,6 @@ import {
   type CreateTableBuilder,
   Kysely,
   PostgresDialect,
-  type SqliteDatabase,
   SqliteDialect,
   sql,
 } from 'kysely';
@@ -21,6 +20,7 @@ import type { DatabaseConfig } from '../config.js';
 import { errorCode } from '../store/error-code.js';
 import { migrateToLatest } from '../store/migrations.js';
 import type { Database, MessagesTable } from '../store/schema.js';
+import { cachingStatements } from '../store/sqlite-statements.js';
 import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
 import { jsonStagingInsert, type StagingInsert, valuesStagingInsert } from './staging-insert.js';
@@ -67,34 +67,13 @@ export interface ImportDatabase {
   close(): Promise<void>;
 }
 
-const CACHED_STATEMENTS = 32;
-
 /**
  * Kysely's SQLite driver prepares every query it runs; the import runs the same few large
  * statements thousands of times (see reusable-insert.ts), and preparing a 12,000-parameter
- * INSERT each time cost ~1.7 ms. A prepared statement is reusable, so keep the recent ones.
+ * INSERT each time cost ~1.7 ms. A prepared statement is reusable, so keep the recent ones
+ * (the store's statement cache, src/store/sqlite-statements.ts).
  */
-function reusingStatements(
-  database: BetterSqlite3.Database,
-  lock: BetterSqlite3.Database | undefined,
-): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    prepare(text) {
-      let statement = cache.get(text);
-      if (statement === undefined) {
-        statement = database.prepare(text);
-        if (cache.size >= CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
-        cache.set(text, statement);
-      }
-      return statement;
-    },
-    close: () => {
-      database.close();
-      lock?.close();
-    },
-  };
-}
+const CACHED_STATEMENTS = 32;
 
 const SERVER_RUNNING =
   'a server (or another v2 import) is running on this database: stop every server first (see docs/import-v2.md)';
@@ -138,7 +117,9 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   // 64 MiB of page cache for the index inserts and the per-chat sort of the staged messages.
   database.pragma('cache_size = -65536');
   return new Kysely<ImportTables>({
-    dialect: new SqliteDialect({ database: reusingStatements(database, lock) }),
+    dialect: new SqliteDialect({
+      database: cachingStatements(database, CACHED_STATEMENTS, { afterClose: () => lock?.close() }),
+    }),
   });
 }
 
