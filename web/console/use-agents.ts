@@ -1,5 +1,5 @@
 /** The agents as GET /api/agents lists them, kept live from `agent-status`. */
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import type { ChatClient } from '../shared/client.js';
 import type { Agent, Identity } from '../shared/types.js';
 import { useLiveList } from './use-live-list.js';
@@ -26,17 +26,27 @@ export interface AgentsApi {
 export function useAgents(client: ChatClient, me: Identity): AgentsApi {
   const [agents, setAgents] = useState<Agent[]>([]);
   const superadmin = me.role === 'superadmin';
+  // An answer read before an event (this console's own join, say) would otherwise undo it:
+  // the changes that arrive while a load is under way are laid again over its answer.
+  const arrivedDuringLoads = useRef(new Set<Map<string, Agent>>());
+  const changed = useCallback((agent: Agent) => {
+    for (const arrived of arrivedDuringLoads.current) arrived.set(agent.adminId, agent);
+    setAgents((list) => withAgent(list, agent));
+  }, []);
   const reload = useCallback(async () => {
-    const res = await client.request('GET /api/agents', {
-      query: { adminId: me.id, isSuperAdmin: superadmin },
-    });
-    setAgents(res.agents);
+    const arrived = new Map<string, Agent>();
+    arrivedDuringLoads.current.add(arrived);
+    try {
+      const res = await client.request('GET /api/agents', {
+        query: { adminId: me.id, isSuperAdmin: superadmin },
+      });
+      setAgents([...arrived.values()].reduce(withAgent, res.agents));
+    } finally {
+      arrivedDuringLoads.current.delete(arrived);
+    }
   }, [client, me.id, superadmin]);
 
-  useLiveList(client, reload, REFRESH_MS, () => [
-    client.on('agent-status', (agent) => setAgents((list) => withAgent(list, agent))),
-  ]);
+  useLiveList(client, reload, REFRESH_MS, () => [client.on('agent-status', changed)]);
 
-  const updated = useCallback((agent: Agent) => setAgents((list) => withAgent(list, agent)), []);
-  return { agents, mine: agents.find((a) => a.adminId === me.id), updated };
+  return { agents, mine: agents.find((a) => a.adminId === me.id), updated: changed };
 }
