@@ -208,10 +208,18 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.traits.appender.close?.();
-    await this.traits.chunkFile?.close();
-    await this.db.destroy();
-    await this.traits.afterClose?.();
+    // Each step runs even if one before it failed: the last ones release the database
+    // file (SQLite's lock beside it) and the WAL's sync file.
+    try {
+      await this.traits.appender.close?.();
+      await this.traits.chunkFile?.close();
+    } finally {
+      try {
+        await this.db.destroy();
+      } finally {
+        await this.traits.afterClose?.();
+      }
+    }
   }
 
   getChat(chatId: string): Promise<Chat | undefined> {

@@ -80,16 +80,28 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     path !== ':memory:' && (options.writerThread ?? TUNABLES.sqliteWriterThread.value > 0);
   // Held in either mode: a v2 import takes it too, so neither runs beside the other.
   const lock = path !== ':memory:' ? lockBeside(path) : undefined;
-  let database: BetterSqlite3.Database;
+  let database: BetterSqlite3.Database | undefined;
   try {
     database = new BetterSqlite3(path, { timeout: TUNABLES.sqliteLockWaitMs.value });
     // WAL lets readers run beside the writer; the writer thread's connection shares the file.
     if (onThread) database.pragma('journal_mode = WAL');
     else if (path !== ':memory:') lockExclusively(database, path);
+    return await storeOn(database, path, onThread, options, lock);
   } catch (err) {
+    // Nothing half-open stays behind a store that failed to open (a migration refused, say).
+    database?.close();
     lock?.close();
     throw err;
   }
+}
+
+async function storeOn(
+  database: BetterSqlite3.Database,
+  path: string,
+  onThread: boolean,
+  options: SqliteOptions,
+  lock: BetterSqlite3.Database | undefined,
+): Promise<Store> {
   // synchronous=FULL fsyncs every commit, so an acknowledged message survives a power
   // cut, not only a process crash.
   database.pragma('synchronous = FULL');
@@ -109,7 +121,12 @@ export async function openSqliteStore(path: string, options: SqliteOptions = {})
     },
   );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  await migrateToLatest(db as Kysely<unknown>);
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (err) {
+    await wal?.close();
+    throw err;
+  }
   return new KyselyStore(db, {
     kind: 'sqlite',
     // This process owns the file (see lockExclusively), and every write passes through

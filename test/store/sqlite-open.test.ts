@@ -1,0 +1,38 @@
+/**
+ * A store that fails to open leaves nothing open behind it: the lock beside the file is
+ * let go, so the next start (or an import) is not refused as if a server still ran.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
+import { lockBeside } from '../../src/store/sqlite-lock.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sqlite-open-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A database whose record of migrations names one this build does not have. */
+function fromANewerBuild(path: string): void {
+  const db = new BetterSqlite3(path);
+  db.exec(
+    'CREATE TABLE kysely_migration (name varchar(255) PRIMARY KEY, timestamp varchar(255) NOT NULL)',
+  );
+  db.prepare('INSERT INTO kysely_migration VALUES (?, ?)').run('9999_from_the_future', 'now');
+  db.close();
+}
+
+describe.each([false, true])('an SQLite store (writer thread: %s)', (writerThread) => {
+  it('whose migration fails lets the file and its lock go', async () => {
+    const path = join(dir, `${writerThread ? 'thread' : 'loop'}-newer.db`);
+    fromANewerBuild(path);
+    const attempt = () => openSqliteStore(path, { writerThread });
+    await expect(attempt()).rejects.toThrow(/9999_from_the_future/);
+    // Refused for the same reason again, not as a file some process still holds.
+    const again = await attempt().catch((err: unknown) => err);
+    expect(again).not.toBeInstanceOf(SqliteFileInUse);
+    expect(String(again)).toMatch(/9999_from_the_future/);
+    lockBeside(path).close();
+  });
+});
