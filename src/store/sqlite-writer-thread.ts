@@ -39,7 +39,20 @@ database.pragma(`busy_timeout = ${busyTimeoutMs}`);
 // the main connection's write made stale fails at once (SQLITE_BUSY) instead of waiting.
 const write = sqliteBatch(database).immediate;
 // The search indexer's batches too: one writer for the file, and never the event loop.
-const index = sqliteIndexBatch(database).immediate;
+const indexBatch = sqliteIndexBatch(database).immediate;
+/**
+ * Without an fsync of its own, as on the event loop (sqlite-append.ts): its rows and its
+ * watermark commit together, and the next synced commit covers it. Set afresh each time:
+ * SQLite applies this pragma while preparing it.
+ */
+function index(max: number): number {
+  database.pragma('synchronous = NORMAL');
+  try {
+    return indexBatch(max);
+  } finally {
+    database.pragma('synchronous = FULL');
+  }
+}
 
 port.on('message', (request: WriterRequest) => {
   if (request.kind === 'close') {

@@ -11,7 +11,7 @@ import { userDraft } from '../helpers/drafts.js';
 const FULL = 2;
 const NORMAL = 1;
 
-describe('SQLite appends on the event loop', () => {
+describe.each([false, true])('SQLite appends (writer thread: %s)', (writerThread) => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'sqlite-append-'));
@@ -23,6 +23,7 @@ describe('SQLite appends on the event loop', () => {
   it('commits a search index batch without an fsync, and every other write with one', async () => {
     let raw: BetterSqlite3.Database | undefined;
     const store = await openSqliteStore(join(dir, 'chat.db'), {
+      writerThread,
       onOpen: (database) => {
         raw = database;
       },
