@@ -164,6 +164,7 @@ async function authContext(
 async function startWebhooks(
   store: Store,
   webhooks: NonNullable<Config['webhooks']>,
+  giveUpMs: number,
   logger: Logger,
   metrics: Metrics | undefined,
 ): Promise<Deliverer> {
@@ -174,6 +175,7 @@ async function startWebhooks(
   return startDeliverer({
     outbox: store.webhooks,
     secret: webhooks.secret,
+    giveUpMs,
     onError: (err) => logger.warn({ err }, 'webhook outbox unreadable; trying again'),
     onSettled: (delivery, attempt) => {
       if (attempt.ok) {
@@ -223,6 +225,11 @@ export async function startServer(
         onRetaken: () => logger.info('import lock taken again'),
       },
       sqliteWriterThread: config.tunables.sqliteWriterThread === 1,
+      sqliteSyncOnPool: config.tunables.sqliteSyncOnPool === 1,
+      gathering: {
+        afterBatchOf: config.tunables.groupCommitGatherAfter,
+        ms: config.tunables.groupCommitGatherMs,
+      },
       ...(metrics && { onBatch: (size: number) => metrics.groupCommitBatchSize.observe(size) }),
     }));
   const store = metrics
@@ -363,7 +370,8 @@ export async function startServer(
           logger,
         );
   const deliverer =
-    config.webhooks && (await startWebhooks(store, config.webhooks, logger, metrics));
+    config.webhooks &&
+    (await startWebhooks(store, config.webhooks, config.tunables.webhookGiveUpMs, logger, metrics));
   // Also without WEBHOOK_URLS: rows written while it was set still go in time.
   const outboxCleanup = startOutboxCleanup(
     { outbox: store.webhooks, leases: store.attachments },

@@ -494,6 +494,22 @@ export const TUNABLES = {
     reason:
       'The most messages written in one transaction: batches grow with load, and one this size still commits in a few ms.',
   },
+  groupCommitGatherMs: {
+    value: 0,
+    unit: 'ms',
+    area: 'store',
+    reason:
+      'Under load (the batch before had at least groupCommitGatherAfter messages) the next batch waits this long from its first message for more, so that a commit and its fsync are shared by more messages; 0: never waits (each batch takes what arrived in one turn of the event loop).',
+    override: { env: 'GROUP_COMMIT_GATHER_MS', accepts: { kind: 'whole', min: 0, max: 20 } },
+  },
+  groupCommitGatherAfter: {
+    value: 8,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      'The batch size from which the next batch waits groupCommitGatherMs for more: below it the server is not loaded, and a lone message never waits.',
+    override: { env: 'GROUP_COMMIT_GATHER_AFTER', accepts: { kind: 'whole', min: 1, max: 256 } },
+  },
   sqliteWriters: {
     value: 1,
     unit: 'batches',

@@ -10,7 +10,7 @@ import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import type { Availability } from './availability.js';
 import type { ChatCache } from './chat-cache.js';
-import { GroupCommit } from './group-commit.js';
+import { type Gathering, GroupCommit } from './group-commit.js';
 import { toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import type { Appender, AppendResult, MessageDraft } from './store.js';
@@ -30,6 +30,8 @@ export interface AppendLanesOptions {
   onBatch?: ((size: number) => void) | undefined;
   /** Where message.created goes (WEBHOOK_URLS), read per batch; empty: nowhere. */
   webhookUrls?: (() => readonly string[]) | undefined;
+  /** Whether a batch under load waits for more (default: the catalogue's). */
+  gathering?: Gathering | undefined;
 }
 
 const NO_URLS: readonly string[] = [];
@@ -51,13 +53,21 @@ export class AppendLanes {
     private readonly availability: Availability,
     private readonly cache: ChatCache,
   ) {
+    const gathering = options.gathering ?? {
+      afterBatchOf: TUNABLES.groupCommitGatherAfter.value,
+      ms: TUNABLES.groupCommitGatherMs.value,
+    };
     this.lanes = Array.from(
       { length: options.writers },
       () =>
-        new GroupCommit((drafts: MessageDraft[]) => {
-          options.onBatch?.(drafts.length);
-          return this.appendBatch(drafts);
-        }, BATCH_MAX),
+        new GroupCommit(
+          (drafts: MessageDraft[]) => {
+            options.onBatch?.(drafts.length);
+            return this.appendBatch(drafts);
+          },
+          BATCH_MAX,
+          gathering,
+        ),
     );
   }
 

@@ -13,15 +13,27 @@ interface Waiting<I, O> {
   reject: (err: unknown) => void;
 }
 
+/** Under load, a batch may wait a little for more: fewer commits for the same messages. */
+export interface Gathering {
+  /** Wait only after a batch of at least this many (a lone call never waits). */
+  afterBatchOf: number;
+  /** How long the next batch waits from its first call; 0: never. */
+  ms: number;
+}
+
+const NO_GATHERING: Gathering = { afterBatchOf: Number.POSITIVE_INFINITY, ms: 0 };
+
 export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = false;
   private scheduled = false;
+  private lastBatch = 0;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
     private readonly run: (inputs: I[]) => Promise<O[]>,
     private readonly maxBatch: number = TUNABLES.groupCommitMaxBatch.value,
+    private readonly gathering: Gathering = NO_GATHERING,
   ) {}
 
   submit(input: I): Promise<O> {
@@ -32,10 +44,13 @@ export class GroupCommit<I, O> {
       // same I/O phase joins the batch. A synchronous writer (SQLite) would otherwise
       // commit each call alone, since nothing can queue while it blocks.
       this.scheduled = true;
-      setImmediate(() => {
+      const start = () => {
         this.scheduled = false;
         void this.drain();
-      });
+      };
+      const { afterBatchOf, ms } = this.gathering;
+      if (ms > 0 && this.lastBatch >= afterBatchOf) setTimeout(start, ms);
+      else setImmediate(start);
     });
   }
 
@@ -44,6 +59,7 @@ export class GroupCommit<I, O> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.maxBatch);
+        this.lastBatch = batch.length;
         try {
           const outputs = await this.run(batch.map((w) => w.input));
           batch.forEach((w, i) => {

@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '../config.js';
+import type { Gathering } from './group-commit.js';
 import type { ImportLockEvents } from './postgres.js';
 import type { Store } from './store.js';
 
@@ -11,6 +12,10 @@ export interface StoreEvents {
   importLock?: ImportLockEvents;
   /** SQLite appends on a worker thread (SQLITE_WRITER_THREAD). */
   sqliteWriterThread?: boolean;
+  /** SQLite appends answered after a WAL sync on libuv's pool (SQLITE_SYNC_ON_POOL). */
+  sqliteSyncOnPool?: boolean;
+  /** Whether an append batch under load waits for more (GROUP_COMMIT_GATHER_*). */
+  gathering?: Gathering;
 }
 
 /** Loads only the driver the configuration names (start-up time: pg and better-sqlite3 are not free). */
@@ -25,11 +30,14 @@ export async function openStore(
       events.onBackgroundError,
       events.onBatch,
       events.importLock,
+      events.gathering,
     );
   }
   const { openSqliteStore } = await import('./sqlite.js');
   return openSqliteStore(config.path, {
     onBatch: events.onBatch,
     ...(events.sqliteWriterThread !== undefined && { writerThread: events.sqliteWriterThread }),
+    ...(events.sqliteSyncOnPool !== undefined && { syncOnPool: events.sqliteSyncOnPool }),
+    ...(events.gathering !== undefined && { gathering: events.gathering }),
   });
 }

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
+import type { Gathering } from './group-commit.js';
 import { holdServerLock, type ServerLockOptions } from './import-lock.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
@@ -36,6 +37,7 @@ export async function openPostgresStore(
   onPoolError: (err: Error) => void,
   onBatch?: (size: number) => void,
   importLock: ImportLockEvents = { onLost: onPoolError, onRetaken: () => {} },
+  gathering?: Gathering,
 ): Promise<Store> {
   // First: a node refuses to start (and to migrate) while a v2 import runs.
   const lock = await holdServerLock({
@@ -70,6 +72,7 @@ export async function openPostgresStore(
     appender: postgresAppender(pool),
     readChunk: postgresChunkReader(pool),
     onBatch,
+    gathering,
     afterClose: () => lock.release(),
     isUniqueViolation: (err) => errorCode(err) === '23505',
     isUnavailable,

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { TUNABLES } from '../tunables.js';
 import { errorCode } from './error-code.js';
+import type { Gathering } from './group-commit.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -49,6 +50,8 @@ export interface SqliteOptions {
   onWriter?: (writer: SqliteWriter) => void;
   /** Appends answered after a WAL sync on libuv's pool (wal-sync.ts); `:memory:` has no file. */
   syncOnPool?: boolean;
+  /** Whether an append batch under load waits for more (default: the catalogue's). */
+  gathering?: Gathering;
   /** How the WAL file is synced after an append's commit (tests slow it or make it fail). */
   syncFile?: SyncFile;
   /** Given the blob file's handle (tests stop its thread to see what a crash does). */
@@ -141,6 +144,7 @@ async function storeOn(
     failure: wal?.failure,
     afterClose: wal?.close,
     onBatch: options.onBatch,
+    gathering: options.gathering,
     isUniqueViolation: (err) => errorCode(err).startsWith('SQLITE_CONSTRAINT_UNIQUE'),
     isUnavailable: (err) => UNAVAILABLE.some((family) => errorCode(err).startsWith(family)),
   });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,19 @@ describe('.env.example', () => {
     const read = variablesConfigReads();
     expect(read.length).toBeGreaterThanOrEqual(20);
     expect(listed).toEqual(read);
+  });
+});
+
+describe('a tunable an environment variable overrides', () => {
+  it('is read from the configuration by the code it tunes, so that setting the variable takes effect', () => {
+    // Reading the catalogue's default instead (TUNABLES.x.value) ignores the variable while
+    // .env.example and docs/tunables.md say it works.
+    const source = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && file !== 'tunables.ts')
+      .map((file) => readFileSync(join(root, 'src', file), 'utf8'))
+      .join('\n');
+    const unread = OVERRIDABLE.filter((name) => !source.includes(`tunables.${name}`));
+    expect(unread).toEqual([]);
   });
 });
 
