@@ -173,6 +173,7 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
         // insert: store/search.ts; PostgreSQL's trigger already did).
         const batch = TUNABLES.importSearchIndexBatch.value;
         while ((await indexPendingMessages(target.db, target.kind, batch)) >= batch);
+        await target.settle();
         const seconds = (performance.now() - startedAt) / 1000;
         const imported = counts.messages.imported;
         return { ...counts, seconds, messagesPerSecond: seconds > 0 ? imported / seconds : 0 };

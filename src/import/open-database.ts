@@ -58,6 +58,8 @@ export interface ImportDatabase {
    * tables) or a server runs on this database; held until close().
    */
   claim(): Promise<void>;
+  /** Once everything is written: makes it all durable (what the commits did not wait for). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,8 +97,7 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   let database: BetterSqlite3.Database | undefined;
   try {
     database = new Sqlite(path);
-    // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode with
-    // every commit fsynced; the import commits large batches, so FULL costs little.
+    // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode.
     database.pragma('journal_mode = WAL');
   } catch (err) {
     database?.close();
@@ -105,7 +106,10 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
     if (errorCode(err).startsWith('SQLITE_BUSY')) throw new InputError(SERVER_RUNNING);
     throw err;
   }
-  database.pragma('synchronous = FULL');
+  // A commit need not wait for its fsync (as PostgreSQL's synchronous_commit = off below):
+  // a crash loses at most the last commits, which a re-run imports, and the import
+  // settles (checkpoints, fsyncing the WAL and the file) before it says it is done.
+  database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // 64 MiB of page cache for the index inserts and the per-chat sort of the staged messages.
@@ -224,6 +228,9 @@ export async function openImportDatabase(
       connections: 1,
       scratch: (table) => table.temporary(),
       claim,
+      settle: async () => {
+        await sql`PRAGMA wal_checkpoint(FULL)`.execute(db);
+      },
       close,
     };
   }
@@ -234,6 +241,8 @@ export async function openImportDatabase(
     connections: POSTGRES_CONNECTIONS,
     scratch: (table) => table.modifyFront(sql`unlogged`),
     claim,
+    // Its asynchronous commits reach the disk within three WAL writer delays by themselves.
+    settle: async () => {},
     close,
   };
 }
