@@ -1,0 +1,49 @@
+/**
+ * The SQLite import's commits do not wait for their fsync; before it says it is done it
+ * settles: what it wrote is in the database file itself (checkpointed: the WAL and the
+ * file fsynced), not only in a WAL whose unsynced frames a power cut could take back.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openImportDatabase } from '../../src/import/open-database.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'import-settle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Rows in the database file alone, without its WAL (a copy, read while the import holds it). */
+function rowsInTheFileAlone(path: string): number {
+  const alone = join(dir, `alone-${Date.now()}.db`);
+  copyFileSync(path, alone);
+  const db = new BetterSqlite3(alone, { readonly: true });
+  try {
+    const probe = db
+      .prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'settle_probe'")
+      .get() as { n: number };
+    if (probe.n === 0) return 0;
+    return (db.prepare('SELECT count(*) AS n FROM settle_probe').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the v2 import on SQLite', () => {
+  it('has what it wrote in the database file once it has settled, before it closes', async () => {
+    const path = join(dir, 'chat.db');
+    const target = await openImportDatabase({ kind: 'sqlite', path }, { claimFirst: true });
+    try {
+      await sql`CREATE TABLE settle_probe (n integer)`.execute(target.db);
+      await sql`WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000)
+        INSERT INTO settle_probe SELECT n FROM c`.execute(target.db);
+      // Committed, but only in the WAL.
+      expect(rowsInTheFileAlone(path)).toBe(0);
+      await target.settle();
+      expect(rowsInTheFileAlone(path)).toBe(1000);
+    } finally {
+      await target.close();
+    }
+  });
+});
