@@ -226,6 +226,7 @@ export async function startServer(
       },
       sqliteWriterThread: config.tunables.sqliteWriterThread === 1,
       sqliteSyncOnPool: config.tunables.sqliteSyncOnPool === 1,
+      sqliteWalAutocheckpointPages: config.tunables.sqliteWalAutocheckpointPages,
       gathering: {
         afterBatchOf: config.tunables.groupCommitGatherAfter,
         ms: config.tunables.groupCommitGatherMs,

@@ -614,6 +614,17 @@ export const TUNABLES = {
     reason:
       "Prepared statements SQLite keeps for reuse, by SQL text (least recently used go first): Kysely's driver prepared every query anew; the server's query shapes fit many times over, and texts that vary with their input cannot grow it without bound.",
   },
+  sqliteWalAutocheckpointPages: {
+    value: 1000,
+    unit: 'count',
+    area: 'store',
+    reason:
+      "WAL pages after which a commit checkpoints them into the database file (SQLite's own default, 1000 pages of 4 KiB): a checkpoint copies the newest version of every page the WAL holds and fsyncs the file, so a longer WAL copies a page rewritten by many commits (a busy chat's row, its index leaves) fewer times, for a longer WAL to read through and to recover.",
+    override: {
+      env: 'SQLITE_WAL_AUTOCHECKPOINT',
+      accepts: { kind: 'whole', min: 100, max: 100_000 },
+    },
+  },
   sqliteWriterThread: {
     value: 0,
     unit: 'count',

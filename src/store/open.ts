@@ -16,6 +16,8 @@ export interface StoreEvents {
   sqliteSyncOnPool?: boolean;
   /** Whether an append batch under load waits for more (GROUP_COMMIT_GATHER_*). */
   gathering?: Gathering;
+  /** SQLite: WAL pages after which a commit checkpoints (SQLITE_WAL_AUTOCHECKPOINT). */
+  sqliteWalAutocheckpointPages?: number;
 }
 
 /** Loads only the driver the configuration names (start-up time: pg and better-sqlite3 are not free). */
@@ -39,5 +41,8 @@ export async function openStore(
     ...(events.sqliteWriterThread !== undefined && { writerThread: events.sqliteWriterThread }),
     ...(events.sqliteSyncOnPool !== undefined && { syncOnPool: events.sqliteSyncOnPool }),
     ...(events.gathering !== undefined && { gathering: events.gathering }),
+    ...(events.sqliteWalAutocheckpointPages !== undefined && {
+      walAutocheckpointPages: events.sqliteWalAutocheckpointPages,
+    }),
   });
 }

@@ -52,6 +52,8 @@ export interface SqliteOptions {
   syncOnPool?: boolean;
   /** Whether an append batch under load waits for more (default: the catalogue's). */
   gathering?: Gathering;
+  /** WAL pages after which a commit checkpoints (default: the catalogue's). */
+  walAutocheckpointPages?: number;
   /** How the WAL file is synced after an append's commit (tests slow it or make it fail). */
   syncFile?: SyncFile;
   /** Given the blob file's handle (tests stop its thread to see what a crash does). */
@@ -111,6 +113,9 @@ async function storeOn(
   database.pragma('foreign_keys = ON');
   database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
+  database.pragma(
+    `wal_autocheckpoint = ${options.walAutocheckpointPages ?? TUNABLES.sqliteWalAutocheckpointPages.value}`,
+  );
   options.onOpen?.(database);
   const syncOnPool =
     !onThread && path !== ':memory:' && (options.syncOnPool ?? TUNABLES.sqliteSyncOnPool.value > 0);

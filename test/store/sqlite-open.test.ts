@@ -36,3 +36,20 @@ describe.each([false, true])('an SQLite store (writer thread: %s)', (writerThrea
     lockBeside(path).close();
   });
 });
+
+describe('an SQLite store', () => {
+  it('checkpoints its WAL after the pages it is told (SQLITE_WAL_AUTOCHECKPOINT)', async () => {
+    let raw: BetterSqlite3.Database | undefined;
+    const store = await openSqliteStore(join(dir, 'checkpoint.db'), {
+      walAutocheckpointPages: 4321,
+      onOpen: (database) => {
+        raw = database;
+      },
+    });
+    try {
+      expect(raw?.pragma('wal_autocheckpoint', { simple: true })).toBe(4321);
+    } finally {
+      await store.close();
+    }
+  });
+});
