@@ -16,6 +16,11 @@ import { readGapInPages } from './gap-pages.js';
 export interface Cluster {
   redis: Redis | undefined;
   adapter: ServerOptions['adapter'] | undefined;
+  /**
+   * Settles once Redis took (or refused) the broadcasts this turn made; undefined when
+   * there are none to wait for (one node delivers its broadcasts at once).
+   */
+  broadcastsSettled(): Promise<void> | undefined;
   presence: Presence;
   /** The admins' own presence (join-admin sockets), apart from users': ids may coincide. */
   agentPresence: Presence;
@@ -52,6 +57,7 @@ export async function joinCluster(
     return {
       redis: undefined,
       adapter: undefined,
+      broadcastsSettled: () => undefined,
       presence,
       agentPresence,
       close: async () => {
@@ -103,7 +109,7 @@ export async function joinCluster(
   const streamsClient = adapterClient(redis.client, (err) =>
     log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
   );
-  const adapter = orderedClusterAdapter(streamsClient, {
+  const ordered = orderedClusterAdapter(streamsClient, {
     prefixed: redis.prefixed,
     recoveryMaxEntries: settings.recoveryMaxEntries,
     subscribeWaitMs: settings.commandTimeoutMs,
@@ -112,7 +118,8 @@ export async function joinCluster(
   log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
   return {
     redis,
-    adapter,
+    adapter: ordered.adapter,
+    broadcastsSettled: ordered.broadcastsSettled,
     presence,
     agentPresence,
     close: async () => {

@@ -1,7 +1,8 @@
 /**
  * Rate limits (docs/protocol.md, "Limits"), behind one small interface. The counting is
  * rate-limiter-flexible's: in memory on one node, in Redis when REDIS_URL is set, so an
- * identity spread over several nodes gets each budget once. While Redis is unreachable
+ * identity spread over several nodes gets each budget once (a key Redis refused is then
+ * refused by the node itself until its window ends). While Redis is unreachable
  * each node falls back to its own memory counters (limits stay on, per node) and goes
  * back to Redis by itself.
  */
@@ -89,6 +90,10 @@ export function budgetLimiter(
         keyPrefix,
         rejectIfRedisNotReady: true,
         insuranceLimiter: memory,
+        // A key refused once stays refused until its window ends (refused consumes count
+        // too, so Redis would refuse every later one): this node answers those itself, until
+        // the end Redis gave, instead of a round trip each (a flooding client's).
+        inMemoryBlockOnConsumed: points + 1,
       })
     : memory;
   return {

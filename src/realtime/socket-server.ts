@@ -85,7 +85,12 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
       if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
       const outcome = await handlers[event](ctx, socket, payload);
       ctx.publish(outcome, socket);
-      ack?.(succeed(outcome.reply));
+      if (!ack) return;
+      // With several nodes the sender's own sockets get its broadcasts once Redis took them,
+      // a turn after this one: the ack waits for them and leaves in the same write.
+      const settled = ctx.broadcastsSettled?.();
+      if (settled) await settled;
+      ack(succeed(outcome.reply));
     } catch (err) {
       fail(socket, event, err, ack);
     }

@@ -103,6 +103,31 @@ describe.skipIf(!(await redisReachable(!!process.env.CI)))('budget limiter in Re
     expect(both).toBe(20);
   });
 
+  it('a key refused once is refused by the node itself until its window ends, without asking Redis', async () => {
+    const name = `t-${randomUUID()}`;
+    const limiter = budgetLimiter(name, { perSecond: 2, burst: 2 }, redis.client);
+    const key = randomUUID();
+    for (let i = 0; i < 2; i++) expect((await limiter.consume(key)).allowed).toBe(true);
+    expect((await limiter.consume(key)).allowed).toBe(false);
+    const calls = async () => {
+      const stats = String(await redis.client.sendCommand(['INFO', 'commandstats']));
+      return [...stats.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    };
+    const before = await calls();
+    for (let i = 0; i < 5; i++) {
+      const refused = await limiter.consume(key);
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterMs).toBeGreaterThan(0);
+    }
+    expect(await calls()).toBe(before);
+    // Another node has not been refused yet: Redis refuses it, from the same count.
+    const other = budgetLimiter(name, { perSecond: 2, burst: 2 }, redis.client);
+    expect((await other.consume(key)).allowed).toBe(false);
+  });
+
   it("a charge's debt made on one node holds on the other", async () => {
     const name = `t-${randomUUID()}`;
     const nodeA = budgetLimiter(name, { perSecond: 10, burst: 10 }, redis.client);
