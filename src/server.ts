@@ -312,11 +312,7 @@ export async function startServer(
       : undefined;
   const publish = router ? nudgingRouter(queue.publish, router) : queue.publish;
   installSocketGuards(io, auth, connections);
-  wireSocketEvents(
-    io,
-    { deps, auth, addressOf, publish, broadcastsSettled: cluster.broadcastsSettled },
-    logger,
-  );
+  wireSocketEvents(io, { deps, auth, addressOf, publish }, logger);
   recoverOnlyWhatIsViewable(io, store);
   trackPresence(io, deps, publish, logger);
   trackAgentPresence(io, deps, publish, logger);

@@ -16,11 +16,6 @@ import { readGapInPages } from './gap-pages.js';
 export interface Cluster {
   redis: Redis | undefined;
   adapter: ServerOptions['adapter'] | undefined;
-  /**
-   * Settles once Redis took (or refused) the broadcasts this turn made; undefined when
-   * there are none to wait for (one node delivers its broadcasts at once).
-   */
-  broadcastsSettled(): Promise<void> | undefined;
   presence: Presence;
   /** The admins' own presence (join-admin sockets), apart from users': ids may coincide. */
   agentPresence: Presence;
@@ -57,7 +52,6 @@ export async function joinCluster(
     return {
       redis: undefined,
       adapter: undefined,
-      broadcastsSettled: () => undefined,
       presence,
       agentPresence,
       close: async () => {
@@ -109,7 +103,7 @@ export async function joinCluster(
   const streamsClient = adapterClient(redis.client, (err) =>
     log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
   );
-  const ordered = orderedClusterAdapter(streamsClient, {
+  const adapter = orderedClusterAdapter(streamsClient, {
     prefixed: redis.prefixed,
     recoveryMaxEntries: settings.recoveryMaxEntries,
     subscribeWaitMs: settings.commandTimeoutMs,
@@ -118,8 +112,7 @@ export async function joinCluster(
   log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
   return {
     redis,
-    adapter: ordered.adapter,
-    broadcastsSettled: ordered.broadcastsSettled,
+    adapter,
     presence,
     agentPresence,
     close: async () => {

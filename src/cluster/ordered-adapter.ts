@@ -147,20 +147,7 @@ function withIdleReader(client: RedisClient, closed: Promise<void>): RedisClient
   });
 }
 
-export interface OrderedClusterAdapter {
-  /** Socket.io's adapter factory. */
-  adapter: (nsp: unknown) => Adapter;
-  /**
-   * Settles once Redis took (or refused) every broadcast this turn made so far; undefined
-   * when it made none (Announcer.turnSettled).
-   */
-  broadcastsSettled(): Promise<void> | undefined;
-}
-
-export function orderedClusterAdapter(
-  client: RedisClient,
-  options: OrderedAdapterOptions,
-): OrderedClusterAdapter {
+export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
   const streamName = options.prefixed('socket.io');
   const channelPrefix = options.prefixed('socket.io');
   let markClosed = () => {};
@@ -177,10 +164,8 @@ export function orderedClusterAdapter(
     // Nothing we emit is binary: JSON always, without walking every payload to check.
     onlyPlaintext: true,
   });
-  // Every broadcast of the server goes through the main namespace's adapter.
-  let mainAnnouncer: Announcer | undefined;
   // A regular function: Socket.io calls the adapter factory with `new`.
-  function createOrderedAdapter(nsp: unknown): Adapter {
+  return function createOrderedAdapter(nsp: unknown): Adapter {
     const adapter = streams(nsp) as unknown as Adapter & OrderingHooks;
     const roomChannel = (room: string) => `${channelPrefix}#${adapter.nsp.name}#${room}#`;
     const commonChannel = `${channelPrefix}#${adapter.nsp.name}#entries#`;
@@ -209,7 +194,6 @@ export function orderedClusterAdapter(
       TUNABLES.streamMaxLength.value,
       TUNABLES.announceBatchMax.value,
     );
-    if (adapter.nsp.name === '/') mainAnnouncer = announcer;
     // Event packets this node encoded for Redis or read encoded from it (pre-encoded.ts):
     // what their sockets get is that encoding, with the recovery offset added.
     const encoded = new WeakMap<Packet, Encoded>();
@@ -350,9 +334,5 @@ export function orderedClusterAdapter(
       return restore(pid, offset);
     };
     return adapter;
-  }
-  return {
-    adapter: createOrderedAdapter,
-    broadcastsSettled: () => mainAnnouncer?.turnSettled(),
   };
 }

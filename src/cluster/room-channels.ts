@@ -44,14 +44,6 @@ end
 return ids`;
 const SCRIPT_SHA = createHash('sha1').update(APPEND_AND_ANNOUNCE).digest('hex');
 
-function settlement(): { promise: Promise<void>; resolve(): void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 interface Pending {
   channel: string;
   raw: RawEntry;
@@ -68,8 +60,6 @@ interface Pending {
  */
 export class Announcer {
   private pending: Pending[] = [];
-  /** Settles once every call made from `pending` settled (Redis took it or refused it). */
-  private turn = settlement();
 
   constructor(
     private readonly client: RedisClient,
@@ -82,33 +72,17 @@ export class Announcer {
   append(channel: string, raw: RawEntry): Promise<string> {
     return new Promise((resolve, reject) => {
       // After the microtasks of this turn: every broadcast they make joins this call.
-      if (this.pending.length === 0) {
-        this.turn = settlement();
-        process.nextTick(() => this.flush());
-      }
+      if (this.pending.length === 0) process.nextTick(() => this.flush());
       this.pending.push({ channel, raw, resolve, reject });
     });
   }
 
-  /**
-   * Settles once Redis took (or refused) every broadcast this turn made so far; undefined
-   * when it made none. A sender's ack waits for it, so that it leaves in the turn its own
-   * sockets get the broadcast: one write to the sender's connection, not two.
-   */
-  turnSettled(): Promise<void> | undefined {
-    return this.pending.length > 0 ? this.turn.promise : undefined;
-  }
-
   private flush(): void {
     const pending = this.pending;
-    const turn = this.turn;
     this.pending = [];
-    const sends: Promise<void>[] = [];
     for (let from = 0; from < pending.length; from += this.batchMax) {
-      sends.push(this.send(pending.slice(from, from + this.batchMax)));
+      void this.send(pending.slice(from, from + this.batchMax));
     }
-    // send() never rejects: each entry's own promise carries its failure.
-    void Promise.all(sends).then(() => turn.resolve());
   }
 
   private async send(batch: Pending[]): Promise<void> {

@@ -52,11 +52,6 @@ export interface SocketContext {
   addressOf: AddressOf;
   /** Events a handler must send before it answers (presence given up on a re-join). */
   publish: Publish;
-  /**
-   * Settles once the broadcasts just published reached this node's own sockets (with
-   * several nodes, after Redis took them); undefined when they already did.
-   */
-  broadcastsSettled?: () => Promise<void> | undefined;
 }
 
 /** Each handler's reply is the documented ack of its event (schemas/events.ts). */

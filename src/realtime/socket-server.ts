@@ -85,12 +85,7 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
       if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
       const outcome = await handlers[event](ctx, socket, payload);
       ctx.publish(outcome, socket);
-      if (!ack) return;
-      // With several nodes the sender's own sockets get its broadcasts once Redis took them,
-      // a turn after this one: the ack waits for them and leaves in the same write.
-      const settled = ctx.broadcastsSettled?.();
-      if (settled) await settled;
-      ack(succeed(outcome.reply));
+      ack?.(succeed(outcome.reply));
     } catch (err) {
       fail(socket, event, err, ack);
     }

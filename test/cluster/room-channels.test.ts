@@ -199,34 +199,6 @@ describe.runIf(ready)('appending and announcing the broadcasts of one turn', () 
     expect(heard.slice(1)).toEqual([`${ids[0]} one`, `${ids[1]} two`, `${ids[2]} three`]);
   });
 
-  it("says when Redis took a turn's broadcasts (a sender's ack waits for it), and nothing for a turn that made none", async () => {
-    const announcer = new Announcer(client, 'settled', 1000, 100);
-    expect(announcer.turnSettled()).toBeUndefined();
-    const raw: RawEntry = { uid: 'node', nsp: '/', type: '3', data: '{}' };
-    let took = false;
-    const appended = announcer.append('chan-a', raw).then(() => {
-      took = true;
-    });
-    const settled = announcer.turnSettled();
-    expect(settled).toBeDefined();
-    await settled;
-    expect(took).toBe(true);
-    await appended;
-    expect(announcer.turnSettled()).toBeUndefined();
-  });
-
-  it('a turn whose broadcasts Redis refused is settled too: the ack goes out', async () => {
-    await client.set('refused', 'x');
-    const announcer = new Announcer(client, 'refused', 1000, 100);
-    const raw: RawEntry = { uid: 'node', nsp: '/', type: '3', data: '{}' };
-    const outcome = announcer.append('chan-a', raw).then(
-      () => 'took',
-      () => 'refused',
-    );
-    await announcer.turnSettled();
-    expect(await outcome).toBe('refused');
-  });
-
   it('a call Redis refuses fails every broadcast in it', async () => {
     // A key of another type: XADD fails, and so does the script.
     await client.set('not-a-stream', 'x');
