@@ -48,10 +48,12 @@ const tooLarge = (maxBytes: number) =>
  * refused the moment it passes `maxBytes`: the plugin's toBuffer() would go on reading
  * (and discarding) the rest of the request to its end. Destroying the part stops the
  * parser; the reply closes the connection. What the part holds is charged to the node's
- * upload budget: while its wait lasts the part is not read, which pauses the parser and
- * the connection behind it. A turn takes all the part holds (read() with no size), not one
- * chunk: a connection that hands the node small reads would otherwise get one of them a
- * turn where another gets 64 KiB, and fall far behind the rate it sends at.
+ * upload budget: while its wait lasts the part is paused, which pauses the parser and the
+ * connection behind it. A turn takes all the part holds, not one chunk: a connection that
+ * hands the node small reads would otherwise get one of them a turn where another gets
+ * 64 KiB, and fall far behind the rate it sends at. The chunks come one 'data' event each
+ * and are charged together at the turn's end (a tick later): read() with no size handed
+ * them over joined, a new buffer and a copy of each.
  */
 function readFile(
   file: Readable & { truncated?: boolean },
@@ -60,28 +62,25 @@ function readFile(
   gate: BudgetGate,
 ): Promise<ReceivedFile> {
   return new Promise((resolve, reject) => {
-    let waiting = false;
+    let taken = 0;
     const refuse = () => {
       file.destroy();
       reject(tooLarge(maxBytes));
     };
-    const take = () => {
-      while (!waiting) {
-        const held: Buffer | null = file.read();
-        if (held === null) return;
-        if (!intake.add(held)) return refuse();
-        const wait = gate.charge(held.length);
-        if (wait) {
-          waiting = true;
-          wait.then(() => {
-            waiting = false;
-            take();
-          });
-        }
-      }
+    const charge = () => {
+      const wait = gate.charge(taken);
+      taken = 0;
+      if (!wait) return;
+      file.pause();
+      wait.then(() => file.resume());
     };
     file.on('limit', refuse);
-    file.on('readable', take);
+    file.on('data', (chunk: Buffer) => {
+      if (file.destroyed) return;
+      if (!intake.add(chunk)) return refuse();
+      if (taken === 0) process.nextTick(charge);
+      taken += chunk.length;
+    });
     file.on('end', () => (file.truncated ? refuse() : resolve(intake.finish())));
     file.on('error', reject);
   });
