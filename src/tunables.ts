@@ -882,7 +882,7 @@ export const TUNABLES = {
     unit: 'count',
     area: 'attachments',
     reason:
-      "Buffers of finished uploads (1 MiB and larger) a node keeps for the next uploads' files, so that a file is copied into memory already in use rather than fresh pages the kernel must fault in and zero (5 MB: ~10 ms of the event loop's CPU, a fifth of an upload's on a 2-core machine) and that V8 counts as new external memory. At most this many times ATTACHMENT_MAX_BYTES held while uploads come and go; nothing once they stop (attachmentIntakeBuffersIdleMs).",
+      "Buffers of finished uploads (1 MiB and larger) a node keeps for the next uploads' files, so that a file is copied into memory already in use rather than fresh pages the kernel must fault in and zero (5 MB: ~10 ms of the event loop's CPU, about a sixth of an upload's on a 2-core machine) and that V8 counts as new external memory. At most this many times ATTACHMENT_MAX_BYTES held while uploads come and go; nothing once they stop (attachmentIntakeBuffersIdleMs).",
   },
   attachmentIntakeBuffersIdleMs: {
     value: 10_000,

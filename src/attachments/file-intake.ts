@@ -44,10 +44,12 @@ export interface FileIntake {
 /**
  * Buffers of finished uploads, kept for the next ones' intakes: a new buffer per file cost
  * the event loop the kernel's zeroing of its fresh pages as the file was copied in (5 MB,
- * ~1,100 page faults: 10 ms of CPU, a fifth of an upload's on this machine) and V8 a full
- * collection every few files for the external memory. Only buffers of POOLED_BYTES and
- * more, at most `keep` of them, and none once `idleMs` passed without an upload giving one
- * back: a node that stopped uploading holds nothing for it.
+ * ~1,100 page faults, ~10 ms of CPU: about a sixth of an upload's on a 2-core VM) and
+ * more external memory, which is what starts V8's full collections. Only buffers of
+ * POOLED_BYTES and more, at most `keep` of them, and none once `idleMs` passed without an
+ * upload giving one back: a node that stopped uploading holds nothing for it. A kept
+ * buffer may be larger than the next file: the file is a view of its first bytes, so what
+ * it held before is never read.
  */
 export interface IntakeBuffers {
   /** A buffer of `bytes` (a view of a kept one large enough, else a new one). */
