@@ -904,6 +904,20 @@ export const TUNABLES = {
     reason:
       "The database BlobStore writes and reads a file in rows of this size, one per statement with a turn of the event loop between: on PostgreSQL an upload holds one pooled connection for one chunk's insert at a time; on SQLite the blob file's thread writes them (off the event loop), four posted ahead of its answers (1 MiB of copies at most), and a download holds two.",
   },
+  attachmentIntakeBuffersKept: {
+    value: 4,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      "Buffers of finished uploads (1 MiB and larger) a node keeps for the next uploads' files, so that a file is copied into memory already in use rather than fresh pages the kernel must fault in and zero (5 MB: ~10 ms of the event loop's CPU, about a sixth of an upload's on a 2-core machine) and that V8 counts as new external memory. At most this many times ATTACHMENT_MAX_BYTES held while uploads come and go; nothing once they stop (attachmentIntakeBuffersIdleMs).",
+  },
+  attachmentIntakeBuffersIdleMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      'How long the buffers kept for uploads (attachmentIntakeBuffersKept) stay after the last upload gave one back: a node between bursts of uploads reuses them, an idle one frees them.',
+  },
   attachmentUrlTtlSeconds: {
     value: 12 * 60 * 60,
     unit: 'seconds',

@@ -39,8 +39,11 @@ export type BlobRequest =
 
 export type BlobAnswer = Uint8Array | number | FirstChunk[] | undefined;
 
-/** What crosses back: the answer, or the error as plain data. */
-export type BlobReply = { id: number; answer: BlobAnswer } | ThreadFailure;
+/**
+ * What crosses back: the answer, or the error as plain data. A write hands its chunk's
+ * buffer back (`spare`), for the event loop's next copy.
+ */
+export type BlobReply = { id: number; answer: BlobAnswer; spare?: ArrayBuffer } | ThreadFailure;
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-blobs-thread runs as a worker thread');
@@ -137,6 +140,11 @@ port.on('message', (request: BlobRequest) => {
     reply = { id: request.id, answer: answer(request) };
   } catch (err) {
     reply = threadFailure(request.id, err);
+  }
+  const spare = request.kind === 'write' ? request.data.buffer : undefined;
+  if ('answer' in reply && spare instanceof ArrayBuffer) {
+    port.postMessage({ ...reply, spare }, [spare]);
+    return;
   }
   port.postMessage(reply, 'answer' in reply ? transferOf(reply.answer) : []);
 });

@@ -3,8 +3,13 @@
  * the limit held to the byte, and images' re-encoded bytes hashed a slice a turn.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { fileIntake, sha256InSlices } from '../../src/attachments/file-intake.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  fileIntake,
+  intakeBuffers,
+  POOLED_BYTES,
+  sha256InSlices,
+} from '../../src/attachments/file-intake.js';
 
 const KiB = 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -83,6 +88,60 @@ describe('fileIntake', () => {
       const held = intake.finish().bytes.buffer.byteLength;
       expect(held, `${length}`).toBeLessThanOrEqual(Math.min(2 * length, max));
     }
+  });
+});
+
+describe('intakeBuffers', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("a released file's buffer holds the next file, which reads as itself, not as what was there before", () => {
+    const buffers = intakeBuffers(4, 10_000);
+    const first = randomBytes(1800 * KiB);
+    const before = fileIntake(4096 * KiB, first.length, buffers);
+    feed(before, first, 64 * KiB);
+    const held = before.finish().bytes.buffer;
+    before.release();
+    // Released, it takes nothing more: the buffer may be someone else's now.
+    expect(before.add(Buffer.from([1]))).toBe(false);
+
+    const second = randomBytes(1200 * KiB);
+    const after = fileIntake(4096 * KiB, second.length, buffers);
+    feed(after, second, 64 * KiB);
+    const received = after.finish();
+    expect(received.bytes.buffer).toBe(held);
+    expect(Buffer.compare(received.bytes, second)).toBe(0);
+    expect(received.sha256).toBe(sha256(second));
+  });
+
+  it('a file larger than every kept buffer gets a new one; a release twice gives it back once', () => {
+    const buffers = intakeBuffers(4, 10_000);
+    const small = fileIntake(4096 * KiB, 1200 * KiB, buffers);
+    feed(small, randomBytes(1200 * KiB), 64 * KiB);
+    const smallHeld = small.finish().bytes.buffer;
+    small.release();
+    small.release();
+    const large = fileIntake(4096 * KiB, 2000 * KiB, buffers);
+    feed(large, randomBytes(2000 * KiB), 64 * KiB);
+    expect(large.finish().bytes.buffer).not.toBe(smallHeld);
+    expect(buffers.take(1000 * KiB).buffer).toBe(smallHeld);
+    expect(buffers.take(1000 * KiB).buffer).not.toBe(smallHeld);
+  });
+
+  it('keeps no buffer under POOLED_BYTES, at most `keep`, and none once idle', () => {
+    vi.useFakeTimers();
+    const buffers = intakeBuffers(2, 1_000);
+    const tiny = Buffer.allocUnsafeSlow(POOLED_BYTES - 1);
+    buffers.give(tiny);
+    expect(buffers.take(10).buffer).not.toBe(tiny.buffer);
+    const given = [1, 2, 3].map(() => Buffer.allocUnsafeSlow(POOLED_BYTES));
+    for (const buffer of given) buffers.give(buffer);
+    const taken = [1, 2, 3].map(() => buffers.take(POOLED_BYTES).buffer);
+    expect(taken.filter((b) => given.some((g) => g.buffer === b))).toHaveLength(2);
+    const [back] = given;
+    if (!back) throw new Error('none given');
+    buffers.give(back);
+    vi.advanceTimersByTime(1_000);
+    expect(buffers.take(POOLED_BYTES).buffer).not.toBe(back.buffer);
   });
 });
 

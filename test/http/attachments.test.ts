@@ -172,6 +172,29 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(both.status).toBe(400);
   });
 
+  it('files of a megabyte and more taken in, in turn, in the buffers earlier uploads gave back, each stored as itself', async () => {
+    const user = await world.user();
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    // Larger first: the smaller files after it land in its buffer, over its bytes.
+    const files = [2048, 1536, 1100].map((kib, i) =>
+      Buffer.from(`file ${i} line\n`.repeat(kib * 100).slice(0, kib * 1024)),
+    );
+    for (const file of files) {
+      const att = uploaded(
+        await upload(server(), {
+          bytes: file,
+          name: 'f.txt',
+          type: 'text/plain',
+          fields: as(user),
+        }),
+      );
+      expect(att.size).toBe(file.length);
+      expect(att.sha256).toBe(sha256(file));
+      const stored = await download(server(), att.url);
+      expect(Buffer.compare(stored.bytes, file)).toBe(0);
+    }
+  });
+
   it('links: a tampered or expired link is 403; the bare path needs a caller who may view (none here)', async () => {
     const user = await world.user();
     const att = uploaded(

@@ -14,7 +14,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseRange } from '../../attachments/byte-range.js';
 import { isImageType } from '../../attachments/content-type.js';
 import { type Download, openAttachment, RangeNotSatisfiable } from '../../attachments/download.js';
-import { type FileIntake, fileIntake, type ReceivedFile } from '../../attachments/file-intake.js';
+import {
+  type FileIntake,
+  fileIntake,
+  intakeBuffers,
+  type ReceivedFile,
+} from '../../attachments/file-intake.js';
 import {
   admitUpload,
   releaseUpload,
@@ -48,10 +53,12 @@ const tooLarge = (maxBytes: number) =>
  * refused the moment it passes `maxBytes`: the plugin's toBuffer() would go on reading
  * (and discarding) the rest of the request to its end. Destroying the part stops the
  * parser; the reply closes the connection. What the part holds is charged to the node's
- * upload budget: while its wait lasts the part is not read, which pauses the parser and
- * the connection behind it. A turn takes all the part holds (read() with no size), not one
- * chunk: a connection that hands the node small reads would otherwise get one of them a
- * turn where another gets 64 KiB, and fall far behind the rate it sends at.
+ * upload budget: while its wait lasts the part is paused, which pauses the parser and the
+ * connection behind it. A turn takes all the part holds, not one chunk: a connection that
+ * hands the node small reads would otherwise get one of them a turn where another gets
+ * 64 KiB, and fall far behind the rate it sends at. The chunks come one 'data' event each
+ * and are charged together at the turn's end (a tick later): read() with no size handed
+ * them over joined, a new buffer and a copy of each.
  */
 function readFile(
   file: Readable & { truncated?: boolean },
@@ -60,28 +67,25 @@ function readFile(
   gate: BudgetGate,
 ): Promise<ReceivedFile> {
   return new Promise((resolve, reject) => {
-    let waiting = false;
+    let taken = 0;
     const refuse = () => {
       file.destroy();
       reject(tooLarge(maxBytes));
     };
-    const take = () => {
-      while (!waiting) {
-        const held: Buffer | null = file.read();
-        if (held === null) return;
-        if (!intake.add(held)) return refuse();
-        const wait = gate.charge(held.length);
-        if (wait) {
-          waiting = true;
-          wait.then(() => {
-            waiting = false;
-            take();
-          });
-        }
-      }
+    const charge = () => {
+      const wait = gate.charge(taken);
+      taken = 0;
+      if (!wait) return;
+      file.pause();
+      wait.then(() => file.resume());
     };
     file.on('limit', refuse);
-    file.on('readable', take);
+    file.on('data', (chunk: Buffer) => {
+      if (file.destroyed) return;
+      if (!intake.add(chunk)) return refuse();
+      if (taken === 0) process.nextTick(charge);
+      taken += chunk.length;
+    });
     file.on('end', () => (file.truncated ? refuse() : resolve(intake.finish())));
     file.on('error', reject);
   });
@@ -195,6 +199,10 @@ function downloadHeaders(reply: FastifyReply, download: Download) {
 
 export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
   const { maxBytes } = ctx.deps.attachments;
+  const buffers = intakeBuffers(
+    TUNABLES.attachmentIntakeBuffersKept.value,
+    TUNABLES.attachmentIntakeBuffersIdleMs.value,
+  );
   return async (plugin) => {
     await plugin.register(multipart, {
       limits: {
@@ -230,6 +238,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           return ctx.actorFor(req, claim);
         };
         let file: UploadedFile | undefined;
+        let intake: FileIntake | undefined;
         const reading = (async () => {
           for await (const part of req.parts()) {
             if (part.type === 'field') {
@@ -244,7 +253,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             }
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
             uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
-            const intake = fileIntake(maxBytes, declaredLength(req.raw));
+            intake = fileIntake(maxBytes, declaredLength(req.raw), buffers);
             file = {
               ...(await readFile(part.file, intake, maxBytes, gate)),
               filename: part.filename,
@@ -252,32 +261,43 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             };
           }
         })();
+        // The file's buffer goes back for another upload only once nothing can touch it: the
+        // upload answered or failed, and the parser done (after a timeout it may still be
+        // filling it until the connection closes).
+        const release = () => intake?.release();
         try {
-          await Promise.race([reading, pace.expired]);
-        } catch (err) {
-          // After a timeout the parser fails too, when the connection closes: nothing to add.
-          reading.catch(() => {});
-          // The rest of the body stays unread: close the connection rather than drain it.
-          reply.header('connection', 'close');
-          // Too slow, or cut off by the client (its request ended before its body did):
-          // nothing was stored, and the upload's place in the budget goes back.
-          const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
-          if (timedOut || req.raw.readableAborted) {
-            // Admitted, or being admitted while it ended: its budget goes back.
-            if (uploader) await releaseUpload(ctx.deps, uploader);
-            else {
-              const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
-              reading.then(late, late).catch(() => {});
-            }
-          }
-          throw multipartRefusal(err, maxBytes);
+          return await readAndStore();
         } finally {
-          pace.stop();
-          gate.close();
+          reading.then(release, release);
         }
-        if (!file) throw formError('No file: the form needs one part named "file"');
-        const { chatId } = parseFields(fields);
-        return respond(ctx, await uploadAttachment(ctx.deps, await actorOf(), { chatId, file }));
+        async function readAndStore() {
+          try {
+            await Promise.race([reading, pace.expired]);
+          } catch (err) {
+            // After a timeout the parser fails too, when the connection closes: nothing to add.
+            reading.catch(() => {});
+            // The rest of the body stays unread: close the connection rather than drain it.
+            reply.header('connection', 'close');
+            // Too slow, or cut off by the client (its request ended before its body did):
+            // nothing was stored, and the upload's place in the budget goes back.
+            const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
+            if (timedOut || req.raw.readableAborted) {
+              // Admitted, or being admitted while it ended: its budget goes back.
+              if (uploader) await releaseUpload(ctx.deps, uploader);
+              else {
+                const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
+                reading.then(late, late).catch(() => {});
+              }
+            }
+            throw multipartRefusal(err, maxBytes);
+          } finally {
+            pace.stop();
+            gate.close();
+          }
+          if (!file) throw formError('No file: the form needs one part named "file"');
+          const { chatId } = parseFields(fields);
+          return respond(ctx, await uploadAttachment(ctx.deps, await actorOf(), { chatId, file }));
+        }
       },
     );
 
