@@ -71,6 +71,16 @@ export interface ImportDatabase {
  */
 const CACHED_STATEMENTS = 32;
 
+/** What `PRAGMA wal_checkpoint` answers: whether it was blocked, WAL frames, frames copied. */
+interface Checkpoint {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+const NOT_SETTLED =
+  "another process reads the database file, so the import's last commits could not be made durable: end that process and run the import again (it brings in what is missing)";
+
 const SERVER_RUNNING =
   'a server (or another v2 import) is running on this database: stop every server first (see docs/import-v2.md)';
 
@@ -229,7 +239,12 @@ export async function openImportDatabase(
       scratch: (table) => table.temporary(),
       claim,
       settle: async () => {
-        await sql`PRAGMA wal_checkpoint(FULL)`.execute(db);
+        // A checkpoint that a reader's older snapshot held back (busy, or fewer frames
+        // copied than the WAL holds) may not have synced the newest commits: not done.
+        const { rows } = await sql<Checkpoint>`PRAGMA wal_checkpoint(FULL)`.execute(db);
+        const result = rows[0];
+        if (!result || result.busy !== 0 || result.checkpointed !== result.log)
+          throw new Error(NOT_SETTLED);
       },
       close,
     };

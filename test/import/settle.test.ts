@@ -46,4 +46,23 @@ describe('the v2 import on SQLite', () => {
       await target.close();
     }
   });
+
+  it('fails, instead of saying it is done, when a reader keeps the checkpoint from the newest writes', async () => {
+    const path = join(dir, 'read-beside.db');
+    const target = await openImportDatabase({ kind: 'sqlite', path }, { claimFirst: true });
+    const reader = new BetterSqlite3(path);
+    try {
+      await sql`CREATE TABLE settle_probe (n integer)`.execute(target.db);
+      // A process that ignores the lock beside the file (the sqlite3 shell, say) holds
+      // a snapshot from before the import's last commit.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM settle_probe').get();
+      await sql`INSERT INTO settle_probe VALUES (1)`.execute(target.db);
+      await expect(target.settle()).rejects.toThrow(/reads the database/);
+    } finally {
+      reader.exec('ROLLBACK');
+      reader.close();
+      await target.close();
+    }
+  });
 });
