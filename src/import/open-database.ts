@@ -256,8 +256,16 @@ export async function openImportDatabase(
     connections: POSTGRES_CONNECTIONS,
     scratch: (table) => table.modifyFront(sql`unlogged`),
     claim,
-    // Its asynchronous commits reach the disk within three WAL writer delays by themselves.
-    settle: async () => {},
+    // Its asynchronous commits reach the disk only within three wal_writer_delays; one
+    // synchronous commit flushes the WAL up to its own record, so every commit before it.
+    // It must write WAL to wait for the flush: a transactional message does (callable by
+    // any role), and nothing reads it.
+    settle: async () => {
+      await db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL synchronous_commit = on`.execute(trx);
+        await sql`SELECT pg_logical_emit_message(true, 'chat-import', 'settled')`.execute(trx);
+      });
+    },
     close,
   };
 }

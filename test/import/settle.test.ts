@@ -1,7 +1,8 @@
 /**
- * The SQLite import's commits do not wait for their fsync; before it says it is done it
- * settles: what it wrote is in the database file itself (checkpointed: the WAL and the
- * file fsynced), not only in a WAL whose unsynced frames a power cut could take back.
+ * The import's commits do not wait for their fsync; before it says it is done it settles.
+ * SQLite: what it wrote is in the database file itself (checkpointed: the WAL and the file
+ * fsynced), not only in a WAL whose unsynced frames a power cut could take back.
+ * PostgreSQL: the WAL holding its asynchronous commits is flushed.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openImportDatabase } from '../../src/import/open-database.js';
+import { storeTargets } from '../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-settle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +65,30 @@ describe('the v2 import on SQLite', () => {
       reader.exec('ROLLBACK');
       reader.close();
       await target.close();
+    }
+  });
+});
+
+const postgres = (await storeTargets()).filter((target) => target.name === 'postgres');
+
+describe.each(postgres)('the v2 import on $name', (target) => {
+  it('has its asynchronous commits flushed to the WAL on disk once it has settled', async () => {
+    const database = await target.create();
+    const opened = await openImportDatabase(database.config, { claimFirst: true });
+    try {
+      await sql`CREATE TABLE settle_probe (n integer)`.execute(opened.db);
+      for (let i = 0; i < 20; i++)
+        await sql`INSERT INTO settle_probe VALUES (${i})`.execute(opened.db);
+      const { rows } = await sql<{
+        lsn: string;
+      }>`SELECT pg_current_wal_insert_lsn() AS lsn`.execute(opened.db);
+      await opened.settle();
+      const flushed = await sql<{ covered: boolean }>`
+        SELECT pg_current_wal_flush_lsn() >= ${rows[0]?.lsn}::pg_lsn AS covered`.execute(opened.db);
+      expect(flushed.rows[0]?.covered).toBe(true);
+    } finally {
+      await opened.close();
+      await database.drop();
     }
   });
 });
