@@ -15,7 +15,10 @@ interface Waiting<I, O> {
 
 /** Under load, a batch may wait a little for more: fewer commits for the same messages. */
 export interface Gathering {
-  /** Wait only after a batch of at least this many (a lone call never waits). */
+  /**
+   * Wait only after a batch of at least this many that ended less than `ms` ago: a lone
+   * call, or the first after a pause, never waits.
+   */
   afterBatchOf: number;
   /** How long the next batch waits from its first call; 0: never. */
   ms: number;
@@ -28,6 +31,7 @@ export class GroupCommit<I, O> {
   private running = false;
   private scheduled = false;
   private lastBatch = 0;
+  private lastBatchEnded = Number.NEGATIVE_INFINITY;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
@@ -49,7 +53,9 @@ export class GroupCommit<I, O> {
         void this.drain();
       };
       const { afterBatchOf, ms } = this.gathering;
-      if (ms > 0 && this.lastBatch >= afterBatchOf) setTimeout(start, ms);
+      // A large batch long ago says nothing of the load now.
+      const loaded = this.lastBatch >= afterBatchOf && performance.now() - this.lastBatchEnded < ms;
+      if (ms > 0 && loaded) setTimeout(start, ms);
       else setImmediate(start);
     });
   }
@@ -68,6 +74,7 @@ export class GroupCommit<I, O> {
         } catch (err) {
           for (const w of batch) w.reject(err);
         }
+        this.lastBatchEnded = performance.now();
       }
     } finally {
       this.running = false;

@@ -58,4 +58,14 @@ describe('group commit', () => {
     expect(performance.now() - started).toBeLessThan(500);
     expect(batches).toEqual([[1], [2]]);
   });
+
+  it('after a batch of the threshold and a pause longer than the wait, a lone call does not wait', async () => {
+    const { batches, commit } = recording({ afterBatchOf: 3, ms: 300 });
+    await Promise.all([1, 2, 3].map((n) => commit.submit(n)));
+    await after(400);
+    const started = performance.now();
+    await commit.submit(4);
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
 });
