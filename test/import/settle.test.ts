@@ -4,14 +4,16 @@
  * fsynced), not only in a WAL whose unsynced frames a power cut could take back.
  * PostgreSQL: the WAL holding its asynchronous commits is flushed.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
 import { storeTargets } from '../helpers/stores.js';
+import { generateExport } from './generate-export.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-settle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +67,38 @@ describe('the v2 import on SQLite', () => {
       reader.exec('ROLLBACK');
       reader.close();
       await target.close();
+    }
+  });
+});
+
+describe('the v2 import on SQLite, whole', () => {
+  it('does not say it is done while a reader holds its settle back', async () => {
+    const path = join(dir, 'import-beside-reader.db');
+    const exported = join(dir, 'export');
+    mkdirSync(exported);
+    generateExport({
+      dir: exported,
+      chats: 3,
+      messagesPerChat: 5,
+      chatsForm: 'array',
+      messagesForm: 'lines',
+      mode: 'canonical',
+    });
+    // The file migrated, as a server or an import before left it.
+    await (await openImportDatabase({ kind: 'sqlite', path })).close();
+    const reader = new BetterSqlite3(path);
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM chats').get();
+    try {
+      const run = importV2({
+        database: { kind: 'sqlite', path },
+        chatsFile: join(exported, 'chats.json'),
+        messagesFile: join(exported, 'messages.json'),
+      });
+      await expect(run).rejects.toThrow(/reads the database/);
+    } finally {
+      reader.exec('ROLLBACK');
+      reader.close();
     }
   });
 });
