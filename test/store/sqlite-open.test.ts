@@ -38,6 +38,24 @@ describe.each([false, true])('an SQLite store (writer thread: %s)', (writerThrea
   });
 });
 
+describe('an SQLite store on the writer thread', () => {
+  it('whose writer fails as it closes still lets the file and its lock go', async () => {
+    const path = join(dir, 'close-fails.db');
+    const store = await openSqliteStore(path, {
+      writerThread: true,
+      onWriter: (writer) => {
+        const close = writer.close.bind(writer);
+        writer.close = async () => {
+          await close();
+          throw new Error('the writer refused to close');
+        };
+      },
+    });
+    await expect(store.close()).rejects.toThrow(/refused to close/);
+    lockBeside(path).close();
+  });
+});
+
 describe('an SQLite store', () => {
   it('checkpoints its WAL after the pages it is told (SQLITE_WAL_AUTOCHECKPOINT)', async () => {
     let raw: BetterSqlite3.Database | undefined;
