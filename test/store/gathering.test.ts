@@ -28,4 +28,16 @@ describe('an SQLite store told to gather', () => {
       await store.close();
     }
   });
+
+  it('writes a gathering batch as it closes, instead of leaving it to a timer after the close', async () => {
+    const store = await openSqliteStore(':memory:', { gathering: { afterBatchOf: 1, ms: 10_000 } });
+    const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
+    await store.appendMessage(userDraft(chat, 'one'));
+    const two = store.appendMessage(userDraft(chat, 'two'));
+    const closedAt = performance.now();
+    await store.close();
+    const stored = await two;
+    expect(performance.now() - closedAt).toBeLessThan(2_000);
+    expect(stored.kind === 'stored' && stored.message.seq).toBe(2);
+  });
 });
