@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { userDraft } from '../helpers/drafts.js';
 
-const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('an SQLite store told to gather', () => {
   it('writes the messages that follow a large enough batch in one batch', async () => {
@@ -19,7 +19,7 @@ describe('an SQLite store told to gather', () => {
       const { chat } = await store.openChat({ userId: 'u1', userName: 'U', online: true });
       await store.appendMessage(userDraft(chat, 'one'));
       const two = store.appendMessage(userDraft(chat, 'two'));
-      await after(50);
+      await sleep(50);
       const three = store.appendMessage(userDraft(chat, 'three'));
       const stored = await Promise.all([two, three]);
       expect(stored.map((r) => (r.kind === 'stored' ? r.message.seq : r.kind))).toEqual([2, 3]);
