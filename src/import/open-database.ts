@@ -243,8 +243,7 @@ export async function openImportDatabase(
         // copied than the WAL holds) may not have synced the newest commits: not done.
         const { rows } = await sql<Checkpoint>`PRAGMA wal_checkpoint(FULL)`.execute(db);
         const result = rows[0];
-        if (result?.busy !== 0 || result.checkpointed !== result.log)
-          throw new Error(NOT_SETTLED);
+        if (result?.busy !== 0 || result.checkpointed !== result.log) throw new Error(NOT_SETTLED);
       },
       close,
     };
