@@ -71,6 +71,16 @@ export interface ImportDatabase {
  */
 const CACHED_STATEMENTS = 32;
 
+/** What `PRAGMA wal_checkpoint` answers: whether it was blocked, WAL frames, frames copied. */
+interface Checkpoint {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+const NOT_SETTLED =
+  "another process reads the database file, so the import's last commits could not be made durable: end that process and run the import again (it brings in what is missing)";
+
 const SERVER_RUNNING =
   'a server (or another v2 import) is running on this database: stop every server first (see docs/import-v2.md)';
 
@@ -229,7 +239,11 @@ export async function openImportDatabase(
       scratch: (table) => table.temporary(),
       claim,
       settle: async () => {
-        await sql`PRAGMA wal_checkpoint(FULL)`.execute(db);
+        // A checkpoint that a reader's older snapshot held back (busy, or fewer frames
+        // copied than the WAL holds) may not have synced the newest commits: not done.
+        const { rows } = await sql<Checkpoint>`PRAGMA wal_checkpoint(FULL)`.execute(db);
+        const result = rows[0];
+        if (result?.busy !== 0 || result.checkpointed !== result.log) throw new Error(NOT_SETTLED);
       },
       close,
     };
@@ -241,8 +255,16 @@ export async function openImportDatabase(
     connections: POSTGRES_CONNECTIONS,
     scratch: (table) => table.modifyFront(sql`unlogged`),
     claim,
-    // Its asynchronous commits reach the disk within three WAL writer delays by themselves.
-    settle: async () => {},
+    // Its asynchronous commits reach the disk only within three wal_writer_delays; one
+    // synchronous commit flushes the WAL up to its own record, so every commit before it.
+    // It must write WAL to wait for the flush: a transactional message does (callable by
+    // any role), and nothing reads it.
+    settle: async () => {
+      await db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL synchronous_commit = on`.execute(trx);
+        await sql`SELECT pg_logical_emit_message(true, 'chat-import', 'settled')`.execute(trx);
+      });
+    },
     close,
   };
 }

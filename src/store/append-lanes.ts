@@ -71,6 +71,11 @@ export class AppendLanes {
     );
   }
 
+  /** Writes what the lanes hold (before the store closes). */
+  async flush(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => lane.flush()));
+  }
+
   /** The answer comes after the batch's commit. */
   async append(draft: MessageDraft): Promise<AppendResult> {
     const lane = this.lanes[laneOf(draft.chatId, this.lanes.length)] as GroupCommit<

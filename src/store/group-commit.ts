@@ -15,7 +15,10 @@ interface Waiting<I, O> {
 
 /** Under load, a batch may wait a little for more: fewer commits for the same messages. */
 export interface Gathering {
-  /** Wait only after a batch of at least this many (a lone call never waits). */
+  /**
+   * Wait only after a batch of at least this many that ended less than `ms` ago: a lone
+   * call, or the first after a pause, never waits.
+   */
   afterBatchOf: number;
   /** How long the next batch waits from its first call; 0: never. */
   ms: number;
@@ -27,7 +30,11 @@ export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = false;
   private scheduled = false;
+  /** The start waiting for its turn or its gather, while one does. */
+  private startSoon: { cancel(): void } | undefined;
+  private draining: Promise<void> = Promise.resolve();
   private lastBatch = 0;
+  private lastBatchEnded = Number.NEGATIVE_INFINITY;
 
   constructor(
     /** Must return one output per input, in order, or throw for the whole batch. */
@@ -44,14 +51,35 @@ export class GroupCommit<I, O> {
       // same I/O phase joins the batch. A synchronous writer (SQLite) would otherwise
       // commit each call alone, since nothing can queue while it blocks.
       this.scheduled = true;
-      const start = () => {
-        this.scheduled = false;
-        void this.drain();
-      };
       const { afterBatchOf, ms } = this.gathering;
-      if (ms > 0 && this.lastBatch >= afterBatchOf) setTimeout(start, ms);
-      else setImmediate(start);
+      // A large batch long ago says nothing of the load now.
+      const loaded = this.lastBatch >= afterBatchOf && performance.now() - this.lastBatchEnded < ms;
+      if (ms > 0 && loaded) {
+        const timer = setTimeout(() => this.start(), ms);
+        this.startSoon = { cancel: () => clearTimeout(timer) };
+      } else {
+        const turn = setImmediate(() => this.start());
+        this.startSoon = { cancel: () => clearImmediate(turn) };
+      }
     });
+  }
+
+  /**
+   * Writes what waits now (a gather would otherwise end after the store closed, its batch
+   * failing on a closed database) and resolves once every batch in hand is written.
+   */
+  async flush(): Promise<void> {
+    if (this.startSoon) {
+      this.startSoon.cancel();
+      this.start();
+    }
+    await this.draining;
+  }
+
+  private start(): void {
+    this.startSoon = undefined;
+    this.scheduled = false;
+    this.draining = this.drain();
   }
 
   private async drain(): Promise<void> {
@@ -68,6 +96,7 @@ export class GroupCommit<I, O> {
         } catch (err) {
           for (const w of batch) w.reject(err);
         }
+        this.lastBatchEnded = performance.now();
       }
     } finally {
       this.running = false;

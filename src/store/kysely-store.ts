@@ -211,6 +211,7 @@ export class KyselyStore implements Store {
     // Each step runs even if one before it failed: the last ones release the database
     // file (SQLite's lock beside it) and the WAL's sync file.
     try {
+      await this.appends.flush();
       await this.traits.appender.close?.();
       await this.traits.chunkFile?.close();
     } finally {

@@ -13,6 +13,8 @@ import { type ThreadFailure, threadFailure } from './thread-failure.js';
 export interface WriterData {
   path: string;
   busyTimeoutMs: number;
+  /** SQLite checkpoints on the connection that commits: this one, for the appends. */
+  walAutocheckpointPages: number;
 }
 
 export type WriterRequest =
@@ -28,13 +30,14 @@ export type WriterReply =
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-thread runs as a worker thread');
-const { path, busyTimeoutMs } = workerData as WriterData;
+const { path, busyTimeoutMs, walAutocheckpointPages } = workerData as WriterData;
 
 const database = new BetterSqlite3(path, { timeout: busyTimeoutMs });
 // As the main connection (sqlite.ts): every commit fsynced, foreign keys checked.
 database.pragma('synchronous = FULL');
 database.pragma('foreign_keys = ON');
 database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+database.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 // IMMEDIATE: the batch reads before it writes, and a deferred transaction whose snapshot
 // the main connection's write made stale fails at once (SQLITE_BUSY) instead of waiting.
 const write = sqliteBatch(database).immediate;

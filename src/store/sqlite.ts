@@ -72,8 +72,15 @@ function blobFileFor(path: string, options: SqliteOptions): SqliteBlobFile {
   return file;
 }
 
+const walAutocheckpointPages = (options: SqliteOptions): number =>
+  options.walAutocheckpointPages ?? TUNABLES.sqliteWalAutocheckpointPages.value;
+
 function writerFor(path: string, options: SqliteOptions): SqliteWriter {
-  const writer = sqliteWriter({ path, busyTimeoutMs: TUNABLES.sqliteBusyTimeoutMs.value });
+  const writer = sqliteWriter({
+    path,
+    busyTimeoutMs: TUNABLES.sqliteBusyTimeoutMs.value,
+    walAutocheckpointPages: walAutocheckpointPages(options),
+  });
   options.onWriter?.(writer);
   return writer;
 }
@@ -113,9 +120,7 @@ async function storeOn(
   database.pragma('foreign_keys = ON');
   database.pragma(`cache_size = -${Math.ceil(TUNABLES.sqliteCacheBytes.value / 1024)}`);
   database.pragma(`busy_timeout = ${TUNABLES.sqliteBusyTimeoutMs.value}`);
-  database.pragma(
-    `wal_autocheckpoint = ${options.walAutocheckpointPages ?? TUNABLES.sqliteWalAutocheckpointPages.value}`,
-  );
+  database.pragma(`wal_autocheckpoint = ${walAutocheckpointPages(options)}`);
   options.onOpen?.(database);
   const syncOnPool =
     !onThread && path !== ':memory:' && (options.syncOnPool ?? TUNABLES.sqliteSyncOnPool.value > 0);

@@ -16,7 +16,7 @@ function recording(gathering?: { afterBatchOf: number; ms: number }) {
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('group commit', () => {
   it('takes the calls of one turn as one batch, in order, and answers each its own output', async () => {
@@ -41,7 +41,7 @@ describe('group commit', () => {
     const later = [commit.submit(4)];
     await nextTurn();
     later.push(commit.submit(5));
-    await after(5);
+    await sleep(5);
     later.push(commit.submit(6));
     expect(await Promise.all(later)).toEqual([8, 10, 12]);
     expect(batches).toEqual([
@@ -57,5 +57,15 @@ describe('group commit', () => {
     await commit.submit(2);
     expect(performance.now() - started).toBeLessThan(500);
     expect(batches).toEqual([[1], [2]]);
+  });
+
+  it('after a batch of the threshold and a pause longer than the wait, a lone call does not wait', async () => {
+    const { batches, commit } = recording({ afterBatchOf: 3, ms: 300 });
+    await Promise.all([1, 2, 3].map((n) => commit.submit(n)));
+    await sleep(400);
+    const started = performance.now();
+    await commit.submit(4);
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 });
