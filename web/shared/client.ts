@@ -345,7 +345,11 @@ export function createChatClient(options: ClientOptions): ChatClient {
   };
 
   socket.on('error', (p) => {
-    if (p.code === 'TOKEN_EXPIRED') setState('signed-out', p.code);
+    if (p.code !== 'TOKEN_EXPIRED') return;
+    setState('signed-out', p.code);
+    // The server closes the connection next; should the transport close before its
+    // goodbye arrives, Socket.io would reconnect by itself with the expired token.
+    socket.disconnect();
   });
 
   return {
