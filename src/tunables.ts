@@ -499,7 +499,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'store',
     reason:
-      'Under load (the batch before had at least groupCommitGatherAfter messages and ended less than this long ago) the next batch waits this long from its first message for more, so that a commit and its fsync are shared by more messages; 0: never waits (each batch takes what arrived in one turn of the event loop).',
+      'Under load (the batch before had at least groupCommitGatherAfter messages and ended less than this long ago) the next batch waits this long from its first message for more, so that a commit and its fsync are shared by more messages; 0: never waits (each batch takes what arrived in one turn of the event loop). Off by default: 2 ms on SQLite, quiet machine, delivered 6% more at full load for 5–7% less CPU per message, but doubled the p50 and raised the p99 1.3–1.5x at half load.',
     override: { env: 'GROUP_COMMIT_GATHER_MS', accepts: { kind: 'whole', min: 0, max: 20 } },
   },
   groupCommitGatherAfter: {
