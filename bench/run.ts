@@ -272,7 +272,12 @@ interface RatioTarget {
 
 /** Only the rounds both sides ran (a round that failed on one side has nothing to compare). */
 const perRound = (many: number[] | undefined, one: number[] | undefined) =>
-  many && one ? many.slice(0, one.length).map((v, i) => v / (one[i] as number)) : undefined;
+  many && one
+    ? many.flatMap((v, i) => {
+        const base = one[i];
+        return base === undefined ? [] : [v / base];
+      })
+    : undefined;
 
 /** Throughput and latency against the relay, and the cluster's CPU against one node's. */
 function ratioTargets(stores: StoreName[]): { store: string; target: RatioTarget }[] {
