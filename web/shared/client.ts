@@ -30,6 +30,7 @@ import {
   type RestSuccess,
   restCall,
 } from './rest.js';
+import { readToken } from './token.js';
 import type { AuthMode, Identity, ServerToClientEvents, UploadedAttachment } from './types.js';
 import { postFile, UploadInterrupted } from './upload.js';
 
@@ -268,6 +269,15 @@ export function createChatClient(options: ClientOptions): ChatClient {
   socket.on('disconnect', (reason) => {
     // Signed out (an expired token): only a new token (setToken) connects again.
     if (closed || state === 'signed-out') return;
+    // The token has expired, and the server's goodbye may not have come (a polling request
+    // refused as the server closed the session ends the transport first): reconnecting
+    // would only be let in for the verifier's clock leeway and sent away again.
+    const expiresAt = token ? readToken(token)?.expiresAt : undefined;
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+      socket.disconnect();
+      setState('signed-out', 'TOKEN_EXPIRED');
+      return;
+    }
     if (reauthenticating) {
       state = 'reconnecting';
       return;
