@@ -29,8 +29,7 @@ const NO_GATHERING: Gathering = { afterBatchOf: Number.POSITIVE_INFINITY, ms: 0 
 export class GroupCommit<I, O> {
   private queue: Waiting<I, O>[] = [];
   private running = false;
-  private scheduled = false;
-  /** The start waiting for its turn or its gather, while one does. */
+  /** The start waiting for its turn or its gather, while one does (no second is scheduled). */
   private startSoon: { cancel(): void } | undefined;
   private draining: Promise<void> = Promise.resolve();
   private lastBatch = 0;
@@ -46,11 +45,10 @@ export class GroupCommit<I, O> {
   submit(input: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (this.running || this.scheduled) return;
+      if (this.running || this.startSoon) return;
       // Start on the next turn of the event loop, not now: every call that arrives in the
       // same I/O phase joins the batch. A synchronous writer (SQLite) would otherwise
       // commit each call alone, since nothing can queue while it blocks.
-      this.scheduled = true;
       const { afterBatchOf, ms } = this.gathering;
       // A large batch long ago says nothing of the load now.
       const loaded = this.lastBatch >= afterBatchOf && performance.now() - this.lastBatchEnded < ms;
@@ -78,7 +76,6 @@ export class GroupCommit<I, O> {
 
   private start(): void {
     this.startSoon = undefined;
-    this.scheduled = false;
     this.draining = this.drain();
   }
 

@@ -184,6 +184,21 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
  * connection only while its statements run. The search index's batches commit without an
  * fsync either way.
  */
+/**
+ * Runs `work` on `database` with its commits not fsynced; every other write on the
+ * connection still fsyncs. Not a statement prepared once: SQLite applies this pragma while
+ * preparing it, so a kept statement's first run changed nothing (measured: the first batch
+ * fsynced).
+ */
+export function withoutFsync<T>(database: BetterSqlite3.Database, work: () => T): T {
+  database.pragma('synchronous = NORMAL');
+  try {
+    return work();
+  } finally {
+    database.pragma('synchronous = FULL');
+  }
+}
+
 export function sqliteAppender(
   database: BetterSqlite3.Database,
   db: Kysely<Database>,
@@ -191,20 +206,8 @@ export function sqliteAppender(
 ): Appender {
   const appendAll = sqliteBatch(database);
   const indexBatch = sqliteIndexBatch(database);
-  /**
-   * `work` commits without its fsync; every other write on this connection still fsyncs.
-   * Not a statement prepared once: SQLite applies this pragma while preparing it, so a
-   * kept statement's first run changed nothing (measured: the first batch fsynced).
-   */
   const unsynced = <T>(work: () => T): Promise<T> =>
-    db.connection().execute(async () => {
-      database.pragma('synchronous = NORMAL');
-      try {
-        return work();
-      } finally {
-        database.pragma('synchronous = FULL');
-      }
-    });
+    db.connection().execute(async () => withoutFsync(database, work));
   // The index's batch needs no fsync of its own: its rows and its watermark commit
   // together, so a batch the disk lost is indexed again, and the next synced commit (a
   // send's, or the WAL's sync) covers it.

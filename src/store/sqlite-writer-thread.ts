@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { sqliteBatch } from './sqlite-append.js';
+import { sqliteBatch, withoutFsync } from './sqlite-append.js';
 import { sqliteIndexBatch } from './sqlite-search-index.js';
 import type { AppendResult, MessageDraft } from './store.js';
 import { type ThreadFailure, threadFailure } from './thread-failure.js';
@@ -43,19 +43,9 @@ database.pragma(`wal_autocheckpoint = ${walAutocheckpointPages}`);
 const write = sqliteBatch(database).immediate;
 // The search indexer's batches too: one writer for the file, and never the event loop.
 const indexBatch = sqliteIndexBatch(database).immediate;
-/**
- * Without an fsync of its own, as on the event loop (sqlite-append.ts): its rows and its
- * watermark commit together, and the next synced commit covers it. Set afresh each time:
- * SQLite applies this pragma while preparing it.
- */
-function index(max: number): number {
-  database.pragma('synchronous = NORMAL');
-  try {
-    return indexBatch(max);
-  } finally {
-    database.pragma('synchronous = FULL');
-  }
-}
+// Without an fsync of its own, as on the event loop (sqlite-append.ts): its rows and its
+// watermark commit together, and the next synced commit covers it.
+const index = (max: number): number => withoutFsync(database, () => indexBatch(max));
 
 port.on('message', (request: WriterRequest) => {
   if (request.kind === 'close') {
