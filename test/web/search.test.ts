@@ -175,6 +175,7 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
   it('shows one panel at a time: Replies over search results closes them, a search over Replies covers it', async () => {
     const page = await superadmin('en');
     const replies = page.locator('button[data-tab=replies]');
+    const pressed = page.locator('button[data-tab=replies][aria-pressed="true"]');
     const manager = page.locator('.canned-manager');
     const results = page.locator('.search__results');
     await page.locator('#search-q').fill('no such words anywhere');
@@ -186,18 +187,19 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     await manager.waitFor();
     expect(await results.count()).toBe(0);
     expect(await page.locator('#search-q').inputValue()).toBe('');
-    expect(await replies.getAttribute('aria-pressed')).toBe('true');
+    // The button follows the panel a render later (the search tells the top bar it closed).
+    await pressed.waitFor();
 
     // A search from Replies: the results alone, and Replies no longer says it is shown.
     await page.locator('#search-q').fill('no such words anywhere');
     await page.locator('#search-q').press('Enter');
     await results.waitFor();
     expect(await manager.count()).toBe(0);
-    expect(await replies.getAttribute('aria-pressed')).toBe('false');
+    await page.locator('button[data-tab=replies][aria-pressed="false"]').waitFor();
     // Pressed again, Replies is back (not toggled off to the queue).
     await replies.click();
     await manager.waitFor();
     expect(await results.count()).toBe(0);
-    expect(await replies.getAttribute('aria-pressed')).toBe('true');
+    await pressed.waitFor();
   });
 });

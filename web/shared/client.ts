@@ -267,15 +267,16 @@ export function createChatClient(options: ClientOptions): ChatClient {
   });
 
   socket.on('disconnect', (reason) => {
-    // Signed out (an expired token): only a new token (setToken) connects again.
-    if (closed || state === 'signed-out') return;
-    // The token has expired, and the server's goodbye may not have come (a polling request
-    // refused as the server closed the session ends the transport first): reconnecting
-    // would only be let in for the verifier's clock leeway and sent away again.
+    if (closed) return;
+    // Signed out, or the token has expired and the server's goodbye never came (the
+    // transport closed first): only a new token (setToken) connects again. Socket.io's own
+    // reconnection after a transport close is stopped too, or a token let in for the
+    // verifier's clock leeway would be sent away, again and again.
     const expiresAt = token ? readToken(token)?.expiresAt : undefined;
-    if (expiresAt !== undefined && expiresAt <= Date.now()) {
+    const expired = expiresAt !== undefined && expiresAt <= Date.now();
+    if (state === 'signed-out' || expired) {
       socket.disconnect();
-      setState('signed-out', 'TOKEN_EXPIRED');
+      if (state !== 'signed-out') setState('signed-out', 'TOKEN_EXPIRED');
       return;
     }
     if (reauthenticating) {
