@@ -109,6 +109,14 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
     database = new Sqlite(path);
     // As the server opens it (src/store/sqlite.ts), so the file stays in WAL mode.
     database.pragma('journal_mode = WAL');
+    // A commit need not wait for its fsync (as PostgreSQL's synchronous_commit = off below):
+    // a crash loses at most the last commits, which a re-run imports, and the import
+    // settles (checkpoints, fsyncing the WAL and the file) before it says it is done.
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache for the index inserts and the per-chat sort of the staged messages.
+    database.pragma('cache_size = -65536');
   } catch (err) {
     database?.close();
     lock?.close();
@@ -116,14 +124,6 @@ async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
     if (errorCode(err).startsWith('SQLITE_BUSY')) throw new InputError(SERVER_RUNNING);
     throw err;
   }
-  // A commit need not wait for its fsync (as PostgreSQL's synchronous_commit = off below):
-  // a crash loses at most the last commits, which a re-run imports, and the import
-  // settles (checkpoints, fsyncing the WAL and the file) before it says it is done.
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache for the index inserts and the per-chat sort of the staged messages.
-  database.pragma('cache_size = -65536');
   return new Kysely<ImportTables>({
     dialect: new SqliteDialect({
       database: cachingStatements(database, CACHED_STATEMENTS, { afterClose: () => lock?.close() }),
