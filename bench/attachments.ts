@@ -27,7 +27,7 @@
  * CPU), to tell a phase that shared the machine with someone else's work. On PostgreSQL
  * each phase also commits a tiny row every 20 ms from this process, beside the server: the
  * database's own commit latency, which the chunks' WAL and the database's CPU would raise,
- * apart from what the server's process adds to the sends.
+ * apart from what the server's process adds to the sends (PROBE=0: not).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -177,8 +177,15 @@ async function lag(): Promise<{ p99: number; max: number }> {
     max: read('nodejs_eventloop_lag_max_seconds'),
   };
 }
-/** The database's commits, seen from outside the server (PostgreSQL; none on SQLite). */
-const probe = db.config.kind === 'postgres' ? new pg.Client(db.config.url) : undefined;
+/**
+ * The database's commits, seen from outside the server (PostgreSQL; none on SQLite).
+ * PROBE=0 leaves them out: they are ~50 small commits a second beside the sends' ~200,
+ * whose flushes now and then take the chunks' WAL instead of a send's.
+ */
+const probe =
+  db.config.kind === 'postgres' && process.env.PROBE !== '0'
+    ? new pg.Client(db.config.url)
+    : undefined;
 await probe?.connect();
 await probe?.query('CREATE TABLE bench_probe (id bigserial PRIMARY KEY, body text)');
 async function probeCommits(more: () => boolean): Promise<number[]> {
