@@ -24,12 +24,16 @@
  * connections and the database pool's opening) and the second a warm one, and a run
  * without uploads (UPLOADERS=0) read 0.6–0.9× in its second phase.
  * Each phase's cost line ends with how busy the machine's cores were (every process's
- * CPU), to tell a phase that shared the machine with someone else's work.
+ * CPU), to tell a phase that shared the machine with someone else's work. On PostgreSQL
+ * each phase also commits a tiny row every 20 ms from this process, beside the server: the
+ * database's own commit latency, which the chunks' WAL and the database's CPU would raise,
+ * apart from what the server's process adds to the sends (PROBE=0: not).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { storeTargets } from '../test/helpers/stores.js';
 import { cpuMs, startServer } from './processes.js';
 
@@ -143,6 +147,8 @@ interface Cost {
   /** CPU the whole machine spent (every process: this one, PostgreSQL, anyone else's). */
   machineCpuMs: number;
   wallMs: number;
+  /** The probe's commit latencies (PostgreSQL). */
+  commits: number[];
 }
 /** Every core's busy time so far (/proc/stat: all but idle and iowait). */
 const machineCpuMs = (): number => {
@@ -171,13 +177,38 @@ async function lag(): Promise<{ p99: number; max: number }> {
     max: read('nodejs_eventloop_lag_max_seconds'),
   };
 }
+/**
+ * The database's commits, seen from outside the server (PostgreSQL; none on SQLite).
+ * PROBE=0 leaves them out: they are ~50 small commits a second beside the sends' ~200,
+ * whose flushes now and then take the chunks' WAL instead of a send's.
+ */
+const probe =
+  db.config.kind === 'postgres' && process.env.PROBE !== '0'
+    ? new pg.Client(db.config.url)
+    : undefined;
+await probe?.connect();
+await probe?.query('CREATE TABLE bench_probe (id bigserial PRIMARY KEY, body text)');
+async function probeCommits(more: () => boolean): Promise<number[]> {
+  const times: number[] = [];
+  while (probe && more()) {
+    await new Promise((r) => setTimeout(r, 20));
+    const t = performance.now();
+    await probe.query('INSERT INTO bench_probe (body) VALUES ($1)', ['hello']);
+    times.push(performance.now() - t);
+  }
+  return times;
+}
 async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
   await lag();
   const main = mainThreadCpuMs();
   const all = cpuMs(pid);
   const machine = machineCpuMs();
   const started = performance.now();
+  let working = true;
+  const probing = probeCommits(() => working);
   const result = await work();
+  working = false;
+  const commits = await probing;
   const { p99, max } = await lag();
   return [
     result,
@@ -188,6 +219,7 @@ async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
       lagMaxMs: max,
       machineCpuMs: machineCpuMs() - machine,
       wallMs: performance.now() - started,
+      commits,
     },
   ];
 }
@@ -234,5 +266,12 @@ const perUpload = (quietMs: number, busyMs: number) =>
 console.log(
   `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
 );
+if (probe) {
+  const line = (c: Cost) =>
+    `p50 ${ms(quantile(c.commits, 0.5))}  p99 ${ms(quantile(c.commits, 0.99))}  (${c.commits.length})`;
+  console.log(`database commits from outside the server, sends alone: ${line(quietCost)}`);
+  console.log(`database commits from outside the server, with uploads: ${line(busyCost)}`);
+  await probe.end();
+}
 await server.stop();
 await db.drop();
