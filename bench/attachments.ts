@@ -29,7 +29,7 @@
  * database's own commit latency, which the chunks' WAL and the database's CPU would raise,
  * apart from what the server's process adds to the sends (PROBE=0: not).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -68,210 +68,223 @@ if (process.env.ATTACH_PIN === '1' && cores > 1) {
   pin(process.pid, `0-${cores - 2}`);
   pin(server.child.pid as number, String(cores - 1));
 }
-/** The size of each uploaded file (attachment-uploads.ts). */
-const FILE_BYTES = 5 * 1024 * 1024;
-const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
-const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
-const WARM_UP_SENDS = Number(process.env.WARM_UP_SENDS ?? 2_000);
+/** The uploading clients' processes: killed, the server stopped and the database dropped however the run ends. */
+const children: ChildProcess[] = [];
+/** The database's commits seen from outside the server (below). */
+let probe: pg.Client | undefined;
+try {
+  /** The size of each uploaded file (attachment-uploads.ts). */
+  const FILE_BYTES = 5 * 1024 * 1024;
+  const PHASE_MS = Number(process.env.PHASE_MS ?? 10_000);
+  const UPLOADERS = Number(process.env.UPLOADERS ?? 10);
+  const WARM_UP_SENDS = Number(process.env.WARM_UP_SENDS ?? 2_000);
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
-
-/** Ten senders, each starting another send while `more(sends done)`. */
-async function senders(more: (done: number) => boolean): Promise<number[]> {
-  const times: number[] = [];
-  await Promise.all(
-    Array.from({ length: 10 }, async (_, i) => {
-      const id = `bench-sender-${i}-${Math.random().toString(36).slice(2, 6)}`;
-      while (more(times.length)) {
-        const t = performance.now();
-        const res = await fetch(`${server.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            senderId: id,
-            senderType: 'user',
-            senderName: 'B',
-            content: 'hello',
-          }),
-        });
-        await res.arrayBuffer();
-        times.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }),
-  );
-  return times;
-}
-
-const until = (end: number) => () => Date.now() < end;
-const fewerThan = (count: number) => (done: number) => done < count;
-
-/**
- * The uploading clients, in their own process (bench/attachment-uploads.ts), started now
- * and uploading once `go(until)` hands them the end of their phase.
- */
-function uploaders(): {
-  go(until: number): void;
-  done: Promise<{ up: number[]; down: number[] }>;
-} {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, String(UPLOADERS)],
-    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => {
-    out += d;
-  });
-  const done = new Promise<{ up: number[]; down: number[] }>((resolve, reject) => {
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
-    );
-  });
-  return { go: (end) => child.stdin.end(`${end}\n`), done };
-}
-
-/**
- * What a phase cost the server, robust to a loaded machine where latencies are not: CPU
- * of its event loop (the main thread) and of the whole process, and the event loop's
- * delay (p99, max; prom-client resets it at each scrape).
- */
-interface Cost {
-  mainCpuMs: number;
-  cpuMs: number;
-  lagP99Ms: number;
-  lagMaxMs: number;
-  /** CPU the whole machine spent (every process: this one, PostgreSQL, anyone else's). */
-  machineCpuMs: number;
-  wallMs: number;
-  /** The probe's commit latencies (PostgreSQL). */
-  commits: number[];
-}
-/** Every core's busy time so far (/proc/stat: all but idle and iowait). */
-const machineCpuMs = (): number => {
-  const ticks = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    ?.split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks ?? [];
-  return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
-};
-const pid = server.child.pid ?? 0;
-const mainThreadCpuMs = (): number => {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-};
-async function lag(): Promise<{ p99: number; max: number }> {
-  const text = await (
-    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
-  ).text();
-  const read = (name: string) =>
-    1000 * Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
-  return {
-    p99: read('nodejs_eventloop_lag_p99_seconds'),
-    max: read('nodejs_eventloop_lag_max_seconds'),
+  const quantile = (xs: number[], q: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
   };
-}
-/**
- * The database's commits, seen from outside the server (PostgreSQL; none on SQLite).
- * PROBE=0 leaves them out: they are ~50 small commits a second beside the sends' ~200,
- * whose flushes now and then take the chunks' WAL instead of a send's.
- */
-const probe =
-  db.config.kind === 'postgres' && process.env.PROBE !== '0'
-    ? new pg.Client(db.config.url)
-    : undefined;
-await probe?.connect();
-await probe?.query('CREATE TABLE bench_probe (id bigserial PRIMARY KEY, body text)');
-async function probeCommits(more: () => boolean): Promise<number[]> {
-  const times: number[] = [];
-  while (probe && more()) {
-    await new Promise((r) => setTimeout(r, 20));
-    const t = performance.now();
-    await probe.query('INSERT INTO bench_probe (body) VALUES ($1)', ['hello']);
-    times.push(performance.now() - t);
+
+  /** Ten senders, each starting another send while `more(sends done)`. */
+  async function senders(more: (done: number) => boolean): Promise<number[]> {
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const id = `bench-sender-${i}-${Math.random().toString(36).slice(2, 6)}`;
+        while (more(times.length)) {
+          const t = performance.now();
+          const res = await fetch(`${server.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              senderId: id,
+              senderType: 'user',
+              senderName: 'B',
+              content: 'hello',
+            }),
+          });
+          await res.arrayBuffer();
+          times.push(performance.now() - t);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }),
+    );
+    return times;
   }
-  return times;
-}
-async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
-  await lag();
-  const main = mainThreadCpuMs();
-  const all = cpuMs(pid);
-  const machine = machineCpuMs();
-  const started = performance.now();
-  let working = true;
-  const probing = probeCommits(() => working);
-  const result = await work();
-  working = false;
-  const commits = await probing;
-  const { p99, max } = await lag();
-  return [
-    result,
-    {
-      mainCpuMs: mainThreadCpuMs() - main,
-      cpuMs: cpuMs(pid) - all,
-      lagP99Ms: p99,
-      lagMaxMs: max,
-      machineCpuMs: machineCpuMs() - machine,
-      wallMs: performance.now() - started,
-      commits,
-    },
-  ];
-}
 
-const uploads = uploaders();
-const coldWarmUp = await senders(fewerThan(WARM_UP_SENDS));
-const [quiet, quietCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
-const warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
-const [[busy, files], busyCost] = await phase(() => {
-  const end = Date.now() + PHASE_MS;
-  uploads.go(end);
-  return Promise.all([senders(until(end)), uploads.done]);
-});
+  const until = (end: number) => () => Date.now() < end;
+  const fewerThan = (count: number) => (done: number) => done < count;
 
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-const mbps = (times: number[]) =>
-  times.length === 0
-    ? 'none done'
-    : `${(FILE_BYTES / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
-console.log(`store: ${which}`);
-console.log(
-  `sends alone:        p50 ${ms(quantile(quiet, 0.5))}  p99 ${ms(quantile(quiet, 0.99))}  (${quiet.length})`,
-);
-console.log(
-  `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
-);
-console.log(
-  `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started), then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}`,
-);
-console.log(
-  `sends p99 with uploads / alone: ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
-);
-console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
-console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
-const costLine = (c: Cost) =>
-  `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}; the machine's cores ${((100 * c.machineCpuMs) / c.wallMs / cores).toFixed(0)}% busy`;
-console.log(`server, sends alone:        ${costLine(quietCost)}`);
-console.log(`server, sends with uploads: ${costLine(busyCost)}`);
-// An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.
-const perUpload = (quietMs: number, busyMs: number) =>
-  files.up.length === 0
-    ? '(no upload)'
-    : ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
-console.log(
-  `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
-);
-if (probe) {
-  const line = (c: Cost) =>
-    `p50 ${ms(quantile(c.commits, 0.5))}  p99 ${ms(quantile(c.commits, 0.99))}  (${c.commits.length})`;
-  console.log(`database commits from outside the server, sends alone: ${line(quietCost)}`);
-  console.log(`database commits from outside the server, with uploads: ${line(busyCost)}`);
-  await probe.end();
+  /**
+   * The uploading clients, in their own process (bench/attachment-uploads.ts), started now
+   * and uploading once `go(until)` hands them the end of their phase.
+   */
+  function uploaders(): {
+    go(until: number): void;
+    done: Promise<{ up: number[]; down: number[] }>;
+  } {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, String(UPLOADERS)],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    children.push(child);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const done = new Promise<{ up: number[]; down: number[] }>((resolve, reject) => {
+      child.once('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
+      );
+    });
+    return { go: (end) => child.stdin.end(`${end}\n`), done };
+  }
+
+  /**
+   * What a phase cost the server, robust to a loaded machine where latencies are not: CPU
+   * of its event loop (the main thread) and of the whole process, and the event loop's
+   * delay (p99, max; prom-client resets it at each scrape).
+   */
+  interface Cost {
+    mainCpuMs: number;
+    cpuMs: number;
+    lagP99Ms: number;
+    lagMaxMs: number;
+    /** CPU the whole machine spent (every process: this one, PostgreSQL, anyone else's). */
+    machineCpuMs: number;
+    wallMs: number;
+    /** The probe's commit latencies (PostgreSQL). */
+    commits: number[];
+  }
+  /** Every core's busy time so far (/proc/stat: all but idle and iowait). */
+  const machineCpuMs = (): number => {
+    const ticks = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      ?.split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks ?? [];
+    return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+  };
+  const pid = server.child.pid ?? 0;
+  const mainThreadCpuMs = (): number => {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  };
+  async function lag(): Promise<{ p99: number; max: number }> {
+    const text = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      })
+    ).text();
+    const read = (name: string) =>
+      1000 * Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+    return {
+      p99: read('nodejs_eventloop_lag_p99_seconds'),
+      max: read('nodejs_eventloop_lag_max_seconds'),
+    };
+  }
+  /**
+   * The database's commits, seen from outside the server (PostgreSQL; none on SQLite).
+   * PROBE=0 leaves them out: they are ~50 small commits a second beside the sends' ~200,
+   * whose flushes now and then take the chunks' WAL instead of a send's.
+   */
+  probe =
+    db.config.kind === 'postgres' && process.env.PROBE !== '0'
+      ? new pg.Client(db.config.url)
+      : undefined;
+  await probe?.connect();
+  await probe?.query('CREATE TABLE bench_probe (id bigserial PRIMARY KEY, body text)');
+  async function probeCommits(more: () => boolean): Promise<number[]> {
+    const times: number[] = [];
+    while (probe && more()) {
+      await new Promise((r) => setTimeout(r, 20));
+      const t = performance.now();
+      await probe.query('INSERT INTO bench_probe (body) VALUES ($1)', ['hello']);
+      times.push(performance.now() - t);
+    }
+    return times;
+  }
+  async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
+    await lag();
+    const main = mainThreadCpuMs();
+    const all = cpuMs(pid);
+    const machine = machineCpuMs();
+    const started = performance.now();
+    let working = true;
+    const probing = probeCommits(() => working);
+    // Awaited after the work: a failed probe must not end the process before the cleanup.
+    probing.catch(() => {});
+    const result = await work();
+    working = false;
+    const commits = await probing;
+    const { p99, max } = await lag();
+    return [
+      result,
+      {
+        mainCpuMs: mainThreadCpuMs() - main,
+        cpuMs: cpuMs(pid) - all,
+        lagP99Ms: p99,
+        lagMaxMs: max,
+        machineCpuMs: machineCpuMs() - machine,
+        wallMs: performance.now() - started,
+        commits,
+      },
+    ];
+  }
+
+  const uploads = uploaders();
+  const coldWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+  const [quiet, quietCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
+  const warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+  const [[busy, files], busyCost] = await phase(() => {
+    const end = Date.now() + PHASE_MS;
+    uploads.go(end);
+    return Promise.all([senders(until(end)), uploads.done]);
+  });
+
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const mbps = (times: number[]) =>
+    times.length === 0
+      ? 'none done'
+      : `${(FILE_BYTES / 1e6 / (quantile(times, 0.5) / 1000)).toFixed(1)} MB/s per upload (median ${ms(quantile(times, 0.5))}, ${times.length} done)`;
+  console.log(`store: ${which}`);
+  console.log(
+    `sends alone:        p50 ${ms(quantile(quiet, 0.5))}  p99 ${ms(quantile(quiet, 0.99))}  (${quiet.length})`,
+  );
+  console.log(
+    `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
+  );
+  console.log(
+    `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started), then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}`,
+  );
+  console.log(
+    `sends p99 with uploads / alone: ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
+  );
+  console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
+  console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
+  const costLine = (c: Cost) =>
+    `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}; the machine's cores ${((100 * c.machineCpuMs) / c.wallMs / cores).toFixed(0)}% busy`;
+  console.log(`server, sends alone:        ${costLine(quietCost)}`);
+  console.log(`server, sends with uploads: ${costLine(busyCost)}`);
+  // An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.
+  const perUpload = (quietMs: number, busyMs: number) =>
+    files.up.length === 0
+      ? '(no upload)'
+      : ((busyMs - (quietMs / quiet.length) * busy.length) / files.up.length).toFixed(1);
+  console.log(
+    `per upload (less its phase's sends): event loop CPU ${perUpload(quietCost.mainCpuMs, busyCost.mainCpuMs)} ms, process CPU ${perUpload(quietCost.cpuMs, busyCost.cpuMs)} ms`,
+  );
+  if (probe) {
+    const line = (c: Cost) =>
+      `p50 ${ms(quantile(c.commits, 0.5))}  p99 ${ms(quantile(c.commits, 0.99))}  (${c.commits.length})`;
+    console.log(`database commits from outside the server, sends alone: ${line(quietCost)}`);
+    console.log(`database commits from outside the server, with uploads: ${line(busyCost)}`);
+  }
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill();
+  await probe?.end().catch(() => {});
+  await server.stop();
+  await db.drop();
 }
-await server.stop();
-await db.drop();

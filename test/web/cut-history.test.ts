@@ -67,7 +67,9 @@ describe.skipIf(!chromiumAvailable)('a history page cut at the byte budget', () 
     expect(await widget.locator('.msg[data-seq="1"]').count()).toBe(0);
     // Clicked where it is, not scrolled to: a list scrolled near its top loads the older page
     // by itself, which would take the button away under a scrolling click.
-    await widget.locator('.messages__older').dispatchEvent('click');
+    const older = widget.locator('.messages__older');
+    await older.waitFor({ state: 'visible' });
+    await older.dispatchEvent('click');
     await widget.locator('.msg[data-seq="1"]', { hasText: 'first words' }).waitFor();
     await widget.locator('.msg[data-seq="2"]', { hasText: 'second words' }).waitFor();
   }, 120_000);

@@ -257,8 +257,11 @@ export function createChatClient(options: ClientOptions): ChatClient {
       // and sent away at once, in a loop.
       if (state === 'signed-out') return;
       const code = err instanceof ApiError ? err.code : undefined;
-      if (code && AUTH_CODES.has(code)) setState('signed-out', code);
-      else {
+      if (code && AUTH_CODES.has(code)) {
+        setState('signed-out', code);
+        // Socket.io would reconnect by itself after a transport close, with the same token.
+        socket.disconnect();
+      } else {
         socket.disconnect();
         setState('reconnecting');
         reconnectLater();
@@ -268,17 +271,19 @@ export function createChatClient(options: ClientOptions): ChatClient {
 
   socket.on('disconnect', (reason) => {
     if (closed) return;
-    // Signed out, or the token has expired and the server's goodbye never came (the
-    // transport closed first): only a new token (setToken) connects again. Socket.io's own
+    // The token has expired and the server's goodbye may never have come (the transport
+    // closed first): only a new token (setToken) connects again. Socket.io's own
     // reconnection after a transport close is stopped too, or a token let in for the
     // verifier's clock leeway would be sent away, again and again.
     const expiresAt = token ? readToken(token)?.expiresAt : undefined;
-    const expired = expiresAt !== undefined && expiresAt <= Date.now();
-    if (state === 'signed-out' || expired) {
+    if (expiresAt !== undefined && expiresAt <= Date.now()) {
       socket.disconnect();
       if (state !== 'signed-out') setState('signed-out', 'TOKEN_EXPIRED');
       return;
     }
+    // Signed out by a refused REST call while the socket was fine: Socket.io's own
+    // reconnection may still bring it back online.
+    if (state === 'signed-out') return;
     if (reauthenticating) {
       state = 'reconnecting';
       return;
@@ -425,6 +430,9 @@ export function createChatClient(options: ClientOptions): ChatClient {
       }
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      // Quietly, as above: a new token is no longer signed out, so a connection that fails
+      // before it is online retries instead of waiting for yet another token.
+      if (state === 'signed-out') state = 'connecting';
       if (!socket.active) socket.connect();
     },
     close() {
