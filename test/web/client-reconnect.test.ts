@@ -84,6 +84,19 @@ describe('the page client after its transport drops', () => {
     loseGoodbye = true;
   };
   const expiringIn = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
+  /** A client whose token ran out 2 s after it connected: signed out, waiting for another. */
+  async function signedOutAtExpiry(id: string): Promise<ChatClient> {
+    const { client, states } = clientOf(
+      id,
+      await signToken(id, 'user', id, { expiresIn: expiringIn(2) }),
+    );
+    await until(
+      'signed out at exp',
+      async () => states.includes('signed-out:TOKEN_EXPIRED'),
+      10_000,
+    );
+    return client;
+  }
 
   it('a REST call refused as unauthorised while the socket is fine does not keep it down after a drop', async () => {
     const { client, states } = clientOf(
@@ -110,39 +123,23 @@ describe('the page client after its transport drops', () => {
 
   it('a fresh token handed over while signed out connects even if its first connection drops before it is online', async () => {
     const id = 'fresh-after-expiry';
-    const { client, states } = clientOf(
-      id,
-      await signToken(id, 'user', 'F', { expiresIn: expiringIn(2) }),
-    );
-    await until(
-      'signed out at exp',
-      async () => states.includes('signed-out:TOKEN_EXPIRED'),
-      10_000,
-    );
+    const client = await signedOutAtExpiry(id);
 
     dropNextConnection();
     const before = connections;
-    client.setToken(await signToken(id, 'user', 'F'));
+    client.setToken(await signToken(id, 'user', id));
     await until('online with the fresh token', async () => client.state() === 'online', 10_000);
     expect(connections - before).toBeGreaterThanOrEqual(2);
   });
 
   it('a token that has just expired, handed over while signed out, connects once and waits', async () => {
     const id = 'stale-after-expiry';
-    const { client, states } = clientOf(
-      id,
-      await signToken(id, 'user', 'S', { expiresIn: expiringIn(2) }),
-    );
-    await until(
-      'signed out at exp',
-      async () => states.includes('signed-out:TOKEN_EXPIRED'),
-      10_000,
-    );
+    const client = await signedOutAtExpiry(id);
 
     // Let in for the verifier's clock leeway, sent away at once; the goodbye never arrives.
     loseNextGoodbye();
     const before = connections;
-    client.setToken(await signToken(id, 'user', 'S', { expiresIn: expiringIn(-1) }));
+    client.setToken(await signToken(id, 'user', id, { expiresIn: expiringIn(-1) }));
     await quiet(RETRY_QUIET_MS);
     expect(connections - before).toBe(1);
     expect(client.state()).toBe('signed-out');
