@@ -143,12 +143,14 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
     const admin = { id: 'late-panel-admin', name: 'Boris' };
     const page = await newPage();
     // This panel renews nothing by itself (no mintToken): the token runs out.
-    const first = await signToken(admin.id, 'admin', admin.name, { expiresIn: '3s' });
+    // Long enough for a loaded machine's page load and connection (~2–3 s seen), short
+    // enough for the test to wait it out.
+    const first = await signToken(admin.id, 'admin', admin.name, { expiresIn: '6s' });
     await page.goto(`${panelSite.origin}/admin-panel#${encodeURIComponent(first)}`);
     const frame = await (await page.locator('iframe').elementHandle())?.contentFrame();
     if (!frame) throw new Error('no console frame');
-    // Online for what is left of 3 s after a loaded machine's page load: the panel's record
-    // of the console's states says so even when it is over before a look at the page.
+    // Online for what is left of the token after the page load: the panel's record of the
+    // console's states says so even when it is over before a look at the page.
     await until('the console was online', async () =>
       (await fromConsole(page)).some(
         (m) => m.type === 'fastorika:state' && m.connection === 'online',
