@@ -178,13 +178,6 @@ export function sqliteBatch(database: BetterSqlite3.Database): SqliteBatch {
 }
 
 /**
- * The appends on the event loop. With `wal` (a file, not `:memory:`) a batch commits
- * without its fsync and is answered once the WAL is synced on libuv's pool (wal-sync.ts),
- * so the loop serves sockets while the disk works; the batch still holds Kysely's
- * connection only while its statements run. The search index's batches commit without an
- * fsync either way.
- */
-/**
  * Runs `work` on `database` with its commits not fsynced; every other write on the
  * connection still fsyncs. Not a statement prepared once: SQLite applies this pragma while
  * preparing it, so a kept statement's first run changed nothing (measured: the first batch
@@ -199,6 +192,13 @@ export function withoutFsync<T>(database: BetterSqlite3.Database, work: () => T)
   }
 }
 
+/**
+ * The appends on the event loop. With `wal` (a file, not `:memory:`) a batch commits
+ * without its fsync and is answered once the WAL is synced on libuv's pool (wal-sync.ts),
+ * so the loop serves sockets while the disk works; the batch still holds Kysely's
+ * connection only while its statements run. The search index's batches commit without an
+ * fsync either way.
+ */
 export function sqliteAppender(
   database: BetterSqlite3.Database,
   db: Kysely<Database>,
