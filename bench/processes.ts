@@ -1,6 +1,6 @@
 /** Starting and stopping the things under test as child processes, and reading their memory. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../test/helpers/processes.js';
 
@@ -75,6 +75,16 @@ const SERVER_ENV: Record<string, string> = Object.fromEntries(
     .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 
+/**
+ * BENCH_SERVER_NODE_ARGS="--trace-gc --import ./probe.mjs": Node's own options for every
+ * server of the run, before any the benchmark passes; BENCH_SERVER_STDOUT=<file>: where the
+ * servers' standard output goes (V8's traces print there; otherwise it is dropped, and the
+ * servers log at error level to standard error).
+ */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const serverStdout = (): 'ignore' | number =>
+  process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore';
+
 /** The built server (`npm run build` first), as `npm start` runs it; from `checkout` if given. */
 export async function startServer(
   name: string,
@@ -87,7 +97,8 @@ export async function startServer(
   // a fixed sequence: other services of the machine listen in this range too.
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  const stdout = serverStdout();
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...nodeArgs, 'dist/main.js'], {
     cwd: checkout,
     env: {
       PATH: process.env.PATH ?? '',
@@ -99,8 +110,10 @@ export async function startServer(
       ...SERVER_ENV,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
   });
+  // The child has its own copy of the file's descriptor.
+  if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += d;
