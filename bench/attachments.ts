@@ -143,13 +143,15 @@ try {
   /**
    * What a phase cost the server, robust to a loaded machine where latencies are not: CPU
    * of its event loop (the main thread) and of the whole process, and the event loop's
-   * delay (p99, max; prom-client resets it at each scrape).
+   * delay (p99, max; prom-client resets it at each scrape), and its garbage collections
+   * (full ones, each a pause the sends wait behind, and the scavenges).
    */
   interface Cost {
     mainCpuMs: number;
     cpuMs: number;
     lagP99Ms: number;
     lagMaxMs: number;
+    gc: GcCounts;
     /** CPU the whole machine spent (every process: this one, PostgreSQL, anyone else's). */
     machineCpuMs: number;
     wallMs: number;
@@ -172,7 +174,9 @@ try {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   };
-  async function lag(): Promise<{ p99: number; max: number }> {
+  /** prom-client's nodejs_gc_duration_seconds: how many of each kind, and their time (ms). */
+  type GcCounts = Record<'major' | 'minor', { count: number; ms: number }>;
+  async function lag(): Promise<{ p99: number; max: number; gc: GcCounts }> {
     const text = await (
       await fetch(`${server.url}/metrics`, {
         headers: { authorization: `Bearer ${METRICS_TOKEN}` },
@@ -180,9 +184,15 @@ try {
     ).text();
     const read = (name: string) =>
       1000 * Number(new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)?.[1] ?? NaN);
+    // A kind that has not happened yet has no line: none.
+    const gcOf = (kind: string) => ({
+      count: read(`nodejs_gc_duration_seconds_count\\{kind="${kind}"\\}`) / 1000 || 0,
+      ms: read(`nodejs_gc_duration_seconds_sum\\{kind="${kind}"\\}`) || 0,
+    });
     return {
       p99: read('nodejs_eventloop_lag_p99_seconds'),
       max: read('nodejs_eventloop_lag_max_seconds'),
+      gc: { major: gcOf('major'), minor: gcOf('minor') },
     };
   }
   /**
@@ -207,7 +217,7 @@ try {
     return times;
   }
   async function phase<T>(work: () => Promise<T>): Promise<[T, Cost]> {
-    await lag();
+    const before = (await lag()).gc;
     const main = mainThreadCpuMs();
     const all = cpuMs(pid);
     const machine = machineCpuMs();
@@ -219,7 +229,11 @@ try {
     const result = await work();
     working = false;
     const commits = await probing;
-    const { p99, max } = await lag();
+    const { p99, max, gc } = await lag();
+    const since = (kind: keyof GcCounts) => ({
+      count: gc[kind].count - before[kind].count,
+      ms: gc[kind].ms - before[kind].ms,
+    });
     return [
       result,
       {
@@ -227,6 +241,7 @@ try {
         cpuMs: cpuMs(pid) - all,
         lagP99Ms: p99,
         lagMaxMs: max,
+        gc: { major: since('major'), minor: since('minor') },
         machineCpuMs: machineCpuMs() - machine,
         wallMs: performance.now() - started,
         commits,
@@ -265,7 +280,7 @@ try {
   console.log(`5 MB upload (${UPLOADERS} at once):   ${mbps(files.up)}`);
   console.log(`5 MB download (${UPLOADERS} at once): ${mbps(files.down)}`);
   const costLine = (c: Cost) =>
-    `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}; the machine's cores ${((100 * c.machineCpuMs) / c.wallMs / cores).toFixed(0)}% busy`;
+    `event loop CPU ${c.mainCpuMs.toFixed(0)} ms, process CPU ${c.cpuMs.toFixed(0)} ms, loop delay p99 ${ms(c.lagP99Ms)} max ${ms(c.lagMaxMs)}; full GCs ${c.gc.major.count} (${c.gc.major.ms.toFixed(0)} ms), scavenges ${c.gc.minor.count} (${c.gc.minor.ms.toFixed(0)} ms); the machine's cores ${((100 * c.machineCpuMs) / c.wallMs / cores).toFixed(0)}% busy`;
   console.log(`server, sends alone:        ${costLine(quietCost)}`);
   console.log(`server, sends with uploads: ${costLine(busyCost)}`);
   // An upload's own cost: the phase's, less what its sends cost at the rate sends alone did.

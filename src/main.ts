@@ -6,6 +6,7 @@
 import { outsideServices } from './attachments/outside-services.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
+import { fixHeapGrowth } from './heap-growth.js';
 import { startServer } from './server.js';
 import { TUNABLES } from './tunables.js';
 
@@ -19,6 +20,7 @@ function describe(err: unknown): string {
 }
 
 async function main(): Promise<void> {
+  fixHeapGrowth();
   let config: ReturnType<typeof loadConfig>;
   let attachments: Awaited<ReturnType<typeof outsideServices>>;
   try {
