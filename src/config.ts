@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
@@ -253,6 +254,20 @@ function parseTunables(env: Env, production: boolean): Config['tunables'] {
   ) as Config['tunables'];
 }
 
+/**
+ * An address, a CIDR or a named range as proxy-addr (which the server's trust rule
+ * compiles: src/client-address.ts) takes it; anything else it would refuse only when the
+ * server starts, without naming the variable.
+ */
+function isProxyAddress(entry: string): boolean {
+  try {
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** TRUST_PROXY: off (default), true (every hop), a hop count, or proxy addresses/CIDRs. */
 function parseTrustProxy(env: Env): Config['trustProxy'] {
   const raw = nonEmpty(env, 'TRUST_PROXY');
@@ -263,8 +278,7 @@ function parseTrustProxy(env: Env): Config['trustProxy'] {
     .split(',')
     .map((a) => a.trim())
     .filter(Boolean);
-  const valid = /^[0-9a-fA-F:.]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
-  const bad = list.find((a) => !valid.test(a));
+  const bad = list.find((a) => !isProxyAddress(a));
   if (bad !== undefined) {
     throw new ConfigError('TRUST_PROXY', `"${bad}" is not true, a hop count, an address or a CIDR`);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trustRule } from '../src/client-address.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 const failure = (env: Record<string, string>): ConfigError => {
@@ -266,6 +267,27 @@ describe('the upload budget (ATTACHMENT_UPLOAD_BYTES_PER_SECOND)', () => {
       const err = failure({ ATTACHMENT_UPLOAD_BYTES_PER_SECOND: value });
       expect(err.variable).toBe('ATTACHMENT_UPLOAD_BYTES_PER_SECOND');
       expect(err.message).toMatch(/not a whole number of bytes per second \(0-1073741824\)/);
+    },
+  );
+});
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    ['true', true],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.7, loopback', ['10.0.0.0/8', '192.168.1.7', 'loopback']],
+    ['2001:db8::/32,::1', ['2001:db8::/32', '::1']],
+  ])("takes %s, and the server's trust rule takes what it becomes", (raw, expected) => {
+    const { trustProxy } = loadConfig({ TRUST_PROXY: raw });
+    expect(trustProxy).toEqual(expected);
+    expect(() => trustRule(trustProxy)).not.toThrow();
+  });
+
+  it.each(['10.0.0.0/33', '999.1.1.1', '::1/129', '10.0.0.0/8/9', 'proxy.local', '10.0.0.0/'])(
+    'refuses %s naming the variable, where the trust rule would fail only as the server starts',
+    (raw) => {
+      expect(failure({ TRUST_PROXY: raw })).toMatchObject({ variable: 'TRUST_PROXY' });
+      expect(() => trustRule([raw])).toThrow();
     },
   );
 });
