@@ -15,6 +15,7 @@ import { verifyAudit } from './audit/verify.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { openStore } from './store/open.js';
+import { SqliteFileInUse } from './store/sqlite-lock.js';
 
 class UsageError extends Error {}
 
@@ -79,8 +80,11 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // What an operator can act on is one line; a stack only for what no one foresaw.
+    const foreseen =
+      err instanceof ConfigError || err instanceof UsageError || err instanceof SqliteFileInUse;
     const message =
-      err instanceof ConfigError || err instanceof UsageError || !(err instanceof Error)
+      foreseen || !(err instanceof Error)
         ? String(err instanceof Error ? err.message : err)
         : (err.stack ?? err.message);
     process.stderr.write(`Audit verification could not run: ${message}\n`);

@@ -120,4 +120,20 @@ describe('npm run audit:verify', () => {
     expect(unknown.stderr).toContain('--chekpoint');
     expect(unknown.code).toBe(2);
   });
+
+  it('says in one line that a file its server holds cannot be read, with exit 2', {
+    timeout: 90_000,
+  }, async () => {
+    const store = await openStore(database);
+    try {
+      const held = verify();
+      expect(held.code).toBe(2);
+      expect(held.stderr).toMatch(
+        /^Audit verification could not run: .*in use by another server process/,
+      );
+      expect(held.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
 });
