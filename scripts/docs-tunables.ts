@@ -137,6 +137,8 @@ interface RateRow {
   per: string;
   perSecond: TunableName;
   burst: TunableName;
+  /** The burst when the caller has no token (counted per address), where it differs. */
+  burstWithoutTokens?: TunableName;
   /** After the budget: what a refusal looks like, where it differs. */
   refusal?: string;
 }
@@ -146,7 +148,10 @@ const rate = (row: RateRow): string => {
     const entry = TUNABLES[name];
     return 'override' in entry ? [code(entry.override.env)] : [];
   });
-  const budget = `${n(row.perSecond)}/s, bursts of ${n(row.burst)}`;
+  const withoutTokens = row.burstWithoutTokens
+    ? ` (${n(row.burstWithoutTokens)} without tokens, \`${row.burstWithoutTokens}\`)`
+    : '';
+  const budget = `${n(row.perSecond)}/s, bursts of ${n(row.burst)}${withoutTokens}`;
   const overridden = envs.length > 0 ? ` (${envs.join(', ')})` : '';
   const refusal = row.refusal ? `; ${row.refusal}` : '';
   return `| ${row.what} | ${row.per} | ${budget}${overridden}${refusal} |`;
@@ -181,6 +186,7 @@ const READS: RateRow = {
   per: 'token `sub`, else client IP',
   perSecond: 'readsPerSecond',
   burst: 'readsBurst',
+  burstWithoutTokens: 'readsBurstWithoutTokens',
 };
 const CONNECTIONS: RateRow = {
   what: 'new socket connections: each Engine.io handshake, before a session is kept (its first Socket.io CONNECT is included; another CONNECT on the same session pays again)',
