@@ -67,6 +67,12 @@ function readFile(
   gate: BudgetGate,
 ): Promise<ReceivedFile> {
   return new Promise((resolve, reject) => {
+    // The parser may have given up on the part (the body ended inside it) while the
+    // uploader was being admitted: its error and close were emitted before anyone listened.
+    if (file.destroyed) {
+      reject(file.errored ?? formError('The multipart body ended inside the file part'));
+      return;
+    }
     let taken = 0;
     const refuse = () => {
       file.destroy();
