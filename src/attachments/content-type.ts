@@ -60,7 +60,7 @@ export const EXTENSION_OF: Record<AcceptedType, string> = {
 export type Sniffed = { type: AcceptedType } | { refused: string };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it finds
-const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/;
 const MARKUP = /<[A-Za-z!?/]/;
 
 /** Text is checked this much at a time, a turn of the event loop between: 10 MB at once took 150 ms. */

@@ -52,7 +52,7 @@ export interface UploadInput {
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it removes
-const UNSAFE_NAME = /[\u0000-\u001F\u007F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_NAME = /[\u0000-\u001F\u007F-\u009F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
  * The name kept and shown: the last path segment, controls, quotes, slashes and
