@@ -268,6 +268,18 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       expect(res.body.error).toContain(why);
     }
   });
+
+  it('a name with quotes, parentheses, a star and other letters is downloaded under an RFC 8187 filename*, which decodes to it', async () => {
+    const user = await world.user();
+    const name = "Квитанция (копия) it's*.txt";
+    const att = uploaded(await upload(server(), { bytes: 'paid', name, fields: as(user) }));
+    expect(att.name).toBe(name);
+    const disposition = (await download(server(), att.url)).headers.get('content-disposition');
+    const value = /filename\*=UTF-8''(.*)$/.exec(disposition ?? '')?.[1];
+    // attr-char: letters, digits and !#$&+-.^_`|~; everything else percent-encoded.
+    expect(value).toMatch(/^(?:[A-Za-z0-9!#$&+\-.^_`|~]|%[0-9A-F]{2})+$/);
+    expect(decodeURIComponent(value ?? '')).toBe(name);
+  });
 });
 
 /** A multipart body with the sender and one text file, as a client would write it by hand. */

@@ -167,10 +167,18 @@ function parseFields(fields: Record<string, string>) {
   return parsed.data;
 }
 
-/** `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name. */
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name, in
+ * RFC 8187's form, which allows fewer characters unencoded than encodeURIComponent leaves:
+ * not ' (its own delimiter), (, ) or *.
+ */
 function disposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7E]|["\\%]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** A header as one string: repeated, its values joined (so it matches no single validator). */
