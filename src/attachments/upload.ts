@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
+import { KeyTurns } from '../limits/key-turns.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import type { Outcome } from '../outcome.js';
 import { redactClientText } from '../redaction/client-text.js';
@@ -47,6 +48,9 @@ export interface UploadInput {
   chatId?: string | undefined;
   file: UploadedFile;
 }
+
+/** Each uploader's quota check and store, one at a time (uploadAttachment). */
+const quotaTurns = new KeyTurns();
 
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
@@ -159,6 +163,26 @@ export async function uploadAttachment(
   if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
   await scan(deps, file.bytes);
   const prepared = await prepare(deps, file, sniffed.type);
+  // From the quota's check to the record's insert, one upload of an uploader at a time (on
+  // this node): uploads sent together would each see what the others had not stored yet.
+  const endTurn = await quotaTurns.take(uploader.id);
+  try {
+    return await store(deps, actor, uploader, input.chatId, name, sniffed.type, prepared);
+  } finally {
+    endTurn();
+  }
+}
+
+/** The quota checked, the bytes and the record stored, the attachment as its reply. */
+async function store(
+  deps: AttachmentDeps,
+  actor: Actor,
+  uploader: Person,
+  chatId: string | undefined,
+  name: string,
+  type: AcceptedType,
+  prepared: Awaited<ReturnType<typeof prepare>>,
+): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const thumbSize = prepared.thumbnail?.bytes.length ?? 0;
   assertWithinQuota(
     await deps.store.attachments.bytesHeldBy(uploader.id),
@@ -170,9 +194,9 @@ export async function uploadAttachment(
   const record: AttachmentRecord = {
     id,
     uploaderId: uploader.id,
-    chatId: input.chatId ?? null,
+    chatId: chatId ?? null,
     name,
-    contentType: sniffed.type,
+    contentType: type,
     size: prepared.bytes.length,
     width: prepared.width,
     height: prepared.height,

@@ -473,6 +473,19 @@ describe('upload bounds (SQLite)', async () => {
     ).toBe(200);
   });
 
+  it('uploads sent at once cannot pass the quota together: each is checked against what the others stored', async () => {
+    const user = await world.user();
+    // 99,000 bytes each against 200 KiB: two fit, the third does not, however they arrive.
+    const noise = Buffer.from('0123456789 '.repeat(9000));
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        upload(server(), { bytes: noise, name: `${i}.txt`, fields: as(user) }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 413, 413, 413, 413]);
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(2 * noise.length);
+  });
+
   it('bad forms are 4xx naming the problem, and store nothing', async () => {
     const user = await world.user();
     const url = `${server().url}/api/attachments`;
