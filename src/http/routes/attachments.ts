@@ -339,6 +339,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               link,
               range: parseRange(req.headers.range),
               ifRange: headerText(req.headers['if-range']),
+              headersOnly: req.method === 'HEAD',
             });
           } catch (err) {
             if (err instanceof RangeNotSatisfiable) {
