@@ -159,7 +159,9 @@ export async function uploadAttachment(
     throw new AppError('ATTACHMENT_TYPE', `This type of file is not accepted: ${sniffed.refused}`);
   }
   const name = fileNameOf(file.filename, sniffed.type);
-  const contradicted = contradiction(sniffed.type, file.declaredType, file.filename);
+  // The name kept, not the one given: cleaning may leave an extension the given name hid
+  // behind a trailing space, control or bidirectional character ("invoice.bat ").
+  const contradicted = contradiction(sniffed.type, file.declaredType, name);
   if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
   await scan(deps, file.bytes);
   const prepared = await prepare(deps, file, sniffed.type);

@@ -269,6 +269,22 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     }
   });
 
+  it('the extension judged is the one of the name kept: a script named to lose its last character on cleaning is refused', async () => {
+    const user = await world.user();
+    for (const name of [
+      'invoice.bat ',
+      'invoice.vbs\u202E',
+      'invoice.hta\u0007',
+      'invoice.cmd\u2066',
+    ]) {
+      const res = await upload(server(), { bytes: 'calc.exe', name, fields: as(user) });
+      expect(res.status, JSON.stringify(name)).toBe(415);
+      expect(res.body.code).toBe('ATTACHMENT_TYPE');
+      expect(res.body.error).toMatch(/named \.(bat|vbs|hta|cmd) but the content is text\/plain/);
+    }
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+  });
+
   it('a name with quotes, parentheses, a star and other letters is downloaded under an RFC 8187 filename*, which decodes to it', async () => {
     const user = await world.user();
     const name = "Квитанция (копия) it's*.txt";
