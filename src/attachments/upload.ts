@@ -60,11 +60,15 @@ const UNSAFE_NAME = /[\u0000-\u001F\u007F-\u009F"\\/]|[\u202A-\u202E\u2066-\u206
 
 /**
  * The name kept and shown: the last path segment, controls, quotes, slashes and
- * bidirectional overrides removed, cut to attachmentNameChars with the extension kept;
- * `attachment.<ext>` when nothing is left.
+ * bidirectional overrides removed, without trailing dots and spaces (Windows drops them
+ * when it saves a file, so `invoice.bat.` would be saved as a script), cut to
+ * attachmentNameChars with the extension kept; `attachment.<ext>` when nothing is left.
  */
 export function fileNameOf(given: string, type: AcceptedType): string {
-  const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
+  const base = (given.split(/[\\/]/).pop() ?? '')
+    .replace(UNSAFE_NAME, '')
+    .replace(/[.\s]+$/, '')
+    .trim();
   // A person named the file: a card number in the name is masked like one in a message,
   // before the cut (masking keeps the length), which would otherwise leave a run of the
   // card's first digits too short to pass the Luhn check as a card number.
