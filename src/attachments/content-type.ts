@@ -44,8 +44,13 @@ const AGREEING: Record<AcceptedType, { extensions: string[]; declared: string[] 
   },
 };
 
-/** What browsers and tools declare for a file they know nothing about: says nothing. */
-const UNKNOWN_DECLARED = ['', 'application/octet-stream', 'binary/octet-stream'];
+/**
+ * What browsers and tools declare for a file they know nothing about: says nothing. A part
+ * with no Content-Type at all reaches us as text/plain, the form parser's default (RFC
+ * 7578), indistinguishable from a declared one: it says nothing either, and text/plain
+ * over an image or a PDF is no attempt to get markup onto the origin.
+ */
+const UNKNOWN_DECLARED = ['', 'application/octet-stream', 'binary/octet-stream', 'text/plain'];
 
 /** Each accepted type's usual extension, for a file that came without a usable name. */
 export const EXTENSION_OF: Record<AcceptedType, string> = {

@@ -505,6 +505,33 @@ describe('upload bounds (SQLite)', async () => {
     expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(2 * noise.length);
   });
 
+  it('a file part without a Content-Type (declaring nothing, as some mobile clients send it) passes for any accepted type', async () => {
+    const user = await world.user();
+    const png = await pngWithExif(16, 12);
+    for (const [bytes, name, type] of [
+      [png, 'shot.png', 'image/png'],
+      [PDF, 'statement.pdf', 'application/pdf'],
+      [Buffer.from('paid at 10:42\n'), 'note.txt', 'text/plain'],
+    ] as const) {
+      const body = Buffer.concat([
+        Buffer.from(
+          `--b\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n` +
+            `--b\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n`,
+        ),
+        bytes,
+        Buffer.from('\r\n--b--\r\n'),
+      ]);
+      const res = await fetch(`${server().url}/api/attachments`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      const reply = (await res.json()) as { attachment?: { contentType: string }; error?: string };
+      expect(res.status, `${name}: ${reply.error}`).toBe(200);
+      expect(reply.attachment?.contentType).toBe(type);
+    }
+  });
+
   it('bad forms are 4xx naming the problem, and store nothing', async () => {
     const user = await world.user();
     const url = `${server().url}/api/attachments`;
