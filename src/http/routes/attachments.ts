@@ -348,6 +348,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             throw err;
           }
           downloadHeaders(reply, download);
+          // A client that stops reading would hold the connection and the file's stream for
+          // as long as it keeps the connection open: cut once nothing could be sent for this
+          // long. Node sets the socket's timeout afresh for the connection's next request.
+          reply.raw.setTimeout(ctx.deps.attachments.downloadIdleMs, () => reply.raw.destroy());
           return reply.send(download.body);
         },
       );
