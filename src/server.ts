@@ -125,6 +125,7 @@ function attachmentServices(
       monotonicMs(),
       metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
     ),
+    downloadIdleMs: config.tunables.attachmentDownloadIdleMs,
   };
 }
 

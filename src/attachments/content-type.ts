@@ -44,8 +44,13 @@ const AGREEING: Record<AcceptedType, { extensions: string[]; declared: string[] 
   },
 };
 
-/** What browsers and tools declare for a file they know nothing about: says nothing. */
-const UNKNOWN_DECLARED = ['', 'application/octet-stream', 'binary/octet-stream'];
+/**
+ * What browsers and tools declare for a file they know nothing about: says nothing. A part
+ * with no Content-Type at all reaches us as text/plain, the form parser's default (RFC
+ * 7578), indistinguishable from a declared one: it says nothing either, and text/plain
+ * over an image or a PDF is no attempt to get markup onto the origin.
+ */
+const UNKNOWN_DECLARED = ['', 'application/octet-stream', 'binary/octet-stream', 'text/plain'];
 
 /** Each accepted type's usual extension, for a file that came without a usable name. */
 export const EXTENSION_OF: Record<AcceptedType, string> = {
@@ -60,7 +65,7 @@ export const EXTENSION_OF: Record<AcceptedType, string> = {
 export type Sniffed = { type: AcceptedType } | { refused: string };
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it finds
-const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/;
 const MARKUP = /<[A-Za-z!?/]/;
 
 /** Text is checked this much at a time, a turn of the event loop between: 10 MB at once took 150 ms. */

@@ -28,6 +28,8 @@ export interface DownloadInput {
   range?: RangeRequest | undefined;
   /** If-Range: the range is served only when this is the file's ETag; else the whole file. */
   ifRange?: string | undefined;
+  /** A HEAD: the headers are answered, no byte is sent, so it is not a download recorded. */
+  headersOnly?: boolean | undefined;
 }
 
 export interface Download {
@@ -84,7 +86,7 @@ export async function openAttachment(
   const stored = await deps.attachments.blobs.get(key, range, size);
   if (!stored) throw notFound(input.id);
   const body = exactLength(stored, range ? range.end - range.start + 1 : size);
-  if (downloadIsRecorded(input.variant, range)) {
+  if (!input.headersOnly && downloadIsRecorded(input.variant, range)) {
     // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
     await deps.store.attachments
       .recordDownload({

@@ -24,6 +24,8 @@ export interface AttachmentServices {
   pace: UploadPace;
   /** What all of this node's uploads together may read per second (upload-budget.ts). */
   uploadBudget: UploadBudget;
+  /** A download to which nothing could be sent for this long is cut (its client stopped reading). */
+  downloadIdleMs: number;
 }
 
 export interface WithAttachments {

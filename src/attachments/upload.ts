@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
+import { KeyTurns } from '../limits/key-turns.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import type { Outcome } from '../outcome.js';
 import { redactClientText } from '../redaction/client-text.js';
@@ -48,19 +49,26 @@ export interface UploadInput {
   file: UploadedFile;
 }
 
+/** Each uploader's quota check and store, one at a time (uploadAttachment). */
+const quotaTurns = new KeyTurns();
+
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what it removes
-const UNSAFE_NAME = /[\u0000-\u001F\u007F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
+const UNSAFE_NAME = /[\u0000-\u001F\u007F-\u009F"\\/]|[\u202A-\u202E\u2066-\u2069]/g;
 
 /**
  * The name kept and shown: the last path segment, controls, quotes, slashes and
- * bidirectional overrides removed, cut to attachmentNameChars with the extension kept;
- * `attachment.<ext>` when nothing is left.
+ * bidirectional overrides removed, without trailing dots and spaces (Windows drops them
+ * when it saves a file, so `invoice.bat.` would be saved as a script), cut to
+ * attachmentNameChars with the extension kept; `attachment.<ext>` when nothing is left.
  */
 export function fileNameOf(given: string, type: AcceptedType): string {
-  const base = (given.split(/[\\/]/).pop() ?? '').replace(UNSAFE_NAME, '').trim();
+  const base = (given.split(/[\\/]/).pop() ?? '')
+    .replace(UNSAFE_NAME, '')
+    .replace(/[.\s]+$/, '')
+    .trim();
   // A person named the file: a card number in the name is masked like one in a message,
   // before the cut (masking keeps the length), which would otherwise leave a run of the
   // card's first digits too short to pass the Luhn check as a card number.
@@ -155,10 +163,32 @@ export async function uploadAttachment(
     throw new AppError('ATTACHMENT_TYPE', `This type of file is not accepted: ${sniffed.refused}`);
   }
   const name = fileNameOf(file.filename, sniffed.type);
-  const contradicted = contradiction(sniffed.type, file.declaredType, file.filename);
+  // The name kept, not the one given: cleaning may leave an extension the given name hid
+  // behind a trailing space, control or bidirectional character ("invoice.bat ").
+  const contradicted = contradiction(sniffed.type, file.declaredType, name);
   if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
   await scan(deps, file.bytes);
   const prepared = await prepare(deps, file, sniffed.type);
+  // From the quota's check to the record's insert, one upload of an uploader at a time (on
+  // this node): uploads sent together would each see what the others had not stored yet.
+  const endTurn = await quotaTurns.take(uploader.id);
+  try {
+    return await store(deps, actor, uploader, input.chatId, name, sniffed.type, prepared);
+  } finally {
+    endTurn();
+  }
+}
+
+/** The quota checked, the bytes and the record stored, the attachment as its reply. */
+async function store(
+  deps: AttachmentDeps,
+  actor: Actor,
+  uploader: Person,
+  chatId: string | undefined,
+  name: string,
+  type: AcceptedType,
+  prepared: Awaited<ReturnType<typeof prepare>>,
+): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const thumbSize = prepared.thumbnail?.bytes.length ?? 0;
   assertWithinQuota(
     await deps.store.attachments.bytesHeldBy(uploader.id),
@@ -170,9 +200,9 @@ export async function uploadAttachment(
   const record: AttachmentRecord = {
     id,
     uploaderId: uploader.id,
-    chatId: input.chatId ?? null,
+    chatId: chatId ?? null,
     name,
-    contentType: sniffed.type,
+    contentType: type,
     size: prepared.bytes.length,
     width: prepared.width,
     height: prepared.height,

@@ -49,6 +49,13 @@ describe('the type of an upload comes from its bytes', () => {
     expect(await plainTextProblem(Buffer.from([0x66, 0xff, 0xfe, 0x66]))).toMatch(/UTF-8/);
   });
 
+  it('C1 control characters (U+0080-U+009F, such as the 8-bit CSI terminal escape) are controls too', async () => {
+    expect(await plainTextProblem(text('ok \u009B31m red'))).toMatch(/control characters/);
+    expect(await plainTextProblem(text('line\u0085next'))).toMatch(/control characters/);
+    expect(await plainTextProblem(text('\u00A0non-breaking space, \u00E9t\u00E9'))).toBeUndefined();
+    expect(fileNameOf('re\u0085ceipt\u009B.png', 'image/png')).toBe('receipt.png');
+  });
+
   it('long text is checked in slices: a tag or a character split between two is still found', async () => {
     const slice = 256 * 1024;
     const split = (before: number, s: string) => text(`${'a'.repeat(before)}${s} end`);

@@ -135,4 +135,23 @@ describe.each(await storeTargets())('attachment.downloaded on $name', (target) =
       });
     }
   });
+
+  it('a HEAD (a link checker, a preview) answers the headers but is no download: nothing recorded', async () => {
+    const user = await person('user');
+    const att = uploaded(
+      await upload(server, { bytes: 'statement', name: 's.txt', headers: user.headers }),
+    );
+    const [path] = att.url.split('?') as [string];
+    for (const [url, headers] of [
+      [att.url, {}],
+      [path, user.headers],
+    ] as const) {
+      const res = await fetch(`${server.url}${url}`, { method: 'HEAD', headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe(String(att.size));
+    }
+    expect(await downloads(att.id)).toEqual([]);
+    expect((await download(server, att.url)).status).toBe(200);
+    expect(await downloads(att.id)).toHaveLength(1);
+  });
 });

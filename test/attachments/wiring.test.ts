@@ -114,6 +114,7 @@ describe('attachment wiring', () => {
         pace: DEFAULT_PACE,
         uploadBudget: UNLIMITED,
         publicUrl: undefined,
+        downloadIdleMs: 60_000,
       },
     };
     expect((await sweepUnusedAttachments(deps)).uploads).toBe(0);

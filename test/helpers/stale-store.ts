@@ -53,6 +53,7 @@ export function depsWith(store: Store): Deps & WithAttachments {
       pace: DEFAULT_PACE,
       uploadBudget: UNLIMITED,
       publicUrl: undefined,
+      downloadIdleMs: 60_000,
     },
     admins: knownAdmins(store, async () => new Set()),
     agentPresence: new LocalPresence(),

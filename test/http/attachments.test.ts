@@ -268,6 +268,37 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       expect(res.body.error).toContain(why);
     }
   });
+
+  it('the extension judged is the one of the name kept: a script named to lose its last character on cleaning is refused', async () => {
+    const user = await world.user();
+    // Windows drops a name's trailing dots and spaces when it saves it: invoice.bat. is a .bat.
+    for (const name of [
+      'invoice.bat ',
+      'invoice.vbs\u202E',
+      'invoice.hta\u0007',
+      'invoice.cmd\u2066',
+      'invoice.bat.',
+      'invoice.cmd. .',
+    ]) {
+      const res = await upload(server(), { bytes: 'calc.exe', name, fields: as(user) });
+      expect(res.status, JSON.stringify(name)).toBe(415);
+      expect(res.body.code).toBe('ATTACHMENT_TYPE');
+      expect(res.body.error).toMatch(/named \.(bat|vbs|hta|cmd) but the content is text\/plain/);
+    }
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(0);
+  });
+
+  it('a name with quotes, parentheses, a star and other letters is downloaded under an RFC 8187 filename*, which decodes to it', async () => {
+    const user = await world.user();
+    const name = "Квитанция (копия) it's*.txt";
+    const att = uploaded(await upload(server(), { bytes: 'paid', name, fields: as(user) }));
+    expect(att.name).toBe(name);
+    const disposition = (await download(server(), att.url)).headers.get('content-disposition');
+    const value = /filename\*=UTF-8''(.*)$/.exec(disposition ?? '')?.[1];
+    // attr-char: letters, digits and !#$&+-.^_`|~; everything else percent-encoded.
+    expect(value).toMatch(/^(?:[A-Za-z0-9!#$&+\-.^_`|~]|%[0-9A-F]{2})+$/);
+    expect(decodeURIComponent(value ?? '')).toBe(name);
+  });
 });
 
 /** A multipart body with the sender and one text file, as a client would write it by hand. */
@@ -459,6 +490,46 @@ describe('upload bounds (SQLite)', async () => {
     expect(
       (await upload(server(), { bytes: noise(10), name: 'd.txt', fields: as(other) })).status,
     ).toBe(200);
+  });
+
+  it('uploads sent at once cannot pass the quota together: each is checked against what the others stored', async () => {
+    const user = await world.user();
+    // 99,000 bytes each against 200 KiB: two fit, the third does not, however they arrive.
+    const noise = Buffer.from('0123456789 '.repeat(9000));
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        upload(server(), { bytes: noise, name: `${i}.txt`, fields: as(user) }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 413, 413, 413, 413]);
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(2 * noise.length);
+  });
+
+  it('a file part without a Content-Type (declaring nothing, as some mobile clients send it) passes for any accepted type', async () => {
+    const user = await world.user();
+    const png = await pngWithExif(16, 12);
+    for (const [bytes, name, type] of [
+      [png, 'shot.png', 'image/png'],
+      [PDF, 'statement.pdf', 'application/pdf'],
+      [Buffer.from('paid at 10:42\n'), 'note.txt', 'text/plain'],
+    ] as const) {
+      const body = Buffer.concat([
+        Buffer.from(
+          `--b\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n` +
+            `--b\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n`,
+        ),
+        bytes,
+        Buffer.from('\r\n--b--\r\n'),
+      ]);
+      const res = await fetch(`${server().url}/api/attachments`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+      const reply = (await res.json()) as { attachment?: { contentType: string }; error?: string };
+      expect(res.status, `${name}: ${reply.error}`).toBe(200);
+      expect(reply.attachment?.contentType).toBe(type);
+    }
   });
 
   it('bad forms are 4xx naming the problem, and store nothing', async () => {

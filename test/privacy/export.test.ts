@@ -130,6 +130,21 @@ describe.each(await storeTargets())('export on $name', (target) => {
     });
   });
 
+  it('a HEAD is no export: nothing is read out or recorded as user.exported', async () => {
+    const user = await world.user();
+    await api(world.server(), 'POST', '/api/chats', { userId: user.id, userName: user.name });
+    const exports = async () =>
+      (
+        await world.server().store.audit.list({ action: 'user.exported', limit: 200 })
+      ).entries.filter((e) => e.details.userId === user.id);
+    await fetch(`${world.server().url}/api/users/${user.id}/export${AS_SUPER}`, {
+      method: 'HEAD',
+    });
+    expect(await exports()).toEqual([]);
+    await exported(world.server().url, `/api/users/${user.id}/export${AS_SUPER}`);
+    expect(await exports()).toHaveLength(1);
+  });
+
   it('an unknown user is 404 USER_NOT_FOUND, a malformed id 400, a plain admin 403', async () => {
     const unknown = await api(
       world.server(),

@@ -67,6 +67,12 @@ function readFile(
   gate: BudgetGate,
 ): Promise<ReceivedFile> {
   return new Promise((resolve, reject) => {
+    // The parser may have given up on the part (the body ended inside it) while the
+    // uploader was being admitted: its error and close were emitted before anyone listened.
+    if (file.destroyed) {
+      reject(file.errored ?? formError('The multipart body ended inside the file part'));
+      return;
+    }
     let taken = 0;
     const refuse = () => {
       file.destroy();
@@ -161,10 +167,18 @@ function parseFields(fields: Record<string, string>) {
   return parsed.data;
 }
 
-/** `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name. */
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback and the real name, in
+ * RFC 8187's form, which allows fewer characters unencoded than encodeURIComponent leaves:
+ * not ' (its own delimiter), (, ) or *.
+ */
 function disposition(kind: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7E]|["\\%]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** A header as one string: repeated, its values joined (so it matches no single validator). */
@@ -325,6 +339,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               link,
               range: parseRange(req.headers.range),
               ifRange: headerText(req.headers['if-range']),
+              headersOnly: req.method === 'HEAD',
             });
           } catch (err) {
             if (err instanceof RangeNotSatisfiable) {
@@ -333,6 +348,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             throw err;
           }
           downloadHeaders(reply, download);
+          // A client that stops reading would hold the connection and the file's stream for
+          // as long as it keeps the connection open: cut once nothing could be sent for this
+          // long. Node sets the socket's timeout afresh for the connection's next request.
+          reply.raw.setTimeout(ctx.deps.attachments.downloadIdleMs, () => reply.raw.destroy());
           return reply.send(download.body);
         },
       );

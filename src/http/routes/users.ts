@@ -18,7 +18,12 @@ export function userRoutes(ctx: HttpContext): FastifyPluginAsync {
     const app = plugin.withTypeProvider<ZodTypeProvider>();
     app.get(
       '/users/:userId/export',
-      { schema: routeSchema('GET /api/users/:userId/export'), ...chargeRead(ctx) },
+      {
+        schema: routeSchema('GET /api/users/:userId/export'),
+        ...chargeRead(ctx),
+        // A HEAD would run the export and record it (user.exported) for a reply of no bytes.
+        exposeHeadRoute: false,
+      },
       async (req, reply) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
