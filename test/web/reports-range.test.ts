@@ -4,7 +4,13 @@
  * and the numbers are written the same way in the cards, charts and tables.
  */
 import { describe, expect, it } from 'vitest';
-import { bucketLabel, duration, score, share } from '../../web/console/reports/figures.js';
+import {
+  bucketLabel,
+  bucketTick,
+  duration,
+  score,
+  share,
+} from '../../web/console/reports/figures.js';
 import {
   addDays,
   dayOf,
@@ -88,6 +94,22 @@ describe('the figures as written', () => {
     expect(duration(null, 'en')).toBe('—');
   });
 
+  it('writes Russian and Uzbek durations with the catalogue’s unit words', () => {
+    // Not Intl's: Chromium has none for Uzbek and fell back to English ("26 sec").
+    expect([26, 90, 7200, 3 * 86_400].map((s) => duration(s, 'ru'))).toEqual([
+      '26 с',
+      '1,5 мин',
+      '2 ч',
+      '3 дн.',
+    ]);
+    expect([26, 90, 7200, 3 * 86_400].map((s) => duration(s, 'uz'))).toEqual([
+      '26 son.',
+      expect.stringMatching(/^1[.,]5 daq\.$/), // the decimal sign is the browser's Intl's
+      '2 soat',
+      '3 kun',
+    ]);
+  });
+
   it('writes ratings with one decimal and shares as percentages', () => {
     expect(score(4.25, 'en')).toBe('4.3');
     expect(score(4, 'ru')).toBe('4,0');
@@ -99,5 +121,20 @@ describe('the figures as written', () => {
     const at = '2026-12-04T19:00:00.000Z';
     expect(bucketLabel(at, 'day', 'Asia/Tashkent', 'en')).toBe('Dec 5, 2026');
     expect(bucketLabel(at, 'day', 'UTC', 'en')).toBe('Dec 4, 2026');
+  });
+
+  it('names the months with the catalogue’s words in each language, on the axis too', () => {
+    // Chromium's Intl has no Uzbek month names: it wrote "M11 30" under the chart.
+    const at = '2026-11-29T19:00:00.000Z'; // 30 November in Tashkent
+    const hour = '2026-12-05T09:00:00.000Z'; // 14:00 on 5 December in Tashkent
+    const label = (lang: 'en' | 'ru' | 'uz') => [
+      bucketLabel(at, 'day', 'Asia/Tashkent', lang),
+      bucketTick(Date.parse(at), 'day', 'Asia/Tashkent', lang),
+      bucketLabel(hour, 'hour', 'Asia/Tashkent', lang),
+      bucketTick(Date.parse(hour), 'hour', 'Asia/Tashkent', lang),
+    ];
+    expect(label('en')).toEqual(['Nov 30, 2026', 'Nov 30', 'Dec 5, 02:00 PM', '5, 02:00 PM']);
+    expect(label('ru')).toEqual(['30 нояб. 2026 г.', '30 нояб.', '5 дек., 14:00', '5, 14:00']);
+    expect(label('uz')).toEqual(['30-noy, 2026', '30-noy', '5-dek, 14:00', '5, 14:00']);
   });
 });

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { duration } from '../../web/console/reports/figures.js';
+import { bucketLabel, duration } from '../../web/console/reports/figures.js';
+import type { Lang } from '../../web/shared/i18n/index.js';
+import { reportStrings } from '../../web/shared/i18n/reports.js';
 import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
@@ -136,6 +138,7 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
   async function reportsAs(
     who: { id: string },
     height = 900,
+    lang: Lang = 'en',
   ): Promise<{ page: Page; violations: string[] }> {
     const ctx = await browser.newContext({
       viewport: { width: 1280, height },
@@ -152,7 +155,7 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
         seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
       );
     });
-    await page.goto(`${server.url}/console?lang=en#token=${tokens[who.id]}`);
+    await page.goto(`${server.url}/console?lang=${lang}#token=${tokens[who.id]}`);
     await page.click('[data-handover=accept]');
     await page.locator('.topbar__connection[data-connection=online]').waitFor();
     await page.click('[data-view=reports]');
@@ -269,6 +272,42 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
     ).toEqual([]);
     expect(await seriousViolations(page)).toEqual([]);
   }, 60_000);
+
+  it.each(['ru', 'uz'] as const)(
+    'writes every duration and date in %s words, not the words Intl falls back to',
+    async (lang) => {
+      // Chromium's Intl has no Uzbek units or month names: it wrote "26 sec" and "M11 30".
+      const { page } = await reportsAs(boss, 900, lang);
+      const units = Object.entries(reportStrings[lang])
+        .filter(([key]) => key.startsWith('duration'))
+        .map(([, pattern]) => pattern);
+      const durations = [
+        ...(await page
+          .locator('[data-figure$=".median"], [data-figure$=".p90"]')
+          .evaluateAll((els) => els.map((e) => e.textContent ?? ''))),
+        ...(await page
+          .locator('[data-field$=Median]')
+          .evaluateAll((els) => els.map((e) => e.textContent ?? ''))),
+        ...(await page
+          .locator('.report-chart[data-chart=firstResponse] .report-table td')
+          .evaluateAll((els) => els.map((e) => e.textContent ?? ''))),
+      ].filter((text) => text !== '—');
+      expect(durations.length).toBeGreaterThan(6);
+      for (const text of durations) expect(units).toContain(text.replace(/^\d+([.,]\d)?/, '{n}'));
+
+      const from = await page.locator('input[name=from]').inputValue();
+      const days = [0, 1, 2, 3, 4, 5, 6].map((n) =>
+        Array.from({ length: n }).reduce<string>((day) => addDay(day), from),
+      );
+      expect(
+        await page
+          .locator('.report-chart[data-chart=volume] .report-table tbody th')
+          .evaluateAll((els) => els.map((e) => e.textContent)),
+      ).toEqual(days.map((day) => bucketLabel(startOf(day), 'day', ZONE, lang)));
+      await page.screenshot({ path: join(tmpdir(), `fastorika-reports-${lang}.png`) });
+    },
+    60_000,
+  );
 
   it('shows an admin their own chats and their own row', async () => {
     const { page } = await reportsAs(anna);

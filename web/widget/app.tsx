@@ -153,6 +153,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const desk = useDesk(client);
   const queue = useQueuePosition(client);
   const launcher = useRef<HTMLButtonElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const closed = chat?.status === 'closed';
 
   const view = useChat(client, chat?._id, {
@@ -166,7 +167,8 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     chat && !closed ? chat._id : undefined,
     useUploadLimit(config.server),
   );
-  const drop = useDropZone(closed ? undefined : attach.attach);
+  // Without a token nothing can be sent: no file is taken either.
+  const drop = useDropZone(closed || noToken ? undefined : attach.attach);
   // Replies not read yet, also those that came while the page was closed: on the launcher.
   const unread = open ? 0 : unreadFrom(view.timeline, (m) => !view.ours(m));
   const seqNow = useRef(0);
@@ -244,24 +246,38 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     launcher.current?.focus();
   };
 
+  // With no message box to focus, the keyboard goes to the dialog's close button (a screen
+  // reader reads the dialog's name and its one sentence, aria-describedby).
+  useEffect(() => {
+    if (open && noToken) closeButton.current?.focus();
+  }, [open, noToken]);
+
   const place = chat && queue?.chatId === chat._id && !chat.assignedAdminName ? queue : undefined;
-  const status = closed
-    ? t('chatClosed')
-    : chat?.assignedAdminName
-      ? sentence(w('talkingTo'), { name: chat.assignedAdminName })
-      : place?.position
-        ? place.estimatedWaitSeconds === null
-          ? w('queuePosition', { position: place.position })
-          : w('queuePositionWait', {
-              position: place.position,
-              wait: waitWords(place.estimatedWaitSeconds, lang),
-            })
-        : chat
-          ? w('waitingAgent')
-          : w('intro');
+  // No token on a server that wants one (the page's mistake): the chat is not available
+  // here, and that is all the panel says; no invitation to write, no box that cannot send.
+  const status = noToken
+    ? undefined
+    : closed
+      ? t('chatClosed')
+      : chat?.assignedAdminName
+        ? sentence(w('talkingTo'), { name: chat.assignedAdminName })
+        : place?.position
+          ? place.estimatedWaitSeconds === null
+            ? w('queuePosition', { position: place.position })
+            : w('queuePositionWait', {
+                position: place.position,
+                wait: waitWords(place.estimatedWaitSeconds, lang),
+              })
+          : chat
+            ? w('waitingAgent')
+            : w('intro');
   // Closed, or nobody there: said until someone answers; the user may still write.
   const offline =
-    desk && (!desk.open || desk.availableAgents === 0) && !closed && !chat?.assignedAdminName
+    desk &&
+    (!desk.open || desk.availableAgents === 0) &&
+    !closed &&
+    !noToken &&
+    !chat?.assignedAdminName
       ? desk.nextOpenAt
         ? w('offlineUntil', { time: openingWords(desk.nextOpenAt, lang) })
         : w('offline')
@@ -274,6 +290,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
           class={`panel ${drop.over ? 'panel--drop' : ''}`}
           role="dialog"
           aria-labelledby="fc-title"
+          aria-describedby={noToken ? 'fc-unavailable' : undefined}
           {...drop.handlers}
           onKeyDown={(e) => {
             if (e.key === 'Escape') {
@@ -287,11 +304,19 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
               <h2 id="fc-title" class="panel__title">
                 {w('title')}
               </h2>
-              <p class="panel__status" data-testid="status">
-                {status}
-              </p>
+              {status ? (
+                <p class="panel__status" data-testid="status">
+                  {status}
+                </p>
+              ) : null}
             </div>
-            <button type="button" class="panel__close" aria-label={w('closeChat')} onClick={close}>
+            <button
+              ref={closeButton}
+              type="button"
+              class="panel__close"
+              aria-label={w('closeChat')}
+              onClick={close}
+            >
               <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path d="M6 6l12 12M18 6L6 18" />
               </svg>
@@ -309,7 +334,8 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
           ) : null}
           {connection === 'online' ? null : (
             <p
-              class="banner"
+              id={noToken ? 'fc-unavailable' : undefined}
+              class={noToken ? 'banner banner--unavailable' : 'banner'}
               role="status"
               data-connection={expired && !gaveUpWaiting ? 'expired' : connection}
             >
@@ -324,31 +350,35 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
                       : t('reconnecting')}
             </p>
           )}
-          <MessageList
-            timeline={view.timeline}
-            mine={view.ours}
-            selfId={identity.id}
-            t={t}
-            lang={lang}
-            onRetry={view.retry}
-            onLoadOlder={view.loadOlder}
-            loadingOlder={view.loadingOlder}
-            notices={notices.map(
-              (n): Notice => ({
-                key: n.key,
-                afterSeq: n.afterSeq,
-                text: sentence(w(n.words), { name: n.name }),
-              }),
-            )}
-            server={config.server}
-            footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
-          />
+          {noToken ? null : (
+            <MessageList
+              timeline={view.timeline}
+              mine={view.ours}
+              selfId={identity.id}
+              t={t}
+              lang={lang}
+              onRetry={view.retry}
+              onLoadOlder={view.loadOlder}
+              loadingOlder={view.loadingOlder}
+              notices={notices.map(
+                (n): Notice => ({
+                  key: n.key,
+                  afterSeq: n.afterSeq,
+                  text: sentence(w(n.words), { name: n.name }),
+                }),
+              )}
+              server={config.server}
+              footer={
+                view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined
+              }
+            />
+          )}
           {error ? (
             <p class="banner banner--error" role="alert">
               {error}
             </p>
           ) : null}
-          {closed ? (
+          {noToken ? null : closed ? (
             <div class="panel__closed">
               {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
               <p role="status">{t('chatClosed')}</p>

@@ -1,28 +1,45 @@
 /**
- * The report's numbers as the page writes them: durations in the admin's language, the
- * buckets' dates in the chosen zone, and the CSAT split the summary allows. Plain
- * functions, shared by the cards, the charts and the tables under them, so a chart and
- * its table cannot show two different numbers.
+ * The report's numbers as the page writes them: durations and the buckets' dates in the
+ * admin's language (unit and month names from the catalogue, so that a browser without
+ * the language's Intl data writes them too) and the chosen zone, and the CSAT split the
+ * summary allows. Plain functions, shared by the cards, the charts and the tables under
+ * them, so a chart and its table cannot show two different numbers.
  */
-import { type Lang, LOCALE } from '../../shared/i18n/index.js';
+import { type Lang, LOCALE, type Translate, translator } from '../../shared/i18n/index.js';
+import { type ReportKey, reportStrings } from '../../shared/i18n/reports.js';
+import { wallClockOf } from './range.js';
 
-/** A duration in seconds, shortest readable unit: `45 s`, `12.5 min`, `2.3 h`. */
+/** Each language's words (the catalogue's), made once per language. */
+const words = new Map<Lang, Translate<ReportKey>>();
+function wordsOf(lang: Lang): Translate<ReportKey> {
+  let r = words.get(lang);
+  if (!r) {
+    r = translator(reportStrings, lang);
+    words.set(lang, r);
+  }
+  return r;
+}
+
+/**
+ * A duration in seconds, shortest readable unit: `45 sec`, `12.5 min`, `2.3 hr`, `3 days`.
+ * The unit words are the catalogue's (Chromium's Intl has no Uzbek units: it wrote "26 sec"
+ * on an Uzbek page); the number is Intl's, in the language's format.
+ */
 export function duration(seconds: number | null | undefined, lang: Lang): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const [value, unit] =
+  // Days from two on, so the day unit is always plural.
+  const [value, unit]: [number, ReportKey] =
     seconds < 60
-      ? [seconds, 'second']
+      ? [seconds, 'durationSeconds']
       : seconds < 3600
-        ? [seconds / 60, 'minute']
+        ? [seconds / 60, 'durationMinutes']
         : seconds < 86_400 * 2
-          ? [seconds / 3600, 'hour']
-          : [seconds / 86_400, 'day'];
-  return new Intl.NumberFormat(LOCALE[lang], {
-    style: 'unit',
-    unit,
-    unitDisplay: 'short',
+          ? [seconds / 3600, 'durationHours']
+          : [seconds / 86_400, 'durationDays'];
+  const n = new Intl.NumberFormat(LOCALE[lang], {
     maximumFractionDigits: value < 10 ? 1 : 0,
   }).format(value);
+  return wordsOf(lang)(unit, { n });
 }
 
 export function count(value: number, lang: Lang): string {
@@ -46,6 +63,40 @@ export function share(value: number | null | undefined, lang: Lang): string {
   );
 }
 
+const times = new Map<string, Intl.DateTimeFormat>();
+
+/** The hour and minute in `timezone`, in the language's clock (Intl has it for all three). */
+function timeOf(at: number, timezone: string, lang: Lang): string {
+  const key = `${lang}|${timezone}`;
+  let f = times.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE[lang], {
+      timeZone: timezone,
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    times.set(key, f);
+  }
+  return f.format(at);
+}
+
+type DatePattern = 'dateOfDay' | 'dateOfHour' | 'tickOfDay' | 'tickOfHour';
+
+/**
+ * A date by the catalogue's pattern and month names (Chromium's Intl has no Uzbek ones: it
+ * wrote "M11 30"): the calendar of `timezone`, the clock in the language's format.
+ */
+function dateIn(pattern: DatePattern, at: number, timezone: string, lang: Lang): string {
+  const r = wordsOf(lang);
+  const { year, month, day } = wallClockOf(at, timezone);
+  return r(pattern, {
+    year,
+    month: r('monthsShort').split(' ')[month - 1] ?? String(month),
+    day,
+    time: pattern.endsWith('Hour') ? timeOf(at, timezone, lang) : '',
+  });
+}
+
 /** A bucket's start as the chosen zone's calendar shows it: the date, and the hour for hours. */
 export function bucketLabel(
   at: string,
@@ -53,27 +104,17 @@ export function bucketLabel(
   timezone: string,
   lang: Lang,
 ): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone: timezone,
-    ...(interval === 'hour'
-      ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
-      : { year: 'numeric', month: 'short', day: 'numeric' }),
-  }).format(Date.parse(at));
+  return dateIn(interval === 'hour' ? 'dateOfHour' : 'dateOfDay', Date.parse(at), timezone, lang);
 }
 
-/** A bucket as a chart's axis writes it: the day without the year, or the hour. */
+/** A bucket as a chart's axis writes it: the day without the year, or the day and hour. */
 export function bucketTick(
   at: number,
   interval: 'day' | 'hour',
   timezone: string,
   lang: Lang,
 ): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone: timezone,
-    ...(interval === 'hour'
-      ? { day: 'numeric', hour: '2-digit', minute: '2-digit' }
-      : { month: 'short', day: 'numeric' }),
-  }).format(at);
+  return dateIn(interval === 'hour' ? 'tickOfHour' : 'tickOfDay', at, timezone, lang);
 }
 
 /** Steps a count axis may take: whole numbers. */

@@ -47,6 +47,21 @@ function wallTime(at: number, timezone: string): number {
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
+/** The calendar date and the wall clock in `timezone` at `at`, as numbers (month 1–12). */
+export function wallClockOf(
+  at: number,
+  timezone: string,
+): { year: number; month: number; day: number; hour: number; minute: number } {
+  const wall = new Date(wallTime(at, timezone));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+  };
+}
+
 /** The zone's offset from UTC at `at`, in milliseconds (Tashkent: +5 h). */
 function offsetAt(at: number, timezone: string): number {
   return wallTime(at, timezone) - Math.floor(at / 1000) * 1000;

@@ -58,7 +58,16 @@ export type ReportKey =
   | 'csvFirstResponse'
   | 'csvCsat'
   | 'csvAgents'
-  | 'csvFailed';
+  | 'csvFailed'
+  | 'durationSeconds'
+  | 'durationMinutes'
+  | 'durationHours'
+  | 'durationDays'
+  | 'monthsShort'
+  | 'dateOfDay'
+  | 'dateOfHour'
+  | 'tickOfDay'
+  | 'tickOfHour';
 
 export const reportStrings: Catalogue<ReportKey> = {
   en: {
@@ -119,6 +128,19 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Ratings',
     csvAgents: 'Agents',
     csvFailed: 'Could not download: {reason}',
+    // Durations and dates in words of our own, not Intl's: Chromium has no Uzbek unit or
+    // month names ("26 sec", "M11 30"). {n} is the number in the language's format; days
+    // are written from two on, so their unit is plural.
+    durationSeconds: '{n} sec',
+    durationMinutes: '{n} min',
+    durationHours: '{n} hr',
+    durationDays: '{n} days',
+    // Twelve abbreviations, January first, separated by spaces.
+    monthsShort: 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec',
+    dateOfDay: '{month} {day}, {year}',
+    dateOfHour: '{month} {day}, {time}',
+    tickOfDay: '{month} {day}',
+    tickOfHour: '{day}, {time}',
   },
   ru: {
     reportsTab: 'Отчёты',
@@ -178,6 +200,15 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Оценки',
     csvAgents: 'Операторы',
     csvFailed: 'Не удалось скачать: {reason}',
+    durationSeconds: '{n} с',
+    durationMinutes: '{n} мин',
+    durationHours: '{n} ч',
+    durationDays: '{n} дн.',
+    monthsShort: 'янв. февр. мар. апр. мая июн. июл. авг. сент. окт. нояб. дек.',
+    dateOfDay: '{day} {month} {year} г.',
+    dateOfHour: '{day} {month}, {time}',
+    tickOfDay: '{day} {month}',
+    tickOfHour: '{day}, {time}',
   },
   uz: {
     reportsTab: 'Hisobotlar',
@@ -237,5 +268,14 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Baholar',
     csvAgents: 'Operatorlar',
     csvFailed: 'Yuklab boʻlmadi: {reason}',
+    durationSeconds: '{n} son.',
+    durationMinutes: '{n} daq.',
+    durationHours: '{n} soat',
+    durationDays: '{n} kun',
+    monthsShort: 'yan fev mar apr may iyn iyl avg sen okt noy dek',
+    dateOfDay: '{day}-{month}, {year}',
+    dateOfHour: '{day}-{month}, {time}',
+    tickOfDay: '{day}-{month}',
+    tickOfHour: '{day}, {time}',
   },
 };
