@@ -17,7 +17,7 @@ import type { Database, MessagesTable } from '../store/schema.js';
 import { cachingStatements } from '../store/sqlite-statements.js';
 import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
-import { jsonStagingInsert, preparedStagingInsert, type StagingInsert } from './staging-insert.js';
+import { jsonStagingInsert, type StagingInsert, valuesStagingInsert } from './staging-insert.js';
 
 /**
  * Messages read from the export, before their chat's order (and so their seq) is known, with
@@ -64,11 +64,10 @@ export interface ImportDatabase {
 }
 
 /**
- * Kysely's SQLite driver prepares every query it runs; the import runs the same statements
- * again and again (the chats' multi-row inserts, each group's append and recomputes), and
- * preparing a multi-row INSERT of thousands of parameters cost ~1.7 ms each time. A prepared
- * statement is reusable, so keep the recent ones (the store's statement cache,
- * src/store/sqlite-statements.ts).
+ * Kysely's SQLite driver prepares every query it runs; the import runs the same few large
+ * statements thousands of times (see reusable-insert.ts), and preparing a 12,000-parameter
+ * INSERT each time cost ~1.7 ms. A prepared statement is reusable, so keep the recent ones
+ * (the store's statement cache, src/store/sqlite-statements.ts).
  */
 const CACHED_STATEMENTS = 32;
 
@@ -101,13 +100,7 @@ async function lockSqlite(path: string): Promise<BetterSqlite3.Database | undefi
   }
 }
 
-interface OpenedSqlite {
-  db: Kysely<ImportTables>;
-  /** The same connection, for the staging insert that runs on it directly. */
-  connection: BetterSqlite3.Database;
-}
-
-async function openSqlite(path: string): Promise<OpenedSqlite> {
+async function openSqlite(path: string): Promise<Kysely<ImportTables>> {
   const { default: Sqlite } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const lock = await lockSqlite(path);
@@ -131,12 +124,11 @@ async function openSqlite(path: string): Promise<OpenedSqlite> {
     if (errorCode(err).startsWith('SQLITE_BUSY')) throw new InputError(SERVER_RUNNING);
     throw err;
   }
-  const db = new Kysely<ImportTables>({
+  return new Kysely<ImportTables>({
     dialect: new SqliteDialect({
       database: cachingStatements(database, CACHED_STATEMENTS, { afterClose: () => lock?.close() }),
     }),
   });
-  return { db, connection: database };
 }
 
 const POSTGRES_CONNECTIONS = TUNABLES.importPostgresConnections.value;
@@ -220,10 +212,8 @@ export async function openImportDatabase(
   config: DatabaseConfig,
   { claimFirst = false }: OpenOptions = {},
 ): Promise<ImportDatabase> {
-  const { db, connection } =
-    config.kind === 'sqlite'
-      ? await openSqlite(config.path)
-      : { db: await openPostgres(config.url), connection: undefined };
+  const db =
+    config.kind === 'postgres' ? await openPostgres(config.url) : await openSqlite(config.path);
   let lock: { release(): Promise<void> } | undefined;
   const claim = async () => {
     // SQLite's claim is its lock file, taken as it opened.
@@ -240,11 +230,11 @@ export async function openImportDatabase(
     await close();
     throw err;
   }
-  if (connection) {
+  if (config.kind === 'sqlite') {
     return {
       kind: config.kind,
       db,
-      insertStaged: preparedStagingInsert(connection),
+      insertStaged: valuesStagingInsert(db),
       connections: 1,
       scratch: (table) => table.temporary(),
       claim,
