@@ -96,6 +96,11 @@ export async function plainTextProblem(bytes: Uint8Array): Promise<string | unde
 /** The accepted type of the content, or why it is refused. */
 export async function sniff(bytes: Uint8Array): Promise<Sniffed> {
   if (bytes.length === 0) return { refused: 'an empty file' };
+  // A UTF-16 byte order mark: its first bytes also read as an audio frame's, which is what
+  // the sniffer would name.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { refused: 'UTF-16 text (text files are taken as UTF-8)' };
+  }
   // Loaded on the first upload, not at start.
   const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(bytes);

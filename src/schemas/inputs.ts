@@ -257,12 +257,19 @@ export const AttachmentLinkQuery = z.object({
  * The form fields of an upload besides `file` (multipart, so documented here and read by
  * the route): the chat, and v2's sender fields for AUTH_MODE=none.
  */
-export const UploadFields = z.object({
-  chatId: id.optional(),
-  senderId: id.optional(),
-  senderType: senderType.optional(),
-  senderName: name.optional(),
-});
+export const UploadFields = z
+  .object({
+    chatId: id.optional(),
+    senderId: id.optional(),
+    senderType: senderType.optional(),
+    senderName: name.optional(),
+  })
+  // A role claimed for no one would be checked against nothing and ignored: a claim that
+  // must agree with the token names whom it is about.
+  .refine((fields) => fields.senderType === undefined || fields.senderId !== undefined, {
+    message: 'senderType needs senderId (whose type it is)',
+    path: ['senderType'],
+  });
 
 /** set-availability and POST /api/agents/availability: the caller's own choice. */
 export const AvailabilityBody = z.object({ status: z.enum(AVAILABILITIES) });

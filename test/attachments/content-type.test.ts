@@ -49,6 +49,18 @@ describe('the type of an upload comes from its bytes', () => {
     expect(await plainTextProblem(Buffer.from([0x66, 0xff, 0xfe, 0x66]))).toMatch(/UTF-8/);
   });
 
+  it('UTF-16 text is refused as UTF-16, in either byte order, not as the audio its mark resembles', async () => {
+    const utf16 = (order: 'utf16le' | 'utf16be') => {
+      const le = Buffer.from('\uFEFFPayment failed at 10:42\n', 'utf16le');
+      return order === 'utf16le' ? le : Buffer.from(le).swap16();
+    };
+    for (const order of ['utf16le', 'utf16be'] as const) {
+      expect(await sniff(utf16(order)), order).toEqual({
+        refused: 'UTF-16 text (text files are taken as UTF-8)',
+      });
+    }
+  });
+
   it('C1 control characters (U+0080-U+009F, such as the 8-bit CSI terminal escape) are controls too', async () => {
     expect(await plainTextProblem(text('ok \u009B31m red'))).toMatch(/control characters/);
     expect(await plainTextProblem(text('line\u0085next'))).toMatch(/control characters/);

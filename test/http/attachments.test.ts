@@ -553,6 +553,9 @@ describe('upload bounds (SQLite)', async () => {
     for (let i = 0; i < 20; i++) fields.set(`f${i}`, 'x');
     const longField = new FormData();
     longField.set('chatId', 'x'.repeat(5000));
+    const typeForNoOne = new FormData();
+    typeForNoOne.set('senderType', 'admin');
+    typeForNoOne.set('file', new Blob(['a']), 'a.txt');
     const cases: [
       string,
       Promise<{ status: number; body: { code: string; error: string } }>,
@@ -564,6 +567,7 @@ describe('upload bounds (SQLite)', async () => {
       ['misnamed part', post(misnamed), 400, /named "file"/],
       ['too many fields', post(fields), 400, /Too many form fields/],
       ['a long field', post(longField), 400, /too long/],
+      ['a sender type for no one', post(typeForNoOne), 400, /senderType needs senderId/],
       ['JSON', post('{}', { 'content-type': 'application/json' }), 400, /multipart/],
       ['not a form', post('hello', { 'content-type': 'text/plain' }), 415, /./],
       [
