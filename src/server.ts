@@ -125,7 +125,7 @@ function attachmentServices(
       monotonicMs(),
       metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
     ),
-    downloadIdleMs: config.tunables.attachmentDownloadIdleMs,
+    downloadIdleMs: config.tunables.downloadIdleMs,
   };
 }
 

@@ -881,14 +881,14 @@ export const TUNABLES = {
       accepts: { kind: 'whole', min: 1_000, max: 3_600_000 },
     },
   },
-  attachmentDownloadIdleMs: {
+  downloadIdleMs: {
     value: 60_000,
     unit: 'ms',
-    area: 'attachments',
+    area: 'connections',
     reason:
-      "A download to which nothing could be sent for this long (its client stopped reading) is cut and its connection closed: TCP's retransmissions to a client on a poor link back off to tens of seconds, so a shorter wait cuts downloads that would have finished; without it, each such client would hold a connection and the file's stream for as long as it kept the connection open.",
+      "A download (an attachment, a transcript, a user's export) to which nothing could be sent for this long (its client stopped reading) is cut and its connection closed: TCP's retransmissions to a client on a poor link back off to tens of seconds, so a shorter wait cuts downloads that would have finished; without it, each such client would hold a connection and the stream behind it for as long as it kept the connection open.",
     override: {
-      env: 'ATTACHMENT_DOWNLOAD_IDLE_MS',
+      env: 'DOWNLOAD_IDLE_MS',
       accepts: { kind: 'whole', min: 1_000, max: 600_000 },
     },
   },

@@ -1,6 +1,6 @@
 /**
  * A download whose client stops reading is cut once nothing could be sent to it for
- * ATTACHMENT_DOWNLOAD_IDLE_MS: without a bound, every such connection held its socket and
+ * DOWNLOAD_IDLE_MS: without a bound, every such connection held its socket and
  * its stream of the file for as long as the client kept it open. One that reads, however
  * slowly, is not cut. The bound is made small through the configuration.
  */
@@ -14,7 +14,7 @@ import { useWorld } from '../helpers/world.js';
 describe('downloads whose client stops reading (SQLite)', async () => {
   const [sqlite] = await storeTargets();
   if (!sqlite) throw new Error('no SQLite target');
-  const world = useWorld(sqlite, { ATTACHMENT_DOWNLOAD_IDLE_MS: '1000' });
+  const world = useWorld(sqlite, { DOWNLOAD_IDLE_MS: '1000' });
 
   /**
    * GETs `path` and reads nothing for `pauseMs`, then reads to the end: what arrived. A

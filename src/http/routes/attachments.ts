@@ -40,6 +40,7 @@ import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
 import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
+import { cutWhenStalled } from '../stalled-reply.js';
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
 const tooLarge = (maxBytes: number) =>
@@ -348,10 +349,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             throw err;
           }
           downloadHeaders(reply, download);
-          // A client that stops reading would hold the connection and the file's stream for
-          // as long as it keeps the connection open: cut once nothing could be sent for this
-          // long. Node sets the socket's timeout afresh for the connection's next request.
-          reply.raw.setTimeout(ctx.deps.attachments.downloadIdleMs, () => reply.raw.destroy());
+          cutWhenStalled(reply, ctx.deps.attachments.downloadIdleMs);
           return reply.send(download.body);
         },
       );

@@ -9,6 +9,7 @@ import { adminClaim, userClaim } from '../../auth/actor.js';
 import { openTranscript } from '../../transcripts/use-cases.js';
 import type { HttpContext } from '../context.js';
 import { routeSchema } from '../route-schema.js';
+import { cutWhenStalled } from '../stalled-reply.js';
 import { chargeRead } from './read-budget.js';
 
 export function transcriptRoutes(ctx: HttpContext): FastifyPluginAsync {
@@ -35,6 +36,7 @@ export function transcriptRoutes(ctx: HttpContext): FastifyPluginAsync {
           .header('content-security-policy', download.contentSecurityPolicy)
           .header('x-content-type-options', 'nosniff')
           .header('cache-control', 'private, no-store');
+        cutWhenStalled(reply, ctx.deps.attachments.downloadIdleMs);
         return reply.send(Readable.from(download.body));
       },
     );

@@ -7,6 +7,7 @@ import { eraseUser } from '../../privacy/erasure.js';
 import { exportUser } from '../../privacy/export.js';
 import type { HttpContext } from '../context.js';
 import { routeSchema } from '../route-schema.js';
+import { cutWhenStalled } from '../stalled-reply.js';
 import { chargeRead } from './read-budget.js';
 
 /**
@@ -28,6 +29,7 @@ export function userRoutes(ctx: HttpContext): FastifyPluginAsync {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
         const document = await exportUser(ctx.deps, actor, req.params.userId);
+        cutWhenStalled(reply, ctx.deps.attachments.downloadIdleMs);
         // Streamed as it is read: the documented schema is checked by the tests, not here.
         return reply
           .type('application/json; charset=utf-8')
