@@ -169,40 +169,14 @@ export async function uploadAttachment(
   if (contradicted) throw new AppError('ATTACHMENT_TYPE', `The file is ${contradicted}`);
   await scan(deps, file.bytes);
   const prepared = await prepare(deps, file, sniffed.type);
-  // From the quota's check to the record's insert, one upload of an uploader at a time (on
-  // this node): uploads sent together would each see what the others had not stored yet.
-  const endTurn = await quotaTurns.take(uploader.id);
-  try {
-    return await store(deps, actor, uploader, input.chatId, name, sniffed.type, prepared);
-  } finally {
-    endTurn();
-  }
-}
-
-/** The quota checked, the bytes and the record stored, the attachment as its reply. */
-async function store(
-  deps: AttachmentDeps,
-  actor: Actor,
-  uploader: Person,
-  chatId: string | undefined,
-  name: string,
-  type: AcceptedType,
-  prepared: Awaited<ReturnType<typeof prepare>>,
-): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const thumbSize = prepared.thumbnail?.bytes.length ?? 0;
-  assertWithinQuota(
-    await deps.store.attachments.bytesHeldBy(uploader.id),
-    prepared.bytes.length + thumbSize,
-    deps.attachments.quotaBytes,
-  );
-
   const id = newAttachmentId();
   const record: AttachmentRecord = {
     id,
     uploaderId: uploader.id,
-    chatId: chatId ?? null,
+    chatId: input.chatId ?? null,
     name,
-    contentType: type,
+    contentType: sniffed.type,
     size: prepared.bytes.length,
     width: prepared.width,
     height: prepared.height,
@@ -214,6 +188,29 @@ async function store(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
+  // From the quota's check to the record's insert, one upload of an uploader at a time (on
+  // this node): uploads sent together would each see what the others had not stored yet.
+  const endTurn = await quotaTurns.take(uploader.id);
+  try {
+    await storeWithinQuota(deps, record, prepared);
+  } finally {
+    endTurn();
+  }
+  const links = signerFor(deps.attachments.links, linkViewer(actor));
+  return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
+}
+
+/** The quota checked, then the bytes and the record stored: all of them, or none. */
+async function storeWithinQuota(
+  deps: AttachmentDeps,
+  record: AttachmentRecord,
+  prepared: Awaited<ReturnType<typeof prepare>>,
+): Promise<void> {
+  assertWithinQuota(
+    await deps.store.attachments.bytesHeldBy(record.uploaderId),
+    record.size + record.thumbSize,
+    deps.attachments.quotaBytes,
+  );
   const { blobs } = deps.attachments;
   try {
     await blobs.put(record.blobKey, prepared.bytes, record.contentType);
@@ -228,6 +225,4 @@ async function store(
     ]);
     throw err;
   }
-  const links = signerFor(deps.attachments.links, linkViewer(actor));
-  return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }
