@@ -37,29 +37,30 @@ function wallClock(timezone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The wall clock in `timezone` at `at`, read as if it were UTC (milliseconds). */
-function wallTime(at: number, timezone: string): number {
+interface WallClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The calendar date and the wall clock in `timezone` at `at`, as numbers. */
+export function wallClockOf(at: number, timezone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const p of wallClock(timezone).formatToParts(at)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return { year, month, day, hour, minute, second };
 }
 
-/** The calendar date and the wall clock in `timezone` at `at`, as numbers (month 1–12). */
-export function wallClockOf(
-  at: number,
-  timezone: string,
-): { year: number; month: number; day: number; hour: number; minute: number } {
-  const wall = new Date(wallTime(at, timezone));
-  return {
-    year: wall.getUTCFullYear(),
-    month: wall.getUTCMonth() + 1,
-    day: wall.getUTCDate(),
-    hour: wall.getUTCHours(),
-    minute: wall.getUTCMinutes(),
-  };
+/** The wall clock in `timezone` at `at`, read as if it were UTC (milliseconds). */
+function wallTime(at: number, timezone: string): number {
+  const { year, month, day, hour, minute, second } = wallClockOf(at, timezone);
+  return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
 /** The zone's offset from UTC at `at`, in milliseconds (Tashkent: +5 h). */
