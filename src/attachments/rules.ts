@@ -38,11 +38,14 @@ export function assertMayDownload(
 /** What the quota leaves room for: refused when the new bytes would pass it. */
 export function assertWithinQuota(heldBytes: number, addedBytes: number, quotaBytes: number): void {
   if (heldBytes + addedBytes <= quotaBytes) return;
-  throw new AppError(
+  throw quotaExceeded(heldBytes, addedBytes, quotaBytes);
+}
+
+export const quotaExceeded = (heldBytes: number, addedBytes: number, quotaBytes: number) =>
+  new AppError(
     'ATTACHMENT_QUOTA',
     `Your attachments hold ${heldBytes} bytes; this upload needs ${addedBytes} more and the limit is ${quotaBytes}`,
   );
-}
 
 /** The message type an attachment gives its message. */
 export const messageTypeFor = (contentType: string): 'image' | 'file' =>

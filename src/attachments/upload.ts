@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
-import { KeyTurns } from '../limits/key-turns.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import type { Outcome } from '../outcome.js';
 import { redactClientText } from '../redaction/client-text.js';
@@ -29,7 +28,7 @@ import {
 import { sha256InSlices } from './file-intake.js';
 import { processImage } from './images.js';
 import { ScannerUnavailable } from './ports.js';
-import { assertWithinQuota } from './rules.js';
+import { assertWithinQuota, quotaExceeded } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import { signerFor } from './signed-urls.js';
 import { linkViewer, uploadedAttachment } from './wire.js';
@@ -48,9 +47,6 @@ export interface UploadInput {
   chatId?: string | undefined;
   file: UploadedFile;
 }
-
-/** Each uploader's quota check and store, one at a time (uploadAttachment). */
-const quotaTurns = new KeyTurns();
 
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
@@ -188,36 +184,33 @@ export async function uploadAttachment(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
-  // From the quota's check to the record's insert, one upload of an uploader at a time (on
-  // this node): uploads sent together would each see what the others had not stored yet.
-  const endTurn = await quotaTurns.take(uploader.id);
-  try {
-    await storeWithinQuota(deps, record, prepared);
-  } finally {
-    endTurn();
-  }
+  await storeWithinQuota(deps, record, prepared);
   const links = signerFor(deps.attachments.links, linkViewer(actor));
   return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }
 
-/** The quota checked, then the bytes and the record stored: all of them, or none. */
+/**
+ * The bytes, then the record if the quota still has room: all of them, or none. Checked
+ * first on what is stored so far (a full quota writes nothing), then again by the store as
+ * it inserts the record, one insert of an uploader at a time across every node: uploads
+ * sent together, through one node or several, would each see room the others were filling.
+ */
 async function storeWithinQuota(
   deps: AttachmentDeps,
   record: AttachmentRecord,
   prepared: Awaited<ReturnType<typeof prepare>>,
 ): Promise<void> {
-  assertWithinQuota(
-    await deps.store.attachments.bytesHeldBy(record.uploaderId),
-    record.size + record.thumbSize,
-    deps.attachments.quotaBytes,
-  );
+  const added = record.size + record.thumbSize;
+  const { quotaBytes } = deps.attachments;
+  assertWithinQuota(await deps.store.attachments.bytesHeldBy(record.uploaderId), added, quotaBytes);
   const { blobs } = deps.attachments;
   try {
     await blobs.put(record.blobKey, prepared.bytes, record.contentType);
     if (prepared.thumbnail && record.thumbKey && record.thumbContentType) {
       await blobs.put(record.thumbKey, prepared.thumbnail.bytes, record.thumbContentType);
     }
-    await deps.store.attachments.insert(record);
+    const refused = await deps.store.attachments.insertWithinQuota(record, quotaBytes);
+    if (refused) throw quotaExceeded(refused.heldBytes, added, quotaBytes);
   } catch (err) {
     await Promise.allSettled([
       blobs.delete(record.blobKey),

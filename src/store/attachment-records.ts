@@ -16,8 +16,29 @@ import type { FirstChunk } from './sqlite-blobs-thread.js';
 
 export type AttachmentRecord = Selectable<AttachmentsTable>;
 
+/** An insert the quota refused: what the uploader's attachments already hold. */
+export interface QuotaRefusal {
+  heldBytes: number;
+}
+
+/**
+ * PostgreSQL's advisory locks taken with two keys: this one first, the uploader's hashed
+ * id second (the import's lock takes one key: the two never meet).
+ */
+const QUOTA_LOCK_CLASS = 0x71756f74;
+
 export interface AttachmentRecords {
   insert(record: AttachmentRecord): Promise<void>;
+  /**
+   * Inserts the record if the uploader's attachments, it included, hold at most
+   * `quotaBytes`; otherwise inserts nothing and answers what they hold. Decided by the
+   * database, one insert of an uploader at a time, so uploads through different nodes
+   * cannot pass the quota together.
+   */
+  insertWithinQuota(
+    record: AttachmentRecord,
+    quotaBytes: number,
+  ): Promise<QuotaRefusal | undefined>;
   get(id: string): Promise<AttachmentRecord | undefined>;
   /** The attachments the given messages used (a message uses one at most). */
   usedBy(messageIds: readonly string[]): Promise<AttachmentRecord[]>;
@@ -98,6 +119,23 @@ export function kyselyAttachmentRecords(
         await db.insertInto('attachments').values(record).execute();
       }),
 
+    insertWithinQuota: (record, quotaBytes) =>
+      guard(() =>
+        db.transaction().execute(async (trx) => {
+          // SQLite runs one writing transaction at a time already; PostgreSQL's
+          // transactions would each sum without the other's row without the lock.
+          if (kind === 'postgres') {
+            await sql`SELECT pg_advisory_xact_lock(${QUOTA_LOCK_CLASS}, hashtext(${record.uploaderId}))`.execute(
+              trx,
+            );
+          }
+          const heldBytes = await bytesHeld(trx, record.uploaderId);
+          if (heldBytes + record.size + record.thumbSize > quotaBytes) return { heldBytes };
+          await trx.insertInto('attachments').values(record).execute();
+          return undefined;
+        }),
+      ),
+
     get: (id) =>
       guard(() => db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst()),
 
@@ -108,17 +146,7 @@ export function kyselyAttachmentRecords(
             db.selectFrom('attachments').selectAll().where('messageId', 'in', messageIds).execute(),
           ),
 
-    bytesHeldBy: (uploaderId) =>
-      guard(async () => {
-        const row = await db
-          .selectFrom('attachments')
-          .select((eb) =>
-            eb.fn.sum<number | string | null>(eb('size', '+', eb.ref('thumbSize'))).as('held'),
-          )
-          .where('uploaderId', '=', uploaderId)
-          .executeTakeFirst();
-        return Number(row?.held ?? 0);
-      }),
+    bytesHeldBy: (uploaderId) => guard(() => bytesHeld(db, uploaderId)),
 
     unusedBefore: (before, max) =>
       guard(() =>
@@ -176,6 +204,17 @@ export function kyselyAttachmentRecords(
           .execute();
       }),
   };
+}
+
+async function bytesHeld(db: Kysely<Database>, uploaderId: string): Promise<number> {
+  const row = await db
+    .selectFrom('attachments')
+    .select((eb) =>
+      eb.fn.sum<number | string | null>(eb('size', '+', eb.ref('thumbSize'))).as('held'),
+    )
+    .where('uploaderId', '=', uploaderId)
+    .executeTakeFirst();
+  return Number(row?.held ?? 0);
 }
 
 type Chunks = Pick<

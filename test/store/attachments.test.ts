@@ -159,6 +159,32 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(await store.attachments.usedBy([])).toEqual([]);
   });
 
+  it('the quota is decided as the record is inserted: uploads through two nodes at once pass it one at a time', async () => {
+    // PostgreSQL: a second store on the same database, as a second node holds. SQLite is one
+    // node's file: its inserts are sent at once through the one store.
+    const other = target.name === 'postgres' ? await openStore(db.config) : store;
+    try {
+      const uploads = Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? other : store).attachments.insertWithinQuota(
+          record('quota-race', { size: 300, thumbSize: 100 }),
+          1000,
+        ),
+      );
+      const outcomes = await Promise.all(uploads);
+      expect(outcomes.filter((o) => o === undefined)).toHaveLength(2);
+      for (const refused of outcomes.filter((o) => o !== undefined)) {
+        expect(refused?.heldBytes).toBe(800);
+      }
+      expect(await store.attachments.bytesHeldBy('quota-race')).toBe(800);
+      // Exactly at the limit still fits.
+      expect(
+        await store.attachments.insertWithinQuota(record('quota-race', { size: 200 }), 1000),
+      ).toBeUndefined();
+    } finally {
+      if (other !== store) await other.close();
+    }
+  });
+
   it('an append with an attachment marks it used by that message, in its chat; a second use is refused', async () => {
     const chat = await chatOf();
     const a = record(chat.userId);
