@@ -5,7 +5,10 @@
  * both nodes (no ATTACHMENT_URL_SECRET): links one node signs, the other accepts. Then
  * the same through nginx configured as deploy/nginx.conf: a file larger than its 1 MiB
  * body limit for other routes is uploaded through it to one node, and downloaded (whole
- * and by range) through it from the other.
+ * and by range) through it from the other. Uploads sent at once through both nodes by one
+ * uploader fill the storage quota and no more (the two nodes' uploads rarely overlap here
+ * between the quota's check and the record's insert; test/store/attachments.test.ts makes
+ * them overlap on the store itself, where the insert's own check is what refuses them).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -73,6 +76,13 @@ function form(chatId: string, name: string, file: Buffer) {
   return { body, type: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * Room for the nginx test's 3 MB file, and for three of the quota test's 1 MB files: an
+ * odd number, so that uploads taking turns on each node but not across them would pass it
+ * in pairs (two at 2 MB each see room for one more).
+ */
+const QUOTA_BYTES = 3.5 * 1024 * 1024;
+
 describe.each(redis ? postgres : [])('attachments across two nodes on $name', (target) => {
   let db: TestDatabase;
   let a: RunningServer;
@@ -81,7 +91,11 @@ describe.each(redis ? postgres : [])('attachments across two nodes on $name', (t
 
   beforeAll(async () => {
     db = await target.create();
-    const env = { ...JWT_ENV, REDIS_URL: `${REDIS_TEST_URL}/6` };
+    const env = {
+      ...JWT_ENV,
+      REDIS_URL: `${REDIS_TEST_URL}/6`,
+      ATTACHMENT_QUOTA_BYTES: String(QUOTA_BYTES),
+    };
     ({ a, b } = await startTwoNodes(db.config, env, {
       auth: { token: await signToken('probe', 'admin') },
     }));
@@ -97,6 +111,28 @@ describe.each(redis ? postgres : [])('attachments across two nodes on $name', (t
     await a?.close();
     await b?.close();
     await db?.drop();
+  });
+
+  it('uploads sent at once through both nodes fill the quota and no more', async () => {
+    const uploader = 'quota-racer';
+    const user = bearer(await signToken(uploader, 'user', 'Q'));
+    const file = Buffer.alloc(1_000_000, 'receipt line\n');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        upload(i % 2 ? b : a, {
+          bytes: file,
+          name: `r${i}.txt`,
+          type: 'text/plain',
+          headers: user.headers,
+        }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 413, 413, 413, 413, 413]);
+    for (const refused of answers.filter((r) => r.status === 413)) {
+      expect(refused.body.code).toBe('ATTACHMENT_QUOTA');
+    }
+    expect(await a.store.attachments.bytesHeldBy(uploader)).toBe(3 * file.length);
   });
 
   it('uploaded and sent through A: B hears it, lists it and serves it', async () => {
