@@ -35,9 +35,13 @@ export function assertMayDownload(
     throw new Forbidden('You may not download this attachment');
 }
 
+/** Whether the quota leaves room for the new bytes beside those held. */
+export const fitsQuota = (heldBytes: number, addedBytes: number, quotaBytes: number): boolean =>
+  heldBytes + addedBytes <= quotaBytes;
+
 /** What the quota leaves room for: refused when the new bytes would pass it. */
 export function assertWithinQuota(heldBytes: number, addedBytes: number, quotaBytes: number): void {
-  if (heldBytes + addedBytes <= quotaBytes) return;
+  if (fitsQuota(heldBytes, addedBytes, quotaBytes)) return;
   throw quotaExceeded(heldBytes, addedBytes, quotaBytes);
 }
 

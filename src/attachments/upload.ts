@@ -28,7 +28,7 @@ import {
 import { sha256InSlices } from './file-intake.js';
 import { processImage } from './images.js';
 import { ScannerUnavailable } from './ports.js';
-import { assertWithinQuota, quotaExceeded } from './rules.js';
+import { assertWithinQuota, fitsQuota, quotaExceeded } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import { signerFor } from './signed-urls.js';
 import { linkViewer, uploadedAttachment } from './wire.js';
@@ -209,7 +209,9 @@ async function storeWithinQuota(
     if (prepared.thumbnail && record.thumbKey && record.thumbContentType) {
       await blobs.put(record.thumbKey, prepared.thumbnail.bytes, record.thumbContentType);
     }
-    const refused = await deps.store.attachments.insertWithinQuota(record, quotaBytes);
+    const refused = await deps.store.attachments.insertIfRoom(record, (held) =>
+      fitsQuota(held, added, quotaBytes),
+    );
     if (refused) throw quotaExceeded(refused.heldBytes, added, quotaBytes);
   } catch (err) {
     await Promise.allSettled([

@@ -30,14 +30,14 @@ const QUOTA_LOCK_CLASS = 0x71756f74;
 export interface AttachmentRecords {
   insert(record: AttachmentRecord): Promise<void>;
   /**
-   * Inserts the record if the uploader's attachments, it included, hold at most
-   * `quotaBytes`; otherwise inserts nothing and answers what they hold. Decided by the
-   * database, one insert of an uploader at a time, so uploads through different nodes
-   * cannot pass the quota together.
+   * Inserts the record if `fits` says the bytes the uploader's attachments hold leave room
+   * for it; otherwise inserts nothing and answers what they hold. Read and decided in the
+   * insert's transaction, one insert of an uploader at a time, so uploads through different
+   * nodes cannot pass the quota together.
    */
-  insertWithinQuota(
+  insertIfRoom(
     record: AttachmentRecord,
-    quotaBytes: number,
+    fits: (heldBytes: number) => boolean,
   ): Promise<QuotaRefusal | undefined>;
   get(id: string): Promise<AttachmentRecord | undefined>;
   /** The attachments the given messages used (a message uses one at most). */
@@ -119,7 +119,7 @@ export function kyselyAttachmentRecords(
         await db.insertInto('attachments').values(record).execute();
       }),
 
-    insertWithinQuota: (record, quotaBytes) =>
+    insertIfRoom: (record, fits) =>
       guard(() =>
         db.transaction().execute(async (trx) => {
           // SQLite runs one writing transaction at a time already; PostgreSQL's
@@ -130,7 +130,7 @@ export function kyselyAttachmentRecords(
             );
           }
           const heldBytes = await bytesHeld(trx, record.uploaderId);
-          if (heldBytes + record.size + record.thumbSize > quotaBytes) return { heldBytes };
+          if (!fits(heldBytes)) return { heldBytes };
           await trx.insertInto('attachments').values(record).execute();
           return undefined;
         }),

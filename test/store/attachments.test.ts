@@ -165,9 +165,9 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     const other = target.name === 'postgres' ? await openStore(db.config) : store;
     try {
       const uploads = Array.from({ length: 8 }, (_, i) =>
-        (i % 2 ? other : store).attachments.insertWithinQuota(
+        (i % 2 ? other : store).attachments.insertIfRoom(
           record('quota-race', { size: 300, thumbSize: 100 }),
-          1000,
+          (held) => held + 400 <= 1000,
         ),
       );
       const outcomes = await Promise.all(uploads);
@@ -176,10 +176,17 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
         expect(refused?.heldBytes).toBe(800);
       }
       expect(await store.attachments.bytesHeldBy('quota-race')).toBe(800);
-      // Exactly at the limit still fits.
-      expect(
-        await store.attachments.insertWithinQuota(record('quota-race', { size: 200 }), 1000),
-      ).toBeUndefined();
+      // The store asks with what is held, and inserts when told there is room.
+      const asked: number[] = [];
+      const room = (held: number) => {
+        asked.push(held);
+        return true;
+      };
+      expect(await store.attachments.insertIfRoom(record('quota-race', { size: 200 }), room)).toBe(
+        undefined,
+      );
+      expect(asked).toEqual([800]);
+      expect(await store.attachments.bytesHeldBy('quota-race')).toBe(1000);
     } finally {
       if (other !== store) await other.close();
     }
