@@ -86,12 +86,12 @@ describe('the timeline: day separators and message times', () => {
     expect(each((lang) => messageTime('2026-11-02T03:04:00Z', clock(lang)))).toEqual({
       en: 'Nov 2, 08:04 AM',
       ru: '2 нояб., 08:04',
-      uz: '2-noy, 08:04',
+      uz: '2-noyabr, 08:04',
     });
     expect(each((lang) => messageTime('2025-12-05T13:04:00Z', clock(lang)))).toEqual({
       en: 'Dec 5, 2025, 06:04 PM',
       ru: '5 дек. 2025 г., 18:04',
-      uz: '5-dek, 2025, 18:04',
+      uz: '5-dekabr, 2025, 18:04',
     });
   });
 

@@ -8,27 +8,36 @@
 import { type Lang, LOCALE } from './i18n/index.js';
 import { MONTHS, MONTHS_SHORT, WEEKDAYS } from './i18n/uzbek.js';
 
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are costly to make (tens of µs) and a timeline renders hundreds of times. */
+function intlFormat(
+  locale: string,
+  timeZone: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ''}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+const CLOCK = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+} as const;
 
 /** The zone's clock, as numbers; throws a RangeError for a zone the browser does not know. */
-export function wallClock(timeZone: string | undefined): Intl.DateTimeFormat {
-  const key = timeZone ?? '';
-  let format = wallClocks.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClocks.set(key, format);
-  }
-  return format;
-}
+export const wallClock = (timeZone: string | undefined): Intl.DateTimeFormat =>
+  intlFormat('en-US', timeZone, CLOCK);
 
 export interface WallClock {
   year: number;
@@ -42,35 +51,16 @@ export interface WallClock {
 
 /** The calendar date and the wall clock in `timeZone` (undefined: the browser's) at `at`. */
 export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
-  const parts: Record<string, number> = {};
-  for (const p of wallClock(timeZone).formatToParts(at)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
+  const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const { type, value } of wallClock(timeZone).formatToParts(at)) n[type] = Number(value);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = n;
   return { year, month, day, hour, minute, second };
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** Formatters are costly to make (tens of µs) and a timeline renders hundreds of times. */
-function intlFormat(
-  lang: Lang,
-  timeZone: string | undefined,
-  options: Intl.DateTimeFormatOptions,
-): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone ?? ''}|${JSON.stringify(options)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(LOCALE[lang], { ...options, timeZone });
-    formats.set(key, f);
-  }
-  return f;
 }
 
 /** A month's name (1–12) as a date writes it after the day: "Nov", "нояб.", "noy". */
 export function monthName(month: number, lang: Lang, width: 'long' | 'short'): string {
   if (lang === 'uz') return (width === 'long' ? MONTHS : MONTHS_SHORT)[month - 1] ?? '';
-  const parts = intlFormat(lang, 'UTC', { day: 'numeric', month: width }).formatToParts(
+  const parts = intlFormat(LOCALE[lang], 'UTC', { day: 'numeric', month: width }).formatToParts(
     Date.UTC(2000, month - 1, 1),
   );
   return parts.find((p) => p.type === 'month')?.value ?? '';
@@ -88,7 +78,7 @@ export function formatDate(
   timeZone: string | undefined,
   options: Intl.DateTimeFormatOptions,
 ): string {
-  if (lang !== 'uz') return intlFormat(lang, timeZone, options).format(at);
+  if (lang !== 'uz') return intlFormat(LOCALE[lang], timeZone, options).format(at);
   const { year, month, day, hour, minute } = wallClockOf(at, timeZone);
   const full = options.dateStyle === 'full';
   const fields: string[] = [];
@@ -96,7 +86,7 @@ export function formatDate(
     fields.push(WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '');
   }
   if (options.month || full) {
-    fields.push(`${day}-${monthName(month, lang, options.month === 'short' ? 'short' : 'long')}`);
+    fields.push(`${day}-${MONTHS[month - 1]}`);
   }
   if (options.year || full) fields.push(String(year));
   if (options.hour || options.timeStyle) fields.push(`${twoDigits(hour)}:${twoDigits(minute)}`);
