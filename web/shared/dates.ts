@@ -1,9 +1,10 @@
 /**
  * Dates and times as the reader's language writes them. English and Russian are Intl's,
- * as they always were. Uzbek is written here from the catalogue's words, since Chromium's
- * Intl has no Uzbek data ("M11 30", "Mon 09:05"): one form throughout, the weekday, the
- * day and month joined by a hyphen, the year, a 24-hour clock, parted by commas —
- * "dushanba, 30-noyabr, 2026, 09:05", "30-noy, 09:05", "5-dekabr".
+ * as they always were. Uzbek is written here from our own words (i18n/uzbek.ts), since
+ * Chromium's Intl has no Uzbek data ("M11 30", "Mon 09:05"): one form throughout, the
+ * weekday, the day and month joined by a hyphen, the year, a 24-hour clock, parted by
+ * commas — "dushanba, 30-noyabr, 2026, 09:05", "2-noyabr, 08:04", "5-dekabr". Only the
+ * Reports page abbreviates the month (monthName 'short': "30-noy").
  */
 import { type Lang, LOCALE } from './i18n/index.js';
 import { MONTHS, MONTHS_SHORT, WEEKDAYS } from './i18n/uzbek.js';

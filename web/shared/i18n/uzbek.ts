@@ -8,7 +8,7 @@
 export const MONTHS =
   'yanvar fevral mart aprel may iyun iyul avgust sentabr oktabr noyabr dekabr'.split(' ');
 
-/** The abbreviations a chart axis or a message's time uses ("5-dek"). */
+/** The abbreviations the Reports page's axes and tables use ("5-dek"). */
 export const MONTHS_SHORT = 'yan fev mar apr may iyn iyl avg sen okt noy dek'.split(' ');
 
 /** Sunday first, as Date.getUTCDay() counts. */
