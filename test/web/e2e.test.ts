@@ -22,6 +22,7 @@ import {
   onTestFailed,
 } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
+import { fullTime } from '../../web/shared/timeline.js';
 import { itemAt } from '../helpers/lists.js';
 import { api, request, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -555,6 +556,16 @@ describe.skipIf(!chromiumAvailable)('console and widget in Chromium', () => {
       expect(await widget.locator('textarea').getAttribute('placeholder')).toBe('Xabar yozing…');
       // Today's messages sit under one separator, in Uzbek.
       expect(await widget.locator('.messages .day').allTextContents()).toEqual(['Bugun']);
+      // A message's full date and time (its tooltip) in Uzbek words: Chromium's Intl has no
+      // Uzbek data and wrote "2026 M12 6, Sun 20:38".
+      const stamp = widget.locator('.msg[data-seq="123"] time');
+      const shopZone = await shop.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+      const sentAt = (await stamp.getAttribute('datetime')) ?? '';
+      const tooltip = await stamp.getAttribute('title');
+      expect(tooltip).toBe(fullTime(sentAt, { lang: 'uz', now: Date.now(), timeZone: shopZone }));
+      expect(tooltip).toMatch(
+        /^(yakshanba|dushanba|seshanba|chorshanba|payshanba|juma|shanba), \d{1,2}-(yanvar|fevral|mart|aprel|may|iyun|iyul|avgust|sentabr|oktabr|noyabr|dekabr), \d{4}, \d{2}:\d{2}$/,
+      );
       const older = widget.locator('.messages__older');
       await older.focus();
       await shop.keyboard.press('Enter');

@@ -9,14 +9,18 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
+import { formatDate } from '../shared/dates.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
-import { type Lang, LOCALE, type Translate } from '../shared/i18n/index.js';
+import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { RestSuccess } from '../shared/rest.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 
 type SearchResult = RestSuccess<'GET /api/search'>['results'][number];
 type Highlight = NonNullable<SearchResult['highlight']>;
+
+/** A result's date as `toLocaleDateString` writes it (11/30/2026, 30.11.2026; 30-noyabr, 2026). */
+const NUMERIC_DATE = { year: 'numeric', month: 'numeric', day: 'numeric' } as const;
 
 interface Props {
   client: ChatClient;
@@ -165,7 +169,7 @@ export function SearchPanel(props: Props) {
                     <Isolated class="chat-item__name" text={r.chat.userName || r.chat.userId} />
                     {r.message ? (
                       <time class="chat-item__meta" dateTime={r.message.createdAt}>
-                        {new Date(r.message.createdAt).toLocaleDateString(LOCALE[lang])}
+                        {formatDate(Date.parse(r.message.createdAt), lang, undefined, NUMERIC_DATE)}
                       </time>
                     ) : (
                       <span class="chat-item__meta">{c('searchUserMatch')}</span>

@@ -8,7 +8,8 @@ import { ATTACHMENT_TYPES } from '../../src/schemas/vocabulary.js';
 import { isolated } from './bidi.js';
 import { ApiError } from './client.js';
 import type { CommonKey } from './i18n/common.js';
-import { type Lang, LOCALE, type Translate } from './i18n/index.js';
+import type { Lang, Translate } from './i18n/index.js';
+import { formatNumber } from './numbers.js';
 
 /** The file picker's filter: a hint for the picker; the server decides by the content. */
 export const ACCEPT = ATTACHMENT_TYPES.join(',');
@@ -18,7 +19,7 @@ export const isImageType = (type: string): boolean => type.startsWith('image/');
 const UNITS = ['sizeB', 'sizeKB', 'sizeMB', 'sizeGB'] as const;
 
 /**
- * `834 B`, `1.5 MB`, `1,5 МБ`: binary multiples (as the limit is set), the unit words from
+ * `834 B`, `1.5 MB`, `1,5 МБ`, `1,5 MB`: binary multiples (as the limit is set), the unit words from
  * the catalogue (browsers' Intl lacks some languages' unit names: Chromium says "byte" in
  * Uzbek), the number in the reader's format.
  */
@@ -29,9 +30,9 @@ export function formatSize(bytes: number, lang: Lang, t: Translate<CommonKey>): 
     value /= 1024;
     unit += 1;
   }
-  const n = new Intl.NumberFormat(LOCALE[lang], {
+  const n = formatNumber(value, lang, {
     maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0,
-  }).format(value);
+  });
   return t(UNITS[unit] ?? 'sizeB', { n });
 }
 

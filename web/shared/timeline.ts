@@ -5,7 +5,8 @@
  * a separator for each day and each message's date and time in the reader's language and
  * time zone. Pure functions over immutable values, so UI state can hold a Timeline as is.
  */
-import { type Lang, LOCALE, type Translate } from './i18n/index.js';
+import { formatDate, wallClockOf } from './dates.js';
+import type { Lang, Translate } from './i18n/index.js';
 import type { Message } from './types.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'seen' | 'failed';
@@ -115,26 +116,11 @@ export type TimelineItem =
   | { kind: 'message'; message: Message }
   | { kind: 'pending'; pending: PendingSend };
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** Formatters are costly to make (tens of µs) and a timeline renders hundreds of times. */
-function format(clock: ReaderClock, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${clock.lang}|${clock.timeZone ?? ''}|${JSON.stringify(options)}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(LOCALE[clock.lang], { ...options, timeZone: clock.timeZone });
-    formats.set(key, f);
-  }
-  return f;
-}
-
 /** The calendar day of an instant in the reader's time zone, as YYYY-MM-DD (or '' if no date). */
 export function dayOf(at: number, clock: Omit<ReaderClock, 'now'>): string {
   if (!Number.isFinite(at)) return '';
-  const numeric = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
-  const parts = format({ ...clock, lang: 'en', now: 0 }, numeric).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  const { year, month, day } = wallClockOf(at, clock.timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** The calendar day before a YYYY-MM-DD day (calendar arithmetic: no DST hour can skew it). */
@@ -153,11 +139,11 @@ export function dayLabel(iso: string, clock: ReaderClock, words: DayWords): stri
   const today = dayOf(clock.now, clock);
   if (day === today) return words('today');
   if (day === dayBefore(today)) return words('yesterday');
-  return format(clock, {
+  return formatDate(at, clock.lang, clock.timeZone, {
     day: 'numeric',
     month: 'long',
     ...(yearOf(day) === yearOf(today) ? {} : { year: 'numeric' }),
-  }).format(at);
+  });
 }
 
 /**
@@ -170,20 +156,20 @@ export function messageTime(iso: string, clock: ReaderClock): string {
   if (!day) return '';
   const today = dayOf(clock.now, clock);
   const time = { hour: '2-digit', minute: '2-digit' } as const;
-  if (day === today) return format(clock, time).format(at);
-  return format(clock, {
+  if (day === today) return formatDate(at, clock.lang, clock.timeZone, time);
+  return formatDate(at, clock.lang, clock.timeZone, {
     ...time,
     day: 'numeric',
     month: 'short',
     ...(yearOf(day) === yearOf(today) ? {} : { year: 'numeric' }),
-  }).format(at);
+  });
 }
 
 /** The full date and time, for a tooltip. */
 export function fullTime(iso: string, clock: ReaderClock): string {
   const at = Date.parse(iso);
   return Number.isFinite(at)
-    ? format(clock, { dateStyle: 'full', timeStyle: 'short' }).format(at)
+    ? formatDate(at, clock.lang, clock.timeZone, { dateStyle: 'full', timeStyle: 'short' })
     : '';
 }
 

@@ -8,7 +8,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ServerEventPayload } from '../../src/schemas/events.js';
 import type { RestSuccess } from '../../src/schemas/rest.js';
 import type { ChatClient } from '../shared/client.js';
-import { type Lang, LOCALE } from '../shared/i18n/index.js';
+import { formatDate } from '../shared/dates.js';
+import type { Lang } from '../shared/i18n/index.js';
+import { formatDuration } from '../shared/numbers.js';
 
 export type Desk = RestSuccess<'GET /api/desk'>;
 export type QueuePosition = ServerEventPayload<'queue-position'>;
@@ -48,20 +50,16 @@ export function useQueuePosition(client: ChatClient): QueuePosition | undefined 
 /** "about 4 minutes": whole minutes, at least one, in the user's language. */
 export function waitWords(seconds: number, lang: Lang): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return new Intl.NumberFormat(LOCALE[lang], {
-    style: 'unit',
-    unit: 'minute',
-    unitDisplay: 'long',
-  }).format(minutes);
+  return formatDuration(minutes, 'minute', lang, 'long');
 }
 
 /** When the desk opens, in the user's zone: the time today, else the weekday and time. */
 export function openingWords(iso: string, lang: Lang, now = Date.now()): string {
   const at = Date.parse(iso);
   const day = (t: number) => new Date(t).toDateString();
-  return new Intl.DateTimeFormat(LOCALE[lang], {
+  return formatDate(at, lang, undefined, {
     ...(day(at) === day(now) ? {} : { weekday: 'short' }),
     hour: 'numeric',
     minute: '2-digit',
-  }).format(at);
+  });
 }

@@ -1,13 +1,15 @@
 /**
  * The report's numbers as the page writes them: durations and the buckets' dates in the
- * admin's language (unit and month names from the catalogue, so that a browser without
- * the language's Intl data writes them too) and the chosen zone, and the CSAT split the
+ * admin's language (through the shared numbers and dates, so that a browser without the
+ * language's Intl data writes them too) and the chosen zone, and the CSAT split the
  * summary allows. Plain functions, shared by the cards, the charts and the tables under
  * them, so a chart and its table cannot show two different numbers.
  */
-import { type Lang, LOCALE, type Translate, translator } from '../../shared/i18n/index.js';
+import { formatDate, monthName, wallClockOf } from '../../shared/dates.js';
+import { type Lang, type Translate, translator } from '../../shared/i18n/index.js';
 import { type ReportKey, reportStrings } from '../../shared/i18n/reports.js';
-import { wallClockOf } from './range.js';
+import type { TimeUnit } from '../../shared/i18n/uzbek.js';
+import { formatDuration, formatNumber } from '../../shared/numbers.js';
 
 /** Each language's words (the catalogue's), made once per language. */
 const words = new Map<Lang, Translate<ReportKey>>();
@@ -21,79 +23,55 @@ function wordsOf(lang: Lang): Translate<ReportKey> {
 }
 
 /**
- * A duration in seconds, shortest readable unit: `45 sec`, `12.5 min`, `2.3 hr`, `3 days`.
- * The unit words are the catalogue's (Chromium's Intl has no Uzbek units: it wrote "26 sec"
- * on an Uzbek page); the number is Intl's, in the language's format.
+ * A duration in seconds, shortest readable unit: `45 sec`, `12.5 min`, `2.3 hr`, `3 days`
+ * (Uzbek: `12,5 daq.`, where Chromium's Intl wrote "26 sec").
  */
 export function duration(seconds: number | null | undefined, lang: Lang): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   // Days from two on, so the day unit is always plural.
-  const [value, unit]: [number, ReportKey] =
+  const [value, unit]: [number, TimeUnit] =
     seconds < 60
-      ? [seconds, 'durationSeconds']
+      ? [seconds, 'second']
       : seconds < 3600
-        ? [seconds / 60, 'durationMinutes']
+        ? [seconds / 60, 'minute']
         : seconds < 86_400 * 2
-          ? [seconds / 3600, 'durationHours']
-          : [seconds / 86_400, 'durationDays'];
-  const n = new Intl.NumberFormat(LOCALE[lang], {
-    maximumFractionDigits: value < 10 ? 1 : 0,
-  }).format(value);
-  return wordsOf(lang)(unit, { n });
+          ? [seconds / 3600, 'hour']
+          : [seconds / 86_400, 'day'];
+  return formatDuration(value, unit, lang, 'short', { maximumFractionDigits: value < 10 ? 1 : 0 });
 }
 
 export function count(value: number, lang: Lang): string {
-  return new Intl.NumberFormat(LOCALE[lang]).format(value);
+  return formatNumber(value, lang);
 }
 
 /** A CSAT average (1–5), one decimal; none without responses. */
 export function score(value: number | null | undefined, lang: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(LOCALE[lang], {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(value);
+  return formatNumber(value, lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 /** A share 0–1 as a percentage. */
 export function share(value: number | null | undefined, lang: Lang): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return new Intl.NumberFormat(LOCALE[lang], { style: 'percent', maximumFractionDigits: 0 }).format(
-    value,
-  );
-}
-
-const times = new Map<string, Intl.DateTimeFormat>();
-
-/** The hour and minute in `timezone`, in the language's clock (Intl has it for all three). */
-function timeOf(at: number, timezone: string, lang: Lang): string {
-  const key = `${lang}|${timezone}`;
-  let f = times.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(LOCALE[lang], {
-      timeZone: timezone,
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    times.set(key, f);
-  }
-  return f.format(at);
+  return formatNumber(value, lang, { style: 'percent', maximumFractionDigits: 0 });
 }
 
 type DatePattern = 'dateOfDay' | 'dateOfHour' | 'tickOfDay' | 'tickOfHour';
 
 /**
- * A date by the catalogue's pattern and month names (Chromium's Intl has no Uzbek ones: it
- * wrote "M11 30"): the calendar of `timezone`, the clock in the language's format.
+ * A date by the catalogue's pattern and the shared month names (Chromium's Intl has no
+ * Uzbek ones: it wrote "M11 30"): the calendar of `timezone`, the clock in the language's format.
  */
 function dateIn(pattern: DatePattern, at: number, timezone: string, lang: Lang): string {
   const r = wordsOf(lang);
   const { year, month, day } = wallClockOf(at, timezone);
   return r(pattern, {
     year,
-    month: r('monthsShort').split(' ')[month - 1] ?? String(month),
+    month: monthName(month, lang, 'short'),
     day,
-    time: pattern.endsWith('Hour') ? timeOf(at, timezone, lang) : '',
+    time: pattern.endsWith('Hour')
+      ? formatDate(at, lang, timezone, { hour: '2-digit', minute: '2-digit' })
+      : '',
   });
 }
 

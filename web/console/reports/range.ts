@@ -5,6 +5,8 @@
  * the days a clock changes (23 or 25 hours long) still start at their own midnight.
  */
 
+import { wallClock, wallClockOf } from '../../shared/dates.js';
+
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -16,45 +18,6 @@ export interface Period {
   /** An IANA zone (`Asia/Tashkent`), the browser's unless the admin chose another. */
   timezone: string;
   interval: 'day' | 'hour';
-}
-
-const wallClocks = new Map<string, Intl.DateTimeFormat>();
-function wallClock(timezone: string): Intl.DateTimeFormat {
-  let format = wallClocks.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClocks.set(timezone, format);
-  }
-  return format;
-}
-
-interface WallClock {
-  year: number;
-  /** 1–12. */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** The calendar date and the wall clock in `timezone` at `at`, as numbers. */
-export function wallClockOf(at: number, timezone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const p of wallClock(timezone).formatToParts(at)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  return { year, month, day, hour, minute, second };
 }
 
 /** The wall clock in `timezone` at `at`, read as if it were UTC (milliseconds). */

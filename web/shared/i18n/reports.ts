@@ -59,11 +59,6 @@ export type ReportKey =
   | 'csvCsat'
   | 'csvAgents'
   | 'csvFailed'
-  | 'durationSeconds'
-  | 'durationMinutes'
-  | 'durationHours'
-  | 'durationDays'
-  | 'monthsShort'
   | 'dateOfDay'
   | 'dateOfHour'
   | 'tickOfDay'
@@ -128,15 +123,7 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Ratings',
     csvAgents: 'Agents',
     csvFailed: 'Could not download: {reason}',
-    // Durations and dates in words of our own, not Intl's: Chromium has no Uzbek unit or
-    // month names ("26 sec", "M11 30"). {n} is the number in the language's format; days
-    // are written from two on, so their unit is plural.
-    durationSeconds: '{n} sec',
-    durationMinutes: '{n} min',
-    durationHours: '{n} hr',
-    durationDays: '{n} days',
-    // Twelve abbreviations, January first, separated by spaces.
-    monthsShort: 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec',
+    // The order of a date's parts; the month's name and the clock come from web/shared/dates.ts.
     dateOfDay: '{month} {day}, {year}',
     dateOfHour: '{month} {day}, {time}',
     tickOfDay: '{month} {day}',
@@ -200,11 +187,6 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Оценки',
     csvAgents: 'Операторы',
     csvFailed: 'Не удалось скачать: {reason}',
-    durationSeconds: '{n} с',
-    durationMinutes: '{n} мин',
-    durationHours: '{n} ч',
-    durationDays: '{n} дн.',
-    monthsShort: 'янв. февр. мар. апр. мая июн. июл. авг. сент. окт. нояб. дек.',
     dateOfDay: '{day} {month} {year} г.',
     dateOfHour: '{day} {month}, {time}',
     tickOfDay: '{day} {month}',
@@ -268,11 +250,6 @@ export const reportStrings: Catalogue<ReportKey> = {
     csvCsat: 'Baholar',
     csvAgents: 'Operatorlar',
     csvFailed: 'Yuklab boʻlmadi: {reason}',
-    durationSeconds: '{n} son.',
-    durationMinutes: '{n} daq.',
-    durationHours: '{n} soat',
-    durationDays: '{n} kun',
-    monthsShort: 'yan fev mar apr may iyn iyl avg sen okt noy dek',
     dateOfDay: '{day}-{month}, {year}',
     dateOfHour: '{day}-{month}, {time}',
     tickOfDay: '{day}-{month}',

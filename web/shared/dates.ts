@@ -1,0 +1,95 @@
+/**
+ * Dates and times as the reader's language writes them. English and Russian are Intl's,
+ * as they always were. Uzbek is written here from our own words (i18n/uzbek.ts), since
+ * Chromium's Intl has no Uzbek data ("M11 30", "Mon 09:05"): one form throughout, the
+ * weekday, the day and month joined by a hyphen, the year, a 24-hour clock, parted by
+ * commas — "dushanba, 30-noyabr, 2026, 09:05", "2-noyabr, 08:04", "5-dekabr". Only the
+ * Reports page abbreviates the month (monthName 'short': "30-noy").
+ */
+import { type Lang, LOCALE } from './i18n/index.js';
+import { MONTHS, MONTHS_SHORT, WEEKDAYS } from './i18n/uzbek.js';
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are costly to make (tens of µs) and a timeline renders hundreds of times. */
+function intlFormat(
+  locale: string,
+  timeZone: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ''}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formats.set(key, f);
+  }
+  return f;
+}
+
+const CLOCK = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+} as const;
+
+/** The zone's clock, as numbers; throws a RangeError for a zone the browser does not know. */
+export const wallClock = (timeZone: string | undefined): Intl.DateTimeFormat =>
+  intlFormat('en-US', timeZone, CLOCK);
+
+export interface WallClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+/** The calendar date and the wall clock in `timeZone` (undefined: the browser's) at `at`. */
+export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
+  const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const { type, value } of wallClock(timeZone).formatToParts(at)) n[type] = Number(value);
+  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = n;
+  return { year, month, day, hour, minute, second };
+}
+
+/** A month's name (1–12) as a date writes it after the day: "Nov", "нояб.", "noy". */
+export function monthName(month: number, lang: Lang, width: 'long' | 'short'): string {
+  if (lang === 'uz') return (width === 'long' ? MONTHS : MONTHS_SHORT)[month - 1] ?? '';
+  const parts = intlFormat(LOCALE[lang], 'UTC', { day: 'numeric', month: width }).formatToParts(
+    Date.UTC(2000, month - 1, 1),
+  );
+  return parts.find((p) => p.type === 'month')?.value ?? '';
+}
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * `at` as Intl would write it with these options (the fields a caller asks for: weekday,
+ * day and month, year, hour and minute, or dateStyle 'full' and a timeStyle), in `timeZone`.
+ */
+export function formatDate(
+  at: number,
+  lang: Lang,
+  timeZone: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): string {
+  if (lang !== 'uz') return intlFormat(LOCALE[lang], timeZone, options).format(at);
+  const { year, month, day, hour, minute } = wallClockOf(at, timeZone);
+  const full = options.dateStyle === 'full';
+  const fields: string[] = [];
+  if (options.weekday || full) {
+    fields.push(WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '');
+  }
+  if (options.month || full) {
+    fields.push(`${day}-${MONTHS[month - 1]}`);
+  }
+  if (options.year || full) fields.push(String(year));
+  if (options.hour || options.timeStyle) fields.push(`${twoDigits(hour)}:${twoDigits(minute)}`);
+  return fields.join(', ');
+}
