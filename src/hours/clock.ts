@@ -4,6 +4,7 @@
  * here. A local time that a spring-forward skips opens the desk at the first instant
  * after the gap; one that a fall-back repeats opens it at its first occurrence.
  */
+import { asUtc, wallClockOf } from '../time/wall-clock.js';
 import type { BusinessHours } from './schedule.js';
 
 const MINUTE_MS = 60_000;
@@ -25,45 +26,16 @@ interface Wall extends LocalDate {
   key: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 function wallOf(at: number, timeZone: string): Wall {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(at)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const year = parts.year ?? 0;
-  const month = parts.month ?? 1;
-  const day = parts.day ?? 1;
-  const hour = (parts.hour ?? 0) % 24;
-  const minute = parts.minute ?? 0;
-  const second = parts.second ?? 0;
-  const midnight = Date.UTC(year, month - 1, day);
+  const wall = wallClockOf(at, timeZone);
+  const midnight = Date.UTC(wall.year, wall.month - 1, wall.day);
   return {
-    year,
-    month,
-    day,
-    minutes: hour * 60 + minute,
+    year: wall.year,
+    month: wall.month,
+    day: wall.day,
+    minutes: wall.hour * 60 + wall.minute,
     weekday: new Date(midnight).getUTCDay(),
-    key: midnight + (hour * 60 + minute) * MINUTE_MS + second * 1000,
+    key: asUtc(wall),
   };
 }
 

@@ -6,38 +6,13 @@
  * boundary (in a zone of +05:30 that is :30 past a UTC hour). Plain functions, no I/O.
  */
 import type { ReportInterval } from '../schemas/vocabulary.js';
+import { asUtc, wallClockOf } from '../time/wall-clock.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
 /** The wall-clock time of `instant` in `zone`, as if it were UTC (ms; whole seconds). */
-export function localOf(instant: number, zone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterOf(zone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const { year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = parts;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
-}
+export const localOf = (instant: number, zone: string): number => asUtc(wallClockOf(instant, zone));
 
 /** The zone's offset at `instant` (ms ahead of UTC). */
 const offsetAt = (instant: number, zone: string): number =>

@@ -6,8 +6,12 @@
  * commas — "dushanba, 30-noyabr, 2026, 09:05", "2-noyabr, 08:04", "5-dekabr". Only the
  * Reports page abbreviates the month (monthName 'short': "30-noy").
  */
+
+import { wallClockOf } from '../../src/time/wall-clock.js';
 import { type Lang, LOCALE } from './i18n/index.js';
 import { MONTHS, MONTHS_SHORT, WEEKDAYS } from './i18n/uzbek.js';
+
+export { wallClockOf, zoneClock } from '../../src/time/wall-clock.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -24,38 +28,6 @@ function intlFormat(
     formats.set(key, f);
   }
   return f;
-}
-
-const CLOCK = {
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-} as const;
-
-/** The zone's clock, as numbers; throws a RangeError for a zone the browser does not know. */
-export const wallClock = (timeZone: string | undefined): Intl.DateTimeFormat =>
-  intlFormat('en-US', timeZone, CLOCK);
-
-export interface WallClock {
-  year: number;
-  /** 1–12. */
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-/** The calendar date and the wall clock in `timeZone` (undefined: the browser's) at `at`. */
-export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
-  const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
-  for (const { type, value } of wallClock(timeZone).formatToParts(at)) n[type] = Number(value);
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = n;
-  return { year, month, day, hour, minute, second };
 }
 
 /** A month's name (1–12) as a date writes it after the day: "Nov", "нояб.", "noy". */

@@ -5,7 +5,8 @@
  * the days a clock changes (23 or 25 hours long) still start at their own midnight.
  */
 
-import { wallClock, wallClockOf } from '../../shared/dates.js';
+import { instantOfLocal, localOf } from '../../../src/reports/buckets.js';
+import { zoneClock } from '../../shared/dates.js';
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -20,21 +21,10 @@ export interface Period {
   interval: 'day' | 'hour';
 }
 
-/** The wall clock in `timezone` at `at`, read as if it were UTC (milliseconds). */
-function wallTime(at: number, timezone: string): number {
-  const { year, month, day, hour, minute, second } = wallClockOf(at, timezone);
-  return Date.UTC(year, month - 1, day, hour, minute, second);
-}
-
-/** The zone's offset from UTC at `at`, in milliseconds (Tashkent: +5 h). */
-function offsetAt(at: number, timezone: string): number {
-  return wallTime(at, timezone) - Math.floor(at / 1000) * 1000;
-}
-
 /** Whether the browser knows this zone (the server is the judge of the rest). */
 export function isKnownZone(timezone: string): boolean {
   try {
-    wallClock(timezone);
+    zoneClock(timezone);
     return true;
   } catch {
     return false;
@@ -47,20 +37,14 @@ export function startOfDay(date: string, timezone: string): number | undefined {
   if (!m) return undefined;
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 10) !== date) return undefined;
-  // The zone's offsets a day either side: one of them holds at midnight (the earlier
-  // midnight when the clock goes back over it). A midnight the clock skips does not
-  // exist: the day begins when the clock jumps, midnight by the offset before.
-  const before = wall - offsetAt(wall - DAY_MS, timezone);
-  const after = wall - offsetAt(wall + DAY_MS, timezone);
-  const exact = [Math.min(before, after), Math.max(before, after)].find(
-    (at) => wallTime(at, timezone) === wall,
-  );
-  return exact ?? before;
+  // The server's own reading of a local time (the report's buckets): the earlier midnight
+  // when the clock goes back over it; a midnight the clock skips begins the day when it jumps.
+  return instantOfLocal(wall, timezone);
 }
 
 /** `YYYY-MM-DD` of the day `at` falls on in `timezone`. */
 export function dayOf(at: number, timezone: string): string {
-  return new Date(wallTime(at, timezone)).toISOString().slice(0, 10);
+  return new Date(localOf(at, timezone)).toISOString().slice(0, 10);
 }
 
 /** `date` moved by `days` calendar days. */

@@ -1,0 +1,57 @@
+/**
+ * The calendar date and wall-clock time an instant reads in an IANA time zone, from Intl's
+ * zone rules (DST included), never an offset written here. Plain and runtime-neutral: the
+ * server's business hours and report buckets and the console's dates read it alike.
+ */
+
+export interface WallClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  /** 0–23. */
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const CLOCK = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+} as const;
+
+/** One formatter per zone: making one costs tens of µs, and callers ask per instant. */
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The zone's clock (undefined: the runtime's own zone); throws a RangeError for a zone the
+ * runtime does not know, which is how a caller checks a zone it was given.
+ */
+export function zoneClock(timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = timeZone ?? '';
+  let clock = clocks.get(key);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-US', { ...CLOCK, timeZone });
+    clocks.set(key, clock);
+  }
+  return clock;
+}
+
+export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
+  const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  for (const { type, value } of zoneClock(timeZone).formatToParts(at)) {
+    if (type !== 'literal') n[type] = Number(value);
+  }
+  const { year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = n;
+  // Some runtimes write midnight as 24 even with h23.
+  return { year, month, day, hour: hour % 24, minute, second };
+}
+
+/** The wall clock read as if it were UTC, in ms: what a zone's offset is measured against. */
+export const asUtc = ({ year, month, day, hour, minute, second }: WallClock): number =>
+  Date.UTC(year, month - 1, day, hour, minute, second);
