@@ -1,5 +1,6 @@
 import proxyAddr from 'proxy-addr';
-import { type BusinessHours, isTimeZone, parseSchedule, ScheduleError } from './hours/schedule.js';
+import { type BusinessHours, parseSchedule, ScheduleError } from './hours/schedule.js';
+import { isKnownZone } from './time/wall-clock.js';
 import { OVERRIDABLE, type OverridableName, overrideOf, TUNABLES } from './tunables.js';
 
 /**
@@ -376,7 +377,7 @@ function parseWebhooks(env: Env): Config['webhooks'] {
 function parseBusinessHours(env: Env): BusinessHours | undefined {
   const text = nonEmpty(env, 'BUSINESS_HOURS');
   const timeZone = nonEmpty(env, 'BUSINESS_TIMEZONE');
-  if (timeZone !== undefined && !isTimeZone(timeZone)) {
+  if (timeZone !== undefined && !isKnownZone(timeZone)) {
     throw new ConfigError(
       'BUSINESS_TIMEZONE',
       `"${timeZone}" is not an IANA time zone (such as Asia/Tashkent)`,

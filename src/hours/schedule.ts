@@ -116,13 +116,3 @@ export function parseSchedule(text: string): WeeklySchedule {
   }
   return { days: perDay.map(merged) };
 }
-
-/** Whether `timeZone` is an IANA zone this runtime knows (Intl's own list). */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { redactClientText } from '../redaction/client-text.js';
+import { isKnownZone } from '../time/wall-clock.js';
 import {
   distinctLabels,
   hasControlCharacters,
@@ -395,16 +396,6 @@ export const DeliveriesQuery = AdminsQuery.extend({
 });
 export const DeliveryIdParams = z.object({ id: id });
 
-/** Whether Intl knows the zone (IANA names, and UTC): what the reports bucket days in. */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The reports' common query (PROTOCOL §8.5). `adminId` chooses whose chats are counted
  * (an admin may name only themselves). Who asks is the token's bearer; with AUTH_MODE=none,
@@ -435,7 +426,7 @@ export const ReportSeriesQuery = ReportQuery.extend({
   timezone: z
     .string()
     .max(64)
-    .refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Tashkent')
+    .refine(isKnownZone, 'must be an IANA time zone, e.g. Asia/Tashkent')
     .optional()
     .meta({ description: 'The IANA zone whose days and hours the buckets are (default UTC).' }),
 });

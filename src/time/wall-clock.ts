@@ -29,6 +29,13 @@ const CLOCK = {
 const clocks = new Map<string, Intl.DateTimeFormat>();
 
 /**
+ * The formatters kept at most. The IANA database names ~600 zones, but Intl takes a name
+ * in any letter case and a report's zone comes from its query: without a bound, asking for
+ * "asia/TASHKENT" and its thousands of siblings would keep a formatter for each.
+ */
+const MAX_CLOCKS = 1024;
+
+/**
  * The zone's clock (undefined: the runtime's own zone); throws a RangeError for a zone the
  * runtime does not know, which is how a caller checks a zone it was given.
  */
@@ -37,10 +44,24 @@ export function zoneClock(timeZone: string | undefined): Intl.DateTimeFormat {
   let clock = clocks.get(key);
   if (!clock) {
     clock = new Intl.DateTimeFormat('en-US', { ...CLOCK, timeZone });
+    if (clocks.size >= MAX_CLOCKS) clocks.clear();
     clocks.set(key, clock);
   }
   return clock;
 }
+
+/** Whether the runtime knows the zone (IANA names, and UTC). */
+export function isKnownZone(timeZone: string): boolean {
+  try {
+    zoneClock(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The formatters kept (for tests: the bound holds). */
+export const zoneClocksKept = (): number => clocks.size;
 
 export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
   const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};

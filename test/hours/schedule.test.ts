@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTimeZone, parseSchedule, ScheduleError } from '../../src/hours/schedule.js';
+import { parseSchedule, ScheduleError } from '../../src/hours/schedule.js';
 
 const day = (text: string, d: number) => parseSchedule(text).days[d];
 
@@ -38,11 +38,5 @@ describe('BUSINESS_HOURS', () => {
   ])('refuses %j, saying %j', (text, message) => {
     expect(() => parseSchedule(text)).toThrow(ScheduleError);
     expect(() => parseSchedule(text)).toThrow(message);
-  });
-
-  it('knows IANA zones from Intl', () => {
-    expect(isTimeZone('Asia/Tashkent')).toBe(true);
-    expect(isTimeZone('America/New_York')).toBe(true);
-    expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });

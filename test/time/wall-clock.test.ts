@@ -1,6 +1,12 @@
 /** An instant's date and time in a zone, as the server's hours and reports and the console read it. */
 import { describe, expect, it } from 'vitest';
-import { asUtc, wallClockOf, zoneClock } from '../../src/time/wall-clock.js';
+import {
+  asUtc,
+  isKnownZone,
+  wallClockOf,
+  zoneClock,
+  zoneClocksKept,
+} from '../../src/time/wall-clock.js';
 
 describe('the wall clock of a zone', () => {
   it('reads the date and 24-hour time an instant shows in the zone', () => {
@@ -27,5 +33,24 @@ describe('the wall clock of a zone', () => {
   it('refuses a zone the runtime does not know', () => {
     expect(() => zoneClock('Mars/Olympus_Mons')).toThrow(RangeError);
     expect(() => wallClockOf(0, 'Mars/Olympus_Mons')).toThrow(RangeError);
+  });
+
+  it('knows IANA zones from Intl, in any letter case', () => {
+    expect(isKnownZone('Asia/Tashkent')).toBe(true);
+    expect(isKnownZone('America/New_York')).toBe(true);
+    expect(isKnownZone('asia/TASHKENT')).toBe(true);
+    expect(isKnownZone('Mars/Olympus')).toBe(false);
+  });
+
+  it('keeps a bounded number of formatters, however many spellings of a zone are asked for', () => {
+    const letters = 'Asia/Tashkent'.split('');
+    const at = Date.UTC(2026, 11, 5, 19, 30);
+    for (let variant = 0; variant < 3000; variant++) {
+      const spelling = letters
+        .map((c, i) => ((variant >> i) & 1 ? c.toUpperCase() : c.toLowerCase()))
+        .join('');
+      expect(wallClockOf(at, spelling).hour).toBe(0);
+    }
+    expect(zoneClocksKept()).toBeLessThanOrEqual(1024);
   });
 });

@@ -11,7 +11,7 @@ import { wallClockOf } from '../../src/time/wall-clock.js';
 import { type Lang, LOCALE } from './i18n/index.js';
 import { MONTHS, MONTHS_SHORT, WEEKDAYS } from './i18n/uzbek.js';
 
-export { wallClockOf, zoneClock } from '../../src/time/wall-clock.js';
+export { wallClockOf } from '../../src/time/wall-clock.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 

@@ -6,7 +6,7 @@
  */
 
 import { instantOfLocal, localOf } from '../../../src/reports/buckets.js';
-import { zoneClock } from '../../shared/dates.js';
+import { isKnownZone } from '../../../src/time/wall-clock.js';
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -22,14 +22,7 @@ export interface Period {
 }
 
 /** Whether the browser knows this zone (the server is the judge of the rest). */
-export function isKnownZone(timezone: string): boolean {
-  try {
-    zoneClock(timezone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isKnownZone };
 
 /** The instant `date` (`YYYY-MM-DD`) begins in `timezone`, or undefined for no such date. */
 export function startOfDay(date: string, timezone: string): number | undefined {
