@@ -12,8 +12,8 @@
  *    and pending webhook deliveries, seals the audit entries and writes `user.erased`
  *    (store/privacy.ts eraseUser).
  *
- * Then the user's sockets are disconnected on every node, and the chats leave every
- * node's cache. A second DELETE finds chats of the pseudonym only: 200, `alreadyErased`.
+ * Then a chat the user opened while this ran (step 4 erased it too) is closed, the user's
+ * sockets are disconnected on every node, and the chats leave every node's cache. A second DELETE finds chats of the pseudonym only: 200, `alreadyErased`.
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -98,12 +98,16 @@ export async function eraseUser(
   if (erased === undefined) return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
   // Uploaded meanwhile: their records went with the rest.
   for (const key of erased.blobKeys) await blobs.delete(key);
-  for (const id of ids) {
+  for (const id of erased.chatIds) {
     const chat = await store.getChat(id);
+    if (!chat) continue;
+    // Opened by the user after the chats were read: closed now, so that no one is routed or
+    // queued a chat of nobody.
+    if (chat.status !== 'closed') effects.push(await closeChat(deps, actor, { chatId: id }));
     // Its user's sockets no longer view it: they leave its room; other nodes drop their copy.
-    if (chat) effects.push({ events: [], accessChanged: chat });
+    else effects.push({ events: [], accessChanged: chat });
   }
   effects.push({ events: [], disconnectUser: userId });
-  const { blobKeys: _, ...counts } = erased;
+  const { blobKeys: _, chatIds: __, ...counts } = erased;
   return { reply: { userId, alreadyErased: false, ...counts }, effects };
 }

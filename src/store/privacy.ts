@@ -53,6 +53,8 @@ export interface ErasedUser {
   auditEntries: number;
   /** The blob keys of the attachment records deleted (the caller deletes the bytes). */
   blobKeys: string[];
+  /** Every chat erased, those the user opened while the erasure ran included. */
+  chatIds: string[];
 }
 
 /** A chat as an export carries it: the chat, and the customer's context stored on it (JSON). */
@@ -401,7 +403,7 @@ export function kyselyPrivacyRecords(
             { ...audit, chatId: null, details: { ...audit.details, userId: sealedId, ...counts } },
             at,
           );
-          return { ids, result: { ...counts, auditEntries, blobKeys } };
+          return { ids, result: { ...counts, auditEntries, blobKeys, chatIds: ids } };
         });
         if (done === undefined) return undefined;
         forget(done.ids);
