@@ -460,6 +460,16 @@ async function sealAuditEntries(
     );
   }
   named.push(...(await exportsOf(trx, kind, userId).execute()));
+  // Outside their chats, what they did themselves may quote them (a download of an upload
+  // that no message used yet names its file).
+  named.push(
+    ...(await trx
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actorId', '=', seal(userId))
+      .where('chatId', 'is', null)
+      .execute()),
+  );
   for (const row of named) {
     const details = fromRow(row).details;
     if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;

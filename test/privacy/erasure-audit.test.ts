@@ -1,0 +1,73 @@
+/**
+ * Erasure and the audit log's details: what the user wrote that an entry quotes (an
+ * attachment's file name, in `attachment.downloaded`) is sealed like their id and name,
+ * and the chains still verify.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/audit/verify.js';
+import { openStore } from '../../src/store/open.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { storeTargets } from '../helpers/stores.js';
+import { whereStored } from '../helpers/text-scan.js';
+import { upload, uploaded } from '../helpers/uploads.js';
+
+describe.each(await storeTargets())('erasure of audit details on $name', (target) => {
+  it('attachment names quoted by attachment.downloaded, in a chat or not, are not left after the erasure', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    const sender = { senderId: userId, senderType: 'user', senderName: 'Olim' };
+    try {
+      const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+      const chatId = (opened.body.chat as { _id: string })._id;
+      const file = uploaded(
+        await upload(server, {
+          bytes: 'statement',
+          name: `statement of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { ...sender, chatId },
+        }),
+      );
+      const sent = await api(server, 'POST', '/api/messages', {
+        ...sender,
+        chatId,
+        content: '',
+        attachmentId: file.id,
+      });
+      expect(sent.status).toBe(200);
+      // One no message used: its entry is on no chat's chain.
+      const unused = uploaded(
+        await upload(server, {
+          bytes: 'draft',
+          name: `draft of ${marker}.txt`,
+          type: 'text/plain',
+          fields: sender,
+        }),
+      );
+      for (const url of [file.url, unused.url]) {
+        const download = await fetch(`${server.url}${url}`);
+        expect(download.status).toBe(200);
+        await download.arrayBuffer();
+      }
+      const erased = await api(
+        server,
+        'DELETE',
+        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+      );
+      expect(erased.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(await whereStored(db.config, [marker])).toEqual([]);
+    const store = await openStore(db.config);
+    try {
+      const verified = await verifyAudit(store.audit);
+      expect(verified.ok, JSON.stringify(verified)).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
