@@ -23,7 +23,7 @@ describe('card numbers in a JSON claim', () => {
   });
 
   it('leaves numbers that cannot hold a card alone', () => {
-    for (const n of [123456789012, 1.5e300, 12345678901234567890123, -7]) {
+    for (const n of [123456789012, 1.5e300, 1.2345678901234568e22, -7]) {
       expect(redactClientJson(n)).toBe(n);
     }
   });
