@@ -70,4 +70,11 @@ describe.each(await storeTargets())('erasure of audit details on $name', (target
       await db.drop();
     }
   });
+
+  // pseudonym() takes any value starting with `erased:` as sealed already, so a user named
+  // `erased: Olim Karimov` is hashed and kept as written, and their erasure cannot replace
+  // the name (audit actorName, chat.opened's userName). Changing the rule changes the hashes
+  // of entries already written with such values; refusing the prefix at input changes names
+  // and token rules: the lead's decision.
+  it.todo('a name or id that starts with erased: is sealed by an erasure like any other');
 });
