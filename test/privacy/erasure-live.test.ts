@@ -46,4 +46,13 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const held = await api(server, 'GET', `/api/chats/admin/${admin.id}?adminId=${admin.id}`);
     expect((held.body.chats as Chat[]).map((c) => c._id)).not.toContain(lateChatId);
   });
+
+  // The user's sockets are disconnected only after the last step: a send without chatId in
+  // between (or, on PostgreSQL, while the last transaction runs, whose chat read came
+  // first) opens a chat under the user's own id that the erasure never sees, and its texts
+  // stay, though the DELETE was under way. Closing it needs the identity held off for the
+  // whole erasure (disconnect first and refuse its writes, on every node): not a small fix.
+  it.todo(
+    'a chat the user opens after the last step began and before their sockets go is erased too',
+  );
 });
