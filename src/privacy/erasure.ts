@@ -13,7 +13,9 @@
  *    (store/privacy.ts eraseUser).
  *
  * Then a chat the user opened while this ran (step 4 erased it too) is closed, the user's
- * sockets are disconnected on every node, and the chats leave every node's cache. A second DELETE finds chats of the pseudonym only: 200, `alreadyErased`.
+ * sockets are disconnected on every node, and the chats leave every node's cache. A
+ * second DELETE finds chats of the pseudonym only: 200, `alreadyErased`. A user with no
+ * chat but uploads no message used is erased as well (steps 2 and 4).
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -62,7 +64,10 @@ export async function eraseUser(
   assertMayErase(actor);
   const { store } = deps;
   const chats = await chatsOf(deps, userId);
-  if (chats.length === 0) {
+  const ids = chats.map((c) => c.id);
+  const uploads = await store.privacy.attachmentsOf(userId, ids);
+  // Without a chat, files uploaded before a first message are still theirs to erase.
+  if (chats.length === 0 && uploads.length === 0) {
     if (await store.privacy.wasErased(userId)) {
       return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
     }
@@ -74,9 +79,8 @@ export async function eraseUser(
     // Messages stored between the read and the close are erased by the last step.
     effects.push(closed);
   }
-  const ids = chats.map((c) => c.id);
   const { blobs } = deps.attachments;
-  for (const record of await store.privacy.attachmentsOf(userId, ids)) {
+  for (const record of uploads) {
     await blobs.delete(record.blobKey);
     if (record.thumbKey) await blobs.delete(record.thumbKey);
   }

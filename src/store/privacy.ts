@@ -87,7 +87,8 @@ export interface PrivacyRecords {
   /**
    * The last step: every chat of the user (with messages past `erasedThrough` erased here),
    * their notes, attachment records, webhook deliveries and audit entries, and `audit`
-   * (details completed with the counts) on the desk chain. Undefined: the user has no chat.
+   * (details completed with the counts) on the desk chain. Undefined: the user has no chat
+   * and no upload.
    */
   eraseUser(
     userId: string,
@@ -351,8 +352,10 @@ export function kyselyPrivacyRecords(
             SELECT id, "lastSeq" FROM chats WHERE "userId" = ${userId} ORDER BY id${forUpdate}`.execute(
             trx,
           );
-          if (chats.length === 0) return undefined;
           const ids = chats.map((c) => c.id);
+          const records = await attachmentsOf(trx, userId, ids);
+          // A user without a chat may still have uploads no message used.
+          if (chats.length === 0 && records.length === 0) return undefined;
           let messages = 0;
           for (const chat of chats) {
             const through = erasedThrough.get(chat.id) ?? 0;
@@ -362,7 +365,6 @@ export function kyselyPrivacyRecords(
               messages += Number(chat.lastSeq) - through;
             }
           }
-          const records = await attachmentsOf(trx, userId, ids);
           const blobKeys = await deleteAttachments(trx, records);
           let notes = 0;
           for (const part of chunks(ids, IN_LIST)) {

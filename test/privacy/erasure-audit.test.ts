@@ -78,3 +78,44 @@ describe.each(await storeTargets())('erasure of audit details on $name', (target
   // and token rules: the lead's decision.
   it.todo('a name or id that starts with erased: is sealed by an erasure like any other');
 });
+
+describe.each(await storeTargets())('erasure of a user without a chat on $name', (target) => {
+  it('a user whose only data is an upload no message used is erased: the file, its name, the entries', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    try {
+      const file = uploaded(
+        await upload(server, {
+          bytes: 'passport',
+          name: `passport of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { senderId: userId, senderType: 'user', senderName: 'Olim' },
+        }),
+      );
+      const download = await fetch(`${server.url}${file.url}`);
+      expect(download.status).toBe(200);
+      await download.arrayBuffer();
+      const erased = await api(
+        server,
+        'DELETE',
+        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+      );
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
+      expect((await fetch(`${server.url}${file.url}`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    expect(await whereStored(db.config, [marker])).toEqual([]);
+    const store = await openStore(db.config);
+    try {
+      const verified = await verifyAudit(store.audit);
+      expect(verified.ok, JSON.stringify(verified)).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
