@@ -15,7 +15,8 @@
  * Then a chat the user opened while this ran (step 4 erased it too) is closed, the user's
  * sockets are disconnected on every node, and the chats leave every node's cache. A
  * second DELETE finds chats of the pseudonym only: 200, `alreadyErased`. A user with no
- * chat but uploads no message used is erased as well (steps 2 and 4).
+ * chat is erased as well when something still names them: uploads no message used, or
+ * audit entries of what they did in chats retention deleted (steps 2 and 4).
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -66,12 +67,9 @@ export async function eraseUser(
   const chats = await chatsOf(deps, userId);
   const ids = chats.map((c) => c.id);
   const uploads = await store.privacy.attachmentsOf(userId, ids);
-  // Without a chat, files uploaded before a first message are still theirs to erase.
-  if (chats.length === 0 && uploads.length === 0) {
-    if (await store.privacy.wasErased(userId)) {
-      return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
-    }
-    throw userNotFound(userId);
+  const nothingLive = chats.length === 0 && uploads.length === 0;
+  if (nothingLive && (await store.privacy.wasErased(userId))) {
+    return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
   }
   const effects: Effects[] = [];
   for (const chat of chats.filter((c) => c.status !== 'closed')) {
@@ -98,8 +96,13 @@ export async function eraseUser(
     chatId: null,
     details: {},
   });
-  // Another DELETE of this user finished first: it erased everything.
-  if (erased === undefined) return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
+  if (erased === undefined) {
+    // Nothing names them: no chat, no upload, no audit entry (files uploaded before a first
+    // message, and entries of chats retention deleted, are erased like the rest).
+    if (nothingLive) throw userNotFound(userId);
+    // Another DELETE of this user finished first: it erased everything.
+    return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
+  }
   // Uploaded meanwhile: their records went with the rest.
   for (const key of erased.blobKeys) await blobs.delete(key);
   for (const id of erased.chatIds) {

@@ -354,8 +354,18 @@ export function kyselyPrivacyRecords(
           );
           const ids = chats.map((c) => c.id);
           const records = await attachmentsOf(trx, userId, ids);
-          // A user without a chat may still have uploads no message used.
-          if (chats.length === 0 && records.length === 0) return undefined;
+          // Chats retention deleted keep their audit entries: found by what the user did.
+          const purged = await purgedChatsActedIn(trx, userId);
+          // A user without a chat may still have uploads no message used, or entries that
+          // name them (their purged chats', their exports).
+          if (
+            chats.length === 0 &&
+            records.length === 0 &&
+            purged.length === 0 &&
+            !(await namedInLog(trx, kind, userId))
+          ) {
+            return undefined;
+          }
           let messages = 0;
           for (const chat of chats) {
             const through = erasedThrough.get(chat.id) ?? 0;
@@ -397,7 +407,7 @@ export function kyselyPrivacyRecords(
               .where('id', 'in', part)
               .execute();
           }
-          const auditEntries = await sealAuditEntries(trx, kind, key, userId, ids);
+          const auditEntries = await sealAuditEntries(trx, kind, key, userId, [...ids, ...purged]);
           const counts = { chats: ids.length, messages, notes, attachments: records.length };
           await appendAudit(
             trx,
@@ -426,6 +436,45 @@ export function exportsOf(db: Kysely<Database>, kind: 'sqlite' | 'postgres', use
     .where('chain', '=', DESK_CHAIN)
     .where('action', '=', sql.lit('user.exported'))
     .where(exportedUserId(kind === 'postgres'), '=', userId);
+}
+
+/**
+ * The chats the user acted in (their own: a user acts in no other) that no longer exist:
+ * retention deleted them, their audit entries stay and may name the user.
+ */
+async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('audit_log')
+    .select('chatId')
+    .distinct()
+    .where('actorId', '=', userId)
+    .where('chatId', 'is not', null)
+    .execute();
+  const acted = rows.flatMap((r) => (r.chatId === null ? [] : [r.chatId]));
+  const existing = new Set<string>();
+  for (const part of chunks(acted, IN_LIST)) {
+    const found = await trx.selectFrom('chats').select('id').where('id', 'in', part).execute();
+    for (const r of found) existing.add(r.id);
+  }
+  return acted.filter((id) => !existing.has(id));
+}
+
+/** Whether an audit entry has the user as its actor, or is an export of them. */
+async function namedInLog(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+): Promise<boolean> {
+  const acted = await trx
+    .selectFrom('audit_log')
+    .select('id')
+    .where('actorId', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return (
+    acted !== undefined ||
+    (await exportsOf(trx, kind, userId).limit(1).executeTakeFirst()) !== undefined
+  );
 }
 
 /**
