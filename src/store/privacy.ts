@@ -80,7 +80,7 @@ export interface PrivacyRecords {
   notesAfter(chatId: string, after: Note | null, max: number): Promise<Note[]>;
   /** Writes `audit` on the desk chain (an export: it changes nothing else). */
   record(audit: AuditDraft): Promise<void>;
-  /** Attachments the user uploaded, or that belong to these chats (by chat or by message). */
+  /** Attachments the user uploaded that are in no chat yet, or that belong to these chats (by chat or by message). */
   attachmentsOf(userId: string, chatIds: readonly string[]): Promise<AttachmentRecord[]>;
   /** Overwrites the texts of one chat's messages with seq in (fromSeq, toSeq]: one transaction. */
   eraseMessages(chatId: string, userId: string, fromSeq: number, toSeq: number): Promise<number>;
@@ -127,10 +127,13 @@ export function kyselyPrivacyRecords(
   ): Promise<AttachmentRecord[]> => {
     const found = new Map<string, AttachmentRecord>();
     if (userId !== null) {
+      // In no chat yet: a user's upload before a first message (one in a chat is found by
+      // the chat below; an admin's, always in a customer's chat, is never taken for theirs).
       const own = await trx
         .selectFrom('attachments')
         .selectAll()
         .where('uploaderId', '=', userId)
+        .where('chatId', 'is', null)
         .execute();
       for (const r of own) found.set(r.id, r);
     }
@@ -448,6 +451,7 @@ async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promis
     .select('chatId')
     .distinct()
     .where('actorId', '=', userId)
+    .where('actorRole', '=', 'user')
     .where('chatId', 'is not', null)
     .execute();
   const acted = rows.flatMap((r) => (r.chatId === null ? [] : [r.chatId]));
@@ -459,7 +463,7 @@ async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promis
   return acted.filter((id) => !existing.has(id));
 }
 
-/** Whether an audit entry has the user as its actor, or is an export of them. */
+/** Whether an audit entry has the user (as a user, not an admin) as its actor, or is an export of them. */
 async function namedInLog(
   trx: Kysely<Database>,
   kind: 'sqlite' | 'postgres',
@@ -469,6 +473,7 @@ async function namedInLog(
     .selectFrom('audit_log')
     .select('id')
     .where('actorId', '=', userId)
+    .where('actorRole', '=', 'user')
     .limit(1)
     .executeTakeFirst();
   return (
