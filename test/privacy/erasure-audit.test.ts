@@ -120,84 +120,90 @@ describe.each(await storeTargets())('erasure of a user without a chat on $name',
   });
 });
 
-describe.each(await storeTargets())('erasure without a live chat (after retention, or an admin id) on $name', (target) => {
-  it('a user whose chats retention purged is erased from the audit entries that still name them', async () => {
-    const db = await target.create();
-    const server = await startTestServer(db.config);
-    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-    const userId = `erase-${marker}`;
-    try {
-      const opened = await api(server, 'POST', '/api/chats', {
-        userId,
-        userName: `Olim ${marker}`,
-      });
-      const chatId = (opened.body.chat as { _id: string })._id;
-      const closed = await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId });
-      expect(closed.status).toBe(200);
-      const rated = await api(server, 'POST', `/api/chats/${chatId}/rating`, { userId, score: 4 });
-      expect(rated.status).toBe(200);
-      const purged = await server.store.privacy.purgeClosedBefore(
-        new Date(Date.now() + 60_000).toISOString(),
-        100,
-      );
-      expect(purged.chats).toBeGreaterThan(0);
-      const erased = await api(
-        server,
-        'DELETE',
-        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
-      );
-      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
-      expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0 });
-    } finally {
-      await server.close();
-    }
-    expect(await whereStored(db.config, [marker])).toEqual([]);
-    const store = await openStore(db.config);
-    try {
-      const verified = await verifyAudit(store.audit);
-      expect(verified.ok, JSON.stringify(verified)).toBe(true);
-    } finally {
-      await store.close();
-      await db.drop();
-    }
-  });
+describe.each(await storeTargets())(
+  'erasure without a live chat (after retention, or an admin id) on $name',
+  (target) => {
+    it('a user whose chats retention purged is erased from the audit entries that still name them', async () => {
+      const db = await target.create();
+      const server = await startTestServer(db.config);
+      const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+      const userId = `erase-${marker}`;
+      try {
+        const opened = await api(server, 'POST', '/api/chats', {
+          userId,
+          userName: `Olim ${marker}`,
+        });
+        const chatId = (opened.body.chat as { _id: string })._id;
+        const closed = await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId });
+        expect(closed.status).toBe(200);
+        const rated = await api(server, 'POST', `/api/chats/${chatId}/rating`, {
+          userId,
+          score: 4,
+        });
+        expect(rated.status).toBe(200);
+        const purged = await server.store.privacy.purgeClosedBefore(
+          new Date(Date.now() + 60_000).toISOString(),
+          100,
+        );
+        expect(purged.chats).toBeGreaterThan(0);
+        const erased = await api(
+          server,
+          'DELETE',
+          `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+        );
+        expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+        expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0 });
+      } finally {
+        await server.close();
+      }
+      expect(await whereStored(db.config, [marker])).toEqual([]);
+      const store = await openStore(db.config);
+      try {
+        const verified = await verifyAudit(store.audit);
+        expect(verified.ok, JSON.stringify(verified)).toBe(true);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
 
-  it("an admin's id names no user: 404, and the admin's upload and entries stay", async () => {
-    const db = await target.create();
-    const server = await startTestServer(db.config);
-    const adminId = `admin-${randomUUID().slice(0, 8)}`;
-    try {
-      const opened = await api(server, 'POST', '/api/chats', {
-        userId: `u-${adminId}`,
-        userName: 'U',
-      });
-      const chatId = (opened.body.chat as { _id: string })._id;
-      const taken = await api(server, 'POST', '/api/chats/assign', {
-        chatId,
-        adminId,
-        adminName: 'Ali',
-      });
-      expect(taken.status).toBe(200);
-      const file = uploaded(
-        await upload(server, {
-          bytes: 'invoice',
-          name: 'invoice.txt',
-          type: 'text/plain',
-          fields: { chatId, senderId: adminId, senderType: 'admin', senderName: 'Ali' },
-        }),
-      );
-      const erased = await api(
-        server,
-        'DELETE',
-        `/api/users/${adminId}?adminId=eraser&isSuperAdmin=true`,
-      );
-      expect(erased.status, JSON.stringify(erased.body)).toBe(404);
-      expect((await fetch(`${server.url}${file.url}`)).status).toBe(200);
-      const held = await server.store.audit.list({ actorId: adminId, limit: 10 });
-      expect(held.entries.map((e) => e.action)).toContain('chat.taken');
-    } finally {
-      await server.close();
-      await db.drop();
-    }
-  });
-});
+    it("an admin's id names no user: 404, and the admin's upload and entries stay", async () => {
+      const db = await target.create();
+      const server = await startTestServer(db.config);
+      const adminId = `admin-${randomUUID().slice(0, 8)}`;
+      try {
+        const opened = await api(server, 'POST', '/api/chats', {
+          userId: `u-${adminId}`,
+          userName: 'U',
+        });
+        const chatId = (opened.body.chat as { _id: string })._id;
+        const taken = await api(server, 'POST', '/api/chats/assign', {
+          chatId,
+          adminId,
+          adminName: 'Ali',
+        });
+        expect(taken.status).toBe(200);
+        const file = uploaded(
+          await upload(server, {
+            bytes: 'invoice',
+            name: 'invoice.txt',
+            type: 'text/plain',
+            fields: { chatId, senderId: adminId, senderType: 'admin', senderName: 'Ali' },
+          }),
+        );
+        const erased = await api(
+          server,
+          'DELETE',
+          `/api/users/${adminId}?adminId=eraser&isSuperAdmin=true`,
+        );
+        expect(erased.status, JSON.stringify(erased.body)).toBe(404);
+        expect((await fetch(`${server.url}${file.url}`)).status).toBe(200);
+        const held = await server.store.audit.list({ actorId: adminId, limit: 10 });
+        expect(held.entries.map((e) => e.action)).toContain('chat.taken');
+      } finally {
+        await server.close();
+        await db.drop();
+      }
+    });
+  },
+);
