@@ -225,7 +225,7 @@ export const ERRORS = {
     status: 404,
     message: 'No chat of this user is stored',
     meaning:
-      'An export or erasure of a user id no stored chat names (never seen, or its chats were purged by retention). A repeated erasure answers 200 instead.',
+      'An export or erasure of a user id no stored chat names (never seen, or its chats were purged by retention); an erasure still erases a user without a chat whose uploads or audit entries name them. A repeated erasure answers 200 instead.',
   },
   DELIVERY_NOT_FOUND: {
     status: 404,

@@ -96,7 +96,11 @@ export async function openAttachment(
           : auditActor(actor),
         action: 'attachment.downloaded',
         chatId: record.chatId,
-        details: { attachmentId: record.id, name: record.name, link: input.link !== undefined },
+        details: {
+          attachmentId: record.id,
+          fileName: record.name,
+          link: input.link !== undefined,
+        },
       })
       .catch((err: unknown) => {
         body.destroy();

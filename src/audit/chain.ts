@@ -35,8 +35,11 @@ export type ChatAudit = Omit<AuditDraft, 'chatId'>;
 export type AuditDetail = string | number | boolean | null;
 export type AuditDetails = Readonly<Record<string, AuditDetail>>;
 
-/** Details that name a person (the chat's user): sealed in the hash like the actor. */
-export const PERSONAL_DETAILS: readonly string[] = ['userId', 'userName'];
+/**
+ * Details that name a person (the chat's user) or quote what they wrote (an attachment's
+ * file name): sealed in the hash like the actor, so that an erasure can replace them.
+ */
+export const PERSONAL_DETAILS: readonly string[] = ['userId', 'userName', 'fileName'];
 
 /** What a use case asks the store to record with its change. */
 export interface AuditDraft {

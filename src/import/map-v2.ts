@@ -5,6 +5,7 @@
  * messages afterwards, and every imported user is offline.
  */
 import type { Insertable } from 'kysely';
+import type { MaskedText } from '../redaction/card-numbers.js';
 import { isWebUrl } from '../schemas/text-rules.js';
 import {
   CHAT_STATUSES,
@@ -20,6 +21,7 @@ import {
   dateField,
   enumField,
   idField,
+  maskedField,
   nameField,
   optionalDateField,
   optionalIdField,
@@ -76,13 +78,16 @@ export function mapChat(doc: Document, id: string, changes: FieldChange[]): Chat
   };
 }
 
-/** v2 wrote '' for "no file"; anything else must be an http(s) URL, as a sent message's must be. */
-function fileUrlOf(doc: Document): string | null {
+/**
+ * v2 wrote '' for "no file"; anything else must be an http(s) URL, as a sent message's must
+ * be, and has its card numbers masked as a sent message's has.
+ */
+function fileUrlOf(doc: Document, changes: FieldChange[]): MaskedText {
   const url = optionalStringField(doc, 'fileUrl');
-  if (url === null || url === '') return null;
+  if (url === null || url === '') return { text: '', masked: 0 };
   if (!isWebUrl(url))
     throw new FieldProblem('invalid-file-url', 'fileUrl', 'is not an http(s) URL');
-  return url;
+  return maskedField('fileUrl', url, changes);
 }
 
 export function mapMessage(
@@ -93,6 +98,7 @@ export function mapMessage(
 ): StagedMessage {
   const createdAt = createdAtOf(doc, id);
   const content = contentField(doc, changes);
+  const fileUrl = fileUrlOf(doc, changes);
   return {
     id,
     chatId: idField(doc, 'chatId'),
@@ -101,12 +107,12 @@ export function mapMessage(
     senderName: nameField(doc, 'senderName', changes, ''),
     content: content.text,
     messageType: enumField(doc, 'messageType', MESSAGE_TYPES, 'text', 'invalid-message-type'),
-    fileUrl: fileUrlOf(doc),
+    fileUrl: fileUrl.text === '' ? null : fileUrl.text,
     isRead: booleanField(doc, 'isRead', false) ? 1 : 0,
     readAt: optionalDateField(doc, 'readAt'),
     createdAt,
     updatedAt: dateField(doc, 'updatedAt', createdAt),
-    redacted: redactedKinds(content.masked)?.join(',') ?? null,
+    redacted: redactedKinds(content.masked + fileUrl.masked)?.join(',') ?? null,
     line: position.line,
     document: position.document,
   };

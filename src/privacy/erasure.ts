@@ -12,8 +12,11 @@
  *    and pending webhook deliveries, seals the audit entries and writes `user.erased`
  *    (store/privacy.ts eraseUser).
  *
- * Then the user's sockets are disconnected on every node, and the chats leave every
- * node's cache. A second DELETE finds chats of the pseudonym only: 200, `alreadyErased`.
+ * Then a chat the user opened while this ran (step 4 erased it too) is closed, the user's
+ * sockets are disconnected on every node, and the chats leave every node's cache. A
+ * second DELETE finds chats of the pseudonym only: 200, `alreadyErased`. A user with no
+ * chat is erased as well when something still names them: uploads no message used, or
+ * audit entries of what they did in chats retention deleted (steps 2 and 4).
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -62,11 +65,11 @@ export async function eraseUser(
   assertMayErase(actor);
   const { store } = deps;
   const chats = await chatsOf(deps, userId);
-  if (chats.length === 0) {
-    if (await store.privacy.wasErased(userId)) {
-      return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
-    }
-    throw userNotFound(userId);
+  const ids = chats.map((c) => c.id);
+  const uploads = await store.privacy.attachmentsOf(userId, ids);
+  const nothingLive = chats.length === 0 && uploads.length === 0;
+  if (nothingLive && (await store.privacy.wasErased(userId))) {
+    return { reply: { userId, alreadyErased: true, ...NOTHING }, effects: [] };
   }
   const effects: Effects[] = [];
   for (const chat of chats.filter((c) => c.status !== 'closed')) {
@@ -74,9 +77,8 @@ export async function eraseUser(
     // Messages stored between the read and the close are erased by the last step.
     effects.push(closed);
   }
-  const ids = chats.map((c) => c.id);
   const { blobs } = deps.attachments;
-  for (const record of await store.privacy.attachmentsOf(userId, ids)) {
+  for (const record of uploads) {
     await blobs.delete(record.blobKey);
     if (record.thumbKey) await blobs.delete(record.thumbKey);
   }
@@ -94,16 +96,25 @@ export async function eraseUser(
     chatId: null,
     details: {},
   });
-  // Another DELETE of this user finished first: it erased everything.
-  if (erased === undefined) return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
+  if (erased === undefined) {
+    // Nothing names them: no chat, no upload, no audit entry (files uploaded before a first
+    // message, and entries of chats retention deleted, are erased like the rest).
+    if (nothingLive) throw userNotFound(userId);
+    // Another DELETE of this user finished first: it erased everything.
+    return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
+  }
   // Uploaded meanwhile: their records went with the rest.
   for (const key of erased.blobKeys) await blobs.delete(key);
-  for (const id of ids) {
+  for (const id of erased.chatIds) {
     const chat = await store.getChat(id);
+    if (!chat) continue;
+    // Opened by the user after the chats were read: closed now, so that no one is routed or
+    // queued a chat of nobody.
+    if (chat.status !== 'closed') effects.push(await closeChat(deps, actor, { chatId: id }));
     // Its user's sockets no longer view it: they leave its room; other nodes drop their copy.
-    if (chat) effects.push({ events: [], accessChanged: chat });
+    else effects.push({ events: [], accessChanged: chat });
   }
   effects.push({ events: [], disconnectUser: userId });
-  const { blobKeys: _, ...counts } = erased;
+  const { blobKeys: _, chatIds: __, ...counts } = erased;
   return { reply: { userId, alreadyErased: false, ...counts }, effects };
 }

@@ -8,7 +8,7 @@
  * a dependency because the schemas are module-level values shared by both transports;
  * createServer sets it from the configuration before it serves anything.
  */
-import { type MaskedText, maskCardNumbers } from './card-numbers.js';
+import { CARD_DIGITS_MAX, type MaskedText, maskCardNumbers } from './card-numbers.js';
 
 let enabled = true;
 
@@ -27,7 +27,8 @@ export function redactClientText(text: string): MaskedText {
 /**
  * A JSON value a client's token carries (the `ctx` claim), its card numbers masked wherever
  * they are: in every string and key, and in a whole number whose digits are one (a card
- * stored as a number comes back as the masked string). Nesting is bounded by the claim's
+ * stored as a number comes back as the masked string; one too long to be exact, see
+ * roundedCard). Nesting is bounded by the claim's
  * size limit, which the caller checks first.
  */
 export function redactClientJson(value: unknown): unknown {
@@ -37,9 +38,11 @@ export function redactClientJson(value: unknown): unknown {
 function maskedJson(value: unknown): unknown {
   if (typeof value === 'string') return maskCardNumbers(value).text;
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) return value;
-    const digits = maskCardNumbers(String(value));
-    return digits.masked > 0 ? digits.text : value;
+    if (Number.isSafeInteger(value)) {
+      const digits = maskCardNumbers(String(value));
+      return digits.masked > 0 ? digits.text : value;
+    }
+    return Number.isInteger(value) ? roundedCard(value) : value;
   }
   if (Array.isArray(value)) return value.map(maskedJson);
   if (typeof value === 'object' && value !== null) {
@@ -48,4 +51,16 @@ function maskedJson(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * A whole number past 2^53 as long as a card (16-19 digits): JSON kept only its first 15-17
+ * digits, so Luhn cannot tell whether it was one, and those digits are a card's if it was.
+ * Masked as a card is (its first 6 and last 4 digits kept).
+ */
+function roundedCard(value: number): number | string {
+  const digits = String(Math.abs(value));
+  if (!/^[0-9]+$/.test(digits) || digits.length > CARD_DIGITS_MAX) return value;
+  const masked = `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+  return value < 0 ? `-${masked}` : masked;
 }

@@ -181,7 +181,8 @@ const noteIsTextError = {
   path: ['internal'],
 };
 /**
- * The content with its card numbers masked, and what was masked (the message's `redacted`).
+ * The content and link with their card numbers masked, and what was masked (the message's
+ * `redacted`): a link is text the client wrote too (`?card=4111…`), stored and sent on alike.
  * Written into the object the parse has just made (nobody else holds it): a copy by spread
  * cost every send ~4 µs of CPU, five times the rest of its parse.
  */
@@ -189,7 +190,13 @@ const withMaskedContent = <T extends MessageFields>(
   m: T,
 ): T & { redacted: RedactionKind[] | undefined } => {
   const { text: content, masked } = redactClientText(m.content);
-  return Object.assign(m, { content, redacted: redactedKinds(masked) });
+  if (!m.fileUrl) return Object.assign(m, { content, redacted: redactedKinds(masked) });
+  const link = redactClientText(m.fileUrl);
+  return Object.assign(m, {
+    content,
+    fileUrl: link.text,
+    redacted: redactedKinds(masked + link.masked),
+  });
 };
 
 export const SendMessageBody = z

@@ -178,7 +178,7 @@ export const MessageSchema = z
     updatedAt: isoTime('When the message last changed (read).'),
     redacted: z.array(z.enum(REDACTION_KINDS)).optional().meta({
       description:
-        "What the server masked in the content before storing it: `['pan']` when it masked a card number (first 6 and last 4 digits kept). Absent when nothing was masked.",
+        "What the server masked in the content (or the fileUrl) before storing it: `['pan']` when it masked a card number (first 6 and last 4 digits kept). Absent when nothing was masked.",
     }),
     attachment: MessageAttachmentSchema.optional().meta({
       description:

@@ -53,6 +53,8 @@ export interface ErasedUser {
   auditEntries: number;
   /** The blob keys of the attachment records deleted (the caller deletes the bytes). */
   blobKeys: string[];
+  /** Every chat erased, those the user opened while the erasure ran included. */
+  chatIds: string[];
 }
 
 /** A chat as an export carries it: the chat, and the customer's context stored on it (JSON). */
@@ -78,14 +80,15 @@ export interface PrivacyRecords {
   notesAfter(chatId: string, after: Note | null, max: number): Promise<Note[]>;
   /** Writes `audit` on the desk chain (an export: it changes nothing else). */
   record(audit: AuditDraft): Promise<void>;
-  /** Attachments the user uploaded, or that belong to these chats (by chat or by message). */
+  /** Attachments the user uploaded that are in no chat yet, or that belong to these chats (by chat or by message). */
   attachmentsOf(userId: string, chatIds: readonly string[]): Promise<AttachmentRecord[]>;
   /** Overwrites the texts of one chat's messages with seq in (fromSeq, toSeq]: one transaction. */
   eraseMessages(chatId: string, userId: string, fromSeq: number, toSeq: number): Promise<number>;
   /**
    * The last step: every chat of the user (with messages past `erasedThrough` erased here),
    * their notes, attachment records, webhook deliveries and audit entries, and `audit`
-   * (details completed with the counts) on the desk chain. Undefined: the user has no chat.
+   * (details completed with the counts) on the desk chain. Undefined: the user has no chat
+   * and no upload.
    */
   eraseUser(
     userId: string,
@@ -124,10 +127,13 @@ export function kyselyPrivacyRecords(
   ): Promise<AttachmentRecord[]> => {
     const found = new Map<string, AttachmentRecord>();
     if (userId !== null) {
+      // In no chat yet: a user's upload before a first message (one in a chat is found by
+      // the chat below; an admin's, always in a customer's chat, is never taken for theirs).
       const own = await trx
         .selectFrom('attachments')
         .selectAll()
         .where('uploaderId', '=', userId)
+        .where('chatId', 'is', null)
         .execute();
       for (const r of own) found.set(r.id, r);
     }
@@ -349,8 +355,20 @@ export function kyselyPrivacyRecords(
             SELECT id, "lastSeq" FROM chats WHERE "userId" = ${userId} ORDER BY id${forUpdate}`.execute(
             trx,
           );
-          if (chats.length === 0) return undefined;
           const ids = chats.map((c) => c.id);
+          const records = await attachmentsOf(trx, userId, ids);
+          // Chats retention deleted keep their audit entries: found by what the user did.
+          const purged = await purgedChatsActedIn(trx, userId);
+          // A user without a chat may still have uploads no message used, or entries that
+          // name them (their purged chats', their exports).
+          if (
+            chats.length === 0 &&
+            records.length === 0 &&
+            purged.length === 0 &&
+            !(await namedInLog(trx, kind, userId))
+          ) {
+            return undefined;
+          }
           let messages = 0;
           for (const chat of chats) {
             const through = erasedThrough.get(chat.id) ?? 0;
@@ -360,7 +378,6 @@ export function kyselyPrivacyRecords(
               messages += Number(chat.lastSeq) - through;
             }
           }
-          const records = await attachmentsOf(trx, userId, ids);
           const blobKeys = await deleteAttachments(trx, records);
           let notes = 0;
           for (const part of chunks(ids, IN_LIST)) {
@@ -393,7 +410,7 @@ export function kyselyPrivacyRecords(
               .where('id', 'in', part)
               .execute();
           }
-          const auditEntries = await sealAuditEntries(trx, kind, key, userId, ids);
+          const auditEntries = await sealAuditEntries(trx, kind, key, userId, [...ids, ...purged]);
           const counts = { chats: ids.length, messages, notes, attachments: records.length };
           await appendAudit(
             trx,
@@ -401,7 +418,7 @@ export function kyselyPrivacyRecords(
             { ...audit, chatId: null, details: { ...audit.details, userId: sealedId, ...counts } },
             at,
           );
-          return { ids, result: { ...counts, auditEntries, blobKeys } };
+          return { ids, result: { ...counts, auditEntries, blobKeys, chatIds: ids } };
         });
         if (done === undefined) return undefined;
         forget(done.ids);
@@ -422,6 +439,47 @@ export function exportsOf(db: Kysely<Database>, kind: 'sqlite' | 'postgres', use
     .where('chain', '=', DESK_CHAIN)
     .where('action', '=', sql.lit('user.exported'))
     .where(exportedUserId(kind === 'postgres'), '=', userId);
+}
+
+/**
+ * The chats the user acted in (their own: a user acts in no other) that no longer exist:
+ * retention deleted them, their audit entries stay and may name the user.
+ */
+async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('audit_log')
+    .select('chatId')
+    .distinct()
+    .where('actorId', '=', userId)
+    .where('actorRole', '=', 'user')
+    .where('chatId', 'is not', null)
+    .execute();
+  const acted = rows.flatMap((r) => (r.chatId === null ? [] : [r.chatId]));
+  const existing = new Set<string>();
+  for (const part of chunks(acted, IN_LIST)) {
+    const found = await trx.selectFrom('chats').select('id').where('id', 'in', part).execute();
+    for (const r of found) existing.add(r.id);
+  }
+  return acted.filter((id) => !existing.has(id));
+}
+
+/** Whether an audit entry has the user (as a user, not an admin) as its actor, or is an export of them. */
+async function namedInLog(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+): Promise<boolean> {
+  const acted = await trx
+    .selectFrom('audit_log')
+    .select('id')
+    .where('actorId', '=', userId)
+    .where('actorRole', '=', 'user')
+    .limit(1)
+    .executeTakeFirst();
+  return (
+    acted !== undefined ||
+    (await exportsOf(trx, kind, userId).limit(1).executeTakeFirst()) !== undefined
+  );
 }
 
 /**
@@ -458,6 +516,16 @@ async function sealAuditEntries(
     );
   }
   named.push(...(await exportsOf(trx, kind, userId).execute()));
+  // Outside their chats, what they did themselves may quote them (a download of an upload
+  // that no message used yet names its file).
+  named.push(
+    ...(await trx
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actorId', '=', seal(userId))
+      .where('chatId', 'is', null)
+      .execute()),
+  );
   for (const row of named) {
     const details = fromRow(row).details;
     if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;

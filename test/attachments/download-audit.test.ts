@@ -131,7 +131,7 @@ describe.each(await storeTargets())('attachment.downloaded on $name', (target) =
       expect(e).toMatchObject({
         chatId: chat._id,
         chain: `chat:${chat._id}`,
-        details: { attachmentId: att.id, name: 'card 4111 11** **** 1111.png' },
+        details: { attachmentId: att.id, fileName: 'card 4111 11** **** 1111.png' },
       });
     }
   });

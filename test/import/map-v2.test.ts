@@ -298,6 +298,22 @@ describe('names and ids are held to the limits of live input', () => {
     });
   });
 
+  it("a card number in a message's fileUrl is masked as live input is, and reported", () => {
+    expect(
+      message(
+        messageDoc({
+          content: 'receipt',
+          messageType: 'image',
+          fileUrl: 'https://files.example.com/r.png?card=4111111111111111',
+        }),
+      ),
+    ).toMatchObject({
+      ok: true,
+      row: { fileUrl: 'https://files.example.com/r.png?card=411111******1111', redacted: 'pan' },
+      changes: [{ reason: 'card-number-masked', detail: 'fileUrl: a card number masked' }],
+    });
+  });
+
   it('a card number across the cut of a long content or name is masked, not its start kept', () => {
     // Cut first, each kept the card's first 14 digits: a run that fails the Luhn check on
     // its own, so it stayed as written.

@@ -64,6 +64,23 @@ describe.each(await storeTargets())('card numbers in sent texts on $name', (targ
     expect(history.map((m) => m.redacted)).toEqual([['pan'], undefined]);
   });
 
+  it("a message's fileUrl with a card number in it is stored and answered masked", async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const ack = accepted(
+      await user.client.emitAck('send-message', {
+        chatId: chat._id,
+        content: 'receipt',
+        messageType: 'image',
+        fileUrl: 'https://files.example.com/receipt.png?card=4111111111111111',
+      }),
+    );
+    const expected = 'https://files.example.com/receipt.png?card=411111******1111';
+    expect(ack.message).toMatchObject({ fileUrl: expected, redacted: ['pan'] });
+    const history = succeeded(await fetchHistory(world.server(), chat._id)).messages;
+    expect(history.map((m) => m.fileUrl)).toEqual([expected]);
+  });
+
   it("a label's card number is masked in the chat, the event, the filter and the audit entry", async () => {
     const [user, admin] = await Promise.all([world.user(), world.admin()]);
     const chat = await openChat(world, user);

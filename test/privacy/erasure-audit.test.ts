@@ -1,0 +1,209 @@
+/**
+ * Erasure and the audit log's details: what the user wrote that an entry quotes (an
+ * attachment's file name, in `attachment.downloaded`) is sealed like their id and name,
+ * and the chains still verify.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { verifyAudit } from '../../src/audit/verify.js';
+import { openStore } from '../../src/store/open.js';
+import { api, startTestServer } from '../helpers/server.js';
+import { storeTargets } from '../helpers/stores.js';
+import { whereStored } from '../helpers/text-scan.js';
+import { upload, uploaded } from '../helpers/uploads.js';
+
+describe.each(await storeTargets())('erasure of audit details on $name', (target) => {
+  it('attachment names quoted by attachment.downloaded, in a chat or not, are not left after the erasure', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    const sender = { senderId: userId, senderType: 'user', senderName: 'Olim' };
+    try {
+      const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+      const chatId = (opened.body.chat as { _id: string })._id;
+      const file = uploaded(
+        await upload(server, {
+          bytes: 'statement',
+          name: `statement of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { ...sender, chatId },
+        }),
+      );
+      const sent = await api(server, 'POST', '/api/messages', {
+        ...sender,
+        chatId,
+        content: '',
+        attachmentId: file.id,
+      });
+      expect(sent.status).toBe(200);
+      // One no message used: its entry is on no chat's chain.
+      const unused = uploaded(
+        await upload(server, {
+          bytes: 'draft',
+          name: `draft of ${marker}.txt`,
+          type: 'text/plain',
+          fields: sender,
+        }),
+      );
+      for (const url of [file.url, unused.url]) {
+        const download = await fetch(`${server.url}${url}`);
+        expect(download.status).toBe(200);
+        await download.arrayBuffer();
+      }
+      const erased = await api(
+        server,
+        'DELETE',
+        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+      );
+      expect(erased.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(await whereStored(db.config, [marker])).toEqual([]);
+    const store = await openStore(db.config);
+    try {
+      const verified = await verifyAudit(store.audit);
+      expect(verified.ok, JSON.stringify(verified)).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  // pseudonym() takes any value starting with `erased:` as sealed already, so a user named
+  // `erased: Olim Karimov` is hashed and kept as written, and their erasure cannot replace
+  // the name (audit actorName, chat.opened's userName). Changing the rule changes the hashes
+  // of entries already written with such values; refusing the prefix at input changes names
+  // and token rules: the lead's decision.
+  it.todo('a name or id that starts with erased: is sealed by an erasure like any other');
+});
+
+describe.each(await storeTargets())('erasure of a user without a chat on $name', (target) => {
+  it('a user whose only data is an upload no message used is erased: the file, its name, the entries', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    try {
+      const file = uploaded(
+        await upload(server, {
+          bytes: 'passport',
+          name: `passport of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { senderId: userId, senderType: 'user', senderName: 'Olim' },
+        }),
+      );
+      const download = await fetch(`${server.url}${file.url}`);
+      expect(download.status).toBe(200);
+      await download.arrayBuffer();
+      const erased = await api(
+        server,
+        'DELETE',
+        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+      );
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
+      expect((await fetch(`${server.url}${file.url}`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    expect(await whereStored(db.config, [marker])).toEqual([]);
+    const store = await openStore(db.config);
+    try {
+      const verified = await verifyAudit(store.audit);
+      expect(verified.ok, JSON.stringify(verified)).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+describe.each(await storeTargets())(
+  'erasure without a live chat (after retention, or an admin id) on $name',
+  (target) => {
+    it('a user whose chats retention purged is erased from the audit entries that still name them', async () => {
+      const db = await target.create();
+      const server = await startTestServer(db.config);
+      const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+      const userId = `erase-${marker}`;
+      try {
+        const opened = await api(server, 'POST', '/api/chats', {
+          userId,
+          userName: `Olim ${marker}`,
+        });
+        const chatId = (opened.body.chat as { _id: string })._id;
+        const closed = await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId });
+        expect(closed.status).toBe(200);
+        const rated = await api(server, 'POST', `/api/chats/${chatId}/rating`, {
+          userId,
+          score: 4,
+        });
+        expect(rated.status).toBe(200);
+        const purged = await server.store.privacy.purgeClosedBefore(
+          new Date(Date.now() + 60_000).toISOString(),
+          100,
+        );
+        expect(purged.chats).toBeGreaterThan(0);
+        const erased = await api(
+          server,
+          'DELETE',
+          `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
+        );
+        expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+        expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0 });
+      } finally {
+        await server.close();
+      }
+      expect(await whereStored(db.config, [marker])).toEqual([]);
+      const store = await openStore(db.config);
+      try {
+        const verified = await verifyAudit(store.audit);
+        expect(verified.ok, JSON.stringify(verified)).toBe(true);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+
+    it("an admin's id names no user: 404, and the admin's upload and entries stay", async () => {
+      const db = await target.create();
+      const server = await startTestServer(db.config);
+      const adminId = `admin-${randomUUID().slice(0, 8)}`;
+      try {
+        const opened = await api(server, 'POST', '/api/chats', {
+          userId: `u-${adminId}`,
+          userName: 'U',
+        });
+        const chatId = (opened.body.chat as { _id: string })._id;
+        const taken = await api(server, 'POST', '/api/chats/assign', {
+          chatId,
+          adminId,
+          adminName: 'Ali',
+        });
+        expect(taken.status).toBe(200);
+        const file = uploaded(
+          await upload(server, {
+            bytes: 'invoice',
+            name: 'invoice.txt',
+            type: 'text/plain',
+            fields: { chatId, senderId: adminId, senderType: 'admin', senderName: 'Ali' },
+          }),
+        );
+        const erased = await api(
+          server,
+          'DELETE',
+          `/api/users/${adminId}?adminId=eraser&isSuperAdmin=true`,
+        );
+        expect(erased.status, JSON.stringify(erased.body)).toBe(404);
+        expect((await fetch(`${server.url}${file.url}`)).status).toBe(200);
+        const held = await server.store.audit.list({ actorId: adminId, limit: 10 });
+        expect(held.entries.map((e) => e.action)).toContain('chat.taken');
+      } finally {
+        await server.close();
+        await db.drop();
+      }
+    });
+  },
+);
