@@ -169,6 +169,7 @@ export class KyselyStore implements Store {
     );
     this.notes = kyselyNoteRecords(
       db,
+      traits.kind,
       (work) => this.guard(work),
       () => this.auditKey(),
     );

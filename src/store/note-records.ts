@@ -68,6 +68,7 @@ export function toNote(row: Selectable<NotesTable>): Note {
 
 export function kyselyNoteRecords(
   db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
   guard: Guard,
   auditKey: () => Promise<string>,
 ): NoteRecords {
@@ -110,7 +111,14 @@ export function kyselyNoteRecords(
                   text(draft.clientMessageId).as('clientMessageId'),
                   text(new Date().toISOString()).as('createdAt'),
                 ])
-                .where('id', '=', draft.chatId),
+                .where('id', '=', draft.chatId)
+                // PostgreSQL: the chat row held (key share: appends' updates pass) until the
+                // note commits. Retention and erasure lock the chat before they delete its
+                // notes: they skip it for now (retention) or wait (erasure) and take the note
+                // along, or went first and the note finds no chat. Without it a note written
+                // between retention's delete of the notes and of the chat outlived both.
+                // SQLite writes one at a time.
+                .$if(kind === 'postgres', (q) => q.forKeyShare()),
             )
             .onConflict((oc) => oc.columns(['chatId', 'clientMessageId']).doNothing())
             .returningAll()
