@@ -59,6 +59,13 @@ function maskRun(run: string, digitCount: number): string {
   return out;
 }
 
+/**
+ * A card's digits (ASCII digits only) as the mask leaves them: the first 6 and last 4. For
+ * digits that are a card, or that can no longer be checked to be one (client-text.ts: a JSON
+ * number past 2^53 kept only its first 15-17 digits).
+ */
+export const maskCardDigits = (digits: string): string => maskRun(digits, digits.length);
+
 export function isCardNumber(run: string): boolean {
   const digits = digitsOf(run);
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);

@@ -8,7 +8,12 @@
  * a dependency because the schemas are module-level values shared by both transports;
  * createServer sets it from the configuration before it serves anything.
  */
-import { CARD_DIGITS_MAX, type MaskedText, maskCardNumbers } from './card-numbers.js';
+import {
+  CARD_DIGITS_MAX,
+  type MaskedText,
+  maskCardDigits,
+  maskCardNumbers,
+} from './card-numbers.js';
 
 let enabled = true;
 
@@ -61,6 +66,6 @@ function maskedJson(value: unknown): unknown {
 function roundedCard(value: number): number | string {
   const digits = String(Math.abs(value));
   if (!/^[0-9]+$/.test(digits) || digits.length > CARD_DIGITS_MAX) return value;
-  const masked = `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+  const masked = maskCardDigits(digits);
   return value < 0 ? `-${masked}` : masked;
 }
