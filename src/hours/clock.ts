@@ -4,7 +4,7 @@
  * here. A local time that a spring-forward skips opens the desk at the first instant
  * after the gap; one that a fall-back repeats opens it at its first occurrence.
  */
-import { asUtc, wallClockOf } from '../time/wall-clock.js';
+import { asUtc, offsetAt, wallClockOf } from '../time/wall-clock.js';
 import type { BusinessHours } from './schedule.js';
 
 const MINUTE_MS = 60_000;
@@ -37,12 +37,6 @@ function wallOf(at: number, timeZone: string): Wall {
     weekday: new Date(midnight).getUTCDay(),
     key: asUtc(wall),
   };
-}
-
-/** The zone's offset from UTC at `at`, in ms (wall − UTC). */
-function offsetAt(at: number, timeZone: string): number {
-  const whole = at - (((at % 1000) + 1000) % 1000);
-  return wallOf(whole, timeZone).key - whole;
 }
 
 /**

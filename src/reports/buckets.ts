@@ -6,17 +6,13 @@
  * boundary (in a zone of +05:30 that is :30 past a UTC hour). Plain functions, no I/O.
  */
 import type { ReportInterval } from '../schemas/vocabulary.js';
-import { asUtc, wallClockOf } from '../time/wall-clock.js';
+import { asUtc, offsetAt, wallClockOf } from '../time/wall-clock.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /** The wall-clock time of `instant` in `zone`, as if it were UTC (ms; whole seconds). */
 export const localOf = (instant: number, zone: string): number => asUtc(wallClockOf(instant, zone));
-
-/** The zone's offset at `instant` (ms ahead of UTC). */
-const offsetAt = (instant: number, zone: string): number =>
-  localOf(Math.floor(instant / 1000) * 1000, zone) - Math.floor(instant / 1000) * 1000;
 
 /**
  * The first instant whose wall-clock time in `zone` is `local` or later: the instant itself

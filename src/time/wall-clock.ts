@@ -76,3 +76,17 @@ export function wallClockOf(at: number, timeZone: string | undefined): WallClock
 /** The wall clock read as if it were UTC, in ms: what a zone's offset is measured against. */
 export const asUtc = ({ year, month, day, hour, minute, second }: WallClock): number =>
   Date.UTC(year, month - 1, day, hour, minute, second);
+
+/** The zone's offset from UTC at `at` (to the whole second), in ms: wall clock − UTC. */
+export function offsetAt(at: number, timeZone: string): number {
+  const whole = Math.floor(at / 1000) * 1000;
+  return asUtc(wallClockOf(whole, timeZone)) - whole;
+}
+
+const twoDigits = (n: number): string => String(n).padStart(2, '0');
+
+/** The calendar day `at` falls on in the zone (undefined: the runtime's), as YYYY-MM-DD. */
+export function calendarDayOf(at: number, timeZone: string | undefined): string {
+  const { year, month, day } = wallClockOf(at, timeZone);
+  return `${year}-${twoDigits(month)}-${twoDigits(day)}`;
+}

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   asUtc,
+  calendarDayOf,
   isKnownZone,
+  offsetAt,
   wallClockOf,
   zoneClock,
   zoneClocksKept,
@@ -20,6 +22,9 @@ describe('the wall clock of a zone', () => {
       second: 15,
     });
     expect(asUtc(wallClockOf(at, 'Asia/Tashkent')) - at).toBe(5 * 3_600_000);
+    expect(offsetAt(at + 999, 'Asia/Tashkent')).toBe(5 * 3_600_000);
+    expect(calendarDayOf(at, 'Asia/Tashkent')).toBe('2026-12-06');
+    expect(calendarDayOf(at, 'UTC')).toBe('2026-12-05');
   });
 
   it("follows the zone's daylight saving time", () => {
@@ -28,6 +33,8 @@ describe('the wall clock of a zone', () => {
     const summer = Date.UTC(2026, 6, 15, 12);
     expect(wallClockOf(winter, 'Europe/Berlin').hour).toBe(13);
     expect(wallClockOf(summer, 'Europe/Berlin').hour).toBe(14);
+    expect(offsetAt(winter, 'Europe/Berlin')).toBe(3_600_000);
+    expect(offsetAt(summer, 'Europe/Berlin')).toBe(2 * 3_600_000);
   });
 
   it('refuses a zone the runtime does not know', () => {

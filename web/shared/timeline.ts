@@ -5,7 +5,8 @@
  * a separator for each day and each message's date and time in the reader's language and
  * time zone. Pure functions over immutable values, so UI state can hold a Timeline as is.
  */
-import { formatDate, wallClockOf } from './dates.js';
+import { calendarDayOf } from '../../src/time/wall-clock.js';
+import { formatDate } from './dates.js';
 import type { Lang, Translate } from './i18n/index.js';
 import type { Message } from './types.js';
 
@@ -118,9 +119,7 @@ export type TimelineItem =
 
 /** The calendar day of an instant in the reader's time zone, as YYYY-MM-DD (or '' if no date). */
 export function dayOf(at: number, clock: Omit<ReaderClock, 'now'>): string {
-  if (!Number.isFinite(at)) return '';
-  const { year, month, day } = wallClockOf(at, clock.timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return Number.isFinite(at) ? calendarDayOf(at, clock.timeZone) : '';
 }
 
 /** The calendar day before a YYYY-MM-DD day (calendar arithmetic: no DST hour can skew it). */

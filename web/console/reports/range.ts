@@ -5,8 +5,8 @@
  * the days a clock changes (23 or 25 hours long) still start at their own midnight.
  */
 
-import { instantOfLocal, localOf } from '../../../src/reports/buckets.js';
-import { isKnownZone } from '../../../src/time/wall-clock.js';
+import { instantOfLocal } from '../../../src/reports/buckets.js';
+import { calendarDayOf, isKnownZone } from '../../../src/time/wall-clock.js';
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -37,7 +37,7 @@ export function startOfDay(date: string, timezone: string): number | undefined {
 
 /** `YYYY-MM-DD` of the day `at` falls on in `timezone`. */
 export function dayOf(at: number, timezone: string): string {
-  return new Date(localOf(at, timezone)).toISOString().slice(0, 10);
+  return calendarDayOf(at, timezone);
 }
 
 /** `date` moved by `days` calendar days. */
