@@ -6,17 +6,38 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/audit/verify.js';
+import type { RunningServer } from '../../src/server.js';
 import { openStore } from '../../src/store/open.js';
 import { api, startTestServer } from '../helpers/server.js';
-import { storeTargets } from '../helpers/stores.js';
+import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { whereStored } from '../helpers/text-scan.js';
 import { upload, uploaded } from '../helpers/uploads.js';
+
+/** Text that appears nowhere unless the test wrote it (whereStored looks for it). */
+const newMarker = () => `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+
+/** The user erased by a superadmin (AUTH_MODE=none names the caller in the query). */
+const eraseAsSuperAdmin = (server: RunningServer, userId: string) =>
+  api(server, 'DELETE', `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`);
+
+/** Nothing stored still holds `marker`, and every audit chain verifies; then the database goes. */
+async function expectErasedAndVerified(db: TestDatabase, marker: string): Promise<void> {
+  expect(await whereStored(db.config, [marker])).toEqual([]);
+  const store = await openStore(db.config);
+  try {
+    const verified = await verifyAudit(store.audit);
+    expect(verified.ok, JSON.stringify(verified)).toBe(true);
+  } finally {
+    await store.close();
+    await db.drop();
+  }
+}
 
 describe.each(await storeTargets())('erasure of audit details on $name', (target) => {
   it('attachment names quoted by attachment.downloaded, in a chat or not, are not left after the erasure', async () => {
     const db = await target.create();
     const server = await startTestServer(db.config);
-    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const marker = newMarker();
     const userId = `erase-${randomUUID().slice(0, 8)}`;
     const sender = { senderId: userId, senderType: 'user', senderName: 'Olim' };
     try {
@@ -51,24 +72,12 @@ describe.each(await storeTargets())('erasure of audit details on $name', (target
         expect(download.status).toBe(200);
         await download.arrayBuffer();
       }
-      const erased = await api(
-        server,
-        'DELETE',
-        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
-      );
+      const erased = await eraseAsSuperAdmin(server, userId);
       expect(erased.status).toBe(200);
     } finally {
       await server.close();
     }
-    expect(await whereStored(db.config, [marker])).toEqual([]);
-    const store = await openStore(db.config);
-    try {
-      const verified = await verifyAudit(store.audit);
-      expect(verified.ok, JSON.stringify(verified)).toBe(true);
-    } finally {
-      await store.close();
-      await db.drop();
-    }
+    await expectErasedAndVerified(db, marker);
   });
 
   // pseudonym() takes any value starting with `erased:` as sealed already, so a user named
@@ -83,7 +92,7 @@ describe.each(await storeTargets())('erasure of a user without a chat on $name',
   it('a user whose only data is an upload no message used is erased: the file, its name, the entries', async () => {
     const db = await target.create();
     const server = await startTestServer(db.config);
-    const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const marker = newMarker();
     const userId = `erase-${randomUUID().slice(0, 8)}`;
     try {
       const file = uploaded(
@@ -97,26 +106,14 @@ describe.each(await storeTargets())('erasure of a user without a chat on $name',
       const download = await fetch(`${server.url}${file.url}`);
       expect(download.status).toBe(200);
       await download.arrayBuffer();
-      const erased = await api(
-        server,
-        'DELETE',
-        `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
-      );
+      const erased = await eraseAsSuperAdmin(server, userId);
       expect(erased.status, JSON.stringify(erased.body)).toBe(200);
       expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
       expect((await fetch(`${server.url}${file.url}`)).status).toBe(404);
     } finally {
       await server.close();
     }
-    expect(await whereStored(db.config, [marker])).toEqual([]);
-    const store = await openStore(db.config);
-    try {
-      const verified = await verifyAudit(store.audit);
-      expect(verified.ok, JSON.stringify(verified)).toBe(true);
-    } finally {
-      await store.close();
-      await db.drop();
-    }
+    await expectErasedAndVerified(db, marker);
   });
 });
 
@@ -126,7 +123,7 @@ describe.each(await storeTargets())(
     it('a user whose chats retention purged is erased from the audit entries that still name them', async () => {
       const db = await target.create();
       const server = await startTestServer(db.config);
-      const marker = `zq${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+      const marker = newMarker();
       const userId = `erase-${marker}`;
       try {
         const opened = await api(server, 'POST', '/api/chats', {
@@ -146,25 +143,13 @@ describe.each(await storeTargets())(
           100,
         );
         expect(purged.chats).toBeGreaterThan(0);
-        const erased = await api(
-          server,
-          'DELETE',
-          `/api/users/${userId}?adminId=eraser&isSuperAdmin=true`,
-        );
+        const erased = await eraseAsSuperAdmin(server, userId);
         expect(erased.status, JSON.stringify(erased.body)).toBe(200);
         expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0 });
       } finally {
         await server.close();
       }
-      expect(await whereStored(db.config, [marker])).toEqual([]);
-      const store = await openStore(db.config);
-      try {
-        const verified = await verifyAudit(store.audit);
-        expect(verified.ok, JSON.stringify(verified)).toBe(true);
-      } finally {
-        await store.close();
-        await db.drop();
-      }
+      await expectErasedAndVerified(db, marker);
     });
 
     it("an admin's id names no user: 404, and the admin's upload and entries stay", async () => {
@@ -191,11 +176,7 @@ describe.each(await storeTargets())(
             fields: { chatId, senderId: adminId, senderType: 'admin', senderName: 'Ali' },
           }),
         );
-        const erased = await api(
-          server,
-          'DELETE',
-          `/api/users/${adminId}?adminId=eraser&isSuperAdmin=true`,
-        );
+        const erased = await eraseAsSuperAdmin(server, adminId);
         expect(erased.status, JSON.stringify(erased.body)).toBe(404);
         expect((await fetch(`${server.url}${file.url}`)).status).toBe(200);
         const held = await server.store.audit.list({ actorId: adminId, limit: 10 });
