@@ -36,10 +36,11 @@ export async function seedSqlite(path: string): Promise<string[]> {
         );
       }
     });
-    // Marked as indexed, as a store the server wrote would be by then (its indexer keeps up
-    // with sends; the import indexes as it writes): left to the indexer, the first minute's
-    // pages would be timed beside the indexing of a million messages (p99 33–38 ms against
-    // 4.1–4.3 once marked). PostgreSQL's index is the insert's own trigger.
+    // The search index left empty and marked as caught up, as the 10M seed does: history
+    // pages read no search rows, and a server's indexer keeps up with its sends, but left to
+    // it here the first minute's pages would be timed beside the indexing of a million
+    // messages (p99 33–38 ms against 4.1–4.3 once marked). PostgreSQL's seed fills its
+    // index through the insert's own trigger.
     db.exec(`UPDATE search_indexed SET "indexedThrough" = (SELECT max(rowid) FROM messages)`);
   })();
   db.close();
