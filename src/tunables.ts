@@ -771,6 +771,13 @@ export const TUNABLES = {
     reason:
       "An export file this large or larger is read and mapped in a worker thread, beside the database writes (the main thread's CPU per 100,000 messages went from 3.3–3.4 s to 2.5–2.6 s); a smaller one in the main thread, where starting the worker (about 0.25 s of CPU to load its bundle) would cost more than it saves.",
   },
+  importMappedAheadBytes: {
+    value: 16 * MiB,
+    unit: 'bytes',
+    area: 'import',
+    reason:
+      "How far the mapping worker reads and maps beyond what the import has taken, in bytes of the export: it starts with the import and maps while the chats and the database's set-up are written, and while a staging transaction holds the main thread (two batches ahead left it idle a quarter of the time). Bounded in bytes, not batches, so that an export of 1 MB documents holds no more than one of small ones.",
+  },
   importRecordsPerBatch: {
     value: 1000,
     unit: 'documents',

@@ -11,7 +11,7 @@ import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { KnownChats } from './known-chats.js';
 import type { RowOf } from './map-export.js';
-import { mappedBatches } from './mapped-batches.js';
+import { type Mapping, startMapping } from './mapped-batches.js';
 import { OneOpenChatPerUser } from './one-open-chat.js';
 import { type ImportDatabase, openImportDatabase } from './open-database.js';
 import { type ExportFile, openExport } from './open-export.js';
@@ -40,6 +40,7 @@ export interface ImportSummary {
 
 interface ExportReading<C extends Collection> {
   file: ExportFile;
+  mapping: Mapping<C>;
   collection: C;
   /** Takes a mapped row (it may still reject it, e.g. as a duplicate). */
   take: (row: RowOf<C>, position: Position) => Promise<void>;
@@ -52,14 +53,14 @@ interface ExportReading<C extends Collection> {
  * (reporting what was taken changed) or reports them rejected, in the file's order.
  */
 async function readExport<C extends Collection>(
-  { file, collection, take, onRejectedId }: ExportReading<C>,
+  { file, mapping, collection, take, onRejectedId }: ExportReading<C>,
   report: Report,
   progress: Progress,
 ): Promise<void> {
   const name = basename(file.path);
   let rows = 0;
   progress.start(collection, file.size);
-  for await (const { items, bytes } of mappedBatches(file, collection)) {
+  for await (const { items, bytes } of mapping.batches()) {
     for (const { mapped, position } of items) {
       if (mapped.ok) {
         for (const change of mapped.changes) {
@@ -96,6 +97,7 @@ async function openExports(options: ImportOptions): Promise<ExportFiles> {
 async function run(
   target: ImportDatabase,
   files: ExportFiles,
+  messagesMapping: Mapping<'messages'>,
   report: Report,
   progress: Progress,
 ): Promise<Omit<ImportSummary, 'seconds' | 'messagesPerSecond'>> {
@@ -113,6 +115,7 @@ async function run(
   await readExport(
     {
       file: files.chats,
+      mapping: startMapping(files.chats, 'chats'),
       collection: 'chats',
       take: (row, position) => chats.add(row, position),
       onRejectedId: (id) => known.addRejected(id),
@@ -127,6 +130,7 @@ async function run(
   await readExport(
     {
       file: files.messages,
+      mapping: messagesMapping,
       collection: 'messages',
       take: (row) => messages.add(row),
     },
@@ -163,12 +167,15 @@ async function run(
 export async function importV2(options: ImportOptions): Promise<ImportSummary> {
   const startedAt = performance.now();
   const files = await openExports(options);
+  // Mapped from the start: the worker reads the messages while the chats are written.
+  const messagesMapping = startMapping(files.messages, 'messages');
   try {
     const report = await Report.open(options.rejectsFile);
     try {
       const target = await openImportDatabase(options.database, { claimFirst: true });
       try {
-        const counts = await run(target, files, report, options.progress ?? silentProgress);
+        const progress = options.progress ?? silentProgress;
+        const counts = await run(target, files, messagesMapping, report, progress);
         // What was written is searchable when the import ends (SQLite indexes after the
         // insert: store/search.ts; PostgreSQL's trigger already did).
         const batch = TUNABLES.importSearchIndexBatch.value;
@@ -184,6 +191,7 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
       await report.close();
     }
   } finally {
+    await messagesMapping.close();
     await files.chats.handle.close();
     await files.messages.handle.close();
   }

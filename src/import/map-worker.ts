@@ -1,17 +1,18 @@
 /**
  * The mapping worker's entry (dist/import-map-worker.js; mapped-batches.ts starts it): reads
  * the export through the descriptor the main thread opened and checked, maps each record, and
- * posts the batches, at most AHEAD beyond what the main thread has taken, so memory holds a
- * few batches whatever the export's size.
+ * posts the batches, at most `importMappedAheadBytes` of the export beyond what the main thread
+ * has taken, so memory holds a bounded part of the export whatever its size.
  */
 import { read } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setRedaction } from '../redaction/client-text.js';
+import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
 import { mapExport, packBatch } from './map-export.js';
 import type { MapWorkerData, WorkerMessage } from './mapped-batches.js';
 
-const AHEAD = 2;
+const AHEAD_BYTES = TUNABLES.importMappedAheadBytes.value;
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -19,10 +20,11 @@ async function main(): Promise<void> {
   const { fd, path, size, collection, redact } = workerData as MapWorkerData;
   setRedaction(redact);
   const post = (message: WorkerMessage) => port.postMessage(message);
-  let credits = AHEAD;
+  // The export's bytes the main thread has taken batches up to (it says so after each).
+  let taken = 0;
   let wake: (() => void) | undefined;
-  port.on('message', () => {
-    credits++;
+  port.on('message', (bytes: number) => {
+    taken = bytes;
     wake?.();
   });
   const handle = {
@@ -34,10 +36,13 @@ async function main(): Promise<void> {
       ),
   };
   try {
+    // Where the batches posted so far end: the next waits while they reach too far ahead (a
+    // batch's own end may be a skipped document's hundreds of MB away, so it does not count).
+    let posted = 0;
     for await (const batch of mapExport({ path, size, handle }, collection)) {
-      while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-      credits--;
+      while (posted - taken > AHEAD_BYTES) await new Promise<void>((resolve) => (wake = resolve));
       post({ kind: 'batch', batch: packBatch(batch) });
+      posted = batch.bytes;
     }
     post({ kind: 'done' });
   } catch (err) {

@@ -2,8 +2,9 @@
  * An export file's mapped batches, from a worker thread (map-worker.ts): reading, JSON.parse
  * and mapping were about half of the import's CPU time, and ran between the database writes
  * on one thread; in a worker they run beside them, on another core. Batches arrive in the
- * file's order, so the report's order and every count are as before. A file smaller than
- * TUNABLES.importWorkerBytes is mapped here, by the same code, without a worker.
+ * file's order, so the report's order and every count are as before. The messages' worker
+ * starts with the import and maps ahead (map-worker.ts) while the chats are written. A file
+ * smaller than TUNABLES.importWorkerBytes is mapped here, by the same code, without a worker.
  */
 import { Worker } from 'node:worker_threads';
 import { redactionEnabled } from '../redaction/client-text.js';
@@ -53,13 +54,20 @@ function startWorker(workerData: MapWorkerData): Worker {
 
 const WORKER_BYTES = TUNABLES.importWorkerBytes.value;
 
-export async function* mappedBatches<C extends Collection>(
-  file: ExportFile,
-  collection: C,
-): AsyncGenerator<MappedBatch<RowOf<C>>> {
+/** An export file being mapped: its batches, taken once, in the file's order. */
+export interface Mapping<C extends Collection> {
+  batches(): AsyncGenerator<MappedBatch<RowOf<C>>>;
+  /** Stops the worker, if any: after the batches were taken, or when the import fails first. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts mapping `file`: in a worker, which reads ahead at once (so the messages are mapped
+ * while the chats are written), or, for a small file, here when its batches are taken.
+ */
+export function startMapping<C extends Collection>(file: ExportFile, collection: C): Mapping<C> {
   if (file.size < WORKER_BYTES) {
-    yield* mapExport(file, collection);
-    return;
+    return { batches: () => mapExport(file, collection), close: async () => {} };
   }
   const worker = startWorker({
     fd: file.handle.fd,
@@ -86,23 +94,29 @@ export async function* mappedBatches<C extends Collection>(
       stack: undefined,
     }),
   );
-  try {
-    for (;;) {
-      const message = queue.shift();
-      if (message === undefined) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (message.kind === 'done') return;
-      if (message.kind === 'failed') {
-        if (message.input) throw new InputError(message.message);
-        throw Object.assign(new Error(message.message), { stack: message.stack });
-      }
-      worker.postMessage('more');
-      yield unpackBatch<RowOf<C>>(message.batch);
-    }
-  } finally {
+  const close = async (): Promise<void> => {
     worker.removeAllListeners();
     await worker.terminate();
+  };
+  async function* batches(): AsyncGenerator<MappedBatch<RowOf<C>>> {
+    try {
+      for (;;) {
+        const message = queue.shift();
+        if (message === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (message.kind === 'done') return;
+        if (message.kind === 'failed') {
+          if (message.input) throw new InputError(message.message);
+          throw Object.assign(new Error(message.message), { stack: message.stack });
+        }
+        worker.postMessage(message.batch.bytes);
+        yield unpackBatch<RowOf<C>>(message.batch);
+      }
+    } finally {
+      await close();
+    }
   }
+  return { batches, close };
 }
