@@ -42,11 +42,12 @@ export class MessageStager {
   private pending: StagedMessage[] = [];
   private pendingChars = 0;
   /**
-   * The batch being written while the next one is gathered: on PostgreSQL the server
-   * inserts it while this process reads and maps on, instead of each waiting for the other.
-   * One batch at most: each waits for the one before it.
+   * The batches being written while the next one is gathered, one per connection at most: on
+   * PostgreSQL the server inserts them while this process reads and maps on (and on two
+   * connections, two backends at once), instead of each waiting for the other. Staged rows
+   * carry their place in the export, so the order the batches commit in does not matter.
    */
-  private writing: Promise<void> = Promise.resolve();
+  private writing: Promise<void>[] = [];
 
   constructor(
     private readonly target: ImportDatabase,
@@ -78,9 +79,9 @@ export class MessageStager {
     }
   }
 
-  /** Starts writing the pending batch once the one before it is written (or fails). */
+  /** Starts writing the pending batch once a connection's batch before it is written (or fails). */
   private async writeBehind(): Promise<void> {
-    await this.writing;
+    if (this.writing.length >= this.target.connections) await this.writing.shift();
     const batch = this.pending;
     this.pending = [];
     this.pendingChars = 0;
@@ -88,16 +89,19 @@ export class MessageStager {
     const writing = this.target.db
       .transaction()
       .execute((trx) => this.target.insertStaged(trx, batch));
-    // Awaited by the next batch or by flush(), which rethrow its error; until then its
+    // Awaited by a later batch or by flush(), which rethrow its error; until then its
     // failure is not an unhandled rejection.
     writing.catch(() => {});
-    this.writing = writing;
+    this.writing.push(writing);
   }
 
   /** Writes what is pending; every message added is staged when it resolves. */
   async flush(): Promise<void> {
     await this.writeBehind();
-    await this.writing;
+    const writing = this.writing;
+    this.writing = [];
+    const failure = (await Promise.allSettled(writing)).find((w) => w.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   /**
