@@ -256,7 +256,11 @@ export interface Store {
   /** The `max` admins seen most recently, newest first. */
   listKnownAdmins(max: number): Promise<SeenAdmin[]>;
 
-  /** An admin joined: their availability becomes `availability` unless they chose before. */
+  /**
+   * An admin joined with their role's default `availability`: it applies unless they chose
+   * before; an away default (a superadmin's) also outlasts an available one (an admin's),
+   * so the same admin joining with both roles is routed to only once they choose.
+   */
   joinAgent(adminId: string, availability: Availability): Promise<void>;
   setAgentAvailability(
     adminId: string,
