@@ -6,6 +6,7 @@
  * store, and on two nodes (PostgreSQL, presence in Redis) with the admin on the node
  * that does not route.
  */
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/server.js';
@@ -105,6 +106,7 @@ async function startNodes(
 function leavingDuringThePick(name: string, nodes: () => Nodes) {
   const clients: TestClient[] = [];
   const chatIds: string[] = [];
+  const run = randomUUID().slice(0, 8);
   let n = 0;
   // What a test leaves behind would be routed in the next: its admins leave, its chats close.
   afterEach(async () => {
@@ -118,11 +120,12 @@ function leavingDuringThePick(name: string, nodes: () => Nodes) {
   });
 
   // Ids sort in the order made: the routing rule's last tie-break puts the first made first.
+  // Unique to the run: Redis (presence) outlives the test's database.
   const person = async (node: RunningServer, prefix: string, as: Parameters<typeof joinAs>[2]) => {
     const client = await connectClient(node.url);
     clients.push(client);
     n += 1;
-    return joinAs(client, `${String(n).padStart(2, '0')}-${prefix}-${name}`, as);
+    return joinAs(client, `${String(n).padStart(2, '0')}-${prefix}-${name}-${run}`, as);
   };
   const admin = (prefix: string) =>
     person(nodes().agents, prefix, { role: 'admin', superadmin: false });
