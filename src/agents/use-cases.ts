@@ -120,14 +120,20 @@ export async function setMaxChats(
 }
 
 /**
- * An admin joined (their socket holds their presence): a first join takes their role's
- * default availability, and others hear of them when this made them online.
+ * An admin is joining: their role's default availability is stored before their socket
+ * holds their presence, so that routing, which takes whoever is connected and available,
+ * never sees them connected under a default their role does not give (an admin's available
+ * while this join is a superadmin's).
  */
+export async function agentJoining(deps: AgentDeps, admin: Person): Promise<void> {
+  await deps.store.joinAgent(admin.id, defaultAvailability(admin));
+}
+
+/** An admin joined (their socket holds their presence): others hear of them if they came online. */
 export async function agentJoined(
   deps: AgentDeps,
   admin: Person,
   cameOnline: boolean,
 ): Promise<Outcome<Record<string, never>>> {
-  await deps.store.joinAgent(admin.id, defaultAvailability(admin));
   return { reply: {}, events: cameOnline ? await agentStatusEvents(deps, [admin.id]) : [] };
 }

@@ -5,7 +5,7 @@
  * node that saw it (or, for a node that died, the node whose sweep noticed).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { agentJoined, agentStatusEvents } from '../agents/use-cases.js';
+import { agentJoined, agentJoining, agentStatusEvents } from '../agents/use-cases.js';
 import type { Person } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
@@ -41,6 +41,7 @@ export async function holdAgentPresence(
     await releaseAgentPresence(deps, socket, publish);
   }
   socket.data.agentOf = admin.id;
+  await agentJoining(deps, admin);
   const cameOnline = await deps.agentPresence.connected(admin.id, socket.id);
   // It went away while presence answered (its disconnect saw nothing to give up yet).
   if (!socket.connected) {

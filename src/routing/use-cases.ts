@@ -13,17 +13,26 @@ import type { Chat } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import { nextAgent } from './rules.js';
 
+/** Those of `adminIds` connected now on some node (presence), in the same order. */
+async function connectedOf(deps: AgentDeps, adminIds: readonly string[]): Promise<string[]> {
+  const online = await Promise.all(adminIds.map((id) => deps.agentPresence.isOnline(id)));
+  return adminIds.filter((_, i) => online[i]);
+}
+
 /**
  * The admins a chat may go to now: connected on some node (presence), available, and
- * below their maxChats as last counted. The store counts again under lock; this only
- * spares it a transaction when nobody could take a chat.
+ * below their maxChats as last counted. The store counts again under lock, and asks
+ * presence again before it commits; this only spares it a transaction when nobody could
+ * take a chat.
  */
 export async function routingCandidates(deps: AgentDeps): Promise<string[]> {
   const records = await deps.store.listAgents({ max: TUNABLES.knownAdminsListMax.value });
   // Online is asked of presence only for those who would take a chat if they were.
   const willing = records.map((r) => agentOf(r, true, deps.defaultMaxChats)).filter(takesChats);
-  const online = await Promise.all(willing.map((a) => deps.agentPresence.isOnline(a.adminId)));
-  return willing.filter((_, i) => online[i]).map((a) => a.adminId);
+  return connectedOf(
+    deps,
+    willing.map((a) => a.adminId),
+  );
 }
 
 /** Whether any chat waits for routing (not locked by someone: those wait to be taken by hand). */
@@ -50,6 +59,8 @@ export async function routeWaitingChats(
     defaultMaxChats: deps.defaultMaxChats,
     max: TUNABLES.routingBatchMax.value,
     choose: nextAgent,
+    // Whoever left since `candidates` were read is given nothing (store/routing.ts).
+    connected: (adminIds) => connectedOf(deps, adminIds),
   });
   const outcomes: Outcome<{ chat: Chat }>[] = assigned.map(({ chat, adminId, adminName }) => ({
     reply: { chat },

@@ -8,23 +8,33 @@ import type { Availability } from '../schemas/vocabulary.js';
 import type { Database } from './schema.js';
 import type { AgentRecord } from './store.js';
 
-/** A join: the role's default becomes the admin's choice unless they made one before. */
+/**
+ * A join: the role's default applies until the admin chooses. Between defaults, away wins
+ * and stays: the same admin may join as an admin on one socket and as a superadmin on
+ * another (either first), and only their own choice makes a superadmin routable.
+ */
 export async function joinAgent(
   db: Kysely<Database>,
   adminId: string,
   availability: Availability,
   at: string,
 ) {
+  const current = sql.ref<Availability | null>('agents.availability');
   await db
     .insertInto('agents')
     .values({ adminId, availability, maxChats: null, updatedAt: at })
     .onConflict((oc) =>
       oc.column('adminId').doUpdateSet({
-        availability: sql<Availability>`COALESCE(agents.availability, excluded.availability)`,
+        availability: sql<Availability>`CASE
+          WHEN ${sql.ref('agents.availabilityChosen')} = 1 THEN ${current}
+          WHEN ${sql.ref('excluded.availability')} = 'away' THEN 'away'
+          ELSE COALESCE(${current}, ${sql.ref('excluded.availability')}) END`,
       }),
     )
     .execute();
 }
+
+/** The admin's own choice: it outlasts every join's default, whatever their role. */
 
 export async function setAgentAvailability(
   db: Kysely<Database>,
@@ -34,8 +44,10 @@ export async function setAgentAvailability(
 ) {
   await db
     .insertInto('agents')
-    .values({ adminId, availability, maxChats: null, updatedAt: at })
-    .onConflict((oc) => oc.column('adminId').doUpdateSet({ availability, updatedAt: at }))
+    .values({ adminId, availability, availabilityChosen: 1, maxChats: null, updatedAt: at })
+    .onConflict((oc) =>
+      oc.column('adminId').doUpdateSet({ availability, availabilityChosen: 1, updatedAt: at }),
+    )
     .execute();
 }
 

@@ -63,6 +63,7 @@ import type {
   AdminRef,
   AgentRecord,
   AppendResult,
+  AssignOptions,
   CannedReplyFields,
   CannedReplyRecord,
   ChatQuery,
@@ -72,7 +73,6 @@ import type {
   QueueRank,
   RatingDraft,
   ReadEffect,
-  RoutingChoice,
   SeenAdmin,
   Store,
 } from './store.js';
@@ -746,7 +746,7 @@ export class KyselyStore implements Store {
 
   assignWaiting(
     adminIds: readonly string[],
-    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+    options: AssignOptions,
   ): Promise<{ chat: Chat; adminId: string; adminName: string }[]> {
     return this.guard(async () => {
       // Read before the transaction: SQLite's one connection is the transaction's until it ends.

@@ -856,6 +856,23 @@ const searchIndexShortPendingList: Migration = {
   },
 };
 
+/**
+ * Whether an agent's availability is their own choice (1: set-availability) or a join's
+ * default (0). A join's default never makes anyone routable that a superadmin's join said
+ * away: the same admin may join with an admin token on one socket and a superadmin one on
+ * another, and a superadmin is routed to only after choosing available. Rows from before
+ * count as defaults (a choice was not told apart): the cautious reading, an admin who chose
+ * available and later joins as a superadmin chooses again.
+ */
+const agentAvailabilityChosen: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('agents')
+      .addColumn('availabilityChosen', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -882,6 +899,7 @@ const migrations: Record<string, Migration> = {
   '0025_report_epoch_times': reportEpochTimes,
   '0027_audit_exports_by_user': auditExportsByUser,
   '0029_search_index_short_pending_list': searchIndexShortPendingList,
+  '0030_agent_availability_chosen': agentAvailabilityChosen,
 };
 
 /**

@@ -14,6 +14,13 @@
  * Several chats per transaction (up to `max`): a burst of new chats costs one lock, one
  * count and one commit per batch instead of per chat (measured in docs/benchmarks.md).
  * SQLite: one process owns the file and its one connection runs the transaction whole.
+ *
+ * Who is connected is presence's (Redis with several nodes), not the database's: the
+ * caller picked the candidates from it before the transaction, which may have waited for
+ * another node's lock meanwhile. Availability is read again under the lock; connection is
+ * asked again (`connected`) once the assignments are written, just before the commit: an
+ * admin whose last socket closed since the pick has their assignments rolled back, and the
+ * batch is assigned again without them (to the next admin, or the chats wait).
  */
 
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
@@ -21,7 +28,7 @@ import type { AuditActor, ChatAudit } from '../audit/chain.js';
 import { backInQueue } from './chat-sql.js';
 import { firstAssignedMsOf } from './reports.js';
 import type { ChatsTable, Database } from './schema.js';
-import type { RoutingChoice, RoutingChoiceCandidate } from './store.js';
+import type { AssignOptions, RoutingChoiceCandidate } from './store.js';
 
 /** Who the audit log names for what routing does: the server, no person. */
 const ROUTER: AuditActor = Object.freeze({ id: '', role: 'system', name: 'routing' });
@@ -90,12 +97,40 @@ export interface Assigned {
  */
 const nth = (at: string, n: number): string => `${at.slice(0, -1)}${String(n).padStart(3, '0')}Z`;
 
+/** Rolls back a batch that gave chats to admins no longer connected (see the file's header). */
+class AssigneesLeft extends Error {
+  constructor(readonly adminIds: readonly string[]) {
+    super('admins given chats are no longer connected');
+  }
+}
+
 /** See the file's header. Empty: nobody named has room, or no chat waits. */
-export function assignWaiting(
+export async function assignWaiting(
   db: Kysely<Database>,
   kind: 'sqlite' | 'postgres',
   adminIds: readonly string[],
-  options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+  options: AssignOptions,
+  at: string,
+  record: RecordChange,
+): Promise<Assigned[]> {
+  let named = adminIds;
+  // Each round that rolls back leaves out at least one admin: at most one per admin named.
+  for (;;) {
+    try {
+      return await assignBatch(db, kind, named, options, at, record);
+    } catch (err) {
+      if (!(err instanceof AssigneesLeft)) throw err;
+      const left = new Set(err.adminIds);
+      named = named.filter((id) => !left.has(id));
+    }
+  }
+}
+
+function assignBatch(
+  db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  adminIds: readonly string[],
+  options: AssignOptions,
   at: string,
   record: RecordChange,
 ): Promise<Assigned[]> {
@@ -189,6 +224,11 @@ export function assignWaiting(
         })),
       )
       .execute();
+    // Last before the commit: the shortest window for a disconnect to slip past.
+    const given = [...new Set(assigned.map((a) => a.adminId))];
+    const connected = new Set(await options.connected(given));
+    const left = given.filter((id) => !connected.has(id));
+    if (left.length > 0) throw new AssigneesLeft(left);
     return assigned;
   });
 }

@@ -151,6 +151,8 @@ export interface KnownAdminsTable {
 export interface AgentsTable {
   adminId: string;
   availability: Availability | null;
+  /** 1: `availability` is the admin's own choice; 0: a join's default (migration 0030). */
+  availabilityChosen: Generated<number>;
   maxChats: number | null;
   updatedAt: string;
   /** When routing last gave them a chat (null: never): the older wins a tie (migration 0011). */

@@ -85,6 +85,18 @@ export type RoutingChoice = (
   skipAdminId: string | null,
 ) => RoutingChoiceCandidate | undefined;
 
+/** How assignWaiting assigns: the rule, the batch, and who is connected (presence's). */
+export interface AssignOptions {
+  defaultMaxChats: number;
+  max: number;
+  choose: RoutingChoice;
+  /**
+   * Which of these admins are connected now, on any node (presence): asked again inside
+   * the transaction, just before it commits.
+   */
+  connected: (adminIds: readonly string[]) => Promise<readonly string[]>;
+}
+
 export type ChatQuery =
   | { kind: 'byUser'; userId: string }
   | { kind: 'waiting'; viewer: QueueViewer }
@@ -256,7 +268,11 @@ export interface Store {
   /** The `max` admins seen most recently, newest first. */
   listKnownAdmins(max: number): Promise<SeenAdmin[]>;
 
-  /** An admin joined: their availability becomes `availability` unless they chose before. */
+  /**
+   * An admin joined with their role's default `availability`: it applies unless they chose
+   * before; an away default (a superadmin's) also outlasts an available one (an admin's),
+   * so the same admin joining with both roles is routed to only once they choose.
+   */
   joinAgent(adminId: string, availability: Availability): Promise<void>;
   setAgentAvailability(
     adminId: string,
@@ -280,11 +296,12 @@ export interface Store {
    * chose available, with their active chats and maxChats (else `defaultMaxChats`) counted
    * under a lock that other nodes' assignments wait for, and each assignment counted
    * before the next. No admin goes over maxChats, whatever other nodes assign at the same
-   * time. Empty: nobody named has room, or nothing waits.
+   * time, and none gets a chat who is no longer `connected` or available when it commits
+   * (the chat goes to the next admin, or waits). Empty: nobody named has room, or nothing waits.
    */
   assignWaiting(
     adminIds: readonly string[],
-    options: { defaultMaxChats: number; max: number; choose: RoutingChoice },
+    options: AssignOptions,
   ): Promise<{ chat: Chat; adminId: string; adminName: string }[]>;
   /**
    * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` (at most `max`)

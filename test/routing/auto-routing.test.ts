@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Chat } from '../../src/schemas/shapes.js';
 import { openChat, restSend } from '../helpers/flows.js';
 import { request, succeeded } from '../helpers/server.js';
-import { accepted } from '../helpers/sockets.js';
+import { accepted, joinAs } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { type Person, useWorld, type World } from '../helpers/world.js';
 
@@ -137,6 +137,30 @@ describe.each(await storeTargets())('automatic routing on $name', (target) => {
     accepted(await agent.client.emitAck('set-availability', { status: 'available' }));
     await agent.client.waitFor('chat-assigned', (e) => e.chatId === chat._id);
   });
+
+  for (const [first, then] of [
+    ['admin', 'superadmin'],
+    ['superadmin', 'admin'],
+  ] as const) {
+    it(`routes to an admin who joined as ${first} and then as ${then} (another socket) only once they choose available`, async () => {
+      const id = world.uid('both');
+      const join = async (as: 'admin' | 'superadmin') =>
+        made.person(
+          await joinAs(await world.bystander(), id, {
+            role: 'admin',
+            superadmin: as === 'superadmin',
+          }),
+        );
+      const one = await join(first);
+      const other = await join(then);
+      const chat = await open(await user());
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([...one.client.of('chat-assigned'), ...other.client.of('chat-assigned')]).toEqual([]);
+      const ack = accepted(await other.client.emitAck('set-availability', { status: 'available' }));
+      expect(ack.agent).toMatchObject({ adminId: id, availability: 'available' });
+      await one.client.waitFor('chat-assigned', (e) => e.chatId === chat._id && e.adminId === id);
+    });
+  }
 
   it('keeps manual take, lock, transfer and unlock working; an unlocked chat is routed again', async () => {
     const chief = await admin({ superadmin: true });

@@ -46,6 +46,20 @@ describe.each(await storeTargets())('agents on $name', (target) => {
     expect((await one('g-ann'))?.availability).toBe('available');
   });
 
+  it("lets a superadmin's away default outlast an admin's available one, in either order, until the admin chooses", async () => {
+    for (const [id, order] of [
+      ['g-up', ['available', 'away']],
+      ['g-down', ['away', 'available']],
+    ] as const) {
+      await store.recordAdmin({ id, name: id });
+      for (const availability of order) await store.joinAgent(id, availability);
+      expect((await one(id))?.availability).toBe('away');
+      await store.setAgentAvailability(id, 'available');
+      await store.joinAgent(id, 'away');
+      expect((await one(id))?.availability).toBe('available');
+    }
+  });
+
   it('keeps maxChats and availability apart', async () => {
     await store.recordAdmin({ id: 'g-max', name: 'Max' });
     await store.setAgentMaxChats('g-max', 7);

@@ -13,9 +13,14 @@ import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
+/** Everyone named is connected (presence is the caller's: these tests name who is). */
+const connected = async (adminIds: readonly string[]) => adminIds;
+
 /** One chat at a time, as the rule decides. */
 const assignOne = async (store: Store, adminIds: string[], defaultMaxChats: number) =>
-  (await store.assignWaiting(adminIds, { defaultMaxChats, max: 1, choose: nextAgent }))[0];
+  (
+    await store.assignWaiting(adminIds, { defaultMaxChats, max: 1, choose: nextAgent, connected })
+  )[0];
 
 const admin = (id: string): Actor => ({ kind: 'person', id, name: id, role: 'admin' });
 
@@ -189,6 +194,39 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     }
   });
 
+  it('gives nothing to an admin no longer connected when the batch commits: their chats go to the next admin, or wait', async () => {
+    await agent('c-gone');
+    await agent('c-here');
+    const chats = [await open('c-u1'), await open('c-u2')];
+    const asked: string[][] = [];
+    const withoutGone = async (adminIds: readonly string[]) => {
+      asked.push([...adminIds]);
+      return adminIds.filter((id) => id !== 'c-gone');
+    };
+    const both = await store.assignWaiting(['c-gone', 'c-here'], {
+      defaultMaxChats: 5,
+      max: 5,
+      choose: nextAgent,
+      connected: withoutGone,
+    });
+    // The rule gave c-gone the first chat; asked before the commit, it is rolled back.
+    expect(asked[0]).toEqual(['c-gone', 'c-here']);
+    expect(both.map((a) => [a.chat._id, a.adminId])).toEqual(chats.map((c) => [c._id, 'c-here']));
+    expect(await loads(['c-gone', 'c-here'])).toEqual({ 'c-gone': 0, 'c-here': 2 });
+    const later = await open('c-u3');
+    const none = await store.assignWaiting(['c-gone'], {
+      defaultMaxChats: 5,
+      max: 5,
+      choose: nextAgent,
+      connected: withoutGone,
+    });
+    expect(none).toEqual([]);
+    expect(await store.getChat(later._id)).toMatchObject({
+      status: 'waiting',
+      assignedAdminId: null,
+    });
+  });
+
   it('assigns a batch oldest first, counting each assignment before the next, as one at a time would', async () => {
     const caps: Record<string, number> = { 'b-a': 2, 'b-b': 3, 'b-c': 4 };
     for (const [id, cap] of Object.entries(caps)) await agent(id, { maxChats: cap });
@@ -198,6 +236,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
       defaultMaxChats: 5,
       max: 20,
       choose: nextAgent,
+      connected,
     });
     // The rule, applied by hand to the same admins, one chat after another.
     const mirror: RoutingCandidate[] = Object.entries(caps).map(([adminId, maxChats]) => ({
@@ -242,6 +281,7 @@ describe.each(await storeTargets())('routing on $name', (target) => {
               defaultMaxChats: 5,
               max,
               choose: nextAgent,
+              connected,
             });
             if (batch.length === 0) return got;
             got.push(...batch.map((a) => a.chat._id));
