@@ -35,7 +35,6 @@ export async function joinAgent(
 }
 
 /** The admin's own choice: it outlasts every join's default, whatever their role. */
-
 export async function setAgentAvailability(
   db: Kysely<Database>,
   adminId: string,
