@@ -20,6 +20,7 @@ import {
   DESK_CHAIN,
   PERSONAL_DETAILS,
   pseudonym,
+  sealingOf,
 } from '../audit/chain.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 /** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
@@ -494,14 +495,17 @@ async function sealAuditEntries(
   userId: string,
   chatIds: readonly string[],
 ): Promise<number> {
-  const seal = (value: string) => pseudonym(key, value);
+  const sealedId = pseudonym(key, userId);
   const touched = new Set<string>();
   const acted = await trx
     .selectFrom('audit_log')
-    .select(['id', 'actorName'])
+    .selectAll()
     .where('actorId', '=', userId)
     .execute();
   for (const row of acted) {
+    // What the entry's hash sealed them as (an entry written before the exact-form rule
+    // keeps a value starting with `erased:`: replacing it would break the chain).
+    const seal = sealingOf(key, fromRow(row));
     await trx
       .updateTable('audit_log')
       .set({ actorId: seal(userId), actorName: seal(row.actorName) })
@@ -522,12 +526,14 @@ async function sealAuditEntries(
     ...(await trx
       .selectFrom('audit_log')
       .selectAll()
-      .where('actorId', '=', seal(userId))
+      .where('actorId', '=', sealedId)
       .where('chatId', 'is', null)
       .execute()),
   );
   for (const row of named) {
-    const details = fromRow(row).details;
+    const entry = fromRow(row);
+    const { details } = entry;
+    const seal = sealingOf(key, entry);
     if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;
     const sealed: Record<string, AuditDetail> = {};
     let changed = false;
