@@ -223,9 +223,9 @@ export const ERRORS = {
   },
   USER_NOT_FOUND: {
     status: 404,
-    message: 'No chat of this user is stored',
+    message: 'Nothing stored names this user',
     meaning:
-      'An export or erasure of a user id no stored chat names (never seen, or its chats were purged by retention); an erasure still erases a user without a chat whose uploads or audit entries name them. A repeated erasure answers 200 instead.',
+      'An export or erasure of a user id nothing stored names: no chat, no upload no message used, no audit entry of what they did or of an export of them (never seen, or erased). A user without a chat whom an upload or audit entries name is exported (no chats) and erased; a repeated erasure answers 200 `alreadyErased` instead.',
   },
   DELIVERY_NOT_FOUND: {
     status: 404,
@@ -368,9 +368,9 @@ export const tokenExpired = (): Unauthorized =>
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
 
-/** An export or erasure of a user the store holds no chat of. */
+/** An export or erasure of a user nothing stored names. */
 export const userNotFound = (userId: string): NotFound =>
-  new NotFound(`No chat of user ${userId} is stored`, 'USER_NOT_FOUND');
+  new NotFound(`Nothing stored names user ${userId}`, 'USER_NOT_FOUND');
 
 /** A transfer's target the server has never seen (a mistyped id would orphan the chat). */
 export const adminNotFound = (field: string, adminId: string): NotFound =>

@@ -856,6 +856,18 @@ const searchIndexShortPendingList: Migration = {
   },
 };
 
+/**
+ * The desk's `user.erased` entries by the pseudonym they name, as the exports are (0027):
+ * a repeated DELETE of a user who had no chat finds that they were erased.
+ */
+const erasuresByUser: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await sql`CREATE INDEX audit_log_erasures_by_user ON audit_log (${exportedUserId(postgres)})
+      WHERE action = 'user.erased'`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -882,6 +894,7 @@ const migrations: Record<string, Migration> = {
   '0025_report_epoch_times': reportEpochTimes,
   '0027_audit_exports_by_user': auditExportsByUser,
   '0029_search_index_short_pending_list': searchIndexShortPendingList,
+  '0030_erasures_by_user': erasuresByUser,
 };
 
 /**

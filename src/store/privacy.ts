@@ -96,8 +96,16 @@ export interface PrivacyRecords {
     erasedThrough: ReadonlyMap<string, number>,
     audit: AuditDraft,
   ): Promise<ErasedUser | undefined>;
-  /** Whether chats of an erased user with this id exist (a repeated erasure). */
+  /**
+   * Whether a user with this id was erased (a repeated erasure): chats of their pseudonym
+   * exist, or a `user.erased` entry names it (a user who had no chat).
+   */
   wasErased(userId: string): Promise<boolean>;
+  /**
+   * Whether anything stored names the user: a chat, an upload no message used, an audit
+   * entry of what they did or of an export of them (what an export is answered for).
+   */
+  namesUser(userId: string): Promise<boolean>;
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -341,7 +349,30 @@ export function kyselyPrivacyRecords(
           .where('userId', '=', sealedId)
           .limit(1)
           .executeTakeFirst();
-        return row !== undefined;
+        if (row !== undefined) return true;
+        const entry = await deskEntriesAbout(db, kind, 'user.erased', sealedId)
+          .limit(1)
+          .executeTakeFirst();
+        return entry !== undefined;
+      }),
+
+    namesUser: (userId) =>
+      guard(async () => {
+        const chat = await db
+          .selectFrom('chats')
+          .select('id')
+          .where('userId', '=', userId)
+          .limit(1)
+          .executeTakeFirst();
+        if (chat !== undefined) return true;
+        const upload = await db
+          .selectFrom('attachments')
+          .select('id')
+          .where('uploaderId', '=', userId)
+          .where('chatId', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        return upload !== undefined || (await namedInLog(db, kind, userId));
       }),
 
     eraseUser: (userId, erasedThrough, audit) =>
@@ -434,11 +465,21 @@ export function kyselyPrivacyRecords(
  * both databases see that the query implies the partial index's condition.
  */
 export function exportsOf(db: Kysely<Database>, kind: 'sqlite' | 'postgres', userId: string) {
+  return deskEntriesAbout(db, kind, 'user.exported', userId);
+}
+
+/** The desk's entries of `action` whose details name `userId`, through their partial index. */
+function deskEntriesAbout(
+  db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  action: 'user.exported' | 'user.erased',
+  userId: string,
+) {
   return db
     .selectFrom('audit_log')
     .selectAll()
     .where('chain', '=', DESK_CHAIN)
-    .where('action', '=', sql.lit('user.exported'))
+    .where('action', '=', sql.lit(action))
     .where(exportedUserId(kind === 'postgres'), '=', userId);
 }
 

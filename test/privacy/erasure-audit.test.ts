@@ -136,6 +136,35 @@ describe.each(await storeTargets())('erasure of a user without a chat on $name',
     }
     await expectErasedAndVerified(db, marker);
   });
+
+  it('a second DELETE of a user who had no chat answers 200 alreadyErased, as for one who had chats', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = newMarker();
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    try {
+      uploaded(
+        await upload(server, {
+          bytes: 'passport',
+          name: `passport of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { senderId: userId, senderType: 'user', senderName: 'Olim' },
+        }),
+      );
+      const first = await eraseAsSuperAdmin(server, userId);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
+      const again = await eraseAsSuperAdmin(server, userId);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body).toMatchObject({ alreadyErased: true, chats: 0, auditEntries: 0 });
+      // The repeat wrote nothing: one user.erased entry.
+      const erasures = await server.store.audit.list({ action: 'user.erased', limit: 10 });
+      expect(erasures.entries).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+    await expectErasedAndVerified(db, marker);
+  });
 });
 
 describe.each(await storeTargets())(
