@@ -168,6 +168,12 @@ export const ERRORS = {
     meaning:
       'Each side of a chat keys its own retries: a `clientMessageId` already stored for a message of another sender in the same chat stores nothing. Send again with a fresh id (a random UUID per message never meets this).',
   },
+  ERASURE_IN_PROGRESS: {
+    status: 409,
+    message: "This user's data is being erased",
+    meaning:
+      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket) while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
+  },
   PRECONDITION_FAILED: {
     status: 412,
     message: 'The file does not meet the request precondition',
@@ -371,6 +377,13 @@ export const chatNotFound = (chatId: string): NotFound =>
 /** An export or erasure of a user nothing stored names. */
 export const userNotFound = (userId: string): NotFound =>
   new NotFound(`Nothing stored names user ${userId}`, 'USER_NOT_FOUND');
+
+/** A chat opened for a user whose erasure runs (store/privacy.ts holds them off). */
+export const erasureInProgress = (userId: string): Conflict =>
+  new Conflict(
+    `User ${userId} is being erased: no chat is opened for them until the erasure ends`,
+    'ERASURE_IN_PROGRESS',
+  );
 
 /** A transfer's target the server has never seen (a mistyped id would orphan the chat). */
 export const adminNotFound = (field: string, adminId: string): NotFound =>

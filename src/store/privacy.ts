@@ -11,6 +11,12 @@
  * one transaction rewrites what names the person (the chats, notes, attachment records,
  * webhook deliveries, audit entries) and writes `user.erased`. Until that last commit the
  * chats still carry the user's id, so a DELETE that failed half-way finds them again.
+ *
+ * Hold: for the whole erasure a row of `erasure_holds` names the user, and no chat is
+ * opened for them while it is fresh (refuseWhileErased, in the opening's transaction). On
+ * PostgreSQL the opening takes the user's advisory lock shared before it reads the holds,
+ * the hold is written under it exclusive: an opening that read "no hold" has committed
+ * before the hold did, so the erasure, which reads the chats after, finds its chat.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import {
@@ -22,9 +28,12 @@ import {
   pseudonym,
   sealingOf,
 } from '../audit/chain.js';
+import { erasureInProgress } from '../errors.js';
+import { newId } from '../ids.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 /** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
 import { ERASED_TEXT } from '../schemas/vocabulary.js';
+import { TUNABLES } from '../tunables.js';
 import type { AttachmentRecord } from './attachment-records.js';
 import { appendAudit, exportedUserId, fromRow } from './audit-log.js';
 import { toNote } from './note-records.js';
@@ -106,6 +115,46 @@ export interface PrivacyRecords {
    * entry of what they did or of an export of them (what an export is answered for).
    */
   namesUser(userId: string): Promise<boolean>;
+  /** Holds the user's chats from opening until endErasureHold (or stale): the hold's id. */
+  holdErasure(userId: string): Promise<string>;
+  /** Marks the hold alive now: it refuses for `erasureHoldStaleMs` more. */
+  renewErasureHold(holdId: string): Promise<void>;
+  /** Ends the hold, and stale ones of the same user (their nodes died). */
+  endErasureHold(userId: string, holdId: string): Promise<void>;
+}
+
+/**
+ * PostgreSQL's advisory locks taken with two keys: this one first, the user's hashed id
+ * second (the quota's class is another; the import's lock takes one key).
+ */
+export const ERASURE_LOCK_CLASS = 0x65726173;
+
+/** Holds renewed before this are of a node that died mid-erasure: they refuse nothing. */
+const staleBefore = (): string =>
+  new Date(Date.now() - TUNABLES.erasureHoldStaleMs.value).toISOString();
+
+/**
+ * In the transaction that opens a chat for `userId`, before its insert: refuses
+ * (ERASURE_IN_PROGRESS) while an erasure of the user holds them. One indexed read.
+ */
+export async function refuseWhileErased(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+): Promise<void> {
+  if (kind === 'postgres') {
+    await sql`SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
+      trx,
+    );
+  }
+  const held = await trx
+    .selectFrom('erasure_holds')
+    .select('id')
+    .where('userId', '=', userId)
+    .where('heldAt', '>', staleBefore())
+    .limit(1)
+    .executeTakeFirst();
+  if (held !== undefined) throw erasureInProgress(userId);
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -373,6 +422,46 @@ export function kyselyPrivacyRecords(
           .limit(1)
           .executeTakeFirst();
         return upload !== undefined || (await namedInLog(db, kind, userId));
+      }),
+
+    holdErasure: (userId) =>
+      guard(() =>
+        db.transaction().execute(async (trx) => {
+          // Exclusive: waits for the openings that read "no hold" to commit (see the top).
+          if (kind === 'postgres') {
+            await sql`SELECT pg_advisory_xact_lock(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
+              trx,
+            );
+          }
+          const id = newId();
+          await trx
+            .insertInto('erasure_holds')
+            .values({ id, userId, heldAt: new Date().toISOString() })
+            .execute();
+          return id;
+        }),
+      ),
+
+    renewErasureHold: (holdId) =>
+      guard(async () => {
+        await db
+          .updateTable('erasure_holds')
+          .set({ heldAt: new Date().toISOString() })
+          .where('id', '=', holdId)
+          .execute();
+      }),
+
+    endErasureHold: (userId, holdId) =>
+      guard(async () => {
+        await db
+          .deleteFrom('erasure_holds')
+          .where((eb) =>
+            eb.or([
+              eb('id', '=', holdId),
+              eb.and([eb('userId', '=', userId), eb('heldAt', '<=', staleBefore())]),
+            ]),
+          )
+          .execute();
       }),
 
     eraseUser: (userId, erasedThrough, audit) =>
