@@ -168,6 +168,12 @@ export const ERRORS = {
     meaning:
       'Each side of a chat keys its own retries: a `clientMessageId` already stored for a message of another sender in the same chat stores nothing. Send again with a fresh id (a random UUID per message never meets this).',
   },
+  ERASURE_IN_PROGRESS: {
+    status: 409,
+    message: "This user's data is being erased",
+    meaning:
+      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket) while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
+  },
   PRECONDITION_FAILED: {
     status: 412,
     message: 'The file does not meet the request precondition',
@@ -223,9 +229,9 @@ export const ERRORS = {
   },
   USER_NOT_FOUND: {
     status: 404,
-    message: 'No chat of this user is stored',
+    message: 'Nothing stored names this user',
     meaning:
-      'An export or erasure of a user id no stored chat names (never seen, or its chats were purged by retention); an erasure still erases a user without a chat whose uploads or audit entries name them. A repeated erasure answers 200 instead.',
+      'An export or erasure of a user id nothing stored names: no chat, no upload no message used, no audit entry of what they did or of an export of them (never seen, or erased). A user without a chat whom an upload or audit entries name is exported (no chats) and erased; a repeated erasure answers 200 `alreadyErased` instead.',
   },
   DELIVERY_NOT_FOUND: {
     status: 404,
@@ -368,9 +374,16 @@ export const tokenExpired = (): Unauthorized =>
 export const chatNotFound = (chatId: string): NotFound =>
   new NotFound(`Chat ${chatId} not found`, 'CHAT_NOT_FOUND');
 
-/** An export or erasure of a user the store holds no chat of. */
+/** An export or erasure of a user nothing stored names. */
 export const userNotFound = (userId: string): NotFound =>
-  new NotFound(`No chat of user ${userId} is stored`, 'USER_NOT_FOUND');
+  new NotFound(`Nothing stored names user ${userId}`, 'USER_NOT_FOUND');
+
+/** A chat opened for a user whose erasure runs (store/privacy.ts holds them off). */
+export const erasureInProgress = (userId: string): Conflict =>
+  new Conflict(
+    `User ${userId} is being erased: no chat is opened for them until the erasure ends`,
+    'ERASURE_IN_PROGRESS',
+  );
 
 /** A transfer's target the server has never seen (a mistyped id would orphan the chat). */
 export const adminNotFound = (field: string, adminId: string): NotFound =>

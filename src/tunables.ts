@@ -1407,6 +1407,13 @@ export const TUNABLES = {
     reason:
       "Messages an erasure overwrites per transaction (by seq), a turn between: a user with 10,000 messages is erased in 20 short transactions that sends interleave with, rather than one that holds SQLite's writer for the whole user.",
   },
+  erasureHoldStaleMs: {
+    value: 300_000,
+    unit: 'ms',
+    area: 'privacy',
+    reason:
+      "How long an erasure's hold refuses the user's new chats after its last renewal. An erasure renews it between its steps (one chat closed, one file deleted, one chunk of messages: each well under a second; its last transaction seconds for a user with thousands of chats), so a living erasure never gets near this; a node that died mid-erasure leaves its hold, which stops refusing after this (and the next DELETE of the user clears it).",
+  },
   exportPageMessages: {
     value: 500,
     unit: 'messages',

@@ -9,7 +9,7 @@
  * Who did what to whom must survive a user's erasure while the chains still verify. So
  * the hash covers people's ids and names only in a sealed form — a keyed hash, the
  * pseudonym erasure writes in their place — and an entry whose person was erased hashes
- * the same as before.
+ * the same as before. Only a value of a pseudonym's exact form counts as sealed already.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { AuditAction, AuditActorRole } from '../schemas/vocabulary.js';
@@ -18,6 +18,10 @@ export const DESK_CHAIN = 'desk';
 /** The prevHash of a chain's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 const ERASED = 'erased:';
+/** Hex digits of the keyed hash a pseudonym carries after `erased:`. */
+const PSEUDONYM_HEX = 32;
+/** Exactly what pseudonym() writes: nothing a person typed is taken for it unless it is one. */
+const SEALED = new RegExp(`^${ERASED}[0-9a-f]{${PSEUDONYM_HEX}}$`);
 
 export const chainOf = (chatId: string | null): string =>
   chatId === null ? DESK_CHAIN : `chat:${chatId}`;
@@ -59,11 +63,29 @@ export interface AuditEntry extends AuditDraft {
   prevHash: string;
 }
 
-/** What erasure writes in place of a person's id or name: stable, not reversible without the key. */
+/** Whether `value` has the exact form of a pseudonym (then sealing keeps it as it is). */
+export const isPseudonym = (value: string): boolean => SEALED.test(value);
+
+/**
+ * What erasure writes in place of a person's id or name: stable, not reversible without the
+ * key. A pseudonym is kept as it is, so that an entry hashes the same after its erasure; any
+ * other value is sealed, one that merely starts with `erased:` (a name typed so) included.
+ */
 export function pseudonym(key: string, value: string): string {
-  if (value.startsWith(ERASED)) return value;
-  return ERASED + createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
+  if (isPseudonym(value)) return value;
+  return ERASED + createHmac('sha256', key).update(value).digest('hex').slice(0, PSEUDONYM_HEX);
 }
+
+/**
+ * How entries written before pseudonym() checked the exact form were sealed: a value
+ * starting with `erased:` was kept verbatim. Their hashes covered such a value as written,
+ * so verification and erasure still need this rule for them (sealingOf).
+ */
+function legacyPseudonym(key: string, value: string): string {
+  return value.startsWith(ERASED) ? value : pseudonym(key, value);
+}
+
+type Seal = (key: string, value: string) => string;
 
 /** JSON with keys sorted at every level: the same entry always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -75,11 +97,15 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-function sealedDetails(key: string, details: AuditDetails): Record<string, AuditDetail> {
+function sealedDetails(
+  key: string,
+  details: AuditDetails,
+  seal: Seal,
+): Record<string, AuditDetail> {
   const out: Record<string, AuditDetail> = {};
   for (const [name, value] of Object.entries(details)) {
     out[name] =
-      PERSONAL_DETAILS.includes(name) && typeof value === 'string' ? pseudonym(key, value) : value;
+      PERSONAL_DETAILS.includes(name) && typeof value === 'string' ? seal(key, value) : value;
   }
   return out;
 }
@@ -101,6 +127,7 @@ const SEQ_KEY = 'chainSeq';
 export function entryHashParts(
   key: string,
   entry: Omit<AuditEntry, 'hash' | 'chainSeq' | 'prevHash'>,
+  seal: Seal = pseudonym,
 ): HashParts {
   const sealed: Record<string, unknown> = {
     id: entry.id,
@@ -109,11 +136,11 @@ export function entryHashParts(
     action: entry.action,
     chatId: entry.chatId,
     actor: {
-      id: pseudonym(key, entry.actor.id),
+      id: seal(key, entry.actor.id),
       role: entry.actor.role,
-      name: pseudonym(key, entry.actor.name),
+      name: seal(key, entry.actor.name),
     },
-    details: sealedDetails(key, entry.details),
+    details: sealedDetails(key, entry.details, seal),
   };
   const side = (keep: (name: string) => boolean) =>
     canonicalJson(Object.fromEntries(Object.entries(sealed).filter(([name]) => keep(name))));
@@ -132,8 +159,44 @@ export function hashOfParts(prevHash: string, parts: HashParts, chainSeq: number
 }
 
 /** The hash of an entry: its predecessor's hash and its own fields, people sealed. */
-export function entryHash(key: string, entry: Omit<AuditEntry, 'hash'>): string {
-  return hashOfParts(entry.prevHash, entryHashParts(key, entry), entry.chainSeq);
+export function entryHash(
+  key: string,
+  entry: Omit<AuditEntry, 'hash'>,
+  seal: Seal = pseudonym,
+): string {
+  return hashOfParts(entry.prevHash, entryHashParts(key, entry, seal), entry.chainSeq);
+}
+
+/** Whether a value is one the two sealing rules treat apart (starts with `erased:`, not a pseudonym). */
+const sealedApart = (value: AuditDetail | undefined): boolean =>
+  typeof value === 'string' && value.startsWith(ERASED) && !isPseudonym(value);
+
+/** Whether the entry holds a person's value the two rules seal apart: else they hash it alike. */
+const rulesDiffer = (entry: Omit<AuditEntry, 'hash'>): boolean =>
+  sealedApart(entry.actor.id) ||
+  sealedApart(entry.actor.name) ||
+  PERSONAL_DETAILS.some((name) => sealedApart(entry.details[name]));
+
+/**
+ * Whether the entry matches its hash: as sealed now, or as entries written before
+ * pseudonym() checked the exact form were (a value starting with `erased:` verbatim).
+ */
+export function matchesHash(key: string, entry: AuditEntry): boolean {
+  if (entryHash(key, entry) === entry.hash) return true;
+  return rulesDiffer(entry) && entryHash(key, entry, legacyPseudonym) === entry.hash;
+}
+
+/**
+ * What an erasure writes in place of a person's value in this entry: what its hash sealed
+ * the value as, so that the entry still verifies. For an entry written under the legacy
+ * rule that is the value itself when it starts with `erased:`: it cannot be replaced.
+ */
+export function sealingOf(key: string, entry: AuditEntry): (value: string) => string {
+  const legacy =
+    rulesDiffer(entry) &&
+    entryHash(key, entry) !== entry.hash &&
+    entryHash(key, entry, legacyPseudonym) === entry.hash;
+  return legacy ? (value) => legacyPseudonym(key, value) : (value) => pseudonym(key, value);
 }
 
 export type ChainBreak =
@@ -160,7 +223,7 @@ export function checkNext(
 ): ChainBreak | ChainPosition {
   if (entry.chainSeq !== at.seq + 1) return { kind: 'gap', entry, expectedSeq: at.seq + 1 };
   if (entry.prevHash !== at.hash) return { kind: 'link', entry, expectedPrevHash: at.hash };
-  if (entryHash(key, entry) !== entry.hash) return { kind: 'hash', entry };
+  if (!matchesHash(key, entry)) return { kind: 'hash', entry };
   return { seq: entry.chainSeq, hash: entry.hash };
 }
 

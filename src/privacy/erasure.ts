@@ -12,11 +12,14 @@
  *    and pending webhook deliveries, seals the audit entries and writes `user.erased`
  *    (store/privacy.ts eraseUser).
  *
- * Then a chat the user opened while this ran (step 4 erased it too) is closed, the user's
- * sockets are disconnected on every node, and the chats leave every node's cache. A
- * second DELETE finds chats of the pseudonym only: 200, `alreadyErased`. A user with no
- * chat is erased as well when something still names them: uploads no message used, or
- * audit entries of what they did in chats retention deleted (steps 2 and 4).
+ * Then the user's sockets are disconnected on every node, and the chats leave every
+ * node's cache. From before step 1 until the route has published that, the user is held:
+ * no chat is opened for them (ERASURE_IN_PROGRESS), on any node, so nothing they send
+ * meanwhile escapes the erasure (store/privacy.ts, the hold). A second DELETE finds
+ * nothing of the user's own id, but chats of the pseudonym or the `user.erased` entry
+ * naming it: 200, `alreadyErased`. A user with no chat is erased as well when something
+ * still names them: uploads no message used, or audit entries of what they did in chats
+ * retention deleted (steps 2 and 4).
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -57,12 +60,55 @@ async function chatsOf(deps: Deps, userId: string): Promise<UserChatRef[]> {
   }
 }
 
+/** An erasure's outcome, and the end of its hold: called once its effects are published. */
+export interface Erasure {
+  reply: ErasureReply;
+  effects: Effects[];
+  endHold: () => Promise<void>;
+}
+
+/**
+ * Erases the user, holding them (no chat opened for them) from the start; the hold ends
+ * when this fails, or when the caller calls `endHold` after publishing the effects (the
+ * disconnect of the user's sockets among them).
+ */
 export async function eraseUser(
   deps: Deps & WithAttachments,
   actor: Actor,
   userId: string,
-): Promise<{ reply: ErasureReply; effects: Effects[] }> {
+): Promise<Erasure> {
   assertMayErase(actor);
+  const { privacy } = deps.store;
+  const holdId = await privacy.holdErasure(userId);
+  const endHold = () => privacy.endErasureHold(userId, holdId);
+  try {
+    return { ...(await eraseHeld(deps, actor, userId, renewer(deps, holdId))), endHold };
+  } catch (err) {
+    // A failed DELETE leaves the user free (a later one holds them again).
+    await endHold().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Renews the hold between the steps, once a tenth of its bound has passed since the last
+ * renewal: a long erasure stays held, a short one writes no renewal.
+ */
+function renewer(deps: Deps, holdId: string): () => Promise<void> {
+  let renewedAt = Date.now();
+  return async () => {
+    if (Date.now() - renewedAt < TUNABLES.erasureHoldStaleMs.value / 10) return;
+    renewedAt = Date.now();
+    await deps.store.privacy.renewErasureHold(holdId);
+  };
+}
+
+async function eraseHeld(
+  deps: Deps & WithAttachments,
+  actor: Actor,
+  userId: string,
+  renew: () => Promise<void>,
+): Promise<{ reply: ErasureReply; effects: Effects[] }> {
   const { store } = deps;
   const chats = await chatsOf(deps, userId);
   const ids = chats.map((c) => c.id);
@@ -76,17 +122,20 @@ export async function eraseUser(
     const closed = await closeChat(deps, actor, { chatId: chat.id });
     // Messages stored between the read and the close are erased by the last step.
     effects.push(closed);
+    await renew();
   }
   const { blobs } = deps.attachments;
   for (const record of uploads) {
     await blobs.delete(record.blobKey);
     if (record.thumbKey) await blobs.delete(record.thumbKey);
+    await renew();
   }
   const erasedThrough = new Map<string, number>();
   for (const chat of chats) {
     for (const [from, to] of seqChunks(chat.lastSeq, TUNABLES.erasureChunkMessages.value)) {
       await store.privacy.eraseMessages(chat.id, userId, from, to);
       erasedThrough.set(chat.id, to);
+      await renew();
       await nextTurn();
     }
   }
@@ -108,8 +157,9 @@ export async function eraseUser(
   for (const id of erased.chatIds) {
     const chat = await store.getChat(id);
     if (!chat) continue;
-    // Opened by the user after the chats were read: closed now, so that no one is routed or
-    // queued a chat of nobody.
+    // Opened after the chats were read (none while the hold holds; one could be if it went
+    // stale under a stalled erasure): closed now, so that no one is routed or queued a
+    // chat of nobody.
     if (chat.status !== 'closed') effects.push(await closeChat(deps, actor, { chatId: id }));
     // Its user's sockets no longer view it: they leave its room; other nodes drop their copy.
     else effects.push({ events: [], accessChanged: chat });

@@ -4,7 +4,9 @@
  * `exportPageMessages` at a time, so the reply holds one page in memory whatever the user
  * has stored. The caller is checked, and the export recorded (`user.exported`, desk
  * chain), before the first byte: a failure after it cuts the reply short, and the client
- * sees JSON that does not parse rather than a partial export that looks whole.
+ * sees JSON that does not parse rather than a partial export that looks whole. A user
+ * whom only an upload no message used, or audit entries (of chats retention deleted, of
+ * exports of them), name is exported with no chats; one whom nothing names is a 404.
  */
 
 import type { WithAttachments } from '../attachments/services.js';
@@ -35,8 +37,9 @@ export async function exportUser(
 ): Promise<AsyncGenerator<string>> {
   const view = exportViewOf(actor, userId);
   const { store } = deps;
-  const [first] = await store.privacy.exportChats(userId, '', 1);
-  if (first === undefined) throw userNotFound(userId);
+  // Without a chat, an upload or an audit entry of theirs still names them: exported with
+  // no chats. Nothing at all: 404.
+  if (!(await store.privacy.namesUser(userId))) throw userNotFound(userId);
   await store.privacy.record({
     actor: auditActor(actor),
     action: 'user.exported',

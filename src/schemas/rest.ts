@@ -110,10 +110,10 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: "Open the user's chat",
     description:
-      "Returns the user's chat that is not closed, or creates one (`waiting`, `isNew: true`, and `new-chat` to the `admins` room).",
+      "Returns the user's chat that is not closed, or creates one (`waiting`, `isNew: true`, and `new-chat` to the `admins` room). While an erasure of the user runs (`DELETE /api/users/:userId`, on any node) no chat is created: `409 ERASURE_IN_PROGRESS`.",
     body: OpenChatBody,
     reply: OpenChatReply,
-    also: BODY,
+    also: [409, ...BODY],
   },
   'GET /api/chats/user/:userId': {
     tag: 'chats',
@@ -295,7 +295,7 @@ export const REST_ROUTES = {
     tag: 'users',
     summary: 'Everything stored about a user, as JSON',
     description:
-      "The user's chats (by id) with their messages in seq order, attachments' metadata with signed download paths, ratings, customer context and, for a superadmin, labels and internal notes. A superadmin exports anyone; a user (token subject = `userId`) themself, without notes or labels; others `403`, no token `401`. `404 USER_NOT_FOUND` when no chat of the user is stored. Streamed a page at a time (bounded memory); recorded in the audit log (`user.exported`). With AUTH_MODE=none the query names the admin asking.",
+      "The user's chats (by id) with their messages in seq order, attachments' metadata with signed download paths, ratings, customer context and, for a superadmin, labels and internal notes. A superadmin exports anyone; a user (token subject = `userId`) themself, without notes or labels; others `403`, no token `401`. A user without a chat whom an upload or audit entries still name is exported with `chats: []`; `404 USER_NOT_FOUND` when nothing stored names the user. Streamed a page at a time (bounded memory); recorded in the audit log (`user.exported`). With AUTH_MODE=none the query names the admin asking.",
     params: UserIdParams,
     querystring: AdminsQuery,
     reply: UserExportReply,
@@ -305,7 +305,7 @@ export const REST_ROUTES = {
     tag: 'users',
     summary: "Erase a user's data (keeps counts and the audit log)",
     description:
-      "Superadmins only. Closes the user's open chat, overwrites every message text and note of their chats and the user's name with `[erased]`, drops their customer context and rating comments (scores stay), deletes their attachments (bytes and records) and pending webhook deliveries, replaces their id on chats, messages and audit entries by its pseudonym (the audit chains still verify), writes `user.erased` and disconnects their sockets. Seqs and counts stay. A repeated erasure answers `200` with `alreadyErased: true`; an id no chat ever named `404 USER_NOT_FOUND`.",
+      "Superadmins only. Closes the user's open chat, overwrites every message text and note of their chats and the user's name with `[erased]`, drops their customer context and rating comments (scores stay), deletes their attachments (bytes and records) and pending webhook deliveries, replaces their id on chats, messages and audit entries by its pseudonym (the audit chains still verify), writes `user.erased` and disconnects their sockets. Seqs and counts stay. From its start until their sockets are disconnected, no chat is opened for the user on any node (`409 ERASURE_IN_PROGRESS`). A repeated erasure answers `200` with `alreadyErased: true`, whether the user had chats or not; an id nothing stored names `404 USER_NOT_FOUND`.",
     params: UserIdParams,
     querystring: AdminsQuery,
     reply: UserErasureReply,
@@ -387,7 +387,7 @@ export const REST_ROUTES = {
     tag: 'messages',
     summary: 'Send a message',
     description:
-      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none). A retry with the same `clientMessageId` answers the stored message and delivers nothing again. With `internal: true` an admin who may view the chat writes an internal note instead: text only, stored apart from the messages (no `seq`, not the chat's `lastMessage`, no unread count), answered as `{success, note}` and sent as `note-added` to admins only; from a user: `403`.",
+      "Answers once the message is stored. Without `chatId` a user's message goes to their open chat (created if none; not while an erasure of the user runs: `409 ERASURE_IN_PROGRESS`). A retry with the same `clientMessageId` answers the stored message and delivers nothing again. With `internal: true` an admin who may view the chat writes an internal note instead: text only, stored apart from the messages (no `seq`, not the chat's `lastMessage`, no unread count), answered as `{success, note}` and sent as `note-added` to admins only; from a user: `403`.",
     body: SendMessageBody,
     reply: SendReply,
     also: [404, 409, ...BODY],

@@ -51,7 +51,7 @@ import {
 import { adminIsKnown, knownAdminName, knownAdmins, recordAdmin } from './known-admins.js';
 import { writeChatLabels } from './labels.js';
 import { kyselyNoteRecords, type NoteRecords } from './note-records.js';
-import { kyselyPrivacyRecords, type PrivacyRecords } from './privacy.js';
+import { kyselyPrivacyRecords, type PrivacyRecords, refuseWhileErased } from './privacy.js';
 import { queueRank, recentWaits, waitingOrder } from './queue.js';
 import { ReadTurns } from './read-turns.js';
 import { firstAssignedMsOf, kyselyReportRecords, type ReportRecords } from './reports.js';
@@ -288,12 +288,20 @@ export class KyselyStore implements Store {
         createdMs: Date.parse(at),
       };
       try {
-        const row =
-          audit && key && this.kind === 'postgres' && !this.makesWebhook(audit)
-            ? await this.openAuditedPostgres(values, key, audit, at)
-            : await this.audited(audit, key, at, (db) =>
-                db.insertInto('chats').values(values).returningAll().executeTakeFirstOrThrow(),
-              );
+        const row = await this.db.transaction().execute(async (trx) => {
+          // Refused while the user is being erased (store/privacy.ts: the hold and its lock).
+          await refuseWhileErased(trx, this.kind, user.userId);
+          if (audit && key && this.kind === 'postgres' && !this.makesWebhook(audit)) {
+            return this.openAuditedPostgres(trx, values, key, audit, at);
+          }
+          const opened = await trx
+            .insertInto('chats')
+            .values(values)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          if (audit && key) await this.recordChange(trx, key, audit, opened, at);
+          return opened;
+        });
         return { chat: toChat(row), isNew: true };
       } catch (err) {
         // Another request opened the user's chat between our read and insert.
@@ -306,18 +314,18 @@ export class KyselyStore implements Store {
   }
 
   /**
-   * PostgreSQL: the chat, its audit entry and its chain's end in one statement (one round
-   * trip, committed alone). The chat's id is new, so is its chain: nothing to read or lock
-   * before linking its first entry.
+   * PostgreSQL: the chat, its audit entry and its chain's end in one statement. The chat's
+   * id is new, so is its chain: nothing to read or lock before linking its first entry.
    */
   private async openAuditedPostgres(
+    db: Kysely<Database>,
     values: Insertable<ChatsTable>,
     key: string,
     audit: ChatAudit,
     at: string,
   ): Promise<Selectable<ChatsTable>> {
     const { entry, end } = startChain(key, { ...audit, chatId: values.id }, at);
-    return this.db
+    return db
       .with('opened', (db) => db.insertInto('chats').values(values).returningAll())
       .with('logged', (db) => db.insertInto('audit_log').values(entry))
       .with('started', (db) => db.insertInto('audit_chains').values(end))

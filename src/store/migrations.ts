@@ -873,6 +873,39 @@ const agentAvailabilityChosen: Migration = {
   },
 };
 
+/**
+ * The desk's `user.erased` entries by the pseudonym they name, as the exports are (0027):
+ * a repeated DELETE of a user who had no chat finds that they were erased.
+ */
+const erasuresByUser: Migration = {
+  async up(db: Kysely<unknown>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await sql`CREATE INDEX audit_log_erasures_by_user ON audit_log (${exportedUserId(postgres)})
+      WHERE action = 'user.erased'`.execute(db);
+  },
+};
+
+/**
+ * The erasures under way: while a user has a fresh row here, no chat is opened for them
+ * (store/privacy.ts). A row per erasure, so that two DELETEs of one user each hold and end
+ * their own; found by user through the index, the one read a chat's opening adds.
+ */
+const erasureHolds: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('erasure_holds')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('userId', 'text', (c) => c.notNull())
+      .addColumn('heldAt', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('erasure_holds_by_user')
+      .on('erasure_holds')
+      .columns(['userId', 'heldAt'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -900,6 +933,8 @@ const migrations: Record<string, Migration> = {
   '0027_audit_exports_by_user': auditExportsByUser,
   '0029_search_index_short_pending_list': searchIndexShortPendingList,
   '0030_agent_availability_chosen': agentAvailabilityChosen,
+  '0031_erasures_by_user': erasuresByUser,
+  '0032_erasure_holds': erasureHolds,
 };
 
 /**

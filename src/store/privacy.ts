@@ -11,6 +11,12 @@
  * one transaction rewrites what names the person (the chats, notes, attachment records,
  * webhook deliveries, audit entries) and writes `user.erased`. Until that last commit the
  * chats still carry the user's id, so a DELETE that failed half-way finds them again.
+ *
+ * Hold: for the whole erasure a row of `erasure_holds` names the user, and no chat is
+ * opened for them while it is fresh (refuseWhileErased, in the opening's transaction). On
+ * PostgreSQL the opening takes the user's advisory lock shared before it reads the holds,
+ * the hold is written under it exclusive: an opening that read "no hold" has committed
+ * before the hold did, so the erasure, which reads the chats after, finds its chat.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import {
@@ -20,10 +26,14 @@ import {
   DESK_CHAIN,
   PERSONAL_DETAILS,
   pseudonym,
+  sealingOf,
 } from '../audit/chain.js';
+import { erasureInProgress } from '../errors.js';
+import { newId } from '../ids.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 /** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
 import { ERASED_TEXT } from '../schemas/vocabulary.js';
+import { TUNABLES } from '../tunables.js';
 import type { AttachmentRecord } from './attachment-records.js';
 import { appendAudit, exportedUserId, fromRow } from './audit-log.js';
 import { toNote } from './note-records.js';
@@ -95,8 +105,56 @@ export interface PrivacyRecords {
     erasedThrough: ReadonlyMap<string, number>,
     audit: AuditDraft,
   ): Promise<ErasedUser | undefined>;
-  /** Whether chats of an erased user with this id exist (a repeated erasure). */
+  /**
+   * Whether a user with this id was erased (a repeated erasure): chats of their pseudonym
+   * exist, or a `user.erased` entry names it (a user who had no chat).
+   */
   wasErased(userId: string): Promise<boolean>;
+  /**
+   * Whether anything stored names the user: a chat, an upload no message used, an audit
+   * entry of what they did or of an export of them (what an export is answered for).
+   */
+  namesUser(userId: string): Promise<boolean>;
+  /** Holds the user's chats from opening until endErasureHold (or stale): the hold's id. */
+  holdErasure(userId: string): Promise<string>;
+  /** Marks the hold alive now: it refuses for `erasureHoldStaleMs` more. */
+  renewErasureHold(holdId: string): Promise<void>;
+  /** Ends the hold, and stale ones of the same user (their nodes died). */
+  endErasureHold(userId: string, holdId: string): Promise<void>;
+}
+
+/**
+ * PostgreSQL's advisory locks taken with two keys: this one first, the user's hashed id
+ * second (the quota's class is another; the import's lock takes one key).
+ */
+export const ERASURE_LOCK_CLASS = 0x65726173;
+
+/** Holds renewed before this are of a node that died mid-erasure: they refuse nothing. */
+const staleBefore = (): string =>
+  new Date(Date.now() - TUNABLES.erasureHoldStaleMs.value).toISOString();
+
+/**
+ * In the transaction that opens a chat for `userId`, before its insert: refuses
+ * (ERASURE_IN_PROGRESS) while an erasure of the user holds them. One indexed read.
+ */
+export async function refuseWhileErased(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+): Promise<void> {
+  if (kind === 'postgres') {
+    await sql`SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
+      trx,
+    );
+  }
+  const held = await trx
+    .selectFrom('erasure_holds')
+    .select('id')
+    .where('userId', '=', userId)
+    .where('heldAt', '>', staleBefore())
+    .limit(1)
+    .executeTakeFirst();
+  if (held !== undefined) throw erasureInProgress(userId);
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -340,7 +398,70 @@ export function kyselyPrivacyRecords(
           .where('userId', '=', sealedId)
           .limit(1)
           .executeTakeFirst();
-        return row !== undefined;
+        if (row !== undefined) return true;
+        const entry = await deskEntriesAbout(db, kind, 'user.erased', sealedId)
+          .limit(1)
+          .executeTakeFirst();
+        return entry !== undefined;
+      }),
+
+    namesUser: (userId) =>
+      guard(async () => {
+        const chat = await db
+          .selectFrom('chats')
+          .select('id')
+          .where('userId', '=', userId)
+          .limit(1)
+          .executeTakeFirst();
+        if (chat !== undefined) return true;
+        const upload = await db
+          .selectFrom('attachments')
+          .select('id')
+          .where('uploaderId', '=', userId)
+          .where('chatId', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        return upload !== undefined || (await namedInLog(db, kind, userId));
+      }),
+
+    holdErasure: (userId) =>
+      guard(() =>
+        db.transaction().execute(async (trx) => {
+          // Exclusive: waits for the openings that read "no hold" to commit (see the top).
+          if (kind === 'postgres') {
+            await sql`SELECT pg_advisory_xact_lock(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
+              trx,
+            );
+          }
+          const id = newId();
+          await trx
+            .insertInto('erasure_holds')
+            .values({ id, userId, heldAt: new Date().toISOString() })
+            .execute();
+          return id;
+        }),
+      ),
+
+    renewErasureHold: (holdId) =>
+      guard(async () => {
+        await db
+          .updateTable('erasure_holds')
+          .set({ heldAt: new Date().toISOString() })
+          .where('id', '=', holdId)
+          .execute();
+      }),
+
+    endErasureHold: (userId, holdId) =>
+      guard(async () => {
+        await db
+          .deleteFrom('erasure_holds')
+          .where((eb) =>
+            eb.or([
+              eb('id', '=', holdId),
+              eb.and([eb('userId', '=', userId), eb('heldAt', '<=', staleBefore())]),
+            ]),
+          )
+          .execute();
       }),
 
     eraseUser: (userId, erasedThrough, audit) =>
@@ -433,11 +554,21 @@ export function kyselyPrivacyRecords(
  * both databases see that the query implies the partial index's condition.
  */
 export function exportsOf(db: Kysely<Database>, kind: 'sqlite' | 'postgres', userId: string) {
+  return deskEntriesAbout(db, kind, 'user.exported', userId);
+}
+
+/** The desk's entries of `action` whose details name `userId`, through their partial index. */
+function deskEntriesAbout(
+  db: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  action: 'user.exported' | 'user.erased',
+  userId: string,
+) {
   return db
     .selectFrom('audit_log')
     .selectAll()
     .where('chain', '=', DESK_CHAIN)
-    .where('action', '=', sql.lit('user.exported'))
+    .where('action', '=', sql.lit(action))
     .where(exportedUserId(kind === 'postgres'), '=', userId);
 }
 
@@ -494,14 +625,17 @@ async function sealAuditEntries(
   userId: string,
   chatIds: readonly string[],
 ): Promise<number> {
-  const seal = (value: string) => pseudonym(key, value);
+  const sealedId = pseudonym(key, userId);
   const touched = new Set<string>();
   const acted = await trx
     .selectFrom('audit_log')
-    .select(['id', 'actorName'])
+    .selectAll()
     .where('actorId', '=', userId)
     .execute();
   for (const row of acted) {
+    // What the entry's hash sealed them as (an entry written before the exact-form rule
+    // keeps a value starting with `erased:`: replacing it would break the chain).
+    const seal = sealingOf(key, fromRow(row));
     await trx
       .updateTable('audit_log')
       .set({ actorId: seal(userId), actorName: seal(row.actorName) })
@@ -522,12 +656,14 @@ async function sealAuditEntries(
     ...(await trx
       .selectFrom('audit_log')
       .selectAll()
-      .where('actorId', '=', seal(userId))
+      .where('actorId', '=', sealedId)
       .where('chatId', 'is', null)
       .execute()),
   );
   for (const row of named) {
-    const details = fromRow(row).details;
+    const entry = fromRow(row);
+    const { details } = entry;
+    const seal = sealingOf(key, entry);
     if (details.userId !== undefined && details.userId !== userId && row.chatId === null) continue;
     const sealed: Record<string, AuditDetail> = {};
     let changed = false;

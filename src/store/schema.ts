@@ -137,6 +137,14 @@ export interface LeasesTable {
   expiresAt: string;
 }
 
+/** An erasure under way (migration 0031): the user's chats are not opened while it is fresh. */
+export interface ErasureHoldsTable {
+  id: string;
+  userId: string;
+  /** When its erasure last renewed it: older than `erasureHoldStaleMs`, its node died. */
+  heldAt: string;
+}
+
 /** An admin the server has seen connect or act (or found holding a chat when it migrated). */
 export interface KnownAdminsTable {
   id: string;
@@ -264,6 +272,7 @@ export interface Database {
   attachments: AttachmentsTable;
   attachment_chunks: AttachmentChunksTable;
   leases: LeasesTable;
+  erasure_holds: ErasureHoldsTable;
   known_admins: KnownAdminsTable;
   agents: AgentsTable;
   routed_chats: RoutedChatsTable;

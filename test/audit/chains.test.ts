@@ -156,7 +156,7 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
   });
 
   it.skipIf(target.name !== 'postgres')(
-    'an audited open is one statement after the lookup of an open chat, and its chain verifies',
+    'an audited open is one transaction after the lookup of an open chat (the erasure hold checked, then one statement), and its chain verifies',
     async () => {
       db = await target.create();
       const store = await openOne();
@@ -171,7 +171,9 @@ describe.each(await storeTargets())('audit chains on $name', (target) => {
             details: { userId: 'au-one', userName: 'Uma' },
           },
         );
-        expect(query).toHaveBeenCalledTimes(2);
+        // The lookup; BEGIN, the user's erasure lock (shared), the read of their holds, the
+        // chat with its entry and chain end in one statement, COMMIT.
+        expect(query).toHaveBeenCalledTimes(6);
       } finally {
         query.mockRestore();
       }

@@ -7,18 +7,29 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type AuditEntry,
+  CHAIN_START,
   canonicalJson,
+  checkNext,
   entryHash,
   entryHashParts,
   GENESIS_HASH,
   hashOfParts,
+  isPseudonym,
+  matchesHash,
   pseudonym,
+  sealingOf,
 } from '../../src/audit/chain.js';
 
 const KEY = 'k'.repeat(64);
 
+type Seal = (key: string, value: string) => string;
+
+/** How entries were sealed before the exact-form rule: anything starting with `erased:` kept. */
+const legacySeal: Seal = (key, value) =>
+  value.startsWith('erased:') ? value : pseudonym(key, value);
+
 /** The hash written out in full, as the chain's definition states it. */
-function hashAsDefined(entry: Omit<AuditEntry, 'hash'>): string {
+function hashAsDefined(entry: Omit<AuditEntry, 'hash'>, seal: Seal = pseudonym): string {
   const sealed = {
     id: entry.id,
     at: entry.at,
@@ -27,14 +38,14 @@ function hashAsDefined(entry: Omit<AuditEntry, 'hash'>): string {
     action: entry.action,
     chatId: entry.chatId,
     actor: {
-      id: pseudonym(KEY, entry.actor.id),
+      id: seal(KEY, entry.actor.id),
       role: entry.actor.role,
-      name: pseudonym(KEY, entry.actor.name),
+      name: seal(KEY, entry.actor.name),
     },
     details: Object.fromEntries(
       Object.entries(entry.details).map(([k, v]) => [
         k,
-        (k === 'userId' || k === 'userName') && typeof v === 'string' ? pseudonym(KEY, v) : v,
+        (k === 'userId' || k === 'userName') && typeof v === 'string' ? seal(KEY, v) : v,
       ]),
     ),
   };
@@ -80,5 +91,56 @@ describe('audit entry hashes', () => {
     if (!entry) throw new Error('an entry');
     const parts = entryHashParts(KEY, entry);
     expect(hashOfParts(entry.prevHash, parts, 2)).not.toBe(hashOfParts(entry.prevHash, parts, 1));
+  });
+});
+
+describe('sealing a value that starts with erased:', () => {
+  const named: Omit<AuditEntry, 'hash'> = {
+    id: '00112233445566778899aabb',
+    at: '2026-12-05T17:00:02.000Z',
+    chain: 'chat:00112233445566778899aabb',
+    chainSeq: 1,
+    prevHash: GENESIS_HASH,
+    action: 'chat.opened',
+    chatId: '00112233445566778899aabb',
+    actor: { id: 'erased:u-9', role: 'user', name: 'erased: Olim Karimov' },
+    details: { userId: 'erased:u-9', userName: 'erased: Olim Karimov' },
+  };
+
+  it('seals it unless it is exactly a pseudonym, and keeps a pseudonym as it is', () => {
+    const sealed = pseudonym(KEY, 'erased: Olim Karimov');
+    expect(sealed).not.toBe('erased: Olim Karimov');
+    expect(isPseudonym(sealed)).toBe(true);
+    expect(pseudonym(KEY, sealed)).toBe(sealed);
+    for (const near of ['erased:', `${sealed}0`, sealed.toUpperCase(), ` ${sealed}`]) {
+      expect(isPseudonym(near), near).toBe(false);
+      expect(pseudonym(KEY, near)).not.toBe(near);
+    }
+  });
+
+  it('an entry written now hashes the same after an erasure replaced the values', () => {
+    const entry = { ...named, hash: hashAsDefined(named) };
+    expect(matchesHash(KEY, entry)).toBe(true);
+    const seal = sealingOf(KEY, entry);
+    const erased = {
+      ...entry,
+      actor: { ...entry.actor, id: seal('erased:u-9'), name: seal('erased: Olim Karimov') },
+      details: { userId: seal('erased:u-9'), userName: seal('erased: Olim Karimov') },
+    };
+    expect(erased.actor.name).not.toContain('Olim');
+    expect(matchesHash(KEY, erased)).toBe(true);
+  });
+
+  it('an entry written before the exact-form rule (such values verbatim in its hash) still verifies, and an erasure keeps them', () => {
+    const entry = { ...named, hash: hashAsDefined(named, legacySeal) };
+    expect(entry.hash).not.toBe(hashAsDefined(named));
+    expect(matchesHash(KEY, entry)).toBe(true);
+    expect(checkNext(KEY, CHAIN_START, entry)).toEqual({ seq: 1, hash: entry.hash });
+    // Replacing them would break the chain: the legacy rule hashed them as written.
+    expect(sealingOf(KEY, entry)('erased: Olim Karimov')).toBe('erased: Olim Karimov');
+    expect(sealingOf(KEY, entry)('Olim')).toBe(pseudonym(KEY, 'Olim'));
+    expect(matchesHash(KEY, { ...entry, actor: { ...entry.actor, name: 'erased: Olim' } })).toBe(
+      false,
+    );
   });
 });

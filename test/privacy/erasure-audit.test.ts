@@ -80,12 +80,33 @@ describe.each(await storeTargets())('erasure of audit details on $name', (target
     await expectErasedAndVerified(db, marker);
   });
 
-  // pseudonym() takes any value starting with `erased:` as sealed already, so a user named
-  // `erased: Olim Karimov` is hashed and kept as written, and their erasure cannot replace
-  // the name (audit actorName, chat.opened's userName). Changing the rule changes the hashes
-  // of entries already written with such values; refusing the prefix at input changes names
-  // and token rules: the lead's decision.
-  it.todo('a name or id that starts with erased: is sealed by an erasure like any other');
+  it('a name and an id that start with erased: are sealed by the erasure like any other', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = newMarker();
+    // Sealed-looking, not sealed: only `erased:` and the hash's 32 hex digits are.
+    const userId = `erased:${marker}`;
+    const userName = `erased: Olim ${marker}`;
+    try {
+      const opened = await api(server, 'POST', '/api/chats', { userId, userName });
+      expect(opened.status, JSON.stringify(opened.body)).toBe(200);
+      const chatId = (opened.body.chat as { _id: string })._id;
+      const sent = await api(server, 'POST', '/api/messages', {
+        chatId,
+        senderId: userId,
+        senderType: 'user',
+        senderName: userName,
+        content: 'hello',
+      });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+      const erased = await eraseAsSuperAdmin(server, userId);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body).toMatchObject({ alreadyErased: false, chats: 1 });
+    } finally {
+      await server.close();
+    }
+    await expectErasedAndVerified(db, marker);
+  });
 });
 
 describe.each(await storeTargets())('erasure of a user without a chat on $name', (target) => {
@@ -110,6 +131,35 @@ describe.each(await storeTargets())('erasure of a user without a chat on $name',
       expect(erased.status, JSON.stringify(erased.body)).toBe(200);
       expect(erased.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
       expect((await fetch(`${server.url}${file.url}`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    await expectErasedAndVerified(db, marker);
+  });
+
+  it('a second DELETE of a user who had no chat answers 200 alreadyErased, as for one who had chats', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const marker = newMarker();
+    const userId = `erase-${randomUUID().slice(0, 8)}`;
+    try {
+      uploaded(
+        await upload(server, {
+          bytes: 'passport',
+          name: `passport of ${marker}.txt`,
+          type: 'text/plain',
+          fields: { senderId: userId, senderType: 'user', senderName: 'Olim' },
+        }),
+      );
+      const first = await eraseAsSuperAdmin(server, userId);
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body).toMatchObject({ alreadyErased: false, chats: 0, attachments: 1 });
+      const again = await eraseAsSuperAdmin(server, userId);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body).toMatchObject({ alreadyErased: true, chats: 0, auditEntries: 0 });
+      // The repeat wrote nothing: one user.erased entry.
+      const erasures = await server.store.audit.list({ action: 'user.erased', limit: 10 });
+      expect(erasures.entries).toHaveLength(1);
     } finally {
       await server.close();
     }

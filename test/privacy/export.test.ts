@@ -167,6 +167,51 @@ describe.each(await storeTargets())('export on $name', (target) => {
     ).toBe(403);
   });
 
+  it('a user without a chat whom an upload no message used names is exported with no chats, and recorded', async () => {
+    const server = world.server();
+    const userId = world.uid('exp-upload');
+    uploaded(
+      await upload(server, {
+        bytes: 'passport',
+        name: 'passport.txt',
+        type: 'text/plain',
+        fields: { senderId: userId, senderType: 'user', senderName: 'Olim' },
+      }),
+    );
+    const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+    expect(res.body).toMatchObject({ userId, chats: [] });
+    const recorded = await server.store.audit.list({ action: 'user.exported', limit: 200 });
+    expect(recorded.entries.filter((e) => e.details.userId === userId)).toHaveLength(1);
+  });
+
+  it('a user whose chats retention deleted, named by their audit entries, is exported with no chats; once erased, 404', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const userId = 'exp-purged';
+    try {
+      const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+      const chatId = (opened.body.chat as { _id: string })._id;
+      expect((await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId })).status).toBe(
+        200,
+      );
+      const purged = await server.store.privacy.purgeClosedBefore(
+        new Date(Date.now() + 60_000).toISOString(),
+        100,
+      );
+      expect(purged.chats).toBe(1);
+      const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+      expect(res.body).toMatchObject({ userId, chats: [] });
+      const erased = await api(server, 'DELETE', `/api/users/${userId}${AS_SUPER}`);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      const after = await api(server, 'GET', `/api/users/${userId}/export${AS_SUPER}`);
+      expect(after.status).toBe(404);
+      expect(after.body.code).toBe('USER_NOT_FOUND');
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+
   it(
     'a user with 10,000 messages is exported and erased in bounded time',
     async () => {

@@ -43,8 +43,13 @@ export function userRoutes(ctx: HttpContext): FastifyPluginAsync {
       async (req) => {
         const { adminId, isSuperAdmin } = req.query;
         const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-        const { reply, effects } = await eraseUser(ctx.deps, actor, req.params.userId);
-        for (const effect of effects) ctx.publish(effect);
+        const { reply, effects, endHold } = await eraseUser(ctx.deps, actor, req.params.userId);
+        try {
+          for (const effect of effects) ctx.publish(effect);
+        } finally {
+          // Only now: until their sockets are told to go, the user opens no chat.
+          await endHold();
+        }
         return succeed(reply);
       },
     );
