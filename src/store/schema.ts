@@ -137,7 +137,7 @@ export interface LeasesTable {
   expiresAt: string;
 }
 
-/** An erasure under way (migration 0031): the user's chats are not opened while it is fresh. */
+/** An erasure under way (migration 0032): the user's chats are not opened while it is fresh. */
 export interface ErasureHoldsTable {
   id: string;
   userId: string;
