@@ -30,18 +30,31 @@ export async function releaseAgentPresence(
   await agentGone(deps, adminId, socket.id, publish);
 }
 
-/** The socket is now `admin`'s: the outcome to answer join-admin with. */
+/**
+ * The socket is now `admin`'s: the outcome to answer join-admin with. Joins of one socket
+ * may overlap (each waits on the database): one as someone else, sent before this one is
+ * answered, replaces it, and releases only what was already held, so this one holds
+ * nothing once replaced (else the admin stays online, with no socket, for good).
+ */
 export async function holdAgentPresence(
   deps: Deps,
   socket: ChatSocket,
   admin: Person,
   publish: Publish,
 ): Promise<Outcome<Record<string, never>>> {
+  // Joined as someone else since (before this join got here, or while it released): that
+  // join holds what is theirs, and found nothing of this admin's to release.
+  const superseded = () => socket.data.actor?.id !== admin.id;
+  if (superseded()) return { reply: {}, events: [] };
   if (socket.data.agentOf !== undefined && socket.data.agentOf !== admin.id) {
     await releaseAgentPresence(deps, socket, publish);
   }
+  if (superseded()) return { reply: {}, events: [] };
   socket.data.agentOf = admin.id;
   await agentJoining(deps, admin);
+  // Checked with no wait before presence records the socket: a join as someone else from
+  // now on finds it held and releases it; one meanwhile found nothing, so nothing is held.
+  if (superseded() || socket.data.agentOf !== admin.id) return { reply: {}, events: [] };
   const cameOnline = await deps.agentPresence.connected(admin.id, socket.id);
   // It went away while presence answered (its disconnect saw nothing to give up yet).
   if (!socket.connected) {
