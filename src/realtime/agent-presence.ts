@@ -51,17 +51,20 @@ export async function holdAgentPresence(
   }
   if (superseded()) return { reply: {}, events: [] };
   socket.data.agentOf = admin.id;
-  await agentJoining(deps, admin);
+  // Stored whether or not this join goes on: the admins hear of a change it made.
+  const availabilityChanged = await agentJoining(deps, admin);
   // Checked with no wait before presence records the socket: a join as someone else from
   // now on finds it held and releases it; one meanwhile found nothing, so nothing is held.
-  if (superseded() || socket.data.agentOf !== admin.id) return { reply: {}, events: [] };
+  if (superseded() || socket.data.agentOf !== admin.id) {
+    return agentJoined(deps, admin, availabilityChanged);
+  }
   const cameOnline = await deps.agentPresence.connected(admin.id, socket.id);
   // It went away while presence answered (its disconnect saw nothing to give up yet).
   if (!socket.connected) {
     await agentGone(deps, admin.id, socket.id, publish);
-    return { reply: {}, events: [] };
+    return agentJoined(deps, admin, availabilityChanged);
   }
-  return agentJoined(deps, admin, cameOnline);
+  return agentJoined(deps, admin, cameOnline || availabilityChanged);
 }
 
 export function trackAgentPresence(
