@@ -42,9 +42,10 @@ export async function holdAgentPresence(
   admin: Person,
   publish: Publish,
 ): Promise<Outcome<Record<string, never>>> {
-  // Joined as someone else since (before this join got here, or while it released): that
-  // join holds what is theirs, and found nothing of this admin's to release.
-  const superseded = () => socket.data.actor?.id !== admin.id;
+  // Joined again since (as someone else, or as a user of the same id; before this join got
+  // here, or while it released): that join holds what is its own, and found nothing of
+  // this one's to release. Each join sets the socket's actor afresh.
+  const superseded = () => socket.data.actor !== admin;
   if (superseded()) return { reply: {}, events: [] };
   if (socket.data.agentOf !== undefined && socket.data.agentOf !== admin.id) {
     await releaseAgentPresence(deps, socket, publish);
