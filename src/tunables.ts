@@ -778,6 +778,13 @@ export const TUNABLES = {
     reason:
       "How far the mapping worker reads and maps beyond what the import has taken, in bytes of the export: it starts with the import and maps while the chats and the database's set-up are written, and while a staging transaction holds the main thread (two batches ahead left it idle a quarter of the time). Bounded in bytes, not batches, so that an export of 1 MB documents holds no more than one of small ones.",
   },
+  importMappedAheadDocuments: {
+    value: 20_000,
+    unit: 'documents',
+    area: 'import',
+    reason:
+      "The mapping worker's read-ahead also ends at this many documents beyond what the import has taken, since each mapped document costs memory however small it is: 16 MiB of 18-byte documents ahead held about a million of them while 300,000 chats were written (a peak of 796 MiB against 370 MiB two batches ahead). Two staging transactions' worth (importStagingRows), so the worker still maps on while both connections write.",
+  },
   importRecordsPerBatch: {
     value: 1000,
     unit: 'documents',

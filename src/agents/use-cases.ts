@@ -123,17 +123,20 @@ export async function setMaxChats(
  * An admin is joining: their role's default availability is stored before their socket
  * holds their presence, so that routing, which takes whoever is connected and available,
  * never sees them connected under a default their role does not give (an admin's available
- * while this join is a superadmin's).
+ * while this join is a superadmin's). True when it changed their availability.
  */
-export async function agentJoining(deps: AgentDeps, admin: Person): Promise<void> {
-  await deps.store.joinAgent(admin.id, defaultAvailability(admin));
+export function agentJoining(deps: AgentDeps, admin: Person): Promise<boolean> {
+  return deps.store.joinAgent(admin.id, defaultAvailability(admin));
 }
 
-/** An admin joined (their socket holds their presence): others hear of them if they came online. */
+/**
+ * An admin joined: others hear of them if this changed them (they came online, or a
+ * superadmin's join made them away while another socket of theirs was online).
+ */
 export async function agentJoined(
   deps: AgentDeps,
   admin: Person,
-  cameOnline: boolean,
+  changed: boolean,
 ): Promise<Outcome<Record<string, never>>> {
-  return { reply: {}, events: cameOnline ? await agentStatusEvents(deps, [admin.id]) : [] };
+  return { reply: {}, events: changed ? await agentStatusEvents(deps, [admin.id]) : [] };
 }

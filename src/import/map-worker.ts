@@ -1,8 +1,9 @@
 /**
  * The mapping worker's entry (dist/import-map-worker.js; mapped-batches.ts starts it): reads
  * the export through the descriptor the main thread opened and checked, maps each record, and
- * posts the batches, at most `importMappedAheadBytes` of the export beyond what the main thread
- * has taken, so memory holds a bounded part of the export whatever its size.
+ * posts the batches, at most `importMappedAheadBytes` of the export and
+ * `importMappedAheadDocuments` documents beyond what the main thread has taken, so memory
+ * holds a bounded part of the export whatever its size and however small its documents.
  */
 import { read } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,9 +11,10 @@ import { setRedaction } from '../redaction/client-text.js';
 import { TUNABLES } from '../tunables.js';
 import { InputError } from './input-error.js';
 import { mapExport, packBatch } from './map-export.js';
-import type { MapWorkerData, WorkerMessage } from './mapped-batches.js';
+import type { MapWorkerData, Taken, WorkerMessage } from './mapped-batches.js';
 
 const AHEAD_BYTES = TUNABLES.importMappedAheadBytes.value;
+const AHEAD_DOCUMENTS = TUNABLES.importMappedAheadDocuments.value;
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -20,11 +22,11 @@ async function main(): Promise<void> {
   const { fd, path, size, collection, redact } = workerData as MapWorkerData;
   setRedaction(redact);
   const post = (message: WorkerMessage) => port.postMessage(message);
-  // The export's bytes the main thread has taken batches up to (it says so after each).
-  let taken = 0;
+  // What the main thread has taken (it says so after each batch).
+  let taken: Taken = { bytes: 0, documents: 0 };
   let wake: (() => void) | undefined;
-  port.on('message', (bytes: number) => {
-    taken = bytes;
+  port.on('message', (now: Taken) => {
+    taken = now;
     wake?.();
   });
   const handle = {
@@ -36,13 +38,18 @@ async function main(): Promise<void> {
       ),
   };
   try {
-    // Where the batches posted so far end: the next waits while they reach too far ahead (a
-    // batch's own end may be a skipped document's hundreds of MB away, so it does not count).
-    let posted = 0;
+    // Where the batches posted so far end, and their documents: the next waits while they
+    // reach too far ahead (a batch's own end may be a skipped document's hundreds of MB
+    // away, so it does not count). Documents count too: a million tiny ones fit in 16 MiB.
+    const posted: Taken = { bytes: 0, documents: 0 };
+    const tooFarAhead = () =>
+      posted.bytes - taken.bytes > AHEAD_BYTES ||
+      posted.documents - taken.documents >= AHEAD_DOCUMENTS;
     for await (const batch of mapExport({ path, size, handle }, collection)) {
-      while (posted - taken > AHEAD_BYTES) await new Promise<void>((resolve) => (wake = resolve));
+      while (tooFarAhead()) await new Promise<void>((resolve) => (wake = resolve));
       post({ kind: 'batch', batch: packBatch(batch) });
-      posted = batch.bytes;
+      posted.bytes = batch.bytes;
+      posted.documents += batch.items.length;
     }
     post({ kind: 'done' });
   } catch (err) {

@@ -33,6 +33,14 @@ export type WorkerMessage =
   | { kind: 'done' }
   | { kind: 'failed'; input: boolean; message: string; stack: string | undefined };
 
+/** What the main thread has taken so far, told to the worker after each batch it takes. */
+export interface Taken {
+  /** The export's bytes the batches taken end at. */
+  bytes: number;
+  /** Documents in the batches taken. */
+  documents: number;
+}
+
 /**
  * The bundle (dist/import-v2.js) starts the worker's own bundle beside it. From the sources
  * (tests, tsx) the worker is the TypeScript file: Node 20 does not pass a worker's entry
@@ -99,6 +107,7 @@ export function startMapping<C extends Collection>(file: ExportFile, collection:
     await worker.terminate();
   };
   async function* batches(): AsyncGenerator<MappedBatch<RowOf<C>>> {
+    const taken: Taken = { bytes: 0, documents: 0 };
     try {
       for (;;) {
         const message = queue.shift();
@@ -111,7 +120,9 @@ export function startMapping<C extends Collection>(file: ExportFile, collection:
           if (message.input) throw new InputError(message.message);
           throw Object.assign(new Error(message.message), { stack: message.stack });
         }
-        worker.postMessage(message.batch.bytes);
+        taken.bytes = message.batch.bytes;
+        taken.documents += message.batch.values.length;
+        worker.postMessage(taken);
         yield unpackBatch<RowOf<C>>(message.batch);
       }
     } finally {

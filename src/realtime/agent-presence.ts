@@ -30,25 +30,42 @@ export async function releaseAgentPresence(
   await agentGone(deps, adminId, socket.id, publish);
 }
 
-/** The socket is now `admin`'s: the outcome to answer join-admin with. */
+/**
+ * The socket is now `admin`'s: the outcome to answer join-admin with. Joins of one socket
+ * may overlap (each waits on the database): one as someone else, sent before this one is
+ * answered, replaces it, and releases only what was already held, so this one holds
+ * nothing once replaced (else the admin stays online, with no socket, for good).
+ */
 export async function holdAgentPresence(
   deps: Deps,
   socket: ChatSocket,
   admin: Person,
   publish: Publish,
 ): Promise<Outcome<Record<string, never>>> {
+  // Joined again since (as someone else, or as a user of the same id; before this join got
+  // here, or while it released): that join holds what is its own, and found nothing of
+  // this one's to release. Each join sets the socket's actor afresh.
+  const superseded = () => socket.data.actor !== admin;
+  if (superseded()) return { reply: {}, events: [] };
   if (socket.data.agentOf !== undefined && socket.data.agentOf !== admin.id) {
     await releaseAgentPresence(deps, socket, publish);
   }
+  if (superseded()) return { reply: {}, events: [] };
   socket.data.agentOf = admin.id;
-  await agentJoining(deps, admin);
+  // Stored whether or not this join goes on: the admins hear of a change it made.
+  const availabilityChanged = await agentJoining(deps, admin);
+  // Checked with no wait before presence records the socket: a join as someone else from
+  // now on finds it held and releases it; one meanwhile found nothing, so nothing is held.
+  if (superseded() || socket.data.agentOf !== admin.id) {
+    return agentJoined(deps, admin, availabilityChanged);
+  }
   const cameOnline = await deps.agentPresence.connected(admin.id, socket.id);
   // It went away while presence answered (its disconnect saw nothing to give up yet).
   if (!socket.connected) {
     await agentGone(deps, admin.id, socket.id, publish);
-    return { reply: {}, events: [] };
+    return agentJoined(deps, admin, availabilityChanged);
   }
-  return agentJoined(deps, admin, cameOnline);
+  return agentJoined(deps, admin, cameOnline || availabilityChanged);
 }
 
 export function trackAgentPresence(

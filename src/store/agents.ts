@@ -11,27 +11,34 @@ import type { AgentRecord } from './store.js';
 /**
  * A join: the role's default applies until the admin chooses. Between defaults, away wins
  * and stays: the same admin may join as an admin on one socket and as a superadmin on
- * another (either first), and only their own choice makes a superadmin routable.
+ * another (either first), and only their own choice makes a superadmin routable. True when
+ * this changed the availability stored (the admins are told: a superadmin's join may make
+ * an admin who is online away).
  */
 export async function joinAgent(
   db: Kysely<Database>,
   adminId: string,
   availability: Availability,
   at: string,
-) {
+): Promise<boolean> {
   const current = sql.ref<Availability | null>('agents.availability');
-  await db
+  const joined = sql<Availability | null>`CASE
+    WHEN ${sql.ref('agents.availabilityChosen')} = 1 THEN ${current}
+    WHEN ${sql.ref('excluded.availability')} = 'away' THEN 'away'
+    ELSE COALESCE(${current}, ${sql.ref('excluded.availability')}) END`;
+  // An unchanged row is not written, so a row comes back only when it changed (or is new).
+  const written = await db
     .insertInto('agents')
     .values({ adminId, availability, maxChats: null, updatedAt: at })
     .onConflict((oc) =>
-      oc.column('adminId').doUpdateSet({
-        availability: sql<Availability>`CASE
-          WHEN ${sql.ref('agents.availabilityChosen')} = 1 THEN ${current}
-          WHEN ${sql.ref('excluded.availability')} = 'away' THEN 'away'
-          ELSE COALESCE(${current}, ${sql.ref('excluded.availability')}) END`,
-      }),
+      oc
+        .column('adminId')
+        .doUpdateSet({ availability: joined })
+        .where(sql<boolean>`${joined} IS DISTINCT FROM ${current}`),
     )
-    .execute();
+    .returning('adminId')
+    .executeTakeFirst();
+  return written !== undefined;
 }
 
 /** The admin's own choice: it outlasts every join's default, whatever their role. */

@@ -639,7 +639,7 @@ export class KyselyStore implements Store {
     return this.costlyRead(() => knownAdmins(this.db, max));
   }
 
-  joinAgent(adminId: string, availability: AgentAvailability): Promise<void> {
+  joinAgent(adminId: string, availability: AgentAvailability): Promise<boolean> {
     return this.guard(() => joinAgent(this.db, adminId, availability, now()));
   }
 

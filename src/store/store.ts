@@ -271,9 +271,10 @@ export interface Store {
   /**
    * An admin joined with their role's default `availability`: it applies unless they chose
    * before; an away default (a superadmin's) also outlasts an available one (an admin's),
-   * so the same admin joining with both roles is routed to only once they choose.
+   * so the same admin joining with both roles is routed to only once they choose. True when
+   * the availability stored changed (or the admin had none).
    */
-  joinAgent(adminId: string, availability: Availability): Promise<void>;
+  joinAgent(adminId: string, availability: Availability): Promise<boolean>;
   setAgentAvailability(
     adminId: string,
     availability: Availability,

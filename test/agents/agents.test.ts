@@ -49,6 +49,30 @@ describe.each(await storeTargets())('agents on $name', (target) => {
     expect((await agentNamed(watcher.id, comer.id))?.online).toBe(false);
   });
 
+  it('tells the admins when a superadmin join of an admin already online makes them away', async () => {
+    const watcher = await world.admin();
+    const both = await joinAs(await world.bystander(), world.uid('both'), {
+      role: 'admin',
+      superadmin: false,
+    });
+    await watcher.client.waitFor(
+      'agent-status',
+      (a) => a.adminId === both.id && a.online && a.availability === 'available',
+    );
+    // The same admin, with a superadmin token on another socket: away until they choose.
+    await joinAs(await world.bystander(), both.id, { role: 'admin', superadmin: true });
+    expect(await agentNamed(watcher.id, both.id)).toMatchObject({
+      online: true,
+      availability: 'away',
+    });
+    expect(
+      await watcher.client.waitFor(
+        'agent-status',
+        (a) => a.adminId === both.id && a.availability === 'away',
+      ),
+    ).toMatchObject({ online: true });
+  });
+
   it('remembers away across connections, acks the agent, and tells the admins', async () => {
     const watcher = await world.admin();
     const admin = await world.admin();

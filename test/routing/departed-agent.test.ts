@@ -133,7 +133,7 @@ function leavingDuringThePick(name: string, nodes: () => Nodes) {
   /** Opens a chat on the router's node, holds its assignment, and lets `leaver` go meanwhile. */
   const leaveDuringPick = async (
     leaver: Awaited<ReturnType<typeof admin>>,
-    how: 'disconnects' | 'goes away' = 'disconnects',
+    how: 'disconnects' | 'goes away' | 'comes back' = 'disconnects',
   ) => {
     const { router, holding } = nodes();
     // A superadmin joins away: they only watch.
@@ -144,16 +144,23 @@ function leavingDuringThePick(name: string, nodes: () => Nodes) {
       body: { userId: u.id, userName: u.name },
     });
     await hold.reached;
+    let back: Awaited<ReturnType<typeof admin>> | undefined;
     if (how === 'goes away') {
       accepted(await leaver.client.emitAck('set-availability', { status: 'away' }));
     } else {
       leaver.client.close();
       await watcher.client.waitFor('agent-status', (a) => a.adminId === leaver.id && !a.online);
+      if (how === 'comes back') {
+        const client = await connectClient(nodes().agents.url);
+        clients.push(client);
+        back = await joinAs(client, leaver.id, { role: 'admin', superadmin: false });
+        await watcher.client.waitFor('agent-status', (a) => a.adminId === leaver.id && a.online);
+      }
     }
     hold.release();
     const chat = succeeded(opened).chat;
     chatIds.push(chat._id);
-    return { chat, watcher };
+    return { chat, watcher, back };
   };
 
   it('leaves the chat waiting when its only candidate left before the commit', async () => {
@@ -180,6 +187,15 @@ function leavingDuringThePick(name: string, nodes: () => Nodes) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(watcher.client.of('chat-taken').filter((e) => e.chatId === chat._id)).toEqual([]);
     expect(leaver.client.of('chat-assigned')).toEqual([]);
+  });
+
+  it('gives the chat to an admin who left and came back before the commit, on their new socket', async () => {
+    const leaver = await admin('returner');
+    const { chat, back } = await leaveDuringPick(leaver, 'comes back');
+    if (!back) throw new Error('the admin did not come back');
+    expect(await back.client.waitFor('chat-assigned', (e) => e.chatId === chat._id)).toMatchObject({
+      adminId: leaver.id,
+    });
   });
 
   it('gives the chat to the next candidate when the first left before the commit', async () => {

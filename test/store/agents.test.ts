@@ -60,6 +60,18 @@ describe.each(await storeTargets())('agents on $name', (target) => {
     }
   });
 
+  it('says whether a join changed the availability stored', async () => {
+    await store.recordAdmin({ id: 'g-said', name: 'Said' });
+    expect(await store.joinAgent('g-said', 'available')).toBe(true);
+    expect(await store.joinAgent('g-said', 'available')).toBe(false);
+    expect(await store.joinAgent('g-said', 'away')).toBe(true);
+    expect(await store.joinAgent('g-said', 'away')).toBe(false);
+    expect(await store.joinAgent('g-said', 'available')).toBe(false);
+    await store.setAgentAvailability('g-said', 'available');
+    expect(await store.joinAgent('g-said', 'away')).toBe(false);
+    expect((await one('g-said'))?.availability).toBe('available');
+  });
+
   it('keeps maxChats and availability apart', async () => {
     await store.recordAdmin({ id: 'g-max', name: 'Max' });
     await store.setAgentMaxChats('g-max', 7);

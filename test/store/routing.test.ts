@@ -227,6 +227,35 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     });
   });
 
+  it('ends when every admin given chats has left, in fewer rounds than admins named; the chats wait, unrecorded', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `l-${String(i).padStart(2, '0')}`);
+    for (const id of ids) await agent(id);
+    const chats = [await open('l-u1'), await open('l-u2'), await open('l-u3')];
+    let rounds = 0;
+    const nobody = async (_adminIds: readonly string[]) => {
+      rounds += 1;
+      return [];
+    };
+    const none = await store.assignWaiting(ids, {
+      defaultMaxChats: 5,
+      max: 3,
+      choose: nextAgent,
+      connected: nobody,
+    });
+    expect(none).toEqual([]);
+    // Each round leaves out the (up to three) admins it gave chats to.
+    expect(rounds).toBe(ids.length / chats.length);
+    for (const chat of chats) {
+      expect(await store.getChat(chat._id)).toMatchObject({
+        status: 'waiting',
+        assignedAdminId: null,
+      });
+      const entries = await store.audit.chainEntries(`chat:${chat._id}`, 0, 10);
+      expect(entries.map((e) => e.action)).not.toContain('chat.taken');
+    }
+    expect(Object.values(await loads(ids)).every((n) => n === 0)).toBe(true);
+  });
+
   it('assigns a batch oldest first, counting each assignment before the next, as one at a time would', async () => {
     const caps: Record<string, number> = { 'b-a': 2, 'b-b': 3, 'b-c': 4 };
     for (const [id, cap] of Object.entries(caps)) await agent(id, { maxChats: cap });
