@@ -219,9 +219,14 @@ export async function openImportDatabase(
     // SQLite's claim is its lock file, taken as it opened.
     if (config.kind === 'postgres') lock ??= await claimPostgres(config.url, db);
   };
+  // The pool first: its transactions still in flight end before the lock lets another
+  // import (which would share the scratch tables) or a server start.
   const close = async () => {
-    await lock?.release();
-    await db.destroy();
+    try {
+      await db.destroy();
+    } finally {
+      await lock?.release();
+    }
   };
   try {
     if (claimFirst) await claim();
