@@ -129,6 +129,21 @@ export interface PrivacyRecords {
  */
 export const ERASURE_LOCK_CLASS = 0x65726173;
 
+/**
+ * PostgreSQL: the user's erasure lock until the transaction ends, shared by the openings of
+ * their chats, exclusive while a hold is written (see the top). SQLite serializes writes.
+ */
+async function lockAgainstErasure(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+  mode: 'shared' | 'exclusive',
+): Promise<void> {
+  if (kind !== 'postgres') return;
+  const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
+  await sql`SELECT ${lock}(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
+}
+
 /** Holds renewed before this are of a node that died mid-erasure: they refuse nothing. */
 const staleBefore = (): string =>
   new Date(Date.now() - TUNABLES.erasureHoldStaleMs.value).toISOString();
@@ -142,11 +157,7 @@ export async function refuseWhileErased(
   kind: 'sqlite' | 'postgres',
   userId: string,
 ): Promise<void> {
-  if (kind === 'postgres') {
-    await sql`SELECT pg_advisory_xact_lock_shared(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
-      trx,
-    );
-  }
+  await lockAgainstErasure(trx, kind, userId, 'shared');
   const held = await trx
     .selectFrom('erasure_holds')
     .select('id')
@@ -428,11 +439,7 @@ export function kyselyPrivacyRecords(
       guard(() =>
         db.transaction().execute(async (trx) => {
           // Exclusive: waits for the openings that read "no hold" to commit (see the top).
-          if (kind === 'postgres') {
-            await sql`SELECT pg_advisory_xact_lock(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(
-              trx,
-            );
-          }
+          await lockAgainstErasure(trx, kind, userId, 'exclusive');
           const id = newId();
           await trx
             .insertInto('erasure_holds')
