@@ -227,5 +227,45 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
         await db.drop();
       }
     });
+
+    it('an opening while another node writes its hold waits for that hold, then is refused', async () => {
+      const db = await target.create();
+      if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+      const server = await startTestServer(db.config);
+      const other = new pg.Client({ connectionString: db.config.url });
+      await other.connect();
+      try {
+        const userId = 'opens-during-hold';
+        // Another node's erasure, stopped between taking the user's lock and its commit.
+        await other.query('BEGIN');
+        await other.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          ERASURE_LOCK_CLASS,
+          userId,
+        ]);
+        await other.query(
+          'INSERT INTO erasure_holds (id, "userId", "heldAt") VALUES ($1, $2, $3)',
+          ['hold-in-flight', userId, new Date().toISOString()],
+        );
+        let answered = false;
+        const opening = api(server, 'POST', '/api/chats', { userId, userName: 'Olim' }).finally(
+          () => {
+            answered = true;
+          },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Had it read the holds without the lock, it would have seen none and opened a chat.
+        expect(answered).toBe(false);
+        await other.query('COMMIT');
+        const res = await opening;
+        expect(res.status, JSON.stringify(res.body)).toBe(409);
+        expect(res.body).toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
+        expect(await server.store.listChats({ kind: 'byUser', userId }, 10)).toEqual([]);
+      } finally {
+        await other.query('ROLLBACK').catch(() => undefined);
+        await other.end();
+        await server.close();
+        await db.drop();
+      }
+    });
   },
 );
