@@ -146,7 +146,9 @@ async function openPostgres(url: string): Promise<Kysely<ImportTables>> {
   pool.on('connect', (client) => {
     // A crash loses at most the last commits, and a re-run imports exactly what is missing,
     // so the import need not wait for each commit's WAL flush. work_mem: the per-chat sort.
-    void client.query("SET synchronous_commit = off; SET work_mem = '64MB'");
+    // Awaited by no one: a connection ended before it ran (a failed import's pool closing)
+    // fails the next statement too, while an uncaught rejection here ends the process.
+    client.query("SET synchronous_commit = off; SET work_mem = '64MB'").catch(() => {});
   });
   return new Kysely<ImportTables>({ dialect: new PostgresDialect({ pool }) });
 }
