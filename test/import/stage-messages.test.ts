@@ -15,8 +15,11 @@ import { TUNABLES } from '../../src/tunables.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { generateExport } from './generate-export.js';
 
-/** Which staged batch the database refuses (0: none), counted from 1 in each run. */
-const refusal = vi.hoisted(() => ({ batch: 0, seen: 0 }));
+/**
+ * Which staged batch the database refuses (0: none), counted from 1 in each run; which one
+ * is slow to write (0: none), and whether it is being written.
+ */
+const refusal = vi.hoisted(() => ({ batch: 0, seen: 0, slow: 0, slowWriting: false }));
 
 vi.mock('../../src/import/open-database.js', async (importOriginal) => {
   const original = await importOriginal<typeof OpenDatabase>();
@@ -24,8 +27,18 @@ vi.mock('../../src/import/open-database.js', async (importOriginal) => {
     ...original,
     openImportDatabase: async (...args: Parameters<typeof original.openImportDatabase>) => {
       const target = await original.openImportDatabase(...args);
-      const insertStaged: typeof target.insertStaged = (executor, rows) => {
+      const insertStaged: typeof target.insertStaged = async (executor, rows) => {
         refusal.seen += 1;
+        if (refusal.seen === refusal.slow) {
+          // Its transaction stays open meanwhile: in flight when the other batch fails.
+          refusal.slowWriting = true;
+          try {
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            return await target.insertStaged(executor, rows);
+          } finally {
+            refusal.slowWriting = false;
+          }
+        }
         if (refusal.seen !== refusal.batch) return target.insertStaged(executor, rows);
         // A value of the wrong type, as the database would meet it: its own error.
         const bad: StagedMessage[] = rows.map((row, i) =>
@@ -94,6 +107,7 @@ describe.each(postgres)('staging on $name', (target) => {
         db = database;
         refusal.batch = batch;
         refusal.seen = 0;
+        refusal.slow = 0;
         await expect(importV2({ database: database.config, ...files() })).rejects.toThrow(
           /invalid input syntax for type integer/,
         );
@@ -106,4 +120,39 @@ describe.each(postgres)('staging on $name', (target) => {
       SLOW,
     );
   }
+
+  it(
+    'a failed import lets the database go only once its transaction still in flight has ended',
+    async () => {
+      await db?.drop();
+      const database = await target.create();
+      db = database;
+      Object.assign(refusal, { batch: 1, seen: 0, slow: 2, slowWriting: false });
+      let ended = false;
+      const importing = importV2({ database: database.config, ...files() }).finally(() => {
+        ended = true;
+      });
+      importing.catch(() => {});
+      // Another import tries to claim the database while the failed one is closing.
+      let claimsMidWrite = 0;
+      while (!ended) {
+        if (refusal.seen >= 2) {
+          const other = await openImportDatabase(database.config);
+          try {
+            await other.claim();
+            if (refusal.slowWriting) claimsMidWrite += 1;
+          } catch {
+            // Refused: the failed import still holds it.
+          } finally {
+            await other.close();
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await expect(importing).rejects.toThrow(/invalid input syntax for type integer/);
+      expect(claimsMidWrite).toBe(0);
+      refusal.slow = 0;
+    },
+    SLOW,
+  );
 });
