@@ -172,6 +172,55 @@ describe.each(await storeTargets())('erasure holds on $name', (target) => {
       await db.drop();
     }
   });
+  it('a long erasure renews its hold between its steps: an opening after more than erasureHoldStaleMs of them is refused', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    const { privacy } = server.store;
+    const eraseChunk = privacy.eraseMessages;
+    const stale = TUNABLES.erasureHoldStaleMs.value;
+    try {
+      const userId = 'held-by-a-long-erasure';
+      // Three chats with a message each: three steps of the erasure (a chunk of messages each).
+      for (let i = 0; i < 3; i++) {
+        const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+        const chatId = (opened.body.chat as Chat)._id;
+        const sent = await api(server, 'POST', '/api/messages', {
+          chatId,
+          senderId: userId,
+          senderType: 'user',
+          senderName: 'Olim',
+          content: `message ${i}`,
+        });
+        expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+        await api(server, 'PATCH', `/api/chats/${chatId}/close`, { userId });
+      }
+      // Each step takes most of the bound: together, more than all of it.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now());
+      privacy.eraseMessages = async (...args) => {
+        vi.setSystemTime(Date.now() + stale * 0.6);
+        return eraseChunk(...args);
+      };
+      let late: { status: number; body: Record<string, unknown> } | undefined;
+      const restore = afterLastStep(server, async () => {
+        late = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+      });
+      try {
+        const res = await erase(server, userId);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        expect(succeeded(res)).toMatchObject({ alreadyErased: false, chats: 3 });
+      } finally {
+        restore();
+      }
+      expect(late?.status, JSON.stringify(late?.body)).toBe(409);
+      expect(late?.body).toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
+    } finally {
+      privacy.eraseMessages = eraseChunk;
+      vi.useRealTimers();
+      await server.close();
+      await db.drop();
+    }
+  });
 });
 
 describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
