@@ -47,7 +47,49 @@ function writeTinyDocuments(path: string): void {
   }
 }
 
+/** Messages of 64 KiB each, 40 MiB of them: well past importMappedAheadBytes in few documents. */
+function writeLargeDocuments(path: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const content = 'x'.repeat(64 * 1024);
+    for (let n = 0, bytes = 0; bytes < 40 * 1024 * 1024; n++) {
+      bytes += writeSync(fd, `${JSON.stringify({ _id: `m${n}`, content })}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('the mapping worker', () => {
+  it('maps no more than importMappedAheadBytes of the export ahead of what is taken, however few the documents', async () => {
+    const path = join(dir, 'large.json');
+    writeLargeDocuments(path);
+    const file = await openExport(path);
+    const mapping = startMapping(file, 'messages');
+    try {
+      const worker = started.at(-1);
+      if (!worker) throw new Error('the export is mapped without a worker');
+      // Where the batches posted so far end in the export.
+      let postedTo = 0;
+      let last = Date.now();
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.kind !== 'batch') return;
+        postedTo = message.batch.bytes;
+        last = Date.now();
+      });
+      // A batch ends where the reading stands: up to a chunk past the bound, one more in hand.
+      const limit = TUNABLES.importMappedAheadBytes.value + 2 * TUNABLES.importChunkBytes.value;
+      while (postedTo <= limit && Date.now() - last < 1000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(postedTo).toBeGreaterThan(0);
+      expect(postedTo).toBeLessThanOrEqual(limit);
+    } finally {
+      await mapping.close();
+      await file.handle.close();
+    }
+  }, 20_000);
+
   it('maps no more than importMappedAheadDocuments ahead of what is taken, however small the documents', async () => {
     const path = join(dir, 'messages.json');
     writeTinyDocuments(path);
