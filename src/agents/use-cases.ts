@@ -13,7 +13,7 @@ import type { Presence } from '../presence/presence.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Agent } from '../schemas/shapes.js';
 import type { Availability } from '../schemas/vocabulary.js';
-import type { Store } from '../store/store.js';
+import type { AgentRecord, Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { assertMaySeeAgents, assertMaySetAvailability, assertMaySetMaxChats } from './rules.js';
 import { agentOf, defaultAvailability } from './status.js';
@@ -27,14 +27,21 @@ export interface AgentDeps {
   defaultMaxChats: number;
 }
 
-/** The named admins as agents now (those the server does not know are left out). */
-async function agentsNamed(deps: AgentDeps, adminIds: readonly string[]): Promise<Agent[]> {
-  const records = await deps.store.listAgents({ adminIds: [...new Set(adminIds)] });
+/** The agents the store remembers, as they are now: connected on some node or not. */
+export function agentsNow(
+  deps: Pick<AgentDeps, 'agentPresence' | 'defaultMaxChats'>,
+  records: readonly AgentRecord[],
+): Promise<Agent[]> {
   return Promise.all(
     records.map(async (r) =>
       agentOf(r, await deps.agentPresence.isOnline(r.adminId), deps.defaultMaxChats),
     ),
   );
+}
+
+/** The named admins as agents now (those the server does not know are left out). */
+async function agentsNamed(deps: AgentDeps, adminIds: readonly string[]): Promise<Agent[]> {
+  return agentsNow(deps, await deps.store.listAgents({ adminIds: [...new Set(adminIds)] }));
 }
 
 /**
@@ -65,11 +72,9 @@ export async function loadChangedEvents(
 /** Connected first, then the others; within each, most recently seen first. */
 export async function listAgents(deps: AgentDeps, actor: Actor): Promise<{ agents: Agent[] }> {
   assertMaySeeAgents(actor);
-  const records = await deps.store.listAgents({ max: TUNABLES.knownAdminsListMax.value });
-  const agents = await Promise.all(
-    records.map(async (r) =>
-      agentOf(r, await deps.agentPresence.isOnline(r.adminId), deps.defaultMaxChats),
-    ),
+  const agents = await agentsNow(
+    deps,
+    await deps.store.listAgents({ max: TUNABLES.knownAdminsListMax.value }),
   );
   return { agents: [...agents.filter((a) => a.online), ...agents.filter((a) => !a.online)] };
 }

@@ -3,7 +3,7 @@
  * there (GET /api/desk, public), and where a waiting chat stands in the queue
  * (GET /api/chats/:chatId/queue). Hours tell users; they never stop routing.
  */
-import { agentOf } from '../agents/status.js';
+import { agentsNow } from '../agents/use-cases.js';
 import type { Actor } from '../auth/actor.js';
 import { assertMayView } from '../chats/rules.js';
 import type { Deps } from '../deps.js';
@@ -17,10 +17,8 @@ import { type DeskServices, type DeskStatus, Reused, type WithDesk } from './ser
 /** Admins connected on some node who chose available (busy or not: someone is there). */
 async function availableAgents(deps: Deps): Promise<number> {
   const records = await deps.store.listAgents({ max: TUNABLES.knownAdminsListMax.value });
-  const online = await Promise.all(records.map((r) => deps.agentPresence.isOnline(r.adminId)));
-  return records.filter(
-    (r, i) => online[i] && agentOf(r, true, deps.defaultMaxChats).availability === 'available',
-  ).length;
+  const agents = await agentsNow(deps, records);
+  return agents.filter((a) => a.online && a.availability === 'available').length;
 }
 
 /** Open now (always, without BUSINESS_HOURS) and, when closed, the next opening. */
