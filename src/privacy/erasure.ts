@@ -80,7 +80,7 @@ export async function eraseUser(
   assertMayErase(actor);
   const { privacy } = deps.store;
   const holdId = await privacy.holdErasure(userId);
-  const endHold = () => privacy.endErasureHold(userId, holdId);
+  const endHold = () => privacy.endErasureHold(holdId);
   try {
     return { ...(await eraseHeld(deps, actor, userId, renewer(deps, holdId))), endHold };
   } catch (err) {

@@ -119,8 +119,8 @@ export interface PrivacyRecords {
   holdErasure(userId: string): Promise<string>;
   /** Marks the hold alive now: it refuses for `erasureHoldStaleMs` more. */
   renewErasureHold(holdId: string): Promise<void>;
-  /** Ends the hold, and stale ones of the same user (their nodes died). */
-  endErasureHold(userId: string, holdId: string): Promise<void>;
+  /** Ends the hold, and every stale one (their nodes died), whoever it names. */
+  endErasureHold(holdId: string): Promise<void>;
 }
 
 /**
@@ -458,16 +458,13 @@ export function kyselyPrivacyRecords(
           .execute();
       }),
 
-    endErasureHold: (userId, holdId) =>
+    endErasureHold: (holdId) =>
       guard(async () => {
+        // With its own hold, every stale one, whoever it names: a node that died mid-erasure
+        // left the user's id there, and a hold refuses nothing once stale.
         await db
           .deleteFrom('erasure_holds')
-          .where((eb) =>
-            eb.or([
-              eb('id', '=', holdId),
-              eb.and([eb('userId', '=', userId), eb('heldAt', '<=', staleBefore())]),
-            ]),
-          )
+          .where((eb) => eb.or([eb('id', '=', holdId), eb('heldAt', '<=', staleBefore())]))
           .execute();
       }),
 

@@ -12,6 +12,7 @@ import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
+import { whereStored } from '../helpers/text-scan.js';
 import { useWorld } from '../helpers/world.js';
 
 const AS_SUPER = 'adminId=eraser&isSuperAdmin=true';
@@ -180,12 +181,40 @@ describe.each(await storeTargets())('erasure holds on $name', (target) => {
       const refused = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
-      await privacy.endErasureHold(userId, holdId);
+      await privacy.endErasureHold(holdId);
       const again = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
       expect(again.status, JSON.stringify(again.body)).toBe(200);
       expect(again.body).toMatchObject({ isNew: true });
     } finally {
       await server.close();
+      await db.drop();
+    }
+  });
+  it('a hold its node left by dying is deleted when any erasure ends (it names the user)', async () => {
+    const db = await target.create();
+    const server = await startTestServer(db.config);
+    try {
+      const deadNodesUser = 'held-then-left-7c1e';
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - TUNABLES.erasureHoldStaleMs.value - 1000);
+      try {
+        await server.store.privacy.holdErasure(deadNodesUser);
+      } finally {
+        vi.useRealTimers();
+      }
+      const someoneElse = 'erased-later-user';
+      const opened = await api(server, 'POST', '/api/chats', {
+        userId: someoneElse,
+        userName: 'Olim',
+      });
+      expect(opened.status).toBe(200);
+      expect((await erase(server, someoneElse)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    try {
+      expect(await whereStored(db.config, ['held-then-left-7c1e'])).toEqual([]);
+    } finally {
       await db.drop();
     }
   });
