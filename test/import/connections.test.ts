@@ -4,8 +4,7 @@
  * fails ends the run with every chat whole or untouched, while the others' groups in
  * flight end first, and a re-run completes it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
-import { type ExpectedChat, generateExport } from './generate-export.js';
+import { type ExpectedChat, linesExportIn } from './generate-export.js';
 
 const MESSAGES_PER_CHAT = 50;
 /** Enough messages for four groups, more than there are connections. */
@@ -33,15 +32,7 @@ describe.each(postgres)('the import on $name', (target) => {
 
   beforeAll(async () => {
     db = await target.create();
-    dir = mkdtempSync(join(tmpdir(), 'import-connections-'));
-    expected = generateExport({
-      dir,
-      chats: CHATS,
-      messagesPerChat: MESSAGES_PER_CHAT,
-      chatsForm: 'lines',
-      messagesForm: 'lines',
-      mode: 'relaxed',
-    });
+    ({ dir, expected } = linesExportIn('import-connections-', CHATS, MESSAGES_PER_CHAT));
   }, SLOW);
 
   afterAll(async () => {

@@ -5,7 +5,8 @@
  * order each chat itself; two messages per chat share a createdAt (the tie goes to the _id).
  * Returns what the import should produce for each chat.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EJSON, ObjectId } from 'bson';
 
@@ -181,4 +182,26 @@ export function generateExport(options: GenerateOptions): ExpectedChat[] {
   chatsOut.end();
   messagesOut.end();
   return expected;
+}
+
+/**
+ * A new temporary folder (`prefix` names it) holding an export of `chats` chats with
+ * `messagesPerChat` messages each, both files JSON lines of relaxed Extended JSON: the
+ * export most of the import's tests read. The caller removes `dir`.
+ */
+export function linesExportIn(
+  prefix: string,
+  chats: number,
+  messagesPerChat: number,
+): { dir: string; expected: ExpectedChat[] } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const expected = generateExport({
+    dir,
+    chats,
+    messagesPerChat,
+    chatsForm: 'lines',
+    messagesForm: 'lines',
+    mode: 'relaxed',
+  });
+  return { dir, expected };
 }

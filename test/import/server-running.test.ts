@@ -20,7 +20,7 @@ import { openStore } from '../../src/store/open.js';
 import { openSqliteStore, SqliteFileInUse } from '../../src/store/sqlite.js';
 import { lockBeside } from '../../src/store/sqlite-lock.js';
 import { adminQuery, storeTargets, type TestDatabase } from '../helpers/stores.js';
-import { generateExport } from './generate-export.js';
+import { linesExportIn } from './generate-export.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -60,15 +60,7 @@ const MESSAGES_PER_CHAT = 4;
 
 let dir: string;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'import-beside-server-'));
-  generateExport({
-    dir,
-    chats: CHATS,
-    messagesPerChat: MESSAGES_PER_CHAT,
-    chatsForm: 'lines',
-    messagesForm: 'lines',
-    mode: 'relaxed',
-  });
+  ({ dir } = linesExportIn('import-beside-server-', CHATS, MESSAGES_PER_CHAT));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

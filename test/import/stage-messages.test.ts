@@ -4,8 +4,7 @@
  * import with the database's error, the other's transaction in flight ends first, nothing
  * is appended, and a re-run imports everything.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,7 +12,7 @@ import type { StagedMessage } from '../../src/import/map-v2.js';
 import type * as OpenDatabase from '../../src/import/open-database.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
-import { generateExport } from './generate-export.js';
+import { linesExportIn } from './generate-export.js';
 
 /**
  * Which staged batch the database refuses (0: none), counted from 1 in each run; which one
@@ -70,15 +69,7 @@ describe.each(postgres)('staging on $name', (target) => {
   });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'import-staging-'));
-    generateExport({
-      dir,
-      chats: CHATS,
-      messagesPerChat: MESSAGES_PER_CHAT,
-      chatsForm: 'lines',
-      messagesForm: 'lines',
-      mode: 'relaxed',
-    });
+    ({ dir } = linesExportIn('import-staging-', CHATS, MESSAGES_PER_CHAT));
   }, SLOW);
 
   afterAll(async () => {
