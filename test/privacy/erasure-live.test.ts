@@ -11,7 +11,7 @@ import type { RunningServer } from '../../src/server.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
-import { storeTargets } from '../helpers/stores.js';
+import { type StoreTarget, storeTargets } from '../helpers/stores.js';
 import { whereStored } from '../helpers/text-scan.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -269,16 +269,34 @@ describe.each(await storeTargets())('erasure holds on $name', (target) => {
   });
 });
 
+/**
+ * A server on a fresh PostgreSQL database, and a connection of its own standing for another
+ * node's transaction (rolled back, if still open, when `run` ends).
+ */
+async function withAnotherNode(
+  target: StoreTarget,
+  run: (server: RunningServer, other: pg.Client) => Promise<void>,
+): Promise<void> {
+  const db = await target.create();
+  if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+  const server = await startTestServer(db.config);
+  const other = new pg.Client({ connectionString: db.config.url });
+  await other.connect();
+  try {
+    await run(server, other);
+  } finally {
+    await other.query('ROLLBACK').catch(() => undefined);
+    await other.end();
+    await server.close();
+    await db.drop();
+  }
+}
+
 describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
   'erasure against an opening in flight on another node, on $name',
   (target) => {
-    it('an opening that read "no hold" and has not committed yet is waited for, and its chat erased', async () => {
-      const db = await target.create();
-      if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
-      const server = await startTestServer(db.config);
-      const other = new pg.Client({ connectionString: db.config.url });
-      await other.connect();
-      try {
+    it('an opening that read "no hold" and has not committed yet is waited for, and its chat erased', () =>
+      withAnotherNode(target, async (server, other) => {
         const userId = 'opens-in-flight';
         const template = await api(server, 'POST', '/api/chats', {
           userId: 'someone-else',
@@ -294,7 +312,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
         expect(held.rowCount).toBe(0);
         await other.query(
           `INSERT INTO chats SELECT (jsonb_populate_record(NULL::chats, to_jsonb(c) || $2::jsonb)).*
-           FROM chats c WHERE id = $1`,
+         FROM chats c WHERE id = $1`,
           [
             (template.body.chat as Chat)._id,
             JSON.stringify({ id: 'chat-in-flight', userId, userName: `Olim ${userId}` }),
@@ -315,21 +333,10 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
           userName: '[erased]',
           status: 'closed',
         });
-      } finally {
-        await other.query('ROLLBACK').catch(() => undefined);
-        await other.end();
-        await server.close();
-        await db.drop();
-      }
-    });
+      }));
 
-    it('an opening while another node writes its hold waits for that hold, then is refused', async () => {
-      const db = await target.create();
-      if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
-      const server = await startTestServer(db.config);
-      const other = new pg.Client({ connectionString: db.config.url });
-      await other.connect();
-      try {
+    it('an opening while another node writes its hold waits for that hold, then is refused', () =>
+      withAnotherNode(target, async (server, other) => {
         const userId = 'opens-during-hold';
         // Another node's erasure, stopped between taking the user's lock and its commit.
         await other.query('BEGIN');
@@ -355,12 +362,6 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
         expect(res.status, JSON.stringify(res.body)).toBe(409);
         expect(res.body).toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
         expect(await server.store.listChats({ kind: 'byUser', userId }, 10)).toEqual([]);
-      } finally {
-        await other.query('ROLLBACK').catch(() => undefined);
-        await other.end();
-        await server.close();
-        await db.drop();
-      }
-    });
+      }));
   },
 );
