@@ -86,6 +86,19 @@ describe('web assets', () => {
     expect(again.status).toBe(304);
   });
 
+  it('sends /console/ and /widget/demo/ (a typed trailing slash) to the page, query kept', async () => {
+    for (const [typed, page] of [
+      ['/console/', '/console'],
+      ['/console/?lang=uz', '/console?lang=uz'],
+      ['/widget/demo/', '/widget/demo'],
+    ] as const) {
+      const res = await fetch(`${server.url}${typed}`, { redirect: 'manual' });
+      expect(res.status, typed).toBe(308);
+      expect(res.headers.get('location'), typed).toBe(page);
+    }
+    expect((await fetch(`${server.url}/console/`)).status).toBe(200);
+  });
+
   it('tells the console the auth mode and both UIs the upload limit in JSON endpoints', async () => {
     const res = await api(server, 'GET', '/console/config.json');
     expect(res.body).toEqual({

@@ -103,6 +103,13 @@ export function webRoutes(config: Config): FastifyPluginAsync {
       reply.header('cross-origin-resource-policy', 'cross-origin');
       return send(req, reply, loader, 'text/javascript; charset=utf-8', 'public, max-age=300');
     });
+    // The two pages people type: with a trailing slash they would be a 404.
+    for (const path of ['/console', '/widget/demo']) {
+      app.get(`${path}/`, hidden, (req, reply) => {
+        const query = req.url.indexOf('?');
+        return reply.redirect(query === -1 ? path : path + req.url.slice(query), 308);
+      });
+    }
     app.get('/widget/demo', hidden, (req, reply) => {
       reply.header(
         'content-security-policy',
