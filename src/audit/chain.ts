@@ -178,25 +178,31 @@ const rulesDiffer = (entry: Omit<AuditEntry, 'hash'>): boolean =>
   PERSONAL_DETAILS.some((name) => sealedApart(entry.details[name]));
 
 /**
- * Whether the entry matches its hash: as sealed now, or as entries written before
- * pseudonym() checked the exact form were (a value starting with `erased:` verbatim).
+ * The rule the entry's hash sealed its people with: the current one, or the one of entries
+ * written before pseudonym() checked the exact form (a value starting with `erased:` kept
+ * verbatim); undefined when neither matches (the entry was changed).
  */
-export function matchesHash(key: string, entry: AuditEntry): boolean {
-  if (entryHash(key, entry) === entry.hash) return true;
-  return rulesDiffer(entry) && entryHash(key, entry, legacyPseudonym) === entry.hash;
+function sealedWith(key: string, entry: AuditEntry): Seal | undefined {
+  if (entryHash(key, entry) === entry.hash) return pseudonym;
+  if (rulesDiffer(entry) && entryHash(key, entry, legacyPseudonym) === entry.hash) {
+    return legacyPseudonym;
+  }
+  return undefined;
 }
+
+/** Whether the entry matches its hash, under either sealing rule (sealedWith). */
+export const matchesHash = (key: string, entry: AuditEntry): boolean =>
+  sealedWith(key, entry) !== undefined;
 
 /**
  * What an erasure writes in place of a person's value in this entry: what its hash sealed
  * the value as, so that the entry still verifies. For an entry written under the legacy
- * rule that is the value itself when it starts with `erased:`: it cannot be replaced.
+ * rule that is the value itself when it starts with `erased:`: it cannot be replaced. An
+ * entry the rules seal alike needs no hash to tell.
  */
 export function sealingOf(key: string, entry: AuditEntry): (value: string) => string {
-  const legacy =
-    rulesDiffer(entry) &&
-    entryHash(key, entry) !== entry.hash &&
-    entryHash(key, entry, legacyPseudonym) === entry.hash;
-  return legacy ? (value) => legacyPseudonym(key, value) : (value) => pseudonym(key, value);
+  const seal = rulesDiffer(entry) ? (sealedWith(key, entry) ?? pseudonym) : pseudonym;
+  return (value) => seal(key, value);
 }
 
 export type ChainBreak =
