@@ -30,6 +30,10 @@
  * each phase also commits a tiny row every 20 ms from this process, beside the server: the
  * database's own commit latency, which the chunks' WAL and the database's CPU would raise,
  * apart from what the server's process adds to the sends (PROBE=0: not).
+ * WINDOWS=n cuts each phase into n windows taken in turns (alone, with uploads, with
+ * uploads, alone, ...): the run's own drift then falls on both conditions alike, where
+ * with two phases a run with no upload at all (UPLOADERS=0) read its second phase at
+ * 0.55-0.85x the first on PostgreSQL.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -117,12 +121,14 @@ try {
   const fewerThan = (count: number) => (done: number) => done < count;
 
   /**
-   * The uploading clients, in their own process (bench/attachment-uploads.ts), started now
-   * and uploading once `go(until)` hands them the end of their phase.
+   * The uploading clients, in their own process (bench/attachment-uploads.ts), started now:
+   * `window(end)` has them upload until `end` and resolves once the last upload begun
+   * before it ended; `finish()` ends the process and gives every upload's and download's
+   * time.
    */
   function uploaders(): {
-    go(until: number): void;
-    done: Promise<{ up: number[]; down: number[] }>;
+    window(end: number): Promise<void>;
+    finish(): Promise<{ up: number[]; down: number[] }>;
   } {
     const command = [
       process.execPath,
@@ -143,15 +149,32 @@ try {
     });
     children.push(child);
     let out = '';
+    const idle: (() => void)[] = [];
     child.stdout.on('data', (d) => {
       out += d;
+      for (let at = out.indexOf('idle\n'); at === 0; at = out.indexOf('idle\n')) {
+        out = out.slice('idle\n'.length);
+        idle.shift()?.();
+      }
     });
     const done = new Promise<{ up: number[]; down: number[] }>((resolve, reject) => {
       child.once('exit', (code) =>
         code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`uploaders exited ${code}`)),
       );
     });
-    return { go: (end) => child.stdin.end(`${end}\n`), done };
+    done.catch(() => {});
+    return {
+      window: (end) =>
+        new Promise<void>((resolve, reject) => {
+          idle.push(resolve);
+          done.then(() => reject(new Error('the uploaders ended inside a window')), reject);
+          child.stdin.write(`${end}\n`);
+        }),
+      finish: () => {
+        child.stdin.end('done\n');
+        return done;
+      },
+    };
   }
 
   /**
@@ -263,15 +286,73 @@ try {
     ];
   }
 
+  /** Several windows' costs as one phase's: sums, and the worst of the loop's delays. */
+  const together = (costs: Cost[]): Cost => ({
+    mainCpuMs: costs.reduce((sum, c) => sum + c.mainCpuMs, 0),
+    cpuMs: costs.reduce((sum, c) => sum + c.cpuMs, 0),
+    lagP99Ms: Math.max(...costs.map((c) => c.lagP99Ms)),
+    lagMaxMs: Math.max(...costs.map((c) => c.lagMaxMs)),
+    gc: {
+      major: {
+        count: costs.reduce((sum, c) => sum + c.gc.major.count, 0),
+        ms: costs.reduce((sum, c) => sum + c.gc.major.ms, 0),
+      },
+      minor: {
+        count: costs.reduce((sum, c) => sum + c.gc.minor.count, 0),
+        ms: costs.reduce((sum, c) => sum + c.gc.minor.ms, 0),
+      },
+    },
+    machineCpuMs: costs.reduce((sum, c) => sum + c.machineCpuMs, 0),
+    wallMs: costs.reduce((sum, c) => sum + c.wallMs, 0),
+    commits: costs.flatMap((c) => c.commits),
+  });
+
   const uploads = uploaders();
   const coldWarmUp = await senders(fewerThan(WARM_UP_SENDS));
-  const [quiet, quietCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
-  const warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
-  const [[busy, files], busyCost] = await phase(() => {
-    const end = Date.now() + PHASE_MS;
-    uploads.go(end);
-    return Promise.all([senders(until(end)), uploads.done]);
-  });
+  /**
+   * WINDOWS=n: the two phases cut into n windows each and taken in turns (alone, with
+   * uploads, with uploads, alone, ...), so that the server's and the database's drift over
+   * the run (a second phase faster than the first even with no upload in it) falls on both
+   * alike; a window with uploads waits for its last upload to end before the next begins.
+   */
+  const WINDOWS = Number(process.env.WINDOWS ?? 0);
+  const quiet: number[] = [];
+  const busy: number[] = [];
+  const quietCosts: Cost[] = [];
+  const busyCosts: Cost[] = [];
+  /** Each window's p99 (ms), and whether uploads ran in it. */
+  const windows: { uploads: boolean; p99: number }[] = [];
+  let warmWarmUp: number[] = [];
+  if (WINDOWS > 0) {
+    for (let i = 0; i < 2 * WINDOWS; i++) {
+      const withUploads = i % 4 === 1 || i % 4 === 2;
+      const [times, cost] = await phase(async () => {
+        const end = Date.now() + PHASE_MS / WINDOWS;
+        const [times] = await Promise.all([
+          senders(until(end)),
+          withUploads ? uploads.window(end) : undefined,
+        ]);
+        return times;
+      });
+      (withUploads ? busy : quiet).push(...times);
+      (withUploads ? busyCosts : quietCosts).push(cost);
+      windows.push({ uploads: withUploads, p99: quantile(times, 0.99) });
+    }
+  } else {
+    const [alone, aloneCost] = await phase(() => senders(until(Date.now() + PHASE_MS)));
+    quiet.push(...alone);
+    quietCosts.push(aloneCost);
+    warmWarmUp = await senders(fewerThan(WARM_UP_SENDS));
+    const [[during], duringCost] = await phase(() => {
+      const end = Date.now() + PHASE_MS;
+      return Promise.all([senders(until(end)), uploads.window(end)]);
+    });
+    busy.push(...during);
+    busyCosts.push(duringCost);
+  }
+  const quietCost = together(quietCosts);
+  const busyCost = together(busyCosts);
+  const files = await uploads.finish();
 
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const mbps = (times: number[]) =>
@@ -286,8 +367,13 @@ try {
     `sends with uploads: p50 ${ms(quantile(busy, 0.5))}  p99 ${ms(quantile(busy, 0.99))}  (${busy.length})`,
   );
   console.log(
-    `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started), then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}`,
+    `warm-ups, not counted: p50 ${ms(quantile(coldWarmUp, 0.5))}  p99 ${ms(quantile(coldWarmUp, 0.99))} (server just started)${warmWarmUp.length > 0 ? `, then p50 ${ms(quantile(warmWarmUp, 0.5))}  p99 ${ms(quantile(warmWarmUp, 0.99))}` : ''}`,
   );
+  if (windows.length > 0) {
+    console.log(
+      `windows in turn, p99 (U: with uploads): ${windows.map((w) => `${w.uploads ? 'U ' : ''}${w.p99.toFixed(1)}`).join(', ')}`,
+    );
+  }
   console.log(
     `sends p99 with uploads / alone: ${(quantile(busy, 0.99) / quantile(quiet, 0.99)).toFixed(2)}×`,
   );
