@@ -40,7 +40,7 @@ import {
 } from '../schemas/inputs.js';
 import { rooms } from '../schemas/rooms.js';
 import { holdAgentPresence, releaseAgentPresence } from './agent-presence.js';
-import { joinChatRoom } from './membership.js';
+import { joinChatRoom, leaveRoomsOfFormerSelf } from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';
 import type { ChatSocket } from './types.js';
@@ -81,30 +81,38 @@ function actorOf(ctx: SocketContext, socket: ChatSocket, claim?: Claim): Actor {
   return resolveActor(ctx.auth, undefined, claim);
 }
 
-/** join-user / join-admin: the socket acts as this person from now on. */
-function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim): Person {
-  const actor = resolvePerson(ctx.auth, socket.data.actor, claim);
+/**
+ * join-user / join-admin: the socket acts as this person from now on, and is in none of
+ * the rooms it joined as someone else.
+ */
+async function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim): Promise<Person> {
+  const before = socket.data.actor;
+  const actor = resolvePerson(ctx.auth, before, claim);
   socket.data.actor = actor;
+  await leaveRoomsOfFormerSelf(socket, before, actor);
   return actor;
 }
+
+/** A join another join of the same socket overtook while it awaited: it joins no room. */
+const overtaken = (socket: ChatSocket, actor: Person): boolean => socket.data.actor !== actor;
 
 const nothing = { reply: {}, events: [] };
 
 export const handlers: Handlers = {
   'join-user': async (ctx, socket, payload) => {
     const { userId, userName } = parse(JoinUserPayload, payload);
-    const actor = join(ctx, socket, userClaim(userId, userName));
+    const actor = await join(ctx, socket, userClaim(userId, userName));
     await releaseAgentPresence(ctx.deps, socket, ctx.publish);
-    await socket.join(rooms.user(actor.id));
+    if (!overtaken(socket, actor)) await socket.join(rooms.user(actor.id));
     await recordCustomerContext(ctx.deps, actor);
     return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
   },
 
   'join-admin': async (ctx, socket, payload) => {
     const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
-    const actor = join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
+    const actor = await join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
     await releasePresence(ctx.deps, socket, ctx.publish);
-    await socket.join([rooms.admins, rooms.admin(actor.id)]);
+    if (!overtaken(socket, actor)) await socket.join([rooms.admins, rooms.admin(actor.id)]);
     // Known from now on: a transfer may name them (once per admin per process).
     await ctx.deps.admins.seen(actor);
     return holdAgentPresence(ctx.deps, socket, actor, ctx.publish);

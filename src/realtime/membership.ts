@@ -33,6 +33,26 @@ export async function joinChatRoom(
   await socket.join([rooms.chat(chatId), ...accessRoomsOf(actor)]);
 }
 
+/**
+ * A socket stands for its last join. Joined as someone else (another id or role) than it
+ * was, it leaves every room it was in as the one before (their own room, the admins',
+ * the chats it joined and their access rooms), so nothing meant for them reaches it; the
+ * same person joining again keeps them (a client that repeats its join stays in its chats).
+ */
+export async function leaveRoomsOfFormerSelf(
+  socket: ChatSocket,
+  before: Actor | undefined,
+  now: Actor,
+): Promise<void> {
+  if (before === undefined || sameSelf(before, now)) return;
+  for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
+}
+
+const sameSelf = (a: Actor, b: Actor): boolean =>
+  a.kind === 'anonymous' || b.kind === 'anonymous'
+    ? a.kind === b.kind
+    : a.id === b.id && a.role === b.role;
+
 export function dropSocketsThatLostAccess(io: ChatServer, chat: Chat): void {
   const room = rooms.chat(chat._id);
   io.in(room).except(viewerRooms(chat)).socketsLeave(room);

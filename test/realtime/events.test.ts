@@ -3,7 +3,7 @@ import { assignChat, fetchUserChats, forChat, openChat } from '../helpers/flows.
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, succeeded } from '../helpers/server.js';
-import { connectClient } from '../helpers/sockets.js';
+import { connectClient, joinAs } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -169,6 +169,40 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     await user.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
     await quiet(ONE_NODE_QUIET_MS);
     expect(watcher.of('new-message')).toHaveLength(0);
+  });
+
+  it('a socket that joins as someone else leaves the rooms it was in as the one before', async () => {
+    const [turncoat, admin, customer] = await Promise.all([
+      world.admin(),
+      world.admin(),
+      world.user(),
+    ]);
+    const chat = await openChat(world, customer);
+    await turncoat.client.emitAck('join-chat', { chatId: chat._id });
+    await admin.client.emitAck('join-chat', { chatId: chat._id });
+    // The admin now joins as a user of their own: no longer an admin, nor in the chat.
+    const asUser = await joinAs(turncoat.client, world.uid('user'), { role: 'user' });
+
+    await customer.client.emitAck('send-message', { chatId: chat._id, content: 'for admins' });
+    const later = await world.user();
+    await openChat(world, later);
+    // What the other admin hears, the former admin does not.
+    await admin.client.waitFor('new-message', forChat(chat._id));
+    await admin.client.waitFor('new-chat', (p) => p.chat.userId === later.id);
+    await quiet(ONE_NODE_QUIET_MS);
+    expect(turncoat.client.of('new-message')).toHaveLength(0);
+    expect(turncoat.client.of('message-notification')).toHaveLength(0);
+    expect(turncoat.client.of('new-chat').filter((p) => p.chat.userId === later.id)).toEqual([]);
+
+    // The same join again keeps what the socket joined as that person.
+    const mine = await openChat(world, asUser);
+    await asUser.client.emitAck('join-chat', { chatId: mine._id });
+    await joinAs(asUser.client, asUser.id, { role: 'user' });
+    await assignChat(world, mine, admin);
+    await admin.client.emitAck('send-message', { chatId: mine._id, content: 'still here?' });
+    expect(await asUser.client.waitFor('new-message', forChat(mine._id))).toMatchObject({
+      message: { content: 'still here?' },
+    });
   });
 
   it('typing goes to the others in the chat room, not back to the typist', async () => {
