@@ -72,7 +72,11 @@ const before = { main: usage(mainThread), all: usage(wholeProcess) };
 uploaders.stdin.end(`${Date.now() + PHASE_MS}\n`);
 if ((await exited) !== 0) throw new Error('the uploaders failed');
 const after = { main: usage(mainThread), all: usage(wholeProcess) };
-const { up, down } = JSON.parse(out) as { up: number[]; down: number[] };
+// Its last line: the times (an `idle` line before it ends the window).
+const { up, down } = JSON.parse(out.slice(out.lastIndexOf('\n') + 1)) as {
+  up: number[];
+  down: number[];
+};
 const per = (a: number, b: number) => ((b - a) / up.length).toFixed(1);
 const line = (name: string, a: ReturnType<typeof usage>, b: ReturnType<typeof usage>) =>
   `${name}: CPU ${per(a.user + a.system, b.user + b.system)} ms (user ${per(a.user, b.user)}, system ${per(a.system, b.system)}), ${per(a.faults, b.faults)} page faults`;
