@@ -29,9 +29,10 @@ COPY scripts ./scripts
 COPY src ./src
 COPY web ./web
 COPY deploy/runtime-image.mjs ./deploy/
-# dist/main.js, dist/import-v2.js (esbuild bundles) and the console and widget (dist/web);
-# then /runtime: those without source maps, package.json, and only the packages the
-# bundles load at run time (better-sqlite3 and @fastify/swagger-ui, with what they need:
+# dist/main.js, dist/import-v2.js, dist/audit-verify.js (esbuild bundles) and the console
+# and widget (dist/web); then /runtime: those without source maps, package.json (without
+# its scripts: run the bundles with node), and only the packages the bundles load at run
+# time (better-sqlite3, @fastify/swagger-ui and sharp, with what they need:
 # deploy/runtime-image.mjs reads them from the bundles).
 RUN npm run build && node deploy/runtime-image.mjs /runtime
 

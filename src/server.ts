@@ -398,7 +398,10 @@ export async function startServer(
   router?.nudge();
   const bound = app.server.address() as AddressInfo;
   const { port } = bound;
-  logger.info({ port, host: bound.address, store: store.kind }, startLine(startUrls(bound)));
+  logger.info(
+    { port, host: bound.address, store: store.kind, metricsPort: metricsServer?.port },
+    startLine(startUrls(bound, metricsServer?.port)),
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -109,7 +109,11 @@ export async function joinCluster(
     subscribeWaitMs: settings.commandTimeoutMs,
     readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
-  log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
+  const joined = () =>
+    log.info({ nodeId, redisPrefix: settings.prefix ?? null }, 'joined the cluster through Redis');
+  // Said when true: a node that started without Redis says so once Redis first answers.
+  if (waited) joined();
+  else void redis.ready.then(joined);
   return {
     redis,
     adapter,

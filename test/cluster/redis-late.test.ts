@@ -6,11 +6,13 @@
  * database, a redis-server of this file's own that starts late.
  */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../src/server.js';
+import { type RunningServer, startServer } from '../../src/server.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
-import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { api, request, startTestServer, succeeded, testConfig } from '../helpers/server.js';
 import { connectClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -102,5 +104,30 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     const started = Date.now();
     await lonely.close();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('logs that it joined the cluster only once Redis answers, not while it starts without it', async () => {
+    await redis.stop();
+    const messages: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) {
+          messages.push((JSON.parse(line) as { msg: string }).msg);
+        }
+        done();
+      },
+    });
+    const node = await startServer(testConfig(db.config, { REDIS_URL: redis.url }), {
+      logger: pino({ level: 'info' }, sink),
+    });
+    nodes.push(node);
+    expect(messages).toContain(
+      'Redis does not answer: starting without it; this node joins when it does',
+    );
+    expect(messages).not.toContain('joined the cluster through Redis');
+    await redis.start();
+    await waitUntil('the node to say it joined', () =>
+      messages.includes('joined the cluster through Redis'),
+    );
   });
 });

@@ -1,5 +1,8 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { api, startTestServer } from '../helpers/server.js';
+import { startServer } from '../../src/server.js';
+import { api, startTestServer, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { upload } from '../helpers/uploads.js';
 
@@ -131,6 +134,29 @@ describe('/metrics', () => {
       expect(own.text).toContain('chat_messages_stored_total');
       expect((await fetch(`http://127.0.0.1:${server.metricsPort}/health`)).status).toBe(404);
       expect((await scrape(server.url)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with METRICS_PORT=0: the start line names the port it chose, the only place that does', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const server = await startServer(testConfig(memory, { METRICS_PORT: '0' }), {
+      logger: pino({ level: 'info' }, sink),
+    });
+    try {
+      const start = lines
+        .map((line) => JSON.parse(line) as { msg: string; metricsPort?: number })
+        .find((entry) => entry.msg.includes('listening on'));
+      expect(server.metricsPort).toBeGreaterThan(0);
+      expect(start?.metricsPort).toBe(server.metricsPort);
+      expect(start?.msg).toContain(`· metrics http://127.0.0.1:${server.metricsPort}/metrics`);
     } finally {
       await server.close();
     }
