@@ -207,7 +207,7 @@ export const ERRORS = {
     status: 503,
     message: 'The message store is unavailable; try again shortly',
     meaning:
-      'The database cannot be reached or refuses writes (full disk, read-only). Nothing was stored; retry later (with the same `clientMessageId` for a send).',
+      'The database cannot be reached or refuses writes (full disk, read-only), or the bucket attachments are kept in (S3_BUCKET) cannot answer (missing, refusing the credentials, away). Nothing was stored; retry later (with the same `clientMessageId` for a send).',
   },
   ATTACHMENT_FORM: {
     status: 400,

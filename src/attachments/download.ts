@@ -14,7 +14,7 @@ import { AppError, NotFound } from '../errors.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
 import { type ByteRange, type RangeRequest, resolveRange } from './byte-range.js';
 import { exactLength } from './exact-length.js';
-import { assertMayDownload } from './rules.js';
+import { asStoreAnswer, assertMayDownload } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import type { LinkQuery, LinkViewer } from './signed-urls.js';
 import { attachmentPath, thumbnailPath } from './wire.js';
@@ -83,7 +83,9 @@ export async function openAttachment(
     // The whole file asked for as a range is the whole file.
     if (resolved.start > 0 || resolved.end < size - 1) range = resolved;
   }
-  const stored = await deps.attachments.blobs.get(key, range, size);
+  const stored = await deps.attachments.blobs.get(key, range, size).catch((err: unknown) => {
+    throw asStoreAnswer(err);
+  });
   if (!stored) throw notFound(input.id);
   const body = exactLength(stored, range ? range.end - range.start + 1 : size);
   if (!input.headersOnly && downloadIsRecorded(input.variant, range)) {

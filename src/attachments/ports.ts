@@ -37,3 +37,12 @@ export interface MalwareScanner {
 export class ScannerUnavailable extends Error {
   override readonly name = 'ScannerUnavailable';
 }
+
+/**
+ * A BlobStore outside the process (an S3 bucket) that cannot answer: missing, refusing
+ * the credentials, away. Not the caller's fault, so never a 500: the use cases answer it
+ * as the store being unavailable (503). The database's own store says so through its guard.
+ */
+export class BlobStoreUnavailable extends Error {
+  override readonly name: string = 'BlobStoreUnavailable';
+}

@@ -9,6 +9,7 @@ import { mayView } from '../chats/permissions.js';
 import { AppError, Forbidden } from '../errors.js';
 import type { Chat } from '../schemas/shapes.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
+import { BlobStoreUnavailable } from './ports.js';
 
 /**
  * The uploader of an unused attachment; who may view the chat of a used one. Always a
@@ -50,6 +51,20 @@ export const quotaExceeded = (heldBytes: number, addedBytes: number, quotaBytes:
     'ATTACHMENT_QUOTA',
     `Your attachments hold ${heldBytes} bytes; this upload needs ${addedBytes} more and the limit is ${quotaBytes}`,
   );
+
+/**
+ * What a store call that failed answers: the attachment store being unavailable (503) when
+ * it could not answer, the error itself otherwise (a refusal of the use case's own).
+ */
+export const asStoreAnswer = (err: unknown): unknown =>
+  err instanceof BlobStoreUnavailable
+    ? new AppError(
+        'STORE_UNAVAILABLE',
+        'The attachment store is unavailable; try again shortly',
+        {},
+        err,
+      )
+    : err;
 
 /** The message type an attachment gives its message. */
 export const messageTypeFor = (contentType: string): 'image' | 'file' =>

@@ -18,7 +18,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { TUNABLES } from '../tunables.js';
-import type { BlobStore } from './ports.js';
+import { type BlobStore, BlobStoreUnavailable } from './ports.js';
 import type { S3Config } from './s3-config.js';
 
 export interface S3BlobStore extends BlobStore {
@@ -31,7 +31,7 @@ export interface S3BlobStore extends BlobStore {
  * "UnknownError" from a server that sent no body, and its name (NoSuchBucket,
  * AccessDenied, …) is what says what is wrong.
  */
-export class S3StoreError extends Error {
+export class S3StoreError extends BlobStoreUnavailable {
   override readonly name = 'S3StoreError';
   constructor(operation: string, bucket: string, key: string, cause: unknown) {
     const what = cause instanceof Error ? cause.name : 'error';

@@ -28,7 +28,7 @@ import {
 import { sha256InSlices } from './file-intake.js';
 import { processImage } from './images.js';
 import { ScannerUnavailable } from './ports.js';
-import { assertWithinQuota, fitsQuota, quotaExceeded } from './rules.js';
+import { asStoreAnswer, assertWithinQuota, fitsQuota, quotaExceeded } from './rules.js';
 import type { AttachmentDeps } from './services.js';
 import { signerFor } from './signed-urls.js';
 import { linkViewer, uploadedAttachment } from './wire.js';
@@ -218,6 +218,6 @@ async function storeWithinQuota(
       blobs.delete(record.blobKey),
       record.thumbKey ? blobs.delete(record.thumbKey) : Promise.resolve(),
     ]);
-    throw err;
+    throw asStoreAnswer(err);
   }
 }

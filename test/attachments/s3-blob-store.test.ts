@@ -4,11 +4,22 @@
  * store, and the stored object carries its content type.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3BlobStore } from '../../src/attachments/s3-blob-store.js';
 import { parseS3Config, type S3Config } from '../../src/attachments/s3-config.js';
+import { startServer } from '../../src/server.js';
 import { type PrivateS3, privateS3, radosgwInstalled } from '../helpers/private-s3.js';
+import { testConfig } from '../helpers/server.js';
+import { download, upload, uploaded } from '../helpers/uploads.js';
 import { blobStoreContract } from './blob-store-contract.js';
 
 /** The settings as an operator would write them, read by the server's own parser. */
@@ -32,6 +43,22 @@ async function createBucket(config: S3Config): Promise<void> {
     forcePathStyle: true,
   });
   await admin.send(new CreateBucketCommand({ Bucket: config.bucket }));
+  admin.destroy();
+}
+
+/** Empties and deletes the bucket, as an operator's mistake would. */
+async function dropBucket(config: S3Config): Promise<void> {
+  const admin = new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    credentials: config.credentials,
+    forcePathStyle: true,
+  });
+  const listed = await admin.send(new ListObjectsV2Command({ Bucket: config.bucket }));
+  for (const object of listed.Contents ?? []) {
+    await admin.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: object.Key }));
+  }
+  await admin.send(new DeleteBucketCommand({ Bucket: config.bucket }));
   admin.destroy();
 }
 
@@ -81,6 +108,32 @@ describe.runIf(radosgwInstalled())('the S3 store, against Ceph RGW', () => {
       /^S3 PutObject missing-.*: NoSuchBucket/,
     );
     store.close();
+  });
+
+  it('through the server, a bucket that cannot answer is 503 STORE_UNAVAILABLE, not a 500', async () => {
+    const config = configFor(started(), `gone-${randomUUID()}`.slice(0, 40));
+    await createBucket(config);
+    const blobs = s3BlobStore(config);
+    const server = await startServer(testConfig({ kind: 'sqlite', path: ':memory:' }), {
+      logger: pino({ level: 'silent' }),
+      attachments: { blobs },
+    });
+    try {
+      const fields = { senderId: 'u-s3', senderType: 'user', senderName: 'U' };
+      const kept = uploaded(await upload(server, { bytes: 'receipt', name: 'r.txt', fields }));
+      await dropBucket(config);
+      const refused = await upload(server, { bytes: 'another', name: 'a.txt', fields });
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(refused.body.error).toMatch(/attachment/i);
+      // Nothing half-stored: the refused upload holds no quota.
+      expect(await server.store.attachments.bytesHeldBy('u-s3')).toBe('receipt'.length);
+      const read = await download(server, kept.url);
+      expect(read.status).toBe(503);
+    } finally {
+      await server.close();
+      blobs.close();
+    }
   });
 
   it('fails with wrong credentials instead of answering "nothing there"', async () => {
