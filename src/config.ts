@@ -239,10 +239,12 @@ function parseTunable(env: Env, name: OverridableName, production: boolean): num
     return value;
   }
   if (!Number.isInteger(value) || value < accepts.min || value > accepts.max) {
-    const unit = TUNABLES[name].unit;
+    const { unit } = TUNABLES[name];
+    // A count is the number itself: "a whole number of count" says nothing more.
+    const of = unit === 'count' ? '' : ` of ${unit}`;
     throw new ConfigError(
       variable,
-      `"${raw}" is not a whole number of ${unit} (${accepts.min}-${accepts.max})`,
+      `"${raw}" is not a whole number${of} (${accepts.min}-${accepts.max})`,
     );
   }
   return value;

@@ -271,6 +271,14 @@ describe('the upload budget (ATTACHMENT_UPLOAD_BYTES_PER_SECOND)', () => {
   );
 });
 
+describe('a refused count', () => {
+  it('names the range without a unit where the unit is a plain count', () => {
+    const err = failure({ SQLITE_WRITER_THREAD: '2' });
+    expect(err.variable).toBe('SQLITE_WRITER_THREAD');
+    expect(err.message).toMatch(/"2" is not a whole number \(0-1\)$/);
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it.each([
     ['true', true],
