@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './env-file.js';
 import { fixHeapGrowth } from './heap-growth.js';
 import { startServer } from './server.js';
+import { startFailure } from './start-failure.js';
 import { TUNABLES } from './tunables.js';
 
 function die(line: string): never {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
 
   const server = await startServer(config, { attachments }).catch((err: unknown) => {
     if (err instanceof ConfigError) die(`Configuration error: ${err.message}`);
-    die(`Could not start: ${describe(err)}`);
+    die(startFailure(err, config));
   });
 
   const stop = (signal: string) => {
