@@ -416,24 +416,7 @@ export function kyselyPrivacyRecords(
         return entry !== undefined;
       }),
 
-    namesUser: (userId) =>
-      guard(async () => {
-        const chat = await db
-          .selectFrom('chats')
-          .select('id')
-          .where('userId', '=', userId)
-          .limit(1)
-          .executeTakeFirst();
-        if (chat !== undefined) return true;
-        const upload = await db
-          .selectFrom('attachments')
-          .select('id')
-          .where('uploaderId', '=', userId)
-          .where('chatId', 'is', null)
-          .limit(1)
-          .executeTakeFirst();
-        return upload !== undefined || (await namedInLog(db, kind, userId));
-      }),
+    namesUser: (userId) => guard(() => namesUserIn(db, kind, userId)),
 
     holdErasure: (userId) =>
       guard(() =>
@@ -482,18 +465,12 @@ export function kyselyPrivacyRecords(
           );
           const ids = chats.map((c) => c.id);
           const records = await attachmentsOf(trx, userId, ids);
+          // The question an export's 404 asks too: a user without a chat may still have
+          // uploads no message used, or entries that name them (their purged chats', their
+          // exports).
+          if (!(await namesUserIn(trx, kind, userId))) return undefined;
           // Chats retention deleted keep their audit entries: found by what the user did.
           const purged = await purgedChatsActedIn(trx, userId);
-          // A user without a chat may still have uploads no message used, or entries that
-          // name them (their purged chats', their exports).
-          if (
-            chats.length === 0 &&
-            records.length === 0 &&
-            purged.length === 0 &&
-            !(await namedInLog(trx, kind, userId))
-          ) {
-            return undefined;
-          }
           let messages = 0;
           for (const chat of chats) {
             const through = erasedThrough.get(chat.id) ?? 0;
@@ -596,6 +573,34 @@ async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promis
     for (const r of found) existing.add(r.id);
   }
   return acted.filter((id) => !existing.has(id));
+}
+
+/**
+ * Whether anything the store holds names the user: a chat of theirs, an upload of theirs
+ * no message used (one in a chat is the chat's), or an audit entry (what they did as a
+ * user, their purged chats' entries included, or an export of them). An export's 404 and
+ * an erasure's "nothing to erase" are this one question.
+ */
+async function namesUserIn(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+): Promise<boolean> {
+  const chat = await trx
+    .selectFrom('chats')
+    .select('id')
+    .where('userId', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  if (chat !== undefined) return true;
+  const upload = await trx
+    .selectFrom('attachments')
+    .select('id')
+    .where('uploaderId', '=', userId)
+    .where('chatId', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return upload !== undefined || (await namedInLog(trx, kind, userId));
 }
 
 /** Whether an audit entry has the user (as a user, not an admin) as its actor, or is an export of them. */
