@@ -159,7 +159,7 @@ export function Workspace(props: Props) {
   const agents = useAgents(client, me);
   const canned = useCannedReplies(client, me);
 
-  const queue = queueOf(chats);
+  const queue = queueOf(chats, me);
   const mine = mineOf(chats, me);
   const lists: Record<Exclude<Tab, 'agents' | 'replies'>, Chat[]> = {
     queue,
