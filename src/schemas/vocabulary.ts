@@ -104,7 +104,8 @@ export function isOneOf<const W extends readonly string[]>(
 
 /** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
-  /** Audit entries per page of GET /api/audit (default 50). */
+  /** Entries a page of GET /api/audit and of GET /api/webhooks/deliveries: default, most. */
+  auditPageDefault: 50,
   auditPageMax: 200,
   bodyBytes: 64 * 1024,
   contentChars: 10_000,
