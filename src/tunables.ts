@@ -712,6 +712,20 @@ export const TUNABLES = {
     reason:
       'Every token must expire within a day of being issued (or of now, without iat): a leaked token of a payments support chat must not stay good for months.',
   },
+  jwksCooldownMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'tokens',
+    reason:
+      "With JWT_JWKS_URL, a token naming a key the cached set lacks (a rotation) fetches the set again, but not sooner than this after the last fetch: a new key verifies within half a minute, and tokens with made-up key ids cannot make the server hammer the issuer (jose's default).",
+  },
+  jwksCacheMaxAgeMs: {
+    value: 10 * 60_000,
+    unit: 'ms',
+    area: 'tokens',
+    reason:
+      "With JWT_JWKS_URL, the key set is fetched again once it is this old, even when every token's key is in it: a key the issuer withdrew stops verifying within ten minutes (jose's default).",
+  },
 
   // ---- The process (src/main.ts) ---------------------------------------------------------
   shutdownDrainMs: {

@@ -120,8 +120,8 @@ export function createTokenVerifier(
   };
   const jwks = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl), {
-        cooldownDuration: options.jwksCooldownMs ?? 30_000,
-        cacheMaxAge: 10 * 60_000,
+        cooldownDuration: options.jwksCooldownMs ?? TUNABLES.jwksCooldownMs.value,
+        cacheMaxAge: TUNABLES.jwksCacheMaxAgeMs.value,
       })
     : undefined;
   // The secret as a key once: given the bytes, jose imports a key on every verification
