@@ -5,7 +5,7 @@
  */
 import { Forbidden, Unauthorized } from '../errors.js';
 import type { ReaderType, Role, SenderType } from '../schemas/vocabulary.js';
-import { type Actor, ANONYMOUS, type Person, person, sideOf } from './roles.js';
+import { type Actor, ANONYMOUS, isSuperAdmin, type Person, person, sideOf } from './roles.js';
 import type { TokenVerifier } from './tokens.js';
 
 export type { Role } from '../schemas/vocabulary.js';
@@ -26,7 +26,7 @@ export {
 export function senderTypeFor(actor: Person, requested: SenderType | undefined): SenderType {
   const natural = sideOf(actor);
   if (requested === undefined || requested === natural) return natural;
-  if (requested === 'system' && actor.role === 'superadmin') return 'system';
+  if (requested === 'system' && isSuperAdmin(actor)) return 'system';
   throw new Forbidden(`senderType: ${requested} does not match the sender`);
 }
 
