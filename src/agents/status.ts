@@ -1,6 +1,6 @@
 /**
  * What an agent is on the wire, and what "available" means: pure, with no errors or I/O,
- * so the console shares it (its top bar and agents list say what the server would).
+ * so that the agents' rules, routing and the desk decide with the same predicates.
  */
 import { type Actor, isAdmin, isSuperAdmin, type Person } from '../auth/roles.js';
 import type { Agent } from '../schemas/shapes.js';
