@@ -12,7 +12,7 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
-import { tokenExpired, Unauthorized } from '../errors.js';
+import { AppError, tokenExpired, Unauthorized } from '../errors.js';
 import { redactClientJson, redactClientText } from '../redaction/client-text.js';
 import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
@@ -153,7 +153,7 @@ export function createTokenVerifier(
         if (err instanceof errors.JWTClaimValidationFailed) {
           throw new Unauthorized(`Invalid token: ${err.claim} check failed`, 'INVALID_TOKEN');
         }
-        throw new Unauthorized('Invalid token', 'INVALID_TOKEN');
+        throw new AppError('INVALID_TOKEN');
       }
       const exp = expiryOf(payload);
       const actor = toActor(payload);

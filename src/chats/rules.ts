@@ -12,7 +12,7 @@ import {
   isUser,
   type Person,
 } from '../auth/actor.js';
-import { Conflict, Forbidden, InvalidInput } from '../errors.js';
+import { AppError, Conflict, Forbidden, InvalidInput } from '../errors.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
@@ -48,7 +48,7 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
 }
 
 function assertOpen(chat: Chat): void {
-  if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+  if (!chatIsOpen.holds(chat)) throw new AppError('CHAT_CLOSED');
 }
 
 function chatTaken(chat: Chat): Conflict {
@@ -97,7 +97,7 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
   assertOpen(chat);
   const holder = holderOf(chat);
   if (holder === null) {
-    throw new Conflict('Chat is not assigned to anyone', 'CHAT_NOT_ASSIGNED');
+    throw new AppError('CHAT_NOT_ASSIGNED');
   }
   if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');
