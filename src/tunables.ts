@@ -459,7 +459,7 @@ export const TUNABLES = {
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
   },
   orderGapPageSize: {
-    value: 200,
+    value: LIMITS.historyMaxLimit,
     unit: 'messages',
     area: 'cluster',
     reason:
