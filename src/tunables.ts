@@ -1027,7 +1027,8 @@ export const TUNABLES = {
     value: 1024,
     unit: 'bytes',
     area: 'attachments',
-    reason: "A form field's value: ids and names are at most 100 characters.",
+    reason:
+      "A form field's value: an id is at most idChars (100) characters and a name nameChars (200), at most 800 bytes in UTF-8.",
   },
   attachmentPartHeaders: {
     value: 16,
