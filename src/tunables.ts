@@ -77,6 +77,8 @@ export interface Tunable {
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** What a client may recover after a dropped transport, on one node and through Redis alike. */
+const RECOVERABLE_BROADCASTS = 20_000;
 
 export const TUNABLES = {
   // ---- The wire contract (defined by src/schemas/shapes.ts) ------------------------------
@@ -353,7 +355,7 @@ export const TUNABLES = {
       'A client back within this long after a dropped connection gets its rooms and the events it missed (connection-state recovery); one away longer catches up over REST.',
   },
   recoveryMaxPackets: {
-    value: 20_000,
+    value: RECOVERABLE_BROADCASTS,
     unit: 'packets',
     area: 'connections',
     reason:
@@ -480,7 +482,7 @@ export const TUNABLES = {
       "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
   },
   streamMaxLength: {
-    value: 20_000,
+    value: RECOVERABLE_BROADCASTS,
     unit: 'entries',
     area: 'cluster',
     reason:
