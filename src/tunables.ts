@@ -79,6 +79,8 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** What a client may recover after a dropped transport, on one node and through Redis alike. */
 const RECOVERABLE_BROADCASTS = 20_000;
+/** After a SIGTERM's drain, the time the process gives everything to close. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export const TUNABLES = {
   // ---- The wire contract (defined by src/schemas/shapes.ts) ------------------------------
@@ -743,7 +745,7 @@ export const TUNABLES = {
     },
   },
   shutdownDeadlineMs: {
-    value: 10_000,
+    value: SHUTDOWN_DEADLINE_MS,
     unit: 'ms',
     area: 'process',
     reason:
@@ -751,7 +753,7 @@ export const TUNABLES = {
   },
 
   shutdownRequestsMs: {
-    value: 5_000,
+    value: SHUTDOWN_DEADLINE_MS / 2,
     unit: 'ms',
     area: 'process',
     reason:
