@@ -50,7 +50,10 @@ function expiryOf(payload: JWTPayload): number {
   const now = Date.now() / 1000;
   const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
   if (payload.exp - from > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
-    throw new Unauthorized('Invalid token: it may live at most 24 hours', 'INVALID_TOKEN');
+    throw new Unauthorized(
+      `Invalid token: it may live at most ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours`,
+      'INVALID_TOKEN',
+    );
   }
   return payload.exp;
 }
