@@ -63,7 +63,7 @@ export const WEBHOOK_EVENTS = [
   'message.created',
 ] as const;
 
-/** What GET /api/reports/timeseries draws (PROTOCOL §8.5). */
+/** What GET /api/reports/timeseries draws (docs/reports.md). */
 export const REPORT_METRICS = ['opened', 'closed', 'firstResponse', 'csat'] as const;
 /** The timeseries' buckets, in the requested time zone. */
 export const REPORT_INTERVALS = ['hour', 'day'] as const;
