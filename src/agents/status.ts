@@ -1,6 +1,6 @@
 /**
  * What an agent is on the wire, and what "available" means: pure, with no errors or I/O,
- * so that the agents' rules, routing and the desk decide with the same predicates.
+ * so that the agents' rules, routing, the desk and the console decide alike.
  */
 import { type Actor, isAdmin, isSuperAdmin, type Person } from '../auth/roles.js';
 import type { Agent } from '../schemas/shapes.js';

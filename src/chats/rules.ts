@@ -18,7 +18,7 @@ import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import type { ChatEffect, ReadEffect } from '../store/store.js';
-import { holderOf, mayView } from './permissions.js';
+import { holderOf, mayListAllChats, mayView } from './permissions.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
@@ -35,8 +35,8 @@ export function assertIsAdmin(actor: Actor): void {
   if (!isAdmin(actor)) throw new Forbidden('Only admins may do this');
 }
 
-export function assertIsSuperAdmin(actor: Actor): void {
-  if (!isSuperAdmin(actor)) throw new Forbidden('Only a superadmin may do this');
+export function assertMayListAllChats(actor: Actor): void {
+  if (!mayListAllChats(actor)) throw new Forbidden('Only a superadmin may do this');
 }
 
 /** An admin reads their own list; a superadmin reads anyone's. */

@@ -25,8 +25,8 @@ import {
   assertActsForAdmin,
   assertActsForUser,
   assertIsAdmin,
-  assertIsSuperAdmin,
   assertMayClose,
+  assertMayListAllChats,
   assertMayTake,
   assertMayTransfer,
   assertMayUnlock,
@@ -108,7 +108,7 @@ export async function listAllChats(
   actor: Actor,
   filter: { status?: ChatStatus | undefined; label?: string | undefined },
 ) {
-  assertIsSuperAdmin(actor);
+  assertMayListAllChats(actor);
   await deps.admins.seen(actor);
   const chats = await deps.store.listChats(
     { kind: 'all', status: filter.status, label: filter.label },
