@@ -77,6 +77,10 @@ export interface Tunable {
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** What a client may recover after a dropped transport, on one node and through Redis alike. */
+const RECOVERABLE_BROADCASTS = 20_000;
+/** After a SIGTERM's drain, the time the process gives everything to close. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 export const TUNABLES = {
   // ---- The wire contract (defined by src/schemas/shapes.ts) ------------------------------
@@ -353,7 +357,7 @@ export const TUNABLES = {
       'A client back within this long after a dropped connection gets its rooms and the events it missed (connection-state recovery); one away longer catches up over REST.',
   },
   recoveryMaxPackets: {
-    value: 20_000,
+    value: RECOVERABLE_BROADCASTS,
     unit: 'packets',
     area: 'connections',
     reason:
@@ -459,7 +463,7 @@ export const TUNABLES = {
       'How long a message that arrives before its predecessors waits for them before the store fills the gap.',
   },
   orderGapPageSize: {
-    value: 200,
+    value: LIMITS.historyMaxLimit,
     unit: 'messages',
     area: 'cluster',
     reason:
@@ -480,7 +484,7 @@ export const TUNABLES = {
       "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
   },
   streamMaxLength: {
-    value: 20_000,
+    value: RECOVERABLE_BROADCASTS,
     unit: 'entries',
     area: 'cluster',
     reason:
@@ -712,6 +716,20 @@ export const TUNABLES = {
     reason:
       'Every token must expire within a day of being issued (or of now, without iat): a leaked token of a payments support chat must not stay good for months.',
   },
+  jwksCooldownMs: {
+    value: 30_000,
+    unit: 'ms',
+    area: 'tokens',
+    reason:
+      "With JWT_JWKS_URL, a token naming a key the cached set lacks (a rotation) fetches the set again, but not sooner than this after the last fetch: a new key verifies within half a minute, and tokens with made-up key ids cannot make the server hammer the issuer (jose's default).",
+  },
+  jwksCacheMaxAgeMs: {
+    value: 10 * 60_000,
+    unit: 'ms',
+    area: 'tokens',
+    reason:
+      "With JWT_JWKS_URL, the key set is fetched again once it is this old, even when every token's key is in it: a key the issuer withdrew stops verifying within ten minutes (jose's default).",
+  },
 
   // ---- The process (src/main.ts) ---------------------------------------------------------
   shutdownDrainMs: {
@@ -727,7 +745,7 @@ export const TUNABLES = {
     },
   },
   shutdownDeadlineMs: {
-    value: 10_000,
+    value: SHUTDOWN_DEADLINE_MS,
     unit: 'ms',
     area: 'process',
     reason:
@@ -735,7 +753,7 @@ export const TUNABLES = {
   },
 
   shutdownRequestsMs: {
-    value: 5_000,
+    value: SHUTDOWN_DEADLINE_MS / 2,
     unit: 'ms',
     area: 'process',
     reason:
@@ -1013,7 +1031,8 @@ export const TUNABLES = {
     value: 1024,
     unit: 'bytes',
     area: 'attachments',
-    reason: "A form field's value: ids and names are at most 100 characters.",
+    reason:
+      "A form field's value: an id is at most idChars (100) characters and a name nameChars (200), at most 800 bytes in UTF-8.",
   },
   attachmentPartHeaders: {
     value: 16,

@@ -1,6 +1,6 @@
 /**
  * What an agent is on the wire, and what "available" means: pure, with no errors or I/O,
- * so the console shares it (its top bar and agents list say what the server would).
+ * so that the agents' rules, routing, the desk and the console decide alike.
  */
 import { type Actor, isAdmin, isSuperAdmin, type Person } from '../auth/roles.js';
 import type { Agent } from '../schemas/shapes.js';
@@ -34,9 +34,16 @@ export function agentOf(choices: AgentChoices, online: boolean, defaultMaxChats:
   };
 }
 
-/** Connected on some node, chose available, and below their maxChats: may be given a chat. */
-export const takesChats = (agent: Agent): boolean =>
-  agent.online && agent.availability === 'available' && agent.activeChats < agent.maxChats;
+/** Below their maxChats: may be given one more chat. */
+export const hasRoom = (load: Pick<Agent, 'activeChats' | 'maxChats'>): boolean =>
+  load.activeChats < load.maxChats;
+
+/** Connected on some node and chose available: someone is there, busy or not. */
+export const availableNow = (agent: Agent): boolean =>
+  agent.online && agent.availability === 'available';
+
+/** Available now and with room: may be given a chat. */
+export const takesChats = (agent: Agent): boolean => availableNow(agent) && hasRoom(agent);
 
 /** Who may see the agents and set their own availability: any admin (a person, for the latter). */
 export const maySeeAgents = (actor: Actor): boolean => isAdmin(actor);

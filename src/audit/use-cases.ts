@@ -8,8 +8,6 @@ import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
 import { mayReadAuditLog } from './permissions.js';
 
-const DEFAULT_PAGE = 50;
-
 export interface AuditQueryInput {
   chatId?: string | undefined;
   actorId?: string | undefined;
@@ -58,7 +56,7 @@ export async function listAuditEntries(
   query: AuditQueryInput,
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
   if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
-  const limit = Math.min(query.limit ?? DEFAULT_PAGE, LIMITS.auditPageMax);
+  const limit = Math.min(query.limit ?? LIMITS.auditPageDefault, LIMITS.auditPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,
     actorId: query.actorId,

@@ -3,9 +3,9 @@
  * and once per socket event, here and nowhere else; use cases receive it and never read
  * identity from a payload. Every role predicate lives in roles.ts (re-exported here).
  */
-import { Forbidden, Unauthorized } from '../errors.js';
+import { AppError, Forbidden, Unauthorized } from '../errors.js';
 import type { ReaderType, Role, SenderType } from '../schemas/vocabulary.js';
-import { type Actor, ANONYMOUS, type Person, person, sideOf } from './roles.js';
+import { type Actor, ANONYMOUS, isSuperAdmin, type Person, person, sideOf } from './roles.js';
 import type { TokenVerifier } from './tokens.js';
 
 export type { Role } from '../schemas/vocabulary.js';
@@ -26,7 +26,7 @@ export {
 export function senderTypeFor(actor: Person, requested: SenderType | undefined): SenderType {
   const natural = sideOf(actor);
   if (requested === undefined || requested === natural) return natural;
-  if (requested === 'system' && actor.role === 'superadmin') return 'system';
+  if (requested === 'system' && isSuperAdmin(actor)) return 'system';
   throw new Forbidden(`senderType: ${requested} does not match the sender`);
 }
 
@@ -137,7 +137,7 @@ export function resolvePerson(
     if (!claim?.role) throw new Unauthorized('Name yourself first', 'NOT_IDENTIFIED');
     return person(claim.id, claim.name ?? '', claim.role);
   }
-  if (!tokenActor) throw new Unauthorized('A bearer token is required', 'MISSING_TOKEN');
+  if (!tokenActor) throw new AppError('MISSING_TOKEN');
   if (claim) assertClaimAgrees(tokenActor, claim);
   if (tokenActor.name || !claim?.name) return tokenActor;
   return { ...tokenActor, name: claim.name };

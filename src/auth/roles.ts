@@ -41,7 +41,7 @@ export const person = (id: string, name: string, role: Role): Person => ({
   role,
 });
 
-// ---- Role predicates: the only place that reads `role` -------------------------------
+// ---- Role predicates: what the rules ask of a role, each written once ----------------
 
 /** A superadmin, or v2's trusted anonymous caller. */
 export const isSuperAdmin = (actor: Actor): boolean =>

@@ -12,7 +12,7 @@ import {
   jwtVerify,
 } from 'jose';
 import type { AuthConfig } from '../config.js';
-import { tokenExpired, Unauthorized } from '../errors.js';
+import { AppError, tokenExpired, Unauthorized } from '../errors.js';
 import { redactClientJson, redactClientText } from '../redaction/client-text.js';
 import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
 import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
@@ -50,7 +50,10 @@ function expiryOf(payload: JWTPayload): number {
   const now = Date.now() / 1000;
   const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
   if (payload.exp - from > MAX_TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
-    throw new Unauthorized('Invalid token: it may live at most 24 hours', 'INVALID_TOKEN');
+    throw new Unauthorized(
+      `Invalid token: it may live at most ${MAX_TOKEN_LIFETIME_SECONDS / 3600} hours`,
+      'INVALID_TOKEN',
+    );
   }
   return payload.exp;
 }
@@ -120,8 +123,8 @@ export function createTokenVerifier(
   };
   const jwks = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl), {
-        cooldownDuration: options.jwksCooldownMs ?? 30_000,
-        cacheMaxAge: 10 * 60_000,
+        cooldownDuration: options.jwksCooldownMs ?? TUNABLES.jwksCooldownMs.value,
+        cacheMaxAge: TUNABLES.jwksCacheMaxAgeMs.value,
       })
     : undefined;
   // The secret as a key once: given the bytes, jose imports a key on every verification
@@ -153,7 +156,7 @@ export function createTokenVerifier(
         if (err instanceof errors.JWTClaimValidationFailed) {
           throw new Unauthorized(`Invalid token: ${err.claim} check failed`, 'INVALID_TOKEN');
         }
-        throw new Unauthorized('Invalid token', 'INVALID_TOKEN');
+        throw new AppError('INVALID_TOKEN');
       }
       const exp = expiryOf(payload);
       const actor = toActor(payload);

@@ -29,6 +29,9 @@ export interface Capabilities {
   write: boolean;
 }
 
+/** Every chat, whatever its state or holder (GET /api/chats/all): a superadmin. */
+export const mayListAllChats = (actor: Actor): boolean => isSuperAdmin(actor);
+
 /** How an admin sees the waiting queue. */
 export function queueViewerOf(actor: Actor): QueueViewer {
   return {

@@ -7,7 +7,7 @@
 import { auditActor } from '../audit/actor.js';
 import { type Actor, isUser } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
-import { Conflict, Forbidden } from '../errors.js';
+import { AppError, Conflict, Forbidden } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Rating } from '../schemas/shapes.js';
@@ -19,7 +19,7 @@ export function assertMayRate(chat: Chat, actor: Actor): void {
   if (chat.status !== 'closed') {
     throw new Conflict('Chat is not closed yet; rate it after it closes', 'CHAT_NOT_CLOSED');
   }
-  if (chat.rating) throw new Conflict('This chat has been rated already', 'ALREADY_RATED');
+  if (chat.rating) throw new AppError('ALREADY_RATED');
 }
 
 /** Who hears of a rating: the admin who held the chat last, and every admin. */
@@ -54,7 +54,7 @@ export async function rateChat(
   if (!rated?.rating) {
     // A concurrent rating won (the rule says so), or the window has passed.
     assertMayRate(await requireChat(store, input.chatId), actor);
-    throw new Conflict('This chat can no longer be rated', 'RATING_EXPIRED');
+    throw new AppError('RATING_EXPIRED');
   }
   return {
     reply: { rating: rated.rating, chat: rated },

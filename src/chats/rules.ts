@@ -12,13 +12,13 @@ import {
   isUser,
   type Person,
 } from '../auth/actor.js';
-import { Conflict, Forbidden, InvalidInput } from '../errors.js';
+import { AppError, Conflict, Forbidden, InvalidInput } from '../errors.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import type { ChatEffect, ReadEffect } from '../store/store.js';
-import { holderOf, mayView } from './permissions.js';
+import { holderOf, mayListAllChats, mayView } from './permissions.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
@@ -35,8 +35,8 @@ export function assertIsAdmin(actor: Actor): void {
   if (!isAdmin(actor)) throw new Forbidden('Only admins may do this');
 }
 
-export function assertIsSuperAdmin(actor: Actor): void {
-  if (!isSuperAdmin(actor)) throw new Forbidden('Only a superadmin may do this');
+export function assertMayListAllChats(actor: Actor): void {
+  if (!mayListAllChats(actor)) throw new Forbidden('Only a superadmin may do this');
 }
 
 /** An admin reads their own list; a superadmin reads anyone's. */
@@ -48,7 +48,7 @@ export function assertActsForAdmin(actor: Actor, adminId: string): void {
 }
 
 function assertOpen(chat: Chat): void {
-  if (!chatIsOpen.holds(chat)) throw new Conflict('Chat is closed', 'CHAT_CLOSED');
+  if (!chatIsOpen.holds(chat)) throw new AppError('CHAT_CLOSED');
 }
 
 function chatTaken(chat: Chat): Conflict {
@@ -97,7 +97,7 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
   assertOpen(chat);
   const holder = holderOf(chat);
   if (holder === null) {
-    throw new Conflict('Chat is not assigned to anyone', 'CHAT_NOT_ASSIGNED');
+    throw new AppError('CHAT_NOT_ASSIGNED');
   }
   if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');

@@ -3,6 +3,7 @@
  * there (GET /api/desk, public), and where a waiting chat stands in the queue
  * (GET /api/chats/:chatId/queue). Hours tell users; they never stop routing.
  */
+import { availableNow } from '../agents/status.js';
 import { agentsNow } from '../agents/use-cases.js';
 import type { Actor } from '../auth/actor.js';
 import { assertMayView } from '../chats/rules.js';
@@ -18,7 +19,7 @@ import { type DeskServices, type DeskStatus, Reused, type WithDesk } from './ser
 async function availableAgents(deps: Deps): Promise<number> {
   const records = await deps.store.listAgents({ max: TUNABLES.knownAdminsListMax.value });
   const agents = await agentsNow(deps, records);
-  return agents.filter((a) => a.online && a.availability === 'available').length;
+  return agents.filter(availableNow).length;
 }
 
 /** Open now (always, without BUSINESS_HOURS) and, when closed, the next opening. */

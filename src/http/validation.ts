@@ -4,7 +4,7 @@
  */
 import type { FastifySchemaCompiler } from 'fastify';
 import type { ZodType } from 'zod';
-import { InvalidInput } from '../errors.js';
+import { AppError, InvalidInput } from '../errors.js';
 import { describeIssue } from '../schemas/inputs.js';
 
 export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> =
@@ -21,6 +21,6 @@ export function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    throw new InvalidInput('Request body is not valid JSON', 'INVALID_JSON');
+    throw new AppError('INVALID_JSON');
   }
 }

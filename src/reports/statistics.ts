@@ -1,5 +1,5 @@
 /**
- * The arithmetic of PROTOCOL §8.5, as plain functions. A time is summarised as
+ * The arithmetic of docs/reports.md's definitions, as plain functions. A time is summarised as
  * `{median, p90, mean}` in seconds: the median of an even count is the mean of the two
  * middle values, p90 is the nearest rank (the ⌈0.9·n⌉-th smallest), the mean is the sum
  * over the count. The stores compute the count, sum, median and p90 in whole milliseconds

@@ -1,5 +1,5 @@
 /**
- * The reports of PROTOCOL §8.5: a period's summary, one metric per hour or day, and the
+ * The reports of docs/reports.md: a period's summary, one metric per hour or day, and the
  * per-admin table, each also as CSV. Reads only: nothing changes, nothing is published.
  * The numbers come from the chat rows (store/reports.ts), which the appends keep current in
  * the statement they make anyway, so a change shows in the next report.

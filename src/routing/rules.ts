@@ -4,13 +4,11 @@
  * counted under their row locks, so the rule is written once and the database still
  * decides every race.
  */
+import { hasRoom } from '../agents/status.js';
 import type { RoutingChoiceCandidate } from '../store/store.js';
 
 /** An admin who may be routed to (online and available), with their load. */
 export type RoutingCandidate = RoutingChoiceCandidate;
-
-/** Below their maxChats: may be given one more chat. */
-export const hasRoom = (c: RoutingCandidate): boolean => c.activeChats < c.maxChats;
 
 /** Plain code-unit order: ids and ISO times are ASCII, where every database's order agrees. */
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

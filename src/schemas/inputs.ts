@@ -404,7 +404,7 @@ export const DeliveriesQuery = AdminsQuery.extend({
 export const DeliveryIdParams = z.object({ id: id });
 
 /**
- * The reports' common query (PROTOCOL §8.5). `adminId` chooses whose chats are counted
+ * The reports' common query (docs/protocol.md, Reports). `adminId` chooses whose chats are counted
  * (an admin may name only themselves). Who asks is the token's bearer; with AUTH_MODE=none,
  * `viewerId` (or, without it, `adminId`) and `isSuperAdmin` name them, as on other routes.
  */

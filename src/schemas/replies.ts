@@ -207,7 +207,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const envelopeAgrees: Same<z.output<typeof FailureEnvelopeSchema>, FailureEnvelope> = true;
 void envelopeAgrees;
 
-/** A time of PROTOCOL §8.5 over the period's chats, in seconds; null: no chat had it. */
+/** A time of docs/reports.md over the period's chats, in seconds; null: no chat had it. */
 export const ReportSpreadSchema = z
   .object({
     median: z

@@ -63,7 +63,7 @@ export const WEBHOOK_EVENTS = [
   'message.created',
 ] as const;
 
-/** What GET /api/reports/timeseries draws (PROTOCOL §8.5). */
+/** What GET /api/reports/timeseries draws (docs/reports.md). */
 export const REPORT_METRICS = ['opened', 'closed', 'firstResponse', 'csat'] as const;
 /** The timeseries' buckets, in the requested time zone. */
 export const REPORT_INTERVALS = ['hour', 'day'] as const;
@@ -104,7 +104,8 @@ export function isOneOf<const W extends readonly string[]>(
 
 /** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
-  /** Audit entries per page of GET /api/audit (default 50). */
+  /** Entries a page of GET /api/audit and of GET /api/webhooks/deliveries: default, most. */
+  auditPageDefault: 50,
   auditPageMax: 200,
   bodyBytes: 64 * 1024,
   contentChars: 10_000,

@@ -1,5 +1,5 @@
 /**
- * Search (PROTOCOL §8.3): admins and superadmins find messages by their words, prefixes
+ * Search (docs/protocol.md, Search): admins and superadmins find messages by their words, prefixes
  * and exact digit strings, and chats by their user's id or name, in the chats they may
  * view (the store puts the view rule in the query: store/search.ts). A read: nothing
  * changes, nothing is published.

@@ -167,29 +167,36 @@ export function kyselyNoteRecords(
           .execute();
         return rows.map(toNote);
       }),
-    page: (chatId, after, limit) =>
-      guard(async () => {
-        let query = db.selectFrom('notes').selectAll().where('chatId', '=', chatId);
-        if (after !== null) {
-          query = query.where((eb) =>
-            eb.or([
-              eb('afterSeq', '>', after.afterSeq),
-              eb.and([eb('afterSeq', '=', after.afterSeq), eb('createdAt', '>', after.createdAt)]),
-              eb.and([
-                eb('afterSeq', '=', after.afterSeq),
-                eb('createdAt', '=', after.createdAt),
-                eb('id', '>', after.id),
-              ]),
-            ]),
-          );
-        }
-        const rows = await query
-          .orderBy('afterSeq', 'asc')
-          .orderBy('createdAt', 'asc')
-          .orderBy('id', 'asc')
-          .limit(limit)
-          .execute();
-        return rows.map(toNote);
-      }),
+    page: (chatId, after, limit) => guard(() => notesPage(db, chatId, after, limit)),
   };
+}
+
+/** The chat's notes after `after` in note order (afterSeq, time, id), `limit` at most. */
+export async function notesPage(
+  db: Kysely<Database>,
+  chatId: string,
+  after: NoteKey | null,
+  limit: number,
+): Promise<Note[]> {
+  let query = db.selectFrom('notes').selectAll().where('chatId', '=', chatId);
+  if (after !== null) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('afterSeq', '>', after.afterSeq),
+        eb.and([eb('afterSeq', '=', after.afterSeq), eb('createdAt', '>', after.createdAt)]),
+        eb.and([
+          eb('afterSeq', '=', after.afterSeq),
+          eb('createdAt', '=', after.createdAt),
+          eb('id', '>', after.id),
+        ]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('afterSeq', 'asc')
+    .orderBy('createdAt', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map(toNote);
 }

@@ -36,7 +36,7 @@ import { ERASED_TEXT } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import type { AttachmentRecord } from './attachment-records.js';
 import { appendAudit, exportedUserId, fromRow } from './audit-log.js';
-import { toNote } from './note-records.js';
+import { notesPage } from './note-records.js';
 import { toChat } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 
@@ -365,30 +365,14 @@ export function kyselyPrivacyRecords(
       }),
 
     notesAfter: (chatId, after, max) =>
-      guard(async () => {
-        let q = db.selectFrom('notes').selectAll().where('chatId', '=', chatId);
-        if (after !== null) {
-          q = q.where((eb) =>
-            eb.or([
-              eb('afterSeq', '>', after.afterSeq),
-              eb.and([
-                eb('afterSeq', '=', after.afterSeq),
-                eb.or([
-                  eb('createdAt', '>', after.createdAt),
-                  eb.and([eb('createdAt', '=', after.createdAt), eb('id', '>', after._id)]),
-                ]),
-              ]),
-            ]),
-          );
-        }
-        const rows = await q
-          .orderBy('afterSeq', 'asc')
-          .orderBy('createdAt', 'asc')
-          .orderBy('id', 'asc')
-          .limit(max)
-          .execute();
-        return rows.map(toNote);
-      }),
+      guard(() =>
+        notesPage(
+          db,
+          chatId,
+          after && { afterSeq: after.afterSeq, createdAt: after.createdAt, id: after._id },
+          max,
+        ),
+      ),
 
     attachmentsOf: (userId, chatIds) => guard(() => attachmentsOf(db, userId, chatIds)),
 

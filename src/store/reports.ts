@@ -1,5 +1,5 @@
 /**
- * The reports' reads (PROTOCOL §8.5), on both dialects, from facts each chat row carries:
+ * The reports' reads (docs/reports.md), on both dialects, from facts each chat row carries:
  * createdAt, firstAssignedAt, firstResponseAt, closedAt (each also as epoch ms, migration
  * 0025), ratingScore and the message counters the append keeps in the UPDATE it does anyway
  * (migration 0022). Nothing here runs on a send. A report reads the chats created in its

@@ -2,9 +2,8 @@
 import { auditActor } from '../audit/actor.js';
 import { type Actor, isSuperAdmin } from '../auth/actor.js';
 import { Forbidden, NotFound } from '../errors.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 import type { Delivery, WebhookOutbox } from './outbox.js';
-
-const DEFAULT_PAGE = 50;
 
 type WireDelivery = Omit<Delivery, 'seq' | 'body'>;
 
@@ -23,7 +22,10 @@ export async function listDeliveries(
   query: { status?: Delivery['status'] | undefined; limit?: number | undefined },
 ): Promise<{ deliveries: WireDelivery[] }> {
   assertMayManageWebhooks(actor);
-  const rows = await store.webhooks.list(query.status ?? 'failed', query.limit ?? DEFAULT_PAGE);
+  const rows = await store.webhooks.list(
+    query.status ?? 'failed',
+    query.limit ?? LIMITS.auditPageDefault,
+  );
   return { deliveries: rows.map(toWire) };
 }
 

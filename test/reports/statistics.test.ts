@@ -1,4 +1,4 @@
-/** The arithmetic of PROTOCOL §8.5 as plain functions: median, nearest-rank p90, mean, CSAT. */
+/** The arithmetic of docs/reports.md as plain functions: median, nearest-rank p90, mean, CSAT. */
 import { describe, expect, it } from 'vitest';
 import { csatOf, orderStatsOf, ranksOf, spreadOf } from '../../src/reports/statistics.js';
 

@@ -1,6 +1,6 @@
 /**
  * The reports' arithmetic on hand-made histories, on both stores: the definitions of
- * PROTOCOL §8.5 (waiting, first response, resolution, missed; median of an even count,
+ * docs/reports.md (waiting, first response, resolution, missed; median of an even count,
  * nearest-rank p90, mean), ties, a chat without an admin message, a user's new chat after
  * the last one closed, attribution to the admin holding the chat, and the SQL form of the
  * statistics agreeing with the in-memory one (reports/statistics.ts) on random histories.

@@ -2,6 +2,9 @@
  * Every chat the console knows, by id, updated from list loads and live events; the queue,
  * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
  */
+import { person } from '../../src/auth/roles.js';
+import { queueViewerOf } from '../../src/chats/permissions.js';
+import { chatIsOpen, inQueueOf } from '../../src/chats/predicates.js';
 import { previewOf, sameWordKey, unreadIncrementOf } from '../../src/schemas/text-rules.js';
 import type { Chat, Identity, Message, Rating } from '../shared/types.js';
 
@@ -30,15 +33,21 @@ export type ChatEvent =
 
 export type List = 'queue' | 'mine' | 'all';
 
-export const inQueue = (c: Chat): boolean => c.status === 'waiting' && !c.assignedAdminId;
+/** In the queue as the server lists it for this admin: not a chat another admin locked. */
+export const inQueue = (me: Identity, c: Chat): boolean =>
+  inQueueOf.holds(c, queueViewerOf(person(me.id, me.name, me.role)));
+/** My chats as the server lists them: open and assigned to this admin. */
 export const isMine = (me: Identity, c: Chat): boolean =>
-  c.assignedAdminId === me.id && c.status !== 'closed';
+  c.assignedAdminId === me.id && chatIsOpen.holds(c);
 
 const byCreated = (a: Chat, b: Chat) => a.createdAt.localeCompare(b.createdAt);
 const byActivity = (a: Chat, b: Chat) => b.lastMessageAt.localeCompare(a.lastMessageAt);
 
 /** The waiting queue, oldest first. */
-export const queueOf = (s: Chats): Chat[] => Object.values(s.byId).filter(inQueue).sort(byCreated);
+export const queueOf = (s: Chats, me: Identity): Chat[] =>
+  Object.values(s.byId)
+    .filter((c) => inQueue(me, c))
+    .sort(byCreated);
 /** The admin's own open chats, newest activity first. */
 export const mineOf = (s: Chats, me: Identity): Chat[] =>
   Object.values(s.byId)
@@ -91,7 +100,7 @@ function upsert(s: Chats, chats: Chat[]): Chats {
 
 /** Which chats a list load is the whole truth about: the others are kept. */
 function coveredBy(list: List, me: Identity, status = '', label = ''): (c: Chat) => boolean {
-  if (list === 'queue') return inQueue;
+  if (list === 'queue') return (c) => inQueue(me, c);
   if (list === 'mine') return (c) => isMine(me, c);
   return (c) => (!status || c.status === status) && hasLabel(c, label);
 }

@@ -1,5 +1,6 @@
 /** The sign-in form: a token under JWT; a name and id, marked as demo mode, under AUTH_MODE=none. */
 import { useState } from 'preact/hooks';
+import { LIMITS } from '../../src/schemas/vocabulary.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';
@@ -84,7 +85,7 @@ export function SignIn({ mode, c, problem, signedOutText, onSignIn }: Props) {
               <input
                 name="name"
                 autoComplete="name"
-                maxLength={200}
+                maxLength={LIMITS.nameChars}
                 value={name}
                 onInput={(e) => setName(e.currentTarget.value)}
               />
@@ -94,7 +95,7 @@ export function SignIn({ mode, c, problem, signedOutText, onSignIn }: Props) {
               <input
                 name="id"
                 required
-                maxLength={100}
+                maxLength={LIMITS.idChars}
                 value={id}
                 onInput={(e) => setId(e.currentTarget.value)}
               />

@@ -4,6 +4,7 @@
  * a typo cannot hand the chat to nobody).
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import type { ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -97,7 +98,7 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
         <input
           name="toAdminId"
           value={id}
-          maxLength={100}
+          maxLength={LIMITS.idChars}
           onInput={(e) => setId(e.currentTarget.value)}
         />
       </label>
@@ -106,7 +107,7 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
         <input
           name="toAdminName"
           value={name}
-          maxLength={200}
+          maxLength={LIMITS.nameChars}
           onInput={(e) => setName(e.currentTarget.value)}
         />
       </label>

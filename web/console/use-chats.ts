@@ -1,5 +1,7 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
+import { person } from '../../src/auth/roles.js';
+import { mayListAllChats } from '../../src/chats/permissions.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { applyChatEvent, type ChatEvent, type Chats, type List, noChats } from './chats.js';
@@ -34,6 +36,7 @@ export function useChats(
   const assigned = useRef(onAssigned);
   assigned.current = onAssigned;
   const superadmin = me.role === 'superadmin';
+  const seesAll = mayListAllChats(person(me.id, me.name, me.role));
   // The filter as last set, read by the loads: a new filter reloads the all-chats list
   // alone, never the queue and My chats, nor restarts the refresh (each read counts
   // against the caller's read budget, which consoles behind one address share).
@@ -52,7 +55,7 @@ export function useChats(
           params: { adminId: me.id },
         });
         dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
-      } else if (superadmin) {
+      } else if (seesAll) {
         const { status, label } = filter.current;
         const all = await client.request('GET /api/chats/all', {
           query: { status: status || undefined, label: label || undefined },
@@ -60,7 +63,7 @@ export function useChats(
         dispatch({ type: 'loaded', list: 'all', chats: all.chats, status, label });
       }
     },
-    [client, me.id, superadmin],
+    [client, me.id, superadmin, seesAll],
   );
   const reload = useCallback(async () => {
     await load('queue');
@@ -94,11 +97,11 @@ export function useChats(
   const filterKey = `${allStatus}\n${allLabel.trim()}`;
   const shownFilter = useRef(filterKey);
   useEffect(() => {
-    if (shownFilter.current === filterKey || !superadmin) return;
+    if (shownFilter.current === filterKey || !seesAll) return;
     shownFilter.current = filterKey;
     const timer = setTimeout(() => void load('all').catch(() => {}), FILTER_LOAD_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [filterKey, superadmin, load]);
+  }, [filterKey, seesAll, load]);
 
   useLiveList(client, reload, REFRESH_MS, () => [
     client.on('new-chat', ({ chat }) => {

@@ -1,6 +1,9 @@
 /** The signed-in console: lists on the left, the selected chat on the right. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { maySetMaxChats } from '../../src/agents/status.js';
+import { person } from '../../src/auth/roles.js';
+import { mayListAllChats } from '../../src/chats/permissions.js';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
@@ -159,7 +162,7 @@ export function Workspace(props: Props) {
   const agents = useAgents(client, me);
   const canned = useCannedReplies(client, me);
 
-  const queue = queueOf(chats);
+  const queue = queueOf(chats, me);
   const mine = mineOf(chats, me);
   const lists: Record<Exclude<Tab, 'agents' | 'replies'>, Chat[]> = {
     queue,
@@ -178,7 +181,10 @@ export function Workspace(props: Props) {
     ['queue', `${c('queue')} (${queue.length})`],
     ['mine', `${c('myChats')} (${mine.length})`],
   ];
-  if (me.role === 'superadmin') tabs.push(['all', c('allChats')], ['agents', c('agents')]);
+  const actor = person(me.id, me.name, me.role);
+  if (mayListAllChats(actor)) tabs.push(['all', c('allChats')]);
+  // The agents tab is where a superadmin sets each admin's maxChats.
+  if (maySetMaxChats(actor)) tabs.push(['agents', c('agents')]);
 
   return (
     <div class={`console ${chat ? 'console--chat-open' : ''}`}>

@@ -381,15 +381,12 @@ export function createChatClient(options: ClientOptions): ChatClient {
       return () => resyncListeners.delete(listener);
     },
     on(event, listener) {
-      // socket.io-client's overloads cannot relate a generic event to its listener.
-      type Untyped = (...args: unknown[]) => void;
-      const s = socket as unknown as {
-        on(e: string, l: Untyped): void;
-        off(e: string, l: Untyped): void;
-      };
-      const l = listener as unknown as Untyped;
-      s.on(event, l);
-      return () => s.off(event, l);
+      // socket.io-client's overloads cannot relate a generic event to its listener: the
+      // event map is checked at the call sites of on() instead, as for emit().
+      const untyped: Socket = socket;
+      const name: string = event;
+      untyped.on(name, listener);
+      return () => untyped.off(name, listener);
     },
     request(route, parts) {
       return send(restCall(route, parts));

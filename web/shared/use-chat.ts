@@ -3,7 +3,7 @@
  * reconnects), sends with their delivery states, typing both ways and read receipts.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ReaderType } from '../../src/schemas/vocabulary.js';
+import { LIMITS, type ReaderType } from '../../src/schemas/vocabulary.js';
 import type { ChatClient } from './client.js';
 import { newClientMessageId } from './ids.js';
 import type { RestSuccess } from './rest.js';
@@ -24,7 +24,8 @@ import {
 import type { Chat, Message, Note, UploadedAttachment } from './types.js';
 
 const PAGE = 50;
-const CATCH_UP_PAGE = 200;
+/** A reconnect catches up in pages as large as the server gives: as few reads as it can. */
+const CATCH_UP_PAGE = LIMITS.historyMaxLimit;
 const TYPING_SHOWN_MS = 6000;
 /** A send made while reconnecting waits this long for the connection before it fails. */
 const SEND_WAITS_FOR_CONNECTION_MS = 60_000;

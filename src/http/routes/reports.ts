@@ -48,7 +48,7 @@ function answer<R extends object>(
     .send(csv(report));
 }
 
-/** PROTOCOL §8.5: the desk's reports, for superadmins (everyone's) and admins (their own). */
+/** The desk's reports (docs/protocol.md, Reports): everyone's for superadmins, admins' own. */
 export function reportRoutes(ctx: HttpContext): FastifyPluginAsync {
   return async (plugin) => {
     const app = plugin.withTypeProvider<ZodTypeProvider>();

@@ -1,7 +1,8 @@
 /**
  * The report routes as the page calls them (GET /api/reports/summary|timeseries|agents,
- * protocol §8.5), all through the typed client: the CSV as the client's `file()`, with the
- * same Authorization header (a plain link cannot carry it) and the same sign-out on a 401.
+ * docs/protocol.md, Reports), all through the typed client: the CSV as the client's
+ * `file()`, with the same Authorization header (a plain link cannot carry it) and the same
+ * sign-out on a 401.
  */
 import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
 import type { ChatClient } from '../../shared/client.js';

@@ -1,5 +1,5 @@
 /**
- * The Reports page (protocol §8.5): a period in a time zone, the summary's figures, three
+ * The Reports page (docs/reports.md): a period in a time zone, the summary's figures, three
  * charts over the period (chats opened and closed, the first response's median, the
  * average rating), the agents' table and the CSV downloads. A superadmin sees every
  * agent; an admin their own chats and row (the server decides; the page says which).

@@ -7,6 +7,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { LIMITS } from '../../../src/schemas/vocabulary.js';
 import { ACCEPT, filesOf, formatSize, uploadProblem } from '../attachments.js';
 import { isolated } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
@@ -205,7 +206,7 @@ export function Composer(props: Props) {
           placeholder={assist?.placeholder ?? t('messagePlaceholder')}
           title={t('shiftEnterHint')}
           disabled={disabled}
-          maxLength={10_000}
+          maxLength={LIMITS.contentChars}
           onInput={(e) => onInput(e.currentTarget.value)}
           onPaste={(e) => {
             // A pasted screenshot is a file: attach it; pasted text goes in as usual.
