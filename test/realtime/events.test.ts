@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { assignChat, fetchUserChats, forChat, openChat } from '../helpers/flows.js';
+import { assignChat, fetchUserChats, forChat, isAboutChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, succeeded } from '../helpers/server.js';
-import { connectClient, joinAs } from '../helpers/sockets.js';
+import { accepted, connectClient, joinAs } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -203,6 +203,41 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect(await asUser.client.waitFor('new-message', forChat(mine._id))).toMatchObject({
       message: { content: 'still here?' },
     });
+  });
+
+  it('a join-chat overtaken by a join as someone else, sent before its answer, enters no room', async () => {
+    const boss = await world.admin({ superadmin: true });
+    for (const next of ['user', 'admin'] as const) {
+      const [holder, customer] = await Promise.all([world.admin(), world.user()]);
+      const chat = await openChat(world, customer);
+      await assignChat(world, chat, holder);
+      await boss.client.emitAck('join-chat', { chatId: chat._id });
+      await customer.client.emitAck('join-chat', { chatId: chat._id });
+      // Back to back, no ack awaited: the holder's socket asks for their chat, then
+      // becomes someone who may not view it.
+      const joinChat = holder.client.emitAck('join-chat', { chatId: chat._id });
+      const becomes =
+        next === 'user'
+          ? holder.client.emitAck('join-user', { userId: world.uid('user'), userName: 'U' })
+          : holder.client.emitAck('join-admin', { adminId: world.uid('admin'), adminName: 'A' });
+      // Both are answered as if taken in turn: the chat joined, then left with the rest.
+      expect(await joinChat).toEqual({ success: true, chatId: chat._id });
+      accepted(await becomes);
+      const heard = holder.client.received.length;
+
+      await customer.client.emitAck('send-message', { chatId: chat._id, content: 'private' });
+      await customer.client.emitAck('typing', {
+        chatId: chat._id,
+        userId: customer.id,
+        userName: customer.name,
+        isTyping: true,
+      });
+      await boss.client.waitFor('new-message', forChat(chat._id));
+      await boss.client.waitFor('typing', forChat(chat._id));
+      await quiet(ONE_NODE_QUIET_MS);
+      const since = holder.client.received.slice(heard);
+      expect(since.filter((r) => isAboutChat(r.payload, chat._id))).toEqual([]);
+    }
   });
 
   it('typing goes to the others in the chat room, not back to the typist', async () => {
