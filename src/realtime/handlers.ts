@@ -40,7 +40,7 @@ import {
 } from '../schemas/inputs.js';
 import { rooms } from '../schemas/rooms.js';
 import { holdAgentPresence, releaseAgentPresence } from './agent-presence.js';
-import { joinChatRoom, leaveRoomsOfFormerSelf } from './membership.js';
+import { joinChatRoom, leaveRoomsOfFormerSelf, standsFor } from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';
 import type { ChatSocket } from './types.js';
@@ -122,6 +122,9 @@ export const handlers: Handlers = {
     const { chatId } = parse(ChatRefPayload, payload);
     const actor = actorOf(ctx, socket);
     const chat = await viewChat(ctx.deps, actor, chatId);
+    // Overtaken while it checked by a join as someone else, sent after it: answered as if
+    // taken in turn (joined, then left with every other room of the former self).
+    if (!standsFor(socket, actor)) return { reply: { chatId: chat._id }, events: [] };
     await joinChatRoom(socket, actor, chat._id);
     // The chat may have changed hands between the check and the join (the change's own
     // sweep of the room ran before this socket was in it): check again, from the database.

@@ -48,6 +48,13 @@ export async function leaveRoomsOfFormerSelf(
   for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
 }
 
+/**
+ * Whether the socket still stands for `actor`: a check made for them (which waited on the
+ * database) may enter their rooms only then, else a join as someone else overtook it.
+ */
+export const standsFor = (socket: ChatSocket, actor: Actor): boolean =>
+  sameSelf(socket.data.actor ?? ANONYMOUS, actor);
+
 const sameSelf = (a: Actor, b: Actor): boolean =>
   a.kind === 'anonymous' || b.kind === 'anonymous'
     ? a.kind === b.kind
