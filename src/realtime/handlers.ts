@@ -105,7 +105,7 @@ export const handlers: Handlers = {
     await releaseAgentPresence(ctx.deps, socket, ctx.publish);
     if (!overtaken(socket, actor)) await socket.join(rooms.user(actor.id));
     await recordCustomerContext(ctx.deps, actor);
-    return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
+    return holdPresence(ctx.deps, socket, actor, ctx.publish);
   },
 
   'join-admin': async (ctx, socket, payload) => {
