@@ -205,6 +205,31 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     });
   });
 
+  it('a socket that joined chats as nobody leaves them when it joins as someone', async () => {
+    const boss = await world.admin({ superadmin: true });
+    for (const next of ['user', 'admin'] as const) {
+      const [holder, customer, socket] = await Promise.all([
+        world.admin(),
+        world.user(),
+        world.bystander(),
+      ]);
+      const chat = await openChat(world, customer);
+      await assignChat(world, chat, holder);
+      await boss.client.emitAck('join-chat', { chatId: chat._id });
+      // With AUTH_MODE=none a socket that names nobody may join any chat (v2's trusted caller).
+      accepted(await socket.emitAck('join-chat', { chatId: chat._id }));
+      await joinAs(socket, world.uid(next), { role: next, superadmin: false });
+
+      await customer.client.emitAck('send-message', { chatId: chat._id, content: 'private' });
+      await boss.client.waitFor('new-message', forChat(chat._id));
+      // Nor does it hear the chat once it changes hands (it is nobody's viewer any more).
+      await api(world.server(), 'PATCH', `/api/chats/${chat._id}/close`, { adminId: holder.id });
+      await boss.client.waitFor('chat-closed', forChat(chat._id));
+      await quiet(ONE_NODE_QUIET_MS);
+      expect(socket.received.filter((r) => isAboutChat(r.payload, chat._id))).toEqual([]);
+    }
+  });
+
   it('a join-chat overtaken by a join as someone else, sent before its answer, enters no room', async () => {
     const boss = await world.admin({ superadmin: true });
     for (const next of ['user', 'admin'] as const) {
