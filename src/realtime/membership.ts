@@ -38,13 +38,15 @@ export async function joinChatRoom(
  * was, it leaves every room it was in as the one before (their own room, the admins',
  * the chats it joined and their access rooms), so nothing meant for them reaches it; the
  * same person joining again keeps them (a client that repeats its join stays in its chats).
+ * A socket that never joined was v2's anonymous caller (AUTH_MODE=none), who may view
+ * every chat: a person is someone else, and the chats it joined as nobody are left too.
  */
 export async function leaveRoomsOfFormerSelf(
   socket: ChatSocket,
   before: Actor | undefined,
   now: Actor,
 ): Promise<void> {
-  if (before === undefined || sameSelf(before, now)) return;
+  if (sameSelf(before ?? ANONYMOUS, now)) return;
   for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
 }
 
