@@ -151,7 +151,8 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
   adapter.restoreSession = async (pid, offset) => {
     const session = await restore(pid, offset);
     if (!session) return session;
-    const actor: Actor = (session.data as SocketData | undefined)?.actor ?? ANONYMOUS;
+    const data = restoredData(session.data as SocketData | undefined);
+    const actor: Actor = data.actor ?? ANONYMOUS;
     const chatOf = freshChats(store);
     const viewable = async (chatId: string | undefined): Promise<boolean> => {
       if (chatId === undefined) return true;
@@ -164,8 +165,21 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     for (const packet of session.missedPackets) {
       if (await viewable(chatOfPacket(packet))) missedPackets.push(packet);
     }
-    return { ...session, rooms: keptRooms, missedPackets };
+    return { ...session, data, rooms: keptRooms, missedPackets };
   };
+}
+
+/**
+ * A session's data as the socket left it. One the cluster's adapter kept (in Redis, as
+ * MessagePack) brings a field the socket had cleared (the presence of someone it no
+ * longer stood for) back as null: dropped, it reads as undefined, not as someone's id.
+ */
+function restoredData(data: SocketData | undefined): SocketData {
+  const kept: SocketData = { ...data };
+  for (const [field, value] of Object.entries(kept)) {
+    if (value === null) Reflect.deleteProperty(kept, field);
+  }
+  return kept;
 }
 
 /**
