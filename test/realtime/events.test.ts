@@ -171,6 +171,22 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect(watcher.of('new-message')).toHaveLength(0);
   });
 
+  it('a leave-chat sent right after a join-chat of the chat, before its answer, leaves the socket out', async () => {
+    const [admin, customer] = await Promise.all([world.admin(), world.user()]);
+    const chat = await openChat(world, customer);
+    await customer.client.emitAck('join-chat', { chatId: chat._id });
+    const join = admin.client.emitAck('join-chat', { chatId: chat._id });
+    const leave = admin.client.emitAck('leave-chat', { chatId: chat._id });
+    expect(await join).toEqual({ success: true, chatId: chat._id });
+    expect(await leave).toEqual({ success: true });
+    const heard = admin.client.received.length;
+
+    await customer.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
+    await admin.client.waitFor('message-notification', forChat(chat._id));
+    await quiet(ONE_NODE_QUIET_MS);
+    expect(admin.client.received.slice(heard).map((r) => r.event)).not.toContain('new-message');
+  });
+
   it('a socket that joins as someone else leaves the rooms it was in as the one before', async () => {
     const [turncoat, admin, customer] = await Promise.all([
       world.admin(),
