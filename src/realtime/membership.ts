@@ -50,6 +50,38 @@ export async function leaveRoomsOfFormerSelf(
   for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
 }
 
+/** A join-chat of one socket, from its check until it enters the room (or does not). */
+export interface PendingJoin {
+  /** A leave-chat of the chat came after it meanwhile: it must enter no room. */
+  overtaken(): boolean;
+  /** It entered the room, or gave up: a later leave-chat finds the room as it is. */
+  done(): void;
+}
+
+/** Each socket's join-chats under way, by chat (only while they are). */
+const pendingJoins = new WeakMap<ChatSocket, Map<string, Set<{ left: boolean }>>>();
+
+export function startJoin(socket: ChatSocket, chatId: string): PendingJoin {
+  const byChat = pendingJoins.get(socket) ?? new Map<string, Set<{ left: boolean }>>();
+  pendingJoins.set(socket, byChat);
+  const ofChat = byChat.get(chatId) ?? new Set();
+  const mark = { left: false };
+  byChat.set(chatId, ofChat.add(mark));
+  return {
+    overtaken: () => mark.left,
+    done() {
+      ofChat.delete(mark);
+      if (ofChat.size === 0 && byChat.get(chatId) === ofChat) byChat.delete(chatId);
+    },
+  };
+}
+
+/** leave-chat: the socket leaves the room, and a join-chat of it still checking enters none. */
+export async function leaveChatRoom(socket: ChatSocket, chatId: string): Promise<void> {
+  for (const mark of pendingJoins.get(socket)?.get(chatId) ?? []) mark.left = true;
+  await socket.leave(rooms.chat(chatId));
+}
+
 /**
  * Whether the socket still stands for `actor`: a check made for them (which waited on the
  * database) may enter their rooms only then, else a join as someone else overtook it.
