@@ -39,8 +39,15 @@ import {
   TypingBody,
 } from '../schemas/inputs.js';
 import { rooms } from '../schemas/rooms.js';
+import type { Chat } from '../schemas/shapes.js';
 import { holdAgentPresence, releaseAgentPresence } from './agent-presence.js';
-import { joinChatRoom, leaveRoomsOfFormerSelf } from './membership.js';
+import {
+  joinChatRoom,
+  leaveChatRoom,
+  leaveRoomsOfFormerSelf,
+  standsFor,
+  startJoin,
+} from './membership.js';
 import { holdPresence, releasePresence } from './presence-events.js';
 import type { Publish } from './publish.js';
 import type { ChatSocket } from './types.js';
@@ -105,7 +112,7 @@ export const handlers: Handlers = {
     await releaseAgentPresence(ctx.deps, socket, ctx.publish);
     if (!overtaken(socket, actor)) await socket.join(rooms.user(actor.id));
     await recordCustomerContext(ctx.deps, actor);
-    return holdPresence(ctx.deps, socket, actor.id, ctx.publish);
+    return holdPresence(ctx.deps, socket, actor, ctx.publish);
   },
 
   'join-admin': async (ctx, socket, payload) => {
@@ -121,8 +128,19 @@ export const handlers: Handlers = {
   'join-chat': async (ctx, socket, payload) => {
     const { chatId } = parse(ChatRefPayload, payload);
     const actor = actorOf(ctx, socket);
-    const chat = await viewChat(ctx.deps, actor, chatId);
-    await joinChatRoom(socket, actor, chat._id);
+    const joining = startJoin(socket, chatId);
+    let chat: Chat;
+    try {
+      chat = await viewChat(ctx.deps, actor, chatId);
+      // Overtaken while it checked by a leave-chat of the chat, or a join as someone else,
+      // sent after it: answered as if taken in turn (joined, then left).
+      if (joining.overtaken() || !standsFor(socket, actor)) {
+        return { reply: { chatId: chat._id }, events: [] };
+      }
+      await joinChatRoom(socket, actor, chat._id);
+    } finally {
+      joining.done();
+    }
     // The chat may have changed hands between the check and the join (the change's own
     // sweep of the room ran before this socket was in it): check again, from the database.
     ctx.deps.store.forgetChat(chat._id);
@@ -137,7 +155,7 @@ export const handlers: Handlers = {
 
   'leave-chat': async (_ctx, socket, payload) => {
     const { chatId } = parse(ChatRefPayload, payload);
-    await socket.leave(rooms.chat(chatId));
+    await leaveChatRoom(socket, chatId);
     return nothing;
   },
 

@@ -38,15 +38,56 @@ export async function joinChatRoom(
  * was, it leaves every room it was in as the one before (their own room, the admins',
  * the chats it joined and their access rooms), so nothing meant for them reaches it; the
  * same person joining again keeps them (a client that repeats its join stays in its chats).
+ * A socket that never joined was v2's anonymous caller (AUTH_MODE=none), who may view
+ * every chat: a person is someone else, and the chats it joined as nobody are left too.
  */
 export async function leaveRoomsOfFormerSelf(
   socket: ChatSocket,
   before: Actor | undefined,
   now: Actor,
 ): Promise<void> {
-  if (before === undefined || sameSelf(before, now)) return;
+  if (sameSelf(before ?? ANONYMOUS, now)) return;
   for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
 }
+
+/** A join-chat of one socket, from its check until it enters the room (or does not). */
+export interface PendingJoin {
+  /** A leave-chat of the chat came after it meanwhile: it must enter no room. */
+  overtaken(): boolean;
+  /** It entered the room, or gave up: a later leave-chat finds the room as it is. */
+  done(): void;
+}
+
+/** Each socket's join-chats under way, by chat (only while they are). */
+const pendingJoins = new WeakMap<ChatSocket, Map<string, Set<{ left: boolean }>>>();
+
+export function startJoin(socket: ChatSocket, chatId: string): PendingJoin {
+  const byChat = pendingJoins.get(socket) ?? new Map<string, Set<{ left: boolean }>>();
+  pendingJoins.set(socket, byChat);
+  const ofChat = byChat.get(chatId) ?? new Set();
+  const mark = { left: false };
+  byChat.set(chatId, ofChat.add(mark));
+  return {
+    overtaken: () => mark.left,
+    done() {
+      ofChat.delete(mark);
+      if (ofChat.size === 0 && byChat.get(chatId) === ofChat) byChat.delete(chatId);
+    },
+  };
+}
+
+/** leave-chat: the socket leaves the room, and a join-chat of it still checking enters none. */
+export async function leaveChatRoom(socket: ChatSocket, chatId: string): Promise<void> {
+  for (const mark of pendingJoins.get(socket)?.get(chatId) ?? []) mark.left = true;
+  await socket.leave(rooms.chat(chatId));
+}
+
+/**
+ * Whether the socket still stands for `actor`: a check made for them (which waited on the
+ * database) may enter their rooms only then, else a join as someone else overtook it.
+ */
+export const standsFor = (socket: ChatSocket, actor: Actor): boolean =>
+  sameSelf(socket.data.actor ?? ANONYMOUS, actor);
 
 const sameSelf = (a: Actor, b: Actor): boolean =>
   a.kind === 'anonymous' || b.kind === 'anonymous'
@@ -142,7 +183,8 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
   adapter.restoreSession = async (pid, offset) => {
     const session = await restore(pid, offset);
     if (!session) return session;
-    const actor: Actor = (session.data as SocketData | undefined)?.actor ?? ANONYMOUS;
+    const data = restoredData(session.data as SocketData | undefined);
+    const actor: Actor = data.actor ?? ANONYMOUS;
     const chatOf = freshChats(store);
     const viewable = async (chatId: string | undefined): Promise<boolean> => {
       if (chatId === undefined) return true;
@@ -155,8 +197,21 @@ export function recoverOnlyWhatIsViewable(io: ChatServer, store: Store): void {
     for (const packet of session.missedPackets) {
       if (await viewable(chatOfPacket(packet))) missedPackets.push(packet);
     }
-    return { ...session, rooms: keptRooms, missedPackets };
+    return { ...session, data, rooms: keptRooms, missedPackets };
   };
+}
+
+/**
+ * A session's data as the socket left it. One the cluster's adapter kept (in Redis, as
+ * MessagePack) brings a field the socket had cleared (the presence of someone it no
+ * longer stood for) back as null: dropped, it reads as undefined, not as someone's id.
+ */
+function restoredData(data: SocketData | undefined): SocketData {
+  const kept: SocketData = { ...data };
+  for (const [field, value] of Object.entries(kept)) {
+    if (value === null) Reflect.deleteProperty(kept, field);
+  }
+  return kept;
 }
 
 /**

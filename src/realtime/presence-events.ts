@@ -5,6 +5,7 @@
  * when it disconnects or joins as someone else.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import type { Person } from '../auth/actor.js';
 import { recordPresence } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
@@ -39,15 +40,26 @@ export async function recordSettled(
   return outcome;
 }
 
-/** The socket is now `userId`'s: the outcome to answer join-user with. */
+/**
+ * The socket is now `user`'s: the outcome to answer join-user with. As with an admin's
+ * (agent-presence.ts), a join as someone else sent before this one is answered replaces
+ * it and releases only what was already held: once replaced, this one holds nothing (else
+ * the user stays online, on a socket that is someone else's, until it disconnects).
+ */
 export async function holdPresence(
   deps: Deps,
   socket: ChatSocket,
-  userId: string,
+  user: Person,
   publish: Publish,
 ): Promise<Outcome<{ chat: Chat | null }>> {
+  const userId = user.id;
+  const superseded = () => socket.data.actor !== user;
+  const nothingHeld = { reply: { chat: null }, events: [] };
+  if (superseded()) return nothingHeld;
   const before = socket.data.presenceOf;
   if (before !== undefined && before !== userId) await releasePresence(deps, socket, publish);
+  // Checked with no wait before the socket holds it: a later join finds it and releases it.
+  if (superseded()) return nothingHeld;
   socket.data.presenceOf = userId;
   const cameOnline = await deps.presence.connected(userId, socket.id);
   // It went away while Redis answered (its disconnect saw nothing to give up yet).
@@ -89,9 +101,10 @@ export function trackPresence(
   io.on('connection', (socket) => {
     // A session Socket.io recovered after a dropped transport is the same user, back.
     const recovered = socket.recovered ? socket.data.presenceOf : undefined;
-    if (recovered !== undefined) {
+    const actor = socket.data.actor;
+    if (recovered !== undefined && actor?.id === recovered && actor.role === 'user') {
       socket.data.presenceOf = undefined;
-      holdPresence(deps, socket, recovered, publish)
+      holdPresence(deps, socket, actor, publish)
         .then((outcome) => publish(outcome))
         .catch(report);
     }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { assignChat, fetchUserChats, forChat, openChat } from '../helpers/flows.js';
+import { assignChat, fetchUserChats, forChat, isAboutChat, openChat } from '../helpers/flows.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, succeeded } from '../helpers/server.js';
-import { connectClient, joinAs } from '../helpers/sockets.js';
+import { accepted, connectClient, joinAs } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
 import { useWorld } from '../helpers/world.js';
 
@@ -171,6 +171,22 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect(watcher.of('new-message')).toHaveLength(0);
   });
 
+  it('a leave-chat sent right after a join-chat of the chat, before its answer, leaves the socket out', async () => {
+    const [admin, customer] = await Promise.all([world.admin(), world.user()]);
+    const chat = await openChat(world, customer);
+    await customer.client.emitAck('join-chat', { chatId: chat._id });
+    const join = admin.client.emitAck('join-chat', { chatId: chat._id });
+    const leave = admin.client.emitAck('leave-chat', { chatId: chat._id });
+    expect(await join).toEqual({ success: true, chatId: chat._id });
+    expect(await leave).toEqual({ success: true });
+    const heard = admin.client.received.length;
+
+    await customer.client.emitAck('send-message', { chatId: chat._id, content: 'after leave' });
+    await admin.client.waitFor('message-notification', forChat(chat._id));
+    await quiet(ONE_NODE_QUIET_MS);
+    expect(admin.client.received.slice(heard).map((r) => r.event)).not.toContain('new-message');
+  });
+
   it('a socket that joins as someone else leaves the rooms it was in as the one before', async () => {
     const [turncoat, admin, customer] = await Promise.all([
       world.admin(),
@@ -203,6 +219,66 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     expect(await asUser.client.waitFor('new-message', forChat(mine._id))).toMatchObject({
       message: { content: 'still here?' },
     });
+  });
+
+  it('a socket that joined chats as nobody leaves them when it joins as someone', async () => {
+    const boss = await world.admin({ superadmin: true });
+    for (const next of ['user', 'admin'] as const) {
+      const [holder, customer, socket] = await Promise.all([
+        world.admin(),
+        world.user(),
+        world.bystander(),
+      ]);
+      const chat = await openChat(world, customer);
+      await assignChat(world, chat, holder);
+      await boss.client.emitAck('join-chat', { chatId: chat._id });
+      // With AUTH_MODE=none a socket that names nobody may join any chat (v2's trusted caller).
+      accepted(await socket.emitAck('join-chat', { chatId: chat._id }));
+      await joinAs(socket, world.uid(next), { role: next, superadmin: false });
+
+      await customer.client.emitAck('send-message', { chatId: chat._id, content: 'private' });
+      await boss.client.waitFor('new-message', forChat(chat._id));
+      // Nor does it hear the chat once it changes hands (it is nobody's viewer any more).
+      await api(world.server(), 'PATCH', `/api/chats/${chat._id}/close`, { adminId: holder.id });
+      await boss.client.waitFor('chat-closed', forChat(chat._id));
+      await quiet(ONE_NODE_QUIET_MS);
+      expect(socket.received.filter((r) => isAboutChat(r.payload, chat._id))).toEqual([]);
+    }
+  });
+
+  it('a join-chat overtaken by a join as someone else, sent before its answer, enters no room', async () => {
+    const boss = await world.admin({ superadmin: true });
+    for (const next of ['user', 'admin'] as const) {
+      const [holder, customer] = await Promise.all([world.admin(), world.user()]);
+      const chat = await openChat(world, customer);
+      await assignChat(world, chat, holder);
+      await boss.client.emitAck('join-chat', { chatId: chat._id });
+      await customer.client.emitAck('join-chat', { chatId: chat._id });
+      // Back to back, no ack awaited: the holder's socket asks for their chat, then
+      // becomes someone who may not view it.
+      const joinChat = holder.client.emitAck('join-chat', { chatId: chat._id });
+      const becomes =
+        next === 'user'
+          ? holder.client.emitAck('join-user', { userId: world.uid('user'), userName: 'U' })
+          : holder.client.emitAck('join-admin', { adminId: world.uid('admin'), adminName: 'A' });
+      // Both are answered as if taken in turn: the chat joined, then left with the rest.
+      expect(await joinChat).toEqual({ success: true, chatId: chat._id });
+      accepted(await becomes);
+      const heard = holder.client.received.length;
+
+      await customer.client.emitAck('send-message', { chatId: chat._id, content: 'private' });
+      await customer.client.emitAck('typing', {
+        chatId: chat._id,
+        userId: customer.id,
+        userName: customer.name,
+        isTyping: true,
+      });
+      await boss.client.waitFor('new-message', forChat(chat._id));
+      await boss.client.waitFor('typing', forChat(chat._id));
+      await quiet(ONE_NODE_QUIET_MS);
+      const since = holder.client.received.slice(heard);
+      expect(since.filter((r) => isAboutChat(r.payload, chat._id))).toEqual([]);
+    }
   });
 
   it('typing goes to the others in the chat room, not back to the typist', async () => {

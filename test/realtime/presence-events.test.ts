@@ -1,9 +1,11 @@
 /** A socket holds the presence of the one user it joined as, and gives it up when that changes. */
 import { describe, expect, it } from 'vitest';
-import { fetchUserChats } from '../helpers/flows.js';
+import { fetchUserChats, openChat } from '../helpers/flows.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, startTestServer, succeeded } from '../helpers/server.js';
-import { connectClient } from '../helpers/sockets.js';
+import { accepted, connectClient } from '../helpers/sockets.js';
+import { storeTargets } from '../helpers/stores.js';
+import { useWorld } from '../helpers/world.js';
 
 describe('presence held by a socket (AUTH_MODE=none)', () => {
   it('joining as another user, or as an admin, takes the first user offline once', async () => {
@@ -31,3 +33,33 @@ describe('presence held by a socket (AUTH_MODE=none)', () => {
     }
   });
 });
+
+describe.each(await storeTargets())(
+  'presence of a socket that changes identity, on $name',
+  (target) => {
+    const world = useWorld(target);
+
+    it('a user whose join-user is followed at once by a join-admin on the socket is not left online', async () => {
+      const watcher = await world.admin();
+      for (let round = 0; round < 3; round++) {
+        const client = await world.bystander();
+        const userId = world.uid('user');
+        await openChat(world, { id: userId, name: 'U', client });
+        // Back to back, no ack awaited: the socket is the admin's once both are answered.
+        const asUser = client.emitAck('join-user', { userId, userName: 'U' });
+        const asAdmin = client.emitAck('join-admin', {
+          adminId: world.uid('admin'),
+          adminName: 'A',
+        });
+        accepted(await asUser);
+        accepted(await asAdmin);
+        await quiet(ONE_NODE_QUIET_MS);
+        const chats = succeeded(await fetchUserChats(world.server(), userId)).chats;
+        expect(chats[0]?.userOnline).toBe(false);
+        const told = watcher.client.of('user-status').filter((p) => p.userId === userId);
+        expect(told.at(-1)?.online).not.toBe(true);
+        client.close();
+      }
+    });
+  },
+);
