@@ -20,6 +20,7 @@ import {
   userClaim,
 } from '../auth/actor.js';
 import { recordCustomerContext } from '../chats/customer-context.js';
+import { mayView } from '../chats/permissions.js';
 import { viewChat } from '../chats/use-cases.js';
 import type { AddressOf } from '../client-address.js';
 import type { Deps } from '../deps.js';
@@ -96,7 +97,7 @@ async function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim):
   const before = socket.data.actor;
   const actor = resolvePerson(ctx.auth, before, claim);
   socket.data.actor = actor;
-  await leaveRoomsOfFormerSelf(socket, before, actor);
+  await leaveRoomsOfFormerSelf(socket, before, actor, ctx.deps.store);
   return actor;
 }
 
@@ -127,13 +128,18 @@ export const handlers: Handlers = {
 
   'join-chat': async (ctx, socket, payload) => {
     const { chatId } = parse(ChatRefPayload, payload);
-    const actor = actorOf(ctx, socket);
+    let actor = actorOf(ctx, socket);
     const joining = startJoin(socket, chatId);
     let chat: Chat;
     try {
       chat = await viewChat(ctx.deps, actor, chatId);
       // Overtaken while it checked by a leave-chat of the chat, or a join as someone else,
-      // sent after it: answered as if taken in turn (joined, then left).
+      // sent after it: answered as if taken in turn (joined, then left; or kept, where the
+      // socket's new self may view the chat too, as that join keeps such chats).
+      if (!joining.overtaken() && !standsFor(socket, actor)) {
+        const now = socket.data.actor ?? ANONYMOUS;
+        if (mayView(chat, now)) actor = now;
+      }
       if (joining.overtaken() || !standsFor(socket, actor)) {
         return { reply: { chatId: chat._id }, events: [] };
       }

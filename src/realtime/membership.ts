@@ -45,9 +45,26 @@ export async function leaveRoomsOfFormerSelf(
   socket: ChatSocket,
   before: Actor | undefined,
   now: Actor,
+  store: Store,
 ): Promise<void> {
   if (sameSelf(before ?? ANONYMOUS, now)) return;
-  for (const room of [...socket.rooms]) if (room !== socket.id) await socket.leave(room);
+  const joined = [...socket.rooms].filter((room) => room !== socket.id);
+  // Chats the new self may view too stay joined, as the new self: taken in turn, a
+  // join-chat sent before the join (v2 allowed it in either order) would be the new
+  // self's own. Never out of the room meanwhile, so no message of theirs is missed.
+  const keep = new Set<string>();
+  for (const room of joined) {
+    const chatId = chatOfRoom(room);
+    const chat = chatId === undefined ? undefined : await store.getChat(chatId);
+    if (chat && mayView(chat, now)) keep.add(room);
+  }
+  // Overtaken meanwhile by another join: that one decides, from what the socket is in now.
+  if (!standsFor(socket, now)) return;
+  if (keep.size > 0) {
+    for (const room of accessRoomsOf(now)) keep.add(room);
+    await socket.join([...keep]);
+  }
+  for (const room of joined) if (!keep.has(room)) await socket.leave(room);
 }
 
 /** A join-chat of one socket, from its check until it enters the room (or does not). */

@@ -246,6 +246,28 @@ describe.each(await storeTargets())('socket events on $name', (target) => {
     }
   });
 
+  it('a chat the new self may view stays joined: a v2 widget that joins its chat before saying who it is', async () => {
+    for (const racing of [false, true]) {
+      const customer = await world.user();
+      const chat = await openChat(world, customer);
+      const widget = await world.bystander();
+      // As v2 allowed: join-chat first, join-user after (awaited, or back to back).
+      const joinChat = widget.emitAck('join-chat', { chatId: chat._id });
+      if (!racing) accepted(await joinChat);
+      const joinUser = widget.emitAck('join-user', {
+        userId: customer.id,
+        userName: customer.name,
+      });
+      expect(await joinChat).toEqual({ success: true, chatId: chat._id });
+      accepted(await joinUser);
+
+      await customer.client.emitAck('send-message', { chatId: chat._id, content: 'still mine' });
+      expect(await widget.waitFor('new-message', forChat(chat._id))).toMatchObject({
+        message: { content: 'still mine' },
+      });
+    }
+  });
+
   it('a join-chat overtaken by a join as someone else, sent before its answer, enters no room', async () => {
     const boss = await world.admin({ superadmin: true });
     for (const next of ['user', 'admin'] as const) {
