@@ -56,32 +56,37 @@ function usage(path: string) {
 const mainThread = `/proc/${pid}/task/${pid}/stat`;
 const wholeProcess = `/proc/${pid}/stat`;
 
-const uploaders = spawn(
-  process.execPath,
-  ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, UPLOADERS],
-  { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
-);
-let out = '';
-uploaders.stdout.on('data', (d) => {
-  out += d;
-});
-const exited = new Promise<number | null>((resolve) => uploaders.once('exit', resolve));
-// The uploaders' own start (loading, the file's random bytes) before the phase.
-await new Promise((resolve) => setTimeout(resolve, 3_000));
-const before = { main: usage(mainThread), all: usage(wholeProcess) };
-uploaders.stdin.end(`${Date.now() + PHASE_MS}\n`);
-if ((await exited) !== 0) throw new Error('the uploaders failed');
-const after = { main: usage(mainThread), all: usage(wholeProcess) };
-// Its last line: the times (an `idle` line before it ends the window).
-const { up, down } = JSON.parse(out.slice(out.lastIndexOf('\n') + 1)) as {
-  up: number[];
-  down: number[];
-};
-const per = (a: number, b: number) => ((b - a) / up.length).toFixed(1);
-const line = (name: string, a: ReturnType<typeof usage>, b: ReturnType<typeof usage>) =>
-  `${name}: CPU ${per(a.user + a.system, b.user + b.system)} ms (user ${per(a.user, b.user)}, system ${per(a.system, b.system)}), ${per(a.faults, b.faults)} page faults`;
-console.log(`store: ${which}; ${up.length} uploads, ${down.length} downloads; per upload:`);
-console.log(line('main thread', before.main, after.main));
-console.log(line('process', before.all, after.all));
-await server.stop();
-await db.drop();
+// However the run ends, the server stops and the database goes: a failed run left a
+// profiling server running, whose CPU every later run on the machine shared.
+try {
+  const uploaders = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/attachment-uploads.ts', server.url, UPLOADERS],
+    { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  uploaders.stdout.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((resolve) => uploaders.once('exit', resolve));
+  // The uploaders' own start (loading, the file's random bytes) before the phase.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const before = { main: usage(mainThread), all: usage(wholeProcess) };
+  uploaders.stdin.end(`${Date.now() + PHASE_MS}\n`);
+  if ((await exited) !== 0) throw new Error('the uploaders failed');
+  const after = { main: usage(mainThread), all: usage(wholeProcess) };
+  // Its last line: the times (an `idle` line before it ends the window).
+  const { up, down } = JSON.parse(out.slice(out.lastIndexOf('\n') + 1)) as {
+    up: number[];
+    down: number[];
+  };
+  const per = (a: number, b: number) => ((b - a) / up.length).toFixed(1);
+  const line = (name: string, a: ReturnType<typeof usage>, b: ReturnType<typeof usage>) =>
+    `${name}: CPU ${per(a.user + a.system, b.user + b.system)} ms (user ${per(a.user, b.user)}, system ${per(a.system, b.system)}), ${per(a.faults, b.faults)} page faults`;
+  console.log(`store: ${which}; ${up.length} uploads, ${down.length} downloads; per upload:`);
+  console.log(line('main thread', before.main, after.main));
+  console.log(line('process', before.all, after.all));
+} finally {
+  await server.stop();
+  await db.drop();
+}
