@@ -9,6 +9,7 @@ import { agentJoined, agentJoining, agentStatusEvents } from '../agents/use-case
 import type { Person } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
+import { replacedByLaterJoin } from './membership.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -44,8 +45,8 @@ export async function holdAgentPresence(
 ): Promise<Outcome<Record<string, never>>> {
   // Joined again since (as someone else, or as a user of the same id; before this join got
   // here, or while it released): that join holds what is its own, and found nothing of
-  // this one's to release. Each join sets the socket's actor afresh.
-  const superseded = () => socket.data.actor !== admin;
+  // this one's to release.
+  const superseded = () => replacedByLaterJoin(socket, admin);
   if (superseded()) return { reply: {}, events: [] };
   if (socket.data.agentOf !== undefined && socket.data.agentOf !== admin.id) {
     await releaseAgentPresence(deps, socket, publish);

@@ -46,6 +46,7 @@ import {
   joinChatRoom,
   leaveChatRoom,
   leaveRoomsOfFormerSelf,
+  replacedByLaterJoin,
   standsFor,
   startJoin,
 } from './membership.js';
@@ -101,9 +102,6 @@ async function join(ctx: SocketContext, socket: ChatSocket, claim: PersonClaim):
   return actor;
 }
 
-/** A join another join of the same socket overtook while it awaited: it joins no room. */
-const overtaken = (socket: ChatSocket, actor: Person): boolean => socket.data.actor !== actor;
-
 const nothing = { reply: {}, events: [] };
 
 export const handlers: Handlers = {
@@ -111,7 +109,7 @@ export const handlers: Handlers = {
     const { userId, userName } = parse(JoinUserPayload, payload);
     const actor = await join(ctx, socket, userClaim(userId, userName));
     await releaseAgentPresence(ctx.deps, socket, ctx.publish);
-    if (!overtaken(socket, actor)) await socket.join(rooms.user(actor.id));
+    if (!replacedByLaterJoin(socket, actor)) await socket.join(rooms.user(actor.id));
     await recordCustomerContext(ctx.deps, actor);
     return holdPresence(ctx.deps, socket, actor, ctx.publish);
   },
@@ -120,7 +118,9 @@ export const handlers: Handlers = {
     const { adminId, adminName, isSuperAdmin } = parse(JoinAdminPayload, payload);
     const actor = await join(ctx, socket, adminClaim(adminId, adminName, isSuperAdmin));
     await releasePresence(ctx.deps, socket, ctx.publish);
-    if (!overtaken(socket, actor)) await socket.join([rooms.admins, rooms.admin(actor.id)]);
+    if (!replacedByLaterJoin(socket, actor)) {
+      await socket.join([rooms.admins, rooms.admin(actor.id)]);
+    }
     // Known from now on: a transfer may name them (once per admin per process).
     await ctx.deps.admins.seen(actor);
     return holdAgentPresence(ctx.deps, socket, actor, ctx.publish);
@@ -136,10 +136,8 @@ export const handlers: Handlers = {
       // Overtaken while it checked by a leave-chat of the chat, or a join as someone else,
       // sent after it: answered as if taken in turn (joined, then left; or kept, where the
       // socket's new self may view the chat too, as that join keeps such chats).
-      if (!joining.overtaken() && !standsFor(socket, actor)) {
-        const now = socket.data.actor ?? ANONYMOUS;
-        if (mayView(chat, now)) actor = now;
-      }
+      const now = socket.data.actor ?? ANONYMOUS;
+      if (!standsFor(socket, actor) && mayView(chat, now)) actor = now;
       if (joining.overtaken() || !standsFor(socket, actor)) {
         return { reply: { chatId: chat._id }, events: [] };
       }

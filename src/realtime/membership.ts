@@ -17,7 +17,7 @@
  */
 
 import type { BroadcastOptions } from 'socket.io-adapter';
-import { type Actor, ANONYMOUS } from '../auth/actor.js';
+import { type Actor, ANONYMOUS, type Person } from '../auth/actor.js';
 import { mayView } from '../chats/permissions.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
@@ -98,6 +98,15 @@ export async function leaveChatRoom(socket: ChatSocket, chatId: string): Promise
   for (const mark of pendingJoins.get(socket)?.get(chatId) ?? []) mark.left = true;
   await socket.leave(rooms.chat(chatId));
 }
+
+/**
+ * Whether a later join of the socket (sent before this one's answer, as anyone, the same
+ * person too) replaced the one that made `joined`: each join sets the socket's actor
+ * afresh, and what this one was still to do (enter its rooms, hold presence) is that
+ * join's now.
+ */
+export const replacedByLaterJoin = (socket: ChatSocket, joined: Person): boolean =>
+  socket.data.actor !== joined;
 
 /**
  * Whether the socket still stands for `actor`: a check made for them (which waited on the

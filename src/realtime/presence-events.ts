@@ -11,6 +11,7 @@ import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
 import type { Chat } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+import { replacedByLaterJoin } from './membership.js';
 import type { Publish } from './publish.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
@@ -53,13 +54,12 @@ export async function holdPresence(
   publish: Publish,
 ): Promise<Outcome<{ chat: Chat | null }>> {
   const userId = user.id;
-  const superseded = () => socket.data.actor !== user;
   const nothingHeld = { reply: { chat: null }, events: [] };
-  if (superseded()) return nothingHeld;
+  if (replacedByLaterJoin(socket, user)) return nothingHeld;
   const before = socket.data.presenceOf;
   if (before !== undefined && before !== userId) await releasePresence(deps, socket, publish);
   // Checked with no wait before the socket holds it: a later join finds it and releases it.
-  if (superseded()) return nothingHeld;
+  if (replacedByLaterJoin(socket, user)) return nothingHeld;
   socket.data.presenceOf = userId;
   const cameOnline = await deps.presence.connected(userId, socket.id);
   // It went away while Redis answered (its disconnect saw nothing to give up yet).
