@@ -9,14 +9,14 @@ import pino from 'pino';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rooms } from '../../src/schemas/rooms.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { uid } from '../helpers/cluster-people.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
-import { testConfig } from '../helpers/server.js';
 import { connectClient, recordingClient, type TestClient } from '../helpers/sockets.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { startTwoNodes } from '../helpers/two-nodes.js';
 
 const postgres = (await storeTargets()).filter((t) => t.name === 'postgres');
 const redis = await redisReachable(!!process.env.CI);
@@ -31,11 +31,10 @@ describe.each(redis ? postgres : [])('a session recovered on another node, on $n
 
   beforeAll(async () => {
     db = await target.create();
-    // A database of Redis no other test uses.
-    const config = testConfig(db.config, { REDIS_URL: `${REDIS_TEST_URL}/12` });
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
-    a = await startServer(config, { logger, checkReplies: true });
-    b = await startServer(config, { logger, checkReplies: true });
+    // A database of Redis no other test uses.
+    const env = { REDIS_URL: `${REDIS_TEST_URL}/12` };
+    ({ a, b } = await startTwoNodes(db.config, env, {}, logger));
   });
   afterAll(async () => {
     for (const c of clients) c.close();
