@@ -387,13 +387,7 @@ export function kyselyPrivacyRecords(
     wasErased: (userId) =>
       guard(async () => {
         const sealedId = pseudonym(await auditKey(), userId);
-        const row = await db
-          .selectFrom('chats')
-          .select('id')
-          .where('userId', '=', sealedId)
-          .limit(1)
-          .executeTakeFirst();
-        if (row !== undefined) return true;
+        if (await hasChatOf(db, sealedId)) return true;
         const entry = await deskEntriesAbout(db, kind, 'user.erased', sealedId)
           .limit(1)
           .executeTakeFirst();
@@ -559,6 +553,17 @@ async function purgedChatsActedIn(trx: Kysely<Database>, userId: string): Promis
   return acted.filter((id) => !existing.has(id));
 }
 
+/** Whether a chat has `userId` as its user (an erased user's chats have their pseudonym). */
+async function hasChatOf(trx: Kysely<Database>, userId: string): Promise<boolean> {
+  const chat = await trx
+    .selectFrom('chats')
+    .select('id')
+    .where('userId', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  return chat !== undefined;
+}
+
 /**
  * Whether anything the store holds names the user: a chat of theirs, an upload of theirs
  * no message used (one in a chat is the chat's), or an audit entry (what they did as a
@@ -570,13 +575,7 @@ async function namesUserIn(
   kind: 'sqlite' | 'postgres',
   userId: string,
 ): Promise<boolean> {
-  const chat = await trx
-    .selectFrom('chats')
-    .select('id')
-    .where('userId', '=', userId)
-    .limit(1)
-    .executeTakeFirst();
-  if (chat !== undefined) return true;
+  if (await hasChatOf(trx, userId)) return true;
   const upload = await trx
     .selectFrom('attachments')
     .select('id')
