@@ -5,7 +5,6 @@
  * server's refusal (a shortcut taken, a field too long) is shown as it says it.
  */
 import { useState } from 'preact/hooks';
-import { person } from '../../src/auth/roles.js';
 import { mayWriteCannedScope, writableCannedScopes } from '../../src/canned-replies/permissions.js';
 import { type CannedScope, LIMITS } from '../../src/schemas/vocabulary.js';
 import type { ChatClient } from '../shared/client.js';
@@ -13,6 +12,7 @@ import type { Translate } from '../shared/i18n/index.js';
 import type { ToolKey } from '../shared/i18n/tools.js';
 import type { CannedReply, Identity } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
+import { actorOf } from './actor.js';
 
 interface Props {
   client: ChatClient;
@@ -36,7 +36,7 @@ function CannedForm({
   editing: Exclude<Editing, undefined>;
   onDone(saved: boolean): void;
 }) {
-  const actor = person(me.id, me.name, me.role);
+  const actor = actorOf(me);
   const scopes = writableCannedScopes(actor);
   const start = editing.kind === 'edit' ? editing.reply : undefined;
   const [shortcut, setShortcut] = useState(start?.shortcut ?? '');
@@ -139,7 +139,7 @@ function CannedForm({
 export function CannedManager({ client, me, replies, onChanged, k }: Props) {
   const [editing, setEditing] = useState<Editing>(undefined);
   const [problem, setProblem] = useState<string | undefined>(undefined);
-  const actor = person(me.id, me.name, me.role);
+  const actor = actorOf(me);
   const remove = (reply: CannedReply) => {
     if (!confirm(k('cannedDeleteConfirm', { shortcut: reply.shortcut }))) return;
     client

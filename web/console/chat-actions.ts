@@ -3,9 +3,9 @@
  * shared with the server's rules, not restated here), so a button appears only where the
  * server would allow what it does.
  */
-import { person } from '../../src/auth/roles.js';
 import { capabilitiesOf, holderOf } from '../../src/chats/permissions.js';
 import type { Chat, Identity } from '../shared/types.js';
+import { actorOf } from './actor.js';
 
 export interface ChatActions {
   /** Whether the server still lets this admin see the chat (its history, its room). */
@@ -19,7 +19,7 @@ export interface ChatActions {
 }
 
 export function chatActionsFor(chat: Chat, me: Identity): ChatActions {
-  const may = capabilitiesOf(chat, person(me.id, me.name, me.role));
+  const may = capabilitiesOf(chat, actorOf(me));
   // Taking a chat one already holds changes nothing: offered only while nobody holds it.
   const free = holderOf(chat) === null;
   return {

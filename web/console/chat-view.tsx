@@ -7,7 +7,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayReadAuditLog } from '../../src/audit/permissions.js';
-import { person } from '../../src/auth/roles.js';
 import { ERASED_TEXT } from '../../src/schemas/vocabulary.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
@@ -21,6 +20,7 @@ import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
 import { useNow } from '../shared/use-page.js';
+import { actorOf } from './actor.js';
 import { useCannedPicker } from './canned-picker.js';
 import { chatActionsFor } from './chat-actions.js';
 import { ChatTabs } from './chat-tabs.js';
@@ -111,7 +111,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
   const closed = chat.status === 'closed';
   const may = chatActionsFor(chat, me);
   // The Audit tab where the server would answer GET /api/audit (its own rule).
-  const auditable = mayReadAuditLog(person(me.id, me.name, me.role));
+  const auditable = mayReadAuditLog(actorOf(me));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);

@@ -2,11 +2,11 @@
  * Every chat the console knows, by id, updated from list loads and live events; the queue,
  * "my chats" and "all chats" are views of it. Pure functions: the UI state holds a Chats.
  */
-import { person } from '../../src/auth/roles.js';
 import { queueViewerOf } from '../../src/chats/permissions.js';
 import { chatIsOpen, inQueueOf } from '../../src/chats/predicates.js';
 import { previewOf, sameWordKey, unreadIncrementOf } from '../../src/schemas/text-rules.js';
 import type { Chat, Identity, Message, Rating } from '../shared/types.js';
+import { actorOf } from './actor.js';
 
 export interface Chats {
   byId: Readonly<Record<string, Chat>>;
@@ -35,7 +35,7 @@ export type List = 'queue' | 'mine' | 'all';
 
 /** In the queue as the server lists it for this admin: not a chat another admin locked. */
 export const inQueue = (me: Identity, c: Chat): boolean =>
-  inQueueOf.holds(c, queueViewerOf(person(me.id, me.name, me.role)));
+  inQueueOf.holds(c, queueViewerOf(actorOf(me)));
 /** My chats as the server lists them: open and assigned to this admin. */
 export const isMine = (me: Identity, c: Chat): boolean =>
   c.assignedAdminId === me.id && chatIsOpen.holds(c);

@@ -5,7 +5,6 @@
  * reads as a message from the customer. Who may write one is the server's own rule
  * (notes/permissions.ts).
  */
-import { person } from '../../src/auth/roles.js';
 import { mayWriteNote } from '../../src/notes/permissions.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import { type Lang, type Translate, translator } from '../shared/i18n/index.js';
@@ -15,12 +14,12 @@ import type { Chat, Identity, Note } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
 import { MessageBody } from '../shared/ui/message-body.js';
 import type { Notice } from '../shared/ui/message-list.js';
+import { actorOf } from './actor.js';
 
 export const notesTranslator = (lang: Lang): Translate<NotesKey> => translator(noteStrings, lang);
 
 /** Whether this admin may write a note in the chat (the server's rule). */
-export const mayNote = (chat: Chat, me: Identity): boolean =>
-  mayWriteNote(chat, person(me.id, me.name, me.role));
+export const mayNote = (chat: Chat, me: Identity): boolean => mayWriteNote(chat, actorOf(me));
 
 /** The composer's strings in note mode: its box says it writes a note. */
 export function noteComposerStrings(

@@ -1,9 +1,9 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
-import { person } from '../../src/auth/roles.js';
 import { mayListAllChats } from '../../src/chats/permissions.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
+import { actorOf } from './actor.js';
 import { applyChatEvent, type ChatEvent, type Chats, type List, noChats } from './chats.js';
 import { useLiveList } from './use-live-list.js';
 
@@ -36,7 +36,7 @@ export function useChats(
   const assigned = useRef(onAssigned);
   assigned.current = onAssigned;
   const superadmin = me.role === 'superadmin';
-  const seesAll = mayListAllChats(person(me.id, me.name, me.role));
+  const seesAll = mayListAllChats(actorOf(me));
   // The filter as last set, read by the loads: a new filter reloads the all-chats list
   // alone, never the queue and My chats, nor restarts the refresh (each read counts
   // against the caller's read budget, which consoles behind one address share).

@@ -6,7 +6,6 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { person } from '../../src/auth/roles.js';
 import { mayEraseUser, mayExportUser } from '../../src/privacy/permissions.js';
 import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
@@ -14,6 +13,7 @@ import { privacyStrings } from '../shared/i18n/privacy.js';
 import { exportName, saveFile } from '../shared/save-file.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
+import { actorOf } from './actor.js';
 
 interface Props {
   client: ChatClient;
@@ -36,7 +36,7 @@ const reasonOf = (err: unknown) => (err instanceof Error ? err.message : String(
 
 export function UserDataActions({ client, me, chat, lang, erased, onErased }: Props) {
   const p = translator(privacyStrings, lang);
-  const actor = person(me.id, me.name, me.role);
+  const actor = actorOf(me);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<ComponentChildren>();

@@ -2,7 +2,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { maySetMaxChats } from '../../src/agents/status.js';
-import { person } from '../../src/auth/roles.js';
 import { mayListAllChats } from '../../src/chats/permissions.js';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
@@ -15,6 +14,7 @@ import { toolStrings } from '../shared/i18n/tools.js';
 import type { Chat, Message } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useConnection, usePageVisible } from '../shared/use-page.js';
+import { actorOf } from './actor.js';
 import { AgentList } from './agent-list.js';
 import { canAskForNotifications, useAttention } from './attention.js';
 import { AvailabilityToggle } from './availability-toggle.js';
@@ -181,7 +181,7 @@ export function Workspace(props: Props) {
     ['queue', `${c('queue')} (${queue.length})`],
     ['mine', `${c('myChats')} (${mine.length})`],
   ];
-  const actor = person(me.id, me.name, me.role);
+  const actor = actorOf(me);
   if (mayListAllChats(actor)) tabs.push(['all', c('allChats')]);
   // The agents tab is where a superadmin sets each admin's maxChats.
   if (maySetMaxChats(actor)) tabs.push(['agents', c('agents')]);
