@@ -22,7 +22,11 @@ import type { CustomerContext } from './roles.js';
 
 export interface VerifiedToken {
   actor: Person;
-  /** Epoch milliseconds (every token accepted has exp). */
+  /**
+   * Epoch milliseconds after which this server no longer accepts the token: its exp plus the
+   * clock tolerance verification allows, so a socket lives exactly as long as a REST call with
+   * the same token would still be let in (every token accepted has exp).
+   */
   expiresAt: number;
 }
 
@@ -165,7 +169,7 @@ export function createTokenVerifier(
         if (ctx.bytes <= LIMITS.customerContextBytes) actor.ctx = ctx.value;
         else options.onContextDropped?.(actor.id, ctx.bytes);
       }
-      return { actor, expiresAt: exp * 1000 };
+      return { actor, expiresAt: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 };
     },
   };
 }
