@@ -7,12 +7,14 @@
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
+import { rooms } from '../../src/schemas/rooms.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
 import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
 import { type ApiResponse, api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
+import { accepted } from '../helpers/sockets.js';
 import { type StoreTarget, storeTargets } from '../helpers/stores.js';
 import { whereStored } from '../helpers/text-scan.js';
 import { upload, uploaded } from '../helpers/uploads.js';
@@ -207,6 +209,65 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     // The erasure is over: a returning user with the same id uploads as anyone does.
     const again = uploaded(await upload(server, asUploadBy(user, 'uploaded afterwards')));
     expect(await attachments.get(again.id)).toMatchObject({ uploaderId: user.id });
+  });
+
+  it('a socket the disconnect has not reached yet is refused while the user is held, and stores nothing', async () => {
+    const server = world.server();
+    const user = await world.user();
+    const first = await user.client.emitAck('send-message', { content: 'my card is lost' });
+    expect(first).toMatchObject({ success: true });
+    const chatId = accepted(first).chat._id;
+    // Out of the rooms the erasure disconnects: as a socket on a node the disconnect, sent
+    // through the adapter, has not reached yet.
+    server.io.in(rooms.user(user.id)).socketsLeave(rooms.user(user.id));
+    const { privacy } = server.store;
+    const endHold = privacy.endErasureHold;
+    const tries: Record<string, unknown> = {};
+    privacy.endErasureHold = async (holdId) => {
+      // The route has published the erasure's effects: only the hold is left to end.
+      tries.connected = user.client.socket.connected;
+      tries.opening = await user.client.emitAck('send-message', { content: 'still there?' });
+      tries.toErased = await user.client.emitAck('send-message', { chatId, content: 'hello?' });
+      tries.read = await user.client.emitAck('mark-read', {
+        chatId,
+        readerId: user.id,
+        readerType: 'user',
+      });
+      tries.typing = await user.client.emitAck('typing', {
+        chatId,
+        userId: user.id,
+        userName: user.name,
+        isTyping: true,
+      });
+      const uploading = await upload(server, asUploadBy(user, 'a late file'));
+      tries.upload = { status: uploading.status, ...uploading.body };
+      tries.chats = await server.store.listChats({ kind: 'byUser', userId: user.id }, 10);
+      tries.held = await server.store.attachments.bytesHeldBy(user.id);
+      return endHold(holdId);
+    };
+    try {
+      const res = await erase(server, user.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    } finally {
+      privacy.endErasureHold = endHold;
+    }
+    const erased = await server.store.getChat(chatId);
+    expect(tries).toMatchObject({
+      connected: true,
+      opening: { success: false, code: 'ERASURE_IN_PROGRESS' },
+      // Its chat is closed, and no longer theirs: the erasure gave it the pseudonym.
+      toErased: { success: false, code: 'CHAT_CLOSED' },
+      read: { success: false, code: 'FORBIDDEN' },
+      typing: { success: false, code: 'FORBIDDEN' },
+      upload: { status: 409, success: false, code: 'ERASURE_IN_PROGRESS' },
+      chats: [],
+      held: 0,
+    });
+    // The erased chat took nothing: its one message, erased.
+    expect(erased).toMatchObject({ status: 'closed', userName: '[erased]' });
+    const history = await server.store.historyPage(chatId, 1, 10);
+    expect(history.total).toBe(1);
+    expect(history.messages.map((m) => m.content)).toEqual(['[erased]']);
   });
 
   it('an erasure that fails half-way does not hold the user: they open a chat at once, and a later DELETE erases it', async () => {
