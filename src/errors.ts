@@ -172,7 +172,7 @@ export const ERRORS = {
     status: 409,
     message: "This user's data is being erased",
     meaning:
-      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket) while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
+      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket), or a user's upload (`POST /api/attachments`, refused before its file is read, or as its record would be stored: its bytes are deleted), while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened and files uploaded. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
   },
   PRECONDITION_FAILED: {
     status: 412,
@@ -378,10 +378,10 @@ export const chatNotFound = (chatId: string): NotFound =>
 export const userNotFound = (userId: string): NotFound =>
   new NotFound(`Nothing stored names user ${userId}`, 'USER_NOT_FOUND');
 
-/** A chat opened for a user whose erasure runs (store/privacy.ts holds them off). */
+/** A chat opened for, or an upload by, a user whose erasure runs (store/privacy.ts holds them off). */
 export const erasureInProgress = (userId: string): Conflict =>
   new Conflict(
-    `User ${userId} is being erased: no chat is opened for them until the erasure ends`,
+    `User ${userId} is being erased: no chat is opened and no file stored for them until the erasure ends`,
     'ERASURE_IN_PROGRESS',
   );
 

@@ -1438,7 +1438,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'privacy',
     reason:
-      "How long an erasure's hold refuses the user's new chats after its last renewal. An erasure renews it between its steps (one chat closed, one file deleted, one chunk of messages: each well under a second; its last transaction seconds for a user with thousands of chats), so a living erasure never gets near this; a node that died mid-erasure leaves its hold, which stops refusing after this (and the end of the next erasure, of anyone, deletes it: it names the user).",
+      "How long an erasure's hold refuses the user's new chats and uploads after its last renewal. An erasure renews it between its steps (one chat closed, one file deleted, one chunk of messages: each well under a second; its last transaction seconds for a user with thousands of chats), so a living erasure never gets near this; a node that died mid-erasure leaves its hold, which stops refusing after this (and the end of the next erasure, of anyone, deletes it: it names the user).",
   },
   exportPageMessages: {
     value: 500,

@@ -1,8 +1,10 @@
 /**
- * Uploading: admitted before the file is read (the upload budget, the chat, the quota
- * already full), then decided on the bytes read (type, scan, image re-encode) and stored:
- * the bytes first, the record last, so a failure at any step leaves nothing a client can
- * reach, and the blobs it wrote are deleted (a crash between the two is swept later).
+ * Uploading: admitted before the file is read (the upload budget, an erasure of the user,
+ * the chat, the quota already full), then decided on the bytes read (type, scan, image
+ * re-encode) and stored: the bytes first, the record last, so a failure at any step leaves
+ * nothing a client can reach, and the blobs it wrote are deleted (a crash between the two
+ * is swept later). An erasure of the user that began while the file was read or stored
+ * refuses the record's insert (ERASURE_IN_PROGRESS): its bytes go like any refused upload's.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -81,8 +83,9 @@ function boundedFileName(base: string, type: AcceptedType): string {
 }
 
 /**
- * Before the file is read: the caller is someone, within their upload budget, may write
- * in the chat named so far, and has room left. What comes later is checked again.
+ * Before the file is read: the caller is someone, within their upload budget, not a user
+ * an erasure holds, may write in the chat named so far, and has room left. What comes
+ * later is checked again.
  */
 export async function admitUpload(
   deps: AttachmentDeps,
@@ -92,6 +95,7 @@ export async function admitUpload(
   const uploader = requirePerson(actor);
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
+  if (uploader.role === 'user') await deps.store.privacy.refuseWhileHeld(uploader.id);
   if (chatId !== undefined) assertMayWrite(await requireChat(deps.store, chatId), uploader);
   assertWithinQuota(
     await deps.store.attachments.bytesHeldBy(uploader.id),
@@ -184,19 +188,21 @@ export async function uploadAttachment(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
-  await storeWithinQuota(deps, record, prepared);
+  await storeWithinQuota(deps, uploader, record, prepared);
   const links = signerFor(deps.attachments.links, linkViewer(actor));
   return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }
 
 /**
- * The bytes, then the record if the quota still has room: all of them, or none. Checked
- * first on what is stored so far (a full quota writes nothing), then again by the store as
- * it inserts the record, one insert of an uploader at a time across every node: uploads
- * sent together, through one node or several, would each see room the others were filling.
+ * The bytes, then the record if the quota still has room and no erasure holds the user:
+ * all of them, or none. The quota is checked first on what is stored so far (a full quota
+ * writes nothing), then again by the store as it inserts the record, one insert of an
+ * uploader at a time across every node: uploads sent together, through one node or
+ * several, would each see room the others were filling. The hold is asked in that insert.
  */
 async function storeWithinQuota(
   deps: AttachmentDeps,
+  uploader: Person,
   record: AttachmentRecord,
   prepared: Awaited<ReturnType<typeof prepare>>,
 ): Promise<void> {
@@ -209,8 +215,10 @@ async function storeWithinQuota(
     if (prepared.thumbnail && record.thumbKey && record.thumbContentType) {
       await blobs.put(record.thumbKey, prepared.thumbnail.bytes, record.thumbContentType);
     }
-    const refused = await deps.store.attachments.insertIfRoom(record, (held) =>
-      fitsQuota(held, added, quotaBytes),
+    const refused = await deps.store.attachments.insertIfRoom(
+      record,
+      (held) => fitsQuota(held, added, quotaBytes),
+      uploader.role,
     );
     if (refused) throw quotaExceeded(refused.heldBytes, added, quotaBytes);
   } catch (err) {

@@ -14,10 +14,16 @@
  *
  * Then the user's sockets are disconnected on every node, and the chats leave every
  * node's cache. From before step 1 until the route has published that, the user is held:
- * no chat is opened for them (ERASURE_IN_PROGRESS), on any node, so nothing they send
- * meanwhile escapes the erasure (store/privacy.ts, the hold). A second DELETE finds
- * nothing of the user's own id, but chats of the pseudonym or the `user.erased` entry
- * naming it: 200, `alreadyErased`. A user with no chat is erased as well when something
+ * no chat is opened for them and no upload of theirs recorded (ERASURE_IN_PROGRESS), on
+ * any node (store/privacy.ts, the hold). So nothing they send meanwhile escapes the
+ * erasure: a send to a chat step 1 has not closed yet is erased by step 3 or 4, one after
+ * it is refused by the append (the chat is closed, then not theirs); an upload recorded
+ * before the hold is found by steps 2 and 4, one in flight is refused as its record would
+ * be written, and its bytes deleted (attachments/upload.ts). A socket the disconnect has
+ * not reached when the hold ends is then a returning user: what it stores is new.
+ *
+ * A second DELETE finds nothing of the user's own id, but chats of the pseudonym or the
+ * `user.erased` entry naming it: 200, `alreadyErased`. A user with no chat is erased as well when something
  * still names them: uploads no message used, or audit entries of what they did in chats
  * retention deleted (steps 2 and 4).
  */
@@ -152,7 +158,8 @@ async function eraseHeld(
     // Another DELETE of this user finished first: it erased everything.
     return { reply: { userId, alreadyErased: true, ...NOTHING }, effects };
   }
-  // Uploaded meanwhile: their records went with the rest.
+  // Uploaded meanwhile (an admin's, into their chats: the user's are held): their records
+  // went with the rest.
   for (const key of erased.blobKeys) await blobs.delete(key);
   for (const id of erased.chatIds) {
     const chat = await store.getChat(id);

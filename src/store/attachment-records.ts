@@ -10,7 +10,9 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditDraft } from '../audit/chain.js';
+import type { Role } from '../schemas/vocabulary.js';
 import { appendAudit } from './audit-log.js';
+import { refuseWhileErased } from './privacy.js';
 import type { AttachmentsTable, Database } from './schema.js';
 import type { FirstChunk } from './sqlite-blobs-thread.js';
 
@@ -33,11 +35,14 @@ export interface AttachmentRecords {
    * Inserts the record if `fits` says the bytes the uploader's attachments hold leave room
    * for it; otherwise inserts nothing and answers what they hold. Read and decided in the
    * insert's transaction, one insert of an uploader at a time, so uploads through different
-   * nodes cannot pass the quota together.
+   * nodes cannot pass the quota together. A user's (`uploaderRole`) is refused
+   * (ERASURE_IN_PROGRESS), nothing inserted, while an erasure holds them: decided in the
+   * same transaction (privacy.ts, the hold).
    */
   insertIfRoom(
     record: AttachmentRecord,
     fits: (heldBytes: number) => boolean,
+    uploaderRole: Role,
   ): Promise<QuotaRefusal | undefined>;
   get(id: string): Promise<AttachmentRecord | undefined>;
   /** The attachments the given messages used (a message uses one at most). */
@@ -119,9 +124,13 @@ export function kyselyAttachmentRecords(
         await db.insertInto('attachments').values(record).execute();
       }),
 
-    insertIfRoom: (record, fits) =>
+    insertIfRoom: (record, fits, uploaderRole) =>
       guard(() =>
         db.transaction().execute(async (trx) => {
+          // Under the hold's lock until the commit: an erasure holding the user afterwards
+          // finds this record (it reads their uploads after its hold), one holding them
+          // already refuses it. An admin sharing the id is no one an erasure holds.
+          if (uploaderRole === 'user') await refuseWhileErased(trx, kind, record.uploaderId);
           // SQLite runs one writing transaction at a time already; PostgreSQL's
           // transactions would each sum without the other's row without the lock.
           if (kind === 'postgres') {

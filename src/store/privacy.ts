@@ -13,10 +13,12 @@
  * chats still carry the user's id, so a DELETE that failed half-way finds them again.
  *
  * Hold: for the whole erasure a row of `erasure_holds` names the user, and no chat is
- * opened for them while it is fresh (refuseWhileErased, in the opening's transaction). On
- * PostgreSQL the opening takes the user's advisory lock shared before it reads the holds,
- * the hold is written under it exclusive: an opening that read "no hold" has committed
- * before the hold did, so the erasure, which reads the chats after, finds its chat.
+ * opened for them, nor an upload of theirs recorded, while it is fresh (refuseWhileErased,
+ * in the transaction that inserts the chat or the attachment record). On PostgreSQL that
+ * transaction takes the user's advisory lock shared before it reads the holds, the hold is
+ * written under it exclusive: a transaction that read "no hold" has committed before the
+ * hold did, so the erasure, which reads the user's chats and uploads after, finds its row.
+ * On SQLite one connection runs the transactions one after the other: the same order.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import {
@@ -115,7 +117,15 @@ export interface PrivacyRecords {
    * entry of what they did or of an export of them (what an export is answered for).
    */
   namesUser(userId: string): Promise<boolean>;
-  /** Holds the user's chats from opening until endErasureHold (or stale): the hold's id. */
+  /**
+   * Refuses (ERASURE_IN_PROGRESS) while an erasure holds the user, asked on its own: an
+   * early answer for work that asks again, under the lock, where it commits (an upload).
+   */
+  refuseWhileHeld(userId: string): Promise<void>;
+  /**
+   * Holds the user from now until endErasureHold (or stale): no chat is opened for them and
+   * no upload of theirs recorded. The hold's id.
+   */
   holdErasure(userId: string): Promise<string>;
   /** Marks the hold alive now: it refuses for `erasureHoldStaleMs` more. */
   renewErasureHold(holdId: string): Promise<void>;
@@ -149,8 +159,8 @@ const staleBefore = (): string =>
   new Date(Date.now() - TUNABLES.erasureHoldStaleMs.value).toISOString();
 
 /**
- * In the transaction that opens a chat for `userId`, before its insert: refuses
- * (ERASURE_IN_PROGRESS) while an erasure of the user holds them. One indexed read.
+ * In the transaction that opens a chat for `userId` or records their upload, before its
+ * insert: refuses (ERASURE_IN_PROGRESS) while an erasure of the user holds them.
  */
 export async function refuseWhileErased(
   trx: Kysely<Database>,
@@ -158,7 +168,12 @@ export async function refuseWhileErased(
   userId: string,
 ): Promise<void> {
   await lockAgainstErasure(trx, kind, userId, 'shared');
-  const held = await trx
+  await refuseIfHeld(trx, userId);
+}
+
+/** The hold's one question (one indexed read): refuses while a fresh hold names the user. */
+async function refuseIfHeld(db: Kysely<Database>, userId: string): Promise<void> {
+  const held = await db
     .selectFrom('erasure_holds')
     .select('id')
     .where('userId', '=', userId)
@@ -395,6 +410,9 @@ export function kyselyPrivacyRecords(
       }),
 
     namesUser: (userId) => guard(() => namesUserIn(db, kind, userId)),
+
+    // Without the lock: what it answers may change at once either way; the commit decides.
+    refuseWhileHeld: (userId) => guard(() => refuseIfHeld(db, userId)),
 
     holdErasure: (userId) =>
       guard(() =>

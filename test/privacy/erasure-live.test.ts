@@ -1,18 +1,23 @@
 /**
  * Erasure against live traffic: what the user does while DELETE /api/users/:userId runs
- * leaves nothing of them that is still open, routed or queued afterwards. For the whole
- * erasure the user is held: no chat is opened for them, by REST or by a socket's send
- * without chatId, on any node, until their sockets are disconnected.
+ * leaves nothing of them that is still open, routed, queued or stored afterwards. For the
+ * whole erasure the user is held: no chat is opened for them, by REST or by a socket's
+ * send without chatId, and no upload of theirs stored, on any node, until their sockets
+ * are disconnected.
  */
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
+import { rooms } from '../../src/schemas/rooms.js';
 import type { Chat } from '../../src/schemas/shapes.js';
 import type { RunningServer } from '../../src/server.js';
+import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
-import { api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
+import { type ApiResponse, api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
+import { accepted } from '../helpers/sockets.js';
 import { type StoreTarget, storeTargets } from '../helpers/stores.js';
 import { whereStored } from '../helpers/text-scan.js';
+import { upload, uploaded } from '../helpers/uploads.js';
 import { useWorld } from '../helpers/world.js';
 
 const AS_SUPER = 'adminId=eraser&isSuperAdmin=true';
@@ -22,6 +27,22 @@ const erase = async (server: RunningServer, userId: string) =>
     'DELETE /api/users/:userId',
     await api(server, 'DELETE', `/api/users/${userId}?${AS_SUPER}`),
   );
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** An upload of a small text file by `user` (AUTH_MODE=none: the fields name them). */
+const asUploadBy = (user: { id: string; name: string }, text: string) => ({
+  bytes: text,
+  name: 'statement.txt',
+  type: 'text/plain',
+  fields: { senderId: user.id, senderType: 'user', senderName: user.name },
+});
 
 /** Runs `during` when the erasure's last step has run, before the route disconnects the user. */
 function afterLastStep(server: RunningServer, during: () => Promise<void>): () => void {
@@ -110,6 +131,143 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const again = await api(server, 'POST', '/api/chats', { userId: user.id, userName: 'Olim' });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body).toMatchObject({ isNew: true, chat: { userId: user.id, userName: 'Olim' } });
+  });
+
+  it('an upload that began before the erasure and stores its record after its last step is refused, leaving no record and no bytes', async () => {
+    const server = world.server();
+    const user = await world.user();
+    const sent = await user.client.emitAck('send-message', { content: 'a statement follows' });
+    expect(sent).toMatchObject({ success: true });
+    // The upload's bytes are stored; its record waits until the erasure's last step has run.
+    const { attachments } = server.store;
+    const insert = attachments.insertIfRoom;
+    const reached = deferred<AttachmentRecord>();
+    const go = deferred<void>();
+    attachments.insertIfRoom = async (record, fits, role) => {
+      if (record.uploaderId === user.id) {
+        reached.resolve(record);
+        await go.promise;
+      }
+      return insert(record, fits, role);
+    };
+    let late: ApiResponse | undefined;
+    try {
+      const uploading = upload(server, asUploadBy(user, 'statement 0042'));
+      const record = await reached.promise;
+      expect(await attachments.firstChunkBytes(record.blobKey)).toBeGreaterThan(0);
+      const restore = afterLastStep(server, async () => {
+        go.resolve();
+        late = await uploading;
+      });
+      try {
+        const res = await erase(server, user.id);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        // Nothing of it was there to erase: its record was not written.
+        expect(succeeded(res)).toMatchObject({ alreadyErased: false, chats: 1, attachments: 0 });
+      } finally {
+        restore();
+      }
+      expect(late?.status, JSON.stringify(late?.body)).toBe(409);
+      expect(late?.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
+      expect(String(late?.body.error)).toContain('being erased');
+      expect(await attachments.get(record.id)).toBeUndefined();
+      expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
+      expect(await attachments.bytesHeldBy(user.id)).toBe(0);
+    } finally {
+      attachments.insertIfRoom = insert;
+    }
+  });
+
+  it('an upload while the user is held is refused before anything of it is stored; after the erasure the same id uploads again', async () => {
+    const server = world.server();
+    const user = await world.user();
+    const sent = await user.client.emitAck('send-message', { content: 'my card is lost' });
+    expect(sent).toMatchObject({ success: true });
+    const { attachments } = server.store;
+    const insert = attachments.insertIfRoom;
+    let inserts = 0;
+    attachments.insertIfRoom = (record, fits, role) => {
+      if (record.uploaderId === user.id) inserts++;
+      return insert(record, fits, role);
+    };
+    let refused: ApiResponse | undefined;
+    const restore = afterLastStep(server, async () => {
+      refused = await upload(server, asUploadBy(user, 'uploaded while held'));
+    });
+    try {
+      const res = await erase(server, user.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    } finally {
+      restore();
+      attachments.insertIfRoom = insert;
+    }
+    expect(refused?.status, JSON.stringify(refused?.body)).toBe(409);
+    expect(refused?.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
+    // Refused on arrival: its record was never asked for (nor were its bytes stored).
+    expect(inserts).toBe(0);
+    expect(await attachments.bytesHeldBy(user.id)).toBe(0);
+    // The erasure is over: a returning user with the same id uploads as anyone does.
+    const again = uploaded(await upload(server, asUploadBy(user, 'uploaded afterwards')));
+    expect(await attachments.get(again.id)).toMatchObject({ uploaderId: user.id });
+  });
+
+  it('a socket the disconnect has not reached yet is refused while the user is held, and stores nothing', async () => {
+    const server = world.server();
+    const user = await world.user();
+    const first = await user.client.emitAck('send-message', { content: 'my card is lost' });
+    expect(first).toMatchObject({ success: true });
+    const chatId = accepted(first).chat._id;
+    // Out of the rooms the erasure disconnects: as a socket on a node the disconnect, sent
+    // through the adapter, has not reached yet.
+    server.io.in(rooms.user(user.id)).socketsLeave(rooms.user(user.id));
+    const { privacy } = server.store;
+    const endHold = privacy.endErasureHold;
+    const tries: Record<string, unknown> = {};
+    privacy.endErasureHold = async (holdId) => {
+      // The route has published the erasure's effects: only the hold is left to end.
+      tries.connected = user.client.socket.connected;
+      tries.opening = await user.client.emitAck('send-message', { content: 'still there?' });
+      tries.toErased = await user.client.emitAck('send-message', { chatId, content: 'hello?' });
+      tries.read = await user.client.emitAck('mark-read', {
+        chatId,
+        readerId: user.id,
+        readerType: 'user',
+      });
+      tries.typing = await user.client.emitAck('typing', {
+        chatId,
+        userId: user.id,
+        userName: user.name,
+        isTyping: true,
+      });
+      const uploading = await upload(server, asUploadBy(user, 'a late file'));
+      tries.upload = { status: uploading.status, ...uploading.body };
+      tries.chats = await server.store.listChats({ kind: 'byUser', userId: user.id }, 10);
+      tries.held = await server.store.attachments.bytesHeldBy(user.id);
+      return endHold(holdId);
+    };
+    try {
+      const res = await erase(server, user.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    } finally {
+      privacy.endErasureHold = endHold;
+    }
+    const erased = await server.store.getChat(chatId);
+    expect(tries).toMatchObject({
+      connected: true,
+      opening: { success: false, code: 'ERASURE_IN_PROGRESS' },
+      // Its chat is closed, and no longer theirs: the erasure gave it the pseudonym.
+      toErased: { success: false, code: 'CHAT_CLOSED' },
+      read: { success: false, code: 'FORBIDDEN' },
+      typing: { success: false, code: 'FORBIDDEN' },
+      upload: { status: 409, success: false, code: 'ERASURE_IN_PROGRESS' },
+      chats: [],
+      held: 0,
+    });
+    // The erased chat took nothing: its one message, erased.
+    expect(erased).toMatchObject({ status: 'closed', userName: '[erased]' });
+    const history = await server.store.historyPage(chatId, 1, 10);
+    expect(history.total).toBe(1);
+    expect(history.messages.map((m) => m.content)).toEqual(['[erased]']);
   });
 
   it('an erasure that fails half-way does not hold the user: they open a chat at once, and a later DELETE erases it', async () => {

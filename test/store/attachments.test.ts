@@ -14,9 +14,11 @@ import {
   kyselyAttachmentRecords,
 } from '../../src/store/attachment-records.js';
 import { openStore } from '../../src/store/open.js';
+import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import type { Database } from '../../src/store/schema.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
 import { blobStoreContract } from '../attachments/blob-store-contract.js';
+import { waitUntil } from '../helpers/processes.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const id = () => randomBytes(12).toString('hex');
@@ -170,6 +172,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
           // Room for one: reads that overlapped would each see room (two reads run before
           // the first insert on SQLite when nothing holds them apart).
           (held) => held + 400 <= 600,
+          'user',
         ),
       );
       const outcomes = await Promise.all(uploads);
@@ -184,14 +187,34 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
         asked.push(held);
         return true;
       };
-      expect(await store.attachments.insertIfRoom(record('quota-race', { size: 200 }), room)).toBe(
-        undefined,
-      );
+      expect(
+        await store.attachments.insertIfRoom(record('quota-race', { size: 200 }), room, 'user'),
+      ).toBe(undefined);
       expect(asked).toEqual([400]);
       expect(await store.attachments.bytesHeldBy('quota-race')).toBe(600);
     } finally {
       if (other !== store) await other.close();
     }
+  });
+
+  it("a user's record is not inserted while an erasure holds them (an admin's of the same id is); once the hold ends it is", async () => {
+    const userId = `held-uploader-${id()}`;
+    const room = () => true;
+    const holdId = await store.privacy.holdErasure(userId);
+    await expect(store.privacy.refuseWhileHeld(userId)).rejects.toMatchObject({
+      code: 'ERASURE_IN_PROGRESS',
+    });
+    await expect(
+      store.attachments.insertIfRoom(record(userId), room, 'user'),
+    ).rejects.toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
+    expect(await store.attachments.bytesHeldBy(userId)).toBe(0);
+    // An admin who happens to have the id is no one the erasure holds.
+    expect(await store.attachments.insertIfRoom(record(userId), room, 'admin')).toBe(undefined);
+    expect(await store.attachments.bytesHeldBy(userId)).toBe(1000);
+    await store.privacy.endErasureHold(holdId);
+    await store.privacy.refuseWhileHeld(userId);
+    expect(await store.attachments.insertIfRoom(record(userId), room, 'user')).toBe(undefined);
+    expect(await store.attachments.bytesHeldBy(userId)).toBe(2000);
   });
 
   it('an append with an attachment marks it used by that message, in its chat; a second use is refused', async () => {
@@ -355,6 +378,59 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
       expect(
         (await readAll(await databaseBlobStore(store.attachments).get('k-relaxed')))?.equals(bytes),
       ).toBe(true);
+    });
+  },
+);
+
+describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
+  "a user's record beside another node's erasure hold on $name",
+  (target) => {
+    let db: TestDatabase;
+    let store: Store;
+    let otherNode: pg.Client;
+    beforeAll(async () => {
+      db = await target.create();
+      store = await openStore(db.config);
+      if (db.config.kind !== 'postgres') throw new Error('a PostgreSQL target');
+      otherNode = new pg.Client(db.config.url);
+      await otherNode.connect();
+    });
+    afterAll(async () => {
+      await otherNode?.end();
+      await store?.close();
+      await db?.drop();
+    });
+
+    it('an insert while another node writes its hold waits for that hold, then is refused', async () => {
+      const userId = `held-on-another-node-${id()}`;
+      // Another node's holdErasure, stopped between taking the user's lock and its commit.
+      await otherNode.query('BEGIN');
+      await otherNode.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        ERASURE_LOCK_CLASS,
+        userId,
+      ]);
+      await otherNode.query(
+        'INSERT INTO erasure_holds (id, "userId", "heldAt") VALUES ($1, $2, $3)',
+        [`hold-${id()}`, userId, new Date().toISOString()],
+      );
+      let settled = false;
+      const inserting = store.attachments
+        .insertIfRoom(record(userId), () => true, 'user')
+        .finally(() => {
+          settled = true;
+        });
+      // Read without the lock, the holds would have been empty and the record inserted.
+      await waitUntil('the insert waits for the hold', async () => {
+        const { rows } = await otherNode.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return settled || Number(rows[0]?.n ?? 0) > 0;
+      });
+      expect(settled).toBe(false);
+      await otherNode.query('COMMIT');
+      await expect(inserting).rejects.toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
+      expect(await store.attachments.bytesHeldBy(userId)).toBe(0);
     });
   },
 );
