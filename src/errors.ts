@@ -172,7 +172,7 @@ export const ERRORS = {
     status: 409,
     message: "This user's data is being erased",
     meaning:
-      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket), or a user's upload (`POST /api/attachments`, refused before its file is read, or as its record would be stored: its bytes are deleted), while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened and files uploaded. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
+      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket), or a user's upload (`POST /api/attachments`, refused before its file is read, or as its record would be stored: its bytes are deleted), while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node, or an upload whose file was on its way when such an erasure ended: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened and files uploaded. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
   },
   PRECONDITION_FAILED: {
     status: 412,
@@ -382,6 +382,13 @@ export const userNotFound = (userId: string): NotFound =>
 export const erasureInProgress = (userId: string): Conflict =>
   new Conflict(
     `User ${userId} is being erased: no chat is opened and no file stored for them until the erasure ends`,
+    'ERASURE_IN_PROGRESS',
+  );
+
+/** An upload whose file was on its way while its uploader was erased: not stored. */
+export const erasedDuringUpload = (userId: string): Conflict =>
+  new Conflict(
+    `User ${userId} was erased while this file was being uploaded: it was not stored`,
     'ERASURE_IN_PROGRESS',
   );
 

@@ -16,7 +16,7 @@ import type { Outcome } from '../outcome.js';
 import { redactClientText } from '../redaction/client-text.js';
 import type { UploadedAttachment } from '../schemas/shapes.js';
 import { cutText } from '../schemas/text-rules.js';
-import type { AttachmentRecord } from '../store/attachment-records.js';
+import type { AttachmentRecord, UploaderStanding } from '../store/attachment-records.js';
 import { requireChat } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import {
@@ -48,6 +48,17 @@ export interface UploadedFile {
 export interface UploadInput {
   chatId?: string | undefined;
   file: UploadedFile;
+  /**
+   * When the upload was admitted (admitUpload's `at`): an erasure of the uploader that ended
+   * since refuses it. Without it, the start of this call.
+   */
+  admittedAt?: string | undefined;
+}
+
+/** An upload let in: by whom, and when (ISO), before a byte of its file was read. */
+export interface Admission {
+  uploader: Person;
+  at: string;
 }
 
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
@@ -91,8 +102,10 @@ export async function admitUpload(
   deps: AttachmentDeps,
   actor: Actor,
   chatId: string | undefined,
-): Promise<Person> {
+): Promise<Admission> {
   const uploader = requirePerson(actor);
+  // Before the hold is asked: an erasure that starts after it is one the file straddles.
+  const at = new Date().toISOString();
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   if (uploader.role === 'user') await deps.store.privacy.refuseWhileHeld(uploader.id);
@@ -102,7 +115,7 @@ export async function admitUpload(
     1,
     deps.attachments.quotaBytes,
   );
-  return uploader;
+  return { uploader, at };
 }
 
 /**
@@ -154,6 +167,7 @@ export async function uploadAttachment(
   input: UploadInput,
 ): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const uploader = requirePerson(actor);
+  const admittedAt = input.admittedAt ?? new Date().toISOString();
   if (input.chatId !== undefined) {
     assertMayWrite(await requireChat(deps.store, input.chatId), uploader);
   }
@@ -188,7 +202,7 @@ export async function uploadAttachment(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
-  await storeWithinQuota(deps, uploader, record, prepared);
+  await storeWithinQuota(deps, { role: uploader.role, admittedAt }, record, prepared);
   const links = signerFor(deps.attachments.links, linkViewer(actor));
   return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }
@@ -202,7 +216,7 @@ export async function uploadAttachment(
  */
 async function storeWithinQuota(
   deps: AttachmentDeps,
-  uploader: Person,
+  uploader: UploaderStanding,
   record: AttachmentRecord,
   prepared: Awaited<ReturnType<typeof prepare>>,
 ): Promise<void> {
@@ -218,7 +232,7 @@ async function storeWithinQuota(
     const refused = await deps.store.attachments.insertIfRoom(
       record,
       (held) => fitsQuota(held, added, quotaBytes),
-      uploader.role,
+      uploader,
     );
     if (refused) throw quotaExceeded(refused.heldBytes, added, quotaBytes);
   } catch (err) {

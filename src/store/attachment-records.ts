@@ -9,10 +9,10 @@
  * database's own table before it existed are still read, swept and deleted there.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { AuditDraft } from '../audit/chain.js';
+import { type AuditDraft, pseudonym } from '../audit/chain.js';
 import type { Role } from '../schemas/vocabulary.js';
 import { appendAudit } from './audit-log.js';
-import { refuseWhileErased } from './privacy.js';
+import { refuseUploadOfErased } from './privacy.js';
 import type { AttachmentsTable, Database } from './schema.js';
 import type { FirstChunk } from './sqlite-blobs-thread.js';
 
@@ -29,20 +29,26 @@ export interface QuotaRefusal {
  */
 const QUOTA_LOCK_CLASS = 0x71756f74;
 
+/** Who records an upload, and since when its file was on its way (ISO time of its admission). */
+export interface UploaderStanding {
+  role: Role;
+  admittedAt: string;
+}
+
 export interface AttachmentRecords {
   insert(record: AttachmentRecord): Promise<void>;
   /**
    * Inserts the record if `fits` says the bytes the uploader's attachments hold leave room
    * for it; otherwise inserts nothing and answers what they hold. Read and decided in the
    * insert's transaction, one insert of an uploader at a time, so uploads through different
-   * nodes cannot pass the quota together. A user's (`uploaderRole`) is refused
-   * (ERASURE_IN_PROGRESS), nothing inserted, while an erasure holds them: decided in the
-   * same transaction (privacy.ts, the hold).
+   * nodes cannot pass the quota together. A user's upload is refused (ERASURE_IN_PROGRESS),
+   * nothing inserted, while an erasure holds them or when one ended after the upload was
+   * admitted: decided in the same transaction (privacy.ts, the hold).
    */
   insertIfRoom(
     record: AttachmentRecord,
     fits: (heldBytes: number) => boolean,
-    uploaderRole: Role,
+    uploader: UploaderStanding,
   ): Promise<QuotaRefusal | undefined>;
   get(id: string): Promise<AttachmentRecord | undefined>;
   /** The attachments the given messages used (a message uses one at most). */
@@ -124,13 +130,18 @@ export function kyselyAttachmentRecords(
         await db.insertInto('attachments').values(record).execute();
       }),
 
-    insertIfRoom: (record, fits, uploaderRole) =>
-      guard(() =>
-        db.transaction().execute(async (trx) => {
+    insertIfRoom: (record, fits, uploader) =>
+      guard(async () => {
+        const sealedId =
+          uploader.role === 'user' ? pseudonym(await auditKey(), record.uploaderId) : undefined;
+        return db.transaction().execute(async (trx) => {
           // Under the hold's lock until the commit: an erasure holding the user afterwards
           // finds this record (it reads their uploads after its hold), one holding them
-          // already refuses it. An admin sharing the id is no one an erasure holds.
-          if (uploaderRole === 'user') await refuseWhileErased(trx, kind, record.uploaderId);
+          // already, or one that ended while the file was on its way, refuses it. An admin
+          // sharing the id is no one an erasure holds.
+          if (sealedId !== undefined) {
+            await refuseUploadOfErased(trx, kind, record.uploaderId, sealedId, uploader.admittedAt);
+          }
           // SQLite runs one writing transaction at a time already; PostgreSQL's
           // transactions would each sum without the other's row without the lock.
           if (kind === 'postgres') {
@@ -142,8 +153,8 @@ export function kyselyAttachmentRecords(
           if (!fits(heldBytes)) return { heldBytes };
           await trx.insertInto('attachments').values(record).execute();
           return undefined;
-        }),
-      ),
+        });
+      }),
 
     get: (id) =>
       guard(() => db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst()),

@@ -30,7 +30,7 @@ import {
   pseudonym,
   sealingOf,
 } from '../audit/chain.js';
-import { erasureInProgress } from '../errors.js';
+import { erasedDuringUpload, erasureInProgress } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 /** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
@@ -169,6 +169,28 @@ export async function refuseWhileErased(
 ): Promise<void> {
   await lockAgainstErasure(trx, kind, userId, 'shared');
   await refuseIfHeld(trx, userId);
+}
+
+/**
+ * In the transaction that records `userId`'s upload, before its insert: refuses while an
+ * erasure holds them, and when one ended after `since`, the upload's admission (its file was
+ * on its way while the person was erased: it is theirs, not a returning user's). `sealedId`
+ * is the pseudonym the erasure's `user.erased` entry names them by. Each node stamps with its
+ * own clock: a skew between nodes larger than the upload's length would let one through.
+ */
+export async function refuseUploadOfErased(
+  trx: Kysely<Database>,
+  kind: 'sqlite' | 'postgres',
+  userId: string,
+  sealedId: string,
+  since: string,
+): Promise<void> {
+  await refuseWhileErased(trx, kind, userId);
+  const erased = await deskEntriesAbout(trx, kind, 'user.erased', sealedId)
+    .where('at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  if (erased !== undefined) throw erasedDuringUpload(userId);
 }
 
 /** The hold's one question (one indexed read): refuses while a fresh hold names the user. */

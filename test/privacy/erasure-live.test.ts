@@ -143,12 +143,12 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const insert = attachments.insertIfRoom;
     const reached = deferred<AttachmentRecord>();
     const go = deferred<void>();
-    attachments.insertIfRoom = async (record, fits, role) => {
+    attachments.insertIfRoom = async (record, fits, uploader) => {
       if (record.uploaderId === user.id) {
         reached.resolve(record);
         await go.promise;
       }
-      return insert(record, fits, role);
+      return insert(record, fits, uploader);
     };
     let late: ApiResponse | undefined;
     try {
@@ -178,6 +178,45 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     }
   });
 
+  it("an upload admitted before an erasure whose record lands after the erasure has ended is refused: the file is the erased person's", async () => {
+    const server = world.server();
+    const user = await world.user();
+    const sent = await user.client.emitAck('send-message', { content: 'a slow upload follows' });
+    expect(sent).toMatchObject({ success: true });
+    const { attachments } = server.store;
+    const insert = attachments.insertIfRoom;
+    const reached = deferred<AttachmentRecord>();
+    const go = deferred<void>();
+    attachments.insertIfRoom = async (record, fits, uploader) => {
+      if (record.uploaderId === user.id) {
+        reached.resolve(record);
+        await go.promise;
+      }
+      return insert(record, fits, uploader);
+    };
+    try {
+      const uploading = upload(server, asUploadBy(user, 'statement 0043'));
+      const record = await reached.promise;
+      // The whole erasure runs, hold and all, while the record waits.
+      const res = await erase(server, user.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      await server.store.privacy.refuseWhileHeld(user.id);
+      go.resolve();
+      const late = await uploading;
+      expect(late.status, JSON.stringify(late.body)).toBe(409);
+      expect(late.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
+      expect(String(late.body.error)).toContain('erased while this file was being uploaded');
+      expect(await attachments.get(record.id)).toBeUndefined();
+      expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
+      expect(await attachments.bytesHeldBy(user.id)).toBe(0);
+    } finally {
+      attachments.insertIfRoom = insert;
+    }
+    // Admitted after the erasure: a returning user's file, stored.
+    const fresh = await upload(server, asUploadBy(user, 'a new statement'));
+    expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+  });
+
   it('an upload while the user is held is refused before anything of it is stored; after the erasure the same id uploads again', async () => {
     const server = world.server();
     const user = await world.user();
@@ -186,9 +225,9 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const { attachments } = server.store;
     const insert = attachments.insertIfRoom;
     let inserts = 0;
-    attachments.insertIfRoom = (record, fits, role) => {
+    attachments.insertIfRoom = (record, fits, uploader) => {
       if (record.uploaderId === user.id) inserts++;
-      return insert(record, fits, role);
+      return insert(record, fits, uploader);
     };
     let refused: ApiResponse | undefined;
     const restore = afterLastStep(server, async () => {

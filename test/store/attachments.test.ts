@@ -12,6 +12,7 @@ import type { Chat } from '../../src/schemas/shapes.js';
 import {
   type AttachmentRecord,
   kyselyAttachmentRecords,
+  type UploaderStanding,
 } from '../../src/store/attachment-records.js';
 import { openStore } from '../../src/store/open.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
@@ -22,6 +23,10 @@ import { waitUntil } from '../helpers/processes.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const id = () => randomBytes(12).toString('hex');
+
+/** Who inserts a record, admitted now. */
+const asUser = (): UploaderStanding => ({ role: 'user', admittedAt: new Date().toISOString() });
+const asAdmin = (): UploaderStanding => ({ role: 'admin', admittedAt: new Date().toISOString() });
 
 const record = (uploaderId: string, over: Partial<AttachmentRecord> = {}): AttachmentRecord => {
   const aid = id();
@@ -172,7 +177,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
           // Room for one: reads that overlapped would each see room (two reads run before
           // the first insert on SQLite when nothing holds them apart).
           (held) => held + 400 <= 600,
-          'user',
+          asUser(),
         ),
       );
       const outcomes = await Promise.all(uploads);
@@ -188,7 +193,7 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
         return true;
       };
       expect(
-        await store.attachments.insertIfRoom(record('quota-race', { size: 200 }), room, 'user'),
+        await store.attachments.insertIfRoom(record('quota-race', { size: 200 }), room, asUser()),
       ).toBe(undefined);
       expect(asked).toEqual([400]);
       expect(await store.attachments.bytesHeldBy('quota-race')).toBe(600);
@@ -205,15 +210,15 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       code: 'ERASURE_IN_PROGRESS',
     });
     await expect(
-      store.attachments.insertIfRoom(record(userId), room, 'user'),
+      store.attachments.insertIfRoom(record(userId), room, asUser()),
     ).rejects.toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
     expect(await store.attachments.bytesHeldBy(userId)).toBe(0);
     // An admin who happens to have the id is no one the erasure holds.
-    expect(await store.attachments.insertIfRoom(record(userId), room, 'admin')).toBe(undefined);
+    expect(await store.attachments.insertIfRoom(record(userId), room, asAdmin())).toBe(undefined);
     expect(await store.attachments.bytesHeldBy(userId)).toBe(1000);
     await store.privacy.endErasureHold(holdId);
     await store.privacy.refuseWhileHeld(userId);
-    expect(await store.attachments.insertIfRoom(record(userId), room, 'user')).toBe(undefined);
+    expect(await store.attachments.insertIfRoom(record(userId), room, asUser())).toBe(undefined);
     expect(await store.attachments.bytesHeldBy(userId)).toBe(2000);
   });
 
@@ -415,7 +420,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
       );
       let settled = false;
       const inserting = store.attachments
-        .insertIfRoom(record(userId), () => true, 'user')
+        .insertIfRoom(record(userId), () => true, asUser())
         .finally(() => {
           settled = true;
         });

@@ -21,6 +21,7 @@ import {
   type ReceivedFile,
 } from '../../attachments/file-intake.js';
 import {
+  type Admission,
   admitUpload,
   releaseUpload,
   type UploadedFile,
@@ -28,7 +29,7 @@ import {
 } from '../../attachments/upload.js';
 import { type BudgetGate, budgetGate, monotonicMs } from '../../attachments/upload-budget.js';
 import { paceWatch, type UploadPace } from '../../attachments/upload-pace.js';
-import { ANONYMOUS, type Person, senderClaim } from '../../auth/actor.js';
+import { ANONYMOUS, senderClaim } from '../../auth/actor.js';
 import { AppError, InvalidInput } from '../../errors.js';
 import {
   AttachmentLinkQuery,
@@ -243,7 +244,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         const { pace: bounds, uploadBudget } = ctx.deps.attachments;
         const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
         const pace = watchPace(req.raw, bounds, gate);
-        let uploader: Person | undefined;
+        let admission: Admission | undefined;
         const fields: Record<string, string> = {};
         const actorOf = () => {
           const { senderId, senderName, senderType } = parseFields(fields);
@@ -267,7 +268,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               throw formError(`The file part must be named "file", not "${part.fieldname}"`);
             }
             // Before reading a byte of the file: who, their budget, the chat so far, the quota.
-            uploader = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
+            admission = await admitUpload(ctx.deps, await actorOf(), parseFields(fields).chatId);
             intake = fileIntake(maxBytes, declaredLength(req.raw), buffers);
             file = {
               ...(await readFile(part.file, intake, maxBytes, gate)),
@@ -298,9 +299,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
             if (timedOut || req.raw.readableAborted) {
               // Admitted, or being admitted while it ended: its budget goes back.
-              if (uploader) await releaseUpload(ctx.deps, uploader);
+              if (admission) await releaseUpload(ctx.deps, admission.uploader);
               else {
-                const late = () => (uploader ? releaseUpload(ctx.deps, uploader) : undefined);
+                const late = () =>
+                  admission ? releaseUpload(ctx.deps, admission.uploader) : undefined;
                 reading.then(late, late).catch(() => {});
               }
             }
@@ -311,7 +313,11 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           }
           if (!file) throw formError('No file: the form needs one part named "file"');
           const { chatId } = parseFields(fields);
-          return respond(ctx, await uploadAttachment(ctx.deps, await actorOf(), { chatId, file }));
+          const admittedAt = admission?.at;
+          return respond(
+            ctx,
+            await uploadAttachment(ctx.deps, await actorOf(), { chatId, file, admittedAt }),
+          );
         }
       },
     );
