@@ -22,6 +22,7 @@ import type {
   ClientEventPayload,
   TypedClientToServerEvents,
 } from '../../src/schemas/events.js';
+import { namedAdminClaimOf } from './claim.js';
 import { refusalCode } from './connection-refusal.js';
 import {
   type RestCall,
@@ -225,15 +226,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   const identify = () =>
     identity.role === 'user'
       ? rawEmit('join-user', { userId: identity.id, userName: identity.name }, ACK_TIMEOUT_MS)
-      : rawEmit(
-          'join-admin',
-          {
-            adminId: identity.id,
-            adminName: identity.name,
-            isSuperAdmin: identity.role === 'superadmin',
-          },
-          ACK_TIMEOUT_MS,
-        );
+      : rawEmit('join-admin', namedAdminClaimOf(identity), ACK_TIMEOUT_MS);
 
   socket.on('connect', async () => {
     const reconnect = connectedOnce;

@@ -5,6 +5,7 @@
  * sign-out on a 401.
  */
 import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
+import { adminClaimOf } from '../../shared/claim.js';
 import type { ChatClient } from '../../shared/client.js';
 import type { RestRequest, RestSuccess } from '../../shared/rest.js';
 import type { Identity } from '../../shared/types.js';
@@ -40,10 +41,10 @@ type Query = RestRequest<'GET /api/reports/summary'>['query'];
 export function reportsApi({ client, me }: ReportsApiOptions): ReportsApi {
   // Who asks (with jwt the token says so and these must agree; AUTH_MODE=none reads them)
   // and whose chats: an admin's own, everyone's for a superadmin.
-  const scope =
-    me.role === 'superadmin'
-      ? { viewerId: me.id, isSuperAdmin: true }
-      : { viewerId: me.id, adminId: me.id };
+  const { adminId: viewerId, isSuperAdmin } = adminClaimOf(me);
+  const scope = isSuperAdmin
+    ? { viewerId, isSuperAdmin }
+    : { viewerId, isSuperAdmin, adminId: viewerId };
   const period = (range: Range): Query => ({ from: range.from, to: range.to, ...scope });
   const series = (metric: Metric, range: Range) => ({
     ...period(range),
