@@ -73,6 +73,9 @@ export const REPORT_FORMATS = ['json', 'csv'] as const;
 /** Where a webhook delivery stands. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
+/** AUTH_MODE: `jwt` (tokens name the caller) or `none` (payloads do: demos, v2 clients). */
+export const AUTH_MODES = ['none', 'jwt'] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
@@ -88,6 +91,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type ReportMetric = (typeof REPORT_METRICS)[number];
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
 export function redactedKinds(masked: number): RedactionKind[] | undefined {
