@@ -1,26 +1,26 @@
 /**
- * Who may read which report, and what range a report covers: plain functions. Superadmins
- * read everyone's numbers or one admin's; an admin only their own; nobody else any.
+ * Who may read which report, and what range a report covers: plain functions. Each refuses,
+ * with its reason, what permissions.ts denies (superadmins read everyone's numbers or one
+ * admin's; an admin only their own; nobody else any).
  * A range is [from, to) of chats' creation: default the last `reportDefaultRangeDays` up to
  * now, never reversed, and at most as long as the report covers (REPORT_RANGE names the bound).
  */
-import { type Actor, isAdmin, isSuperAdmin } from '../auth/roles.js';
+import type { Actor } from '../auth/roles.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { ReportInterval } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
+import { mayReadReportOf, mayReadReports, reportCoverageOf } from './permissions.js';
 
 const DAY_MS = 86_400_000;
 
 /** Whose chats the report counts: undefined is everyone's (superadmins only). */
 export function reportAdminOf(actor: Actor, adminId: string | undefined): string | undefined {
-  if (isSuperAdmin(actor)) return adminId;
-  if (!isAdmin(actor) || actor.kind !== 'person')
-    throw new Forbidden('Only admins and superadmins may read reports');
-  if (adminId !== undefined && adminId !== actor.id)
+  if (!mayReadReports(actor)) throw new Forbidden('Only admins and superadmins may read reports');
+  if (!mayReadReportOf(actor, adminId))
     throw new Forbidden(
       "An admin may read only their own report; another admin's needs a superadmin",
     );
-  return actor.id;
+  return reportCoverageOf(actor, adminId);
 }
 
 /** What a report covers: the whole range, or buckets of it (their own, longer bound). */

@@ -256,10 +256,10 @@ export const AttachmentParams = z.object({
 });
 /** A signed download link's query; without it the Authorization header decides. */
 export const AttachmentLinkQuery = z.object({
-  exp: z.string().max(20).optional(),
-  sig: z.string().max(100).optional(),
+  exp: z.string().max(LIMITS.linkExpiryChars).optional(),
+  sig: z.string().max(LIMITS.linkSignatureChars).optional(),
   /** Who the link was handed to (base64url JSON); a link without names no one. */
-  v: z.string().max(2000).optional(),
+  v: z.string().max(LIMITS.linkViewerChars).optional(),
 });
 /**
  * The form fields of an upload besides `file` (multipart, so documented here and read by
@@ -293,7 +293,7 @@ export const MaxChatsBody = z.object({
 export const LabelsBody = z.object({
   labels: z
     .array(Label)
-    .max(LIMITS.labelsPerChat * 5, `at most ${LIMITS.labelsPerChat} labels per chat`)
+    .max(LIMITS.labelsPerRequest, `at most ${LIMITS.labelsPerChat} labels per chat`)
     .transform(distinctLabels)
     .refine((labels) => labels.length <= LIMITS.labelsPerChat, {
       message: `at most ${LIMITS.labelsPerChat} labels per chat (repeats counted once)`,
@@ -368,7 +368,7 @@ export function describeIssue(error: z.ZodError): string {
 const isoWithZone = z.iso.datetime({ offset: true });
 const instant = z
   .string()
-  .max(40)
+  .max(LIMITS.instantChars)
   .refine((v) => isoWithZone.safeParse(v).success, {
     message: 'must be an ISO-8601 time with a zone, e.g. 2026-12-01T00:00:00Z',
   })
@@ -393,7 +393,11 @@ export const AuditQuery = AdminsQuery.extend({
   action: z.enum(AUDIT_ACTIONS).optional(),
   from: instant.optional().meta({ description: 'Entries at or after this time.' }),
   to: instant.optional().meta({ description: 'Entries before this time.' }),
-  cursor: z.string().max(200).optional().meta({ description: "The previous page's `nextCursor`." }),
+  cursor: z
+    .string()
+    .max(LIMITS.auditCursorChars)
+    .optional()
+    .meta({ description: "The previous page's `nextCursor`." }),
   limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
 });
 
@@ -432,7 +436,7 @@ export const ReportSeriesQuery = ReportQuery.extend({
   interval: z.enum(REPORT_INTERVALS).optional().meta({ description: 'Default `day`.' }),
   timezone: z
     .string()
-    .max(64)
+    .max(LIMITS.timeZoneChars)
     .refine(isKnownZone, 'must be an IANA time zone, e.g. Asia/Tashkent')
     .optional()
     .meta({ description: 'The IANA zone whose days and hours the buckets are (default UTC).' }),

@@ -11,6 +11,7 @@ import {
   ATTACHMENT_TYPES,
   AUDIT_ACTIONS,
   AUDIT_ACTOR_ROLES,
+  AUTH_MODES,
   AVAILABILITIES,
   CANNED_SCOPES,
   CHAT_STATUSES,
@@ -333,6 +334,23 @@ export const DeskSchema = z
     example: { open: false, nextOpenAt: '2026-03-09T04:00:00.000Z', availableAgents: 0 },
   });
 
+/**
+ * `GET /widget/config.json`: what the widget is told before it sends anything. The largest
+ * upload (ATTACHMENT_MAX_BYTES), so a larger file is refused before it is sent.
+ */
+export const WidgetServerConfigSchema = z.object({
+  attachmentMaxBytes: z.number().int().positive(),
+});
+
+/** `GET /console/config.json`: the widget's, with how the console signs admins in. */
+export const ConsoleConfigSchema = WidgetServerConfigSchema.extend({
+  authMode: z.enum(AUTH_MODES),
+  /** Origins that may hand a token to the console by postMessage (when embedded). */
+  parentOrigins: z.array(z.string()),
+});
+
+export type WidgetServerConfig = z.infer<typeof WidgetServerConfigSchema>;
+export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 export type Chat = z.infer<typeof ChatSchema>;
 export type Rating = z.infer<typeof RatingSchema>;
 export type CannedReply = z.infer<typeof CannedReplySchema>;

@@ -73,6 +73,9 @@ export const REPORT_FORMATS = ['json', 'csv'] as const;
 /** Where a webhook delivery stands. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
+/** AUTH_MODE: `jwt` (tokens name the caller) or `none` (payloads do: demos, v2 clients). */
+export const AUTH_MODES = ['none', 'jwt'] as const;
+
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 export type SenderType = (typeof SENDER_TYPES)[number];
 export type ReaderType = (typeof READER_TYPES)[number];
@@ -88,6 +91,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type ReportMetric = (typeof REPORT_METRICS)[number];
 export type ReportInterval = (typeof REPORT_INTERVALS)[number];
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** `['pan']` when card numbers were masked (a count from src/redaction), else nothing. */
 export function redactedKinds(masked: number): RedactionKind[] | undefined {
@@ -107,6 +111,8 @@ export const LIMITS = {
   /** Entries a page of GET /api/audit and of GET /api/webhooks/deliveries: default, most. */
   auditPageDefault: 50,
   auditPageMax: 200,
+  /** An audit page's cursor as the server writes it is well under this. */
+  auditCursorChars: 200,
   bodyBytes: 64 * 1024,
   contentChars: 10_000,
   lastMessagePreviewChars: 100,
@@ -141,6 +147,21 @@ export const LIMITS = {
   labelChars: 50,
   /** Distinct labels on one chat. */
   labelsPerChat: 20,
+  /**
+   * Labels one request may list before repeats are dropped (five spellings of each of
+   * labelsPerChat): a list of thousands is refused before it is compared.
+   */
+  labelsPerRequest: 100,
+  /** An ISO-8601 time with its zone (a from/to): 35 with nanoseconds and an offset. */
+  instantChars: 40,
+  /** An IANA time zone's name (the longest, America/Argentina/ComodRivadavia, is 32). */
+  timeZoneChars: 64,
+  /** A signed download link's `exp` (Unix seconds: 10 digits until the year 2286). */
+  linkExpiryChars: 20,
+  /** A signed download link's `sig` (an HMAC-SHA256: 43 characters of base64url). */
+  linkSignatureChars: 100,
+  /** A signed download link's `v`: whom it was handed to, base64url of JSON [role, id]. */
+  linkViewerChars: 2000,
 } as const;
 
 /** What an erasure writes over every text and name of the user: clients show it as is. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
 import { formatSize, uploadProblem } from '../../web/shared/attachments.js';
 import { isolated } from '../../web/shared/bidi.js';
-import { ApiError } from '../../web/shared/client.js';
+import { ApiError, type ApiErrorCode } from '../../web/shared/client.js';
 import { common } from '../../web/shared/i18n/common.js';
 import { translator } from '../../web/shared/i18n/index.js';
 
@@ -27,10 +27,10 @@ describe('file sizes', () => {
 describe('refused uploads', () => {
   const file = { name: 'receipt.png' };
   const name = isolated(file.name);
-  const refusal = (code: string, status = 400) => new ApiError(status, code, 'server words');
+  const refusal = (code: ApiErrorCode, status = 400) => new ApiError(status, code, 'server words');
 
   it('says each refusal the server can give as its own sentence, naming the file', () => {
-    const said = (code: string) => uploadProblem(refusal(code), file, 10 * MiB, en, 'en');
+    const said = (code: ApiErrorCode) => uploadProblem(refusal(code), file, 10 * MiB, en, 'en');
     expect(said('ATTACHMENT_TOO_LARGE')).toBe(
       `${name} is too large: files up to 10 MB can be sent.`,
     );

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
+import { adminClaimOf } from '../shared/claim.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
@@ -39,7 +40,7 @@ function MaxChatsForm({
     client
       .request('PUT /api/agents/:adminId', {
         params: { adminId: agent.adminId },
-        query: { adminId: me.id, isSuperAdmin: true },
+        query: adminClaimOf(me),
         body: { maxChats },
       })
       .then(

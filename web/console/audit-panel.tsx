@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { AuditEntryWire } from '../../src/schemas/shapes.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import { type AuditKey, auditStrings } from '../shared/i18n/audit.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
@@ -43,8 +44,7 @@ export function AuditPanel({ client, me, chatId, lang }: Props) {
           query: {
             chatId,
             limit: String(PAGE),
-            adminId: me.id,
-            isSuperAdmin: me.role === 'superadmin',
+            ...adminClaimOf(me),
             ...(cursor !== null && { cursor }),
           },
         });

@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { mayWriteCannedScope, writableCannedScopes } from '../../src/canned-replies/permissions.js';
 import { type CannedScope, LIMITS } from '../../src/schemas/vocabulary.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { ToolKey } from '../shared/i18n/tools.js';
@@ -45,7 +46,7 @@ function CannedForm({
   const [scope, setScope] = useState<CannedScope>(start?.scope ?? 'personal');
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const query = { adminId: me.id, isSuperAdmin: me.role === 'superadmin' };
+  const query = adminClaimOf(me);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -145,7 +146,7 @@ export function CannedManager({ client, me, replies, onChanged, k }: Props) {
     client
       .request('DELETE /api/canned-replies/:id', {
         params: { id: reply.id },
-        query: { adminId: me.id, isSuperAdmin: me.role === 'superadmin' },
+        query: adminClaimOf(me),
       })
       .then(
         () => {

@@ -8,6 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayReadAuditLog } from '../../src/audit/permissions.js';
 import { ERASED_TEXT } from '../../src/schemas/vocabulary.js';
+import { adminClaimOf, namedAdminClaimOf } from '../shared/claim.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -106,7 +107,6 @@ function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
 
 function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Erased): void }) {
   const { client, me, chat, admins, visible, t, c, lang, dispatch } = props;
-  const superadmin = me.role === 'superadmin';
   const mine = chat.assignedAdminId === me.id;
   const closed = chat.status === 'closed';
   const may = chatActionsFor(chat, me);
@@ -190,24 +190,24 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
     }
   };
 
-  const who = { adminId: me.id, adminName: me.name, isSuperAdmin: superadmin };
+  const claim = adminClaimOf(me);
   const take = (lock: boolean) =>
     act(() =>
       client.request(lock ? 'POST /api/chats/lock' : 'POST /api/chats/assign', {
-        body: { chatId: chat._id, ...who },
+        body: { chatId: chat._id, ...namedAdminClaimOf(me) },
       }),
     );
   const unlock = () =>
     act(() =>
       client.request('POST /api/chats/unlock', {
-        body: { chatId: chat._id, adminId: me.id, isSuperAdmin: superadmin },
+        body: { chatId: chat._id, ...claim },
       }),
     );
   const close = () =>
     act(() =>
       client.request('PATCH /api/chats/:chatId/close', {
         params: { chatId: chat._id },
-        body: { adminId: me.id, isSuperAdmin: superadmin },
+        body: claim,
       }),
     ).then(() => setConfirmingClose(false));
   const transfer = (toAdminId: string, toAdminName: string) => {
@@ -220,7 +220,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
           fromAdminId: chat.assignedAdminId ?? me.id,
           toAdminId,
           toAdminName,
-          isSuperAdmin: superadmin,
+          isSuperAdmin: claim.isSuperAdmin,
         },
       }),
     ).then((done) => done && setTransferring(false));

@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { ToolKey } from '../shared/i18n/tools.js';
@@ -33,7 +34,7 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
     try {
       const res = await client.request('PUT /api/chats/:chatId/labels', {
         params: { chatId: chat._id },
-        query: { adminId: me.id, isSuperAdmin: me.role === 'superadmin' },
+        query: adminClaimOf(me),
         body: { labels: next },
       });
       onChat(res.chat);

@@ -56,5 +56,5 @@ export function ReportsView({ client, me, lang }: Props) {
     );
   }
   const { ReportsPage } = loaded;
-  return <ReportsPage api={api} me={me} lang={lang} r={r} />;
+  return <ReportsPage api={api} lang={lang} r={r} />;
 }

@@ -8,6 +8,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
+import { adminClaimOf } from '../shared/claim.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import { formatDate } from '../shared/dates.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
@@ -74,8 +75,7 @@ export function SearchPanel(props: Props) {
       .request('GET /api/search', {
         query: {
           q: text,
-          adminId: me.id,
-          isSuperAdmin: me.role === 'superadmin',
+          ...adminClaimOf(me),
           ...(cursor ? { cursor } : {}),
         },
       })

@@ -8,17 +8,13 @@
  * sessionStorage (this tab).
  */
 
+import type { ConsoleConfig } from '../../src/schemas/shapes.js';
 import type { ConnectionState } from '../shared/client.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
 
-export interface ConsoleConfig {
-  authMode: AuthMode;
-  /** Origins that may hand a token to the console by postMessage (when embedded). */
-  parentOrigins: string[];
-  /** The largest upload (ATTACHMENT_MAX_BYTES): a larger file is refused before it is sent. */
-  attachmentMaxBytes?: number;
-}
+/** What `/console/config.json` answers, as the server declares it. */
+export type { ConsoleConfig };
 
 export interface Session {
   identity: Identity;
@@ -32,7 +28,8 @@ const KEY = 'fastorika.console.session';
 export async function loadConfig(): Promise<ConsoleConfig> {
   const res = await fetch('/console/config.json', { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`config: ${res.status}`);
-  return (await res.json()) as ConsoleConfig;
+  const config: ConsoleConfig = await res.json();
+  return config;
 }
 
 export function sessionFromToken(token: string): Session | TokenProblem {

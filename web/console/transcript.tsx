@@ -4,6 +4,7 @@
  * admin's copy has the internal notes).
  */
 import { useState } from 'preact/hooks';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
 import { transcriptStrings } from '../shared/i18n/transcript.js';
@@ -26,7 +27,7 @@ export function TranscriptButtons({ client, me, chat, lang, onError }: Props) {
     try {
       const blob = await client.file('GET /api/chats/:chatId/transcript', {
         params: { chatId: chat._id },
-        query: { format, adminId: me.id, isSuperAdmin: me.role === 'superadmin' },
+        query: { format, ...adminClaimOf(me) },
       });
       saveFile(blob, transcriptName(chat._id, format));
     } catch (err) {

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
@@ -33,7 +34,7 @@ function useKnownAdmins(
     let live = true;
     client
       .request('GET /api/admins', {
-        query: { adminId: me.id, isSuperAdmin: me.role === 'superadmin' },
+        query: adminClaimOf(me),
       })
       .then(
         (reply) => live && setKnown(reply.admins),

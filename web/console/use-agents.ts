@@ -1,5 +1,6 @@
 /** The agents as GET /api/agents lists them, kept live from `agent-status`. */
 import { useCallback, useRef, useState } from 'preact/hooks';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Agent, Identity } from '../shared/types.js';
 import { useLiveList } from './use-live-list.js';
@@ -25,7 +26,7 @@ export interface AgentsApi {
 
 export function useAgents(client: ChatClient, me: Identity): AgentsApi {
   const [agents, setAgents] = useState<Agent[]>([]);
-  const superadmin = me.role === 'superadmin';
+  const { adminId, isSuperAdmin } = adminClaimOf(me);
   // An answer read before an event (this console's own join, say) would otherwise undo it:
   // the changes that arrive while a load is under way are laid again over its answer.
   const arrivedDuringLoads = useRef(new Set<Map<string, Agent>>());
@@ -38,13 +39,13 @@ export function useAgents(client: ChatClient, me: Identity): AgentsApi {
     arrivedDuringLoads.current.add(arrived);
     try {
       const res = await client.request('GET /api/agents', {
-        query: { adminId: me.id, isSuperAdmin: superadmin },
+        query: { adminId, isSuperAdmin },
       });
       setAgents([...arrived.values()].reduce(withAgent, res.agents));
     } finally {
       arrivedDuringLoads.current.delete(arrived);
     }
-  }, [client, me.id, superadmin]);
+  }, [client, adminId, isSuperAdmin]);
 
   useLiveList(client, reload, REFRESH_MS, () => [client.on('agent-status', changed)]);
 

@@ -1,5 +1,6 @@
 /** The admin's canned replies (the team's and their own), as GET /api/canned-replies lists them. */
 import { useCallback, useState } from 'preact/hooks';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { CannedReply, Identity } from '../shared/types.js';
 import { useLiveList } from './use-live-list.js';
@@ -15,13 +16,13 @@ export interface CannedRepliesApi {
 
 export function useCannedReplies(client: ChatClient, me: Identity): CannedRepliesApi {
   const [replies, setReplies] = useState<CannedReply[]>([]);
-  const superadmin = me.role === 'superadmin';
+  const { adminId, isSuperAdmin } = adminClaimOf(me);
   const reload = useCallback(async () => {
     const res = await client.request('GET /api/canned-replies', {
-      query: { adminId: me.id, isSuperAdmin: superadmin },
+      query: { adminId, isSuperAdmin },
     });
     setReplies(res.cannedReplies);
-  }, [client, me.id, superadmin]);
+  }, [client, adminId, isSuperAdmin]);
   // An event says what changed; the list is read again whole, in the server's order.
   const again = () => void reload().catch(() => {});
   useLiveList(client, reload, REFRESH_MS, () => [

@@ -1,6 +1,7 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
 import { mayListAllChats } from '../../src/chats/permissions.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { actorOf } from './actor.js';
@@ -35,7 +36,7 @@ export function useChats(
   notify.current = onUserMessage;
   const assigned = useRef(onAssigned);
   assigned.current = onAssigned;
-  const superadmin = me.role === 'superadmin';
+  const { adminId, isSuperAdmin } = adminClaimOf(me);
   const seesAll = mayListAllChats(actorOf(me));
   // The filter as last set, read by the loads: a new filter reloads the all-chats list
   // alone, never the queue and My chats, nor restarts the refresh (each read counts
@@ -47,12 +48,12 @@ export function useChats(
     async (list: List) => {
       if (list === 'queue') {
         const queue = await client.request('GET /api/chats/waiting', {
-          query: { adminId: me.id, isSuperAdmin: superadmin },
+          query: { adminId, isSuperAdmin },
         });
         dispatch({ type: 'loaded', list: 'queue', chats: queue.chats });
       } else if (list === 'mine') {
         const mine = await client.request('GET /api/chats/admin/:adminId', {
-          params: { adminId: me.id },
+          params: { adminId },
         });
         dispatch({ type: 'loaded', list: 'mine', chats: mine.chats });
       } else if (seesAll) {
@@ -63,7 +64,7 @@ export function useChats(
         dispatch({ type: 'loaded', list: 'all', chats: all.chats, status, label });
       }
     },
-    [client, me.id, superadmin, seesAll],
+    [client, adminId, isSuperAdmin, seesAll],
   );
   const reload = useCallback(async () => {
     await load('queue');

@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayEraseUser, mayExportUser } from '../../src/privacy/permissions.js';
+import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
 import { privacyStrings } from '../shared/i18n/privacy.js';
@@ -51,7 +52,7 @@ export function UserDataActions({ client, me, chat, lang, erased, onErased }: Pr
   useEffect(() => {
     if (erased) done.current?.focus();
   }, [erased]);
-  const query = { adminId: me.id, isSuperAdmin: me.role === 'superadmin' };
+  const query = adminClaimOf(me);
   const params = { userId: chat.userId };
   const mayExport = mayExportUser(actor, chat.userId);
   const mayErase = mayEraseUser(actor);

@@ -16,12 +16,14 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { FailureEnvelope } from '../../src/envelopes.js';
+import type { ErrorCode } from '../../src/errors.js';
 import type {
   AckReply,
   ClientEventName,
   ClientEventPayload,
   TypedClientToServerEvents,
 } from '../../src/schemas/events.js';
+import { namedAdminClaimOf } from './claim.js';
 import { refusalCode } from './connection-refusal.js';
 import {
   type RestCall,
@@ -37,10 +39,24 @@ import { postFile, UploadInterrupted } from './upload.js';
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'signed-out';
 export type Transport = 'websocket' | 'polling';
 
+/**
+ * Why a call failed: the server's code (its catalogue, src/errors.ts), or the client's own
+ * where no server gave one: `OFFLINE` (no connection in time), `NETWORK` and `ABORTED` (an
+ * upload cut off or cancelled), `HTTP_<status>` (an answer without an envelope, a proxy's),
+ * `UNKNOWN` (no answer at all).
+ */
+export type ApiErrorCode =
+  | ErrorCode
+  | 'OFFLINE'
+  | 'NETWORK'
+  | 'ABORTED'
+  | 'UNKNOWN'
+  | `HTTP_${number}`;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     /** The whole failure envelope (e.g. `assignedTo` on CHAT_TAKEN). */
     readonly body: Readonly<Record<string, unknown>> = {},
@@ -50,7 +66,12 @@ export class ApiError extends Error {
   }
 }
 
-const AUTH_CODES = new Set(['MISSING_TOKEN', 'INVALID_TOKEN', 'TOKEN_EXPIRED', 'FORBIDDEN']);
+const AUTH_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'MISSING_TOKEN',
+  'INVALID_TOKEN',
+  'TOKEN_EXPIRED',
+  'FORBIDDEN',
+]);
 const ACK_TIMEOUT_MS = 10_000;
 
 /** Long-polling, upgraded to WebSocket where the network lets it (see the header). */
@@ -136,9 +157,18 @@ function succeeded<R>(reply: R | FailureEnvelope | unknown): reply is R {
   return isRecord(reply) && reply.success === true;
 }
 
+/** The server's failure envelope (envelopes.ts makes every one), as far as its shape shows. */
+const isFailureEnvelope = (body: Readonly<Record<string, unknown>>): body is FailureEnvelope =>
+  body.success === false && typeof body.code === 'string';
+
 function failure(reply: unknown, status: number): ApiError {
   const body = isRecord(reply) ? reply : {};
-  const code = typeof body.code === 'string' ? body.code : status ? `HTTP_${status}` : 'UNKNOWN';
+  // Only the server's envelope carries one of its codes (not a proxy's page, nor a crash's).
+  const code: ApiErrorCode = isFailureEnvelope(body)
+    ? body.code
+    : status
+      ? `HTTP_${status}`
+      : 'UNKNOWN';
   const message = typeof body.error === 'string' ? body.error : `Request failed (${code})`;
   return new ApiError(status, code, message, body);
 }
@@ -225,15 +255,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   const identify = () =>
     identity.role === 'user'
       ? rawEmit('join-user', { userId: identity.id, userName: identity.name }, ACK_TIMEOUT_MS)
-      : rawEmit(
-          'join-admin',
-          {
-            adminId: identity.id,
-            adminName: identity.name,
-            isSuperAdmin: identity.role === 'superadmin',
-          },
-          ACK_TIMEOUT_MS,
-        );
+      : rawEmit('join-admin', namedAdminClaimOf(identity), ACK_TIMEOUT_MS);
 
   socket.on('connect', async () => {
     const reconnect = connectedOnce;

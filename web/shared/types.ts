@@ -15,12 +15,12 @@ export type {
 
 import type { Role } from '../../src/schemas/vocabulary.js';
 
+/** With `none` the identity is the one typed in (demo); with `jwt` it comes from the token. */
+export type { AuthMode } from '../../src/schemas/vocabulary.js';
+
 /** Who this browser tab is, as the server will see it. */
 export interface Identity {
   id: string;
   name: string;
   role: Role;
 }
-
-/** With `none` the identity is the one typed in (demo); with `jwt` it comes from the token. */
-export type AuthMode = 'none' | 'jwt';

@@ -6,6 +6,7 @@
  * DOM events): the panel opening and closing, the unread count, a token that expired.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { WidgetServerConfig } from '../../src/schemas/shapes.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
@@ -59,11 +60,9 @@ function useUploadLimit(server: string): number | undefined {
     let live = true;
     fetch(`${server}/widget/config.json`)
       .then((res) => (res.ok ? res.json() : undefined))
-      .then((body: unknown) => {
-        const max =
-          typeof body === 'object' && body !== null && 'attachmentMaxBytes' in body
-            ? body.attachmentMaxBytes
-            : undefined;
+      // Whatever answered (a proxy's page, an older server) is checked before it is used.
+      .then((body: Partial<WidgetServerConfig> | null | undefined) => {
+        const max = body?.attachmentMaxBytes;
         if (live && typeof max === 'number') setMaxBytes(max);
       })
       // Without it the server's 413 still says so, after the upload.

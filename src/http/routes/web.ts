@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import type { ConsoleConfig, WidgetServerConfig } from '../../schemas/shapes.js';
 
 interface Page {
   body: string;
@@ -68,11 +69,11 @@ export function webRoutes(config: Config): FastifyPluginAsync {
     const parentOrigins = config.consoleParentOrigins;
     // The largest upload (ATTACHMENT_MAX_BYTES), so that the UIs refuse a file over it
     // before sending it, instead of after sending up to that many bytes for nothing.
-    const uploads = { attachmentMaxBytes: config.tunables.attachmentMaxBytes };
+    const uploads: WidgetServerConfig = { attachmentMaxBytes: config.tunables.attachmentMaxBytes };
     const csp = consoleCsp(parentOrigins);
     // The same list the frame-ancestors allow: the console takes tokens by postMessage only
     // from a parent window of one of these origins.
-    const settings = { authMode: config.auth.mode, parentOrigins, ...uploads };
+    const settings: ConsoleConfig = { authMode: config.auth.mode, parentOrigins, ...uploads };
 
     await app.register(fastifyStatic, {
       root: join(dir, 'assets'),

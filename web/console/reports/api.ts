@@ -4,10 +4,14 @@
  * `file()`, with the same Authorization header (a plain link cannot carry it) and the same
  * sign-out on a 401.
  */
+
+import { reportCoverageOf } from '../../../src/reports/permissions.js';
 import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
+import { adminClaimOf } from '../../shared/claim.js';
 import type { ChatClient } from '../../shared/client.js';
 import type { RestRequest, RestSuccess } from '../../shared/rest.js';
 import type { Identity } from '../../shared/types.js';
+import { actorOf } from '../actor.js';
 
 export type Summary = RestSuccess<'GET /api/reports/summary'>;
 export type Point = RestSuccess<'GET /api/reports/timeseries'>['points'][number];
@@ -23,6 +27,8 @@ export interface Range {
 }
 
 export interface ReportsApi {
+  /** Whether the reports count everyone's chats (a superadmin's) or the reader's own. */
+  everyone: boolean;
   summary(range: Range): Promise<Summary>;
   series(metric: Metric, range: Range): Promise<Point[]>;
   agents(range: Range): Promise<AgentRow[]>;
@@ -39,11 +45,10 @@ type Query = RestRequest<'GET /api/reports/summary'>['query'];
 
 export function reportsApi({ client, me }: ReportsApiOptions): ReportsApi {
   // Who asks (with jwt the token says so and these must agree; AUTH_MODE=none reads them)
-  // and whose chats: an admin's own, everyone's for a superadmin.
-  const scope =
-    me.role === 'superadmin'
-      ? { viewerId: me.id, isSuperAdmin: true }
-      : { viewerId: me.id, adminId: me.id };
+  // and whose chats: those the server's rule gives this reader when they name nobody.
+  const { adminId: viewerId, isSuperAdmin } = adminClaimOf(me);
+  const covered = reportCoverageOf(actorOf(me), undefined);
+  const scope = { viewerId, isSuperAdmin, adminId: covered };
   const period = (range: Range): Query => ({ from: range.from, to: range.to, ...scope });
   const series = (metric: Metric, range: Range) => ({
     ...period(range),
@@ -52,6 +57,7 @@ export function reportsApi({ client, me }: ReportsApiOptions): ReportsApi {
     timezone: range.timezone,
   });
   return {
+    everyone: covered === undefined,
     summary: (range) => client.request('GET /api/reports/summary', { query: period(range) }),
     series: async (metric, range) =>
       (

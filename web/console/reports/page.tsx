@@ -9,7 +9,6 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { Lang, Translate } from '../../shared/i18n/index.js';
 import type { ReportKey } from '../../shared/i18n/reports.js';
 import { saveFile } from '../../shared/save-file.js';
-import type { Identity } from '../../shared/types.js';
 import { Isolated } from '../../shared/ui/isolated.js';
 import type { AgentRow, CsvReport, Metric, Point, Range, ReportsApi, Summary } from './api.js';
 import { Chart, type Series } from './chart.js';
@@ -28,7 +27,6 @@ import { browserZone, defaultPeriod, instantsOf, type Period, zoneChoices } from
 
 interface Props {
   api: ReportsApi;
-  me: Identity;
   lang: Lang;
   r: Translate<ReportKey>;
 }
@@ -267,9 +265,9 @@ function Charts({ report, lang, r }: { report: Report; lang: Lang; r: Props['r']
   );
 }
 
-function AgentsTable(props: { agents: AgentRow[]; me: Identity; lang: Lang; r: Props['r'] }) {
-  const { agents, me, lang, r } = props;
-  const title = me.role === 'superadmin' ? r('agentsTitle') : r('agentsOwn');
+function AgentsTable(props: { agents: AgentRow[]; everyone: boolean; lang: Lang; r: Props['r'] }) {
+  const { agents, everyone, lang, r } = props;
+  const title = everyone ? r('agentsTitle') : r('agentsOwn');
   return (
     <section class="report-agents" aria-labelledby="report-agents">
       <h3 id="report-agents">{title}</h3>
@@ -354,7 +352,7 @@ function Downloads({ api, period, r }: { api: ReportsApi; period: Period; r: Pro
 
 export { reportsApi } from './api.js';
 
-export function ReportsPage({ api, me, lang, r }: Props) {
+export function ReportsPage({ api, lang, r }: Props) {
   const [draft, setDraft] = useState<Period>(() => defaultPeriod(Date.now(), browserZone()));
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const zones = useMemo(() => zoneChoices(draft.timezone, 'UTC'), [draft.timezone]);
@@ -379,7 +377,7 @@ export function ReportsPage({ api, me, lang, r }: Props) {
     <section class="reports" aria-labelledby="reports-title" aria-busy={load.kind === 'loading'}>
       <header class="reports__header">
         <h2 id="reports-title">{r('reportsTitle')}</h2>
-        <p class="reports__scope">{me.role === 'superadmin' ? r('scopeAll') : r('scopeOwn')}</p>
+        <p class="reports__scope">{api.everyone ? r('scopeAll') : r('scopeOwn')}</p>
       </header>
       <form
         class="reports__period"
@@ -449,7 +447,7 @@ export function ReportsPage({ api, me, lang, r }: Props) {
         <>
           <SummaryCards summary={report.summary} lang={lang} r={r} />
           <Charts report={report} lang={lang} r={r} />
-          <AgentsTable agents={report.agents} me={me} lang={lang} r={r} />
+          <AgentsTable agents={report.agents} everyone={api.everyone} lang={lang} r={r} />
           <Downloads api={api} period={report.period} r={r} />
         </>
       ) : null}
