@@ -8,9 +8,10 @@
  *
  * Both are measured directly: the server's CPU time per read (this process's, the reader
  * being a process of its own) and, on PostgreSQL, the rows the database read for the reads'
- * queries (EXPLAIN ANALYZE of each). Others' send latency was the verdict before, but on a
- * shared 2-core machine it measured the neighbours: a p99 of 7-11 ms alone was 43-55 ms
- * with another test running, and 116-193 ms at first attempts, with nobody reading.
+ * queries (EXPLAIN ANALYZE of each; SQLite reads in the server's process, so its work is
+ * in the CPU time). Others' send latency was the verdict before, but on a shared 2-core
+ * machine it measured the neighbours: a p99 of 7-11 ms alone was 43-55 ms with another
+ * test running, and 116-193 ms at first attempts, with nobody reading.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -50,8 +51,9 @@ const IDLE_WAIT_MS = 30_000;
  * the event loop (TUNABLES.readsPerSecond's reason), and the lists find theirs in an
  * index's order whatever the number of chats (TUNABLES.chatListMax's); here a read also
  * pays for the refusals its loops are answered meanwhile and, on PostgreSQL, for the
- * driver's parsing of its rows: 4-12 ms measured. Reading the whole list of 6,667 chats
- * into the server to answer 200 of them was 40 ms (PostgreSQL) and 82 ms (SQLite).
+ * driver's parsing of its rows: 4-9 ms measured, alone or beside two processes busy on
+ * both cores. Reading the whole list of 6,667 chats into the server to answer 200 of them
+ * was 40-43 ms (PostgreSQL) and 73-82 ms (SQLite).
  */
 const READ_CPU_MS = 20;
 /**
@@ -143,7 +145,7 @@ async function rowsRead(database: DatabaseConfig, queries: Query[]): Promise<num
   }
 }
 
-/** A full collection now, so that the garbage of what ran before is not collected while reads are measured. */
+/** A full collection: what ran before leaves no garbage to collect while reads are measured. */
 const collectGarbage: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
   return runInNewContext('gc');
@@ -245,7 +247,6 @@ describe.each(targets)('reads at their budget on $name', (target) => {
   }[] = [
     {
       name: 'deep v2 pages and cursors of a 300k-message chat',
-      maxRows: PAGE_ROWS,
       who: () => signToken('reader', 'user'),
       paths: () =>
         Array.from({ length: 3000 }, (_, n) => {
@@ -253,6 +254,7 @@ describe.each(targets)('reads at their budget on $name', (target) => {
           if (n % 3 === 0) return `${path}?page=${random(HISTORY / PAGE)}&limit=${PAGE}`;
           return `${path}?${n % 3 === 1 ? 'before' : 'after'}=${random(HISTORY)}&limit=${PAGE}`;
         }),
+      maxRows: PAGE_ROWS,
     },
     {
       name: "a user's list of 6,667 chats",
