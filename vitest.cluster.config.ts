@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
  * `npm run test:cluster`: the cluster suite (test/cluster/), after `npm test` in CI. Each
  * file starts two server nodes, nginx, Redis and (one file) PostgreSQL of its own, and
  * some kill or restart them under load: one file at a time, on a quiet machine. The
- * read-cost test runs here too: it compares others' send latency with and without one
- * heavy reader, a ratio that other test files running beside it on two cores would decide.
+ * read-cost test runs here too: it seeds a 300k-message chat and 20,000 chats for one
+ * heavy reader (its verdict, CPU time and rows per read, does not depend on the machine's
+ * neighbours, but its seeding is too heavy to run beside other files).
  */
 export default defineConfig({
   test: {

@@ -99,9 +99,13 @@ export async function joinCluster(
     (name) => redis.prefixed(`agents:${name}`),
   );
   // An outage loses what the adapter fires and forgets (an event, a kept session); the
-  // connection's own error is what tells operators that Redis is away.
+  // connection's own error is what tells operators that Redis is away. A subscription
+  // still queued when the node stops ends so too ("Disconnects client"): nothing is lost.
   const streamsClient = adapterClient(redis.client, (err) =>
-    log.debug({ err }, 'Redis refused a fire-and-forget command of the adapter'),
+    log.debug(
+      { err },
+      'a command of the adapter sent without waiting failed (Redis away, or its client closed)',
+    ),
   );
   const adapter = orderedClusterAdapter(streamsClient, {
     prefixed: redis.prefixed,

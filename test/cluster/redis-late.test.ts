@@ -3,11 +3,13 @@
  * own sockets and reports `"redis": "down"`, and joins the cluster by itself once Redis
  * answers. (Before, it waited for Redis without listening: during an outage an
  * orchestrator restarting nodes got none.) Two nodes in this process, one PostgreSQL
- * database, a redis-server of this file's own that starts late.
+ * database, a redis-server of this file's own that starts late. A node stopped while its
+ * Redis clients are still connecting stops cleanly: closing them is an expected end.
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
@@ -124,5 +126,49 @@ describe.each(ready ? postgres : [])('a node started while Redis is down, on $na
     const started = Date.now();
     await lonely.close();
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a node stopped while its Redis clients are still connecting stops without an unhandled rejection or an error logged', async () => {
+    // A Redis of its own (the nodes above keep reconnecting to theirs), which accepts
+    // connections and answers nothing yet: every client of the node is caught connecting
+    // (as when Redis has just come back), whatever the timing.
+    const frozen = await privateRedis();
+    frozen.freeze();
+    const rejections: unknown[] = [];
+    const noteRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', noteRejection);
+    const errors: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) {
+          if ((JSON.parse(line) as { level: number }).level >= 50) errors.push(line);
+        }
+        done();
+      },
+    });
+    const watcher = createClient({ url: frozen.url });
+    watcher.on('error', () => {});
+    try {
+      const node = await startServer(testConfig(db.config, { REDIS_URL: frozen.url }), {
+        logger: pino({ level: 'debug' }, sink),
+      });
+      expect(await redisOf(node)).toBe('down');
+      await node.close();
+      // Redis answers now: the clients the node was connecting finish connecting, find the
+      // node stopped and close. Each of them gone, what closing it rejected is reported.
+      frozen.resume();
+      await watcher.connect();
+      await waitUntil('the stopped node to hold no connection to Redis', async () => {
+        const clients = String(await watcher.sendCommand(['CLIENT', 'LIST']));
+        return clients.trim().split('\n').length === 1; // the watcher's own
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', noteRejection);
+      await watcher.close().catch(() => {});
+      await frozen.stop();
+    }
+    expect(rejections.map(String)).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

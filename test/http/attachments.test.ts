@@ -4,12 +4,13 @@
  */
 
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { forChat, type Message, openChat, restSend } from '../helpers/flows.js';
 import { pacedUpload } from '../helpers/paced-upload.js';
+import { waitUntil } from '../helpers/processes.js';
 import { api } from '../helpers/server.js';
 import { failed } from '../helpers/sockets.js';
 import { storeTargets } from '../helpers/stores.js';
@@ -624,7 +625,19 @@ describe('upload bounds (SQLite)', async () => {
     const user = await world.user();
     const { port } = new URL(server().url);
     const boundary = 'abort';
-    await new Promise<void>((resolve) => {
+    const sent = `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf of it`;
+    // The server's side of the upload: to see it read what was sent, and see the abort.
+    let arrived: { req: IncomingMessage; closed: boolean } | undefined;
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url !== '/api/attachments' || req.headers['x-test'] !== 'aborted') return;
+      const seen = { req, closed: false };
+      res.once('close', () => {
+        seen.closed = true;
+      });
+      arrived = seen;
+    };
+    server().app.server.on('request', onRequest);
+    try {
       const req = httpRequest({
         port,
         host: '127.0.0.1',
@@ -633,24 +646,36 @@ describe('upload bounds (SQLite)', async () => {
         headers: {
           'content-type': `multipart/form-data; boundary=${boundary}`,
           'content-length': '100000',
+          'x-test': 'aborted',
         },
       });
-      req.on('error', () => resolve());
-      req.write(
-        `--${boundary}\r\nContent-Disposition: form-data; name="senderId"\r\n\r\n${user.id}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf of it`,
+      req.on('error', () => {});
+      await new Promise<void>((resolve) => req.write(sent, () => resolve()));
+      // Cut off once the server has read all of it (half of the file), as a client that
+      // went away.
+      const written = req.socket?.bytesWritten ?? Number.POSITIVE_INFINITY;
+      await waitUntil(
+        'the server to read the first half of the upload',
+        () => (arrived?.req.socket.bytesRead ?? 0) >= written,
+        5000,
+        5,
       );
-      setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 200);
-    });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(0);
-    const ok = await upload(server(), {
-      bytes: 'after the abort',
-      name: 'a.txt',
-      fields: as(user),
-    });
+      req.destroy();
+      await waitUntil(
+        'the server to see the upload cut off',
+        () => arrived?.closed === true,
+        5000,
+        5,
+      );
+    } finally {
+      server().app.server.off('request', onRequest);
+    }
+    const after = 'after the abort';
+    const ok = await upload(server(), { bytes: after, name: 'a.txt', fields: as(user) });
     expect(ok.status).toBe(200);
+    // What the user holds is that upload alone: the cut-off one stored nothing.
+    expect(await server().store.attachments.bytesHeldBy(user.id)).toBe(after.length);
+    const later = new Date(Date.now() + 60_000).toISOString();
+    expect(await server().store.attachments.orphanChunkKeys(later, 10)).toEqual([]);
   });
 });
