@@ -906,6 +906,18 @@ const erasureHolds: Migration = {
   },
 };
 
+/**
+ * The chats that hold a customer context, by id: a list's page asks which of its chats have
+ * one, and with almost none holding a context PostgreSQL read every chat for that (20,000
+ * rows, 4-6 ms of its CPU a page) rather than look up the page's 200 ids. Only those chats
+ * are in it, so a send, which never writes the context, never touches it.
+ */
+const chatsWithContext: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`CREATE INDEX chats_with_context ON chats (id) WHERE ctx IS NOT NULL`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -935,6 +947,7 @@ const migrations: Record<string, Migration> = {
   '0030_agent_availability_chosen': agentAvailabilityChosen,
   '0031_erasures_by_user': erasuresByUser,
   '0032_erasure_holds': erasureHolds,
+  '0033_chats_with_context': chatsWithContext,
 };
 
 /**
