@@ -5,9 +5,13 @@
  *
  * A run is the longest stretch of ASCII digits joined by single spaces or dashes. A
  * run of 13–19 digits that passes the Luhn check is a card number: its first 6 and
- * last 4 digits stay, every other digit becomes `*`, separators stay. Longer runs are
- * not card numbers (account statements, concatenated ids) and stay as they are, as do
- * shorter ones (order and transaction ids, phone numbers).
+ * last 4 digits stay, every other digit becomes `*`, separators stay. A run that is not
+ * one may still hold one beside a short number in the same run, as people write a card
+ * with its expiry or CVV after it (`4111 1111 1111 1111 12/27`) or an amount before it:
+ * the run without up to 4 digits of whole groups at its start and at its end (a group
+ * is a stretch between separators), when that is 13–19 digits passing Luhn (the longest
+ * such). Other longer runs are not card numbers (account statements, concatenated ids)
+ * and stay as they are, as do shorter ones (order and transaction ids, phone numbers).
  */
 
 export const CARD_DIGITS_MIN = 13;
@@ -71,6 +75,59 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
+/** Digits of whole groups beside a card in one run that are still taken for a short number. */
+const BESIDE_MAX = 4;
+
+interface Group {
+  start: number;
+  end: number;
+  digits: number;
+}
+
+function groupsOf(run: string): Group[] {
+  const groups: Group[] = [];
+  let start = 0;
+  for (let i = 0; i <= run.length; i++) {
+    if (i < run.length && run[i] !== ' ' && run[i] !== '-') continue;
+    groups.push({ start, end: i, digits: i - start });
+    start = i + 1;
+  }
+  return groups;
+}
+
+/**
+ * The card beside a short number in a run that is not one (see the top): where it is in
+ * the run, or undefined. At most 5 × 5 parts are tried, and none when the run is too long
+ * for any to be short enough, so a long run costs one pass over it.
+ */
+function cardBeside(run: string): { start: number; end: number } | undefined {
+  const groups = groupsOf(run);
+  const total = groups.reduce((sum, g) => sum + g.digits, 0);
+  if (groups.length < 2 || total - 2 * BESIDE_MAX > CARD_DIGITS_MAX) return undefined;
+  let best: { start: number; end: number; digits: number } | undefined;
+  for (let head = 0, headDigits = 0; headDigits <= BESIDE_MAX; head++) {
+    for (let tail = 0, tailDigits = 0; tailDigits <= BESIDE_MAX; tail++) {
+      const first = groups[head];
+      const last = groups[groups.length - 1 - tail];
+      const digits = total - headDigits - tailDigits;
+      if (!first || !last || head + tail >= groups.length || digits < CARD_DIGITS_MIN) break;
+      const part = run.slice(first.start, last.end);
+      if (
+        (head > 0 || tail > 0) &&
+        digits <= CARD_DIGITS_MAX &&
+        (best === undefined || digits > best.digits) &&
+        passesLuhn(digitsOf(part))
+      )
+        best = { start: first.start, end: last.end, digits };
+      tailDigits += last.digits;
+    }
+    const skipped = groups[head];
+    if (!skipped) break;
+    headDigits += skipped.digits;
+  }
+  return best;
+}
+
 /** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
 const LONG_ENOUGH_RUN = /[0-9](?:[ -]?[0-9]){12}/;
 
@@ -78,9 +135,15 @@ export function maskCardNumbers(text: string): MaskedText {
   if (text.length < CARD_DIGITS_MIN || !LONG_ENOUGH_RUN.test(text)) return { text, masked: 0 };
   let masked = 0;
   const out = text.replace(DIGIT_RUN, (run) => {
-    if (!isCardNumber(run)) return run;
+    if (isCardNumber(run)) {
+      masked++;
+      return maskRun(run, digitsOf(run).length);
+    }
+    const card = cardBeside(run);
+    if (card === undefined) return run;
     masked++;
-    return maskRun(run, digitsOf(run).length);
+    const part = run.slice(card.start, card.end);
+    return run.slice(0, card.start) + maskRun(part, digitsOf(part).length) + run.slice(card.end);
   });
   return masked === 0 ? { text, masked } : { text: out, masked };
 }
