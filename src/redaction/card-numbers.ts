@@ -101,6 +101,8 @@ function groupsOf(run: string): Group[] {
  * for any to be short enough, so a long run costs one pass over it.
  */
 function cardBeside(run: string): { start: number; end: number } | undefined {
+  // A card, a separator and a digit at least: most runs (short numbers) stop here.
+  if (run.length < CARD_DIGITS_MIN + 2) return undefined;
   const groups = groupsOf(run);
   const total = groups.reduce((sum, g) => sum + g.digits, 0);
   if (groups.length < 2 || total - 2 * BESIDE_MAX > CARD_DIGITS_MAX) return undefined;
