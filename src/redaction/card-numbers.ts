@@ -9,9 +9,11 @@
  * one may still hold one beside a short number in the same run, as people write a card
  * with its expiry or CVV after it (`4111 1111 1111 1111 12/27`) or an amount before it:
  * the run without up to 4 digits of whole groups at its start and at its end (a group
- * is a stretch between separators), when that is 13–19 digits passing Luhn (the longest
- * such). Other longer runs are not card numbers (account statements, concatenated ids)
- * and stay as they are, as do shorter ones (order and transaction ids, phone numbers).
+ * is a stretch between separators) is a card when it is 13–19 digits passing Luhn, or
+ * cards side by side when it splits between groups into such parts (two cards pasted with
+ * a space between them). Other longer runs are not card numbers (account statements,
+ * concatenated ids) and stay as they are, as do shorter ones (order and transaction ids,
+ * phone numbers).
  */
 
 export const CARD_DIGITS_MIN = 13;
@@ -95,39 +97,72 @@ function groupsOf(run: string): Group[] {
   return groups;
 }
 
+interface Span {
+  start: number;
+  end: number;
+}
+
 /**
- * The card beside a short number in a run that is not one (see the top): where it is in
- * the run, or undefined. At most 5 × 5 parts are tried, and none when the run is too long
- * for any to be short enough, so a long run costs one pass over it.
+ * Groups `from` to `to` (exclusive) as cards side by side, each 13–19 digits of whole
+ * groups passing Luhn: their places in the run, or undefined when they do not split so.
  */
-function cardBeside(run: string): { start: number; end: number } | undefined {
+function cardsSideBySide(
+  run: string,
+  groups: readonly Group[],
+  from: number,
+  to: number,
+): Span[] | undefined {
+  const reached: (Span[] | undefined)[] = [];
+  reached[from] = [];
+  for (let i = from; i < to; i++) {
+    const before = reached[i];
+    const first = groups[i];
+    if (before === undefined || first === undefined) continue;
+    let digits = 0;
+    for (let j = i; j < to; j++) {
+      const last = groups[j];
+      if (last === undefined) break;
+      digits += last.digits;
+      if (digits > CARD_DIGITS_MAX) break;
+      const span = { start: first.start, end: last.end };
+      if (
+        digits >= CARD_DIGITS_MIN &&
+        reached[j + 1] === undefined &&
+        passesLuhn(digitsOf(run.slice(span.start, span.end)))
+      )
+        reached[j + 1] = [...before, span];
+    }
+  }
+  return reached[to];
+}
+
+/**
+ * The cards in a run that is not one (see the top): beside up to 4 digits of whole groups
+ * at its start and at its end, one card or several side by side; the split that leaves the
+ * fewest digits beside them, or undefined. Runs longer than two cards and their ends are
+ * not tried, so a long run costs one pass over it; a shorter one at most 5 × 5 splits of
+ * at most 46 digits.
+ */
+function cardsIn(run: string): Span[] | undefined {
   // A card, a separator and a digit at least: most runs (short numbers) stop here.
   if (run.length < CARD_DIGITS_MIN + 2) return undefined;
   const groups = groupsOf(run);
   const total = groups.reduce((sum, g) => sum + g.digits, 0);
-  if (groups.length < 2 || total - 2 * BESIDE_MAX > CARD_DIGITS_MAX) return undefined;
-  let best: { start: number; end: number; digits: number } | undefined;
-  for (let head = 0, headDigits = 0; headDigits <= BESIDE_MAX; head++) {
-    for (let tail = 0, tailDigits = 0; tailDigits <= BESIDE_MAX; tail++) {
-      const first = groups[head];
-      const last = groups[groups.length - 1 - tail];
-      const digits = total - headDigits - tailDigits;
-      if (!first || !last || head + tail >= groups.length || digits < CARD_DIGITS_MIN) break;
-      const part = run.slice(first.start, last.end);
-      if (
-        (head > 0 || tail > 0) &&
-        digits <= CARD_DIGITS_MAX &&
-        (best === undefined || digits > best.digits) &&
-        passesLuhn(digitsOf(part))
-      )
-        best = { start: first.start, end: last.end, digits };
-      tailDigits += last.digits;
+  if (groups.length < 2 || total > 2 * (CARD_DIGITS_MAX + BESIDE_MAX)) return undefined;
+  // Digits before each group, and after: what a split leaves beside the cards.
+  const before = groups.map((_, i) => groups.slice(0, i).reduce((sum, g) => sum + g.digits, 0));
+  let best: { cards: Span[]; beside: number } | undefined;
+  for (let head = 0; head < groups.length && (before[head] ?? 0) <= BESIDE_MAX; head++) {
+    for (let end = groups.length; end > head; end--) {
+      const tailDigits = total - (before[end] ?? total);
+      const beside = (before[head] ?? 0) + tailDigits;
+      if (tailDigits > BESIDE_MAX || total - beside < CARD_DIGITS_MIN) break;
+      if (best !== undefined && beside >= best.beside) continue;
+      const cards = cardsSideBySide(run, groups, head, end);
+      if (cards !== undefined) best = { cards, beside };
     }
-    const skipped = groups[head];
-    if (!skipped) break;
-    headDigits += skipped.digits;
   }
-  return best;
+  return best?.cards;
 }
 
 /** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
@@ -141,11 +176,17 @@ export function maskCardNumbers(text: string): MaskedText {
       masked++;
       return maskRun(run, digitsOf(run).length);
     }
-    const card = cardBeside(run);
-    if (card === undefined) return run;
-    masked++;
-    const part = run.slice(card.start, card.end);
-    return run.slice(0, card.start) + maskRun(part, digitsOf(part).length) + run.slice(card.end);
+    const cards = cardsIn(run);
+    if (cards === undefined) return run;
+    masked += cards.length;
+    let out = '';
+    let at = 0;
+    for (const { start, end } of cards) {
+      const card = run.slice(start, end);
+      out += run.slice(at, start) + maskRun(card, digitsOf(card).length);
+      at = end;
+    }
+    return out + run.slice(at);
   });
   return masked === 0 ? { text, masked } : { text: out, masked };
 }

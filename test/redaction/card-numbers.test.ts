@@ -154,4 +154,21 @@ describe('card numbers in client texts', () => {
       ),
     );
   });
+
+  it('masks cards pasted side by side in one run, each kept 6 + 4', () => {
+    expect(maskCardNumbers('cards 4111 1111 1111 1111 5555 5555 5555 4444')).toEqual({
+      text: 'cards 4111 11** **** 1111 5555 55** **** 4444',
+      masked: 2,
+    });
+    expect(maskCardNumbers('4111111111111111 5555555555554444 12/27').text).toBe(
+      '411111******1111 555555******4444 12/27',
+    );
+    fc.assert(
+      fc.property(cardDigits, cardDigits, fc.constantFrom(' ', '-'), (one, two, sep) => {
+        const { text } = maskCardNumbers(`cards ${one}${sep}${two}.`);
+        expect(text).not.toContain(one);
+        expect(text).not.toContain(two);
+      }),
+    );
+  });
 });
