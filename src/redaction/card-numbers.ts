@@ -103,45 +103,11 @@ interface Span {
 }
 
 /**
- * Groups `from` to `to` (exclusive) as cards side by side, each 13–19 digits of whole
- * groups passing Luhn: their places in the run, or undefined when they do not split so.
- */
-function cardsSideBySide(
-  run: string,
-  groups: readonly Group[],
-  from: number,
-  to: number,
-): Span[] | undefined {
-  const reached: (Span[] | undefined)[] = [];
-  reached[from] = [];
-  for (let i = from; i < to; i++) {
-    const before = reached[i];
-    const first = groups[i];
-    if (before === undefined || first === undefined) continue;
-    let digits = 0;
-    for (let j = i; j < to; j++) {
-      const last = groups[j];
-      if (last === undefined) break;
-      digits += last.digits;
-      if (digits > CARD_DIGITS_MAX) break;
-      const span = { start: first.start, end: last.end };
-      if (
-        digits >= CARD_DIGITS_MIN &&
-        reached[j + 1] === undefined &&
-        passesLuhn(digitsOf(run.slice(span.start, span.end)))
-      )
-        reached[j + 1] = [...before, span];
-    }
-  }
-  return reached[to];
-}
-
-/**
  * The cards in a run that is not one (see the top): beside up to 4 digits of whole groups
  * at its start and at its end, one card or several side by side; the split that leaves the
- * fewest digits beside them, or undefined. Runs longer than two cards and their ends are
- * not tried, so a long run costs one pass over it; a shorter one at most 5 × 5 splits of
- * at most 46 digits.
+ * fewest digits beside them, or undefined. Each group is tried as a card's last, with the
+ * Luhn sum carried leftwards over the at most 19 digits before it (no text is cut); runs
+ * longer than two cards and their ends are not tried, so a long run costs one pass over it.
  */
 function cardsIn(run: string): Span[] | undefined {
   // A card, a separator and a digit at least: most runs (short numbers) stop here.
@@ -149,20 +115,49 @@ function cardsIn(run: string): Span[] | undefined {
   const groups = groupsOf(run);
   const total = groups.reduce((sum, g) => sum + g.digits, 0);
   if (groups.length < 2 || total > 2 * (CARD_DIGITS_MAX + BESIDE_MAX)) return undefined;
-  // Digits before each group, and after: what a split leaves beside the cards.
-  const before = groups.map((_, i) => groups.slice(0, i).reduce((sum, g) => sum + g.digits, 0));
-  let best: { cards: Span[]; beside: number } | undefined;
-  for (let head = 0; head < groups.length && (before[head] ?? 0) <= BESIDE_MAX; head++) {
-    for (let end = groups.length; end > head; end--) {
-      const tailDigits = total - (before[end] ?? total);
-      const beside = (before[head] ?? 0) + tailDigits;
-      if (tailDigits > BESIDE_MAX || total - beside < CARD_DIGITS_MIN) break;
-      if (best !== undefined && beside >= best.beside) continue;
-      const cards = cardsSideBySide(run, groups, head, end);
-      if (cards !== undefined) best = { cards, beside };
+  // reached[i]: a split of the groups before group i into digits beside and cards.
+  const reached: ({ cards: Span[]; beside: number } | undefined)[] = [{ cards: [], beside: 0 }];
+  let digitsBefore = 0;
+  for (const [j, last] of groups.entries()) {
+    let digits = 0;
+    let sum = 0;
+    for (let i = j; i >= 0 && digits <= CARD_DIGITS_MAX; i--) {
+      const first = groups[i];
+      if (first === undefined) break;
+      for (let at = first.end - 1; at >= first.start; at--) {
+        let d = run.charCodeAt(at) - 48;
+        if (digits % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+        digits++;
+      }
+      const before = reached[i];
+      if (before === undefined || digits < CARD_DIGITS_MIN || digits > CARD_DIGITS_MAX) continue;
+      if (sum % 10 !== 0) continue;
+      const card = { start: first.start, end: last.end };
+      reached[j + 1] = better(reached[j + 1], {
+        cards: [...before.cards, card],
+        beside: before.beside,
+      });
     }
+    digitsBefore += last.digits;
+    // Up to 4 digits of whole groups may stand before the first card.
+    if (digitsBefore <= BESIDE_MAX)
+      reached[j + 1] = better(reached[j + 1], { cards: [], beside: digitsBefore });
+  }
+  let best: { cards: Span[]; beside: number } | undefined;
+  let digitsAfter = 0;
+  for (let end = groups.length; end > 0 && digitsAfter <= BESIDE_MAX; end--) {
+    const split = reached[end];
+    if (split !== undefined && split.cards.length > 0)
+      best = better(best, { cards: split.cards, beside: split.beside + digitsAfter });
+    digitsAfter += groups[end - 1]?.digits ?? 0;
   }
   return best?.cards;
+}
+
+/** Of two splits, the one leaving fewer digits beside its cards (the first on a tie). */
+function better<T extends { beside: number }>(a: T | undefined, b: T): T {
+  return a !== undefined && a.beside <= b.beside ? a : b;
 }
 
 /** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
