@@ -10,7 +10,7 @@
  */
 
 import type { WithAttachments } from '../attachments/services.js';
-import { linksFor, withAttachments } from '../attachments/wire.js';
+import { linksFor, wireAttachment, withAttachments } from '../attachments/wire.js';
 import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { parseCustomerContext } from '../chats/customer-context.js';
@@ -82,7 +82,9 @@ async function* documentOf(
     if (last === undefined || page.length < CHAT_PAGE) break;
     after = last.chat._id;
   }
-  yield ']}';
+  // Files the desk holds of theirs that no message carries: the messages carry the rest.
+  const uploads = await store.privacy.unsentUploadsOf(userId);
+  yield `],"uploads":${json(uploads.map((r) => wireAttachment(r, shown.attachments.links)))}}`;
 }
 
 /** The chat's messages up to `lastSeq` (as it was when the chat was read), seq order. */

@@ -5,9 +5,15 @@
  *
  * A run is the longest stretch of ASCII digits joined by single spaces or dashes. A
  * run of 13–19 digits that passes the Luhn check is a card number: its first 6 and
- * last 4 digits stay, every other digit becomes `*`, separators stay. Longer runs are
- * not card numbers (account statements, concatenated ids) and stay as they are, as do
- * shorter ones (order and transaction ids, phone numbers).
+ * last 4 digits stay, every other digit becomes `*`, separators stay. A run that is not
+ * one may still hold one beside a short number in the same run, as people write a card
+ * with its expiry or CVV after it (`4111 1111 1111 1111 12/27`) or an amount before it:
+ * the run without up to 4 digits of whole groups at its start and at its end (a group
+ * is a stretch between separators) is a card when it is 13–19 digits passing Luhn, or
+ * cards side by side when it splits between groups into such parts (two cards pasted with
+ * a space between them). Other longer runs are not card numbers (account statements,
+ * concatenated ids) and stay as they are, as do shorter ones (order and transaction ids,
+ * phone numbers).
  */
 
 export const CARD_DIGITS_MIN = 13;
@@ -71,6 +77,89 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
+/** Digits of whole groups beside a card in one run that are still taken for a short number. */
+const BESIDE_MAX = 4;
+
+interface Group {
+  start: number;
+  end: number;
+  digits: number;
+}
+
+function groupsOf(run: string): Group[] {
+  const groups: Group[] = [];
+  let start = 0;
+  for (let i = 0; i <= run.length; i++) {
+    if (i < run.length && run[i] !== ' ' && run[i] !== '-') continue;
+    groups.push({ start, end: i, digits: i - start });
+    start = i + 1;
+  }
+  return groups;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The cards in a run that is not one (see the top): beside up to 4 digits of whole groups
+ * at its start and at its end, one card or several side by side; the split that leaves the
+ * fewest digits beside them, or undefined. Each group is tried as a card's last, with the
+ * Luhn sum carried leftwards over the at most 19 digits before it (no text is cut); runs
+ * longer than two cards and their ends are not tried, so a long run costs one pass over it.
+ */
+function cardsIn(run: string): Span[] | undefined {
+  // A card, a separator and a digit at least: most runs (short numbers) stop here.
+  if (run.length < CARD_DIGITS_MIN + 2) return undefined;
+  const groups = groupsOf(run);
+  const total = groups.reduce((sum, g) => sum + g.digits, 0);
+  if (groups.length < 2 || total > 2 * (CARD_DIGITS_MAX + BESIDE_MAX)) return undefined;
+  // reached[i]: a split of the groups before group i into digits beside and cards.
+  const reached: ({ cards: Span[]; beside: number } | undefined)[] = [{ cards: [], beside: 0 }];
+  let digitsBefore = 0;
+  for (const [j, last] of groups.entries()) {
+    let digits = 0;
+    let sum = 0;
+    for (let i = j; i >= 0 && digits <= CARD_DIGITS_MAX; i--) {
+      const first = groups[i];
+      if (first === undefined) break;
+      for (let at = first.end - 1; at >= first.start; at--) {
+        let d = run.charCodeAt(at) - 48;
+        if (digits % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+        digits++;
+      }
+      const before = reached[i];
+      if (before === undefined || digits < CARD_DIGITS_MIN || digits > CARD_DIGITS_MAX) continue;
+      if (sum % 10 !== 0) continue;
+      const card = { start: first.start, end: last.end };
+      reached[j + 1] = better(reached[j + 1], {
+        cards: [...before.cards, card],
+        beside: before.beside,
+      });
+    }
+    digitsBefore += last.digits;
+    // Up to 4 digits of whole groups may stand before the first card.
+    if (digitsBefore <= BESIDE_MAX)
+      reached[j + 1] = better(reached[j + 1], { cards: [], beside: digitsBefore });
+  }
+  let best: { cards: Span[]; beside: number } | undefined;
+  let digitsAfter = 0;
+  for (let end = groups.length; end > 0 && digitsAfter <= BESIDE_MAX; end--) {
+    const split = reached[end];
+    if (split !== undefined && split.cards.length > 0)
+      best = better(best, { cards: split.cards, beside: split.beside + digitsAfter });
+    digitsAfter += groups[end - 1]?.digits ?? 0;
+  }
+  return best?.cards;
+}
+
+/** Of two splits, the one leaving fewer digits beside its cards (the first on a tie). */
+function better<T extends { beside: number }>(a: T | undefined, b: T): T {
+  return a !== undefined && a.beside <= b.beside ? a : b;
+}
+
 /** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
 const LONG_ENOUGH_RUN = /[0-9](?:[ -]?[0-9]){12}/;
 
@@ -78,9 +167,21 @@ export function maskCardNumbers(text: string): MaskedText {
   if (text.length < CARD_DIGITS_MIN || !LONG_ENOUGH_RUN.test(text)) return { text, masked: 0 };
   let masked = 0;
   const out = text.replace(DIGIT_RUN, (run) => {
-    if (!isCardNumber(run)) return run;
-    masked++;
-    return maskRun(run, digitsOf(run).length);
+    if (isCardNumber(run)) {
+      masked++;
+      return maskRun(run, digitsOf(run).length);
+    }
+    const cards = cardsIn(run);
+    if (cards === undefined) return run;
+    masked += cards.length;
+    let out = '';
+    let at = 0;
+    for (const { start, end } of cards) {
+      const card = run.slice(start, end);
+      out += run.slice(at, start) + maskRun(card, digitsOf(card).length);
+      at = end;
+    }
+    return out + run.slice(at);
   });
   return masked === 0 ? { text, masked } : { text: out, masked };
 }

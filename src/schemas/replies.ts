@@ -14,6 +14,7 @@ import {
   ChatSchema,
   DeskSchema,
   KnownAdminSchema,
+  MessageAttachmentSchema,
   MessageSchema,
   NoteSchema,
   QueuePositionSchema,
@@ -128,6 +129,10 @@ export const UserExportReply = z.object({
   exportedAt: z.string().meta({ description: 'When the export was made (ISO 8601).' }),
   withNotes: z.boolean().meta({ description: "True in a superadmin's export (notes included)." }),
   chats: z.array(ExportedChatSchema).meta({ description: "The user's chats, by id." }),
+  uploads: z.array(MessageAttachmentSchema).meta({
+    description:
+      'Files the user uploaded that no message carries (in no chat yet, or in a chat but not sent), oldest first, with signed download paths; a sent one is in its message.',
+  }),
 });
 export const UserErasureReply = z.object({
   userId: z.string(),

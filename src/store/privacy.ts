@@ -92,6 +92,12 @@ export interface PrivacyRecords {
   notesAfter(chatId: string, after: Note | null, max: number): Promise<Note[]>;
   /** Writes `audit` on the desk chain (an export: it changes nothing else). */
   record(audit: AuditDraft): Promise<void>;
+  /**
+   * The user's uploads no message carries (in no chat yet, or in a chat but not sent): what
+   * an export lists beside the chats, whose messages carry the others. Oldest first; as many
+   * as the upload quota leaves room for until the sweep deletes them.
+   */
+  unsentUploadsOf(userId: string): Promise<AttachmentRecord[]>;
   /** Attachments the user uploaded that are in no chat yet, or that belong to these chats (by chat or by message). */
   attachmentsOf(userId: string, chatIds: readonly string[]): Promise<AttachmentRecord[]>;
   /** Overwrites the texts of one chat's messages with seq in (fromSeq, toSeq]: one transaction. */
@@ -409,6 +415,18 @@ export function kyselyPrivacyRecords(
           after && { afterSeq: after.afterSeq, createdAt: after.createdAt, id: after._id },
           max,
         ),
+      ),
+
+    unsentUploadsOf: (userId) =>
+      guard(() =>
+        db
+          .selectFrom('attachments')
+          .selectAll()
+          .where('uploaderId', '=', userId)
+          .where('messageId', 'is', null)
+          .orderBy('createdAt')
+          .orderBy('id')
+          .execute(),
       ),
 
     attachmentsOf: (userId, chatIds) => guard(() => attachmentsOf(db, userId, chatIds)),

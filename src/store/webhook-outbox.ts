@@ -4,6 +4,7 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isOneOf, WEBHOOK_EVENTS } from '../schemas/vocabulary.js';
+import { TUNABLES } from '../tunables.js';
 import type { Delivery, WebhookOutbox } from '../webhooks/outbox.js';
 import { appendAudit } from './audit-log.js';
 import type { Database, WebhookOutboxTable } from './schema.js';
@@ -45,6 +46,12 @@ export function kyselyWebhookOutbox(
         const free = (t: string) =>
           sql`${sql.ref(`${t}.status`)} = 'pending' AND ${sql.ref(`${t}.nextAttemptAt`)} <= ${now}
             AND (${sql.ref(`${t}.leaseUntil`)} IS NULL OR ${sql.ref(`${t}.leaseUntil`)} < ${now})`;
+        // Nor is a lane of a chat whose user an erasure holds (store/privacy.ts): its last
+        // step deletes the chat's deliveries, and until then the person's pending events,
+        // and the close the erasure itself makes, wait (a failed erasure frees them).
+        const heldSince = new Date(
+          Date.parse(now) - TUNABLES.erasureHoldStaleMs.value,
+        ).toISOString();
         const { rows } = await sql<Selectable<WebhookOutboxTable>>`
           WITH heads AS (
             SELECT w.seq, w."chatId", w.url FROM webhook_outbox w
@@ -53,6 +60,9 @@ export function kyselyWebhookOutbox(
                 SELECT 1 FROM webhook_outbox e
                 WHERE e."chatId" = w."chatId" AND e.url = w.url AND e.status = 'pending'
                   AND e.seq < w.seq)
+              AND NOT EXISTS (
+                SELECT 1 FROM chats c JOIN erasure_holds h ON h."userId" = c."userId"
+                WHERE c.id = w."chatId" AND h."heldAt" > ${heldSince})
             ORDER BY w.seq LIMIT ${lanes}${skipLocked}
           ),
           runs AS (

@@ -184,6 +184,44 @@ describe.each(await storeTargets())('export on $name', (target) => {
     expect(recorded.entries.filter((e) => e.details.userId === userId)).toHaveLength(1);
   });
 
+  it("the user's uploads no message carries (in no chat yet, or in their chat unsent) are in the export's uploads, each downloadable, and no one else's", async () => {
+    const server = world.server();
+    const userId = world.uid('exp-unsent');
+    const user = { senderId: userId, senderType: 'user', senderName: 'Olim' };
+    const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Olim' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    const send = (name: string, fields: Record<string, string>) =>
+      upload(server, { bytes: name, name, type: 'text/plain', fields });
+    const loose = uploaded(await send('passport.txt', user));
+    const unsent = uploaded(await send('statement.txt', { ...user, chatId }));
+    const sent = uploaded(await send('receipt.txt', { ...user, chatId }));
+    await api(server, 'POST', '/api/messages', {
+      ...user,
+      chatId,
+      content: '',
+      attachmentId: sent.id,
+    });
+    const agent = { senderId: 'exp-agent', senderType: 'admin', senderName: 'Ali' };
+    await api(server, 'POST', '/api/chats/assign', {
+      chatId,
+      adminId: 'exp-agent',
+      adminName: 'Ali',
+    });
+    uploaded(await send('agents-draft.txt', { ...agent, chatId }));
+    uploaded(await send('someone-else.txt', { ...user, senderId: `${userId}-2` }));
+
+    const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+    expect(res.body.uploads.map((u) => u.name).sort()).toEqual(['passport.txt', 'statement.txt']);
+    for (const file of res.body.uploads) {
+      expect([loose.id, unsent.id]).toContain(file.id);
+      const got = await download(server, file.url);
+      expect(got.bytes.toString()).toBe(file.name);
+    }
+    // The one sent is the message's: there, not repeated.
+    const messages = res.body.chats.flatMap((c) => c.messages);
+    expect(messages.map((m) => m.attachment?.name)).toEqual(['receipt.txt']);
+  });
+
   it('a user whose chats retention deleted, named by their audit entries, is exported with no chats; once erased, 404', async () => {
     const db = await target.create();
     const server = await startTestServer(db.config);

@@ -116,14 +116,58 @@ describe('card numbers in client texts', () => {
     );
   });
 
-  it('leaves runs shorter than 13 or longer than 19 digits as they are, Luhn or not', () => {
-    const outside = fc.oneof(
-      digitString(1, CARD_DIGITS_MIN - 1),
-      digitString(CARD_DIGITS_MAX + 1, 40),
+  it('leaves runs shorter than 13 digits, and unbroken runs longer than 19, as they are, Luhn or not', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(digitString(1, CARD_DIGITS_MIN - 1).chain(formatted), digitString(20, 40)),
+        (run) => {
+          expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
+        },
+      ),
+    );
+  });
+
+  it('masks a card written with its expiry or CVV after it, or an amount before it, in one run', () => {
+    expect(maskCardNumbers('my card 4111 1111 1111 1111 12/27').text).toBe(
+      'my card 4111 11** **** 1111 12/27',
+    );
+    expect(maskCardNumbers('4111 1111 1111 1111 123').text).toBe('4111 11** **** 1111 123');
+    expect(maskCardNumbers('5555-5555-5555-4444-0327').text).toBe('5555-55**-****-4444-0327');
+    expect(maskCardNumbers('4111111111111111 12 27').text).toBe('411111******1111 12 27');
+    expect(maskCardNumbers('paid 100 4111 1111 1111 1111').text).toBe(
+      'paid 100 4111 11** **** 1111',
+    );
+    /** At most 4 digits beside it, in whole groups: a short number, not part of the card. */
+    const beside = digitString(1, 4);
+    fc.assert(
+      fc.property(
+        fc.option(beside, { nil: undefined }),
+        cardDigits,
+        fc.option(beside, { nil: undefined }),
+        fc.constantFrom(' ', '-'),
+        (head, card, tail, sep) => {
+          fc.pre(head !== undefined || tail !== undefined);
+          const run = [head, card, tail].filter((g) => g !== undefined).join(sep);
+          const { text } = maskCardNumbers(`card ${run}.`);
+          expect(text).not.toContain(card);
+        },
+      ),
+    );
+  });
+
+  it('masks cards pasted side by side in one run, each kept 6 + 4', () => {
+    expect(maskCardNumbers('cards 4111 1111 1111 1111 5555 5555 5555 4444')).toEqual({
+      text: 'cards 4111 11** **** 1111 5555 55** **** 4444',
+      masked: 2,
+    });
+    expect(maskCardNumbers('4111111111111111 5555555555554444 12/27').text).toBe(
+      '411111******1111 555555******4444 12/27',
     );
     fc.assert(
-      fc.property(outside.chain(formatted), (run) => {
-        expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
+      fc.property(cardDigits, cardDigits, fc.constantFrom(' ', '-'), (one, two, sep) => {
+        const { text } = maskCardNumbers(`cards ${one}${sep}${two}.`);
+        expect(text).not.toContain(one);
+        expect(text).not.toContain(two);
       }),
     );
   });
