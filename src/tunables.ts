@@ -483,6 +483,13 @@ export const TUNABLES = {
     reason:
       "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
   },
+  streamTrimIntervalMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How often each node deletes the Redis stream entries older than recoveryWindowMs (no recovery reads them): a broadcast, a person's message in it, stays in Redis at most the window plus this, however quiet the desk; one small command per node each time.",
+  },
   streamMaxLength: {
     value: RECOVERABLE_BROADCASTS,
     unit: 'entries',

@@ -42,6 +42,7 @@ import {
   type RawEntry,
   RoomChannels,
   routedRoomOf,
+  trimStreamOlderThan,
 } from './room-channels.js';
 
 /** A stream entry id, as the adapter checks a recovery offset. */
@@ -194,6 +195,11 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       TUNABLES.streamMaxLength.value,
       TUNABLES.announceBatchMax.value,
     );
+    // Redis away: the next round trims what this one could not.
+    const trimming = setInterval(() => {
+      trimStreamOlderThan(client, streamName, TUNABLES.recoveryWindowMs.value).catch(() => {});
+    }, TUNABLES.streamTrimIntervalMs.value);
+    trimming.unref();
     // Event packets this node encoded for Redis or read encoded from it (pre-encoded.ts):
     // what their sockets get is that encoding, with the recovery offset added.
     const encoded = new WeakMap<Packet, Encoded>();
@@ -247,6 +253,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     });
     const close = adapter.close.bind(adapter);
     adapter.close = () => {
+      clearInterval(trimming);
       close();
       markClosed();
       void channels.close();

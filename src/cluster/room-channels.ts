@@ -112,6 +112,34 @@ export class Announcer {
   }
 }
 
+/**
+ * ARGV: the age (ms) past which entries go. Redis's own clock decides, the one that stamped
+ * the entries' ids, so nodes' clocks do not matter. Exact (no `~`): nothing older stays.
+ */
+const TRIM_OLDER_THAN = `
+local now = redis.call('TIME')
+local oldest = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - tonumber(ARGV[1])
+if oldest < 0 then return 0 end
+return redis.call('XTRIM', KEYS[1], 'MINID', oldest)`;
+
+/**
+ * Deletes the stream's entries older than `windowMs` (those no client's recovery reads any
+ * more): the stream's length bound alone would keep a quiet desk's broadcasts, people's
+ * messages among them, for as long as 20,000 later ones take to come, an erased person's
+ * too. Resolves to how many went.
+ */
+export async function trimStreamOlderThan(
+  client: RedisClient,
+  stream: string,
+  windowMs: number,
+): Promise<number> {
+  const removed = await client.eval(TRIM_OLDER_THAN, {
+    keys: [stream],
+    arguments: [String(Math.max(0, Math.floor(windowMs)))],
+  });
+  return Number(removed);
+}
+
 /** An announcement back into the entry's id and fields; undefined if it is not one. */
 export function parseAnnouncement(payload: string): { id: string; raw: RawEntry } | undefined {
   const parts: string[] = [];

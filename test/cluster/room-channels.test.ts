@@ -9,7 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Announcer, parseAnnouncement, type RawEntry } from '../../src/cluster/room-channels.js';
+import {
+  Announcer,
+  parseAnnouncement,
+  type RawEntry,
+  trimStreamOlderThan,
+} from '../../src/cluster/room-channels.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
@@ -197,6 +202,26 @@ describe.runIf(ready)('appending and announcing the broadcasts of one turn', () 
     ]);
     await waitUntil('all announced', async () => heard.length === 4);
     expect(heard.slice(1)).toEqual([`${ids[0]} one`, `${ids[1]} two`, `${ids[2]} three`]);
+  });
+
+  it("entries older than the window are deleted, by Redis's clock, and newer ones kept", async () => {
+    const announcer = new Announcer(client, 'aging', 1000, 100);
+    const raw: RawEntry = { uid: 'node', nsp: '/', type: '3', data: '{"content":"my card"}' };
+    const ids = await Promise.all([
+      announcer.append('chan-a', raw),
+      announcer.append('chan-b', raw),
+    ]);
+    // An hour's window: both are newer.
+    expect(await trimStreamOlderThan(client, 'aging', 60 * 60 * 1000)).toBe(0);
+    expect(await client.xLen('aging')).toBe(2);
+    const lastMs = Math.max(...ids.map((id) => Number(id.split('-')[0])));
+    await waitUntil("Redis's clock has passed the entries", async () => {
+      const [seconds, micros] = await client.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > lastMs;
+    });
+    // A window of none: everything stamped before Redis's current millisecond goes.
+    expect(await trimStreamOlderThan(client, 'aging', 0)).toBe(2);
+    expect(await client.xLen('aging')).toBe(0);
   });
 
   it('a call Redis refuses fails every broadcast in it', async () => {
