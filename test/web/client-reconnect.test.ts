@@ -136,10 +136,13 @@ describe('the page client after its transport drops', () => {
     const id = 'stale-after-expiry';
     const client = await signedOutAtExpiry(id);
 
-    // Let in for the verifier's clock leeway, sent away at once; the goodbye never arrives.
+    // Expired 3 s ago: let in for what is left of the verifier's 5 s clock leeway, then sent
+    // away; the goodbye never arrives.
     loseNextGoodbye();
     const before = connections;
-    client.setToken(await signToken(id, 'user', id, { expiresIn: expiringIn(-1) }));
+    client.setToken(await signToken(id, 'user', id, { expiresIn: expiringIn(-3) }));
+    await until('let in', async () => connections - before === 1, 5_000);
+    await until('sent away', async () => server.io.sockets.sockets.size === 0, 5_000);
     await quiet(RETRY_QUIET_MS);
     expect(connections - before).toBe(1);
     expect(client.state()).toBe('signed-out');
