@@ -13,6 +13,7 @@ import type { RunningServer } from '../../src/server.js';
 import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
+import { holdWrittenNotCommitted } from '../helpers/erasure-hold.js';
 import { type ApiResponse, api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
 import { accepted } from '../helpers/sockets.js';
 import { type StoreTarget, storeTargets } from '../helpers/stores.js';
@@ -543,15 +544,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
       withAnotherNode(target, async (server, other) => {
         const userId = 'opens-during-hold';
         // Another node's erasure, stopped between taking the user's lock and its commit.
-        await other.query('BEGIN');
-        await other.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-          ERASURE_LOCK_CLASS,
-          userId,
-        ]);
-        await other.query(
-          'INSERT INTO erasure_holds (id, "userId", "heldAt") VALUES ($1, $2, $3)',
-          ['hold-in-flight', userId, new Date().toISOString()],
-        );
+        await holdWrittenNotCommitted(other, userId);
         let answered = false;
         const opening = api(server, 'POST', '/api/chats', { userId, userName: 'Olim' }).finally(
           () => {
