@@ -131,7 +131,7 @@ export const UserExportReply = z.object({
   chats: z.array(ExportedChatSchema).meta({ description: "The user's chats, by id." }),
   uploads: z.array(MessageAttachmentSchema).meta({
     description:
-      'Files the user uploaded that no message carries (in no chat yet, or in a chat but not sent), oldest first, with signed download paths; a sent one is in its message.',
+      'Files the user uploaded that no message carries (in no chat yet, or in their chat but not sent; not those of an admin with the same id in other chats), oldest first, with signed download paths; a sent one is in its message.',
   }),
 });
 export const UserErasureReply = z.object({

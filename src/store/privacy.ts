@@ -93,7 +93,7 @@ export interface PrivacyRecords {
   /** Writes `audit` on the desk chain (an export: it changes nothing else). */
   record(audit: AuditDraft): Promise<void>;
   /**
-   * The user's uploads no message carries (in no chat yet, or in a chat but not sent): what
+   * The user's uploads no message carries (in no chat yet, or in their chat but not sent): what
    * an export lists beside the chats, whose messages carry the others. Oldest first; as many
    * as the upload quota leaves room for until the sweep deletes them.
    */
@@ -424,6 +424,13 @@ export function kyselyPrivacyRecords(
           .selectAll()
           .where('uploaderId', '=', userId)
           .where('messageId', 'is', null)
+          // An admin may have the user's id: their drafts in customers' chats are not the user's.
+          .where((eb) =>
+            eb.or([
+              eb('chatId', 'is', null),
+              eb('chatId', 'in', eb.selectFrom('chats').select('id').where('userId', '=', userId)),
+            ]),
+          )
           .orderBy('createdAt')
           .orderBy('id')
           .execute(),

@@ -13,6 +13,7 @@ import type { RunningServer } from '../../src/server.js';
 import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
+import { holdWrittenNotCommitted } from '../helpers/erasure-hold.js';
 import { type ApiResponse, api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
 import { accepted } from '../helpers/sockets.js';
 import { type StoreTarget, storeTargets } from '../helpers/stores.js';
@@ -43,6 +44,31 @@ const asUploadBy = (user: { id: string; name: string }, text: string) => ({
   type: 'text/plain',
   fields: { senderId: user.id, senderType: 'user', senderName: user.name },
 });
+
+/**
+ * Stops `userId`'s uploads at their record's insert (the bytes already stored): `reached`
+ * gives the record waiting, `release` lets it go on, `restore` undoes the stop.
+ */
+function holdRecordsOf(server: RunningServer, userId: string) {
+  const { attachments } = server.store;
+  const insert = attachments.insertIfRoom;
+  const reached = deferred<AttachmentRecord>();
+  const go = deferred<void>();
+  attachments.insertIfRoom = async (record, fits, uploader) => {
+    if (record.uploaderId === userId) {
+      reached.resolve(record);
+      await go.promise;
+    }
+    return insert(record, fits, uploader);
+  };
+  return {
+    reached: reached.promise,
+    release: () => go.resolve(),
+    restore: () => {
+      attachments.insertIfRoom = insert;
+    },
+  };
+}
 
 /** Runs `during` when the erasure's last step has run, before the route disconnects the user. */
 function afterLastStep(server: RunningServer, during: () => Promise<void>): () => void {
@@ -140,23 +166,14 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     expect(sent).toMatchObject({ success: true });
     // The upload's bytes are stored; its record waits until the erasure's last step has run.
     const { attachments } = server.store;
-    const insert = attachments.insertIfRoom;
-    const reached = deferred<AttachmentRecord>();
-    const go = deferred<void>();
-    attachments.insertIfRoom = async (record, fits, uploader) => {
-      if (record.uploaderId === user.id) {
-        reached.resolve(record);
-        await go.promise;
-      }
-      return insert(record, fits, uploader);
-    };
+    const held = holdRecordsOf(server, user.id);
     let late: ApiResponse | undefined;
     try {
       const uploading = upload(server, asUploadBy(user, 'statement 0042'));
-      const record = await reached.promise;
+      const record = await held.reached;
       expect(await attachments.firstChunkBytes(record.blobKey)).toBeGreaterThan(0);
       const restore = afterLastStep(server, async () => {
-        go.resolve();
+        held.release();
         late = await uploading;
       });
       try {
@@ -174,7 +191,7 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
       expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
       expect(await attachments.bytesHeldBy(user.id)).toBe(0);
     } finally {
-      attachments.insertIfRoom = insert;
+      held.restore();
     }
   });
 
@@ -184,24 +201,15 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const sent = await user.client.emitAck('send-message', { content: 'a slow upload follows' });
     expect(sent).toMatchObject({ success: true });
     const { attachments } = server.store;
-    const insert = attachments.insertIfRoom;
-    const reached = deferred<AttachmentRecord>();
-    const go = deferred<void>();
-    attachments.insertIfRoom = async (record, fits, uploader) => {
-      if (record.uploaderId === user.id) {
-        reached.resolve(record);
-        await go.promise;
-      }
-      return insert(record, fits, uploader);
-    };
+    const held = holdRecordsOf(server, user.id);
     try {
       const uploading = upload(server, asUploadBy(user, 'statement 0043'));
-      const record = await reached.promise;
+      const record = await held.reached;
       // The whole erasure runs, hold and all, while the record waits.
       const res = await erase(server, user.id);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       await server.store.privacy.refuseWhileHeld(user.id);
-      go.resolve();
+      held.release();
       const late = await uploading;
       expect(late.status, JSON.stringify(late.body)).toBe(409);
       expect(late.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
@@ -210,7 +218,7 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
       expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
       expect(await attachments.bytesHeldBy(user.id)).toBe(0);
     } finally {
-      attachments.insertIfRoom = insert;
+      held.restore();
     }
     // Admitted after the erasure: a returning user's file, stored.
     const fresh = await upload(server, asUploadBy(user, 'a new statement'));
@@ -536,15 +544,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
       withAnotherNode(target, async (server, other) => {
         const userId = 'opens-during-hold';
         // Another node's erasure, stopped between taking the user's lock and its commit.
-        await other.query('BEGIN');
-        await other.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-          ERASURE_LOCK_CLASS,
-          userId,
-        ]);
-        await other.query(
-          'INSERT INTO erasure_holds (id, "userId", "heldAt") VALUES ($1, $2, $3)',
-          ['hold-in-flight', userId, new Date().toISOString()],
-        );
+        await holdWrittenNotCommitted(other, userId);
         let answered = false;
         const opening = api(server, 'POST', '/api/chats', { userId, userName: 'Olim' }).finally(
           () => {

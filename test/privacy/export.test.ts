@@ -222,6 +222,25 @@ describe.each(await storeTargets())('export on $name', (target) => {
     expect(messages.map((m) => m.attachment?.name)).toEqual(['receipt.txt']);
   });
 
+  it("an admin's unsent upload in another customer's chat is not in the export of a user who has the admin's id", async () => {
+    const server = world.server();
+    const userId = world.uid('exp-shared-id');
+    const user = { senderId: userId, senderType: 'user', senderName: 'Olim' };
+    const send = (name: string, fields: Record<string, string>) =>
+      upload(server, { bytes: name, name, type: 'text/plain', fields });
+    uploaded(await send('passport.txt', user));
+    // Another customer's chat, taken by an admin whose id is the user's.
+    const customer = world.uid('exp-customer');
+    const theirs = await api(server, 'POST', '/api/chats', { userId: customer, userName: 'Zara' });
+    const chatId = (theirs.body.chat as { _id: string })._id;
+    await api(server, 'POST', '/api/chats/assign', { chatId, adminId: userId, adminName: 'Ali' });
+    const admin = { senderId: userId, senderType: 'admin', senderName: 'Ali' };
+    uploaded(await send('zaras-contract.txt', { ...admin, chatId }));
+
+    const res = await exported(server.url, `/api/users/${userId}/export${AS_SUPER}`);
+    expect(res.body.uploads.map((u) => u.name)).toEqual(['passport.txt']);
+  });
+
   it('a user whose chats retention deleted, named by their audit entries, is exported with no chats; once erased, 404', async () => {
     const db = await target.create();
     const server = await startTestServer(db.config);

@@ -15,10 +15,10 @@ import {
   type UploaderStanding,
 } from '../../src/store/attachment-records.js';
 import { openStore } from '../../src/store/open.js';
-import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import type { Database } from '../../src/store/schema.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
 import { blobStoreContract } from '../attachments/blob-store-contract.js';
+import { holdWrittenNotCommitted } from '../helpers/erasure-hold.js';
 import { waitUntil } from '../helpers/processes.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -409,15 +409,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
     it('an insert while another node writes its hold waits for that hold, then is refused', async () => {
       const userId = `held-on-another-node-${id()}`;
       // Another node's holdErasure, stopped between taking the user's lock and its commit.
-      await otherNode.query('BEGIN');
-      await otherNode.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        ERASURE_LOCK_CLASS,
-        userId,
-      ]);
-      await otherNode.query(
-        'INSERT INTO erasure_holds (id, "userId", "heldAt") VALUES ($1, $2, $3)',
-        [`hold-${id()}`, userId, new Date().toISOString()],
-      );
+      await holdWrittenNotCommitted(otherNode, userId);
       let settled = false;
       const inserting = store.attachments
         .insertIfRoom(record(userId), () => true, asUser())
