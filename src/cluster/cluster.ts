@@ -111,6 +111,11 @@ export async function joinCluster(
     prefixed: redis.prefixed,
     recoveryMaxEntries: settings.recoveryMaxEntries,
     subscribeWaitMs: settings.commandTimeoutMs,
+    onMissed: (why, sockets) =>
+      log.warn(
+        { why, sockets },
+        'broadcasts of other nodes may have been missed while Redis was away: sockets sent to reconnect',
+      ),
     readGap: (gap, deliver) => readGapInPages(store, gap, TUNABLES.orderGapPageSize.value, deliver),
   });
   const joined = () =>

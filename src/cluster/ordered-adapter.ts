@@ -112,6 +112,8 @@ export interface OrderedAdapterOptions {
   recoveryMaxEntries: number;
   /** How long a socket's join waits for this node to hear its chat's channel (REDIS_COMMAND_TIMEOUT_MS). */
   subscribeWaitMs: number;
+  /** Told when this node may have missed broadcasts in an outage, and how many sockets it sent away. */
+  onMissed?(why: string, sockets: number): void;
 }
 
 /** Sent by pub/sub as the Streams adapter sends them: answers and requests, never kept. */
@@ -179,7 +181,16 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       channelOf: roomChannel,
       stream: streamName,
       catchUpMaxEntries: options.recoveryMaxEntries,
+      retainedMs: TUNABLES.recoveryWindowMs.value,
       subscribeWaitMs: options.subscribeWaitMs,
+      // Each socket here may have missed some of them: its transport is closed, so it comes
+      // back and either recovers what it missed from the stream or, past that, is not
+      // recovered and catches up over REST (as after any long absence).
+      onMissed: (why) => {
+        const sockets = [...adapter.nsp.sockets.values()];
+        for (const socket of sockets) socket.conn.close();
+        options.onMissed?.(why, sockets.length);
+      },
       wanted: (raw) => {
         if (raw.type !== '3') return true;
         const room = routedRoomOf({ type: 3, data: JSON.parse(raw.data ?? '{}') });

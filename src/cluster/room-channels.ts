@@ -12,7 +12,9 @@
  *   subscription (at most the command timeout, so a silent Redis never stalls a join);
  * - a subscriber that lost its connection misses what was announced meanwhile: once it is
  *   back it reads the stream from the last entry it heard (at most a bound of entries), as
- *   the stream reader did, and keeps what its channels would have carried;
+ *   the stream reader did, and keeps what its channels would have carried; when that read
+ *   may have gaps (the outage about as long as the stream keeps entries, or more entries
+ *   than the bound), the node is told instead, and sends its sockets to reconnect;
  * - append and announce run as one script, so each channel carries entries in stream
  *   order, and a node hearing several channels gets them in that order too.
  */
@@ -197,12 +199,27 @@ export interface RoomChannelsOptions {
   stream: string;
   /** Entries read at most to catch up. */
   catchUpMaxEntries: number;
+  /** How long the stream keeps an entry (it trims older ones by age). */
+  retainedMs: number;
+  /**
+   * The catch-up may have missed entries (an outage about as long as the stream keeps them,
+   * or more entries than it reads): nothing of it was delivered, and the node's sockets
+   * must learn they missed something (reconnect, to recover or catch up over REST).
+   */
+  onMissed(why: string): void;
   /** How long a join waits for its room's subscription. */
   subscribeWaitMs: number;
   /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
   wanted(raw: RawEntry): boolean;
   deliver(id: string, raw: RawEntry): void;
 }
+
+/**
+ * How much shorter than the stream's age bound an outage must be for its catch-up to be
+ * whole: announcements lost in the moments before the connection was seen lost, and the
+ * trims' rounds (streamTrimIntervalMs) taking entries a little early or late.
+ */
+const MISSED_MARGIN_MS = 15_000;
 
 /**
  * One subscriber connection (it waits for Redis rather than failing): the common channel
@@ -212,6 +229,8 @@ export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
   private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
   private lastHeard: string | undefined;
+  /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
+  private lostAt: number | undefined;
   /** Announcements heard while catching up, delivered after what the stream gave. */
   private held: string[] | undefined;
   private everReady = false;
@@ -223,11 +242,17 @@ export class RoomChannels {
   ) {
     // An emitter's 'error' with no listener ends the process; the node's own connection is
     // what reports Redis's errors.
-    subscriber.on('error', () => {});
+    subscriber.on('error', () => this.lost());
+    subscriber.on('end', () => this.lost());
+    subscriber.on('reconnecting', () => this.lost());
     subscriber.on('ready', () => {
       if (this.everReady) void this.catchUp();
       this.everReady = true;
     });
+  }
+
+  private lost(): void {
+    if (this.everReady) this.lostAt ??= performance.now();
   }
 
   private readonly listener = (payload: string) => {
@@ -293,11 +318,30 @@ export class RoomChannels {
     const from = this.lastHeard;
     if (from === undefined || this.held) return;
     this.held = [];
+    const outageMs = this.lostAt === undefined ? 0 : performance.now() - this.lostAt;
     try {
-      const entries = await this.reader.xRange(this.options.stream, `(${from}`, '+', {
-        COUNT: this.options.catchUpMaxEntries,
-      });
-      for (const { id, message } of entries ?? []) {
+      const { catchUpMaxEntries, retainedMs } = this.options;
+      const entries =
+        (await this.reader.xRange(this.options.stream, `(${from}`, '+', {
+          COUNT: catchUpMaxEntries,
+        })) ?? [];
+      this.lostAt = undefined;
+      // Every entry appended since the connection was lost is younger than the outage: all
+      // still there while the outage is shorter than what the stream keeps (less a margin
+      // for announcements lost just before and for the trims' rounds).
+      const why =
+        outageMs + MISSED_MARGIN_MS >= retainedMs
+          ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
+          : entries.length >= catchUpMaxEntries
+            ? `more than ${catchUpMaxEntries} entries went into the stream while Redis was away`
+            : undefined;
+      if (why !== undefined) {
+        const last = entries.at(-1)?.id;
+        if (last !== undefined) this.lastHeard = last;
+        this.options.onMissed(why);
+        return;
+      }
+      for (const { id, message } of entries) {
         const raw = message as unknown as RawEntry;
         if (this.options.wanted(raw)) this.take(id, raw);
       }

@@ -13,6 +13,7 @@ import {
   Announcer,
   parseAnnouncement,
   type RawEntry,
+  RoomChannels,
   trimStreamOlderThan,
 } from '../../src/cluster/room-channels.js';
 import type { RedisClient } from '../../src/redis/redis.js';
@@ -240,3 +241,84 @@ describe.runIf(ready)('appending and announcing the broadcasts of one turn', () 
 interface NewMessage {
   message: { content: string };
 }
+
+describe.runIf(ready)('catching up after the subscriber lost its connection', () => {
+  let redis: PrivateRedis;
+  let client: RedisClient;
+  const started: RoomChannels[] = [];
+  beforeAll(async () => {
+    redis = await privateRedis();
+    client = createClient({ url: redis.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    for (const channels of started) await channels.close();
+    await client?.close();
+    await redis?.stop();
+  });
+
+  /** A node's channels on `stream`, with what it delivered and what it was told it missed. */
+  async function channelsOn(
+    stream: string,
+    over: { retainedMs: number; catchUpMaxEntries: number },
+  ) {
+    const delivered: string[] = [];
+    const missed: string[] = [];
+    const channels = new RoomChannels(client.duplicate(), client, {
+      commonChannel: `${stream}#common`,
+      channelOf: (room) => `${stream}#${room}`,
+      stream,
+      subscribeWaitMs: 1000,
+      wanted: () => true,
+      deliver: (_id, raw) => delivered.push(raw.data ?? ''),
+      onMissed: (why) => missed.push(why),
+      ...over,
+    });
+    started.push(channels);
+    await channels.start();
+    const announcer = new Announcer(client, stream, 1000, 100);
+    const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
+    await announcer.append(`${stream}#common`, raw('heard'));
+    await waitUntil('the first entry heard', async () => delivered.includes('heard'));
+    /** Cuts the subscribers and, in the same step, appends entries none of them hears. */
+    const unheard = async (...data: string[]) => {
+      const step = client.multi().addCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      for (const d of data) step.xAdd(stream, '*', { ...raw(d) });
+      await step.exec();
+    };
+    return {
+      delivered,
+      missed,
+      unheard,
+      announce: (d: string) => announcer.append(`${stream}#common`, raw(d)),
+    };
+  }
+
+  it('an outage shorter than the stream keeps entries: what went in meanwhile is read and delivered', async () => {
+    const node = await channelsOn('brief', { retainedMs: 120_000, catchUpMaxEntries: 100 });
+    await node.unheard('while away');
+    await waitUntil('caught up', async () => node.delivered.includes('while away'));
+    expect(node.missed).toEqual([]);
+  });
+
+  it('an outage about as long as the stream keeps entries: nothing read is delivered, and the node is told it may have missed some', async () => {
+    // The stream keeps nothing: any outage may have lost entries.
+    const node = await channelsOn('long', { retainedMs: 0, catchUpMaxEntries: 100 });
+    await node.unheard('while away');
+    await waitUntil('told', async () => node.missed.length === 1);
+    expect(node.missed[0]).toContain('Redis was away');
+    expect(node.delivered).toEqual(['heard']);
+    // Afterwards it hears announcements again, each once.
+    await node.announce('after');
+    await waitUntil('heard after', async () => node.delivered.includes('after'));
+    expect(node.delivered).toEqual(['heard', 'after']);
+  });
+
+  it('more entries than a catch-up reads: the node is told, not handed the first of them', async () => {
+    const node = await channelsOn('many', { retainedMs: 120_000, catchUpMaxEntries: 2 });
+    await node.unheard('one', 'two', 'three');
+    await waitUntil('told', async () => node.missed.length === 1);
+    expect(node.missed[0]).toContain('more than 2 entries');
+    expect(node.delivered).toEqual(['heard']);
+  });
+});
