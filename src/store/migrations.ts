@@ -910,7 +910,8 @@ const erasureHolds: Migration = {
  * The chats that hold a customer context, by id: a list's page asks which of its chats have
  * one, and with almost none holding a context PostgreSQL read every chat for that (20,000
  * rows, 4-6 ms of its CPU a page) rather than look up the page's 200 ids. Only those chats
- * are in it, so a send, which never writes the context, never touches it.
+ * are in it: a send to a chat without a context never touches it, and one to a chat with a
+ * context only when its row moves (a non-HOT update), as every index of chats then does.
  */
 const chatsWithContext: Migration = {
   async up(db: Kysely<unknown>) {
