@@ -49,17 +49,24 @@ export interface UploadInput {
   chatId?: string | undefined;
   file: UploadedFile;
   /**
-   * When the upload was admitted (admitUpload's `at`): an erasure of the uploader that ended
-   * since refuses it. Without it, the start of this call.
+   * The desk chain's position when the upload was admitted (admitUpload's): an erasure of
+   * the uploader recorded since refuses it. Without it, the position at this call.
    */
-  admittedAt?: string | undefined;
+  deskSeqAtAdmission?: number | undefined;
 }
 
-/** An upload let in: by whom, and when (ISO), before a byte of its file was read. */
+/**
+ * An upload let in, before a byte of its file was read: by whom, and the desk chain's
+ * position then (a user's; an admin's upload is held by no erasure).
+ */
 export interface Admission {
   uploader: Person;
-  at: string;
+  deskSeq: number;
 }
+
+/** Where the desk chain stands, for a user's upload: an erasure recorded later refuses it. */
+const deskSeqFor = (deps: AttachmentDeps, uploader: Person): Promise<number> =>
+  uploader.role === 'user' ? deps.store.privacy.deskPosition() : Promise.resolve(0);
 
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
@@ -105,7 +112,7 @@ export async function admitUpload(
 ): Promise<Admission> {
   const uploader = requirePerson(actor);
   // Before the hold is asked: an erasure that starts after it is one the file straddles.
-  const at = new Date().toISOString();
+  const deskSeq = await deskSeqFor(deps, uploader);
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   if (uploader.role === 'user') await deps.store.privacy.refuseWhileHeld(uploader.id);
@@ -115,7 +122,7 @@ export async function admitUpload(
     1,
     deps.attachments.quotaBytes,
   );
-  return { uploader, at };
+  return { uploader, deskSeq };
 }
 
 /**
@@ -167,7 +174,7 @@ export async function uploadAttachment(
   input: UploadInput,
 ): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const uploader = requirePerson(actor);
-  const admittedAt = input.admittedAt ?? new Date().toISOString();
+  const deskSeqAtAdmission = input.deskSeqAtAdmission ?? (await deskSeqFor(deps, uploader));
   if (input.chatId !== undefined) {
     assertMayWrite(await requireChat(deps.store, input.chatId), uploader);
   }
@@ -202,7 +209,7 @@ export async function uploadAttachment(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
-  await storeWithinQuota(deps, { role: uploader.role, admittedAt }, record, prepared);
+  await storeWithinQuota(deps, { role: uploader.role, deskSeqAtAdmission }, record, prepared);
   const links = signerFor(deps.attachments.links, linkViewer(actor));
   return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }

@@ -29,10 +29,13 @@ export interface QuotaRefusal {
  */
 const QUOTA_LOCK_CLASS = 0x71756f74;
 
-/** Who records an upload, and since when its file was on its way (ISO time of its admission). */
+/**
+ * Who records an upload, and the desk chain's position when it was admitted (before its
+ * file was read): an erasure of the uploader recorded after it refuses the record.
+ */
 export interface UploaderStanding {
   role: Role;
-  admittedAt: string;
+  deskSeqAtAdmission: number;
 }
 
 export interface AttachmentRecords {
@@ -140,7 +143,13 @@ export function kyselyAttachmentRecords(
           // already, or one that ended while the file was on its way, refuses it. An admin
           // sharing the id is no one an erasure holds.
           if (sealedId !== undefined) {
-            await refuseUploadOfErased(trx, kind, record.uploaderId, sealedId, uploader.admittedAt);
+            await refuseUploadOfErased(
+              trx,
+              kind,
+              record.uploaderId,
+              sealedId,
+              uploader.deskSeqAtAdmission,
+            );
           }
           // SQLite runs one writing transaction at a time already; PostgreSQL's
           // transactions would each sum without the other's row without the lock.

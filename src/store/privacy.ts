@@ -129,6 +129,11 @@ export interface PrivacyRecords {
    */
   refuseWhileHeld(userId: string): Promise<void>;
   /**
+   * The desk chain's position now (0 before its first entry): an erasure recorded later has
+   * a larger one, whichever node records it (an upload's admission, refuseUploadOfErased).
+   */
+  deskPosition(): Promise<number>;
+  /**
    * Holds the user from now until endErasureHold (or stale): no chat is opened for them and
    * no upload of theirs recorded. The hold's id.
    */
@@ -179,21 +184,21 @@ export async function refuseWhileErased(
 
 /**
  * In the transaction that records `userId`'s upload, before its insert: refuses while an
- * erasure holds them, and when one ended after `since`, the upload's admission (its file was
- * on its way while the person was erased: it is theirs, not a returning user's). `sealedId`
- * is the pseudonym the erasure's `user.erased` entry names them by. Each node stamps with its
- * own clock: a skew between nodes larger than the upload's length would let one through.
+ * erasure holds them, and when one was recorded after `deskSeq`, the desk chain's position
+ * when the upload was admitted (its file was on its way while the person was erased: it is
+ * theirs, not a returning user's). `sealedId` is the pseudonym the erasure's `user.erased`
+ * entry names them by. Positions in the chain, not times: no node's clock decides.
  */
 export async function refuseUploadOfErased(
   trx: Kysely<Database>,
   kind: 'sqlite' | 'postgres',
   userId: string,
   sealedId: string,
-  since: string,
+  deskSeq: number,
 ): Promise<void> {
   await refuseWhileErased(trx, kind, userId);
   const erased = await deskEntriesAbout(trx, kind, 'user.erased', sealedId)
-    .where('at', '>=', since)
+    .where('chainSeq', '>', deskSeq)
     .limit(1)
     .executeTakeFirst();
   if (erased !== undefined) throw erasedDuringUpload(userId);
@@ -460,6 +465,16 @@ export function kyselyPrivacyRecords(
 
     // Without the lock: what it answers may change at once either way; the commit decides.
     refuseWhileHeld: (userId) => guard(() => refuseIfHeld(db, userId)),
+
+    deskPosition: () =>
+      guard(async () => {
+        const end = await db
+          .selectFrom('audit_chains')
+          .select('seq')
+          .where('chain', '=', DESK_CHAIN)
+          .executeTakeFirst();
+        return Number(end?.seq ?? 0);
+      }),
 
     holdErasure: (userId) =>
       guard(() =>

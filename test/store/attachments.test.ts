@@ -25,8 +25,8 @@ import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 const id = () => randomBytes(12).toString('hex');
 
 /** Who inserts a record, admitted now. */
-const asUser = (): UploaderStanding => ({ role: 'user', admittedAt: new Date().toISOString() });
-const asAdmin = (): UploaderStanding => ({ role: 'admin', admittedAt: new Date().toISOString() });
+const asUser = (): UploaderStanding => ({ role: 'user', deskSeqAtAdmission: 0 });
+const asAdmin = (): UploaderStanding => ({ role: 'admin', deskSeqAtAdmission: 0 });
 
 const record = (uploaderId: string, over: Partial<AttachmentRecord> = {}): AttachmentRecord => {
   const aid = id();

@@ -313,10 +313,10 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           }
           if (!file) throw formError('No file: the form needs one part named "file"');
           const { chatId } = parseFields(fields);
-          const admittedAt = admission?.at;
+          const deskSeqAtAdmission = admission?.deskSeq;
           return respond(
             ctx,
-            await uploadAttachment(ctx.deps, await actorOf(), { chatId, file, admittedAt }),
+            await uploadAttachment(ctx.deps, await actorOf(), { chatId, file, deskSeqAtAdmission }),
           );
         }
       },
