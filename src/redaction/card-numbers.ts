@@ -9,11 +9,11 @@
  * one may still hold one beside a short number in the same run, as people write a card
  * with its expiry or CVV after it (`4111 1111 1111 1111 12/27`) or an amount before it:
  * the run without up to 4 digits of whole groups at its start and at its end (a group
- * is a stretch between separators) is a card when it is 13–19 digits passing Luhn, or
- * cards side by side when it splits between groups into such parts (two cards pasted with
- * a space between them). Other longer runs are not card numbers (account statements,
- * concatenated ids) and stay as they are, as do shorter ones (order and transaction ids,
- * phone numbers).
+ * is a stretch between separators) is a card when it is 13–19 digits passing Luhn and
+ * starting with a card issuer's prefix, or cards side by side when it splits between groups
+ * into such parts (two cards pasted with a space between them). Other longer runs are not
+ * card numbers (account statements, concatenated ids) and stay as they are, as do shorter
+ * ones (order and transaction ids, phone numbers).
  */
 
 export const CARD_DIGITS_MIN = 13;
@@ -77,6 +77,50 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
+/**
+ * Issuer prefixes (IINs) as ranges of a card's first 4 digits, [from, to] inclusive, listed
+ * by scheme (some overlap: Maestro's hold Discover's and UnionPay's).
+ */
+const ISSUER_PREFIXES: readonly (readonly [from: number, to: number])[] = [
+  [4000, 4999], // Visa 4
+  [5100, 5599], // Mastercard 51-55
+  [2221, 2720], // Mastercard 2221-2720
+  [3400, 3499], // Amex 34
+  [3700, 3799], // Amex 37
+  [3000, 3059], // Diners 300-305
+  [3600, 3699], // Diners 36
+  [3800, 3999], // Diners 38, 39
+  [3528, 3589], // JCB 3528-3589
+  [6011, 6011], // Discover 6011
+  [6440, 6599], // Discover 644-649, 65
+  [6200, 6299], // UnionPay 62
+  [5000, 5099], // Maestro 50
+  [5600, 6999], // Maestro 56-69
+  [2200, 2204], // Mir 2200-2204
+  [8600, 8600], // Uzcard 8600
+  [9860, 9860], // Humo 9860
+];
+
+/**
+ * The digits of `run` from `at` (separators skipped) start with a card issuer's prefix. A
+ * card found inside a longer run must: a part of an account number, an IBAN's digits or two
+ * phone numbers beside up to 4 digits passes Luhn one time in ten, so without it such numbers
+ * were masked up to two times in five; few of those parts start as a real card does (an Uzbek
+ * account's 20xx and 21xx are no issuer's).
+ */
+function hasIssuerPrefix(run: string, at = 0): boolean {
+  let first4 = 0;
+  let digits = 0;
+  for (let i = at; i < run.length && digits < 4; i++) {
+    const d = run.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) continue;
+    first4 = first4 * 10 + d;
+    digits++;
+  }
+  for (const [from, to] of ISSUER_PREFIXES) if (first4 >= from && first4 <= to) return true;
+  return false;
+}
+
 /** Digits of whole groups beside a card in one run that are still taken for a short number. */
 const BESIDE_MAX = 4;
 
@@ -104,8 +148,8 @@ interface Span {
 
 /**
  * The cards in a run that is not one (see the top): beside up to 4 digits of whole groups
- * at its start and at its end, one card or several side by side; the split that leaves the
- * fewest digits beside them, or undefined. Each group is tried as a card's last, with the
+ * at its start and at its end, one card or several side by side, each starting with an
+ * issuer's prefix; the split that leaves the fewest digits beside them, or undefined. Each group is tried as a card's last, with the
  * Luhn sum carried leftwards over the at most 19 digits before it (no text is cut); runs
  * longer than two cards and their ends are not tried, so a long run costs one pass over it.
  */
@@ -132,7 +176,7 @@ function cardsIn(run: string): Span[] | undefined {
       }
       const before = reached[i];
       if (before === undefined || digits < CARD_DIGITS_MIN || digits > CARD_DIGITS_MAX) continue;
-      if (sum % 10 !== 0) continue;
+      if (sum % 10 !== 0 || !hasIssuerPrefix(run, first.start)) continue;
       const card = { start: first.start, end: last.end };
       reached[j + 1] = better(reached[j + 1], {
         cards: [...before.cards, card],
