@@ -13,7 +13,7 @@ import type { RunningServer } from '../../src/server.js';
 import type { AttachmentRecord } from '../../src/store/attachment-records.js';
 import { ERASURE_LOCK_CLASS } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
-import { holdWrittenNotCommitted } from '../helpers/erasure-hold.js';
+import { holdWrittenNotCommitted, untilSomeoneWaitsForALock } from '../helpers/erasure-hold.js';
 import { type ApiResponse, api, replyOf, startTestServer, succeeded } from '../helpers/server.js';
 import { accepted } from '../helpers/sockets.js';
 import { type StoreTarget, storeTargets } from '../helpers/stores.js';
@@ -527,7 +527,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
         const erasing = erase(server, userId).finally(() => {
           answered = true;
         });
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await untilSomeoneWaitsForALock(other, () => answered);
         expect(answered).toBe(false);
         await other.query('COMMIT');
         const res = await erasing;
@@ -551,7 +551,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
             answered = true;
           },
         );
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await untilSomeoneWaitsForALock(other, () => answered);
         // Had it read the holds without the lock, it would have seen none and opened a chat.
         expect(answered).toBe(false);
         await other.query('COMMIT');

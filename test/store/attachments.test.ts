@@ -18,8 +18,7 @@ import { openStore } from '../../src/store/open.js';
 import type { Database } from '../../src/store/schema.js';
 import type { MessageDraft, Store } from '../../src/store/store.js';
 import { blobStoreContract } from '../attachments/blob-store-contract.js';
-import { holdWrittenNotCommitted } from '../helpers/erasure-hold.js';
-import { waitUntil } from '../helpers/processes.js';
+import { holdWrittenNotCommitted, untilSomeoneWaitsForALock } from '../helpers/erasure-hold.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
 const id = () => randomBytes(12).toString('hex');
@@ -422,13 +421,7 @@ describe.each((await storeTargets()).filter((t) => t.name === 'postgres'))(
         settled = true;
       });
       // Read without the lock, the holds would have been empty and the record inserted.
-      await waitUntil('the insert waits for the hold', async () => {
-        const { rows } = await otherNode.query<{ n: string }>(
-          `SELECT count(*) AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return settled || Number(rows[0]?.n ?? 0) > 0;
-      });
+      await untilSomeoneWaitsForALock(otherNode, () => settled);
       expect(settled).toBe(false);
       await otherNode.query('COMMIT');
       expect(await outcome).toMatchObject({ code: 'ERASURE_IN_PROGRESS' });
