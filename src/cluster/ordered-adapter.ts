@@ -114,6 +114,11 @@ export interface OrderedAdapterOptions {
   subscribeWaitMs: number;
   /** Told when this node may have missed broadcasts in an outage, and how many sockets it sent away. */
   onMissed?(why: string, sockets: number): void;
+  /**
+   * How old a stream entry may get, and how often this node deletes older ones (the
+   * recovery window and streamTrimIntervalMs; tests shorten them).
+   */
+  streamAge?: { retainedMs: number; trimEveryMs: number };
 }
 
 /** Sent by pub/sub as the Streams adapter sends them: answers and requests, never kept. */
@@ -152,6 +157,10 @@ function withIdleReader(client: RedisClient, closed: Promise<void>): RedisClient
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
   const streamName = options.prefixed('socket.io');
+  const { retainedMs, trimEveryMs } = options.streamAge ?? {
+    retainedMs: TUNABLES.recoveryWindowMs.value,
+    trimEveryMs: TUNABLES.streamTrimIntervalMs.value,
+  };
   const channelPrefix = options.prefixed('socket.io');
   let markClosed = () => {};
   const closed = new Promise<void>((resolve) => {
@@ -181,7 +190,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       channelOf: roomChannel,
       stream: streamName,
       catchUpMaxEntries: options.recoveryMaxEntries,
-      retainedMs: TUNABLES.recoveryWindowMs.value,
+      retainedMs,
       subscribeWaitMs: options.subscribeWaitMs,
       // Each socket here may have missed some of them: its transport is closed, so it comes
       // back and either recovers what it missed from the stream or, past that, is not
@@ -208,8 +217,8 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     );
     // Redis away: the next round trims what this one could not.
     const trimming = setInterval(() => {
-      trimStreamOlderThan(client, streamName, TUNABLES.recoveryWindowMs.value).catch(() => {});
-    }, TUNABLES.streamTrimIntervalMs.value);
+      trimStreamOlderThan(client, streamName, retainedMs).catch(() => {});
+    }, trimEveryMs);
     trimming.unref();
     // Event packets this node encoded for Redis or read encoded from it (pre-encoded.ts):
     // what their sockets get is that encoding, with the recovery offset added.
