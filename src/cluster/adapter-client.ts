@@ -31,39 +31,47 @@ const SUBSCRIPTIONS = new Set<PropertyKey>(['subscribe', 'sSubscribe', 'SUBSCRIB
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
- * A client of the adapter's own: its subscriptions' failures are seen here, and still
- * reach a caller that waits for them (room-channels.ts does), as the same promise.
+ * `client` seen through a proxy: its methods bound to the client itself (they use private
+ * fields a proxy does not have), and `replace` answering for the ones it changes.
  */
-function duplicateOf(client: RedisClient, onError: (err: unknown) => void): RedisClient {
-  return new Proxy(client.duplicate({ disableOfflineQueue: false }), {
+export function withMethods(
+  client: RedisClient,
+  replace: (property: PropertyKey, bound: AnyFunction) => AnyFunction | undefined,
+): RedisClient {
+  return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       const bound = (value as AnyFunction).bind(target);
-      if (!SUBSCRIPTIONS.has(property)) return bound;
-      return (...args: unknown[]) => {
-        const answer = bound(...args);
-        if (answer instanceof Promise) answer.catch(onError);
-        return answer;
-      };
+      return replace(property, bound) ?? bound;
     },
   });
 }
 
+/**
+ * A client of the adapter's own: its subscriptions' failures are seen here, and still
+ * reach a caller that waits for them (room-channels.ts does), as the same promise.
+ */
+function duplicateOf(client: RedisClient, onError: (err: unknown) => void): RedisClient {
+  return withMethods(client.duplicate({ disableOfflineQueue: false }), (property, bound) =>
+    SUBSCRIPTIONS.has(property)
+      ? (...args) => {
+          const answer = bound(...args);
+          if (answer instanceof Promise) answer.catch(onError);
+          return answer;
+        }
+      : undefined,
+  );
+}
+
 export function adapterClient(client: RedisClient, onError: (err: unknown) => void): RedisClient {
-  return new Proxy(client, {
-    get(target, property) {
-      if (property === 'duplicate') return () => duplicateOf(target, onError);
-      const value: unknown = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      // Bound to the client itself: its methods use private fields a proxy does not have.
-      const bound = (value as AnyFunction).bind(target);
-      if (!FIRE_AND_FORGET.has(property)) return bound;
-      return (...args: unknown[]) =>
-        Promise.resolve(bound(...args)).catch((err: unknown) => {
-          onError(err);
-          return undefined;
-        });
-    },
+  return withMethods(client, (property, bound) => {
+    if (property === 'duplicate') return () => duplicateOf(client, onError);
+    if (!FIRE_AND_FORGET.has(property)) return undefined;
+    return (...args) =>
+      Promise.resolve(bound(...args)).catch((err: unknown) => {
+        onError(err);
+        return undefined;
+      });
   });
 }

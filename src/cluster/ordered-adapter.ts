@@ -29,6 +29,7 @@ import type { RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
+import { withMethods } from './adapter-client.js';
 import {
   decodeEntry,
   encodeEntry,
@@ -143,14 +144,7 @@ function withIdleReader(client: RedisClient, closed: Promise<void>): RedisClient
   return new Proxy(client, {
     get(target, property) {
       if (property !== 'duplicate') return Reflect.get(target, property, target);
-      return () =>
-        new Proxy(target.duplicate(), {
-          get(duplicate, p) {
-            if (p === 'xRead') return read;
-            const value: unknown = Reflect.get(duplicate, p, duplicate);
-            return typeof value === 'function' ? value.bind(duplicate) : value;
-          },
-        });
+      return () => withMethods(target.duplicate(), (p) => (p === 'xRead' ? read : undefined));
     },
   });
 }
