@@ -165,9 +165,12 @@ async function lockAgainstErasure(
   await sql`SELECT ${lock}(${ERASURE_LOCK_CLASS}, hashtext(${userId}))`.execute(trx);
 }
 
-/** Holds renewed before this are of a node that died mid-erasure: they refuse nothing. */
-const staleBefore = (): string =>
-  new Date(Date.now() - TUNABLES.erasureHoldStaleMs.value).toISOString();
+/**
+ * Holds renewed before this (as of `nowMs`) are of a node that died mid-erasure: they
+ * refuse nothing, and hold back no webhook (webhook-outbox.ts).
+ */
+export const staleBefore = (nowMs: number = Date.now()): string =>
+  new Date(nowMs - TUNABLES.erasureHoldStaleMs.value).toISOString();
 
 /**
  * In the transaction that opens a chat for `userId` or records their upload, before its

@@ -4,9 +4,9 @@
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { isOneOf, WEBHOOK_EVENTS } from '../schemas/vocabulary.js';
-import { TUNABLES } from '../tunables.js';
 import type { Delivery, WebhookOutbox } from '../webhooks/outbox.js';
 import { appendAudit } from './audit-log.js';
+import { staleBefore } from './privacy.js';
 import type { Database, WebhookOutboxTable } from './schema.js';
 
 function toDelivery(row: Selectable<WebhookOutboxTable>): Delivery {
@@ -49,9 +49,7 @@ export function kyselyWebhookOutbox(
         // Nor is a lane of a chat whose user an erasure holds (store/privacy.ts): its last
         // step deletes the chat's deliveries, and until then the person's pending events,
         // and the close the erasure itself makes, wait (a failed erasure frees them).
-        const heldSince = new Date(
-          Date.parse(now) - TUNABLES.erasureHoldStaleMs.value,
-        ).toISOString();
+        const heldSince = staleBefore(Date.parse(now));
         const { rows } = await sql<Selectable<WebhookOutboxTable>>`
           WITH heads AS (
             SELECT w.seq, w."chatId", w.url FROM webhook_outbox w
