@@ -30,18 +30,15 @@ export interface MaskedText {
   masked: number;
 }
 
+/** What digit `d` adds to a Luhn sum, `fromRight` places from the number's last digit (0). */
+const luhnTerm = (d: number, fromRight: number): number =>
+  fromRight % 2 === 0 ? d : d * 2 > 9 ? d * 2 - 9 : d * 2;
+
 /** Luhn over the digits of `digits` (a string of ASCII digits only). */
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
-  let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
+    sum += luhnTerm(digits.charCodeAt(i) - 48, digits.length - 1 - i);
   }
   return sum % 10 === 0;
 }
@@ -49,6 +46,9 @@ export function passesLuhn(digits: string): boolean {
 function digitsOf(run: string): string {
   return run.replace(/[ -]/g, '');
 }
+
+/** A card number as written (digits and separators): masked. */
+const maskCard = (card: string): string => maskRun(card, digitsOf(card).length);
 
 /** The run is a card number: mask every digit but the first 6 and the last 4. */
 function maskRun(run: string, digitCount: number): string {
@@ -169,9 +169,7 @@ function cardsIn(run: string): Span[] | undefined {
       const first = groups[i];
       if (first === undefined) break;
       for (let at = first.end - 1; at >= first.start; at--) {
-        let d = run.charCodeAt(at) - 48;
-        if (digits % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-        sum += d;
+        sum += luhnTerm(run.charCodeAt(at) - 48, digits);
         digits++;
       }
       const before = reached[i];
@@ -213,7 +211,7 @@ export function maskCardNumbers(text: string): MaskedText {
   const out = text.replace(DIGIT_RUN, (run) => {
     if (isCardNumber(run)) {
       masked++;
-      return maskRun(run, digitsOf(run).length);
+      return maskCard(run);
     }
     const cards = cardsIn(run);
     if (cards === undefined) return run;
@@ -221,8 +219,7 @@ export function maskCardNumbers(text: string): MaskedText {
     let out = '';
     let at = 0;
     for (const { start, end } of cards) {
-      const card = run.slice(start, end);
-      out += run.slice(at, start) + maskRun(card, digitsOf(card).length);
+      out += run.slice(at, start) + maskCard(run.slice(start, end));
       at = end;
     }
     return out + run.slice(at);
