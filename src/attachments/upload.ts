@@ -50,9 +50,9 @@ export interface UploadInput {
   file: UploadedFile;
   /**
    * The desk chain's position when the upload was admitted (admitUpload's): an erasure of
-   * the uploader recorded since refuses it. Without it, the position at this call.
+   * the uploader recorded since refuses it.
    */
-  deskSeqAtAdmission?: number | undefined;
+  deskSeqAtAdmission: number;
 }
 
 /**
@@ -63,10 +63,6 @@ export interface Admission {
   uploader: Person;
   deskSeq: number;
 }
-
-/** Where the desk chain stands, for a user's upload: an erasure recorded later refuses it. */
-const deskSeqFor = (deps: AttachmentDeps, uploader: Person): Promise<number> =>
-  uploader.role === 'user' ? deps.store.privacy.deskPosition() : Promise.resolve(0);
 
 /** Random, not time-ordered like message ids: an attachment id tells nothing and is not guessable. */
 const newAttachmentId = (): string => randomBytes(12).toString('hex');
@@ -111,11 +107,14 @@ export async function admitUpload(
   chatId: string | undefined,
 ): Promise<Admission> {
   const uploader = requirePerson(actor);
-  // Before the hold is asked: an erasure that starts after it is one the file straddles.
-  const deskSeq = await deskSeqFor(deps, uploader);
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
-  if (uploader.role === 'user') await deps.store.privacy.refuseWhileHeld(uploader.id);
+  let deskSeq = 0;
+  if (uploader.role === 'user') {
+    // Read before the hold is asked: an erasure that starts after it is one the file straddles.
+    deskSeq = await deps.store.privacy.deskPosition();
+    await deps.store.privacy.refuseWhileHeld(uploader.id);
+  }
   if (chatId !== undefined) assertMayWrite(await requireChat(deps.store, chatId), uploader);
   assertWithinQuota(
     await deps.store.attachments.bytesHeldBy(uploader.id),
@@ -174,7 +173,6 @@ export async function uploadAttachment(
   input: UploadInput,
 ): Promise<Outcome<{ attachment: UploadedAttachment }>> {
   const uploader = requirePerson(actor);
-  const deskSeqAtAdmission = input.deskSeqAtAdmission ?? (await deskSeqFor(deps, uploader));
   if (input.chatId !== undefined) {
     assertMayWrite(await requireChat(deps.store, input.chatId), uploader);
   }
@@ -209,7 +207,8 @@ export async function uploadAttachment(
     createdAt: new Date().toISOString(),
     messageId: null,
   };
-  await storeWithinQuota(deps, { role: uploader.role, deskSeqAtAdmission }, record, prepared);
+  const standing = { role: uploader.role, deskSeqAtAdmission: input.deskSeqAtAdmission };
+  await storeWithinQuota(deps, standing, record, prepared);
   const links = signerFor(deps.attachments.links, linkViewer(actor));
   return { reply: { attachment: uploadedAttachment(record, links) }, events: [] };
 }

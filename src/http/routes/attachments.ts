@@ -311,9 +311,12 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             pace.stop();
             gate.close();
           }
-          if (!file) throw formError('No file: the form needs one part named "file"');
+          // A file is read only once admitted: without one there is neither.
+          if (!file || !admission) {
+            throw formError('No file: the form needs one part named "file"');
+          }
           const { chatId } = parseFields(fields);
-          const deskSeqAtAdmission = admission?.deskSeq;
+          const deskSeqAtAdmission = admission.deskSeq;
           return respond(
             ctx,
             await uploadAttachment(ctx.deps, await actorOf(), { chatId, file, deskSeqAtAdmission }),
