@@ -70,6 +70,25 @@ function holdRecordsOf(server: RunningServer, userId: string) {
   };
 }
 
+/**
+ * The upload was refused as an erasure's (its error `saying` why), and nothing of it is left:
+ * no record, no chunk, nothing counted to the user.
+ */
+async function refusedLeavingNothing(
+  server: RunningServer,
+  late: ApiResponse | undefined,
+  record: AttachmentRecord,
+  saying: string,
+): Promise<void> {
+  expect(late?.status, JSON.stringify(late?.body)).toBe(409);
+  expect(late?.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
+  expect(String(late?.body.error)).toContain(saying);
+  const { attachments } = server.store;
+  expect(await attachments.get(record.id)).toBeUndefined();
+  expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
+  expect(await attachments.bytesHeldBy(record.uploaderId)).toBe(0);
+}
+
 /** Runs `during` when the erasure's last step has run, before the route disconnects the user. */
 function afterLastStep(server: RunningServer, during: () => Promise<void>): () => void {
   const { privacy } = server.store;
@@ -184,12 +203,7 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
       } finally {
         restore();
       }
-      expect(late?.status, JSON.stringify(late?.body)).toBe(409);
-      expect(late?.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
-      expect(String(late?.body.error)).toContain('being erased');
-      expect(await attachments.get(record.id)).toBeUndefined();
-      expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
-      expect(await attachments.bytesHeldBy(user.id)).toBe(0);
+      await refusedLeavingNothing(server, late, record, 'being erased');
     } finally {
       held.restore();
     }
@@ -200,7 +214,6 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     const user = await world.user();
     const sent = await user.client.emitAck('send-message', { content: 'a slow upload follows' });
     expect(sent).toMatchObject({ success: true });
-    const { attachments } = server.store;
     const held = holdRecordsOf(server, user.id);
     try {
       const uploading = upload(server, asUploadBy(user, 'statement 0043'));
@@ -211,12 +224,12 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
       await server.store.privacy.refuseWhileHeld(user.id);
       held.release();
       const late = await uploading;
-      expect(late.status, JSON.stringify(late.body)).toBe(409);
-      expect(late.body).toMatchObject({ success: false, code: 'ERASURE_IN_PROGRESS' });
-      expect(String(late.body.error)).toContain('erased while this file was being uploaded');
-      expect(await attachments.get(record.id)).toBeUndefined();
-      expect(await attachments.firstChunkBytes(record.blobKey)).toBeUndefined();
-      expect(await attachments.bytesHeldBy(user.id)).toBe(0);
+      await refusedLeavingNothing(
+        server,
+        late,
+        record,
+        'erased while this file was being uploaded',
+      );
     } finally {
       held.restore();
     }
