@@ -21,21 +21,6 @@ const digitString = (min: number, max: number) =>
 
 const cardDigits = digitString(CARD_DIGITS_MIN - 1, CARD_DIGITS_MAX - 1).map(withCheckDigit);
 
-/**
- * Luhn-valid cards that start with a real issuer's prefix (each scheme's ends of range):
- * only such a card is looked for inside a longer run, beside a short number or another card.
- */
-const issuerCardDigits = fc
-  .tuple(
-    fc.constantFrom(
-      ...['4', '51', '55', '2221', '2720', '34', '37', '300', '305', '36', '38', '39'],
-      ...['3528', '3589', '6011', '644', '649', '65', '62', '50', '56', '69'],
-      ...['2200', '2204', '8600', '9860'],
-    ),
-    digitString(CARD_DIGITS_MIN - 1, CARD_DIGITS_MAX - 1),
-  )
-  .map(([prefix, body]) => withCheckDigit((prefix + body).slice(0, body.length)));
-
 /** Puts a single space or dash (or nothing) between the digits, as people type them. */
 const formatted = (digits: string) =>
   fc
@@ -131,96 +116,15 @@ describe('card numbers in client texts', () => {
     );
   });
 
-  it('leaves runs shorter than 13 digits, and unbroken runs longer than 19, as they are, Luhn or not', () => {
-    fc.assert(
-      fc.property(
-        fc.oneof(digitString(1, CARD_DIGITS_MIN - 1).chain(formatted), digitString(20, 40)),
-        (run) => {
-          expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
-        },
-      ),
-    );
-  });
-
-  it('masks a card written with its expiry or CVV after it, or an amount before it, in one run', () => {
-    expect(maskCardNumbers('my card 4111 1111 1111 1111 12/27').text).toBe(
-      'my card 4111 11** **** 1111 12/27',
-    );
-    expect(maskCardNumbers('4111 1111 1111 1111 123').text).toBe('4111 11** **** 1111 123');
-    expect(maskCardNumbers('5555-5555-5555-4444-0327').text).toBe('5555-55**-****-4444-0327');
-    expect(maskCardNumbers('4111111111111111 12 27').text).toBe('411111******1111 12 27');
-    expect(maskCardNumbers('paid 100 4111 1111 1111 1111').text).toBe(
-      'paid 100 4111 11** **** 1111',
-    );
-    // Uzcard and Humo, the local schemes.
-    expect(maskCardNumbers('uzcard 8600 1234 5678 9012 12/27').text).toBe(
-      'uzcard 8600 12** **** 9012 12/27',
-    );
-    expect(maskCardNumbers('humo 9860-1234-5678-9015-0327').text).toBe(
-      'humo 9860-12**-****-9015-0327',
-    );
-    /** At most 4 digits beside it, in whole groups: a short number, not part of the card. */
-    const beside = digitString(1, 4);
-    fc.assert(
-      fc.property(
-        fc.option(beside, { nil: undefined }),
-        issuerCardDigits,
-        fc.option(beside, { nil: undefined }),
-        fc.constantFrom(' ', '-'),
-        (head, card, tail, sep) => {
-          fc.pre(head !== undefined || tail !== undefined);
-          const run = [head, card, tail].filter((g) => g !== undefined).join(sep);
-          const { text } = maskCardNumbers(`card ${run}.`);
-          expect(text).not.toContain(card);
-        },
-      ),
-    );
-  });
-
-  it('masks cards pasted side by side in one run, each kept 6 + 4', () => {
-    expect(maskCardNumbers('cards 4111 1111 1111 1111 5555 5555 5555 4444')).toEqual({
-      text: 'cards 4111 11** **** 1111 5555 55** **** 4444',
-      masked: 2,
-    });
-    expect(maskCardNumbers('4111111111111111 5555555555554444 12/27').text).toBe(
-      '411111******1111 555555******4444 12/27',
+  it('leaves runs shorter than 13 or longer than 19 digits as they are, Luhn or not', () => {
+    const outside = fc.oneof(
+      digitString(1, CARD_DIGITS_MIN - 1),
+      digitString(CARD_DIGITS_MAX + 1, 40),
     );
     fc.assert(
-      fc.property(
-        issuerCardDigits,
-        issuerCardDigits,
-        fc.constantFrom(' ', '-'),
-        (one, two, sep) => {
-          const { text } = maskCardNumbers(`cards ${one}${sep}${two}.`);
-          expect(text).not.toContain(one);
-          expect(text).not.toContain(two);
-        },
-      ),
-    );
-  });
-
-  it('leaves a 20-digit account number in 5 groups of 4 alone when no part of it starts as a card does', () => {
-    // Uzbek bank accounts: 20 digits, starting 20xxx-23xxx. Before the issuer prefix was
-    // required, a part of one beside 4 digits passed Luhn about one time in five.
-    expect(maskCardNumbers('account 2187 0450 3217 4704 9301')).toEqual({
-      text: 'account 2187 0450 3217 4704 9301',
-      masked: 0,
-    });
-    const group = digitString(4, 4);
-    fc.assert(
-      fc.property(
-        fc.constantFrom('20', '21'),
-        digitString(2, 2),
-        fc.constantFrom('0', '1', '7'),
-        digitString(3, 3),
-        fc.array(group, { minLength: 3, maxLength: 3 }),
-        fc.constantFrom(' ', '-'),
-        (bank, branch, second, rest, last, sep) => {
-          const text = `account ${[bank + branch, second + rest, ...last].join(sep)}.`;
-          expect(maskCardNumbers(text)).toEqual({ text, masked: 0 });
-        },
-      ),
-      { numRuns: 2000 },
+      fc.property(outside.chain(formatted), (run) => {
+        expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
+      }),
     );
   });
 });
