@@ -1,6 +1,11 @@
 /** When a handed-over token may sign the console in at once, and when it must ask first. */
 import { describe, expect, it } from 'vitest';
-import { type Handover, handoverStep, type Session } from '../../web/console/session.js';
+import {
+  consoleConfigFrom,
+  type Handover,
+  handoverStep,
+  type Session,
+} from '../../web/console/session.js';
 
 const as = (id: string, role: 'admin' | 'superadmin' = 'admin'): Session => ({
   identity: { id, name: `Name ${id}`, role },
@@ -28,5 +33,35 @@ describe('handoverStep', () => {
     for (const source of ['parent', 'fragment'] as const) {
       expect(handoverStep(as('anna'), from(source, as('anna')))).toBe('apply');
     }
+  });
+});
+
+describe('consoleConfigFrom', () => {
+  const good = { attachmentMaxBytes: 10_485_760, authMode: 'jwt', parentOrigins: [] };
+
+  it('takes the server’s config as it is declared', () => {
+    expect(consoleConfigFrom(good)).toEqual(good);
+    expect(
+      consoleConfigFrom({ ...good, authMode: 'none', parentOrigins: ['https://a.example'] }),
+    ).toEqual({ ...good, authMode: 'none', parentOrigins: ['https://a.example'] });
+  });
+
+  it('refuses what another server or a proxy could answer instead', () => {
+    const bad: unknown[] = [
+      null,
+      'ok',
+      [],
+      {},
+      { ...good, authMode: 'saml' },
+      { ...good, authMode: undefined },
+      { ...good, attachmentMaxBytes: 0 },
+      { ...good, attachmentMaxBytes: -1 },
+      { ...good, attachmentMaxBytes: 1.5 },
+      { ...good, attachmentMaxBytes: '10' },
+      { ...good, parentOrigins: 'https://a.example' },
+      { ...good, parentOrigins: [1] },
+      { attachmentMaxBytes: 1, authMode: 'jwt' },
+    ];
+    for (const body of bad) expect(consoleConfigFrom(body), JSON.stringify(body)).toBeUndefined();
   });
 });

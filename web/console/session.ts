@@ -9,6 +9,7 @@
  */
 
 import type { ConsoleConfig } from '../../src/schemas/shapes.js';
+import { AUTH_MODES, isOneOf } from '../../src/schemas/vocabulary.js';
 import type { ConnectionState } from '../shared/client.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
@@ -28,9 +29,34 @@ const KEY = 'fastorika.console.session';
 export async function loadConfig(): Promise<ConsoleConfig> {
   const res = await fetch('/console/config.json', { headers: { accept: 'application/json' } });
   if (!res.ok) throw new Error(`config: ${res.status}`);
-  const config: ConsoleConfig = await res.json();
+  const config = consoleConfigFrom(await res.json());
+  if (!config) throw new Error('config: not the shape the server declares');
   return config;
 }
+
+/**
+ * The body of `/console/config.json` when it is what the server declares, else undefined:
+ * what answered may be a proxy's page or another server, and a console that took an
+ * unknown auth mode would show neither sign-in form. Checked by hand, not with the
+ * server's zod schema, to keep zod out of the bundle.
+ */
+export function consoleConfigFrom(body: unknown): ConsoleConfig | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  if (!('attachmentMaxBytes' in body && 'authMode' in body && 'parentOrigins' in body)) {
+    return undefined;
+  }
+  const { attachmentMaxBytes, authMode, parentOrigins } = body;
+  if (typeof attachmentMaxBytes !== 'number' || !isPositiveInteger(attachmentMaxBytes)) {
+    return undefined;
+  }
+  if (!isOneOf(AUTH_MODES, authMode)) return undefined;
+  if (!Array.isArray(parentOrigins) || !parentOrigins.every((o) => typeof o === 'string')) {
+    return undefined;
+  }
+  return { attachmentMaxBytes, authMode, parentOrigins };
+}
+
+const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
 
 export function sessionFromToken(token: string): Session | TokenProblem {
   const claims = readToken(token);

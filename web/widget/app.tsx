@@ -63,7 +63,9 @@ function useUploadLimit(server: string): number | undefined {
       // Whatever answered (a proxy's page, an older server) is checked before it is used.
       .then((body: Partial<WidgetServerConfig> | null | undefined) => {
         const max = body?.attachmentMaxBytes;
-        if (live && typeof max === 'number') setMaxBytes(max);
+        if (live && typeof max === 'number' && Number.isSafeInteger(max) && max > 0) {
+          setMaxBytes(max);
+        }
       })
       // Without it the server's 413 still says so, after the upload.
       .catch(() => {});
