@@ -316,7 +316,13 @@ export class RoomChannels {
   /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
   private async catchUp(): Promise<void> {
     const from = this.lastHeard;
-    if (from === undefined || this.held) return;
+    if (this.held) return;
+    if (from === undefined) {
+      // Nothing heard yet, nothing to catch up from: kept, this outage's start would be
+      // taken for a later one's, and make it look as long as the stream keeps entries.
+      this.lostAt = undefined;
+      return;
+    }
     this.held = [];
     const outageMs = this.lostAt === undefined ? 0 : performance.now() - this.lostAt;
     try {
