@@ -233,6 +233,8 @@ export class RoomChannels {
   private lostAt: number | undefined;
   /** Announcements heard while catching up, delivered after what the stream gave. */
   private held: string[] | undefined;
+  /** The connection came back again while a catch-up was reading: another one follows it. */
+  private again = false;
   private everReady = false;
 
   constructor(
@@ -315,43 +317,72 @@ export class RoomChannels {
 
   /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
   private async catchUp(): Promise<void> {
-    const from = this.lastHeard;
-    if (from === undefined || this.held) return;
-    this.held = [];
-    const outageMs = this.lostAt === undefined ? 0 : performance.now() - this.lostAt;
-    try {
-      const { catchUpMaxEntries, retainedMs } = this.options;
-      const entries =
-        (await this.reader.xRange(this.options.stream, `(${from}`, '+', {
-          COUNT: catchUpMaxEntries,
-        })) ?? [];
+    if (this.held) {
+      // Back again while catching up: that read may have been sent before this outage.
+      this.again = true;
+      return;
+    }
+    if (this.lastHeard === undefined) {
+      // Nothing heard yet, nothing to catch up from: kept, this outage's start would be
+      // taken for a later one's, and make it look as long as the stream keeps entries.
       this.lostAt = undefined;
-      // Every entry appended since the connection was lost is younger than the outage: all
-      // still there while the outage is shorter than what the stream keeps (less a margin
-      // for announcements lost just before and for the trims' rounds).
-      const why =
-        outageMs + MISSED_MARGIN_MS >= retainedMs
-          ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : entries.length >= catchUpMaxEntries
-            ? `more than ${catchUpMaxEntries} entries went into the stream while Redis was away`
-            : undefined;
-      if (why !== undefined) {
-        const last = entries.at(-1)?.id;
-        if (last !== undefined) this.lastHeard = last;
-        this.options.onMissed(why);
-        return;
-      }
-      for (const { id, message } of entries) {
-        const raw = message as unknown as RawEntry;
-        if (this.options.wanted(raw)) this.take(id, raw);
-      }
-    } catch {
-      // Redis went away again: the next return catches up from the same entry.
+      return;
+    }
+    this.held = [];
+    try {
+      // Read again while the connection came back during a read, before delivering what
+      // the channels carried meanwhile (newer than what the read has not reached yet).
+      do {
+        this.again = false;
+        if ((await this.readSinceLastHeard()) === 'missed') return;
+      } while (this.again);
     } finally {
       const held = this.held;
       this.held = undefined;
       for (const payload of held) this.hear(payload);
     }
+  }
+
+  /** One read of the stream from the last entry heard, delivered unless it may have gaps. */
+  private async readSinceLastHeard(): Promise<'read' | 'missed' | 'failed'> {
+    const from = this.lastHeard;
+    // Taken now: a loss while the read is on its way starts an outage of its own.
+    const lostAt = this.lostAt;
+    this.lostAt = undefined;
+    const outageMs = lostAt === undefined ? 0 : performance.now() - lostAt;
+    const { catchUpMaxEntries, retainedMs } = this.options;
+    let entries: Awaited<ReturnType<RedisClient['xRange']>>;
+    try {
+      entries =
+        (await this.reader.xRange(this.options.stream, `(${from}`, '+', {
+          COUNT: catchUpMaxEntries,
+        })) ?? [];
+    } catch {
+      // Redis went away again: the next return catches up from the same entry, for an
+      // outage that began when this one did.
+      if (lostAt !== undefined) this.lostAt = lostAt;
+      return 'failed';
+    }
+    // Every entry appended since the connection was lost is younger than the outage: all
+    // still there while the outage is shorter than what the stream keeps (less a margin
+    // for announcements lost just before and for the trims' rounds).
+    const why =
+      outageMs + MISSED_MARGIN_MS >= retainedMs
+        ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
+        : entries.length >= catchUpMaxEntries
+          ? `more than ${catchUpMaxEntries} entries went into the stream while Redis was away`
+          : undefined;
+    if (why !== undefined) {
+      const last = entries.at(-1)?.id;
+      if (last !== undefined) this.lastHeard = last;
+      this.options.onMissed(why);
+      return 'missed';
+    }
+    for (const { id, message } of entries) {
+      const raw = message as unknown as RawEntry;
+      if (this.options.wanted(raw)) this.take(id, raw);
+    }
+    return 'read';
   }
 
   async close(): Promise<void> {

@@ -261,6 +261,7 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
   async function channelsOn(
     stream: string,
     over: { retainedMs: number; catchUpMaxEntries: number },
+    before?: (channels: RoomChannels) => Promise<void>,
   ) {
     const delivered: string[] = [];
     const missed: string[] = [];
@@ -276,6 +277,7 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     });
     started.push(channels);
     await channels.start();
+    await before?.(channels);
     const announcer = new Announcer(client, stream, 1000, 100);
     const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
     await announcer.append(`${stream}#common`, raw('heard'));
@@ -312,6 +314,27 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     await node.announce('after');
     await waitUntil('heard after', async () => node.delivered.includes('after'));
     expect(node.delivered).toEqual(['heard', 'after']);
+  });
+
+  it('an outage before anything was heard does not count towards a later one', async () => {
+    // The margin leaves a second of outage: the first outage, 1.5 s before the second,
+    // would take a later one past it if its start were kept.
+    const node = await channelsOn(
+      'early',
+      { retainedMs: 16_000, catchUpMaxEntries: 100 },
+      async () => {
+        const killed = await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+        expect(Number(killed)).toBeGreaterThan(0);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      },
+    );
+    await node.unheard('while away');
+    await waitUntil(
+      'caught up or told',
+      async () => node.delivered.length + node.missed.length > 1,
+    );
+    expect(node.missed).toEqual([]);
+    expect(node.delivered).toEqual(['heard', 'while away']);
   });
 
   it('more entries than a catch-up reads: the node is told, not handed the first of them', async () => {

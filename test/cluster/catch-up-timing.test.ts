@@ -1,0 +1,146 @@
+/**
+ * When a node's subscriber catches up after losing its connection (src/cluster/room-channels.ts),
+ * with the subscriber and the stream reader stood in for, so that a second loss can be made
+ * to fall exactly while a catch-up's read is on its way.
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { compareIds, type RawEntry, RoomChannels } from '../../src/cluster/room-channels.js';
+import type { RedisClient } from '../../src/redis/redis.js';
+import { waitUntil } from '../helpers/processes.js';
+
+interface StreamEntry {
+  id: string;
+  message: RawEntry;
+}
+
+/** A subscriber whose connection the test loses and gets back ('error', then 'ready'). */
+class Subscriber extends EventEmitter {
+  isReady = true;
+  async connect(): Promise<void> {
+    this.emit('ready');
+  }
+  async subscribe(): Promise<void> {}
+  async unsubscribe(): Promise<void> {}
+  async close(): Promise<void> {}
+  lose(): void {
+    this.isReady = false;
+    this.emit('error', new Error('Socket closed unexpectedly'));
+  }
+  back(): void {
+    this.isReady = true;
+    this.emit('ready');
+  }
+}
+
+/**
+ * A stream reader over `stream` that, while `holding`, reads at once and answers only once
+ * released: a read on its way while something else happens.
+ */
+function heldReader(stream: StreamEntry[]) {
+  const reads: { release: () => void }[] = [];
+  let holding = false;
+  const reader = {
+    async xRange(_key: string, from: string) {
+      const after = from.slice(1);
+      const answer = stream.filter((e) => compareIds(e.id, after) > 0);
+      if (holding) await new Promise<void>((release) => reads.push({ release }));
+      return answer;
+    },
+  };
+  return {
+    reader: reader as unknown as RedisClient,
+    reads,
+    hold: (on: boolean) => {
+      holding = on;
+    },
+  };
+}
+
+const entry = (n: number, data: string): StreamEntry => ({
+  id: `${1_000 + n}-0`,
+  message: { uid: 'other-node', nsp: '/', type: '3', data },
+});
+
+/** What a channel carries for `e` (parseAnnouncement's form). */
+const announcement = (e: StreamEntry): string =>
+  [e.id, e.message.uid, e.message.nsp, e.message.type, e.message.data].join('\n');
+
+describe('catching up while the subscriber loses its connection again', () => {
+  function node(retainedMs: number) {
+    const subscriber = new Subscriber();
+    const stream: StreamEntry[] = [];
+    const reading = heldReader(stream);
+    const delivered: string[] = [];
+    const missed: string[] = [];
+    const channels = new RoomChannels(subscriber as unknown as RedisClient, reading.reader, {
+      commonChannel: 'common',
+      channelOf: (room) => room,
+      stream: 'stream',
+      catchUpMaxEntries: 100,
+      retainedMs,
+      subscribeWaitMs: 1000,
+      onMissed: (why) => missed.push(why),
+      wanted: () => true,
+      deliver: (_id, raw) => delivered.push(raw.data ?? ''),
+    });
+    return { subscriber, stream, reading, delivered, missed, channels };
+  }
+
+  it('a loss while a catch-up reads is caught up from too, once that one is done', async () => {
+    const n = node(120_000);
+    await n.channels.start();
+    // The first entry heard, as announced on the common channel.
+    const first = entry(1, 'heard');
+    n.stream.push(first);
+    hearOn(n.channels, announcement(first));
+    expect(n.delivered).toEqual(['heard']);
+
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'first away'));
+    n.reading.hold(true);
+    n.subscriber.back();
+    await waitUntil('the catch-up reads', async () => n.reading.reads.length === 1);
+    // Lost again while that read is on its way: what goes in now, it did not read.
+    n.subscriber.lose();
+    n.stream.push(entry(3, 'second away'));
+    n.subscriber.back();
+    // Back, it hears what comes next: delivered after what it missed, not before.
+    const after = entry(4, 'after');
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    n.reading.hold(false);
+    n.reading.reads[0]?.release();
+    await waitUntil('all caught up', async () => n.delivered.length === 4, 3000);
+    expect(n.delivered).toEqual(['heard', 'first away', 'second away', 'after']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('a loss while a catch-up reads is measured from its own start', async () => {
+    // The margin (15 s) leaves one second: an outage longer than that may have lost entries.
+    const n = node(16_000);
+    await n.channels.start();
+    const first = entry(1, 'heard');
+    n.stream.push(first);
+    hearOn(n.channels, announcement(first));
+
+    n.subscriber.lose();
+    n.reading.hold(true);
+    n.subscriber.back();
+    await waitUntil('the catch-up reads', async () => n.reading.reads.length === 1);
+    n.subscriber.lose();
+    n.reading.hold(false);
+    n.reading.reads[0]?.release();
+    // Away 1.5 s the second time, however short the first outage was.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    n.subscriber.back();
+    await waitUntil('told', async () => n.missed.length > 0, 3000);
+    expect(n.missed[0]).toContain('Redis was away');
+  });
+});
+
+/** Hands `payload` to the channels' listener, as the subscriber does for a message. */
+function hearOn(channels: RoomChannels, payload: string): void {
+  const listener = (channels as unknown as { listener: (payload: string) => void }).listener;
+  listener(payload);
+}
