@@ -16,6 +16,11 @@ export interface FailureEnvelope {
   success: false;
   error: string;
   code: ErrorCode;
+  /** On `RATE_LIMITED`: how long to wait before asking again. */
+  retryAfterMs?: number;
+  /** On `CHAT_TAKEN` and `CHAT_CHANGED`: who holds the chat (v2 clients read `assignedTo`). */
+  assignedTo?: string | null;
+  assignedAdminId?: string | null;
   [extra: string]: unknown;
 }
 

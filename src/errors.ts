@@ -188,8 +188,10 @@ export const ERRORS = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    message: 'Only application/json bodies are accepted',
-    meaning: 'A request body that is not `application/json`.',
+    message:
+      'Send a JSON body (Content-Type: application/json), or multipart/form-data to upload a file (POST /api/attachments)',
+    meaning:
+      'A request body that is not `application/json` (nor, for `POST /api/attachments`, `multipart/form-data`).',
   },
   RANGE_NOT_SATISFIABLE: {
     status: 416,

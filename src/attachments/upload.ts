@@ -96,6 +96,10 @@ function boundedFileName(base: string, type: AcceptedType): string {
   return cutText(base, max - tail.length) + tail;
 }
 
+/** An upload is a form, not a socket: with AUTH_MODE=none its fields name the uploader. */
+const NAME_THE_UPLOADER =
+  'Name the uploader: the form fields senderId and senderType, sent before the file part';
+
 /**
  * Before the file is read: the caller is someone, within their upload budget, not a user
  * an erasure holds, may write in the chat named so far, and has room left. What comes
@@ -106,7 +110,7 @@ export async function admitUpload(
   actor: Actor,
   chatId: string | undefined,
 ): Promise<Admission> {
-  const uploader = requirePerson(actor);
+  const uploader = requirePerson(actor, NAME_THE_UPLOADER);
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   let deskSeq = 0;
@@ -172,7 +176,7 @@ export async function uploadAttachment(
   actor: Actor,
   input: UploadInput,
 ): Promise<Outcome<{ attachment: UploadedAttachment }>> {
-  const uploader = requirePerson(actor);
+  const uploader = requirePerson(actor, NAME_THE_UPLOADER);
   if (input.chatId !== undefined) {
     assertMayWrite(await requireChat(deps.store, input.chatId), uploader);
   }

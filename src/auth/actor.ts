@@ -39,13 +39,13 @@ export function readerTypeFor(actor: Person, requested: ReaderType): ReaderType 
   return natural;
 }
 
-/** Sending and reading need someone to send or read as. */
-export function requirePerson(actor: Actor): Person {
+/** Sending and reading need someone to send or read as; `how` says how to name them. */
+export function requirePerson(
+  actor: Actor,
+  how = 'Join as a user or admin (join-user / join-admin) before sending',
+): Person {
   if (actor.kind === 'person') return actor;
-  throw new Unauthorized(
-    'Join as a user or admin (join-user / join-admin) before sending',
-    'NOT_IDENTIFIED',
-  );
+  throw new Unauthorized(how, 'NOT_IDENTIFIED');
 }
 
 // ---- Claims: identities a payload names, v2 style --------------------------------------

@@ -12,6 +12,7 @@ import { emit, type Outcome } from '../outcome.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat, Rating } from '../schemas/shapes.js';
 import { requireChat } from '../store/store.js';
+import { chatSeenBy } from './permissions.js';
 
 /** Only the chat's own user (not an admin, not a superadmin), once, after it closed. */
 export function assertMayRate(chat: Chat, actor: Actor): void {
@@ -57,7 +58,8 @@ export async function rateChat(
     throw new AppError('RATING_EXPIRED');
   }
   return {
-    reply: { rating: rated.rating, chat: rated },
+    // The rater is the chat's user, who never gets the admins' labels.
+    reply: { rating: rated.rating, chat: chatSeenBy(rated, actor) },
     events: [
       emit(ratingAudience(rated), 'chat-rated', { chatId: rated._id, rating: rated.rating }),
     ],

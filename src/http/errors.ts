@@ -36,6 +36,8 @@ function isFastifyClientError(err: unknown): err is FastifyError {
 function fastifyRefusal(err: unknown): ErrorReply | undefined {
   if (!isFastifyClientError(err)) return undefined;
   const status = err.statusCode ?? 400;
+  // Fastify's own words for this one ("Unsupported Media Type") do not say what to send.
+  if (status === 415) return errorReply('UNSUPPORTED_MEDIA_TYPE');
   return errorReply(hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR', err.message);
 }
 

@@ -200,6 +200,21 @@ export const FailureEnvelopeSchema = z
     code: z
       .enum(ERROR_CODES)
       .meta({ description: 'Branch on this; every code with its meaning: /docs/errors.json.' }),
+    // Declared so that clients get them typed (docs/protocol.md, "Envelopes and errors").
+    retryAfterMs: z
+      .number()
+      .optional()
+      .meta({ description: 'On `RATE_LIMITED`: milliseconds to wait before asking again.' }),
+    assignedTo: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'On `CHAT_TAKEN` and `CHAT_CHANGED`: the name of who holds the chat.' }),
+    assignedAdminId: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'On `CHAT_TAKEN` and `CHAT_CHANGED`: the id of who holds the chat.' }),
   })
   .meta({ title: 'Failure' });
 

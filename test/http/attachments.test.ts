@@ -554,6 +554,13 @@ describe('upload bounds (SQLite)', async () => {
     for (let i = 0; i < 20; i++) fields.set(`f${i}`, 'x');
     const longField = new FormData();
     longField.set('chatId', 'x'.repeat(5000));
+    // With AUTH_MODE=none the fields name the uploader, and only those before the file count.
+    const anonymous = new FormData();
+    anonymous.set('file', new Blob(['a']), 'a.txt');
+    const senderAfterFile = new FormData();
+    senderAfterFile.set('file', new Blob(['a']), 'a.txt');
+    senderAfterFile.set('senderId', user.id);
+    senderAfterFile.set('senderType', 'user');
     const typeForNoOne = new FormData();
     typeForNoOne.set('senderType', 'admin');
     typeForNoOne.set('file', new Blob(['a']), 'a.txt');
@@ -569,8 +576,10 @@ describe('upload bounds (SQLite)', async () => {
       ['too many fields', post(fields), 400, /Too many form fields/],
       ['a long field', post(longField), 400, /too long/],
       ['a sender type for no one', post(typeForNoOne), 400, /senderType needs senderId/],
+      ['nobody named', post(anonymous), 401, /senderId and senderType.*before the file/],
+      ['the sender after the file', post(senderAfterFile), 401, /before the file/],
       ['JSON', post('{}', { 'content-type': 'application/json' }), 400, /multipart/],
-      ['not a form', post('hello', { 'content-type': 'text/plain' }), 415, /./],
+      ['not a form', post('hello', { 'content-type': 'text/plain' }), 415, /multipart\/form-data/],
       [
         'truncated body',
         post(

@@ -101,7 +101,7 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     expect(blank.status).toBe(400);
   });
 
-  it('never gives a user the labels: open, list, join, send, read, close', async () => {
+  it('never gives a user the labels: open, list, join, send, read, close, rate', async () => {
     const [user, admin] = await Promise.all([world.user(), world.admin()]);
     const chat = await openChat(world, user);
     await assignChat(world, chat, admin);
@@ -150,7 +150,15 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
         }),
       ).chat,
     );
-    expect(seen).toHaveLength(8);
+    seen.push(
+      succeeded(
+        await request(world.server(), 'POST /api/chats/:chatId/rating', {
+          params: { chatId: chat._id },
+          body: { score: 4, userId: user.id },
+        }),
+      ).chat,
+    );
+    expect(seen).toHaveLength(9);
     for (const c of seen) {
       expect(c._id).toBe(chat._id);
       expect(c, String(seen.indexOf(c))).not.toHaveProperty('labels');

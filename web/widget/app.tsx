@@ -92,23 +92,24 @@ function useConnectionWithCode(client: ChatClient) {
     expired: false,
     noToken: false,
   });
-  useEffect(
-    () =>
-      client.onState((s, code) => {
-        if (code === 'MISSING_TOKEN') {
-          console.error(
-            'fastorika-chat: the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token',
-          );
-        }
-        setState((prev) => ({
-          state: s,
-          // An expiry lasts until the connection is back (a fresh token), whatever comes between.
-          expired: s === 'online' ? false : code === 'TOKEN_EXPIRED' || prev.expired,
-          noToken: s === 'signed-out' && code === 'MISSING_TOKEN',
-        }));
-      }),
-    [client],
-  );
+  useEffect(() => {
+    // Told once per client: the history's request and the socket are both refused for it.
+    let told = false;
+    return client.onState((s, code) => {
+      if (code === 'MISSING_TOKEN' && !told) {
+        told = true;
+        console.error(
+          'fastorika-chat: the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token',
+        );
+      }
+      setState((prev) => ({
+        state: s,
+        // An expiry lasts until the connection is back (a fresh token), whatever comes between.
+        expired: s === 'online' ? false : code === 'TOKEN_EXPIRED' || prev.expired,
+        noToken: s === 'signed-out' && code === 'MISSING_TOKEN',
+      }));
+    });
+  }, [client]);
   return state;
 }
 
