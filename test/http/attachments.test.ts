@@ -561,6 +561,17 @@ describe('upload bounds (SQLite)', async () => {
     senderAfterFile.set('file', new Blob(['a']), 'a.txt');
     senderAfterFile.set('senderId', user.id);
     senderAfterFile.set('senderType', 'user');
+    // Admitted as the fields before the file said: a field after it cannot change that.
+    const otherSenderAfterFile = new FormData();
+    otherSenderAfterFile.set('senderId', user.id);
+    otherSenderAfterFile.set('senderType', 'user');
+    otherSenderAfterFile.set('file', new Blob(['a']), 'a.txt');
+    otherSenderAfterFile.append('senderId', `${user.id}-other`);
+    const chatAfterFile = new FormData();
+    chatAfterFile.set('senderId', user.id);
+    chatAfterFile.set('senderType', 'user');
+    chatAfterFile.set('file', new Blob(['a']), 'a.txt');
+    chatAfterFile.set('chatId', 'some-chat');
     const typeForNoOne = new FormData();
     typeForNoOne.set('senderType', 'admin');
     typeForNoOne.set('file', new Blob(['a']), 'a.txt');
@@ -578,6 +589,13 @@ describe('upload bounds (SQLite)', async () => {
       ['a sender type for no one', post(typeForNoOne), 400, /senderType needs senderId/],
       ['nobody named', post(anonymous), 401, /senderId and senderType.*before the file/],
       ['the sender after the file', post(senderAfterFile), 401, /before the file/],
+      [
+        'another sender after the file',
+        post(otherSenderAfterFile),
+        400,
+        /senderId comes after the file/,
+      ],
+      ['a chat after the file', post(chatAfterFile), 400, /chatId comes after the file/],
       ['JSON', post('{}', { 'content-type': 'application/json' }), 400, /multipart/],
       ['not a form', post('hello', { 'content-type': 'text/plain' }), 415, /multipart\/form-data/],
       [

@@ -261,6 +261,13 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
               if (part.valueTruncated || part.fieldnameTruncated) {
                 throw formError(`The form field ${part.fieldname} is too long`);
               }
+              // Who uploads and to which chat were admitted as the fields before the file
+              // said: a field after it would store the file as someone else's, or elsewhere.
+              if (admission) {
+                throw formError(
+                  `The form field ${part.fieldname} comes after the file: fields go before the file part`,
+                );
+              }
               fields[part.fieldname] = String(part.value);
               continue;
             }
