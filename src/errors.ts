@@ -189,7 +189,8 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'Only application/json bodies are accepted',
-    meaning: 'A request body that is not `application/json`.',
+    meaning:
+      'A request body that is not `application/json` (an upload: not `multipart/form-data`); the message names the media type sent.',
   },
   RANGE_NOT_SATISFIABLE: {
     status: 416,
