@@ -67,6 +67,7 @@ function probes(): Probe[] {
     },
     { what: 'an unknown route', path: '/nope' },
     { what: 'an unknown method', path: '/api/chats', init: { method: 'DELETE' } },
+    { what: 'an OPTIONS that is no preflight', path: '/api/chats', init: { method: 'OPTIONS' } },
     { what: 'a malformed URL', path: '/api/chats/%zz' },
     { what: 'no token', path: '/api/chats/waiting' },
     {
