@@ -3,6 +3,7 @@
  * (envelopes.ts). Fastify's
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorReply, errorReply, failureReply } from '../envelopes.js';
 import type { CodeWithStatus } from '../errors.js';
@@ -53,7 +54,13 @@ function fastifyRefusal(err: unknown, request: FastifyRequest): ErrorReply | und
     );
   }
   const status = err.statusCode ?? 400;
-  return errorReply(hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR', err.message);
+  if (!hasCode(status)) return errorReply('VALIDATION_ERROR', err.message);
+  // The static files' refusals say only their status ("Forbidden", "Precondition Failed"):
+  // the catalogue's sentence says what was refused.
+  return errorReply(
+    FASTIFY_CODES[status],
+    err.message === STATUS_CODES[status] ? undefined : err.message,
+  );
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
