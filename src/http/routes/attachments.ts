@@ -143,7 +143,9 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
  */
 function watchPace(req: IncomingMessage, bounds: UploadPace, gate: BudgetGate) {
   const { socket } = req;
-  const base = socket.bytesRead;
+  // Less the body already read with the headers and waiting for the form parser: it
+  // arrived, and a client whose first packets carried it is not the slower for it.
+  const base = socket.bytesRead - req.readableLength;
   const willing = () => {
     const now = monotonicMs();
     return now - gate.heldMs(now);
