@@ -191,7 +191,7 @@ export const ERRORS = {
     message:
       'Send a JSON body (Content-Type: application/json), or multipart/form-data to upload a file (POST /api/attachments)',
     meaning:
-      'A request body that is not `application/json` (nor, for `POST /api/attachments`, `multipart/form-data`).',
+      'A request body that is not `application/json` (nor, for `POST /api/attachments`, `multipart/form-data`); the message names the media type sent.',
   },
   RANGE_NOT_SATISFIABLE: {
     status: 416,

@@ -10,6 +10,7 @@ import pino, { type Logger, type LoggerOptions } from 'pino';
 import { knownAdmins } from './admins/known-admins.js';
 import { databaseBlobStore } from './attachments/database-blob-store.js';
 import type { BlobStore, MalwareScanner } from './attachments/ports.js';
+import { recentDownloads } from './attachments/recent-downloads.js';
 import type { AttachmentServices } from './attachments/services.js';
 import { linkSigner, signingKey } from './attachments/signed-urls.js';
 import { startSweeper } from './attachments/sweep.js';
@@ -126,6 +127,10 @@ function attachmentServices(
       metrics && ((ms) => metrics.uploadBudgetWaitSeconds.inc(ms / 1000)),
     ),
     downloadIdleMs: config.tunables.downloadIdleMs,
+    recentDownloads: recentDownloads(
+      TUNABLES.attachmentRangeContinuesMs.value,
+      TUNABLES.attachmentRangeContinuesKept.value,
+    ),
   };
 }
 

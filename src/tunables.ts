@@ -977,6 +977,20 @@ export const TUNABLES = {
     reason:
       'How long the buffers kept for uploads (attachmentIntakeBuffersKept) stay after the last upload gave one back: a node between bursts of uploads reuses them, an idle one frees them.',
   },
+  attachmentRangeContinuesMs: {
+    value: 10 * 60 * 1000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "A range of a file that does not start at byte 0 continues a download (a resumed one, a PDF viewer's pages) when the same caller's download of that file was recorded in the audit log this long ago or less, on the same node, and is not recorded again; otherwise it is recorded as a download of its own, so that no file is fetched unrecorded in ranges that skip byte 0. Long enough for a person reading a long PDF; the cost of a shorter one is an audit entry more per reader.",
+  },
+  attachmentRangeContinuesKept: {
+    value: 10_000,
+    unit: 'count',
+    area: 'attachments',
+    reason:
+      'How many recorded downloads (caller and file) a node remembers for attachmentRangeContinuesMs, the oldest forgotten first: a few hundred bytes each. A range whose download was forgotten is recorded again, which costs an audit entry, never a download unrecorded.',
+  },
   attachmentUrlTtlSeconds: {
     value: 12 * 60 * 60,
     unit: 'seconds',

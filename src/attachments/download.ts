@@ -88,11 +88,15 @@ export async function openAttachment(
   });
   if (!stored) throw notFound(input.id);
   const body = exactLength(stored, range ? range.end - range.start + 1 : size);
-  if (!input.headersOnly && downloadIsRecorded(input.variant, range)) {
+  // A link names who it was handed to; one signed for a room's broadcast, no one.
+  const by = checked?.viewer ?? auditActor(actor);
+  const who = `${by.role}:${by.id}`;
+  const { recentDownloads } = deps.attachments;
+  const continues = recentDownloads.has(who, record.id);
+  if (!input.headersOnly && downloadIsRecorded(input.variant, range, continues)) {
     // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
     await deps.store.attachments
       .recordDownload({
-        // A link names who it was handed to; one signed for a room's broadcast, no one.
         actor: checked?.viewer
           ? await namedViewer(deps, record, checked.viewer)
           : auditActor(actor),
@@ -108,6 +112,7 @@ export async function openAttachment(
         body.destroy();
         throw err;
       });
+    recentDownloads.note(who, record.id);
   }
   return { record, contentType, size, etag, range, body };
 }
@@ -134,12 +139,14 @@ async function namedViewer(
 /**
  * Which downloads the audit log records: the file (a thumbnail is what every history page
  * shows, not someone taking the file), once per download. A download is the request answered
- * 200, or a 206 from the first byte (a player or a resumable download asks for the rest in
- * later ranges, which are not recorded again, so they cost nothing more).
+ * 200, or a 206 from the first byte, or a later range that `continues` no download the same
+ * caller had recorded lately (recent-downloads.ts): a player or a resumable download asks
+ * for the rest in later ranges, which are not recorded again, so they cost nothing more.
  */
 export function downloadIsRecorded(
   variant: DownloadInput['variant'],
   range: ByteRange | undefined,
+  continues: boolean,
 ): boolean {
-  return variant === 'file' && (range === undefined || range.start === 0);
+  return variant === 'file' && (range === undefined || range.start === 0 || !continues);
 }

@@ -6,6 +6,7 @@
 import type { Limits } from '../limits/rate-limiter.js';
 import type { Store } from '../store/store.js';
 import type { BlobStore, MalwareScanner } from './ports.js';
+import type { RecentDownloads } from './recent-downloads.js';
 import type { LinkSigner } from './signed-urls.js';
 import type { UploadBudget } from './upload-budget.js';
 import type { UploadPace } from './upload-pace.js';
@@ -26,6 +27,8 @@ export interface AttachmentServices {
   uploadBudget: UploadBudget;
   /** A download to which nothing could be sent for this long is cut (its client stopped reading). */
   downloadIdleMs: number;
+  /** The downloads this node recorded lately: what a later range continues (download.ts). */
+  recentDownloads: RecentDownloads;
 }
 
 export interface WithAttachments {

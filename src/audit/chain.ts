@@ -12,16 +12,17 @@
  * the same as before. Only a value of a pseudonym's exact form counts as sealed already.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { AuditAction, AuditActorRole } from '../schemas/vocabulary.js';
+import {
+  type AuditAction,
+  type AuditActorRole,
+  ERASED,
+  isPseudonym,
+  PSEUDONYM_HEX,
+} from '../schemas/vocabulary.js';
 
 export const DESK_CHAIN = 'desk';
 /** The prevHash of a chain's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
-const ERASED = 'erased:';
-/** Hex digits of the keyed hash a pseudonym carries after `erased:`. */
-const PSEUDONYM_HEX = 32;
-/** Exactly what pseudonym() writes: nothing a person typed is taken for it unless it is one. */
-const SEALED = new RegExp(`^${ERASED}[0-9a-f]{${PSEUDONYM_HEX}}$`);
 
 export const chainOf = (chatId: string | null): string =>
   chatId === null ? DESK_CHAIN : `chat:${chatId}`;
@@ -63,8 +64,7 @@ export interface AuditEntry extends AuditDraft {
   prevHash: string;
 }
 
-/** Whether `value` has the exact form of a pseudonym (then sealing keeps it as it is). */
-export const isPseudonym = (value: string): boolean => SEALED.test(value);
+export { isPseudonym };
 
 /**
  * What erasure writes in place of a person's id or name: stable, not reversible without the

@@ -3,8 +3,8 @@
  * and once per socket event, here and nowhere else; use cases receive it and never read
  * identity from a payload. Every role predicate lives in roles.ts (re-exported here).
  */
-import { AppError, Forbidden, Unauthorized } from '../errors.js';
-import type { ReaderType, Role, SenderType } from '../schemas/vocabulary.js';
+import { AppError, Forbidden, InvalidInput, Unauthorized } from '../errors.js';
+import { isPseudonym, type ReaderType, type Role, type SenderType } from '../schemas/vocabulary.js';
 import { type Actor, ANONYMOUS, isSuperAdmin, type Person, person, sideOf } from './roles.js';
 import type { TokenVerifier } from './tokens.js';
 
@@ -135,6 +135,10 @@ export function resolvePerson(
 ): Person {
   if (auth.mode === 'none') {
     if (!claim?.role) throw new Unauthorized('Name yourself first', 'NOT_IDENTIFIED');
+    // Erased chats keep that id: acting as it would write into them (a token is refused so).
+    if (isPseudonym(claim.id)) {
+      throw new InvalidInput(`${claim.id} is an erased user's pseudonym, not an id to act as`);
+    }
     return person(claim.id, claim.name ?? '', claim.role);
   }
   if (!tokenActor) throw new AppError('MISSING_TOKEN');

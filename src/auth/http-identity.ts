@@ -4,6 +4,7 @@
  * per request however often it is asked for.
  */
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
 import { type Actor, type AuthContext, bearerToken, type Claim, resolveActor } from './actor.js';
 import type { VerifiedToken } from './tokens.js';
 
@@ -13,16 +14,23 @@ export interface HttpIdentity {
   rateKey(request: FastifyRequest): Promise<string>;
 }
 
+const UNSCHEMED = 'The Authorization header must be "Bearer <token>"';
+
 export function httpIdentity(auth: AuthContext): HttpIdentity {
   const seen = new WeakMap<FastifyRequest, Promise<VerifiedToken | Error | undefined>>();
   const tokenOf = (request: FastifyRequest): Promise<VerifiedToken | Error | undefined> => {
     let verified = seen.get(request);
     if (!verified) {
-      const token = bearerToken(request.headers.authorization);
-      verified =
-        token === undefined || auth.mode === 'none'
-          ? Promise.resolve(undefined)
-          : auth.verifier.verify(token).catch((err: unknown) => err as Error);
+      const header = request.headers.authorization;
+      const token = bearerToken(header);
+      if (auth.mode === 'none') verified = Promise.resolve(undefined);
+      else if (token !== undefined) {
+        verified = auth.verifier.verify(token).catch((err: unknown) => err as Error);
+      } else {
+        // A header that is there but not a bearer token (the token alone, another scheme)
+        // is told the form, not that no token was sent.
+        verified = Promise.resolve(header ? new AppError('MISSING_TOKEN', UNSCHEMED) : undefined);
+      }
       seen.set(request, verified);
     }
     return verified;

@@ -15,7 +15,7 @@ import type { AuthConfig } from '../config.js';
 import { AppError, tokenExpired, Unauthorized } from '../errors.js';
 import { redactClientJson, redactClientText } from '../redaction/client-text.js';
 import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
-import { isOneOf, LIMITS, ROLES } from '../schemas/vocabulary.js';
+import { isOneOf, isPseudonym, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import { type Person, person } from './actor.js';
 import type { CustomerContext } from './roles.js';
@@ -64,8 +64,18 @@ function expiryOf(payload: JWTPayload): number {
 
 function toActor(payload: JWTPayload): Person {
   const { sub, role, name } = payload as JWTPayload & { role?: unknown; name?: unknown };
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.idChars) {
+  if (typeof sub !== 'string' || sub.length === 0) {
     throw new Unauthorized('Invalid token: sub is missing', 'INVALID_TOKEN');
+  }
+  if (sub.length > LIMITS.idChars) {
+    throw new Unauthorized(
+      `Invalid token: sub is longer than ${LIMITS.idChars} characters`,
+      'INVALID_TOKEN',
+    );
+  }
+  // The form erasure gives an erased person's id: whoever it named would own their chats.
+  if (isPseudonym(sub)) {
+    throw new Unauthorized("Invalid token: sub is an erased user's pseudonym", 'INVALID_TOKEN');
   }
   // The identity is stored with every message and chat: the same rule as payload text.
   if (!isStorableText(sub) || (typeof name === 'string' && !isStorableText(name))) {

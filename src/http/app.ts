@@ -16,7 +16,7 @@ import { LIMITS } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import { closeConnectionsAnsweredWhileClosing } from './close-after-response.js';
 import type { HttpContext } from './context.js';
-import { corsOptions } from './cors.js';
+import { corsOptions, refuseNonPreflight } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { loggableUrl } from './log-url.js';
@@ -136,6 +136,7 @@ export async function registerHttpRoutes(
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
   await app.register(helmet, { global: true });
+  app.addHook('onRequest', refuseNonPreflight);
   await app.register(cors, corsOptions(config.corsOrigin));
   await registerDocs(app, options.health.version);
 

@@ -3,7 +3,8 @@
  * (envelopes.ts). Fastify's
  * own client errors (bad JSON, too large, wrong media type) are translated here too.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorReply, errorReply, failureReply } from '../envelopes.js';
 import type { CodeWithStatus } from '../errors.js';
 
@@ -32,18 +33,39 @@ function isFastifyClientError(err: unknown): err is FastifyError {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-/** Fastify's own client errors, each with the code its status has in the catalogue. */
-function fastifyRefusal(err: unknown): ErrorReply | undefined {
+/** A request's media type for a sentence: what its Content-Type names, or that it has none. */
+export function sentMediaType(header: string | undefined): string {
+  const type = (header?.split(';')[0] ?? '').trim().slice(0, 100);
+  return type === '' ? 'no Content-Type' : type;
+}
+
+/**
+ * Fastify's own client errors, each with the code its status has in the catalogue. Its
+ * 415 says only "Unsupported Media Type": the sentence says what is accepted instead, and
+ * what was sent (a v2 client's form-encoded body, a fetch that forgot its Content-Type).
+ */
+function fastifyRefusal(err: unknown, request: FastifyRequest): ErrorReply | undefined {
   if (!isFastifyClientError(err)) return undefined;
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const sent = sentMediaType(request.headers['content-type']);
+    return errorReply(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Only application/json bodies are accepted, not ${sent} (a file is uploaded as multipart/form-data to POST /api/attachments)`,
+    );
+  }
   const status = err.statusCode ?? 400;
-  // Fastify's own words for this one ("Unsupported Media Type") do not say what to send.
-  if (status === 415) return errorReply('UNSUPPORTED_MEDIA_TYPE');
-  return errorReply(hasCode(status) ? FASTIFY_CODES[status] : 'VALIDATION_ERROR', err.message);
+  if (!hasCode(status)) return errorReply('VALIDATION_ERROR', err.message);
+  // The static files' refusals say only their status ("Forbidden", "Precondition Failed"):
+  // the catalogue's sentence says what was refused.
+  return errorReply(
+    FASTIFY_CODES[status],
+    err.message === STATUS_CODES[status] ? undefined : err.message,
+  );
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
-    const refused = failureReply(err, request.log, {}, fastifyRefusal);
+    const refused = failureReply(err, request.log, {}, (e) => fastifyRefusal(e, request));
     if (refused.body.code === 'RATE_LIMITED' && typeof refused.body.retryAfterMs === 'number') {
       reply.header('retry-after', Math.ceil(refused.body.retryAfterMs / 1000));
     }

@@ -35,6 +35,7 @@ import { closeChat } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import { userNotFound } from '../errors.js';
 import type { Effects } from '../outcome.js';
+import { isPseudonym } from '../schemas/vocabulary.js';
 import type { UserChatRef } from '../store/privacy.js';
 import { TUNABLES } from '../tunables.js';
 import { assertMayErase, seqChunks } from './rules.js';
@@ -85,6 +86,13 @@ export async function eraseUser(
 ): Promise<Erasure> {
   assertMayErase(actor);
   const { privacy } = deps.store;
+  // An erased user's pseudonym: its person was erased, and no one acts as it (tokens and
+  // payloads naming it are refused), so nothing of it is left to erase or to record again.
+  if (isPseudonym(userId)) {
+    if (!(await privacy.namesUser(userId))) throw userNotFound(userId);
+    const reply = { userId, alreadyErased: true, ...NOTHING };
+    return { reply, effects: [], endHold: () => Promise.resolve() };
+  }
   const holdId = await privacy.holdErasure(userId);
   const endHold = () => privacy.endErasureHold(holdId);
   try {

@@ -101,6 +101,14 @@ function handshakeToken(socket: ChatSocket): string | undefined {
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
 }
 
+/** Why a handshake names no usable token: what a careless client sent, said as such. */
+function missingToken(socket: ChatSocket): string {
+  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  return fromAuth === undefined || fromAuth === ''
+    ? 'Authentication required: connect with auth.token'
+    : `auth.token must be the token, a string (got ${Array.isArray(fromAuth) ? 'an array' : typeof fromAuth})`;
+}
+
 export function installSocketGuards(
   io: ChatServer,
   auth: AuthContext,
@@ -113,8 +121,10 @@ export function installSocketGuards(
     }
     if (auth.mode === 'none') return next();
     const token = handshakeToken(socket);
-    if (!token) {
-      return next(refusal('MISSING_TOKEN', 'Authentication required: connect with auth.token'));
+    if (!token) return next(refusal('MISSING_TOKEN', missingToken(socket)));
+    // The REST header's value: the token is the same, the scheme is not part of it.
+    if (/^bearer\s/i.test(token)) {
+      return next(refusal('INVALID_TOKEN', 'auth.token is the token itself, without "Bearer "'));
     }
     try {
       const verified = await auth.verifier.verify(token);

@@ -136,6 +136,32 @@ describe.each(await storeTargets())('attachment.downloaded on $name', (target) =
     }
   });
 
+  it('ranges that skip byte 0 are one download, recorded once per caller: a known first byte (a PNG, a PDF) fetches no file unrecorded', async () => {
+    const user = await person('user');
+    const att = uploaded(
+      await upload(server, { bytes: 'statement of account', name: 's.txt', headers: user.headers }),
+    );
+    const [path] = att.url.split('?') as [string];
+    const ranged = async (url: string, range: string, headers: Record<string, string> = {}) => {
+      const res = await download(server, url, { ...headers, range });
+      expect(res.status, range).toBe(206);
+      return res.bytes.toString();
+    };
+    // Everything but the first byte, in two ranges, then again by the link handed to them.
+    expect(
+      (await ranged(path, 'bytes=1-9', user.headers)) +
+        (await ranged(path, 'bytes=10-', user.headers)),
+    ).toBe('tatement of account');
+    await ranged(att.url, 'bytes=1-');
+    expect((await downloads(att.id)).map((e) => [e.actor.id, e.details.link])).toEqual([
+      [user.id, false],
+    ]);
+    // Someone else's ranges are their own download.
+    const unnamed = linkSigner(signingKey({ jwtSecret: JWT_ENV.JWT_SECRET }).key, 3600);
+    await ranged(unnamed.sign(path), 'bytes=1-');
+    expect((await downloads(att.id)).map((e) => e.actor.role)).toEqual(['user', 'anonymous']);
+  });
+
   it('a HEAD (a link checker, a preview) answers the headers but is no download: nothing recorded', async () => {
     const user = await person('user');
     const att = uploaded(

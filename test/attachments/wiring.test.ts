@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
 import { type MalwareScanner, ScannerUnavailable } from '../../src/attachments/ports.js';
+import { recentDownloads } from '../../src/attachments/recent-downloads.js';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { sweepUnusedAttachments } from '../../src/attachments/sweep.js';
 import { UNLIMITED } from '../../src/attachments/upload-budget.js';
@@ -115,6 +116,7 @@ describe('attachment wiring', () => {
         uploadBudget: UNLIMITED,
         publicUrl: undefined,
         downloadIdleMs: 60_000,
+        recentDownloads: recentDownloads(60_000, 100),
       },
     };
     expect((await sweepUnusedAttachments(deps)).uploads).toBe(0);

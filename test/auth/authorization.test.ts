@@ -1059,6 +1059,10 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     };
     expect(await attempt({})).toMatch(/token/i);
     expect(await attempt({ token: 'garbage' })).toMatch(/invalid token/i);
+    // A careless client: the REST header's value, or the token wrapped in something.
+    const valid = await signToken('u-x', 'user', 'X');
+    expect(await attempt({ token: `Bearer ${valid}` })).toMatch(/without "Bearer "/);
+    expect(await attempt({ token: [valid] })).toMatch(/auth\.token must be .*string/);
     const expired = await signToken('u-x', 'user', 'X', {
       expiresIn: Math.floor(Date.now() / 1000) - 60,
     });
@@ -1079,6 +1083,18 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     expect(noToken.body).toMatchObject({ success: false, code: 'MISSING_TOKEN' });
     const bad = await api(server, 'GET', '/api/chats/all', undefined, bearer('garbage'));
     expect(bad.body).toMatchObject({ code: 'INVALID_TOKEN' });
+    // A header without its scheme (the token alone, or another scheme) is told the form.
+    const token = await signToken(superadmin.id, 'superadmin', 'S');
+    for (const authorization of [token, `Token ${token}`, 'Basic dTpw']) {
+      const unschemed = await api(server, 'GET', '/api/chats/all', undefined, {
+        headers: { authorization },
+      });
+      expect(unschemed.status).toBe(401);
+      expect(unschemed.body).toMatchObject({
+        code: 'MISSING_TOKEN',
+        error: expect.stringMatching(/Bearer <token>/),
+      });
+    }
     const expired = await signToken(superadmin.id, 'superadmin', 'S', {
       expiresIn: Math.floor(Date.now() / 1000) - 60,
     });

@@ -102,6 +102,21 @@ describe('HS256 tokens', () => {
     expect(verified.actor).toMatchObject({ name: 'a'.repeat(199) });
   });
 
+  it("refuses a sub that is an erased user's pseudonym, which would make the erased chats its own", async () => {
+    const pseudonym = `erased:${'0c'.repeat(16)}`;
+    const refused = verifier.verify(await signToken(pseudonym, 'user', 'X'));
+    await expect(refused).rejects.toThrow(/pseudonym/);
+    // Only the exact form is the server's: an id that merely starts so is someone's.
+    const verified = await verifier.verify(await signToken('erased:someone', 'user', 'X'));
+    expect(verified.actor).toMatchObject({ id: 'erased:someone' });
+  });
+
+  it('says a sub is too long, not missing', async () => {
+    await expect(verifier.verify(await signToken('u'.repeat(101), 'user', 'X'))).rejects.toThrow(
+      /sub is longer than 100 characters/,
+    );
+  });
+
   it("masks a card number in the token's name as in a payload's name, also one across the cut", async () => {
     const named = await verifier.verify(await signToken('u1', 'user', 'Card 4111 1111 1111 1111'));
     expect(named.actor.name).toBe('Card 4111 11** **** 1111');

@@ -11,16 +11,17 @@ export interface Sent {
 }
 
 /**
- * An upload over a raw connection at the pace given: the form's head at once, then the
- * file `chunk` bytes every `everyMs`; with `stallAfter`, nothing more past that many bytes
- * (the connection stays open); with `cutAfter`, the client closes the connection once it
- * sent that many. Resolves when the connection is closed.
+ * An upload over a raw connection at the pace given: the form's head at once (with the
+ * file's `first` bytes), then the file `chunk` bytes every `everyMs`; with `stallAfter`,
+ * nothing more past that many bytes (the connection stays open); with `cutAfter`, the
+ * client closes the connection once it sent that many. Resolves when the connection is
+ * closed.
  */
 export function pacedUpload(
   port: number,
   userId: string,
   file: Buffer,
-  pace: { chunk: number; everyMs: number; stallAfter?: number; cutAfter?: number },
+  pace: { chunk: number; everyMs: number; stallAfter?: number; cutAfter?: number; first?: number },
 ): Promise<Sent> {
   const boundary = 'paceBOUNDARY';
   const head = Buffer.from(
@@ -31,17 +32,22 @@ export function pacedUpload(
   const length = head.length + file.length + tail.length;
   return new Promise((resolve) => {
     const started = Date.now();
-    let sent = 0;
+    let sent = pace.first ?? 0;
     let done = false;
     const received: Buffer[] = [];
     // Written at once, not once connected: a socket still connecting queues writes in
     // order, and the first part of the file (the timer's) must not go out before the head.
     const socket = connect(port, '127.0.0.1');
     socket.write(
-      `POST /api/attachments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n` +
-        `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`,
+      Buffer.concat([
+        Buffer.from(
+          `POST /api/attachments HTTP/1.1\r\nHost: x\r\nConnection: close\r\n` +
+            `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`,
+        ),
+        head,
+        file.subarray(0, sent),
+      ]),
     );
-    socket.write(head);
     const drip = setInterval(() => {
       if (socket.destroyed || !socket.writable) return;
       const limit = pace.stallAfter ?? file.length;

@@ -7,6 +7,7 @@
 
 import { knownAdmins } from '../../src/admins/known-admins.js';
 import { databaseBlobStore } from '../../src/attachments/database-blob-store.js';
+import { recentDownloads } from '../../src/attachments/recent-downloads.js';
 import type { WithAttachments } from '../../src/attachments/services.js';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
 import { UNLIMITED } from '../../src/attachments/upload-budget.js';
@@ -54,6 +55,7 @@ export function depsWith(store: Store): Deps & WithAttachments {
       uploadBudget: UNLIMITED,
       publicUrl: undefined,
       downloadIdleMs: 60_000,
+      recentDownloads: recentDownloads(60_000, 100),
     },
     admins: knownAdmins(store, async () => new Set()),
     agentPresence: new LocalPresence(),

@@ -63,6 +63,22 @@ describe('the pace of uploads (SQLite)', async () => {
     expect(await world.server().store.attachments.bytesHeldBy(user.id)).toBe(0);
   }, 30_000);
 
+  it.concurrent('what came with the headers counts towards the pace: 40 KB at once, then a trickle, is told its real rate', async () => {
+    const user = await world.user();
+    // The form's head and 40 KB of the file in the same write as the request's headers,
+    // then a byte every 300 ms: ~20 KB/s at the end of the 2 s grace, below 16 KB/s after
+    // ~2.5 s. Counting from the handler, the 40 KB were not counted: "3 bytes/s" at 2 s.
+    const res = await pacedUpload(port(), user.id, text(64 * 1024), {
+      chunk: 1,
+      everyMs: 300,
+      first: 40 * 1024,
+    });
+    expect(res.status).toBe(408);
+    const rate = Number(/arrived at (\d+) bytes\/s/.exec(res.body.error ?? '')?.[1]);
+    expect(rate, res.body.error).toBeGreaterThan(10_000);
+    expect(res.openMs).toBeGreaterThan(2200);
+  }, 30_000);
+
   it.concurrent('any other request is still cut at REQUEST_TIMEOUT_MS', async () => {
     const openMs = await new Promise<number>((resolve) => {
       const started = Date.now();

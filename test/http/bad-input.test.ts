@@ -108,6 +108,29 @@ describe.each(await storeTargets())('bad input on $name', (target) => {
     expectFailure(text, 415, 'UNSUPPORTED_MEDIA_TYPE', /application\/json/);
   });
 
+  it('a body of another media type is told what is accepted and what it sent', async () => {
+    const s = world.server();
+    // A v2 client's form-encoded close, or a fetch that forgot its Content-Type.
+    const form = await api(s, 'PATCH', '/api/chats/c1/close', undefined, {
+      raw: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    });
+    expectFailure(
+      form,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      /application\/json.*application\/x-www-form-urlencoded/,
+    );
+    const untyped = await fetch(`${s.url}/api/chats`, {
+      method: 'POST',
+      body: new Blob(['{"userId":"u","userName":"U"}']),
+    });
+    expect(untyped.status).toBe(415);
+    expect(((await untyped.json()) as { error: string }).error).toMatch(
+      /application\/json.*no Content-Type/,
+    );
+  });
+
   it('a body over 64 KiB gets 413; a message over 10,000 characters gets 400; neither is stored', async () => {
     const user = await world.user();
     const chat = await openChat(world, user);

@@ -62,6 +62,23 @@ describe('CORS preflight', () => {
     }
   });
 
+  it('an OPTIONS that is no preflight is a 400 in the envelope, naming what it lacks', async () => {
+    const partial: Record<string, string>[] = [
+      {},
+      { origin: LISTED },
+      { 'access-control-request-method': 'POST' },
+    ];
+    for (const headers of partial) {
+      const res = await api(server, 'OPTIONS', '/api/chats', undefined, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+      expect(res.body, JSON.stringify(headers)).toMatchObject({
+        success: false,
+        code: 'VALIDATION_ERROR',
+        error: expect.stringMatching(/Origin and Access-Control-Request-Method/),
+      });
+    }
+  });
+
   it('a listed page may read Retry-After from a reply', async () => {
     const res = await fetch(`${server.url}/health`, { headers: { origin: LISTED } });
     expect(res.headers.get('access-control-allow-origin')).toBe(LISTED);

@@ -5,7 +5,7 @@
  * the router, the body parser, the static files and authentication.
  */
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
@@ -67,6 +67,7 @@ function probes(): Probe[] {
     },
     { what: 'an unknown route', path: '/nope' },
     { what: 'an unknown method', path: '/api/chats', init: { method: 'DELETE' } },
+    { what: 'an OPTIONS that is no preflight', path: '/api/chats', init: { method: 'OPTIONS' } },
     { what: 'a malformed URL', path: '/api/chats/%zz' },
     { what: 'no token', path: '/api/chats/waiting' },
     {
@@ -100,9 +101,11 @@ describe('refusals and the error catalogue', () => {
   it('each refusal answers the status its code has in the catalogue', async () => {
     for (const probe of probes()) {
       const res = await send(server.url, probe);
-      const body = JSON.parse(res.body) as { success?: boolean; code?: string };
+      const body = JSON.parse(res.body) as { success?: boolean; code?: string; error?: string };
       const what = `${probe.what}: ${res.status} ${body.code}`;
       expect(body.success, what).toBe(false);
+      // A sentence that says what is wrong, not the status's bare name ("Forbidden").
+      expect(body.error, what).not.toBe(STATUS_CODES[res.status]);
       const spec = Object.entries(ERRORS).find(([code]) => code === body.code)?.[1];
       expect(spec, `${what}: a code of the catalogue`).toBeDefined();
       expect(res.status, what).toBe(spec?.status);

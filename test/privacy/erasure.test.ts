@@ -231,6 +231,39 @@ describe.each(await storeTargets())('erasure refusals on $name', (target) => {
     expect(malformed.body.error).toMatch(/^userId\b/);
   });
 
+  it("an erased user's pseudonym is no one to erase again, nor to act as", async () => {
+    const server = world.server();
+    const userId = world.uid('pseudo');
+    const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'P' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    await send(server, {
+      senderId: userId,
+      senderType: 'user',
+      senderName: 'P',
+      chatId,
+      content: 'hi',
+    });
+    expect((await api(server, 'DELETE', `/api/users/${userId}${AS_SUPER}`)).status).toBe(200);
+    const sealed = (await server.store.getChat(chatId))?.userId ?? '';
+    expect(sealed).toMatch(/^erased:[0-9a-f]{32}$/);
+    const erasures = async () =>
+      (await server.store.audit.list({ action: 'user.erased', limit: 200 })).entries.filter(
+        (e) => e.details.userId === sealed,
+      ).length;
+    expect(await erasures()).toBe(1);
+    // A DELETE naming the pseudonym finds its person erased: nothing again, no second entry.
+    const again = await api(server, 'DELETE', `/api/users/${sealed}${AS_SUPER}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ alreadyErased: true, chats: 0, messages: 0 });
+    expect(await erasures()).toBe(1);
+    const unknown = await api(server, 'DELETE', `/api/users/erased:${'ab'.repeat(16)}${AS_SUPER}`);
+    expect(unknown.status).toBe(404);
+    // Nor does anyone write as it (AUTH_MODE=none believes payloads; a token is refused).
+    const posing = await api(server, 'POST', '/api/chats', { userId: sealed, userName: 'P' });
+    expect(posing.status).toBe(400);
+    expect(posing.body.error).toMatch(/pseudonym/);
+  });
+
   it('an admin who is not a superadmin is refused, and nothing changes', async () => {
     const user = await world.user();
     const res = await api(world.server(), 'POST', '/api/chats', {

@@ -39,6 +39,7 @@ import {
 } from '../../schemas/inputs.js';
 import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
+import { sentMediaType } from '../errors.js';
 import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 import { cutWhenStalled } from '../stalled-reply.js';
@@ -142,7 +143,9 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
  */
 function watchPace(req: IncomingMessage, bounds: UploadPace, gate: BudgetGate) {
   const { socket } = req;
-  const base = socket.bytesRead;
+  // Less the body already read with the headers and waiting for the form parser: it
+  // arrived, and a client whose first packets carried it is not the slower for it.
+  const base = socket.bytesRead - req.readableLength;
   const willing = () => {
     const now = monotonicMs();
     return now - gate.heldMs(now);
@@ -231,6 +234,18 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         headerPairs: TUNABLES.attachmentPartHeaders.value,
       },
       throwFileSizeLimit: true,
+    });
+    // Any other body is refused here, before the route, as it was by Fastify: with what an
+    // upload is, not the JSON the other routes take (JSON keeps its parser: ATTACHMENT_FORM).
+    plugin.addContentTypeParser('*', (req, _payload, done) => {
+      const sent = sentMediaType(req.headers['content-type']);
+      done(
+        new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `An upload is a multipart/form-data body, not ${sent}`,
+        ),
+        undefined,
+      );
     });
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
