@@ -12,7 +12,7 @@
  * so nothing a browser could sniff as markup passes, whatever follows it. A statement
  * that writes `a < b` or `<3` still passes.
  */
-import { ATTACHMENT_TYPES } from '../schemas/vocabulary.js';
+import { ATTACHMENT_TYPES, isOneOf } from '../schemas/vocabulary.js';
 
 export const ACCEPTED_TYPES = ATTACHMENT_TYPES;
 export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
@@ -61,6 +61,17 @@ export const EXTENSION_OF: Record<AcceptedType, string> = {
   'application/pdf': 'pdf',
   'text/plain': 'txt',
 };
+
+/**
+ * The name a thumbnail is downloaded under: the file's, marked as its thumbnail, with the
+ * extension of the thumbnail's own type (a GIF's thumbnail is a PNG, not a `.gif`).
+ */
+export function thumbnailName(fileName: string, thumbnailType: string): string {
+  const dot = fileName.lastIndexOf('.');
+  const stem = dot > 0 ? fileName.slice(0, dot) : fileName;
+  const extension = isOneOf(ACCEPTED_TYPES, thumbnailType) ? EXTENSION_OF[thumbnailType] : 'bin';
+  return `${stem}-thumbnail.${extension}`;
+}
 
 export type Sniffed = { type: AcceptedType } | { refused: string };
 

@@ -4,6 +4,7 @@ import {
   extensionOf,
   plainTextProblem,
   sniff,
+  thumbnailName,
 } from '../../src/attachments/content-type.js';
 import { fileNameOf } from '../../src/attachments/upload.js';
 import { jpegWithExif, PDF, pngWithExif } from '../helpers/uploads.js';
@@ -128,5 +129,16 @@ describe('the type of an upload comes from its bytes', () => {
     const kept = fileNameOf(given, 'image/png');
     expect(kept).toHaveLength(200);
     expect(kept).toBe(`${'x'.repeat(182)}411111******11.png`);
+  });
+});
+
+describe('thumbnailName', () => {
+  it("marks the file's name as its thumbnail, with the thumbnail's own extension", () => {
+    expect(thumbnailName('receipt.gif', 'image/png')).toBe('receipt-thumbnail.png');
+    expect(thumbnailName('scan.final.jpeg', 'image/jpeg')).toBe('scan.final-thumbnail.jpg');
+    expect(thumbnailName('photo', 'image/webp')).toBe('photo-thumbnail.webp');
+    // A leading dot is the whole name, not an extension.
+    expect(thumbnailName('.png', 'image/png')).toBe('.png-thumbnail.png');
+    expect(thumbnailName('x.png', 'application/x-unknown')).toBe('x-thumbnail.bin');
   });
 });

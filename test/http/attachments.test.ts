@@ -76,6 +76,15 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
     expect(thumb.status).toBe(200);
     const meta = await sharp(thumb.bytes).metadata();
     expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBe(320);
+    // Named as the thumbnail it is, with its own type's extension.
+    const thumbType = thumb.headers.get('content-type');
+    const thumbExtension = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' }[
+      thumbType ?? ''
+    ];
+    expect(thumbExtension, `thumbnail type ${thumbType}`).toBeDefined();
+    expect(thumb.headers.get('content-disposition')).toMatch(
+      new RegExp(`^inline; filename="failed-payment-thumbnail\\.${thumbExtension}"`),
+    );
     const jpeg = uploaded(
       await upload(server(), { bytes: await jpegWithExif(), name: 'p.jpg', fields: as(user) }),
     );

@@ -12,7 +12,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseRange } from '../../attachments/byte-range.js';
-import { isImageType } from '../../attachments/content-type.js';
+import { isImageType, thumbnailName } from '../../attachments/content-type.js';
 import { type Download, openAttachment, RangeNotSatisfiable } from '../../attachments/download.js';
 import {
   type FileIntake,
@@ -191,15 +191,16 @@ const headerText = (value: string | string[] | undefined): string | undefined =>
   value === undefined ? undefined : [value].flat().join(', ');
 
 /** The headers of every download (docs/security.md): nothing in it can run on our origin. */
-function downloadHeaders(reply: FastifyReply, download: Download) {
+function downloadHeaders(reply: FastifyReply, download: Download, variant: 'file' | 'thumbnail') {
   const { contentType, record, size, range } = download;
+  const name = variant === 'file' ? record.name : thumbnailName(record.name, contentType);
   reply
     .header('content-type', contentType)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "sandbox; default-src 'none'")
     .header(
       'content-disposition',
-      disposition(isImageType(contentType) ? 'inline' : 'attachment', record.name),
+      disposition(isImageType(contentType) ? 'inline' : 'attachment', name),
     )
     .header('cache-control', 'private')
     // Signed links are meant for <img> and links on the app's own pages, on another origin.
@@ -379,7 +380,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             }
             throw err;
           }
-          downloadHeaders(reply, download);
+          downloadHeaders(reply, download, variant);
           cutWhenStalled(reply, ctx.deps.attachments.downloadIdleMs);
           return reply.send(download.body);
         },
