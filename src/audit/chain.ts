@@ -64,8 +64,6 @@ export interface AuditEntry extends AuditDraft {
   prevHash: string;
 }
 
-export { isPseudonym };
-
 /**
  * What erasure writes in place of a person's id or name: stable, not reversible without the
  * key. A pseudonym is kept as it is, so that an entry hashes the same after its erasure; any

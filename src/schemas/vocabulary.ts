@@ -106,7 +106,6 @@ export function isOneOf<const W extends readonly string[]>(
   return words.some((w) => w === value);
 }
 
-/** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 /** What erasure writes in place of a person's id or name (audit/chain.ts): this, then a keyed hash. */
 export const ERASED = 'erased:';
 /** Hex digits of the keyed hash a pseudonym carries after `erased:`. */
@@ -117,6 +116,7 @@ const SEALED = new RegExp(`^${ERASED}[0-9a-f]{${PSEUDONYM_HEX}}$`);
 /** Whether `value` has the exact form of a pseudonym (then sealing keeps it as it is). */
 export const isPseudonym = (value: string): boolean => SEALED.test(value);
 
+/** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
   /** Entries a page of GET /api/audit and of GET /api/webhooks/deliveries: default, most. */
   auditPageDefault: 50,

@@ -14,11 +14,11 @@ import {
   entryHashParts,
   GENESIS_HASH,
   hashOfParts,
-  isPseudonym,
   matchesHash,
   pseudonym,
   sealingOf,
 } from '../../src/audit/chain.js';
+import { isPseudonym } from '../../src/schemas/vocabulary.js';
 
 const KEY = 'k'.repeat(64);
 
