@@ -11,6 +11,7 @@
 import type { ConsoleConfig } from '../../src/schemas/shapes.js';
 import { AUTH_MODES, isOneOf } from '../../src/schemas/vocabulary.js';
 import type { ConnectionState } from '../shared/client.js';
+import { uploadLimitOf } from '../shared/server-config.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
 
@@ -41,22 +42,18 @@ export async function loadConfig(): Promise<ConsoleConfig> {
  * server's zod schema, to keep zod out of the bundle.
  */
 export function consoleConfigFrom(body: unknown): ConsoleConfig | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  if (!('attachmentMaxBytes' in body && 'authMode' in body && 'parentOrigins' in body)) {
+  const attachmentMaxBytes = uploadLimitOf(body);
+  if (attachmentMaxBytes === undefined || typeof body !== 'object' || body === null) {
     return undefined;
   }
-  const { attachmentMaxBytes, authMode, parentOrigins } = body;
-  if (typeof attachmentMaxBytes !== 'number' || !isPositiveInteger(attachmentMaxBytes)) {
-    return undefined;
-  }
+  if (!('authMode' in body && 'parentOrigins' in body)) return undefined;
+  const { authMode, parentOrigins } = body;
   if (!isOneOf(AUTH_MODES, authMode)) return undefined;
   if (!Array.isArray(parentOrigins) || !parentOrigins.every((o) => typeof o === 'string')) {
     return undefined;
   }
   return { attachmentMaxBytes, authMode, parentOrigins };
 }
-
-const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
 
 export function sessionFromToken(token: string): Session | TokenProblem {
   const claims = readToken(token);

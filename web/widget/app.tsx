@@ -6,7 +6,6 @@
  * DOM events): the panel opening and closing, the unread count, a token that expired.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { WidgetServerConfig } from '../../src/schemas/shapes.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
 import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
@@ -14,6 +13,7 @@ import { translator } from '../shared/i18n/index.js';
 import { transcriptStrings } from '../shared/i18n/transcript.js';
 import { widgetStrings } from '../shared/i18n/widget.js';
 import { saveFile, transcriptName } from '../shared/save-file.js';
+import { uploadLimitOf } from '../shared/server-config.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
 import { readToken } from '../shared/token.js';
 import type { Chat, Identity, UploadedAttachment } from '../shared/types.js';
@@ -61,11 +61,9 @@ function useUploadLimit(server: string): number | undefined {
     fetch(`${server}/widget/config.json`)
       .then((res) => (res.ok ? res.json() : undefined))
       // Whatever answered (a proxy's page, an older server) is checked before it is used.
-      .then((body: Partial<WidgetServerConfig> | null | undefined) => {
-        const max = body?.attachmentMaxBytes;
-        if (live && typeof max === 'number' && Number.isSafeInteger(max) && max > 0) {
-          setMaxBytes(max);
-        }
+      .then((body: unknown) => {
+        const max = uploadLimitOf(body);
+        if (live && max !== undefined) setMaxBytes(max);
       })
       // Without it the server's 413 still says so, after the upload.
       .catch(() => {});
