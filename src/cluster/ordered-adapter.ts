@@ -141,12 +141,11 @@ function withIdleReader(client: RedisClient, closed: Promise<void>): RedisClient
     idle = true;
     return closed.then(() => null);
   };
-  return new Proxy(client, {
-    get(target, property) {
-      if (property !== 'duplicate') return Reflect.get(target, property, target);
-      return () => withMethods(target.duplicate(), (p) => (p === 'xRead' ? read : undefined));
-    },
-  });
+  return withMethods(client, (property) =>
+    property === 'duplicate'
+      ? () => withMethods(client.duplicate(), (p) => (p === 'xRead' ? read : undefined))
+      : undefined,
+  );
 }
 
 export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapterOptions) {
