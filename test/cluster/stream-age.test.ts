@@ -1,10 +1,16 @@
 /**
  * The Redis stream keeps no entry older than the recovery window: each node's adapter
  * deletes older ones on a timer (src/cluster/ordered-adapter.ts), here with the window and
- * the timer shortened, against a Redis of this file's own.
+ * the timer shortened, against a Redis of this file's own. A node away from Redis about as
+ * long as that may have missed broadcasts: its adapter closes every socket's transport, so
+ * each client comes back and recovers what it missed or catches up over REST, instead of
+ * living on with a hole in its timeline (through a real socket.io-client).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderedClusterAdapter } from '../../src/cluster/ordered-adapter.js';
 import type { RedisClient } from '../../src/redis/redis.js';
@@ -53,5 +59,53 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
       return Number(s) * 1000 + Math.floor(Number(us) / 1000) > addedAt + 450;
     });
     expect(await client.xLen('aged:socket.io')).toBe(1);
+  });
+
+  it('a node away from Redis about as long as the window sends its sockets away to come back, and goes on delivering', async () => {
+    const told: { why: string; sockets: number }[] = [];
+    const http = createServer();
+    const io = new Server(http, {
+      adapter: orderedClusterAdapter(client, {
+        prefixed: (name) => `missed:${name}`,
+        recoveryMaxEntries: 100,
+        subscribeWaitMs: 1000,
+        readGap: async () => {},
+        streamAge: { retainedMs: 0, trimEveryMs: 60_000 },
+        onMissed: (why, sockets) => told.push({ why, sockets }),
+      }),
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const socket = connectSocket(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+    });
+    const heard: string[] = [];
+    const disconnects: string[] = [];
+    let connects = 0;
+    socket.on('pong', (p: { timestamp: string }) => heard.push(p.timestamp));
+    socket.on('disconnect', (reason) => disconnects.push(reason));
+    socket.on('connect', () => connects++);
+    try {
+      await waitUntil('connected', async () => connects === 1);
+      // Something heard first: the node catches up from the last entry it heard.
+      io.emit('pong', { timestamp: 'before' });
+      await waitUntil('the first broadcast heard', async () => heard.includes('before'));
+
+      await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      await waitUntil('the node told', async () => told.length === 1);
+      expect(told[0]?.sockets).toBe(1);
+      expect(told[0]?.why).toContain('Redis was away');
+      await waitUntil('the client sent away and back', async () => connects === 2);
+      expect(disconnects).toEqual(['transport close']);
+
+      io.emit('pong', { timestamp: 'after' });
+      await waitUntil('heard after', async () => heard.includes('after'));
+      expect(heard).toEqual(['before', 'after']);
+      expect(told).toHaveLength(1);
+    } finally {
+      socket.close();
+      await io.close();
+    }
   });
 });
