@@ -67,7 +67,8 @@ const announcement = (e: StreamEntry): string =>
   [e.id, e.message.uid, e.message.nsp, e.message.type, e.message.data].join('\n');
 
 describe('catching up while the subscriber loses its connection again', () => {
-  function node(retainedMs: number) {
+  /** A node started, that has heard its first entry ('heard') on the common channel. */
+  async function hearingNode(retainedMs: number) {
     const subscriber = new Subscriber();
     const stream: StreamEntry[] = [];
     const reading = heldReader(stream);
@@ -84,16 +85,15 @@ describe('catching up while the subscriber loses its connection again', () => {
       wanted: () => true,
       deliver: (_id, raw) => delivered.push(raw.data ?? ''),
     });
+    await channels.start();
+    const first = entry(1, 'heard');
+    stream.push(first);
+    hearOn(channels, announcement(first));
     return { subscriber, stream, reading, delivered, missed, channels };
   }
 
   it('a loss while a catch-up reads is caught up from too, once that one is done', async () => {
-    const n = node(120_000);
-    await n.channels.start();
-    // The first entry heard, as announced on the common channel.
-    const first = entry(1, 'heard');
-    n.stream.push(first);
-    hearOn(n.channels, announcement(first));
+    const n = await hearingNode(120_000);
     expect(n.delivered).toEqual(['heard']);
 
     n.subscriber.lose();
@@ -118,11 +118,7 @@ describe('catching up while the subscriber loses its connection again', () => {
 
   it('a loss while a catch-up reads is measured from its own start', async () => {
     // The margin (15 s) leaves one second: an outage longer than that may have lost entries.
-    const n = node(16_000);
-    await n.channels.start();
-    const first = entry(1, 'heard');
-    n.stream.push(first);
-    hearOn(n.channels, announcement(first));
+    const n = await hearingNode(16_000);
 
     n.subscriber.lose();
     n.reading.hold(true);
