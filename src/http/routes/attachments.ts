@@ -45,6 +45,9 @@ import { routeSchema } from '../route-schema.js';
 import { cutWhenStalled } from '../stalled-reply.js';
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
+
+/** What every refusal of a body that is no form says first. */
+const MULTIPART_ONLY = 'An upload is a multipart/form-data body';
 const tooLarge = (maxBytes: number) =>
   new AppError(
     'ATTACHMENT_TOO_LARGE',
@@ -124,7 +127,7 @@ function multipartRefusal(err: unknown, maxBytes: number): AppError {
     case 'FST_PROTO_VIOLATION':
       return formError('A form field has a forbidden name');
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return formError('An upload is a multipart/form-data body');
+      return formError(MULTIPART_ONLY);
     default: {
       const why = err instanceof Error ? err.message : 'unreadable';
       return formError(`The multipart body is malformed: ${why}`);
@@ -240,13 +243,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
     // upload is, not the JSON the other routes take (JSON keeps its parser: ATTACHMENT_FORM).
     plugin.addContentTypeParser('*', (req, _payload, done) => {
       const sent = sentMediaType(req.headers['content-type']);
-      done(
-        new AppError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          `An upload is a multipart/form-data body, not ${sent}`,
-        ),
-        undefined,
-      );
+      done(new AppError('UNSUPPORTED_MEDIA_TYPE', `${MULTIPART_ONLY}, not ${sent}`), undefined);
     });
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
@@ -254,7 +251,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/attachments',
       { schema: routeSchema('POST /api/attachments') },
       async (req, reply) => {
-        if (!req.isMultipart()) throw formError('An upload is a multipart/form-data body');
+        if (!req.isMultipart()) throw formError(MULTIPART_ONLY);
         // Judged by its pace rather than the whole-request timeout, until its reply is out.
         reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
         const { pace: bounds, uploadBudget } = ctx.deps.attachments;
