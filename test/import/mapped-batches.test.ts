@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { WorkerMessage } from '../../src/import/mapped-batches.js';
 import { openExport } from '../../src/import/open-export.js';
 import { TUNABLES } from '../../src/tunables.js';
+import { waitUntil } from '../helpers/processes.js';
 
 /** The workers startMapping starts, to count what they post. */
 const started = vi.hoisted((): Worker[] => []);
@@ -79,6 +80,8 @@ describe('the mapping worker', () => {
       });
       // A batch ends where the reading stands: up to a chunk past the bound, one more in hand.
       const limit = TUNABLES.importMappedAheadBytes.value + 2 * TUNABLES.importChunkBytes.value;
+      // The quiet second is counted from the first batch, as below.
+      await waitUntil('the first batch', async () => postedTo > 0);
       while (postedTo <= limit && Date.now() - last < 1000) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -107,7 +110,10 @@ describe('the mapping worker', () => {
       });
       const limit =
         TUNABLES.importMappedAheadDocuments.value + TUNABLES.importRecordsPerBatch.value;
-      // Nothing is taken: the worker goes as far ahead as it may, then waits.
+      // Nothing is taken: the worker goes as far ahead as it may, then waits. The quiet
+      // second is counted from its first batch (a worker started from source is bundled
+      // first, which a loaded machine can make last longer than that).
+      await waitUntil('the first batch', async () => posted > 0);
       while (posted <= limit && Date.now() - last < 1000) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
