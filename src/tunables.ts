@@ -483,6 +483,13 @@ export const TUNABLES = {
     reason:
       "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
   },
+  catchUpPageEntries: {
+    value: 2_000,
+    unit: 'entries',
+    area: 'cluster',
+    reason:
+      "Stream entries a node reads per command when it catches up after its subscriber lost Redis. It reads from the last entry it heard to the stream's end (at most streamMaxLength), keeping those of its rooms: a bound on the read instead made a node whose own rooms were quiet on a busy cluster (its last entry heard seconds old, thousands of others' since) send every socket away after a blip. 2,000 entries (~3 MB) are one command of a few ms.",
+  },
   streamTrimIntervalMs: {
     value: 10_000,
     unit: 'ms',

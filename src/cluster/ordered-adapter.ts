@@ -182,7 +182,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       commonChannel,
       channelOf: roomChannel,
       stream: streamName,
-      catchUpMaxEntries: options.recoveryMaxEntries,
+      catchUpPageEntries: TUNABLES.catchUpPageEntries.value,
       retainedMs,
       subscribeWaitMs: options.subscribeWaitMs,
       // Each socket here may have missed some of them: its transport is closed, so it comes

@@ -11,10 +11,10 @@
  * - a node hears a room only once it subscribed: a socket's join waits for the
  *   subscription (at most the command timeout, so a silent Redis never stalls a join);
  * - a subscriber that lost its connection misses what was announced meanwhile: once it is
- *   back it reads the stream from the last entry it heard (at most a bound of entries), as
- *   the stream reader did, and keeps what its channels would have carried; when that read
- *   may have gaps (the outage about as long as the stream keeps entries, or more entries
- *   than the bound), the node is told instead, and sends its sockets to reconnect;
+ *   back it reads the stream from the last entry it heard to its end, a page at a time, and
+ *   keeps what its channels would have carried; when that read may have gaps (the outage
+ *   about as long as the stream keeps entries, or entries after the last one heard already
+ *   trimmed), the node is told instead, and sends its sockets to reconnect;
  * - append and announce run as one script, so each channel carries entries in stream
  *   order, and a node hearing several channels gets them in that order too.
  */
@@ -197,13 +197,13 @@ export interface RoomChannelsOptions {
   channelOf(room: string): string;
   /** The stream, read only to catch up after the subscriber lost its connection. */
   stream: string;
-  /** Entries read at most to catch up. */
-  catchUpMaxEntries: number;
+  /** Entries read per command while catching up. */
+  catchUpPageEntries: number;
   /** How long the stream keeps an entry (it trims older ones by age). */
   retainedMs: number;
   /**
    * The catch-up may have missed entries (an outage about as long as the stream keeps them,
-   * or more entries than it reads): nothing of it was delivered, and the node's sockets
+   * or entries after the last one heard trimmed meanwhile): nothing more is delivered, and the node's sockets
    * must learn they missed something (reconnect, to recover or catch up over REST).
    */
   onMissed(why: string): void;
@@ -212,6 +212,46 @@ export interface RoomChannelsOptions {
   /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
   wanted(raw: RawEntry): boolean;
   deliver(id: string, raw: RawEntry): void;
+}
+
+/** A page of the stream after an entry, with its first and last entries as they were then. */
+interface StreamPage {
+  runId: string;
+  firstId: string | undefined;
+  lastId: string | undefined;
+  entries: { id: string; message: Record<string, string> }[];
+}
+
+const runIdIn = (info: string): string => /^run_id:([^\r\n]+)/m.exec(info)?.[1] ?? '';
+
+async function runIdOf(reader: RedisClient): Promise<string> {
+  return runIdIn(await reader.info('server'));
+}
+
+/**
+ * Entries after `after`, read in one transaction with the stream's first and last entries
+ * and Redis's run id: an entry older than the first is gone, and the page is told apart
+ * from one whose stream was trimmed after it was read.
+ */
+async function readPage(
+  reader: RedisClient,
+  stream: string,
+  after: string,
+  count: number,
+): Promise<StreamPage> {
+  const [info, first, last, entries] = await reader
+    .multi()
+    .info('server')
+    .xRange(stream, '-', '+', { COUNT: 1 })
+    .xRevRange(stream, '+', '-', { COUNT: 1 })
+    .xRange(stream, `(${after}`, '+', { COUNT: count })
+    .execTyped();
+  return {
+    runId: runIdIn(info),
+    firstId: first?.[0]?.id,
+    lastId: last?.[0]?.id,
+    entries: entries ?? [],
+  };
 }
 
 /**
@@ -229,6 +269,8 @@ export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
   private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
   private lastHeard: string | undefined;
+  /** Redis's run id when the stream was last read: another one is a Redis restarted empty. */
+  private runId: string | undefined;
   /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
   private lostAt: number | undefined;
   /** Announcements heard while catching up, delivered after what the stream gave. */
@@ -249,8 +291,14 @@ export class RoomChannels {
     subscriber.on('reconnecting', () => this.lost());
     subscriber.on('ready', () => {
       if (this.everReady) void this.catchUp();
+      else void this.learnRunId();
       this.everReady = true;
     });
+  }
+
+  /** Which Redis the entries heard from now on are in (unknown if it does not answer: then a restart is not told from a trim). */
+  private async learnRunId(): Promise<void> {
+    this.runId ??= await runIdOf(this.reader).catch(() => undefined);
   }
 
   private lost(): void {
@@ -343,44 +391,51 @@ export class RoomChannels {
     }
   }
 
-  /** One read of the stream from the last entry heard, delivered unless it may have gaps. */
+  /**
+   * Reads the stream from the last entry heard to its end, a page at a time, delivering
+   * what this node's channels would have carried, unless the read may have gaps.
+   */
   private async readSinceLastHeard(): Promise<'read' | 'missed' | 'failed'> {
-    const from = this.lastHeard;
     // Taken now: a loss while the read is on its way starts an outage of its own.
     const lostAt = this.lostAt;
     this.lostAt = undefined;
     const outageMs = lostAt === undefined ? 0 : performance.now() - lostAt;
-    const { catchUpMaxEntries, retainedMs } = this.options;
-    let entries: Awaited<ReturnType<RedisClient['xRange']>>;
-    try {
-      entries =
-        (await this.reader.xRange(this.options.stream, `(${from}`, '+', {
-          COUNT: catchUpMaxEntries,
-        })) ?? [];
-    } catch {
-      // Redis went away again: the next return catches up from the same entry, for an
-      // outage that began when this one did.
-      if (lostAt !== undefined) this.lostAt = lostAt;
-      return 'failed';
-    }
-    // Every entry appended since the connection was lost is younger than the outage: all
-    // still there while the outage is shorter than what the stream keeps (less a margin
-    // for announcements lost just before and for the trims' rounds).
-    const why =
-      outageMs + MISSED_MARGIN_MS >= retainedMs
-        ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-        : entries.length >= catchUpMaxEntries
-          ? `more than ${catchUpMaxEntries} entries went into the stream while Redis was away`
-          : undefined;
-    if (why !== undefined) {
-      const last = entries.at(-1)?.id;
-      if (last !== undefined) this.lastHeard = last;
-      this.options.onMissed(why);
-      return 'missed';
-    }
-    for (const { id, message } of entries) {
-      const raw = message as unknown as RawEntry;
-      if (this.options.wanted(raw)) this.take(id, raw);
+    const { catchUpPageEntries, retainedMs } = this.options;
+    let cursor = this.lastHeard;
+    for (let first = true; cursor !== undefined; first = false) {
+      let page: StreamPage;
+      try {
+        page = await readPage(this.reader, this.options.stream, cursor, catchUpPageEntries);
+      } catch {
+        // Redis went away again: the next return catches up from the last entry taken, for
+        // an outage that began when this one did.
+        if (lostAt !== undefined) this.lostAt = lostAt;
+        return 'failed';
+      }
+      // A Redis that restarted holds a stream begun anew: what the old one held is gone for
+      // every node and every client alike, and nothing in the new one is older than `cursor`.
+      const restarted = first && this.runId !== undefined && page.runId !== this.runId;
+      this.runId = page.runId;
+      const why =
+        first && outageMs + MISSED_MARGIN_MS >= retainedMs
+          ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
+          : !restarted && page.firstId !== undefined && compareIds(page.firstId, cursor) > 0
+            ? 'entries after the last one this node heard were trimmed from the stream before it read them'
+            : undefined;
+      if (why !== undefined) {
+        if (page.lastId !== undefined && compareIds(page.lastId, cursor) > 0)
+          this.lastHeard = page.lastId;
+        this.options.onMissed(why);
+        return 'missed';
+      }
+      for (const { id, message } of page.entries) {
+        const raw = message as unknown as RawEntry;
+        if (this.options.wanted(raw)) this.take(id, raw);
+      }
+      const last = page.entries.at(-1)?.id;
+      // A short page is the stream's end; what was appended since, the channels carried.
+      if (last === undefined || page.entries.length < catchUpPageEntries) break;
+      cursor = last;
     }
     return 'read';
   }

@@ -35,24 +35,53 @@ class Subscriber extends EventEmitter {
 
 /**
  * A stream reader over `stream` that, while `holding`, reads at once and answers only once
- * released: a read on its way while something else happens.
+ * released: a read on its way while something else happens. `runId` is the Redis it reads.
  */
 function heldReader(stream: StreamEntry[]) {
   const reads: { release: () => void }[] = [];
   let holding = false;
-  const reader = {
-    async xRange(_key: string, from: string) {
-      const after = from.slice(1);
-      const answer = stream.filter((e) => compareIds(e.id, after) > 0);
-      if (holding) await new Promise<void>((release) => reads.push({ release }));
-      return answer;
-    },
+  let runId = 'first-run';
+  const page = (after: string, count: number) =>
+    stream.filter((e) => compareIds(e.id, after) > 0).slice(0, count);
+  // The one transaction a catch-up's page is: Redis's run id, the stream's first and last
+  // entries, then the entries after the cursor.
+  const multi = () => {
+    let after = '';
+    let count = 0;
+    const chain = {
+      info: () => chain,
+      xRevRange: () => chain,
+      xRange: (_key: string, from: string, _to: string, options: { COUNT: number }) => {
+        if (from !== '-') {
+          after = from.slice(1);
+          count = options.COUNT;
+        }
+        return chain;
+      },
+      async execTyped() {
+        const answer = [
+          `# Server\r\nrun_id:${runId}\r\n`,
+          stream.slice(0, 1),
+          stream.slice(-1),
+          page(after, count),
+        ];
+        if (holding) await new Promise<void>((release) => reads.push({ release }));
+        return answer;
+      },
+    };
+    return chain;
   };
+  const reader = { multi, info: async () => `run_id:${runId}\r\n` };
   return {
     reader: reader as unknown as RedisClient,
     reads,
     hold: (on: boolean) => {
       holding = on;
+    },
+    /** Redis restarted empty: a new run, a stream begun anew. */
+    restart: () => {
+      runId = `${runId}-again`;
+      stream.length = 0;
     },
   };
 }
@@ -78,7 +107,7 @@ describe('catching up while the subscriber loses its connection again', () => {
       commonChannel: 'common',
       channelOf: (room) => room,
       stream: 'stream',
-      catchUpMaxEntries: 100,
+      catchUpPageEntries: 2,
       retainedMs,
       subscribeWaitMs: 1000,
       onMissed: (why) => missed.push(why),
@@ -113,6 +142,19 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.reading.reads[0]?.release();
     await waitUntil('all caught up', async () => n.delivered.length === 4, 3000);
     expect(n.delivered).toEqual(['heard', 'first away', 'second away', 'after']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted empty: what its new stream holds is delivered, and the node is not told it missed any', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    // Nothing of the old stream is left, so its first entry is newer than the last one heard,
+    // as after a trim; but no node nor client can read what went with the old Redis.
+    n.reading.restart();
+    n.stream.push(entry(5, 'after the restart'));
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.delivered).toEqual(['heard', 'after the restart']);
     expect(n.missed).toEqual([]);
   });
 

@@ -260,7 +260,7 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
   /** A node's channels on `stream`, with what it delivered and what it was told it missed. */
   async function channelsOn(
     stream: string,
-    over: { retainedMs: number; catchUpMaxEntries: number },
+    over: { retainedMs: number; catchUpPageEntries: number; wanted?: (raw: RawEntry) => boolean },
     before?: (channels: RoomChannels) => Promise<void>,
   ) {
     const delivered: string[] = [];
@@ -282,10 +282,14 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
     await announcer.append(`${stream}#common`, raw('heard'));
     await waitUntil('the first entry heard', async () => delivered.includes('heard'));
-    /** Cuts the subscribers and, in the same step, appends entries none of them hears. */
-    const unheard = async (...data: string[]) => {
+    /**
+     * Cuts the subscribers and, in the same step, appends entries none of them hears (and
+     * trims the stream to its newest `keep`, given).
+     */
+    const unheard = async (data: string[], keep?: number) => {
       const step = client.multi().addCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
       for (const d of data) step.xAdd(stream, '*', { ...raw(d) });
+      if (keep !== undefined) step.xTrim(stream, 'MAXLEN', keep);
       await step.exec();
     };
     return {
@@ -297,16 +301,16 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
   }
 
   it('an outage shorter than the stream keeps entries: what went in meanwhile is read and delivered', async () => {
-    const node = await channelsOn('brief', { retainedMs: 120_000, catchUpMaxEntries: 100 });
-    await node.unheard('while away');
+    const node = await channelsOn('brief', { retainedMs: 120_000, catchUpPageEntries: 100 });
+    await node.unheard(['while away']);
     await waitUntil('caught up', async () => node.delivered.includes('while away'));
     expect(node.missed).toEqual([]);
   });
 
   it('an outage about as long as the stream keeps entries: nothing read is delivered, and the node is told it may have missed some', async () => {
     // The stream keeps nothing: any outage may have lost entries.
-    const node = await channelsOn('long', { retainedMs: 0, catchUpMaxEntries: 100 });
-    await node.unheard('while away');
+    const node = await channelsOn('long', { retainedMs: 0, catchUpPageEntries: 100 });
+    await node.unheard(['while away']);
     await waitUntil('told', async () => node.missed.length === 1);
     expect(node.missed[0]).toContain('Redis was away');
     expect(node.delivered).toEqual(['heard']);
@@ -321,14 +325,14 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     // would take a later one past it if its start were kept.
     const node = await channelsOn(
       'early',
-      { retainedMs: 16_000, catchUpMaxEntries: 100 },
+      { retainedMs: 16_000, catchUpPageEntries: 100 },
       async () => {
         const killed = await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
         expect(Number(killed)).toBeGreaterThan(0);
         await new Promise((resolve) => setTimeout(resolve, 1500));
       },
     );
-    await node.unheard('while away');
+    await node.unheard(['while away']);
     await waitUntil(
       'caught up or told',
       async () => node.delivered.length + node.missed.length > 1,
@@ -337,11 +341,31 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     expect(node.delivered).toEqual(['heard', 'while away']);
   });
 
-  it('more entries than a catch-up reads: the node is told, not handed the first of them', async () => {
-    const node = await channelsOn('many', { retainedMs: 120_000, catchUpMaxEntries: 2 });
-    await node.unheard('one', 'two', 'three');
+  it("more entries than a page, nearly all for other nodes' rooms: read to the stream's end, and its own delivered", async () => {
+    // A node whose own rooms are quiet on a busy cluster: its last entry heard is followed by
+    // many of others' before and during the outage.
+    const node = await channelsOn('busy', {
+      retainedMs: 120_000,
+      catchUpPageEntries: 2,
+      wanted: (raw) => raw.data === 'heard' || raw.data?.startsWith('mine') === true,
+    });
+    await node.unheard(['other 1', 'other 2', 'other 3', 'mine 1', 'other 4', 'other 5', 'mine 2']);
+    await waitUntil('caught up', async () => node.delivered.length === 3);
+    expect(node.delivered).toEqual(['heard', 'mine 1', 'mine 2']);
+    expect(node.missed).toEqual([]);
+  });
+
+  it('entries after the last one heard trimmed before the catch-up read them: the node is told, not handed the rest', async () => {
+    const node = await channelsOn('trimmed', { retainedMs: 120_000, catchUpPageEntries: 100 });
+    // Cut off, then three entries in, and the stream trimmed to its newest (in one step,
+    // before the subscriber can be back): 'heard' and 'one' went.
+    await node.unheard(['one', 'two', 'three'], 2);
     await waitUntil('told', async () => node.missed.length === 1);
-    expect(node.missed[0]).toContain('more than 2 entries');
+    expect(node.missed[0]).toContain('trimmed');
     expect(node.delivered).toEqual(['heard']);
+    // It goes on from the stream's end: what is announced next is delivered, once.
+    await node.announce('after');
+    await waitUntil('heard after', async () => node.delivered.includes('after'));
+    expect(node.delivered).toEqual(['heard', 'after']);
   });
 });
