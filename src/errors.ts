@@ -36,6 +36,12 @@ export const ERRORS = {
     meaning:
       "Node's HTTP parser refused the request before any route saw it (a request line or header with bytes HTTP does not allow, such as raw non-ASCII letters in the path: percent-encode them). The connection is closed.",
   },
+  EXPECTATION_FAILED: {
+    status: 417,
+    message: 'Expect: only 100-continue is understood',
+    meaning:
+      'The request carried an `Expect` header other than `100-continue`, which no route can meet; the message names the value sent. The connection is closed (the body, if any, was not read).',
+  },
   REQUEST_TIMEOUT: {
     status: 408,
     message: 'The request took too long to arrive',

@@ -19,6 +19,7 @@ import type { HttpContext } from './context.js';
 import { corsOptions, refuseNonPreflight } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
+import { answerUnmetExpectations } from './expectations.js';
 import { loggableUrl } from './log-url.js';
 import { replySerializerCompiler } from './reply-serializer.js';
 import { clientErrorHandler } from './request-timeout.js';
@@ -85,6 +86,7 @@ export function createHttpApp(
     clientErrorHandler,
   });
   closeConnectionsAnsweredWhileClosing(app);
+  answerUnmetExpectations(app);
   return app;
 }
 
