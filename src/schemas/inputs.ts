@@ -9,12 +9,14 @@ import { isKnownZone } from '../time/wall-clock.js';
 import {
   distinctLabels,
   hasControlCharacters,
+  hasVisibleCharacter,
   isPlainName,
   isShortcut,
   isWebUrl,
   PLAIN_NAME_RULE,
   SHORTCUT_RULE,
   textProblem,
+  VISIBLE_CHARACTER_RULE,
   WEB_URL_RULE,
 } from './text-rules.js';
 import {
@@ -75,7 +77,8 @@ const oneLine = (schema: z.ZodString) =>
       (v) => !hasControlCharacters(v),
       'must not contain control characters (line breaks, tabs)',
     )
-    .refine(isPlainName, PLAIN_NAME_RULE);
+    .refine(isPlainName, PLAIN_NAME_RULE)
+    .refine(hasVisibleCharacter, VISIBLE_CHARACTER_RULE);
 
 const LABEL_LENGTH_RULE = `must be 1 to ${LIMITS.labelChars} characters after trimming`;
 /** One chat label: 1-50 characters once trimmed, on one line, its card numbers masked. */

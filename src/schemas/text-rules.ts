@@ -91,6 +91,14 @@ export const SHORTCUT_RULE = 'may hold only letters, digits, - and _';
 export const hasControlCharacters = (v: string): boolean => /[\p{Cc}\p{Zl}\p{Zp}]/u.test(v);
 
 /**
+ * Whether a one-line label or title shows anything: one made only of zero-width spaces,
+ * joiners or combining marks takes a place in a list and reads as nothing.
+ */
+export const hasVisibleCharacter = (v: string): boolean => /[\p{L}\p{N}\p{P}\p{S}]/u.test(v);
+export const VISIBLE_CHARACTER_RULE =
+  'must contain a visible character (a letter, digit, punctuation mark or symbol)';
+
+/**
  * What makes two labels or two shortcuts the same: case and Unicode composition do not
  * count (`Refund`, `refund` and `REFUND` are one label, in every script).
  */

@@ -201,6 +201,11 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
     ['a title with a line break', { title: 'a\nb' }, /^title: must not contain control/],
     ['a title with a line separator', { title: 'a\u2028b' }, /^title: must not contain control/],
     [
+      'a title of zero-width spaces',
+      { title: '\u200b' },
+      /^title: must contain a visible character/,
+    ],
+    [
       'a shortcut that is a card number',
       { shortcut: '4111111111111111' },
       /^shortcut: must not be a card number/,

@@ -208,6 +208,16 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     ['a label with a paragraph separator', ['a\u2029b'], /^labels\.0: must not contain control/],
     ['a label with a NUL', ['a\u0000b'], /^labels\.0: must not contain a NUL/],
     ['a label with a bidi override', ['a\u202eb'], /^labels\.0: must not contain bidirectional/],
+    [
+      'a label of zero-width spaces',
+      ['\u200b\u200b'],
+      /^labels\.0: must contain a visible character/,
+    ],
+    [
+      'a label of a joiner and a mark',
+      ['\u200d\u0301'],
+      /^labels\.0: must contain a visible character/,
+    ],
     ['a label that is not text', [42], /^labels\.0: /],
     [
       '21 distinct labels',
@@ -221,6 +231,16 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     const res = await setLabels(chat._id, admin.id, labels);
     expect([res.status, refused(res).code]).toEqual([400, 'VALIDATION_ERROR']);
     expect(refused(res).error).toMatch(message);
+  });
+
+  it('takes labels in any script, a symbol alone, and a word with a zero-width non-joiner in it', async () => {
+    const [user, admin] = await Promise.all([world.user(), world.admin()]);
+    const chat = await openChat(world, user);
+    await assignChat(world, chat, admin);
+    const labels = ['возврат', 'to‘lov', '💳', 'می\u200cخواهم'];
+    const res = await setLabels(chat._id, admin.id, labels);
+    expect(res.status).toBe(200);
+    expect(succeeded(res).chat.labels).toEqual(labels);
   });
 
   it('takes 20 distinct labels, and 25 that are 20 once repeats are dropped', async () => {

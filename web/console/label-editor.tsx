@@ -5,6 +5,7 @@
  * to every admin who sees the chat: the server's rule for labelling is viewing.
  */
 import { useState } from 'preact/hooks';
+import { hasVisibleCharacter } from '../../src/schemas/text-rules.js';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
@@ -77,7 +78,7 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
         onSubmit={(e) => {
           e.preventDefault();
           const label = value.trim();
-          if (!label || busy) return;
+          if (!hasVisibleCharacter(label) || busy) return;
           void save([...labels, label]).then((saved) => saved && setValue(''));
         }}
       >
@@ -92,7 +93,11 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
           placeholder={k('labelAdd')}
           onInput={(e) => setValue(e.currentTarget.value)}
         />
-        <button type="submit" class="button button--plain" disabled={busy || !value.trim()}>
+        <button
+          type="submit"
+          class="button button--plain"
+          disabled={busy || !hasVisibleCharacter(value)}
+        >
           {k('labelAddButton')}
         </button>
       </form>
