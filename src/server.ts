@@ -257,6 +257,13 @@ export async function startServer(
       }`,
     );
   }
+  if (config.redisUrl && config.database.kind === 'sqlite') {
+    // Nodes on SQLite files of their own that share a Redis are separate desks whose
+    // all-admins events (a new chat, the queue) cross: an admin sees chats they cannot open.
+    logger.warn(
+      'REDIS_URL with the embedded SQLite store: SQLite serves this one process, so nodes that share this Redis do not share their chats; several nodes need one PostgreSQL (DATABASE_URL=postgres://…)',
+    );
+  }
   if (config.nodeEnv === 'production' && config.corsOrigin === '*') {
     logger.warn('CORS_ORIGIN=* in production: any web page may call this API; list your origins');
   }

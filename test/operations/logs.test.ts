@@ -6,9 +6,12 @@ import { loggableUrl } from '../../src/http/log-url.js';
 import { startServer } from '../../src/server.js';
 import { itemAt } from '../helpers/lists.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
+import { REDIS_TEST_URL, redisReachable } from '../helpers/redis.js';
 import { api, testConfig } from '../helpers/server.js';
 import { connectClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
+
+const redisUp = await redisReachable(process.env.CI === 'true');
 
 describe('logs', () => {
   it('a token in a URL is redacted before it is logged', () => {
@@ -77,4 +80,30 @@ describe('logs', () => {
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     }
   });
+
+  it.runIf(redisUp)(
+    'warns at start, once, when REDIS_URL is set with the embedded SQLite store',
+    async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _e, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const config = testConfig(
+        { kind: 'sqlite', path: ':memory:' },
+        { ...JWT_ENV, REDIS_URL: REDIS_TEST_URL, REDIS_PREFIX: `logs-${process.pid}` },
+      );
+      const server = await startServer(config, { logger: pino({ level: 'warn' }, sink) });
+      await server.close();
+      const warnings = lines
+        .map((l) => JSON.parse(l) as { level: number; msg: string })
+        .filter((l) => l.level === 40)
+        .map((l) => l.msg);
+      expect(warnings.filter((m) => m.includes('SQLite'))).toEqual([
+        expect.stringMatching(/^REDIS_URL with the embedded SQLite store: .*PostgreSQL/),
+      ]);
+    },
+  );
 });
