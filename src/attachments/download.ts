@@ -89,17 +89,18 @@ export async function openAttachment(
   if (!stored) throw notFound(input.id);
   const body = exactLength(stored, range ? range.end - range.start + 1 : size);
   // A link names who it was handed to; one signed for a room's broadcast, no one.
-  const by = checked?.viewer ?? auditActor(actor);
+  const viewer = checked?.viewer;
+  const by = viewer ?? auditActor(actor);
   const who = `${by.role}:${by.id}`;
   const { recentDownloads } = deps.attachments;
-  const continues = recentDownloads.has(who, record.id);
-  if (!input.headersOnly && downloadIsRecorded(input.variant, range, continues)) {
+  const recorded =
+    !input.headersOnly &&
+    downloadIsRecorded(input.variant, range, () => recentDownloads.has(who, record.id));
+  if (recorded) {
     // Before a byte is sent: a download the log cannot record is refused (503), not unrecorded.
     await deps.store.attachments
       .recordDownload({
-        actor: checked?.viewer
-          ? await namedViewer(deps, record, checked.viewer)
-          : auditActor(actor),
+        actor: viewer ? await namedViewer(deps, record, viewer) : auditActor(actor),
         action: 'attachment.downloaded',
         chatId: record.chatId,
         details: {
@@ -146,7 +147,7 @@ async function namedViewer(
 export function downloadIsRecorded(
   variant: DownloadInput['variant'],
   range: ByteRange | undefined,
-  continues: boolean,
+  continues: () => boolean,
 ): boolean {
-  return variant === 'file' && (range === undefined || range.start === 0 || !continues);
+  return variant === 'file' && (range === undefined || range.start === 0 || !continues());
 }
