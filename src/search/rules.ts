@@ -3,7 +3,7 @@
  * the query is TEXT, never a query language. Its words are cut into tokens exactly as the
  * stores' indexes cut message texts (letters and digits of any script; apostrophes, as in
  * Uzbek Latin oʻ/gʻ or English don't, are dropped, so "o'zbek", "oʻzbek" and "ozbek" are one
- * word; ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
+ * word; combining marks stay in their word; ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
  * (store/search.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
  * operators. Meaning: every word must match; a word of letters matches as a prefix
  * ("refu" finds "refund"; a one-letter word only as itself), a word of digits only exactly (a transaction id 8881 must not
@@ -18,8 +18,16 @@ export type { SearchPhrase, SearchTerm };
 /** Apostrophe-like characters a word may contain: ' ` ‘ ’ ʻ ʼ (Uzbek Latin uses ʻ and ’). */
 export const APOSTROPHES = "'`\u2018\u2019\u02bb\u02bc";
 const APOSTROPHE = /['`\u2018\u2019\u02bb\u02bc]/gu;
-/** What the indexes keep as word characters: letters, digits, private-use (FTS5's default). */
-const WORD = /[\p{L}\p{N}\p{Co}]+/gu;
+/**
+ * What the indexes keep as word characters: letters, digits, private-use (FTS5's default),
+ * and the combining marks written with them (Thai and Indic vowel signs, Arabic and Hebrew
+ * points, a decomposed accent). PostgreSQL keeps a word's marks inside it; FTS5 cuts a
+ * quoted token at the marks it does not keep, as it cut the text, so the store may quote
+ * the whole word to both. A query cut at every mark found such words in neither index.
+ */
+const WORD = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
+/** A token's runs between its marks: the most terms FTS5 may cut it into. */
+const RUN = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
 /** A one-letter word is a word, not a prefix: "a*" would read half of the index. */
 const MIN_PREFIX_CHARS = 2;
@@ -54,21 +62,33 @@ export function parseQuery(q: string): SearchPhrase[] {
   const seen = new Set<string>();
   let terms = 0;
   for (const word of q.split(/\s+/u)) {
-    // A word cut at the terms' limit keeps its first parts, each matched exactly.
+    // A word cut at the terms' limit keeps its first parts, each matched exactly; a token
+    // cut between its marks (each run one term to FTS5) is the prefix it keeps.
     const all = tokensOf(word);
-    const tokens = all.slice(0, SEARCH_LIMITS.terms - terms);
-    if (tokens.length === 0) continue;
     const last = all.length - 1;
-    const phrase = tokens.map((token, i) => ({
-      token,
-      prefix: i === last && !DIGITS.test(token) && [...token].length >= MIN_PREFIX_CHARS,
-    }));
+    const phrase: SearchPhrase = [];
+    let room = SEARCH_LIMITS.terms - terms;
+    for (const [i, whole] of all.entries()) {
+      if (room === 0) break;
+      const runs = [...whole.matchAll(RUN)];
+      const cutAt = runs.length > room ? runs[room - 1] : undefined;
+      const token = cutAt ? whole.slice(0, cutAt.index + cutAt[0].length) : whole;
+      phrase.push({
+        token,
+        prefix:
+          (i === last || cutAt !== undefined) &&
+          !DIGITS.test(token) &&
+          [...token].length >= MIN_PREFIX_CHARS,
+      });
+      room -= cutAt ? room : Math.max(1, runs.length);
+    }
+    if (phrase.length === 0) continue;
     // Every word must match: the same word twice asks nothing more.
     const key = JSON.stringify(phrase);
     if (seen.has(key)) continue;
     seen.add(key);
     phrases.push(phrase);
-    terms += phrase.length;
+    terms = SEARCH_LIMITS.terms - room;
     if (phrases.length === SEARCH_LIMITS.phrases || terms === SEARCH_LIMITS.terms) break;
   }
   return phrases;
@@ -87,7 +107,7 @@ export interface Highlight {
 /** Where each word of `text` starts and ends, with its token (apostrophes inside kept in the span). */
 function wordSpans(text: string): { start: number; end: number; token: string }[] {
   const spans: { start: number; end: number; token: string }[] = [];
-  const word = /[\p{L}\p{N}\p{Co}'`\u2018\u2019\u02bb\u02bc]+/gu;
+  const word = /[\p{L}\p{N}\p{Co}\p{M}'`\u2018\u2019\u02bb\u02bc]+/gu;
   for (const m of text.matchAll(word)) {
     // Apostrophes join letters, they do not start or end a word.
     const raw = m[0];

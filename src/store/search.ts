@@ -80,7 +80,7 @@ const PG_WINDOW = 2000;
 /** …and then, when every word of the query is common, the next this many. */
 const PG_WIDE_WINDOW = 20_000;
 
-/** A token as a quoted string of either query language (tokens hold letters and digits only). */
+/** A token as a quoted string of either query language (tokens hold letters, digits and marks only). */
 const quote = (token: string, mark: string): string =>
   `${mark}${token.replaceAll(mark, mark + mark)}${mark}`;
 

@@ -17,6 +17,8 @@ export interface WallClock {
 
 const CLOCK = {
   hourCycle: 'h23',
+  // Years before 1 are written as BC years counting up: the era tells them apart.
+  era: 'short',
   year: 'numeric',
   month: 'numeric',
   day: 'numeric',
@@ -65,17 +67,22 @@ export const zoneClocksKept = (): number => clocks.size;
 
 export function wallClockOf(at: number, timeZone: string | undefined): WallClock {
   const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
+  let beforeYearOne = false;
   for (const { type, value } of zoneClock(timeZone).formatToParts(at)) {
-    if (type !== 'literal') n[type] = Number(value);
+    if (type === 'era') beforeYearOne = value === 'BC';
+    else if (type !== 'literal') n[type] = Number(value);
   }
   const { year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0 } = n;
-  // Some runtimes write midnight as 24 even with h23.
-  return { year, month, day, hour: hour % 24, minute, second };
+  // Some runtimes write midnight as 24 even with h23. 1 BC is year 0 (ISO 8601's count).
+  return { year: beforeYearOne ? 1 - year : year, month, day, hour: hour % 24, minute, second };
 }
 
 /** The wall clock read as if it were UTC, in ms: what a zone's offset is measured against. */
-export const asUtc = ({ year, month, day, hour, minute, second }: WallClock): number =>
-  Date.UTC(year, month - 1, day, hour, minute, second);
+export function asUtc({ year, month, day, hour, minute, second }: WallClock): number {
+  // Date.UTC reads a year 0-99 as 1900-1999: the year is set on its own.
+  const at = new Date(Date.UTC(2000, 0, 1, hour, minute, second));
+  return at.setUTCFullYear(year, month - 1, day);
+}
 
 /** The zone's offset from UTC at `at` (to the whole second), in ms: wall clock − UTC. */
 export function offsetAt(at: number, timeZone: string): number {

@@ -19,6 +19,22 @@ describe('report buckets', () => {
     );
   });
 
+  it('has every day of a range in the first centuries too (years 0-99, and before year 1)', () => {
+    // Date.UTC reads years 0-99 as 1900-1999, and Intl writes 1 BC as year 1: the buckets
+    // of such a range (a valid ISO instant) were none at all.
+    expect(buckets('0050-03-01T00:00:00Z', '0050-03-03T00:00:00Z', 'day', 'UTC')).toEqual([
+      ['0050-03-01T00:00:00.000Z', 24],
+      ['0050-03-02T00:00:00.000Z', 24],
+    ]);
+    expect(buckets('0000-02-28T00:00:00Z', '0000-03-01T00:00:00Z', 'day', 'UTC')).toEqual([
+      ['0000-02-28T00:00:00.000Z', 24],
+      ['0000-02-29T00:00:00.000Z', 24],
+    ]);
+    expect(buckets('-000001-12-31T12:00:00Z', '0000-01-01T02:00:00Z', 'hour', 'UTC')).toHaveLength(
+      14,
+    );
+  });
+
   it('makes the days DST changes 23 and 25 hours long', () => {
     expect(
       buckets('2026-03-07T12:00:00Z', '2026-03-10T00:00:00Z', 'day', 'America/New_York'),

@@ -20,6 +20,24 @@ describe('search rules', () => {
     ]);
   });
 
+  it('keeps combining marks in their word, as PostgreSQL does (FTS5 cuts the quoted word itself)', () => {
+    expect(tokensOf('สวัสดี नमस्ते Tie\u0302\u0301ng')).toEqual(['สวัสดี', 'नमस्ते', 'tie\u0302\u0301ng']);
+    expect(parseQuery('مَرْحَبًا')).toEqual([[{ token: 'مَرْحَبًا', prefix: true }]]);
+    expect(marked('Hello สวัสดี ครับ', 'สวัส')).toEqual(['สวัสดี']);
+  });
+
+  it('counts each run between marks as a term: a word of many marks is cut to its first runs, as a prefix', () => {
+    // FTS5 cuts at the marks: a word of a hundred runs would be a phrase of a hundred terms.
+    const long = parseQuery('กั'.repeat(100));
+    expect(long).toEqual([[{ token: `${'กั'.repeat(7)}ก`, prefix: true }]]);
+    expect(parseQuery(`ab-${'กั'.repeat(10)} c`)).toEqual([
+      [
+        { token: 'ab', prefix: false },
+        { token: `${'กั'.repeat(6)}ก`, prefix: true },
+      ],
+    ]);
+  });
+
   it('reads query-language characters as separators: words are quoted by the store, never operators', () => {
     expect(parseQuery('"refund* NEAR(a) -x AND')).toEqual([
       [{ token: 'refund', prefix: true }],

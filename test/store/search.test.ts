@@ -133,6 +133,21 @@ describe.each(await storeTargets())('search on $name', (target) => {
     expect(await foundMessages('8881')).toEqual([]);
   });
 
+  it('finds words written with combining marks (Thai, Hindi, Arabic and Hebrew points, decomposed accents) by the word as written', async () => {
+    // PostgreSQL keeps a word's marks inside it and FTS5 cuts at most of them: a query cut
+    // at every mark found nothing in PostgreSQL, and a decomposed accent in neither.
+    const words = ['สวัสดี', 'नमस्ते', 'भारत', 'مَرْحَبًا', 'שָׁלוֹם', 'Tie\u0302\u0301ng'];
+    const { chat } = await store.openChat({
+      userId: 'user-marks',
+      userName: 'Marks',
+      online: false,
+    });
+    const text = `${words.join(' ')} done`;
+    await send(chat, text);
+    for (const q of [...words, 'สวัส', 'नमस', 'مَرْ', 'Tie\u0302\u0301', 'TIE\u0302\u0301NG'])
+      expect(await foundMessages(q), q).toEqual([text]);
+  });
+
   it('finds an id with dashes by the whole id, in any case, and by its parts', async () => {
     expect(await foundMessages('ORD-2024-77712345')).toEqual([TEXTS.dashed]);
     expect(await foundMessages('ord-2024-77712345')).toEqual([TEXTS.dashed]);
