@@ -13,8 +13,8 @@
  * - a subscriber that lost its connection misses what was announced meanwhile: once it is
  *   back it reads the stream from the last entry it heard to its end, a page at a time, and
  *   keeps what its channels would have carried; when that read may have gaps (the outage
- *   about as long as the stream keeps entries, or entries after the last one heard already
- *   trimmed), the node is told instead, and sends its sockets to reconnect;
+ *   about as long as the stream keeps entries, or entries appended since the connection
+ *   was lost already trimmed), the node is told instead, and sends its sockets to reconnect;
  * - append and announce run as one script, so each channel carries entries in stream
  *   order, and a node hearing several channels gets them in that order too.
  */
@@ -203,7 +203,7 @@ export interface RoomChannelsOptions {
   retainedMs: number;
   /**
    * The catch-up may have missed entries (an outage about as long as the stream keeps them,
-   * or entries after the last one heard trimmed meanwhile): nothing more is delivered, and the node's sockets
+   * or entries appended since the connection was lost trimmed): nothing more is delivered, and the node's sockets
    * must learn they missed something (reconnect, to recover or catch up over REST).
    */
   onMissed(why: string): void;
@@ -216,21 +216,28 @@ export interface RoomChannelsOptions {
 
 /** A page of the stream after an entry, with its first and last entries as they were then. */
 interface StreamPage {
-  runId: string;
+  /** Redis's clock (ms) when it read the page: the clock its entries' ids are stamped by. */
+  nowMs: number;
   firstId: string | undefined;
   lastId: string | undefined;
   entries: { id: string; message: Record<string, string> }[];
 }
 
-const runIdIn = (info: string): string => /^run_id:([^\r\n]+)/m.exec(info)?.[1] ?? '';
+const runIdIn = (info: string): string | undefined =>
+  /^run_id:([^\r\n]+)/m.exec(info)?.[1] || undefined;
 
-async function runIdOf(reader: RedisClient): Promise<string> {
-  return runIdIn(await reader.info('server'));
+/**
+ * Which Redis answers; undefined when it does not say. INFO is refused by a user without
+ * @dangerous commands, and managed Redis may rename it: a restart then goes untold (and
+ * is taken for a gap), but the stream is still read.
+ */
+async function runIdOf(reader: RedisClient): Promise<string | undefined> {
+  return reader.info('server').then(runIdIn, () => undefined);
 }
 
 /**
  * Entries after `after`, read in one transaction with the stream's first and last entries
- * and Redis's run id: an entry older than the first is gone, and the page is told apart
+ * and Redis's clock: an entry older than the first is gone, and the page is told apart
  * from one whose stream was trimmed after it was read.
  */
 async function readPage(
@@ -239,19 +246,31 @@ async function readPage(
   after: string,
   count: number,
 ): Promise<StreamPage> {
-  const [info, first, last, entries] = await reader
+  const [[seconds, micros], first, last, entries] = await reader
     .multi()
-    .info('server')
+    .time()
     .xRange(stream, '-', '+', { COUNT: 1 })
     .xRevRange(stream, '+', '-', { COUNT: 1 })
     .xRange(stream, `(${after}`, '+', { COUNT: count })
     .execTyped();
   return {
-    runId: runIdIn(info),
+    nowMs: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
     firstId: first?.[0]?.id,
     lastId: last?.[0]?.id,
     entries: entries ?? [],
   };
+}
+
+/**
+ * Whether entries a node may not have heard went from the stream before `page` was read.
+ * Only those appended since its subscriber lost the connection (`unheardFromMs`, by Redis's
+ * clock, which stamps the ids) count: older ones it heard if they were on its channels. So
+ * `cursor` itself, and other nodes' entries after it, trimmed by age or length while its
+ * own rooms were quiet, are no gap.
+ */
+function unheardTrimmed(page: StreamPage, cursor: string, unheardFromMs: number): boolean {
+  if (page.firstId === undefined || compareIds(page.firstId, cursor) <= 0) return false;
+  return compareIds(page.firstId, `${Math.max(0, Math.floor(unheardFromMs))}-0`) > 0;
 }
 
 /**
@@ -298,7 +317,7 @@ export class RoomChannels {
 
   /** Which Redis the entries heard from now on are in (unknown if it does not answer: then a restart is not told from a trim). */
   private async learnRunId(): Promise<void> {
-    this.runId ??= await runIdOf(this.reader).catch(() => undefined);
+    this.runId ??= await runIdOf(this.reader);
   }
 
   private lost(): void {
@@ -402,6 +421,11 @@ export class RoomChannels {
     const outageMs = lostAt === undefined ? 0 : performance.now() - lostAt;
     const { catchUpPageEntries, retainedMs } = this.options;
     let cursor = this.lastHeard;
+    // Asked before the stream, on the same connection: a Redis that restarts in between
+    // drops it, and the page is not read.
+    const runId = await runIdOf(this.reader);
+    /** When the outage began by Redis's clock, less the margin (from the first page). */
+    let unheardFromMs = 0;
     for (let first = true; cursor !== undefined; first = false) {
       let page: StreamPage;
       try {
@@ -414,13 +438,15 @@ export class RoomChannels {
       }
       // A Redis that restarted holds a stream begun anew: what the old one held is gone for
       // every node and every client alike, and nothing in the new one is older than `cursor`.
-      const restarted = first && this.runId !== undefined && page.runId !== this.runId;
-      this.runId = page.runId;
+      const restarted =
+        first && runId !== undefined && this.runId !== undefined && runId !== this.runId;
+      if (runId !== undefined) this.runId = runId;
+      if (first) unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : !restarted && page.firstId !== undefined && compareIds(page.firstId, cursor) > 0
-            ? 'entries after the last one this node heard were trimmed from the stream before it read them'
+          : !restarted && unheardTrimmed(page, cursor, unheardFromMs)
+            ? 'entries appended while this node was away were trimmed from the stream before it read them'
             : undefined;
       if (why !== undefined) {
         if (page.lastId !== undefined && compareIds(page.lastId, cursor) > 0)
