@@ -201,6 +201,10 @@ export interface RoomChannelsOptions {
   catchUpPageEntries: number;
   /** How long the stream keeps an entry (it trims older ones by age). */
   retainedMs: number;
+  /** How soon a catch-up's read that failed is tried again. */
+  retryEveryMs: number;
+  /** How long its reads may keep failing while the subscriber is back before the node is told. */
+  retryForMs: number;
   /**
    * The catch-up may have missed entries (an outage about as long as the stream keeps them,
    * or entries appended since the connection was lost trimmed): nothing more is delivered, and the node's sockets
@@ -296,6 +300,9 @@ export class RoomChannels {
   private held: string[] | undefined;
   /** The connection came back again while a catch-up was reading: another one follows it. */
   private again = false;
+  /** Ends a failed catch-up's wait before it tries again (the subscriber is back). */
+  private wake: (() => void) | undefined;
+  private closed = false;
   private everReady = false;
 
   constructor(
@@ -387,6 +394,7 @@ export class RoomChannels {
     if (this.held) {
       // Back again while catching up: that read may have been sent before this outage.
       this.again = true;
+      this.wake?.();
       return;
     }
     if (this.lastHeard === undefined) {
@@ -396,18 +404,52 @@ export class RoomChannels {
       return;
     }
     this.held = [];
+    /** Since when the reads have failed while the subscriber was back. */
+    let failingSince: number | undefined;
     try {
       // Read again while the connection came back during a read, before delivering what
       // the channels carried meanwhile (newer than what the read has not reached yet).
-      do {
+      for (;;) {
         this.again = false;
-        if ((await this.readSinceLastHeard()) === 'missed') return;
-      } while (this.again);
+        const outcome = await this.readSinceLastHeard();
+        if (outcome === 'missed' || this.closed) return;
+        if (outcome === 'read') {
+          if (this.again) continue;
+          return;
+        }
+        // Failed: what the channels carried stays held, since delivered it would move the
+        // cursor past what is still unread. The subscriber away again, its return reads
+        // again; back, no return is coming (the reader's connection comes back on its own
+        // schedule, or Redis refuses the read): tried again, for a while.
+        if (!this.subscriber.isReady) failingSince = undefined;
+        else {
+          failingSince ??= performance.now();
+          if (performance.now() - failingSince >= this.options.retryForMs) {
+            this.options.onMissed('the stream could not be read to catch up');
+            return;
+          }
+        }
+        if (!this.again) await this.nextTry();
+      }
     } finally {
       const held = this.held;
       this.held = undefined;
       for (const payload of held) this.hear(payload);
     }
+  }
+
+  /** Waits to try a failed catch-up again: a while, or until the subscriber is back. */
+  private nextTry(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.retryEveryMs);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wake = undefined;
+    });
   }
 
   /**
@@ -467,6 +509,8 @@ export class RoomChannels {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
     this.followed.clear();
     await this.subscriber.close().catch(() => undefined);
   }

@@ -43,6 +43,8 @@ function heldReader(stream: StreamEntry[]) {
   let holding = false;
   let runId = 'first-run';
   let nowMs = 2_000;
+  /** Reads refused from now on (the reader's connection not back yet, or Redis refusing). */
+  let refusing = 0;
   const page = (after: string, count: number) =>
     stream.filter((e) => compareIds(e.id, after) > 0).slice(0, count);
   // The one transaction a catch-up's page is: Redis's clock, the stream's first and last
@@ -61,6 +63,10 @@ function heldReader(stream: StreamEntry[]) {
         return chain;
       },
       async execTyped() {
+        if (refusing > 0) {
+          refusing--;
+          throw new Error('The client is offline');
+        }
         const answer = [
           [String(Math.floor(nowMs / 1000)), String((nowMs % 1000) * 1000)],
           stream.slice(0, 1),
@@ -84,6 +90,10 @@ function heldReader(stream: StreamEntry[]) {
     restart: () => {
       runId = `${runId}-again`;
       stream.length = 0;
+    },
+    /** The next `reads` reads fail. */
+    refuse: (reads: number) => {
+      refusing = reads;
     },
     /** Redis's clock reads `ms`. */
     at: (ms: number) => {
@@ -115,6 +125,8 @@ describe('catching up while the subscriber loses its connection again', () => {
       stream: 'stream',
       catchUpPageEntries: 2,
       retainedMs,
+      retryEveryMs: 50,
+      retryForMs: 1_000,
       subscribeWaitMs: 1000,
       onMissed: (why) => missed.push(why),
       wanted: () => true,
@@ -192,6 +204,34 @@ describe('catching up while the subscriber loses its connection again', () => {
     await waitUntil('told', async () => n.missed.length === 1, 3000);
     expect(n.missed[0]).toContain('trimmed');
     expect(n.delivered).toEqual(['heard']);
+  });
+
+  it('the subscriber back before the reader (each reconnects on its own): the read is tried again, and what the channels carry meanwhile waits for it', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.refuse(3);
+    n.subscriber.back();
+    const after = entry(3, 'after');
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    await waitUntil('caught up', async () => n.delivered.length === 3, 3000);
+    expect(n.delivered).toEqual(['heard', 'while away', 'after']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('a reader that keeps failing while the subscriber is back: the node is told, and delivers what its channels carry', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.refuse(Number.POSITIVE_INFINITY);
+    n.subscriber.back();
+    const after = entry(3, 'after');
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    await waitUntil('told', async () => n.missed.length === 1, 3000);
+    expect(n.missed[0]).toContain('could not be read');
+    expect(n.delivered).toEqual(['heard', 'after']);
   });
 
   it('a loss while a catch-up reads is measured from its own start', async () => {

@@ -271,6 +271,8 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
       channelOf: (room) => `${stream}#${room}`,
       stream,
       subscribeWaitMs: 1000,
+      retryEveryMs: 50,
+      retryForMs: 1000,
       wanted: () => true,
       deliver: (_id, raw) => delivered.push(raw.data ?? ''),
       onMissed: (why) => missed.push(why),
