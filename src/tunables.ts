@@ -490,6 +490,20 @@ export const TUNABLES = {
     reason:
       "Stream entries a node reads per command when it catches up after its subscriber lost Redis. It reads from the last entry it heard to the stream's end (at most streamMaxLength), keeping those of its rooms: a bound on the read instead made a node whose own rooms were quiet on a busy cluster (its last entry heard seconds old, thousands of others' since) send every socket away after a blip. 2,000 entries (~3 MB) are one command of a few ms.",
   },
+  catchUpRetryMs: {
+    value: 500,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      'How soon a node tries again to read the stream to catch up when the read failed: its subscriber and its other connection reconnect each on its own schedule, so the subscriber is often back first, and the read is refused until the other is; what its channels carry meanwhile waits for the read. One command each time.',
+  },
+  catchUpRetryForMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How long a node's catch-up reads may keep failing while its subscriber is back before it gives up and sends its sockets to reconnect (as for a gap): longer than its other connection takes to come back (redisReconnectMaxMs, then redisConnectTimeoutMs at most), short enough that its sockets do not wait long for what its channels carry.",
+  },
   streamTrimIntervalMs: {
     value: 10_000,
     unit: 'ms',

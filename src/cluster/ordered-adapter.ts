@@ -184,6 +184,8 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       stream: streamName,
       catchUpPageEntries: TUNABLES.catchUpPageEntries.value,
       retainedMs,
+      retryEveryMs: TUNABLES.catchUpRetryMs.value,
+      retryForMs: TUNABLES.catchUpRetryForMs.value,
       subscribeWaitMs: options.subscribeWaitMs,
       // Each socket here may have missed some of them: its transport is closed, so it comes
       // back and either recovers what it missed from the stream or, past that, is not

@@ -13,8 +13,8 @@
  * - a subscriber that lost its connection misses what was announced meanwhile: once it is
  *   back it reads the stream from the last entry it heard to its end, a page at a time, and
  *   keeps what its channels would have carried; when that read may have gaps (the outage
- *   about as long as the stream keeps entries, or entries after the last one heard already
- *   trimmed), the node is told instead, and sends its sockets to reconnect;
+ *   about as long as the stream keeps entries, or entries appended since the connection
+ *   was lost already trimmed), the node is told instead, and sends its sockets to reconnect;
  * - append and announce run as one script, so each channel carries entries in stream
  *   order, and a node hearing several channels gets them in that order too.
  */
@@ -201,9 +201,13 @@ export interface RoomChannelsOptions {
   catchUpPageEntries: number;
   /** How long the stream keeps an entry (it trims older ones by age). */
   retainedMs: number;
+  /** How soon a catch-up's read that failed is tried again. */
+  retryEveryMs: number;
+  /** How long its reads may keep failing while the subscriber is back before the node is told. */
+  retryForMs: number;
   /**
    * The catch-up may have missed entries (an outage about as long as the stream keeps them,
-   * or entries after the last one heard trimmed meanwhile): nothing more is delivered, and the node's sockets
+   * or entries appended since the connection was lost trimmed): nothing more is delivered, and the node's sockets
    * must learn they missed something (reconnect, to recover or catch up over REST).
    */
   onMissed(why: string): void;
@@ -216,21 +220,28 @@ export interface RoomChannelsOptions {
 
 /** A page of the stream after an entry, with its first and last entries as they were then. */
 interface StreamPage {
-  runId: string;
+  /** Redis's clock (ms) when it read the page: the clock its entries' ids are stamped by. */
+  nowMs: number;
   firstId: string | undefined;
   lastId: string | undefined;
   entries: { id: string; message: Record<string, string> }[];
 }
 
-const runIdIn = (info: string): string => /^run_id:([^\r\n]+)/m.exec(info)?.[1] ?? '';
+const runIdIn = (info: string): string | undefined =>
+  /^run_id:([^\r\n]+)/m.exec(info)?.[1] || undefined;
 
-async function runIdOf(reader: RedisClient): Promise<string> {
-  return runIdIn(await reader.info('server'));
+/**
+ * Which Redis answers; undefined when it does not say. INFO is refused by a user without
+ * @dangerous commands, and managed Redis may rename it: a restart then goes untold (and
+ * is taken for a gap), but the stream is still read.
+ */
+async function runIdOf(reader: RedisClient): Promise<string | undefined> {
+  return reader.info('server').then(runIdIn, () => undefined);
 }
 
 /**
  * Entries after `after`, read in one transaction with the stream's first and last entries
- * and Redis's run id: an entry older than the first is gone, and the page is told apart
+ * and Redis's clock: an entry older than the first is gone, and the page is told apart
  * from one whose stream was trimmed after it was read.
  */
 async function readPage(
@@ -239,19 +250,31 @@ async function readPage(
   after: string,
   count: number,
 ): Promise<StreamPage> {
-  const [info, first, last, entries] = await reader
+  const [[seconds, micros], first, last, entries] = await reader
     .multi()
-    .info('server')
+    .time()
     .xRange(stream, '-', '+', { COUNT: 1 })
     .xRevRange(stream, '+', '-', { COUNT: 1 })
     .xRange(stream, `(${after}`, '+', { COUNT: count })
     .execTyped();
   return {
-    runId: runIdIn(info),
+    nowMs: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
     firstId: first?.[0]?.id,
     lastId: last?.[0]?.id,
     entries: entries ?? [],
   };
+}
+
+/**
+ * Whether entries a node may not have heard went from the stream before `page` was read.
+ * Only those appended since its subscriber lost the connection (`unheardFromMs`, by Redis's
+ * clock, which stamps the ids) count: older ones it heard if they were on its channels. So
+ * `cursor` itself, and other nodes' entries after it, trimmed by age or length while its
+ * own rooms were quiet, are no gap.
+ */
+function unheardTrimmed(page: StreamPage, cursor: string, unheardFromMs: number): boolean {
+  if (page.firstId === undefined || compareIds(page.firstId, cursor) <= 0) return false;
+  return compareIds(page.firstId, `${Math.max(0, Math.floor(unheardFromMs))}-0`) > 0;
 }
 
 /**
@@ -277,6 +300,9 @@ export class RoomChannels {
   private held: string[] | undefined;
   /** The connection came back again while a catch-up was reading: another one follows it. */
   private again = false;
+  /** Ends a failed catch-up's wait before it tries again (the subscriber is back). */
+  private wake: (() => void) | undefined;
+  private closed = false;
   private everReady = false;
 
   constructor(
@@ -298,7 +324,7 @@ export class RoomChannels {
 
   /** Which Redis the entries heard from now on are in (unknown if it does not answer: then a restart is not told from a trim). */
   private async learnRunId(): Promise<void> {
-    this.runId ??= await runIdOf(this.reader).catch(() => undefined);
+    this.runId ??= await runIdOf(this.reader);
   }
 
   private lost(): void {
@@ -368,6 +394,7 @@ export class RoomChannels {
     if (this.held) {
       // Back again while catching up: that read may have been sent before this outage.
       this.again = true;
+      this.wake?.();
       return;
     }
     if (this.lastHeard === undefined) {
@@ -377,18 +404,52 @@ export class RoomChannels {
       return;
     }
     this.held = [];
+    /** Since when the reads have failed while the subscriber was back. */
+    let failingSince: number | undefined;
     try {
       // Read again while the connection came back during a read, before delivering what
       // the channels carried meanwhile (newer than what the read has not reached yet).
-      do {
+      for (;;) {
         this.again = false;
-        if ((await this.readSinceLastHeard()) === 'missed') return;
-      } while (this.again);
+        const outcome = await this.readSinceLastHeard();
+        if (outcome === 'missed' || this.closed) return;
+        if (outcome === 'read') {
+          if (this.again) continue;
+          return;
+        }
+        // Failed: what the channels carried stays held, since delivered it would move the
+        // cursor past what is still unread. The subscriber away again, its return reads
+        // again; back, no return is coming (the reader's connection comes back on its own
+        // schedule, or Redis refuses the read): tried again, for a while.
+        if (!this.subscriber.isReady) failingSince = undefined;
+        else {
+          failingSince ??= performance.now();
+          if (performance.now() - failingSince >= this.options.retryForMs) {
+            this.options.onMissed('the stream could not be read to catch up');
+            return;
+          }
+        }
+        if (!this.again) await this.nextTry();
+      }
     } finally {
       const held = this.held;
       this.held = undefined;
       for (const payload of held) this.hear(payload);
     }
+  }
+
+  /** Waits to try a failed catch-up again: a while, or until the subscriber is back. */
+  private nextTry(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.retryEveryMs);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wake = undefined;
+    });
   }
 
   /**
@@ -402,6 +463,11 @@ export class RoomChannels {
     const outageMs = lostAt === undefined ? 0 : performance.now() - lostAt;
     const { catchUpPageEntries, retainedMs } = this.options;
     let cursor = this.lastHeard;
+    // Asked before the stream, on the same connection: a Redis that restarts in between
+    // drops it, and the page is not read.
+    const runId = await runIdOf(this.reader);
+    /** When the outage began by Redis's clock, less the margin (from the first page). */
+    let unheardFromMs = 0;
     for (let first = true; cursor !== undefined; first = false) {
       let page: StreamPage;
       try {
@@ -414,13 +480,15 @@ export class RoomChannels {
       }
       // A Redis that restarted holds a stream begun anew: what the old one held is gone for
       // every node and every client alike, and nothing in the new one is older than `cursor`.
-      const restarted = first && this.runId !== undefined && page.runId !== this.runId;
-      this.runId = page.runId;
+      const restarted =
+        first && runId !== undefined && this.runId !== undefined && runId !== this.runId;
+      if (runId !== undefined) this.runId = runId;
+      if (first) unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : !restarted && page.firstId !== undefined && compareIds(page.firstId, cursor) > 0
-            ? 'entries after the last one this node heard were trimmed from the stream before it read them'
+          : !restarted && unheardTrimmed(page, cursor, unheardFromMs)
+            ? 'entries appended while this node was away were trimmed from the stream before it read them'
             : undefined;
       if (why !== undefined) {
         if (page.lastId !== undefined && compareIds(page.lastId, cursor) > 0)
@@ -441,6 +509,8 @@ export class RoomChannels {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
     this.followed.clear();
     await this.subscriber.close().catch(() => undefined);
   }

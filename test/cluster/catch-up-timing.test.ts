@@ -35,21 +35,25 @@ class Subscriber extends EventEmitter {
 
 /**
  * A stream reader over `stream` that, while `holding`, reads at once and answers only once
- * released: a read on its way while something else happens. `runId` is the Redis it reads.
+ * released: a read on its way while something else happens. `runId` is the Redis it reads,
+ * `nowMs` its clock (by default just after the entries `entry` makes).
  */
 function heldReader(stream: StreamEntry[]) {
   const reads: { release: () => void }[] = [];
   let holding = false;
   let runId = 'first-run';
+  let nowMs = 2_000;
+  /** Reads refused from now on (the reader's connection not back yet, or Redis refusing). */
+  let refusing = 0;
   const page = (after: string, count: number) =>
     stream.filter((e) => compareIds(e.id, after) > 0).slice(0, count);
-  // The one transaction a catch-up's page is: Redis's run id, the stream's first and last
+  // The one transaction a catch-up's page is: Redis's clock, the stream's first and last
   // entries, then the entries after the cursor.
   const multi = () => {
     let after = '';
     let count = 0;
     const chain = {
-      info: () => chain,
+      time: () => chain,
       xRevRange: () => chain,
       xRange: (_key: string, from: string, _to: string, options: { COUNT: number }) => {
         if (from !== '-') {
@@ -59,8 +63,12 @@ function heldReader(stream: StreamEntry[]) {
         return chain;
       },
       async execTyped() {
+        if (refusing > 0) {
+          refusing--;
+          throw new Error('The client is offline');
+        }
         const answer = [
-          `# Server\r\nrun_id:${runId}\r\n`,
+          [String(Math.floor(nowMs / 1000)), String((nowMs % 1000) * 1000)],
           stream.slice(0, 1),
           stream.slice(-1),
           page(after, count),
@@ -71,7 +79,7 @@ function heldReader(stream: StreamEntry[]) {
     };
     return chain;
   };
-  const reader = { multi, info: async () => `run_id:${runId}\r\n` };
+  const reader = { multi, info: async () => `# Server\r\nrun_id:${runId}\r\n` };
   return {
     reader: reader as unknown as RedisClient,
     reads,
@@ -83,11 +91,19 @@ function heldReader(stream: StreamEntry[]) {
       runId = `${runId}-again`;
       stream.length = 0;
     },
+    /** The next `reads` reads fail. */
+    refuse: (reads: number) => {
+      refusing = reads;
+    },
+    /** Redis's clock reads `ms`. */
+    at: (ms: number) => {
+      nowMs = ms;
+    },
   };
 }
 
-const entry = (n: number, data: string): StreamEntry => ({
-  id: `${1_000 + n}-0`,
+const entry = (n: number, data: string, ms = 1_000 + n): StreamEntry => ({
+  id: `${ms}-0`,
   message: { uid: 'other-node', nsp: '/', type: '3', data },
 });
 
@@ -97,7 +113,7 @@ const announcement = (e: StreamEntry): string =>
 
 describe('catching up while the subscriber loses its connection again', () => {
   /** A node started, that has heard its first entry ('heard') on the common channel. */
-  async function hearingNode(retainedMs: number) {
+  async function hearingNode(retainedMs: number, heardAtMs?: number) {
     const subscriber = new Subscriber();
     const stream: StreamEntry[] = [];
     const reading = heldReader(stream);
@@ -109,13 +125,15 @@ describe('catching up while the subscriber loses its connection again', () => {
       stream: 'stream',
       catchUpPageEntries: 2,
       retainedMs,
+      retryEveryMs: 50,
+      retryForMs: 1_000,
       subscribeWaitMs: 1000,
       onMissed: (why) => missed.push(why),
       wanted: () => true,
       deliver: (_id, raw) => delivered.push(raw.data ?? ''),
     });
     await channels.start();
-    const first = entry(1, 'heard');
+    const first = entry(1, 'heard', heardAtMs);
     stream.push(first);
     hearOn(channels, announcement(first));
     return { subscriber, stream, reading, delivered, missed, channels };
@@ -156,6 +174,64 @@ describe('catching up while the subscriber loses its connection again', () => {
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'after the restart']);
     expect(n.missed).toEqual([]);
+  });
+
+  it("the last entry heard trimmed by age, with other nodes' entries after it, while this node's rooms were quiet: what is left is delivered, and the node is not told it missed any", async () => {
+    // By Redis's clock: 'heard' a minute ago, other nodes' entries since (for rooms not
+    // heard here), and the stream trimmed to the last 40 s, as each node's trim does.
+    const now = 10_000_000;
+    const n = await hearingNode(120_000, now - 60_000);
+    n.reading.at(now);
+    n.stream.push(entry(2, 'others 1', now - 50_000), entry(3, 'others 2', now - 30_000));
+    n.stream.splice(0, 2);
+    // A blip: one entry goes in meanwhile.
+    n.subscriber.lose();
+    n.stream.push(entry(4, 'while away', now - 100));
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.includes('while away'), 3000);
+    expect(n.missed).toEqual([]);
+    expect(n.delivered).toEqual(['heard', 'others 2', 'while away']);
+  });
+
+  it('entries appended during the outage trimmed (the stream bound passed while away): the node is told', async () => {
+    const now = 10_000_000;
+    const n = await hearingNode(120_000, now - 60_000);
+    n.reading.at(now);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'lost', now - 2_000), entry(3, 'kept', now - 1_000));
+    n.stream.splice(0, 2);
+    n.subscriber.back();
+    await waitUntil('told', async () => n.missed.length === 1, 3000);
+    expect(n.missed[0]).toContain('trimmed');
+    expect(n.delivered).toEqual(['heard']);
+  });
+
+  it('the subscriber back before the reader (each reconnects on its own): the read is tried again, and what the channels carry meanwhile waits for it', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.refuse(3);
+    n.subscriber.back();
+    const after = entry(3, 'after');
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    await waitUntil('caught up', async () => n.delivered.length === 3, 3000);
+    expect(n.delivered).toEqual(['heard', 'while away', 'after']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('a reader that keeps failing while the subscriber is back: the node is told, and delivers what its channels carry', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.refuse(Number.POSITIVE_INFINITY);
+    n.subscriber.back();
+    const after = entry(3, 'after');
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    await waitUntil('told', async () => n.missed.length === 1, 3000);
+    expect(n.missed[0]).toContain('could not be read');
+    expect(n.delivered).toEqual(['heard', 'after']);
   });
 
   it('a loss while a catch-up reads is measured from its own start', async () => {

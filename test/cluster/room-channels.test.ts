@@ -262,14 +262,17 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     stream: string,
     over: { retainedMs: number; catchUpPageEntries: number; wanted?: (raw: RawEntry) => boolean },
     before?: (channels: RoomChannels) => Promise<void>,
+    reader: RedisClient = client,
   ) {
     const delivered: string[] = [];
     const missed: string[] = [];
-    const channels = new RoomChannels(client.duplicate(), client, {
+    const channels = new RoomChannels(reader.duplicate(), reader, {
       commonChannel: `${stream}#common`,
       channelOf: (room) => `${stream}#${room}`,
       stream,
       subscribeWaitMs: 1000,
+      retryEveryMs: 50,
+      retryForMs: 1000,
       wanted: () => true,
       deliver: (_id, raw) => delivered.push(raw.data ?? ''),
       onMissed: (why) => missed.push(why),
@@ -367,5 +370,35 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     await node.announce('after');
     await waitUntil('heard after', async () => node.delivered.includes('after'));
     expect(node.delivered).toEqual(['heard', 'after']);
+  });
+
+  it('a Redis that refuses INFO (a user without @dangerous commands, or INFO renamed): the catch-up still reads what went in meanwhile', async () => {
+    await client.sendCommand([
+      'ACL',
+      'SETUSER',
+      'no-info',
+      'on',
+      'nopass',
+      '+@all',
+      '-@dangerous',
+      '~*',
+      '&*',
+    ]);
+    const restricted = createClient({ url: redis.url.replace('redis://', 'redis://no-info:x@') });
+    await restricted.connect();
+    try {
+      await expect(restricted.info('server')).rejects.toThrow(/NOPERM/);
+      const node = await channelsOn(
+        'no-info',
+        { retainedMs: 120_000, catchUpPageEntries: 100 },
+        undefined,
+        restricted,
+      );
+      await node.unheard(['while away']);
+      await waitUntil('caught up', async () => node.delivered.includes('while away'));
+      expect(node.missed).toEqual([]);
+    } finally {
+      await restricted.close();
+    }
   });
 });
