@@ -196,9 +196,20 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
         options.onMissed?.(why, sockets.length);
       },
       wanted: (raw) => {
+        // Its own entries it delivered when it made them (the adapter drops them too).
+        if (raw.uid === adapter.uid) return false;
         if (raw.type !== '3') return true;
-        const room = routedRoomOf({ type: 3, data: JSON.parse(raw.data ?? '{}') });
-        return room === undefined || adapter.rooms.has(room);
+        try {
+          // An event crossing encoded: only the options after its payload are parsed.
+          const entry =
+            raw.nsp === adapter.nsp.name ? decodeEntry(adapter.nsp.name, raw.data) : undefined;
+          const data: unknown = entry ? { opts: entry.opts } : JSON.parse(raw.data ?? '{}');
+          const room = routedRoomOf({ type: 3, data });
+          return room === undefined || adapter.rooms.has(room);
+        } catch {
+          // Not an entry any node writes: nothing in it to deliver.
+          return false;
+        }
       },
       deliver: (id, raw) => adapter.onRawMessage(raw, id),
     });

@@ -316,7 +316,9 @@ export class RoomChannels {
     subscriber.on('end', () => this.lost());
     subscriber.on('reconnecting', () => this.lost());
     subscriber.on('ready', () => {
-      if (this.everReady) void this.catchUp();
+      // Before anything is heard again: a catch-up must hold what comes from here on.
+      const resubscribed = this.resubscribe();
+      if (this.everReady) void this.catchUp(resubscribed);
       else void this.learnRunId();
       this.everReady = true;
     });
@@ -362,17 +364,9 @@ export class RoomChannels {
     let state = this.followed.get(room);
     if (state?.subscribed) return undefined;
     if (!state) {
-      const entry = {
-        subscribed: false,
-        wait: this.subscriber.subscribe(this.options.channelOf(room), this.listener).then(
-          () => {
-            entry.subscribed = true;
-          },
-          () => undefined,
-        ),
-      };
-      state = entry;
+      state = { subscribed: false, wait: Promise.resolve() };
       this.followed.set(room, state);
+      this.subscribeTo(room, state);
     }
     // Redis away: nothing is announced meanwhile, and what went into the stream is read
     // once the subscriber is back; a join does not wait for it.
@@ -383,6 +377,31 @@ export class RoomChannels {
     ]);
   }
 
+  private subscribeTo(room: string, state: { subscribed: boolean; wait: Promise<void> }): void {
+    state.wait = this.subscriber.subscribe(this.options.channelOf(room), this.listener).then(
+      () => {
+        state.subscribed = true;
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Subscribes again to the rooms Redis has not confirmed: a SUBSCRIBE refused while the
+   * subscriber was away (it refuses at once rather than queue) is not among the channels
+   * the client subscribes to again by itself when it is back, and no later join of the
+   * room asks again while its socket stays. Settles once Redis answered each.
+   */
+  private resubscribe(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const [room, state] of this.followed) {
+      if (state.subscribed) continue;
+      this.subscribeTo(room, state);
+      waits.push(state.wait);
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
   /** Its last socket here left the room. */
   unfollow(room: string): void {
     if (!this.followed.delete(room)) return;
@@ -390,7 +409,7 @@ export class RoomChannels {
   }
 
   /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
-  private async catchUp(): Promise<void> {
+  private async catchUp(resubscribed: Promise<void>): Promise<void> {
     if (this.held) {
       // Back again while catching up: that read may have been sent before this outage.
       this.again = true;
@@ -407,6 +426,9 @@ export class RoomChannels {
     /** Since when the reads have failed while the subscriber was back. */
     let failingSince: number | undefined;
     try {
+      // Read once every room's channel is heard again: what goes in after the read is then
+      // carried by a channel, and held until the read is delivered.
+      await resubscribed;
       // Read again while the connection came back during a read, before delivering what
       // the channels carried meanwhile (newer than what the read has not reached yet).
       for (;;) {

@@ -402,3 +402,64 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     }
   });
 });
+
+describe.runIf(ready)('a room followed while Redis is away', () => {
+  let redis: PrivateRedis;
+  let client: RedisClient;
+  let channels: RoomChannels | undefined;
+  beforeAll(async () => {
+    redis = await privateRedis();
+    // As a node's: commands refused at once while Redis is away, not queued.
+    client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on('error', () => {});
+    await client.connect();
+  });
+  afterAll(async () => {
+    await channels?.close();
+    await client?.close().catch(() => {});
+    await redis?.stop();
+  });
+
+  it("is subscribed once Redis is back, and that room's broadcasts are heard", async () => {
+    const stream = 'away';
+    const delivered: string[] = [];
+    const subscriber = client.duplicate();
+    let failedConnects = 0;
+    subscriber.on('error', () => {
+      failedConnects += 1;
+    });
+    channels = new RoomChannels(subscriber, client, {
+      commonChannel: `${stream}#common`,
+      channelOf: (room) => `${stream}#${room}`,
+      stream,
+      catchUpPageEntries: 100,
+      retainedMs: 120_000,
+      subscribeWaitMs: 1000,
+      retryEveryMs: 50,
+      retryForMs: 5000,
+      wanted: () => true,
+      deliver: (_id, raw) => delivered.push(raw.data ?? ''),
+      onMissed: () => {},
+    });
+    await channels.start();
+    const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
+    await new Announcer(client, stream, 1000, 100).append(`${stream}#common`, raw('heard'));
+    await waitUntil('the first entry heard', async () => delivered.includes('heard'));
+
+    await redis.stop();
+    await waitUntil('the subscriber sees Redis gone', async () => !subscriber.isReady);
+    // A socket joins the room meanwhile: its SUBSCRIBE waits for the next attempt to
+    // connect, and is refused with it.
+    const before = failedConnects;
+    expect(channels.follow('room')).toBeUndefined();
+    await waitUntil('an attempt to connect failed', async () => failedConnects > before);
+    await redis.start();
+    await waitUntil(
+      'the room subscribed again',
+      async () => (await client.pubSubNumSub(`${stream}#room`))[`${stream}#room`] === 1,
+      10_000,
+    );
+    await new Announcer(client, stream, 1000, 100).append(`${stream}#room`, raw('room news'));
+    await waitUntil('the room heard', async () => delivered.includes('room news'));
+  });
+});

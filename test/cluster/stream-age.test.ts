@@ -4,7 +4,8 @@
  * the timer shortened, against a Redis of this file's own. A node away from Redis about as
  * long as that may have missed broadcasts: its adapter closes every socket's transport, so
  * each client comes back and recovers what it missed or catches up over REST, instead of
- * living on with a hole in its timeline (through a real socket.io-client).
+ * living on with a hole in its timeline (through a real socket.io-client). An entry no node
+ * writes, found in the stream while catching up, is skipped.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,6 +104,51 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
       await waitUntil('heard after', async () => heard.includes('after'));
       expect(heard).toEqual(['before', 'after']);
       expect(told).toHaveLength(1);
+    } finally {
+      socket.close();
+      await io.close();
+    }
+  });
+
+  it('an entry no node writes, found while catching up, is skipped: nothing thrown, delivery goes on', async () => {
+    const http = createServer();
+    const io = new Server(http, {
+      adapter: orderedClusterAdapter(client, {
+        prefixed: (name) => `garbled:${name}`,
+        recoveryMaxEntries: 100,
+        subscribeWaitMs: 1000,
+        readGap: async () => {},
+      }),
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const socket = connectSocket(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
+    const heard: string[] = [];
+    socket.on('pong', (p: { timestamp: string }) => heard.push(p.timestamp));
+    try {
+      await waitUntil('connected', async () => socket.connected);
+      io.emit('pong', { timestamp: 'before' });
+      await waitUntil('the first broadcast heard', async () => heard.includes('before'));
+      // Cut off, and meanwhile an entry that is not JSON goes into the stream, then another
+      // node's broadcast (as the Streams adapter writes one).
+      const broadcast = {
+        packet: { type: 2, data: ['pong', { timestamp: 'elsewhere' }], nsp: '/' },
+        opts: { rooms: [], except: [], flags: {} },
+      };
+      await client
+        .multi()
+        .addCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub'])
+        .xAdd('garbled:socket.io', '*', { uid: 'elsewhere', nsp: '/', type: '3', data: 'not json' })
+        .xAdd('garbled:socket.io', '*', {
+          uid: 'elsewhere',
+          nsp: '/',
+          type: '3',
+          data: JSON.stringify(broadcast),
+        })
+        .exec();
+      await waitUntil('caught up past it', async () => heard.includes('elsewhere'));
+      expect(heard).toEqual(['before', 'elsewhere']);
+      expect(socket.connected).toBe(true);
     } finally {
       socket.close();
       await io.close();
