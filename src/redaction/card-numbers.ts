@@ -3,11 +3,13 @@
  * client's text is and how it is masked, so that none reaches storage, a broadcast, a
  * log line or an index.
  *
- * A run is the longest stretch of ASCII digits joined by single spaces or dashes. A
- * run of 13–19 digits that passes the Luhn check is a card number: its first 6 and
- * last 4 digits stay, every other digit becomes `*`, separators stay. Longer runs are
- * not card numbers (account statements, concatenated ids) and stay as they are, as do
- * shorter ones (order and transaction ids, phone numbers).
+ * A run is the longest stretch of decimal digits, of any script, joined by single spaces
+ * or dashes: a phone's keyboard or an input method writes a card in full-width (４１１１) or
+ * Arabic-Indic (٤١١١) digits as readily as in ASCII ones. A run of 13–19 digits that
+ * passes the Luhn check (on each digit's value) is a card number: its first 6 and last 4
+ * digits stay, every other digit becomes `*`, separators stay. Longer runs are not card
+ * numbers (account statements, concatenated ids) and stay as they are, as do shorter ones
+ * (order and transaction ids, phone numbers).
  */
 
 export const CARD_DIGITS_MIN = 13;
@@ -16,7 +18,7 @@ const KEEP_FIRST = 6;
 const KEEP_LAST = 4;
 
 /** Each iteration consumes a digit, so the regex cannot backtrack explosively. */
-const DIGIT_RUN = /[0-9](?:[ -]?[0-9])*/g;
+const DIGIT_RUN = /\p{Nd}(?:[ -]?\p{Nd})*/gu;
 
 export interface MaskedText {
   text: string;
@@ -24,12 +26,12 @@ export interface MaskedText {
   masked: number;
 }
 
-/** Luhn over the digits of `digits` (a string of ASCII digits only). */
-export function passesLuhn(digits: string): boolean {
+/** Luhn over digit values, most significant first. */
+export function passesLuhn(digits: readonly number[]): boolean {
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
+    let d = digits[i] ?? 0;
     if (double) {
       d *= 2;
       if (d > 9) d -= 9;
@@ -40,8 +42,33 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function digitsOf(run: string): string {
-  return run.replace(/[ -]/g, '');
+const IS_DIGIT = /^\p{Nd}$/u;
+/** Each script's zero, by the code point of a digit met (few scripts ever are). */
+const zeros = new Map<number, number>();
+
+/**
+ * A decimal digit's value. Unicode lays each script's digits out as ten consecutive code
+ * points from its zero, and where several sets follow one another (mathematical digits)
+ * each still starts at a multiple of ten from the first.
+ */
+function digitValue(codePoint: number): number {
+  if (codePoint < 0x80) return codePoint - 48;
+  let zero = zeros.get(codePoint);
+  if (zero === undefined) {
+    let first = codePoint;
+    while (IS_DIGIT.test(String.fromCodePoint(first - 1))) first--;
+    zero = codePoint - ((codePoint - first) % 10);
+    zeros.set(codePoint, zero);
+  }
+  return codePoint - zero;
+}
+
+function digitsOf(run: string): number[] {
+  const digits: number[] = [];
+  for (const ch of run) {
+    if (ch !== ' ' && ch !== '-') digits.push(digitValue(ch.codePointAt(0) ?? 0));
+  }
+  return digits;
 }
 
 /** The run is a card number: mask every digit but the first 6 and the last 4. */
@@ -71,11 +98,23 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
-/** A run of at least 13 digits: without one there is nothing to mask (most chat messages). */
+/** A run of at least 13 ASCII digits: without one, and without other scripts' digits, there is nothing to mask (most chat messages). */
 const LONG_ENOUGH_RUN = /[0-9](?:[ -]?[0-9]){12}/;
+/**
+ * Below U+0660 (Arabic-Indic zero) there are no digits but ASCII ones: Latin, Cyrillic and
+ * Greek texts skip the slower test for a run of any script's digits.
+ */
+const PAST_ASCII_DIGITS = /[\u0660-\uffff]/;
+const LONG_ENOUGH_ANY_RUN = /\p{Nd}(?:[ -]?\p{Nd}){12}/u;
+
+function mayHoldCard(text: string): boolean {
+  if (text.length < CARD_DIGITS_MIN) return false;
+  if (LONG_ENOUGH_RUN.test(text)) return true;
+  return PAST_ASCII_DIGITS.test(text) && LONG_ENOUGH_ANY_RUN.test(text);
+}
 
 export function maskCardNumbers(text: string): MaskedText {
-  if (text.length < CARD_DIGITS_MIN || !LONG_ENOUGH_RUN.test(text)) return { text, masked: 0 };
+  if (!mayHoldCard(text)) return { text, masked: 0 };
   let masked = 0;
   const out = text.replace(DIGIT_RUN, (run) => {
     if (!isCardNumber(run)) return run;

@@ -10,7 +10,7 @@ import {
 
 /** The check digit that makes `body` + digit pass Luhn. */
 function withCheckDigit(body: string): string {
-  for (let d = 0; d <= 9; d++) if (passesLuhn(body + d)) return body + d;
+  for (let d = 0; d <= 9; d++) if (passesLuhn([...(body + d)].map(Number))) return body + d;
   throw new Error('unreachable: one of ten digits always completes a Luhn sum');
 }
 
@@ -126,5 +126,42 @@ describe('card numbers in client texts', () => {
         expect(maskCardNumbers(`id ${run}.`)).toEqual({ text: `id ${run}.`, masked: 0 });
       }),
     );
+  });
+
+  /** Each script's zero: full-width, Arabic-Indic, Persian, Devanagari, mathematical bold. */
+  const ZEROS = [0xff10, 0x0660, 0x06f0, 0x0966, 0x1d7ce];
+  /** `text` with its ASCII digits written in the script whose zero is `zero`. */
+  const inScript = (text: string, zero: number) =>
+    text.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d)));
+
+  it('masks card numbers written in the digits of other scripts, as it masks them in ASCII', () => {
+    expect(maskCardNumbers('карта ４１１１ １１１１ １１１１ １１１１').text).toBe(
+      'карта ４１１１ １１** **** １１１１',
+    );
+    expect(maskCardNumbers('بطاقتي ٤١١١-١١١١-١١١١-١١١١').text).toBe('بطاقتي ٤١١١-١١**-****-١١١١');
+    // Luhn on each digit's value: ٤١١١ ... ١١١٢ fails as 4111 ... 1112 does.
+    const fails = inScript('4111 1111 1111 1112', 0x0660);
+    expect(maskCardNumbers(fails)).toEqual({ text: fails, masked: 0 });
+    fc.assert(
+      fc.property(
+        prose,
+        formattedCard,
+        proseAfter,
+        fc.constantFrom(...ZEROS),
+        (before, card, after, zero) => {
+          const ascii = maskCardNumbers(before + card + after);
+          const scripted = maskCardNumbers(before + inScript(card, zero) + after);
+          expect(scripted).toEqual({
+            text: before + inScript(ascii.text.slice(before.length, -after.length), zero) + after,
+            masked: ascii.masked,
+          });
+        },
+      ),
+    );
+  });
+
+  it('reads a run mixing scripts by the value of each digit', () => {
+    const mixed = `4111${inScript('1111', 0x0660)}1111${inScript('1111', 0xff10)}`;
+    expect(maskCardNumbers(mixed).masked).toBe(1);
   });
 });
