@@ -35,6 +35,8 @@ export type ConsoleKey =
   | 'statusActive'
   | 'statusClosed'
   | 'noMessagesYet'
+  | 'previewImage'
+  | 'previewFile'
   | 'waitingFor'
   | 'unreadCount'
   | 'userOnline'
@@ -150,6 +152,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Active',
     statusClosed: 'Closed',
     noMessagesYet: 'No messages yet',
+    previewImage: 'Image',
+    previewFile: 'File',
     waitingFor: 'waiting {time}',
     unreadCount: 'Unread: {count}',
     userOnline: 'online',
@@ -273,6 +277,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Активен',
     statusClosed: 'Закрыт',
     noMessagesYet: 'Сообщений пока нет',
+    previewImage: 'Изображение',
+    previewFile: 'Файл',
     waitingFor: 'ждёт {time}',
     unreadCount: 'Непрочитанных: {count}',
     userOnline: 'в сети',
@@ -396,6 +402,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Faol',
     statusClosed: 'Yopilgan',
     noMessagesYet: 'Hali xabarlar yoʻq',
+    previewImage: 'Rasm',
+    previewFile: 'Fayl',
     waitingFor: '{time} kutmoqda',
     unreadCount: 'Oʻqilmagan: {count}',
     userOnline: 'onlayn',
