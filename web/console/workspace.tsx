@@ -121,7 +121,7 @@ export function Workspace(props: Props) {
   }, [client, onSignedOut]);
 
   const attention = useAttention(c('appTitle'), (count) =>
-    t('newMessagesTitle', { count, title: c('appTitle') }),
+    c('newMessagesTitle', { count, title: c('appTitle') }),
   );
   // The lists as last rendered, for the assignment callback (which outlives a render).
   const chatsRef = useRef<Chats>(noChats);

@@ -35,6 +35,7 @@ export type ConsoleKey =
   | 'statusActive'
   | 'statusClosed'
   | 'noMessagesYet'
+  | 'newMessagesTitle'
   | 'previewImage'
   | 'previewFile'
   | 'waitingFor'
@@ -152,6 +153,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Active',
     statusClosed: 'Closed',
     noMessagesYet: 'No messages yet',
+    newMessagesTitle: '({count}) {title}',
     previewImage: 'Image',
     previewFile: 'File',
     waitingFor: 'waiting {time}',
@@ -277,6 +279,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Активен',
     statusClosed: 'Закрыт',
     noMessagesYet: 'Сообщений пока нет',
+    newMessagesTitle: '({count}) {title}',
     previewImage: 'Изображение',
     previewFile: 'Файл',
     waitingFor: 'ждёт {time}',
@@ -402,6 +405,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Faol',
     statusClosed: 'Yopilgan',
     noMessagesYet: 'Hali xabarlar yoʻq',
+    newMessagesTitle: '({count}) {title}',
     previewImage: 'Rasm',
     previewFile: 'Fayl',
     waitingFor: '{time} kutmoqda',
