@@ -1,7 +1,7 @@
 /** What the UIs say about files: sizes in the reader's units, each refusal as its sentence. */
 import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../src/errors.js';
-import { formatSize, uploadProblem } from '../../web/shared/attachments.js';
+import { formatSize, thumbnailBox, uploadProblem } from '../../web/shared/attachments.js';
 import { isolated } from '../../web/shared/bidi.js';
 import { ApiError, type ApiErrorCode } from '../../web/shared/client.js';
 import { common } from '../../web/shared/i18n/common.js';
@@ -21,6 +21,19 @@ describe('file sizes', () => {
     expect(formatSize(1.5 * MiB, 'ru', ru)).toBe('1,5 МБ');
     expect(formatSize(125, 'uz', uz)).toBe('125 bayt');
     expect(formatSize(3 * 1024 * MiB, 'en', en)).toBe('3 GB');
+  });
+});
+
+describe('thumbnails', () => {
+  it('are shown in their own proportions within 240 px, both sides given so their place is kept', () => {
+    // A phone's screenshot: 108 × 240 (the width alone gave 240, and the box stretched it).
+    expect(thumbnailBox(720, 1600)).toEqual({ width: 108, height: 240 });
+    expect(thumbnailBox(1280, 720)).toEqual({ width: 240, height: 135 });
+    expect(thumbnailBox(900, 900)).toEqual({ width: 240, height: 240 });
+    expect(thumbnailBox(200, 120)).toEqual({ width: 200, height: 120 });
+    expect(thumbnailBox(10_000, 10)).toEqual({ width: 240, height: 1 });
+    // An attachment stored without its pixels (an older one): the browser sizes it.
+    expect(thumbnailBox(undefined, undefined)).toEqual({});
   });
 });
 

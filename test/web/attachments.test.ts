@@ -189,7 +189,8 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
 
       // A screenshot pasted with Ctrl+V is uploaded and sent alone (no caption); the
       // console, which is showing the chat, gets it live.
-      const screenshot = await png(1280, 720, '#cc6633');
+      // A phone's screenshot: tall.
+      const screenshot = await png(720, 1600, '#cc6633');
       // The screenshot on the system clipboard, as a screenshot tool leaves it; then Ctrl+V.
       await shop.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
         origin: host.origin,
@@ -213,6 +214,12 @@ describe.skipIf(!chromiumAvailable)('attachments in the widget and the console',
         async () => (await loadedWidth(pasted)) > 0,
       );
       expect(await agent.locator('.msg[data-seq="2"] .msg__text').count()).toBe(0);
+      // Shown in its own proportions, 240 px high (it was stretched to 240 × 240), in both.
+      for (const img of [pasted, widget.locator('.msg[data-seq="2"] .msg__image img')]) {
+        const box = await img.boundingBox();
+        expect(box?.height).toBeCloseTo(240, 0);
+        expect(box?.width).toBeCloseTo((720 * 240) / 1600, 0);
+      }
       expect(await seriousViolations(agent, '.chat')).toEqual([]);
 
       // A thumbnail whose link the server refuses (expired, or signed with another node's

@@ -11,6 +11,9 @@ import {
   noChats,
   queueOf,
 } from '../../web/console/chats.js';
+import { previewWords } from '../../web/console/format.js';
+import { consoleStrings } from '../../web/shared/i18n/console.js';
+import { translator } from '../../web/shared/i18n/index.js';
 import type { Chat, Identity } from '../../web/shared/types.js';
 
 const me: Identity = { id: 'a1', name: 'Anna', role: 'admin' };
@@ -148,6 +151,19 @@ describe('console chat lists', () => {
       },
     });
     expect(s.byId.c1?.lastMessage).toBe('[file]');
+  });
+
+  it("says an attachment sent alone in the console's language, not as the wire's '[image]' or '[file]'", () => {
+    const ru = translator(consoleStrings, 'ru');
+    const uz = translator(consoleStrings, 'uz');
+    expect(previewWords('[image]', ru)).toBe('Изображение');
+    expect(previewWords('[file]', ru)).toBe('Файл');
+    expect(previewWords('[image]', uz)).toBe('Rasm');
+    expect(previewWords('[file]', uz)).toBe('Fayl');
+    expect(previewWords('', ru)).toBe('Сообщений пока нет');
+    // A caption, or anything else the customer wrote, is shown as written.
+    expect(previewWords('Чек за май', ru)).toBe('Чек за май');
+    expect(previewWords('[image] see', ru)).toBe('[image] see');
   });
 
   it('remembers whom a chat was transferred to, until it comes back', () => {

@@ -172,6 +172,45 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     expect(gap).toBeGreaterThanOrEqual(8);
   });
 
+  it.each(['ru', 'uz'])(
+    'keeps the query readable beside Close search, and marks where a snippet was cut (%s)',
+    async (lang) => {
+      const user = { userId: `user-search-cut-${lang}`, userName: 'Nodira' };
+      const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+      const before = 'Здравствуйте, пишу вам уже третий раз по поводу одного и того же платежа';
+      const after = 'его так и не зачислили на карту, хотя банк говорит, что деньги ушли вовремя';
+      const sent = await request(server, 'POST /api/messages', {
+        body: {
+          chatId: chat._id,
+          senderId: user.userId,
+          senderType: 'user',
+          senderName: user.userName,
+          content: `${before} 77712345 ${after}, ${after}`,
+        },
+      });
+      expect(sent.status).toBe(200);
+
+      const page = await superadmin(lang);
+      await page.locator('#search-q').fill('77712345');
+      await page.locator('#search-q').press('Enter');
+      const result = page.locator(`.search-result[data-chat-id="${chat._id}"]`);
+      await result.waitFor();
+      // Cut at a character count on both sides, mid-word: said with an ellipsis each side.
+      const snippet = (await result.locator('.search-result__snippet').textContent()) ?? '';
+      expect(snippet.startsWith('…')).toBe(true);
+      expect(snippet.endsWith('…')).toBe(true);
+      expect(snippet).toContain('77712345');
+      // The box beside Search and Close search kept a query's width (it was 45 px).
+      const box = await page.locator('#search-q').boundingBox();
+      expect(box?.width ?? 0).toBeGreaterThanOrEqual(150);
+      const close = await page.locator('.search__form button[type=button]').boundingBox();
+      const sidebar = await page.locator('.sidebar').boundingBox();
+      expect((close?.x ?? 0) + (close?.width ?? 0)).toBeLessThanOrEqual(
+        (sidebar?.x ?? 0) + (sidebar?.width ?? 0),
+      );
+    },
+  );
+
   it('shows one panel at a time: Replies over search results closes them, a search over Replies covers it', async () => {
     const page = await superadmin('en');
     const replies = page.locator('button[data-tab=replies]');

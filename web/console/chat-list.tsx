@@ -4,7 +4,7 @@ import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { useNow } from '../shared/use-page.js';
-import { waitedFor } from './format.js';
+import { previewWords, waitedFor } from './format.js';
 import { LabelChips } from './label-editor.js';
 import { RatingStars } from './rating.js';
 
@@ -51,7 +51,7 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
                 </span>
               ) : null}
             </span>
-            <Isolated class="chat-item__preview" text={chat.lastMessage || c('noMessagesYet')} />
+            <Isolated class="chat-item__preview" text={previewWords(chat.lastMessage, c)} />
             {chat.rating ? <RatingStars rating={chat.rating} c={c} /> : null}
             <LabelChips labels={chat.labels} />
             <span class="chat-item__meta">

@@ -1,5 +1,10 @@
-/** Durations for the queue ("waiting 5 min"), in the console's language, and loads ("3 / 5"). */
-import type { Lang } from '../shared/i18n/index.js';
+/**
+ * Durations for the queue ("waiting 5 min"), in the console's language, loads ("3 / 5"),
+ * and a chat's last message as the lists show it.
+ */
+import { previewOf } from '../../src/schemas/text-rules.js';
+import type { ConsoleKey } from '../shared/i18n/console.js';
+import type { Lang, Translate } from '../shared/i18n/index.js';
 import { formatDuration } from '../shared/numbers.js';
 
 export function waitedFor(since: string, now: number, lang: Lang): string {
@@ -12,4 +17,16 @@ export function waitedFor(since: string, now: number, lang: Lang): string {
 /** An agent's load against their maximum, "3 / 5": the same in every language. */
 export function loadOf(agent: { activeChats: number; maxChats: number }): string {
   return `${agent.activeChats} / ${agent.maxChats}`;
+}
+
+/**
+ * A chat's last message as a list shows it. An attachment sent without a caption is
+ * previewed by the server as `[image]` or `[file]` (v2's preview, which clients keep):
+ * words in no language, said here in the console's.
+ */
+export function previewWords(lastMessage: string, c: Translate<ConsoleKey>): string {
+  if (lastMessage === '') return c('noMessagesYet');
+  if (lastMessage === previewOf('', 'image')) return c('previewImage');
+  if (lastMessage === previewOf('', 'file')) return c('previewFile');
+  return lastMessage;
 }

@@ -39,9 +39,15 @@ interface Props {
   closeRequest?: number;
 }
 
-/** The snippet as text nodes, each range in a <mark>. */
-export function Marked({ highlight }: { highlight: Highlight }) {
+/**
+ * The snippet as text nodes, each range in a <mark>, with `…` where the server cut it out
+ * of a longer text (`whole`: the message, or the name), which it does at a character count,
+ * often inside a word ("равствуйте").
+ */
+export function Marked({ highlight, whole }: { highlight: Highlight; whole?: string | undefined }) {
   const parts: ComponentChildren[] = [];
+  const cut = whole !== undefined && whole !== highlight.text;
+  if (cut && !whole.startsWith(highlight.text)) parts.push('…');
   let at = 0;
   for (const [start, end] of highlight.ranges) {
     if (start < at || end <= start) continue;
@@ -55,6 +61,7 @@ export function Marked({ highlight }: { highlight: Highlight }) {
   }
   if (at < highlight.text.length)
     parts.push(<Isolated key={`t${at}`} text={highlight.text.slice(at)} />);
+  if (cut && !whole.endsWith(highlight.text)) parts.push('…');
   return <span class="search-result__snippet">{parts}</span>;
 }
 
@@ -178,7 +185,12 @@ export function SearchPanel(props: Props) {
                   {r.message && r.message.senderType !== 'user' ? (
                     <Isolated class="search-result__sender" text={r.message.senderName} />
                   ) : null}
-                  {r.highlight ? <Marked highlight={r.highlight} /> : null}
+                  {r.highlight ? (
+                    <Marked
+                      highlight={r.highlight}
+                      whole={r.message ? r.message.content : r.chat.userName}
+                    />
+                  ) : null}
                 </button>
               </li>
             ))}

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { maySetMaxChats } from '../../src/agents/status.js';
 import { mayListAllChats } from '../../src/chats/permissions.js';
+import { previewOf } from '../../src/schemas/text-rules.js';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
@@ -24,6 +25,7 @@ import { ChatView } from './chat-view.js';
 import { allOf, type Chats, hasLabel, knownLabels, mineOf, noChats, queueOf } from './chats.js';
 import { chime } from './chime.js';
 import { type ConnectionProblem, useConnectionProblem } from './connection-problem.js';
+import { previewWords } from './format.js';
 import { ReportsView } from './reports-view.js';
 import { SearchPanel } from './search-panel.js';
 import type { Session } from './session.js';
@@ -119,7 +121,7 @@ export function Workspace(props: Props) {
   }, [client, onSignedOut]);
 
   const attention = useAttention(c('appTitle'), (count) =>
-    t('newMessagesTitle', { count, title: c('appTitle') }),
+    c('newMessagesTitle', { count, title: c('appTitle') }),
   );
   // The lists as last rendered, for the assignment callback (which outlives a render).
   const chatsRef = useRef<Chats>(noChats);
@@ -132,7 +134,8 @@ export function Workspace(props: Props) {
       (chatId: string, m: Message) =>
         attention(
           c('notificationTitle', { name: isolated(m.senderName) }),
-          isolated(m.content),
+          // An image sent alone says so, rather than an empty notification.
+          isolated(m.content.trim() ? m.content : previewWords(previewOf('', m.messageType), c)),
           chatId,
         ),
       [attention, c],

@@ -36,6 +36,18 @@ export function formatSize(bytes: number, lang: Lang, t: Translate<CommonKey>): 
   return t(UNITS[unit] ?? 'sizeB', { n });
 }
 
+/**
+ * A thumbnail's shown size, both sides scaled as one into 240 px (attachments.css's
+ * limit): with both, the browser keeps the image's proportions (a phone's tall screenshot
+ * is not stretched to the box's width) and reserves its place before it loads, so the
+ * history stays scrolled to its end.
+ */
+export function thumbnailBox(width?: number, height?: number): { width?: number; height?: number } {
+  if (!width || !height) return {};
+  const scale = Math.min(1, 240 / width, 240 / height);
+  return { width: Math.round(width * scale) || 1, height: Math.round(height * scale) || 1 };
+}
+
 /** A refused or failed upload as one sentence in the reader's language. */
 export function uploadProblem(
   err: unknown,

@@ -22,7 +22,6 @@ export type CommonKey =
   | 'loadOlder'
   | 'you'
   | 'chatClosed'
-  | 'newMessagesTitle'
   | 'shiftEnterHint'
   | 'today'
   | 'yesterday'
@@ -76,7 +75,6 @@ export const common: Catalogue<CommonKey> = {
     loadOlder: 'Load earlier messages',
     you: 'You',
     chatClosed: 'This chat is closed.',
-    newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter sends, Shift+Enter starts a new line',
     today: 'Today',
     yesterday: 'Yesterday',
@@ -132,7 +130,6 @@ export const common: Catalogue<CommonKey> = {
     loadOlder: 'Показать более ранние сообщения',
     you: 'Вы',
     chatClosed: 'Этот чат закрыт.',
-    newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter — отправить, Shift+Enter — новая строка',
     today: 'Сегодня',
     yesterday: 'Вчера',
@@ -189,7 +186,6 @@ export const common: Catalogue<CommonKey> = {
     loadOlder: 'Oldingi xabarlarni koʻrsatish',
     you: 'Siz',
     chatClosed: 'Bu chat yopilgan.',
-    newMessagesTitle: '({count}) {title}',
     shiftEnterHint: 'Enter — yuborish, Shift+Enter — yangi qator',
     today: 'Bugun',
     yesterday: 'Kecha',

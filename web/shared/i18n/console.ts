@@ -35,6 +35,9 @@ export type ConsoleKey =
   | 'statusActive'
   | 'statusClosed'
   | 'noMessagesYet'
+  | 'newMessagesTitle'
+  | 'previewImage'
+  | 'previewFile'
   | 'waitingFor'
   | 'unreadCount'
   | 'userOnline'
@@ -150,6 +153,9 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Active',
     statusClosed: 'Closed',
     noMessagesYet: 'No messages yet',
+    newMessagesTitle: '({count}) {title}',
+    previewImage: 'Image',
+    previewFile: 'File',
     waitingFor: 'waiting {time}',
     unreadCount: 'Unread: {count}',
     userOnline: 'online',
@@ -273,6 +279,9 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Активен',
     statusClosed: 'Закрыт',
     noMessagesYet: 'Сообщений пока нет',
+    newMessagesTitle: '({count}) {title}',
+    previewImage: 'Изображение',
+    previewFile: 'Файл',
     waitingFor: 'ждёт {time}',
     unreadCount: 'Непрочитанных: {count}',
     userOnline: 'в сети',
@@ -396,6 +405,9 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     statusActive: 'Faol',
     statusClosed: 'Yopilgan',
     noMessagesYet: 'Hali xabarlar yoʻq',
+    newMessagesTitle: '({count}) {title}',
+    previewImage: 'Rasm',
+    previewFile: 'Fayl',
     waitingFor: '{time} kutmoqda',
     unreadCount: 'Oʻqilmagan: {count}',
     userOnline: 'onlayn',

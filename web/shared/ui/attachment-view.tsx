@@ -8,7 +8,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { formatSize, isImageType } from '../attachments.js';
+import { formatSize, isImageType, thumbnailBox } from '../attachments.js';
 import { isolated } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
 import type { Lang, Translate } from '../i18n/index.js';
@@ -107,7 +107,7 @@ function ImageAttachment({ attachment, href, size, server, t }: ImageProps) {
           src={thumb}
           alt=""
           loading="lazy"
-          width={attachment.width && Math.min(attachment.width, 240)}
+          {...thumbnailBox(attachment.width, attachment.height)}
           onError={() => setUnavailable(true)}
         />
       </button>
