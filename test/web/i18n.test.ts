@@ -8,7 +8,7 @@ import { noteStrings } from '../../web/shared/i18n/notes.js';
 import { privacyStrings } from '../../web/shared/i18n/privacy.js';
 import { reportStrings } from '../../web/shared/i18n/reports.js';
 import { toolStrings } from '../../web/shared/i18n/tools.js';
-import { transcriptStrings } from '../../web/shared/i18n/transcript.js';
+import { consoleTranscriptStrings, transcriptStrings } from '../../web/shared/i18n/transcript.js';
 import { widgetStrings } from '../../web/shared/i18n/widget.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -23,6 +23,7 @@ const catalogues: Array<[string, Catalogue<string>]> = [
   ['privacy', privacyStrings],
   ['audit', auditStrings],
   ['transcript', transcriptStrings],
+  ['console transcript', consoleTranscriptStrings],
 ];
 
 describe.each(catalogues)('the %s catalogue', (_name, catalogue) => {

@@ -120,7 +120,7 @@ describe.skipIf(!chromiumAvailable)('the widget before an agent answers', () => 
         .waitFor();
       await shop.say('Платёж не прошёл');
       await shop.widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
-      await shop.widget.getByTestId('status').getByText('Вы 1-й в очереди').waitFor();
+      await shop.widget.getByTestId('status').getByText('Ваше место в очереди: 1').waitFor();
       expect(await desk.isVisible()).toBe(true);
     } finally {
       await shop.close();

@@ -139,6 +139,15 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     expect(userCopy.text).toContain('card 4111 11** **** 1111');
     expect(userCopy.text).not.toContain('Bank says 2 days');
     expect(userCopy.text).toContain(`<code>${log[0]?.hash}</code>`);
+    // A download that fails tells the customer to try again, not the browser's error.
+    await shop.route('**/transcript**', (route) => route.abort());
+    await widgetButton.click();
+    const alert = widget.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.trim()).toBe(
+      'The transcript was not downloaded. Try again.',
+    );
+    await shop.unroute('**/transcript**');
 
     // The saved page, opened as a file would be: its own policy lets its one style apply
     // (the hash matches), and it is axe clean (axe is injected past the policy).

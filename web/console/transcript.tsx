@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
-import { transcriptStrings } from '../shared/i18n/transcript.js';
+import { consoleTranscriptStrings, transcriptStrings } from '../shared/i18n/transcript.js';
 import { saveFile, transcriptName } from '../shared/save-file.js';
 import type { Chat, Identity } from '../shared/types.js';
 
@@ -21,6 +21,7 @@ interface Props {
 
 export function TranscriptButtons({ client, me, chat, lang, onError }: Props) {
   const r = translator(transcriptStrings, lang);
+  const own = translator(consoleTranscriptStrings, lang);
   const [busy, setBusy] = useState(false);
   const download = async (format: 'html' | 'json') => {
     setBusy(true);
@@ -32,7 +33,7 @@ export function TranscriptButtons({ client, me, chat, lang, onError }: Props) {
       saveFile(blob, transcriptName(chat._id, format));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      onError(r('transcriptFailed', { reason }));
+      onError(own('transcriptFailedBecause', { reason }));
     } finally {
       setBusy(false);
     }
@@ -55,7 +56,7 @@ export function TranscriptButtons({ client, me, chat, lang, onError }: Props) {
         disabled={busy}
         onClick={() => void download('json')}
       >
-        {r('transcriptJson')}
+        {own('transcriptJson')}
       </button>
     </>
   );

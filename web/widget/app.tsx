@@ -398,9 +398,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
                           query,
                         })
                         .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
-                        .catch((err: unknown) =>
-                          setError(r('transcriptFailed', { reason: String(err) })),
-                        );
+                        .catch(() => setError(r('transcriptFailed')));
                     }}
                   >
                     {r('transcriptHtml')}
