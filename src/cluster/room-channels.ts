@@ -324,9 +324,19 @@ export class RoomChannels {
     });
   }
 
-  /** Which Redis the entries heard from now on are in (unknown if it does not answer: then a restart is not told from a trim). */
+  /**
+   * Which Redis the entries heard from now on are in. Asked again while the reader's
+   * connection is not up yet (each connection comes up on its own), for as long as a
+   * catch-up would try; unknown after that (a Redis that refuses INFO), a restart is taken
+   * for a gap.
+   */
   private async learnRunId(): Promise<void> {
-    this.runId ??= await runIdOf(this.reader);
+    const until = performance.now() + this.options.retryForMs;
+    while (this.runId === undefined && !this.closed) {
+      this.runId = await runIdOf(this.reader);
+      if (this.runId !== undefined || performance.now() >= until) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, this.options.retryEveryMs).unref());
+    }
   }
 
   private lost(): void {
@@ -488,6 +498,13 @@ export class RoomChannels {
     // Asked before the stream, on the same connection: a Redis that restarts in between
     // drops it, and the page is not read.
     const runId = await runIdOf(this.reader);
+    // Told before and not now: the reader's connection is not back yet (a Redis that refuses
+    // INFO never told it), and were the page read once it is, a restart would be taken for
+    // a gap. Read again instead.
+    if (runId === undefined && this.runId !== undefined) {
+      if (lostAt !== undefined) this.lostAt = lostAt;
+      return 'failed';
+    }
     /** When the outage began by Redis's clock, less the margin (from the first page). */
     let unheardFromMs = 0;
     for (let first = true; cursor !== undefined; first = false) {

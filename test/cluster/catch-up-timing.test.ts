@@ -79,7 +79,16 @@ function heldReader(stream: StreamEntry[]) {
     };
     return chain;
   };
-  const reader = { multi, info: async () => `# Server\r\nrun_id:${runId}\r\n` };
+  /** INFO calls refused from now on (the reader's connection not back yet). */
+  let refusingInfo = 0;
+  const info = async () => {
+    if (refusingInfo > 0) {
+      refusingInfo--;
+      throw new Error('The client is offline');
+    }
+    return `# Server\r\nrun_id:${runId}\r\n`;
+  };
+  const reader = { multi, info };
   return {
     reader: reader as unknown as RedisClient,
     reads,
@@ -90,6 +99,10 @@ function heldReader(stream: StreamEntry[]) {
     restart: () => {
       runId = `${runId}-again`;
       stream.length = 0;
+    },
+    /** The next `calls` INFO calls fail. */
+    refuseInfo: (calls: number) => {
+      refusingInfo = calls;
     },
     /** The next `reads` reads fail. */
     refuse: (reads: number) => {
@@ -113,10 +126,12 @@ const announcement = (e: StreamEntry): string =>
 
 describe('catching up while the subscriber loses its connection again', () => {
   /** A node started, that has heard its first entry ('heard') on the common channel. */
-  async function hearingNode(retainedMs: number, heardAtMs?: number) {
+  async function hearingNode(retainedMs: number, heardAtMs?: number, infoRefused = 0) {
     const subscriber = new Subscriber();
     const stream: StreamEntry[] = [];
     const reading = heldReader(stream);
+    // The reader's connection not up yet when the subscriber first is.
+    reading.refuseInfo(infoRefused);
     const delivered: string[] = [];
     const missed: string[] = [];
     const channels = new RoomChannels(subscriber as unknown as RedisClient, reading.reader, {
@@ -170,6 +185,33 @@ describe('catching up while the subscriber loses its connection again', () => {
     // as after a trim; but no node nor client can read what went with the old Redis.
     n.reading.restart();
     n.stream.push(entry(5, 'after the restart'));
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.delivered).toEqual(['heard', 'after the restart']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it("Redis's run id learned though the reader was not up at the start: a later restart is no gap", async () => {
+    const n = await hearingNode(120_000, undefined, 3);
+    await waitUntil('the run id learned', async () => {
+      const known = (n.channels as unknown as { runId?: string }).runId;
+      return known !== undefined;
+    });
+    n.subscriber.lose();
+    n.reading.restart();
+    n.stream.push(entry(5, 'after the restart'));
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted empty, its INFO refused once as the reader is not back yet: still no gap told', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.reading.restart();
+    n.stream.push(entry(5, 'after the restart'));
+    // The reader's connection comes back between its INFO and the page's read.
+    n.reading.refuseInfo(1);
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'after the restart']);
