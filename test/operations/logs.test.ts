@@ -38,6 +38,10 @@ describe('logs', () => {
     expect(loggableUrl(`/api/search?q=${encodeURIComponent('٤١١١-١١١١-١١١١-١١١١')}`)).toBe(
       '/api/search?q=٤١١١-١١**-****-١١١١',
     );
+    // Only digits, spaces and dashes are read: a control or a bidi override stays encoded.
+    expect(loggableUrl('/api/search?q=4111111111111111%C2%85%E2%80%AE%D0%B6')).toBe(
+      '/api/search?q=411111******1111%C2%85%E2%80%AE%D0%B6',
+    );
     // Escapes that are not UTF-8 are left as they are.
     expect(loggableUrl('/api/search?q=%FF%FE4111111111111111')).toBe(
       '/api/search?q=%FF%FE411111******1111',
