@@ -4,8 +4,10 @@
  * log line or an index.
  *
  * A run is the longest stretch of decimal digits, of any script, joined by single spaces
- * or dashes: a phone's keyboard or an input method writes a card in full-width (４１１１) or
- * Arabic-Indic (٤١١١) digits as readily as in ASCII ones. A run of 13–19 digits that
+ * or dashes, of any script too: a phone's keyboard or an input method writes a card in
+ * full-width (４１１１) or Arabic-Indic (٤١١١) digits as readily as in ASCII ones, a Japanese
+ * one in full-width mode spaces them with U+3000 and joins them with － or ー, and a card
+ * copied from a bank's page often has no-break spaces or en dashes. A run of 13–19 digits that
  * passes the Luhn check (on each digit's value) is a card number: its first 6 and last 4
  * digits stay, every other digit becomes `*`, separators stay. Longer runs are not card
  * numbers (account statements, concatenated ids) and stay as they are, as do shorter ones
@@ -17,8 +19,13 @@ export const CARD_DIGITS_MAX = 19;
 const KEEP_FIRST = 6;
 const KEEP_LAST = 4;
 
+/**
+ * What joins a run's digits: one space or dash of any kind (\p{Zs}, \p{Pd}), a minus sign,
+ * or the Japanese long-vowel mark ー that a kana keyboard's dash key writes.
+ */
+const SEPARATOR = '[\\p{Zs}\\p{Pd}\\u2212\\u30fc]';
 /** Each iteration consumes a digit, so the regex cannot backtrack explosively. */
-const DIGIT_RUN = /\p{Nd}(?:[ -]?\p{Nd})*/gu;
+const DIGIT_RUN = new RegExp(`\\p{Nd}(?:${SEPARATOR}?\\p{Nd})*`, 'gu');
 
 export interface MaskedText {
   text: string;
@@ -43,6 +50,8 @@ export function passesLuhn(digits: readonly number[]): boolean {
 }
 
 const IS_DIGIT = /^\p{Nd}$/u;
+/** In a run, a character that is not a digit is a separator. */
+const isDigit = (ch: string): boolean => (ch >= '0' && ch <= '9') || IS_DIGIT.test(ch);
 /** Each script's zero, by the code point of a digit met (few scripts ever are). */
 const zeros = new Map<number, number>();
 
@@ -66,7 +75,7 @@ function digitValue(codePoint: number): number {
 function digitsOf(run: string): number[] {
   const digits: number[] = [];
   for (const ch of run) {
-    if (ch !== ' ' && ch !== '-') digits.push(digitValue(ch.codePointAt(0) ?? 0));
+    if (isDigit(ch)) digits.push(digitValue(ch.codePointAt(0) ?? 0));
   }
   return digits;
 }
@@ -76,7 +85,7 @@ function maskRun(run: string, digitCount: number): string {
   let seen = 0;
   let out = '';
   for (const ch of run) {
-    if (ch === ' ' || ch === '-') {
+    if (!isDigit(ch)) {
       out += ch;
       continue;
     }
@@ -98,14 +107,19 @@ export function isCardNumber(run: string): boolean {
   return digits.length >= CARD_DIGITS_MIN && digits.length <= CARD_DIGITS_MAX && passesLuhn(digits);
 }
 
-/** A run of at least 13 ASCII digits: without one, and without other scripts' digits, there is nothing to mask (most chat messages). */
-const LONG_ENOUGH_RUN = /[0-9](?:[ -]?[0-9]){12}/;
 /**
- * Below U+0660 (Arabic-Indic zero) there are no digits but ASCII ones: Latin, Cyrillic and
- * Greek texts skip the slower test for a run of any script's digits.
+ * A run of at least 13 ASCII digits joined by the separators below U+0660 (space, no-break
+ * space, dash, Armenian and Hebrew hyphens): without one, and without other scripts' digits
+ * or separators, there is nothing to mask (most chat messages).
+ */
+const LONG_ENOUGH_RUN = /[0-9](?:[ \u00a0\-\u058a\u05be]?[0-9]){12}/;
+/**
+ * Below U+0660 (Arabic-Indic zero) there are no digits but ASCII ones, and no separators
+ * but those above: Latin, Cyrillic and Greek texts skip the slower test for a run of any
+ * script's digits and separators.
  */
 const PAST_ASCII_DIGITS = /[\u0660-\uffff]/;
-const LONG_ENOUGH_ANY_RUN = /\p{Nd}(?:[ -]?\p{Nd}){12}/u;
+const LONG_ENOUGH_ANY_RUN = new RegExp(`\\p{Nd}(?:${SEPARATOR}?\\p{Nd}){12}`, 'u');
 
 function mayHoldCard(text: string): boolean {
   if (text.length < CARD_DIGITS_MIN) return false;

@@ -92,9 +92,12 @@ export const hasControlCharacters = (v: string): boolean => /[\p{Cc}\p{Zl}\p{Zp}
 
 /**
  * Whether a one-line label or title shows anything: one made only of zero-width spaces,
- * joiners or combining marks takes a place in a list and reads as nothing.
+ * joiners or combining marks takes a place in a list and reads as nothing. So does one of
+ * the blanks that are letters or symbols by category, the usual "invisible name" tricks:
+ * Hangul fillers (ㅤ U+3164 and the like, default-ignorable) and the blank Braille pattern.
  */
-export const hasVisibleCharacter = (v: string): boolean => /[\p{L}\p{N}\p{P}\p{S}]/u.test(v);
+export const hasVisibleCharacter = (v: string): boolean =>
+  /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u.test(v);
 export const VISIBLE_CHARACTER_RULE =
   'must contain a visible character (a letter, digit, punctuation mark or symbol)';
 

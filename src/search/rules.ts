@@ -24,8 +24,11 @@ const APOSTROPHE = /['`\u2018\u2019\u02bb\u02bc]/gu;
  * points, a decomposed accent). PostgreSQL keeps a word's marks inside it; FTS5 cuts a
  * quoted token at the marks it does not keep, as it cut the text, so the store may quote
  * the whole word to both. A query cut at every mark found such words in neither index.
+ * A word starts with a letter or digit: PostgreSQL drops marks that begin one, so a mark
+ * alone (the variation selector of an emoji, ❤️) is no token, and one kept in the query
+ * made it find nothing there.
  */
-const WORD = /[\p{L}\p{N}\p{Co}\p{M}]+/gu;
+const WORD = /[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu;
 /** A token's runs between its marks: the most terms FTS5 may cut it into. */
 const RUN = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
@@ -109,11 +112,11 @@ function wordSpans(text: string): { start: number; end: number; token: string }[
   const spans: { start: number; end: number; token: string }[] = [];
   const word = /[\p{L}\p{N}\p{Co}\p{M}'`\u2018\u2019\u02bb\u02bc]+/gu;
   for (const m of text.matchAll(word)) {
-    // Apostrophes join letters, they do not start or end a word.
+    // Apostrophes join letters, they do not start or end a word; marks do not start one (WORD).
     const raw = m[0];
-    const lead = raw.length - raw.replace(/^['`\u2018\u2019\u02bb\u02bc]+/u, '').length;
+    const lead = raw.length - raw.replace(/^[\p{M}'`\u2018\u2019\u02bb\u02bc]+/u, '').length;
     const trimmed = raw.replace(
-      /^['`\u2018\u2019\u02bb\u02bc]+|['`\u2018\u2019\u02bb\u02bc]+$/gu,
+      /^[\p{M}'`\u2018\u2019\u02bb\u02bc]+|['`\u2018\u2019\u02bb\u02bc]+$/gu,
       '',
     );
     if (trimmed === '') continue;

@@ -218,6 +218,11 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
       ['\u200d\u0301'],
       /^labels\.0: must contain a visible character/,
     ],
+    [
+      'a label of blanks that are letters or symbols (Hangul filler, blank Braille)',
+      ['\u3164\u2800'],
+      /^labels\.0: must contain a visible character/,
+    ],
     ['a label that is not text', [42], /^labels\.0: /],
     [
       '21 distinct labels',

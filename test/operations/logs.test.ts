@@ -30,6 +30,22 @@ describe('logs', () => {
     expect(loggableUrl('/api/search?q=5555-5555-5555-4444')).toBe(
       '/api/search?q=5555-55**-****-4444',
     );
+    // A browser percent-encodes digits of other scripts (full-width, Arabic-Indic): read as written.
+    const fullWidth = '４１１１ １１１１ １１１１ １１１１';
+    expect(loggableUrl(`/api/search?q=${encodeURIComponent(fullWidth)}&limit=5`)).toBe(
+      '/api/search?q=４１１１ １１** **** １１１１&limit=5',
+    );
+    expect(loggableUrl(`/api/search?q=${encodeURIComponent('٤١١١-١١١١-١١١١-١١١١')}`)).toBe(
+      '/api/search?q=٤١١١-١١**-****-١١١١',
+    );
+    // Only digits, spaces and dashes are read: a control or a bidi override stays encoded.
+    expect(loggableUrl('/api/search?q=4111111111111111%C2%85%E2%80%AE%D0%B6')).toBe(
+      '/api/search?q=411111******1111%C2%85%E2%80%AE%D0%B6',
+    );
+    // Escapes that are not UTF-8 are left as they are.
+    expect(loggableUrl('/api/search?q=%FF%FE4111111111111111')).toBe(
+      '/api/search?q=%FF%FE411111******1111',
+    );
     // Order ids and chat ids stay as they are.
     expect(loggableUrl('/api/search?q=ORD-2024-88812734')).toBe('/api/search?q=ORD-2024-88812734');
     expect(loggableUrl('/api/messages/6b1446fb43d4bffbd6de793a?limit=5')).toBe(

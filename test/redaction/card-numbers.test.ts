@@ -160,6 +160,31 @@ describe('card numbers in client texts', () => {
     );
   });
 
+  it('joins a run’s digits with one space or dash of any kind, as input methods and copied pages write them', () => {
+    // A Japanese IME in full-width mode: ideographic spaces, a full-width hyphen or ー.
+    expect(maskCardNumbers('４１１１\u3000１１１１\u3000１１１１\u3000１１１１').text).toBe(
+      '４１１１\u3000１１**\u3000****\u3000１１１１',
+    );
+    const separators = [0x2212, 0x30fc];
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (/[\p{Zs}\p{Pd}]/u.test(String.fromCharCode(cp))) separators.push(cp);
+    }
+    for (const cp of separators) {
+      const sep = String.fromCharCode(cp);
+      for (const zero of [0x30, 0xff10, 0x0660]) {
+        const card = inScript(['4111', '1111', '1111', '1111'].join(sep), zero);
+        const masked = inScript(['4111', '11**', '****', '1111'].join(sep), zero);
+        expect(maskCardNumbers(`pay ${card}.`), `U+${cp.toString(16)}`).toEqual({
+          text: `pay ${masked}.`,
+          masked: 1,
+        });
+      }
+    }
+    // Two separators still end a run: a date and a phone number side by side stay apart.
+    const apart = '4111\u00a0\u00a01111 1111 1111';
+    expect(maskCardNumbers(apart)).toEqual({ text: apart, masked: 0 });
+  });
+
   it('reads a run mixing scripts by the value of each digit', () => {
     const mixed = `4111${inScript('1111', 0x0660)}1111${inScript('1111', 0xff10)}`;
     expect(maskCardNumbers(mixed).masked).toBe(1);

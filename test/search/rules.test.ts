@@ -26,6 +26,13 @@ describe('search rules', () => {
     expect(marked('Hello สวัสดี ครับ', 'สวัส')).toEqual(['สวัสดี']);
   });
 
+  it('drops marks that start a word, as PostgreSQL does: an emoji’s variation selector is no word', () => {
+    // ❤️ is U+2764 U+FE0F: the selector (a mark) alone was a token no message holds in PostgreSQL.
+    expect(parseQuery('thanks \u2764\ufe0f')).toEqual([[{ token: 'thanks', prefix: true }]]);
+    expect(tokensOf('x \u0301bc \u20e3')).toEqual(['x', 'bc']);
+    expect(marked('see \u0301bc here', 'bc')).toEqual(['bc']);
+  });
+
   it('counts each run between marks as a term: a word of many marks is cut to its first runs, as a prefix', () => {
     // FTS5 cuts at the marks: a word of a hundred runs would be a phrase of a hundred terms.
     const long = parseQuery('กั'.repeat(100));

@@ -148,6 +148,17 @@ describe.each(await storeTargets())('search on $name', (target) => {
       expect(await foundMessages(q), q).toEqual([text]);
   });
 
+  it('finds a text with an emoji by a query copied with it: the emoji’s variation selector is not a word', async () => {
+    const { chat } = await store.openChat({
+      userId: 'user-emoji',
+      userName: 'Emoji',
+      online: false,
+    });
+    const text = 'Merci beaucoup \u2764\ufe0f';
+    await send(chat, text);
+    expect(await foundMessages('beaucoup \u2764\ufe0f')).toEqual([text]);
+  });
+
   it('finds an id with dashes by the whole id, in any case, and by its parts', async () => {
     expect(await foundMessages('ORD-2024-77712345')).toEqual([TEXTS.dashed]);
     expect(await foundMessages('ord-2024-77712345')).toEqual([TEXTS.dashed]);

@@ -30,3 +30,15 @@ export function previewWords(lastMessage: string, c: Translate<ConsoleKey>): str
   if (lastMessage === previewOf('', 'file')) return c('previewFile');
   return lastMessage;
 }
+
+/**
+ * Where a search snippet (`text`, cut by the server at a character count out of `whole`,
+ * the message or the name) needs `…`: before it unless it is the text's start, after it
+ * unless it is the text's end. A snippet that is the start is known to end early when the
+ * text is longer (a text repeating itself, `ok ok`, also ends with its first snippet).
+ */
+export function snippetCuts(whole: string, text: string): { before: boolean; after: boolean } {
+  if (whole === text) return { before: false, after: false };
+  const before = !whole.startsWith(text);
+  return { before, after: before ? !whole.endsWith(text) : true };
+}

@@ -16,6 +16,7 @@ import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { RestSuccess } from '../shared/rest.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
+import { snippetCuts } from './format.js';
 
 type SearchResult = RestSuccess<'GET /api/search'>['results'][number];
 type Highlight = NonNullable<SearchResult['highlight']>;
@@ -46,8 +47,9 @@ interface Props {
  */
 export function Marked({ highlight, whole }: { highlight: Highlight; whole?: string | undefined }) {
   const parts: ComponentChildren[] = [];
-  const cut = whole !== undefined && whole !== highlight.text;
-  if (cut && !whole.startsWith(highlight.text)) parts.push('…');
+  const cut =
+    whole === undefined ? { before: false, after: false } : snippetCuts(whole, highlight.text);
+  if (cut.before) parts.push('…');
   let at = 0;
   for (const [start, end] of highlight.ranges) {
     if (start < at || end <= start) continue;
@@ -61,7 +63,7 @@ export function Marked({ highlight, whole }: { highlight: Highlight; whole?: str
   }
   if (at < highlight.text.length)
     parts.push(<Isolated key={`t${at}`} text={highlight.text.slice(at)} />);
-  if (cut && !whole.endsWith(highlight.text)) parts.push('…');
+  if (cut.after) parts.push('…');
   return <span class="search-result__snippet">{parts}</span>;
 }
 
