@@ -145,7 +145,7 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     const alert = widget.getByRole('alert');
     await alert.waitFor();
     expect((await alert.textContent())?.trim()).toBe(
-      'The transcript was not downloaded. Try again.',
+      'The transcript did not download. Try again.',
     );
     await shop.unroute('**/transcript**');
 

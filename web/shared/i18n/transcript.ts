@@ -10,7 +10,7 @@ export type TranscriptKey = 'transcriptHtml' | 'transcriptFailed';
 export const transcriptStrings: Catalogue<TranscriptKey> = {
   en: {
     transcriptHtml: 'Download transcript',
-    transcriptFailed: 'The transcript was not downloaded. Try again.',
+    transcriptFailed: 'The transcript did not download. Try again.',
   },
   ru: {
     transcriptHtml: 'Скачать переписку',
