@@ -144,9 +144,7 @@ describe.skipIf(!chromiumAvailable)('transcripts and the audit tab', () => {
     await widgetButton.click();
     const alert = widget.getByRole('alert');
     await alert.waitFor();
-    expect((await alert.textContent())?.trim()).toBe(
-      'The transcript did not download. Try again.',
-    );
+    expect((await alert.textContent())?.trim()).toBe('The transcript did not download. Try again.');
     await shop.unroute('**/transcript**');
 
     // The saved page, opened as a file would be: its own policy lets its one style apply
