@@ -32,6 +32,8 @@ const WORD = /[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{Co}\p{M}]*/gu;
 /** A token's runs between its marks: the most terms FTS5 may cut it into. */
 const RUN = /[\p{L}\p{N}\p{Co}]+/gu;
 const DIGITS = /^\p{Nd}+$/u;
+/** A keycap or a variation selector after a digit (1️⃣) leaves it a number, matched exactly. */
+const MARKS = /\p{M}/gu;
 /** A one-letter word is a word, not a prefix: "a*" would read half of the index. */
 const MIN_PREFIX_CHARS = 2;
 
@@ -80,7 +82,7 @@ export function parseQuery(q: string): SearchPhrase[] {
         token,
         prefix:
           (i === last || cutAt !== undefined) &&
-          !DIGITS.test(token) &&
+          !DIGITS.test(token.replace(MARKS, '')) &&
           [...token].length >= MIN_PREFIX_CHARS,
       });
       room -= cutAt ? room : Math.max(1, runs.length);

@@ -70,6 +70,10 @@ describe('search rules', () => {
     ]);
   });
 
+  it('matches a digit with a keycap or a variation selector (1️⃣) exactly, as a number', () => {
+    expect(parseQuery('1\uFE0F\u20E3')).toEqual([[{ token: '1\uFE0F\u20E3', prefix: false }]]);
+  });
+
   it('takes a one-letter word as itself, not as the prefix of every word', () => {
     expect(parseQuery('a ab')).toEqual([
       [{ token: 'a', prefix: false }],
