@@ -13,7 +13,10 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderedClusterAdapter } from '../../src/cluster/ordered-adapter.js';
+import {
+  type OrderedAdapterOptions,
+  orderedClusterAdapter,
+} from '../../src/cluster/ordered-adapter.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
@@ -30,6 +33,29 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
     await client?.close();
     await redis?.stop();
   });
+
+  /** A node on this file's Redis under `prefix`, listening, and one real client hearing its pongs. */
+  async function nodeWithClient(prefix: string, more: Partial<OrderedAdapterOptions> = {}) {
+    const http = createServer();
+    const io = new Server(http, {
+      adapter: orderedClusterAdapter(client, {
+        prefixed: (name) => `${prefix}:${name}`,
+        recoveryMaxEntries: 100,
+        subscribeWaitMs: 1000,
+        readGap: async () => {},
+        ...more,
+      }),
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    const socket = connectSocket(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+    });
+    const heard: string[] = [];
+    socket.on('pong', (p: { timestamp: string }) => heard.push(p.timestamp));
+    return { io, socket, heard };
+  }
 
   it("a node's adapter deletes the broadcasts older than the window, and stops when it closes", async () => {
     const io = new Server({
@@ -64,27 +90,12 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
 
   it('a node away from Redis about as long as the window sends its sockets away to come back, and goes on delivering', async () => {
     const told: { why: string; sockets: number }[] = [];
-    const http = createServer();
-    const io = new Server(http, {
-      adapter: orderedClusterAdapter(client, {
-        prefixed: (name) => `missed:${name}`,
-        recoveryMaxEntries: 100,
-        subscribeWaitMs: 1000,
-        readGap: async () => {},
-        streamAge: { retainedMs: 0, trimEveryMs: 60_000 },
-        onMissed: (why, sockets) => told.push({ why, sockets }),
-      }),
+    const { io, socket, heard } = await nodeWithClient('missed', {
+      streamAge: { retainedMs: 0, trimEveryMs: 60_000 },
+      onMissed: (why, sockets) => told.push({ why, sockets }),
     });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const { port } = http.address() as AddressInfo;
-    const socket = connectSocket(`http://127.0.0.1:${port}`, {
-      transports: ['websocket'],
-      reconnectionDelay: 50,
-    });
-    const heard: string[] = [];
     const disconnects: string[] = [];
     let connects = 0;
-    socket.on('pong', (p: { timestamp: string }) => heard.push(p.timestamp));
     socket.on('disconnect', (reason) => disconnects.push(reason));
     socket.on('connect', () => connects++);
     try {
@@ -111,20 +122,7 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
   });
 
   it('an entry no node writes, found while catching up, is skipped: nothing thrown, delivery goes on', async () => {
-    const http = createServer();
-    const io = new Server(http, {
-      adapter: orderedClusterAdapter(client, {
-        prefixed: (name) => `garbled:${name}`,
-        recoveryMaxEntries: 100,
-        subscribeWaitMs: 1000,
-        readGap: async () => {},
-      }),
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const { port } = http.address() as AddressInfo;
-    const socket = connectSocket(`http://127.0.0.1:${port}`, { transports: ['websocket'] });
-    const heard: string[] = [];
-    socket.on('pong', (p: { timestamp: string }) => heard.push(p.timestamp));
+    const { io, socket, heard } = await nodeWithClient('garbled');
     try {
       await waitUntil('connected', async () => socket.connected);
       io.emit('pong', { timestamp: 'before' });
