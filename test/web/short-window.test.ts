@@ -6,7 +6,9 @@
  * phone (360 × 740) the header's actions wrap into rows: the page scrolls, and the
  * conversation keeps most of a screen.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/server.js';
 import { LANGS } from '../../web/shared/i18n/index.js';
 import { request, succeeded } from '../helpers/server.js';
 import { chromiumAvailable } from './chromium.js';
@@ -17,6 +19,34 @@ const HEIGHT = 650;
 /** The conversation's least height: more than the frame's parts around it together. */
 const TIMELINE_MIN_PX = 300;
 
+/** A chat of `user`'s holding 30 of their messages: more than any window shows at once. */
+async function chatOfThirty(server: RunningServer, user: { userId: string; userName: string }) {
+  const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+  for (let i = 0; i < 30; i++) {
+    const sent = await request(server, 'POST /api/messages', {
+      body: {
+        chatId: chat._id,
+        senderId: user.userId,
+        senderType: 'user',
+        senderName: user.userName,
+        content: `message ${i}`,
+      },
+    });
+    expect(sent.status).toBe(200);
+  }
+}
+
+/** Signs in at `url` as a superadmin and opens `userName`'s chat, once its messages show. */
+async function openAsSuperadmin(page: Page, url: string, adminId: string, userName: string) {
+  await page.goto(url);
+  await page.fill('input[name=name]', 'Zarina');
+  await page.fill('input[name=id]', adminId);
+  await page.check('input[type=checkbox]');
+  await page.click('button[type=submit]');
+  await page.locator(`.chat-item`, { hasText: userName }).first().click();
+  await page.locator('.chat .msg[data-seq]').first().waitFor();
+}
+
 describe.skipIf(!chromiumAvailable)('the console in a 1366 × 650 window', () => {
   const web = browserAndServer();
 
@@ -24,29 +54,16 @@ describe.skipIf(!chromiumAvailable)('the console in a 1366 × 650 window', () =>
     "gives a superadmin's open chat %s a timeline of 300 px or more, the composer in view",
     async (lang) => {
       const user = { userId: `short-${lang}`, userName: 'Gulnora' };
-      const { chat } = succeeded(await request(web.server, 'POST /api/chats', { body: user }));
-      for (let i = 0; i < 30; i++) {
-        const sent = await request(web.server, 'POST /api/messages', {
-          body: {
-            chatId: chat._id,
-            senderId: user.userId,
-            senderType: 'user',
-            senderName: user.userName,
-            content: `message ${i}`,
-          },
-        });
-        expect(sent.status).toBe(200);
-      }
+      await chatOfThirty(web.server, user);
       const context = await web.browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
       try {
         const page = await context.newPage();
-        await page.goto(`${web.server.url}/console?lang=${lang}`);
-        await page.fill('input[name=name]', 'Zarina');
-        await page.fill('input[name=id]', `short-admin-${lang}`);
-        await page.check('input[type=checkbox]');
-        await page.click('button[type=submit]');
-        await page.locator(`.chat-item`, { hasText: 'Gulnora' }).first().click();
-        await page.locator('.chat .msg[data-seq]').first().waitFor();
+        await openAsSuperadmin(
+          page,
+          `${web.server.url}/console?lang=${lang}`,
+          `short-admin-${lang}`,
+          user.userName,
+        );
         const timeline = await page.locator('.chat .messages').boundingBox();
         expect(timeline?.height ?? 0).toBeGreaterThanOrEqual(TIMELINE_MIN_PX);
         // The reply box and its Send button whole inside the window.
@@ -81,29 +98,16 @@ describe.skipIf(!chromiumAvailable)('the console on a phone', () => {
     'gives an open chat $lang at $width × $height most of a screen of conversation, the composer a scroll away',
     async ({ lang, width, height }) => {
       const user = { userId: `phone-${lang}-${width}`, userName: 'Dilnoza' };
-      const { chat } = succeeded(await request(web.server, 'POST /api/chats', { body: user }));
-      for (let i = 0; i < 30; i++) {
-        const sent = await request(web.server, 'POST /api/messages', {
-          body: {
-            chatId: chat._id,
-            senderId: user.userId,
-            senderType: 'user',
-            senderName: user.userName,
-            content: `message ${i}`,
-          },
-        });
-        expect(sent.status).toBe(200);
-      }
+      await chatOfThirty(web.server, user);
       const context = await web.browser.newContext({ viewport: { width, height } });
       try {
         const page = await context.newPage();
-        await page.goto(`${web.server.url}/console?lang=${lang}`);
-        await page.fill('input[name=name]', 'Zarina');
-        await page.fill('input[name=id]', `phone-admin-${lang}-${width}`);
-        await page.check('input[type=checkbox]');
-        await page.click('button[type=submit]');
-        await page.locator(`.chat-item`, { hasText: 'Dilnoza' }).first().click();
-        await page.locator('.chat .msg[data-seq]').first().waitFor();
+        await openAsSuperadmin(
+          page,
+          `${web.server.url}/console?lang=${lang}`,
+          `phone-admin-${lang}-${width}`,
+          user.userName,
+        );
         const timeline = await page.locator('.chat .messages').boundingBox();
         // It was 24 px upright: the frame's rows took the rest of a screen-high console.
         expect(timeline?.height ?? 0).toBeGreaterThanOrEqual(height * 0.6);
