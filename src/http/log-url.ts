@@ -7,19 +7,17 @@
  * digits read as written (a browser percent-encodes full-width or Arabic-Indic digits), so
  * no log line keeps it whole.
  */
+import { mayBeInCardRun } from '../redaction/card-numbers.js';
 import { redactClientText } from '../redaction/client-text.js';
 
 /** A percent-encoded ASCII digit or dash, or one UTF-8 encoded character past ASCII. */
 const ENCODED_CHARACTER = /%3[0-9]|%2d|%[c-f][0-9a-f](?:%[89ab][0-9a-f]){1,3}/gi;
 
-/** What a card's run is made of (card-numbers.ts): any script's digits, spaces and dashes. */
-const RUN_CHARACTER = /^[\p{Nd}\p{Zs}\p{Pd}\u2212\u30fc]$/u;
-
 /** The character, if it may be part of a card's run; anything else stays encoded (a control, a bidi override). */
 function decoded(sequence: string): string {
   try {
     const ch = decodeURIComponent(sequence);
-    return RUN_CHARACTER.test(ch) ? ch : sequence;
+    return mayBeInCardRun(ch) ? ch : sequence;
   } catch {
     // Not UTF-8 (an overlong or truncated sequence): no digit of any script.
     return sequence;

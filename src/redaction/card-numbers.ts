@@ -24,6 +24,9 @@ const KEEP_LAST = 4;
  * or the Japanese long-vowel mark ー that a kana keyboard's dash key writes.
  */
 const SEPARATOR = '[\\p{Zs}\\p{Pd}\\u2212\\u30fc]';
+/** A character a card's run may hold: a digit or a separator (a log line's URL decodes these). */
+const RUN_CHARACTER = new RegExp(`^(?:\\p{Nd}|${SEPARATOR})$`, 'u');
+export const mayBeInCardRun = (ch: string): boolean => RUN_CHARACTER.test(ch);
 /** Each iteration consumes a digit, so the regex cannot backtrack explosively. */
 const DIGIT_RUN = new RegExp(`\\p{Nd}(?:${SEPARATOR}?\\p{Nd})*`, 'gu');
 
