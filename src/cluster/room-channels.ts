@@ -507,6 +507,7 @@ export class RoomChannels {
     }
     /** When the outage began by Redis's clock, less the margin (from the first page). */
     let unheardFromMs = 0;
+    let restarted = false;
     for (let first = true; cursor !== undefined; first = false) {
       let page: StreamPage;
       try {
@@ -517,12 +518,14 @@ export class RoomChannels {
         if (lostAt !== undefined) this.lostAt = lostAt;
         return 'failed';
       }
-      // A Redis that restarted holds a stream begun anew: what the old one held is gone for
-      // every node and every client alike, and nothing in the new one is older than `cursor`.
-      const restarted =
-        first && runId !== undefined && this.runId !== undefined && runId !== this.runId;
-      if (runId !== undefined) this.runId = runId;
-      if (first) unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
+      if (first) {
+        // A Redis that restarted holds a stream begun anew: what the old one held is gone for
+        // every node and every client alike, and nothing in the new one is older than
+        // `cursor`. Kept only once a page was read: a failed read asks again next time.
+        restarted = runId !== undefined && this.runId !== undefined && runId !== this.runId;
+        if (runId !== undefined) this.runId = runId;
+        unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
+      }
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
