@@ -219,7 +219,7 @@ export interface RoomChannelsOptions {
 }
 
 /** A page of the stream after an entry, with its first and last entries as they were then. */
-interface StreamPage {
+export interface StreamPage {
   /** Redis's clock (ms) when it read the page: the clock its entries' ids are stamped by. */
   nowMs: number;
   firstId: string | undefined;
@@ -227,16 +227,53 @@ interface StreamPage {
   entries: { id: string; message: Record<string, string> }[];
 }
 
-const runIdIn = (info: string): string | undefined =>
-  /^run_id:([^\r\n]+)/m.exec(info)?.[1] || undefined;
+/** Which run of Redis answers, and since when by its clock (ms). */
+interface Run {
+  id: string;
+  /**
+   * Before this no entry of a stream begun in this run can be stamped: its start, less a
+   * second (INFO counts its uptime in whole seconds). Unknown from a Redis before 5.0.
+   */
+  startedAfterMs: number | undefined;
+}
+
+const infoField = (info: string, name: string): string | undefined =>
+  new RegExp(`^${name}:([^\\r\\n]+)`, 'm').exec(info)?.[1] || undefined;
+
+function runIn(info: string): Run | undefined {
+  const id = infoField(info, 'run_id');
+  if (id === undefined) return undefined;
+  const nowMs = Number(infoField(info, 'server_time_usec')) / 1000;
+  const uptimeMs = Number(infoField(info, 'uptime_in_seconds')) * 1000;
+  const startedAfterMs = nowMs - uptimeMs - 1000;
+  return { id, startedAfterMs: Number.isFinite(startedAfterMs) ? startedAfterMs : undefined };
+}
 
 /**
  * Which Redis answers; undefined when it does not say. INFO is refused by a user without
  * @dangerous commands, and managed Redis may rename it: a restart then goes untold (and
  * is taken for a gap), but the stream is still read.
  */
-async function runIdOf(reader: RedisClient): Promise<string | undefined> {
-  return reader.info('server').then(runIdIn, () => undefined);
+export async function runOf(reader: RedisClient): Promise<Run | undefined> {
+  return reader.info('server').then(runIn, () => undefined);
+}
+
+/** The milliseconds part of a stream id: when Redis's clock stamped it. */
+const idMs = (id: string): number => Number(id.slice(0, id.indexOf('-')));
+
+const laterOf = (a: string, b: string): string => (compareIds(a, b) > 0 ? a : b);
+
+/** Read after this, a stream is read from its first entry (no entry's id is 0-0). */
+const STREAM_START = '0-0';
+
+/**
+ * Whether a stream read in a run of Redis that began after `startedAfterMs` was begun in
+ * that run: it holds no entry stamped before. Unknown when the run began, it is taken to
+ * be (a restart without persistence is the common one).
+ */
+export function begunAnew(page: StreamPage, startedAfterMs: number | undefined): boolean {
+  if (page.firstId === undefined || startedAfterMs === undefined) return true;
+  return idMs(page.firstId) >= startedAfterMs;
 }
 
 /**
@@ -333,7 +370,7 @@ export class RoomChannels {
   private async learnRunId(): Promise<void> {
     const until = performance.now() + this.options.retryForMs;
     while (this.runId === undefined && !this.closed) {
-      this.runId = await runIdOf(this.reader);
+      this.runId = (await runOf(this.reader))?.id;
       if (this.runId !== undefined || performance.now() >= until) return;
       await new Promise<void>((resolve) => setTimeout(resolve, this.options.retryEveryMs).unref());
     }
@@ -494,21 +531,27 @@ export class RoomChannels {
     this.lostAt = undefined;
     const outageMs = lostAt === undefined ? 0 : performance.now() - lostAt;
     const { catchUpPageEntries, retainedMs } = this.options;
-    let cursor = this.lastHeard;
     // Asked before the stream, on the same connection: a Redis that restarts in between
     // drops it, and the page is not read.
-    const runId = await runIdOf(this.reader);
+    const run = await runOf(this.reader);
     // Told before and not now: the reader's connection is not back yet (a Redis that refuses
     // INFO never told it), and were the page read once it is, a restart would be taken for
     // a gap. Read again instead.
-    if (runId === undefined && this.runId !== undefined) {
+    if (run === undefined && this.runId !== undefined) {
       if (lostAt !== undefined) this.lostAt = lostAt;
       return 'failed';
     }
+    // Another run of Redis: its stream may be begun anew, stamped by a clock behind the one
+    // that stamped the last entry heard (another host, a clock stepped back), so it is read
+    // from its start; entries it kept from before are heard already and not taken again.
+    const newRun = run !== undefined && this.runId !== undefined && run.id !== this.runId;
+    const since = this.lastHeard;
+    if (since === undefined) return 'read';
+    let cursor = newRun ? STREAM_START : since;
     /** When the outage began by Redis's clock, less the margin (from the first page). */
     let unheardFromMs = 0;
     let restarted = false;
-    for (let first = true; cursor !== undefined; first = false) {
+    for (let first = true; ; first = false) {
       let page: StreamPage;
       try {
         page = await readPage(this.reader, this.options.stream, cursor, catchUpPageEntries);
@@ -519,21 +562,22 @@ export class RoomChannels {
         return 'failed';
       }
       if (first) {
-        // A Redis that restarted holds a stream begun anew: what the old one held is gone for
-        // every node and every client alike, and nothing in the new one is older than
-        // `cursor`. Kept only once a page was read: a failed read asks again next time.
-        restarted = runId !== undefined && this.runId !== undefined && runId !== this.runId;
-        if (runId !== undefined) this.runId = runId;
+        // Kept only once a page was read: a failed read asks again next time.
+        if (run !== undefined) this.runId = run.id;
         unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
+        // Restarted empty: what the old stream held is gone for every node and every client
+        // alike, and everything in the new one is unheard, whatever its ids.
+        restarted = newRun && begunAnew(page, run.startedAfterMs);
+        if (restarted) this.lastHeard = undefined;
       }
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : !restarted && unheardTrimmed(page, cursor, unheardFromMs)
+          : !restarted && unheardTrimmed(page, laterOf(cursor, since), unheardFromMs)
             ? 'entries appended while this node was away were trimmed from the stream before it read them'
             : undefined;
       if (why !== undefined) {
-        if (page.lastId !== undefined && compareIds(page.lastId, cursor) > 0)
+        if (page.lastId !== undefined && (restarted || compareIds(page.lastId, since) > 0))
           this.lastHeard = page.lastId;
         this.options.onMissed(why);
         return 'missed';

@@ -43,6 +43,8 @@ function heldReader(stream: StreamEntry[]) {
   let holding = false;
   let runId = 'first-run';
   let nowMs = 2_000;
+  /** When this run of Redis began, by its clock. */
+  let startedAtMs = 0;
   /** Reads refused from now on (the reader's connection not back yet, or Redis refusing). */
   let refusing = 0;
   const page = (after: string, count: number) =>
@@ -86,7 +88,8 @@ function heldReader(stream: StreamEntry[]) {
       refusingInfo--;
       throw new Error('The client is offline');
     }
-    return `# Server\r\nrun_id:${runId}\r\n`;
+    const uptime = Math.floor((nowMs - startedAtMs) / 1000);
+    return `# Server\r\nrun_id:${runId}\r\nserver_time_usec:${nowMs * 1000}\r\nuptime_in_seconds:${uptime}\r\n`;
   };
   const reader = { multi, info };
   return {
@@ -98,7 +101,13 @@ function heldReader(stream: StreamEntry[]) {
     /** Redis restarted empty: a new run, a stream begun anew. */
     restart: () => {
       runId = `${runId}-again`;
+      startedAtMs = nowMs;
       stream.length = 0;
+    },
+    /** Redis restarted with its stream (persistence, or a replica taking over): a new run. */
+    restartKeeping: () => {
+      runId = `${runId}-again`;
+      startedAtMs = nowMs;
     },
     /** The next `calls` INFO calls fail. */
     refuseInfo: (calls: number) => {
@@ -189,6 +198,51 @@ describe('catching up while the subscriber loses its connection again', () => {
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'after the restart']);
     expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted empty with its clock behind the last entry heard: its new entries are delivered, read and heard', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    // The new run stamps its entries by a clock 500 ms behind the one the last entry heard
+    // was stamped by (another host, or a clock stepped back).
+    n.reading.at(500);
+    n.reading.restart();
+    n.stream.push(entry(5, 'after the restart', 600));
+    n.reading.at(700);
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    const later = entry(6, 'heard later', 800);
+    n.stream.push(later);
+    hearOn(n.channels, announcement(later));
+    expect(n.delivered).toEqual(['heard', 'after the restart', 'heard later']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted keeping its stream: what went in after the last entry heard is delivered once, nothing before it again', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.at(4_000);
+    n.reading.restartKeeping();
+    n.reading.at(5_000);
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.delivered).toEqual(['heard', 'while away']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted keeping its stream, entries appended during the outage trimmed: the node is told', async () => {
+    const n = await hearingNode(120_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'trimmed while away'), entry(3, 'left'));
+    n.stream.splice(0, 2);
+    n.reading.at(4_000);
+    n.reading.restartKeeping();
+    n.reading.at(5_000);
+    n.subscriber.back();
+    await waitUntil('told', async () => n.missed.length === 1, 3000);
+    expect(n.missed[0]).toContain('trimmed');
+    expect(n.delivered).toEqual(['heard']);
   });
 
   it("Redis's run id learned though the reader was not up at the start: a later restart is no gap", async () => {

@@ -11,9 +11,11 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Announcer,
+  begunAnew,
   parseAnnouncement,
   type RawEntry,
   RoomChannels,
+  runOf,
   trimStreamOlderThan,
 } from '../../src/cluster/room-channels.js';
 import type { RedisClient } from '../../src/redis/redis.js';
@@ -370,6 +372,20 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     await node.announce('after');
     await waitUntil('heard after', async () => node.delivered.includes('after'));
     expect(node.delivered).toEqual(['heard', 'after']);
+  });
+
+  it("a stream begun in this run of Redis is told from one kept from before it, by the run's start in INFO", async () => {
+    const run = await runOf(client);
+    expect(run?.id).toMatch(/^[0-9a-f]{40}$/);
+    const startedAfterMs = run?.startedAfterMs;
+    expect(startedAfterMs).toBeDefined();
+    await client.xAdd('this-run', '*', { uid: 'x', nsp: '/', type: '3', data: '{}' });
+    const firstId = (await client.xRange('this-run', '-', '+', { COUNT: 1 }))?.[0]?.id;
+    const page = { nowMs: 0, lastId: firstId, entries: [] };
+    expect(begunAnew({ ...page, firstId }, startedAfterMs)).toBe(true);
+    // An entry stamped before this Redis started was kept from an earlier run.
+    const before = `${Math.floor((startedAfterMs ?? 0) - 1)}-0`;
+    expect(begunAnew({ ...page, firstId: before }, startedAfterMs)).toBe(false);
   });
 
   it('a Redis that refuses INFO (a user without @dangerous commands, or INFO renamed): the catch-up still reads what went in meanwhile', async () => {
