@@ -483,6 +483,13 @@ export const TUNABLES = {
     reason:
       "Broadcasts a node appends to the stream and announces in one script call at most (all those of one turn of its event loop, in order): one Redis command for a message's broadcasts, or for a whole group commit's under load, while one call (Redis runs one at a time) stays a fraction of a millisecond.",
   },
+  subscriberQuietMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How long a node's subscriber may hear nothing before it sends Redis a PING; no answer within REDIS_COMMAND_TIMEOUT_MS and its connection is made anew, what went in meanwhile caught up. Every node's heartbeat is announced every 5 s, so a healthy subscriber rarely asks; a connection that drops everything without closing (a NAT or proxy on its path forgot it, the Redis behind its address was replaced) is otherwise noticed only when the kernel's keepalive gives up, about 11 minutes on Linux's defaults, while the node hears nothing from the others.",
+  },
   catchUpPageEntries: {
     value: 2_000,
     unit: 'entries',

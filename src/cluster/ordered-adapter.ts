@@ -187,6 +187,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       retryEveryMs: TUNABLES.catchUpRetryMs.value,
       retryForMs: TUNABLES.catchUpRetryForMs.value,
       subscribeWaitMs: options.subscribeWaitMs,
+      quietMs: TUNABLES.subscriberQuietMs.value,
       // Each socket here may have missed some of them: its transport is closed, so it comes
       // back and either recovers what it missed from the stream or, past that, is not
       // recovered and catches up over REST (as after any long absence).

@@ -211,8 +211,13 @@ export interface RoomChannelsOptions {
    * must learn they missed something (reconnect, to recover or catch up over REST).
    */
   onMissed(why: string): void;
-  /** How long a join waits for its room's subscription. */
+  /** How long a join waits for its room's subscription, and a quiet subscriber for its PING's answer. */
   subscribeWaitMs: number;
+  /**
+   * How long the subscriber may hear nothing before it is asked (a PING): unanswered, its
+   * connection is given up and made again. Unset: never asked.
+   */
+  quietMs?: number;
   /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
   wanted(raw: RawEntry): boolean;
   deliver(id: string, raw: RawEntry): void;
@@ -341,6 +346,11 @@ export class RoomChannels {
   private wake: (() => void) | undefined;
   private closed = false;
   private everReady = false;
+  /** When the subscriber last heard anything (monotonic ms). */
+  private heardAt = performance.now();
+  /** The common channel must be subscribed to again (the connection was made anew). */
+  private commonDropped = false;
+  private readonly quietCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly subscriber: RedisClient,
@@ -353,12 +363,53 @@ export class RoomChannels {
     subscriber.on('end', () => this.lost());
     subscriber.on('reconnecting', () => this.lost());
     subscriber.on('ready', () => {
+      this.heardAt = performance.now();
       // Before anything is heard again: a catch-up must hold what comes from here on.
       const resubscribed = this.resubscribe();
       if (this.everReady) void this.catchUp(resubscribed);
       else void this.learnRunId();
       this.everReady = true;
     });
+    const { quietMs } = options;
+    if (quietMs !== undefined) {
+      this.quietCheck = setInterval(() => void this.askIfQuiet(quietMs), quietMs / 2);
+      this.quietCheck.unref();
+    }
+  }
+
+  /**
+   * A subscriber that heard nothing for `quietMs` (every node's heartbeat is announced on
+   * the common channel every few seconds) is asked whether its connection still answers. A
+   * connection that a NAT or proxy on its path forgot, or whose Redis was replaced behind
+   * its address, drops everything without closing, and the kernel reports its end only
+   * after many minutes: unanswered, it is made anew, and what went in meanwhile is caught up.
+   */
+  private async askIfQuiet(quietMs: number): Promise<void> {
+    if (this.closed || !this.subscriber.isReady) return;
+    if (performance.now() - this.heardAt < quietMs) return;
+    const asked = performance.now();
+    const answered = await Promise.race([
+      this.subscriber.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) =>
+        setTimeout(resolve, this.options.subscribeWaitMs, false).unref(),
+      ),
+    ]);
+    if (answered) this.heardAt = Math.max(this.heardAt, asked);
+    else if (!this.closed && this.subscriber.isReady) this.connectAgain();
+  }
+
+  /** Gives the subscriber's connection up and makes a new one, every channel subscribed again. */
+  private connectAgain(): void {
+    // What was announced since it last heard anything may be lost.
+    this.lostAt ??= this.heardAt;
+    // A new connection subscribes to nothing by itself.
+    for (const state of this.followed.values()) state.subscribed = false;
+    this.commonDropped = true;
+    this.subscriber.destroy();
+    this.subscriber.connect().catch(() => undefined);
   }
 
   /**
@@ -381,6 +432,7 @@ export class RoomChannels {
   }
 
   private readonly listener = (payload: string) => {
+    this.heardAt = performance.now();
     if (this.held) this.held.push(payload);
     else this.hear(payload);
   };
@@ -434,13 +486,22 @@ export class RoomChannels {
   }
 
   /**
-   * Subscribes again to the rooms Redis has not confirmed: a SUBSCRIBE refused while the
+   * Subscribes again to the rooms Redis has not confirmed (and to the common channel, on a
+   * connection made anew): a SUBSCRIBE refused while the
    * subscriber was away (it refuses at once rather than queue) is not among the channels
    * the client subscribes to again by itself when it is back, and no later join of the
    * room asks again while its socket stays. Settles once Redis answered each.
    */
   private resubscribe(): Promise<void> {
     const waits: Promise<void>[] = [];
+    if (this.commonDropped) {
+      this.commonDropped = false;
+      waits.push(
+        this.subscriber.subscribe(this.options.commonChannel, this.listener).catch(() => {
+          this.commonDropped = true;
+        }),
+      );
+    }
     for (const [room, state] of this.followed) {
       if (state.subscribed) continue;
       this.subscribeTo(room, state);
@@ -596,6 +657,7 @@ export class RoomChannels {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.quietCheck);
     this.wake?.();
     this.followed.clear();
     await this.subscriber.close().catch(() => undefined);

@@ -7,8 +7,9 @@
  * the connection has answered nothing else meanwhile, every later one is stuck behind it:
  * all of them fail at once, in the order they were sent
  * (a broadcast delivered here after a room leave stays after it), and from then on every
- * command fails at once, without being sent, until the connection shows a sign of life
- * (a late answer to any command, or its loss: node-redis then reconnects by itself).
+ * command fails at once, without being sent, until Redis shows a sign of life (a late
+ * answer to any command, or a new connection ready: `reset()`; redis.ts makes one as soon
+ * as the watch finds the connection silent).
  * Callers fall back on that failure as they do on any other (limits in memory, presence
  * settled by the heartbeats, a broadcast delivered to this node's sockets only).
  *
@@ -18,6 +19,7 @@
  * A command that timed out may still be run by Redis when it wakes up: its late effect is
  * that of a slow command (a limit counted late, a broadcast delivered late elsewhere).
  */
+import { ErrorReply } from 'redis';
 
 export class RedisTimeoutError extends Error {
   constructor(timeoutMs: number) {
@@ -83,22 +85,26 @@ export class HangWatch {
           if (this.inFlight.delete(entry)) resolve(value);
         },
         (err: unknown) => {
-          this.lastAnswerAt = Date.now();
-          this.alive();
+          // Redis refusing the command is an answer; the connection lost or closed is not
+          // (a new connection's 'ready' says when Redis answers again).
+          if (err instanceof ErrorReply) {
+            this.lastAnswerAt = Date.now();
+            this.alive();
+          }
           if (this.inFlight.delete(entry)) reject(err);
         },
       );
     });
   }
 
-  /** Any answer, or error, from the connection: it is not silent (any more). */
+  /** Any answer from Redis, an error reply too: the connection is not silent (any more). */
   private alive(): void {
     if (!this.silent) return;
     this.silent = false;
     this.hooks.answered();
   }
 
-  /** The connection was lost or made again: what was silent is now node-redis's to report. */
+  /** A new connection is ready: what was silent is now node-redis's to report. */
   reset(): void {
     this.alive();
   }

@@ -144,11 +144,23 @@ export function connectRedis(
     }
   };
 
+  /**
+   * A connection silent past the timeout may be one that will never answer (a NAT or proxy
+   * on its path forgot it, the Redis behind the address was replaced) and whose end the
+   * kernel reports only after many minutes of retries: a new one is made at once. A Redis
+   * that is merely stopped answers the new one when it wakes, as it would the old.
+   */
+  const connectAgain = () => {
+    if (!raw.isReady) return;
+    raw.destroy();
+    raw.connect().catch(() => undefined);
+  };
   const watch = new HangWatch(timeoutMs, {
     hung: () => {
       lost = true;
       // Once per hang, whatever the last connection error was.
       onError(new RedisTimeoutError(timeoutMs));
+      connectAgain();
     },
     timedOut: () => options.onTimeout?.(),
     answered: () => void returned(),

@@ -11,6 +11,7 @@ import { budgetLimiter } from '../../src/limits/rate-limiter.js';
 import { RedisPresence } from '../../src/presence/redis-presence.js';
 import { RedisTimeoutError } from '../../src/redis/hang-watch.js';
 import { connectRedis, type Redis } from '../../src/redis/redis.js';
+import { type DroppingProxy, droppingProxy } from '../helpers/dropping-proxy.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
 
@@ -131,3 +132,42 @@ describe.skipIf(!redisServerInstalled())('a Redis that hangs', () => {
     }
   });
 });
+
+describe.skipIf(!redisServerInstalled())(
+  'a connection to Redis that drops everything without closing',
+  () => {
+    let server: PrivateRedis;
+    let proxy: DroppingProxy;
+    let redis: Redis;
+    let returns = 0;
+    beforeAll(async () => {
+      server = await privateRedis();
+      proxy = await droppingProxy({ host: '127.0.0.1', port: server.port });
+      redis = connectRedis(proxy.url, () => {}, { commandTimeoutMs: TIMEOUT_MS });
+      redis.onReturn(async () => {
+        returns++;
+      });
+      await redis.ready;
+    });
+    afterAll(async () => {
+      await redis?.close();
+      await proxy?.close();
+      await server?.stop();
+    });
+
+    it('is given up once it has answered nothing for the timeout: a new connection is made, and the node is up again', async () => {
+      const key = `k-${randomUUID()}`;
+      await redis.client.set(key, '1');
+      const before = proxy.connections();
+      proxy.dropExisting();
+      const silent = await timed(() => redis.client.get(key));
+      expect(silent.result).toBeInstanceOf(RedisTimeoutError);
+      // Redis itself answers on a new connection; the dropped one would be noticed only
+      // when the kernel gives up on it, many minutes later.
+      await waitUntil('up again', async () => (await redis.probe()) === 'up', 5000);
+      expect(proxy.connections()).toBe(before + 1);
+      expect(returns).toBe(1);
+      expect(await redis.client.get(key)).toBe('1');
+    });
+  },
+);

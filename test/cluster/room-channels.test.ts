@@ -21,6 +21,7 @@ import {
 import type { RedisClient } from '../../src/redis/redis.js';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
+import { droppingProxy } from '../helpers/dropping-proxy.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
@@ -372,6 +373,55 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     await node.announce('after');
     await waitUntil('heard after', async () => node.delivered.includes('after'));
     expect(node.delivered).toEqual(['heard', 'after']);
+  });
+
+  it("a subscriber whose connection drops everything without closing is asked once it has been quiet, made anew, and catches up: a room's broadcasts are heard again", async () => {
+    const proxy = await droppingProxy({ host: '127.0.0.1', port: redis.port });
+    const subscriber = createClient({ url: proxy.url });
+    subscriber.on('error', () => {});
+    const delivered: string[] = [];
+    const missed: string[] = [];
+    const channels = new RoomChannels(subscriber, client, {
+      commonChannel: 'dropped#common',
+      channelOf: (room) => `dropped#${room}`,
+      stream: 'dropped',
+      catchUpPageEntries: 100,
+      retainedMs: 120_000,
+      subscribeWaitMs: 300,
+      quietMs: 400,
+      retryEveryMs: 50,
+      retryForMs: 1000,
+      wanted: () => true,
+      deliver: (_id, raw) => delivered.push(raw.data ?? ''),
+      onMissed: (why) => missed.push(why),
+    });
+    started.push(channels);
+    try {
+      await channels.start();
+      await channels.follow('room');
+      const announcer = new Announcer(client, 'dropped', 1000, 100);
+      const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
+      await announcer.append('dropped#room', raw('heard'));
+      await waitUntil('heard', async () => delivered.includes('heard'));
+
+      proxy.dropExisting();
+      await announcer.append('dropped#room', raw('while dropped'));
+      await waitUntil('caught up', async () => delivered.includes('while dropped'), 5000);
+      expect(proxy.connections()).toBe(2);
+      await announcer.append('dropped#room', raw('on the new connection'));
+      await announcer.append('dropped#common', raw('on the common channel'));
+      await waitUntil('heard on the new connection', async () => delivered.length === 4, 5000);
+      expect(delivered).toEqual([
+        'heard',
+        'while dropped',
+        'on the new connection',
+        'on the common channel',
+      ]);
+      expect(missed).toEqual([]);
+    } finally {
+      await channels.close();
+      await proxy.close();
+    }
   });
 
   it("a stream begun in this run of Redis is told from one kept from before it, by the run's start in INFO", async () => {
