@@ -39,6 +39,7 @@ export type ConsoleKey =
   | 'previewImage'
   | 'previewFile'
   | 'waitingFor'
+  | 'waitingJustNow'
   | 'unreadCount'
   | 'userOnline'
   | 'userOffline'
@@ -157,6 +158,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Image',
     previewFile: 'File',
     waitingFor: 'waiting {time}',
+    waitingJustNow: 'just now',
     unreadCount: 'Unread: {count}',
     userOnline: 'online',
     userOffline: 'offline',
@@ -283,6 +285,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Изображение',
     previewFile: 'Файл',
     waitingFor: 'ждёт {time}',
+    waitingJustNow: 'только что',
     unreadCount: 'Непрочитанных: {count}',
     userOnline: 'в сети',
     userOffline: 'не в сети',
@@ -409,6 +412,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Rasm',
     previewFile: 'Fayl',
     waitingFor: '{time} kutmoqda',
+    waitingJustNow: 'hozirgina',
     unreadCount: 'Oʻqilmagan: {count}',
     userOnline: 'onlayn',
     userOffline: 'oflayn',
