@@ -75,6 +75,9 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
     // The widget asks; the user answers with the keyboard alone.
     const prompt = widget.locator('[data-testid=rating]');
     await prompt.waitFor();
+    // Said once, beside the rating: the header no longer repeats it.
+    const panel = (await widget.locator('.panel').textContent()) ?? '';
+    expect(panel.split('This chat is closed.').length - 1).toBe(1);
     expect(await prompt.locator('legend').textContent()).toBe('How was your chat?');
     const send = prompt.locator('button[type=submit]');
     expect(await send.isDisabled()).toBe(true);
