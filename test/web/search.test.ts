@@ -211,6 +211,29 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     },
   );
 
+  it.each(['en', 'ru', 'uz'])(
+    'shows the whole placeholder in a 340 px wide console and a 340 px sidebar (%s)',
+    async (lang) => {
+      const page = await superadmin(lang);
+      // The placeholder's width in the box's font, against the room the box gives text.
+      const room = () =>
+        page.locator('#search-q').evaluate((box: HTMLInputElement) => {
+          const style = getComputedStyle(box);
+          const pen = document.createElement('canvas').getContext('2d');
+          if (!pen) return -1;
+          pen.font = style.font;
+          const inside =
+            box.clientWidth -
+            Number.parseFloat(style.paddingLeft) -
+            Number.parseFloat(style.paddingRight);
+          return inside - pen.measureText(box.placeholder).width;
+        });
+      expect(await room()).toBeGreaterThanOrEqual(0);
+      await page.setViewportSize({ width: 340, height: 740 });
+      expect(await room()).toBeGreaterThanOrEqual(0);
+    },
+  );
+
   it('shows one panel at a time: Replies over search results closes them, a search over Replies covers it', async () => {
     const page = await superadmin('en');
     const replies = page.locator('button[data-tab=replies]');
