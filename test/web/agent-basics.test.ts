@@ -10,10 +10,10 @@ import type { RunningServer } from '../../src/server.js';
 import { common } from '../../web/shared/i18n/common.js';
 import { translator } from '../../web/shared/i18n/index.js';
 import { dayLabel } from '../../web/shared/timeline.js';
-import { request, startTestServer, succeeded } from '../helpers/server.js';
+import { startTestServer } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { seriousViolations } from './support.js';
+import { openChatWithMessages, seriousViolations } from './support.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const TASHKENT = 'Asia/Tashkent';
@@ -63,27 +63,17 @@ describe.skipIf(!chromiumAvailable)('an agent reading and handing over a chat', 
     const a = await agent(anna, { lang: 'en', timezoneId: TASHKENT, clockAt: annaNow });
     const b = await agent(boris, { lang: 'ru', timezoneId: 'America/New_York' });
 
-    const user = { userId: 'user-basics', userName: 'Dilnoza' };
-    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
-    const sent = await request(server, 'POST /api/messages', {
-      body: {
-        chatId: chat._id,
-        senderId: user.userId,
-        senderType: 'user',
-        senderName: user.userName,
-        content: 'My transfer to card *4242 is stuck',
-      },
-    });
-    expect(sent.status).toBe(200);
-    const { createdAt } = succeeded(sent).message;
+    const user = { id: 'user-basics', name: 'Dilnoza' };
+    const { chatId, say } = await openChatWithMessages(server, user, []);
+    const { createdAt } = await say('My transfer to card *4242 is stuck');
 
     // Boris (Russian, New York, today): a "Сегодня" separator above the message.
-    await b.locator(`.chat-item[data-chat-id="${chat._id}"]`).click();
+    await b.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     await b.locator('.msg[data-seq="1"]').waitFor();
     expect(await b.locator('.messages .day').allTextContents()).toEqual(['Сегодня']);
 
     // Anna (English, Tashkent, three days on): the separator and the message carry the date.
-    await a.locator(`.chat-item[data-chat-id="${chat._id}"]`).click();
+    await a.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     await a.locator('.msg[data-seq="1"]').waitFor();
     const expectedDay = dayLabel(
       createdAt,
@@ -133,11 +123,11 @@ describe.skipIf(!chromiumAvailable)('an agent reading and handing over a chat', 
     for (const refused of ['#reply', '.chat__actions', '.messages', '.messages__older']) {
       expect(await a.locator(refused).count(), refused).toBe(0);
     }
-    expect(await a.locator(`.chat-item[data-chat-id="${chat._id}"]`).count()).toBe(0);
+    expect(await a.locator(`.chat-item[data-chat-id="${chatId}"]`).count()).toBe(0);
 
     // Boris has it, and may answer.
     await b.click('[data-tab=mine]');
-    await b.locator(`.chat-item[data-chat-id="${chat._id}"]`).click();
+    await b.locator(`.chat-item[data-chat-id="${chatId}"]`).click();
     await b.locator('#reply').fill('Борис: платёж прошёл.');
     await b.locator('#reply').press('Enter');
     await b

@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { fetchHistory, fetchUserChats } from '../helpers/flows.js';
 import { itemAt } from '../helpers/lists.js';
-import { api, request, startTestServer, succeeded } from '../helpers/server.js';
+import { startTestServer, succeeded } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, startHostPage } from './support.js';
+import { freePort, type HostPage, openChatWithMessages, startHostPage } from './support.js';
 
 const RLO = '\u202E';
 const NAME = `Mallory${RLO}gnp.exe`;
@@ -72,18 +72,7 @@ describe.skipIf(!chromiumAvailable)('bidirectional controls in names and texts',
     host = await startHostPage(chatOrigin, { 'user-id': user.id, 'user-name': user.name }, 'en');
     const env = { PORT: String(port), CORS_ORIGIN: `${host.origin},${chatOrigin}` };
     server = await startTestServer(db.config, env);
-    const opened = await request(server, 'POST /api/chats', {
-      body: { userId: user.id, userName: user.name },
-    });
-    const chatId = succeeded(opened).chat._id;
-    const sent = await api(server, 'POST', '/api/messages', {
-      chatId,
-      senderId: user.id,
-      senderType: 'user',
-      senderName: user.name,
-      content: TEXT,
-    });
-    expect(sent.status).toBe(200);
+    const { chatId } = await openChatWithMessages(server, user, [TEXT]);
     await server.close();
     const file = new Database(db.config.path);
     file.prepare('UPDATE chats SET userName = ? WHERE id = ?').run(NAME, chatId);

@@ -10,7 +10,7 @@ import { api, startTestServer } from '../helpers/server.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, startHostPage, until } from './support.js';
+import { freePort, type HostPage, openChatWithMessages, startHostPage, until } from './support.js';
 
 interface StateMessage {
   type: 'fastorika:state';
@@ -86,23 +86,7 @@ describe.skipIf(!chromiumAvailable)('the console and the admin panel that frames
 
     // A user writes: the chat waits in the queue; taken by this admin, its unread counts.
     const userAuth = bearer(await signToken(user.id, 'user', user.name));
-    const opened = await api(
-      server,
-      'POST',
-      '/api/chats',
-      { userId: user.id, userName: user.name },
-      userAuth,
-    );
-    const chatId = (opened.body.chat as { _id: string })._id;
-    const say = (content: string) =>
-      api(
-        server,
-        'POST',
-        '/api/messages',
-        { chatId, senderId: user.id, senderType: 'user', senderName: user.name, content },
-        userAuth,
-      );
-    await say('Hello?');
+    const { chatId, say } = await openChatWithMessages(server, user, ['Hello?'], userAuth.headers);
     await until(
       'the panel hears one chat waiting',
       async () => (await lastState(panel))?.waiting === 1,

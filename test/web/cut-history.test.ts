@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/server.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { freePort, type HostPage, startHostPage } from './support.js';
+import { freePort, type HostPage, openChatWithMessages, startHostPage } from './support.js';
 
 describe.skipIf(!chromiumAvailable)('a history page cut at the byte budget', () => {
   let browser: Browser;
@@ -36,22 +36,14 @@ describe.skipIf(!chromiumAvailable)('a history page cut at the byte budget', () 
   });
 
   it('offers and loads the messages older than the cut', async () => {
-    const opened = await api(server, 'POST', '/api/chats', { userId, userName: 'Long' });
-    const chatId = (opened.body.chat as { _id: string })._id;
     // Two short messages, then 20 of control characters (~60 KB of JSON each): 22 in all,
     // fewer than the widget's page of 50, but over the budget together.
     const texts = ['first words', 'second words'];
-    for (let i = 0; i < 22; i++) {
-      const content = texts[i] ?? '\u0001'.repeat(LIMITS.contentChars);
-      const sent = await api(server, 'POST', '/api/messages', {
-        chatId,
-        senderId: userId,
-        senderType: 'user',
-        senderName: 'Long',
-        content,
-      });
-      expect(sent.status).toBe(200);
-    }
+    const contents = Array.from(
+      { length: 22 },
+      (_, i) => texts[i] ?? '\u0001'.repeat(LIMITS.contentChars),
+    );
+    const { chatId } = await openChatWithMessages(server, { id: userId, name: 'Long' }, contents);
     const firstPage = await api(server, 'GET', `/api/messages/${chatId}?limit=50`);
     const firstSeq = (firstPage.body.messages as Array<{ seq: number }>)[0]?.seq ?? 1;
     expect(firstSeq).toBeGreaterThan(2);

@@ -5,7 +5,7 @@
  * and Russian must stay exactly what Intl writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitedFor } from '../../web/console/format.js';
+import { waitedFor, waitingWords } from '../../web/console/format.js';
 import {
   bucketLabel,
   bucketTick,
@@ -17,6 +17,7 @@ import {
 import { formatSize } from '../../web/shared/attachments.js';
 import { formatDate } from '../../web/shared/dates.js';
 import { common } from '../../web/shared/i18n/common.js';
+import { consoleStrings } from '../../web/shared/i18n/console.js';
 import { type Lang, translator } from '../../web/shared/i18n/index.js';
 import { dayLabel, fullTime, messageTime, type ReaderClock } from '../../web/shared/timeline.js';
 import { openingWords, waitWords } from '../../web/widget/desk.js';
@@ -156,6 +157,23 @@ describe("the console's queue and files", () => {
       en: '2 hr',
       ru: '2 ч',
       uz: '2 soat',
+    });
+  });
+
+  it('says a chat that has just arrived came just now, not that it waited 0 minutes', () => {
+    const words = (since: string) =>
+      each((lang) => waitingWords(since, NOW, lang, translator(consoleStrings, lang)));
+    expect(words('2026-11-30T04:04:30Z')).toEqual({
+      en: 'just now',
+      ru: 'только что',
+      uz: 'hozirgina',
+    });
+    // A chat stamped ahead of this browser's clock has also just arrived.
+    expect(words('2026-11-30T04:05:20Z')).toEqual(words('2026-11-30T04:04:30Z'));
+    expect(words('2026-11-30T04:04:00Z')).toEqual({
+      en: 'waiting 1 min',
+      ru: 'ждёт 1 мин',
+      uz: '1 daq. kutmoqda',
     });
   });
 

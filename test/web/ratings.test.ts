@@ -75,6 +75,19 @@ describe.skipIf(!chromiumAvailable)('a rating given in the widget, shown in the 
     // The widget asks; the user answers with the keyboard alone.
     const prompt = widget.locator('[data-testid=rating]');
     await prompt.waitFor();
+    // Said once, beside the rating: the header no longer repeats it.
+    const panel = (await widget.locator('.panel').textContent()) ?? '';
+    expect(panel.split('This chat is closed.').length - 1).toBe(1);
+    // A phone on its side: the closed chat's part scrolls inside the panel, where its
+    // transcript and new-chat buttons were cut off below the panel's edge, out of reach.
+    await shop.setViewportSize({ width: 800, height: 360 });
+    const bottoms = await widget.locator('.panel').evaluate((el) => {
+      const closedPart = el.querySelector('.panel__closed')?.getBoundingClientRect();
+      return { panel: el.getBoundingClientRect().bottom, closed: closedPart?.bottom ?? -1 };
+    });
+    expect(bottoms.closed).toBeGreaterThan(0);
+    expect(bottoms.closed).toBeLessThanOrEqual(bottoms.panel);
+    await shop.setViewportSize({ width: 360, height: 740 });
     expect(await prompt.locator('legend').textContent()).toBe('How was your chat?');
     const send = prompt.locator('button[type=submit]');
     expect(await send.isDisabled()).toBe(true);

@@ -294,6 +294,20 @@ describe.skipIf(!chromiumAvailable)('the Reports page', () => {
       expect(durations.length).toBeGreaterThan(6);
       for (const text of durations) expect(units).toContain(text.replace(/^\d+([.,]\d)?/, '{n}'));
 
+      // Chromium writes a date input in the browser's locale (en-US here) whatever its
+      // lang: the picked date is also written in the page's words beside it.
+      for (const name of ['from', 'to']) {
+        expect(await page.locator(`input[name=${name}]`).getAttribute('lang')).toBe(lang);
+      }
+      await page.locator('input[name=to]').fill('2026-12-01');
+      expect(await page.locator('[data-date-words=to]').textContent()).toBe(
+        { ru: '1 декабря 2026 г.', uz: '1-dekabr, 2026' }[lang],
+      );
+      await page.locator('input[name=to]').fill('2026-12-31');
+      expect(await page.locator('[data-date-words=to]').textContent()).toBe(
+        { ru: '31 декабря 2026 г.', uz: '31-dekabr, 2026' }[lang],
+      );
+
       const from = await page.locator('input[name=from]').inputValue();
       const days = [0, 1, 2, 3, 4, 5, 6].map((n) =>
         Array.from({ length: n }).reduce<string>((day) => addDay(day), from),

@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/server.js';
 import { request, startTestServer, succeeded } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { chromiumAvailable, launchChromium } from './chromium.js';
-import { seriousViolations } from './support.js';
+import { openChatWithMessages, seriousViolations } from './support.js';
 
 describe.skipIf(!chromiumAvailable)('search in the console', () => {
   let browser: Browser;
@@ -42,28 +42,15 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
   }
 
   it('finds a transaction id and opens the chat at that message', async () => {
-    const user = { userId: 'user-search', userName: 'Malika' };
-    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
-    const say = async (content: string) =>
-      expect(
-        (
-          await request(server, 'POST /api/messages', {
-            body: {
-              chatId: chat._id,
-              senderId: user.userId,
-              senderType: 'user',
-              senderName: user.userName,
-              content,
-            },
-          })
-        ).status,
-      ).toBe(200);
-    await say('Hello');
-    await say('My payment <b>88812734</b> did not arrive, please check');
-    for (let i = 0; i < 120; i++) await say(`later message ${i}`);
+    const user = { id: 'user-search', name: 'Malika' };
+    const { chatId } = await openChatWithMessages(server, user, [
+      'Hello',
+      'My payment <b>88812734</b> did not arrive, please check',
+      ...Array.from({ length: 120 }, (_, i) => `later message ${i}`),
+    ]);
     const closed = await request(server, 'PATCH /api/chats/:chatId/close', {
-      params: { chatId: chat._id },
-      body: { userId: user.userId },
+      params: { chatId },
+      body: { userId: user.id },
     });
     expect(closed.status).toBe(200);
 
@@ -141,18 +128,9 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
   });
 
   it("dates a result in the console's language, apart from the customer's name", async () => {
-    const user = { userId: 'user-search-ru', userName: 'Ravshan' };
-    const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
-    const sent = await request(server, 'POST /api/messages', {
-      body: {
-        chatId: chat._id,
-        senderId: user.userId,
-        senderType: 'user',
-        senderName: user.userName,
-        content: 'Перевод 55501234 не дошёл',
-      },
-    });
-    const { message } = succeeded(sent);
+    const user = { id: 'user-search-ru', name: 'Ravshan' };
+    const { say } = await openChatWithMessages(server, user, []);
+    const message = await say('Перевод 55501234 не дошёл');
 
     // A Russian console in an American browser: the date is Russian, as the rest of the page.
     const page = await superadmin('ru');
@@ -175,25 +153,17 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
   it.each(['ru', 'uz'])(
     'keeps the query readable beside Close search, and marks where a snippet was cut (%s)',
     async (lang) => {
-      const user = { userId: `user-search-cut-${lang}`, userName: 'Nodira' };
-      const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
+      const user = { id: `user-search-cut-${lang}`, name: 'Nodira' };
       const before = 'Здравствуйте, пишу вам уже третий раз по поводу одного и того же платежа';
       const after = 'его так и не зачислили на карту, хотя банк говорит, что деньги ушли вовремя';
-      const sent = await request(server, 'POST /api/messages', {
-        body: {
-          chatId: chat._id,
-          senderId: user.userId,
-          senderType: 'user',
-          senderName: user.userName,
-          content: `${before} 77712345 ${after}, ${after}`,
-        },
-      });
-      expect(sent.status).toBe(200);
+      const { chatId } = await openChatWithMessages(server, user, [
+        `${before} 77712345 ${after}, ${after}`,
+      ]);
 
       const page = await superadmin(lang);
       await page.locator('#search-q').fill('77712345');
       await page.locator('#search-q').press('Enter');
-      const result = page.locator(`.search-result[data-chat-id="${chat._id}"]`);
+      const result = page.locator(`.search-result[data-chat-id="${chatId}"]`);
       await result.waitFor();
       // Cut at a character count on both sides, mid-word: said with an ellipsis each side.
       const snippet = (await result.locator('.search-result__snippet').textContent()) ?? '';
@@ -208,6 +178,29 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
       expect((close?.x ?? 0) + (close?.width ?? 0)).toBeLessThanOrEqual(
         (sidebar?.x ?? 0) + (sidebar?.width ?? 0),
       );
+    },
+  );
+
+  it.each(['en', 'ru', 'uz'])(
+    'shows the whole placeholder in a 340 px wide console and a 340 px sidebar (%s)',
+    async (lang) => {
+      const page = await superadmin(lang);
+      // The placeholder's width in the box's font, against the room the box gives text.
+      const room = () =>
+        page.locator('#search-q').evaluate((box: HTMLInputElement) => {
+          const style = getComputedStyle(box);
+          const pen = document.createElement('canvas').getContext('2d');
+          if (!pen) return -1;
+          pen.font = style.font;
+          const inside =
+            box.clientWidth -
+            Number.parseFloat(style.paddingLeft) -
+            Number.parseFloat(style.paddingRight);
+          return inside - pen.measureText(box.placeholder).width;
+        });
+      expect(await room()).toBeGreaterThanOrEqual(0);
+      await page.setViewportSize({ width: 340, height: 740 });
+      expect(await room()).toBeGreaterThanOrEqual(0);
     },
   );
 

@@ -10,9 +10,13 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
 import { LANGS } from '../../web/shared/i18n/index.js';
-import { request, succeeded } from '../helpers/server.js';
 import { chromiumAvailable } from './chromium.js';
-import { browserAndServer, seriousViolations } from './support.js';
+import {
+  browserAndServer,
+  type Customer,
+  openChatWithMessages,
+  seriousViolations,
+} from './support.js';
 
 const WIDTH = 1366;
 const HEIGHT = 650;
@@ -20,20 +24,9 @@ const HEIGHT = 650;
 const TIMELINE_MIN_PX = 300;
 
 /** A chat of `user`'s holding 30 of their messages: more than any window shows at once. */
-async function chatOfThirty(server: RunningServer, user: { userId: string; userName: string }) {
-  const { chat } = succeeded(await request(server, 'POST /api/chats', { body: user }));
-  for (let i = 0; i < 30; i++) {
-    const sent = await request(server, 'POST /api/messages', {
-      body: {
-        chatId: chat._id,
-        senderId: user.userId,
-        senderType: 'user',
-        senderName: user.userName,
-        content: `message ${i}`,
-      },
-    });
-    expect(sent.status).toBe(200);
-  }
+async function chatOfThirty(server: RunningServer, user: Customer) {
+  const contents = Array.from({ length: 30 }, (_, i) => `message ${i}`);
+  await openChatWithMessages(server, user, contents);
 }
 
 /** Signs in at `url` as a superadmin and opens `userName`'s chat, once its messages show. */
@@ -53,7 +46,7 @@ describe.skipIf(!chromiumAvailable)('the console in a 1366 × 650 window', () =>
   it.each(LANGS)(
     "gives a superadmin's open chat %s a timeline of 300 px or more, the composer in view",
     async (lang) => {
-      const user = { userId: `short-${lang}`, userName: 'Gulnora' };
+      const user = { id: `short-${lang}`, name: 'Gulnora' };
       await chatOfThirty(web.server, user);
       const context = await web.browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
       try {
@@ -62,7 +55,7 @@ describe.skipIf(!chromiumAvailable)('the console in a 1366 × 650 window', () =>
           page,
           `${web.server.url}/console?lang=${lang}`,
           `short-admin-${lang}`,
-          user.userName,
+          user.name,
         );
         const timeline = await page.locator('.chat .messages').boundingBox();
         expect(timeline?.height ?? 0).toBeGreaterThanOrEqual(TIMELINE_MIN_PX);
@@ -97,7 +90,7 @@ describe.skipIf(!chromiumAvailable)('the console on a phone', () => {
   ])(
     'gives an open chat $lang at $width × $height most of a screen of conversation, the composer a scroll away',
     async ({ lang, width, height }) => {
-      const user = { userId: `phone-${lang}-${width}`, userName: 'Dilnoza' };
+      const user = { id: `phone-${lang}-${width}`, name: 'Dilnoza' };
       await chatOfThirty(web.server, user);
       const context = await web.browser.newContext({ viewport: { width, height } });
       try {
@@ -106,7 +99,7 @@ describe.skipIf(!chromiumAvailable)('the console on a phone', () => {
           page,
           `${web.server.url}/console?lang=${lang}`,
           `phone-admin-${lang}-${width}`,
-          user.userName,
+          user.name,
         );
         const timeline = await page.locator('.chat .messages').boundingBox();
         // It was 24 px upright: the frame's rows took the rest of a screen-high console.

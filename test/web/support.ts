@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { RunningServer } from '../../src/server.js';
-import { startTestServer } from '../helpers/server.js';
+import { request, startTestServer, succeeded } from '../helpers/server.js';
 import { ensureWebBuilt } from './build.js';
 import { launchChromium } from './chromium.js';
 
@@ -228,4 +228,51 @@ export function browserAndServer(env: Record<string, string> = {}): {
       return started(server, 'the server');
     },
   };
+}
+
+/** A customer, as the REST calls that write for them name them. */
+export interface Customer {
+  id: string;
+  name: string;
+}
+
+/**
+ * A customer's chat opened over REST with `contents` posted in it as their messages, in
+ * order (failing on any refusal): the queue most tests start from. `say` posts one more.
+ * `headers` carry the customer's token where the server wants one.
+ */
+export async function openChatWithMessages(
+  server: { url: string },
+  customer: Customer,
+  contents: readonly string[],
+  headers: Record<string, string> = {},
+) {
+  const { chat } = succeeded(
+    await request(
+      server,
+      'POST /api/chats',
+      { body: { userId: customer.id, userName: customer.name } },
+      headers,
+    ),
+  );
+  const say = async (content: string) => {
+    const sent = await request(
+      server,
+      'POST /api/messages',
+      {
+        body: {
+          chatId: chat._id,
+          senderId: customer.id,
+          senderType: 'user',
+          senderName: customer.name,
+          content,
+        },
+      },
+      headers,
+    );
+    return succeeded(sent).message;
+  };
+  const messages = [];
+  for (const content of contents) messages.push(await say(content));
+  return { chatId: chat._id, messages, say };
 }

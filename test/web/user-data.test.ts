@@ -9,11 +9,10 @@ import { readFile } from 'node:fs/promises';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASED_TEXT } from '../../src/schemas/vocabulary.js';
-import { api } from '../helpers/server.js';
 import { bearer, signToken } from '../helpers/tokens.js';
 import { chromiumAvailable } from './chromium.js';
 import { type JwtDesk, startJwtDesk } from './jwt-desk.js';
-import { seriousViolations } from './support.js';
+import { openChatWithMessages, seriousViolations } from './support.js';
 
 async function downloaded(page: Page, click: () => Promise<void>) {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -35,28 +34,12 @@ describe.skipIf(!chromiumAvailable)('export and erasure in the console', () => {
 
   it('the superadmin exports the user, then erases them after confirming; an admin sees neither', async () => {
     const userAuth = { headers: bearer(await signToken(user.id, 'user', user.name)).headers };
-    const opened = await api(
+    const { chatId } = await openChatWithMessages(
       desk.server,
-      'POST',
-      '/api/chats',
-      { userId: user.id, userName: user.name },
-      userAuth,
+      user,
+      ['My passport number is AB1234567'],
+      userAuth.headers,
     );
-    const chatId = (opened.body.chat as { _id: string })._id;
-    const sent = await api(
-      desk.server,
-      'POST',
-      '/api/messages',
-      {
-        chatId,
-        senderId: user.id,
-        senderType: 'user',
-        senderName: user.name,
-        content: 'My passport number is AB1234567',
-      },
-      userAuth,
-    );
-    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
 
     // An admin: the chat, but no export or erasure.
     const admin = await desk.consoleAs({ id: 'admin-plain', name: 'Aziz' }, 'admin');

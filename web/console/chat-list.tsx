@@ -4,7 +4,7 @@ import type { Lang, Translate } from '../shared/i18n/index.js';
 import type { Chat } from '../shared/types.js';
 import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { useNow } from '../shared/use-page.js';
-import { previewWords, waitedFor } from './format.js';
+import { previewWords, waitingWords } from './format.js';
 import { LabelChips } from './label-editor.js';
 import { RatingStars } from './rating.js';
 
@@ -56,7 +56,7 @@ export function ChatList({ chats, selected, onSelect, empty, c, lang, label }: P
             <LabelChips labels={chat.labels} />
             <span class="chat-item__meta">
               {chat.status === 'waiting'
-                ? c('waitingFor', { time: waitedFor(chat.createdAt, now, lang) })
+                ? waitingWords(chat.createdAt, now, lang, c)
                 : chat.assignedAdminName
                   ? sentence(c('assignedTo'), { name: chat.assignedAdminName })
                   : c(chat.status === 'closed' ? 'statusClosed' : 'statusActive')}

@@ -8,10 +8,25 @@ import type { Lang, Translate } from '../shared/i18n/index.js';
 import { formatDuration } from '../shared/numbers.js';
 
 export function waitedFor(since: string, now: number, lang: Lang): string {
-  const minutes = Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
+  const minutes = minutesSince(since, now);
   return minutes < 60
     ? formatDuration(minutes, 'minute', lang, 'short')
     : formatDuration(Math.floor(minutes / 60), 'hour', lang, 'short');
+}
+
+/**
+ * A waiting chat's line in the queue: "waiting 5 min", or "just now" in its first minute,
+ * where "waiting 0 min" read as if the count were broken.
+ */
+export function waitingWords(since: string, now: number, lang: Lang, c: Translate<ConsoleKey>) {
+  return minutesSince(since, now) < 1
+    ? c('waitingJustNow')
+    : c('waitingFor', { time: waitedFor(since, now, lang) });
+}
+
+/** Whole minutes from `since` to `now`; 0 for a `since` ahead of this browser's clock. */
+function minutesSince(since: string, now: number): number {
+  return Math.max(0, Math.floor((now - Date.parse(since)) / 60_000));
 }
 
 /** An agent's load against their maximum, "3 / 5": the same in every language. */

@@ -255,10 +255,10 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const place = chat && queue?.chatId === chat._id && !chat.assignedAdminName ? queue : undefined;
   // No token on a server that wants one (the page's mistake): the chat is not available
   // here, and that is all the panel says; no invitation to write, no box that cannot send.
-  const status = noToken
-    ? undefined
-    : closed
-      ? t('chatClosed')
+  // A closed chat is said once, above its rating (.panel__closed), not here as well.
+  const status =
+    noToken || closed
+      ? undefined
       : chat?.assignedAdminName
         ? sentence(w('talkingTo'), { name: chat.assignedAdminName })
         : place?.position

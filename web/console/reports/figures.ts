@@ -23,6 +23,17 @@ function wordsOf(lang: Lang): Translate<ReportKey> {
 }
 
 /**
+ * A picked calendar date (`YYYY-MM-DD`) in the admin's words — "1 декабря 2026 г.",
+ * "1-dekabr, 2026" — since Chromium writes a date input in its own locale, whatever the
+ * page's `lang`; '' for what is not a date.
+ */
+export function dateWords(date: string, lang: Lang): string {
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(at)) return '';
+  return formatDate(at, lang, 'UTC', { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/**
  * A duration in seconds, shortest readable unit: `45 sec`, `12.5 min`, `2.3 hr`, `3 days`
  * (Uzbek: `12,5 daq.`, where Chromium's Intl wrote "26 sec").
  */

@@ -18,6 +18,7 @@ import {
   COUNT_STEPS,
   count,
   DURATION_STEPS,
+  dateWords,
   duration,
   SCORE_STEPS,
   score,
@@ -393,18 +394,26 @@ export function ReportsPage({ api, lang, r }: Props) {
           <input
             type="date"
             name="from"
+            lang={lang}
             value={draft.from}
             onInput={(e) => set({ from: e.currentTarget.value })}
           />
+          <span class="reports__date-words" data-date-words="from">
+            {dateWords(draft.from, lang)}
+          </span>
         </label>
         <label>
           {r('to')}
           <input
             type="date"
             name="to"
+            lang={lang}
             value={draft.to}
             onInput={(e) => set({ to: e.currentTarget.value })}
           />
+          <span class="reports__date-words" data-date-words="to">
+            {dateWords(draft.to, lang)}
+          </span>
         </label>
         <label>
           {r('timezone')}

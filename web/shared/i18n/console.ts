@@ -39,6 +39,7 @@ export type ConsoleKey =
   | 'previewImage'
   | 'previewFile'
   | 'waitingFor'
+  | 'waitingJustNow'
   | 'unreadCount'
   | 'userOnline'
   | 'userOffline'
@@ -157,6 +158,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Image',
     previewFile: 'File',
     waitingFor: 'waiting {time}',
+    waitingJustNow: 'just now',
     unreadCount: 'Unread: {count}',
     userOnline: 'online',
     userOffline: 'offline',
@@ -235,7 +237,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     customerTitle: 'Customer',
     customerTransactions: 'Recent transactions',
     searchLabel: 'Search messages, ids and customers',
-    searchPlaceholder: 'Transaction id, words, customer name…',
+    searchPlaceholder: 'Id, words or name',
     searchSubmit: 'Search',
     searchClear: 'Close search',
     searchResults: 'Search results',
@@ -283,6 +285,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Изображение',
     previewFile: 'Файл',
     waitingFor: 'ждёт {time}',
+    waitingJustNow: 'только что',
     unreadCount: 'Непрочитанных: {count}',
     userOnline: 'в сети',
     userOffline: 'не в сети',
@@ -361,7 +364,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     customerTitle: 'Клиент',
     customerTransactions: 'Последние транзакции',
     searchLabel: 'Поиск по сообщениям, номерам и клиентам',
-    searchPlaceholder: 'Номер транзакции, слова, имя клиента…',
+    searchPlaceholder: 'Номер, слова или имя',
     searchSubmit: 'Найти',
     searchClear: 'Закрыть поиск',
     searchResults: 'Результаты поиска',
@@ -409,6 +412,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     previewImage: 'Rasm',
     previewFile: 'Fayl',
     waitingFor: '{time} kutmoqda',
+    waitingJustNow: 'hozirgina',
     unreadCount: 'Oʻqilmagan: {count}',
     userOnline: 'onlayn',
     userOffline: 'oflayn',
@@ -488,7 +492,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     customerTitle: 'Mijoz',
     customerTransactions: 'Soʻnggi tranzaksiyalar',
     searchLabel: 'Xabarlar, raqamlar va mijozlar boʻyicha qidirish',
-    searchPlaceholder: 'Tranzaksiya raqami, soʻzlar, mijoz ismi…',
+    searchPlaceholder: 'Raqam, soʻz yoki ism',
     searchSubmit: 'Qidirish',
     searchClear: 'Qidiruvni yopish',
     searchResults: 'Qidiruv natijalari',
