@@ -10,7 +10,9 @@ export function assertMaySeeAgents(actor: Actor): void {
 /** Availability is one's own: the caller must be an admin who names themself. */
 export function assertMaySetAvailability(actor: Actor): Person {
   if (actor.kind !== 'person' || !maySeeAgents(actor)) {
-    throw new Forbidden('Only an admin (who joined or names themself) may set their availability');
+    throw new Forbidden(
+      'Only an admin may set their availability: join as one, or name yourself (adminId)',
+    );
   }
   return actor;
 }

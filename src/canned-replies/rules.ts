@@ -14,7 +14,7 @@ export function assertMayWriteCannedScope(actor: Actor, scope: CannedScope): voi
   throw new Forbidden(
     scope === 'team'
       ? 'Only superadmins may write team canned replies'
-      : 'A personal canned reply belongs to an admin who names themself',
+      : 'A personal canned reply belongs to an admin: name yourself (adminId)',
   );
 }
 

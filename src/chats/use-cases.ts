@@ -177,10 +177,14 @@ export async function transferChat(
   const rule = (c: Chat) => assertMayTransfer(c, actor, input.fromAdminId, input.toAdminId);
   rule(await requireChat(store, input.chatId));
   await admins.seen(actor);
-  if (!(await store.isKnownAdmin(input.toAdminId))) {
+  // The target's own name (their token's, or their join's), as a take by them would
+  // record: the payload's toAdminName only names an admin never recorded by name (one
+  // who holds imported chats), so a transferrer cannot rename a colleague to the user.
+  const recordedName = await store.knownAdminName(input.toAdminId);
+  if (recordedName === undefined && !(await store.isKnownAdmin(input.toAdminId))) {
     throw adminNotFound('toAdminId', input.toAdminId);
   }
-  const to = { id: input.toAdminId, name: input.toAdminName };
+  const to = { id: input.toAdminId, name: recordedName || input.toAdminName };
   const chat =
     (await store.transferChat(input.chatId, input.fromAdminId, to, {
       actor: auditActor(actor),

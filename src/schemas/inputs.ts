@@ -66,6 +66,11 @@ export const OpenChatBody = z.object({ userId: id, userName: name });
 export const WaitingQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
 /** With AUTH_MODE=none the query names the admin asking (as the queue's does). */
 export const AdminsQuery = z.object({ adminId: id.optional(), isSuperAdmin: flag.optional() });
+/**
+ * The same, in the body of a v3 route that writes: where every v2 route that writes
+ * names who asks (a client written for v2 puts it there too). http/asker.ts joins the two.
+ */
+const AskerInBody = { adminId: id.optional(), isSuperAdmin: flag.optional() };
 /** A short text shown on one line (a label, a title): no line breaks, no bidi controls. */
 const oneLine = (schema: z.ZodString) =>
   schema
@@ -335,6 +340,12 @@ export const CannedReplyBody = z.object({
     description: "personal (the caller's own; the default) or team (superadmins only).",
   }),
 });
+
+/** The REST bodies of the routes that name who asks in their query: the body may too. */
+export const AvailabilityRestBody = AvailabilityBody.extend(AskerInBody);
+export const MaxChatsRestBody = MaxChatsBody.extend(AskerInBody);
+export const LabelsRestBody = LabelsBody.extend(AskerInBody);
+export const CannedReplyRestBody = CannedReplyBody.extend(AskerInBody);
 
 // Socket-only payloads.
 export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });

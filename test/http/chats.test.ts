@@ -250,6 +250,28 @@ describe.each(await storeTargets())('chat lifecycle over REST on $name', (target
     expect(to.client.of('chat-transferred-out')).toHaveLength(0);
   });
 
+  it("a transfer names the target by their own name, not by the transferrer's toAdminName", async () => {
+    const [from, to, user] = await Promise.all([world.admin(), world.admin(), world.user()]);
+    const chat = await openChatFor(world, user);
+    await assign(world, chat, from);
+    const res = await api(world.server(), 'POST', '/api/chats/transfer', {
+      chatId: chat._id,
+      fromAdminId: from.id,
+      toAdminId: to.id,
+      toAdminName: 'Security Team',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.chat).toMatchObject({ assignedAdminId: to.id, assignedAdminName: to.name });
+    expect(await user.client.waitFor('admin-changed', byChat(chat._id))).toEqual({
+      chatId: chat._id,
+      adminName: to.name,
+    });
+    expect(await from.client.waitFor('chat-transferred-out', byChat(chat._id))).toEqual({
+      chatId: chat._id,
+      toAdminName: to.name,
+    });
+  });
+
   it('refuses a transfer by an admin who does not hold the chat; a superadmin may', async () => {
     const [holder, intruder, superadmin, target2, user] = await Promise.all([
       world.admin(),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listAgents, setAvailability, setMaxChats } from '../../agents/use-cases.js';
 import { adminClaim } from '../../auth/actor.js';
 import { succeed } from '../../envelopes.js';
+import { askerClaim } from '../asker.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
 import { chargeRead } from './read-budget.js';
@@ -25,9 +26,9 @@ export function agentRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/agents/availability',
       { schema: routeSchema('POST /api/agents/availability') },
       async (req) => {
-        const { adminId, isSuperAdmin } = req.query;
-        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-        return respond(ctx, await setAvailability(ctx.deps, actor, req.body));
+        const { adminId, isSuperAdmin, ...input } = req.body;
+        const actor = await ctx.actorFor(req, askerClaim(req.query, { adminId, isSuperAdmin }));
+        return respond(ctx, await setAvailability(ctx.deps, actor, input));
       },
     );
 
@@ -35,8 +36,7 @@ export function agentRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/agents/:adminId',
       { schema: routeSchema('PUT /api/agents/:adminId') },
       async (req) => {
-        const { adminId, isSuperAdmin } = req.query;
-        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+        const actor = await ctx.actorFor(req, askerClaim(req.query, req.body));
         const input = { adminId: req.params.adminId, maxChats: req.body.maxChats };
         return respond(ctx, await setMaxChats(ctx.deps, actor, input));
       },

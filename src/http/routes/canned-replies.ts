@@ -8,6 +8,7 @@ import {
   updateCannedReply,
 } from '../../canned-replies/use-cases.js';
 import { succeed } from '../../envelopes.js';
+import { askerClaim } from '../asker.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
 import { chargeRead } from './read-budget.js';
@@ -30,9 +31,9 @@ export function cannedReplyRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/canned-replies',
       { schema: routeSchema('POST /api/canned-replies') },
       async (req) => {
-        const { adminId, isSuperAdmin } = req.query;
-        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-        return respond(ctx, await createCannedReply(ctx.deps, actor, req.body));
+        const { adminId, isSuperAdmin, ...input } = req.body;
+        const actor = await ctx.actorFor(req, askerClaim(req.query, { adminId, isSuperAdmin }));
+        return respond(ctx, await createCannedReply(ctx.deps, actor, input));
       },
     );
 
@@ -40,9 +41,9 @@ export function cannedReplyRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/canned-replies/:id',
       { schema: routeSchema('PUT /api/canned-replies/:id') },
       async (req) => {
-        const { adminId, isSuperAdmin } = req.query;
-        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
-        const input = { ...req.body, id: req.params.id };
+        const { adminId, isSuperAdmin, ...fields } = req.body;
+        const actor = await ctx.actorFor(req, askerClaim(req.query, { adminId, isSuperAdmin }));
+        const input = { ...fields, id: req.params.id };
         return respond(ctx, await updateCannedReply(ctx.deps, actor, input));
       },
     );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { adminClaim } from '../../auth/actor.js';
 import { setChatLabels } from '../../labels/use-cases.js';
+import { askerClaim } from '../asker.js';
 import { type HttpContext, respond } from '../context.js';
 import { routeSchema } from '../route-schema.js';
 
@@ -13,8 +13,7 @@ export function labelRoutes(ctx: HttpContext): FastifyPluginAsync {
       '/chats/:chatId/labels',
       { schema: routeSchema('PUT /api/chats/:chatId/labels') },
       async (req) => {
-        const { adminId, isSuperAdmin } = req.query;
-        const actor = await ctx.actorFor(req, adminClaim(adminId, undefined, isSuperAdmin));
+        const actor = await ctx.actorFor(req, askerClaim(req.query, req.body));
         const input = { chatId: req.params.chatId, labels: req.body.labels };
         return respond(ctx, await setChatLabels(ctx.deps, actor, input));
       },
