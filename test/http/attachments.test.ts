@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
@@ -180,6 +181,28 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       attachmentId: att.id,
     });
     expect(both.status).toBe(400);
+  });
+
+  it("a refused upload's connection stays open for the rest of its body, so a client still sending reads the answer", async () => {
+    const [user, other] = await Promise.all([world.user(), world.user()]);
+    const closed = await openChat(world, user);
+    const closing = await api(server(), 'PATCH', `/api/chats/${closed._id}/close`, {
+      userId: user.id,
+    });
+    expect(closing.status).toBe(200);
+    const open = await openChat(world, user);
+    const { port } = new URL(server().url);
+    for (const [who, chat, status, code] of [
+      [user, closed, 409, 'CHAT_CLOSED'],
+      [other, open, 403, 'FORBIDDEN'],
+    ] as const) {
+      const refused = await sendRestAfterAnswer(Number(port), { chatId: chat._id, ...as(who) });
+      expect(refused.status).toBe(status);
+      expect(JSON.parse(refused.body).code).toBe(code);
+      // Closed at once, the server's socket answered the rest with a reset (EPIPE or
+      // ECONNRESET here), which can destroy the answer before a browser or fetch() reads it.
+      expect(refused.error).toBeUndefined();
+    }
   });
 
   it('files of a megabyte and more taken in, in turn, in the buffers earlier uploads gave back, each stored as itself', async () => {
@@ -720,3 +743,66 @@ describe('upload bounds (SQLite)', async () => {
     expect(await server().store.attachments.orphanChunkKeys(later, 10)).toEqual([]);
   });
 });
+
+/**
+ * An upload refused as soon as its fields are read: the form's head and a little of the
+ * file, then, once the answer is in, the rest of the 2 MiB file and the form's end, as a
+ * client does that is still sending when the answer comes. Resolves when the connection is
+ * closed, with the answer and the connection's error, if any.
+ */
+function sendRestAfterAnswer(
+  port: number,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: string; error?: string }> {
+  const boundary = 'restBOUNDARY';
+  const head = Buffer.from(
+    Object.entries(fields)
+      .map(
+        ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+      )
+      .join('') +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="statement.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+  );
+  const file = Buffer.alloc(2 * 1024 * 1024, 'a');
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const first = 16 * 1024;
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.write(
+      Buffer.concat([
+        Buffer.from(
+          `POST /api/attachments HTTP/1.1\r\nHost: x\r\n` +
+            `Content-Type: multipart/form-data; boundary=${boundary}\r\n` +
+            `Content-Length: ${head.length + file.length + tail.length}\r\n\r\n`,
+        ),
+        head,
+        file.subarray(0, first),
+      ]),
+    );
+    let text = '';
+    let error: string | undefined;
+    let rest = false;
+    socket.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (rest || !text.includes('}')) return;
+      rest = true;
+      let at = first;
+      const pump = () => {
+        while (at < file.length && !socket.destroyed) {
+          const chunk = file.subarray(at, at + 64 * 1024);
+          at += chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+        if (!socket.destroyed) socket.end(tail);
+      };
+      pump();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      error = err.code;
+    });
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4), error });
+    });
+  });
+}

@@ -40,9 +40,13 @@ import {
 import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
 import { sentMediaType } from '../errors.js';
+import { closeAfterLingering } from '../lingering-close.js';
 import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 import { cutWhenStalled } from '../stalled-reply.js';
+
+/** More than a form holds besides its file: 8 fields of at most 1 KiB and parts' headers. */
+const FORM_BYTES = 64 * 1024;
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
 
@@ -312,8 +316,13 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           } catch (err) {
             // After a timeout the parser fails too, when the connection closes: nothing to add.
             reading.catch(() => {});
-            // The rest of the body stays unread: close the connection rather than drain it.
+            // The rest of the body is not read into anything: the connection closes, once
+            // the client had the time to read why (lingering-close.ts).
             reply.header('connection', 'close');
+            closeAfterLingering(req.raw, {
+              ms: TUNABLES.attachmentRefusalLingerMs.value,
+              bytes: maxBytes + FORM_BYTES,
+            });
             // Too slow, or cut off by the client (its request ended before its body did):
             // nothing was stored, and the upload's place in the budget goes back.
             const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
