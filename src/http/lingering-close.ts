@@ -22,7 +22,7 @@ export function closeAfterLingering(req: IncomingMessage, { ms, bytes }: Linger)
   socket.destroySoon = () => {
     if (req.complete) return closeNow();
     socket.end();
-    const cut = setTimeout(() => socket.destroy(), ms);
+    const cut = setTimeout(() => socket.destroy(), ms).unref();
     socket.once('close', () => clearTimeout(cut));
     let dropped = 0;
     req.on('data', (chunk: Buffer) => {

@@ -196,7 +196,11 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       [user, closed, 409, 'CHAT_CLOSED'],
       [other, open, 403, 'FORBIDDEN'],
     ] as const) {
-      const refused = await sendRestAfterAnswer(Number(port), { chatId: chat._id, ...as(who) });
+      const refused = await sendRestAfterAnswer(
+        Number(port),
+        { chatId: chat._id, ...as(who) },
+        { fileBytes: 2 * 1024 * 1024, before: 16 * 1024, chunk: 64 * 1024, everyMs: 0 },
+      );
       expect(refused.status).toBe(status);
       expect(JSON.parse(refused.body).code).toBe(code);
       // Closed at once, the server's socket answered the rest with a reset (EPIPE or
@@ -744,15 +748,43 @@ describe('upload bounds (SQLite)', async () => {
   });
 });
 
+describe('a slow upload refused as too large (SQLite)', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('no SQLite target');
+  const maxBytes = 64 * 1024;
+  const world = useWorld(sqlite, {
+    ATTACHMENT_MAX_BYTES: String(maxBytes),
+    REQUEST_TIMEOUT_MS: '1000',
+  });
+
+  it('keeps its connection for the rest of the body past the whole-request timeout, so the client reads the 413', async () => {
+    const user = await world.user();
+    const { port } = new URL(world.server().url);
+    // 16 KiB every 200 ms: the 413 comes after about a second, the rest takes another,
+    // while the request timeout (1 s, checked every second) has passed.
+    const refused = await sendRestAfterAnswer(Number(port), as(user), {
+      fileBytes: maxBytes + 96 * 1024,
+      before: maxBytes + 16 * 1024,
+      chunk: 16 * 1024,
+      everyMs: 200,
+    });
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body).code).toBe('ATTACHMENT_TOO_LARGE');
+    expect(refused.error).toBeUndefined();
+  });
+});
+
 /**
- * An upload refused as soon as its fields are read: the form's head and a little of the
- * file, then, once the answer is in, the rest of the 2 MiB file and the form's end, as a
- * client does that is still sending when the answer comes. Resolves when the connection is
- * closed, with the answer and the connection's error, if any.
+ * An upload the server refuses while its file is on its way: the form's head, then the
+ * file `chunk` bytes at a time (every `everyMs`, or as fast as the socket drains), at most
+ * `before` bytes of it until the answer is in, then the rest and the form's end, as a
+ * client does that is still sending when the answer comes. Resolves when the connection
+ * is closed, with the answer and the connection's error, if any.
  */
 function sendRestAfterAnswer(
   port: number,
   fields: Record<string, string>,
+  pace: { fileBytes: number; before: number; chunk: number; everyMs: number },
 ): Promise<{ status: number; body: string; error?: string }> {
   const boundary = 'restBOUNDARY';
   const head = Buffer.from(
@@ -763,11 +795,12 @@ function sendRestAfterAnswer(
       .join('') +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="statement.txt"\r\nContent-Type: text/plain\r\n\r\n`,
   );
-  const file = Buffer.alloc(2 * 1024 * 1024, 'a');
+  const file = Buffer.alloc(pace.fileBytes, 'a');
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const first = 16 * 1024;
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    // Half-open, as a browser's upload: the server's FIN after its answer does not stop
+    // the client sending the rest.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     socket.write(
       Buffer.concat([
         Buffer.from(
@@ -776,31 +809,43 @@ function sendRestAfterAnswer(
             `Content-Length: ${head.length + file.length + tail.length}\r\n\r\n`,
         ),
         head,
-        file.subarray(0, first),
       ]),
     );
     let text = '';
     let error: string | undefined;
-    let rest = false;
+    let sent = 0;
+    let ended = false;
+    const answered = () => text.includes('}');
+    /** One chunk, unless it must wait for the answer; whether the socket takes more now. */
+    const step = (): boolean => {
+      if (ended || socket.destroyed || (!answered() && sent >= pace.before)) return false;
+      if (sent >= file.length) {
+        ended = true;
+        socket.end(tail);
+        return false;
+      }
+      const chunk = file.subarray(sent, sent + pace.chunk);
+      sent += chunk.length;
+      return socket.write(chunk);
+    };
+    const pump = () => {
+      while (step()) {}
+      if (!ended && !socket.destroyed && (answered() || sent < pace.before)) {
+        socket.once('drain', pump);
+      }
+    };
+    const drip = pace.everyMs > 0 ? setInterval(step, pace.everyMs) : undefined;
+    if (!drip) pump();
     socket.on('data', (d: Buffer) => {
+      const before = answered();
       text += d.toString();
-      if (rest || !text.includes('}')) return;
-      rest = true;
-      let at = first;
-      const pump = () => {
-        while (at < file.length && !socket.destroyed) {
-          const chunk = file.subarray(at, at + 64 * 1024);
-          at += chunk.length;
-          if (!socket.write(chunk)) return void socket.once('drain', pump);
-        }
-        if (!socket.destroyed) socket.end(tail);
-      };
-      pump();
+      if (!before && answered() && !drip) pump();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       error = err.code;
     });
     socket.on('close', () => {
+      clearInterval(drip);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4), error });
     });

@@ -256,8 +256,11 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('POST /api/attachments') },
       async (req, reply) => {
         if (!req.isMultipart()) throw formError(MULTIPART_ONLY);
-        // Judged by its pace rather than the whole-request timeout, until its reply is out.
-        reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
+        // Judged by its pace rather than the whole-request timeout, until its reply is out;
+        // a refused one's connection closes after lingering, which no timeout may cut short.
+        const timeAgain = exemptFromRequestTimeout(req.raw.socket);
+        let lingering = false;
+        reply.raw.once('close', () => lingering || timeAgain());
         const { pace: bounds, uploadBudget } = ctx.deps.attachments;
         const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
         const pace = watchPace(req.raw, bounds, gate);
@@ -319,6 +322,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             // The rest of the body is not read into anything: the connection closes, once
             // the client had the time to read why (lingering-close.ts).
             reply.header('connection', 'close');
+            lingering = true;
             closeAfterLingering(req.raw, {
               ms: TUNABLES.attachmentRefusalLingerMs.value,
               bytes: maxBytes + FORM_BYTES,
