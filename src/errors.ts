@@ -263,7 +263,7 @@ export const ERRORS = {
     status: 413,
     message: 'The file is too large',
     meaning:
-      'The file is larger than `ATTACHMENT_MAX_BYTES`: refused as soon as that many bytes were read, without reading the rest (the connection is closed).',
+      'The file is larger than `ATTACHMENT_MAX_BYTES`: refused as soon as that many bytes were read, without reading the rest into anything (the connection is closed once the client stops sending, or after `attachmentRefusalLingerMs`).',
   },
   ATTACHMENT_PIXELS: {
     status: 413,

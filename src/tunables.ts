@@ -977,6 +977,13 @@ export const TUNABLES = {
     reason:
       "How often an upload's watchdog looks at the bytes its connection has read (a counter, no stream is touched): a stalled upload is cut at most this long after its bound.",
   },
+  attachmentRefusalLingerMs: {
+    value: 10_000,
+    unit: 'ms',
+    area: 'attachments',
+    reason:
+      "After refusing an upload whose file is still arriving (a closed chat, someone else's chat, the quota, a file past ATTACHMENT_MAX_BYTES), how long the server goes on reading and dropping what the client still sends (at most ATTACHMENT_MAX_BYTES and its form) before it closes the connection: closed at once, the unread bytes make the kernel reset the connection, which can destroy the answer before the client reads it, and fetch() or a browser still sending a 5 MB file then reported a network error instead of the 4xx in about four tries of five. 10 s lets a 10 MiB file finish at 8 Mbit/s; a slower client may still lose the answer, and holds a socket no longer than this.",
+  },
   attachmentThumbnailPixels: {
     value: 320,
     unit: 'count',

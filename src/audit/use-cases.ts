@@ -2,7 +2,6 @@
 import type { Actor } from '../auth/actor.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { AuditEntryWire } from '../schemas/shapes.js';
-import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
@@ -23,17 +22,25 @@ function encodeCursor(entry: AuditEntry): string {
   return Buffer.from(JSON.stringify([entry.at, entry.id])).toString('base64url');
 }
 
+/** An entry's time as the server writes it (toISOString) and its id (ids.ts). */
+const ENTRY_ID = /^[0-9a-f]{24}$/;
+const isEntryTime = (at: string) => {
+  const ms = Date.parse(at);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === at;
+};
+
 function decodeCursor(cursor: string): { at: string; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {
       const [at, id] = value;
-      // Storable text, as any query value must be (PostgreSQL refuses a NUL: it was a 500).
+      // What encodeCursor writes and nothing else: a pair of other strings compared as text
+      // paged from nowhere (and a NUL in one was a 500 on PostgreSQL).
       if (
         typeof at === 'string' &&
         typeof id === 'string' &&
-        isStorableText(at) &&
-        isStorableText(id)
+        isEntryTime(at) &&
+        ENTRY_ID.test(id)
       ) {
         return { at, id };
       }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/schemas/shapes.js';
+import type { AuditAction } from '../../src/schemas/vocabulary.js';
 import { assignChat, openChat } from '../helpers/flows.js';
 import { api, request, succeeded } from '../helpers/server.js';
 import { accepted, connectClient, failed, joinAs } from '../helpers/sockets.js';
@@ -19,6 +20,13 @@ describe.each(await storeTargets())('agents on $name', (target) => {
     succeeded(await request(world.server(), 'GET /api/agents', { query: { adminId } })).agents;
   const agentNamed = async (asker: string, adminId: string) =>
     (await agentsAs(asker)).find((a) => a.adminId === adminId);
+  /** What the audit log recorded of `action` by `actorId`, newest first. */
+  const auditOf = async (action: AuditAction, actorId: string) =>
+    succeeded(
+      await request(world.server(), 'GET /api/audit', {
+        query: { adminId: 'agents-auditor', isSuperAdmin: true, action, actorId },
+      }),
+    ).entries;
 
   it('lists a joined admin online and available with no load and the default maxChats; a superadmin joins away', async () => {
     const [admin, chief] = await Promise.all([world.admin(), world.admin({ superadmin: true })]);
@@ -101,6 +109,12 @@ describe.each(await storeTargets())('agents on $name', (target) => {
         'agent-status',
         (a) => a.adminId === admin.id && a.availability === 'available',
       );
+      // Each choice, by socket and by REST, is an audit entry of its own.
+      const recorded = await auditOf('agent.availability', admin.id);
+      expect(recorded.map((e) => [e.actor.id, e.actor.role, e.details])).toEqual([
+        [admin.id, 'admin', { adminId: admin.id, status: 'available' }],
+        [admin.id, 'admin', { adminId: admin.id, status: 'away' }],
+      ]);
     } finally {
       again.client.close();
     }
@@ -136,6 +150,10 @@ describe.each(await storeTargets())('agents on $name', (target) => {
     expect(succeeded(res).agent).toMatchObject({ adminId: admin.id, maxChats: 0 });
     await admin.client.waitFor('agent-status', (a) => a.adminId === admin.id && a.maxChats === 0);
     expect((await agentNamed(admin.id, admin.id))?.maxChats).toBe(0);
+    const recorded = await auditOf('agent.capacity', chief.id);
+    expect(recorded.map((e) => [e.actor.role, e.chatId, e.details])).toEqual([
+      ['superadmin', null, { adminId: admin.id, maxChats: 0 }],
+    ]);
   });
 
   it('refuses maxChats that is negative, over 100, not a whole number or missing: 400 naming it', async () => {

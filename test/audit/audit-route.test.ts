@@ -77,6 +77,16 @@ describe.each(await storeTargets())('GET /api/audit on $name', (target) => {
       `cursor=${Buffer.from('["2026-01-01T00:00:00\\u0000Z","x"]').toString('base64url')}`,
       'cursor',
     ],
+    // Two strings, but neither an entry's time nor its id: it paged from nowhere (200).
+    [`cursor=${Buffer.from('["x","y"]').toString('base64url')}`, 'cursor'],
+    [
+      `cursor=${Buffer.from('["2026-01-01T00:00:00.000Z","not an id"]').toString('base64url')}`,
+      'cursor',
+    ],
+    [
+      `cursor=${Buffer.from('["2026-01-01","6b16c06f1ec18f86b1e8fc93"]').toString('base64url')}`,
+      'cursor',
+    ],
   ])('refuses %s with a 400 naming it', async (param, field) => {
     const res = await api(
       world.server(),

@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { linkSigner } from '../../src/attachments/signed-urls.js';
@@ -180,6 +181,32 @@ describe.each(await storeTargets())('attachments on $name', (target) => {
       attachmentId: att.id,
     });
     expect(both.status).toBe(400);
+  });
+
+  it("a refused upload's connection stays open for the rest of its body, so a client still sending reads the answer", async () => {
+    const [user, other] = await Promise.all([world.user(), world.user()]);
+    const closed = await openChat(world, user);
+    const closing = await api(server(), 'PATCH', `/api/chats/${closed._id}/close`, {
+      userId: user.id,
+    });
+    expect(closing.status).toBe(200);
+    const open = await openChat(world, user);
+    const { port } = new URL(server().url);
+    for (const [who, chat, status, code] of [
+      [user, closed, 409, 'CHAT_CLOSED'],
+      [other, open, 403, 'FORBIDDEN'],
+    ] as const) {
+      const refused = await sendRestAfterAnswer(
+        Number(port),
+        { chatId: chat._id, ...as(who) },
+        { fileBytes: 2 * 1024 * 1024, before: 16 * 1024, chunk: 64 * 1024, everyMs: 0 },
+      );
+      expect(refused.status).toBe(status);
+      expect(JSON.parse(refused.body).code).toBe(code);
+      // Closed at once, the server's socket answered the rest with a reset (EPIPE or
+      // ECONNRESET here), which can destroy the answer before a browser or fetch() reads it.
+      expect(refused.error).toBeUndefined();
+    }
   });
 
   it('files of a megabyte and more taken in, in turn, in the buffers earlier uploads gave back, each stored as itself', async () => {
@@ -720,3 +747,107 @@ describe('upload bounds (SQLite)', async () => {
     expect(await server().store.attachments.orphanChunkKeys(later, 10)).toEqual([]);
   });
 });
+
+describe('a slow upload refused as too large (SQLite)', async () => {
+  const [sqlite] = await storeTargets();
+  if (!sqlite) throw new Error('no SQLite target');
+  const maxBytes = 64 * 1024;
+  const world = useWorld(sqlite, {
+    ATTACHMENT_MAX_BYTES: String(maxBytes),
+    REQUEST_TIMEOUT_MS: '1000',
+  });
+
+  it('keeps its connection for the rest of the body past the whole-request timeout, so the client reads the 413', async () => {
+    const user = await world.user();
+    const { port } = new URL(world.server().url);
+    // 16 KiB every 200 ms: the 413 comes after about a second, the rest takes another,
+    // while the request timeout (1 s, checked every second) has passed.
+    const refused = await sendRestAfterAnswer(Number(port), as(user), {
+      fileBytes: maxBytes + 96 * 1024,
+      before: maxBytes + 16 * 1024,
+      chunk: 16 * 1024,
+      everyMs: 200,
+    });
+    expect(refused.status).toBe(413);
+    expect(JSON.parse(refused.body).code).toBe('ATTACHMENT_TOO_LARGE');
+    expect(refused.error).toBeUndefined();
+  });
+});
+
+/**
+ * An upload the server refuses while its file is on its way: the form's head, then the
+ * file `chunk` bytes at a time (every `everyMs`, or as fast as the socket drains), at most
+ * `before` bytes of it until the answer is in, then the rest and the form's end, as a
+ * client does that is still sending when the answer comes. Resolves when the connection
+ * is closed, with the answer and the connection's error, if any.
+ */
+function sendRestAfterAnswer(
+  port: number,
+  fields: Record<string, string>,
+  pace: { fileBytes: number; before: number; chunk: number; everyMs: number },
+): Promise<{ status: number; body: string; error?: string }> {
+  const boundary = 'restBOUNDARY';
+  const head = Buffer.from(
+    Object.entries(fields)
+      .map(
+        ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+      )
+      .join('') +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="statement.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+  );
+  const file = Buffer.alloc(pace.fileBytes, 'a');
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve) => {
+    // Half-open, as a browser's upload: the server's FIN after its answer does not stop
+    // the client sending the rest.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.write(
+      Buffer.concat([
+        Buffer.from(
+          `POST /api/attachments HTTP/1.1\r\nHost: x\r\n` +
+            `Content-Type: multipart/form-data; boundary=${boundary}\r\n` +
+            `Content-Length: ${head.length + file.length + tail.length}\r\n\r\n`,
+        ),
+        head,
+      ]),
+    );
+    let text = '';
+    let error: string | undefined;
+    let sent = 0;
+    let ended = false;
+    const answered = () => text.includes('}');
+    /** One chunk, unless it must wait for the answer; whether the socket takes more now. */
+    const step = (): boolean => {
+      if (ended || socket.destroyed || (!answered() && sent >= pace.before)) return false;
+      if (sent >= file.length) {
+        ended = true;
+        socket.end(tail);
+        return false;
+      }
+      const chunk = file.subarray(sent, sent + pace.chunk);
+      sent += chunk.length;
+      return socket.write(chunk);
+    };
+    const pump = () => {
+      while (step()) {}
+      if (!ended && !socket.destroyed && (answered() || sent < pace.before)) {
+        socket.once('drain', pump);
+      }
+    };
+    const drip = pace.everyMs > 0 ? setInterval(step, pace.everyMs) : undefined;
+    if (!drip) pump();
+    socket.on('data', (d: Buffer) => {
+      const before = answered();
+      text += d.toString();
+      if (!before && answered() && !drip) pump();
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      error = err.code;
+    });
+    socket.on('close', () => {
+      clearInterval(drip);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4), error });
+    });
+  });
+}

@@ -82,6 +82,70 @@ describe.each(await storeTargets())('webhooks on $name', async (target) => {
       ).toThrow();
     });
 
+    it('sends a lock as chat.assigned, then chat.transferred, chat.closed and chat.rated, each {type, ISO timestamp, data}', async () => {
+      const [first, second] = [await world.admin(), await world.admin()];
+      const user = await world.user();
+      const chat = await openChat(world, user);
+      const locked = await request(world.server(), 'POST /api/chats/lock', {
+        body: { chatId: chat._id, adminId: first.id, adminName: first.name },
+      });
+      expect(locked.status).toBe(200);
+      const moved = await request(world.server(), 'POST /api/chats/transfer', {
+        body: {
+          chatId: chat._id,
+          fromAdminId: first.id,
+          toAdminId: second.id,
+          toAdminName: second.name,
+        },
+      });
+      expect(moved.status).toBe(200);
+      const closing = await request(world.server(), 'PATCH /api/chats/:chatId/close', {
+        params: { chatId: chat._id },
+        body: { adminId: second.id },
+      });
+      expect(closing.status).toBe(200);
+      const rating = await request(world.server(), 'POST /api/chats/:chatId/rating', {
+        params: { chatId: chat._id },
+        body: { userId: user.id, score: 4, comment: 'quick' },
+      });
+      expect(rating.status).toBe(200);
+      const ofChat = () =>
+        receiver.received
+          .map((r) => JSON.parse(r.body))
+          .filter((event) => event.data.chatId === chat._id);
+      await waitUntil('five events of the chat', () => ofChat().length === 5);
+      const events = ofChat();
+      expect(events.map((e) => e.type)).toEqual([
+        'chat.opened',
+        'chat.assigned',
+        'chat.transferred',
+        'chat.closed',
+        'chat.rated',
+      ]);
+      for (const event of events) {
+        expect(Object.keys(event).sort()).toEqual(['data', 'timestamp', 'type']);
+        expect(new Date(event.timestamp).toISOString()).toBe(event.timestamp);
+      }
+      const [, assigned, transferred, closed, rated] = events;
+      expect(assigned.data).toMatchObject({
+        chat: { assignedAdminId: first.id, isLocked: true },
+        actor: { id: first.id },
+      });
+      expect(transferred.data).toMatchObject({
+        chat: { assignedAdminId: second.id },
+        fromAdminId: first.id,
+        toAdminId: second.id,
+        toAdminName: second.name,
+      });
+      expect(closed.data).toMatchObject({ chat: { status: 'closed' }, fromStatus: 'active' });
+      expect(rated.data).toMatchObject({
+        chat: { rating: { score: 4 } },
+        actor: { id: user.id },
+        score: 4,
+        withComment: true,
+      });
+    });
+
     it('lets only superadmins list deliveries; an unknown retry is 404', async () => {
       expect(
         (await api(world.server(), 'GET', '/api/webhooks/deliveries?adminId=wh-plain')).status,

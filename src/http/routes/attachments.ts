@@ -40,9 +40,13 @@ import {
 import { TUNABLES } from '../../tunables.js';
 import { type HttpContext, respond } from '../context.js';
 import { sentMediaType } from '../errors.js';
+import { closeAfterLingering } from '../lingering-close.js';
 import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 import { cutWhenStalled } from '../stalled-reply.js';
+
+/** More than a form holds besides its file: 8 fields of at most 1 KiB and parts' headers. */
+const FORM_BYTES = 64 * 1024;
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
 
@@ -252,8 +256,11 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       { schema: routeSchema('POST /api/attachments') },
       async (req, reply) => {
         if (!req.isMultipart()) throw formError(MULTIPART_ONLY);
-        // Judged by its pace rather than the whole-request timeout, until its reply is out.
-        reply.raw.once('close', exemptFromRequestTimeout(req.raw.socket));
+        // Judged by its pace rather than the whole-request timeout, until its reply is out;
+        // a refused one's connection closes after lingering, which no timeout may cut short.
+        const timeAgain = exemptFromRequestTimeout(req.raw.socket);
+        let lingering = false;
+        reply.raw.once('close', () => lingering || timeAgain());
         const { pace: bounds, uploadBudget } = ctx.deps.attachments;
         const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
         const pace = watchPace(req.raw, bounds, gate);
@@ -312,8 +319,14 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           } catch (err) {
             // After a timeout the parser fails too, when the connection closes: nothing to add.
             reading.catch(() => {});
-            // The rest of the body stays unread: close the connection rather than drain it.
+            // The rest of the body is not read into anything: the connection closes, once
+            // the client had the time to read why (lingering-close.ts).
             reply.header('connection', 'close');
+            lingering = true;
+            closeAfterLingering(req.raw, {
+              ms: TUNABLES.attachmentRefusalLingerMs.value,
+              bytes: maxBytes + FORM_BYTES,
+            });
             // Too slow, or cut off by the client (its request ended before its body did):
             // nothing was stored, and the upload's place in the budget goes back.
             const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
