@@ -242,6 +242,13 @@ export const TUNABLES = {
     area: 'rates',
     reason: 'A reconnecting console joins its chats and marks them read at once.',
   },
+  socketRefusalsBeforeDisconnect: {
+    value: 500,
+    unit: 'count',
+    area: 'rates',
+    reason:
+      "Socket events refused in a row for the events budget before the socket is disconnected (an error event says why). Each refusal still costs the node its answer, 45-70 µs measured, which every other socket waits for: 10,000 events sent without pause delayed another user's ack by 0.5-0.7 s. A client that waits retryAfterMs is never near it (a console or widget sends a few events a second); a flood is cut after ~30 ms of the node's time.",
+  },
   requestsPerSecond: {
     value: 50,
     unit: 'per second',

@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config.js';
-import { errorEvent, failureReply, succeed } from '../envelopes.js';
+import { errorEvent, failure, failureReply, succeed } from '../envelopes.js';
 import { InvalidInput, RateLimited, tokenExpired } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
 import { type Ack, CLIENT_EVENTS, type ClientEventName } from '../schemas/events.js';
@@ -16,6 +16,8 @@ import { jsonParser } from './json-encoder.js';
 import type { ChatServer, ChatSocket } from './types.js';
 
 const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
+
+const FLOODED = `Disconnected: ${TUNABLES.socketRefusalsBeforeDisconnect.value} events in a row were refused for the rate limit; wait retryAfterMs after a refusal`;
 
 export function createSocketServer(
   httpServer: HttpServer,
@@ -73,6 +75,36 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
     return actor ? `id:${actor.id}` : `ip:${ctx.addressOf(socket.request)}`;
   };
 
+  /**
+   * Events of each socket refused in a row for its budget. A client refused that many
+   * times without once waiting as told is flooding: each refusal still costs the node its
+   * answer (tens of µs), time every other socket waits for, so it is told once and
+   * disconnected, and what it sent meanwhile is dropped unanswered.
+   */
+  const refusedInARow = new WeakMap<ChatSocket, number>();
+  const cut = new WeakSet<ChatSocket>();
+  /** Spends the socket's event budget: 'go', or 'dropped' (cut); refused, throws. */
+  const charge = async (socket: ChatSocket, event: string): Promise<'go' | 'dropped'> => {
+    if (cut.has(socket)) return 'dropped';
+    const retryAfterMs = await overLimit(ctx.deps.limits.events, eventKey(socket));
+    if (cut.has(socket)) return 'dropped';
+    if (retryAfterMs === undefined) {
+      refusedInARow.delete(socket);
+      return 'go';
+    }
+    const refused = (refusedInARow.get(socket) ?? 0) + 1;
+    refusedInARow.set(socket, refused);
+    if (refused >= TUNABLES.socketRefusalsBeforeDisconnect.value) {
+      cut.add(socket);
+      // After this event's own refusal has gone out (the next turn).
+      setImmediate(() => {
+        socket.emit('error', errorEvent(event, failure('RATE_LIMITED', FLOODED, { retryAfterMs })));
+        socket.disconnect(true);
+      });
+    }
+    throw new RateLimited(retryAfterMs);
+  };
+
   const dispatch = async (socket: ChatSocket, event: ClientEventName, args: unknown[]) => {
     const { payload, ack } = splitArgs(args);
     if (socket.data.expiresAt !== undefined && socket.data.expiresAt <= Date.now()) {
@@ -81,8 +113,7 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
       return;
     }
     try {
-      const retryAfterMs = await overLimit(ctx.deps.limits.events, eventKey(socket));
-      if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
+      if ((await charge(socket, event)) === 'dropped') return;
       const outcome = await handlers[event](ctx, socket, payload);
       ctx.publish(outcome, socket);
       ack?.(succeed(outcome.reply));
@@ -95,17 +126,23 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
     for (const event of CLIENT_EVENTS) {
       socket.on(event, (...args: unknown[]) => void dispatch(socket, event, args));
     }
-    socket.onAny((event: unknown, ...args: unknown[]) => {
+    // Events outside the contract spend the budget too: refusing them costs the same.
+    socket.onAny(async (event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      if (typeof event !== 'string') {
-        // A frame without a name (e.g. only an ack id): what stands in for it is no name to
-        // repeat back (it may be the ack function itself).
-        const err = new InvalidInput('An event needs a name (a string)', 'UNKNOWN_EVENT');
-        return fail(socket, `(${typeof event})`, err, undefined);
+      const ack = typeof event === 'string' ? splitArgs(args).ack : undefined;
+      // A frame without a name (e.g. only an ack id): what stands in for it is no name to
+      // repeat back (it may be the ack function itself).
+      const name = typeof event === 'string' ? event.slice(0, 64) : `(${typeof event})`;
+      try {
+        if ((await charge(socket, name)) === 'dropped') return;
+      } catch (err) {
+        return fail(socket, name, err, ack);
       }
-      const name = event.slice(0, 64);
-      const err = new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT');
-      fail(socket, name, err, splitArgs(args).ack);
+      const err =
+        typeof event === 'string'
+          ? new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT')
+          : new InvalidInput('An event needs a name (a string)', 'UNKNOWN_EVENT');
+      fail(socket, name, err, ack);
     });
   });
 }

@@ -3,12 +3,13 @@ import { type Budget, DEFAULT_BUDGETS, windowOf } from '../../src/limits/rate-li
 import { readPoints } from '../../src/limits/read-cost.js';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import type { RunningServer } from '../../src/server.js';
+import { TUNABLES } from '../../src/tunables.js';
 import { fetchHistory } from '../helpers/flows.js';
 import { itemAt } from '../helpers/lists.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ONE_NODE_QUIET_MS, quiet } from '../helpers/quiet.js';
 import { api, request, startTestServer, succeeded } from '../helpers/server.js';
-import { connectClient, failed, type TestClient } from '../helpers/sockets.js';
+import { accepted, connectClient, failed, type TestClient } from '../helpers/sockets.js';
 import { bearer, JWT_ENV, signToken } from '../helpers/tokens.js';
 
 async function withServer(
@@ -352,6 +353,35 @@ describe('every socket event is limited (joins and reads included)', () => {
         await quiet(ONE_NODE_QUIET_MS);
         // At most one user-status per join the budget allowed, and the one before the flood.
         expect(admin.of('user-status').length).toBeLessThanOrEqual(most + 1);
+      }),
+  );
+});
+
+describe('a socket that keeps sending while refused', () => {
+  it.each([
+    ['ping', 'a contract event'],
+    ['no-such-event', 'an event outside the contract'],
+  ])(
+    'is disconnected once %s (%s) is refused socketRefusalsBeforeDisconnect times in a row, told why; others go on',
+    (event) =>
+      withServer({ RATE_LIMIT: 'on' }, async (server, clients) => {
+        const other = await connectClient(server.url);
+        clients.push(other);
+        // Joined: its budget is its own, not its address's (the flooder's, on this machine).
+        accepted(await other.emitAck('join-user', { userId: 'patient', userName: 'P' }));
+        const flooder = await connectClient(server.url);
+        clients.push(flooder);
+        const reason = new Promise<string>((resolve) => flooder.socket.once('disconnect', resolve));
+        const sent = 2 * TUNABLES.socketRefusalsBeforeDisconnect.value;
+        for (let i = 0; i < sent; i++) flooder.socket.emit(event);
+        expect(await reason).toBe('io server disconnect');
+        const refusals = flooder.of('error').filter((e) => e.code === 'RATE_LIMITED');
+        const told = refusals.at(-1);
+        expect(told?.error).toContain('Disconnected');
+        expect(told).toMatchObject({ retryAfterMs: expect.any(Number), event });
+        // Each event refused before the cut, and no more: what followed it was not read.
+        expect(refusals.length).toBe(TUNABLES.socketRefusalsBeforeDisconnect.value + 1);
+        expect(accepted(await other.emitAck('ping'))).toMatchObject({ success: true });
       }),
   );
 });
