@@ -50,7 +50,15 @@ async function main(): Promise<number> {
   if (database.kind === 'sqlite' && database.path !== ':memory:' && !existsSync(database.path)) {
     throw new UsageError(`DATABASE_URL: there is no SQLite file at ${database.path}`);
   }
-  const store = await openStore(database);
+  const store = await openStore(database).catch((err: unknown) => {
+    // The store's own advice (PostgreSQL for several nodes) is for a second server.
+    if (err instanceof SqliteFileInUse && database.kind === 'sqlite') {
+      throw new UsageError(
+        `DATABASE_URL: the SQLite file ${database.path} is in use by another server process (or a v2 import), which holds it alone: stop the server first, or verify a copy taken while it was stopped (DATABASE_URL=sqlite:<copy> npm run audit:verify)`,
+      );
+    }
+    throw err;
+  });
   try {
     const result = await verifyAudit(store.audit, { checkpoint });
     const counted = `${result.entries} entries in ${result.chains} chains`;
@@ -81,8 +89,7 @@ main().then(
   },
   (err: unknown) => {
     // What an operator can act on is one line; a stack only for what no one foresaw.
-    const foreseen =
-      err instanceof ConfigError || err instanceof UsageError || err instanceof SqliteFileInUse;
+    const foreseen = err instanceof ConfigError || err instanceof UsageError;
     const message =
       foreseen || !(err instanceof Error)
         ? String(err instanceof Error ? err.message : err)

@@ -131,6 +131,11 @@ describe('npm run audit:verify', () => {
       expect(held.stderr).toMatch(
         /^Audit verification could not run: .*in use by another server process/,
       );
+      // What to do about it: the server's own advice (use PostgreSQL for several nodes) is
+      // no answer for someone who wants to verify the file.
+      expect(held.stderr).toContain('stop the server first');
+      expect(held.stderr).toContain('DATABASE_URL=sqlite:<copy> npm run audit:verify');
+      expect(held.stderr).not.toContain('to run several');
       expect(held.stderr.trim().split('\n')).toHaveLength(1);
     } finally {
       await store.close();
