@@ -146,6 +146,14 @@ function parseDatabase(env: Env): DatabaseConfig {
     return { kind: 'sqlite', path };
   }
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    if (!URL.canParse(raw)) {
+      // Most often a password with `#`, `/` or `?` in it, which ends the URL's authority
+      // early; the message never repeats the URL, which holds that password.
+      throw new ConfigError(
+        'DATABASE_URL',
+        'is not a valid URL: a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD',
+      );
+    }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
     if (!url.hostname && url.pathname.length <= 1) {
       throw new ConfigError('DATABASE_URL', 'names no host and no database');

@@ -104,6 +104,18 @@ describe('configuration', () => {
     expect(err.message).toMatch(why);
   });
 
+  it.each([
+    'postgres://chat:sEcr#t@db.example:5432/chat',
+    'postgres://chat:sEcr/t@db.example:5432/chat',
+    'postgresql://chat:sEcr?t@db.example:5432/chat',
+  ])('refuses DATABASE_URL=%s saying how to write the password, without echoing it', (url) => {
+    const err = failure({ DATABASE_URL: url });
+    expect(err.variable).toBe('DATABASE_URL');
+    expect(err.message).toContain('percent-encoded');
+    expect(err.message).toContain('PGPASSWORD');
+    expect(err.message).not.toContain('sEcr');
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
