@@ -166,6 +166,21 @@ describe('operations configuration', () => {
     ).toEqual({ port: 9464, token: 'a-long-enough-token' });
   });
 
+  it('refuses METRICS_PORT on the main port, saying what to do instead', () => {
+    const envs: Record<string, string>[] = [
+      { METRICS_PORT: '3001' },
+      { PORT: '8080', METRICS_PORT: '8080' },
+    ];
+    for (const env of envs) {
+      const err = failure(env);
+      expect(err.variable).toBe('METRICS_PORT');
+      expect(err.message).toContain('is the main port');
+      expect(err.message).toContain('METRICS_TOKEN');
+    }
+    // Two ports the system chooses are two ports.
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metrics.port).toBe(0);
+  });
+
   it('Redis commands wait 500 ms for an answer unless REDIS_COMMAND_TIMEOUT_MS says otherwise', () => {
     expect(loadConfig({}).redisCommandTimeoutMs).toBe(500);
     expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '250' }).redisCommandTimeoutMs).toBe(250);
