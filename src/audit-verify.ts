@@ -7,7 +7,7 @@
  * An SQLite file is held by its running server: verify a copy, or with the server stopped.
  */
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBreak } from './audit/chain.js';
 import { type Checkpoint, checkpointOf, parseCheckpoint } from './audit/checkpoint.js';
@@ -33,6 +33,22 @@ function readCheckpoint(path: string): Checkpoint {
   }
 }
 
+/**
+ * Written whole or not at all (a half-written checkpoint would fail the next run): to
+ * `<path>.tmp`, then renamed. Without `text`, only tries that the file can be written.
+ */
+function writeCheckpoint(path: string, text?: string): void {
+  try {
+    writeFileSync(`${path}.tmp`, text ?? '');
+    if (text === undefined) rmSync(`${path}.tmp`);
+    else renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    throw new UsageError(
+      `--save-checkpoint ${path}: cannot be written (${err instanceof Error ? err.message : err})`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
   let values: { checkpoint?: string | undefined; 'save-checkpoint'?: string | undefined };
   try {
@@ -44,6 +60,9 @@ async function main(): Promise<number> {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
+  const save = values['save-checkpoint'];
+  // Found out now, not after walking every chain.
+  if (save) writeCheckpoint(save);
   loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
   // Opening a path that is not there would create an empty database, which "verifies".
@@ -70,11 +89,8 @@ async function main(): Promise<number> {
     }
     const against = checkpoint ? `, every chain through the checkpoint of ${checkpoint.at}` : '';
     process.stdout.write(`Audit log intact: ${counted}${against}\n`);
-    const save = values['save-checkpoint'];
     if (save) {
-      // Written whole or not at all: a half-written checkpoint would fail the next run.
-      writeFileSync(`${save}.tmp`, JSON.stringify(checkpointOf(result.heads, new Date())));
-      renameSync(`${save}.tmp`, save);
+      writeCheckpoint(save, JSON.stringify(checkpointOf(result.heads, new Date())));
       process.stdout.write(`Checkpoint of ${result.heads.size} chain ends written to ${save}\n`);
     }
     return 0;
