@@ -7,7 +7,7 @@
  * An SQLite file is held by its running server: verify a copy, or with the server stopped.
  */
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeBreak } from './audit/chain.js';
 import { type Checkpoint, checkpointOf, parseCheckpoint } from './audit/checkpoint.js';
@@ -33,6 +33,22 @@ function readCheckpoint(path: string): Checkpoint {
   }
 }
 
+/**
+ * Written whole or not at all (a half-written checkpoint would fail the next run): to
+ * `<path>.tmp`, then renamed. Without `text`, only tries that the file can be written.
+ */
+function writeCheckpoint(path: string, text?: string): void {
+  try {
+    writeFileSync(`${path}.tmp`, text ?? '');
+    if (text === undefined) rmSync(`${path}.tmp`);
+    else renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    throw new UsageError(
+      `--save-checkpoint ${path}: cannot be written (${err instanceof Error ? err.message : err})`,
+    );
+  }
+}
+
 async function main(): Promise<number> {
   let values: { checkpoint?: string | undefined; 'save-checkpoint'?: string | undefined };
   try {
@@ -44,13 +60,24 @@ async function main(): Promise<number> {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
+  const save = values['save-checkpoint'];
+  // Found out now, not after walking every chain.
+  if (save) writeCheckpoint(save);
   loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
   // Opening a path that is not there would create an empty database, which "verifies".
   if (database.kind === 'sqlite' && database.path !== ':memory:' && !existsSync(database.path)) {
     throw new UsageError(`DATABASE_URL: there is no SQLite file at ${database.path}`);
   }
-  const store = await openStore(database);
+  const store = await openStore(database).catch((err: unknown) => {
+    // The store's own advice (PostgreSQL for several nodes) is for a second server.
+    if (err instanceof SqliteFileInUse && database.kind === 'sqlite') {
+      throw new UsageError(
+        `DATABASE_URL: the SQLite file ${database.path} is in use by another server process (or a v2 import), which holds it alone: stop the server first, or verify a copy taken while it was stopped (DATABASE_URL=sqlite:<copy> npm run audit:verify)`,
+      );
+    }
+    throw err;
+  });
   try {
     const result = await verifyAudit(store.audit, { checkpoint });
     const counted = `${result.entries} entries in ${result.chains} chains`;
@@ -62,11 +89,8 @@ async function main(): Promise<number> {
     }
     const against = checkpoint ? `, every chain through the checkpoint of ${checkpoint.at}` : '';
     process.stdout.write(`Audit log intact: ${counted}${against}\n`);
-    const save = values['save-checkpoint'];
     if (save) {
-      // Written whole or not at all: a half-written checkpoint would fail the next run.
-      writeFileSync(`${save}.tmp`, JSON.stringify(checkpointOf(result.heads, new Date())));
-      renameSync(`${save}.tmp`, save);
+      writeCheckpoint(save, JSON.stringify(checkpointOf(result.heads, new Date())));
       process.stdout.write(`Checkpoint of ${result.heads.size} chain ends written to ${save}\n`);
     }
     return 0;
@@ -81,8 +105,7 @@ main().then(
   },
   (err: unknown) => {
     // What an operator can act on is one line; a stack only for what no one foresaw.
-    const foreseen =
-      err instanceof ConfigError || err instanceof UsageError || err instanceof SqliteFileInUse;
+    const foreseen = err instanceof ConfigError || err instanceof UsageError;
     const message =
       foreseen || !(err instanceof Error)
         ? String(err instanceof Error ? err.message : err)

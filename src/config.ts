@@ -146,6 +146,14 @@ function parseDatabase(env: Env): DatabaseConfig {
     return { kind: 'sqlite', path };
   }
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    if (!URL.canParse(raw)) {
+      // Most often a password with `#`, `/` or `?` in it, which ends the URL's authority
+      // early; the message never repeats the URL, which holds that password.
+      throw new ConfigError(
+        'DATABASE_URL',
+        'is not a valid URL: a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD',
+      );
+    }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
     if (!url.hostname && url.pathname.length <= 1) {
       throw new ConfigError('DATABASE_URL', 'names no host and no database');
@@ -306,12 +314,20 @@ function parseRedisPrefix(env: Env): string | undefined {
   return raw;
 }
 
-function parseMetrics(env: Env): Config['metrics'] {
+function parseMetrics(env: Env, mainPort: number): Config['metrics'] {
   const token = nonEmpty(env, 'METRICS_TOKEN');
   if (token !== undefined && token.length < 16) {
     throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
   }
-  return { port: parsePort(env, 'METRICS_PORT'), token };
+  const port = parsePort(env, 'METRICS_PORT');
+  // Otherwise the second listen fails as "PORT: address already in use", naming no one.
+  if (port !== undefined && port !== 0 && port === mainPort) {
+    throw new ConfigError(
+      'METRICS_PORT',
+      `${port} is the main port (PORT) too: give metrics a port of their own, or leave METRICS_PORT unset and set METRICS_TOKEN to serve them on the main port`,
+    );
+  }
+  return { port, token };
 }
 
 /** PUBLIC_URL: http(s), no credentials, query or fragment; kept without a trailing slash. */
@@ -462,8 +478,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const tunables = parseTunables(env, production);
   const auth = parseAuth(env, production);
+  const port = parsePort(env) ?? 3001;
   return {
-    port: parsePort(env) ?? 3001,
+    port,
     host: nonEmpty(env, 'HOST') ?? (auth.mode === 'none' ? '127.0.0.1' : '0.0.0.0'),
     database: parseDatabase(env),
     redisUrl: redisRaw,
@@ -481,7 +498,7 @@ export function loadConfig(env: Env = process.env): Config {
       messagesBurst: tunables.messagesBurst,
     },
     trustProxy: parseTrustProxy(env),
-    metrics: parseMetrics(env),
+    metrics: parseMetrics(env, port),
     shutdownDrainMs: tunables.shutdownDrainMs,
     publicUrl: parsePublicUrl(env),
     attachmentUrlSecret: parseAttachmentUrlSecret(env),

@@ -104,6 +104,18 @@ describe('configuration', () => {
     expect(err.message).toMatch(why);
   });
 
+  it.each([
+    'postgres://chat:sEcr#t@db.example:5432/chat',
+    'postgres://chat:sEcr/t@db.example:5432/chat',
+    'postgresql://chat:sEcr?t@db.example:5432/chat',
+  ])('refuses DATABASE_URL=%s saying how to write the password, without echoing it', (url) => {
+    const err = failure({ DATABASE_URL: url });
+    expect(err.variable).toBe('DATABASE_URL');
+    expect(err.message).toContain('percent-encoded');
+    expect(err.message).toContain('PGPASSWORD');
+    expect(err.message).not.toContain('sEcr');
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -152,6 +164,21 @@ describe('operations configuration', () => {
     expect(
       loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a-long-enough-token' }).metrics,
     ).toEqual({ port: 9464, token: 'a-long-enough-token' });
+  });
+
+  it('refuses METRICS_PORT on the main port, saying what to do instead', () => {
+    const envs: Record<string, string>[] = [
+      { METRICS_PORT: '3001' },
+      { PORT: '8080', METRICS_PORT: '8080' },
+    ];
+    for (const env of envs) {
+      const err = failure(env);
+      expect(err.variable).toBe('METRICS_PORT');
+      expect(err.message).toContain('is the main port');
+      expect(err.message).toContain('METRICS_TOKEN');
+    }
+    // Two ports the system chooses are two ports.
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metrics.port).toBe(0);
   });
 
   it('Redis commands wait 500 ms for an answer unless REDIS_COMMAND_TIMEOUT_MS says otherwise', () => {

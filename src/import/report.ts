@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { FieldChangeReason, FieldReason } from './field-problem.js';
+import { InputError } from './input-error.js';
 
 export type Collection = 'chats' | 'messages';
 
@@ -77,7 +78,13 @@ export class Report {
   static async open(path: string | undefined): Promise<Report> {
     if (path === undefined) return new Report(undefined);
     const out = createWriteStream(path);
-    await once(out, 'open');
+    try {
+      await once(out, 'open');
+    } catch (err) {
+      throw new InputError(
+        `--rejects ${path}: cannot be written (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
     return new Report(out);
   }
 

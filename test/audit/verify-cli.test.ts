@@ -116,6 +116,13 @@ describe('npm run audit:verify', () => {
     const nowhere = verify();
     expect(nowhere.stderr).toContain(`there is no SQLite file at ${database.path}`);
     expect(nowhere.code).toBe(2);
+    // A checkpoint that could not be kept is said before the walk, without a stack.
+    const unsaved = join(dir, 'no-such-folder', 'next.json');
+    const cannotSave = verify('--save-checkpoint', unsaved);
+    expect(cannotSave.stderr).toContain(`--save-checkpoint ${unsaved}: cannot be written (`);
+    expect(cannotSave.stderr).not.toMatch(/^\s+at /m);
+    expect(cannotSave.stdout).toBe('');
+    expect(cannotSave.code).toBe(2);
     const unknown = verify('--chekpoint', garbage);
     expect(unknown.stderr).toContain('--chekpoint');
     expect(unknown.code).toBe(2);
@@ -131,6 +138,11 @@ describe('npm run audit:verify', () => {
       expect(held.stderr).toMatch(
         /^Audit verification could not run: .*in use by another server process/,
       );
+      // What to do about it: the server's own advice (use PostgreSQL for several nodes) is
+      // no answer for someone who wants to verify the file.
+      expect(held.stderr).toContain('stop the server first');
+      expect(held.stderr).toContain('DATABASE_URL=sqlite:<copy> npm run audit:verify');
+      expect(held.stderr).not.toContain('to run several');
       expect(held.stderr.trim().split('\n')).toHaveLength(1);
     } finally {
       await store.close();

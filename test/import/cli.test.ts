@@ -112,6 +112,24 @@ describe('npm run import:v2', () => {
     expect(real.stderr).toContain(join(here, 'real.db'));
   }, 60_000);
 
+  it('names --rejects when its file cannot be written, before it imports anything', () => {
+    const here = mkdtempSync(join(dir, 'rejects-'));
+    writeFileSync(
+      join(here, 'chats.json'),
+      `${JSON.stringify({ _id: { $oid: CHAT }, userId: 'u1', createdAt: { $date: '2024-01-01T00:00:00Z' } })}\n`,
+    );
+    writeFileSync(join(here, 'messages.json'), '');
+    const rejects = join(here, 'no-such-folder', 'rejects.jsonl');
+    const database = join(here, 'chat.db');
+    const result = runCli(['--dir', here, '--rejects', rejects], {
+      DATABASE_URL: `sqlite:${database}`,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Import failed: --rejects ${rejects}: cannot be written (`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(database)).toBe(false);
+  }, 30_000);
+
   it('explains its arguments and exits 1 without them', () => {
     const result = runCli(['--chats', join(dir, 'missing.json')]);
     expect(result.code).toBe(1);
