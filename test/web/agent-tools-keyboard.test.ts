@@ -70,4 +70,87 @@ describe('the agent tools with the keyboard', () => {
       await close();
     }
   });
+
+  it('keeps the keyboard where the agent was when an action removes its control', {
+    timeout: 90_000,
+  }, async () => {
+    const { server } = ctx;
+    // Boris is known to the server (he holds a chat): the chat can be transferred to him.
+    const { chatId: his } = await openChatWithMessages(server, { id: 'user-boris', name: 'O' }, [
+      'Hi',
+    ]);
+    succeeded(
+      await request(server, 'POST /api/chats/assign', {
+        body: { chatId: his, adminId: 'boris-focus', adminName: 'Boris' },
+      }),
+    );
+    const { page, close } = await consoleWithChat('en', 'anna-focus', 'user-focus');
+    const press = async (key: string) => {
+      await page.keyboard.press(key);
+      // The answer of an action, and the render after it.
+      await page.waitForTimeout(400);
+    };
+
+    // A label removed with its own button: the label box takes the keyboard.
+    await page.locator('.labels__input').focus();
+    await page.keyboard.type('vip');
+    await press('Enter');
+    await page.locator('.chip[data-label=vip] .chip__remove').focus();
+    await press('Enter');
+    await page.locator('.chip[data-label=vip]').waitFor({ state: 'detached' });
+    expect(await focused(page)).toMatch(/^input#labels-/);
+
+    // The transfer form takes the keyboard when it opens; Escape gives it back to its button.
+    const transfer = page.getByRole('button', { name: 'Transfer', exact: true });
+    await transfer.focus();
+    await press('Enter');
+    expect(await focused(page)).toMatch(/^select/);
+    await press('Escape');
+    expect(await page.locator('form.transfer').count()).toBe(0);
+    expect(await focused(page)).toBe('button "Transfer"');
+
+    // "Close this chat?" starts on Cancel; Escape and Cancel both go back to Close chat.
+    const closeChat = page.getByRole('button', { name: 'Close chat', exact: true });
+    await closeChat.focus();
+    await press('Enter');
+    expect(await focused(page)).toBe('button "Cancel"');
+    await press('Escape');
+    expect(await page.locator('.confirm').count()).toBe(0);
+    expect(await focused(page)).toBe('button "Close chat"');
+    await press('Enter');
+    await press('Enter');
+    expect(await page.locator('.confirm').count()).toBe(0);
+    expect(await focused(page)).toBe('button "Close chat"');
+
+    // Return to queue removes its own button: the keyboard stays among the actions (Take).
+    await page.getByRole('button', { name: 'Return to queue' }).focus();
+    await press('Enter');
+    await page.locator('[data-action=take]').waitFor();
+    expect(await focused(page)).toBe('button "Take"');
+    await press('Enter');
+    await page.locator('#reply:focus').waitFor();
+
+    // Transferred away, the chat is gone from this console: its way back takes the keyboard.
+    await transfer.focus();
+    await press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await page.locator('input[name=toAdminId]:focus').count()).toBe(1);
+    await page.keyboard.type('boris-focus');
+    await press('Enter');
+    await page.locator('.chat--gone').waitFor();
+    expect(await focused(page)).toBe('button "Back to the list"');
+    await close();
+
+    // Closing: the keyboard goes on to what a closed chat offers, not to the page's start.
+    const second = await consoleWithChat('en', 'anna-closing', 'user-closing');
+    await second.page.getByRole('button', { name: 'Close chat', exact: true }).focus();
+    await second.page.keyboard.press('Enter');
+    await second.page.keyboard.press('Shift+Tab');
+    expect(await focused(second.page)).toBe('button "Yes, close it"');
+    await second.page.keyboard.press('Enter');
+    await second.page.locator('.chat__readonly').waitFor();
+    await second.page.waitForTimeout(400);
+    expect(await focused(second.page)).toBe('button "Download transcript"');
+    await second.close();
+  });
 });

@@ -3,7 +3,7 @@
  * ones first), or an id and name typed in (the server refuses an id it has never seen, so
  * a typo cannot hand the chat to nobody).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
@@ -62,6 +62,9 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
   const pickedName = admins.find((a) => a.id === picked)?.name || picked;
   const targetId = id.trim() || picked;
   const targetName = id.trim() ? name.trim() || id.trim() : pickedName;
+  // Opened from its button: the keyboard goes to the first choice, where the form starts.
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), []);
   return (
     <form
       class="transfer"
@@ -78,6 +81,7 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
       <label>
         {c('transferPick')}
         <select
+          ref={first}
           name="knownAdmin"
           value={picked}
           aria-busy={loading}
