@@ -1,12 +1,13 @@
 /**
- * The agent's tools with the keyboard, in a real console: what `/` says when no canned
- * reply is saved (where to add them, in the console's language; Escape hides it), and
- * where the focus goes after each action that removes the control it was on.
+ * The agent's tools with the keyboard, in a real console: what the transfer form says
+ * when no other admin is known, what `/` says when no canned reply is saved (where to add
+ * them, in the console's language; Escape hides it), and where the focus goes after each
+ * action that removes the control it was on.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { request, succeeded } from '../helpers/server.js';
-import { browserAndServer, openChatWithMessages } from './support.js';
+import { browserAndServer, openChatWithMessages, until } from './support.js';
 
 /** The focused element, as `tag#id.class "name"`; `body` when the focus was lost. */
 const focused = (page: Page) =>
@@ -44,6 +45,25 @@ describe('the agent tools with the keyboard', () => {
     await page.locator('#reply').waitFor();
     return { page, chatId, close: () => context.close() };
   }
+
+  // First: the server knows no admin but this one yet.
+  it('says when no other admin is known to transfer to, in en, ru and uz', {
+    timeout: 60_000,
+  }, async () => {
+    const said = {
+      en: 'No other admin known yet: enter one below',
+      ru: 'Других администраторов пока нет: укажите ниже',
+      uz: 'Boshqa administratorlar hali yoʻq: quyida kiriting',
+    };
+    for (const [lang, sentence] of Object.entries(said)) {
+      const { page, close } = await consoleWithChat(lang, 'anna-alone', `user-alone-${lang}`);
+      await page.locator('.chat__actions button[aria-expanded]').click();
+      const first = page.locator('select[name=knownAdmin] option').first();
+      await until('the admins are loaded', async () => (await first.textContent()) === sentence);
+      expect(await page.locator('select[name=knownAdmin] option').count()).toBe(1);
+      await close();
+    }
+  });
 
   it('says on "/" that no canned reply is saved yet, and where to add them', {
     timeout: 60_000,

@@ -87,7 +87,14 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
           aria-busy={loading}
           onChange={(e) => setPicked(e.currentTarget.value)}
         >
-          <option value="">{loading ? c('transferLoading') : c('transferPickNone')}</option>
+          <option value="">
+            {loading
+              ? c('transferLoading')
+              : // "— choose —" over an empty list read as a list that failed to load.
+                admins.length === 0
+                ? c('transferNoneKnown')
+                : c('transferPickNone')}
+          </option>
           {admins.map((a) => (
             <option key={a.id} value={a.id} data-online={a.online ? 'true' : 'false'}>
               {/* An option holds only text: the names are isolated in the string. */}
