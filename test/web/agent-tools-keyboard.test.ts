@@ -91,6 +91,45 @@ describe('the agent tools with the keyboard', () => {
     }
   });
 
+  it('creates, edits and deletes a canned reply with the keyboard, never losing its place', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, close } = await consoleWithChat('en', 'anna-manager', 'user-manager');
+    page.on('dialog', (d) => void d.accept());
+    await page.locator('[data-tab=replies]').focus();
+    await page.keyboard.press('Enter');
+    const newReply = page.locator('.canned-manager__new');
+    await newReply.focus();
+    await page.keyboard.press('Enter');
+    // The form takes the keyboard at its first box.
+    await page.locator('#canned-shortcut:focus').waitFor();
+    await page.keyboard.type('thanks');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Thanks');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Thank you, {{user.name}}!');
+    await page.locator('.canned-form button[type=submit]').focus();
+    await page.keyboard.press('Enter');
+    const item = page.locator('.canned-manager__item', { hasText: '/thanks' });
+    await item.waitFor();
+    expect(await focused(page)).toBe('button "New canned reply"');
+
+    await item.getByRole('button', { name: 'Edit /thanks' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#canned-shortcut:focus').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toBe('button "New canned reply"');
+
+    await item.getByRole('button', { name: 'Delete /thanks' }).focus();
+    await page.keyboard.press('Enter');
+    await item.waitFor({ state: 'detached' });
+    expect(await focused(page)).toBe('button "New canned reply"');
+    await close();
+  });
+
   it('keeps the keyboard where the agent was when an action removes its control', {
     timeout: 90_000,
   }, async () => {
