@@ -4,7 +4,7 @@
  * to whom the server lets write it (mayWriteCannedScope, the server's own rule). The
  * server's refusal (a shortcut taken, a field too long) is shown as it says it.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayWriteCannedScope, writableCannedScopes } from '../../src/canned-replies/permissions.js';
 import { type CannedScope, LIMITS } from '../../src/schemas/vocabulary.js';
 import { adminClaimOf } from '../shared/claim.js';
@@ -40,6 +40,9 @@ function CannedForm({
   const actor = actorOf(me);
   const scopes = writableCannedScopes(actor);
   const start = editing.kind === 'edit' ? editing.reply : undefined;
+  // Opened from New or Edit: the keyboard goes to the form's first box.
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
   const [shortcut, setShortcut] = useState(start?.shortcut ?? '');
   const [title, setTitle] = useState(start?.title ?? '');
   const [content, setContent] = useState(start?.content ?? '');
@@ -77,6 +80,7 @@ function CannedForm({
       </h3>
       <label for="canned-shortcut">{k('cannedShortcut')}</label>
       <input
+        ref={first}
         id="canned-shortcut"
         value={shortcut}
         required
@@ -141,6 +145,12 @@ export function CannedManager({ client, me, replies, onChanged, k }: Props) {
   const [editing, setEditing] = useState<Editing>(undefined);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const actor = actorOf(me);
+  // The form closed or the reply deleted took the keyboard's place with it: New takes it.
+  const newButton = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(0);
+  useEffect(() => {
+    if (refocus) newButton.current?.focus();
+  }, [refocus]);
   const remove = (reply: CannedReply) => {
     if (!confirm(k('cannedDeleteConfirm', { shortcut: reply.shortcut }))) return;
     client
@@ -152,6 +162,7 @@ export function CannedManager({ client, me, replies, onChanged, k }: Props) {
         () => {
           setProblem(undefined);
           onChanged();
+          setRefocus((n) => n + 1);
         },
         (err: unknown) => setProblem(k('cannedFailed', { reason: reason(err) })),
       );
@@ -168,11 +179,13 @@ export function CannedManager({ client, me, replies, onChanged, k }: Props) {
           editing={editing}
           onDone={(saved) => {
             setEditing(undefined);
+            setRefocus((n) => n + 1);
             if (saved) onChanged();
           }}
         />
       ) : (
         <button
+          ref={newButton}
           type="button"
           class="button canned-manager__new"
           onClick={() => setEditing({ kind: 'new' })}

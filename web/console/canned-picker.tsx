@@ -8,7 +8,8 @@
  * as a textarea may take it (HTML allows a textarea no role but textbox): the box says it
  * completes from a list (`aria-autocomplete`, `aria-controls`), the list is a listbox
  * shown only while it has options, the chosen option the box's active descendant, and a
- * polite live region says how many are offered and how to choose.
+ * polite live region says how many are offered and how to choose. With no canned replies
+ * saved at all, `/` says so and where to add them, rather than offering nothing.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { fillPlaceholders, type PlaceholderValues } from '../../src/canned-replies/placeholders.js';
@@ -42,6 +43,7 @@ export function useCannedPicker({
   const query = cannedQueryOf(text);
   const matches = query === undefined || dismissed === text ? [] : matchCanned(replies, query);
   const open = matches.length > 0;
+  const noneSaved = query !== undefined && replies.length === 0 && dismissed !== text;
   const listId = `${id}-canned`;
   const optionId = (i: number) => `${listId}-${i}`;
 
@@ -62,6 +64,10 @@ export function useCannedPicker({
     },
     placeholder: k('cannedHint'),
     onKeyDown(e) {
+      if (noneSaved && e.key === 'Escape') {
+        setDismissed(text);
+        return true;
+      }
       if (!open || e.isComposing) return false;
       switch (e.key) {
         case 'ArrowDown':
@@ -113,8 +119,15 @@ export function useCannedPicker({
             </div>
           ))}
         </div>
+        <p class="canned canned--none" data-testid="canned-none" hidden={!noneSaved}>
+          {k('cannedNone', { tab: k('cannedTab') })}
+        </p>
         <p class="visually-hidden" aria-live="polite">
-          {open ? k('cannedOffered', { count: matches.length }) : ''}
+          {open
+            ? k('cannedOffered', { count: matches.length })
+            : noneSaved
+              ? k('cannedNone', { tab: k('cannedTab') })
+              : ''}
         </p>
       </>
     ),

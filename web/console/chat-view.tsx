@@ -78,6 +78,11 @@ export function ChatView(props: Props) {
 
 /** What became of a chat this admin can no longer see, and the way back to the lists. */
 function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
+  const back = useRef<HTMLButtonElement>(null);
+  // The control the keyboard was on went with the chat (a transfer, say): the way back takes it.
+  useEffect(() => {
+    if (focusLost()) back.current?.focus();
+  }, []);
   const what =
     transferredTo !== undefined
       ? sentence(c('transferredTo'), { name: transferredTo })
@@ -98,7 +103,7 @@ function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
       <p class="chat__gone" role="status" data-transferred={transferredTo !== undefined}>
         {what}
       </p>
-      <button type="button" class="button" onClick={onBack}>
+      <button ref={back} type="button" class="button" onClick={onBack}>
         {c('backToList')}
       </button>
     </section>
@@ -116,6 +121,27 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
   const [error, setError] = useState<ComponentChildren>(undefined);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const transferButton = useRef<HTMLButtonElement>(null);
+  const actions = useRef<HTMLFieldSetElement>(null);
+  /** A form or question closed: the keyboard goes back to the button that opened it. */
+  const endConfirmingClose = () => {
+    setConfirmingClose(false);
+    closeButton.current?.focus();
+  };
+  const endTransferring = () => {
+    setTransferring(false);
+    transferButton.current?.focus();
+  };
+  // An action removed or disabled the button the keyboard was on (Return to queue, Close):
+  // the keyboard stays among the chat's actions instead of falling back to the page's start.
+  // Only just after an action: a click on the page's background also leaves the focus there.
+  const acted = useRef(false);
+  useEffect(() => {
+    if (busy || !acted.current) return;
+    acted.current = false;
+    if (focusLost()) actions.current?.querySelector<HTMLButtonElement>('button:enabled')?.focus();
+  });
   // The id a transfer named, for the sentence that says it is unknown.
   const target = useRef('');
   const n = notesTranslator(lang);
@@ -186,6 +212,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
       }
       return false;
     } finally {
+      acted.current = true;
       setBusy(false);
     }
   };
@@ -223,7 +250,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
           isSuperAdmin: claim.isSuperAdmin,
         },
       }),
-    ).then((done) => done && setTransferring(false));
+    ).then((done) => done && endTransferring());
   };
 
   const holder =
@@ -294,7 +321,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
             onChat={(updated) => dispatch({ type: 'upsert', chat: updated })}
           />
         </div>
-        <fieldset class="chat__actions">
+        <fieldset class="chat__actions" ref={actions}>
           <legend class="visually-hidden">{c('chatActions')}</legend>
           {may.take ? (
             <button
@@ -339,6 +366,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
           ) : null}
           {may.transfer ? (
             <button
+              ref={transferButton}
               type="button"
               class="button button--plain"
               disabled={busy}
@@ -350,6 +378,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
           ) : null}
           {may.close ? (
             <button
+              ref={closeButton}
               type="button"
               class="button button--danger"
               disabled={busy}
@@ -362,19 +391,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
         </fieldset>
       </header>
       {confirmingClose ? (
-        <div class="confirm" role="alertdialog" aria-labelledby="confirm-close">
-          <p id="confirm-close">{c('confirmClose')}</p>
-          <button type="button" class="button button--danger" disabled={busy} onClick={close}>
-            {c('confirmCloseYes')}
-          </button>
-          <button
-            type="button"
-            class="button button--plain"
-            onClick={() => setConfirmingClose(false)}
-          >
-            {c('cancel')}
-          </button>
-        </div>
+        <ConfirmClose busy={busy} c={c} onClose={close} onCancel={endConfirmingClose} />
       ) : null}
       {transferring ? (
         <TransferForm
@@ -383,7 +400,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
           admins={admins}
           c={c}
           onTransfer={(id, name) => void transfer(id, name)}
-          onCancel={() => setTransferring(false)}
+          onCancel={endTransferring}
         />
       ) : null}
       {error ? (
@@ -440,5 +457,47 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
         <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>
       )}
     </section>
+  );
+}
+
+/** Focus that fell back to the page's start: the control it was on was removed or disabled. */
+function focusLost(): boolean {
+  return document.activeElement === null || document.activeElement === document.body;
+}
+
+/**
+ * "Close this chat?": the keyboard starts on Cancel, the answer that loses nothing, and
+ * Escape cancels, as in any dialog.
+ */
+function ConfirmClose(props: {
+  busy: boolean;
+  c: Translate<ConsoleKey>;
+  onClose(): void;
+  onCancel(): void;
+}) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div
+      class="confirm"
+      role="alertdialog"
+      aria-labelledby="confirm-close"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onCancel();
+      }}
+    >
+      <p id="confirm-close">{props.c('confirmClose')}</p>
+      <button
+        type="button"
+        class="button button--danger"
+        disabled={props.busy}
+        onClick={props.onClose}
+      >
+        {props.c('confirmCloseYes')}
+      </button>
+      <button ref={cancel} type="button" class="button button--plain" onClick={props.onCancel}>
+        {props.c('cancel')}
+      </button>
+    </div>
   );
 }

@@ -4,7 +4,7 @@
  * the server trims and drops repeats, and its answer is what the chip row shows. Offered
  * to every admin who sees the chat: the server's rule for labelling is viewing.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { hasVisibleCharacter } from '../../src/schemas/text-rules.js';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
@@ -29,6 +29,10 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
   const [busy, setBusy] = useState(false);
   const labels = chat.labels ?? [];
   const inputId = `labels-${chat._id}`;
+  const input = useRef<HTMLInputElement>(null);
+  // The chip removed took its button (the keyboard's place) with it: the box takes the keyboard.
+  const remove = (label: string) =>
+    void save(labels.filter((l) => l !== label)).then(() => input.current?.focus());
 
   const save = async (next: string[]): Promise<boolean> => {
     setBusy(true);
@@ -63,7 +67,7 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
                 aria-label={k('labelRemove', { label: isolated(label) })}
                 title={k('labelRemove', { label: isolated(label) })}
                 disabled={busy}
-                onClick={() => void save(labels.filter((l) => l !== label))}
+                onClick={() => remove(label)}
               >
                 <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                   <path d="M6 6l12 12M18 6L6 18" />
@@ -86,6 +90,7 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
           {k('labelAdd')}
         </label>
         <input
+          ref={input}
           id={inputId}
           class="labels__input"
           value={value}

@@ -3,7 +3,7 @@
  * ones first), or an id and name typed in (the server refuses an id it has never seen, so
  * a typo cannot hand the chat to nobody).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
@@ -62,6 +62,9 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
   const pickedName = admins.find((a) => a.id === picked)?.name || picked;
   const targetId = id.trim() || picked;
   const targetName = id.trim() ? name.trim() || id.trim() : pickedName;
+  // Opened from its button: the keyboard goes to the first choice, where the form starts.
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), []);
   return (
     <form
       class="transfer"
@@ -78,12 +81,20 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
       <label>
         {c('transferPick')}
         <select
+          ref={first}
           name="knownAdmin"
           value={picked}
           aria-busy={loading}
           onChange={(e) => setPicked(e.currentTarget.value)}
         >
-          <option value="">{loading ? c('transferLoading') : c('transferPickNone')}</option>
+          <option value="">
+            {loading
+              ? c('transferLoading')
+              : // "— choose —" over an empty list read as a list that failed to load.
+                admins.length === 0
+                ? c('transferNoneKnown')
+                : c('transferPickNone')}
+          </option>
           {admins.map((a) => (
             <option key={a.id} value={a.id} data-online={a.online ? 'true' : 'false'}>
               {/* An option holds only text: the names are isolated in the string. */}

@@ -368,8 +368,11 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
                 }),
               )}
               server={config.server}
+              // A closed chat has no one typing in it any more.
               footer={
-                view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined
+                view.typingName && !closed
+                  ? sentence(t('typing'), { name: view.typingName })
+                  : undefined
               }
             />
           )}

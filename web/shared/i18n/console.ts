@@ -57,6 +57,7 @@ export type ConsoleKey =
   | 'transferTitle'
   | 'transferPick'
   | 'transferPickNone'
+  | 'transferNoneKnown'
   | 'transferOrType'
   | 'transferAdminId'
   | 'transferAdminName'
@@ -176,6 +177,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferTitle: 'Transfer to another admin',
     transferPick: 'Admins the server knows (online first)',
     transferPickNone: '— choose —',
+    transferNoneKnown: 'No other admin known yet: enter one below',
     transferOrType: 'or enter an admin',
     transferAdminId: 'Admin id',
     transferAdminName: 'Admin name',
@@ -303,6 +305,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferTitle: 'Передать другому администратору',
     transferPick: 'Известные серверу администраторы (сначала в сети)',
     transferPickNone: '— выберите —',
+    transferNoneKnown: 'Других администраторов пока нет: укажите ниже',
     transferOrType: 'или укажите администратора',
     transferAdminId: 'Id администратора',
     transferAdminName: 'Имя администратора',
@@ -430,6 +433,7 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     transferTitle: 'Boshqa administratorga topshirish',
     transferPick: 'Serverga maʼlum administratorlar (avval onlayn)',
     transferPickNone: '— tanlang —',
+    transferNoneKnown: 'Boshqa administratorlar hali yoʻq: quyida kiriting',
     transferOrType: 'yoki administratorni kiriting',
     transferAdminId: 'Administrator id',
     transferAdminName: 'Administrator ismi',

@@ -7,6 +7,7 @@ export type ToolKey =
   | 'cannedHint'
   | 'cannedTab'
   | 'cannedEmpty'
+  | 'cannedNone'
   | 'cannedNew'
   | 'cannedEdit'
   | 'cannedDelete'
@@ -38,6 +39,7 @@ export const toolStrings: Catalogue<ToolKey> = {
     cannedHint: 'Type / for canned replies',
     cannedTab: 'Replies',
     cannedEmpty: 'No canned replies yet.',
+    cannedNone: 'No canned replies yet. Add them under “{tab}” at the top of the page.',
     cannedNew: 'New canned reply',
     cannedEdit: 'Edit',
     cannedDelete: 'Delete',
@@ -68,6 +70,7 @@ export const toolStrings: Catalogue<ToolKey> = {
     cannedHint: 'Наберите / для шаблонов ответов',
     cannedTab: 'Шаблоны',
     cannedEmpty: 'Шаблонов пока нет.',
+    cannedNone: 'Шаблонов пока нет. Добавьте их в разделе «{tab}» вверху страницы.',
     cannedNew: 'Новый шаблон',
     cannedEdit: 'Изменить',
     cannedDelete: 'Удалить',
@@ -99,6 +102,7 @@ export const toolStrings: Catalogue<ToolKey> = {
     cannedHint: 'Tayyor javoblar uchun / yozing',
     cannedTab: 'Javoblar',
     cannedEmpty: 'Hali tayyor javoblar yoʻq.',
+    cannedNone: 'Hali tayyor javoblar yoʻq. Ularni sahifa tepasidagi “{tab}” boʻlimida qoʻshing.',
     cannedNew: 'Yangi tayyor javob',
     cannedEdit: 'Tahrirlash',
     cannedDelete: 'Oʻchirish',
