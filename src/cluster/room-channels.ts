@@ -528,6 +528,11 @@ export class RoomChannels {
       // Nothing heard yet, nothing to catch up from: kept, this outage's start would be
       // taken for a later one's, and make it look as long as the stream keeps entries.
       this.lostAt = undefined;
+      // Redis may have restarted meanwhile: the next catch-up must know the run that
+      // stamped what is heard from now on, or it takes that run for a new one and reads
+      // its stream again from the start, delivering what was heard already.
+      this.runId = undefined;
+      void this.learnRunId();
       return;
     }
     this.held = [];

@@ -136,6 +136,15 @@ const announcement = (e: StreamEntry): string =>
 describe('catching up while the subscriber loses its connection again', () => {
   /** A node started, that has heard its first entry ('heard') on the common channel. */
   async function hearingNode(retainedMs: number, heardAtMs?: number, infoRefused = 0) {
+    const n = await startedNode(retainedMs, infoRefused);
+    const first = entry(1, 'heard', heardAtMs);
+    n.stream.push(first);
+    hearOn(n.channels, announcement(first));
+    return n;
+  }
+
+  /** A node started that has heard nothing yet. */
+  async function startedNode(retainedMs: number, infoRefused = 0) {
     const subscriber = new Subscriber();
     const stream: StreamEntry[] = [];
     const reading = heldReader(stream);
@@ -157,9 +166,6 @@ describe('catching up while the subscriber loses its connection again', () => {
       deliver: (_id, raw) => delivered.push(raw.data ?? ''),
     });
     await channels.start();
-    const first = entry(1, 'heard', heardAtMs);
-    stream.push(first);
-    hearOn(channels, announcement(first));
     return { subscriber, stream, reading, delivered, missed, channels };
   }
 
@@ -256,6 +262,29 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.stream.push(entry(5, 'after the restart'));
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.missed).toEqual([]);
+  });
+
+  it('Redis restarted before the node heard anything, then a blip: what the new run carried is not delivered again', async () => {
+    const n = await startedNode(120_000);
+    await waitUntil('the run id learned', async () => {
+      const known = (n.channels as unknown as { runId?: string }).runId;
+      return known !== undefined;
+    });
+    n.subscriber.lose();
+    n.reading.at(3_000);
+    n.reading.restart();
+    n.subscriber.back();
+    const first = entry(1, 'first of the new run', 3_100);
+    n.stream.push(first);
+    hearOn(n.channels, announcement(first));
+    n.reading.at(4_000);
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away', 3_900));
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.includes('while away'), 3000);
+    // A late duplicate would come in the same read as 'while away'.
+    expect(n.delivered).toEqual(['first of the new run', 'while away']);
     expect(n.missed).toEqual([]);
   });
 
