@@ -129,6 +129,9 @@ function parseUrl(name: string, raw: string, protocols: string[]): URL {
   return url;
 }
 
+const ENCODE_THE_PASSWORD =
+  'a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD';
+
 function parseDatabase(env: Env): DatabaseConfig {
   const raw = nonEmpty(env, 'DATABASE_URL');
   if (raw === undefined) {
@@ -146,15 +149,17 @@ function parseDatabase(env: Env): DatabaseConfig {
     return { kind: 'sqlite', path };
   }
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    // Most often a password with `#`, `/` or `?` in it, which ends the URL's authority
+    // early; the message never repeats the URL, which holds that password.
     if (!URL.canParse(raw)) {
-      // Most often a password with `#`, `/` or `?` in it, which ends the URL's authority
-      // early; the message never repeats the URL, which holds that password.
-      throw new ConfigError(
-        'DATABASE_URL',
-        'is not a valid URL: a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD',
-      );
+      throw new ConfigError('DATABASE_URL', `is not a valid URL: ${ENCODE_THE_PASSWORD}`);
     }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
+    // A password of digits before such a character still parses, as a port: the user
+    // became the host, and the `@` is left after it.
+    if (url.username === '' && `${url.pathname}${url.search}${url.hash}`.includes('@')) {
+      throw new ConfigError('DATABASE_URL', `has an @ after its host: ${ENCODE_THE_PASSWORD}`);
+    }
     if (!url.hostname && url.pathname.length <= 1) {
       throw new ConfigError('DATABASE_URL', 'names no host and no database');
     }

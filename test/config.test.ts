@@ -108,6 +108,10 @@ describe('configuration', () => {
     'postgres://chat:sEcr#t@db.example:5432/chat',
     'postgres://chat:sEcr/t@db.example:5432/chat',
     'postgresql://chat:sEcr?t@db.example:5432/chat',
+    // Digits before the cut parse as a port, the user as the host.
+    'postgres://chat:2024#sEcret@db.example:5432/chat',
+    'postgres://chat:2024/sEcret@db.example:5432/chat',
+    'postgres://chat:2024?sEcret@db.example:5432/chat',
   ])('refuses DATABASE_URL=%s saying how to write the password, without echoing it', (url) => {
     const err = failure({ DATABASE_URL: url });
     expect(err.variable).toBe('DATABASE_URL');
