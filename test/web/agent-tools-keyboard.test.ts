@@ -22,7 +22,12 @@ describe('the agent tools with the keyboard', () => {
   const ctx = browserAndServer();
 
   /** A console signed in (demo mode) in `lang`, with a chat it has taken open. */
-  async function consoleWithChat(lang: string, agentId: string, customerId: string) {
+  async function consoleWithChat(
+    lang: string,
+    agentId: string,
+    customerId: string,
+    beforeOpening?: (page: Page) => Promise<unknown>,
+  ) {
     const { browser, server } = ctx;
     const { chatId } = await openChatWithMessages(server, { id: customerId, name: 'Dilnoza' }, [
       'Hello',
@@ -35,6 +40,7 @@ describe('the agent tools with the keyboard', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.setDefaultTimeout(8000);
+    await beforeOpening?.(page);
     await page.goto(`${server.url}/console?lang=${lang}`);
     await page.fill('input[name=name]', 'Anna');
     await page.fill('input[name=id]', agentId);
@@ -89,6 +95,25 @@ describe('the agent tools with the keyboard', () => {
       expect(await none.isHidden()).toBe(true);
       await close();
     }
+  });
+
+  it('says nothing on "/" while the canned replies could not be read: none are known, not known to be none', {
+    timeout: 60_000,
+  }, async () => {
+    let refused = 0;
+    const { page, close } = await consoleWithChat('en', 'anna-unread', 'user-unread', (p) =>
+      p.route('**/api/canned-replies**', (route) => {
+        refused++;
+        return route.fulfill({ status: 503, contentType: 'application/json', body: '{}' });
+      }),
+    );
+    await until('the list was asked for', async () => refused > 0);
+    await page.locator('#reply').focus();
+    await page.keyboard.type('/');
+    // Said at once where it is said (the test above): given time, it still is not.
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('canned-none').isHidden()).toBe(true);
+    await close();
   });
 
   it('creates, edits and deletes a canned reply with the keyboard, never losing its place', {

@@ -25,7 +25,8 @@ interface Options {
   id: string;
   text: string;
   setText(text: string): void;
-  replies: readonly CannedReply[];
+  /** Undefined until the list was read: `/` then says nothing rather than "none saved". */
+  replies: readonly CannedReply[] | undefined;
   values: PlaceholderValues;
   k: Translate<ToolKey>;
 }
@@ -41,9 +42,10 @@ export function useCannedPicker({
   const [active, setActive] = useState(-1);
   const [dismissed, setDismissed] = useState<string | undefined>(undefined);
   const query = cannedQueryOf(text);
-  const matches = query === undefined || dismissed === text ? [] : matchCanned(replies, query);
+  const matches =
+    query === undefined || dismissed === text ? [] : matchCanned(replies ?? [], query);
   const open = matches.length > 0;
-  const noneSaved = query !== undefined && replies.length === 0 && dismissed !== text;
+  const noneSaved = query !== undefined && replies?.length === 0 && dismissed !== text;
   const listId = `${id}-canned`;
   const optionId = (i: number) => `${listId}-${i}`;
 

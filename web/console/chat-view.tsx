@@ -54,8 +54,8 @@ interface Props {
   foundSeq?: number | undefined;
   /** The agent tools' strings (canned replies, labels). */
   k: Translate<ToolKey>;
-  /** What `/` offers in the reply box. */
-  cannedReplies: readonly CannedReply[];
+  /** What `/` offers in the reply box; undefined until the list was read. */
+  cannedReplies: readonly CannedReply[] | undefined;
 }
 
 type Reply = { chat?: Chat | null };

@@ -10,12 +10,14 @@ const REFRESH_MS = 60_000;
 
 export interface CannedRepliesApi {
   replies: CannedReply[];
+  /** Undefined until the list was read once (its first read may fail): not known to be empty. */
+  known: readonly CannedReply[] | undefined;
   /** Loads the list again (after this console changed it). */
   reload(): void;
 }
 
 export function useCannedReplies(client: ChatClient, me: Identity): CannedRepliesApi {
-  const [replies, setReplies] = useState<CannedReply[]>([]);
+  const [replies, setReplies] = useState<CannedReply[] | undefined>(undefined);
   const { adminId, isSuperAdmin } = adminClaimOf(me);
   const reload = useCallback(async () => {
     const res = await client.request('GET /api/canned-replies', {
@@ -29,5 +31,5 @@ export function useCannedReplies(client: ChatClient, me: Identity): CannedReplie
     client.on('canned-reply-saved', again),
     client.on('canned-reply-deleted', again),
   ]);
-  return { replies, reload: again };
+  return { replies: replies ?? [], known: replies, reload: again };
 }

@@ -369,7 +369,7 @@ export function Workspace(props: Props) {
               attachmentMaxBytes={props.attachmentMaxBytes}
               foundSeq={found?.chatId === chat._id ? found.seq : undefined}
               k={k}
-              cannedReplies={canned.replies}
+              cannedReplies={canned.known}
             />
           ) : (
             <p class="pane__empty">{c('selectChat')}</p>
