@@ -237,9 +237,11 @@ interface Run {
   id: string;
   /**
    * Before this no entry of a stream begun in this run can be stamped: its start, less a
-   * second (INFO counts its uptime in whole seconds). Unknown from a Redis before 5.0.
+   * second (INFO counts its uptime in whole seconds). Unknown where INFO does not tell
+   * Redis's clock (`server_time_usec`; Redis 5's does not): see `startedAfter`.
    */
   startedAfterMs: number | undefined;
+  uptimeMs: number | undefined;
 }
 
 const infoField = (info: string, name: string): string | undefined =>
@@ -251,7 +253,22 @@ function runIn(info: string): Run | undefined {
   const nowMs = Number(infoField(info, 'server_time_usec')) / 1000;
   const uptimeMs = Number(infoField(info, 'uptime_in_seconds')) * 1000;
   const startedAfterMs = nowMs - uptimeMs - 1000;
-  return { id, startedAfterMs: Number.isFinite(startedAfterMs) ? startedAfterMs : undefined };
+  return {
+    id,
+    startedAfterMs: Number.isFinite(startedAfterMs) ? startedAfterMs : undefined,
+    uptimeMs: Number.isFinite(uptimeMs) ? uptimeMs : undefined,
+  };
+}
+
+/**
+ * When `run` began, less a margin, by INFO's clock or else by the clock the page was read
+ * by (the next command on the same connection: a second more of margin for the time
+ * between them). Unknown, a restart keeping its stream would be taken for one that began
+ * it anew, and every entry it kept delivered again.
+ */
+function startedAfter(run: Run, page: StreamPage): number | undefined {
+  if (run.startedAfterMs !== undefined || run.uptimeMs === undefined) return run.startedAfterMs;
+  return page.nowMs - run.uptimeMs - 2000;
 }
 
 /**
@@ -633,7 +650,7 @@ export class RoomChannels {
         unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
         // Restarted empty: what the old stream held is gone for every node and every client
         // alike, and everything in the new one is unheard, whatever its ids.
-        restarted = newRun && begunAnew(page, run.startedAfterMs);
+        restarted = newRun && begunAnew(page, startedAfter(run, page));
         if (restarted) this.lastHeard = undefined;
       }
       const why =

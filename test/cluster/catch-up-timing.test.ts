@@ -83,13 +83,16 @@ function heldReader(stream: StreamEntry[]) {
   };
   /** INFO calls refused from now on (the reader's connection not back yet). */
   let refusingInfo = 0;
+  /** INFO tells Redis's clock (server_time_usec, which Redis 5's INFO lacks). */
+  let tellsClock = true;
   const info = async () => {
     if (refusingInfo > 0) {
       refusingInfo--;
       throw new Error('The client is offline');
     }
     const uptime = Math.floor((nowMs - startedAtMs) / 1000);
-    return `# Server\r\nrun_id:${runId}\r\nserver_time_usec:${nowMs * 1000}\r\nuptime_in_seconds:${uptime}\r\n`;
+    const clock = tellsClock ? `server_time_usec:${nowMs * 1000}\r\n` : '';
+    return `# Server\r\nrun_id:${runId}\r\n${clock}uptime_in_seconds:${uptime}\r\n`;
   };
   const reader = { multi, info };
   return {
@@ -108,6 +111,10 @@ function heldReader(stream: StreamEntry[]) {
     restartKeeping: () => {
       runId = `${runId}-again`;
       startedAtMs = nowMs;
+    },
+    /** INFO no longer tells Redis's clock, as Redis 5's does not. */
+    withoutClock: () => {
+      tellsClock = false;
     },
     /** The next `calls` INFO calls fail. */
     refuseInfo: (calls: number) => {
@@ -234,6 +241,34 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'while away']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it("Redis restarted keeping its stream, its INFO without Redis's clock (Redis 5): nothing heard before is delivered again", async () => {
+    const n = await hearingNode(120_000);
+    n.reading.withoutClock();
+    n.subscriber.lose();
+    n.stream.push(entry(2, 'while away'));
+    n.reading.at(4_000);
+    n.reading.restartKeeping();
+    n.reading.at(5_000);
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.includes('while away'), 3000);
+    expect(n.delivered).toEqual(['heard', 'while away']);
+    expect(n.missed).toEqual([]);
+  });
+
+  it("Redis restarted empty, its INFO without Redis's clock (Redis 5): its new entries are delivered", async () => {
+    const n = await hearingNode(120_000);
+    n.reading.withoutClock();
+    n.subscriber.lose();
+    n.reading.at(500);
+    n.reading.restart();
+    n.stream.push(entry(5, 'after the restart', 600));
+    n.reading.at(700);
+    n.subscriber.back();
+    await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
+    expect(n.delivered).toEqual(['heard', 'after the restart']);
     expect(n.missed).toEqual([]);
   });
 
