@@ -138,7 +138,7 @@ describe('the agent tools with the keyboard', () => {
     await page.keyboard.press('Enter');
     const item = page.locator('.canned-manager__item', { hasText: '/thanks' });
     await item.waitFor();
-    expect(await focused(page)).toBe('button "New canned reply"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "New canned reply"');
 
     await item.getByRole('button', { name: 'Edit /thanks' }).focus();
     await page.keyboard.press('Enter');
@@ -146,12 +146,12 @@ describe('the agent tools with the keyboard', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Cancel' }).focus();
     await page.keyboard.press('Enter');
-    expect(await focused(page)).toBe('button "New canned reply"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "New canned reply"');
 
     await item.getByRole('button', { name: 'Delete /thanks' }).focus();
     await page.keyboard.press('Enter');
     await item.waitFor({ state: 'detached' });
-    expect(await focused(page)).toBe('button "New canned reply"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "New canned reply"');
     await close();
   });
 
@@ -191,26 +191,26 @@ describe('the agent tools with the keyboard', () => {
     expect(await focused(page)).toMatch(/^select/);
     await press('Escape');
     expect(await page.locator('form.transfer').count()).toBe(0);
-    expect(await focused(page)).toBe('button "Transfer"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Transfer"');
 
     // "Close this chat?" starts on Cancel; Escape and Cancel both go back to Close chat.
     const closeChat = page.getByRole('button', { name: 'Close chat', exact: true });
     await closeChat.focus();
     await press('Enter');
-    expect(await focused(page)).toBe('button "Cancel"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Cancel"');
     await press('Escape');
     expect(await page.locator('.confirm').count()).toBe(0);
-    expect(await focused(page)).toBe('button "Close chat"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Close chat"');
     await press('Enter');
     await press('Enter');
     expect(await page.locator('.confirm').count()).toBe(0);
-    expect(await focused(page)).toBe('button "Close chat"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Close chat"');
 
     // Return to queue removes its own button: the keyboard stays among the actions (Take).
     await page.getByRole('button', { name: 'Return to queue' }).focus();
     await press('Enter');
     await page.locator('[data-action=take]').waitFor();
-    expect(await focused(page)).toBe('button "Take"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Take"');
     await press('Enter');
     await page.locator('#reply:focus').waitFor();
 
@@ -222,7 +222,7 @@ describe('the agent tools with the keyboard', () => {
     await page.keyboard.type('boris-focus');
     await press('Enter');
     await page.locator('.chat--gone').waitFor();
-    expect(await focused(page)).toBe('button "Back to the list"');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Back to the list"');
     await close();
 
     // Closing: the keyboard goes on to what a closed chat offers, not to the page's start.
