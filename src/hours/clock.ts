@@ -71,12 +71,14 @@ export function isOpenAt(hours: BusinessHours, at: number): boolean {
 
 /**
  * When the desk next opens after `at` (epoch ms), or null while it is open or when no
- * opening comes within a week and a day (a schedule whose every range a gap swallows).
+ * opening comes within two weeks and a day. A gap swallows one week's occurrence of a range
+ * at most (transitions are months apart), so a range's next opening may be two weeks away:
+ * one that just closed, whose next week falls in a spring-forward's gap.
  */
 export function nextOpening(hours: BusinessHours, at: number): number | null {
   if (isOpenAt(hours, at)) return null;
   const today = wallOf(at, hours.timeZone);
-  for (let d = 0; d <= 8; d++) {
+  for (let d = 0; d <= 15; d++) {
     const midnight = new Date(Date.UTC(today.year, today.month - 1, today.day + d));
     const date = {
       year: midnight.getUTCFullYear(),

@@ -41,6 +41,12 @@ describe('New York, spring forward (Sunday 8 March 2026, 02:00 EST → 03:00 EDT
     const lost = hours('Sun 02:00-03:00', NY);
     expect(iso(nextOpening(lost, at('2026-03-08T06:00:00Z')))).toBe('2026-03-15T06:00:00.000Z');
   });
+
+  it('skips it from the week before too: the next opening is two weeks away', () => {
+    // Just closed on 1 March at 02:01 EST; 8 March's 02:00 does not exist.
+    const lost = hours('Sun 02:00-02:01', NY);
+    expect(iso(nextOpening(lost, at('2026-03-01T07:01:00Z')))).toBe('2026-03-15T06:00:00.000Z');
+  });
 });
 
 describe('New York, fall back (Sunday 1 November 2026, 02:00 EDT → 01:00 EST)', () => {
