@@ -19,7 +19,7 @@
  *   order, and a node hearing several channels gets them in that order too.
  */
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../redis/redis.js';
+import { connectAnew, type RedisClient } from '../redis/redis.js';
 import { rooms } from '../schemas/rooms.js';
 
 /** A stream entry as the Streams adapter writes and decodes it. */
@@ -425,8 +425,7 @@ export class RoomChannels {
     // A new connection subscribes to nothing by itself.
     for (const state of this.followed.values()) state.subscribed = false;
     this.commonDropped = true;
-    this.subscriber.destroy();
-    this.subscriber.connect().catch(() => undefined);
+    connectAnew(this.subscriber);
   }
 
   /**

@@ -117,6 +117,18 @@ function watchedClient(client: RedisClient, watch: HangWatch): RedisClient {
   });
 }
 
+/**
+ * Gives a connection up and makes a new one. One silent past the timeout may never answer
+ * again (a NAT or proxy on its path forgot it, the Redis behind the address was replaced)
+ * while the kernel reports its end only after many minutes of retries; a Redis that is
+ * merely stopped answers the new one when it wakes, as it would the old. The new
+ * connection has none of the old one's subscriptions.
+ */
+export function connectAnew(client: RedisClient): void {
+  client.destroy();
+  client.connect().catch(() => undefined);
+}
+
 export function connectRedis(
   url: string,
   onError: (err: Error) => void,
@@ -144,23 +156,12 @@ export function connectRedis(
     }
   };
 
-  /**
-   * A connection silent past the timeout may be one that will never answer (a NAT or proxy
-   * on its path forgot it, the Redis behind the address was replaced) and whose end the
-   * kernel reports only after many minutes of retries: a new one is made at once. A Redis
-   * that is merely stopped answers the new one when it wakes, as it would the old.
-   */
-  const connectAgain = () => {
-    if (!raw.isReady) return;
-    raw.destroy();
-    raw.connect().catch(() => undefined);
-  };
   const watch = new HangWatch(timeoutMs, {
     hung: () => {
       lost = true;
       // Once per hang, whatever the last connection error was.
       onError(new RedisTimeoutError(timeoutMs));
-      connectAgain();
+      if (raw.isReady) connectAnew(raw);
     },
     timedOut: () => options.onTimeout?.(),
     answered: () => void returned(),
