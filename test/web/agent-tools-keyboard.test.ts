@@ -97,6 +97,29 @@ describe('the agent tools with the keyboard', () => {
     }
   });
 
+  it('leaves the keyboard on a label whose removal was refused: the chip stays, and so does its button', {
+    timeout: 60_000,
+  }, async () => {
+    const { page, close } = await consoleWithChat('en', 'anna-refused', 'user-refused');
+    await page.locator('.labels__input').focus();
+    await page.keyboard.type('vip');
+    await page.keyboard.press('Enter');
+    const remove = page.locator('.chip[data-label=vip] .chip__remove');
+    await remove.waitFor();
+    let refused = 0;
+    await page.route('**/api/chats/*/labels**', (route) => {
+      refused++;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: '{}' });
+    });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    await until('the removal was refused', async () => refused > 0);
+    await page.locator('.labels [role=alert], .labels .alert').first().waitFor();
+    expect(await remove.count()).toBe(1);
+    await expect.poll(() => focused(page), { timeout: 3000 }).toMatch(/^button/);
+    await close();
+  });
+
   it('says nothing on "/" while the canned replies could not be read: none are known, not known to be none', {
     timeout: 60_000,
   }, async () => {
@@ -188,7 +211,7 @@ describe('the agent tools with the keyboard', () => {
     const transfer = page.getByRole('button', { name: 'Transfer', exact: true });
     await transfer.focus();
     await press('Enter');
-    expect(await focused(page)).toMatch(/^select/);
+    await expect.poll(() => focused(page), { timeout: 3000 }).toMatch(/^select/);
     await press('Escape');
     expect(await page.locator('form.transfer').count()).toBe(0);
     await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Transfer"');
@@ -202,8 +225,9 @@ describe('the agent tools with the keyboard', () => {
     expect(await page.locator('.confirm').count()).toBe(0);
     await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Close chat"');
     await press('Enter');
+    await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Cancel"');
     await press('Enter');
-    expect(await page.locator('.confirm').count()).toBe(0);
+    await expect.poll(() => page.locator('.confirm').count(), { timeout: 3000 }).toBe(0);
     await expect.poll(() => focused(page), { timeout: 3000 }).toBe('button "Close chat"');
 
     // Return to queue removes its own button: the keyboard stays among the actions (Take).
@@ -229,12 +253,14 @@ describe('the agent tools with the keyboard', () => {
     const second = await consoleWithChat('en', 'anna-closing', 'user-closing');
     await second.page.getByRole('button', { name: 'Close chat', exact: true }).focus();
     await second.page.keyboard.press('Enter');
+    await expect.poll(() => focused(second.page), { timeout: 3000 }).toBe('button "Cancel"');
     await second.page.keyboard.press('Shift+Tab');
     expect(await focused(second.page)).toBe('button "Yes, close it"');
     await second.page.keyboard.press('Enter');
     await second.page.locator('.chat__readonly').waitFor();
-    await second.page.waitForTimeout(400);
-    expect(await focused(second.page)).toBe('button "Download transcript"');
+    await expect
+      .poll(() => focused(second.page), { timeout: 3000 })
+      .toBe('button "Download transcript"');
     await second.close();
   });
 });

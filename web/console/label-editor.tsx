@@ -4,7 +4,7 @@
  * the server trims and drops repeats, and its answer is what the chip row shows. Offered
  * to every admin who sees the chat: the server's rule for labelling is viewing.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { hasVisibleCharacter } from '../../src/schemas/text-rules.js';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
@@ -30,9 +30,24 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
   const labels = chat.labels ?? [];
   const inputId = `labels-${chat._id}`;
   const input = useRef<HTMLInputElement>(null);
-  // The chip removed took its button (the keyboard's place) with it: the box takes the keyboard.
+  // The chip removed took its button (the keyboard's place) with it: the box takes the
+  // keyboard. Refused, the chip stays, and its button (disabled while the removal was on its
+  // way, which dropped the keyboard) takes it back once enabled.
+  const list = useRef<HTMLUListElement>(null);
+  const [refocus, setRefocus] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (busy || refocus === undefined) return;
+    setRefocus(undefined);
+    const buttons = list.current?.querySelectorAll<HTMLButtonElement>('.chip__remove') ?? [];
+    for (const button of buttons) {
+      if (button.closest('[data-label]')?.getAttribute('data-label') === refocus) button.focus();
+    }
+  }, [busy, refocus]);
   const remove = (label: string) =>
-    void save(labels.filter((l) => l !== label)).then(() => input.current?.focus());
+    void save(labels.filter((l) => l !== label)).then((saved) => {
+      if (saved) input.current?.focus();
+      else setRefocus(label);
+    });
 
   const save = async (next: string[]): Promise<boolean> => {
     setBusy(true);
@@ -57,7 +72,7 @@ export function LabelEditor({ client, me, chat, k, onChat }: Props) {
     <fieldset class="labels" data-testid="chat-labels">
       <legend class="visually-hidden">{k('labels')}</legend>
       {labels.length > 0 ? (
-        <ul class="labels__list">
+        <ul class="labels__list" ref={list}>
           {labels.map((label) => (
             <li key={label} class="chip" data-label={label}>
               <Isolated text={label} />
