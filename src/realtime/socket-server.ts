@@ -82,20 +82,20 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
    * disconnected, and what it sent meanwhile is dropped unanswered.
    */
   const refusedInARow = new WeakMap<ChatSocket, number>();
-  const cut = new WeakSet<ChatSocket>();
+  /** Cut: refused as many times as it may be; nothing it sends is answered any more. */
+  const isCut = (socket: ChatSocket) =>
+    (refusedInARow.get(socket) ?? 0) >= TUNABLES.socketRefusalsBeforeDisconnect.value;
   /** Spends the socket's event budget: 'go', or 'dropped' (cut); refused, throws. */
   const charge = async (socket: ChatSocket, event: string): Promise<'go' | 'dropped'> => {
-    if (cut.has(socket)) return 'dropped';
+    if (isCut(socket)) return 'dropped';
     const retryAfterMs = await overLimit(ctx.deps.limits.events, eventKey(socket));
-    if (cut.has(socket)) return 'dropped';
+    if (isCut(socket)) return 'dropped';
     if (retryAfterMs === undefined) {
       refusedInARow.delete(socket);
       return 'go';
     }
-    const refused = (refusedInARow.get(socket) ?? 0) + 1;
-    refusedInARow.set(socket, refused);
-    if (refused >= TUNABLES.socketRefusalsBeforeDisconnect.value) {
-      cut.add(socket);
+    refusedInARow.set(socket, (refusedInARow.get(socket) ?? 0) + 1);
+    if (isCut(socket)) {
       // After this event's own refusal has gone out (the next turn).
       setImmediate(() => {
         socket.emit('error', errorEvent(event, failure('RATE_LIMITED', FLOODED, { retryAfterMs })));
