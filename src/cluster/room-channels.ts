@@ -235,40 +235,39 @@ export interface StreamPage {
 /** Which run of Redis answers, and since when by its clock (ms). */
 interface Run {
   id: string;
-  /**
-   * Before this no entry of a stream begun in this run can be stamped: its start, less a
-   * second (INFO counts its uptime in whole seconds). Unknown where INFO does not tell
-   * Redis's clock (`server_time_usec`; Redis 5's does not): see `startedAfter`.
-   */
-  startedAfterMs: number | undefined;
+  /** Redis's clock when it answered INFO (`server_time_usec`; Redis 5's INFO has none). */
+  clockMs: number | undefined;
+  /** How long it has run, in whole seconds as INFO counts it. */
   uptimeMs: number | undefined;
 }
 
 const infoField = (info: string, name: string): string | undefined =>
   new RegExp(`^${name}:([^\\r\\n]+)`, 'm').exec(info)?.[1] || undefined;
 
+const finite = (n: number): number | undefined => (Number.isFinite(n) ? n : undefined);
+
 function runIn(info: string): Run | undefined {
   const id = infoField(info, 'run_id');
   if (id === undefined) return undefined;
-  const nowMs = Number(infoField(info, 'server_time_usec')) / 1000;
-  const uptimeMs = Number(infoField(info, 'uptime_in_seconds')) * 1000;
-  const startedAfterMs = nowMs - uptimeMs - 1000;
   return {
     id,
-    startedAfterMs: Number.isFinite(startedAfterMs) ? startedAfterMs : undefined,
-    uptimeMs: Number.isFinite(uptimeMs) ? uptimeMs : undefined,
+    clockMs: finite(Number(infoField(info, 'server_time_usec')) / 1000),
+    uptimeMs: finite(Number(infoField(info, 'uptime_in_seconds')) * 1000),
   };
 }
 
 /**
- * When `run` began, less a margin, by INFO's clock or else by the clock the page was read
- * by (the next command on the same connection: a second more of margin for the time
- * between them). Unknown, a restart keeping its stream would be taken for one that began
- * it anew, and every entry it kept delivered again.
+ * Before this no entry of a stream begun in `run` can be stamped: its start less a second
+ * (the uptime is whole seconds), by INFO's clock, or else by the clock `page` was read by
+ * (the next command on the same connection: a second more of margin for the time between
+ * them). Unknown, a restart keeping its stream would be taken for one that began it anew,
+ * and every entry it kept delivered again.
  */
-function startedAfter(run: Run, page: StreamPage): number | undefined {
-  if (run.startedAfterMs !== undefined || run.uptimeMs === undefined) return run.startedAfterMs;
-  return page.nowMs - run.uptimeMs - 2000;
+export function startedAfter(run: Run, page: StreamPage): number | undefined {
+  if (run.uptimeMs === undefined) return undefined;
+  return run.clockMs !== undefined
+    ? run.clockMs - run.uptimeMs - 1000
+    : page.nowMs - run.uptimeMs - 2000;
 }
 
 /**
