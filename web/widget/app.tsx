@@ -112,8 +112,8 @@ function useConnectionWithCode(client: ChatClient) {
 }
 
 export function WidgetApp({ config, identity, lang, dispatch }: Props) {
-  const t = useMemo(() => translator(common, lang), [lang]);
-  const w = useMemo(() => translator(widgetStrings, lang), [lang]);
+  const t = translator(common, lang);
+  const w = translator(widgetStrings, lang);
   const r = translator(transcriptStrings, lang);
   // One client for the element's user, server and transports (the element remounts this
   // component when they change); a new token re-authenticates it (below).
@@ -287,7 +287,7 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     <div class={`widget ${open ? 'widget--open' : ''}`} lang={lang}>
       {open ? (
         <section
-          class={`panel ${drop.over ? 'panel--drop' : ''}`}
+          class="panel"
           role="dialog"
           aria-labelledby="fc-title"
           aria-describedby={noToken ? 'fc-unavailable' : undefined}
