@@ -13,6 +13,7 @@ import type { Translate } from '../shared/i18n/index.js';
 import type { ToolKey } from '../shared/i18n/tools.js';
 import type { CannedReply, Identity } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
+import { useFocusOnOpen } from '../shared/use-focus.js';
 import { actorOf } from './actor.js';
 
 interface Props {
@@ -41,8 +42,7 @@ function CannedForm({
   const scopes = writableCannedScopes(actor);
   const start = editing.kind === 'edit' ? editing.reply : undefined;
   // Opened from New or Edit: the keyboard goes to the form's first box.
-  const first = useRef<HTMLInputElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  const first = useFocusOnOpen<HTMLInputElement>();
   const [shortcut, setShortcut] = useState(start?.shortcut ?? '');
   const [title, setTitle] = useState(start?.title ?? '');
   const [content, setContent] = useState(start?.content ?? '');

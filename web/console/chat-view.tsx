@@ -20,6 +20,7 @@ import { Isolated, sentence } from '../shared/ui/isolated.js';
 import { MessageList } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
+import { focusLost, useFocusOnOpen } from '../shared/use-focus.js';
 import { useNow } from '../shared/use-page.js';
 import { actorOf } from './actor.js';
 import { useCannedPicker } from './canned-picker.js';
@@ -78,11 +79,8 @@ export function ChatView(props: Props) {
 
 /** What became of a chat this admin can no longer see, and the way back to the lists. */
 function ChatGone({ chat, t, c, onBack, transferredTo }: Props) {
-  const back = useRef<HTMLButtonElement>(null);
   // The control the keyboard was on went with the chat (a transfer, say): the way back takes it.
-  useEffect(() => {
-    if (focusLost()) back.current?.focus();
-  }, []);
+  const back = useFocusOnOpen<HTMLButtonElement>(true, true);
   const what =
     transferredTo !== undefined
       ? sentence(c('transferredTo'), { name: transferredTo })
@@ -460,11 +458,6 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
   );
 }
 
-/** Focus that fell back to the page's start: the control it was on was removed or disabled. */
-function focusLost(): boolean {
-  return document.activeElement === null || document.activeElement === document.body;
-}
-
 /**
  * "Close this chat?": the keyboard starts on Cancel, the answer that loses nothing, and
  * Escape cancels, as in any dialog.
@@ -475,8 +468,7 @@ function ConfirmClose(props: {
   onClose(): void;
   onCancel(): void;
 }) {
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
+  const cancel = useFocusOnOpen<HTMLButtonElement>();
   return (
     <div
       class="confirm"

@@ -2,11 +2,11 @@
  * Asks before a handed-over token (URL fragment, or the admin panel's postMessage) signs
  * this tab in as someone: shows whom the token names, and whom it would replace.
  */
-import { useEffect, useRef } from 'preact/hooks';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
+import { useFocusOnOpen } from '../shared/use-focus.js';
 
 interface Props {
   offered: Identity;
@@ -19,9 +19,8 @@ interface Props {
 export function HandoverPrompt({ offered, current, c, onAccept, onDecline }: Props) {
   const role = c(offered.role === 'superadmin' ? 'roleSuperadmin' : 'roleAdmin');
   const names = { name: offered.name, id: offered.id, current: current?.name ?? '' };
-  const decline = useRef<HTMLButtonElement>(null);
   // The safe answer has the focus: Enter on a surprise prompt changes nothing.
-  useEffect(() => decline.current?.focus(), [offered]);
+  const decline = useFocusOnOpen<HTMLButtonElement>(offered);
   return (
     <div
       class="handover"

@@ -3,7 +3,7 @@
  * ones first), or an id and name typed in (the server refuses an id it has never seen, so
  * a typo cannot hand the chat to nobody).
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
@@ -11,6 +11,7 @@ import type { ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Identity, KnownAdmin } from '../shared/types.js';
+import { useFocusOnOpen } from '../shared/use-focus.js';
 
 interface Props {
   client: ChatClient;
@@ -63,8 +64,7 @@ export function TransferForm({ client, me, admins: seen, c, onTransfer, onCancel
   const targetId = id.trim() || picked;
   const targetName = id.trim() ? name.trim() || id.trim() : pickedName;
   // Opened from its button: the keyboard goes to the first choice, where the form starts.
-  const first = useRef<HTMLSelectElement>(null);
-  useEffect(() => first.current?.focus(), []);
+  const first = useFocusOnOpen<HTMLSelectElement>();
   return (
     <form
       class="transfer"

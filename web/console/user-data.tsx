@@ -5,7 +5,7 @@
  * would answer (the privacy permissions, imported from the server).
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { mayEraseUser, mayExportUser } from '../../src/privacy/permissions.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
@@ -14,6 +14,7 @@ import { privacyStrings } from '../shared/i18n/privacy.js';
 import { exportName, saveFile } from '../shared/save-file.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
+import { useFocusOnOpen } from '../shared/use-focus.js';
 import { actorOf } from './actor.js';
 
 interface Props {
@@ -43,15 +44,9 @@ export function UserDataActions({ client, me, chat, lang, erased, onErased }: Pr
   const [failure, setFailure] = useState<ComponentChildren>();
   const eraseButton = useRef<HTMLButtonElement>(null);
   // The dialog opens on its safe choice: Enter right after "Erase user" erases nothing.
-  const cancelButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (confirming) cancelButton.current?.focus();
-  }, [confirming]);
+  const cancelButton = useFocusOnOpen<HTMLButtonElement>(confirming);
   // After the erasure the chat is shown again: the keyboard lands on what was done.
-  const done = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (erased) done.current?.focus();
-  }, [erased]);
+  const done = useFocusOnOpen<HTMLParagraphElement>(erased);
   const query = adminClaimOf(me);
   const params = { userId: chat.userId };
   const mayExport = mayExportUser(actor, chat.userId);

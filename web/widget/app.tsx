@@ -22,6 +22,7 @@ import { sentence } from '../shared/ui/isolated.js';
 import { MessageList, type Notice } from '../shared/ui/message-list.js';
 import { useAttachmentDraft, useDropZone } from '../shared/use-attachment.js';
 import { useChat } from '../shared/use-chat.js';
+import { useFocusOnOpen } from '../shared/use-focus.js';
 import { usePageVisible } from '../shared/use-page.js';
 import type { WidgetConfig } from './config.js';
 import { openingWords, useDesk, useQueuePosition, waitWords } from './desk.js';
@@ -153,8 +154,10 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   const desk = useDesk(client);
   const queue = useQueuePosition(client);
   const launcher = useRef<HTMLButtonElement>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
   const closed = chat?.status === 'closed';
+  // With no message box to focus, the keyboard goes to the dialog's close button (a screen
+  // reader reads the dialog's name and its one sentence, aria-describedby).
+  const closeButton = useFocusOnOpen<HTMLButtonElement>(open && noToken);
 
   const view = useChat(client, chat?._id, {
     side: 'user',
@@ -245,12 +248,6 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
     setOpen(false);
     launcher.current?.focus();
   };
-
-  // With no message box to focus, the keyboard goes to the dialog's close button (a screen
-  // reader reads the dialog's name and its one sentence, aria-describedby).
-  useEffect(() => {
-    if (open && noToken) closeButton.current?.focus();
-  }, [open, noToken]);
 
   const place = chat && queue?.chatId === chat._id && !chat.assignedAdminName ? queue : undefined;
   // No token on a server that wants one (the page's mistake): the chat is not available

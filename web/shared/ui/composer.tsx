@@ -14,6 +14,7 @@ import type { CommonKey } from '../i18n/common.js';
 import type { Lang, Translate } from '../i18n/index.js';
 import type { UploadedAttachment } from '../types.js';
 import type { AttachmentDraft } from '../use-attachment.js';
+import { useFocusOnOpen } from '../use-focus.js';
 import { Isolated } from './isolated.js';
 
 const TYPING_EVERY_MS = 2000;
@@ -61,7 +62,7 @@ export function Composer(props: Props) {
   const [ownText, setOwnText] = useState('');
   const text = props.text ?? ownText;
   const setText = props.onText ?? setOwnText;
-  const box = useRef<HTMLTextAreaElement>(null);
+  const box = useFocusOnOpen<HTMLTextAreaElement>(autoFocus);
   const lastSent = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const draft = attach?.draft ?? { kind: 'none' };
@@ -76,10 +77,7 @@ export function Composer(props: Props) {
     }
   };
 
-  useEffect(() => {
-    if (autoFocus) box.current?.focus();
-    return () => clearTimeout(idle.current);
-  }, [autoFocus]);
+  useEffect(() => () => clearTimeout(idle.current), []);
 
   const submit = () => {
     const value = text.trim();
