@@ -1,7 +1,10 @@
 /**
  * The widget when the agent closes the chat: what was live in it goes with it. The
  * agent's "X is typing…" line, shown while they wrote, is gone at once (it stayed under
- * the rating prompt until its timer ran out, or for good when the agent kept typing).
+ * the rating prompt until its timer ran out, or for good when the agent kept typing). The
+ * message box goes too: the keyboard that was in it moves to the sentence that says the
+ * chat is closed, where it fell back to the host page's start; a keyboard on the host
+ * page's own box stays there.
  */
 import { describe, expect, it } from 'vitest';
 import { request, succeeded } from '../helpers/server.js';
@@ -55,6 +58,81 @@ describe('the widget when its chat is closed', () => {
     );
     await widget.locator('[data-testid=rating]').waitFor();
     expect(await typing.count()).toBe(0);
+    await host.close();
+  });
+
+  it('moves the keyboard from the message box to the sentence that says the chat is closed', {
+    timeout: 60_000,
+  }, async () => {
+    const { browser, server } = ctx;
+    const customer = { id: 'user-closed-focus', name: 'Malika' };
+    const host = await startHostPage(
+      server.url,
+      { 'user-id': customer.id, 'user-name': customer.name },
+      'en',
+    );
+    const shop = await (
+      await browser.newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    shop.setDefaultTimeout(8000);
+    await shop.goto(host.origin);
+    const widget = shop.locator('fastorika-chat');
+    const agent = { adminId: 'anna-closed-focus', adminName: 'Anna' };
+    /** The customer writes in a new chat; the agent takes it and, once sent, closes it. */
+    const chatClosedByAgent = async (text: string, beforeClose: () => Promise<void>) => {
+      const box = widget.locator('textarea');
+      await box.fill(text);
+      await box.press('Enter');
+      await widget.locator('.msg[data-state="sent"]', { hasText: text }).waitFor();
+      const { chats } = succeeded(
+        await request(server, 'GET /api/chats/user/:userId', {
+          params: { userId: customer.id },
+        }),
+      );
+      const chatId = chats.find((c) => c.status !== 'closed')?._id ?? '';
+      succeeded(await request(server, 'POST /api/chats/assign', { body: { chatId, ...agent } }));
+      await beforeClose();
+      succeeded(
+        await request(server, 'PATCH /api/chats/:chatId/close', {
+          params: { chatId },
+          body: { adminId: agent.adminId },
+        }),
+      );
+      await widget.locator('[data-testid=rating]').waitFor();
+    };
+    // Where the keyboard is: the host page's element, and the widget's inside it.
+    const focused = () =>
+      shop.evaluate(() => {
+        const inWidget = document.activeElement?.shadowRoot?.activeElement;
+        return {
+          page: document.activeElement?.tagName.toLowerCase(),
+          widget: inWidget ? `${inWidget.tagName.toLowerCase()} ${inWidget.textContent}` : null,
+        };
+      });
+
+    await widget.locator('button.launcher').click();
+    await chatClosedByAgent('Where is my refund?', async () => {
+      expect(await focused()).toEqual({ page: 'fastorika-chat', widget: 'textarea ' });
+    });
+    await expect
+      .poll(focused)
+      .toEqual({ page: 'fastorika-chat', widget: 'p This chat is closed.' });
+
+    // Typing in the host page's own box when the next chat closes: the keyboard stays there.
+    await widget.locator('.panel__closed button', { hasText: 'Start a new chat' }).click();
+    await chatClosedByAgent('And the second order?', async () => {
+      await shop.evaluate(() => {
+        const search = document.createElement('input');
+        search.id = 'search';
+        document.body.append(search);
+        search.focus();
+      });
+    });
+    // Past the frame in which the widget's effects run (Preact runs them after a paint).
+    await shop.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    expect(await focused()).toEqual({ page: 'input', widget: null });
     await host.close();
   });
 });

@@ -158,6 +158,10 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
   // With no message box to focus, the keyboard goes to the dialog's close button (a screen
   // reader reads the dialog's name and its one sentence, aria-describedby).
   const closeButton = useFocusOnOpen<HTMLButtonElement>(open && noToken);
+  // The agent closed the chat under the message box: the keyboard that was in it lands on
+  // the sentence that says so, not on the host page's start (nor on a star or a button,
+  // which the next keys the user typed for the box would press).
+  const closedNote = useFocusOnOpen<HTMLParagraphElement>(closed, true);
 
   const view = useChat(client, chat?._id, {
     side: 'user',
@@ -381,7 +385,9 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
           {noToken ? null : closed ? (
             <div class="panel__closed">
               {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
-              <p role="status">{t('chatClosed')}</p>
+              <p role="status" tabIndex={-1} ref={closedNote}>
+                {t('chatClosed')}
+              </p>
               {chat ? (
                 // Not a direct child: the panel's one direct button stays its new-chat button.
                 <p>
