@@ -221,6 +221,7 @@ export interface RoomChannelsOptions {
   quietMs?: number;
   /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
   wanted(raw: RawEntry): boolean;
+  /** An entry read from the stream is handed over as the object `wanted` was asked about. */
   deliver(id: string, raw: RawEntry): void;
 }
 
