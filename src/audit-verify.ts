@@ -19,33 +19,39 @@ import { SqliteFileInUse } from './store/sqlite-lock.js';
 
 class UsageError extends Error {}
 
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 function readCheckpoint(path: string): Checkpoint {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return parseCheckpoint(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new UsageError(`--checkpoint ${path}: ${err instanceof Error ? err.message : err}`);
+    throw new UsageError(`--checkpoint ${path}: ${messageOf(err)}`);
   }
+}
+
+const unwritable = (path: string, err: unknown) =>
+  new UsageError(`--save-checkpoint ${path}: cannot be written (${messageOf(err)})`);
+
+/** Tries that a checkpoint can be written to `path` (its temporary file made, then removed). */
+function checkWritable(path: string): void {
   try {
-    return parseCheckpoint(text);
+    writeFileSync(`${path}.tmp`, '');
+    rmSync(`${path}.tmp`);
   } catch (err) {
-    throw new UsageError(`--checkpoint ${path}: ${err instanceof Error ? err.message : err}`);
+    throw unwritable(path, err);
   }
 }
 
 /**
  * Written whole or not at all (a half-written checkpoint would fail the next run): to
- * `<path>.tmp`, then renamed. Without `text`, only tries that the file can be written.
+ * `<path>.tmp`, then renamed.
  */
-function writeCheckpoint(path: string, text?: string): void {
+function writeCheckpoint(path: string, text: string): void {
   try {
-    writeFileSync(`${path}.tmp`, text ?? '');
-    if (text === undefined) rmSync(`${path}.tmp`);
-    else renameSync(`${path}.tmp`, path);
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
   } catch (err) {
-    throw new UsageError(
-      `--save-checkpoint ${path}: cannot be written (${err instanceof Error ? err.message : err})`,
-    );
+    throw unwritable(path, err);
   }
 }
 
@@ -57,12 +63,12 @@ async function main(): Promise<number> {
       strict: true,
     }));
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(messageOf(err));
   }
   const checkpoint = values.checkpoint ? readCheckpoint(values.checkpoint) : undefined;
   const save = values['save-checkpoint'];
   // Found out now, not after walking every chain.
-  if (save) writeCheckpoint(save);
+  if (save) checkWritable(save);
   loadDotEnv();
   const { database } = loadConfig({ DATABASE_URL: process.env.DATABASE_URL });
   // Opening a path that is not there would create an empty database, which "verifies".
@@ -107,9 +113,7 @@ main().then(
     // What an operator can act on is one line; a stack only for what no one foresaw.
     const foreseen = err instanceof ConfigError || err instanceof UsageError;
     const message =
-      foreseen || !(err instanceof Error)
-        ? String(err instanceof Error ? err.message : err)
-        : (err.stack ?? err.message);
+      foreseen || !(err instanceof Error) ? messageOf(err) : (err.stack ?? err.message);
     process.stderr.write(`Audit verification could not run: ${message}\n`);
     process.exitCode = 2;
   },

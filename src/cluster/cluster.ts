@@ -9,6 +9,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ServerOptions } from 'socket.io';
 import { LocalPresence, type Presence } from '../presence/presence.js';
 import type { Redis } from '../redis/redis.js';
+import { within } from '../redis/within.js';
 import type { Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { readGapInPages } from './gap-pages.js';
@@ -78,12 +79,11 @@ export async function joinCluster(
   // Normally Redis answers at once, and the node starts joined. If it does not, the node
   // starts as one that lost Redis (serving its own sockets, /health "redis": "down") and
   // joins when it answers: an orchestrator restarting nodes during an outage gets nodes.
-  const waited = await Promise.race([
+  const waited = await within(
     redis.ready.then(() => true),
-    new Promise<false>((resolve) =>
-      setTimeout(resolve, TUNABLES.redisStartWaitMs.value, false).unref(),
-    ),
-  ]);
+    TUNABLES.redisStartWaitMs.value,
+    false,
+  );
   if (!waited) log.warn('Redis does not answer: starting without it; this node joins when it does');
   const nodeId = randomUUID().slice(0, 8);
   const presence = new RedisPresence(

@@ -35,6 +35,7 @@ import {
   encodeEntry,
   eventFrame,
   type OrderKey,
+  type PreEncodedEntry,
   type WireOptions,
 } from './pre-encoded.js';
 import {
@@ -178,6 +179,14 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
       const room = routedRoomOf(message);
       return room === undefined ? commonChannel : roomChannel(room);
     };
+    /** The event an entry carries encoded (pre-encoded.ts); undefined for any other entry. */
+    const preEncodedOf = (raw: Partial<RawEntry>) =>
+      raw.type === '3' && raw.nsp === adapter.nsp.name
+        ? decodeEntry(adapter.nsp.name, raw.data)
+        : undefined;
+    // A catch-up asks `wanted` about an entry, then delivers that same entry: what deciding
+    // decoded of it is kept for its delivery, so that it is decoded once.
+    const decodedAhead = new WeakMap<Partial<RawEntry>, PreEncodedEntry | undefined>();
     const channels = new RoomChannels(client.duplicate(), client, {
       commonChannel,
       channelOf: roomChannel,
@@ -202,8 +211,8 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
         if (raw.type !== '3') return true;
         try {
           // An event crossing encoded: only the options after its payload are parsed.
-          const entry =
-            raw.nsp === adapter.nsp.name ? decodeEntry(adapter.nsp.name, raw.data) : undefined;
+          const entry = preEncodedOf(raw);
+          decodedAhead.set(raw, entry);
           const data: unknown = entry ? { opts: entry.opts } : JSON.parse(raw.data ?? '{}');
           const room = routedRoomOf({ type: 3, data });
           return room === undefined || adapter.rooms.has(room);
@@ -307,10 +316,7 @@ export function orderedClusterAdapter(client: RedisClient, options: OrderedAdapt
     const onRawMessage = adapter.onRawMessage.bind(adapter);
     adapter.onRawMessage = (raw, offset) => {
       if (raw.uid === adapter.uid) return undefined;
-      const entry =
-        raw.type === '3' && raw.nsp === adapter.nsp.name
-          ? decodeEntry(adapter.nsp.name, raw.data)
-          : undefined;
+      const entry = decodedAhead.has(raw) ? decodedAhead.get(raw) : preEncodedOf(raw);
       if (!entry) return onRawMessage(raw, offset);
       const packet: Packet = { type: 2, data: [], nsp: adapter.nsp.name };
       encoded.set(packet, { payload: entry.payload, count: 0, order: entry.order });

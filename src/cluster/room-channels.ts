@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { connectAnew, type RedisClient } from '../redis/redis.js';
+import { within } from '../redis/within.js';
 import { rooms } from '../schemas/rooms.js';
 
 /** A stream entry as the Streams adapter writes and decodes it. */
@@ -220,6 +221,7 @@ export interface RoomChannelsOptions {
   quietMs?: number;
   /** Whether this node needs an entry read from the stream (it was announced on a channel it hears). */
   wanted(raw: RawEntry): boolean;
+  /** An entry read from the stream is handed over as the object `wanted` was asked about. */
   deliver(id: string, raw: RawEntry): void;
 }
 
@@ -404,15 +406,14 @@ export class RoomChannels {
     if (this.closed || !this.subscriber.isReady) return;
     if (performance.now() - this.heardAt < quietMs) return;
     const asked = performance.now();
-    const answered = await Promise.race([
+    const answered = await within(
       this.subscriber.ping().then(
         () => true,
         () => false,
       ),
-      new Promise<false>((resolve) =>
-        setTimeout(resolve, this.options.subscribeWaitMs, false).unref(),
-      ),
-    ]);
+      this.options.subscribeWaitMs,
+      false,
+    );
     if (answered) this.heardAt = Math.max(this.heardAt, asked);
     else if (!this.closed && this.subscriber.isReady) this.connectAgain();
   }
@@ -485,10 +486,7 @@ export class RoomChannels {
     // Redis away: nothing is announced meanwhile, and what went into the stream is read
     // once the subscriber is back; a join does not wait for it.
     if (!this.subscriber.isReady) return undefined;
-    return Promise.race([
-      state.wait,
-      new Promise<void>((resolve) => setTimeout(resolve, this.options.subscribeWaitMs).unref()),
-    ]);
+    return within(state.wait, this.options.subscribeWaitMs, undefined);
   }
 
   private subscribeTo(room: string, state: { subscribed: boolean; wait: Promise<void> }): void {

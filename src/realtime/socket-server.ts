@@ -62,6 +62,21 @@ function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } 
   return { payload: typeof first === 'function' ? undefined : first, ack };
 }
 
+/**
+ * How an event outside the contract is answered: the name it is told by, its ack and why
+ * it is refused. Undefined for an event of the contract (its own listener answers it).
+ */
+function outsideContract(event: unknown, args: unknown[]) {
+  if (typeof event !== 'string') {
+    // A frame without a name (e.g. only an ack id): what stands in for it is no name to
+    // repeat back (it may be the ack function itself).
+    return { name: `(${typeof event})`, ack: undefined, why: 'An event needs a name (a string)' };
+  }
+  if (KNOWN_EVENTS.has(event)) return undefined;
+  const name = event.slice(0, 64);
+  return { name, ack: splitArgs(args).ack, why: `Unknown event "${name}"` };
+}
+
 export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: FastifyBaseLogger): void {
   const fail = (socket: ChatSocket, event: string, err: unknown, ack: Ack | undefined) => {
     const reply = failureReply(err, log, { event });
@@ -128,21 +143,15 @@ export function wireSocketEvents(io: ChatServer, ctx: SocketContext, log: Fastif
     }
     // Events outside the contract spend the budget too: refusing them costs the same.
     socket.onAny(async (event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      const ack = typeof event === 'string' ? splitArgs(args).ack : undefined;
-      // A frame without a name (e.g. only an ack id): what stands in for it is no name to
-      // repeat back (it may be the ack function itself).
-      const name = typeof event === 'string' ? event.slice(0, 64) : `(${typeof event})`;
+      const outside = outsideContract(event, args);
+      if (!outside) return;
+      const { name, ack, why } = outside;
       try {
         if ((await charge(socket, name)) === 'dropped') return;
       } catch (err) {
         return fail(socket, name, err, ack);
       }
-      const err =
-        typeof event === 'string'
-          ? new InvalidInput(`Unknown event "${name}"`, 'UNKNOWN_EVENT')
-          : new InvalidInput('An event needs a name (a string)', 'UNKNOWN_EVENT');
-      fail(socket, name, err, ack);
+      fail(socket, name, new InvalidInput(why, 'UNKNOWN_EVENT'), ack);
     });
   });
 }

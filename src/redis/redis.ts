@@ -12,6 +12,7 @@ import { RedisClient as BaseClient, createClient } from 'redis';
 import { TUNABLES } from '../tunables.js';
 import { HangWatch, RedisTimeoutError } from './hang-watch.js';
 import { type Prefixed, prefixedBy } from './prefix.js';
+import { within } from './within.js';
 
 const socketOptions = {
   // Passed on to net.createConnection (not in node-redis's own option types). node-redis
@@ -213,10 +214,7 @@ export function connectRedis(
         () => true,
         () => false,
       );
-      const timedOut = new Promise<false>((resolve) =>
-        setTimeout(resolve, timeoutMs, false).unref(),
-      );
-      if (!(await Promise.race([closed, timedOut])) && raw.isOpen) raw.destroy();
+      if (!(await within(closed, timeoutMs, false)) && raw.isOpen) raw.destroy();
     },
   };
 }

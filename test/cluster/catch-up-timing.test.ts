@@ -101,16 +101,17 @@ function heldReader(stream: StreamEntry[]) {
     hold: (on: boolean) => {
       holding = on;
     },
-    /** Redis restarted empty: a new run, a stream begun anew. */
-    restart: () => {
+    /**
+     * Redis restarted, a new run: at `atMs` by its clock, which reads `thenMs` after (each
+     * unset, the clock stays), with its stream `keeping` (persistence, or a replica taking
+     * over) or a stream begun anew that holds `newEntries`.
+     */
+    restart: (how: Restart = {}) => {
+      if (how.atMs !== undefined) nowMs = how.atMs;
       runId = `${runId}-again`;
       startedAtMs = nowMs;
-      stream.length = 0;
-    },
-    /** Redis restarted with its stream (persistence, or a replica taking over): a new run. */
-    restartKeeping: () => {
-      runId = `${runId}-again`;
-      startedAtMs = nowMs;
+      if (!how.keeping) stream.splice(0, stream.length, ...(how.newEntries ?? []));
+      if (how.thenMs !== undefined) nowMs = how.thenMs;
     },
     /** INFO no longer tells Redis's clock, as Redis 5's does not. */
     withoutClock: () => {
@@ -130,6 +131,12 @@ function heldReader(stream: StreamEntry[]) {
     },
   };
 }
+
+/** How the stand-in Redis restarts: its clock then and after, and what its stream holds. */
+type Restart = { atMs?: number; thenMs?: number } & (
+  | { keeping: true }
+  | { keeping?: false; newEntries?: StreamEntry[] }
+);
 
 const entry = (n: number, data: string, ms = 1_000 + n): StreamEntry => ({
   id: `${ms}-0`,
@@ -205,8 +212,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.subscriber.lose();
     // Nothing of the old stream is left, so its first entry is newer than the last one heard,
     // as after a trim; but no node nor client can read what went with the old Redis.
-    n.reading.restart();
-    n.stream.push(entry(5, 'after the restart'));
+    n.reading.restart({ newEntries: [entry(5, 'after the restart')] });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'after the restart']);
@@ -218,10 +224,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.subscriber.lose();
     // The new run stamps its entries by a clock 500 ms behind the one the last entry heard
     // was stamped by (another host, or a clock stepped back).
-    n.reading.at(500);
-    n.reading.restart();
-    n.stream.push(entry(5, 'after the restart', 600));
-    n.reading.at(700);
+    n.reading.restart({ atMs: 500, newEntries: [entry(5, 'after the restart', 600)], thenMs: 700 });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     const later = entry(6, 'heard later', 800);
@@ -235,9 +238,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     const n = await hearingNode(120_000);
     n.subscriber.lose();
     n.stream.push(entry(2, 'while away'));
-    n.reading.at(4_000);
-    n.reading.restartKeeping();
-    n.reading.at(5_000);
+    n.reading.restart({ atMs: 4_000, keeping: true, thenMs: 5_000 });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'while away']);
@@ -249,9 +250,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.reading.withoutClock();
     n.subscriber.lose();
     n.stream.push(entry(2, 'while away'));
-    n.reading.at(4_000);
-    n.reading.restartKeeping();
-    n.reading.at(5_000);
+    n.reading.restart({ atMs: 4_000, keeping: true, thenMs: 5_000 });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.includes('while away'), 3000);
     expect(n.delivered).toEqual(['heard', 'while away']);
@@ -262,10 +261,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     const n = await hearingNode(120_000);
     n.reading.withoutClock();
     n.subscriber.lose();
-    n.reading.at(500);
-    n.reading.restart();
-    n.stream.push(entry(5, 'after the restart', 600));
-    n.reading.at(700);
+    n.reading.restart({ atMs: 500, newEntries: [entry(5, 'after the restart', 600)], thenMs: 700 });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.delivered).toEqual(['heard', 'after the restart']);
@@ -277,9 +273,7 @@ describe('catching up while the subscriber loses its connection again', () => {
     n.subscriber.lose();
     n.stream.push(entry(2, 'trimmed while away'), entry(3, 'left'));
     n.stream.splice(0, 2);
-    n.reading.at(4_000);
-    n.reading.restartKeeping();
-    n.reading.at(5_000);
+    n.reading.restart({ atMs: 4_000, keeping: true, thenMs: 5_000 });
     n.subscriber.back();
     await waitUntil('told', async () => n.missed.length === 1, 3000);
     expect(n.missed[0]).toContain('trimmed');
@@ -293,8 +287,7 @@ describe('catching up while the subscriber loses its connection again', () => {
       return known !== undefined;
     });
     n.subscriber.lose();
-    n.reading.restart();
-    n.stream.push(entry(5, 'after the restart'));
+    n.reading.restart({ newEntries: [entry(5, 'after the restart')] });
     n.subscriber.back();
     await waitUntil('caught up', async () => n.delivered.length === 2, 3000);
     expect(n.missed).toEqual([]);
@@ -307,8 +300,7 @@ describe('catching up while the subscriber loses its connection again', () => {
       return known !== undefined;
     });
     n.subscriber.lose();
-    n.reading.at(3_000);
-    n.reading.restart();
+    n.reading.restart({ atMs: 3_000 });
     n.subscriber.back();
     const first = entry(1, 'first of the new run', 3_100);
     n.stream.push(first);
@@ -326,8 +318,7 @@ describe('catching up while the subscriber loses its connection again', () => {
   it('Redis restarted empty, its INFO refused once as the reader is not back yet: still no gap told', async () => {
     const n = await hearingNode(120_000);
     n.subscriber.lose();
-    n.reading.restart();
-    n.stream.push(entry(5, 'after the restart'));
+    n.reading.restart({ newEntries: [entry(5, 'after the restart')] });
     // The reader's connection comes back between its INFO and the page's read.
     n.reading.refuseInfo(1);
     n.subscriber.back();

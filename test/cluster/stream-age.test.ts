@@ -17,6 +17,7 @@ import {
   type OrderedAdapterOptions,
   orderedClusterAdapter,
 } from '../../src/cluster/ordered-adapter.js';
+import { encodeEntry } from '../../src/cluster/pre-encoded.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
@@ -128,7 +129,8 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
       io.emit('pong', { timestamp: 'before' });
       await waitUntil('the first broadcast heard', async () => heard.includes('before'));
       // Cut off, and meanwhile an entry that is not JSON goes into the stream, then another
-      // node's broadcast (as the Streams adapter writes one).
+      // node's broadcasts: as the Streams adapter writes one, and as a node's adapter
+      // writes an event, its payload encoded (pre-encoded.ts).
       const broadcast = {
         packet: { type: 2, data: ['pong', { timestamp: 'elsewhere' }], nsp: '/' },
         opts: { rooms: [], except: [], flags: {} },
@@ -143,9 +145,15 @@ describe.runIf(redisServerInstalled())('the stream trimmed by age', () => {
           type: '3',
           data: JSON.stringify(broadcast),
         })
+        .xAdd('garbled:socket.io', '*', {
+          uid: 'elsewhere',
+          nsp: '/',
+          type: '3',
+          data: encodeEntry('/', '["pong",{"timestamp":"encoded"}]', broadcast.opts, undefined),
+        })
         .exec();
-      await waitUntil('caught up past it', async () => heard.includes('elsewhere'));
-      expect(heard).toEqual(['before', 'elsewhere']);
+      await waitUntil('caught up past it', async () => heard.includes('encoded'));
+      expect(heard).toEqual(['before', 'elsewhere', 'encoded']);
       expect(socket.connected).toBe(true);
     } finally {
       socket.close();
