@@ -135,7 +135,9 @@ function chatHasMatch(kind: Kind, phrases: SearchPhrase[], chats: string): RawBu
   const chatId = sql.ref(`${chats}.id`);
   return kind === 'postgres'
     ? sql<SqlBool>`EXISTS (SELECT 1 FROM message_search s WHERE s."chatId" = ${chatId} AND s.terms @@ ${tsqueryOf(phrases)}::tsquery)`
-    : sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = ${chatId} AND m.id IN (SELECT ref FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)}))`;
+    : // By rowid: the matches' rows are read once for every chat, and their ids (the index's
+      // `ref`, read from its rows) cost ten times as much (300 ms on 100,000 matches).
+      sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = ${chatId} AND m.rowid IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)}))`;
 }
 
 function userMatch(kind: Kind, q: SearchQuery): RawBuilder<SqlBool> {
