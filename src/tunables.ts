@@ -598,6 +598,13 @@ export const TUNABLES = {
     reason:
       'Messages one indexing transaction takes at most (SQLite): it runs synchronously on the event loop, so this bounds how long a send waits behind it (500: at most 40 ms measured, FTS5 merging its segments included, about 12 µs a message on average); a full batch is followed at once by the next, so a burst is caught up at tens of thousands of messages a second.',
   },
+  searchViewableSetMessages: {
+    value: 100_000,
+    unit: 'messages',
+    area: 'store',
+    reason:
+      "SQLite: an admin (not a superadmin) whose viewable chats hold at most this many messages has a search's matches checked against the set of those messages' rows, built first, instead of joining each match to its message and chat: a word in 100,000 messages of chats the admin may not view cost 350 ms on the event loop joined (every send waited), 20 ms checked against the set. Building the set costs about 0.2 µs a message; above this many the matches are joined, where the admin's own chats are a large part of the store and fill a page soon.",
+  },
   importSearchIndexBatch: {
     value: 20_000,
     unit: 'messages',

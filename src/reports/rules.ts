@@ -51,9 +51,9 @@ export function reportRangeOf(
   if (!(from < to)) throw new InvalidInput('from: must be before to', 'REPORT_RANGE');
   const bound = MAX_DAYS[kind];
   if (to - from > bound.days * DAY_MS) {
-    const what = kind === 'period' ? 'a report' : `${kind} buckets`;
+    const what = kind === 'period' ? 'a report covers' : `${kind} buckets cover`;
     throw new InvalidInput(
-      `from/to: ${what} cover at most ${bound.days} days (${bound.name}); ask for a shorter range${kind === 'hour' ? ' or interval=day' : ''}`,
+      `from/to: ${what} at most ${bound.days} days (${bound.name}); ask for a shorter range${kind === 'hour' ? ' or interval=day' : ''}`,
       'REPORT_RANGE',
     );
   }

@@ -39,10 +39,13 @@ describe('the range a report covers', () => {
     expect(at('2026-02-01T00:00:00Z', '2026-01-01T00:00:00Z', 'period')).toThrow(/before to/);
     expect(at('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'period')).toThrow(/before to/);
     expect(at('2025-01-01T00:00:00Z', '2026-01-02T00:00:01Z', 'period')).toThrow(
-      /reportRangeMaxDays/,
+      'from/to: a report covers at most 366 days (reportRangeMaxDays)',
     );
     expect(at('2025-01-01T00:00:00Z', '2026-01-02T00:00:00Z', 'period')).not.toThrow();
     expect(at('2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', 'hour')).not.toThrow();
+    expect(at('2026-01-01T00:00:00Z', '2026-02-01T00:00:01Z', 'hour')).toThrow(
+      'from/to: hour buckets cover at most 31 days',
+    );
     expect(at('2026-01-01T00:00:00Z', '2026-02-01T00:00:01Z', 'hour')).toThrow(/interval=day/);
   });
 });
