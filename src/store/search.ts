@@ -20,7 +20,7 @@ import {
   type Transaction,
 } from 'kysely';
 import type { Actor } from '../auth/actor.js';
-import { isAdmin, isSuperAdmin } from '../auth/roles.js';
+import { isSuperAdmin } from '../auth/roles.js';
 import { InvalidInput } from '../errors.js';
 import type { Chat, ChatStatus, Message } from '../schemas/shapes.js';
 import { sameWordKey } from '../schemas/text-rules.js';
@@ -154,12 +154,13 @@ const and = (conditions: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> =>
   sql<SqlBool>`${sql.join(conditions, sql` AND `)}`;
 
 /** The chat filters every list shares: who may view, status, label. */
-function chatFilters(q: SearchQuery): RawBuilder<SqlBool>[] {
-  const filters = [viewableBy.sql(q.viewer, 'c')];
-  if (q.status) filters.push(sql<SqlBool>`c.status = ${q.status}`);
+function chatFilters(q: SearchQuery, chats = 'c'): RawBuilder<SqlBool>[] {
+  const col = (name: string) => sql.ref(`${chats}.${name}`);
+  const filters = [viewableBy.sql(q.viewer, chats)];
+  if (q.status) filters.push(sql<SqlBool>`${col('status')} = ${q.status}`);
   if (q.label !== undefined)
     filters.push(
-      sql<SqlBool>`EXISTS (SELECT 1 FROM chat_labels l WHERE l."chatId" = c.id AND l."labelKey" = ${sameWordKey(q.label)})`,
+      sql<SqlBool>`EXISTS (SELECT 1 FROM chat_labels l WHERE l."chatId" = ${col('id')} AND l."labelKey" = ${sameWordKey(q.label)})`,
     );
   return filters;
 }
@@ -257,12 +258,14 @@ async function matchingMessages(
   // FTS5 hands its matches out in rowid order, newest first on request, so a page stops
   // reading as soon as it is full.
   where.unshift(sql<SqlBool>`messages_search MATCH ${fts5QueryOf(q.phrases)}`);
-  // An admin who may view few chats: a match is first checked against their messages' rows
-  // (the `+` keeps SQLite from asking FTS5 once per row), not joined to its message and chat
-  // to find it is not theirs: a common word in chats they may not view was read whole so.
-  if (await fewViewable(db, q.viewer))
+  // When the chats a match may be in hold few messages (an admin's own, or a filter's), a
+  // match is first checked against those messages' rows (the `+` keeps SQLite from asking
+  // FTS5 once per row), not joined to its message and chat to find it is not wanted: a
+  // common word outside them was read whole so, every send waiting.
+  const candidates = candidateChats(q, 'c2');
+  if (candidates && (await fewMessagesIn(db, candidates)))
     where.unshift(sql<SqlBool>`+messages_search.rowid IN (SELECT m2.rowid FROM chats c2
-      CROSS JOIN messages m2 ON m2."chatId" = c2.id WHERE ${viewableBy.sql(q.viewer, 'c2')})`);
+      CROSS JOIN messages m2 ON m2."chatId" = c2.id WHERE ${and(candidates)})`);
   if (after) {
     if (typeof after.at !== 'number' || !Number.isSafeInteger(after.at)) throw badCursor();
     where.push(sql<SqlBool>`messages_search.rowid < ${after.at}`);
@@ -277,13 +280,29 @@ async function matchingMessages(
 }
 
 /**
- * SQLite: whether the viewer is an admin who may view only some chats, whose messages are
- * few enough (searchViewableSetMessages) to be read as a set before the matches.
+ * SQLite: what a matching message's chat must be (the page's own chat filters, and active
+ * since `from`: a chat's lastMessageAt is its newest message's time), or undefined when
+ * that is every chat (a superadmin without filters: nothing to narrow).
  */
-async function fewViewable(db: Kysely<Database>, viewer: Actor): Promise<boolean> {
-  if (viewer.kind !== 'person' || !isAdmin(viewer) || isSuperAdmin(viewer)) return false;
+function candidateChats(q: SearchQuery, chats: string): RawBuilder<SqlBool>[] | undefined {
+  const narrowed =
+    !isSuperAdmin(q.viewer) ||
+    q.status !== undefined ||
+    q.label !== undefined ||
+    q.from !== undefined;
+  if (!narrowed) return undefined;
+  const where = chatFilters(q, chats);
+  if (q.from) where.push(sql<SqlBool>`${sql.ref(`${chats}.lastMessageAt`)} >= ${q.from}`);
+  return where;
+}
+
+/** Whether those chats hold few enough messages (searchViewableSetMessages) to be read as a set. */
+async function fewMessagesIn(
+  db: Kysely<Database>,
+  candidates: RawBuilder<SqlBool>[],
+): Promise<boolean> {
   const { rows } = await sql<{ n: number | null }>`
-    SELECT sum(c."lastSeq") AS n FROM chats c WHERE ${viewableBy.sql(viewer, 'c')}`.execute(db);
+    SELECT sum(c2."lastSeq") AS n FROM chats c2 WHERE ${and(candidates)}`.execute(db);
   return Number(rows[0]?.n ?? 0) <= TUNABLES.searchViewableSetMessages.value;
 }
 
