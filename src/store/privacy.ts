@@ -316,6 +316,13 @@ export function kyselyPrivacyRecords(
           .then(sealedId)
           .else(eb.ref('senderId'))
           .end(),
+        // The user's client chose it, and may have made it of what it knows of them.
+        clientMessageId: eb
+          .case()
+          .when('senderId', '=', userId)
+          .then(null)
+          .else(eb.ref('clientMessageId'))
+          .end(),
       }))
       .where('chatId', '=', chatId)
       .where('seq', '>', fromSeq);

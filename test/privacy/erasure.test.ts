@@ -58,6 +58,8 @@ describe.each(await storeTargets())('erasure on $name', (target) => {
           ...user,
           chatId: closedChatId,
           content: `my card ${marker} is stuck`,
+          // A careless client's key made of what it knows of the user.
+          clientMessageId: `${marker}-1`,
         });
         const assigned = await api(server, 'POST', '/api/chats/assign', {
           chatId: closedChatId,
