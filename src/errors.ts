@@ -263,7 +263,7 @@ export const ERRORS = {
     status: 413,
     message: 'The file is too large',
     meaning:
-      'The file is larger than `ATTACHMENT_MAX_BYTES`: refused as soon as that many bytes were read, without reading the rest into anything (the connection is closed once the client stops sending, or after `attachmentRefusalLingerMs`).',
+      "The file is larger than `ATTACHMENT_MAX_BYTES`: refused as soon as that many bytes were read, without reading the rest into anything, or from the request's headers alone when its `Content-Length` is over `ATTACHMENT_MAX_BYTES` plus `attachmentFormBytes` (before any of the body is read). The connection is closed once the client stops sending, or after `attachmentRefusalLingerMs`.",
   },
   ATTACHMENT_PIXELS: {
     status: 413,

@@ -210,11 +210,16 @@ export async function startServer(
   setRedaction(config.redact);
   const auth = await authContext(config, {
     ...options.verifier,
-    onContextDropped: (subject, bytes) =>
-      logger.warn(
-        { subject, bytes, max: LIMITS.customerContextBytes },
-        "a user token's ctx claim is over the limit: not stored",
-      ),
+    onContextDropped: (subject, drop) =>
+      drop.reason === 'size'
+        ? logger.warn(
+            { subject, bytes: drop.bytes, max: LIMITS.customerContextBytes },
+            "a user token's ctx claim is over the limit: not stored",
+          )
+        : logger.warn(
+            { subject, field: drop.field, problem: drop.problem },
+            "a user token's ctx claim holds text no store keeps alike: not stored",
+          ),
   });
   const readiness = createReadiness();
   // prom-client is loaded only when /metrics is on.

@@ -1111,6 +1111,13 @@ export const TUNABLES = {
     reason:
       "Header lines of one form part (a browser sends two or three): more is a 400; busboy bounds a part's header bytes itself.",
   },
+  attachmentFormBytes: {
+    value: 64 * 1024,
+    unit: 'bytes',
+    area: 'attachments',
+    reason:
+      "What an upload's form may carry besides its file: attachmentFormFields values of at most attachmentFieldBytes (8 KiB) and each part's boundary and headers (a browser's FormData or curl -F writes a few hundred bytes a part), so a real form with a file within ATTACHMENT_MAX_BYTES is well under the limit plus this. An upload whose Content-Length is over ATTACHMENT_MAX_BYTES plus this is answered 413 from its headers, before its body is read (it was read up to the limit first). Also what a refused upload's lingering close reads and drops past the file's limit.",
+  },
 
   // ---- Attachments' outside services (src/attachments: clamd, S3) ------------------------
   clamavConnectTimeoutMs: {

@@ -63,6 +63,11 @@ export async function listAuditEntries(
   query: AuditQueryInput,
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
   if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
+  // [from, to) with from not before to holds nothing: refused as search and reports refuse
+  // it, rather than answered with an empty page as if no entry matched. The schema made both
+  // toISOString, so the text compares as the instants do.
+  if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
+    throw new InvalidInput('from: must be before to');
   const limit = Math.min(query.limit ?? LIMITS.auditPageDefault, LIMITS.auditPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,

@@ -14,7 +14,13 @@ import {
 import type { AuthConfig } from '../config.js';
 import { AppError, tokenExpired, Unauthorized } from '../errors.js';
 import { redactClientJson, redactClientText } from '../redaction/client-text.js';
-import { cutName, isPlainName, isStorableText, PLAIN_NAME_RULE } from '../schemas/text-rules.js';
+import {
+  cutName,
+  isPlainName,
+  isStorableText,
+  PLAIN_NAME_RULE,
+  textProblem,
+} from '../schemas/text-rules.js';
 import { isOneOf, isPseudonym, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import { type Person, person } from './actor.js';
@@ -34,9 +40,17 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
 
+/** Why a token's `ctx` claim was dropped: too large, or a text that breaks the text rule. */
+export type ContextDrop =
+  | { reason: 'size'; bytes: number }
+  | { reason: 'text'; field: string; problem: NonNullable<ReturnType<typeof textProblem>> };
+
 export interface VerifierOptions {
-  /** A token's `ctx` claim was over LIMITS.customerContextBytes and was dropped (for the log). */
-  onContextDropped?(subject: string, bytes: number): void;
+  /**
+   * A token's `ctx` claim was dropped (for the log): over LIMITS.customerContextBytes, or a
+   * key or string in it is not storable text.
+   */
+  onContextDropped?(subject: string, drop: ContextDrop): void;
   /** Minimum time between two JWKS fetches (jose's cooldown); tests shorten it. */
   jwksCooldownMs?: number;
 }
@@ -98,18 +112,51 @@ function toActor(payload: JWTPayload): Person {
   return person(sub, typeof name === 'string' ? cutName(redactClientText(name).text) : '', role);
 }
 
-/** A `ctx` claim that is a JSON object, and its size as JSON; anything else is ignored. */
-function contextOf(claim: unknown): { value: CustomerContext; bytes: number } | undefined {
+/**
+ * The first key or string of a JSON value that is not storable text (a NUL character, a
+ * lone surrogate: the rule of every text a client sends, textProblem), named by its path.
+ * Control characters stay, as in messages: an address may hold a line break.
+ */
+function textProblemIn(
+  value: unknown,
+  path: string,
+): Extract<ContextDrop, { reason: 'text' }> | undefined {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem && { reason: 'text', field: path, problem };
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    // A key is named by its place: printing it would print the bad character.
+    const problem = textProblem(key);
+    if (problem) return { reason: 'text', field: `${path} (a key)`, problem };
+    const found = textProblemIn(inner, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A `ctx` claim that is a JSON object, or why it is dropped; anything else is ignored. A
+ * signed token is the backend's word, so a context it cannot keep is dropped whole (as one
+ * too large is) and the token still identifies the user: dropping one bad field would show
+ * admins a context the backend did not send, refusing the token would lock the customer
+ * out of support over a field of it.
+ */
+function contextOf(
+  claim: unknown,
+): { kept: CustomerContext } | { dropped: ContextDrop } | undefined {
   if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) return undefined;
   const bytes = jsonBytes(claim);
+  if (bytes > LIMITS.customerContextBytes) return { dropped: { reason: 'size', bytes } };
   // Within the size limit, the nesting is shallow enough to walk (see redaction/).
-  const value: CustomerContext =
-    bytes <= LIMITS.customerContextBytes
-      ? Object.fromEntries(
-          Object.entries(claim).map(([k, v]) => [redactClientText(k).text, redactClientJson(v)]),
-        )
-      : {};
-  return { value, bytes };
+  const problem = textProblemIn(claim, 'ctx');
+  if (problem) return { dropped: problem };
+  return {
+    kept: Object.fromEntries(
+      Object.entries(claim).map(([k, v]) => [redactClientText(k).text, redactClientJson(v)]),
+    ),
+  };
 }
 
 /**
@@ -174,11 +221,9 @@ export function createTokenVerifier(
       }
       const exp = expiryOf(payload);
       const actor = toActor(payload);
-      const ctx = contextOf(payload.ctx);
-      if (ctx && actor.role === 'user') {
-        if (ctx.bytes <= LIMITS.customerContextBytes) actor.ctx = ctx.value;
-        else options.onContextDropped?.(actor.id, ctx.bytes);
-      }
+      const ctx = actor.role === 'user' ? contextOf(payload.ctx) : undefined;
+      if (ctx && 'dropped' in ctx) options.onContextDropped?.(actor.id, ctx.dropped);
+      else if (ctx) actor.ctx = ctx.kept;
       return { actor, expiresAt: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 };
     },
   };

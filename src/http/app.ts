@@ -21,6 +21,7 @@ import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
 import { answerUnmetExpectations } from './expectations.js';
 import { loggableUrl } from './log-url.js';
+import { refuseBracketQueryKeys } from './query-keys.js';
 import { replySerializerCompiler } from './reply-serializer.js';
 import { clientErrorHandler } from './request-timeout.js';
 import { adminRoutes } from './routes/admins.js';
@@ -137,6 +138,7 @@ export async function registerHttpRoutes(
     const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
+  refuseBracketQueryKeys(app);
   await app.register(helmet, { global: true });
   app.addHook('onRequest', refuseNonPreflight);
   await app.register(cors, corsOptions(config.corsOrigin));

@@ -267,7 +267,7 @@ export const REST_ROUTES = {
     tag: 'audit',
     summary: 'The audit log, newest first',
     description:
-      'Every recorded change of state (see the data protection docs), filtered by chat, actor, action and time, in pages of `limit` (default 50, at most 200) with `cursor`. Superadmins only: without a token `401`, other roles `403`. Nothing can change or delete an entry; `npm run audit:verify` checks the hash chains.',
+      'Every recorded change of state (see the data protection docs), filtered by chat, actor, action and time (`[from, to)`; a `from` not before `to`: `400` naming `from`), in pages of `limit` (default 50, at most 200) with `cursor`. Superadmins only: without a token `401`, other roles `403`. Nothing can change or delete an entry; `npm run audit:verify` checks the hash chains.',
     querystring: AuditQuery,
     reply: AuditListReply,
     also: [],

@@ -102,10 +102,15 @@ export const VISIBLE_CHARACTER_RULE =
   'must contain a visible character (a letter, digit, punctuation mark or symbol)';
 
 /**
- * What makes two labels or two shortcuts the same: case and Unicode composition do not
- * count (`Refund`, `refund` and `REFUND` are one label, in every script).
+ * What makes two labels or two shortcuts the same: case, Unicode composition and
+ * compatibility forms do not count (`Refund`, `refund` and `REFUND` are one label in every
+ * script; so are `straße` and `STRASSE`, `ﬁx` and `fix`, `ＶＩＰ` and `vip`). Lower case
+ * alone kept `ß` apart from `ss` (and `ς` from `σ`, `ﬁ` from `fi`); lower, upper, lower
+ * again folds every pair Unicode's full case folding makes one (`ẞ` → `ß` → `SS` → `ss`).
+ * The stores' unique keys, the label filter and the console's matching all use this one.
  */
-export const sameWordKey = (v: string): string => v.normalize('NFC').toLowerCase();
+export const sameWordKey = (v: string): string =>
+  v.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 
 /** Labels trimmed and deduplicated by sameWordKey, the first spelling kept, in the order given. */
 export function distinctLabels(labels: readonly string[]): string[] {

@@ -21,6 +21,7 @@ import {
   sqliteSearchText,
   sqlText,
 } from './search-text.js';
+import { refoldWordKeys } from './word-keys.js';
 
 const initial: Migration = {
   async up(db: Kysely<unknown>) {
@@ -919,6 +920,14 @@ const chatsWithContext: Migration = {
   },
 };
 
+/**
+ * Labels and shortcuts compared with Unicode's full case folding (sameWordKey): the keys
+ * written with lower case alone, written again (store/word-keys.ts says how repeats end).
+ */
+const wordKeysFullFold: Migration = {
+  up: refoldWordKeys,
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -949,6 +958,7 @@ const migrations: Record<string, Migration> = {
   '0031_erasures_by_user': erasuresByUser,
   '0032_erasure_holds': erasureHolds,
   '0033_chats_with_context': chatsWithContext,
+  '0034_word_keys_full_fold': wordKeysFullFold,
 };
 
 /**

@@ -185,7 +185,7 @@ export function toChat(row: ChatWireRow): Chat {
 }
 
 /** The labels column: a JSON array of strings written by setChatLabels only. */
-function labelsOf(column: string): string[] {
+export function labelsOf(column: string): string[] {
   if (column === '[]') return [];
   const parsed: unknown = JSON.parse(column);
   return Array.isArray(parsed) ? parsed.filter((l): l is string => typeof l === 'string') : [];

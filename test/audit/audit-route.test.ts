@@ -68,6 +68,11 @@ describe.each(await storeTargets())('GET /api/audit on $name', (target) => {
     ['action=chat.deleted', 'action'],
     ['limit=0', 'limit'],
     ['limit=201', 'limit'],
+    // A reversed or empty range answered 200 with nothing, as if no entry matched.
+    ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'from'],
+    ['from=2026-12-01T00:00:00Z&to=2026-12-01T00:00:00Z', 'from'],
+    // The same instant in two zones: compared as instants, not as the text sent.
+    ['from=2026-12-01T05:00:00%2B05:00&to=2026-12-01T00:00:00Z', 'from'],
     // PostgreSQL refuses NUL in text: a cursor carrying one was a 500 there.
     [
       `cursor=${Buffer.from('["2026-01-01T00:00:00.000Z","a\\u0000b"]').toString('base64url')}`,

@@ -42,10 +42,43 @@ describe('HS256 tokens', () => {
       .digest('base64url');
     const dropped: number[] = [];
     const verified = await createTokenVerifier(hsConfig, {
-      onContextDropped: (_subject, bytes) => dropped.push(bytes),
+      onContextDropped: (_subject, drop) => {
+        if (drop.reason === 'size') dropped.push(drop.bytes);
+      },
     }).verify(`${header}.${payload}.${signature}`);
     expect(verified.actor).toEqual({ kind: 'person', id: 'deep', name: '', role: 'user' });
     expect(dropped).toHaveLength(1);
+  });
+
+  it('drops a ctx claim holding text no store keeps alike, naming where, and still accepts the token', async () => {
+    const drops: unknown[] = [];
+    const dropping = createTokenVerifier(hsConfig, {
+      onContextDropped: (subject, drop) => drops.push({ subject, ...drop }),
+    });
+    const ctx = { email: 'm@example.com', recentTransactions: [{ id: '1', status: 'x\ud800' }] };
+    const verified = await dropping.verify(
+      await signToken('ctx-u', 'user', 'Malika', { extra: { ctx } }),
+    );
+    expect(verified.actor).toEqual({ kind: 'person', id: 'ctx-u', name: 'Malika', role: 'user' });
+    const nul = await dropping.verify(
+      await signToken('ctx-v', 'user', 'Malika', { extra: { ctx: { 'a\u0000': 'b' } } }),
+    );
+    expect(nul.actor.ctx).toBeUndefined();
+    expect(drops).toEqual([
+      {
+        subject: 'ctx-u',
+        reason: 'text',
+        field: 'ctx.recentTransactions.0.status',
+        problem: 'lone surrogate',
+      },
+      { subject: 'ctx-v', reason: 'text', field: 'ctx (a key)', problem: 'NUL character' },
+    ]);
+    // Line breaks and other control characters stay, as in messages.
+    const lines = { address: 'Tashkent\nChilanzar 5\t12' };
+    const kept = await dropping.verify(
+      await signToken('ctx-w', 'user', 'Malika', { extra: { ctx: lines } }),
+    );
+    expect(kept.actor.ctx).toEqual(lines);
   });
 
   it('yields the actor from sub, name and role, and the expiry', async () => {

@@ -123,6 +123,26 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     expect(await queued(oversized._id)).not.toHaveProperty('ctx');
   });
 
+  it.each([
+    ['a NUL character in a value', { email: 'malika@example.com', note: 'a\u0000b' }],
+    ['a lone surrogate in a value', { email: 'malika@example.com', note: 'x\ud800y' }],
+    ['a NUL character in a key', { 'no\u0000te': 'x' }],
+    [
+      'a lone surrogate deep in a transaction',
+      { recentTransactions: [{ id: '1', status: 'failed\udc00' }] },
+    ],
+  ])('a ctx holding %s is not stored, and the token still opens the chat', async (_what, bad) => {
+    const userId = `ctx-user-${n++}`;
+    const chat = await openAs(userId, await userToken(userId, bad));
+    expect(await queued(chat._id)).not.toHaveProperty('ctx');
+    const socket = await connectClient(server.url, {
+      auth: { token: await userToken(userId, bad) },
+    });
+    clients.push(socket);
+    await socket.emitAck('join-user', { userId, userName: 'Malika' });
+    expect(await queued(chat._id)).not.toHaveProperty('ctx');
+  });
+
   it('a ctx that is not an object is ignored', async () => {
     const userId = `ctx-user-${n++}`;
     const chat = await openAs(userId, await userToken(userId, ['not', 'an', 'object']));

@@ -72,6 +72,15 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
     expect(await store.createCannedReply(personal('c-cat', 'возврат'))).toBe('shortcutTaken');
   });
 
+  it('refuses a shortcut that full case folding makes one with a taken one (ß and SS, ligatures, full width)', async () => {
+    await created(personal('c-fold', 'straße'));
+    expect(await store.createCannedReply(personal('c-fold', 'STRASSE'))).toBe('shortcutTaken');
+    await created(team('ﬁx-fold'));
+    expect(await store.createCannedReply(team('FIX-fold'))).toBe('shortcutTaken');
+    await created(personal('c-fold', 'ＶＩＰ'));
+    expect(await store.createCannedReply(personal('c-fold', 'vip'))).toBe('shortcutTaken');
+  });
+
   it('lets exactly one of two racing creates of one shortcut win', async () => {
     const results = await Promise.all([
       store.createCannedReply(personal('c-race', 'same')),

@@ -40,6 +40,16 @@ describe.each(await storeTargets())('chat labels on $name', (target) => {
     expect(await store.setChatLabels('0'.repeat(24), ['x'])).toBeUndefined();
   });
 
+  it('stores labels that full case folding makes one once, and finds them by either spelling', async () => {
+    const chat = await open('l-fold');
+    const set = await store.setChatLabels(chat._id, ['Straße', 'STRASSE', 'ﬁx', 'FIX']);
+    expect(set?.labels).toEqual(['Straße', 'ﬁx']);
+    const ids = async (label: string) =>
+      (await store.listChats({ kind: 'all', status: undefined, label }, 200)).map((x) => x._id);
+    expect(await ids('strasse')).toEqual([chat._id]);
+    expect(await ids('Fix')).toEqual([chat._id]);
+  });
+
   it('keeps the labels on the chat a message returns', async () => {
     const chat = await open('l-u2');
     await store.setChatLabels(chat._id, ['vip']);

@@ -47,6 +47,9 @@ describe('canned replies in the reply box', () => {
 
   it('matches in any script, case not counting, and offers a few at most', () => {
     expect(matchCanned([reply('Возврат')], 'возв').map((r) => r.shortcut)).toEqual(['Возврат']);
+    // The fold the server's unique shortcuts use: ß is ss, a ligature its letters.
+    expect(matchCanned([reply('straße')], 'STRASS').map((r) => r.shortcut)).toEqual(['straße']);
+    expect(matchCanned([reply('ﬁx-card')], 'fix').map((r) => r.shortcut)).toEqual(['ﬁx-card']);
     const many = Array.from({ length: 20 }, (_, i) => reply(`r${String(i).padStart(2, '0')}`));
     expect(matchCanned(many, 'r')).toHaveLength(CANNED_OFFERED_MAX);
   });

@@ -45,8 +45,8 @@ import { exemptFromRequestTimeout } from '../request-timeout.js';
 import { routeSchema } from '../route-schema.js';
 import { cutWhenStalled } from '../stalled-reply.js';
 
-/** More than a form holds besides its file: 8 fields of at most 1 KiB and parts' headers. */
-const FORM_BYTES = 64 * 1024;
+/** What a form holds besides its file, at most (its fields, parts' boundaries and headers). */
+const FORM_BYTES = TUNABLES.attachmentFormBytes.value;
 
 const formError = (message: string) => new AppError('ATTACHMENT_FORM', message);
 
@@ -261,6 +261,23 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
         const timeAgain = exemptFromRequestTimeout(req.raw.socket);
         let lingering = false;
         reply.raw.once('close', () => lingering || timeAgain());
+        // The rest of a refused body is not read into anything: the connection closes, once
+        // the client had the time to read why (lingering-close.ts).
+        const closeAfterAnswer = () => {
+          reply.header('connection', 'close');
+          lingering = true;
+          closeAfterLingering(req.raw, {
+            ms: TUNABLES.attachmentRefusalLingerMs.value,
+            bytes: maxBytes + FORM_BYTES,
+          });
+        };
+        // A body declared longer than any form with a file within the limit: refused from its
+        // headers, before the client is kept sending what would be read only to be dropped.
+        const declared = declaredLength(req.raw);
+        if (declared !== undefined && declared > maxBytes + FORM_BYTES) {
+          closeAfterAnswer();
+          throw tooLarge(maxBytes);
+        }
         const { pace: bounds, uploadBudget } = ctx.deps.attachments;
         const gate = budgetGate(uploadBudget, bounds.minBytesPerSecond);
         const pace = watchPace(req.raw, bounds, gate);
@@ -319,14 +336,7 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
           } catch (err) {
             // After a timeout the parser fails too, when the connection closes: nothing to add.
             reading.catch(() => {});
-            // The rest of the body is not read into anything: the connection closes, once
-            // the client had the time to read why (lingering-close.ts).
-            reply.header('connection', 'close');
-            lingering = true;
-            closeAfterLingering(req.raw, {
-              ms: TUNABLES.attachmentRefusalLingerMs.value,
-              bytes: maxBytes + FORM_BYTES,
-            });
+            closeAfterAnswer();
             // Too slow, or cut off by the client (its request ended before its body did):
             // nothing was stored, and the upload's place in the budget goes back.
             const timedOut = err instanceof AppError && err.code === 'ATTACHMENT_TIMEOUT';
