@@ -603,7 +603,7 @@ export const TUNABLES = {
     unit: 'messages',
     area: 'store',
     reason:
-      "SQLite: when the chats a search's matches may be in (an admin's viewable chats, or those a status, label or from filter leaves) hold at most this many messages, the matches are checked against the set of those messages' rows, built first, instead of joining each match to its message and chat: a word in 100,000 messages of chats the search may not return cost 350 ms on the event loop joined (every send waited), 20 ms checked against the set. Building the set costs about 0.2 µs a message; above this many the matches are joined, where the wanted chats are a large part of the store and fill a page soon.",
+      "SQLite: when the chats a search's matches may be in (an admin's viewable chats, or those a status or label filter leaves) hold at most this many messages, the matches are checked against the set of those messages' rows, built first, instead of joining each match to its message and chat: a word in 100,000 messages of chats the search may not return cost 350 ms on the event loop joined (every send waited), 20 ms checked against the set. Building the set costs about 0.2 µs a message; above this many the matches are joined, where the wanted chats are a large part of the store and fill a page soon.",
   },
   importSearchIndexBatch: {
     value: 20_000,

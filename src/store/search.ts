@@ -280,20 +280,14 @@ async function matchingMessages(
 }
 
 /**
- * SQLite: what a matching message's chat must be (the page's own chat filters, and active
- * since `from`: a chat's lastMessageAt is its newest message's time), or undefined when
- * that is every chat (a superadmin without filters: nothing to narrow).
+ * SQLite: what a matching message's chat must be (the page's own chat filters), or
+ * undefined when that is every chat (a superadmin without a status or label: nothing to
+ * narrow). Not `from` by the chat's lastMessageAt: that is its last message's time, which
+ * an earlier message's may pass (a clock set back, a v2 import re-run into a chat).
  */
 function candidateChats(q: SearchQuery, chats: string): RawBuilder<SqlBool>[] | undefined {
-  const narrowed =
-    !isSuperAdmin(q.viewer) ||
-    q.status !== undefined ||
-    q.label !== undefined ||
-    q.from !== undefined;
-  if (!narrowed) return undefined;
-  const where = chatFilters(q, chats);
-  if (q.from) where.push(sql<SqlBool>`${sql.ref(`${chats}.lastMessageAt`)} >= ${q.from}`);
-  return where;
+  const narrowed = !isSuperAdmin(q.viewer) || q.status !== undefined || q.label !== undefined;
+  return narrowed ? chatFilters(q, chats) : undefined;
 }
 
 /** Whether those chats hold few enough messages (searchViewableSetMessages) to be read as a set. */

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Actor, person } from '../../src/auth/actor.js';
 import { InvalidInput } from '../../src/errors.js';
 import type { Chat } from '../../src/schemas/shapes.js';
@@ -273,6 +273,32 @@ describe.each(await storeTargets())('search on $name', (target) => {
         })
       ).hits,
     ).toHaveLength(1);
+  });
+
+  it("filters by when the message was written, not by its chat's last message time, on every view", async () => {
+    // The clock set back between two messages: the chat's last message time is then
+    // before its earlier message's own.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let chat: Chat;
+    let later: string;
+    try {
+      vi.setSystemTime(new Date('2030-03-01T12:00:00.000Z'));
+      chat = (await store.openChat({ userId: 'stepped', userName: 'Clock', online: false })).chat;
+      later = (await send(chat, 'steppedclock first'))._id;
+      vi.setSystemTime(new Date('2030-03-01T11:00:00.000Z'));
+      await send(chat, 'second words');
+    } finally {
+      vi.useRealTimers();
+    }
+    const from = '2030-03-01T11:30:00.000Z';
+    const found = async (viewer: Actor, more: { status?: Chat['status']; label?: string } = {}) =>
+      (await find('steppedclock', viewer, { from, ...more })).hits.map((h) => h.message?._id);
+    expect(await found(SUPER)).toEqual([later]);
+    expect(await found(A1)).toEqual([later]);
+    expect(await found(SUPER, { status: 'waiting' })).toEqual([later]);
+    await store.setChatLabels(chat._id, ['stepped']);
+    expect(await found(SUPER, { label: 'stepped' })).toEqual([later]);
+    await store.setChatLabels(chat._id, []);
   });
 
   it('pages with a cursor: every match once, newest first, across the chats and the messages lists', async () => {
