@@ -138,10 +138,11 @@ export async function registerHttpRoutes(
     const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
-  refuseBracketQueryKeys(app);
   await app.register(helmet, { global: true });
   app.addHook('onRequest', refuseNonPreflight);
   await app.register(cors, corsOptions(config.corsOrigin));
+  // After CORS: a preflight is answered by it, and a page on another origin can read the 400.
+  refuseBracketQueryKeys(app);
   await registerDocs(app, options.health.version);
 
   await app.register(healthRoutes({ ...options.health, endpoints: () => endpoints }));

@@ -38,6 +38,21 @@ describe.each(await storeTargets())('query keys on $name', (target) => {
     expect(still.body.chats).toMatchObject([{ _id: chat._id, status: 'waiting' }]);
   });
 
+  it('lets a page on another origin read the refusal: its preflight is answered, the 400 has CORS and security headers', async () => {
+    const path = '/api/chats/waiting?chatId[]=a';
+    const origin = { origin: 'https://shop.example' };
+    const preflight = await fetch(`${world.server().url}${path}`, {
+      method: 'OPTIONS',
+      headers: { ...origin, 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const res = await api(world.server(), 'GET', path, undefined, { headers: origin });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answers plain queries as before', async () => {
     const res = await api(world.server(), 'GET', '/api/chats/waiting?limit=5');
     expect(res.status).toBe(200);
