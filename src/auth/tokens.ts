@@ -130,7 +130,8 @@ function textProblemIn(
     // A key is named by its place: printing it would print the bad character.
     const problem = textProblem(key);
     if (problem) return { reason: 'text', field: `${path} (a key)`, problem };
-    const found = textProblemIn(inner, `${path}.${key}`);
+    // Masked as the stored keys are: the path goes to a log line.
+    const found = textProblemIn(inner, `${path}.${redactClientText(key).text}`);
     if (found) return found;
   }
   return undefined;

@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/auth/tokens.js';
 import { AppError } from '../../src/errors.js';
+import { redactClientText } from '../../src/redaction/client-text.js';
 import { signToken, TEST_SECRET } from '../helpers/tokens.js';
 
 const hsConfig = {
@@ -79,6 +80,20 @@ describe('HS256 tokens', () => {
       await signToken('ctx-w', 'user', 'Malika', { extra: { ctx: lines } }),
     );
     expect(kept.actor.ctx).toEqual(lines);
+  });
+
+  it('names where a dropped ctx claim broke the text rule with its card numbers masked, as in every log line', async () => {
+    const fields: string[] = [];
+    const dropping = createTokenVerifier(hsConfig, {
+      onContextDropped: (_subject, drop) => {
+        if (drop.reason === 'text') fields.push(drop.field);
+      },
+    });
+    const card = '4111 1111 1111 1111';
+    const ctx = { cards: { [card]: { status: 'x\u0000' } } };
+    await dropping.verify(await signToken('ctx-c', 'user', 'Malika', { extra: { ctx } }));
+    expect(fields).toEqual([`ctx.cards.${redactClientText(card).text}.status`]);
+    expect(fields[0]).not.toContain(card);
   });
 
   it('yields the actor from sub, name and role, and the expiry', async () => {
