@@ -3,7 +3,8 @@
  * with the controls visible, in the console and the widget: U+202E in a name or a message
  * does not turn around the text after it (`invoice_\u202Efdp.exe` would read
  * `invoice_exe.pdf`). What is stored is not changed. The name comes from the days before
- * names refused the controls (an import from v2), so it is written into the store directly.
+ * names refused the controls (an import from v2), so it is written into the store directly;
+ * so is the customer's context, whose keys the user's backend chose.
  */
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator } from 'playwright-core';
@@ -20,6 +21,7 @@ import { freePort, type HostPage, openChatWithMessages, startHostPage } from './
 const RLO = '\u202E';
 const NAME = `Mallory${RLO}gnp.exe`;
 const TEXT = `Your receipt: invoice_${RLO}fdp.exe, open it`;
+const CTX_KEY = `plan${RLO}dlog`;
 
 /**
  * Where every visible character under `el` is, in the order they are written: its line
@@ -75,7 +77,9 @@ describe.skipIf(!chromiumAvailable)('bidirectional controls in names and texts',
     const { chatId } = await openChatWithMessages(server, user, [TEXT]);
     await server.close();
     const file = new Database(db.config.path);
-    file.prepare('UPDATE chats SET userName = ? WHERE id = ?').run(NAME, chatId);
+    file
+      .prepare('UPDATE chats SET userName = ?, ctx = ? WHERE id = ?')
+      .run(NAME, JSON.stringify({ [CTX_KEY]: 'yes' }), chatId);
     file.prepare('UPDATE messages SET senderName = ? WHERE chatId = ?').run(NAME, chatId);
     file.close();
     server = await startTestServer(db.config, env);
@@ -116,6 +120,9 @@ describe.skipIf(!chromiumAvailable)('bidirectional controls in names and texts',
       true,
     );
     expect(inWrittenOrder(await leftEdges(page.locator('#chat-title'))), 'the title').toBe(true);
+    const key = page.locator('[data-testid=customer] dt');
+    expect(await key.textContent()).toBe('plan[U+202E]dlog');
+    expect(inWrittenOrder(await leftEdges(key)), "the context's key").toBe(true);
 
     // Shown differently, stored as written.
     const stored = await fetchUserChats(server, user.id);

@@ -29,7 +29,9 @@ export function CustomerPanel({ ctx, c }: Props) {
       <dl class="customer__fields">
         {Object.entries(fields).map(([key, value]) => (
           <div key={key}>
-            <dt>{key}</dt>
+            <dt>
+              <Isolated text={key} />
+            </dt>
             <dd>
               <Isolated text={asText(value)} />
             </dd>
