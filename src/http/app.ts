@@ -132,15 +132,17 @@ export async function registerHttpRoutes(
   });
 
   registerErrorHandling(app);
-  // Per identity (per IP before authentication), before any work; probes and scrapes are exempt.
+  await app.register(helmet, { global: true });
+  app.addHook('onRequest', refuseNonPreflight);
+  await app.register(cors, corsOptions(config.corsOrigin));
+  // Per identity (per IP before authentication), before any work of a route; probes and
+  // scrapes are exempt. After CORS, so that a page on another origin can read the 429 and
+  // its Retry-After (a preflight, answered by CORS itself, costs nothing).
   app.addHook('onRequest', async (req) => {
     if (req.url === '/health' || req.url === '/ready' || req.url === '/metrics') return;
     const retryAfterMs = await overLimit(context.deps.limits.requests, await context.rateKey(req));
     if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   });
-  await app.register(helmet, { global: true });
-  app.addHook('onRequest', refuseNonPreflight);
-  await app.register(cors, corsOptions(config.corsOrigin));
   // After CORS: a preflight is answered by it, and a page on another origin can read the 400.
   refuseBracketQueryKeys(app);
   await registerDocs(app, options.health.version);

@@ -26,6 +26,8 @@ async function withServer(
   }
 }
 
+const SHOP = 'https://shop.example';
+
 /** The message budget when RATE_LIMIT_MESSAGES_PER_SECOND / _BURST are not set. */
 const DEFAULT_MESSAGES: Budget = { perSecond: 10, burst: 30 };
 
@@ -199,6 +201,25 @@ describe('rate limits (on, default values)', () => {
       }
       expect(statuses).toContain(429);
       expect((await api(server, 'GET', '/health')).status).toBe(200);
+    }));
+
+  it('a page on another origin can read the 429 and its Retry-After (CORS and security headers on it)', () =>
+    withServer({ RATE_LIMIT: 'on', CORS_ORIGIN: SHOP }, async (server) => {
+      const headers = { origin: SHOP };
+      let refused: Awaited<ReturnType<typeof api>> | undefined;
+      for (let wave = 0; wave < 8 && !refused; wave++) {
+        const replies = await Promise.all(
+          Array.from({ length: 260 }, () =>
+            api(server, 'GET', '/api/desk', undefined, { headers }),
+          ),
+        );
+        refused = replies.find((r) => r.status === 429);
+      }
+      if (!refused) throw new Error('no request was refused');
+      expect(refused.headers.get('access-control-allow-origin')).toBe(SHOP);
+      expect(refused.headers.get('access-control-expose-headers')).toMatch(/retry-after/i);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
     }));
 });
 
