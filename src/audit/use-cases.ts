@@ -1,8 +1,10 @@
 /** Reading the audit log (superadmins). Entries are written only by the changes they record. */
+
 import type { Actor } from '../auth/actor.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { AuditEntryWire } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/vocabulary.js';
+import { refuseEmptyRange } from '../time/instant-range.js';
 import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
 import { mayReadAuditLog } from './permissions.js';
@@ -63,11 +65,7 @@ export async function listAuditEntries(
   query: AuditQueryInput,
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
   if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
-  // [from, to) with from not before to holds nothing: refused as search and reports refuse
-  // it, rather than answered with an empty page as if no entry matched. The schema made both
-  // toISOString, so the text compares as the instants do.
-  if (query.from !== undefined && query.to !== undefined && query.from >= query.to)
-    throw new InvalidInput('from: must be before to');
+  refuseEmptyRange(query);
   const limit = Math.min(query.limit ?? LIMITS.auditPageDefault, LIMITS.auditPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,

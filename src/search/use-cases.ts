@@ -14,6 +14,7 @@ import type { ChatStatus } from '../schemas/shapes.js';
 import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { SearchCursor } from '../store/search.js';
+import { refuseEmptyRange } from '../time/instant-range.js';
 import { highlightOf, parseQuery } from './rules.js';
 
 export interface SearchInput {
@@ -57,8 +58,7 @@ export async function searchChats(
   input: SearchInput,
 ) {
   assertIsAdmin(actor);
-  if (input.from !== undefined && input.to !== undefined && input.from >= input.to)
-    throw new InvalidInput('from: must be before to');
+  refuseEmptyRange(input);
   await admins.seen(actor);
   const phrases = parseQuery(input.q);
   const page = await store.search({

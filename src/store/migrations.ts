@@ -428,7 +428,8 @@ const messageRedactions: Migration = {
  * with the unicode61 tokenizer (remove_diacritics 0: PostgreSQL's 'simple' keeps accents,
  * and both stores must find the same messages), contentless (the text is not stored
  * twice; the message's id is kept unindexed to join on, so a VACUUM that renumbers rowids
- * cannot pair a match with the wrong message), written for messages by each node's
+ * cannot show a match as the wrong message; the searches' filters pair rowids, so after
+ * one the index is rebuilt, as docs/operations.md says), written for messages by each node's
  * indexer in batches shortly after the append (search_indexed holds how far it got), and
  * for chats by triggers. Its prefix indexes (2 to 8 characters) answer a prefix query from one
  * list in rowid order: without them FTS5 merges the lists of every word with that
