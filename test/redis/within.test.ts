@@ -1,4 +1,5 @@
 /** A bounded wait on Redis (src/redis/within.ts): its answer when it comes in time, else the stand-in. */
+import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { within } from '../../src/redis/within.js';
 
@@ -10,6 +11,25 @@ describe('within', () => {
   it('settles to the stand-in once the time is up and no answer came', async () => {
     const never = new Promise<string>(() => {});
     await expect(within(never, 20, false)).resolves.toBe(false);
+  });
+
+  it('leaves no timer behind once the answer has come', async () => {
+    const pending = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => {
+        if (type === 'Timeout') pending.add(id);
+      },
+      destroy: (id) => pending.delete(id),
+    }).enable();
+    try {
+      for (let i = 0; i < 100; i++) await within(Promise.resolve('PONG'), 60_000, false);
+      // A cleared timer is destroyed on the timers' next turn, not a minute later.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    } finally {
+      hook.disable();
+    }
+    expect(pending.size).toBeLessThanOrEqual(1);
   });
 
   it('passes on a refusal that comes before the time is up', async () => {
