@@ -439,7 +439,11 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
         </div>
       ) : null}
       {may.write ? (
-        <div class="composer-reply" hidden={canNote && noting}>
+        <div
+          class="composer-reply"
+          hidden={canNote && noting}
+          onKeyDownCapture={canned.onKeyDownCapture}
+        >
           <Composer
             id="reply"
             t={t}
@@ -450,8 +454,10 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
             autoFocus={mine}
             text={draft}
             onText={setDraft}
-            assist={canned}
-          />
+            box={canned.box}
+          >
+            {canned.popup}
+          </Composer>
         </div>
       ) : noting ? null : (
         <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>
