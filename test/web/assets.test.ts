@@ -47,6 +47,18 @@ describe('web assets', () => {
     expect(opening + reports).toBeLessThanOrEqual(150 * KB);
   });
 
+  it("leaves the console's own code out of the widget: the search's found message", () => {
+    const m = manifest();
+    const text = (file: string) => readFileSync(join(WEB_DIST, 'assets', file), 'utf8');
+    const consoleCode = [m.console.js, ...m.console.chunks].map(text).join('');
+    const widgetCode = text(m.widget.js);
+    // Its marks, as the console's bundle has them (so their absence means something).
+    for (const mark of ['data-found', 'scrollIntoView']) {
+      expect(consoleCode, mark).toContain(mark);
+      expect(widgetCode, mark).not.toContain(mark);
+    }
+  });
+
   it('loads uPlot only with the Reports page, and preloads what the console opens with', async () => {
     const m = manifest();
     const has = (file: string, text: string) =>

@@ -4,7 +4,9 @@
  * the rating prompt until its timer ran out, or for good when the agent kept typing). The
  * message box goes too: the keyboard that was in it moves to the sentence that says the
  * chat is closed, where it fell back to the host page's start; a keyboard on the host
- * page's own box stays there.
+ * page's own box stays there. Wherever the keyboard is, the closing is announced: the
+ * sentence arrives in a live region that was there before it (a region inserted together
+ * with its text may go unsaid).
  */
 import { describe, expect, it } from 'vitest';
 import { request, succeeded } from '../helpers/server.js';
@@ -133,6 +135,58 @@ describe('the widget when its chat is closed', () => {
       () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
     );
     expect(await focused()).toEqual({ page: 'input', widget: null });
+    await host.close();
+  });
+  it('announces the closing in a live region that was there before the chat closed', {
+    timeout: 60_000,
+  }, async () => {
+    const { browser, server } = ctx;
+    const customer = { id: 'user-closed-live', name: 'Malika' };
+    const host = await startHostPage(
+      server.url,
+      { 'user-id': customer.id, 'user-name': customer.name },
+      'en',
+    );
+    const shop = await (
+      await browser.newContext({ viewport: { width: 360, height: 740 } })
+    ).newPage();
+    shop.setDefaultTimeout(8000);
+    await shop.goto(host.origin);
+    const widget = shop.locator('fastorika-chat');
+    await widget.locator('button.launcher').click();
+    await widget.locator('textarea').fill('Where is my refund?');
+    await widget.locator('textarea').press('Enter');
+    await widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
+    const { chats } = succeeded(
+      await request(server, 'GET /api/chats/user/:userId', { params: { userId: customer.id } }),
+    );
+    const chatId = chats[0]?._id ?? '';
+    const agent = { adminId: 'anna-closed-live', adminName: 'Anna' };
+    succeeded(await request(server, 'POST /api/chats/assign', { body: { chatId, ...agent } }));
+    // The customer is reading the host page, not in the message box.
+    await shop.evaluate(() => {
+      const search = document.createElement('input');
+      document.body.append(search);
+      search.focus();
+    });
+    const regions = await widget.locator('[role=status], [aria-live]').elementHandles();
+    expect(regions.length).toBeGreaterThan(0);
+
+    succeeded(
+      await request(server, 'PATCH /api/chats/:chatId/close', {
+        params: { chatId },
+        body: { adminId: agent.adminId },
+      }),
+    );
+    await widget.locator('[data-testid=rating]').waitFor();
+    // One of the regions that were there before the close, still in the page, says it.
+    const said = async () => {
+      const texts = await Promise.all(
+        regions.map((r) => r.evaluate((el) => (el.isConnected ? el.textContent : null))),
+      );
+      return texts.includes('This chat is closed.');
+    };
+    await expect.poll(said).toBe(true);
     await host.close();
   });
 });

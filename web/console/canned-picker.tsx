@@ -11,12 +11,12 @@
  * polite live region says how many are offered and how to choose. With no canned replies
  * saved at all, `/` says so and where to add them, rather than offering nothing.
  */
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { fillPlaceholders, type PlaceholderValues } from '../../src/canned-replies/placeholders.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { ToolKey } from '../shared/i18n/tools.js';
 import type { CannedReply } from '../shared/types.js';
-import type { ComposerAssist } from '../shared/ui/composer.js';
 import { Isolated } from '../shared/ui/isolated.js';
 import { cannedQueryOf, matchCanned } from './canned.js';
 
@@ -31,14 +31,22 @@ interface Options {
   k: Translate<ToolKey>;
 }
 
-export function useCannedPicker({
-  id,
-  text,
-  setText,
-  replies,
-  values,
-  k,
-}: Options): ComposerAssist {
+/** What the picker adds to the reply box (the shared composer's `box` and children). */
+export interface CannedPicker {
+  /**
+   * The combobox pattern's attributes that a textarea may carry (HTML allows it no role
+   * but textbox, so neither `combobox` nor `aria-expanded`), and the hint at `/`.
+   */
+  box: JSX.IntrinsicElements['textarea'];
+  /**
+   * For the box's wrapper: the capture phase sees the box's keys before the box does, so
+   * a key the list takes (Enter inserting a reply) is not also the box's (Enter sending).
+   */
+  onKeyDownCapture(e: KeyboardEvent): void;
+  popup: ComponentChildren;
+}
+
+export function useCannedPicker({ id, text, setText, replies, values, k }: Options): CannedPicker {
   const [active, setActive] = useState(-1);
   const [dismissed, setDismissed] = useState<string | undefined>(undefined);
   const query = cannedQueryOf(text);
@@ -58,38 +66,46 @@ export function useCannedPicker({
     setActive(-1);
   };
 
+  /** true: the key was the list's, and the box does nothing more with it. */
+  const take = (e: KeyboardEvent): boolean => {
+    if (noneSaved && e.key === 'Escape') {
+      setDismissed(text);
+      return true;
+    }
+    if (!open || e.isComposing) return false;
+    switch (e.key) {
+      case 'ArrowDown':
+        setActive((a) => (a + 1) % matches.length);
+        return true;
+      case 'ArrowUp':
+        setActive((a) => (a <= 0 ? matches.length - 1 : a - 1));
+        return true;
+      case 'Enter':
+      case 'Tab':
+        if (e.shiftKey) return false;
+        insert(matches[Math.max(active, 0)]);
+        return true;
+      case 'Escape':
+        setDismissed(text);
+        setActive(-1);
+        return true;
+      default:
+        return false;
+    }
+  };
+
   return {
-    boxProps: {
+    box: {
       'aria-controls': listId,
       'aria-autocomplete': 'list',
       'aria-activedescendant': open && active >= 0 ? optionId(active) : undefined,
+      placeholder: k('cannedHint'),
     },
-    placeholder: k('cannedHint'),
-    onKeyDown(e) {
-      if (noneSaved && e.key === 'Escape') {
-        setDismissed(text);
-        return true;
-      }
-      if (!open || e.isComposing) return false;
-      switch (e.key) {
-        case 'ArrowDown':
-          setActive((a) => (a + 1) % matches.length);
-          return true;
-        case 'ArrowUp':
-          setActive((a) => (a <= 0 ? matches.length - 1 : a - 1));
-          return true;
-        case 'Enter':
-        case 'Tab':
-          if (e.shiftKey) return false;
-          insert(matches[Math.max(active, 0)]);
-          return true;
-        case 'Escape':
-          setDismissed(text);
-          setActive(-1);
-          return true;
-        default:
-          return false;
-      }
+    onKeyDownCapture(e) {
+      // The box's keys only: the attach and send buttons keep theirs.
+      if (!(e.target instanceof HTMLTextAreaElement) || e.target.id !== id || !take(e)) return;
+      e.preventDefault();
+      e.stopPropagation();
     },
     popup: (
       <>

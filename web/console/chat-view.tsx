@@ -28,6 +28,7 @@ import { chatActionsFor } from './chat-actions.js';
 import { ChatTabs } from './chat-tabs.js';
 import type { ChatEvent } from './chats.js';
 import { CustomerPanel } from './customer-panel.js';
+import { useFoundMessage } from './found-message.js';
 import { LabelEditor } from './label-editor.js';
 import { mayNote, NoteToggle, noteComposerStrings, noteNotices, notesTranslator } from './notes.js';
 import { RatingStars } from './rating.js';
@@ -183,6 +184,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
     if (foundSeq !== undefined && first !== undefined && foundSeq < first && view.timeline.hasOlder)
       view.loadOlder();
   }, [foundSeq, first, view.timeline.hasOlder, view.loadOlder]);
+  const found = useFoundMessage(foundSeq);
   const drop = useDropZone(may.write ? attach.attach : undefined);
   // Once the admin has read everything here, the list's unread badge goes too.
   const allRead = view.timeline.messages.every((m) => m.isRead || m.senderType !== 'user');
@@ -280,7 +282,7 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
       onRetry={view.retry}
       onLoadOlder={view.loadOlder}
       loadingOlder={view.loadingOlder}
-      foundSeq={foundSeq}
+      {...found}
       notices={noteNotices(notes.notes, { n, t, lang, clock: noteClock })}
       footer={view.typingName ? sentence(t('typing'), { name: view.typingName }) : undefined}
     />
@@ -437,7 +439,11 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
         </div>
       ) : null}
       {may.write ? (
-        <div class="composer-reply" hidden={canNote && noting}>
+        <div
+          class="composer-reply"
+          hidden={canNote && noting}
+          onKeyDownCapture={canned.onKeyDownCapture}
+        >
           <Composer
             id="reply"
             t={t}
@@ -448,8 +454,10 @@ function OpenChat(props: Props & { erased: Erased | undefined; onErased(what: Er
             autoFocus={mine}
             text={draft}
             onText={setDraft}
-            assist={canned}
-          />
+            box={canned.box}
+          >
+            {canned.popup}
+          </Composer>
         </div>
       ) : noting ? null : (
         <p class="chat__readonly">{closed ? t('chatClosed') : c('readOnly')}</p>

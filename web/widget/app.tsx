@@ -382,47 +382,60 @@ export function WidgetApp({ config, identity, lang, dispatch }: Props) {
               {error}
             </p>
           ) : null}
-          {noToken ? null : closed ? (
-            <div class="panel__closed">
-              {chat ? <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} /> : null}
-              <p role="status" tabIndex={-1} ref={closedNote}>
-                {t('chatClosed')}
+          {noToken ? null : (
+            // The closing's sentence arrives in a live region that is there, empty and unseen,
+            // while the chat is open: one inserted with its text may go unsaid when the
+            // keyboard is elsewhere.
+            <div class={closed ? 'panel__closed' : undefined}>
+              {closed && chat ? (
+                <RatingPrompt client={client} chat={chat} w={w} onRated={setChat} />
+              ) : null}
+              <p
+                role="status"
+                class={closed ? undefined : 'visually-hidden'}
+                tabIndex={-1}
+                ref={closedNote}
+              >
+                {closed ? t('chatClosed') : null}
               </p>
-              {chat ? (
-                // Not a direct child: the panel's one direct button stays its new-chat button.
-                <p>
+              {closed && chat ? (
+                <>
+                  {/* Not a direct child: the panel's one direct button stays its new-chat button. */}
+                  <p>
+                    <button
+                      type="button"
+                      class="button button--plain"
+                      data-action="transcript"
+                      onClick={() => {
+                        // The user's copy (no notes): the server decides by who asks.
+                        const query = { format: 'html', userId: identity.id } as const;
+                        client
+                          .file('GET /api/chats/:chatId/transcript', {
+                            params: { chatId: chat._id },
+                            query,
+                          })
+                          .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
+                          .catch(() => setError(r('transcriptFailed')));
+                      }}
+                    >
+                      {r('transcriptHtml')}
+                    </button>
+                  </p>
                   <button
                     type="button"
-                    class="button button--plain"
-                    data-action="transcript"
+                    class="button"
                     onClick={() => {
-                      // The user's copy (no notes): the server decides by who asks.
-                      const query = { format: 'html', userId: identity.id } as const;
-                      client
-                        .file('GET /api/chats/:chatId/transcript', {
-                          params: { chatId: chat._id },
-                          query,
-                        })
-                        .then((blob) => saveFile(blob, transcriptName(chat._id, 'html')))
-                        .catch(() => setError(r('transcriptFailed')));
+                      setChat(undefined);
+                      setNotices([]);
                     }}
                   >
-                    {r('transcriptHtml')}
+                    {w('newChat')}
                   </button>
-                </p>
+                </>
               ) : null}
-              <button
-                type="button"
-                class="button"
-                onClick={() => {
-                  setChat(undefined);
-                  setNotices([]);
-                }}
-              >
-                {w('newChat')}
-              </button>
             </div>
-          ) : (
+          )}
+          {noToken || closed ? null : (
             <Composer
               id="fc-message"
               t={t}

@@ -5,7 +5,7 @@
  * (a screenshot with Ctrl+V) or dropped; it uploads at once, with progress and a cancel,
  * and the message may then be empty (the file alone) or its caption.
  */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { LIMITS } from '../../../src/schemas/vocabulary.js';
 import { ACCEPT, filesOf, formatSize, uploadProblem } from '../attachments.js';
@@ -20,27 +20,6 @@ import { Isolated } from './isolated.js';
 const TYPING_EVERY_MS = 2000;
 const TYPING_IDLE_MS = 3000;
 
-/**
- * What a page adds to the box (the console's canned replies): attributes, a placeholder,
- * a first look at each key, and what it shows above the box.
- */
-export interface ComposerAssist {
-  /**
-   * The combobox pattern's attributes that a textarea may carry (HTML allows it no role
-   * but textbox, so neither `combobox` nor `aria-expanded`): the list it controls and
-   * the option chosen in it.
-   */
-  boxProps: {
-    'aria-controls': string;
-    'aria-autocomplete': 'list';
-    'aria-activedescendant': string | undefined;
-  };
-  placeholder?: string;
-  /** true: the key was the assist's, and the box does nothing more with it. */
-  onKeyDown(e: KeyboardEvent): boolean;
-  popup: ComponentChildren;
-}
-
 interface Props {
   t: Translate<CommonKey>;
   lang: Lang;
@@ -54,11 +33,18 @@ interface Props {
   /** The text, where the page keeps it (with `onText`); else the box keeps its own. */
   text?: string;
   onText?(text: string): void;
-  assist?: ComposerAssist | undefined;
+  /**
+   * What a page adds to the box (the console's canned replies), kept out of the widget's
+   * bundle: attributes for the textarea (its placeholder included, which they replace),
+   * and, as children, what it shows above the box. A page that must see the box's keys
+   * first listens on its wrapper in the capture phase.
+   */
+  box?: JSX.IntrinsicElements['textarea'];
+  children?: ComponentChildren;
 }
 
 export function Composer(props: Props) {
-  const { t, lang, disabled, onSend, onTyping, autoFocus, id, attach, assist } = props;
+  const { t, lang, disabled, onSend, onTyping, autoFocus, id, attach } = props;
   const [ownText, setOwnText] = useState('');
   const text = props.text ?? ownText;
   const setText = props.onText ?? setOwnText;
@@ -155,7 +141,7 @@ export function Composer(props: Props) {
           </button>
         </div>
       ) : null}
-      {assist?.popup}
+      {props.children}
       {attach ? (
         <p class="visually-hidden" aria-live="polite" data-testid="upload-status">
           {announced}
@@ -200,8 +186,8 @@ export function Composer(props: Props) {
           class="composer__input"
           rows={2}
           value={text}
-          {...assist?.boxProps}
-          placeholder={assist?.placeholder ?? t('messagePlaceholder')}
+          placeholder={t('messagePlaceholder')}
+          {...props.box}
           title={t('shiftEnterHint')}
           disabled={disabled}
           maxLength={LIMITS.contentChars}
@@ -214,10 +200,6 @@ export function Composer(props: Props) {
             attach.attach(file);
           }}
           onKeyDown={(e) => {
-            if (assist?.onKeyDown(e)) {
-              e.preventDefault();
-              return;
-            }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               submit();

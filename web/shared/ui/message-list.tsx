@@ -4,7 +4,7 @@
  * previous page; the view keeps its place when a page is prepended and follows new
  * messages while it is at the bottom.
  */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, HTMLAttributes } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { showBidiControls } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
@@ -22,6 +22,9 @@ import type { Message } from '../types.js';
 import { useNow } from '../use-page.js';
 import { Isolated } from './isolated.js';
 import { MessageBody } from './message-body.js';
+
+/** Attributes a page adds to one message's item (`data-*` ones included). */
+export type MessageMark = HTMLAttributes<HTMLLIElement> & { [data: `data-${string}`]: string };
 
 export interface Notice {
   key: string;
@@ -48,8 +51,13 @@ interface Props {
   timeZone?: string;
   /** The chat server's origin ('' on its own pages), for attachments' links. */
   server?: string;
-  /** A message to show and mark (a search result): scrolled into view once it is loaded. */
-  foundSeq?: number | undefined;
+  /**
+   * The console's additions (its search's found message), passed in so that the widget's
+   * bundle does not carry them: attributes for one message's item, and a look at the
+   * list after each render (after the list's own scrolling).
+   */
+  mark?(m: Message): MessageMark | undefined;
+  onLayout?(list: HTMLDivElement): void;
 }
 
 const NEAR_TOP_PX = 48;
@@ -62,9 +70,6 @@ export function MessageList(props: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const before = useRef({ first: 0, height: 0, top: 0, atBottom: true });
   const clock: ReaderClock = { lang, now: useNow(CLOCK_TICK_MS), timeZone: props.timeZone };
-  const { foundSeq } = props;
-  /** The found message already scrolled to: once, so that reading on is not pulled back. */
-  const shownFound = useRef<number | undefined>(undefined);
 
   const remember = () => {
     const el = scroller.current;
@@ -88,14 +93,7 @@ export function MessageList(props: Props) {
     } else if (prev.atBottom) {
       el.scrollTop = el.scrollHeight;
     }
-    if (foundSeq !== undefined && shownFound.current !== foundSeq) {
-      const found = el.querySelector<HTMLElement>(`[data-seq="${foundSeq}"]`);
-      if (found) {
-        shownFound.current = foundSeq;
-        found.scrollIntoView({ block: 'center' });
-        found.focus({ preventScroll: true });
-      }
-    }
+    props.onLayout?.(el);
     remember();
   });
 
@@ -120,11 +118,10 @@ export function MessageList(props: Props) {
     return [
       <li
         key={m._id}
-        class={`msg ${own ? 'msg--mine' : 'msg--theirs'} msg--${m.senderType}${m.seq === foundSeq ? ' msg--found' : ''}`}
+        class={`msg ${own ? 'msg--mine' : 'msg--theirs'} msg--${m.senderType}`}
         data-seq={m.seq}
-        data-found={m.seq === foundSeq ? 'true' : undefined}
-        tabIndex={m.seq === foundSeq ? -1 : undefined}
         data-state={own ? state : undefined}
+        {...props.mark?.(m)}
       >
         <span class="msg__sender">
           {m.senderId === props.selfId ? t('you') : <Isolated text={m.senderName} />}
