@@ -39,6 +39,8 @@ interface Scene {
   assignee: Caller;
   /** An admin the server knows (connected), whom transfers name. */
   target: Caller;
+  /** Canned replies made for this scene alone (rows marked `canned`): the team's, the assignee's own. */
+  canned: { team: string; assigneeOwn: string };
 }
 
 type Request = { method: string; path: string; body?: unknown };
@@ -54,10 +56,9 @@ interface RestRow {
   chat: 'waiting' | 'assigned' | 'closed';
   request: (s: Scene, c: Caller) => Request;
   expect: Expect;
+  /** The row edits or deletes canned replies: its scene makes its own. */
+  canned?: true;
 }
-
-/** Canned replies made before the rows run: the team's, and the assignee's own. */
-const canned = { team: '', assigneeOwn: '' };
 
 const restRows: RestRow[] = [
   {
@@ -403,9 +404,10 @@ const restRows: RestRow[] = [
   {
     name: 'PUT /api/canned-replies/:id (team)',
     chat: 'assigned',
-    request: () => ({
+    canned: true,
+    request: (s) => ({
       method: 'PUT',
-      path: `/api/canned-replies/${canned.team}`,
+      path: `/api/canned-replies/${s.canned.team}`,
       body: { shortcut: 'team-edited', title: 'Ours', content: 'Hi', scope: 'team' },
     }),
     expect: {
@@ -421,9 +423,10 @@ const restRows: RestRow[] = [
     // Another admin's personal reply does not exist for them, superadmin or not.
     name: "PUT /api/canned-replies/:id (the assignee's personal)",
     chat: 'assigned',
-    request: () => ({
+    canned: true,
+    request: (s) => ({
       method: 'PUT',
-      path: `/api/canned-replies/${canned.assigneeOwn}`,
+      path: `/api/canned-replies/${s.canned.assigneeOwn}`,
       body: { shortcut: 'mine-edited', title: 'Mine', content: 'Hi' },
     }),
     expect: {
@@ -436,10 +439,10 @@ const restRows: RestRow[] = [
     },
   },
   {
-    // Callers run in order: the superadmin, last, deletes it.
     name: 'DELETE /api/canned-replies/:id (team)',
     chat: 'assigned',
-    request: () => ({ method: 'DELETE', path: `/api/canned-replies/${canned.team}` }),
+    canned: true,
+    request: (s) => ({ method: 'DELETE', path: `/api/canned-replies/${s.canned.team}` }),
     expect: {
       anonymous: ANON_401,
       owner: 403,
@@ -452,8 +455,9 @@ const restRows: RestRow[] = [
   {
     name: "DELETE /api/canned-replies/:id (the assignee's personal)",
     chat: 'assigned',
-    request: () => ({ method: 'DELETE', path: `/api/canned-replies/${canned.assigneeOwn}` }),
-    // Another admin gets 404 whether the assignee (before them) deleted it yet or not.
+    canned: true,
+    request: (s) => ({ method: 'DELETE', path: `/api/canned-replies/${s.canned.assigneeOwn}` }),
+    // Another admin's personal reply does not exist for them, superadmin or not.
     expect: {
       anonymous: ANON_401,
       owner: 403,
@@ -811,66 +815,112 @@ const socketRows: SocketRow[] = [
   },
 ];
 
-describe('authorization with AUTH_MODE=jwt: every route and event, every caller', () => {
-  let server: RunningServer;
+/**
+ * A server and its long-lived sockets. A test holds a lane alone, so what its observers
+ * count is its own doing; tests run side by side on several lanes, so the quiet windows
+ * (two for each refused call) overlap instead of adding up.
+ */
+interface Lane {
+  server: RunningServer;
+  /** Every admin room (the superadmin's socket), and the assignee's room. */
+  observers: TestClient[];
+  clients: TestClient[];
+}
+
+describe.concurrent('authorization with AUTH_MODE=jwt: every route and event, every caller', () => {
   let assignee: Caller;
   let superadmin: Caller;
   let target: Caller;
-  const observers: TestClient[] = [];
-  const clients: TestClient[] = [];
+  const lanes: Lane[] = [];
+  const idle: Lane[] = [];
 
   const makeCaller = async (kind: CallerKind, role: Role | undefined): Promise<Caller> => {
     const id = `${kind}-${randomUUID().slice(0, 8)}`;
     const name = `Name ${id}`;
     return { kind, id, name, role, token: role ? await signToken(id, role, name) : undefined };
   };
-  const connectAs = async (c: Caller) => {
-    const client = await connectClient(server.url, { auth: { token: c.token } });
-    clients.push(client);
+  const connectAs = async (lane: Lane, c: Caller) => {
+    const client = await connectClient(lane.server.url, { auth: { token: c.token } });
+    lane.clients.push(client);
     return client;
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
+    // The same people on every lane: one JWT secret, so their tokens are good on each.
     assignee = await makeCaller('assignee', 'admin');
     superadmin = await makeCaller('superadmin', 'superadmin');
-    // Long-lived observers: every admin room, the assignee's room.
-    const adminWatcher = await connectAs(superadmin);
-    await adminWatcher.emitAck('join-admin', { adminId: superadmin.id, isSuperAdmin: true });
-    const assigneeWatcher = await connectAs(assignee);
-    await assigneeWatcher.emitAck('join-admin', { adminId: assignee.id });
     target = await makeCaller('otherAdmin', 'admin');
-    const targetSocket = await connectAs(target);
+  });
+  afterAll(async () => {
+    for (const lane of lanes) {
+      for (const c of lane.clients) c.close();
+      await lane.server.close();
+    }
+  });
+
+  async function openLane(): Promise<Lane> {
+    const server = await startTestServer({ kind: 'sqlite', path: ':memory:' }, JWT_ENV);
+    const lane: Lane = { server, observers: [], clients: [] };
+    lanes.push(lane);
+    // Long-lived observers: every admin room, the assignee's room.
+    const adminWatcher = await connectAs(lane, superadmin);
+    await adminWatcher.emitAck('join-admin', { adminId: superadmin.id, isSuperAdmin: true });
+    const assigneeWatcher = await connectAs(lane, assignee);
+    await assigneeWatcher.emitAck('join-admin', { adminId: assignee.id });
+    const targetSocket = await connectAs(lane, target);
     await targetSocket.emitAck('join-admin', { adminId: target.id });
-    observers.push(adminWatcher, assigneeWatcher);
+    lane.observers.push(adminWatcher, assigneeWatcher);
+    return lane;
+  }
+
+  /** Runs a test on a lane no other test holds: an idle one, or a new one while all are busy. */
+  async function onLane(test: (lane: Lane) => Promise<void>): Promise<void> {
+    const lane = idle.pop() ?? (await openLane());
+    try {
+      await test(lane);
+    } finally {
+      idle.push(lane);
+    }
+  }
+
+  /** The team's canned reply and the assignee's own, fresh: rows edit and delete them. */
+  async function cannedReplies(lane: Lane): Promise<Scene['canned']> {
     const make = async (who: Caller, body: Record<string, unknown>) => {
-      const res = await api(server, 'POST', '/api/canned-replies', body, bearer(who.token ?? ''));
+      const res = await api(
+        lane.server,
+        'POST',
+        '/api/canned-replies',
+        body,
+        bearer(who.token ?? ''),
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return succeeded(replyOf('POST /api/canned-replies', res)).cannedReply.id;
     };
-    canned.team = await make(superadmin, {
-      shortcut: 'team-reply',
-      title: 'Ours',
-      content: 'Hello',
-      scope: 'team',
-    });
-    canned.assigneeOwn = await make(assignee, {
-      shortcut: 'assignee-reply',
-      title: 'Mine',
-      content: 'Hello',
-    });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await server.close();
-  });
+    const tag = randomUUID().slice(0, 8);
+    return {
+      team: await make(superadmin, {
+        shortcut: `team-reply-${tag}`,
+        title: 'Ours',
+        content: 'Hello',
+        scope: 'team',
+      }),
+      assigneeOwn: await make(assignee, {
+        shortcut: `assignee-reply-${tag}`,
+        title: 'Mine',
+        content: 'Hello',
+      }),
+    };
+  }
 
   /** A fresh chat user with their own socket (user room + chat room), and the chat. */
   async function scene(
+    lane: Lane,
     kind: 'waiting' | 'assigned' | 'closed',
+    withCanned = false,
   ): Promise<{ scene: Scene; ownerSocket: TestClient }> {
+    const { server, observers } = lane;
     const owner = await makeCaller('owner', 'user');
-    const ownerSocket = await connectAs(owner);
+    const ownerSocket = await connectAs(lane, owner);
     await ownerSocket.emitAck('join-user', { userId: owner.id, userName: owner.name });
     const opened = await request(
       server,
@@ -900,7 +950,8 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
     }
     await ownerSocket.emitAck('join-chat', { chatId: chat._id });
     await observers[0]?.emitAck('join-chat', { chatId: chat._id });
-    return { scene: { chat, owner, assignee, target }, ownerSocket };
+    const canned = withCanned ? await cannedReplies(lane) : { team: '', assigneeOwn: '' };
+    return { scene: { chat, owner, assignee, target, canned }, ownerSocket };
   }
 
   async function callerFor(kind: CallerKind, s: Scene): Promise<Caller> {
@@ -921,7 +972,7 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
   }
 
   /** Chat row, stored messages, and every event the observers have had so far. */
-  async function snapshot(s: Scene, watchers: TestClient[]) {
+  async function snapshot({ server }: Lane, s: Scene, watchers: TestClient[]) {
     await quiet(ONE_NODE_QUIET_MS);
     const chat = await server.store.getChat(s.chat._id);
     const page = await server.store.historyCursor(s.chat._id, {
@@ -944,85 +995,91 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
   for (const row of restRows) {
     for (const kind of CALLERS) {
       const expected = row.expect[kind];
-      it(`${row.name} as ${kind} → ${expected}`, async () => {
-        const { scene: s, ownerSocket } = await scene(row.chat);
-        const caller = await callerFor(kind, s);
-        const before = await snapshot(s, [...observers, ownerSocket]);
-        const req = row.request(s, caller);
-        const res = await api(
-          server,
-          req.method,
-          req.path,
-          req.body,
-          caller.token ? bearer(caller.token) : {},
-        );
-        expect(res.status, JSON.stringify(res.body)).toBe(expected);
-        if (expected >= 400) {
-          expect(res.body).toMatchObject({ success: false });
-          expect(await snapshot(s, [...observers, ownerSocket])).toEqual(before);
-        }
-      });
+      it(`${row.name} as ${kind} → ${expected}`, () =>
+        onLane(async (lane) => {
+          const { server, observers } = lane;
+          const { scene: s, ownerSocket } = await scene(lane, row.chat, row.canned);
+          const caller = await callerFor(kind, s);
+          const before = await snapshot(lane, s, [...observers, ownerSocket]);
+          const req = row.request(s, caller);
+          const res = await api(
+            server,
+            req.method,
+            req.path,
+            req.body,
+            caller.token ? bearer(caller.token) : {},
+          );
+          expect(res.status, JSON.stringify(res.body)).toBe(expected);
+          if (expected >= 400) {
+            expect(res.body).toMatchObject({ success: false });
+            expect(await snapshot(lane, s, [...observers, ownerSocket])).toEqual(before);
+          }
+        }));
     }
   }
 
-  it('GET /api/search finds a chat only for who may view it: its assignee and a superadmin, every admin while it waits', async () => {
-    const found = async (caller: Caller, q: string) => {
-      const res = await api(
-        server,
-        'GET',
-        `/api/search?q=${encodeURIComponent(q)}`,
-        undefined,
-        bearer(caller.token ?? ''),
-      );
-      expect(res.status).toBe(200);
-      const body = res.body as {
-        results: { chat: { _id: string }; message?: { content: string } }[];
+  it('GET /api/search finds a chat only for who may view it: its assignee and a superadmin, every admin while it waits', () =>
+    onLane(async (lane) => {
+      const { server } = lane;
+      const found = async (caller: Caller, q: string) => {
+        const res = await api(
+          server,
+          'GET',
+          `/api/search?q=${encodeURIComponent(q)}`,
+          undefined,
+          bearer(caller.token ?? ''),
+        );
+        expect(res.status).toBe(200);
+        const body = res.body as {
+          results: { chat: { _id: string }; message?: { content: string } }[];
+        };
+        return body.results.map((r) => r.message?.content ?? `chat:${r.chat._id}`);
       };
-      return body.results.map((r) => r.message?.content ?? `chat:${r.chat._id}`);
-    };
-    for (const kind of ['assigned', 'waiting'] as const) {
-      const { scene: s } = await scene(kind);
-      const word = `word${randomUUID().slice(0, 8)}`;
-      const sent = await api(
-        server,
-        'POST',
-        '/api/messages',
-        {
-          chatId: s.chat._id,
-          senderId: s.owner.id,
-          senderName: s.owner.name,
-          senderType: 'user',
-          content: `a ${word} b`,
-        },
-        bearer(s.owner.token ?? ''),
-      );
-      expect(sent.status).toBe(200);
-      const other = await makeCaller('otherAdmin', 'admin');
-      await searchedUntil(
-        () => found(superadmin, word),
-        (hits) => hits.length > 0,
-      );
-      expect(await found(assignee, word)).toEqual([`a ${word} b`]);
-      expect(await found(superadmin, word)).toEqual([`a ${word} b`]);
-      expect(await found(other, word)).toEqual(kind === 'waiting' ? [`a ${word} b`] : []);
-      // By the user's id: the chat, for who may view it.
-      expect(await found(other, s.owner.id)).toEqual(
-        kind === 'waiting' ? [`chat:${s.chat._id}`] : [],
-      );
-      expect(await found(superadmin, s.owner.id)).toEqual([`chat:${s.chat._id}`]);
-    }
-  });
+      for (const kind of ['assigned', 'waiting'] as const) {
+        const { scene: s } = await scene(lane, kind);
+        const word = `word${randomUUID().slice(0, 8)}`;
+        const sent = await api(
+          server,
+          'POST',
+          '/api/messages',
+          {
+            chatId: s.chat._id,
+            senderId: s.owner.id,
+            senderName: s.owner.name,
+            senderType: 'user',
+            content: `a ${word} b`,
+          },
+          bearer(s.owner.token ?? ''),
+        );
+        expect(sent.status).toBe(200);
+        const other = await makeCaller('otherAdmin', 'admin');
+        await searchedUntil(
+          () => found(superadmin, word),
+          (hits) => hits.length > 0,
+        );
+        expect(await found(assignee, word)).toEqual([`a ${word} b`]);
+        expect(await found(superadmin, word)).toEqual([`a ${word} b`]);
+        expect(await found(other, word)).toEqual(kind === 'waiting' ? [`a ${word} b`] : []);
+        // By the user's id: the chat, for who may view it.
+        expect(await found(other, s.owner.id)).toEqual(
+          kind === 'waiting' ? [`chat:${s.chat._id}`] : [],
+        );
+        expect(await found(superadmin, s.owner.id)).toEqual([`chat:${s.chat._id}`]);
+      }
+    }));
 
   for (const row of impersonations) {
-    it(`refuses: ${row.name}`, async () => {
-      const { scene: s, ownerSocket } = await scene('assigned');
-      const caller = await callerFor(row.caller, s);
-      const before = await snapshot(s, [...observers, ownerSocket]);
-      const req = row.request(s, caller);
-      const res = await api(server, req.method, req.path, req.body, bearer(caller.token ?? ''));
-      expect(res.status).toBe(403);
-      expect(await snapshot(s, [...observers, ownerSocket])).toEqual(before);
-    });
+    it(`refuses: ${row.name}`, () =>
+      onLane(async (lane) => {
+        const { server, observers } = lane;
+        const { scene: s, ownerSocket } = await scene(lane, 'assigned');
+        const caller = await callerFor(row.caller, s);
+        const before = await snapshot(lane, s, [...observers, ownerSocket]);
+        const req = row.request(s, caller);
+        const res = await api(server, req.method, req.path, req.body, bearer(caller.token ?? ''));
+        expect(res.status).toBe(403);
+        expect(await snapshot(lane, s, [...observers, ownerSocket])).toEqual(before);
+      }));
   }
 
   for (const row of socketRows) {
@@ -1030,102 +1087,112 @@ describe('authorization with AUTH_MODE=jwt: every route and event, every caller'
       (k): k is Exclude<CallerKind, 'anonymous'> => k !== 'anonymous',
     )) {
       const expected = row.expect[kind];
-      it(`socket ${row.name ?? row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, async () => {
-        const { scene: s, ownerSocket } = await scene('assigned');
-        const caller = await callerFor(kind, s);
-        const socket = kind === 'owner' ? ownerSocket : await connectAs(caller);
-        const watchers = [...observers, ownerSocket].filter((w) => w !== socket);
-        const before = await snapshot(s, watchers);
-        const ack = await socket.emitAck(row.event, row.payload(s, caller));
-        if (expected === 200) {
-          expect(ack, JSON.stringify(ack)).toMatchObject({ success: true });
-        } else {
-          expect(ack).toMatchObject({ success: false, code: 'FORBIDDEN' });
-          expect(await snapshot(s, watchers)).toEqual(before);
-        }
-      });
+      it(`socket ${row.name ?? row.event} as ${kind} → ${expected === 200 ? 'ok' : expected}`, () =>
+        onLane(async (lane) => {
+          const { observers } = lane;
+          const { scene: s, ownerSocket } = await scene(lane, 'assigned');
+          const caller = await callerFor(kind, s);
+          const socket = kind === 'owner' ? ownerSocket : await connectAs(lane, caller);
+          const watchers = [...observers, ownerSocket].filter((w) => w !== socket);
+          const before = await snapshot(lane, s, watchers);
+          const ack = await socket.emitAck(row.event, row.payload(s, caller));
+          if (expected === 200) {
+            expect(ack, JSON.stringify(ack)).toMatchObject({ success: true });
+          } else {
+            expect(ack).toMatchObject({ success: false, code: 'FORBIDDEN' });
+            expect(await snapshot(lane, s, watchers)).toEqual(before);
+          }
+        }));
     }
   }
 
-  it('a socket without a valid token is refused at the handshake, saying why', async () => {
-    const attempt = async (auth: Record<string, unknown>) => {
-      try {
-        const c = await connectClient(server.url, { auth });
-        c.close();
-        return 'connected';
-      } catch (err) {
-        return err instanceof Error ? err.message : String(err);
+  it('a socket without a valid token is refused at the handshake, saying why', () =>
+    onLane(async ({ server }) => {
+      const attempt = async (auth: Record<string, unknown>) => {
+        try {
+          const c = await connectClient(server.url, { auth });
+          c.close();
+          return 'connected';
+        } catch (err) {
+          return err instanceof Error ? err.message : String(err);
+        }
+      };
+      expect(await attempt({})).toMatch(/token/i);
+      expect(await attempt({ token: 'garbage' })).toMatch(/invalid token/i);
+      // A careless client: the REST header's value, or the token wrapped in something.
+      const valid = await signToken('u-x', 'user', 'X');
+      expect(await attempt({ token: `Bearer ${valid}` })).toMatch(/without "Bearer "/);
+      expect(await attempt({ token: [valid] })).toMatch(/auth\.token must be .*string/);
+      const expired = await signToken('u-x', 'user', 'X', {
+        expiresIn: Math.floor(Date.now() / 1000) - 60,
+      });
+      expect(await attempt({ token: expired })).toMatch(/expired/i);
+    }));
+
+  it('a token in the query string is accepted for clients that cannot set auth', () =>
+    onLane(async ({ server }) => {
+      const token = await signToken('u-q', 'user', 'Q');
+      const client = await connectClient(server.url, { query: { token } });
+      expect(await client.emitAck('join-user', { userId: 'u-q', userName: 'Q' })).toMatchObject({
+        success: true,
+      });
+      client.close();
+    }));
+
+  it('REST: a missing, invalid or expired token is 401 with the reason', () =>
+    onLane(async ({ server }) => {
+      const noToken = await api(server, 'GET', '/api/chats/all');
+      expect(noToken.body).toMatchObject({ success: false, code: 'MISSING_TOKEN' });
+      const bad = await api(server, 'GET', '/api/chats/all', undefined, bearer('garbage'));
+      expect(bad.body).toMatchObject({ code: 'INVALID_TOKEN' });
+      // A header without its scheme (the token alone, or another scheme) is told the form.
+      const token = await signToken(superadmin.id, 'superadmin', 'S');
+      for (const authorization of [token, `Token ${token}`, 'Basic dTpw']) {
+        const unschemed = await api(server, 'GET', '/api/chats/all', undefined, {
+          headers: { authorization },
+        });
+        expect(unschemed.status).toBe(401);
+        expect(unschemed.body).toMatchObject({
+          code: 'MISSING_TOKEN',
+          error: expect.stringMatching(/Bearer <token>/),
+        });
       }
-    };
-    expect(await attempt({})).toMatch(/token/i);
-    expect(await attempt({ token: 'garbage' })).toMatch(/invalid token/i);
-    // A careless client: the REST header's value, or the token wrapped in something.
-    const valid = await signToken('u-x', 'user', 'X');
-    expect(await attempt({ token: `Bearer ${valid}` })).toMatch(/without "Bearer "/);
-    expect(await attempt({ token: [valid] })).toMatch(/auth\.token must be .*string/);
-    const expired = await signToken('u-x', 'user', 'X', {
-      expiresIn: Math.floor(Date.now() / 1000) - 60,
-    });
-    expect(await attempt({ token: expired })).toMatch(/expired/i);
-  });
-
-  it('a token in the query string is accepted for clients that cannot set auth', async () => {
-    const token = await signToken('u-q', 'user', 'Q');
-    const client = await connectClient(server.url, { query: { token } });
-    expect(await client.emitAck('join-user', { userId: 'u-q', userName: 'Q' })).toMatchObject({
-      success: true,
-    });
-    client.close();
-  });
-
-  it('REST: a missing, invalid or expired token is 401 with the reason', async () => {
-    const noToken = await api(server, 'GET', '/api/chats/all');
-    expect(noToken.body).toMatchObject({ success: false, code: 'MISSING_TOKEN' });
-    const bad = await api(server, 'GET', '/api/chats/all', undefined, bearer('garbage'));
-    expect(bad.body).toMatchObject({ code: 'INVALID_TOKEN' });
-    // A header without its scheme (the token alone, or another scheme) is told the form.
-    const token = await signToken(superadmin.id, 'superadmin', 'S');
-    for (const authorization of [token, `Token ${token}`, 'Basic dTpw']) {
-      const unschemed = await api(server, 'GET', '/api/chats/all', undefined, {
-        headers: { authorization },
+      const expired = await signToken(superadmin.id, 'superadmin', 'S', {
+        expiresIn: Math.floor(Date.now() / 1000) - 60,
       });
-      expect(unschemed.status).toBe(401);
-      expect(unschemed.body).toMatchObject({
-        code: 'MISSING_TOKEN',
-        error: expect.stringMatching(/Bearer <token>/),
-      });
-    }
-    const expired = await signToken(superadmin.id, 'superadmin', 'S', {
-      expiresIn: Math.floor(Date.now() / 1000) - 60,
-    });
-    const late = await api(server, 'GET', '/api/chats/all', undefined, bearer(expired));
-    expect(late.status).toBe(401);
-    expect(late.body).toMatchObject({ code: 'TOKEN_EXPIRED' });
-  });
+      const late = await api(server, 'GET', '/api/chats/all', undefined, bearer(expired));
+      expect(late.status).toBe(401);
+      expect(late.body).toMatchObject({ code: 'TOKEN_EXPIRED' });
+    }));
 
-  it('a socket whose token expires is told and disconnected once the clock tolerance has passed, and can come back with a fresh one', async () => {
-    const id = `user-exp-${randomUUID().slice(0, 6)}`;
-    // Expired 3 s ago by the issuer's clock: verification allows 5 s of skew, so the socket
-    // works, for events too, until a REST call with the same token would be refused.
-    const expiredAt = Math.floor(Date.now() / 1000) - 3;
-    const skewed = await signToken(id, 'user', 'E', { expiresIn: expiredAt });
-    const client = await connectClient(server.url, { auth: { token: skewed } });
-    const gone = new Promise<string>((resolve) =>
-      client.socket.on('disconnect', (reason) => resolve(reason)),
-    );
-    const told = client.waitFor('error');
-    expect(await client.emitAck('join-user', { userId: id, userName: 'E' })).toMatchObject({
-      success: true,
-    });
-    expect(await told).toMatchObject({ code: 'TOKEN_EXPIRED' });
-    expect(Date.now()).toBeGreaterThanOrEqual((expiredAt + 5) * 1000);
-    expect(await gone).toBe('io server disconnect');
-    const fresh = await connectClient(server.url, {
-      auth: { token: await signToken(id, 'user', 'E') },
-    });
-    expect(await fresh.emitAck('join-user', { userId: id, userName: 'E' })).toMatchObject({
-      success: true,
-    });
-    fresh.close();
-  }, 10_000);
+  it(
+    'a socket whose token expires is told and disconnected once the clock tolerance has passed, and can come back with a fresh one',
+    () =>
+      onLane(async ({ server }) => {
+        const id = `user-exp-${randomUUID().slice(0, 6)}`;
+        // Expired 3 s ago by the issuer's clock: verification allows 5 s of skew, so the socket
+        // works, for events too, until a REST call with the same token would be refused.
+        const expiredAt = Math.floor(Date.now() / 1000) - 3;
+        const skewed = await signToken(id, 'user', 'E', { expiresIn: expiredAt });
+        const client = await connectClient(server.url, { auth: { token: skewed } });
+        const gone = new Promise<string>((resolve) =>
+          client.socket.on('disconnect', (reason) => resolve(reason)),
+        );
+        const told = client.waitFor('error');
+        expect(await client.emitAck('join-user', { userId: id, userName: 'E' })).toMatchObject({
+          success: true,
+        });
+        expect(await told).toMatchObject({ code: 'TOKEN_EXPIRED' });
+        expect(Date.now()).toBeGreaterThanOrEqual((expiredAt + 5) * 1000);
+        expect(await gone).toBe('io server disconnect');
+        const fresh = await connectClient(server.url, {
+          auth: { token: await signToken(id, 'user', 'E') },
+        });
+        expect(await fresh.emitAck('join-user', { userId: id, userName: 'E' })).toMatchObject({
+          success: true,
+        });
+        fresh.close();
+      }),
+    10_000,
+  );
 });

@@ -17,42 +17,50 @@ const CHATS = 2000;
 const MESSAGES_PER_CHAT = 50;
 const SLOW = 60_000;
 
+let dir: string;
+let expected: ExpectedChat[];
+const files = (form: string) => ({
+  chatsFile: join(dir, form, 'chats.json'),
+  messagesFile: join(dir, form, 'messages.json'),
+});
+
+// One export serves every store: the import only reads it.
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'import-v2-'));
+  mkdirSync(join(dir, 'first'));
+  mkdirSync(join(dir, 'second'));
+  const size = { chats: CHATS, messagesPerChat: MESSAGES_PER_CHAT };
+  // The same documents twice: chats as a JSON array and messages as JSON lines, alternating
+  // relaxed and canonical; then the other way round, all canonical.
+  expected = generateExport({
+    dir: join(dir, 'first'),
+    ...size,
+    chatsForm: 'array',
+    messagesForm: 'lines',
+    mode: 'mixed',
+  });
+  generateExport({
+    dir: join(dir, 'second'),
+    ...size,
+    chatsForm: 'lines',
+    messagesForm: 'array',
+    mode: 'canonical',
+  });
+}, SLOW);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
 describe.each(await storeTargets())('importing a v2 export into $name', (target) => {
   let db: TestDatabase;
-  let dir: string;
-  let expected: ExpectedChat[];
-  const files = (form: string) => ({
-    chatsFile: join(dir, form, 'chats.json'),
-    messagesFile: join(dir, form, 'messages.json'),
-  });
 
   beforeAll(async () => {
     db = await target.create();
-    dir = mkdtempSync(join(tmpdir(), 'import-v2-'));
-    mkdirSync(join(dir, 'first'));
-    mkdirSync(join(dir, 'second'));
-    const size = { chats: CHATS, messagesPerChat: MESSAGES_PER_CHAT };
-    // The same documents twice: chats as a JSON array and messages as JSON lines, alternating
-    // relaxed and canonical; then the other way round, all canonical.
-    expected = generateExport({
-      dir: join(dir, 'first'),
-      ...size,
-      chatsForm: 'array',
-      messagesForm: 'lines',
-      mode: 'mixed',
-    });
-    generateExport({
-      dir: join(dir, 'second'),
-      ...size,
-      chatsForm: 'lines',
-      messagesForm: 'array',
-      mode: 'canonical',
-    });
   }, SLOW);
 
   afterAll(async () => {
     await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it(
