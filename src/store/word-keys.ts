@@ -38,15 +38,15 @@ async function refoldShortcuts(db: Kysely<unknown>): Promise<void> {
   const slot = (row: ShortcutRow, key: string) => JSON.stringify([row.scope, row.ownerId, key]);
   const taken = new Set<string>();
   const losers: ShortcutRow[] = [];
-  for (const row of rows) {
-    const own = slot(row, sameWordKey(row.shortcut));
-    if (taken.has(own)) losers.push(row);
-    else taken.add(own);
-  }
   const changes = new Map<string, { shortcut: string; key: string }>();
   for (const row of rows) {
     const key = sameWordKey(row.shortcut);
-    if (key !== row.shortcutKey) changes.set(row.id, { shortcut: row.shortcut, key });
+    const own = slot(row, key);
+    if (taken.has(own)) losers.push(row);
+    else {
+      taken.add(own);
+      if (key !== row.shortcutKey) changes.set(row.id, { shortcut: row.shortcut, key });
+    }
   }
   for (const row of losers) {
     let n = 2;
