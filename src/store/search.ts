@@ -262,7 +262,7 @@ async function matchingMessages(
   // match is first checked against those messages' rows (the `+` keeps SQLite from asking
   // FTS5 once per row), not joined to its message and chat to find it is not wanted: a
   // common word outside them was read whole so, every send waiting.
-  const candidates = candidateChats(q, 'c2');
+  const candidates = candidateChats(q);
   if (candidates && (await fewMessagesIn(db, candidates)))
     where.unshift(sql<SqlBool>`+messages_search.rowid IN (SELECT m2.rowid FROM chats c2
       CROSS JOIN messages m2 ON m2."chatId" = c2.id WHERE ${and(candidates)})`);
@@ -280,17 +280,17 @@ async function matchingMessages(
 }
 
 /**
- * SQLite: what a matching message's chat must be (the page's own chat filters), or
- * undefined when that is every chat (a superadmin without a status or label: nothing to
- * narrow). Not `from` by the chat's lastMessageAt: that is its last message's time, which
- * an earlier message's may pass (a clock set back, a v2 import re-run into a chat).
+ * SQLite: what a matching message's chat, read as `c2`, must be (the page's own chat
+ * filters), or undefined when that is every chat (a superadmin without a status or label:
+ * nothing to narrow). Not `from` by the chat's lastMessageAt: that is its last message's
+ * time, which an earlier message's may pass (a clock set back, a v2 import re-run into a chat).
  */
-function candidateChats(q: SearchQuery, chats: string): RawBuilder<SqlBool>[] | undefined {
+function candidateChats(q: SearchQuery): RawBuilder<SqlBool>[] | undefined {
   const narrowed = !isSuperAdmin(q.viewer) || q.status !== undefined || q.label !== undefined;
-  return narrowed ? chatFilters(q, chats) : undefined;
+  return narrowed ? chatFilters(q, 'c2') : undefined;
 }
 
-/** Whether those chats hold few enough messages (searchViewableSetMessages) to be read as a set. */
+/** Whether those chats (`c2`) hold few enough messages (searchViewableSetMessages) to be read as a set. */
 async function fewMessagesIn(
   db: Kysely<Database>,
   candidates: RawBuilder<SqlBool>[],
