@@ -8,27 +8,62 @@
  * sentence arrives in a live region that was there before it (a region inserted together
  * with its text may go unsaid).
  */
+import type { ElementHandle, Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { request, succeeded } from '../helpers/server.js';
 import { browserAndServer, startHostPage } from './support.js';
 
 describe('the widget when its chat is closed', () => {
   const ctx = browserAndServer();
+  type Person = { id: string; name: string };
 
-  it('no longer says the agent is typing', { timeout: 60_000 }, async () => {
-    const { browser, server } = ctx;
-    const customer = { id: 'user-closed-typing', name: 'Malika' };
+  /** A shop's page on a phone with the widget of `customer`, closed. */
+  async function openShop(customer: Person) {
     const host = await startHostPage(
-      server.url,
+      ctx.server.url,
       { 'user-id': customer.id, 'user-name': customer.name },
       'en',
     );
     const shop = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
+      await ctx.browser.newContext({ viewport: { width: 360, height: 740 } })
     ).newPage();
     shop.setDefaultTimeout(8000);
     await shop.goto(host.origin);
-    const widget = shop.locator('fastorika-chat');
+    return { host, shop, widget: shop.locator('fastorika-chat') };
+  }
+
+  /** The customer writes in a new chat; the agent takes it and, once sent, closes it. */
+  async function writeAndBeClosed(
+    widget: Locator,
+    customer: Person,
+    agent: { adminId: string; adminName: string },
+    text: string,
+    beforeClose: () => Promise<void>,
+  ) {
+    const { server } = ctx;
+    const box = widget.locator('textarea');
+    await box.fill(text);
+    await box.press('Enter');
+    await widget.locator('.msg[data-state="sent"]', { hasText: text }).waitFor();
+    const { chats } = succeeded(
+      await request(server, 'GET /api/chats/user/:userId', { params: { userId: customer.id } }),
+    );
+    const chatId = chats.find((c) => c.status !== 'closed')?._id ?? '';
+    succeeded(await request(server, 'POST /api/chats/assign', { body: { chatId, ...agent } }));
+    await beforeClose();
+    succeeded(
+      await request(server, 'PATCH /api/chats/:chatId/close', {
+        params: { chatId },
+        body: { adminId: agent.adminId },
+      }),
+    );
+    await widget.locator('[data-testid=rating]').waitFor();
+  }
+
+  it('no longer says the agent is typing', { timeout: 60_000 }, async () => {
+    const { browser, server } = ctx;
+    const customer = { id: 'user-closed-typing', name: 'Malika' };
+    const { host, widget } = await openShop(customer);
     await widget.locator('button.launcher').click();
     await widget.locator('textarea').fill('Where is my refund?');
     await widget.locator('textarea').press('Enter');
@@ -66,42 +101,11 @@ describe('the widget when its chat is closed', () => {
   it('moves the keyboard from the message box to the sentence that says the chat is closed', {
     timeout: 60_000,
   }, async () => {
-    const { browser, server } = ctx;
     const customer = { id: 'user-closed-focus', name: 'Malika' };
-    const host = await startHostPage(
-      server.url,
-      { 'user-id': customer.id, 'user-name': customer.name },
-      'en',
-    );
-    const shop = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
-    shop.setDefaultTimeout(8000);
-    await shop.goto(host.origin);
-    const widget = shop.locator('fastorika-chat');
+    const { host, shop, widget } = await openShop(customer);
     const agent = { adminId: 'anna-closed-focus', adminName: 'Anna' };
-    /** The customer writes in a new chat; the agent takes it and, once sent, closes it. */
-    const chatClosedByAgent = async (text: string, beforeClose: () => Promise<void>) => {
-      const box = widget.locator('textarea');
-      await box.fill(text);
-      await box.press('Enter');
-      await widget.locator('.msg[data-state="sent"]', { hasText: text }).waitFor();
-      const { chats } = succeeded(
-        await request(server, 'GET /api/chats/user/:userId', {
-          params: { userId: customer.id },
-        }),
-      );
-      const chatId = chats.find((c) => c.status !== 'closed')?._id ?? '';
-      succeeded(await request(server, 'POST /api/chats/assign', { body: { chatId, ...agent } }));
-      await beforeClose();
-      succeeded(
-        await request(server, 'PATCH /api/chats/:chatId/close', {
-          params: { chatId },
-          body: { adminId: agent.adminId },
-        }),
-      );
-      await widget.locator('[data-testid=rating]').waitFor();
-    };
+    const chatClosedByAgent = (text: string, beforeClose: () => Promise<void>) =>
+      writeAndBeClosed(widget, customer, agent, text, beforeClose);
     // Where the keyboard is: the host page's element, and the widget's inside it.
     const focused = () =>
       shop.evaluate(() => {
@@ -140,45 +144,21 @@ describe('the widget when its chat is closed', () => {
   it('announces the closing in a live region that was there before the chat closed', {
     timeout: 60_000,
   }, async () => {
-    const { browser, server } = ctx;
     const customer = { id: 'user-closed-live', name: 'Malika' };
-    const host = await startHostPage(
-      server.url,
-      { 'user-id': customer.id, 'user-name': customer.name },
-      'en',
-    );
-    const shop = await (
-      await browser.newContext({ viewport: { width: 360, height: 740 } })
-    ).newPage();
-    shop.setDefaultTimeout(8000);
-    await shop.goto(host.origin);
-    const widget = shop.locator('fastorika-chat');
+    const { host, shop, widget } = await openShop(customer);
     await widget.locator('button.launcher').click();
-    await widget.locator('textarea').fill('Where is my refund?');
-    await widget.locator('textarea').press('Enter');
-    await widget.locator('.msg[data-seq="1"][data-state="sent"]').waitFor();
-    const { chats } = succeeded(
-      await request(server, 'GET /api/chats/user/:userId', { params: { userId: customer.id } }),
-    );
-    const chatId = chats[0]?._id ?? '';
     const agent = { adminId: 'anna-closed-live', adminName: 'Anna' };
-    succeeded(await request(server, 'POST /api/chats/assign', { body: { chatId, ...agent } }));
-    // The customer is reading the host page, not in the message box.
-    await shop.evaluate(() => {
-      const search = document.createElement('input');
-      document.body.append(search);
-      search.focus();
+    let regions: ElementHandle[] = [];
+    await writeAndBeClosed(widget, customer, agent, 'Where is my refund?', async () => {
+      // The customer is reading the host page, not in the message box.
+      await shop.evaluate(() => {
+        const search = document.createElement('input');
+        document.body.append(search);
+        search.focus();
+      });
+      regions = await widget.locator('[role=status], [aria-live]').elementHandles();
     });
-    const regions = await widget.locator('[role=status], [aria-live]').elementHandles();
     expect(regions.length).toBeGreaterThan(0);
-
-    succeeded(
-      await request(server, 'PATCH /api/chats/:chatId/close', {
-        params: { chatId },
-        body: { adminId: agent.adminId },
-      }),
-    );
-    await widget.locator('[data-testid=rating]').waitFor();
     // One of the regions that were there before the close, still in the page, says it.
     const said = async () => {
       const texts = await Promise.all(
