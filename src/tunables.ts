@@ -589,7 +589,7 @@ export const TUNABLES = {
     unit: 'ms',
     area: 'store',
     reason:
-      "How often each node's search indexer makes newly appended messages searchable (SQLite; PostgreSQL indexes in the append): the contract promises within 2 s, and a batch every quarter second spreads FTS5's per-transaction segment over hundreds of messages, where indexing in the send's transaction cost every append +131% CPU.",
+      "How often each node's search indexer makes newly appended messages searchable (SQLite) or merges the index's pending list (PostgreSQL, which indexes in the append): the contract promises within 2 s, and a batch every quarter second spreads FTS5's per-transaction segment over hundreds of messages, where indexing in the send's transaction cost every append +131% CPU; on PostgreSQL a quarter second keeps the 512 kB list from filling below ~20,000 messages a second, so no send merges it.",
   },
   searchIndexBatch: {
     value: 500,

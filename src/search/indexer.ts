@@ -1,7 +1,8 @@
 /**
  * Each node's search indexer: every TUNABLES.searchIndexEveryMs it asks the store to make
  * the messages appended since its last batch searchable (Store.indexSearch; SQLite's FTS5
- * index is written here, not in the send's transaction). A full batch is followed at once
+ * index is written here, not in the send's transaction; PostgreSQL's index pending list is
+ * merged here, not by the send that fills it). A full batch is followed at once
  * by the next, so a burst is caught up without waiting a period per batch. Nodes may run
  * it side by side: the watermark moves in the batch's own transaction.
  */

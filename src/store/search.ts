@@ -26,6 +26,7 @@ import type { Chat, ChatStatus, Message } from '../schemas/shapes.js';
 import { sameWordKey } from '../schemas/text-rules.js';
 import { TUNABLES } from '../tunables.js';
 import { viewableBy } from './chat-sql.js';
+import { mergeSearchPendingList } from './postgres-search-list.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import { type PendingRow, SEARCH_INDEX_SQL } from './sqlite-search-index.js';
@@ -357,15 +358,19 @@ export async function searchPage(
  * in migrations.ts 0018), oldest first, in one transaction that moves the watermark, so
  * the append writes nothing for search; how many it indexed (`max`: there may be more).
  * A batch is synchronous on the event loop, hence the cap (with the writer thread it runs
- * there instead: Appender.indexSearch). PostgreSQL
- * indexes each insert in its own transaction (the statement trigger): 0, at once.
+ * there instead: Appender.indexSearch). PostgreSQL indexes each insert in its own
+ * transaction (the statement trigger): 0, once the index's pending list is merged
+ * (postgres-search-list.ts), so that no send's insert has to merge it.
  */
 export async function indexPendingMessages<Tables extends Database>(
   db: Kysely<Tables>,
   kind: Kind,
   max: number,
 ): Promise<number> {
-  if (kind === 'postgres') return 0;
+  if (kind === 'postgres') {
+    await mergeSearchPendingList(db);
+    return 0;
+  }
   // The same statements as the writer thread's (sqlite-search-index.ts), through Kysely.
   const run = <R>(trx: Transaction<Tables>, text: string, parameters: unknown[] = []) =>
     trx.executeQuery<R>(CompiledQuery.raw(text, parameters));
