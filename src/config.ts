@@ -132,6 +132,18 @@ function parseUrl(name: string, raw: string, protocols: string[]): URL {
 const ENCODE_THE_PASSWORD =
   'a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD';
 
+/**
+ * A password of digits before `#`, `/` or `?` still parses, as a port: the user became the
+ * host, and the `@` is left after it, before any query parameter's `=`. An `@` after one is
+ * in that parameter's value, which pg takes as written (`?user=chat&password=p@ss`).
+ */
+function hasStrayAt(url: URL): boolean {
+  const rest = `${url.pathname}${url.search}${url.hash}`;
+  const at = rest.indexOf('@');
+  const value = rest.indexOf('=');
+  return at !== -1 && (value === -1 || at < value);
+}
+
 function parseDatabase(env: Env): DatabaseConfig {
   const raw = nonEmpty(env, 'DATABASE_URL');
   if (raw === undefined) {
@@ -155,9 +167,7 @@ function parseDatabase(env: Env): DatabaseConfig {
       throw new ConfigError('DATABASE_URL', `is not a valid URL: ${ENCODE_THE_PASSWORD}`);
     }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
-    // A password of digits before such a character still parses, as a port: the user
-    // became the host, and the `@` is left after it.
-    if (url.username === '' && `${url.pathname}${url.search}${url.hash}`.includes('@')) {
+    if (url.username === '' && hasStrayAt(url)) {
       throw new ConfigError('DATABASE_URL', `has an @ after its host: ${ENCODE_THE_PASSWORD}`);
     }
     if (!url.hostname && url.pathname.length <= 1) {

@@ -518,6 +518,13 @@ export const TUNABLES = {
     reason:
       "How long a node's catch-up reads may keep failing while its subscriber is back before it gives up and sends its sockets to reconnect (as for a gap): longer than its other connection takes to come back (redisReconnectMaxMs, then redisConnectTimeoutMs at most), short enough that its sockets do not wait long for what its channels carry.",
   },
+  catchUpMissedMarginMs: {
+    value: 15_000,
+    unit: 'ms',
+    area: 'cluster',
+    reason:
+      "How much shorter than recoveryWindowMs (how long the stream keeps an entry) an outage of a node's subscriber must be for its catch-up to be taken as whole; longer, its sockets are sent to reconnect. It covers the announcements lost in the moments before the connection was seen lost, and the trims' rounds (streamTrimIntervalMs) taking entries a little early or late.",
+  },
   streamTrimIntervalMs: {
     value: 10_000,
     unit: 'ms',

@@ -120,6 +120,13 @@ describe('configuration', () => {
     expect(err.message).not.toContain('sEcr');
   });
 
+  it.each([
+    'postgres://db.example:5432/chat?user=chat&password=p@ss',
+    'postgresql://db.example/chat?user=chat@tenant',
+  ])('takes DATABASE_URL=%s: an @ in a query value is that value, as pg reads it', (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { Forbidden, InvalidInput } from '../errors.js';
 import type { AuditEntryWire } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/vocabulary.js';
-import { refuseEmptyRange } from '../time/instant-range.js';
+import { storedRange } from '../time/instant-range.js';
 import type { AuditEntry } from './chain.js';
 import type { AuditLog } from './log.js';
 import { mayReadAuditLog } from './permissions.js';
@@ -65,14 +65,14 @@ export async function listAuditEntries(
   query: AuditQueryInput,
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
   if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
-  refuseEmptyRange(query);
+  const { from, to } = storedRange(query);
   const limit = Math.min(query.limit ?? LIMITS.auditPageDefault, LIMITS.auditPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,
     actorId: query.actorId,
     action: query.action,
-    from: query.from,
-    to: query.to,
+    from,
+    to,
     before: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     limit,
   });

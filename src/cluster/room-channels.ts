@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { connectAnew, type RedisClient } from '../redis/redis.js';
 import { within } from '../redis/within.js';
 import { rooms } from '../schemas/rooms.js';
+import { TUNABLES } from '../tunables.js';
 
 /** A stream entry as the Streams adapter writes and decodes it. */
 export interface RawEntry {
@@ -337,12 +338,8 @@ function unheardTrimmed(page: StreamPage, cursor: string, unheardFromMs: number)
   return compareIds(page.firstId, `${Math.max(0, Math.floor(unheardFromMs))}-0`) > 0;
 }
 
-/**
- * How much shorter than the stream's age bound an outage must be for its catch-up to be
- * whole: announcements lost in the moments before the connection was seen lost, and the
- * trims' rounds (streamTrimIntervalMs) taking entries a little early or late.
- */
-const MISSED_MARGIN_MS = 15_000;
+/** How much shorter than the stream's age bound an outage must be for its catch-up to be whole. */
+const MISSED_MARGIN_MS = TUNABLES.catchUpMissedMarginMs.value;
 
 /**
  * One subscriber connection (it waits for Redis rather than failing): the common channel

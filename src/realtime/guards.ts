@@ -94,8 +94,14 @@ export function handshakeGuard(allowed: '*' | string[], budget: ConnectionBudget
 /** A refused handshake: the client's `connect_error` carries the message and the envelope as `data`. */
 const refusal = handshakeRefusal;
 
+/** What the handshake's `auth.token` holds, whatever a client put there (or in `auth`). */
+function authToken(socket: ChatSocket): unknown {
+  const auth: unknown = socket.handshake.auth;
+  return typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
+}
+
 function handshakeToken(socket: ChatSocket): string | undefined {
-  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  const fromAuth = authToken(socket);
   if (typeof fromAuth === 'string' && fromAuth) return fromAuth;
   const fromQuery = socket.handshake.query.token;
   return typeof fromQuery === 'string' && fromQuery ? fromQuery : undefined;
@@ -103,7 +109,7 @@ function handshakeToken(socket: ChatSocket): string | undefined {
 
 /** Why a handshake names no usable token: what a careless client sent, said as such. */
 function missingToken(socket: ChatSocket): string {
-  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  const fromAuth = authToken(socket);
   return fromAuth === undefined || fromAuth === ''
     ? 'Authentication required: connect with auth.token'
     : `auth.token must be the token, a string (got ${Array.isArray(fromAuth) ? 'an array' : typeof fromAuth})`;

@@ -257,7 +257,7 @@ export const REST_ROUTES = {
     tag: 'agents',
     summary: "Set the caller's availability",
     description:
-      'As `set-availability`: the calling admin is `available` or `away`; the choice is remembered across connections and sent as `agent-status` to `admins`. Admins only; with AUTH_MODE=none the query names the admin.',
+      "As `set-availability`: the calling admin is `available` or `away`; the choice is remembered across connections and sent as `agent-status` to `admins`. Admins only; with AUTH_MODE=none the query or the body (`adminId`, `isSuperAdmin`, as v2's routes take them; both, they must agree) names the admin.",
     querystring: AdminsQuery,
     body: AvailabilityRestBody,
     reply: AgentReply,
@@ -315,7 +315,7 @@ export const REST_ROUTES = {
     tag: 'agents',
     summary: "Set an agent's maxChats",
     description:
-      'A superadmin sets how many active chats the admin may hold at once (an integer from 0 to 100; else `400`). The admin must be known to the server (`404 ADMIN_NOT_FOUND`). With AUTH_MODE=none the query names the superadmin asking.',
+      'A superadmin sets how many active chats the admin may hold at once (an integer from 0 to 100; else `400`). The admin must be known to the server (`404 ADMIN_NOT_FOUND`). With AUTH_MODE=none the query or the body (`adminId`, `isSuperAdmin`; both, they must agree) names the superadmin asking.',
     params: AdminIdParams,
     querystring: AdminsQuery,
     body: MaxChatsRestBody,
@@ -326,7 +326,7 @@ export const REST_ROUTES = {
     tag: 'labels',
     summary: "Set a chat's labels",
     description:
-      'Replaces the whole set (`[]` removes every label). Admins who may view the chat; a user: `403`. Each label is trimmed and must then be 1 to 50 characters on one line; repeats that differ only in case are dropped (the first spelling kept); at most 20 remain, else `400` naming the rule. `chat-labels {chatId, labels}` goes to `admins`. With AUTH_MODE=none the query names the admin asking.',
+      'Replaces the whole set (`[]` removes every label). Admins who may view the chat; a user: `403`. Each label is trimmed and must then be 1 to 50 characters on one line; repeats that differ only in case are dropped (the first spelling kept); at most 20 remain, else `400` naming the rule. `chat-labels {chatId, labels}` goes to `admins`. With AUTH_MODE=none the query or the body (`adminId`, `isSuperAdmin`; both, they must agree) names the admin asking.',
     params: ChatIdParams,
     querystring: AdminsQuery,
     body: LabelsRestBody,

@@ -14,7 +14,7 @@ import type { ChatStatus } from '../schemas/shapes.js';
 import { isStorableText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
 import type { SearchCursor } from '../store/search.js';
-import { refuseEmptyRange } from '../time/instant-range.js';
+import { storedRange } from '../time/instant-range.js';
 import { highlightOf, parseQuery } from './rules.js';
 
 export interface SearchInput {
@@ -58,7 +58,7 @@ export async function searchChats(
   input: SearchInput,
 ) {
   assertIsAdmin(actor);
-  refuseEmptyRange(input);
+  const { from, to } = storedRange(input);
   await admins.seen(actor);
   const phrases = parseQuery(input.q);
   const page = await store.search({
@@ -67,8 +67,8 @@ export async function searchChats(
     viewer: actor,
     status: input.status,
     label: input.label,
-    from: input.from,
-    to: input.to,
+    from,
+    to,
     limit: input.limit ?? LIMITS.searchDefaultLimit,
     cursor: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
   });

@@ -131,14 +131,33 @@ async function rareTerm(
 
 const badCursor = () => new InvalidInput('cursor: not a cursor this search gave');
 
-/** Some message of the chat `chats` names matches (a chat listed for its user must have none). */
-function chatHasMatch(kind: Kind, phrases: SearchPhrase[], chats: string): RawBuilder<SqlBool> {
+/** When the messages a search returns were written, `[from, to)`, of the messages read as `m`. */
+function writtenWithin(q: SearchQuery): RawBuilder<SqlBool>[] {
+  const bounds: RawBuilder<SqlBool>[] = [];
+  if (q.from) bounds.push(sql<SqlBool>`m."createdAt" >= ${q.from}`);
+  if (q.to) bounds.push(sql<SqlBool>`m."createdAt" < ${q.to}`);
+  return bounds;
+}
+
+/**
+ * Some message of the chat `chats` names matches, of those the search returns (written in
+ * its range): a chat listed for its user must have none, and one whose only matches were
+ * written outside the range is listed for its user, or by neither list.
+ */
+function chatHasMatch(kind: Kind, q: SearchQuery, chats: string): RawBuilder<SqlBool> {
   const chatId = sql.ref(`${chats}.id`);
-  return kind === 'postgres'
-    ? sql<SqlBool>`EXISTS (SELECT 1 FROM message_search s WHERE s."chatId" = ${chatId} AND s.terms @@ ${tsqueryOf(phrases)}::tsquery)`
-    : // By rowid: the matches' rows are read once for every chat, and their ids (the index's
-      // `ref`, read from its rows) cost ten times as much (300 ms on 100,000 matches).
-      sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = ${chatId} AND m.rowid IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(phrases)}))`;
+  const bounds = writtenWithin(q);
+  if (kind === 'postgres') {
+    const terms = sql<SqlBool>`s.terms @@ ${tsqueryOf(q.phrases)}::tsquery`;
+    return bounds.length === 0
+      ? sql<SqlBool>`EXISTS (SELECT 1 FROM message_search s WHERE s."chatId" = ${chatId} AND ${terms})`
+      : sql<SqlBool>`EXISTS (SELECT 1 FROM message_search s JOIN messages m ON m.id = s.id
+          WHERE s."chatId" = ${chatId} AND ${terms} AND ${and(bounds)})`;
+  }
+  // By rowid: the matches' rows are read once for every chat, and their ids (the index's
+  // `ref`, read from its rows) cost ten times as much (300 ms on 100,000 matches).
+  const matched = sql<SqlBool>`m.rowid IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ${fts5QueryOf(q.phrases)})`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM messages m WHERE m."chatId" = ${chatId} AND ${and([...bounds, matched])})`;
 }
 
 function userMatch(kind: Kind, q: SearchQuery): RawBuilder<SqlBool> {
@@ -183,7 +202,7 @@ async function matchingChats(
     );
   }
   // Only where no message matches: those chats come with their messages.
-  if (q.phrases.length > 0) where.push(sql<SqlBool>`NOT ${chatHasMatch(kind, q.phrases, 'c')}`);
+  if (q.phrases.length > 0) where.push(sql<SqlBool>`NOT ${chatHasMatch(kind, q, 'c')}`);
   const { rows } = await sql<{ id: string; createdAt: string }>`
     SELECT c.id, c."createdAt" FROM chats c WHERE ${and(where)}
     ORDER BY c."createdAt" DESC, c.id DESC LIMIT ${max}`.execute(db);
@@ -198,9 +217,7 @@ async function matchingMessages(
   max: number,
 ): Promise<{ id: string; chatId: string; at: string | number }[]> {
   if (q.phrases.length === 0) return [];
-  const where = chatFilters(q);
-  if (q.from) where.push(sql<SqlBool>`m."createdAt" >= ${q.from}`);
-  if (q.to) where.push(sql<SqlBool>`m."createdAt" < ${q.to}`);
+  const where = [...chatFilters(q), ...writtenWithin(q)];
   if (kind === 'postgres') {
     if (after && typeof after.at !== 'string') throw badCursor();
     const before = after ? sql<SqlBool>`id < ${after.at}` : sql<SqlBool>`1 = 1`;

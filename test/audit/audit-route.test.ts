@@ -102,6 +102,28 @@ describe.each(await storeTargets())('GET /api/audit on $name', (target) => {
     expect(res.body.error).toMatch(new RegExp(`^${field}\\b`));
   });
 
+  it('reads a range as instants at either end of the years a zone may write', async () => {
+    const user = await world.user();
+    const chat = await openChat(world, user);
+    const entries = async (range: string) => {
+      const res = await api(
+        world.server(),
+        'GET',
+        `/api/audit?adminId=au-super&isSuperAdmin=true&chatId=${chat._id}&${range}`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body as { entries: { action: string }[] }).entries.map((e) => e.action);
+    };
+    // 9999-12-31T23:00 in New York is in the year 10000 in UTC (+010000-… in ISO): past
+    // every entry, not before them all, as its text would sort.
+    const endOfTime = encodeURIComponent('9999-12-31T23:00:00-05:00');
+    const startOfTime = encodeURIComponent('0000-01-01T00:30:00+01:00');
+    expect(await entries(`from=2026-01-01T00:00:00Z&to=${endOfTime}`)).toEqual(['chat.opened']);
+    expect(await entries(`from=${startOfTime}&to=${endOfTime}`)).toEqual(['chat.opened']);
+    expect(await entries(`from=${endOfTime}`)).toEqual([]);
+    expect(await entries(`to=${startOfTime}`)).toEqual([]);
+  });
+
   it('an admin who is not a superadmin is refused', async () => {
     const res = await api(world.server(), 'GET', '/api/audit?adminId=au-plain');
     expect(res.status).toBe(403);

@@ -301,6 +301,31 @@ describe.each(await storeTargets())('search on $name', (target) => {
     await store.setChatLabels(chat._id, []);
   });
 
+  it("lists a chat by its user's name when its messages that match were written outside the range", async () => {
+    // Opened, a message naming the user, a later one: the chat was active in the range
+    // below, and its only matching message is not in it. It was listed by neither list.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let chat: Chat;
+    try {
+      vi.setSystemTime(new Date('2031-05-01T10:00:00.000Z'));
+      chat = (await store.openChat({ userId: 'ranged', userName: 'Yulduzoy', online: false })).chat;
+      vi.setSystemTime(new Date('2031-05-01T12:00:00.000Z'));
+      await send(chat, 'Yulduzoy here');
+      vi.setSystemTime(new Date('2031-05-01T14:00:00.000Z'));
+      await send(chat, 'anything else');
+    } finally {
+      vi.useRealTimers();
+    }
+    const hits = async (range: { from?: string; to?: string }) =>
+      (await find('yulduzoy', SUPER, range)).hits.map((h) => [h.chat._id, h.message?.content]);
+    expect(await hits({})).toEqual([[chat._id, 'Yulduzoy here']]);
+    expect(await hits({ from: '2031-05-01T13:00:00.000Z' })).toEqual([[chat._id, undefined]]);
+    expect(await hits({ to: '2031-05-01T11:00:00.000Z' })).toEqual([[chat._id, undefined]]);
+    expect(
+      await hits({ from: '2031-05-01T11:00:00.000Z', to: '2031-05-01T13:00:00.000Z' }),
+    ).toEqual([[chat._id, 'Yulduzoy here']]);
+  });
+
   it('pages with a cursor: every match once, newest first, across the chats and the messages lists', async () => {
     const chat = (
       await store.openChat({ userId: 'pager', userName: 'Paging Zebra', online: false })
