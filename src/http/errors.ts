@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorReply, errorReply, failureReply } from '../envelopes.js';
 import type { CodeWithStatus } from '../errors.js';
+import { LIMITS } from '../schemas/vocabulary.js';
 
 type FastifyStatus = 400 | 403 | 404 | 412 | 413 | 415 | 416;
 
@@ -35,7 +36,7 @@ function isFastifyClientError(err: unknown): err is FastifyError {
 
 /** A request's media type for a sentence: what its Content-Type names, or that it has none. */
 export function sentMediaType(header: string | undefined): string {
-  const type = (header?.split(';')[0] ?? '').trim().slice(0, 100);
+  const type = (header?.split(';')[0] ?? '').trim().slice(0, LIMITS.echoedChars);
   return type === '' ? 'no Content-Type' : type;
 }
 

@@ -7,13 +7,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { errorReply } from '../envelopes.js';
-
-/** Longest part of the header's value echoed back. */
-const SHOWN_CHARS = 64;
+import { LIMITS } from '../schemas/vocabulary.js';
 
 export function answerUnmetExpectations(app: FastifyInstance): void {
   app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    const sent = String(req.headers.expect ?? '').slice(0, SHOWN_CHARS);
+    const sent = String(req.headers.expect ?? '').slice(0, LIMITS.echoedChars);
     const { status, body } = errorReply(
       'EXPECTATION_FAILED',
       `Expect: only 100-continue is understood, not ${JSON.stringify(sent)}`,

@@ -7,9 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput } from '../errors.js';
-
-/** Longest part of a refused key echoed back. */
-const SHOWN_CHARS = 64;
+import { LIMITS } from '../schemas/vocabulary.js';
 
 const isBracketKey = (key: string): boolean => key.includes('[') || key.includes(']');
 
@@ -20,7 +18,7 @@ export function refuseBracketQueryKeys(app: FastifyInstance): void {
     const key = Object.keys(query).find(isBracketKey);
     if (key === undefined) return;
     throw new InvalidInput(
-      `${key.slice(0, SHOWN_CHARS)}: a query key in bracket syntax is not understood (one value per key: ?name=value)`,
+      `${key.slice(0, LIMITS.echoedChars)}: a query key in bracket syntax is not understood (one value per key: ?name=value)`,
     );
   });
 }

@@ -73,7 +73,7 @@ function outsideContract(event: unknown, args: unknown[]) {
     return { name: `(${typeof event})`, ack: undefined, why: 'An event needs a name (a string)' };
   }
   if (KNOWN_EVENTS.has(event)) return undefined;
-  const name = event.slice(0, 64);
+  const name = event.slice(0, LIMITS.echoedChars);
   return { name, ack: splitArgs(args).ack, why: `Unknown event "${name}"` };
 }
 

@@ -124,6 +124,8 @@ export const LIMITS = {
   /** An audit page's cursor as the server writes it is well under this. */
   auditCursorChars: 200,
   bodyBytes: 64 * 1024,
+  /** How much of a client's own text (a header, a query key, an event name) an error repeats. */
+  echoedChars: 64,
   contentChars: 10_000,
   lastMessagePreviewChars: 100,
   historyDefaultLimit: 50,
