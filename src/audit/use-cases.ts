@@ -66,7 +66,7 @@ export async function listAuditEntries(
 ): Promise<{ entries: AuditEntryWire[]; nextCursor: string | null }> {
   if (!mayReadAuditLog(actor)) throw new Forbidden('Only superadmins may read the audit log');
   const { from, to } = storedRange(query);
-  const limit = Math.min(query.limit ?? LIMITS.auditPageDefault, LIMITS.auditPageMax);
+  const limit = Math.min(query.limit ?? LIMITS.logPageDefault, LIMITS.logPageMax);
   const page = await store.audit.list({
     chatId: query.chatId,
     actorId: query.actorId,

@@ -412,12 +412,12 @@ export const AuditQuery = AdminsQuery.extend({
     .max(LIMITS.auditCursorChars)
     .optional()
     .meta({ description: "The previous page's `nextCursor`." }),
-  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  limit: wholeNumber(1, LIMITS.logPageMax).optional(),
 });
 
 export const DeliveriesQuery = AdminsQuery.extend({
   status: z.enum(DELIVERY_STATUSES).optional(),
-  limit: wholeNumber(1, LIMITS.auditPageMax).optional(),
+  limit: wholeNumber(1, LIMITS.logPageMax).optional(),
 });
 export const DeliveryIdParams = z.object({ id: id });
 

@@ -118,9 +118,9 @@ export const isPseudonym = (value: string): boolean => SEALED.test(value);
 
 /** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
 export const LIMITS = {
-  /** Entries a page of GET /api/audit and of GET /api/webhooks/deliveries: default, most. */
-  auditPageDefault: 50,
-  auditPageMax: 200,
+  /** Entries a page of a log (GET /api/audit, GET /api/webhooks/deliveries): default, most. */
+  logPageDefault: 50,
+  logPageMax: 200,
   /** An audit page's cursor as the server writes it is well under this. */
   auditCursorChars: 200,
   bodyBytes: 64 * 1024,

@@ -24,7 +24,7 @@ export async function listDeliveries(
   assertMayManageWebhooks(actor);
   const rows = await store.webhooks.list(
     query.status ?? 'failed',
-    query.limit ?? LIMITS.auditPageDefault,
+    query.limit ?? LIMITS.logPageDefault,
   );
   return { deliveries: rows.map(toWire) };
 }
