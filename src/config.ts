@@ -132,6 +132,18 @@ function parseUrl(name: string, raw: string, protocols: string[]): URL {
 const ENCODE_THE_PASSWORD =
   'a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD';
 
+/**
+ * A password with `#`, `/` or `?` that still parses: digits before that character read as a
+ * port (the user became the host), or an `@` in the password before it made the host of
+ * the password's rest; either way the real `@` and host are left after it, where a database
+ * name or a query never holds one unencoded but in a query's value (`?application_name=a@b`,
+ * allowed while the URL names its user and its database).
+ */
+function leftAnAtAfterHost(url: URL): boolean {
+  if (url.pathname.includes('@') || url.hash.includes('@')) return true;
+  return url.search.includes('@') && (url.username === '' || url.pathname === '');
+}
+
 function parseDatabase(env: Env): DatabaseConfig {
   const raw = nonEmpty(env, 'DATABASE_URL');
   if (raw === undefined) {
@@ -155,9 +167,7 @@ function parseDatabase(env: Env): DatabaseConfig {
       throw new ConfigError('DATABASE_URL', `is not a valid URL: ${ENCODE_THE_PASSWORD}`);
     }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
-    // A password of digits before such a character still parses, as a port: the user
-    // became the host, and the `@` is left after it.
-    if (url.username === '' && `${url.pathname}${url.search}${url.hash}`.includes('@')) {
+    if (leftAnAtAfterHost(url)) {
       throw new ConfigError('DATABASE_URL', `has an @ after its host: ${ENCODE_THE_PASSWORD}`);
     }
     if (!url.hostname && url.pathname.length <= 1) {
