@@ -216,7 +216,8 @@ function parseConsoleParents(env: Env): string[] {
 }
 
 function parseAuth(env: Env, production: boolean): AuthConfig {
-  const mode = nonEmpty(env, 'AUTH_MODE') ?? (production ? 'jwt' : 'none');
+  const chosen = nonEmpty(env, 'AUTH_MODE');
+  const mode = chosen ?? (production ? 'jwt' : 'none');
   if (mode === 'none') {
     if (production && env.ALLOW_INSECURE_AUTH !== 'true') {
       throw new ConfigError(
@@ -230,7 +231,9 @@ function parseAuth(env: Env, production: boolean): AuthConfig {
   const secret = nonEmpty(env, 'JWT_SECRET');
   const jwksUrl = nonEmpty(env, 'JWT_JWKS_URL');
   if (!secret && !jwksUrl) {
-    throw new ConfigError('JWT_SECRET', 'AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+    // Someone who set only NODE_ENV=production never chose jwt: say where it came from.
+    const why = chosen ? 'AUTH_MODE=jwt' : 'AUTH_MODE=jwt (the default with NODE_ENV=production)';
+    throw new ConfigError('JWT_SECRET', `${why} needs JWT_SECRET or JWT_JWKS_URL`);
   }
   if (secret && jwksUrl) {
     throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL, not both');

@@ -155,6 +155,15 @@ describe('configuration', () => {
     expect(failure({ NODE_ENV: 'production' }).variable).toBe('JWT_SECRET');
   });
 
+  it("says that jwt is production's default when NODE_ENV=production alone asks for a secret", () => {
+    expect(failure({ NODE_ENV: 'production' }).message).toBe(
+      'JWT_SECRET: AUTH_MODE=jwt (the default with NODE_ENV=production) needs JWT_SECRET or JWT_JWKS_URL',
+    );
+    expect(failure({ NODE_ENV: 'production', AUTH_MODE: 'jwt' }).message).toBe(
+      'JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL',
+    );
+  });
+
   it.each([
     'postgres://chat:p@sEcret@db.example:5432/chat',
     'postgres://chat:p%2FsEcret@db.example:5432/chat',
