@@ -11,6 +11,7 @@ export type ConsoleKey =
   | 'tokenHelp'
   | 'tokenNotAdmin'
   | 'tokenExpired'
+  | 'tokenNoExpiry'
   | 'tokenInvalid'
   | 'demoMode'
   | 'demoWarning'
@@ -130,6 +131,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Paste the token your admin panel issued, or open this page from the admin panel.',
     tokenNotAdmin: 'This token does not belong to an admin.',
     tokenExpired: 'This token has expired. Get a new one from the admin panel.',
+    tokenNoExpiry:
+      'This token has no expiry (exp), and the chat server refuses such tokens. Get a new one from the admin panel.',
     tokenInvalid: 'This is not a valid token.',
     demoMode: 'Demo mode',
     demoWarning:
@@ -258,6 +261,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Вставьте токен из админ-панели или откройте эту страницу из админ-панели.',
     tokenNotAdmin: 'Этот токен не принадлежит администратору.',
     tokenExpired: 'Срок действия токена истёк. Получите новый в админ-панели.',
+    tokenNoExpiry:
+      'У этого токена нет срока действия (exp), а сервер чата такие токены не принимает. Получите новый в админ-панели.',
     tokenInvalid: 'Это не действительный токен.',
     demoMode: 'Демо-режим',
     demoWarning:
@@ -386,6 +391,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Admin paneli bergan tokenni joylang yoki bu sahifani admin panelidan oching.',
     tokenNotAdmin: 'Bu token administratorga tegishli emas.',
     tokenExpired: 'Token muddati tugagan. Admin panelidan yangisini oling.',
+    tokenNoExpiry:
+      'Bu tokenda amal qilish muddati (exp) yoʻq, chat serveri esa bunday tokenlarni qabul qilmaydi. Admin panelidan yangisini oling.',
     tokenInvalid: 'Bu yaroqli token emas.',
     demoMode: 'Demo rejimi',
     demoWarning:
