@@ -12,6 +12,7 @@ export type ConsoleKey =
   | 'tokenNotAdmin'
   | 'tokenExpired'
   | 'tokenNoExpiry'
+  | 'serverSays'
   | 'tokenInvalid'
   | 'demoMode'
   | 'demoWarning'
@@ -212,7 +213,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'The chat server answers, but the live connection is refused on the way: a proxy may not pass WebSocket connections. Retrying…',
     connectionRefused: 'The chat server refused the connection ({reason}). Retrying…',
     tokenRefused:
-      'The chat server refused this token: it is not signed with the server’s key, or its issuer or audience differ. Get a new one from the admin panel.',
+      'The chat server refused this token: it is not signed with the server’s key, its issuer or audience differ, or it breaks one of the server’s rules for tokens. Get a new one from the admin panel.',
+    serverSays: 'The server says: {reason}',
     takeHint:
       'Assigns this chat to you: you can reply, and no other admin can take it. You can return it to the queue or transfer it later.',
     lockHint:
@@ -342,7 +344,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Сервер чата отвечает, но постоянное соединение отклоняется по пути: возможно, прокси не пропускает WebSocket. Повторяем…',
     connectionRefused: 'Сервер чата отклонил подключение ({reason}). Повторяем…',
     tokenRefused:
-      'Сервер чата отклонил этот токен: он подписан не ключом сервера, или у него другой издатель или аудитория. Получите новый в админ-панели.',
+      'Сервер чата отклонил этот токен: он подписан не ключом сервера, у него другой издатель или аудитория, или он нарушает одно из правил сервера для токенов. Получите новый в админ-панели.',
+    serverSays: 'Ответ сервера: {reason}',
     takeHint:
       'Назначает чат вам: вы сможете отвечать, и другие администраторы не смогут его взять. Потом его можно вернуть в очередь или передать.',
     lockHint:
@@ -473,7 +476,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Chat serveri javob bermoqda, lekin doimiy ulanish yoʻlda rad etilmoqda: proksi WebSocket ulanishlarini oʻtkazmayotgan boʻlishi mumkin. Qayta urinilmoqda…',
     connectionRefused: 'Chat serveri ulanishni rad etdi ({reason}). Qayta urinilmoqda…',
     tokenRefused:
-      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan yoki uning emitenti yoki auditoriyasi mos emas. Admin panelidan yangisini oling.',
+      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan, uning emitenti yoki auditoriyasi mos emas yoki u serverning tokenlar uchun qoidalaridan birini buzadi. Admin panelidan yangisini oling.',
+    serverSays: 'Server javobi: {reason}',
     takeHint:
       'Chatni sizga biriktiradi: javob bera olasiz, boshqa administratorlar uni ololmaydi. Keyin uni navbatga qaytarish yoki topshirish mumkin.',
     lockHint:
