@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   });
   try {
     const result = await verifyAudit(store.audit, { checkpoint });
-    const counted = `${result.entries} entries in ${result.chains} chains`;
+    const counted = `${counting(result.entries, 'entry', 'entries')} in ${counting(result.chains, 'chain', 'chains')}`;
     if (!result.ok) {
       process.stderr.write(
         `Audit log broken: ${describeBreak(result.broken)} (checked ${counted})\n`,
@@ -97,12 +97,18 @@ async function main(): Promise<number> {
     process.stdout.write(`Audit log intact: ${counted}${against}\n`);
     if (save) {
       writeCheckpoint(save, JSON.stringify(checkpointOf(result.heads, new Date())));
-      process.stdout.write(`Checkpoint of ${result.heads.size} chain ends written to ${save}\n`);
+      const ends = counting(result.heads.size, "chain's end", "chains' ends");
+      process.stdout.write(`Checkpoint of ${ends} written to ${save}\n`);
     }
     return 0;
   } finally {
     await store.close();
   }
+}
+
+/** "1 chain", "3 chains": a fresh database's log is one chat's chain. */
+function counting(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 main().then(

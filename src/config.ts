@@ -133,15 +133,20 @@ const ENCODE_THE_PASSWORD =
   'a password in it must be percent-encoded (@ is %40, / is %2F, : is %3A, # is %23, ? is %3F, % is %25), or leave it out of the URL and set PGPASSWORD';
 
 /**
- * A password of digits before `#`, `/` or `?` still parses, as a port: the user became the
- * host, and the `@` is left after it, before any query parameter's `=`. An `@` after one is
- * in that parameter's value, which pg takes as written (`?user=chat&password=p@ss`).
+ * A password with `#`, `/` or `?` that still parses: digits before that character read as a
+ * port (the user became the host), or an `@` in the password before it made the host of
+ * the password's rest; either way the real `@` and host are left after it. A database name
+ * never holds one unencoded; a query holds one only in a parameter's value, which pg takes
+ * as written (`?user=chat&password=p@ss`), and only where the URL names its database (a
+ * URL without one has the password's rest as its query).
  */
-function hasStrayAt(url: URL): boolean {
-  const rest = `${url.pathname}${url.search}${url.hash}`;
-  const at = rest.indexOf('@');
-  const value = rest.indexOf('=');
-  return at !== -1 && (value === -1 || at < value);
+function leftAnAtAfterHost(url: URL): boolean {
+  if (url.pathname.includes('@') || url.hash.includes('@')) return true;
+  const at = url.search.indexOf('@');
+  if (at === -1) return false;
+  if (url.pathname.length <= 1) return true;
+  const value = url.search.indexOf('=');
+  return value === -1 || at < value;
 }
 
 function parseDatabase(env: Env): DatabaseConfig {
@@ -167,7 +172,7 @@ function parseDatabase(env: Env): DatabaseConfig {
       throw new ConfigError('DATABASE_URL', `is not a valid URL: ${ENCODE_THE_PASSWORD}`);
     }
     const url = parseUrl('DATABASE_URL', raw, ['postgres:', 'postgresql:']);
-    if (url.username === '' && hasStrayAt(url)) {
+    if (leftAnAtAfterHost(url)) {
       throw new ConfigError('DATABASE_URL', `has an @ after its host: ${ENCODE_THE_PASSWORD}`);
     }
     if (!url.hostname && url.pathname.length <= 1) {
@@ -216,7 +221,8 @@ function parseConsoleParents(env: Env): string[] {
 }
 
 function parseAuth(env: Env, production: boolean): AuthConfig {
-  const mode = nonEmpty(env, 'AUTH_MODE') ?? (production ? 'jwt' : 'none');
+  const chosen = nonEmpty(env, 'AUTH_MODE');
+  const mode = chosen ?? (production ? 'jwt' : 'none');
   if (mode === 'none') {
     if (production && env.ALLOW_INSECURE_AUTH !== 'true') {
       throw new ConfigError(
@@ -230,7 +236,9 @@ function parseAuth(env: Env, production: boolean): AuthConfig {
   const secret = nonEmpty(env, 'JWT_SECRET');
   const jwksUrl = nonEmpty(env, 'JWT_JWKS_URL');
   if (!secret && !jwksUrl) {
-    throw new ConfigError('JWT_SECRET', 'AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL');
+    // Someone who set only NODE_ENV=production never chose jwt: say where it came from.
+    const why = chosen ? 'AUTH_MODE=jwt' : 'AUTH_MODE=jwt (the default with NODE_ENV=production)';
+    throw new ConfigError('JWT_SECRET', `${why} needs JWT_SECRET or JWT_JWKS_URL`);
   }
   if (secret && jwksUrl) {
     throw new ConfigError('JWT_SECRET', 'set JWT_SECRET or JWT_JWKS_URL, not both');

@@ -112,6 +112,10 @@ describe('configuration', () => {
     'postgres://chat:2024#sEcret@db.example:5432/chat',
     'postgres://chat:2024/sEcret@db.example:5432/chat',
     'postgres://chat:2024?sEcret@db.example:5432/chat',
+    // An @ before the cut: the password's rest became the host (getaddrinfo ENOTFOUND).
+    'postgres://chat:p@sEcr/t@db.example:5432/chat',
+    'postgres://chat:p@sEcr#t@db.example:5432/chat',
+    'postgres://chat:p@sEcr?t@db.example:5432/chat',
   ])('refuses DATABASE_URL=%s saying how to write the password, without echoing it', (url) => {
     const err = failure({ DATABASE_URL: url });
     expect(err.variable).toBe('DATABASE_URL');
@@ -156,6 +160,24 @@ describe('configuration', () => {
         .mode,
     ).toBe('none');
     expect(failure({ NODE_ENV: 'production' }).variable).toBe('JWT_SECRET');
+  });
+
+  it("says that jwt is production's default when NODE_ENV=production alone asks for a secret", () => {
+    expect(failure({ NODE_ENV: 'production' }).message).toBe(
+      'JWT_SECRET: AUTH_MODE=jwt (the default with NODE_ENV=production) needs JWT_SECRET or JWT_JWKS_URL',
+    );
+    expect(failure({ NODE_ENV: 'production', AUTH_MODE: 'jwt' }).message).toBe(
+      'JWT_SECRET: AUTH_MODE=jwt needs JWT_SECRET or JWT_JWKS_URL',
+    );
+  });
+
+  it.each([
+    'postgres://chat:p@sEcret@db.example:5432/chat',
+    'postgres://chat:p%2FsEcret@db.example:5432/chat',
+    'postgres://chat@db.example:5432/chat?application_name=desk@eu',
+    'postgres://chat@db.example:5432/ch%40t',
+  ])("takes DATABASE_URL=%s, whose @ are the authority's own or encoded", (url) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
   });
 
   it('MONGODB_URI is ignored when DATABASE_URL is set', () => {

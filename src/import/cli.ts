@@ -17,6 +17,8 @@ import { describeTarget, summaryLines } from './summary.js';
 
 const USAGE = `Usage: npm run import:v2 -- (--dir <folder> | --chats <file> --messages <file>) [--rejects <file>]
 
+--dir <folder> reads <folder>/chats.json and <folder>/messages.json.
+
 Imports mongoexport output of v2's chats and messages collections (JSON lines or --jsonArray,
 relaxed or canonical Extended JSON) into DATABASE_URL (default: SQLite ./data/chat.db).
 Re-running imports only what is missing. See docs/import-v2.md.`;

@@ -137,6 +137,10 @@ describe('npm run import:v2', () => {
       /give --dir <folder>, or both --chats <file> and --messages <file>/,
     );
     expect(result.stderr).toMatch(/^Usage: npm run import:v2/m);
+    // The names mongoexport was told to write, which --dir alone does not say.
+    expect(result.stderr).toContain(
+      '--dir <folder> reads <folder>/chats.json and <folder>/messages.json',
+    );
   }, 30_000);
 
   describe('reads only regular files', () => {

@@ -5,6 +5,7 @@ import {
   type Handover,
   handoverStep,
   type Session,
+  sessionFromToken,
 } from '../../web/console/session.js';
 
 const as = (id: string, role: 'admin' | 'superadmin' = 'admin'): Session => ({
@@ -63,5 +64,29 @@ describe('consoleConfigFrom', () => {
       { attachmentMaxBytes: 1, authMode: 'jwt' },
     ];
     for (const body of bad) expect(consoleConfigFrom(body), JSON.stringify(body)).toBeUndefined();
+  });
+});
+
+describe('sessionFromToken', () => {
+  const token = (claims: Record<string, unknown>): string =>
+    `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+  const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+
+  it('takes an admin token that expires', () => {
+    expect(sessionFromToken(token({ sub: 'ops-1', role: 'superadmin', exp: inAnHour }))).toEqual({
+      identity: { id: 'ops-1', name: 'ops-1', role: 'superadmin' },
+      token: token({ sub: 'ops-1', role: 'superadmin', exp: inAnHour }),
+    });
+  });
+
+  it('says a token without exp has none, which the server refuses, not that its key is wrong', () => {
+    expect(sessionFromToken(token({ sub: 'ops-1', role: 'admin' }))).toBe('tokenNoExpiry');
+    expect(sessionFromToken(token({ sub: 'ops-1', role: 'admin', exp: 'tomorrow' }))).toBe(
+      'tokenNoExpiry',
+    );
+  });
+
+  it('says an expired token has expired', () => {
+    expect(sessionFromToken(token({ sub: 'ops-1', role: 'admin', exp: 1 }))).toBe('tokenExpired');
   });
 });

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { widgetStrings } from '../../web/shared/i18n/widget.js';
 import { PAGE_QUIET_MS, quiet } from '../helpers/quiet.js';
-import { JWT_ENV } from '../helpers/tokens.js';
+import { JWT_ENV, signToken } from '../helpers/tokens.js';
 import { chromiumAvailable } from './chromium.js';
 import { browserAndServer, seriousViolations } from './support.js';
 
@@ -68,4 +68,28 @@ describe.skipIf(!chromiumAvailable)('the widget without a token on a jwt server'
     },
     60_000,
   );
+
+  it("tells the page's developer why the server refused the token it gave, once", async () => {
+    const context = await web.browser.newContext();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(`${web.server.url}/widget/demo`);
+      // A backend's usual slip: a token that lives a month, which the server refuses.
+      const month = await signToken('long-lived', 'user', 'Lola', { expiresIn: '30d' });
+      const told = page.waitForEvent('console', (m) => m.text().includes('refused the token'));
+      await page.locator('fastorika-chat').evaluate((el, t) => {
+        (el as HTMLElement & { token: string }).token = t;
+      }, month);
+      expect((await told).text()).toContain('Invalid token: it may live at most 24 hours');
+      // Once: the history's request and the socket are both refused for it.
+      await quiet(PAGE_QUIET_MS);
+      expect(errors.filter((e) => e.includes('refused the token'))).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

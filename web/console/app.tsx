@@ -52,6 +52,8 @@ export function ConsoleApp() {
   const [configFailed, setConfigFailed] = useState(false);
   const [session, setSession] = useState<Session | undefined>(undefined);
   const [problem, setProblem] = useState<SignInProblem | undefined>(undefined);
+  /** The server's sentence for a refused token (no key of its own says a lifetime is too long). */
+  const [serverSays, setServerSays] = useState<string | undefined>(undefined);
   /** A handed-over token waiting for the admin to confirm whom they become. */
   const [offer, setOffer] = useState<Handover | undefined>(undefined);
   // The session as of now, for handovers that arrive between renders.
@@ -145,11 +147,12 @@ export function ConsoleApp() {
     );
   }, [config, expiresAt]);
 
-  const signOut = useCallback((reason?: SignInProblem) => {
+  const signOut = useCallback((reason?: SignInProblem, why?: string) => {
     current.current = undefined;
     saveSession(undefined);
     setSession(undefined);
     setProblem(reason);
+    setServerSays(reason === 'tokenRefused' ? why : undefined);
   }, []);
 
   const prompt = offer ? (
@@ -197,10 +200,11 @@ export function ConsoleApp() {
           <main class="sign-in">{prompt}</main>
         ) : (
           <SignIn
-            key={problem ?? 'none'}
+            key={`${problem ?? 'none'}:${serverSays ?? ''}`}
             mode={config.authMode}
             c={c}
             problem={problem}
+            serverSays={serverSays}
             signedOutText={t('signedOut')}
             onSignIn={signIn}
           />
@@ -218,7 +222,7 @@ export function ConsoleApp() {
         c={c}
         lang={lang}
         onStatus={report}
-        onSignedOut={(code) => {
+        onSignedOut={(code, why) => {
           // Framed by a listed admin panel, an expired token is the panel's to renew: the
           // admin is told so, not asked to sign in again.
           const framed = window.parent !== window && config.parentOrigins.length > 0;
@@ -232,7 +236,7 @@ export function ConsoleApp() {
             });
             signOut('tokenRenewing');
           } else {
-            signOut(signedOutBecause(code));
+            signOut(signedOutBecause(code), why);
           }
         }}
         header={

@@ -23,7 +23,7 @@ export interface Session {
   token: string | undefined;
 }
 
-export type TokenProblem = 'tokenInvalid' | 'tokenNotAdmin' | 'tokenExpired';
+export type TokenProblem = 'tokenInvalid' | 'tokenNotAdmin' | 'tokenExpired' | 'tokenNoExpiry';
 
 const KEY = 'fastorika.console.session';
 
@@ -59,7 +59,9 @@ export function sessionFromToken(token: string): Session | TokenProblem {
   const claims = readToken(token);
   if (!claims) return 'tokenInvalid';
   if (claims.role === 'user') return 'tokenNotAdmin';
-  if (claims.expiresAt !== undefined && claims.expiresAt <= Date.now()) return 'tokenExpired';
+  // The server refuses a token without exp; said here, the admin is not told of keys instead.
+  if (claims.expiresAt === undefined) return 'tokenNoExpiry';
+  if (claims.expiresAt <= Date.now()) return 'tokenExpired';
   return { identity: { id: claims.id, name: claims.name, role: claims.role }, token: token.trim() };
 }
 

@@ -16,18 +16,24 @@ interface Props {
   mode: AuthMode;
   c: Translate<ConsoleKey>;
   problem: SignInProblem | undefined;
+  /** With tokenRefused: the server's own sentence, which names the rule the token broke. */
+  serverSays?: string | undefined;
   signedOutText: string;
   onSignIn(s: Session): void;
 }
 
-export function SignIn({ mode, c, problem, signedOutText, onSignIn }: Props) {
+export function SignIn({ mode, c, problem, serverSays, signedOutText, onSignIn }: Props) {
   const [token, setToken] = useState('');
   const [name, setName] = useState('');
   const [id, setId] = useState('');
   const [superadmin, setSuperadmin] = useState(false);
-  const [error, setError] = useState<string | undefined>(
-    problem === 'signedOut' ? signedOutText : problem ? c(problem) : undefined,
-  );
+  const [error, setError] = useState<string | undefined>(() => {
+    if (problem === 'signedOut') return signedOutText;
+    if (problem === 'tokenRefused' && serverSays) {
+      return `${c('tokenRefused')} ${c('serverSays', { reason: serverSays })}`;
+    }
+    return problem ? c(problem) : undefined;
+  });
 
   const submit = () => {
     if (mode === 'jwt') {

@@ -49,7 +49,8 @@ interface Props {
   lang: Lang;
   header: ComponentChildren;
   /** `code`: why the server refused the session (TOKEN_EXPIRED, INVALID_TOKEN…). */
-  onSignedOut(code?: string): void;
+  /** `why`: the server's own sentence for a refused token, when it gave one. */
+  onSignedOut(code?: string, why?: string): void;
   /** Called whenever the connection, the unread count or the queue's length changes. */
   onStatus?(status: WorkspaceStatus): void;
   /** The largest upload (the served config's `attachmentMaxBytes`), when known. */
@@ -115,8 +116,8 @@ export function Workspace(props: Props) {
 
   useEffect(() => {
     if (client.state() === 'signed-out') onSignedOut();
-    return client.onState((state, code) => {
-      if (state === 'signed-out') onSignedOut(code);
+    return client.onState((state, code, why) => {
+      if (state === 'signed-out') onSignedOut(code, why);
     });
   }, [client, onSignedOut]);
 

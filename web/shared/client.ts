@@ -110,7 +110,7 @@ export interface ChatClient {
    * `code`: with `signed-out`, the refusal's error code; with `connecting`/`reconnecting`,
    * why the last attempt failed (an error code, or connection-refusal.ts's two).
    */
-  onState(listener: (state: ConnectionState, code?: string) => void): () => void;
+  onState(listener: (state: ConnectionState, code?: string, why?: string) => void): () => void;
   /**
    * Uses this token from now on (REST and socket): a connected socket reconnects with it at
    * once (the server holds each socket to its token's expiry), a signed-out one retries.
@@ -174,11 +174,12 @@ function failure(reply: unknown, status: number): ApiError {
 }
 
 /** The handshake refusal's details (socket.io-client types the error as a plain Error). */
-function refusalOf(err: Error): { code?: string; retryAfterMs?: number } {
+function refusalOf(err: Error): { code?: string; error?: string; retryAfterMs?: number } {
   const data: unknown = 'data' in err ? err.data : undefined;
   if (!isRecord(data)) return {};
   return {
     ...(typeof data.code === 'string' ? { code: data.code } : {}),
+    ...(typeof data.error === 'string' ? { error: data.error } : {}),
     ...(typeof data.retryAfterMs === 'number' ? { retryAfterMs: data.retryAfterMs } : {}),
   };
 }
@@ -193,7 +194,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     reconnectionDelayMax: 3000,
     withCredentials: false,
   });
-  const stateListeners = new Set<(s: ConnectionState, code?: string) => void>();
+  const stateListeners = new Set<(s: ConnectionState, code?: string, why?: string) => void>();
   const resyncListeners = new Set<() => void>();
   /** Emits waiting for the connection: released once identity and rooms are back. */
   const readyWaiters = new Set<() => void>();
@@ -207,11 +208,11 @@ export function createChatClient(options: ClientOptions): ChatClient {
   let retryDelay = 500;
   let closed = false;
 
-  const setState = (next: ConnectionState, code?: string) => {
+  const setState = (next: ConnectionState, code?: string, why?: string) => {
     state = next;
     if (next === announced && code === undefined) return;
     announced = next;
-    for (const l of stateListeners) l(next, code);
+    for (const l of stateListeners) l(next, code, why);
   };
 
   const reconnectLater = (delayMs?: number) => {
@@ -319,7 +320,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     const data = refusalOf(err);
     reauthenticating = false;
     if (data.code && AUTH_CODES.has(data.code)) {
-      setState('signed-out', data.code);
+      setState('signed-out', data.code, data.error);
       return;
     }
     // The code says why, as far as the page can tell (connection-refusal.ts).
@@ -340,7 +341,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   };
   const refusal = (parsed: unknown, status: number): ApiError => {
     const err = failure(parsed, status);
-    if (AUTH_CODES.has(err.code) && status === 401) setState('signed-out', err.code);
+    if (AUTH_CODES.has(err.code) && status === 401) setState('signed-out', err.code, err.message);
     return err;
   };
 
@@ -373,7 +374,9 @@ export function createChatClient(options: ClientOptions): ChatClient {
         return body.attachment;
       }
       const err = failure(body, status);
-      if (AUTH_CODES.has(err.code) && status === 401) setState('signed-out', err.code);
+      if (AUTH_CODES.has(err.code) && status === 401) {
+        setState('signed-out', err.code, err.message);
+      }
       throw err;
     } catch (err) {
       if (!(err instanceof UploadInterrupted)) throw err;

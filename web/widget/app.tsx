@@ -79,7 +79,8 @@ function useUploadLimit(server: string): number | undefined {
  * The connection's state, whether a signed-out came from an expired token, and whether
  * from no token at all (the server signs users in with tokens and the page gave none:
  * the page's mistake, told to its developer in the browser's console, not to the user as
- * an expired session).
+ * an expired session). A token the server refused is the page's backend's mistake (no
+ * exp, another key): its developer reads the server's reason there too.
  */
 function useConnectionWithCode(client: ChatClient) {
   const [state, setState] = useState<{
@@ -94,11 +95,18 @@ function useConnectionWithCode(client: ChatClient) {
   useEffect(() => {
     // Told once per client: the history's request and the socket are both refused for it.
     let told = false;
-    return client.onState((s, code) => {
+    let toldRefused = false;
+    return client.onState((s, code, why) => {
       if (code === 'MISSING_TOKEN' && !told) {
         told = true;
         console.error(
           'fastorika-chat: the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token',
+        );
+      }
+      if (code === 'INVALID_TOKEN' && !toldRefused) {
+        toldRefused = true;
+        console.error(
+          `fastorika-chat: the chat server refused the token this page gave the widget: ${why ?? 'Invalid token'} (see the chat server's docs/security.md)`,
         );
       }
       setState((prev) => ({

@@ -11,6 +11,8 @@ export type ConsoleKey =
   | 'tokenHelp'
   | 'tokenNotAdmin'
   | 'tokenExpired'
+  | 'tokenNoExpiry'
+  | 'serverSays'
   | 'tokenInvalid'
   | 'demoMode'
   | 'demoWarning'
@@ -130,6 +132,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Paste the token your admin panel issued, or open this page from the admin panel.',
     tokenNotAdmin: 'This token does not belong to an admin.',
     tokenExpired: 'This token has expired. Get a new one from the admin panel.',
+    tokenNoExpiry:
+      'This token has no expiry (exp), and the chat server refuses such tokens. Get a new one from the admin panel.',
     tokenInvalid: 'This is not a valid token.',
     demoMode: 'Demo mode',
     demoWarning:
@@ -209,7 +213,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'The chat server answers, but the live connection is refused on the way: a proxy may not pass WebSocket connections. Retrying…',
     connectionRefused: 'The chat server refused the connection ({reason}). Retrying…',
     tokenRefused:
-      'The chat server refused this token: it is not signed with the server’s key, or its issuer or audience differ. Get a new one from the admin panel.',
+      'The chat server refused this token: it is not signed with the server’s key, its issuer or audience differ, or it breaks one of the server’s rules for tokens. Get a new one from the admin panel.',
+    serverSays: 'The server says: {reason}',
     takeHint:
       'Assigns this chat to you: you can reply, and no other admin can take it. You can return it to the queue or transfer it later.',
     lockHint:
@@ -258,6 +263,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Вставьте токен из админ-панели или откройте эту страницу из админ-панели.',
     tokenNotAdmin: 'Этот токен не принадлежит администратору.',
     tokenExpired: 'Срок действия токена истёк. Получите новый в админ-панели.',
+    tokenNoExpiry:
+      'У этого токена нет срока действия (exp), а сервер чата такие токены не принимает. Получите новый в админ-панели.',
     tokenInvalid: 'Это не действительный токен.',
     demoMode: 'Демо-режим',
     demoWarning:
@@ -337,7 +344,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Сервер чата отвечает, но постоянное соединение отклоняется по пути: возможно, прокси не пропускает WebSocket. Повторяем…',
     connectionRefused: 'Сервер чата отклонил подключение ({reason}). Повторяем…',
     tokenRefused:
-      'Сервер чата отклонил этот токен: он подписан не ключом сервера, или у него другой издатель или аудитория. Получите новый в админ-панели.',
+      'Сервер чата отклонил этот токен: он подписан не ключом сервера, у него другой издатель или аудитория, или он нарушает одно из правил сервера для токенов. Получите новый в админ-панели.',
+    serverSays: 'Ответ сервера: {reason}',
     takeHint:
       'Назначает чат вам: вы сможете отвечать, и другие администраторы не смогут его взять. Потом его можно вернуть в очередь или передать.',
     lockHint:
@@ -386,6 +394,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
     tokenHelp: 'Admin paneli bergan tokenni joylang yoki bu sahifani admin panelidan oching.',
     tokenNotAdmin: 'Bu token administratorga tegishli emas.',
     tokenExpired: 'Token muddati tugagan. Admin panelidan yangisini oling.',
+    tokenNoExpiry:
+      'Bu tokenda amal qilish muddati (exp) yoʻq, chat serveri esa bunday tokenlarni qabul qilmaydi. Admin panelidan yangisini oling.',
     tokenInvalid: 'Bu yaroqli token emas.',
     demoMode: 'Demo rejimi',
     demoWarning:
@@ -466,7 +476,8 @@ export const consoleStrings: Catalogue<ConsoleKey> = {
       'Chat serveri javob bermoqda, lekin doimiy ulanish yoʻlda rad etilmoqda: proksi WebSocket ulanishlarini oʻtkazmayotgan boʻlishi mumkin. Qayta urinilmoqda…',
     connectionRefused: 'Chat serveri ulanishni rad etdi ({reason}). Qayta urinilmoqda…',
     tokenRefused:
-      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan yoki uning emitenti yoki auditoriyasi mos emas. Admin panelidan yangisini oling.',
+      'Chat serveri bu tokenni rad etdi: u server kaliti bilan imzolanmagan, uning emitenti yoki auditoriyasi mos emas yoki u serverning tokenlar uchun qoidalaridan birini buzadi. Admin panelidan yangisini oling.',
+    serverSays: 'Server javobi: {reason}',
     takeHint:
       'Chatni sizga biriktiradi: javob bera olasiz, boshqa administratorlar uni ololmaydi. Keyin uni navbatga qaytarish yoki topshirish mumkin.',
     lockHint:
