@@ -93,20 +93,13 @@ function useConnectionWithCode(client: ChatClient) {
     noToken: false,
   });
   useEffect(() => {
-    // Told once per client: the history's request and the socket are both refused for it.
-    let told = false;
-    let toldRefused = false;
+    // Told once per client and code: the history's request and the socket are both refused.
+    const told = new Set<string>();
     return client.onState((s, code, why) => {
-      if (code === 'MISSING_TOKEN' && !told) {
-        told = true;
+      if ((code === 'MISSING_TOKEN' || code === 'INVALID_TOKEN') && !told.has(code)) {
+        told.add(code);
         console.error(
-          'fastorika-chat: the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token',
-        );
-      }
-      if (code === 'INVALID_TOKEN' && !toldRefused) {
-        toldRefused = true;
-        console.error(
-          `fastorika-chat: the chat server refused the token this page gave the widget: ${why ?? 'Invalid token'} (see the chat server's docs/security.md)`,
+          `fastorika-chat: ${code === 'MISSING_TOKEN' ? 'the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token' : `the chat server refused the token this page gave: ${why}`}`,
         );
       }
       setState((prev) => ({
