@@ -9,7 +9,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ERRORS_URL } from '../docs/asyncapi.js';
 
 /** What the document is built from: a route as the server registered it. */
@@ -77,6 +77,9 @@ export async function buildDocsApp(
       },
     },
     transform: jsonSchemaTransform,
+    // The schemas with an id (SearchResult, ReportSpread…) are referenced by `$ref`: this
+    // writes them into components.schemas, without which those references point nowhere.
+    transformObject: jsonSchemaTransformObject,
   });
   for (const { method, url, schema, config } of routes) {
     app.route({ method, url, schema, config, exposeHeadRoute: false, handler: never });

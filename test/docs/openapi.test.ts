@@ -12,7 +12,10 @@ interface Operation {
 interface OpenApi {
   info: { description: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, Record<string, string>> };
+  components: {
+    securitySchemes: Record<string, Record<string, string>>;
+    schemas?: Record<string, unknown>;
+  };
 }
 
 let server: RunningServer;
@@ -87,6 +90,17 @@ describe('the OpenAPI document', () => {
       )
       .map(({ name }) => name);
     expect(undocumented).toEqual([]);
+  });
+
+  it('every $ref points to a schema the document holds', () => {
+    // A client generator or validator stops at the first reference it cannot resolve.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(refs).toContain('#/components/schemas/SearchResult');
+    const missing = refs.filter((ref) => {
+      const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1];
+      return name === undefined || !Object.hasOwn(doc.components.schemas ?? {}, name);
+    });
+    expect([...new Set(missing)]).toEqual([]);
   });
 
   it('/health documents the same shape on 200 and 503, and its replies match it', async () => {
