@@ -98,6 +98,8 @@ interface RestRoute {
   reply: ReplySchema;
   /** Also answers `text/csv` (a string) when asked with `?format=csv`. */
   csv?: true;
+  /** Also answers `text/html` (a page) when asked with `?format=html`. */
+  html?: true;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
@@ -177,6 +179,7 @@ export const REST_ROUTES = {
     params: ChatIdParams,
     querystring: TranscriptQuery,
     reply: TranscriptReply,
+    html: true,
     also: [404],
   },
   'POST /api/chats/assign': {

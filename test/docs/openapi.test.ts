@@ -103,6 +103,23 @@ describe('the OpenAPI document', () => {
     expect([...new Set(missing)]).toEqual([]);
   });
 
+  it('documents the media type of every form a route answers in', async () => {
+    const opened = await api(server, 'POST', '/api/chats', { userId: 'u-forms', userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    const forms = [
+      ['/api/chats/{chatId}/transcript', `/api/chats/${chatId}/transcript?format=json`],
+      ['/api/chats/{chatId}/transcript', `/api/chats/${chatId}/transcript?format=html`],
+      ['/api/reports/summary', '/api/reports/summary?format=csv'],
+    ] as const;
+    for (const [path, url] of forms) {
+      const res = await api(server, 'GET', url);
+      expect(res.status, url).toBe(200);
+      const mediaType = res.headers.get('content-type')?.split(';')[0] ?? '';
+      const documented = Object.keys(doc.paths[path]?.get?.responses['200']?.content ?? {});
+      expect(documented, url).toContain(mediaType);
+    }
+  });
+
   it('/health documents the same shape on 200 and 503, and its replies match it', async () => {
     const health = doc.paths['/health']?.get;
     const schemaOf = (status: string) =>
