@@ -121,7 +121,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: "A user's chats",
     description:
-      "The user's chats, newest activity first; at most 200, the most recently opened. The user or a superadmin.",
+      "The user's chats, newest activity first; at most 200, the most recently opened. The user or a superadmin: the user's reply has no `labels` or `ctx`, a superadmin's token gets them as admins do.",
     params: UserIdParams,
     reply: ChatListReply,
     also: [],
