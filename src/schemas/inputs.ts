@@ -287,6 +287,15 @@ export const UploadFields = z
     path: ['senderType'],
   });
 
+/** The upload's whole form, as the OpenAPI document shows it: the fields, then the file. */
+export const UploadForm = z.object({
+  ...UploadFields.shape,
+  file: z.string().meta({
+    format: 'binary',
+    description: 'The file: the last part, after every field (a field after it is a `400`).',
+  }),
+});
+
 /** set-availability and POST /api/agents/availability: the caller's own choice. */
 export const AvailabilityBody = z.object({ status: z.enum(AVAILABILITIES) });
 export const MaxChatsBody = z.object({

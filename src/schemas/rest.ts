@@ -35,6 +35,7 @@ import {
   TransferChatBody,
   TypingBody,
   UnlockChatBody,
+  UploadForm,
   UserIdParams,
   WaitingQuery,
 } from './inputs.js';
@@ -100,6 +101,11 @@ interface RestRoute {
   csv?: true;
   /** Also answers `text/html` (a page) when asked with `?format=html`. */
   html?: true;
+  /**
+   * A `multipart/form-data` body (the upload's): in the OpenAPI document only, since the
+   * route reads the form as it streams in and checks its fields itself.
+   */
+  form?: z.ZodType;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
@@ -417,6 +423,7 @@ export const REST_ROUTES = {
     summary: 'Upload an attachment',
     description:
       "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`, all before the file part (a field after it: `400`). The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Not bound by the whole-request timeout: an upload is refused (`408 ATTACHMENT_TIMEOUT`, connection closed) only when no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, when its average rate after `ATTACHMENT_UPLOAD_GRACE_MS` is below `ATTACHMENT_UPLOAD_MIN_RATE`, or after `ATTACHMENT_UPLOAD_MAX_MS`, counting only the time the node was willing to read (each wait up to its chunk's time at the minimum rate): all uploads of a node together are read at most `ATTACHMENT_UPLOAD_BYTES_PER_SECOND`, taking turns. While an erasure of the uploading user runs (`DELETE /api/users/:userId`, on any node) nothing is stored: `409 ERASURE_IN_PROGRESS`, before the file is read, or as its record would be stored (its bytes are deleted then). Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
+    form: UploadForm,
     reply: UploadReply,
     also: [404, 408, 409, 413, 415, 422],
   },

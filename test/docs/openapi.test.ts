@@ -6,6 +6,7 @@ import { api, startTestServer } from '../helpers/server.js';
 
 interface Operation {
   security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
   tags?: string[];
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
@@ -118,6 +119,19 @@ describe('the OpenAPI document', () => {
       const documented = Object.keys(doc.paths[path]?.get?.responses['200']?.content ?? {});
       expect(documented, url).toContain(mediaType);
     }
+  });
+
+  it("documents the upload's multipart form as its request body", () => {
+    const upload = doc.paths['/api/attachments']?.post?.requestBody?.content;
+    expect(Object.keys(upload ?? {})).toEqual(['multipart/form-data']);
+    expect(upload?.['multipart/form-data']?.schema).toMatchObject({
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        chatId: { type: 'string' },
+        senderId: { type: 'string' },
+      },
+      required: ['file'],
+    });
   });
 
   it('/health documents the same shape on 200 and 503, and its replies match it', async () => {
