@@ -121,6 +121,19 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('marks a schema nullable only beside its type, where OpenAPI 3.0 reads it', () => {
+    // `nullable` without `type` allows no null (OpenAPI 3.0.3), and validators refuse it,
+    // while the replies do send null there (an audit entry's `fromAdminId` of a waiting chat).
+    const typeless: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if ('nullable' in node && !('type' in node)) typeless.push(path);
+      for (const [key, child] of Object.entries(node)) walk(child, `${path}/${key}`);
+    };
+    walk(doc, '');
+    expect(typeless).toEqual([]);
+  });
+
   it("documents the upload's multipart form as its request body", () => {
     const upload = doc.paths['/api/attachments']?.post?.requestBody?.content;
     expect(Object.keys(upload ?? {})).toEqual(['multipart/form-data']);
