@@ -5,6 +5,7 @@
  * changes, nothing is published.
  */
 
+import { createHash } from 'node:crypto';
 import { linksFor, withAttachments } from '../attachments/wire.js';
 import type { Actor } from '../auth/actor.js';
 import { assertIsAdmin } from '../chats/rules.js';
@@ -27,15 +28,27 @@ export interface SearchInput {
   cursor?: string | undefined;
 }
 
-/** The cursor as the client holds it: opaque, URL-safe. */
-export function encodeCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify([cursor.phase, cursor.at, cursor.id])).toString('base64url');
+/**
+ * Which search a cursor continues: its words and filters, sealed into the cursor, so that
+ * a cursor given with another search is refused instead of answering that search from the
+ * middle of a list it never started.
+ */
+function searchKey(input: SearchInput): string {
+  const { q, status, label, from, to } = input;
+  const key = JSON.stringify([q.trim(), status ?? null, label?.trim() ?? null, from, to]);
+  return createHash('sha256').update(key).digest('base64url').slice(0, 16);
 }
 
-export function decodeCursor(text: string): SearchCursor {
+/** The cursor as the client holds it: opaque, URL-safe. */
+export function encodeCursor(cursor: SearchCursor, key: string): string {
+  const value = [cursor.phase, cursor.at, cursor.id, key];
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor(text: string, key: string): SearchCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 3) {
+    if (Array.isArray(value) && value.length === 4 && value[3] === key) {
       const [phase, at, id] = value;
       // Storable text, as any query value must be (PostgreSQL refuses a NUL: it was a 500).
       if (
@@ -61,6 +74,7 @@ export async function searchChats(
   refuseEmptyRange(input);
   await admins.seen(actor);
   const phrases = parseQuery(input.q);
+  const key = searchKey(input);
   const page = await store.search({
     phrases,
     text: input.q,
@@ -70,7 +84,7 @@ export async function searchChats(
     from: input.from,
     to: input.to,
     limit: input.limit ?? LIMITS.searchDefaultLimit,
-    cursor: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+    cursor: input.cursor === undefined ? undefined : decodeCursor(input.cursor, key),
   });
   const messages = await withAttachments(
     store,
@@ -87,5 +101,5 @@ export async function searchChats(
       ...(highlight ? { highlight } : {}),
     };
   });
-  return { results, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return { results, nextCursor: page.next ? encodeCursor(page.next, key) : null };
 }
