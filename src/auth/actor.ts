@@ -66,6 +66,8 @@ export interface Claim {
    * role must cover it; with AUTH_MODE=none it is v2's anonymous caller, as naming nobody is.
    */
   namesNobody?: boolean;
+  /** The payload field that claims `role`, for the refusal to name (default `isSuperAdmin`). */
+  roleField?: string;
 }
 
 /** A claim that says what the person is: it always resolves to a person. */
@@ -94,7 +96,8 @@ export function userClaim(id: string, name?: string): PersonClaim {
 
 /** v2 named the sender/reader by id and type; a system message can only come from a superadmin. */
 export function senderClaim(id: string, name: string, type: SenderType): PersonClaim {
-  return { id, name, role: type === 'user' ? 'user' : type === 'system' ? 'superadmin' : 'admin' };
+  if (type === 'system') return { id, name, role: 'superadmin', roleField: 'senderType: system' };
+  return { id, name, role: type === 'user' ? 'user' : 'admin' };
 }
 
 export type AuthContext = { mode: 'none' } | { mode: 'jwt'; verifier: TokenVerifier };
@@ -114,7 +117,7 @@ function assertClaimAgrees(token: Person, claim: Claim): void {
   if (claim.role && !roleCovers(token.role, claim.role)) {
     const why =
       claim.role === 'superadmin'
-        ? 'isSuperAdmin: true needs a token with role superadmin'
+        ? `${claim.roleField ?? 'isSuperAdmin: true'} needs a token with role superadmin`
         : `The payload claims role ${claim.role}`;
     throw new Forbidden(`${why}; the token grants ${token.role}`);
   }
