@@ -110,7 +110,7 @@ interface RestRoute {
   also: readonly FailureStatus[];
 }
 
-/** Any JSON body can be too large or of another type. */
+/** Any body can be too large or of another type: a route without one still reads it. */
 const BODY: readonly FailureStatus[] = [413, 415];
 
 export const REST_ROUTES = {
@@ -298,7 +298,7 @@ export const REST_ROUTES = {
     params: DeliveryIdParams,
     querystring: AdminsQuery,
     reply: DeliveryReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'GET /api/users/:userId/export': {
     tag: 'users',
@@ -318,7 +318,7 @@ export const REST_ROUTES = {
     params: UserIdParams,
     querystring: AdminsQuery,
     reply: UserErasureReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
@@ -380,7 +380,7 @@ export const REST_ROUTES = {
     params: CannedReplyParams,
     querystring: AdminsQuery,
     reply: CannedReplyReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'GET /api/messages/:chatId': {
     tag: 'messages',
