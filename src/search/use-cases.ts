@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { linksFor, withAttachments } from '../attachments/wire.js';
 import type { Actor } from '../auth/actor.js';
+import { withCustomerContexts } from '../chats/customer-context.js';
 import { assertIsAdmin } from '../chats/rules.js';
 import { InvalidInput } from '../errors.js';
 import type { MessageDeps } from '../messages/use-cases.js';
@@ -65,11 +66,8 @@ export function decodeCursor(text: string, key: string): SearchCursor {
   throw new InvalidInput('cursor: not a cursor this search gave');
 }
 
-export async function searchChats(
-  { store, attachments, admins }: MessageDeps,
-  actor: Actor,
-  input: SearchInput,
-) {
+export async function searchChats(deps: MessageDeps, actor: Actor, input: SearchInput) {
+  const { store, attachments, admins } = deps;
   assertIsAdmin(actor);
   refuseEmptyRange(input);
   await admins.seen(actor);
@@ -92,7 +90,14 @@ export async function searchChats(
     page.hits.flatMap((h) => (h.message ? [h.message] : [])),
   );
   const byId = new Map(messages.map((m) => [m._id, m]));
-  const results = page.hits.map(({ chat, message }) => {
+  // Chats in a reply to an admin carry their customer's context, as the lists give it.
+  const chats = await withCustomerContexts(
+    deps,
+    actor,
+    page.hits.map((h) => h.chat),
+  );
+  const results = chats.map((chat, i) => {
+    const message = page.hits[i]?.message;
     const found = message && byId.get(message._id);
     const highlight = highlightOf(found ? found.content : chat.userName, phrases);
     return {

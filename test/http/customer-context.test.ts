@@ -120,6 +120,23 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     expect(own).not.toHaveProperty('labels');
   });
 
+  it('the chat a label change or a search answers an admin carries the context', async () => {
+    const userId = `ctx-user-${n++}`;
+    const chat = await openAs(userId, await userToken(userId, CTX));
+    const admin = bearer(await adminToken()).headers;
+    const labelled = await request(
+      server,
+      'PUT /api/chats/:chatId/labels',
+      { params: { chatId: chat._id }, body: { labels: ['kyc'] } },
+      admin,
+    );
+    expect(succeeded(labelled).chat.ctx).toEqual(CTX);
+    const found = await request(server, 'GET /api/search', { query: { q: userId } }, admin);
+    expect(succeeded(found).results.map((r) => [r.chat._id, r.chat.ctx])).toEqual([
+      [chat._id, CTX],
+    ]);
+  });
+
   it('is refreshed when the user joins with a newer token', async () => {
     const userId = `ctx-user-${n++}`;
     const chat = await openAs(userId, await userToken(userId, CTX));
