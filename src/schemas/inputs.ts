@@ -355,6 +355,13 @@ export const AvailabilityRestBody = AvailabilityBody.extend(AskerInBody);
 export const MaxChatsRestBody = MaxChatsBody.extend(AskerInBody);
 export const LabelsRestBody = LabelsBody.extend(AskerInBody);
 export const CannedReplyRestBody = CannedReplyBody.extend(AskerInBody);
+/** PUT /api/canned-replies/:id: without a scope, the reply keeps its own. */
+export const CannedReplyChangeRestBody = CannedReplyRestBody.extend({
+  scope: z.enum(CANNED_SCOPES).optional().meta({
+    description:
+      "personal (the caller's own) or team (superadmins only); left out, the reply keeps the scope it has.",
+  }),
+});
 
 // Socket-only payloads.
 export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });
