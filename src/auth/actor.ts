@@ -61,6 +61,13 @@ export interface Claim {
   role?: Role;
   /** A superadmin may name another admin here (transfer's fromAdminId). */
   superadminMayNameOthers?: boolean;
+  /**
+   * A role claimed without naming anyone (`isSuperAdmin: true` alone): with jwt the token's
+   * role must cover it; with AUTH_MODE=none it is v2's anonymous caller, as naming nobody is.
+   */
+  namesNobody?: boolean;
+  /** The payload field that claims `role`, for the refusal to name (default `isSuperAdmin`). */
+  roleField?: string;
 }
 
 /** A claim that says what the person is: it always resolves to a person. */
@@ -77,7 +84,9 @@ export function adminClaim(
   name?: string,
   isSuperAdminClaimed?: boolean,
 ): PersonClaim | undefined {
-  if (id === undefined) return undefined;
+  if (id === undefined) {
+    return isSuperAdminClaimed ? { id: '', role: 'superadmin', namesNobody: true } : undefined;
+  }
   return { id, name: name ?? '', role: isSuperAdminClaimed ? 'superadmin' : 'admin' };
 }
 
@@ -87,7 +96,8 @@ export function userClaim(id: string, name?: string): PersonClaim {
 
 /** v2 named the sender/reader by id and type; a system message can only come from a superadmin. */
 export function senderClaim(id: string, name: string, type: SenderType): PersonClaim {
-  return { id, name, role: type === 'user' ? 'user' : type === 'system' ? 'superadmin' : 'admin' };
+  if (type === 'system') return { id, name, role: 'superadmin', roleField: 'senderType: system' };
+  return { id, name, role: type === 'user' ? 'user' : 'admin' };
 }
 
 export type AuthContext = { mode: 'none' } | { mode: 'jwt'; verifier: TokenVerifier };
@@ -101,13 +111,13 @@ function roleCovers(token: Role, claimed: Role): boolean {
 
 function assertClaimAgrees(token: Person, claim: Claim): void {
   if (claim.superadminMayNameOthers && token.role === 'superadmin') return;
-  if (claim.id !== token.id) {
+  if (!claim.namesNobody && claim.id !== token.id) {
     throw new Forbidden('The identity in the payload does not match the token');
   }
   if (claim.role && !roleCovers(token.role, claim.role)) {
     const why =
       claim.role === 'superadmin'
-        ? 'isSuperAdmin: true needs a token with role superadmin'
+        ? `${claim.roleField ?? 'isSuperAdmin: true'} needs a token with role superadmin`
         : `The payload claims role ${claim.role}`;
     throw new Forbidden(`${why}; the token grants ${token.role}`);
   }
@@ -123,7 +133,7 @@ export function resolveActor(
   tokenActor: Person | undefined,
   claim: Claim | undefined,
 ): Actor {
-  if (auth.mode === 'none' && !claim?.role) return ANONYMOUS;
+  if (auth.mode === 'none' && (!claim?.role || claim.namesNobody)) return ANONYMOUS;
   return resolvePerson(auth, tokenActor, claim);
 }
 
@@ -134,7 +144,9 @@ export function resolvePerson(
   claim: Claim | undefined,
 ): Person {
   if (auth.mode === 'none') {
-    if (!claim?.role) throw new Unauthorized('Name yourself first', 'NOT_IDENTIFIED');
+    if (!claim?.role || claim.namesNobody) {
+      throw new Unauthorized('Name yourself first', 'NOT_IDENTIFIED');
+    }
     // Erased chats keep that id: acting as it would write into them (a token is refused so).
     if (isPseudonym(claim.id)) {
       throw new InvalidInput(`${claim.id} is an erased user's pseudonym, not an id to act as`);

@@ -103,23 +103,24 @@ export async function createCannedReply(
 }
 
 /**
- * Replaces every field. A move between scopes needs the right to write both; a team reply
- * made personal becomes the caller's.
+ * Replaces every field given; without a scope the reply keeps its own (an edit of a team
+ * reply's text must not make it the editor's). A move between scopes needs the right to
+ * write both; a team reply made personal becomes the caller's.
  */
 export async function updateCannedReply(
   { store }: CannedDeps,
   actor: Actor,
-  input: CannedReplyInput & { id: string },
+  input: Omit<CannedReplyInput, 'scope'> & { scope?: CannedScope | undefined; id: string },
 ): Promise<Outcome<{ cannedReply: CannedReply }>> {
   assertMayUseCannedReplies(actor);
   const before = assertMaySeeCannedReply(actor, input.id, await store.getCannedReply(input.id));
+  const { id, scope = before.scope, ...rest } = input;
   assertMayWriteCannedScope(actor, before.scope);
-  assertMayWriteCannedScope(actor, input.scope);
-  const { id, ...rest } = input;
-  const fields = { ...rest, ownerId: ownerOf(actor, input.scope) };
-  if (fields.scope !== before.scope) await assertRoomFor(store, fields);
+  assertMayWriteCannedScope(actor, scope);
+  const fields = { ...rest, scope, ownerId: ownerOf(actor, scope) };
+  if (scope !== before.scope) await assertRoomFor(store, fields);
   const updated = await store.updateCannedReply(id, fields, changed(actor, 'updated'));
-  if (updated === 'shortcutTaken') throw shortcutTaken(input.shortcut, input.scope);
+  if (updated === 'shortcutTaken') throw shortcutTaken(input.shortcut, scope);
   if (!updated) throw cannedReplyNotFound(id);
   // Readers who lose it (a team reply made personal) hear it gone, before its new readers
   // hear it saved (the owner is among both, and ends with it).

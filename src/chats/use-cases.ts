@@ -6,7 +6,7 @@
 import { loadChangedEvents } from '../agents/use-cases.js';
 import { auditActor } from '../audit/actor.js';
 import type { ChatAudit } from '../audit/chain.js';
-import { type Actor, person } from '../auth/actor.js';
+import { type Actor, isAdmin, person } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { AppError, adminNotFound } from '../errors.js';
 import { emit, type Outcome } from '../outcome.js';
@@ -78,8 +78,12 @@ export async function openChat(
 export async function listUserChats(deps: Deps, actor: Actor, userId: string) {
   assertActsForUser(actor, userId);
   const chats = await deps.store.listChats({ kind: 'byUser', userId }, TUNABLES.chatListMax.value);
-  // The user's own routes answer as the user sees their chats, whoever calls: v2's user
-  // app calls this one without naming itself (AUTH_MODE=none), as the anonymous caller.
+  // A signed-in superadmin gets the admins' view (labels, context). Anyone else gets the
+  // chats as their user sees them: v2's user app calls this route without naming itself
+  // (AUTH_MODE=none), as the anonymous caller, who has a superadmin's rights.
+  if (actor.kind === 'person' && isAdmin(actor)) {
+    return { chats: await withCustomerContexts(deps, actor, chats) };
+  }
   return { chats: chats.map((chat) => chatSeenBy(chat, USER_VIEW)) };
 }
 

@@ -9,8 +9,9 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ERRORS_URL } from '../docs/asyncapi.js';
+import { FORM_BODY } from './route-schema.js';
 
 /** What the document is built from: a route as the server registered it. */
 export type DocumentedRoute = Pick<RouteOptions, 'method' | 'url' | 'schema' | 'config'>;
@@ -50,6 +51,20 @@ const DOCS_CSP = [
   `style-src 'self' https: ${LOGO_STYLE_HASH}`,
 ].join('; ');
 
+/**
+ * A route with a multipart form (the upload) documents it as its request body: the route
+ * itself reads and checks the form, so the server's schema carries it apart from `body`.
+ */
+const withFormBody: typeof jsonSchemaTransform = (input) => {
+  const { schema } = input;
+  if (schema === undefined || !(FORM_BODY in schema)) return jsonSchemaTransform(input);
+  const { [FORM_BODY]: form, ...rest } = schema;
+  return jsonSchemaTransform({
+    ...input,
+    schema: { ...rest, body: form, consumes: ['multipart/form-data'] },
+  });
+};
+
 /** Handlers here never run: the server answers every route but /docs itself. */
 const never = () => undefined;
 
@@ -76,7 +91,10 @@ export async function buildDocsApp(
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: withFormBody,
+    // The schemas with an id (SearchResult, ReportSpread…) are referenced by `$ref`: this
+    // writes them into components.schemas, without which those references point nowhere.
+    transformObject: jsonSchemaTransformObject,
   });
   for (const { method, url, schema, config } of routes) {
     app.route({ method, url, schema, config, exposeHeadRoute: false, handler: never });

@@ -54,6 +54,11 @@ const CSV_BODY = z
   .string()
   .meta({ description: 'A header row of the field names, then the rows.' });
 
+/** A transcript's page; Fastify sends a stream as it is, without a serializer. */
+const HTML_BODY = z
+  .string()
+  .meta({ description: 'A standalone page: every text of the chat escaped.' });
+
 /** Applied to every /api route; with AUTH_MODE=none the token is not needed (and ignored). */
 export const BEARER_SECURITY = [{ bearerAuth: [] }];
 
@@ -65,11 +70,15 @@ export function routeSchema<K extends RestRouteKey>(key: K) {
     summary,
     public: open,
     csv,
+    html,
+    form,
     ...inputs
   } = REST_ROUTES[key] as (typeof REST_ROUTES)[K] & {
     description?: string;
     public?: true;
     csv?: true;
+    html?: true;
+    form?: z.ZodType;
   };
   const every = open ? EVERY_ROUTE.filter((s) => s !== 401 && s !== 403) : EVERY_ROUTE;
   const statuses = [...new Set([...every, ...also])].sort((a, b) => a - b);
@@ -83,9 +92,20 @@ export function routeSchema<K extends RestRouteKey>(key: K) {
           description: 'Success envelope; with `?format=csv`, the same as CSV',
           content: { ...success.content, 'text/csv': { schema: CSV_BODY } },
         }
-      : success,
+      : html
+        ? {
+            description: 'Success envelope; with `?format=html`, the same as a page',
+            content: { ...success.content, 'text/html': { schema: HTML_BODY } },
+          }
+        : success,
   };
   for (const status of statuses) response[status] = failureResponse(status);
   const security = open ? [] : BEARER_SECURITY;
-  return { ...inputs, tags: [tag], summary, security, response };
+  // The form goes under a key of its own, which Fastify does not validate: docs-app.ts
+  // documents it as the request body.
+  const multipart = form && { [FORM_BODY]: form };
+  return { ...inputs, ...multipart, tags: [tag], summary, security, response };
 }
+
+/** The schema key of a multipart body that only the OpenAPI document reads. */
+export const FORM_BODY = 'formBody';

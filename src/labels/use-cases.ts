@@ -6,6 +6,7 @@
 import { auditActor } from '../audit/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { isAdmin } from '../auth/roles.js';
+import { withCustomerContext } from '../chats/customer-context.js';
 import { assertMayView } from '../chats/rules.js';
 import type { Deps } from '../deps.js';
 import { chatNotFound, Forbidden } from '../errors.js';
@@ -16,10 +17,11 @@ import { distinctLabels } from '../schemas/text-rules.js';
 import { requireChat } from '../store/store.js';
 
 export async function setChatLabels(
-  { store, admins }: Deps,
+  deps: Deps,
   actor: Actor,
   input: { chatId: string; labels: readonly string[] },
 ): Promise<Outcome<{ chat: Chat }>> {
+  const { store, admins } = deps;
   if (!isAdmin(actor)) throw new Forbidden('Only admins may label chats');
   assertMayView(await requireChat(store, input.chatId), actor);
   await admins.seen(actor);
@@ -31,7 +33,8 @@ export async function setChatLabels(
   if (!chat) throw chatNotFound(input.chatId);
   const labels = chat.labels ?? [];
   return {
-    reply: { chat },
+    // A reply to an admin, so with the customer's context, as the lists give it.
+    reply: { chat: await withCustomerContext(deps, actor, chat) },
     events: [emit(rooms.admins, 'chat-labels', { chatId: chat._id, labels })],
     chatChanged: chat,
   };

@@ -287,6 +287,15 @@ export const UploadFields = z
     path: ['senderType'],
   });
 
+/** The upload's whole form, as the OpenAPI document shows it: the fields, then the file. */
+export const UploadForm = z.object({
+  ...UploadFields.shape,
+  file: z.string().meta({
+    format: 'binary',
+    description: 'The file: the last part, after every field (a field after it is a `400`).',
+  }),
+});
+
 /** set-availability and POST /api/agents/availability: the caller's own choice. */
 export const AvailabilityBody = z.object({ status: z.enum(AVAILABILITIES) });
 export const MaxChatsBody = z.object({
@@ -346,6 +355,13 @@ export const AvailabilityRestBody = AvailabilityBody.extend(AskerInBody);
 export const MaxChatsRestBody = MaxChatsBody.extend(AskerInBody);
 export const LabelsRestBody = LabelsBody.extend(AskerInBody);
 export const CannedReplyRestBody = CannedReplyBody.extend(AskerInBody);
+/** PUT /api/canned-replies/:id: without a scope, the reply keeps its own. */
+export const CannedReplyChangeRestBody = CannedReplyRestBody.extend({
+  scope: z.enum(CANNED_SCOPES).optional().meta({
+    description:
+      "personal (the caller's own) or team (superadmins only); left out, the reply keeps the scope it has.",
+  }),
+});
 
 // Socket-only payloads.
 export const JoinUserPayload = z.object({ userId: id, userName: name.optional() });

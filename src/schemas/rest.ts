@@ -14,6 +14,7 @@ import {
   AllChatsQuery,
   AuditQuery,
   AvailabilityRestBody,
+  CannedReplyChangeRestBody,
   CannedReplyParams,
   CannedReplyRestBody,
   ChatIdParams,
@@ -35,6 +36,7 @@ import {
   TransferChatBody,
   TypingBody,
   UnlockChatBody,
+  UploadForm,
   UserIdParams,
   WaitingQuery,
 } from './inputs.js';
@@ -98,11 +100,18 @@ interface RestRoute {
   reply: ReplySchema;
   /** Also answers `text/csv` (a string) when asked with `?format=csv`. */
   csv?: true;
+  /** Also answers `text/html` (a page) when asked with `?format=html`. */
+  html?: true;
+  /**
+   * A `multipart/form-data` body (the upload's): in the OpenAPI document only, since the
+   * route reads the form as it streams in and checks its fields itself.
+   */
+  form?: z.ZodType;
   /** Beyond these, every route can answer 400, 401, 403, 429 and 503. */
   also: readonly FailureStatus[];
 }
 
-/** Any JSON body can be too large or of another type. */
+/** Any body can be too large or of another type: a route without one still reads it. */
 const BODY: readonly FailureStatus[] = [413, 415];
 
 export const REST_ROUTES = {
@@ -119,7 +128,7 @@ export const REST_ROUTES = {
     tag: 'chats',
     summary: "A user's chats",
     description:
-      "The user's chats, newest activity first; at most 200, the most recently opened. The user or a superadmin.",
+      "The user's chats, newest activity first; at most 200, the most recently opened. The user or a superadmin: the user's reply has no `labels` or `ctx`, a superadmin's token gets them as admins do.",
     params: UserIdParams,
     reply: ChatListReply,
     also: [],
@@ -177,6 +186,7 @@ export const REST_ROUTES = {
     params: ChatIdParams,
     querystring: TranscriptQuery,
     reply: TranscriptReply,
+    html: true,
     also: [404],
   },
   'POST /api/chats/assign': {
@@ -289,7 +299,7 @@ export const REST_ROUTES = {
     params: DeliveryIdParams,
     querystring: AdminsQuery,
     reply: DeliveryReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'GET /api/users/:userId/export': {
     tag: 'users',
@@ -309,7 +319,7 @@ export const REST_ROUTES = {
     params: UserIdParams,
     querystring: AdminsQuery,
     reply: UserErasureReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',
@@ -356,10 +366,10 @@ export const REST_ROUTES = {
     tag: 'canned-replies',
     summary: 'Change a canned reply',
     description:
-      "Replaces shortcut, title, content and scope. Another admin's personal reply is `404`; a team reply, or a move to the team, needs a superadmin (`403`). A shortcut used in the target scope: `409 CANNED_SHORTCUT_TAKEN`.",
+      "Replaces shortcut, title, content and, when given, scope (left out, the reply keeps its own). Another admin's personal reply is `404`; a team reply, or a move to the team, needs a superadmin (`403`). A shortcut used in the target scope: `409 CANNED_SHORTCUT_TAKEN`.",
     params: CannedReplyParams,
     querystring: AdminsQuery,
-    body: CannedReplyRestBody,
+    body: CannedReplyChangeRestBody,
     reply: CannedReplyReply,
     also: [404, 409, ...BODY],
   },
@@ -371,7 +381,7 @@ export const REST_ROUTES = {
     params: CannedReplyParams,
     querystring: AdminsQuery,
     reply: CannedReplyReply,
-    also: [404],
+    also: [404, ...BODY],
   },
   'GET /api/messages/:chatId': {
     tag: 'messages',
@@ -414,6 +424,7 @@ export const REST_ROUTES = {
     summary: 'Upload an attachment',
     description:
       "A `multipart/form-data` body with one part `file` and optionally the fields `chatId` (an existing chat the caller may write to; without it the upload is the uploader's until a message uses it) and, with AUTH_MODE=none, v2's `senderId`, `senderType`, `senderName`, all before the file part (a field after it: `400`). The type is decided by the content: PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text (`415 ATTACHMENT_TYPE` otherwise, or when the declared type or extension contradicts it). Over `ATTACHMENT_MAX_BYTES`: `413` without reading the rest. Not bound by the whole-request timeout: an upload is refused (`408 ATTACHMENT_TIMEOUT`, connection closed) only when no byte arrived for `ATTACHMENT_UPLOAD_IDLE_MS`, when its average rate after `ATTACHMENT_UPLOAD_GRACE_MS` is below `ATTACHMENT_UPLOAD_MIN_RATE`, or after `ATTACHMENT_UPLOAD_MAX_MS`, counting only the time the node was willing to read (each wait up to its chunk's time at the minimum rate): all uploads of a node together are read at most `ATTACHMENT_UPLOAD_BYTES_PER_SECOND`, taking turns. While an erasure of the uploading user runs (`DELETE /api/users/:userId`, on any node) nothing is stored: `409 ERASURE_IN_PROGRESS`, before the file is read, or as its record would be stored (its bytes are deleted then). Images are stored without their metadata, with a thumbnail. Send it with `attachmentId` in `POST /api/messages` or `send-message`. Download with `GET` of `url` / `thumbnailUrl` (signed links, no header needed; the bare path with an `Authorization` header of someone who may view the chat): the bytes, with `Content-Type`, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox; default-src 'none'`, `Content-Disposition` (`attachment` but for images) and `Cache-Control: private`.",
+    form: UploadForm,
     reply: UploadReply,
     also: [404, 408, 409, 413, 415, 422],
   },

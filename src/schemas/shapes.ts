@@ -376,7 +376,9 @@ export const AuditEntrySchema = z
       .nullable()
       .meta({ description: 'The chat changed; null for desk-wide actions.' }),
     details: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      // null written on the string branch: OpenAPI 3.0 reads `nullable` only beside a
+      // `type`, and a union with z.null() becomes an `anyOf` marked nullable, without one.
+      .record(z.string(), z.union([z.string().nullable(), z.number(), z.boolean()]))
       .meta({ description: 'What changed, per action (see the data protection docs).' }),
     chain: z.string().meta({ description: '`chat:<chatId>`, or `desk` for everything else.' }),
     chainSeq: z.number().int().meta({ description: '1, 2, 3… within the chain.' }),

@@ -730,6 +730,20 @@ const impersonations: {
     }),
   },
   {
+    name: 'an admin claims isSuperAdmin alone, naming no one, to list canned replies',
+    caller: 'otherAdmin',
+    request: () => ({ method: 'GET', path: '/api/canned-replies?isSuperAdmin=true' }),
+  },
+  {
+    name: 'the assignee claims isSuperAdmin alone, naming no one, to label their chat',
+    caller: 'assignee',
+    request: (s) => ({
+      method: 'PUT',
+      path: `/api/chats/${s.chat._id}/labels`,
+      body: { labels: ['vip'], isSuperAdmin: true },
+    }),
+  },
+  {
     name: 'an admin names another admin to set their availability',
     caller: 'otherAdmin',
     request: (s) => ({

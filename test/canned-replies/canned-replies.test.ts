@@ -167,6 +167,21 @@ describe.each(await storeTargets())('canned replies on $name', (target) => {
     expect(gone.status).toBe(200);
   });
 
+  it("keeps a reply in its scope when a change leaves the scope out: a team reply stays the team's", async () => {
+    const chief = world.uid('chief');
+    const shared = succeeded(await create(chief, reply(`${chief}-k`, 'team'), true)).cannedReply;
+    const edited = succeeded(
+      await request(world.server(), 'PUT /api/canned-replies/:id', {
+        params: { id: shared.id },
+        query: as(world.uid('chief3'), true),
+        body: { shortcut: `${chief}-k2`, title: 'Kept', content: 'Kept text' },
+      }),
+    ).cannedReply;
+    expect(edited).toMatchObject({ id: shared.id, shortcut: `${chief}-k2`, scope: 'team' });
+    // Every admin still reads it.
+    expect((await list(world.uid('reader'))).map((r) => r.id)).toContain(shared.id);
+  });
+
   it('refuses a shortcut taken in the same scope (case not counting) with 409, and allows it in another', async () => {
     const ann = world.uid('ann');
     const bob = world.uid('bob');

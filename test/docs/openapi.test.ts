@@ -6,13 +6,17 @@ import { api, startTestServer } from '../helpers/server.js';
 
 interface Operation {
   security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
   tags?: string[];
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 }
 interface OpenApi {
   info: { description: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { securitySchemes: Record<string, Record<string, string>> };
+  components: {
+    securitySchemes: Record<string, Record<string, string>>;
+    schemas?: Record<string, unknown>;
+  };
 }
 
 let server: RunningServer;
@@ -87,6 +91,77 @@ describe('the OpenAPI document', () => {
       )
       .map(({ name }) => name);
     expect(undocumented).toEqual([]);
+  });
+
+  it('every $ref points to a schema the document holds', () => {
+    // A client generator or validator stops at the first reference it cannot resolve.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(refs).toContain('#/components/schemas/SearchResult');
+    const missing = refs.filter((ref) => {
+      const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1];
+      return name === undefined || !Object.hasOwn(doc.components.schemas ?? {}, name);
+    });
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('documents the media type of every form a route answers in', async () => {
+    const opened = await api(server, 'POST', '/api/chats', { userId: 'u-forms', userName: 'U' });
+    const chatId = (opened.body.chat as { _id: string })._id;
+    const forms = [
+      ['/api/chats/{chatId}/transcript', `/api/chats/${chatId}/transcript?format=json`],
+      ['/api/chats/{chatId}/transcript', `/api/chats/${chatId}/transcript?format=html`],
+      ['/api/reports/summary', '/api/reports/summary?format=csv'],
+    ] as const;
+    for (const [path, url] of forms) {
+      const res = await api(server, 'GET', url);
+      expect(res.status, url).toBe(200);
+      const mediaType = res.headers.get('content-type')?.split(';')[0] ?? '';
+      const documented = Object.keys(doc.paths[path]?.get?.responses['200']?.content ?? {});
+      expect(documented, url).toContain(mediaType);
+    }
+  });
+
+  it('marks a schema nullable only beside its type, where OpenAPI 3.0 reads it', () => {
+    // `nullable` without `type` allows no null (OpenAPI 3.0.3), and validators refuse it,
+    // while the replies do send null there (an audit entry's `fromAdminId` of a waiting chat).
+    const typeless: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if ('nullable' in node && !('type' in node)) typeless.push(path);
+      for (const [key, child] of Object.entries(node)) walk(child, `${path}/${key}`);
+    };
+    walk(doc, '');
+    expect(typeless).toEqual([]);
+  });
+
+  it("documents the upload's multipart form as its request body", () => {
+    const upload = doc.paths['/api/attachments']?.post?.requestBody?.content;
+    expect(Object.keys(upload ?? {})).toEqual(['multipart/form-data']);
+    expect(upload?.['multipart/form-data']?.schema).toMatchObject({
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        chatId: { type: 'string' },
+        senderId: { type: 'string' },
+      },
+      required: ['file'],
+    });
+  });
+
+  it('documents the 413 and 415 of every route that reads a body, one without a schema too', async () => {
+    // A DELETE or a body-less POST still has its body read: a client that sends one, too
+    // large or not JSON, gets these statuses and must find them in the document.
+    const writes = apiOperations().filter(({ name }) => !name.startsWith('get '));
+    expect(writes.length).toBeGreaterThan(10);
+    for (const { path, name, op } of writes) {
+      const url = path.replace(/\{\w+\}/g, 'ffffffffffffffffffffffff');
+      const method = name.split(' ')[0]?.toUpperCase() ?? '';
+      const res = await api(server, method, url, undefined, {
+        raw: 'x'.repeat(70_000),
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect([413, 415], name).toContain(res.status);
+      expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(['413', '415']));
+    }
   });
 
   it('/health documents the same shape on 200 and 503, and its replies match it', async () => {

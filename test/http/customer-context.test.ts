@@ -100,6 +100,43 @@ describe.each(await storeTargets())('customer context on $name', (target) => {
     expect(JSON.stringify(watcher.received)).not.toContain('malika@example.com');
   });
 
+  it("a superadmin's list of a user's chats carries the context and the labels; the user's own does not", async () => {
+    const userId = `ctx-user-${n++}`;
+    const token = await userToken(userId, CTX);
+    const chat = await openAs(userId, token);
+    const boss = bearer(await signToken('ctx-boss', 'superadmin', 'Boss')).headers;
+    const labelled = await request(
+      server,
+      'PUT /api/chats/:chatId/labels',
+      { params: { chatId: chat._id }, body: { labels: ['vip'] } },
+      boss,
+    );
+    expect(labelled.status).toBe(200);
+    const list = (headers: Record<string, string>) =>
+      request(server, 'GET /api/chats/user/:userId', { params: { userId } }, headers);
+    expect(succeeded(await list(boss)).chats[0]).toMatchObject({ ctx: CTX, labels: ['vip'] });
+    const own = succeeded(await list(bearer(token).headers)).chats[0];
+    expect(own).not.toHaveProperty('ctx');
+    expect(own).not.toHaveProperty('labels');
+  });
+
+  it('the chat a label change or a search answers an admin carries the context', async () => {
+    const userId = `ctx-user-${n++}`;
+    const chat = await openAs(userId, await userToken(userId, CTX));
+    const admin = bearer(await adminToken()).headers;
+    const labelled = await request(
+      server,
+      'PUT /api/chats/:chatId/labels',
+      { params: { chatId: chat._id }, body: { labels: ['kyc'] } },
+      admin,
+    );
+    expect(succeeded(labelled).chat.ctx).toEqual(CTX);
+    const found = await request(server, 'GET /api/search', { query: { q: userId } }, admin);
+    expect(succeeded(found).results.map((r) => [r.chat._id, r.chat.ctx])).toEqual([
+      [chat._id, CTX],
+    ]);
+  });
+
   it('is refreshed when the user joins with a newer token', async () => {
     const userId = `ctx-user-${n++}`;
     const chat = await openAs(userId, await userToken(userId, CTX));

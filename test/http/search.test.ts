@@ -142,6 +142,22 @@ describe('GET /api/search', () => {
     expect(seen).toEqual(ids.reverse());
   });
 
+  it('refuses a cursor given with another search (400 naming cursor), and follows it with its own', async () => {
+    for (let i = 0; i < 3; i++) await send(`cursorword ${i}`);
+    await indexed('q=cursorword&limit=5', 3);
+    const first = await results('q=cursorword&limit=2');
+    const next = encodeURIComponent(first.nextCursor ?? '');
+    expect(next).not.toBe('');
+    for (const other of ['q=cursorwor', 'q=cursorword&status=closed', 'q=cursorword&label=x']) {
+      const res = await search(`${other}&limit=2&cursor=${next}`);
+      expect(res.status, other).toBe(400);
+      expect(res.body.error).toMatch(/^cursor\b/);
+    }
+    // The same words, spaced otherwise, and another limit are the same search.
+    const rest = await results(`q=%20cursorword&limit=5&cursor=${next}`);
+    expect(rest.results).toHaveLength(1);
+  });
+
   it('is searchable within 2 s of the send being answered', async () => {
     const sentAt = performance.now();
     const id = await send('freshword-20261205');

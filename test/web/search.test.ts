@@ -234,4 +234,23 @@ describe.skipIf(!chromiumAvailable)('search in the console', () => {
     expect(await results.count()).toBe(0);
     await pressed.waitFor();
   });
+
+  it('"More" continues the list shown, after the box was edited', async () => {
+    await openChatWithMessages(
+      server,
+      { id: 'user-search-more', name: 'Zarina' },
+      Array.from({ length: 25 }, (_, i) => `parcel 5550${i} is late`),
+    );
+    const page = await superadmin();
+    const results = page.locator('.search-result');
+    await page.locator('#search-q').fill('parcel');
+    await page.locator('#search-q').press('Enter');
+    await expect.poll(() => results.count()).toBe(20);
+    // Edited, not searched: the cursor is the first list's, and so is the next page.
+    await page.locator('#search-q').fill('something else');
+    await page.getByRole('button', { name: 'More results' }).click();
+    await expect.poll(() => results.count()).toBe(25);
+    expect(await page.locator('.search__problem').count()).toBe(0);
+    expect(await results.last().textContent()).toContain('parcel 55500 is late');
+  });
 });

@@ -72,11 +72,14 @@ export function SearchPanel(props: Props) {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<SearchResult[] | undefined>(undefined);
   const [next, setNext] = useState<string | null>(null);
+  /** The query of the results shown: "more" continues it, whatever the box holds since. */
+  const [shownQ, setShownQ] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<ComponentChildren>(undefined);
 
   const run = (cursor: string | null) => {
-    const text = q.trim();
+    // A cursor belongs to its query's list (another query with it is refused).
+    const text = cursor ? shownQ : q.trim();
     if (!text) return;
     setBusy(true);
     setProblem(undefined);
@@ -90,6 +93,7 @@ export function SearchPanel(props: Props) {
       })
       .then(
         (page) => {
+          if (!cursor) setShownQ(text);
           setResults((before) => (cursor && before ? [...before, ...page.results] : page.results));
           setNext(page.nextCursor);
         },
