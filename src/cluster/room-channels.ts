@@ -282,6 +282,26 @@ export async function runOf(reader: RedisClient): Promise<Run | undefined> {
   return reader.info('server').then(runIn, () => undefined);
 }
 
+/**
+ * Whether the stream holds the entry `id` with the fields `raw`: then it is the stream that
+ * entry was heard from, whichever Redis answers now (a replica promoted in its place has a
+ * run of its own, or a Redis restarted keeping its stream). A stream begun anew holds no
+ * entry of that id with the same fields (each carries the uid of the node that made it).
+ * Fields unknown, nothing is said.
+ */
+export async function holdsEntry(
+  reader: RedisClient,
+  stream: string,
+  id: string,
+  raw: RawEntry | undefined,
+): Promise<boolean> {
+  if (raw === undefined) return false;
+  const [found] = (await reader.xRange(stream, id, id)) ?? [];
+  if (found === undefined) return false;
+  const { uid, nsp, type, data } = found.message;
+  return uid === raw.uid && nsp === raw.nsp && type === raw.type && data === (raw.data ?? '');
+}
+
 /** The milliseconds part of a stream id: when Redis's clock stamped it. */
 const idMs = (id: string): number => Number(id.slice(0, id.indexOf('-')));
 
@@ -349,7 +369,12 @@ export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
   private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
   private lastHeard: string | undefined;
-  /** Redis's run id when the stream was last read: another one is a Redis restarted empty. */
+  /** The last entry heard, when it was heard (not taken for one read while told of a gap). */
+  private lastHeardEntry: RawEntry | undefined;
+  /**
+   * Redis's run id when the stream was last read: another one, and the last entry heard not
+   * in its stream, may be a Redis restarted empty.
+   */
   private runId: string | undefined;
   /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
   private lostAt: number | undefined;
@@ -460,6 +485,7 @@ export class RoomChannels {
     // Heard twice (announced, and read again while catching up): delivered once.
     if (this.lastHeard !== undefined && compareIds(id, this.lastHeard) <= 0) return;
     this.lastHeard = id;
+    this.lastHeardEntry = raw;
     this.options.deliver(id, raw);
   }
 
@@ -617,12 +643,22 @@ export class RoomChannels {
       if (lostAt !== undefined) this.lostAt = lostAt;
       return 'failed';
     }
+    const since = this.lastHeard;
+    if (since === undefined) return 'read';
+    let kept: boolean;
+    try {
+      kept = await holdsEntry(this.reader, this.options.stream, since, this.lastHeardEntry);
+    } catch {
+      if (lostAt !== undefined) this.lostAt = lostAt;
+      return 'failed';
+    }
     // Another run of Redis: its stream may be begun anew, stamped by a clock behind the one
     // that stamped the last entry heard (another host, a clock stepped back), so it is read
     // from its start; entries it kept from before are heard already and not taken again.
-    const newRun = run !== undefined && this.runId !== undefined && run.id !== this.runId;
-    const since = this.lastHeard;
-    if (since === undefined) return 'read';
+    // Unless it still holds the last entry heard: then it is the stream heard, whatever INFO
+    // says (a replica promoted in Redis's place has run for longer than the stream's entries
+    // are old, and its stream would be taken for one begun in its run, and read again).
+    const newRun = !kept && run !== undefined && this.runId !== undefined && run.id !== this.runId;
     let cursor = newRun ? STREAM_START : since;
     /** When the outage began by Redis's clock, less the margin (from the first page). */
     let unheardFromMs = 0;
@@ -644,7 +680,7 @@ export class RoomChannels {
         // Restarted empty: what the old stream held is gone for every node and every client
         // alike, and everything in the new one is unheard, whatever its ids.
         restarted = newRun && begunAnew(page, startedAfter(run, page));
-        if (restarted) this.lastHeard = undefined;
+        if (restarted) this.heardUpTo(undefined);
       }
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
@@ -654,7 +690,7 @@ export class RoomChannels {
             : undefined;
       if (why !== undefined) {
         if (page.lastId !== undefined && (restarted || compareIds(page.lastId, since) > 0))
-          this.lastHeard = page.lastId;
+          this.heardUpTo(page.lastId);
         this.options.onMissed(why);
         return 'missed';
       }
@@ -668,6 +704,12 @@ export class RoomChannels {
       cursor = last;
     }
     return 'read';
+  }
+
+  /** The cursor moved by the catch-up rather than by an entry taken: its fields unknown. */
+  private heardUpTo(id: string | undefined): void {
+    this.lastHeard = id;
+    this.lastHeardEntry = undefined;
   }
 
   async close(): Promise<void> {

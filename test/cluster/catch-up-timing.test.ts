@@ -94,7 +94,9 @@ function heldReader(stream: StreamEntry[]) {
     const clock = tellsClock ? `server_time_usec:${nowMs * 1000}\r\n` : '';
     return `# Server\r\nrun_id:${runId}\r\n${clock}uptime_in_seconds:${uptime}\r\n`;
   };
-  const reader = { multi, info };
+  // Whether the stream still holds an entry (the last one heard).
+  const xRange = async (_key: string, from: string) => stream.filter((e) => e.id === from);
+  const reader = { multi, info, xRange };
   return {
     reader: reader as unknown as RedisClient,
     reads,
