@@ -232,6 +232,8 @@ export interface StreamPage {
   nowMs: number;
   firstId: string | undefined;
   lastId: string | undefined;
+  /** The stream's last entry's fields. */
+  last?: Partial<RawEntry>;
   entries: { id: string; message: Record<string, string> }[];
 }
 
@@ -293,7 +295,7 @@ export async function holdsEntry(
   reader: RedisClient,
   stream: string,
   id: string,
-  raw: RawEntry | undefined,
+  raw: Partial<RawEntry> | undefined,
 ): Promise<boolean> {
   if (raw === undefined) return false;
   const [found] = (await reader.xRange(stream, id, id)) ?? [];
@@ -342,6 +344,7 @@ async function readPage(
     nowMs: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
     firstId: first?.[0]?.id,
     lastId: last?.[0]?.id,
+    last: last?.[0]?.message,
     entries: entries ?? [],
   };
 }
@@ -369,8 +372,8 @@ export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
   private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
   private lastHeard: string | undefined;
-  /** The last entry heard, when it was heard (not taken for one read while told of a gap). */
-  private lastHeardEntry: RawEntry | undefined;
+  /** The fields of the last entry heard. */
+  private lastHeardEntry: Partial<RawEntry> | undefined;
   /**
    * Redis's run id when the stream was last read: another one, and the last entry heard not
    * in its stream, may be a Redis restarted empty.
@@ -678,19 +681,38 @@ export class RoomChannels {
         if (run !== undefined) this.runId = run.id;
         unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
         // Restarted empty: what the old stream held is gone for every node and every client
-        // alike, and everything in the new one is unheard, whatever its ids.
-        restarted = newRun && begunAnew(page, startedAfter(run, page));
+        // alike, and everything in the new one is unheard, whatever its ids. So is what an
+        // empty stream without the last entry heard gets from now on, whichever stream it is
+        // (a Redis that refuses INFO restarted empty, its clock behind the last entry heard).
+        restarted =
+          !kept &&
+          (page.firstId === undefined || (newRun && begunAnew(page, startedAfter(run, page))));
         if (restarted) this.heardUpTo(undefined);
       }
+      // Entries older than the last one heard, but not that one: not the stream heard (its
+      // ids may all be behind it, and would be taken for heard), or one that lost its newest
+      // entries. Told of no other run (INFO refused), there is no telling which.
+      const replaced =
+        first &&
+        !kept &&
+        !newRun &&
+        page.firstId !== undefined &&
+        compareIds(page.firstId, since) < 0;
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : !restarted && unheardTrimmed(page, laterOf(cursor, since), unheardFromMs)
-            ? 'entries appended while this node was away were trimmed from the stream before it read them'
-            : undefined;
+          : replaced
+            ? 'the stream does not hold the last entry this node heard, though it holds older ones: Redis was replaced, or lost its newest entries'
+            : !restarted && unheardTrimmed(page, laterOf(cursor, since), unheardFromMs)
+              ? 'entries appended while this node was away were trimmed from the stream before it read them'
+              : undefined;
       if (why !== undefined) {
-        if (page.lastId !== undefined && (restarted || compareIds(page.lastId, since) > 0))
-          this.heardUpTo(page.lastId);
+        // Past the stream's last entry, whatever its id: what it gets next is unheard.
+        if (
+          page.lastId !== undefined &&
+          (restarted || replaced || compareIds(page.lastId, since) > 0)
+        )
+          this.heardUpTo(page.lastId, page.last);
         this.options.onMissed(why);
         return 'missed';
       }
@@ -706,10 +728,10 @@ export class RoomChannels {
     return 'read';
   }
 
-  /** The cursor moved by the catch-up rather than by an entry taken: its fields unknown. */
-  private heardUpTo(id: string | undefined): void {
+  /** The cursor moved by the catch-up rather than by an entry taken. */
+  private heardUpTo(id: string | undefined, fields?: Partial<RawEntry>): void {
     this.lastHeard = id;
-    this.lastHeardEntry = undefined;
+    this.lastHeardEntry = fields;
   }
 
   async close(): Promise<void> {

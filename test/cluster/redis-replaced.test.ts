@@ -131,4 +131,56 @@ describe.runIf(ready)('the Redis behind the address replaced', () => {
     expect(node.delivered).toEqual(['heard', 'after']);
     expect(node.missed).toEqual([]);
   });
+
+  it('INFO refused, a Redis begun empty with its clock behind: what it stamps from then on is delivered', async () => {
+    const user = 'no-info';
+    const old = await redisServer(user);
+    const fresh = await redisServer(user);
+    const node = await nodeOn(old, user);
+    // Stamped an hour ahead of the new Redis's clock (as by an old Redis an hour ahead).
+    const ahead = raw('stamped ahead');
+    const id = `${Date.now() + 3_600_000}-0`;
+    await old.client.xAdd(STREAM, id, { ...ahead });
+    await old.client.publish(COMMON, [id, ahead.uid, ahead.nsp, ahead.type, ahead.data].join('\n'));
+    await waitUntil('heard', () => node.delivered.includes('stamped ahead'));
+
+    node.proxy.switchTo(fresh.redis.port);
+    await old.redis.stop();
+    // Read while the new stream is empty: anything it holds then, stamped before the last
+    // entry heard and without it, is told as a gap (the next test).
+    await waitUntil(
+      'caught up on the new Redis',
+      () => {
+        return (node.channels as unknown as { lastHeard?: string }).lastHeard === undefined;
+      },
+      5000,
+    );
+    await new Announcer(fresh.client, STREAM, 1000, 100).append(COMMON, raw('later'));
+    await waitUntil('heard later', () => node.delivered.includes('later'), 5000);
+    expect(node.delivered).toEqual(['heard', 'stamped ahead', 'later']);
+    expect(node.missed).toEqual([]);
+  });
+
+  it('INFO refused, a Redis with entries of its own stamped before the last one heard, which it does not hold: the node is told, and delivers what it stamps next', async () => {
+    const user = 'no-info';
+    const old = await redisServer(user);
+    const other = await redisServer(user);
+    const node = await nodeOn(old, user);
+    const ahead = raw('stamped ahead');
+    const id = `${Date.now() + 3_600_000}-0`;
+    await old.client.xAdd(STREAM, id, { ...ahead });
+    await old.client.publish(COMMON, [id, ahead.uid, ahead.nsp, ahead.type, ahead.data].join('\n'));
+    await waitUntil('heard', () => node.delivered.includes('stamped ahead'));
+    // Another stream, or one that lost its last entries: from INFO's silence, no telling.
+    const announcer = new Announcer(other.client, STREAM, 1000, 100);
+    await announcer.append(COMMON, raw('before the switch'));
+
+    node.proxy.switchTo(other.redis.port);
+    await old.redis.stop();
+    await waitUntil('told', () => node.missed.length === 1, 5000);
+    expect(node.missed[0]).toContain('does not hold');
+    await announcer.append(COMMON, raw('later'));
+    await waitUntil('heard later', () => node.delivered.includes('later'), 5000);
+    expect(node.delivered).toEqual(['heard', 'stamped ahead', 'later']);
+  });
 });
