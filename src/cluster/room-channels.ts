@@ -244,6 +244,10 @@ interface Run {
   clockMs: number | undefined;
   /** How long it has run, in whole seconds as INFO counts it. */
   uptimeMs: number | undefined;
+  /** The history its data set is of (`master_replid`: a primary's and its replicas' alike). */
+  replId: string | undefined;
+  /** The history it went on from when it was promoted from a replica (`master_replid2`). */
+  formerReplId: string | undefined;
 }
 
 const infoField = (info: string, name: string): string | undefined =>
@@ -258,6 +262,9 @@ function runIn(info: string): Run | undefined {
     id,
     clockMs: finite(Number(infoField(info, 'server_time_usec')) / 1000),
     uptimeMs: finite(Number(infoField(info, 'uptime_in_seconds')) * 1000),
+    replId: infoField(info, 'master_replid'),
+    // All zeros: never promoted.
+    formerReplId: infoField(info, 'master_replid2')?.replace(/^0+$/, '') || undefined,
   };
 }
 
@@ -281,8 +288,17 @@ export function startedAfter(run: Run, page: StreamPage): number | undefined {
  * is taken for a gap), but the stream is still read.
  */
 export async function runOf(reader: RedisClient): Promise<Run | undefined> {
-  return reader.info('server').then(runIn, () => undefined);
+  // The default sections: the server's and the replication's (one section a call before Redis 7).
+  return reader.info().then(runIn, () => undefined);
 }
+
+/**
+ * Whether `run` is a replica promoted in the place of the Redis whose history was `replId`:
+ * its data set went on from that one's, though it may not have got its last entries
+ * (replication is asynchronous), so whatever it holds from before was heard already.
+ */
+export const promotedFrom = (run: Run, replId: string | undefined): boolean =>
+  replId !== undefined && run.formerReplId === replId;
 
 /**
  * Whether the stream holds the entry `id` with the fields `raw`: then it is the stream that
@@ -379,6 +395,8 @@ export class RoomChannels {
    * in its stream, may be a Redis restarted empty.
    */
   private runId: string | undefined;
+  /** The replication history of that run's data set. */
+  private replId: string | undefined;
   /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
   private lostAt: number | undefined;
   /** Announcements heard while catching up, delivered after what the stream gave. */
@@ -462,7 +480,9 @@ export class RoomChannels {
   private async learnRunId(): Promise<void> {
     const until = performance.now() + this.options.retryForMs;
     while (this.runId === undefined && !this.closed) {
-      this.runId = (await runOf(this.reader))?.id;
+      const run = await runOf(this.reader);
+      this.runId = run?.id;
+      this.replId = run?.replId;
       if (this.runId !== undefined || performance.now() >= until) return;
       await new Promise<void>((resolve) => setTimeout(resolve, this.options.retryEveryMs).unref());
     }
@@ -678,7 +698,14 @@ export class RoomChannels {
       }
       if (first) {
         // Kept only once a page was read: a failed read asks again next time.
-        if (run !== undefined) this.runId = run.id;
+        // A replica promoted in Redis's place that had not got the last entry heard: its
+        // stream is the one heard, and was begun long before its entries (it ran as a
+        // replica), so it would be taken for one begun in its run, and read again.
+        const promoted = newRun && promotedFrom(run, this.replId);
+        if (run !== undefined) {
+          this.runId = run.id;
+          this.replId = run.replId;
+        }
         unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
         // Restarted empty: what the old stream held is gone for every node and every client
         // alike, and everything in the new one is unheard, whatever its ids. So is what an
@@ -686,7 +713,8 @@ export class RoomChannels {
         // (a Redis that refuses INFO restarted empty, its clock behind the last entry heard).
         restarted =
           !kept &&
-          (page.firstId === undefined || (newRun && begunAnew(page, startedAfter(run, page))));
+          (page.firstId === undefined ||
+            (newRun && !promoted && begunAnew(page, startedAfter(run, page))));
         if (restarted) this.heardUpTo(undefined);
       }
       // Entries older than the last one heard, but not that one: not the stream heard (its

@@ -107,18 +107,37 @@ describe.runIf(ready)('the Redis behind the address replaced', () => {
     return { proxy, channels, delivered, missed };
   }
 
-  it('a replica promoted in its place, holding the last entry heard: nothing heard is delivered again, what comes after is', async () => {
-    const primary = await redisServer();
-    // Started before any entry: it has run for longer than the stream's entries are old.
+  /** The run id of the Redis the node last read the stream of (or learned at its start). */
+  const runIdOf = (channels: RoomChannels) => (channels as unknown as { runId?: string }).runId;
+
+  /**
+   * Until the node read the stream of the Redis `client` talks to: what that read delivers
+   * it delivered in the same step. Anything appended later is then heard or read after it.
+   */
+  async function caughtUpOn(channels: RoomChannels, client: RedisClient) {
+    const id = /run_id:(\w+)/.exec(await client.info('server'))?.[1];
+    await waitUntil('caught up on the new Redis', () => runIdOf(channels) === id, 5000);
+  }
+
+  /** A replica of `primary`, started now, holding what it holds. */
+  async function replicaOf(primary: { redis: PrivateRedis; client: RedisClient }) {
     const replica = await redisServer();
     // What it is sent is loaded from the socket, not written to a dump.rdb in this folder.
     await replica.client.configSet('repl-diskless-load', 'on-empty-db');
     await primary.client.configSet('repl-diskless-sync-delay', '0');
     await replica.client.sendCommand(['REPLICAOF', '127.0.0.1', String(primary.redis.port)]);
+    return replica;
+  }
+
+  it('a replica promoted in its place, holding the last entry heard: nothing heard is delivered again, what comes after is', async () => {
+    const primary = await redisServer();
+    // Started before any entry: it has run for longer than the stream's entries are old.
+    const replica = await replicaOf(primary);
     const node = await nodeOn(primary);
-    await waitUntil('the node knows which Redis it reads', () => {
-      return (node.channels as unknown as { runId?: string }).runId !== undefined;
-    });
+    await waitUntil(
+      'the node knows which Redis it reads',
+      () => runIdOf(node.channels) !== undefined,
+    );
     await waitUntil('the replica holds the stream', async () => {
       return (await replica.client.xLen(STREAM)) === 1;
     });
@@ -126,9 +145,35 @@ describe.runIf(ready)('the Redis behind the address replaced', () => {
     await replica.client.sendCommand(['REPLICAOF', 'NO', 'ONE']);
     node.proxy.switchTo(replica.redis.port);
     await primary.redis.stop();
+    await caughtUpOn(node.channels, replica.client);
     await new Announcer(replica.client, STREAM, 1000, 100).append(COMMON, raw('after'));
     await waitUntil('heard after the failover', () => node.delivered.includes('after'));
     expect(node.delivered).toEqual(['heard', 'after']);
+    expect(node.missed).toEqual([]);
+  });
+
+  it('a replica promoted in its place before it got the last entry heard: nothing it holds is delivered again, what comes after is', async () => {
+    const primary = await redisServer();
+    const replica = await replicaOf(primary);
+    const node = await nodeOn(primary);
+    await waitUntil(
+      'the node knows which Redis it reads',
+      () => runIdOf(node.channels) !== undefined,
+    );
+    await waitUntil('the replica holds the stream', async () => {
+      return (await replica.client.xLen(STREAM)) === 1;
+    });
+    // Promoted before the primary's last entry reached it (replication is asynchronous).
+    await replica.client.sendCommand(['REPLICAOF', 'NO', 'ONE']);
+    await new Announcer(primary.client, STREAM, 1000, 100).append(COMMON, raw('last'));
+    await waitUntil('the last entry heard', () => node.delivered.includes('last'));
+
+    node.proxy.switchTo(replica.redis.port);
+    await primary.redis.stop();
+    await caughtUpOn(node.channels, replica.client);
+    await new Announcer(replica.client, STREAM, 1000, 100).append(COMMON, raw('after'));
+    await waitUntil('heard after the failover', () => node.delivered.includes('after'));
+    expect(node.delivered).toEqual(['heard', 'last', 'after']);
     expect(node.missed).toEqual([]);
   });
 
