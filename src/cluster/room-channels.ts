@@ -399,8 +399,17 @@ export class RoomChannels {
   private replId: string | undefined;
   /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
   private lostAt: number | undefined;
-  /** Announcements heard while catching up, delivered after what the stream gave. */
+  /**
+   * Announcements heard while catching up, delivered after what the stream gave: from the
+   * moment a connection made anew connects, since the client subscribes it to its channels
+   * again before it is ready, and what they carry may come before 'ready' (taken then, it
+   * would move the cursor past what went into the stream while the subscriber was away).
+   */
   private held: string[] | undefined;
+  /** A catch-up is reading. */
+  private catching = false;
+  /** The connection was made anew and is not ready yet. */
+  private reconnecting = false;
   /** The connection came back again while a catch-up was reading: another one follows it. */
   private again = false;
   /** Ends a failed catch-up's wait before it tries again (the subscriber is back). */
@@ -423,7 +432,13 @@ export class RoomChannels {
     subscriber.on('error', () => this.lost());
     subscriber.on('end', () => this.lost());
     subscriber.on('reconnecting', () => this.lost());
+    subscriber.on('connect', () => {
+      if (!this.everReady) return;
+      this.reconnecting = true;
+      this.held ??= [];
+    });
     subscriber.on('ready', () => {
+      this.reconnecting = false;
       this.heardAt = performance.now();
       // Before anything is heard again: a catch-up must hold what comes from here on.
       const resubscribed = this.resubscribe();
@@ -577,7 +592,7 @@ export class RoomChannels {
 
   /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
   private async catchUp(resubscribed: Promise<void>): Promise<void> {
-    if (this.held) {
+    if (this.catching) {
       // Back again while catching up: that read may have been sent before this outage.
       this.again = true;
       this.wake?.();
@@ -592,9 +607,11 @@ export class RoomChannels {
       // its stream again from the start, delivering what was heard already.
       this.runId = undefined;
       void this.learnRunId();
+      this.release();
       return;
     }
-    this.held = [];
+    this.catching = true;
+    this.held ??= [];
     /** Since when the reads have failed while the subscriber was back. */
     let failingSince: number | undefined;
     try {
@@ -626,10 +643,17 @@ export class RoomChannels {
         if (!this.again) await this.nextTry();
       }
     } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const payload of held) this.hear(payload);
+      this.catching = false;
+      // Made anew meanwhile, and not ready yet: the catch-up its return starts delivers them.
+      if (!this.reconnecting) this.release();
     }
+  }
+
+  /** Delivers what was held, and holds nothing more. */
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const payload of held) this.hear(payload);
   }
 
   /** Waits to try a failed catch-up again: a while, or until the subscriber is back. */
