@@ -232,6 +232,8 @@ export interface StreamPage {
   nowMs: number;
   firstId: string | undefined;
   lastId: string | undefined;
+  /** The stream's last entry's fields. */
+  last?: Partial<RawEntry>;
   entries: { id: string; message: Record<string, string> }[];
 }
 
@@ -242,6 +244,10 @@ interface Run {
   clockMs: number | undefined;
   /** How long it has run, in whole seconds as INFO counts it. */
   uptimeMs: number | undefined;
+  /** The history its data set is of (`master_replid`: a primary's and its replicas' alike). */
+  replId: string | undefined;
+  /** The history it went on from when it was promoted from a replica (`master_replid2`). */
+  formerReplId: string | undefined;
 }
 
 const infoField = (info: string, name: string): string | undefined =>
@@ -256,6 +262,9 @@ function runIn(info: string): Run | undefined {
     id,
     clockMs: finite(Number(infoField(info, 'server_time_usec')) / 1000),
     uptimeMs: finite(Number(infoField(info, 'uptime_in_seconds')) * 1000),
+    replId: infoField(info, 'master_replid'),
+    // All zeros: never promoted.
+    formerReplId: infoField(info, 'master_replid2')?.replace(/^0+$/, '') || undefined,
   };
 }
 
@@ -279,7 +288,36 @@ export function startedAfter(run: Run, page: StreamPage): number | undefined {
  * is taken for a gap), but the stream is still read.
  */
 export async function runOf(reader: RedisClient): Promise<Run | undefined> {
-  return reader.info('server').then(runIn, () => undefined);
+  // The default sections: the server's and the replication's (one section a call before Redis 7).
+  return reader.info().then(runIn, () => undefined);
+}
+
+/**
+ * Whether `run` is a replica promoted in the place of the Redis whose history was `replId`:
+ * its data set went on from that one's, though it may not have got its last entries
+ * (replication is asynchronous), so whatever it holds from before was heard already.
+ */
+export const promotedFrom = (run: Run, replId: string | undefined): boolean =>
+  replId !== undefined && run.formerReplId === replId;
+
+/**
+ * Whether the stream holds the entry `id` with the fields `raw`: then it is the stream that
+ * entry was heard from, whichever Redis answers now (a replica promoted in its place has a
+ * run of its own, or a Redis restarted keeping its stream). A stream begun anew holds no
+ * entry of that id with the same fields (each carries the uid of the node that made it).
+ * Fields unknown, nothing is said.
+ */
+export async function holdsEntry(
+  reader: RedisClient,
+  stream: string,
+  id: string,
+  raw: Partial<RawEntry> | undefined,
+): Promise<boolean> {
+  if (raw === undefined) return false;
+  const [found] = (await reader.xRange(stream, id, id)) ?? [];
+  if (found === undefined) return false;
+  const { uid, nsp, type, data } = found.message;
+  return uid === raw.uid && nsp === raw.nsp && type === raw.type && data === (raw.data ?? '');
 }
 
 /** The milliseconds part of a stream id: when Redis's clock stamped it. */
@@ -322,6 +360,7 @@ async function readPage(
     nowMs: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000),
     firstId: first?.[0]?.id,
     lastId: last?.[0]?.id,
+    last: last?.[0]?.message,
     entries: entries ?? [],
   };
 }
@@ -349,12 +388,28 @@ export class RoomChannels {
   /** Rooms whose channel this node hears or asked to, and whether Redis confirmed it yet. */
   private readonly followed = new Map<string, { subscribed: boolean; wait: Promise<void> }>();
   private lastHeard: string | undefined;
-  /** Redis's run id when the stream was last read: another one is a Redis restarted empty. */
+  /** The fields of the last entry heard. */
+  private lastHeardEntry: Partial<RawEntry> | undefined;
+  /**
+   * Redis's run id when the stream was last read: another one, and the last entry heard not
+   * in its stream, may be a Redis restarted empty.
+   */
   private runId: string | undefined;
+  /** The replication history of that run's data set. */
+  private replId: string | undefined;
   /** When the subscriber lost its connection (monotonic ms), until it has caught up. */
   private lostAt: number | undefined;
-  /** Announcements heard while catching up, delivered after what the stream gave. */
+  /**
+   * Announcements heard while catching up, delivered after what the stream gave: from the
+   * moment a connection made anew connects, since the client subscribes it to its channels
+   * again before it is ready, and what they carry may come before 'ready' (taken then, it
+   * would move the cursor past what went into the stream while the subscriber was away).
+   */
   private held: string[] | undefined;
+  /** A catch-up is reading. */
+  private catching = false;
+  /** The connection was made anew and is not ready yet. */
+  private reconnecting = false;
   /** The connection came back again while a catch-up was reading: another one follows it. */
   private again = false;
   /** Ends a failed catch-up's wait before it tries again (the subscriber is back). */
@@ -377,7 +432,13 @@ export class RoomChannels {
     subscriber.on('error', () => this.lost());
     subscriber.on('end', () => this.lost());
     subscriber.on('reconnecting', () => this.lost());
+    subscriber.on('connect', () => {
+      if (!this.everReady) return;
+      this.reconnecting = true;
+      this.held ??= [];
+    });
     subscriber.on('ready', () => {
+      this.reconnecting = false;
       this.heardAt = performance.now();
       // Before anything is heard again: a catch-up must hold what comes from here on.
       const resubscribed = this.resubscribe();
@@ -434,7 +495,9 @@ export class RoomChannels {
   private async learnRunId(): Promise<void> {
     const until = performance.now() + this.options.retryForMs;
     while (this.runId === undefined && !this.closed) {
-      this.runId = (await runOf(this.reader))?.id;
+      const run = await runOf(this.reader);
+      this.runId = run?.id;
+      this.replId = run?.replId;
       if (this.runId !== undefined || performance.now() >= until) return;
       await new Promise<void>((resolve) => setTimeout(resolve, this.options.retryEveryMs).unref());
     }
@@ -460,6 +523,7 @@ export class RoomChannels {
     // Heard twice (announced, and read again while catching up): delivered once.
     if (this.lastHeard !== undefined && compareIds(id, this.lastHeard) <= 0) return;
     this.lastHeard = id;
+    this.lastHeardEntry = raw;
     this.options.deliver(id, raw);
   }
 
@@ -528,7 +592,7 @@ export class RoomChannels {
 
   /** Reads what was appended since the last entry heard, keeping what this node's channels carried. */
   private async catchUp(resubscribed: Promise<void>): Promise<void> {
-    if (this.held) {
+    if (this.catching) {
       // Back again while catching up: that read may have been sent before this outage.
       this.again = true;
       this.wake?.();
@@ -543,9 +607,11 @@ export class RoomChannels {
       // its stream again from the start, delivering what was heard already.
       this.runId = undefined;
       void this.learnRunId();
+      this.release();
       return;
     }
-    this.held = [];
+    this.catching = true;
+    this.held ??= [];
     /** Since when the reads have failed while the subscriber was back. */
     let failingSince: number | undefined;
     try {
@@ -577,10 +643,17 @@ export class RoomChannels {
         if (!this.again) await this.nextTry();
       }
     } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const payload of held) this.hear(payload);
+      this.catching = false;
+      // Made anew meanwhile, and not ready yet: the catch-up its return starts delivers them.
+      if (!this.reconnecting) this.release();
     }
+  }
+
+  /** Delivers what was held, and holds nothing more. */
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const payload of held) this.hear(payload);
   }
 
   /** Waits to try a failed catch-up again: a while, or until the subscriber is back. */
@@ -617,12 +690,22 @@ export class RoomChannels {
       if (lostAt !== undefined) this.lostAt = lostAt;
       return 'failed';
     }
+    const since = this.lastHeard;
+    if (since === undefined) return 'read';
+    let kept: boolean;
+    try {
+      kept = await holdsEntry(this.reader, this.options.stream, since, this.lastHeardEntry);
+    } catch {
+      if (lostAt !== undefined) this.lostAt = lostAt;
+      return 'failed';
+    }
     // Another run of Redis: its stream may be begun anew, stamped by a clock behind the one
     // that stamped the last entry heard (another host, a clock stepped back), so it is read
     // from its start; entries it kept from before are heard already and not taken again.
-    const newRun = run !== undefined && this.runId !== undefined && run.id !== this.runId;
-    const since = this.lastHeard;
-    if (since === undefined) return 'read';
+    // Unless it still holds the last entry heard: then it is the stream heard, whatever INFO
+    // says (a replica promoted in Redis's place has run for longer than the stream's entries
+    // are old, and its stream would be taken for one begun in its run, and read again).
+    const newRun = !kept && run !== undefined && this.runId !== undefined && run.id !== this.runId;
     let cursor = newRun ? STREAM_START : since;
     /** When the outage began by Redis's clock, less the margin (from the first page). */
     let unheardFromMs = 0;
@@ -639,22 +722,49 @@ export class RoomChannels {
       }
       if (first) {
         // Kept only once a page was read: a failed read asks again next time.
-        if (run !== undefined) this.runId = run.id;
+        // A replica promoted in Redis's place that had not got the last entry heard: its
+        // stream is the one heard, and was begun long before its entries (it ran as a
+        // replica), so it would be taken for one begun in its run, and read again.
+        const promoted = newRun && promotedFrom(run, this.replId);
+        if (run !== undefined) {
+          this.runId = run.id;
+          this.replId = run.replId;
+        }
         unheardFromMs = page.nowMs - outageMs - MISSED_MARGIN_MS;
         // Restarted empty: what the old stream held is gone for every node and every client
-        // alike, and everything in the new one is unheard, whatever its ids.
-        restarted = newRun && begunAnew(page, startedAfter(run, page));
-        if (restarted) this.lastHeard = undefined;
+        // alike, and everything in the new one is unheard, whatever its ids. So is what an
+        // empty stream without the last entry heard gets from now on, whichever stream it is
+        // (a Redis that refuses INFO restarted empty, its clock behind the last entry heard).
+        restarted =
+          !kept &&
+          (page.firstId === undefined ||
+            (newRun && !promoted && begunAnew(page, startedAfter(run, page))));
+        if (restarted) this.heardUpTo(undefined);
       }
+      // Entries older than the last one heard, but not that one: not the stream heard (its
+      // ids may all be behind it, and would be taken for heard), or one that lost its newest
+      // entries. Told of no other run (INFO refused), there is no telling which.
+      const replaced =
+        first &&
+        !kept &&
+        !newRun &&
+        page.firstId !== undefined &&
+        compareIds(page.firstId, since) < 0;
       const why =
         first && outageMs + MISSED_MARGIN_MS >= retainedMs
           ? `Redis was away ${Math.round(outageMs / 1000)} s, about as long as the stream keeps entries`
-          : !restarted && unheardTrimmed(page, laterOf(cursor, since), unheardFromMs)
-            ? 'entries appended while this node was away were trimmed from the stream before it read them'
-            : undefined;
+          : replaced
+            ? 'the stream does not hold the last entry this node heard, though it holds older ones: Redis was replaced, or lost its newest entries'
+            : !restarted && unheardTrimmed(page, laterOf(cursor, since), unheardFromMs)
+              ? 'entries appended while this node was away were trimmed from the stream before it read them'
+              : undefined;
       if (why !== undefined) {
-        if (page.lastId !== undefined && (restarted || compareIds(page.lastId, since) > 0))
-          this.lastHeard = page.lastId;
+        // Past the stream's last entry, whatever its id: what it gets next is unheard.
+        if (
+          page.lastId !== undefined &&
+          (restarted || replaced || compareIds(page.lastId, since) > 0)
+        )
+          this.heardUpTo(page.lastId, page.last);
         this.options.onMissed(why);
         return 'missed';
       }
@@ -668,6 +778,12 @@ export class RoomChannels {
       cursor = last;
     }
     return 'read';
+  }
+
+  /** The cursor moved by the catch-up rather than by an entry taken. */
+  private heardUpTo(id: string | undefined, fields?: Partial<RawEntry>): void {
+    this.lastHeard = id;
+    this.lastHeardEntry = fields;
   }
 
   async close(): Promise<void> {

@@ -94,7 +94,9 @@ function heldReader(stream: StreamEntry[]) {
     const clock = tellsClock ? `server_time_usec:${nowMs * 1000}\r\n` : '';
     return `# Server\r\nrun_id:${runId}\r\n${clock}uptime_in_seconds:${uptime}\r\n`;
   };
-  const reader = { multi, info };
+  // Whether the stream still holds an entry (the last one heard).
+  const xRange = async (_key: string, from: string) => stream.filter((e) => e.id === from);
+  const reader = { multi, info, xRange };
   return {
     reader: reader as unknown as RedisClient,
     reads,
@@ -278,6 +280,25 @@ describe('catching up while the subscriber loses its connection again', () => {
     await waitUntil('told', async () => n.missed.length === 1, 3000);
     expect(n.missed[0]).toContain('trimmed');
     expect(n.delivered).toEqual(['heard']);
+  });
+
+  it('INFO refused, a stream with entries older than the last one heard but not that one: the node is told once, and a later blip is no gap', async () => {
+    const n = await hearingNode(120_000, 5_000, Number.POSITIVE_INFINITY);
+    n.subscriber.lose();
+    // Another Redis, or one that lost its newest entries, stamped behind the last entry heard.
+    n.stream.splice(0, n.stream.length, entry(2, 'other 1', 4_000), entry(3, 'other 2', 4_001));
+    n.subscriber.back();
+    await waitUntil('told', async () => n.missed.length === 1, 3000);
+    expect(n.missed[0]).toContain('does not hold');
+    // It goes on from that stream's last entry: held, so the next catch-up reads on from it.
+    n.subscriber.lose();
+    n.subscriber.back();
+    const after = entry(4, 'after', 4_002);
+    n.stream.push(after);
+    hearOn(n.channels, announcement(after));
+    await waitUntil('heard after', async () => n.delivered.includes('after'), 3000);
+    expect(n.delivered).toEqual(['heard', 'after']);
+    expect(n.missed).toHaveLength(1);
   });
 
   it("Redis's run id learned though the reader was not up at the start: a later restart is no gap", async () => {

@@ -23,6 +23,7 @@ import type { RedisClient } from '../../src/redis/redis.js';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';
 import { droppingProxy } from '../helpers/dropping-proxy.js';
+import { holdingProxy } from '../helpers/holding-proxy.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
 import { ACROSS_NODES_QUIET_MS, quiet } from '../helpers/quiet.js';
@@ -312,6 +313,41 @@ describe.runIf(ready)('catching up after the subscriber lost its connection', ()
     await node.unheard(['while away']);
     await waitUntil('caught up', async () => node.delivered.includes('while away'));
     expect(node.missed).toEqual([]);
+  });
+
+  it('an announcement heard on the new connection before it is ready (right after its SUBSCRIBE): what went in before it is still read and delivered, first', async () => {
+    const proxy = await holdingProxy({ host: '127.0.0.1', port: redis.port });
+    const reader = createClient({ url: proxy.url });
+    reader.on('error', () => {});
+    await reader.connect();
+    try {
+      const node = await channelsOn(
+        'early-word',
+        { retainedMs: 120_000, catchUpPageEntries: 100 },
+        undefined,
+        reader,
+      );
+      proxy.holdNew();
+      await node.unheard(['while away']);
+      // Subscribed again (its answer held), then one announced: both reach the node at once.
+      await waitUntil('subscribed again', async () => {
+        return (await client.pubSubNumSub('early-word#common'))['early-word#common'] === 1;
+      });
+      await node.announce('live');
+      await waitUntil('the announcement held with the answer', () => proxy.held().includes('live'));
+      proxy.release();
+      await waitUntil('caught up', async () => node.delivered.includes('live'));
+      await waitUntil(
+        'read what went in before',
+        () => node.delivered.includes('while away'),
+        3000,
+      );
+      expect(node.delivered).toEqual(['heard', 'while away', 'live']);
+      expect(node.missed).toEqual([]);
+    } finally {
+      await reader.close();
+      await proxy.close();
+    }
   });
 
   it('an outage about as long as the stream keeps entries: nothing read is delivered, and the node is told it may have missed some', async () => {
