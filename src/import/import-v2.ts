@@ -139,6 +139,7 @@ async function run(
   );
   await messages.flush();
   await messages.rejectDuplicates();
+  await messages.rejectTakenIds();
 
   const skippedMessages = await dropAlreadyStored(db);
   const imported = await appendStaged(target, (done, total) => {

@@ -1,17 +1,23 @@
 /**
- * Which chat ids exist — in the database before the import, or imported by it — and which the
- * import rejected: a message is taken only if its chat is known, and a message of a rejected
- * chat says so. Held in memory (about 100 bytes a chat; a million chats is ~100 MB), since
- * every message asks.
+ * Which chat ids exist — in the database before the import (with their user), or imported by
+ * it — and which the import rejected: a message is taken only if its chat is known, and a
+ * message of a rejected chat says so. Held in memory (about 100 bytes a chat and its user id;
+ * a million chats is ~100 MB), since every message asks.
  */
 import type { Kysely } from 'kysely';
 import type { OpenChat } from './one-open-chat.js';
 import type { ImportTables } from './open-database.js';
 
 export class KnownChats {
-  private readonly existing = new Set<string>();
+  /** Each stored chat's user: an export's chat of that id must be the same user's. */
+  private readonly existing = new Map<string, string>();
   private readonly imported = new Set<string>();
   private readonly rejected = new Set<string>();
+  /**
+   * Stored ids the export gives to another user's chat: their messages are that chat's, not
+   * the stored one's, and must not join its history.
+   */
+  private readonly taken = new Set<string>();
 
   /** The database's chat ids, and its open chat per user (for the one-open-chat rule). */
   static async load(
@@ -24,7 +30,7 @@ export class KnownChats {
       .select(['id', 'userId', 'status', 'createdAt'])
       .execute();
     for (const row of rows) {
-      known.existing.add(row.id);
+      known.existing.set(row.id, row.userId);
       if (row.status !== 'closed') {
         openByUser.set(row.userId, { id: row.id, createdAt: row.createdAt, position: null });
       }
@@ -32,8 +38,13 @@ export class KnownChats {
     return { known, openByUser };
   }
 
-  inDatabase(id: string): boolean {
-    return this.existing.has(id);
+  /** The stored chat's user, undefined when no chat of that id is stored. */
+  storedUserOf(id: string): string | undefined {
+    return this.existing.get(id);
+  }
+
+  addTaken(id: string): void {
+    this.taken.add(id);
   }
 
   importedByThisRun(id: string): boolean {
@@ -50,6 +61,7 @@ export class KnownChats {
 
   /** 'known' when messages may go to it; otherwise why not. */
   status(id: string): 'known' | 'rejected' | 'missing' {
+    if (this.taken.has(id)) return 'rejected';
     if (this.existing.has(id) || this.imported.has(id)) return 'known';
     return this.rejected.has(id) ? 'rejected' : 'missing';
   }

@@ -16,6 +16,7 @@ export type RejectReason =
   | 'invalid-json'
   | 'not-an-object'
   | 'duplicate-id'
+  | 'id-taken'
   | 'chat-missing'
   | 'chat-rejected';
 

@@ -1,6 +1,6 @@
 /**
  * Chats into the database in batched transactions: rejects reported, ids already stored
- * skipped (a chat is never overwritten), and the one-open-chat rule applied — which may close
+ * skipped (a chat is never overwritten) or, stored for another user, rejected, and the one-open-chat rule applied — which may close
  * a chat written in an earlier batch, done in the next batch's transaction before its inserts.
  */
 import type { Kysely } from 'kysely';
@@ -42,8 +42,20 @@ export class ChatWriter {
       });
       return;
     }
-    if (this.known.inDatabase(row.id)) {
+    const storedUser = this.known.storedUserOf(row.id);
+    if (storedUser === row.userId) {
       this.counts.skipped++;
+      return;
+    }
+    if (storedUser !== undefined) {
+      // Not a re-run (a chat's user never changes): another deployment's or a hand-made id.
+      this.known.addTaken(row.id);
+      await this.note(position, {
+        outcome: 'rejected',
+        id: row.id,
+        reason: 'id-taken',
+        detail: '_id: a chat of another user is stored with this id',
+      });
       return;
     }
     if (row.status !== 'closed') await this.applyOneOpenChat(row, position);
