@@ -194,6 +194,27 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     }
   });
 
+  it('leaves a chat its admin took back by hand after it left them, unlocked or transferred away and back', async () => {
+    await agent('h-a');
+    await agent('h-b');
+    const [retaken, returned] = [await open('h-u1'), await open('h-u2')];
+    for (let i = 0; i < 2; i++) await assignOne(store, ['h-a'], 5);
+    // Let go, then taken again by hand (not routed): never timed out.
+    await store.releaseChat(retaken._id, 'h-a');
+    await store.takeChat(retaken._id, { id: 'h-a', name: 'A' }, false);
+    await store.transferChat(returned._id, 'h-a', { id: 'h-b', name: 'B' });
+    await store.transferChat(returned._id, 'h-b', { id: 'h-a', name: 'A' });
+    expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
+      [],
+    );
+    for (const c of [retaken, returned]) {
+      expect(await store.getChat(c._id)).toMatchObject({
+        status: 'active',
+        assignedAdminId: 'h-a',
+      });
+    }
+  });
+
   it('gives nothing to an admin no longer connected when the batch commits: their chats go to the next admin, or wait', async () => {
     await agent('c-gone');
     await agent('c-here');
