@@ -14,6 +14,7 @@ import {
   SENDER_TYPES,
 } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
+import { assignmentOf } from './assignment.js';
 import {
   booleanField,
   contentField,
@@ -54,16 +55,24 @@ function createdAtOf(doc: Document, id: string): string {
 /** `changes` gets what was taken changed (a name cut to its limit). */
 export function mapChat(doc: Document, id: string, changes: FieldChange[]): ChatRow {
   const createdAt = createdAtOf(doc, id);
+  const userId = idField(doc, 'userId');
+  const userName = nameField(doc, 'userName', changes, '');
+  const assignment = assignmentOf(
+    {
+      status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
+      assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
+      assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
+      isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
+      lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
+      lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
+    },
+    changes,
+  );
   return {
     id,
-    userId: idField(doc, 'userId'),
-    userName: nameField(doc, 'userName', changes, ''),
-    status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
-    assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
-    assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
-    isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
-    lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
-    lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
+    userId,
+    userName,
+    ...assignment,
     // As the server has them before a first message; recomputed from the messages.
     lastMessage: '',
     lastMessageAt: createdAt,

@@ -182,7 +182,9 @@ describe('a chat document', () => {
             userId: 'u1',
             userName: 'Ann',
             status: 'active',
+            assignedAdminId: 'a1',
             isLocked: true,
+            lockedByAdminId: 'a1',
             userOnline: true,
             unreadCount: 5,
             lastMessage: 'old',
@@ -207,6 +209,63 @@ describe('a chat document', () => {
         updatedAt: AT,
       }),
     });
+  });
+
+  const assignment = (fields: object) => {
+    const mapped = mapRecord(
+      record(JSON.stringify({ _id: 'c', createdAt: AT, userId: 'u', ...fields }), 4, 2),
+      mapChat,
+    );
+    if (!mapped.ok) throw new Error('rejected');
+    const { status, assignedAdminId, isLocked, lockedByAdminId } = mapped.row;
+    return {
+      row: { status, assignedAdminId, isLocked, lockedByAdminId },
+      changes: mapped.changes.map((c) => c.reason),
+    };
+  };
+
+  it.each([
+    [
+      'active, assigned to nobody: waits in the queue',
+      { status: 'active' },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'locked by nobody: unlocked',
+      { status: 'active', assignedAdminId: 'a1', isLocked: true },
+      { status: 'active', assignedAdminId: 'a1', isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'active, locked by nobody, assigned to nobody: waits, unlocked',
+      { status: 'active', isLocked: true },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'waiting with an assignee: waits in the queue, for everyone',
+      { status: 'waiting', assignedAdminId: 'a1', assignedAdminName: 'A' },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      "active, locked by another admin than its assignee: the assignee's lock",
+      { status: 'active', assignedAdminId: 'a1', isLocked: true, lockedByAdminId: 'a2' },
+      { status: 'active', assignedAdminId: 'a1', isLocked: 1, lockedByAdminId: 'a1' },
+    ],
+  ])(
+    'an open chat no one could take or see in the queue is imported as the server would hold it: %s',
+    (_, fields, row) => {
+      expect(assignment(fields)).toEqual({ row, changes: ['inconsistent-assignment'] });
+    },
+  );
+
+  it.each([
+    [{ status: 'waiting' }],
+    [{ status: 'waiting', isLocked: true, lockedByAdminId: 'a1' }],
+    [{ status: 'active', assignedAdminId: 'a1' }],
+    [{ status: 'active', assignedAdminId: 'a1', isLocked: true, lockedByAdminId: 'a1' }],
+    [{ status: 'closed', isLocked: true }],
+    [{ status: 'closed', assignedAdminId: 'a1' }],
+  ])('keeps an assignment the server itself makes, or a closed chat: %j', (fields) => {
+    expect(assignment(fields).changes).toEqual([]);
   });
 
   it('refuses an unknown status', () => {
