@@ -8,7 +8,8 @@ import type { MaskedText } from '../redaction/card-numbers.js';
 import { redactClientText } from '../redaction/client-text.js';
 import { cutName, cutText } from '../schemas/text-rules.js';
 import { LIMITS } from '../schemas/vocabulary.js';
-import { isoDate, objectIdHex } from './ejson.js';
+import { TUNABLES } from '../tunables.js';
+import { isoDate, isoOfMillis, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
 import { assertValidId, assertValidText, withoutBidiControls } from './text-rules.js';
 
@@ -109,9 +110,28 @@ export function dateField(doc: Document, field: string, fallback?: string): stri
   const value = doc[field];
   if (isMissing(value)) {
     if (fallback === undefined) throw new FieldProblem('missing-field', field, 'is missing');
-    return fallback;
+    return notInFuture(fallback, field);
   }
-  return isoDate(value, field);
+  return notInFuture(isoDate(value, field), field);
+}
+
+/** The latest date taken (ISO text, which sorts as time), worked out again each minute. */
+let latest = { until: 0, iso: '' };
+
+/**
+ * A date after the import's clock (and a day: importFutureDateMs) was written by no v2: a
+ * closed chat so dated would never be purged by RETENTION_DAYS, a waiting one would queue
+ * behind every other.
+ */
+function notInFuture(iso: string, field: string): string {
+  const now = Date.now();
+  if (now >= latest.until) {
+    latest = { until: now + 60_000, iso: isoOfMillis(now + TUNABLES.importFutureDateMs.value) };
+  }
+  if (iso > latest.iso) {
+    throw new FieldProblem('invalid-date', field, `is in the future (after ${latest.iso})`);
+  }
+  return iso;
 }
 
 export function optionalDateField(doc: Document, field: string): string | null {

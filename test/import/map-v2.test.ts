@@ -277,6 +277,61 @@ describe('a chat document', () => {
   });
 });
 
+describe('dates after the import ran', () => {
+  const HOUR = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const chat = (extra: object) =>
+    mapRecord(
+      record(JSON.stringify({ _id: 'c1', userId: 'u1', createdAt: AT, ...extra }), 4, 2),
+      mapChat,
+    );
+
+  it.each([
+    ['createdAt', { createdAt: { $date: '9999-12-31T23:59:59.999Z' } }],
+    ['updatedAt', { status: 'closed', updatedAt: { $date: iso(Date.now() + 48 * HOUR) } }],
+  ])(
+    "a chat's %s far in the future is refused (a closed chat so dated would outlive RETENTION_DAYS)",
+    (field, extra) => {
+      const mapped = chat(extra);
+      expect(!mapped.ok && mapped.rejection).toMatchObject({
+        reason: 'invalid-date',
+        detail: expect.stringMatching(new RegExp(`^${field}: is in the future`)),
+      });
+    },
+  );
+
+  it('a chat without createdAt whose ObjectId names a time far in the future is refused', () => {
+    const mapped = mapRecord(
+      record(JSON.stringify({ _id: { $oid: 'f0a4f1c2e4b0a1b2c3d4e5f7' }, userId: 'u1' })),
+      mapChat,
+    );
+    expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-date');
+  });
+
+  it("a message's createdAt or readAt far in the future is refused", () => {
+    const future = { $date: iso(Date.now() + 48 * HOUR) };
+    for (const field of ['createdAt', 'readAt']) {
+      const mapped = message(
+        JSON.stringify({
+          _id: 'm1',
+          chatId: 'c',
+          senderId: 's',
+          senderType: 'user',
+          createdAt: AT,
+          [field]: future,
+        }),
+      );
+      expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-date');
+    }
+  });
+
+  it("a date within a clock's drift of now is taken as written", () => {
+    const soon = iso(Date.now() + HOUR);
+    const mapped = chat({ createdAt: { $date: soon } });
+    expect(mapped.ok && mapped.row.createdAt).toBe(soon);
+  });
+});
+
 describe('names and ids are held to the limits of live input', () => {
   const chatDoc = (extra: object) =>
     JSON.stringify({ _id: 'c1', userId: 'u1', createdAt: AT, ...extra });
