@@ -18,8 +18,12 @@ export type Document = Readonly<Record<string, unknown>>;
 const isMissing = (value: unknown): value is null | undefined =>
   value === undefined || value === null;
 
-/** An id: an ObjectId (kept as its 24 hex characters) or a non-empty string of valid text. */
-export function idField(doc: Document, field: string): string {
+/**
+ * An id: an ObjectId (kept as its 24 hex characters) or a non-empty string of valid text,
+ * without spaces at its ends: live input trims every id, so a chat or user id imported with
+ * them is one no client could name (`changes` gets the trim).
+ */
+export function idField(doc: Document, field: string, changes: FieldChange[]): string {
   const value = doc[field];
   if (isMissing(value)) throw new FieldProblem('missing-field', field, 'is missing');
   const hex = objectIdHex(value);
@@ -27,11 +31,22 @@ export function idField(doc: Document, field: string): string {
   if (typeof value !== 'string') {
     throw new FieldProblem('invalid-id', field, 'is neither an ObjectId nor a string');
   }
-  return assertValidId(value, field);
+  const id = assertValidId(value, field);
+  const trimmed = id.trim();
+  if (trimmed === id) return id;
+  changes.push({
+    reason: 'id-trimmed',
+    detail: `${field}: spaces at its ends removed, as live input removes them`,
+  });
+  return trimmed;
 }
 
-export function optionalIdField(doc: Document, field: string): string | null {
-  return isMissing(doc[field]) ? null : idField(doc, field);
+export function optionalIdField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+): string | null {
+  return isMissing(doc[field]) ? null : idField(doc, field, changes);
 }
 
 export function stringField(doc: Document, field: string, fallback?: string): string {

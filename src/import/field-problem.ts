@@ -29,7 +29,8 @@ export type FieldChangeReason =
   | 'name-bidi-controls'
   | 'content-too-long'
   | 'card-number-masked'
-  | 'inconsistent-assignment';
+  | 'inconsistent-assignment'
+  | 'id-trimmed';
 
 /** A field taken changed (cut to its limit, say): the row is imported and the change reported. */
 export interface FieldChange {

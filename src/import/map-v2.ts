@@ -55,15 +55,15 @@ function createdAtOf(doc: Document, id: string): string {
 /** `changes` gets what was taken changed (a name cut to its limit). */
 export function mapChat(doc: Document, id: string, changes: FieldChange[]): ChatRow {
   const createdAt = createdAtOf(doc, id);
-  const userId = idField(doc, 'userId');
+  const userId = idField(doc, 'userId', changes);
   const userName = nameField(doc, 'userName', changes, '');
   const assignment = assignmentOf(
     {
       status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
-      assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
+      assignedAdminId: optionalIdField(doc, 'assignedAdminId', changes),
       assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
       isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
-      lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
+      lockedByAdminId: optionalIdField(doc, 'lockedByAdminId', changes),
       lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
     },
     changes,
@@ -110,8 +110,8 @@ export function mapMessage(
   const fileUrl = fileUrlOf(doc, changes);
   return {
     id,
-    chatId: idField(doc, 'chatId'),
-    senderId: idField(doc, 'senderId'),
+    chatId: idField(doc, 'chatId', changes),
+    senderId: idField(doc, 'senderId', changes),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
     content: content.text,

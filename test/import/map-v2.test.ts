@@ -277,6 +277,57 @@ describe('a chat document', () => {
   });
 });
 
+describe('ids with spaces at their ends', () => {
+  it('are trimmed as live input trims every id (a client could not name them), each reported', () => {
+    const chat = mapRecord(
+      record(
+        JSON.stringify({
+          _id: ' c1 ',
+          userId: 'u1\t',
+          status: 'active',
+          assignedAdminId: ' a1',
+          createdAt: AT,
+        }),
+        4,
+        2,
+      ),
+      mapChat,
+    );
+    expect(chat).toMatchObject({
+      ok: true,
+      row: { id: 'c1', userId: 'u1', assignedAdminId: 'a1' },
+      changes: [
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: '_id: spaces at its ends removed, as live input removes them',
+        },
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: 'userId: spaces at its ends removed, as live input removes them',
+        },
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: 'assignedAdminId: spaces at its ends removed, as live input removes them',
+        },
+      ],
+    });
+    const mapped = message(
+      JSON.stringify({
+        _id: 'm1',
+        chatId: ' c1 ',
+        senderId: 's ',
+        senderType: 'user',
+        createdAt: AT,
+      }),
+    );
+    expect(mapped).toMatchObject({ ok: true, row: { chatId: 'c1', senderId: 's' } });
+    expect(mapped.ok && mapped.changes.map((c) => c.reason)).toEqual(['id-trimmed', 'id-trimmed']);
+  });
+});
+
 describe('dates after the import ran', () => {
   const HOUR = 3_600_000;
   const iso = (ms: number) => new Date(ms).toISOString();
