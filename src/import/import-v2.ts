@@ -10,6 +10,7 @@ import { indexPendingMessages } from '../store/search.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { checkExport } from './check-export.js';
+import { ErasedUsers } from './erased-users.js';
 import { KnownChats } from './known-chats.js';
 import type { RowOf } from './map-export.js';
 import { type Mapping, startMapping } from './mapped-batches.js';
@@ -109,6 +110,7 @@ async function run(
   const chats = new ChatWriter(
     db,
     known,
+    await ErasedUsers.load(db, target.kind),
     new OneOpenChatPerUser(openByUser),
     report,
     basename(files.chats.path),

@@ -5,6 +5,7 @@
  * a million chats is ~100 MB), since every message asks.
  */
 import type { Kysely } from 'kysely';
+import { isPseudonym } from '../schemas/vocabulary.js';
 import type { OpenChat } from './one-open-chat.js';
 import type { ImportTables } from './open-database.js';
 
@@ -14,10 +15,10 @@ export class KnownChats {
   private readonly imported = new Set<string>();
   private readonly rejected = new Set<string>();
   /**
-   * Stored ids the export gives to another user's chat: their messages are that chat's, not
-   * the stored one's, and must not join its history.
+   * Stored ids whose chat in the export was refused (another user's chat, an erased user's):
+   * its messages must not join the stored chat's history.
    */
-  private readonly taken = new Set<string>();
+  private readonly refused = new Set<string>();
 
   /** The database's chat ids, and its open chat per user (for the one-open-chat rule). */
   static async load(
@@ -31,6 +32,8 @@ export class KnownChats {
       .execute();
     for (const row of rows) {
       known.existing.set(row.id, row.userId);
+      // An erased user's chat: nothing of theirs is added to it again.
+      if (isPseudonym(row.userId)) known.refused.add(row.id);
       if (row.status !== 'closed') {
         openByUser.set(row.userId, { id: row.id, createdAt: row.createdAt, position: null });
       }
@@ -43,8 +46,9 @@ export class KnownChats {
     return this.existing.get(id);
   }
 
-  addTaken(id: string): void {
-    this.taken.add(id);
+  /** Its messages are rejected, stored chat or not. */
+  addRefused(id: string): void {
+    this.refused.add(id);
   }
 
   importedByThisRun(id: string): boolean {
@@ -61,7 +65,7 @@ export class KnownChats {
 
   /** 'known' when messages may go to it; otherwise why not. */
   status(id: string): 'known' | 'rejected' | 'missing' {
-    if (this.taken.has(id)) return 'rejected';
+    if (this.refused.has(id)) return 'rejected';
     if (this.existing.has(id) || this.imported.has(id)) return 'known';
     return this.rejected.has(id) ? 'rejected' : 'missing';
   }

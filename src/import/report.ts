@@ -17,6 +17,7 @@ export type RejectReason =
   | 'not-an-object'
   | 'duplicate-id'
   | 'id-taken'
+  | 'user-erased'
   | 'chat-missing'
   | 'chat-rejected';
 
