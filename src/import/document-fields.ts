@@ -7,7 +7,7 @@
 import type { MaskedText } from '../redaction/card-numbers.js';
 import { redactClientText } from '../redaction/client-text.js';
 import { cutName, cutText } from '../schemas/text-rules.js';
-import { LIMITS } from '../schemas/vocabulary.js';
+import { isPseudonym, LIMITS } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
 import { isoDate, isoOfMillis, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
@@ -41,12 +41,29 @@ export function idField(doc: Document, field: string, changes: FieldChange[]): s
   return trimmed;
 }
 
-export function optionalIdField(
+/**
+ * A person's id (a user's, an admin's): an id that is not an erased user's pseudonym, which
+ * live input refuses as anyone's id. A user imported so named would be taken for an erased
+ * one, and could never be erased (erasing a pseudonym erases nothing).
+ */
+export function personIdField(doc: Document, field: string, changes: FieldChange[]): string {
+  const id = idField(doc, field, changes);
+  if (isPseudonym(id)) {
+    throw new FieldProblem(
+      'invalid-id',
+      field,
+      "is an erased user's pseudonym, an id no one may have",
+    );
+  }
+  return id;
+}
+
+export function optionalPersonIdField(
   doc: Document,
   field: string,
   changes: FieldChange[],
 ): string | null {
-  return isMissing(doc[field]) ? null : idField(doc, field, changes);
+  return isMissing(doc[field]) ? null : personIdField(doc, field, changes);
 }
 
 export function stringField(doc: Document, field: string, fallback?: string): string {

@@ -25,9 +25,10 @@ import {
   maskedField,
   nameField,
   optionalDateField,
-  optionalIdField,
   optionalNameField,
+  optionalPersonIdField,
   optionalStringField,
+  personIdField,
 } from './document-fields.js';
 import { objectIdTime } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
@@ -55,15 +56,15 @@ function createdAtOf(doc: Document, id: string): string {
 /** `changes` gets what was taken changed (a name cut to its limit). */
 export function mapChat(doc: Document, id: string, changes: FieldChange[]): ChatRow {
   const createdAt = createdAtOf(doc, id);
-  const userId = idField(doc, 'userId', changes);
+  const userId = personIdField(doc, 'userId', changes);
   const userName = nameField(doc, 'userName', changes, '');
   const assignment = assignmentOf(
     {
       status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
-      assignedAdminId: optionalIdField(doc, 'assignedAdminId', changes),
+      assignedAdminId: optionalPersonIdField(doc, 'assignedAdminId', changes),
       assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
       isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
-      lockedByAdminId: optionalIdField(doc, 'lockedByAdminId', changes),
+      lockedByAdminId: optionalPersonIdField(doc, 'lockedByAdminId', changes),
       lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
     },
     changes,
@@ -111,7 +112,7 @@ export function mapMessage(
   return {
     id,
     chatId: idField(doc, 'chatId', changes),
-    senderId: idField(doc, 'senderId', changes),
+    senderId: personIdField(doc, 'senderId', changes),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
     content: content.text,

@@ -277,6 +277,48 @@ describe('a chat document', () => {
   });
 });
 
+describe("an erased user's pseudonym as a person's id", () => {
+  const SEALED = `erased:${'0a'.repeat(16)}`;
+
+  it.each(['userId', 'assignedAdminId', 'lockedByAdminId'])(
+    "a chat's %s of that form is refused, as live input refuses it (a user so named could never be erased)",
+    (field) => {
+      const mapped = mapRecord(
+        record(
+          JSON.stringify({
+            _id: 'c1',
+            userId: 'u1',
+            status: 'active',
+            assignedAdminId: 'a1',
+            isLocked: true,
+            lockedByAdminId: 'a1',
+            createdAt: AT,
+            [field]: SEALED,
+          }),
+        ),
+        mapChat,
+      );
+      expect(!mapped.ok && mapped.rejection).toMatchObject({
+        reason: 'invalid-id',
+        detail: `${field}: is an erased user's pseudonym, an id no one may have`,
+      });
+    },
+  );
+
+  it("a message's senderId of that form is refused", () => {
+    const mapped = message(
+      JSON.stringify({
+        _id: 'm1',
+        chatId: 'c',
+        senderId: SEALED,
+        senderType: 'user',
+        createdAt: AT,
+      }),
+    );
+    expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-id');
+  });
+});
+
 describe('ids with spaces at their ends', () => {
   it('are trimmed as live input trims every id (a client could not name them), each reported', () => {
     const chat = mapRecord(
