@@ -832,6 +832,13 @@ export const TUNABLES = {
     reason:
       'The largest document (a line, or an array element) the import reads: the largest message v3 accepts from a client is about 60 kB even with every character written as a 6-byte escape, so this leaves 16 times that for v2 history, which had no content limit; it bounds what one document costs (its bytes, its text, and what JSON.parse builds of it).',
   },
+  importFutureDateMs: {
+    value: 24 * 60 * 60 * 1000,
+    unit: 'ms',
+    area: 'import',
+    reason:
+      "How far after the import's own clock a date of the export may be: v2 wrote none after its export, which came before the import, so a later one is a clock far off or a hand-made row (refused: a closed chat so dated is never purged by RETENTION_DAYS, a waiting one queues behind every other); a day leaves room for the two hosts' clocks.",
+  },
   importChunkBytes: {
     value: MiB,
     unit: 'bytes',

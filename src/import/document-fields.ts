@@ -7,8 +7,9 @@
 import type { MaskedText } from '../redaction/card-numbers.js';
 import { redactClientText } from '../redaction/client-text.js';
 import { cutName, cutText } from '../schemas/text-rules.js';
-import { LIMITS } from '../schemas/vocabulary.js';
-import { isoDate, objectIdHex } from './ejson.js';
+import { isPseudonym, LIMITS } from '../schemas/vocabulary.js';
+import { TUNABLES } from '../tunables.js';
+import { isoDate, isoOfMillis, objectIdHex } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
 import { assertValidId, assertValidText, withoutBidiControls } from './text-rules.js';
 
@@ -17,8 +18,12 @@ export type Document = Readonly<Record<string, unknown>>;
 const isMissing = (value: unknown): value is null | undefined =>
   value === undefined || value === null;
 
-/** An id: an ObjectId (kept as its 24 hex characters) or a non-empty string of valid text. */
-export function idField(doc: Document, field: string): string {
+/**
+ * An id: an ObjectId (kept as its 24 hex characters) or a non-empty string of valid text,
+ * without spaces at its ends: live input trims every id, so a chat or user id imported with
+ * them is one no client could name (`changes` gets the trim).
+ */
+export function idField(doc: Document, field: string, changes: FieldChange[]): string {
   const value = doc[field];
   if (isMissing(value)) throw new FieldProblem('missing-field', field, 'is missing');
   const hex = objectIdHex(value);
@@ -26,11 +31,39 @@ export function idField(doc: Document, field: string): string {
   if (typeof value !== 'string') {
     throw new FieldProblem('invalid-id', field, 'is neither an ObjectId nor a string');
   }
-  return assertValidId(value, field);
+  const id = assertValidId(value, field);
+  const trimmed = id.trim();
+  if (trimmed === id) return id;
+  changes.push({
+    reason: 'id-trimmed',
+    detail: `${field}: spaces at its ends removed, as live input removes them`,
+  });
+  return trimmed;
 }
 
-export function optionalIdField(doc: Document, field: string): string | null {
-  return isMissing(doc[field]) ? null : idField(doc, field);
+/**
+ * A person's id (a user's, an admin's): an id that is not an erased user's pseudonym, which
+ * live input refuses as anyone's id. A user imported so named would be taken for an erased
+ * one, and could never be erased (erasing a pseudonym erases nothing).
+ */
+export function personIdField(doc: Document, field: string, changes: FieldChange[]): string {
+  const id = idField(doc, field, changes);
+  if (isPseudonym(id)) {
+    throw new FieldProblem(
+      'invalid-id',
+      field,
+      "is an erased user's pseudonym, an id no one may have",
+    );
+  }
+  return id;
+}
+
+export function optionalPersonIdField(
+  doc: Document,
+  field: string,
+  changes: FieldChange[],
+): string | null {
+  return isMissing(doc[field]) ? null : personIdField(doc, field, changes);
 }
 
 export function stringField(doc: Document, field: string, fallback?: string): string {
@@ -109,9 +142,28 @@ export function dateField(doc: Document, field: string, fallback?: string): stri
   const value = doc[field];
   if (isMissing(value)) {
     if (fallback === undefined) throw new FieldProblem('missing-field', field, 'is missing');
-    return fallback;
+    return notInFuture(fallback, field);
   }
-  return isoDate(value, field);
+  return notInFuture(isoDate(value, field), field);
+}
+
+/** The latest date taken (ISO text, which sorts as time), worked out again each minute. */
+let latest = { until: 0, iso: '' };
+
+/**
+ * A date after the import's clock (and a day: importFutureDateMs) was written by no v2: a
+ * closed chat so dated would never be purged by RETENTION_DAYS, a waiting one would queue
+ * behind every other.
+ */
+function notInFuture(iso: string, field: string): string {
+  const now = Date.now();
+  if (now >= latest.until) {
+    latest = { until: now + 60_000, iso: isoOfMillis(now + TUNABLES.importFutureDateMs.value) };
+  }
+  if (iso > latest.iso) {
+    throw new FieldProblem('invalid-date', field, `is in the future (after ${latest.iso})`);
+  }
+  return iso;
 }
 
 export function optionalDateField(doc: Document, field: string): string | null {

@@ -28,7 +28,9 @@ export type FieldChangeReason =
   | 'name-too-long'
   | 'name-bidi-controls'
   | 'content-too-long'
-  | 'card-number-masked';
+  | 'card-number-masked'
+  | 'inconsistent-assignment'
+  | 'id-trimmed';
 
 /** A field taken changed (cut to its limit, say): the row is imported and the change reported. */
 export interface FieldChange {

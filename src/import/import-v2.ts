@@ -9,6 +9,8 @@ import { closeTimesOfClosedChats } from '../store/reports.js';
 import { indexPendingMessages } from '../store/search.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
+import { checkExport } from './check-export.js';
+import { ErasedUsers } from './erased-users.js';
 import { KnownChats } from './known-chats.js';
 import type { RowOf } from './map-export.js';
 import { type Mapping, startMapping } from './mapped-batches.js';
@@ -108,6 +110,7 @@ async function run(
   const chats = new ChatWriter(
     db,
     known,
+    await ErasedUsers.load(db, target.kind),
     new OneOpenChatPerUser(openByUser),
     report,
     basename(files.chats.path),
@@ -139,6 +142,7 @@ async function run(
   );
   await messages.flush();
   await messages.rejectDuplicates();
+  await messages.rejectTakenIds();
 
   const skippedMessages = await dropAlreadyStored(db);
   const imported = await appendStaged(target, (done, total) => {
@@ -170,11 +174,15 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
   // Mapped from the start: the worker reads the messages while the chats are written.
   const messagesMapping = startMapping(files.messages, 'messages');
   try {
+    const progress = options.progress ?? silentProgress;
     const report = await Report.open(options.rejectsFile);
     try {
       const target = await openImportDatabase(options.database, { claimFirst: true });
       try {
-        const progress = options.progress ?? silentProgress;
+        // Once no server can be running beside it, before anything is written: a file the
+        // import cannot read to its end is refused whole.
+        await checkExport(files.chats, progress);
+        await checkExport(files.messages, progress);
         const counts = await run(target, files, messagesMapping, report, progress);
         // What was written is searchable when the import ends (SQLite indexes after the
         // insert: store/search.ts; PostgreSQL's trigger already did).

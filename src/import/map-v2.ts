@@ -14,6 +14,7 @@ import {
   SENDER_TYPES,
 } from '../schemas/vocabulary.js';
 import type { ChatsTable, MessagesTable } from '../store/schema.js';
+import { assignmentOf } from './assignment.js';
 import {
   booleanField,
   contentField,
@@ -24,9 +25,10 @@ import {
   maskedField,
   nameField,
   optionalDateField,
-  optionalIdField,
   optionalNameField,
+  optionalPersonIdField,
   optionalStringField,
+  personIdField,
 } from './document-fields.js';
 import { objectIdTime } from './ejson.js';
 import { type FieldChange, FieldProblem } from './field-problem.js';
@@ -54,16 +56,24 @@ function createdAtOf(doc: Document, id: string): string {
 /** `changes` gets what was taken changed (a name cut to its limit). */
 export function mapChat(doc: Document, id: string, changes: FieldChange[]): ChatRow {
   const createdAt = createdAtOf(doc, id);
+  const userId = personIdField(doc, 'userId', changes);
+  const userName = nameField(doc, 'userName', changes, '');
+  const assignment = assignmentOf(
+    {
+      status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
+      assignedAdminId: optionalPersonIdField(doc, 'assignedAdminId', changes),
+      assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
+      isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
+      lockedByAdminId: optionalPersonIdField(doc, 'lockedByAdminId', changes),
+      lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
+    },
+    changes,
+  );
   return {
     id,
-    userId: idField(doc, 'userId'),
-    userName: nameField(doc, 'userName', changes, ''),
-    status: enumField(doc, 'status', CHAT_STATUSES, 'waiting', 'invalid-status'),
-    assignedAdminId: optionalIdField(doc, 'assignedAdminId'),
-    assignedAdminName: optionalNameField(doc, 'assignedAdminName', changes),
-    isLocked: booleanField(doc, 'isLocked', false) ? 1 : 0,
-    lockedByAdminId: optionalIdField(doc, 'lockedByAdminId'),
-    lockedByAdminName: optionalNameField(doc, 'lockedByAdminName', changes),
+    userId,
+    userName,
+    ...assignment,
     // As the server has them before a first message; recomputed from the messages.
     lastMessage: '',
     lastMessageAt: createdAt,
@@ -101,8 +111,8 @@ export function mapMessage(
   const fileUrl = fileUrlOf(doc, changes);
   return {
     id,
-    chatId: idField(doc, 'chatId'),
-    senderId: idField(doc, 'senderId'),
+    chatId: idField(doc, 'chatId', changes),
+    senderId: personIdField(doc, 'senderId', changes),
     senderType: enumField(doc, 'senderType', SENDER_TYPES, undefined, 'invalid-sender-type'),
     senderName: nameField(doc, 'senderName', changes, ''),
     content: content.text,

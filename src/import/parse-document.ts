@@ -48,8 +48,8 @@ export function mapRecord<T>(
   const doc = parsed as Document;
   let id: string | null = null;
   try {
-    id = idField(doc, '_id');
     const fieldChanges: FieldChange[] = [];
+    id = idField(doc, '_id', fieldChanges);
     const row = map(doc, id, fieldChanges);
     const { line, document } = record;
     const changes = fieldChanges.map((c) => ({ line, document, id, ...c }));

@@ -16,6 +16,8 @@ export type RejectReason =
   | 'invalid-json'
   | 'not-an-object'
   | 'duplicate-id'
+  | 'id-taken'
+  | 'user-erased'
   | 'chat-missing'
   | 'chat-rejected';
 

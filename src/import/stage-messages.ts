@@ -4,7 +4,8 @@
  * seq depends on all of its chat's messages, which may be anywhere in a file of any size, so
  * they are ordered by the database afterwards (append-staged.ts) rather than in memory.
  * Rejected here: messages whose chat is missing or was rejected, and — once all are staged —
- * every later copy of an _id that appears more than once in the export.
+ * every later copy of an _id that appears more than once in the export, and every _id stored
+ * already as another chat's message.
  *
  * The table has no key while it is loaded: a primary key on ids arriving in no particular
  * order cost 6.5–7 µs of CPU per row on SQLite against 2.1–2.3 µs without (300,000 rows);
@@ -161,6 +162,43 @@ export class MessageStager {
       .where('document', 'in', (eb) => eb.selectFrom(DUPLICATES_TABLE).select('document'))
       .execute();
     await db.schema.dropTable(DUPLICATES_TABLE).execute();
+  }
+
+  /**
+   * After rejectDuplicates: reports and drops every staged message whose _id is stored as a
+   * message of another chat. An earlier run stored the same message in the same chat (a
+   * message never moves), so this is another deployment's or a hand-made id; skipped as
+   * stored, it would be counted as imported and be in no history.
+   */
+  async rejectTakenIds(): Promise<void> {
+    const { db } = this.target;
+    const taken = () =>
+      db
+        .selectFrom(`${STAGING_TABLE} as s`)
+        .innerJoin('messages as m', 'm.id', 's.id')
+        .whereRef('m.chatId', '<>', 's.chatId');
+    for (let after = 0; ; ) {
+      const rows = await taken()
+        .select(['s.id', 's.line', 's.document'])
+        .where('s.document', '>', after)
+        .orderBy('s.document')
+        .limit(DUPLICATES_PER_PAGE)
+        .execute();
+      for (const row of rows) {
+        await this.reject(row, {
+          id: row.id,
+          reason: 'id-taken',
+          detail: '_id: a message of another chat is stored with this id',
+        });
+      }
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      after = last.document;
+    }
+    await db
+      .deleteFrom(STAGING_TABLE)
+      .where('document', 'in', taken().select('s.document'))
+      .execute();
   }
 
   private reject(

@@ -1,9 +1,11 @@
 /**
  * Chats into the database in batched transactions: rejects reported, ids already stored
- * skipped (a chat is never overwritten), and the one-open-chat rule applied — which may close
+ * skipped (a chat is never overwritten) or, stored for another user, rejected; an erased
+ * user's chats rejected, and the one-open-chat rule applied — which may close
  * a chat written in an earlier batch, done in the next batch's transaction before its inserts.
  */
 import type { Kysely } from 'kysely';
+import type { ErasedUsers } from './erased-users.js';
 import type { KnownChats } from './known-chats.js';
 import type { ChatRow } from './map-v2.js';
 import type { OneOpenChatPerUser } from './one-open-chat.js';
@@ -27,6 +29,7 @@ export class ChatWriter {
   constructor(
     private readonly db: Kysely<ImportTables>,
     private readonly known: KnownChats,
+    private readonly erased: ErasedUsers,
     private readonly openChats: OneOpenChatPerUser,
     private readonly report: Report,
     private readonly file: string,
@@ -42,8 +45,30 @@ export class ChatWriter {
       });
       return;
     }
-    if (this.known.inDatabase(row.id)) {
+    if (this.erased.has(row.userId)) {
+      this.known.addRefused(row.id);
+      await this.note(position, {
+        outcome: 'rejected',
+        id: row.id,
+        reason: 'user-erased',
+        detail: 'userId: the user was erased on the desk; their data is not imported again',
+      });
+      return;
+    }
+    const storedUser = this.known.storedUserOf(row.id);
+    if (storedUser === row.userId) {
       this.counts.skipped++;
+      return;
+    }
+    if (storedUser !== undefined) {
+      // Not a re-run (a chat's user never changes): another deployment's or a hand-made id.
+      this.known.addRefused(row.id);
+      await this.note(position, {
+        outcome: 'rejected',
+        id: row.id,
+        reason: 'id-taken',
+        detail: '_id: a chat of another user is stored with this id',
+      });
       return;
     }
     if (row.status !== 'closed') await this.applyOneOpenChat(row, position);

@@ -401,16 +401,45 @@ export class KyselyStore implements Store {
       q: UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
     ) => UpdateQueryBuilder<Database, 'chats', 'chats', UpdateResult>,
     audit?: ChatAudit,
+    /** What else the change does, in its transaction, once it happened. */
+    also?: (db: Kysely<Database>) => Promise<void>,
   ): Promise<Chat | undefined> {
     return this.guard(async () => {
       const key = audit && (await this.auditKey());
-      const row = await this.audited(audit, key, now(), (db) =>
-        change(db.updateTable('chats').where('id', '=', chatId))
+      const update = async (db: Kysely<Database>) => {
+        const row = await change(db.updateTable('chats').where('id', '=', chatId))
           .returningAll()
-          .executeTakeFirst(),
+          .executeTakeFirst();
+        if (row && also) await also(db);
+        return row;
+      };
+      const row = await this.audited(
+        audit,
+        key,
+        now(),
+        also && audit === undefined
+          ? (db) => db.transaction().execute((trx) => update(trx))
+          : update,
       );
       return this.cache.record(chatId, row && toChat(row));
     });
+  }
+
+  /**
+   * The chat's routed assignment is over (a transfer gave it away, an unlock put it back in
+   * the queue): ROUTING_REPLY_TIMEOUT no longer applies, also when the same admin takes it
+   * again by hand or has it transferred back, which the sweep could not tell from the
+   * routed assignment itself.
+   */
+  private settleRouted(chatId: string) {
+    return async (db: Kysely<Database>): Promise<void> => {
+      await db
+        .updateTable('routed_chats')
+        .set({ adminId: null })
+        .where('chatId', '=', chatId)
+        .where('adminId', 'is not', null)
+        .execute();
+    };
   }
 
   private auditKey(): Promise<string> {
@@ -535,6 +564,7 @@ export class KyselyStore implements Store {
           }))
           .where((eb) => heldBy.where(eb, fromAdminId)),
       audit,
+      this.settleRouted(chatId),
     );
   }
 
@@ -543,6 +573,7 @@ export class KyselyStore implements Store {
       chatId,
       (q) => q.set(backInQueue(now())).where((eb) => heldBy.where(eb, holder)),
       audit,
+      this.settleRouted(chatId),
     );
   }
 

@@ -243,8 +243,10 @@ export interface Requeued {
  * ROUTING_REPLY_TIMEOUT: automatic assignments made at or before `cutoff` whose admin
  * still holds the chat (active; locked by nobody, or by that admin) and has written
  * nothing in it since go back to the queue, unlocked, each in a transaction of its own. The release restates that in its WHERE
- * (an answer or a transfer committed a moment ago wins); every assignment looked at is
- * settled, requeued or not, so the sweep never reads it again.
+ * (an answer or a transfer committed a moment ago wins, also one committed while the
+ * release waited for the chat's row: the chat's admin message count must be as read just
+ * before); every assignment looked at is settled, requeued or not, so the sweep never
+ * reads it again.
  */
 export async function requeueUnanswered(
   db: Kysely<Database>,
@@ -266,10 +268,19 @@ export async function requeueUnanswered(
     const adminId = r.adminId;
     if (adminId === null) continue;
     const released = await db.transaction().execute(async (trx) => {
+      // The chat's count of admin messages before the release: an answer committed while
+      // the release waits for the chat's row is seen in the row (PostgreSQL re-reads it),
+      // not by the NOT EXISTS below, which reads as of the statement's start.
+      const counted = await trx
+        .selectFrom('chats')
+        .select('adminMessages')
+        .where('id', '=', r.chatId)
+        .executeTakeFirst();
       const chat = await trx
         .updateTable('chats')
         .set(backInQueue(at))
         .where('id', '=', r.chatId)
+        .where('adminMessages', '=', counted?.adminMessages ?? -1)
         .where('status', '=', 'active')
         .where('assignedAdminId', '=', adminId)
         // Its own admin's lock says who holds the chat, not that the user was answered;

@@ -182,7 +182,9 @@ describe('a chat document', () => {
             userId: 'u1',
             userName: 'Ann',
             status: 'active',
+            assignedAdminId: 'a1',
             isLocked: true,
+            lockedByAdminId: 'a1',
             userOnline: true,
             unreadCount: 5,
             lastMessage: 'old',
@@ -209,12 +211,217 @@ describe('a chat document', () => {
     });
   });
 
+  const assignment = (fields: object) => {
+    const mapped = mapRecord(
+      record(JSON.stringify({ _id: 'c', createdAt: AT, userId: 'u', ...fields }), 4, 2),
+      mapChat,
+    );
+    if (!mapped.ok) throw new Error('rejected');
+    const { status, assignedAdminId, isLocked, lockedByAdminId } = mapped.row;
+    return {
+      row: { status, assignedAdminId, isLocked, lockedByAdminId },
+      changes: mapped.changes.map((c) => c.reason),
+    };
+  };
+
+  it.each([
+    [
+      'active, assigned to nobody: waits in the queue',
+      { status: 'active' },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'locked by nobody: unlocked',
+      { status: 'active', assignedAdminId: 'a1', isLocked: true },
+      { status: 'active', assignedAdminId: 'a1', isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'active, locked by nobody, assigned to nobody: waits, unlocked',
+      { status: 'active', isLocked: true },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      'waiting with an assignee: waits in the queue, for everyone',
+      { status: 'waiting', assignedAdminId: 'a1', assignedAdminName: 'A' },
+      { status: 'waiting', assignedAdminId: null, isLocked: 0, lockedByAdminId: null },
+    ],
+    [
+      "active, locked by another admin than its assignee: the assignee's lock",
+      { status: 'active', assignedAdminId: 'a1', isLocked: true, lockedByAdminId: 'a2' },
+      { status: 'active', assignedAdminId: 'a1', isLocked: 1, lockedByAdminId: 'a1' },
+    ],
+  ])(
+    'an open chat no one could take or see in the queue is imported as the server would hold it: %s',
+    (_, fields, row) => {
+      expect(assignment(fields)).toEqual({ row, changes: ['inconsistent-assignment'] });
+    },
+  );
+
+  it.each([
+    [{ status: 'waiting' }],
+    [{ status: 'waiting', isLocked: true, lockedByAdminId: 'a1' }],
+    [{ status: 'active', assignedAdminId: 'a1' }],
+    [{ status: 'active', assignedAdminId: 'a1', isLocked: true, lockedByAdminId: 'a1' }],
+    [{ status: 'closed', isLocked: true }],
+    [{ status: 'closed', assignedAdminId: 'a1' }],
+  ])('keeps an assignment the server itself makes, or a closed chat: %j', (fields) => {
+    expect(assignment(fields).changes).toEqual([]);
+  });
+
   it('refuses an unknown status', () => {
     const mapped = mapRecord(
       record('{"_id":"c","createdAt":"2024-01-15T12:00:00Z","userId":"u","status":"open"}'),
       mapChat,
     );
     expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-status');
+  });
+});
+
+describe("an erased user's pseudonym as a person's id", () => {
+  const SEALED = `erased:${'0a'.repeat(16)}`;
+
+  it.each(['userId', 'assignedAdminId', 'lockedByAdminId'])(
+    "a chat's %s of that form is refused, as live input refuses it (a user so named could never be erased)",
+    (field) => {
+      const mapped = mapRecord(
+        record(
+          JSON.stringify({
+            _id: 'c1',
+            userId: 'u1',
+            status: 'active',
+            assignedAdminId: 'a1',
+            isLocked: true,
+            lockedByAdminId: 'a1',
+            createdAt: AT,
+            [field]: SEALED,
+          }),
+        ),
+        mapChat,
+      );
+      expect(!mapped.ok && mapped.rejection).toMatchObject({
+        reason: 'invalid-id',
+        detail: `${field}: is an erased user's pseudonym, an id no one may have`,
+      });
+    },
+  );
+
+  it("a message's senderId of that form is refused", () => {
+    const mapped = message(
+      JSON.stringify({
+        _id: 'm1',
+        chatId: 'c',
+        senderId: SEALED,
+        senderType: 'user',
+        createdAt: AT,
+      }),
+    );
+    expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-id');
+  });
+});
+
+describe('ids with spaces at their ends', () => {
+  it('are trimmed as live input trims every id (a client could not name them), each reported', () => {
+    const chat = mapRecord(
+      record(
+        JSON.stringify({
+          _id: ' c1 ',
+          userId: 'u1\t',
+          status: 'active',
+          assignedAdminId: ' a1',
+          createdAt: AT,
+        }),
+        4,
+        2,
+      ),
+      mapChat,
+    );
+    expect(chat).toMatchObject({
+      ok: true,
+      row: { id: 'c1', userId: 'u1', assignedAdminId: 'a1' },
+      changes: [
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: '_id: spaces at its ends removed, as live input removes them',
+        },
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: 'userId: spaces at its ends removed, as live input removes them',
+        },
+        {
+          id: 'c1',
+          reason: 'id-trimmed',
+          detail: 'assignedAdminId: spaces at its ends removed, as live input removes them',
+        },
+      ],
+    });
+    const mapped = message(
+      JSON.stringify({
+        _id: 'm1',
+        chatId: ' c1 ',
+        senderId: 's ',
+        senderType: 'user',
+        createdAt: AT,
+      }),
+    );
+    expect(mapped).toMatchObject({ ok: true, row: { chatId: 'c1', senderId: 's' } });
+    expect(mapped.ok && mapped.changes.map((c) => c.reason)).toEqual(['id-trimmed', 'id-trimmed']);
+  });
+});
+
+describe('dates after the import ran', () => {
+  const HOUR = 3_600_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const chat = (extra: object) =>
+    mapRecord(
+      record(JSON.stringify({ _id: 'c1', userId: 'u1', createdAt: AT, ...extra }), 4, 2),
+      mapChat,
+    );
+
+  it.each([
+    ['createdAt', { createdAt: { $date: '9999-12-31T23:59:59.999Z' } }],
+    ['updatedAt', { status: 'closed', updatedAt: { $date: iso(Date.now() + 48 * HOUR) } }],
+  ])(
+    "a chat's %s far in the future is refused (a closed chat so dated would outlive RETENTION_DAYS)",
+    (field, extra) => {
+      const mapped = chat(extra);
+      expect(!mapped.ok && mapped.rejection).toMatchObject({
+        reason: 'invalid-date',
+        detail: expect.stringMatching(new RegExp(`^${field}: is in the future`)),
+      });
+    },
+  );
+
+  it('a chat without createdAt whose ObjectId names a time far in the future is refused', () => {
+    const mapped = mapRecord(
+      record(JSON.stringify({ _id: { $oid: 'f0a4f1c2e4b0a1b2c3d4e5f7' }, userId: 'u1' })),
+      mapChat,
+    );
+    expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-date');
+  });
+
+  it("a message's createdAt or readAt far in the future is refused", () => {
+    const future = { $date: iso(Date.now() + 48 * HOUR) };
+    for (const field of ['createdAt', 'readAt']) {
+      const mapped = message(
+        JSON.stringify({
+          _id: 'm1',
+          chatId: 'c',
+          senderId: 's',
+          senderType: 'user',
+          createdAt: AT,
+          [field]: future,
+        }),
+      );
+      expect(!mapped.ok && mapped.rejection.reason).toBe('invalid-date');
+    }
+  });
+
+  it("a date within a clock's drift of now is taken as written", () => {
+    const soon = iso(Date.now() + HOUR);
+    const mapped = chat({ createdAt: { $date: soon } });
+    expect(mapped.ok && mapped.row.createdAt).toBe(soon);
   });
 });
 

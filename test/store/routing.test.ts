@@ -6,6 +6,7 @@
  * assigns as one chat at a time would. On PostgreSQL, stores racing like nodes (one chat
  * or a few per transaction) never put an admin over maxChats.
  */
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/actor.js';
 import { nextAgent, type RoutingCandidate } from '../../src/routing/rules.js';
@@ -194,6 +195,27 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     }
   });
 
+  it('leaves a chat its admin took back by hand after it left them, unlocked or transferred away and back', async () => {
+    await agent('h-a');
+    await agent('h-b');
+    const [retaken, returned] = [await open('h-u1'), await open('h-u2')];
+    for (let i = 0; i < 2; i++) await assignOne(store, ['h-a'], 5);
+    // Let go, then taken again by hand (not routed): never timed out.
+    await store.releaseChat(retaken._id, 'h-a');
+    await store.takeChat(retaken._id, { id: 'h-a', name: 'A' }, false);
+    await store.transferChat(returned._id, 'h-a', { id: 'h-b', name: 'B' });
+    await store.transferChat(returned._id, 'h-b', { id: 'h-a', name: 'A' });
+    expect(await store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10)).toEqual(
+      [],
+    );
+    for (const c of [retaken, returned]) {
+      expect(await store.getChat(c._id)).toMatchObject({
+        status: 'active',
+        assignedAdminId: 'h-a',
+      });
+    }
+  });
+
   it('gives nothing to an admin no longer connected when the batch commits: their chats go to the next admin, or wait', async () => {
     await agent('c-gone');
     await agent('c-here');
@@ -327,6 +349,48 @@ describe.each(await storeTargets())('routing on $name', (target) => {
         expect(new Set(given)).toEqual(new Set(byAge.slice(0, 14).map((c) => c._id)));
       } finally {
         await Promise.all(nodes.map((n) => n.close()));
+      }
+    });
+
+    it("leaves an assignment whose admin's answer commits while the sweep waits for the chat", async () => {
+      if (db.config.kind !== 'postgres') return;
+      await agent('w-a');
+      const chat = await open('w-u1');
+      await assignOne(store, ['w-a'], 5);
+      // The answer, as the append writes it (the message and the chat row), held uncommitted.
+      const answer = new pg.Client({ connectionString: db.config.url });
+      await answer.connect();
+      try {
+        await answer.query('BEGIN');
+        const at = new Date().toISOString();
+        await answer.query(
+          `INSERT INTO messages (id, "chatId", seq, "senderId", "senderType", "senderName", content,
+             "messageType", "isRead", "createdAt", "updatedAt")
+           VALUES ('w-m1', $1, 1, 'w-a', 'admin', 'A', 'Hello', 'text', 0, $2, $2)`,
+          [chat._id, at],
+        );
+        await answer.query(
+          `UPDATE chats SET "lastSeq" = 1, "adminMessages" = "adminMessages" + 1 WHERE id = $1`,
+          [chat._id],
+        );
+        const sweep = store.requeueUnanswered(new Date(Date.now() + 1000).toISOString(), 10);
+        // The sweep's statement has begun and waits for the chat's row.
+        const waits = async () =>
+          (
+            await answer.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          ).rows[0]?.n > 0;
+        while (!(await waits())) await new Promise((resolve) => setTimeout(resolve, 10));
+        await answer.query('COMMIT');
+        expect(await sweep).toEqual([]);
+        expect(await store.getChat(chat._id)).toMatchObject({
+          status: 'active',
+          assignedAdminId: 'w-a',
+        });
+      } finally {
+        await answer.end();
       }
     });
   }
