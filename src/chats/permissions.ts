@@ -11,6 +11,7 @@ import {
   chatIsOpen,
   heldBy,
   inQueueOf,
+  lockedInQueueBy,
   type QueueViewer,
   writableBy,
 } from './predicates.js';
@@ -63,11 +64,27 @@ export function holderOf(chat: Chat): string | null {
   return assignee !== null && heldBy.holds(chat, assignee) ? assignee : null;
 }
 
-/** The holder of an open chat, or a superadmin: who may transfer or unlock it. */
+/**
+ * The admin an unlock frees the chat from: its holder, or the admin who locks it in the
+ * queue (a waiting chat only they may take: after a v2 import, one who may be gone).
+ */
+export function unlockableFrom(chat: Chat): string | null {
+  const locker = chat.lockedByAdminId;
+  if (locker !== null && lockedInQueueBy.holds(chat, locker)) return locker;
+  return holderOf(chat);
+}
+
+const mayActFor = (actor: Actor, admin: string | null): boolean =>
+  admin !== null && isAdmin(actor) && (isSuperAdmin(actor) || isAdminNamed(actor, admin));
+
+/** The holder of an open chat, or a superadmin: who may transfer it. */
 export function mayHandOver(chat: Chat, actor: Actor): boolean {
-  if (!isAdmin(actor) || !chatIsOpen.holds(chat)) return false;
-  const holder = holderOf(chat);
-  return holder !== null && (isSuperAdmin(actor) || isAdminNamed(actor, holder));
+  return chatIsOpen.holds(chat) && mayActFor(actor, holderOf(chat));
+}
+
+/** The admin it is unlocked from (unlockableFrom), or a superadmin. */
+export function mayUnlock(chat: Chat, actor: Actor): boolean {
+  return chatIsOpen.holds(chat) && mayActFor(actor, unlockableFrom(chat));
 }
 
 /**
@@ -82,14 +99,13 @@ export function chatSeenBy(chat: Chat, actor: Actor): Chat {
 
 export function capabilitiesOf(chat: Chat, actor: Actor): Capabilities {
   const take = mayTake(chat, actor);
-  const handOver = mayHandOver(chat, actor);
   const write = writableBy.holds(chat, actor);
   return {
     view: mayView(chat, actor),
     take,
     lock: take,
-    transfer: handOver,
-    unlock: handOver,
+    transfer: mayHandOver(chat, actor),
+    unlock: mayUnlock(chat, actor),
     close: write,
     write,
   };

@@ -30,6 +30,18 @@ export const heldBy = {
 };
 
 /**
+ * A waiting chat nobody is assigned, locked by `adminId`: the v2 import keeps such a lock.
+ * Only its locker may take it, so an unlock frees it (a superadmin's, when they are gone).
+ */
+export const lockedInQueueBy = {
+  holds: (chat: Chat, adminId: string): boolean =>
+    chat.status === 'waiting' &&
+    chat.assignedAdminId === null &&
+    chat.isLocked &&
+    chat.lockedByAdminId === adminId,
+};
+
+/**
  * Takes part in the chat, open or not: its own user, its assignee (admin or superadmin,
  * whatever the status), or any superadmin. An admin takes part only in chats assigned to
  * them: to write to a waiting chat they take it first.

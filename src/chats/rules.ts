@@ -18,7 +18,7 @@ import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import type { ChatEffect, ReadEffect } from '../store/store.js';
-import { holderOf, mayListAllChats, mayView } from './permissions.js';
+import { holderOf, mayListAllChats, mayView, unlockableFrom } from './permissions.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
@@ -91,11 +91,14 @@ export function assertMayTransfer(
   }
 }
 
-/** The assignee or a superadmin; answers the admin who holds the chat. */
+/**
+ * The assignee (or the admin who locks it in the queue) or a superadmin; answers the admin
+ * it is unlocked from.
+ */
 export function assertMayUnlock(chat: Chat, actor: Actor): string {
   if (!isAdmin(actor)) throw new Forbidden('Only admins may unlock chats');
   assertOpen(chat);
-  const holder = holderOf(chat);
+  const holder = unlockableFrom(chat);
   if (holder === null) {
     throw new AppError('CHAT_NOT_ASSIGNED');
   }

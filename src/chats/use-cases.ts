@@ -217,7 +217,8 @@ export async function unlockChat(
 ): Promise<Outcome<{ chat: Chat }>> {
   const { store, admins } = deps;
   const rule = (c: Chat) => assertMayUnlock(c, actor);
-  const holder = rule(await requireChat(store, input.chatId));
+  const before = await requireChat(store, input.chatId);
+  const holder = rule(before);
   await admins.seen(actor);
   const chat =
     (await store.releaseChat(input.chatId, holder, {
@@ -229,7 +230,8 @@ export async function unlockChat(
     reply: { chat: await withCustomerContext(deps, actor, chat) },
     events: [
       emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat }),
-      ...(await loadChangedEvents(deps, [holder])),
+      // A lock on a waiting chat counted in nobody's load.
+      ...(before.status === 'active' ? await loadChangedEvents(deps, [holder]) : []),
     ],
     accessChanged: chat,
   };

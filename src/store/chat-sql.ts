@@ -48,6 +48,23 @@ export const heldBy = {
     eb.and([eb('status', '=', 'active'), eb('assignedAdminId', '=', adminId)]),
 };
 
+/** A waiting chat nobody is assigned, locked by `adminId`. */
+export const lockedInQueueBy = {
+  where: (eb: Chats, adminId: string): Expression<SqlBool> =>
+    eb.and([
+      eb('status', '=', 'waiting'),
+      eb('assignedAdminId', 'is', null),
+      eb('isLocked', '=', 1),
+      eb('lockedByAdminId', '=', adminId),
+    ]),
+};
+
+/** What an unlock frees a chat from: `adminId` holds it, or locks it in the queue. */
+export const releasableFrom = {
+  where: (eb: Chats, adminId: string): Expression<SqlBool> =>
+    eb.or([heldBy.where(eb, adminId), lockedInQueueBy.where(eb, adminId)]),
+};
+
 /** Its own user, its assignee, or any superadmin. */
 export const partyTo = {
   where: (eb: Chats, actor: Actor): Expression<SqlBool> => {

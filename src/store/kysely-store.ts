@@ -46,6 +46,7 @@ import {
   chatIsOpen,
   heldBy,
   inQueueOf,
+  releasableFrom,
   writableBy,
 } from './chat-sql.js';
 import { adminIsKnown, knownAdminName, knownAdmins, recordAdmin } from './known-admins.js';
@@ -571,7 +572,7 @@ export class KyselyStore implements Store {
   releaseChat(chatId: string, holder: string, audit?: ChatAudit): Promise<Chat | undefined> {
     return this.updateChat(
       chatId,
-      (q) => q.set(backInQueue(now())).where((eb) => heldBy.where(eb, holder)),
+      (q) => q.set(backInQueue(now())).where((eb) => releasableFrom.where(eb, holder)),
       audit,
       this.settleRouted(chatId),
     );

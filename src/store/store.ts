@@ -240,7 +240,10 @@ export interface Store {
     to: AdminRef,
     audit?: ChatAudit,
   ): Promise<Chat | undefined>;
-  /** Unlock + unassign + waiting, if it is still held by `heldBy`. */
+  /**
+   * Unlock + unassign + waiting, if `heldBy` still holds it (heldBy) or still locks it in
+   * the queue (lockedInQueueBy).
+   */
   releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<Chat | undefined>;
   /** Closes the chat if it is open and `closer` may still close it (writableBy). */
   closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined>;

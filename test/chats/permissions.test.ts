@@ -6,9 +6,9 @@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAdmin } from '../../src/auth/actor.js';
-import { capabilitiesOf } from '../../src/chats/permissions.js';
+import { capabilitiesOf, unlockableFrom } from '../../src/chats/permissions.js';
 import type { Chat } from '../../src/schemas/shapes.js';
-import { adminMayTake, heldBy, writableBy } from '../../src/store/chat-sql.js';
+import { adminMayTake, heldBy, releasableFrom, writableBy } from '../../src/store/chat-sql.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
 import { toChat } from '../../src/store/rows.js';
 import type { Database } from '../../src/store/schema.js';
@@ -88,10 +88,15 @@ describe.each(await storeTargets())('capabilitiesOf and the statements on $name'
           isAdmin(actor) &&
           (await selects(chat, (eb) => adminMayTake.where(eb, actor.id)));
         expect({ chat: chat._id, take: may.take }).toEqual({ chat: chat._id, take: takes });
-        // transfer and unlock: the UPDATE requires the chat held by the admin named.
-        if (may.transfer || may.unlock) {
+        // transfer: the UPDATE requires the chat held by the admin named.
+        if (may.transfer) {
           const holder = chat.assignedAdminId ?? '';
           expect(await selects(chat, (eb) => heldBy.where(eb, holder))).toBe(true);
+        }
+        // unlock: held by, or locked in the queue by, the admin it is unlocked from.
+        if (may.unlock) {
+          const from = unlockableFrom(chat) ?? '';
+          expect(await selects(chat, (eb) => releasableFrom.where(eb, from))).toBe(true);
         }
         // close and write: the close and the append carry writableBy.
         const writes = await selects(chat, (eb) => writableBy.where(eb, actor));

@@ -14,6 +14,7 @@ import {
   chatIsOpen,
   heldBy,
   inQueueOf,
+  lockedInQueueBy,
   partyTo,
   type QueueViewer,
   writableBy,
@@ -83,6 +84,11 @@ describe.each(await storeTargets())('chat predicates on $name', (target) => {
   it.each(ADMINS)('"held by this admin" agrees for %s', async (adminId) => {
     const inMemory = ids(chats.filter((c) => heldBy.holds(c, adminId)));
     expect(await selected((eb) => inSql.heldBy.where(eb, adminId))).toEqual(inMemory);
+  });
+
+  it.each(ADMINS)('"locked in the queue by this admin" agrees for %s', async (adminId) => {
+    const inMemory = ids(chats.filter((c) => lockedInQueueBy.holds(c, adminId)));
+    expect(await selected((eb) => inSql.lockedInQueueBy.where(eb, adminId))).toEqual(inMemory);
   });
 
   it.each(viewers)('"this admin sees this chat in the queue" agrees for %o', async (viewer) => {
