@@ -178,7 +178,7 @@ export const ERRORS = {
     status: 409,
     message: "This user's data is being erased",
     meaning:
-      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket), or a user's upload (`POST /api/attachments`, refused before its file is read, or as its record would be stored: its bytes are deleted), while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node, or an upload whose file was on its way when such an erasure ended: nothing was stored. Once the erasure ends (their sockets are disconnected then), a new chat can be opened and files uploaded. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
+      "A chat opened for a user (`POST /api/chats`, or a user's send without `chatId`, REST or socket), or a user's upload (`POST /api/attachments`, refused before its file is read, or as its record would be stored: its bytes are deleted), while a superadmin's `DELETE /api/users/:userId` of that user runs, on any node, or an upload whose file was on its way when such an erasure ended: nothing was stored. Also a second `DELETE /api/users/:userId` of a user while the first still runs: the first is not done yet (ask again: once it has ended the answer is `alreadyErased`). Once the erasure ends (their sockets are disconnected then), a new chat can be opened, files uploaded, and a DELETE answered. A hold its node left by dying stops refusing after `erasureHoldStaleMs`.",
   },
   PRECONDITION_FAILED: {
     status: 412,
@@ -390,6 +390,13 @@ export const userNotFound = (userId: string): NotFound =>
 export const erasureInProgress = (userId: string): Conflict =>
   new Conflict(
     `User ${userId} is being erased: no chat is opened and no file stored for them until the erasure ends`,
+    'ERASURE_IN_PROGRESS',
+  );
+
+/** A DELETE of a user another erasure of them is still running (on any node). */
+export const erasureRunning = (userId: string): Conflict =>
+  new Conflict(
+    `User ${userId} is already being erased by another request: ask again once it has ended`,
     'ERASURE_IN_PROGRESS',
   );
 

@@ -22,8 +22,10 @@
  * be written, and its bytes deleted (attachments/upload.ts). A socket the disconnect has
  * not reached when the hold ends is then a returning user: what it stores is new.
  *
- * A second DELETE finds nothing of the user's own id, but chats of the pseudonym or the
- * `user.erased` entry naming it: 200, `alreadyErased`. A user with no chat is erased as well when something
+ * A DELETE while another erasure of the user runs is refused as its hold is written
+ * (ERASURE_IN_PROGRESS): it would find the first's work stored, and answer it done before
+ * the first had disconnected the user. A second DELETE after it finds nothing of the user's
+ * own id, but chats of the pseudonym or the `user.erased` entry naming it: 200, `alreadyErased`. A user with no chat is erased as well when something
  * still names them: uploads no message used, or audit entries of what they did in chats
  * retention deleted (steps 2 and 4).
  */

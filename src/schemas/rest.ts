@@ -315,11 +315,11 @@ export const REST_ROUTES = {
     tag: 'users',
     summary: "Erase a user's data (keeps counts and the audit log)",
     description:
-      "Superadmins only. Closes the user's open chat, overwrites every message text and note of their chats and the user's name with `[erased]`, drops their customer context and rating comments (scores stay), deletes their attachments (bytes and records) and pending webhook deliveries, replaces their id on chats, messages and audit entries by its pseudonym (the audit chains still verify), writes `user.erased` and disconnects their sockets. Seqs and counts stay. From its start until their sockets are disconnected, no chat is opened for the user and no upload of theirs stored, on any node (`409 ERASURE_IN_PROGRESS`). A repeated erasure answers `200` with `alreadyErased: true`, whether the user had chats or not; an id nothing stored names `404 USER_NOT_FOUND`.",
+      "Superadmins only. Closes the user's open chat, overwrites every message text and note of their chats and the user's name with `[erased]`, drops their customer context and rating comments (scores stay), deletes their attachments (bytes and records) and pending webhook deliveries, replaces their id on chats, messages and audit entries by its pseudonym (the audit chains still verify), writes `user.erased` and disconnects their sockets. Seqs and counts stay. From its start until their sockets are disconnected, no chat is opened for the user and no upload of theirs stored, on any node (`409 ERASURE_IN_PROGRESS`). A repeated erasure answers `200` with `alreadyErased: true`, whether the user had chats or not; one sent while another erasure of the user still runs, on any node: `409 ERASURE_IN_PROGRESS`; an id nothing stored names `404 USER_NOT_FOUND`.",
     params: UserIdParams,
     querystring: AdminsQuery,
     reply: UserErasureReply,
-    also: [404, ...BODY],
+    also: [404, 409, ...BODY],
   },
   'PUT /api/agents/:adminId': {
     tag: 'agents',

@@ -30,7 +30,7 @@ import {
   pseudonym,
   sealingOf,
 } from '../audit/chain.js';
-import { erasedDuringUpload, erasureInProgress } from '../errors.js';
+import { erasedDuringUpload, erasureInProgress, erasureRunning } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 /** What a person's erased texts and names read afterwards (a fixed marker; seq and counts stay). */
@@ -208,7 +208,11 @@ export async function refuseUploadOfErased(
 }
 
 /** The hold's one question (one indexed read): refuses while a fresh hold names the user. */
-async function refuseIfHeld(db: Kysely<Database>, userId: string): Promise<void> {
+async function refuseIfHeld(
+  db: Kysely<Database>,
+  userId: string,
+  refusal: (userId: string) => Error = erasureInProgress,
+): Promise<void> {
   const held = await db
     .selectFrom('erasure_holds')
     .select('id')
@@ -216,7 +220,7 @@ async function refuseIfHeld(db: Kysely<Database>, userId: string): Promise<void>
     .where('heldAt', '>', staleBefore())
     .limit(1)
     .executeTakeFirst();
-  if (held !== undefined) throw erasureInProgress(userId);
+  if (held !== undefined) throw refusal(userId);
 }
 
 type Guard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -489,8 +493,11 @@ export function kyselyPrivacyRecords(
     holdErasure: (userId) =>
       guard(() =>
         db.transaction().execute(async (trx) => {
-          // Exclusive: waits for the openings that read "no hold" to commit (see the top).
+          // Exclusive: waits for the openings that read "no hold" to commit (see the top),
+          // and for another erasure's hold: a second DELETE is refused while the first runs
+          // (it would answer alreadyErased before the first had disconnected the user).
           await lockAgainstErasure(trx, kind, userId, 'exclusive');
+          await refuseIfHeld(trx, userId, erasureRunning);
           const id = newId();
           await trx
             .insertInto('erasure_holds')

@@ -136,6 +136,33 @@ describe.each(await storeTargets())('erasure against live traffic on $name', (ta
     expect((held.body.chats as Chat[]).filter((c) => c.userId === userId)).toEqual([]);
   });
 
+  it('a second DELETE while the first has not finished is refused with 409 ERASURE_IN_PROGRESS; once it has, it answers alreadyErased', async () => {
+    const server = world.server();
+    const user = await world.user();
+    const first = await user.client.emitAck('send-message', { content: 'erase me twice' });
+    expect(first).toMatchObject({ success: true });
+    const seen: unknown[] = [];
+    const restore = afterLastStep(server, async () => {
+      restore(); // only the first DELETE pauses here
+      // The first has stored its last step, not yet disconnected the user nor ended its hold.
+      const second = await erase(server, user.id);
+      seen.push({ connected: user.client.socket.connected, status: second.status, ...second.body });
+    });
+    try {
+      const res = await erase(server, user.id);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(succeeded(res)).toMatchObject({ alreadyErased: false, chats: 1 });
+    } finally {
+      restore();
+    }
+    expect(seen).toMatchObject([
+      { connected: true, status: 409, success: false, code: 'ERASURE_IN_PROGRESS' },
+    ]);
+    const after = await erase(server, user.id);
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+    expect(succeeded(after)).toMatchObject({ alreadyErased: true, chats: 0, messages: 0 });
+  });
+
   it('a chat the user opens after the last step began and before their sockets go is refused, and after the erasure they may open one again', async () => {
     const server = world.server();
     const user = await world.user();
