@@ -13,6 +13,7 @@ import {
   sql,
 } from 'kysely';
 import { exportedUserId } from './audit-log.js';
+import { dropInvisibleLabels } from './invisible-labels.js';
 import { fillEpochTimes, REPORT_EPOCH_MS, recomputeReportFacts } from './reports.js';
 import {
   SEARCH_APOSTROPHES,
@@ -929,6 +930,11 @@ const wordKeysFullFold: Migration = {
   up: refoldWordKeys,
 };
 
+/** Labels stored before the visible-character rule dropped (store/invisible-labels.ts). */
+const invisibleLabels: Migration = {
+  up: dropInvisibleLabels,
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -960,6 +966,7 @@ const migrations: Record<string, Migration> = {
   '0032_erasure_holds': erasureHolds,
   '0033_chats_with_context': chatsWithContext,
   '0034_word_keys_full_fold': wordKeysFullFold,
+  '0035_invisible_labels': invisibleLabels,
 };
 
 /**
