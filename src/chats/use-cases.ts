@@ -157,9 +157,9 @@ export async function takeChat(
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
     );
   }
-  // The taker's load, and the previous holder's (a superadmin may take a held chat).
+  // The taker's load: a chat is taken only from nobody, or from its taker while waiting.
   if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
-    events.push(...(await loadChangedEvents(deps, [admin.id, before.assignedAdminId])));
+    events.push(...(await loadChangedEvents(deps, [admin.id])));
   }
   return {
     reply: { chat: await withCustomerContext(deps, actor, chat) },
