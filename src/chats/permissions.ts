@@ -56,8 +56,9 @@ export function mayTake(chat: Chat, actor: Actor): boolean {
 
 /**
  * The admin who holds the chat in the sense the store's conditional updates check
- * (heldBy: assigned and active); null when nobody does. A chat imported from v2 as
- * waiting with an assignee is held by nobody: it must be taken, not unlocked.
+ * (heldBy: assigned and active); null when nobody does. A waiting chat with an assignee
+ * (imported from v2 before the import cleared such assignees) is held by nobody: it must
+ * be taken, not unlocked.
  */
 export function holderOf(chat: Chat): string | null {
   const assignee = chat.assignedAdminId;

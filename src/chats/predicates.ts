@@ -23,7 +23,10 @@ export const adminMayTake = {
     (!chat.isLocked || chat.lockedByAdminId === adminId),
 };
 
-/** An active chat assigned to `adminId`: what transfer and unlock act on. */
+/**
+ * An active chat assigned to `adminId`: what transfer acts on, and unlock (which also frees
+ * a chat lockedInQueueBy its locker).
+ */
 export const heldBy = {
   holds: (chat: Chat, adminId: string): boolean =>
     chat.status === 'active' && chat.assignedAdminId === adminId,

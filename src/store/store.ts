@@ -370,8 +370,9 @@ export interface Store {
   search(query: SearchQuery): Promise<SearchPage>;
   /**
    * Makes up to `max` appended messages searchable (SQLite: one batch transaction after
-   * the append, search.ts indexPendingMessages; PostgreSQL: done in the append, 0); how
-   * many it indexed. Each node's search indexer (search/indexer.ts) calls it.
+   * the append, search.ts indexPendingMessages; PostgreSQL: done in the append, 0, its
+   * index's pending list merged here: postgres-search-list.ts); how many it indexed. Each
+   * node's search indexer (search/indexer.ts) calls it.
    */
   indexSearch(max: number): Promise<number>;
   /**
