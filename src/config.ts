@@ -135,13 +135,17 @@ const ENCODE_THE_PASSWORD =
 /**
  * A password with `#`, `/` or `?` that still parses: digits before that character read as a
  * port (the user became the host), or an `@` in the password before it made the host of
- * the password's rest; either way the real `@` and host are left after it. A database name
- * never holds one unencoded; a query holds one only in a parameter's value, which pg takes
- * as written (`?user=chat&password=p@ss`), and only where the URL names its database (a
- * URL without one has the password's rest as its query).
+ * the password's rest; either way the real `@` and host are left after it. In the path, an
+ * `@` followed by a host and a port or a database (`/w:rd@db:5432/chat`) is that; one
+ * without (`/sales@eu`) is a database's name, which pg cannot read percent-encoded. A query
+ * holds one only in a parameter's value, which pg takes as written
+ * (`?user=chat&password=p@ss`), and only where the URL names its database (a URL without one
+ * has the password's rest as its query).
  */
 function leftAnAtAfterHost(url: URL): boolean {
-  if (url.pathname.includes('@') || url.hash.includes('@')) return true;
+  const inPath = url.pathname.lastIndexOf('@');
+  if (inPath !== -1 && /[/:]/.test(url.pathname.slice(inPath + 1))) return true;
+  if (url.hash.includes('@')) return true;
   const at = url.search.indexOf('@');
   if (at === -1) return false;
   if (url.pathname.length <= 1) return true;

@@ -176,9 +176,13 @@ describe('configuration', () => {
     'postgres://chat:p%2FsEcret@db.example:5432/chat',
     'postgres://chat@db.example:5432/chat?application_name=desk@eu',
     'postgres://chat@db.example:5432/ch%40t',
-  ])("takes DATABASE_URL=%s, whose @ are the authority's own or encoded", (url) => {
-    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
-  });
+    'postgres://chat:sEcret@db.example:5432/sales@eu',
+  ])(
+    "takes DATABASE_URL=%s, whose @ are the authority's own, encoded, or a database name's",
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+    },
+  );
 
   it('MONGODB_URI is ignored when DATABASE_URL is set', () => {
     expect(

@@ -7,7 +7,7 @@
  * chats are read page by page, by id; only those holding such a label are written.
  */
 import { type Kysely, sql } from 'kysely';
-import { hasVisibleCharacter, sameWordKey } from '../schemas/text-rules.js';
+import { distinctLabels, hasVisibleCharacter, sameWordKey } from '../schemas/text-rules.js';
 import { labelsOf } from './rows.js';
 
 const CHATS_PER_PAGE = 500;
@@ -20,7 +20,8 @@ export async function dropInvisibleLabels(db: Kysely<unknown>): Promise<void> {
       ORDER BY id LIMIT ${CHATS_PER_PAGE}`.execute(db);
     for (const chat of rows) {
       const labels = labelsOf(chat.labels);
-      const kept = labels.filter(hasVisibleCharacter);
+      // Once each, as a label write keeps them: chat_labels holds one row per key.
+      const kept = distinctLabels(labels.filter(hasVisibleCharacter));
       if (kept.length === labels.length) continue;
       // As setChatLabels writes a set: the row's array and one chat_labels row per label.
       await sql`UPDATE chats SET labels = ${JSON.stringify(kept)} WHERE id = ${chat.id}`.execute(

@@ -49,8 +49,9 @@ describe.each(await storeTargets())('migration 0035 on $name', (target) => {
 
     const raw = rawDatabase(db.config);
     try {
-      // As a label write before the rule stored it: in the row's array and in chat_labels.
-      const labels = [INVISIBLE, 'vip'];
+      // As a label write before the rule stored it: in the row's array and in chat_labels;
+      // the array also holds a label twice by case, which only its first spelling keeps.
+      const labels = [INVISIBLE, 'vip', 'VIP'];
       await sql`UPDATE chats SET labels = ${JSON.stringify(labels)} WHERE id = ${chat._id}`.execute(
         raw,
       );
