@@ -99,7 +99,7 @@ function useConnectionWithCode(client: ChatClient) {
       if ((code === 'MISSING_TOKEN' || code === 'INVALID_TOKEN') && !told.has(code)) {
         told.add(code);
         console.error(
-          `fastorika-chat: ${code === 'MISSING_TOKEN' ? 'the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token' : `the chat server refused the token this page gave: ${why}`}`,
+          `fastorika-chat: ${code === 'MISSING_TOKEN' ? 'the chat server signs users in with tokens (AUTH_MODE=jwt) and this page gave the widget none: set its data-token' : `the chat server refused the token this page gave: ${why ?? code}`}`,
         );
       }
       setState((prev) => ({
