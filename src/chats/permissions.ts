@@ -75,7 +75,8 @@ export function unlockableFrom(chat: Chat): string | null {
   return holderOf(chat);
 }
 
-const mayActFor = (actor: Actor, admin: string | null): boolean =>
+/** That admin, or a superadmin: who may hand over or unlock what `admin` holds. */
+export const mayActFor = (actor: Actor, admin: string | null): boolean =>
   admin !== null && isAdmin(actor) && (isSuperAdmin(actor) || isAdminNamed(actor, admin));
 
 /** The holder of an open chat, or a superadmin: who may transfer it. */

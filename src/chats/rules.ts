@@ -18,7 +18,7 @@ import type { Chat } from '../schemas/shapes.js';
 import { previewOf, unreadIncrementOf } from '../schemas/text-rules.js';
 import type { MessageType, ReaderType, SenderType } from '../schemas/vocabulary.js';
 import type { ChatEffect, ReadEffect } from '../store/store.js';
-import { holderOf, mayListAllChats, mayView, unlockableFrom } from './permissions.js';
+import { holderOf, mayActFor, mayListAllChats, mayView, unlockableFrom } from './permissions.js';
 import { adminMayTake, chatIsOpen, heldBy, partyTo } from './predicates.js';
 
 export function assertMayView(chat: Chat, actor: Actor): void {
@@ -80,7 +80,7 @@ export function assertMayTransfer(
   if (holder === null) {
     throw new Conflict('Chat is not assigned to anyone; assign it instead', 'CHAT_NOT_ASSIGNED');
   }
-  if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
+  if (!mayActFor(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may transfer this chat');
   }
   if (!heldBy.holds(chat, fromAdminId)) {
@@ -102,7 +102,7 @@ export function assertMayUnlock(chat: Chat, actor: Actor): string {
   if (holder === null) {
     throw new AppError('CHAT_NOT_ASSIGNED');
   }
-  if (!isSuperAdmin(actor) && !isAdminNamed(actor, holder)) {
+  if (!mayActFor(actor, holder)) {
     throw new Forbidden('Only the assigned admin or a superadmin may unlock this chat');
   }
   return holder;
