@@ -138,25 +138,17 @@ export class MessageStager {
       .on(DUPLICATES_TABLE)
       .column('document')
       .execute();
-    for (let after = 0; ; ) {
-      const copies = await db
-        .selectFrom(DUPLICATES_TABLE)
-        .select(['id', 'line', 'document'])
-        .where('document', '>', after)
-        .orderBy('document')
-        .limit(DUPLICATES_PER_PAGE)
-        .execute();
-      for (const copy of copies) {
-        await this.reject(copy, {
-          id: copy.id,
-          reason: 'duplicate-id',
-          detail: '_id: appears earlier in this export',
-        });
-      }
-      const last = copies.at(-1);
-      if (last === undefined) break;
-      after = last.document;
-    }
+    await this.rejectPaged(
+      (after) =>
+        db
+          .selectFrom(DUPLICATES_TABLE)
+          .select(['id', 'line', 'document'])
+          .where('document', '>', after)
+          .orderBy('document')
+          .limit(DUPLICATES_PER_PAGE)
+          .execute(),
+      { reason: 'duplicate-id', detail: '_id: appears earlier in this export' },
+    );
     await db
       .deleteFrom(STAGING_TABLE)
       .where('document', 'in', (eb) => eb.selectFrom(DUPLICATES_TABLE).select('document'))
@@ -177,28 +169,34 @@ export class MessageStager {
         .selectFrom(`${STAGING_TABLE} as s`)
         .innerJoin('messages as m', 'm.id', 's.id')
         .whereRef('m.chatId', '<>', 's.chatId');
-    for (let after = 0; ; ) {
-      const rows = await taken()
-        .select(['s.id', 's.line', 's.document'])
-        .where('s.document', '>', after)
-        .orderBy('s.document')
-        .limit(DUPLICATES_PER_PAGE)
-        .execute();
-      for (const row of rows) {
-        await this.reject(row, {
-          id: row.id,
-          reason: 'id-taken',
-          detail: '_id: a message of another chat is stored with this id',
-        });
-      }
-      const last = rows.at(-1);
-      if (last === undefined) break;
-      after = last.document;
-    }
+    await this.rejectPaged(
+      (after) =>
+        taken()
+          .select(['s.id', 's.line', 's.document'])
+          .where('s.document', '>', after)
+          .orderBy('s.document')
+          .limit(DUPLICATES_PER_PAGE)
+          .execute(),
+      { reason: 'id-taken', detail: '_id: a message of another chat is stored with this id' },
+    );
     await db
       .deleteFrom(STAGING_TABLE)
       .where('document', 'in', taken().select('s.document'))
       .execute();
+  }
+
+  /** Reports every row the pages hold, page after page in document order, as `entry` says. */
+  private async rejectPaged(
+    pageAfter: (document: number) => Promise<(Position & { id: string })[]>,
+    entry: Pick<ReportEntry, 'detail'> & { reason: ReportEntry['reason'] },
+  ): Promise<void> {
+    for (let after = 0; ; ) {
+      const rows = await pageAfter(after);
+      for (const row of rows) await this.reject(row, { id: row.id, ...entry });
+      const last = rows.at(-1);
+      if (last === undefined) return;
+      after = last.document;
+    }
   }
 
   private reject(
