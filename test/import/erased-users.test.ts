@@ -3,14 +3,14 @@
  * the v2 import: their chats in the export, stored or not, are refused with their messages,
  * so no text, name or id of theirs is stored again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { importLines } from './export-files.js';
 
 const at = (minute: number) => ({ $date: new Date(Date.UTC(2024, 0, 1, 0, minute)).toISOString() });
 const chat = (id: string, userId: string, status = 'waiting') =>
@@ -22,15 +22,8 @@ describe.each(await storeTargets())('v2 import after an erasure on $name', (targ
   let db: TestDatabase;
   let dir: string;
 
-  const importFiles = (name: string, chats: string[], messages: string[]) => {
-    writeFileSync(join(dir, `${name}-chats.json`), `${chats.join('\n')}\n`);
-    writeFileSync(join(dir, `${name}-messages.json`), `${messages.join('\n')}\n`);
-    return importV2({
-      database: db.config,
-      chatsFile: join(dir, `${name}-chats.json`),
-      messagesFile: join(dir, `${name}-messages.json`),
-    });
-  };
+  const importFiles = (name: string, chats: string[], messages: string[]) =>
+    importLines(db.config, dir, name, chats, messages);
 
   beforeAll(async () => {
     db = await target.create();

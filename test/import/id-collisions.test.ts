@@ -4,13 +4,13 @@
  * stored chat and history stay as they were. The same ids for the same things (a re-run)
  * are still skipped.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importV2 } from '../../src/import/import-v2.js';
 import { openImportDatabase } from '../../src/import/open-database.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { importLines } from './export-files.js';
 
 const at = (minute: number) => ({ $date: new Date(Date.UTC(2024, 0, 1, 0, minute)).toISOString() });
 
@@ -34,15 +34,8 @@ describe.each(await storeTargets())(
     let db: TestDatabase;
     let dir: string;
 
-    const importFiles = (name: string, chats: string[], messages: string[]) => {
-      writeFileSync(join(dir, `${name}-chats.json`), `${chats.join('\n')}\n`);
-      writeFileSync(join(dir, `${name}-messages.json`), `${messages.join('\n')}\n`);
-      return importV2({
-        database: db.config,
-        chatsFile: join(dir, `${name}-chats.json`),
-        messagesFile: join(dir, `${name}-messages.json`),
-      });
-    };
+    const importFiles = (name: string, chats: string[], messages: string[]) =>
+      importLines(db.config, dir, name, chats, messages);
 
     beforeAll(async () => {
       db = await target.create();
