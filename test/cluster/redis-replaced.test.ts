@@ -54,6 +54,16 @@ async function switchingProxy(port: number) {
 const STREAM = 'replaced';
 const COMMON = `${STREAM}#common`;
 const raw = (data: string): RawEntry => ({ uid: 'other-node', nsp: '/', type: '3', data });
+/**
+ * 'stamped ahead' appended and announced with an id an hour ahead of any Redis's clock here
+ * (as by an old Redis an hour ahead of the new one).
+ */
+async function stampAhead(client: RedisClient): Promise<void> {
+  const ahead = raw('stamped ahead');
+  const id = `${Date.now() + 3_600_000}-0`;
+  await client.xAdd(STREAM, id, { ...ahead });
+  await client.publish(COMMON, [id, ahead.uid, ahead.nsp, ahead.type, ahead.data].join('\n'));
+}
 
 describe.runIf(ready)('the Redis behind the address replaced', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -182,11 +192,7 @@ describe.runIf(ready)('the Redis behind the address replaced', () => {
     const old = await redisServer(user);
     const fresh = await redisServer(user);
     const node = await nodeOn(old, user);
-    // Stamped an hour ahead of the new Redis's clock (as by an old Redis an hour ahead).
-    const ahead = raw('stamped ahead');
-    const id = `${Date.now() + 3_600_000}-0`;
-    await old.client.xAdd(STREAM, id, { ...ahead });
-    await old.client.publish(COMMON, [id, ahead.uid, ahead.nsp, ahead.type, ahead.data].join('\n'));
+    await stampAhead(old.client);
     await waitUntil('heard', () => node.delivered.includes('stamped ahead'));
 
     node.proxy.switchTo(fresh.redis.port);
@@ -211,10 +217,7 @@ describe.runIf(ready)('the Redis behind the address replaced', () => {
     const old = await redisServer(user);
     const other = await redisServer(user);
     const node = await nodeOn(old, user);
-    const ahead = raw('stamped ahead');
-    const id = `${Date.now() + 3_600_000}-0`;
-    await old.client.xAdd(STREAM, id, { ...ahead });
-    await old.client.publish(COMMON, [id, ahead.uid, ahead.nsp, ahead.type, ahead.data].join('\n'));
+    await stampAhead(old.client);
     await waitUntil('heard', () => node.delivered.includes('stamped ahead'));
     // Another stream, or one that lost its last entries: from INFO's silence, no telling.
     const announcer = new Announcer(other.client, STREAM, 1000, 100);
