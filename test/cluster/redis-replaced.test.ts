@@ -6,48 +6,28 @@
  * The address is a proxy of this file's own that is switched from one to the other,
  * dropping the connections it made, as a failover behind a virtual address does.
  */
-import { connect, createServer, type Socket } from 'node:net';
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Announcer, type RawEntry, RoomChannels } from '../../src/cluster/room-channels.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';
+import { tcpProxy } from '../helpers/tcp-proxy.js';
 
 const ready = redisServerInstalled();
 
 /** A TCP proxy to a Redis on 127.0.0.1 whose target can be switched. */
 async function switchingProxy(port: number) {
   let target = port;
-  const open = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on('close', () => open.delete(socket));
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const socket of [client, upstream]) socket.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
+  const proxy = await tcpProxy(() => ({ host: '127.0.0.1', port: target }));
   return {
-    port: address.port,
+    port: proxy.port,
     /** New connections go to `to`; those made so far are dropped. */
     switchTo(to: number) {
       target = to;
-      for (const socket of open) socket.destroy();
+      for (const socket of proxy.open) socket.destroy();
     },
-    async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }
 

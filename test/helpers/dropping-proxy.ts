@@ -5,7 +5,8 @@
  * rather than refused. Neither end learns of it until the kernel gives up (minutes). New
  * connections through the proxy work.
  */
-import { connect, createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { tcpProxy } from './tcp-proxy.js';
 
 export interface DroppingProxy {
   url: string;
@@ -22,28 +23,16 @@ export async function droppingProxy(target: {
 }): Promise<DroppingProxy> {
   const pairs: { client: Socket; upstream: Socket }[] = [];
   let made = 0;
-  const server = createServer((client) => {
-    made++;
-    const upstream = connect(target.port, target.host);
-    const pair = { client, upstream };
-    pairs.push(pair);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end);
-    client.on('close', end);
-    upstream.on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  const dropped = new Set<Socket>();
+  const proxy = await tcpProxy(
+    () => target,
+    (client, upstream) => {
+      made++;
+      pairs.push({ client, upstream });
+      upstream.pipe(client);
+    },
+  );
   return {
-    url: `redis://127.0.0.1:${address.port}`,
+    url: `redis://127.0.0.1:${proxy.port}`,
     dropExisting() {
       for (const { client, upstream } of pairs.splice(0)) {
         client.unpipe(upstream);
@@ -53,18 +42,10 @@ export async function droppingProxy(target: {
           socket.removeAllListeners('data');
           socket.on('data', () => {});
           socket.resume();
-          dropped.add(socket);
         }
       }
     },
     connections: () => made,
-    async close() {
-      for (const { client, upstream } of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      for (const socket of dropped) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }

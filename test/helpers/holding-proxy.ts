@@ -4,7 +4,8 @@
  * first commands and a message published right after them arrive in one chunk, as they
  * may on a busy or distant link.
  */
-import { connect, createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { tcpProxy } from './tcp-proxy.js';
 
 export interface HoldingProxy {
   url: string;
@@ -19,33 +20,21 @@ export interface HoldingProxy {
 
 export async function holdingProxy(target: { host: string; port: number }): Promise<HoldingProxy> {
   let holding = false;
-  const open = new Set<Socket>();
   const holds: { client: Socket; upstream: Socket; chunks: Buffer[] }[] = [];
-  const server = createServer((client) => {
-    const upstream = connect(target.port, target.host);
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on('close', () => open.delete(socket));
-    }
-    client.pipe(upstream);
-    if (holding) {
+  const proxy = await tcpProxy(
+    () => target,
+    (client, upstream) => {
+      if (!holding) {
+        upstream.pipe(client);
+        return;
+      }
       const hold = { client, upstream, chunks: [] as Buffer[] };
       holds.push(hold);
       upstream.on('data', (chunk: Buffer) => hold.chunks.push(chunk));
-    } else {
-      upstream.pipe(client);
-    }
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const socket of [client, upstream]) socket.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
+    },
+  );
   return {
-    url: `redis://127.0.0.1:${address.port}`,
+    url: `redis://127.0.0.1:${proxy.port}`,
     holdNew() {
       holding = true;
     },
@@ -58,9 +47,6 @@ export async function holdingProxy(target: { host: string; port: number }): Prom
         upstream.pipe(client);
       }
     },
-    async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }
