@@ -19,7 +19,7 @@ import type { HttpContext } from './context.js';
 import { corsOptions, refuseNonPreflight } from './cors.js';
 import { registerDocs } from './docs.js';
 import { registerErrorHandling } from './errors.js';
-import { answerUnmetExpectations } from './expectations.js';
+import { refuseUnmetExpectation, routeExpectations } from './expectations.js';
 import { loggableUrl } from './log-url.js';
 import { refuseBracketQueryKeys } from './query-keys.js';
 import { replySerializerCompiler } from './reply-serializer.js';
@@ -87,7 +87,7 @@ export function createHttpApp(
     clientErrorHandler,
   });
   closeConnectionsAnsweredWhileClosing(app);
-  answerUnmetExpectations(app);
+  routeExpectations(app);
   return app;
 }
 
@@ -135,6 +135,8 @@ export async function registerHttpRoutes(
   await app.register(helmet, { global: true });
   app.addHook('onRequest', refuseNonPreflight);
   await app.register(cors, corsOptions(config.corsOrigin));
+  // With the security headers and CORS of every refusal, before any other work.
+  app.addHook('onRequest', refuseUnmetExpectation);
   // Per identity (per IP before authentication), before any work of a route; probes and
   // scrapes are exempt. After CORS, so that a page on another origin can read the 429 and
   // its Retry-After (a preflight, answered by CORS itself, costs nothing).

@@ -1,7 +1,8 @@
 /**
  * Requests Node's HTTP parser refuses before any route sees them (raw non-ASCII bytes in
- * the path, headers past the limit, an Expect Node cannot meet) are answered in the same failure envelope as every
- * other refusal, with a code from the catalogue, and the connection is closed.
+ * the path, headers past the limit) are answered in the same failure envelope as every
+ * other refusal, with a code from the catalogue, and the connection is closed. An Expect
+ * Node cannot meet goes through the routes' hooks instead (expectations.test.ts).
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,22 +55,6 @@ describe('requests the HTTP parser refuses', () => {
         success: false,
         code: 'HEADERS_TOO_LARGE',
         error: 'The request headers are too large',
-      },
-    });
-  });
-
-  it('an Expect other than 100-continue: 417 EXPECTATION_FAILED in the failure envelope, naming it', async () => {
-    const answer = await exchange(
-      Buffer.from(
-        'POST /api/messages HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{}',
-      ),
-    );
-    expect(parts(answer)).toEqual({
-      statusLine: 'HTTP/1.1 417 Expectation Failed',
-      body: {
-        success: false,
-        code: 'EXPECTATION_FAILED',
-        error: 'Expect: only 100-continue is understood, not "bogus"',
       },
     });
   });

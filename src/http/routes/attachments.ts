@@ -244,10 +244,15 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
       throwFileSizeLimit: true,
     });
     // Any other body is refused here, before the route, as it was by Fastify: with what an
-    // upload is, not the JSON the other routes take (JSON keeps its parser: ATTACHMENT_FORM).
+    // upload is, not the JSON the other routes take. JSON is refused as no form
+    // (ATTACHMENT_FORM), and unread, as the rest: never invited by a 100 Continue.
     plugin.addContentTypeParser('*', (req, _payload, done) => {
       const sent = sentMediaType(req.headers['content-type']);
       done(new AppError('UNSUPPORTED_MEDIA_TYPE', `${MULTIPART_ONLY}, not ${sent}`), undefined);
+    });
+    plugin.removeContentTypeParser('application/json');
+    plugin.addContentTypeParser('application/json', (_req, _payload, done) => {
+      done(formError(MULTIPART_ONLY), undefined);
     });
     const app = plugin.withTypeProvider<ZodTypeProvider>();
 
@@ -271,6 +276,15 @@ export function attachmentRoutes(ctx: HttpContext): FastifyPluginAsync {
             bytes: maxBytes + FORM_BYTES,
           });
         };
+        // The token (AUTH_MODE=jwt) is in the headers: a caller without a valid one is refused
+        // before being asked for the file (an `Expect: 100-continue` is met only when the
+        // body is first read, expectations.ts). The fields' identity is checked against it later.
+        try {
+          await ctx.actorFor(req, undefined);
+        } catch (err) {
+          closeAfterAnswer();
+          throw err;
+        }
         // A body declared longer than any form with a file within the limit: refused from its
         // headers, before the client is kept sending what would be read only to be dropped.
         const declared = declaredLength(req.raw);
