@@ -66,17 +66,24 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  // Only DATABASE_URL and REDACT matter here: the rest of the server's configuration (auth, and the
-  // MONGODB_URI refusal that points users to this very tool) must not stop the import.
+  // Only DATABASE_URL, REDACT and RETENTION_DAYS matter here: the rest of the server's
+  // configuration (auth, and the MONGODB_URI refusal that points users to this very tool)
+  // must not stop the import.
   loadDotEnv();
-  const { database, redact } = loadConfig({
+  const { database, redact, retentionDays } = loadConfig({
     DATABASE_URL: process.env.DATABASE_URL,
     REDACT: process.env.REDACT,
+    RETENTION_DAYS: process.env.RETENTION_DAYS,
   });
   setRedaction(redact);
   const target = describeTarget(database);
   process.stderr.write(`Importing ${args.chatsFile} and ${args.messagesFile} into ${target}\n`);
-  const summary = await importV2({ database, ...args, progress: terminalProgress() });
+  const summary = await importV2({
+    database,
+    ...args,
+    retentionDays,
+    progress: terminalProgress(),
+  });
   const lines = summaryLines(summary, target, args.rejectsFile);
   // maxRSS is in KiB: what the run took at its peak, whatever the input (README: "Memory").
   lines.push(`Peak memory: ${Math.ceil(process.resourceUsage().maxRSS / 1024)} MiB`);

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { DatabaseConfig } from '../config.js';
+import { retentionCutoff } from '../privacy/rules.js';
 import { closeTimesOfClosedChats } from '../store/reports.js';
 import { indexPendingMessages } from '../store/search.js';
 import { TUNABLES } from '../tunables.js';
@@ -28,12 +29,25 @@ export interface ImportOptions {
   messagesFile: string;
   /** Where to write every reject and change as JSON lines; none when undefined. */
   rejectsFile?: string | undefined;
+  /**
+   * RETENTION_DAYS of the server the data is for: chats closed longer ago are left out, as
+   * its next retention run would delete them. Undefined: every chat is imported.
+   */
+  retentionDays?: number | undefined;
   progress?: Progress;
 }
 
 export interface ImportSummary {
-  chats: { imported: number; skipped: number; rejected: number; importedClosed: number };
-  messages: { imported: number; skipped: number; rejected: number };
+  chats: {
+    imported: number;
+    /** Already stored. */
+    skipped: number;
+    rejected: number;
+    importedClosed: number;
+    /** Left out: closed before the retention cutoff. */
+    pastRetention: number;
+  };
+  messages: { imported: number; skipped: number; rejected: number; pastRetention: number };
   reasons: ReasonCount[];
   seconds: number;
   /** Messages imported per second of the whole run. */
@@ -102,6 +116,7 @@ async function run(
   messagesMapping: Mapping<'messages'>,
   report: Report,
   progress: Progress,
+  cutoff: string | undefined,
 ): Promise<Omit<ImportSummary, 'seconds' | 'messagesPerSecond'>> {
   const { db } = target;
   await target.claim();
@@ -114,6 +129,7 @@ async function run(
     new OneOpenChatPerUser(openByUser),
     report,
     basename(files.chats.path),
+    cutoff,
   );
   await readExport(
     {
@@ -158,11 +174,13 @@ async function run(
       ...chats.counts,
       rejected: report.count('chats', 'rejected'),
       importedClosed: report.count('chats', 'changed', 'second-open-chat'),
+      pastRetention: report.count('chats', 'skipped', 'past-retention'),
     },
     messages: {
       imported,
       skipped: skippedMessages,
       rejected: report.count('messages', 'rejected'),
+      pastRetention: report.count('messages', 'skipped', 'past-retention'),
     },
     reasons: report.byReason(),
   };
@@ -183,7 +201,12 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
         // import cannot read to its end is refused whole.
         await checkExport(files.chats, progress);
         await checkExport(files.messages, progress);
-        const counts = await run(target, files, messagesMapping, report, progress);
+        // Fixed once, so that every chat of the run is judged by the same cutoff.
+        const cutoff =
+          options.retentionDays === undefined
+            ? undefined
+            : retentionCutoff(Date.now(), options.retentionDays);
+        const counts = await run(target, files, messagesMapping, report, progress, cutoff);
         // What was written is searchable when the import ends (SQLite indexes after the
         // insert: store/search.ts; PostgreSQL's trigger already did).
         const batch = TUNABLES.importSearchIndexBatch.value;

@@ -19,6 +19,8 @@ export class KnownChats {
    * its messages must not join the stored chat's history.
    */
   private readonly refused = new Set<string>();
+  /** Chats of the export left out as closed before the retention cutoff. */
+  private readonly expired = new Set<string>();
 
   /** The database's chat ids, and its open chat per user (for the one-open-chat rule). */
   static async load(
@@ -51,8 +53,17 @@ export class KnownChats {
     this.refused.add(id);
   }
 
+  /** Left out as past retention: its messages are left out with it. */
+  addExpired(id: string): void {
+    this.expired.add(id);
+  }
+
   importedByThisRun(id: string): boolean {
     return this.imported.has(id);
+  }
+
+  expiredInThisRun(id: string): boolean {
+    return this.expired.has(id);
   }
 
   addImported(id: string): void {
@@ -64,9 +75,10 @@ export class KnownChats {
   }
 
   /** 'known' when messages may go to it; otherwise why not. */
-  status(id: string): 'known' | 'rejected' | 'missing' {
+  status(id: string): 'known' | 'rejected' | 'expired' | 'missing' {
     if (this.refused.has(id)) return 'rejected';
     if (this.existing.has(id) || this.imported.has(id)) return 'known';
+    if (this.expired.has(id)) return 'expired';
     return this.rejected.has(id) ? 'rejected' : 'missing';
   }
 }

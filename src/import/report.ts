@@ -1,5 +1,5 @@
 /**
- * What the import could not take, or took changed, row by row: counted per reason, kept as
+ * What the import could not take, left out on purpose, or took changed, row by row: counted per reason, kept as
  * a few examples for the printed summary, and written in full to a JSON-lines file when
  * asked (`--rejects`). Nothing is dropped without an entry here.
  */
@@ -27,6 +27,13 @@ export type RejectReason =
  */
 export type ChangeReason = 'second-open-chat' | FieldChangeReason;
 
+/**
+ * Left out, though nothing is wrong with it: a chat closed before RETENTION_DAYS' cutoff,
+ * which the next retention run would delete (and every later import bring back), and its
+ * messages.
+ */
+export type SkipReason = 'past-retention';
+
 /** Where a document is in its export file. */
 export interface Position {
   /** 1-based line where the document starts. */
@@ -36,12 +43,12 @@ export interface Position {
 }
 
 export interface ReportEntry extends Position {
-  outcome: 'rejected' | 'changed';
+  outcome: 'rejected' | 'changed' | 'skipped';
   collection: Collection;
   file: string;
   /** The document's `_id` when it could be read. */
   id: string | null;
-  reason: RejectReason | ChangeReason;
+  reason: RejectReason | ChangeReason | SkipReason;
   detail: string;
 }
 

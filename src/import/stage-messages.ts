@@ -59,6 +59,19 @@ export class MessageStager {
 
   async add(row: StagedMessage): Promise<void> {
     const chat = this.known.status(row.chatId);
+    if (chat === 'expired') {
+      await this.report.add({
+        outcome: 'skipped',
+        collection: 'messages',
+        file: this.file,
+        line: row.line,
+        document: row.document,
+        id: row.id,
+        reason: 'past-retention',
+        detail: `chatId: chat ${row.chatId} was left out, closed before the retention cutoff`,
+      });
+      return;
+    }
     if (chat !== 'known') {
       await this.reject(row, {
         id: row.id,

@@ -21,10 +21,13 @@ export function summaryLines(
     chats.importedClosed > 0
       ? ` (${n(chats.importedClosed)} of them closed: their user has a newer open chat)`
       : '';
+  // Only when some were left out: without RETENTION_DAYS there never are.
+  const expired = (count: number) =>
+    count > 0 ? `, ${n(count)} left out (closed before the RETENTION_DAYS cutoff)` : '';
   const lines = [
     `Imported v2 data into ${target} in ${summary.seconds.toFixed(1)} s (${n(summary.messagesPerSecond)} messages/s)`,
-    `  chats:    ${n(chats.imported)} imported${closed}, ${n(chats.skipped)} skipped (already stored), ${n(chats.rejected)} rejected`,
-    `  messages: ${n(messages.imported)} imported, ${n(messages.skipped)} skipped (already stored), ${n(messages.rejected)} rejected`,
+    `  chats:    ${n(chats.imported)} imported${closed}, ${n(chats.skipped)} skipped (already stored)${expired(chats.pastRetention)}, ${n(chats.rejected)} rejected`,
+    `  messages: ${n(messages.imported)} imported, ${n(messages.skipped)} skipped (already stored)${expired(messages.pastRetention)}, ${n(messages.rejected)} rejected`,
   ];
   if (summary.reasons.length === 0) return lines;
   lines.push('By reason:');

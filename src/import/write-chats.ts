@@ -3,6 +3,9 @@
  * skipped (a chat is never overwritten) or, stored for another user, rejected; an erased
  * user's chats rejected, and the one-open-chat rule applied — which may close
  * a chat written in an earlier batch, done in the next batch's transaction before its inserts.
+ * With RETENTION_DAYS, a chat that would be stored closed before the cutoff is left out
+ * (reported skipped): the next retention run would delete it, and every re-run of the
+ * import bring it back. Its close time is its last change, as retention dates it.
  */
 import type { Kysely } from 'kysely';
 import type { ErasedUsers } from './erased-users.js';
@@ -33,10 +36,12 @@ export class ChatWriter {
     private readonly openChats: OneOpenChatPerUser,
     private readonly report: Report,
     private readonly file: string,
+    /** Chats closed before this (ISO) are left out; undefined: no retention, all are kept. */
+    private readonly retentionCutoff: string | undefined,
   ) {}
 
   async add(row: ChatRow, position: Position): Promise<void> {
-    if (this.known.importedByThisRun(row.id)) {
+    if (this.known.importedByThisRun(row.id) || this.known.expiredInThisRun(row.id)) {
       await this.note(position, {
         outcome: 'rejected',
         id: row.id,
@@ -72,6 +77,16 @@ export class ChatWriter {
       return;
     }
     if (row.status !== 'closed') await this.applyOneOpenChat(row, position);
+    if (this.pastRetention(row)) {
+      this.known.addExpired(row.id);
+      await this.note(position, {
+        outcome: 'skipped',
+        id: row.id,
+        reason: 'past-retention',
+        detail: `closed ${row.updatedAt}, before the retention cutoff ${this.retentionCutoff} (RETENTION_DAYS): a retention run would delete it`,
+      });
+      return;
+    }
     this.known.addImported(row.id);
     this.pending.set(row.id, row);
     if (this.pending.size >= ROWS_PER_TRANSACTION) await this.flush();
@@ -106,6 +121,12 @@ export class ChatWriter {
     this.counts.skipped += rows.length - inserted;
   }
 
+  /** Stored closed, and by its last change (v2 kept no close time) before the cutoff. */
+  private pastRetention(row: ChatRow): boolean {
+    const cutoff = this.retentionCutoff;
+    return cutoff !== undefined && row.status === 'closed' && row.updatedAt < cutoff;
+  }
+
   private async applyOneOpenChat(row: ChatRow, position: Position): Promise<void> {
     const decision = this.openChats.admit(row.userId, {
       id: row.id,
@@ -116,6 +137,8 @@ export class ChatWriter {
     if (decision.close === 'none') return;
     if (decision.close === 'this') {
       row.status = 'closed';
+      // Left out instead (add): being closed here is not worth an entry of its own.
+      if (this.pastRetention(row)) return;
       const where = decision.keptOpen.position === null ? 'already in the database' : 'newer';
       await this.noteClosed(row.id, position, `${decision.keptOpen.id} (${where})`);
       return;

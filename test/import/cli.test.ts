@@ -112,6 +112,25 @@ describe('npm run import:v2', () => {
     expect(real.stderr).toContain(join(here, 'real.db'));
   }, 60_000);
 
+  it('takes RETENTION_DAYS as the server does: a chat closed before its cutoff is left out, exit 0', () => {
+    const here = mkdtempSync(join(dir, 'retention-'));
+    writeFileSync(
+      join(here, 'chats.json'),
+      `${JSON.stringify({ _id: { $oid: CHAT }, userId: 'u1', status: 'closed', createdAt: { $date: '2020-01-01T00:00:00Z' } })}\n`,
+    );
+    writeFileSync(
+      join(here, 'messages.json'),
+      `${JSON.stringify({ _id: 'm1', chatId: { $oid: CHAT }, senderId: 'u1', senderType: 'user', content: 'hi', createdAt: { $date: '2020-01-01T00:01:00Z' } })}\n`,
+    );
+    const env = { DATABASE_URL: `sqlite:${join(here, 'chat.db')}`, RETENTION_DAYS: '365' };
+    const result = runCli(['--dir', here], env);
+    expect(result.stdout).toMatch(
+      /chats: +0 imported, 0 skipped \(already stored\), 1 left out \(closed before the RETENTION_DAYS cutoff\), 0 rejected/,
+    );
+    expect(result.stdout).toMatch(/messages skipped past-retention: 1/);
+    expect(result.code).toBe(0);
+  }, 60_000);
+
   it('names --rejects when its file cannot be written, before it imports anything', () => {
     const here = mkdtempSync(join(dir, 'rejects-'));
     writeFileSync(

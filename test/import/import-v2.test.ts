@@ -72,11 +72,13 @@ describe.each(await storeTargets())('importing a v2 export into $name', (target)
         skipped: 0,
         rejected: 0,
         importedClosed: 0,
+        pastRetention: 0,
       });
       expect(summary.messages).toEqual({
         imported: CHATS * MESSAGES_PER_CHAT,
         skipped: 0,
         rejected: 0,
+        pastRetention: 0,
       });
       expect(summary.reasons).toEqual([]);
       console.info(
@@ -129,11 +131,13 @@ describe.each(await storeTargets())('importing a v2 export into $name', (target)
         skipped: CHATS,
         rejected: 0,
         importedClosed: 0,
+        pastRetention: 0,
       });
       expect(summary.messages).toEqual({
         imported: 0,
         skipped: CHATS * MESSAGES_PER_CHAT,
         rejected: 0,
+        pastRetention: 0,
       });
     },
     SLOW,

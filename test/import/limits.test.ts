@@ -83,8 +83,14 @@ describe.each(await storeTargets())('v2 import limits on $name', (target) => {
       messagesFile: join(dir, 'messages.json'),
       rejectsFile,
     });
-    expect(summary.chats).toEqual({ imported: 3, skipped: 0, rejected: 1, importedClosed: 0 });
-    expect(summary.messages).toEqual({ imported: 3, skipped: 0, rejected: 1 });
+    expect(summary.chats).toEqual({
+      imported: 3,
+      skipped: 0,
+      rejected: 1,
+      importedClosed: 0,
+      pastRetention: 0,
+    });
+    expect(summary.messages).toEqual({ imported: 3, skipped: 0, rejected: 1, pastRetention: 0 });
     entries = readFileSync(rejectsFile, 'utf8')
       .trim()
       .split('\n')

@@ -123,8 +123,14 @@ describe.each(await storeTargets())('v2 import rules and rejects on $name', (tar
       messagesFile: join(dir, 'messages.json'),
       rejectsFile,
     });
-    expect(summary.chats).toEqual({ imported: 4, skipped: 0, rejected: 6, importedClosed: 2 });
-    expect(summary.messages).toEqual({ imported: 5, skipped: 0, rejected: 7 });
+    expect(summary.chats).toEqual({
+      imported: 4,
+      skipped: 0,
+      rejected: 6,
+      importedClosed: 2,
+      pastRetention: 0,
+    });
+    expect(summary.messages).toEqual({ imported: 5, skipped: 0, rejected: 7, pastRetention: 0 });
     const counts = Object.fromEntries(
       summary.reasons.map((r) => [`${r.collection} ${r.outcome} ${r.reason}`, r.count]),
     );
@@ -214,8 +220,14 @@ describe.each(await storeTargets())('v2 import rules and rejects on $name', (tar
       messagesFile: join(dir, 'messages-2.json'),
     });
     // The duplicate chat row is now simply stored: skipped, not a duplicate.
-    expect(summary.chats).toEqual({ imported: 0, skipped: 5, rejected: 5, importedClosed: 0 });
-    expect(summary.messages).toEqual({ imported: 2, skipped: 3, rejected: 0 });
+    expect(summary.chats).toEqual({
+      imported: 0,
+      skipped: 5,
+      rejected: 5,
+      importedClosed: 0,
+      pastRetention: 0,
+    });
+    expect(summary.messages).toEqual({ imported: 2, skipped: 3, rejected: 0, pastRetention: 0 });
 
     const { db: kysely, close } = await openImportDatabase(db.config);
     try {
