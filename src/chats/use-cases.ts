@@ -132,12 +132,15 @@ export async function takeChat(
   assertMayTake(before, actor);
   const admin = actor; // a person with an admin's role, as assertMayTake established
   await admins.seen(admin);
-  const chat =
+  const taken =
     (await store.takeChat(input.chatId, admin, input.lock, {
       actor: auditActor(actor),
       action: input.lock ? 'chat.locked' : 'chat.taken',
       details: { fromAdminId: before.assignedAdminId },
     })) ?? (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
+  // The events below are decided from the row taken, not `before`: an unlock may have put
+  // the taker's own chat back in the queue between the two.
+  const { chat } = taken;
   const events = [
     input.lock
       ? emit(rooms.admins, 'chat-locked', {
@@ -152,13 +155,13 @@ export async function takeChat(
           adminName: admin.name,
         }),
   ];
-  if (before.assignedAdminId !== admin.id) {
+  if (taken.before.assignedAdminId !== admin.id) {
     events.push(
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
     );
   }
   // The taker's load: a chat is taken only from nobody, or from its taker while waiting.
-  if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
+  if (taken.before.status !== 'active' || taken.before.assignedAdminId !== admin.id) {
     events.push(...(await loadChangedEvents(deps, [admin.id])));
   }
   return {

@@ -441,14 +441,37 @@ export class KyselyStore implements Store {
     change: Parameters<KyselyStore['updateChat']>[1],
     audit?: ChatAudit,
     also?: (db: Kysely<Database>) => Promise<void>,
+    /** What the transaction locks before the chat's row (an agent's: lockLoadOf). */
+    lockFirst?: (db: Kysely<Database>) => Promise<void>,
   ): Promise<ChatChange | undefined> {
     let before: Selectable<ChatsTable> | undefined;
     const chat = await this.updateChat(chatId, change, audit, also, async (db) => {
+      if (lockFirst) await lockFirst(db);
       let read = db.selectFrom('chats').selectAll().where('id', '=', chatId);
       if (this.kind === 'postgres') read = read.forUpdate();
       before = await read.executeTakeFirst();
     });
     return chat && before && { chat, before: toChat(before) };
+  }
+
+  /**
+   * A change that adds to an admin's load (a take, a transfer to them) locks their agent
+   * row first, as routing does before it counts their active chats (routing.ts): the change
+   * commits before routing counts or waits until routing has committed, so routing never
+   * counts a load that grows before its own assignment commits. In the one order routing
+   * locks too (agents, then chats; routing never waits for a chat row), so no deadlock.
+   * SQLite: the one connection already runs routing's transaction whole.
+   */
+  private lockLoadOf(adminId: string) {
+    return async (db: Kysely<Database>): Promise<void> => {
+      if (this.kind !== 'postgres') return;
+      await db
+        .selectFrom('agents')
+        .select('adminId')
+        .where('adminId', '=', adminId)
+        .forUpdate()
+        .execute();
+    };
   }
 
   /**
@@ -547,9 +570,9 @@ export class KyselyStore implements Store {
     admin: AdminRef,
     lock: boolean,
     audit?: ChatAudit,
-  ): Promise<Chat | undefined> {
+  ): Promise<ChatChange | undefined> {
     const at = now();
-    return this.updateChat(
+    return this.updateChatFrom(
       chatId,
       (q) =>
         q
@@ -567,6 +590,8 @@ export class KyselyStore implements Store {
           }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
+      undefined,
+      this.lockLoadOf(admin.id),
     );
   }
 
@@ -591,6 +616,7 @@ export class KyselyStore implements Store {
           .where((eb) => heldBy.where(eb, fromAdminId)),
       audit,
       this.settleRouted(chatId),
+      this.lockLoadOf(to.id),
     );
   }
 

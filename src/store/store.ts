@@ -237,14 +237,17 @@ export interface Store {
   /** The first `max` chats of the list, in its order. */
   listChats(query: ChatQuery, max: number): Promise<Chat[]>;
 
-  /** Assign (and optionally lock) to `admin` if open and not held by another admin. */
+  /**
+   * Assign (and optionally lock) to `admin` if open and not held by another admin; with
+   * the row it took. Routing's count of the admin's load never sees it half-way (assignWaiting).
+   */
   takeChat(
     chatId: string,
     admin: AdminRef,
     lock: boolean,
     audit?: ChatAudit,
-  ): Promise<Chat | undefined>;
-  /** Reassign from `fromAdminId` to `to` if it still holds the open chat. */
+  ): Promise<ChatChange | undefined>;
+  /** Reassign from `fromAdminId` to `to` if it still holds the open chat (to's load as takeChat). */
   transferChat(
     chatId: string,
     fromAdminId: string,

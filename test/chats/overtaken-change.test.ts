@@ -1,7 +1,8 @@
 /**
- * An unlock or a close whose chat changed between the use case's read and the store's
- * write (a take committed in between, on this node or another): what it tells the admins
- * (whose load moved) is decided from the row the store changed, not from the earlier read.
+ * A take, an unlock or a close whose chat changed between the use case's read and the
+ * store's write (another change committed in between, on this node or another): what it
+ * tells (whose load moved, who joined) is decided from the row the store changed, not
+ * from the earlier read.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { person } from '../../src/auth/actor.js';
@@ -66,5 +67,20 @@ describe.each(await storeTargets())('a change overtaken before its write on $nam
     expect(loadsIn(closed.events)).toEqual([[admin.id, 0]]);
     const told = closed.events.find((e) => e.event === 'chat-closed');
     expect(told?.viewersOf).toMatchObject({ status: 'active', assignedAdminId: admin.id });
+  });
+
+  it('an admin locking their own chat that a superadmin unlocks meanwhile tells their load, and the user that they joined', async () => {
+    const admin = person('ov-holder', 'Holder', 'admin');
+    await store.recordAdmin(admin);
+    const { chat } = await store.openChat({ userId: 'ov-u3', userName: 'U', online: false });
+    await takeChat(depsWith(store), admin, { chatId: chat._id, lock: false });
+    const racing = overtakenBefore(store, 'takeChat', () =>
+      unlockChat(depsWith(store), superadmin, { chatId: chat._id }),
+    );
+    const locked = await takeChat(depsWith(racing), admin, { chatId: chat._id, lock: true });
+    expect(locked.reply.chat).toMatchObject({ status: 'active', lockedByAdminId: admin.id });
+    // Taken from the queue, not re-locked in place: back in the admin's load.
+    expect(loadsIn(locked.events)).toEqual([[admin.id, 1]]);
+    expect(locked.events.map((e) => e.event)).toContain('admin-joined');
   });
 });
