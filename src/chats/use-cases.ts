@@ -132,12 +132,15 @@ export async function takeChat(
   assertMayTake(before, actor);
   const admin = actor; // a person with an admin's role, as assertMayTake established
   await admins.seen(admin);
-  const chat =
+  const taken =
     (await store.takeChat(input.chatId, admin, input.lock, {
       actor: auditActor(actor),
       action: input.lock ? 'chat.locked' : 'chat.taken',
       details: { fromAdminId: before.assignedAdminId },
     })) ?? (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
+  // The events below are decided from the row taken, not `before`: an unlock may have put
+  // the taker's own chat back in the queue between the two.
+  const { chat } = taken;
   const events = [
     input.lock
       ? emit(rooms.admins, 'chat-locked', {
@@ -152,13 +155,13 @@ export async function takeChat(
           adminName: admin.name,
         }),
   ];
-  if (before.assignedAdminId !== admin.id) {
+  if (taken.before.assignedAdminId !== admin.id) {
     events.push(
       emit(rooms.user(chat.userId), 'admin-joined', { chatId: chat._id, adminName: admin.name }),
     );
   }
   // The taker's load: a chat is taken only from nobody, or from its taker while waiting.
-  if (before.status !== 'active' || before.assignedAdminId !== admin.id) {
+  if (taken.before.status !== 'active' || taken.before.assignedAdminId !== admin.id) {
     events.push(...(await loadChangedEvents(deps, [admin.id])));
   }
   return {
@@ -220,18 +223,20 @@ export async function unlockChat(
   const before = await requireChat(store, input.chatId);
   const holder = rule(before);
   await admins.seen(actor);
-  const chat =
+  const released =
     (await store.releaseChat(input.chatId, holder, {
       actor: auditActor(actor),
       action: 'chat.unlocked',
       details: { fromAdminId: holder },
     })) ?? (await explainLostRace(store, input.chatId, rule));
+  const { chat } = released;
   return {
     reply: { chat: await withCustomerContext(deps, actor, chat) },
     events: [
       emit(rooms.admins, 'chat-unlocked', { chatId: chat._id, chat }),
-      // A lock on a waiting chat counted in nobody's load.
-      ...(before.status === 'active' ? await loadChangedEvents(deps, [holder]) : []),
+      // A lock on a waiting chat counted in nobody's load. The row released, not `before`:
+      // its locker may have taken it (active, in their load) since.
+      ...(released.before.status === 'active' ? await loadChangedEvents(deps, [holder]) : []),
     ],
     accessChanged: chat,
   };
@@ -248,17 +253,20 @@ export async function closeChat(
   rule(before);
   await admins.seen(actor);
   // Conditional on the closer still taking part (a transfer may have won the race).
-  const closed = await store.closeChat(input.chatId, actor, {
+  const change = await store.closeChat(input.chatId, actor, {
     actor: auditActor(actor),
     action: 'chat.closed',
     details: { fromStatus: before.status },
   });
-  if (!closed) {
+  if (!change) {
     const now = await requireChat(store, input.chatId);
     // Already closed (now or by a concurrent request): closing is idempotent, nothing to tell.
     if (now.status === 'closed') return { reply: { chat: chatSeenBy(now, actor) }, events: [] };
     return explainLostRace(store, input.chatId, rule);
   }
+  // What follows is decided from the row closed, not `before`: a take or a transfer may
+  // have committed between the two.
+  const { chat: closed, before: was } = change;
   return {
     reply: { chat: await withCustomerContext(deps, actor, chatSeenBy(closed, actor)) },
     events: [
@@ -269,12 +277,10 @@ export async function closeChat(
         [rooms.chat(closed._id), rooms.user(closed.userId)],
         'chat-closed',
         { chatId: closed._id },
-        { viewersOf: { ...closed, status: before.status } },
+        { viewersOf: { ...closed, status: was.status } },
       ),
-      // The holder's load went down (read from the closed row: a transfer may have raced).
-      ...(before.status === 'active'
-        ? await loadChangedEvents(deps, [closed.assignedAdminId])
-        : []),
+      // The holder's load went down.
+      ...(was.status === 'active' ? await loadChangedEvents(deps, [closed.assignedAdminId]) : []),
     ],
     accessChanged: closed,
   };

@@ -67,6 +67,7 @@ import type {
   AssignOptions,
   CannedReplyFields,
   CannedReplyRecord,
+  ChatChange,
   ChatQuery,
   HistoryCursor,
   MessageDraft,
@@ -404,10 +405,13 @@ export class KyselyStore implements Store {
     audit?: ChatAudit,
     /** What else the change does, in its transaction, once it happened. */
     also?: (db: Kysely<Database>) => Promise<void>,
+    /** What the change's transaction does first (reading the row it changes). */
+    first?: (db: Kysely<Database>) => Promise<void>,
   ): Promise<Chat | undefined> {
     return this.guard(async () => {
       const key = audit && (await this.auditKey());
       const update = async (db: Kysely<Database>) => {
+        if (first) await first(db);
         const row = await change(db.updateTable('chats').where('id', '=', chatId))
           .returningAll()
           .executeTakeFirst();
@@ -418,12 +422,56 @@ export class KyselyStore implements Store {
         audit,
         key,
         now(),
-        also && audit === undefined
+        (also || first) && audit === undefined
           ? (db) => db.transaction().execute((trx) => update(trx))
           : update,
       );
       return this.cache.record(chatId, row && toChat(row));
     });
+  }
+
+  /**
+   * As updateChat, answering also the row as it was when changed: read first in the
+   * change's transaction, under the row's lock (PostgreSQL: FOR UPDATE; SQLite: the one
+   * connection is the transaction's), so that it is the row the change applied to, not
+   * one a concurrent change overtook since the caller read it.
+   */
+  private async updateChatFrom(
+    chatId: string,
+    change: Parameters<KyselyStore['updateChat']>[1],
+    audit?: ChatAudit,
+    also?: (db: Kysely<Database>) => Promise<void>,
+    /** What the transaction locks before the chat's row (an agent's: lockLoadOf). */
+    lockFirst?: (db: Kysely<Database>) => Promise<void>,
+  ): Promise<ChatChange | undefined> {
+    let before: Selectable<ChatsTable> | undefined;
+    const chat = await this.updateChat(chatId, change, audit, also, async (db) => {
+      if (lockFirst) await lockFirst(db);
+      let read = db.selectFrom('chats').selectAll().where('id', '=', chatId);
+      if (this.kind === 'postgres') read = read.forUpdate();
+      before = await read.executeTakeFirst();
+    });
+    return chat && before && { chat, before: toChat(before) };
+  }
+
+  /**
+   * A change that adds to an admin's load (a take, a transfer to them) locks their agent
+   * row first, as routing does before it counts their active chats (routing.ts): the change
+   * commits before routing counts or waits until routing has committed, so routing never
+   * counts a load that grows before its own assignment commits. In the one order routing
+   * locks too (agents, then chats; routing never waits for a chat row), so no deadlock.
+   * SQLite: the one connection already runs routing's transaction whole.
+   */
+  private lockLoadOf(adminId: string) {
+    return async (db: Kysely<Database>): Promise<void> => {
+      if (this.kind !== 'postgres') return;
+      await db
+        .selectFrom('agents')
+        .select('adminId')
+        .where('adminId', '=', adminId)
+        .forUpdate()
+        .execute();
+    };
   }
 
   /**
@@ -522,9 +570,9 @@ export class KyselyStore implements Store {
     admin: AdminRef,
     lock: boolean,
     audit?: ChatAudit,
-  ): Promise<Chat | undefined> {
+  ): Promise<ChatChange | undefined> {
     const at = now();
-    return this.updateChat(
+    return this.updateChatFrom(
       chatId,
       (q) =>
         q
@@ -542,6 +590,8 @@ export class KyselyStore implements Store {
           }))
           .where((eb) => adminMayTake.where(eb, admin.id)),
       audit,
+      undefined,
+      this.lockLoadOf(admin.id),
     );
   }
 
@@ -566,11 +616,12 @@ export class KyselyStore implements Store {
           .where((eb) => heldBy.where(eb, fromAdminId)),
       audit,
       this.settleRouted(chatId),
+      this.lockLoadOf(to.id),
     );
   }
 
-  releaseChat(chatId: string, holder: string, audit?: ChatAudit): Promise<Chat | undefined> {
-    return this.updateChat(
+  releaseChat(chatId: string, holder: string, audit?: ChatAudit): Promise<ChatChange | undefined> {
+    return this.updateChatFrom(
       chatId,
       (q) => q.set(backInQueue(now())).where((eb) => releasableFrom.where(eb, holder)),
       audit,
@@ -578,9 +629,9 @@ export class KyselyStore implements Store {
     );
   }
 
-  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined> {
+  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<ChatChange | undefined> {
     const at = now();
-    return this.updateChat(
+    return this.updateChatFrom(
       chatId,
       (q) =>
         q

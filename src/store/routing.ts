@@ -7,7 +7,9 @@
  * the caller: the store knows no rule of the domain), counting each assignment before the
  * next. Every node's assignments to any shared candidate therefore run one after another,
  * each counting what the previous one committed: two nodes cannot both put a sixth chat on
- * an admin whose maxChats is 5. Agents are locked before chats are picked, so a
+ * an admin whose maxChats is 5. A manual take or transfer locks its admin's agent row too
+ * (kysely-store.ts `lockLoadOf`), so it never commits between this count and the
+ * assignment. Agents are locked before chats are picked, so a
  * transaction that finds nobody with room has taken no chat, and no newer chat is assigned
  * while an older one waits behind it.
  *

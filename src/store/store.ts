@@ -28,6 +28,17 @@ export interface AdminRef {
 }
 
 /** An admin the server has seen, and when this or another process last recorded them. */
+/**
+ * A change that happened: the chat now, and as it was when the change applied to it (read
+ * in the change's transaction). What the change tells others (whose load moved, who could
+ * view it) is decided from `before`, never from a read made earlier: a concurrent change
+ * may have committed between that read and this one.
+ */
+export interface ChatChange {
+  chat: Chat;
+  before: Chat;
+}
+
 export interface SeenAdmin extends AdminRef {
   lastSeenAt: string;
 }
@@ -226,14 +237,17 @@ export interface Store {
   /** The first `max` chats of the list, in its order. */
   listChats(query: ChatQuery, max: number): Promise<Chat[]>;
 
-  /** Assign (and optionally lock) to `admin` if open and not held by another admin. */
+  /**
+   * Assign (and optionally lock) to `admin` if open and not held by another admin; with
+   * the row it took. Routing's count of the admin's load never sees it half-way (assignWaiting).
+   */
   takeChat(
     chatId: string,
     admin: AdminRef,
     lock: boolean,
     audit?: ChatAudit,
-  ): Promise<Chat | undefined>;
-  /** Reassign from `fromAdminId` to `to` if it still holds the open chat. */
+  ): Promise<ChatChange | undefined>;
+  /** Reassign from `fromAdminId` to `to` if it still holds the open chat (to's load as takeChat). */
   transferChat(
     chatId: string,
     fromAdminId: string,
@@ -242,11 +256,11 @@ export interface Store {
   ): Promise<Chat | undefined>;
   /**
    * Unlock + unassign + waiting, if `heldBy` still holds it (heldBy) or still locks it in
-   * the queue (lockedInQueueBy).
+   * the queue (lockedInQueueBy); with the row it released (active or waiting).
    */
-  releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<Chat | undefined>;
+  releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<ChatChange | undefined>;
   /** Closes the chat if it is open and `closer` may still close it (writableBy). */
-  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<Chat | undefined>;
+  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<ChatChange | undefined>;
   /**
    * Stores the rating if the chat is `rating.userId`'s, closed since `rating.closedSince`
    * and not rated yet: of concurrent ratings exactly one is stored.

@@ -28,7 +28,7 @@ describe.each(await storeTargets())('a stale chat row on $name', (target) => {
 
   it('the previous assignee cannot close the chat after a transfer: 403 FORBIDDEN, the chat stays open', async () => {
     const { chat } = await store.openChat({ userId: 'stale-u', userName: 'U', online: false });
-    const held = await store.takeChat(chat._id, from, true);
+    const held = (await store.takeChat(chat._id, from, true))?.chat;
     if (!held) throw new Error('take failed');
     await store.transferChat(chat._id, from.id, to);
 

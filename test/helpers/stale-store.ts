@@ -36,6 +36,33 @@ export function staleFirstRead(store: Store, old: Chat): Store {
 }
 
 /**
+ * A store whose `method` first lets `competitor` run to its end, then does its own write:
+ * a concurrent change committed between the use case's read of the chat and its write,
+ * at exactly that point rather than whenever a timer lets it. Once only.
+ */
+export function overtakenBefore(
+  store: Store,
+  method: 'releaseChat' | 'closeChat' | 'takeChat' | 'transferChat',
+  competitor: () => Promise<unknown>,
+): Store {
+  let ran = false;
+  return new Proxy(store, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      if (property !== method) return value.bind(target);
+      return async (...args: unknown[]) => {
+        if (!ran) {
+          ran = true;
+          await competitor();
+        }
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
+}
+
+/**
  * The use cases' dependencies around `store`, without limits, presence of this process
  * only, and no admin connected.
  */

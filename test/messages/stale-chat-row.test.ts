@@ -28,7 +28,7 @@ describe.each(await storeTargets())('a stale chat row on $name', (target) => {
 
   it("the previous assignee's send after a transfer is refused with 403 FORBIDDEN; nothing stored, no seq used", async () => {
     const { chat } = await store.openChat({ userId: 'stale-u', userName: 'U', online: false });
-    const held = await store.takeChat(chat._id, from, false);
+    const held = (await store.takeChat(chat._id, from, false))?.chat;
     if (!held) throw new Error('take failed');
     await sendMessage(depsWith(store), from, { chatId: chat._id, content: 'held' });
     await store.transferChat(chat._id, from.id, to);

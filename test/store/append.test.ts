@@ -259,7 +259,10 @@ describe.each(await storeTargets())('appends on $name', (target) => {
     expect(await store.closeChat(chat._id, A3)).toBeUndefined();
     expect(await store.closeChat(chat._id, person('gc-other', 'U', 'user'))).toBeUndefined();
     expect(await store.getChat(chat._id)).toMatchObject({ status: 'active' });
-    expect(await store.closeChat(chat._id, A2)).toMatchObject({ status: 'closed' });
+    expect(await store.closeChat(chat._id, A2)).toMatchObject({
+      chat: { status: 'closed' },
+      before: { status: 'active' },
+    });
 
     for (const closer of [person('gc-close-2', 'U', 'user'), SUPER]) {
       const { chat: other } = await store.openChat({
@@ -268,7 +271,10 @@ describe.each(await storeTargets())('appends on $name', (target) => {
         online: false,
       });
       await store.takeChat(other._id, A1, false);
-      expect(await store.closeChat(other._id, closer)).toMatchObject({ status: 'closed' });
+      expect(await store.closeChat(other._id, closer)).toMatchObject({
+        chat: { status: 'closed' },
+        before: { status: 'active' },
+      });
       // Closing a closed chat changes nothing.
       expect(await store.closeChat(other._id, closer)).toBeUndefined();
     }

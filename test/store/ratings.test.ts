@@ -43,7 +43,7 @@ describe.each(await storeTargets())('ratings on $name', (target) => {
     if (state === 'open') return chat;
     const closed = await store.closeChat(chat._id, person(userId, 'U', 'user'));
     if (!closed) throw new Error('the user could not close their chat');
-    return closed;
+    return closed.chat;
   }
 
   it("a closed chat takes its user's rating, carried on the chat from then on", async () => {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/auth/actor.js';
 import { nextAgent, type RoutingCandidate } from '../../src/routing/rules.js';
+import type { Chat } from '../../src/schemas/shapes.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
@@ -313,6 +314,74 @@ describe.each(await storeTargets())('routing on $name', (target) => {
     const next = await assignOne(store, Object.keys(caps), 5);
     expect(next?.adminId).toBe(batch[0]?.adminId);
   });
+
+  for (const manual of ['take', 'transfer'] as const) {
+    it(`a ${manual} that adds to an admin's load while routing counts it never lets routing put them over maxChats`, async () => {
+      await agent('m-a', { maxChats: 1 });
+      await agent('m-b');
+      const routed = await open('m-u1');
+      const byHand = await open('m-u2');
+      if (manual === 'transfer') await store.takeChat(byHand._id, { id: 'm-b', name: 'B' }, false);
+      // Another node's store on PostgreSQL; SQLite has one store per file.
+      const node = db.config.kind === 'postgres' ? await openStore(db.config) : store;
+      const watch = db.config.kind === 'postgres' ? new pg.Client(db.config.url) : undefined;
+      await watch?.connect();
+      try {
+        // Started once routing has counted m-a's load under its lock (the rule is asked
+        // first right after), on a chat routing leaves alone (max 1: the oldest only).
+        let change: Promise<Chat | undefined> | undefined;
+        let settled = false;
+        const start = () =>
+          (manual === 'take'
+            ? node.takeChat(byHand._id, { id: 'm-a', name: 'A' }, false).then((t) => t?.chat)
+            : node.transferChat(byHand._id, 'm-b', { id: 'm-a', name: 'A' })
+          ).finally(() => {
+            settled = true;
+          });
+        // The change commits, or waits for a lock (PostgreSQL) or the one connection
+        // (SQLite, where it cannot commit while routing's transaction runs).
+        const waitsOrCommits = async (): Promise<void> => {
+          const waiting = async () => {
+            if (!watch) return new Promise<void>((resolve) => setTimeout(resolve, 200));
+            for (;;) {
+              const { rows } = await watch.query(
+                `SELECT count(*)::int AS n FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+              );
+              if (rows[0]?.n > 0) return;
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          };
+          await Promise.race([change, waiting()]);
+        };
+        let committedFirst = false;
+        const assigned = await store.assignWaiting(['m-a'], {
+          defaultMaxChats: 5,
+          max: 1,
+          choose: (candidates, skip) => {
+            change ??= start();
+            return nextAgent(candidates, skip);
+          },
+          // Just before routing commits.
+          connected: async (adminIds) => {
+            await waitsOrCommits();
+            committedFirst = settled;
+            return adminIds;
+          },
+        });
+        expect(await change).toMatchObject({ _id: byHand._id, assignedAdminId: 'm-a' });
+        // Routing gives m-a the chat only when the manual change commits after it.
+        expect(committedFirst).toBe(false);
+        expect(assigned.map((a) => [a.chat._id, a.adminId])).toEqual([[routed._id, 'm-a']]);
+        // A manual change may go past maxChats (the contract's); routing may not.
+        expect(await loads(['m-a'])).toEqual({ 'm-a': 2 });
+        expect(await assignOne(store, ['m-a'], 5)).toBeUndefined();
+      } finally {
+        await watch?.end();
+        if (node !== store) await node.close();
+      }
+    });
+  }
 
   if (target.name === 'postgres') {
     it('stores racing like nodes put no admin over maxChats and assign each chat once', async () => {

@@ -93,9 +93,9 @@ describe.each(await storeTargets())('search on $name', (target) => {
     }
     // Assigned to A1: the other chats wait in the queue, which every admin sees.
     const en = chats.en as Chat;
-    chats.en = (await store.takeChat(en._id, { id: A1.id, name: A1.name }, false)) ?? en;
+    chats.en = (await store.takeChat(en._id, { id: A1.id, name: A1.name }, false))?.chat ?? en;
     const ru = chats.ru as Chat;
-    chats.ru = (await store.takeChat(ru._id, { id: A2.id, name: A2.name }, false)) ?? ru;
+    chats.ru = (await store.takeChat(ru._id, { id: A2.id, name: A2.name }, false))?.chat ?? ru;
     const { chat: named } = await store.openChat({
       userId: 'cust-4242',
       userName: 'Dilnoza Karimova',
