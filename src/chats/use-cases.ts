@@ -136,7 +136,7 @@ export async function takeChat(
     (await store.takeChat(input.chatId, admin, input.lock, {
       actor: auditActor(actor),
       action: input.lock ? 'chat.locked' : 'chat.taken',
-      details: { fromAdminId: before.assignedAdminId },
+      detailsFrom: (taken) => ({ fromAdminId: taken.assignedAdminId }),
     })) ?? (await explainLostRace(store, input.chatId, (c) => assertMayTake(c, actor)));
   // The events below are decided from the row taken, not `before`: an unlock may have put
   // the taker's own chat back in the queue between the two.
@@ -256,7 +256,7 @@ export async function closeChat(
   const change = await store.closeChat(input.chatId, actor, {
     actor: auditActor(actor),
     action: 'chat.closed',
-    details: { fromStatus: before.status },
+    detailsFrom: (closed) => ({ fromStatus: closed.status }),
   });
   if (!change) {
     const now = await requireChat(store, input.chatId);

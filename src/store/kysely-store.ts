@@ -67,6 +67,7 @@ import type {
   AssignOptions,
   CannedReplyFields,
   CannedReplyRecord,
+  ChangeAudit,
   ChatChange,
   ChatQuery,
   HistoryCursor,
@@ -439,17 +440,25 @@ export class KyselyStore implements Store {
   private async updateChatFrom(
     chatId: string,
     change: Parameters<KyselyStore['updateChat']>[1],
-    audit?: ChatAudit,
+    audit?: ChangeAudit,
     also?: (db: Kysely<Database>) => Promise<void>,
     /** What the transaction locks before the chat's row (an agent's: lockLoadOf). */
     lockFirst?: (db: Kysely<Database>) => Promise<void>,
   ): Promise<ChatChange | undefined> {
     let before: Selectable<ChatsTable> | undefined;
-    const chat = await this.updateChat(chatId, change, audit, also, async (db) => {
+    // The entry is written after the read below, which gives it its details.
+    const entry: ChatAudit | undefined = audit && {
+      actor: audit.actor,
+      action: audit.action,
+      details: 'details' in audit ? audit.details : {},
+    };
+    const chat = await this.updateChat(chatId, change, entry, also, async (db) => {
       if (lockFirst) await lockFirst(db);
       let read = db.selectFrom('chats').selectAll().where('id', '=', chatId);
       if (this.kind === 'postgres') read = read.forUpdate();
       before = await read.executeTakeFirst();
+      if (entry && before && audit && 'detailsFrom' in audit)
+        entry.details = audit.detailsFrom(toChat(before));
     });
     return chat && before && { chat, before: toChat(before) };
   }
@@ -569,7 +578,7 @@ export class KyselyStore implements Store {
     chatId: string,
     admin: AdminRef,
     lock: boolean,
-    audit?: ChatAudit,
+    audit?: ChangeAudit,
   ): Promise<ChatChange | undefined> {
     const at = now();
     return this.updateChatFrom(
@@ -629,7 +638,7 @@ export class KyselyStore implements Store {
     );
   }
 
-  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<ChatChange | undefined> {
+  closeChat(chatId: string, closer: Actor, audit?: ChangeAudit): Promise<ChatChange | undefined> {
     const at = now();
     return this.updateChatFrom(
       chatId,

@@ -3,7 +3,7 @@
  * race could decide is a conditional update whose WHERE clause states what the caller
  * assumed; a `undefined` result means "the assumption no longer holds, reload and explain".
  */
-import type { AuditDraft, ChatAudit } from '../audit/chain.js';
+import type { AuditDetails, AuditDraft, ChatAudit } from '../audit/chain.js';
 import type { AuditLog } from '../audit/log.js';
 import type { Actor, Role } from '../auth/actor.js';
 import { chatNotFound } from '../errors.js';
@@ -38,6 +38,17 @@ export interface ChatChange {
   chat: Chat;
   before: Chat;
 }
+
+/**
+ * The audit entry of a change whose details say what the chat was changed from: read off
+ * `before`, the row the change applied to, for the reason ChatChange gives.
+ */
+export interface ChatAuditFrom extends Omit<ChatAudit, 'details'> {
+  detailsFrom: (before: Chat) => AuditDetails;
+}
+
+/** The audit entry of a change that reads the row it changes: its details given or read off it. */
+export type ChangeAudit = ChatAudit | ChatAuditFrom;
 
 export interface SeenAdmin extends AdminRef {
   lastSeenAt: string;
@@ -245,7 +256,7 @@ export interface Store {
     chatId: string,
     admin: AdminRef,
     lock: boolean,
-    audit?: ChatAudit,
+    audit?: ChangeAudit,
   ): Promise<ChatChange | undefined>;
   /** Reassign from `fromAdminId` to `to` if it still holds the open chat (to's load as takeChat). */
   transferChat(
@@ -260,7 +271,7 @@ export interface Store {
    */
   releaseChat(chatId: string, heldBy: string, audit?: ChatAudit): Promise<ChatChange | undefined>;
   /** Closes the chat if it is open and `closer` may still close it (writableBy). */
-  closeChat(chatId: string, closer: Actor, audit?: ChatAudit): Promise<ChatChange | undefined>;
+  closeChat(chatId: string, closer: Actor, audit?: ChangeAudit): Promise<ChatChange | undefined>;
   /**
    * Stores the rating if the chat is `rating.userId`'s, closed since `rating.closedSince`
    * and not rated yet: of concurrent ratings exactly one is stored.

@@ -2,7 +2,7 @@
  * A take, an unlock or a close whose chat changed between the use case's read and the
  * store's write (another change committed in between, on this node or another): what it
  * tells (whose load moved, who joined) is decided from the row the store changed, not
- * from the earlier read.
+ * from the earlier read, and so is what its audit entry says it changed from.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { person } from '../../src/auth/actor.js';
@@ -67,6 +67,8 @@ describe.each(await storeTargets())('a change overtaken before its write on $nam
     expect(loadsIn(closed.events)).toEqual([[admin.id, 0]]);
     const told = closed.events.find((e) => e.event === 'chat-closed');
     expect(told?.viewersOf).toMatchObject({ status: 'active', assignedAdminId: admin.id });
+    const entry = await store.audit.list({ chatId: chat._id, action: 'chat.closed', limit: 1 });
+    expect(entry.entries[0]?.details).toEqual({ fromStatus: 'active' });
   });
 
   it('an admin locking their own chat that a superadmin unlocks meanwhile tells their load, and the user that they joined', async () => {
@@ -82,5 +84,8 @@ describe.each(await storeTargets())('a change overtaken before its write on $nam
     // Taken from the queue, not re-locked in place: back in the admin's load.
     expect(loadsIn(locked.events)).toEqual([[admin.id, 1]]);
     expect(locked.events.map((e) => e.event)).toContain('admin-joined');
+    // Locked from the queue, where nobody held it.
+    const entry = await store.audit.list({ chatId: chat._id, action: 'chat.locked', limit: 1 });
+    expect(entry.entries[0]?.details).toEqual({ fromAdminId: null });
   });
 });
