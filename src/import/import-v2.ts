@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { DatabaseConfig } from '../config.js';
 import { closeTimesOfClosedChats } from '../store/reports.js';
 import { indexPendingMessages } from '../store/search.js';
+import { reindexDecomposedNames } from '../store/search-composition.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { checkExport } from './check-export.js';
@@ -185,9 +186,11 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
         await checkExport(files.messages, progress);
         const counts = await run(target, files, messagesMapping, report, progress);
         // What was written is searchable when the import ends (SQLite indexes after the
-        // insert: store/search.ts; PostgreSQL's trigger already did).
+        // insert: store/search.ts; PostgreSQL's trigger already did), names typed
+        // decomposed too (SQLite's trigger indexed them as stored: store/search-composition.ts).
         const batch = TUNABLES.importSearchIndexBatch.value;
         while ((await indexPendingMessages(target.db, target.kind, batch)) >= batch);
+        if (target.kind === 'sqlite') await reindexDecomposedNames(target.db);
         await target.settle();
         const seconds = (performance.now() - startedAt) / 1000;
         const imported = counts.messages.imported;
