@@ -8,7 +8,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { type Actor, type Person, requirePerson } from '../auth/actor.js';
+import { type Actor, isAdmin, type Person, requirePerson } from '../auth/actor.js';
 import { assertMayWrite } from '../chats/rules.js';
 import { AppError, RateLimited } from '../errors.js';
 import { overLimit } from '../limits/rate-limiter.js';
@@ -114,7 +114,7 @@ export async function admitUpload(
   const retryAfterMs = await overLimit(deps.limits.uploads, uploader.id);
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   let deskSeq = 0;
-  if (uploader.role === 'user') {
+  if (!isAdmin(uploader)) {
     // Read before the hold is asked: an erasure that starts after it is one the file straddles.
     deskSeq = await deps.store.privacy.deskPosition();
     await deps.store.privacy.refuseWhileHeld(uploader.id);

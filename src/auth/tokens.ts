@@ -23,7 +23,7 @@ import {
 } from '../schemas/text-rules.js';
 import { isOneOf, isPseudonym, LIMITS, ROLES } from '../schemas/vocabulary.js';
 import { TUNABLES } from '../tunables.js';
-import { type Person, person } from './actor.js';
+import { isAdmin, type Person, person } from './actor.js';
 import type { CustomerContext } from './roles.js';
 
 export interface VerifiedToken {
@@ -222,7 +222,7 @@ export function createTokenVerifier(
       }
       const exp = expiryOf(payload);
       const actor = toActor(payload);
-      const ctx = actor.role === 'user' ? contextOf(payload.ctx) : undefined;
+      const ctx = isAdmin(actor) ? undefined : contextOf(payload.ctx);
       if (ctx && 'dropped' in ctx) options.onContextDropped?.(actor.id, ctx.dropped);
       else if (ctx) actor.ctx = ctx.kept;
       return { actor, expiresAt: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 };

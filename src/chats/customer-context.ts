@@ -14,7 +14,7 @@ import type { Chat } from '../schemas/shapes.js';
 
 /** A user acting with a token that carried `ctx`: stored on their open chat (refreshed). */
 export async function recordCustomerContext({ store }: Deps, actor: Actor): Promise<void> {
-  if (actor.kind !== 'person' || actor.role !== 'user' || actor.ctx === undefined) return;
+  if (actor.kind !== 'person' || isAdmin(actor) || actor.ctx === undefined) return;
   await store.recordCustomerContext(actor.id, JSON.stringify(actor.ctx));
 }
 

@@ -8,6 +8,7 @@ import type { DatabaseConfig } from '../config.js';
 import { retentionCutoff } from '../privacy/rules.js';
 import { closeTimesOfClosedChats } from '../store/reports.js';
 import { indexPendingMessages } from '../store/search.js';
+import { reindexDecomposedNames } from '../store/search-composition.js';
 import { TUNABLES } from '../tunables.js';
 import { appendStaged, dropAlreadyStored } from './append-staged.js';
 import { checkExport } from './check-export.js';
@@ -208,9 +209,11 @@ export async function importV2(options: ImportOptions): Promise<ImportSummary> {
             : retentionCutoff(Date.now(), options.retentionDays);
         const counts = await run(target, files, messagesMapping, report, progress, cutoff);
         // What was written is searchable when the import ends (SQLite indexes after the
-        // insert: store/search.ts; PostgreSQL's trigger already did).
+        // insert: store/search.ts; PostgreSQL's trigger already did), names typed
+        // decomposed too (SQLite's trigger indexed them as stored: store/search-composition.ts).
         const batch = TUNABLES.importSearchIndexBatch.value;
         while ((await indexPendingMessages(target.db, target.kind, batch)) >= batch);
+        if (target.kind === 'sqlite') await reindexDecomposedNames(target.db);
         await target.settle();
         const seconds = (performance.now() - startedAt) / 1000;
         const imported = counts.messages.imported;

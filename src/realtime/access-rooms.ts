@@ -3,7 +3,7 @@
  * them. A socket joins its own when it joins a chat's room, so that "who may still view
  * this chat" can be asked of a room, on every node at once (membership.ts).
  */
-import type { Actor } from '../auth/actor.js';
+import { type Actor, isAdmin, isSuperAdmin } from '../auth/actor.js';
 import { rooms } from '../schemas/rooms.js';
 import type { Chat } from '../schemas/shapes.js';
 
@@ -18,9 +18,9 @@ export const accessRooms = {
 /** The access rooms an actor's sockets join: its identity and its rank. */
 export function accessRoomsOf(actor: Actor): string[] {
   if (actor.kind === 'anonymous') return [accessRooms.anonymous];
-  if (actor.role === 'user') return [accessRooms.user(actor.id)];
+  if (!isAdmin(actor)) return [accessRooms.user(actor.id)];
   const admin = [accessRooms.admin(actor.id), accessRooms.admins];
-  return actor.role === 'superadmin' ? [...admin, accessRooms.superadmins] : admin;
+  return isSuperAdmin(actor) ? [...admin, accessRooms.superadmins] : admin;
 }
 
 /**

@@ -5,7 +5,7 @@
  * when it disconnects or joins as someone else.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Person } from '../auth/actor.js';
+import { isUser, type Person } from '../auth/actor.js';
 import { recordPresence } from '../chats/use-cases.js';
 import type { Deps } from '../deps.js';
 import type { Outcome } from '../outcome.js';
@@ -102,7 +102,7 @@ export function trackPresence(
     // A session Socket.io recovered after a dropped transport is the same user, back.
     const recovered = socket.recovered ? socket.data.presenceOf : undefined;
     const actor = socket.data.actor;
-    if (recovered !== undefined && actor?.id === recovered && actor.role === 'user') {
+    if (recovered !== undefined && actor !== undefined && isUser(actor, recovered)) {
       socket.data.presenceOf = undefined;
       holdPresence(deps, socket, actor, publish)
         .then((outcome) => publish(outcome))

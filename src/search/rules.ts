@@ -3,7 +3,7 @@
  * the query is TEXT, never a query language. Its words are cut into tokens exactly as the
  * stores' indexes cut message texts (letters and digits of any script; apostrophes, as in
  * Uzbek Latin oʻ/gʻ or English don't, are dropped, so "o'zbek", "oʻzbek" and "ozbek" are one
- * word; combining marks stay in their word; ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
+ * word; combining marks stay in their word; precomposed and decomposed letters are one (NFC); ё is read as е; everything else separates), lowercased. Each store then quotes the tokens itself
  * (store/search.ts), so `"`, `*`, `:`, `(`, `-`, NEAR, AND, OR are words or separators, never
  * operators. Meaning: every word must match; a word of letters matches as a prefix
  * ("refu" finds "refund"; a one-letter word only as itself), a word of digits only exactly (a transaction id 8881 must not
@@ -12,6 +12,7 @@
  */
 
 import type { SearchPhrase, SearchTerm } from '../store/search.js';
+import { searchComposed } from '../store/search-text.js';
 
 export type { SearchPhrase, SearchTerm };
 
@@ -52,11 +53,14 @@ export const SEARCH_LIMITS = {
   contextChars: 60,
 } as const;
 
-/** A text as the indexes read it before cutting it: apostrophes dropped, ё as е (migrations.ts 0018). */
+/**
+ * A text as the indexes read it before cutting it: composed (NFC: a й typed as и + U+0306
+ * is й), apostrophes dropped, ё as е (store/search-text.ts).
+ */
 const folded = (text: string): string =>
-  text.replace(APOSTROPHE, '').replace(/ё/gu, 'е').replace(/Ё/gu, 'Е');
+  searchComposed(text).replace(APOSTROPHE, '').replace(/ё/gu, 'е').replace(/Ё/gu, 'Е');
 
-/** The tokens of a text as the indexes see it (lowercased, apostrophes dropped, ё as е). */
+/** The tokens of a text as the indexes see it (composed, lowercased, apostrophes dropped, ё as е). */
 export function tokensOf(text: string): string[] {
   return folded(text).toLowerCase().match(WORD) ?? [];
 }

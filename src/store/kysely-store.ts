@@ -60,6 +60,7 @@ import { assignWaiting, requeueUnanswered } from './routing.js';
 import { toChat, toMessage } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import { indexPendingMessages, type SearchPage, type SearchQuery, searchPage } from './search.js';
+import { indexChatNameComposed } from './search-composition.js';
 import type {
   AdminRef,
   AgentRecord,
@@ -302,6 +303,7 @@ export class KyselyStore implements Store {
             .values(values)
             .returningAll()
             .executeTakeFirstOrThrow();
+          if (this.kind === 'sqlite') await indexChatNameComposed(trx, opened);
           if (audit && key) await this.recordChange(trx, key, audit, opened, at);
           return opened;
         });

@@ -15,13 +15,8 @@ import {
 import { exportedUserId } from './audit-log.js';
 import { dropInvisibleLabels } from './invisible-labels.js';
 import { fillEpochTimes, REPORT_EPOCH_MS, recomputeReportFacts } from './reports.js';
-import {
-  SEARCH_APOSTROPHES,
-  SEARCH_FOLDS,
-  SEARCH_PUNCTUATION,
-  sqliteSearchText,
-  sqlText,
-} from './search-text.js';
+import { composeSearchText } from './search-composition.js';
+import { postgresSearchVectorFunction, sqliteSearchText } from './search-text.js';
 import { refoldWordKeys } from './word-keys.js';
 
 const initial: Migration = {
@@ -441,14 +436,7 @@ const messageRedactions: Migration = {
 const fullTextSearch: Migration = {
   async up(db: Kysely<unknown>) {
     if (db.getExecutor().adapter instanceof PostgresAdapter) {
-      const body = `SELECT to_tsvector('simple'::regconfig, regexp_replace(
-          translate(body, ${sqlText(SEARCH_FOLDS.map(([from]) => from).join('') + SEARCH_APOSTROPHES.join(''))},
-            ${sqlText(SEARCH_FOLDS.map(([, to]) => to).join(''))}),
-          ${sqlText(SEARCH_PUNCTUATION)}, ' ', 'g'))`;
-      await sql
-        .raw(`CREATE FUNCTION search_vector(body text) RETURNS tsvector
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS ${sqlText(body)}`)
-        .execute(db);
+      await sql.raw(postgresSearchVectorFunction('body')).execute(db);
       // The terms of each message, beside it: a search reads this table's primary key
       // backwards (newest first) and checks the stored terms, where a GIN expression index
       // on messages left every row to be parsed again (a two-word query of common words:
@@ -935,6 +923,11 @@ const invisibleLabels: Migration = {
   up: dropInvisibleLabels,
 };
 
+/** Both search indexes read texts and names in NFC (store/search-composition.ts). */
+const searchTextComposed: Migration = {
+  up: composeSearchText,
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_chat_reference_checked_by_writes': chatReferenceCheckedByWrites,
@@ -967,6 +960,7 @@ const migrations: Record<string, Migration> = {
   '0033_chats_with_context': chatsWithContext,
   '0034_word_keys_full_fold': wordKeysFullFold,
   '0035_invisible_labels': invisibleLabels,
+  '0036_search_text_composed': searchTextComposed,
 };
 
 /**

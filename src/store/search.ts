@@ -29,7 +29,8 @@ import { viewableBy } from './chat-sql.js';
 import { mergeSearchPendingList } from './postgres-search-list.js';
 import { toChat, toMessage } from './rows.js';
 import type { Database } from './schema.js';
-import { type PendingRow, SEARCH_INDEX_SQL } from './sqlite-search-index.js';
+import { indexDecomposed } from './search-composition.js';
+import { type IndexedText, type PendingRow, SEARCH_INDEX_SQL } from './sqlite-search-index.js';
 
 /** A part of a query word: matched exactly (digits) or as a prefix (anything else). */
 export interface SearchTerm {
@@ -397,6 +398,8 @@ export async function indexPendingMessages<Tables extends Database>(
     const upto = rows[0]?.upto;
     if (upto === null || upto === undefined) return 0;
     await run(trx, SEARCH_INDEX_SQL.insert, [upto]);
+    const texts = await run<IndexedText>(trx, SEARCH_INDEX_SQL.texts, [upto]);
+    await indexDecomposed(trx, 'messages_search', texts.rows);
     await run(trx, SEARCH_INDEX_SQL.advance, [upto]);
     return Number(rows[0]?.n);
   });

@@ -4,9 +4,14 @@
  * search_indexed, at most `max` of them, go into messages_search in one transaction that
  * also moves the watermark. The statements are plain SQL with `?` placeholders so that
  * both ways run the same text.
+ *
+ * SQLite has no Unicode normalization, and a function of ours in the SQL would fail on any
+ * connection that did not register it (the chats' triggers run on every one, the sqlite3
+ * shell's too): the batch is indexed from the texts as stored, then the few whose NFC form
+ * differs (typed decomposed) are indexed again from it, read here (one normalize a message).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { sqliteSearchText } from './search-text.js';
+import { searchComposed, sqliteSearchText } from './search-text.js';
 
 export const SEARCH_INDEX_SQL = {
   // A VACUUM may renumber the rowids below the watermark: never wait above the table.
@@ -20,9 +25,39 @@ export const SEARCH_INDEX_SQL = {
     SELECT rowid, ${sqliteSearchText('content')}, id FROM messages
     WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) AND rowid <= ?
     ORDER BY rowid`,
+  /** Binds the batch's last rowid: its texts, to find those not in NFC. */
+  texts: `SELECT rowid, content AS text, id AS ref FROM messages
+    WHERE rowid > (SELECT "indexedThrough" FROM search_indexed) AND rowid <= ?`,
   /** Binds the batch's last rowid. */
   advance: 'UPDATE search_indexed SET "indexedThrough" = ?',
 } as const;
+
+/** A row of a table an FTS5 table indexes, as the entry's rowid, its text and its ref. */
+export interface IndexedText {
+  rowid: number;
+  text: string;
+  ref: string;
+}
+
+/** The FTS5 tables, each over one text: messages' content, chats' user names. */
+export type SearchTable = 'messages_search' | 'chats_search';
+
+/** An entry written again: its old one removed (contentless_delete), its NFC text indexed. */
+export const COMPOSED_SQL = {
+  /** Binds the entry's rowid. */
+  unindex: (fts: SearchTable) => `DELETE FROM ${fts} WHERE rowid = ?`,
+  /** Binds the rowid, the text's NFC form and the ref. */
+  index: (fts: SearchTable) =>
+    `INSERT INTO ${fts} (rowid, body, ref) VALUES (?, ${sqliteSearchText('?')}, ?)`,
+};
+
+/** The rows whose text is not in NFC, each with its NFC text: the entries to write again. */
+export function decomposedRows(rows: readonly IndexedText[]): IndexedText[] {
+  return rows.flatMap((row) => {
+    const text = searchComposed(row.text);
+    return text === row.text ? [] : [{ ...row, text }];
+  });
+}
 
 export interface PendingRow {
   upto: number | null;
@@ -36,12 +71,19 @@ export function sqliteIndexBatch(
   const clamp = database.prepare(SEARCH_INDEX_SQL.clamp);
   const pending = database.prepare<[number], PendingRow>(SEARCH_INDEX_SQL.pending);
   const insert = database.prepare<[number]>(SEARCH_INDEX_SQL.insert);
+  const texts = database.prepare<[number], IndexedText>(SEARCH_INDEX_SQL.texts);
+  const unindex = database.prepare<[number]>(COMPOSED_SQL.unindex('messages_search'));
+  const index = database.prepare<[number, string, string]>(COMPOSED_SQL.index('messages_search'));
   const advance = database.prepare<[number]>(SEARCH_INDEX_SQL.advance);
   return database.transaction((max: number): number => {
     clamp.run();
     const row = pending.get(max);
     if (row?.upto === null || row?.upto === undefined) return 0;
     insert.run(row.upto);
+    for (const entry of decomposedRows(texts.all(row.upto))) {
+      unindex.run(entry.rowid);
+      index.run(entry.rowid, entry.text, entry.ref);
+    }
     advance.run(row.upto);
     return Number(row.n);
   });

@@ -2,7 +2,8 @@
  * The v2 importer copies messages with INSERT … SELECT, not through the append: the
  * search indexes (PostgreSQL: message_search's statement trigger; SQLite: the importer's
  * own catch-up of the FTS5 index before it ends) must cover what it wrote, with no
- * rebuild, on each store: searchable as soon as the import returns.
+ * rebuild, on each store: searchable as soon as the import returns, texts and names typed
+ * decomposed by a query typed precomposed too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importV2 } from '../../src/import/import-v2.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
+import { importLines } from './export-files.js';
 import { type ExpectedChat, generateExport } from './generate-export.js';
 
 describe.each(await storeTargets())('imported messages are searchable on $name', (target) => {
@@ -48,6 +50,49 @@ describe.each(await storeTargets())('imported messages are searchable on $name',
       expect(res.status).toBe(200);
       const results = res.body.results as { message?: { _id: string } }[];
       expect(results.map((r) => r.message?._id)).toEqual([expected[17]?.messageIds[3]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('finds an imported text and user name typed decomposed by a query typed precomposed', async () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const at = { $date: '2024-01-01T00:01:00.000Z' };
+    await importLines(
+      db.config,
+      dir,
+      'decomposed',
+      [
+        JSON.stringify({
+          _id: 'nfd-1',
+          userId: 'nfd-u',
+          userName: nfd('Йўлдош'),
+          status: 'waiting',
+          createdAt: at,
+        }),
+      ],
+      [
+        JSON.stringify({
+          _id: 'nfd-m1',
+          chatId: 'nfd-1',
+          senderId: 'nfd-u',
+          senderType: 'user',
+          senderName: 'U',
+          content: nfd('Щётка café'),
+          createdAt: at,
+        }),
+      ],
+    );
+    const server = await startTestServer(db.config);
+    try {
+      const found = async (q: string) => {
+        const res = await api(server, 'GET', `/api/search?q=${encodeURIComponent(q)}`);
+        expect(res.status).toBe(200);
+        const results = res.body.results as { chat: { _id: string }; message?: { _id: string } }[];
+        return results.map((r) => r.message?._id ?? `chat:${r.chat._id}`);
+      };
+      expect(await found('щетка café')).toEqual(['nfd-m1']);
+      expect(await found('йўлдош')).toEqual(['chat:nfd-1']);
     } finally {
       await server.close();
     }

@@ -21,7 +21,8 @@ describe('search rules', () => {
   });
 
   it('keeps combining marks in their word, as PostgreSQL does (FTS5 cuts the quoted word itself)', () => {
-    expect(tokensOf('สวัสดี नमस्ते Tie\u0302\u0301ng')).toEqual(['สวัสดี', 'नमस्ते', 'tie\u0302\u0301ng']);
+    // A decomposed accent that has a precomposed letter is read as that letter (NFC).
+    expect(tokensOf('สวัสดี नमस्ते Tie\u0302\u0301ng')).toEqual(['สวัสดี', 'नमस्ते', 'ti\u1ebfng']);
     expect(parseQuery('مَرْحَبًا')).toEqual([[{ token: 'مَرْحَبًا', prefix: true }]]);
     expect(marked('Hello สวัสดี ครับ', 'สวัส')).toEqual(['สวัสดี']);
   });
@@ -126,6 +127,30 @@ describe('search rules', () => {
     expect(marked('Ref ORD-2024-77712345 ok', 'ord-2024-77712345')).toEqual(['ORD-2024-77712345']);
     expect(marked('refunded and refund', 'refund')).toEqual(['refunded', 'refund']);
     expect(marked('no match here', 'zebra')).toBeUndefined();
+  });
+
+  it('reads text and query in one Unicode composition: a word matches whether either was typed precomposed or decomposed', () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    expect(tokensOf(nfd('Йогурт ёлка café'))).toEqual(['йогурт', 'елка', 'café']);
+    expect(parseQuery(nfd('ЙОГ'))).toEqual([[{ token: 'йог', prefix: true }]]);
+  });
+
+  it('marks a match in the text as stored, decomposed or not, whatever the query’s composition', () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    // Decomposed text: the range covers its base letters and their marks.
+    const decomposed = nfd('Мой йогурт и щётка, café!');
+    // An accent still counts: café is not cafe, in either composition.
+    expect(marked(decomposed, 'cafe')).toBeUndefined();
+    expect(marked(decomposed, 'йогурт щётка café')).toEqual([
+      nfd('йогурт'),
+      nfd('щётка'),
+      nfd('café'),
+    ]);
+    expect(highlightOf(decomposed, parseQuery('щетка'))?.ranges).toEqual([[15, 21]]);
+    // Precomposed text, decomposed query: the ranges are the precomposed text's own.
+    const composed = 'Мой йогурт и щётка, café!';
+    expect(marked(composed, nfd('йогурт щётка café'))).toEqual(['йогурт', 'щётка', 'café']);
+    expect(highlightOf(composed, parseQuery(nfd('щётка')))?.ranges).toEqual([[13, 18]]);
   });
 
   it('cuts a long text around the first match, never inside a surrogate pair, with ranges into the snippet', () => {

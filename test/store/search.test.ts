@@ -148,6 +148,50 @@ describe.each(await storeTargets())('search on $name', (target) => {
       expect(await foundMessages(q), q).toEqual([text]);
   });
 
+  it('finds a text whatever its Unicode composition: precomposed by a decomposed query, decomposed by a precomposed one', async () => {
+    // macOS and some Android keyboards write й as и + U+0306, ё as е + U+0308, é as e + U+0301.
+    const nfd = (s: string) => s.normalize('NFD');
+    const composed = 'Мой йогурт, ёлка и ўзбек café';
+    const decomposed = nfd('Второй йод, щётка, ўрик: naïve résumé');
+    expect(decomposed).not.toBe(decomposed.normalize('NFC'));
+    const { chat } = await store.openChat({
+      userId: 'user-nfc',
+      userName: 'Composed',
+      online: false,
+    });
+    await send(chat, composed);
+    await send(chat, decomposed);
+    for (const q of ['йогурт', 'ЙОГ', 'ёлка', 'ўзбек', 'café', 'CAF']) {
+      expect(await foundMessages(q), q).toEqual([composed]);
+      expect(await foundMessages(nfd(q)), `${q} decomposed`).toEqual([composed]);
+    }
+    for (const q of ['йод', 'щётка', 'щетка', 'ЎРИК', 'naïve', 'résumé', 'résu']) {
+      expect(await foundMessages(q), q).toEqual([decomposed]);
+      expect(await foundMessages(nfd(q)), `${q} decomposed`).toEqual([decomposed]);
+    }
+  });
+
+  it("finds a chat by its user's name whatever the name's or the query's Unicode composition", async () => {
+    const nfd = (s: string) => s.normalize('NFD');
+    const { chat: decomposed } = await store.openChat({
+      userId: 'user-nfd-name',
+      userName: nfd('Йўлдош Ёқубов'),
+      online: false,
+    });
+    const { chat: composed } = await store.openChat({
+      userId: 'user-nfc-name',
+      userName: 'Zoé Héloïse',
+      online: false,
+    });
+    const chatsFound = async (q: string) => (await find(q)).hits.map((h) => h.chat._id);
+    for (const q of ['йўлдош', 'ёқубов', 'ЕҚУБ'])
+      expect(await chatsFound(q), q).toEqual([decomposed._id]);
+    for (const q of ['zoé', 'héloïse', 'HÉLO']) {
+      expect(await chatsFound(q), q).toEqual([composed._id]);
+      expect(await chatsFound(nfd(q)), `${q} decomposed`).toEqual([composed._id]);
+    }
+  });
+
   it('finds a text with an emoji by a query copied with it: the emoji’s variation selector is not a word', async () => {
     const { chat } = await store.openChat({
       userId: 'user-emoji',

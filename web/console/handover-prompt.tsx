@@ -2,11 +2,13 @@
  * Asks before a handed-over token (URL fragment, or the admin panel's postMessage) signs
  * this tab in as someone: shows whom the token names, and whom it would replace.
  */
+import { isSuperAdmin } from '../../src/auth/roles.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useFocusOnOpen } from '../shared/use-focus.js';
+import { actorOf } from './actor.js';
 
 interface Props {
   offered: Identity;
@@ -17,7 +19,7 @@ interface Props {
 }
 
 export function HandoverPrompt({ offered, current, c, onAccept, onDecline }: Props) {
-  const role = c(offered.role === 'superadmin' ? 'roleSuperadmin' : 'roleAdmin');
+  const role = c(isSuperAdmin(actorOf(offered)) ? 'roleSuperadmin' : 'roleAdmin');
   const names = { name: offered.name, id: offered.id, current: current?.name ?? '' };
   // The safe answer has the focus: Enter on a surprise prompt changes nothing.
   const decline = useFocusOnOpen<HTMLButtonElement>(offered);

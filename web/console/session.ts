@@ -8,12 +8,14 @@
  * sessionStorage (this tab).
  */
 
+import { isAdmin } from '../../src/auth/roles.js';
 import type { ConsoleConfig } from '../../src/schemas/shapes.js';
 import { AUTH_MODES, isOneOf } from '../../src/schemas/vocabulary.js';
 import type { ConnectionState } from '../shared/client.js';
 import { uploadLimitOf } from '../shared/server-config.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
+import { actorOf } from './actor.js';
 
 /** What `/console/config.json` answers, as the server declares it. */
 export type { ConsoleConfig };
@@ -58,7 +60,7 @@ export function consoleConfigFrom(body: unknown): ConsoleConfig | undefined {
 export function sessionFromToken(token: string): Session | TokenProblem {
   const claims = readToken(token);
   if (!claims) return 'tokenInvalid';
-  if (claims.role === 'user') return 'tokenNotAdmin';
+  if (!isAdmin(actorOf(claims))) return 'tokenNotAdmin';
   // The server refuses a token without exp; said here, the admin is not told of keys instead.
   if (claims.expiresAt === undefined) return 'tokenNoExpiry';
   if (claims.expiresAt <= Date.now()) return 'tokenExpired';

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { maySetMaxChats } from '../../src/agents/status.js';
+import { isSuperAdmin } from '../../src/auth/roles.js';
 import { mayListAllChats } from '../../src/chats/permissions.js';
 import { previewOf } from '../../src/schemas/text-rules.js';
 import { CHAT_STATUSES, isOneOf } from '../../src/schemas/vocabulary.js';
@@ -200,7 +201,7 @@ export function Workspace(props: Props) {
         </p>
         <p class="topbar__me">
           {sentence(c('signedInAs'), { name: me.name })} (
-          {me.role === 'superadmin' ? c('roleSuperadmin') : c('roleAdmin')})
+          {isSuperAdmin(actor) ? c('roleSuperadmin') : c('roleAdmin')})
         </p>
         <AvailabilityToggle client={client} mine={agents.mine} onUpdated={agents.updated} c={c} />
         {/* In the top bar, not among the lists' tabs: Tab goes from a list's tab to its chats. */}
