@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { Announcer, type RawEntry } from '../src/cluster/room-channels.js';
+import { Announcer, type RawEntry } from '../src/cluster/announcer.js';
 import { cpuMs, startRedis } from './processes.js';
 
 const PER_TURN = Number(process.env.ANNOUNCE_PER_TURN ?? 1);

@@ -30,6 +30,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Message } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import { withMethods } from './adapter-client.js';
+import { Announcer, type RawEntry, trimStreamOlderThan } from './announcer.js';
 import {
   decodeEntry,
   encodeEntry,
@@ -38,14 +39,7 @@ import {
   type PreEncodedEntry,
   type WireOptions,
 } from './pre-encoded.js';
-import {
-  Announcer,
-  isRoutedRoom,
-  type RawEntry,
-  RoomChannels,
-  routedRoomOf,
-  trimStreamOlderThan,
-} from './room-channels.js';
+import { isRoutedRoom, RoomChannels, routedRoomOf } from './room-channels.js';
 
 /** A stream entry id, as the adapter checks a recovery offset. */
 const STREAM_ID = /^[0-9]+-[0-9]+$/;

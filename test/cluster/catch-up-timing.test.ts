@@ -5,7 +5,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { compareIds, type RawEntry, RoomChannels } from '../../src/cluster/room-channels.js';
+import type { RawEntry } from '../../src/cluster/announcer.js';
+import { RoomChannels } from '../../src/cluster/room-channels.js';
+import { compareIds } from '../../src/cluster/stream-ids.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { waitUntil } from '../helpers/processes.js';
 

@@ -8,7 +8,8 @@
  */
 import { createClient } from 'redis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Announcer, type RawEntry, RoomChannels } from '../../src/cluster/room-channels.js';
+import { Announcer, type RawEntry } from '../../src/cluster/announcer.js';
+import { RoomChannels } from '../../src/cluster/room-channels.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { type PrivateRedis, privateRedis, redisServerInstalled } from '../helpers/private-redis.js';
 import { waitUntil } from '../helpers/processes.js';

@@ -11,14 +11,12 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Announcer,
-  begunAnew,
   parseAnnouncement,
   type RawEntry,
-  RoomChannels,
-  runOf,
-  startedAfter,
   trimStreamOlderThan,
-} from '../../src/cluster/room-channels.js';
+} from '../../src/cluster/announcer.js';
+import { RoomChannels } from '../../src/cluster/room-channels.js';
+import { begunAnew, runOf, startedAfter } from '../../src/cluster/stream-run.js';
 import type { RedisClient } from '../../src/redis/redis.js';
 import { rooms } from '../../src/schemas/rooms.js';
 import type { RunningServer } from '../../src/server.js';

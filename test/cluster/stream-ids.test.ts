@@ -4,7 +4,7 @@
  * up) delivers it once, and never drops a newer one as old.
  */
 import { describe, expect, it } from 'vitest';
-import { compareIds } from '../../src/cluster/room-channels.js';
+import { compareIds } from '../../src/cluster/stream-ids.js';
 
 describe('stream id order', () => {
   it('orders by milliseconds, then by sequence, as numbers rather than text', () => {
