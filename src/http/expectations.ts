@@ -8,7 +8,7 @@
  * `100 Continue` goes out when something first reads the body, and only if no answer was
  * given before: whatever a route or hook refuses from the headers is answered without
  * inviting the body, and Node then closes the connection (the client may still be about to
- * send it).
+ * send it). A request whose framing says no body follows is told at once, as Node did.
  *
  * Any other expectation: Node answers 417 itself, empty and past every hook, unless someone
  * listens for `checkExpectation`. Here the request goes to Fastify instead, and the first
@@ -33,11 +33,23 @@ function continueOnFirstRead(req: IncomingMessage, res: ServerResponse): void {
   };
 }
 
+/** The request's framing says no body follows: no Transfer-Encoding, no or a zero length. */
+function framesNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (
+    req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0)
+  );
+}
+
 /** Takes both expectations from Node (called once the server exists). */
 export function routeExpectations(app: FastifyInstance): void {
   // Through 'request', as Node would have: Socket.io's polling transport listens there too.
   app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    continueOnFirstRead(req, res);
+    // No body to hold back: told at once, as Node would, else Node closes the connection
+    // after the answer (its client was never told) and the requests pipelined after it run
+    // unanswered.
+    if (framesNoBody(req)) res.writeContinue();
+    else continueOnFirstRead(req, res);
     app.server.emit('request', req, res);
   });
   app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {

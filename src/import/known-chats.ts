@@ -53,8 +53,12 @@ export class KnownChats {
     this.refused.add(id);
   }
 
-  /** Left out as past retention: its messages are left out with it. */
+  /**
+   * Left out as past retention: its messages are left out with it. Also a chat taken a
+   * moment ago and not yet written, closed since by its user's newer open chat.
+   */
   addExpired(id: string): void {
+    this.imported.delete(id);
     this.expired.add(id);
   }
 

@@ -77,16 +77,7 @@ export class ChatWriter {
       return;
     }
     if (row.status !== 'closed') await this.applyOneOpenChat(row, position);
-    if (this.pastRetention(row)) {
-      this.known.addExpired(row.id);
-      await this.note(position, {
-        outcome: 'skipped',
-        id: row.id,
-        reason: 'past-retention',
-        detail: `closed ${row.updatedAt}, before the retention cutoff ${this.retentionCutoff} (RETENTION_DAYS): a retention run would delete it`,
-      });
-      return;
-    }
+    if (this.pastRetention(row)) return this.leaveOut(row, position);
     this.known.addImported(row.id);
     this.pending.set(row.id, row);
     if (this.pending.size >= ROWS_PER_TRANSACTION) await this.flush();
@@ -145,9 +136,26 @@ export class ChatWriter {
     }
     const { earlier } = decision;
     const stillPending = this.pending.get(earlier.id);
-    if (stillPending) stillPending.status = 'closed';
-    else this.closeWritten.push(earlier.id);
+    if (stillPending) {
+      stillPending.status = 'closed';
+      // Not written yet: left out as any chat stored closed before the cutoff.
+      if (this.pastRetention(stillPending)) {
+        this.pending.delete(earlier.id);
+        return this.leaveOut(stillPending, earlier.position);
+      }
+    } else this.closeWritten.push(earlier.id);
     await this.noteClosed(earlier.id, earlier.position, `${row.id} (newer)`);
+  }
+
+  /** Past retention: not imported, its messages left out with it (known-chats.ts). */
+  private leaveOut(row: ChatRow, position: Position): Promise<void> {
+    this.known.addExpired(row.id);
+    return this.note(position, {
+      outcome: 'skipped',
+      id: row.id,
+      reason: 'past-retention',
+      detail: `closed ${row.updatedAt}, before the retention cutoff ${this.retentionCutoff} (RETENTION_DAYS): a retention run would delete it`,
+    });
   }
 
   private noteClosed(id: string, position: Position, keptOpen: string): Promise<void> {

@@ -199,3 +199,32 @@ describe('an Expect other than 100-continue', () => {
     expect(answer.headers['strict-transport-security']).toMatch(/max-age=/);
   });
 });
+
+describe('Expect: 100-continue on a request without a body', () => {
+  /** Writes `requests` at once; resolves with every status line answered within a second. */
+  function pipelined(requests: string): Promise<{ statusLines: string[]; closed: boolean }> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(requests));
+      let received = '';
+      let closed = false;
+      socket.on('data', (d: Buffer) => {
+        received += d.toString('latin1');
+      });
+      socket.on('close', () => {
+        closed = true;
+      });
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        const statusLines = received.match(/HTTP\/1\.1 [2-5]\d\d [^\r]*/g) ?? [];
+        resolve({ statusLines, closed });
+      }, 1000);
+    });
+  }
+
+  it('answered, and the connection kept for the requests pipelined after it', async () => {
+    const get = 'GET /health HTTP/1.1\r\nHost: x\r\n';
+    const answer = await pipelined(`${get}Expect: 100-continue\r\n\r\n${get}\r\n`);
+    expect(answer).toEqual({ statusLines: ['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK'], closed: false });
+  });
+});

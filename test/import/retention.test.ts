@@ -129,3 +129,56 @@ describe.each(await storeTargets())('v2 import with RETENTION_DAYS on $name', (t
     });
   });
 });
+
+describe.each(await storeTargets())(
+  'v2 import with RETENTION_DAYS, export in creation order, on $name',
+  (target) => {
+    let db: TestDatabase;
+    let dir: string;
+
+    beforeAll(async () => {
+      db = await target.create();
+      dir = mkdtempSync(join(tmpdir(), 'import-retention-order-'));
+    });
+    afterAll(async () => {
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('an older open chat closed by a newer one later in the same batch is left out, with its messages', async () => {
+      const summary = await importLines(
+        db.config,
+        dir,
+        'ordered',
+        [
+          chat('eve-old', 'eve', 'waiting', LONG_AGO),
+          chat('eve-new', 'eve', 'waiting', daysAgo(2)),
+        ],
+        [message('e1', 'eve-old', 'eve', LONG_AGO), message('e2', 'eve-new', 'eve', daysAgo(2))],
+        { retentionDays: 30 },
+      );
+      expect(summary.chats).toEqual({
+        imported: 1,
+        skipped: 0,
+        rejected: 0,
+        importedClosed: 0,
+        pastRetention: 1,
+      });
+      expect(summary.messages).toMatchObject({ imported: 1, pastRetention: 1 });
+      const entry = summary.reasons.find((r) => r.collection === 'chats')?.examples[0];
+      expect(entry).toMatchObject({
+        id: 'eve-old',
+        line: 1,
+        outcome: 'skipped',
+        reason: 'past-retention',
+      });
+      const { db: kysely, close } = await openImportDatabase(db.config);
+      try {
+        const chats = await kysely.selectFrom('chats').select(['id', 'status']).execute();
+        expect(chats).toEqual([{ id: 'eve-new', status: 'waiting' }]);
+      } finally {
+        await close();
+      }
+    });
+  },
+);
