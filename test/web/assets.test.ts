@@ -59,6 +59,24 @@ describe('web assets', () => {
     }
   });
 
+  it('bundles only the transports the pages name: polling and websocket, no WebTransport', () => {
+    const m = manifest();
+    for (const file of [m.widget.js, m.console.js, ...m.console.chunks, ...m.console.lazyChunks]) {
+      const code = readFileSync(join(WEB_DIST, 'assets', file), 'utf8');
+      expect(code.includes('new WebTransport('), file).toBe(false);
+    }
+    // The two it keeps, by their own marks (the polling request's header, the socket).
+    const widget = readFileSync(join(WEB_DIST, 'assets', m.widget.js), 'utf8');
+    expect(widget.includes('new XMLHttpRequest'), 'polling').toBe(true);
+    expect(widget.includes('MozWebSocket'), 'websocket').toBe(true);
+  });
+
+  it('writes class fields as the target browsers read them, not as helper calls', () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // <fastorika-chat>'s own static field (element.tsx), as written.
+    expect(widget.includes('static observedAttributes='), 'a class field as written').toBe(true);
+  });
+
   it('loads uPlot only with the Reports page, and preloads what the console opens with', async () => {
     const m = manifest();
     const has = (file: string, text: string) =>
