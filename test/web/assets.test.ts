@@ -71,6 +71,14 @@ describe('web assets', () => {
     expect(widget.includes('MozWebSocket'), 'websocket').toBe(true);
   });
 
+  it("keeps of the contract's bounds only those the widget reads (LIMITS, one constant each)", () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // The message box's length, as its value; bounds no widget code reads, by their names.
+    expect(widget.includes('maxLength:1e4'), 'contentChars, inlined').toBe(true);
+    for (const name of ['linkViewerChars', 'searchCursorChars', 'bodyBytes'])
+      expect(widget.includes(name), name).toBe(false);
+  });
+
   it('writes class fields as the target browsers read them, not as helper calls', () => {
     const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
     // <fastorika-chat>'s own static field (element.tsx), as written.

@@ -6,7 +6,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayWriteCannedScope, writableCannedScopes } from '../../src/canned-replies/permissions.js';
-import { type CannedScope, LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
+import type { CannedScope } from '../../src/schemas/vocabulary.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Translate } from '../shared/i18n/index.js';
