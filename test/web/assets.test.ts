@@ -79,6 +79,16 @@ describe('web assets', () => {
       expect(widget.includes(name), name).toBe(false);
   });
 
+  it("keeps the widget's catalogues together, within gzip's 32 KB window (strings.ts)", () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // A string of each: common.ts, widget.ts, transcript.ts.
+    const at = ['Enter sends, Shift+Enter', 'Open support chat', 'Download transcript'].map(
+      (text) => widget.indexOf(text),
+    );
+    expect(Math.min(...at)).toBeGreaterThan(-1);
+    expect(Math.max(...at) - Math.min(...at)).toBeLessThan(32 * KB);
+  });
+
   it('writes class fields as the target browsers read them, not as helper calls', () => {
     const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
     // <fastorika-chat>'s own static field (element.tsx), as written.
