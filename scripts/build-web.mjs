@@ -4,7 +4,7 @@
 // copies for @fastify/static's preCompressed), the console page, the /widget.js loader,
 // the widget demo page, and manifest.json with the gzipped sizes.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
@@ -12,16 +12,56 @@ import { build, transform } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'web');
 
+/**
+ * Socket.io's client builds its connection with engine.io-client's map of every transport
+ * it has, WebTransport included, so a bundle carried WebTransport and the stream codecs of
+ * engine.io-parser it needs (889 bytes of the widget gzipped), though the pages only ever
+ * name polling and websocket (web/shared/client.ts's Transport) and the server offers only
+ * those (Socket.io's default; WebTransport would need an HTTP/3 server). The map is loaded
+ * as those two. Should engine.io-client's map change, the build stops here to be looked at.
+ */
+const pollingAndWebSocketOnly = {
+  name: 'polling-and-websocket-only',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/ },
+      async (args) => {
+        const map = await readFile(args.path, 'utf8');
+        const names = [...map.matchAll(/^\s+(\w+): \w+,$/gm)].map((m) => m[1]).join();
+        if (names !== 'websocket,webtransport,polling') {
+          throw new Error(
+            `build-web: engine.io-client's transports are now ${names}: ${args.path}`,
+          );
+        }
+        return {
+          contents: [
+            "import { XHR } from './polling-xhr.js';",
+            "import { WS } from './websocket.js';",
+            'export const transports = { websocket: WS, polling: XHR };',
+          ].join('\n'),
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        };
+      },
+    );
+  },
+};
+
+/**
+ * The browsers the pages run in. No ES edition beside them: `es2020` made esbuild rewrite
+ * class fields (ES2022, which all three have) into helper calls, 103 bytes of the widget.
+ */
 const common = {
   bundle: true,
   minify: true,
   sourcemap: true,
-  target: ['es2020', 'chrome90', 'firefox90', 'safari15'],
+  target: ['chrome90', 'firefox90', 'safari15'],
   jsx: 'automatic',
   jsxImportSource: 'preact',
   loader: { '.css': 'text' },
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [pollingAndWebSocketOnly],
   metafile: true,
   absWorkingDir: root,
 };
@@ -101,7 +141,7 @@ export async function buildWeb() {
   const widgetBuild = await build({
     ...common,
     entryPoints: ['web/widget/main.ts'],
-    plugins: [minifiedCssText],
+    plugins: [pollingAndWebSocketOnly, minifiedCssText],
     format: 'iife',
     outdir: rel(assets),
     entryNames: 'widget-[hash]',

@@ -3,7 +3,8 @@
  * function: the zod schemas (inputs.ts), the token verifier, the importer and the pages
  * apply these. No zod at runtime: the browser bundles import this file.
  */
-import { LIMITS, type MessageType, type SenderType } from './vocabulary.js';
+import * as LIMITS from './limits.js';
+import type { MessageType, SenderType } from './vocabulary.js';
 
 /**
  * What keeps a text from being stored alike by every store, or undefined when nothing

@@ -1,8 +1,9 @@
 /**
  * The words of the contract, declared once as plain `as const` arrays: the chat statuses,
- * sender, reader and message types, roles, and the bounds the contract names. The zod
- * schemas (shapes.ts, inputs.ts), the store's column types, the importer and the web pages
- * all build from these, so adding a message type or changing a length is one edit here.
+ * sender, reader and message types, roles, and the bounds the contract names (LIMITS, from
+ * limits.ts). The zod schemas (shapes.ts, inputs.ts), the store's column types, the
+ * importer and the web pages all build from these, so adding a message type or changing a
+ * length is one edit here.
  * No zod at runtime: the browser bundles import this file.
  */
 
@@ -116,65 +117,7 @@ const SEALED = new RegExp(`^${ERASED}[0-9a-f]{${PSEUDONYM_HEX}}$`);
 /** Whether `value` has the exact form of a pseudonym (then sealing keeps it as it is). */
 export const isPseudonym = (value: string): boolean => SEALED.test(value);
 
-/** Bounds that the contract names: one place, used by HTTP, Socket.io, the importer and the pages. */
-export const LIMITS = {
-  /** Entries a page of a log (GET /api/audit, GET /api/webhooks/deliveries): default, most. */
-  logPageDefault: 50,
-  logPageMax: 200,
-  /** An audit page's cursor as the server writes it is well under this. */
-  auditCursorChars: 200,
-  bodyBytes: 64 * 1024,
-  /** How much of a client's own text (a header, a query key, an event name) an error repeats. */
-  echoedChars: 64,
-  contentChars: 10_000,
-  lastMessagePreviewChars: 100,
-  historyDefaultLimit: 50,
-  historyMaxLimit: 200,
-  /** Every id a client gives (userId, adminId, chatId, clientMessageId, a token's sub). */
-  idChars: 100,
-  /** What the router accepts in one path segment before zod names the field. */
-  pathParamChars: 1024,
-  nameChars: 200,
-  urlChars: 2048,
-  /** The most chats a superadmin may let one admin hold at once (`maxChats`). */
-  maxChatsMax: 100,
-  /** A chat's rating: a whole number of stars, and its optional comment's length. */
-  ratingMin: 1,
-  ratingMax: 5,
-  ratingCommentChars: 1000,
-  /** A user token's `ctx` claim, serialized as JSON (UTF-8 bytes): larger ones are not stored. */
-  customerContextBytes: 4096,
-  /** A search query: a person types a few words, an id, a name; longer is a 400. */
-  searchQueryChars: 200,
-  /** Search results per page, by default and at most. */
-  searchDefaultLimit: 20,
-  searchMaxLimit: 50,
-  /** A search cursor as the server writes it is well under this. */
-  searchCursorChars: 400,
-  /** A canned reply's shortcut: what an agent types after `/` (letters, digits, `-`, `_`). */
-  cannedShortcutChars: 32,
-  /** A canned reply's title: one line in the composer's list. */
-  cannedTitleChars: 100,
-  /** A chat label, after trimming. */
-  labelChars: 50,
-  /** Distinct labels on one chat. */
-  labelsPerChat: 20,
-  /**
-   * Labels one request may list before repeats are dropped (five spellings of each of
-   * labelsPerChat): a list of thousands is refused before it is compared.
-   */
-  labelsPerRequest: 100,
-  /** An ISO-8601 time with its zone (a from/to): 35 with nanoseconds and an offset. */
-  instantChars: 40,
-  /** An IANA time zone's name (the longest, America/Argentina/ComodRivadavia, is 32). */
-  timeZoneChars: 64,
-  /** A signed download link's `exp` (Unix seconds: 10 digits until the year 2286). */
-  linkExpiryChars: 20,
-  /** A signed download link's `sig` (an HMAC-SHA256: 43 characters of base64url). */
-  linkSignatureChars: 100,
-  /** A signed download link's `v`: whom it was handed to, base64url of JSON [role, id]. */
-  linkViewerChars: 2000,
-} as const;
+export * as LIMITS from './limits.js';
 
 /** What an erasure writes over every text and name of the user: clients show it as is. */
 export const ERASED_TEXT = '[erased]';

@@ -59,6 +59,50 @@ describe('web assets', () => {
     }
   });
 
+  it('bundles only the transports the pages name: polling and websocket, no WebTransport', () => {
+    const m = manifest();
+    for (const file of [m.widget.js, m.console.js, ...m.console.chunks, ...m.console.lazyChunks]) {
+      const code = readFileSync(join(WEB_DIST, 'assets', file), 'utf8');
+      expect(code.includes('new WebTransport('), file).toBe(false);
+    }
+    // The two it keeps, by their own marks (the polling request's header, the socket).
+    const widget = readFileSync(join(WEB_DIST, 'assets', m.widget.js), 'utf8');
+    expect(widget.includes('new XMLHttpRequest'), 'polling').toBe(true);
+    expect(widget.includes('MozWebSocket'), 'websocket').toBe(true);
+  });
+
+  it("keeps of the contract's bounds only those the widget reads (LIMITS, one constant each)", () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // The message box's length, as its value; bounds no widget code reads, by their names.
+    expect(widget.includes('maxLength:1e4'), 'contentChars, inlined').toBe(true);
+    for (const name of ['linkViewerChars', 'searchCursorChars', 'bodyBytes'])
+      expect(widget.includes(name), name).toBe(false);
+  });
+
+  it("leaves out the Reports page's Uzbek month abbreviations, which the widget never reads", () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    expect(widget.includes('yanvar fevral'), 'the months it reads').toBe(true);
+    expect(widget.includes('yan fev mar'), 'the abbreviations').toBe(false);
+  });
+
+  it("keeps the widget's catalogues together, within gzip's 32 KB window, ahead of the code", () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // A string of each: common.ts, widget.ts, transcript.ts.
+    const at = ['Enter sends, Shift+Enter', 'Open support chat', 'Download transcript'].map(
+      (text) => widget.indexOf(text),
+    );
+    expect(Math.min(...at)).toBeGreaterThan(-1);
+    expect(Math.max(...at) - Math.min(...at)).toBeLessThan(32 * KB);
+    // Ahead of all code: before socket.io-client's (its WebSocket transport).
+    expect(Math.max(...at)).toBeLessThan(widget.indexOf('MozWebSocket'));
+  });
+
+  it('writes class fields as the target browsers read them, not as helper calls', () => {
+    const widget = readFileSync(join(WEB_DIST, 'assets', manifest().widget.js), 'utf8');
+    // <fastorika-chat>'s own static field (element.tsx), as written.
+    expect(widget.includes('static observedAttributes='), 'a class field as written').toBe(true);
+  });
+
   it('loads uPlot only with the Reports page, and preloads what the console opens with', async () => {
     const m = manifest();
     const has = (file: string, text: string) =>

@@ -3,7 +3,7 @@
  * their maxChats, which the superadmin may change (0 to the contract's bound).
  */
 import { useState } from 'preact/hooks';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
 import { adminClaimOf } from '../shared/claim.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';

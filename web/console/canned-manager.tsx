@@ -6,7 +6,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { mayWriteCannedScope, writableCannedScopes } from '../../src/canned-replies/permissions.js';
-import { type CannedScope, LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
+import type { CannedScope } from '../../src/schemas/vocabulary.js';
+import { actorOf } from '../shared/actor.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Translate } from '../shared/i18n/index.js';
@@ -14,7 +16,6 @@ import type { ToolKey } from '../shared/i18n/tools.js';
 import type { CannedReply, Identity } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
 import { useFocusOnOpen } from '../shared/use-focus.js';
-import { actorOf } from './actor.js';
 
 interface Props {
   client: ChatClient;

@@ -4,8 +4,8 @@
  * server would allow what it does.
  */
 import { capabilitiesOf, holderOf } from '../../src/chats/permissions.js';
+import { actorOf } from '../shared/actor.js';
 import type { Chat, Identity } from '../shared/types.js';
-import { actorOf } from './actor.js';
 
 export interface ChatActions {
   /** Whether the server still lets this admin see the chat (its history, its room). */

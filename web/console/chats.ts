@@ -5,8 +5,8 @@
 import { queueViewerOf } from '../../src/chats/permissions.js';
 import { chatIsOpen, inQueueOf } from '../../src/chats/predicates.js';
 import { previewOf, sameWordKey, unreadIncrementOf } from '../../src/schemas/text-rules.js';
+import { actorOf } from '../shared/actor.js';
 import type { Chat, Identity, Message, Rating } from '../shared/types.js';
-import { actorOf } from './actor.js';
 
 export interface Chats {
   byId: Readonly<Record<string, Chat>>;

@@ -3,12 +3,12 @@
  * this tab in as someone: shows whom the token names, and whom it would replace.
  */
 import { isSuperAdmin } from '../../src/auth/roles.js';
+import { actorOf } from '../shared/actor.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useFocusOnOpen } from '../shared/use-focus.js';
-import { actorOf } from './actor.js';
 
 interface Props {
   offered: Identity;

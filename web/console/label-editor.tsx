@@ -5,8 +5,8 @@
  * to every admin who sees the chat: the server's rule for labelling is viewing.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import * as LIMITS from '../../src/schemas/limits.js';
 import { hasVisibleCharacter } from '../../src/schemas/text-rules.js';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';

@@ -6,6 +6,7 @@
  * (notes/permissions.ts).
  */
 import { mayWriteNote } from '../../src/notes/permissions.js';
+import { actorOf } from '../shared/actor.js';
 import type { CommonKey } from '../shared/i18n/common.js';
 import { type Lang, type Translate, translator } from '../shared/i18n/index.js';
 import { type NotesKey, noteStrings } from '../shared/i18n/notes.js';
@@ -14,7 +15,6 @@ import type { Chat, Identity, Note } from '../shared/types.js';
 import { Isolated } from '../shared/ui/isolated.js';
 import { MessageBody } from '../shared/ui/message-body.js';
 import type { Notice } from '../shared/ui/message-list.js';
-import { actorOf } from './actor.js';
 
 export const notesTranslator = (lang: Lang): Translate<NotesKey> => translator(noteStrings, lang);
 

@@ -7,7 +7,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
 import { adminClaimOf } from '../shared/claim.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import { formatDate } from '../shared/dates.js';

@@ -11,11 +11,11 @@
 import { isAdmin } from '../../src/auth/roles.js';
 import type { ConsoleConfig } from '../../src/schemas/shapes.js';
 import { AUTH_MODES, isOneOf } from '../../src/schemas/vocabulary.js';
+import { actorOf } from '../shared/actor.js';
 import type { ConnectionState } from '../shared/client.js';
 import { uploadLimitOf } from '../shared/server-config.js';
 import { readToken } from '../shared/token.js';
 import type { AuthMode, Identity } from '../shared/types.js';
-import { actorOf } from './actor.js';
 
 /** What `/console/config.json` answers, as the server declares it. */
 export type { ConsoleConfig };

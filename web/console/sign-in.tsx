@@ -1,6 +1,6 @@
 /** The sign-in form: a token under JWT; a name and id, marked as demo mode, under AUTH_MODE=none. */
 import { useState } from 'preact/hooks';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
 import type { ConsoleKey } from '../shared/i18n/console.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { AuthMode } from '../shared/types.js';

@@ -4,7 +4,7 @@
  * a typo cannot hand the chat to nobody).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
 import { isolated } from '../shared/bidi.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';

@@ -1,10 +1,10 @@
 /** Loads the console's lists and keeps them live from the admin rooms' events. */
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
 import { mayListAllChats } from '../../src/chats/permissions.js';
+import { actorOf } from '../shared/actor.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import type { Chat, Identity, Message } from '../shared/types.js';
-import { actorOf } from './actor.js';
 import { applyChatEvent, type ChatEvent, type Chats, type List, noChats } from './chats.js';
 import { useLiveList } from './use-live-list.js';
 

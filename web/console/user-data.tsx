@@ -7,6 +7,7 @@
 import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { mayEraseUser, mayExportUser } from '../../src/privacy/permissions.js';
+import { actorOf } from '../shared/actor.js';
 import { adminClaimOf } from '../shared/claim.js';
 import type { ChatClient } from '../shared/client.js';
 import { type Lang, translator } from '../shared/i18n/index.js';
@@ -15,7 +16,6 @@ import { exportName, saveFile } from '../shared/save-file.js';
 import type { Chat, Identity } from '../shared/types.js';
 import { sentence } from '../shared/ui/isolated.js';
 import { useFocusOnOpen } from '../shared/use-focus.js';
-import { actorOf } from './actor.js';
 
 interface Props {
   client: ChatClient;

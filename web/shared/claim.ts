@@ -3,6 +3,8 @@
  * route's query or body, join-admin): with AUTH_MODE=none the server believes it, with jwt
  * it must agree with the token. The server reads it as its adminClaim (src/auth/actor.ts).
  */
+import { isSuperAdmin } from '../../src/auth/roles.js';
+import { actorOf } from './actor.js';
 import type { Identity } from './types.js';
 
 export interface AdminClaim {
@@ -12,7 +14,7 @@ export interface AdminClaim {
 
 export const adminClaimOf = (me: Identity): AdminClaim => ({
   adminId: me.id,
-  isSuperAdmin: me.role === 'superadmin',
+  isSuperAdmin: isSuperAdmin(actorOf(me)),
 });
 
 /** The claim with the name the admin goes by (join-admin, take, lock). */

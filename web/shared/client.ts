@@ -15,6 +15,7 @@
  * connects where a proxy holds the upgrade open (measured: docs/console-and-widget.md).
  */
 import { io, type Socket } from 'socket.io-client';
+import { sideOf } from '../../src/auth/roles.js';
 import type { FailureEnvelope } from '../../src/envelopes.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   ClientEventPayload,
   TypedClientToServerEvents,
 } from '../../src/schemas/events.js';
+import { actorOf } from './actor.js';
 import { namedAdminClaimOf } from './claim.js';
 import { refusalCode } from './connection-refusal.js';
 import {
@@ -186,6 +188,8 @@ function refusalOf(err: Error): { code?: string; error?: string; retryAfterMs?: 
 
 export function createChatClient(options: ClientOptions): ChatClient {
   const { baseUrl, identity, authMode } = options;
+  /** What this page joins as and sends as: a user's side or the admins'. */
+  const side = sideOf(actorOf(identity));
   let token = options.token;
   const socket: Socket<ServerToClientEvents, TypedClientToServerEvents> = io(baseUrl, {
     transports: [...(options.transports ?? DEFAULT_TRANSPORTS)],
@@ -254,7 +258,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
   };
 
   const identify = () =>
-    identity.role === 'user'
+    side === 'user'
       ? rawEmit('join-user', { userId: identity.id, userName: identity.name }, ACK_TIMEOUT_MS)
       : rawEmit('join-admin', namedAdminClaimOf(identity), ACK_TIMEOUT_MS);
 
@@ -358,7 +362,7 @@ export function createChatClient(options: ClientOptions): ChatClient {
     // AUTH_MODE=none names the uploader as v2 named senders; a token names them otherwise.
     if (authMode === 'none') {
       fields.senderId = identity.id;
-      fields.senderType = identity.role === 'user' ? 'user' : 'admin';
+      fields.senderType = side;
       fields.senderName = identity.name;
     }
     try {

@@ -3,7 +3,8 @@
  * reconnects), sends with their delivery states, typing both ways and read receipts.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { LIMITS, type ReaderType } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
+import type { ReaderType } from '../../src/schemas/vocabulary.js';
 import type { ChatClient } from './client.js';
 import { newClientMessageId } from './ids.js';
 import type { RestSuccess } from './rest.js';

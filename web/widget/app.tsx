@@ -7,11 +7,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type ChatClient, type ConnectionState, createChatClient } from '../shared/client.js';
-import { common } from '../shared/i18n/common.js';
 import type { Lang } from '../shared/i18n/index.js';
 import { translator } from '../shared/i18n/index.js';
-import { transcriptStrings } from '../shared/i18n/transcript.js';
-import { widgetStrings } from '../shared/i18n/widget.js';
 import { saveFile, transcriptName } from '../shared/save-file.js';
 import { uploadLimitOf } from '../shared/server-config.js';
 import { lastSeq, unreadFrom } from '../shared/timeline.js';
@@ -28,6 +25,7 @@ import type { WidgetConfig } from './config.js';
 import { openingWords, useDesk, useQueuePosition, waitWords } from './desk.js';
 import type { Dispatch } from './element.js';
 import { RatingPrompt } from './rating-prompt.js';
+import { common, transcriptStrings, widgetStrings } from './strings.js';
 
 /**
  * How long an expired token may wait for the host page's fresh one, shown as

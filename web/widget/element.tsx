@@ -11,11 +11,11 @@
 import { render } from 'preact';
 import { detectLang } from '../shared/i18n/detect.js';
 import { translator } from '../shared/i18n/index.js';
-import { widgetStrings } from '../shared/i18n/widget.js';
 import { readToken } from '../shared/token.js';
 import { scheduleRefresh } from '../shared/token-refresh.js';
 import { WidgetApp } from './app.js';
 import { ATTRIBUTES, identityOf, readConfig } from './config.js';
+import { widgetStrings } from './strings.js';
 import { css } from './styles.js';
 import type {
   FastorikaChatElement,

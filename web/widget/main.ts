@@ -3,6 +3,8 @@
  * page's `data-*` attributes onto this script: defines <fastorika-chat> and adds one to
  * the page, unless the page placed its own.
  */
+// First, for its place in the bundle: the catalogues ahead of all code (see strings.ts).
+import './strings.js';
 import { FastorikaChat } from './element.js';
 
 const TAG = 'fastorika-chat';

@@ -5,7 +5,7 @@
  * rated already, or past the rating window, shows the thanks or says it is too late.
  */
 import { useState } from 'preact/hooks';
-import { LIMITS } from '../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../src/schemas/limits.js';
 import { ApiError, type ChatClient } from '../shared/client.js';
 import type { Translate } from '../shared/i18n/index.js';
 import type { WidgetKey } from '../shared/i18n/widget.js';

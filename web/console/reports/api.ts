@@ -7,11 +7,11 @@
 
 import { reportCoverageOf } from '../../../src/reports/permissions.js';
 import type { ReportInterval, ReportMetric } from '../../../src/schemas/vocabulary.js';
+import { actorOf } from '../../shared/actor.js';
 import { adminClaimOf } from '../../shared/claim.js';
 import type { ChatClient } from '../../shared/client.js';
 import type { RestRequest, RestSuccess } from '../../shared/rest.js';
 import type { Identity } from '../../shared/types.js';
-import { actorOf } from '../actor.js';
 
 export type Summary = RestSuccess<'GET /api/reports/summary'>;
 export type Point = RestSuccess<'GET /api/reports/timeseries'>['points'][number];

@@ -7,7 +7,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { LIMITS } from '../../../src/schemas/vocabulary.js';
+import * as LIMITS from '../../../src/schemas/limits.js';
 import { ACCEPT, filesOf, formatSize, uploadProblem } from '../attachments.js';
 import { isolated } from '../bidi.js';
 import type { CommonKey } from '../i18n/common.js';
