@@ -115,7 +115,7 @@ export async function* timelinePages(
   };
   await nextNotes();
   for await (const page of messages) {
-    const items: TimelineItem[] = [];
+    let items: TimelineItem[] = [];
     for (const message of page) {
       // Notes placed before this message: afterSeq below its seq.
       for (;;) {
@@ -124,6 +124,12 @@ export async function* timelinePages(
           if (note) items.push({ kind: 'note', note });
         }
         if (pending.length > 0 || notesDone) break;
+        // A page of notes used up before this message: handed over before the next is
+        // read, so any number of notes between two messages is held a page at a time.
+        if (items.length > 0) {
+          yield items;
+          items = [];
+        }
         await nextNotes();
       }
       items.push({ kind: 'message', message });

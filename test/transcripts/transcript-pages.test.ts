@@ -163,3 +163,32 @@ describe.each(await storeTargets())('transcript pages on $name', (target) => {
     }
   });
 });
+
+describe('the timeline with many notes between two messages', () => {
+  it('hands them over a page of notes at a time, never gathered whole', async () => {
+    const message = (seq: number) => ({
+      seq,
+      at: '2026-01-01T00:00:00.000Z',
+      sender: { type: 'user' as const, id: 'u', name: 'U' },
+      messageType: 'text' as const,
+      content: `m${seq}`,
+    });
+    const note = (i: number) => ({
+      id: `n${i}`,
+      afterSeq: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      sender: { id: 'a', name: 'A' },
+      content: `n${i}`,
+    });
+    async function* messages() {
+      yield [message(1), message(2)];
+    }
+    async function* notes() {
+      for (let page = 0; page < 50; page++) yield [note(page * 2), note(page * 2 + 1)];
+    }
+    const { items, sizes } = await collect(timelinePages(messages(), notes()));
+    expect(items).toHaveLength(102);
+    expect(items.at(-1)).toMatchObject({ kind: 'message', message: { seq: 2 } });
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+  });
+});
