@@ -396,7 +396,17 @@ function parseWebhooks(env: Env): Config['webhooks'] {
     .split(',')
     .map((u) => u.trim())
     .filter((u) => u !== '');
-  for (const url of urls) parseUrl('WEBHOOK_URLS', url, ['http:', 'https:']);
+  for (const raw of urls) {
+    const url = parseUrl('WEBHOOK_URLS', raw, ['http:', 'https:']);
+    // fetch refuses a URL with credentials, so every delivery to it would fail (its error,
+    // naming them, kept in the failed list); the signature is what a receiver checks.
+    if (url.username || url.password) {
+      throw new ConfigError(
+        'WEBHOOK_URLS',
+        'must not carry a user name or password (receivers verify the webhook-signature header; a token may go in the path or query)',
+      );
+    }
+  }
   if (urls.length === 0) throw new ConfigError('WEBHOOK_URLS', 'names no URL');
   if (secret === undefined)
     throw new ConfigError('WEBHOOK_SECRET', 'is required with WEBHOOK_URLS');

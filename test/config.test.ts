@@ -104,6 +104,21 @@ describe('configuration', () => {
     expect(err.message).toMatch(why);
   });
 
+  it('refuses a WEBHOOK_URLS entry with a user name or password, which fetch cannot send to, without repeating it', () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const err = failure({
+      WEBHOOK_URLS: 'https://hooks.example.com/a, https://me:s3cret@hooks.example.com/b',
+      WEBHOOK_SECRET: secret,
+    });
+    expect(err.variable).toBe('WEBHOOK_URLS');
+    expect(err.message).toMatch(/must not carry a user name or password/);
+    expect(err.message).not.toContain('s3cret');
+    expect(
+      loadConfig({ WEBHOOK_URLS: 'https://hooks.example.com/b?token=x', WEBHOOK_SECRET: secret })
+        .webhooks?.urls,
+    ).toEqual(['https://hooks.example.com/b?token=x']);
+  });
+
   it.each([
     'postgres://chat:sEcr#t@db.example:5432/chat',
     'postgres://chat:sEcr/t@db.example:5432/chat',

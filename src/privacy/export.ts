@@ -16,7 +16,7 @@ import type { Actor } from '../auth/actor.js';
 import { parseCustomerContext } from '../chats/customer-context.js';
 import { chatSeenBy } from '../chats/permissions.js';
 import type { Deps } from '../deps.js';
-import { userNotFound } from '../errors.js';
+import { chatNotFound, userNotFound } from '../errors.js';
 import type { Chat, Note } from '../schemas/shapes.js';
 import { TUNABLES } from '../tunables.js';
 import { exportViewOf } from './rules.js';
@@ -99,7 +99,9 @@ async function* messagesOf(
   while (seq < lastSeq) {
     const { messages } = await store.historyCursor(chatId, { direction: 'after', seq, limit });
     const last = messages.at(-1);
-    if (last === undefined) return;
+    // seq has no gaps: nothing before lastSeq means retention deleted the chat since it was
+    // read, and a chat cut there would look whole, so the download is cut short instead.
+    if (last === undefined) throw chatNotFound(chatId);
     const shown = await withAttachments(store, attachments, messages);
     yield separator + shown.map(json).join(',');
     separator = ',';

@@ -2,12 +2,16 @@
  * Reports as CSV (RFC 4180): a header row of the field names, then the rows, CRLF line
  * ends. A cell with a comma, quote or line break is quoted; a text cell that a spreadsheet
  * would run as a formula (=, +, -, @, tab, CR first) is prefixed with ', since admin names
- * come from tokens and sign-ins. Numbers are written as JSON writes them, null as empty.
+ * come from tokens and sign-ins. Spreadsheets skip blanks before a formula's sign, and
+ * Excel in East Asian locales reads the full-width and small-form signs as the ASCII ones,
+ * so a sign behind blanks or invisible characters, and those signs, count too.
+ * Numbers are written as JSON writes them, null as empty.
  */
 
 export type Cell = string | number | null;
 
-const FORMULA_START = /^[=+\-@\t\r]/u;
+const FORMULA_START =
+  /^[\t\r]|^[\s\u200B-\u200D\u2060\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/u;
 const NEEDS_QUOTES = /[",\r\n]/u;
 
 function cellText(cell: Cell): string {

@@ -28,6 +28,21 @@ export const isStorableText = (v: string): boolean => textProblem(v) === undefin
  */
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 export const isPlainName = (v: string): boolean => !BIDI_CONTROLS.test(v);
+
+// The controls names refuse, every one of them replaced (hence global).
+const EVERY_BIDI_CONTROL = new RegExp(BIDI_CONTROLS.source, 'g');
+
+/**
+ * Each control as visible text (`[U+202E]`) instead of an instruction to reorder: how the
+ * console, the widget and the HTML transcript show texts that keep them (and names stored
+ * before names refused them).
+ */
+export function showBidiControls(text: string): string {
+  return text.replace(
+    EVERY_BIDI_CONTROL,
+    (ch) => `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase()}]`,
+  );
+}
 export const PLAIN_NAME_RULE =
   'must not contain bidirectional embedding, override or isolate controls (U+202A-U+202E, U+2066-U+2069)';
 

@@ -1,11 +1,13 @@
 /**
  * A transcript as one standalone HTML page to keep or print: every text escaped, each
- * message's and name's direction its own (`dir="auto"`, `<bdi>`: right-to-left text and
- * bidi controls stay inside their element), no script, its only style inline and allowed by
+ * message's and name's direction its own (`dir="auto"`, `<bdi>`: right-to-left text stays
+ * inside its element), embedding, override and isolate controls shown as `[U+202E]` as the
+ * console shows them (the copy must read as the desk saw it), no script, its only style inline and allowed by
  * hash in the page's own Content-Security-Policy (which also holds when the saved file is
  * opened from disk, where no header does). Pure: the use case streams the pieces.
  */
 import { createHash } from 'node:crypto';
+import { showBidiControls } from '../schemas/text-rules.js';
 import type { TranscriptNote } from '../schemas/transcript.js';
 import type { TranscriptHead } from './json.js';
 import type { TimelineItem } from './read.js';
@@ -22,6 +24,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
+
+/** A person's text (a message, a name, a file name): escaped, its bidi controls visible. */
+const textHtml = (text: string): string => escapeHtml(showBidiControls(text));
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#111;margin:2rem auto;max-width:48rem;padding:0 1rem}
@@ -69,7 +74,7 @@ export function headHtml(head: TranscriptHead): string {
     `<style>${STYLE}</style></head><body>`,
     '<header><h1>Chat transcript</h1><dl>',
     `<dt>Chat</dt><dd><code>${escapeHtml(chat._id)}</code></dd>`,
-    `<dt>User</dt><dd><bdi>${escapeHtml(chat.userName)}</bdi> (<code>${escapeHtml(chat.userId)}</code>)</dd>`,
+    `<dt>User</dt><dd><bdi>${textHtml(chat.userName)}</bdi> (<code>${textHtml(chat.userId)}</code>)</dd>`,
     `<dt>Status</dt><dd>${escapeHtml(chat.status)}</dd>`,
     `<dt>Opened</dt><dd>${timeHtml(chat.createdAt)}</dd>`,
     `<dt>Copy made</dt><dd>${timeHtml(head.generatedAt)}</dd>`,
@@ -80,7 +85,7 @@ export function headHtml(head: TranscriptHead): string {
 }
 
 function noteHtml(note: TranscriptNote): string {
-  return `<li class="note"><div class="meta">${timeHtml(note.at)} · <span class="who"><bdi>${escapeHtml(note.sender.name || note.sender.id)}</bdi></span> (after #${note.afterSeq})</div><p class="text" dir="auto">${escapeHtml(note.content)}</p></li>`;
+  return `<li class="note"><div class="meta">${timeHtml(note.at)} · <span class="who"><bdi>${textHtml(note.sender.name || note.sender.id)}</bdi></span> (after #${note.afterSeq})</div><p class="text" dir="auto">${textHtml(note.content)}</p></li>`;
 }
 
 /** One page of the timeline; `publicUrl` (PUBLIC_URL) makes attachment paths links. */
@@ -93,20 +98,20 @@ export function itemsHtml(items: readonly TimelineItem[], publicUrl: string | un
     }
     const m = item.message;
     const name = m.sender.name || m.sender.id;
-    const who = `${SENDER_LABELS[m.sender.type]} · <bdi>${escapeHtml(name)}</bdi>`;
+    const who = `${SENDER_LABELS[m.sender.type]} · <bdi>${textHtml(name)}</bdi>`;
     let file = '';
     if (m.attachment) {
       const a = m.attachment;
-      const label = `${escapeHtml(a.name)} (${escapeHtml(a.contentType)}, ${a.size} bytes)`;
+      const label = `${textHtml(a.name)} (${escapeHtml(a.contentType)}, ${a.size} bytes)`;
       const path = escapeHtml(a.path);
       file =
         publicUrl === undefined
           ? `<p class="text">File: <bdi>${label}</bdi> — <code>${path}</code></p>`
           : `<p class="text">File: <a href="${escapeHtml(publicUrl)}${path}"><bdi>${label}</bdi></a></p>`;
     } else if (m.fileUrl !== undefined) {
-      file = `<p class="text">Link: <code>${escapeHtml(m.fileUrl)}</code></p>`;
+      file = `<p class="text">Link: <code>${textHtml(m.fileUrl)}</code></p>`;
     }
-    const text = m.content === '' ? '' : `<p class="text" dir="auto">${escapeHtml(m.content)}</p>`;
+    const text = m.content === '' ? '' : `<p class="text" dir="auto">${textHtml(m.content)}</p>`;
     out += `<li class="${m.sender.type}"><div class="meta">#${m.seq} · ${timeHtml(m.at)} · <span class="who">${who}</span></div>${text}${file}</li>\n`;
   }
   return out;

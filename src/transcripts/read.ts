@@ -6,6 +6,7 @@
 
 import { ACCEPTED_TYPES } from '../attachments/content-type.js';
 import { attachmentPath } from '../attachments/wire.js';
+import { chatNotFound } from '../errors.js';
 import type { Message, Note } from '../schemas/shapes.js';
 import type { TranscriptMessage, TranscriptNote } from '../schemas/transcript.js';
 import type { AttachmentRecord } from '../store/attachment-records.js';
@@ -58,7 +59,10 @@ export async function* messagePages(
       limit: Math.min(pageRows, lastSeq - seq),
     });
     const last = messages.at(-1);
-    if (last === undefined) return;
+    // seq has no gaps (store.historyPage), so nothing before lastSeq means the chat was
+    // deleted (retention) since the copy began: ending here would give a copy that looks
+    // whole, so the download is cut short instead.
+    if (last === undefined) throw chatNotFound(chatId);
     // Only a page with files or images asks for its attachments (one lookup).
     const withFiles = messages.filter((m) => m.messageType !== 'text').map((m) => m._id);
     const records = await store.attachments.usedBy(withFiles);
@@ -111,7 +115,7 @@ export async function* timelinePages(
   };
   await nextNotes();
   for await (const page of messages) {
-    const items: TimelineItem[] = [];
+    let items: TimelineItem[] = [];
     for (const message of page) {
       // Notes placed before this message: afterSeq below its seq.
       for (;;) {
@@ -120,6 +124,12 @@ export async function* timelinePages(
           if (note) items.push({ kind: 'note', note });
         }
         if (pending.length > 0 || notesDone) break;
+        // A page of notes used up before this message: handed over before the next is
+        // read, so any number of notes between two messages is held a page at a time.
+        if (items.length > 0) {
+          yield items;
+          items = [];
+        }
         await nextNotes();
       }
       items.push({ kind: 'message', message });

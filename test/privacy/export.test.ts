@@ -6,10 +6,11 @@
  * erased in bounded time.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UserExportReply } from '../../src/schemas/replies.js';
 import { ERASED_TEXT } from '../../src/store/privacy.js';
-import { seedLongChat } from '../helpers/bulk-seed.js';
+import { TUNABLES } from '../../src/tunables.js';
+import { seedClosedChats, seedLongChat } from '../helpers/bulk-seed.js';
 import { api, startTestServer } from '../helpers/server.js';
 import { storeTargets } from '../helpers/stores.js';
 import { JWT_ENV, signToken } from '../helpers/tokens.js';
@@ -264,6 +265,39 @@ describe.each(await storeTargets())('export on $name', (target) => {
       expect(after.status).toBe(404);
       expect(after.body.code).toBe('USER_NOT_FOUND');
     } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+
+  it('cuts the reply short, never a document that looks whole, when retention deletes a chat while it streams', async () => {
+    const db = await target.create();
+    await seedClosedChats(db.config, {
+      prefix: 'exp-racing',
+      count: 1,
+      messages: TUNABLES.exportPageMessages.value * 3,
+      closedAt: '2025-01-01T00:00:00.000Z',
+    });
+    const server = await startTestServer(db.config);
+    const read = server.store.historyCursor.bind(server.store);
+    let purged = false;
+    const spy = vi.spyOn(server.store, 'historyCursor').mockImplementation(async (id, cursor) => {
+      const page = await read(id, cursor);
+      if (!purged) {
+        purged = true;
+        await server.store.privacy.purgeClosedBefore('2026-01-01T00:00:00.000Z', 10);
+      }
+      return page;
+    });
+    try {
+      const res = await fetch(`${server.url}/api/users/exp-racing-user-1/export${AS_SUPER}`);
+      expect(res.status).toBe(200);
+      const text = await res.text().catch(() => null);
+      expect(purged).toBe(true);
+      // Cut: the client sees the download fail, or JSON that does not parse.
+      if (text !== null) expect(() => JSON.parse(text), text.slice(-80)).toThrow();
+    } finally {
+      spy.mockRestore();
       await server.close();
       await db.drop();
     }

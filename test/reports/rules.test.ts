@@ -65,4 +65,32 @@ describe('report CSV', () => {
       'adminName,chats,csatAverage\r\n"Ali, ""the best""",3,\r\n"\'=HYPERLINK(""x"")",1,4.5\r\n\'-1,0,5\r\n',
     );
   });
+
+  it('defuses a formula behind leading blanks or invisible characters, and full-width signs', () => {
+    // Spreadsheets skip leading spaces before a formula, and Excel in East Asian locales
+    // reads full-width and small-form signs as their ASCII forms.
+    const names = [
+      ' =1+1',
+      '\u00a0=1+1',
+      '\u200b=1+1',
+      '\ufeff@SUM(A1)',
+      '\u3000+1',
+      '＝HYPERLINK("x")',
+      '＋1',
+      '－1',
+      '＠SUM(A1)',
+      '﹦1+1',
+      '﹢1',
+      '﹣1',
+      '﹫SUM(A1)',
+      '\n=1+1',
+    ];
+    for (const name of names) {
+      const csv = toCsv(['adminName'], [[name]]);
+      const cell = csv.slice('adminName\r\n'.length, -2);
+      expect(cell.replace(/^"/, ''), JSON.stringify(name)).toMatch(/^'/);
+    }
+    // A name that only contains such a sign later is written as it is.
+    expect(toCsv(['adminName'], [['Ali =1']])).toBe('adminName\r\nAli =1\r\n');
+  });
 });

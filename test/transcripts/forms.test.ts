@@ -83,6 +83,47 @@ describe('transcript forms', () => {
     expect(page).not.toMatch(/<script/i);
   });
 
+  it('shows bidirectional controls in texts and names as visible [U+…], as the console does', () => {
+    const page =
+      headHtml({ ...head, chat: { ...head.chat, userName: 'Ann\u202E' } }) +
+      itemsHtml(
+        [
+          {
+            kind: 'message',
+            message: {
+              ...message(1, 'pay 100\u202E0 USD'),
+              sender: { type: 'user', id: 'u1', name: 'Old\u2067 v2 name' },
+              messageType: 'file',
+              attachment: {
+                id: 'f1',
+                name: 'invoice_\u202Efdp.exe',
+                contentType: 'application/pdf',
+                size: 3,
+                path: '/api/attachments/f1',
+              },
+            },
+          },
+          {
+            kind: 'note',
+            note: {
+              id: 'n1',
+              afterSeq: 1,
+              at: head.generatedAt,
+              sender: { id: 'ad', name: 'Bo' },
+              content: 'see \u2066this\u2069',
+            },
+          },
+        ],
+        undefined,
+      );
+    expect(page).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(page).toContain('<bdi>Ann[U+202E]</bdi>');
+    expect(page).toContain('pay 100[U+202E]0 USD');
+    expect(page).toContain('Old[U+2067] v2 name');
+    expect(page).toContain('invoice_[U+202E]fdp.exe');
+    expect(page).toContain('see [U+2066]this[U+2069]');
+  });
+
   it('writes JSON in pieces that parse as one envelope, with or without notes', () => {
     const withNotes =
       jsonStart(head) +

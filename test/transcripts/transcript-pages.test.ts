@@ -10,7 +10,7 @@ import type { RunningServer } from '../../src/server.js';
 import type { Store } from '../../src/store/store.js';
 import { messagePages, notePages, timelinePages } from '../../src/transcripts/read.js';
 import { TUNABLES } from '../../src/tunables.js';
-import { seedLongChat } from '../helpers/bulk-seed.js';
+import { seedClosedChats, seedLongChat } from '../helpers/bulk-seed.js';
 import { startTestServer } from '../helpers/server.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -61,6 +61,18 @@ describe.each(await storeTargets())('transcript pages on $name', (target) => {
       ])
       .execute();
     await close();
+    // Two chats retention will delete while their transcripts stream, one after the other.
+    for (const [prefix, closedAt] of [
+      ['tp-purged-json', '2025-01-01T00:00:00.000Z'],
+      ['tp-purged-html', '2025-06-01T00:00:00.000Z'],
+    ] as const) {
+      await seedClosedChats(db.config, {
+        prefix,
+        count: 1,
+        messages: TUNABLES.transcriptPageRows.value * 3,
+        closedAt,
+      });
+    }
     server = await startTestServer(db.config);
     store = server.store;
   });
@@ -117,5 +129,66 @@ describe.each(await storeTargets())('transcript pages on $name', (target) => {
     }
     expect(limits.length).toBeGreaterThan(1);
     expect(Math.max(...limits)).toBeLessThanOrEqual(TUNABLES.transcriptPageRows.value);
+  });
+
+  it('cuts the reply short, never a document that looks whole, when retention deletes the chat while it streams', async () => {
+    const read = store.historyCursor.bind(store);
+    let cutoff: string | null = null;
+    const spy = vi.spyOn(store, 'historyCursor').mockImplementation(async (id, cursor) => {
+      const page = await read(id, cursor);
+      if (cutoff !== null) {
+        await store.privacy.purgeClosedBefore(cutoff, 10);
+        cutoff = null;
+      }
+      return page;
+    });
+    try {
+      for (const [format, purgeBefore] of [
+        ['json', '2025-03-01T00:00:00.000Z'],
+        ['html', '2026-01-01T00:00:00.000Z'],
+      ] as const) {
+        cutoff = purgeBefore;
+        const res = await fetch(
+          `${server.url}/api/chats/tp-purged-${format}-1/transcript?format=${format}`,
+        );
+        expect(res.status).toBe(200);
+        const text = await res.text().catch(() => null);
+        expect(cutoff, 'purged while it streamed').toBeNull();
+        if (text === null) continue; // cut: the client sees the download fail
+        if (format === 'json') expect(() => JSON.parse(text), text.slice(-80)).toThrow();
+        else expect(text).not.toContain('</html>');
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('the timeline with many notes between two messages', () => {
+  it('hands them over a page of notes at a time, never gathered whole', async () => {
+    const message = (seq: number) => ({
+      seq,
+      at: '2026-01-01T00:00:00.000Z',
+      sender: { type: 'user' as const, id: 'u', name: 'U' },
+      messageType: 'text' as const,
+      content: `m${seq}`,
+    });
+    const note = (i: number) => ({
+      id: `n${i}`,
+      afterSeq: 1,
+      at: '2026-01-01T00:00:00.000Z',
+      sender: { id: 'a', name: 'A' },
+      content: `n${i}`,
+    });
+    async function* messages() {
+      yield [message(1), message(2)];
+    }
+    async function* notes() {
+      for (let page = 0; page < 50; page++) yield [note(page * 2), note(page * 2 + 1)];
+    }
+    const { items, sizes } = await collect(timelinePages(messages(), notes()));
+    expect(items).toHaveLength(102);
+    expect(items.at(-1)).toMatchObject({ kind: 'message', message: { seq: 2 } });
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
   });
 });
