@@ -18,6 +18,8 @@ export async function checkExport(file: ExportReader, progress: Progress): Promi
     for await (const batch of readRecords(file, (bytes) => progress.update(bytes, rows))) {
       rows += batch.length;
     }
+    // The reader reports its bytes before each batch is counted: the last line counts them all.
+    progress.update(file.size, rows);
   } finally {
     progress.stop();
   }
