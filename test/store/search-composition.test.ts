@@ -10,6 +10,7 @@ import { parseQuery } from '../../src/search/rules.js';
 import { openStore } from '../../src/store/open.js';
 import { postgresSearchVectorFunction, sqliteSearchText } from '../../src/store/search-text.js';
 import type { Store } from '../../src/store/store.js';
+import { userDraft } from '../helpers/drafts.js';
 import { rawSql } from '../helpers/raw-sql.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -49,18 +50,7 @@ describe.each(await storeTargets())('migration 0036 on $name', (target) => {
       online: false,
     });
     const content = nfd('Щётка и йогурт, café');
-    const appended = await store.appendMessage({
-      chatId: chat._id,
-      senderId: chat.userId,
-      senderRole: 'user',
-      senderType: 'user',
-      senderName: chat.userName,
-      content,
-      messageType: 'text',
-      fileUrl: null,
-      clientMessageId: null,
-      effect: { lastMessage: content, unreadIncrement: 1 },
-    });
+    const appended = await store.appendMessage(userDraft(chat, content));
     if (appended.kind !== 'stored') throw new Error(`not stored: ${appended.kind}`);
     await store.indexSearch(1000);
     await store.close();

@@ -18,6 +18,7 @@ import { openStore } from '../../src/store/open.js';
 import type { SearchCursor } from '../../src/store/search.js';
 import type { Store } from '../../src/store/store.js';
 import { TUNABLES } from '../../src/tunables.js';
+import { userDraft } from '../helpers/drafts.js';
 import { searchedUntil } from '../helpers/searchable.js';
 import { storeTargets, type TestDatabase } from '../helpers/stores.js';
 
@@ -63,18 +64,7 @@ describe.each(await storeTargets())('search on $name', (target) => {
     (await find(q, viewer)).hits.flatMap((h) => (h.message ? [h.message.content] : []));
 
   const send = async (chat: Chat, content: string) => {
-    const result = await store.appendMessage({
-      chatId: chat._id,
-      senderId: chat.userId,
-      senderRole: 'user',
-      senderType: 'user',
-      senderName: chat.userName,
-      content,
-      messageType: 'text',
-      fileUrl: null,
-      clientMessageId: null,
-      effect: { lastMessage: content, unreadIncrement: 1 },
-    });
+    const result = await store.appendMessage(userDraft(chat, content));
     if (result.kind !== 'stored') throw new Error(`not stored: ${result.kind}`);
     return result.message;
   };
