@@ -18,14 +18,23 @@ const out = join(root, 'dist', 'web');
  * engine.io-parser it needs (889 bytes of the widget gzipped), though the pages only ever
  * name polling and websocket (web/shared/client.ts's Transport) and the server offers only
  * those (Socket.io's default; WebTransport would need an HTTP/3 server). The map is loaded
- * as those two. Should engine.io-client's map change, the build stops here to be looked at.
+ * as those two. Should engine.io-client's map change, or a bundle take engine.io-client
+ * without passing through the map this looks for (a new layout, another of its builds),
+ * the build stops here to be looked at.
  */
-const pollingAndWebSocketOnly = {
+export const pollingAndWebSocketOnly = {
   name: 'polling-and-websocket-only',
   setup(b) {
+    let bundled = false;
+    let replaced = false;
+    b.onStart(() => {
+      bundled = false;
+      replaced = false;
+    });
     b.onLoad(
       { filter: /[\\/]engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/ },
       async (args) => {
+        replaced = true;
         const map = await readFile(args.path, 'utf8');
         const names = [...map.matchAll(/^\s+(\w+): \w+,$/gm)].map((m) => m[1]).join();
         if (names !== 'websocket,webtransport,polling') {
@@ -44,6 +53,22 @@ const pollingAndWebSocketOnly = {
         };
       },
     );
+    // Every other file of engine.io-client: noted, then loaded as it is.
+    b.onLoad({ filter: /[\\/]engine\.io-client[\\/]/ }, () => {
+      bundled = true;
+      return undefined;
+    });
+    b.onEnd(() => {
+      if (bundled && !replaced) {
+        return {
+          errors: [
+            {
+              text: "build-web: engine.io-client is bundled but not its transport map build/esm/transports/index.js, so WebTransport would come back: look at engine.io-client's layout",
+            },
+          ],
+        };
+      }
+    });
   },
 };
 
