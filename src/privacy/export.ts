@@ -18,6 +18,7 @@ import { chatSeenBy } from '../chats/permissions.js';
 import type { Deps } from '../deps.js';
 import { chatNotFound, userNotFound } from '../errors.js';
 import type { Chat, Note } from '../schemas/shapes.js';
+import { requireChat } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { exportViewOf } from './rules.js';
 
@@ -74,6 +75,10 @@ async function* documentOf(
       if (withNotes) {
         yield ',"notes":[';
         yield* notesOf(deps, chat._id);
+        // A page of notes read once retention deleted the chat is empty, as their end is:
+        // still there now (it goes with its notes), none were missed; gone, the reply is cut.
+        store.forgetChat(chat._id);
+        await requireChat(store, chat._id);
         yield ']';
       }
       yield '}';

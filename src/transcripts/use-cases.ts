@@ -90,6 +90,16 @@ const messagesOf = ({ store, chatId, lastSeq }: Read) =>
   messagePages(store, chatId, lastSeq, pageRows());
 const notesOf = ({ store, chatId, lastSeq }: Read) => notePages(store, chatId, lastSeq, pageRows());
 
+/**
+ * After the notes: a page of them read once retention deleted the chat is empty, as their
+ * end is, so the copy would look whole without its last notes. Still there now (retention
+ * deletes a chat with its notes), nothing was missed; gone, the download is cut short.
+ */
+async function chatStillThere({ store, chatId }: Read): Promise<void> {
+  store.forgetChat(chatId);
+  await requireChat(store, chatId);
+}
+
 async function* jsonBody(read: Read, head: TranscriptHead): AsyncGenerator<string> {
   yield jsonStart(head);
   let first = true;
@@ -104,6 +114,7 @@ async function* jsonBody(read: Read, head: TranscriptHead): AsyncGenerator<strin
       yield jsonItems(page, first);
       first = false;
     }
+    await chatStillThere(read);
   }
   yield JSON_END;
 }
@@ -124,5 +135,6 @@ async function* htmlBody(
     }
     yield itemsHtml(items, publicUrl);
   }
+  if (read.withNotes) await chatStillThere(read);
   yield footHtml(messages, notes, read.withNotes);
 }

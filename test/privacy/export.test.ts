@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
+import { openImportDatabase } from '../../src/import/open-database.js';
 import { UserExportReply } from '../../src/schemas/replies.js';
 import { ERASED_TEXT } from '../../src/store/privacy.js';
 import { TUNABLES } from '../../src/tunables.js';
@@ -294,6 +295,56 @@ describe.each(await storeTargets())('export on $name', (target) => {
       expect(res.status).toBe(200);
       const text = await res.text().catch(() => null);
       expect(purged).toBe(true);
+      // Cut: the client sees the download fail, or JSON that does not parse.
+      if (text !== null) expect(() => JSON.parse(text), text.slice(-80)).toThrow();
+    } finally {
+      spy.mockRestore();
+      await server.close();
+      await db.drop();
+    }
+  });
+
+  it('cuts the reply short, never a chat without its last notes that looks whole, when retention deletes it while its notes stream', async () => {
+    const db = await target.create();
+    await seedClosedChats(db.config, {
+      prefix: 'exp-noting',
+      count: 1,
+      messages: 2,
+      closedAt: '2025-01-01T00:00:00.000Z',
+    });
+    // A page of notes and one more: retention deletes the chat between the two pages.
+    const seeded = await openImportDatabase(db.config);
+    await seeded.db
+      .insertInto('notes')
+      .values(
+        Array.from({ length: TUNABLES.exportPageMessages.value + 1 }, (_, i) => ({
+          id: `exp-noting-n${i}`,
+          chatId: 'exp-noting-1',
+          afterSeq: 2,
+          senderId: 'seed-admin',
+          senderName: 'Seed admin',
+          content: `note ${i}`,
+          clientMessageId: null,
+          createdAt: '2025-01-01T00:00:00.000Z',
+        })),
+      )
+      .execute();
+    await seeded.close();
+    const server = await startTestServer(db.config);
+    const read = server.store.privacy.notesAfter.bind(server.store.privacy);
+    let reads = 0;
+    const spy = vi
+      .spyOn(server.store.privacy, 'notesAfter')
+      .mockImplementation(async (chatId, after, limit) => {
+        if (++reads === 2)
+          await server.store.privacy.purgeClosedBefore('2026-01-01T00:00:00.000Z', 10);
+        return read(chatId, after, limit);
+      });
+    try {
+      const res = await fetch(`${server.url}/api/users/exp-noting-user-1/export${AS_SUPER}`);
+      expect(res.status).toBe(200);
+      const text = await res.text().catch(() => null);
+      expect(reads).toBe(2);
       // Cut: the client sees the download fail, or JSON that does not parse.
       if (text !== null) expect(() => JSON.parse(text), text.slice(-80)).toThrow();
     } finally {

@@ -73,6 +73,25 @@ describe.each(await storeTargets())('transcript pages on $name', (target) => {
         closedAt,
       });
     }
+    // Two with a page of notes and one more after their last message, whose notes are read
+    // last: retention deletes them between the notes' two pages.
+    const notesOf = (chat: string) =>
+      Array.from({ length: TUNABLES.transcriptPageRows.value + 1 }, (_, i) => ({
+        ...note(`${chat}-n${i}`, 2, '2026-01-01T00:00:00.000Z'),
+        chatId: chat,
+      }));
+    for (const [prefix, closedAt] of [
+      ['tp-notes-json', '2026-02-01T00:00:00.000Z'],
+      ['tp-notes-html', '2026-03-01T00:00:00.000Z'],
+    ] as const) {
+      await seedClosedChats(db.config, { prefix, count: 1, messages: 2, closedAt });
+      const seeded = await openImportDatabase(db.config);
+      await seeded.db
+        .insertInto('notes')
+        .values(notesOf(`${prefix}-1`))
+        .execute();
+      await seeded.close();
+    }
     server = await startTestServer(db.config);
     store = server.store;
   });
@@ -150,6 +169,41 @@ describe.each(await storeTargets())('transcript pages on $name', (target) => {
         cutoff = purgeBefore;
         const res = await fetch(
           `${server.url}/api/chats/tp-purged-${format}-1/transcript?format=${format}`,
+        );
+        expect(res.status).toBe(200);
+        const text = await res.text().catch(() => null);
+        expect(cutoff, 'purged while it streamed').toBeNull();
+        if (text === null) continue; // cut: the client sees the download fail
+        if (format === 'json') expect(() => JSON.parse(text), text.slice(-80)).toThrow();
+        else expect(text).not.toContain('</html>');
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('cuts the reply short, never a copy without its last notes that looks whole, when retention deletes the chat while its notes stream', async () => {
+    const read = store.notes.page.bind(store.notes);
+    let cutoff: string | null = null;
+    let reads = 0;
+    const spy = vi.spyOn(store.notes, 'page').mockImplementation(async (id, after, limit) => {
+      reads++;
+      // Before the second page of notes: the messages and the first page are all read.
+      if (reads === 2 && cutoff !== null) {
+        await store.privacy.purgeClosedBefore(cutoff, 10);
+        cutoff = null;
+      }
+      return read(id, after, limit);
+    });
+    try {
+      for (const [format, purgeBefore] of [
+        ['json', '2026-02-15T00:00:00.000Z'],
+        ['html', '2026-04-01T00:00:00.000Z'],
+      ] as const) {
+        cutoff = purgeBefore;
+        reads = 0;
+        const res = await fetch(
+          `${server.url}/api/chats/tp-notes-${format}-1/transcript?format=${format}`,
         );
         expect(res.status).toBe(200);
         const text = await res.text().catch(() => null);
