@@ -65,6 +65,8 @@ class LineProgress implements Progress {
     this.startedAt = performance.now();
     this.lastLineAt = this.startedAt;
     this.last = { done: 0, rows: 0 };
+    // A new phase's end is its own line, even where it counts what the last one ended at.
+    this.printed = { done: -1, rows: -1 };
   }
 
   update(done: number, rows: number): void {
@@ -93,6 +95,12 @@ class LineProgress implements Progress {
   }
 }
 
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+/** Where the progress goes: stderr, or in tests a stand-in that keeps the lines. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+export function terminalProgress(stream: ProgressStream = process.stderr): Progress {
   return stream.isTTY ? new BarProgress() : new LineProgress((line) => stream.write(`${line}\n`));
 }
