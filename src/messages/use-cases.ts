@@ -31,7 +31,7 @@ import { rooms } from '../schemas/rooms.js';
 import type { Chat, Message, MessageType, SenderType } from '../schemas/shapes.js';
 import { LIMITS } from '../schemas/shapes.js';
 import type { RedactionKind } from '../schemas/vocabulary.js';
-import { requireChat, type Store } from '../store/store.js';
+import { requireChat, requireCurrentChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { keepWithinBytes } from './reply-bytes.js';
 
@@ -176,16 +176,6 @@ export async function sendMessage(
         'ATTACHMENT_USED',
       );
   }
-}
-
-/**
- * The chat as the database has it now, for a read: a cached row may not yet know of a
- * transfer another node answered a moment ago (its notice comes through Redis, later),
- * and would let the previous assignee read on. One primary-key read per call.
- */
-function requireCurrentChat(store: Store, chatId: string): Promise<Chat> {
-  store.forgetChat(chatId);
-  return requireChat(store, chatId);
 }
 
 export interface HistoryInput {

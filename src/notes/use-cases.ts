@@ -10,7 +10,7 @@ import { Conflict, chatNotFound, InvalidInput, RateLimited } from '../errors.js'
 import { overLimit } from '../limits/rate-limiter.js';
 import type { Outcome } from '../outcome.js';
 import type { Note } from '../schemas/shapes.js';
-import { requireChat, type Store } from '../store/store.js';
+import { requireCurrentChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import {
   assertIsNoteWriter,
@@ -40,8 +40,7 @@ export async function writeNote(
   if (retryAfterMs !== undefined) throw new RateLimited(retryAfterMs);
   // The chat as the database has it now: a transfer another node just made may not have
   // reached this node's cached row, and would let the previous assignee write on.
-  deps.store.forgetChat(input.chatId);
-  const chat = await requireChat(deps.store, input.chatId);
+  const chat = await requireCurrentChat(deps.store, input.chatId);
   assertMayWriteNote(chat, actor);
   // v2 clients may name the sender only in the payload; a name from a token wins.
   const senderName = actor.name === '' ? (input.senderName ?? '') : actor.name;

@@ -18,7 +18,7 @@ import { chatSeenBy } from '../chats/permissions.js';
 import type { Deps } from '../deps.js';
 import { chatNotFound, userNotFound } from '../errors.js';
 import type { Chat, Note } from '../schemas/shapes.js';
-import { requireChat } from '../store/store.js';
+import { requireCurrentChat } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { exportViewOf } from './rules.js';
 
@@ -77,8 +77,7 @@ async function* documentOf(
         yield* notesOf(deps, chat._id);
         // A page of notes read once retention deleted the chat is empty, as their end is:
         // still there now (it goes with its notes), none were missed; gone, the reply is cut.
-        store.forgetChat(chat._id);
-        await requireChat(store, chat._id);
+        await requireCurrentChat(store, chat._id);
         yield ']';
       }
       yield '}';

@@ -413,3 +413,13 @@ export async function requireChat(store: Store, chatId: string): Promise<Chat> {
   if (!chat) throw chatNotFound(chatId);
   return chat;
 }
+
+/**
+ * The chat as the database has it now, or the 404: a cached row may not yet know of a
+ * transfer another node answered a moment ago (its notice comes through Redis, later), nor
+ * of the chat's deletion. One primary-key read per call.
+ */
+export function requireCurrentChat(store: Store, chatId: string): Promise<Chat> {
+  store.forgetChat(chatId);
+  return requireChat(store, chatId);
+}

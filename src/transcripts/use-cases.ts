@@ -8,7 +8,7 @@
 import { chainOf } from '../audit/chain.js';
 import type { Actor } from '../auth/actor.js';
 import { assertMayView } from '../chats/rules.js';
-import { requireChat, type Store } from '../store/store.js';
+import { requireCurrentChat, type Store } from '../store/store.js';
 import { TUNABLES } from '../tunables.js';
 import { footHtml, headHtml, itemsHtml, TRANSCRIPT_HTML_CSP } from './html.js';
 import { JSON_END, JSON_NOTES, jsonItems, jsonStart, type TranscriptHead } from './json.js';
@@ -37,8 +37,7 @@ export async function openTranscript(
   const { store } = deps;
   // The chat as the database has it now (as history reads it): a cached row may not yet
   // know of a transfer another node just made.
-  store.forgetChat(input.chatId);
-  const chat = await requireChat(store, input.chatId);
+  const chat = await requireCurrentChat(store, input.chatId);
   assertMayView(chat, actor);
   const withNotes = transcriptHasNotes(actor);
   const now = new Date();
@@ -96,8 +95,7 @@ const notesOf = ({ store, chatId, lastSeq }: Read) => notePages(store, chatId, l
  * deletes a chat with its notes), nothing was missed; gone, the download is cut short.
  */
 async function chatStillThere({ store, chatId }: Read): Promise<void> {
-  store.forgetChat(chatId);
-  await requireChat(store, chatId);
+  await requireCurrentChat(store, chatId);
 }
 
 async function* jsonBody(read: Read, head: TranscriptHead): AsyncGenerator<string> {
